@@ -1,0 +1,42 @@
+"""osa-opt: exact, explainable portfolio optimization for Official Security Assistance.
+
+>>> import osa_opt
+>>> problem = osa_opt.load_problem()                  # the shipped example, default policy
+>>> result = osa_opt.solve(problem, portfolios=3)
+>>> result.portfolios[0].projects                     # a DataFrame
+
+Heavy modules (pandas, pyomo) load on first use, so ``osa-opt --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Policy": "osa_opt.policy",
+    "Problem": "osa_opt.problem",
+    "load_problem": "osa_opt.readers",
+    "build_model": "osa_opt.model",
+    "solve": "osa_opt.solve",
+    "Solver": "osa_opt.solve",
+    "Result": "osa_opt.result",
+    "Portfolio": "osa_opt.result",
+    "Status": "osa_opt.result",
+    "InputError": "osa_opt.errors",
+    "OsaError": "osa_opt.errors",
+    "example_path": "osa_opt.data",
+    "default_policy_path": "osa_opt.data",
+}
+
+__all__ = [*_LAZY, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'osa_opt' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from osa_opt.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""The ``osa-opt`` command line: a thin layer that parses, calls the library and renders.
+
+Each command lives in its own module and imports pandas, pyomo and the rest inside its
+function body, so ``osa-opt --help`` answers fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+import click
+
+from .. import __version__
+
+# command name -> module holding a click command of that name
+COMMANDS = {
+    "validate": "osa_opt.cli.validate",
+    "template": "osa_opt.cli.template",
+    "solve": "osa_opt.cli.solve",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (or its help is shown)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        return getattr(import_module(COMMANDS[name]), "command")
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="osa-opt")
+def cli() -> None:
+    """Choose which OSA projects to fund: exact ranked portfolios, with the reasons why.
+
+    \b
+    Exit codes: 0 success, 2 bad input or usage, 3 the policy cannot be met
+    (infeasible), 4 the solver found no solution in time.
+    """
+
+
+def main() -> None:
+    """Console entry point: user errors become one message and an exit code."""
+    from .common import run_cli
+
+    sys.exit(run_cli(cli))

@@ -1,0 +1,67 @@
+"""Eligibility: every reason a project cannot be funded, not only the first.
+
+A reason reads ``"<code>: <detail>"``; the code (before the colon) groups reasons in
+summaries, the detail names the values that failed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .problem import Problem
+
+FIELD_NOT_ALLOWED = "field not allowed"
+NOT_ODA_ELIGIBLE = "country not ODA-eligible"
+PARTY_TO_CONFLICT = "country is a party to a conflict"
+NO_MANAGEMENT_AGREEMENT = "no management agreement"
+BELOW_DEMOCRACY = "democracy below threshold"
+BELOW_RULE_OF_LAW = "rule of law below threshold"
+BELOW_HUMAN_RIGHTS = "human rights below threshold"
+STATUS_EXCLUDED = "status excluded"
+
+_GOVERNANCE = (
+    ("democracy", "min_democracy", BELOW_DEMOCRACY),
+    ("rule_of_law", "min_rule_of_law", BELOW_RULE_OF_LAW),
+    ("human_rights", "min_human_rights", BELOW_HUMAN_RIGHTS),
+)
+
+
+def country_reasons(problem: Problem) -> pd.Series:
+    """Per country, the list of reasons none of its projects can be funded."""
+    rules = problem.policy.eligibility
+    out: dict[str, list[str]] = {}
+    for country, c in problem.countries.iterrows():
+        reasons: list[str] = []
+        if rules.require_oda_eligible and not c["oda_eligible"]:
+            reasons.append(f"{NOT_ODA_ELIGIBLE}: {country} is not on the OECD DAC list")
+        if rules.exclude_parties_to_conflict and c["party_to_conflict"]:
+            reasons.append(f"{PARTY_TO_CONFLICT}: {country} (Three Principles)")
+        if rules.require_management_agreement and not c["management_agreement"]:
+            reasons.append(f"{NO_MANAGEMENT_AGREEMENT}: {country} has no "
+                           "appropriate-management / prior-consent terms")
+        for column, key, code in _GOVERNANCE:
+            threshold = getattr(rules, key)
+            if float(c[column]) < threshold:
+                reasons.append(f"{code}: {country} scores {float(c[column]):g}, "
+                               f"{key} is {threshold:g}")
+        out[str(country)] = reasons
+    return pd.Series(out, dtype=object, name="country_reasons")
+
+
+def assess(problem: Problem) -> pd.DataFrame:
+    """Per project: ``eligible`` and ``reasons`` (every failed rule, in a fixed order)."""
+    allowed = set(problem.policy.eligibility.fields)
+    by_country = country_reasons(problem)
+    rows = []
+    for pid, p in problem.projects.iterrows():
+        reasons: list[str] = []
+        if p["field"] not in allowed:
+            reasons.append(f"{FIELD_NOT_ALLOWED}: {p['field']} is not in eligibility.fields")
+        reasons += by_country.get(p["country"], [])
+        if p["status"] == "excluded":
+            why = str(p.get("status_reason") or "").strip()
+            reasons.append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
+                           "marked excluded in the projects sheet")
+        rows.append((pid, not reasons, reasons))
+    frame = pd.DataFrame(rows, columns=["project_id", "eligible", "reasons"])
+    return frame.set_index("project_id")

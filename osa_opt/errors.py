@@ -1,0 +1,75 @@
+"""Errors that users cause, each with its exit code.
+
+Only these are shown as one styled message; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_SOLUTION = 4
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the inputs or the policy.
+
+    ``row`` is the Excel row number (the header is row 1, the first data row is 2) or
+    ``None`` for problems of a whole sheet, column or file.
+    """
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: object
+    rule: str
+    hint: str
+
+    def message(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            label = "key" if self.sheet.startswith("policy") else "column"
+            where += f", {label} {self.column!r}"
+        value = "" if self.value is None or self.value == "" else f" (value {self.value!r})"
+        return f"{where}: {self.rule}{value}. Fix: {self.hint}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "rule": self.rule,
+            "hint": self.hint,
+        }
+
+
+class OsaError(Exception):
+    """Base class of the errors a user can cause; carries the exit code."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+@dataclass
+class InputError(OsaError):
+    """The inputs or the policy break one or more rules; ``issues`` lists every one."""
+
+    issues: list[Issue] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        n = len(self.issues)
+        lines = [f"{n} problem{'s' if n != 1 else ''} in the input:"]
+        lines += [f"  - {issue.message()}" for issue in self.issues]
+        return "\n".join(lines)
+
+
+class PolicyError(InputError):
+    """A policy file or override is wrong (unknown key, wrong type, bad value)."""

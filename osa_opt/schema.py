@@ -1,0 +1,127 @@
+"""The input contract (DESIGN §3): one registry of sheets and columns.
+
+The readers, the pandera schemas, the template workbook and the README sheet all read this
+registry, so a column is described once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .policy import ASSISTANCE_TYPES, FIELDS, STATUSES
+
+PROJECTS = "projects"
+COUNTRIES = "countries"
+SHEETS = (PROJECTS, COUNTRIES)
+
+#: Excel row of the first data row (row 1 holds the headers).
+FIRST_DATA_ROW = 2
+#: Name of the column that carries each row's Excel row number through validation.
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "text", "number", "integer", "bool", "enum", "ids"
+    required: bool
+    meaning: str
+    default: object = None
+    choices: tuple[str, ...] | tuple[int, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    example: object = None
+
+    @property
+    def range_text(self) -> str:
+        if self.low is None and self.high is None:
+            return ""
+        lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + f"{self.low:g}"
+        hi = "" if self.high is None else f"{self.high:g}]"
+        if self.high is None:
+            return f">= {self.low:g}" if self.low_inclusive else f"> {self.low:g}"
+        return f"{lo}, {hi}"
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("project_id", "text", True, "stable, unique identifier of the project", example="P-01"),
+    Column("title", "text", True, "what is provided", example="Coastal surveillance radars"),
+    Column("country", "text", True, "recipient; must appear in countries.country",
+           example="Aurelia"),
+    Column("field", "enum", True, "field of cooperation", choices=FIELDS,
+           example="maritime_surveillance"),
+    Column("assistance_type", "enum", True, "kind of assistance", choices=ASSISTANCE_TYPES,
+           example="equipment"),
+    Column("risk", "number", False, "risk of failed delivery or misuse, 0 (none) to 1",
+           default=0.0, low=0.0, high=1.0, example=0.1),
+    Column("min_funding", "number", False,
+           "smallest fraction that can be funded; 1 = all or nothing",
+           default=1.0, low=0.0, high=1.0, low_inclusive=False, example=1.0),
+    Column("status", "enum", False, "candidate, or mandatory (force in) / excluded (force out)",
+           default="candidate", choices=STATUSES, example="candidate"),
+    Column("status_reason", "text", False, "why the project is forced; carried to every output",
+           default="", example=""),
+    Column("exclusive_group", "text", False, "at most one project of a group is funded",
+           default="", example=""),
+    Column("requires", "ids", False, "project ids separated by ';' that must be funded too",
+           default="", example=""),
+    Column("score_spread", "number", False,
+           "± uncertainty of every score of this project, for robustness",
+           default=0.0, low=0.0, example=0.5),
+)
+
+COST_PREFIX = "cost_"
+SCORE_PREFIX = "score_"
+
+
+def cost_column(fiscal_year: str) -> Column:
+    return Column(f"{COST_PREFIX}{fiscal_year}", "number", True,
+                  f"cost in fiscal year {fiscal_year}, ¥ million", default=0.0, low=0.0,
+                  example=750.0)
+
+
+def score_column(criterion: str) -> Column:
+    return Column(f"{SCORE_PREFIX}{criterion}", "number", True,
+                  f"benefit score for the criterion '{criterion}', 0-10", low=0.0, high=10.0,
+                  example=6.0)
+
+
+COUNTRY_COLUMNS: tuple[Column, ...] = (
+    Column("country", "text", True, "name of the partner country, unique", example="Aurelia"),
+    Column("region", "text", True, "region, e.g. Southeast Asia, Pacific Islands",
+           example="Southeast Asia"),
+    Column("priority_tier", "enum", True, "bilateral priority, 1 highest", choices=(1, 2, 3),
+           example=1),
+    Column("oda_eligible", "bool", True, "developing country on the OECD DAC list",
+           example=True),
+    Column("party_to_conflict", "bool", True,
+           "party to an international conflict (Three Principles: never eligible)",
+           example=False),
+    Column("management_agreement", "bool", True,
+           "appropriate-management / prior-consent terms are in place", example=True),
+    Column("democracy", "number", True, "democracy assessment, 0-10", low=0.0, high=10.0,
+           example=6.5),
+    Column("rule_of_law", "number", True, "rule-of-law assessment, 0-10", low=0.0, high=10.0,
+           example=6.0),
+    Column("human_rights", "number", True, "human-rights assessment, 0-10", low=0.0, high=10.0,
+           example=6.0),
+    Column("max_share", "number", False, "this country's cap on the share of the total budget",
+           low=0.0, high=1.0, low_inclusive=False, example=None),
+)
+
+
+def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Column, ...]:
+    """Every projects column a policy needs, in the template's order."""
+    head = PROJECT_COLUMNS[:5]
+    tail = PROJECT_COLUMNS[5:]
+    return (*head, *(cost_column(fy) for fy in fiscal_years),
+            *(score_column(k) for k in criteria), *tail)
+
+
+def columns_for(sheet: str, fiscal_years: list[str], criteria: list[str]) -> tuple[Column, ...]:
+    return project_columns(fiscal_years, criteria) if sheet == PROJECTS else COUNTRY_COLUMNS
+
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
