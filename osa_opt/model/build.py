@@ -1,0 +1,55 @@
+"""``build_model``: the recipe. Sets, variables, one ``add_*`` per constraint family, objective.
+
+Only eligible projects get variables (eligibility fixes the others at 0 before the model
+is built). A project that must be funded whole (``min_funding = 1``) uses ``x`` as its funded
+fraction; only partly fundable ones get an ``f`` variable, which keeps large models small.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyomo.environ as pyo
+
+from . import families as fam
+from .data import ModelData
+
+if TYPE_CHECKING:
+    from ..problem import Problem
+
+
+def build_model(problem: Problem) -> pyo.ConcreteModel:
+    """A Pyomo ``ConcreteModel`` of DESIGN §5 for a validated problem.
+
+    Components are named after the inputs (``budget[FY2026]``, ``country_cap[Aurelia]``,
+    ``requires[P-17,P-03]``), so an exported LP file points back at the rows of the workbook.
+    The model keeps ``model.osa`` (a :class:`ModelData`: ids, costs, values) for solvers and
+    analyses. Each family can be deactivated (``model.tier_share.deactivate()``) or extended.
+
+    >>> model = osa_opt.build_model(problem)                         # doctest: +SKIP
+    >>> model.my_rule = pyo.Constraint(expr=model.x["P-01"] >= model.x["P-02"])  # doctest: +SKIP
+    """
+    data = ModelData.from_problem(problem)
+    m = pyo.ConcreteModel(name=problem.policy.name)
+    m.osa = data
+
+    m.P = pyo.Set(initialize=data.projects, ordered=True, doc="eligible projects")
+    m.Q = pyo.Set(initialize=data.partial_projects, ordered=True, doc="partly fundable projects")
+    m.Y = pyo.Set(initialize=data.fiscal_years, ordered=True, doc="fiscal years")
+    m.x = pyo.Var(m.P, domain=pyo.Binary, doc="project funded (at least in part)")
+    m.f = pyo.Var(m.Q, bounds=(0, 1), doc="funded fraction of a partly fundable project")
+
+    fam.add_partial_funding(m, data)
+    fam.add_budget(m, data)
+    fam.add_tier_shares(m, data)
+    fam.add_tier_partners(m, data)
+    fam.add_country_caps(m, data)
+    fam.add_field_shares(m, data)
+    fam.add_region_shares(m, data)
+    fam.add_distinct_recipients(m, data)
+    fam.add_dependencies(m, data)
+    fam.add_exclusive_groups(m, data)
+    fam.add_mandatory(m, data)
+
+    m.value = pyo.Objective(expr=fam.value_expression(m, data, data.value), sense=pyo.maximize)
+    return m

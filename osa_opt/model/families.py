@@ -1,0 +1,191 @@
+"""One small function per constraint family of DESIGN §5.
+
+Each ``add_<family>(m, data)`` returns early when its rule is off or cannot bind, so the
+model holds no empty blocks. Index names follow the inputs, e.g. ``budget[FY2026]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pyomo.environ as pyo
+
+from .data import ModelData
+
+#: Family name -> the model components that implement it (used by the analyses).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "budget": ("budget",),
+    "tier_share": ("tier_share",),
+    "tier_partner": ("tier_partner",),
+    "country_cap": ("country_cap",),
+    "field_share": ("field_min_share", "field_max_share"),
+    "region_share": ("region_min_share", "region_max_share"),
+    "distinct_recipients": ("recipient", "min_countries"),
+    "requires": ("requires",),
+    "exclusive": ("exclusive",),
+    "mandatory": ("mandatory",),
+}
+
+
+def funded(m: pyo.ConcreteModel, p: str) -> pyo.Var:
+    """The funded fraction of p: ``f[p]`` if partly fundable, else ``x[p]``."""
+    return m.f[p] if p in m.f else m.x[p]
+
+
+def empty_sum(m: pyo.ConcreteModel) -> pyo.Var:
+    """A variable fixed by its bounds at 0 that stands in for a sum with no terms.
+
+    It keeps an impossible minimum (a share of a tier with no eligible project) a visible,
+    named row that the solver reports infeasible, instead of a Python error at build time.
+    """
+    if not hasattr(m, "empty"):
+        m.empty = pyo.Var(bounds=(0, 0), doc="stands in for an empty sum")
+    return m.empty
+
+
+def weighted_sum(m: pyo.ConcreteModel, weights: Mapping[str, float], ids: Iterable[str]) -> object:
+    """Σ_p weights[p] · funded(p) over ids, skipping zero weights."""
+    terms = [weights[p] * funded(m, p) for p in ids if weights[p] != 0]
+    return pyo.quicksum(terms) if terms else empty_sum(m)
+
+
+def value_expression(m: pyo.ConcreteModel, data: ModelData, value: Mapping[str, float]) -> object:
+    """Σ_p v[p] · f[p]: the objective for the given project values."""
+    return weighted_sum(m, value, data.projects)
+
+
+def add_partial_funding(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """min_funding[p]·x[p] ≤ f[p] ≤ x[p] for every partly fundable project p."""
+    if not data.partial_projects:
+        return
+    m.partial_min = pyo.Constraint(
+        m.Q, rule=lambda m, p: m.f[p] >= data.min_funding[p] * m.x[p])
+    m.partial_max = pyo.Constraint(m.Q, rule=lambda m, p: m.f[p] <= m.x[p])
+
+
+def add_budget(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_p cost[p,y]·f[p] ≤ budget[y] for every fiscal year y."""
+    def rule(m: pyo.ConcreteModel, y: str) -> object:
+        if not any(data.cost[y][p] for p in data.projects):
+            return pyo.Constraint.Skip
+        return weighted_sum(m, data.cost[y], data.projects) <= data.budget[y]
+
+    m.budget = pyo.Constraint(m.Y, rule=rule)
+
+
+def add_tier_shares(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in tier t} cost[p]·f[p] ≥ share_t · ΣB for every tier t with a minimum share."""
+    shares = {t: s for t, s in data.policy.priority.min_tier_share.items() if s > 0}
+    if not shares:
+        return
+    by_tier = data.by_tier
+    m.tier_share = pyo.Constraint(
+        sorted(shares),
+        rule=lambda m, t: weighted_sum(m, data.total_cost, by_tier.get(t, []))
+        >= shares[t] * data.total_budget)
+
+
+def add_tier_partners(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in c} x[p] ≥ 1 for each country c of a tier in fund_every_tier with an eligible project.
+
+    A partner with no eligible project is reported in ``data.notes``, not made infeasible.
+    """
+    tiers = set(data.policy.priority.fund_every_tier)
+    if not tiers:
+        return
+    by_country = data.by_country
+    partners = [c for c in sorted(by_country) if data.tier[by_country[c][0]] in tiers]
+    if not partners:
+        return
+    m.tier_partner = pyo.Constraint(
+        partners, rule=lambda m, c: pyo.quicksum(m.x[p] for p in by_country[c]) >= 1)
+
+
+def add_country_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in c} cost[p]·f[p] ≤ cap_c · ΣB for each country (policy-wide or its own max_share)."""
+    by_country = data.by_country
+    limit = {c: data.country_cap.get(str(c), 1.0) * data.total_budget for c in by_country}
+    binding = [c for c in sorted(by_country)
+               if sum(data.total_cost[p] for p in by_country[c]) > limit[c] + 1e-9]
+    if not binding:
+        return
+    m.country_cap = pyo.Constraint(
+        binding,
+        rule=lambda m, c: weighted_sum(m, data.total_cost, by_country[c]) <= limit[c])
+
+
+def _add_group_shares(
+    m: pyo.ConcreteModel, data: ModelData, name: str, groups: dict[object, list[str]],
+    shares: Mapping[str, float], minimum: bool,
+) -> None:
+    """Σ_{p in group g} cost[p]·f[p] ≥ (or ≤) share_g · ΣB."""
+    if minimum:
+        keys = sorted(g for g, s in shares.items() if s > 0)
+    else:  # a maximum only binds when the group could exceed it
+        keys = sorted(g for g, s in shares.items()
+                      if sum(data.total_cost[p] for p in groups.get(g, []))
+                      > s * data.total_budget + 1e-9)
+    if not keys:
+        return
+
+    def rule(m: pyo.ConcreteModel, g: str) -> object:
+        spent = weighted_sum(m, data.total_cost, groups.get(g, []))
+        bound = shares[g] * data.total_budget
+        return spent >= bound if minimum else spent <= bound
+
+    setattr(m, name, pyo.Constraint(keys, rule=rule))
+
+
+def add_field_shares(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """min_share_g·ΣB ≤ Σ_{p in field g} cost[p]·f[p] ≤ max_share_g·ΣB."""
+    balance = data.policy.balance
+    groups = data.by_field
+    _add_group_shares(m, data, "field_min_share", groups, balance.min_field_share, True)
+    _add_group_shares(m, data, "field_max_share", groups, balance.max_field_share, False)
+
+
+def add_region_shares(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """min_share_r·ΣB ≤ Σ_{p in region r} cost[p]·f[p] ≤ max_share_r·ΣB."""
+    balance = data.policy.balance
+    groups = data.by_region
+    _add_group_shares(m, data, "region_min_share", groups, balance.min_region_share, True)
+    _add_group_shares(m, data, "region_max_share", groups, balance.max_region_share, False)
+
+
+def add_distinct_recipients(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """z[c] ≤ Σ_{p in c} x[p] for countries with an eligible project; Σ_c z[c] ≥ min_countries."""
+    need = data.policy.priority.min_countries
+    if need <= 0:
+        return
+    by_country = data.by_country
+    m.C = pyo.Set(initialize=sorted(by_country), ordered=True, doc="countries with eligible projects")
+    m.z = pyo.Var(m.C, domain=pyo.Binary, doc="country receives at least one project")
+    m.recipient = pyo.Constraint(
+        m.C, rule=lambda m, c: m.z[c] <= pyo.quicksum(m.x[p] for p in by_country[c]))
+    total = pyo.quicksum(m.z[c] for c in m.C) if len(m.C) else empty_sum(m)
+    m.min_countries = pyo.Constraint(expr=total >= need)
+
+
+def add_dependencies(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """x[p] ≤ x[q] when p requires q; x[p] ≤ 0 when q is not eligible."""
+    if not data.requires:
+        return
+    m.requires = pyo.Constraint(
+        data.requires,
+        rule=lambda m, p, q: m.x[p] <= (m.x[q] if q in m.x else 0))
+
+
+def add_exclusive_groups(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in g} x[p] ≤ 1 for every exclusive group g with two or more eligible projects."""
+    groups = data.exclusive_groups
+    if not groups:
+        return
+    m.exclusive = pyo.Constraint(
+        sorted(groups), rule=lambda m, g: pyo.quicksum(m.x[p] for p in groups[g]) <= 1)
+
+
+def add_mandatory(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """x[p] = 1 for every mandatory project (it may still be partly funded down to its minimum)."""
+    if not data.mandatory:
+        return
+    m.mandatory = pyo.Constraint(data.mandatory, rule=lambda m, p: m.x[p] == 1)

@@ -1,0 +1,255 @@
+"""Typed results: a Status, ranked Portfolios and the Result that holds them.
+
+Everything here is computed from the Problem and the funded fractions; nothing solves.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .problem import Problem
+
+#: Fractions closer than this to 0 or 1 are rounded (solver tolerance).
+FRACTION_TOL = 1e-6
+
+
+class Status(str, enum.Enum):
+    """Outcome of a solve, mapped in one place (``osa_opt.solve._status_of``)."""
+
+    OPTIMAL = "optimal"          # proven optimal (within mip_rel_gap, 0 by default)
+    TIME_LIMIT = "time_limit"    # stopped at the time limit with an incumbent and its gap
+    INFEASIBLE = "infeasible"    # the policy cannot be met
+    NO_SOLUTION = "no_solution"  # stopped without any feasible portfolio
+    ERROR = "error"              # the solver failed for another reason
+
+    @property
+    def exit_code(self) -> int:
+        from .errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK
+
+        return {
+            Status.OPTIMAL: EXIT_OK,
+            Status.TIME_LIMIT: EXIT_OK,
+            Status.INFEASIBLE: EXIT_INFEASIBLE,
+            Status.NO_SOLUTION: EXIT_NO_SOLUTION,
+            Status.ERROR: EXIT_NO_SOLUTION,
+        }[self]
+
+    @property
+    def has_solution(self) -> bool:
+        return self in (Status.OPTIMAL, Status.TIME_LIMIT)
+
+
+@dataclass(eq=False)
+class Portfolio:
+    """One ranked portfolio: which projects are funded, and at what fraction.
+
+    ``fractions`` maps every funded project id to its funded fraction in (0, 1].
+    """
+
+    rank: int
+    objective: float
+    fractions: dict[str, float]
+    problem: Problem = field(repr=False)
+    status: Status = Status.OPTIMAL
+    gap: float | None = 0.0
+    bound: float | None = None
+    seconds: float = 0.0
+    best_objective: float | None = None
+    reference: Portfolio | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ ids
+    @property
+    def project_ids(self) -> list[str]:
+        """Funded project ids, in input order."""
+        order = self.problem.projects.index
+        return [p for p in order if p in self.fractions]
+
+    @property
+    def partial(self) -> dict[str, float]:
+        """Projects funded at less than their full cost."""
+        return {p: f for p, f in self.fractions.items() if f < 1 - FRACTION_TOL}
+
+    # ------------------------------------------------------------------ tables
+    @cached_property
+    def projects(self) -> pd.DataFrame:
+        """Funded projects with fraction, funded cost per year, value and grouping columns."""
+        pb = self.problem
+        ids = self.project_ids
+        frac = pd.Series(self.fractions, dtype=float).reindex(ids)
+        cols = ["title", "country", "field", "assistance_type", "status"]
+        df = pb.projects.loc[ids, cols].copy()
+        df.insert(0, "rank", self.rank)
+        df["region"] = pb.region.reindex(ids)
+        df["priority_tier"] = pb.tier.reindex(ids)
+        df["fraction"] = frac
+        for fy in pb.fiscal_years:
+            df[f"cost_{fy}"] = pb.cost.loc[ids, fy] * frac
+        df["total_cost"] = pb.total_cost.reindex(ids) * frac
+        df["value"] = pb.value.reindex(ids) * frac
+        df.index.name = "project_id"
+        return df
+
+    @property
+    def cost_by_year(self) -> pd.Series:
+        """Funded cost per fiscal year, ¥ million."""
+        pb = self.problem
+        frac = pd.Series(self.fractions, dtype=float)
+        return (pb.cost.reindex(frac.index).mul(frac, axis=0).sum()
+                .reindex(pb.fiscal_years).fillna(0.0).rename("cost"))
+
+    @property
+    def budget_left(self) -> pd.Series:
+        return (self.problem.budget - self.cost_by_year).rename("budget_left")
+
+    @property
+    def total_cost(self) -> float:
+        return float(self.cost_by_year.sum())
+
+    @property
+    def n_projects(self) -> int:
+        return len(self.fractions)
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted(set(self.problem.projects.loc[list(self.fractions), "country"]))
+
+    @property
+    def n_countries(self) -> int:
+        return len(self.countries)
+
+    @property
+    def share_of_best(self) -> float:
+        best = self.best_objective if self.best_objective else self.objective
+        return float(self.objective / best) if best else 1.0
+
+    def allocation(self, by: str) -> pd.DataFrame:
+        """Funded cost and value by ``country``, ``priority_tier``, ``field`` or ``region``.
+
+        Columns: projects, cost per fiscal year, total_cost, share_of_budget, value.
+        """
+        df = self.projects
+        cost_cols = [f"cost_{fy}" for fy in self.problem.fiscal_years]
+        out = df.groupby(by, sort=True).agg(
+            projects=("fraction", "size"),
+            **{c: (c, "sum") for c in cost_cols},
+            total_cost=("total_cost", "sum"),
+            value=("value", "sum"),
+        )
+        total_budget = self.problem.policy.total_budget
+        out.insert(len(out.columns) - 1, "share_of_budget",
+                   out["total_cost"] / total_budget if total_budget else 0.0)
+        return out
+
+    @property
+    def added(self) -> list[str]:
+        """Projects funded here but not in portfolio 1."""
+        if self.reference is None:
+            return []
+        return [p for p in self.project_ids if p not in self.reference.fractions]
+
+    @property
+    def dropped(self) -> list[str]:
+        """Projects funded in portfolio 1 but not here."""
+        if self.reference is None:
+            return []
+        return [p for p in self.reference.project_ids if p not in self.fractions]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest entry of this portfolio (run.json)."""
+        return {
+            "rank": self.rank,
+            "objective": round(self.objective, 9),
+            "share_of_best": round(self.share_of_best, 9),
+            "status": self.status.value,
+            "gap": self.gap,
+            "bound": self.bound,
+            "total_cost": round(self.total_cost, 6),
+            "cost_by_year": {k: round(float(v), 6) for k, v in self.cost_by_year.items()},
+            "budget_left": {k: round(float(v), 6) for k, v in self.budget_left.items()},
+            "n_projects": self.n_projects,
+            "n_countries": self.n_countries,
+            "projects": self.project_ids,
+            "fractions": {p: round(f, 9) for p, f in self.partial.items()},
+            "added": self.added,
+            "dropped": self.dropped,
+            "solve_seconds": round(self.seconds, 4),
+        }
+
+    def __repr__(self) -> str:
+        return (f"<Portfolio {self.rank}: value {self.objective:.4f}, {self.n_projects} projects, "
+                f"¥{self.total_cost:,.0f}m>")
+
+
+@dataclass(eq=False)
+class Result:
+    """What a solve returns: status, ranked portfolios, why projects are out, timings.
+
+    >>> result = osa_opt.solve(problem)            # doctest: +SKIP
+    >>> result.portfolios[0].projects              # doctest: +SKIP
+    >>> result.write("outputs/my-run")             # doctest: +SKIP
+    """
+
+    problem: Problem = field(repr=False)
+    status: Status
+    portfolios: list[Portfolio] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    diagnosis: list[dict[str, Any]] = field(default_factory=list)
+    analyses: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def best(self) -> Portfolio | None:
+        return self.portfolios[0] if self.portfolios else None
+
+    @cached_property
+    def unfunded(self) -> pd.DataFrame:
+        """Every project not funded in portfolio 1, with its reason(s)."""
+        from .reasons import unfunded_reasons
+
+        return unfunded_reasons(self)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per portfolio: value, share of best, cost per year, projects, countries."""
+        rows = []
+        for p in self.portfolios:
+            row: dict[str, Any] = {
+                "rank": p.rank, "value": p.objective, "share_of_best": p.share_of_best,
+                "projects": p.n_projects, "countries": p.n_countries,
+                "total_cost": p.total_cost,
+            }
+            for fy, c in p.cost_by_year.items():
+                row[f"cost_{fy}"] = float(c)
+            for fy, c in p.budget_left.items():
+                row[f"left_{fy}"] = float(c)
+            row["added"] = ", ".join(p.added)
+            row["dropped"] = ", ".join(p.dropped)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("rank") if rows else pd.DataFrame()
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The run manifest (run.json), documented in docs/outputs.md."""
+        from .manifest import build_manifest
+
+        return build_manifest(self)
+
+    def write(self, path: str | Path | None = None) -> Path:
+        """Write run.json, portfolios.xlsx and portfolios.csv to a new run folder.
+
+        With no path, a new folder ``outputs/<policy-name>-<timestamp>/`` is made.
+        Writing is atomic: a failure leaves no half-written file.
+        """
+        from .outputs import write_run
+
+        return write_run(self, path)
+
+    def __repr__(self) -> str:
+        best = f", best value {self.best.objective:.4f}" if self.best else ""
+        return f"<Result {self.status.value}: {len(self.portfolios)} portfolios{best}>"

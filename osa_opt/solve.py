@@ -1,0 +1,301 @@
+"""Solving: one persistent HiGHS solver per model, ranked portfolios by no-good cuts.
+
+Every analysis is a sequence of changes to one model and re-solves of one
+:class:`Solver`; nothing here rebuilds a model per question.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.results import TerminationCondition as TC
+from pyomo.contrib.solver.solvers.highs import Highs
+
+from .model import build_model
+from .model.families import funded
+from .result import FRACTION_TOL, Portfolio, Result, Status
+
+if TYPE_CHECKING:
+    from .problem import Problem
+
+
+@dataclass
+class Outcome:
+    """One solve: status, objective, bound, gap, funded fractions and wall-clock seconds."""
+
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    fractions: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+    termination: str = ""
+
+    @property
+    def funded_ids(self) -> frozenset[str]:
+        return frozenset(self.fractions)
+
+
+def _status_of(termination: TC, has_solution: bool) -> Status:
+    """Map a Pyomo termination condition to our Status (the one place that does it)."""
+    if termination == TC.convergenceCriteriaSatisfied:
+        return Status.OPTIMAL
+    if termination in (TC.provenInfeasible, TC.locallyInfeasible, TC.infeasibleOrUnbounded):
+        return Status.INFEASIBLE
+    if termination in (TC.maxTimeLimit, TC.iterationLimit, TC.interrupted, TC.objectiveLimit):
+        return Status.TIME_LIMIT if has_solution else Status.NO_SOLUTION
+    if termination == TC.emptyModel:
+        return Status.OPTIMAL
+    return Status.ERROR
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to stderr for a while (HiGHS prints its banner on fd 1)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real fd 1 (e.g. some notebook kernels): nothing to guard
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+class Solver:
+    """A persistent HiGHS solver bound to one model: change the model, re-solve, never rebuild.
+
+    Parameters
+    ----------
+    problem : the validated Problem.
+    model : a model from :func:`osa_opt.build_model` (built here when omitted); a notebook
+        user may have added constraints to it.
+    time_limit, mip_rel_gap, threads, seed : override the policy's ``[solver]`` section.
+    log : a stream to copy the HiGHS log to (``--verbose``), or None.
+
+    Examples
+    --------
+    >>> solver = Solver(problem)                        # doctest: +SKIP
+    >>> best = solver.solve_once()                      # doctest: +SKIP
+    >>> solver.model.x["P-01"].fix(1); solver.solve_once()   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        model: pyo.ConcreteModel | None = None,
+        *,
+        time_limit: float | None = None,
+        mip_rel_gap: float | None = None,
+        threads: int | None = None,
+        seed: int | None = None,
+        log: Any = None,
+    ) -> None:
+        settings = problem.policy.solver
+        self.problem = problem
+        t0 = time.perf_counter()
+        self.model = model if model is not None else build_model(problem)
+        self.build_seconds = time.perf_counter() - t0
+        self.opt = Highs()
+        cfg = self.opt.config
+        cfg.load_solutions = False
+        cfg.raise_exception_on_nonoptimal_result = False
+        cfg.time_limit = float(time_limit if time_limit is not None else settings.time_limit)
+        cfg.rel_gap = float(mip_rel_gap if mip_rel_gap is not None else settings.mip_rel_gap)
+        cfg.threads = int(threads if threads is not None else settings.threads)
+        cfg.solver_options["random_seed"] = int(seed if seed is not None else settings.seed)
+        if log is not None:
+            cfg.tee = [log]
+        self.solves = 0
+        self.instance_seconds = 0.0
+        self.last: Outcome | None = None
+
+    # ------------------------------------------------------------------ one solve
+    def solve_once(self) -> Outcome:
+        """Solve the model as it is now and read the funded fractions."""
+        m = self.model
+        t0 = time.perf_counter()
+        if self.solves == 0:
+            self.opt.set_instance(m)
+            self.instance_seconds = time.perf_counter() - t0
+        res = self.opt.solve(m)
+        seconds = time.perf_counter() - t0
+        self.solves += 1
+        has_solution = res.incumbent_objective is not None
+        status = _status_of(res.termination_condition, has_solution)
+        out = Outcome(status, termination=str(res.termination_condition.name), seconds=seconds)
+        self.last = out
+        if not status.has_solution:
+            return out
+        if res.termination_condition == TC.emptyModel:
+            out.objective, out.bound, out.gap = 0.0, 0.0, 0.0
+            return out
+        values = res.solution_loader.get_vars()
+        out.fractions = self._fractions(values)
+        out.objective = float(res.incumbent_objective)
+        out.bound = None if res.objective_bound is None else float(res.objective_bound)
+        if out.bound is not None:
+            denom = max(abs(out.objective), 1e-9)
+            out.gap = max(0.0, (out.bound - out.objective) / denom)
+        if status == Status.OPTIMAL:
+            out.gap = out.gap if out.gap and out.gap > 1e-9 else 0.0
+        return out
+
+    def _fractions(self, values: Any) -> dict[str, float]:
+        m = self.model
+        out: dict[str, float] = {}
+        for p in m.P:
+            x = values.get(m.x[p], 0.0) if not m.x[p].fixed else m.x[p].value
+            if x is None or x < 0.5:
+                continue
+            var = funded(m, p)
+            f = values.get(var, 1.0) if var is not m.x[p] else 1.0
+            f = min(1.0, max(0.0, float(f)))
+            out[p] = 1.0 if f > 1 - FRACTION_TOL else round(f, 9)
+        return out
+
+    # ------------------------------------------------------------------ ranked portfolios
+    def ranked(
+        self,
+        count: int,
+        min_difference: int,
+        progress: Callable[[int, Outcome], None] | None = None,
+        keep_cuts: bool = False,
+    ) -> list[Outcome]:
+        """Up to ``count`` portfolios, each differing from every better one in at least
+        ``min_difference`` projects: a no-good cut per found portfolio on this solver.
+
+        The cuts are removed afterwards (unless ``keep_cuts``), so the model is as before.
+        """
+        m = self.model
+        outcomes: list[Outcome] = []
+        name = "portfolio_cut"
+        if hasattr(m, name):
+            m.del_component(name)
+        cuts = pyo.ConstraintList(doc="no-good cuts of the ranked portfolios")
+        m.add_component(name, cuts)
+        try:
+            for k in range(count):
+                out = self.solve_once()
+                if progress is not None:
+                    progress(k + 1, out)
+                if not out.status.has_solution:
+                    break
+                outcomes.append(out)
+                if k + 1 < count:
+                    cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
+        finally:
+            if not keep_cuts:
+                m.del_component(name)
+        return outcomes
+
+    def _difference_expr(self, funded_ids: frozenset[str]) -> Any:
+        """Number of projects whose funded state differs from the given portfolio."""
+        m = self.model
+        return pyo.quicksum((1 - m.x[p]) if p in funded_ids else m.x[p] for p in m.P)
+
+    # ------------------------------------------------------------------ helpers for analyses
+    def set_objective(self, value: dict[str, float]) -> None:
+        """Replace the objective by Σ_p value[p]·f[p] (robustness, sampling)."""
+        from .model.families import value_expression
+
+        m = self.model
+        m.value.set_value(value_expression(m, m.osa, value))
+
+    @contextlib.contextmanager
+    def fixed(self, states: dict[str, int]) -> Iterator[None]:
+        """Temporarily fix x[p] to 0 or 1 for the given projects."""
+        m = self.model
+        previous = {p: (m.x[p].fixed, m.x[p].value) for p in states}
+        try:
+            for p, v in states.items():
+                m.x[p].fix(v)
+            yield
+        finally:
+            for p, (was_fixed, value) in previous.items():
+                if was_fixed:
+                    m.x[p].fix(value)
+                else:
+                    m.x[p].unfix()
+
+
+def solve(
+    problem: Problem,
+    portfolios: int | None = None,
+    min_difference: int | None = None,
+    *,
+    model: pyo.ConcreteModel | None = None,
+    time_limit: float | None = None,
+    log: Any = None,
+    progress: Callable[[int, Outcome], None] | None = None,
+) -> Result:
+    """Solve a problem into ranked portfolios.
+
+    Parameters
+    ----------
+    problem : a validated Problem (:func:`osa_opt.load_problem`).
+    portfolios, min_difference : override the policy's ``[portfolios]`` section.
+    model : a model from :func:`osa_opt.build_model`, possibly extended by the caller.
+    time_limit : seconds per solve (overrides ``solver.time_limit``).
+    log : stream for the HiGHS log; progress : called after each portfolio's solve.
+
+    Returns
+    -------
+    Result
+        ``status`` is that of portfolio 1; ``portfolios`` lists the ranked portfolios.
+
+    Examples
+    --------
+    >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)   # doctest: +SKIP
+    >>> result.summary()                                              # doctest: +SKIP
+    """
+    count = portfolios if portfolios is not None else problem.policy.portfolios.count
+    diff = min_difference if min_difference is not None else problem.policy.portfolios.min_difference
+    t0 = time.perf_counter()
+    solver = Solver(problem, model, time_limit=time_limit, log=log)
+    outcomes = solver.ranked(count, diff, progress=progress)
+    total = time.perf_counter() - t0
+    return result_from_outcomes(problem, solver, outcomes, total)
+
+
+def result_from_outcomes(
+    problem: Problem, solver: Solver, outcomes: list[Outcome], total_seconds: float
+) -> Result:
+    """Wrap solver outcomes in a Result with Portfolios that know their reference."""
+    timings = {
+        "build_seconds": round(solver.build_seconds, 4),
+        "load_seconds": round(solver.instance_seconds, 4),
+        "solve_seconds": round(sum(o.seconds for o in outcomes), 4),
+        "total_seconds": round(total_seconds, 4),
+    }
+    notes = list(solver.model.osa.notes)
+    if not outcomes:
+        status = solver.last.status if solver.last else solver.solve_once().status
+        message = {
+            Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
+            Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
+        }.get(status, "The solver failed.")
+        return Result(problem, status, [], timings, notes, message=message)
+    best_value = outcomes[0].objective
+    ports: list[Portfolio] = []
+    for k, o in enumerate(outcomes, start=1):
+        ports.append(Portfolio(
+            rank=k, objective=float(o.objective or 0.0), fractions=o.fractions, problem=problem,
+            status=o.status, gap=o.gap, bound=o.bound, seconds=o.seconds,
+            best_objective=best_value, reference=ports[0] if ports else None,
+        ))
+    status = outcomes[0].status
+    return Result(problem, status, ports, timings, notes)
+
