@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 FRACTION_TOL = 1e-6
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a solve, mapped in one place (``osa_opt.solve._status_of``)."""
 
     OPTIMAL = "optimal"          # proven optimal (within mip_rel_gap, 0 by default)

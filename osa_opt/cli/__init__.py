@@ -18,6 +18,7 @@ COMMANDS = {
     "validate": "osa_opt.cli.validate",
     "template": "osa_opt.cli.template",
     "solve": "osa_opt.cli.solve",
+    "frontier": "osa_opt.cli.frontier",
 }
 
 
@@ -30,7 +31,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        return getattr(import_module(COMMANDS[name]), "command")
+        return import_module(COMMANDS[name]).command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,166 @@
+"""The shipped example workbook: its content, that it is reproducible, that both policies work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import osa_opt
+from osa_opt.data import example_path
+from osa_opt.eligibility import country_reasons
+from osa_opt.policy import ASSISTANCE_TYPES, FIELDS, Policy
+from osa_opt.schema import COUNTRY_COLUMNS, project_columns
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "inputs" / "example.xlsx"
+GENERATOR = ROOT / "inputs" / "make_example.py"
+POLICIES = [ROOT / "models" / "default.toml", ROOT / "models" / "humanitarian_focus.toml"]
+
+# Recipients in the public record of OSA: the example must not assess real countries.
+REAL_RECIPIENTS = {"Philippines", "Bangladesh", "Malaysia", "Fiji", "Djibouti", "Indonesia",
+                   "Mongolia", "Papua New Guinea", "Sri Lanka", "Tonga", "Thailand",
+                   "Timor-Leste"}
+
+
+def sheet_records(book, name: str) -> list[dict[str, object]]:
+    rows = list(book[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+@pytest.fixture(scope="module")
+def book():
+    return openpyxl.load_workbook(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def projects(book) -> list[dict[str, object]]:
+    return sheet_records(book, "projects")
+
+
+@pytest.fixture(scope="module")
+def countries(book) -> list[dict[str, object]]:
+    return sheet_records(book, "countries")
+
+
+def test_shipped_path_is_the_example() -> None:
+    assert example_path().resolve() == EXAMPLE.resolve()
+
+
+def test_sheets_and_headers_match_the_default_policy(book) -> None:
+    policy = Policy.default()
+    assert book.sheetnames == ["README", "projects", "countries"]
+    assert [c.value for c in book["projects"][1]] == [
+        c.name for c in project_columns(policy.fiscal_years, policy.criteria)]
+    assert [c.value for c in book["countries"][1]] == [c.name for c in COUNTRY_COLUMNS]
+    for sheet in ("projects", "countries"):
+        assert book[sheet].freeze_panes == "A2"
+        assert all(c.comment is not None for c in book[sheet][1])
+
+
+def test_size_and_coverage(projects, countries) -> None:
+    assert 14 <= len(countries) <= 18
+    assert 45 <= len(projects) <= 55
+    assert {p["field"] for p in projects} == set(FIELDS)
+    assert {p["assistance_type"] for p in projects} == set(ASSISTANCE_TYPES)
+    assert len({p["project_id"] for p in projects}) == len(projects)
+    names = {c["country"] for c in countries}
+    assert {p["country"] for p in projects} == names  # every partner has a project
+    assert not names & REAL_RECIPIENTS
+    assert 4 <= len({c["region"] for c in countries}) <= 6
+    tiers = Counter(c["priority_tier"] for c in countries)
+    assert set(tiers) == {1, 2, 3}
+    assert sum(1 for c in countries if c["max_share"] is not None) in (1, 2)
+
+
+def test_one_mandatory_and_one_excluded_project_with_reasons(projects) -> None:
+    statuses = Counter(p["status"] for p in projects)
+    assert statuses["mandatory"] == 1
+    assert statuses["excluded"] == 1
+    assert statuses["candidate"] == len(projects) - 2
+    for p in projects:
+        if p["status"] != "candidate":
+            assert len(str(p["status_reason"] or "")) > 20, p["project_id"]
+        else:
+            assert p["status_reason"] is None
+
+
+def test_multi_year_partly_fundable_groups_and_dependencies(projects) -> None:
+    both = [p for p in projects if p["cost_FY2026"] > 0 and p["cost_FY2027"] > 0]
+    only_2027 = [p for p in projects if p["cost_FY2026"] == 0]
+    assert 10 <= len(both) <= 12
+    assert 1 <= len(only_2027) <= 2
+    partly = [p for p in projects if p["min_funding"] < 1]
+    assert 5 <= len(partly) <= 8
+    assert all(0.5 <= p["min_funding"] <= 0.8 for p in partly)
+    groups = Counter(p["exclusive_group"] for p in projects if p["exclusive_group"])
+    assert 2 <= len(groups) <= 3 and all(n >= 2 for n in groups.values())
+    ids = {p["project_id"] for p in projects}
+    needs = {p["project_id"]: p["requires"].split(";") for p in projects if p["requires"]}
+    assert 3 <= len(needs) <= 4
+    for pid, required in needs.items():
+        assert set(required) <= ids - {pid}
+        assert not set(required) & set(needs), "no chains of dependencies, so no cycles"
+    totals = sorted(p["cost_FY2026"] + p["cost_FY2027"] for p in projects)
+    assert totals[0] >= 300 and totals[-1] <= 3100
+    assert 650 <= totals[len(totals) // 2] <= 850
+    assert all(0 <= p["risk"] <= 0.4 for p in projects)
+    assert all(0.3 <= p["score_spread"] <= 1.5 for p in projects)
+
+
+def test_candidates_ask_for_well_above_the_budget(projects) -> None:
+    budget = Policy.default().budget
+    for fy, amount in budget.items():
+        asked = sum(p[f"cost_{fy}"] for p in projects)
+        assert 1.6 <= asked / amount <= 2.1, fy
+
+
+def test_readme_says_the_countries_are_fictional(book) -> None:
+    text = " ".join(str(v) for r in book["README"].iter_rows(values_only=True) for v in r if v)
+    assert "FICTIONAL" in text
+    assert "public record" in text
+    for column in ("project_id", "score_spread", "max_share", "cost_FY2027"):
+        assert column in text
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.stem)
+def test_valid_under_both_shipped_policies(policy: Path) -> None:
+    problem = osa_opt.load_problem(EXAMPLE, policy=policy)
+    assert len(problem.projects) == 50
+    reasons = country_reasons(problem)
+    codes = {r.split(":")[0] for rs in reasons for r in rs}
+    assert {"country is a party to a conflict", "country not ODA-eligible",
+            "no management agreement", "democracy below threshold"} <= codes
+    ineligible = problem.eligibility[~problem.eligibility["eligible"]]
+    assert "P-43" in ineligible.index  # the excluded project, with its reason
+    assert any(r.startswith("status excluded: Deferred") for r in ineligible.loc["P-43", "reasons"])
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=lambda p: p.stem)
+def test_both_policies_leave_room_for_five_portfolios(policy: Path) -> None:
+    problem = osa_opt.load_problem(EXAMPLE, policy=policy)
+    result = osa_opt.solve(problem, portfolios=5)
+    assert len(result.portfolios) == 5
+    best = result.portfolios[0]
+    assert 20 <= len(best.fractions) <= 35
+    for fy, amount in problem.policy.budget.items():
+        spent = sum(problem.cost.loc[p, fy] * f for p, f in best.fractions.items())
+        assert spent <= amount + 1e-6
+        assert spent >= 0.85 * amount, fy
+
+
+def test_regenerating_gives_the_same_workbook(tmp_path: Path, book) -> None:
+    out = tmp_path / "again.xlsx"
+    run = subprocess.run([sys.executable, str(GENERATOR), str(out)], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    again = openpyxl.load_workbook(out)
+    assert again.sheetnames == book.sheetnames
+    for name in book.sheetnames:
+        assert list(again[name].iter_rows(values_only=True)) == list(
+            book[name].iter_rows(values_only=True)), name
+    assert [p.name for p in tmp_path.iterdir()] == ["again.xlsx"]
