@@ -1,0 +1,289 @@
+"""``osa-opt solve [INPUT]``: ranked portfolios, a run folder, and a summary table."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import OsaError
+from .common import input_options, json_option, quiet_option, verbose_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..result import Result
+    from ..solve import Outcome
+
+#: Model export formats by file suffix (names of pyomo.opt.ProblemFormat members).
+MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
+#: Changes against portfolio 1 listed in the terminal before "…".
+MAX_CHANGES_SHOWN = 4
+
+
+@click.command("solve")
+@input_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Run folder to write (must not exist or be empty). "
+                   "Default: a new folder under ./outputs.")
+@click.option("--portfolios", "-k", type=click.IntRange(min=1), metavar="K",
+              help="Number of ranked portfolios (policy key portfolios.count).")
+@click.option("--min-difference", type=click.IntRange(min=1), metavar="D",
+              help="Each portfolio differs from every better one in at least D projects "
+                   "(portfolios.min_difference).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="S",
+              help="Time limit of each solve in seconds (solver.time_limit).")
+@click.option("--write-model", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE.lp|FILE.mps",
+              help="Also export the model, with names from the inputs, as LP or MPS.")
+@click.option("--explain/--no-explain", default=True,
+              help="Explain portfolio 1: why each project is in or out and the price of "
+                   "each rule (sheets why and prices; on by default).")
+@json_option
+@quiet_option
+@verbose_option
+def command(
+    input_path: Path | None,
+    policy_path: Path | None,
+    budgets: tuple[str, ...],
+    sets: tuple[str, ...],
+    out_dir: Path | None,
+    portfolios: int | None,
+    min_difference: int | None,
+    time_limit: float | None,
+    write_model: Path | None,
+    explain: bool,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Choose the projects to fund: ranked portfolios written to a new run folder.
+
+    With no INPUT, solves the shipped example with the default policy. Writes run.json,
+    portfolios.xlsx, portfolios.csv and policy.toml (see docs/outputs.md).
+
+    \b
+    Examples:
+      osa-opt solve
+      osa-opt solve my_round.xlsx --policy models/humanitarian_focus.toml --portfolios 3
+      osa-opt solve my_round.xlsx --budget FY2026=20000 --set priority.min_countries=8
+      osa-opt solve --json > run.json
+
+    \b
+    Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
+    3 the policy cannot be met, 4 no portfolio found in time.
+    """
+    from rich.console import Console
+
+    from ..model import build_model
+    from ..outputs.run import write_run
+    from ..outputs.safe import check_target
+    from ..solve import solve, stdout_to_stderr
+    from .common import load_from_cli
+
+    model_format = _model_format(write_model)
+    if out_dir is not None:
+        check_target(out_dir)  # refuse before spending time on the solve
+    show = not (quiet or as_json)
+    err = Console(stderr=True)
+    t0 = time.perf_counter()
+    problem = load_from_cli(input_path, policy_path, budgets, sets,
+                            extra=_policy_overrides(portfolios, min_difference, time_limit))
+    read_seconds = time.perf_counter() - t0
+    count = problem.policy.portfolios.count
+    outcomes: list[Outcome] = []
+    # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
+    with stdout_to_stderr():
+        model = None
+        if write_model is not None:
+            model = build_model(problem)
+            _export_model(model, write_model, model_format)
+        with _progress(err, count, live=show and not verbose, lines=show and verbose) as report:
+            def on_progress(k: int, outcome: Outcome) -> None:
+                outcomes.append(outcome)
+                report(k, outcome)
+
+            result = solve(problem, model=model, log=sys.stderr if verbose else None,
+                           progress=on_progress, explain=explain)
+    result.timings["read_seconds"] = round(read_seconds, 4)
+    _note_short_ranking(result, outcomes, count)
+    folder = write_run(result, out_dir)
+    if as_json:
+        sys.stdout.write((folder / "run.json").read_text(encoding="utf-8"))
+        sys.stdout.flush()
+    elif show and result.portfolios:
+        _render(result, folder, write_model)
+    if result.status.exit_code != 0:
+        # An OsaError, so the top level prints it (also with --quiet) and exits 3 or 4.
+        raise SolveFailed(_failure_message(result, folder), result.status.exit_code)
+
+
+class SolveFailed(OsaError):
+    """No portfolio: the policy cannot be met (exit 3) or none was found in time (exit 4)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+# ---------------------------------------------------------------------- options
+def _model_format(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    fmt = MODEL_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise click.BadParameter(
+            f"{str(path)!r} ends in {path.suffix or 'no suffix'!r}; name the file .lp or .mps, "
+            "e.g. --write-model model.lp", param_hint="--write-model")
+    return fmt
+
+
+def _policy_overrides(portfolios: int | None, min_difference: int | None,
+                      time_limit: float | None) -> dict[str, Any]:
+    """Command-line settings as policy overrides, so the recorded policy is the one used."""
+    pairs = {"portfolios.count": portfolios, "portfolios.min_difference": min_difference,
+             "solver.time_limit": time_limit}
+    return {key: value for key, value in pairs.items() if value is not None}
+
+
+def _export_model(model: Any, path: Path, model_format: str | None) -> None:
+    from pyomo.opt import ProblemFormat
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        model.write(str(path), format=ProblemFormat(model_format),
+                    io_options={"symbolic_solver_labels": True})
+    except OSError as exc:
+        raise OsaError(f"Could not write the model to {path}: {exc.strerror or exc}.") from exc
+
+
+# ---------------------------------------------------------------------- progress
+@contextlib.contextmanager
+def _progress(err: Console, count: int, *, live: bool,
+              lines: bool) -> Iterator[Callable[[int, Outcome], None]]:
+    """A status line on stderr while ranking (plain lines with --verbose, none if quiet)."""
+    if not (live or lines):
+        yield lambda k, outcome: None
+        return
+
+    def describe(k: int, outcome: Outcome) -> str:
+        if outcome.objective is None:
+            return f"portfolio {k} of {count}: {outcome.status.value}"
+        return f"portfolio {k} of {count}: value {outcome.objective:,.3f} ({outcome.seconds:.2f} s)"
+
+    if lines:
+        yield lambda k, outcome: err.print(f"[dim]{describe(k, outcome)}[/]")
+        return
+    with err.status(f"Solving portfolio 1 of {count} ...") as status:
+        def report(k: int, outcome: Outcome) -> None:
+            if k < count and outcome.status.has_solution:
+                status.update(f"Found {describe(k, outcome)}; solving portfolio {k + 1} ...")
+            else:  # the ranking is over; analyses or the diagnosis may still run
+                status.update(f"Found {describe(k, outcome)}; finishing ...")
+        yield report
+
+
+def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
+    """Say why fewer portfolios than asked for came back (none left, or out of time)."""
+    from ..result import Status
+
+    found = len(result.portfolios)
+    if found == 0 or found >= count or len(outcomes) <= found:
+        return
+    stop = outcomes[found].status
+    diff = result.problem.policy.portfolios.min_difference
+    if stop == Status.INFEASIBLE:
+        result.notes.append(
+            f"Only {found} of the {count} portfolios asked for exist: no other portfolio "
+            f"meets the policy and differs from each of these in at least {diff} projects.")
+    else:
+        result.notes.append(
+            f"The search for portfolio {found + 1} ended without a portfolio "
+            f"({stop.value}); {found} of {count} portfolios are reported.")
+
+
+# ---------------------------------------------------------------------- rendering
+def _render(result: Result, folder: Path, model_path: Path | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..manifest import status_message
+
+    console = Console(width=max(Console().width, 120), highlight=False)
+    problem = result.problem
+    summary = problem.summary()
+    budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
+    console.print(f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']} projects "
+                  f"({summary['eligible']} eligible) in {summary['countries']} countries; "
+                  f"budget {budget}.")
+    fiscal_years = problem.fiscal_years
+    table = Table(title="Ranked portfolios (¥ million)", title_justify="left")
+    for name in ("#", "value", "% of best"):
+        table.add_column(name, justify="right")
+    for fy in fiscal_years:
+        table.add_column(f"cost {fy}", justify="right")
+    for fy in fiscal_years:
+        table.add_column(f"left {fy}", justify="right")
+    for name in ("projects", "countries"):
+        table.add_column(name, justify="right")
+    table.add_column("changes vs #1", min_width=len("changes vs #1"))
+    for p in result.portfolios:
+        table.add_row(
+            str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}",
+            *[f"{p.cost_by_year[fy]:,.0f}" for fy in fiscal_years],
+            *[f"{p.budget_left[fy]:,.0f}" for fy in fiscal_years],
+            str(p.n_projects), str(p.n_countries), _changes(p.added, p.dropped),
+        )
+    console.print(table)
+    console.print(escape(status_message(result)))
+    console.print(f"Wrote {escape(_shown(folder))}/: run.json, portfolios.xlsx, "
+                  "portfolios.csv, policy.toml")
+    if model_path is not None:
+        console.print(f"Wrote the model to {escape(str(model_path))}.")
+    for note in result.notes:
+        console.print(f"[yellow]Note:[/] {escape(note)}")
+
+
+def _changes(added: list[str], dropped: list[str]) -> str:
+    if not added and not dropped:
+        return "—"
+    items = [f"+{p}" for p in added] + [f"−{p}" for p in dropped]
+    shown = " ".join(items[:MAX_CHANGES_SHOWN])
+    more = len(items) - MAX_CHANGES_SHOWN
+    return f"{shown} … ({more} more)" if more > 0 else shown
+
+
+def _shown(folder: Path) -> str:
+    """The folder relative to the current one when it lies inside it."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(folder)
+
+
+def _failure_message(result: Result, folder: Path) -> str:
+    """The short message of exit codes 3 and 4."""
+    from ..result import Status
+
+    policy = result.problem.policy
+    if result.status == Status.INFEASIBLE:
+        lines = ["The policy cannot be met: no portfolio satisfies every rule at once within "
+                 "the budget. Loosen a rule (shares, min_countries, fund_every_tier, "
+                 "mandatory projects) or raise the budget."]
+        for entry in result.diagnosis[:5]:
+            text = entry.get("message") or entry.get("rule") if isinstance(entry, dict) else None
+            lines.append(f"  - {text or entry}")
+    elif result.status == Status.NO_SOLUTION:
+        lines = [f"No portfolio found within the time limit of {policy.solver.time_limit:g} s "
+                 "per solve; raise it with --time-limit."]
+    else:
+        lines = [f"The solver failed: {result.message}"]
+    lines.append(f"The run is recorded in {_shown(folder)}/run.json "
+                 f"(status \"{result.status.value}\").")
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+"""The run manifest (``run.json``): what was solved, with what, and what came out.
+
+Every key is documented in ``docs/outputs.md``. The manifest is plain JSON: numbers,
+text, lists and objects only (a missing number is ``null``, never ``NaN``).
+
+>>> import osa_opt
+>>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=2)     # doctest: +SKIP
+>>> manifest = result.to_manifest()                                  # doctest: +SKIP
+>>> manifest["status"], [p["rank"] for p in manifest["portfolios"]]  # doctest: +SKIP
+('optimal', [1, 2])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import platform
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .result import Result
+
+#: Files every run folder holds (``run.json`` lists them under ``files``).
+RUN_FILES: tuple[str, ...] = ("run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml")
+
+
+def build_manifest(
+    result: Result,
+    *,
+    created: dt.datetime | None = None,
+    folder: str | Path | None = None,
+) -> dict[str, Any]:
+    """The manifest of a result, as JSON-safe nested dicts.
+
+    Parameters
+    ----------
+    result : the Result of :func:`osa_opt.solve`.
+    created : the time of the run (UTC); now when omitted.
+    folder : the run folder the manifest is written to, if any (recorded as ``folder``).
+
+    Returns
+    -------
+    dict
+        Keys ``status``, ``message``, ``portfolios``, ``notes``, ``diagnosis``,
+        ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``versions``,
+        ``timings``, ``created``, ``folder`` and ``files``.
+
+    Examples
+    --------
+    >>> manifest = build_manifest(result)            # doctest: +SKIP
+    >>> manifest["portfolios"][0]["projects"][:3]    # doctest: +SKIP
+    ['P-01', 'P-03', 'P-04']
+    """
+    from .result import Status
+
+    created = created or dt.datetime.now(dt.UTC)
+    problem = result.problem
+    unfunded = result.unfunded
+    manifest: dict[str, Any] = {
+        "status": result.status.value,
+        "message": status_message(result),
+        "portfolios": [p.to_dict() for p in result.portfolios],
+        "notes": list(result.notes),
+        "diagnosis": list(result.diagnosis) if result.status == Status.INFEASIBLE else [],
+        "analyses": {name: _analysis_dict(obj) for name, obj in result.analyses.items()},
+        "unfunded": {str(pid): str(reason) for pid, reason in unfunded["reason"].items()},
+        "problem": problem.summary(),
+        "policy": problem.policy.to_dict(),
+        "inputs": dict(problem.sources),
+        "versions": versions(),
+        "timings": dict(result.timings),
+        "created": created.astimezone(dt.UTC).isoformat(timespec="seconds").replace(
+            "+00:00", "Z"),
+        "folder": None if folder is None else str(folder),
+        "files": list(RUN_FILES),
+    }
+    return json_safe(manifest)
+
+
+def status_message(result: Result) -> str:
+    """One sentence on the outcome: proven optimal, time limit with gap, or why none.
+
+    >>> status_message(result)                       # doctest: +SKIP
+    'Portfolio 1 is proven optimal; 5 ranked portfolios.'
+    """
+    from .result import Status
+
+    n = len(result.portfolios)
+    ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
+    best = result.best
+    if result.status == Status.OPTIMAL and best is not None:
+        gap = best.gap or 0.0
+        if gap > 1e-9 or result.problem.policy.solver.mip_rel_gap > 0:
+            return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
+                    f"(solver.mip_rel_gap = {result.problem.policy.solver.mip_rel_gap:g}); "
+                    f"{ranked}.")
+        return f"Portfolio 1 is proven optimal; {ranked}."
+    if result.status == Status.TIME_LIMIT and best is not None:
+        gap = "unknown" if best.gap is None else f"{best.gap:.2%}"
+        return (f"Stopped at the time limit: portfolio 1 is the best found, not proven "
+                f"optimal (gap to the best possible value: {gap}); {ranked}.")
+    if result.message:
+        return result.message
+    return {
+        Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
+        Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
+    }.get(result.status, "The solver failed.")
+
+
+def versions() -> dict[str, str | None]:
+    """Versions of osa-opt, Python and the libraries that shape the answer."""
+    from importlib import metadata
+
+    from . import __version__
+
+    def version_of(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    out: dict[str, str | None] = {
+        "osa-opt": __version__,
+        "python": platform.python_version(),
+        "pyomo": version_of("pyomo"),
+        "highspy": version_of("highspy"),
+        "HiGHS": None,
+        "pandas": version_of("pandas"),
+        "numpy": version_of("numpy"),
+        "xlsxwriter": version_of("xlsxwriter"),
+    }
+    try:  # constants only: creating a Highs object would print its banner
+        import highspy
+
+        out["HiGHS"] = (f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}."
+                        f"{highspy.HIGHS_VERSION_PATCH}")
+    except (ImportError, AttributeError):
+        pass
+    return out
+
+
+def _analysis_dict(obj: Any) -> Any:
+    """An analysis's manifest entry: its ``to_dict()``, or the object if already plain."""
+    to_dict = getattr(obj, "to_dict", None)
+    return to_dict() if callable(to_dict) else obj
+
+
+def json_safe(value: Any) -> Any:
+    """Nested data with only JSON types: NaN and infinities become None, keys text.
+
+    >>> json_safe({"a": float("nan"), 1: (2, 3.0)})
+    {'a': None, '1': [2, 3.0]}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [json_safe(v) for v in items]
+    if isinstance(value, enum.Enum):
+        return json_safe(value.value)
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item):  # numpy scalar
+        try:
+            return json_safe(value.item())
+        except (TypeError, ValueError):
+            pass
+    if hasattr(value, "to_dict") and callable(value.to_dict):  # pandas objects
+        return json_safe(value.to_dict())
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)

@@ -1,0 +1,129 @@
+"""The run folder: every output of one solve, written atomically.
+
+Everything is written into a hidden staging folder next to the target, then renamed into
+place in one step; a failure (a full disk, a bug in a writer) removes the staging folder, so
+no half-written run is ever left behind. A run never overwrites another one.
+
+>>> from osa_opt.outputs import write_run
+>>> write_run(result, "outputs/my-run")          # doctest: +SKIP
+PosixPath('outputs/my-run')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import OsaError
+from . import longform, workbook
+from .safe import (
+    check_target,
+    make_parents,
+    move_into_place,
+    remove_if_empty,
+    slug,
+    staging_folder,
+)
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+#: Default parent of new run folders, relative to the current folder.
+OUTPUTS_FOLDER = "outputs"
+
+
+def write_run(result: Result, path: str | Path | None = None) -> Path:
+    """Write ``run.json``, ``portfolios.xlsx``, ``portfolios.csv`` and ``policy.toml``.
+
+    Parameters
+    ----------
+    result : the Result to write (also an infeasible one: its run.json says why).
+    path : the run folder. It is created and must not exist or be empty. When omitted, a
+        new folder ``outputs/<policy-name>-<YYYYmmdd-HHMMSS>/`` under the current folder
+        (``-2``, ``-3`` ... appended if that name is taken).
+
+    Returns
+    -------
+    Path
+        The run folder.
+
+    Raises
+    ------
+    OsaError
+        ``path`` exists and is not empty, or the files cannot be written (the message
+        says why; nothing is left behind).
+
+    Examples
+    --------
+    >>> folder = write_run(result)                    # doctest: +SKIP
+    >>> sorted(p.name for p in folder.iterdir())      # doctest: +SKIP
+    ['policy.toml', 'portfolios.csv', 'portfolios.xlsx', 'run.json']
+    """
+    created = _now()
+    if path is None:
+        parent = Path.cwd() / OUTPUTS_FOLDER
+        stem = f"{slug(result.problem.policy.name)}-{created:%Y%m%d-%H%M%S}"
+        names = _numbered(stem)
+    else:
+        target = Path(path)
+        check_target(target)
+        parent, names = target.parent, iter([target.name])
+    made: list[Path] = []
+    try:
+        made = make_parents(parent)
+        first = next(names)
+        with staging_folder(parent, first) as staging:
+            target = parent / first
+            while path is None and target.exists():  # never overwrite another run
+                target = parent / next(names)
+            _write_files(result, staging, created, target)
+            while not move_into_place(staging, target):
+                if path is not None:
+                    check_target(target)  # the folder was filled meanwhile: refuse
+                target = parent / next(names)
+                _write_manifest(result, staging, created, target)
+    except OSError as exc:
+        remove_if_empty(made)
+        where = path if path is not None else parent
+        raise OsaError(f"Could not write the run folder under {where}: {exc.strerror or exc}. "
+                       "Nothing was written; check the folder's permissions and free "
+                       "space.") from exc
+    except BaseException:
+        remove_if_empty(made)
+        raise
+    return target
+
+
+def _now() -> dt.datetime:
+    """The run's time, UTC, whole seconds (one place, so tests can fix it)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _numbered(stem: str) -> Iterator[str]:
+    """``stem``, ``stem-2``, ``stem-3`` ..."""
+    yield stem
+    for n in itertools.count(2):
+        yield f"{stem}-{n}"
+
+
+def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
+    workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
+    longform.write_csv(result, folder / "portfolios.csv")
+    (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
+    _write_manifest(result, folder, created, target)
+
+
+def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
+    from ..manifest import build_manifest
+
+    manifest = build_manifest(result, created=created, folder=target.resolve())
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
+    (folder / "run.json").write_text(text + "\n", encoding="utf-8")
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")

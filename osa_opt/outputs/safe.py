@@ -1,0 +1,152 @@
+"""Helpers every output writer shares: atomic run folders and formula-safe text.
+
+Text that came from the inputs (a title, a country, a status reason) can start with ``=``,
+``+``, ``-`` or ``@``; a spreadsheet would run it as a formula ("CSV injection"). The
+workbook writes such text as strings; the CSV prefixes it with ``'``, which spreadsheets
+show as text.
+
+>>> csv_safe("=HYPERLINK(\\"x\\")")
+'\\'=HYPERLINK("x")'
+>>> csv_safe(-3.5)
+-3.5
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import OsaError
+
+#: First characters that make a spreadsheet treat a cell as a formula (tab and carriage
+#: return too: some spreadsheets skip them and then read a formula).
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: object) -> bool:
+    """True when ``text`` is a string a spreadsheet could read as a formula."""
+    return isinstance(text, str) and text.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell for a CSV file: formula-like text gets a leading ``'``; the rest is unchanged.
+
+    >>> csv_safe("@SUM(A1)"), csv_safe("Coastal radars")
+    ("'@SUM(A1)", 'Coastal radars')
+    """
+    return "'" + value if is_formula_like(value) else value
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN and pandas' missing markers (NA, NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def slug(text: str, fallback: str = "run", max_length: int = 48) -> str:
+    """A folder-safe name: lower-case ASCII letters, digits and dashes.
+
+    >>> slug("Default OSA round")
+    'default-osa-round'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:max_length].strip("-") or fallback
+
+
+def is_empty_dir(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+def check_target(path: Path) -> None:
+    """Refuse a run folder that exists and is not empty (or is a file)."""
+    if path.exists() and not is_empty_dir(path):
+        what = "a file" if not path.is_dir() else "a folder that is not empty"
+        raise OsaError(
+            f"The output folder {path} already exists and is {what}; osa-opt never "
+            "overwrites a run. Give a new folder with --out, or leave --out away for a "
+            "new folder under ./outputs.")
+
+
+def make_parents(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return those created, deepest first."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_if_empty(folders: list[Path]) -> None:
+    """Remove folders we created (deepest first) when a failure left them empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+@contextlib.contextmanager
+def staging_folder(parent: Path, name: str) -> Iterator[Path]:
+    """A temporary sibling folder to write a run into; removed again if anything fails.
+
+    The caller moves it into place with :func:`move_into_place` before leaving the block.
+    """
+    tmp = _new_hidden_folder(parent, f".{name}.partial-")
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if tmp.exists():  # not moved: the caller gave up without raising
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _new_hidden_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder with the usual permissions (mkdtemp's are owner-only)."""
+    for _ in range(100):
+        candidate = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(f"no free staging folder name under {parent}")
+
+
+def move_into_place(tmp: Path, target: Path) -> bool:
+    """Rename the finished ``tmp`` folder to ``target`` in one step.
+
+    Returns False (and leaves ``tmp``) when ``target`` appeared meanwhile and is not empty,
+    so the caller can pick another name; an empty ``target`` (made by the user) is replaced.
+    """
+    if is_empty_dir(target):
+        with contextlib.suppress(OSError):
+            target.rmdir()
+    if target.exists():
+        return False
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        if target.exists():  # lost a race with another run of the same second
+            return False
+        raise
+    return True

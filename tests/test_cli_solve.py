@@ -1,0 +1,211 @@
+"""``osa-opt solve``: exit codes, messages, the run folder, --json, --quiet, --write-model.
+
+Most runs go through the real top level (:func:`osa_opt.cli.common.run_cli`) in-process,
+with file descriptors captured (``capfd``), so a banner printed by HiGHS on fd 1 would be
+seen. The --json contract is also checked in a subprocess, exactly as a script would run it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.outputs import workbook as workbook_module
+
+RUN_FILES = {"run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml"}
+
+
+def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """Run ``osa-opt ARGS`` through the console entry point's error handling."""
+    monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
+    return run_cli(cli)
+
+
+def run_folders(root: Path) -> list[Path]:
+    outputs = root / "outputs"
+    return sorted(outputs.iterdir()) if outputs.exists() else []
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in an empty folder outside the repository (the example must still be found)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# ---------------------------------------------------------------------- --json
+def test_json_stdout_is_exactly_one_document_in_a_subprocess(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "osa_opt", "solve", "--json", "--verbose", "--portfolios", "2"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads(proc.stdout)  # the whole of stdout, nothing before or after
+    assert manifest["status"] == "optimal"
+    assert [p["rank"] for p in manifest["portfolios"]] == [1, 2]
+    assert "HiGHS" in proc.stderr  # --verbose: the solver log went to stderr, not stdout
+    folder = Path(manifest["folder"])
+    assert folder.parent == tmp_path.resolve() / "outputs"
+    assert folder.name.startswith("default-osa-round-")
+    assert {p.name for p in folder.iterdir()} == RUN_FILES
+    assert json.loads((folder / "run.json").read_text(encoding="utf-8")) == manifest
+
+
+def test_json_and_quiet_print_nothing_else(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capfd: pytest.CaptureFixture[str]) -> None:
+    assert osa(monkeypatch, "solve", "--json", "-k", "1", "--no-explain", "--out", "run") == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)["portfolios"][0]["rank"] == 1
+    assert err == ""
+    assert osa(monkeypatch, "solve", "--quiet", "-k", "1", "--no-explain", "--out", "run2") == 0
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+    assert {p.name for p in (in_tmp / "run2").iterdir()} == RUN_FILES
+
+
+# ---------------------------------------------------------------------- normal output
+def test_summary_table_status_and_files(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capfd: pytest.CaptureFixture[str]) -> None:
+    assert osa(monkeypatch, "solve", "--portfolios", "3", "--min-difference", "2") == 0
+    out, _ = capfd.readouterr()
+    [folder] = run_folders(in_tmp)
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["policy"]["portfolios"] == {"count": 3, "min_difference": 2}
+    assert "Ranked portfolios" in out and "% of best" in out and "left FY2026" in out
+    assert "Portfolio 1 is proven optimal; 3 ranked portfolios." in out
+    assert f"Wrote outputs/{folder.name}/" in out
+    for entry in manifest["portfolios"]:
+        assert f"{entry['objective']:,.3f}" in out
+    second = manifest["portfolios"][1]
+    assert f"+{second['added'][0]}" in out and f"−{second['dropped'][0]}" in out
+
+
+def test_same_input_twice_gives_identical_portfolios(in_tmp: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for out in ("first", "second"):
+        assert osa(monkeypatch, "solve", "-q", "-k", "3", "--no-explain", "--out", out) == 0
+
+    def portfolios(out: str) -> list[dict[str, Any]]:
+        manifest = json.loads((in_tmp / out / "run.json").read_text(encoding="utf-8"))
+        return [{k: v for k, v in p.items() if k != "solve_seconds"}
+                for p in manifest["portfolios"]]
+
+    assert portfolios("first") == portfolios("second")
+    assert (in_tmp / "first" / "portfolios.csv").read_bytes() == (
+        in_tmp / "second" / "portfolios.csv").read_bytes()
+
+
+# ---------------------------------------------------------------------- exit codes 3 and 4
+def test_infeasible_policy_exits_3_and_records_the_run(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "solve", "--json", "--set", "priority.min_countries=99",
+               "--out", "infeasible")
+    out, err = capfd.readouterr()
+    assert code == 3
+    manifest = json.loads(out)
+    assert manifest["status"] == "infeasible" and manifest["portfolios"] == []
+    assert manifest["policy"]["priority"]["min_countries"] == 99
+    assert "The policy cannot be met" in err and "Traceback" not in err
+    assert "infeasible/run.json" in err
+    on_disk = json.loads((in_tmp / "infeasible" / "run.json").read_text(encoding="utf-8"))
+    assert on_disk == manifest
+
+
+def test_mandatory_project_over_a_tiny_budget_exits_3(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "solve", "--budget", "FY2026=100", "--out", "tiny")
+    _, err = capfd.readouterr()
+    assert code == 3
+    assert "The policy cannot be met" in err
+    manifest = json.loads((in_tmp / "tiny" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "infeasible"
+    assert manifest["policy"]["budget"]["FY2026"] == 100
+
+
+def test_no_solution_in_time_exits_4(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "solve", "--time-limit", "1e-9", "--out", "slow")
+    _, err = capfd.readouterr()
+    assert code == 4
+    assert "No portfolio found within the time limit" in err
+    manifest = json.loads((in_tmp / "slow" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "no_solution"
+    assert manifest["policy"]["solver"]["time_limit"] == 1e-9
+
+
+# ---------------------------------------------------------------------- exit code 2
+@pytest.mark.parametrize("args, message", [
+    (["--budget", "FY2026=lots"], "--budget FY2026=20000"),
+    (["--budget", "20000"], "FY=AMOUNT"),
+    (["--portfolios", "0"], "--portfolios"),
+    (["--set", "priority.min_countrys=3"], "min_countries"),
+    (["--write-model", "model.txt"], "name the file .lp or .mps"),
+    (["no_such_file.xlsx"], "no_such_file.xlsx"),
+])
+def test_bad_usage_exits_2_without_a_traceback(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+        args: list[str], message: str) -> None:
+    assert osa(monkeypatch, "solve", *args) == 2
+    out, err = capfd.readouterr()
+    assert message in err
+    assert "Traceback" not in err + out
+    assert run_folders(in_tmp) == []
+
+
+def test_existing_out_folder_is_refused_before_solving(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    taken = in_tmp / "taken"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("earlier run")
+    solve_module = importlib.import_module("osa_opt.solve")
+    monkeypatch.setattr(solve_module, "solve", lambda *a, **k: pytest.fail("solved"))
+    assert osa(monkeypatch, "solve", "--out", "taken") == 2
+    _, err = capfd.readouterr()
+    assert "already exists" in err and "never overwrites" in err
+    assert [p.name for p in taken.iterdir()] == ["keep.txt"]
+
+
+# ---------------------------------------------------------------------- --write-model
+def test_write_model_exports_lp_and_mps_with_readable_names(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert osa(monkeypatch, "solve", "-q", "-k", "1", "--no-explain",
+               "--write-model", "model/osa.lp", "--out", "a") == 0
+    lp = (in_tmp / "model" / "osa.lp").read_text()
+    assert "budget(FY2026)" in lp and "budget(FY2027)" in lp
+    assert "x(P_01)" in lp  # variables named after the project ids
+    assert osa(monkeypatch, "solve", "-q", "-k", "1", "--no-explain",
+               "--write-model", "osa.MPS", "--out", "b") == 0
+    mps = (in_tmp / "osa.MPS").read_text()
+    assert "ROWS" in mps and "budget(FY2026)" in mps
+
+
+# ---------------------------------------------------------------------- atomicity
+def test_a_failing_writer_leaves_no_run_folder(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capfd: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("xlsx writer exploded")
+
+    monkeypatch.setattr(workbook_module, "write_workbook", broken)
+    assert osa(monkeypatch, "solve", "-k", "1", "--no-explain") != 0
+    _, err = capfd.readouterr()
+    assert "xlsx writer exploded" in err
+    assert list(in_tmp.iterdir()) == []  # no outputs/, no run folder, no staging folder
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook_module, "write_workbook", disk_full)
+    assert osa(monkeypatch, "solve", "-k", "1", "--no-explain", "--out", "run") == 2
+    _, err = capfd.readouterr()
+    assert "No space left on device" in err and "Traceback" not in err
+    assert list(in_tmp.iterdir()) == []

@@ -1,0 +1,440 @@
+"""The run folder: run.json, portfolios.xlsx, portfolios.csv, policy.toml (DESIGN §6).
+
+Numbers in the outputs are checked against sums recomputed with pandas from the input
+cost columns; the files are read back with json, openpyxl and pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import osa_opt
+from osa_opt.errors import OsaError
+from osa_opt.manifest import build_manifest, json_safe, status_message
+from osa_opt.outputs import run as run_module
+from osa_opt.outputs import workbook as workbook_module
+from osa_opt.outputs import write_run
+from osa_opt.outputs.safe import csv_safe, slug
+from osa_opt.problem import Problem
+from osa_opt.result import Portfolio, Result, Status
+
+FORMULA_TITLE = '=HYPERLINK("x")'
+FORMULA_REASON = "=cmd|' /C calc'!A0"
+FORMULA_NOTE = "@SUM(A1)"
+RUN_FILES = {"run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml"}
+TABLE_SHEETS = ["Summary", "By country", "By tier", "By field", "By region", "Not funded",
+                "Policy"]
+
+
+# ---------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def example_result() -> Result:
+    """The shipped example under the default policy, three ranked portfolios."""
+    return osa_opt.solve(osa_opt.load_problem(), portfolios=3)
+
+
+@pytest.fixture
+def tiny_problem(tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Any]) -> Problem:
+    """The conftest's tiny input with formula-like text in a title, a reason and a note."""
+    projects, countries, policy = tiny_frames
+    projects = projects.copy()
+    projects.loc[projects["project_id"] == "P-03", "title"] = FORMULA_TITLE
+    projects.loc[projects["project_id"] == "P-06", "status_reason"] = FORMULA_REASON
+    projects.loc[projects["project_id"] == "P-01", "notes"] = FORMULA_NOTE
+    return Problem.from_frames(projects, countries, policy)
+
+
+@pytest.fixture
+def tiny_result(tiny_problem: Problem) -> Result:
+    return osa_opt.solve(tiny_problem, portfolios=3, min_difference=1)
+
+
+@pytest.fixture(scope="module")
+def example_run(example_result: Result, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_run(example_result, tmp_path_factory.mktemp("runs") / "example")
+
+
+def _recomputed_cost(problem: Problem, projects: list[str],
+                     fractions: dict[str, float]) -> dict[str, float]:
+    """Σ_p cost[p, y]·fraction[p] straight from the input cost columns."""
+    frac = pd.Series({p: fractions.get(p, 1.0) for p in projects}, dtype=float)
+    out = {}
+    for fy in problem.fiscal_years:
+        column = problem.projects[f"cost_{fy}"].astype(float)
+        out[fy] = float((column.reindex(frac.index) * frac).sum())
+    return out
+
+
+# ---------------------------------------------------------------------- run.json
+def test_run_folder_holds_every_file(example_run: Path) -> None:
+    assert {p.name for p in example_run.iterdir()} == RUN_FILES
+
+
+def test_manifest_portfolios_match_the_result_and_the_inputs(
+        example_run: Path, example_result: Result) -> None:
+    manifest = json.loads((example_run / "run.json").read_text(encoding="utf-8"))
+    problem = example_result.problem
+    assert manifest["status"] == "optimal"
+    assert len(manifest["portfolios"]) == len(example_result.portfolios) == 3
+    for entry, portfolio in zip(manifest["portfolios"], example_result.portfolios, strict=True):
+        assert entry["rank"] == portfolio.rank
+        assert entry["projects"] == portfolio.project_ids
+        assert entry["objective"] == pytest.approx(portfolio.objective, abs=1e-6)
+        # the objective is Σ value·fraction of the listed projects
+        fractions = entry["fractions"]
+        value = sum(problem.value[p] * fractions.get(p, 1.0) for p in entry["projects"])
+        assert entry["objective"] == pytest.approx(value, abs=1e-6)
+        expected = _recomputed_cost(problem, entry["projects"], fractions)
+        assert entry["cost_by_year"] == pytest.approx(expected, abs=1e-4)
+        assert entry["total_cost"] == pytest.approx(sum(expected.values()), abs=1e-4)
+        for fy, cost in expected.items():
+            assert cost <= problem.policy.budget[fy] + 1e-6
+            assert entry["budget_left"][fy] == pytest.approx(problem.policy.budget[fy] - cost,
+                                                             abs=1e-4)
+        assert all(0 < f < 1 for f in fractions.values())
+    best = manifest["portfolios"][0]["objective"]
+    assert [p["objective"] for p in manifest["portfolios"]] == sorted(
+        (p["objective"] for p in manifest["portfolios"]), reverse=True)
+    assert manifest["portfolios"][1]["share_of_best"] == pytest.approx(
+        manifest["portfolios"][1]["objective"] / best, abs=1e-6)
+
+
+def test_manifest_records_inputs_policy_versions_and_unfunded(
+        example_run: Path, example_result: Result) -> None:
+    manifest = json.loads((example_run / "run.json").read_text(encoding="utf-8"),
+                          parse_constant=lambda c: pytest.fail(f"{c} in run.json"))
+    problem = example_result.problem
+    expected_keys = {"status", "message", "portfolios", "notes", "diagnosis", "analyses",
+                     "policy", "inputs", "versions", "timings", "created", "problem",
+                     "unfunded", "folder", "files"}
+    assert expected_keys <= set(manifest)
+    example_sha = hashlib.sha256(osa_opt.example_path().read_bytes()).hexdigest()
+    assert manifest["inputs"]["example.xlsx"] == example_sha
+    policy_sha = hashlib.sha256(osa_opt.default_policy_path().read_bytes()).hexdigest()
+    assert manifest["inputs"]["default.toml"] == policy_sha
+    assert manifest["policy"] == json.loads(json.dumps(problem.policy.to_dict()))
+    assert manifest["versions"]["osa-opt"] == osa_opt.__version__
+    for package in ("python", "pyomo", "highspy", "HiGHS", "pandas"):
+        assert manifest["versions"][package]
+    assert manifest["diagnosis"] == []
+    assert manifest["problem"]["projects"] == len(problem.projects)
+    assert set(manifest["timings"]) >= {"build_seconds", "solve_seconds", "total_seconds"}
+    created = dt.datetime.fromisoformat(manifest["created"].replace("Z", "+00:00"))
+    assert created.tzinfo is not None and created.utcoffset() == dt.timedelta(0)
+    funded = set(manifest["portfolios"][0]["projects"])
+    assert set(manifest["unfunded"]) == set(problem.projects.index) - funded
+    ineligible = set(problem.projects.index) - set(problem.eligible)
+    for pid in ineligible:
+        assert manifest["unfunded"][pid] == example_result.unfunded.at[pid, "reason"]
+    assert Path(manifest["folder"]) == example_run.resolve()
+    assert set(manifest["files"]) == RUN_FILES
+
+
+def test_policy_toml_reads_back_as_the_policy_used(example_run: Path,
+                                                   example_result: Result) -> None:
+    text = (example_run / "policy.toml").read_text(encoding="utf-8")
+    assert osa_opt.Policy.from_dict(tomllib.loads(text)) == example_result.problem.policy
+
+
+def test_json_safe_turns_nan_into_null() -> None:
+    data = json_safe({"a": float("nan"), "b": [float("inf"), 1.5], 3: (True, None)})
+    assert data == {"a": None, "b": [None, 1.5], "3": [True, None]}
+    json.dumps(data, allow_nan=False)
+
+
+# ---------------------------------------------------------------------- portfolios.xlsx
+def test_workbook_has_every_sheet_with_frozen_headers_and_filters(
+        example_run: Path, example_result: Result) -> None:
+    book = openpyxl.load_workbook(example_run / "portfolios.xlsx")
+    ranks = [f"Portfolio {p.rank}" for p in example_result.portfolios]
+    assert book.sheetnames == ["Summary", *ranks, *TABLE_SHEETS[1:]]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes is not None, sheet.title
+        assert sheet.auto_filter.ref, sheet.title
+
+
+def _header_row(sheet: Any, first: str) -> int:
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        if row[0].value == first:
+            return row[0].row
+    raise AssertionError(f"no header {first!r} in {sheet.title}")
+
+
+def _table(sheet: Any, first: str) -> tuple[int, dict[str, int]]:
+    """Header row number and column name -> column number of the table starting at ``first``."""
+    header = _header_row(sheet, first)
+    names = {c.value: c.column for c in sheet[header] if c.value is not None}
+    return header, names
+
+
+def test_portfolio_sheets_list_funded_projects_with_money_formats(
+        example_run: Path, example_result: Result) -> None:
+    book = openpyxl.load_workbook(example_run / "portfolios.xlsx")
+    problem = example_result.problem
+    for portfolio in example_result.portfolios:
+        sheet = book[f"Portfolio {portfolio.rank}"]
+        header, cols = _table(sheet, "project_id")
+        assert sheet.freeze_panes == f"B{header + 1}"
+        assert any("¥ million" in str(c.value) for c in sheet["A"][:header])
+        ids = [sheet.cell(r, 1).value for r in range(header + 1, sheet.max_row + 1)]
+        assert ids == portfolio.project_ids
+        for r, pid in enumerate(ids, start=header + 1):
+            fraction = portfolio.fractions[pid]
+            assert sheet.cell(r, cols["fraction"]).value == pytest.approx(fraction)
+            assert sheet.cell(r, cols["fraction"]).number_format == "0%"
+            for fy in problem.fiscal_years:
+                cell = sheet.cell(r, cols[f"cost_{fy}"])
+                assert cell.number_format == workbook_module.MONEY_FORMAT
+                expected = problem.projects.at[pid, f"cost_{fy}"] * fraction
+                assert cell.value == pytest.approx(expected)
+            assert sheet.cell(r, cols["total_cost"]).number_format == "#,##0.0"
+
+
+def test_summary_sheet_matches_the_portfolios(example_run: Path,
+                                              example_result: Result) -> None:
+    sheet = openpyxl.load_workbook(example_run / "portfolios.xlsx")["Summary"]
+    labels = {sheet.cell(r, 1).value: sheet.cell(r, 2) for r in range(1, 12)}
+    assert labels["status"].value == "optimal"
+    for fy, amount in example_result.problem.policy.budget.items():
+        assert labels[f"budget_{fy}"].value == amount
+        assert labels[f"budget_{fy}"].number_format == workbook_module.MONEY_FORMAT
+    header, cols = _table(sheet, "rank")
+    assert sheet.auto_filter.ref.startswith(f"A{header}:")
+    assert sheet.freeze_panes == f"B{header + 1}"
+    for portfolio in example_result.portfolios:
+        r = header + portfolio.rank
+        assert sheet.cell(r, cols["rank"]).value == portfolio.rank
+        assert sheet.cell(r, cols["value"]).value == pytest.approx(portfolio.objective)
+        assert sheet.cell(r, cols["projects"]).value == portfolio.n_projects
+        assert sheet.cell(r, cols["dropped"]).value == ", ".join(portfolio.dropped)
+        for fy, cost in portfolio.cost_by_year.items():
+            assert sheet.cell(r, cols[f"cost_{fy}"]).value == pytest.approx(cost)
+            assert sheet.cell(r, cols[f"left_{fy}"]).number_format == "#,##0.0"
+
+
+def test_allocation_sheets_add_up_to_each_portfolio(example_run: Path,
+                                                    example_result: Result) -> None:
+    book = openpyxl.load_workbook(example_run / "portfolios.xlsx")
+    for sheet_name, by in workbook_module.ALLOCATIONS.items():
+        sheet = book[sheet_name]
+        header, cols = _table(sheet, by)
+        for portfolio in example_result.portfolios:
+            column = cols[f"total_cost #{portfolio.rank}"]
+            cells = [sheet.cell(r, column) for r in range(header + 1, sheet.max_row + 1)]
+            assert sum(c.value for c in cells) == pytest.approx(portfolio.total_cost)
+            assert all(c.number_format == workbook_module.MONEY_FORMAT for c in cells)
+            projects = cols[f"projects #{portfolio.rank}"]
+            assert sum(sheet.cell(r, projects).value
+                       for r in range(header + 1, sheet.max_row + 1)) == portfolio.n_projects
+
+
+def test_not_funded_sheet_lists_every_other_project_with_its_reason(
+        example_run: Path, example_result: Result) -> None:
+    sheet = openpyxl.load_workbook(example_run / "portfolios.xlsx")["Not funded"]
+    header, cols = _table(sheet, "project_id")
+    rows = {sheet.cell(r, 1).value: r for r in range(header + 1, sheet.max_row + 1)}
+    problem = example_result.problem
+    funded = set(example_result.best.fractions)
+    assert set(rows) == set(problem.projects.index) - funded
+    for pid, r in rows.items():
+        assert sheet.cell(r, cols["eligible"]).value == (pid in set(problem.eligible))
+        assert sheet.cell(r, cols["reason"]).value == example_result.unfunded.at[pid, "reason"]
+
+
+def test_formula_like_text_is_stored_as_text(tiny_result: Result, tmp_path: Path) -> None:
+    folder = write_run(tiny_result, tmp_path / "run")
+    book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    assert "P-03" in tiny_result.best.fractions  # the formula title is funded
+    sheet = book["Portfolio 1"]
+    header, cols = _table(sheet, "project_id")
+    row = next(r for r in range(header + 1, sheet.max_row + 1)
+               if sheet.cell(r, 1).value == "P-03")
+    title = sheet.cell(row, cols["title"])
+    assert title.value == FORMULA_TITLE and title.data_type == "s"
+    note_row = next(r for r in range(header + 1, sheet.max_row + 1)
+                    if sheet.cell(r, 1).value == "P-01")
+    assert sheet.cell(note_row, cols["notes"]).value == FORMULA_NOTE  # extra column passed on
+    assert sheet.cell(note_row, cols["notes"]).data_type == "s"
+    not_funded = book["Not funded"]
+    header, cols = _table(not_funded, "project_id")
+    reason = next(not_funded.cell(r, cols["status_reason"])
+                  for r in range(header + 1, not_funded.max_row + 1)
+                  if not_funded.cell(r, 1).value == "P-06")
+    assert reason.value == FORMULA_REASON and reason.data_type == "s"
+    # no cell anywhere in the workbook is a formula
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), sheet.title
+
+
+def test_analysis_tables_become_sheets_and_manifest_entries(tiny_result: Result,
+                                                            tmp_path: Path) -> None:
+    class FakeAnalysis:
+        def tables(self) -> dict[str, pd.DataFrame]:
+            return {"Frontier": pd.DataFrame({"budget": [100.0, 200.0], "value": [1.0, 2.5]}),
+                    "Frontier/detail?": pd.DataFrame({"x": [1]}, index=pd.Index(["a"],
+                                                                                name="id"))}
+
+        def to_dict(self) -> dict[str, Any]:
+            return {"points": 2, "best": float("nan")}
+
+    tiny_result.analyses["frontier"] = FakeAnalysis()
+    folder = write_run(tiny_result, tmp_path / "run")
+    book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    assert book.sheetnames[-2:] == ["Frontier", "Frontier-detail-"]
+    sheet = book["Frontier"]
+    header, cols = _table(sheet, "budget")
+    assert sheet.cell(header + 2, cols["value"]).value == 2.5
+    assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0.0"
+    assert book["Frontier-detail-"].cell(header, 1).value == "id"
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["analyses"] == {"frontier": {"points": 2, "best": None}}
+
+
+# ---------------------------------------------------------------------- portfolios.csv
+def test_csv_has_one_row_per_portfolio_and_project(example_run: Path,
+                                                   example_result: Result) -> None:
+    table = pd.read_csv(example_run / "portfolios.csv", encoding="utf-8-sig")
+    pairs = {(p.rank, pid) for p in example_result.portfolios for pid in p.project_ids}
+    assert len(table) == len(pairs)
+    assert set(zip(table["rank"], table["project_id"], strict=True)) == pairs
+    fys = example_result.problem.fiscal_years
+    assert list(table.columns[:11]) == ["rank", "project_id", "title", "country", "region",
+                                        "priority_tier", "field", "assistance_type", "status",
+                                        "status_reason", "fraction"]
+    assert [f"cost_{fy}" for fy in fys] == list(table.columns[11:11 + len(fys)])
+    for portfolio in example_result.portfolios:
+        rows = table[table["rank"] == portfolio.rank]
+        assert rows["total_cost"].sum() == pytest.approx(portfolio.total_cost, abs=1e-3)
+        assert rows["value"].sum() == pytest.approx(portfolio.objective, abs=1e-3)
+        for fy in fys:
+            assert rows[f"cost_{fy}"].sum() == pytest.approx(portfolio.cost_by_year[fy],
+                                                             abs=1e-3)
+
+
+def test_csv_prefixes_formula_like_text(tiny_result: Result, tmp_path: Path) -> None:
+    folder = write_run(tiny_result, tmp_path / "run")
+    raw = (folder / "portfolios.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    table = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig", keep_default_na=False)
+    titles = set(table.loc[table["project_id"] == "P-03", "title"])
+    assert titles == {"'" + FORMULA_TITLE}
+    assert set(table.loc[table["project_id"] == "P-01", "notes"]) == {"'" + FORMULA_NOTE}
+    assert csv_safe(-3.5) == -3.5 and csv_safe("Patrol boats") == "Patrol boats"
+
+
+# ---------------------------------------------------------------------- folders, atomicity
+def test_two_runs_write_two_folders(tiny_result: Result, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixed = dt.datetime(2026, 1, 5, 9, 30, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(run_module, "_now", lambda: fixed)
+    first = write_run(tiny_result)
+    second = tiny_result.write()
+    third = write_run(tiny_result)
+    stem = "tiny-test-round-20260105-093000"
+    assert first == tmp_path / "outputs" / stem
+    assert second == tmp_path / "outputs" / f"{stem}-2"
+    assert third == tmp_path / "outputs" / f"{stem}-3"
+    for folder in (first, second, third):
+        assert {p.name for p in folder.iterdir()} == RUN_FILES
+    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == sorted(
+        [stem, f"{stem}-2", f"{stem}-3"])  # no staging folder left
+    assert json.loads((second / "run.json").read_text())["created"] == "2026-01-05T09:30:00Z"
+
+
+def test_a_run_finishing_first_in_the_same_second_is_not_overwritten(
+        tiny_result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fixed = dt.datetime(2026, 1, 5, 9, 30, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(run_module, "_now", lambda: fixed)
+    stem = "tiny-test-round-20260105-093000"
+    rival = tmp_path / "outputs" / stem
+    real_write_csv = run_module.longform.write_csv
+
+    def write_csv_while_a_rival_finishes(result: Result, path: Path) -> None:
+        real_write_csv(result, path)
+        rival.mkdir()
+        (rival / "run.json").write_text("{}")  # another run took the name meanwhile
+
+    monkeypatch.setattr(run_module.longform, "write_csv", write_csv_while_a_rival_finishes)
+    folder = write_run(tiny_result)
+    assert folder == tmp_path / "outputs" / f"{stem}-2"
+    assert (rival / "run.json").read_text() == "{}"
+    assert json.loads((folder / "run.json").read_text())["folder"] == str(folder.resolve())
+    assert sorted(p.name for p in (tmp_path / "outputs").iterdir()) == [stem, f"{stem}-2"]
+
+
+def test_slug_of_policy_names() -> None:
+    assert slug("Default OSA round") == "default-osa-round"
+    assert slug("防衛 round / 2026") == "round-2026"
+    assert slug("の") == "run"
+
+
+def test_explicit_folder_must_be_new_or_empty(tiny_result: Result, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert write_run(tiny_result, empty) == empty
+    assert {p.name for p in empty.iterdir()} == RUN_FILES
+    with pytest.raises(OsaError, match="not empty"):
+        write_run(tiny_result, empty)
+    assert write_run(tiny_result, tmp_path / "a" / "b").is_dir()
+
+
+@pytest.mark.parametrize("error", [RuntimeError("writer bug"), OSError(28, "No space left")])
+def test_a_failed_write_leaves_nothing_behind(tiny_result: Result, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              error: Exception) -> None:
+    def broken_writer(*args: Any, **kwargs: Any) -> None:
+        Path(args[1]).write_bytes(b"half a workbook")
+        raise error
+
+    monkeypatch.setattr(workbook_module, "write_workbook", broken_writer)
+    monkeypatch.chdir(tmp_path)
+    expected = OsaError if isinstance(error, OSError) else RuntimeError
+    with pytest.raises(expected) as info:
+        write_run(tiny_result)
+    with pytest.raises(expected):
+        write_run(tiny_result, tmp_path / "deep" / "er" / "run")
+    if expected is OsaError:
+        assert "No space left" in str(info.value) and "Nothing was written" in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no run folder, staging folder or parent left
+
+
+# ---------------------------------------------------------------------- no portfolio
+def test_an_infeasible_result_still_writes_a_run(tiny_problem: Problem, tmp_path: Path) -> None:
+    problem = tiny_problem.with_policy(overrides={"priority.min_countries": 4})
+    result = osa_opt.solve(problem)
+    assert result.status == Status.INFEASIBLE
+    folder = write_run(result, tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "infeasible"
+    assert manifest["portfolios"] == []
+    assert manifest["message"] == result.message != ""
+    assert manifest["diagnosis"] == json_safe(result.diagnosis)
+    assert set(manifest["unfunded"]) == set(problem.projects.index)
+    book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    diagnosis = ["Diagnosis"] if result.diagnosis else []
+    assert book.sheetnames == TABLE_SHEETS + diagnosis
+    table = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig")
+    assert len(table) == 0 and "project_id" in table.columns
+
+
+def test_status_message_reports_time_limit_gap(tiny_result: Result) -> None:
+    best = tiny_result.best
+    stopped = Portfolio(rank=1, objective=best.objective, fractions=best.fractions,
+                        problem=tiny_result.problem, status=Status.TIME_LIMIT, gap=0.0123)
+    result = Result(tiny_result.problem, Status.TIME_LIMIT, [stopped])
+    assert status_message(result).startswith("Stopped at the time limit")
+    assert "1.23%" in status_message(result)
+    assert "proven optimal" in status_message(tiny_result)
+    assert build_manifest(result)["status"] == "time_limit"
