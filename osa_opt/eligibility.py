@@ -30,7 +30,9 @@ def country_reasons(problem: Problem) -> pd.Series:
     """Per country, the list of reasons none of its projects can be funded."""
     rules = problem.policy.eligibility
     out: dict[str, list[str]] = {}
-    for country, c in problem.countries.iterrows():
+    # plain records, not iterrows: a Series per row costs ~50 µs, 0.6 s for 12,500 partners
+    for country, c in zip(problem.countries.index, problem.countries.to_dict("records"),
+                          strict=True):
         reasons: list[str] = []
         if rules.require_oda_eligible and not c["oda_eligible"]:
             reasons.append(f"{NOT_ODA_ELIGIBLE}: {country} is not on the OECD DAC list")
@@ -51,15 +53,21 @@ def country_reasons(problem: Problem) -> pd.Series:
 def assess(problem: Problem) -> pd.DataFrame:
     """Per project: ``eligible`` and ``reasons`` (every failed rule, in a fixed order)."""
     allowed = set(problem.policy.eligibility.fields)
-    by_country = country_reasons(problem)
+    by_country = country_reasons(problem).to_dict()
+    projects = problem.projects
+    # column lists, not iterrows: 100,000 projects take 0.2 s instead of 6 s
+    why_excluded = (projects["status_reason"].tolist() if "status_reason" in projects.columns
+                    else [None] * len(projects))
     rows = []
-    for pid, p in problem.projects.iterrows():
+    for pid, field, country, status, why in zip(
+            projects.index, projects["field"].tolist(), projects["country"].tolist(),
+            projects["status"].tolist(), why_excluded, strict=True):
         reasons: list[str] = []
-        if p["field"] not in allowed:
-            reasons.append(f"{FIELD_NOT_ALLOWED}: {p['field']} is not in eligibility.fields")
-        reasons += by_country.get(p["country"], [])
-        if p["status"] == "excluded":
-            why = str(p.get("status_reason") or "").strip()
+        if field not in allowed:
+            reasons.append(f"{FIELD_NOT_ALLOWED}: {field} is not in eligibility.fields")
+        reasons += by_country.get(country, [])
+        if status == "excluded":
+            why = str(why or "").strip()
             reasons.append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
                            "marked excluded in the projects sheet")
         rows.append((pid, not reasons, reasons))

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .result import Result
 
 #: Files every run folder holds (``run.json`` lists them under ``files``).
-RUN_FILES: tuple[str, ...] = ("run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml")
+RUN_FILES: tuple[str, ...] = ("run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml",
+                              "report.html")
 
 
 def build_manifest(
@@ -75,9 +76,19 @@ def build_manifest(
         "created": created.astimezone(dt.UTC).isoformat(timespec="seconds").replace(
             "+00:00", "Z"),
         "folder": None if folder is None else str(folder),
-        "files": list(RUN_FILES),
+        "files": [*RUN_FILES, *sorted(analysis_files(result))],
     }
     return json_safe(manifest)
+
+
+def analysis_files(result: Result) -> dict[str, bytes]:
+    """Extra files the attached analyses add to a run (e.g. ``frontier.png``)."""
+    out: dict[str, bytes] = {}
+    for analysis in result.analyses.values():
+        files = getattr(analysis, "files", None)
+        if callable(files):
+            out.update(files())
+    return out
 
 
 def status_message(result: Result) -> str:

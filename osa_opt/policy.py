@@ -236,7 +236,8 @@ class Policy:
                 leaf = parts[-1]
                 is_table_entry = len(parts) == 3 or parts[0] == "budget"
                 if not isinstance(target, dict) or (leaf not in target and not is_table_entry):
-                    issues.append(_unknown_key("policy override", dotted, list(target)))
+                    known = list(target) if isinstance(target, dict) else []
+                    issues.append(_unknown_key("policy override", dotted, known))
                     continue
                 target[leaf] = value
         if issues:

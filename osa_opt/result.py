@@ -21,7 +21,7 @@ FRACTION_TOL = 1e-6
 
 
 class Status(enum.StrEnum):
-    """Outcome of a solve, mapped in one place (``osa_opt.solve._status_of``)."""
+    """Outcome of a solve, mapped in one place (``osa_opt.solver._status_of``)."""
 
     OPTIMAL = "optimal"          # proven optimal (within mip_rel_gap, 0 by default)
     TIME_LIMIT = "time_limit"    # stopped at the time limit with an incumbent and its gap
@@ -182,6 +182,11 @@ class Portfolio:
             "solve_seconds": round(self.seconds, 4),
         }
 
+    def _repr_html_(self) -> str:
+        from .report.notebook import portfolio_html
+
+        return portfolio_html(self)
+
     def __repr__(self) -> str:
         return (f"<Portfolio {self.rank}: value {self.objective:.4f}, {self.n_projects} projects, "
                 f"¥{self.total_cost:,.0f}m>")
@@ -249,6 +254,11 @@ class Result:
         from .outputs import write_run
 
         return write_run(self, path)
+
+    def _repr_html_(self) -> str:
+        from .report.notebook import result_html
+
+        return result_html(self)
 
     def __repr__(self) -> str:
         best = f", best value {self.best.objective:.4f}" if self.best else ""

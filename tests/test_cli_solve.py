@@ -8,19 +8,23 @@ seen. The --json contract is also checked in a subprocess, exactly as a script w
 from __future__ import annotations
 
 import importlib
+import io
 import json
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from osa_opt.cli import cli
+from osa_opt.cli import cli, render
 from osa_opt.cli.common import run_cli
+from osa_opt.manifest import RUN_FILES as RUN_FILE_NAMES
 from osa_opt.outputs import workbook as workbook_module
 
-RUN_FILES = {"run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml"}
+RUN_FILES = set(RUN_FILE_NAMES)  # every file a run folder holds, report.html included
 
 
 def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
@@ -32,6 +36,20 @@ def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
 def run_folders(root: Path) -> list[Path]:
     outputs = root / "outputs"
     return sorted(outputs.iterdir()) if outputs.exists() else []
+
+
+def table_row(text: str, cells: list[str]) -> bool:
+    """Whether a rich table in ``text`` has a row made of exactly these cells."""
+    pattern = r"│\s*" + r"\s*│\s*".join(re.escape(c) for c in cells) + r"\s*│"
+    return re.search(pattern, text) is not None
+
+
+def reason_counts() -> dict[str, int]:
+    """Projects of the shipped example per eligibility rule they fail, from the inputs."""
+    import osa_opt
+
+    reasons = osa_opt.load_problem().eligibility["reasons"]
+    return dict(Counter(r.split(":")[0] for rs in reasons for r in rs))
 
 
 @pytest.fixture
@@ -85,6 +103,21 @@ def test_summary_table_status_and_files(in_tmp: Path, monkeypatch: pytest.Monkey
         assert f"{entry['objective']:,.3f}" in out
     second = manifest["portfolios"][1]
     assert f"+{second['added'][0]}" in out and f"−{second['dropped'][0]}" in out
+    # budget use of portfolio 1 per fiscal year: budget, used, left, % used
+    best = manifest["portfolios"][0]
+    for fy, budget in manifest["policy"]["budget"].items():
+        used, left = best["cost_by_year"][fy], best["budget_left"][fy]
+        assert left == pytest.approx(budget - used)
+        cells = [fy, f"{budget:,.0f}", f"{used:,.0f}", f"{left:,.0f}", f"{used / budget:.1%}"]
+        assert table_row(out, cells), f"no budget-use row {cells} in:\n{out}"
+    # reasons for exclusion: projects per eligibility rule, then eligible ones left out
+    ranked = sorted(reason_counts().items(), key=lambda item: (-item[1], item[0]))
+    top = render.TOP_REASONS + 1 if len(ranked) == render.TOP_REASONS + 1 else render.TOP_REASONS
+    rest = sum(n for _, n in ranked[top:])
+    for code, count in ranked[:top] + ([("other reasons", rest)] if rest else []):
+        assert table_row(out, [code, str(count)]), f"no row for {code!r} in:\n{out}"
+    eligible_left_out = manifest["problem"]["eligible"] - best["n_projects"]
+    assert table_row(out, ["eligible, not selected", str(eligible_left_out)])
 
 
 def test_same_input_twice_gives_identical_portfolios(in_tmp: Path,
@@ -100,6 +133,57 @@ def test_same_input_twice_gives_identical_portfolios(in_tmp: Path,
     assert portfolios("first") == portfolios("second")
     assert (in_tmp / "first" / "portfolios.csv").read_bytes() == (
         in_tmp / "second" / "portfolios.csv").read_bytes()
+
+
+# ---------------------------------------------------------------------- progress, --verbose
+def test_progress_bar_counts_portfolios_on_stderr_unless_quiet_or_json(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    from rich.console import Console
+
+    drawn = io.StringIO()  # stderr as a terminal, so the live bar is drawn
+    monkeypatch.setattr(render, "stderr_console",
+                        lambda: Console(file=drawn, force_terminal=True, width=100))
+    assert osa(monkeypatch, "solve", "-k", "3", "--no-explain", "--out", "bar") == 0
+    bar = drawn.getvalue()
+    assert "3/3" in bar and "writing the run folder" in bar
+    assert "Ranked portfolios" in capfd.readouterr().out
+    for flag in ("--quiet", "--json"):
+        drawn.seek(0)
+        drawn.truncate()
+        assert osa(monkeypatch, "solve", flag, "-k", "2", "--no-explain", "--out", flag) == 0
+        assert drawn.getvalue() == "", flag
+    out, err = capfd.readouterr()
+    assert err == "" and json.loads(out)["status"] == "optimal"  # --quiet printed nothing
+
+
+def test_progress_bar_advances_and_relabels() -> None:
+    from rich.console import Console
+
+    drawn = io.StringIO()
+    console = Console(file=drawn, force_terminal=True, width=100)
+    with render.progress_bar(3, "portfolio 1/3", console=console) as advance:
+        advance("portfolio 2/3")
+        advance("portfolio 3/3")
+        advance("explaining portfolio 1")
+    assert "explaining portfolio 1" in drawn.getvalue() and "3/3" in drawn.getvalue()
+    silent = io.StringIO()
+    with render.progress_bar(3, "hidden", enabled=False,
+                             console=Console(file=silent, force_terminal=True)) as advance:
+        advance("still hidden", steps=2)
+    assert silent.getvalue() == ""
+
+
+def test_verbose_sends_the_solver_log_and_each_portfolio_to_stderr(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    assert osa(monkeypatch, "solve", "--verbose", "-k", "2", "--no-explain", "--out", "v") == 0
+    out, err = capfd.readouterr()
+    manifest = json.loads((in_tmp / "v" / "run.json").read_text(encoding="utf-8"))
+    assert "HiGHS" in err and "HiGHS" not in out
+    for entry in manifest["portfolios"]:
+        assert f"portfolio {entry['rank']}/2: value {entry['objective']:,.3f}" in err
+    assert "Ranked portfolios" in out and "Budget use of portfolio 1" in out
 
 
 # ---------------------------------------------------------------------- exit codes 3 and 4
@@ -167,7 +251,7 @@ def test_existing_out_folder_is_refused_before_solving(
     taken = in_tmp / "taken"
     taken.mkdir()
     (taken / "keep.txt").write_text("earlier run")
-    solve_module = importlib.import_module("osa_opt.solve")
+    solve_module = importlib.import_module("osa_opt.solver")
     monkeypatch.setattr(solve_module, "solve", lambda *a, **k: pytest.fail("solved"))
     assert osa(monkeypatch, "solve", "--out", "taken") == 2
     _, err = capfd.readouterr()

@@ -19,6 +19,7 @@ import pytest
 
 import osa_opt
 from osa_opt.errors import OsaError
+from osa_opt.manifest import RUN_FILES as RUN_FILE_NAMES
 from osa_opt.manifest import build_manifest, json_safe, status_message
 from osa_opt.outputs import run as run_module
 from osa_opt.outputs import workbook as workbook_module
@@ -30,9 +31,14 @@ from osa_opt.result import Portfolio, Result, Status
 FORMULA_TITLE = '=HYPERLINK("x")'
 FORMULA_REASON = "=cmd|' /C calc'!A0"
 FORMULA_NOTE = "@SUM(A1)"
-RUN_FILES = {"run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml"}
-TABLE_SHEETS = ["Summary", "By country", "By tier", "By field", "By region", "Not funded",
-                "Policy"]
+RUN_FILES = set(RUN_FILE_NAMES)
+TABLE_SHEETS = ["Summary", "Projects", "By country", "By tier", "By field", "By region",
+                "Not funded", "Policy"]
+#: Sheets that hold no table (so no autofilter): the guide and the charts.
+NON_TABLE_SHEETS = {"Read me", "Charts"}
+# openpyxl does not model the Excel 2010 extension of the Projects sheet's data bar
+pytestmark = [pytest.mark.filterwarnings("ignore:Conditional Formatting extension"),
+              pytest.mark.filterwarnings("ignore:Unknown extension")]
 
 
 # ---------------------------------------------------------------------- fixtures
@@ -156,8 +162,11 @@ def test_workbook_has_every_sheet_with_frozen_headers_and_filters(
         example_run: Path, example_result: Result) -> None:
     book = openpyxl.load_workbook(example_run / "portfolios.xlsx")
     ranks = [f"Portfolio {p.rank}" for p in example_result.portfolios]
-    assert book.sheetnames == ["Summary", *ranks, *TABLE_SHEETS[1:]]
+    assert book.sheetnames == ["Read me", "Summary", "Charts", "Projects", *ranks,
+                               *TABLE_SHEETS[2:]]
     for sheet in book.worksheets:
+        if sheet.title in NON_TABLE_SHEETS:
+            continue
         assert sheet.freeze_panes is not None, sheet.title
         assert sheet.auto_filter.ref, sheet.title
 
@@ -424,7 +433,7 @@ def test_an_infeasible_result_still_writes_a_run(tiny_problem: Problem, tmp_path
     assert set(manifest["unfunded"]) == set(problem.projects.index)
     book = openpyxl.load_workbook(folder / "portfolios.xlsx")
     diagnosis = ["Diagnosis"] if result.diagnosis else []
-    assert book.sheetnames == TABLE_SHEETS + diagnosis
+    assert book.sheetnames == ["Read me", *TABLE_SHEETS] + diagnosis  # nothing to chart
     table = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig")
     assert len(table) == 0 and "project_id" in table.columns
 

@@ -18,7 +18,10 @@ COMMANDS = {
     "validate": "osa_opt.cli.validate",
     "template": "osa_opt.cli.template",
     "solve": "osa_opt.cli.solve",
+    "explain": "osa_opt.cli.explain",
     "frontier": "osa_opt.cli.frontier",
+    "robustness": "osa_opt.cli.robustness",
+    "compare": "osa_opt.cli.compare",
 }
 
 

@@ -19,7 +19,7 @@ def run_cli(group: click.Group) -> int:
     from ..errors import EXIT_BAD_INPUT, InputError, OsaError
 
     try:
-        group.main(standalone_mode=False)
+        code = group.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -45,7 +45,8 @@ def run_cli(group: click.Group) -> int:
             "\nThis is a bug in osa-opt, not in your input. Please report it with the "
             "command you ran and the traceback above.", fg="red", err=True)
         return 1
-    return 0
+    # a command's `raise click.exceptions.Exit(3)` comes back here as the return value
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0
 
 
 def render_issues(exc: Any) -> None:

@@ -15,15 +15,13 @@ from ..errors import OsaError
 from .common import input_options, json_option, quiet_option, verbose_option
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..result import Result
-    from ..solve import Outcome
+    from ..solver import Outcome
 
 #: Model export formats by file suffix (names of pyomo.opt.ProblemFormat members).
 MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
-#: Changes against portfolio 1 listed in the terminal before "…".
-MAX_CHANGES_SHOWN = 4
+#: The progress bar's label while the run folder is written.
+WRITING = "writing the run folder …"
 
 
 @click.command("solve")
@@ -78,19 +76,16 @@ def command(
     Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
     3 the policy cannot be met, 4 no portfolio found in time.
     """
-    from rich.console import Console
-
     from ..model import build_model
     from ..outputs.run import write_run
     from ..outputs.safe import check_target
-    from ..solve import solve, stdout_to_stderr
+    from ..solver import solve, stdout_to_stderr
     from .common import load_from_cli
 
     model_format = _model_format(write_model)
     if out_dir is not None:
         check_target(out_dir)  # refuse before spending time on the solve
     show = not (quiet or as_json)
-    err = Console(stderr=True)
     t0 = time.perf_counter()
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
@@ -103,16 +98,18 @@ def command(
         if write_model is not None:
             model = build_model(problem)
             _export_model(model, write_model, model_format)
-        with _progress(err, count, live=show and not verbose, lines=show and verbose) as report:
+        with _progress(count, live=show and not verbose, lines=show and verbose,
+                       explain=explain) as (report, phase):
             def on_progress(k: int, outcome: Outcome) -> None:
                 outcomes.append(outcome)
                 report(k, outcome)
 
             result = solve(problem, model=model, log=sys.stderr if verbose else None,
                            progress=on_progress, explain=explain)
-    result.timings["read_seconds"] = round(read_seconds, 4)
-    _note_short_ranking(result, outcomes, count)
-    folder = write_run(result, out_dir)
+            result.timings["read_seconds"] = round(read_seconds, 4)
+            _note_short_ranking(result, outcomes, count)
+            phase(WRITING)
+            folder = write_run(result, out_dir)
     if as_json:
         sys.stdout.write((folder / "run.json").read_text(encoding="utf-8"))
         sys.stdout.flush()
@@ -164,28 +161,33 @@ def _export_model(model: Any, path: Path, model_format: str | None) -> None:
 
 # ---------------------------------------------------------------------- progress
 @contextlib.contextmanager
-def _progress(err: Console, count: int, *, live: bool,
-              lines: bool) -> Iterator[Callable[[int, Outcome], None]]:
-    """A status line on stderr while ranking (plain lines with --verbose, none if quiet)."""
-    if not (live or lines):
-        yield lambda k, outcome: None
-        return
+def _progress(count: int, *, live: bool, lines: bool, explain: bool
+              ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None]]]:
+    """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
+    (explaining, writing); plain lines with --verbose (a live bar would tangle with the
+    solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text))``."""
+    from .render import progress_bar, stderr_console
 
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
-            return f"portfolio {k} of {count}: {outcome.status.value}"
-        return f"portfolio {k} of {count}: value {outcome.objective:,.3f} ({outcome.seconds:.2f} s)"
+            return f"portfolio {k}/{count}: {outcome.status.value}"
+        return f"portfolio {k}/{count}: value {outcome.objective:,.3f} ({outcome.seconds:.2f} s)"
 
     if lines:
-        yield lambda k, outcome: err.print(f"[dim]{describe(k, outcome)}[/]")
+        err = stderr_console()
+        yield (lambda k, outcome: err.print(f"[dim]{describe(k, outcome)}[/]"),
+               lambda text: None)
         return
-    with err.status(f"Solving portfolio 1 of {count} ...") as status:
+    after = "explaining portfolio 1 …" if explain else WRITING
+    with progress_bar(count, f"portfolio 1/{count}", enabled=live) as advance:
         def report(k: int, outcome: Outcome) -> None:
             if k < count and outcome.status.has_solution:
-                status.update(f"Found {describe(k, outcome)}; solving portfolio {k + 1} ...")
-            else:  # the ranking is over; analyses or the diagnosis may still run
-                status.update(f"Found {describe(k, outcome)}; finishing ...")
-        yield report
+                advance(f"portfolio {k + 1}/{count}")
+            else:  # the ranking is over (early when no other portfolio exists)
+                advance(after if outcome.status.has_solution else "finishing …",
+                        steps=count - k + 1)
+
+        yield report, lambda text: advance(text, steps=0)
 
 
 def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
@@ -209,54 +211,17 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
 
 # ---------------------------------------------------------------------- rendering
 def _render(result: Result, folder: Path, model_path: Path | None) -> None:
-    from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
-    from ..manifest import status_message
+    from ..manifest import RUN_FILES
+    from .render import print_notes, print_solve_summary, stdout_console
 
-    console = Console(width=max(Console().width, 120), highlight=False)
-    problem = result.problem
-    summary = problem.summary()
-    budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
-    console.print(f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']} projects "
-                  f"({summary['eligible']} eligible) in {summary['countries']} countries; "
-                  f"budget {budget}.")
-    fiscal_years = problem.fiscal_years
-    table = Table(title="Ranked portfolios (¥ million)", title_justify="left")
-    for name in ("#", "value", "% of best"):
-        table.add_column(name, justify="right")
-    for fy in fiscal_years:
-        table.add_column(f"cost {fy}", justify="right")
-    for fy in fiscal_years:
-        table.add_column(f"left {fy}", justify="right")
-    for name in ("projects", "countries"):
-        table.add_column(name, justify="right")
-    table.add_column("changes vs #1", min_width=len("changes vs #1"))
-    for p in result.portfolios:
-        table.add_row(
-            str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}",
-            *[f"{p.cost_by_year[fy]:,.0f}" for fy in fiscal_years],
-            *[f"{p.budget_left[fy]:,.0f}" for fy in fiscal_years],
-            str(p.n_projects), str(p.n_countries), _changes(p.added, p.dropped),
-        )
-    console.print(table)
-    console.print(escape(status_message(result)))
-    console.print(f"Wrote {escape(_shown(folder))}/: run.json, portfolios.xlsx, "
-                  "portfolios.csv, policy.toml")
+    console = stdout_console()
+    print_solve_summary(console, result)
+    console.print(f"Wrote {escape(_shown(folder))}/: {', '.join(RUN_FILES)}")
     if model_path is not None:
         console.print(f"Wrote the model to {escape(str(model_path))}.")
-    for note in result.notes:
-        console.print(f"[yellow]Note:[/] {escape(note)}")
-
-
-def _changes(added: list[str], dropped: list[str]) -> str:
-    if not added and not dropped:
-        return "—"
-    items = [f"+{p}" for p in added] + [f"−{p}" for p in dropped]
-    shown = " ".join(items[:MAX_CHANGES_SHOWN])
-    more = len(items) - MAX_CHANGES_SHOWN
-    return f"{shown} … ({more} more)" if more > 0 else shown
+    print_notes(console, result.notes)
 
 
 def _shown(folder: Path) -> str:

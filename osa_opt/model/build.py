@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from . import families as fam
 from .data import ModelData
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from ..problem import Problem
 
 
-def build_model(problem: Problem) -> pyo.ConcreteModel:
+def build_model(problem: Problem, data: ModelData | None = None) -> pyo.ConcreteModel:
     """A Pyomo ``ConcreteModel`` of DESIGN §5 for a validated problem.
 
     Components are named after the inputs (``budget[FY2026]``, ``country_cap[Aurelia]``,
@@ -26,13 +27,34 @@ def build_model(problem: Problem) -> pyo.ConcreteModel:
     The model keeps ``model.osa`` (a :class:`ModelData`: ids, costs, values) for solvers and
     analyses. Each family can be deactivated (``model.tier_share.deactivate()``) or extended.
 
+    ``data`` replaces the numbers derived from the problem (e.g. a scaled budget).
+
     >>> model = osa_opt.build_model(problem)                         # doctest: +SKIP
     >>> model.my_rule = pyo.Constraint(expr=model.x["P-01"] >= model.x["P-02"])  # doctest: +SKIP
     """
-    data = ModelData.from_problem(problem)
-    m = pyo.ConcreteModel(name=problem.policy.name)
+    data = ModelData.from_problem(problem) if data is None else data
+    # MPS readers split the NAME line on spaces: keep the model name one token.
+    m = pyo.ConcreteModel(name="_".join(problem.policy.name.split()) or "osa")
     m.osa = data
+    # Hundreds of thousands of new expression objects set off Python's cyclic garbage
+    # collector again and again; pausing it (as Pyomo's writers do) saves a third of the build.
+    with PauseGC():
+        add_components(m, data)
+        m.value = pyo.Objective(expr=fam.value_expression(m, data, data.value),
+                                sense=pyo.maximize)
+    return m
 
+
+def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
+    """Sets, variables and every constraint family of DESIGN §5, added to a model or a Block.
+
+    The families only use ``m.P, m.Q, m.Y, m.x, m.f`` (and ``m.C, m.z`` they add), so one
+    Block per budget level of a multi-level model (the funding order) is populated by the
+    same recipe from a :class:`ModelData` whose budget is scaled.
+
+    >>> m = pyo.ConcreteModel(); m.level = pyo.Block([1, 2])          # doctest: +SKIP
+    >>> add_components(m.level[1], data)                              # doctest: +SKIP
+    """
     m.P = pyo.Set(initialize=data.projects, ordered=True, doc="eligible projects")
     m.Q = pyo.Set(initialize=data.partial_projects, ordered=True, doc="partly fundable projects")
     m.Y = pyo.Set(initialize=data.fiscal_years, ordered=True, doc="fiscal years")
@@ -50,6 +72,3 @@ def build_model(problem: Problem) -> pyo.ConcreteModel:
     fam.add_dependencies(m, data)
     fam.add_exclusive_groups(m, data)
     fam.add_mandatory(m, data)
-
-    m.value = pyo.Objective(expr=fam.value_expression(m, data, data.value), sense=pyo.maximize)
-    return m

@@ -114,6 +114,13 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
     workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
     longform.write_csv(result, folder / "portfolios.csv")
     (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
+    from ..report import write_report  # here: the report imports outputs.safe
+
+    write_report(result, folder / "report.html", created=created)
+    from ..manifest import analysis_files
+
+    for name, data in analysis_files(result).items():
+        (folder / name).write_bytes(data)
     _write_manifest(result, folder, created, target)
 
 

@@ -1,11 +1,13 @@
 """``portfolios.xlsx``: the workbook a budget officer circulates.
 
-Sheets: ``Summary``, one ``Portfolio k`` per ranked portfolio, ``By country``, ``By tier``,
-``By field``, ``By region``, ``Not funded``, ``Policy``, ``Diagnosis`` (when the policy
-cannot be met) and one sheet per table of every analysis attached to the result. Every
-table has bold headers, frozen header rows, an autofilter and number formats (money in
-¥ million as ``#,##0.0``, fractions and shares as percentages). Text is always written as
-text, never as a formula, whatever it starts with.
+Sheets, in order: ``Read me`` (what the workbook is, units, colours, every sheet),
+``Summary``, ``Charts`` (native Excel charts), ``Projects`` (every project coloured by its
+outcome in portfolio 1), one ``Portfolio k`` per ranked portfolio, ``By country``, ``By
+tier``, ``By field``, ``By region``, ``Not funded``, ``Policy``, ``Diagnosis`` (when the
+policy cannot be met) and one sheet per table of every analysis attached to the result.
+Every table has bold headers, frozen header rows, an autofilter and number formats (money
+in ¥ million as ``#,##0.0``, fractions and shares as percentages). Text is always written
+as text, never as a formula, whatever it starts with.
 
 >>> from osa_opt.outputs.workbook import write_workbook
 >>> write_workbook(result, Path("portfolios.xlsx"))      # doctest: +SKIP
@@ -13,22 +15,26 @@ text, never as a formula, whatever it starts with.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..result import FRACTION_TOL
+from .charts import FRONTIER_COLUMNS, add_charts
+from .formats import MONEY_FORMAT, MONEY_NOTE, OUTCOMES, Formats
 from .longform import portfolio_table
-from .safe import is_missing
+from .readme import READ_ME, SHEET_DESCRIPTIONS, analysis_description, write_readme
+from .tables import TablePlace, flat, sheet_name, write_cell, write_table
 
 if TYPE_CHECKING:
-    from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
     from ..result import Result
+
+__all__ = ["ALLOCATIONS", "MONEY_FORMAT", "NOT_FUNDED_COLUMNS", "PROJECTS_COLUMNS", "Formats",
+           "write_cell", "write_table", "write_workbook"]
 
 #: Allocation sheets: sheet name -> grouping column of ``Portfolio.allocation``.
 ALLOCATIONS: dict[str, str] = {
@@ -39,60 +45,32 @@ ALLOCATIONS: dict[str, str] = {
 }
 NOT_FUNDED_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
                       "status", "status_reason", "eligible", "total_cost", "value", "reason")
-MONEY_FORMAT = "#,##0.0"
-MONEY_NOTE = "Money in ¥ million."
-_MONEY_NAMES = {"total_cost", "budget", "requested", "cost", "budget_left", "left"}
-_MONEY_PREFIXES = ("cost_", "left_", "budget_", "requested_", "total_cost")
-_SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: Columns of the ``Projects`` sheet (``outcome`` is one of :data:`formats.OUTCOMES`).
+PROJECTS_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
+                    "assistance_type", "status", "status_reason", "outcome", "fraction",
+                    "total_cost", "funded_cost", "value", "funded_value", "reason")
+#: Data bar colour of funded fractions.
+BAR_COLOUR = "#63BE7B"
 
 
-@dataclass(frozen=True)
-class Formats:
-    """The workbook's cell formats, made once per workbook."""
+class _Sheets:
+    """Adds worksheets and remembers, for the Read me sheet, what each one holds."""
 
-    title: Format
-    note: Format
-    header: Format
-    group: Format
-    label: Format
-    money: Format
-    share: Format
-    share_precise: Format
-    value: Format
-    integer: Format
-    text: Format
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.described: list[tuple[str, str]] = []
+        self.places: dict[str, TablePlace] = {}
 
-    @classmethod
-    def of(cls, book: Workbook) -> Formats:
-        header = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
-                  "valign": "top"}
-        return cls(
-            title=book.add_format({"bold": True, "font_size": 13}),
-            note=book.add_format({"italic": True, "font_color": "#555555"}),
-            header=book.add_format(header),
-            group=book.add_format({**header, "align": "center"}),
-            label=book.add_format({"bold": True}),
-            money=book.add_format({"num_format": MONEY_FORMAT}),
-            share=book.add_format({"num_format": "0%"}),
-            share_precise=book.add_format({"num_format": "0.0%"}),
-            value=book.add_format({"num_format": "#,##0.000"}),
-            integer=book.add_format({"num_format": "0"}),
-            text=book.add_format({}),
-        )
+    def add(self, wanted: str, description: str = "") -> Worksheet:
+        sheet = self.book.add_worksheet(sheet_name(self.book, wanted))
+        self.described.append((sheet.get_name(), description or SHEET_DESCRIPTIONS[wanted]))
+        return sheet
 
-    def for_column(self, name: str) -> Format:
-        """The number format a column's name calls for (so later tables need no changes)."""
-        base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
-        if base in _MONEY_NAMES or base.startswith(_MONEY_PREFIXES):
-            return self.money
-        if base in ("share_of_best", "gap") or base.startswith("share_of_best"):
-            return self.share_precise
-        if base in _SHARE_NAMES or base.startswith("share"):
-            return self.share
-        if base in ("value", "objective", "bound") or base.startswith("value"):
-            return self.value
-        return self.text
+    def table(self, sheet: Worksheet, fmt: Formats, table: pd.DataFrame,
+              **options: Any) -> TablePlace:
+        place = write_table(sheet, fmt, table, **options)
+        self.places[place.sheet] = place
+        return place
 
 
 def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
@@ -102,7 +80,7 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     ----------
     result : the Result to report.
     path : the file to write (normally inside a run's staging folder).
-    created : the run's UTC time, shown on the Summary sheet.
+    created : the run's UTC time, shown on the Read me and Summary sheets.
 
     Examples
     --------
@@ -115,141 +93,61 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
     fmt = Formats.of(book)
-    _summary_sheet(book, fmt, result, created)
+    sheets = _Sheets(book)
+    readme = sheets.add(READ_ME)
+    analyses = _analysis_tables(result)
+    _summary_sheet(sheets, fmt, result, created)
+    charts = None
+    if result.portfolios or any(_is_frontier(t) for *_, t in analyses):
+        charts = sheets.add("Charts")
+    _projects_sheet(sheets, fmt, result)
     for portfolio in result.portfolios:
         table = portfolio_table(portfolio).drop(columns="rank")
-        sheet = book.add_worksheet(f"Portfolio {portfolio.rank}")
+        sheet = sheets.add(f"Portfolio {portfolio.rank}",
+                           f"the {portfolio.n_projects} projects funded in portfolio "
+                           f"{portfolio.rank}: funded fraction, cost per year, value")
         title = (f"Portfolio {portfolio.rank}: {portfolio.n_projects} funded projects, "
                  f"value {portfolio.objective:,.3f} ({portfolio.share_of_best:.1%} of the best)")
-        write_table(sheet, fmt, table, title=title, note=MONEY_NOTE)
-    for sheet_name, by in ALLOCATIONS.items():
-        _allocation_sheet(book, fmt, result, sheet_name, by)
-    _not_funded_sheet(book, fmt, result)
+        sheets.table(sheet, fmt, table, title=title, note=MONEY_NOTE)
+    for name, by in ALLOCATIONS.items():
+        _allocation_sheet(sheets, fmt, result, name, by)
+    _not_funded_sheet(sheets, fmt, result)
     glossary = pd.DataFrame(result.problem.policy.glossary(),
                             columns=["key", "value", "unit", "meaning"])
-    write_table(book.add_worksheet("Policy"), fmt, glossary, freeze_columns=1,
-                title=f"Policy as used: {result.problem.policy.name}",
-                note="Every key of the policy model, its value in this run, unit and meaning.")
+    sheets.table(sheets.add("Policy"), fmt, glossary, freeze_columns=1,
+                 title=f"Policy as used: {result.problem.policy.name}",
+                 note="Every key of the policy model, its value in this run, unit and meaning.")
     if result.diagnosis:
-        write_table(book.add_worksheet(_sheet_name(book, "Diagnosis")), fmt,
-                    pd.DataFrame(result.diagnosis), title="Why the policy cannot be met")
-    for name, analysis in result.analyses.items():
-        tables = analysis.tables() if hasattr(analysis, "tables") else {}
-        for table_name, table in tables.items():
-            title = name if table_name == name else f"{name}: {table_name}"
-            write_table(book.add_worksheet(_sheet_name(book, table_name)), fmt,
-                        _flat(table), title=title, note=MONEY_NOTE)
+        sheets.table(sheets.add("Diagnosis"), fmt, pd.DataFrame(result.diagnosis),
+                     title="Why the policy cannot be met")
+    for name, table_name, table in analyses:
+        title = name if table_name == name else f"{name}: {table_name}"
+        sheet = sheets.add(table_name, analysis_description(name, table_name))
+        sheets.table(sheet, fmt, table, title=title, note=MONEY_NOTE)
+    if charts is not None:
+        add_charts(book, charts, fmt, result, sheets.places)
+    write_readme(readme, fmt, result, created, sheets.described)
     book.close()
 
 
-# ---------------------------------------------------------------------- tables
-def write_table(
-    sheet: Worksheet,
-    fmt: Formats,
-    table: pd.DataFrame,
-    *,
-    title: str,
-    note: str = "",
-    first_row: int = 0,
-    freeze_columns: int = 1,
-    groups: list[tuple[str, int, int]] | None = None,
-) -> int:
-    """Write a titled table: bold header, formats by column, frozen header, autofilter.
-
-    ``groups`` adds a merged header row above the column names: (label, first, last column).
-    Returns the row after the table.
-
-    >>> write_table(sheet, fmt, df, title="Portfolio 1")    # doctest: +SKIP
-    """
-    row = first_row
-    sheet.write_string(row, 0, title, fmt.title)
-    row += 1
-    if note:
-        sheet.write_string(row, 0, note, fmt.note)
-        row += 1
-    if groups:
-        for label, first, last in groups:
-            if last > first:
-                sheet.merge_range(row, first, row, last, label, fmt.group)
-            else:
-                sheet.write_string(row, first, label, fmt.group)
-        row += 1
-    header_row = row
-    columns = [str(c) for c in table.columns]
-    for col, name in enumerate(columns):
-        sheet.write_string(header_row, col, name, fmt.header)
-    formats = [fmt.for_column(name) for name in columns]
-    for r, values in enumerate(table.itertuples(index=False), start=header_row + 1):
-        for col, value in enumerate(values):
-            write_cell(sheet, r, col, value, formats[col])
-    last_row = header_row + max(len(table), 1)
-    if columns:
-        sheet.autofilter(header_row, 0, last_row, len(columns) - 1)
-    sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
-    _set_widths(sheet, table, columns)
-    return header_row + len(table) + 1
+def _analysis_tables(result: Result) -> list[tuple[str, str, pd.DataFrame]]:
+    """(analysis name, table name, flat table) for every table of every analysis."""
+    out = []
+    for name, analysis in result.analyses.items():
+        tables = analysis.tables() if hasattr(analysis, "tables") else {}
+        out += [(str(name), str(table_name), flat(table)) for table_name, table in tables.items()]
+    return out
 
 
-def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format) -> None:
-    """One cell by type; text always via ``write_string`` (never a formula)."""
-    if isinstance(value, list | tuple | set | frozenset):
-        value = "; ".join(map(str, value))
-    if is_missing(value):
-        sheet.write_blank(row, col, None, cell_format)
-    elif isinstance(value, bool) or type(value).__name__ == "bool_":
-        sheet.write_boolean(row, col, bool(value))
-    elif isinstance(value, int | float) or hasattr(value, "dtype"):
-        try:
-            sheet.write_number(row, col, float(value), cell_format)
-        except (TypeError, ValueError):
-            sheet.write_string(row, col, str(value))
-    else:
-        sheet.write_string(row, col, str(value))
-
-
-def _set_widths(sheet: Worksheet, table: pd.DataFrame, columns: list[str]) -> None:
-    """Widths from the longest of header and the first 200 values, within 8-60 characters."""
-    sample = table.head(200)
-    for col, name in enumerate(columns):
-        lengths = [len(name)]
-        for value in sample.iloc[:, col]:
-            if isinstance(value, float):
-                lengths.append(len(f"{value:,.1f}"))
-            elif not is_missing(value):
-                lengths.append(len(str(value)))
-        sheet.set_column(col, col, min(max(max(lengths) + 2, 8), 60))
-
-
-def _flat(table: pd.DataFrame) -> pd.DataFrame:
-    """A table with a meaningful index moved into columns (analyses may index by id)."""
-    if isinstance(table, pd.Series):
-        table = table.to_frame()
-    named = any(n is not None for n in table.index.names)
-    if named or not isinstance(table.index, pd.RangeIndex):
-        table = table.reset_index()
-    if isinstance(table.columns, pd.MultiIndex):
-        table.columns = [" ".join(str(p) for p in c if str(p)) for c in table.columns]
-    return table
-
-
-def _sheet_name(book: Workbook, wanted: str) -> str:
-    """A valid, unused sheet name (31 characters at most, no []:*?/\\)."""
-    base = _INVALID_SHEET_CHARS.sub("-", str(wanted)).strip("'") or "Sheet"
-    base = base[:31]
-    taken = {s.get_name().lower() for s in book.worksheets()}
-    name, n = base, 2
-    while name.lower() in taken:
-        suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
-        n += 1
-    return name
+def _is_frontier(table: pd.DataFrame) -> bool:
+    return set(FRONTIER_COLUMNS) <= {str(c) for c in table.columns} and len(table) > 0
 
 
 # ---------------------------------------------------------------------- sheets
-def _summary_sheet(book: Workbook, fmt: Formats, result: Result, created: str) -> None:
+def _summary_sheet(sheets: _Sheets, fmt: Formats, result: Result, created: str) -> None:
     from ..manifest import status_message
 
-    sheet = book.add_worksheet("Summary")
+    sheet = sheets.add("Summary")
     policy = result.problem.policy
     sheet.write_string(0, 0, f"osa-opt run: {policy.name}", fmt.title)
     sheet.write_string(1, 0, MONEY_NOTE, fmt.note)
@@ -267,7 +165,8 @@ def _summary_sheet(book: Workbook, fmt: Formats, result: Result, created: str) -
     start = 2 + len(facts) + 1
     table = _summary_table(result)
     note = "" if result.portfolios else "No portfolio: " + status_message(result)
-    write_table(sheet, fmt, table, title="Ranked portfolios", note=note, first_row=start)
+    sheets.table(sheet, fmt, table, title="Ranked portfolios", note=note, first_row=start)
+    sheet.set_column(0, 0, max(len(label) for label, _ in facts) + 2)  # labels above the table
 
 
 def _summary_table(result: Result) -> pd.DataFrame:
@@ -289,26 +188,106 @@ def _summary_table(result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _allocation_sheet(book: Workbook, fmt: Formats, result: Result, sheet_name: str,
+def projects_table(result: Result) -> pd.DataFrame:
+    """Every project with its outcome in portfolio 1, in input order (sheet ``Projects``).
+
+    ``outcome`` is ``funded``, ``partly funded``, ``unfunded`` (eligible, left out) or
+    ``ineligible``; ``fraction``, ``funded_cost`` and ``funded_value`` are 0 when not
+    funded; ``total_cost`` and ``value`` are those of the whole project; ``reason`` says
+    why it is not funded (blank when it is).
+
+    >>> projects_table(result)["outcome"].value_counts()     # doctest: +SKIP
+    """
+    problem = result.problem
+    projects = problem.projects
+    fractions = result.best.fractions if result.best is not None else {}
+    eligible = problem.eligibility["eligible"]
+    reasons = result.unfunded["reason"]
+    fraction = pd.Series(fractions, dtype=float).reindex(projects.index).fillna(0.0)
+    table = pd.DataFrame({
+        "project_id": projects.index,
+        "title": projects["title"],
+        "country": projects["country"],
+        "region": problem.region,
+        "priority_tier": problem.tier,
+        "field": projects["field"],
+        "assistance_type": projects["assistance_type"],
+        "status": projects["status"],
+        "status_reason": projects["status_reason"],
+        "outcome": [_outcome(bool(eligible[p]), fraction[p]) for p in projects.index],
+        "fraction": fraction,
+        "total_cost": problem.total_cost,
+        "funded_cost": problem.total_cost * fraction,
+        "value": problem.value,
+        "funded_value": problem.value * fraction,
+        "reason": reasons.reindex(projects.index),  # blank when funded
+    })
+    return table.reset_index(drop=True).reindex(columns=PROJECTS_COLUMNS)
+
+
+def _outcome(eligible: bool, fraction: float) -> str:
+    if not eligible:
+        return "ineligible"
+    if fraction <= FRACTION_TOL:
+        return "unfunded"
+    return "funded" if fraction >= 1 - FRACTION_TOL else "partly funded"
+
+
+def _projects_sheet(sheets: _Sheets, fmt: Formats, result: Result) -> None:
+    sheet = sheets.add("Projects")
+    table = projects_table(result)
+    where = "portfolio 1" if result.best is not None else "any portfolio (none exists)"
+    place = sheets.table(
+        sheet, fmt, table, title=f"Every project and its outcome in {where}",
+        note=MONEY_NOTE + " Rows are coloured by outcome (see Read me); total_cost and value "
+                          "are for the whole project, funded_cost and funded_value for the "
+                          "funded fraction.")
+    if place.n_rows == 0:
+        return
+    _colour_rows(sheet, place, "outcome",
+                 [(f'"{o.name}"', fmt.outcome[o.name]) for o in OUTCOMES])
+    column = place.col("fraction")
+    sheet.conditional_format(place.first_row, column, place.last_row, column, {
+        "type": "data_bar", "bar_color": BAR_COLOUR, "bar_solid": True,
+        "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1,
+    })
+
+
+def _colour_rows(sheet: Worksheet, place: TablePlace, column: str,
+                 rules: list[tuple[str, Any]]) -> None:
+    """Colour whole rows by the value of one column: ``rules`` pairs an Excel literal
+    (``'"funded"'``, ``"FALSE"``) with a format. Formula conditional formats, so the colours
+    follow the rows when an analyst sorts, filters or edits them."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    anchor = xl_rowcol_to_cell(place.first_row, place.col(column), col_abs=True)
+    for literal, cell_format in rules:
+        sheet.conditional_format(place.first_row, 0, place.last_row, len(place.columns) - 1, {
+            "type": "formula", "criteria": f"={anchor}={literal}", "format": cell_format,
+        })
+
+
+def _allocation_sheet(sheets: _Sheets, fmt: Formats, result: Result, name: str,
                       by: str) -> None:
     """Groups as rows, one column set per portfolio (0 where it funds nothing there)."""
-    sheet = book.add_worksheet(sheet_name)
+    sheet = sheets.add(name)
     allocations = {p.rank: p.allocation(by) for p in result.portfolios}
     groups = sorted({g for a in allocations.values() for g in a.index}, key=str)
     table = pd.DataFrame({by: groups})
     spans: list[tuple[str, int, int]] = []
     for rank, alloc in allocations.items():
         first = len(table.columns)
-        for name in alloc.columns:
-            table[f"{name} #{rank}"] = alloc[name].reindex(groups).fillna(0).to_numpy()
+        for column in alloc.columns:
+            table[f"{column} #{rank}"] = alloc[column].reindex(groups).fillna(0).to_numpy()
         spans.append((f"Portfolio {rank}", first, len(table.columns) - 1))
-    label = sheet_name[3:]  # "By country" -> "country"
-    write_table(sheet, fmt, table, title=f"Allocation by {label}, per portfolio",
-                note=MONEY_NOTE + " Shares are of the total budget. Column '… #k' = portfolio k.",
-                groups=spans or None)
+    label = name[3:]  # "By country" -> "country"
+    sheets.table(sheet, fmt, table, title=f"Allocation by {label}, per portfolio",
+                 note=MONEY_NOTE + " Shares are of the total budget. Column '… #k' = "
+                                   "portfolio k.",
+                 groups=spans or None)
 
 
-def _not_funded_sheet(book: Workbook, fmt: Formats, result: Result) -> None:
+def _not_funded_sheet(sheets: _Sheets, fmt: Formats, result: Result) -> None:
     problem = result.problem
     unfunded = result.unfunded.copy()
     ids = unfunded.index
@@ -318,6 +297,11 @@ def _not_funded_sheet(book: Workbook, fmt: Formats, result: Result) -> None:
     unfunded["status_reason"] = problem.projects.loc[ids, "status_reason"]
     table = unfunded.reset_index().reindex(columns=NOT_FUNDED_COLUMNS)
     what = "portfolio 1" if result.portfolios else "any portfolio (none exists)"
-    write_table(book.add_worksheet("Not funded"), fmt, table,
-                title=f"Projects not funded in {what}, with every reason",
-                note=MONEY_NOTE + " total_cost and value are for the whole project.")
+    sheet = sheets.add("Not funded")
+    place = sheets.table(sheet, fmt, table,
+                         title=f"Projects not funded in {what}, with every reason",
+                         note=MONEY_NOTE + " total_cost and value are for the whole project. "
+                                           "Ineligible rows are red, eligible ones grey.")
+    if place.n_rows:
+        _colour_rows(sheet, place, "eligible", [("FALSE", fmt.outcome["ineligible"]),
+                                                ("TRUE", fmt.outcome["unfunded"])])

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from .model import build_model
-from .model.families import funded
+from .model.families import funded, linear_sum
 from .result import FRACTION_TOL, Portfolio, Result, Status
 
 if TYPE_CHECKING:
@@ -127,11 +128,16 @@ class Solver:
         """Solve the model as it is now and read the funded fractions."""
         m = self.model
         t0 = time.perf_counter()
-        if self.solves == 0:
-            self.opt.set_instance(m)
-            self.instance_seconds = time.perf_counter() - t0
-        res = self.opt.solve(m)
+        # The first solve loads the model itself (Pyomo's set_instance); loading it here
+        # first would add a needless pass of the update check over the whole model. The
+        # garbage collector is paused as in build_model: loading makes ~10⁶ small objects.
+        with PauseGC():
+            res = self.opt.solve(m)
         seconds = time.perf_counter() - t0
+        if self.solves == 0:
+            timers = res.timing_info.timer.timers
+            if "set_instance" in timers:
+                self.instance_seconds = timers["set_instance"].total_time
         self.solves += 1
         has_solution = res.incumbent_objective is not None
         status = _status_of(res.termination_condition, has_solution)
@@ -156,12 +162,12 @@ class Solver:
     def _fractions(self, values: Any) -> dict[str, float]:
         m = self.model
         out: dict[str, float] = {}
-        for p in m.P:
-            x = values.get(m.x[p], 0.0) if not m.x[p].fixed else m.x[p].value
+        for p, x_var in m.x.items():  # one lookup per project, not three
+            x = values.get(x_var, 0.0) if not x_var.fixed else x_var.value
             if x is None or x < 0.5:
                 continue
             var = funded(m, p)
-            f = values.get(var, 1.0) if var is not m.x[p] else 1.0
+            f = values.get(var, 1.0) if var is not x_var else 1.0
             f = min(1.0, max(0.0, float(f)))
             out[p] = 1.0 if f > 1 - FRACTION_TOL else round(f, 9)
         return out
@@ -195,6 +201,8 @@ class Solver:
                     break
                 outcomes.append(out)
                 if k + 1 < count:
+                    if not len(m.P):  # no eligible project: no other portfolio can differ
+                        break
                     cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
         finally:
             if not keep_cuts:
@@ -204,7 +212,12 @@ class Solver:
     def _difference_expr(self, funded_ids: frozenset[str]) -> Any:
         """Number of projects whose funded state differs from the given portfolio."""
         m = self.model
-        return pyo.quicksum((1 - m.x[p]) if p in funded_ids else m.x[p] for p in m.P)
+        # |funded| + Σ_{p not funded} x[p] − Σ_{p funded} x[p], built as one linear sum: the
+        # same value as Σ (1 − x[p]) + Σ x[p] without a (1 − x) sub-expression per project
+        pairs = list(m.x.items())  # x is indexed by P
+        inside = sum(1 for p, _ in pairs if p in funded_ids)
+        return inside + linear_sum([-1 if p in funded_ids else 1 for p, _ in pairs],
+                                   [var for _, var in pairs])
 
     # ------------------------------------------------------------------ helpers for analyses
     def set_objective(self, value: dict[str, float]) -> None:
@@ -240,6 +253,7 @@ def solve(
     time_limit: float | None = None,
     log: Any = None,
     progress: Callable[[int, Outcome], None] | None = None,
+    explain: bool = False,
 ) -> Result:
     """Solve a problem into ranked portfolios.
 
@@ -250,11 +264,15 @@ def solve(
     model : a model from :func:`osa_opt.build_model`, possibly extended by the caller.
     time_limit : seconds per solve (overrides ``solver.time_limit``).
     log : stream for the HiGHS log; progress : called after each portfolio's solve.
+    explain : also run the why-in/why-out and rule-price analyses on the same solver
+        (``result.analyses["why"]`` and ``["prices"]``).
 
     Returns
     -------
     Result
         ``status`` is that of portfolio 1; ``portfolios`` lists the ranked portfolios.
+        When the policy cannot be met, ``diagnosis`` lists the conflicting rules and by
+        how much each must move, and ``message`` is its first line.
 
     Examples
     --------
@@ -267,7 +285,23 @@ def solve(
     solver = Solver(problem, model, time_limit=time_limit, log=log)
     outcomes = solver.ranked(count, diff, progress=progress)
     total = time.perf_counter() - t0
-    return result_from_outcomes(problem, solver, outcomes, total)
+    result = result_from_outcomes(problem, solver, outcomes, total)
+    t1 = time.perf_counter()
+    if result.status == Status.INFEASIBLE:
+        from .analysis.diagnose import diagnose
+
+        result.diagnosis = diagnose(problem, solver)
+        if result.diagnosis:
+            result.message = result.diagnosis[0]["message"]
+        result.timings["diagnose_seconds"] = round(time.perf_counter() - t1, 4)
+    elif explain and result.best is not None:
+        from .analysis.prices import price_rules
+        from .analysis.why import explain_portfolio
+
+        result.analyses["why"] = explain_portfolio(result, solver)
+        result.analyses["prices"] = price_rules(result, solver)
+        result.timings["explain_seconds"] = round(time.perf_counter() - t1, 4)
+    return result
 
 
 def result_from_outcomes(

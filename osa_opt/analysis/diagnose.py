@@ -1,0 +1,224 @@
+"""Infeasibility diagnosis: which rules conflict, and by how much each must move.
+
+When no portfolio meets the policy, an **elastic** copy of the model gets a non-negative
+slack on every rule row (budget per year, tier shares, tier partners, country caps, field
+and region shares, min_countries, mandatory projects) and is solved lexicographically:
+first the fewest counts given up (partners, recipient countries, mandatory projects), then
+the fewest ¥ million moved. The slacks left positive are the conflicting rules, each with
+the amount it must move, in its own unit. One model build (or clone) per diagnosis.
+
+>>> from osa_opt.analysis.diagnose import diagnose        # doctest: +SKIP
+>>> diagnose(problem)[0]["message"]                       # doctest: +SKIP
+'mandatory projects need ¥19,200m in FY2026 but the budget is ¥18,100m: raise ...'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import pyomo.environ as pyo
+
+from .prices import TOL, Rule, id_list, json_number, percent, rule_rows, yen
+
+if TYPE_CHECKING:
+    from ..model.data import ModelData
+    from ..problem import Problem
+    from ..solver import Solver
+
+MONEY = "¥ million"
+
+
+def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, Any]]:
+    """Why the policy cannot be met: the smallest relaxation of the rules that makes it so.
+
+    Parameters
+    ----------
+    problem : the validated Problem whose policy cannot be met.
+    solver : the Solver that found it infeasible; its model (with anything a user added)
+        is cloned once. When None, the model is built once from ``problem``.
+
+    Returns
+    -------
+    list of dict
+        One entry per rule that must move, counts first, then by amount: ``rule`` (the
+        model row, e.g. ``budget[FY2026]``), ``family``, ``policy_key`` (what to change),
+        ``unit``, ``amount`` (how far it must move, in ``unit``), ``bound`` (its value now),
+        ``needed`` (the value that works) and ``message`` (one plain-language sentence).
+        Empty when the elastic model needs no relaxation (the problem is feasible).
+
+    Examples
+    --------
+    >>> [d["rule"] for d in diagnose(problem)]                # doctest: +SKIP
+    ['budget[FY2026]']
+    """
+    from ..model import build_model
+    from ..solver import Solver
+
+    if solver is not None:
+        model = solver.model.clone()
+        if hasattr(model, "portfolio_cut"):
+            model.del_component("portfolio_cut")
+    else:
+        model = build_model(problem)
+    data: ModelData = model.osa
+    rows = rule_rows(model)
+    bounds = {r.name: _bound(r, r.constraint(model)) for r in rows}
+    slack = _make_elastic(model, rows)
+    counts = [slack[r.name] for r in rows if r.unit != MONEY]
+    money = [slack[r.name] for r in rows if r.unit == MONEY]
+
+    elastic = Solver(problem, model)
+    for objective in model.component_data_objects(pyo.Objective, active=True):
+        objective.deactivate()
+    values: dict[str, float] | None = None
+    for k, phase in enumerate(p for p in (counts, money) if p):  # lexicographic
+        objective = pyo.Objective(expr=pyo.quicksum(phase), sense=pyo.minimize)
+        model.add_component(f"elastic_objective_{k}", objective)
+        values = _solve(elastic, model, slack) or values
+        if values is None:
+            return [_unexplained()]
+        objective.deactivate()
+        reached = sum(values[s.name] for s in phase)
+        model.add_component(f"elastic_kept_{k}", pyo.Constraint(
+            expr=pyo.quicksum(phase) <= reached + TOL * max(1.0, reached)))
+    if values is None:
+        return [_unexplained()]
+
+    entries = []
+    for rule in rows:
+        amount = values[slack[rule.name].name]
+        if rule.unit != MONEY:  # whole counts; the solver returns them within 1e-6
+            amount = float(round(amount))
+        if amount > TOL * max(1.0, abs(bounds[rule.name])):
+            entries.append(_entry(rule, bounds[rule.name], amount, data, problem))
+    entries.sort(key=lambda e: (e["unit"] == MONEY, -e["amount"]))
+    return entries
+
+
+def _bound(rule: Rule, con: Any) -> float:
+    return float(pyo.value(con.upper if rule.sense == "max" else con.lower))
+
+
+def _make_elastic(model: pyo.ConcreteModel, rows: list[Rule]) -> dict[str, Any]:
+    """Give every rule row a non-negative slack in its own unit; rule name -> slack var."""
+    model.elastic_slack = pyo.Var(range(len(rows)), domain=pyo.NonNegativeReals,
+                                  doc="how far each rule must move")
+    out = {}
+    for k, rule in enumerate(rows):
+        con, s = rule.constraint(model), model.elastic_slack[k]
+        if rule.sense == "max":
+            con.set_value((None, con.body - s, con.upper))
+        else:  # a minimum, or a mandatory x[p] = 1 that may give way (x[p] + s >= 1)
+            con.set_value((con.lower, con.body + s, None))
+            if rule.sense == "fixed":
+                s.setub(1)
+        if rule.unit != MONEY:  # counts move in whole partners, countries or projects
+            s.domain = pyo.NonNegativeIntegers
+        out[rule.name] = s
+    return out
+
+
+def _solve(elastic: Solver, model: pyo.ConcreteModel, slack: dict[str, Any]
+           ) -> dict[str, float] | None:
+    """Solve the elastic model as it is; slack var name -> value, or None if infeasible."""
+    from ..solver import stdout_to_stderr
+
+    with stdout_to_stderr():
+        res = elastic.opt.solve(model)
+    if res.incumbent_objective is None:
+        return None
+    loaded = res.solution_loader.get_vars(list(slack.values()))
+    return {s.name: max(0.0, float(loaded[s])) for s in slack.values()}
+
+
+def _unexplained() -> dict[str, Any]:
+    return {"rule": None, "family": None, "policy_key": None, "unit": None, "amount": None,
+            "bound": None, "needed": None,
+            "message": "no relaxation of the policy's rules makes a portfolio possible: a "
+                       "constraint or fixed variable added to the model conflicts with the "
+                       "dependencies or exclusive groups"}
+
+
+def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem
+           ) -> dict[str, Any]:
+    needed = bound + amount if rule.sense == "max" else bound - amount
+    unit = {"tier_partner": "partners", "min_countries": "countries",
+            "mandatory": "projects"}.get(rule.component, MONEY)
+    digits = 3  # ¥1,000 in ¥ million: below the solver's tolerance noise is not a finding
+    entry = {"rule": rule.name, "family": rule.family, "policy_key": rule.policy_key(data),
+             "unit": unit, "amount": json_number(amount, digits),
+             "bound": json_number(bound, digits), "needed": json_number(needed, digits)}
+    text = _message(rule, bound, amount, data, problem)
+    entry["message"] = text[:1].upper() + text[1:] + "."
+    return entry
+
+
+def _share_text(amount: float, total: float, up: bool) -> str:
+    """A share of the total budget, rounded to 0.1% in the direction that stays feasible."""
+    per_mille = 1000 * amount / total if total else 0.0
+    rounded = math.ceil(per_mille - 1e-9) if up else math.floor(per_mille + 1e-9)
+    return percent(rounded / 1000)
+
+
+def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem) -> str:
+    i, key, total = rule.index, rule.policy_key(data), data.total_budget
+    c = rule.component
+    if c == "budget":
+        return _budget_message(i, bound, amount, data)
+    if c in ("tier_share", "field_min_share", "region_min_share"):
+        groups = {"tier_share": data.by_tier, "field_min_share": data.by_field,
+                  "region_min_share": data.by_region}[c]
+        what = {"tier_share": f"tier {i}", "field_min_share": f"field {i}",
+                "region_min_share": f"region {i}"}[c]
+        if not groups.get(i):
+            return (f"no eligible project is in {what}, but {key} asks for "
+                    f"{percent(bound / total)} of the budget ({yen(bound)}): set it to 0 "
+                    f"or make a project in {what} eligible")
+        return (f"the {what} minimum needs {yen(bound)} ({percent(bound / total)} of the "
+                f"budget) but the other rules leave at most {yen(bound - amount)} for it: "
+                f"lower {key} to {_share_text(bound - amount, total, up=False)} "
+                f"(by {yen(amount)})")
+    if c in ("country_cap", "field_max_share", "region_max_share"):
+        what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
+                "region_max_share": f"region {i}"}[c]
+        return (f"{what} needs {yen(bound + amount)} but its cap is {yen(bound)} "
+                f"({percent(bound / total)} of the budget): raise {key} to "
+                f"{_share_text(bound + amount, total, up=True)} (by {yen(amount)})")
+    if c == "min_countries":
+        reachable = int(round(bound - amount))
+        n = len(data.by_country)
+        if reachable >= n:
+            return (f"only {n} countries have an eligible project, but {key} is "
+                    f"{bound:g}: lower it to {n} (by {amount:g})")
+        return (f"the other rules allow at most {reachable} recipient countries, but {key} "
+                f"is {bound:g}: lower it to {reachable} (by {amount:g})")
+    if c == "tier_partner":
+        tier = data.tier[data.by_country[i][0]]
+        cheapest = min(data.total_cost[p] * data.min_funding[p] for p in data.by_country[i])
+        return (f"tier-{tier} partner {i} cannot receive a project under the other rules "
+                f"(its cheapest eligible project needs {yen(cheapest)}): take tier {tier} "
+                f"out of {key}, or make room for one of its projects")
+    # mandatory
+    cause = ""
+    for q in problem.projects.at[i, "requires"]:
+        if q not in data.projects:
+            cause = f" (it requires {q}, which is not eligible)"
+    return (f"mandatory project {i} cannot be funded under the other rules{cause}: make it "
+            f"a candidate in the status column")
+
+
+def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> str:
+    """The budget is short; say so in the words of the mandatory projects when they are why."""
+    low = {m: data.cost[fy][m] * data.min_funding[m] for m in data.mandatory}
+    need = sum(low.values())
+    raise_by = f"raise the budget ({'budget.' + fy}) by {yen(amount)} to {yen(budget + amount)}"
+    if need > budget * (1 + TOL) and abs(need - budget - amount) <= TOL * max(1.0, need):
+        excess = need - budget
+        single = sorted((m for m in low if low[m] >= excess - TOL), key=lambda m: -low[m])
+        text = (f"mandatory projects need {yen(need)} in {fy} but the budget is "
+                f"{yen(budget)}: raise the budget by {yen(amount)}")
+        if single:
+            return f"{text} or drop one of {id_list(single, conjunction='or')}"
+        return f"{text} or make some of {id_list(sorted(low))} candidates"
+    return f"the rules need {yen(budget + amount)} in {fy} but the budget is {yen(budget)}: {raise_by}"

@@ -1,0 +1,341 @@
+"""Efficient frontier: the exact optimum over a sweep of budgets, beside the greedy curve.
+
+One persistent :class:`~osa_opt.solver.Solver` is re-solved per budget level; between
+solves only the bounds of the rows that depend on the budget change (every fiscal year's
+budget, and the tier, field, region and country shares of ΣB), through one mutable
+``budget_scale`` parameter. The model is built at the smallest budget of the sweep, so every
+share or cap row that can bind at some level exists; at larger budgets those rows are
+merely slack. A level whose rules cannot be met is an ``infeasible`` point, not an error.
+
+>>> from osa_opt.analysis.frontier import frontier          # doctest: +SKIP
+>>> fr = frontier(problem, shares=[0.5, 1.0, 1.5])          # doctest: +SKIP
+>>> fr.points[["budget_share", "value", "greedy_value", "gain"]]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from ..model import build_model
+from ..model.data import ModelData
+from ..model.families import FAMILIES
+from ..result import FRACTION_TOL, Status
+
+if TYPE_CHECKING:
+    from ..policy import Policy
+    from ..problem import Problem
+    from ..solver import Outcome, Solver
+
+#: Constraint families whose bounds are proportional to the budget (B[y] or share·ΣB).
+BUDGET_FAMILIES: tuple[str, ...] = ("budget", "tier_share", "country_cap", "field_share",
+                                    "region_share")
+
+#: Relative tolerance of the rule check of a greedy portfolio.
+RULE_TOL = 1e-6
+
+
+# ---------------------------------------------------------------------- the sweep
+def sweep_shares(policy: Policy) -> list[float]:
+    """Budget levels of the policy's ``[frontier]`` section, as shares of the policy budget.
+
+    >>> from osa_opt.policy import Policy
+    >>> sweep_shares(Policy.from_dict({"frontier": {"start": 0.5, "stop": 1.0, "steps": 3}}))
+    [0.5, 0.75, 1.0]
+    """
+    fr = policy.frontier
+    values = np.linspace(fr.start, fr.stop, fr.steps) if fr.steps > 1 else [fr.start]
+    return [round(float(v), 10) for v in values]
+
+
+def scaled_data(data: ModelData, share: float) -> ModelData:
+    """The same model numbers with every fiscal year's budget multiplied by ``share``.
+
+    >>> scaled_data(ModelData.from_problem(problem), 0.5).budget     # doctest: +SKIP
+    {'FY2026': 9050.0, 'FY2027': 3000.0}
+    """
+    return dataclasses.replace(data, budget={fy: b * share for fy, b in data.budget.items()})
+
+
+def frontier_model(problem: Problem, shares: Sequence[float]) -> pyo.ConcreteModel:
+    """The model of DESIGN §5 built at the smallest budget of ``shares``, ready to rescale.
+
+    Build it yourself (and extend it) when you want to pass your own solver to
+    :func:`frontier`: ``frontier(problem, shares, solver=Solver(problem, model))``.
+
+    >>> model = frontier_model(problem, [0.25, 1.0])                 # doctest: +SKIP
+    >>> model.budget_scale.value                                    # doctest: +SKIP
+    1.0
+    """
+    base = min([*shares, 1.0]) if shares else 1.0
+    model = build_model(problem, scaled_data(ModelData.from_problem(problem), base))
+    make_budget_scalable(model)
+    return model
+
+
+def model_share(model: pyo.ConcreteModel, problem: Problem) -> float:
+    """The budget the model was built with, as a share of the policy budget."""
+    total = problem.policy.total_budget
+    return float(model.osa.total_budget / total) if total > 0 else 1.0
+
+
+def make_budget_scalable(model: pyo.ConcreteModel) -> pyo.Param:
+    """Make every budget-dependent bound ``bound_as_built · budget_scale`` (once per model).
+
+    The rows keep their names (``budget[FY2026]``, ``country_cap[Aurelia]``); a persistent
+    solver sees a changed parameter and updates the row bounds in place.
+    """
+    if hasattr(model, "budget_scale"):
+        return model.budget_scale
+    model.budget_scale = pyo.Param(
+        initialize=1.0, mutable=True, domain=pyo.NonNegativeReals,
+        doc="budget of the level as a multiple of the budget the model was built with")
+    scale = model.budget_scale
+    for family in BUDGET_FAMILIES:
+        for name in FAMILIES[family]:
+            component = getattr(model, name, None)
+            if component is None:
+                continue
+            for con in component.values():
+                lower = None if con.lower is None else pyo.value(con.lower) * scale
+                upper = None if con.upper is None else pyo.value(con.upper) * scale
+                con.set_value((lower, con.body, upper))
+    return scale
+
+
+def set_budget_share(model: pyo.ConcreteModel, problem: Problem, share: float) -> None:
+    """Set the model's budget to ``share`` of the policy budget (every fiscal year alike)."""
+    make_budget_scalable(model).set_value(share / model_share(model, problem))
+
+
+# ---------------------------------------------------------------------- rule check
+def meets_rules(model: pyo.ConcreteModel, fractions: Mapping[str, float],
+                tol: float = RULE_TOL) -> bool:
+    """Whether funding ``fractions`` satisfies every active row of the model as it is now.
+
+    Checks the rows themselves (recomputed with the given values), so a rule added by a
+    notebook user counts too. Projects outside the model (not eligible) break the rules.
+
+    >>> meets_rules(model, {"P-01": 1.0, "P-03": 1.0})               # doctest: +SKIP
+    True
+    """
+    funded = {p: f for p, f in fractions.items() if f > FRACTION_TOL}
+    if any(p not in model.P for p in funded):
+        return False
+    if any(p not in model.f and f < 1 - FRACTION_TOL for p, f in funded.items()):
+        return False  # all-or-nothing project funded in part
+    saved = [(v, v.value) for v in model.component_data_objects(pyo.Var, descend_into=True)
+             if not v.fixed]
+    try:
+        for p in model.P:
+            if not model.x[p].fixed:
+                model.x[p].set_value(1 if p in funded else 0)
+        for p in model.Q:
+            model.f[p].set_value(funded.get(p, 0.0))
+        if hasattr(model, "z"):
+            with_projects = {model.osa.country[p] for p in funded}
+            for c in model.C:
+                model.z[c].set_value(1 if c in with_projects else 0)
+        if hasattr(model, "empty"):
+            model.empty.set_value(0)
+        for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+            body = pyo.value(con.body, exception=False)
+            if body is None:
+                continue  # a row over variables this check does not set (a user's own)
+            if con.has_lb() and body < _with_tol(pyo.value(con.lower), tol, -1):
+                return False
+            if con.has_ub() and body > _with_tol(pyo.value(con.upper), tol, +1):
+                return False
+        return True
+    finally:
+        for v, val in saved:
+            v.set_value(val, skip_validation=True)
+
+
+def _with_tol(bound: float, tol: float, sign: int) -> float:
+    return bound + sign * tol * max(1.0, abs(bound))
+
+
+# ---------------------------------------------------------------------- the analysis
+@dataclass(eq=False)
+class FrontierAnalysis:
+    """Exact value and greedy value at each budget level of the sweep.
+
+    Attributes
+    ----------
+    points : DataFrame indexed by ``level`` (1..n): ``budget_share``, ``budget_<FY>`` per
+        fiscal year, ``total_budget``, ``value`` (exact optimum; NaN when infeasible),
+        ``greedy_value``, ``gain`` (value − greedy), ``greedy_meets_rules``, ``projects``
+        (count), ``total_cost``, ``status``, ``project_ids`` (tuple, input order),
+        ``greedy_ids``, ``seconds``.
+    outcomes : the solver outcome of each level.
+    solver : the persistent solver, left at the policy budget (share 1).
+
+    The greedy curve ignores every rule but the budgets. Where it breaks another rule it is
+    reported as is, with ``greedy_meets_rules = False``; its value can then exceed the exact
+    one (a negative ``gain``), which measures what the rules cost, not a better portfolio.
+    """
+
+    problem: Problem = field(repr=False)
+    points: pd.DataFrame
+    outcomes: list[Outcome] = field(default_factory=list, repr=False)
+    solver: Solver | None = field(default=None, repr=False)
+    name: str = "frontier"
+
+    @property
+    def shares(self) -> list[float]:
+        return [float(s) for s in self.points["budget_share"]]
+
+    @property
+    def feasible(self) -> pd.DataFrame:
+        """The points where the policy can be met."""
+        return self.points[self.points["status"].isin([s.value for s in _SOLVED])]
+
+    def _repr_html_(self) -> str:
+        from ..report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheet ``frontier``: one row per level, funded ids joined by ``; ``."""
+        table = self.points.copy()
+        for col in ("project_ids", "greedy_ids"):
+            table[col] = table[col].map("; ".join)
+        return {"frontier": table.reset_index()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ``points`` (one dict per level) and the sweep."""
+        fys = self.problem.fiscal_years
+        points = []
+        for level, row in self.points.iterrows():
+            points.append({
+                "level": int(level),
+                "budget_share": float(row["budget_share"]),
+                "budget": {fy: _num(row[f"budget_{fy}"]) for fy in fys},
+                "value": _num(row["value"]),
+                "greedy_value": _num(row["greedy_value"]),
+                "gain": _num(row["gain"]),
+                "greedy_meets_rules": bool(row["greedy_meets_rules"]),
+                "total_cost": _num(row["total_cost"]),
+                "status": str(row["status"]),
+                "projects": list(row["project_ids"]),
+                "greedy_projects": list(row["greedy_ids"]),
+                "seconds": round(float(row["seconds"]), 4),
+            })
+        return {"shares": self.shares, "points": points}
+
+    def files(self) -> dict[str, bytes]:
+        """Extra files of the run folder: ``frontier.png``."""
+        from .chart import frontier_png
+
+        return {"frontier.png": frontier_png(self)}
+
+    def __repr__(self) -> str:
+        n_ok = len(self.feasible)
+        return f"<FrontierAnalysis {len(self.points)} levels, {n_ok} feasible>"
+
+
+_SOLVED = (Status.OPTIMAL, Status.TIME_LIMIT)
+
+
+def _num(value: Any) -> float | None:
+    """A float for JSON, None for NaN."""
+    v = float(value)
+    return None if math.isnan(v) else round(v, 9)
+
+
+def frontier(
+    problem: Problem,
+    shares: Sequence[float] | None = None,
+    solver: Solver | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> FrontierAnalysis:
+    """Solve exactly at each budget level and compute the greedy curve beside it.
+
+    Parameters
+    ----------
+    problem : a validated Problem.
+    shares : budget levels as shares of the policy budget (every fiscal year scaled alike);
+        default: the policy's ``[frontier]`` sweep (25% to 150% in 12 steps).
+    solver : a Solver whose model came from :func:`frontier_model` (built here if omitted);
+        it is re-solved, never rebuilt, and left at the policy budget.
+    progress : called as ``progress(levels_done, levels)`` after each solve.
+
+    Returns
+    -------
+    FrontierAnalysis
+
+    Examples
+    --------
+    >>> fr = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])     # doctest: +SKIP
+    >>> fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"]  # doctest: +SKIP
+    """
+    from ..greedy import greedy_curve
+    from ..solver import Solver
+
+    shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
+    if not shares or any(not (s > 0 and math.isfinite(s)) for s in shares):
+        raise ValueError(f"budget shares must be positive numbers, got {shares!r}")
+    if solver is None:
+        solver = Solver(problem, frontier_model(problem, shares))
+    model = solver.model
+    built = model_share(model, problem)
+    if min(shares) < built - 1e-9:
+        raise ValueError(
+            f"the solver's model was built for {built:.0%} of the policy budget, above the "
+            f"smallest level {min(shares):.0%}: rows that bind only at lower budgets are "
+            "missing. Build it with osa_opt.analysis.frontier.frontier_model(problem, shares).")
+    make_budget_scalable(model)
+    greedy = greedy_curve(problem, shares)
+    rows: list[dict[str, Any]] = []
+    outcomes: list[Outcome] = []
+    for level, share in enumerate(shares, start=1):
+        set_budget_share(model, problem, share)
+        t0 = time.perf_counter()
+        out = solver.solve_once()
+        outcomes.append(out)
+        rows.append(_point(problem, model, level, share, out, greedy[level - 1],
+                           time.perf_counter() - t0))
+        if progress is not None:
+            progress(level, len(shares))
+    if built <= 1.0 + 1e-9:  # leave the solver at the policy budget for the caller
+        set_budget_share(model, problem, 1.0)
+    points = pd.DataFrame(rows).set_index("level")
+    return FrontierAnalysis(problem, points, outcomes, solver)
+
+
+def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
+           out: Outcome, greedy: Any, seconds: float) -> dict[str, Any]:
+    """One row of the points table (the model is at this level's budget)."""
+    ids = tuple(p for p in problem.projects.index if p in out.fractions)
+    solved = out.status in _SOLVED
+    value = float(out.objective) if solved and out.objective is not None else math.nan
+    greedy_fracs = {p: f for p, f in dict(greedy.fractions).items() if f > FRACTION_TOL}
+    greedy_value = float(greedy.value)
+    row: dict[str, Any] = {"level": level, "budget_share": share}
+    for fy, amount in problem.policy.budget.items():
+        row[f"budget_{fy}"] = float(amount) * share
+    frac = pd.Series(out.fractions, dtype=float)
+    row.update({
+        "total_budget": problem.policy.total_budget * share,
+        "value": value,
+        "greedy_value": greedy_value,
+        "gain": value - greedy_value,
+        "greedy_meets_rules": meets_rules(model, greedy_fracs),
+        "projects": len(ids),
+        "total_cost": float((problem.total_cost.reindex(frac.index) * frac).sum())
+        if solved else math.nan,
+        "status": out.status.value,
+        "project_ids": ids,
+        "greedy_ids": tuple(p for p in problem.projects.index if p in greedy_fracs),
+        "seconds": seconds,
+    })
+    return row

@@ -1,0 +1,307 @@
+"""Funding order: an optimal priority list that stays valid when the budget is cut.
+
+One model holds a Block per budget level of the frontier sweep, each populated by the
+same recipe as :func:`osa_opt.build_model` from the problem's numbers with the budget
+scaled to that level. Nesting rows ``nested[p,l]: x[p,l] ≤ x[p,l']`` (l' the next larger
+level) keep whatever is funded at a lower budget funded at every higher one; the objective
+is Σ_l Σ_p v[p]·f[p,l]. A project's place in the funding line is the first level at which
+it is funded (ties: higher value per ¥, then id). Beside each level stands the independent
+optimum from the frontier; the difference is what the nesting costs there.
+
+The rules can make a single nested order impossible although every level is feasible on
+its own (an exclusive pair whose cheap member is needed at low budgets and whose rival at
+high ones, say). Then the order must *restart* at some levels: ``restart[l]`` lifts the
+nesting rows into level l, at a penalty larger than any value, so the fewest restarts are
+used and none when a nested order exists. The report names the levels and what is dropped.
+
+>>> from osa_opt.analysis.funding_order import funding_order     # doctest: +SKIP
+>>> order = funding_order(problem, fr)                           # doctest: +SKIP
+>>> order.order.head()                                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from ..model.build import add_components
+from ..model.data import ModelData
+from ..model.families import funded, value_expression
+from ..result import FRACTION_TOL, Status
+from ..solver import Outcome, Solver
+from .frontier import FrontierAnalysis, scaled_data
+
+if TYPE_CHECKING:
+    from ..problem import Problem
+
+#: A nesting cost smaller than this (relative to the level's value) is solver noise: shown as 0.
+NOISE = 1e-7
+
+_SOLVED = (Status.OPTIMAL.value, Status.TIME_LIMIT.value)
+
+
+def funding_order_model(problem: Problem, shares: Mapping[int, float]) -> pyo.ConcreteModel:
+    """One model over the budget levels ``{level number: share of the policy budget}``.
+
+    Block ``level[l]`` is the single-level model at that budget (same component names:
+    ``level[3].budget[FY2026]``, ``level[3].x[P-01]``); ``nested[P-01,3]`` keeps P-01
+    funded at the next larger level when it is funded at level 3, unless ``restart[l]``
+    (l the next level) lifts it, which costs more than any portfolio is worth.
+
+    >>> m = funding_order_model(problem, {1: 0.5, 2: 1.0})          # doctest: +SKIP
+    >>> str(m.nested["P-01", 1].expr)                               # doctest: +SKIP
+    'level[1].x[P-01]  <=  level[2].x[P-01]'
+    """
+    data = ModelData.from_problem(problem)
+    levels = sorted(shares, key=lambda lv: (shares[lv], lv))
+    m = pyo.ConcreteModel(name=f"{problem.policy.name}: funding order")
+    m.osa = data
+    m.L = pyo.Set(initialize=levels, ordered=True, doc="budget levels, smallest budget first")
+    m.level = pyo.Block(m.L, doc="the single-level model at each budget level")
+    for lv in levels:
+        block = m.level[lv]
+        block.osa = scaled_data(data, shares[lv])
+        add_components(block, block.osa)
+    following = dict(zip(levels[:-1], levels[1:], strict=True))
+    m.restart = pyo.Var(levels[1:], domain=pyo.Binary,
+                        doc="the order restarts at this level (only when the rules force it)")
+    pairs = [(p, lv) for lv in levels[:-1] for p in data.projects]
+    m.nested = pyo.Constraint(
+        pairs, rule=lambda m, p, lv: m.level[lv].x[p]
+        <= m.level[following[lv]].x[p] + m.restart[following[lv]],
+        doc="funded at a budget level stays funded at the next larger one")
+    # more than all levels' value together: a restart is taken only when nothing else fits
+    penalty = 1.0 + len(levels) * sum(max(v, 0.0) for v in data.value.values())
+    m.value = pyo.Objective(
+        expr=pyo.quicksum(value_expression(m.level[lv], data, data.value) for lv in levels)
+        - penalty * pyo.quicksum(m.restart[lv] for lv in levels[1:]),
+        sense=pyo.maximize)
+    return m
+
+
+def block_fractions(block: Any, values: Any) -> dict[str, float]:
+    """Funded fraction of each funded project of one level's block, from solver values."""
+    out: dict[str, float] = {}
+    for p in block.P:
+        x = block.x[p].value if block.x[p].fixed else values.get(block.x[p], 0.0)
+        if x is None or x < 0.5:
+            continue
+        var = funded(block, p)
+        f = 1.0 if var is block.x[p] else min(1.0, max(0.0, float(values.get(var, 1.0))))
+        out[p] = 1.0 if f > 1 - FRACTION_TOL else round(f, 9)
+    return out
+
+
+class _LevelSolver(Solver):
+    """The persistent solver, reading the funded fractions of every level's block."""
+
+    level_fractions: dict[int, dict[str, float]]
+
+    def _fractions(self, values: Any) -> dict[str, float]:
+        m = self.model
+        self.level_fractions = {lv: block_fractions(m.level[lv], values) for lv in m.L}
+        return self.level_fractions[m.L.last()] if len(m.L) else {}
+
+
+@dataclass(eq=False)
+class FundingOrderAnalysis:
+    """The funding line and what nesting costs at each budget level.
+
+    Attributes
+    ----------
+    order : DataFrame, one row per project funded at some level, by ``position`` (1..n):
+        ``project_id``, ``position``, ``level`` (budget share where first funded),
+        ``level_number``, ``value``, ``total_cost``, ``value_per_cost``, ``title``,
+        ``country``, ``dropped_at`` (level number where a restart drops it, else <NA>).
+        Projects never funded get no position.
+    levels : DataFrame indexed by level number, one row per level of the sweep:
+        ``budget_share``, ``total_budget``, ``nested_value``, ``independent_value``,
+        ``nesting_cost`` (independent − nested, ≥ 0), ``projects``, ``added`` (ids funded
+        there but not at the level below), ``dropped`` (the reverse: only at a restart),
+        ``restart``, ``status`` (a level the policy cannot meet is left out of the model
+        and keeps the frontier's status).
+    outcome : the solve of the multi-level model (status, gap, seconds).
+    fractions : level number -> funded project -> fraction, as solved (nested on funding).
+    """
+
+    problem: Problem = field(repr=False)
+    order: pd.DataFrame
+    levels: pd.DataFrame
+    outcome: Outcome | None = None
+    fractions: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
+    name: str = "funding_order"
+
+    @property
+    def restarts(self) -> list[int]:
+        """Levels where the rules force the order to drop a project funded below."""
+        return [int(lv) for lv in self.levels.index[self.levels["restart"]]]
+
+    @property
+    def status(self) -> str:
+        if self.outcome is None:
+            return Status.INFEASIBLE.value
+        return self.outcome.status.value
+
+    def funded_at(self, level: int) -> list[str]:
+        """Ids funded at a level (input order); none at a level left out of the model."""
+        funded_there = self.fractions.get(level, {})
+        return [p for p in self.problem.projects.index if p in funded_there]
+
+    def _repr_html_(self) -> str:
+        from ..report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheets ``funding_order`` and ``funding_levels``."""
+        levels = self.levels.copy()
+        for column in ("added", "dropped"):
+            levels[column] = levels[column].map("; ".join)
+        return {"funding_order": self.order.copy(), "funding_levels": levels.reset_index()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ``status``, ``order`` (the funding line) and ``levels``."""
+        out = self.outcome
+        order = [{
+            "project_id": str(r.project_id), "position": int(r.position),
+            "level": float(r.level), "level_number": int(r.level_number),
+            "value": round(float(r.value), 9),
+            "dropped_at": None if pd.isna(r.dropped_at) else int(r.dropped_at),
+        } for r in self.order.itertuples(index=False)]
+        levels = [{
+            "level": int(lv),
+            "budget_share": float(r["budget_share"]),
+            "nested_value": _num(r["nested_value"]),
+            "independent_value": _num(r["independent_value"]),
+            "nesting_cost": _num(r["nesting_cost"]),
+            "projects": int(r["projects"]),
+            "added": list(r["added"]),
+            "dropped": list(r["dropped"]),
+            "restart": bool(r["restart"]),
+            "status": str(r["status"]),
+        } for lv, r in self.levels.iterrows()]
+        nested = self.levels["nested_value"].dropna()
+        return {
+            "status": self.status,
+            "objective": round(float(nested.sum()), 9) if len(nested) else None,
+            "restarts": self.restarts,
+            "gap": None if out is None else out.gap,
+            "seconds": None if out is None else round(out.seconds, 4),
+            "order": order,
+            "levels": levels,
+        }
+
+    def __repr__(self) -> str:
+        return f"<FundingOrderAnalysis {self.status}: {len(self.order)} projects in line>"
+
+
+def _num(value: Any) -> float | None:
+    v = float(value)
+    return None if math.isnan(v) else round(v, 9)
+
+
+def funding_order(
+    problem: Problem, frontier: FrontierAnalysis, *, time_limit: float | None = None
+) -> FundingOrderAnalysis:
+    """Solve the nested model over the frontier's feasible levels; rank projects by it.
+
+    Parameters
+    ----------
+    problem : the validated Problem of the frontier.
+    frontier : the result of :func:`osa_opt.analysis.frontier.frontier`; its independent
+        optima are the reference and its infeasible levels are left out.
+    time_limit : seconds for the one solve (default: the policy's ``solver.time_limit``).
+
+    Returns
+    -------
+    FundingOrderAnalysis
+
+    Examples
+    --------
+    >>> fr = frontier(problem, shares=[0.5, 0.75, 1.0])           # doctest: +SKIP
+    >>> funding_order(problem, fr).levels["nesting_cost"]         # doctest: +SKIP
+    """
+    points = frontier.points
+    kept = {int(lv): float(points.at[lv, "budget_share"]) for lv in points.index
+            if points.at[lv, "status"] in _SOLVED}
+    outcome: Outcome | None = None
+    per_level: dict[int, dict[str, float]] = {}
+    if kept:
+        solver = _LevelSolver(problem, funding_order_model(problem, kept), time_limit=time_limit)
+        outcome = solver.solve_once()
+        if outcome.status.has_solution:
+            per_level = solver.level_fractions
+    order = _order_table(problem, per_level, kept)
+    levels = _levels_table(problem, frontier, per_level, outcome)
+    return FundingOrderAnalysis(problem, order, levels, outcome, per_level)
+
+
+def _order_table(problem: Problem, per_level: dict[int, dict[str, float]],
+                 shares: dict[int, float]) -> pd.DataFrame:
+    """The funding line: by first level funded, then value per ¥ (higher first), then id."""
+    first: dict[str, int] = {}
+    dropped_at: dict[str, int] = {}
+    for lv in sorted(per_level, key=lambda lv: (shares[lv], lv)):
+        for p in first:
+            if p not in per_level[lv]:
+                dropped_at.setdefault(p, lv)
+        for p in per_level[lv]:
+            first.setdefault(p, lv)
+    value = problem.value
+    cost = problem.total_cost
+    density = {p: (value[p] / cost[p] if cost[p] > 0 else math.inf) for p in first}
+    ranked = sorted(first, key=lambda p: (shares[first[p]], first[p], -density[p], p))
+    columns = ["project_id", "position", "level", "level_number", "value", "total_cost",
+               "value_per_cost", "title", "country", "dropped_at"]
+    rows = [{
+        "project_id": p, "position": k, "level": shares[first[p]], "level_number": first[p],
+        "value": float(value[p]), "total_cost": float(cost[p]),
+        "value_per_cost": density[p] if math.isfinite(density[p]) else math.nan,
+        "title": problem.projects.at[p, "title"], "country": problem.projects.at[p, "country"],
+        "dropped_at": dropped_at.get(p, pd.NA),
+    } for k, p in enumerate(ranked, start=1)]
+    table = pd.DataFrame(rows, columns=columns)
+    table["dropped_at"] = table["dropped_at"].astype("Int64")
+    return table
+
+
+def _levels_table(problem: Problem, frontier: FrontierAnalysis,
+                  per_level: dict[int, dict[str, float]], outcome: Outcome | None) -> pd.DataFrame:
+    """Per level of the sweep: nested value, independent optimum, nesting cost, changes."""
+    points = frontier.points.sort_values(["budget_share"], kind="stable")
+    value = problem.value
+    ids = problem.projects.index
+    rows = []
+    below: set[str] | None = None  # funded at the previous level in the model
+    for lv, point in points.iterrows():
+        fracs = per_level.get(int(lv))
+        independent = float(point["value"])
+        row: dict[str, Any] = {"level": int(lv), "budget_share": float(point["budget_share"]),
+                               "total_budget": float(point["total_budget"]),
+                               "independent_value": independent}
+        if fracs is None:
+            solved = point["status"] in _SOLVED and outcome is not None
+            row.update(nested_value=math.nan, nesting_cost=math.nan, projects=0, added=(),
+                       dropped=(), restart=False,
+                       status=outcome.status.value if solved else point["status"])
+        else:
+            nested = float(sum(value[p] * f for p, f in fracs.items()))
+            cost = independent - nested
+            if abs(cost) <= NOISE * max(1.0, abs(independent)):
+                cost = 0.0
+            previous = below if below is not None else set()
+            dropped = tuple(p for p in ids if p in previous and p not in fracs)
+            row.update(nested_value=nested, nesting_cost=cost, projects=len(fracs),
+                       added=tuple(p for p in ids if p in fracs and p not in previous),
+                       dropped=dropped, restart=bool(dropped),
+                       status=outcome.status.value if outcome is not None else "error")
+            below = set(fracs)
+        rows.append(row)
+    columns = ["level", "budget_share", "total_budget", "nested_value", "independent_value",
+               "nesting_cost", "projects", "added", "dropped", "restart", "status"]
+    return pd.DataFrame(rows, columns=columns).set_index("level")

@@ -1,0 +1,419 @@
+"""The price of each rule: what switching a rule off, or relaxing it by 10%, would gain.
+
+Every rule row of portfolio 1's model (budget per year, tier shares, every-partner-funded,
+country caps, field and region shares, distinct recipients, mandatory projects as a group)
+is switched off and re-solved, then relaxed by 10% and re-solved, on the **same** persistent
+solver; the model is restored after each question. All rows are priced, binding or not: in
+an all-or-nothing portfolio a budget with ¥50m left can still cost value, because 10% more
+would buy a whole project (the ``binding`` column says which rows have no slack).
+
+>>> from osa_opt.analysis.prices import price_rules      # doctest: +SKIP
+>>> price_rules(result, solver).table.head()             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
+
+if TYPE_CHECKING:
+    from ..model.data import ModelData
+    from ..result import Result
+    from ..solver import Solver
+
+#: Relative tolerance under which a slack or a gain counts as zero.
+TOL = 1e-6
+#: How much "relaxed" relaxes: a minimum ×0.9, a maximum ×1.1.
+RELAX = 0.1
+
+#: Rule component -> (family of osa_opt.model.families.FAMILIES, sense, unit).
+RULE_COMPONENTS: dict[str, tuple[str, str, str]] = {
+    "budget": ("budget", "max", "¥ million"),
+    "tier_share": ("tier_share", "min", "¥ million"),
+    "tier_partner": ("tier_partner", "min", "projects"),
+    "country_cap": ("country_cap", "max", "¥ million"),
+    "field_min_share": ("field_share", "min", "¥ million"),
+    "field_max_share": ("field_share", "max", "¥ million"),
+    "region_min_share": ("region_share", "min", "¥ million"),
+    "region_max_share": ("region_share", "max", "¥ million"),
+    "min_countries": ("distinct_recipients", "min", "countries"),
+    "mandatory": ("mandatory", "fixed", "projects"),
+}
+
+
+# ---------------------------------------------------------------------- shared helpers
+def yen(amount: float) -> str:
+    """Money in ¥ million as a budget officer writes it.
+
+    >>> yen(18100), yen(2.25)
+    ('¥18,100m', '¥2.2m')
+    """
+    if abs(amount - round(amount)) < 0.05:
+        return f"¥{amount:,.0f}m"
+    return f"¥{amount:,.1f}m"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with one decimal: ``percent(0.0213) == '2.1%'``."""
+    return f"{100 * share:.1f}%"
+
+
+def id_list(ids: list[str], limit: int = 6, conjunction: str = "and") -> str:
+    """``P-1``, ``P-1 and P-2``, ``P-1, P-2 and P-3``; long lists end with "and N more"."""
+    ids = [str(i) for i in ids]
+    if len(ids) > limit:
+        ids = [*ids[:limit], f"{len(ids) - limit} more"]
+    if len(ids) <= 1:
+        return "".join(ids)
+    return ", ".join(ids[:-1]) + f" {conjunction} " + ids[-1]
+
+
+def json_number(value: Any, digits: int = 9) -> float | None:
+    """A JSON-safe float (None for missing or NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else round(value, digits)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of a rule component, e.g. ``budget[FY2026]``, named as in the model."""
+
+    component: str
+    index: Any
+    family: str
+    sense: str   # "max", "min" or "fixed"
+    unit: str
+
+    @property
+    def name(self) -> str:
+        if self.index is None:
+            return self.component
+        index = ",".join(map(str, self.index)) if isinstance(self.index, tuple) else self.index
+        return f"{self.component}[{index}]"
+
+    def constraint(self, model: pyo.ConcreteModel) -> Any:
+        return getattr(model, self.component)[self.index]
+
+    def label(self, data: ModelData) -> str:
+        """The rule in words: ``budget FY2026``, ``tier-1 share``, ``cap on Aurelia``."""
+        i = self.index
+        return {
+            "budget": f"budget {i}",
+            "tier_share": f"tier-{i} share",
+            "tier_partner": f"fund tier-{_tier_of_country(data, i)} partner {i}",
+            "country_cap": f"cap on {i}",
+            "field_min_share": f"minimum share of {i}",
+            "field_max_share": f"maximum share of {i}",
+            "region_min_share": f"minimum share of region {i}",
+            "region_max_share": f"maximum share of region {i}",
+            "min_countries": f"at least {data.policy.priority.min_countries} recipient countries",
+            "mandatory": f"mandatory project {i}",
+        }[self.component]
+
+    def policy_key(self, data: ModelData) -> str:
+        """Where the user changes this rule (a policy key, or a column of the workbook)."""
+        i = self.index
+        cap_key = "priority.max_country_share"
+        if self.component == "country_cap" and data.country_cap.get(str(i), 1.0) < (
+                data.policy.priority.max_country_share):
+            cap_key = f"countries.max_share ({i})"
+        return {
+            "budget": f"budget.{i}",
+            "tier_share": f"priority.min_tier_share.{i}",
+            "tier_partner": "priority.fund_every_tier",
+            "country_cap": cap_key,
+            "field_min_share": f"balance.min_field_share.{i}",
+            "field_max_share": f"balance.max_field_share.{i}",
+            "region_min_share": f"balance.min_region_share.{i}",
+            "region_max_share": f"balance.max_region_share.{i}",
+            "min_countries": "priority.min_countries",
+            "mandatory": f"projects.status ({i})",
+        }[self.component]
+
+
+def _tier_of_country(data: ModelData, country: Any) -> str:
+    tiers = {data.tier[p] for p in data.projects if data.country[p] == country}
+    return "/".join(str(t) for t in sorted(tiers)) or "?"
+
+
+def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
+    """Every active row of the rule components of ``model``, in registry order."""
+    rows = []
+    for component, (family, sense, unit) in RULE_COMPONENTS.items():
+        con = getattr(model, component, None)
+        if con is None or not con.active:
+            continue
+        for index, row in con.items():
+            if row.active:
+                rows.append(Rule(component, index, family, sense, unit))
+    return rows
+
+
+def activity(con: Any, fractions: Mapping[str, float], countries: Mapping[str, str]) -> float:
+    """The value of a constraint's body at a portfolio, computed from its funded fractions.
+
+    ``x[p]`` is 1 when p is funded, ``f[p]`` its fraction, ``z[c]`` 1 when country c receives
+    a project, ``empty`` 0; any other variable (added by a user) takes its current value.
+    """
+    funded_countries = {countries[p] for p in fractions if p in countries}
+    repn = generate_standard_repn(con.body, compute_values=True)
+    total = float(repn.constant or 0.0)
+    for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        name, index = var.parent_component().local_name, var.index()
+        if name == "x":
+            value = 1.0 if index in fractions else 0.0
+        elif name == "f":
+            value = float(fractions.get(index, 0.0))
+        elif name == "z":
+            value = 1.0 if index in funded_countries else 0.0
+        elif name == "empty":
+            value = 0.0
+        else:
+            value = float(var.value or 0.0)
+        total += float(coef) * value
+    return total
+
+
+@contextlib.contextmanager
+def switched_off(constraints: list[Any]) -> Iterator[None]:
+    """Deactivate constraints (components or rows) for a while; reactivate them after."""
+    active = [c for c in constraints if c.active]
+    for c in active:
+        c.deactivate()
+    try:
+        yield
+    finally:
+        for c in active:
+            c.activate()
+
+
+def ranking_cuts(model: pyo.ConcreteModel) -> list[Any]:
+    """The no-good cuts of a ranking kept on the model (none unless ``keep_cuts``)."""
+    cuts = getattr(model, "portfolio_cut", None)
+    return [cuts] if cuts is not None else []
+
+
+@contextlib.contextmanager
+def rebound(con: Any, lower: float | None, upper: float | None) -> Iterator[None]:
+    """Give a constraint row new bounds for a while; restore its very expression after."""
+    saved = con.expr
+    con.set_value((lower, con.body, upper))
+    try:
+        yield
+    finally:
+        con.set_value(saved)
+
+
+# ---------------------------------------------------------------------- the analysis
+@dataclass(eq=False)
+class PriceAnalysis:
+    """The price of each rule at portfolio 1, highest first.
+
+    ``table`` has one row per rule: its bound, activity and slack at portfolio 1, whether
+    it binds, and the value gained by switching it off and by relaxing it 10%.
+    """
+
+    table: pd.DataFrame
+    best_value: float
+    seconds: float = 0.0
+    solves: int = 0
+    name: str = "prices"
+    notes: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        from ..report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"prices": self.table.reset_index()}
+
+    def to_dict(self) -> dict[str, Any]:
+        rows = []
+        for rule, row in self.table.iterrows():
+            item: dict[str, Any] = {"rule": rule}
+            for key, value in row.items():
+                value = value.item() if hasattr(value, "item") else value  # numpy scalar
+                if isinstance(value, bool | str) or value is None:
+                    item[str(key)] = value
+                else:
+                    item[str(key)] = json_number(value)
+            rows.append(item)
+        return {"name": self.name, "best_value": json_number(self.best_value),
+                "seconds": round(self.seconds, 4), "solves": self.solves,
+                "notes": list(self.notes), "rules": rows}
+
+_COLUMNS = ["family", "label", "policy_key", "sense", "unit", "bound", "activity", "slack",
+            "binding", "gain_if_off", "gain_if_off_share", "relaxed_bound",
+            "gain_if_relaxed", "gain_if_relaxed_share", "message"]
+
+
+def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
+    """Price every rule of portfolio 1: the value gained by switching it off or relaxing it.
+
+    Each rule row is deactivated and re-solved, then its bound relaxed by 10% (a minimum
+    ×0.9, a maximum ×1.1; ``min_countries`` lowered by 10% rounded down, at least 1) and
+    re-solved; every-partner-funded rows and mandatory projects (as one group) are only
+    switched off. Rows whose "off" gain is 0 skip the relaxed solve (it cannot gain more).
+    The solver's model is left exactly as it was.
+
+    Parameters
+    ----------
+    result : a solved Result (portfolio 1 is the reference).
+    solver : the persistent Solver of that result; built from ``result.problem`` when None.
+
+    Returns
+    -------
+    PriceAnalysis
+        ``table`` indexed by rule name, sorted by ``gain_if_off`` then ``gain_if_relaxed``.
+
+    Examples
+    --------
+    >>> prices = price_rules(result, solver)                       # doctest: +SKIP
+    >>> prices.table.loc["tier_share[1]", "gain_if_off"]           # doctest: +SKIP
+    """
+    from ..solver import Solver
+
+    if result.best is None:
+        raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")
+    t0 = time.perf_counter()
+    solver = solver if solver is not None else Solver(result.problem)
+    model, data = solver.model, solver.model.osa
+    base = float(result.best.objective)
+    fractions = result.best.fractions
+    solves_before = solver.solves
+
+    def gain_of() -> float | None:
+        out = solver.solve_once()
+        if not out.status.has_solution or out.objective is None:
+            return None
+        gain = float(out.objective) - base
+        return 0.0 if abs(gain) <= TOL * max(1.0, abs(base)) else gain
+
+    rows = rule_rows(model)
+    with switched_off(ranking_cuts(model)):
+        records = _price_rows(rows, model, data, fractions, gain_of)
+
+    table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
+    for col in ("gain_if_off", "gain_if_relaxed"):
+        table[f"{col}_share"] = table[col] / base if base else float("nan")
+    table["message"] = [_message(rule, row) for rule, row in table.iterrows()]
+    order = table[["gain_if_off", "gain_if_relaxed"]].fillna(-math.inf)
+    table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
+                                        ascending=False, kind="stable").index]
+    return PriceAnalysis(table=table, best_value=base, seconds=time.perf_counter() - t0,
+                         solves=solver.solves - solves_before)
+
+
+def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
+                fractions: Mapping[str, float], gain_of: Any) -> list[dict[str, Any]]:
+    """One record per rule row (off, then 10% looser), then the whole-component groups."""
+    records: list[dict[str, Any]] = []
+    for rule in [r for r in rows if r.component != "mandatory"]:
+        con = rule.constraint(model)
+        rec = _describe(rule, con, data, fractions)
+        with switched_off([con]):
+            rec["gain_if_off"] = gain_of()
+        relaxed = _relaxed_bound(rule, con, data)
+        rec["relaxed_bound"] = relaxed
+        if relaxed is not None and rec["gain_if_off"]:
+            lower, upper = (relaxed, None) if rule.sense == "min" else (None, relaxed)
+            with rebound(con, lower, upper):
+                rec["gain_if_relaxed"] = gain_of()
+        elif relaxed is not None:
+            rec["gain_if_relaxed"] = 0.0
+        records.append(rec)
+    tiers = "/".join(str(t) for t in sorted(data.policy.priority.fund_every_tier))
+    for component, label in (("tier_partner", f"every tier-{tiers} partner funded"),
+                             ("mandatory", "mandatory projects (as a group)")):
+        group = [r for r in rows if r.component == component]
+        if not group or (component == "tier_partner" and len(group) < 2):
+            continue
+        members = [r for r in records if r["rule"] in {g.name for g in group}]
+        rec = _describe_group(component, label, group, members, data)
+        with switched_off([r.constraint(model) for r in group]):
+            rec["gain_if_off"] = gain_of()
+        records.append(rec)
+
+    return records
+
+
+def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, float]) -> dict:
+    bound = con.upper if rule.sense == "max" else con.lower
+    bound = float(pyo.value(bound))
+    act = activity(con, fractions, data.country)
+    slack = bound - act if rule.sense == "max" else act - bound
+    return {
+        "rule": rule.name, "family": rule.family, "label": rule.label(data),
+        "policy_key": rule.policy_key(data), "sense": rule.sense, "unit": rule.unit,
+        "bound": bound, "activity": act, "slack": slack,
+        "binding": bool(slack <= TOL * max(1.0, abs(bound))),
+        "relaxed_bound": None, "gain_if_relaxed": None,
+    }
+
+
+def _describe_group(component: str, label: str, group: list[Rule], members: list[dict],
+                    data: ModelData) -> dict:
+    """A whole component as one rule; it binds when any of its rows does."""
+    ids = [str(r.index) for r in group]
+    key = group[0].policy_key(data) if component == "tier_partner" else "projects.status"
+    slack = min((m["slack"] for m in members), default=0.0)
+    return {
+        "rule": component, "family": group[0].family, "label": f"{label}: {id_list(ids)}",
+        "policy_key": key, "sense": group[0].sense, "unit": group[0].unit,
+        "bound": float(len(group)), "activity": float(len(group)), "slack": slack,
+        "binding": bool(slack <= TOL), "relaxed_bound": None, "gain_if_relaxed": None,
+    }
+
+
+def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
+    """The bound relaxed by 10%, or None for rules that are only switched off."""
+    if rule.component == "min_countries":
+        need = int(round(float(pyo.value(con.lower))))
+        return float(need - max(1, math.floor(RELAX * need)))
+    if rule.sense == "min" and rule.unit == "¥ million":
+        return float(pyo.value(con.lower)) * (1 - RELAX)
+    if rule.sense == "max":
+        return float(pyo.value(con.upper)) * (1 + RELAX)
+    return None
+
+
+def _message(rule: str, row: pd.Series) -> str:
+    """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain."""
+    money = row["unit"] == "¥ million"
+
+    def amount(v: float) -> str:
+        return yen(v) if money else f"{v:g}"
+
+    if row["sense"] == "fixed" or rule == "tier_partner":
+        state = "binds" if row["binding"] else "holds with room to spare"
+    elif row["binding"]:
+        state = f"binds at {amount(row['bound'])}"
+    else:
+        state = f"{amount(row['bound'])}, slack {amount(row['slack'])}"
+    text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
+    off = row["gain_if_off"]
+    if off is None or (isinstance(off, float) and math.isnan(off)):
+        return f"{text}: no answer without it (the solver found no portfolio)."
+    if off <= 0:
+        return f"{text} costs nothing: the best value is the same without it."
+    text += (f" costs {off:,.3f} of value ({percent(row['gain_if_off_share'])}): "
+             "that is what switching it off would gain")
+    relaxed = row["gain_if_relaxed"]
+    if row["relaxed_bound"] is not None and relaxed is not None and not (
+            isinstance(relaxed, float) and math.isnan(relaxed)):
+        looser = f"10% looser ({amount(row['relaxed_bound'])})"
+        text += (f"; {looser} would gain {relaxed:,.3f} "
+                 f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
+                 else f"; {looser} would gain nothing")
+    return text + "."

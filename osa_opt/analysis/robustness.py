@@ -1,0 +1,453 @@
+"""Robustness: which projects are funded whatever reasonable weights and scores are chosen.
+
+After Robust Portfolio Modeling (Liesiö, Mild and Salo): weights and scores are judgements,
+so sample them and re-solve. Each sample draws every criterion weight of the policy's
+``[robustness] weight_ranges`` uniformly in its range (other weights stay at the policy's)
+and every score of every project uniformly within ± its ``score_spread`` (clipped to 0-10).
+Only the objective changes between samples, so one persistent model and solver per worker
+answers them all. Per project the *core index* is the share of samples in which it is
+funded: **core** (≥ 0.95), **exterior** (≤ 0.05) or **borderline** in between. Per ranked
+portfolio of the normal solve: how often it is within 1% of the sample's optimum.
+
+Samples are drawn up front from ``numpy.random.default_rng(seed)``, one after another, and
+cut into the same contiguous chunks whatever runs them, so serial, ``jobs=2`` and a Dask
+cluster give identical results, and the first 100 samples of a 500-sample run are the
+samples of a 100-sample run.
+
+>>> from osa_opt.analysis.robustness import robustness     # doctest: +SKIP
+>>> rob = robustness(problem, samples=200, seed=1)          # doctest: +SKIP
+>>> rob.projects[["core_index", "class"]].head()           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OsaError
+from ..parallel import default_chunk_size, make_executor, split, stop_on_interrupt
+from ..result import FRACTION_TOL, Status
+
+if TYPE_CHECKING:
+    from ..problem import Problem
+    from ..result import Result
+    from ..solver import Solver
+
+#: A project funded in at least this share of the samples is *core*.
+CORE_THRESHOLD = 0.95
+#: A project funded in at most this share of the samples is *exterior*.
+EXTERIOR_THRESHOLD = 0.05
+#: A portfolio is near-optimal in a sample when its value is within this share of the optimum.
+NEAR_OPTIMAL = 0.01
+SCORE_RANGE = (0.0, 10.0)
+
+
+def classify(core_index: float) -> str:
+    """``core`` (≥ 0.95), ``exterior`` (≤ 0.05) or ``borderline``.
+
+    >>> classify(0.97), classify(0.5), classify(0.0)
+    ('core', 'borderline', 'exterior')
+    """
+    if core_index >= CORE_THRESHOLD:
+        return "core"
+    if core_index <= EXTERIOR_THRESHOLD:
+        return "exterior"
+    return "borderline"
+
+
+# ---------------------------------------------------------------------- sampling
+@dataclass
+class Samples:
+    """Sampled weights and the project values they give.
+
+    ``weights`` is (samples × criteria) in the policy's criterion order; ``values`` is
+    (samples × model projects), the objective coefficient of every eligible project in
+    input order (``project_ids``); ``scores`` (samples × all projects × criteria) is kept
+    only when asked for.
+    """
+
+    seed: int
+    criteria: list[str]
+    project_ids: list[str]
+    weights: np.ndarray
+    values: np.ndarray
+    scores: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+
+def model_project_ids(problem: Problem) -> list[str]:
+    """The eligible projects in input order: the projects the model has variables for."""
+    eligible = set(problem.eligible)
+    return [p for p in problem.projects.index if p in eligible]
+
+
+def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False) -> Samples:
+    """Draw ``n`` weight and score samples and compute every project value with numpy.
+
+    Sample i uses the i-th draws of ``default_rng(seed)``: first the weights of the
+    criteria with a range (in policy order), then one score noise per project and criterion.
+    The value follows ``Problem.value_of``:
+    ``(Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])``.
+
+    >>> s = draw_samples(problem, 3, seed=0)     # doctest: +SKIP
+    >>> s.values.shape                           # doctest: +SKIP
+    (3, 48)
+    """
+    policy = problem.policy
+    criteria = list(problem.criteria)
+    base = np.array([float(policy.objective.weights[k]) for k in criteria])
+    ranges = policy.robustness.weight_ranges
+    ranged = [j for j, k in enumerate(criteria) if k in ranges]
+    lows = np.array([ranges[criteria[j]][0] for j in ranged], dtype=float)
+    highs = np.array([ranges[criteria[j]][1] for j in ranged], dtype=float)
+
+    projects = problem.projects
+    scores0 = problem.scores[criteria].to_numpy(dtype=float)
+    spread = projects["score_spread"].to_numpy(dtype=float)[:, None]
+    tiers = problem.tier.to_numpy()
+    multiplier = np.array([policy.objective.tier_multiplier.get(int(t), 1.0) for t in tiers])
+    factor = multiplier * (1.0 - policy.objective.risk_aversion
+                           * projects["risk"].to_numpy(dtype=float))
+    ids = model_project_ids(problem)
+    position = projects.index.get_indexer(ids)
+
+    rng = np.random.default_rng(seed)
+    weights = np.tile(base, (n, 1))
+    values = np.empty((n, len(ids)))
+    kept = np.empty((n, *scores0.shape)) if keep_scores else None
+    for i in range(n):
+        if ranged:
+            weights[i, ranged] = rng.uniform(lows, highs)
+        noise = rng.uniform(-1.0, 1.0, size=scores0.shape) * spread
+        scores = np.clip(scores0 + noise, *SCORE_RANGE)
+        values[i] = (scores[position] @ weights[i]) * factor[position]
+        if kept is not None:
+            kept[i] = scores
+    return Samples(int(seed), criteria, ids, weights, values, kept)
+
+
+# ---------------------------------------------------------------------- work of one worker
+@dataclass(frozen=True)
+class SampleSetup:
+    """What each worker receives once: the problem, and a token naming this run."""
+
+    token: str
+    problem: Problem
+    project_ids: tuple[str, ...]
+
+
+_local = threading.local()
+
+
+def _solver_for(setup: SampleSetup) -> Solver:
+    """This thread's persistent solver for the run: built once, reused for every chunk."""
+    from ..solver import Solver
+
+    cached = getattr(_local, "solver", None)
+    if cached is not None and cached[0] == setup.token:
+        return cached[1]
+    solver = Solver(setup.problem)
+    if tuple(solver.model.osa.projects) != setup.project_ids:
+        raise RuntimeError("the worker's model has other projects than the samples")
+    _local.solver = (setup.token, solver)  # one run at a time per thread: drop the old one
+    return solver
+
+
+def _forget(token: str) -> None:
+    cached = getattr(_local, "solver", None)
+    if cached is not None and cached[0] == token:
+        _local.solver = None
+
+
+def solve_chunk(setup: SampleSetup, item: tuple[int, np.ndarray]) -> dict[str, Any]:
+    """Solve a contiguous block of samples on this worker's persistent solver.
+
+    ``item`` is (first sample index, values block of samples × model projects). Only the
+    objective changes between samples. Returns statuses, optima and funded fractions.
+    """
+    from ..solver import stdout_to_stderr
+
+    start, block = item
+    solver = _solver_for(setup)
+    ids = setup.project_ids
+    column = {p: j for j, p in enumerate(ids)}
+    fractions = np.zeros(block.shape)
+    objective = np.full(block.shape[0], np.nan)
+    status: list[str] = []
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    with stdout_to_stderr():
+        for i, row in enumerate(block):
+            solver.set_objective(dict(zip(ids, row.tolist(), strict=True)))
+            highs = getattr(solver.opt, "_solver_model", None)
+            if highs is not None:  # forget the last basis: each sample solves from scratch
+                highs.clearSolver()
+            out = solver.solve_once()
+            status.append(out.status.value)
+            if out.status.has_solution:
+                objective[i] = out.objective or 0.0
+                for p, f in out.fractions.items():
+                    fractions[i, column[p]] = f
+    return {"start": start, "status": status, "objective": objective, "fractions": fractions,
+            "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - cpu0,
+            # names the model that solved the chunk: one per worker, never one per chunk
+            "model": f"{os.getpid()}:{threading.get_ident()}:{id(solver)}"}
+
+
+# ---------------------------------------------------------------------- the analysis
+@dataclass(eq=False)
+class RobustnessAnalysis:
+    """Core indices of the projects and near-optimality of the ranked portfolios.
+
+    ``projects``: one row per project (all of them, ineligible ones with core index 0):
+    title, country, field, eligible, funded_in_best, core_index, mean_fraction, class.
+    ``portfolios``: per ranked portfolio, its value and share_near_optimal.
+    ``samples_table``: per finished sample, the weights, the optimum and its status.
+    ``funded``: per finished sample (rows) and eligible project (columns), whether it is
+    funded in the sample's optimum (not written to the workbook; for notebooks and tests).
+    ``models_built``: how many models (one per worker) solved the samples.
+    ``cpu_seconds``: CPU time the workers spent on the samples (all workers together).
+    """
+
+    projects: pd.DataFrame
+    portfolios: pd.DataFrame
+    samples_table: pd.DataFrame
+    funded: pd.DataFrame
+    samples: int
+    samples_done: int
+    seed: int
+    partial: bool
+    weight_ranges: dict[str, list[float]]
+    executor: str
+    seconds: float
+    failed_samples: int = 0
+    models_built: int = 0
+    cpu_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    name: str = "robustness"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        classes = self.projects["class"].value_counts()
+        return {c: int(classes.get(c, 0)) for c in ("core", "borderline", "exterior")}
+
+    @property
+    def samples_per_second(self) -> float:
+        return self.samples_done / self.seconds if self.seconds > 0 else 0.0
+
+    def _repr_html_(self) -> str:
+        from ..report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheets: projects by core index, portfolios, and the samples."""
+        return {
+            "robustness": self.projects.reset_index(),
+            "robustness_portfolios": self.portfolios.reset_index(),
+            "robustness_samples": self.samples_table.reset_index(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe summary (run.json ``analyses.robustness`` and ``robustness --json``)."""
+        projects = [
+            {"project_id": str(pid), "core_index": round(float(r["core_index"]), 6),
+             "class": r["class"], "eligible": bool(r["eligible"]),
+             "funded_in_best": bool(r["funded_in_best"]),
+             "mean_fraction": round(float(r["mean_fraction"]), 6)}
+            for pid, r in self.projects.iterrows()
+        ]
+        portfolios = [
+            {"rank": int(rank), "objective": round(float(r["objective"]), 9),
+             "share_near_optimal": _round(r["share_near_optimal"]),
+             "mean_share_of_optimum": _round(r["mean_share_of_optimum"]),
+             "worst_share_of_optimum": _round(r["worst_share_of_optimum"])}
+            for rank, r in self.portfolios.iterrows()
+        ]
+        return {
+            "samples": self.samples, "samples_done": self.samples_done, "seed": self.seed,
+            "partial": self.partial, "failed_samples": self.failed_samples,
+            "weight_ranges": {k: list(v) for k, v in self.weight_ranges.items()},
+            "thresholds": {"core": CORE_THRESHOLD, "exterior": EXTERIOR_THRESHOLD,
+                           "near_optimal": NEAR_OPTIMAL},
+            "counts": self.counts, "projects": projects, "portfolios": portfolios,
+            "executor": self.executor, "models_built": self.models_built,
+            "seconds": round(self.seconds, 4), "cpu_seconds": round(self.cpu_seconds, 4),
+            "samples_per_second": round(self.samples_per_second, 3), "notes": list(self.notes),
+        }
+
+    def __repr__(self) -> str:
+        c = self.counts
+        part = ", partial" if self.partial else ""
+        return (f"<RobustnessAnalysis {self.samples_done}/{self.samples} samples{part}: "
+                f"{c['core']} core, {c['borderline']} borderline, {c['exterior']} exterior>")
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None or value != value else round(float(value), 6)
+
+
+def robustness(
+    problem: Problem,
+    samples: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    baseline: Result | None = None,
+    chunk_size: int | None = None,
+) -> RobustnessAnalysis:
+    """Sample weights and scores, re-solve, and report core indices and portfolio robustness.
+
+    Parameters
+    ----------
+    problem : a validated Problem; its policy's ``[robustness]`` section gives the weight
+        ranges and the defaults of ``samples`` and ``seed``.
+    samples, seed : override ``robustness.samples`` and ``robustness.seed``.
+    jobs : local worker processes (1 = in this process).
+    scheduler : a Dask scheduler address or ``distributed.Client``; overrides ``jobs``.
+    progress : called as ``progress(samples_done, samples)`` after each chunk.
+    baseline : the normal solve whose ranked portfolios are assessed (solved here if None).
+    chunk_size : samples per chunk (default: about 40 chunks, at most 25 samples each).
+
+    Returns
+    -------
+    RobustnessAnalysis
+        Ctrl-C stops the sampling and returns what is finished, with ``partial=True``.
+
+    Raises
+    ------
+    OsaError
+        ``samples`` < 1, or the normal solve finds no portfolio (its exit code: 3 or 4).
+
+    Examples
+    --------
+    >>> rob = robustness(osa_opt.load_problem(), samples=100, seed=3)   # doctest: +SKIP
+    >>> rob.counts                                                      # doctest: +SKIP
+    {'core': 14, 'borderline': 6, 'exterior': 33}
+    """
+    settings = problem.policy.robustness
+    n = int(settings.samples if samples is None else samples)
+    seed = int(settings.seed if seed is None else seed)
+    if n < 1:
+        raise OsaError(f"samples must be 1 or more, got {n}")
+    if baseline is None:
+        from ..solver import solve, stdout_to_stderr
+
+        with stdout_to_stderr():
+            baseline = solve(problem)
+    if not baseline.portfolios:
+        error = OsaError(f"no robustness analysis: {baseline.message or baseline.status.value}")
+        error.exit_code = baseline.status.exit_code
+        raise error
+
+    t0 = time.perf_counter()
+    with stop_on_interrupt() as stopped, make_executor(jobs, scheduler) as executor:
+        described = executor.describe()
+        drawn = draw_samples(problem, n, seed)
+        setup = SampleSetup(uuid.uuid4().hex, problem, tuple(drawn.project_ids))
+        chunks = split(n, chunk_size or default_chunk_size(n))
+        items = [(c.start, drawn.values[c.start:c.stop]) for c in chunks]
+        status = np.full(n, "", dtype=object)
+        objective = np.full(n, np.nan)
+        fractions = np.zeros_like(drawn.values)
+        done = 0
+        models: set[str] = set()
+        cpu_seconds = 0.0
+        try:
+            for _, out in executor.map(solve_chunk, setup, items, stop=stopped):
+                rows = slice(out["start"], out["start"] + len(out["status"]))
+                status[rows], objective[rows], fractions[rows] = (
+                    out["status"], out["objective"], out["fractions"])
+                done += len(out["status"])
+                models.add(out["model"])
+                cpu_seconds += out["cpu_seconds"]
+                if progress is not None:
+                    progress(done, n)
+        finally:
+            _forget(setup.token)
+        partial = done < n
+    analysis = _summarize(problem, baseline, drawn, status, objective, fractions, partial,
+                          described, time.perf_counter() - t0)
+    analysis.models_built, analysis.cpu_seconds = len(models), cpu_seconds
+    return analysis
+
+
+def _summarize(
+    problem: Problem, baseline: Result, drawn: Samples, status: np.ndarray,
+    objective: np.ndarray, fractions: np.ndarray, partial: bool, executor: str, seconds: float,
+) -> RobustnessAnalysis:
+    """Core indices, classes and portfolio near-optimality from the finished samples."""
+    finished = status != ""
+    solved = np.isin(status, [s.value for s in Status if s.has_solution])
+    n_ok = int(solved.sum())
+    ids = drawn.project_ids
+    funded = fractions[solved] > FRACTION_TOL
+    core = funded.mean(axis=0) if n_ok else np.zeros(len(ids))
+    mean_fraction = fractions[solved].mean(axis=0) if n_ok else np.zeros(len(ids))
+
+    pj = problem.projects
+    best = baseline.portfolios[0].fractions
+    table = pd.DataFrame({
+        "title": pj["title"], "country": pj["country"], "field": pj["field"],
+        "eligible": pj.index.isin(ids),
+        "funded_in_best": [p in best for p in pj.index],
+        "core_index": pd.Series(core, index=ids).reindex(pj.index).fillna(0.0),
+        "mean_fraction": pd.Series(mean_fraction, index=ids).reindex(pj.index).fillna(0.0),
+    }, index=pj.index)
+    table["class"] = table["core_index"].map(classify)
+    order = np.lexsort((np.arange(len(table)), -table["core_index"].to_numpy()))
+    table = table.iloc[order]
+    table.index.name = "project_id"
+
+    ports = baseline.portfolios
+    shares = np.array([[pf.fractions.get(p, 0.0) for pf in ports] for p in ids]).reshape(
+        len(ids), len(ports))
+    port_values = drawn.values[solved] @ shares               # samples × portfolios
+    optimum = objective[solved][:, None]
+    near = port_values >= optimum - NEAR_OPTIMAL * np.abs(optimum) - 1e-9
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(np.abs(optimum) > 1e-12, port_values / optimum, 1.0)
+    portfolios = pd.DataFrame({
+        "rank": [pf.rank for pf in ports],
+        "objective": [pf.objective for pf in ports],
+        "share_near_optimal": near.mean(axis=0) if n_ok else np.nan,
+        "mean_share_of_optimum": ratio.mean(axis=0) if n_ok else np.nan,
+        "worst_share_of_optimum": ratio.min(axis=0) if n_ok else np.nan,
+    }).set_index("rank")
+
+    weights = pd.DataFrame(drawn.weights[finished],
+                           columns=[f"weight_{k}" for k in drawn.criteria])
+    samples_table = weights.assign(optimum=objective[finished],
+                                   projects=(fractions[finished] > FRACTION_TOL).sum(axis=1),
+                                   status=status[finished].astype(str))
+    samples_table.index = pd.Index(np.flatnonzero(finished), name="sample")
+    funded_table = pd.DataFrame(fractions[finished] > FRACTION_TOL, index=samples_table.index,
+                                columns=pd.Index(ids, name="project_id"))
+
+    notes = []
+    policy = problem.policy
+    if not policy.robustness.weight_ranges and not (pj["score_spread"] > 0).any():
+        notes.append("No weight ranges and no score spreads: every sample is the same problem.")
+    failed = int(finished.sum()) - n_ok
+    if failed:
+        notes.append(f"{failed} samples found no solution within the time limit; they are "
+                     "left out of the core indices.")
+    if partial:
+        notes.append(f"Interrupted: {int(finished.sum())} of {len(drawn)} samples finished.")
+    return RobustnessAnalysis(
+        projects=table, portfolios=portfolios, samples_table=samples_table, funded=funded_table,
+        samples=len(drawn), samples_done=int(finished.sum()), seed=drawn.seed, partial=partial,
+        weight_ranges={k: list(v) for k, v in policy.robustness.weight_ranges.items()},
+        executor=executor, seconds=seconds, failed_samples=failed, notes=notes,
+    )

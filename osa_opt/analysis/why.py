@@ -1,0 +1,351 @@
+"""Why in, why out: what forcing each project the other way would cost, and what it moves.
+
+For every eligible project left out of portfolio 1 the persistent solver re-solves with
+``x[p]`` fixed to 1; for every funded project, with ``x[p]`` fixed to 0. The difference in
+best value is the project's price; the projects that leave or join the portfolio are what
+it would displace or what would replace it. Ineligible projects get their eligibility
+reasons. One model, one solver, one re-solve per project; the model is restored each time.
+
+>>> from osa_opt.analysis.why import explain_portfolio, explain_project   # doctest: +SKIP
+>>> why = explain_portfolio(result, solver)                                # doctest: +SKIP
+>>> why.explain("P-17")["message"]                                         # doctest: +SKIP
+'Not funded. Funding it would cost 2.1% of portfolio value (...)'
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import OsaError
+from .prices import TOL, id_list, json_number, percent, ranking_cuts, switched_off, yen
+
+if TYPE_CHECKING:
+    from ..problem import Problem
+    from ..result import Result
+    from ..solver import Solver
+
+GENERIC_REASON = "not selected: the budget buys more value elsewhere"
+
+
+class UnknownProjectError(OsaError):
+    """A project id that is not in the projects sheet (exit code 2, with a suggestion)."""
+
+
+def find_project(problem: Problem, project_id: str) -> str:
+    """The project id as in the input; an unknown id raises with a "did you mean" hint.
+
+    >>> find_project(problem, "p-17")        # doctest: +SKIP
+    UnknownProjectError: unknown project id 'p-17'; did you mean 'P-17'?
+    """
+    ids = [str(p) for p in problem.projects.index]
+    if project_id in ids:
+        return project_id
+    folded = [p for p in ids if p.casefold() == project_id.casefold()]
+    close = folded or _closest(project_id, ids)
+    hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
+            else f"known ids run from {ids[0]!r} to {ids[-1]!r}" if ids else "no projects")
+    raise UnknownProjectError(f"unknown project id {project_id!r} (not in the projects "
+                              f"sheet); {hint}")
+
+
+def _closest(word: str, ids: list[str], n: int = 3) -> list[str]:
+    """The ids most like ``word``; ties go to the longest shared beginning (P-2O -> P-20)."""
+    def prefix(a: str, b: str) -> int:
+        return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                    min(len(a), len(b)))
+
+    key = word.casefold()
+    scored = [(difflib.SequenceMatcher(None, key, p.casefold()).ratio(), prefix(key, p.casefold()),
+               p) for p in ids]
+    scored = [s for s in scored if s[0] >= 0.5]
+    return [p for _, _, p in sorted(scored, key=lambda s: (-round(s[0], 6), -s[1]))[:n]]
+
+
+@dataclass(eq=False)
+class WhyAnalysis:
+    """Why each project is in or out of portfolio 1, with the price of forcing it."""
+
+    records: dict[str, dict[str, Any]]
+    best_value: float
+    fiscal_years: list[str]
+    seconds: float = 0.0
+    solves: int = 0
+    name: str = "why"
+
+    def explain(self, project_id: str) -> dict[str, Any]:
+        """The record of one project (see :func:`explain_project`)."""
+        return dict(self.records[project_id])
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per project, lists joined by commas, cost per fiscal year as columns."""
+        rows = []
+        for rec in self.records.values():
+            row = {k: v for k, v in rec.items() if k not in ("cost_by_year", "needs_by_year")}
+            for key in ("reasons", "displaced", "replaced_by"):
+                row[key] = "; ".join(rec[key]) if key == "reasons" else ", ".join(rec[key])
+            for fy in self.fiscal_years:
+                row[f"cost_{fy}"] = rec["cost_by_year"].get(fy, 0.0)
+            row["message"] = row.pop("message")  # the sentence last, after the numbers
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("project_id")
+
+    def _repr_html_(self) -> str:
+        from ..report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"why": self.table.reset_index()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "best_value": json_number(self.best_value),
+                "seconds": round(self.seconds, 4), "solves": self.solves,
+                "projects": [dict(r) for r in self.records.values()]}
+
+def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalysis:
+    """Why every project is in or out of portfolio 1, in numbers and words.
+
+    Parameters
+    ----------
+    result : a solved Result (portfolio 1 is the reference).
+    solver : the persistent Solver of that result (re-used, left as it was); built from
+        ``result.problem`` when None.
+
+    Returns
+    -------
+    WhyAnalysis
+        ``records[project_id]`` is the dict of :func:`explain_project`; ``table`` the same
+        as a DataFrame (the workbook's ``why`` sheet).
+
+    Examples
+    --------
+    >>> why = explain_portfolio(result)                             # doctest: +SKIP
+    >>> why.table[["funded", "value_change", "displaced"]]          # doctest: +SKIP
+    """
+    t0 = time.perf_counter()
+    explainer = _Explainer(result, solver)
+    records = {str(p): explainer.project(str(p)) for p in result.problem.projects.index}
+    return WhyAnalysis(records, explainer.base, list(result.problem.fiscal_years),
+                       seconds=time.perf_counter() - t0, solves=explainer.solves)
+
+
+def explain_project(result: Result, project_id: str, solver: Solver | None = None
+                    ) -> dict[str, Any]:
+    """Why one project is in or out of portfolio 1.
+
+    Uses ``result.analyses["why"]`` when the solve ran with ``explain=True``; otherwise
+    re-solves once (on ``solver``, or one built for the purpose).
+
+    Returns
+    -------
+    dict
+        ``project_id``, ``title``, ``country``, ``eligible``, ``funded``, ``fraction``,
+        ``reasons`` (eligibility reasons, or why it is out or must stay in), ``forced``
+        (``"in"``, ``"out"`` or None), ``feasible`` (can it be forced that way),
+        ``value_change`` (change in best value if forced the other way; negative is a
+        loss), ``value_change_share`` (of the best value), ``displaced`` (funded in
+        portfolio 1, not in the forced solution), ``replaced_by`` (funded in the forced
+        solution, not in portfolio 1), ``cost_by_year`` (its full cost), ``needs_by_year``
+        (what it would take in the forced solution) and ``message``.
+
+    Examples
+    --------
+    >>> explain_project(result, "P-17")["message"]                  # doctest: +SKIP
+    'Not funded. Funding it would cost 2.1% of portfolio value (...)'
+    """
+    project_id = find_project(result.problem, project_id)
+    why = result.analyses.get("why")
+    if isinstance(why, WhyAnalysis) and project_id in why.records:
+        return why.explain(project_id)
+    return _Explainer(result, solver).project(project_id)
+
+
+class _Explainer:
+    """Holds the reference portfolio and the solver; answers one project at a time."""
+
+    def __init__(self, result: Result, solver: Solver | None) -> None:
+        from ..solver import Solver
+
+        if result.best is None:
+            raise ValueError("nothing to explain: the result has no portfolio "
+                             "(see result.diagnosis for why the policy cannot be met)")
+        self.result = result
+        self.problem = result.problem
+        self.solver = solver if solver is not None else Solver(result.problem)
+        self.base = float(result.best.objective)
+        self.funded = dict(result.best.fractions)
+        self.solves = 0
+        projects = self.problem.projects
+        self.requires = {str(p): tuple(r) for p, r in projects["requires"].items()}
+        self.group = {str(p): str(g) for p, g in projects["exclusive_group"].items()}
+        self.mandatory = [str(p) for p in self.problem.mandatory]
+        self.eligible = {str(p) for p in self.problem.eligible}
+
+    # ------------------------------------------------------------------ one project
+    def project(self, pid: str) -> dict[str, Any]:
+        pb = self.problem
+        p = pb.projects.loc[pid]
+        fraction = self.funded.get(pid)
+        rec: dict[str, Any] = {
+            "project_id": pid, "title": str(p["title"]), "country": str(p["country"]),
+            "field": str(p["field"]), "eligible": pid in self.eligible,
+            "funded": fraction is not None, "fraction": fraction, "reasons": [],
+            "forced": None, "feasible": None, "value_change": None,
+            "value_change_share": None, "displaced": [], "replaced_by": [],
+            "cost_by_year": {fy: float(pb.cost.at[pid, fy]) for fy in pb.fiscal_years},
+            "needs_by_year": {}, "message": "",
+        }
+        if not rec["eligible"]:
+            rec["reasons"] = list(pb.eligibility.at[pid, "reasons"])
+            rec["message"] = "Not eligible: " + "; ".join(rec["reasons"]) + "."
+            return rec
+        forced_in = fraction is None
+        rec["forced"] = "in" if forced_in else "out"
+        obstacle = self._obstacle_in(pid) if forced_in else self._obstacle_out(pid)
+        out = None
+        if forced_in or pid not in self.mandatory:  # a mandatory project can never go
+            with switched_off(ranking_cuts(self.solver.model)), \
+                    self.solver.fixed({pid: 1 if forced_in else 0}):
+                out = self.solver.solve_once()
+            self.solves += 1
+        if out is not None and out.status.has_solution and out.objective is not None:
+            change = float(out.objective) - self.base
+            change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
+            rec.update(feasible=True, value_change=json_number(change),
+                       value_change_share=json_number(change / self.base) if self.base else None)
+            rec["displaced"] = [q for q in self.funded if q not in out.fractions and q != pid]
+            rec["replaced_by"] = [q for q in out.fractions if q not in self.funded and q != pid]
+            share = out.fractions.get(pid, 0.0)
+            rec["needs_by_year"] = {fy: c * share for fy, c in rec["cost_by_year"].items()}
+            obstacle = None
+        else:
+            rec["feasible"] = False
+            obstacle = obstacle or ("no portfolio that funds it meets every rule of the policy"
+                                    if forced_in else
+                                    "no portfolio without it meets every rule of the policy")
+        rec["reasons"] = self._reasons(pid, forced_in, obstacle)
+        rec["message"] = self._message(rec, obstacle)
+        return rec
+
+    def _reasons(self, pid: str, forced_in: bool, obstacle: str | None) -> list[str]:
+        reasons: list[str] = []
+        if forced_in:
+            unfunded = self.result.unfunded
+            if pid in unfunded.index:
+                reasons = [r for r in unfunded.at[pid, "reasons"] if r != GENERIC_REASON]
+        if obstacle:
+            reasons.append(obstacle)
+        if forced_in and not reasons:
+            reasons.append(GENERIC_REASON)
+        return reasons
+
+    # ------------------------------------------------------------------ cheap obstacles
+    def _closure(self, pid: str) -> list[str]:
+        """pid and every project it requires, directly or through others."""
+        seen, todo = [pid], [pid]
+        while todo:
+            for q in self.requires.get(todo.pop(), ()):
+                if q not in seen:
+                    seen.append(q)
+                    todo.append(q)
+        return seen
+
+    def _obstacle_in(self, pid: str) -> str | None:
+        """A structural reason pid cannot be funded, when one is cheap to tell."""
+        pb = self.problem
+        needed = self._closure(pid)
+        for q in needed[1:]:
+            if q not in self.eligible:
+                why = "; ".join(pb.eligibility.at[q, "reasons"])
+                return f"it requires {q}, which is not eligible ({why})"
+        for i, q in enumerate(needed):
+            if not self.group.get(q):
+                continue
+            whose = "its" if q == pid else f"it requires {q}, whose"
+            for r in self.mandatory:
+                if r != q and self.group.get(r) == self.group[q]:
+                    return f"{whose} exclusive-group rival {r} is mandatory"
+            for r in needed[i + 1:]:
+                if self.group.get(r) == self.group[q]:
+                    return f"{q} and {r} (which it needs) are in the same exclusive group"
+        must = list(dict.fromkeys(needed + self.mandatory))
+        low = {q: float(pb.projects.at[q, "min_funding"]) for q in must}
+        for fy, budget in pb.budget.items():
+            need = sum(float(pb.cost.at[q, fy]) * low[q] for q in must)
+            if need > budget * (1 + TOL) + TOL:
+                return (f"with {self._company(needed)} it needs at least {yen(need)} in {fy}, "
+                        f"over the budget of {yen(budget)}")
+        country = pb.projects.at[pid, "country"]
+        cap_share = self.solver.model.osa.country_cap.get(str(country), 1.0)
+        cap = cap_share * pb.policy.total_budget
+        need = sum(float(pb.total_cost[q]) * low[q] for q in must
+                   if pb.projects.at[q, "country"] == country)
+        if need > cap * (1 + TOL) + TOL:
+            return (f"with {self._company(needed)} it needs at least {yen(need)} in {country}, "
+                    f"over the country's cap of {yen(cap)} ({percent(cap_share)} of the budget)")
+        return None
+
+    def _company(self, needed: list[str]) -> str:
+        parts = []
+        if len(needed) > 1:
+            parts.append(f"what it requires ({id_list(needed[1:])})")
+        if self.mandatory:
+            parts.append("the mandatory projects")
+        return " and ".join(parts) if parts else "nothing else"
+
+    def _obstacle_out(self, pid: str) -> str | None:
+        """A structural reason pid cannot be dropped, when one is cheap to tell."""
+        pb = self.problem
+        if pid in self.mandatory:
+            why = str(pb.projects.at[pid, "status_reason"] or "").strip()
+            return "it is mandatory" + (f" ({why})" if why else "")
+        for m in self.mandatory:
+            if pid in self._closure(m)[1:]:
+                return f"mandatory project {m} requires it"
+        country = pb.projects.at[pid, "country"]
+        tier = int(pb.tier[pid])
+        if tier in pb.policy.priority.fund_every_tier:
+            same = [q for q in self.eligible if pb.projects.at[q, "country"] == country]
+            if same == [pid]:
+                return (f"it is the only eligible project of tier-{tier} partner {country}, "
+                        f"and every tier-{tier} partner must be funded")
+        return None
+
+    # ------------------------------------------------------------------ words
+    def _message(self, rec: dict[str, Any], obstacle: str | None) -> str:
+        forced_in = rec["forced"] == "in"
+        if not rec["feasible"]:
+            return (f"Not funded, and it cannot be: {obstacle}." if forced_in
+                    else f"Funded, and it must be: {obstacle}.")
+        change, share = rec["value_change"], rec["value_change_share"] or 0.0
+        if forced_in:
+            structural = [r for r in rec["reasons"] if r != GENERIC_REASON]
+            head = "Not funded" + (f" ({'; '.join(structural)})" if structural else "") + "."
+            needs = [f"{yen(v)} in {fy}" for fy, v in rec["needs_by_year"].items() if v > 0]
+            what = f"it needs {' and '.join(needs)}" if needs else "it costs nothing"
+            moves = (f" and would push out {id_list(rec['displaced'])}" if rec["displaced"]
+                     else " and fits beside the funded projects")
+            if rec["replaced_by"]:
+                moves += f", bringing in {id_list(rec['replaced_by'])}"
+            if change == 0:
+                return (f"{head} Funding it would cost nothing: an equally good portfolio "
+                        f"funds it ({what}{moves}).")
+            return (f"{head} Funding it would cost {percent(-share)} of portfolio value "
+                    f"({-change:,.3f} of {self.base:,.3f}): {what}{moves}.")
+        part = rec["fraction"]
+        head = "Funded" + (f" at {percent(part)} of its cost" if part < 1 else "") + "."
+        instead = (f"the best portfolio without it funds {id_list(rec['replaced_by'])} instead"
+                   if rec["replaced_by"] else "the best portfolio without it funds nothing "
+                   "in its place")
+        if rec["displaced"]:
+            instead += f" and also drops {id_list(rec['displaced'])}"
+        if change == 0:
+            return f"{head} Dropping it would cost nothing: {instead}."
+        return (f"{head} Dropping it would lose {percent(-share)} of portfolio value "
+                f"({-change:,.3f} of {self.base:,.3f}): {instead}.")

@@ -1,0 +1,200 @@
+"""``osa-opt compare [INPUT]``: the same candidates under several policies or budgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import json_option, quiet_option
+from .robustness import parallel_options
+
+if TYPE_CHECKING:
+    from ..analysis.compare import Comparison, Scenario
+
+#: Project ids listed per cell of the in/out columns before "…".
+CHANGES_SHOWN = 6
+
+
+def parse_budget_scenario(text: str) -> dict[str, float]:
+    """``"FY2026=15000,FY2027=5000"`` -> ``{"FY2026": 15000.0, "FY2027": 5000.0}``.
+
+    >>> parse_budget_scenario("FY2026=15000")
+    {'FY2026': 15000.0}
+    """
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        fy, sep, amount = part.strip().partition("=")
+        try:
+            if not sep or not fy.strip():
+                raise ValueError
+            out[fy.strip()] = float(amount)
+        except ValueError:
+            raise click.BadParameter(
+                f"{text!r}: write FY=AMOUNT in ¥ million, several years separated by commas, "
+                "e.g. --budget-scenario FY2026=15000 or FY2026=15000,FY2027=5000",
+                param_hint="--budget-scenario") from None
+    return out
+
+
+@click.command("compare")
+@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@click.option("--policy", "policy_paths", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A policy scenario (TOML); repeat for each. The first is the baseline. "
+                   "Default: the shipped models/default.toml.")
+@click.option("--budget-scenario", "budget_scenarios", multiple=True,
+              metavar="FY=AMOUNT[,FY=AMOUNT]",
+              help="A scenario of the first policy with this budget in ¥ million; repeat "
+                   "for each, e.g. --budget-scenario FY2026=15000.")
+@click.option("--budget", "budgets", multiple=True, metavar="FY=AMOUNT",
+              help="Override a fiscal year's budget in every scenario.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="Override a policy key in every scenario, e.g. --set priority.min_countries=8.")
+@parallel_options
+@json_option
+@quiet_option
+def command(
+    input_path: Path | None,
+    policy_paths: tuple[Path, ...],
+    budget_scenarios: tuple[str, ...],
+    budgets: tuple[str, ...],
+    sets: tuple[str, ...],
+    jobs: int,
+    scheduler: str | None,
+    out_dir: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Solve the same candidates under several policies or budgets and compare them.
+
+    Scenarios, in order: each --policy file (the first is the baseline; without any,
+    the default policy is), then each --budget-scenario, a copy of the first policy with
+    that budget. --budget and --set apply to every scenario. Each is solved to its optimum;
+    the comparison gives per scenario the value, cost per fiscal year, countries, number
+    of projects, and the projects in or out against the baseline. Writes the baseline's
+    run folder with sheets comparison and comparison_projects (docs/outputs.md).
+
+    \b
+    Examples:
+      osa-opt compare --policy models/default.toml --policy models/humanitarian_focus.toml
+      osa-opt compare my_round.xlsx --budget-scenario FY2026=15000 --budget-scenario FY2026=20000
+      osa-opt compare --policy a.toml --policy b.toml --budget-scenario FY2026=15000,FY2027=5000
+
+    \b
+    Exit codes: 0 done, 2 bad input, 3 the baseline policy cannot be met (the other
+    scenarios are still compared), 4 no solution in time, 130 interrupted.
+    """
+    from ..analysis.compare import compare
+    from ..outputs.run import write_run
+    from ..outputs.safe import check_target
+    from ..parallel import require_dask
+    from ..solver import solve, stdout_to_stderr
+    from .common import print_json
+    from .robustness import NoBaseline, interrupted, progress_bar
+
+    parsed = [parse_budget_scenario(text) for text in budget_scenarios]
+    if len(policy_paths) + len(parsed) < 2:
+        raise click.UsageError(
+            "give two or more scenarios: --policy A.toml --policy B.toml, or one policy "
+            "and --budget-scenario FY2026=15000 (repeatable)")
+    if scheduler is not None:
+        require_dask()
+    if out_dir is not None:
+        check_target(out_dir)
+    show = not (quiet or as_json)
+    scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets)
+    with stdout_to_stderr():
+        result = solve(scenarios[0].problem)
+    with stdout_to_stderr(), progress_bar("scenarios", len(scenarios), show) as update:
+        comparison = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=update)
+    result.analyses["comparison"] = comparison
+    folder = write_run(result, out_dir)
+    if as_json:
+        print_json({**comparison.to_dict(), "run_folder": str(folder)})
+    elif show:
+        _render(comparison, folder)
+    if comparison.partial:
+        raise interrupted(f"{len(comparison.scenarios)} of {len(scenarios)} scenarios solved",
+                          folder)
+    if result.status.exit_code != 0:
+        raise NoBaseline(f"The baseline {scenarios[0].name!r} has no portfolio "
+                         f"({result.status.value}): {result.message} The comparison is in "
+                         f"{folder}/.", result.status.exit_code)
+
+
+def _scenarios(
+    input_path: Path | None, policy_paths: tuple[Path, ...], budget_scenarios: list[dict],
+    budgets: tuple[str, ...], sets: tuple[str, ...],
+) -> list[Scenario]:
+    """Read the input once; one Problem per policy file, then per budget scenario."""
+    from ..analysis.compare import Scenario, budget_scenario
+    from ..policy import Policy
+    from .common import load_from_cli, parse_budget, parse_sets
+
+    overrides = {**parse_sets(sets), **parse_budget(budgets)}
+    first_path = policy_paths[0] if policy_paths else None
+    base = load_from_cli(input_path, first_path, budgets, sets)
+    names = _unique([p.stem for p in policy_paths] if policy_paths else ["default"])
+    scenarios = [Scenario(names[0], base)]
+    for name, path in zip(names[1:], policy_paths[1:], strict=True):
+        scenarios.append(Scenario(name, base.with_policy(Policy.load(path), overrides or None)))
+    for amounts in budget_scenarios:
+        label = ",".join(f"{fy}={amount:g}" for fy, amount in amounts.items())
+        scenarios.append(budget_scenario(base, amounts, name=f"{names[0]} {label}"))
+    return scenarios
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Scenario names as given, with #2, #3 ... added to repeats."""
+    out: list[str] = []
+    for name in names:
+        candidate, k = name, 1
+        while candidate in out:
+            k += 1
+            candidate = f"{name} #{k}"
+        out.append(candidate)
+    return out
+
+
+def _render(comparison: Comparison, folder: Path) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120), highlight=False)
+    years = comparison.fiscal_years
+    table = Table(title=f"Scenarios (¥ million); in/out against {comparison.baseline.name}",
+                  title_justify="left")
+    table.add_column("scenario", overflow="fold")
+    table.add_column("status")
+    table.add_column("value", justify="right")
+    for fy in years:
+        table.add_column(f"cost {fy}", justify="right")
+    for name in ("projects", "countries"):
+        table.add_column(name, justify="right")
+    table.add_column("in", overflow="fold")
+    table.add_column("out", overflow="fold")
+    for s in comparison.scenarios:
+        p = s.portfolio
+        costs = [f"{p.cost_by_year[fy]:,.0f}" if p is not None and fy in p.cost_by_year else "—"
+                 for fy in years]
+        table.add_row(escape(s.name), s.status.value, f"{p.objective:,.3f}" if p else "—",
+                      *costs, str(p.n_projects) if p else "—", str(p.n_countries) if p else "—",
+                      _ids(s.added), _ids(s.dropped))
+    console.print(table)
+    console.print(f"Wrote {escape(str(folder))}/: run.json, portfolios.xlsx (sheets comparison, "
+                  "comparison_projects), portfolios.csv")
+    objectives = {repr(s.problem.policy.objective) for s in comparison.scenarios}
+    if len(objectives) > 1:
+        console.print("[yellow]Note:[/] the policies value projects differently, so their "
+                      "values are on different scales; value_under_baseline in the workbook "
+                      "prices every portfolio with the baseline's weights.")
+
+
+def _ids(ids: list[str]) -> str:
+    if not ids:
+        return "—"
+    shown = ", ".join(ids[:CHANGES_SHOWN])
+    return f"{shown} … (+{len(ids) - CHANGES_SHOWN})" if len(ids) > CHANGES_SHOWN else shown

@@ -1,0 +1,251 @@
+"""``osa-opt frontier [INPUT]``: the exact frontier over a budget sweep, and the funding order."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .common import input_options, json_option, quiet_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..analysis.frontier import FrontierAnalysis
+    from ..analysis.funding_order import FundingOrderAnalysis
+    from ..result import Result
+
+#: Places of the funding line shown in the terminal (all of them are in the workbook).
+TOP_OF_ORDER = 15
+
+
+@click.command("frontier")
+@input_options
+@click.option("--start", type=click.FloatRange(min=0, min_open=True), metavar="SHARE",
+              help="Smallest budget of the sweep as a share of the policy budget, e.g. 0.25 "
+                   "(policy key frontier.start).")
+@click.option("--stop", type=click.FloatRange(min=0, min_open=True), metavar="SHARE",
+              help="Largest budget of the sweep as a share of the policy budget, e.g. 1.5 "
+                   "(frontier.stop).")
+@click.option("--steps", type=click.IntRange(min=1), metavar="N",
+              help="Number of budget levels in the sweep (frontier.steps).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Run folder to write (must not exist or be empty). "
+                   "Default: a new folder under ./outputs.")
+@json_option
+@quiet_option
+def command(
+    input_path: Path | None,
+    policy_path: Path | None,
+    budgets: tuple[str, ...],
+    sets: tuple[str, ...],
+    start: float | None,
+    stop: float | None,
+    steps: int | None,
+    out_dir: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Exact optimum over a budget sweep beside the greedy ranking, and a funding order.
+
+    Every fiscal year's budget is scaled by each level of the sweep (default 25% to 150%
+    of the policy budget in 12 steps) and solved exactly on one persistent model; the
+    greedy benefit/cost curve is computed beside it. The funding order is one priority
+    list valid at every level (what is funded at a lower budget stays funded at a higher
+    one): each project's place in the line, and what the nesting costs per level. Levels
+    whose rules cannot be met are reported as infeasible. Writes run.json,
+    portfolios.xlsx (sheets frontier, funding_order, funding_levels), portfolios.csv
+    (portfolio 1 at the policy budget), policy.toml and frontier.png.
+
+    \b
+    Examples:
+      osa-opt frontier
+      osa-opt frontier my_round.xlsx --start 0.5 --stop 1.25 --steps 6
+      osa-opt frontier --budget FY2026=20000 --json > frontier.json
+
+    \b
+    Exit codes: 0 at least one level can be met, 2 bad input, 3 no level of the sweep
+    can be met, 4 no solution found in time.
+    """
+    from rich.console import Console
+
+    from ..analysis.frontier import frontier, sweep_shares
+    from ..analysis.funding_order import funding_order
+    from ..outputs.run import write_run
+    from ..outputs.safe import check_target
+    from ..result import Status
+    from ..solver import result_from_outcomes, stdout_to_stderr
+    from .common import load_from_cli
+
+    if out_dir is not None:
+        check_target(out_dir)  # refuse before spending time on the solves
+    err = Console(stderr=True)
+    show = not (quiet or as_json)
+    t0 = time.perf_counter()
+    extra = {f"frontier.{key}": value for key, value in
+             (("start", start), ("stop", stop), ("steps", steps)) if value is not None}
+    problem = load_from_cli(input_path, policy_path, budgets, sets, extra=extra)
+    read_seconds = time.perf_counter() - t0
+    shares = sweep_shares(problem.policy)
+    # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
+    with stdout_to_stderr(), _progress(err, len(shares) + 2, live=show) as advance:
+        t_solve = time.perf_counter()
+        fr = frontier(problem, shares, progress=lambda done, total: advance(
+            f"solved budget level {done} of {total}"))
+        solver = fr.solver
+        assert solver is not None
+        at_policy = solver.solve_once()  # the solver is left at the policy budget
+        advance("funding order over the feasible levels")
+        order = funding_order(problem, fr)
+        advance("writing the run folder")
+        result = result_from_outcomes(
+            problem, solver, [at_policy] if at_policy.status.has_solution else [],
+            time.perf_counter() - t_solve)
+        if result.status == Status.INFEASIBLE:  # say why, as `osa-opt solve` does
+            from ..analysis.diagnose import diagnose
+
+            result.diagnosis = diagnose(problem)
+            if result.diagnosis:
+                result.message = result.diagnosis[0]["message"]
+    result.timings["read_seconds"] = round(read_seconds, 4)
+    result.analyses["frontier"] = fr
+    result.analyses["funding_order"] = order
+    _note(result, fr, order)
+    folder = write_run(result, out_dir)
+    if as_json:
+        from .common import print_json
+
+        print_json(json_payload(fr, order, folder))
+    elif show:
+        _render(result, fr, order, folder)
+    if fr.feasible.empty:
+        code = result.status.exit_code if result.status.exit_code != 0 else 3
+        err.print("[bold red]No level of the sweep can be met[/]: at every budget some rule "
+                  "(mandatory projects, shares, min_countries, fund_every_tier) fails. Loosen "
+                  "a rule or sweep larger budgets with --stop.", highlight=False)
+        if result.message:
+            from rich.markup import escape
+
+            err.print(f"At the policy budget: {escape(result.message)}", highlight=False)
+        raise click.exceptions.Exit(code)
+
+
+def json_payload(fr: FrontierAnalysis, order: FundingOrderAnalysis, folder: Path) -> dict[str, Any]:
+    """What ``--json`` prints: ``points``, ``funding_order``, ``levels`` and the run folder."""
+    fo = order.to_dict()
+    return {
+        "points": fr.to_dict()["points"],
+        "funding_order": fo["order"],
+        "levels": fo["levels"],
+        "funding_order_status": fo["status"],
+        "run_folder": str(folder),
+    }
+
+
+def _note(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis) -> None:
+    """Say which levels cannot be met (points of the frontier, not errors), where the rules
+    break the funding order, and when its solve stopped short."""
+    bad = fr.points[~fr.points.index.isin(fr.feasible.index)]
+    if not bad.empty:
+        shares = ", ".join(f"{s:.0%}" for s in bad["budget_share"])
+        result.notes.append(
+            f"The policy cannot be met at {len(bad)} budget level(s) of the sweep ({shares}); "
+            "they are reported as infeasible points and left out of the funding order.")
+    for lv in order.restarts:
+        row = order.levels.loc[lv]
+        result.notes.append(
+            f"No single funding order fits every level: from {row['budget_share']:.0%} of the "
+            f"budget (level {lv}) the rules force dropping {', '.join(row['dropped'])} to fund "
+            f"{', '.join(row['added'])}; the order restarts there.")
+    if order.outcome is not None and order.status != "optimal":
+        result.notes.append(
+            f"The funding-order solve ended '{order.status}'"
+            + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
+            + "; raise solver.time_limit for a proven order.")
+
+
+@contextlib.contextmanager
+def _progress(err: Console, total: int, *, live: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the budget levels on stderr (nothing with --quiet or --json)."""
+    if not live:
+        yield lambda text: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("budget level 1", total=total)
+        yield lambda text: progress.update(task, advance=1, description=text)
+
+
+def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
+            folder: Path) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120), highlight=False)
+    problem = result.problem
+    budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
+    console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
+    table = Table(title="Efficient frontier and funding order (¥ million)", title_justify="left")
+    for name in ("level", "budget"):
+        table.add_column(name, justify="right")
+    for fy in problem.fiscal_years:
+        table.add_column(fy, justify="right")
+    for name in ("exact value", "greedy value", "gain", "projects", "nested value",
+                 "nesting cost"):
+        table.add_column(name, justify="right")
+    table.add_column("status")
+    levels = order.levels
+    for lv, p in fr.points.iterrows():
+        solved = p["status"] in ("optimal", "time_limit")
+        greedy = f"{p['greedy_value']:,.2f}" + ("" if p["greedy_meets_rules"] else "*")
+        nested = levels.loc[lv] if lv in levels.index else None
+        nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
+        table.add_row(
+            str(lv), f"{p['budget_share']:.0%}",
+            *[f"{p[f'budget_{fy}']:,.0f}" for fy in problem.fiscal_years],
+            f"{p['value']:,.2f}" if solved else "—", greedy,
+            f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
+            f"{nested['nested_value']:,.2f}" if nested_ok else "—",
+            f"{nested['nesting_cost']:,.2f}" if nested_ok else "—",
+            p["status"] if solved else f"[red]{p['status']}[/]",
+        )
+    console.print(table)
+    console.print("[dim]* the greedy ranking breaks a policy rule other than the budgets "
+                  "there (its value is shown as is).[/]")
+    if not order.order.empty:
+        line = Table(title=f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} of "
+                           f"{len(order.order)}): what to fund first, and to cut last",
+                     title_justify="left")
+        for name in ("#", "project", "title", "country", "first funded at", "value"):
+            line.add_column(name, justify="right" if name in ("#", "value") else "left")
+        for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):
+            line.add_row(str(r.position), escape(str(r.project_id)), escape(str(r.title)),
+                         escape(str(r.country)), f"{r.level:.0%} (level {r.level_number})",
+                         f"{r.value:,.2f}")
+        console.print(line)
+    elif order.outcome is not None:
+        console.print(f"[yellow]No funding order[/]: the solve ended {order.status}.")
+    best = result.best
+    if best is not None:
+        console.print(f"At the policy budget the optimum is worth {best.objective:,.3f} "
+                      f"({best.n_projects} projects).")
+    written = ", ".join(sorted(f.name for f in folder.iterdir() if not f.name.startswith(".")))
+    console.print(f"Wrote {escape(_shown(folder))}/: {escape(written)} (workbook sheets "
+                  "frontier, funding_order and funding_levels).")
+    for note in result.notes:
+        console.print(f"[yellow]Note:[/] {escape(note)}")
+
+
+def _shown(folder: Path) -> str:
+    """The folder relative to the current one when it lies inside it."""
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(folder)

@@ -1,0 +1,236 @@
+"""``osa-opt robustness [INPUT]``: core, borderline and exterior projects under sampled weights.
+
+Also holds what ``compare`` shares with it: the ``--jobs`` / ``--scheduler`` / ``--out``
+options, the progress bar, and the exit on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import OsaError
+from .common import input_options, json_option, quiet_option
+
+if TYPE_CHECKING:
+    from ..analysis.robustness import RobustnessAnalysis
+    from ..result import Result
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+#: Seconds between plain progress lines when stderr is not a terminal.
+PLAIN_PROGRESS_SECONDS = 10.0
+#: Borderline projects listed in the terminal (all of them are in the workbook).
+BORDERLINE_SHOWN = 20
+
+
+def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--jobs N``, ``--scheduler ADDRESS`` and ``--out DIR``."""
+    func = click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
+        help="Run folder to write (must not exist or be empty). "
+             "Default: a new folder under ./outputs.")(func)
+    func = click.option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs "
+             "pip install 'osa-opt[distributed]'); --jobs is then not used.")(func)
+    func = click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+        help="Local worker processes; each builds the model once and solves its chunks.")(func)
+    return func
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: int, show: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr; ``update(done, total)``. Nothing when not ``show``.
+
+    When stderr is not a terminal (a log file, a batch job), plain lines instead: at the
+    first finished chunk, then every ``PLAIN_PROGRESS_SECONDS``, and at the end.
+    """
+    if not show:
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        last = [-math.inf]
+
+        def line(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PLAIN_PROGRESS_SECONDS or done == total:
+                last[0] = now
+                click.echo(f"{description}: {done}/{total}", err=True)
+
+        yield line
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def interrupted(what: str, folder: Path) -> click.exceptions.Exit:
+    """Say what was kept after Ctrl-C (also with --quiet or --json) and exit 130."""
+    click.secho(f"Interrupted: {what}; written to {folder}/ (marked partial).",
+                fg="yellow", err=True)
+    return click.exceptions.Exit(EXIT_INTERRUPTED)
+
+
+class NoBaseline(OsaError):
+    """The normal solve found no portfolio: exit 3 (infeasible) or 4 (no solution in time)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@click.command("robustness")
+@input_options
+@click.option("--samples", "-n", type=click.IntRange(min=1), metavar="N",
+              help="Number of sampled weight and score vectors (robustness.samples, default 500).")
+@click.option("--seed", type=int, metavar="S",
+              help="Random seed of the sampling (robustness.seed); the same seed gives the "
+                   "same answer, serial or parallel.")
+@parallel_options
+@json_option
+@quiet_option
+def command(
+    input_path: Path | None,
+    policy_path: Path | None,
+    budgets: tuple[str, ...],
+    sets: tuple[str, ...],
+    samples: int | None,
+    seed: int | None,
+    jobs: int,
+    scheduler: str | None,
+    out_dir: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Which projects are funded whatever reasonable weights and scores are chosen.
+
+    Samples every criterion weight uniformly in its range (policy section [robustness]
+    weight_ranges; other weights stay as they are) and every project score within ± its
+    score_spread, re-solves the same model for each sample, and classes each project by
+    its core index (the share of samples in which it is funded): core (>= 0.95),
+    borderline, exterior (<= 0.05). For each ranked portfolio it reports how often it is
+    within 1% of the sample's optimum. Ctrl-C stops and keeps the finished samples.
+    See docs/robustness.md.
+
+    \b
+    Examples:
+      osa-opt robustness
+      osa-opt robustness my_round.xlsx --samples 2000 --seed 7 --jobs 2
+      osa-opt robustness --set 'robustness.weight_ranges={security=[0.2, 0.6]}'
+      osa-opt robustness --scheduler tcp://10.0.0.5:8786 --json > robustness.json
+
+    \b
+    Exit codes: 0 done, 2 bad input, 3 the policy cannot be met, 4 no solution in time,
+    130 interrupted (the finished samples are written, marked partial).
+    """
+    from ..analysis.robustness import robustness
+    from ..outputs.run import write_run
+    from ..outputs.safe import check_target
+    from ..parallel import require_dask
+    from ..solver import solve, stdout_to_stderr
+    from .common import load_from_cli, print_json
+
+    if scheduler is not None:
+        require_dask()
+    if out_dir is not None:
+        check_target(out_dir)  # refuse before spending time on the samples
+    show = not (quiet or as_json)
+    extra = {key: value for key, value in
+             (("robustness.samples", samples), ("robustness.seed", seed)) if value is not None}
+    problem = load_from_cli(input_path, policy_path, budgets, sets, extra=extra)
+    settings = problem.policy.robustness
+    # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
+    with stdout_to_stderr():
+        result = solve(problem)
+    if not result.portfolios:
+        folder = write_run(result, out_dir)
+        raise NoBaseline(f"No robustness analysis: {result.message or result.status.value} "
+                         f"The run is recorded in {folder}/run.json.", result.status.exit_code)
+    if show:
+        click.echo(f"Sampling {settings.samples} weight and score vectors (seed "
+                   f"{settings.seed}) ...", err=True)
+    with stdout_to_stderr(), progress_bar("samples", settings.samples, show) as update:
+        analysis = robustness(problem, jobs=jobs, scheduler=scheduler, progress=update,
+                              baseline=result)
+    result.analyses["robustness"] = analysis
+    folder = write_run(result, out_dir)
+    if as_json:
+        print_json({**analysis.to_dict(), "status": result.status.value,
+                    "run_folder": str(folder)})
+    elif show:
+        _render(result, analysis, folder)
+    if analysis.partial:
+        raise interrupted(f"{analysis.samples_done} of {analysis.samples} samples finished",
+                          folder)
+
+
+def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 110), highlight=False)
+    policy = result.problem.policy
+    ranges = ", ".join(f"{k} {lo:g}-{hi:g}" for k, (lo, hi) in analysis.weight_ranges.items())
+    console.print(
+        f"[bold]{escape(policy.name)}[/]: {analysis.samples_done} samples (seed "
+        f"{analysis.seed}) on {escape(analysis.executor)} in {analysis.seconds:.1f} s "
+        f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
+        f"{escape(ranges) if ranges else 'none'}.")
+    counts = analysis.counts
+    projects = analysis.projects[analysis.projects["eligible"]]
+    order = {pid: k for k, pid in enumerate(result.problem.projects.index)}
+    core = sorted(projects.index[projects["class"] == "core"], key=order.__getitem__)
+    console.print(f"[green]Core[/] ({counts['core']}, funded in ≥ 95% of samples): "
+                  f"{escape(', '.join(core)) or '—'}")
+    borderline = projects[projects["class"] == "borderline"]
+    if len(borderline):
+        table = Table(title=f"Borderline ({counts['borderline']}): funded in some samples",
+                      title_justify="left")
+        for name, justify in (("project", "left"), ("title", "left"), ("country", "left"),
+                              ("core index", "right"), ("in #1", "center")):
+            table.add_column(name, justify=justify, overflow="fold")
+        for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
+            table.add_row(pid, escape(str(row["title"]))[:48], escape(str(row["country"])),
+                          f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
+        console.print(table)
+    else:
+        console.print("Borderline (0): no project depends on the weights.")
+    console.print(f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
+                  f"{int((~analysis.projects['eligible']).sum())} ineligible).")
+    table = Table(title="Ranked portfolios under the samples", title_justify="left")
+    for name in ("#", "value", "within 1% of optimum", "mean % of optimum", "worst"):
+        table.add_column(name, justify="right")
+    for rank, row in analysis.portfolios.iterrows():
+        table.add_row(str(rank), f"{row['objective']:,.3f}", f"{row['share_near_optimal']:.1%}",
+                      f"{row['mean_share_of_optimum']:.2%}",
+                      f"{row['worst_share_of_optimum']:.2%}")
+    console.print(table)
+    console.print(f"Wrote {escape(str(folder))}/: run.json, portfolios.xlsx (sheets robustness, "
+                  "robustness_portfolios, robustness_samples), portfolios.csv")
+    for note in analysis.notes:
+        if note.startswith("Interrupted"):
+            continue  # said once more, on stderr, by the caller
+        console.print(f"[yellow]Note:[/] {escape(note)}")

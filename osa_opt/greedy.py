@@ -1,0 +1,231 @@
+"""The greedy benefit/cost ranking: the baseline other tools use, to compare the optimum against.
+
+Eligible projects are sorted by value per ¥ of total cost and funded in that order while
+they fit every fiscal year's remaining budget. Nothing here solves a model; the result is a
+baseline, not a recommendation: it ignores the share, cap and country rules of the policy.
+
+>>> import osa_opt
+>>> from osa_opt.greedy import greedy_ranking
+>>> baseline = greedy_ranking(osa_opt.load_problem())     # doctest: +SKIP
+>>> baseline.value, baseline.order[:3]                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .problem import Problem
+
+#: Slack, as a fraction of a project or of a budget, for float sums when testing a fit.
+FIT_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class GreedyResult:
+    """What the greedy ranking funds.
+
+    Attributes
+    ----------
+    fractions : funded project id -> funded fraction in [min_funding, 1], in funding order.
+    value : Σ_p v[p]·fraction[p], the objective of DESIGN §5 for these fractions.
+    cost_by_year : funded cost per fiscal year, ¥ million.
+    order : every eligible project, best value per ¥ first (ties by project id): the ranking.
+    budget : the budget per fiscal year the greedy filled, ¥ million.
+    """
+
+    fractions: dict[str, float]
+    value: float
+    cost_by_year: dict[str, float]
+    order: list[str]
+    budget: dict[str, float]
+
+    @property
+    def total_cost(self) -> float:
+        return float(sum(self.cost_by_year.values()))
+
+    @property
+    def within_budget(self) -> bool:
+        """False only when mandatory projects alone overspend a year's budget."""
+        return all(self.cost_by_year[fy] <= b + FIT_TOL * max(1.0, b)
+                   for fy, b in self.budget.items())
+
+
+def greedy_ranking(problem: Problem, budget: Mapping[str, float] | None = None) -> GreedyResult:
+    """Fund eligible projects in order of value per ¥ of total cost while they fit.
+
+    The rules, in order:
+
+    1. Mandatory projects (and the projects they require) are funded first, each at the
+       largest fraction in [min_funding, 1] that fits; if even min_funding does not fit it is
+       funded at min_funding anyway (see :attr:`GreedyResult.within_budget`).
+    2. The other eligible projects with a positive value follow, sorted by
+       ``value / total_cost`` descending (a free project first), ties by project id. Each is
+       funded whole if it fits every fiscal year's remaining budget; a partly fundable one
+       at the largest fraction ≥ its ``min_funding`` that fits.
+    3. A project is skipped when a rival of its exclusive group is already funded, or when a
+       project it ``requires`` is not funded by then (the ranking never looks ahead).
+
+    It **ignores** the tier shares, every-partner-funded, country caps, field and region
+    shares and ``min_countries`` of the policy, so its portfolio may break those rules.
+
+    Parameters
+    ----------
+    problem : a validated Problem.
+    budget : budget per fiscal year to fill instead of the policy's (used by the curve).
+
+    Returns
+    -------
+    GreedyResult
+
+    Examples
+    --------
+    >>> result = greedy_ranking(problem)                  # doctest: +SKIP
+    >>> result.fractions                                  # doctest: +SKIP
+    {'P-07': 1.0, 'P-02': 1.0, 'P-11': 0.6}
+    """
+    prepared = _Prepared.of(problem)
+    return prepared.fill(dict(budget or problem.policy.budget))
+
+
+def greedy_curve(problem: Problem, budget_shares: list[float]) -> list[GreedyResult]:
+    """The greedy answer at the policy budget scaled by each share (every year alike).
+
+    Used by the budget frontier and the benchmarks to draw the baseline beside the optimum;
+    the ranking is sorted once for all shares.
+
+    Examples
+    --------
+    >>> [r.value for r in greedy_curve(problem, [0.5, 1.0, 1.5])]   # doctest: +SKIP
+    [61.2, 98.4, 120.9]
+    """
+    prepared = _Prepared.of(problem)
+    base = problem.policy.budget
+    return [prepared.fill({fy: float(b) * float(share) for fy, b in base.items()})
+            for share in budget_shares]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What the greedy needs, as plain lists (fast for 100,000 projects), sorted once."""
+
+    order: list[str]
+    mandatory_first: list[str]
+    fiscal_years: list[str]
+    cost: dict[str, tuple[float, ...]]       # project -> cost per fiscal year
+    value: dict[str, float]
+    min_funding: dict[str, float]
+    requires: dict[str, tuple[str, ...]]
+    group: dict[str, str]
+
+    @classmethod
+    def of(cls, problem: Problem) -> _Prepared:
+        eligible = list(problem.eligible)
+        keep = problem.projects.index.isin(eligible)
+        projects = problem.projects[keep]
+        ids = projects.index.tolist()
+
+        def column(series: pd.Series) -> dict[str, Any]:
+            return dict(zip(ids, series.tolist(), strict=True))
+
+        value = column(problem.value[keep].astype(float))
+        total_cost = column(problem.total_cost[keep].astype(float))
+        years = list(problem.fiscal_years)
+        costs = problem.cost[keep][years].to_numpy(float).tolist()
+        order = sorted(ids, key=lambda p: (-_ratio(value[p], total_cost[p]), p))
+        requires = column(projects["requires"])
+        mandatory = set(projects.index[projects["status"] == "mandatory"])
+        return cls(
+            order=order,
+            mandatory_first=_mandatory_first(mandatory, requires, order),
+            fiscal_years=years,
+            cost={p: tuple(c) for p, c in zip(ids, costs, strict=True)},
+            value=value,
+            min_funding=column(projects["min_funding"].astype(float)),
+            requires=requires,
+            group=column(projects["exclusive_group"].astype(str)),
+        )
+
+    def fill(self, budget: dict[str, float]) -> GreedyResult:
+        """Fund in order while projects fit ``budget`` (every fiscal year of the problem)."""
+        budget = {fy: float(budget[fy]) for fy in self.fiscal_years}
+        left = [budget[fy] for fy in self.fiscal_years]
+        spent = [0.0] * len(left)
+        fractions: dict[str, float] = {}
+
+        def fund(p: str, fraction: float) -> None:
+            fractions[p] = fraction
+            for k, c in enumerate(self.cost[p]):
+                left[k] -= c * fraction
+                spent[k] += c * fraction
+
+        for p in self.mandatory_first:
+            fraction = _fitting_fraction(_largest_fraction(self.cost[p], left),
+                                         self.min_funding[p])
+            fund(p, fraction or self.min_funding[p])  # mandatory: funded even if over budget
+        funded_groups = {self.group[p] for p in fractions if self.group[p]}
+        for p in self.order:
+            if (p in fractions or self.value[p] <= 0
+                    or (self.group[p] and self.group[p] in funded_groups)
+                    or (self.requires[p] and not all(q in fractions for q in self.requires[p]))):
+                continue
+            fraction = _fitting_fraction(_largest_fraction(self.cost[p], left),
+                                         self.min_funding[p])
+            if fraction is not None:
+                fund(p, fraction)
+                if self.group[p]:
+                    funded_groups.add(self.group[p])
+
+        total_value = float(sum(self.value[p] * f for p, f in fractions.items()))
+        return GreedyResult(fractions, total_value, dict(zip(self.fiscal_years, spent, strict=True)),
+                            list(self.order), budget)
+
+
+# ---------------------------------------------------------------------- helpers
+def _ratio(value: float, total_cost: float) -> float:
+    """Value per ¥; a free project with value ranks first, a free one without last."""
+    if total_cost > 0:
+        return value / total_cost
+    return math.inf if value > 0 else -math.inf
+
+
+def _largest_fraction(cost: tuple[float, ...], left: list[float]) -> float:
+    """The largest f in [0, 1] with cost[y]·f ≤ left[y] for every year (0 if none fits)."""
+    largest = 1.0
+    for c, room in zip(cost, left, strict=True):
+        if c > 0:
+            largest = min(largest, max(0.0, room) / c)
+    return largest
+
+
+def _fitting_fraction(largest: float, min_funding: float) -> float | None:
+    """Whole if it fits (up to float noise), else the largest fraction ≥ min_funding, else None."""
+    if largest >= 1.0 - FIT_TOL:
+        return 1.0
+    if largest >= min_funding - FIT_TOL:
+        return max(largest, min_funding)
+    return None
+
+
+def _mandatory_first(mandatory: set[str], requires: dict[str, tuple[str, ...]],
+                     order: list[str]) -> list[str]:
+    """Mandatory projects and every eligible project they require, requirements first."""
+    rank = {p: i for i, p in enumerate(order)}
+    out: dict[str, None] = {}
+
+    def visit(p: str) -> None:
+        if p in out or p not in rank:  # done, or not eligible
+            return
+        for q in sorted(requires[p], key=lambda q: rank.get(q, len(rank))):
+            visit(q)
+        out[p] = None
+
+    for p in order:
+        if p in mandatory:
+            visit(p)
+    return list(out)

@@ -1,0 +1,185 @@
+"""Native Excel charts of ``portfolios.xlsx``, all on the ``Charts`` sheet.
+
+Each chart plots cells of a table elsewhere in the workbook (never a copy of the numbers),
+so an analyst who edits a table sees the chart follow:
+
+- allocation by country and by region: horizontal bars of ``total_cost #k`` per group,
+  one series per portfolio (the best :data:`MAX_PORTFOLIOS_CHARTED`), from ``By country``
+  and ``By region``;
+- budget use per fiscal year: stacked columns of ``cost_<FY>`` (used) and ``left_<FY>``
+  per portfolio, from ``Summary``;
+- the efficient frontier, when an analysis table has ``budget_share``, ``value`` and
+  ``greedy_value`` (``osa-opt frontier``): exact and greedy value against the budget share.
+
+>>> n = add_charts(book, sheet, fmt, result, places)       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .formats import MONEY_NOTE
+from .tables import PAPER_A4
+
+if TYPE_CHECKING:
+    from xlsxwriter.chart import Chart
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from ..result import Result
+    from .formats import Formats
+    from .tables import TablePlace
+
+#: Portfolios drawn side by side in an allocation chart (more would crowd the bars).
+MAX_PORTFOLIOS_CHARTED = 3
+#: Sheets whose allocation tables get a chart, and the word for their groups.
+ALLOCATION_CHARTS: dict[str, str] = {"By country": "country", "By region": "region"}
+#: Columns an analysis table needs for the frontier chart.
+FRONTIER_COLUMNS = ("budget_share", "value", "greedy_value")
+BUDGET_CHARTS_PER_ROW = 2  # fiscal years side by side
+WIDE = 760       # pixels: one chart across the sheet
+NARROW = 480     # pixels: charts shown side by side
+HEIGHT = 320
+ROW_PIXELS = 20  # Excel's default row height
+SERIES_COLOURS = ("#1F4E79", "#5B9BD5", "#A9D18E", "#F4B183", "#FFD966")
+USED_COLOUR, LEFT_COLOUR = "#1F4E79", "#D9D9D9"
+
+
+def chart_rows(book: Workbook, result: Result,
+               places: Mapping[str, TablePlace]) -> list[list[Chart]]:
+    """Every chart the workbook's tables support, grouped in rows of the ``Charts`` sheet.
+
+    ``places`` maps sheet names (``Summary``, ``By country`` …, analysis sheets) to where
+    their table was written.
+    """
+    rows: list[list[Chart]] = []
+    ranks = [p.rank for p in result.portfolios][:MAX_PORTFOLIOS_CHARTED]
+    for sheet, label in ALLOCATION_CHARTS.items():
+        place = places.get(sheet)
+        if place is not None and ranks and place.n_rows:
+            rows.append([allocation_chart(book, place, label, ranks)])
+    summary = places.get("Summary")
+    if summary is not None and summary.n_rows:
+        budgets = [budget_chart(book, summary, fy) for fy in result.problem.fiscal_years]
+        rows += [budgets[i:i + BUDGET_CHARTS_PER_ROW]
+                 for i in range(0, len(budgets), BUDGET_CHARTS_PER_ROW)]
+    for place in places.values():
+        if place.has(*FRONTIER_COLUMNS) and place.n_rows:
+            rows.append([frontier_chart(book, place)])
+    return rows
+
+
+def add_charts(book: Workbook, sheet: Worksheet, fmt: Formats, result: Result,
+               places: Mapping[str, TablePlace]) -> int:
+    """Draw every chart on ``sheet``, one row of charts under the other; return how many.
+
+    >>> add_charts(book, book.get_worksheet_by_name("Charts"), fmt, result, places)  # doctest: +SKIP
+    4
+    """
+    rows = chart_rows(book, result, places)
+    sheet.write_string(0, 0, "Charts", fmt.title)
+    if not rows:
+        sheet.write_string(1, 0, "Nothing to chart: no portfolio was found.", fmt.note)
+        return 0
+    sources = sorted({p.sheet for p in places.values()}
+                     & ({"Summary", *ALLOCATION_CHARTS} | _frontier_sheets(places)))
+    sheet.write_string(1, 0, f"{MONEY_NOTE} Each chart plots the cells of a table in this "
+                       f"workbook (sheets {', '.join(sources)}): edit the table and the chart "
+                       "follows.", fmt.note)
+    row = 3
+    breaks = []
+    for charts in rows:
+        if row > 3:
+            breaks.append(row)  # printed, each row of charts starts a page
+        x = 0
+        for chart in charts:
+            sheet.insert_chart(row, 0, chart, {"x_offset": x, "y_offset": 0,
+                                               "object_position": 3})
+            x += chart.width + 16
+        height = max(chart.height for chart in charts)
+        row += math.ceil(height / ROW_PIXELS) + 2
+    sheet.set_h_pagebreaks(breaks)
+    sheet.set_landscape()
+    sheet.set_paper(PAPER_A4)
+    sheet.fit_to_pages(1, 0)
+    return sum(len(charts) for charts in rows)
+
+
+def allocation_chart(book: Workbook, place: TablePlace, label: str,
+                     ranks: list[int]) -> Chart:
+    """Funded cost per group (rows of an allocation sheet), one bar series per portfolio."""
+    chart = book.add_chart({"type": "bar"})
+    group = place.columns[0]
+    for i, rank in enumerate(ranks):
+        chart.add_series({
+            "name": f"Portfolio {rank}",
+            "categories": place.column_range(group),
+            "values": place.column_range(f"total_cost #{rank}"),
+            "fill": {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
+            "gap": 60,
+        })
+    chart.set_title({"name": f"Allocation by {label}, all fiscal years (¥ million)",
+                     "name_font": {"size": 12}})
+    chart.set_x_axis({"name": "¥ million", "num_format": "#,##0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    # first group on top, as in the table; the value axis stays at the bottom
+    chart.set_y_axis({"reverse": True, "crossing": "max"})
+    chart.set_legend({"position": "bottom"})
+    bars = place.n_rows * (len(ranks) + 1)
+    chart.set_size({"width": WIDE, "height": max(HEIGHT, 120 + 9 * bars)})
+    return chart
+
+
+def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart:
+    """Budget of one fiscal year, used and left, stacked per portfolio (from ``Summary``)."""
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    for name, column, colour in (("used", f"cost_{fiscal_year}", USED_COLOUR),
+                                 ("left", f"left_{fiscal_year}", LEFT_COLOUR)):
+        chart.add_series({
+            "name": name,
+            "categories": summary.column_range("rank"),
+            "values": summary.column_range(column),
+            "fill": {"color": colour},
+            "border": {"color": "#7F7F7F"},
+            "gap": 50,
+        })
+    chart.set_title({"name": f"Budget use {fiscal_year} (¥ million)",
+                     "name_font": {"size": 12}})
+    chart.set_x_axis({"name": "portfolio (rank)"})
+    chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": NARROW, "height": HEIGHT})
+    return chart
+
+
+def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
+    """Exact optimum and greedy value against the budget share (levels that cannot be met
+    are blank cells, so the exact line has a gap there)."""
+    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    for name, column, colour, dash in (("exact optimum", "value", "#1F4E79", "solid"),
+                                       ("greedy by value/cost", "greedy_value", "#C55A11",
+                                        "dash")):
+        chart.add_series({
+            "name": name,
+            "categories": place.column_range("budget_share"),
+            "values": place.column_range(column),
+            "line": {"color": colour, "width": 2.25, "dash_type": dash},
+            "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
+                       "border": {"color": colour}},
+        })
+    chart.set_title({"name": "Efficient frontier: value by budget", "name_font": {"size": 12}})
+    chart.set_x_axis({"name": "budget (share of the policy budget)", "num_format": "0%",
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis({"name": "value", "num_format": "#,##0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": WIDE, "height": 400})
+    return chart
+
+
+def _frontier_sheets(places: Mapping[str, TablePlace]) -> set[str]:
+    return {p.sheet for p in places.values() if p.has(*FRONTIER_COLUMNS)}

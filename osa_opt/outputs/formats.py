@@ -1,0 +1,117 @@
+"""Cell formats and colours of ``portfolios.xlsx``, defined once.
+
+Number formats follow the column's name, so a new analysis table needs no changes:
+money (``cost_…``, ``total_cost``, ``left_…``) as ``#,##0.0`` in ¥ million, shares and
+fractions as percentages, values as ``#,##0.000``.
+
+>>> Formats.number_format("total_cost #2")
+'#,##0.0'
+>>> Formats.number_format("share_of_budget")
+'0%'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+
+MONEY_FORMAT = "#,##0.0"
+MONEY_NOTE = "Money in ¥ million."
+_MONEY_NAMES = {"total_cost", "funded_cost", "budget", "requested", "cost", "budget_left",
+                "left"}
+_MONEY_PREFIXES = ("cost_", "left_", "budget_", "requested_", "total_cost")
+_SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
+_VALUE_NAMES = {"value", "funded_value", "objective", "bound"}
+_NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%",
+                   "value": "#,##0.000", "text": "General"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one project fares in portfolio 1, and how the workbook colours it."""
+
+    name: str
+    fill: str
+    font: str
+    meaning: str
+
+
+#: The outcomes of the ``Projects`` sheet's ``outcome`` column, in the order of the legend.
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("funded", "#C6EFCE", "#006100", "funded in full in portfolio 1"),
+    Outcome("partly funded", "#FFEB9C", "#9C5700",
+            "funded in part (at least its min_funding) in portfolio 1"),
+    Outcome("unfunded", "#D9D9D9", "#3F3F3F",
+            "eligible, but not in portfolio 1: see the reason column"),
+    Outcome("ineligible", "#FFC7CE", "#9C0006",
+            "fails an eligibility rule or is marked excluded: see the reason column"),
+)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The workbook's cell formats, made once per workbook."""
+
+    title: Format
+    note: Format
+    header: Format
+    group: Format
+    label: Format
+    wrap: Format
+    money: Format
+    share: Format
+    share_precise: Format
+    value: Format
+    integer: Format
+    text: Format
+    outcome: dict[str, Format]
+
+    @classmethod
+    def of(cls, book: Workbook) -> Formats:
+        header = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
+                  "valign": "top"}
+        return cls(
+            title=book.add_format({"bold": True, "font_size": 13}),
+            note=book.add_format({"italic": True, "font_color": "#555555"}),
+            header=book.add_format(header),
+            group=book.add_format({**header, "align": "center"}),
+            label=book.add_format({"bold": True, "valign": "top"}),
+            wrap=book.add_format({"text_wrap": True, "valign": "top"}),
+            money=book.add_format({"num_format": MONEY_FORMAT}),
+            share=book.add_format({"num_format": "0%"}),
+            share_precise=book.add_format({"num_format": "0.0%"}),
+            value=book.add_format({"num_format": "#,##0.000"}),
+            integer=book.add_format({"num_format": "0"}),
+            text=book.add_format({}),
+            # conditional formats take only fill and font (Excel's "differential" formats)
+            outcome={o.name: book.add_format({"bg_color": o.fill, "font_color": o.font})
+                     for o in OUTCOMES},
+        )
+
+    @staticmethod
+    def kind(name: str) -> str:
+        """``money``, ``share``, ``share_precise``, ``value`` or ``text`` for a column name."""
+        base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
+        if base in _MONEY_NAMES or base.startswith(_MONEY_PREFIXES):
+            return "money"
+        if base in ("share_of_best", "gap") or base.startswith("share_of_best"):
+            return "share_precise"
+        if base in _SHARE_NAMES or base.startswith("share"):
+            return "share"
+        if base in _VALUE_NAMES or base.startswith("value"):
+            return "value"
+        return "text"
+
+    @classmethod
+    def number_format(cls, name: str) -> str:
+        """The Excel number format of a column name (see the module docstring)."""
+        return _NUMBER_FORMATS[cls.kind(name)]
+
+    def for_column(self, name: str) -> Format:
+        """The cell format a column's name calls for."""
+        return getattr(self, self.kind(name))

@@ -1,0 +1,151 @@
+"""The ``Read me`` sheet: the first thing a reader of ``portfolios.xlsx`` sees.
+
+It says what the workbook is, the run's status in one sentence, the units, how the
+outcome colours read, where the policy is, and lists every sheet with one line on what it
+holds. It is written last (it lists sheets made after it) but placed first.
+
+>>> write_readme(sheet, fmt, result, created, sheets)       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .formats import OUTCOMES
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
+    from ..result import Result
+    from .formats import Formats
+
+READ_ME = "Read me"
+#: Width of the text column, in characters; long texts wrap within it.
+TEXT_WIDTH = 110
+LINE_HEIGHT = 15  # points, Excel's default row height
+
+UNITS = ("Money is in ¥ million (shown as #,##0.0). fraction is the funded share of a "
+         "project's cost; share_of_budget is a share of the total budget over all fiscal "
+         "years; value is the policy's benefit score: Σ weight·score × tier multiplier × "
+         "(1 − risk_aversion·risk), times the funded fraction.")
+POLICY = ("The policy as used in this run (every key, its value, unit and meaning) is on the "
+          "Policy sheet. policy.toml next to this workbook holds the same policy: "
+          "osa-opt solve INPUT --policy policy.toml repeats the run. run.json records the "
+          "checksums of the input files, the versions and the timings.")
+COLOURS = ("On the Projects sheet each row is coloured by its outcome in portfolio 1 "
+           "(conditional formats on the outcome column: they follow the rows when you sort "
+           "or filter, and change when you edit an outcome). The fraction column carries a "
+           "data bar. On Not funded, ineligible rows are red and eligible ones grey.")
+
+#: What fixed sheets hold (portfolio and analysis sheets are described where made).
+SHEET_DESCRIPTIONS: dict[str, str] = {
+    READ_ME: "this page: what the workbook is, units, colours, and every sheet",
+    "Summary": "the run's status, the budget per fiscal year, and one row per ranked "
+               "portfolio: value, share of the best, cost and budget left per year, changes",
+    "Charts": "native Excel charts: allocation by country and by region, budget use per "
+              "fiscal year, and the efficient frontier when computed",
+    "Projects": "every project with its outcome in portfolio 1 (funded, partly funded, "
+                "unfunded, ineligible), funded fraction, cost, value and reason; coloured",
+    "By country": "funded cost, share of the budget and value per country, per portfolio",
+    "By tier": "funded cost, share of the budget and value per priority tier, per portfolio",
+    "By field": "funded cost, share of the budget and value per field of cooperation, "
+                "per portfolio",
+    "By region": "funded cost, share of the budget and value per region, per portfolio",
+    "Not funded": "every project not funded in portfolio 1, with every reason",
+    "Policy": "every key of the policy model as used: value, unit and meaning",
+    "Diagnosis": "why the policy cannot be met: each rule that must move, and by how much",
+}
+
+#: One line per known analysis table; other analyses get a generic line.
+ANALYSIS_DESCRIPTIONS: dict[str, str] = {
+    "why": "every project: why it is in or out of portfolio 1, and the value that forcing "
+           "it out or in would change",
+    "prices": "every rule: binding or not, its slack, and the value gained by switching "
+              "it off or relaxing it",
+    "frontier": "exact and greedy value at each budget level of the sweep",
+    "funding_order": "the order in which projects enter as the budget grows",
+    "funding_levels": "the portfolio at each budget level: projects added and dropped",
+    "robustness": "each project's core index: how often it is funded when scores vary",
+    "robustness_portfolios": "the distinct portfolios found while the scores varied",
+    "robustness_samples": "every sample of the robustness analysis",
+    "comparison": "one row per scenario compared: status, value, cost, projects",
+    "comparison_projects": "which projects each scenario funds",
+}
+
+
+def analysis_description(analysis: str, table: str) -> str:
+    """One line on an analysis table for the Read me sheet.
+
+    >>> analysis_description("frontier", "frontier")
+    'exact and greedy value at each budget level of the sweep'
+    >>> analysis_description("new", "detail")
+    'table detail of the new analysis (see docs/outputs.md)'
+    """
+    known = ANALYSIS_DESCRIPTIONS.get(table)
+    return known or f"table {table} of the {analysis} analysis (see docs/outputs.md)"
+
+
+def facts(result: Result, created: str) -> list[tuple[str, str]]:
+    """The label / text rows above the sheet list."""
+    from .. import __version__
+    from ..manifest import status_message
+
+    problem = result.problem
+    summary = problem.summary()
+    n = len(result.portfolios)
+    what = (f"The portfolios of Official Security Assistance projects chosen by osa-opt "
+            f"{__version__} under the policy \"{problem.policy.name}\": {n} ranked "
+            f"portfolio{'s' if n != 1 else ''}, best first, from {summary['projects']} "
+            f"projects ({summary['eligible']} eligible) in {summary['countries']} countries.")
+    if created:
+        what += f" Written {created} (UTC)."
+    return [
+        ("What this is", what),
+        ("Run status", status_message(result)),
+        ("Units", UNITS),
+        ("Policy", POLICY),
+        ("Colours", COLOURS),
+    ]
+
+
+def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
+                 sheets: Sequence[tuple[str, str]]) -> None:
+    """Fill the ``Read me`` sheet; ``sheets`` is every (sheet name, description), in order."""
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, TEXT_WIDTH)
+    sheet.write_string(0, 0, f"osa-opt run: {result.problem.policy.name}", fmt.title)
+    row = 2
+    for label, text in facts(result, created):
+        sheet.write_string(row, 0, label, fmt.label)
+        sheet.write_string(row, 1, text, fmt.wrap)
+        _fit_height(sheet, row, text)
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, "outcome", fmt.header)
+    sheet.write_string(row, 1, "meaning (Projects sheet)", fmt.header)
+    for outcome in OUTCOMES:
+        row += 1
+        sheet.write_string(row, 0, outcome.name, fmt.outcome[outcome.name])
+        sheet.write_string(row, 1, outcome.meaning, fmt.wrap)
+        _fit_height(sheet, row, outcome.meaning)
+    row += 2
+    sheet.write_string(row, 0, "sheet", fmt.header)
+    sheet.write_string(row, 1, "what it holds", fmt.header)
+    for name, description in sheets:
+        row += 1
+        sheet.write_string(row, 0, name, fmt.label)
+        sheet.write_string(row, 1, description, fmt.wrap)
+        _fit_height(sheet, row, description)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.activate()  # the workbook opens here
+
+
+def _fit_height(sheet: Worksheet, row: int, text: str) -> None:
+    """Room for every wrapped line (xlsxwriter cannot measure text; spreadsheets opening
+    the file do not always re-measure either)."""
+    lines = max(1, math.ceil(len(text) / (TEXT_WIDTH - 12)))
+    if lines > 1:
+        sheet.set_row(row, LINE_HEIGHT * lines + 2)

@@ -1,0 +1,322 @@
+"""Reading inputs: a workbook or a folder of CSV files, then a validated :class:`Problem`.
+
+Both formats give the same raw tables: one row per sheet row, every cell as read (blank
+cells as ``""``), and a ``_row`` column with the Excel row number (the header is row 1), so
+CSV and Excel go through one coercion in :mod:`osa_opt.validation`. Anything wrong with the
+files themselves is an :class:`~osa_opt.errors.InputError` that names the file, never a
+traceback.
+
+>>> import osa_opt
+>>> problem = osa_opt.load_problem("inputs/example.xlsx", policy="models/default.toml")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .errors import InputError, Issue, PolicyError
+from .policy import Policy
+from .schema import ROW, SHEETS
+
+if TYPE_CHECKING:
+    from .problem import Problem
+
+_WHAT = "an .xlsx workbook or a folder holding projects.csv and countries.csv"
+_EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
+
+
+def read_tables(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Read the raw ``projects`` and ``countries`` tables of a workbook or CSV folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.xlsx`` workbook with sheets ``projects`` and ``countries`` (other sheets,
+        such as ``README``, are ignored), or a folder holding ``projects.csv`` and
+        ``countries.csv`` (UTF-8, comma-separated).
+
+    Returns
+    -------
+    projects, countries : DataFrame
+        Every cell as read (text for CSV; text, numbers or bools for Excel; ``""`` when
+        blank), headers stripped, fully empty rows dropped, and ``_row`` the Excel row
+        number (for CSV, the line number in the file).
+    sources : dict
+        File name -> sha256 of every file read.
+
+    Raises
+    ------
+    InputError
+        The path is missing, not a workbook, lacks a sheet or a CSV file, is not UTF-8, or
+        a sheet's header row is broken (duplicate or missing headers); every problem found.
+
+    Examples
+    --------
+    >>> projects, countries, sources = read_tables("inputs/example.xlsx")  # doctest: +SKIP
+    >>> int(projects["_row"].iloc[0])  # doctest: +SKIP
+    2
+    """
+    path = Path(path)
+    if not path.exists():
+        _fail(path.name or str(path), str(path), "file or folder not found", f"give {_WHAT}")
+    if path.is_dir():
+        return _read_folder(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path)
+    if suffix == ".xls":
+        _fail(path.name, str(path), "the old .xls format cannot be read",
+              "open it in Excel and save it as an .xlsx workbook")
+    if suffix == ".csv":
+        _fail(path.name, str(path), "one CSV file cannot hold both sheets",
+              "put projects.csv and countries.csv in one folder and give the folder")
+    _fail(path.name, str(path), "not an input workbook or folder", f"give {_WHAT}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def load_problem(
+    path: str | Path | None = None,
+    policy: str | Path | Policy | Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Problem:
+    """Read, validate and return a :class:`~osa_opt.problem.Problem`.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Workbook or CSV folder (see :func:`read_tables`). Default: the shipped example.
+    policy : str, Path, Policy or dict, optional
+        A policy TOML file, a :class:`~osa_opt.policy.Policy`, or nested dicts in the TOML
+        layout. Default: the shipped ``models/default.toml``.
+    overrides : dict, optional
+        Dotted keys replaced in the policy, e.g. ``{"budget.FY2026": 20000,
+        "priority.min_countries": 8}`` (see :meth:`Policy.override`).
+
+    Returns
+    -------
+    Problem
+        With ``sources`` mapping the name of every input and policy file read to its
+        sha256.
+
+    Raises
+    ------
+    InputError
+        Every problem of the files, the policy and the tables, at once where possible (the
+        policy and the files are both checked before raising; the tables are checked once
+        both could be read).
+
+    Examples
+    --------
+    >>> import osa_opt
+    >>> problem = osa_opt.load_problem("inputs/example.xlsx",
+    ...                                policy="models/default.toml",
+    ...                                overrides={"budget.FY2026": 20000})  # doctest: +SKIP
+    >>> problem.summary()["budget"]  # doctest: +SKIP
+    {'FY2026': 20000.0, 'FY2027': 6000.0}
+    """
+    from .data import default_policy_path, example_path
+    from .problem import Problem
+
+    issues: list[Issue] = []
+    only_policy = True
+    sources: dict[str, str] = {}
+    resolved: Policy | None = None
+    try:
+        resolved, policy_sources = _resolve_policy(
+            default_policy_path() if policy is None else policy, overrides)
+        sources.update(policy_sources)
+    except InputError as exc:
+        issues += exc.issues
+    try:
+        projects, countries, files = read_tables(example_path() if path is None else path)
+    except InputError as exc:
+        issues += exc.issues
+        only_policy = False
+    if issues:
+        raise (PolicyError if only_policy else InputError)(issues)
+    assert resolved is not None
+    return Problem.from_frames(projects, countries, resolved, sources={**files, **sources})
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of some bytes (what a run records for each input file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------- policy
+def _resolve_policy(
+    policy: str | Path | Policy | Mapping[str, Any], overrides: Mapping[str, Any] | None
+) -> tuple[Policy, dict[str, str]]:
+    sources: dict[str, str] = {}
+    if isinstance(policy, Policy):
+        resolved = policy
+    elif isinstance(policy, Mapping):
+        resolved = Policy.from_dict(policy)
+    elif isinstance(policy, str | Path):
+        resolved = Policy.load(policy)
+        sources[Path(policy).name] = sha256(Path(policy).read_bytes())
+    else:
+        raise TypeError(f"policy must be a path, a Policy or a dict, not {type(policy).__name__}")
+    return resolved.override(overrides), sources
+
+
+# ---------------------------------------------------------------------- files
+def _fail(where: str, value: str | None, rule: str, hint: str) -> None:
+    raise InputError([Issue(where, None, None, value, rule, hint)])
+
+
+def _read_workbook(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    import openpyxl
+
+    data = path.read_bytes()
+    issues: list[Issue] = []
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - whatever fails to open is "not a workbook" to a user
+        _fail(path.name, str(path), "not a readable Excel workbook (.xlsx)",
+              "open the file in Excel and save it as an .xlsx workbook")
+    tables: list[pd.DataFrame] = []
+    try:
+        for sheet in SHEETS:
+            if sheet not in book.sheetnames:
+                close = [s for s in book.sheetnames if s.strip().lower() == sheet]
+                hint = (f"rename the sheet {close[0]!r} to {sheet!r}" if close else
+                        f"add a sheet named {sheet!r} (sheets found: "
+                        f"{', '.join(book.sheetnames)})")
+                issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} is "
+                                    "missing", hint))
+                continue
+            try:
+                rows = list(book[sheet].iter_rows(values_only=True))
+            except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
+                issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
+                                    "be read", "open the file in Excel and save it again"))
+                continue
+            tables.append(_table(sheet, rows, issues, excel=True))
+    finally:
+        book.close()
+    if issues:
+        raise InputError(issues)
+    return tables[0], tables[1], {path.name: sha256(data)}
+
+
+def _read_folder(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    issues: list[Issue] = []
+    tables: list[pd.DataFrame] = []
+    sources: dict[str, str] = {}
+    for sheet in SHEETS:
+        file = path / f"{sheet}.csv"
+        if not file.is_file():
+            issues.append(Issue(file.name, None, None, str(file), "file not found",
+                                f"the folder {path.name!r} must hold {sheet}.csv (one row per "
+                                f"{'project' if sheet == 'projects' else 'country'})"))
+            continue
+        data = file.read_bytes()
+        sources[file.name] = sha256(data)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            issues.append(Issue(file.name, None, None, None,
+                                f"not UTF-8 text (unreadable byte at position {exc.start})",
+                                f"save it as UTF-8: {_EXCEL_CSV}"))
+            continue
+        try:
+            rows = _csv_rows(text)
+        except csv.Error as exc:
+            issues.append(Issue(file.name, None, None, None, f"not a readable CSV file: {exc}",
+                                "save the sheet again as CSV UTF-8 (comma-separated)"))
+            continue
+        if rows and len(rows[0][1]) == 1 and ";" in rows[0][1][0]:
+            issues.append(Issue(file.name, 1, None, None, "the columns are separated by ';'",
+                                f"save it with commas between columns: {_EXCEL_CSV}"))
+            continue
+        tables.append(_table(sheet, rows, issues, excel=False))
+    if issues:
+        raise InputError(issues)
+    return tables[0], tables[1], sources
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """Records with the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out: list[tuple[int, list[str]]] = []
+    line = 1
+    for record in reader:
+        out.append((line, record))
+        line = reader.line_num + 1
+    return out
+
+
+def _table(sheet: str, rows: Iterable[Any], issues: list[Issue], *, excel: bool) -> pd.DataFrame:
+    """A raw table from rows of cells; ``rows`` are tuples (Excel) or (line, cells) (CSV)."""
+    numbered = list(enumerate(rows, start=1)) if excel else [(n, r) for n, r in rows]
+    if not numbered:
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
+    header_cells = numbered[0][1]
+    header = ["" if h is None else str(h).strip() for h in header_cells]
+    width = max([len(header), *(len(r) for _, r in numbered[1:])])
+    header += [""] * (width - len(header))
+    records: list[dict[str, Any]] = []
+    extra_cells: dict[int, list[int]] = {}
+    for number, cells in numbered[1:]:
+        cells = ["" if c is None else c for c in cells]
+        cells += [""] * (width - len(cells))
+        if all(_blank(c) for c in cells):
+            continue
+        record: dict[str, Any] = {ROW: number}
+        for i, (name, cell) in enumerate(zip(header, cells, strict=True)):
+            if name:
+                record.setdefault(name, cell)
+            elif not _blank(cell):
+                extra_cells.setdefault(i, []).append(number)
+        records.append(record)
+    if not any(header) and records:
+        issues.append(Issue(sheet, 1, None, None, "the header row (row 1) is empty",
+                            f"put the column headers in row 1; the first row with data is row "
+                            f"{records[0][ROW]}"))
+        extra_cells = {}
+    issues += _header_issues(sheet, header, extra_cells, excel)
+    names = list(dict.fromkeys(h for h in header if h))
+    frame = pd.DataFrame.from_records(records, columns=[*names, ROW])
+    frame = frame.astype({name: object for name in names})
+    frame[ROW] = frame[ROW].astype(int)
+    return frame
+
+
+def _header_issues(sheet: str, header: list[str], headerless: dict[int, list[int]],
+                   excel: bool) -> list[Issue]:
+    from openpyxl.utils import get_column_letter
+
+    def label(i: int) -> str:
+        return f"column {get_column_letter(i + 1)}" if excel else f"column {i + 1}"
+
+    issues: list[Issue] = []
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        if name:
+            seen.setdefault(name, []).append(i)
+    for name, positions in seen.items():
+        if len(positions) > 1:
+            issues.append(Issue(sheet, 1, name, None,
+                                "the header appears more than once ("
+                                + ", ".join(label(i) for i in positions) + ")",
+                                "keep one column of this name; delete or rename the others"))
+    for i, numbers in headerless.items():
+        rows = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+        issues.append(Issue(sheet, numbers[0], None, None,
+                            f"{label(i)} has data but no header "
+                            f"(row{'s' if len(numbers) > 1 else ''} {rows})",
+                            "give the column a header in row 1, or delete its cells"))
+    return issues
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+

@@ -1,0 +1,88 @@
+"""``report.html``: the one file a budget officer reads, circulates and prints.
+
+One self-contained page: inline CSS and inline SVG charts drawn here, no script, no web
+font, no image file, no network. Sections: headline, ranked portfolios side by side and what
+changes between them, allocation by country, region, tier and field, budget use per fiscal
+year, eligible projects not funded, eligibility exclusions, one section per analysis
+(frontier, funding order, why in/out, rule prices, robustness, ...), the diagnosis when the
+policy cannot be met, and the manifest. Printed (or saved as PDF) each section starts a page.
+
+Every text from the inputs is escaped (:func:`html.escape`) in cells, attributes, titles and
+SVG labels.
+
+>>> from osa_opt.report import render_report, write_report
+>>> html = render_report(result)                             # doctest: +SKIP
+>>> write_report(result, "outputs/my-run/report.html")       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import sections
+from .analyses import analysis_sections
+from .template import Section, page
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+__all__ = ["render_report", "write_report"]
+
+
+def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
+    """The report of a result as one HTML document (a string).
+
+    Parameters
+    ----------
+    result : any Result, also an infeasible one (then: status, diagnosis, eligibility,
+        manifest).
+    created : the time shown in the masthead (UTC); now when omitted.
+
+    Returns
+    -------
+    str
+        A complete, self-contained HTML5 document.
+
+    Examples
+    --------
+    >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)   # doctest: +SKIP
+    >>> Path("report.html").write_text(render_report(result))           # doctest: +SKIP
+    """
+    from .. import __version__
+    from ..manifest import build_manifest
+
+    created = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    manifest = build_manifest(result, created=created)
+    parts: list[Section | None] = [
+        sections.headline(result, manifest),
+        sections.diagnosis(result),
+        sections.portfolios(result),
+        sections.allocation(result),
+        sections.budget_use(result),
+        sections.not_funded(result),
+        sections.eligibility(result),
+        *analysis_sections(result),
+        sections.manifest_section(result, manifest),
+    ]
+    policy = result.problem.policy
+    stamp = created.strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = (f"OSA portfolio report · policy “{policy.name}” · {stamp} · "
+                f"money in ¥ million")
+    return page(f"osa-opt report: {policy.name}", subtitle,
+                [s for s in parts if s is not None],
+                footer=f"Written by osa-opt {__version__}. Print or save as PDF from the "
+                       "browser: each section starts a new page.")
+
+
+def write_report(result: Result, path: str | Path, *, created: dt.datetime | None = None
+                 ) -> Path:
+    """Write :func:`render_report` to ``path`` (UTF-8) and return the path.
+
+    >>> write_report(result, "report.html")        # doctest: +SKIP
+    PosixPath('report.html')
+    """
+    target = Path(path)
+    target.write_text(render_report(result, created=created), encoding="utf-8")
+    return target

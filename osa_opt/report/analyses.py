@@ -1,0 +1,277 @@
+"""Report sections for the analyses attached to a result (``result.analyses``).
+
+Any analysis renders generically: a section with each of its ``tables()``, long ones cut
+with a note. Analyses recognised by name get a section made for them: the frontier (exact
+and greedy value against the budget), the funding order, why in / why out, the price of each
+rule, and robustness (core index bars). Attributes are read with ``getattr`` and a
+specific renderer that fails falls back to the generic one, so a changed analysis still
+gets a section rather than breaking the run.
+
+>>> from osa_opt.report.analyses import analysis_sections
+>>> [s.id for s in analysis_sections(result)]            # doctest: +SKIP
+['analysis-why', 'analysis-prices']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import svg
+from .tables import RIGHT, number, percent, table, value_text, yen
+from .template import Section
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+#: Rows of an analysis table shown in the report; the workbook has them all.
+MAX_ROWS = 40
+#: Bars of a ranking chart (rule prices, core indices).
+MAX_BARS = 30
+#: Core-index bars: enough for every eligible project of a usual round.
+MAX_CORE_BARS = 60
+MORE = "the workbook portfolios.xlsx has the full table"
+
+TITLES = {"frontier": "Efficient frontier", "funding_order": "Funding order",
+          "why": "Why in, why out", "prices": "Price of each rule",
+          "robustness": "Robustness", "comparison": "Comparison"}
+#: Order of the known analyses in the report; unknown ones follow in their own order.
+ORDER = ("frontier", "funding_order", "why", "prices", "robustness", "comparison")
+
+
+def analysis_sections(result: Result) -> list[Section]:
+    """One section per analysis of the result, known ones first in a fixed order."""
+    analyses = dict(getattr(result, "analyses", {}) or {})
+    names = [n for n in ORDER if n in analyses] + [n for n in analyses if n not in ORDER]
+    return [analysis_section(name, analyses[name]) for name in names]
+
+
+def analysis_section(name: str, analysis: Any) -> Section:
+    """The section of one analysis: its specific renderer when known, else generic."""
+    title = TITLES.get(name, str(name).replace("_", " ").capitalize())
+    renderer = SPECIFIC.get(name)
+    body = None
+    if renderer is not None:
+        try:
+            body = renderer(analysis)
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+            body = None  # the analysis changed shape: its tables still say what it found
+    if body is None:
+        body = generic_body(analysis)
+    notes = getattr(analysis, "notes", None)
+    if isinstance(notes, list | tuple) and notes:
+        body += "<ul class=\"notes\">" + "".join(
+            f"<li>{escape(str(n))}</li>" for n in notes) + "</ul>"
+    return Section(f"analysis-{_slug(name)}", title, body)
+
+
+def generic_body(analysis: Any, max_rows: int = MAX_ROWS, more: str = MORE) -> str:
+    """Each table of ``analysis.tables()`` (cut at ``max_rows``), or its scalar facts."""
+    tables_of = getattr(analysis, "tables", None)
+    tables: dict[str, pd.DataFrame] = {}
+    if callable(tables_of):
+        try:
+            tables = dict(tables_of())
+        except (AttributeError, KeyError, TypeError, ValueError):
+            tables = {}
+    parts = []
+    # one table named like its analysis needs no heading of its own
+    alone = len(tables) == 1 and str(next(iter(tables))) == str(getattr(analysis, "name", ""))
+    for table_name, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            continue
+        if not alone:
+            parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
+        parts.append(table(frame, max_rows=max_rows, more=more) if len(frame.columns)
+                     else '<p class="note">Empty.</p>')
+    if parts:
+        return "".join(parts)
+    return _facts(analysis)
+
+
+def _facts(analysis: Any) -> str:
+    """The scalar entries of ``to_dict()`` as a small table (last resort)."""
+    to_dict = getattr(analysis, "to_dict", None)
+    try:
+        data = to_dict() if callable(to_dict) else {}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        data = {}
+    facts = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
+    if not facts:
+        return '<p class="note">This analysis has no table to show.</p>'
+    frame = pd.DataFrame({"item": list(facts), "value": [str(v) for v in facts.values()]})
+    return table(frame)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in str(name).lower()).strip("-") or "x"
+
+
+# ---------------------------------------------------------------------- frontier
+def frontier_body(analysis: Any) -> str:
+    """Line chart of exact and greedy value against the budget share, and the points."""
+    points: pd.DataFrame = analysis.points.sort_values("budget_share", kind="stable")
+    shares = [100 * float(s) for s in points["budget_share"]]
+    exact = [_maybe(v) for v in points["value"]]
+    greedy = [_maybe(v) for v in points["greedy_value"]]
+    meets = points["greedy_meets_rules"].astype(bool).tolist() \
+        if "greedy_meets_rules" in points else [True] * len(points)
+    chart = svg.line_chart(
+        shares,
+        [svg.Series("exact optimum", exact, svg.FUNDED),
+         svg.Series("greedy benefit/cost ranking (hollow: breaks a rule)", greedy, svg.GREEDY,
+                    dashed=True, hollow=[not m for m in meets])],
+        title="Value against budget", x_label="budget, % of the policy budget",
+        y_label="portfolio value", x_format=lambda v: f"{v:g}%", vline=(100.0, "policy budget"))
+    cols = [c for c in ("budget_share", "total_budget", "value", "greedy_value", "gain",
+                        "greedy_meets_rules", "projects", "total_cost", "status")
+            if c in points.columns]
+    return (chart + table(points.reset_index(), columns=cols, max_rows=MAX_ROWS, more=MORE)
+            + '<p class="note">The greedy curve funds projects by value per yen until a '
+              "budget runs out and ignores every other rule; where it breaks one its value "
+              "may exceed the exact optimum, which measures what the rules cost.</p>")
+
+
+def _maybe(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if v == v else None
+
+
+# ---------------------------------------------------------------------- funding order
+def funding_order_body(analysis: Any) -> str:
+    order: pd.DataFrame = analysis.order
+    levels: pd.DataFrame = analysis.levels
+    cols = [c for c in ("position", "project_id", "title", "country", "level", "total_cost",
+                        "value", "value_per_cost") if c in order.columns]
+    body = ("<h3>Funding line</h3>"
+            + table(order, columns=cols, headers={"level": "Funded from budget share"},
+                    kinds={"value_per_cost": "number"}, max_rows=60, more=MORE))
+    body += "<h3>Budget levels</h3>" + table(levels.reset_index(), max_rows=MAX_ROWS, more=MORE)
+    return body
+
+
+# ---------------------------------------------------------------------- why
+def why_body(analysis: Any) -> str:
+    frame: pd.DataFrame = analysis.table.reset_index()
+    cols = [c for c in ("project_id", "title", "country", "value_change", "value_change_share",
+                        "message") if c in frame.columns]
+    eligible = frame["eligible"].astype(bool) if "eligible" in frame else True
+    funded = frame["funded"].astype(bool)
+    body = ("<h3>Why out: eligible projects not funded</h3>"
+            + table(frame[~funded & eligible], columns=cols)
+            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols))
+    return body + ('<p class="note">Value change: what forcing the project in (or out) '
+                   "would do to the value of portfolio 1, from an exact re-solve.</p>")
+
+
+# ---------------------------------------------------------------------- prices
+def prices_body(analysis: Any) -> str:
+    frame: pd.DataFrame = analysis.table.reset_index()
+    ranked = frame[frame["gain_if_off"].fillna(0) > 1e-9].head(MAX_BARS)
+    chart = ""
+    if not ranked.empty:
+        labels = [str(v) for v in ranked.get("label", ranked["rule"])]
+        gains = [float(v) for v in ranked["gain_if_off"]]
+        texts = [f"{value_text(g)} ({percent(s)})" for g, s in
+                 zip(gains, ranked["gain_if_off_share"].fillna(0.0), strict=True)]
+        colors = [svg.FUNDED if b else svg.UNFUNDED for b in ranked["binding"].astype(bool)]
+        chart = svg.hbar_chart(labels, gains, title="Value gained by switching each rule off",
+                               value_labels=texts, colors=colors,
+                               legend=[("binds at portfolio 1", svg.FUNDED),
+                                       ("has slack", svg.UNFUNDED)])
+    shown = frame.copy()
+    for col in ("bound", "activity", "slack"):
+        if col in shown:
+            # money as ¥…m, counts (partners, countries, projects) as plain numbers
+            shown[col] = [yen(v) if u == "¥ million" and v == v else number(v) if v == v
+                          else "—"
+                          for v, u in zip(shown[col], shown.get("unit", ""), strict=True)]
+    cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
+                        "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share")
+            if c in shown.columns]
+    kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
+    body = chart + table(shown, columns=cols, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
+    if "message" in shown:
+        words = "".join(f"<li>{escape(str(m))}</li>" for m in shown["message"].head(MAX_ROWS))
+        body += f"<h3>In words</h3><ol>{words}</ol>"
+    return body
+
+
+# ---------------------------------------------------------------------- robustness
+CLASS_COLORS = {"core": svg.FUNDED, "borderline": "#8fb3de", "exterior": svg.UNFUNDED}
+
+
+def robustness_body(analysis: Any) -> str:
+    projects: pd.DataFrame = analysis.projects
+    eligible = projects[projects["eligible"].astype(bool)] if "eligible" in projects \
+        else projects
+    top = eligible.sort_values("core_index", ascending=False, kind="stable").head(
+        MAX_CORE_BARS)
+    labels = [f"{pid} {row.get('title', '')}" for pid, row in top.iterrows()]
+    values = [float(v) for v in top["core_index"]]
+    classes = [str(c) for c in top.get("class", [""] * len(top))]
+    in_best = top["funded_in_best"].astype(bool) if "funded_in_best" in top else [False] * len(top)
+    texts = [f"{percent(v)} · {c}{' · in portfolio 1' if b else ''}"
+             for v, c, b in zip(values, classes, in_best, strict=True)]
+    chart = svg.hbar_chart(labels, values, title="Core index: share of samples that fund the "
+                           "project", value_labels=texts,
+                           colors=[CLASS_COLORS.get(c, svg.FUNDED) for c in classes],
+                           axis_format=lambda v: f"{100 * v:g}%", max_value=1.0,
+                           legend=[(k, c) for k, c in CLASS_COLORS.items()])
+    counts = getattr(analysis, "counts", {}) or {}
+    done, total = getattr(analysis, "samples_done", None), getattr(analysis, "samples", None)
+    facts = ", ".join(f"{n} {k}" for k, n in counts.items())
+    lead = (f'<p class="note">{escape(str(done))} of {escape(str(total))} samples solved; '
+            f"{escape(facts)}.</p>") if done is not None else ""
+    body = lead + chart
+    ports = getattr(analysis, "portfolios", None)
+    if isinstance(ports, pd.DataFrame) and not ports.empty:
+        body += "<h3>How often each portfolio stays near-optimal</h3>" + table(
+            ports.reset_index())
+    body += "<h3>Projects</h3>" + table(
+        projects.reset_index(), columns=["project_id", "title", "country", "core_index",
+                                         "mean_fraction", "class", "funded_in_best"],
+        max_rows=MAX_ROWS, more=MORE)
+    return body
+
+
+# ---------------------------------------------------------------------- comparison
+def comparison_body(analysis: Any) -> str:
+    """Value per scenario (bars), the scenario table, and the projects that differ."""
+    summary: pd.DataFrame = analysis.summary()
+    names = [str(n) for n in summary["scenario"]]
+    values = [_maybe(v) or 0.0 for v in summary["value"]]
+    texts = [value_text(v) if _maybe(v) is not None else str(s).replace("_", " ")
+             for v, s in zip(summary["value"], summary["status"], strict=True)]
+    colors = [svg.FUNDED if _maybe(v) is not None else svg.INELIGIBLE for v in summary["value"]]
+    chart = svg.hbar_chart(names, values, title="Value of the best portfolio per scenario",
+                           value_labels=texts, colors=colors)
+    cols = [c for c in summary.columns if c not in ("country_list", "solve_seconds")]
+    body = chart + table(summary, columns=cols)
+    matrix: pd.DataFrame = analysis.project_matrix()
+    scenario_cols = [c for c in matrix.columns if c not in ("title", "country", "field")]
+    differs = matrix[scenario_cols].round(6).nunique(axis=1) > 1
+    shown = matrix[differs].reset_index()
+    for col in scenario_cols:
+        shown[col] = ["○" if f <= 0 else "●" if f >= 1 - 1e-6 else percent(f)
+                      for f in shown[col]]
+    body += "<h3>Projects whose funding differs</h3>"
+    body += (table(shown, kinds={c: RIGHT for c in scenario_cols}) if not shown.empty
+             else '<p class="note">Every scenario funds the same projects.</p>')
+    return body
+
+
+SPECIFIC: dict[str, Callable[[Any], str]] = {
+    "frontier": frontier_body,
+    "funding_order": funding_order_body,
+    "why": why_body,
+    "prices": prices_body,
+    "robustness": robustness_body,
+    "comparison": comparison_body,
+}

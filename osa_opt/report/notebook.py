@@ -1,0 +1,111 @@
+"""Rich notebook display: the ``_repr_html_`` of Result, Portfolio and the analyses.
+
+Small, escaped HTML fragments (no page skeleton, no script) whose CSS is scoped to the
+``osa-nb`` class, so they look the same in Jupyter, VS Code and exported notebooks without
+restyling the notebook around them.
+
+>>> result                       # in a notebook: status, summary table    # doctest: +SKIP
+>>> from osa_opt.report.notebook import analysis_html
+>>> class MyAnalysis:                                   # any analysis can borrow it
+...     _repr_html_ = analysis_html
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from .tables import percent, table, value_text, yen
+
+if TYPE_CHECKING:
+    from ..result import Portfolio, Result
+
+#: Rows of a table shown inline; ``.tables()`` or the DataFrame attributes give the rest.
+MAX_ROWS = 25
+
+STYLE = """<style>
+.osa-nb { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; }
+.osa-nb .head { font-size: 14px; margin: 4px 0 8px; }
+.osa-nb .status { display: inline-block; padding: 1px 8px; border-radius: 999px; color: #fff;
+  font-size: 11px; font-weight: 650; text-transform: uppercase; background: #5b6573; }
+.osa-nb .status-optimal { background: #2e7d5b; }
+.osa-nb .status-time_limit { background: #b7791f; }
+.osa-nb .status-infeasible, .osa-nb .status-no_solution { background: #b5483b; }
+.osa-nb table.data { border-collapse: collapse; font-size: 12px; }
+.osa-nb table.data th, .osa-nb table.data td { padding: 3px 8px; text-align: left;
+  border-bottom: 1px solid #d8dee6; }
+.osa-nb table.data td.num, .osa-nb table.data th.num { text-align: right;
+  font-variant-numeric: tabular-nums; }
+.osa-nb table.data tbody tr:nth-child(even) { background: rgba(127, 140, 160, .08); }
+.osa-nb p.more, .osa-nb p.note { color: #5b6573; font-size: 11px; margin: 2px 0 8px; }
+</style>"""
+
+
+def _wrap(body: str) -> str:
+    return f'{STYLE}<div class="osa-nb">{body}</div>'
+
+
+def _badge(status: str) -> str:
+    return (f'<span class="status status-{escape(status)}">'
+            f'{escape(status.replace("_", " "))}</span>')
+
+
+def result_html(result: Result) -> str:
+    """A Result: status, the outcome sentence and one row per ranked portfolio.
+
+    >>> from osa_opt.report.notebook import result_html
+    >>> "<table" in result_html(result)        # doctest: +SKIP
+    True
+    """
+    from ..manifest import status_message
+
+    head = (f'<div class="head">{_badge(result.status.value)} '
+            f"{escape(status_message(result))}</div>")
+    if not result.portfolios:
+        items = "".join(f"<li>{escape(str(d.get('message', '')))}</li>"
+                        for d in result.diagnosis if isinstance(d, dict))
+        return _wrap(head + (f"<ol>{items}</ol>" if items else ""))
+    summary = result.summary().reset_index()
+    body = head + table(summary, max_rows=MAX_ROWS)
+    if result.analyses:
+        body += ('<p class="note">Analyses: ' + escape(", ".join(map(str, result.analyses)))
+                 + " (see <code>result.analyses</code>).</p>")
+    return _wrap(body)
+
+
+def portfolio_html(portfolio: Portfolio) -> str:
+    """A Portfolio: its rank, value, cost and its funded projects."""
+    problem = portfolio.problem
+    budget = float(problem.budget.sum())
+    used = f" ({percent(portfolio.total_cost / budget)} of the budget)" if budget else ""
+    head = (f'<div class="head"><b>Portfolio {portfolio.rank}</b>: value '
+            f"{escape(value_text(portfolio.objective))} "
+            f"({escape(percent(portfolio.share_of_best, 2))} of the best), "
+            f"{portfolio.n_projects} projects in {portfolio.n_countries} countries, "
+            f"{escape(yen(portfolio.total_cost))}{escape(used)}</div>")
+    changes = ""
+    if portfolio.reference is not None:
+        changes = (f'<p class="note">Against portfolio 1: adds '
+                   f"{escape(', '.join(portfolio.added) or 'nothing')}; drops "
+                   f"{escape(', '.join(portfolio.dropped) or 'nothing')}.</p>")
+    cols = ["project_id", "title", "country", "field", "fraction",
+            *[f"cost_{fy}" for fy in problem.fiscal_years], "total_cost", "value"]
+    return _wrap(head + changes + table(portfolio.projects.reset_index(), columns=cols,
+                                        max_rows=MAX_ROWS * 2))
+
+
+def analysis_html(analysis: Any) -> str:
+    """Any analysis (``name``, ``tables()``): a heading and each table, cut at 25 rows.
+
+    Analysis classes can use it as their notebook view: ``_repr_html_ = analysis_html``.
+
+    >>> from osa_opt.report.notebook import analysis_html
+    >>> analysis_html(result.analyses["why"])[:6]          # doctest: +SKIP
+    '<style'
+    """
+    from .analyses import generic_body
+
+    name = str(getattr(analysis, "name", type(analysis).__name__))
+    head = f'<div class="head"><b>{escape(name.replace("_", " ").capitalize())}</b></div>'
+    return _wrap(head + generic_body(analysis, max_rows=MAX_ROWS,
+                                            more="tables() has every row"))

@@ -1,0 +1,359 @@
+"""The report's fixed sections: headline, portfolios, allocation, budget use, projects not
+funded, eligibility, diagnosis and the manifest. Analyses are in :mod:`.analyses`.
+
+Each function takes a Result and returns a :class:`~.template.Section` (or None when it has
+nothing to show); every text from the inputs passes through :func:`html.escape`, directly
+or through :mod:`.tables` and :mod:`.svg`.
+
+>>> from osa_opt.report.sections import headline
+>>> headline(result).title                      # doctest: +SKIP
+'Headline'
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import svg
+from .tables import RIGHT, cell, key_values, money, percent, table, value_text, yen
+from .template import Section
+
+if TYPE_CHECKING:
+    from ..result import Portfolio, Result
+
+#: Allocation charts: grouping column of ``Portfolio.allocation`` -> chart name.
+ALLOCATIONS = {"country": "country", "region": "region", "priority_tier": "priority tier",
+               "field": "field"}
+
+
+# ---------------------------------------------------------------------- headline
+def headline(result: Result, manifest: dict[str, Any]) -> Section:
+    """Status, the one-sentence outcome, key figures and the budget by fiscal year."""
+    problem, best = result.problem, result.best
+    status = result.status.value
+    budget = problem.budget
+    cards = [("Budget", yen(budget.sum()),
+              " · ".join(f"{fy} {yen(v)}" for fy, v in budget.items()))]
+    if best is not None:
+        proof = ("proven optimal" if (best.gap or 0.0) <= 1e-9 and status == "optimal"
+                 else f"gap {percent(best.gap, 2)}" if best.gap is not None else "gap unknown")
+        cards += [
+            ("Value of portfolio 1", value_text(best.objective), proof),
+            ("Budget used", yen(best.total_cost),
+             f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
+            ("Funded", f"{best.n_projects} projects", f"in {best.n_countries} countries"),
+        ]
+    summary = manifest.get("problem", {})
+    cards.append(("Eligible", f"{summary.get('eligible', 0)} of {summary.get('projects', 0)}",
+                  f"projects; {len(result.portfolios)} ranked portfolio"
+                  f"{'s' if len(result.portfolios) != 1 else ''}"))
+    card_html = "".join(
+        f'<div class="card"><div class="k">{escape(k)}</div><div class="v">{escape(v)}</div>'
+        f'<div class="s">{escape(s)}</div></div>' for k, v, s in cards)
+    rows = []
+    for fy, amount in budget.items():
+        row = {"fiscal_year": fy, "budget": amount,
+               "requested": float(problem.cost[fy].sum())}
+        if best is not None:
+            row["used"] = float(best.cost_by_year[fy])
+            row["left"] = float(best.budget_left[fy])
+        rows.append(row)
+    years = pd.DataFrame(rows)
+    headers = {"fiscal_year": "Fiscal year", "budget": "Budget (¥m)",
+               "requested": "Requested by all projects (¥m)",
+               "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
+    body = (f'<p class="message"><span class="status status-{escape(status)}">'
+            f'{escape(status.replace("_", " "))}</span> {escape(manifest.get("message", ""))}</p>'
+            f'<div class="cards">{card_html}</div>'
+            f"<h3>Budget by fiscal year</h3>{table(years, headers=headers)}")
+    if result.notes:
+        body += "<h3>Notes</h3><ul>" + "".join(
+            f"<li>{escape(str(n))}</li>" for n in result.notes) + "</ul>"
+    return Section("headline", "Headline", body)
+
+
+# ---------------------------------------------------------------------- portfolios
+def portfolios(result: Result) -> Section | None:
+    """The ranked portfolios side by side, what differs between them, and portfolio 1."""
+    ports = result.portfolios
+    if not ports:
+        return None
+    fys = result.problem.fiscal_years
+    metrics: list[tuple[str, list[str]]] = [
+        ("Value", [value_text(p.objective) for p in ports]),
+        ("Share of the best value", [percent(p.share_of_best, 2) for p in ports]),
+        ("Proven", [_proof(p) for p in ports]),
+        ("Projects", [str(p.n_projects) for p in ports]),
+        ("Countries", [str(p.n_countries) for p in ports]),
+        ("Total cost (¥m)", [money(p.total_cost) for p in ports]),
+        *[(f"Cost {fy} (¥m)", [money(p.cost_by_year[fy]) for p in ports]) for fy in fys],
+        *[(f"Left {fy} (¥m)", [money(p.budget_left[fy]) for p in ports]) for fy in fys],
+        ("Added vs portfolio 1", [", ".join(p.added) or "—" for p in ports]),
+        ("Dropped vs portfolio 1", [", ".join(p.dropped) or "—" for p in ports]),
+    ]
+    head = "".join(f'<th class="num">Portfolio {p.rank}</th>' for p in ports)
+    body_rows = "".join(
+        f"<tr><th>{escape(name)}</th>" + "".join(cell(v, RIGHT) for v in values) + "</tr>"
+        for name, values in metrics)
+    side = (f'<table class="data side"><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{body_rows}</tbody></table>")
+    body = side + _differences(result)
+    best = ports[0].projects.reset_index()
+    cols = ["project_id", "title", "country", "field", "priority_tier", "fraction",
+            *[f"cost_{fy}" for fy in fys], "total_cost", "value"]
+    body += (f"<h3>Projects funded in portfolio 1</h3>"
+             f"{table(best, columns=cols)}"
+             f'<p class="note">Fraction below 100%: the project is partly funded, down to its '
+             f"min_funding. Cost and value are those of the funded fraction.</p>")
+    return Section("portfolios", "Ranked portfolios", body,
+                   lead="Portfolio 1 is the best; each next one is the best that differs from "
+                        "every better one in at least "
+                        f"{result.problem.policy.portfolios.min_difference} projects.")
+
+
+def _proof(p: Portfolio) -> str:
+    if p.status.value == "optimal" and (p.gap or 0.0) <= 1e-9:
+        return "optimal"
+    return "gap unknown" if p.gap is None else f"gap {percent(p.gap, 2)}"
+
+
+def _differences(result: Result) -> str:
+    """Projects whose funding differs between the portfolios: one column per portfolio."""
+    ports = result.portfolios
+    if len(ports) < 2:
+        return ""
+    problem = result.problem
+    ids = [p for p in problem.projects.index
+           if len({round(q.fractions.get(p, 0.0), 6) for q in ports}) > 1]
+    if not ids:
+        return '<p class="note">All portfolios fund the same projects.</p>'
+    rows = []
+    for pid in ids:
+        marks = "".join(_membership(q.fractions.get(pid)) for q in ports)
+        rows.append(f"<tr>{cell(pid)}{cell(problem.projects.at[pid, 'title'])}"
+                    f"{cell(problem.projects.at[pid, 'country'])}"
+                    f"{cell(float(problem.total_cost[pid]), 'money')}"
+                    f"{cell(float(problem.value[pid]), 'value')}{marks}</tr>")
+    head = "".join(f'<th class="num">#{q.rank}</th>' for q in ports)
+    return ("<h3>What changes between the portfolios</h3>"
+            '<table class="data diff"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
+            f'<th class="num">Total cost (¥m)</th><th class="num">Value</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            '<p class="note">● funded in full, a percentage: partly funded, ○ not funded. '
+            "Cost and value are those of the whole project.</p>")
+
+
+def _membership(fraction: float | None) -> str:
+    if fraction is None:
+        return '<td class="out">○</td>'
+    text = "●" if fraction >= 1 - 1e-6 else percent(fraction)
+    return f'<td class="in">{escape(text)}</td>'
+
+
+# ---------------------------------------------------------------------- allocation
+def allocation(result: Result) -> Section | None:
+    """Horizontal bars of portfolio 1's funded cost by country, region, tier and field."""
+    best = result.best
+    if best is None:
+        return None
+    problem = result.problem
+    total = problem.policy.total_budget
+    charts = []
+    for by, label in ALLOCATIONS.items():
+        alloc = best.allocation(by)["total_cost"]
+        keys = _all_keys(result, by)
+        costs = [float(alloc.get(k, 0.0)) for k in keys]
+        texts, colors = [], []
+        for k, c in zip(keys, costs, strict=True):
+            state = _group_state(result, by, k)
+            rule = _rule_text(result, by, k)
+            if c > 0:
+                texts.append(f"{yen(c)} · {percent(c / total) if total else '—'}{rule}")
+                colors.append(svg.FUNDED)
+            else:
+                texts.append(f"{state}{rule}")
+                colors.append(svg.INELIGIBLE if state == "ineligible" else svg.UNFUNDED)
+        names = [f"Tier {k}" if by == "priority_tier" else str(k) for k in keys]
+        charts.append(svg.hbar_chart(names, costs, title=f"Portfolio 1 by {label} (¥ million)",
+                                     value_labels=texts, colors=colors,
+                                     max_value=max(costs, default=0.0)))
+    cap = problem.policy.priority.max_country_share
+    general = f" Every country is capped at {percent(cap)} of the budget." if cap < 1 else ""
+    legend = ('<p class="note">Bars: funded cost of portfolio 1; the share is of the total '
+              f"budget. “rule” names the policy's share bounds for that group.{general}"
+              f'<span class="legend-key" style="background:{svg.FUNDED}"></span>funded'
+              f'<span class="legend-key" style="background:{svg.UNFUNDED}"></span>eligible, '
+              "nothing funded"
+              f'<span class="legend-key" style="background:{svg.INELIGIBLE}"></span>ineligible'
+              "</p>")
+    return Section("allocation", "Allocation", legend + '<div class="charts">'
+                   + "".join(charts) + "</div>",
+                   lead="Where the money of portfolio 1 goes.")
+
+
+def _all_keys(result: Result, by: str) -> list[Any]:
+    """Every group of the inputs (funded or not), sorted; countries by funded cost."""
+    problem = result.problem
+    column = {"country": problem.projects["country"], "region": problem.region,
+              "priority_tier": problem.tier, "field": problem.projects["field"]}[by]
+    keys = sorted(set(column), key=str)
+    if by == "country" and result.best is not None:
+        cost = result.best.allocation("country")["total_cost"]
+        keys.sort(key=lambda k: (-float(cost.get(k, 0.0)), str(k)))
+    return keys
+
+
+def _group_state(result: Result, by: str, key: Any) -> str:
+    problem = result.problem
+    column = {"country": problem.projects["country"], "region": problem.region,
+              "priority_tier": problem.tier, "field": problem.projects["field"]}[by]
+    members = column.index[column == key]
+    eligible = problem.eligibility.loc[members, "eligible"]
+    return "nothing funded" if eligible.any() else "ineligible"
+
+
+def _rule_text(result: Result, by: str, key: Any) -> str:
+    """`` · rule ≥ 50%`` when the policy bounds this group's share, else empty."""
+    policy = result.problem.policy
+    low = high = None
+    if by == "priority_tier":
+        low = policy.priority.min_tier_share.get(int(key))
+    elif by == "field":
+        low = policy.balance.min_field_share.get(key)
+        high = policy.balance.max_field_share.get(key)
+    elif by == "region":
+        low = policy.balance.min_region_share.get(key)
+        high = policy.balance.max_region_share.get(key)
+    elif by == "country" and key in result.problem.countries.index:
+        # the general cap is said once under the chart; a country's own cap is shown here
+        own = result.problem.countries.at[key, "max_share"]
+        if own is not None and own == own and float(own) < policy.priority.max_country_share:
+            high = float(own)
+    parts = ([f"≥ {percent(low)}"] if low else []) + ([f"≤ {percent(high)}"] if high else [])
+    return f" · rule {' '.join(parts)}" if parts else ""
+
+
+# ---------------------------------------------------------------------- budget use
+def budget_use(result: Result) -> Section | None:
+    """Used and left budget per fiscal year and portfolio (stacked bars)."""
+    if not result.portfolios:
+        return None
+    budget = result.problem.budget
+    labels, used, left, texts = [], [], [], []
+    for fy, amount in budget.items():
+        for p in result.portfolios:
+            u = float(p.cost_by_year[fy])
+            labels.append(f"{fy} · portfolio {p.rank}")
+            used.append(u)
+            left.append(max(0.0, float(amount) - u))
+            texts.append(f"{yen(u)} of {yen(amount)}"
+                         + (f" ({percent(u / amount)})" if amount else ""))
+    chart = svg.bar_groups(labels, [svg.Series("used", used, svg.FUNDED),
+                                    svg.Series("left", left, svg.UNFUNDED)],
+                           title="Budget use per fiscal year (¥ million)", value_labels=texts,
+                           tooltip_format=yen)
+    return Section("budget", "Budget use", chart,
+                   lead="Funded cost against the budget of each fiscal year, per portfolio.")
+
+
+# ---------------------------------------------------------------------- not funded
+def not_funded(result: Result) -> Section | None:
+    """Eligible projects left out of portfolio 1, with the structural reason when known."""
+    if result.best is None:  # nothing was funded: the diagnosis says why
+        return None
+    unfunded = result.unfunded.reset_index()
+    out = unfunded[unfunded["eligible"]]
+    if out.empty:
+        return None
+    cols = ["project_id", "title", "country", "field", "total_cost", "value", "reason"]
+    return Section("not-funded", "Eligible but not funded", table(out, columns=cols),
+                   lead="Every eligible project that portfolio 1 leaves out, and why.")
+
+
+# ---------------------------------------------------------------------- eligibility
+def eligibility(result: Result) -> Section:
+    """Every ineligible project with every reason, and the countries that cause them."""
+    from ..eligibility import country_reasons
+
+    problem = result.problem
+    elig = problem.eligibility
+    out = elig.index[~elig["eligible"]]
+    if len(out) == 0:
+        return Section("eligibility", "Eligibility exclusions",
+                       "<p>Every project meets the eligibility rules.</p>")
+    rows = []
+    for pid in out:
+        p = problem.projects.loc[pid]
+        reasons = "".join(f"<li>{escape(str(r))}</li>" for r in elig.at[pid, "reasons"])
+        rows.append(f"<tr>{cell(pid)}{cell(p['title'])}{cell(p['country'])}{cell(p['field'])}"
+                    f"{cell(float(problem.total_cost[pid]), 'money')}"
+                    f'<td><ul class="reasons">{reasons}</ul></td></tr>')
+    body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
+            '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+    by_country = country_reasons(problem)
+    blocked = [(c, rs) for c, rs in by_country.items() if rs]
+    if blocked:
+        crow = "".join(
+            f"<tr>{cell(c)}{cell(problem.countries.at[c, 'region'])}"
+            f"{cell(problem.countries.at[c, 'priority_tier'], 'count')}"
+            f'<td><ul class="reasons">{"".join(f"<li>{escape(r)}</li>" for r in rs)}</ul>'
+            "</td></tr>" for c, rs in blocked)
+        body += ("<h3>Countries whose projects are all ineligible</h3>"
+                 '<table class="data"><thead><tr><th>Country</th><th>Region</th>'
+                 '<th class="num">Tier</th><th>Reasons</th></tr></thead>'
+                 f"<tbody>{crow}</tbody></table>")
+    return Section("eligibility", "Eligibility exclusions", body,
+                   lead=f"{len(out)} of {len(elig)} projects cannot be funded under the "
+                        "policy's eligibility rules; every failed rule is listed.")
+
+
+# ---------------------------------------------------------------------- diagnosis
+def diagnosis(result: Result) -> Section | None:
+    """Why the policy cannot be met: the rules to move and by how much."""
+    if result.status.has_solution:
+        return None
+    items = [d for d in result.diagnosis if isinstance(d, dict)]
+    body = ""
+    if not items:
+        body = f'<p class="message">{escape(result.message or "No portfolio was found.")}</p>'
+    else:
+        body += "<ol>" + "".join(f"<li>{escape(str(d.get('message', '')))}</li>"
+                                 for d in items) + "</ol>"
+        frame = pd.DataFrame(items)
+        cols = ["rule", "family", "policy_key", "unit", "bound", "amount", "needed"]
+        body += table(frame, columns=cols, kinds={"bound": "number", "amount": "number",
+                                                  "needed": "number"})
+    return Section("diagnosis", "Why no portfolio meets the policy", body,
+                   lead="The smallest changes of the rules that would make a portfolio "
+                        "possible, in the rules' own units.")
+
+
+# ---------------------------------------------------------------------- manifest
+def manifest_section(result: Result, manifest: dict[str, Any]) -> Section:
+    """Inputs and their sha256, the policy as used, versions and timings."""
+    inputs = manifest.get("inputs") or {}
+    body = "<h3>Inputs</h3>"
+    if inputs:
+        body += table(pd.DataFrame({"file": list(inputs), "sha256": list(inputs.values())}),
+                      headers={"file": "File", "sha256": "SHA-256"})
+    else:
+        body += '<p class="note">Built in code: no input file.</p>'
+    glossary = pd.DataFrame(result.problem.policy.glossary())
+    body += (f"<h3>Policy as used: {escape(result.problem.policy.name)}</h3>"
+             + table(glossary, columns=["key", "value", "unit", "meaning"]))
+    versions = manifest.get("versions") or {}
+    body += ('<div class="pair"><div><h3>Versions</h3>'
+             + key_values((k, v or "—") for k, v in versions.items()) + "</div>")
+    timings = manifest.get("timings") or {}
+    if timings:
+        body += "<div><h3>Timings (seconds)</h3>" + key_values(
+            ((k.replace("_seconds", "").replace("_", " "), f"{float(v):,.3f}")
+             for k, v in timings.items()), kind=RIGHT) + "</div>"
+    body += "</div>"
+    return Section("manifest", "Manifest", body,
+                   lead="What this run was computed from, so it can be repeated: the same "
+                        "inputs, policy and versions give the same portfolios.")

@@ -1,0 +1,243 @@
+"""HTML tables and number formats for the report and the notebook views.
+
+Money is in ¥ million with thousands separators, shares are percentages, values keep three
+decimals; numbers are right-aligned. Every cell and header is escaped. Text that a
+spreadsheet would read as a formula (``=HYPERLINK(...)``) gets the class ``t``, which the
+page's CSS marks as text for Excel (``mso-number-format:"\\@"``) should a reader paste a
+table into a workbook.
+
+>>> import pandas as pd
+>>> html = table(pd.DataFrame({"title": ["<b>x</b>"], "total_cost": [18100.0]}))
+>>> "&lt;b&gt;x&lt;/b&gt;" in html and "18,100" in html
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from ..outputs.safe import is_formula_like, is_missing
+
+MISSING = "—"
+
+#: Column kinds: how a value is written and whether it is right-aligned.
+MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS = (
+    "money", "share", "value", "count", "number", "text", "bool", "right", "ids")
+#: Columns that hold lists of project ids (each id kept on one line).
+_IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
+
+#: Kinds written right-aligned.
+NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT)
+_NUM_ATTR = ' class="num"'
+
+_MONEY_NAMES = {"total_cost", "cost", "total_budget", "budget", "budget_left", "amount",
+                "needed", "requested"}
+_SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_index",
+                "mean_fraction", "budget_share", "level", "value_change_share",
+                "gain_if_off_share", "gain_if_relaxed_share", "share_near_optimal",
+                "mean_share_of_optimum", "worst_share_of_optimum", "max_share", "risk",
+                "min_funding"}
+_VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "value_change",
+                "gain_if_off", "gain_if_relaxed", "nested_value", "independent_value",
+                "nesting_cost", "optimum", "value_per_cost", "bound"}
+_COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
+                "level_number", "priority_tier", "samples", "solves", "sample"}
+#: Display names of well-known columns; the rest are de-underscored.
+HEADERS = {
+    "project_id": "Project", "total_cost": "Total cost (¥m)", "share_of_best": "Share of best",
+    "share_of_budget": "Share of budget", "priority_tier": "Tier", "n_projects": "Projects",
+    "n_countries": "Countries", "value_change": "Value change",
+    "value_change_share": "Value change (%)", "gain_if_off": "Gain if off",
+    "gain_if_off_share": "Gain if off (%)", "gain_if_relaxed": "Gain if relaxed 10%",
+    "gain_if_relaxed_share": "Gain if relaxed (%)", "policy_key": "Policy key",
+    "budget_share": "Budget share", "total_budget": "Total budget (¥m)",
+    "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
+    "core_index": "Core index", "funded_in_best": "In portfolio 1",
+    "assistance_type": "Type", "status_reason": "Status reason",
+}
+
+
+def yen(amount: float) -> str:
+    """Money for prose: ``¥18,100m`` (one decimal only when it is not whole).
+
+    >>> yen(18100), yen(1325.5)
+    ('¥18,100m', '¥1,325.5m')
+    """
+    return f"¥{money(amount)}m"
+
+
+def money(amount: float) -> str:
+    """``18,100`` or ``1,325.5`` (¥ million in a column that says so)."""
+    amount = float(amount)
+    if abs(amount - round(amount)) < 0.05:
+        return f"{round(amount):,}"  # round() gives an int: no "-0"
+    return f"{amount:,.1f}"
+
+
+def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
+    """``18.6%``; whole percentages without decimals (``100%``) unless ``trim`` is False.
+
+    >>> percent(0.186), percent(1.0), percent(1.0, trim=False)
+    ('18.6%', '100%', '100.0%')
+    """
+    value = 100 * float(share)
+    if trim and abs(value - round(value)) < 10 ** -(digits + 1):
+        return f"{round(value):,.0f}%"
+    return f"{value:,.{digits}f}%"
+
+
+def share_cell(share: float) -> str:
+    """A share in a table column: always one decimal, so the column lines up."""
+    return percent(share, trim=False)
+
+
+def value_text(value: float) -> str:
+    return f"{float(value):,.3f}"
+
+
+def number(value: float) -> str:
+    value = float(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+def humanize(column: object) -> str:
+    """A header for a column name: ``cost_FY2026`` → ``FY2026 (¥m)``."""
+    name = str(column)
+    if name in HEADERS:
+        return HEADERS[name]
+    for prefix, label in (("cost_", "{} (¥m)"), ("left_", "Left {} (¥m)"),
+                          ("budget_", "Budget {} (¥m)"), ("weight_", "Weight {}")):
+        if name.startswith(prefix):
+            return label.format(name[len(prefix):])
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def column_kind(name: object, values: pd.Series) -> str:
+    """How to write a column, from its name first and its dtype second."""
+    key = str(name)
+    if pd.api.types.is_bool_dtype(values):
+        return BOOL
+    if key in _IDS_NAMES:
+        return IDS
+    numeric = pd.api.types.is_numeric_dtype(values)
+    if not numeric:
+        return TEXT
+    integer = pd.api.types.is_integer_dtype(values)
+    if (key in _SHARE_NAMES or key.endswith("_share")) and not integer:
+        return SHARE  # before money: budget_share is a share, not ¥
+    if key in _MONEY_NAMES or key.startswith(("cost_", "left_", "budget_")) or \
+            key.endswith("_cost") and key != "nesting_cost":
+        return MONEY
+    if key in _VALUE_NAMES:
+        return VALUE
+    if key in _COUNT_NAMES or integer:
+        return COUNT
+    return NUMBER
+
+
+_WRITERS: dict[str, Callable[[Any], str]] = {
+    MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: number, NUMBER: number,
+    BOOL: lambda v: "yes" if bool(v) else "no",
+}
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """The text of one cell (not yet escaped)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(map(str, value)) if value else ""
+    if is_missing(value):
+        return MISSING
+    writer = _WRITERS.get(kind)
+    if writer is not None:
+        try:
+            if kind == BOOL or math.isfinite(float(value)):
+                return writer(value)
+        except (TypeError, ValueError):
+            pass
+    return str(value)
+
+
+def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
+    """One escaped ``<td>`` (or ``<th>``) with the classes of its kind."""
+    text = cell_text(value, kind)
+    classes = []
+    if kind in NUMERIC:
+        classes.append("num")
+    if is_formula_like(text):
+        classes.append("t")
+    tag = "th" if header else "td"
+    attr = f' class="{" ".join(classes)}"' if classes else ""
+    if kind == IDS and text != MISSING:
+        # "P-01, P-05": a line may break between ids, never at the hyphen inside one
+        parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+        inner = ", ".join(f'<span class="id">{escape(p, quote=True)}</span>' for p in parts)
+        return f"<{tag}{attr}>{inner}</{tag}>"
+    return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    row_classes: Iterable[str] | None = None,
+    caption: str = "",
+    more: str = "",
+    css_class: str = "",
+) -> str:
+    """A DataFrame as an escaped HTML table; the index is dropped (reset it to keep it).
+
+    Parameters
+    ----------
+    columns : the columns to show, in order (default: all but those starting with ``_``).
+    kinds : column -> kind (money, share, value, count, number, text, bool, right) where the
+        name-based guess of :func:`column_kind` is not right.
+    headers : column -> header text (default :func:`humanize`).
+    max_rows : show at most this many rows and say how many were left out.
+    row_classes : one CSS class per row (e.g. ``"diff"`` for highlighted rows).
+    more : what to say about left-out rows (e.g. where the full table is).
+
+    >>> table(pd.DataFrame({"a": [1, 2, 3]}), max_rows=2).count("<tr")
+    3
+    """
+    cols = list(columns) if columns is not None else [
+        c for c in frame.columns if not str(c).startswith("_")]
+    cols = [c for c in cols if c in frame.columns]
+    kinds = dict(kinds or {})
+    headers = dict(headers or {})
+    kind_of = {c: kinds.get(c) or column_kind(c, frame[c]) for c in cols}
+    shown = frame if max_rows is None else frame.head(max_rows)
+    classes = list(row_classes) if row_classes is not None else []
+    out = [f'<div class="scroll"><table class="data {escape(css_class)}">']
+    if caption:
+        out.append(f"<caption>{escape(caption)}</caption>")
+    head = "".join(
+        f"<th{_NUM_ATTR if kind_of[c] in NUMERIC else ''}>"
+        f"{escape(headers.get(c, humanize(c)))}</th>" for c in cols)
+    out.append(f"<thead><tr>{head}</tr></thead><tbody>")
+    for i, (_, row) in enumerate(shown[cols].iterrows()):
+        cls = f' class="{escape(classes[i])}"' if i < len(classes) and classes[i] else ""
+        out.append(f"<tr{cls}>" + "".join(cell(row[c], kind_of[c]) for c in cols) + "</tr>")
+    out.append("</tbody></table></div>")
+    left_out = len(frame) - len(shown)
+    if left_out > 0:
+        out.append(f'<p class="more">{left_out:,} more row{"s" if left_out != 1 else ""} not '
+                   f"shown{escape(('; ' + more) if more else '')}.</p>")
+    return "".join(out)
+
+
+def key_values(pairs: Iterable[tuple[str, Any]], css_class: str = "kv", kind: str = TEXT
+               ) -> str:
+    """A two-column table of labels and (already formatted) values, escaped."""
+    rows = "".join(f"<tr><th>{escape(str(k))}</th>{cell(v, kind)}</tr>" for k, v in pairs)
+    return f'<table class="{escape(css_class)}"><tbody>{rows}</tbody></table>'

@@ -1,0 +1,132 @@
+"""Shared fixtures: a tiny valid input built in code, and writers for xlsx and CSV inputs.
+
+``tiny_frames`` gives raw sheet tables (as a user would type them) and a policy; tests copy
+and corrupt them, then write them with ``write_xlsx`` / ``write_csv`` to read them back.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from osa_opt.policy import Policy
+
+TINY_POLICY: dict[str, Any] = {
+    "name": "Tiny test round",
+    "budget": {"FY2026": 2000.0, "FY2027": 1000.0},
+    "eligibility": {"min_democracy": 4.0, "min_rule_of_law": 4.0, "min_human_rights": 4.0},
+    "objective": {"weights": {"security": 0.6, "humanitarian": 0.4}},
+    "balance": {"min_region_share": {"Pacific Islands": 0.1}},
+}
+
+
+def tiny_projects() -> pd.DataFrame:
+    """Six projects in three countries; sheet row 2 is P-01, row 7 is P-06."""
+    return pd.DataFrame({
+        "project_id": ["P-01", "P-02", "P-03", "P-04", "P-05", "P-06"],
+        "title": ["Coastal radars", "Patrol boats", "Rescue boats", "Heavy machinery",
+                  "Drones", "Boat shelter"],
+        "country": ["Aurelia", "Aurelia", "Borealis", "Borealis", "Caldera", "Caldera"],
+        "field": ["maritime_surveillance", "maritime_surveillance", "search_and_rescue",
+                  "disaster_relief", "airspace_surveillance", "relief_transport"],
+        "assistance_type": ["equipment", "equipment", "equipment", "equipment", "equipment",
+                            "infrastructure"],
+        "cost_FY2026": [750.0, 900.0, 400.0, 600.0, 300.0, 500.0],
+        "cost_FY2027": [0.0, 300.0, 0.0, 100.0, 0.0, 250.0],
+        "score_security": [8.0, 7.5, 4.0, 3.0, 6.0, 2.0],
+        "score_humanitarian": [3.0, 4.0, 9.0, 8.5, 2.0, 7.0],
+        "risk": [0.1, 0.2, 0.0, 0.1, 0.3, 0.05],
+        "min_funding": [1.0, 0.5, 1.0, 1.0, 1.0, 1.0],
+        "status": ["mandatory", "candidate", "candidate", "candidate", "candidate", "excluded"],
+        "status_reason": ["Summit commitment", "", "", "", "", "Site not available"],
+        "exclusive_group": ["", "boats", "boats", "", "", ""],
+        "requires": ["", "P-01", "", "", "", ""],
+        "score_spread": [0.5, 0.5, 1.0, 0.0, 0.0, 0.0],
+        "notes": ["", "second phase", "", "", "", ""],
+    })
+
+
+def tiny_countries() -> pd.DataFrame:
+    """Three eligible countries, one per tier; sheet row 2 is Aurelia."""
+    return pd.DataFrame({
+        "country": ["Aurelia", "Borealis", "Caldera"],
+        "region": ["Southeast Asia", "Pacific Islands", "South Asia"],
+        "priority_tier": [1, 2, 3],
+        "oda_eligible": [True, True, True],
+        "party_to_conflict": [False, False, False],
+        "management_agreement": [True, True, True],
+        "democracy": [6.5, 7.0, 5.0],
+        "rule_of_law": [6.0, 6.5, 5.5],
+        "human_rights": [6.0, 7.5, 5.0],
+        "max_share": [0.6, None, None],
+    })
+
+
+@pytest.fixture
+def tiny_policy() -> Policy:
+    return Policy.from_dict(TINY_POLICY)
+
+
+@pytest.fixture
+def tiny_frames(tiny_policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame, Policy]:
+    """A small valid (projects, countries, policy) triple: raw sheet tables plus a policy."""
+    return tiny_projects(), tiny_countries(), tiny_policy
+
+
+def _cell(value: Any) -> Any:
+    """A DataFrame value as an Excel cell (None when blank)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def write_xlsx(path: Path, projects: pd.DataFrame, countries: pd.DataFrame,
+               extra_sheets: Mapping[str, list[list[Any]]] | None = None) -> Path:
+    """Write the two sheets (plus e.g. a README) to a real workbook with openpyxl."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in (extra_sheets or {}).items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    for name, frame in (("projects", projects), ("countries", countries)):
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+    book.save(path)
+    return path
+
+
+def write_csv(folder: Path, projects: pd.DataFrame, countries: pd.DataFrame) -> Path:
+    """Write ``projects.csv`` and ``countries.csv`` (UTF-8) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in (("projects", projects), ("countries", countries)):
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([str(c) for c in frame.columns])
+            for row in frame.itertuples(index=False):
+                writer.writerow(["" if _cell(v) is None else _cell(v) for v in row])
+    return folder
+
+
+@pytest.fixture(name="write_xlsx")
+def _write_xlsx_fixture() -> Callable[..., Path]:
+    """``write_xlsx(path, projects, countries, extra_sheets=None) -> path``."""
+    return write_xlsx
+
+
+@pytest.fixture(name="write_csv")
+def _write_csv_fixture() -> Callable[..., Path]:
+    """``write_csv(folder, projects, countries) -> folder``."""
+    return write_csv

@@ -1,0 +1,210 @@
+"""``osa-opt frontier``: exit codes, the run folder, the JSON, and messages for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from osa_opt.analysis.frontier import frontier
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.policy import Policy
+from osa_opt.problem import Problem
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def tiny_files(tmp_path: Path, tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy],
+               write_xlsx: Callable[..., Path]) -> tuple[Path, Path]:
+    """The tiny input as a workbook and its policy as a TOML file."""
+    projects, countries, policy = tiny_frames
+    book = write_xlsx(tmp_path / "tiny.xlsx", projects, countries)
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(policy.to_toml(), encoding="utf-8")
+    return book, toml
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """``run(*args) -> (exit code, stdout, stderr)`` of ``osa-opt ARGS`` through the console
+    entry point's error handling (as a user sees it)."""
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def test_writes_the_run_folder_with_sheets_and_chart(tmp_path: Path, run: Run,
+                                                     tiny_files: tuple[Path, Path]) -> None:
+    book, toml = tiny_files
+    out = tmp_path / "run"
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml), "--start", "0.5",
+                               "--stop", "1.5", "--steps", "5", "--out", str(out))
+    assert code == 0, stderr
+    assert "Efficient frontier" in stdout and "Funding order" in stdout
+    png = (out / "frontier.png").read_bytes()
+    assert png.startswith(PNG_MAGIC) and len(png) > 10_000
+    sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
+    assert {"frontier", "funding_order", "funding_levels"} <= set(sheets)
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert set(manifest["analyses"]) >= {"frontier", "funding_order"}
+    assert [p["budget_share"] for p in manifest["analyses"]["frontier"]["points"]] == \
+        [0.5, 0.75, 1.0, 1.25, 1.5]
+    assert manifest["status"] == "optimal"  # portfolio 1 at the policy budget
+    assert not list(out.glob(".*partial*"))
+
+
+def test_json_has_the_documented_keys_and_the_library_values(
+        tmp_path: Path, tiny_files: tuple[Path, Path], run: Run,
+        tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> None:
+    book, toml = tiny_files
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml), "--steps", "4",
+                               "--json", "--out", str(tmp_path / "run"))
+    assert code == 0, stderr
+    payload = json.loads(stdout)  # stdout holds the JSON alone
+    assert {"points", "funding_order", "levels"} <= set(payload)
+    assert len(payload["points"]) == 4
+    for point in payload["points"]:
+        assert {"budget_share", "budget", "value", "greedy_value", "projects",
+                "status"} <= set(point)
+        assert set(point["budget"]) == {"FY2026", "FY2027"}
+    for entry in payload["funding_order"]:
+        assert {"project_id", "position", "level"} <= set(entry)
+    assert [e["position"] for e in payload["funding_order"]] == \
+        list(range(1, len(payload["funding_order"]) + 1))
+    # the same numbers as the library (25% .. 150% in 4 steps)
+    problem = Problem.from_frames(*tiny_frames)
+    fr = frontier(problem, [0.25, 0.25 + 1.25 / 3, 0.25 + 2.5 / 3, 1.5])
+    for point, (_, row) in zip(payload["points"], fr.points.iterrows(), strict=True):
+        assert point["status"] == row["status"]
+        assert point["projects"] == list(row["project_ids"])
+        if row["status"] == "optimal":
+            assert point["value"] == pytest.approx(row["value"], abs=1e-6)
+        assert point["greedy_value"] == pytest.approx(row["greedy_value"])
+
+
+def test_an_infeasible_level_does_not_fail_the_run(tmp_path: Path, run: Run,
+                                                   tiny_files: tuple[Path, Path]) -> None:
+    book, toml = tiny_files  # mandatory P-01 (750 in FY2026) does not fit 25% of 2000
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml), "--start", "0.25",
+                               "--stop", "1.0", "--steps", "4", "--json",
+                               "--out", str(tmp_path / "run"))
+    assert code == 0, stderr
+    payload = json.loads(stdout)
+    statuses = [p["status"] for p in payload["points"]]
+    assert statuses[0] == "infeasible" and statuses[-1] == "optimal"
+    assert payload["points"][0]["value"] is None and payload["points"][0]["projects"] == []
+    assert payload["levels"][0]["status"] == "infeasible"
+    assert min(e["level"] for e in payload["funding_order"]) > 0.25
+
+
+def test_no_feasible_level_exits_3_with_a_message(tmp_path: Path, run: Run,
+                                                  tiny_files: tuple[Path, Path]) -> None:
+    book, toml = tiny_files
+    out = tmp_path / "run"
+    code, _, stderr = run("frontier", str(book), "--policy", str(toml), "--start", "0.1",
+                          "--stop", "0.2", "--steps", "2", "--out", str(out))
+    assert code == 3
+    assert "No level of the sweep can be met" in " ".join(stderr.split())
+    assert (out / "run.json").is_file() and (out / "frontier.png").is_file()
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "optimal"  # the policy budget itself can be met
+
+
+def test_an_infeasible_policy_budget_is_diagnosed(tmp_path: Path, run: Run,
+                                                  tiny_files: tuple[Path, Path]) -> None:
+    book, toml = tiny_files
+    out = tmp_path / "run"
+    code, _, stderr = run("frontier", str(book), "--policy", str(toml), "--budget",
+                          "FY2026=700", "--start", "0.5", "--stop", "1", "--steps", "2",
+                          "--out", str(out))
+    assert code == 3  # mandatory P-01 costs 750 in FY2026
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "infeasible"
+    assert manifest["diagnosis"]  # why, as osa-opt solve says it
+    said = " ".join(stderr.split())
+    assert "At the policy budget: " + " ".join(manifest["message"].split()) in said
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--start", "2", "--stop", "1"], "frontier.start"),
+    (["--steps", "0"], "--steps"),
+    (["--start", "-1"], "--start"),
+    (["--set", "frontier.stepz=3"], "frontier.stepz"),
+])
+def test_bad_options_exit_2_without_traceback(tmp_path: Path, tiny_files: tuple[Path, Path],
+                                              run: Run, args: list[str], message: str) -> None:
+    book, toml = tiny_files
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml), *args,
+                               "--out", str(tmp_path / "run"))
+    assert code == 2
+    assert message in stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert not (tmp_path / "run").exists()
+
+
+def test_missing_input_exits_2(tmp_path: Path, run: Run) -> None:
+    code, _, stderr = run("frontier", str(tmp_path / "nope.xlsx"), "--out",
+                          str(tmp_path / "run"))
+    assert code == 2
+    assert "nope.xlsx" in stderr and "not found" in stderr and "Traceback" not in stderr
+
+
+def test_the_console_entry_point_returns_3_when_nothing_can_be_met(
+        tmp_path: Path, tiny_files: tuple[Path, Path]) -> None:
+    book, toml = tiny_files
+    proc = subprocess.run(
+        [sys.executable, "-m", "osa_opt", "frontier", str(book), "--policy", str(toml),
+         "--start", "0.1", "--stop", "0.2", "--steps", "2", "--quiet", "--json",
+         "--out", str(tmp_path / "run")],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    payload = json.loads(proc.stdout)  # --json still prints the (infeasible) points
+    assert [p["status"] for p in payload["points"]] == ["infeasible", "infeasible"]
+
+
+def test_the_shipped_example_at_the_policy_budget_matches_solve(tmp_path: Path,
+                                                                run: Run) -> None:
+    code, stdout, stderr = run("frontier", "--start", "1", "--stop", "1", "--steps", "1",
+                               "--json", "--out", str(tmp_path / "run"))
+    assert code == 0, stderr
+    payload = json.loads(stdout)
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert payload["points"][0]["value"] == pytest.approx(
+        manifest["portfolios"][0]["objective"], abs=1e-6)
+    assert payload["points"][0]["projects"] == manifest["portfolios"][0]["projects"]
+    assert payload["levels"][0]["nesting_cost"] == 0.0  # one level: nothing to nest
+
+
+def test_a_forced_restart_of_the_funding_order_is_reported(tmp_path: Path, run: Run,
+                                                           tiny_files: tuple[Path, Path]) -> None:
+    # Rescue boats (P-03) meet the Pacific share at low budgets; the tier-1 share needs the
+    # patrol boats (P-02), their exclusive rival, at high ones (see test_funding_order.py).
+    book, toml = tiny_files
+    out = tmp_path / "run"
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml),
+                               "--set", "priority.max_country_share=0.45",
+                               "--set", "priority.min_tier_share={1 = 0.2}", "--out", str(out))
+    assert code == 0, stderr
+    assert "No single funding order fits every level" in " ".join(stdout.split())
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    levels = manifest["analyses"]["funding_order"]["levels"]
+    restarts = [lv for lv in levels if lv["restart"]]
+    assert len(restarts) == 1 and restarts[0]["dropped"] == ["P-03"]
+    assert any("P-03" in note and "restarts" in note for note in manifest["notes"])

@@ -1,0 +1,130 @@
+"""``osa-opt robustness``: --json, the run folder, exit codes, and Ctrl-C in a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.parallel import DASK_HINT
+
+RANGES = "robustness.weight_ranges={security=[0.2, 0.8], humanitarian=[0.1, 0.7]}"
+
+
+def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """Run ``osa-opt ARGS`` through the console entry point's error handling."""
+    monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
+    return run_cli(cli)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, tiny_frames: Any, write_xlsx: Callable[..., Path]) -> Path:
+    projects, countries, _ = tiny_frames
+    return write_xlsx(tmp_path / "in.xlsx", projects, countries)
+
+
+@pytest.fixture
+def policy(tmp_path: Path, tiny_policy: Any) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(tiny_policy.to_toml(), encoding="utf-8")
+    return path
+
+
+def test_json_prints_only_the_result_with_the_documented_keys(
+        workbook: Path, policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    code = osa(monkeypatch, "robustness", str(workbook), "--policy", str(policy), "--set", RANGES,
+               "--samples", "30", "--seed", "4", "--out", str(out), "--json")
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    data = json.loads(stdout)  # the whole of stdout is one document
+    assert (data["samples"], data["samples_done"], data["seed"], data["partial"]) == (30, 30, 4,
+                                                                                      False)
+    assert {p["project_id"] for p in data["projects"]} == {f"P-0{i}" for i in range(1, 7)}
+    for project in data["projects"]:
+        assert {"project_id", "core_index", "class"} <= set(project)
+        assert 0.0 <= project["core_index"] <= 1.0
+    assert [p["rank"] for p in data["portfolios"]] == list(range(1, len(data["portfolios"]) + 1))
+    assert all(0.0 <= p["share_near_optimal"] <= 1.0 for p in data["portfolios"])
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    saved = manifest["analyses"]["robustness"]
+    assert saved["projects"] == data["projects"] and saved["partial"] is False
+    assert manifest["policy"]["robustness"]["samples"] == 30  # the policy as used
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
+    assert {"robustness", "robustness_portfolios", "robustness_samples"} <= set(sheets)
+
+
+def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "robustness", str(workbook), "--policy", str(policy), "--set", RANGES,
+               "--samples", "20", "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    assert "Core (" in stdout and "Exterior (" in stdout and "within 1% of optimum" in stdout
+    assert "P-01" in stdout  # the mandatory project is core
+    assert "Sampling 20 weight and score vectors" in stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--samples", "0"], "--samples"),
+    (["--jobs", "0"], "--jobs"),
+    (["--scheduler", "tcp://127.0.0.1:1"], DASK_HINT),
+])
+def test_bad_options_exit_2_with_a_message(
+        workbook: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+        args: list[str], message: str) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
+    code = osa(monkeypatch, "robustness", str(workbook), *args)
+    _, stderr = capfd.readouterr()
+    assert code == 2
+    assert message in stderr and "Traceback" not in stderr
+
+
+def test_a_policy_that_cannot_be_met_exits_3(workbook: Path, policy: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "robustness", str(workbook), "--policy", str(policy),
+               "--budget", "FY2026=100", "--samples", "5", "--out", str(tmp_path / "run"))
+    _, stderr = capfd.readouterr()
+    assert code == 3
+    assert "No robustness analysis" in stderr and "Traceback" not in stderr
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "infeasible"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_keeps_the_finished_samples_and_exits_130(
+        workbook: Path, policy: Path, tmp_path: Path, jobs: str) -> None:
+    out = tmp_path / "run"
+    samples = 20_000  # far more than can finish before the interrupt
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "osa_opt", "robustness", str(workbook), "--policy", str(policy),
+         "--set", RANGES, "--samples", str(samples), "--jobs", jobs, "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "120"})
+    assert proc.stderr is not None
+    seen = [proc.stderr.readline(), proc.stderr.readline()]
+    assert "Sampling" in seen[0], seen
+    assert seen[1].startswith(f"samples: 25/{samples}"), seen  # the first chunk is done
+    proc.send_signal(signal.SIGINT)
+    stdout, rest = proc.communicate(timeout=120)
+    stderr = "".join(seen) + rest
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert "Interrupted" in stderr and "marked partial" in stderr
+    saved = json.loads((out / "run.json").read_text(encoding="utf-8"))["analyses"]["robustness"]
+    assert saved["partial"] is True
+    assert 0 < saved["samples_done"] < samples and saved["samples"] == samples
+    assert sum(saved["counts"].values()) == 6

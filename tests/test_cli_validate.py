@@ -1,0 +1,152 @@
+"""``osa-opt validate``: exit codes, every problem with its row, a summary, clean JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.policy import Policy
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
+
+
+def put(frame: pd.DataFrame, excel_row: int, column: str, value: Any) -> pd.DataFrame:
+    out = frame.copy()
+    out[column] = out[column].astype(object)
+    out.loc[excel_row - 2, column] = value
+    return out
+
+
+@pytest.fixture
+def files(tmp_path: Path, tiny_frames: Frames, write_xlsx: Callable,
+          write_csv: Callable) -> dict[str, Path]:
+    """A valid workbook, a workbook with three problems, the same as CSV, and the policy."""
+    projects, countries, policy = tiny_frames
+    bad_projects = put(put(projects, 4, "risk", "high"), 6, "country", "Atlantis")
+    bad_countries = put(countries, 3, "oda_eligible", "maybe")
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(policy.to_toml(), encoding="utf-8")
+    return {
+        "good": write_xlsx(tmp_path / "good.xlsx", projects, countries),
+        "bad": write_xlsx(tmp_path / "bad.xlsx", bad_projects, bad_countries),
+        "bad_csv": write_csv(tmp_path / "bad_csv", bad_projects, bad_countries),
+        "policy": toml,
+    }
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
+    """Run ``osa-opt validate ARGS`` in-process through the real top level (run_cli)."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["osa-opt", "validate", *map(str, args)])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_valid_input_prints_a_summary(run: Callable, files: dict[str, Path]) -> None:
+    code, out, err = run(files["good"], "--policy", files["policy"])
+    assert code == 0, err
+    assert "Valid" in out and "Tiny test round" in out
+    assert re.search(r"projects\s+6", out) and re.search(r"eligible projects\s+5", out)
+    assert "status excluded" in out
+    assert re.search(r"FY2026\W+2,000\W+3,450", out)
+
+
+def test_json_summary_is_the_only_stdout(run: Callable, files: dict[str, Path]) -> None:
+    code, out, _ = run(files["good"], "--policy", files["policy"], "--json",
+                       "--budget", "FY2026=2500", "--set", "eligibility.min_democracy=6")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["valid"] is True
+    assert summary["budget"] == {"FY2026": 2500.0, "FY2027": 1000.0}
+    assert summary["requested"] == {"FY2026": 3450.0, "FY2027": 650.0}
+    assert summary["eligible"] == 4  # Caldera (democracy 5) now fails: P-05 out
+    assert summary["ineligible_by_reason"] == {"democracy below threshold": 2,
+                                               "status excluded": 1}
+
+
+def test_problems_are_listed_with_rows_and_exit_2(run: Callable,
+                                                   files: dict[str, Path]) -> None:
+    code, out, err = run(files["bad"], "--policy", files["policy"])
+    assert code == 2
+    assert out == ""
+    assert "3 problems in the input" in err
+    assert re.search(r"projects\W+4\W+risk\W+high", err)
+    assert re.search(r"projects\W+6\W+country\W+Atlantis", err)
+    assert re.search(r"countries\W+3\W+oda_eligible\W+maybe", err)
+    assert "Traceback" not in err
+
+
+def test_json_problems(run: Callable, files: dict[str, Path]) -> None:
+    code, out, err = run(files["bad_csv"], "--policy", files["policy"], "--json")
+    assert code == 2
+    payload = json.loads(out)
+    assert payload["valid"] is False
+    assert [(i["sheet"], i["row"], i["column"]) for i in payload["issues"]] == [
+        ("projects", 4, "risk"), ("projects", 6, "country"), ("countries", 3, "oda_eligible")]
+    assert "3 problems" in err
+
+
+def test_missing_input_file(run: Callable, files: dict[str, Path], tmp_path: Path) -> None:
+    code, _, err = run(tmp_path / "nowhere.xlsx", "--policy", files["policy"])
+    assert code == 2 and "nowhere.xlsx" in err and "not found" in err
+    assert "Traceback" not in err
+
+
+def test_bad_budget_option_is_a_usage_error(run: Callable, files: dict[str, Path]) -> None:
+    code, _, err = run(files["good"], "--policy", files["policy"], "--budget", "FY2026")
+    assert code == 2 and "FY=AMOUNT" in err
+
+
+def test_unknown_set_key_is_named(run: Callable, files: dict[str, Path]) -> None:
+    code, _, err = run(files["good"], "--policy", files["policy"], "--set",
+                       "priority.min_country=3")
+    assert code == 2 and "priority.min_country" in err and "min_countries" in err
+
+
+def test_policy_and_input_problems_together(run: Callable, files: dict[str, Path],
+                                            tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\ncolour = 1\n[budget]\nFY2026 = 1\n', encoding="utf-8")
+    code, _, err = run(tmp_path / "nowhere.xlsx", "--policy", broken)
+    assert code == 2 and "colour" in err and "nowhere.xlsx" in err
+
+
+def test_help_lists_the_options(run: Callable) -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for option in ("--policy", "--budget", "--set", "--json"):
+        assert option in out
+
+
+@pytest.mark.parametrize("which", ["bad", "bad_csv"])
+def test_subprocess_exit_code_and_rows(files: dict[str, Path], which: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "osa_opt", "validate", str(files[which]), "--policy",
+         str(files["policy"])], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert re.search(r"projects\W+4\W+risk", done.stderr)
+    assert re.search(r"countries\W+3\W+oda_eligible", done.stderr)
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_subprocess_valid_json(files: dict[str, Path]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "osa_opt", "validate", str(files["good"]), "--policy",
+         str(files["policy"]), "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["projects"] == 6

@@ -1,0 +1,185 @@
+"""Scenario comparison: in/out lists against independently solved scenarios, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from osa_opt.analysis.compare import Comparison, Scenario, budget_scenario, compare
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.errors import OsaError
+from osa_opt.policy import Policy
+from osa_opt.problem import Problem
+from osa_opt.solver import solve
+
+HUMANITARIAN = {"security": 0.1, "humanitarian": 0.9}
+
+
+@pytest.fixture
+def base(tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> Problem:
+    projects, countries, policy = tiny_frames
+    return Problem.from_frames(projects, countries, policy)
+
+
+@pytest.fixture
+def scenarios(base: Problem) -> list[Scenario]:
+    humanitarian = base.with_policy(overrides={"objective.weights": HUMANITARIAN})
+    return [Scenario("base", base),
+            budget_scenario(base, {"FY2026": 1300.0}),
+            budget_scenario(base, {"FY2026": 3000.0, "FY2027": 1200.0}),
+            Scenario("humanitarian", humanitarian)]
+
+
+def funded_alone(problem: Problem) -> dict[str, float]:
+    """The scenario solved on its own through the public API."""
+    result = solve(problem, portfolios=1)
+    return dict(result.best.fractions) if result.best else {}
+
+
+# ---------------------------------------------------------------------- the analysis
+def test_in_and_out_lists_are_set_differences_of_separate_solves(
+        scenarios: list[Scenario]) -> None:
+    comparison = compare(scenarios)
+    order = list(scenarios[0].problem.projects.index)
+    alone = [funded_alone(s.problem) for s in scenarios]
+    for s, outcome, fractions in zip(scenarios, comparison.scenarios, alone, strict=True):
+        assert outcome.name == s.name
+        assert outcome.portfolio.fractions == pytest.approx(fractions)
+        assert outcome.added == [p for p in order if p in fractions and p not in alone[0]]
+        assert outcome.dropped == [p for p in order if p in alone[0] and p not in fractions]
+    assert comparison.scenarios[0].added == comparison.scenarios[0].dropped == []
+    assert any(o.added for o in comparison.scenarios) and any(o.dropped for o in
+                                                               comparison.scenarios)
+
+
+def test_summary_recomputes_value_cost_countries_and_projects(
+        scenarios: list[Scenario]) -> None:
+    comparison = compare(scenarios)
+    summary = comparison.summary().set_index("scenario")
+    base_values = scenarios[0].problem.value
+    for s in scenarios:
+        fractions = funded_alone(s.problem)
+        ids = list(fractions)
+        frac = pd.Series(fractions)
+        row = summary.loc[s.name]
+        for fy in s.problem.fiscal_years:
+            assert row[f"cost_{fy}"] == pytest.approx((s.problem.cost.loc[ids, fy] * frac).sum())
+            assert row[f"budget_{fy}"] == s.problem.policy.budget[fy]
+        assert row["value"] == pytest.approx((s.problem.value[ids] * frac).sum())
+        assert row["value_under_baseline"] == pytest.approx((base_values[ids] * frac).sum())
+        assert row["projects"] == len(ids)
+        assert row["countries"] == s.problem.projects.loc[ids, "country"].nunique()
+    matrix = comparison.project_matrix()
+    assert list(matrix.columns[-4:]) == [s.name for s in scenarios]
+    assert matrix.loc["P-01", "base"] == 1.0  # mandatory
+    assert (matrix.loc["P-06", [s.name for s in scenarios]] == 0).all()  # excluded
+
+
+def test_a_scenario_that_cannot_be_met_is_listed_not_fatal(base: Problem) -> None:
+    comparison = compare([Scenario("base", base),
+                          budget_scenario(base, {"FY2026": 100.0}, name="tiny budget")])
+    broken = comparison.scenarios[1]
+    assert broken.status.value == "infeasible" and broken.portfolio is None
+    assert broken.dropped == comparison.baseline.portfolio.project_ids
+    row = comparison.summary().set_index("scenario").loc["tiny budget"]
+    assert row["projects"] == 0 and pd.isna(row["value"])
+    assert comparison.to_dict()["scenarios"][1]["projects"] == []
+
+
+def test_tables_and_dict_follow_the_analysis_protocol(scenarios: list[Scenario]) -> None:
+    comparison = compare(scenarios)
+    tables = comparison.tables()
+    assert set(tables) == {"comparison", "comparison_projects"}
+    assert all(len(name) <= 31 for name in tables)
+    data = json.loads(json.dumps(comparison.to_dict()))
+    assert data["baseline"] == "base" and data["partial"] is False
+    assert [s["name"] for s in data["scenarios"]] == [s.name for s in scenarios]
+    assert data["scenarios"][1]["budget"] == {"FY2026": 1300.0, "FY2027": 1000.0}
+
+
+def test_fewer_than_two_or_repeated_scenarios_are_refused(base: Problem) -> None:
+    with pytest.raises(OsaError, match="two or more"):
+        compare([Scenario("base", base)])
+    with pytest.raises(OsaError, match="names must differ"):
+        compare([Scenario("a", base), Scenario("a", base)])
+
+
+# ---------------------------------------------------------------------- the command
+def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
+    return run_cli(cli)
+
+
+@pytest.fixture
+def files(tmp_path: Path, tiny_frames: Any, write_xlsx: Callable[..., Path]) -> dict[str, Path]:
+    projects, countries, policy = tiny_frames
+    a = tmp_path / "round.toml"
+    a.write_text(policy.to_toml(), encoding="utf-8")
+    b = tmp_path / "humanitarian.toml"
+    b.write_text(policy.override({"objective.weights": HUMANITARIAN}).to_toml(), encoding="utf-8")
+    return {"input": write_xlsx(tmp_path / "in.xlsx", projects, countries), "a": a, "b": b}
+
+
+def test_cli_json_prints_only_the_comparison_and_writes_the_run(
+        files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    code = osa(monkeypatch, "compare", str(files["input"]), "--policy", str(files["a"]),
+               "--policy", str(files["b"]), "--budget-scenario", "FY2026=1300",
+               "--out", str(out), "--json")
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert [s["name"] for s in data["scenarios"]] == ["round", "humanitarian",
+                                                      "round FY2026=1300"]
+    assert set(data["scenarios"][0]) >= {"value", "cost_by_year", "countries", "n_projects",
+                                         "projects", "added", "dropped", "status"}
+    assert data["run_folder"] == str(out)
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["analyses"]["comparison"]["scenarios"] == data["scenarios"]
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
+    assert {"comparison", "comparison_projects"} <= set(sheets)
+
+
+def test_cli_table_and_an_infeasible_baseline_exit_3(
+        files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    code = osa(monkeypatch, "compare", str(files["input"]), "--policy", str(files["a"]),
+               "--budget", "FY2026=100", "--budget-scenario", "FY2026=2500",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 3
+    assert "round FY2026=2500" in stdout and "infeasible" in stdout and "optimal" in stdout
+    assert "baseline 'round' has no portfolio" in stderr and "Traceback" not in stderr
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert [s["status"] for s in manifest["analyses"]["comparison"]["scenarios"]] == [
+        "infeasible", "optimal"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--budget-scenario", "FY2026=1500"], "two or more scenarios"),
+    (["--budget-scenario", "FY2026", "--budget-scenario", "FY2026=1"], "FY=AMOUNT"),
+    (["--budget-scenario", "FY2030=1500", "--budget-scenario", "FY2026=1"],
+     "problem in the input"),  # the scenario's fiscal year has no cost column
+])
+def test_cli_bad_scenarios_exit_2_with_a_message(
+        files: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    code = osa(monkeypatch, "compare", str(files["input"]), *args)
+    _, stderr = capfd.readouterr()
+    assert code == 2
+    assert message in stderr and "Traceback" not in stderr
+
+
+def test_comparison_repr_names_the_baseline(scenarios: list[Scenario]) -> None:
+    assert repr(compare(scenarios[:2])) == "<Comparison of 2 scenarios, baseline 'base'>"
+    assert isinstance(compare(scenarios[:2]), Comparison)

@@ -1,0 +1,170 @@
+"""Infeasibility diagnosis: crafted infeasible inputs, each with its rule and amount."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+from test_why import countries_frame as countries_with_caps
+from test_why import model_state
+
+from osa_opt.analysis.diagnose import diagnose
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.model import build_model
+from osa_opt.policy import Policy
+from osa_opt.problem import Problem
+from osa_opt.result import Status
+from osa_opt.solver import Solver, solve
+
+BASE_POLICY: dict[str, Any] = {
+    "name": "diagnose", "budget": {"FY2026": 2000.0, "FY2027": 500.0},
+    "objective": {"weights": {"security": 1.0}},
+}
+
+
+def base_projects() -> pd.DataFrame:
+    """Two mandatory projects (¥600m + ¥700m in FY2026); Dravina's P-05 is not eligible."""
+    return pd.DataFrame({
+        "project_id": ["P-01", "P-02", "P-03", "P-04", "P-05"],
+        "title": ["Coastal radars", "Heavy machinery", "Rescue boats", "Patrol boats",
+                  "Field hospital"],
+        "country": ["Aurelia", "Borealis", "Caldera", "Aurelia", "Dravina"],
+        "field": ["maritime_surveillance", "disaster_relief", "search_and_rescue",
+                  "maritime_surveillance", "medical"],
+        "assistance_type": ["equipment"] * 5,
+        "cost_FY2026": [600.0, 700.0, 300.0, 500.0, 200.0],
+        "cost_FY2027": [0.0, 100.0, 0.0, 100.0, 0.0],
+        "score_security": [5.0, 6.0, 7.0, 4.0, 8.0],
+        "status": ["mandatory", "mandatory", "candidate", "candidate", "candidate"],
+        "status_reason": ["Summit commitment", "Second tranche", "", "", ""],
+    })
+
+
+def countries_frame() -> pd.DataFrame:
+    """Four countries without caps of their own; Dravina has no management agreement."""
+    countries = countries_with_caps()
+    countries["max_share"] = None
+    return countries
+
+
+def problem_with(**changes: Any) -> Problem:
+    """The base instance with policy sections replaced (``budget=..., priority=...``)."""
+    policy = copy.deepcopy(BASE_POLICY)
+    policy.update(changes)
+    return Problem.from_frames(base_projects(), countries_frame(), Policy.from_dict(policy))
+
+
+CASES = {
+    "mandatory over budget": dict(budget={"FY2026": 1000.0, "FY2027": 500.0}),
+    "tier share no candidate can meet": dict(priority={"min_tier_share": {3: 0.5}}),
+    "min_countries above the countries with projects": dict(priority={"min_countries": 4}),
+    "field minimum with no eligible project": dict(
+        balance={"min_field_share": {"medical": 0.1}}),
+}
+
+
+def test_the_base_instance_is_feasible_and_needs_no_diagnosis() -> None:
+    problem = problem_with()
+    assert solve(problem, portfolios=1).status == Status.OPTIMAL
+    assert diagnose(problem) == []
+
+
+def test_mandatory_projects_over_budget() -> None:
+    (entry,) = diagnose(problem_with(**CASES["mandatory over budget"]))
+    assert entry["rule"] == "budget[FY2026]" and entry["policy_key"] == "budget.FY2026"
+    assert entry["amount"] == pytest.approx(300.0)  # ¥600m + ¥700m mandatory, ¥1,000m budget
+    assert entry["bound"] == 1000.0 and entry["needed"] == pytest.approx(1300.0)
+    assert entry["unit"] == "¥ million"
+    assert entry["message"] == ("Mandatory projects need ¥1,300m in FY2026 but the budget is "
+                                "¥1,000m: raise the budget by ¥300m or drop one of P-02 or "
+                                "P-01.")
+
+
+def test_a_tier_share_no_candidate_can_meet() -> None:
+    (entry,) = diagnose(problem_with(**CASES["tier share no candidate can meet"]))
+    # 50% of ¥2,500m is ¥1,250m; Caldera's P-03 (¥300m) is the only tier-3 project.
+    assert entry["rule"] == "tier_share[3]"
+    assert entry["amount"] == pytest.approx(950.0)
+    assert entry["policy_key"] == "priority.min_tier_share.3"
+    assert "lower priority.min_tier_share.3 to 12.0% (by ¥950m)" in entry["message"]
+
+
+def test_min_countries_above_the_countries_with_eligible_projects() -> None:
+    (entry,) = diagnose(problem_with(**CASES["min_countries above the countries with projects"]))
+    assert entry["rule"] == "min_countries" and entry["unit"] == "countries"
+    assert entry["amount"] == 1.0 and entry["needed"] == 3.0
+    assert entry["message"] == ("Only 3 countries have an eligible project, but "
+                                "priority.min_countries is 4: lower it to 3 (by 1).")
+
+
+def test_a_field_minimum_with_no_eligible_project_in_the_field() -> None:
+    problem = problem_with(**CASES["field minimum with no eligible project"])
+    assert "field_min_share[medical]" in {c.name for c in build_model(problem)
+                                          .component_data_objects(pyo.Constraint)}
+    (entry,) = diagnose(problem)
+    assert entry["rule"] == "field_min_share[medical]"
+    assert entry["amount"] == pytest.approx(250.0)  # 10% of ¥2,500m, all of it missing
+    assert entry["message"].startswith("No eligible project is in field medical, but "
+                                       "balance.min_field_share.medical asks for 10.0%")
+
+
+def test_two_conflicts_at_once_are_both_reported_counts_first() -> None:
+    problem = problem_with(budget={"FY2026": 1000.0, "FY2027": 500.0},
+                           priority={"min_countries": 5})
+    entries = diagnose(problem)
+    assert [e["rule"] for e in entries] == ["min_countries", "budget[FY2026]"]
+    # Counts move first (5 -> 3 countries); funding all three then needs P-03 too:
+    # ¥600m + ¥700m mandatory + ¥300m = ¥1,600m against ¥1,000m.
+    assert entries[0]["amount"] == 2.0 and entries[1]["amount"] == pytest.approx(600.0)
+    assert entries[1]["message"] == ("The rules need ¥1,600m in FY2026 but the budget is "
+                                     "¥1,000m: raise the budget (budget.FY2026) by ¥600m to "
+                                     "¥1,600m.")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_solve_reports_the_diagnosis_and_leaves_the_model_alone(case: str) -> None:
+    problem = problem_with(**CASES[case])
+    result = solve(problem, portfolios=2)
+    assert result.status == Status.INFEASIBLE and result.portfolios == []
+    assert result.diagnosis == diagnose(problem)
+    assert result.message == result.diagnosis[0]["message"]
+    json.dumps(result.diagnosis)
+    solver = Solver(problem)
+    before = model_state(solver.model)
+    assert diagnose(problem, solver) == result.diagnosis  # on a clone of the solver's model
+    assert model_state(solver.model) == before and not hasattr(solver.model, "elastic_slack")
+
+
+def test_a_conflict_in_constraints_a_user_added_is_said_so() -> None:
+    problem = problem_with()
+    model = build_model(problem)
+    model.impossible = pyo.Constraint(expr=model.x["P-03"] + model.x["P-04"] >= 3)
+    result = solve(problem, portfolios=1, model=model)
+    assert result.status == Status.INFEASIBLE
+    assert result.diagnosis[0]["rule"] is None
+    assert "added to the model" in result.message
+
+
+def test_cli_solve_exits_3_and_run_json_holds_the_diagnosis(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_csv: Any,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    folder = write_csv(tmp_path / "round", base_projects(), countries_frame())
+    policy = tmp_path / "policy.toml"
+    policy.write_text(Policy.from_dict(BASE_POLICY).to_toml(), encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", str(folder), "--policy", str(policy),
+                                      "--budget", "FY2026=1000", "--out", str(tmp_path / "run")])
+    assert run_cli(cli) == 3
+    err = capfd.readouterr().err
+    assert "Mandatory projects need ¥1,300m in FY2026" in err
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "infeasible"
+    (entry,) = manifest["diagnosis"]
+    assert entry["rule"] == "budget[FY2026]" and entry["amount"] == pytest.approx(300.0)
+    assert entry["message"].startswith("Mandatory projects need")

@@ -1,0 +1,117 @@
+"""Eligibility: every reason a project fails is listed, in a fixed order, not only the first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from osa_opt.eligibility import (
+    BELOW_DEMOCRACY,
+    BELOW_HUMAN_RIGHTS,
+    BELOW_RULE_OF_LAW,
+    FIELD_NOT_ALLOWED,
+    NO_MANAGEMENT_AGREEMENT,
+    NOT_ODA_ELIGIBLE,
+    PARTY_TO_CONFLICT,
+    STATUS_EXCLUDED,
+    country_reasons,
+)
+from osa_opt.policy import Policy
+from osa_opt.problem import Problem
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
+
+
+def with_country(countries: pd.DataFrame, name: str, **values: Any) -> pd.DataFrame:
+    out = countries.copy()
+    for column, value in values.items():
+        out[column] = out[column].astype(object)
+        out.loc[out["country"] == name, column] = value
+    return out
+
+
+def codes(reasons: list[str]) -> list[str]:
+    return [r.split(":")[0] for r in reasons]
+
+
+def test_valid_tiny_input_only_excluded_is_ineligible(tiny_frames: Frames) -> None:
+    problem = Problem.from_frames(*tiny_frames)
+    e = problem.eligibility
+    assert list(problem.eligible) == ["P-01", "P-02", "P-03", "P-04", "P-05"]
+    assert e.loc["P-06", "reasons"] == [f"{STATUS_EXCLUDED}: Site not available"]
+    assert e.loc["P-01", "reasons"] == []
+
+
+def test_country_failing_three_rules_gives_three_reasons(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    countries = with_country(countries, "Caldera", oda_eligible=False, party_to_conflict=True,
+                             democracy=2.0)
+    problem = Problem.from_frames(projects, countries, policy)
+    reasons = problem.eligibility.loc["P-05", "reasons"]
+    assert codes(reasons) == [NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, BELOW_DEMOCRACY]
+    assert "Caldera scores 2, min_democracy is 4" in reasons[2]
+    excluded = problem.eligibility.loc["P-06", "reasons"]  # same country, also excluded
+    assert codes(excluded) == [NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, BELOW_DEMOCRACY,
+                               STATUS_EXCLUDED]
+
+
+def test_every_country_rule_at_once(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    countries = with_country(countries, "Borealis", oda_eligible=False, party_to_conflict=True,
+                             management_agreement=False, democracy=1.0, rule_of_law=1.0,
+                             human_rights=1.0)
+    problem = Problem.from_frames(projects, countries, policy)
+    assert codes(country_reasons(problem)["Borealis"]) == [
+        NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, NO_MANAGEMENT_AGREEMENT, BELOW_DEMOCRACY,
+        BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS]
+    assert country_reasons(problem)["Aurelia"] == []
+    assert problem.summary()["ineligible_by_reason"][NOT_ODA_ELIGIBLE] == 2  # P-03, P-04
+
+
+def test_field_not_allowed_is_listed_with_country_reasons(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    fields = [f for f in policy.eligibility.fields if f != "airspace_surveillance"]
+    countries = with_country(countries, "Caldera", management_agreement=False)
+    problem = Problem.from_frames(projects, countries,
+                                  policy.override({"eligibility.fields": fields}))
+    reasons = problem.eligibility.loc["P-05", "reasons"]
+    assert codes(reasons) == [FIELD_NOT_ALLOWED, NO_MANAGEMENT_AGREEMENT]
+    assert "airspace_surveillance" in reasons[0]
+
+
+def test_status_excluded_without_a_reason(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    projects = projects.assign(status_reason="")
+    problem = Problem.from_frames(projects, countries, policy)
+    (reason,) = problem.eligibility.loc["P-06", "reasons"]
+    assert reason.startswith(STATUS_EXCLUDED) and "marked excluded" in reason
+
+
+def test_policy_switches_turn_rules_off(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    countries = with_country(countries, "Caldera", oda_eligible=False, party_to_conflict=True,
+                             management_agreement=False, democracy=0.5)
+    relaxed = policy.override({"eligibility.require_oda_eligible": False,
+                               "eligibility.exclude_parties_to_conflict": False,
+                               "eligibility.require_management_agreement": False,
+                               "eligibility.min_democracy": 0.0})
+    problem = Problem.from_frames(projects, countries, relaxed)
+    assert problem.eligibility.loc["P-05", "reasons"] == []
+
+
+def test_a_score_equal_to_the_threshold_passes(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    countries = with_country(countries, "Caldera", rule_of_law=4.0)
+    problem = Problem.from_frames(projects, countries, policy)
+    assert problem.eligibility.loc["P-05", "eligible"]
+
+
+def test_built_in_defaults_set_no_governance_threshold(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    countries = with_country(countries, "Caldera", democracy=0.0, rule_of_law=0.0,
+                             human_rights=0.0)
+    budget_only = Policy.from_dict({"budget": policy.budget,
+                                    "objective": {"weights": policy.objective.weights}})
+    problem = Problem.from_frames(projects, countries, budget_only)
+    assert problem.eligibility.loc["P-05", "eligible"]

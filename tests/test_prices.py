@@ -1,0 +1,187 @@
+"""The price of each rule against independent solves: fresh models, policy edits, brute force."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+from test_why import (
+    SEEDS,
+    TOL,
+    Enumerator,
+    countries_frame,
+    model_state,
+    random_policy,
+    random_projects,
+    solved,
+)
+
+from osa_opt.analysis.prices import price_rules
+from osa_opt.model import build_model
+from osa_opt.policy import Policy
+from osa_opt.problem import Problem
+from osa_opt.solver import Solver, solve
+
+
+def prices_frames() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Eight all-or-nothing projects in four countries where budget, mandatory, partners and
+    a field minimum all cost value (value = score, every multiplier 1)."""
+    countries = countries_frame()
+    countries["management_agreement"] = True
+    countries["max_share"] = [None, 0.45, None, None]
+    projects = pd.DataFrame({
+        "project_id": [f"P-0{i}" for i in range(1, 9)],
+        "title": list("abcdefgh"),
+        "country": ["Aurelia", "Borealis", "Borealis", "Caldera", "Caldera", "Dravina",
+                    "Borealis", "Caldera"],
+        "field": ["maritime_surveillance", "medical", "medical", "disaster_relief", "medical",
+                  "medical", "search_and_rescue", "medical"],
+        "assistance_type": ["equipment"] * 8,
+        "cost_FY2026": [400.0, 300.0, 300.0, 300.0, 200.0, 500.0, 400.0, 250.0],
+        "cost_FY2027": [0.0, 100.0, 0.0, 0.0, 0.0, 0.0, 50.0, 50.0],
+        "score_security": [3.0, 9.0, 8.0, 7.0, 2.0, 4.0, 7.0, 6.0],
+        "status": ["candidate"] * 4 + ["mandatory"] + ["candidate"] * 3,
+        "status_reason": [""] * 4 + ["Summit commitment"] + [""] * 3,
+    })
+    policy = {"name": "prices", "budget": {"FY2026": 1800.0, "FY2027": 100.0},
+              "objective": {"weights": {"security": 1.0}},
+              "priority": {"min_tier_share": {1: 0.2}, "fund_every_tier": [1],
+                           "min_countries": 3},
+              "balance": {"min_field_share": {"disaster_relief": 0.1}}}
+    return projects, countries, policy
+
+
+def fresh_gain(problem: Problem, base: float, rule: str, bound: float | None = None) -> float:
+    """Gain of a freshly built model with the rule off, or its row replaced at ``bound``."""
+    model = build_model(problem)
+    if rule in ("tier_partner", "mandatory"):
+        getattr(model, rule).deactivate()
+    else:
+        row = {c.name: c for c in model.component_data_objects(pyo.Constraint)}[rule]
+        row.deactivate()
+        if bound is not None:
+            model.relaxed_row = pyo.Constraint(
+                expr=row.body >= bound if row.lower is not None else row.body <= bound)
+    return Solver(problem, model).solve_once().objective - base
+
+
+def policy_gain(problem: Problem, base: float, overrides: dict[str, Any]) -> float:
+    """Gain of a problem re-validated under an edited policy, solved from scratch."""
+    return solve(problem.with_policy(overrides=overrides), portfolios=1).best.objective - base
+
+
+@pytest.fixture(scope="module")
+def priced() -> tuple[Problem, Any, Any]:
+    projects, countries, policy = prices_frames()
+    problem = Problem.from_frames(projects, countries, Policy.from_dict(policy))
+    result, solver = solved(problem)
+    return problem, result, price_rules(result, solver)
+
+
+def test_every_price_equals_a_freshly_built_model_without_the_rule(priced: Any) -> None:
+    problem, result, prices = priced
+    base = result.best.objective
+    table = prices.table
+    assert (table["gain_if_off"] > TOL).sum() >= 4  # the instance makes rules cost value
+    for rule, row in table.iterrows():
+        assert row["gain_if_off"] == pytest.approx(fresh_gain(problem, base, rule), abs=TOL), rule
+        if row["relaxed_bound"] is not None and row["relaxed_bound"] == row["relaxed_bound"]:
+            expected = fresh_gain(problem, base, rule, row["relaxed_bound"])
+            assert row["gain_if_relaxed"] == pytest.approx(expected, abs=TOL), rule
+            assert row["gain_if_relaxed"] <= row["gain_if_off"] + TOL
+
+
+def test_prices_of_policy_rules_equal_solves_of_the_edited_policy(priced: Any) -> None:
+    problem, result, prices = priced
+    base = result.best.objective
+    t = prices.table
+    assert t.at["tier_share[1]", "relaxed_bound"] == pytest.approx(0.18 * 1900)
+    cases = {
+        ("tier_share[1]", "gain_if_off"): {"priority.min_tier_share": {}},
+        ("tier_share[1]", "gain_if_relaxed"): {"priority.min_tier_share.1": 0.18},
+        ("min_countries", "gain_if_off"): {"priority.min_countries": 0},
+        ("min_countries", "gain_if_relaxed"): {"priority.min_countries": 2},
+        ("field_min_share[disaster_relief]", "gain_if_off"): {"balance.min_field_share": {}},
+        ("field_min_share[disaster_relief]", "gain_if_relaxed"):
+            {"balance.min_field_share.disaster_relief": 0.09},
+        ("tier_partner", "gain_if_off"): {"priority.fund_every_tier": []},
+    }
+    for (rule, column), overrides in cases.items():
+        assert t.at[rule, column] == pytest.approx(policy_gain(problem, base, overrides),
+                                                   abs=TOL), (rule, column)
+    # Mandatory projects as a group: the same data with every status a candidate.
+    projects, countries, policy = prices_frames()
+    projects["status"] = "candidate"
+    free = Problem.from_frames(projects, countries, Policy.from_dict(policy))
+    assert t.at["mandatory", "gain_if_off"] == pytest.approx(
+        solve(free, portfolios=1).best.objective - base, abs=TOL)
+    assert t.at["mandatory", "gain_if_off"] > 0
+    # Borealis's own cap (max_share 0.45 of ¥1,900m), 10% looser in the countries sheet.
+    countries["max_share"] = [None, 0.495, None, None]
+    looser = Problem.from_frames(prices_frames()[0], countries, Policy.from_dict(policy))
+    assert t.at["country_cap[Borealis]", "gain_if_relaxed"] == pytest.approx(
+        solve(looser, portfolios=1).best.objective - base, abs=TOL)
+
+
+@pytest.mark.parametrize("seed", ["prices", *SEEDS[:3]])
+def test_prices_equal_brute_force(seed: Any) -> None:
+    frames = prices_frames() if seed == "prices" else (
+        random_projects(seed), countries_frame(), random_policy(seed))
+    oracle = Enumerator(*frames)
+    problem = Problem.from_frames(frames[0], frames[1], Policy.from_dict(frames[2]))
+    result, solver = solved(problem)
+    best = oracle.best()[0]
+    prices = price_rules(result, solver)
+    for rule, row in prices.table.iterrows():
+        without = oracle.best(skip=frozenset({rule}))
+        assert row["gain_if_off"] == pytest.approx(without[0] - best, abs=TOL), (seed, rule)
+        if rule.startswith("budget["):
+            fy = rule[len("budget["):-1]
+            budget = {**oracle.budget, fy: row["relaxed_bound"]}
+            relaxed = oracle.best(budget=budget)[0] - best
+            assert row["gain_if_relaxed"] == pytest.approx(relaxed, abs=TOL), (seed, rule)
+
+
+def test_activity_slack_and_binding_recomputed_from_the_portfolio(priced: Any) -> None:
+    problem, result, prices = priced
+    t = prices.table
+    funded = result.best.projects  # P-01, P-02, P-04, P-05, P-06
+    assert sorted(funded.index) == ["P-01", "P-02", "P-04", "P-05", "P-06"]
+    assert t.at["budget[FY2026]", "activity"] == pytest.approx(funded["cost_FY2026"].sum())
+    assert t.at["budget[FY2026]", "slack"] == pytest.approx(1800 - 1700)
+    assert not t.at["budget[FY2026]", "binding"]
+    assert t.at["budget[FY2027]", "binding"] and t.at["budget[FY2027]", "slack"] == 0
+    assert t.at["tier_share[1]", "activity"] == pytest.approx(400 + 500)
+    assert t.at["min_countries", "activity"] == 4 and t.at["min_countries", "relaxed_bound"] == 2
+    assert t.at["tier_partner[Dravina]", "binding"]
+    gains = list(t["gain_if_off"])
+    assert gains == sorted(gains, reverse=True)
+    assert t.at["budget[FY2026]", "message"] == (
+        "Budget FY2026 (¥1,800m, slack ¥100m) costs 12.000 of value (48.0%): that is what "
+        "switching it off would gain; 10% looser (¥1,980m) would gain 5.000 (20.0%).")
+
+
+def test_the_model_is_left_as_it_was_and_re_solves_to_portfolio_1() -> None:
+    projects, countries, policy = prices_frames()
+    problem = Problem.from_frames(projects, countries, Policy.from_dict(policy))
+    result, solver = solved(problem)
+    before = model_state(solver.model)
+    prices = price_rules(result, solver)
+    assert prices.solves == solver.solves - 1
+    assert model_state(solver.model) == before
+    again = solver.solve_once()
+    assert again.objective == pytest.approx(result.best.objective, abs=TOL)
+    assert again.funded_ids == frozenset(result.best.fractions)
+
+
+def test_to_dict_is_json_and_tables_fit_a_sheet(priced: Any) -> None:
+    _, _, prices = priced
+    payload = json.loads(json.dumps(prices.to_dict()))
+    rules = {r["rule"]: r for r in payload["rules"]}
+    assert rules["budget[FY2027]"]["binding"] is True
+    assert rules["mandatory"]["relaxed_bound"] is None
+    assert rules["budget[FY2026]"]["gain_if_off"] == pytest.approx(12.0)
+    assert list(prices.tables()) == ["prices"]

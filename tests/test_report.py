@@ -1,0 +1,456 @@
+"""report.html: sections, numbers, escaping of input text, self-containment, notebook views.
+
+The page is parsed with the standard library's HTMLParser; chart geometry (bar widths) is
+checked against costs recomputed with pandas from the input cost columns.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from osa_opt.outputs import write_run
+from osa_opt.problem import Problem
+from osa_opt.report import render_report, svg
+from osa_opt.report.analyses import analysis_section
+from osa_opt.report.notebook import analysis_html
+from osa_opt.report.tables import money, percent, table, yen
+from osa_opt.result import Result
+from osa_opt.solver import solve
+
+SCRIPT_TITLE = "<script>alert(1)</script>"
+FORMULA_TITLE = '=HYPERLINK("https://evil.example","click")'
+HOSTILE_COUNTRY = 'Cal<dera> & "Co"'
+HOSTILE_POLICY = "<i>round</i> & co"
+#: Tags the report may contain; anything else means input text leaked as markup.
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2",
+                "h3", "p", "nav", "a", "section", "div", "span", "table", "caption", "thead",
+                "tbody", "tr", "th", "td", "ul", "ol", "li", "footer", "svg", "rect", "text",
+                "line", "path", "circle", "code", "b", "pre"}
+
+
+# ---------------------------------------------------------------------- parsing helper
+class Page(HTMLParser):
+    """Every start tag with its attributes, the text of each element, SVG structure."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.stack: list[str] = []
+        self.texts: list[tuple[tuple[str, ...], str]] = []
+        self.svg_first_child: list[str] = []
+        self._svg_open_seen_child = True
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self._svg_open_seen_child:
+            self.svg_first_child.append(tag)
+            self._svg_open_seen_child = True
+        if tag == "svg":
+            self._svg_open_seen_child = False
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta",):
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop() == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append((tuple(self.stack), data.strip()))
+
+    def text_in(self, tag: str) -> list[str]:
+        return [t for stack, t in self.texts if stack and stack[-1] == tag]
+
+
+def rects(html: str, css_class: str = "bar") -> list[dict[str, float | str]]:
+    """The bars of every chart: width, fill and tooltip."""
+    pattern = re.compile(r'<rect class="' + css_class + r'" x="([\d.]+)" y="([\d.]+)" '
+                         r'width="([\d.]+)" height="[\d.]+"(?: rx="2")? fill="([^"]+)">'
+                         r"<title>([^<]*)</title>")
+    return [{"x": float(m[1]), "y": float(m[2]), "width": float(m[3]), "fill": m[4],
+             "title": m[5]} for m in pattern.finditer(html)]
+
+
+def chart(html: str, title: str) -> str:
+    """The one SVG whose title is ``title``."""
+    found = [m for m in re.findall(r"<svg .*?</svg>", html, flags=re.S)
+             if f"<title>{title}</title>" in m]
+    assert len(found) == 1, f"expected one chart titled {title!r}, found {len(found)}"
+    return found[0]
+
+
+# ---------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def hostile_problem() -> Problem:
+    """The conftest's tiny input with markup and a formula in titles, a country, the policy."""
+    from conftest import TINY_POLICY, tiny_countries, tiny_projects
+
+    projects, countries = tiny_projects(), tiny_countries()
+    projects.loc[projects["project_id"] == "P-03", "title"] = SCRIPT_TITLE
+    projects.loc[projects["project_id"] == "P-01", "title"] = FORMULA_TITLE
+    projects["country"] = projects["country"].replace("Caldera", HOSTILE_COUNTRY)
+    countries["country"] = countries["country"].replace("Caldera", HOSTILE_COUNTRY)
+    return Problem.from_frames(projects, countries, dict(TINY_POLICY, name=HOSTILE_POLICY))
+
+
+@pytest.fixture(scope="module")
+def hostile_result(hostile_problem: Problem) -> Result:
+    return solve(hostile_problem, portfolios=3, min_difference=1, explain=True)
+
+
+@pytest.fixture(scope="module")
+def hostile_html(hostile_result: Result) -> str:
+    return render_report(hostile_result)
+
+
+@pytest.fixture(scope="module")
+def infeasible_result(hostile_problem: Problem) -> Result:
+    """Five recipient countries asked of a round with three."""
+    problem = hostile_problem.with_policy(overrides={"priority.min_countries": 5})
+    return solve(problem, portfolios=2)
+
+
+# ---------------------------------------------------------------------- structure
+def test_report_has_every_section_in_order(hostile_html: str) -> None:
+    ids = re.findall(r'<section id="([^"]+)"', hostile_html)
+    assert ids == ["headline", "portfolios", "allocation", "budget", "not-funded",
+                   "eligibility", "analysis-why", "analysis-prices", "manifest"]
+    page = Page(hostile_html)
+    assert page.text_in("h2") == ["Headline", "Ranked portfolios", "Allocation", "Budget use",
+                                  "Eligible but not funded", "Eligibility exclusions",
+                                  "Why in, why out", "Price of each rule", "Manifest"]
+    # the contents list links every section
+    links = [a["href"] for tag, a in page.tags if tag == "a"]
+    assert links == [f"#{i}" for i in ids]
+    # why and prices have their own layout, not the generic tables
+    assert page.text_in("h3").count("Why out: eligible projects not funded") == 1
+    assert "In words" in page.text_in("h3")
+
+
+def test_print_css_starts_each_section_on_a_new_page(hostile_html: str) -> None:
+    style = re.search(r"<style>(.*?)</style>", hostile_html, flags=re.S)[1]
+    print_block = style[style.index("@media print"):]
+    assert re.search(r"section \{[^}]*page-break-before: always", print_block)
+    assert re.search(r"section\.first \{[^}]*page-break-before: avoid", print_block)
+    assert "thead { display: table-header-group; }" in print_block
+
+
+def test_headline_numbers_match_the_solution(hostile_result: Result, hostile_html: str) -> None:
+    problem, best = hostile_result.problem, hostile_result.best
+    funded = pd.Series(best.fractions)
+    cost_by_year = problem.projects.loc[funded.index, ["cost_FY2026", "cost_FY2027"]].mul(
+        funded, axis=0).sum()
+    page = Page(hostile_html)
+    cards = page.text_in("div")
+    assert yen(3000.0) in cards                    # budget 2,000 + 1,000
+    assert yen(cost_by_year.sum()) in cards        # budget used by portfolio 1
+    assert f"{best.n_projects} projects" in cards
+    assert "Portfolio 1 is proven optimal; 3 ranked portfolios." in page.text_in("p")
+    # the budget table: used and left per fiscal year, from the input costs
+    for fy, budget in {"FY2026": 2000.0, "FY2027": 1000.0}.items():
+        used = cost_by_year[f"cost_{fy}"]
+        row = re.search(rf"<tr><td>{fy}</td>(.*?)</tr>", hostile_html)[1]
+        cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+        assert cells == [money(budget), money(problem.projects[f"cost_{fy}"].sum()),
+                         money(used), money(budget - used)]
+
+
+def test_portfolios_side_by_side_and_what_changes(hostile_result: Result,
+                                                  hostile_html: str) -> None:
+    ports = hostile_result.portfolios
+    side = re.search(r'<table class="data side">(.*?)</table>', hostile_html, flags=re.S)[1]
+    heads = re.findall(r'<th class="num">(Portfolio \d)</th>', side)
+    assert heads == ["Portfolio 1", "Portfolio 2", "Portfolio 3"]
+    total_row = re.search(r"<th>Total cost \(¥m\)</th>(.*?)</tr>", side)[1]
+    problem = hostile_result.problem
+    expected = [money(sum(problem.total_cost[p] * f for p, f in pf.fractions.items()))
+                for pf in ports]
+    assert re.findall(r'<td class="num">([^<]*)</td>', total_row) == expected
+    # the differences table lists exactly the projects whose funding differs
+    diff = re.search(r'<table class="data diff">(.*?)</table>', hostile_html, flags=re.S)[1]
+    listed = re.findall(r"<tr><td>(P-\d\d)</td>", diff)
+    differing = [p for p in problem.projects.index
+                 if len({round(pf.fractions.get(p, 0.0), 6) for pf in ports}) > 1]
+    assert listed == differing and listed
+    for pid in listed:
+        row = re.search(rf"<tr><td>{pid}</td>(.*?)</tr>", diff)[1]
+        marks = re.findall(r'<td class="(?:in|out)">([^<]*)</td>', row)
+        want = ["○" if pid not in pf.fractions else
+                "●" if pf.fractions[pid] >= 1 - 1e-6 else percent(pf.fractions[pid])
+                for pf in ports]
+        assert marks == want
+
+
+def test_budget_bars_show_used_and_left_per_year_and_portfolio(hostile_result: Result,
+                                                               hostile_html: str) -> None:
+    bars = rects(chart(hostile_html, "Budget use per fiscal year (¥ million)"))
+    problem = hostile_result.problem
+    assert len(bars) == 2 * 2 * len(hostile_result.portfolios)  # used + left, 2 years
+    scale = None
+    for i, (fy, budget) in enumerate([("FY2026", 2000.0), ("FY2027", 1000.0)]):
+        for k, pf in enumerate(hostile_result.portfolios):
+            first = 2 * (i * len(hostile_result.portfolios) + k)
+            used_bar, left_bar = bars[first], bars[first + 1]
+            used = sum(problem.projects.at[p, f"cost_{fy}"] * f for p, f in pf.fractions.items())
+            assert used_bar["title"] == f"{fy} · portfolio {pf.rank} · used: {yen(used)}"
+            assert left_bar["title"].startswith(f"{fy} · portfolio {pf.rank} · left: ")
+            # widths are proportional to ¥: one scale for the whole chart
+            total_width = used_bar["width"] + left_bar["width"]
+            scale = scale or total_width / budget
+            assert total_width == pytest.approx(budget * scale, abs=0.2)
+            assert used_bar["width"] == pytest.approx(used * scale, abs=0.2)
+
+
+def test_country_bars_are_proportional_to_funded_cost(hostile_result: Result,
+                                                      hostile_html: str) -> None:
+    best = hostile_result.best
+    problem = hostile_result.problem
+    funded = pd.Series(best.fractions)
+    by_country = (problem.total_cost[funded.index] * funded).groupby(
+        problem.projects.loc[funded.index, "country"]).sum()
+    svg_text = chart(hostile_html, "Portfolio 1 by country (¥ million)")
+    bars = rects(svg_text)
+    widths = {b["title"].split(": ")[0]: b["width"] for b in bars}
+    countries = {c.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                 .replace('"', "&quot;"): v for c, v in by_country.items()}
+    assert set(countries) <= set(widths)
+    largest = by_country.max()
+    full = max(widths.values())
+    for name, cost in countries.items():
+        assert widths[name] == pytest.approx(cost / largest * full, abs=0.2)
+
+
+# ---------------------------------------------------------------------- escaping
+def test_input_text_never_becomes_markup(hostile_html: str) -> None:
+    page = Page(hostile_html)
+    tags = {tag for tag, _ in page.tags}
+    assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
+    assert "script" not in tags and "i" not in tags and "dera" not in tags
+    for tag, attrs in page.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+    # the hostile texts are shown, as text, in tables, SVG labels and the title
+    assert SCRIPT_TITLE not in hostile_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile_html
+    all_text = [t for _, t in page.texts]
+    assert SCRIPT_TITLE in all_text and FORMULA_TITLE in all_text
+    assert HOSTILE_COUNTRY in page.text_in("text")          # SVG bar label
+    assert any(HOSTILE_COUNTRY in t for t in page.text_in("title"))   # SVG tooltip
+    assert page.text_in("title")[0] == f"osa-opt report: {HOSTILE_POLICY}"
+    aria = [a["aria-label"] for tag, a in page.tags if tag == "svg"]
+    assert all("<" not in label for label in aria)
+
+
+def test_formula_like_text_is_marked_as_text_for_spreadsheets(hostile_html: str) -> None:
+    escaped = FORMULA_TITLE.replace('"', "&quot;")
+    cells = re.findall(r'<td class="([^"]*)">' + re.escape(escaped) + "</td>", hostile_html)
+    assert cells and all(c == "t" for c in cells)
+    assert 'td.t { mso-number-format: "\\@"; }' in hostile_html
+
+
+def test_generic_analysis_is_escaped_and_cut() -> None:
+    class Custom:
+        name = "custom <b>"
+        notes = ["note <u>1</u>"]
+
+        def tables(self) -> dict[str, pd.DataFrame]:
+            return {"rows": pd.DataFrame({"item": [f"<x{i}>" for i in range(100)],
+                                          "total_cost": [1000.0 * i for i in range(100)]})}
+
+    section = analysis_section("custom <b>", Custom())
+    page = Page(section.body)
+    assert {t for t, _ in page.tags} <= ALLOWED_TAGS
+    assert section.body.count("<tr>") == 41     # header + 40 rows
+    assert "60 more rows not shown" in section.body
+    assert "&lt;x39&gt;" in section.body and "&lt;x40&gt;" not in section.body
+    assert "<td class=\"num\">99,000</td>" not in section.body
+    assert "<td class=\"num\">39,000</td>" in section.body
+    assert "note &lt;u&gt;1&lt;/u&gt;" in section.body
+    assert section.id == "analysis-custom--b" and section.title == "Custom <b>"
+
+
+def test_a_known_analysis_of_another_shape_falls_back_to_its_tables() -> None:
+    class OddFrontier:
+        name = "frontier"
+
+        def tables(self) -> dict[str, pd.DataFrame]:
+            return {"frontier": pd.DataFrame({"budget_share": [0.5, 1.0]})}
+
+    body = analysis_section("frontier", OddFrontier()).body
+    assert "<svg" not in body
+    assert re.findall(r'<td class="num">([^<]*)</td>', body) == ["50.0%", "100.0%"]
+
+
+# ---------------------------------------------------------------------- self-contained
+def test_report_is_self_contained(hostile_html: str) -> None:
+    page = Page(hostile_html)
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "xlink:href", "action", "srcset", "poster"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"\s*(https?:)?//", value), (tag, name, value)
+        assert tag not in ("link", "script", "img", "iframe", "object", "embed", "image")
+    assert "<script" not in hostile_html.lower()
+    style = "".join(re.findall(r"<style>(.*?)</style>", hostile_html, flags=re.S))
+    assert "url(" not in style and "@import" not in style and "@font-face" not in style
+
+
+def test_every_chart_is_an_inline_svg_with_a_title(hostile_html: str) -> None:
+    page = Page(hostile_html)
+    svgs = [a for tag, a in page.tags if tag == "svg"]
+    assert len(svgs) == 4 + 1 + 1      # allocation x4, budget, rule prices
+    assert all(a.get("role") == "img" and a.get("aria-label") for a in svgs)
+    assert page.svg_first_child == ["title"] * len(svgs)
+    assert len(rects(hostile_html)) > 10
+
+
+# ---------------------------------------------------------------------- other results
+def test_infeasible_result_gets_status_and_diagnosis(infeasible_result: Result) -> None:
+    html = render_report(infeasible_result)
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    assert ids == ["headline", "diagnosis", "eligibility", "manifest"]
+    assert '<span class="status status-infeasible">infeasible</span>' in html
+    assert infeasible_result.diagnosis
+    page = Page(html)
+    items = page.text_in("li")
+    for entry in infeasible_result.diagnosis:
+        assert entry["message"] in items
+    assert "priority.min_countries" in " ".join(page.text_in("td"))
+
+
+def test_frontier_funding_order_and_robustness_get_their_layout(
+        hostile_problem: Problem, hostile_result: Result) -> None:
+    from osa_opt.analysis.frontier import frontier
+    from osa_opt.analysis.funding_order import funding_order
+    from osa_opt.analysis.robustness import robustness
+
+    fr = frontier(hostile_problem, shares=[0.5, 1.0, 1.5])
+    order = funding_order(hostile_problem, fr)
+    rob = robustness(hostile_problem, samples=6, seed=3, baseline=hostile_result)
+    html = render_report(Result(hostile_problem, hostile_result.status,
+                                hostile_result.portfolios,
+                                analyses={"robustness": rob, "funding_order": order,
+                                          "frontier": fr}))
+    ids = re.findall(r'<section id="(analysis-[^"]+)"', html)
+    assert ids == ["analysis-frontier", "analysis-funding-order", "analysis-robustness"]
+    line_block = html[html.index("<h3>Funding line</h3>"):html.index("<h3>Budget levels</h3>")]
+    positions = re.findall(r'<tr><td class="num">(\d+)</td><td>(P-\d\d)</td>', line_block)
+    assert positions == [(str(int(r.position)), r.project_id)
+                         for r in order.order.itertuples()]
+    line = chart(html, "Value against budget")
+    assert line.count('<path class="series"') == 2
+    solved = fr.points["value"].notna()
+    hollow = (~fr.points["greedy_meets_rules"].astype(bool)).sum()
+    assert line.count('<circle class="mark"') == int(solved.sum()) + len(fr.points)
+    assert line.count('fill="#ffffff"') == hollow
+    bars = rects(chart(html, "Core index: share of samples that fund the project"))
+    eligible = rob.projects[rob.projects["eligible"]]
+    assert len(bars) == len(eligible)
+    full = max(b["width"] for b in bars) / max(eligible["core_index"].max(), 1e-9)
+    for bar, (_, row) in zip(bars, eligible.sort_values("core_index", ascending=False,
+                                                        kind="stable").iterrows(), strict=True):
+        assert bar["width"] == pytest.approx(row["core_index"] * full, abs=0.2)
+
+
+# ---------------------------------------------------------------------- the run folder
+def test_run_folder_holds_the_report(hostile_result: Result, tmp_path: Path) -> None:
+    folder = hostile_result.write(tmp_path / "run")
+    report = folder / "report.html"
+    assert report.is_file()
+    html = report.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "&lt;script&gt;" in html
+
+
+def test_a_failing_report_leaves_no_run_folder(hostile_result: Result, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import osa_opt.report as report_module
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(report_module, "render_report", broken)
+    with pytest.raises(RuntimeError, match="renderer broke"):
+        write_run(hostile_result, tmp_path / "run")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- notebook
+def test_notebook_views(hostile_result: Result) -> None:
+    html = hostile_result._repr_html_()
+    assert "proven optimal" in html and "<table" in html
+    assert f"{hostile_result.best.objective:,.3f}" in html
+    best = hostile_result.portfolios[1]._repr_html_()
+    for pid in hostile_result.portfolios[1].project_ids:
+        assert f"<td>{pid}</td>" in best
+    assert "&lt;script&gt;" in best or "P-03" not in hostile_result.portfolios[1].fractions
+    assert SCRIPT_TITLE not in best and SCRIPT_TITLE not in html
+    why = analysis_html(hostile_result.analyses["why"])
+    assert ".osa-nb" in why and "<td>P-06</td>" in why and SCRIPT_TITLE not in why
+
+
+def test_notebook_view_of_an_infeasible_result(infeasible_result: Result) -> None:
+    html = infeasible_result._repr_html_()
+    assert "status-infeasible" in html
+    assert infeasible_result.diagnosis[0]["message"].split(":")[0] in html
+
+
+# ---------------------------------------------------------------------- helpers
+def test_number_formats() -> None:
+    assert yen(18100) == "¥18,100m" and yen(1325.5) == "¥1,325.5m" and yen(-0.01) == "¥0m"
+    assert percent(0.186) == "18.6%" and percent(1.0) == "100%"
+    frame = pd.DataFrame({"title": ["a"], "total_cost": [24100.0], "share_of_best": [0.99725],
+                          "value": [185.4793], "eligible": [True]})
+    cells = re.findall(r"<td( class=\"num\")?>([^<]*)</td>", table(frame))
+    assert cells == [("", "a"), (' class="num"', "24,100"), (' class="num"', "99.7%"),
+                     (' class="num"', "185.479"), ("", "yes")]
+    ids = table(pd.DataFrame({"added": [("P-01", "<P-02>")]}))
+    assert '<td><span class="id">P-01</span>, <span class="id">&lt;P-02&gt;</span></td>' in ids
+
+
+def test_svg_helpers_escape_and_scale() -> None:
+    out = svg.hbar_chart(["<a>", "b"], [1.0, 4.0], title="T & <t>", value_labels=["1", "4"])
+    assert out.startswith('<svg class="chart hbar" role="img"')
+    assert "<title>T &amp; &lt;t&gt;</title>" in out and "<a>" not in out
+    bars = rects(out)
+    assert bars[1]["width"] == pytest.approx(4 * bars[0]["width"])
+    assert svg.nice_ticks(18100) == [0.0, 5000.0, 10000.0, 15000.0, 20000.0]
+    assert svg.nice_ticks(0.93) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    grouped = svg.bar_groups(["x"], [svg.Series("a", [2.0]), svg.Series("b", [1.0])],
+                             title="g", stacked=False)
+    g = rects(grouped)
+    assert g[0]["x"] == g[1]["x"] and g[1]["y"] > g[0]["y"]      # side by side, not stacked
+    stacked = rects(svg.bar_groups(["x"], [svg.Series("a", [2.0]), svg.Series("b", [1.0])],
+                                   title="s"))
+    assert stacked[1]["x"] == pytest.approx(stacked[0]["x"] + stacked[0]["width"])
+    line = svg.line_chart([1, 2, 3, 4], [svg.Series("s", [1.0, None, 2.0, 3.0])], title="l",
+                          x_label="x", y_label="y")
+    path = re.search(r'd="([^"]+)"', line)[1]
+    assert path.count("M") == 2 and path.count("L") == 1      # broken at the missing value
+
+
+def test_comparison_lists_the_projects_that_differ(hostile_problem: Problem) -> None:
+    from osa_opt.analysis.compare import Scenario, budget_scenario, compare
+
+    cmp = compare([Scenario("base", hostile_problem),
+                   budget_scenario(hostile_problem, {"FY2026": 1200.0, "FY2027": 1000.0},
+                                   name="lean <year>")])
+    section = analysis_section("comparison", cmp)
+    assert "<svg" in section.body and "lean &lt;year&gt;" in section.body
+    funded = [set(s.portfolio.fractions) if s.portfolio else set() for s in cmp.scenarios]
+    differing = sorted(funded[0] ^ funded[1])
+    assert differing
+    block = section.body[section.body.index("Projects whose funding differs"):]
+    assert re.findall(r"<tr><td>(P-\d\d)</td>", block) == differing
+    bars = rects(chart(section.body, "Value of the best portfolio per scenario"))
+    values = [s.portfolio.objective for s in cmp.scenarios]
+    assert bars[1]["width"] / bars[0]["width"] == pytest.approx(values[1] / values[0], abs=1e-3)

@@ -1,0 +1,147 @@
+"""report.html in a real browser: headless Chromium (Debian's package) driven by playwright.
+
+The report of a solve of the shipped example is opened from a ``file://`` URL. It must load
+without console errors or network requests, draw its charts, paint a screenshot that is not
+blank, and print to a PDF with a page per section. Chromium is required: ``.ci/run``
+installs it (``apt-get install chromium``); without it these tests fail, they never skip.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import osa_opt
+from osa_opt.report import svg
+from osa_opt.solver import solve
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1200, "height": 900}
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; a clear failure (not a skip) when it is missing."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.fail("Chromium is not installed (looked for /usr/bin/chromium and chromium on "
+                "PATH). Install it with `apt-get install -y chromium` (as .ci/run does); "
+                "do not run `playwright install`.")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """report.html of the shipped example solved into three ranked portfolios."""
+    result = solve(osa_opt.load_problem(), portfolios=3)
+    folder = result.write(tmp_path_factory.mktemp("browser") / "run")
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(browser: Any, report: Path) -> Iterator[dict[str, Any]]:
+    """The report opened once: the page plus every console error, page error and request."""
+    page = browser.new_page(viewport=VIEWPORT)
+    seen: dict[str, Any] = {"console": [], "pageerror": [], "requests": []}
+    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: seen["pageerror"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    url = report.resolve().as_uri()
+    page.goto(url, wait_until="load")
+    seen["page"], seen["url"] = page, url
+    yield seen
+    page.close()
+
+
+def test_loads_without_errors_or_network(loaded: dict[str, Any]) -> None:
+    assert loaded["console"] == []
+    assert loaded["pageerror"] == []
+    assert loaded["requests"] == [loaded["url"]]      # the file itself, nothing else
+    assert not any(re.match(r"https?:", u) for u in loaded["requests"])
+    page = loaded["page"]
+    assert page.title() == "osa-opt report: Default OSA round"
+    headings = page.evaluate("() => [...document.querySelectorAll('h2')].map(h => h.textContent)")
+    assert headings[:4] == ["Headline", "Ranked portfolios", "Allocation", "Budget use"]
+    assert headings[-1] == "Manifest"
+
+
+def test_charts_are_drawn(loaded: dict[str, Any]) -> None:
+    page = loaded["page"]
+    counts = page.evaluate("""() => ({
+        svgs: document.querySelectorAll('svg.chart').length,
+        bars: document.querySelectorAll('svg rect.bar').length,
+        wideBars: [...document.querySelectorAll('svg rect.bar')]
+            .filter(r => r.getBBox().width > 1).length,
+        labels: document.querySelectorAll('svg text').length,
+        titled: [...document.querySelectorAll('svg.chart')]
+            .filter(s => s.firstElementChild.tagName === 'title').length,
+        drawn: [...document.querySelectorAll('svg.chart')]
+            .filter(s => s.getBoundingClientRect().width > 300
+                         && s.getBoundingClientRect().height > 80).length,
+    })""")
+    # four allocation charts and the budget chart; 16 countries alone give 16 bars
+    assert counts["svgs"] == 5
+    assert counts["titled"] == counts["drawn"] == counts["svgs"]
+    assert counts["bars"] > 40 and counts["wideBars"] > 30
+    assert counts["labels"] > 100
+
+
+def test_screenshot_is_not_blank(loaded: dict[str, Any], tmp_path: Path) -> None:
+    from PIL import Image
+
+    page = loaded["page"]
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    small = shot.resize((shot.width // 4, shot.height // 4))
+    colours = small.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50
+    white = sum(n for n, rgb in colours if min(rgb) >= 250)
+    assert 1 - white / (small.width * small.height) > 0.2     # mostly the grey page, cards
+    # the first allocation chart is painted in the funded colour
+    chart = Image.open(io.BytesIO(page.locator("svg.chart").first.screenshot())).convert("RGB")
+    pixels = np.asarray(chart, dtype=int)
+    funded = np.array([int(svg.FUNDED[i:i + 2], 16) for i in (1, 3, 5)])
+    painted = int((np.abs(pixels - funded).max(axis=2) <= 8).sum())
+    assert painted > 2000
+
+
+def test_prints_a_page_per_section(browser: Any, report: Path) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(report.resolve().as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        styles = page.evaluate("""() => ({
+            nav: getComputedStyle(document.querySelector('nav')).display,
+            breaks: [...document.querySelectorAll('section')].map(
+                s => getComputedStyle(s).breakBefore),
+        })""")
+        assert styles["nav"] == "none"
+        assert styles["breaks"][0] != "page" and set(styles["breaks"][1:]) == {"page"}
+        pdf = page.pdf(format="A4", print_background=True)
+    finally:
+        page.close()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    assert pages >= len(styles["breaks"])

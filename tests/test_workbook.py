@@ -1,0 +1,375 @@
+"""``portfolios.xlsx`` as a finished product: Read me, Projects, charts, conditional formats.
+
+The workbook is read back with openpyxl and pandas; every chart series is resolved to the
+cells it plots and compared with sums recomputed from the input cost columns; every
+conditional format is evaluated row by row; and LibreOffice converts the file headless.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import TINY_POLICY, tiny_countries, tiny_projects
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
+
+import osa_opt
+from osa_opt.analysis.frontier import frontier
+from osa_opt.manifest import status_message
+from osa_opt.outputs import write_run
+from osa_opt.outputs.formats import OUTCOMES
+from osa_opt.problem import Problem
+from osa_opt.result import Result
+
+FORMULA_TEXTS = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)")
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
+#: The Projects sheet's columns, as docs/outputs.md lists them.
+PROJECTS_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
+                   "assistance_type", "status", "status_reason", "outcome", "fraction",
+                   "total_cost", "funded_cost", "value", "funded_value", "reason"]
+NOT_FUNDED_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
+                     "status", "status_reason", "eligible", "total_cost", "value", "reason"]
+SHARES = [0.5, 0.75, 1.0]
+LIBREOFFICE_TIMEOUT = 240
+
+
+# ---------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def example_result() -> Result:
+    """The shipped example: three ranked portfolios plus a three-level frontier."""
+    problem = osa_opt.load_problem()
+    result = osa_opt.solve(problem, portfolios=3)
+    result.analyses["frontier"] = frontier(problem, shares=SHARES)
+    return result
+
+
+@pytest.fixture(scope="module")
+def example_xlsx(example_result: Result, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_run(example_result, tmp_path_factory.mktemp("wb") / "run") / "portfolios.xlsx"
+
+
+def load(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():  # openpyxl ignores Excel 2010 data-bar extensions
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def book(example_xlsx: Path) -> openpyxl.Workbook:
+    return load(example_xlsx)
+
+
+def header_row(sheet: Any, first: str) -> int:
+    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
+        if cell.value == first:
+            return cell.row
+    raise AssertionError(f"no header {first!r} in {sheet.title}")
+
+
+def header(sheet: Any, first: str) -> list[str]:
+    row = header_row(sheet, first)
+    return [c.value for c in sheet[row] if c.value is not None]
+
+
+def resolve(book: openpyxl.Workbook, ref: str) -> list[Any]:
+    """The values of the cells a chart reference like ``'By country'!$E$5:$E$15`` names."""
+    sheet, _, cells = ref.rpartition("!")
+    sheet = sheet.strip("'").replace("''", "'")
+    min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
+    assert min_col == max_col, f"{ref} is not one column"
+    ws = book[sheet]
+    return [ws.cell(r, min_col).value for r in range(min_row, max_row + 1)]
+
+
+def column_of(ref: str) -> tuple[str, int]:
+    """(sheet, column number) of a one-column reference."""
+    sheet, _, cells = ref.rpartition("!")
+    return sheet.strip("'"), column_index_from_string(re.sub(r"[$\d:]", "", cells)[:1] or "A")
+
+
+def title_of(chart: Any) -> str:
+    return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+
+
+def recomputed_cost_by(problem: Problem, fractions: dict[str, float], by: pd.Series) -> pd.Series:
+    """Σ cost[p, y]·fraction[p] over fiscal years and projects, grouped by ``by``."""
+    costs = problem.projects[[f"cost_{fy}" for fy in problem.fiscal_years]].astype(float)
+    frac = pd.Series(fractions, dtype=float)
+    funded = costs.loc[frac.index].sum(axis=1) * frac
+    return funded.groupby(by.reindex(frac.index)).sum()
+
+
+# ---------------------------------------------------------------------- every sheet
+def test_every_sheet_reads_back_non_empty_with_its_documented_header(
+        example_xlsx: Path, book: openpyxl.Workbook) -> None:
+    expected = ["Read me", "Summary", "Charts", "Projects", "Portfolio 1", "Portfolio 2",
+                "Portfolio 3", "By country", "By tier", "By field", "By region", "Not funded",
+                "Policy", "frontier"]
+    assert book.sheetnames == expected
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        frames = pd.read_excel(example_xlsx, sheet_name=None, header=None)
+    assert list(frames) == expected
+    for name, frame in frames.items():
+        assert frame.notna().any().any(), f"sheet {name} is empty"
+    assert header(book["Projects"], "project_id") == PROJECTS_HEADER
+    assert header(book["Not funded"], "project_id") == NOT_FUNDED_HEADER
+    assert header(book["Policy"], "key") == ["key", "value", "unit", "meaning"]
+    assert {"budget_share", "value", "greedy_value"} <= set(header(book["frontier"], "level"))
+    docs = DOCS.read_text(encoding="utf-8")
+    for name in ("Read me", "Charts", "Projects", "Summary", "Not funded"):
+        assert f"`{name}`" in docs, f"docs/outputs.md does not describe sheet {name}"
+    row = re.search(r"^\| `Projects` \|[^\n]*", docs, flags=re.MULTILINE)
+    assert row, "docs/outputs.md has no row for the Projects sheet"
+    columns_cell = row.group(0).split("|")[3]
+    assert re.findall(r"`(\w+)`", columns_cell) == PROJECTS_HEADER
+
+
+def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
+        book: openpyxl.Workbook, example_result: Result) -> None:
+    sheet = book["Read me"]
+    assert book.active.title == "Read me"  # the workbook opens on it
+    legend = header_row(sheet, "outcome")
+    labels = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, legend)}
+    assert labels["Run status"] == status_message(example_result)
+    assert "¥ million" in labels["Units"]
+    assert "Policy sheet" in labels["Policy"] and "policy.toml" in labels["Policy"]
+    assert "Default OSA round" in labels["What this is"]
+    assert "3 ranked portfolios" in labels["What this is"]
+    first = header_row(sheet, "sheet")
+    listed = [sheet.cell(r, 1).value for r in range(first + 1, sheet.max_row + 1)]
+    assert listed == book.sheetnames
+    assert all(sheet.cell(r, 2).value for r in range(first + 1, sheet.max_row + 1))
+    for offset, outcome in enumerate(OUTCOMES, start=1):
+        cell = sheet.cell(legend + offset, 1)
+        assert cell.value == outcome.name
+        assert cell.fill.fgColor.rgb[-6:] == outcome.fill.lstrip("#")
+        assert sheet.cell(legend + offset, 2).value == outcome.meaning
+
+
+# ---------------------------------------------------------------------- Projects
+def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
+        book: openpyxl.Workbook, example_result: Result) -> None:
+    sheet = book["Projects"]
+    first = header_row(sheet, "project_id")
+    cols = {c.value: c.column for c in sheet[first]}
+    problem = example_result.problem
+    fractions = example_result.best.fractions
+    rows = {sheet.cell(r, 1).value: r for r in range(first + 1, sheet.max_row + 1)}
+    assert list(rows) == list(problem.projects.index)
+    costs = problem.projects[[f"cost_{fy}" for fy in problem.fiscal_years]].sum(axis=1)
+    outcomes = []
+    for pid, r in rows.items():
+        def cell(name: str, r: int = r) -> Any:
+            return sheet.cell(r, cols[name]).value
+
+        reasons = problem.eligibility.at[pid, "reasons"]
+        fraction = fractions.get(pid, 0.0)
+        expected = ("ineligible" if reasons else "unfunded" if pid not in fractions
+                    else "funded" if fraction == 1.0 else "partly funded")
+        assert cell("outcome") == expected, pid
+        outcomes.append(expected)
+        assert cell("fraction") == pytest.approx(fraction)
+        assert cell("total_cost") == pytest.approx(costs[pid])
+        assert cell("funded_cost") == pytest.approx(costs[pid] * fraction)
+        assert cell("funded_value") == pytest.approx(problem.value[pid] * fraction)
+        if pid in fractions:
+            assert cell("reason") is None
+        else:
+            assert cell("reason") == example_result.unfunded.at[pid, "reason"]
+    counts = pd.Series(outcomes).value_counts()
+    assert counts["ineligible"] == len(problem.projects) - len(problem.eligible)
+    assert counts.get("funded", 0) + counts.get("partly funded", 0) == len(fractions)
+    funded_cost = sum(sheet.cell(r, cols["funded_cost"]).value for r in rows.values())
+    assert funded_cost == pytest.approx(example_result.best.total_cost)
+    assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0.0"
+    assert sheet.cell(first + 1, cols["fraction"]).number_format == "0%"
+
+
+def _formula_rules(sheet: Any) -> list[tuple[str, str, str, str]]:
+    """(range, column letter, literal, fill) of every 'cell equals' formula rule."""
+    out = []
+    for cf in sheet.conditional_formatting:
+        for rule in cf.rules:
+            if rule.type != "expression":
+                continue
+            match = re.fullmatch(r'\$([A-Z]+)(\d+)=("?)(.*?)\3', rule.formula[0])
+            assert match, rule.formula
+            out.append((str(cf.sqref), match.group(1), match.group(4),
+                        rule.dxf.fill.bgColor.rgb[-6:]))
+    return out
+
+
+def test_projects_rows_are_coloured_by_conditional_formats_that_follow_the_data(
+        book: openpyxl.Workbook) -> None:
+    sheet = book["Projects"]
+    first = header_row(sheet, "project_id")
+    last = sheet.max_row
+    cols = {c.value: c.column_letter for c in sheet[first]}
+    rules = _formula_rules(sheet)
+    whole_table = f"A{first + 1}:{cols['reason']}{last}"
+    assert {(rng, column) for rng, column, *_ in rules} == {(whole_table, cols["outcome"])}
+    fills = {literal: fill for _, _, literal, fill in rules}
+    assert fills == {o.name: o.fill.lstrip("#") for o in OUTCOMES}
+    for r in range(first + 1, last + 1):  # each row matches exactly one rule
+        outcome = sheet[f"{cols['outcome']}{r}"].value
+        assert [lit for *_, lit, _ in rules if lit == outcome] == [outcome]
+        assert sheet[f"A{r}"].fill.patternType is None  # no static fill under the rule
+    bars = [(str(cf.sqref), rule) for cf in sheet.conditional_formatting for rule in cf.rules
+            if rule.type == "dataBar"]
+    assert [rng for rng, _ in bars] == [f"{cols['fraction']}{first + 1}:{cols['fraction']}{last}"]
+    bar = bars[0][1].dataBar
+    assert [(v.type, float(v.val)) for v in bar.cfvo] == [("num", 0.0), ("num", 1.0)]
+
+
+def test_not_funded_rows_are_red_when_ineligible_and_grey_when_eligible(
+        book: openpyxl.Workbook) -> None:
+    sheet = book["Not funded"]
+    first = header_row(sheet, "project_id")
+    eligible = [c.column_letter for c in sheet[first] if c.value == "eligible"][0]
+    rules = {(column, literal): fill for _, column, literal, fill in _formula_rules(sheet)}
+    red = next(o.fill for o in OUTCOMES if o.name == "ineligible").lstrip("#")
+    grey = next(o.fill for o in OUTCOMES if o.name == "unfunded").lstrip("#")
+    assert rules == {(eligible, "FALSE"): red, (eligible, "TRUE"): grey}
+
+
+# ---------------------------------------------------------------------- charts
+def test_charts_are_native_and_plot_the_right_cells(
+        book: openpyxl.Workbook, example_xlsx: Path, example_result: Result) -> None:
+    charts = book["Charts"]._charts
+    kinds = [(type(c).__name__, getattr(c, "type", None), getattr(c, "grouping", None))
+             for c in charts]
+    assert kinds == [("BarChart", "bar", "clustered"), ("BarChart", "bar", "clustered"),
+                     ("BarChart", "col", "stacked"), ("BarChart", "col", "stacked"),
+                     ("ScatterChart", None, None)]
+    with zipfile.ZipFile(example_xlsx) as archive:
+        names = [n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    assert len(names) == 5
+    problem = example_result.problem
+    portfolios = example_result.portfolios
+    # allocation by country and by region: one series per portfolio, from the By sheets
+    for chart, by, grouping in ((charts[0], "country", problem.projects["country"]),
+                                (charts[1], "region", problem.region)):
+        assert by in title_of(chart) and "¥ million" in title_of(chart)
+        assert [s.tx.v for s in chart.series] == ["Portfolio 1", "Portfolio 2", "Portfolio 3"]
+        for series, portfolio in zip(chart.series, portfolios, strict=True):
+            groups = resolve(book, series.cat.strRef.f)
+            values = resolve(book, series.val.numRef.f)
+            sheet, column = column_of(series.val.numRef.f)
+            assert sheet == f"By {by}"
+            assert book[sheet].cell(header_row(book[sheet], by), column).value == (
+                f"total_cost #{portfolio.rank}")
+            expected = recomputed_cost_by(problem, portfolio.fractions, grouping)
+            assert dict(zip(groups, values, strict=True)) == pytest.approx(
+                expected.reindex(groups).fillna(0.0).to_dict())
+    # budget use per fiscal year: used and left per portfolio, from Summary
+    for chart, fy in zip(charts[2:4], problem.fiscal_years, strict=True):
+        assert fy in title_of(chart)
+        used, left = chart.series
+        assert (used.tx.v, left.tx.v) == ("used", "left")
+        assert resolve(book, used.cat.numRef.f) == [1, 2, 3]
+        budget = problem.policy.budget[fy]
+        column = problem.projects[f"cost_{fy}"].astype(float)
+        spent = [sum(column[p] * f for p, f in p_.fractions.items()) for p_ in portfolios]
+        assert resolve(book, used.val.numRef.f) == pytest.approx(spent)
+        assert resolve(book, left.val.numRef.f) == pytest.approx([budget - s for s in spent])
+    # the frontier: exact and greedy value against the budget share, from its sheet
+    scatter = charts[4]
+    points = example_result.analyses["frontier"].points
+    exact, greedy = scatter.series
+    assert resolve(book, exact.xVal.numRef.f) == pytest.approx(SHARES)
+    assert resolve(book, exact.yVal.numRef.f) == pytest.approx(points["value"].tolist())
+    assert resolve(book, greedy.yVal.numRef.f) == pytest.approx(points["greedy_value"].tolist())
+    assert column_of(exact.yVal.numRef.f)[0] == "frontier"
+    assert points["value"].iloc[-1] == pytest.approx(example_result.best.objective)
+
+
+def test_a_run_without_portfolio_has_no_charts_and_every_project_unfunded(
+        tmp_path: Path) -> None:
+    policy = osa_opt.Policy.from_dict({**TINY_POLICY, "priority": {"min_countries": 4}})
+    problem = Problem.from_frames(tiny_projects(), tiny_countries(), policy)
+    result = osa_opt.solve(problem)
+    assert result.best is None
+    book = load(write_run(result, tmp_path / "run") / "portfolios.xlsx")
+    assert "Charts" not in book.sheetnames and book.sheetnames[:3] == [
+        "Read me", "Summary", "Projects"]
+    sheet = book["Projects"]
+    first = header_row(sheet, "project_id")
+    outcome = PROJECTS_HEADER.index("outcome") + 1
+    outcomes = {sheet.cell(r, 1).value: sheet.cell(r, outcome).value
+                for r in range(first + 1, sheet.max_row + 1)}
+    assert outcomes == {"P-01": "unfunded", "P-02": "unfunded", "P-03": "unfunded",
+                        "P-04": "unfunded", "P-05": "unfunded", "P-06": "ineligible"}
+    readme = book["Read me"]
+    status = next(readme.cell(r, 2).value for r in range(1, readme.max_row + 1)
+                  if readme.cell(r, 1).value == "Run status")
+    assert status == status_message(result) == result.message != ""
+
+
+# ---------------------------------------------------------------------- security
+def test_formula_like_input_text_is_text_in_projects_read_me_and_csv(tmp_path: Path) -> None:
+    projects = tiny_projects()
+    projects.loc[:3, "title"] = FORMULA_TEXTS  # P-01 … P-04
+    policy = osa_opt.Policy.from_dict({**TINY_POLICY, "name": FORMULA_TEXTS[0]})
+    result = osa_opt.solve(Problem.from_frames(projects, tiny_countries(), policy))
+
+    class Analysis:
+        def tables(self) -> dict[str, pd.DataFrame]:
+            return {"@SUM(A1)": pd.DataFrame({"-2": ["+1", '=HYPERLINK("http://x")']})}
+
+    result.analyses["injected"] = Analysis()
+    folder = write_run(result, tmp_path / "run")
+    book = load(folder / "portfolios.xlsx")
+    for sheet in book.worksheets:  # no formula anywhere
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), sheet.title
+    sheet = book["Projects"]
+    first = header_row(sheet, "project_id")
+    titles = {sheet.cell(r, 1).value: sheet.cell(r, 2) for r in range(first + 1, first + 7)}
+    for pid, text in zip(["P-01", "P-02", "P-03", "P-04"], FORMULA_TEXTS, strict=True):
+        assert titles[pid].value == text and titles[pid].data_type == "s"
+    readme = book["Read me"]
+    texts = [c for row in readme.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(FORMULA_TEXTS[0] in c.value for c in texts)  # the policy name, verbatim
+    listed = [c for c in texts if c.value == "@SUM(A1)"]  # the analysis sheet, listed
+    assert len(listed) == 1 and listed[0].data_type == "s"
+    assert book["Summary"]["B5"].value == FORMULA_TEXTS[0]  # the policy row
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        frame = pd.read_excel(folder / "portfolios.xlsx", sheet_name="Projects", header=first - 1)
+    assert frame["title"].head(4).tolist() == list(FORMULA_TEXTS)
+    csv = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig", dtype=str,
+                      keep_default_na=False)
+    funded_titles = set(csv["title"])
+    for pid, text in zip(["P-01", "P-02", "P-03", "P-04"], FORMULA_TEXTS, strict=True):
+        if pid in result.best.fractions:
+            assert "'" + text in funded_titles
+
+
+# ---------------------------------------------------------------------- LibreOffice
+def test_libreoffice_converts_the_workbook_headless(example_xlsx: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed (no soffice on PATH), so the workbook cannot "
+                    "be checked in a second spreadsheet program. Install it with "
+                    "`apt-get install -y libreoffice-calc-nogui` (.ci/run does this).")
+    profile = tmp_path / "lo-profile"  # a fresh profile: no lock shared with another run
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(example_xlsx)],
+        capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT)
+    pdf = tmp_path / "pdf" / "portfolios.pdf"
+    assert proc.returncode == 0, proc.stderr
+    assert pdf.is_file(), f"no PDF written; soffice said: {proc.stdout} {proc.stderr}"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20_000
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= len(load(example_xlsx).sheetnames)  # every sheet printed
