@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from .problem import Problem
 
 
+#: HiGHS's default ``mip_abs_gap``: a bound this close to the incumbent proves it optimal.
+HIGHS_ABS_GAP = 1e-6
+
+
 @dataclass
 class Outcome:
     """One solve: status, objective, bound, gap, funded fractions and wall-clock seconds."""
@@ -155,8 +159,10 @@ class Solver:
         if out.bound is not None:
             denom = max(abs(out.objective), 1e-9)
             out.gap = max(0.0, (out.bound - out.objective) / denom)
-        if status == Status.OPTIMAL:
-            out.gap = out.gap if out.gap and out.gap > 1e-9 else 0.0
+        if status == Status.OPTIMAL and out.bound is not None \
+                and out.bound - out.objective <= HIGHS_ABS_GAP:
+            # HiGHS stops once bound − incumbent ≤ mip_abs_gap: that is its proof of optimality
+            out.gap = 0.0
         return out
 
     def _fractions(self, values: Any) -> dict[str, float]:

@@ -1,0 +1,552 @@
+"""A brute-force oracle for small OSA instances, written apart from osa_opt's model and solver.
+
+It reads only the typed frames (``projects`` indexed by project_id, ``countries`` indexed by
+country) and the Policy, recomputes eligibility and values itself, enumerates every subset
+of eligible projects and checks every rule of DESIGN §5 on it. Partly fundable projects get
+their best fractions from an exact LP (a closed-form interval when one fraction is free,
+``scipy.optimize.linprog`` otherwise). Nothing here imports ``osa_opt.model`` or
+``osa_opt.solver``.
+
+>>> oracle = BruteForce.from_problem(problem)                # doctest: +SKIP
+>>> [s[0].value for s in oracle.ranked(count=3, min_difference=2)]   # doctest: +SKIP
+
+Also here: :func:`violations`, a pandas recomputation of every rule for given fractions, and
+:func:`instances`, a hypothesis strategy of random small instances (raw sheet tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from osa_opt.policy import Policy
+
+#: Slack on every ≤ row, relative to max(1, |bound|): float sums, not solver tolerance.
+FEASIBILITY_TOL = 1e-9
+#: Values this close (relative) count as a tie: the solver may return any of them.
+VALUE_TOL = 1e-6
+
+
+# ---------------------------------------------------------------------- rules from the frames
+def eligible_ids(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> list[str]:
+    """Projects that pass every eligibility rule of the policy, in input order."""
+    rules = policy.eligibility
+    out = []
+    for pid, p in projects.iterrows():
+        c = countries.loc[p["country"]]
+        ok = (p["field"] in rules.fields
+              and p["status"] != "excluded"
+              and (bool(c["oda_eligible"]) or not rules.require_oda_eligible)
+              and (not bool(c["party_to_conflict"]) or not rules.exclude_parties_to_conflict)
+              and (bool(c["management_agreement"]) or not rules.require_management_agreement)
+              and float(c["democracy"]) >= rules.min_democracy
+              and float(c["rule_of_law"]) >= rules.min_rule_of_law
+              and float(c["human_rights"]) >= rules.min_human_rights)
+        if ok:
+            out.append(str(pid))
+    return out
+
+
+def project_values(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.Series:
+    """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])."""
+    obj = policy.objective
+    weighted = sum(float(w) * projects[f"score_{k}"].astype(float) for k, w in obj.weights.items())
+    tier = projects["country"].map(countries["priority_tier"]).astype(int)
+    multiplier = tier.map(lambda t: float(obj.tier_multiplier.get(int(t), 1.0)))
+    return weighted * multiplier * (1.0 - obj.risk_aversion * projects["risk"].astype(float))
+
+
+def country_caps(countries: pd.DataFrame, policy: Policy) -> pd.Series:
+    """Cap share per country: min(policy max_country_share, the country's own max_share)."""
+    own = countries["max_share"].astype(float)
+    return own.where(own.notna(), 1.0).clip(upper=policy.priority.max_country_share)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A feasible subset with its best fractions and value."""
+
+    value: float
+    fractions: dict[str, float]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.fractions)
+
+
+class BruteForce:
+    """Every subset of eligible projects, checked against every rule of DESIGN §5."""
+
+    def __init__(self, projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> None:
+        self.ids = eligible_ids(projects, countries, policy)
+        n = len(self.ids)
+        if n > 18:
+            raise ValueError(f"{n} eligible projects: too many subsets to enumerate")
+        proj = projects.loc[self.ids]
+        self.position = {p: i for i, p in enumerate(self.ids)}
+        self.subsets = ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(bool)
+        self.value = project_values(proj, countries, policy).to_numpy(float)
+        self.lower = proj["min_funding"].astype(float).to_numpy()
+        self.partial = self.lower < 1.0
+        self.rows, self.bounds, self.row_names = _linear_rules(proj, countries, policy)
+
+        X = self.subsets
+        ok = _combinatorial_ok(X, self.ids, projects, countries, policy)
+        slack = FEASIBILITY_TOL * np.maximum(1.0, np.abs(self.bounds))
+        # The best fraction of each project alone (v ≥ 0: all of it, else its minimum).
+        self.best_f = np.where(self.value >= 0, 1.0, np.where(self.partial, self.lower, 1.0))
+        self.upper = X @ (self.value * self.best_f)
+        fits_best = (X @ (self.rows * self.best_f).T <= self.bounds + slack).all(axis=1)
+        row_min = np.minimum(self.rows * np.where(self.partial, self.lower, 1.0), self.rows)
+        fits_min = (X @ row_min.T <= self.bounds + slack).all(axis=1)
+        # status: 1 feasible with value upper, -1 infeasible, 0 needs an LP
+        self.status = np.where(~ok | ~fits_min, -1, np.where(fits_best, 1, 0))
+        whole = ~(X[:, self.partial].any(axis=1))
+        self.status[whole & (self.status == 0)] = -1  # all-or-nothing: f = x is the only choice
+        self._lp: dict[int, tuple[float, np.ndarray] | None] = {}
+
+    @classmethod
+    def from_problem(cls, problem: Any) -> BruteForce:
+        """Read only ``problem.projects``, ``problem.countries`` and ``problem.policy``."""
+        return cls(problem.projects, problem.countries, problem.policy)
+
+    # ------------------------------------------------------------------ one subset
+    def _evaluate(self, i: int) -> tuple[float, np.ndarray] | None:
+        """Best (value, fractions) of subset i, or None when it is infeasible."""
+        if self.status[i] == -1:
+            return None
+        x = self.subsets[i]
+        if self.status[i] == 1:
+            return float(self.upper[i]), np.where(x, self.best_f, 0.0)
+        if i not in self._lp:
+            self._lp[i] = self._solve_lp(x)
+        return self._lp[i]
+
+    def _solve_lp(self, x: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """max v·f over f_p in [min_funding_p, 1] (p in x, partial) with rows·f ≤ bounds."""
+        free = x & self.partial
+        fixed = x & ~self.partial
+        rest = self.bounds - self.rows[:, fixed].sum(axis=1)
+        slack = FEASIBILITY_TOL * np.maximum(1.0, np.abs(self.bounds))
+        A, v, lo = self.rows[:, free], self.value[free], self.lower[free]
+        if A.shape[1] == 1:  # one free fraction: an interval, exactly
+            low, high = lo[0], 1.0
+            for a, r, s in zip(A[:, 0], rest, slack, strict=True):
+                if a > 0:
+                    high = min(high, r / a)
+                elif a < 0:
+                    low = max(low, r / a)
+                elif r + s < 0:
+                    return None
+            if low > high + FEASIBILITY_TOL:
+                return None
+            f_free = np.array([max(high, low) if v[0] >= 0 else low])
+        else:
+            res = linprog(-v, A_ub=A, b_ub=rest, bounds=[(low, 1.0) for low in lo],
+                          method="highs")
+            if res.status != 0:
+                return None
+            f_free = np.clip(res.x, lo, 1.0)
+        f = np.where(fixed, 1.0, 0.0)
+        f[free] = f_free
+        return float(self.value @ f), f
+
+    # ------------------------------------------------------------------ optima
+    def best(self, avoid: Iterable[frozenset[str]] = (), min_difference: int = 1) -> list[Solution]:
+        """All subsets within VALUE_TOL of the best one whose Hamming distance (on x) to
+        each subset of ``avoid`` is ≥ min_difference; best first (ties by sorted ids).
+        Empty when no such subset is feasible."""
+        X = self.subsets
+        mask = self.status != -1
+        for ids in avoid:
+            unknown = set(ids) - set(self.position)
+            if unknown:
+                raise ValueError(f"not eligible, cannot be funded: {sorted(unknown)}")
+            a = np.zeros(len(self.ids), dtype=bool)
+            a[[self.position[p] for p in ids]] = True
+            mask &= (X != a).sum(axis=1) >= min_difference
+        candidates = np.flatnonzero(mask)
+        candidates = candidates[np.argsort(-self.upper[candidates], kind="stable")]
+        found: list[tuple[float, int, np.ndarray]] = []
+        top = -np.inf
+        for i in candidates:
+            if self.upper[i] < top - VALUE_TOL * max(1.0, abs(top)):
+                break  # no later subset can come close to the best
+            evaluated = self._evaluate(int(i))
+            if evaluated is None:
+                continue
+            val, f = evaluated
+            top = max(top, val)
+            found.append((val, int(i), f))
+        near = [(val, f) for val, _, f in found if val >= top - VALUE_TOL * max(1.0, abs(top))]
+        solutions = [Solution(val, {p: float(f[k]) for k, p in enumerate(self.ids) if f[k] > 0})
+                     for val, f in near]
+        return sorted(solutions, key=lambda s: (-s.value, sorted(s.ids)))
+
+    @property
+    def feasible(self) -> bool:
+        return bool(self.best())
+
+    def ranked(self, count: int, min_difference: int) -> list[list[Solution]]:
+        """Ranked portfolios by the definition: rank k+1 is the best subset at Hamming
+        distance ≥ min_difference from ranks 1..k. Each entry lists the tied solutions of
+        that rank (the first one is taken as the portfolio)."""
+        out: list[list[Solution]] = []
+        for _ in range(count):
+            near = self.best([s[0].ids for s in out], min_difference)
+            if not near:
+                break
+            out.append(near)
+        return out
+
+
+def _linear_rules(proj: pd.DataFrame, countries: pd.DataFrame,
+                  policy: Policy) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Rows·f ≤ bounds over the eligible projects: budgets, tier, cap, field, region shares."""
+    total = sum(policy.budget.values())
+    cost = {fy: proj[f"cost_{fy}"].astype(float).to_numpy() for fy in policy.budget}
+    total_cost = sum(cost.values(), np.zeros(len(proj)))
+    tier = proj["country"].map(countries["priority_tier"]).astype(int).to_numpy()
+    region = proj["country"].map(countries["region"]).to_numpy()
+    country = proj["country"].to_numpy()
+    field = proj["field"].to_numpy()
+    rows: list[np.ndarray] = []
+    bounds: list[float] = []
+    names: list[str] = []
+
+    def add(name: str, row: np.ndarray, bound: float) -> None:
+        rows.append(row)
+        bounds.append(bound)
+        names.append(name)
+
+    for fy, b in policy.budget.items():
+        add(f"budget {fy}", cost[fy], b)
+    for t, s in policy.priority.min_tier_share.items():
+        add(f"tier {t} min", -total_cost * (tier == t), -s * total)
+    for c, cap in country_caps(countries, policy).items():
+        add(f"country {c} cap", total_cost * (country == c), cap * total)
+    bal = policy.balance
+    for label, keys, shares, sign in (
+        ("field min", field, bal.min_field_share, -1.0), ("field max", field, bal.max_field_share, 1.0),
+        ("region min", region, bal.min_region_share, -1.0),
+        ("region max", region, bal.max_region_share, 1.0),
+    ):
+        for g, s in shares.items():
+            add(f"{label} {g}", sign * total_cost * (keys == g), sign * s * total)
+    n = len(proj)
+    matrix = np.array(rows, dtype=float).reshape(len(rows), n)
+    return matrix, np.array(bounds, dtype=float), names
+
+
+def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
+                      countries: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Subsets that meet the rules on x alone: mandatory, requires, groups, partners, countries."""
+    pos = {p: i for i, p in enumerate(ids)}
+    ok = np.ones(len(X), dtype=bool)
+    proj = projects.loc[ids]
+    for p in proj.index[proj["status"] == "mandatory"]:
+        ok &= X[:, pos[p]]
+    for p in ids:
+        for q in projects.at[p, "requires"]:
+            ok &= ~X[:, pos[p]] | (X[:, pos[q]] if q in pos else False)
+    for g, members in proj.groupby("exclusive_group").groups.items():
+        if g:
+            ok &= X[:, [pos[p] for p in members]].sum(axis=1) <= 1
+    receives = {c: X[:, [pos[p] for p in members]].any(axis=1)
+                for c, members in proj.groupby("country").groups.items()}
+    tiers = set(policy.priority.fund_every_tier)
+    for c, got in receives.items():
+        if int(countries.at[c, "priority_tier"]) in tiers:
+            ok &= got
+    recipients = sum(receives.values(), np.zeros(len(X), dtype=int))
+    return ok & (recipients >= policy.priority.min_countries)
+
+
+# ---------------------------------------------------------------------- checking a portfolio
+def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+               fractions: dict[str, float], tol: float = 1e-6) -> list[str]:
+    """Every rule of DESIGN §5 the given fractions break, recomputed with pandas.
+
+    ``tol`` is relative to max(1, the bound). An empty list means the portfolio is feasible.
+    """
+    out: list[str] = []
+    f = pd.Series(fractions, dtype=float).reindex(projects.index, fill_value=0.0)
+    x = f > 0
+    funded = set(f.index[x])
+    eligible = set(eligible_ids(projects, countries, policy))
+
+    def above(name: str, lhs: float, bound: float) -> None:
+        if lhs > bound + tol * max(1.0, abs(bound)):
+            out.append(f"{name}: {lhs:.9g} > {bound:.9g}")
+
+    def below(name: str, lhs: float, bound: float) -> None:
+        if lhs < bound - tol * max(1.0, abs(bound)):
+            out.append(f"{name}: {lhs:.9g} < {bound:.9g}")
+
+    out += [f"{p} funded but not eligible" for p in sorted(funded - eligible)]
+    for p in funded:
+        below(f"{p} fraction", f[p], float(projects.at[p, "min_funding"]))
+        above(f"{p} fraction", f[p], 1.0)
+    out += [f"{p} mandatory, not funded" for p in projects.index[projects["status"] == "mandatory"]
+            if p not in funded]
+    total = float(sum(policy.budget.values()))
+    spent = pd.Series(0.0, index=projects.index)
+    for fy, b in policy.budget.items():
+        year = projects[f"cost_{fy}"].astype(float) * f
+        above(f"budget {fy}", float(year.sum()), b)
+        spent += year
+    frame = pd.DataFrame({
+        "spent": spent, "x": x, "country": projects["country"], "field": projects["field"],
+        "tier": projects["country"].map(countries["priority_tier"]).astype(int),
+        "region": projects["country"].map(countries["region"]),
+    })
+    by_tier = frame.groupby("tier")["spent"].sum()
+    for t, s in policy.priority.min_tier_share.items():
+        below(f"tier {t} share", float(by_tier.get(t, 0.0)), s * total)
+    by_country = frame.groupby("country")["spent"].sum()
+    for c, cap in country_caps(countries, policy).items():
+        above(f"country {c} cap", float(by_country.get(c, 0.0)), cap * total)
+    bal = policy.balance
+    for col, mins, maxs in (("field", bal.min_field_share, bal.max_field_share),
+                            ("region", bal.min_region_share, bal.max_region_share)):
+        sums = frame.groupby(col)["spent"].sum()
+        for g, s in mins.items():
+            below(f"{col} {g} min share", float(sums.get(g, 0.0)), s * total)
+        for g, s in maxs.items():
+            above(f"{col} {g} max share", float(sums.get(g, 0.0)), s * total)
+    recipients = set(frame.loc[x, "country"])
+    with_eligible = set(projects.loc[sorted(eligible), "country"])
+    for c in sorted(with_eligible - recipients):
+        if int(countries.at[c, "priority_tier"]) in policy.priority.fund_every_tier:
+            out.append(f"tier partner {c} gets nothing")
+    below("distinct recipients", len(recipients), policy.priority.min_countries)
+    for p in funded:
+        out += [f"{p} requires {q}, not funded" for q in projects.at[p, "requires"]
+                if q not in funded]
+    groups = projects.loc[x, "exclusive_group"]
+    out += [f"exclusive group {g}: {n} funded" for g, n in groups[groups != ""].value_counts()
+            .items() if n > 1]
+    return out
+
+
+def portfolio_value(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+                    fractions: dict[str, float]) -> float:
+    """Σ_p v[p]·fraction[p] with the oracle's own values."""
+    v = project_values(projects, countries, policy)
+    return float(sum(v[p] * f for p, f in fractions.items()))
+
+
+# ---------------------------------------------------------------------- random instances
+#: Rules an instance may switch on; the budget (and partial funding) is always there.
+RULES = ("tier_share", "tier_partner", "country_cap", "field_share", "region_share",
+         "distinct_recipients", "requires", "exclusive", "mandatory")
+USED_FIELDS = ("maritime_surveillance", "disaster_relief", "medical", "peacekeeping")
+
+
+def instances(rules: Iterable[str] = (), max_projects: int = 12, ineligible: bool = True,
+              tighten: float = 0.15) -> Any:
+    """A hypothesis strategy of (projects, countries, policy dict): raw sheet tables.
+
+    Hypothesis draws the sizes (2..max_projects projects, half the time near the maximum;
+    2–5 countries) and a seed; a numpy generator draws the rest (2–3 regions, 1–3 fiscal
+    years, 1–3 criteria) and every number as a random float, so two different subsets
+    almost never tie in value. See :func:`random_instance` for the rules.
+    """
+    from hypothesis import strategies as st
+
+    rules = frozenset(rules)
+    if rules - set(RULES):
+        raise ValueError(f"unknown rules {sorted(rules - set(RULES))}")
+
+    @st.composite
+    def draw_instance(draw: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+        n = draw(st.one_of(st.integers(max(2, max_projects - 4), max_projects),
+                           st.integers(2, max_projects)))
+        n_countries = draw(st.integers(2, 5))
+        rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+        return random_instance(rng, n, n_countries, rules=rules, ineligible=ineligible,
+                               tighten=tighten)
+
+    return draw_instance()
+
+
+def random_instance(rng: np.random.Generator, n: int, n_countries: int,
+                    n_regions: int | None = None, n_years: int | None = None,
+                    n_criteria: int | None = None, rules: Iterable[str] = (),
+                    ineligible: bool = True, tighten: float = 0.15,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """One random instance: n projects, n_countries countries, the given rules switched on.
+
+    The numbers of regions (2–3), fiscal years (1–3) and criteria (1–3) are drawn when not
+    given.
+
+    The share, cap, partner and country-count rules are drawn around a random *witness*
+    portfolio that fits the budget, so they bind yet usually leave a feasible portfolio;
+    each one is drawn tighter than the witness with probability ``tighten`` (then the
+    instance may be infeasible). With ``ineligible`` some countries fail an eligibility
+    rule and some projects are excluded or in a field the policy leaves out.
+    """
+    rules = frozenset(rules)
+    names = [f"C{i + 1}" for i in range(n_countries)]
+    n_regions = n_regions or int(rng.integers(2, min(3, n_countries) + 1))
+    regions = [f"R{i + 1}" for i in range(min(n_regions, n_countries))]
+    flags = {"oda_eligible": True, "party_to_conflict": False, "management_agreement": True}
+    countries = pd.DataFrame({
+        "country": names, "region": regions + list(rng.choice(regions, n_countries - len(regions))),
+        "priority_tier": rng.integers(1, 4, n_countries),
+        **{k: [v] * n_countries for k, v in flags.items()},
+        "democracy": 6.0, "rule_of_law": 6.0, "human_rights": 6.0, "max_share": None,
+    })
+    if ineligible:  # about one country in seven fails one rule
+        for i in np.flatnonzero(rng.random(n_countries) < 0.14):
+            column, good = [*flags.items(), ("democracy", 6.0)][rng.integers(0, 4)]
+            countries.loc[i, column] = (not good) if column in flags else 2.0
+    years = [f"FY{i + 1}" for i in range(n_years or rng.integers(1, 4))]
+    criteria = ["a", "b", "c"][:n_criteria or rng.integers(1, 4)]
+    ids = [f"P{i + 1:02d}" for i in range(n)]
+    projects = pd.DataFrame({
+        "project_id": ids, "title": "t", "country": rng.choice(names, n),
+        "field": rng.choice(USED_FIELDS, n), "assistance_type": "equipment",
+        **{f"cost_{fy}": (rng.uniform(1, 10, n) if k == 0 else
+                          np.where(rng.random(n) < 0.5, 0.0, rng.uniform(0.5, 6, n)))
+           for k, fy in enumerate(years)},
+        **{f"score_{c}": rng.uniform(0, 10, n) for c in criteria},
+        "risk": np.where(rng.random(n) < 0.5, 0.0, rng.uniform(0, 0.6, n)),
+        "min_funding": np.where(rng.random(n) < 0.3, rng.uniform(0.2, 0.9, n), 1.0),
+        "status": np.where(ineligible & (rng.random(n) < 0.08), "excluded", "candidate"),
+        "exclusive_group": "", "requires": "",
+    })
+    if "requires" in rules:  # only on earlier projects: acyclic
+        for i in range(1, n):
+            if rng.random() < 0.35:
+                need = rng.choice(ids[:i], min(i, rng.integers(1, 3)), replace=False)
+                projects.loc[i, "requires"] = ";".join(sorted(need))
+    if "exclusive" in rules:
+        members = rng.permutation(n)
+        for g in range(min(rng.integers(1, 3), n // 2)):
+            projects.loc[members[g * 3:g * 3 + rng.integers(2, 4)], "exclusive_group"] = f"G{g + 1}"
+    fields = list(Policy().eligibility.fields)
+    if ineligible and rng.random() < 0.4:
+        fields.remove("peacekeeping")
+    policy: dict[str, Any] = {
+        "name": "random",
+        "eligibility": {"fields": fields, "min_democracy": 4.0},
+        "objective": {"weights": {c: float(rng.uniform(0.1, 1)) for c in criteria},
+                      "tier_multiplier": {1: float(rng.uniform(1, 1.5)),
+                                          2: float(rng.uniform(1, 1.3)), 3: 1.0},
+                      "risk_aversion": float(rng.uniform(0.5, 1))},
+        "budget": {fy: float(rng.uniform(0.3, 0.75) * projects[f"cost_{fy}"].sum())
+                   or float(rng.uniform(1, 5)) for fy in years},
+    }
+    clean = (countries["oda_eligible"] & ~countries["party_to_conflict"]
+             & countries["management_agreement"] & (countries["democracy"] >= 4))
+    eligible = (projects["country"].map(dict(zip(names, clean, strict=True))).to_numpy(bool)
+                & projects["field"].isin(fields).to_numpy() & (projects["status"] != "excluded"))
+    if "mandatory" in rules:
+        _make_one_mandatory(rng, projects, eligible)
+    witness = _witness(rng, projects, eligible, policy["budget"])
+    _add_share_rules(rng, projects, countries, policy, rules, witness, eligible, tighten)
+    return projects, countries, policy
+
+
+def _requirements(projects: pd.DataFrame, i: int) -> list[int]:
+    """Row numbers of every project row i requires, directly or not (ascending)."""
+    pos = {p: k for k, p in enumerate(projects["project_id"])}
+    direct = [pos[q] for q in filter(None, projects.at[i, "requires"].split(";"))]
+    return sorted({k for q in direct for k in [q, *_requirements(projects, q)]})
+
+
+def _make_one_mandatory(rng: np.random.Generator, projects: pd.DataFrame,
+                        eligible: np.ndarray) -> None:
+    """Mark one eligible candidate mandatory that requires nothing excluded (else invalid)."""
+    choices = [i for i in np.flatnonzero(eligible)
+               if all(projects.at[q, "status"] != "excluded" for q in _requirements(projects, i))]
+    if choices:
+        projects.loc[rng.choice(choices), "status"] = "mandatory"
+
+
+def _witness(rng: np.random.Generator, projects: pd.DataFrame, eligible: np.ndarray,
+             budget: dict[str, float]) -> np.ndarray:
+    """A random portfolio of whole eligible projects that meets the budget, requirements,
+    exclusive groups and the mandatory project (when it can)."""
+    cost = projects[[f"cost_{fy}" for fy in budget]].to_numpy(float)
+    left = np.array(list(budget.values()))
+    chosen = np.zeros(len(projects), dtype=bool)
+    first = [k for i in np.flatnonzero(projects["status"] == "mandatory")
+             for k in [*_requirements(projects, i), i]]
+    for i in [*first, *rng.permutation(len(projects))]:
+        group = projects.at[i, "exclusive_group"]
+        if (chosen[i] or not eligible[i] or (cost[i] > left).any()
+                or (group and chosen[projects["exclusive_group"] == group].any())
+                or not all(chosen[q] for q in _requirements(projects, i))):
+            continue
+        chosen[i] = True
+        left -= cost[i]
+    return chosen
+
+
+def _add_share_rules(rng: np.random.Generator, projects: pd.DataFrame, countries: pd.DataFrame,
+                     policy: dict[str, Any], rules: frozenset[str], witness: np.ndarray,
+                     eligible: np.ndarray, tighten: float) -> None:
+    """Tier, partner, cap, field, region and country-count rules around the witness."""
+    total = sum(policy["budget"].values())
+    spent = projects.filter(like="cost_").sum(axis=1) * witness
+    info = countries.set_index("country")
+    tier = projects["country"].map(info["priority_tier"])
+    region = projects["country"].map(info["region"])
+
+    def minimum(share: float) -> float:  # at most the witness's share, now and then above
+        low, high = (1.2, 3.0) if rng.random() < tighten else (0.3, 1.0)
+        return float(min(1.0, share * rng.uniform(low, high))) if share else \
+            float(rng.uniform(0.05, 0.2))
+
+    def maximum(share: float) -> float:  # at least the witness's share, now and then below
+        low, high = (0.3, 0.95) if rng.random() < tighten else (1.0, 1.5)
+        return float(np.clip(share * rng.uniform(low, high), 0.01, 1.0)) if share else \
+            float(rng.uniform(0.05, 0.3))
+
+    def pick(funded: pd.Series, every: pd.Series) -> Any:  # mostly a group the witness funds
+        pool = sorted(set(funded[witness])) if witness.any() and rng.random() > tighten \
+            else sorted(set(every))
+        value = rng.choice(pool)
+        return value.item() if hasattr(value, "item") else value
+
+    priority: dict[str, Any] = {}
+    balance: dict[str, Any] = {}
+    if "tier_share" in rules:
+        tiers = {pick(tier, tier) for _ in range(1 + (rng.random() < 0.3))}
+        priority["min_tier_share"] = {int(t): minimum(spent[tier == t].sum() / total)
+                                      for t in tiers}
+    if "tier_partner" in rules:
+        served = set(projects.loc[witness, "country"])
+        partners = set(projects.loc[eligible, "country"])
+        covered = [t for t in (1, 2, 3) if not (set(info.index[info["priority_tier"] == t])
+                                                & partners) - served]
+        pool = covered if covered and rng.random() > tighten else [1, 2, 3]
+        priority["fund_every_tier"] = sorted(int(t) for t in rng.choice(pool, 1 + (len(pool) > 1
+                                             and rng.random() < 0.4), replace=False))
+    if "country_cap" in rules:
+        by_country = spent.groupby(projects["country"]).sum().reindex(info.index, fill_value=0)
+        priority["max_country_share"] = maximum(by_country.max() / total)
+        for c in info.index[rng.random(len(info)) < 0.4]:
+            countries.loc[countries["country"] == c, "max_share"] = maximum(by_country[c] / total)
+    if "distinct_recipients" in rules:
+        served = projects.loc[witness, "country"].nunique()
+        priority["min_countries"] = int(served + 1 if rng.random() < tighten
+                                        else rng.integers(min(1, served), served + 1))
+    for rule, keys, every in (("field_share", projects["field"], pd.Series(USED_FIELDS)),
+                              ("region_share", region, countries["region"])):
+        if rule in rules:
+            kind = rule.split("_")[0]
+            g_min, g_max = pick(keys, every), pick(keys, every)
+            balance[f"min_{kind}_share"] = {g_min: minimum(spent[keys == g_min].sum() / total)}
+            balance[f"max_{kind}_share"] = {g_max: maximum(spent[keys == g_max].sum() / total)}
+    if priority:
+        policy["priority"] = priority
+    if balance:
+        policy["balance"] = balance
