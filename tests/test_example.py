@@ -164,3 +164,37 @@ def test_regenerating_gives_the_same_workbook(tmp_path: Path, book) -> None:
         assert list(again[name].iter_rows(values_only=True)) == list(
             book[name].iter_rows(values_only=True)), name
     assert [p.name for p in tmp_path.iterdir()] == ["again.xlsx"]
+
+
+def test_example_as_csv_folder_gives_the_same_problem(book, tmp_path: Path) -> None:
+    import csv
+
+    import pandas as pd
+
+    for sheet in ("projects", "countries"):
+        with open(tmp_path / f"{sheet}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            for row in book[sheet].iter_rows(values_only=True):
+                writer.writerow(["" if v is None else v for v in row])
+    from_xlsx = osa_opt.load_problem(EXAMPLE)
+    from_csv = osa_opt.load_problem(tmp_path)
+    pd.testing.assert_frame_equal(from_xlsx.projects, from_csv.projects)
+    pd.testing.assert_frame_equal(from_xlsx.countries, from_csv.countries)
+    assert from_xlsx.policy == from_csv.policy
+    first = osa_opt.solve(from_xlsx, portfolios=1).portfolios[0]
+    again = osa_opt.solve(from_csv, portfolios=1).portfolios[0]
+    assert first.fractions == again.fractions
+
+
+def test_the_humanitarian_policy_gives_a_visibly_different_portfolio() -> None:
+    default, humanitarian = (osa_opt.solve(osa_opt.load_problem(EXAMPLE, policy=p), portfolios=1)
+                             .portfolios[0] for p in POLICIES)
+    changed = set(default.fractions) ^ set(humanitarian.fractions)
+    assert len(changed) >= 6, changed
+    humane = {"disaster_relief", "search_and_rescue", "medical", "relief_transport"}
+
+    def humane_share(port) -> float:
+        df = port.projects
+        return float(df.loc[df["field"].isin(humane), "total_cost"].sum() / df["total_cost"].sum())
+
+    assert humane_share(humanitarian) > humane_share(default) + 0.05
