@@ -159,11 +159,12 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _render(comparison: Comparison, folder: Path) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120), highlight=False)
+    from .render import stdout_console, wrote_line
+
+    console = stdout_console()
     years = comparison.fiscal_years
     table = Table(title=f"Scenarios (¥ million); in/out against {comparison.baseline.name}",
                   title_justify="left")
@@ -184,8 +185,7 @@ def _render(comparison: Comparison, folder: Path) -> None:
                       *costs, str(p.n_projects) if p else "—", str(p.n_countries) if p else "—",
                       _ids(s.added), _ids(s.dropped))
     console.print(table)
-    console.print(f"Wrote {escape(str(folder))}/: run.json, portfolios.xlsx (sheets comparison, "
-                  "comparison_projects), portfolios.csv")
+    console.print(wrote_line(folder, ["comparison", "comparison_projects"]))
     objectives = {repr(s.problem.policy.objective) for s in comparison.scenarios}
     if len(objectives) > 1:
         console.print("[yellow]Note:[/] the policies value projects differently, so their "

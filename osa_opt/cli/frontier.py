@@ -184,11 +184,12 @@ def _progress(err: Console, total: int, *, live: bool) -> Iterator[Callable[[str
 
 def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120), highlight=False)
+    from .render import stdout_console, wrote_line
+
+    console = stdout_console()
     problem = result.problem
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
     console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
@@ -236,16 +237,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     if best is not None:
         console.print(f"At the policy budget the optimum is worth {best.objective:,.3f} "
                       f"({best.n_projects} projects).")
-    written = ", ".join(sorted(f.name for f in folder.iterdir() if not f.name.startswith(".")))
-    console.print(f"Wrote {escape(_shown(folder))}/: {escape(written)} (workbook sheets "
-                  "frontier, funding_order and funding_levels).")
+    console.print(wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}")
 
-
-def _shown(folder: Path) -> str:
-    """The folder relative to the current one when it lies inside it."""
-    try:
-        return str(folder.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(folder)

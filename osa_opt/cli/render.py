@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -220,12 +221,55 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
     from rich.table import Table
 
     where = "portfolio 1" if result.best is not None else "every portfolio"
-    table = Table(title=f"Why projects are not in {where}", title_justify="left")
+    counts = exclusion_counts(result, top)
+    # the counts are per rule: say so when they add up to more than the projects left out
+    left_out = len(result.unfunded)
+    caption = None
+    if sum(n for _, n in counts) > left_out:
+        caption = (f"{left_out} projects in all: a project that fails several rules "
+                   "counts under each.")
+    table = Table(title=f"Why projects are not in {where}", title_justify="left",
+                  caption=caption, caption_justify="left")
     table.add_column("reason")
     table.add_column("projects", justify="right")
-    for reason, n in exclusion_counts(result, top):
+    for reason, n in counts:
         table.add_row(escape(reason), str(n))
     return table
+
+
+def shown_folder(folder: Path) -> str:
+    """The folder relative to the current one when it lies inside it, else as given.
+
+    >>> shown_folder(Path.cwd() / "outputs" / "run-1")
+    'outputs/run-1'
+    """
+    try:
+        return str(Path(folder).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(folder)
+
+
+def wrote_line(folder: Path, sheets: Sequence[str] = ()) -> str:
+    """``Wrote outputs/<run>/: run.json, portfolios.xlsx, …``: every file the folder holds.
+
+    The run files come in their usual order (``manifest.RUN_FILES``), then any others
+    (``frontier.png``); ``sheets`` names the workbook sheets an analysis added. Every
+    command that writes a run folder ends with this line, so they all read alike.
+
+    >>> wrote_line(folder, ["frontier", "funding_order"])             # doctest: +SKIP
+    'Wrote outputs/run/: run.json, …, frontier.png (workbook sheets frontier and funding_order)'
+    """
+    from rich.markup import escape
+
+    from ..manifest import RUN_FILES
+
+    present = sorted(f.name for f in Path(folder).iterdir() if not f.name.startswith("."))
+    names = [n for n in RUN_FILES if n in present] + [n for n in present if n not in RUN_FILES]
+    line = f"Wrote {shown_folder(folder)}/: {', '.join(names)}"
+    if sheets:
+        listed = (", ".join(sheets[:-1]) + " and " + sheets[-1]) if len(sheets) > 1 else sheets[0]
+        line += f" (workbook sheet{'s' if len(sheets) > 1 else ''} {listed})"
+    return escape(line)
 
 
 def print_notes(console: Console, notes: Sequence[str]) -> None:

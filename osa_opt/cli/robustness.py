@@ -187,11 +187,12 @@ def command(
 
 
 def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 110), highlight=False)
+    from .render import stdout_console, wrote_line
+
+    console = stdout_console()
     policy = result.problem.policy
     ranges = ", ".join(f"{k} {lo:g}-{hi:g}" for k, (lo, hi) in analysis.weight_ranges.items())
     console.print(
@@ -228,8 +229,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                       f"{row['mean_share_of_optimum']:.2%}",
                       f"{row['worst_share_of_optimum']:.2%}")
     console.print(table)
-    console.print(f"Wrote {escape(str(folder))}/: run.json, portfolios.xlsx (sheets robustness, "
-                  "robustness_portfolios, robustness_samples), portfolios.csv")
+    console.print(wrote_line(folder, ["robustness", "robustness_portfolios",
+                                      "robustness_samples"]))
     for note in analysis.notes:
         if note.startswith("Interrupted"):
             continue  # said once more, on stderr, by the caller

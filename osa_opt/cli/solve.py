@@ -213,28 +213,20 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
 def _render(result: Result, folder: Path, model_path: Path | None) -> None:
     from rich.markup import escape
 
-    from ..manifest import RUN_FILES
-    from .render import print_notes, print_solve_summary, stdout_console
+    from .render import print_notes, print_solve_summary, stdout_console, wrote_line
 
     console = stdout_console()
     print_solve_summary(console, result)
-    console.print(f"Wrote {escape(_shown(folder))}/: {', '.join(RUN_FILES)}")
+    console.print(wrote_line(folder))
     if model_path is not None:
         console.print(f"Wrote the model to {escape(str(model_path))}.")
     print_notes(console, result.notes)
 
 
-def _shown(folder: Path) -> str:
-    """The folder relative to the current one when it lies inside it."""
-    try:
-        return str(folder.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(folder)
-
-
 def _failure_message(result: Result, folder: Path) -> str:
     """The short message of exit codes 3 and 4."""
     from ..result import Status
+    from .render import shown_folder
 
     policy = result.problem.policy
     if result.status == Status.INFEASIBLE:
@@ -249,6 +241,6 @@ def _failure_message(result: Result, folder: Path) -> str:
                  "per solve; raise it with --time-limit."]
     else:
         lines = [f"The solver failed: {result.message}"]
-    lines.append(f"The run is recorded in {_shown(folder)}/run.json "
+    lines.append(f"The run is recorded in {shown_folder(folder)}/run.json "
                  f"(status \"{result.status.value}\").")
     return "\n".join(lines)
