@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .problem import Problem
 
 
+#: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
+EXPLAIN_AUTO_LIMIT = 300
+
 #: HiGHS's default ``mip_abs_gap``: a bound this close to the incumbent proves it optimal.
 HIGHS_ABS_GAP = 1e-6
 
@@ -259,7 +262,7 @@ def solve(
     time_limit: float | None = None,
     log: Any = None,
     progress: Callable[[int, Outcome], None] | None = None,
-    explain: bool = False,
+    explain: bool | None = False,
 ) -> Result:
     """Solve a problem into ranked portfolios.
 
@@ -271,7 +274,8 @@ def solve(
     time_limit : seconds per solve (overrides ``solver.time_limit``).
     log : stream for the HiGHS log; progress : called after each portfolio's solve.
     explain : also run the why-in/why-out and rule-price analyses on the same solver
-        (``result.analyses["why"]`` and ``["prices"]``).
+        (``result.analyses["why"]`` and ``["prices"]``); ``None`` runs them only up to
+        ``EXPLAIN_AUTO_LIMIT`` eligible projects (one re-solve per project) and notes it.
 
     Returns
     -------
@@ -300,7 +304,12 @@ def solve(
         if result.diagnosis:
             result.message = result.diagnosis[0]["message"]
         result.timings["diagnose_seconds"] = round(time.perf_counter() - t1, 4)
-    elif explain and result.best is not None:
+    elif explain is None and result.best is not None and len(solver.model.P) > EXPLAIN_AUTO_LIMIT:
+        result.notes.append(
+            f"Why-in/why-out and rule prices were not computed: with {len(solver.model.P):,} "
+            "eligible projects they take one re-solve per project. Run them with --explain "
+            "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
+    elif explain is not False and result.best is not None:
         from .analysis.prices import price_rules
         from .analysis.why import explain_portfolio
 

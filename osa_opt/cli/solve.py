@@ -39,9 +39,10 @@ WRITING = "writing the run folder …"
 @click.option("--write-model", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.lp|FILE.mps",
               help="Also export the model, with names from the inputs, as LP or MPS.")
-@click.option("--explain/--no-explain", default=True,
+@click.option("--explain/--no-explain", default=None,
               help="Explain portfolio 1: why each project is in or out and the price of "
-                   "each rule (sheets why and prices; on by default).")
+                   "each rule (sheets why and prices). Default: on up to 300 eligible "
+                   "projects (it re-solves once per project).")
 @json_option
 @quiet_option
 @verbose_option
@@ -55,7 +56,7 @@ def command(
     min_difference: int | None,
     time_limit: float | None,
     write_model: Path | None,
-    explain: bool,
+    explain: bool | None,
     as_json: bool,
     quiet: bool,
     verbose: bool,
@@ -161,7 +162,7 @@ def _export_model(model: Any, path: Path, model_format: str | None) -> None:
 
 # ---------------------------------------------------------------------- progress
 @contextlib.contextmanager
-def _progress(count: int, *, live: bool, lines: bool, explain: bool
+def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
               ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None]]]:
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
     (explaining, writing); plain lines with --verbose (a live bar would tangle with the
@@ -178,7 +179,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool
         yield (lambda k, outcome: err.print(f"[dim]{describe(k, outcome)}[/]"),
                lambda text: None)
         return
-    after = "explaining portfolio 1 …" if explain else WRITING
+    after = "explaining portfolio 1 …" if explain is not False else WRITING
     with progress_bar(count, f"portfolio 1/{count}", enabled=live) as advance:
         def report(k: int, outcome: Outcome) -> None:
             if k < count and outcome.status.has_solution:

@@ -1,0 +1,30 @@
+"""`solve(explain=None)` (the CLI default) explains small rounds and skips large ones, saying so."""
+
+from __future__ import annotations
+
+import pytest
+
+import osa_opt
+from osa_opt import solver
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return osa_opt.load_problem()
+
+
+def test_small_rounds_are_explained_by_default(problem) -> None:
+    result = solver.solve(problem, portfolios=1, explain=None)
+    assert set(result.analyses) == {"why", "prices"}
+    assert len(result.analyses["why"].tables()) >= 1
+
+
+def test_large_rounds_skip_the_per_project_analyses_with_a_note(problem, monkeypatch) -> None:
+    eligible = len(problem.eligible)
+    monkeypatch.setattr(solver, "EXPLAIN_AUTO_LIMIT", eligible - 1)
+    result = solver.solve(problem, portfolios=1, explain=None)
+    assert result.analyses == {}
+    assert any(f"{eligible:,} eligible projects" in note for note in result.notes)
+    forced = solver.solve(problem, portfolios=1, explain=True)
+    assert set(forced.analyses) == {"why", "prices"}
+    assert solver.solve(problem, portfolios=1, explain=False).analyses == {}
