@@ -356,7 +356,7 @@ class Policy:
         """Every key with its meaning, unit and the value used: the reports' glossary."""
         rows = [
             {"key": "name", "value": self.name, "unit": "", "meaning": "name of the policy"},
-            {"key": "budget", "value": str(self.budget), "unit": "¥ million",
+            {"key": "budget", "value": _toml_value(dict(self.budget)), "unit": "¥ million",
              "meaning": "budget per fiscal year; keys name the cost_<FY> columns"},
         ]
         for section in SECTIONS:
@@ -364,7 +364,8 @@ class Policy:
             for f in dataclasses.fields(obj):
                 rows.append({
                     "key": f"{section}.{f.name}",
-                    "value": str(_plain(getattr(obj, f.name))),
+                    # written as in a policy file, so the reports read like models/*.toml
+                    "value": _toml_value(_plain(getattr(obj, f.name))),
                     "unit": f.metadata.get("unit", ""),
                     "meaning": f.metadata.get("meaning", ""),
                 })

@@ -80,7 +80,7 @@ def portfolio_html(portfolio: Portfolio) -> str:
     used = f" ({percent(portfolio.total_cost / budget)} of the budget)" if budget else ""
     head = (f'<div class="head"><b>Portfolio {portfolio.rank}</b>: value '
             f"{escape(value_text(portfolio.objective))} "
-            f"({escape(percent(portfolio.share_of_best, 2))} of the best), "
+            f"({escape(percent(portfolio.share_of_best, trim=False))} of the best), "
             f"{portfolio.n_projects} projects in {portfolio.n_countries} countries, "
             f"{escape(yen(portfolio.total_cost))}{escape(used)}</div>")
     changes = ""

@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import svg
-from .tables import RIGHT, cell, key_values, money, percent, table, value_text, yen
+from .tables import (
+    RIGHT,
+    cell,
+    key_values,
+    money,
+    percent,
+    share_cell,
+    table,
+    value_text,
+    yen,
+)
 from .template import Section
 
 if TYPE_CHECKING:
@@ -84,7 +94,8 @@ def portfolios(result: Result) -> Section | None:
     fys = result.problem.fiscal_years
     metrics: list[tuple[str, list[str]]] = [
         ("Value", [value_text(p.objective) for p in ports]),
-        ("Share of the best value", [percent(p.share_of_best, 2) for p in ports]),
+        # one decimal, as in the terminal and the workbook
+        ("Share of the best value", [share_cell(p.share_of_best) for p in ports]),
         ("Proven", [_proof(p) for p in ports]),
         ("Projects", [str(p.n_projects) for p in ports]),
         ("Countries", [str(p.n_countries) for p in ports]),
@@ -351,9 +362,27 @@ def manifest_section(result: Result, manifest: dict[str, Any]) -> Section:
     timings = manifest.get("timings") or {}
     if timings:
         body += "<div><h3>Timings (seconds)</h3>" + key_values(
-            ((k.replace("_seconds", "").replace("_", " "), f"{float(v):,.3f}")
-             for k, v in timings.items()), kind=RIGHT) + "</div>"
+            ((_timing_label(k), f"{float(v):,.3f}") for k, v in _in_run_order(timings)),
+            kind=RIGHT) + "</div>"
     body += "</div>"
     return Section("manifest", "Manifest", body,
                    lead="What this run was computed from, so it can be repeated: the same "
                         "inputs, policy and versions give the same portfolios.")
+
+
+#: Timings in the order a run spends them; ``total_seconds`` covers build, load and solve.
+_TIMING_ORDER = ("read_seconds", "build_seconds", "load_seconds", "solve_seconds",
+                 "total_seconds", "explain_seconds", "diagnose_seconds")
+_TIMING_LABELS = {"read_seconds": "read and validate", "load_seconds": "load into HiGHS",
+                  "solve_seconds": "solve (all portfolios)",
+                  "total_seconds": "build + load + solve"}
+
+
+def _in_run_order(timings: dict[str, Any]) -> list[tuple[str, Any]]:
+    known = [(k, timings[k]) for k in _TIMING_ORDER if k in timings]
+    return known + [(k, v) for k, v in timings.items() if k not in _TIMING_ORDER]
+
+
+def _timing_label(key: str) -> str:
+    """``read_seconds`` -> ``read and validate``; unknown keys lose ``_seconds``."""
+    return _TIMING_LABELS.get(key, key.replace("_seconds", "").replace("_", " "))
