@@ -52,6 +52,7 @@ def run_cli(group: click.Group) -> int:
 def render_issues(exc: Any) -> None:
     """Every input problem as one table on stderr (plain lines when not a terminal)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
@@ -60,15 +61,15 @@ def render_issues(exc: Any) -> None:
                   title_style="bold red", expand=False)
     for name in ("sheet", "row", "column", "value", "rule", "how to fix"):
         table.add_column(name, overflow="fold")
-    for issue in exc.issues:
-        table.add_row(
+    for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
+        table.add_row(*(escape(cell) for cell in (
             issue.sheet,
             "" if issue.row is None else str(issue.row),
             issue.column or "",
             "" if issue.value is None else str(issue.value),
             issue.rule,
             issue.hint,
-        )
+        )))
     console.print(table)
 
 
@@ -106,7 +107,8 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--set", "sets", multiple=True, metavar="KEY=VALUE",
         help="Override any policy key, e.g. --set priority.min_countries=8 "
-             "or --set 'objective.weights={security=0.5, humanitarian=0.5}'.")(func)
+             "or --set 'objective.weights={security=0.5, humanitarian=0.3, "
+             "partnership=0.2}'.")(func)
     func = click.option(
         "--budget", "budgets", multiple=True, metavar="FY=AMOUNT",
         help="Override the budget of a fiscal year in ¥ million, e.g. --budget FY2026=20000.")(func)

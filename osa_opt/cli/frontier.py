@@ -59,7 +59,7 @@ def command(
     one): each project's place in the line, and what the nesting costs per level. Levels
     whose rules cannot be met are reported as infeasible. Writes run.json,
     portfolios.xlsx (sheets frontier, funding_order, funding_levels), portfolios.csv
-    (portfolio 1 at the policy budget), policy.toml and frontier.png.
+    (portfolio 1 at the policy budget), policy.toml, report.html and frontier.png.
 
     \b
     Examples:

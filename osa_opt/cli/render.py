@@ -221,20 +221,25 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
     from rich.table import Table
 
     where = "portfolio 1" if result.best is not None else "every portfolio"
-    counts = exclusion_counts(result, top)
-    # the counts are per rule: say so when they add up to more than the projects left out
-    left_out = len(result.unfunded)
-    caption = None
-    if sum(n for _, n in counts) > left_out:
-        caption = (f"{left_out} projects in all: a project that fails several rules "
-                   "counts under each.")
-    table = Table(title=f"Why projects are not in {where}", title_justify="left",
-                  caption=caption, caption_justify="left")
+    table = Table(title=f"Why projects are not in {where}", title_justify="left")
     table.add_column("reason")
     table.add_column("projects", justify="right")
-    for reason, n in counts:
+    for reason, n in exclusion_counts(result, top):
         table.add_row(escape(reason), str(n))
     return table
+
+
+def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
+    """The line under the exclusion table when its counts add up to more than the projects
+    left out (a project that fails two eligibility rules counts under both); else None.
+
+    >>> exclusion_note(result)                          # doctest: +SKIP
+    '19 projects in all: a project that fails several rules counts under each.'
+    """
+    left_out = len(result.unfunded)
+    if sum(n for _, n in exclusion_counts(result, top)) <= left_out:
+        return None
+    return f"{left_out} projects in all: a project that fails several rules counts under each."
 
 
 def shown_folder(folder: Path) -> str:
@@ -296,4 +301,7 @@ def print_solve_summary(console: Console, result: Result) -> None:
         console.print(portfolios_table(result))
         console.print(budget_table(result.portfolios[0]))
     console.print(exclusion_table(result))
+    note = exclusion_note(result)
+    if note:
+        console.print(note)
     console.print(escape(status_message(result)))

@@ -64,7 +64,7 @@ def command(
     """Choose the projects to fund: ranked portfolios written to a new run folder.
 
     With no INPUT, solves the shipped example with the default policy. Writes run.json,
-    portfolios.xlsx, portfolios.csv and policy.toml (see docs/outputs.md).
+    portfolios.xlsx, portfolios.csv, policy.toml and report.html (see docs/outputs.md).
 
     \b
     Examples:

@@ -51,11 +51,12 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
 
 def _render(summary: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold green]Valid[/]: {summary['input']} under the policy "
-                  f"[bold]{summary['policy']}[/]")
+    console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
+                  f"[bold]{escape(summary['policy'])}[/]")
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(justify="left")
     counts.add_column(justify="right")
@@ -70,8 +71,11 @@ def _render(summary: dict[str, Any]) -> None:
         table.add_column("reason")
         table.add_column("projects", justify="right")
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(reason, str(n))
+            table.add_row(escape(reason), str(n))
         console.print(table)
+        if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
+            console.print(f"{summary['ineligible']} projects in all: a project that fails "
+                          "several rules counts under each.")
     money = Table(title="Budget and requested cost (¥ million)", title_justify="left")
     money.add_column("fiscal year")
     money.add_column("budget", justify="right")

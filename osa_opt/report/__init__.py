@@ -78,11 +78,12 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
 
 def write_report(result: Result, path: str | Path, *, created: dt.datetime | None = None
                  ) -> Path:
-    """Write :func:`render_report` to ``path`` (UTF-8) and return the path.
+    """Write :func:`render_report` to ``path`` (UTF-8), creating its folder, and return it.
 
     >>> write_report(result, "report.html")        # doctest: +SKIP
     PosixPath('report.html')
     """
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_report(result, created=created), encoding="utf-8")
     return target
