@@ -345,9 +345,6 @@ class Policy:
             if len(rng) != 2 or not 0 <= rng[0] <= rng[1]:
                 bad(f"robustness.weight_ranges.{k}", rng, "a range is [low, high], 0 <= low <= high",
                     "e.g. security = [0.3, 0.5]")
-            if k not in self.objective.weights:
-                bad(f"robustness.weight_ranges.{k}", k, "not a criterion of objective.weights",
-                    f"use one of {', '.join(self.objective.weights)}")
         if self.robustness.samples < 1:
             bad("robustness.samples", self.robustness.samples, "must be >= 1", "give 1 or more")
         return issues

@@ -266,3 +266,15 @@ def test_no_ranges_and_no_spread_gives_identical_samples() -> None:
     assert set(rob.projects["core_index"]) <= {0.0, 1.0}
     assert rob.samples_table["optimum"].nunique() == 1
     assert any("every sample is the same" in note for note in rob.notes)
+
+
+def test_a_range_for_an_unweighted_criterion_is_ignored_with_a_note() -> None:
+    import osa_opt
+    from osa_opt.analysis.robustness import robustness as run_robustness
+
+    problem = osa_opt.load_problem(
+        overrides={"objective.weights": {"security": 0.5, "humanitarian": 0.5}})
+    assert "partnership" in problem.policy.robustness.weight_ranges
+    analysis = run_robustness(problem, samples=3, seed=1)
+    assert any("partnership ignored" in note for note in analysis.notes)
+    assert set(analysis.to_dict()["projects"][0]) >= {"project_id", "core_index", "class"}

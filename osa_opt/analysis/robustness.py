@@ -437,6 +437,10 @@ def _summarize(
 
     notes = []
     policy = problem.policy
+    unweighted = sorted(set(policy.robustness.weight_ranges) - set(policy.objective.weights))
+    if unweighted:  # a policy may drop a criterion without editing [robustness]
+        notes.append(f"Weight ranges for {', '.join(unweighted)} ignored: not criteria of "
+                     "objective.weights.")
     if not policy.robustness.weight_ranges and not (pj["score_spread"] > 0).any():
         notes.append("No weight ranges and no score spreads: every sample is the same problem.")
     failed = int(finished.sum()) - n_ok
