@@ -128,6 +128,9 @@ class RobustnessPolicy:
     seed: int = _p(0, "random seed of the sampling")
 
 
+#: Where a problem introduced by an override (``--set``, ``--budget``, a CLI flag) is reported.
+OVERRIDE_SHEET = "policy override (command line or API)"
+
 SECTIONS: dict[str, type] = {
     "eligibility": EligibilityPolicy,
     "objective": ObjectivePolicy,
@@ -242,7 +245,14 @@ class Policy:
                 target[leaf] = value
         if issues:
             raise PolicyError(issues)
-        return Policy.from_dict(data, source=self.source)
+        try:
+            return Policy.from_dict(data, source=self.source)
+        except PolicyError as exc:  # blame the override, not the file, for what it changed
+            changed = tuple(overrides)
+            raise PolicyError([
+                dataclasses.replace(issue, sheet=OVERRIDE_SHEET)
+                if issue.column and issue.column.startswith(changed) else issue
+                for issue in exc.issues]) from None
 
     # ------------------------------------------------------------------ views
     def to_dict(self) -> dict[str, Any]:
