@@ -183,3 +183,15 @@ def test_glossary_has_every_key_with_a_meaning() -> None:
                                      for f in dataclasses.fields(cls)}
     assert keys == expected
     assert all(r["meaning"] for r in rows)
+
+
+def test_a_bad_override_is_reported_as_the_override_not_the_file() -> None:
+    from osa_opt.data import default_policy_path
+    from osa_opt.errors import PolicyError
+    from osa_opt.policy import OVERRIDE_SHEET
+
+    policy = Policy.load(default_policy_path())
+    with pytest.raises(PolicyError) as caught:
+        policy.override({"priority.min_countries": -1, "frontier.start": "3"})
+    sheets = {issue.column: issue.sheet for issue in caught.value.issues}
+    assert sheets == {"priority.min_countries": OVERRIDE_SHEET, "frontier.start": OVERRIDE_SHEET}
