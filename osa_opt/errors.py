@@ -35,7 +35,9 @@ class Issue:
         if self.column:
             label = "key" if self.sheet.startswith("policy") else "column"
             where += f", {label} {self.column!r}"
-        value = "" if self.value is None or self.value == "" else f" (value {self.value!r})"
+        # `is`/isinstance, not ==: a value from a frame built in code may be an array
+        blank = self.value is None or (isinstance(self.value, str) and not self.value)
+        value = "" if blank else f" (value {self.value!r})"
         return f"{where}: {self.rule}{value}. Fix: {self.hint}"
 
     def as_dict(self) -> dict[str, object]:

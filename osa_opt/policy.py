@@ -13,6 +13,8 @@ Unknown keys and wrong types are errors that name the key.
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +37,23 @@ FIELDS: tuple[str, ...] = (
 ASSISTANCE_TYPES: tuple[str, ...] = ("equipment", "supplies", "infrastructure")
 STATUSES: tuple[str, ...] = ("candidate", "mandatory", "excluded")
 TIERS: tuple[int, ...] = (1, 2, 3)
+
+#: The largest budget or cost, in ¥ million (¥1,000 trillion, ten times Japan's whole annual
+#: budget): a larger amount is a typo or in yen, and the solver would take it as infinite.
+MAX_AMOUNT = 1e9
+#: The largest weight, tier multiplier or risk aversion: project values stay far below the
+#: size the solver takes as infinite (1e20), whatever the scores.
+MAX_FACTOR = 1e6
+#: The largest whole number of a count (min_countries, portfolios.count ...).
+MAX_WHOLE = 10**9
+#: Seeds HiGHS and numpy both accept (HiGHS ignores others, numpy fails on negatives).
+MAX_SEED = 2**31 - 1
+#: More threads than this is a typo (HiGHS fails allocating 1000).
+MAX_THREADS = 64
+#: Bounds of the frontier sweep and of the robustness sampling (memory: samples x projects).
+MAX_FRONTIER_STOP = 100.0
+MAX_FRONTIER_STEPS = 1000
+MAX_SAMPLES = 100_000
 
 
 def _p(default: Any, meaning: str, unit: str = "", *, kind: str = "scalar") -> Any:
@@ -178,8 +197,20 @@ class Policy:
                        "give the path of an existing .toml file (see models/)")]
             )
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = path.read_text(encoding="utf-8-sig")  # -sig: Notepad starts with a BOM
+        except OSError as exc:
+            raise PolicyError(
+                [Issue(sheet, None, None, str(path), f"cannot read the file: "
+                       f"{exc.strerror or exc}", "check that the file exists and is readable")]
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise PolicyError(
+                [Issue(sheet, None, None, None, f"not UTF-8 text (unreadable byte at position "
+                       f"{exc.start})", "save the file as UTF-8 text")]
+            ) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise PolicyError(
                 [Issue(sheet, None, None, None, f"not valid TOML: {exc}",
                        "fix the syntax; see models/default.toml for the format")]
@@ -191,6 +222,9 @@ class Policy:
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Policy:
         """Build a policy from nested dicts (the TOML layout); every problem at once."""
         where = f"policy {Path(source).name}" if source else "policy"
+        if not isinstance(data, Mapping):
+            raise PolicyError([_type_issue(where, "policy", type(data).__name__,
+                                           "a table of sections, e.g. {\"budget\": {...}}")])
         issues: list[Issue] = []
         kwargs: dict[str, Any] = {"source": source}
         for key, value in data.items():
@@ -288,6 +322,10 @@ class Policy:
         for fy, amount in self.budget.items():
             if amount < 0:
                 bad(f"budget.{fy}", amount, "a budget must be >= 0", "give ¥ million >= 0")
+            if amount > MAX_AMOUNT:
+                bad(f"budget.{fy}", amount, f"a budget above {MAX_AMOUNT:g} ¥ million (¥1,000 "
+                    "trillion) cannot be right", "budgets are in ¥ million (18100 means "
+                    "¥18.1 billion): check the digits, and that the amount is not in yen")
             if not fy.strip() or any(ch.isspace() for ch in fy):
                 bad(f"budget.{fy}", fy, "a fiscal-year key may not contain spaces",
                     "name years like FY2026 (the column is cost_FY2026)")
@@ -302,6 +340,8 @@ class Policy:
         for k, w in self.objective.weights.items():
             if w < 0:
                 bad(f"objective.weights.{k}", w, "a weight must be >= 0", "give a weight >= 0")
+            _at_most(bad, f"objective.weights.{k}", w, MAX_FACTOR, "weights are relative: "
+                     "scale them all down, e.g. to sum to 1")
             if not k or any(ch.isspace() for ch in k):
                 bad(f"objective.weights.{k}", k, "a criterion name may not contain spaces",
                     "name criteria like security (column score_security)")
@@ -311,9 +351,13 @@ class Policy:
             if m < 0:
                 bad(f"objective.tier_multiplier.{t}", m, "a multiplier must be >= 0",
                     "give a number >= 0")
+            _at_most(bad, f"objective.tier_multiplier.{t}", m, MAX_FACTOR,
+                     "multipliers are relative, e.g. 1.3 for tier 1")
         if self.objective.risk_aversion < 0:
             bad("objective.risk_aversion", self.objective.risk_aversion, "must be >= 0",
                 "give a number >= 0 (1 scales value by 1 - risk)")
+        _at_most(bad, "objective.risk_aversion", self.objective.risk_aversion, MAX_FACTOR,
+                 "1 scales value by 1 - risk")
         for t, s in self.priority.min_tier_share.items():
             if t not in TIERS:
                 bad(f"priority.min_tier_share.{t}", t, "tiers are 1, 2 or 3", "use keys 1, 2, 3")
@@ -325,6 +369,8 @@ class Policy:
         if self.priority.min_countries < 0:
             bad("priority.min_countries", self.priority.min_countries, "must be >= 0",
                 "give a whole number >= 0")
+        _at_most(bad, "priority.min_countries", self.priority.min_countries, MAX_WHOLE,
+                 "give the number of distinct recipient countries")
         for key in ("min_field_share", "max_field_share"):
             for f, s in getattr(self.balance, key).items():
                 if f not in FIELDS:
@@ -339,6 +385,9 @@ class Policy:
         if self.portfolios.min_difference < 1:
             bad("portfolios.min_difference", self.portfolios.min_difference, "must be >= 1",
                 "give a whole number >= 1")
+        _at_most(bad, "portfolios.count", self.portfolios.count, MAX_WHOLE, "ask for fewer")
+        _at_most(bad, "portfolios.min_difference", self.portfolios.min_difference, MAX_WHOLE,
+                 "give the number of projects that must differ")
         if self.solver.time_limit <= 0:
             bad("solver.time_limit", self.solver.time_limit, "must be > 0", "give seconds > 0")
         if not 0 <= self.solver.mip_rel_gap < 1:
@@ -346,17 +395,29 @@ class Policy:
                 "use 0 for proven optima")
         if self.solver.threads < 1:
             bad("solver.threads", self.solver.threads, "must be >= 1", "give 1 or more")
+        _at_most(bad, "solver.threads", self.solver.threads, MAX_THREADS,
+                 "1 gives reproducible runs; more only helps large models")
+        for key, seed in (("solver.seed", self.solver.seed),
+                          ("robustness.seed", self.robustness.seed)):
+            if not 0 <= seed <= MAX_SEED:
+                bad(key, seed, f"a seed must be a whole number in 0-{MAX_SEED}", "e.g. 0 or 7")
         fr = self.frontier
         if not 0 < fr.start <= fr.stop:
             bad("frontier.start", fr.start, "need 0 < start <= stop", "e.g. start 0.25, stop 1.5")
+        _at_most(bad, "frontier.stop", fr.stop, MAX_FRONTIER_STOP,
+                 "the sweep is in shares of the policy budget, e.g. 1.5 for 150%")
         if fr.steps < 1:
             bad("frontier.steps", fr.steps, "must be >= 1", "give 1 or more steps")
+        _at_most(bad, "frontier.steps", fr.steps, MAX_FRONTIER_STEPS,
+                 "each step is one solve; 12 to 50 show the curve")
         for k, rng in self.robustness.weight_ranges.items():
             if len(rng) != 2 or not 0 <= rng[0] <= rng[1]:
                 bad(f"robustness.weight_ranges.{k}", rng, "a range is [low, high], 0 <= low <= high",
                     "e.g. security = [0.3, 0.5]")
         if self.robustness.samples < 1:
             bad("robustness.samples", self.robustness.samples, "must be >= 1", "give 1 or more")
+        _at_most(bad, "robustness.samples", self.robustness.samples, MAX_SAMPLES,
+                 "a few thousand samples give stable core indices")
         return issues
 
     def glossary(self) -> list[dict[str, str]]:
@@ -391,6 +452,11 @@ class Policy:
 
 
 # ---------------------------------------------------------------------- helpers
+def _at_most(bad: Any, key: str, value: float, largest: float, hint: str) -> None:
+    if value > largest:
+        bad(key, value, f"must be at most {largest:g}", hint)
+
+
 def _share(bad: Any, key: str, value: float) -> None:
     if not 0 <= value <= 1:
         bad(key, value, "a share must be in 0-1", "give a fraction, e.g. 0.3 for 30%")
@@ -415,20 +481,34 @@ def _convert_scalar(where: str, key: str, value: Any, typ: type, issues: list[Is
             return value
         issues.append(_type_issue(where, key, value, "true or false"))
     elif typ is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
         issues.append(_type_issue(where, key, value, "a whole number"))
     elif typ is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            number = _finite(value)
+            if number is not None:
+                return number
+            issues.append(Issue(where, None, key, value, "must be a finite number",
+                                f"write {key} as a plain number (not nan or inf)"))
+            return None
         issues.append(_type_issue(where, key, value, "a number"))
     elif typ is str:
         if isinstance(value, str):
             return value
         issues.append(_type_issue(where, key, value, "text"))
     return None
+
+
+def _finite(value: numbers.Real) -> float | None:
+    """``value`` as a float, or None when it is NaN, infinite or beyond any float."""
+    try:
+        number = float(value)
+    except OverflowError:  # an int such as 10**400
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _convert_table(
@@ -449,7 +529,8 @@ def _convert_table(
             kk = str(k)
         if vtype == "range":
             if (not isinstance(v, list) or len(v) != 2
-                    or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)):
+                    or not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                               and _finite(x) is not None for x in v)):
                 issues.append(_type_issue(where, f"{key}.{k}", v, "a list [low, high]"))
                 continue
             out[kk] = [float(x) for x in v]

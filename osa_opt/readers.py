@@ -66,9 +66,16 @@ def read_tables(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str,
     path = Path(path)
     if not path.exists():
         _fail(path.name or str(path), str(path), "file or folder not found", f"give {_WHAT}")
-    if path.is_dir():
-        return _read_folder(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        if suffix in (".xlsx", ".xlsm", ".xls") and not any(
+                (path / f"{sheet}.csv").exists() for sheet in SHEETS):
+            _fail(path.name, str(path), f"a folder, not a workbook (though its name ends in "
+                  f"{suffix})", f"give {_WHAT}")
+        return _read_folder(path)
+    if not path.is_file():  # a pipe would block the read forever
+        _fail(path.name, str(path), "not a regular file (a device, pipe or socket)",
+              f"give {_WHAT}")
     if suffix in (".xlsx", ".xlsm"):
         return _read_workbook(path)
     if suffix == ".xls":
@@ -172,10 +179,20 @@ def _fail(where: str, value: str | None, rule: str, hint: str) -> None:
     raise InputError([Issue(where, None, None, value, rule, hint)])
 
 
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a file that cannot be read (permissions, I/O) is an InputError."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(path.name, str(path), f"cannot read the file: {exc.strerror or exc}",
+              "check that the file exists, is readable by you and is not locked")
+        raise AssertionError("unreachable") from None  # pragma: no cover
+
+
 def _read_workbook(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     import openpyxl
 
-    data = path.read_bytes()
+    data = _read_bytes(path)
     issues: list[Issue] = []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -183,6 +200,7 @@ def _read_workbook(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, st
         _fail(path.name, str(path), "not a readable Excel workbook (.xlsx)",
               "open the file in Excel and save it as an .xlsx workbook")
     tables: list[pd.DataFrame] = []
+    formulas = _formula_cells(data)
     try:
         for sheet in SHEETS:
             if sheet not in book.sheetnames:
@@ -199,12 +217,52 @@ def _read_workbook(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, st
                 issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
                                     "be read", "open the file in Excel and save it again"))
                 continue
+            for (r, c), text in formulas.get(sheet, {}).items():
+                if r <= len(rows) and c < len(rows[r - 1]) and rows[r - 1][c] is None:
+                    rows[r - 1] = (*rows[r - 1][:c], text, *rows[r - 1][c + 1:])
             tables.append(_table(sheet, rows, issues, excel=True))
     finally:
         book.close()
     if issues:
         raise InputError(issues)
     return tables[0], tables[1], {path.name: sha256(data)}
+
+
+def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula text by sheet and (Excel row, column index), for formulas saved without a value.
+
+    A workbook written by a program (openpyxl, pandas) keeps a formula but no computed value;
+    read for values, the cell comes back blank and a cost would silently become 0. Its text
+    is read instead, so the cell is reported ("must be a number", value '=B2*2').
+    """
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not any(b"</f>" in archive.read(name) for name in archive.namelist()
+                       if name.startswith("xl/worksheets/")):
+                return {}  # no formula anywhere: spare the second reading
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - the first reading already judged the file
+        return {}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for sheet in SHEETS:
+            if sheet not in book.sheetnames:
+                continue
+            cells = out.setdefault(sheet, {})
+            for r, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row):
+                    text = getattr(value, "text", value)  # ArrayFormula keeps its text
+                    if isinstance(text, str) and text.startswith("="):
+                        cells[(r, c)] = text
+    except Exception:  # noqa: BLE001 - best effort; the values were read already
+        return {}
+    finally:
+        book.close()
+    return out
 
 
 def _read_folder(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
@@ -214,18 +272,33 @@ def _read_folder(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]
     for sheet in SHEETS:
         file = path / f"{sheet}.csv"
         if not file.is_file():
-            issues.append(Issue(file.name, None, None, str(file), "file not found",
-                                f"the folder {path.name!r} must hold {sheet}.csv (one row per "
-                                f"{'project' if sheet == 'projects' else 'country'})"))
+            close = _same_name_but_case(path, file.name)
+            hint = (f"rename {close!r} to {file.name!r} (names are lower-case)" if close else
+                    f"the folder {path.name!r} must hold {sheet}.csv (one row per "
+                    f"{'project' if sheet == 'projects' else 'country'})")
+            issues.append(Issue(file.name, None, None, str(file), "file not found", hint))
             continue
-        data = file.read_bytes()
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            issues.append(Issue(file.name, None, None, str(file),
+                                f"cannot read the file: {exc.strerror or exc}",
+                                "check that the file is readable by you and is not locked"))
+            continue
         sources[file.name] = sha256(data)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            issues.append(Issue(file.name, None, None, None,
-                                f"not UTF-8 text (unreadable byte at position {exc.start})",
-                                f"save it as UTF-8: {_EXCEL_CSV}"))
+            if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
+                issues.append(Issue(file.name, None, None, None,
+                                    "an Excel workbook, not CSV text",
+                                    "give the workbook itself (named .xlsx) instead of the "
+                                    f"folder, or {_EXCEL_CSV}"))
+                continue
+            line = data.count(b"\n", 0, exc.start) + 1
+            issues.append(Issue(file.name, line, None, None,
+                                f"not UTF-8 text (unreadable byte at position {exc.start}, "
+                                f"line {line})", f"save it as UTF-8: {_EXCEL_CSV}"))
             continue
         try:
             rows = _csv_rows(text)
@@ -233,14 +306,35 @@ def _read_folder(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]
             issues.append(Issue(file.name, None, None, None, f"not a readable CSV file: {exc}",
                                 "save the sheet again as CSV UTF-8 (comma-separated)"))
             continue
-        if rows and len(rows[0][1]) == 1 and ";" in rows[0][1][0]:
-            issues.append(Issue(file.name, 1, None, None, "the columns are separated by ';'",
+        separator = _other_separator(rows)
+        if separator:
+            issues.append(Issue(file.name, 1, None, None,
+                                f"the columns are separated by {separator}",
                                 f"save it with commas between columns: {_EXCEL_CSV}"))
             continue
         tables.append(_table(sheet, rows, issues, excel=False))
     if issues:
         raise InputError(issues)
     return tables[0], tables[1], sources
+
+
+def _same_name_but_case(folder: Path, name: str) -> str | None:
+    """A file of ``folder`` whose name equals ``name`` but for case (``Projects.CSV``)."""
+    try:
+        return next((f.name for f in folder.iterdir() if f.name.lower() == name), None)
+    except OSError:
+        return None
+
+
+#: Column separators of other locales and programs, as the message names them.
+_SEPARATORS = {";": "';'", "\t": "tabs", "|": "'|'"}
+
+
+def _other_separator(rows: list[tuple[int, list[str]]]) -> str | None:
+    """How the columns are separated when the header row is one cell holding ; tab or |."""
+    if not rows or len(rows[0][1]) != 1:
+        return None
+    return next((name for sep, name in _SEPARATORS.items() if sep in rows[0][1][0]), None)
 
 
 def _csv_rows(text: str) -> list[tuple[int, list[str]]]:

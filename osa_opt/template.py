@@ -130,8 +130,9 @@ def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) ->
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
+        example = target.with_suffix(".xlsx").name if target.name else "round.xlsx"  # "" or "."
         raise TemplateError(f"{target}: the workbook must be an .xlsx file; "
-                            f"name it e.g. {target.with_suffix('.xlsx').name}")
+                            f"name it e.g. {example}")
     if target.is_dir():
         raise TemplateError(f"{target} is a folder; give the path of an .xlsx file")
     if target.exists() and not overwrite:

@@ -30,7 +30,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import InputError, Issue
-from .policy import Policy
+from .policy import MAX_AMOUNT, Policy
 from .schema import (
     COST_PREFIX,
     COUNTRIES,
@@ -128,13 +128,26 @@ def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None
 # ---------------------------------------------------------------------- preparing
 def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> pd.DataFrame:
     """A copy with stripped headers, a ``_row`` column, no blank rows and a RangeIndex."""
+    if not isinstance(raw, pd.DataFrame):
+        issues.append(Issue(sheet, None, None, type(raw).__name__,
+                            "the table is not a pandas DataFrame",
+                            f"pass the {sheet} sheet as a DataFrame, one row per sheet row, "
+                            "e.g. pd.read_excel(path, sheet_name=...)"))
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
     frame = raw.copy()
+    if frame.index.name == KEYS[sheet] and KEYS[sheet] not in frame.columns:
+        frame = frame.reset_index()  # e.g. problem.projects, indexed by project_id
     frame.columns = [str(c).strip() for c in frame.columns]
     duplicated = frame.columns[frame.columns.duplicated()].unique()
     for name in duplicated:
         issues.append(Issue(sheet, None, name, None, "the column appears more than once",
                             "keep one column of this name and delete or rename the others"))
     frame = frame.loc[:, ~frame.columns.duplicated()]
+    if ROW in frame.columns and not _row_numbers(frame[ROW]):
+        issues.append(Issue(sheet, None, ROW, None,
+                            "the _row column must hold Excel row numbers (whole numbers >= 1)",
+                            "drop the _row column; the rows are then numbered from 2"))
+        frame = frame.drop(columns=ROW)
     if ROW not in frame.columns:
         frame[ROW] = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     frame[ROW] = frame[ROW].astype(int)
@@ -148,6 +161,15 @@ def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> pd.DataFrame
             blank[rows] = [is_blank(v) for v in values]
         frame = frame.loc[~blank]
     return frame.reset_index(drop=True)
+
+
+def _row_numbers(rows: pd.Series) -> bool:
+    """True when every cell is a whole number >= 1 that fits an int64."""
+    numbers = pd.to_numeric(rows, errors="coerce")
+    if pd.api.types.is_bool_dtype(rows.dtype) or numbers.isna().any():
+        return False
+    values = numbers.to_numpy(dtype=float)
+    return bool(((values >= 1) & (values < 2**53) & (values == np.floor(values))).all())
 
 
 def is_blank(value: Any) -> bool:
@@ -176,13 +198,20 @@ class _Unreadable(ValueError):
     """A cell that cannot be read as its column's type."""
 
 
+#: Whole numbers beyond this do not fit an Int64 column (and no tier or count is so large).
+_LARGEST_WHOLE = 2**53
+
+
 def _number(value: Any) -> float:
     if type(value) is float and math.isfinite(value):
         return value
     if isinstance(value, bool | np.bool_):
         raise _Unreadable
     if isinstance(value, int | float | np.integer | np.floating):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond any float, e.g. 10**400
+            raise _Unreadable from None
     elif isinstance(value, str):
         try:
             x = float(value.strip())
@@ -197,7 +226,7 @@ def _number(value: Any) -> float:
 
 def _integer(value: Any) -> int:
     x = _number(value)
-    if not x.is_integer():
+    if not x.is_integer() or abs(x) > _LARGEST_WHOLE:
         raise _Unreadable
     return int(x)
 
@@ -321,7 +350,8 @@ def _coerce_typed(sheet: str, series: pd.Series, rows: pd.Series, col: Column,
     rules (0/1 only, whole numbers only) the per-cell functions hold.
     """
     if col.kind != "number" or not pd.api.types.is_numeric_dtype(series.dtype) \
-            or pd.api.types.is_bool_dtype(series.dtype):
+            or pd.api.types.is_bool_dtype(series.dtype) \
+            or pd.api.types.is_complex_dtype(series.dtype):
         return None
     values = series.astype("float64")
     blank = values.isna().to_numpy()
@@ -450,7 +480,26 @@ def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], pol
                             f"add one row per {unit} below the header row"))
     typed = _coerce_sheet(sheet, raw, columns, issues)
     issues += _schema_issues(sheet, raw, typed, columns)
+    issues += _amount_issues(sheet, typed, columns)
     return typed
+
+
+def _amount_issues(sheet: str, typed: pd.DataFrame, columns: tuple[Column, ...]) -> list[Issue]:
+    """Costs above MAX_AMOUNT: typos or yen, and the solver would take them as infinite
+    (a project costing 1e16 was funded within a ¥24,100m budget)."""
+    issues: list[Issue] = []
+    for col in columns:
+        if not col.name.startswith(COST_PREFIX) or col.name not in typed.columns:
+            continue
+        too_large = typed[col.name] > MAX_AMOUNT
+        for row, value in zip(typed.loc[too_large, ROW], typed.loc[too_large, col.name],
+                              strict=True):
+            issues.append(Issue(sheet, int(row), col.name, float(value),
+                                f"a cost above {MAX_AMOUNT:g} ¥ million (¥1,000 trillion) "
+                                "cannot be right",
+                                "costs are in ¥ million (750 means ¥750 million): check the "
+                                "digits, and that the amount is not in yen"))
+    return issues
 
 
 def _column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],

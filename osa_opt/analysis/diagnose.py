@@ -154,6 +154,11 @@ def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Pr
     return entry
 
 
+def _share_of(amount: float, total: float) -> str:
+    """``amount`` as a share of the total budget; a zero budget makes every bound 0 (0%)."""
+    return percent(amount / total if total else 0.0)
+
+
 def _share_text(amount: float, total: float, up: bool) -> str:
     """A share of the total budget, rounded to 0.1% in the direction that stays feasible."""
     per_mille = 1000 * amount / total if total else 0.0
@@ -173,9 +178,9 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
                 "region_min_share": f"region {i}"}[c]
         if not groups.get(i):
             return (f"no eligible project is in {what}, but {key} asks for "
-                    f"{percent(bound / total)} of the budget ({yen(bound)}): set it to 0 "
+                    f"{_share_of(bound, total)} of the budget ({yen(bound)}): set it to 0 "
                     f"or make a project in {what} eligible")
-        return (f"the {what} minimum needs {yen(bound)} ({percent(bound / total)} of the "
+        return (f"the {what} minimum needs {yen(bound)} ({_share_of(bound, total)} of the "
                 f"budget) but the other rules leave at most {yen(bound - amount)} for it: "
                 f"lower {key} to {_share_text(bound - amount, total, up=False)} "
                 f"(by {yen(amount)})")
@@ -183,7 +188,7 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
                 "region_max_share": f"region {i}"}[c]
         return (f"{what} needs {yen(bound + amount)} but its cap is {yen(bound)} "
-                f"({percent(bound / total)} of the budget): raise {key} to "
+                f"({_share_of(bound, total)} of the budget): raise {key} to "
                 f"{_share_text(bound + amount, total, up=True)} (by {yen(amount)})")
     if c == "min_countries":
         reachable = int(round(bound - amount))

@@ -288,7 +288,8 @@ def frontier(
         solver = Solver(problem, frontier_model(problem, shares))
     model = solver.model
     built = model_share(model, problem)
-    if min(shares) < built - 1e-9:
+    # a zero budget scales to zero at every level: any model fits (model_share says 1.0)
+    if problem.policy.total_budget > 0 and min(shares) < built - 1e-9:
         raise ValueError(
             f"the solver's model was built for {built:.0%} of the policy budget, above the "
             f"smallest level {min(shares):.0%}: rows that bind only at lower budgets are "

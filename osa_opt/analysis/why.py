@@ -43,8 +43,8 @@ def find_project(problem: Problem, project_id: str) -> str:
     UnknownProjectError: unknown project id 'p-17'; did you mean 'P-17'?
     """
     ids = [str(p) for p in problem.projects.index]
-    if project_id in ids:
-        return project_id
+    if project_id.strip() in ids:  # ids in the sheet are stripped; a pasted one may not be
+        return project_id.strip()
     folded = [p for p in ids if p.casefold() == project_id.casefold()]
     close = folded or _closest(project_id, ids)
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close

@@ -75,13 +75,19 @@ def is_empty_dir(path: Path) -> bool:
 
 
 def check_target(path: Path) -> None:
-    """Refuse a run folder that exists and is not empty (or is a file)."""
+    """Refuse a run folder that exists and is not empty (or is a file), or lies in a file."""
     if path.exists() and not is_empty_dir(path):
         what = "a file" if not path.is_dir() else "a folder that is not empty"
         raise OsaError(
             f"The output folder {path} already exists and is {what}; osa-opt never "
             "overwrites a run. Give a new folder with --out, or leave --out away for a "
             "new folder under ./outputs.")
+    # checked before the solve, so a long run does not end in "File exists"
+    under_file = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if under_file is not None:
+        raise OsaError(
+            f"The output folder {path} cannot be created: {under_file} is a file, not a "
+            "folder. Give another folder with --out.")
 
 
 def make_parents(folder: Path) -> list[Path]:
