@@ -308,7 +308,7 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     for col in ("gain_if_off", "gain_if_relaxed"):
         table[f"{col}_share"] = table[col] / base if base else float("nan")
     table["message"] = [_message(rule, row) for rule, row in table.iterrows()]
-    order = table[["gain_if_off", "gain_if_relaxed"]].fillna(-math.inf)
+    order = table[["gain_if_off", "gain_if_relaxed"]].astype(float).fillna(-math.inf)
     table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
                                         ascending=False, kind="stable").index]
     return PriceAnalysis(table=table, best_value=base, seconds=time.perf_counter() - t0,
