@@ -212,20 +212,33 @@ def _read_workbook(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, st
                                     "missing", hint))
                 continue
             try:
-                rows = list(book[sheet].iter_rows(values_only=True))
+                rows = list(_unpadded(book[sheet]).iter_rows(values_only=True))
             except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
                 issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
                                     "be read", "open the file in Excel and save it again"))
                 continue
             for (r, c), text in formulas.get(sheet, {}).items():
-                if r <= len(rows) and c < len(rows[r - 1]) and rows[r - 1][c] is None:
-                    rows[r - 1] = (*rows[r - 1][:c], text, *rows[r - 1][c + 1:])
+                if r <= len(rows):
+                    row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
+                    if row[c] is None:
+                        row[c] = text
+                        rows[r - 1] = tuple(row)
             tables.append(_table(sheet, rows, issues, excel=True))
     finally:
         book.close()
     if issues:
         raise InputError(issues)
     return tables[0], tables[1], {path.name: sha256(data)}
+
+
+def _unpadded(sheet: Any) -> Any:
+    """The read-only sheet, its rows no longer padded to the sheet's size.
+
+    One stray cell at XFD1048576 makes the size a million rows of 16,384 cells each; read
+    padded, that never ends. Unpadded, an empty row is ``()`` and a row ends at its last cell.
+    """
+    sheet.reset_dimensions()
+    return sheet
 
 
 def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
@@ -253,7 +266,7 @@ def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
             if sheet not in book.sheetnames:
                 continue
             cells = out.setdefault(sheet, {})
-            for r, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            for r, row in enumerate(_unpadded(book[sheet]).iter_rows(values_only=True), start=1):
                 for c, value in enumerate(row):
                     text = getattr(value, "text", value)  # ArrayFormula keeps its text
                     if isinstance(text, str) and text.startswith("="):
@@ -360,10 +373,10 @@ def _table(sheet: str, rows: Iterable[Any], issues: list[Issue], *, excel: bool)
     records: list[dict[str, Any]] = []
     extra_cells: dict[int, list[int]] = {}
     for number, cells in numbered[1:]:
+        if all(_blank(c) for c in cells):  # before padding: there may be a million of them
+            continue
         cells = ["" if c is None else c for c in cells]
         cells += [""] * (width - len(cells))
-        if all(_blank(c) for c in cells):
-            continue
         record: dict[str, Any] = {ROW: number}
         for i, (name, cell) in enumerate(zip(header, cells, strict=True)):
             if name:

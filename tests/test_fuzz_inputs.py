@@ -199,7 +199,7 @@ def must_be_rejected(col: Column, kind: str) -> bool:
     return True  # text, dates, formulas, errors, nan/inf, negatives: no typed cell takes them
 
 
-@fuzz(60)
+@fuzz(100)
 @given(sheet=st.sampled_from(SHEET_NAMES), data=st.data())
 def test_one_corrupted_cell_is_reported_at_its_row_and_column(sheet: str,
                                                               data: st.DataObject) -> None:
@@ -298,7 +298,7 @@ def assert_complete(folder: Path) -> dict[str, Any]:
 HEADER_OPS = ("rename", "delete", "duplicate", "upper", "spaces", "number")
 
 
-@fuzz(30)
+@fuzz(40)
 @given(sheet=st.sampled_from(SHEET_NAMES), op=st.sampled_from(HEADER_OPS), data=st.data())
 def test_a_broken_header_names_the_column(sheet: str, op: str, data: st.DataObject) -> None:
     sheets = example_sheets()
@@ -339,7 +339,7 @@ def test_reordered_columns_read_the_same(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- 3. rows
-@fuzz(15)
+@fuzz(20)
 @given(sheet=st.sampled_from(SHEET_NAMES), op=st.sampled_from(["duplicate", "delete"]),
        data=st.data())
 def test_duplicated_or_deleted_rows(sheet: str, op: str, data: st.DataObject) -> None:
@@ -413,6 +413,17 @@ def test_renamed_deleted_empty_or_extra_sheets(tmp_path: Path, case: str) -> Non
         assert all(i["sheet"] in ("projects", "countries", "input.xlsx") for i in run.issues)
 
 
+def test_a_stray_cell_in_the_last_row_and_column_is_reported_quickly(tmp_path: Path) -> None:
+    """The sheet's size becomes 1,048,576 x 16,384 cells; read padded, it never ended."""
+    path = write_book(tmp_path / "input.xlsx", example_sheets())
+    book = openpyxl.load_workbook(path)
+    book["projects"]["XFD1048576"] = "stray"
+    book.save(path)
+    run = validate(path)
+    assert run.code == 2
+    assert has_issue(run, "projects", 1_048_576, None, "column XFD has data but no header")
+
+
 def test_merged_cells_are_reported_where_the_merge_left_blanks(tmp_path: Path) -> None:
     cells = write_book(tmp_path / "cells.xlsx", example_sheets(), merge={"projects": ["D3:D5"]})
     run = validate(cells)
@@ -479,7 +490,7 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path, name: str) -> None:
     assert caught.value.issues
 
 
-@fuzz(12)
+@fuzz(20)
 @given(data=st.data())
 def test_truncated_or_damaged_workbooks(data: st.DataObject) -> None:
     raw = bytearray(EXAMPLE.read_bytes())
@@ -671,7 +682,7 @@ def wrong_values(value: Any) -> list[Any]:
 LEAVES = policy_leaves()
 
 
-@fuzz(40)
+@fuzz(60)
 @given(data=st.data())
 def test_a_policy_key_of_the_wrong_type_is_named(data: st.DataObject) -> None:
     path, value = data.draw(st.sampled_from(LEAVES), label="key")
