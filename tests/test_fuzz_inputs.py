@@ -825,6 +825,19 @@ def test_bad_option_values_exit_2_and_write_nothing(tmp_path: Path, args: list[s
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]  # no outputs/, no run
 
 
+def test_an_out_folder_under_missing_parents(tmp_path: Path) -> None:
+    """Missing parents are made for a run, and not left behind when the input is bad."""
+    sheets = example_sheets()
+    sheets["countries"][2][6] = "high"  # democracy
+    bad = write_book(tmp_path / "bad.xlsx", sheets)
+    failed = osa("solve", bad, "-q", "--out", tmp_path / "a" / "b" / "run")
+    assert_clean(failed, 2)
+    assert not (tmp_path / "a").exists()
+    done = osa("solve", "-q", "-k", "1", "--no-explain", "--out", tmp_path / "c" / "d" / "run")
+    assert_clean(done, 0)
+    assert_complete(tmp_path / "c" / "d" / "run")
+
+
 def test_explain_accepts_an_id_pasted_with_spaces() -> None:
     run = osa("explain", " P-01 ", "--json")
     assert_clean(run, 0)
