@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +22,8 @@ import pandas as pd
 import pytest
 from bruteforce import BruteForce
 from conftest import TINY_POLICY, tiny_countries, tiny_projects, write_xlsx
+from test_fuzz_inputs import Run, osa
 
-from osa_opt.cli import cli
-from osa_opt.cli.common import run_cli
 from osa_opt.manifest import RUN_FILES
 from osa_opt.policy import Policy
 from osa_opt.problem import Problem
@@ -39,26 +35,6 @@ SIMPLE: dict[str, Any] = {
     "budget": {"FY2026": 2000.0, "FY2027": 1000.0},
     "objective": {"weights": {"security": 0.6, "humanitarian": 0.4}},
 }
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def osa(*args: str | Path) -> Run:
-    """``osa-opt ARGS`` in-process through the console entry point's error handling."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["osa-opt", *map(str, args)]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run_cli(cli)
-    finally:
-        sys.argv = argv
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 @contextlib.contextmanager
