@@ -22,6 +22,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 from .model import build_model
 from .model.families import funded, linear_sum
 from .result import FRACTION_TOL, Portfolio, Result, Status
+from .value_bound import NearOptimalFloor, resolve_options
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -192,7 +193,11 @@ class Solver:
         """Up to ``count`` portfolios, each differing from every better one in at least
         ``min_difference`` projects: a no-good cut per found portfolio on this solver.
 
-        The cuts are removed afterwards (unless ``keep_cuts``), so the model is as before.
+        From portfolio 2 on, the re-solves are confined to portfolios worth at least a
+        floor ``L`` below the best by one LP bound (:mod:`osa_opt.value_bound`); a
+        re-solve whose answer is below the floor lowers it and runs again, so every
+        portfolio is the exact next one. The cuts are removed afterwards (unless
+        ``keep_cuts``) and the floor always, so the model is as before.
         """
         m = self.model
         outcomes: list[Outcome] = []
@@ -201,9 +206,11 @@ class Solver:
             m.del_component(name)
         cuts = pyo.ConstraintList(doc="no-good cuts of the ranked portfolios")
         m.add_component(name, cuts)
+        floor: NearOptimalFloor | None = None
+        options = contextlib.ExitStack()
         try:
             for k in range(count):
-                out = self.solve_once()
+                out = self.solve_once() if floor is None else floor.solve_next()
                 if progress is not None:
                     progress(k + 1, out)
                 if not out.status.has_solution:
@@ -213,7 +220,14 @@ class Solver:
                     if not len(m.P):  # no eligible project: no other portfolio can differ
                         break
                     cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
+                    if k == 0:
+                        options.enter_context(resolve_options(self.opt))
+                        if out.status == Status.OPTIMAL and out.objective is not None:
+                            floor = NearOptimalFloor.add(self, out.objective)
         finally:
+            options.close()
+            if floor is not None:
+                floor.remove()
             if not keep_cuts:
                 m.del_component(name)
         return outcomes

@@ -1,0 +1,291 @@
+"""A value bound from the LP relaxation, to confine ranked portfolios to the near-optimal.
+
+Ranked portfolios are found by re-solving one MIP with a no-good cut per portfolio. Each
+re-solve must prove that nothing better exists outside the cuts, and with the dense cut rows
+HiGHS spends most of that proof on parts of the space worth far less than the portfolios
+sought. One LP relaxation gives, for any sign-correct row multipliers ``μ``, the Lagrangian
+bound
+
+    value(x) ≤ M + Σ_j d_j·x_j        with  d = c − Aᵀμ,  M = offset + Σ_i μ_i·β_i,
+
+valid for every feasible ``x`` (``β_i`` is the row bound that ``μ_i``'s sign pairs with).
+Every portfolio worth at least ``L`` therefore satisfies the single row
+``Σ_j d_j·x_j ≥ L − M``: presolve fixes every project whose reduced cost exceeds the gap,
+and the re-solves only search what could be worth ``L``. A re-solve that finds a portfolio
+worth ``L`` or more has found the true next portfolio (everything the row cuts off is worth
+less); one that does not lowers ``L`` and tries again (:meth:`Solver.ranked`).
+
+The bound is computed from the very HiGHS instance the persistent solver holds: its
+columns are relaxed to continuous for one LP solve and restored at once, so Pyomo's view of
+the model never changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .solver import Outcome, Solver
+
+#: Reduced costs smaller than this (relative to the largest) are folded into the constant.
+TINY = 1e-12
+
+
+@dataclass
+class ValueBound:
+    """``value(x) ≤ constant + Σ coef·var`` for every feasible ``x``; ``lp_value`` is the
+    LP relaxation's optimum (the bound's value at its best)."""
+
+    lp_value: float
+    constant: float
+    terms: list[tuple[Any, float]]  # (Pyomo variable, reduced cost)
+
+
+@contextlib.contextmanager
+def _quiet(highs: Any) -> Any:
+    """HiGHS writes its log to file descriptor 1 unless told not to."""
+    from .solver import stdout_to_stderr
+
+    saved = highs.getOptionValue("output_flag")
+    flag = saved[1] if isinstance(saved, tuple) else saved
+    highs.setOptionValue("output_flag", False)
+    try:
+        with stdout_to_stderr():
+            yield
+    finally:
+        highs.setOptionValue("output_flag", bool(flag))
+
+
+def lp_value_bound(opt: Any) -> ValueBound | None:
+    """The Lagrangian bound of the model a persistent ``Highs`` solver holds, or None when
+    its LP relaxation has no optimum (or HiGHS is not at hand)."""
+    import highspy
+
+    highs = getattr(opt, "_solver_model", None)
+    col_map = getattr(opt, "_pyomo_var_to_solver_var_map", None)
+    var_data = getattr(opt, "_vars", None)
+    if highs is None or col_map is None or var_data is None:
+        return None
+    lp = highs.getLp()
+    n = int(lp.num_col_)
+    if n == 0 or int(lp.num_row_) == 0:
+        return None
+    integrality = np.asarray(lp.integrality_, dtype=np.uint8)
+    columns = np.arange(n, dtype=np.int32)
+    with _quiet(highs):
+        if len(integrality) == n:
+            highs.changeColsIntegrality(n, columns, np.zeros(n, dtype=np.uint8))
+        try:
+            highs.run()
+            optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            lp_value = float(highs.getInfo().objective_function_value)
+            row_dual = np.asarray(highs.getSolution().row_dual, dtype=float)
+        finally:
+            if len(integrality) == n:
+                highs.changeColsIntegrality(n, columns, integrality)
+    if not optimal or len(row_dual) != int(lp.num_row_):
+        return None
+    if lp.sense_ != highspy.ObjSense.kMaximize:  # the model maximizes value; a user's
+        return None                                # minimization gets plain cuts
+    cost = np.asarray(lp.col_cost_, dtype=float)
+    lower, upper = np.asarray(lp.col_lower_, dtype=float), np.asarray(lp.col_upper_, dtype=float)
+    row_lower = np.asarray(lp.row_lower_, dtype=float)
+    row_upper = np.asarray(lp.row_upper_, dtype=float)
+    matrix = lp.a_matrix_
+    start = np.asarray(matrix.start_, dtype=np.int64)
+    index = np.asarray(matrix.index_, dtype=np.int64)
+    value = np.asarray(matrix.value_, dtype=float)
+    if matrix.format_ != highspy.MatrixFormat.kColwise:
+        return None
+    column_of = np.repeat(np.arange(n), np.diff(start))
+    best: tuple[float, float, np.ndarray] | None = None
+    for mu in (row_dual, -row_dual):  # HiGHS's sign convention, whichever it is
+        bound = _bound_for(mu, cost, lower, upper, row_lower, row_upper, column_of, index, value)
+        if bound is not None and (best is None or bound[0] < best[0]):
+            best = bound
+    if best is None:
+        return None
+    _, constant, reduced = best
+    offset = float(lp.offset_)
+    scale = max(1.0, float(np.max(np.abs(reduced))) if n else 1.0)
+    terms: list[tuple[Any, float]] = []
+    col_to_var = {col: var_data[vid][0] for vid, col in col_map.items()}
+    for j in range(n):
+        d = float(reduced[j])
+        if abs(d) <= TINY * scale and np.isfinite(lower[j]) and np.isfinite(upper[j]):
+            constant += max(d * lower[j], d * upper[j])  # folded in at its worst
+        elif d != 0.0:
+            terms.append((col_to_var[j], d))
+    return ValueBound(lp_value, constant + offset, terms)
+
+
+def _bound_for(mu: np.ndarray, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+               row_lower: np.ndarray, row_upper: np.ndarray, column_of: np.ndarray,
+               index: np.ndarray, value: np.ndarray) -> tuple[float, float, np.ndarray] | None:
+    """(max over the box of the bound, its constant, reduced costs) for multipliers ``mu``
+    made sign-correct: a positive one pairs with the row's upper bound, a negative one with
+    its lower bound, and one whose bound is infinite is dropped."""
+    mu = mu.copy()
+    mu[(mu > 0) & ~np.isfinite(row_upper)] = 0.0
+    mu[(mu < 0) & ~np.isfinite(row_lower)] = 0.0
+    paired = np.where(mu > 0, row_upper, np.where(mu < 0, row_lower, 0.0))
+    constant = float(np.dot(mu, paired))
+    reduced = cost - np.bincount(column_of, weights=mu[index] * value, minlength=len(cost))
+    with np.errstate(invalid="ignore"):
+        best = np.where(reduced > 0, reduced * upper, np.where(reduced < 0, reduced * lower, 0.0))
+    top = constant + float(np.sum(best))
+    if not np.isfinite(top):
+        return None
+    return top, constant, reduced
+
+
+# ---------------------------------------------------------------------- the floor of a ranking
+#: HiGHS options for the re-solves of a ranking. Each re-solve is small once the floor row
+#: has fixed most projects, and starts next to the portfolio just found; HiGHS's restart,
+#: its RINS/RENS sub-MIPs and its feasibility jump then cost more than they find
+#: (benchmarks/bench_ranked.py measures it).
+RESOLVE_OPTIONS: dict[str, Any] = {
+    "mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+    "mip_allow_restart": False, "mip_heuristic_run_feasibility_jump": False,
+}
+FIRST_MARGIN = 1.0     # floor of portfolio 2: best − (LP bound − best)
+STEP_MARGIN = 4.0      # floor of portfolio k: value k−1 − 4 × the largest drop so far
+MIN_MARGIN = 1e-6      # ... and at least this share of the best value below it
+WIDEN = 4.0            # a re-solve that ends below the floor widens its distance 4×
+#: A re-solve widened this often drops the floor for good: the re-solves then run on plain
+#: cuts (a loose floor fixes little, and HiGHS's presolve is slow on a dense row with many
+#: free columns).
+MAX_WIDENINGS = 3
+#: The floor is put up only if it fixes at least this share of the columns it names.
+MIN_FIXED_SHARE = 0.25
+
+
+class NearOptimalFloor:
+    """The row ``Σ d_j·x_j ≥ L − M`` on a solver's model while a ranking runs.
+
+    The floor ``L`` follows the ranking: just below the previous portfolio's value, by a
+    distance learnt from the drops so far. Use :meth:`add` after portfolio 1,
+    :meth:`solve_next` for each next portfolio and :meth:`remove` at the end (the model and
+    the HiGHS options are then as before).
+    """
+
+    ROW = "near_optimal_floor"
+
+    def __init__(self, solver: Solver, bound: ValueBound, best: float) -> None:
+        import pyomo.environ as pyo
+
+        from .model.families import linear_sum
+
+        self.solver, self.best, self.previous = solver, best, best
+        self.least = MIN_MARGIN * max(1.0, abs(best))
+        self.distance = FIRST_MARGIN * max(bound.lp_value - best, self.least)
+        self.largest_drop = 0.0
+        self.widenings = 0  # in all
+        m = solver.model
+        coefs = [d for _, d in bound.terms]
+        variables = [v for v, _ in bound.terms]
+        # Slack for rounding in d and M: the row may only ever be looser than the bound.
+        self.slack = 1e-9 * (abs(bound.constant) + float(np.sum(np.abs(coefs)))) + 1e-6
+        self.constant = bound.constant
+        self.level = pyo.Param(mutable=True, initialize=self._level())
+        m.add_component(self.ROW + "_level", self.level)
+        m.add_component(self.ROW, pyo.Constraint(
+            expr=linear_sum(coefs, variables) >= self.level,
+            doc="portfolios worth at least the ranking's floor (LP value bound)"))
+
+    @classmethod
+    def add(cls, solver: Solver, best: float) -> NearOptimalFloor | None:
+        """Put the floor on the solver's model, or return None when the LP relaxation gives
+        no bound (the ranking then runs on plain cuts)."""
+        bound = lp_value_bound(solver.opt)
+        if bound is None or not bound.terms or bound.lp_value < best - 1e-6 * max(1.0, abs(best)):
+            return None
+        # Worth it only if the first floor fixes a good share of the columns: a project
+        # whose reduced cost exceeds LP bound − floor cannot move in any portfolio above it.
+        gap = bound.lp_value - best + FIRST_MARGIN * max(bound.lp_value - best,
+                                                         MIN_MARGIN * max(1.0, abs(best)))
+        fixed = sum(1 for _, d in bound.terms if abs(d) > gap)
+        if fixed < MIN_FIXED_SHARE * len(bound.terms):
+            return None
+        return cls(solver, bound, best)
+
+    @property
+    def floor(self) -> float:
+        return self.previous - self.distance
+
+    @property
+    def active(self) -> bool:
+        return self.solver.model.component(self.ROW).active
+
+    def _level(self) -> float:
+        return self.floor - self.constant - self.slack
+
+    def solve_next(self) -> Outcome:
+        """The next portfolio: re-solve, widening the floor until the answer is above it."""
+        from .result import Status
+
+        solver = self.solver
+        seconds, widened = 0.0, 0
+        while True:
+            out = solver.solve_once()
+            seconds += out.seconds
+            out.seconds = seconds
+            if not self.active:
+                return out
+            if out.status == Status.OPTIMAL and out.objective is not None \
+                    and out.objective >= self.floor:
+                self._found(out.objective)
+                return out
+            if out.status not in (Status.OPTIMAL, Status.INFEASIBLE, Status.TIME_LIMIT):
+                return out  # no portfolio in time, or a solver error: said as it is
+            if out.status == Status.TIME_LIMIT and out.objective is not None:
+                # what the row cut off is worth less than the floor: the bound is the larger
+                out.bound = max(out.bound if out.bound is not None else self.floor, self.floor)
+                out.gap = max(0.0, (out.bound - out.objective) / max(abs(out.objective), 1e-9))
+                return out
+            if widened >= MAX_WIDENINGS:
+                self.solver.model.component(self.ROW).deactivate()
+                continue
+            widened += 1
+            self.widenings += 1
+            self.distance *= WIDEN
+            self.level.set_value(self._level())
+
+    def _found(self, value: float) -> None:
+        """Move the floor under the portfolio just found, by the drops seen so far."""
+        self.largest_drop = max(self.largest_drop, self.previous - value)
+        self.previous = value
+        self.distance = max(STEP_MARGIN * self.largest_drop, self.least)
+        self.level.set_value(self._level())
+
+    def remove(self) -> None:
+        m = self.solver.model
+        m.del_component(self.ROW)
+        m.del_component(self.ROW + "_level")
+
+
+@contextlib.contextmanager
+def resolve_options(opt: Any) -> Iterator[None]:
+    """Use :data:`RESOLVE_OPTIONS` for the re-solves of a ranking, then restore HiGHS's own."""
+    highs = getattr(opt, "_solver_model", None)
+    saved = {key: _option(highs, key) for key in RESOLVE_OPTIONS} if highs is not None else {}
+    opt.config.solver_options.update(RESOLVE_OPTIONS)
+    try:
+        yield
+    finally:
+        for key in RESOLVE_OPTIONS:
+            opt.config.solver_options.pop(key, None)
+        highs = getattr(opt, "_solver_model", None)
+        for key, value in saved.items():
+            if highs is not None and value is not None:
+                highs.setOptionValue(key, value)
+
+
+def _option(highs: Any, key: str) -> Any:
+    value = highs.getOptionValue(key)
+    return value[1] if isinstance(value, tuple) else value
