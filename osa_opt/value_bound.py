@@ -154,8 +154,8 @@ RESOLVE_OPTIONS: dict[str, Any] = {
     "mip_allow_restart": False, "mip_heuristic_run_feasibility_jump": False,
 }
 FIRST_MARGIN = 1.0     # floor of portfolio 2: best − (LP bound − best)
-STEP_MARGIN = 4.0      # floor of portfolio k: value k−1 − 4 × the largest drop so far
-MIN_MARGIN = 1e-6      # ... and at least this share of the best value below it
+STEP_MARGIN = 2.0      # floor of portfolio k: value k−1 − 2 × the largest drop so far
+MIN_MARGIN = 1e-9      # ... and at least this share of the best value below it
 WIDEN = 4.0            # a re-solve that ends below the floor widens its distance 4×
 #: A re-solve widened this often drops the floor for good: the re-solves then run on plain
 #: cuts (a loose floor fixes little, and HiGHS's presolve is slow on a dense row with many

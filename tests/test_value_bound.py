@@ -199,3 +199,37 @@ def test_a_floor_that_would_fix_little_is_not_put_up(monkeypatch: pytest.MonkeyP
     floor = NearOptimalFloor.add(solver, best.objective)
     assert floor is not None
     floor.remove()
+
+
+def test_a_widened_floor_reaches_highs() -> None:
+    """The floor's level is a mutable parameter: lowering it changes the row HiGHS solves
+    (without this, a widening would silently re-solve the same MIP)."""
+    problem = osa_opt.load_problem()
+    solver = Solver(problem)
+    best = solver.solve_once()
+    floor = NearOptimalFloor.add(solver, best.objective)
+    assert floor is not None
+    solver.solve_once()
+    highs = solver.opt._solver_model
+    assert highs.getLp().row_lower_[-1] == pytest.approx(floor.level.value)
+    before = floor.level.value
+    floor.distance *= value_bound.WIDEN
+    floor.level.set_value(floor._level())
+    solver.solve_once()
+    assert floor.level.value < before
+    assert highs.getLp().row_lower_[-1] == pytest.approx(floor.level.value)
+    floor.remove()
+
+
+def test_without_pyomo_internals_the_ranking_falls_back_to_plain_cuts(
+        floors: list[NearOptimalFloor], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound reads private attributes of Pyomo's HiGHS interface; if a Pyomo release
+    renames them there is no floor, and the ranking is the same, only slower."""
+    assert lp_value_bound(object()) is None
+    problem = osa_opt.load_problem()
+    expected = [o.objective for o in Solver(problem).ranked(4, 2)]
+    assert len(floors) == 1
+    monkeypatch.setattr(value_bound, "lp_value_bound", lambda opt: None)
+    got = [o.objective for o in Solver(problem).ranked(4, 2)]
+    assert len(floors) == 1  # no new floor
+    assert got == pytest.approx(expected)
