@@ -299,15 +299,35 @@ def rule_text(col: Column) -> str:
     return "must be text"
 
 
-def _unreadable_hint(col: Column) -> str:
+def _unreadable_hint(col: Column, value: Any = None) -> str:
     if col.kind == "number":
+        share = _percent(value) if col.high is not None and col.high <= 1 else None
+        if share is not None:  # a share column typed as a percentage
+            return f"type the share as a fraction: {share:g} for {str(value).strip()}"
         return ("type a plain number such as 750 or 0.35 (no units, currency signs or "
                 "thousands separators)")
     if col.kind == "bool":
         return "type true or false (yes/no and 1/0 work too)"
     if _int_choices(col):
-        return "type one of " + ", ".join(map(str, col.choices)) + " as a whole number"
+        return _whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
+
+
+def _whole_number_hint(col: Column) -> str:
+    *first, last = map(str, col.choices)
+    return f"type {', '.join(first)} or {last} as a whole number ({col.name}: {col.meaning})"
+
+
+def _percent(value: Any) -> float | None:
+    """``"30%"`` → 0.3: a percentage typed as text, or None."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.endswith("%"):
+        return None
+    try:
+        share = float(text[:-1].strip()) / 100
+    except ValueError:
+        return None
+    return share if math.isfinite(share) else None
 
 
 def _coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
@@ -334,7 +354,7 @@ def _coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
                 values.append(_coerce(value, col))
             except _Unreadable:
                 issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
-                                    _unreadable_hint(col)))
+                                    _unreadable_hint(col, value)))
                 values.append(None)
         out[col.name] = _series(values, col, raw.index)
     typed = pd.DataFrame(out, index=raw.index)
@@ -440,7 +460,10 @@ def _schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
             issues.append(_duplicate_issue(sheet, typed, name, bad, row))
         elif case.check == "choices":
             close = suggest(str(bad), [str(c) for c in col.choices])
-            hint = f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
+            if _int_choices(col):  # a number is never "close" to another: list them
+                hint = _whole_number_hint(col)
+            else:
+                hint = f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
             issues.append(Issue(sheet, row, name, value, rule_text(col), hint))
         elif case.check == "range":
             issues.append(Issue(sheet, row, name, value, rule_text(col),

@@ -14,6 +14,7 @@ import pytest
 from test_why import countries_frame as countries_with_caps
 from test_why import model_state
 
+import osa_opt
 from osa_opt.analysis.diagnose import diagnose
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
@@ -168,3 +169,17 @@ def test_cli_solve_exits_3_and_run_json_holds_the_diagnosis(
     (entry,) = manifest["diagnosis"]
     assert entry["rule"] == "budget[FY2026]" and entry["amount"] == pytest.approx(300.0)
     assert entry["message"].startswith("Mandatory projects need")
+
+
+def test_a_zero_budget_is_named_and_no_share_is_advised() -> None:
+    """Found in the first session: with no budget at all the diagnosis advised raising a
+    country's share cap "to 0.0%". Caps are shares of the budget; only the budget helps."""
+    problem = osa_opt.load_problem().with_policy(
+        overrides={"budget": {"FY2026": 0.0, "FY2027": 0.0}})
+    result = solve(problem)
+    assert result.status == Status.INFEASIBLE
+    messages = [d["message"] for d in result.diagnosis]
+    assert any("raise the budget (budget.FY2026)" in m for m in messages), messages
+    assert not any("0.0%" in m for m in messages), messages
+    caps = [m for m in messages if "cap" in m]
+    assert caps and all(m.endswith("which is ¥0m: raise the budget.") for m in caps), caps

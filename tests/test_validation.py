@@ -202,6 +202,19 @@ def test_priority_tier_is_a_whole_number_1_to_3(tiny_frames: Frames, issues_of: 
     issue = one(issues_of(projects, put(countries, 2, "priority_tier", tier)),
                 "countries", 2, "priority_tier")
     assert issue.rule == "must be one of 1, 2, 3"
+    assert "type 1, 2 or 3" in issue.hint
+
+
+@pytest.mark.parametrize(("typed", "share"), [("30%", "0.3"), (" 12.5 % ", "0.125")])
+def test_a_share_typed_as_a_percentage_gets_its_fraction(
+        tiny_frames: Frames, issues_of: Callable, typed: str, share: str) -> None:
+    projects, countries, _ = tiny_frames
+    issues = issues_of(put(projects, 3, "cost_FY2026", "50%"),
+                       put(countries, 3, "max_share", typed))
+    issue = one(issues, "countries", 3, "max_share")
+    assert issue.hint == f"type the share as a fraction: {share} for {typed.strip()}"
+    cost = one(issues, "projects", 3, "cost_FY2026")  # a cost is no share: the usual hint
+    assert "plain number" in cost.hint and "fraction" not in cost.hint
 
 
 def test_blank_required_cell(tiny_frames: Frames, issues_of: Callable) -> None:

@@ -187,6 +187,9 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
     if c in ("country_cap", "field_max_share", "region_max_share"):
         what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
                 "region_max_share": f"region {i}"}[c]
+        if total <= 0:  # a share of nothing: no share can make room, the budget must
+            return (f"{what} needs {yen(bound + amount)} but its cap ({key}) is a share of "
+                    f"the budget, which is {yen(0.0)}: raise the budget")
         return (f"{what} needs {yen(bound + amount)} but its cap is {yen(bound)} "
                 f"({_share_of(bound, total)} of the budget): raise {key} to "
                 f"{_share_text(bound + amount, total, up=True)} (by {yen(amount)})")
