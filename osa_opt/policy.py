@@ -46,6 +46,8 @@ MAX_AMOUNT = 1e9
 MAX_FACTOR = 1e6
 #: The largest whole number of a count (min_countries, portfolios.count ...).
 MAX_WHOLE = 10**9
+#: The most ranked portfolios one run may ask for: each is a MIP solve of its own.
+MAX_PORTFOLIOS = 1_000
 #: Seeds HiGHS and numpy both accept (HiGHS ignores others, numpy fails on negatives).
 MAX_SEED = 2**31 - 1
 #: More threads than this is a typo (HiGHS fails allocating 1000).
@@ -385,7 +387,8 @@ class Policy:
         if self.portfolios.min_difference < 1:
             bad("portfolios.min_difference", self.portfolios.min_difference, "must be >= 1",
                 "give a whole number >= 1")
-        _at_most(bad, "portfolios.count", self.portfolios.count, MAX_WHOLE, "ask for fewer")
+        _at_most(bad, "portfolios.count", self.portfolios.count, MAX_PORTFOLIOS,
+                 "ask for fewer: each portfolio is a solve of its own")
         _at_most(bad, "portfolios.min_difference", self.portfolios.min_difference, MAX_WHOLE,
                  "give the number of projects that must differ")
         if self.solver.time_limit <= 0:

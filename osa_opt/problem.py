@@ -62,6 +62,8 @@ class Problem:
             policy = Policy.default()
         elif not isinstance(policy, Policy):
             policy = Policy.from_dict(policy)
+        else:  # built in code as Policy(...) maybe: every key checked, as from a file
+            policy = Policy.from_dict(policy.to_dict(), source=policy.source)
         projects_ok, countries_ok = validate_frames(projects, countries, policy)
         return cls(projects_ok, countries_ok, policy, dict(sources or {}))
 

@@ -300,7 +300,10 @@ def _read_folder(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]
             continue
         sources[file.name] = sha256(data)
         try:
-            text = data.decode("utf-8-sig")
+            # UTF-8 (with or without a byte-order mark), or UTF-16 when its mark says so
+            # (Excel's "Unicode" saves)
+            utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+            text = data.decode("utf-16" if utf16 else "utf-8-sig")
         except UnicodeDecodeError as exc:
             if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
                 issues.append(Issue(file.name, None, None, None,

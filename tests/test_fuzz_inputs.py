@@ -547,7 +547,10 @@ CSV_CASES: dict[str, tuple[Callable[[str], bytes], int, str]] = {
     "cr only": (lambda t: t.replace("\n", "\r").encode(), 0, ""),
     "trailing blank lines": (lambda t: (t + "\n\n,,,\n").encode(), 0, ""),
     "latin-1": (lambda t: t.replace("Coastal", "Côtière").encode("latin-1"), 2, "UTF-8"),
-    "utf-16": (lambda t: t.encode("utf-16"), 2, "UTF-8"),
+    "utf-16": (lambda t: t.encode("utf-16"), 0, ""),
+    "utf-16 big-endian": (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), 0, ""),
+    "utf-16 tabs (Excel's Unicode Text)": (lambda t: t.replace(",", "\t").encode("utf-16"),
+                                           2, "tabs"),
     "tabs": (lambda t: t.replace(",", "\t").encode(), 2, "tabs"),
     "semicolons": (lambda t: t.replace(",", ";").encode(), 2, "';'"),
     "ragged long row": (lambda t: _lines(t, lambda ls: [*ls[:3], ls[3] + ",x,y", *ls[4:]])
@@ -578,7 +581,7 @@ def test_csv_dialects_and_damage(tmp_path: Path, case: str) -> None:
         assert any(text in f"{i['rule']} {i['hint']}" for i in run.issues), run.issues
     if case == "latin-1":  # the line of the first byte that is not UTF-8
         assert run.issues[0]["row"] == 1 + _csv_text().split("Coastal")[0].count("\n")
-    if code == 0 and case in ("bom", "control characters"):
+    if code == 0 and case in ("bom", "control characters", "utf-16"):
         with inside(tmp_path):
             solved = osa("solve", folder, "-q", "-k", "1", "--no-explain", "--out", "run")
         assert_clean(solved, 0)
@@ -789,6 +792,7 @@ OPTION_CASES: list[tuple[list[str], str]] = [
     (["solve", "--portfolios", "0"], "--portfolios"),
     (["solve", "--portfolios", "-1"], "--portfolios"),
     (["solve", "--portfolios", "99999999999999999999"], "portfolios.count"),
+    (["solve", "--portfolios", "1001"], "must be at most 1000"),
     (["solve", "--min-difference", "0"], "--min-difference"),
     (["solve", "--time-limit", "-1"], "--time-limit"),
     (["solve", "--time-limit", "nan"], "finite"),

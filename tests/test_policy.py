@@ -195,3 +195,25 @@ def test_a_bad_override_is_reported_as_the_override_not_the_file() -> None:
         policy.override({"priority.min_countries": -1, "frontier.start": "3"})
     sheets = {issue.column: issue.sheet for issue in caught.value.issues}
     assert sheets == {"priority.min_countries": OVERRIDE_SHEET, "frontier.start": OVERRIDE_SHEET}
+
+
+def test_a_policy_built_in_code_is_checked_like_a_file() -> None:
+    """``Policy(...)`` skips the checks of ``from_dict``; a Problem built with one runs them,
+    so a wrong value or type is a PolicyError naming the key, never a crash or a bad model."""
+    import osa_opt
+    from osa_opt.policy import PriorityPolicy
+    from osa_opt.problem import Problem
+
+    example = osa_opt.load_problem()
+    projects, countries = example.raw_projects(), example.raw_countries()
+    bad_values = Policy(name="in code", budget={"FY2026": -5.0, "FY2027": 100.0},
+                        priority=PriorityPolicy(max_country_share=3.0))
+    with pytest.raises(PolicyError) as info:
+        Problem.from_frames(projects, countries, bad_values)
+    assert {i.column for i in info.value.issues} == {"budget.FY2026",
+                                                     "priority.max_country_share"}
+    with pytest.raises(PolicyError) as info:
+        Problem.from_frames(projects, countries, Policy(name="x", budget={"FY2026": "lots"}))
+    assert [i.column for i in info.value.issues] == ["budget.FY2026"]
+    good = Policy(name="in code", budget={"FY2026": 18100.0, "FY2027": 6000.0})
+    assert Problem.from_frames(projects, countries, good).policy == good
