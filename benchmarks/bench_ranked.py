@@ -28,7 +28,6 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 from benchmarks.synthetic import make_problem  # noqa: E402
 from osa_opt.model import build_model  # noqa: E402
 from osa_opt.solver import Solver, result_from_outcomes, stdout_to_stderr  # noqa: E402
-from osa_opt.value_bound import NearOptimalFloor  # noqa: E402
 
 RANKED = 10
 MIN_DIFFERENCE = 2
@@ -42,18 +41,11 @@ def one_solve(problem) -> float:
 
 
 def ranked(problem, floor: bool) -> tuple[float, list[float]]:
-    add = NearOptimalFloor.add
-    if not floor:
-        NearOptimalFloor.add = classmethod(lambda cls, solver, best: None)  # type: ignore[method-assign]
-    try:
-        t0 = time.perf_counter()
-        solver = Solver(problem)
-        outcomes = solver.ranked(RANKED, MIN_DIFFERENCE)
-        result = result_from_outcomes(problem, solver, outcomes, 0.0)
-        seconds = time.perf_counter() - t0
-    finally:
-        NearOptimalFloor.add = add  # type: ignore[method-assign]
-    return seconds, [p.objective for p in result.portfolios]
+    t0 = time.perf_counter()
+    solver = Solver(problem)
+    outcomes = solver.ranked(RANKED, MIN_DIFFERENCE, floor=floor)
+    result = result_from_outcomes(problem, solver, outcomes, 0.0)
+    return time.perf_counter() - t0, [p.objective for p in result.portfolios]
 
 
 def measure(n: int, years: int, seed: int) -> dict:

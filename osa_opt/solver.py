@@ -189,6 +189,7 @@ class Solver:
         min_difference: int,
         progress: Callable[[int, Outcome], None] | None = None,
         keep_cuts: bool = False,
+        floor: bool = True,
     ) -> list[Outcome]:
         """Up to ``count`` portfolios, each differing from every better one in at least
         ``min_difference`` projects: a no-good cut per found portfolio on this solver.
@@ -196,8 +197,9 @@ class Solver:
         From portfolio 2 on, the re-solves are confined to portfolios worth at least a
         floor ``L`` below the best by one LP bound (:mod:`osa_opt.value_bound`); a
         re-solve whose answer is below the floor lowers it and runs again, so every
-        portfolio is the exact next one. The cuts are removed afterwards (unless
-        ``keep_cuts``) and the floor always, so the model is as before.
+        portfolio is the exact next one (``floor=False`` ranks on plain cuts: the same
+        portfolios, slower). The cuts are removed afterwards (unless ``keep_cuts``) and
+        the floor always, so the model is as before.
         """
         m = self.model
         outcomes: list[Outcome] = []
@@ -206,11 +208,11 @@ class Solver:
             m.del_component(name)
         cuts = pyo.ConstraintList(doc="no-good cuts of the ranked portfolios")
         m.add_component(name, cuts)
-        floor: NearOptimalFloor | None = None
+        confined: NearOptimalFloor | None = None
         options = contextlib.ExitStack()
         try:
             for k in range(count):
-                out = self.solve_once() if floor is None else floor.solve_next()
+                out = self.solve_once() if confined is None else confined.solve_next()
                 if progress is not None:
                     progress(k + 1, out)
                 if not out.status.has_solution:
@@ -222,12 +224,12 @@ class Solver:
                     cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
                     if k == 0:
                         options.enter_context(resolve_options(self.opt))
-                        if out.status == Status.OPTIMAL and out.objective is not None:
-                            floor = NearOptimalFloor.add(self, out.objective)
+                        if floor and out.status == Status.OPTIMAL and out.objective is not None:
+                            confined = NearOptimalFloor.add(self, out.objective)
         finally:
             options.close()
-            if floor is not None:
-                floor.remove()
+            if confined is not None:
+                confined.remove()
             if not keep_cuts:
                 m.del_component(name)
         return outcomes

@@ -51,8 +51,7 @@ def _quiet(highs: Any) -> Any:
     """HiGHS writes its log to file descriptor 1 unless told not to."""
     from .solver import stdout_to_stderr
 
-    saved = highs.getOptionValue("output_flag")
-    flag = saved[1] if isinstance(saved, tuple) else saved
+    flag = _option(highs, "output_flag")
     highs.setOptionValue("output_flag", False)
     try:
         with stdout_to_stderr():
@@ -73,8 +72,9 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
         return None
     lp = highs.getLp()
     n = int(lp.num_col_)
-    if n == 0 or int(lp.num_row_) == 0:
-        return None
+    if n == 0 or int(lp.num_row_) == 0 or lp.sense_ != highspy.ObjSense.kMaximize \
+            or lp.a_matrix_.format_ != highspy.MatrixFormat.kColwise:
+        return None  # the model maximizes value; a user's minimization gets plain cuts
     integrality = np.asarray(lp.integrality_, dtype=np.uint8)
     columns = np.arange(n, dtype=np.int32)
     with _quiet(highs):
@@ -90,8 +90,6 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
                 highs.changeColsIntegrality(n, columns, integrality)
     if not optimal or len(row_dual) != int(lp.num_row_):
         return None
-    if lp.sense_ != highspy.ObjSense.kMaximize:  # the model maximizes value; a user's
-        return None                                # minimization gets plain cuts
     cost = np.asarray(lp.col_cost_, dtype=float)
     lower, upper = np.asarray(lp.col_lower_, dtype=float), np.asarray(lp.col_upper_, dtype=float)
     row_lower = np.asarray(lp.row_lower_, dtype=float)
@@ -100,8 +98,6 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
     start = np.asarray(matrix.start_, dtype=np.int64)
     index = np.asarray(matrix.index_, dtype=np.int64)
     value = np.asarray(matrix.value_, dtype=float)
-    if matrix.format_ != highspy.MatrixFormat.kColwise:
-        return None
     column_of = np.repeat(np.arange(n), np.diff(start))
     best: tuple[float, float, np.ndarray] | None = None
     for mu in (row_dual, -row_dual):  # HiGHS's sign convention, whichever it is
@@ -112,7 +108,7 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
         return None
     _, constant, reduced = best
     offset = float(lp.offset_)
-    scale = max(1.0, float(np.max(np.abs(reduced))) if n else 1.0)
+    scale = max(1.0, float(np.max(np.abs(reduced))))
     terms: list[tuple[Any, float]] = []
     col_to_var = {col: var_data[vid][0] for vid, col in col_map.items()}
     for j in range(n):
@@ -183,7 +179,7 @@ class NearOptimalFloor:
 
         self.solver, self.best, self.previous = solver, best, best
         self.least = MIN_MARGIN * max(1.0, abs(best))
-        self.distance = FIRST_MARGIN * max(bound.lp_value - best, self.least)
+        self.distance = _first_distance(bound, best)
         self.largest_drop = 0.0
         self.widenings = 0  # in all
         m = solver.model
@@ -207,8 +203,7 @@ class NearOptimalFloor:
             return None
         # Worth it only if the first floor fixes a good share of the columns: a project
         # whose reduced cost exceeds LP bound − floor cannot move in any portfolio above it.
-        gap = bound.lp_value - best + FIRST_MARGIN * max(bound.lp_value - best,
-                                                         MIN_MARGIN * max(1.0, abs(best)))
+        gap = bound.lp_value - best + _first_distance(bound, best)
         fixed = sum(1 for _, d in bound.terms if abs(d) > gap)
         if fixed < MIN_FIXED_SHARE * len(bound.terms):
             return None
@@ -267,6 +262,11 @@ class NearOptimalFloor:
         m = self.solver.model
         m.del_component(self.ROW)
         m.del_component(self.ROW + "_level")
+
+
+def _first_distance(bound: ValueBound, best: float) -> float:
+    """How far below the best value the floor of portfolio 2 goes."""
+    return FIRST_MARGIN * max(bound.lp_value - best, MIN_MARGIN * max(1.0, abs(best)))
 
 
 @contextlib.contextmanager

@@ -8,23 +8,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
 import pytest
+from test_validation import Frames, put
 
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
-from osa_opt.policy import Policy
-
-Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
-
-
-def put(frame: pd.DataFrame, excel_row: int, column: str, value: Any) -> pd.DataFrame:
-    out = frame.copy()
-    out[column] = out[column].astype(object)
-    out.loc[excel_row - 2, column] = value
-    return out
 
 
 @pytest.fixture
