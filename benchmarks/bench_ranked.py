@@ -2,7 +2,7 @@
 
 For each synthetic round (size × fiscal years × seed) this prints, measured in one run:
 one solve (build + solve, what ``solve(problem, portfolios=1)`` spends on the optimization),
-ten ranked portfolios with the floor of :mod:`osa_opt.value_bound` (what
+ten ranked portfolios with the floor of :mod:`osa_opt.solving.value_bound` (what
 ``solve(problem, portfolios=10)`` does), the same ten on plain no-good cuts (the floor
 switched off), both as multiples of one solve, and whether the two rankings agree (values
 equal to 1e-9 relative). Issue 3's target: ten ranked portfolios in at most ten times one
@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 
 from benchmarks.synthetic import make_problem  # noqa: E402
 from osa_opt.model import build_model  # noqa: E402
-from osa_opt.solver import Solver, result_from_outcomes, stdout_to_stderr  # noqa: E402
+from osa_opt.solving.solver import Solver, result_from_outcomes, stdout_to_stderr  # noqa: E402
 
 RANKED = 10
 MIN_DIFFERENCE = 2

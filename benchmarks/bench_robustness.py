@@ -57,7 +57,7 @@ def with_weight_ranges(problem: Any) -> Any:
 
 def instances(quick: bool) -> list[tuple[str, Any]]:
     from benchmarks.synthetic import make_problem
-    from osa_opt.readers import load_problem
+    from osa_opt.inputs.readers import load_problem
 
     example = with_weight_ranges(load_problem())
     out = [("example (53 projects)", example)]
@@ -69,7 +69,7 @@ def instances(quick: bool) -> list[tuple[str, Any]]:
 def measure(problem: Any, samples: int, cluster: Any) -> list[dict[str, Any]]:
     """Serial, jobs=2 and Dask runs of the same samples; their answers must be identical."""
     from osa_opt.analysis.robustness import robustness
-    from osa_opt.solver import solve
+    from osa_opt.solving.solver import solve
 
     t0 = time.perf_counter()
     baseline = solve(problem)
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-dask", action="store_true", help="skip the LocalCluster runs")
     args = parser.parse_args(argv)
 
-    from osa_opt.solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     cluster, startup = None, 0.0
     if not args.no_dask:

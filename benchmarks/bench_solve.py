@@ -4,7 +4,7 @@ For each size (projects × fiscal years) three fresh subprocesses run, so each o
 memory is its own:
 
 1. **ours** — build the Problem (:mod:`benchmarks.synthetic`), ``osa_opt.build_model``, then
-   a :class:`osa_opt.solver.Solver` (``set_instance`` + solve + reading the solution: what
+   a :class:`osa_opt.solving.solver.Solver` (``set_instance`` + solve + reading the solution: what
    ``osa_opt.solve`` spends on one portfolio); then export the model HiGHS was given as MPS.
 2. **raw** — ``highspy`` alone reads that MPS and solves it with the same options
    (``mip_rel_gap`` 0, ``threads`` 1, ``random_seed`` 0, the same time limit).
@@ -71,7 +71,7 @@ def work_ours(n: int, years: int, seed: int, time_limit: float, mps: str) -> dic
     """Build and solve with osa_opt; export the model HiGHS was given to ``mps``."""
     from benchmarks.synthetic import make_problem
     from osa_opt.model import build_model
-    from osa_opt.solver import Solver, stdout_to_stderr
+    from osa_opt.solving.solver import Solver, stdout_to_stderr
 
     with Clock() as gen:
         problem = make_problem(n, years, seed, time_limit=time_limit)
@@ -100,7 +100,7 @@ def work_raw(mps: str, time_limit: float) -> dict[str, Any]:
     """HiGHS alone: read the MPS, solve with our options."""
     import highspy
 
-    from osa_opt.solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     with stdout_to_stderr():  # the banner goes to fd 1 whatever output_flag says
         highs = highspy.Highs()
@@ -128,7 +128,7 @@ def work_ranked(n: int, years: int, seed: int, time_limit: float) -> dict[str, A
     """Ten ranked portfolios from scratch: what ``osa_opt.solve(problem, portfolios=10)``
     spends (build, one persistent solver, a no-good cut per portfolio, the Result)."""
     from benchmarks.synthetic import make_problem
-    from osa_opt.solver import Solver, result_from_outcomes
+    from osa_opt.solving.solver import Solver, result_from_outcomes
 
     problem = make_problem(n, years, seed, time_limit=time_limit)
     highs_seconds: list[float] = []  # HiGHS's run clock, which adds up over re-solves
@@ -153,9 +153,9 @@ def work_greedy(n: int, years: int, seed: int, time_limit: float) -> dict[str, A
     (the greedy's own world, where the optimum can never be below it)."""
     from benchmarks.synthetic import make_problem
     from osa_opt.analysis.frontier import meets_rules
-    from osa_opt.greedy import greedy_ranking
+    from osa_opt.analysis.greedy import greedy_ranking
     from osa_opt.model import build_model
-    from osa_opt.solver import Solver
+    from osa_opt.solving.solver import Solver
 
     problem = make_problem(n, years, seed, time_limit=time_limit)
     greedy = greedy_ranking(problem)

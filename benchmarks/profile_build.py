@@ -71,7 +71,7 @@ def profile(n: int, years: int, seed: int, time_limit: float, top: int, optimum:
     from osa_opt.model import build as build_module
     from osa_opt.model import families
     from osa_opt.model.data import ModelData
-    from osa_opt.solver import Solver
+    from osa_opt.solving.solver import Solver
 
     with stage("generate synthetic problem (not ours)"):
         problem = make_problem(n, years, seed, time_limit=time_limit)
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="print the N most expensive functions of build + set_instance")
     args = parser.parse_args(argv)
-    from osa_opt.solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     with stdout_to_stderr():  # HiGHS's banner
         import highspy

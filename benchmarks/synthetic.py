@@ -30,8 +30,8 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make ``osa_opt`` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from osa_opt.policy import ASSISTANCE_TYPES, FIELDS, Policy
-from osa_opt.problem import Problem
+from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, Policy
+from osa_opt.inputs.problem import Problem
 
 REGIONS = ("Pacific Islands", "Southeast Asia", "South Asia", "Indian Ocean", "East Africa",
            "West Africa", "Latin America", "Central Asia")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from osa_opt.schema import (
+from osa_opt.inputs.schema import (
     COUNTRIES,
     COUNTRY_COLUMNS,
     PROJECTS,
@@ -29,8 +29,8 @@ from osa_opt.schema import (
     project_columns,
     score_column,
 )
-from osa_opt.template import add_data_sheet, atomic_workbook
-from osa_opt.workbook_doc import write_readme_sheet
+from osa_opt.inputs.template import add_data_sheet, atomic_workbook
+from osa_opt.inputs.workbook_doc import write_readme_sheet
 
 SEED = 2026
 OUT = Path(__file__).resolve().with_name("example.xlsx")

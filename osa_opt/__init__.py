@@ -16,12 +16,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Policy": "osa_opt.policy",
-    "Problem": "osa_opt.problem",
-    "load_problem": "osa_opt.readers",
+    "Policy": "osa_opt.inputs.policy",
+    "Problem": "osa_opt.inputs.problem",
+    "load_problem": "osa_opt.inputs.readers",
     "build_model": "osa_opt.model",
-    "solve": "osa_opt.solver",
-    "Solver": "osa_opt.solver",
+    "solve": "osa_opt.solving.solver",
+    "Solver": "osa_opt.solving.solver",
     "Result": "osa_opt.result",
     "Portfolio": "osa_opt.result",
     "Status": "osa_opt.result",

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .errors import OsaError
+from osa_opt.errors import OsaError
 
 #: How often (seconds) a waiting executor checks whether the user asked to stop.
 POLL_SECONDS = 0.05

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .result import Result
+    from osa_opt.result import Result
 
 
 def unfunded_reasons(result: Result) -> pd.DataFrame:

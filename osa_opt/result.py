@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 #: Fractions closer than this to 0 or 1 are rounded (solver tolerance).
 FRACTION_TOL = 1e-6
 
 
 class Status(enum.StrEnum):
-    """Outcome of a solve, mapped in one place (``osa_opt.solver._status_of``)."""
+    """Outcome of a solve, mapped in one place (``osa_opt.solving.solver._status_of``)."""
 
     OPTIMAL = "optimal"          # proven optimal (within mip_rel_gap, 0 by default)
     TIME_LIMIT = "time_limit"    # stopped at the time limit with an incumbent and its gap
@@ -31,7 +31,7 @@ class Status(enum.StrEnum):
 
     @property
     def exit_code(self) -> int:
-        from .errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK
+        from osa_opt.errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK
 
         return {
             Status.OPTIMAL: EXIT_OK,
@@ -183,7 +183,7 @@ class Portfolio:
         }
 
     def _repr_html_(self) -> str:
-        from .report.notebook import portfolio_html
+        from osa_opt.report.notebook import portfolio_html
 
         return portfolio_html(self)
 
@@ -217,7 +217,7 @@ class Result:
     @cached_property
     def unfunded(self) -> pd.DataFrame:
         """Every project not funded in portfolio 1, with its reason(s)."""
-        from .reasons import unfunded_reasons
+        from osa_opt.reasons import unfunded_reasons
 
         return unfunded_reasons(self)
 
@@ -241,7 +241,7 @@ class Result:
 
     def to_manifest(self) -> dict[str, Any]:
         """The run manifest (run.json), documented in docs/outputs.md."""
-        from .manifest import build_manifest
+        from osa_opt.outputs.manifest import build_manifest
 
         return build_manifest(self)
 
@@ -251,12 +251,12 @@ class Result:
         With no path, a new folder ``outputs/<policy-name>-<timestamp>/`` is made.
         Writing is atomic: a failure leaves no half-written file.
         """
-        from .outputs import write_run
+        from osa_opt.run_folder import write_run
 
         return write_run(self, path)
 
     def _repr_html_(self) -> str:
-        from .report.notebook import result_html
+        from osa_opt.report.notebook import result_html
 
         return result_html(self)
 

@@ -5,7 +5,7 @@ country) and the Policy, recomputes eligibility and values itself, enumerates ev
 of eligible projects and checks every rule of DESIGN §5 on it. Partly fundable projects get
 their best fractions from an exact LP (a closed-form interval when one fraction is free,
 ``scipy.optimize.linprog`` otherwise). Nothing here imports ``osa_opt.model`` or
-``osa_opt.solver``.
+``osa_opt.solving.solver``.
 
 >>> oracle = BruteForce.from_problem(problem)                # doctest: +SKIP
 >>> [s[0].value for s in oracle.ranked(count=3, min_difference=2)]   # doctest: +SKIP
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from osa_opt.policy import Policy
+from osa_opt.inputs.policy import Policy
 
 #: Slack on every ≤ row, relative to max(1, |bound|): float sums, not solver tolerance.
 FEASIBILITY_TOL = 1e-9

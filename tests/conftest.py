@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from osa_opt.policy import Policy
+from osa_opt.inputs.policy import Policy
 
 TINY_POLICY: dict[str, Any] = {
     "name": "Tiny test round",

@@ -13,7 +13,7 @@ from test_why import hand_frames
 
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
-from osa_opt.policy import Policy
+from osa_opt.inputs.policy import Policy
 
 EXPLAIN_KEYS = {"project_id", "eligible", "funded", "reasons", "value_change",
                 "value_change_share", "displaced", "replaced_by", "cost_by_year", "message"}

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from osa_opt.analysis.frontier import frontier
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

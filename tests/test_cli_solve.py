@@ -21,8 +21,8 @@ import pytest
 
 from osa_opt.cli import cli, render
 from osa_opt.cli.common import run_cli
-from osa_opt.manifest import RUN_FILES as RUN_FILE_NAMES
 from osa_opt.outputs import workbook as workbook_module
+from osa_opt.outputs.manifest import RUN_FILES as RUN_FILE_NAMES
 
 RUN_FILES = set(RUN_FILE_NAMES)  # every file a run folder holds, report.html included
 
@@ -251,7 +251,7 @@ def test_existing_out_folder_is_refused_before_solving(
     taken = in_tmp / "taken"
     taken.mkdir()
     (taken / "keep.txt").write_text("earlier run")
-    solve_module = importlib.import_module("osa_opt.solver")
+    solve_module = importlib.import_module("osa_opt.solving.solver")
     monkeypatch.setattr(solve_module, "solve", lambda *a, **k: pytest.fail("solved"))
     assert osa(monkeypatch, "solve", "--out", "taken") == 2
     _, err = capfd.readouterr()

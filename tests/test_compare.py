@@ -15,9 +15,9 @@ from osa_opt.analysis.compare import Comparison, Scenario, budget_scenario, comp
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
 from osa_opt.errors import OsaError
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
-from osa_opt.solver import solve
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
+from osa_opt.solving.solver import solve
 
 HUMANITARIAN = {"security": 0.1, "humanitarian": 0.9}
 

@@ -18,11 +18,11 @@ import osa_opt
 from osa_opt.analysis.diagnose import diagnose
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
 from osa_opt.result import Status
-from osa_opt.solver import Solver, solve
+from osa_opt.solving.solver import Solver, solve
 
 BASE_POLICY: dict[str, Any] = {
     "name": "diagnose", "budget": {"FY2026": 2000.0, "FY2027": 500.0},

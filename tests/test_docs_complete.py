@@ -23,8 +23,8 @@ import pytest
 
 import osa_opt
 from osa_opt.cli import COMMANDS, cli
-from osa_opt.manifest import RUN_FILES, build_manifest
-from osa_opt.policy import Policy
+from osa_opt.inputs.policy import Policy
+from osa_opt.outputs.manifest import RUN_FILES, build_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

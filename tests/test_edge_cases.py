@@ -24,9 +24,9 @@ from bruteforce import BruteForce
 from conftest import TINY_POLICY, tiny_countries, tiny_projects, write_xlsx
 from test_fuzz_inputs import Run, osa
 
-from osa_opt.manifest import RUN_FILES
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
+from osa_opt.outputs.manifest import RUN_FILES
 
 #: Only the budget and the weights: no share, cap or count rule, so the tiny instance can
 #: take any subset that fits the budgets.

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.eligibility import (
+from osa_opt.inputs.eligibility import (
     BELOW_DEMOCRACY,
     BELOW_HUMAN_RIGHTS,
     BELOW_RULE_OF_LAW,
@@ -17,8 +17,8 @@ from osa_opt.eligibility import (
     STATUS_EXCLUDED,
     country_reasons,
 )
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
 

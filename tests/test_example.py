@@ -12,9 +12,9 @@ import pytest
 
 import osa_opt
 from osa_opt.data import example_path
-from osa_opt.eligibility import country_reasons
-from osa_opt.policy import ASSISTANCE_TYPES, FIELDS, Policy
-from osa_opt.schema import COUNTRY_COLUMNS, project_columns
+from osa_opt.inputs.eligibility import country_reasons
+from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, Policy
+from osa_opt.inputs.schema import COUNTRY_COLUMNS, project_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "inputs" / "example.xlsx"

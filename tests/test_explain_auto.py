@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import osa_opt
-from osa_opt import solver
+from osa_opt.solving import solver
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,11 @@ from osa_opt.analysis.frontier import (
     meets_rules,
     sweep_shares,
 )
-from osa_opt.greedy import greedy_ranking
+from osa_opt.analysis.greedy import greedy_ranking
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
-from osa_opt.solver import Solver, solve
+from osa_opt.solving.solver import Solver, solve
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

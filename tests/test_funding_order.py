@@ -19,9 +19,9 @@ from osa_opt.analysis.funding_order import (
     funding_order,
     funding_order_model,
 )
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
-from osa_opt.solver import Solver, solve
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
+from osa_opt.solving.solver import Solver, solve
 
 TOL = 1e-6
 

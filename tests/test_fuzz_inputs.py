@@ -42,10 +42,10 @@ from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
 from osa_opt.data import example_path
 from osa_opt.errors import InputError
-from osa_opt.manifest import RUN_FILES
-from osa_opt.policy import MAX_AMOUNT, Policy
-from osa_opt.problem import Problem
-from osa_opt.schema import COUNTRY_COLUMNS, Column, project_columns
+from osa_opt.inputs.policy import MAX_AMOUNT, Policy
+from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.schema import COUNTRY_COLUMNS, Column, project_columns
+from osa_opt.outputs.manifest import RUN_FILES
 
 EXAMPLE = example_path()
 SHEET_NAMES = ("projects", "countries")

@@ -15,6 +15,7 @@ from test_robustness import make_problem
 from osa_opt.analysis.compare import Scenario, budget_scenario, compare
 from osa_opt.analysis.robustness import RobustnessAnalysis, robustness
 from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem
 from osa_opt.parallel import (
     DASK_HINT,
     DaskExecutor,
@@ -23,7 +24,6 @@ from osa_opt.parallel import (
     make_executor,
     split,
 )
-from osa_opt.problem import Problem
 
 SAMPLES = 24
 CHUNK = 5  # five chunks for two workers

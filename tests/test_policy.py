@@ -12,7 +12,7 @@ import pytest
 
 from osa_opt.cli.common import parse_budget, parse_sets
 from osa_opt.errors import PolicyError
-from osa_opt.policy import FIELDS, SECTIONS, Policy
+from osa_opt.inputs.policy import FIELDS, SECTIONS, Policy
 
 
 def problems(data: dict) -> list[tuple[str | None, str]]:
@@ -188,7 +188,7 @@ def test_glossary_has_every_key_with_a_meaning() -> None:
 def test_a_bad_override_is_reported_as_the_override_not_the_file() -> None:
     from osa_opt.data import default_policy_path
     from osa_opt.errors import PolicyError
-    from osa_opt.policy import OVERRIDE_SHEET
+    from osa_opt.inputs.policy import OVERRIDE_SHEET
 
     policy = Policy.load(default_policy_path())
     with pytest.raises(PolicyError) as caught:
@@ -201,8 +201,8 @@ def test_a_policy_built_in_code_is_checked_like_a_file() -> None:
     """``Policy(...)`` skips the checks of ``from_dict``; a Problem built with one runs them,
     so a wrong value or type is a PolicyError naming the key, never a crash or a bad model."""
     import osa_opt
-    from osa_opt.policy import PriorityPolicy
-    from osa_opt.problem import Problem
+    from osa_opt.inputs.policy import PriorityPolicy
+    from osa_opt.inputs.problem import Problem
 
     example = osa_opt.load_problem()
     projects, countries = example.raw_projects(), example.raw_countries()

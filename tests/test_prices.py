@@ -20,10 +20,10 @@ from test_why import (
 )
 
 from osa_opt.analysis.prices import price_rules
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
-from osa_opt.solver import Solver, solve
+from osa_opt.solving.solver import Solver, solve
 
 
 def prices_frames() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:

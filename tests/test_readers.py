@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from osa_opt.errors import InputError, Issue, PolicyError
-from osa_opt.policy import Policy
-from osa_opt.readers import load_problem, read_tables
-from osa_opt.schema import ROW
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.readers import load_problem, read_tables
+from osa_opt.inputs.schema import ROW
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
 

@@ -24,7 +24,7 @@ from osa_opt.analysis.robustness import (
     robustness,
 )
 from osa_opt.errors import OsaError
-from osa_opt.problem import Problem
+from osa_opt.inputs.problem import Problem
 
 WEIGHT_RANGES = {"a": [0.2, 0.8], "b": [0.1, 0.9]}
 POLICY: dict[str, Any] = {
@@ -188,7 +188,7 @@ def test_core_index_and_classes_equal_the_brute_force_shares(analysis: Robustnes
 def test_portfolio_near_optimal_shares_equal_brute_force(problem: Problem,
                                                          analysis: RobustnessAnalysis,
                                                          oracle: list[Any]) -> None:
-    from osa_opt.solver import solve
+    from osa_opt.solving.solver import solve
 
     ports = solve(problem).portfolios
     assert len(ports) == 3 == len(analysis.portfolios)

@@ -13,10 +13,10 @@ from openpyxl.utils import get_column_letter
 import osa_opt
 from osa_opt.data import default_policy_path
 from osa_opt.errors import InputError
-from osa_opt.policy import ASSISTANCE_TYPES, FIELDS, STATUSES, Policy
-from osa_opt.schema import COUNTRY_COLUMNS, project_columns
-from osa_opt.template import LAST_VALIDATED_ROW, TemplateError, write_template
-from osa_opt.workbook_doc import readme_rows
+from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, STATUSES, Policy
+from osa_opt.inputs.schema import COUNTRY_COLUMNS, project_columns
+from osa_opt.inputs.template import LAST_VALIDATED_ROW, TemplateError, write_template
+from osa_opt.inputs.workbook_doc import readme_rows
 
 DEFAULT_PROJECT_HEADERS = [
     "project_id", "title", "country", "field", "assistance_type",

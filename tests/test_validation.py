@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osa_opt.errors import InputError, Issue
-from osa_opt.policy import Policy
-from osa_opt.problem import Problem
-from osa_opt.readers import load_problem
-from osa_opt.schema import COUNTRY_COLUMNS, ROW, project_columns
-from osa_opt.validation import validate_frames
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.readers import load_problem
+from osa_opt.inputs.schema import COUNTRY_COLUMNS, ROW, project_columns
+from osa_opt.inputs.validation import validate_frames
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
 

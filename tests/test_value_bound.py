@@ -1,4 +1,4 @@
-"""The LP value bound and the floor that confines ranked re-solves (osa_opt.value_bound).
+"""The LP value bound and the floor that confines ranked re-solves (osa_opt.solving.value_bound).
 
 The bound must hold for every feasible point (checked by maximizing its violation over the
 whole model), be as tight as the LP relaxation, and the floor must never change a ranking:
@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from test_model_bruteforce import assert_matches_bruteforce, problem_of
 
 import osa_opt
-from osa_opt import value_bound
+from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.problem import Problem
 from osa_opt.result import Status
-from osa_opt.solver import Outcome, Solver
-from osa_opt.value_bound import RESOLVE_OPTIONS, NearOptimalFloor, lp_value_bound
+from osa_opt.solving import value_bound
+from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.solving.value_bound import RESOLVE_OPTIONS, NearOptimalFloor, lp_value_bound
 
 SETTINGS = settings(deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -17,7 +17,7 @@ import pytest
 from nbclient import NotebookClient
 
 import osa_opt
-from osa_opt.solver import Solver
+from osa_opt.solving.solver import Solver
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "walkthrough.ipynb"
 PROMISED = "P-25"

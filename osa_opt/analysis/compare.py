@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import OsaError
-from ..parallel import make_executor, stop_on_interrupt
-from ..result import Portfolio, Status
+from osa_opt.errors import OsaError
+from osa_opt.parallel import make_executor, stop_on_interrupt
+from osa_opt.result import Portfolio, Status
 
 if TYPE_CHECKING:
-    from ..problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def budget_scenario(problem: Problem, budgets: Mapping[str, float],
 
 def solve_scenario(shared: Any, problem: Problem) -> dict[str, Any]:
     """Build and solve one scenario to its optimum (runs on a worker)."""
-    from ..solver import Solver, stdout_to_stderr
+    from osa_opt.solving.solver import Solver, stdout_to_stderr
 
     with stdout_to_stderr():
         out = Solver(problem).solve_once()
@@ -135,7 +135,7 @@ class Comparison:
         return table
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
 
-from .prices import TOL, Rule, id_list, json_number, percent, rule_rows, yen
+from osa_opt.analysis.prices import TOL, Rule, id_list, json_number, percent, rule_rows, yen
 
 if TYPE_CHECKING:
-    from ..model.data import ModelData
-    from ..problem import Problem
-    from ..solver import Solver
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.model.data import ModelData
+    from osa_opt.solving.solver import Solver
 
 MONEY = "¥ million"
 
@@ -52,8 +52,8 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
     >>> [d["rule"] for d in diagnose(problem)]                # doctest: +SKIP
     ['budget[FY2026]']
     """
-    from ..model import build_model
-    from ..solver import Solver
+    from osa_opt.model import build_model
+    from osa_opt.solving.solver import Solver
 
     if solver is not None:
         model = solver.model.clone()
@@ -122,7 +122,7 @@ def _make_elastic(model: pyo.ConcreteModel, rows: list[Rule]) -> dict[str, Any]:
 def _solve(elastic: Solver, model: pyo.ConcreteModel, slack: dict[str, Any]
            ) -> dict[str, float] | None:
     """Solve the elastic model as it is; slack var name -> value, or None if infeasible."""
-    from ..solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     with stdout_to_stderr():
         res = elastic.opt.solve(model)

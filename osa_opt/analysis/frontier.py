@@ -1,6 +1,6 @@
 """Efficient frontier: the exact optimum over a sweep of budgets, beside the greedy curve.
 
-One persistent :class:`~osa_opt.solver.Solver` is re-solved per budget level; between
+One persistent :class:`~osa_opt.solving.solver.Solver` is re-solved per budget level; between
 solves only the bounds of the rows that depend on the budget change (every fiscal year's
 budget, and the tier, field, region and country shares of ΣB), through one mutable
 ``budget_scale`` parameter. The model is built at the smallest budget of the sweep, so every
@@ -25,15 +25,15 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..model import build_model
-from ..model.data import ModelData
-from ..model.families import FAMILIES
-from ..result import FRACTION_TOL, Status
+from osa_opt.model import build_model
+from osa_opt.model.data import ModelData
+from osa_opt.model.families import FAMILIES
+from osa_opt.result import FRACTION_TOL, Status
 
 if TYPE_CHECKING:
-    from ..policy import Policy
-    from ..problem import Problem
-    from ..solver import Outcome, Solver
+    from osa_opt.inputs.policy import Policy
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.solving.solver import Outcome, Solver
 
 #: Constraint families whose bounds are proportional to the budget (B[y] or share·ΣB).
 BUDGET_FAMILIES: tuple[str, ...] = ("budget", "tier_share", "country_cap", "field_share",
@@ -47,7 +47,7 @@ RULE_TOL = 1e-6
 def sweep_shares(policy: Policy) -> list[float]:
     """Budget levels of the policy's ``[frontier]`` section, as shares of the policy budget.
 
-    >>> from osa_opt.policy import Policy
+    >>> from osa_opt.inputs.policy import Policy
     >>> sweep_shares(Policy.from_dict({"frontier": {"start": 0.5, "stop": 1.0, "steps": 3}}))
     [0.5, 0.75, 1.0]
     """
@@ -200,7 +200,7 @@ class FrontierAnalysis:
         return self.points[self.points["status"].isin([s.value for s in _SOLVED])]
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 
@@ -234,7 +234,7 @@ class FrontierAnalysis:
 
     def files(self) -> dict[str, bytes]:
         """Extra files of the run folder: ``frontier.png``."""
-        from .chart import frontier_png
+        from osa_opt.outputs.png import frontier_png
 
         return {"frontier.png": frontier_png(self)}
 
@@ -278,8 +278,8 @@ def frontier(
     >>> fr = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])     # doctest: +SKIP
     >>> fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"]  # doctest: +SKIP
     """
-    from ..greedy import greedy_curve
-    from ..solver import Solver
+    from osa_opt.analysis.greedy import greedy_curve
+    from osa_opt.solving.solver import Solver
 
     shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
     if not shares or any(not (s > 0 and math.isfinite(s)) for s in shares):

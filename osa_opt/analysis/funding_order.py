@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..model.build import add_components
-from ..model.data import ModelData
-from ..model.families import funded, value_expression
-from ..result import FRACTION_TOL, Status
-from ..solver import Outcome, Solver
-from .frontier import FrontierAnalysis, scaled_data
+from osa_opt.analysis.frontier import FrontierAnalysis, scaled_data
+from osa_opt.model.build import add_components
+from osa_opt.model.data import ModelData
+from osa_opt.model.families import funded, value_expression
+from osa_opt.result import FRACTION_TOL, Status
+from osa_opt.solving.solver import Outcome, Solver
 
 if TYPE_CHECKING:
-    from ..problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 #: A nesting cost smaller than this (relative to the level's value) is solver noise: shown as 0.
 NOISE = 1e-7
@@ -153,7 +153,7 @@ class FundingOrderAnalysis:
         return [p for p in self.problem.projects.index if p in funded_there]
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 

@@ -25,9 +25,9 @@ import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
 if TYPE_CHECKING:
-    from ..model.data import ModelData
-    from ..result import Result
-    from ..solver import Solver
+    from osa_opt.model.data import ModelData
+    from osa_opt.result import Result
+    from osa_opt.solving.solver import Solver
 
 #: Relative tolerance under which a slack or a gain counts as zero.
 TOL = 1e-6
@@ -231,7 +231,7 @@ class PriceAnalysis:
     notes: list[str] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 
@@ -282,7 +282,7 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     >>> prices = price_rules(result, solver)                       # doctest: +SKIP
     >>> prices.table.loc["tier_share[1]", "gain_if_off"]           # doctest: +SKIP
     """
-    from ..solver import Solver
+    from osa_opt.solving.solver import Solver
 
     if result.best is None:
         raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")

@@ -32,14 +32,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import OsaError
-from ..parallel import default_chunk_size, make_executor, split, stop_on_interrupt
-from ..result import FRACTION_TOL, Status
+from osa_opt.errors import OsaError
+from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
+from osa_opt.result import FRACTION_TOL, Status
 
 if TYPE_CHECKING:
-    from ..problem import Problem
-    from ..result import Result
-    from ..solver import Solver
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.result import Result
+    from osa_opt.solving.solver import Solver
 
 #: A project funded in at least this share of the samples is *core*.
 CORE_THRESHOLD = 0.95
@@ -151,7 +151,7 @@ _local = threading.local()
 
 def _solver_for(setup: SampleSetup) -> Solver:
     """This thread's persistent solver for the run: built once, reused for every chunk."""
-    from ..solver import Solver
+    from osa_opt.solving.solver import Solver
 
     cached = getattr(_local, "solver", None)
     if cached is not None and cached[0] == setup.token:
@@ -175,7 +175,7 @@ def solve_chunk(setup: SampleSetup, item: tuple[int, np.ndarray]) -> dict[str, A
     ``item`` is (first sample index, values block of samples × model projects). Only the
     objective changes between samples. Returns statuses, optima and funded fractions.
     """
-    from ..solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     start, block = item
     solver = _solver_for(setup)
@@ -245,7 +245,7 @@ class RobustnessAnalysis:
         return self.samples_done / self.seconds if self.seconds > 0 else 0.0
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 
@@ -342,7 +342,7 @@ def robustness(
     if n < 1:
         raise OsaError(f"samples must be 1 or more, got {n}")
     if baseline is None:
-        from ..solver import solve, stdout_to_stderr
+        from osa_opt.solving.solver import solve, stdout_to_stderr
 
         with stdout_to_stderr():
             baseline = solve(problem)

@@ -21,13 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import OsaError
-from .prices import TOL, id_list, json_number, percent, ranking_cuts, switched_off, yen
+from osa_opt.analysis.prices import (
+    TOL,
+    id_list,
+    json_number,
+    percent,
+    ranking_cuts,
+    switched_off,
+    yen,
+)
+from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:
-    from ..problem import Problem
-    from ..result import Result
-    from ..solver import Solver
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.result import Result
+    from osa_opt.solving.solver import Solver
 
 GENERIC_REASON = "not selected: the budget buys more value elsewhere"
 
@@ -96,7 +104,7 @@ class WhyAnalysis:
         return pd.DataFrame(rows).set_index("project_id")
 
     def _repr_html_(self) -> str:
-        from ..report.notebook import analysis_html
+        from osa_opt.report.notebook import analysis_html
 
         return analysis_html(self)
 
@@ -170,7 +178,7 @@ class _Explainer:
     """Holds the reference portfolio and the solver; answers one project at a time."""
 
     def __init__(self, result: Result, solver: Solver | None) -> None:
-        from ..solver import Solver
+        from osa_opt.solving.solver import Solver
 
         if result.best is None:
             raise ValueError("nothing to explain: the result has no portfolio "

@@ -11,7 +11,7 @@ from importlib import import_module
 
 import click
 
-from .. import __version__
+from osa_opt import __version__
 
 # command name -> module holding a click command of that name
 COMMANDS = {
@@ -50,6 +50,6 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point: user errors become one message and an exit code."""
-    from .common import run_cli
+    from osa_opt.cli.common import run_cli
 
     sys.exit(run_cli(cli))

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ..problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 
 def run_cli(group: click.Group) -> int:
     """Run the click group; user errors become a message and an exit code, not a traceback."""
-    from ..errors import EXIT_BAD_INPUT, InputError, OsaError
+    from osa_opt.errors import EXIT_BAD_INPUT, InputError, OsaError
 
     try:
         code = group.main(standalone_mode=False)
@@ -129,7 +129,7 @@ def load_from_cli(
     extra: dict[str, Any] | None = None,
 ) -> Problem:
     """Read and validate the input and policy named on the command line."""
-    from ..readers import load_problem
+    from osa_opt.inputs.readers import load_problem
 
     overrides = {**parse_sets(sets), **parse_budget(budgets), **(extra or {})}
     return load_problem(input_path, policy=policy_path, overrides=overrides or None)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import json_option, quiet_option
-from .robustness import parallel_options
+from osa_opt.cli.common import json_option, quiet_option
+from osa_opt.cli.robustness import parallel_options
 
 if TYPE_CHECKING:
-    from ..analysis.compare import Comparison, Scenario
+    from osa_opt.analysis.compare import Comparison, Scenario
 
 #: Project ids listed per cell of the in/out columns before "…".
 CHANGES_SHOWN = 6
@@ -86,13 +86,13 @@ def command(
     Exit codes: 0 done, 2 bad input, 3 the baseline policy cannot be met (the other
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """
-    from ..analysis.compare import compare
-    from ..outputs.run import write_run
-    from ..outputs.safe import check_target
-    from ..parallel import require_dask
-    from ..solver import solve, stdout_to_stderr
-    from .common import print_json
-    from .robustness import NoBaseline, interrupted, progress_bar
+    from osa_opt.analysis.compare import compare
+    from osa_opt.cli.common import print_json
+    from osa_opt.cli.robustness import NoBaseline, interrupted, progress_bar
+    from osa_opt.outputs.safe import check_target
+    from osa_opt.parallel import require_dask
+    from osa_opt.run_folder import write_run
+    from osa_opt.solving.solver import solve, stdout_to_stderr
 
     parsed = [parse_budget_scenario(text) for text in budget_scenarios]
     if len(policy_paths) + len(parsed) < 2:
@@ -129,9 +129,9 @@ def _scenarios(
     budgets: tuple[str, ...], sets: tuple[str, ...],
 ) -> list[Scenario]:
     """Read the input once; one Problem per policy file, then per budget scenario."""
-    from ..analysis.compare import Scenario, budget_scenario
-    from ..policy import Policy
-    from .common import load_from_cli, parse_budget, parse_sets
+    from osa_opt.analysis.compare import Scenario, budget_scenario
+    from osa_opt.cli.common import load_from_cli, parse_budget, parse_sets
+    from osa_opt.inputs.policy import Policy
 
     overrides = {**parse_sets(sets), **parse_budget(budgets)}
     first_path = policy_paths[0] if policy_paths else None
@@ -162,7 +162,7 @@ def _render(comparison: Comparison, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .render import stdout_console, wrote_line
+    from osa_opt.cli.render import stdout_console, wrote_line
 
     console = stdout_console()
     years = comparison.fiscal_years

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_INFEASIBLE, OsaError
-from .common import input_options, json_option, print_json
+from osa_opt.cli.common import input_options, json_option, print_json
+from osa_opt.errors import EXIT_INFEASIBLE, OsaError
 
 
 class PolicyCannotBeMet(OsaError):
@@ -46,11 +46,11 @@ def command(
     """
     import time
 
-    from ..analysis.diagnose import diagnose
-    from ..analysis.why import explain_project, find_project
-    from ..result import Status
-    from ..solver import Solver, result_from_outcomes, stdout_to_stderr
-    from .common import load_from_cli
+    from osa_opt.analysis.diagnose import diagnose
+    from osa_opt.analysis.why import explain_project, find_project
+    from osa_opt.cli.common import load_from_cli
+    from osa_opt.result import Status
+    from osa_opt.solving.solver import Solver, result_from_outcomes, stdout_to_stderr
 
     problem = load_from_cli(input_path, policy_path, budgets, sets)
     project_id = find_project(problem, project_id)  # exit 2 before any solve

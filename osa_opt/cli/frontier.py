@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import input_options, json_option, quiet_option
+from osa_opt.cli.common import input_options, json_option, quiet_option
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..analysis.frontier import FrontierAnalysis
-    from ..analysis.funding_order import FundingOrderAnalysis
-    from ..result import Result
+    from osa_opt.analysis.frontier import FrontierAnalysis
+    from osa_opt.analysis.funding_order import FundingOrderAnalysis
+    from osa_opt.result import Result
 
 #: Places of the funding line shown in the terminal (all of them are in the workbook).
 TOP_OF_ORDER = 15
@@ -73,13 +73,13 @@ def command(
     """
     from rich.console import Console
 
-    from ..analysis.frontier import frontier, sweep_shares
-    from ..analysis.funding_order import funding_order
-    from ..outputs.run import write_run
-    from ..outputs.safe import check_target
-    from ..result import Status
-    from ..solver import result_from_outcomes, stdout_to_stderr
-    from .common import load_from_cli
+    from osa_opt.analysis.frontier import frontier, sweep_shares
+    from osa_opt.analysis.funding_order import funding_order
+    from osa_opt.cli.common import load_from_cli
+    from osa_opt.outputs.safe import check_target
+    from osa_opt.result import Status
+    from osa_opt.run_folder import write_run
+    from osa_opt.solving.solver import result_from_outcomes, stdout_to_stderr
 
     if out_dir is not None:
         check_target(out_dir)  # refuse before spending time on the solves
@@ -106,7 +106,7 @@ def command(
             problem, solver, [at_policy] if at_policy.status.has_solution else [],
             time.perf_counter() - t_solve)
         if result.status == Status.INFEASIBLE:  # say why, as `osa-opt solve` does
-            from ..analysis.diagnose import diagnose
+            from osa_opt.analysis.diagnose import diagnose
 
             result.diagnosis = diagnose(problem)
             if result.diagnosis:
@@ -117,7 +117,7 @@ def command(
     _note(result, fr, order)
     folder = write_run(result, out_dir)
     if as_json:
-        from .common import print_json
+        from osa_opt.cli.common import print_json
 
         print_json(json_payload(fr, order, folder))
     elif show:
@@ -187,7 +187,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     from rich.markup import escape
     from rich.table import Table
 
-    from .render import stdout_console, wrote_line
+    from osa_opt.cli.render import stdout_console, wrote_line
 
     console = stdout_console()
     problem = result.problem

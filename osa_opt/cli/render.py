@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from ..result import Portfolio, Result
+    from osa_opt.result import Portfolio, Result
 
 #: Width of output to a file or a pipe (a terminal keeps its own width).
 MIN_WIDTH = 150
@@ -266,7 +266,7 @@ def wrote_line(folder: Path, sheets: Sequence[str] = ()) -> str:
     """
     from rich.markup import escape
 
-    from ..manifest import RUN_FILES
+    from osa_opt.outputs.manifest import RUN_FILES
 
     present = sorted(f.name for f in Path(folder).iterdir() if not f.name.startswith("."))
     names = [n for n in RUN_FILES if n in present] + [n for n in present if n not in RUN_FILES]
@@ -289,7 +289,7 @@ def print_solve_summary(console: Console, result: Result) -> None:
     """What ``osa-opt solve`` prints: the problem line, portfolios, budget use, reasons."""
     from rich.markup import escape
 
-    from ..manifest import status_message
+    from osa_opt.outputs.manifest import status_message
 
     problem = result.problem
     summary = problem.summary()

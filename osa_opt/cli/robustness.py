@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import OsaError
-from .common import input_options, json_option, quiet_option
+from osa_opt.cli.common import input_options, json_option, quiet_option
+from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:
-    from ..analysis.robustness import RobustnessAnalysis
-    from ..result import Result
+    from osa_opt.analysis.robustness import RobustnessAnalysis
+    from osa_opt.result import Result
 
 #: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -145,12 +145,12 @@ def command(
     Exit codes: 0 done, 2 bad input, 3 the policy cannot be met, 4 no solution in time,
     130 interrupted (the finished samples are written, marked partial).
     """
-    from ..analysis.robustness import robustness
-    from ..outputs.run import write_run
-    from ..outputs.safe import check_target
-    from ..parallel import require_dask
-    from ..solver import solve, stdout_to_stderr
-    from .common import load_from_cli, print_json
+    from osa_opt.analysis.robustness import robustness
+    from osa_opt.cli.common import load_from_cli, print_json
+    from osa_opt.outputs.safe import check_target
+    from osa_opt.parallel import require_dask
+    from osa_opt.run_folder import write_run
+    from osa_opt.solving.solver import solve, stdout_to_stderr
 
     if scheduler is not None:
         require_dask()
@@ -190,7 +190,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .render import stdout_console, wrote_line
+    from osa_opt.cli.render import stdout_console, wrote_line
 
     console = stdout_console()
     policy = result.problem.policy

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import OsaError
-from .common import input_options, json_option, quiet_option, verbose_option
+from osa_opt.cli.common import input_options, json_option, quiet_option, verbose_option
+from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:
-    from ..result import Result
-    from ..solver import Outcome
+    from osa_opt.result import Result
+    from osa_opt.solving.solver import Outcome
 
 #: Model export formats by file suffix (names of pyomo.opt.ProblemFormat members).
 MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
@@ -77,11 +77,11 @@ def command(
     Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
     3 the policy cannot be met, 4 no portfolio found in time.
     """
-    from ..model import build_model
-    from ..outputs.run import write_run
-    from ..outputs.safe import check_target
-    from ..solver import solve, stdout_to_stderr
-    from .common import load_from_cli
+    from osa_opt.cli.common import load_from_cli
+    from osa_opt.model import build_model
+    from osa_opt.outputs.safe import check_target
+    from osa_opt.run_folder import write_run
+    from osa_opt.solving.solver import solve, stdout_to_stderr
 
     model_format = _model_format(write_model)
     if out_dir is not None:
@@ -167,7 +167,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
     (explaining, writing); plain lines with --verbose (a live bar would tangle with the
     solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text))``."""
-    from .render import progress_bar, stderr_console
+    from osa_opt.cli.render import progress_bar, stderr_console
 
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
@@ -193,7 +193,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
 
 def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
     """Say why fewer portfolios than asked for came back (none left, or out of time)."""
-    from ..result import Status
+    from osa_opt.result import Status
 
     found = len(result.portfolios)
     if found == 0 or found >= count or len(outcomes) <= found:
@@ -214,7 +214,7 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
 def _render(result: Result, folder: Path, model_path: Path | None) -> None:
     from rich.markup import escape
 
-    from .render import print_notes, print_solve_summary, stdout_console, wrote_line
+    from osa_opt.cli.render import print_notes, print_solve_summary, stdout_console, wrote_line
 
     console = stdout_console()
     print_solve_summary(console, result)
@@ -226,8 +226,8 @@ def _render(result: Result, folder: Path, model_path: Path | None) -> None:
 
 def _failure_message(result: Result, folder: Path) -> str:
     """The short message of exit codes 3 and 4."""
-    from ..result import Status
-    from .render import shown_folder
+    from osa_opt.cli.render import shown_folder
+    from osa_opt.result import Status
 
     policy = result.problem.policy
     if result.status == Status.INFEASIBLE:

@@ -24,8 +24,8 @@ def command(path: Path, policy_path: Path | None, force: bool) -> None:
     Example:
       osa-opt template my_round.xlsx --policy models/humanitarian_focus.toml
     """
-    from ..policy import Policy
-    from ..template import write_template
+    from osa_opt.inputs.policy import Policy
+    from osa_opt.inputs.template import write_template
 
     policy = Policy.load(policy_path) if policy_path else Policy.default()
     written = write_template(path, policy, overwrite=force)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import input_options, json_option
+from osa_opt.cli.common import input_options, json_option
 
 
 @click.command(name="validate")
@@ -28,8 +28,8 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
       osa-opt validate my-round.xlsx --policy models/default.toml --budget FY2026=20000
       osa-opt validate csv-folder/ --set priority.min_countries=8 --json
     """
-    from ..errors import InputError
-    from .common import load_from_cli, print_json
+    from osa_opt.cli.common import load_from_cli, print_json
+    from osa_opt.errors import InputError
 
     try:
         problem = load_from_cli(input_path, policy_path, budgets, sets)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .build import build_model
-from .data import ModelData
-from .families import FAMILIES, funded, value_expression
+from osa_opt.model.build import build_model
+from osa_opt.model.data import ModelData
+from osa_opt.model.families import FAMILIES, funded, value_expression
 
 __all__ = ["FAMILIES", "ModelData", "build_model", "funded", "value_expression"]

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from . import families as fam
-from .data import ModelData
+from osa_opt.model import families as fam
+from osa_opt.model.data import ModelData
 
 if TYPE_CHECKING:
-    from ..problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 
 def build_model(problem: Problem, data: ModelData | None = None) -> pyo.ConcreteModel:

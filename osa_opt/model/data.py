@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from ..policy import Policy
-    from ..problem import Problem
+    from osa_opt.inputs.policy import Policy
+    from osa_opt.inputs.problem import Problem
 
 
 def _group(ids: list[str], key: dict[str, object]) -> dict[object, list[str]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-from .data import ModelData
+from osa_opt.model.data import ModelData
 
 #: Family name -> the model components that implement it (used by the analyses).
 FAMILIES: dict[str, tuple[str, ...]] = {

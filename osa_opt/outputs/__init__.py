@@ -1,11 +1,4 @@
-"""Writing a run folder: ``run.json``, ``portfolios.xlsx``, ``portfolios.csv``, ``policy.toml``.
+"""Writers of one kind of file each: workbook, long-form CSV, PNG chart, manifest.
 
->>> result.write()                      # doctest: +SKIP
-PosixPath('outputs/default-osa-round-20260105-090000')
+The run folder that holds them all is written by :mod:`osa_opt.run_folder`.
 """
-
-from __future__ import annotations
-
-from .run import write_run
-
-__all__ = ["write_run"]

@@ -20,17 +20,17 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from .formats import MONEY_NOTE
-from .tables import PAPER_A4
+from osa_opt.outputs.formats import MONEY_NOTE
+from osa_opt.outputs.tables import PAPER_A4
 
 if TYPE_CHECKING:
     from xlsxwriter.chart import Chart
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from ..result import Result
-    from .formats import Formats
-    from .tables import TablePlace
+    from osa_opt.outputs.formats import Formats
+    from osa_opt.outputs.tables import TablePlace
+    from osa_opt.result import Result
 
 #: Portfolios drawn side by side in an allocation chart (more would crowd the bars).
 MAX_PORTFOLIOS_CHARTED = 3

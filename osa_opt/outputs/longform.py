@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..schema import COST_PREFIX, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from .safe import csv_safe, is_missing
+from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, ROW, SCORE_PREFIX
+from osa_opt.outputs.safe import csv_safe, is_missing
 
 if TYPE_CHECKING:
-    from ..problem import Problem
-    from ..result import Portfolio, Result
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.result import Portfolio, Result
 
 #: Leading columns of a funded-projects table (the cost columns follow ``fraction``).
 LEAD_COLUMNS = ("rank", "project_id", "title", "country", "region", "priority_tier", "field",

@@ -13,13 +13,13 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .formats import OUTCOMES
+from osa_opt.outputs.formats import OUTCOMES
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-    from ..result import Result
-    from .formats import Formats
+    from osa_opt.outputs.formats import Formats
+    from osa_opt.result import Result
 
 READ_ME = "Read me"
 #: Width of the text column, in characters; long texts wrap within it.
@@ -89,8 +89,8 @@ def analysis_description(analysis: str, table: str) -> str:
 
 def facts(result: Result, created: str) -> list[tuple[str, str]]:
     """The label / text rows above the sheet list."""
-    from .. import __version__
-    from ..manifest import status_message
+    from osa_opt import __version__
+    from osa_opt.outputs.manifest import status_message
 
     problem = result.problem
     summary = problem.summary()

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import OsaError
+from osa_opt.errors import OsaError
 
 #: First characters that make a spreadsheet treat a cell as a formula (tab and carriage
 #: return too: some spreadsheets skip them and then read a formula).

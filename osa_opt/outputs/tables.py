@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .safe import is_missing
+from osa_opt.outputs.safe import is_missing
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from .formats import Formats
+    from osa_opt.outputs.formats import Formats
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: A4, the paper of the ministries that print these workbooks.

@@ -20,18 +20,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..result import FRACTION_TOL
-from .charts import FRONTIER_COLUMNS, add_charts
-from .formats import MONEY_FORMAT, MONEY_NOTE, OUTCOMES, Formats
-from .longform import portfolio_table
-from .readme import READ_ME, SHEET_DESCRIPTIONS, analysis_description, write_readme
-from .tables import TablePlace, flat, sheet_name, write_cell, write_table
+from osa_opt.outputs.charts import FRONTIER_COLUMNS, add_charts
+from osa_opt.outputs.formats import MONEY_FORMAT, MONEY_NOTE, OUTCOMES, Formats
+from osa_opt.outputs.longform import portfolio_table
+from osa_opt.outputs.readme import READ_ME, SHEET_DESCRIPTIONS, analysis_description, write_readme
+from osa_opt.outputs.tables import TablePlace, flat, sheet_name, write_cell, write_table
+from osa_opt.result import FRACTION_TOL
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from ..result import Result
+    from osa_opt.result import Result
 
 __all__ = ["ALLOCATIONS", "MONEY_FORMAT", "NOT_FUNDED_COLUMNS", "PROJECTS_COLUMNS", "Formats",
            "write_cell", "write_table", "write_workbook"]
@@ -145,7 +145,7 @@ def _is_frontier(table: pd.DataFrame) -> bool:
 
 # ---------------------------------------------------------------------- sheets
 def _summary_sheet(sheets: _Sheets, fmt: Formats, result: Result, created: str) -> None:
-    from ..manifest import status_message
+    from osa_opt.outputs.manifest import status_message
 
     sheet = sheets.add("Summary")
     policy = result.problem.policy

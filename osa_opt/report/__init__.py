@@ -21,12 +21,12 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import sections
-from .analyses import analysis_sections
-from .template import Section, page
+from osa_opt.report import sections
+from osa_opt.report.analyses import analysis_sections
+from osa_opt.report.page import Section, page
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from osa_opt.result import Result
 
 __all__ = ["render_report", "write_report"]
 
@@ -50,8 +50,8 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)   # doctest: +SKIP
     >>> Path("report.html").write_text(render_report(result))           # doctest: +SKIP
     """
-    from .. import __version__
-    from ..manifest import build_manifest
+    from osa_opt import __version__
+    from osa_opt.outputs.manifest import build_manifest
 
     created = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     manifest = build_manifest(result, created=created)

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import svg
-from .tables import RIGHT, number, percent, table, value_text, yen
-from .template import Section
+from osa_opt.report import svg
+from osa_opt.report.page import Section
+from osa_opt.report.tables import RIGHT, number, percent, table, value_text, yen
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from osa_opt.result import Result
 
 #: Rows of an analysis table shown in the report; the workbook has them all.
 MAX_ROWS = 40

@@ -15,10 +15,10 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .tables import percent, table, value_text, yen
+from osa_opt.report.tables import percent, table, value_text, yen
 
 if TYPE_CHECKING:
-    from ..result import Portfolio, Result
+    from osa_opt.result import Portfolio, Result
 
 #: Rows of a table shown inline; ``.tables()`` or the DataFrame attributes give the rest.
 MAX_ROWS = 25
@@ -57,7 +57,7 @@ def result_html(result: Result) -> str:
     >>> "<table" in result_html(result)        # doctest: +SKIP
     True
     """
-    from ..manifest import status_message
+    from osa_opt.outputs.manifest import status_message
 
     head = (f'<div class="head">{_badge(result.status.value)} '
             f"{escape(status_message(result))}</div>")
@@ -103,7 +103,7 @@ def analysis_html(analysis: Any) -> str:
     >>> analysis_html(result.analyses["why"])[:6]          # doctest: +SKIP
     '<style'
     """
-    from .analyses import generic_body
+    from osa_opt.report.analyses import generic_body
 
     name = str(getattr(analysis, "name", type(analysis).__name__))
     head = f'<div class="head"><b>{escape(name.replace("_", " ").capitalize())}</b></div>'

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import svg
-from .tables import (
+from osa_opt.report import svg
+from osa_opt.report.page import Section
+from osa_opt.report.tables import (
     RIGHT,
     cell,
     key_values,
@@ -29,10 +30,9 @@ from .tables import (
     value_text,
     yen,
 )
-from .template import Section
 
 if TYPE_CHECKING:
-    from ..result import Portfolio, Result
+    from osa_opt.result import Portfolio, Result
 
 #: Allocation charts: grouping column of ``Portfolio.allocation`` -> chart name.
 ALLOCATIONS = {"country": "country", "region": "region", "priority_tier": "priority tier",
@@ -287,7 +287,7 @@ def not_funded(result: Result) -> Section | None:
 # ---------------------------------------------------------------------- eligibility
 def eligibility(result: Result) -> Section:
     """Every ineligible project with every reason, and the countries that cause them."""
-    from ..eligibility import country_reasons
+    from osa_opt.inputs.eligibility import country_reasons
 
     problem = result.problem
     elig = problem.eligibility

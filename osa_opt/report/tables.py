@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..outputs.safe import is_formula_like, is_missing
+from osa_opt.outputs.safe import is_formula_like, is_missing
 
 MISSING = "—"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .problem import Problem
+from osa_opt.inputs.problem import Problem
 
 FIELD_NOT_ALLOWED = "field not allowed"
 NOT_ODA_ELIGIBLE = "country not ODA-eligible"

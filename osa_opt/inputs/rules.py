@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import Issue
-from .policy import Policy
-from .schema import PROJECTS, ROW
-from .validation import is_blank, policy_sheet, suggest
+from osa_opt.errors import Issue
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.schema import PROJECTS, ROW
+from osa_opt.inputs.validation import is_blank, policy_sheet, suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,
@@ -182,9 +182,9 @@ _COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_a
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                                   policy: Policy) -> list[Issue]:
     """A mandatory project that fails an eligibility rule, with every reason."""
-    from .eligibility import FIELD_NOT_ALLOWED, assess
-    from .policy import FIELDS
-    from .problem import Problem
+    from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
+    from osa_opt.inputs.policy import FIELDS
+    from osa_opt.inputs.problem import Problem
 
     needed_p = ("project_id", "country", "field", "status")
     needed_c = ("country", *_COUNTRY_PASS)

@@ -1,9 +1,9 @@
 """The documentation inside an input workbook: the README sheet and the header comments.
 
-Both are built from the column registry (:mod:`osa_opt.schema`), so the template, the shipped
+Both are built from the column registry (:mod:`osa_opt.inputs.schema`), so the template, the shipped
 example and the readers describe a column the same way.
 
->>> from osa_opt.workbook_doc import readme_rows
+>>> from osa_opt.inputs.workbook_doc import readme_rows
 >>> readme_rows(["FY2026"], ["security"])[5]
 ('projects', 'cost_FY2026', 'required; number >= 0; a blank cell means 0', 'cost in fiscal year FY2026, ¥ million')
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .schema import COUNTRIES, COUNTRY_COLUMNS, PROJECTS, Column, project_columns
+from osa_opt.inputs.schema import COUNTRIES, COUNTRY_COLUMNS, PROJECTS, Column, project_columns
 
 README = "README"
 

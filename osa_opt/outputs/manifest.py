@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .result import Result
+    from osa_opt.result import Result
 
 #: Files every run folder holds (``run.json`` lists them under ``files``).
 RUN_FILES: tuple[str, ...] = ("run.json", "portfolios.xlsx", "portfolios.csv", "policy.toml",
@@ -55,7 +55,7 @@ def build_manifest(
     >>> manifest["portfolios"][0]["projects"][:3]    # doctest: +SKIP
     ['P-01', 'P-03', 'P-04']
     """
-    from .result import Status
+    from osa_opt.result import Status
 
     created = created or dt.datetime.now(dt.UTC)
     problem = result.problem
@@ -97,7 +97,7 @@ def status_message(result: Result) -> str:
     >>> status_message(result)                       # doctest: +SKIP
     'Portfolio 1 is proven optimal; 5 ranked portfolios.'
     """
-    from .result import Status
+    from osa_opt.result import Status
 
     n = len(result.portfolios)
     ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
@@ -125,7 +125,7 @@ def versions() -> dict[str, str | None]:
     """Versions of osa-opt, Python and the libraries that shape the answer."""
     from importlib import metadata
 
-    from . import __version__
+    from osa_opt import __version__
 
     def version_of(package: str) -> str | None:
         try:

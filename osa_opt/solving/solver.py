@@ -19,13 +19,13 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 from pyomo.contrib.solver.solvers.highs import Highs
 
-from .model import build_model
-from .model.families import funded, linear_sum
-from .result import FRACTION_TOL, Portfolio, Result, Status
-from .value_bound import NearOptimalFloor, resolve_options
+from osa_opt.model import build_model
+from osa_opt.model.families import funded, linear_sum
+from osa_opt.result import FRACTION_TOL, Portfolio, Result, Status
+from osa_opt.solving.value_bound import NearOptimalFloor, resolve_options
 
 if TYPE_CHECKING:
-    from .problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 
 #: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
@@ -195,7 +195,7 @@ class Solver:
         ``min_difference`` projects: a no-good cut per found portfolio on this solver.
 
         From portfolio 2 on, the re-solves are confined to portfolios worth at least a
-        floor ``L`` below the best by one LP bound (:mod:`osa_opt.value_bound`); a
+        floor ``L`` below the best by one LP bound (:mod:`osa_opt.solving.value_bound`); a
         re-solve whose answer is below the floor lowers it and runs again, so every
         portfolio is the exact next one (``floor=False`` ranks on plain cuts: the same
         portfolios, slower). The cuts are removed afterwards (unless ``keep_cuts``) and
@@ -247,7 +247,7 @@ class Solver:
     # ------------------------------------------------------------------ helpers for analyses
     def set_objective(self, value: dict[str, float]) -> None:
         """Replace the objective by Σ_p value[p]·f[p] (robustness, sampling)."""
-        from .model.families import value_expression
+        from osa_opt.model.families import value_expression
 
         m = self.model
         m.value.set_value(value_expression(m, m.osa, value))
@@ -314,7 +314,7 @@ def solve(
     result = result_from_outcomes(problem, solver, outcomes, total)
     t1 = time.perf_counter()
     if result.status == Status.INFEASIBLE:
-        from .analysis.diagnose import diagnose
+        from osa_opt.analysis.diagnose import diagnose
 
         result.diagnosis = diagnose(problem, solver)
         if result.diagnosis:
@@ -326,8 +326,8 @@ def solve(
             "eligible projects they take one re-solve per project. Run them with --explain "
             "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
     elif explain is not False and result.best is not None:
-        from .analysis.prices import price_rules
-        from .analysis.why import explain_portfolio
+        from osa_opt.analysis.prices import price_rules
+        from osa_opt.analysis.why import explain_portfolio
 
         result.analyses["why"] = explain_portfolio(result, solver)
         result.analyses["prices"] = price_rules(result, solver)

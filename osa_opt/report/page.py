@@ -4,7 +4,7 @@ Nothing is loaded from elsewhere: no stylesheet link, no web font, no script, no
 file. On paper (or "Save as PDF") each section starts a new page, the contents list and
 the screen shadows go away, table headers repeat on every page and rows are not split.
 
->>> from osa_opt.report.template import Section, page
+>>> from osa_opt.report.page import Section, page
 >>> html = page("Run", "<p>hi</p>", [Section("a", "A", "<p>x</p>")])
 >>> html.startswith("<!DOCTYPE html>") and 'id="a"' in html
 True
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .svg import ACCENT, FONT, FUNDED, GREEDY, INELIGIBLE, INK, UNFUNDED
+from osa_opt.report.svg import ACCENT, FONT, FUNDED, GREEDY, INELIGIBLE, INK, UNFUNDED
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Both formats give the same raw tables: one row per sheet row, every cell as read (blank
 cells as ``""``), and a ``_row`` column with the Excel row number (the header is row 1), so
-CSV and Excel go through one coercion in :mod:`osa_opt.validation`. Anything wrong with the
+CSV and Excel go through one coercion in :mod:`osa_opt.inputs.validation`. Anything wrong with the
 files themselves is an :class:`~osa_opt.errors.InputError` that names the file, never a
 traceback.
 
@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import InputError, Issue, PolicyError
-from .policy import Policy
-from .schema import ROW, SHEETS
+from osa_opt.errors import InputError, Issue, PolicyError
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.schema import ROW, SHEETS
 
 if TYPE_CHECKING:
-    from .problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 _WHAT = "an .xlsx workbook or a folder holding projects.csv and countries.csv"
 _EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
@@ -93,14 +93,14 @@ def load_problem(
     policy: str | Path | Policy | Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Problem:
-    """Read, validate and return a :class:`~osa_opt.problem.Problem`.
+    """Read, validate and return a :class:`~osa_opt.inputs.problem.Problem`.
 
     Parameters
     ----------
     path : str or Path, optional
         Workbook or CSV folder (see :func:`read_tables`). Default: the shipped example.
     policy : str, Path, Policy or dict, optional
-        A policy TOML file, a :class:`~osa_opt.policy.Policy`, or nested dicts in the TOML
+        A policy TOML file, a :class:`~osa_opt.inputs.policy.Policy`, or nested dicts in the TOML
         layout. Default: the shipped ``models/default.toml``.
     overrides : dict, optional
         Dotted keys replaced in the policy, e.g. ``{"budget.FY2026": 20000,
@@ -128,8 +128,8 @@ def load_problem(
     >>> problem.summary()["budget"]  # doctest: +SKIP
     {'FY2026': 20000.0, 'FY2027': 6000.0}
     """
-    from .data import default_policy_path, example_path
-    from .problem import Problem
+    from osa_opt.data import default_policy_path, example_path
+    from osa_opt.inputs.problem import Problem
 
     issues: list[Issue] = []
     only_policy = True

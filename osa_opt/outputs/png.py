@@ -3,7 +3,7 @@
 matplotlib is imported lazily and drawn on an Agg canvas, so no display is needed,
 ``import osa_opt`` stays light and a notebook's own backend is left alone.
 
->>> from osa_opt.analysis.chart import frontier_png                 # doctest: +SKIP
+>>> from osa_opt.outputs.png import frontier_png                 # doctest: +SKIP
 >>> Path("frontier.png").write_bytes(frontier_png(fr))             # doctest: +SKIP
 """
 
@@ -13,7 +13,7 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .frontier import FrontierAnalysis
+    from osa_opt.analysis.frontier import FrontierAnalysis
 
 _SOLVED = ("optimal", "time_limit")
 

@@ -4,7 +4,7 @@ A policy is a frozen dataclass tree. Every key has a built-in default, a unit an
 (field metadata), so validation, the model and the reports' glossary read one registry.
 Unknown keys and wrong types are errors that name the key.
 
->>> from osa_opt.policy import Policy
+>>> from osa_opt.inputs.policy import Policy
 >>> p = Policy.from_dict({"budget": {"FY2026": 18100}})
 >>> p.override({"portfolios.count": 3}).portfolios.count
 3
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Issue, PolicyError
+from osa_opt.errors import Issue, PolicyError
 
 FIELDS: tuple[str, ...] = (
     "maritime_surveillance",
@@ -184,7 +184,7 @@ class Policy:
     @classmethod
     def default(cls) -> Policy:
         """The shipped round policy, ``models/default.toml``."""
-        from .data import default_policy_path
+        from osa_opt.data import default_policy_path
 
         return cls.load(default_policy_path())
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from .solver import Outcome, Solver
+    from osa_opt.solving.solver import Outcome, Solver
 
 #: Reduced costs smaller than this (relative to the largest) are folded into the constant.
 TINY = 1e-12
@@ -49,7 +49,7 @@ class ValueBound:
 @contextlib.contextmanager
 def _quiet(highs: Any) -> Any:
     """HiGHS writes its log to file descriptor 1 unless told not to."""
-    from .solver import stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     flag = _option(highs, "output_flag")
     highs.setOptionValue("output_flag", False)
@@ -175,7 +175,7 @@ class NearOptimalFloor:
     def __init__(self, solver: Solver, bound: ValueBound, best: float) -> None:
         import pyomo.environ as pyo
 
-        from .model.families import linear_sum
+        from osa_opt.model.families import linear_sum
 
         self.solver, self.best, self.previous = solver, best, best
         self.least = MIN_MARGIN * max(1.0, abs(best))
@@ -222,7 +222,7 @@ class NearOptimalFloor:
 
     def solve_next(self) -> Outcome:
         """The next portfolio: re-solve, widening the floor until the answer is above it."""
-        from .result import Status
+        from osa_opt.result import Status
 
         solver = self.solver
         seconds, widened = 0.0, 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .policy import ASSISTANCE_TYPES, FIELDS, STATUSES
+from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, STATUSES
 
 PROJECTS = "projects"
 COUNTRIES = "countries"

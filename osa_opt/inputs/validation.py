@@ -6,13 +6,13 @@ Three passes, all collected before anything is raised:
    and the sheet has data rows;
 2. **cells** — each cell is coerced to its column's type (a blank optional cell takes its
    default, an unreadable cell is reported at its row), then one pandera schema per sheet,
-   built from the registry in :mod:`osa_opt.schema`, checks ranges, choices and uniqueness
+   built from the registry in :mod:`osa_opt.inputs.schema`, checks ranges, choices and uniqueness
    lazily;
-3. **cross-sheet rules** (:func:`osa_opt.rules.cross_sheet_issues`, in one place) — unknown countries,
+3. **cross-sheet rules** (:func:`osa_opt.inputs.rules.cross_sheet_issues`, in one place) — unknown countries,
    dependencies, forced states that contradict each other or the eligibility rules, policy
    names the data lacks.
 
->>> from osa_opt.validation import validate_frames
+>>> from osa_opt.inputs.validation import validate_frames
 >>> projects, countries = validate_frames(projects_raw, countries_raw, policy)  # doctest: +SKIP
 """
 
@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import InputError, Issue
-from .policy import MAX_AMOUNT, Policy
-from .schema import (
+from osa_opt.errors import InputError, Issue
+from osa_opt.inputs.policy import MAX_AMOUNT, Policy
+from osa_opt.inputs.schema import (
     COST_PREFIX,
     COUNTRIES,
     COUNTRY_COLUMNS,
@@ -93,7 +93,7 @@ def validate_frames(
                             "e.g. [budget] FY2026 = 18100"))
     p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, issues)
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, issues)
-    from .rules import cross_sheet_issues  # rules use this module's cell helpers
+    from osa_opt.inputs.rules import cross_sheet_issues  # rules use this module's cell helpers
 
     issues += cross_sheet_issues(p_typed, c_typed, policy)
     if issues:

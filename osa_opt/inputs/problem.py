@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .policy import Policy
-from .schema import COST_PREFIX, ROW, SCORE_PREFIX
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.schema import COST_PREFIX, ROW, SCORE_PREFIX
 
 if TYPE_CHECKING:
     pass
@@ -56,7 +56,7 @@ class Problem:
         >>> import osa_opt
         >>> problem = osa_opt.Problem.from_frames(projects_df, countries_df, policy)  # doctest: +SKIP
         """
-        from .validation import validate_frames
+        from osa_opt.inputs.validation import validate_frames
 
         if policy is None:
             policy = Policy.default()
@@ -144,7 +144,7 @@ class Problem:
     @cached_property
     def eligibility(self) -> pd.DataFrame:
         """Per project: ``eligible`` (bool) and ``reasons`` (list of every reason it is not)."""
-        from .eligibility import assess
+        from osa_opt.inputs.eligibility import assess
 
         return assess(self)
 

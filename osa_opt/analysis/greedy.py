@@ -5,7 +5,7 @@ they fit every fiscal year's remaining budget. Nothing here solves a model; the 
 baseline, not a recommendation: it ignores the share, cap and country rules of the policy.
 
 >>> import osa_opt
->>> from osa_opt.greedy import greedy_ranking
+>>> from osa_opt.analysis.greedy import greedy_ranking
 >>> baseline = greedy_ranking(osa_opt.load_problem())     # doctest: +SKIP
 >>> baseline.value, baseline.order[:3]                    # doctest: +SKIP
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .problem import Problem
+    from osa_opt.inputs.problem import Problem
 
 #: Slack, as a fraction of a project or of a budget, for float sums when testing a fit.
 FIT_TOL = 1e-9

@@ -5,7 +5,7 @@ comment on every header, drop-down lists for the enum and true/false columns, nu
 for ranged numbers, a frozen bold header row, and a README sheet. The shipped example
 (``inputs/make_example.py``) is written with the same helpers, so both look alike.
 
->>> from osa_opt.template import write_template
+>>> from osa_opt.inputs.template import write_template
 >>> write_template("my_round.xlsx")  # doctest: +SKIP
 PosixPath('my_round.xlsx')
 """
@@ -20,12 +20,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OsaError
-from .schema import COUNTRIES, COUNTRY_COLUMNS, FIRST_DATA_ROW, PROJECTS, Column, project_columns
-from .workbook_doc import header_comment, requirement_text, write_readme_sheet
+from osa_opt.errors import OsaError
+from osa_opt.inputs.schema import (
+    COUNTRIES,
+    COUNTRY_COLUMNS,
+    FIRST_DATA_ROW,
+    PROJECTS,
+    Column,
+    project_columns,
+)
+from osa_opt.inputs.workbook_doc import header_comment, requirement_text, write_readme_sheet
 
 if TYPE_CHECKING:
-    from .policy import Policy
+    from osa_opt.inputs.policy import Policy
 
 #: Last Excel row that the drop-down lists and number checks cover.
 LAST_VALIDATED_ROW = 1000
@@ -56,7 +63,7 @@ def write_template(
     Parameters
     ----------
     path : where to write; must end in ``.xlsx``.
-    policy : a :class:`~osa_opt.policy.Policy`, a policy file, or None for the shipped
+    policy : a :class:`~osa_opt.inputs.policy.Policy`, a policy file, or None for the shipped
         default (``models/default.toml``).
     overwrite : replace an existing file; without it an existing file is an error.
 
@@ -87,7 +94,7 @@ def add_data_sheet(
 ) -> Any:
     """Add a data sheet to an xlsxwriter ``Workbook``: documented headers, checks, ``rows``.
 
-    Every header gets a bold format and a comment (:func:`~osa_opt.workbook_doc.header_comment`);
+    Every header gets a bold format and a comment (:func:`~osa_opt.inputs.workbook_doc.header_comment`);
     enum and true/false columns get a drop-down list, ranged numbers a number check, over
     Excel rows 2..:data:`LAST_VALIDATED_ROW`; the header row is frozen. ``rows`` are dicts
     from column name to value (a missing or None value leaves the cell blank).
@@ -168,12 +175,12 @@ def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) ->
 
 # ---------------------------------------------------------------------- helpers
 def _as_policy(policy: Any) -> Policy:
-    from .policy import Policy
+    from osa_opt.inputs.policy import Policy
 
     if isinstance(policy, Policy):
         return policy
     if policy is None:
-        from .data import default_policy_path
+        from osa_opt.data import default_policy_path
 
         policy = default_policy_path()
     return Policy.load(policy)

@@ -4,7 +4,7 @@ Everything is written into a hidden staging folder next to the target, then rena
 place in one step; a failure (a full disk, a bug in a writer) removes the staging folder, so
 no half-written run is ever left behind. A run never overwrites another one.
 
->>> from osa_opt.outputs import write_run
+>>> from osa_opt.run_folder import write_run
 >>> write_run(result, "outputs/my-run")          # doctest: +SKIP
 PosixPath('outputs/my-run')
 """
@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import OsaError
-from . import longform, workbook
-from .safe import (
+from osa_opt.errors import OsaError
+from osa_opt.outputs import longform, workbook
+from osa_opt.outputs.safe import (
     check_target,
     make_parents,
     move_into_place,
@@ -30,7 +30,7 @@ from .safe import (
 )
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from osa_opt.result import Result
 
 #: Default parent of new run folders, relative to the current folder.
 OUTPUTS_FOLDER = "outputs"
@@ -114,10 +114,10 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
     workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
     longform.write_csv(result, folder / "portfolios.csv")
     (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
-    from ..report import write_report  # here: the report imports outputs.safe
+    from osa_opt.report import write_report  # here: the report imports outputs.safe
 
     write_report(result, folder / "report.html", created=created)
-    from ..manifest import analysis_files
+    from osa_opt.outputs.manifest import analysis_files
 
     for name, data in analysis_files(result).items():
         (folder / name).write_bytes(data)
@@ -125,7 +125,7 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
 
 
 def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    from ..manifest import build_manifest
+    from osa_opt.outputs.manifest import build_manifest
 
     manifest = build_manifest(result, created=created, folder=target.resolve())
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
