@@ -94,7 +94,7 @@ def test_a_tier_share_no_candidate_can_meet() -> None:
     assert entry["rule"] == "tier_share[3]"
     assert entry["amount"] == pytest.approx(950.0)
     assert entry["policy_key"] == "priority.min_tier_share.3"
-    assert "lower priority.min_tier_share.3 to 12.0% (by ¥950m)" in entry["message"]
+    assert "lower priority.min_tier_share.3 to 12% (by ¥950m)" in entry["message"]
 
 
 def test_min_countries_above_the_countries_with_eligible_projects() -> None:
@@ -113,7 +113,7 @@ def test_a_field_minimum_with_no_eligible_project_in_the_field() -> None:
     assert entry["rule"] == "field_min_share[medical]"
     assert entry["amount"] == pytest.approx(250.0)  # 10% of ¥2,500m, all of it missing
     assert entry["message"].startswith("No eligible project is in field medical, but "
-                                       "balance.min_field_share.medical asks for 10.0%")
+                                       "balance.min_field_share.medical asks for 10%")
 
 
 def test_two_conflicts_at_once_are_both_reported_counts_first() -> None:
@@ -173,7 +173,7 @@ def test_cli_solve_exits_3_and_run_json_holds_the_diagnosis(
 
 def test_a_zero_budget_is_named_and_no_share_is_advised() -> None:
     """Found in the first session: with no budget at all the diagnosis advised raising a
-    country's share cap "to 0.0%". Caps are shares of the budget; only the budget helps."""
+    country's share cap "to 0%". Caps are shares of the budget; only the budget helps."""
     problem = osa_opt.load_problem().with_policy(
         overrides={"budget": {"FY2026": 0.0, "FY2027": 0.0}})
     result = solve(problem)

@@ -24,9 +24,10 @@ from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook as workbook_module
 from osa_opt.outputs.manifest import RUN_FILES as RUN_FILE_NAMES
 from osa_opt.outputs.manifest import build_manifest, json_safe, status_message
-from osa_opt.outputs.safe import csv_safe, slug
+from osa_opt.outputs.safe import slug
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.run_folder import write_run
+from osa_opt.text import csv_safe
 
 FORMULA_TITLE = '=HYPERLINK("x")'
 FORMULA_REASON = "=cmd|' /C calc'!A0"

@@ -160,8 +160,8 @@ def test_activity_slack_and_binding_recomputed_from_the_portfolio(priced: Any) -
     gains = list(t["gain_if_off"])
     assert gains == sorted(gains, reverse=True)
     assert t.at["budget[FY2026]", "message"] == (
-        "Budget FY2026 (¥1,800m, slack ¥100m) costs 12.000 of value (48.0%): that is what "
-        "switching it off would gain; 10% looser (¥1,980m) would gain 5.000 (20.0%).")
+        "Budget FY2026 (¥1,800m, slack ¥100m) costs 12.000 of value (48%): that is what "
+        "switching it off would gain; 10% looser (¥1,980m) would gain 5.000 (20%).")
 
 
 def test_the_model_is_left_as_it_was_and_re_solves_to_portfolio_1() -> None:

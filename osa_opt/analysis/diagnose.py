@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
 
-from osa_opt.analysis.prices import TOL, Rule, id_list, json_number, percent, rule_rows, yen
+from osa_opt.analysis.prices import TOL, Rule, rule_rows
+from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem

@@ -29,6 +29,7 @@ from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
 from osa_opt.model.families import FAMILIES
 from osa_opt.result import FRACTION_TOL, Status
+from osa_opt.text import json_number as _num
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
@@ -244,12 +245,6 @@ class FrontierAnalysis:
 
 
 _SOLVED = (Status.OPTIMAL, Status.TIME_LIMIT)
-
-
-def _num(value: Any) -> float | None:
-    """A float for JSON, None for NaN."""
-    v = float(value)
-    return None if math.isnan(v) else round(v, 9)
 
 
 def frontier(

@@ -35,6 +35,7 @@ from osa_opt.model.data import ModelData
 from osa_opt.model.families import funded, value_expression
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.text import json_number as _num
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -198,11 +199,6 @@ class FundingOrderAnalysis:
 
     def __repr__(self) -> str:
         return f"<FundingOrderAnalysis {self.status}: {len(self.order)} projects in line>"
-
-
-def _num(value: Any) -> float | None:
-    v = float(value)
-    return None if math.isnan(v) else round(v, 9)
 
 
 def funding_order(

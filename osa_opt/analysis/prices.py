@@ -24,6 +24,8 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
+from osa_opt.text import id_list, json_number, percent, yen
+
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
     from osa_opt.result import Result
@@ -50,40 +52,6 @@ RULE_COMPONENTS: dict[str, tuple[str, str, str]] = {
 
 
 # ---------------------------------------------------------------------- shared helpers
-def yen(amount: float) -> str:
-    """Money in ¥ million as a budget officer writes it.
-
-    >>> yen(18100), yen(2.25)
-    ('¥18,100m', '¥2.2m')
-    """
-    if abs(amount - round(amount)) < 0.05:
-        return f"¥{amount:,.0f}m"
-    return f"¥{amount:,.1f}m"
-
-
-def percent(share: float) -> str:
-    """A share as a percentage with one decimal: ``percent(0.0213) == '2.1%'``."""
-    return f"{100 * share:.1f}%"
-
-
-def id_list(ids: list[str], limit: int = 6, conjunction: str = "and") -> str:
-    """``P-1``, ``P-1 and P-2``, ``P-1, P-2 and P-3``; long lists end with "and N more"."""
-    ids = [str(i) for i in ids]
-    if len(ids) > limit:
-        ids = [*ids[:limit], f"{len(ids) - limit} more"]
-    if len(ids) <= 1:
-        return "".join(ids)
-    return ", ".join(ids[:-1]) + f" {conjunction} " + ids[-1]
-
-
-def json_number(value: Any, digits: int = 9) -> float | None:
-    """A JSON-safe float (None for missing or NaN)."""
-    if value is None:
-        return None
-    value = float(value)
-    return None if math.isnan(value) else round(value, digits)
-
-
 @dataclass(frozen=True)
 class Rule:
     """One row of a rule component, e.g. ``budget[FY2026]``, named as in the model."""

@@ -21,16 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from osa_opt.analysis.prices import (
-    TOL,
-    id_list,
-    json_number,
-    percent,
-    ranking_cuts,
-    switched_off,
-    yen,
-)
+from osa_opt.analysis.prices import TOL, ranking_cuts, switched_off
 from osa_opt.errors import OsaError
+from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem

@@ -14,7 +14,8 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.schema import PROJECTS, ROW
-from osa_opt.inputs.validation import is_blank, policy_sheet, suggest
+from osa_opt.inputs.validation import is_blank, policy_sheet
+from osa_opt.text import suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,

@@ -19,7 +19,6 @@ Three passes, all collected before anything is raised:
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +43,7 @@ from osa_opt.inputs.schema import (
     Column,
     project_columns,
 )
+from osa_opt.text import suggest
 
 #: The column that identifies a row of each sheet (unique; becomes the index).
 KEYS = {PROJECTS: "project_id", COUNTRIES: "country"}
@@ -116,13 +116,6 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
              for i in issues]
     return sorted(plain, key=lambda i: (_SHEET_RANK.get(i.sheet, 2),
                                         i.row is not None, i.row or 0))
-
-
-def suggest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
-    """The candidate closest to ``word`` (case-insensitive), or None."""
-    lowered = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
-    return lowered[close[0]] if close else None
 
 
 # ---------------------------------------------------------------------- preparing

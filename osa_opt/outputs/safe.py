@@ -26,24 +26,6 @@ from typing import Any
 
 from osa_opt.errors import OsaError
 
-#: First characters that make a spreadsheet treat a cell as a formula (tab and carriage
-#: return too: some spreadsheets skip them and then read a formula).
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def is_formula_like(text: object) -> bool:
-    """True when ``text`` is a string a spreadsheet could read as a formula."""
-    return isinstance(text, str) and text.startswith(FORMULA_STARTS)
-
-
-def csv_safe(value: Any) -> Any:
-    """A cell for a CSV file: formula-like text gets a leading ``'``; the rest is unchanged.
-
-    >>> csv_safe("@SUM(A1)"), csv_safe("Coastal radars")
-    ("'@SUM(A1)", 'Coastal radars')
-    """
-    return "'" + value if is_formula_like(value) else value
-
 
 def is_missing(value: Any) -> bool:
     """None, NaN and pandas' missing markers (NA, NaT)."""

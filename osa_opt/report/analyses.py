@@ -22,7 +22,8 @@ import pandas as pd
 
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.report.tables import RIGHT, number, percent, table, value_text, yen
+from osa_opt.report.tables import RIGHT, number, table, value_text
+from osa_opt.text import percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Result

@@ -15,7 +15,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.report.tables import percent, table, value_text, yen
+from osa_opt.report.tables import table, value_text
+from osa_opt.text import percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result

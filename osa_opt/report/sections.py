@@ -19,17 +19,8 @@ import pandas as pd
 
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.report.tables import (
-    RIGHT,
-    cell,
-    key_values,
-    money,
-    percent,
-    share_cell,
-    table,
-    value_text,
-    yen,
-)
+from osa_opt.report.tables import RIGHT, cell, key_values, share_cell, table, value_text
+from osa_opt.text import money, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result

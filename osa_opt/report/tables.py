@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.outputs.safe import is_formula_like, is_missing
+from osa_opt.outputs.safe import is_missing
+from osa_opt.text import is_formula_like, money, percent
 
 MISSING = "—"
 
@@ -60,35 +61,6 @@ HEADERS = {
     "core_index": "Core index", "funded_in_best": "In portfolio 1",
     "assistance_type": "Type", "status_reason": "Status reason",
 }
-
-
-def yen(amount: float) -> str:
-    """Money for prose: ``¥18,100m`` (one decimal only when it is not whole).
-
-    >>> yen(18100), yen(1325.5)
-    ('¥18,100m', '¥1,325.5m')
-    """
-    return f"¥{money(amount)}m"
-
-
-def money(amount: float) -> str:
-    """``18,100`` or ``1,325.5`` (¥ million in a column that says so)."""
-    amount = float(amount)
-    if abs(amount - round(amount)) < 0.05:
-        return f"{round(amount):,}"  # round() gives an int: no "-0"
-    return f"{amount:,.1f}"
-
-
-def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
-    """``18.6%``; whole percentages without decimals (``100%``) unless ``trim`` is False.
-
-    >>> percent(0.186), percent(1.0), percent(1.0, trim=False)
-    ('18.6%', '100%', '100.0%')
-    """
-    value = 100 * float(share)
-    if trim and abs(value - round(value)) < 10 ** -(digits + 1):
-        return f"{round(value):,.0f}%"
-    return f"{value:,.{digits}f}%"
 
 
 def share_cell(share: float) -> str:
