@@ -1,17 +1,35 @@
-"""What every command shares: input and policy options, error rendering, JSON output."""
+"""What every command shares: its options, the progress bar, error rendering, JSON output.
+
+Each option is defined once here (``--policy``, ``--budget``, ``--set``, ``--out``,
+``--jobs``, ``--scheduler``, ``--samples``, ``--seed``, ``--json``, ``--quiet``,
+``--verbose``) and every command builds its signature from them; so is the one progress
+bar (:func:`progress_bar`). Nothing heavy is imported at module level (``osa-opt --help``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from osa_opt.errors import OsaError
+
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from osa_opt.inputs.problem import Problem
+
+#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+#: Seconds between plain progress lines when stderr is not a terminal.
+PLAIN_PROGRESS_SECONDS = 10.0
 
 
 def run_cli(group: click.Group) -> int:
@@ -102,25 +120,6 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT argument plus --policy, --budget and --set, shared by every command."""
-    func = click.option(
-        "--set", "sets", multiple=True, metavar="KEY=VALUE",
-        help="Override any policy key, e.g. --set priority.min_countries=8 "
-             "or --set 'objective.weights={security=0.5, humanitarian=0.3, "
-             "partnership=0.2}'.")(func)
-    func = click.option(
-        "--budget", "budgets", multiple=True, metavar="FY=AMOUNT",
-        help="Override the budget of a fiscal year in ¥ million, e.g. --budget FY2026=20000.")(func)
-    func = click.option(
-        "--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Policy model (TOML). Default: the shipped models/default.toml.")(func)
-    func = click.argument(
-        "input_path", metavar="[INPUT]", required=False,
-        type=click.Path(path_type=Path))(func)
-    return func
-
-
 def load_from_cli(
     input_path: Path | None,
     policy_path: Path | None,
@@ -141,7 +140,196 @@ def print_json(payload: Any) -> None:
     sys.stdout.flush()
 
 
-json_option = click.option(
+# ---------------------------------------------------------------------- options
+# Every command builds its options from these, so one option reads and behaves the same
+# wherever it appears. Decorators apply bottom-up: each combination lists them in the
+# order of ``--help``.
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+input_argument: Decorator = click.argument(
+    "input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+policy_option: Decorator = click.option(
+    "--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy model (TOML). Default: the shipped models/default.toml.")
+json_option: Decorator = click.option(
     "--json", "as_json", is_flag=True, help="Print only the machine-readable result (JSON).")
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-verbose_option = click.option("--verbose", "-v", is_flag=True, help="Show the solver log.")
+quiet_option: Decorator = click.option(
+    "--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+verbose_option: Decorator = click.option(
+    "--verbose", "-v", is_flag=True, help="Show the solver log.")
+samples_option: Decorator = click.option(
+    "--samples", "-n", type=click.IntRange(min=1), metavar="N",
+    help="Number of sampled weight and score vectors (robustness.samples, default 500).")
+seed_option: Decorator = click.option(
+    "--seed", type=int, metavar="S",
+    help="Random seed of the sampling (robustness.seed); the same seed gives the same "
+         "answer, serial or parallel.")
+
+
+def budget_option(help: str = "Override the budget of a fiscal year in ¥ million, e.g. "
+                              "--budget FY2026=20000.") -> Decorator:
+    """``--budget FY=AMOUNT`` (repeatable), parsed by :func:`parse_budget`."""
+    return click.option("--budget", "budgets", multiple=True, metavar="FY=AMOUNT", help=help)
+
+
+def set_option(help: str = "Override any policy key, e.g. --set priority.min_countries=8 or "
+                           "--set 'objective.weights={security=0.5, humanitarian=0.3, "
+                           "partnership=0.2}'.") -> Decorator:
+    """``--set KEY=VALUE`` (repeatable), parsed by :func:`parse_sets`."""
+    return click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help=help)
+
+
+def out_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--out DIR``: the run folder to write."""
+    return click.option(
+        "--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
+        help="Run folder to write (must not exist or be empty). "
+             "Default: a new folder under ./outputs.")(func)
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """INPUT argument plus --policy, --budget and --set, shared by every command."""
+    for decorator in (set_option(), budget_option(), policy_option, input_argument):
+        func = decorator(func)
+    return func
+
+
+def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--jobs N``, ``--scheduler ADDRESS`` and ``--out DIR``."""
+    func = out_option(func)
+    func = click.option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs "
+             "pip install 'osa-opt[distributed]'); --jobs is then not used.")(func)
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+        help="Local worker processes; each builds the model once and solves its chunks.")(func)
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json`` and ``--quiet``: what a command prints."""
+    return json_option(quiet_option(func))
+
+
+# ---------------------------------------------------------------------- progress
+def stderr_console() -> Console:
+    """The console for progress, the solver log's neighbours, warnings: stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+class Bar:
+    """What :func:`progress_bar` yields: ``bar()`` advances one step, ``bar("text")`` also
+    relabels it, ``bar(steps=0)`` only relabels; ``bar.update(done, total)`` is the
+    ``progress(done, total)`` callback the analyses take."""
+
+    def __init__(self, step: Callable[[str | None, int | None, int | None, int], None]) -> None:
+        self._step = step
+
+    def __call__(self, description: str | None = None, steps: int = 1) -> None:
+        self._step(description, None, None, steps)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self._step(None, done, total, 0)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    total: int,
+    description: str,
+    enabled: bool = True,
+    *,
+    console: Console | None = None,
+    plain_lines: bool = False,
+) -> Iterator[Bar]:
+    """The one progress bar of every command, on stderr; it disappears when done.
+
+    Parameters
+    ----------
+    total : number of steps (solves, samples, scenarios, budget levels).
+    description : the label shown before the first step, e.g. ``"portfolio 1/5"``.
+    enabled : False with ``--quiet`` or ``--json``: nothing is shown.
+    console : where to draw (default :func:`stderr_console`).
+    plain_lines : when stderr is not a terminal (a log file, a batch job), print
+        ``"<label>: done/total"`` at the first step, every :data:`PLAIN_PROGRESS_SECONDS`
+        and at the end, instead of nothing (for the long runs: robustness, compare).
+
+    Examples
+    --------
+    >>> with progress_bar(3, "budget level 1/3", enabled=not quiet) as bar:  # doctest: +SKIP
+    ...     for level in (1, 2, 3):
+    ...         solve_level(level)
+    ...         bar(f"budget level {min(level + 1, 3)}/3")
+    >>> with progress_bar(500, "samples") as bar:                          # doctest: +SKIP
+    ...     robustness(problem, progress=bar.update)
+    """
+    if not enabled:
+        yield Bar(lambda *args: None)
+        return
+    console = console or stderr_console()
+    if not console.is_terminal:
+        yield Bar(_PlainLines(console, total, description) if plain_lines
+                  else lambda *args: None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(description, total=max(total, 1))
+
+        def step(label: str | None, done: int | None, new_total: int | None,
+                 steps: int) -> None:
+            changes: dict[str, Any] = {} if label is None else {"description": label}
+            if new_total is not None:
+                changes["total"] = max(new_total, 1)
+            if done is None:
+                progress.update(task, advance=steps, **changes)
+            else:
+                progress.update(task, completed=done, **changes)
+
+        yield Bar(step)
+
+
+class _PlainLines:
+    """Progress as plain lines: the first step, then every few seconds, and the last."""
+
+    def __init__(self, console: Console, total: int, label: str) -> None:
+        self.console, self.total, self.label = console, total, label
+        self.done, self.last = 0, -math.inf
+
+    def __call__(self, label: str | None, done: int | None, total: int | None,
+                 steps: int) -> None:
+        self.label = self.label if label is None else label
+        self.total = self.total if total is None else total
+        self.done = self.done + steps if done is None else done
+        now = time.monotonic()
+        if now - self.last >= PLAIN_PROGRESS_SECONDS or self.done >= self.total:
+            self.last = now
+            self.console.print(f"{self.label}: {self.done}/{self.total}", markup=False,
+                               highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------- stopping
+class NoBaseline(OsaError):
+    """The normal solve found no portfolio: exit 3 (infeasible) or 4 (no solution in time)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def interrupted(what: str, folder: Path) -> click.exceptions.Exit:
+    """Say what was kept after Ctrl-C (also with --quiet or --json) and exit 130."""
+    click.secho(f"Interrupted: {what}; written to {folder}/ (marked partial).",
+                fg="yellow", err=True)
+    return click.exceptions.Exit(EXIT_INTERRUPTED)

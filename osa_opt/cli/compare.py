@@ -7,8 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from osa_opt.cli.common import json_option, quiet_option
-from osa_opt.cli.robustness import parallel_options
+from osa_opt.cli.common import (
+    budget_option,
+    input_argument,
+    output_options,
+    parallel_options,
+    set_option,
+)
 
 if TYPE_CHECKING:
     from osa_opt.analysis.compare import Comparison, Scenario
@@ -39,7 +44,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
 
 
 @click.command("compare")
-@click.argument("input_path", metavar="[INPUT]", required=False, type=click.Path(path_type=Path))
+@input_argument
 @click.option("--policy", "policy_paths", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A policy scenario (TOML); repeat for each. The first is the baseline. "
@@ -48,13 +53,10 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
               metavar="FY=AMOUNT[,FY=AMOUNT]",
               help="A scenario of the first policy with this budget in ¥ million; repeat "
                    "for each, e.g. --budget-scenario FY2026=15000.")
-@click.option("--budget", "budgets", multiple=True, metavar="FY=AMOUNT",
-              help="Override a fiscal year's budget in every scenario.")
-@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-              help="Override a policy key in every scenario, e.g. --set priority.min_countries=8.")
+@budget_option(help="Override a fiscal year's budget in every scenario.")
+@set_option(help="Override a policy key in every scenario, e.g. --set priority.min_countries=8.")
 @parallel_options
-@json_option
-@quiet_option
+@output_options
 def command(
     input_path: Path | None,
     policy_paths: tuple[Path, ...],
@@ -87,8 +89,7 @@ def command(
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """
     from osa_opt.analysis.compare import compare
-    from osa_opt.cli.common import print_json
-    from osa_opt.cli.robustness import NoBaseline, interrupted, progress_bar
+    from osa_opt.cli.common import NoBaseline, interrupted, print_json, progress_bar
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
@@ -107,8 +108,9 @@ def command(
     scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets)
     with stdout_to_stderr():
         result = solve(scenarios[0].problem)
-    with stdout_to_stderr(), progress_bar("scenarios", len(scenarios), show) as update:
-        comparison = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=update)
+    with stdout_to_stderr(), progress_bar(len(scenarios), "scenarios", show,
+                                          plain_lines=True) as bar:
+        comparison = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=bar.update)
     result.analyses["comparison"] = comparison
     folder = write_run(result, out_dir)
     if as_json:

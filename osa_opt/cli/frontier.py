@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from osa_opt.cli.common import input_options, json_option, quiet_option
+from osa_opt.cli.common import input_options, out_option, output_options, progress_bar
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from osa_opt.analysis.frontier import FrontierAnalysis
     from osa_opt.analysis.funding_order import FundingOrderAnalysis
     from osa_opt.result import Result
@@ -33,11 +29,8 @@ TOP_OF_ORDER = 15
                    "(frontier.stop).")
 @click.option("--steps", type=click.IntRange(min=1), metavar="N",
               help="Number of budget levels in the sweep (frontier.steps).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="Run folder to write (must not exist or be empty). "
-                   "Default: a new folder under ./outputs.")
-@json_option
-@quiet_option
+@out_option
+@output_options
 def command(
     input_path: Path | None,
     policy_path: Path | None,
@@ -92,7 +85,8 @@ def command(
     read_seconds = time.perf_counter() - t0
     shares = sweep_shares(problem.policy)
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
-    with stdout_to_stderr(), _progress(err, len(shares) + 2, live=show) as advance:
+    with stdout_to_stderr(), progress_bar(len(shares) + 2, "budget level 1", show,
+                                          console=err) as advance:
         t_solve = time.perf_counter()
         fr = frontier(problem, shares, progress=lambda done, total: advance(
             f"solved budget level {done} of {total}"))
@@ -166,20 +160,6 @@ def _note(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis) -> 
             f"The funding-order solve ended '{order.status}'"
             + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
             + "; raise solver.time_limit for a proven order.")
-
-
-@contextlib.contextmanager
-def _progress(err: Console, total: int, *, live: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar over the budget levels on stderr (nothing with --quiet or --json)."""
-    if not live:
-        yield lambda text: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("budget level 1", total=total)
-        yield lambda text: progress.update(task, advance=1, description=text)
 
 
 def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,

@@ -1,13 +1,10 @@
-"""Terminal rendering every command can share: consoles, tables, a progress bar.
+"""Terminal rendering every command can share: the stdout console and tables.
 
 Everything here prints with rich and escapes text that came from the inputs (a country
-called ``[bold]x`` prints as typed). Commands build their output from these pieces:
+called ``[bold]x`` prints as typed). Commands build their output from these pieces (the
+progress bar on stderr is :func:`osa_opt.cli.common.progress_bar`):
 
->>> from osa_opt.cli.render import stdout_console, progress_bar, portfolios_table
->>> with progress_bar(5, "portfolio 1/5", enabled=True) as advance:   # doctest: +SKIP
-...     for k in range(1, 6):
-...         solve_one()
-...         advance(f"portfolio {k}/5")
+>>> from osa_opt.cli.render import stdout_console, portfolios_table
 >>> stdout_console().print(portfolios_table(result))                  # doctest: +SKIP
 
 Heavy imports (rich, pandas) happen inside the functions, so importing this module from a
@@ -16,10 +13,9 @@ command module costs nothing at ``osa-opt --help`` time.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,9 +29,6 @@ MIN_WIDTH = 150
 MAX_CHANGES_SHOWN = 4
 #: Reasons for exclusion listed before the rest are summed up.
 TOP_REASONS = 5
-
-#: A progress callback: ``advance()`` moves one step; ``advance("text")`` also relabels.
-Advance = Callable[..., None]
 
 
 # ---------------------------------------------------------------------- consoles
@@ -53,73 +46,6 @@ def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     if probe.is_terminal:
         return Console(highlight=False)
     return Console(width=max(probe.width, min_width), highlight=False)
-
-
-def stderr_console() -> Console:
-    """The console for progress, the solver log's neighbours, warnings: stderr."""
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
-# ---------------------------------------------------------------------- progress
-@contextlib.contextmanager
-def progress_bar(
-    total: int,
-    description: str,
-    enabled: bool = True,
-    *,
-    console: Console | None = None,
-) -> Iterator[Advance]:
-    """A progress bar on stderr for a command that solves many times.
-
-    Parameters
-    ----------
-    total : number of steps (solves).
-    description : the label shown before the first step, e.g. ``"portfolio 1/5"``.
-    enabled : False with ``--quiet`` or ``--json``: nothing is shown, ``advance`` does nothing.
-    console : where to draw (default stderr). The bar disappears when the block ends.
-
-    Yields
-    ------
-    advance(description=None, steps=1)
-        Call after each step; ``description`` relabels the bar (say what runs next).
-
-    Examples
-    --------
-    >>> with progress_bar(3, "budget level 1/3", enabled=not quiet) as advance:  # doctest: +SKIP
-    ...     for level in (1, 2, 3):
-    ...         solve_level(level)
-    ...         advance(f"budget level {min(level + 1, 3)}/3")
-    """
-    if not enabled:
-        yield _do_nothing
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console or stderr_console(), transient=True) as progress:
-        task = progress.add_task(description, total=max(total, 1))
-
-        def advance(description: str | None = None, steps: int = 1) -> None:
-            if description is None:
-                progress.update(task, advance=steps)
-            else:
-                progress.update(task, advance=steps, description=description)
-
-        yield advance
-
-
-def _do_nothing(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 # ---------------------------------------------------------------------- tables

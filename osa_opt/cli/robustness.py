@@ -1,116 +1,37 @@
-"""``osa-opt robustness [INPUT]``: core, borderline and exterior projects under sampled weights.
-
-Also holds what ``compare`` shares with it: the ``--jobs`` / ``--scheduler`` / ``--out``
-options, the progress bar, and the exit on Ctrl-C.
-"""
+"""``osa-opt robustness [INPUT]``: core, borderline and exterior projects under sampled weights."""
 
 from __future__ import annotations
 
-import contextlib
-import math
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from osa_opt.cli.common import input_options, json_option, quiet_option
-from osa_opt.errors import OsaError
+from osa_opt.cli.common import (
+    NoBaseline,
+    input_options,
+    interrupted,
+    output_options,
+    parallel_options,
+    progress_bar,
+    samples_option,
+    seed_option,
+)
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis
     from osa_opt.result import Result
 
-#: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
-#: Seconds between plain progress lines when stderr is not a terminal.
-PLAIN_PROGRESS_SECONDS = 10.0
 #: Borderline projects listed in the terminal (all of them are in the workbook).
 BORDERLINE_SHOWN = 20
 
 
-def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--jobs N``, ``--scheduler ADDRESS`` and ``--out DIR``."""
-    func = click.option(
-        "--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
-        help="Run folder to write (must not exist or be empty). "
-             "Default: a new folder under ./outputs.")(func)
-    func = click.option(
-        "--scheduler", metavar="ADDRESS",
-        help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs "
-             "pip install 'osa-opt[distributed]'); --jobs is then not used.")(func)
-    func = click.option(
-        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-        help="Local worker processes; each builds the model once and solves its chunks.")(func)
-    return func
-
-
-@contextlib.contextmanager
-def progress_bar(description: str, total: int, show: bool) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr; ``update(done, total)``. Nothing when not ``show``.
-
-    When stderr is not a terminal (a log file, a batch job), plain lines instead: at the
-    first finished chunk, then every ``PLAIN_PROGRESS_SECONDS``, and at the end.
-    """
-    if not show:
-        yield lambda done, total: None
-        return
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        last = [-math.inf]
-
-        def line(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] >= PLAIN_PROGRESS_SECONDS or done == total:
-                last[0] = now
-                click.echo(f"{description}: {done}/{total}", err=True)
-
-        yield line
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task(description, total=total)
-        yield lambda done, total: progress.update(task, completed=done, total=total)
-
-
-def interrupted(what: str, folder: Path) -> click.exceptions.Exit:
-    """Say what was kept after Ctrl-C (also with --quiet or --json) and exit 130."""
-    click.secho(f"Interrupted: {what}; written to {folder}/ (marked partial).",
-                fg="yellow", err=True)
-    return click.exceptions.Exit(EXIT_INTERRUPTED)
-
-
-class NoBaseline(OsaError):
-    """The normal solve found no portfolio: exit 3 (infeasible) or 4 (no solution in time)."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 @click.command("robustness")
 @input_options
-@click.option("--samples", "-n", type=click.IntRange(min=1), metavar="N",
-              help="Number of sampled weight and score vectors (robustness.samples, default 500).")
-@click.option("--seed", type=int, metavar="S",
-              help="Random seed of the sampling (robustness.seed); the same seed gives the "
-                   "same answer, serial or parallel.")
+@samples_option
+@seed_option
 @parallel_options
-@json_option
-@quiet_option
+@output_options
 def command(
     input_path: Path | None,
     policy_path: Path | None,
@@ -171,8 +92,9 @@ def command(
     if show:
         click.echo(f"Sampling {settings.samples} weight and score vectors (seed "
                    f"{settings.seed}) ...", err=True)
-    with stdout_to_stderr(), progress_bar("samples", settings.samples, show) as update:
-        analysis = robustness(problem, jobs=jobs, scheduler=scheduler, progress=update,
+    with stdout_to_stderr(), progress_bar(settings.samples, "samples", show,
+                                          plain_lines=True) as bar:
+        analysis = robustness(problem, jobs=jobs, scheduler=scheduler, progress=bar.update,
                               baseline=result)
     result.analyses["robustness"] = analysis
     folder = write_run(result, out_dir)

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from osa_opt.cli.common import input_options, json_option, quiet_option, verbose_option
+from osa_opt.cli.common import (
+    input_options,
+    json_option,
+    out_option,
+    progress_bar,
+    quiet_option,
+    stderr_console,
+    verbose_option,
+)
 from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:
@@ -26,9 +34,7 @@ WRITING = "writing the run folder …"
 
 @click.command("solve")
 @input_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="Run folder to write (must not exist or be empty). "
-                   "Default: a new folder under ./outputs.")
+@out_option
 @click.option("--portfolios", "-k", type=click.IntRange(min=1), metavar="K",
               help="Number of ranked portfolios (policy key portfolios.count).")
 @click.option("--min-difference", type=click.IntRange(min=1), metavar="D",
@@ -167,8 +173,6 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
     (explaining, writing); plain lines with --verbose (a live bar would tangle with the
     solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text))``."""
-    from osa_opt.cli.render import progress_bar, stderr_console
-
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
             return f"portfolio {k}/{count}: {outcome.status.value}"
