@@ -62,10 +62,10 @@ def test_every_country_rule_at_once(tiny_frames: Frames) -> None:
                              management_agreement=False, democracy=1.0, rule_of_law=1.0,
                              human_rights=1.0)
     problem = Problem.from_frames(projects, countries, policy)
-    assert codes(country_reasons(problem)["Borealis"]) == [
+    assert codes(country_reasons(problem.countries, problem.policy)["Borealis"]) == [
         NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, NO_MANAGEMENT_AGREEMENT, BELOW_DEMOCRACY,
         BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS]
-    assert country_reasons(problem)["Aurelia"] == []
+    assert country_reasons(problem.countries, problem.policy)["Aurelia"] == []
     assert problem.summary()["ineligible_by_reason"][NOT_ODA_ELIGIBLE] == 2  # P-03, P-04
 
 

@@ -131,7 +131,7 @@ def test_readme_says_the_countries_are_fictional(book) -> None:
 def test_valid_under_both_shipped_policies(policy: Path) -> None:
     problem = osa_opt.load_problem(EXAMPLE, policy=policy)
     assert len(problem.projects) == 50
-    reasons = country_reasons(problem)
+    reasons = country_reasons(problem.countries, problem.policy)
     codes = {r.split(":")[0] for rs in reasons for r in rs}
     assert {"country is a party to a conflict", "country not ODA-eligible",
             "no management agreement", "democracy below threshold"} <= codes

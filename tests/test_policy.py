@@ -40,8 +40,11 @@ def test_defaults_keep_binding_rules_and_switch_numeric_rules_off() -> None:
 
 def test_defaults_are_not_shared_between_instances() -> None:
     a, b = Policy(), Policy()
-    a.eligibility.fields.append("x")
-    assert b.eligibility.fields == list(FIELDS)
+    assert a.eligibility.fields is not b.eligibility.fields
+    assert a.objective.weights is not b.objective.weights
+    with pytest.raises(TypeError, match="cannot be changed in place"):
+        a.eligibility.fields.append("x")
+    assert a.eligibility.fields == b.eligibility.fields == list(FIELDS)
 
 
 def test_shipped_default_policy_loads() -> None:

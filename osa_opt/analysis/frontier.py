@@ -67,7 +67,7 @@ def scaled_data(data: ModelData, share: float) -> ModelData:
 
 
 def frontier_model(problem: Problem, shares: Sequence[float]) -> pyo.ConcreteModel:
-    """The model of DESIGN §5 built at the smallest budget of ``shares``, ready to rescale.
+    """The model of docs/model.md built at the smallest budget of ``shares``, ready to rescale.
 
     Build it yourself (and extend it) when you want to pass your own solver to
     :func:`frontier`: ``frontier(problem, shares, solver=Solver(problem, model))``.

@@ -33,7 +33,7 @@ class GreedyResult:
     Attributes
     ----------
     fractions : funded project id -> funded fraction in [min_funding, 1], in funding order.
-    value : Σ_p v[p]·fraction[p], the objective of DESIGN §5 for these fractions.
+    value : Σ_p v[p]·fraction[p], the objective of docs/model.md for these fractions.
     cost_by_year : funded cost per fiscal year, ¥ million.
     order : every eligible project, best value per ¥ first (ties by project id): the ranking.
     budget : the budget per fiscal year the greedy filled, ¥ million.

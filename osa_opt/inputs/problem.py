@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SCORE_PREFIX
-
-if TYPE_CHECKING:
-    pass
+from osa_opt.inputs.validation import validate_frames
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,7 +26,7 @@ class Problem:
 
     Attributes
     ----------
-    projects : DataFrame indexed by ``project_id``; typed columns of DESIGN §3 (``requires``
+    projects : DataFrame indexed by ``project_id``; typed columns of docs/inputs.md (``requires``
         as a tuple of ids, defaults filled in), extra columns kept, and ``_row``, the Excel row.
     countries : DataFrame indexed by ``country``, likewise.
     policy : the Policy in force.
@@ -56,8 +55,6 @@ class Problem:
         >>> import osa_opt
         >>> problem = osa_opt.Problem.from_frames(projects_df, countries_df, policy)  # doctest: +SKIP
         """
-        from osa_opt.inputs.validation import validate_frames
-
         if policy is None:
             policy = Policy.default()
         elif not isinstance(policy, Policy):
@@ -144,9 +141,7 @@ class Problem:
     @cached_property
     def eligibility(self) -> pd.DataFrame:
         """Per project: ``eligible`` (bool) and ``reasons`` (list of every reason it is not)."""
-        from osa_opt.inputs.eligibility import assess
-
-        return assess(self)
+        return assess(self.projects, self.countries, self.policy)
 
     @property
     def eligible(self) -> pd.Index:

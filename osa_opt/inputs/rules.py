@@ -12,9 +12,10 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
+from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.schema import PROJECTS, ROW
-from osa_opt.inputs.validation import is_blank, policy_sheet
 from osa_opt.text import suggest
 
 
@@ -183,10 +184,6 @@ _COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_a
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                                   policy: Policy) -> list[Issue]:
     """A mandatory project that fails an eligibility rule, with every reason."""
-    from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
-    from osa_opt.inputs.policy import FIELDS
-    from osa_opt.inputs.problem import Problem
-
     needed_p = ("project_id", "country", "field", "status")
     needed_c = ("country", *_COUNTRY_PASS)
     if (any(c not in projects.columns for c in needed_p)
@@ -200,7 +197,7 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     for name, passing in _COUNTRY_PASS.items():
         c[name] = [passing if is_blank(v) else v for v in c[name]]
     p = mandatory.reindex(columns=[*needed_p, "status_reason"]).set_index("project_id")
-    verdict = assess(Problem(p, c.set_index("country"), policy))
+    verdict = assess(p, c.set_index("country"), policy)
     issues = []
     for (_, proj), (_, res) in zip(mandatory.iterrows(), verdict.iterrows(), strict=True):
         reasons = [r for r in res["reasons"]

@@ -1,4 +1,4 @@
-"""The input contract (DESIGN §3): one registry of sheets and columns.
+"""The input contract (docs/inputs.md): one registry of sheets and columns.
 
 The readers, the pandera schemas, the template workbook and the README sheet all read this
 registry, so a column is described once.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, STATUSES
+from osa_opt.inputs.policy_keys import ASSISTANCE_TYPES, FIELDS, STATUSES
 
 PROJECTS = "projects"
 COUNTRIES = "countries"
 SHEETS = (PROJECTS, COUNTRIES)
+#: The column that identifies a row of each sheet (unique; becomes the index).
+KEYS = {PROJECTS: "project_id", COUNTRIES: "country"}
 
 #: Excel row of the first data row (row 1 holds the headers).
 FIRST_DATA_ROW = 2
@@ -117,10 +119,6 @@ def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Colum
     tail = PROJECT_COLUMNS[5:]
     return (*head, *(cost_column(fy) for fy in fiscal_years),
             *(score_column(k) for k in criteria), *tail)
-
-
-def columns_for(sheet: str, fiscal_years: list[str], criteria: list[str]) -> tuple[Column, ...]:
-    return project_columns(fiscal_years, criteria) if sheet == PROJECTS else COUNTRY_COLUMNS
 
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})

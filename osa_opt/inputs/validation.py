@@ -1,16 +1,16 @@
-"""Validation of the input tables (DESIGN §3): every problem at once, with sheet and Excel row.
+"""Validation of the input tables (docs/inputs.md): every problem at once, with sheet and Excel row.
 
 Three passes, all collected before anything is raised:
 
 1. **columns** — every required column is present (a misspelt header gets a "did you mean"),
    and the sheet has data rows;
 2. **cells** — each cell is coerced to its column's type (a blank optional cell takes its
-   default, an unreadable cell is reported at its row), then one pandera schema per sheet,
-   built from the registry in :mod:`osa_opt.inputs.schema`, checks ranges, choices and uniqueness
-   lazily;
-3. **cross-sheet rules** (:func:`osa_opt.inputs.rules.cross_sheet_issues`, in one place) — unknown countries,
-   dependencies, forced states that contradict each other or the eligibility rules, policy
-   names the data lacks.
+   default, an unreadable cell is reported at its row; :mod:`osa_opt.inputs.cells`), then one
+   pandera schema per sheet, built from the registry in :mod:`osa_opt.inputs.schema`, checks
+   ranges, choices and uniqueness lazily (:mod:`osa_opt.inputs.sheet_schema`);
+3. **cross-sheet rules** (:func:`osa_opt.inputs.rules.cross_sheet_issues`, in one place) —
+   unknown countries, dependencies, forced states that contradict each other or the
+   eligibility rules, policy names the data lacks.
 
 >>> from osa_opt.inputs.validation import validate_frames
 >>> projects, countries = validate_frames(projects_raw, countries_raw, policy)  # doctest: +SKIP
@@ -18,35 +18,31 @@ Three passes, all collected before anything is raised:
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from osa_opt.errors import InputError, Issue
-from osa_opt.inputs.policy import MAX_AMOUNT, Policy
+from osa_opt.inputs.cells import coerce_sheet, ids, int_choices, is_blank
+from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
+from osa_opt.inputs.rules import cross_sheet_issues
 from osa_opt.inputs.schema import (
     COST_PREFIX,
     COUNTRIES,
     COUNTRY_COLUMNS,
-    FALSE_WORDS,
     FIRST_DATA_ROW,
+    KEYS,
     PROJECTS,
     ROW,
     SCORE_PREFIX,
-    TRUE_WORDS,
     Column,
     project_columns,
 )
+from osa_opt.inputs.sheet_schema import schema_issues
 from osa_opt.text import suggest
 
-#: The column that identifies a row of each sheet (unique; becomes the index).
-KEYS = {PROJECTS: "project_id", COUNTRIES: "country"}
 _SHEET_RANK = {PROJECTS: 0, COUNTRIES: 1}
 
 
@@ -93,18 +89,11 @@ def validate_frames(
                             "e.g. [budget] FY2026 = 18100"))
     p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, issues)
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, issues)
-    from osa_opt.inputs.rules import cross_sheet_issues  # rules use this module's cell helpers
-
     issues += cross_sheet_issues(p_typed, c_typed, policy)
     if issues:
         raise InputError(sort_issues(issues))
     return (_finish(projects, p_typed, p_columns, KEYS[PROJECTS]),
             _finish(countries, c_typed, COUNTRY_COLUMNS, KEYS[COUNTRIES]))
-
-
-def policy_sheet(policy: Policy) -> str:
-    """How issues name the policy: ``"policy default.toml"``, or ``"policy"`` if built in code."""
-    return f"policy {Path(policy.source).name}" if policy.source else "policy"
 
 
 def sort_issues(issues: list[Issue]) -> list[Issue]:
@@ -165,319 +154,6 @@ def _row_numbers(rows: pd.Series) -> bool:
     return bool(((values >= 1) & (values < 2**53) & (values == np.floor(values))).all())
 
 
-def is_blank(value: Any) -> bool:
-    """True for None, NaN, NA and text holding only spaces."""
-    kind = type(value)
-    if kind is str:
-        return not value.strip()
-    if kind is float:
-        return value != value  # NaN
-    if value is None:
-        return True
-    if kind is int or kind is bool:
-        return False
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, tuple | list):
-        return len(value) == 0
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-# ---------------------------------------------------------------------- cell coercion
-class _Unreadable(ValueError):
-    """A cell that cannot be read as its column's type."""
-
-
-#: Whole numbers beyond this do not fit an Int64 column (and no tier or count is so large).
-_LARGEST_WHOLE = 2**53
-
-
-def _number(value: Any) -> float:
-    if type(value) is float and math.isfinite(value):
-        return value
-    if isinstance(value, bool | np.bool_):
-        raise _Unreadable
-    if isinstance(value, int | float | np.integer | np.floating):
-        try:
-            x = float(value)
-        except OverflowError:  # an int beyond any float, e.g. 10**400
-            raise _Unreadable from None
-    elif isinstance(value, str):
-        try:
-            x = float(value.strip())
-        except ValueError:
-            raise _Unreadable from None
-    else:
-        raise _Unreadable
-    if not math.isfinite(x):
-        raise _Unreadable
-    return x
-
-
-def _integer(value: Any) -> int:
-    x = _number(value)
-    if not x.is_integer() or abs(x) > _LARGEST_WHOLE:
-        raise _Unreadable
-    return int(x)
-
-
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-    raise _Unreadable
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value)).lower()
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _ids(value: Any) -> tuple[str, ...]:
-    parts = value if isinstance(value, tuple | list) else _text(value).split(";")
-    ids = (_text(p) for p in parts)
-    return tuple(dict.fromkeys(i for i in ids if i))
-
-
-def _coerce(value: Any, col: Column) -> Any:
-    if col.kind == "number":
-        return _number(value)
-    if col.kind == "bool":
-        return _boolean(value)
-    if col.kind == "integer" or (col.kind == "enum" and _int_choices(col)):
-        return _integer(value)
-    if col.kind == "enum":
-        return _text(value).lower()
-    if col.kind == "ids":
-        return _ids(value)
-    return _text(value)
-
-
-def _int_choices(col: Column) -> bool:
-    return bool(col.choices) and isinstance(col.choices[0], int)
-
-
-def rule_text(col: Column) -> str:
-    """The rule of a column in plain words, e.g. ``"must be a number in [0, 10]"``."""
-    if col.kind == "number":
-        rng = col.range_text
-        if not rng:
-            return "must be a number"
-        return f"must be a number in {rng}" if rng[0] in "[(" else f"must be a number {rng}"
-    if col.kind == "enum":
-        return "must be one of " + ", ".join(map(str, col.choices))
-    if col.kind == "bool":
-        return "must be true or false"
-    if col.kind == "integer":
-        return "must be a whole number"
-    return "must be text"
-
-
-def _unreadable_hint(col: Column, value: Any = None) -> str:
-    if col.kind == "number":
-        share = _percent(value) if col.high is not None and col.high <= 1 else None
-        if share is not None:  # a share column typed as a percentage
-            return f"type the share as a fraction: {share:g} for {str(value).strip()}"
-        return ("type a plain number such as 750 or 0.35 (no units, currency signs or "
-                "thousands separators)")
-    if col.kind == "bool":
-        return "type true or false (yes/no and 1/0 work too)"
-    if _int_choices(col):
-        return _whole_number_hint(col)
-    return f"{col.name}: {col.meaning}"
-
-
-def _whole_number_hint(col: Column) -> str:
-    *first, last = map(str, col.choices)
-    return f"type {', '.join(first)} or {last} as a whole number ({col.name}: {col.meaning})"
-
-
-def _percent(value: Any) -> float | None:
-    """``"30%"`` → 0.3: a percentage typed as text, or None."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text.endswith("%"):
-        return None
-    try:
-        share = float(text[:-1].strip()) / 100
-    except ValueError:
-        return None
-    return share if math.isfinite(share) else None
-
-
-def _coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
-                  issues: list[Issue]) -> pd.DataFrame:
-    """Typed registry columns of ``raw`` (blank or unreadable required cells become null)."""
-    out: dict[str, pd.Series] = {}
-    for col in columns:
-        if col.name not in raw.columns:
-            continue
-        fast = _coerce_typed(sheet, raw[col.name], raw[ROW], col, issues)
-        if fast is not None:
-            out[col.name] = fast
-            continue
-        values: list[Any] = []
-        for value, row in zip(raw[col.name].tolist(), raw[ROW].tolist(), strict=True):
-            if is_blank(value):
-                if col.required and col.default is None:
-                    issues.append(Issue(sheet, int(row), col.name, None,
-                                        "a required cell is blank",
-                                        f"fill in {col.name}: {col.meaning}"))
-                values.append(col.default)  # None for a required column without one
-                continue
-            try:
-                values.append(_coerce(value, col))
-            except _Unreadable:
-                issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
-                                    _unreadable_hint(col, value)))
-                values.append(None)
-        out[col.name] = _series(values, col, raw.index)
-    typed = pd.DataFrame(out, index=raw.index)
-    typed[ROW] = raw[ROW]
-    return typed
-
-
-def _coerce_typed(sheet: str, series: pd.Series, rows: pd.Series, col: Column,
-                  issues: list[Issue]) -> pd.Series | None:
-    """A column that is already numeric (a frame built in code), coerced at once; else None.
-
-    Only numbers into number columns: flags and tiers keep the cell-by-cell path, whose
-    rules (0/1 only, whole numbers only) the per-cell functions hold.
-    """
-    if col.kind != "number" or not pd.api.types.is_numeric_dtype(series.dtype) \
-            or pd.api.types.is_bool_dtype(series.dtype) \
-            or pd.api.types.is_complex_dtype(series.dtype):
-        return None
-    values = series.astype("float64")
-    blank = values.isna().to_numpy()
-    infinite = np.isinf(values.to_numpy())
-    for row, value in zip(rows[infinite], series[infinite], strict=True):
-        issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
-                            _unreadable_hint(col)))
-    values[infinite] = np.nan
-    if blank.any():
-        if col.default is not None:
-            values[blank] = float(col.default)  # type: ignore[arg-type]
-        elif col.required:
-            for row in rows[blank]:
-                issues.append(Issue(sheet, int(row), col.name, None, "a required cell is blank",
-                                    f"fill in {col.name}: {col.meaning}"))
-    return values
-
-
-def _series(values: list[Any], col: Column, index: pd.Index) -> pd.Series:
-    if col.kind == "number":
-        return pd.Series([np.nan if v is None else v for v in values], index=index,
-                         dtype="float64")
-    if col.kind == "bool":
-        return pd.Series(values, index=index, dtype="boolean")
-    if col.kind == "integer" or _int_choices(col):
-        return pd.Series(values, index=index, dtype="Int64")
-    return pd.Series(values, index=index, dtype=object)
-
-
-# ---------------------------------------------------------------------- pandera schema
-def _dtype(col: Column) -> Any:
-    if col.kind == "number":
-        return "float64"
-    if col.kind == "bool":
-        return "boolean"
-    if col.kind == "integer" or _int_choices(col):
-        return "Int64"
-    return object
-
-
-def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
-    """The pandera schema of a sheet's typed columns (built from the registry).
-
-    Each check's ``error`` is ``"choices"`` or ``"range"`` so a failure maps back to the
-    registry's rule; every column is nullable because blank and unreadable cells are
-    reported while coercing.
-    """
-    schema_columns: dict[str, pa.Column] = {}
-    for col in columns:
-        checks: list[pa.Check] = []
-        if col.kind == "enum":
-            checks.append(pa.Check.isin(list(col.choices), error="choices"))
-        if col.kind == "number" and col.low is not None and col.high is not None:
-            checks.append(pa.Check.in_range(col.low, col.high, include_min=col.low_inclusive,
-                                             include_max=True, error="range"))
-        elif col.kind == "number" and col.low is not None:
-            check = pa.Check.ge if col.low_inclusive else pa.Check.gt
-            checks.append(check(col.low, error="range"))
-        schema_columns[col.name] = pa.Column(
-            _dtype(col), checks=checks, nullable=True, required=False,
-            unique=col.name == KEYS[sheet], report_duplicates="all")
-    return pa.DataFrameSchema(schema_columns, name=sheet, strict=False)
-
-
-def _schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
-                   columns: tuple[Column, ...]) -> list[Issue]:
-    by_name = {c.name: c for c in columns}
-    try:
-        sheet_schema(sheet, columns).validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-    else:
-        return []
-    issues: list[Issue] = []
-    for case in failures.itertuples(index=False):
-        name, index, bad = str(case.column), case.index, case.failure_case
-        if is_blank(bad):
-            continue
-        known_row = index is not None and not is_blank(index) and index in raw.index
-        row = int(raw.at[index, ROW]) if known_row else None
-        value = raw.at[index, name] if known_row and name in raw.columns else bad
-        col = by_name.get(name)
-        if col is None:  # pragma: no cover - a check on a column we did not declare
-            issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
-        elif case.check == "field_uniqueness":
-            issues.append(_duplicate_issue(sheet, typed, name, bad, row))
-        elif case.check == "choices":
-            close = suggest(str(bad), [str(c) for c in col.choices])
-            if _int_choices(col):  # a number is never "close" to another: list them
-                hint = _whole_number_hint(col)
-            else:
-                hint = f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
-            issues.append(Issue(sheet, row, name, value, rule_text(col), hint))
-        elif case.check == "range":
-            issues.append(Issue(sheet, row, name, value, rule_text(col),
-                                f"{col.name}: {col.meaning}"))
-        else:  # pragma: no cover - dtypes are ours; this would be a bug in coercion
-            issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
-    return issues
-
-
-def _duplicate_issue(sheet: str, typed: pd.DataFrame, name: str, value: Any,
-                     row: int | None) -> Issue:
-    rows = [int(r) for r in typed.loc[typed[name] == value, ROW] if int(r) != row]
-    others = ", ".join(map(str, rows))
-    what = "project" if sheet == PROJECTS else "country"
-    hint = (f"give each project its own {name}" if sheet == PROJECTS
-            else "list each country once; merge the rows")
-    return Issue(sheet, row, name, value,
-                 f"duplicate {name}: the same {what} is also in row{'s' if len(rows) > 1 else ''}"
-                 f" {others}", hint)
-
-
 # ---------------------------------------------------------------------- one sheet
 def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], policy: Policy,
                  issues: list[Issue]) -> pd.DataFrame:
@@ -494,8 +170,8 @@ def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], pol
     if raw.empty:
         issues.append(Issue(sheet, None, None, None, "the sheet has no data rows",
                             f"add one row per {unit} below the header row"))
-    typed = _coerce_sheet(sheet, raw, columns, issues)
-    issues += _schema_issues(sheet, raw, typed, columns)
+    typed = coerce_sheet(sheet, raw, columns, issues)
+    issues += schema_issues(sheet, raw, typed, columns)
     issues += _amount_issues(sheet, typed, columns)
     return typed
 
@@ -583,9 +259,9 @@ def _final_dtype(series: pd.Series, col: Column) -> pd.Series:
         return pd.to_numeric(series, errors="coerce").astype("float64")
     if col.kind == "bool":
         return series.astype(bool)
-    if col.kind == "integer" or _int_choices(col):
+    if col.kind == "integer" or int_choices(col):
         return series.astype("int64")
     if col.kind == "ids":
-        return pd.Series([tuple(v) if isinstance(v, tuple | list) else _ids(v) for v in series],
+        return pd.Series([tuple(v) if isinstance(v, tuple | list) else ids(v) for v in series],
                          index=series.index, dtype=object)
     return series.astype(object)

@@ -1,4 +1,4 @@
-"""The Pyomo model of DESIGN §5: ``build_model`` and its constraint families."""
+"""The Pyomo model of docs/model.md: ``build_model`` and its constraint families."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def build_model(problem: Problem, data: ModelData | None = None) -> pyo.ConcreteModel:
-    """A Pyomo ``ConcreteModel`` of DESIGN §5 for a validated problem.
+    """A Pyomo ``ConcreteModel`` of docs/model.md for a validated problem.
 
     Components are named after the inputs (``budget[FY2026]``, ``country_cap[Aurelia]``,
     ``requires[P-17,P-03]``), so an exported LP file points back at the rows of the workbook.
@@ -46,7 +46,7 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
 
 
 def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
-    """Sets, variables and every constraint family of DESIGN §5, added to a model or a Block.
+    """Sets, variables and every constraint family of docs/model.md, added to a model or a Block.
 
     The families only use ``m.P, m.Q, m.Y, m.x, m.f`` (and ``m.C, m.z`` they add), so one
     Block per budget level of a multi-level model (the funding order) is populated by the

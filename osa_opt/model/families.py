@@ -1,4 +1,4 @@
-"""One small function per constraint family of DESIGN §5.
+"""One small function per constraint family of docs/model.md.
 
 Each ``add_<family>(m, data)`` returns early when its rule is off or cannot bind, so the
 model holds no empty blocks. Index names follow the inputs, e.g. ``budget[FY2026]``.

@@ -296,7 +296,7 @@ def eligibility(result: Result) -> Section:
     body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
             '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
-    by_country = country_reasons(problem)
+    by_country = country_reasons(problem.countries, problem.policy)
     blocked = [(c, rs) for c, rs in by_country.items() if rs]
     if blocked:
         crow = "".join(

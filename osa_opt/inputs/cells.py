@@ -1,0 +1,246 @@
+"""Reading one cell as its column's type: numbers, whole numbers, flags, text and id lists.
+
+Shared by validation (each sheet's cells) and the cross-sheet rules (blank cells). A cell
+that cannot be read raises :class:`Unreadable`; the caller reports it with its place and
+the hint of :func:`unreadable_hint`. The accepted spellings are listed in docs/inputs.md.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.schema import FALSE_WORDS, ROW, TRUE_WORDS, Column
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, NA and text holding only spaces."""
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is float:
+        return value != value  # NaN
+    if value is None:
+        return True
+    if kind is int or kind is bool:
+        return False
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, tuple | list):
+        return len(value) == 0
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+class Unreadable(ValueError):
+    """A cell that cannot be read as its column's type."""
+
+
+#: Whole numbers beyond this do not fit an Int64 column (and no tier or count is so large).
+_LARGEST_WHOLE = 2**53
+
+
+def number(value: Any) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value
+    if isinstance(value, bool | np.bool_):
+        raise Unreadable
+    if isinstance(value, int | float | np.integer | np.floating):
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond any float, e.g. 10**400
+            raise Unreadable from None
+    elif isinstance(value, str):
+        try:
+            x = float(value.strip())
+        except ValueError:
+            raise Unreadable from None
+    else:
+        raise Unreadable
+    if not math.isfinite(x):
+        raise Unreadable
+    return x
+
+
+def integer(value: Any) -> int:
+    x = number(value)
+    if not x.is_integer() or abs(x) > _LARGEST_WHOLE:
+        raise Unreadable
+    return int(x)
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise Unreadable
+
+
+def text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def ids(value: Any) -> tuple[str, ...]:
+    parts = value if isinstance(value, tuple | list) else text(value).split(";")
+    ids = (text(p) for p in parts)
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def coerce(value: Any, col: Column) -> Any:
+    if col.kind == "number":
+        return number(value)
+    if col.kind == "bool":
+        return boolean(value)
+    if col.kind == "integer" or (col.kind == "enum" and int_choices(col)):
+        return integer(value)
+    if col.kind == "enum":
+        return text(value).lower()
+    if col.kind == "ids":
+        return ids(value)
+    return text(value)
+
+
+def int_choices(col: Column) -> bool:
+    return bool(col.choices) and isinstance(col.choices[0], int)
+
+
+def rule_text(col: Column) -> str:
+    """The rule of a column in plain words, e.g. ``"must be a number in [0, 10]"``."""
+    if col.kind == "number":
+        rng = col.range_text
+        if not rng:
+            return "must be a number"
+        return f"must be a number in {rng}" if rng[0] in "[(" else f"must be a number {rng}"
+    if col.kind == "enum":
+        return "must be one of " + ", ".join(map(str, col.choices))
+    if col.kind == "bool":
+        return "must be true or false"
+    if col.kind == "integer":
+        return "must be a whole number"
+    return "must be text"
+
+
+def unreadable_hint(col: Column, value: Any = None) -> str:
+    if col.kind == "number":
+        share = percent(value) if col.high is not None and col.high <= 1 else None
+        if share is not None:  # a share column typed as a percentage
+            return f"type the share as a fraction: {share:g} for {str(value).strip()}"
+        return ("type a plain number such as 750 or 0.35 (no units, currency signs or "
+                "thousands separators)")
+    if col.kind == "bool":
+        return "type true or false (yes/no and 1/0 work too)"
+    if int_choices(col):
+        return whole_number_hint(col)
+    return f"{col.name}: {col.meaning}"
+
+
+def whole_number_hint(col: Column) -> str:
+    *first, last = map(str, col.choices)
+    return f"type {', '.join(first)} or {last} as a whole number ({col.name}: {col.meaning})"
+
+
+def percent(value: Any) -> float | None:
+    """``"30%"`` → 0.3: a percentage typed as text, or None."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.endswith("%"):
+        return None
+    try:
+        share = float(text[:-1].strip()) / 100
+    except ValueError:
+        return None
+    return share if math.isfinite(share) else None
+
+
+def coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
+                  issues: list[Issue]) -> pd.DataFrame:
+    """Typed registry columns of ``raw`` (blank or unreadable required cells become null)."""
+    out: dict[str, pd.Series] = {}
+    for col in columns:
+        if col.name not in raw.columns:
+            continue
+        fast = coerce_typed(sheet, raw[col.name], raw[ROW], col, issues)
+        if fast is not None:
+            out[col.name] = fast
+            continue
+        values: list[Any] = []
+        for value, row in zip(raw[col.name].tolist(), raw[ROW].tolist(), strict=True):
+            if is_blank(value):
+                if col.required and col.default is None:
+                    issues.append(Issue(sheet, int(row), col.name, None,
+                                        "a required cell is blank",
+                                        f"fill in {col.name}: {col.meaning}"))
+                values.append(col.default)  # None for a required column without one
+                continue
+            try:
+                values.append(coerce(value, col))
+            except Unreadable:
+                issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
+                                    unreadable_hint(col, value)))
+                values.append(None)
+        out[col.name] = _series(values, col, raw.index)
+    typed = pd.DataFrame(out, index=raw.index)
+    typed[ROW] = raw[ROW]
+    return typed
+
+
+def coerce_typed(sheet: str, series: pd.Series, rows: pd.Series, col: Column,
+                  issues: list[Issue]) -> pd.Series | None:
+    """A column that is already numeric (a frame built in code), coerced at once; else None.
+
+    Only numbers into number columns: flags and tiers keep the cell-by-cell path, whose
+    rules (0/1 only, whole numbers only) the per-cell functions hold.
+    """
+    if col.kind != "number" or not pd.api.types.is_numeric_dtype(series.dtype) \
+            or pd.api.types.is_bool_dtype(series.dtype) \
+            or pd.api.types.is_complex_dtype(series.dtype):
+        return None
+    values = series.astype("float64")
+    blank = values.isna().to_numpy()
+    infinite = np.isinf(values.to_numpy())
+    for row, value in zip(rows[infinite], series[infinite], strict=True):
+        issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
+                            unreadable_hint(col)))
+    values[infinite] = np.nan
+    if blank.any():
+        if col.default is not None:
+            values[blank] = float(col.default)  # type: ignore[arg-type]
+        elif col.required:
+            for row in rows[blank]:
+                issues.append(Issue(sheet, int(row), col.name, None, "a required cell is blank",
+                                    f"fill in {col.name}: {col.meaning}"))
+    return values
+
+
+def _series(values: list[Any], col: Column, index: pd.Index) -> pd.Series:
+    if col.kind == "number":
+        return pd.Series([np.nan if v is None else v for v in values], index=index,
+                         dtype="float64")
+    if col.kind == "bool":
+        return pd.Series(values, index=index, dtype="boolean")
+    if col.kind == "integer" or int_choices(col):
+        return pd.Series(values, index=index, dtype="Int64")
+    return pd.Series(values, index=index, dtype=object)

@@ -1,0 +1,142 @@
+"""From plain data (TOML tables, dicts, command-line text) to typed policy values.
+
+Each key's type comes from its annotation (resolved with ``typing.get_type_hints``): a
+wrong type is an issue naming the key and the expected type, never an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import tomllib
+from collections.abc import Mapping
+from typing import Any
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.policy_keys import container, key_types
+from osa_opt.text import suggest
+
+
+def unknown_key(where: str, key: str, known: list[str]) -> Issue:
+    close = suggest(key.split(".")[-1], [str(k) for k in known])
+    hint = f"did you mean {close!r}?" if close else f"known keys: {', '.join(map(str, known))}"
+    return Issue(where, None, key, None, "unknown key", hint + " (see models/default.toml)")
+
+
+def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
+    return Issue(where, None, key, value, f"wrong type {type(value).__name__}, expected {expected}",
+                 f"write {key} as {expected}")
+
+
+def build_section(where: str, name: str, cls: type, values: Mapping[str, Any],
+                  issues: list[Issue]) -> Any:
+    """An instance of the section dataclass ``cls`` from its table ``values``."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = key_types(cls)
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        dotted = f"{name}.{key}"
+        if key not in fields:
+            issues.append(unknown_key(where, dotted, list(fields)))
+            continue
+        converted = convert(where, dotted, value, hints[key], issues,
+                            fields[key].metadata.get("expected", ""))
+        if converted is not None:
+            kwargs[key] = converted
+    return cls(**kwargs)
+
+
+def convert(where: str, key: str, value: Any, hint: Any, issues: list[Issue],
+            expected: str = "") -> Any:
+    """``value`` as the annotated type ``hint``; None (and an issue) when it is not one."""
+    kind, args = container(hint)
+    if kind == "table":
+        return convert_table(where, key, value, args, issues, expected)
+    if kind == "list":
+        if not isinstance(value, list):
+            issues.append(type_issue(where, key, value, "a list, e.g. [1, 2]"))
+            return None
+        items = [convert_scalar(where, key, v, args[0], issues) for v in value]
+        return [v for v in items if v is not None]
+    return convert_scalar(where, key, value, args[0], issues)
+
+
+def convert_table(where: str, key: str, value: Any, types: tuple[Any, ...],
+                  issues: list[Issue], expected: str = "") -> dict[Any, Any]:
+    """A table ``{key: value}`` with keys and values of the annotated types."""
+    ktype, vtype = types
+    if not isinstance(value, Mapping):
+        issues.append(type_issue(where, key, value, "a table, e.g. { a = 1 }"))
+        return {}
+    out: dict[Any, Any] = {}
+    vkind, vargs = container(vtype)
+    for k, v in value.items():
+        if ktype is int:
+            try:
+                kk: Any = int(k)
+            except (TypeError, ValueError):
+                issues.append(type_issue(where, f"{key}.{k}", k, "a tier number 1, 2 or 3"))
+                continue
+        else:
+            kk = str(k)
+        if vkind == "list":  # a list of numbers per key: a [low, high] range, say
+            pair = not expected or (isinstance(v, list) and len(v) == 2)
+            if (not isinstance(v, list) or not pair
+                    or not all(_real(x) and finite(x) is not None for x in v)):
+                issues.append(type_issue(where, f"{key}.{k}", v, expected or "a list of numbers"))
+                continue
+            out[kk] = [float(x) for x in v]
+        else:
+            converted = convert_scalar(where, f"{key}.{k}", v, vargs[0], issues)
+            if converted is not None:
+                out[kk] = converted
+    return out
+
+
+def convert_scalar(where: str, key: str, value: Any, typ: type, issues: list[Issue]) -> Any:
+    if typ is bool:
+        if isinstance(value, bool):
+            return value
+        issues.append(type_issue(where, key, value, "true or false"))
+    elif typ is int:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        issues.append(type_issue(where, key, value, "a whole number"))
+    elif typ is float:
+        if _real(value):
+            number = finite(value)
+            if number is not None:
+                return number
+            issues.append(Issue(where, None, key, value, "must be a finite number",
+                                f"write {key} as a plain number (not nan or inf)"))
+            return None
+        issues.append(type_issue(where, key, value, "a number"))
+    elif typ is str:
+        if isinstance(value, str):
+            return value
+        issues.append(type_issue(where, key, value, "text"))
+    return None
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def finite(value: numbers.Real) -> float | None:
+    """``value`` as a float, or None when it is NaN, infinite or beyond any float."""
+    try:
+        number = float(value)
+    except OverflowError:  # an int such as 10**400
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse_cli_value(text: str) -> Any:
+    """A value typed on the command line, read as TOML (``[1, 2]``, ``false``), else text."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text

@@ -1,0 +1,101 @@
+"""The pandera schema of each sheet, built from the column registry, and its failures
+turned into issues (sheet, Excel row, column, value, rule, hint).
+
+Ranges, choices and uniqueness are checked here, lazily, on the typed columns; blank and
+unreadable cells were reported while coercing (:mod:`osa_opt.inputs.cells`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.cells import int_choices, is_blank, rule_text, whole_number_hint
+from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column
+from osa_opt.text import suggest
+
+
+def _dtype(col: Column) -> Any:
+    if col.kind == "number":
+        return "float64"
+    if col.kind == "bool":
+        return "boolean"
+    if col.kind == "integer" or int_choices(col):
+        return "Int64"
+    return object
+
+
+def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
+    """The pandera schema of a sheet's typed columns (built from the registry).
+
+    Each check's ``error`` is ``"choices"`` or ``"range"`` so a failure maps back to the
+    registry's rule; every column is nullable because blank and unreadable cells are
+    reported while coercing.
+    """
+    schema_columns: dict[str, pa.Column] = {}
+    for col in columns:
+        checks: list[pa.Check] = []
+        if col.kind == "enum":
+            checks.append(pa.Check.isin(list(col.choices), error="choices"))
+        if col.kind == "number" and col.low is not None and col.high is not None:
+            checks.append(pa.Check.in_range(col.low, col.high, include_min=col.low_inclusive,
+                                             include_max=True, error="range"))
+        elif col.kind == "number" and col.low is not None:
+            check = pa.Check.ge if col.low_inclusive else pa.Check.gt
+            checks.append(check(col.low, error="range"))
+        schema_columns[col.name] = pa.Column(
+            _dtype(col), checks=checks, nullable=True, required=False,
+            unique=col.name == KEYS[sheet], report_duplicates="all")
+    return pa.DataFrameSchema(schema_columns, name=sheet, strict=False)
+
+
+def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
+                   columns: tuple[Column, ...]) -> list[Issue]:
+    by_name = {c.name: c for c in columns}
+    try:
+        sheet_schema(sheet, columns).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    else:
+        return []
+    issues: list[Issue] = []
+    for case in failures.itertuples(index=False):
+        name, index, bad = str(case.column), case.index, case.failure_case
+        if is_blank(bad):
+            continue
+        known_row = index is not None and not is_blank(index) and index in raw.index
+        row = int(raw.at[index, ROW]) if known_row else None
+        value = raw.at[index, name] if known_row and name in raw.columns else bad
+        col = by_name.get(name)
+        if col is None:  # pragma: no cover - a check on a column we did not declare
+            issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
+        elif case.check == "field_uniqueness":
+            issues.append(_duplicate_issue(sheet, typed, name, bad, row))
+        elif case.check == "choices":
+            close = suggest(str(bad), [str(c) for c in col.choices])
+            if int_choices(col):  # a number is never "close" to another: list them
+                hint = whole_number_hint(col)
+            else:
+                hint = f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
+            issues.append(Issue(sheet, row, name, value, rule_text(col), hint))
+        elif case.check == "range":
+            issues.append(Issue(sheet, row, name, value, rule_text(col),
+                                f"{col.name}: {col.meaning}"))
+        else:  # pragma: no cover - dtypes are ours; this would be a bug in coercion
+            issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
+    return issues
+
+
+def _duplicate_issue(sheet: str, typed: pd.DataFrame, name: str, value: Any,
+                     row: int | None) -> Issue:
+    rows = [int(r) for r in typed.loc[typed[name] == value, ROW] if int(r) != row]
+    others = ", ".join(map(str, rows))
+    what = "project" if sheet == PROJECTS else "country"
+    hint = (f"give each project its own {name}" if sheet == PROJECTS
+            else "list each country once; merge the rows")
+    return Issue(sheet, row, name, value,
+                 f"duplicate {name}: the same {what} is also in row{'s' if len(rows) > 1 else ''}"
+                 f" {others}", hint)
