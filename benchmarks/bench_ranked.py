@@ -26,8 +26,9 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import make_problem  # noqa: E402
+from osa_opt.analysis.baseline import result_from_outcomes  # noqa: E402
 from osa_opt.model import build_model  # noqa: E402
-from osa_opt.solving.solver import Solver, result_from_outcomes, stdout_to_stderr  # noqa: E402
+from osa_opt.solving.solver import Solver, stdout_to_stderr  # noqa: E402
 
 RANKED = 10
 MIN_DIFFERENCE = 2

@@ -69,7 +69,7 @@ def instances(quick: bool) -> list[tuple[str, Any]]:
 def measure(problem: Any, samples: int, cluster: Any) -> list[dict[str, Any]]:
     """Serial, jobs=2 and Dask runs of the same samples; their answers must be identical."""
     from osa_opt.analysis.robustness import robustness
-    from osa_opt.solving.solver import solve
+    from osa_opt.workflows import solve
 
     t0 = time.perf_counter()
     baseline = solve(problem)

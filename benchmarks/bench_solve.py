@@ -80,7 +80,7 @@ def work_ours(n: int, years: int, seed: int, time_limit: float, mps: str) -> dic
     solver = Solver(problem, model, time_limit=time_limit)
     with Clock() as solve:
         out = solver.solve_once()
-    highs = solver.opt._solver_model  # the highspy object Pyomo holds (for its own timers only)
+    highs = solver.highs  # the highspy object Pyomo holds (for its own timers only)
     info = highs.getInfo()
     row = {
         "generate_s": gen.wall, "build_s": build.wall, "build_cpu": build.cpu,
@@ -128,13 +128,14 @@ def work_ranked(n: int, years: int, seed: int, time_limit: float) -> dict[str, A
     """Ten ranked portfolios from scratch: what ``osa_opt.solve(problem, portfolios=10)``
     spends (build, one persistent solver, a no-good cut per portfolio, the Result)."""
     from benchmarks.synthetic import make_problem
-    from osa_opt.solving.solver import Solver, result_from_outcomes
+    from osa_opt.analysis.baseline import result_from_outcomes
+    from osa_opt.solving.solver import Solver
 
     problem = make_problem(n, years, seed, time_limit=time_limit)
     highs_seconds: list[float] = []  # HiGHS's run clock, which adds up over re-solves
 
     def progress(_rank: int, _outcome: Any) -> None:
-        highs_seconds.append(solver.opt._solver_model.getRunTime())
+        highs_seconds.append(solver.highs.getRunTime())
 
     with Clock() as ranked:
         solver = Solver(problem, time_limit=time_limit)

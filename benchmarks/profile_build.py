@@ -58,7 +58,7 @@ def timed_families(families: Any) -> None:
 def report(n: int, years: int, solver: Any) -> None:
     width = max(len(name) for name, _, _ in ROWS)
     print(f"{n:,} projects × {years} FY; {len(solver.model.P):,} eligible, "
-          f"{solver.opt._solver_model.getNumRow():,} rows")
+          f"{solver.highs.getNumRow():,} rows")
     print(f"{'stage'.ljust(width)}  {'wall s':>8}  {'CPU s':>8}")
     for name, wall, cpu in ROWS:
         print(f"{name.ljust(width)}  {wall:8.3f}  " + ("" if cpu is None else f"{cpu:8.3f}"))
@@ -99,7 +99,7 @@ def profile(n: int, years: int, seed: int, time_limit: float, top: int, optimum:
         res = opt.solve(model)
     timer = res.timing_info.timer
     ROWS.append(("  of which update check", timer.timers["update"].total_time, None))
-    ROWS.append(("  of which HiGHS run", opt._solver_model.getRunTime(), None))
+    ROWS.append(("  of which HiGHS run", solver.highs.getRunTime(), None))
     ROWS.append(("  of which load results", timer.timers["load solution"].total_time, None))
     if res.incumbent_objective is None:
         report(n, years, solver)

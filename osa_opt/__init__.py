@@ -20,7 +20,7 @@ _LAZY = {
     "Problem": "osa_opt.inputs.problem",
     "load_problem": "osa_opt.inputs.readers",
     "build_model": "osa_opt.model",
-    "solve": "osa_opt.solving.solver",
+    "solve": "osa_opt.workflows",
     "Solver": "osa_opt.solving.solver",
     "Result": "osa_opt.result",
     "Portfolio": "osa_opt.result",

@@ -1,11 +1,12 @@
 """Typed results: a Status, ranked Portfolios and the Result that holds them.
 
 Everything here is computed from the Problem and the funded fractions; nothing solves.
+``Status`` and ``FRACTION_TOL`` live with the Solver (:mod:`osa_opt.solving.status`) and are
+re-exported here, so ``from osa_opt.result import Status`` keeps working.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,37 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.solving.status import FRACTION_TOL, Status
+
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
-#: Fractions closer than this to 0 or 1 are rounded (solver tolerance).
-FRACTION_TOL = 1e-6
-
-
-class Status(enum.StrEnum):
-    """Outcome of a solve, mapped in one place (``osa_opt.solving.solver._status_of``)."""
-
-    OPTIMAL = "optimal"          # proven optimal (within mip_rel_gap, 0 by default)
-    TIME_LIMIT = "time_limit"    # stopped at the time limit with an incumbent and its gap
-    INFEASIBLE = "infeasible"    # the policy cannot be met
-    NO_SOLUTION = "no_solution"  # stopped without any feasible portfolio
-    ERROR = "error"              # the solver failed for another reason
-
-    @property
-    def exit_code(self) -> int:
-        from osa_opt.errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK
-
-        return {
-            Status.OPTIMAL: EXIT_OK,
-            Status.TIME_LIMIT: EXIT_OK,
-            Status.INFEASIBLE: EXIT_INFEASIBLE,
-            Status.NO_SOLUTION: EXIT_NO_SOLUTION,
-            Status.ERROR: EXIT_NO_SOLUTION,
-        }[self]
-
-    @property
-    def has_solution(self) -> bool:
-        return self in (Status.OPTIMAL, Status.TIME_LIMIT)
+__all__ = ["FRACTION_TOL", "Portfolio", "Result", "Status"]
 
 
 @dataclass(eq=False)

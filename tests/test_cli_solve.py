@@ -272,7 +272,7 @@ def test_existing_out_folder_is_refused_before_solving(
     taken = in_tmp / "taken"
     taken.mkdir()
     (taken / "keep.txt").write_text("earlier run")
-    solve_module = importlib.import_module("osa_opt.solving.solver")
+    solve_module = importlib.import_module("osa_opt.workflows")
     monkeypatch.setattr(solve_module, "solve", lambda *a, **k: pytest.fail("solved"))
     assert osa(monkeypatch, "solve", "--out", "taken") == 2
     _, err = capfd.readouterr()

@@ -17,7 +17,7 @@ from osa_opt.cli.common import run_cli
 from osa_opt.errors import OsaError
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 HUMANITARIAN = {"security": 0.1, "humanitarian": 0.9}
 

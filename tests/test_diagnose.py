@@ -22,7 +22,8 @@ from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
 from osa_opt.result import Status
-from osa_opt.solving.solver import Solver, solve
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
 
 BASE_POLICY: dict[str, Any] = {
     "name": "diagnose", "budget": {"FY2026": 2000.0, "FY2027": 500.0},

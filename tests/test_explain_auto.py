@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import osa_opt
-from osa_opt.solving import solver
+from osa_opt import workflows
 
 
 @pytest.fixture(scope="module")
@@ -14,17 +14,17 @@ def problem():
 
 
 def test_small_rounds_are_explained_by_default(problem) -> None:
-    result = solver.solve(problem, portfolios=1, explain=None)
+    result = workflows.solve(problem, portfolios=1, explain=None)
     assert set(result.analyses) == {"why", "prices"}
     assert len(result.analyses["why"].tables()) >= 1
 
 
 def test_large_rounds_skip_the_per_project_analyses_with_a_note(problem, monkeypatch) -> None:
     eligible = len(problem.eligible)
-    monkeypatch.setattr(solver, "EXPLAIN_AUTO_LIMIT", eligible - 1)
-    result = solver.solve(problem, portfolios=1, explain=None)
+    monkeypatch.setattr(workflows, "EXPLAIN_AUTO_LIMIT", eligible - 1)
+    result = workflows.solve(problem, portfolios=1, explain=None)
     assert result.analyses == {}
     assert any(f"{eligible:,} eligible projects" in note for note in result.notes)
-    forced = solver.solve(problem, portfolios=1, explain=True)
+    forced = workflows.solve(problem, portfolios=1, explain=True)
     assert set(forced.analyses) == {"why", "prices"}
-    assert solver.solve(problem, portfolios=1, explain=False).analyses == {}
+    assert workflows.solve(problem, portfolios=1, explain=False).analyses == {}

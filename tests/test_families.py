@@ -19,7 +19,7 @@ from osa_opt.inputs.policy import FIELDS
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import FAMILIES, build_model
 from osa_opt.result import Portfolio, Result, Status
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 COUNTRY_DEFAULTS: dict[str, Any] = {
     "oda_eligible": True, "party_to_conflict": False, "management_agreement": True,

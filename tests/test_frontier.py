@@ -23,7 +23,8 @@ from osa_opt.analysis.greedy import greedy_ranking
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.solving.solver import Solver, solve
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -21,7 +21,8 @@ from osa_opt.analysis.funding_order import (
 )
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
-from osa_opt.solving.solver import Solver, solve
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
 
 TOL = 1e-6
 

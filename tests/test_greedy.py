@@ -10,7 +10,7 @@ from test_families import make_problem
 from osa_opt.analysis.greedy import GreedyResult, greedy_curve, greedy_ranking
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Status
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 # Budget FY1 = 11, FY2 = 4; value = score. Ratios (value per ¥ of total cost):
 # P1 8/2 = 4, P10 4/1 = 4 (tie: P1 first by id), P2 6/2 = 3, P3 2.5/1 = 2.5 (P2's rival),

@@ -28,7 +28,7 @@ from hypothesis.control import currently_in_test_context
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import FAMILIES
 from osa_opt.result import Result, Status
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 #: Each constraint family of the model -> the rules a random instance switches on for it.
 FAMILY_RULES: dict[str, frozenset[str]] = {

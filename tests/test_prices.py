@@ -23,7 +23,8 @@ from osa_opt.analysis.prices import price_rules
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
-from osa_opt.solving.solver import Solver, solve
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
 
 
 def prices_frames() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:

@@ -21,8 +21,8 @@ from osa_opt.report.notebook import analysis_html
 from osa_opt.report.tables import table
 from osa_opt.result import Result
 from osa_opt.run_folder import write_run
-from osa_opt.solving.solver import solve
 from osa_opt.text import money, percent, yen
+from osa_opt.workflows import solve
 
 SCRIPT_TITLE = "<script>alert(1)</script>"
 FORMULA_TITLE = '=HYPERLINK("https://evil.example","click")'

@@ -20,7 +20,7 @@ import pytest
 
 import osa_opt
 from osa_opt.report import svg
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",

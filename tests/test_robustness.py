@@ -188,7 +188,7 @@ def test_core_index_and_classes_equal_the_brute_force_shares(analysis: Robustnes
 def test_portfolio_near_optimal_shares_equal_brute_force(problem: Problem,
                                                          analysis: RobustnessAnalysis,
                                                          oracle: list[Any]) -> None:
-    from osa_opt.solving.solver import solve
+    from osa_opt.workflows import solve
 
     ports = solve(problem).portfolios
     assert len(ports) == 3 == len(analysis.portfolios)

@@ -20,6 +20,7 @@ from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
 from osa_opt.result import Status
 from osa_opt.solving import value_bound
+from osa_opt.solving.highs_access import HighsInterfaceWarning
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.solving.value_bound import RESOLVE_OPTIONS, NearOptimalFloor, lp_value_bound
 
@@ -89,6 +90,11 @@ def floors(monkeypatch: pytest.MonkeyPatch) -> list[NearOptimalFloor]:
     return made
 
 
+def floor_on(solver: Solver, best: float) -> NearOptimalFloor | None:
+    """The floor a ranking puts up after portfolio 1, on this solver's model."""
+    return NearOptimalFloor.add(solver.model, lp_value_bound(solver.opt), best, solver.solve_once)
+
+
 def tight_floors(mp: pytest.MonkeyPatch) -> None:
     """Floors just under the previous portfolio, put up whatever they fix."""
     mp.setattr(value_bound, "FIRST_MARGIN", 1e-9)
@@ -155,7 +161,7 @@ def test_the_ranking_leaves_model_and_solver_as_they_were(floors: list[NearOptim
     problem = osa_opt.load_problem()
     solver = Solver(problem)
     solver.solve_once()
-    highs = solver.opt._solver_model
+    highs = solver.highs
     before = {key: highs.getOptionValue(key)[1] for key in RESOLVE_OPTIONS}
     rows_before = highs.getNumRow()
     solver.ranked(4, 1)
@@ -175,10 +181,10 @@ def test_a_time_limited_resolve_reports_a_bound_no_lower_than_the_floor(
     problem = osa_opt.load_problem()
     solver = Solver(problem)
     best = solver.solve_once()
-    floor = NearOptimalFloor.add(solver, best.objective)
+    floor = floor_on(solver, best.objective)
     assert floor is not None
     low = floor.floor - 1.0
-    monkeypatch.setattr(solver, "solve_once", lambda: Outcome(
+    monkeypatch.setattr(floor, "solve", lambda: Outcome(
         Status.TIME_LIMIT, objective=low, bound=low + 0.5, seconds=0.1))
     out = floor.solve_next()
     assert out.status == Status.TIME_LIMIT
@@ -193,9 +199,9 @@ def test_a_floor_that_would_fix_little_is_not_put_up(monkeypatch: pytest.MonkeyP
     problem = synthetic(100, 1, 0)
     solver = Solver(problem)
     best = solver.solve_once()
-    assert NearOptimalFloor.add(solver, best.objective) is None
+    assert floor_on(solver, best.objective) is None
     monkeypatch.setattr(value_bound, "MIN_FIXED_SHARE", 0.0)
-    floor = NearOptimalFloor.add(solver, best.objective)
+    floor = floor_on(solver, best.objective)
     assert floor is not None
     floor.remove()
 
@@ -206,10 +212,10 @@ def test_a_widened_floor_reaches_highs() -> None:
     problem = osa_opt.load_problem()
     solver = Solver(problem)
     best = solver.solve_once()
-    floor = NearOptimalFloor.add(solver, best.objective)
+    floor = floor_on(solver, best.objective)
     assert floor is not None
     solver.solve_once()
-    highs = solver.opt._solver_model
+    highs = solver.highs
     assert highs.getLp().row_lower_[-1] == pytest.approx(floor.level.value)
     before = floor.level.value
     floor.distance *= value_bound.WIDEN
@@ -223,8 +229,10 @@ def test_a_widened_floor_reaches_highs() -> None:
 def test_without_pyomo_internals_the_ranking_falls_back_to_plain_cuts(
         floors: list[NearOptimalFloor], monkeypatch: pytest.MonkeyPatch) -> None:
     """The bound reads private attributes of Pyomo's HiGHS interface; if a Pyomo release
-    renames them there is no floor, and the ranking is the same, only slower."""
-    assert lp_value_bound(object()) is None
+    renames them there is no floor, the user is told so, and the ranking is the same, only
+    slower."""
+    with pytest.warns(HighsInterfaceWarning, match="'_solver_model'.*plain no-good cuts"):
+        assert lp_value_bound(object()) is None
     problem = osa_opt.load_problem()
     expected = [o.objective for o in Solver(problem).ranked(4, 2)]
     assert len(floors) == 1

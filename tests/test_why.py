@@ -18,10 +18,12 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
+from osa_opt.analysis.baseline import result_from_outcomes
 from osa_opt.analysis.why import UnknownProjectError, explain_portfolio, explain_project
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
-from osa_opt.solving.solver import Solver, result_from_outcomes, solve
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
 
 TOL = 1e-6
 COUNTRIES = ["Aurelia", "Borealis", "Caldera", "Dravina"]

@@ -24,6 +24,7 @@ import pandas as pd
 from osa_opt.errors import OsaError
 from osa_opt.parallel import make_executor, stop_on_interrupt
 from osa_opt.result import Portfolio, Status
+from osa_opt.solving.solver import Solver, stdout_to_stderr
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -52,8 +53,6 @@ def budget_scenario(problem: Problem, budgets: Mapping[str, float],
 
 def solve_scenario(shared: Any, problem: Problem) -> dict[str, Any]:
     """Build and solve one scenario to its optimum (runs on a worker)."""
-    from osa_opt.solving.solver import Solver, stdout_to_stderr
-
     with stdout_to_stderr():
         out = Solver(problem).solve_once()
     return {"status": out.status.value, "objective": out.objective, "gap": out.gap,

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 import pyomo.environ as pyo
 
 from osa_opt.analysis.prices import TOL, Rule, rule_rows
+from osa_opt.model import build_model
+from osa_opt.solving.solver import Solver, stdout_to_stderr
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
     from osa_opt.model.data import ModelData
-    from osa_opt.solving.solver import Solver
 
 MONEY = "¥ million"
 
@@ -53,9 +54,6 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
     >>> [d["rule"] for d in diagnose(problem)]                # doctest: +SKIP
     ['budget[FY2026]']
     """
-    from osa_opt.model import build_model
-    from osa_opt.solving.solver import Solver
-
     if solver is not None:
         model = solver.model.clone()
         if hasattr(model, "portfolio_cut"):
@@ -76,7 +74,7 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
     for k, phase in enumerate(p for p in (counts, money) if p):  # lexicographic
         objective = pyo.Objective(expr=pyo.quicksum(phase), sense=pyo.minimize)
         model.add_component(f"elastic_objective_{k}", objective)
-        values = _solve(elastic, model, slack) or values
+        values = _solve(elastic, slack) or values
         if values is None:
             return [_unexplained()]
         objective.deactivate()
@@ -120,16 +118,13 @@ def _make_elastic(model: pyo.ConcreteModel, rows: list[Rule]) -> dict[str, Any]:
     return out
 
 
-def _solve(elastic: Solver, model: pyo.ConcreteModel, slack: dict[str, Any]
-           ) -> dict[str, float] | None:
+def _solve(elastic: Solver, slack: dict[str, Any]) -> dict[str, float] | None:
     """Solve the elastic model as it is; slack var name -> value, or None if infeasible."""
-    from osa_opt.solving.solver import stdout_to_stderr
-
     with stdout_to_stderr():
-        res = elastic.opt.solve(model)
-    if res.incumbent_objective is None:
+        out = elastic.solve_once()
+    if not out.status.has_solution:
         return None
-    loaded = res.solution_loader.get_vars(list(slack.values()))
+    loaded = elastic.values(slack.values())
     return {s.name: max(0.0, float(loaded[s])) for s in slack.values()}
 
 

@@ -103,7 +103,7 @@ class _LevelSolver(Solver):
 
     level_fractions: dict[int, dict[str, float]]
 
-    def _fractions(self, values: Any) -> dict[str, float]:
+    def read_fractions(self, values: Any) -> dict[str, float]:
         m = self.model
         self.level_fractions = {lv: block_fractions(m.level[lv], values) for lv in m.L}
         return self.level_fractions[m.L.last()] if len(m.L) else {}

@@ -32,14 +32,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.analysis.baseline import solve_baseline
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
 from osa_opt.result import FRACTION_TOL, Status
+from osa_opt.solving.solver import Solver, stdout_to_stderr
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
     from osa_opt.result import Result
-    from osa_opt.solving.solver import Solver
 
 #: A project funded in at least this share of the samples is *core*.
 CORE_THRESHOLD = 0.95
@@ -151,8 +152,6 @@ _local = threading.local()
 
 def _solver_for(setup: SampleSetup) -> Solver:
     """This thread's persistent solver for the run: built once, reused for every chunk."""
-    from osa_opt.solving.solver import Solver
-
     cached = getattr(_local, "solver", None)
     if cached is not None and cached[0] == setup.token:
         return cached[1]
@@ -175,8 +174,6 @@ def solve_chunk(setup: SampleSetup, item: tuple[int, np.ndarray]) -> dict[str, A
     ``item`` is (first sample index, values block of samples × model projects). Only the
     objective changes between samples. Returns statuses, optima and funded fractions.
     """
-    from osa_opt.solving.solver import stdout_to_stderr
-
     start, block = item
     solver = _solver_for(setup)
     ids = setup.project_ids
@@ -188,9 +185,7 @@ def solve_chunk(setup: SampleSetup, item: tuple[int, np.ndarray]) -> dict[str, A
     with stdout_to_stderr():
         for i, row in enumerate(block):
             solver.set_objective(dict(zip(ids, row.tolist(), strict=True)))
-            highs = getattr(solver.opt, "_solver_model", None)
-            if highs is not None:  # forget the last basis: each sample solves from scratch
-                highs.clearSolver()
+            solver.clear()  # forget the last basis: each sample solves from scratch
             out = solver.solve_once()
             status.append(out.status.value)
             if out.status.has_solution:
@@ -342,10 +337,8 @@ def robustness(
     if n < 1:
         raise OsaError(f"samples must be 1 or more, got {n}")
     if baseline is None:
-        from osa_opt.solving.solver import solve, stdout_to_stderr
-
         with stdout_to_stderr():
-            baseline = solve(problem)
+            baseline, _ = solve_baseline(problem)
     if not baseline.portfolios:
         error = OsaError(f"no robustness analysis: {baseline.message or baseline.status.value}")
         error.exit_code = baseline.status.exit_code

@@ -93,7 +93,8 @@ def command(
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import solve, stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
+    from osa_opt.workflows import solve
 
     parsed = [parse_budget_scenario(text) for text in budget_scenarios]
     if len(policy_paths) + len(parsed) < 2:

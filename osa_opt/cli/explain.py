@@ -46,11 +46,12 @@ def command(
     """
     import time
 
+    from osa_opt.analysis.baseline import result_from_outcomes
     from osa_opt.analysis.diagnose import diagnose
     from osa_opt.analysis.why import explain_project, find_project
     from osa_opt.cli.common import load_from_cli
     from osa_opt.result import Status
-    from osa_opt.solving.solver import Solver, result_from_outcomes, stdout_to_stderr
+    from osa_opt.solving.solver import Solver, stdout_to_stderr
 
     problem = load_from_cli(input_path, policy_path, budgets, sets)
     project_id = find_project(problem, project_id)  # exit 2 before any solve

@@ -66,13 +66,14 @@ def command(
     """
     from rich.console import Console
 
+    from osa_opt.analysis.baseline import result_from_outcomes
     from osa_opt.analysis.frontier import frontier, sweep_shares
     from osa_opt.analysis.funding_order import funding_order
     from osa_opt.cli.common import load_from_cli
     from osa_opt.outputs.safe import check_target
     from osa_opt.result import Status
     from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import result_from_outcomes, stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     if out_dir is not None:
         check_target(out_dir)  # refuse before spending time on the solves

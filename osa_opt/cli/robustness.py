@@ -71,7 +71,8 @@ def command(
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import solve, stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
+    from osa_opt.workflows import solve
 
     if scheduler is not None:
         require_dask()

@@ -87,7 +87,8 @@ def command(
     from osa_opt.model import build_model
     from osa_opt.outputs.safe import check_target
     from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import solve, stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
+    from osa_opt.workflows import solve
 
     model_format = _model_format(write_model)
     if out_dir is not None:

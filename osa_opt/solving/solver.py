@@ -1,17 +1,16 @@
 """Solving: one persistent HiGHS solver per model, ranked portfolios by no-good cuts.
 
 Every analysis is a sequence of changes to one model and re-solves of one
-:class:`Solver`; nothing here rebuilds a model per question.
+:class:`Solver`; nothing here rebuilds a model per question, and nothing here knows of
+the analyses (they sit above, in :mod:`osa_opt.analysis`; :func:`osa_opt.solve` is in
+:mod:`osa_opt.workflows`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
@@ -20,36 +19,19 @@ from pyomo.contrib.solver.common.results import TerminationCondition as TC
 from pyomo.contrib.solver.solvers.highs import Highs
 
 from osa_opt.model import build_model
-from osa_opt.model.families import funded, linear_sum
-from osa_opt.result import FRACTION_TOL, Portfolio, Result, Status
+from osa_opt.model.families import funded, linear_sum, value_expression
+from osa_opt.solving import highs_access, value_bound
+from osa_opt.solving.highs_access import stdout_to_stderr
+from osa_opt.solving.status import FRACTION_TOL, Outcome, Status
 from osa_opt.solving.value_bound import NearOptimalFloor, resolve_options
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
-
-#: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
-EXPLAIN_AUTO_LIMIT = 300
+__all__ = ["HIGHS_ABS_GAP", "Outcome", "Solver", "Status", "stdout_to_stderr"]
 
 #: HiGHS's default ``mip_abs_gap``: a bound this close to the incumbent proves it optimal.
 HIGHS_ABS_GAP = 1e-6
-
-
-@dataclass
-class Outcome:
-    """One solve: status, objective, bound, gap, funded fractions and wall-clock seconds."""
-
-    status: Status
-    objective: float | None = None
-    bound: float | None = None
-    gap: float | None = None
-    fractions: dict[str, float] = field(default_factory=dict)
-    seconds: float = 0.0
-    termination: str = ""
-
-    @property
-    def funded_ids(self) -> frozenset[str]:
-        return frozenset(self.fractions)
 
 
 def _status_of(termination: TC, has_solution: bool) -> Status:
@@ -63,24 +45,6 @@ def _status_of(termination: TC, has_solution: bool) -> Status:
     if termination == TC.emptyModel:
         return Status.OPTIMAL
     return Status.ERROR
-
-
-@contextlib.contextmanager
-def stdout_to_stderr() -> Iterator[None]:
-    """Send file descriptor 1 to stderr for a while (HiGHS prints its banner on fd 1)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real fd 1 (e.g. some notebook kernels): nothing to guard
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 class Solver:
@@ -130,6 +94,7 @@ class Solver:
         self.solves = 0
         self.instance_seconds = 0.0
         self.last: Outcome | None = None
+        self._solution: Any = None  # the solution loader of the last solve with a solution
 
     # ------------------------------------------------------------------ one solve
     def solve_once(self) -> Outcome:
@@ -147,6 +112,7 @@ class Solver:
             if "set_instance" in timers:
                 self.instance_seconds = timers["set_instance"].total_time
         self.solves += 1
+        self._solution = None
         has_solution = res.incumbent_objective is not None
         status = _status_of(res.termination_condition, has_solution)
         out = Outcome(status, termination=str(res.termination_condition.name), seconds=seconds)
@@ -156,8 +122,9 @@ class Solver:
         if res.termination_condition == TC.emptyModel:
             out.objective, out.bound, out.gap = 0.0, 0.0, 0.0
             return out
+        self._solution = res.solution_loader
         values = res.solution_loader.get_vars()
-        out.fractions = self._fractions(values)
+        out.fractions = self.read_fractions(values)
         out.objective = float(res.incumbent_objective)
         out.bound = None if res.objective_bound is None else float(res.objective_bound)
         if out.bound is not None:
@@ -169,7 +136,10 @@ class Solver:
             out.gap = 0.0
         return out
 
-    def _fractions(self, values: Any) -> dict[str, float]:
+    def read_fractions(self, values: Any) -> dict[str, float]:
+        """Funded fraction of every funded project from the solver's variable values (a
+        subclass whose model is not a single portfolio, e.g. the funding order's, reads
+        its own)."""
         m = self.model
         out: dict[str, float] = {}
         for p, x_var in m.x.items():  # one lookup per project, not three
@@ -225,7 +195,9 @@ class Solver:
                     if k == 0:
                         options.enter_context(resolve_options(self.opt))
                         if floor and out.status == Status.OPTIMAL and out.objective is not None:
-                            confined = NearOptimalFloor.add(self, out.objective)
+                            bound = value_bound.lp_value_bound(self.opt)
+                            confined = NearOptimalFloor.add(m, bound, out.objective,
+                                                            self.solve_once)
         finally:
             options.close()
             if confined is not None:
@@ -244,11 +216,26 @@ class Solver:
         return inside + linear_sum([-1 if p in funded_ids else 1 for p, _ in pairs],
                                    [var for _, var in pairs])
 
-    # ------------------------------------------------------------------ helpers for analyses
+    # ------------------------------------------------------------------ for analyses
+    def values(self, variables: Iterable[Any]) -> dict[Any, float]:
+        """The values of ``variables`` in the last solve's solution (e.g. the slacks of an
+        elastic model); raises when the last solve found no solution."""
+        if self._solution is None:
+            raise RuntimeError("the last solve has no solution to read")
+        return self._solution.get_vars(list(variables))
+
+    @property
+    def highs(self) -> Any | None:
+        """The ``highspy.Highs`` instance (None until the first solve loads the model)."""
+        return highs_access.highs_of(self.opt)
+
+    def clear(self) -> None:
+        """Forget HiGHS's last basis, so the next solve starts from scratch (robustness
+        samples: each is then the same whatever sample came before it)."""
+        highs_access.clear_solver(self.opt)
+
     def set_objective(self, value: dict[str, float]) -> None:
         """Replace the objective by Σ_p value[p]·f[p] (robustness, sampling)."""
-        from osa_opt.model.families import value_expression
-
         m = self.model
         m.value.set_value(value_expression(m, m.osa, value))
 
@@ -267,100 +254,3 @@ class Solver:
                     m.x[p].fix(value)
                 else:
                     m.x[p].unfix()
-
-
-def solve(
-    problem: Problem,
-    portfolios: int | None = None,
-    min_difference: int | None = None,
-    *,
-    model: pyo.ConcreteModel | None = None,
-    time_limit: float | None = None,
-    log: Any = None,
-    progress: Callable[[int, Outcome], None] | None = None,
-    explain: bool | None = False,
-) -> Result:
-    """Solve a problem into ranked portfolios.
-
-    Parameters
-    ----------
-    problem : a validated Problem (:func:`osa_opt.load_problem`).
-    portfolios, min_difference : override the policy's ``[portfolios]`` section.
-    model : a model from :func:`osa_opt.build_model`, possibly extended by the caller.
-    time_limit : seconds per solve (overrides ``solver.time_limit``).
-    log : stream for the HiGHS log; progress : called after each portfolio's solve.
-    explain : also run the why-in/why-out and rule-price analyses on the same solver
-        (``result.analyses["why"]`` and ``["prices"]``); ``None`` runs them only up to
-        ``EXPLAIN_AUTO_LIMIT`` eligible projects (one re-solve per project) and notes it.
-
-    Returns
-    -------
-    Result
-        ``status`` is that of portfolio 1; ``portfolios`` lists the ranked portfolios.
-        When the policy cannot be met, ``diagnosis`` lists the conflicting rules and by
-        how much each must move, and ``message`` is its first line.
-
-    Examples
-    --------
-    >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)   # doctest: +SKIP
-    >>> result.summary()                                              # doctest: +SKIP
-    """
-    count = portfolios if portfolios is not None else problem.policy.portfolios.count
-    diff = min_difference if min_difference is not None else problem.policy.portfolios.min_difference
-    t0 = time.perf_counter()
-    solver = Solver(problem, model, time_limit=time_limit, log=log)
-    outcomes = solver.ranked(count, diff, progress=progress)
-    total = time.perf_counter() - t0
-    result = result_from_outcomes(problem, solver, outcomes, total)
-    t1 = time.perf_counter()
-    if result.status == Status.INFEASIBLE:
-        from osa_opt.analysis.diagnose import diagnose
-
-        result.diagnosis = diagnose(problem, solver)
-        if result.diagnosis:
-            result.message = result.diagnosis[0]["message"]
-        result.timings["diagnose_seconds"] = round(time.perf_counter() - t1, 4)
-    elif explain is None and result.best is not None and len(solver.model.P) > EXPLAIN_AUTO_LIMIT:
-        result.notes.append(
-            f"Why-in/why-out and rule prices were not computed: with {len(solver.model.P):,} "
-            "eligible projects they take one re-solve per project. Run them with --explain "
-            "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
-    elif explain is not False and result.best is not None:
-        from osa_opt.analysis.prices import price_rules
-        from osa_opt.analysis.why import explain_portfolio
-
-        result.analyses["why"] = explain_portfolio(result, solver)
-        result.analyses["prices"] = price_rules(result, solver)
-        result.timings["explain_seconds"] = round(time.perf_counter() - t1, 4)
-    return result
-
-
-def result_from_outcomes(
-    problem: Problem, solver: Solver, outcomes: list[Outcome], total_seconds: float
-) -> Result:
-    """Wrap solver outcomes in a Result with Portfolios that know their reference."""
-    timings = {
-        "build_seconds": round(solver.build_seconds, 4),
-        "load_seconds": round(solver.instance_seconds, 4),
-        "solve_seconds": round(sum(o.seconds for o in outcomes), 4),
-        "total_seconds": round(total_seconds, 4),
-    }
-    notes = list(solver.model.osa.notes)
-    if not outcomes:
-        status = solver.last.status if solver.last else solver.solve_once().status
-        message = {
-            Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
-            Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
-        }.get(status, "The solver failed.")
-        return Result(problem, status, [], timings, notes, message=message)
-    best_value = outcomes[0].objective
-    ports: list[Portfolio] = []
-    for k, o in enumerate(outcomes, start=1):
-        ports.append(Portfolio(
-            rank=k, objective=float(o.objective or 0.0), fractions=o.fractions, problem=problem,
-            status=o.status, gap=o.gap, bound=o.bound, seconds=o.seconds,
-            best_objective=best_value, reference=ports[0] if ports else None,
-        ))
-    status = outcomes[0].status
-    return Result(problem, status, ports, timings, notes)
-

@@ -13,7 +13,8 @@ Every portfolio worth at least ``L`` therefore satisfies the single row
 ``Σ_j d_j·x_j ≥ L − M``: presolve fixes every project whose reduced cost exceeds the gap,
 and the re-solves only search what could be worth ``L``. A re-solve that finds a portfolio
 worth ``L`` or more has found the true next portfolio (everything the row cuts off is worth
-less); one that does not lowers ``L`` and tries again (:meth:`Solver.ranked`).
+less); one that does not lowers ``L`` and tries again (:meth:`Solver.ranked`, which
+owns the ranking and hands the floor the model, the bound and its ``solve_once``).
 
 The bound is computed from the very HiGHS instance the persistent solver holds: its
 columns are relaxed to continuous for one LP solve and restored at once, so Pyomo's view of
@@ -23,14 +24,16 @@ the model never changes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+import pyomo.environ as pyo
 
-if TYPE_CHECKING:
-    from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.model.families import linear_sum
+from osa_opt.solving.highs_access import column_vars, highs_of, option_value, stdout_to_stderr
+from osa_opt.solving.status import Outcome, Status
 
 #: Reduced costs smaller than this (relative to the largest) are folded into the constant.
 TINY = 1e-12
@@ -49,9 +52,7 @@ class ValueBound:
 @contextlib.contextmanager
 def _quiet(highs: Any) -> Any:
     """HiGHS writes its log to file descriptor 1 unless told not to."""
-    from osa_opt.solving.solver import stdout_to_stderr
-
-    flag = _option(highs, "output_flag")
+    flag = option_value(highs, "output_flag")
     highs.setOptionValue("output_flag", False)
     try:
         with stdout_to_stderr():
@@ -62,13 +63,13 @@ def _quiet(highs: Any) -> Any:
 
 def lp_value_bound(opt: Any) -> ValueBound | None:
     """The Lagrangian bound of the model a persistent ``Highs`` solver holds, or None when
-    its LP relaxation has no optimum (or HiGHS is not at hand)."""
+    its LP relaxation has no optimum, or HiGHS is not at hand (Pyomo's private attributes
+    are read through :mod:`osa_opt.solving.highs_access`, which warns when one is gone)."""
     import highspy
 
-    highs = getattr(opt, "_solver_model", None)
-    col_map = getattr(opt, "_pyomo_var_to_solver_var_map", None)
-    var_data = getattr(opt, "_vars", None)
-    if highs is None or col_map is None or var_data is None:
+    highs = highs_of(opt)
+    col_to_var = column_vars(opt) if highs is not None else None
+    if highs is None or col_to_var is None:
         return None
     lp = highs.getLp()
     n = int(lp.num_col_)
@@ -110,7 +111,6 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
     offset = float(lp.offset_)
     scale = max(1.0, float(np.max(np.abs(reduced))))
     terms: list[tuple[Any, float]] = []
-    col_to_var = {col: var_data[vid][0] for vid, col in col_map.items()}
     for j in range(n):
         d = float(reduced[j])
         if abs(d) <= TINY * scale and np.isfinite(lower[j]) and np.isfinite(upper[j]):
@@ -162,43 +162,41 @@ MIN_FIXED_SHARE = 0.25
 
 
 class NearOptimalFloor:
-    """The row ``Σ d_j·x_j ≥ L − M`` on a solver's model while a ranking runs.
+    """The row ``Σ d_j·x_j ≥ L − M`` on a model while a ranking runs.
 
     The floor ``L`` follows the ranking: just below the previous portfolio's value, by a
-    distance learnt from the drops so far. Use :meth:`add` after portfolio 1,
-    :meth:`solve_next` for each next portfolio and :meth:`remove` at the end (the model and
-    the HiGHS options are then as before).
+    distance learnt from the drops so far. It receives only what it needs: the model to
+    put its row on, the bound, the best value and ``solve`` (one re-solve of that model,
+    e.g. :meth:`Solver.solve_once`). Use :meth:`add` after portfolio 1, :meth:`solve_next`
+    for each next portfolio and :meth:`remove` at the end (the model is then as before).
     """
 
     ROW = "near_optimal_floor"
 
-    def __init__(self, solver: Solver, bound: ValueBound, best: float) -> None:
-        import pyomo.environ as pyo
-
-        from osa_opt.model.families import linear_sum
-
-        self.solver, self.best, self.previous = solver, best, best
+    def __init__(self, model: pyo.ConcreteModel, bound: ValueBound, best: float,
+                 solve: Callable[[], Outcome]) -> None:
+        self.model, self.solve = model, solve
+        self.best, self.previous = best, best
         self.least = MIN_MARGIN * max(1.0, abs(best))
         self.distance = _first_distance(bound, best)
         self.largest_drop = 0.0
         self.widenings = 0  # in all
-        m = solver.model
         coefs = [d for _, d in bound.terms]
         variables = [v for v, _ in bound.terms]
         # Slack for rounding in d and M: the row may only ever be looser than the bound.
         self.slack = 1e-9 * (abs(bound.constant) + float(np.sum(np.abs(coefs)))) + 1e-6
         self.constant = bound.constant
         self.level = pyo.Param(mutable=True, initialize=self._level())
-        m.add_component(self.ROW + "_level", self.level)
-        m.add_component(self.ROW, pyo.Constraint(
+        model.add_component(self.ROW + "_level", self.level)
+        model.add_component(self.ROW, pyo.Constraint(
             expr=linear_sum(coefs, variables) >= self.level,
             doc="portfolios worth at least the ranking's floor (LP value bound)"))
 
     @classmethod
-    def add(cls, solver: Solver, best: float) -> NearOptimalFloor | None:
-        """Put the floor on the solver's model, or return None when the LP relaxation gives
-        no bound (the ranking then runs on plain cuts)."""
-        bound = lp_value_bound(solver.opt)
+    def add(cls, model: pyo.ConcreteModel, bound: ValueBound | None, best: float,
+            solve: Callable[[], Outcome]) -> NearOptimalFloor | None:
+        """Put the floor on the model, or return None when the LP relaxation gave no bound
+        or the floor would fix too little (the ranking then runs on plain cuts)."""
         if bound is None or not bound.terms or bound.lp_value < best - 1e-6 * max(1.0, abs(best)):
             return None
         # Worth it only if the first floor fixes a good share of the columns: a project
@@ -207,7 +205,7 @@ class NearOptimalFloor:
         fixed = sum(1 for _, d in bound.terms if abs(d) > gap)
         if fixed < MIN_FIXED_SHARE * len(bound.terms):
             return None
-        return cls(solver, bound, best)
+        return cls(model, bound, best, solve)
 
     @property
     def floor(self) -> float:
@@ -215,19 +213,16 @@ class NearOptimalFloor:
 
     @property
     def active(self) -> bool:
-        return self.solver.model.component(self.ROW).active
+        return self.model.component(self.ROW).active
 
     def _level(self) -> float:
         return self.floor - self.constant - self.slack
 
     def solve_next(self) -> Outcome:
         """The next portfolio: re-solve, widening the floor until the answer is above it."""
-        from osa_opt.result import Status
-
-        solver = self.solver
         seconds, widened = 0.0, 0
         while True:
-            out = solver.solve_once()
+            out = self.solve()
             seconds += out.seconds
             out.seconds = seconds
             if not self.active:
@@ -244,7 +239,7 @@ class NearOptimalFloor:
                 out.gap = max(0.0, (out.bound - out.objective) / max(abs(out.objective), 1e-9))
                 return out
             if widened >= MAX_WIDENINGS:
-                self.solver.model.component(self.ROW).deactivate()
+                self.model.component(self.ROW).deactivate()
                 continue
             widened += 1
             self.widenings += 1
@@ -259,7 +254,7 @@ class NearOptimalFloor:
         self.level.set_value(self._level())
 
     def remove(self) -> None:
-        m = self.solver.model
+        m = self.model
         m.del_component(self.ROW)
         m.del_component(self.ROW + "_level")
 
@@ -272,20 +267,15 @@ def _first_distance(bound: ValueBound, best: float) -> float:
 @contextlib.contextmanager
 def resolve_options(opt: Any) -> Iterator[None]:
     """Use :data:`RESOLVE_OPTIONS` for the re-solves of a ranking, then restore HiGHS's own."""
-    highs = getattr(opt, "_solver_model", None)
-    saved = {key: _option(highs, key) for key in RESOLVE_OPTIONS} if highs is not None else {}
+    highs = highs_of(opt)
+    saved = {key: option_value(highs, key) for key in RESOLVE_OPTIONS} if highs is not None else {}
     opt.config.solver_options.update(RESOLVE_OPTIONS)
     try:
         yield
     finally:
         for key in RESOLVE_OPTIONS:
             opt.config.solver_options.pop(key, None)
-        highs = getattr(opt, "_solver_model", None)
+        highs = highs_of(opt)
         for key, value in saved.items():
             if highs is not None and value is not None:
                 highs.setOptionValue(key, value)
-
-
-def _option(highs: Any, key: str) -> Any:
-    value = highs.getOptionValue(key)
-    return value[1] if isinstance(value, tuple) else value

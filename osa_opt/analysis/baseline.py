@@ -1,0 +1,91 @@
+"""The baseline every analysis starts from: the ranked portfolios of one Solver as a Result,
+and, when the policy cannot be met, the diagnosis of why.
+
+:func:`osa_opt.solve` (:mod:`osa_opt.workflows`) is this plus the explanations; robustness
+uses it when no baseline is handed to it. The Solver is returned beside the Result, so the
+explanations re-solve the very model that ranked the portfolios.
+
+>>> from osa_opt.analysis.baseline import solve_baseline       # doctest: +SKIP
+>>> result, solver = solve_baseline(problem, portfolios=3)     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from osa_opt.analysis.diagnose import diagnose
+from osa_opt.result import Portfolio, Result, Status
+from osa_opt.solving.solver import Outcome, Solver
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+    from osa_opt.inputs.problem import Problem
+
+
+def solve_baseline(
+    problem: Problem,
+    portfolios: int | None = None,
+    min_difference: int | None = None,
+    *,
+    model: pyo.ConcreteModel | None = None,
+    time_limit: float | None = None,
+    log: Any = None,
+    progress: Callable[[int, Outcome], None] | None = None,
+) -> tuple[Result, Solver]:
+    """Ranked portfolios of ``problem`` (the policy's ``[portfolios]`` unless overridden),
+    with ``diagnosis`` and ``message`` filled in when the policy cannot be met.
+
+    Returns the Result and the Solver that found it (its ranking cuts removed).
+    """
+    count = portfolios if portfolios is not None else problem.policy.portfolios.count
+    diff = min_difference if min_difference is not None else problem.policy.portfolios.min_difference
+    t0 = time.perf_counter()
+    solver = Solver(problem, model, time_limit=time_limit, log=log)
+    outcomes = solver.ranked(count, diff, progress=progress)
+    result = result_from_outcomes(problem, solver, outcomes, time.perf_counter() - t0)
+    if result.status == Status.INFEASIBLE:
+        add_diagnosis(result, solver)
+    return result, solver
+
+
+def add_diagnosis(result: Result, solver: Solver | None = None) -> None:
+    """Say why the policy cannot be met: ``result.diagnosis``, and its first line as the
+    result's message (timed as ``diagnose_seconds``)."""
+    t0 = time.perf_counter()
+    result.diagnosis = diagnose(result.problem, solver)
+    if result.diagnosis:
+        result.message = result.diagnosis[0]["message"]
+    result.timings["diagnose_seconds"] = round(time.perf_counter() - t0, 4)
+
+
+def result_from_outcomes(
+    problem: Problem, solver: Solver, outcomes: list[Outcome], total_seconds: float
+) -> Result:
+    """Wrap solver outcomes in a Result with Portfolios that know their reference."""
+    timings = {
+        "build_seconds": round(solver.build_seconds, 4),
+        "load_seconds": round(solver.instance_seconds, 4),
+        "solve_seconds": round(sum(o.seconds for o in outcomes), 4),
+        "total_seconds": round(total_seconds, 4),
+    }
+    notes = list(solver.model.osa.notes)
+    if not outcomes:
+        status = solver.last.status if solver.last else solver.solve_once().status
+        message = {
+            Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
+            Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
+        }.get(status, "The solver failed.")
+        return Result(problem, status, [], timings, notes, message=message)
+    best_value = outcomes[0].objective
+    ports: list[Portfolio] = []
+    for k, o in enumerate(outcomes, start=1):
+        ports.append(Portfolio(
+            rank=k, objective=float(o.objective or 0.0), fractions=o.fractions, problem=problem,
+            status=o.status, gap=o.gap, bound=o.bound, seconds=o.seconds,
+            best_objective=best_value, reference=ports[0] if ports else None,
+        ))
+    status = outcomes[0].status
+    return Result(problem, status, ports, timings, notes)

@@ -1,0 +1,112 @@
+"""The one adapter to Pyomo's persistent HiGHS interface: every private attribute read here.
+
+Pyomo's ``pyomo.contrib.solver.solvers.highs.Highs`` keeps the ``highspy.Highs`` instance
+and its column map in private attributes. Three features need them: the LP value bound
+that confines ranked re-solves (:mod:`osa_opt.solving.value_bound`), restoring HiGHS's own
+options after a ranking, and clearing HiGHS between robustness samples. If a Pyomo release
+renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
+:class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
+Tested with Pyomo 6.10.1 and highspy 1.16.0 (docs/model.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+#: Private attribute of Pyomo's ``Highs`` -> what is lost (and what is slower) without it.
+PRIVATE_ATTRIBUTES: dict[str, str] = {
+    "_solver_model": (
+        "the highspy.Highs instance: ranked portfolios run on plain no-good cuts (slower), "
+        "HiGHS's options are not restored after a ranking, and robustness samples are not "
+        "solved from a cleared HiGHS state (a sample may then depend on the one before it)"),
+    "_pyomo_var_to_solver_var_map": (
+        "the map from Pyomo variables to HiGHS columns: ranked portfolios run on plain "
+        "no-good cuts (slower)"),
+    "_vars": "Pyomo's variable records: ranked portfolios run on plain no-good cuts (slower)",
+}
+
+
+class HighsInterfaceWarning(UserWarning):
+    """Pyomo's HiGHS interface lacks an attribute osa-opt uses: a feature is off or slower."""
+
+
+def missing_attributes(opt: Any) -> list[str]:
+    """The private attributes of :data:`PRIVATE_ATTRIBUTES` that ``opt`` does not have."""
+    return [name for name in PRIVATE_ATTRIBUTES if not hasattr(opt, name)]
+
+
+def _read(opt: Any, name: str) -> Any:
+    """``opt.<name>``, or None with a warning naming it and what is lost without it."""
+    if hasattr(opt, name):
+        return getattr(opt, name)
+    version = _pyomo_version()
+    warnings.warn(
+        f"Pyomo {version}'s HiGHS interface ({type(opt).__name__}) has no attribute "
+        f"{name!r}, which osa-opt reads for {PRIVATE_ATTRIBUTES[name]}. Results stay "
+        "correct; install the tested Pyomo version (docs/model.md) to get them back.",
+        HighsInterfaceWarning, stacklevel=3)
+    return None
+
+
+def _pyomo_version() -> str:
+    try:
+        import pyomo.version
+
+        return str(pyomo.version.version)
+    except ImportError:  # pragma: no cover - pyomo is a dependency
+        return "?"
+
+
+def highs_of(opt: Any) -> Any | None:
+    """The ``highspy.Highs`` instance a persistent solver holds (None before its first solve
+    loads the model, or with a warning when Pyomo no longer has the attribute)."""
+    return _read(opt, "_solver_model")
+
+
+def column_vars(opt: Any) -> dict[int, Any] | None:
+    """HiGHS column index -> Pyomo variable of the loaded model, or None (with a warning
+    when Pyomo no longer keeps the maps)."""
+    col_map = _read(opt, "_pyomo_var_to_solver_var_map")
+    var_data = _read(opt, "_vars")
+    if col_map is None or var_data is None:
+        return None
+    return {col: var_data[vid][0] for vid, col in col_map.items()}
+
+
+def clear_solver(opt: Any) -> bool:
+    """Forget HiGHS's last basis and search state, so the next solve starts from scratch.
+    False (with a warning) when the HiGHS instance cannot be reached."""
+    highs = highs_of(opt)
+    if highs is None:
+        return False
+    highs.clearSolver()
+    return True
+
+
+def option_value(highs: Any, key: str) -> Any:
+    """A HiGHS option's value (highspy returns ``(status, value)`` in some versions)."""
+    value = highs.getOptionValue(key)
+    return value[1] if isinstance(value, tuple) else value
+
+
+@contextlib.contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """Send file descriptor 1 to stderr for a while (HiGHS prints its banner on fd 1)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real fd 1 (e.g. some notebook kernels): nothing to guard
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)

@@ -1,0 +1,91 @@
+"""The runs that the CLI and notebooks share: each is one call that returns a Result.
+
+Every run is a plain sequence of the layers below it: read nothing, build the model, solve
+it on one persistent :class:`~osa_opt.solving.solver.Solver`, run the analyses that need the
+baseline, and collect them in a :class:`~osa_opt.result.Result` (``result.write()`` writes the
+run folder). The CLI commands parse options, call one of these, write and render.
+
+>>> import osa_opt
+>>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3, explain=True)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from osa_opt.analysis.baseline import solve_baseline
+from osa_opt.analysis.prices import price_rules
+from osa_opt.analysis.why import explain_portfolio
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
+
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.result import Result
+    from osa_opt.solving.solver import Outcome, Solver
+
+#: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
+EXPLAIN_AUTO_LIMIT = 300
+
+
+def solve(
+    problem: Problem,
+    portfolios: int | None = None,
+    min_difference: int | None = None,
+    *,
+    model: pyo.ConcreteModel | None = None,
+    time_limit: float | None = None,
+    log: Any = None,
+    progress: Callable[[int, Outcome], None] | None = None,
+    explain: bool | None = False,
+) -> Result:
+    """Solve a problem into ranked portfolios.
+
+    Parameters
+    ----------
+    problem : a validated Problem (:func:`osa_opt.load_problem`).
+    portfolios, min_difference : override the policy's ``[portfolios]`` section.
+    model : a model from :func:`osa_opt.build_model`, possibly extended by the caller.
+    time_limit : seconds per solve (overrides ``solver.time_limit``).
+    log : stream for the HiGHS log; progress : called after each portfolio's solve.
+    explain : also run the why-in/why-out and rule-price analyses on the same solver
+        (``result.analyses["why"]`` and ``["prices"]``); ``None`` runs them only up to
+        ``EXPLAIN_AUTO_LIMIT`` eligible projects (one re-solve per project) and notes it.
+
+    Returns
+    -------
+    Result
+        ``status`` is that of portfolio 1; ``portfolios`` lists the ranked portfolios.
+        When the policy cannot be met, ``diagnosis`` lists the conflicting rules and by
+        how much each must move, and ``message`` is its first line.
+
+    Examples
+    --------
+    >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)   # doctest: +SKIP
+    >>> result.summary()                                              # doctest: +SKIP
+    """
+    result, solver = solve_baseline(problem, portfolios, min_difference, model=model,
+                                    time_limit=time_limit, log=log, progress=progress)
+    explain_result(result, solver, explain)
+    return result
+
+
+def explain_result(result: Result, solver: Solver, explain: bool | None = True) -> None:
+    """Add why-in/why-out and rule prices of portfolio 1 to ``result.analyses`` (re-solving
+    ``solver``, the one that ranked it); ``explain=None`` only up to EXPLAIN_AUTO_LIMIT
+    eligible projects, with a note above it; nothing without a portfolio."""
+    if result.best is None or explain is False:
+        return
+    eligible = len(solver.model.P)
+    if explain is None and eligible > EXPLAIN_AUTO_LIMIT:
+        result.notes.append(
+            f"Why-in/why-out and rule prices were not computed: with {eligible:,} "
+            "eligible projects they take one re-solve per project. Run them with --explain "
+            "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
+        return
+    t0 = time.perf_counter()
+    result.analyses["why"] = explain_portfolio(result, solver)
+    result.analyses["prices"] = price_rules(result, solver)
+    result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)

@@ -1,0 +1,87 @@
+"""The adapter to Pyomo's persistent HiGHS interface (osa_opt.solving.highs_access).
+
+Every private attribute osa-opt reads must exist on the installed Pyomo's ``Highs`` after a
+solve: a Pyomo upgrade that renames one fails here, loudly. Without one, the user is
+warned by name and told what is slower, and the answers stay the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+import highspy
+import pyomo.environ as pyo
+import pytest
+
+import osa_opt
+from osa_opt.solving import highs_access
+from osa_opt.solving.highs_access import PRIVATE_ATTRIBUTES, HighsInterfaceWarning
+from osa_opt.solving.solver import Solver
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return osa_opt.load_problem()
+
+
+def test_every_private_attribute_the_adapter_reads_exists_after_a_solve(problem) -> None:
+    solver = Solver(problem)
+    solver.solve_once()
+    assert highs_access.missing_attributes(solver.opt) == []
+    for name in PRIVATE_ATTRIBUTES:
+        assert getattr(solver.opt, name) is not None, name
+    assert isinstance(solver.highs, highspy.Highs)
+    columns = highs_access.column_vars(solver.opt)
+    assert columns is not None
+    assert sorted(columns) == list(range(solver.highs.getNumCol()))
+    model_vars = {id(v) for v in solver.model.component_data_objects(pyo.Var)}
+    assert {id(v) for v in columns.values()} <= model_vars
+    assert highs_access.clear_solver(solver.opt) is True
+
+
+def test_the_adapter_reads_only_the_attributes_it_lists() -> None:
+    """No other module of the package reads a private attribute of Pyomo's solver."""
+    from pathlib import Path
+
+    package = Path(osa_opt.__file__).parent
+    for path in package.rglob("*.py"):
+        if path.name == "highs_access.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for name in [*PRIVATE_ATTRIBUTES, "clearSolver"]:
+            read = re.search(rf"""[.'"]{name}\b""", text)
+            assert read is None, f"{path.relative_to(package)} reads {name}"
+
+
+class Renamed:
+    """Pyomo's solver as a release that renamed one private attribute would look to
+    osa-opt: Pyomo keeps working (it uses its new name), the old name is gone."""
+
+    def __init__(self, opt: object, gone: str) -> None:
+        self.__dict__.update(wrapped=opt, gone=gone)
+
+    def __getattr__(self, name: str) -> object:
+        if name == self.__dict__["gone"]:
+            raise AttributeError(name)
+        return getattr(self.__dict__["wrapped"], name)
+
+
+@pytest.mark.parametrize("missing", sorted(PRIVATE_ATTRIBUTES))
+def test_a_missing_attribute_warns_by_name_and_the_ranking_is_unchanged(
+        problem, missing: str) -> None:
+    expected = [o.objective for o in Solver(problem).ranked(3, 2)]
+    solver = Solver(problem)
+    solver.opt = Renamed(solver.opt, missing)
+    with pytest.warns(HighsInterfaceWarning, match=f"'{missing}'.*slower") as caught:
+        got = [o.objective for o in solver.ranked(3, 2)]
+    assert "Pyomo" in str(caught[0].message)
+    assert got == pytest.approx(expected)
+
+
+def test_without_the_highs_instance_robustness_is_told_it_cannot_clear(problem) -> None:
+    solver = Solver(problem)
+    solver.opt = Renamed(solver.opt, "_solver_model")
+    solver.solve_once()
+    with pytest.warns(HighsInterfaceWarning, match="robustness samples are not solved from a "
+                                                   "cleared HiGHS state"):
+        solver.clear()
