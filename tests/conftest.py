@@ -2,13 +2,17 @@
 
 ``tiny_frames`` gives raw sheet tables (as a user would type them) and a policy; tests copy
 and corrupt them, then write them with ``write_xlsx`` / ``write_csv`` to read them back.
+``require_program`` finds a program a test needs (Chromium, LibreOffice): missing, the test
+skips with the install command, except under CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Mapping
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,31 @@ TINY_POLICY: dict[str, Any] = {
     "objective": {"weights": {"security": 0.6, "humanitarian": 0.4}},
     "balance": {"min_region_share": {"Pacific Islands": 0.1}},
 }
+
+
+def under_ci() -> bool:
+    """True when the environment variable ``CI`` is ``true`` (as CI services and .ci/run set)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+def require_program(names: str | Sequence[str], install_hint: str) -> str:
+    """The path of the first of ``names`` found (on PATH, or an absolute path that exists).
+
+    Missing, the test skips with a one-line reason naming ``install_hint`` (the command that
+    installs it); under CI (``CI=true``) it fails instead, so a CI machine that lost the
+    program cannot pass by skipping.
+    """
+    names = [names] if isinstance(names, str) else list(names)
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    reason = (f"needs {' or '.join(names)}, which is not installed; "
+              f"install it with `{install_hint}`")
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: a missing program is a failure, not a skip)",
+                    pytrace=False)
+    pytest.skip(reason)
 
 
 def tiny_projects() -> pd.DataFrame:

@@ -50,6 +50,7 @@ def run(monkeypatch: pytest.MonkeyPatch,
 Run = Callable[..., tuple[int, str, str]]
 
 
+@pytest.mark.slow
 def test_writes_the_run_folder_with_sheets_and_chart(tmp_path: Path, run: Run,
                                                      tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files
@@ -70,6 +71,7 @@ def test_writes_the_run_folder_with_sheets_and_chart(tmp_path: Path, run: Run,
     assert not list(out.glob(".*partial*"))
 
 
+@pytest.mark.slow
 def test_json_has_the_documented_keys_and_the_library_values(
         tmp_path: Path, tiny_files: tuple[Path, Path], run: Run,
         tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> None:
@@ -99,6 +101,7 @@ def test_json_has_the_documented_keys_and_the_library_values(
         assert point["greedy_value"] == pytest.approx(row["greedy_value"])
 
 
+@pytest.mark.slow
 def test_an_infeasible_level_does_not_fail_the_run(tmp_path: Path, run: Run,
                                                    tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files  # mandatory P-01 (750 in FY2026) does not fit 25% of 2000
@@ -114,6 +117,7 @@ def test_an_infeasible_level_does_not_fail_the_run(tmp_path: Path, run: Run,
     assert min(e["level"] for e in payload["funding_order"]) > 0.25
 
 
+@pytest.mark.slow
 def test_no_feasible_level_exits_3_with_a_message(tmp_path: Path, run: Run,
                                                   tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files
@@ -127,6 +131,7 @@ def test_no_feasible_level_exits_3_with_a_message(tmp_path: Path, run: Run,
     assert manifest["status"] == "optimal"  # the policy budget itself can be met
 
 
+@pytest.mark.slow
 def test_an_infeasible_policy_budget_is_diagnosed(tmp_path: Path, run: Run,
                                                   tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files
@@ -166,6 +171,7 @@ def test_missing_input_exits_2(tmp_path: Path, run: Run) -> None:
     assert "nope.xlsx" in stderr and "not found" in stderr and "Traceback" not in stderr
 
 
+@pytest.mark.slow
 def test_the_console_entry_point_returns_3_when_nothing_can_be_met(
         tmp_path: Path, tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files
@@ -179,6 +185,7 @@ def test_the_console_entry_point_returns_3_when_nothing_can_be_met(
     assert [p["status"] for p in payload["points"]] == ["infeasible", "infeasible"]
 
 
+@pytest.mark.slow
 def test_the_shipped_example_at_the_policy_budget_matches_solve(tmp_path: Path,
                                                                 run: Run) -> None:
     code, stdout, stderr = run("frontier", "--start", "1", "--stop", "1", "--steps", "1",
@@ -192,6 +199,7 @@ def test_the_shipped_example_at_the_policy_budget_matches_solve(tmp_path: Path,
     assert payload["levels"][0]["nesting_cost"] == 0.0  # one level: nothing to nest
 
 
+@pytest.mark.slow
 def test_a_forced_restart_of_the_funding_order_is_reported(tmp_path: Path, run: Run,
                                                            tiny_files: tuple[Path, Path]) -> None:
     # Rescue boats (P-03) meet the Pacific share at low budgets; the tier-1 share needs the

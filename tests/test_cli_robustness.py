@@ -104,6 +104,7 @@ def test_a_policy_that_cannot_be_met_exits_3(workbook: Path, policy: Path, tmp_p
     assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "infeasible"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_keeps_the_finished_samples_and_exits_130(
         workbook: Path, policy: Path, tmp_path: Path, jobs: str) -> None:

@@ -60,6 +60,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # ---------------------------------------------------------------------- --json
+@pytest.mark.slow
 def test_json_stdout_is_exactly_one_document_in_a_subprocess(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "osa_opt", "solve", "--json", "--verbose", "--portfolios", "2"],

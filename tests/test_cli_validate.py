@@ -122,6 +122,7 @@ def test_help_lists_the_options(run: Callable) -> None:
         assert option in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["bad", "bad_csv"])
 def test_subprocess_exit_code_and_rows(files: dict[str, Path], which: str) -> None:
     done = subprocess.run(
@@ -133,6 +134,7 @@ def test_subprocess_exit_code_and_rows(files: dict[str, Path], which: str) -> No
     assert "Traceback" not in done.stderr + done.stdout
 
 
+@pytest.mark.slow
 def test_subprocess_valid_json(files: dict[str, Path]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "osa_opt", "validate", str(files["good"]), "--policy",

@@ -155,6 +155,7 @@ def printed_text(block: Block) -> str | None:
     return m.group(1) if m else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", PYTHON, ids=[b.where for b in PYTHON])
 def test_python_block_runs_as_written(block: Block, reader_folder: Path) -> None:
     stdout = io.StringIO()
@@ -245,6 +246,7 @@ def run_osa(args: list[str], monkeypatch: pytest.MonkeyPatch,
     return _OUTPUTS[key]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line", RUNS, ids=[c.where for c in RUNS])
 def test_command_runs_and_prints_what_the_docs_show(
         line: CommandLine, reader_folder: Path, monkeypatch: pytest.MonkeyPatch,

@@ -180,6 +180,7 @@ def test_a_zero_budget_year_funds_only_projects_free_that_year(tmp_path: Path) -
     assert_optimal_as_brute_force(manifest, problem_of(projects, countries, policy))
 
 
+@pytest.mark.slow
 def test_zero_budget_everywhere_in_solve_and_frontier(tmp_path: Path) -> None:
     """A zero total budget once divided by zero (diagnosis, frontier): now clean exits."""
     policy = {**SIMPLE, "budget": {"FY2026": 0.0, "FY2027": 0.0}}
@@ -248,6 +249,7 @@ def knapsack(values: np.ndarray, costs: np.ndarray, capacity: int) -> float:
     return float(best[-1])
 
 
+@pytest.mark.slow
 def test_2000_projects_in_one_country(tmp_path: Path) -> None:
     n = 2000
     rng = np.random.default_rng(7)

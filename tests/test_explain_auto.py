@@ -19,6 +19,7 @@ def test_small_rounds_are_explained_by_default(problem) -> None:
     assert len(result.analyses["why"].tables()) >= 1
 
 
+@pytest.mark.slow
 def test_large_rounds_skip_the_per_project_analyses_with_a_note(problem, monkeypatch) -> None:
     eligible = len(problem.eligible)
     monkeypatch.setattr(workflows, "EXPLAIN_AUTO_LIMIT", eligible - 1)

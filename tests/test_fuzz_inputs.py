@@ -199,6 +199,7 @@ def must_be_rejected(col: Column, kind: str) -> bool:
     return True  # text, dates, formulas, errors, nan/inf, negatives: no typed cell takes them
 
 
+@pytest.mark.slow
 @fuzz(100)
 @given(sheet=st.sampled_from(SHEET_NAMES), data=st.data())
 def test_one_corrupted_cell_is_reported_at_its_row_and_column(sheet: str,
@@ -298,6 +299,7 @@ def assert_complete(folder: Path) -> dict[str, Any]:
 HEADER_OPS = ("rename", "delete", "duplicate", "upper", "spaces", "number")
 
 
+@pytest.mark.slow
 @fuzz(40)
 @given(sheet=st.sampled_from(SHEET_NAMES), op=st.sampled_from(HEADER_OPS), data=st.data())
 def test_a_broken_header_names_the_column(sheet: str, op: str, data: st.DataObject) -> None:
@@ -339,6 +341,7 @@ def test_reordered_columns_read_the_same(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------- 3. rows
+@pytest.mark.slow
 @fuzz(20)
 @given(sheet=st.sampled_from(SHEET_NAMES), op=st.sampled_from(["duplicate", "delete"]),
        data=st.data())
@@ -413,6 +416,7 @@ def test_renamed_deleted_empty_or_extra_sheets(tmp_path: Path, case: str) -> Non
         assert all(i["sheet"] in ("projects", "countries", "input.xlsx") for i in run.issues)
 
 
+@pytest.mark.slow
 def test_a_stray_cell_in_the_last_row_and_column_is_reported_quickly(tmp_path: Path) -> None:
     """The sheet's size becomes 1,048,576 x 16,384 cells; read padded, it never ended."""
     path = write_book(tmp_path / "input.xlsx", example_sheets())
@@ -685,6 +689,7 @@ def wrong_values(value: Any) -> list[Any]:
 LEAVES = policy_leaves()
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(data=st.data())
 def test_a_policy_key_of_the_wrong_type_is_named(data: st.DataObject) -> None:
@@ -849,6 +854,7 @@ def test_explain_accepts_an_id_pasted_with_spaces() -> None:
 
 
 # ---------------------------------------------------------------------- in a subprocess
+@pytest.mark.slow
 def test_the_installed_entry_point_answers_bad_input_without_a_traceback(
         tmp_path: Path) -> None:
     """The same top level as above, as a user runs it: `python -m osa_opt ...`."""

@@ -88,6 +88,7 @@ def test_the_optimum_strictly_beats_greedy_on_a_knapsack() -> None:
     assert best.project_ids == ["B", "C"] and best.objective == pytest.approx(10.0)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(frames=instances({"requires", "exclusive", "mandatory"}))

@@ -106,6 +106,7 @@ def test_every_family_is_covered() -> None:
     assert set().union(*FAMILY_RULES.values()) == set(RULES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", sorted(FAMILY_RULES))
 @settings(SETTINGS, max_examples=20)
 @given(data=st.data())
@@ -115,6 +116,7 @@ def test_family_matches_bruteforce(family: str, data: st.DataObject) -> None:
     assert_matches_bruteforce(problem_of(frames), count=4, min_difference=min_difference)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("min_difference", [1, 2, 3])
 @settings(SETTINGS, max_examples=20)
 @given(data=st.data())
@@ -141,6 +143,7 @@ REPRO_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_same_answer_twice_and_in_a_fresh_process() -> None:
     import osa_opt
 

@@ -92,6 +92,7 @@ def test_scheduler_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch)
     assert DASK_HINT in str(info.value) and info.value.exit_code == 2
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(OsaError, match="cannot reach the Dask scheduler"):
         DaskExecutor("tcp://127.0.0.1:1", connect_timeout=1)
@@ -107,6 +108,7 @@ def _same(a: RobustnessAnalysis, b: RobustnessAnalysis) -> None:
     pd.testing.assert_frame_equal(a.funded, b.funded)
 
 
+@pytest.mark.slow
 def test_serial_and_two_processes_give_identical_results(problem: Problem,
                                                          serial: RobustnessAnalysis) -> None:
     parallel = robustness(problem, samples=SAMPLES, seed=21, jobs=2, chunk_size=CHUNK)
@@ -116,6 +118,7 @@ def test_serial_and_two_processes_give_identical_results(problem: Problem,
     assert parallel.executor == "2 local processes"
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(problem: Problem, cluster: Any,
                                                     serial: RobustnessAnalysis) -> None:
     on_dask = robustness(problem, samples=SAMPLES, seed=21, scheduler=cluster.scheduler_address,
@@ -127,6 +130,7 @@ def test_dask_local_cluster_gives_identical_results(problem: Problem, cluster: A
     assert not other_seed.samples_table.equals(serial.samples_table)
 
 
+@pytest.mark.slow
 def test_compare_is_identical_serial_and_on_dask(problem: Problem, cluster: Any) -> None:
     scenarios = [Scenario("base", problem),
                  budget_scenario(problem, {"FY2026": 8.0}),

@@ -209,6 +209,7 @@ MONEY = st.integers(0, 10**8).map(lambda n: n / 100)
 SCORE = st.integers(0, 100).map(lambda n: n / 10)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(costs=st.lists(MONEY, min_size=6, max_size=6),

@@ -426,6 +426,7 @@ def test_tier_rules_without_countries_of_that_tier_are_fine(tiny_frames: Frames)
 ROW_ORDERS = st.permutations(list(range(6)))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(order=ROW_ORDERS,

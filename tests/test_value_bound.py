@@ -68,6 +68,7 @@ def test_bound_holds_and_is_tight_on_synthetic_rounds(n: int, years: int, seed: 
     check_bound(synthetic(n, years, seed))
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=25)
 @given(data=st.data())
 def test_bound_holds_on_random_rounds(data: st.DataObject) -> None:
@@ -103,6 +104,7 @@ def tight_floors(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(value_bound, "MIN_FIXED_SHARE", 0.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("min_difference", [1, 2, 3])
 @settings(SETTINGS, max_examples=15)
 @given(data=st.data())
@@ -116,6 +118,7 @@ def test_a_floor_far_too_high_is_widened_and_the_ranking_stays_exact(
         assert_matches_bruteforce(problem_of(frames), count=5, min_difference=min_difference)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=15)
 @given(data=st.data())
 def test_a_floor_dropped_at_once_keeps_the_ranking_exact(data: st.DataObject) -> None:
@@ -140,6 +143,7 @@ def test_the_floor_widens_when_it_must(floors: list[NearOptimalFloor],
     assert [o.objective for o in widened] == pytest.approx([o.objective for o in plain])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("n", "years", "seed", "min_difference"),
                          [(300, 2, 1, 2), (400, 3, 1, 1), (250, 1, 3, 4)])
 def test_floor_and_plain_cuts_give_the_same_ranking(

@@ -19,6 +19,7 @@ from nbclient import NotebookClient
 import osa_opt
 from osa_opt.solving.solver import Solver
 
+pytestmark = pytest.mark.slow  # a Jupyter kernel runs the whole notebook
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "walkthrough.ipynb"
 PROMISED = "P-25"
 

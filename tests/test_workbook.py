@@ -8,7 +8,6 @@ conditional format is evaluated row by row; and LibreOffice converts the file he
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import warnings
 import zipfile
@@ -18,7 +17,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import TINY_POLICY, tiny_countries, tiny_projects
+from conftest import TINY_POLICY, require_program, tiny_countries, tiny_projects
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 import osa_opt
@@ -355,12 +354,10 @@ def test_formula_like_input_text_is_text_in_projects_read_me_and_csv(tmp_path: P
 
 
 # ---------------------------------------------------------------------- LibreOffice
+@pytest.mark.slow
 def test_libreoffice_converts_the_workbook_headless(example_xlsx: Path, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice is not installed (no soffice on PATH), so the workbook cannot "
-                    "be checked in a second spreadsheet program. Install it with "
-                    "`apt-get install -y libreoffice-calc-nogui` (.ci/run does this).")
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
     profile = tmp_path / "lo-profile"  # a fresh profile: no lock shared with another run
     proc = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",

@@ -1,0 +1,292 @@
+"""Whole-process benchmark: ``osa-opt solve`` against a minimal raw-HiGHS program (issue 14).
+
+What a user waits for is the whole process — start-up, reading, validating, building,
+solving, writing the run folder — not only HiGHS. For each round this writes the inputs as
+a CSV folder (``projects.csv``, ``countries.csv``) plus the policy as TOML, then runs, as
+fresh processes and alternately, ``--runs`` times each:
+
+- **raw**: ``benchmarks/raw_highs.py`` (the csv module, tomllib and highspy's matrix API;
+  the same MIP, no validation, no outputs; prints JSON);
+- **osa-opt**: ``osa-opt solve FOLDER --policy POLICY --quiet --no-explain -k 1 --out TMP``;
+- on the example only, **default**: ``osa-opt solve`` with no arguments (the shipped
+  workbook, 5 portfolios, explanations, the full run folder), in an empty folder.
+
+Wall time is measured around each child; peak memory is the child's own ``ru_maxrss``
+(``os.wait4``). The table shows medians beside the targets of issue 14, and both optima:
+raw and osa-opt must agree, which shows the raw program builds the same model. A second
+table reuses ``bench_solve.measure`` (osa-opt's build + solve in-process against HiGHS alone
+on the model osa-opt exported), because HiGHS's own time varies with the formulation.
+
+Run from the repository root::
+
+    python benchmarks/bench_process.py                          # example and 10,000×3, 5 runs
+    python benchmarks/bench_process.py --sizes example,10000x3,100000x5 --markdown
+    python benchmarks/bench_process.py --sizes 1000x3 --runs 3 --no-solver-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+RAW = Path(__file__).resolve().parent / "raw_highs.py"
+EXAMPLE = "example"
+DEFAULT_SIZES = "example,10000x3"
+BIG = 100_000             # from this size on, one run of each is enough
+TIME_LIMIT = 600.0        # seconds per solve, both programs
+DEFAULT_SOLVE_TARGET_S = 2.0
+#: (time ratio, memory ratio) targets by round; None: no target
+TARGETS: dict[str, tuple[float | None, float | None]] = {
+    EXAMPLE: (2.5, None), "10000x3": (1.5, 1.5), "100000x5": (1.3, 1.5)}
+
+
+@dataclass
+class Run:
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+    stdout: str
+
+
+def run_child(cmd: list[str], cwd: Path) -> Run:
+    """Run one process to its end: wall time, CPU time and its own peak resident memory."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def osa_opt_command() -> list[str]:
+    """The console script next to this interpreter (what a user runs), else ``-m osa_opt``."""
+    script = Path(sys.executable).with_name("osa-opt")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "osa_opt"]
+
+
+# ---------------------------------------------------------------------- the rounds as CSV
+def write_round(name: str, seed: int, folder: Path) -> Path:
+    """``projects.csv``, ``countries.csv`` and ``policy.toml`` of a round; returns the policy."""
+    import pandas as pd
+
+    folder.mkdir(parents=True)
+    if name == EXAMPLE:
+        import osa_opt
+        from osa_opt.data import example_path
+
+        book = pd.ExcelFile(example_path())
+        frames = {s: pd.read_excel(book, s) for s in ("projects", "countries")}
+        policy = osa_opt.load_problem().policy
+    else:
+        from benchmarks.synthetic import make_policy, make_raw_frames
+
+        n, years = size_of(name)
+        projects, countries, budget = make_raw_frames(n, years, seed)
+        frames = {"projects": projects.drop(columns="_row"),
+                  "countries": countries.drop(columns="_row")}
+        policy = make_policy(countries, budget, TIME_LIMIT)
+    for sheet, frame in frames.items():
+        frame.to_csv(folder / f"{sheet}.csv", index=False)
+    path = folder / "policy.toml"
+    path.write_text(policy.to_toml(), encoding="utf-8")
+    return path
+
+
+def size_of(name: str) -> tuple[int, int]:
+    """``"10000x3"`` -> (10000, 3); the example is (0, 0)."""
+    if name == EXAMPLE:
+        return 0, 0
+    n, _, years = name.replace("_", "").replace(",", "").partition("x")
+    return int(n), int(years or 1)
+
+
+# ---------------------------------------------------------------------- one round
+def measure(name: str, runs: int, seed: int, work: Path) -> dict[str, Any]:
+    folder = work / name / "input"
+    policy = write_round(name, seed, folder)
+    raw_cmd = [sys.executable, str(RAW), str(folder), str(policy)]
+    raw: list[Run] = []
+    ours: list[Run] = []
+    default: list[Run] = []
+    objective = None
+    for i in range(runs):
+        print(f"  {name}: run {i + 1}/{runs}", file=sys.stderr, flush=True)
+        raw.append(run_child(raw_cmd, work))
+        out = work / name / f"run{i}"
+        ours.append(run_child([*osa_opt_command(), "solve", str(folder), "--policy",
+                               str(policy), "--quiet", "--no-explain", "-k", "1",
+                               "--out", str(out)], work))
+        manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        objective = manifest["portfolios"][0]["objective"]
+        shutil.rmtree(out)
+        if name == EXAMPLE:  # the plain command, as in the README, in an empty folder
+            here = work / name / f"default{i}"
+            here.mkdir()
+            default.append(run_child([*osa_opt_command(), "solve"], here))
+            shutil.rmtree(here)
+    answer = json.loads(raw[-1].stdout)
+    row: dict[str, Any] = {
+        "round": name, "runs": runs,
+        "raw_s": statistics.median(r.wall_s for r in raw),
+        "ours_s": statistics.median(r.wall_s for r in ours),
+        "raw_cpu": statistics.median(r.cpu_s for r in raw),
+        "ours_cpu": statistics.median(r.cpu_s for r in ours),
+        "raw_mb": statistics.median(r.peak_mb for r in raw),
+        "ours_mb": statistics.median(r.peak_mb for r in ours),
+        "raw_all_s": [round(r.wall_s, 2) for r in raw],
+        "ours_all_s": [round(r.wall_s, 2) for r in ours],
+        "raw_objective": answer["objective"], "ours_objective": objective,
+        "raw_rows": answer["rows"], "raw_columns": answer["columns"],
+        "raw_highs_s": answer["highs_s"],
+    }
+    if default:
+        row["default_s"] = statistics.median(r.wall_s for r in default)
+        row["default_all_s"] = [round(r.wall_s, 2) for r in default]
+        row["default_mb"] = statistics.median(r.peak_mb for r in default)
+    return derive(row)
+
+
+def derive(row: dict[str, Any]) -> dict[str, Any]:
+    row["time_ratio"] = row["ours_s"] / row["raw_s"]
+    row["memory_ratio"] = row["ours_mb"] / row["raw_mb"]
+    a, b = row["ours_objective"], row["raw_objective"]
+    row["same_optimum"] = (a is not None and b is not None
+                           and abs(a - b) <= 1e-6 * max(1.0, abs(b)))
+    time_target, memory_target = TARGETS.get(row["round"], (None, None))
+    verdicts = []
+    if time_target:
+        verdicts.append(f"time ≤{time_target}× "
+                        f"{'ok' if row['time_ratio'] <= time_target else 'MISSED'}")
+    if memory_target:
+        verdicts.append(f"memory ≤{memory_target}× "
+                        f"{'ok' if row['memory_ratio'] <= memory_target else 'MISSED'}")
+    if "default_s" in row:
+        verdicts.append(f"default solve <{DEFAULT_SOLVE_TARGET_S:g} s "
+                        f"{'ok' if row['default_s'] < DEFAULT_SOLVE_TARGET_S else 'MISSED'}")
+    row["targets"] = ", ".join(verdicts) or "—"
+    return row
+
+
+def solver_only(name: str, seed: int) -> dict[str, Any]:
+    """bench_solve's in-process build + solve against raw HiGHS on our exported model."""
+    from benchmarks import bench_solve
+
+    n, years = size_of(name)
+    row = bench_solve.measure(n, years, seed, TIME_LIMIT, ranked=False)
+    return {"round": name, "ours_s": row["ours_s"], "raw_s": row["raw_s"],
+            "ratio": row["ratio"], "ratio_cpu": row["ratio_cpu"], "rows": row["rows"],
+            "columns": row["columns"], "nodes": f"{row['nodes']}/{row['raw_nodes']}",
+            "optimum": row["optimum"], "objective": row["objective"]}
+
+
+# ---------------------------------------------------------------------- tables
+def label(name: str) -> str:
+    if name == EXAMPLE:
+        return "example (CSV)"
+    n, years = size_of(name)
+    return f"{n:,}×{years}"
+
+
+def table(header: list[str], lines: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(header) + " |",
+               "|" + "|".join(":---" if i == 0 or h in ("targets", "same optimum") else "---:"
+                              for i, h in enumerate(header)) + "|"]
+        return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(len(header))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(x, widths, strict=True))
+                     for x in [header, *lines])
+
+
+def process_table(rows: list[dict[str, Any]], markdown: bool) -> str:
+    header = ["round", "runs", "raw s", "osa-opt s", "time ratio", "raw MB", "osa-opt MB",
+              "memory ratio", "raw rows/cols", "optimum raw / osa-opt", "same optimum",
+              "default solve s", "targets"]
+    lines = [[label(r["round"]), str(r["runs"]), f"{r['raw_s']:.2f}", f"{r['ours_s']:.2f}",
+              f"{r['time_ratio']:.2f}", f"{r['raw_mb']:,.0f}", f"{r['ours_mb']:,.0f}",
+              f"{r['memory_ratio']:.2f}", f"{r['raw_rows']:,}/{r['raw_columns']:,}",
+              f"{r['raw_objective']:.6g} / {r['ours_objective']:.6g}",
+              "yes" if r["same_optimum"] else "NO",
+              f"{r['default_s']:.2f}" if "default_s" in r else "—", r["targets"]]
+             for r in rows]
+    return table(header, lines, markdown)
+
+
+def solver_table(rows: list[dict[str, Any]], markdown: bool) -> str:
+    header = ["round", "osa-opt build + solve s", "raw HiGHS on our exported model s",
+              "ratio wall", "ratio cpu", "rows/cols", "nodes ours/raw", "optimum"]
+    lines = [[label(r["round"]), f"{r['ours_s']:.2f}", f"{r['raw_s']:.2f}", f"{r['ratio']:.2f}",
+              f"{r['ratio_cpu']:.2f}", f"{r['rows']:,}/{r['columns']:,}", r["nodes"],
+              r["optimum"]] for r in rows]
+    return table(header, lines, markdown)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES,
+                        help="comma-separated rounds: 'example' and/or PROJECTSxYEARS, e.g. "
+                             f"example,10000x3,100000x5 (default {DEFAULT_SIZES})")
+    parser.add_argument("--runs", type=int, default=5,
+                        help=f"runs of each program per round, alternated (default 5; one "
+                             f"from {BIG:,} projects up)")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic rounds' seed")
+    parser.add_argument("--no-solver-only", action="store_true",
+                        help="skip the in-process comparison on our exported model")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--json", dest="json_path", help="also write every number here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    names = [s.strip().lower() for s in args.sizes.split(",") if s.strip()]
+    for name in names:
+        if name != EXAMPLE and min(size_of(name)) < 1:
+            raise SystemExit(f"--sizes: {name!r} is neither 'example' nor PROJECTSxYEARS")
+    rows, solver_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="bench_process-") as tmp:
+        for name in names:
+            runs = 1 if size_of(name)[0] >= BIG else max(1, args.runs)
+            print(f"… {label(name)}", file=sys.stderr, flush=True)
+            rows.append(measure(name, runs, args.seed, Path(tmp)))
+            if not args.no_solver_only:
+                solver_rows.append(solver_only(name, args.seed))
+    print("Whole process (median wall time and peak memory of each process):")
+    print(process_table(rows, args.markdown))
+    if solver_rows:
+        print("\nSolver only (bench_solve.py: in-process build + solve against HiGHS alone "
+              "on the model osa-opt exported):")
+        print(solver_table(solver_rows, args.markdown))
+    print(f"\ntargets (issue 14): example ≤2.5× time; 10,000×3 ≤1.5× time; 100,000×5 ≤1.3× "
+          f"time; both ≤1.5× memory; default `osa-opt solve` < {DEFAULT_SOLVE_TARGET_S:g} s")
+    for r in rows:
+        print(f"{label(r['round'])}: raw s {r['raw_all_s']}, osa-opt s {r['ours_all_s']}"
+              + (f", default s {r['default_all_s']}" if "default_all_s" in r else ""))
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps({"process": rows, "solver": solver_rows},
+                                                   indent=2))
+    return 0 if all(r["same_optimum"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
