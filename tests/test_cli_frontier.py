@@ -81,7 +81,8 @@ def test_json_has_the_documented_keys_and_the_library_values(
     assert code == 0, stderr
     payload = json.loads(stdout)  # stdout holds the JSON alone
     assert {"points", "funding_order", "levels"} <= set(payload)
-    assert len(payload["points"]) == 4
+    assert len(payload["points"]) == 5  # four steps and the policy budget
+    assert [p["budget_share"] for p in payload["points"]][2] == 1.0
     for point in payload["points"]:
         assert {"budget_share", "budget", "value", "greedy_value", "projects",
                 "status"} <= set(point)
@@ -90,7 +91,7 @@ def test_json_has_the_documented_keys_and_the_library_values(
         assert {"project_id", "position", "level"} <= set(entry)
     assert [e["position"] for e in payload["funding_order"]] == \
         list(range(1, len(payload["funding_order"]) + 1))
-    # the same numbers as the library (25% .. 150% in 4 steps)
+    # the same numbers as the library (25% .. 150% in 4 steps, and 100%)
     problem = Problem.from_frames(*tiny_frames)
     fr = frontier(problem, [0.25, 0.25 + 1.25 / 3, 0.25 + 2.5 / 3, 1.5])
     for point, (_, row) in zip(payload["points"], fr.points.iterrows(), strict=True):
@@ -122,13 +123,17 @@ def test_no_feasible_level_exits_3_with_a_message(tmp_path: Path, run: Run,
                                                   tiny_files: tuple[Path, Path]) -> None:
     book, toml = tiny_files
     out = tmp_path / "run"
+    # mandatory P-01 costs 750 in FY2026: no level of 10%, 20% or 100% of 740 fits it
     code, _, stderr = run("frontier", str(book), "--policy", str(toml), "--start", "0.1",
-                          "--stop", "0.2", "--steps", "2", "--out", str(out))
+                          "--stop", "0.2", "--steps", "2", "--budget", "FY2026=740",
+                          "--out", str(out))
     assert code == 3
     assert "No level of the sweep can be met" in " ".join(stderr.split())
     assert (out / "run.json").is_file() and (out / "frontier.png").is_file()
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert manifest["status"] == "optimal"  # the policy budget itself can be met
+    assert [p["budget_share"] for p in manifest["analyses"]["frontier"]["points"]] == [
+        0.1, 0.2, 1.0]  # the policy budget is always a level
+    assert manifest["status"] == "infeasible"
 
 
 @pytest.mark.slow
@@ -177,12 +182,12 @@ def test_the_console_entry_point_returns_3_when_nothing_can_be_met(
     book, toml = tiny_files
     proc = subprocess.run(
         [sys.executable, "-m", "osa_opt", "frontier", str(book), "--policy", str(toml),
-         "--start", "0.1", "--stop", "0.2", "--steps", "2", "--quiet", "--json",
-         "--out", str(tmp_path / "run")],
+         "--start", "0.1", "--stop", "0.2", "--steps", "2", "--budget", "FY2026=740",
+         "--quiet", "--json", "--out", str(tmp_path / "run")],
         capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
     payload = json.loads(proc.stdout)  # --json still prints the (infeasible) points
-    assert [p["status"] for p in payload["points"]] == ["infeasible", "infeasible"]
+    assert [p["status"] for p in payload["points"]] == ["infeasible"] * 3
 
 
 @pytest.mark.slow

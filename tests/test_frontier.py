@@ -56,13 +56,17 @@ def tiny(tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> Problem:
     return Problem.from_frames(projects, countries, policy)
 
 
-def test_sweep_of_the_policy_defaults_to_12_levels_from_25_to_150_percent() -> None:
+def test_sweep_of_the_policy_defaults_to_11_levels_from_25_to_150_percent() -> None:
     shares = sweep_shares(Policy.from_dict({"budget": {"FY1": 10}}))
-    assert len(shares) == 12
+    assert len(shares) == 11
     assert shares[0] == 0.25 and shares[-1] == 1.5
-    assert np.allclose(np.diff(shares), 1.25 / 11)
+    assert np.allclose(np.diff(shares), 0.125)
+    assert 1.0 in shares  # the policy budget: portfolio 1's level
+    # the policy budget is added to any sweep that lacks it, in its place
     one = Policy.from_dict({"budget": {"FY1": 10}, "frontier": {"start": 0.8, "steps": 1}})
-    assert sweep_shares(one) == [0.8]
+    assert sweep_shares(one) == [0.8, 1.0]
+    twelve = sweep_shares(Policy.from_dict({"budget": {"FY1": 10}, "frontier": {"steps": 12}}))
+    assert len(twelve) == 13 and twelve == sorted(twelve) and 1.0 in twelve
 
 
 def test_points_equal_fresh_solves_at_each_budget(tiny: Problem) -> None:
@@ -200,7 +204,8 @@ def test_solver_is_reused_and_left_at_the_policy_budget(tiny: Problem) -> None:
     model = frontier_model(tiny, shares)
     solver = Solver(tiny, model)
     fr = frontier(tiny, shares, solver=solver)
-    assert fr.solver is solver and solver.model is model and solver.solves == 2
+    assert fr.shares == [0.5, 1.0, 1.5]  # the policy budget is always a level
+    assert fr.solver is solver and solver.model is model and solver.solves == 3
     again = solver.solve_once()  # now at the policy budget
     assert again.objective == pytest.approx(solve(tiny, portfolios=1).best.objective, abs=1e-6)
     # the budget rows themselves say so: bound = policy budget

@@ -125,6 +125,39 @@ def test_funding_order_on_the_default_sweep(tiny: Problem) -> None:
     assert Solver(tiny, model).solve_once().status.value == "infeasible"
 
 
+def test_the_order_passes_through_portfolio_1(tiny: Problem) -> None:
+    # 100% is always a level; it is portfolio 1 itself, levels below are subsets of it (what
+    # to cut first) and levels above supersets (what to add first), unless a rule forces a
+    # restart there.
+    fr = frontier(tiny, [0.6, 0.8, 1.3])
+    best = solve(tiny, portfolios=1).best
+    order = funding_order(tiny, fr, anchor=best.fractions)
+    at_100 = fr.policy_level
+    assert fr.points.at[at_100, "budget_share"] == 1.0
+    assert order.fractions[at_100] == pytest.approx(best.fractions)
+    assert order.levels.at[at_100, "nested_value"] == pytest.approx(best.objective)
+    for lv in order.fractions:
+        share = fr.points.at[lv, "budget_share"]
+        if share < 1 and not order.restarts:
+            assert set(order.fractions[lv]) <= set(best.fractions)
+        elif share > 1 and not any(r > at_100 for r in order.restarts):
+            assert set(order.fractions[lv]) >= set(best.fractions)
+    check_nested_order(tiny, order)
+    # the order reads from portfolio 1: everything first funded at or below 100% is in it
+    in_line = order.order.set_index("project_id")["level"]
+    assert set(in_line[in_line <= 1.0].index) == set(best.fractions)
+
+
+def test_an_anchor_off_the_independent_optimum_is_kept(tiny: Problem) -> None:
+    # portfolio 2 as the anchor: the 100% level is that portfolio, worth less than the optimum
+    fr = frontier(tiny, [0.8, 1.0, 1.3])
+    second = solve(tiny, portfolios=2).portfolios[1]
+    order = funding_order(tiny, fr, anchor=second.fractions)
+    assert set(order.fractions[2]) == set(second.fractions)
+    assert order.levels.at[2, "nesting_cost"] == pytest.approx(
+        fr.points.at[2, "value"] - second.objective, abs=TOL)
+
+
 def test_a_single_level_block_is_the_single_level_model(tiny: Problem) -> None:
     model = funding_order_model(tiny, {1: 1.0})
     out = Solver(tiny, model).opt.solve(model)
@@ -146,8 +179,9 @@ def test_nesting_rows_are_named_after_project_and_level(tiny: Problem) -> None:
 
 
 def test_no_feasible_level_gives_an_empty_order(tiny: Problem) -> None:
-    fr = frontier(tiny, [0.1, 0.2])
-    order = funding_order(tiny, fr)
+    small = at_share(tiny, 0.1)  # 10% and 20% of tiny's budget: mandatory P-01 never fits
+    fr = frontier(small, [1.0, 2.0])
+    order = funding_order(small, fr)
     assert order.outcome is None and order.status == "infeasible"
     assert order.order.empty and order.fractions == {}
     assert order.levels["status"].tolist() == ["infeasible", "infeasible"]
@@ -215,10 +249,12 @@ def nested_instance(seed: int) -> Problem:
 RESTART_PENALTY = 1e4
 
 
-def brute_force_nested(problem: Problem, shares: list[float]) -> tuple[float, int, list[float]]:
+def brute_force_nested(problem: Problem, shares: list[float], anchor: frozenset[str] = frozenset()
+                       ) -> tuple[float, int, list[float]]:
     """Best chain of subsets S_1, S_2, … feasible at each level, by dynamic programming:
-    fewest restarts (S_l ⊄ S_l+1) first, then the largest Σ_l v(S_l). Returns that value,
-    the number of restarts and the independent optimum of each level."""
+    fewest restarts (S_l ⊄ S_l+1) first, then the largest Σ_l v(S_l); the chain passes
+    through ``anchor`` at 100% of the budget. Returns that value, the number of restarts
+    and the independent optimum of each level."""
     p = problem.projects
     ids = list(p.index)
     X = ((np.arange(2 ** len(ids))[:, None] >> np.arange(len(ids))) & 1).astype(bool)
@@ -239,6 +275,8 @@ def brute_force_nested(problem: Problem, shares: list[float]) -> tuple[float, in
         for fy, b in problem.policy.budget.items():
             fits &= X @ p[f"cost_{fy}"].to_numpy() <= b * share + 1e-9
         independent.append(float(value[fits].max()) if fits.any() else math.nan)
+        if share == 1.0:
+            fits &= (X == np.isin(ids, sorted(anchor))[None, :]).all(axis=1)
         if score is None:
             score = np.where(fits, value, -np.inf)
         else:  # best chain ending in S' below, less a penalty when S' ⊄ S
@@ -257,16 +295,20 @@ def test_funding_order_equals_brute_force_over_chains() -> None:
         problem = nested_instance(seed)
         mandatory = problem.cost.loc[problem.mandatory].sum()
         low = max(mandatory[fy] / b for fy, b in problem.policy.budget.items()) + 0.05
-        shares = [round(low + k * (1.8 - low) / 4, 6) for k in range(5)]
-        expected, restarts, independent = brute_force_nested(problem, shares)
+        shares = sorted({round(low + k * (1.8 - low) / 4, 6) for k in range(5)} | {1.0})
+        if low >= 1:
+            continue  # the policy budget itself cannot be met
+        fr = frontier(problem, shares)
+        anchor = frozenset(fr.outcomes[fr.policy_level - 1].fractions)
+        expected, restarts, independent = brute_force_nested(problem, shares, anchor)
         if any(math.isnan(v) for v in independent):
             continue  # keep to instances whose every level is feasible
         kind = "restart" if restarts else "nested"
         if kinds[kind] == 2:
             continue
-        fr = frontier(problem, shares)
         assert fr.points["value"].tolist() == pytest.approx(independent, abs=TOL)
         order = funding_order(problem, fr)
+        assert set(order.fractions[fr.policy_level]) == anchor
         assert len(order.restarts) == restarts
         assert order.to_dict()["objective"] == pytest.approx(expected, abs=TOL)
         check_nested_order(problem, order)

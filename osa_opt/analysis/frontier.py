@@ -48,13 +48,27 @@ RULE_TOL = 1e-6
 def sweep_shares(policy: Policy) -> list[float]:
     """Budget levels of the policy's ``[frontier]`` section, as shares of the policy budget.
 
+    The policy budget itself (100%) is always a level, so the frontier and the funding
+    order pass through portfolio 1.
+
     >>> from osa_opt.inputs.policy import Policy
     >>> sweep_shares(Policy.from_dict({"frontier": {"start": 0.5, "stop": 1.0, "steps": 3}}))
     [0.5, 0.75, 1.0]
+    >>> sweep_shares(Policy.from_dict({"frontier": {"start": 0.5, "stop": 1.5, "steps": 2}}))
+    [0.5, 1.0, 1.5]
     """
     fr = policy.frontier
     values = np.linspace(fr.start, fr.stop, fr.steps) if fr.steps > 1 else [fr.start]
-    return [round(float(v), 10) for v in values]
+    return with_policy_budget([round(float(v), 10) for v in values])
+
+
+def with_policy_budget(shares: Sequence[float]) -> list[float]:
+    """``shares`` with 1.0 (the policy budget) added in its place if it is missing."""
+    out = [float(s) for s in shares]
+    if not any(abs(s - 1.0) <= 1e-9 for s in out):
+        out.append(1.0)
+        out.sort()
+    return out
 
 
 def scaled_data(data: ModelData, share: float) -> ModelData:
@@ -196,6 +210,14 @@ class FrontierAnalysis:
         return [float(s) for s in self.points["budget_share"]]
 
     @property
+    def policy_level(self) -> int | None:
+        """The level at 100% of the policy budget (portfolio 1's), if the sweep has it."""
+        for level, share in self.points["budget_share"].items():
+            if abs(float(share) - 1.0) <= 1e-9:
+                return int(level)
+        return None
+
+    @property
     def feasible(self) -> pd.DataFrame:
         """The points where the policy can be met."""
         return self.points[self.points["status"].isin([s.value for s in _SOLVED])]
@@ -259,7 +281,8 @@ def frontier(
     ----------
     problem : a validated Problem.
     shares : budget levels as shares of the policy budget (every fiscal year scaled alike);
-        default: the policy's ``[frontier]`` sweep (25% to 150% in 12 steps).
+        default: the policy's ``[frontier]`` sweep (25% to 150% in 11 steps). The policy
+        budget (1.0) is added when missing.
     solver : a Solver whose model came from :func:`frontier_model` (built here if omitted);
         it is re-solved, never rebuilt, and left at the policy budget.
     progress : called as ``progress(levels_done, levels)`` after each solve.
@@ -277,6 +300,8 @@ def frontier(
     from osa_opt.solving.solver import Solver
 
     shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
+    if shares and all(s > 0 and math.isfinite(s) for s in shares):
+        shares = with_policy_budget(shares)
     if not shares or any(not (s > 0 and math.isfinite(s)) for s in shares):
         raise ValueError(f"budget shares must be positive numbers, got {shares!r}")
     if solver is None:

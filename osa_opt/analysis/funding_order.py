@@ -46,13 +46,18 @@ NOISE = 1e-7
 _SOLVED = (Status.OPTIMAL.value, Status.TIME_LIMIT.value)
 
 
-def funding_order_model(problem: Problem, shares: Mapping[int, float]) -> pyo.ConcreteModel:
+def funding_order_model(problem: Problem, shares: Mapping[int, float],
+                        anchor: tuple[int, Mapping[str, float]] | None = None
+                        ) -> pyo.ConcreteModel:
     """One model over the budget levels ``{level number: share of the policy budget}``.
 
     Block ``level[l]`` is the single-level model at that budget (same component names:
     ``level[3].budget[FY2026]``, ``level[3].x[P-01]``); ``nested[P-01,3]`` keeps P-01
     funded at the next larger level when it is funded at level 3, unless ``restart[l]``
     (l the next level) lifts it, which costs more than any portfolio is worth.
+    ``anchor = (level, fractions)`` fixes that level to a given portfolio (portfolio 1 at
+    the policy budget), so the levels below are what to cut from it and those above what
+    to add to it.
 
     >>> m = funding_order_model(problem, {1: 0.5, 2: 1.0})          # doctest: +SKIP
     >>> str(m.nested["P-01", 1].expr)                               # doctest: +SKIP
@@ -68,6 +73,8 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float]) -> pyo.Co
         block = m.level[lv]
         block.osa = scaled_data(data, shares[lv])
         add_components(block, block.osa)
+    if anchor is not None and anchor[0] in m.level:
+        fix_portfolio(m.level[anchor[0]], anchor[1])
     following = dict(zip(levels[:-1], levels[1:], strict=True))
     m.restart = pyo.Var(levels[1:], domain=pyo.Binary,
                         doc="the order restarts at this level (only when the rules force it)")
@@ -83,6 +90,16 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float]) -> pyo.Co
         - penalty * pyo.quicksum(m.restart[lv] for lv in levels[1:]),
         sense=pyo.maximize)
     return m
+
+
+def fix_portfolio(block: Any, fractions: Mapping[str, float]) -> None:
+    """Fix one level's block to a portfolio: funded or not, and at which fraction."""
+    for p in block.P:
+        share = float(fractions.get(p, 0.0))
+        if not block.x[p].fixed:
+            block.x[p].fix(1 if share > FRACTION_TOL else 0)
+        if p in block.f:
+            block.f[p].fix(share)
 
 
 def block_fractions(block: Any, values: Any) -> dict[str, float]:
@@ -202,7 +219,8 @@ class FundingOrderAnalysis:
 
 
 def funding_order(
-    problem: Problem, frontier: FrontierAnalysis, *, time_limit: float | None = None
+    problem: Problem, frontier: FrontierAnalysis, *, time_limit: float | None = None,
+    anchor: Mapping[str, float] | None = None,
 ) -> FundingOrderAnalysis:
     """Solve the nested model over the frontier's feasible levels; rank projects by it.
 
@@ -212,6 +230,10 @@ def funding_order(
     frontier : the result of :func:`osa_opt.analysis.frontier.frontier`; its independent
         optima are the reference and its infeasible levels are left out.
     time_limit : seconds for the one solve (default: the policy's ``solver.time_limit``).
+    anchor : the funded fractions of portfolio 1 at the policy budget; the level at 100%
+        is fixed to it, so the line passes through portfolio 1: levels below are subsets
+        of it (what to cut first), levels above supersets (what to add first). Default:
+        the frontier's own optimum at 100%, when the sweep has that level.
 
     Returns
     -------
@@ -227,8 +249,13 @@ def funding_order(
             if points.at[lv, "status"] in _SOLVED}
     outcome: Outcome | None = None
     per_level: dict[int, dict[str, float]] = {}
+    policy_level = frontier.policy_level
+    if anchor is None and policy_level is not None and policy_level in kept:
+        anchor = frontier.outcomes[policy_level - 1].fractions
+    pinned = None if anchor is None or policy_level not in kept else (policy_level, anchor)
     if kept:
-        solver = _LevelSolver(problem, funding_order_model(problem, kept), time_limit=time_limit)
+        solver = _LevelSolver(problem, funding_order_model(problem, kept, pinned),
+                              time_limit=time_limit)
         outcome = solver.solve_once()
         if outcome.status.has_solution:
             per_level = solver.level_fractions

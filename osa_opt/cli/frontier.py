@@ -46,7 +46,7 @@ def command(
     """Exact optimum over a budget sweep beside the greedy ranking, and a funding order.
 
     Every fiscal year's budget is scaled by each level of the sweep (default 25% to 150%
-    of the policy budget in 12 steps) and solved exactly on one persistent model; the
+    of the policy budget in 11 steps of 12.5%, 100% always among them) and solved exactly on one persistent model; the
     greedy benefit/cost curve is computed beside it. The funding order is one priority
     list valid at every level (what is funded at a lower budget stays funded at a higher
     one): each project's place in the line, and what the nesting costs per level. Levels
@@ -86,14 +86,15 @@ def command(
     read_seconds = time.perf_counter() - t0
     shares = sweep_shares(problem.policy)
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
-    with stdout_to_stderr(), progress_bar(len(shares) + 2, "budget level 1", show,
+    with stdout_to_stderr(), progress_bar(len(shares) + 1, "budget level 1", show,
                                           console=err) as advance:
         t_solve = time.perf_counter()
         fr = frontier(problem, shares, progress=lambda done, total: advance(
             f"solved budget level {done} of {total}"))
         solver = fr.solver
-        assert solver is not None
-        at_policy = solver.solve_once()  # the solver is left at the policy budget
+        assert solver is not None and fr.policy_level is not None
+        # portfolio 1 is the sweep's own level at 100%, which the funding order passes through
+        at_policy = solver.last = fr.outcomes[fr.policy_level - 1]
         advance("funding order over the feasible levels")
         order = funding_order(problem, fr)
         advance("writing the run folder")
