@@ -141,3 +141,38 @@ def test_subprocess_valid_json(files: dict[str, Path]) -> None:
          str(files["policy"]), "--json"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["projects"] == 6
+
+
+def test_valid_means_the_policy_can_be_met(run: Callable) -> None:
+    """One solve checks the policy: a mandatory project above the budget is no "Valid"."""
+    code, out, err = run()
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert said.startswith("Valid: shipped example")
+    assert "Some portfolio meets every rule of the policy (one solve)" in said
+    code, out, err = run("--budget", "FY2026=800")
+    assert code == 3
+    assert "Valid:" not in out and "Valid input, policy not met" in out
+    said = " ".join(err.split())
+    assert "The policy cannot be met" in said
+    assert re.search(r"Mandatory P-\d+ alone needs ¥[\d,]+m in FY2026; the budget is ¥800m",
+                     said), said
+
+
+def test_no_solve_skips_the_policy_check(run: Callable) -> None:
+    code, out, err = run("--budget", "FY2026=800", "--no-solve")
+    assert code == 0, err
+    assert "Valid:" in out and "--no-solve" in " ".join(out.split())
+    code, out, _ = run("--budget", "FY2026=800", "--no-solve", "--json")
+    assert code == 0 and "feasible" not in json.loads(out)
+
+
+def test_json_says_whether_the_policy_can_be_met(run: Callable) -> None:
+    code, out, _ = run("--budget", "FY2026=800", "--json")
+    assert code == 3
+    payload = json.loads(out)  # stdout is the JSON alone, also when the policy fails
+    assert payload["valid"] is True and payload["feasible"] is False
+    assert payload["status"] == "infeasible"
+    assert payload["diagnosis"][0]["rule"] == "budget[FY2026]"
+    code, out, _ = run("--json")
+    assert code == 0 and json.loads(out)["feasible"] is True

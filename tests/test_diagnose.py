@@ -184,3 +184,58 @@ def test_a_zero_budget_is_named_and_no_share_is_advised() -> None:
     assert not any("0.0%" in m for m in messages), messages
     caps = [m for m in messages if "cap" in m]
     assert caps and all(m.endswith("which is ¥0m: raise the budget.") for m in caps), caps
+
+
+def test_a_mandatory_project_above_the_whole_budget_is_named_first_with_its_amount() -> None:
+    # a cost typed in ¥ thousand (600,000 for ¥600m) makes one project outgrow the budget
+    projects = base_projects()
+    projects.loc[0, "cost_FY2026"] = 900.0
+    problem = Problem.from_frames(projects, countries_frame(), Policy.from_dict(
+        {**BASE_POLICY, "budget": {"FY2026": 800.0, "FY2027": 500.0}}))
+    (entry,) = diagnose(problem)
+    assert entry["rule"] == "budget[FY2026]"
+    assert entry["message"].startswith(
+        "Mandatory P-01 alone needs ¥900m in FY2026; the budget is ¥800m")
+    assert "check its cost_FY2026 (in ¥ million)" in entry["message"]
+
+
+def test_a_budget_too_large_for_the_share_rules_never_advises_raising_it(
+        capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """The shipped example at ¥100,000m in FY2026: the minimum shares of the budget outgrow
+    what their projects cost. Raising the budget would make it worse."""
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "--budget", "FY2026=100000",
+                                      "--out", str(tmp_path / "run"), "--quiet"])
+    assert run_cli(cli) == 3
+    said = " ".join(capfd.readouterr().err.split())
+    assert "raise the budget" not in said.lower()
+    assert "a minimum share of the budget cannot be reached" in said
+    assert "lower the budget to at most" in said
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    for entry in manifest["diagnosis"]:
+        assert "raise" not in entry["message"].lower(), entry["message"]
+        assert entry["rule"].split("[")[0] in ("tier_share", "field_min_share",
+                                              "region_min_share")
+
+
+def test_a_minimum_with_nothing_left_is_removed_not_lowered_to_zero_percent() -> None:
+    # P-03, the only tier-3 project, is exclusive with mandatory P-01: the other rules leave
+    # ¥0 for the tier-3 minimum, and "lower it to 0.0%" would mean "remove it"
+    projects = base_projects()
+    projects["exclusive_group"] = ["G", "", "G", "", ""]
+    problem = Problem.from_frames(projects, countries_frame(), Policy.from_dict(
+        {**BASE_POLICY, "priority": {"min_tier_share": {3: 0.1}}}))
+    (entry,) = diagnose(problem)
+    assert entry["rule"] == "tier_share[3]"
+    assert "0.0%" not in entry["message"] and " to 0%" not in entry["message"]
+    assert "set priority.min_tier_share.3 to 0 (no minimum)" in entry["message"]
+
+
+@pytest.mark.parametrize(("amount", "total", "up", "text"), [
+    (18100, 106000, False, "17%"), (30, 100000, False, "0.03%"), (2, 1000000, False, "0.0002%"),
+    (1205, 24100, True, "5%"), (1206, 24100, True, "5.1%")])
+def test_a_share_in_advice_never_reads_zero(amount: float, total: float, up: bool,
+                                            text: str) -> None:
+    from osa_opt.analysis.diagnose import _share_text
+
+    assert _share_text(amount, total, up) == text

@@ -95,6 +95,31 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
     return entries
 
 
+#: Rows a larger budget makes harder to meet (their bound is a share of the budget).
+SHARE_MINIMUMS = ("tier_share", "field_min_share", "region_min_share")
+
+
+def headline(diagnosis: list[dict[str, Any]]) -> str:
+    """One sentence before the diagnosis: loosen which kind of rule, and only say "raise the
+    budget" when a budget row is among the rules that must move.
+
+    >>> headline([{"family": "budget", "rule": "budget[FY2026]"}])
+    'The policy cannot be met: no portfolio satisfies every rule at once within the budget. Raise the budget or loosen a rule, as follows.'
+    """
+    entries = [d for d in diagnosis if isinstance(d, dict)]
+    families = {d.get("family") for d in entries}
+    rows = {str(d.get("rule") or "").split("[")[0] for d in entries}
+    start = "The policy cannot be met: no portfolio satisfies every rule at once"
+    if "budget" in families:
+        return f"{start} within the budget. Raise the budget or loosen a rule, as follows."
+    if rows and rows <= set(SHARE_MINIMUMS):
+        return (f"{start}: a minimum share of the budget cannot be reached. Lower the share "
+                "as follows (raising the budget raises the minimum too).")
+    if families - {None}:
+        return f"{start}. Loosen a rule, as follows."
+    return f"{start}."
+
+
 def _bound(rule: Rule, con: Any) -> float:
     return float(pyo.value(con.upper if rule.sense == "max" else con.lower))
 
@@ -156,10 +181,15 @@ def _share_of(amount: float, total: float) -> str:
 
 
 def _share_text(amount: float, total: float, up: bool) -> str:
-    """A share of the total budget, rounded to 0.1% in the direction that stays feasible."""
-    per_mille = 1000 * amount / total if total else 0.0
-    rounded = math.ceil(per_mille - 1e-9) if up else math.floor(per_mille + 1e-9)
-    return percent(rounded / 1000)
+    """A share of the total budget, rounded to 0.1% in the direction that stays feasible;
+    a small positive share gets more digits rather than read "0.0%" (up to 0.0001%)."""
+    share = amount / total if total else 0.0
+    for digits in range(1, 5):
+        scale = 10 ** (digits + 2)
+        rounded = math.ceil(share * scale - 1e-9) if up else math.floor(share * scale + 1e-9)
+        if rounded > 0 or share <= 0:
+            return percent(rounded / scale, digits)
+    return percent(0.0)
 
 
 def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem) -> str:
@@ -176,10 +206,21 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
             return (f"no eligible project is in {what}, but {key} asks for "
                     f"{_share_of(bound, total)} of the budget ({yen(bound)}): set it to 0 "
                     f"or make a project in {what} eligible")
-        return (f"the {what} minimum needs {yen(bound)} ({_share_of(bound, total)} of the "
-                f"budget) but the other rules leave at most {yen(bound - amount)} for it: "
-                f"lower {key} to {_share_text(bound - amount, total, up=False)} "
-                f"(by {yen(amount)})")
+        left = bound - amount
+        head = (f"the {what} minimum needs {yen(bound)} ({_share_of(bound, total)} of the "
+                f"budget) but the other rules leave at most {yen(left)} for it")
+        if left <= TOL * max(1.0, bound):
+            return f"{head}: set {key} to 0 (no minimum), or loosen the rules that exclude it"
+        reachable = sum(data.total_cost[p] for p in groups[i])
+        if reachable < bound * (1 - TOL) and total > 0:  # the budget outgrew the group
+            most = left / (bound / total)  # the budget whose minimum is what is left
+            return (f"{head}; its eligible projects cost {yen(reachable)} in all, so the "
+                    f"budget is larger than this minimum can use: lower {key} to "
+                    f"{_share_text(left, total, up=False)} (by {yen(amount)}), or lower the "
+                    f"budget to at most {yen(most)} in all")
+        return (f"{head}: lower {key} to {_share_text(left, total, up=False)} "
+                f"(by {yen(amount)}); a larger budget would not help, the minimum grows "
+                f"with it")
     if c in ("country_cap", "field_max_share", "region_max_share"):
         what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
                 "region_max_share": f"region {i}"}[c]
@@ -217,6 +258,13 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
     low = {m: data.cost[fy][m] * data.min_funding[m] for m in data.mandatory}
     need = sum(low.values())
     raise_by = f"raise the budget ({'budget.' + fy}) by {yen(amount)} to {yen(budget + amount)}"
+    alone = sorted((m for m in low if low[m] > budget * (1 + TOL)), key=lambda m: -low[m])
+    if alone:  # one project above the whole budget: a unit slip (yen for ¥ million?) first
+        m = alone[0]
+        others = f" ({id_list(alone[1:])} too)" if len(alone) > 1 else ""
+        return (f"mandatory {m} alone needs {yen(low[m])} in {fy}; the budget is "
+                f"{yen(budget)}{others}: check its cost_{fy} (in ¥ million), make it a "
+                f"candidate, or {raise_by}")
     if need > budget * (1 + TOL) and abs(need - budget - amount) <= TOL * max(1.0, need):
         excess = need - budget
         single = sorted((m for m in low if low[m] >= excess - TOL), key=lambda m: -low[m])

@@ -236,9 +236,9 @@ def _failure_message(result: Result, folder: Path) -> str:
 
     policy = result.problem.policy
     if result.status == Status.INFEASIBLE:
-        lines = ["The policy cannot be met: no portfolio satisfies every rule at once within "
-                 "the budget. Loosen a rule (shares, min_countries, fund_every_tier, "
-                 "mandatory projects) or raise the budget."]
+        from osa_opt.analysis.diagnose import headline
+
+        lines = [headline(result.diagnosis)]
         for entry in result.diagnosis[:5]:
             text = entry.get("message") or entry.get("rule") if isinstance(entry, dict) else None
             lines.append(f"  - {text or entry}")

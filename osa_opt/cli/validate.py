@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from osa_opt.cli.common import input_options, json_option
+from osa_opt.errors import OsaError
+
+if TYPE_CHECKING:
+    from osa_opt.inputs.problem import Problem
 
 
 @click.command(name="validate")
 @input_options
+@click.option("--solve/--no-solve", "check_policy", default=True,
+              help="Check that some portfolio meets the policy (one solve; default) or "
+                   "only check the input.")
 @json_option
 def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[str, ...],
-            sets: tuple[str, ...], as_json: bool) -> None:
+            sets: tuple[str, ...], check_policy: bool, as_json: bool) -> None:
     """Check INPUT (an .xlsx workbook or a folder of CSV files) against a policy.
 
     Every problem is listed at once, with its sheet, Excel row, column, value, the rule it
     breaks and how to fix it (exit code 2). A valid input prints a summary: projects,
     countries, how many are eligible and why the others are not, and the budget of each
-    fiscal year against the cost requested. With no INPUT the shipped example is checked.
+    fiscal year against the cost requested. Then one solve checks that some portfolio meets
+    every rule of the policy, so "Valid" means `osa-opt solve` will find one; when none
+    does, the same diagnosis as solve says which rules conflict (exit code 3).
+    --no-solve skips that solve. With no INPUT the shipped example is checked.
 
     \b
     Examples:
       osa-opt validate inputs/example.xlsx
       osa-opt validate my-round.xlsx --policy models/default.toml --budget FY2026=20000
       osa-opt validate csv-folder/ --set priority.min_countries=8 --json
+      osa-opt validate my-round.xlsx --no-solve
+
+    \b
+    Exit codes: 0 valid (and the policy can be met), 2 bad input, 3 the policy cannot be
+    met, 4 no portfolio found within the time limit.
     """
     from osa_opt.cli.common import load_from_cli, print_json
     from osa_opt.errors import InputError
@@ -43,10 +59,54 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
         "policy": problem.policy.name,
         **problem.summary(),
     }
+    if check_policy:
+        summary.update(feasibility(problem))
     if as_json:
         print_json(summary)
     else:
         _render(summary)
+    if summary.get("feasible") is False:
+        raise PolicyNotMet(summary)
+
+
+class PolicyNotMet(OsaError):
+    """The input is valid but no portfolio meets the policy (exit 3), or none was found in
+    the time limit (exit 4)."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        from osa_opt.analysis.diagnose import headline
+        from osa_opt.errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION
+
+        if summary["status"] == "infeasible":
+            lines = [headline(summary["diagnosis"])]
+            lines += [f"  - {d['message']}" for d in summary["diagnosis"][:5]]
+            code = EXIT_INFEASIBLE
+        else:
+            lines = [f"The input is valid, but no portfolio was found within the time limit "
+                     f"({summary['status']}); raise solver.time_limit, or skip this check "
+                     "with --no-solve."]
+            code = EXIT_NO_SOLUTION
+        super().__init__("\n".join(lines))
+        self.exit_code = code
+
+
+def feasibility(problem: Problem) -> dict[str, Any]:
+    """One solve: ``feasible`` (True/False), ``status``, ``seconds`` and, when the policy
+    cannot be met, ``diagnosis`` (the same entries as ``osa-opt solve`` writes)."""
+    from osa_opt.result import Status
+    from osa_opt.solving.solver import Solver, stdout_to_stderr
+
+    t0 = time.perf_counter()
+    with stdout_to_stderr():
+        solver = Solver(problem)
+        outcome = solver.solve_once()
+        diagnosis: list[dict[str, Any]] = []
+        if outcome.status == Status.INFEASIBLE:
+            from osa_opt.analysis.diagnose import diagnose
+
+            diagnosis = diagnose(problem, solver)
+    return {"feasible": outcome.status.has_solution, "status": outcome.status.value,
+            "seconds": round(time.perf_counter() - t0, 3), "diagnosis": diagnosis}
 
 
 def _render(summary: dict[str, Any]) -> None:
@@ -55,8 +115,12 @@ def _render(summary: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
-                  f"[bold]{escape(summary['policy'])}[/]")
+    if summary.get("feasible") is False:
+        console.print(f"[bold yellow]Valid input, policy not met[/]: {escape(summary['input'])} "
+                      f"under the policy [bold]{escape(summary['policy'])}[/]")
+    else:
+        console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
+                      f"[bold]{escape(summary['policy'])}[/]")
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(justify="left")
     counts.add_column(justify="right")
@@ -83,6 +147,11 @@ def _render(summary: dict[str, Any]) -> None:
     money.add_column("requested / budget", justify="right")
     for fy, budget in summary["budget"].items():
         requested = summary["requested"].get(fy, 0.0)
-        ratio = f"{requested / budget:.0%}" if budget else "-"
+        ratio = f"{requested / budget:,.0%}" if budget else "-"
         money.add_row(fy, f"{budget:,.0f}", f"{requested:,.0f}", ratio)
     console.print(money)
+    if summary.get("feasible"):
+        console.print("Some portfolio meets every rule of the policy (one solve): "
+                      "osa-opt solve will find the best.")
+    elif "feasible" not in summary:
+        console.print("Not checked whether a portfolio meets the policy (--no-solve).")
