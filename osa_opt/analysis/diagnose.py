@@ -211,16 +211,8 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
                 f"budget) but the other rules leave at most {yen(left)} for it")
         if left <= TOL * max(1.0, bound):
             return f"{head}: set {key} to 0 (no minimum), or loosen the rules that exclude it"
-        reachable = sum(data.total_cost[p] for p in groups[i])
-        if reachable < bound * (1 - TOL) and total > 0:  # the budget outgrew the group
-            most = left / (bound / total)  # the budget whose minimum is what is left
-            return (f"{head}; its eligible projects cost {yen(reachable)} in all, so the "
-                    f"budget is larger than this minimum can use: lower {key} to "
-                    f"{_share_text(left, total, up=False)} (by {yen(amount)}), or lower the "
-                    f"budget to at most {yen(most)} in all")
-        return (f"{head}: lower {key} to {_share_text(left, total, up=False)} "
-                f"(by {yen(amount)}); a larger budget would not help, the minimum grows "
-                f"with it")
+        advice = f"{head}: lower {key} to {_share_text(left, total, up=False)} (by {yen(amount)})"
+        return advice + _budget_outgrew(data)
     if c in ("country_cap", "field_max_share", "region_max_share"):
         what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
                 "region_max_share": f"region {i}"}[c]
@@ -251,6 +243,17 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
             cause = f" (it requires {q}, which is not eligible)"
     return (f"mandatory project {i} cannot be funded under the other rules{cause}: make it "
             f"a candidate in the status column")
+
+
+def _budget_outgrew(data: ModelData) -> str:
+    """A clause when a year's budget exceeds what every eligible project asks for in it:
+    then a minimum share of the budget is out of reach whatever else moves."""
+    for fy, budget in data.budget.items():
+        asked = sum(data.cost[fy][p] for p in data.projects)
+        if budget > asked * (1 + TOL):
+            return (f"; the {fy} budget of {yen(budget)} is more than all eligible projects "
+                    f"ask for in {fy} ({yen(asked)}): is it meant?")
+    return ""
 
 
 def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> str:
