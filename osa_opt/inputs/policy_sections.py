@@ -155,7 +155,8 @@ class FrontierPolicy(Frozen):
         1.5, "largest budget of the sweep, as a share of the policy budget", "share",
         Bounds(high=MAX_FRONTIER_STOP,
                high_hint="the sweep is in shares of the policy budget, e.g. 1.5 for 150%"))
-    steps: int = param(11, "number of budget levels in the sweep (11: every 12.5%); the policy budget, 100%, is always a level", bounds=_at_least(
+    steps: int = param(11, "number of budget levels in the sweep (11: every 12.5%); the policy "
+                       "budget, 100%, is always a level", bounds=_at_least(
         1, "give 1 or more steps", MAX_FRONTIER_STEPS,
         "each step is one solve; 12 to 50 show the curve"))
 
