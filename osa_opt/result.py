@@ -73,6 +73,42 @@ class Portfolio:
         return df
 
     @property
+    def units(self) -> dict[str, int]:
+        """Units funded of each funded project that is funded in whole units (input order)."""
+        most = self.problem.projects.get("units_max")
+        if most is None:
+            return {}
+        return {p: round(self.fractions[p] * float(most[p])) for p in self.project_ids
+                if most[p] == most[p]}
+
+    def units_text(self, project_id: str) -> str:
+        """"3 of 4 boats" for a project funded in whole units, else ""."""
+        got = self.units.get(project_id)
+        if got is None:
+            return ""
+        row = self.problem.projects.loc[project_id]
+        most = int(row["units_max"])
+        noun = str(row.get("unit") or "unit")
+        plural = noun if most == 1 or noun.endswith("s") else f"{noun}s"
+        return f"{got} of {most} {plural}"
+
+    @property
+    def packages(self) -> list[dict[str, Any]]:
+        """One package per funded partner: its funded projects (input order), total and
+        per-year funded cost; largest package first (ties by country name)."""
+        df = self.projects
+        out = []
+        for country, rows in df.groupby("country", sort=True):
+            out.append({
+                "country": str(country),
+                "projects": rows.index.tolist(),
+                "total_cost": float(rows["total_cost"].sum()),
+                "cost_by_year": {fy: float(rows[f"cost_{fy}"].sum())
+                                 for fy in self.problem.fiscal_years},
+            })
+        return sorted(out, key=lambda pk: (-round(pk["total_cost"], 6), pk["country"]))
+
+    @property
     def cost_by_year(self) -> pd.Series:
         """Funded cost per fiscal year, ¥ million."""
         pb = self.problem
@@ -153,6 +189,10 @@ class Portfolio:
             "n_countries": self.n_countries,
             "projects": self.project_ids,
             "fractions": {p: round(f, 9) for p, f in self.partial.items()},
+            "units": self.units,
+            "packages": [{**pk, "total_cost": round(pk["total_cost"], 6),
+                          "cost_by_year": {k: round(v, 6) for k, v in pk["cost_by_year"].items()}}
+                         for pk in self.packages],
             "added": self.added,
             "dropped": self.dropped,
             "solve_seconds": round(self.seconds, 4),

@@ -16,6 +16,7 @@ Also here: :func:`violations`, a pandas recomputation of every rule for given fr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -92,8 +93,22 @@ class BruteForce:
         self.subsets = ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(bool)
         self.value = project_values(proj, countries, policy).to_numpy(float)
         self.lower = proj["min_funding"].astype(float).to_numpy()
+        # whole units: units_min..units_max units, the fraction units ÷ units_max
+        self.units = (proj["units_max"].astype(float).fillna(0).to_numpy().astype(int)
+                      if "units_max" in proj else np.zeros(n, dtype=int))
+        if "units_min" in proj:
+            least = proj["units_min"].astype(float).fillna(1).to_numpy()
+            self.lower = np.where(self.units > 0, least / np.maximum(self.units, 1), self.lower)
         self.partial = self.lower < 1.0
         self.rows, self.bounds, self.row_names = _linear_rules(proj, countries, policy)
+        # min_package: Σ_{p in c} cost·f ≥ min_package for a country that receives something
+        country = proj["country"].to_numpy()
+        self.partners = np.array([country == c for c in sorted(set(country))],
+                                 dtype=bool).reshape(len(set(country)), n)
+        total_cost = self.total_cost = sum(proj[f"cost_{fy}"].astype(float).to_numpy()
+                                           for fy in policy.budget) + np.zeros(n)
+        self.min_package = float(policy.priority.min_package)
+        self.package_rows = -total_cost * self.partners
 
         X = self.subsets
         ok = _combinatorial_ok(X, self.ids, projects, countries, policy)
@@ -104,6 +119,13 @@ class BruteForce:
         fits_best = (X @ (self.rows * self.best_f).T <= self.bounds + slack).all(axis=1)
         row_min = np.minimum(self.rows * np.where(self.partial, self.lower, 1.0), self.rows)
         fits_min = (X @ row_min.T <= self.bounds + slack).all(axis=1)
+        if self.min_package > 0:
+            receives = (X.astype(int) @ self.partners.T.astype(int)) > 0
+            need = np.where(receives, -self.min_package, np.inf)
+            pslack = FEASIBILITY_TOL * max(1.0, self.min_package)
+            fits_best &= (X @ (self.package_rows * self.best_f).T <= need + pslack).all(axis=1)
+            # the largest package each subset can reach (every fraction at 1) must be enough
+            fits_min &= (X @ self.package_rows.T <= need + pslack).all(axis=1)
         # status: 1 feasible with value upper, -1 infeasible, 0 needs an LP
         self.status = np.where(~ok | ~fits_min, -1, np.where(fits_best, 1, 0))
         whole = ~(X[:, self.partial].any(axis=1))
@@ -128,12 +150,36 @@ class BruteForce:
         return self._lp[i]
 
     def _solve_lp(self, x: np.ndarray) -> tuple[float, np.ndarray] | None:
-        """max v·f over f_p in [min_funding_p, 1] (p in x, partial) with rows·f ≤ bounds."""
-        free = x & self.partial
-        fixed = x & ~self.partial
-        rest = self.bounds - self.rows[:, fixed].sum(axis=1)
-        slack = FEASIBILITY_TOL * np.maximum(1.0, np.abs(self.bounds))
-        A, v, lo = self.rows[:, free], self.value[free], self.lower[free]
+        """max v·f over f_p in [min_funding_p, 1] (p in x, partial) with rows·f ≤ bounds;
+        projects funded in whole units take every whole number of units in turn."""
+        whole = np.flatnonzero(x & self.partial & (self.units > 0))
+        rows, bounds = self.rows, self.bounds
+        if self.min_package > 0:
+            receives = (self.partners & x).any(axis=1)
+            rows = np.vstack([rows, self.package_rows[receives]])
+            bounds = np.concatenate([bounds, np.full(int(receives.sum()), -self.min_package)])
+        choices = [[k / self.units[i] for k in range(round(self.lower[i] * self.units[i]),
+                                                     self.units[i] + 1)] for i in whole]
+        best: tuple[float, np.ndarray] | None = None
+        for combo in itertools.product(*choices):
+            fixed_f = np.where(x & ~self.partial, 1.0, 0.0)
+            fixed_f[whole] = combo
+            got = self._solve_continuous(x & self.partial & (self.units == 0), fixed_f,
+                                         rows, bounds)
+            if got is not None and (best is None or got[0] > best[0]):
+                best = got
+        return best
+
+    def _solve_continuous(self, free: np.ndarray, fixed_f: np.ndarray, rows: np.ndarray,
+                          bounds: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """max v·f over the free fractions in [min_funding, 1], the others as given."""
+        rest = bounds - rows @ fixed_f
+        slack = FEASIBILITY_TOL * np.maximum(1.0, np.abs(bounds))
+        if not free.any():
+            if (rest + slack < 0).any():
+                return None
+            return float(self.value @ fixed_f), fixed_f
+        A, v, lo = rows[:, free], self.value[free], self.lower[free]
         if A.shape[1] == 1:  # one free fraction: an interval, exactly
             low, high = lo[0], 1.0
             for a, r, s in zip(A[:, 0], rest, slack, strict=True):
@@ -152,7 +198,7 @@ class BruteForce:
             if res.status != 0:
                 return None
             f_free = np.clip(res.x, lo, 1.0)
-        f = np.where(fixed, 1.0, 0.0)
+        f = fixed_f.copy()
         f[free] = f_free
         return float(self.value @ f), f
 
@@ -264,6 +310,8 @@ def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
         if int(countries.at[c, "priority_tier"]) in tiers:
             ok &= got
     recipients = sum(receives.values(), np.zeros(len(X), dtype=int))
+    if policy.priority.max_countries > 0:
+        ok &= recipients <= policy.priority.max_countries
     return ok & (recipients >= policy.priority.min_countries)
 
 
@@ -290,7 +338,13 @@ def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
 
     out += [f"{p} funded but not eligible" for p in sorted(funded - eligible)]
     for p in funded:
-        below(f"{p} fraction", f[p], float(projects.at[p, "min_funding"]))
+        least = float(projects.at[p, "min_funding"])
+        if "units_max" in projects.columns and projects.at[p, "units_max"] == \
+                projects.at[p, "units_max"]:  # whole units: units_min, not min_funding
+            most = float(projects.at[p, "units_max"])
+            units_min = projects.at[p, "units_min"]
+            least = (1.0 if units_min != units_min else float(units_min)) / most
+        below(f"{p} fraction", f[p], least)
         above(f"{p} fraction", f[p], 1.0)
     out += [f"{p} mandatory, not funded" for p in projects.index[projects["status"] == "mandatory"]
             if p not in funded]
@@ -325,6 +379,18 @@ def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
         if int(countries.at[c, "priority_tier"]) in policy.priority.fund_every_tier:
             out.append(f"tier partner {c} gets nothing")
     below("distinct recipients", len(recipients), policy.priority.min_countries)
+    if policy.priority.max_countries > 0:
+        above("partners with an agreement", len(recipients), policy.priority.max_countries)
+    if policy.priority.min_package > 0:
+        for c in sorted(recipients):
+            below(f"package {c}", float(by_country.get(c, 0.0)), policy.priority.min_package)
+    if "units_max" in projects.columns:
+        for p in funded:
+            most = projects.at[p, "units_max"]
+            if most == most and most is not None:
+                units = f[p] * float(most)
+                if abs(units - round(units)) > tol:
+                    out.append(f"{p}: {units:.9g} units, not a whole number")
     for p in funded:
         out += [f"{p} requires {q}, not funded" for q in projects.at[p, "requires"]
                 if q not in funded]
@@ -344,7 +410,8 @@ def portfolio_value(projects: pd.DataFrame, countries: pd.DataFrame, policy: Pol
 # ---------------------------------------------------------------------- random instances
 #: Rules an instance may switch on; the budget (and partial funding) is always there.
 RULES = ("tier_share", "tier_partner", "country_cap", "field_share", "region_share",
-         "distinct_recipients", "requires", "exclusive", "mandatory")
+         "distinct_recipients", "requires", "exclusive", "mandatory", "units", "bundles",
+         "max_countries", "min_package")
 USED_FIELDS = ("maritime_surveillance", "disaster_relief", "medical", "peacekeeping")
 
 
@@ -426,6 +493,18 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
             if rng.random() < 0.35:
                 need = rng.choice(ids[:i], min(i, rng.integers(1, 3)), replace=False)
                 projects.loc[i, "requires"] = ";".join(sorted(need))
+    if "bundles" in rules and n >= 2:  # a ring of 2-3 projects requiring each other
+        ring = [int(i) for i in rng.choice(n, min(n, int(rng.integers(2, 4))), replace=False)]
+        for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+            needs = [q for q in projects.at[a, "requires"].split(";") if q]
+            projects.loc[a, "requires"] = ";".join(sorted({*needs, ids[b]}))
+    if "units" in rules:  # about a third in whole units: 2-5 of them, at least 1-all
+        most = rng.integers(2, 6, n)
+        whole = rng.random(n) < 0.35
+        projects["units_max"] = np.where(whole, most, np.nan)
+        projects["units_min"] = np.where(whole & (rng.random(n) < 0.6),
+                                         [int(rng.integers(1, m + 1)) for m in most], np.nan)
+        projects["unit"] = np.where(whole, "boat", "")
     if "exclusive" in rules:
         members = rng.permutation(n)
         for g in range(min(rng.integers(1, 3), n // 2)):
@@ -455,10 +534,17 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
 
 
 def _requirements(projects: pd.DataFrame, i: int) -> list[int]:
-    """Row numbers of every project row i requires, directly or not (ascending)."""
+    """Row numbers of every project row i requires, directly or not (ascending; a bundle's
+    ring may bring i itself)."""
     pos = {p: k for k, p in enumerate(projects["project_id"])}
-    direct = [pos[q] for q in filter(None, projects.at[i, "requires"].split(";"))]
-    return sorted({k for q in direct for k in [q, *_requirements(projects, q)]})
+    seen: set[int] = set()
+    todo = [i]
+    while todo:
+        for q in filter(None, projects.at[todo.pop(), "requires"].split(";")):
+            if pos[q] not in seen:
+                seen.add(pos[q])
+                todo.append(pos[q])
+    return sorted(seen)
 
 
 def _make_one_mandatory(rng: np.random.Generator, projects: pd.DataFrame,
@@ -535,6 +621,15 @@ def _add_share_rules(rng: np.random.Generator, projects: pd.DataFrame, countries
         priority["max_country_share"] = maximum(by_country.max() / total)
         for c in info.index[rng.random(len(info)) < 0.4]:
             countries.loc[countries["country"] == c, "max_share"] = maximum(by_country[c] / total)
+    if "max_countries" in rules:
+        served = projects.loc[witness, "country"].nunique()
+        priority["max_countries"] = int(max(1, served - 1) if rng.random() < tighten
+                                        else rng.integers(max(1, served), served + 2))
+    if "min_package" in rules:
+        packages = spent[witness].groupby(projects.loc[witness, "country"]).sum()
+        smallest = float(packages.min()) if len(packages) else float(rng.uniform(1, 5))
+        low, high = (1.1, 2.0) if rng.random() < tighten else (0.3, 1.0)
+        priority["min_package"] = float(smallest * rng.uniform(low, high))
     if "distinct_recipients" in rules:
         served = projects.loc[witness, "country"].nunique()
         priority["min_countries"] = int(served + 1 if rng.random() < tighten

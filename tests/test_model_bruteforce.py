@@ -39,9 +39,12 @@ FAMILY_RULES: dict[str, frozenset[str]] = {
     "field_share": frozenset({"field_share"}),
     "region_share": frozenset({"region_share"}),
     "distinct_recipients": frozenset({"distinct_recipients"}),
-    "requires": frozenset({"requires"}),
+    "requires": frozenset({"requires", "bundles"}),
     "exclusive": frozenset({"exclusive"}),
     "mandatory": frozenset({"mandatory"}),
+    "whole_units": frozenset({"units"}),
+    "max_countries": frozenset({"max_countries"}),
+    "min_package": frozenset({"min_package"}),
 }
 
 SETTINGS = settings(deadline=None, derandomize=True, database=None,

@@ -354,19 +354,24 @@ def test_requires_itself(tiny_frames: Frames, issues_of: Callable) -> None:
     assert "itself" in issue.rule
 
 
-def test_requires_cycle_is_named(tiny_frames: Frames, issues_of: Callable) -> None:
-    projects, countries, _ = tiny_frames
+def test_requires_cycle_is_a_bundle_not_an_error(tiny_frames: Frames, tmp_path: Path,
+                                                 write_xlsx: Callable[..., Path]) -> None:
+    """A ring of requirements (P-03 → P-04 → P-05 → P-03) is accepted: a bundle."""
+    from osa_opt.inputs.rules import bundles
+
+    projects, countries, policy = tiny_frames
     projects = put(put(projects, 4, "requires", "P-04"), 5, "requires", "P-05")
     projects = put(projects, 6, "requires", "P-03")
-    issue = one(issues_of(projects, countries), "projects", 4, "requires")
-    assert "P-03 → P-04 → P-05 → P-03" in issue.rule
+    problem = load_problem(write_xlsx(tmp_path / "in.xlsx", projects, countries), policy=policy)
+    assert bundles(problem.projects) == [["P-03", "P-04", "P-05"]]
 
 
-def test_two_project_cycle(tiny_frames: Frames, issues_of: Callable) -> None:
-    projects, countries, _ = tiny_frames
-    issue = one(issues_of(put(projects, 2, "requires", "P-02"), countries),
-                "projects", 2, "requires")
-    assert issue.value == "P-01 → P-02 → P-01"
+def test_two_project_cycle_is_a_bundle(tiny_frames: Frames) -> None:
+    from osa_opt.inputs.rules import bundles
+
+    projects, countries, policy = tiny_frames
+    projects = put(projects, 2, "requires", "P-02")  # P-01 ↔ P-02
+    assert bundles(Problem.from_frames(projects, countries, policy).projects) == [["P-01", "P-02"]]
 
 
 def test_mandatory_requires_an_excluded_project(tiny_frames: Frames,

@@ -218,9 +218,12 @@ def _mandatory_first(mandatory: set[str], requires: dict[str, tuple[str, ...]],
     rank = {p: i for i, p in enumerate(order)}
     out: dict[str, None] = {}
 
+    visiting: set[str] = set()
+
     def visit(p: str) -> None:
-        if p in out or p not in rank:  # done, or not eligible
+        if p in out or p in visiting or p not in rank:  # done, in a bundle's ring, not eligible
             return
+        visiting.add(p)
         for q in sorted(requires[p], key=lambda q: rank.get(q, len(rank))):
             visit(q)
         out[p] = None

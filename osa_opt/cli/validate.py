@@ -150,6 +150,9 @@ def _render(summary: dict[str, Any]) -> None:
         ratio = f"{requested / budget:,.0%}" if budget else "-"
         money.add_row(fy, f"{budget:,.0f}", f"{requested:,.0f}", ratio)
     console.print(money)
+    for bundle in summary.get("bundles", []):
+        console.print(f"Projects {escape(', '.join(bundle))} require each other: they form a "
+                      "bundle, funded all or none.")
     if summary.get("feasible"):
         console.print("Some portfolio meets every rule of the policy (one solve): "
                       "osa-opt solve will find the best.")

@@ -54,6 +54,7 @@ from osa_opt.inputs.policy_sections import (
     SECTIONS,
     BalancePolicy,
     EligibilityPolicy,
+    ExecutionPolicy,
     FrontierPolicy,
     ObjectivePolicy,
     PortfoliosPolicy,
@@ -66,7 +67,8 @@ __all__ = [
     "ASSISTANCE_TYPES", "FIELDS", "MAX_AMOUNT", "MAX_FACTOR", "MAX_FRONTIER_STEPS",
     "MAX_FRONTIER_STOP", "MAX_PORTFOLIOS", "MAX_SAMPLES", "MAX_SEED", "MAX_THREADS",
     "MAX_WHOLE", "OVERRIDE_SHEET", "SECTIONS", "STATUSES", "TIERS", "BalancePolicy",
-    "EligibilityPolicy", "FrontierPolicy", "ObjectivePolicy", "Policy", "PortfoliosPolicy",
+    "EligibilityPolicy", "ExecutionPolicy", "FrontierPolicy", "ObjectivePolicy", "Policy",
+    "PortfoliosPolicy",
     "PriorityPolicy", "RobustnessPolicy", "SolverPolicy", "policy_sheet",
 ]
 
@@ -103,6 +105,7 @@ class Policy(Frozen):
     solver: SolverPolicy = field(default_factory=SolverPolicy)
     frontier: FrontierPolicy = field(default_factory=FrontierPolicy)
     robustness: RobustnessPolicy = field(default_factory=RobustnessPolicy)
+    execution: ExecutionPolicy = field(default_factory=ExecutionPolicy)
     source: str | None = field(default=None, compare=False)
 
     # ------------------------------------------------------------------ construction

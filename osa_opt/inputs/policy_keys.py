@@ -36,6 +36,8 @@ FIELDS: tuple[str, ...] = (
 )
 ASSISTANCE_TYPES: tuple[str, ...] = ("equipment", "supplies", "infrastructure")
 STATUSES: tuple[str, ...] = ("candidate", "mandatory", "excluded")
+#: Where an item stands in its partner's agreement, earliest first (projects column ``stage``).
+STAGES: tuple[str, ...] = ("request", "survey", "agreed", "signed")
 TIERS: tuple[int, ...] = (1, 2, 3)
 
 #: The largest budget or cost, in ¥ million (¥1,000 trillion, ten times Japan's whole annual

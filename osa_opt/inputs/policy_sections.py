@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from osa_opt.inputs.policy_keys import (
     FIELDS,
+    MAX_AMOUNT,
     MAX_FACTOR,
     MAX_FRONTIER_STEPS,
     MAX_FRONTIER_STOP,
@@ -21,6 +22,7 @@ from osa_opt.inputs.policy_keys import (
     MAX_THREADS,
     MAX_WHOLE,
     SHARE,
+    STAGES,
     TIER_KEYS,
     TIERS,
     Bounds,
@@ -106,6 +108,15 @@ class PriorityPolicy(Frozen):
         0, "smallest number of distinct recipient countries",
         bounds=_at_least(0, "give a whole number >= 0", MAX_WHOLE,
                          "give the number of distinct recipient countries"))
+    max_countries: int = param(
+        0, "largest number of partners with an agreement in the round (0 = no limit)",
+        bounds=_at_least(0, "give a whole number >= 0 (0 = no limit)", MAX_WHOLE,
+                         "give the number of partners with an agreement"))
+    min_package: float = param(
+        0.0, "smallest package of a funded partner: its funded cost over the round's years "
+        "(0 = none)", "¥ million",
+        _at_least(0.0, "give ¥ million >= 0 (0 = none)", MAX_AMOUNT,
+                  "amounts are in ¥ million (500 means ¥500 million)"))
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,23 @@ class RobustnessPolicy(Frozen):
     seed: int = param(0, "random seed of the sampling", bounds=_SEED)
 
 
+@dataclass(frozen=True)
+class ExecutionPolicy(Frozen):
+    p_sign_by_stage: Mapping[str, float] = param(
+        {"request": 0.5, "survey": 0.7, "agreed": 0.9, "signed": 1.0},
+        "probability that an item stays in its signed agreement, by its stage (when the "
+        "project's p_sign is blank; a project with no stage: 1)", "probability",
+        Bounds(low=0.0, high=1.0, rule="a probability must be in 0-1", hint="e.g. agreed = 0.9",
+               keys=STAGES, key_rule="unknown stage", key_hint=f"use one of {', '.join(STAGES)}"))
+    samples: int = param(2000, "number of simulated signing outcomes", bounds=_at_least(
+        1, "give 1 or more", MAX_SAMPLES, "a few thousand samples give stable figures"))
+    seed: int = param(0, "random seed of the simulation", bounds=_SEED)
+    target: float = param(
+        0.95, "execution aimed at: committed cost as a share of the budget", "share",
+        Bounds(low=0.0, low_open=True, high=1.0, rule="must be in (0, 1]",
+               hint="e.g. 0.95 for 95%"))
+
+
 SECTIONS: dict[str, type] = {
     "eligibility": EligibilityPolicy,
     "objective": ObjectivePolicy,
@@ -182,4 +210,5 @@ SECTIONS: dict[str, type] = {
     "solver": SolverPolicy,
     "frontier": FrontierPolicy,
     "robustness": RobustnessPolicy,
+    "execution": ExecutionPolicy,
 }

@@ -155,7 +155,9 @@ class Problem:
         return p.index[p["status"] == "mandatory"]
 
     def summary(self) -> dict[str, Any]:
-        """Counts for the terminal: projects, eligible, ineligible by reason, budget."""
+        """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles."""
+        from osa_opt.inputs.rules import bundles
+
         e = self.eligibility
         reasons: dict[str, int] = {}
         for rs in e["reasons"]:
@@ -170,6 +172,7 @@ class Problem:
             "ineligible_by_reason": reasons,
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
+            "bundles": bundles(self.projects),
         }
 
     def __repr__(self) -> str:

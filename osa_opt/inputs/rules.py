@@ -1,8 +1,9 @@
 """Cross-sheet rules of the inputs, in one place: all collected before anything is raised.
 
-Unknown countries, dependencies (unknown, self, cycles, forced states that contradict each
-other), exclusive groups with two mandatory projects, mandatory projects the policy makes
-ineligible, and policy names the data lacks.
+Unknown countries, dependencies (unknown, self, forced states that contradict each other),
+exclusive groups with two mandatory projects, mandatory projects the policy makes
+ineligible, whole units, and policy names the data lacks. A cycle of requirements is no
+error: its projects form a *bundle*, funded all or none (:func:`bundles`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,86 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,
     issues += _exclusive_group_issues(projects)
     issues += _mandatory_eligibility_issues(projects, countries, policy)
     issues += _region_issues(countries, policy)
+    issues += _unit_issues(projects)
+    return issues
+
+
+def bundles(projects: pd.DataFrame) -> list[list[str]]:
+    """Groups of two or more projects that require each other (directly or in a ring).
+
+    ``projects`` is a Problem's table (indexed by id, ``requires`` a tuple of ids). Each
+    bundle is a strongly connected part of the requirement graph: since p requires q forces
+    x[p] ≤ x[q], every member is funded exactly when every other one is. Members in input
+    order; bundles by their first member.
+    """
+    graph = {str(p): [q for q in needs if q in projects.index]
+             for p, needs in zip(projects.index, projects["requires"], strict=True)}
+    return [part for part in _strong_parts(graph) if len(part) > 1]
+
+
+def _strong_parts(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively; members in the graph's order."""
+    order = {node: i for i, node in enumerate(graph)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                part = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    part.append(member)
+                    if member == node:
+                        break
+                parts.append(sorted(part, key=order.__getitem__))
+    return sorted(parts, key=lambda part: order[part[0]])
+
+
+def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
+    """Whole numbers of units, units_min ≤ units_max, and units_min only with units_max."""
+    if "units_max" not in projects.columns and "units_min" not in projects.columns:
+        return []
+    issues = []
+    for rec in _records(projects, "units_min", "units_max"):
+        least, most = rec["units_min"], rec["units_max"]
+        for name, value in (("units_min", least), ("units_max", most)):
+            if value is not None and float(value) != int(value):
+                issues.append(Issue(PROJECTS, rec[ROW], name, value,
+                                    "units are counted in whole numbers",
+                                    f"give a whole number of units, e.g. {int(value) or 1}"))
+        if least is not None and most is None:
+            issues.append(Issue(PROJECTS, rec[ROW], "units_min", least,
+                                "units_min is given but units_max is blank",
+                                "give units_max (the cost_<FY> columns are the cost of "
+                                "units_max units), or clear units_min"))
+        elif least is not None and most is not None and least > most:
+            issues.append(Issue(PROJECTS, rec[ROW], "units_min", least,
+                                f"units_min is larger than units_max ({most:g})",
+                                "give units_min <= units_max"))
     return issues
 
 
@@ -64,7 +145,7 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
 
 
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
-    """Unknown or self requirements, cycles, and excluded projects a mandatory one needs."""
+    """Unknown or self requirements, and excluded projects a mandatory one needs."""
     if "project_id" not in projects.columns or "requires" not in projects.columns:
         return []
     recs = _records(projects, "project_id", "requires", "status")
@@ -89,12 +170,6 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                                     "requires a project that is not in the projects sheet", hint))
             elif pid is not None and first[pid] is rec:
                 graph[pid].append(req)
-    for cycle in _cycles(graph):
-        path = " → ".join([*cycle, cycle[0]])
-        issues.append(Issue(PROJECTS, first[cycle[0]][ROW], "requires", path,
-                            f"the requirements form a cycle: {path}",
-                            "remove one of these requirements; no project of a cycle could "
-                            "be funded first"))
     for pid, rec in first.items():
         if rec["status"] != "mandatory":
             continue
@@ -106,33 +181,6 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                                 f"make {path[-1]} a candidate, or {pid} a candidate, or drop "
                                 "the requirement"))
     return issues
-
-
-def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """One cycle per back edge of a depth-first search, each starting at its earliest node."""
-    order = {node: i for i, node in enumerate(graph)}
-    state = dict.fromkeys(graph, 0)  # 0 new, 1 on the path, 2 done
-    found: dict[tuple[str, ...], list[str]] = {}
-    for start in graph:
-        if state[start]:
-            continue
-        state[start] = 1
-        path, stack = [start], [iter(graph[start])]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                stack.pop()
-            elif state[nxt] == 1:
-                cycle = path[path.index(nxt):]
-                k = min(range(len(cycle)), key=lambda i: order[cycle[i]])
-                cycle = cycle[k:] + cycle[:k]
-                found.setdefault(tuple(cycle), cycle)
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append(iter(graph[nxt]))
-    return list(found.values())
 
 
 def _paths_to_excluded(start: str, graph: dict[str, list[str]],

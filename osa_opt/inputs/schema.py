@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from osa_opt.inputs.policy_keys import ASSISTANCE_TYPES, FIELDS, STATUSES
+from osa_opt.inputs.policy_keys import ASSISTANCE_TYPES, FIELDS, STAGES, STATUSES
 
 PROJECTS = "projects"
 COUNTRIES = "countries"
@@ -71,6 +71,20 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("score_spread", "number", False,
            "± uncertainty of every score of this project, for robustness",
            default=0.0, low=0.0, example=0.5),
+    Column("units_max", "number", False,
+           "funded in whole units: the most units; the cost_<FY> columns are their cost",
+           low=1.0, example=None),
+    Column("units_min", "number", False,
+           "funded in whole units: the fewest units (default 1 when units_max is given)",
+           low=1.0, example=None),
+    Column("unit", "text", False, "the noun of one unit, e.g. boat, radar", default="",
+           example=""),
+    Column("stage", "enum", False,
+           "request, survey, agreed or signed (signed projects are fixed in)",
+           default="", choices=STAGES, example=""),
+    Column("p_sign", "number", False,
+           "probability that the item stays in its partner's signed agreement (blank: by stage)",
+           low=0.0, high=1.0, example=None),
 )
 
 COST_PREFIX = "cost_"
@@ -110,6 +124,9 @@ COUNTRY_COLUMNS: tuple[Column, ...] = (
            example=6.0),
     Column("max_share", "number", False, "this country's cap on the share of the total budget",
            low=0.0, high=1.0, low_inclusive=False, example=None),
+    Column("p_sign", "number", False,
+           "probability that this partner's agreement is signed within the fiscal year "
+           "(blank: 1)", low=0.0, high=1.0, example=None),
 )
 
 

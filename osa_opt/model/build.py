@@ -72,3 +72,6 @@ def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     fam.add_dependencies(m, data)
     fam.add_exclusive_groups(m, data)
     fam.add_mandatory(m, data)
+    fam.add_whole_units(m, data)
+    fam.add_max_countries(m, data)
+    fam.add_min_package(m, data)

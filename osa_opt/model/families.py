@@ -25,6 +25,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "requires": ("requires",),
     "exclusive": ("exclusive",),
     "mandatory": ("mandatory",),
+    "whole_units": ("units",),
+    "max_countries": ("partner", "max_countries"),
+    "min_package": ("package_min",),
 }
 
 
@@ -221,3 +224,49 @@ def add_mandatory(m: pyo.ConcreteModel, data: ModelData) -> None:
     if not data.mandatory:
         return
     m.mandatory = pyo.Constraint(data.mandatory, rule=lambda m, p: m.x[p] == 1)
+
+
+def add_whole_units(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """units_max[p]·f[p] = u[p], u[p] integer, for every project funded in whole units.
+
+    Its fraction is units ÷ units_max, and ``partial_min`` keeps u[p] ≥ units_min[p]·x[p].
+    """
+    ids = [p for p in data.projects if p in data.units_max and p in m.f]
+    if not ids:
+        return
+    m.U = pyo.Set(initialize=ids, ordered=True, doc="projects funded in whole units")
+    m.u = pyo.Var(m.U, domain=pyo.NonNegativeIntegers,
+                  bounds=lambda m, p: (0, data.units_max[p]), doc="units funded")
+    m.units = pyo.Constraint(m.U, rule=lambda m, p: data.units_max[p] * m.f[p] == m.u[p])
+
+
+def _partner_vars(m: pyo.ConcreteModel, data: ModelData) -> dict[str, list[str]]:
+    """``w[c]`` binary, w[c] ≥ x[p] for every project p of c: c signs an agreement."""
+    by_country = data.by_country
+    if not hasattr(m, "W"):
+        m.W = pyo.Set(initialize=sorted(by_country), ordered=True,
+                      doc="countries with eligible projects (agreements)")
+        m.w = pyo.Var(m.W, domain=pyo.Binary, doc="the country gets an agreement")
+        pairs = [(c, p) for c in m.W for p in by_country[c]]
+        m.partner = pyo.Constraint(pairs, rule=lambda m, c, p: m.x[p] <= m.w[c])
+    return by_country  # type: ignore[return-value]
+
+
+def add_max_countries(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """x[p] ≤ w[c] for p in c; Σ_c w[c] ≤ max_countries (only when more could be funded)."""
+    most = data.policy.priority.max_countries
+    if most <= 0 or len(data.by_country) <= most:
+        return
+    _partner_vars(m, data)
+    m.max_countries = pyo.Constraint(expr=pyo.quicksum(m.w[c] for c in m.W) <= most)
+
+
+def add_min_package(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in c} cost[p]·f[p] ≥ min_package·w[c]: a funded partner's package is at least this."""
+    least = data.policy.priority.min_package
+    if least <= 0:
+        return
+    by_country = _partner_vars(m, data)
+    m.package_min = pyo.Constraint(
+        sorted(by_country),
+        rule=lambda m, c: weighted_sum(m, data.total_cost, by_country[c]) >= least * m.w[c])

@@ -141,6 +141,7 @@ class Solver:
         subclass whose model is not a single portfolio, e.g. the funding order's, reads
         its own)."""
         m = self.model
+        units = m.osa.units_max
         out: dict[str, float] = {}
         for p, x_var in m.x.items():  # one lookup per project, not three
             x = values.get(x_var, 0.0) if not x_var.fixed else x_var.value
@@ -149,6 +150,8 @@ class Solver:
             var = funded(m, p)
             f = values.get(var, 1.0) if var is not x_var else 1.0
             f = min(1.0, max(0.0, float(f)))
+            if p in units:  # whole units: exactly units ÷ units_max
+                f = round(f * units[p]) / units[p]
             out[p] = 1.0 if f > 1 - FRACTION_TOL else round(f, 9)
         return out
 

@@ -1,0 +1,158 @@
+"""Partner packages, whole units and bundles (issue 12): on small inputs, against brute force."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bruteforce import BruteForce, violations
+from conftest import TINY_POLICY, tiny_countries, tiny_projects
+
+from osa_opt.errors import InputError
+from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.readers import load_problem
+from osa_opt.solving.solver import solve
+
+
+def boats(units_max: float = 4, units_min: float | None = None, budget: float = 2300.0,
+          only_boats: bool = False) -> Problem:
+    """P-03 (rescue boats, Borealis) comes in whole boats: ¥400m buys 4, ¥100m each.
+    ``only_boats``: every other candidate excluded (P-01 stays mandatory)."""
+    projects = tiny_projects()
+    if only_boats:
+        projects["status"] = ["mandatory", "excluded", "candidate", "excluded", "excluded",
+                              "excluded"]
+    projects["units_max"] = [None, None, units_max, None, None, None]
+    projects["units_min"] = [None, None, units_min, None, None, None]
+    projects["unit"] = ["", "", "boat", "", "", ""]
+    projects["exclusive_group"] = ""
+    policy = {**TINY_POLICY, "budget": {"FY2026": budget, "FY2027": 1000.0}}
+    return Problem.from_frames(projects, tiny_countries(), policy)
+
+
+def test_a_unit_project_is_funded_in_whole_units_below_its_maximum() -> None:
+    # P-01 (750, mandatory) leaves 350 of 1100 in FY2026: three boats of four fit, not 3.5.
+    problem = boats(budget=1100.0, only_boats=True)
+    oracle = BruteForce.from_problem(problem)
+    best = oracle.best()[0]
+    result = solve(problem, portfolios=1)
+    port = result.best
+    assert port.objective == pytest.approx(best.value, rel=1e-9)
+    assert port.fractions == pytest.approx(best.fractions, abs=1e-9)
+    assert port.units["P-03"] == 3
+    assert port.fractions["P-03"] == port.units["P-03"] / 4
+    assert port.units_text("P-03") == f"{port.units['P-03']} of 4 boats"
+    assert violations(problem.projects, problem.countries, problem.policy, port.fractions) == []
+    assert port.to_dict()["units"] == {"P-03": port.units["P-03"]}
+
+
+def test_units_min_above_what_fits_leaves_the_unit_project_out() -> None:
+    # 350 left buys three boats; at least four are asked for: none, and the Pacific
+    # minimum (10% of the budget, Borealis) cannot be met then.
+    problem = boats(units_min=4, budget=1100.0, only_boats=True)
+    assert not BruteForce.from_problem(problem).feasible
+    assert solve(problem, portfolios=1).status.value == "infeasible"
+    fits = boats(units_min=2, budget=1100.0, only_boats=True)
+    assert solve(fits, portfolios=1).best.units == {"P-03": 3}
+
+
+def test_min_funding_does_not_apply_to_a_unit_project() -> None:
+    projects = tiny_projects()
+    projects["units_max"] = [None, 3, None, None, None, None]  # P-02: min_funding 0.5 ignored
+    problem = Problem.from_frames(projects, tiny_countries(), TINY_POLICY)
+    from osa_opt.model.data import ModelData
+
+    data = ModelData.from_problem(problem)
+    assert data.min_funding["P-02"] == pytest.approx(1 / 3)
+    assert data.units_max == {"P-02": 3}
+
+
+def test_unit_columns_are_checked_with_their_row(tmp_path: Path,
+                                                  write_xlsx: Callable[..., Path]) -> None:
+    projects = tiny_projects()
+    projects["units_max"] = [2.5, 3, None, 2, None, None]
+    projects["units_min"] = [None, 4, 1, None, None, None]
+    with pytest.raises(InputError) as info:
+        load_problem(write_xlsx(tmp_path / "in.xlsx", projects, tiny_countries()),
+                     policy=TINY_POLICY)
+    found = {(i.row, i.column): i.message() for i in info.value.issues}
+    assert "whole numbers" in found[(2, "units_max")]
+    assert "larger than units_max" in found[(3, "units_min")]
+    assert "units_max is blank" in found[(4, "units_min")]
+    assert len(found) == 3
+
+
+def test_packages_group_the_funded_projects_by_partner() -> None:
+    problem = boats()
+    port = solve(problem, portfolios=1).best
+    packages = port.packages
+    assert sorted(pk["country"] for pk in packages) == port.countries
+    assert sorted(p for pk in packages for p in pk["projects"]) == sorted(port.fractions)
+    assert sum(pk["total_cost"] for pk in packages) == pytest.approx(port.total_cost)
+    for pk in packages:
+        rows = port.projects.loc[pk["projects"]]
+        assert set(rows["country"]) == {pk["country"]}
+        assert pk["total_cost"] == pytest.approx(rows["total_cost"].sum())
+        assert sum(pk["cost_by_year"].values()) == pytest.approx(pk["total_cost"])
+    totals = [pk["total_cost"] for pk in packages]
+    assert totals == sorted(totals, reverse=True)
+    assert json.loads(json.dumps(port.to_dict()))["packages"][0]["country"] == \
+        packages[0]["country"]
+
+
+@pytest.mark.parametrize("budget", [1200.0, 1800.0, 2600.0])
+def test_a_bundle_is_funded_all_or_none_as_brute_force_says(budget: float) -> None:
+    # P-04 and P-05 require each other (Borealis machinery + Caldera drones): a bundle.
+    projects = tiny_projects()
+    projects["requires"] = ["", "P-01", "", "P-05", "P-04", ""]
+    policy = {**TINY_POLICY, "budget": {"FY2026": budget, "FY2027": 1000.0}}
+    problem = Problem.from_frames(projects, tiny_countries(), policy)
+    assert problem.summary()["bundles"] == [["P-04", "P-05"]]
+    oracle = BruteForce.from_problem(problem)
+    result = solve(problem, portfolios=3, min_difference=1)
+    ranked = oracle.ranked(3, 1)
+    if not ranked:
+        assert not result.portfolios
+        return
+    assert [p.objective for p in result.portfolios] == pytest.approx(
+        [r[0].value for r in ranked], rel=1e-9)
+    for port in result.portfolios:
+        assert ("P-04" in port.fractions) == ("P-05" in port.fractions)
+        assert violations(problem.projects, problem.countries, problem.policy,
+                          port.fractions) == []
+
+
+def test_validate_names_a_bundle(tmp_path: Path, write_xlsx: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from osa_opt.cli import cli as main
+
+    projects = tiny_projects()
+    projects["requires"] = ["", "P-01", "", "P-05", "P-04", ""]
+    path = write_xlsx(tmp_path / "in.xlsx", projects, tiny_countries())
+    policy = tmp_path / "p.toml"
+    from osa_opt.inputs.policy import Policy
+
+    policy.write_text(Policy.from_dict(TINY_POLICY).to_toml())
+    out = CliRunner().invoke(main, ["validate", str(path), "--policy", str(policy)])
+    assert out.exit_code == 0, out.output
+    assert "P-04, P-05" in out.output and "bundle" in out.output
+    as_json = CliRunner().invoke(main, ["validate", str(path), "--policy", str(policy), "--json"])
+    assert json.loads(as_json.output)["bundles"] == [["P-04", "P-05"]]
+
+
+def test_the_example_has_packages_in_run_json(tmp_path: Path) -> None:
+    import osa_opt
+
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=2)
+    folder = result.write(tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text())
+    for entry, port in zip(manifest["portfolios"], result.portfolios, strict=True):
+        assert [pk["country"] for pk in entry["packages"]] == \
+            [pk["country"] for pk in port.packages]
+        assert entry["units"] == port.units
+        frame = pd.DataFrame(entry["packages"])
+        assert frame["total_cost"].sum() == pytest.approx(entry["total_cost"], abs=1e-3)
