@@ -23,11 +23,12 @@ DEFAULT_PROJECT_HEADERS = [
     "cost_FY2026", "cost_FY2027",
     "score_security", "score_humanitarian", "score_partnership",
     "risk", "min_funding", "status", "status_reason", "exclusive_group", "requires",
-    "score_spread",
+    "score_spread", "units_max", "units_min", "unit", "stage", "p_sign",
 ]
 COUNTRY_HEADERS = [
     "country", "region", "priority_tier", "oda_eligible", "party_to_conflict",
     "management_agreement", "democracy", "rule_of_law", "human_rights", "max_share",
+    "p_sign",
 ]
 
 

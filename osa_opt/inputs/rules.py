@@ -98,7 +98,8 @@ def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
         return []
     issues = []
     for rec in _records(projects, "units_min", "units_max"):
-        least, most = rec["units_min"], rec["units_max"]
+        least, most = (v if v is None or v != int(v) else int(v)
+                       for v in (rec["units_min"], rec["units_max"]))
         for name, value in (("units_min", least), ("units_max", most)):
             if value is not None and float(value) != int(value):
                 issues.append(Issue(PROJECTS, rec[ROW], name, value,
@@ -111,7 +112,7 @@ def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
                                 "units_max units), or clear units_min"))
         elif least is not None and most is not None and least > most:
             issues.append(Issue(PROJECTS, rec[ROW], "units_min", least,
-                                f"units_min is larger than units_max ({most:g})",
+                                f"units_min is larger than units_max ({most})",
                                 "give units_min <= units_max"))
     return issues
 
