@@ -207,10 +207,16 @@ SCORE_NOISE = 0.8       # standard deviation of a score around its field's profi
 MEDIAN_COST = 750.0
 
 
+# Where each tier's items stand in the year's agreements, and how likely each partner signs
+# within the year (fictional, for `osa-opt execution`): the riskier, the less likely.
+TIER_STAGE = {1: "agreed", 2: "survey", 3: "request"}
+
+
 def country_rows() -> list[dict[str, object]]:
-    """The countries sheet, one dict per row."""
+    """The countries sheet, one dict per row (columns after the table's are left blank)."""
     names = [c.name for c in COUNTRY_COLUMNS]
-    return [dict(zip(names, row, strict=True)) for row in COUNTRY_TABLE]
+    return [{**dict(zip(names, row, strict=False)),
+             "p_sign": round(1.0 - 2.0 * COUNTRY_RISK[row[0]], 2)} for row in COUNTRY_TABLE]
 
 
 def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
@@ -240,6 +246,7 @@ def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
             "exclusive_group": extras.get("exclusive_group", ""),
             "requires": extras.get("requires", ""),
             "score_spread": round(float(rng.uniform(0.3, 1.5)), 1),
+            "stage": TIER_STAGE[tier[country]],
         })
     return rows
 

@@ -78,7 +78,7 @@ def test_custom_policy_names_the_cost_and_score_columns(tmp_path: Path) -> None:
         "project_id", "title", "country", "field", "assistance_type",
         "cost_FY2026", "cost_FY2027", "cost_FY2028", "score_security", "score_humanitarian",
         "risk", "min_funding", "status", "status_reason", "exclusive_group", "requires",
-        "score_spread",
+        "score_spread", "units_max", "units_min", "unit", "stage", "p_sign",
     ]
 
 
