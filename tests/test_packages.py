@@ -14,7 +14,7 @@ from conftest import TINY_POLICY, tiny_countries, tiny_projects
 from osa_opt.errors import InputError
 from osa_opt.inputs.problem import Problem
 from osa_opt.inputs.readers import load_problem
-from osa_opt.solving.solver import solve
+from osa_opt.workflows import solve
 
 
 def boats(units_max: float = 4, units_min: float | None = None, budget: float = 2300.0,
