@@ -134,3 +134,50 @@ def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: 
 
 def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# ---------------------------------------------------------------------- reading a run back
+def run_sources(folder: str | Path) -> tuple[Path | None, Path]:
+    """The input and the policy of a finished run, for ``--run RUN_FOLDER``.
+
+    Returns ``(input path or None for the shipped example, the run's policy.toml)``.
+    The input is the one the run read, at the path recorded in run.json (``input_path``);
+    if it changed since (another sha256 than ``inputs`` records) or is gone, this stops
+    with an :class:`OsaError` (exit 2) rather than answer for other data.
+
+    >>> run_sources("outputs/default-osa-round-20261126-090430")   # doctest: +SKIP
+    (None, PosixPath('outputs/default-osa-round-20261126-090430/policy.toml'))
+    """
+    from osa_opt.data import example_path
+    from osa_opt.inputs.readers import sha256
+
+    folder = Path(folder)
+    manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
+    for needed in (manifest_path, policy_path):
+        if not needed.is_file():
+            raise OsaError(f"--run {folder}: no {needed.name} there; give the folder a run "
+                           "wrote (it holds run.json and policy.toml).")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        recorded: dict[str, str] = dict(manifest["inputs"])
+        path_text = manifest.get("input_path")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OsaError(f"--run {folder}: run.json cannot be read ({exc}).") from exc
+    if "input_path" not in manifest:
+        raise OsaError(f"--run {folder}: this run predates input_path in run.json; give the "
+                       "input and policy again instead.")
+    input_path = None if path_text is None else Path(path_text)
+    source = example_path() if input_path is None else input_path
+    files = [source] if source.is_file() else [source / name for name in recorded
+                                                  if (source / name).suffix == ".csv"]
+    if not source.exists() or not files:
+        raise OsaError(f"--run {folder}: its input {source} is gone; give the input and "
+                       f"--policy {policy_path} instead.")
+    for file in files:
+        old = recorded.get(file.name)
+        if old is None or not file.is_file() or sha256(file.read_bytes()) != old:
+            raise OsaError(
+                f"--run {folder}: its input {file} changed since the run (sha256 differs from "
+                "run.json's inputs), so the run's answers would not hold. Solve it again, or "
+                f"give the input and --policy {policy_path} to use the new data.")
+    return input_path, policy_path

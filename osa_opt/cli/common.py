@@ -127,11 +127,30 @@ def load_from_cli(
     sets: tuple[str, ...] = (),
     extra: dict[str, Any] | None = None,
 ) -> Problem:
-    """Read and validate the input and policy named on the command line."""
+    """Read and validate the input and policy named on the command line (or, with
+    ``--run RUN_FOLDER``, the run's input and policy, with --budget/--set on top)."""
     from osa_opt.inputs.readers import load_problem
 
+    input_path, policy_path = from_run(input_path, policy_path)
     overrides = {**parse_sets(sets), **parse_budget(budgets), **(extra or {})}
     return load_problem(input_path, policy=policy_path, overrides=overrides or None)
+
+
+def from_run(input_path: Path | None, policy_path: Path | None,
+             ) -> tuple[Path | None, Path | None]:
+    """The input and policy to read: as given, or the ``--run`` folder's (then giving INPUT
+    or --policy as well is a usage error)."""
+    context = click.get_current_context(silent=True)
+    run = context.meta.get(RUN_KEY) if context is not None else None
+    if run is None:
+        return input_path, policy_path
+    if input_path is not None or policy_path is not None:
+        raise click.UsageError(
+            f"--run {run} takes the run's input and policy; give INPUT and --policy only "
+            "without --run (change single keys with --budget and --set instead)")
+    from osa_opt.run_folder import run_sources
+
+    return run_sources(run)
 
 
 def print_json(payload: Any) -> None:
@@ -187,9 +206,27 @@ def out_option(func: Callable[..., Any]) -> Callable[..., Any]:
              "Default: a new folder under ./outputs.")(func)
 
 
+#: Where ``--run`` leaves its folder for :func:`load_from_cli` (click's context meta).
+RUN_KEY = "osa_opt.run"
+
+
+def _remember_run(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None:
+        ctx.meta[RUN_KEY] = value
+    return value
+
+
+run_option: Decorator = click.option(
+    "--run", "run_folder", type=click.Path(file_okay=False, path_type=Path),
+    metavar="RUN_FOLDER", expose_value=False, callback=_remember_run,
+    help="Take the input and policy of a finished run (its run.json and policy.toml); "
+         "--budget and --set still apply on top. Stops if the input changed since.")
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT argument plus --policy, --budget and --set, shared by every command."""
-    for decorator in (set_option(), budget_option(), policy_option, input_argument):
+    """INPUT argument plus --run, --policy, --budget and --set, shared by every command."""
+    for decorator in (set_option(), budget_option(), policy_option, run_option,
+                      input_argument):
         func = decorator(func)
     return func
 

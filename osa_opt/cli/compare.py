@@ -12,6 +12,7 @@ from osa_opt.cli.common import (
     input_argument,
     output_options,
     parallel_options,
+    run_option,
     set_option,
 )
 
@@ -45,6 +46,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
 
 @click.command("compare")
 @input_argument
+@run_option
 @click.option("--policy", "policy_paths", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A policy scenario (TOML); repeat for each. The first is the baseline. "
@@ -89,7 +91,7 @@ def command(
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """
     from osa_opt.analysis.compare import compare
-    from osa_opt.cli.common import NoBaseline, interrupted, print_json, progress_bar
+    from osa_opt.cli.common import RUN_KEY, NoBaseline, interrupted, print_json, progress_bar
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
@@ -97,16 +99,18 @@ def command(
     from osa_opt.workflows import solve
 
     parsed = [parse_budget_scenario(text) for text in budget_scenarios]
-    if len(policy_paths) + len(parsed) < 2:
+    run = click.get_current_context().meta.get(RUN_KEY)
+    if (run is not None) + len(policy_paths) + len(parsed) < 2:
         raise click.UsageError(
             "give two or more scenarios: --policy A.toml --policy B.toml, or one policy "
-            "and --budget-scenario FY2026=15000 (repeatable)")
+            "and --budget-scenario FY2026=15000 (repeatable), or --run RUN_FOLDER and one of "
+            "these")
     if scheduler is not None:
         require_dask()
     if out_dir is not None:
         check_target(out_dir)
     show = not (quiet or as_json)
-    scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets)
+    scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets, run)
     with stdout_to_stderr():
         result = solve(scenarios[0].problem)
     with stdout_to_stderr(), progress_bar(len(scenarios), "scenarios", show,
@@ -129,17 +133,24 @@ def command(
 
 def _scenarios(
     input_path: Path | None, policy_paths: tuple[Path, ...], budget_scenarios: list[dict],
-    budgets: tuple[str, ...], sets: tuple[str, ...],
+    budgets: tuple[str, ...], sets: tuple[str, ...], run: Path | None = None,
 ) -> list[Scenario]:
-    """Read the input once; one Problem per policy file, then per budget scenario."""
+    """Read the input once; one Problem per policy file, then per budget scenario. With
+    ``--run`` the run (its input and policy) is the baseline and every --policy another
+    scenario."""
     from osa_opt.analysis.compare import Scenario, budget_scenario
     from osa_opt.cli.common import load_from_cli, parse_budget, parse_sets
     from osa_opt.inputs.policy import Policy
 
     overrides = {**parse_sets(sets), **parse_budget(budgets)}
-    first_path = policy_paths[0] if policy_paths else None
-    base = load_from_cli(input_path, first_path, budgets, sets)
-    names = _unique([p.stem for p in policy_paths] if policy_paths else ["default"])
+    if run is not None:
+        base = load_from_cli(input_path, None, budgets, sets)
+        names = _unique([Path(run).name, *(p.stem for p in policy_paths)])
+        policy_paths = (Path(run) / "policy.toml", *policy_paths)
+    else:
+        first_path = policy_paths[0] if policy_paths else None
+        base = load_from_cli(input_path, first_path, budgets, sets)
+        names = _unique([p.stem for p in policy_paths] if policy_paths else ["default"])
     scenarios = [Scenario(names[0], base)]
     for name, path in zip(names[1:], policy_paths[1:], strict=True):
         scenarios.append(Scenario(name, base.with_policy(Policy.load(path), overrides or None)))

@@ -7,6 +7,7 @@ A Problem is built only through validation (:func:`osa_opt.load_problem` or
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,12 +32,15 @@ class Problem:
     countries : DataFrame indexed by ``country``, likewise.
     policy : the Policy in force.
     sources : input file name -> sha256, for the run manifest.
+    origin : the input's path (absolute) when read from a file or folder, else None (the
+        shipped example, or tables built in code); recorded in run.json as ``input_path``.
     """
 
     projects: pd.DataFrame
     countries: pd.DataFrame
     policy: Policy
     sources: dict[str, str] = field(default_factory=dict)
+    origin: str | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -75,7 +79,7 @@ class Problem:
         raw_projects = self.raw_projects()
         raw_countries = self.raw_countries()
         new = Problem.from_frames(raw_projects, raw_countries, policy, sources=self.sources)
-        return new
+        return dataclasses.replace(new, origin=self.origin)
 
     def raw_projects(self) -> pd.DataFrame:
         """The projects table back in sheet form (one row per Excel row)."""

@@ -13,6 +13,7 @@ traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 from collections.abc import Iterable, Mapping
@@ -149,7 +150,9 @@ def load_problem(
     if issues:
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
-    return Problem.from_frames(projects, countries, resolved, sources={**files, **sources})
+    problem = Problem.from_frames(projects, countries, resolved, sources={**files, **sources})
+    origin = None if path is None else str(Path(path).resolve())
+    return dataclasses.replace(problem, origin=origin)
 
 
 def sha256(data: bytes) -> str:

@@ -46,7 +46,8 @@ def build_manifest(
     -------
     dict
         Keys ``status``, ``message``, ``portfolios``, ``notes``, ``diagnosis``,
-        ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``versions``,
+        ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``input_path``,
+        ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
 
     Examples
@@ -71,6 +72,7 @@ def build_manifest(
         "problem": problem.summary(),
         "policy": problem.policy.to_dict(),
         "inputs": dict(problem.sources),
+        "input_path": problem.origin,
         "versions": versions(),
         "timings": dict(result.timings),
         "created": created.astimezone(dt.UTC).isoformat(timespec="seconds").replace(
