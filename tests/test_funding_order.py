@@ -237,7 +237,7 @@ def nested_instance(seed: int) -> Problem:
         "cost_FY2": np.where(rng.random(n) < 0.5, 0.0, rng.uniform(0.5, 5, n)).round(2),
         "score_a": rng.uniform(0, 10, n).round(3), "risk": 0.0, "min_funding": 1.0,
         "status": status, "status_reason": "", "exclusive_group": group, "requires": requires,
-        "score_spread": 0.0, "_row": range(2, n + 2)}).set_index("project_id")
+        "score_spread": 0.0, "stage": "", "_row": range(2, n + 2)}).set_index("project_id")
     budget = {"FY1": float(projects["cost_FY1"].sum() * 0.5),
               "FY2": float(projects["cost_FY2"].sum() * 0.5) or 1.0}
     return Problem(projects, countries, Policy.from_dict({
