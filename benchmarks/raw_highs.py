@@ -225,7 +225,8 @@ def solve(columns: dict, rows: Rows, solver: dict) -> tuple:
     has_solution = info.primal_solution_status == 2
     x = list(h.getSolution().col_value) if has_solution else []
     return (h.modelStatusToString(h.getModelStatus()),
-            float(info.objective_function_value) if has_solution else None, x, run_s)
+            float(info.objective_function_value) if has_solution else None, x, run_s,
+            int(info.mip_node_count))
 
 
 def main(argv: list[str]) -> int:
@@ -236,11 +237,12 @@ def main(argv: list[str]) -> int:
     policy = tomllib.loads(Path(argv[1]).read_text(encoding="utf-8"))
     columns, rows, ids = build(Path(argv[0]), policy)
     t1 = time.perf_counter()
-    status, objective, x, run_s = solve(columns, rows, policy["solver"])
+    status, objective, x, run_s, nodes = solve(columns, rows, policy["solver"])
     funded = sum(1 for j in range(len(ids)) if x and x[j] > 0.5)
     print(json.dumps({"status": status, "objective": objective, "columns": len(columns["cost"]),
                       "rows": len(rows.lower), "eligible": len(ids), "funded": funded,
-                      "read_build_s": round(t1 - t0, 3), "highs_s": round(run_s, 3)}))
+                      "nodes": nodes, "read_build_s": round(t1 - t0, 3),
+                      "highs_s": round(run_s, 3)}))
     return 0
 
 
