@@ -9,8 +9,9 @@ JSON line: status, objective, columns, rows, funded projects and its own stage t
 
 It builds the same MIP as ``osa-opt solve`` (eligibility, project values, partial funding,
 budget per year, tier shares, fund-every-tier partners, country caps, field and region
-shares, distinct recipients, requires, exclusive groups, mandatory projects), so both must
-reach the same optimum; ``bench_process.py`` checks that. It trusts its input: no
+shares, distinct recipients, requires, exclusive groups, mandatory and signed projects,
+whole units, the most partners and the smallest package), so both must reach the same
+optimum; ``bench_process.py`` checks that. It trusts its input: no
 validation, no run folder, no explanations — what a user would otherwise write by hand.
 It expects every policy key (``bench_process.py`` writes the policy as osa-opt used it).
 """
@@ -92,6 +93,7 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
     partial: list[tuple[int, float]] = []
     requires: list[tuple[str, list[str]]] = []
     mandatory: list[int] = []
+    whole: list[tuple[int, int]] = []
     for p in read_csv(folder / "projects.csv"):
         country = countries[p["country"]]
         if not (country["ok"] and p["field"] in fields
@@ -107,13 +109,18 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
                      * (1 - objective["risk_aversion"] * number(p.get("risk"), 0.0)))
         info.append((p["country"], country["tier"], p["field"], country["region"],
                      p.get("exclusive_group", "").strip()))
-        share = number(p.get("min_funding"), 1.0)
+        units = number(p.get("units_max"), 0.0)  # whole units: units_min of units_max at least
+        share = (number(p.get("units_min"), 1.0) / units if units
+                 else number(p.get("min_funding"), 1.0))
         if share < 1:
             partial.append((j, share))
+            if units:
+                whole.append((j, int(units)))
         needs = [q.strip() for q in p.get("requires", "").split(";") if q.strip()]
         if needs:
             requires.append((p["project_id"], needs))
-        if p.get("status", "").strip().lower() == "mandatory":
+        if (p.get("status", "").strip().lower() == "mandatory"
+                or p.get("stage", "").strip().lower() == "signed"):  # signed: fixed in
             mandatory.append(j)
     n = len(ids)
     col_cost, col_lower, col_upper = value[:] + [0.0] * len(partial), [0.0] * n, [1.0] * n
@@ -185,7 +192,25 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
             rows.add([(j, 1.0) for j in members], -inf, 1.0)
     for j in mandatory:
         rows.add([(j, 1.0)], 1.0, 1.0)
-    integer = list(range(n)) + list(range(n + len(partial), len(col_cost)))  # x and z
+    for j, units in whole:  # units·f[p] = u[p], u[p] integer in [0, units]
+        col_cost.append(0.0)
+        col_lower.append(0.0)
+        col_upper.append(float(units))
+        rows.add([(funded[j], float(units)), (len(col_cost) - 1, -1.0)], 0.0, 0.0)
+    most, least = priority.get("max_countries", 0), priority.get("min_package", 0.0)
+    if (most > 0 and len(by_country) > most) or least > 0:  # w[c]: c gets an agreement
+        first_w = len(col_cost)
+        for k, c in enumerate(sorted(by_country)):
+            col_cost.append(0.0)
+            col_lower.append(0.0)
+            col_upper.append(1.0)
+            for j in by_country[c]:
+                rows.add([(j, 1.0), (first_w + k, -1.0)], -inf, 0.0)
+            if least > 0:
+                rows.add([*spent(by_country[c]), (first_w + k, -least)], 0.0, inf)
+        if most > 0 and len(by_country) > most:
+            rows.add([(first_w + k, 1.0) for k in range(len(by_country))], -inf, most)
+    integer = list(range(n)) + list(range(n + len(partial), len(col_cost)))  # x, z, u, w
     columns = {"cost": col_cost, "lower": col_lower, "upper": col_upper, "integer": integer}
     return columns, rows, ids
 

@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # run as a script: make ``osa_opt`` importable fr
 
 from osa_opt.inputs.policy import ASSISTANCE_TYPES, FIELDS, Policy
 from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.schema import COUNTRY_COLUMNS, PROJECT_COLUMNS
 
 REGIONS = ("Pacific Islands", "Southeast Asia", "South Asia", "Indian Ocean", "East Africa",
            "West Africa", "Latin America", "Central Asia")
@@ -193,9 +194,13 @@ def _typed(projects: pd.DataFrame, countries: pd.DataFrame) -> tuple[pd.DataFram
     p = projects.copy()
     p["requires"] = [tuple(r.split(";")) if r else () for r in p["requires"]]
     p = p.set_index("project_id")
-    p["_row"] = p.pop("_row")
     c = countries.set_index("country")
-    c["_row"] = c.pop("_row")
+    for frame, columns in ((p, PROJECT_COLUMNS), (c, COUNTRY_COLUMNS)):
+        for column in columns:  # optional columns the round leaves out get their default
+            if column.name not in frame.columns and column.name != frame.index.name:
+                blank = column.default is None and column.kind == "number"
+                frame[column.name] = np.nan if blank else column.default
+        frame["_row"] = frame.pop("_row")
     return p, c
 
 
