@@ -225,6 +225,8 @@ class Result:
     diagnosis: list[dict[str, Any]] = field(default_factory=list)
     analyses: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+    #: True when the run was interrupted (Ctrl-C): only what was finished is here.
+    partial: bool = False
 
     @property
     def best(self) -> Portfolio | None:

@@ -77,6 +77,7 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
         made = make_parents(parent)
         first = next(names)
         with staging_folder(parent, first) as staging:
+            _clear_stale_staging(result, parent, staging)
             target = parent / first
             while path is None and target.exists():  # never overwrite another run
                 target = parent / next(names)
@@ -96,6 +97,38 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
         remove_if_empty(made)
         raise
     return target
+
+
+#: A hidden staging folder older than this was left by a run that was killed outright.
+STALE_SECONDS = 3600.0
+
+
+def _clear_stale_staging(result: Result, parent: Path, mine: Path) -> None:
+    """Remove hidden ``.NAME.partial-…`` folders of runs killed while writing (older than
+    an hour: no run writes that long); name younger ones, which may still be in use, in a
+    note."""
+    import shutil
+    import time
+
+    now = time.time()
+    young = []
+    for folder in sorted(parent.glob(".*.partial-*")):
+        if folder == mine or not folder.is_dir():
+            continue
+        try:
+            age = now - folder.stat().st_mtime
+        except OSError:
+            continue
+        if age > STALE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            young.append(folder.name)
+    if young:
+        result.notes.append(
+            f"{parent} holds {len(young)} hidden unfinished run folder(s) ("
+            + ", ".join(young[:3]) + (", …" if len(young) > 3 else "")
+            + ") from a run being written now or one that was killed; delete them if no "
+            "other osa-opt run is writing here (they are removed after an hour).")
 
 
 def _now() -> dt.datetime:

@@ -40,6 +40,7 @@ def solve(
     log: Any = None,
     progress: Callable[[int, Outcome], None] | None = None,
     explain: bool | None = False,
+    stop: Callable[[], bool] | None = None,
 ) -> Result:
     """Solve a problem into ranked portfolios.
 
@@ -53,6 +54,8 @@ def solve(
     explain : also run the why-in/why-out and rule-price analyses on the same solver
         (``result.analyses["why"]`` and ``["prices"]``); ``None`` runs them only up to
         ``EXPLAIN_AUTO_LIMIT`` eligible projects (one re-solve per project) and notes it.
+    stop : asked after each solve ("was Ctrl-C pressed?"); with it, an interrupt ends the
+        run with what is finished, ``result.partial`` set, instead of raising.
 
     Returns
     -------
@@ -67,8 +70,20 @@ def solve(
     >>> result.summary()                                              # doctest: +SKIP
     """
     result, solver = solve_baseline(problem, portfolios, min_difference, model=model,
-                                    time_limit=time_limit, log=log, progress=progress)
-    explain_result(result, solver, explain)
+                                    time_limit=time_limit, log=log, progress=progress,
+                                    stop=stop)
+    if result.partial:
+        return result
+    try:
+        explain_result(result, solver, explain)
+    except KeyboardInterrupt:
+        if stop is None:
+            raise
+        result.partial = True
+        for name in ("why", "prices"):
+            result.analyses.pop(name, None)
+        result.notes.append("Interrupted while explaining portfolio 1: the ranked portfolios "
+                            "are complete; why-in/why-out and rule prices are not.")
     return result
 
 

@@ -34,9 +34,13 @@ def solve_baseline(
     time_limit: float | None = None,
     log: Any = None,
     progress: Callable[[int, Outcome], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Result, Solver]:
     """Ranked portfolios of ``problem`` (the policy's ``[portfolios]`` unless overridden),
     with ``diagnosis`` and ``message`` filled in when the policy cannot be met.
+
+    ``stop`` (asked after each solve, see :meth:`Solver.ranked`) ends the ranking early; the
+    Result is then ``partial`` with the portfolios finished, and is not diagnosed.
 
     Returns the Result and the Solver that found it (its ranking cuts removed).
     """
@@ -44,8 +48,13 @@ def solve_baseline(
     diff = min_difference if min_difference is not None else problem.policy.portfolios.min_difference
     t0 = time.perf_counter()
     solver = Solver(problem, model, time_limit=time_limit, log=log)
-    outcomes = solver.ranked(count, diff, progress=progress)
+    outcomes = solver.ranked(count, diff, progress=progress, stop=stop)
     result = result_from_outcomes(problem, solver, outcomes, time.perf_counter() - t0)
+    if stop is not None and stop():
+        result.partial = True
+        if not outcomes:
+            result.status, result.message = Status.ERROR, "Interrupted before portfolio 1."
+        return result, solver
     if result.status == Status.INFEASIBLE:
         add_diagnosis(result, solver)
     return result, solver

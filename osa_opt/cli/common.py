@@ -43,9 +43,9 @@ def run_cli(group: click.Group) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_BAD_INPUT
-    except click.Abort:
-        click.echo("Aborted.", err=True)
-        return 130
+    except click.Abort:  # click's name for a KeyboardInterrupt inside a command
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -81,7 +83,8 @@ def command(
 
     \b
     Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
-    3 the policy cannot be met, 4 no portfolio found in time.
+    3 the policy cannot be met, 4 no portfolio found in time, 130 interrupted (Ctrl-C: the
+    portfolios finished are written, run.json "partial": true).
     """
     from osa_opt.cli.common import load_from_cli
     from osa_opt.model import build_model
@@ -112,9 +115,14 @@ def command(
                 outcomes.append(outcome)
                 report(k, outcome)
 
-            result = solve(problem, model=model, log=sys.stderr if verbose else None,
-                           progress=on_progress, explain=explain)
+            with ctrl_c_pressed() as pressed:
+                result = solve(problem, model=model, log=sys.stderr if verbose else None,
+                               progress=on_progress, explain=explain, stop=pressed.is_set)
             result.timings["read_seconds"] = round(read_seconds, 4)
+            if result.partial and not result.portfolios:  # nothing finished: nothing to write
+                click.secho("Interrupted before portfolio 1 was found; nothing written.",
+                            fg="yellow", err=True)
+                raise click.exceptions.Exit(130)
             _note_short_ranking(result, outcomes, count)
             phase(WRITING)
             folder = write_run(result, out_dir)
@@ -123,6 +131,12 @@ def command(
         sys.stdout.flush()
     elif show and result.portfolios:
         _render(result, folder, write_model)
+    if result.partial:
+        from osa_opt.cli.common import interrupted
+
+        n = len(result.portfolios)
+        raise interrupted(f"{n} of {count} portfolio{'s' if count != 1 else ''} finished",
+                          folder)
     if result.status.exit_code != 0:
         # An OsaError, so the top level prints it (also with --quiet) and exits 3 or 4.
         raise SolveFailed(_failure_message(result, folder), result.status.exit_code)
@@ -167,6 +181,31 @@ def _export_model(model: Any, path: Path, model_format: str | None) -> None:
         raise OsaError(f"Could not write the model to {path}: {exc.strerror or exc}.") from exc
 
 
+# ---------------------------------------------------------------------- Ctrl-C
+@contextlib.contextmanager
+def ctrl_c_pressed() -> Iterator[threading.Event]:
+    """While inside, Ctrl-C sets the yielded event and interrupts as usual: HiGHS ends the
+    solve it is in, and the ranking keeps the portfolios finished before it (a second
+    Ctrl-C interrupts whatever runs then)."""
+    pressed = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() \
+            or previous is signal.SIG_IGN:  # e.g. a background job: Ctrl-C never arrives
+        yield pressed
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, previous)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 # ---------------------------------------------------------------------- progress
 @contextlib.contextmanager
 def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
@@ -201,6 +240,11 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
     from osa_opt.result import Status
 
     found = len(result.portfolios)
+    if result.partial and found < count:
+        result.notes.append(
+            f"Interrupted (Ctrl-C) while ranking portfolio {found + 1}: {found} of {count} "
+            "portfolios are reported; why-in/why-out and rule prices were not computed.")
+        return
     if found == 0 or found >= count or len(outcomes) <= found:
         return
     stop = outcomes[found].status

@@ -45,7 +45,7 @@ def build_manifest(
     Returns
     -------
     dict
-        Keys ``status``, ``message``, ``portfolios``, ``notes``, ``diagnosis``,
+        Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``diagnosis``,
         ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``input_path``,
         ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
@@ -64,6 +64,8 @@ def build_manifest(
     manifest: dict[str, Any] = {
         "status": result.status.value,
         "message": status_message(result),
+        "partial": bool(result.partial) or any(
+            bool(getattr(a, "partial", False)) for a in result.analyses.values()),
         "portfolios": [p.to_dict() for p in result.portfolios],
         "notes": list(result.notes),
         "diagnosis": list(result.diagnosis) if result.status == Status.INFEASIBLE else [],

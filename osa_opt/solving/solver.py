@@ -163,9 +163,14 @@ class Solver:
         progress: Callable[[int, Outcome], None] | None = None,
         keep_cuts: bool = False,
         floor: bool = True,
+        stop: Callable[[], bool] | None = None,
     ) -> list[Outcome]:
         """Up to ``count`` portfolios, each differing from every better one in at least
         ``min_difference`` projects: a no-good cut per found portfolio on this solver.
+
+        ``stop`` (e.g. "Ctrl-C was pressed") is asked after each solve: when it says so,
+        or a KeyboardInterrupt arrives, the ranking ends with the portfolios finished so far
+        (the solve it interrupted is dropped). Without ``stop`` a KeyboardInterrupt raises.
 
         From portfolio 2 on, the re-solves are confined to portfolios worth at least a
         floor ``L`` below the best by one LP bound (:mod:`osa_opt.solving.value_bound`); a
@@ -186,6 +191,8 @@ class Solver:
         try:
             for k in range(count):
                 out = self.solve_once() if confined is None else confined.solve_next()
+                if stop is not None and stop():
+                    break
                 if progress is not None:
                     progress(k + 1, out)
                 if not out.status.has_solution:
@@ -201,6 +208,9 @@ class Solver:
                             bound = value_bound.lp_value_bound(self.opt)
                             confined = NearOptimalFloor.add(m, bound, out.objective,
                                                             self.solve_once)
+        except KeyboardInterrupt:
+            if stop is None:
+                raise
         finally:
             options.close()
             if confined is not None:

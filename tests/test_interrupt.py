@@ -1,0 +1,96 @@
+"""Ctrl-C during ``osa-opt solve``: said as "interrupted", the finished portfolios written
+with run.json ``"partial": true``, exit 130; hidden staging folders of killed runs cleaned."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import osa_opt
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.solving.solver import Solver
+from osa_opt.workflows import solve
+
+
+def press_ctrl_c_at_solve(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """Send this process a real SIGINT when the n-th solve of any Solver starts."""
+    real = Solver.solve_once
+    calls = {"n": 0}
+
+    def solve_once(self: Solver):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == n:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # the handler runs here, in the main thread
+        return real(self)
+
+    monkeypatch.setattr(Solver, "solve_once", solve_once)
+
+
+def test_the_ranking_keeps_what_is_finished_when_asked_to_stop() -> None:
+    problem = osa_opt.load_problem()
+    asked: list[int] = []
+
+    def stop() -> bool:
+        return len(asked) >= 2  # after portfolio 2's solve
+
+    result = solve(problem, portfolios=4, progress=lambda k, out: asked.append(k), stop=stop)
+    assert result.partial and len(result.portfolios) == 2
+    full = solve(problem, portfolios=2)
+    assert [p.fractions for p in result.portfolios] == [p.fractions for p in full.portfolios]
+    assert "why" not in result.analyses
+    assert result.to_manifest()["partial"] is True
+    assert full.to_manifest()["partial"] is False
+
+
+def test_ctrl_c_while_ranking_portfolio_2_writes_portfolio_1_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    press_ctrl_c_at_solve(monkeypatch, 2)
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "-k", "4", "--out", str(out)])
+    assert run_cli(cli) == 130
+    captured = capfd.readouterr()
+    said = " ".join((captured.out + captured.err).split())
+    assert "Interrupted (Ctrl-C) while ranking portfolio 2: 1 of 4 portfolios" in said
+    assert "Interrupted: 1 of 4 portfolios finished; written to" in said
+    assert "ended without a portfolio" not in said and "(error)" not in said
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["partial"] is True and len(manifest["portfolios"]) == 1
+    assert (out / "portfolios.xlsx").is_file() and (out / "report.html").is_file()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_ctrl_c_before_any_portfolio_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    press_ctrl_c_at_solve(monkeypatch, 1)
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "--out", str(out)])
+    assert run_cli(cli) == 130
+    assert "Interrupted" in capfd.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".*"))
+
+
+def test_stale_staging_folders_are_removed_and_fresh_ones_named(tmp_path: Path) -> None:
+    from osa_opt.run_folder import STALE_SECONDS, write_run
+
+    stale = tmp_path / ".old-run.partial-1234abcd"
+    fresh = tmp_path / ".busy-run.partial-5678ef01"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "portfolios.csv").write_text("x", encoding="utf-8")
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    result = solve(osa_opt.load_problem(), portfolios=1)
+    folder = write_run(result, tmp_path / "run")
+    assert not stale.exists() and fresh.exists()
+    notes = json.loads((folder / "run.json").read_text(encoding="utf-8"))["notes"]
+    assert any(".busy-run.partial-5678ef01" in n and "killed" in n for n in notes), notes
