@@ -61,8 +61,8 @@ def test_the_shipped_example(tmp_path: Path) -> None:
     assert assert_same_optimum(tmp_path / "example", path)
 
 
-@pytest.mark.parametrize(("n", "years", "seed"), [(120, 1, 0), (300, 2, 1), (400, 3, 2),
-                                                  (600, 3, 0)])
+@pytest.mark.parametrize(("n", "years", "seed"), [
+    (120, 1, 0), (300, 2, 1), (400, 3, 2), pytest.param(600, 3, 0, marks=pytest.mark.slow)])
 def test_synthetic_rounds(tmp_path: Path, n: int, years: int, seed: int) -> None:
     projects, countries, budget = make_raw_frames(n, years, seed)
     path = write_round(tmp_path / "round", projects.drop(columns="_row"),

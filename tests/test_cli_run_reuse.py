@@ -78,6 +78,7 @@ def test_further_overrides_apply_on_top_of_the_run(solved: tuple[Path, Path, Pat
     assert json.loads(by_run) == json.loads(retyped)
 
 
+@pytest.mark.slow  # three full CLI runs (frontier, robustness, compare)
 def test_frontier_robustness_and_compare_take_the_run(solved: tuple[Path, Path, Path],
                                                       run: Run, tmp_path: Path) -> None:
     _, toml, folder = solved
