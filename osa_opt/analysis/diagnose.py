@@ -92,7 +92,17 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
         if amount > TOL * max(1.0, abs(bounds[rule.name])):
             entries.append(_entry(rule, bounds[rule.name], amount, data, problem))
     entries.sort(key=lambda e: (e["unit"] == MONEY, -e["amount"]))
-    return entries
+    return [*_unit_entries(problem), *entries] if entries else entries
+
+
+def _unit_entries(problem: Problem) -> list[dict[str, Any]]:
+    """Money in the wrong unit (¥ thousand, 億円) comes before any rule to move."""
+    from osa_opt.inputs.sanity import unit_warnings
+
+    return [{"rule": None, "family": "units", "policy_key": w.column if w.column and
+             w.column.startswith("budget.") else None, "unit": None, "amount": None,
+             "bound": None, "needed": None, "message": w.rule[:1].upper() + w.rule[1:] + "."}
+            for w in unit_warnings(problem)]
 
 
 #: Rows a larger budget makes harder to meet (their bound is a share of the budget).

@@ -133,7 +133,24 @@ def load_from_cli(
 
     input_path, policy_path = from_run(input_path, policy_path)
     overrides = {**parse_sets(sets), **parse_budget(budgets), **(extra or {})}
-    return load_problem(input_path, policy=policy_path, overrides=overrides or None)
+    ctx = click.get_current_context(silent=True)
+    separator = ctx.meta.get("osa_opt.decimal_separator") if ctx is not None else None
+    return load_problem(input_path, policy=policy_path, overrides=overrides or None,
+                        decimal_separator=separator)
+
+
+def print_warnings(warnings: list[Any]) -> None:
+    """Warnings on stderr, one line each: the run goes on (exit 0)."""
+    from rich.markup import escape
+
+    if not warnings:
+        return
+    console = stderr_console()
+    n = len(warnings)
+    console.print(f"[bold yellow]{n} warning{'s' if n != 1 else ''}[/] (the input is read; "
+                  "check that this is what you meant):")
+    for warning in warnings:
+        console.print(f"  - {escape(warning.message())}")
 
 
 def from_run(input_path: Path | None, policy_path: Path | None,
@@ -223,9 +240,23 @@ run_option: Decorator = click.option(
          "--budget and --set still apply on top. Stops if the input changed since.")
 
 
+def _keep_decimal_separator(ctx: click.Context, _: Any, value: str | None) -> None:
+    ctx.meta["osa_opt.decimal_separator"] = value
+
+
+#: ``--decimal-separator``: reaches :func:`load_from_cli` through the click context, so no
+#: command needs a parameter for it.
+decimal_option: Decorator = click.option(
+    "--decimal-separator", type=click.Choice([".", ","]), expose_value=False,
+    callback=_keep_decimal_separator, metavar="[.|,]",
+    help="How numbers written with separators are meant when the input does not settle it: "
+         "'.' reads 1,100.5 (English), ',' reads 1.100,5 (German, French ...).")
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT argument plus --run, --policy, --budget and --set, shared by every command."""
-    for decorator in (set_option(), budget_option(), policy_option, run_option,
+    """INPUT argument plus --run, --policy, --budget, --set and --decimal-separator, shared
+    by every command."""
+    for decorator in (decimal_option, set_option(), budget_option(), policy_option, run_option,
                       input_argument):
         func = decorator(func)
     return func

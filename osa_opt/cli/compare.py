@@ -9,6 +9,7 @@ import click
 
 from osa_opt.cli.common import (
     budget_option,
+    decimal_option,
     input_argument,
     output_options,
     parallel_options,
@@ -57,6 +58,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
                    "for each, e.g. --budget-scenario FY2026=15000.")
 @budget_option(help="Override a fiscal year's budget in every scenario.")
 @set_option(help="Override a policy key in every scenario, e.g. --set priority.min_countries=8.")
+@decimal_option
 @parallel_options
 @output_options
 def command(

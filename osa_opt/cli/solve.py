@@ -101,6 +101,10 @@ def command(
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
     read_seconds = time.perf_counter() - t0
+    if not quiet:  # on stderr: with --json too (run.json keeps them as well)
+        from osa_opt.cli.common import print_warnings
+
+        print_warnings(problem.warnings)
     count = problem.policy.portfolios.count
     outcomes: list[Outcome] = []
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
@@ -282,8 +286,11 @@ def _failure_message(result: Result, folder: Path) -> str:
     if result.status == Status.INFEASIBLE:
         from osa_opt.analysis.diagnose import headline
 
-        lines = [headline(result.diagnosis)]
-        for entry in result.diagnosis[:5]:
+        units = [e for e in result.diagnosis if isinstance(e, dict) and e.get("family") == "units"]
+        lines = [f"First check the units: {e['message']}" for e in units]
+        rules = [e for e in result.diagnosis if e not in units]
+        lines.append(headline(rules))
+        for entry in rules[:5]:
             text = entry.get("message") or entry.get("rule") if isinstance(entry, dict) else None
             lines.append(f"  - {text or entry}")
     elif result.status == Status.NO_SOLUTION:

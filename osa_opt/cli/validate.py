@@ -44,7 +44,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
     Exit codes: 0 valid (and the policy can be met), 2 bad input, 3 the policy cannot be
     met, 4 no portfolio found within the time limit.
     """
-    from osa_opt.cli.common import load_from_cli, print_json
+    from osa_opt.cli.common import load_from_cli, print_json, print_warnings
     from osa_opt.errors import InputError
 
     try:
@@ -58,6 +58,8 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
         "input": str(input_path) if input_path else "shipped example",
         "policy": problem.policy.name,
         **problem.summary(),
+        "unused_columns": unused_columns(problem),
+        "warnings": [warning_dict(w) for w in problem.warnings],
     }
     if check_policy:
         summary.update(feasibility(problem))
@@ -65,6 +67,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
         print_json(summary)
     else:
         _render(summary)
+        print_warnings(problem.warnings)
     if summary.get("feasible") is False:
         raise PolicyNotMet(summary)
 
@@ -78,8 +81,11 @@ class PolicyNotMet(OsaError):
         from osa_opt.errors import EXIT_INFEASIBLE, EXIT_NO_SOLUTION
 
         if summary["status"] == "infeasible":
-            lines = [headline(summary["diagnosis"])]
-            lines += [f"  - {d['message']}" for d in summary["diagnosis"][:5]]
+            units = [d for d in summary["diagnosis"] if d.get("family") == "units"]
+            rules = [d for d in summary["diagnosis"] if d not in units]
+            lines = [f"First check the units: {d['message']}" for d in units]
+            lines += [headline(rules)]
+            lines += [f"  - {d['message']}" for d in rules[:5]]
             code = EXIT_INFEASIBLE
         else:
             lines = [f"The input is valid, but no portfolio was found within the time limit "
@@ -107,6 +113,23 @@ def feasibility(problem: Problem) -> dict[str, Any]:
             diagnosis = diagnose(problem, solver)
     return {"feasible": outcome.status.has_solution, "status": outcome.status.value,
             "seconds": round(time.perf_counter() - t0, 3), "diagnosis": diagnosis}
+
+
+def warning_dict(warning: Any) -> dict[str, Any]:
+    """A warning as JSON: the fields of an issue, and its message in one line."""
+    return {**warning.as_dict(), "message": warning.message()}
+
+
+def unused_columns(problem: Any) -> dict[str, list[str]]:
+    """Columns of each sheet that no rule or policy reads (kept and passed through)."""
+    from osa_opt.inputs.schema import COUNTRY_COLUMNS, ROW, project_columns
+
+    used = {"projects": {c.name for c in project_columns(problem.fiscal_years,
+                                                         problem.criteria)} | {"project_id"},
+            "countries": {c.name for c in COUNTRY_COLUMNS} | {"country"}}
+    frames = {"projects": problem.projects, "countries": problem.countries}
+    return {sheet: [c for c in frames[sheet].columns if c not in used[sheet] and c != ROW]
+            for sheet in frames}
 
 
 def _render(summary: dict[str, Any]) -> None:
@@ -153,6 +176,10 @@ def _render(summary: dict[str, Any]) -> None:
     for bundle in summary.get("bundles", []):
         console.print(f"Projects {escape(', '.join(bundle))} require each other: they form a "
                       "bundle, funded all or none.")
+    for sheet, names in summary["unused_columns"].items():
+        if names:
+            console.print(f"Unused columns of {sheet} (kept in the outputs, read by no rule): "
+                          + escape(", ".join(names)))
     if summary.get("feasible"):
         console.print("Some portfolio meets every rule of the policy (one solve): "
                       "osa-opt solve will find the best.")

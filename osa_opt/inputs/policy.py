@@ -141,8 +141,12 @@ class Policy(Frozen):
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            from osa_opt.inputs.toml_hints import explain, line_of
+
+            cause = explain(text, line_of(str(exc)))
+            rule = f"not valid TOML: {exc}" + (f"; likely cause: {cause[0]}" if cause else "")
             raise PolicyError(
-                [Issue(sheet, None, None, None, f"not valid TOML: {exc}",
+                [Issue(sheet, None, None, None, rule, cause[1] if cause else
                        "fix the syntax; see models/default.toml for the format")]
             ) from None
         policy = cls.from_dict(data, source=str(path))

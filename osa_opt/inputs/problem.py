@@ -8,13 +8,14 @@ A Problem is built only through validation (:func:`osa_opt.load_problem` or
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import pandas as pd
 
+from osa_opt.errors import Issue
 from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SCORE_PREFIX
@@ -34,6 +35,8 @@ class Problem:
     sources : input file name -> sha256, for the run manifest.
     origin : the input's path (absolute) when read from a file or folder, else None (the
         shipped example, or tables built in code); recorded in run.json as ``input_path``.
+    read_warnings : what reading the files found odd but readable (a header below row 1, a
+        hidden sheet); :attr:`warnings` adds the data's own.
     """
 
     projects: pd.DataFrame
@@ -41,6 +44,7 @@ class Problem:
     policy: Policy
     sources: dict[str, str] = field(default_factory=dict)
     origin: str | None = None
+    read_warnings: tuple[Issue, ...] = field(default=(), repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -51,6 +55,7 @@ class Problem:
         policy: Policy | Mapping[str, Any] | None = None,
         *,
         sources: dict[str, str] | None = None,
+        read_warnings: Sequence[Issue] = (),
     ) -> Problem:
         """Validate raw tables (as read from a sheet: one row per Excel row) into a Problem.
 
@@ -66,7 +71,7 @@ class Problem:
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = Policy.from_dict(policy.to_dict(), source=policy.source)
         projects_ok, countries_ok = validate_frames(projects, countries, policy)
-        return cls(projects_ok, countries_ok, policy, dict(sources or {}))
+        return cls(projects_ok, countries_ok, policy, dict(sources or {}), tuple(read_warnings))
 
     def with_policy(
         self, policy: Policy | None = None, overrides: Mapping[str, Any] | None = None
@@ -78,7 +83,8 @@ class Problem:
         policy = (policy or self.policy).override(overrides)
         raw_projects = self.raw_projects()
         raw_countries = self.raw_countries()
-        new = Problem.from_frames(raw_projects, raw_countries, policy, sources=self.sources)
+        new = Problem.from_frames(raw_projects, raw_countries, policy, sources=self.sources,
+                                  read_warnings=self.read_warnings)
         return dataclasses.replace(new, origin=self.origin)
 
     def raw_projects(self) -> pd.DataFrame:
@@ -91,6 +97,14 @@ class Problem:
         return self.countries.reset_index().sort_values(ROW).reset_index(drop=True)
 
     # ------------------------------------------------------------------ derived views
+    @cached_property
+    def warnings(self) -> list[Issue]:
+        """What is valid but most likely not meant: money in the wrong unit, a project with
+        no cost, a header below row 1 ... (each sheet, row, column, rule and hint)."""
+        from osa_opt.inputs.sanity import input_warnings
+
+        return [*self.read_warnings, *input_warnings(self)]
+
     @property
     def fiscal_years(self) -> list[str]:
         return self.policy.fiscal_years

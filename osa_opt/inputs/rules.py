@@ -15,6 +15,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
+from osa_opt.inputs.keys import near_duplicate_issues
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.schema import PROJECTS, ROW
 from osa_opt.text import suggest
@@ -34,6 +35,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,
     issues += _mandatory_eligibility_issues(projects, countries, policy)
     issues += _region_issues(countries, policy)
     issues += _unit_issues(projects)
+    issues += near_duplicate_issues(projects, countries)
     return issues
 
 

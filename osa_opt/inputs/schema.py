@@ -138,5 +138,6 @@ def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Colum
             *(score_column(k) for k in criteria), *tail)
 
 
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
+#: Flags as typed, and as a German or French spreadsheet writes TRUE/FALSE in a CSV file.
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "wahr", "vrai"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "falsch", "faux"})

@@ -26,6 +26,7 @@ import pandas as pd
 
 from osa_opt.errors import InputError, Issue
 from osa_opt.inputs.cells import coerce_sheet, ids, int_choices, is_blank
+from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
 from osa_opt.inputs.rules import cross_sheet_issues
 from osa_opt.inputs.schema import (
@@ -36,12 +37,10 @@ from osa_opt.inputs.schema import (
     KEYS,
     PROJECTS,
     ROW,
-    SCORE_PREFIX,
     Column,
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
-from osa_opt.text import suggest
 
 _SHEET_RANK = {PROJECTS: 0, COUNTRIES: 1}
 
@@ -166,7 +165,7 @@ def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], pol
                             f"put the column headers ({heads}, ...) in row 1 and one {unit} per "
                             "row below; `osa-opt template` writes a workbook to start from"))
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
-    issues += _column_issues(sheet, present, columns, policy)
+    issues += column_issues(sheet, present, columns, policy)
     if raw.empty:
         issues.append(Issue(sheet, None, None, None, "the sheet has no data rows",
                             f"add one row per {unit} below the header row"))
@@ -192,43 +191,6 @@ def _amount_issues(sheet: str, typed: pd.DataFrame, columns: tuple[Column, ...])
                                 "costs are in ¥ million (750 means ¥750 million): check the "
                                 "digits, and that the amount is not in yen"))
     return issues
-
-
-def _column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
-                   policy: Policy) -> list[Issue]:
-    issues: list[Issue] = []
-    known = {c.name for c in columns}
-    unknown = [c for c in present if c not in known]
-    for col in columns:
-        if col.name in present:
-            continue
-        if col.required:
-            close = suggest(col.name, unknown)
-            rule, hint = _missing_column_text(col, policy)
-            if close:
-                hint = f"did you mean {col.name!r}? Rename the header {close!r} to {col.name!r}"
-            issues.append(Issue(sheet, None, col.name, close, rule, hint))
-        else:
-            close = suggest(col.name, unknown, cutoff=0.8)
-            if close:
-                issues.append(Issue(sheet, None, close, close, "unknown column",
-                                    f"did you mean {col.name!r}? Rename the header, or the "
-                                    f"default ({col.default!r}) is used for every row"))
-    return issues
-
-
-def _missing_column_text(col: Column, policy: Policy) -> tuple[str, str]:
-    if col.name.startswith(COST_PREFIX):
-        fy = col.name[len(COST_PREFIX):]
-        return (f"missing column {col.name}: the policy's budget has fiscal year {fy}",
-                f"add {col.name} with each project's cost in {fy} (¥ million, 0 if none), "
-                f"or remove {fy} from the policy's [budget]")
-    if col.name.startswith(SCORE_PREFIX) and col.name not in {c.name for c in COUNTRY_COLUMNS}:
-        k = col.name[len(SCORE_PREFIX):]
-        return (f"missing column {col.name}: the policy weights the criterion {k!r}",
-                f"add {col.name} (0-10) for every project, or remove {k!r} from "
-                "objective.weights")
-    return (f"missing required column {col.name}", f"add the column {col.name}: {col.meaning}")
 
 
 # ---------------------------------------------------------------------- output

@@ -45,7 +45,8 @@ def build_manifest(
     Returns
     -------
     dict
-        Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``diagnosis``,
+        Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
+        ``diagnosis``,
         ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``input_path``,
         ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
@@ -68,6 +69,7 @@ def build_manifest(
             bool(getattr(a, "partial", False)) for a in result.analyses.values()),
         "portfolios": [p.to_dict() for p in result.portfolios],
         "notes": list(result.notes),
+        "warnings": [{**w.as_dict(), "message": w.message()} for w in problem.warnings],
         "diagnosis": list(result.diagnosis) if result.status == Status.INFEASIBLE else [],
         "analyses": {name: _analysis_dict(obj) for name, obj in result.analyses.items()},
         "unfunded": {str(pid): str(reason) for pid, reason in unfunded["reason"].items()},

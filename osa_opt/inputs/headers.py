@@ -1,0 +1,266 @@
+"""Header rows and header names: where the header is, and what a near-miss header means.
+
+Every reader hands its rows here (Excel row number, cells), so a workbook, an .ods file and
+a CSV file get one table builder. The header is row 1, unless row 1 holds no column name
+and a row below it does (a title, a date or a blank row above the table): then the table
+is read from that row, with a warning naming it.
+
+A header that is not a known column but plainly means one (``risk (0-1)``, ``Exclusive
+group (pick one)``, ``prerequisites``) is found by :func:`near_miss_header`, so validation
+can name it instead of silently using the column's default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.policy import Policy, policy_sheet
+from osa_opt.inputs.schema import (
+    COST_PREFIX,
+    COUNTRY_COLUMNS,
+    PROJECT_COLUMNS,
+    PROJECTS,
+    ROW,
+    SCORE_PREFIX,
+    Column,
+)
+
+#: How far down a header row is looked for (title blocks are a few rows high).
+HEADER_SEARCH_ROWS = 12
+#: Other words analysts use for a column, normalized as by :func:`normalize`.
+SYNONYMS: dict[str, str] = {
+    "prerequisites": "requires", "prerequisite": "requires", "depends_on": "requires",
+    "dependencies": "requires", "requirements": "requires", "required_projects": "requires",
+    "requires_projects": "requires", "needs": "requires",
+    "group": "exclusive_group", "exclusive": "exclusive_group",
+    "mutually_exclusive": "exclusive_group", "alternatives": "exclusive_group",
+    "exclusive_groups": "exclusive_group", "minimum_funding": "min_funding",
+    "min_fraction": "min_funding", "min_share": "min_funding",
+    "reason": "status_reason", "spread": "score_spread", "uncertainty": "score_spread",
+    "tier": "priority_tier", "priority": "priority_tier", "cap": "max_share",
+    "share_cap": "max_share", "max_budget_share": "max_share", "oda": "oda_eligible",
+    "risks": "risk", "risk_score": "risk", "id": "project_id", "project": "project_id",
+}
+
+Rows = Sequence[tuple[int, Sequence[Any]]]
+
+
+def known_header(sheet: str, name: str) -> bool:
+    """Whether ``name`` is a column of the sheet (any cost or score column counts)."""
+    columns = PROJECT_COLUMNS if sheet == PROJECTS else COUNTRY_COLUMNS
+    if name in {c.name for c in columns}:
+        return True
+    return sheet == PROJECTS and name.startswith((COST_PREFIX, SCORE_PREFIX))
+
+
+def normalize(name: str) -> str:
+    """``"Exclusive group (pick one)"`` -> ``"exclusive_group"``: width, case, notes, spaces."""
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    text = re.sub(r"\(.*?\)|\[.*?\]|（.*?）", " ", text)
+    text = re.sub(r"[^0-9a-z]+", "_", text)
+    return text.strip("_")
+
+
+def near_miss_header(column: str, headers: Iterable[str], cutoff: float = 0.8) -> str | None:
+    """The header among ``headers`` that most likely means ``column``, or None."""
+    headers = [h for h in headers if h != column]
+    wanted = normalize(column)
+    for header in headers:
+        key = normalize(header)
+        if key == wanted or SYNONYMS.get(key) == column:
+            return header
+    by_key = {normalize(h): h for h in headers if normalize(h)}
+    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=cutoff)
+    return by_key[close[0]] if close else None
+
+
+def is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def find_header(sheet: str, rows: Rows) -> int:
+    """Index in ``rows`` of the header row: row 1's unless it names no column and a later
+    row (among the first few) names at least two."""
+    def names(cells: Sequence[Any]) -> int:
+        return sum(isinstance(c, str) and known_header(sheet, c.strip()) for c in cells)
+
+    if not rows or names(rows[0][1]):
+        return 0
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if names(cells) >= 2:
+            return i
+    return 0
+
+
+def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
+          label: Callable[[int], str]) -> pd.DataFrame:
+    """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``."""
+    rows = [(n, list(cells)) for n, cells in rows]
+    if not rows:
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
+    at = find_header(sheet, rows)
+    header_row = rows[at][0]
+    if at:
+        above = [str(c).strip() for _, cells in rows[:at] for c in cells if not is_blank(c)]
+        shown = "; ".join(repr(t[:40]) for t in above[:3]) + ("; ..." if len(above) > 3 else "")
+        warnings.append(Issue(sheet, header_row, None, None,
+                              f"the header is on row {header_row}, not row 1"
+                              + (f"; the rows above it are ignored ({shown})" if above else ""),
+                              "nothing to do if that is right; otherwise put the column "
+                              "headers in row 1"))
+    header = ["" if h is None else str(h).strip() for h in rows[at][1]]
+    body = rows[at + 1:]
+    width = max([len(header), *(len(r) for _, r in body)])
+    header += [""] * (width - len(header))
+    records: list[dict[str, Any]] = []
+    headerless: dict[int, list[int]] = {}
+    for number, cells in body:
+        if all(is_blank(c) for c in cells):  # before padding: there may be a million of them
+            continue
+        cells = ["" if c is None else c for c in cells]
+        cells += [""] * (width - len(cells))
+        record: dict[str, Any] = {ROW: number}
+        for i, (name, cell) in enumerate(zip(header, cells, strict=True)):
+            if name:
+                record.setdefault(name, cell)
+            elif not is_blank(cell):
+                headerless.setdefault(i, []).append(number)
+        records.append(record)
+    if not any(header) and records:
+        issues.append(Issue(sheet, header_row, None, None,
+                            f"the header row (row {header_row}) is empty",
+                            f"put the column headers in row {header_row}; the first row with "
+                            f"data is row {records[0][ROW]}"))
+        headerless = {}
+    issues += _header_issues(sheet, header_row, header, headerless, label)
+    names = list(dict.fromkeys(h for h in header if h))
+    frame = pd.DataFrame.from_records(records, columns=[*names, ROW])
+    frame = frame.astype({name: object for name in names})
+    frame[ROW] = frame[ROW].astype(int)
+    return frame
+
+
+def _header_issues(sheet: str, header_row: int, header: list[str],
+                   headerless: dict[int, list[int]], label: Callable[[int], str]) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(header):
+        if name:
+            seen.setdefault(name, []).append(i)
+    for name, positions in seen.items():
+        if len(positions) > 1:
+            issues.append(Issue(sheet, header_row, name, None,
+                                "the header appears more than once ("
+                                + ", ".join(label(i) for i in positions) + ")",
+                                "keep one column of this name; delete or rename the others"))
+    for i, numbers in headerless.items():
+        rows = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+        issues.append(Issue(sheet, numbers[0], None, None,
+                            f"{label(i)} has data but no header "
+                            f"(row{'s' if len(numbers) > 1 else ''} {rows})",
+                            f"give the column a header in row {header_row}, or delete its "
+                            "cells"))
+    return issues
+
+
+# ---------------------------------------------------------------------- columns vs policy
+#: The criteria of the shipped policy: a data header naming one is taken as spelt right.
+_KNOWN_CRITERIA = ("security", "humanitarian", "partnership")
+
+
+def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
+                  policy: Policy) -> list[Issue]:
+    """Missing required columns and near-miss optional ones; when a cost or score column
+    the policy names is missing but a near miss exists, the likely typo is named: the
+    header's, or the policy key's (``"2026"`` for ``FY2026``, a misspelt criterion)."""
+    issues: list[Issue] = []
+    known = {c.name for c in columns}
+    unknown = [c for c in present if c not in known]
+    for col in columns:
+        if col.name in present:
+            continue
+        if col.required:
+            close = near_miss_header(col.name, unknown, cutoff=0.6)
+            blame = _policy_typo(col.name, close, policy) if close else None
+            if blame is not None:
+                issues.append(blame)
+                continue
+            rule, hint = _missing_column_text(col)
+            if close:
+                hint = (f"did you mean {col.name!r}? Rename the header {close!r} to "
+                        f"{col.name!r}" + _or_policy(col.name, close))
+            issues.append(Issue(sheet, None, col.name, close, rule, hint))
+        else:
+            close = near_miss_header(col.name, unknown)
+            if close:
+                default = "no value" if col.default in ("", None) else repr(col.default)
+                issues.append(Issue(sheet, None, close, close,
+                                    f"unknown column, most likely {col.name!r}",
+                                    f"did you mean {col.name!r}? Rename the header, or the "
+                                    f"default ({default}) is used for every row"))
+    return issues
+
+
+def _policy_key(column: str) -> tuple[str, str] | None:
+    """(policy key, name) a cost or score column comes from: ``budget.FY2026``, ``FY2026``."""
+    if column.startswith(COST_PREFIX):
+        return f"budget.{column[len(COST_PREFIX):]}", column[len(COST_PREFIX):]
+    if column.startswith(SCORE_PREFIX):
+        return f"objective.weights.{column[len(SCORE_PREFIX):]}", column[len(SCORE_PREFIX):]
+    return None
+
+
+def _policy_typo(column: str, header: str, policy: Policy) -> Issue | None:
+    """The policy key as the typo, when the data header has the expected form and it not."""
+    ours, theirs = _policy_key(column), _policy_key(header)
+    if ours is None or theirs is None or ours[0].split(".")[0] != theirs[0].split(".")[0]:
+        return None
+    key, name = ours
+    wanted = theirs[1]
+    if column.startswith(COST_PREFIX):
+        shapes = {_shape(fy) for fy in policy.fiscal_years if fy != name}
+        right = bool(re.fullmatch(r"FY\d{4}", wanted)) and not re.fullmatch(r"FY\d{4}", name) \
+            or (_shape(wanted) in shapes and _shape(name) not in shapes)
+        what = f"the policy's [budget] has fiscal year {name!r}"
+    else:
+        right = wanted in _KNOWN_CRITERIA and name not in _KNOWN_CRITERIA
+        what = f"the policy weights the criterion {name!r}"
+    if not right:
+        return None
+    return Issue(policy_sheet(policy), None, key, name,
+                 f"{what}, but the projects sheet has no column {column}; it has {header}",
+                 f"did you mean {wanted!r}? The policy key looks mistyped: rename {key} to "
+                 f"{key.rsplit('.', 1)[0]}.{wanted} (the data's header {header} looks right)")
+
+
+def _or_policy(column: str, header: str) -> str:
+    ours, theirs = _policy_key(column), _policy_key(header)
+    if ours is None or theirs is None:
+        return ""
+    return (f"; or, if the policy is mistyped, rename its key {ours[0]} to "
+            f"{ours[0].rsplit('.', 1)[0]}.{theirs[1]}")
+
+
+def _shape(name: str) -> str:
+    return re.sub(r"\d", "9", name)
+
+
+def _missing_column_text(col: Column) -> tuple[str, str]:
+    if col.name.startswith(COST_PREFIX):
+        fy = col.name[len(COST_PREFIX):]
+        return (f"missing column {col.name}: the policy's budget has fiscal year {fy}",
+                f"add {col.name} with each project's cost in {fy} (¥ million, 0 if none), "
+                f"or remove {fy} from the policy's [budget]")
+    if col.name.startswith(SCORE_PREFIX) and col.name not in {c.name for c in COUNTRY_COLUMNS}:
+        k = col.name[len(SCORE_PREFIX):]
+        return (f"missing column {col.name}: the policy weights the criterion {k!r}",
+                f"add {col.name} (0-10) for every project, or remove {k!r} from "
+                "objective.weights")
+    return (f"missing required column {col.name}", f"add the column {col.name}: {col.meaning}")

@@ -1,0 +1,223 @@
+"""Numbers written with separators: read by the convention the file settles, or refused.
+
+A spreadsheet saved "as displayed" writes ``1,100`` (English) or ``1.100`` (German) for one
+thousand one hundred, and ``6.5`` or ``6,5`` for six and a half. ``1.100`` and ``1,100``
+alone could mean either; read as Python reads them, ``1.100`` silently becomes 1.1. So the
+text cells of every number column are read here, once per file:
+
+- a cell that can be read one way only (``6.5``, ``1,100.5``, ``1.100.000``, ``0,35``)
+  is read that way, and tells which convention the file uses;
+- a cell that could be read two ways (``1.100``: 1.1 or 1100) is read by the convention
+  the caller declares (``--decimal-separator``), else the one the file's other cells settle,
+  else the one its CSV delimiter implies (``;`` is the list separator of the locales that
+  write decimal commas); otherwise it is refused, with both readings.
+
+Spaces, no-break spaces and apostrophes between groups of three digits are thousands
+separators in every convention (``1 100``, ``1'100``).
+
+>>> readings("1.100"), readings("6,5"), readings("750")
+({'.': 1.1, ',': 1100.0}, {',': 6.5}, {'.': 750.0, ',': 750.0})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
+
+#: The two conventions, by their decimal separator; the other mark groups thousands.
+POINT, COMMA = ".", ","
+CONVENTIONS = (POINT, COMMA)
+_NAMES = {POINT: "'.' as the decimal point (1,100.5)", COMMA: "',' as the decimal comma "
+          "(1.100,5)"}
+_OTHER = {POINT: COMMA, COMMA: POINT}
+#: Thousands separators every convention accepts: spaces (also no-break) and apostrophes.
+_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?")
+_NUMBER_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
+                            if c.kind == "number")
+
+
+def number_column(name: str) -> bool:
+    """Whether a column of the input holds numbers (registry columns, any cost or score)."""
+    return name in _NUMBER_COLUMNS or name.startswith((COST_PREFIX, SCORE_PREFIX))
+
+
+def _pattern(decimal: str) -> re.Pattern[str]:
+    group = re.escape(_OTHER[decimal])
+    dec = re.escape(decimal)
+    whole = rf"(?:\d+|[1-9]\d{{0,2}}(?:{group}\d{{3}})+)"
+    return re.compile(rf"[+-]?(?:{whole}(?:{dec}\d*)?|{dec}\d+)(?:[eE][+-]?\d+)?")
+
+
+_PATTERNS = {d: _pattern(d) for d in CONVENTIONS}
+
+
+def readings(text: str) -> dict[str, float]:
+    """Every value ``text`` can have, by convention (empty when it is no number at all)."""
+    t = text.strip()
+    if _SPACE_GROUPS.fullmatch(t):
+        t = re.sub(r"[ \u00a0\u202f']", "", t)
+    out: dict[str, float] = {}
+    for decimal, pattern in _PATTERNS.items():
+        if pattern.fullmatch(t):
+            plain = t.replace(_OTHER[decimal], "").replace(decimal, ".")
+            try:
+                out[decimal] = float(plain)
+            except ValueError:  # pragma: no cover - the pattern admits floats only
+                continue
+    return out
+
+
+@dataclass
+class Settled:
+    """The convention in force and why: ``declared``, ``cells`` or ``delimiter``; or None."""
+
+    convention: str | None
+    reason: str
+    evidence: dict[str, tuple[str, int, str, str]]  # convention -> (sheet, row, column, text)
+
+
+def settle(cells: Iterable[tuple[str, int, str, str]], declared: str | None = None,
+           delimiter: str | None = None) -> Settled:
+    """The convention of a file from its number cells ``(sheet, row, column, text)``."""
+    evidence: dict[str, tuple[str, int, str, str]] = {}
+    for sheet, row, column, text in cells:
+        found = readings(text)
+        if len(found) == 1 and any(ch in text for ch in ".,"):
+            evidence.setdefault(next(iter(found)), (sheet, row, column, text))
+    if declared is not None:
+        return Settled(declared, "declared", evidence)
+    if len(evidence) == 1:
+        return Settled(next(iter(evidence)), "cells", evidence)
+    if not evidence and delimiter == ";":
+        return Settled(COMMA, "delimiter", evidence)
+    return Settled(None, "mixed" if evidence else "none", evidence)
+
+
+def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
+                 declared: str | None = None, delimiter: str | None = None) -> Settled:
+    """Replace the text cells of number columns by their numbers, where the meaning is sure.
+
+    A cell that is no number is left as it is (validation reports it); one that could mean
+    two things and is not settled becomes an issue naming both readings.
+    """
+    text_cells = list(_text_cells(tables))
+    settled = settle(((s, r, c, t) for s, r, c, t, _ in text_cells), declared, delimiter)
+    for sheet, row, column, text, index in text_cells:
+        found = readings(text)
+        values = set(found.values())
+        if not found:
+            continue
+        if len(values) == 1:
+            tables[sheet].at[index, column] = next(iter(values))
+        elif settled.convention is not None:
+            tables[sheet].at[index, column] = found[settled.convention]
+        else:
+            issues.append(ambiguous_issue(sheet, row, column, text, found, settled))
+    return settled
+
+
+def _text_cells(tables: dict[str, pd.DataFrame]) -> Iterable[tuple[str, int, str, str, Any]]:
+    for sheet, frame in tables.items():
+        if ROW not in frame.columns:
+            continue
+        for column in frame.columns:
+            if column == ROW or not number_column(str(column)):
+                continue
+            for index, value, row in zip(frame.index, frame[column], frame[ROW], strict=True):
+                if isinstance(value, str) and value.strip():
+                    yield sheet, int(row), str(column), value, index
+
+
+def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[str, float],
+                    settled: Settled) -> Issue:
+    mark = POINT if "." in text else COMMA
+    decimal, grouped = (f"{found[d]:.10g}" for d in (mark, _OTHER[mark]))
+    why = ("the file has cells of both conventions: " + "; ".join(
+        f"row {r} of {s}, column {c!r}: {t!r}" for s, r, c, t in settled.evidence.values())
+        if settled.reason == "mixed" else "no other cell of the file settles which")
+    return Issue(sheet, row, column, text,
+                 f"{text.strip()!r} could be {decimal} (with {mark!r} as the decimal point) or "
+                 f"{grouped} (with {mark!r} between thousands); {why}",
+                 f"type the number without a thousands separator ({decimal} or {grouped}), or "
+                 "declare the file's convention: --decimal-separator '.' (1,100.5) or "
+                 "--decimal-separator ',' (1.100,5)")
+
+
+def describe(settled: Settled) -> str | None:
+    """A note on how the ambiguous cells were read, or None when nothing needed settling."""
+    if settled.convention is None or settled.reason == "declared":
+        return None
+    name = _NAMES[settled.convention]
+    if settled.reason == "delimiter":
+        return f"numbers read with {name}: the columns are separated by ';'"
+    sheet, row, column, text = settled.evidence[settled.convention]
+    return f"numbers read with {name}, as {sheet} row {row}, column {column!r} shows ({text!r})"
+
+
+# ---------------------------------------------------------------------- dates
+#: Text a spreadsheet shows for a date-formatted cell: 2026-04-01, 01/04/2026, 1.4.26 ...
+_DATE_TEXT = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
+    """Number columns holding dates: one issue per column, not one per cell.
+
+    A cost column formatted as a date shows 1903-01-04 for 1100; read, every cell would be
+    "not a number". The fix is the column's format, so the column is named once.
+    """
+    issues: list[Issue] = []
+    for sheet, frame in tables.items():
+        if ROW not in frame.columns:
+            continue
+        for column in frame.columns:
+            if column == ROW or not number_column(str(column)):
+                continue
+            dated = [(int(row), value) for value, row in zip(frame[column], frame[ROW],
+                                                              strict=True) if _is_date(value)]
+            if not dated:
+                continue
+            rows = ", ".join(str(r) for r, _ in dated[:5]) + (", ..." if len(dated) > 5 else "")
+            row, first = dated[0]
+            serial = _serial(first)
+            shown = f"row {row} shows {_shown(first)}" + (
+                f", which is {serial:g} as a number" if serial is not None else "")
+            n = len(dated)
+            issues.append(Issue(sheet, row, str(column), _shown(first),
+                                f"{n} cell{'s are' if n > 1 else ' is'} formatted as a date, "
+                                f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
+                                "format the column as a number (Format Cells > Number), check "
+                                "the values, and save again"))
+    return issues
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, dt.date | dt.time | pd.Timestamp):
+        return True
+    return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip())) \
+        and not readings(value)
+
+
+def _serial(value: Any) -> float | None:
+    """The number a date-formatted Excel cell holds (days since 1899-12-30), when known."""
+    if isinstance(value, dt.datetime):
+        return round((value - _EXCEL_EPOCH).total_seconds() / 86400, 6)
+    if isinstance(value, dt.date):
+        return float((value - _EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.time):
+        return round((value.hour * 3600 + value.minute * 60 + value.second) / 86400, 6)
+    return None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value).strip()

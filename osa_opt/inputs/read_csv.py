@@ -1,0 +1,131 @@
+"""Reading a folder of CSV files (``projects.csv``, ``countries.csv``) into raw tables.
+
+Text is UTF-8 (with or without a byte-order mark) or UTF-16 with its mark. The columns may
+be separated by commas, semicolons (the list separator of locales that write decimal
+commas), tabs or ``|``: the delimiter is the one that splits the first rows into known
+column names, and a first line ``sep=;`` (which Excel writes and reads) names it outright.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, known_header, table
+from osa_opt.inputs.schema import PROJECTS, SHEETS
+
+EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
+#: Delimiters a spreadsheet program writes, in the order a tie is settled.
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class CsvFolder:
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    delimiters: set[str] = field(default_factory=set)
+
+
+def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFolder:
+    """Both sheets' raw tables; problems of the files themselves go to ``issues``."""
+    from osa_opt.inputs.readers import sha256
+
+    out = CsvFolder()
+    for sheet in SHEETS:
+        file = path / f"{sheet}.csv"
+        if not file.is_file():
+            close = _same_name_but_case(path, file.name)
+            hint = (f"rename {close!r} to {file.name!r} (names are lower-case)" if close else
+                    f"the folder {path.name!r} must hold {sheet}.csv (one row per "
+                    f"{'project' if sheet == PROJECTS else 'country'})")
+            issues.append(Issue(file.name, None, None, str(file), "file not found", hint))
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            issues.append(Issue(file.name, None, None, str(file),
+                                f"cannot read the file: {exc.strerror or exc}",
+                                "check that the file is readable by you and is not locked"))
+            continue
+        out.sources[file.name] = sha256(data)
+        text = _decode(file.name, data, issues)
+        if text is None:
+            continue
+        try:
+            rows, delimiter = csv_rows(sheet, text)
+        except csv.Error as exc:
+            issues.append(Issue(file.name, None, None, None, f"not a readable CSV file: {exc}",
+                                "save the sheet again as CSV UTF-8 (comma-separated)"))
+            continue
+        out.delimiters.add(delimiter)
+        out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}")
+    return out
+
+
+def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
+    try:
+        # UTF-8 (with or without a byte-order mark), or UTF-16 when its mark says so
+        # (Excel's "Unicode" saves)
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
+            issues.append(Issue(name, None, None, None, "an Excel workbook, not CSV text",
+                                "give the workbook itself (named .xlsx) instead of the "
+                                f"folder, or {EXCEL_CSV}"))
+            return None
+        line = data.count(b"\n", 0, exc.start) + 1
+        issues.append(Issue(name, line, None, None,
+                            f"not UTF-8 text (unreadable byte at position {exc.start}, "
+                            f"line {line})", f"save it as UTF-8: {EXCEL_CSV}"))
+        return None
+
+
+def _same_name_but_case(folder: Path, name: str) -> str | None:
+    """A file of ``folder`` whose name equals ``name`` but for case (``Projects.CSV``)."""
+    try:
+        return next((f.name for f in folder.iterdir() if f.name.lower() == name), None)
+    except OSError:
+        return None
+
+
+def csv_rows(sheet: str, text: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """Records with the line each starts on (a quoted cell may span lines), and the
+    delimiter; a ``sep=`` first line names the delimiter and is not a record."""
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter = first.strip()[4]
+        return _records(rest, delimiter, first_line=2), delimiter
+    delimiter = _sniff(sheet, text)
+    return _records(text, delimiter, first_line=1), delimiter
+
+
+def _records(text: str, delimiter: str, first_line: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out: list[tuple[int, list[str]]] = []
+    line = first_line
+    for record in reader:
+        out.append((line, record))
+        line = first_line + reader.line_num
+    return out
+
+
+def _sniff(sheet: str, text: str) -> str:
+    """The delimiter that splits the first rows into the most known column names."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    best, score = ",", 0
+    for delimiter in DELIMITERS:
+        try:
+            cells = [c.strip() for row in csv.reader(io.StringIO(head), delimiter=delimiter)
+                     for c in row]
+        except csv.Error:
+            continue
+        found = sum(known_header(sheet, c) for c in cells)
+        if found > score:
+            best, score = delimiter, found
+    return best

@@ -1,0 +1,168 @@
+"""Reading an Excel workbook (.xlsx, .xlsm) into raw tables, one per input sheet.
+
+Also what every workbook format shares: which sheet is the input sheet (a hidden
+``projects`` beside a visible ``projects (2)`` is refused by name), and what an unreadable
+file is (a password-protected workbook is named as such).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.headers import table
+from osa_opt.inputs.schema import SHEETS
+
+#: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def encrypted(data: bytes) -> bool:
+    """Whether the bytes are a password-protected workbook (.xlsx, .xlsm or .ods)."""
+    if data.startswith(OLE_MAGIC):
+        return "EncryptionInfo".encode("utf-16-le") in data
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return b"encryption-data" in archive.read("META-INF/manifest.xml")
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+            return False
+    return False
+
+
+def locked_issue(name: str) -> Issue:
+    return Issue(name, None, None, name, "the workbook is password-protected (encrypted)",
+                 "open it with its password and save a copy without one, then give that "
+                 "copy (Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
+                 "it; LibreOffice: File > Save As, untick 'Save with password')")
+
+
+def variant_of(name: str, sheet: str) -> bool:
+    """``projects (2)``, ``Copy of projects``, ``projects_v2``, ``Projects``: a copy of sheet."""
+    key = re.sub(r"\s*\(\d+\)$|^copy of\s+|[\s_-]*(v\d+|copy|new|old|final)$", "",
+                 name.strip().lower())
+    return key == sheet and name != sheet
+
+
+def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[Issue],
+                warnings: list[Issue]) -> dict[str, str]:
+    """Input sheet -> the workbook's sheet to read; a missing, hidden or doubled sheet is
+    an issue (or a warning when hidden alone)."""
+    chosen: dict[str, str] = {}
+    for sheet in SHEETS:
+        variants = [n for n in names if variant_of(n, sheet)]
+        visible = [n for n in variants if n not in hidden]
+        if sheet not in names:
+            hint = (f"rename the sheet {variants[0]!r} to {sheet!r}" if variants else
+                    f"add a sheet named {sheet!r} (sheets found: {', '.join(names)})")
+            issues.append(Issue(file, None, None, sheet, f"the sheet {sheet!r} is missing", hint))
+        elif sheet in hidden and visible:
+            issues.append(Issue(file, None, None, sheet,
+                                f"the sheet {sheet!r} is hidden, and the visible sheet "
+                                f"{visible[0]!r} looks like another version of it",
+                                f"keep one: delete the sheet you do not mean, and name the "
+                                f"other {sheet!r} (unhide it with right-click > Unhide)"))
+        else:
+            chosen[sheet] = sheet
+            if sheet in hidden:
+                warnings.append(Issue(file, None, None, sheet, f"the sheet {sheet!r} is "
+                                      "hidden; it is read all the same",
+                                      "unhide it (right-click a sheet tab > Unhide) to see "
+                                      "what is read"))
+            elif visible:
+                warnings.append(Issue(file, None, None, visible[0],
+                                      f"the sheet {visible[0]!r} looks like another version "
+                                      f"of {sheet!r}; only {sheet!r} is read",
+                                      f"delete or rename {visible[0]!r} if {sheet!r} is the "
+                                      f"version you mean; otherwise name it {sheet!r}"))
+    return chosen
+
+
+def read_workbook(path: Path, data: bytes, issues: list[Issue],
+                  warnings: list[Issue]) -> dict[str, pd.DataFrame]:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - whatever fails to open is "not a workbook" to a user
+        issues.append(locked_issue(path.name) if encrypted(data) else
+                      Issue(path.name, None, None, str(path),
+                            "not a readable Excel workbook (.xlsx)",
+                            "open the file in Excel and save it as an .xlsx workbook"))
+        return {}
+    tables: dict[str, pd.DataFrame] = {}
+    formulas = _formula_cells(data)
+    try:
+        hidden = {s.title for s in book.worksheets if s.sheet_state != "visible"}
+        chosen = pick_sheets(path.name, book.sheetnames, hidden, issues, warnings)
+        for sheet, name in chosen.items():
+            try:
+                rows = list(_unpadded(book[name]).iter_rows(values_only=True))
+            except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
+                issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
+                                    "be read", "open the file in Excel and save it again"))
+                continue
+            for (r, c), text in formulas.get(name, {}).items():
+                if r <= len(rows):
+                    row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
+                    if row[c] is None:
+                        row[c] = text
+                        rows[r - 1] = tuple(row)
+            tables[sheet] = table(sheet, list(enumerate(rows, start=1)), issues, warnings,
+                                  lambda i: f"column {get_column_letter(i + 1)}")
+    finally:
+        book.close()
+    return tables
+
+
+def _unpadded(sheet: Any) -> Any:
+    """The read-only sheet, its rows no longer padded to the sheet's size.
+
+    One stray cell at XFD1048576 makes the size a million rows of 16,384 cells each; read
+    padded, that never ends. Unpadded, an empty row is ``()`` and a row ends at its last cell.
+    """
+    sheet.reset_dimensions()
+    return sheet
+
+
+def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Formula text by sheet and (Excel row, column index), for formulas saved without a value.
+
+    A workbook written by a program (openpyxl, pandas) keeps a formula but no computed value;
+    read for values, the cell comes back blank and a cost would silently become 0. Its text
+    is read instead, so the cell is reported ("must be a number", value '=B2*2').
+    """
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not any(b"</f>" in archive.read(name) for name in archive.namelist()
+                       if name.startswith("xl/worksheets/")):
+                return {}  # no formula anywhere: spare the second reading
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - the first reading already judged the file
+        return {}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        for name in book.sheetnames:
+            if not any(variant_of(name, s) or name == s for s in SHEETS):
+                continue
+            cells = out.setdefault(name, {})
+            for r, row in enumerate(_unpadded(book[name]).iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row):
+                    text = getattr(value, "text", value)  # ArrayFormula keeps its text
+                    if isinstance(text, str) and text.startswith("="):
+                        cells[(r, c)] = text
+    except Exception:  # noqa: BLE001 - best effort; the values were read already
+        return {}
+    finally:
+        book.close()
+    return out

@@ -1,0 +1,137 @@
+"""Warnings on a valid input: what is readable but most likely not what the analyst meant.
+
+Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
+keeps them under ``warnings``. Two kinds come from the data here:
+
+- a project with no cost in any fiscal year of the policy (it would be funded for free);
+- money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
+  (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
+  hundred times off the budget. A round asks for a few times its budget, not hundreds.
+
+>>> from osa_opt.inputs.sanity import unit_warnings
+>>> unit_warnings(problem)[0].rule   # doctest: +SKIP
+'the projects request 1,945 times the budget: the costs look 1,000 times too large...'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
+from osa_opt.text import id_list, yen
+
+if TYPE_CHECKING:
+    from osa_opt.inputs.problem import Problem
+
+#: Cost requested ÷ budget beyond which (or below whose inverse) the units are suspect.
+RATIO_LIMIT = 50.0
+#: A project dearer than this many times its year's budget is suspect on its own.
+PROJECT_LIMIT = 10.0
+#: Largest plausible median project cost, ¥ million (OSA projects cost ¥ hundreds of millions).
+TYPICAL_COST_HIGH = 20_000.0
+#: Largest plausible annual budget, ¥ million (¥1 trillion).
+TYPICAL_BUDGET_HIGH = 1_000_000.0
+
+
+def input_warnings(problem: Problem) -> list[Issue]:
+    """Every data warning of a validated problem: unit mistakes first, then free projects."""
+    return [*unit_warnings(problem), *free_project_warnings(problem)]
+
+
+def free_project_warnings(problem: Problem) -> list[Issue]:
+    """A project (not excluded) whose every cost of the policy's years is 0 or blank."""
+    years = problem.fiscal_years
+    if not years:
+        return []
+    p = problem.projects
+    free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")]
+    columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)
+    return [Issue(PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
+                  f"project {pid} has no cost in any fiscal year of the policy ({columns} "
+                  "are 0 or blank): it would be funded for free",
+                  "fill in its costs in ¥ million, or make it excluded if it needs no funding")
+            for pid in free.index]
+
+
+def unit_warnings(problem: Problem) -> list[Issue]:
+    """Costs or budgets that look a hundred or a thousand times off (see the module doc)."""
+    from osa_opt.inputs.validation import policy_sheet
+
+    outliers = {fy: _outliers(problem, fy) for fy in problem.fiscal_years}
+    ratios = {fy: float(problem.cost[fy].drop(outliers[fy]).sum()) / amount
+              for fy, amount in problem.policy.budget.items()
+              if amount > 0 and problem.cost[fy].drop(outliers[fy]).sum() > 0}
+    if not ratios:
+        return _dear_projects(problem, outliers)
+    fy = max(ratios, key=lambda y: abs(math.log(ratios[y])))  # the year furthest off
+    ratio, budget = ratios[fy], problem.policy.budget[fy]
+    costs = problem.cost[fy][problem.cost[fy] > 0]
+    median = float(costs.median())
+    where = policy_sheet(problem.policy)
+    if ratio >= RATIO_LIMIT:
+        if median >= TYPICAL_COST_HIGH:
+            factor, unit = _closest(ratio, {1e3: "¥ thousand (千円)", 1e6: "yen"})
+            text = f"the costs look {factor:,.0f} times too large, as if typed in {unit}"
+            return [_unit_issue(PROJECTS, None, fy, f"{ratio:,.0f} times", ratio, budget, text)]
+        factor, unit = _closest(ratio, {100: "億円 (¥100 million)", 1e3: "¥ billion"})
+        text = f"the budget looks {factor:,.0f} times too small, as if typed in {unit}"
+        return [_unit_issue(where, f"budget.{fy}", fy, f"{ratio:,.0f} times", ratio, budget,
+                            text)]
+    if ratio <= 1 / RATIO_LIMIT:
+        share = f"1/{1 / ratio:,.0f} of"
+        if budget >= TYPICAL_BUDGET_HIGH:
+            factor, unit = _closest(1 / ratio, {1e3: "¥ thousand (千円)", 1e6: "yen"})
+            text = f"the budget looks {factor:,.0f} times too large, as if typed in {unit}"
+            return [_unit_issue(where, f"budget.{fy}", fy, share, ratio, budget, text)]
+        text = "the costs look 100 times too small, as if typed in 億円 (¥100 million)"
+        return [_unit_issue(PROJECTS, None, fy, share, ratio, budget, text)]
+    return _dear_projects(problem, outliers)
+
+
+def _outliers(problem: Problem, fy: str) -> list[str]:
+    """The few projects of a year that alone cost many times its budget (a digit slip, not
+    a unit: when most projects do, the unit is off and none is an outlier)."""
+    amount = problem.policy.budget[fy]
+    cost = problem.cost[fy]
+    if amount <= 0:
+        return []
+    dear = cost.index[cost >= PROJECT_LIMIT * amount]
+    return list(dear) if len(dear) <= max(2, 0.1 * int((cost > 0).sum())) else []
+
+
+def _closest(ratio: float, units: dict[float, str]) -> tuple[float, str]:
+    """The unit whose factor brings ``ratio`` nearest a usual round's (about twice)."""
+    factor = min(units, key=lambda f: abs(math.log(ratio / f / 2)))
+    return factor, units[factor]
+
+
+def _unit_issue(sheet: str, column: str | None, fy: str, times: str, ratio: float,
+                budget: float, text: str) -> Issue:
+    return Issue(sheet, None, column, None,
+                 f"in {fy} the projects request {times} the budget ({yen(ratio * budget)} against "
+                 f"{yen(budget)}); a round asks for a few times its budget at most: {text}",
+                 "costs and budgets are both in ¥ million (18100 means ¥18.1 billion): "
+                 "convert the column or the budget, then run again")
+
+
+def _dear_projects(problem: Problem, outliers: dict[str, list[str]]) -> list[Issue]:
+    """Projects that alone cost many times their year's budget: a digit or unit slip."""
+    out = []
+    for fy, ids in outliers.items():
+        if not ids:
+            continue
+        amount = problem.policy.budget[fy]
+        dear = problem.cost[fy][ids]
+        times = math.floor(float(dear.max()) / amount)
+        first = dear.idxmax()
+        out.append(Issue(PROJECTS, int(problem.projects.at[first, "_row"]),
+                         f"{COST_PREFIX}{fy}", float(dear.max()),
+                         f"{id_list(dear.index)} alone cost{'s' if len(dear) == 1 else ''} "
+                         f"{times:,} times or more the {fy} budget ({yen(amount)}): "
+                         "check the digits and the unit (¥ million)",
+                         "costs are in ¥ million (750 means ¥750 million): fix the cell, or "
+                         "leave it if the project is listed only for the record"))
+    return out
+

@@ -1,0 +1,73 @@
+"""A TOML syntax error explained: the line, its likely cause, and the fix for common slips.
+
+``tomllib`` says "Expected newline or end of document after a statement (at line 2,
+column 12)"; an analyst typed ``FY2026 = 18,100``. The line is looked at again and the
+usual causes are named: a thousands separator, a percent sign, a decimal comma, full-width
+digits, a currency sign, text without quotes, a table header without its ``]``.
+
+>>> explain("[budget]\\nFY2026 = 18,100\\n", 2)
+("line 2 'FY2026 = 18,100': a number with a thousands separator", 'write FY2026 = 18100 (no separators; amounts are in ¥ million)')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def line_of(message: str) -> int | None:
+    """The line number of a ``tomllib`` error message, if it names one."""
+    found = _LINE.search(message)
+    return int(found.group(1)) if found else None
+
+
+def explain(text: str, line: int | None) -> tuple[str, str] | None:
+    """(what is wrong on the line, the fix) for a common slip, or None."""
+    lines = text.splitlines()
+    if line is None or not 1 <= line <= len(lines):
+        return None
+    raw = lines[line - 1]
+    where = f"line {line} {raw.strip()[:60]!r}"
+    stripped = raw.split("#", 1)[0].strip()
+    if stripped.startswith("[") and not stripped.rstrip().endswith("]"):
+        return f"{where}: a table header without its closing ']'", \
+            f"write {stripped.rstrip()}] on its own line"
+    key, eq, value = stripped.partition("=")
+    if not eq:
+        return None
+    key, value = key.strip(), value.strip()
+    folded = unicodedata.normalize("NFKC", value)
+    if folded != value and _number(folded.replace(",", "")) is not None:
+        return f"{where}: full-width (zenkaku) characters in a number", \
+            f"type it with ASCII (hankaku) digits: {key} = {folded.replace(',', '')}"
+    if value.lower() in ("true", "false", "yes", "no"):
+        flag = "true" if value.lower() in ("true", "yes") else "false"
+        return f"{where}: a flag in capitals or as yes/no", f"write {key} = {flag} (lower-case)"
+    if value.endswith("%") and _number(value[:-1]) is not None:
+        share = _number(value[:-1]) / 100  # type: ignore[operator]
+        return f"{where}: a percent sign", f"write the share as a fraction: {key} = {share:g}"
+    if value[:1] in "¥$€£" or value[:1] == "\uffe5" or value.endswith(("円", "yen")):
+        digits = re.sub(r"[^0-9.]", "", value)
+        return f"{where}: a currency sign or unit", \
+            f"write the plain amount in ¥ million: {key} = {digits or '18100'}"
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", value) or \
+            re.fullmatch(r"[+-]?\d{1,3}( \d{3})+(\.\d+)?", value):
+        plain = value.replace(",", "").replace(" ", "")
+        return f"{where}: a number with a thousands separator", \
+            f"write {key} = {plain} (no separators; amounts are in ¥ million)"
+    if re.fullmatch(r"[+-]?\d+,\d+", value):
+        return f"{where}: a decimal comma", f"write {key} = {value.replace(',', '.')}"
+    if value and value[0] not in "\"'[{" and _number(value) is None \
+            and value not in ("true", "false") and not re.match(r"\d{4}-\d\d-\d\d", value):
+        return f"{where}: text without quotes", f"put the text in double quotes: " \
+            f"{key} = \"{value}\""
+    return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,158 @@
+"""Warnings and blame (issue 16): money in the wrong unit, projects with no cost, a policy
+key mistyped rather than the data, TOML slips explained. Warnings keep exit 0 and are
+listed by validate and solve and kept in run.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_fuzz_inputs import example_sheets, osa, write_book
+
+import osa_opt
+from osa_opt.errors import InputError, PolicyError
+from osa_opt.inputs.policy import Policy
+
+TIMES_1000 = {"budget.FY2026": 18100 * 1000, "budget.FY2027": 6000 * 1000}
+
+
+def warnings_of(**options: object) -> list[str]:
+    return [w.message() for w in osa_opt.load_problem(**options).warnings]
+
+
+# ---------------------------------------------------------------------- 3. units
+def test_the_example_has_no_warning() -> None:
+    assert warnings_of() == []
+
+
+@pytest.mark.parametrize("budget, text", [
+    ({"budget.FY2026": 181, "budget.FY2027": 60},
+     "policy default.toml, key 'budget.FY2026': in FY2026 the projects request 194 times the "
+     "budget (¥35,200m against ¥181m); a round asks for a few times its budget at most: the "
+     "budget looks 100 times too small, as if typed in 億円 (¥100 million)"),
+    (TIMES_1000,
+     "key 'budget.FY2027': in FY2027 the projects request 1/600 of the budget (¥10,000m "
+     "against ¥6,000,000m); a round asks for a few times its budget at most: the budget "
+     "looks 1,000 times too large, as if typed in ¥ thousand (千円)"),
+])
+def test_a_budget_in_the_wrong_unit_is_named(budget: dict[str, float], text: str) -> None:
+    (warning,) = warnings_of(overrides=budget)
+    assert text in warning
+
+
+def _costs_times(tmp_path: Path, factor: float) -> Path:
+    sheets = example_sheets()
+    head = sheets["projects"][0]
+    for row in sheets["projects"][1:]:
+        for i, name in enumerate(head):
+            if name.startswith("cost_") and row[i] is not None:
+                row[i] = row[i] * factor
+    return write_book(tmp_path / "round.xlsx", sheets)
+
+
+def test_costs_in_thousands_are_named_and_lead_solves_diagnosis(tmp_path: Path) -> None:
+    book = _costs_times(tmp_path, 1000)
+    (warning,) = osa_opt.load_problem(book).warnings
+    assert (warning.sheet, warning.column) == ("projects", None)
+    assert "the costs look 1,000 times too large, as if typed in ¥ thousand (千円)" in warning.rule
+    run = osa("validate", book, "--no-solve")  # a warning keeps exit 0 ...
+    assert run.code == 0 and "1 warning" in run.err and "¥ thousand" in run.err
+    run = osa("solve", book, "--no-explain", "-k", "1", "--out", tmp_path / "run")
+    assert run.code == 3  # ... the mandatory projects cannot fit: the units come first
+    assert run.err.index("First check the units") < run.err.index("The policy cannot be met")
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["diagnosis"][0]["family"] == "units"
+    assert "¥ thousand" in manifest["diagnosis"][0]["message"]
+    assert manifest["message"] == manifest["diagnosis"][0]["message"]
+    assert [w["rule"] for w in manifest["warnings"]] == [warning.rule]
+    run = osa("validate", book)  # validate's own feasibility check says it first too
+    assert run.code == 3 and "First check the units" in run.err
+
+
+def test_one_project_dearer_than_the_budget_many_times_over(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    head = sheets["projects"][0]
+    sheets["projects"][3][head.index("cost_FY2027")] = 950_000  # P-03, Excel row 4
+    (warning,) = osa_opt.load_problem(write_book(tmp_path / "r.xlsx", sheets)).warnings
+    assert (warning.row, warning.column, warning.value) == (4, "cost_FY2027", 950_000)
+    assert warning.rule.startswith("P-03 alone costs 158 times or more the FY2027 budget")
+
+
+def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    head = sheets["projects"][0]
+    for name in ("cost_FY2026", "cost_FY2027"):
+        sheets["projects"][5][head.index(name)] = None  # P-05, Excel row 6
+    book = write_book(tmp_path / "free.xlsx", sheets)
+    (warning,) = osa_opt.load_problem(book).warnings
+    assert (warning.sheet, warning.row) == ("projects", 6)
+    assert warning.rule.startswith("project P-05 has no cost in any fiscal year of the policy")
+    run = osa("validate", book, "--no-solve", "--json")
+    assert run.code == 0
+    assert [w["row"] for w in json.loads(run.out)["warnings"]] == [6]
+    run = osa("solve", book, "--no-explain", "-k", "1", "--json", "--out", tmp_path / "run")
+    assert run.code == 0 and "P-05 has no cost" in run.err
+    assert json.loads(run.out)["warnings"][0]["message"] == warning.message()
+
+
+# ---------------------------------------------------------------------- 4. blame
+def test_a_fiscal_year_typo_in_the_policy_is_blamed_on_the_policy() -> None:
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(policy={"budget": {"2026": 18100, "FY2027": 6000}})
+    (issue,) = caught.value.issues
+    assert (issue.sheet, issue.column, issue.value) == ("policy", "budget.2026", "2026")
+    assert "did you mean 'FY2026'? The policy key looks mistyped: rename budget.2026 to " \
+        "budget.FY2026" in issue.hint
+
+
+def test_a_misspelt_weight_is_blamed_on_the_policy(tmp_path: Path) -> None:
+    policy = tmp_path / "round.toml"
+    policy.write_text("[budget]\nFY2026 = 18100\nFY2027 = 6000\n[objective.weights]\n"
+                      "securty = 0.4\nhumanitarian = 0.3\npartnership = 0.3\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(policy=policy)
+    (issue,) = caught.value.issues
+    assert (issue.sheet, issue.column) == ("policy round.toml", "objective.weights.securty")
+    assert "did you mean 'security'?" in issue.hint
+
+
+def test_a_misspelt_data_header_is_still_blamed_on_the_data(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    sheets["projects"][0][sheets["projects"][0].index("cost_FY2026")] = "cost_fy2026"
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(write_book(tmp_path / "r.xlsx", sheets))
+    (issue,) = caught.value.issues
+    assert (issue.sheet, issue.column, issue.value) == ("projects", "cost_FY2026", "cost_fy2026")
+    assert issue.hint.startswith("did you mean 'cost_FY2026'? Rename the header 'cost_fy2026'")
+    assert "or, if the policy is mistyped, rename its key budget.FY2026 to budget.fy2026" \
+        in issue.hint
+
+
+# ---------------------------------------------------------------------- 5. TOML
+@pytest.mark.parametrize("line, cause, fix", [
+    ("FY2026 = 18,100", "a number with a thousands separator", "write FY2026 = 18100"),
+    ("FY2026 = １８１００", "full-width (zenkaku) characters", "FY2026 = 18100"),
+    ("FY2026 = ¥18100", "a currency sign", "FY2026 = 18100"),
+    ("FY2026 = 18100\n[balance.max_region_share]\n\"Southeast Asia\" = 30%", "a percent sign",
+     '"Southeast Asia" = 0.3'),
+    ("FY2026 = 18100\n[objective.weights]\nsecurity = 0,4", "a decimal comma", "security = 0.4"),
+])
+def test_toml_slips_are_explained(tmp_path: Path, line: str, cause: str, fix: str) -> None:
+    path = tmp_path / "round.toml"
+    path.write_text(f"[budget]\n{line}\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        Policy.load(path)
+    (issue,) = caught.value.issues
+    assert f"likely cause: line {line.count(chr(10)) + 2} " in issue.rule and cause in issue.rule
+    assert fix in issue.hint
+
+
+def test_unquoted_text_in_toml_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "round.toml"
+    path.write_text("name = Default round\n[budget]\nFY2026 = 18100\n", encoding="utf-8")
+    run = osa("validate", "--policy", path, "--no-solve", "--json")
+    assert run.code == 2
+    (issue,) = run.issues
+    assert issue["sheet"] == "policy round.toml" and "text without quotes" in issue["rule"]
+    assert issue["hint"] == 'put the text in double quotes: name = "Default round"'

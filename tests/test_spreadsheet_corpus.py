@@ -1,0 +1,314 @@
+"""Spreadsheets as analysts really save them (issue 16): each file is read as meant, or
+refused by cell and name. Never a silent wrong meaning.
+
+The files of tests/corpus/ were saved by LibreOffice (see tests/corpus/make_corpus.py); the
+others are made here with openpyxl and the csv module. Each case states its outcome: the
+same data as the shipped example, or the exact issue or warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_fuzz_inputs import example_sheets, has_issue, osa, validate, write_book
+
+import osa_opt
+from osa_opt.errors import InputError
+from osa_opt.inputs.readers import read_input
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def same_data(path: Path, **options: Any) -> osa_opt.Problem:
+    """Read ``path`` and check it holds exactly the example's data (rows may be numbered
+    differently); returns the problem."""
+    base = osa_opt.load_problem()
+    problem = osa_opt.load_problem(path, **options)
+    for mine, theirs in ((problem.projects, base.projects),
+                         (problem.countries, base.countries)):
+        pd.testing.assert_frame_equal(mine.drop(columns="_row"), theirs.drop(columns="_row"),
+                                      check_dtype=False)
+    return problem
+
+
+def issues_of(path: Path | str, **options: Any) -> list[Any]:
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(path, **options)
+    return caught.value.issues
+
+
+def one(issues: list[Any], text: str) -> Any:
+    found = [i for i in issues if text in f"{i.rule} {i.hint}"]
+    assert len(found) == 1, [i.message() for i in issues]
+    return found[0]
+
+
+def cell(sheets: dict[str, list[list[Any]]], sheet: str, row: int, column: str, value: Any,
+         header: int = 1) -> None:
+    """Set the cell of Excel ``row`` in ``column`` of a sheet whose header is on ``header``."""
+    sheets[sheet][row - 1][sheets[sheet][header - 1].index(column)] = value
+
+
+def csv_text(rows: list[list[Any]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(
+        [["" if v is None else v for v in row] for row in rows])
+    return out.getvalue()
+
+
+def csv_folder(folder: Path, projects: str, countries: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "projects.csv").write_text(projects, encoding="utf-8")
+    (folder / "countries.csv").write_text(countries, encoding="utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------------- 2. round trips
+@pytest.mark.parametrize("name", ["example.ods", "example-libreoffice.xlsx", "csv-en", "csv-de"])
+def test_the_example_saved_by_libreoffice_reads_the_same(name: str) -> None:
+    """.ods read directly; .xlsx rewritten by LibreOffice; CSV as displayed in English
+    (``"1,100"``, settled by ``7.6``) and German (``;``, ``1.100``, ``7,6``, WAHR/FALSCH)."""
+    problem = same_data(CORPUS / name)
+    assert problem.warnings == []
+
+
+def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
+    runs = {}
+    for name, source in (("example", "inputs/example.xlsx"), ("de", CORPUS / "csv-de")):
+        run = osa("solve", source, "-k", "2", "--no-explain", "--json", "--out", tmp_path / name)
+        assert run.code == 0, run.err
+        runs[name] = json.loads(run.out)
+    assert [p["projects"] for p in runs["de"]["portfolios"]] == \
+        [p["projects"] for p in runs["example"]["portfolios"]]
+    assert runs["de"]["warnings"] == []
+
+
+def test_a_german_csv_resaved_with_commas_keeps_its_meaning(tmp_path: Path) -> None:
+    """The old advice ("save it with commas between columns") applied to a German file:
+    ``1.100`` stays, ``7,6`` is quoted; the decimal commas settle ``1.100`` as 1100."""
+    folder = tmp_path / "commas"
+    folder.mkdir()
+    for sheet in ("projects", "countries"):
+        rows = list(csv.reader(io.StringIO((CORPUS / "csv-de" / f"{sheet}.csv")
+                                           .read_text(encoding="utf-8")), delimiter=";"))
+        (folder / f"{sheet}.csv").write_text(csv_text(rows), encoding="utf-8")
+    assert '"7,6"' in (folder / "projects.csv").read_text(encoding="utf-8")
+    same_data(folder)
+
+
+@pytest.mark.parametrize("name", ["locked.xlsx", "locked.ods"])
+def test_a_password_protected_workbook_is_named_as_such(name: str) -> None:
+    run = validate(CORPUS / name)
+    assert run.code == 2
+    assert has_issue(run, name, text="password-protected (encrypted)")
+    assert has_issue(run, name, text="save a copy without one")
+
+
+def test_xlsb_and_xls_are_named_with_the_fix(tmp_path: Path) -> None:
+    for name, what in (("round.xlsb", "Excel binary workbook (.xlsb)"), ("round.xls", ".xls")):
+        path = tmp_path / name
+        path.write_bytes(b"\x00" * 64)
+        issue = one(issues_of(path), "cannot be read")
+        assert what in issue.rule and "save it as an .xlsx workbook" in issue.hint
+
+
+# ---------------------------------------------------------------------- 1. separators
+def test_an_ambiguous_text_number_is_refused_with_both_readings(tmp_path: Path) -> None:
+    """``1.100`` typed into a text cell of a workbook whose numbers are real numbers: nothing
+    settles it (it was read as 1.1 and the portfolio overspent)."""
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", "1.100")
+    book = write_book(tmp_path / "round.xlsx", sheets)
+    issue = one(issues_of(book), "could be")
+    assert (issue.sheet, issue.row, issue.column, issue.value) == \
+        ("projects", 3, "cost_FY2026", "1.100")
+    assert "'1.100' could be 1.1 (with '.' as the decimal point) or 1100 (with '.' between " \
+        "thousands)" in issue.rule
+    assert "--decimal-separator" in issue.hint
+    comma = osa_opt.load_problem(book, decimal_separator=",")
+    point = osa_opt.load_problem(book, decimal_separator=".")
+    assert comma.projects.at["P-02", "cost_FY2026"] == 1100
+    assert point.projects.at["P-02", "cost_FY2026"] == 1.1
+    run = osa("validate", book, "--decimal-separator", ",", "--no-solve")
+    assert run.code == 0, run.err
+
+
+def test_other_text_cells_settle_the_convention(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", "1.100")
+    cell(sheets, "projects", 4, "score_security", "8,5")  # a decimal comma: German
+    problem = osa_opt.load_problem(write_book(tmp_path / "de.xlsx", sheets))
+    assert problem.projects.at["P-02", "cost_FY2026"] == 1100
+    assert problem.projects.at["P-03", "score_security"] == 8.5
+    cell(sheets, "projects", 4, "score_security", "1,100.5")  # English grouping
+    cell(sheets, "projects", 5, "score_security", "8,5")
+    issue = one(issues_of(write_book(tmp_path / "mixed.xlsx", sheets)), "could be")
+    assert "both conventions" in issue.rule and "'1,100.5'" in issue.rule
+
+
+def test_a_semicolon_csv_without_decimals_reads_decimal_commas_with_a_warning(
+        tmp_path: Path) -> None:
+    rows = [[("" if v is None else (f"{v:g}" if isinstance(v, float) else v)) for v in row]
+            for row in example_sheets()["projects"]]
+    head = rows[0]
+    for row in rows[1:]:  # whole numbers only, costs as a German spreadsheet shows them
+        for name in head:
+            at = head.index(name)
+            if name.startswith("cost_"):
+                row[at] = f"{int(row[at]):,}".replace(",", ".")
+            elif name.startswith("score_") or name in ("risk", "min_funding"):
+                row[at] = str(round(float(row[at] or 0))) if name.startswith("score_") \
+                    else ("0" if name == "risk" else "1")
+    countries = [[("" if v is None else v) for v in r] for r in example_sheets()["countries"]]
+    for r in countries[1:]:
+        r[-1] = ""  # no max_share decimals either
+        for i in (6, 7, 8):
+            r[i] = str(round(float(r[i])))
+    folder = csv_folder(tmp_path / "de", csv_text(rows, ";"), csv_text(countries, ";"))
+    raw = read_input(folder)
+    assert raw.projects.loc[raw.projects["project_id"] == "P-02", "cost_FY2026"].item() == 1100
+    assert any("decimal comma" in w.rule and "';'" in w.rule for w in raw.warnings)
+
+
+def test_the_example_csv_as_displayed_with_nothing_else_is_refused_cell_by_cell(
+        tmp_path: Path) -> None:
+    """English grouping ``1,100`` and no decimal anywhere: each cell named with its row."""
+    text = (CORPUS / "csv-en" / "projects.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    keep = [i for i, h in enumerate(rows[0]) if not h.startswith("score_")
+            and h not in ("risk", "min_funding", "score_spread")]
+    trimmed = [[row[i] for i in keep] for row in rows]
+    folder = csv_folder(tmp_path / "en", csv_text(trimmed),
+                        (CORPUS / "csv-en" / "countries.csv").read_text(encoding="utf-8")
+                        .replace(".", ""))
+    issues = [i for i in issues_of(folder, policy={"budget": {"FY2026": 18100},
+                                                   "objective": {"weights": {}}})
+              if "could be" in i.rule]
+    assert issues and all(i.column.startswith("cost_") for i in issues)
+    p02 = [i for i in issues if i.row == 3 and i.column == "cost_FY2026"]
+    assert p02 and "1100 (with ',' between thousands)" in p02[0].rule
+
+
+# ---------------------------------------------------------------------- 1. headers and keys
+@pytest.mark.parametrize("header, meant", [("risk (0-1)", "risk"), ("prerequisites", "requires"),
+                                           ("exclusive group (pick one)", "exclusive_group"),
+                                           ("Min Funding", "min_funding")])
+def test_a_near_miss_optional_header_is_named(tmp_path: Path, header: str, meant: str) -> None:
+    sheets = example_sheets()
+    sheets["projects"][0][sheets["projects"][0].index(meant)] = header
+    issue = one(issues_of(write_book(tmp_path / "round.xlsx", sheets)), "unknown column")
+    assert (issue.sheet, issue.column) == ("projects", header)
+    assert f"most likely {meant!r}" in issue.rule
+
+
+def test_unused_columns_are_listed_by_validate(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    for row in sheets["projects"]:
+        row.append("notes" if row is sheets["projects"][0] else "x")
+    run = osa("validate", write_book(tmp_path / "round.xlsx", sheets), "--no-solve", "--json")
+    assert run.code == 0
+    assert json.loads(run.out)["unused_columns"] == {"projects": ["notes"], "countries": []}
+
+
+def test_keys_differing_only_in_case_spaces_or_width_are_refused(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    cell(sheets, "projects", 4, "exclusive_group", "aurelia patrol  boats")  # P-03; P-02 Aurelia
+    cell(sheets, "countries", 3, "region", "Southeast asia")
+    cell(sheets, "projects", 5, "project_id", "p-01")
+    issues = issues_of(write_book(tmp_path / "round.xlsx", sheets))
+    group = one(issues, "'Aurelia patrol boats' in row")
+    assert (group.row, group.column, group.value) == (4, "exclusive_group", "aurelia patrol  boats")
+    region = one(issues, "'Southeast Asia' in rows")
+    assert (region.sheet, region.row, region.value) == ("countries", 3, "Southeast asia")
+    pid = one(issues, "'P-01' in row 2")
+    assert (pid.row, pid.column) == (5, "project_id")
+
+
+# ---------------------------------------------------------------------- 1. sheets
+def _hidden_book(path: Path, *, variant: bool) -> Path:
+    write_book(path, example_sheets())
+    book = openpyxl.load_workbook(path)
+    if variant:
+        copy = book.copy_worksheet(book["projects"])
+        copy.title = "projects (2)"
+    book["projects"].sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_a_hidden_sheet_beside_a_visible_version_is_refused(tmp_path: Path) -> None:
+    run = validate(_hidden_book(tmp_path / "round.xlsx", variant=True))
+    assert run.code == 2
+    assert has_issue(run, "round.xlsx", text="'projects' is hidden, and the visible sheet "
+                     "'projects (2)' looks like another version of it")
+
+
+def test_a_hidden_input_sheet_alone_is_read_with_a_warning(tmp_path: Path) -> None:
+    problem = same_data(_hidden_book(tmp_path / "round.xlsx", variant=False))
+    assert [w.rule for w in problem.warnings] == ["the sheet 'projects' is hidden; it is read "
+                                                  "all the same"]
+
+
+def test_a_header_under_title_rows_is_found_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    width = len(sheets["projects"][0])
+    sheets["projects"] = [["OSA round FY2026: candidate projects"], [None] * width,
+                          *sheets["projects"]]
+    cell(sheets, "projects", 6, "risk", 1.5, header=3)  # Excel row 6 is P-03 now
+    path = write_book(tmp_path / "titled.xlsx", sheets, merge={"projects": ["A1:Q1"]})
+    issue = one(issues_of(path), "must be a number in [0, 1]")
+    assert (issue.row, issue.value) == (6, 1.5)
+    cell(sheets, "projects", 6, "risk", 0.13, header=3)
+    problem = osa_opt.load_problem(write_book(tmp_path / "titled.xlsx", sheets))
+    assert int(problem.projects.at["P-01", "_row"]) == 4
+    (warning,) = problem.warnings
+    assert warning.row == 3 and "the header is on row 3, not row 1" in warning.rule
+    assert "'OSA round FY2026: candidate projects'" in warning.rule
+
+
+def test_a_sep_line_names_the_delimiter(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    folder = csv_folder(tmp_path / "sep", "sep=;\n" + csv_text(sheets["projects"], ";"),
+                        "sep=,\n" + csv_text(sheets["countries"]))
+    problem = same_data(folder)
+    assert int(problem.projects.at["P-01", "_row"]) == 3  # line 1 is sep=, line 2 the header
+    assert problem.warnings == []
+
+
+def test_date_formatted_cost_cells_are_one_problem_per_column(tmp_path: Path) -> None:
+    path = write_book(tmp_path / "dates.xlsx", example_sheets())
+    book = openpyxl.load_workbook(path)
+    for row in book["projects"].iter_rows(min_row=2, min_col=6, max_col=6):
+        row[0].number_format = "yyyy-mm-dd"
+    book.save(path)
+    (issue,) = issues_of(path)
+    assert (issue.sheet, issue.row, issue.column) == ("projects", 2, "cost_FY2026")
+    assert issue.rule.startswith("50 cells are formatted as a date, not a number (rows 2, 3, 4, "
+                                 "5, 6, ...; row 2 shows 1902-04-29, which is 850 as a number)")
+    assert "Format Cells > Number" in issue.hint
+
+
+def test_date_text_in_a_csv_cost_column_is_named_once(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    for r in (2, 3, 4):
+        cell(sheets, "projects", r, "cost_FY2027", f"1900-01-0{r}")
+    folder = csv_folder(tmp_path / "csv", csv_text(sheets["projects"]),
+                        csv_text(sheets["countries"]))
+    (issue,) = issues_of(folder)
+    assert issue.column == "cost_FY2027" and issue.rule.startswith("3 cells are formatted as a date")
+
+
+def test_flags_as_a_german_or_french_spreadsheet_writes_them(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    for r, (yes, no) in enumerate((("WAHR", "FALSCH"), ("VRAI", "FAUX")), start=2):
+        cell(sheets, "countries", r, "oda_eligible", yes)
+        cell(sheets, "countries", r, "party_to_conflict", no)
+    same_data(write_book(tmp_path / "flags.xlsx", sheets))
+
