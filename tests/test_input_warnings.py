@@ -125,8 +125,19 @@ def test_a_misspelt_data_header_is_still_blamed_on_the_data(tmp_path: Path) -> N
     (issue,) = caught.value.issues
     assert (issue.sheet, issue.column, issue.value) == ("projects", "cost_FY2026", "cost_fy2026")
     assert issue.hint.startswith("did you mean 'cost_FY2026'? Rename the header 'cost_fy2026'")
-    assert "or, if the policy is mistyped, rename its key budget.FY2026 to budget.fy2026" \
-        in issue.hint
+    assert "policy" not in issue.hint
+
+
+def test_a_misspelt_score_header_names_both_possible_typos(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    sheets["projects"][0][sheets["projects"][0].index("score_security")] = "score_securty"
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(write_book(tmp_path / "r.xlsx", sheets))
+    (issue,) = caught.value.issues
+    assert (issue.sheet, issue.column) == ("projects", "score_security")
+    assert issue.hint == ("did you mean 'score_security'? Rename the header 'score_securty' to "
+                          "'score_security'; or, if the policy is mistyped, rename its key "
+                          "objective.weights.security to objective.weights.securty")
 
 
 # ---------------------------------------------------------------------- 5. TOML

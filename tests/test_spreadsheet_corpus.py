@@ -155,22 +155,18 @@ def test_other_text_cells_settle_the_convention(tmp_path: Path) -> None:
 
 def test_a_semicolon_csv_without_decimals_reads_decimal_commas_with_a_warning(
         tmp_path: Path) -> None:
-    rows = [[("" if v is None else (f"{v:g}" if isinstance(v, float) else v)) for v in row]
-            for row in example_sheets()["projects"]]
-    head = rows[0]
-    for row in rows[1:]:  # whole numbers only, costs as a German spreadsheet shows them
-        for name in head:
-            at = head.index(name)
-            if name.startswith("cost_"):
-                row[at] = f"{int(row[at]):,}".replace(",", ".")
-            elif name.startswith("score_") or name in ("risk", "min_funding"):
-                row[at] = str(round(float(row[at] or 0))) if name.startswith("score_") \
-                    else ("0" if name == "risk" else "1")
-    countries = [[("" if v is None else v) for v in r] for r in example_sheets()["countries"]]
-    for r in countries[1:]:
-        r[-1] = ""  # no max_share decimals either
-        for i in (6, 7, 8):
-            r[i] = str(round(float(r[i])))
+    def whole(sheet: str) -> list[list[str]]:
+        """Every number a whole number; costs as a German spreadsheet shows them."""
+        rows = example_sheets()[sheet]
+        for row in rows[1:]:
+            for i, (name, v) in enumerate(zip(rows[0], row, strict=True)):
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    continue
+                row[i] = f"{round(v):,}".replace(",", ".") if name.startswith("cost_") \
+                    else str(max(round(v), 1) if name in ("min_funding", "max_share") else round(v))
+        return rows
+
+    rows, countries = whole("projects"), whole("countries")
     folder = csv_folder(tmp_path / "de", csv_text(rows, ";"), csv_text(countries, ";"))
     raw = read_input(folder)
     assert raw.projects.loc[raw.projects["project_id"] == "P-02", "cost_FY2026"].item() == 1100

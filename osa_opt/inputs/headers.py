@@ -242,8 +242,8 @@ def _policy_typo(column: str, header: str, policy: Policy) -> Issue | None:
 
 def _or_policy(column: str, header: str) -> str:
     ours, theirs = _policy_key(column), _policy_key(header)
-    if ours is None or theirs is None:
-        return ""
+    if ours is None or theirs is None or not column.startswith(SCORE_PREFIX):
+        return ""  # a cost header of another form than FY2026 is the data's typo
     return (f"; or, if the policy is mistyped, rename its key {ours[0]} to "
             f"{ours[0].rsplit('.', 1)[0]}.{theirs[1]}")
 

@@ -71,7 +71,8 @@ class Problem:
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = Policy.from_dict(policy.to_dict(), source=policy.source)
         projects_ok, countries_ok = validate_frames(projects, countries, policy)
-        return cls(projects_ok, countries_ok, policy, dict(sources or {}), tuple(read_warnings))
+        return cls(projects_ok, countries_ok, policy, dict(sources or {}),
+                   read_warnings=tuple(read_warnings))
 
     def with_policy(
         self, policy: Policy | None = None, overrides: Mapping[str, Any] | None = None
