@@ -731,8 +731,10 @@ POLICY_CASES: dict[str, tuple[str, int, str, str]] = {
     "budget in yen": ("[budget]\nFY2026 = 18100000000\nFY2027 = 1\n", 2, "budget.FY2026",
                       "yen"),
     "budget key with a space": ('[budget]\n"FY 2026" = 5\n', 2, "budget.FY 2026", "spaces"),
-    "budget key a number": ("[budget]\n2026 = 5\n", 2, "cost_2026", "missing column"),
-    "budget key unicode": ('[budget]\n"年度2026" = 5\n', 2, "cost_年度2026", "missing column"),
+    # the data's cost_FY2026 has the expected form: the policy key is named as the typo
+    "budget key a number": ("[budget]\n2026 = 5\n", 2, "budget.2026", "did you mean 'FY2026'?"),
+    "budget key unicode": ('[budget]\n"年度2026" = 5\n', 2, "budget.年度2026",
+                           "did you mean 'FY2026'?"),
     "year missing in the sheet": ("[budget]\nFY2026 = 5\nFY2028 = 5\n", 2, "cost_FY2028",
                                   "fiscal year FY2028"),
     "weights all zero": ("[budget]\nFY2026 = 18100\nFY2027 = 6000\n[objective]\n"
