@@ -21,6 +21,7 @@ _LAZY = {
     "load_problem": "osa_opt.inputs.readers",
     "build_model": "osa_opt.model",
     "solve": "osa_opt.workflows",
+    "execution": "osa_opt.workflows",
     "Solver": "osa_opt.solving.solver",
     "Result": "osa_opt.result",
     "Portfolio": "osa_opt.result",

@@ -22,6 +22,7 @@ from osa_opt.analysis.why import explain_portfolio
 if TYPE_CHECKING:
     import pyomo.environ as pyo
 
+    from osa_opt.analysis.execution import ExecutionAnalysis
     from osa_opt.inputs.problem import Problem
     from osa_opt.result import Result
     from osa_opt.solving.solver import Outcome, Solver
@@ -104,3 +105,68 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True) 
     result.analyses["why"] = explain_portfolio(result, solver)
     result.analyses["prices"] = price_rules(result, solver)
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
+
+
+def execution(
+    problem: Problem,
+    reserves: int = 10,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    target: float | None = None,
+    jobs: int = 1,
+    scheduler: Any = None,
+    exact: bool = False,
+    baseline: Result | None = None,
+    time_limit: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExecutionAnalysis:
+    """Expected execution of portfolio 1 under slippage, with 0..``reserves`` reserves.
+
+    Portfolio 1 (of ``baseline``, solved here when None) and the reserve list (the top of
+    the nested funding order above 100% of the budget, :mod:`osa_opt.analysis.reserves`) are
+    simulated with the signing probabilities of the input (docs/execution.md).
+
+    Parameters
+    ----------
+    problem : a validated Problem; its ``[execution]`` section gives the defaults of
+        ``samples``, ``seed`` and ``target``.
+    reserves : the most reserve entries tried (levels 0..reserves).
+    jobs, scheduler : local worker processes, or a Dask scheduler (as robustness).
+    exact : enumerate every signing outcome instead of sampling (small plans only).
+
+    Returns
+    -------
+    ExecutionAnalysis
+        ``levels`` (the reserve table), ``recommended_reserves``, ``to_dict()`` as
+        ``osa-opt execution --json`` prints it.
+
+    Raises
+    ------
+    OsaError
+        The policy cannot be met (no portfolio 1; its exit code), or ``reserves`` < 0.
+
+    Examples
+    --------
+    >>> ex = osa_opt.execution(osa_opt.load_problem(), reserves=5)     # doctest: +SKIP
+    >>> ex.recommended_reserves                                        # doctest: +SKIP
+    """
+    from osa_opt.analysis.execution import analyse, make_plan
+    from osa_opt.analysis.reserves import reserve_list
+    from osa_opt.errors import OsaError
+
+    if reserves < 0:
+        raise OsaError(f"reserves must be 0 or more, got {reserves}")
+    if baseline is None:
+        baseline, _ = solve_baseline(problem, portfolios=1, time_limit=time_limit)
+    if baseline.best is None:
+        error = OsaError(f"no execution analysis: {baseline.message or baseline.status.value}")
+        error.exit_code = baseline.status.exit_code
+        raise error
+    fractions = baseline.best.fractions
+    listed = reserve_list(problem, fractions, reserves, time_limit=time_limit)
+    plan = make_plan(problem, fractions, listed.entries, listed.fractions, target)
+    analysis = analyse(problem, plan, samples=samples, seed=seed, exact=exact, jobs=jobs,
+                       scheduler=scheduler, progress=progress)
+    analysis.notes[:0] = listed.notes
+    return analysis

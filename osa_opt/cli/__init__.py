@@ -22,6 +22,7 @@ COMMANDS = {
     "frontier": "osa_opt.cli.frontier",
     "robustness": "osa_opt.cli.robustness",
     "compare": "osa_opt.cli.compare",
+    "execution": "osa_opt.cli.execution",
 }
 
 

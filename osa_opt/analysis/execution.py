@@ -1,0 +1,405 @@
+"""Execution under slippage: how much of the budget gets committed when signings slip.
+
+A *plan* is portfolio 1 plus an ordered list of reserve entries (a project, or a bundle's
+projects together). In each simulated outcome every partner's agreement is signed with
+probability ``p_partner`` (countries ``p_sign``) and every item stays in its signed agreement
+with probability ``p_item`` (projects ``p_sign``, else ``[execution] p_sign_by_stage`` of its
+``stage``), all independently. An item is *available* when both happen. Then:
+
+1. portfolio 1's available items are committed, except an item whose requirement is not
+   committed (repeated until nothing changes, so a bundle is committed whole or not at all);
+2. the reserve entries are tried in order: an entry is committed when all its items are
+   available, every requirement outside it is committed, and with it no maximum of the
+   policy is broken — each year's budget, country caps, field and region maximums, exclusive
+   groups and ``priority.max_countries``.
+
+With k reserve entries the outcome is the state after the first k entries, so one pass gives
+every level. Per level: expected execution (committed cost ÷ total budget of the policy's
+years; per year too), the probability of executing less than ``target`` and the expected
+value. Everything here is numpy on the plan's arrays: no solver.
+
+Samples are reproducible whatever runs them: sample i draws from
+``numpy.random.default_rng([seed, i])`` one number per partner (countries order) and per
+project (input order), so serial, ``--jobs`` and Dask runs agree, and a sample does not
+change with the number of samples or reserves. ``exact=True`` enumerates every outcome of the
+uncertain partners and items instead (small plans only), weighting each by its probability.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from osa_opt.errors import OsaError
+from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
+
+if TYPE_CHECKING:
+    from osa_opt.inputs.problem import Problem
+
+#: Float slack of a maximum (relative to max(1, the bound)).
+TOL = 1e-9
+#: The most uncertain signings ``exact=True`` enumerates (2**20 outcomes).
+MAX_EXACT = 20
+
+
+# ---------------------------------------------------------------------- probabilities
+def signing_probabilities(problem: Problem) -> tuple[pd.Series, pd.Series]:
+    """``(p_partner by country, p_item by project)`` from the columns and the policy.
+
+    A blank item ``p_sign`` takes ``p_sign_by_stage`` of its ``stage`` (1 with no stage); a
+    blank partner ``p_sign`` is 1, and so is the partner of an item at stage ``signed`` (its
+    agreement is signed).
+    """
+    projects, countries = problem.projects, problem.countries
+    by_stage = problem.policy.execution.p_sign_by_stage
+    stage = projects["stage"] if "stage" in projects else pd.Series("", index=projects.index)
+    default = stage.map(lambda s: float(by_stage.get(s, 1.0)) if s else 1.0)
+    own = projects["p_sign"] if "p_sign" in projects else pd.Series(np.nan, index=projects.index)
+    p_item = own.astype(float).where(own.notna(), default).rename("p_item")
+    own_c = countries["p_sign"] if "p_sign" in countries else pd.Series(np.nan,
+                                                                       index=countries.index)
+    p_partner = own_c.astype(float).fillna(1.0).rename("p_partner")
+    signed = set(projects.loc[stage == "signed", "country"])
+    p_partner[p_partner.index.isin(signed)] = 1.0
+    return p_partner, p_item
+
+
+def has_execution_data(problem: Problem) -> bool:
+    """True when a stage or a signing probability is given anywhere in the input."""
+    pj, co = problem.projects, problem.countries
+    return bool(("stage" in pj and (pj["stage"] != "").any())
+                or ("p_sign" in pj and pj["p_sign"].notna().any())
+                or ("p_sign" in co and co["p_sign"].notna().any()))
+
+
+# ---------------------------------------------------------------------- the plan
+@dataclass(frozen=True)
+class Plan:
+    """Portfolio 1 and the reserve entries as arrays (sent once to every worker).
+
+    ``ids`` are portfolio 1's projects then the reserves' (entry by entry); ``entries``
+    the reserve entries as index tuples into ``ids``; ``requires[i]`` the indices item i
+    requires (-1: a project outside the plan, never committed); ``caps`` rows
+    ``(member mask, limit)`` of the maximum rules (cost over all years ≤ limit).
+    """
+
+    ids: tuple[str, ...]
+    n_primary: int
+    entries: tuple[tuple[int, ...], ...]
+    positions: np.ndarray          # each id's row in the problem's projects (for the draws)
+    n_projects: int
+    partner: np.ndarray            # each id's partner, an index into the countries
+    n_partners: int
+    p_item: np.ndarray
+    p_partner: np.ndarray
+    cost: np.ndarray               # ids × years, at the planned fraction
+    value: np.ndarray
+    budget: np.ndarray
+    requires: tuple[tuple[int, ...], ...]
+    caps: tuple[tuple[np.ndarray, float], ...]
+    group: np.ndarray              # exclusive group number, -1 for none
+    max_partners: int
+    target: float
+
+    @property
+    def total_cost(self) -> np.ndarray:
+        return self.cost.sum(axis=1)
+
+
+def make_plan(problem: Problem, fractions: dict[str, float],
+              reserves: Sequence[Sequence[str]], reserve_fractions: dict[str, float] | None = None,
+              target: float | None = None) -> Plan:
+    """The arrays of a plan: portfolio 1's ``fractions`` and the reserve entries in order."""
+    pj = problem.projects
+    reserve_fractions = reserve_fractions or {}
+    primary = [p for p in pj.index if p in fractions]
+    ids = primary + [p for entry in reserves for p in entry]
+    index = {p: i for i, p in enumerate(ids)}
+    entries, k = [], len(primary)
+    for entry in reserves:
+        entries.append(tuple(range(k, k + len(entry))))
+        k += len(entry)
+    frac = np.array([fractions.get(p, reserve_fractions.get(p, 1.0)) for p in ids], dtype=float)
+    cost = problem.cost.loc[ids].to_numpy(float) * frac[:, None]
+    value = problem.value.loc[ids].to_numpy(float) * frac
+    p_partner, p_item = signing_probabilities(problem)
+    countries = list(problem.countries.index)
+    partner = np.array([countries.index(c) for c in pj.loc[ids, "country"]], dtype=int)
+    requires = tuple(tuple(index.get(q, -1) for q in pj.at[p, "requires"]) for p in ids)
+    groups = {g: n for n, g in enumerate(sorted({g for g in pj["exclusive_group"] if g}))}
+    policy = problem.policy
+    return Plan(
+        ids=tuple(ids), n_primary=len(primary), entries=tuple(entries),
+        positions=pj.index.get_indexer(ids), n_projects=len(pj), partner=partner,
+        n_partners=len(countries), p_item=p_item.loc[ids].to_numpy(float),
+        p_partner=p_partner.reindex(countries).to_numpy(float), cost=cost, value=value,
+        budget=np.array([policy.budget[fy] for fy in problem.fiscal_years], dtype=float),
+        requires=requires, caps=_cap_rows(problem, ids),
+        group=np.array([groups.get(pj.at[p, "exclusive_group"], -1) for p in ids], dtype=int),
+        max_partners=int(policy.priority.max_countries),
+        target=float(policy.execution.target if target is None else target),
+    )
+
+
+def _cap_rows(problem: Problem, ids: list[str]) -> tuple[tuple[np.ndarray, float], ...]:
+    """The policy's maximums on total cost as (member mask over ids, limit) rows."""
+    policy = problem.policy
+    total = policy.total_budget
+    pj = problem.projects
+    country = pj.loc[ids, "country"].to_numpy()
+    rows = []
+    own = problem.countries["max_share"].astype(float)
+    caps = own.where(own.notna(), 1.0).clip(upper=policy.priority.max_country_share).to_dict()
+    for c in sorted(set(country)):
+        if caps.get(c, 1.0) < 1.0:
+            rows.append((country == c, caps[c] * total))
+    for column, shares in (("field", policy.balance.max_field_share),
+                           ("region", policy.balance.max_region_share)):
+        keys = (pj.loc[ids, "field"] if column == "field"
+                else problem.region.loc[ids]).to_numpy()
+        rows += [(keys == g, s * total) for g, s in shares.items()]
+    return tuple(rows)
+
+
+# ---------------------------------------------------------------------- one block of outcomes
+def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.ndarray]:
+    """Committed cost per year and value at every level, for a block of outcomes.
+
+    ``signed`` is outcomes × partners, ``stays`` outcomes × plan items (booleans). Returns
+    ``spent`` (outcomes × levels × years) and ``value`` (outcomes × levels), level k being
+    portfolio 1 plus the first k reserve entries tried.
+    """
+    n = signed.shape[0]
+    avail = signed[:, plan.partner] & stays
+    committed = np.zeros_like(avail)
+    primary = slice(0, plan.n_primary)
+    committed[:, primary] = avail[:, primary]
+    changed = True
+    while changed:  # a requirement not committed takes its item out, until nothing changes
+        before = committed[:, primary].copy()
+        for i in range(plan.n_primary):
+            for q in plan.requires[i]:
+                committed[:, i] &= committed[:, q] if q >= 0 else False
+        changed = not np.array_equal(before, committed[:, primary])
+    total_cost = plan.total_cost
+    spent = committed.astype(float) @ plan.cost
+    levels = len(plan.entries) + 1
+    out_spent = np.empty((n, levels, len(plan.budget)))
+    out_value = np.empty((n, levels))
+    out_spent[:, 0] = spent
+    out_value[:, 0] = committed.astype(float) @ plan.value
+    slack = TOL * np.maximum(1.0, plan.budget)
+    for k, entry in enumerate(plan.entries, start=1):
+        members = list(entry)
+        ok = avail[:, members].all(axis=1)
+        for i in members:
+            for q in plan.requires[i]:
+                if q not in entry:
+                    ok &= committed[:, q] if q >= 0 else False
+        add = plan.cost[members].sum(axis=0)
+        ok &= (spent + add <= plan.budget + slack).all(axis=1)
+        for mask, limit in plan.caps:
+            if mask[members].any():
+                inside = committed[:, mask].astype(float) @ total_cost[mask]
+                ok &= inside + float(total_cost[members][mask[members]].sum()) \
+                    <= limit + TOL * max(1.0, limit)
+        for g in {int(plan.group[i]) for i in members if plan.group[i] >= 0}:
+            ok &= ~committed[:, plan.group == g].any(axis=1)
+        if plan.max_partners > 0:
+            has = np.zeros((n, plan.n_partners), dtype=bool)
+            for p in range(plan.n_partners):
+                mine = plan.partner == p
+                if mine.any():
+                    has[:, p] = committed[:, mine].any(axis=1)
+            new = {int(plan.partner[i]) for i in members}
+            adding = sum((~has[:, p]).astype(int) for p in new)
+            ok &= has.sum(axis=1) + adding <= plan.max_partners
+        committed[np.ix_(ok, members)] = True
+        spent = spent + np.outer(ok, add)
+        out_spent[:, k] = spent
+        out_value[:, k] = committed.astype(float) @ plan.value
+    return {"spent": out_spent, "value": out_value}
+
+
+def simulate_chunk(plan: Plan, item: tuple[int, int, int]) -> dict[str, Any]:
+    """Samples ``start..stop-1`` of a run seeded ``seed``: draw, commit, return the figures."""
+    start, stop, seed = item
+    signed = np.empty((stop - start, plan.n_partners), dtype=bool)
+    stays = np.empty((stop - start, len(plan.ids)), dtype=bool)
+    for row, i in enumerate(range(start, stop)):
+        rng = np.random.default_rng([seed, i])
+        signed[row] = rng.random(plan.n_partners) < plan.p_partner
+        stays[row] = rng.random(plan.n_projects)[plan.positions] < plan.p_item
+    return {"start": start, **commit(plan, signed, stays)}
+
+
+def exact_outcomes(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every outcome of the uncertain partners and items with its probability:
+    ``(signed, stays, weight)``. Certain ones (probability 0 or 1) are fixed."""
+    used = sorted(set(plan.partner.tolist()))
+    partners = [p for p in used if 0 < plan.p_partner[p] < 1]
+    items = [i for i in range(len(plan.ids)) if 0 < plan.p_item[i] < 1]
+    if len(partners) + len(items) > MAX_EXACT:
+        raise OsaError(f"{len(partners) + len(items)} uncertain signings: too many outcomes "
+                       f"to enumerate (at most {MAX_EXACT}); simulate instead")
+    rows = list(itertools.product((True, False), repeat=len(partners) + len(items)))
+    signed = np.tile(plan.p_partner >= 1, (len(rows), 1))
+    stays = np.tile(plan.p_item >= 1, (len(rows), 1))
+    weight = np.ones(len(rows))
+    for r, outcome in enumerate(rows):
+        for j, p in enumerate(partners):
+            signed[r, p] = outcome[j]
+            weight[r] *= plan.p_partner[p] if outcome[j] else 1 - plan.p_partner[p]
+        for j, i in enumerate(items):
+            stays[r, i] = outcome[len(partners) + j]
+            weight[r] *= plan.p_item[i] if outcome[len(partners) + j] else 1 - plan.p_item[i]
+    return signed, stays, weight
+
+
+# ---------------------------------------------------------------------- the analysis
+@dataclass(eq=False)
+class ExecutionAnalysis:
+    """Expected execution of portfolio 1 with 0, 1, 2, … reserve entries.
+
+    ``levels``: one row per number of reserves (0 first): ``reserves``, ``reserve_projects``
+    (ids of the first k entries), ``added`` (the k-th entry's ids), ``expected_execution``,
+    ``execution_<FY>`` per fiscal year, ``p_below_target``, ``expected_value``.
+    ``recommended_reserves``: the fewest reserves whose expected execution reaches
+    ``target``, None when none does (``notes`` says so).
+    """
+
+    levels: pd.DataFrame
+    recommended_reserves: int | None
+    target: float
+    samples: int
+    seed: int
+    exact: bool
+    portfolio: list[str]
+    p_partner: dict[str, float]
+    p_item: dict[str, float]
+    executor: str = "1 process (serial)"
+    seconds: float = 0.0
+    partial: bool = False
+    notes: list[str] = field(default_factory=list)
+    name: str = "execution"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"levels": [...], "recommended_reserves": k or None}`` (``execution --json``)."""
+        return {
+            "levels": [{
+                "reserves": int(r["reserves"]),
+                "reserve_projects": list(r["reserve_projects"]),
+                "expected_execution": round(float(r["expected_execution"]), 9),
+                "p_below_target": round(float(r["p_below_target"]), 9),
+                "expected_value": round(float(r["expected_value"]), 9),
+            } for _, r in self.levels.iterrows()],
+            "recommended_reserves": self.recommended_reserves,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheet ``execution``: the reserve table."""
+        table = self.levels.copy()
+        for column in ("reserve_projects", "added"):
+            table[column] = table[column].map("; ".join)
+        return {"execution": table}
+
+    def _repr_html_(self) -> str:
+        from osa_opt.report.notebook import analysis_html
+
+        return analysis_html(self)
+
+    def __repr__(self) -> str:
+        base = float(self.levels["expected_execution"].iloc[0]) if len(self.levels) else 0.0
+        return (f"<ExecutionAnalysis {base:.1%} expected without reserves; recommended "
+                f"reserves {self.recommended_reserves}>")
+
+
+def simulate(plan: Plan, samples: int = 2000, seed: int = 0, *, exact: bool = False,
+             jobs: int = 1, scheduler: Any = None, chunk_size: int | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, bool]:
+    """``(spent, value, weight, executor, partial)`` over the outcomes of a plan."""
+    if exact:
+        signed, stays, weight = exact_outcomes(plan)
+        out = commit(plan, signed, stays)
+        return out["spent"], out["value"], weight, "exact enumeration", False
+    if samples < 1:
+        raise OsaError(f"samples must be 1 or more, got {samples}")
+    levels, years = len(plan.entries) + 1, len(plan.budget)
+    spent = np.zeros((samples, levels, years))
+    value = np.zeros((samples, levels))
+    done = np.zeros(samples, dtype=bool)
+    with stop_on_interrupt() as stopped, make_executor(jobs, scheduler) as executor:
+        described = executor.describe()
+        chunks = split(samples, chunk_size or default_chunk_size(samples, largest=250))
+        items = [(c.start, c.stop, int(seed)) for c in chunks]
+        for _, out in executor.map(simulate_chunk, plan, items, stop=stopped):
+            rows = slice(out["start"], out["start"] + out["value"].shape[0])
+            spent[rows], value[rows], done[rows] = out["spent"], out["value"], True
+            if progress is not None:
+                progress(int(done.sum()), samples)
+    partial = not done.all()
+    spent, value = spent[done], value[done]
+    weight = np.full(len(value), 1.0 / max(1, len(value)))
+    return spent, value, weight, described, partial
+
+
+def summarize(problem: Problem, plan: Plan, spent: np.ndarray, value: np.ndarray,
+              weight: np.ndarray) -> tuple[pd.DataFrame, int | None]:
+    """The reserve table and the recommended number of reserves."""
+    total = float(plan.budget.sum())
+    execution = spent.sum(axis=2) / total if total > 0 else np.zeros(value.shape)
+    rows = []
+    names: list[str] = []
+    for k in range(len(plan.entries) + 1):
+        added = [plan.ids[i] for i in plan.entries[k - 1]] if k else []
+        names += added
+        row: dict[str, Any] = {
+            "reserves": k, "reserve_projects": tuple(names), "added": tuple(added),
+            "expected_execution": float(weight @ execution[:, k]),
+        }
+        for y, fy in enumerate(problem.fiscal_years):
+            b = plan.budget[y]
+            row[f"execution_{fy}"] = float(weight @ spent[:, k, y]) / b if b > 0 else np.nan
+        row["p_below_target"] = float(weight @ (execution[:, k] < plan.target - TOL))
+        row["expected_value"] = float(weight @ value[:, k])
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    reach = table.index[table["expected_execution"] >= plan.target - TOL]
+    return table, (int(table.loc[reach[0], "reserves"]) if len(reach) else None)
+
+
+def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
+            seed: int | None = None, exact: bool = False, jobs: int = 1,
+            scheduler: Any = None, progress: Callable[[int, int], None] | None = None,
+            ) -> ExecutionAnalysis:
+    """Simulate (or enumerate) a plan and build its :class:`ExecutionAnalysis`."""
+    settings = problem.policy.execution
+    n = int(settings.samples if samples is None else samples)
+    seed = int(settings.seed if seed is None else seed)
+    t0 = time.perf_counter()
+    spent, value, weight, executor, partial = simulate(
+        plan, n, seed, exact=exact, jobs=jobs, scheduler=scheduler, progress=progress)
+    table, recommended = summarize(problem, plan, spent, value, weight)
+    notes = []
+    if recommended is None:
+        best = float(table["expected_execution"].max()) if len(table) else 0.0
+        notes.append(f"No number of reserves up to {len(plan.entries)} reaches the target "
+                     f"{plan.target:.0%} in expectation (at most {best:.1%}): ask for more "
+                     "reserves (--reserves), or plan more above the budget.")
+    if partial:
+        notes.append(f"Stopped early: {len(value)} of {n} samples.")
+    p_partner, p_item = signing_probabilities(problem)
+    return ExecutionAnalysis(
+        levels=table, recommended_reserves=recommended, target=plan.target,
+        samples=len(value) if not exact else len(weight), seed=seed, exact=exact,
+        portfolio=list(plan.ids[:plan.n_primary]),
+        p_partner={str(c): float(v) for c, v in p_partner.items()},
+        p_item={str(p): float(p_item[p]) for p in plan.ids},
+        executor=executor, seconds=time.perf_counter() - t0, partial=partial, notes=notes)

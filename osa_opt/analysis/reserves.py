@@ -1,0 +1,98 @@
+"""The reserve list: what to sign next when part of portfolio 1 slips.
+
+It is the top of the exact nested funding order above 100% of the budget, built from
+portfolio 1 upward: one model holds a block per budget level (100%, then every
+``RESERVE_STEP`` up to ``frontier.stop``, at least ``MIN_STOP``), the 100% block fixed to
+portfolio 1 and nesting rows keeping whatever is funded at a level funded at every larger
+one (:func:`osa_opt.analysis.funding_order.funding_order_model`). A project's place is the
+first level at which it is funded, ties by value per ¥ (higher first), then id. So reserve
+k+1 is what the policy would add next, with everything up to reserve k already added, and
+every rule of the policy holds at each level.
+
+Projects that require each other (a bundle) make one entry, at the place of the first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from osa_opt.analysis.funding_order import _LevelSolver, funding_order_model
+from osa_opt.inputs.rules import bundles
+
+if TYPE_CHECKING:
+    from osa_opt.inputs.problem import Problem
+
+#: Budget step of the levels above 100% (a share of the policy budget).
+RESERVE_STEP = 0.05
+#: The largest level is at least this share of the budget.
+MIN_STOP = 1.25
+
+
+@dataclass
+class ReserveList:
+    """Ordered reserve entries (each a list of project ids) and their planned fractions."""
+
+    entries: list[list[str]]
+    fractions: dict[str, float]
+    level_of: dict[str, float]
+    status: str
+    notes: list[str] = field(default_factory=list)
+
+
+def reserve_shares(stop: float) -> dict[int, float]:
+    """Level number -> budget share: 1 is 100%, then every RESERVE_STEP up to ``stop``."""
+    top = max(stop, MIN_STOP)
+    steps = math.ceil(round((top - 1.0) / RESERVE_STEP, 9))
+    return {k + 1: round(1.0 + k * RESERVE_STEP, 9) for k in range(steps + 1)}
+
+
+def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *,
+                 time_limit: float | None = None) -> ReserveList:
+    """The first ``count`` reserve entries above portfolio 1 (``fractions``).
+
+    >>> reserve_list(problem, result.best.fractions, 5).entries      # doctest: +SKIP
+    [['P-42'], ['P-49'], ['P-12', 'P-13'], ...]
+    """
+    shares = reserve_shares(problem.policy.frontier.stop)
+    model = funding_order_model(problem, shares, anchor=(1, dict(fractions)))
+    solver = _LevelSolver(problem, model, time_limit=time_limit)
+    outcome = solver.solve_once()
+    notes: list[str] = []
+    value, cost = problem.value, problem.total_cost
+    density = {p: value[p] / cost[p] if cost[p] > 0 else math.inf for p in problem.projects.index}
+    first: dict[str, int] = {}
+    planned: dict[str, float] = {}
+    if outcome.status.has_solution:
+        for lv in sorted(shares)[1:]:
+            for p, f in solver.level_fractions[lv].items():
+                if p not in fractions and p not in first:
+                    first[p], planned[p] = lv, f
+        status = outcome.status.value
+    else:  # above 100% the rules cannot all be met: rank what is left by value per ¥
+        notes.append("No nested funding order above 100% meets every rule of the policy "
+                     f"({outcome.status.value}); reserves are the eligible projects left, by "
+                     "value per ¥.")
+        for p in problem.eligible:
+            if p not in fractions and value[p] > 0:
+                first[p], planned[p] = len(shares) + 1, 1.0
+        status = outcome.status.value
+    ordered = sorted(first, key=lambda p: (first[p], -density[p], p))
+    group = {p: part for part in bundles(problem.projects) for p in part}
+    entries: list[list[str]] = []
+    placed: set[str] = set()
+    for p in ordered:
+        if p in placed:
+            continue
+        entry = [q for q in group.get(p, [p]) if q in first] or [p]
+        placed.update(entry)
+        entries.append(entry)
+        if len(entries) == count:
+            break
+    if len(entries) < count:
+        notes.append(f"Only {len(entries)} reserve entries up to "
+                     f"{shares[max(shares)]:.0%} of the budget.")
+    return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
+                       status, notes)
