@@ -1,0 +1,234 @@
+"""Execution under slippage (issue 12): exact values on small cases, reproducible sampling."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import TINY_POLICY, tiny_countries, tiny_projects
+
+from osa_opt.analysis.execution import analyse, make_plan, signing_probabilities, simulate
+from osa_opt.inputs.problem import Problem
+from osa_opt.workflows import execution, solve
+
+P_COUNTRY = {"Aurelia": 0.8, "Borealis": 0.6, "Caldera": 0.9}
+P_ITEM = [0.95, 0.7, None, 0.5, 0.85, None]      # P-03 and P-06 by stage
+
+
+def problem_with(requires: bool = True, **policy: object) -> Problem:
+    projects = tiny_projects()
+    projects["p_sign"] = P_ITEM
+    projects["stage"] = ["agreed", "survey", "request", "", "agreed", ""]
+    projects["status"] = ["candidate", "candidate", "candidate", "candidate", "candidate",
+                          "excluded"]
+    if not requires:
+        projects["requires"] = ""
+    countries = tiny_countries()
+    countries["p_sign"] = [P_COUNTRY[c] for c in countries["country"]]
+    return Problem.from_frames(projects, countries, {**TINY_POLICY, **policy})
+
+
+def test_probabilities_come_from_the_columns_then_the_stage() -> None:
+    p_partner, p_item = signing_probabilities(problem_with())
+    assert p_partner.to_dict() == P_COUNTRY
+    assert p_item["P-02"] == 0.7 and p_item["P-03"] == 0.5  # request: the policy's 0.5
+    assert p_item["P-06"] == 1.0                            # no stage, no p_sign
+
+
+def test_no_reserves_no_requirements_gives_the_exact_sum() -> None:
+    """E[execution] = Σ p_partner·p_item·cost ÷ budget over portfolio 1."""
+    problem = problem_with(requires=False)
+    best = solve(problem, portfolios=1).best
+    p_partner, p_item = signing_probabilities(problem)
+    pj = problem.projects
+    exact = sum(p_partner[pj.at[p, "country"]] * p_item[p] * problem.total_cost[p] * f
+                for p, f in best.fractions.items()) / problem.policy.total_budget
+    enumerated = execution(problem, reserves=0, exact=True, baseline=solve(problem, 1))
+    assert enumerated.levels.at[0, "expected_execution"] == pytest.approx(exact, rel=1e-12)
+    # the sampled figure is within four standard errors of it
+    plan = make_plan(problem, best.fractions, [])
+    spent, _, weight, _, _ = simulate(plan, exact=True)
+    share = spent.sum(axis=2)[:, 0] / problem.policy.total_budget
+    sd = math.sqrt(weight @ (share - exact) ** 2)
+    sampled = execution(problem, reserves=0, samples=20000, seed=3)
+    got = sampled.levels.at[0, "expected_execution"]
+    assert abs(got - exact) <= 4 * sd / math.sqrt(20000)
+
+
+def _independent(problem: Problem, primary: dict[str, float], reserves: list[str],
+                 target: float) -> list[tuple[float, float, float]]:
+    """(E[execution], P(below target), E[value]) per level, by listing every outcome."""
+    pj, policy = problem.projects, problem.policy
+    p_partner, p_item = signing_probabilities(problem)
+    frac = {**primary, **dict.fromkeys(reserves, 1.0)}
+    items = list(primary) + reserves
+    partners = sorted({pj.at[p, "country"] for p in items})
+    budget = policy.budget
+    total = sum(budget.values())
+    cap = {c: min(policy.priority.max_country_share,
+                  1.0 if pd.isna(m) else m) * total
+           for c, m in problem.countries["max_share"].items()}
+    out = [[0.0, 0.0, 0.0] for _ in range(len(reserves) + 1)]
+    for signs in itertools.product((True, False), repeat=len(partners)):
+        signed = dict(zip(partners, signs, strict=True))
+        for stays in itertools.product((True, False), repeat=len(items)):
+            weight = math.prod(p_partner[c] if s else 1 - p_partner[c]
+                               for c, s in signed.items())
+            weight *= math.prod(p_item[p] if s else 1 - p_item[p]
+                                for p, s in zip(items, stays, strict=True))
+            if weight == 0:
+                continue
+            available = {p for p, s in zip(items, stays, strict=True)
+                         if s and signed[pj.at[p, "country"]]}
+            done = {p for p in primary if p in available}
+            while True:
+                keep = {p for p in done if all(q in done for q in pj.at[p, "requires"])}
+                if keep == done:
+                    break
+                done = keep
+            for k in range(len(reserves) + 1):
+                if k:
+                    r = reserves[k - 1]
+                    trial = done | {r}
+                    fits = all(sum(problem.cost.at[p, fy] * frac[p] for p in trial)
+                               <= b + 1e-9 for fy, b in budget.items())
+                    country = pj.at[r, "country"]
+                    fits &= sum(problem.total_cost[p] * frac[p] for p in trial
+                                if pj.at[p, "country"] == country) <= cap[country] + 1e-9
+                    group = pj.at[r, "exclusive_group"]
+                    fits &= not group or not any(pj.at[p, "exclusive_group"] == group
+                                                 for p in done)
+                    fits &= all(q in done for q in pj.at[r, "requires"])
+                    if r in available and fits:
+                        done = trial
+                spent = sum(problem.total_cost[p] * frac[p] for p in done) / total
+                out[k][0] += weight * spent
+                out[k][1] += weight * (spent < target - 1e-9)
+                out[k][2] += weight * sum(problem.value[p] * frac[p] for p in done)
+    return [tuple(level) for level in out]
+
+
+@pytest.mark.parametrize("budget", [2000.0, 2600.0])
+def test_exact_enumeration_with_requirements_groups_and_reserves(budget: float) -> None:
+    """P-02 requires P-01 (in portfolio 1); reserve P-03 shares the group 'boats' with P-02
+    and P-04 must fit the budget: every rule of the commit, against an independent count."""
+    problem = problem_with(budget={"FY2026": budget, "FY2027": 1000.0})
+    primary = {"P-01": 1.0, "P-02": 0.5, "P-05": 1.0}
+    reserves = ["P-03", "P-04"]
+    plan = make_plan(problem, primary, [[r] for r in reserves], target=0.6)
+    got = analyse(problem, plan, exact=True)
+    want = _independent(problem, primary, reserves, 0.6)
+    table = got.levels
+    for k, (exec_, below, value) in enumerate(want):
+        assert table.at[k, "expected_execution"] == pytest.approx(exec_, rel=1e-12, abs=1e-15)
+        assert table.at[k, "p_below_target"] == pytest.approx(below, rel=1e-12, abs=1e-15)
+        assert table.at[k, "expected_value"] == pytest.approx(value, rel=1e-12)
+    reach = [k for k, (e, _, _) in enumerate(want) if e >= 0.6 - 1e-9]
+    assert got.recommended_reserves == (reach[0] if reach else None)
+    assert (got.recommended_reserves is None) == bool(got.notes)
+
+
+def test_a_bundle_in_portfolio_one_is_committed_whole_or_not_at_all() -> None:
+    projects = tiny_projects()
+    projects["requires"] = ["", "", "", "P-05", "P-04", ""]
+    projects["p_sign"] = [1.0, 1.0, 1.0, 0.5, 0.8, 1.0]
+    countries = tiny_countries()
+    problem = Problem.from_frames(projects, countries, TINY_POLICY)
+    plan = make_plan(problem, {"P-04": 1.0, "P-05": 1.0}, [])
+    spent, _, weight, _, _ = simulate(plan, exact=True)
+    both = problem.total_cost["P-04"] + problem.total_cost["P-05"]
+    levels = spent.sum(axis=2)[:, 0]
+    assert set(np.round(levels, 9)) <= {0.0, round(both, 9)}
+    assert weight @ levels == pytest.approx(0.5 * 0.8 * both)
+
+
+def test_sampling_is_the_same_serial_or_parallel_and_per_sample() -> None:
+    problem = problem_with()
+    best = solve(problem, portfolios=1).best
+    plan = make_plan(problem, best.fractions, [["P-03"], ["P-04"]])
+    serial = simulate(plan, 120, seed=5)
+    parallel = simulate(plan, 120, seed=5, jobs=2, chunk_size=17)
+    np.testing.assert_array_equal(serial[0], parallel[0])
+    shorter = simulate(plan, 60, seed=5)
+    np.testing.assert_array_equal(serial[0][:60], shorter[0])  # sample i is sample i
+    other = simulate(plan, 120, seed=6)
+    assert not np.array_equal(serial[0], other[0])
+
+
+def test_a_signed_item_is_fixed_in_and_its_partner_signs() -> None:
+    projects = tiny_projects()
+    projects["stage"] = ["", "", "", "", "", ""]
+    projects.loc[3, "stage"] = "signed"            # P-04, Borealis
+    projects["status"] = ["candidate"] * 5 + ["excluded"]
+    projects["score_security"] = [8.0, 7.5, 4.0, 0.0, 6.0, 2.0]
+    projects["score_humanitarian"] = [3.0, 4.0, 9.0, 0.0, 2.0, 7.0]
+    countries = tiny_countries()
+    countries["p_sign"] = [0.5, 0.5, 0.5]
+    problem = Problem.from_frames(projects, countries, TINY_POLICY)
+    assert "P-04" in solve(problem, portfolios=1).best.fractions
+    p_partner, p_item = signing_probabilities(problem)
+    assert p_partner["Borealis"] == 1.0 and p_item["P-04"] == 1.0
+    assert p_partner["Aurelia"] == 0.5
+
+
+def test_reserves_come_from_above_portfolio_one() -> None:
+    import osa_opt
+
+    problem = osa_opt.load_problem()
+    result = solve(problem, portfolios=1)
+    analysis = execution(problem, reserves=5, samples=200, baseline=result)
+    levels = analysis.levels
+    assert list(levels["reserves"]) == list(range(len(levels)))
+    names = list(levels["reserve_projects"].iloc[-1])
+    assert names and not set(names) & set(result.best.fractions)
+    assert set(names) <= set(problem.eligible)
+    values = levels["expected_value"].to_numpy()
+    assert (np.diff(levels["expected_execution"].to_numpy()) >= -1e-12).all()
+    assert (np.diff(values) >= -1e-9).all()  # reserves only add
+
+
+def test_with_certain_signings_execution_is_portfolio_one_share() -> None:
+    import osa_opt
+
+    problem = osa_opt.load_problem()
+    certain = problem.with_policy(overrides={"execution.p_sign_by_stage": {}})
+    projects = certain.raw_projects()
+    projects["stage"] = ""
+    countries = certain.raw_countries()
+    countries["p_sign"] = None
+    certain = Problem.from_frames(projects, countries, certain.policy)
+    result = solve(certain, portfolios=1)
+    analysis = execution(certain, reserves=2, samples=50, baseline=result)
+    share = result.best.total_cost / certain.policy.total_budget
+    assert analysis.levels.at[0, "expected_execution"] == pytest.approx(share)
+    assert analysis.levels.at[0, "p_below_target"] in (0.0, 1.0)
+
+
+def test_cli_json_is_exactly_the_documented_shape(tmp_path: Path) -> None:
+    from osa_opt.cli import cli
+
+    out = CliRunner().invoke(cli, ["execution", "--reserves", "3", "--samples", "300",
+                                   "--json", "--out", str(tmp_path / "run")])
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert set(payload) == {"levels", "recommended_reserves"}
+    assert [lv["reserves"] for lv in payload["levels"]] == [0, 1, 2, 3]
+    for level in payload["levels"]:
+        assert set(level) == {"reserves", "reserve_projects", "expected_execution",
+                              "p_below_target", "expected_value"}
+        assert len(level["reserve_projects"]) >= level["reserves"]
+    rec = payload["recommended_reserves"]
+    assert rec is None or isinstance(rec, int)
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert manifest["analyses"]["execution"] == payload
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx", read_only=True)
+    assert "execution" in book.sheetnames
+    assert "Execution" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
