@@ -209,14 +209,14 @@ MEDIAN_COST = 750.0
 
 # Where each tier's items stand in the year's agreements, and how likely each partner signs
 # within the year (fictional, for `osa-opt execution`): the riskier, the less likely.
-TIER_STAGE = {1: "agreed", 2: "survey", 3: "request"}
+TIER_STAGE = {1: "agreed", 2: "agreed", 3: "survey"}
 
 
 def country_rows() -> list[dict[str, object]]:
     """The countries sheet, one dict per row (columns after the table's are left blank)."""
     names = [c.name for c in COUNTRY_COLUMNS]
     return [{**dict(zip(names, row, strict=False)),
-             "p_sign": round(1.0 - 2.0 * COUNTRY_RISK[row[0]], 2)} for row in COUNTRY_TABLE]
+             "p_sign": round(1.0 - COUNTRY_RISK[row[0]], 2)} for row in COUNTRY_TABLE]
 
 
 def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:

@@ -169,4 +169,9 @@ def execution(
     analysis = analyse(problem, plan, samples=samples, seed=seed, exact=exact, jobs=jobs,
                        scheduler=scheduler, progress=progress)
     analysis.notes[:0] = listed.notes
+    if analysis.recommended_reserves is None:
+        analysis.notes.append(
+            "Ask for more reserves (--reserves)." if len(listed.entries) == reserves else
+            "Raise the chance of signing (earlier stages, firmer partners), lower "
+            "execution.target, or relax the minimums that stop the reserve list.")
     return analysis

@@ -391,8 +391,7 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
         notes.append(f"No number of reserves up to {len(plan.entries)} reaches the target "
-                     f"{plan.target:.0%} in expectation (at most {best:.1%}): ask for more "
-                     "reserves (--reserves), or plan more above the budget.")
+                     f"{plan.target:.0%} in expectation (at most {best:.1%}).")
     if partial:
         notes.append(f"Stopped early: {len(value)} of {n} samples.")
     p_partner, p_item = signing_probabilities(problem)

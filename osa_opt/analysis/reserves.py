@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: Budget step of the levels above 100% (a share of the policy budget).
 RESERVE_STEP = 0.05
 #: The largest level is at least this share of the budget.
-MIN_STOP = 1.25
+MIN_STOP = 2.0
 
 
 @dataclass
@@ -57,28 +57,29 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
     [['P-42'], ['P-49'], ['P-12', 'P-13'], ...]
     """
     shares = reserve_shares(problem.policy.frontier.stop)
-    model = funding_order_model(problem, shares, anchor=(1, dict(fractions)))
-    solver = _LevelSolver(problem, model, time_limit=time_limit)
-    outcome = solver.solve_once()
+    solver, top = _largest_nested(problem, fractions, shares, time_limit)
     notes: list[str] = []
     value, cost = problem.value, problem.total_cost
     density = {p: value[p] / cost[p] if cost[p] > 0 else math.inf for p in problem.projects.index}
     first: dict[str, int] = {}
     planned: dict[str, float] = {}
-    if outcome.status.has_solution:
-        for lv in sorted(shares)[1:]:
+    if solver is not None:
+        for lv in range(2, top + 1):
             for p, f in solver.level_fractions[lv].items():
                 if p not in fractions and p not in first:
                     first[p], planned[p] = lv, f
-        status = outcome.status.value
-    else:  # above 100% the rules cannot all be met: rank what is left by value per ¥
-        notes.append("No nested funding order above 100% meets every rule of the policy "
-                     f"({outcome.status.value}); reserves are the eligible projects left, by "
-                     "value per ¥.")
+        status = "optimal"
+        if top < max(shares):
+            notes.append(f"Above {shares[top]:.0%} of the budget the rules of the policy "
+                         "cannot all be met (a minimum grows with the budget): the reserve "
+                         "list stops there.")
+    else:  # not even 105% meets every rule: rank what is left by value per ¥
+        notes.append("No budget above 100% meets every rule of the policy; reserves are the "
+                     "eligible projects left, by value per ¥.")
         for p in problem.eligible:
             if p not in fractions and value[p] > 0:
                 first[p], planned[p] = len(shares) + 1, 1.0
-        status = outcome.status.value
+        status = "infeasible"
     ordered = sorted(first, key=lambda p: (first[p], -density[p], p))
     group = {p: part for part in bundles(problem.projects) for p in part}
     entries: list[list[str]] = []
@@ -91,8 +92,35 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
         entries.append(entry)
         if len(entries) == count:
             break
-    if len(entries) < count:
-        notes.append(f"Only {len(entries)} reserve entries up to "
-                     f"{shares[max(shares)]:.0%} of the budget.")
+    if len(entries) < count and solver is not None:
+        notes.append(f"Only {len(entries)} reserve entries up to {shares[top]:.0%} of the "
+                     "budget.")
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
                        status, notes)
+
+
+def _largest_nested(problem: Problem, fractions: Mapping[str, float], shares: dict[int, float],
+                    time_limit: float | None) -> tuple[_LevelSolver | None, int]:
+    """The solved nested model over levels 1..top, top as large as the rules allow.
+
+    Minimum shares grow with the budget, so a high level may be infeasible although the
+    lower ones are not: the top level is found by bisection (feasibility only falls).
+    """
+    def solved(top: int) -> _LevelSolver | None:
+        levels = {lv: s for lv, s in shares.items() if lv <= top}
+        model = funding_order_model(problem, levels, anchor=(1, dict(fractions)))
+        solver = _LevelSolver(problem, model, time_limit=time_limit)
+        return solver if solver.solve_once().status.has_solution else None
+
+    low, high = 1, max(shares)
+    best = solved(high)
+    if best is not None:
+        return best, high
+    while high - low > 1:  # level `low` is feasible (portfolio 1), `high` is not
+        mid = (low + high) // 2
+        got = solved(mid)
+        if got is not None:
+            low, best = mid, got
+        else:
+            high = mid
+    return best, low
