@@ -287,3 +287,12 @@ def test_the_no_budget_message_prints_as_inputs_md_quotes_it(
     assert run_cli(cli) == 2
     err = " ".join(re.sub(r"[\u2500-\u257f]", " ", capfd.readouterr().err).split())
     assert rule in err and hint in err
+
+
+def test_execution_json_keys_are_documented_and_no_other() -> None:
+    from osa_opt.workflows import execution
+
+    payload = execution(osa_opt.load_problem(), reserves=2, samples=20).to_dict()
+    section_text = section(OUTPUTS, "### `execution --json`")
+    assert set(payload) == first_column_keys(section_text)
+    assert set(payload["levels"][0]) <= ticked(row_for(section_text, "levels")[1])
