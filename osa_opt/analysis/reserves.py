@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: Budget step of the levels above 100% (a share of the policy budget).
 RESERVE_STEP = 0.05
 #: The largest level is at least this share of the budget.
-MIN_STOP = 2.0
+MIN_STOP = 1.5
 
 
 @dataclass

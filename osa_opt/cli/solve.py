@@ -128,6 +128,7 @@ def command(
                             fg="yellow", err=True)
                 raise click.exceptions.Exit(130)
             _note_short_ranking(result, outcomes, count)
+            _add_execution(result)
             phase(WRITING)
             folder = write_run(result, out_dir)
     if as_json:
@@ -212,6 +213,16 @@ def ctrl_c_pressed() -> Iterator[threading.Event]:
 
 # ---------------------------------------------------------------------- progress
 @contextlib.contextmanager
+def _add_execution(result: Result) -> None:
+    """With stages or signing probabilities in the input, the execution analysis of
+    portfolio 1 (docs/execution.md) goes into the report and the workbook."""
+    from osa_opt.analysis.execution import has_execution_data
+    from osa_opt.workflows import execution
+
+    if result.best is not None and has_execution_data(result.problem):
+        result.analyses["execution"] = execution(result.problem, baseline=result)
+
+
 def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
               ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None]]]:
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs

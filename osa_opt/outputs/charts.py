@@ -38,6 +38,8 @@ MAX_PORTFOLIOS_CHARTED = 3
 ALLOCATION_CHARTS: dict[str, str] = {"By country": "country", "By region": "region"}
 #: Columns an analysis table needs for the frontier chart.
 FRONTIER_COLUMNS = ("budget_share", "value", "greedy_value")
+#: Columns an analysis table needs for the execution chart (``osa-opt execution``).
+EXECUTION_COLUMNS = ("reserves", "expected_execution", "p_below_target")
 BUDGET_CHARTS_PER_ROW = 2  # fiscal years side by side
 WIDE = 760       # pixels: one chart across the sheet
 NARROW = 480     # pixels: charts shown side by side
@@ -68,6 +70,8 @@ def chart_rows(book: Workbook, result: Result,
     for place in places.values():
         if place.has(*FRONTIER_COLUMNS) and place.n_rows:
             rows.append([frontier_chart(book, place)])
+        if place.has(*EXECUTION_COLUMNS) and place.n_rows:
+            rows.append([execution_chart(book, place)])
     return rows
 
 
@@ -181,5 +185,30 @@ def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
     return chart
 
 
+def execution_chart(book: Workbook, place: TablePlace) -> Chart:
+    """Expected execution and the chance of falling short of the target, by reserves."""
+    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    for name, column, colour, dash in (
+            ("expected execution", "expected_execution", "#1F4E79", "solid"),
+            ("probability of executing less than the target", "p_below_target", "#C55A11",
+             "dash")):
+        chart.add_series({
+            "name": name, "categories": place.column_range("reserves"),
+            "values": place.column_range(column),
+            "line": {"color": colour, "width": 2.25, "dash_type": dash},
+            "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
+                       "border": {"color": colour}},
+        })
+    chart.set_title({"name": "Execution against reserves", "name_font": {"size": 12}})
+    chart.set_x_axis({"name": "reserves signed if needed", "num_format": "0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis({"name": "share", "num_format": "0%", "min": 0, "max": 1,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": WIDE, "height": 400})
+    return chart
+
+
 def _frontier_sheets(places: Mapping[str, TablePlace]) -> set[str]:
-    return {p.sheet for p in places.values() if p.has(*FRONTIER_COLUMNS)}
+    return {p.sheet for p in places.values()
+            if p.has(*FRONTIER_COLUMNS) or p.has(*EXECUTION_COLUMNS)}

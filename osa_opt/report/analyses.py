@@ -38,9 +38,10 @@ MORE = "the workbook portfolios.xlsx has the full table"
 
 TITLES = {"frontier": "Efficient frontier", "funding_order": "Funding order",
           "why": "Why in, why out", "prices": "Price of each rule",
-          "robustness": "Robustness", "comparison": "Comparison"}
+          "robustness": "Robustness", "comparison": "Comparison", "execution": "Execution"}
 #: Order of the known analyses in the report; unknown ones follow in their own order.
-ORDER = ("frontier", "funding_order", "why", "prices", "robustness", "comparison")
+ORDER = ("frontier", "funding_order", "why", "prices", "robustness", "comparison",
+         "execution")
 
 
 def analysis_sections(result: Result) -> list[Section]:
@@ -268,6 +269,40 @@ def comparison_body(analysis: Any) -> str:
     return body
 
 
+# ---------------------------------------------------------------------- execution
+def execution_body(analysis: Any) -> str:
+    """Expected execution against the number of reserves (chart and table), the advice."""
+    levels: pd.DataFrame = analysis.levels
+    target = float(analysis.target)
+    ks = [float(k) for k in levels["reserves"]]
+    chart = svg.line_chart(
+        ks, [svg.Series("expected execution", [100 * float(v) for v in
+                                                 levels["expected_execution"]], svg.FUNDED),
+             svg.Series(f"target {percent(target)}", [100 * target] * len(ks), svg.GREEDY,
+                        dashed=True)],
+        title="Expected execution against reserves", x_label="reserves signed if needed",
+        y_label="committed, % of the budget", x_format=lambda v: f"{v:g}",
+        y_format=lambda v: f"{v:g}%")
+    frame = levels.copy()
+    frame["added"] = frame["added"].map(", ".join)
+    years = [c for c in frame.columns if c.startswith("execution_")]
+    headers = {"expected_execution": "expected execution",
+               "p_below_target": f"P(below {percent(target)})",
+               **{c: c.removeprefix("execution_") for c in years}}
+    kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
+    body = chart + table(frame, columns=["reserves", "added", "expected_execution", *years,
+                                         "p_below_target", "expected_value"],
+                         headers=headers, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
+    k = analysis.recommended_reserves
+    advice = (f"Recommended: {k} reserve{'s' if k != 1 else ''} — the fewest whose expected "
+              f"execution reaches {percent(target)}." if k is not None else
+              f"No number of reserves on the list reaches {percent(target)}.")
+    return body + (f'<p class="note">{escape(advice)} Signings are simulated '
+                   f"({analysis.samples} outcomes, seed {analysis.seed}): each partner's "
+                   "agreement and each item independently, with the input's probabilities "
+                   "(docs/execution.md).</p>")
+
+
 SPECIFIC: dict[str, Callable[[Any], str]] = {
     "frontier": frontier_body,
     "funding_order": funding_order_body,
@@ -275,4 +310,5 @@ SPECIFIC: dict[str, Callable[[Any], str]] = {
     "prices": prices_body,
     "robustness": robustness_body,
     "comparison": comparison_body,
+    "execution": execution_body,
 }
