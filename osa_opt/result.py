@@ -109,6 +109,48 @@ class Portfolio:
         return sorted(out, key=lambda pk: (-round(pk["total_cost"], 6), pk["country"]))
 
     @property
+    def partners_line(self) -> str:
+        """"Fund 9 partners: Aurelia ¥4,500m, Sundara ¥4,350m, …" (largest package first)."""
+        from osa_opt.text import yen
+
+        packages = self.packages
+        noun = "partner" if len(packages) == 1 else "partners"
+        return (f"Fund {len(packages)} {noun}: "
+                + ", ".join(f"{pk['country']} {yen(pk['total_cost'])}" for pk in packages))
+
+    def package_table(self) -> pd.DataFrame:
+        """The partner table: one row per partner (its package), its items under it.
+
+        Columns: ``partner``, ``project_id`` (blank on a partner's row), ``title`` (the
+        number of items on a partner's row), ``units`` ("3 of 4 boats"), ``fraction``,
+        ``cost_<FY>`` and ``total_cost`` (funded, ¥ million), ``share_of_budget``.
+        """
+        df = self.projects
+        years = [f"cost_{fy}" for fy in self.problem.fiscal_years]
+        total = self.problem.policy.total_budget
+        rows: list[dict[str, Any]] = []
+        for pk in self.packages:
+            n = len(pk["projects"])
+            rows.append({"partner": pk["country"], "project_id": "",
+                         "title": f"{n} item{'s' if n != 1 else ''}", "units": "",
+                         "fraction": None,
+                         **{f"cost_{fy}": v for fy, v in pk["cost_by_year"].items()},
+                         "total_cost": pk["total_cost"],
+                         "share_of_budget": pk["total_cost"] / total if total else None})
+            for p in pk["projects"]:
+                row = df.loc[p]
+                rows.append({"partner": pk["country"], "project_id": p,
+                             "title": str(row["title"]), "units": self.units_text(p),
+                             "fraction": float(row["fraction"]),
+                             **{c: float(row[c]) for c in years},
+                             "total_cost": float(row["total_cost"]),
+                             "share_of_budget": float(row["total_cost"]) / total if total
+                             else None})
+        columns = ["partner", "project_id", "title", "units", "fraction", *years, "total_cost",
+                   "share_of_budget"]
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
     def cost_by_year(self) -> pd.Series:
         """Funded cost per fiscal year, ¥ million."""
         pb = self.problem

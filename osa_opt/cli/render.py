@@ -77,6 +77,24 @@ def portfolios_table(result: Result) -> Table:
     return table
 
 
+def partner_table(portfolio: Portfolio) -> Table:
+    """Portfolio 1's packages: one row per partner, its items (units where whole) under it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from osa_opt.text import yen
+
+    table = Table(title="Portfolio 1 by partner (one agreement each)", title_justify="left")
+    table.add_column("partner")
+    table.add_column("package", justify="right")
+    table.add_column("items", overflow="fold")
+    for pk in portfolio.packages:
+        items = [p + (f" ({portfolio.units_text(p)})" if portfolio.units_text(p) else "")
+                 for p in pk["projects"]]
+        table.add_row(escape(pk["country"]), yen(pk["total_cost"]), escape(", ".join(items)))
+    return table
+
+
 def changes(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
     """``+P-49 −P-42``: projects added and dropped against portfolio 1 (``—`` when none)."""
     from rich.markup import escape
@@ -224,6 +242,8 @@ def print_solve_summary(console: Console, result: Result) -> None:
                   f"({summary['eligible']} eligible) in {summary['countries']} countries; "
                   f"budget {budget}.")
     if result.portfolios:
+        console.print(escape(result.portfolios[0].partners_line))
+        console.print(partner_table(result.portfolios[0]))
         console.print(portfolios_table(result))
         console.print(budget_table(result.portfolios[0]))
     console.print(exclusion_table(result))

@@ -212,7 +212,6 @@ def ctrl_c_pressed() -> Iterator[threading.Event]:
 
 
 # ---------------------------------------------------------------------- progress
-@contextlib.contextmanager
 def _add_execution(result: Result) -> None:
     """With stages or signing probabilities in the input, the execution analysis of
     portfolio 1 (docs/execution.md) goes into the report and the workbook."""
@@ -223,6 +222,7 @@ def _add_execution(result: Result) -> None:
         result.analyses["execution"] = execution(result.problem, baseline=result)
 
 
+@contextlib.contextmanager
 def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
               ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None]]]:
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs

@@ -44,6 +44,8 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
     READ_ME: "this page: what the workbook is, units, colours, and every sheet",
     "Summary": "the run's status, the budget per fiscal year, and one row per ranked "
                "portfolio: value, share of the best, cost and budget left per year, changes",
+    "Partners": "portfolio 1 by partner (one agreement each): each partner's package, then "
+                "its items, with units, cost per year and share of the budget",
     "Charts": "native Excel charts: allocation by country and by region, budget use per "
               "fiscal year, and the efficient frontier when computed",
     "Projects": "every project with its outcome in portfolio 1 (funded, partly funded, "
@@ -72,6 +74,8 @@ ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "robustness_samples": "every sample of the robustness analysis",
     "comparison": "one row per scenario compared: status, value, cost, projects",
     "comparison_projects": "which projects each scenario funds",
+    "execution": "expected execution of portfolio 1 with 0, 1, 2, ... reserves when "
+                 "signings slip (docs/execution.md)",
 }
 
 

@@ -97,6 +97,10 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     readme = sheets.add(READ_ME)
     analyses = _analysis_tables(result)
     _summary_sheet(sheets, fmt, result, created)
+    if result.best is not None:
+        sheets.table(sheets.add("Partners"), fmt, result.best.package_table(),
+                     title=result.best.partners_line,
+                     note=MONEY_NOTE + " A partner's row is its package; its items follow.")
     charts = None
     if result.portfolios or any(_is_frontier(t) for *_, t in analyses):
         charts = sheets.add("Charts")

@@ -58,6 +58,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     parts: list[Section | None] = [
         sections.headline(result, manifest),
         sections.diagnosis(result),
+        sections.partners(result),
         sections.portfolios(result),
         sections.allocation(result),
         sections.budget_use(result),

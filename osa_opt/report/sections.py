@@ -77,6 +77,23 @@ def headline(result: Result, manifest: dict[str, Any]) -> Section:
 
 
 # ---------------------------------------------------------------------- portfolios
+def partners(result: Result) -> Section | None:
+    """Portfolio 1 by partner: one agreement each, its package and the items under it."""
+    best = result.best
+    if best is None:
+        return None
+    frame = best.package_table()
+    fys = result.problem.fiscal_years
+    partner_rows = ["partner" if pid == "" else "" for pid in frame["project_id"]]
+    frame["partner"] = [name if pid == "" else "" for name, pid in
+                        zip(frame["partner"], frame["project_id"], strict=True)]
+    cols = ["partner", "project_id", "title", "units", *[f"cost_{fy}" for fy in fys],
+            "total_cost", "share_of_budget"]
+    body = table(frame, columns=cols, row_classes=partner_rows,
+                 headers={"project_id": "Item", "title": "What", "total_cost": "Package / item (¥m)"})
+    return Section("partners", "Partners", body, lead=best.partners_line + ".")
+
+
 def portfolios(result: Result) -> Section | None:
     """The ranked portfolios side by side, what differs between them, and portfolio 1."""
     ports = result.portfolios
