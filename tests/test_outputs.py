@@ -163,7 +163,7 @@ def test_workbook_has_every_sheet_with_frozen_headers_and_filters(
         example_run: Path, example_result: Result) -> None:
     book = openpyxl.load_workbook(example_run / "portfolios.xlsx")
     ranks = [f"Portfolio {p.rank}" for p in example_result.portfolios]
-    assert book.sheetnames == ["Read me", "Summary", "Charts", "Projects", *ranks,
+    assert book.sheetnames == ["Read me", "Summary", "Partners", "Charts", "Projects", *ranks,
                                *TABLE_SHEETS[2:]]
     for sheet in book.worksheets:
         if sheet.title in NON_TABLE_SHEETS:

@@ -125,10 +125,10 @@ def infeasible_result(hostile_problem: Problem) -> Result:
 # ---------------------------------------------------------------------- structure
 def test_report_has_every_section_in_order(hostile_html: str) -> None:
     ids = re.findall(r'<section id="([^"]+)"', hostile_html)
-    assert ids == ["headline", "portfolios", "allocation", "budget", "not-funded",
+    assert ids == ["headline", "partners", "portfolios", "allocation", "budget", "not-funded",
                    "eligibility", "analysis-why", "analysis-prices", "manifest"]
     page = Page(hostile_html)
-    assert page.text_in("h2") == ["Headline", "Ranked portfolios", "Allocation", "Budget use",
+    assert page.text_in("h2") == ["Headline", "Partners", "Ranked portfolios", "Allocation", "Budget use",
                                   "Eligible but not funded", "Eligibility exclusions",
                                   "Why in, why out", "Price of each rule", "Manifest"]
     # the contents list links every section

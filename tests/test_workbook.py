@@ -109,7 +109,8 @@ def recomputed_cost_by(problem: Problem, fractions: dict[str, float], by: pd.Ser
 # ---------------------------------------------------------------------- every sheet
 def test_every_sheet_reads_back_non_empty_with_its_documented_header(
         example_xlsx: Path, book: openpyxl.Workbook) -> None:
-    expected = ["Read me", "Summary", "Charts", "Projects", "Portfolio 1", "Portfolio 2",
+    expected = ["Read me", "Summary", "Partners", "Charts", "Projects", "Portfolio 1",
+                "Portfolio 2",
                 "Portfolio 3", "By country", "By tier", "By field", "By region", "Not funded",
                 "Policy", "frontier"]
     assert book.sheetnames == expected
