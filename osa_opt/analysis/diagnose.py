@@ -2,7 +2,7 @@
 
 When no portfolio meets the policy, an **elastic** copy of the model gets a non-negative
 slack on every rule row (budget per year, tier shares, tier partners, country caps, field
-and region shares, min_countries, mandatory projects) and is solved lexicographically:
+and region shares, min_countries, max_countries, package minimums, mandatory projects) and is solved lexicographically:
 first the fewest counts given up (partners, recipient countries, mandatory projects), then
 the fewest ¥ million moved. The slacks left positive are the conflicting rules, each with
 the amount it must move, in its own unit. One model build (or clone) per diagnosis.
@@ -175,7 +175,7 @@ def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Pr
            ) -> dict[str, Any]:
     needed = bound + amount if rule.sense == "max" else bound - amount
     unit = {"tier_partner": "partners", "min_countries": "countries",
-            "mandatory": "projects"}.get(rule.component, MONEY)
+            "mandatory": "projects", "max_countries": "countries"}.get(rule.component, MONEY)
     digits = 3  # ¥1,000 in ¥ million: below the solver's tolerance noise is not a finding
     entry = {"rule": rule.name, "family": rule.family, "policy_key": rule.policy_key(data),
              "unit": unit, "amount": json_number(amount, digits),
@@ -240,6 +240,19 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
                     f"{bound:g}: lower it to {n} (by {amount:g})")
         return (f"the other rules allow at most {reachable} recipient countries, but {key} "
                 f"is {bound:g}: lower it to {reachable} (by {amount:g})")
+    if c == "max_countries":
+        needed = int(round(bound + amount))
+        return (f"the other rules (mandatory projects, every-partner tiers, min_countries) "
+                f"need at least {needed} partners, but {key} is {bound:g}: raise it to "
+                f"{needed} (by {amount:g})")
+    if c == "package_min":
+        left = bound - amount
+        head = (f"{i} must receive a package (a mandatory project, an every-partner tier or "
+                f"min_countries) but the other rules leave at most {yen(left)} for it, "
+                f"below {key} ({yen(bound)})")
+        if left <= TOL * max(1.0, bound):
+            return f"{head}: set {key} to 0, or loosen the rule that forces {i} in"
+        return f"{head}: lower {key} to {yen(math.floor(left))} (by {yen(amount)})"
     if c == "tier_partner":
         tier = data.tier[data.by_country[i][0]]
         cheapest = min(data.total_cost[p] * data.min_funding[p] for p in data.by_country[i])

@@ -48,6 +48,8 @@ RULE_COMPONENTS: dict[str, tuple[str, str, str]] = {
     "region_max_share": ("region_share", "max", "¥ million"),
     "min_countries": ("distinct_recipients", "min", "countries"),
     "mandatory": ("mandatory", "fixed", "projects"),
+    "max_countries": ("max_countries", "max", "countries"),
+    "package_min": ("min_package", "min", "¥ million"),
 }
 
 
@@ -86,6 +88,8 @@ class Rule:
             "region_max_share": f"maximum share of region {i}",
             "min_countries": f"at least {data.policy.priority.min_countries} recipient countries",
             "mandatory": f"mandatory project {i}",
+            "max_countries": f"at most {data.policy.priority.max_countries} partners",
+            "package_min": f"package of {i} at least {yen(data.policy.priority.min_package)}",
         }[self.component]
 
     def policy_key(self, data: ModelData) -> str:
@@ -106,6 +110,8 @@ class Rule:
             "region_max_share": f"balance.max_region_share.{i}",
             "min_countries": "priority.min_countries",
             "mandatory": f"projects.status ({i})",
+            "max_countries": "priority.max_countries",
+            "package_min": "priority.min_package",
         }[self.component]
 
 
@@ -142,7 +148,7 @@ def activity(con: Any, fractions: Mapping[str, float], countries: Mapping[str, s
             value = 1.0 if index in fractions else 0.0
         elif name == "f":
             value = float(fractions.get(index, 0.0))
-        elif name == "z":
+        elif name in ("z", "w"):
             value = 1.0 if index in funded_countries else 0.0
         elif name == "empty":
             value = 0.0
@@ -287,7 +293,7 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
                 fractions: Mapping[str, float], gain_of: Any) -> list[dict[str, Any]]:
     """One record per rule row (off, then 10% looser), then the whole-component groups."""
     records: list[dict[str, Any]] = []
-    for rule in [r for r in rows if r.component != "mandatory"]:
+    for rule in [r for r in rows if r.component not in ("mandatory", "package_min")]:
         con = rule.constraint(model)
         rec = _describe(rule, con, data, fractions)
         with switched_off([con]):
@@ -312,8 +318,37 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
         with switched_off([r.constraint(model) for r in group]):
             rec["gain_if_off"] = gain_of()
         records.append(rec)
-
+    packages = [r for r in rows if r.component == "package_min"]
+    if packages:
+        records.append(_price_packages(packages, model, data, fractions, gain_of))
     return records
+
+
+def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData,
+                    fractions: Mapping[str, float], gain_of: Any) -> dict[str, Any]:
+    """``priority.min_package`` as one rule: every partner's row off, then 10% lower."""
+    least = float(data.policy.priority.min_package)
+    funded = {data.country[p] for p in fractions if p in data.country}
+    packages = {c: sum(data.total_cost[p] * f for p, f in fractions.items()
+                       if data.country.get(p) == c) for c in funded}
+    slack = min((v - least for v in packages.values()), default=0.0)
+    rows = [r.constraint(model) for r in group]
+    rec = {"rule": "package_min", "family": "min_package",
+           "label": f"every funded partner's package at least {yen(least)}",
+           "policy_key": "priority.min_package", "sense": "min", "unit": "¥ million",
+           "bound": least, "activity": min(packages.values(), default=0.0), "slack": slack,
+           "binding": bool(slack <= TOL * max(1.0, least)),
+           "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None}
+    with switched_off(rows):
+        rec["gain_if_off"] = gain_of()
+    if rec["gain_if_off"]:
+        with contextlib.ExitStack() as stack:
+            for con in rows:
+                stack.enter_context(rebound(con, least * (1 - RELAX), None))
+            rec["gain_if_relaxed"] = gain_of()
+    else:
+        rec["gain_if_relaxed"] = 0.0
+    return rec
 
 
 def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, float]) -> dict:
@@ -349,6 +384,9 @@ def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
     if rule.component == "min_countries":
         need = int(round(float(pyo.value(con.lower))))
         return float(need - max(1, math.floor(RELAX * need)))
+    if rule.component == "max_countries":
+        most = int(round(float(pyo.value(con.upper))))
+        return float(most + max(1, math.floor(RELAX * most)))
     if rule.sense == "min" and rule.unit == "¥ million":
         return float(pyo.value(con.lower)) * (1 - RELAX)
     if rule.sense == "max":

@@ -262,11 +262,16 @@ def add_max_countries(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def add_min_package(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Σ_{p in c} cost[p]·f[p] ≥ min_package·w[c]: a funded partner's package is at least this."""
+    """Σ_{p in c} cost[p]·f[p] + min_package·(1 − w[c]) ≥ min_package for every country c.
+
+    A funded partner's package is at least min_package; the bound is the amount itself, so
+    prices and the diagnosis read it in ¥ million like every minimum.
+    """
     least = data.policy.priority.min_package
     if least <= 0:
         return
     by_country = _partner_vars(m, data)
     m.package_min = pyo.Constraint(
         sorted(by_country),
-        rule=lambda m, c: weighted_sum(m, data.total_cost, by_country[c]) >= least * m.w[c])
+        rule=lambda m, c: weighted_sum(m, data.total_cost, by_country[c])
+        + least * (1 - m.w[c]) >= least)
