@@ -213,3 +213,21 @@ def test_max_countries_below_the_forced_partners_is_diagnosed() -> None:
     assert result.status.value == "infeasible"
     moved = {d["policy_key"]: d["amount"] for d in result.diagnosis}
     assert moved in ({"priority.max_countries": 2.0}, {"priority.min_countries": 2.0})
+
+
+def test_a_portfolio_check_knows_partners_packages_and_units() -> None:
+    """frontier.meets_rules (the greedy curve's check) reads the new rows right."""
+    from osa_opt.analysis.frontier import meets_rules
+    from osa_opt.model import build_model
+
+    projects = tiny_projects()
+    projects["units_max"] = [None, None, 4, None, None, None]
+    bilateral = {**TINY_POLICY, "balance": {},
+                 "priority": {"max_countries": 1, "min_package": 700.0}}
+    model = build_model(Problem.from_frames(projects, tiny_countries(), bilateral))
+    assert meets_rules(model, {"P-01": 1.0})                    # one partner, ¥750m
+    assert not meets_rules(model, {"P-01": 1.0, "P-03": 0.5})   # two partners
+    plain = build_model(Problem.from_frames(projects, tiny_countries(),
+                                            {**TINY_POLICY, "balance": {}}))
+    assert meets_rules(plain, {"P-01": 1.0, "P-03": 0.5})       # 2 of 4 boats
+    assert not meets_rules(plain, {"P-01": 1.0, "P-03": 0.6})   # 2.4 boats

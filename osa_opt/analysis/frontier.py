@@ -155,10 +155,16 @@ def meets_rules(model: pyo.ConcreteModel, fractions: Mapping[str, float],
                 model.x[p].set_value(1 if p in funded else 0)
         for p in model.Q:
             model.f[p].set_value(funded.get(p, 0.0))
+        with_projects = {model.osa.country[p] for p in funded}
         if hasattr(model, "z"):
-            with_projects = {model.osa.country[p] for p in funded}
             for c in model.C:
                 model.z[c].set_value(1 if c in with_projects else 0)
+        if hasattr(model, "w"):  # partners with an agreement (max_countries, min_package)
+            for c in model.W:
+                model.w[c].set_value(1 if c in with_projects else 0)
+        if hasattr(model, "u"):  # whole units: a fraction that is not one breaks units[p]
+            for p in model.U:
+                model.u[p].set_value(round(funded.get(p, 0.0) * model.osa.units_max[p]))
         if hasattr(model, "empty"):
             model.empty.set_value(0)
         for con in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
