@@ -2,7 +2,9 @@
 
 Everything here is computed from the Problem and the funded fractions; nothing solves.
 ``Status`` and ``FRACTION_TOL`` live with the Solver (:mod:`osa_opt.solving.status`) and are
-re-exported here, so ``from osa_opt.result import Status`` keeps working.
+re-exported here, so ``from osa_opt.result import Status`` keeps working. The facts every
+writer reports come from here: the one-sentence outcome (:attr:`Result.status_message`) and
+why each project is not funded (:attr:`Result.unfunded`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from osa_opt.solving.status import FRACTION_TOL, Status
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
-__all__ = ["FRACTION_TOL", "Portfolio", "Result", "Status"]
+__all__ = ["FRACTION_TOL", "NOT_SELECTED", "Portfolio", "Result", "Status"]
+
+#: Why an eligible project is left out when no rule of the policy keeps it out.
+NOT_SELECTED = "not selected: the budget buys more value elsewhere"
+#: Columns of :attr:`Result.unfunded` (after its index, ``project_id``).
+UNFUNDED_COLUMNS = ("title", "country", "field", "total_cost", "value", "eligible", "reason",
+                    "reasons")
 
 
 @dataclass(eq=False)
@@ -274,12 +282,91 @@ class Result:
     def best(self) -> Portfolio | None:
         return self.portfolios[0] if self.portfolios else None
 
+    @property
+    def status_message(self) -> str:
+        """One sentence on the outcome: proven optimal, time limit with gap, or why none.
+
+        The same sentence is in run.json (``message``), the workbook, the report and the
+        terminal.
+
+        >>> result.status_message                       # doctest: +SKIP
+        'Portfolio 1 is proven optimal; 5 ranked portfolios.'
+        """
+        n = len(self.portfolios)
+        ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
+        best = self.best
+        gap_setting = self.problem.policy.solver.mip_rel_gap
+        if self.status == Status.OPTIMAL and best is not None:
+            gap = best.gap or 0.0
+            if gap > 1e-9 or gap_setting > 0:
+                return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
+                        f"(solver.mip_rel_gap = {gap_setting:g}); {ranked}.")
+            return f"Portfolio 1 is proven optimal; {ranked}."
+        if self.status == Status.TIME_LIMIT and best is not None:
+            gap_text = "unknown" if best.gap is None else f"{best.gap:.2%}"
+            return (f"Stopped at the time limit: portfolio 1 is the best found, not proven "
+                    f"optimal (gap to the best possible value: {gap_text}); {ranked}.")
+        if self.message:
+            return self.message
+        return {
+            Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
+            Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
+        }.get(self.status, "The solver failed.")
+
     @cached_property
     def unfunded(self) -> pd.DataFrame:
-        """Every project not funded in portfolio 1, with its reason(s)."""
-        from osa_opt.reasons import unfunded_reasons
+        """Every project not funded in portfolio 1, with why, in words a budget officer can
+        repeat; indexed by ``project_id``, in input order.
 
-        return unfunded_reasons(self)
+        Columns: title, country, field, total_cost, value (of the whole project), eligible,
+        reason (every reason joined by ``; ``) and reasons (the list). An ineligible project
+        gets its eligibility reasons; an eligible one the structural reason when there is one
+        (an exclusive partner funded instead, a required project that is not eligible or not
+        funded), else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in
+        the number of projects.
+
+        >>> result.unfunded.loc["P-03", "reason"]        # doctest: +SKIP
+        'exclusive group Aurelia patrol boats: P-02 funded instead'
+        """
+        pb = self.problem
+        projects = pb.projects
+        funded = set(self.best.fractions) if self.best is not None else set()
+        eligible = pb.eligibility["eligible"].to_dict()
+        ineligible_reasons = pb.eligibility["reasons"].to_dict()
+        funded_in_group: dict[Any, list[str]] = {}  # one pass over the groups
+        for pid, group in projects["exclusive_group"].items():
+            if group and pid in funded:
+                funded_in_group.setdefault(group, []).append(pid)
+        left_out = "no feasible portfolio" if self.best is None else NOT_SELECTED
+        ids, all_reasons = [], []
+        for pid, requires, group in zip(projects.index, projects["requires"],
+                                        projects["exclusive_group"], strict=True):
+            if pid in funded:
+                continue
+            reasons = list(ineligible_reasons[pid])
+            if not reasons:
+                for q in requires:
+                    if not eligible[q]:
+                        reasons.append(f"requires {q}, which is not eligible")
+                    elif q not in funded:
+                        reasons.append(f"requires {q}, which is not funded")
+                rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
+                if rivals:
+                    reasons.append(f"exclusive group {group}: {', '.join(rivals)} funded instead")
+                reasons = reasons or [left_out]
+            ids.append(pid)
+            all_reasons.append(reasons)
+        table = pd.DataFrame({
+            "title": projects["title"].reindex(ids).to_numpy(),
+            "country": projects["country"].reindex(ids).to_numpy(),
+            "field": projects["field"].reindex(ids).to_numpy(),
+            "total_cost": pb.total_cost.reindex(ids).astype(float).to_numpy(),
+            "value": pb.value.reindex(ids).astype(float).to_numpy(),
+            "eligible": [bool(eligible[p]) for p in ids],
+            "reason": ["; ".join(r) for r in all_reasons],
+            "reasons": all_reasons,
+        }, index=pd.Index(ids, name="project_id", dtype=object), columns=list(UNFUNDED_COLUMNS))
+        return table
 
     def summary(self) -> pd.DataFrame:
         """One row per portfolio: value, share of best, cost per year, projects, countries."""

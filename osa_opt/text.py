@@ -81,3 +81,52 @@ def is_formula_like(text: object) -> bool:
 def csv_safe(value: Any) -> Any:
     """A cell for a CSV file: formula-like text gets a leading ``'``; the rest is unchanged."""
     return "'" + value if is_formula_like(value) else value
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN and pandas' missing markers (NA, NaT): a cell shown blank or ``—``.
+
+    >>> is_missing(float("nan")), is_missing(None), is_missing(0.0), is_missing([])
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, list | tuple | dict | set | frozenset | str):
+        return False
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+#: Columns that hold money (¥ million), by name; see :func:`is_money_column`.
+MONEY_COLUMNS: frozenset[str] = frozenset({
+    "total_cost", "funded_cost", "cost", "budget", "total_budget", "budget_left", "left",
+    "requested"})
+#: Prefixes of per-fiscal-year money columns: ``cost_FY2026``, ``left_FY2026`` ...
+MONEY_PREFIXES: tuple[str, ...] = ("cost_", "left_", "budget_", "requested_")
+#: Columns named like money that are not: ratios and value differences.
+_NOT_MONEY = frozenset({"value_per_cost", "nesting_cost"})
+
+
+def is_money_column(name: object) -> bool:
+    """Whether a column holds ¥ million, by its name; the workbook and the report both ask.
+
+    A ``" #k"`` suffix (portfolio k in the allocation sheets) is ignored; shares
+    (``budget_share``) are never money.
+
+    >>> [is_money_column(n) for n in ("total_cost #2", "cost_FY2026", "budget_share",
+    ...                               "funded_cost", "value_per_cost", "value")]
+    [True, True, False, True, False, False]
+    """
+    base = str(name)
+    head, sep, rank = base.rpartition(" #")
+    if sep and rank.isdigit():
+        base = head
+    if base.endswith("_share") or base.startswith("share") or base in _NOT_MONEY:
+        return False
+    return base in MONEY_COLUMNS or base.startswith(MONEY_PREFIXES) or base.endswith("_cost")

@@ -23,7 +23,7 @@ from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook as workbook_module
 from osa_opt.outputs.manifest import RUN_FILES as RUN_FILE_NAMES
-from osa_opt.outputs.manifest import build_manifest, json_safe, status_message
+from osa_opt.outputs.manifest import build_manifest, json_safe
 from osa_opt.outputs.safe import slug
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.run_folder import write_run
@@ -444,7 +444,7 @@ def test_status_message_reports_time_limit_gap(tiny_result: Result) -> None:
     stopped = Portfolio(rank=1, objective=best.objective, fractions=best.fractions,
                         problem=tiny_result.problem, status=Status.TIME_LIMIT, gap=0.0123)
     result = Result(tiny_result.problem, Status.TIME_LIMIT, [stopped])
-    assert status_message(result).startswith("Stopped at the time limit")
-    assert "1.23%" in status_message(result)
-    assert "proven optimal" in status_message(tiny_result)
+    assert result.status_message.startswith("Stopped at the time limit")
+    assert "1.23%" in result.status_message
+    assert "proven optimal" in tiny_result.status_message
     assert build_manifest(result)["status"] == "time_limit"

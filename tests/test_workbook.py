@@ -24,7 +24,6 @@ import osa_opt
 from osa_opt.analysis.frontier import frontier
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs.formats import OUTCOMES
-from osa_opt.outputs.manifest import status_message
 from osa_opt.result import Result
 from osa_opt.run_folder import write_run
 
@@ -139,7 +138,7 @@ def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
     assert book.active.title == "Read me"  # the workbook opens on it
     legend = header_row(sheet, "outcome")
     labels = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, legend)}
-    assert labels["Run status"] == status_message(example_result)
+    assert labels["Run status"] == example_result.status_message
     assert "¥ million" in labels["Units"]
     assert "Policy sheet" in labels["Policy"] and "policy.toml" in labels["Policy"]
     assert "Default OSA round" in labels["What this is"]
@@ -311,7 +310,7 @@ def test_a_run_without_portfolio_has_no_charts_and_every_project_unfunded(
     readme = book["Read me"]
     status = next(readme.cell(r, 2).value for r in range(1, readme.max_row + 1)
                   if readme.cell(r, 1).value == "Run status")
-    assert status == status_message(result) == result.message != ""
+    assert status == result.status_message == result.message != ""
 
 
 # ---------------------------------------------------------------------- security

@@ -23,6 +23,7 @@ import pandas as pd
 
 from osa_opt.analysis.prices import TOL, ranking_cuts, switched_off
 from osa_opt.errors import OsaError
+from osa_opt.result import NOT_SELECTED
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from osa_opt.result import Result
     from osa_opt.solving.solver import Solver
 
-GENERIC_REASON = "not selected: the budget buys more value elsewhere"
+GENERIC_REASON = NOT_SELECTED
 
 
 class UnknownProjectError(OsaError):

@@ -233,8 +233,6 @@ def print_solve_summary(console: Console, result: Result) -> None:
     """What ``osa-opt solve`` prints: the problem line, portfolios, budget use, reasons."""
     from rich.markup import escape
 
-    from osa_opt.outputs.manifest import status_message
-
     problem = result.problem
     summary = problem.summary()
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
@@ -250,4 +248,4 @@ def print_solve_summary(console: Console, result: Result) -> None:
     note = exclusion_note(result)
     if note:
         console.print(note)
-    console.print(escape(status_message(result)))
+    console.print(escape(result.status_message))

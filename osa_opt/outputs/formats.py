@@ -1,8 +1,9 @@
 """Cell formats and colours of ``portfolios.xlsx``, defined once.
 
 Number formats follow the column's name, so a new analysis table needs no changes:
-money (``cost_…``, ``total_cost``, ``left_…``) as ``#,##0.0`` in ¥ million, shares and
-fractions as percentages, values as ``#,##0.000``.
+money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
+the report shares) as ``#,##0.0`` in ¥ million, shares and fractions as percentages, values
+as ``#,##0.000``.
 
 >>> Formats.number_format("total_cost #2")
 '#,##0.0'
@@ -16,15 +17,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from osa_opt.text import is_money_column
+
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
 
 MONEY_FORMAT = "#,##0.0"
 MONEY_NOTE = "Money in ¥ million."
-_MONEY_NAMES = {"total_cost", "funded_cost", "budget", "requested", "cost", "budget_left",
-                "left"}
-_MONEY_PREFIXES = ("cost_", "left_", "budget_", "requested_", "total_cost")
 _SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "bound"}
 _NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%",
@@ -32,7 +32,7 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ProjectOutcome:
     """How one project fares in portfolio 1, and how the workbook colours it."""
 
     name: str
@@ -42,13 +42,13 @@ class Outcome:
 
 
 #: The outcomes of the ``Projects`` sheet's ``outcome`` column, in the order of the legend.
-OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("funded", "#C6EFCE", "#006100", "funded in full in portfolio 1"),
-    Outcome("partly funded", "#FFEB9C", "#9C5700",
+OUTCOMES: tuple[ProjectOutcome, ...] = (
+    ProjectOutcome("funded", "#C6EFCE", "#006100", "funded in full in portfolio 1"),
+    ProjectOutcome("partly funded", "#FFEB9C", "#9C5700",
             "funded in part (at least its min_funding) in portfolio 1"),
-    Outcome("unfunded", "#D9D9D9", "#3F3F3F",
+    ProjectOutcome("unfunded", "#D9D9D9", "#3F3F3F",
             "eligible, but not in portfolio 1: see the reason column"),
-    Outcome("ineligible", "#FFC7CE", "#9C0006",
+    ProjectOutcome("ineligible", "#FFC7CE", "#9C0006",
             "fails an eligibility rule or is marked excluded: see the reason column"),
 )
 
@@ -97,11 +97,11 @@ class Formats:
     def kind(name: str) -> str:
         """``money``, ``share``, ``share_precise``, ``value`` or ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
-        if base in _MONEY_NAMES or base.startswith(_MONEY_PREFIXES):
+        if is_money_column(base):
             return "money"
         if base in ("share_of_best", "gap") or base.startswith("share_of_best"):
             return "share_precise"
-        if base in _SHARE_NAMES or base.startswith("share"):
+        if base in _SHARE_NAMES or base.startswith("share") or base.endswith("_share"):
             return "share"
         if base in _VALUE_NAMES or base.startswith("value"):
             return "value"

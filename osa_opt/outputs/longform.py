@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.outputs.safe import is_missing
-from osa_opt.text import csv_safe
+from osa_opt.text import csv_safe, is_missing
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem

@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-import platform
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from osa_opt.result import Status
+from osa_opt.solving.versions import versions
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -57,14 +59,12 @@ def build_manifest(
     >>> manifest["portfolios"][0]["projects"][:3]    # doctest: +SKIP
     ['P-01', 'P-03', 'P-04']
     """
-    from osa_opt.result import Status
-
     created = created or dt.datetime.now(dt.UTC)
     problem = result.problem
     unfunded = result.unfunded
     manifest: dict[str, Any] = {
         "status": result.status.value,
-        "message": status_message(result),
+        "message": result.status_message,
         "partial": bool(result.partial) or any(
             bool(getattr(a, "partial", False)) for a in result.analyses.values()),
         "portfolios": [p.to_dict() for p in result.portfolios],
@@ -94,68 +94,6 @@ def analysis_files(result: Result) -> dict[str, bytes]:
         files = getattr(analysis, "files", None)
         if callable(files):
             out.update(files())
-    return out
-
-
-def status_message(result: Result) -> str:
-    """One sentence on the outcome: proven optimal, time limit with gap, or why none.
-
-    >>> status_message(result)                       # doctest: +SKIP
-    'Portfolio 1 is proven optimal; 5 ranked portfolios.'
-    """
-    from osa_opt.result import Status
-
-    n = len(result.portfolios)
-    ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
-    best = result.best
-    if result.status == Status.OPTIMAL and best is not None:
-        gap = best.gap or 0.0
-        if gap > 1e-9 or result.problem.policy.solver.mip_rel_gap > 0:
-            return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
-                    f"(solver.mip_rel_gap = {result.problem.policy.solver.mip_rel_gap:g}); "
-                    f"{ranked}.")
-        return f"Portfolio 1 is proven optimal; {ranked}."
-    if result.status == Status.TIME_LIMIT and best is not None:
-        gap = "unknown" if best.gap is None else f"{best.gap:.2%}"
-        return (f"Stopped at the time limit: portfolio 1 is the best found, not proven "
-                f"optimal (gap to the best possible value: {gap}); {ranked}.")
-    if result.message:
-        return result.message
-    return {
-        Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
-        Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
-    }.get(result.status, "The solver failed.")
-
-
-def versions() -> dict[str, str | None]:
-    """Versions of osa-opt, Python and the libraries that shape the answer."""
-    from importlib import metadata
-
-    from osa_opt import __version__
-
-    def version_of(package: str) -> str | None:
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return None
-
-    out: dict[str, str | None] = {
-        "osa-opt": __version__,
-        "python": platform.python_version(),
-        "pyomo": version_of("pyomo"),
-        "highspy": version_of("highspy"),
-        "HiGHS": None,
-        "pandas": version_of("pandas"),
-        "numpy": version_of("numpy"),
-        "xlsxwriter": version_of("xlsxwriter"),
-    }
-    try:  # constants only: creating a Highs object would print its banner
-        import highspy
-
-        out["HiGHS"] = (f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}."
-                        f"{highspy.HIGHS_VERSION_PATCH}")
-    except (ImportError, AttributeError):
-        pass
     return out
 
 

@@ -94,7 +94,6 @@ def analysis_description(analysis: str, table: str) -> str:
 def facts(result: Result, created: str) -> list[tuple[str, str]]:
     """The label / text rows above the sheet list."""
     from osa_opt import __version__
-    from osa_opt.outputs.manifest import status_message
 
     problem = result.problem
     summary = problem.summary()
@@ -107,7 +106,7 @@ def facts(result: Result, created: str) -> list[tuple[str, str]]:
         what += f" Written {created} (UTC)."
     return [
         ("What this is", what),
-        ("Run status", status_message(result)),
+        ("Run status", result.status_message),
         ("Units", UNITS),
         ("Policy", POLICY),
         ("Colours", COLOURS),

@@ -1,20 +1,16 @@
-"""Helpers every output writer shares: atomic run folders and formula-safe text.
+"""Safe run folders: a name from the policy, a refused non-empty target, atomic writing.
 
-Text that came from the inputs (a title, a country, a status reason) can start with ``=``,
-``+``, ``-`` or ``@``; a spreadsheet would run it as a formula ("CSV injection"). The
-workbook writes such text as strings; the CSV prefixes it with ``'``, which spreadsheets
-show as text.
+Every file of a run is written into a hidden staging folder next to the target and moved
+into place in one step (:func:`staging_folder`, :func:`move_into_place`), so a failure never
+leaves a half-written run. (Formula-safe text for the files is in :mod:`osa_opt.text`.)
 
->>> csv_safe("=HYPERLINK(\\"x\\")")
-'\\'=HYPERLINK("x")'
->>> csv_safe(-3.5)
--3.5
+>>> slug("Default OSA round")
+'default-osa-round'
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import secrets
@@ -22,23 +18,8 @@ import shutil
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from osa_opt.errors import OsaError
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN and pandas' missing markers (NA, NaT)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, list | tuple | dict) else False
-    except (TypeError, ValueError):
-        return False
 
 
 def slug(text: str, fallback: str = "run", max_length: int = 48) -> str:

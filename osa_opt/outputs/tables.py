@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from osa_opt.outputs.safe import is_missing
+from osa_opt.text import is_missing
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -65,10 +65,6 @@ class TablePlace:
         """The data cells of a column as xlsxwriter's ``[sheet, row, col, row, col]``."""
         c = self.col(name)
         return [self.sheet, self.first_row, c, self.last_row, c]
-
-    def header_cell(self, name: str) -> list[Any]:
-        c = self.col(name)
-        return [self.sheet, self.header_row, c]
 
 
 def write_table(

@@ -149,15 +149,13 @@ def _is_frontier(table: pd.DataFrame) -> bool:
 
 # ---------------------------------------------------------------------- sheets
 def _summary_sheet(sheets: _Sheets, fmt: Formats, result: Result, created: str) -> None:
-    from osa_opt.outputs.manifest import status_message
-
     sheet = sheets.add("Summary")
     policy = result.problem.policy
     sheet.write_string(0, 0, f"osa-opt run: {policy.name}", fmt.title)
     sheet.write_string(1, 0, MONEY_NOTE, fmt.note)
     facts: list[tuple[str, Any]] = [
         ("status", result.status.value),
-        ("result", status_message(result)),
+        ("result", result.status_message),
         ("policy", policy.name),
         ("created (UTC)", created),
     ]
@@ -168,7 +166,7 @@ def _summary_sheet(sheets: _Sheets, fmt: Formats, result: Result, created: str) 
         write_cell(sheet, r, 1, value, fmt.for_column(label))
     start = 2 + len(facts) + 1
     table = _summary_table(result)
-    note = "" if result.portfolios else "No portfolio: " + status_message(result)
+    note = "" if result.portfolios else "No portfolio: " + result.status_message
     sheets.table(sheet, fmt, table, title="Ranked portfolios", note=note, first_row=start)
     sheet.set_column(0, 0, max(len(label) for label, _ in facts) + 2)  # labels above the table
 

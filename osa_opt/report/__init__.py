@@ -51,12 +51,10 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     >>> Path("report.html").write_text(render_report(result))           # doctest: +SKIP
     """
     from osa_opt import __version__
-    from osa_opt.outputs.manifest import build_manifest
 
     created = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    manifest = build_manifest(result, created=created)
     parts: list[Section | None] = [
-        sections.headline(result, manifest),
+        sections.headline(result),
         sections.diagnosis(result),
         sections.partners(result),
         sections.portfolios(result),
@@ -65,7 +63,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.not_funded(result),
         sections.eligibility(result),
         *analysis_sections(result),
-        sections.manifest_section(result, manifest),
+        sections.manifest_section(result),
     ]
     policy = result.problem.policy
     stamp = created.strftime("%Y-%m-%d %H:%M UTC")

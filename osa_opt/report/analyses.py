@@ -3,9 +3,9 @@
 Any analysis renders generically: a section with each of its ``tables()``, long ones cut
 with a note. Analyses recognised by name get a section made for them: the frontier (exact
 and greedy value against the budget), the funding order, why in / why out, the price of each
-rule, and robustness (core index bars). Attributes are read with ``getattr`` and a
-specific renderer that fails falls back to the generic one, so a changed analysis still
-gets a section rather than breaking the run.
+rule, and robustness (core index bars). Each specific renderer declares what it reads
+(:data:`NEEDS`); an analysis that lacks any of it (a changed or a user's analysis under a
+known name) gets the generic section instead, so it still shows what it found.
 
 >>> from osa_opt.report.analyses import analysis_sections
 >>> [s.id for s in analysis_sections(result)]            # doctest: +SKIP
@@ -52,16 +52,13 @@ def analysis_sections(result: Result) -> list[Section]:
 
 
 def analysis_section(name: str, analysis: Any) -> Section:
-    """The section of one analysis: its specific renderer when known, else generic."""
+    """The section of one analysis: its specific renderer when it has what that renderer
+    reads (:data:`NEEDS`), else the generic one."""
     title = TITLES.get(name, str(name).replace("_", " ").capitalize())
     renderer = SPECIFIC.get(name)
-    body = None
-    if renderer is not None:
-        try:
-            body = renderer(analysis)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
-            body = None  # the analysis changed shape: its tables still say what it found
-    if body is None:
+    if renderer is not None and has_what_it_needs(analysis, NEEDS[name]):
+        body = renderer(analysis)
+    else:
         body = generic_body(analysis)
     notes = getattr(analysis, "notes", None)
     if isinstance(notes, list | tuple) and notes:
@@ -73,12 +70,7 @@ def analysis_section(name: str, analysis: Any) -> Section:
 def generic_body(analysis: Any, max_rows: int = MAX_ROWS, more: str = MORE) -> str:
     """Each table of ``analysis.tables()`` (cut at ``max_rows``), or its scalar facts."""
     tables_of = getattr(analysis, "tables", None)
-    tables: dict[str, pd.DataFrame] = {}
-    if callable(tables_of):
-        try:
-            tables = dict(tables_of())
-        except (AttributeError, KeyError, TypeError, ValueError):
-            tables = {}
+    tables = dict(tables_of()) if callable(tables_of) else {}
     parts = []
     # one table named like its analysis needs no heading of its own
     alone = len(tables) == 1 and str(next(iter(tables))) == str(getattr(analysis, "name", ""))
@@ -97,15 +89,28 @@ def generic_body(analysis: Any, max_rows: int = MAX_ROWS, more: str = MORE) -> s
 def _facts(analysis: Any) -> str:
     """The scalar entries of ``to_dict()`` as a small table (last resort)."""
     to_dict = getattr(analysis, "to_dict", None)
-    try:
-        data = to_dict() if callable(to_dict) else {}
-    except (AttributeError, KeyError, TypeError, ValueError):
+    data = to_dict() if callable(to_dict) else {}
+    if not isinstance(data, dict):
         data = {}
     facts = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
     if not facts:
         return '<p class="note">This analysis has no table to show.</p>'
     frame = pd.DataFrame({"item": list(facts), "value": [str(v) for v in facts.values()]})
     return table(frame)
+
+
+def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...]]) -> bool:
+    """Whether every attribute in ``needs`` is a DataFrame with the columns listed (a name
+    ending in ``()`` is a method, called without arguments)."""
+    for attribute, columns in needs.items():
+        value = getattr(analysis, attribute.removesuffix("()"), None)
+        if attribute.endswith("()"):
+            if not callable(value):
+                return False
+            value = value()
+        if not isinstance(value, pd.DataFrame) or not set(columns) <= set(value.columns):
+            return False
+    return True
 
 
 def _slug(name: str) -> str:
@@ -191,9 +196,9 @@ def prices_body(analysis: Any) -> str:
     for col in ("bound", "activity", "slack"):
         if col in shown:
             # money as ¥…m, counts (partners, countries, projects) as plain numbers
+            units = shown["unit"] if "unit" in shown else [""] * len(shown)
             shown[col] = [yen(v) if u == "¥ million" and v == v else number(v) if v == v
-                          else "—"
-                          for v, u in zip(shown[col], shown.get("unit", ""), strict=True)]
+                          else "—" for v, u in zip(shown[col], units, strict=True)]
     cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
                         "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share")
             if c in shown.columns]
@@ -303,6 +308,20 @@ def execution_body(analysis: Any) -> str:
                    "(docs/execution.md).</p>")
 
 
+#: What each specific renderer reads: attribute -> the columns its DataFrame must have
+#: (``name()``: a method called without arguments; None: any value, even None). Optional
+#: columns are checked inside.
+NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "frontier": {"points": ("budget_share", "value", "greedy_value")},
+    "funding_order": {"order": (), "levels": ()},
+    "why": {"table": ("funded",)},
+    "prices": {"table": ("rule", "gain_if_off", "gain_if_off_share", "binding")},
+    "robustness": {"projects": ("core_index",)},
+    "comparison": {"summary()": ("scenario", "value", "status"), "project_matrix()": ()},
+    "execution": {"levels": ("reserves", "added", "expected_execution", "p_below_target",
+                             "expected_value"),
+                  "target": None, "recommended_reserves": None, "samples": None, "seed": None},
+}
 SPECIFIC: dict[str, Callable[[Any], str]] = {
     "frontier": frontier_body,
     "funding_order": funding_order_body,

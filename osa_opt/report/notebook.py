@@ -58,10 +58,8 @@ def result_html(result: Result) -> str:
     >>> "<table" in result_html(result)        # doctest: +SKIP
     True
     """
-    from osa_opt.outputs.manifest import status_message
-
     head = (f'<div class="head">{_badge(result.status.value)} '
-            f"{escape(status_message(result))}</div>")
+            f"{escape(result.status_message)}</div>")
     if not result.portfolios:
         items = "".join(f"<li>{escape(str(d.get('message', '')))}</li>"
                         for d in result.diagnosis if isinstance(d, dict))

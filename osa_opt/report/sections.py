@@ -31,7 +31,7 @@ ALLOCATIONS = {"country": "country", "region": "region", "priority_tier": "prior
 
 
 # ---------------------------------------------------------------------- headline
-def headline(result: Result, manifest: dict[str, Any]) -> Section:
+def headline(result: Result) -> Section:
     """Status, the one-sentence outcome, key figures and the budget by fiscal year."""
     problem, best = result.problem, result.best
     status = result.status.value
@@ -47,8 +47,8 @@ def headline(result: Result, manifest: dict[str, Any]) -> Section:
              f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
             ("Funded", f"{best.n_projects} projects", f"in {best.n_countries} countries"),
         ]
-    summary = manifest.get("problem", {})
-    cards.append(("Eligible", f"{summary.get('eligible', 0)} of {summary.get('projects', 0)}",
+    eligible = problem.eligibility["eligible"]
+    cards.append(("Eligible", f"{int(eligible.sum())} of {len(eligible)}",
                   f"projects; {len(result.portfolios)} ranked portfolio"
                   f"{'s' if len(result.portfolios) != 1 else ''}"))
     card_html = "".join(
@@ -67,7 +67,7 @@ def headline(result: Result, manifest: dict[str, Any]) -> Section:
                "requested": "Requested by all projects (¥m)",
                "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
     body = (f'<p class="message"><span class="status status-{escape(status)}">'
-            f'{escape(status.replace("_", " "))}</span> {escape(manifest.get("message", ""))}</p>'
+            f'{escape(status.replace("_", " "))}</span> {escape(result.status_message)}</p>'
             f'<div class="cards">{card_html}</div>'
             f"<h3>Budget by fiscal year</h3>{table(years, headers=headers)}")
     if result.notes:
@@ -352,9 +352,11 @@ def diagnosis(result: Result) -> Section | None:
 
 
 # ---------------------------------------------------------------------- manifest
-def manifest_section(result: Result, manifest: dict[str, Any]) -> Section:
-    """Inputs and their sha256, the policy as used, versions and timings."""
-    inputs = manifest.get("inputs") or {}
+def manifest_section(result: Result) -> Section:
+    """Inputs and their sha256, the policy as used, versions and timings (as in run.json)."""
+    from osa_opt.solving.versions import versions
+
+    inputs = dict(result.problem.sources)
     body = "<h3>Inputs</h3>"
     if inputs:
         body += table(pd.DataFrame({"file": list(inputs), "sha256": list(inputs.values())}),
@@ -364,10 +366,9 @@ def manifest_section(result: Result, manifest: dict[str, Any]) -> Section:
     glossary = pd.DataFrame(result.problem.policy.glossary())
     body += (f"<h3>Policy as used: {escape(result.problem.policy.name)}</h3>"
              + table(glossary, columns=["key", "value", "unit", "meaning"]))
-    versions = manifest.get("versions") or {}
     body += ('<div class="pair"><div><h3>Versions</h3>'
-             + key_values((k, v or "—") for k, v in versions.items()) + "</div>")
-    timings = manifest.get("timings") or {}
+             + key_values((k, v or "—") for k, v in versions().items()) + "</div>")
+    timings = dict(result.timings)
     if timings:
         body += "<div><h3>Timings (seconds)</h3>" + key_values(
             ((_timing_label(k), f"{float(v):,.3f}") for k, v in _in_run_order(timings)),

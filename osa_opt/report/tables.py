@@ -21,8 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.outputs.safe import is_missing
-from osa_opt.text import is_formula_like, money, percent
+from osa_opt.text import is_formula_like, is_missing, is_money_column, money, percent
 
 MISSING = "—"
 
@@ -36,8 +35,6 @@ _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "rep
 NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT)
 _NUM_ATTR = ' class="num"'
 
-_MONEY_NAMES = {"total_cost", "cost", "total_budget", "budget", "budget_left", "amount",
-                "needed", "requested"}
 _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_index",
                 "mean_fraction", "budget_share", "level", "value_change_share",
                 "gain_if_off_share", "gain_if_relaxed_share", "share_near_optimal",
@@ -105,8 +102,7 @@ def column_kind(name: object, values: pd.Series) -> str:
     integer = pd.api.types.is_integer_dtype(values)
     if (key in _SHARE_NAMES or key.endswith("_share")) and not integer:
         return SHARE  # before money: budget_share is a share, not ¥
-    if key in _MONEY_NAMES or key.startswith(("cost_", "left_", "budget_")) or \
-            key.endswith("_cost") and key != "nesting_cost":
+    if is_money_column(key):
         return MONEY
     if key in _VALUE_NAMES:
         return VALUE
