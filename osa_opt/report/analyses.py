@@ -100,15 +100,18 @@ def _facts(analysis: Any) -> str:
 
 
 def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...]]) -> bool:
-    """Whether every attribute in ``needs`` is a DataFrame with the columns listed (a name
-    ending in ``()`` is a method, called without arguments)."""
+    """Whether every attribute in ``needs`` is a DataFrame with the columns listed, as
+    columns or index levels (a name ending in ``()`` is a method, called without
+    arguments)."""
     for attribute, columns in needs.items():
         value = getattr(analysis, attribute.removesuffix("()"), None)
         if attribute.endswith("()"):
             if not callable(value):
                 return False
             value = value()
-        if not isinstance(value, pd.DataFrame) or not set(columns) <= set(value.columns):
+        if not isinstance(value, pd.DataFrame):
+            return False
+        if not set(columns) <= {*map(str, value.columns), *map(str, value.index.names)}:
             return False
     return True
 
