@@ -1,11 +1,14 @@
 """Native Excel charts of ``portfolios.xlsx``, all on the ``Charts`` sheet.
 
 Each chart plots cells of a table elsewhere in the workbook (never a copy of the numbers),
-so an analyst who edits a table sees the chart follow:
+so an analyst who edits a table sees the chart follow (the values are also cached in the
+chart, as spreadsheets expect, from the table written: xlsxwriter cannot read them back in
+constant-memory mode):
 
 - allocation by country and by region: horizontal bars of ``total_cost #k`` per group,
   one series per portfolio (the best :data:`MAX_PORTFOLIOS_CHARTED`), from ``By country``
-  and ``By region``;
+  and ``By region``; of more than 16 groups (then sorted by funded cost) the first
+  :data:`MAX_GROUPS_CHARTED`;
 - budget use per fiscal year: stacked columns of ``cost_<FY>`` (used) and ``left_<FY>``
   per portfolio, from ``Summary``;
 - the efficient frontier, when an analysis table has ``budget_share``, ``value`` and
@@ -21,6 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from osa_opt.outputs.formats import MONEY_NOTE
+from osa_opt.outputs.sheets import SORT_BY_COST_ABOVE
 from osa_opt.outputs.tables import PAPER_A4
 
 if TYPE_CHECKING:
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
 
 #: Portfolios drawn side by side in an allocation chart (more would crowd the bars).
 MAX_PORTFOLIOS_CHARTED = 3
+#: Groups drawn in an allocation chart of a sheet sorted by funded cost (more than 16).
+MAX_GROUPS_CHARTED = 15
 #: Sheets whose allocation tables get a chart, and the word for their groups.
 ALLOCATION_CHARTS: dict[str, str] = {"By country": "country", "By region": "region"}
 #: Columns an analysis table needs for the frontier chart.
@@ -116,22 +122,26 @@ def allocation_chart(book: Workbook, place: TablePlace, label: str,
     """Funded cost per group (rows of an allocation sheet), one bar series per portfolio."""
     chart = book.add_chart({"type": "bar"})
     group = place.columns[0]
+    shown = MAX_GROUPS_CHARTED if place.n_rows > SORT_BY_COST_ABOVE else place.n_rows
     for i, rank in enumerate(ranks):
         chart.add_series({
             "name": f"Portfolio {rank}",
-            "categories": place.column_range(group),
-            "values": place.column_range(f"total_cost #{rank}"),
+            "categories": place.column_range(group, shown),
+            "values": place.column_range(f"total_cost #{rank}", shown),
+            "categories_data": place.values(group, shown),
+            "values_data": place.values(f"total_cost #{rank}", shown),
             "fill": {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
             "gap": 60,
         })
-    chart.set_title({"name": f"Allocation by {label}, all fiscal years (¥ million)",
+    top = (f": the {shown} largest of {place.n_rows:,}" if shown < place.n_rows else "")
+    chart.set_title({"name": f"Allocation by {label}{top}, all fiscal years (¥ million)",
                      "name_font": {"size": 12}})
     chart.set_x_axis({"name": "¥ million", "num_format": "#,##0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     # first group on top, as in the table; the value axis stays at the bottom
     chart.set_y_axis({"reverse": True, "crossing": "max"})
     chart.set_legend({"position": "bottom"})
-    bars = place.n_rows * (len(ranks) + 1)
+    bars = shown * (len(ranks) + 1)
     chart.set_size({"width": WIDE, "height": max(HEIGHT, 120 + 9 * bars)})
     return chart
 
@@ -145,6 +155,8 @@ def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart
             "name": name,
             "categories": summary.column_range("rank"),
             "values": summary.column_range(column),
+            "categories_data": summary.values("rank"),
+            "values_data": summary.values(column),
             "fill": {"color": colour},
             "border": {"color": "#7F7F7F"},
             "gap": 50,
@@ -170,6 +182,8 @@ def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
             "name": name,
             "categories": place.column_range("budget_share"),
             "values": place.column_range(column),
+            "categories_data": place.values("budget_share"),
+            "values_data": place.values(column),
             "line": {"color": colour, "width": 2.25, "dash_type": dash},
             "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
                        "border": {"color": colour}},
@@ -195,6 +209,8 @@ def execution_chart(book: Workbook, place: TablePlace) -> Chart:
         chart.add_series({
             "name": name, "categories": place.column_range("reserves"),
             "values": place.column_range(column),
+            "categories_data": place.values("reserves"),
+            "values_data": place.values(column),
             "line": {"color": colour, "width": 2.25, "dash_type": dash},
             "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
                        "border": {"color": colour}},

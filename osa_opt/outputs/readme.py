@@ -91,8 +91,23 @@ def analysis_description(analysis: str, table: str) -> str:
     return known or f"table {table} of the {analysis} analysis (see docs/outputs.md)"
 
 
-def facts(result: Result, created: str) -> list[tuple[str, str]]:
-    """The label / text rows above the sheet list."""
+def large_round(projects: int, limit: int) -> str:
+    """What a workbook of a round larger than ``limit`` projects leaves out, and where it is.
+
+    >>> large_round(100_000, 20_000)[:52]
+    'This round has 100,000 projects, more than the 20,000'
+    """
+    return (f"This round has {projects:,} projects, more than the {limit:,} this workbook "
+            "lists one by one, so it holds the funded projects of portfolio 1 (sheet "
+            "Portfolio 1) and the summaries: the sheets Projects, Not funded and Portfolio 2 "
+            "onwards are left out. portfolios.csv next to this workbook holds every funded "
+            "project of every portfolio (one row each, column rank); run.json holds why each "
+            "other project is not funded (unfunded).")
+
+
+def facts(result: Result, created: str, large: int | None = None) -> list[tuple[str, str]]:
+    """The label / text rows above the sheet list; ``large`` is the size limit when the
+    round exceeds it (see :func:`large_round`)."""
     from osa_opt import __version__
 
     problem = result.problem
@@ -104,43 +119,45 @@ def facts(result: Result, created: str) -> list[tuple[str, str]]:
             f"projects ({summary['eligible']} eligible) in {summary['countries']} countries.")
     if created:
         what += f" Written {created} (UTC)."
-    return [
-        ("What this is", what),
-        ("Run status", result.status_message),
-        ("Units", UNITS),
-        ("Policy", POLICY),
-        ("Colours", COLOURS),
-    ]
+    rows = [("What this is", what), ("Run status", result.status_message)]
+    if large is not None:
+        rows.append(("Large round", large_round(summary["projects"], large)))
+    rows += [("Units", UNITS), ("Policy", POLICY)]
+    if large is None:  # the coloured sheets are left out of a large round's workbook
+        rows.append(("Colours", COLOURS))
+    return rows
 
 
 def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
-                 sheets: Sequence[tuple[str, str]]) -> None:
-    """Fill the ``Read me`` sheet; ``sheets`` is every (sheet name, description), in order."""
+                 sheets: Sequence[tuple[str, str]], *, large: int | None = None) -> None:
+    """Fill the ``Read me`` sheet; ``sheets`` is every (sheet name, description), in order;
+    ``large`` is the size limit when the round exceeds it."""
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, TEXT_WIDTH)
     sheet.write_string(0, 0, f"osa-opt run: {result.problem.policy.name}", fmt.title)
     row = 2
-    for label, text in facts(result, created):
+    for label, text in facts(result, created, large):
+        _fit_height(sheet, row, text)  # before the row's cells: rows go out in order
         sheet.write_string(row, 0, label, fmt.label)
         sheet.write_string(row, 1, text, fmt.wrap)
-        _fit_height(sheet, row, text)
         row += 1
     row += 1
-    sheet.write_string(row, 0, "outcome", fmt.header)
-    sheet.write_string(row, 1, "meaning (Projects sheet)", fmt.header)
-    for outcome in OUTCOMES:
-        row += 1
-        sheet.write_string(row, 0, outcome.name, fmt.outcome[outcome.name])
-        sheet.write_string(row, 1, outcome.meaning, fmt.wrap)
-        _fit_height(sheet, row, outcome.meaning)
-    row += 2
+    if large is None:
+        sheet.write_string(row, 0, "outcome", fmt.header)
+        sheet.write_string(row, 1, "meaning (Projects sheet)", fmt.header)
+        for outcome in OUTCOMES:
+            row += 1
+            _fit_height(sheet, row, outcome.meaning)
+            sheet.write_string(row, 0, outcome.name, fmt.outcome[outcome.name])
+            sheet.write_string(row, 1, outcome.meaning, fmt.wrap)
+        row += 2
     sheet.write_string(row, 0, "sheet", fmt.header)
     sheet.write_string(row, 1, "what it holds", fmt.header)
     for name, description in sheets:
         row += 1
+        _fit_height(sheet, row, description)
         sheet.write_string(row, 0, name, fmt.label)
         sheet.write_string(row, 1, description, fmt.wrap)
-        _fit_height(sheet, row, description)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.activate()  # the workbook opens here

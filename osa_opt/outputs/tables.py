@@ -12,10 +12,13 @@ returns a :class:`TablePlace`, so charts and conditional formats can point at it
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.text import is_missing
@@ -30,16 +33,21 @@ if TYPE_CHECKING:
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 #: A4, the paper of the ministries that print these workbooks.
 PAPER_A4 = 9
+#: The most characters an Excel cell holds; longer text is cut there.
+EXCEL_TEXT_LIMIT = 32_767
 
 
 @dataclass(frozen=True)
 class TablePlace:
-    """Where a table sits: its sheet, header row and data rows (0-based, as xlsxwriter)."""
+    """Where a table sits: its sheet, header row and data rows (0-based, as xlsxwriter),
+    and the table itself, whose values charts cache (the workbook is written in
+    constant-memory mode, so xlsxwriter cannot read them back from the sheet)."""
 
     sheet: str
     header_row: int
     columns: tuple[str, ...]
     n_rows: int
+    data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_row(self) -> int:
@@ -61,10 +69,19 @@ class TablePlace:
     def col(self, name: str) -> int:
         return self.columns.index(name)
 
-    def column_range(self, name: str) -> list[Any]:
-        """The data cells of a column as xlsxwriter's ``[sheet, row, col, row, col]``."""
+    def column_range(self, name: str, rows: int | None = None) -> list[Any]:
+        """The data cells of a column (its first ``rows`` only, if given) as xlsxwriter's
+        ``[sheet, row, col, row, col]``."""
         c = self.col(name)
-        return [self.sheet, self.first_row, c, self.last_row, c]
+        last = self.last_row if rows is None else self.header_row + min(rows, self.n_rows)
+        return [self.sheet, self.first_row, c, last, c]
+
+    def values(self, name: str, rows: int | None = None) -> list[Any] | None:
+        """The cells of :meth:`column_range` as written (None: blank), for a chart's cache."""
+        if self.data is None:
+            return None
+        column = self.data.iloc[:, self.col(name)]
+        return column_cells(column if rows is None else column.head(rows))
 
 
 def write_table(
@@ -77,10 +94,16 @@ def write_table(
     first_row: int = 0,
     freeze_columns: int = 1,
     groups: list[tuple[str, int, int]] | None = None,
+    min_widths: Mapping[int, int] | None = None,
 ) -> TablePlace:
     """Write a titled table: bold header, formats by column, frozen header, autofilter.
 
     ``groups`` adds a merged header row above the column names: (label, first, last column).
+    ``min_widths`` widens columns (index -> characters) for cells written above the table.
+    Each column's number format is set once on the column and the rows go out whole
+    (:func:`column_cells` prepares each column at once), so the time is linear in the
+    number of cells with no Python work per cell beyond xlsxwriter's own; rows are written
+    top to bottom, as the workbook's constant-memory mode needs.
 
     >>> write_table(sheet, fmt, df, title="Portfolio 1").end    # doctest: +SKIP
     34
@@ -91,6 +114,8 @@ def write_table(
     if note:
         sheet.write_string(row, 0, note, fmt.note)
         row += 1
+    columns = [str(c) for c in table.columns]
+    _set_columns(sheet, fmt, table, columns, min_widths or {})  # before any row is flushed
     if groups:
         for label, first, last in groups:
             if last > first:
@@ -99,49 +124,92 @@ def write_table(
                 sheet.write_string(row, first, label, fmt.group)
         row += 1
     header_row = row
-    columns = [str(c) for c in table.columns]
     for col, name in enumerate(columns):
         sheet.write_string(header_row, col, name, fmt.header)
-    formats = [fmt.for_column(name) for name in columns]
-    for r, values in enumerate(table.itertuples(index=False), start=header_row + 1):
-        for col, value in enumerate(values):
-            write_cell(sheet, r, col, value, formats[col])
+    cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
+    for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
+        sheet.write_row(r, 0, values)  # no format: each cell takes its column's
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
-    _set_widths(sheet, table, columns)
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row)
-    return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table))
+    return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table)
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format) -> None:
-    """One cell by type; text always via ``write_string`` (never a formula)."""
+    """One cell by type (for the few cells outside tables); text never as a formula."""
+    (value,) = column_cells(pd.Series([value], dtype=object))
+    if value is None:
+        sheet.write_blank(row, col, None, cell_format)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, cell_format)
+    else:
+        sheet.write_string(row, col, value)
+
+
+def column_cells(values: pd.Series) -> list[Any]:
+    """A column as the plain Python values xlsxwriter writes, prepared column by column.
+
+    Numbers stay numbers (NaN and infinities become None: a blank cell), booleans stay
+    booleans, text stays text (cut at Excel's 32,767 characters), lists and tuples are joined
+    with ``"; "``; anything else is written as its text. Only a column of mixed types is
+    looked at cell by cell.
+
+    >>> column_cells(pd.Series([1.5, float("nan")]))
+    [1.5, None]
+    >>> column_cells(pd.Series(["=1+1", None, ("P-1", "P-2"), 3]))
+    ['=1+1', None, 'P-1; P-2', 3]
+    """
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not values.hasnans:
+        return [bool(v) for v in values.tolist()]
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        finite = np.isfinite(numbers)
+        if finite.all():
+            return values.tolist() if pd.api.types.is_integer_dtype(dtype) else numbers.tolist()
+        out = numbers.astype(object)
+        out[~finite] = None
+        return out.tolist()
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        text = values.where(values.notna(), None).tolist()
+        if kind == "string" and values.str.len().max() > EXCEL_TEXT_LIMIT:
+            text = [None if t is None else t[:EXCEL_TEXT_LIMIT] for t in text]
+        return text
+    return [_cell(v) for v in values.tolist()]
+
+
+def _cell(value: Any) -> Any:
+    """One value of a mixed column (see :func:`column_cells`)."""
     if isinstance(value, list | tuple | set | frozenset):
         value = "; ".join(map(str, value))
     if is_missing(value):
-        sheet.write_blank(row, col, None, cell_format)
-    elif isinstance(value, bool) or type(value).__name__ == "bool_":
-        sheet.write_boolean(row, col, bool(value))
-    elif isinstance(value, int | float) or hasattr(value, "dtype"):
-        try:
-            sheet.write_number(row, col, float(value), cell_format)
-        except (TypeError, ValueError):
-            sheet.write_string(row, col, str(value))
-    else:
-        sheet.write_string(row, col, str(value))
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return (int(value) if isinstance(value, int | np.integer) else number) \
+            if math.isfinite(number) else None
+    return str(value)[:EXCEL_TEXT_LIMIT]
 
 
-def _set_widths(sheet: Worksheet, table: pd.DataFrame, columns: list[str]) -> None:
-    """Widths from the longest of header and the first 200 values, within 8-60 characters."""
+def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
+                 min_widths: Mapping[int, int]) -> None:
+    """Each column's number format and width: the longest of header and first 200 values,
+    within 8-60 characters."""
     sample = table.head(200)
     for col, name in enumerate(columns):
-        lengths = [len(name)]
+        lengths = [len(name), min_widths.get(col, 0) - 2]
         for value in sample.iloc[:, col]:
             if isinstance(value, float):
                 lengths.append(len(f"{value:,.1f}"))
             elif not is_missing(value):
                 lengths.append(len(str(value)))
-        sheet.set_column(col, col, min(max(max(lengths) + 2, 8), 60))
+        sheet.set_column(col, col, min(max(max(lengths) + 2, 8), 60), fmt.for_column(name))
 
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int) -> None:

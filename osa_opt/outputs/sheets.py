@@ -1,0 +1,246 @@
+"""The fixed sheets of ``portfolios.xlsx``: Summary, Projects, Portfolio k, the allocations
+and Not funded. Each builds its table with pandas at once and hands it to
+:func:`~osa_opt.outputs.tables.write_table`; :mod:`.workbook` decides which sheets a round
+gets and in what order.
+
+>>> projects_table(result)["outcome"].value_counts()     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from osa_opt.outputs.formats import MONEY_NOTE, OUTCOMES
+from osa_opt.outputs.longform import portfolio_table
+from osa_opt.outputs.readme import SHEET_DESCRIPTIONS
+from osa_opt.outputs.tables import TablePlace, sheet_name, write_cell, write_table
+from osa_opt.result import FRACTION_TOL
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from osa_opt.outputs.formats import Formats
+    from osa_opt.result import Portfolio, Result
+
+#: Allocation sheets: sheet name -> grouping column of ``Portfolio.allocation``.
+ALLOCATIONS: dict[str, str] = {
+    "By country": "country",
+    "By tier": "priority_tier",
+    "By field": "field",
+    "By region": "region",
+}
+#: An allocation sheet with more groups than this is sorted by the funded cost of
+#: portfolio 1 (largest first) instead of by name, so its chart can show the top groups.
+SORT_BY_COST_ABOVE = 16
+NOT_FUNDED_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
+                      "status", "status_reason", "eligible", "total_cost", "value", "reason")
+#: Columns of the ``Projects`` sheet (``outcome`` is one of :data:`formats.OUTCOMES`).
+PROJECTS_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
+                    "assistance_type", "status", "status_reason", "outcome", "fraction",
+                    "total_cost", "funded_cost", "value", "funded_value", "reason")
+#: Data bar colour of funded fractions.
+BAR_COLOUR = "#63BE7B"
+
+
+class Sheets:
+    """Adds worksheets and remembers, for the Read me sheet, what each one holds, and for
+    the charts, where each table went."""
+
+    def __init__(self, book: Workbook, fmt: Formats) -> None:
+        self.book = book
+        self.fmt = fmt
+        self.described: list[tuple[str, str]] = []
+        self.places: dict[str, TablePlace] = {}
+
+    def add(self, wanted: str, description: str = "") -> Worksheet:
+        sheet = self.book.add_worksheet(sheet_name(self.book, wanted))
+        self.described.append((sheet.get_name(), description or SHEET_DESCRIPTIONS[wanted]))
+        return sheet
+
+    def table(self, sheet: Worksheet, table: pd.DataFrame, **options: Any) -> TablePlace:
+        place = write_table(sheet, self.fmt, table, **options)
+        self.places[place.sheet] = place
+        return place
+
+
+# ---------------------------------------------------------------------- Summary
+def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
+    """The run's status, the budget, then one row per ranked portfolio."""
+    fmt = sheets.fmt
+    sheet = sheets.add("Summary")
+    policy = result.problem.policy
+    sheet.write_string(0, 0, f"osa-opt run: {policy.name}", fmt.title)
+    sheet.write_string(1, 0, MONEY_NOTE, fmt.note)
+    facts: list[tuple[str, Any]] = [
+        ("status", result.status.value),
+        ("result", result.status_message),
+        ("policy", policy.name),
+        ("created (UTC)", created),
+    ]
+    facts += [(f"budget_{fy}", float(amount)) for fy, amount in policy.budget.items()]
+    facts.append(("budget_total", policy.total_budget))
+    for r, (label, value) in enumerate(facts, start=2):
+        sheet.write_string(r, 0, label, fmt.label)
+        write_cell(sheet, r, 1, value, fmt.for_column(label))
+    note = "" if result.portfolios else "No portfolio: " + result.status_message
+    sheets.table(sheet, summary_table(result), title="Ranked portfolios", note=note,
+                 first_row=2 + len(facts) + 1,
+                 min_widths={0: max(len(label) for label, _ in facts) + 2})
+
+
+def summary_table(result: Result) -> pd.DataFrame:
+    fiscal_years = result.problem.fiscal_years
+    columns = ["rank", "value", "share_of_best",
+               *[f"cost_{fy}" for fy in fiscal_years], "total_cost",
+               *[f"left_{fy}" for fy in fiscal_years],
+               "projects", "countries", "added", "dropped", "status", "gap"]
+    rows = []
+    for p in result.portfolios:
+        row: dict[str, Any] = {"rank": p.rank, "value": p.objective,
+                               "share_of_best": p.share_of_best, "total_cost": p.total_cost,
+                               "projects": p.n_projects, "countries": p.n_countries,
+                               "added": ", ".join(p.added), "dropped": ", ".join(p.dropped),
+                               "status": p.status.value, "gap": p.gap}
+        row.update({f"cost_{fy}": float(c) for fy, c in p.cost_by_year.items()})
+        row.update({f"left_{fy}": float(c) for fy, c in p.budget_left.items()})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------------- Projects
+def projects_table(result: Result) -> pd.DataFrame:
+    """Every project with its outcome in portfolio 1, in input order (sheet ``Projects``).
+
+    ``outcome`` is ``funded``, ``partly funded``, ``unfunded`` (eligible, left out) or
+    ``ineligible``; ``fraction``, ``funded_cost`` and ``funded_value`` are 0 when not
+    funded; ``total_cost`` and ``value`` are those of the whole project; ``reason`` says
+    why it is not funded (blank when it is).
+
+    >>> projects_table(result)["outcome"].value_counts()     # doctest: +SKIP
+    """
+    problem = result.problem
+    projects = problem.projects
+    fractions = result.best.fractions if result.best is not None else {}
+    eligible = problem.eligibility["eligible"].reindex(projects.index).to_numpy(dtype=bool)
+    fraction = pd.Series(fractions, dtype=float).reindex(projects.index).fillna(0.0)
+    share = fraction.to_numpy()
+    outcome = np.select(
+        [~eligible, share <= FRACTION_TOL, share >= 1 - FRACTION_TOL],
+        ["ineligible", "unfunded", "funded"], default="partly funded").astype(object)
+    table = pd.DataFrame({
+        "project_id": projects.index,
+        "title": projects["title"],
+        "country": projects["country"],
+        "region": problem.region,
+        "priority_tier": problem.tier,
+        "field": projects["field"],
+        "assistance_type": projects["assistance_type"],
+        "status": projects["status"],
+        "status_reason": projects["status_reason"],
+        "outcome": outcome,
+        "fraction": fraction,
+        "total_cost": problem.total_cost,
+        "funded_cost": problem.total_cost * fraction,
+        "value": problem.value,
+        "funded_value": problem.value * fraction,
+        "reason": result.unfunded["reason"].reindex(projects.index),  # blank when funded
+    })
+    return table.reset_index(drop=True).reindex(columns=PROJECTS_COLUMNS)
+
+
+def projects_sheet(sheets: Sheets, result: Result) -> None:
+    fmt = sheets.fmt
+    sheet = sheets.add("Projects")
+    where = "portfolio 1" if result.best is not None else "any portfolio (none exists)"
+    place = sheets.table(
+        sheet, projects_table(result), title=f"Every project and its outcome in {where}",
+        note=MONEY_NOTE + " Rows are coloured by outcome (see Read me); total_cost and value "
+                          "are for the whole project, funded_cost and funded_value for the "
+                          "funded fraction.")
+    if place.n_rows == 0:
+        return
+    colour_rows(sheet, place, "outcome", [(f'"{o.name}"', fmt.outcome[o.name]) for o in OUTCOMES])
+    column = place.col("fraction")
+    sheet.conditional_format(place.first_row, column, place.last_row, column, {
+        "type": "data_bar", "bar_color": BAR_COLOUR, "bar_solid": True,
+        "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1,
+    })
+
+
+def colour_rows(sheet: Worksheet, place: TablePlace, column: str,
+                rules: list[tuple[str, Any]]) -> None:
+    """Colour whole rows by the value of one column: ``rules`` pairs an Excel literal
+    (``'"funded"'``, ``"FALSE"``) with a format. Formula conditional formats, so the colours
+    follow the rows when an analyst sorts, filters or edits them."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    anchor = xl_rowcol_to_cell(place.first_row, place.col(column), col_abs=True)
+    for literal, cell_format in rules:
+        sheet.conditional_format(place.first_row, 0, place.last_row, len(place.columns) - 1, {
+            "type": "formula", "criteria": f"={anchor}={literal}", "format": cell_format,
+        })
+
+
+# ---------------------------------------------------------------------- Portfolio k
+def portfolio_sheet(sheets: Sheets, portfolio: Portfolio) -> None:
+    """The funded projects of one portfolio: fraction, cost per year, value."""
+    table = portfolio_table(portfolio).drop(columns="rank")
+    sheet = sheets.add(f"Portfolio {portfolio.rank}",
+                       f"the {portfolio.n_projects} projects funded in portfolio "
+                       f"{portfolio.rank}: funded fraction, cost per year, value")
+    title = (f"Portfolio {portfolio.rank}: {portfolio.n_projects} funded projects, "
+             f"value {portfolio.objective:,.3f} ({portfolio.share_of_best:.1%} of the best)")
+    sheets.table(sheet, table, title=title, note=MONEY_NOTE)
+
+
+# ---------------------------------------------------------------------- allocations
+def allocation_sheet(sheets: Sheets, result: Result, name: str, by: str) -> None:
+    """Groups as rows, one column set per portfolio (0 where it funds nothing there)."""
+    sheet = sheets.add(name)
+    allocations = {p.rank: p.allocation(by) for p in result.portfolios}
+    groups = sorted({g for a in allocations.values() for g in a.index}, key=str)
+    by_cost = len(groups) > SORT_BY_COST_ABOVE and bool(allocations)
+    if by_cost:  # the largest first (ties by name), so a chart can show the top ones
+        first = allocations[min(allocations)]["total_cost"].reindex(groups).fillna(0.0)
+        groups = sorted(groups, key=lambda g: (-float(first[g]), str(g)))
+    columns: dict[str, Any] = {by: groups}
+    spans: list[tuple[str, int, int]] = []
+    for rank, alloc in allocations.items():
+        start = len(columns)
+        aligned = alloc.reindex(groups).fillna(0)
+        for column in alloc.columns:
+            columns[f"{column} #{rank}"] = aligned[column].to_numpy()
+        spans.append((f"Portfolio {rank}", start, len(columns) - 1))
+    label = name[3:]  # "By country" -> "country"
+    order = (f" Rows: the {len(groups):,} groups, largest funded cost in portfolio 1 first."
+             if by_cost else "")
+    sheets.table(sheet, pd.DataFrame(columns), title=f"Allocation by {label}, per portfolio",
+                 note=MONEY_NOTE + " Shares are of the total budget. Column '… #k' = "
+                                   "portfolio k." + order,
+                 groups=spans or None)
+
+
+# ---------------------------------------------------------------------- Not funded
+def not_funded_sheet(sheets: Sheets, result: Result) -> None:
+    fmt = sheets.fmt
+    problem = result.problem
+    unfunded = result.unfunded.copy()
+    ids = unfunded.index
+    unfunded["region"] = problem.region.reindex(ids)
+    unfunded["priority_tier"] = problem.tier.reindex(ids)
+    unfunded["status"] = problem.projects["status"].reindex(ids)
+    unfunded["status_reason"] = problem.projects["status_reason"].reindex(ids)
+    table = unfunded.reset_index().reindex(columns=NOT_FUNDED_COLUMNS)
+    what = "portfolio 1" if result.portfolios else "any portfolio (none exists)"
+    sheet = sheets.add("Not funded")
+    place = sheets.table(sheet, table,
+                         title=f"Projects not funded in {what}, with every reason",
+                         note=MONEY_NOTE + " total_cost and value are for the whole project. "
+                                           "Ineligible rows are red, eligible ones grey.")
+    if place.n_rows:
+        colour_rows(sheet, place, "eligible", [("FALSE", fmt.outcome["ineligible"]),
+                                               ("TRUE", fmt.outcome["unfunded"])])
