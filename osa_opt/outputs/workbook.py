@@ -42,7 +42,7 @@ __all__ = ["ALLOCATIONS", "FULL_TABLES_UP_TO", "MONEY_FORMAT", "NOT_FUNDED_COLUM
 
 #: Rounds of up to this many projects get every per-project sheet; larger ones the funded
 #: projects of portfolio 1 and the summaries (docs/outputs.md, "Large rounds").
-FULL_TABLES_UP_TO = 20_000
+FULL_TABLES_UP_TO = 5_000
 
 
 def is_large(result: Result) -> bool:
