@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from osa_opt.report import sections
+from osa_opt.report.allocation import allocation
 from osa_opt.report.analyses import analysis_sections
 from osa_opt.report.page import Section, page
 
@@ -58,7 +59,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.diagnosis(result),
         sections.partners(result),
         sections.portfolios(result),
-        sections.allocation(result),
+        allocation(result),
         sections.budget_use(result),
         sections.not_funded(result),
         sections.eligibility(result),

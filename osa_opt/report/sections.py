@@ -1,5 +1,6 @@
-"""The report's fixed sections: headline, portfolios, allocation, budget use, projects not
-funded, eligibility, diagnosis and the manifest. Analyses are in :mod:`.analyses`.
+"""The report's fixed sections: headline, portfolios, budget use, projects not funded,
+eligibility, diagnosis and the manifest. The allocation is in :mod:`.allocation`, the
+analyses in :mod:`.analyses`.
 
 Each function takes a Result and returns a :class:`~.template.Section` (or None when it has
 nothing to show); every text from the inputs passes through :func:`html.escape`, directly
@@ -19,16 +20,25 @@ import pandas as pd
 
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.report.tables import RIGHT, cell, key_values, share_cell, table, value_text
+from osa_opt.report.tables import (
+    RIGHT,
+    cell,
+    key_values,
+    more_rows,
+    share_cell,
+    table,
+    value_text,
+)
 from osa_opt.text import money, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
 
-#: Allocation charts: grouping column of ``Portfolio.allocation`` -> chart name.
-ALLOCATIONS = {"country": "country", "region": "region", "priority_tier": "priority tier",
-               "field": "field"}
-
+#: Rows of a per-project table (funded, left out, ineligible, differing) shown in the
+#: report; run.json and portfolios.csv have every one.
+MAX_LISTED = 1_000
+ALL_FUNDED = "portfolios.csv lists every funded project of every portfolio"
+ALL_UNFUNDED = "run.json lists every project left out, with why (unfunded)"
 
 # ---------------------------------------------------------------------- headline
 def headline(result: Result) -> Section:
@@ -124,7 +134,7 @@ def portfolios(result: Result) -> Section | None:
     cols = ["project_id", "title", "country", "field", "priority_tier", "fraction",
             *[f"cost_{fy}" for fy in fys], "total_cost", "value"]
     body += (f"<h3>Projects funded in portfolio 1</h3>"
-             f"{table(best, columns=cols)}"
+             f"{table(best, columns=cols, max_rows=MAX_LISTED, more=ALL_FUNDED)}"
              f'<p class="note">Fraction below 100%: the project is partly funded, down to its '
              f"min_funding. Cost and value are those of the funded fraction.</p>")
     return Section("portfolios", "Ranked portfolios", body,
@@ -145,12 +155,15 @@ def _differences(result: Result) -> str:
     if len(ports) < 2:
         return ""
     problem = result.problem
-    ids = [p for p in problem.projects.index
-           if len({round(q.fractions.get(p, 0.0), 6) for q in ports}) > 1]
+    funded = set().union(*(q.fractions for q in ports))
+    order = [p for p in problem.projects.index if p in funded]
+    shares = pd.DataFrame({q.rank: pd.Series(q.fractions, dtype=float) for q in ports}
+                          ).reindex(order).fillna(0.0).round(6)
+    ids = shares.index[shares.nunique(axis=1) > 1].tolist()
     if not ids:
         return '<p class="note">All portfolios fund the same projects.</p>'
     rows = []
-    for pid in ids:
+    for pid in ids[:MAX_LISTED]:
         marks = "".join(_membership(q.fractions.get(pid)) for q in ports)
         rows.append(f"<tr>{cell(pid)}{cell(problem.projects.at[pid, 'title'])}"
                     f"{cell(problem.projects.at[pid, 'country'])}"
@@ -160,9 +173,9 @@ def _differences(result: Result) -> str:
     return ("<h3>What changes between the portfolios</h3>"
             '<table class="data diff"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
             f'<th class="num">Total cost (¥m)</th><th class="num">Value</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            '<p class="note">● funded in full, a percentage: partly funded, ○ not funded. '
-            "Cost and value are those of the whole project.</p>")
+            f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(ids) - MAX_LISTED, ALL_FUNDED)
+            + '<p class="note">● funded in full, a percentage: partly funded, ○ not funded. '
+              "Cost and value are those of the whole project.</p>")
 
 
 def _membership(fraction: float | None) -> str:
@@ -170,89 +183,6 @@ def _membership(fraction: float | None) -> str:
         return '<td class="out">○</td>'
     text = "●" if fraction >= 1 - 1e-6 else percent(fraction)
     return f'<td class="in">{escape(text)}</td>'
-
-
-# ---------------------------------------------------------------------- allocation
-def allocation(result: Result) -> Section | None:
-    """Horizontal bars of portfolio 1's funded cost by country, region, tier and field."""
-    best = result.best
-    if best is None:
-        return None
-    problem = result.problem
-    total = problem.policy.total_budget
-    charts = []
-    for by, label in ALLOCATIONS.items():
-        alloc = best.allocation(by)["total_cost"]
-        keys = _all_keys(result, by)
-        costs = [float(alloc.get(k, 0.0)) for k in keys]
-        texts, colors = [], []
-        for k, c in zip(keys, costs, strict=True):
-            state = _group_state(result, by, k)
-            rule = _rule_text(result, by, k)
-            if c > 0:
-                texts.append(f"{yen(c)} · {percent(c / total) if total else '—'}{rule}")
-                colors.append(svg.FUNDED)
-            else:
-                texts.append(f"{state}{rule}")
-                colors.append(svg.INELIGIBLE if state == "ineligible" else svg.UNFUNDED)
-        names = [f"Tier {k}" if by == "priority_tier" else str(k) for k in keys]
-        charts.append(svg.hbar_chart(names, costs, title=f"Portfolio 1 by {label} (¥ million)",
-                                     value_labels=texts, colors=colors,
-                                     max_value=max(costs, default=0.0)))
-    cap = problem.policy.priority.max_country_share
-    general = f" Every country is capped at {percent(cap)} of the budget." if cap < 1 else ""
-    legend = ('<p class="note">Bars: funded cost of portfolio 1; the share is of the total '
-              f"budget. “rule” names the policy's share bounds for that group.{general}"
-              f'<span class="legend-key" style="background:{svg.FUNDED}"></span>funded'
-              f'<span class="legend-key" style="background:{svg.UNFUNDED}"></span>eligible, '
-              "nothing funded"
-              f'<span class="legend-key" style="background:{svg.INELIGIBLE}"></span>ineligible'
-              "</p>")
-    return Section("allocation", "Allocation", legend + '<div class="charts">'
-                   + "".join(charts) + "</div>",
-                   lead="Where the money of portfolio 1 goes.")
-
-
-def _all_keys(result: Result, by: str) -> list[Any]:
-    """Every group of the inputs (funded or not), sorted; countries by funded cost."""
-    problem = result.problem
-    column = {"country": problem.projects["country"], "region": problem.region,
-              "priority_tier": problem.tier, "field": problem.projects["field"]}[by]
-    keys = sorted(set(column), key=str)
-    if by == "country" and result.best is not None:
-        cost = result.best.allocation("country")["total_cost"]
-        keys.sort(key=lambda k: (-float(cost.get(k, 0.0)), str(k)))
-    return keys
-
-
-def _group_state(result: Result, by: str, key: Any) -> str:
-    problem = result.problem
-    column = {"country": problem.projects["country"], "region": problem.region,
-              "priority_tier": problem.tier, "field": problem.projects["field"]}[by]
-    members = column.index[column == key]
-    eligible = problem.eligibility.loc[members, "eligible"]
-    return "nothing funded" if eligible.any() else "ineligible"
-
-
-def _rule_text(result: Result, by: str, key: Any) -> str:
-    """`` · rule ≥ 50%`` when the policy bounds this group's share, else empty."""
-    policy = result.problem.policy
-    low = high = None
-    if by == "priority_tier":
-        low = policy.priority.min_tier_share.get(int(key))
-    elif by == "field":
-        low = policy.balance.min_field_share.get(key)
-        high = policy.balance.max_field_share.get(key)
-    elif by == "region":
-        low = policy.balance.min_region_share.get(key)
-        high = policy.balance.max_region_share.get(key)
-    elif by == "country" and key in result.problem.countries.index:
-        # the general cap is said once under the chart; a country's own cap is shown here
-        own = result.problem.countries.at[key, "max_share"]
-        if own is not None and own == own and float(own) < policy.priority.max_country_share:
-            high = float(own)
-    parts = ([f"≥ {percent(low)}"] if low else []) + ([f"≤ {percent(high)}"] if high else [])
-    return f" · rule {' '.join(parts)}" if parts else ""
 
 
 # ---------------------------------------------------------------------- budget use
@@ -288,7 +218,8 @@ def not_funded(result: Result) -> Section | None:
     if out.empty:
         return None
     cols = ["project_id", "title", "country", "field", "total_cost", "value", "reason"]
-    return Section("not-funded", "Eligible but not funded", table(out, columns=cols),
+    return Section("not-funded", "Eligible but not funded",
+                   table(out, columns=cols, max_rows=MAX_LISTED, more=ALL_UNFUNDED),
                    lead="Every eligible project that portfolio 1 leaves out, and why.")
 
 
@@ -303,16 +234,20 @@ def eligibility(result: Result) -> Section:
     if len(out) == 0:
         return Section("eligibility", "Eligibility exclusions",
                        "<p>Every project meets the eligibility rules.</p>")
+    listed = problem.projects.loc[out[:MAX_LISTED], ["title", "country", "field"]]
     rows = []
-    for pid in out:
-        p = problem.projects.loc[pid]
-        reasons = "".join(f"<li>{escape(str(r))}</li>" for r in elig.at[pid, "reasons"])
-        rows.append(f"<tr>{cell(pid)}{cell(p['title'])}{cell(p['country'])}{cell(p['field'])}"
-                    f"{cell(float(problem.total_cost[pid]), 'money')}"
-                    f'<td><ul class="reasons">{reasons}</ul></td></tr>')
+    for pid, title, country, field, cost, reasons in zip(
+            listed.index, listed["title"], listed["country"], listed["field"],
+            problem.total_cost.reindex(listed.index), elig["reasons"].reindex(listed.index),
+            strict=True):
+        items = "".join(f"<li>{escape(str(r))}</li>" for r in reasons)
+        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}{cell(field)}"
+                    f"{cell(float(cost), 'money')}"
+                    f'<td><ul class="reasons">{items}</ul></td></tr>')
     body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
             '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(out) - MAX_LISTED,
+                                                                ALL_UNFUNDED))
     by_country = country_reasons(problem.countries, problem.policy)
     blocked = [(c, rs) for c, rs in by_country.items() if rs]
     if blocked:
@@ -320,11 +255,12 @@ def eligibility(result: Result) -> Section:
             f"<tr>{cell(c)}{cell(problem.countries.at[c, 'region'])}"
             f"{cell(problem.countries.at[c, 'priority_tier'], 'count')}"
             f'<td><ul class="reasons">{"".join(f"<li>{escape(r)}</li>" for r in rs)}</ul>'
-            "</td></tr>" for c, rs in blocked)
+            "</td></tr>" for c, rs in blocked[:MAX_LISTED])
         body += ("<h3>Countries whose projects are all ineligible</h3>"
                  '<table class="data"><thead><tr><th>Country</th><th>Region</th>'
                  '<th class="num">Tier</th><th>Reasons</th></tr></thead>'
-                 f"<tbody>{crow}</tbody></table>")
+                 f"<tbody>{crow}</tbody></table>"
+                 + more_rows(len(blocked) - MAX_LISTED, "the countries sheet of the input"))
     return Section("eligibility", "Eligibility exclusions", body,
                    lead=f"{len(out)} of {len(elig)} projects cannot be funded under the "
                         "policy's eligibility rules; every failed rule is listed.")

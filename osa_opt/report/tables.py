@@ -193,15 +193,26 @@ def table(
         f"<th{_NUM_ATTR if kind_of[c] in NUMERIC else ''}>"
         f"{escape(headers.get(c, humanize(c)))}</th>" for c in cols)
     out.append(f"<thead><tr>{head}</tr></thead><tbody>")
-    for i, (_, row) in enumerate(shown[cols].iterrows()):
+    # column by column: each column's values once, then the rows joined
+    cells = [[cell(v, kind_of[c]) for v in shown[c].tolist()] for c in cols]
+    for i, row in enumerate(zip(*cells, strict=True)):
         cls = f' class="{escape(classes[i])}"' if i < len(classes) and classes[i] else ""
-        out.append(f"<tr{cls}>" + "".join(cell(row[c], kind_of[c]) for c in cols) + "</tr>")
+        out.append(f"<tr{cls}>" + "".join(row) + "</tr>")
     out.append("</tbody></table></div>")
-    left_out = len(frame) - len(shown)
-    if left_out > 0:
-        out.append(f'<p class="more">{left_out:,} more row{"s" if left_out != 1 else ""} not '
-                   f"shown{escape(('; ' + more) if more else '')}.</p>")
+    out.append(more_rows(len(frame) - len(shown), more))
     return "".join(out)
+
+
+def more_rows(left_out: int, more: str = "") -> str:
+    """The note under a table cut short: how many rows are not shown, and where they are.
+
+    >>> more_rows(1200, "run.json has them")
+    '<p class="more">1,200 more rows not shown; run.json has them.</p>'
+    """
+    if left_out <= 0:
+        return ""
+    return (f'<p class="more">{left_out:,} more row{"s" if left_out != 1 else ""} not '
+            f"shown{escape(('; ' + more) if more else '')}.</p>")
 
 
 def key_values(pairs: Iterable[tuple[str, Any]], css_class: str = "kv", kind: str = TEXT
