@@ -1,0 +1,164 @@
+"""Large rounds: what the workbook, the CSV and the report hold above the size limit.
+
+A synthetic round of 6,000 projects (benchmarks/synthetic.py; over the workbook's limit of
+:data:`~osa_opt.outputs.workbook.FULL_TABLES_UP_TO`) with greedy portfolios (value per ¥
+within each year's budget): real selections, no solve needed for what the writers do with
+them. The limit itself is checked on the shipped example by moving it. Correctness only:
+the speed is measured by benchmarks/bench_writers.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import osa_opt
+from osa_opt.analysis.greedy import greedy_ranking
+from osa_opt.inputs.problem import Problem
+from osa_opt.outputs import workbook
+from osa_opt.report.allocation import TOP_GROUPS
+from osa_opt.report.sections import MAX_LISTED
+from osa_opt.result import Portfolio, Result, Status
+from osa_opt.text import yen
+
+N_PROJECTS = 6_000
+FIXED_SHEETS = ["Read me", "Summary", "Charts"]
+ALLOCATION_SHEETS = ["By country", "By tier", "By field", "By region"]
+
+
+def greedy_result(problem: Problem, count: int) -> Result:
+    """``count`` ranked greedy portfolios, the k-th with every budget trimmed by (k-1)%."""
+    ranked: list[Portfolio] = []
+    for k in range(count):
+        greedy = greedy_ranking(problem, {fy: b * (1 - 0.01 * k)
+                                          for fy, b in problem.budget.items()})
+        best = ranked[0] if ranked else None
+        ranked.append(Portfolio(rank=k + 1, objective=greedy.value,
+                                fractions=dict(greedy.fractions), problem=problem,
+                                reference=best,
+                                best_objective=best.objective if best else greedy.value))
+    return Result(problem, Status.OPTIMAL, ranked)
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
+    from benchmarks.synthetic import make_problem
+
+    result = greedy_result(make_problem(N_PROJECTS, 3, seed=0), 3)
+    assert workbook.is_large(result)
+    return result, result.write(tmp_path_factory.mktemp("large") / "run")
+
+
+def bars_of(html: str, title: str) -> list[str]:
+    """The tooltip of every bar of the one chart titled ``title``."""
+    (svg,) = [m for m in re.findall(r"<svg .*?</svg>", html, flags=re.S)
+              if f"<title>{title}</title>" in m]
+    return re.findall(r'<rect class="bar" [^>]*><title>([^<]*)</title>', svg)
+
+
+def rows_of(sheet: object, header: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The column names and data rows of the table whose first header cell is ``header``."""
+    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == header)
+    return [str(c) for c in rows[start] if c is not None], rows[start + 1:]
+
+
+def test_the_workbook_holds_portfolio_1_and_the_summaries(large: tuple[Result, Path]) -> None:
+    result, folder = large
+    book = load_workbook(folder / "portfolios.xlsx", read_only=True)
+    assert book.sheetnames == [*FIXED_SHEETS, "Portfolio 1", *ALLOCATION_SHEETS, "Policy"]
+    columns, rows = rows_of(book["Portfolio 1"], "project_id")
+    best = result.portfolios[0]
+    assert [r[0] for r in rows] == best.project_ids
+    total = sum(r[columns.index("total_cost")] for r in rows)
+    assert total == pytest.approx(best.total_cost)
+    _, summary = rows_of(book["Summary"], "rank")
+    assert [r[0] for r in summary] == [1, 2, 3]
+
+
+def test_the_read_me_says_what_is_left_out_and_where_it_is(large: tuple[Result, Path]) -> None:
+    _, folder = large
+    book = load_workbook(folder / "portfolios.xlsx", read_only=True)
+    rows = {r[0]: r[1] for r in book["Read me"].iter_rows(values_only=True) if r and r[0]}
+    note = rows["Large round"]
+    assert f"{N_PROJECTS:,} projects" in note and f"{workbook.FULL_TABLES_UP_TO:,}" in note
+    assert "portfolios.csv" in note and "run.json" in note
+    for left_out in ("Projects", "Not funded", "Portfolio 2"):
+        assert left_out in note
+    assert "Colours" not in rows and "outcome" not in rows  # no coloured sheet to explain
+    listed = [name for name in book.sheetnames if name in rows]
+    assert listed == book.sheetnames  # the sheet list names every sheet
+
+
+def test_the_csv_keeps_every_funded_project_of_every_portfolio(
+        large: tuple[Result, Path]) -> None:
+    result, folder = large
+    with open(folder / "portfolios.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for portfolio in result.portfolios:
+        ids = [r["project_id"] for r in rows if r["rank"] == str(portfolio.rank)]
+        assert ids == portfolio.project_ids
+
+
+def test_many_countries_are_sorted_by_cost_and_the_chart_shows_the_top(
+        large: tuple[Result, Path]) -> None:
+    result, folder = large
+    book = load_workbook(folder / "portfolios.xlsx", read_only=True)
+    columns, rows = rows_of(book["By country"], "country")
+    costs = [r[columns.index("total_cost #1")] for r in rows]
+    assert costs == sorted(costs, reverse=True)
+    expected = result.portfolios[0].allocation("country")["total_cost"]
+    assert {r[0]: c for r, c in zip(rows, costs, strict=True) if c} == pytest.approx(
+        expected[expected > 0].to_dict())
+    with zipfile.ZipFile(folder / "portfolios.xlsx") as archive:  # the first chart: countries
+        xml = archive.read("xl/charts/chart1.xml").decode()
+    categories = re.search(r"<c:cat><c:strRef><c:f>([^<]*)</c:f>(.*?)</c:strRef>", xml)
+    assert categories is not None
+    first, last = re.findall(r"\$(\d+)", categories[1])
+    assert int(last) - int(first) + 1 == 15 and "15 largest" in xml
+    cached = re.findall(r"<c:v>([^<]*)</c:v>", categories[2])
+    assert cached == [r[0] for r in rows[:15]]
+
+
+def test_the_report_sums_up_the_small_groups_and_cuts_long_lists(
+        large: tuple[Result, Path]) -> None:
+    from html import unescape
+
+    result, folder = large
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    bars = [unescape(b) for b in bars_of(html, "Portfolio 1 by country (¥ million)")]
+    assert len(bars) == TOP_GROUPS + 1
+    cost = result.portfolios[0].allocation("country")["total_cost"]
+    countries = result.problem.countries.index
+    top = cost.sort_values(ascending=False, kind="stable")
+    others = bars[-1]
+    assert others.startswith(f"others: {len(countries) - TOP_GROUPS:,} countries: ")
+    assert yen(float(top.iloc[TOP_GROUPS:].sum())) in others
+    funded = result.portfolios[0].n_projects
+    assert f"{funded - MAX_LISTED:,} more rows not shown; portfolios.csv" in html
+    block = html[html.index("Projects funded in portfolio 1"):]
+    block = block[:block.index("</table>")]
+    assert block.count("<tr>") == MAX_LISTED + 1  # the header and the rows shown
+    assert "run.json lists every project left out" in html
+
+
+@pytest.mark.parametrize("limit, large", [(50, False), (49, True)])
+def test_the_limit_is_the_number_of_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             limit: int, large: bool) -> None:
+    problem = osa_opt.load_problem()
+    assert len(problem.projects) == 50
+    result = osa_opt.solve(problem, portfolios=2, explain=False)
+    monkeypatch.setattr(workbook, "FULL_TABLES_UP_TO", limit)
+    folder = result.write(tmp_path / "run")
+    names = load_workbook(folder / "portfolios.xlsx", read_only=True).sheetnames
+    per_project = {"Projects", "Portfolio 2", "Not funded"}
+    assert (per_project.isdisjoint(names)) == large
+    assert "Portfolio 1" in names
+    read_me = pd.read_excel(folder / "portfolios.xlsx", sheet_name="Read me", header=None)
+    assert ("Large round" in set(read_me[0])) == large
