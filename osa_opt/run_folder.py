@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from osa_opt.errors import OsaError
 from osa_opt.outputs import longform, workbook
+from osa_opt.outputs.manifest import analysis_files, build_manifest
 from osa_opt.outputs.safe import (
     check_target,
     make_parents,
@@ -28,6 +29,7 @@ from osa_opt.outputs.safe import (
     slug,
     staging_folder,
 )
+from osa_opt.report import write_report
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -147,19 +149,13 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
     workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
     longform.write_csv(result, folder / "portfolios.csv")
     (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
-    from osa_opt.report import write_report  # here: the report imports outputs.safe
-
     write_report(result, folder / "report.html", created=created)
-    from osa_opt.outputs.manifest import analysis_files
-
     for name, data in analysis_files(result).items():
         (folder / name).write_bytes(data)
     _write_manifest(result, folder, created, target)
 
 
 def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    from osa_opt.outputs.manifest import build_manifest
-
     manifest = build_manifest(result, created=created, folder=target.resolve())
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
     (folder / "run.json").write_text(text + "\n", encoding="utf-8")
