@@ -99,7 +99,8 @@ def partners(result: Result) -> Section | None:
                         zip(frame["partner"], frame["project_id"], strict=True)]
     cols = ["partner", "project_id", "title", "units", *[f"cost_{fy}" for fy in fys],
             "total_cost", "share_of_budget"]
-    body = table(frame, columns=cols, row_classes=partner_rows,
+    body = table(frame, columns=cols, row_classes=partner_rows, max_rows=MAX_LISTED,
+                 more=ALL_FUNDED,
                  headers={"project_id": "Item", "title": "What", "total_cost": "Package / item (¥m)"})
     return Section("partners", "Partners", body, lead=best.partners_line + ".")
 
