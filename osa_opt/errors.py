@@ -18,7 +18,9 @@ class Issue:
     """One problem found in the inputs or the policy.
 
     ``row`` is the Excel row number (the header is row 1, the first data row is 2) or
-    ``None`` for problems of a whole sheet, column or file.
+    ``None`` for problems of a whole sheet, column or file. A table passed as a DataFrame
+    has no Excel rows: ``label`` then names the row (``"project 'X04' (index 3)"``).
+    ``more`` > 0 marks the line that stands for that many more problems of one rule.
     """
 
     sheet: str
@@ -27,11 +29,15 @@ class Issue:
     value: object
     rule: str
     hint: str
+    label: str | None = None
+    more: int = 0
 
     def message(self) -> str:
         where = self.sheet
         if self.row is not None:
             where += f", row {self.row}"
+        elif self.label:
+            where += f", {self.label}"
         if self.column:
             label = "key" if self.sheet.startswith("policy") else "column"
             where += f", {label} {self.column!r}"
@@ -48,6 +54,8 @@ class Issue:
             "value": None if self.value is None else str(self.value),
             "rule": self.rule,
             "hint": self.hint,
+            "label": self.label,
+            "more": self.more,
         }
 
 
@@ -67,8 +75,8 @@ class InputError(OsaError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        n = len(self.issues)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the input:"]
+        n = sum(issue.more or 1 for issue in self.issues)
+        lines = [f"{n:,} problem{'s' if n != 1 else ''} in the input:"]
         lines += [f"  - {issue.message()}" for issue in self.issues]
         return "\n".join(lines)
 

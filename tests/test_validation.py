@@ -130,10 +130,12 @@ def test_numeric_frames_built_in_code(tiny_frames: Frames) -> None:
     projects.loc[4, "cost_FY2026"] = -1.0
     with pytest.raises(InputError) as info:
         validate_frames(projects, countries, policy)
-    found = {(i.row, i.column): i.rule for i in info.value.issues}
-    assert found == {(4, "score_security"): "a required cell is blank",
-                     (5, "risk"): "must be a number in [0, 1]",
-                     (6, "cost_FY2026"): "must be a number >= 0"}
+    # a DataFrame has no Excel rows: each problem names the project and its index label
+    found = {(i.row, i.label, i.column): i.rule for i in info.value.issues}
+    assert found == {(None, "project 'P-03' (index 2)", "score_security"):
+                     "a required cell is blank",
+                     (None, "project 'P-04' (index 3)", "risk"): "must be a number in [0, 1]",
+                     (None, "project 'P-05' (index 4)", "cost_FY2026"): "must be a number >= 0"}
     projects.loc[2, "score_security"] = 5.0
     projects.loc[3, "risk"] = 0.2
     projects.loc[4, "cost_FY2026"] = 1.0

@@ -74,15 +74,15 @@ def render_issues(exc: Any) -> None:
     from rich.table import Table
 
     console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
-    n = len(exc.issues)
-    table = Table(title=f"{n} problem{'s' if n != 1 else ''} in the input", show_lines=False,
+    n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
+    table = Table(title=f"{n:,} problem{'s' if n != 1 else ''} in the input", show_lines=False,
                   title_style="bold red", expand=False)
     for name in ("sheet", "row", "column", "value", "rule", "how to fix"):
         table.add_column(name, overflow="fold")
     for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
         table.add_row(*(escape(cell) for cell in (
             issue.sheet,
-            "" if issue.row is None else str(issue.row),
+            issue.label or "" if issue.row is None else str(issue.row),
             issue.column or "",
             "" if issue.value is None else str(issue.value),
             issue.rule,

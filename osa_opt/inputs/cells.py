@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from osa_opt.errors import Issue
-from osa_opt.inputs.schema import FALSE_WORDS, ROW, TRUE_WORDS, Column
+from osa_opt.inputs.schema import FALSE_WORDS, TRUE_WORDS, Column
 
 
 def is_blank(value: Any) -> bool:
@@ -39,12 +38,37 @@ def is_blank(value: Any) -> bool:
         return False
 
 
+def blank_mask(cells: pd.Series) -> np.ndarray:
+    """:func:`is_blank` of every cell of a column, at once.
+
+    Nulls and text are settled by pandas; only cells of other kinds (numbers in a text
+    column, tuples) are looked at one by one.
+    """
+    if cells.dtype != object:
+        return cells.isna().to_numpy()
+    values = cells.to_numpy()
+    blank = pd.isna(values)
+    texts = stripped_texts(cells)
+    blank |= (texts == "").to_numpy()
+    other = np.flatnonzero(~blank & texts.isna().to_numpy())
+    if len(other):
+        blank[other] = [is_blank(v) for v in values[other]]
+    return blank
+
+
+def stripped_texts(cells: pd.Series) -> pd.Series:
+    """Each text cell stripped of spaces; NaN where the cell is not text."""
+    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        return pd.Series(np.nan, index=cells.index, dtype=object)
+    return cells.str.strip().astype(object)  # all-NaN when no cell is text: keep object
+
+
 class Unreadable(ValueError):
     """A cell that cannot be read as its column's type."""
 
 
 #: Whole numbers beyond this do not fit an Int64 column (and no tier or count is so large).
-_LARGEST_WHOLE = 2**53
+LARGEST_WHOLE = 2**53
 
 
 def number(value: Any) -> float:
@@ -71,7 +95,7 @@ def number(value: Any) -> float:
 
 def integer(value: Any) -> int:
     x = number(value)
-    if not x.is_integer() or abs(x) > _LARGEST_WHOLE:
+    if not x.is_integer() or abs(x) > LARGEST_WHOLE:
         raise Unreadable
     return int(x)
 
@@ -173,74 +197,3 @@ def percent(value: Any) -> float | None:
     except ValueError:
         return None
     return share if math.isfinite(share) else None
-
-
-def coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
-                  issues: list[Issue]) -> pd.DataFrame:
-    """Typed registry columns of ``raw`` (blank or unreadable required cells become null)."""
-    out: dict[str, pd.Series] = {}
-    for col in columns:
-        if col.name not in raw.columns:
-            continue
-        fast = coerce_typed(sheet, raw[col.name], raw[ROW], col, issues)
-        if fast is not None:
-            out[col.name] = fast
-            continue
-        values: list[Any] = []
-        for value, row in zip(raw[col.name].tolist(), raw[ROW].tolist(), strict=True):
-            if is_blank(value):
-                if col.required and col.default is None:
-                    issues.append(Issue(sheet, int(row), col.name, None,
-                                        "a required cell is blank",
-                                        f"fill in {col.name}: {col.meaning}"))
-                values.append(col.default)  # None for a required column without one
-                continue
-            try:
-                values.append(coerce(value, col))
-            except Unreadable:
-                issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
-                                    unreadable_hint(col, value)))
-                values.append(None)
-        out[col.name] = _series(values, col, raw.index)
-    typed = pd.DataFrame(out, index=raw.index)
-    typed[ROW] = raw[ROW]
-    return typed
-
-
-def coerce_typed(sheet: str, series: pd.Series, rows: pd.Series, col: Column,
-                  issues: list[Issue]) -> pd.Series | None:
-    """A column that is already numeric (a frame built in code), coerced at once; else None.
-
-    Only numbers into number columns: flags and tiers keep the cell-by-cell path, whose
-    rules (0/1 only, whole numbers only) the per-cell functions hold.
-    """
-    if col.kind != "number" or not pd.api.types.is_numeric_dtype(series.dtype) \
-            or pd.api.types.is_bool_dtype(series.dtype) \
-            or pd.api.types.is_complex_dtype(series.dtype):
-        return None
-    values = series.astype("float64")
-    blank = values.isna().to_numpy()
-    infinite = np.isinf(values.to_numpy())
-    for row, value in zip(rows[infinite], series[infinite], strict=True):
-        issues.append(Issue(sheet, int(row), col.name, value, rule_text(col),
-                            unreadable_hint(col)))
-    values[infinite] = np.nan
-    if blank.any():
-        if col.default is not None:
-            values[blank] = float(col.default)  # type: ignore[arg-type]
-        elif col.required:
-            for row in rows[blank]:
-                issues.append(Issue(sheet, int(row), col.name, None, "a required cell is blank",
-                                    f"fill in {col.name}: {col.meaning}"))
-    return values
-
-
-def _series(values: list[Any], col: Column, index: pd.Index) -> pd.Series:
-    if col.kind == "number":
-        return pd.Series([np.nan if v is None else v for v in values], index=index,
-                         dtype="float64")
-    if col.kind == "bool":
-        return pd.Series(values, index=index, dtype="boolean")
-    if col.kind == "integer" or int_choices(col):
-        return pd.Series(values, index=index, dtype="Int64")
-    return pd.Series(values, index=index, dtype=object)

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
+from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import near_duplicate_issues
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.schema import PROJECTS, ROW
@@ -98,10 +98,15 @@ def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
     """Whole numbers of units, units_min ≤ units_max, and units_min only with units_max."""
     if "units_max" not in projects.columns and "units_min" not in projects.columns:
         return []
+    columns = {name: (projects[name] if name in projects.columns
+                      else pd.Series(float("nan"), index=projects.index))
+               for name in ("units_min", "units_max")}
+    given = (columns["units_min"].notna() | columns["units_max"].notna()).to_numpy()
     issues = []
-    for rec in _records(projects, "units_min", "units_max"):
-        least, most = (v if v is None or v != int(v) else int(v)
-                       for v in (rec["units_min"], rec["units_max"]))
+    for row, *cells in zip(projects[ROW][given], columns["units_min"][given],
+                           columns["units_max"][given], strict=True):
+        rec = {ROW: int(row)}
+        least, most = (None if pd.isna(v) else v if v != int(v) else int(v) for v in cells)
         for name, value in (("units_min", least), ("units_max", most)):
             if value is not None and float(value) != int(value):
                 issues.append(Issue(PROJECTS, rec[ROW], name, value,
@@ -119,66 +124,64 @@ def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
     return issues
 
 
-def _records(frame: pd.DataFrame, *names: str) -> list[dict[str, Any]]:
-    """Rows as dicts of the given columns (None where a column is absent or a cell null)."""
-    n = len(frame)
-    columns = {name: frame[name].tolist() if name in frame.columns else [None] * n
-               for name in names}
-    rows = frame[ROW].tolist()
-    return [{ROW: int(rows[i]),
-             **{name: None if is_blank(values[i]) else values[i]
-                for name, values in columns.items()}}
-            for i in range(n)]
+def _present(frame: pd.DataFrame, *names: str) -> bool:
+    return all(name in frame.columns for name in names)
 
 
 def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> list[Issue]:
-    if "country" not in projects.columns or "country" not in countries.columns or countries.empty:
+    if not _present(projects, "country") or not _present(countries, "country") \
+            or countries.empty:
         return []
-    known = {c for c in countries["country"] if isinstance(c, str)}
+    known = countries["country"].dropna()
+    names = projects["country"]
+    bad = (names.notna() & ~names.isin(known)).to_numpy()
     issues = []
-    for rec in _records(projects, "country"):
-        name = rec["country"]
-        if name is not None and name not in known:
-            close = suggest(name, sorted(known))
-            hint = (f"did you mean {close!r}? " if close else "") + \
-                "Every project's country must have a row in the countries sheet"
-            issues.append(Issue(PROJECTS, rec[ROW], "country", name,
-                                "the country is not in the countries sheet", hint))
+    close: dict[str, str | None] = {}
+    for n, (row, name) in enumerate(zip(projects[ROW][bad], names[bad], strict=True)):
+        # a suggestion compares with every country: only for the rows that are listed
+        if n < MAX_PER_RULE and name not in close:
+            close[name] = suggest(name, sorted(set(known)))
+        hint = (f"did you mean {close[name]!r}? " if close.get(name) else "") + \
+            "Every project's country must have a row in the countries sheet"
+        issues.append(Issue(PROJECTS, int(row), "country", name,
+                            "the country is not in the countries sheet", hint))
     return issues
 
 
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
     """Unknown or self requirements, and excluded projects a mandatory one needs."""
-    if "project_id" not in projects.columns or "requires" not in projects.columns:
+    if not _present(projects, "project_id", "requires"):
         return []
-    recs = _records(projects, "project_id", "requires", "status")
-    first: dict[str, dict[str, Any]] = {}
-    for rec in recs:
-        if rec["project_id"] is not None:
-            first.setdefault(rec["project_id"], rec)
+    ids = projects["project_id"]
+    status = (projects["status"] if "status" in projects.columns
+              else pd.Series(None, index=projects.index, dtype=object))
+    first = ids.notna() & ~ids.duplicated()
+    row_of = dict(zip(ids[first], projects[ROW][first].astype(int), strict=True))
+    status_of = dict(zip(ids[first], status[first], strict=True))
+    linked = (projects["requires"].str.len() > 0).to_numpy()  # most rows require nothing
     issues: list[Issue] = []
-    graph: dict[str, list[str]] = {pid: [] for pid in first}
-    for rec in recs:
-        pid, row = rec["project_id"], rec[ROW]
-        for req in rec["requires"] or ():
+    graph: dict[str, list[str]] = {}
+    for pid, reqs, row, is_first in zip(ids[linked], projects["requires"][linked],
+                                        projects[ROW][linked], first[linked], strict=True):
+        for req in reqs or ():
             if req == pid:
-                issues.append(Issue(PROJECTS, row, "requires", req, "a project cannot require "
-                                    "itself", f"remove {req} from its own requires cell"))
-            elif req not in first:
-                close = suggest(req, list(first))
+                issues.append(Issue(PROJECTS, int(row), "requires", req, "a project cannot "
+                                    "require itself", f"remove {req} from its own requires cell"))
+            elif req not in row_of:
+                close = suggest(req, list(row_of)) if len(issues) < MAX_PER_RULE else None
                 hint = ("separate project ids with ';', e.g. P-01;P-02" if "," in req
                         else f"did you mean {close!r}?" if close
                         else "name project ids from the project_id column, separated by ';'")
-                issues.append(Issue(PROJECTS, row, "requires", req,
+                issues.append(Issue(PROJECTS, int(row), "requires", req,
                                     "requires a project that is not in the projects sheet", hint))
-            elif pid is not None and first[pid] is rec:
-                graph[pid].append(req)
-    for pid, rec in first.items():
-        if rec["status"] != "mandatory":
+            elif is_first:
+                graph.setdefault(pid, []).append(req)
+    for pid in graph:
+        if status_of[pid] != "mandatory":
             continue
-        for path in _paths_to_excluded(pid, graph, first):
+        for path in _paths_to_excluded(pid, graph, status_of):
             chain = " → ".join(path)
-            issues.append(Issue(PROJECTS, rec[ROW], "requires", chain,
+            issues.append(Issue(PROJECTS, row_of[pid], "requires", chain,
                                 f"mandatory project {pid} requires {path[-1]}, which is excluded"
                                 + (f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""),
                                 f"make {path[-1]} a candidate, or {pid} a candidate, or drop "
@@ -187,18 +190,18 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
 
 
 def _paths_to_excluded(start: str, graph: dict[str, list[str]],
-                       first: dict[str, dict[str, Any]]) -> list[list[str]]:
+                       status_of: dict[str, Any]) -> list[list[str]]:
     """Shortest requirement chains from ``start`` to every excluded project it needs."""
     parent: dict[str, str | None] = {start: None}
     queue, out = [start], []
     while queue:
         node = queue.pop(0)
-        for nxt in graph[node]:
+        for nxt in graph.get(node, ()):
             if nxt in parent:
                 continue
             parent[nxt] = node
             queue.append(nxt)
-            if first[nxt]["status"] == "excluded":
+            if status_of[nxt] == "excluded":
                 path, cur = [], nxt
                 while cur is not None:
                     path.append(cur)
@@ -208,19 +211,17 @@ def _paths_to_excluded(start: str, graph: dict[str, list[str]],
 
 
 def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
-    if "exclusive_group" not in projects.columns or "status" not in projects.columns:
+    if not _present(projects, "project_id", "exclusive_group", "status"):
         return []
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for rec in _records(projects, "project_id", "exclusive_group", "status"):
-        if rec["exclusive_group"] and rec["status"] == "mandatory":
-            groups.setdefault(rec["exclusive_group"], []).append(rec)
+    group = projects["exclusive_group"]
+    forced = projects[(projects["status"] == "mandatory") & group.notna() & (group != "")]
     issues = []
-    for group, members in groups.items():
+    for name, members in forced.groupby("exclusive_group", sort=False):
         if len(members) < 2:
             continue
-        ids = ", ".join(str(m["project_id"]) for m in members)
-        for m in members:
-            issues.append(Issue(PROJECTS, m[ROW], "exclusive_group", group,
+        ids = ", ".join(str(pid) for pid in members["project_id"])
+        for row in members[ROW]:
+            issues.append(Issue(PROJECTS, int(row), "exclusive_group", name,
                                 f"mandatory projects {ids} share an exclusive group, "
                                 "of which at most one can be funded",
                                 "make all but one of them a candidate, or put them in "
@@ -244,9 +245,10 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     if mandatory.empty:
         return []
     # Unreadable country cells (already reported) count as passing, so they add no reason.
-    c = countries[list(needed_c)].dropna(subset=["country"]).astype(object)
+    c = countries[list(needed_c)].dropna(subset=["country"])
+    c = c[c["country"].isin(mandatory["country"])].astype(object)
     for name, passing in _COUNTRY_PASS.items():
-        c[name] = [passing if is_blank(v) else v for v in c[name]]
+        c[name] = c[name].where(c[name].notna(), passing)
     p = mandatory.reindex(columns=[*needed_p, "status_reason"]).set_index("project_id")
     verdict = assess(p, c.set_index("country"), policy)
     issues = []

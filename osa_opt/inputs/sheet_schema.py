@@ -14,6 +14,7 @@ import pandera.pandas as pa
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices, is_blank, rule_text, whole_number_hint
+from osa_opt.inputs.issue_list import Places
 from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column
 from osa_opt.text import suggest
 
@@ -53,7 +54,12 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
 
 
 def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
-                   columns: tuple[Column, ...]) -> list[Issue]:
+                  columns: tuple[Column, ...], places: Places) -> list[Issue]:
+    """Every failed range, choice and uniqueness check of a sheet, at its row.
+
+    ``raw`` and ``typed`` share a RangeIndex (the prepared sheet), so a failure's index is
+    the row's position; ``places`` words the other rows a duplicate is in.
+    """
     by_name = {c.name: c for c in columns}
     try:
         sheet_schema(sheet, columns).validate(typed, lazy=True)
@@ -61,26 +67,29 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
         failures = exc.failure_cases
     else:
         return []
+    rows = raw[ROW].to_numpy()
+    hints: dict[tuple[str, str], str] = {}  # one suggestion per distinct bad value
+    duplicates: dict[str, dict[Any, list[int]]] = {}
     issues: list[Issue] = []
     for case in failures.itertuples(index=False):
         name, index, bad = str(case.column), case.index, case.failure_case
         if is_blank(bad):
             continue
-        known_row = index is not None and not is_blank(index) and index in raw.index
-        row = int(raw.at[index, ROW]) if known_row else None
-        value = raw.at[index, name] if known_row and name in raw.columns else bad
+        known_row = index is not None and not is_blank(index) and 0 <= int(index) < len(rows)
+        row = int(rows[int(index)]) if known_row else None
+        value = raw[name].iloc[int(index)] if known_row and name in raw.columns else bad
         col = by_name.get(name)
         if col is None:  # pragma: no cover - a check on a column we did not declare
             issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
         elif case.check == "field_uniqueness":
-            issues.append(_duplicate_issue(sheet, typed, name, bad, row))
+            if name not in duplicates:
+                duplicates[name] = _rows_by_value(typed, name)
+            others = [r for r in duplicates[name].get(bad, []) if r != row]
+            issues.append(_duplicate_issue(sheet, name, bad, row, places.rows_text(others)))
         elif case.check == "choices":
-            close = suggest(str(bad), [str(c) for c in col.choices])
-            if int_choices(col):  # a number is never "close" to another: list them
-                hint = whole_number_hint(col)
-            else:
-                hint = f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
-            issues.append(Issue(sheet, row, name, value, rule_text(col), hint))
+            if (name, str(bad)) not in hints:
+                hints[name, str(bad)] = _choice_hint(col, bad)
+            issues.append(Issue(sheet, row, name, value, rule_text(col), hints[name, str(bad)]))
         elif case.check == "range":
             issues.append(Issue(sheet, row, name, value, rule_text(col),
                                 f"{col.name}: {col.meaning}"))
@@ -89,13 +98,22 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     return issues
 
 
-def _duplicate_issue(sheet: str, typed: pd.DataFrame, name: str, value: Any,
-                     row: int | None) -> Issue:
-    rows = [int(r) for r in typed.loc[typed[name] == value, ROW] if int(r) != row]
-    others = ", ".join(map(str, rows))
+def _choice_hint(col: Column, bad: Any) -> str:
+    if int_choices(col):  # a number is never "close" to another: list them
+        return whole_number_hint(col)
+    close = suggest(str(bad), [str(c) for c in col.choices])
+    return f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
+
+
+def _rows_by_value(typed: pd.DataFrame, name: str) -> dict[Any, list[int]]:
+    """The rows of each value that occurs more than once in a column."""
+    repeated = typed.loc[typed[name].duplicated(keep=False), [name, ROW]]
+    return {value: [int(r) for r in group[ROW]] for value, group in repeated.groupby(name)}
+
+
+def _duplicate_issue(sheet: str, name: str, value: Any, row: int | None, others: str) -> Issue:
     what = "project" if sheet == PROJECTS else "country"
     hint = (f"give each project its own {name}" if sheet == PROJECTS
             else "list each country once; merge the rows")
     return Issue(sheet, row, name, value,
-                 f"duplicate {name}: the same {what} is also in row{'s' if len(rows) > 1 else ''}"
-                 f" {others}", hint)
+                 f"duplicate {name}: the same {what} is also {others}", hint)

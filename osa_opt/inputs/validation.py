@@ -18,15 +18,16 @@ Three passes, all collected before anything is raised:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue
-from osa_opt.inputs.cells import coerce_sheet, ids, int_choices, is_blank
+from osa_opt.inputs.cells import blank_mask, int_choices
+from osa_opt.inputs.coercion import coerce_sheet
 from osa_opt.inputs.headers import column_issues
+from osa_opt.inputs.issue_list import Places, limit_issues, sort_issues
 from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
 from osa_opt.inputs.rules import cross_sheet_issues
 from osa_opt.inputs.schema import (
@@ -41,8 +42,6 @@ from osa_opt.inputs.schema import (
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
-
-_SHEET_RANK = {PROJECTS: 0, COUNTRIES: 1}
 
 
 def validate_frames(
@@ -69,7 +68,10 @@ def validate_frames(
     Raises
     ------
     InputError
-        Listing every problem found (sheet, Excel row, column, value, rule, hint).
+        Listing every problem found (sheet, Excel row, column, value, rule, hint): for a
+        table without a ``_row`` column (a DataFrame built in Python) the row is named by
+        its project id or country and index label instead of an Excel row. Each rule lists
+        its first :data:`~osa_opt.inputs.issue_list.MAX_PER_RULE` problems, then "and K more".
 
     Examples
     --------
@@ -79,42 +81,34 @@ def validate_frames(
     """
     issues: list[Issue] = []
     p_columns = project_columns(policy.fiscal_years, policy.criteria)
-    projects = _prepare(projects_raw, PROJECTS, issues)
-    countries = _prepare(countries_raw, COUNTRIES, issues)
+    projects, p_places = _prepare(projects_raw, PROJECTS, issues)
+    countries, c_places = _prepare(countries_raw, COUNTRIES, issues)
     if not policy.budget:
         issues.append(Issue(policy_sheet(policy), None, "budget", None,
                             "the policy has no budget",
                             "add a [budget] table with one amount per fiscal year in ¥ million, "
                             "e.g. [budget] FY2026 = 18100"))
-    p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, issues)
-    c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, issues)
+    p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, p_places, issues)
+    c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
     issues += cross_sheet_issues(p_typed, c_typed, policy)
     if issues:
-        raise InputError(sort_issues(issues))
+        located = [c_places.locate(p_places.locate(i)) for i in sort_issues(issues)]
+        raise InputError(limit_issues(located))
     return (_finish(projects, p_typed, p_columns, KEYS[PROJECTS]),
             _finish(countries, c_typed, COUNTRY_COLUMNS, KEYS[COUNTRIES]))
 
 
-def sort_issues(issues: list[Issue]) -> list[Issue]:
-    """Projects first, then countries, then the policy; by row within a sheet (stable).
-
-    Values become plain Python (``1.5``, not ``np.float64(1.5)``) for the messages.
-    """
-    plain = [replace(i, value=i.value.item()) if isinstance(i.value, np.generic) else i
-             for i in issues]
-    return sorted(plain, key=lambda i: (_SHEET_RANK.get(i.sheet, 2),
-                                        i.row is not None, i.row or 0))
-
-
 # ---------------------------------------------------------------------- preparing
-def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> pd.DataFrame:
-    """A copy with stripped headers, a ``_row`` column, no blank rows and a RangeIndex."""
+def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> tuple[pd.DataFrame, Places]:
+    """A copy with stripped headers, a ``_row`` column, no blank rows and a RangeIndex, and
+    how its issues name a row: Excel rows when ``raw`` brings them (a ``_row`` column, as
+    the readers give), else the project id or country and the index label."""
     if not isinstance(raw, pd.DataFrame):
         issues.append(Issue(sheet, None, None, type(raw).__name__,
                             "the table is not a pandas DataFrame",
                             f"pass the {sheet} sheet as a DataFrame, one row per sheet row, "
                             "e.g. pd.read_excel(path, sheet_name=...)"))
-        return pd.DataFrame({ROW: pd.Series(dtype=int)})
+        return pd.DataFrame({ROW: pd.Series(dtype=int)}), Places(sheet)
     frame = raw.copy()
     if frame.index.name == KEYS[sheet] and KEYS[sheet] not in frame.columns:
         frame = frame.reset_index()  # e.g. problem.projects, indexed by project_id
@@ -129,7 +123,8 @@ def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> pd.DataFrame
                             "the _row column must hold Excel row numbers (whole numbers >= 1)",
                             "drop the _row column; the rows are then numbered from 2"))
         frame = frame.drop(columns=ROW)
-    if ROW not in frame.columns:
+    places = Places(sheet) if ROW in frame.columns else Places(sheet, raw)
+    if ROW not in frame.columns:  # row r is position r - 2: Places finds its index label
         frame[ROW] = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame))
     frame[ROW] = frame[ROW].astype(int)
     if len(frame) and len(frame.columns) > 1:
@@ -138,10 +133,9 @@ def _prepare(raw: pd.DataFrame, sheet: str, issues: list[Issue]) -> pd.DataFrame
             rows = np.flatnonzero(blank)
             if not len(rows):
                 break
-            values = frame[name].to_numpy(dtype=object)[rows]
-            blank[rows] = [is_blank(v) for v in values]
+            blank[rows] = blank_mask(frame[name].iloc[rows])
         frame = frame.loc[~blank]
-    return frame.reset_index(drop=True)
+    return frame.reset_index(drop=True), places
 
 
 def _row_numbers(rows: pd.Series) -> bool:
@@ -155,7 +149,7 @@ def _row_numbers(rows: pd.Series) -> bool:
 
 # ---------------------------------------------------------------------- one sheet
 def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], policy: Policy,
-                 issues: list[Issue]) -> pd.DataFrame:
+                 places: Places, issues: list[Issue]) -> pd.DataFrame:
     """Column, cell and schema checks of one sheet; returns its typed registry columns."""
     present = [c for c in raw.columns if c != ROW]
     unit = "project" if sheet == PROJECTS else "country"
@@ -170,7 +164,7 @@ def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], pol
         issues.append(Issue(sheet, None, None, None, "the sheet has no data rows",
                             f"add one row per {unit} below the header row"))
     typed = coerce_sheet(sheet, raw, columns, issues)
-    issues += schema_issues(sheet, raw, typed, columns)
+    issues += schema_issues(sheet, raw, typed, columns, places)
     issues += _amount_issues(sheet, typed, columns)
     return typed
 
@@ -202,9 +196,12 @@ def _finish(raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[Column, ...],
     for col in columns:
         if col.name in typed.columns:
             series = typed[col.name]
+        elif col.kind == "ids":
+            empty = np.empty(n, dtype=object)
+            empty.fill(())
+            series = pd.Series(empty, index=raw.index, dtype=object)
         else:
-            default = () if col.kind == "ids" else col.default
-            series = pd.Series([default] * n, index=raw.index, dtype=object)
+            series = pd.Series([col.default] * n, index=raw.index, dtype=object)
         data[col.name] = _final_dtype(series, col)
     for name in raw.columns:
         if name not in data and name != ROW:
@@ -212,7 +209,7 @@ def _finish(raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[Column, ...],
     data[ROW] = raw[ROW].astype(int)
     frame = pd.DataFrame(data, index=raw.index)
     frame = frame.set_index(key)
-    frame.index = pd.Index([str(i) for i in frame.index], name=key, dtype=object)
+    frame.index = pd.Index(frame.index.astype(str), name=key, dtype=object)
     return frame
 
 
@@ -223,7 +220,4 @@ def _final_dtype(series: pd.Series, col: Column) -> pd.Series:
         return series.astype(bool)
     if col.kind == "integer" or int_choices(col):
         return series.astype("int64")
-    if col.kind == "ids":
-        return pd.Series([tuple(v) if isinstance(v, tuple | list) else ids(v) for v in series],
-                         index=series.index, dtype=object)
-    return series.astype(object)
+    return series.astype(object)  # text, choices and id lists (tuples since coercion)
