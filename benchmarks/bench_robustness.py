@@ -30,7 +30,6 @@ HiGHS may print on file descriptor 1; it is sent to stderr, so stdout holds only
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import subprocess
 import sys
@@ -52,7 +51,7 @@ def with_weight_ranges(problem: Any) -> Any:
     weights = problem.policy.objective.weights
     ranges = {k: [w * (1 - WEIGHT_SPREAD), w * (1 + WEIGHT_SPREAD)] for k, w in weights.items()}
     policy = problem.policy.override({"robustness.weight_ranges": ranges})
-    return dataclasses.replace(problem, policy=policy)
+    return type(problem)(problem.projects, problem.countries, policy, problem.sources)
 
 
 def instances(quick: bool) -> list[tuple[str, Any]]:

@@ -1,7 +1,10 @@
-"""Read-only dicts and lists, so a frozen Policy is frozen all the way down.
+"""Read-only containers: dicts and lists, so a frozen Policy is frozen all the way down,
+and tables whose values cannot be written, so a Problem cannot change silently.
 
-They are ``dict`` and ``list`` subclasses, so they compare equal to plain ones, serialize
-as JSON and pickle (worker processes and Dask receive a Policy), but every change raises.
+The dicts and lists are ``dict`` and ``list`` subclasses, so they compare equal to plain
+ones, serialize as JSON and pickle (worker processes and Dask receive a Policy), but every
+change raises. A read-only table's numpy arrays have ``writeable`` off: writing a value
+in place raises ``ValueError: assignment destination is read-only``.
 
 >>> from osa_opt.inputs.frozen import freeze
 >>> budget = freeze({"FY2026": 18100.0})
@@ -16,6 +19,9 @@ TypeError: a Policy cannot be changed in place: use policy.override({"key": valu
 from __future__ import annotations
 
 from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
 
 _MESSAGE = ("a Policy cannot be changed in place: use policy.override({\"key\": value}), "
             "which checks the new value")
@@ -61,3 +67,30 @@ def freeze(value: Any) -> Any:
     if isinstance(value, list | tuple) and not isinstance(value, str):
         return value if type(value) is FrozenList else FrozenList(freeze(v) for v in value)
     return value
+
+
+def read_only(data: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """A copy of ``data`` whose values cannot be written in place.
+
+    Columns of numpy dtypes get a read-only array each (not consolidated, so no pandas
+    operation copies them back into a writeable block); columns of extension dtypes
+    (categorical, nullable) are copied and listed by :func:`unprotected`, for the caller
+    to copy again on every read.
+    """
+    if isinstance(data, pd.Series):
+        return pd.Series(_locked(data), index=data.index, name=data.name, copy=False)
+    columns = {name: _locked(data[name]) for name in data.columns}
+    return pd.DataFrame(columns, index=data.index, columns=data.columns, copy=False)
+
+
+def unprotected(frame: pd.DataFrame) -> list[Any]:
+    """Columns of ``frame`` whose values :func:`read_only` could not lock."""
+    return [name for name in frame.columns if not isinstance(frame[name].dtype, np.dtype)]
+
+
+def _locked(column: pd.Series) -> Any:
+    if not isinstance(column.dtype, np.dtype):
+        return column.array.copy()
+    values = column.to_numpy(copy=True)
+    values.flags.writeable = False
+    return values

@@ -1,50 +1,112 @@
 """The validated Problem: the projects and countries tables plus the policy.
 
-A Problem is built only through validation (:func:`osa_opt.load_problem` or
-:meth:`Problem.from_frames`), so everything downstream may trust it. It is never modified:
-:meth:`Problem.with_policy` returns a new one.
+A Problem is built only through validation (:func:`osa_opt.load_problem`,
+:meth:`Problem.from_frames`, or the ``with_*`` methods, which validate again), so everything
+downstream may trust it, and it never changes (docs/inputs.md, "A Problem does not change"):
+
+- ``problem.projects``, ``problem.countries`` and the derived tables (``cost``, ``value``,
+  ``eligibility`` ...) are copies made on each access, over values that cannot be written:
+  ``problem.projects.loc["P-01", "risk"] = 0.9`` raises ``ValueError: assignment
+  destination is read-only``; adding or replacing a column changes only that copy;
+- the policy is frozen, its tables and lists too;
+- an edit goes through :meth:`Problem.with_projects`, :meth:`Problem.with_countries` or
+  :meth:`Problem.with_policy`, which return a new, validated Problem.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+import functools
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.eligibility import assess
+from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
 from osa_opt.inputs.policy import Policy
-from osa_opt.inputs.schema import COST_PREFIX, ROW, SCORE_PREFIX
+from osa_opt.inputs.rules import bundles
+from osa_opt.inputs.sanity import input_warnings
+from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECTS, ROW, SCORE_PREFIX
 from osa_opt.inputs.validation import validate_frames
 
+Table = TypeVar("Table", pd.DataFrame, pd.Series)
 
-@dataclass(frozen=True, eq=False)
+
+def _view(method: Callable[[Problem], Table]) -> Any:
+    """A derived table computed once, kept read-only, and handed out as a copy."""
+    key = f"_view_{method.__name__}"
+
+    @functools.wraps(method)
+    def get(self: Problem) -> Table:
+        if key not in self.__dict__:
+            self.__dict__[key] = read_only(method(self))
+        return self.__dict__[key].copy(deep=False)
+
+    return property(get)
+
+
 class Problem:
-    """Validated inputs.
+    """Validated inputs; never modified (see the module docstring).
 
     Attributes
     ----------
-    projects : DataFrame indexed by ``project_id``; typed columns of docs/inputs.md (``requires``
-        as a tuple of ids, defaults filled in), extra columns kept, and ``_row``, the Excel row.
+    projects : DataFrame indexed by ``project_id``; typed columns of docs/inputs.md
+        (``requires`` as a tuple of ids, defaults filled in), extra columns kept, and
+        ``_row``, the Excel row (numbered from 2 for a table passed as a DataFrame). A
+        read-only copy on each access.
     countries : DataFrame indexed by ``country``, likewise.
-    policy : the Policy in force.
-    sources : input file name -> sha256, for the run manifest.
+    policy : the Policy in force (frozen).
+    sources : input file name -> sha256, for the run manifest (an edited table appears as
+        ``"projects (DataFrame)"`` with the sha256 of its contents).
     origin : the input's path (absolute) when read from a file or folder, else None (the
         shipped example, or tables built in code); recorded in run.json as ``input_path``.
     read_warnings : what reading the files found odd but readable (a header below row 1, a
         hidden sheet); :attr:`warnings` adds the data's own.
+
+    ``Problem(projects, countries, policy)`` trusts typed frames as validation returns
+    them (benchmarks build big rounds so); use :meth:`from_frames` for anything else.
     """
 
-    projects: pd.DataFrame
-    countries: pd.DataFrame
-    policy: Policy
-    sources: dict[str, str] = field(default_factory=dict)
-    origin: str | None = None
-    read_warnings: tuple[Issue, ...] = field(default=(), repr=False)
+    def __init__(self, projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+                 sources: Mapping[str, str] | None = None, *, origin: str | None = None,
+                 read_warnings: Sequence[Issue] = (),
+                 excel_rows: tuple[str, ...] = (PROJECTS, COUNTRIES)) -> None:
+        own = object.__setattr__  # the Problem refuses attribute changes after this
+        own(self, "_projects", read_only(projects))
+        own(self, "_countries", read_only(countries))
+        own(self, "policy", policy)
+        own(self, "sources", freeze(dict(sources or {})))
+        own(self, "origin", origin)
+        own(self, "read_warnings", tuple(read_warnings))
+        own(self, "_excel_rows", tuple(excel_rows))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Problem cannot be changed ({name}): use problem.with_projects"
+                             "(df), with_countries(df) or with_policy(...), which validate "
+                             "again")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # workers rebuild it read-only
+        return (_rebuild, (self._projects, self._countries, self.policy, dict(self.sources),
+                           self.origin, self.read_warnings, self._excel_rows))
+
+    @property
+    def projects(self) -> pd.DataFrame:
+        return self._copy(self._projects)
+
+    @property
+    def countries(self) -> pd.DataFrame:
+        return self._copy(self._countries)
+
+    @staticmethod
+    def _copy(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.copy(deep=False)  # shares the read-only arrays: cheap
+        for name in unprotected(frame):  # extension columns cannot be locked: copied
+            out[name] = frame[name].copy()
+        return out
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -54,11 +116,15 @@ class Problem:
         countries: pd.DataFrame,
         policy: Policy | Mapping[str, Any] | None = None,
         *,
-        sources: dict[str, str] | None = None,
+        sources: Mapping[str, str] | None = None,
+        origin: str | None = None,
         read_warnings: Sequence[Issue] = (),
     ) -> Problem:
-        """Validate raw tables (as read from a sheet: one row per Excel row) into a Problem.
+        """Validate raw tables into a Problem.
 
+        A table read from a sheet carries each row's Excel row in a ``_row`` column (the
+        readers add it) and problems name that row; a table built in Python has none, and
+        problems name the project id (or country) and the index label instead.
         Raises :class:`osa_opt.errors.InputError` listing every problem.
 
         >>> import osa_opt
@@ -71,39 +137,73 @@ class Problem:
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = Policy.from_dict(policy.to_dict(), source=policy.source)
         projects_ok, countries_ok = validate_frames(projects, countries, policy)
-        return cls(projects_ok, countries_ok, policy, dict(sources or {}),
-                   read_warnings=tuple(read_warnings))
+        excel = tuple(sheet for sheet, raw in ((PROJECTS, projects), (COUNTRIES, countries))
+                      if isinstance(raw, pd.DataFrame) and ROW in raw.columns)
+        return cls(projects_ok, countries_ok, policy, sources, origin=origin,
+                   read_warnings=read_warnings, excel_rows=excel)
+
+    def with_projects(self, projects: pd.DataFrame) -> Problem:
+        """The same countries and policy with another projects table, validated again.
+
+        ``projects`` is typically ``problem.projects`` edited in Python; its problems name
+        the project id and index label (an edited table has no Excel rows).
+
+        >>> edited = problem.projects  # doctest: +SKIP
+        >>> edited.loc["P-01", "score_security"] = 9  # doctest: +SKIP
+        Traceback (most recent call last):
+        ValueError: assignment destination is read-only
+        >>> edited = problem.projects.copy()  # doctest: +SKIP
+        >>> edited.loc["P-01", "score_security"] = 9  # doctest: +SKIP
+        >>> problem = problem.with_projects(edited)  # doctest: +SKIP
+        """
+        edited = _edited(projects)
+        return Problem.from_frames(edited, self.raw_countries(), self.policy,
+                                   sources=_sources(self.sources, PROJECTS, edited),
+                                   origin=self.origin, read_warnings=self.read_warnings)
+
+    def with_countries(self, countries: pd.DataFrame) -> Problem:
+        """The same projects and policy with another countries table, validated again."""
+        edited = _edited(countries)
+        return Problem.from_frames(self.raw_projects(), edited, self.policy,
+                                   sources=_sources(self.sources, COUNTRIES, edited),
+                                   origin=self.origin, read_warnings=self.read_warnings)
 
     def with_policy(
-        self, policy: Policy | None = None, overrides: Mapping[str, Any] | None = None
+        self, policy: Policy | Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
     ) -> Problem:
-        """The same data under another policy (or the same policy with dotted overrides).
+        """The same data under another policy (a Policy or nested dicts), or the same policy
+        with dotted ``overrides`` (``{"budget.FY2026": 20000}``), validated again.
 
         Columns a new fiscal year or criterion needs are checked again.
         """
+        if policy is not None and not isinstance(policy, Policy):
+            policy = Policy.from_dict(policy)
         policy = (policy or self.policy).override(overrides)
-        raw_projects = self.raw_projects()
-        raw_countries = self.raw_countries()
-        new = Problem.from_frames(raw_projects, raw_countries, policy, sources=self.sources,
-                                  read_warnings=self.read_warnings)
-        return dataclasses.replace(new, origin=self.origin)
+        return Problem.from_frames(self.raw_projects(), self.raw_countries(), policy,
+                                   sources=self.sources, origin=self.origin,
+                                   read_warnings=self.read_warnings)
 
     def raw_projects(self) -> pd.DataFrame:
-        """The projects table back in sheet form (one row per Excel row)."""
-        df = self.projects.reset_index()
-        df["requires"] = df["requires"].map(lambda ids: ";".join(ids))
-        return df.sort_values(ROW).reset_index(drop=True)
+        """The projects table back in sheet form (one row per sheet row; ``_row`` only when
+        the rows are a file's Excel rows)."""
+        df = self._raw(self._projects, PROJECTS)
+        df["requires"] = df["requires"].map(";".join)
+        return df
 
     def raw_countries(self) -> pd.DataFrame:
-        return self.countries.reset_index().sort_values(ROW).reset_index(drop=True)
+        """The countries table back in sheet form, like :meth:`raw_projects`."""
+        return self._raw(self._countries, COUNTRIES)
+
+    def _raw(self, frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
+        df = frame.reset_index().sort_values(ROW, kind="stable").reset_index(drop=True)
+        return df if sheet in self._excel_rows else df.drop(columns=ROW)
 
     # ------------------------------------------------------------------ derived views
-    @cached_property
+    @functools.cached_property
     def warnings(self) -> list[Issue]:
         """What is valid but most likely not meant: money in the wrong unit, a project with
         no cost, a header below row 1 ... (each sheet, row, column, rule and hint)."""
-        from osa_opt.inputs.sanity import input_warnings
-
         return [*self.read_warnings, *input_warnings(self)]
 
     @property
@@ -119,29 +219,29 @@ class Problem:
         """Budget per fiscal year, ¥ million."""
         return pd.Series(self.policy.budget, dtype=float, name="budget")
 
-    @cached_property
+    @_view
     def cost(self) -> pd.DataFrame:
         """Cost per project (rows) and fiscal year (columns), ¥ million."""
         cols = {f"{COST_PREFIX}{fy}": fy for fy in self.fiscal_years}
-        return self.projects[list(cols)].rename(columns=cols).astype(float)
+        return self._projects[list(cols)].rename(columns=cols).astype(float)
 
-    @cached_property
+    @_view
     def total_cost(self) -> pd.Series:
         """Cost of each project over every fiscal year of the policy."""
         return self.cost.sum(axis=1).rename("total_cost")
 
-    @cached_property
+    @_view
     def scores(self) -> pd.DataFrame:
         cols = {f"{SCORE_PREFIX}{k}": k for k in self.criteria}
-        return self.projects[list(cols)].rename(columns=cols).astype(float)
+        return self._projects[list(cols)].rename(columns=cols).astype(float)
 
-    @cached_property
+    @_view
     def tier(self) -> pd.Series:
-        return self.projects["country"].map(self.countries["priority_tier"]).astype(int)
+        return self._projects["country"].map(self._countries["priority_tier"]).astype(int)
 
-    @cached_property
+    @_view
     def region(self) -> pd.Series:
-        return self.projects["country"].map(self.countries["region"])
+        return self._projects["country"].map(self._countries["region"])
 
     def value_of(self, weights: Mapping[str, float], scores: pd.DataFrame | None = None) -> pd.Series:
         """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])."""
@@ -149,18 +249,21 @@ class Problem:
         scores = self.scores if scores is None else scores
         weighted = sum(scores[k] * float(w) for k, w in weights.items())
         multiplier = self.tier.map(lambda t: obj.tier_multiplier.get(int(t), 1.0))
-        risk_factor = 1.0 - obj.risk_aversion * self.projects["risk"].astype(float)
+        risk_factor = 1.0 - obj.risk_aversion * self._projects["risk"].astype(float)
         return (weighted * multiplier * risk_factor).astype(float).rename("value")
 
-    @cached_property
+    @_view
     def value(self) -> pd.Series:
         """Value of funding each project in full (the objective coefficient)."""
         return self.value_of(self.policy.objective.weights)
 
-    @cached_property
+    @_view
     def eligibility(self) -> pd.DataFrame:
         """Per project: ``eligible`` (bool) and ``reasons`` (list of every reason it is not)."""
-        return assess(self.projects, self.countries, self.policy)
+        verdict = assess(self._projects, self._countries, self.policy)
+        verdict["reasons"] = pd.Series([FrozenList(r) for r in verdict["reasons"]],
+                                       index=verdict.index, dtype=object)
+        return verdict
 
     @property
     def eligible(self) -> pd.Index:
@@ -170,13 +273,11 @@ class Problem:
 
     @property
     def mandatory(self) -> pd.Index:
-        p = self.projects
+        p = self._projects
         return p.index[p["status"] == "mandatory"]
 
     def summary(self) -> dict[str, Any]:
         """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles."""
-        from osa_opt.inputs.rules import bundles
-
         e = self.eligibility
         reasons: dict[str, int] = {}
         for rs in e["reasons"]:
@@ -184,16 +285,39 @@ class Problem:
                 key = r.split(":")[0]
                 reasons[key] = reasons.get(key, 0) + 1
         return {
-            "projects": len(self.projects),
-            "countries": len(self.countries),
+            "projects": len(self._projects),
+            "countries": len(self._countries),
             "eligible": int(e["eligible"].sum()),
             "ineligible": int((~e["eligible"]).sum()),
             "ineligible_by_reason": reasons,
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
-            "bundles": bundles(self.projects),
+            "bundles": bundles(self._projects),
         }
 
     def __repr__(self) -> str:
-        return (f"<Problem {len(self.projects)} projects, {len(self.countries)} countries, "
+        return (f"<Problem {len(self._projects)} projects, {len(self._countries)} countries, "
                 f"policy {self.policy.name!r}>")
+
+
+def _rebuild(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+             sources: dict[str, str], origin: str | None, read_warnings: tuple[Issue, ...],
+             excel_rows: tuple[str, ...]) -> Problem:
+    return Problem(projects, countries, policy, sources, origin=origin,
+                   read_warnings=read_warnings, excel_rows=excel_rows)
+
+
+def _edited(table: pd.DataFrame) -> pd.DataFrame:
+    """A table edited in Python: its ``_row`` column (Excel rows of the original file, or
+    positions) no longer locates its rows, so problems name ids and index labels instead."""
+    if not isinstance(table, pd.DataFrame):
+        return table  # validation names the mistake
+    return table.drop(columns=[c for c in table.columns if str(c).strip() == ROW])
+
+
+def _sources(sources: Mapping[str, str], sheet: str, table: pd.DataFrame) -> dict[str, str]:
+    """The sources with the edited table recorded by the sha256 of its contents."""
+    if not isinstance(table, pd.DataFrame):
+        return dict(sources)
+    hashed = pd.util.hash_pandas_object(table.astype(str), index=True).to_numpy().tobytes()
+    return {**sources, f"{sheet} (DataFrame)": hashlib.sha256(hashed).hexdigest()}

@@ -16,7 +16,6 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -216,10 +215,10 @@ def load_problem(
     if issues:
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
-    problem = Problem.from_frames(raw.projects, raw.countries, resolved,
-                                  sources={**raw.sources, **sources}, read_warnings=raw.warnings)
     origin = None if path is None else str(Path(path).resolve())
-    return dataclasses.replace(problem, origin=origin)
+    return Problem.from_frames(raw.projects, raw.countries, resolved,
+                               sources={**raw.sources, **sources}, origin=origin,
+                               read_warnings=raw.warnings)
 
 
 def sha256(data: bytes) -> str:

@@ -1,0 +1,223 @@
+"""A Problem cannot change silently: its tables are read-only copies, its policy is frozen
+all the way down, and edits go through with_projects / with_countries / with_policy, which
+validate again. Tables passed as DataFrames are located by id, not Excel row; big error
+lists name the first problems of each rule and count the rest."""
+
+from __future__ import annotations
+
+import pickle
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import osa_opt
+from osa_opt.errors import InputError, PolicyError
+from osa_opt.inputs.issue_list import MAX_PER_RULE
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
+
+
+@pytest.fixture
+def problem(tiny_frames: Frames) -> Problem:
+    return Problem.from_frames(*tiny_frames)
+
+
+def objective(problem: Problem) -> float:
+    return osa_opt.solve(problem, portfolios=1).portfolios[0].objective
+
+
+# ---------------------------------------------------------------------- the policy
+def test_policy_tables_and_lists_cannot_be_changed(problem: Problem) -> None:
+    policy = problem.policy
+    with pytest.raises(TypeError, match="policy.override"):
+        policy.budget["FY2026"] = 30000
+    with pytest.raises(TypeError):
+        policy.objective.weights.update(security=1.0)
+    with pytest.raises(TypeError):
+        del policy.balance.min_region_share["Pacific Islands"]
+    with pytest.raises(TypeError):
+        policy.eligibility.fields.append("space")
+    with pytest.raises(AttributeError):
+        policy.priority.min_countries = 3  # type: ignore[misc]
+    assert policy.budget == {"FY2026": 2000.0, "FY2027": 1000.0}
+    # the supported change: a new, checked policy; the old one is untouched
+    bigger = policy.override({"budget.FY2026": 30000})
+    assert bigger.budget["FY2026"] == 30000 and policy.budget["FY2026"] == 2000
+
+
+def test_a_policy_built_in_code_is_frozen_too_and_survives_pickle_and_toml() -> None:
+    robust = Policy(budget={"FY2026": 10.0})
+    with pytest.raises(TypeError):
+        robust.budget["FY2027"] = 5.0
+    ranges = Policy.from_dict({"robustness": {"weight_ranges": {"security": [0.3, 0.5]}}})
+    with pytest.raises(TypeError):
+        ranges.robustness.weight_ranges["security"][0] = 0.0  # nested lists too
+    back = pickle.loads(pickle.dumps(ranges))  # workers receive the policy this way
+    assert back == ranges
+    with pytest.raises(TypeError):
+        back.robustness.weight_ranges["security"].append(1.0)
+    assert Policy.from_dict(tomllib.loads(ranges.to_toml())) == ranges
+
+
+# ---------------------------------------------------------------------- the tables
+def test_writing_into_the_tables_raises_and_the_solve_is_unchanged(problem: Problem) -> None:
+    before = objective(problem)
+    projects, countries, value, cost = (problem.projects, problem.countries, problem.value,
+                                        problem.cost)
+    edits = [(projects, "loc", ("P-03", "score_humanitarian"), 99.0),
+             (projects, "at", ("P-03", "cost_FY2026"), -5000.0),
+             (projects, "iloc", (0, 5), 1.0),
+             (countries, "loc", ("Borealis", "democracy"), 0.0),
+             (value, "loc", "P-03", 1e6),
+             (cost, "loc", ("P-03", "FY2026"), 0.0)]
+    for table, indexer, where, new in edits:
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(table, indexer)[where] = new
+    assert problem.projects.at["P-03", "score_humanitarian"] == 9.0
+    assert objective(problem) == before
+
+
+def test_replacing_a_column_changes_only_that_copy(problem: Problem) -> None:
+    before, value = objective(problem), problem.value
+    projects = problem.projects
+    projects["score_security"] = 10.0            # a whole column replaced
+    projects["new"] = 1                          # a column added
+    projects.drop(index="P-01", inplace=True)    # a row dropped
+    cost = problem.cost
+    cost["FY2026"] = 0.0
+    assert "new" not in problem.projects.columns and len(problem.projects) == 6
+    assert problem.projects["score_security"].tolist() == [8.0, 7.5, 4.0, 3.0, 6.0, 2.0]
+    assert problem.cost["FY2026"].sum() == 3450.0
+    pd.testing.assert_series_equal(problem.value, value)
+    assert objective(problem) == before
+
+
+def test_a_problem_refuses_attribute_changes_and_stays_read_only_in_workers(
+        problem: Problem) -> None:
+    with pytest.raises(AttributeError, match="with_projects"):
+        problem.policy = Policy()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        problem.sources["x"] = "y"
+    copy = pickle.loads(pickle.dumps(problem))
+    projects = copy.projects
+    with pytest.raises(ValueError, match="read-only"):
+        projects.loc["P-03", "risk"] = 0.5
+    pd.testing.assert_frame_equal(copy.projects, problem.projects)
+
+
+# ---------------------------------------------------------------------- the with_* methods
+def test_with_projects_validates_the_edit(problem: Problem) -> None:
+    edited = problem.projects.copy()
+    edited.loc["P-03", "score_humanitarian"] = 2.0
+    new = problem.with_projects(edited)
+    assert new.projects.at["P-03", "score_humanitarian"] == 2.0
+    assert new.value["P-03"] < problem.value["P-03"]
+    assert problem.projects.at["P-03", "score_humanitarian"] == 9.0  # the original stays
+    assert "projects (DataFrame)" in new.sources
+    edited.loc["P-04", "score_security"] = 99.0
+    with pytest.raises(InputError) as info:
+        problem.with_projects(edited)
+    [issue] = info.value.issues
+    assert (issue.row, issue.label, issue.column, issue.value) == (
+        None, "project 'P-04'", "score_security", 99.0)
+    assert issue.message().startswith("projects, project 'P-04', column 'score_security': "
+                                      "must be a number in [0, 10] (value 99.0)")
+
+
+def test_with_countries_validates_the_edit(problem: Problem) -> None:
+    edited = problem.countries.copy()
+    edited.loc["Caldera", "democracy"] = 3.0  # below the policy's 4.0: P-05 ineligible
+    new = problem.with_countries(edited)
+    assert "P-05" not in new.eligible and "P-05" in problem.eligible
+    edited.loc["Caldera", "priority_tier"] = 7
+    with pytest.raises(InputError) as info:
+        problem.with_countries(edited)
+    assert [(i.label, i.column) for i in info.value.issues] == [
+        ("country 'Caldera'", "priority_tier")]
+
+
+def test_with_policy_takes_a_policy_a_dict_or_overrides_and_checks_them(
+        problem: Problem) -> None:
+    assert problem.with_policy(overrides={"budget.FY2026": 3000}).policy.budget["FY2026"] == 3000
+    as_dict = problem.policy.to_dict() | {"name": "as a dict"}
+    assert problem.with_policy(as_dict).policy.name == "as a dict"
+    with pytest.raises(PolicyError):
+        problem.with_policy(overrides={"objective.weights.security": -1})
+    with pytest.raises(InputError) as info:  # a criterion the projects sheet has no scores for
+        problem.with_policy(overrides={"objective.weights.partnership": 0.2})
+    assert info.value.issues[0].column == "score_partnership"
+
+
+# ---------------------------------------------------------------------- where a problem is
+def test_a_dataframe_problem_names_the_project_not_an_excel_row(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    projects = projects.copy()
+    projects["project_id"] = ["X01", "X02", "X03", "X04", "X05", "X06"]
+    projects["requires"] = ["", "X01", "", "", "", ""]
+    projects.loc[3, "score_security"] = 99.0  # X04, at index 3: "row 5" in a sheet
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects, countries, policy)
+    [issue] = info.value.issues
+    assert issue.row is None and issue.label == "project 'X04' (index 3)"
+    assert "X04" in str(info.value) and "row 5" not in str(info.value)
+    # the same table read from a file keeps its Excel row
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects.assign(_row=range(2, 8)), countries, policy)
+    assert (info.value.issues[0].row, info.value.issues[0].label) == (5, None)
+
+
+def test_a_row_without_an_id_is_named_by_its_index_label(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    projects = projects.set_axis(["a", "b", "c", "d", "e", "f"]).astype({"project_id": object})
+    projects.loc["c", "project_id"] = None
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects, countries, policy)
+    assert [(i.label, i.column, i.rule) for i in info.value.issues] == [
+        ("index 'c'", "project_id", "a required cell is blank")]
+
+
+def test_a_duplicate_in_a_dataframe_names_the_other_index(tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    projects = projects.copy()
+    projects.loc[4, "project_id"] = "P-02"
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects, countries, policy)
+    rules = {i.label: i.rule for i in info.value.issues if i.column == "project_id"}
+    assert rules == {
+        "project 'P-02' (index 1)": "duplicate project_id: the same project is also at index 4",
+        "project 'P-02' (index 4)": "duplicate project_id: the same project is also at index 1"}
+
+
+# ---------------------------------------------------------------------- many problems
+def test_each_rule_lists_its_first_problems_then_counts_the_rest(tiny_frames: Frames) -> None:
+    _, countries, policy = tiny_frames
+    n = 60
+    rng = np.random.default_rng(0)
+    projects = pd.DataFrame({
+        "project_id": [f"Q-{i:03d}" for i in range(n)], "title": "Radar",
+        "country": rng.choice(["Aurelia", "Borealis", "Caldera"], n),
+        "field": "maritime_surveillance", "assistance_type": "equipment",
+        "cost_FY2026": 10.0, "cost_FY2027": 0.0,
+        "score_security": 99.0, "score_humanitarian": 5.0,  # 60 scores out of range
+        "risk": ["high"] * 25 + [0.1] * (n - 25),            # 25 unreadable risks
+        "_row": range(2, n + 2)})
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects, countries, policy)
+    issues = info.value.issues
+    scores = [i for i in issues if i.column == "score_security"]
+    risks = [i for i in issues if i.column == "risk"]
+    assert [i.row for i in scores[:MAX_PER_RULE]] == list(range(2, 2 + MAX_PER_RULE))
+    assert (scores[-1].more, scores[-1].rule) == (n - MAX_PER_RULE,
+                                                 f"and {n - MAX_PER_RULE} more: must be a "
+                                                 "number in [0, 10]")
+    assert len(scores) == MAX_PER_RULE + 1 and len(risks) == MAX_PER_RULE + 1
+    assert risks[-1].more == 25 - MAX_PER_RULE
+    assert str(info.value).startswith(f"{n + 25} problems in the input:")
+    # fewer than the limit: every one listed, no count line
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects.iloc[:5], countries, policy)
+    assert len(info.value.issues) == 10 and all(i.more == 0 for i in info.value.issues)
