@@ -231,3 +231,22 @@ def test_a_portfolio_check_knows_partners_packages_and_units() -> None:
                                             {**TINY_POLICY, "balance": {}}))
     assert meets_rules(plain, {"P-01": 1.0, "P-03": 0.5})       # 2 of 4 boats
     assert not meets_rules(plain, {"P-01": 1.0, "P-03": 0.6})   # 2.4 boats
+
+
+def test_the_greedy_baseline_funds_bundles_whole_and_units_whole() -> None:
+    from osa_opt.analysis.greedy import greedy_ranking
+
+    projects = tiny_projects()
+    projects["requires"] = ["", "P-01", "", "P-05", "P-04", ""]
+    projects["units_max"] = [None, None, 4, None, None, None]
+    projects["exclusive_group"] = ""
+
+    def funded(fy2026: float) -> dict[str, float]:
+        policy = {**TINY_POLICY, "budget": {"FY2026": fy2026, "FY2027": 1000.0}}
+        return greedy_ranking(Problem.from_frames(projects, tiny_countries(), policy)).fractions
+
+    # P-03 (4 boats, ¥400m) ranks first; after P-01's ¥750m, ¥350m buy 3 boats, not 3.5
+    assert funded(1100.0) == {"P-01": 1.0, "P-03": 0.75}
+    # the bundle P-04 + P-05 (¥900m) comes whole once it fits, never one of them alone
+    assert funded(1500.0) == {"P-01": 1.0, "P-03": 1.0}
+    assert funded(2100.0) == {"P-01": 1.0, "P-03": 1.0, "P-04": 1.0, "P-05": 1.0}

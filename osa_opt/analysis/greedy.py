@@ -17,6 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from osa_opt.inputs.rules import bundles
+from osa_opt.model.data import whole_units
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -67,12 +70,16 @@ def greedy_ranking(problem: Problem, budget: Mapping[str, float] | None = None) 
     2. The other eligible projects with a positive value follow, sorted by
        ``value / total_cost`` descending (a free project first), ties by project id. Each is
        funded whole if it fits every fiscal year's remaining budget; a partly fundable one
-       at the largest fraction ≥ its ``min_funding`` that fits.
+       at the largest fraction ≥ its ``min_funding`` that fits (a project in whole units:
+       the most whole units, at least ``units_min``).
     3. A project is skipped when a rival of its exclusive group is already funded, or when a
-       project it ``requires`` is not funded by then (the ranking never looks ahead).
+       project it ``requires`` is not funded by then (the ranking never looks ahead). A
+       bundle (projects that require each other) is funded whole, at its first member's
+       place, when all of it fits.
 
     It **ignores** the tier shares, every-partner-funded, country caps, field and region
-    shares and ``min_countries`` of the policy, so its portfolio may break those rules.
+    shares, ``min_countries``, ``max_countries`` and ``min_package`` of the policy, so its
+    portfolio may break those rules.
 
     Parameters
     ----------
@@ -122,6 +129,8 @@ class _Prepared:
     min_funding: dict[str, float]
     requires: dict[str, tuple[str, ...]]
     group: dict[str, str]
+    units: dict[str, int]                    # units_max of projects funded in whole units
+    bundle: dict[str, tuple[str, ...]]       # each member of a bundle -> all its members
 
     @classmethod
     def of(cls, problem: Problem) -> _Prepared:
@@ -139,16 +148,23 @@ class _Prepared:
         costs = problem.cost[keep][years].to_numpy(float).tolist()
         order = sorted(ids, key=lambda p: (-_ratio(value[p], total_cost[p]), p))
         requires = column(projects["requires"])
-        mandatory = set(projects.index[projects["status"] == "mandatory"])
+        mandatory = set(projects.index[(projects["status"] == "mandatory")
+                                       | (projects["stage"] == "signed")])
+        most, least = whole_units(projects)
+        min_funding = column(projects["min_funding"].astype(float))
+        min_funding.update({p: least[p] / most[p] for p in most})
+        members = {p: tuple(part) for part in bundles(projects) for p in part}
         return cls(
             order=order,
             mandatory_first=_mandatory_first(mandatory, requires, order),
             fiscal_years=years,
             cost={p: tuple(c) for p, c in zip(ids, costs, strict=True)},
             value=value,
-            min_funding=column(projects["min_funding"].astype(float)),
+            min_funding=min_funding,
             requires=requires,
             group=column(projects["exclusive_group"].astype(str)),
+            units=most,
+            bundle=members,
         )
 
     def fill(self, budget: dict[str, float]) -> GreedyResult:
@@ -171,11 +187,26 @@ class _Prepared:
         funded_groups = {self.group[p] for p in fractions if self.group[p]}
         for p in self.order:
             if (p in fractions or self.value[p] <= 0
-                    or (self.group[p] and self.group[p] in funded_groups)
-                    or (self.requires[p] and not all(q in fractions for q in self.requires[p]))):
+                    or (self.group[p] and self.group[p] in funded_groups)):
+                continue
+            members = self.bundle.get(p, (p,))  # a bundle is funded whole, all together
+            if any(q not in fractions and q not in members
+                   for m in members for q in self.requires[m]):
+                continue
+            if len(members) > 1:
+                together = tuple(map(sum, zip(*(self.cost[m] for m in members), strict=True)))
+                groups = [self.group[m] for m in members if self.group[m]]
+                if (_largest_fraction(together, left) >= 1.0 - FIT_TOL
+                        and len(set(groups)) == len(groups) and not set(groups) & funded_groups):
+                    for m in members:
+                        fund(m, 1.0)
+                    funded_groups.update(groups)
                 continue
             fraction = _fitting_fraction(_largest_fraction(self.cost[p], left),
                                          self.min_funding[p])
+            if fraction is not None and p in self.units:  # whole units only
+                fraction = math.floor(fraction * self.units[p] + FIT_TOL) / self.units[p]
+                fraction = fraction if fraction >= self.min_funding[p] - FIT_TOL else None
             if fraction is not None:
                 fund(p, fraction)
                 if self.group[p]:
