@@ -144,3 +144,20 @@ def test_compare_is_identical_serial_and_on_dask(problem: Problem, cluster: Any)
     assert plain(scheduler=cluster.scheduler_address) == reference
     assert [s["name"] for s in reference] == [
         "base", "Four projects FY2026=8", "Four projects FY2026=14,FY2027=6"]
+
+
+@pytest.mark.slow
+def test_execution_is_identical_serial_and_on_dask(cluster: Any) -> None:
+    import numpy as np
+
+    import osa_opt
+    from osa_opt.analysis.execution import make_plan, simulate
+    from osa_opt.workflows import solve as solve_round
+
+    example = osa_opt.load_problem()
+    plan = make_plan(example, solve_round(example, 1).best.fractions, [["P-49"], ["P-07"]])
+    serial_run = simulate(plan, 90, seed=4, chunk_size=20)
+    on_dask = simulate(plan, 90, seed=4, chunk_size=20, scheduler=cluster.scheduler_address)
+    np.testing.assert_array_equal(serial_run[0], on_dask[0])
+    np.testing.assert_array_equal(serial_run[1], on_dask[1])
+    assert on_dask[3].startswith("Dask cluster")
