@@ -342,8 +342,8 @@ def test_a_family_whose_rule_is_off_adds_no_component() -> None:
     problem = make_problem([{"project_id": "P1", "cost": 5.0, "score": 1.0},
                             {"project_id": "P2", "country": "B", "cost": 5.0, "score": 1.0}])
     model = build_model(problem)
-    for family, names in FAMILIES.items():
-        for name in names:
+    for family, entry in FAMILIES.items():
+        for name in entry.component_names:
             assert hasattr(model, name) == (family == "budget"), name
 
 

@@ -21,6 +21,7 @@ import pyomo.environ as pyo
 
 from osa_opt.analysis.prices import TOL, Rule, rule_rows
 from osa_opt.model import build_model
+from osa_opt.model.registry import MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
 from osa_opt.text import id_list, json_number, percent, yen
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
     from osa_opt.model.data import ModelData
 
-MONEY = "¥ million"
 
 
 def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, Any]]:
@@ -174,8 +174,7 @@ def _unexplained() -> dict[str, Any]:
 def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem
            ) -> dict[str, Any]:
     needed = bound + amount if rule.sense == "max" else bound - amount
-    unit = {"tier_partner": "partners", "min_countries": "countries",
-            "mandatory": "projects", "max_countries": "countries"}.get(rule.component, MONEY)
+    unit = rule.unit
     digits = 3  # ¥1,000 in ¥ million: below the solver's tolerance noise is not a finding
     entry = {"rule": rule.name, "family": rule.family, "policy_key": rule.policy_key(data),
              "unit": unit, "amount": json_number(amount, digits),

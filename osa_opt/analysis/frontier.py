@@ -27,7 +27,7 @@ import pyomo.environ as pyo
 
 from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
-from osa_opt.model.families import FAMILIES
+from osa_opt.model.registry import FAMILIES, REGISTRY
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.text import json_number as _num
 
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from osa_opt.solving.solver import Outcome, Solver
 
 #: Constraint families whose bounds are proportional to the budget (B[y] or share·ΣB).
-BUDGET_FAMILIES: tuple[str, ...] = ("budget", "tier_share", "country_cap", "field_share",
-                                    "region_share")
+BUDGET_FAMILIES: tuple[str, ...] = tuple(f.name for f in REGISTRY if f.scales_with_budget)
 
 #: Relative tolerance of the rule check of a greedy portfolio.
 RULE_TOL = 1e-6
@@ -115,7 +114,7 @@ def make_budget_scalable(model: pyo.ConcreteModel) -> pyo.Param:
         doc="budget of the level as a multiple of the budget the model was built with")
     scale = model.budget_scale
     for family in BUDGET_FAMILIES:
-        for name in FAMILIES[family]:
+        for name in FAMILIES[family].component_names:
             component = getattr(model, name, None)
             if component is None:
                 continue

@@ -12,6 +12,7 @@ baseline, not a recommendation: it ignores the share, cap and country rules of t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from osa_opt.inputs.rules import bundles
 from osa_opt.model.data import whole_units
+from osa_opt.model.registry import broken_rules
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from osa_opt.inputs.problem import Problem
+    from osa_opt.model.data import ModelData
 
 #: Slack, as a fraction of a project or of a budget, for float sums when testing a fit.
 FIT_TOL = 1e-9
@@ -57,6 +60,14 @@ class GreedyResult:
         """False only when mandatory projects alone overspend a year's budget."""
         return all(self.cost_by_year[fy] <= b + FIT_TOL * max(1.0, b)
                    for fy, b in self.budget.items())
+
+    def broken_rules(self, data: ModelData) -> list[str]:
+        """The rows of the policy's families this portfolio breaks at its budget (checked by
+        :func:`osa_opt.model.registry.broken_rules`), e.g. ``['tier_share[1]']``. The greedy
+        keeps budgets, requirements, exclusive groups and mandatory projects, so only the
+        other families appear, and a budget only when mandatory projects overspend it."""
+        at_budget = dataclasses.replace(data, budget=dict(self.budget))
+        return broken_rules(at_budget, self.fractions)
 
 
 def greedy_ranking(problem: Problem, budget: Mapping[str, float] | None = None) -> GreedyResult:

@@ -24,10 +24,12 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
+from osa_opt.model import registry
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
+    from osa_opt.model.registry import Component
     from osa_opt.result import Result
     from osa_opt.solving.solver import Solver
 
@@ -36,33 +38,30 @@ TOL = 1e-6
 #: How much "relaxed" relaxes: a minimum ×0.9, a maximum ×1.1.
 RELAX = 0.1
 
-#: Rule component -> (family of osa_opt.model.families.FAMILIES, sense, unit).
-RULE_COMPONENTS: dict[str, tuple[str, str, str]] = {
-    "budget": ("budget", "max", "¥ million"),
-    "tier_share": ("tier_share", "min", "¥ million"),
-    "tier_partner": ("tier_partner", "min", "projects"),
-    "country_cap": ("country_cap", "max", "¥ million"),
-    "field_min_share": ("field_share", "min", "¥ million"),
-    "field_max_share": ("field_share", "max", "¥ million"),
-    "region_min_share": ("region_share", "min", "¥ million"),
-    "region_max_share": ("region_share", "max", "¥ million"),
-    "min_countries": ("distinct_recipients", "min", "countries"),
-    "mandatory": ("mandatory", "fixed", "projects"),
-    "max_countries": ("max_countries", "max", "countries"),
-    "package_min": ("min_package", "min", "¥ million"),
-}
-
-
 # ---------------------------------------------------------------------- shared helpers
 @dataclass(frozen=True)
 class Rule:
-    """One row of a rule component, e.g. ``budget[FY2026]``, named as in the model."""
+    """One row of a rule component, e.g. ``budget[FY2026]``, named as in the model; its
+    family, sense, unit, label and policy key come from :mod:`osa_opt.model.registry`."""
 
     component: str
     index: Any
-    family: str
-    sense: str   # "max", "min" or "fixed"
-    unit: str
+
+    @property
+    def spec(self) -> Component:
+        return registry.component(self.component)
+
+    @property
+    def family(self) -> str:
+        return registry.family_of(self.component).name
+
+    @property
+    def sense(self) -> str:
+        return self.spec.sense  # "max", "min" or "fixed"
+
+    @property
+    def unit(self) -> str:
+        return self.spec.unit
 
     @property
     def name(self) -> str:
@@ -76,60 +75,23 @@ class Rule:
 
     def label(self, data: ModelData) -> str:
         """The rule in words: ``budget FY2026``, ``tier-1 share``, ``cap on Aurelia``."""
-        i = self.index
-        return {
-            "budget": f"budget {i}",
-            "tier_share": f"tier-{i} share",
-            "tier_partner": f"fund tier-{_tier_of_country(data, i)} partner {i}",
-            "country_cap": f"cap on {i}",
-            "field_min_share": f"minimum share of {i}",
-            "field_max_share": f"maximum share of {i}",
-            "region_min_share": f"minimum share of region {i}",
-            "region_max_share": f"maximum share of region {i}",
-            "min_countries": f"at least {data.policy.priority.min_countries} recipient countries",
-            "mandatory": f"mandatory project {i}",
-            "max_countries": f"at most {data.policy.priority.max_countries} partners",
-            "package_min": f"package of {i} at least {yen(data.policy.priority.min_package)}",
-        }[self.component]
+        return self.spec.label(self.index, data)
 
     def policy_key(self, data: ModelData) -> str:
         """Where the user changes this rule (a policy key, or a column of the workbook)."""
-        i = self.index
-        cap_key = "priority.max_country_share"
-        if self.component == "country_cap" and data.country_cap.get(str(i), 1.0) < (
-                data.policy.priority.max_country_share):
-            cap_key = f"countries.max_share ({i})"
-        return {
-            "budget": f"budget.{i}",
-            "tier_share": f"priority.min_tier_share.{i}",
-            "tier_partner": "priority.fund_every_tier",
-            "country_cap": cap_key,
-            "field_min_share": f"balance.min_field_share.{i}",
-            "field_max_share": f"balance.max_field_share.{i}",
-            "region_min_share": f"balance.min_region_share.{i}",
-            "region_max_share": f"balance.max_region_share.{i}",
-            "min_countries": "priority.min_countries",
-            "mandatory": f"projects.status ({i})",
-            "max_countries": "priority.max_countries",
-            "package_min": "priority.min_package",
-        }[self.component]
-
-
-def _tier_of_country(data: ModelData, country: Any) -> str:
-    tiers = {data.tier[p] for p in data.projects if data.country[p] == country}
-    return "/".join(str(t) for t in sorted(tiers)) or "?"
+        return self.spec.policy_key(self.index, data)
 
 
 def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
     """Every active row of the rule components of ``model``, in registry order."""
     rows = []
-    for component, (family, sense, unit) in RULE_COMPONENTS.items():
-        con = getattr(model, component, None)
+    for spec in registry.rule_components():
+        con = getattr(model, spec.name, None)
         if con is None or not con.active:
             continue
         for index, row in con.items():
             if row.active:
-                rows.append(Rule(component, index, family, sense, unit))
+                rows.append(Rule(spec.name, index))
     return rows
 
 
@@ -387,7 +349,7 @@ def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
     if rule.component == "max_countries":
         most = int(round(float(pyo.value(con.upper))))
         return float(most + max(1, math.floor(RELAX * most)))
-    if rule.sense == "min" and rule.unit == "¥ million":
+    if rule.sense == "min" and rule.unit == registry.MONEY:
         return float(pyo.value(con.lower)) * (1 - RELAX)
     if rule.sense == "max":
         return float(pyo.value(con.upper)) * (1 + RELAX)
@@ -396,7 +358,7 @@ def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
 
 def _message(rule: str, row: pd.Series) -> str:
     """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain."""
-    money = row["unit"] == "¥ million"
+    money = row["unit"] == registry.MONEY
 
     def amount(v: float) -> str:
         return yen(v) if money else f"{v:g}"

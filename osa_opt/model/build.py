@@ -14,6 +14,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from osa_opt.model import families as fam
 from osa_opt.model.data import ModelData
+from osa_opt.model.registry import REGISTRY
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -62,16 +63,6 @@ def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     m.f = pyo.Var(m.Q, bounds=(0, 1), doc="funded fraction of a partly fundable project")
 
     fam.add_partial_funding(m, data)
-    fam.add_budget(m, data)
-    fam.add_tier_shares(m, data)
-    fam.add_tier_partners(m, data)
-    fam.add_country_caps(m, data)
-    fam.add_field_shares(m, data)
-    fam.add_region_shares(m, data)
-    fam.add_distinct_recipients(m, data)
-    fam.add_dependencies(m, data)
-    fam.add_exclusive_groups(m, data)
-    fam.add_mandatory(m, data)
-    fam.add_whole_units(m, data)
-    fam.add_max_countries(m, data)
-    fam.add_min_package(m, data)
+    for family in REGISTRY:  # budget, tier_share, tier_partner, country_cap, field_share,
+        family.add(m, data)  # region_share, distinct_recipients, requires, exclusive,
+        # mandatory, whole_units, max_countries, min_package (osa_opt.model.registry)

@@ -1,4 +1,5 @@
-"""One small function per constraint family of docs/model.md.
+"""One small function per constraint family of docs/model.md; what each family is (its
+components, sense, unit, label, policy key, rule check) is in :mod:`osa_opt.model.registry`.
 
 Each ``add_<family>(m, data)`` returns early when its rule is off or cannot bind, so the
 model holds no empty blocks. Index names follow the inputs, e.g. ``budget[FY2026]``.
@@ -12,23 +13,6 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from osa_opt.model.data import ModelData
-
-#: Family name -> the model components that implement it (used by the analyses).
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "budget": ("budget",),
-    "tier_share": ("tier_share",),
-    "tier_partner": ("tier_partner",),
-    "country_cap": ("country_cap",),
-    "field_share": ("field_min_share", "field_max_share"),
-    "region_share": ("region_min_share", "region_max_share"),
-    "distinct_recipients": ("recipient", "min_countries"),
-    "requires": ("requires",),
-    "exclusive": ("exclusive",),
-    "mandatory": ("mandatory",),
-    "whole_units": ("units",),
-    "max_countries": ("partner", "max_countries"),
-    "min_package": ("package_min",),
-}
 
 
 def funded(m: pyo.ConcreteModel, p: str) -> pyo.Var:
