@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.errors import OsaError
 from osa_opt.parallel import make_executor, stop_on_interrupt
 from osa_opt.result import Portfolio, Status
@@ -77,8 +78,8 @@ class ScenarioOutcome:
         return set(self.portfolio.fractions) if self.portfolio else set()
 
 
-@dataclass(eq=False)
-class Comparison:
+@dataclass(eq=False, repr=False)
+class Comparison(Analysis):
     """Scenarios solved side by side; the first is the baseline of every in/out list."""
 
     scenarios: list[ScenarioOutcome]
@@ -133,11 +134,6 @@ class Comparison:
         table.index.name = "project_id"
         return table
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         """Workbook sheets: the scenario summary and the project-by-scenario matrix."""
         return {"comparison": self.summary(),
@@ -169,8 +165,8 @@ class Comparison:
                 "executor": self.executor, "seconds": round(self.seconds, 4),
                 "scenarios": scenarios}
 
-    def __repr__(self) -> str:
-        return f"<Comparison of {len(self.scenarios)} scenarios, baseline {self.baseline.name!r}>"
+    def headline(self) -> str:
+        return f"of {len(self.scenarios)} scenarios, baseline {self.baseline.name!r}"
 
 
 def compare(

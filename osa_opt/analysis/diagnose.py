@@ -17,8 +17,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import pyomo.environ as pyo
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.prices import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import MONEY
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 
 
-def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, Any]]:
+def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
     """Why the policy cannot be met: the smallest relaxation of the rules that makes it so.
 
     Parameters
@@ -42,8 +44,8 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
 
     Returns
     -------
-    list of dict
-        One entry per rule that must move, counts first, then by amount: ``rule`` (the
+    Diagnosis
+        A list with one entry per rule that must move, counts first, then by amount: ``rule`` (the
         model row, e.g. ``budget[FY2026]``), ``family``, ``policy_key`` (what to change),
         ``unit``, ``amount`` (how far it must move, in ``unit``), ``bound`` (its value now),
         ``needed`` (the value that works) and ``message`` (one plain-language sentence).
@@ -76,13 +78,13 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
         model.add_component(f"elastic_objective_{k}", objective)
         values = _solve(elastic, slack) or values
         if values is None:
-            return [_unexplained()]
+            return Diagnosis([_unexplained()])
         objective.deactivate()
         reached = sum(values[s.name] for s in phase)
         model.add_component(f"elastic_kept_{k}", pyo.Constraint(
             expr=pyo.quicksum(phase) <= reached + TOL * max(1.0, reached)))
     if values is None:
-        return [_unexplained()]
+        return Diagnosis([_unexplained()])
 
     entries = []
     for rule in rows:
@@ -92,7 +94,7 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> list[dict[str, A
         if amount > TOL * max(1.0, abs(bounds[rule.name])):
             entries.append(_entry(rule, bounds[rule.name], amount, data, problem))
     entries.sort(key=lambda e: (e["unit"] == MONEY, -e["amount"]))
-    return [*_unit_entries(problem), *entries] if entries else entries
+    return Diagnosis([*_unit_entries(problem), *entries] if entries else entries)
 
 
 def _unit_entries(problem: Problem) -> list[dict[str, Any]]:
@@ -103,6 +105,28 @@ def _unit_entries(problem: Problem) -> list[dict[str, Any]]:
              w.column.startswith("budget.") else None, "unit": None, "amount": None,
              "bound": None, "needed": None, "message": w.rule[:1].upper() + w.rule[1:] + "."}
             for w in unit_warnings(problem)]
+
+
+class Diagnosis(list, Analysis):
+    """The rules that must move, as a list of dicts (``result.diagnosis``, run.json's
+    ``diagnosis``), with the Analysis interface: ``tables()`` is the workbook's Diagnosis
+    sheet, and the repr names the first rule."""
+
+    name = "diagnosis"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "rules": [dict(e) for e in self]}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"Diagnosis": pd.DataFrame(list(self))}
+
+    def headline(self) -> str:
+        if not self:
+            return "nothing to relax: the policy can be met"
+        first = self[0].get("rule") or self[0].get("family") or "a rule added to the model"
+        return f"{len(self)} rule{'s' if len(self) > 1 else ''} must move, first {first}"
+
+    __repr__ = Analysis.__repr__
 
 
 #: Rows a larger budget makes harder to meet (their bound is a share of the budget).

@@ -25,16 +25,18 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from osa_opt.analysis.base import Analysis
+from osa_opt.analysis.greedy import greedy_curve
 from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
 from osa_opt.model.registry import FAMILIES, REGISTRY
 from osa_opt.result import FRACTION_TOL, Status
+from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import json_number as _num
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
     from osa_opt.inputs.problem import Problem
-    from osa_opt.solving.solver import Outcome, Solver
 
 #: Constraint families whose bounds are proportional to the budget (B[y] or share·ΣB).
 BUDGET_FAMILIES: tuple[str, ...] = tuple(f.name for f in REGISTRY if f.scales_with_budget)
@@ -185,8 +187,8 @@ def _with_tol(bound: float, tol: float, sign: int) -> float:
 
 
 # ---------------------------------------------------------------------- the analysis
-@dataclass(eq=False)
-class FrontierAnalysis:
+@dataclass(eq=False, repr=False)
+class FrontierAnalysis(Analysis):
     """Exact value and greedy value at each budget level of the sweep.
 
     Attributes
@@ -227,11 +229,6 @@ class FrontierAnalysis:
         """The points where the policy can be met."""
         return self.points[self.points["status"].isin([s.value for s in _SOLVED])]
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         """Workbook sheet ``frontier``: one row per level, funded ids joined by ``; ``."""
         table = self.points.copy()
@@ -266,9 +263,8 @@ class FrontierAnalysis:
 
         return {"frontier.png": frontier_png(self)}
 
-    def __repr__(self) -> str:
-        n_ok = len(self.feasible)
-        return f"<FrontierAnalysis {len(self.points)} levels, {n_ok} feasible>"
+    def headline(self) -> str:
+        return f"{len(self.points)} levels, {len(self.feasible)} feasible"
 
 
 _SOLVED = (Status.OPTIMAL, Status.TIME_LIMIT)
@@ -301,9 +297,6 @@ def frontier(
     >>> fr = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])     # doctest: +SKIP
     >>> fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"]  # doctest: +SKIP
     """
-    from osa_opt.analysis.greedy import greedy_curve
-    from osa_opt.solving.solver import Solver
-
     shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
     if shares and all(s > 0 and math.isfinite(s) for s in shares):
         shares = with_policy_budget(shares)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyomo.environ as pyo
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.frontier import FrontierAnalysis, scaled_data
 from osa_opt.model.build import add_components
 from osa_opt.model.data import ModelData
@@ -126,8 +127,8 @@ class _LevelSolver(Solver):
         return self.level_fractions[m.L.last()] if len(m.L) else {}
 
 
-@dataclass(eq=False)
-class FundingOrderAnalysis:
+@dataclass(eq=False, repr=False)
+class FundingOrderAnalysis(Analysis):
     """The funding line and what nesting costs at each budget level.
 
     Attributes
@@ -170,11 +171,6 @@ class FundingOrderAnalysis:
         funded_there = self.fractions.get(level, {})
         return [p for p in self.problem.projects.index if p in funded_there]
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         """Workbook sheets ``funding_order`` and ``funding_levels``."""
         levels = self.levels.copy()
@@ -214,8 +210,8 @@ class FundingOrderAnalysis:
             "levels": levels,
         }
 
-    def __repr__(self) -> str:
-        return f"<FundingOrderAnalysis {self.status}: {len(self.order)} projects in line>"
+    def headline(self) -> str:
+        return f"{self.status}: {len(self.order)} projects in line"
 
 
 def funding_order(

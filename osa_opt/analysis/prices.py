@@ -24,14 +24,15 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.model import registry
+from osa_opt.solving.solver import Solver
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
     from osa_opt.model.registry import Component
     from osa_opt.result import Result
-    from osa_opt.solving.solver import Solver
 
 #: Relative tolerance under which a slack or a gain counts as zero.
 TOL = 1e-6
@@ -151,8 +152,8 @@ def rebound(con: Any, lower: float | None, upper: float | None) -> Iterator[None
 
 
 # ---------------------------------------------------------------------- the analysis
-@dataclass(eq=False)
-class PriceAnalysis:
+@dataclass(eq=False, repr=False)
+class PriceAnalysis(Analysis):
     """The price of each rule at portfolio 1, highest first.
 
     ``table`` has one row per rule: its bound, activity and slack at portfolio 1, whether
@@ -165,11 +166,6 @@ class PriceAnalysis:
     solves: int = 0
     name: str = "prices"
     notes: list[str] = field(default_factory=list)
-
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"prices": self.table.reset_index()}
@@ -188,6 +184,13 @@ class PriceAnalysis:
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
                 "notes": list(self.notes), "rules": rows}
+
+    def headline(self) -> str:
+        binding = int(self.table["binding"].astype(bool).sum()) if len(self.table) else 0
+        gains = self.table["gain_if_off"].astype(float).fillna(0.0)
+        costly = [str(r) for r in gains.index[gains > 0][:1]]
+        top = f"; costliest {costly[0]}" if costly else ""
+        return f"of {len(self.table)} rules: {binding} binding{top}"
 
 _COLUMNS = ["family", "label", "policy_key", "sense", "unit", "bound", "activity", "slack",
             "binding", "gain_if_off", "gain_if_off_share", "relaxed_bound",
@@ -218,8 +221,6 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     >>> prices = price_rules(result, solver)                       # doctest: +SKIP
     >>> prices.table.loc["tier_share[1]", "gain_if_off"]           # doctest: +SKIP
     """
-    from osa_opt.solving.solver import Solver
-
     if result.best is None:
         raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")
     t0 = time.perf_counter()

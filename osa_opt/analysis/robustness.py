@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.baseline import solve_baseline
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
@@ -199,8 +200,8 @@ def solve_chunk(setup: SampleSetup, item: tuple[int, np.ndarray]) -> dict[str, A
 
 
 # ---------------------------------------------------------------------- the analysis
-@dataclass(eq=False)
-class RobustnessAnalysis:
+@dataclass(eq=False, repr=False)
+class RobustnessAnalysis(Analysis):
     """Core indices of the projects and near-optimality of the ranked portfolios.
 
     ``projects``: one row per project (all of them, ineligible ones with core index 0):
@@ -239,11 +240,6 @@ class RobustnessAnalysis:
     def samples_per_second(self) -> float:
         return self.samples_done / self.seconds if self.seconds > 0 else 0.0
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         """Workbook sheets: projects by core index, portfolios, and the samples."""
         return {
@@ -280,11 +276,11 @@ class RobustnessAnalysis:
             "samples_per_second": round(self.samples_per_second, 3), "notes": list(self.notes),
         }
 
-    def __repr__(self) -> str:
+    def headline(self) -> str:
         c = self.counts
         part = ", partial" if self.partial else ""
-        return (f"<RobustnessAnalysis {self.samples_done}/{self.samples} samples{part}: "
-                f"{c['core']} core, {c['borderline']} borderline, {c['exterior']} exterior>")
+        return (f"{self.samples_done}/{self.samples} samples{part}: "
+                f"{c['core']} core, {c['borderline']} borderline, {c['exterior']} exterior")
 
 
 def _round(value: Any) -> float | None:

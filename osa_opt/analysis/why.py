@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.prices import TOL, ranking_cuts, switched_off
 from osa_opt.errors import OsaError
 from osa_opt.result import NOT_SELECTED
+from osa_opt.solving.solver import Solver
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
     from osa_opt.result import Result
-    from osa_opt.solving.solver import Solver
 
 GENERIC_REASON = NOT_SELECTED
 
@@ -68,8 +69,8 @@ def _closest(word: str, ids: list[str], n: int = 3) -> list[str]:
     return [p for _, _, p in sorted(scored, key=lambda s: (-round(s[0], 6), -s[1]))[:n]]
 
 
-@dataclass(eq=False)
-class WhyAnalysis:
+@dataclass(eq=False, repr=False)
+class WhyAnalysis(Analysis):
     """Why each project is in or out of portfolio 1, with the price of forcing it."""
 
     records: dict[str, dict[str, Any]]
@@ -97,11 +98,6 @@ class WhyAnalysis:
             rows.append(row)
         return pd.DataFrame(rows).set_index("project_id")
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"why": self.table.reset_index()}
 
@@ -109,6 +105,11 @@ class WhyAnalysis:
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
                 "projects": [dict(r) for r in self.records.values()]}
+
+    def headline(self) -> str:
+        funded = sum(1 for r in self.records.values() if r["funded"])
+        return (f"of {len(self.records)} projects: {funded} funded, "
+                f"{len(self.records) - funded} not; {self.solves} re-solves")
 
 def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalysis:
     """Why every project is in or out of portfolio 1, in numbers and words.
@@ -172,8 +173,6 @@ class _Explainer:
     """Holds the reference portfolio and the solver; answers one project at a time."""
 
     def __init__(self, result: Result, solver: Solver | None) -> None:
-        from osa_opt.solving.solver import Solver
-
         if result.best is None:
             raise ValueError("nothing to explain: the result has no portfolio "
                              "(see result.diagnosis for why the policy cannot be met)")
