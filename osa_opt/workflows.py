@@ -1,9 +1,11 @@
 """The runs that the CLI and notebooks share: each is one call that returns a Result.
 
-Every run is a plain sequence of the layers below it: read nothing, build the model, solve
-it on one persistent :class:`~osa_opt.solving.solver.Solver`, run the analyses that need the
-baseline, and collect them in a :class:`~osa_opt.result.Result` (``result.write()`` writes the
-run folder). The CLI commands parse options, call one of these, write and render.
+Every run is a plain sequence of the layers below it: build the model, solve it on one
+persistent :class:`~osa_opt.solving.solver.Solver`, run the analyses that need that baseline,
+and collect them in a :class:`~osa_opt.result.Result` (``result.write()`` writes the run
+folder). The CLI commands parse options, call one of these, write and render:
+:func:`solve` (``osa-opt solve``), :func:`frontier` (``osa-opt frontier``),
+:func:`robustness` and :func:`compare`.
 
 >>> import osa_opt
 >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3, explain=True)   # doctest: +SKIP
@@ -15,14 +17,23 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.analysis.baseline import solve_baseline
+from osa_opt.analysis import compare as compare_analysis
+from osa_opt.analysis import frontier as frontier_analysis
+from osa_opt.analysis import robustness as robustness_analysis
+from osa_opt.analysis.baseline import add_diagnosis, result_from_outcomes, solve_baseline
+from osa_opt.analysis.funding_order import FundingOrderAnalysis, funding_order
 from osa_opt.analysis.prices import price_rules
 from osa_opt.analysis.why import explain_portfolio
+from osa_opt.result import Status
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pyomo.environ as pyo
 
+    from osa_opt.analysis.compare import Scenario
     from osa_opt.analysis.execution import ExecutionAnalysis
+    from osa_opt.analysis.frontier import FrontierAnalysis
     from osa_opt.inputs.problem import Problem
     from osa_opt.result import Result
     from osa_opt.solving.solver import Outcome, Solver
@@ -175,3 +186,111 @@ def execution(
             "Raise the chance of signing (earlier stages, firmer partners), lower "
             "execution.target, or relax the minimums that stop the reserve list.")
     return analysis
+def frontier(
+    problem: Problem,
+    shares: Sequence[float] | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
+    """The exact frontier over a budget sweep and the funding order, in one call.
+
+    Solves every level of the sweep (default: the policy's ``[frontier]`` section; 100% is
+    always a level) on one persistent solver, then the funding order through portfolio 1.
+    Returns portfolio 1 at the policy budget (the sweep's own level at 100%) as a Result,
+    with ``analyses["frontier"]`` and ``["funding_order"]`` and notes on the levels that
+    cannot be met, on restarts of the order and on a funding-order solve that stopped short;
+    with the diagnosis when the policy budget cannot be met. ``progress(text)`` is called
+    after each level and before the funding order.
+
+    >>> result = osa_opt.workflows.frontier(osa_opt.load_problem())      # doctest: +SKIP
+    >>> result.analyses["funding_order"].order.head()                    # doctest: +SKIP
+    """
+    say = progress or (lambda text: None)
+    shares = frontier_analysis.sweep_shares(problem.policy) if shares is None else shares
+    t0 = time.perf_counter()
+    fr = frontier_analysis.frontier(problem, shares, progress=lambda done, total: say(
+        f"solved budget level {done} of {total}"))
+    solver = fr.solver
+    assert solver is not None and fr.policy_level is not None
+    # portfolio 1 is the sweep's own level at 100%, which the funding order passes through
+    at_policy = solver.last = fr.outcomes[fr.policy_level - 1]
+    say("funding order over the feasible levels")
+    order = funding_order(problem, fr)
+    result = result_from_outcomes(problem, solver, [at_policy] if at_policy.status.has_solution
+                                  else [], time.perf_counter() - t0)
+    if result.status == Status.INFEASIBLE:  # say why, as solve does (on a model of its own)
+        add_diagnosis(result)
+    result.analyses["frontier"] = fr
+    result.analyses["funding_order"] = order
+    _frontier_notes(result, fr, order)
+    return result
+
+
+def _frontier_notes(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis) -> None:
+    """Say which levels cannot be met (points of the frontier, not errors), where the rules
+    break the funding order, and when its solve stopped short."""
+    bad = fr.points[~fr.points.index.isin(fr.feasible.index)]
+    if not bad.empty:
+        shares = ", ".join(f"{s:.0%}" for s in bad["budget_share"])
+        result.notes.append(
+            f"The policy cannot be met at {len(bad)} budget level(s) of the sweep ({shares}); "
+            "they are reported as infeasible points and left out of the funding order.")
+    for lv in order.restarts:
+        row = order.levels.loc[lv]
+        result.notes.append(
+            f"No single funding order fits every level: from {row['budget_share']:.0%} of the "
+            f"budget (level {lv}) the rules force dropping {', '.join(row['dropped'])} to fund "
+            f"{', '.join(row['added'])}; the order restarts there.")
+    if order.outcome is not None and order.status != "optimal":
+        result.notes.append(
+            f"The funding-order solve ended '{order.status}'"
+            + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
+            + "; raise solver.time_limit for a proven order.")
+
+
+def robustness(
+    problem: Problem,
+    samples: int | None = None,
+    seed: int | None = None,
+    *,
+    jobs: int = 1,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+    baseline: Result | None = None,
+) -> Result:
+    """The normal solve with ``analyses["robustness"]``: core indices of the projects and
+    how often each ranked portfolio stays near-optimal under sampled weights and scores.
+
+    ``baseline`` is the normal solve (solved here when omitted); when it has no portfolio
+    it is returned as it is, without the analysis (its status says why). See
+    :func:`osa_opt.analysis.robustness.robustness` for the other parameters.
+
+    >>> result = osa_opt.workflows.robustness(problem, samples=200, jobs=2)   # doctest: +SKIP
+    >>> result.analyses["robustness"].counts                                 # doctest: +SKIP
+    """
+    result = baseline if baseline is not None else solve(problem)
+    if not result.portfolios:
+        return result
+    result.analyses["robustness"] = robustness_analysis.robustness(
+        problem, samples, seed, jobs, scheduler, progress, baseline=result)
+    return result
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    *,
+    jobs: int = 1,
+    scheduler: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """The first scenario's solve with ``analyses["comparison"]``: every scenario solved to
+    its optimum and compared with the first (see :func:`osa_opt.analysis.compare.compare`).
+
+    >>> from osa_opt.analysis.compare import Scenario, budget_scenario          # doctest: +SKIP
+    >>> result = osa_opt.workflows.compare(
+    ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])  # doctest: +SKIP
+    """
+    result = solve(scenarios[0].problem)
+    result.analyses["comparison"] = compare_analysis.compare(
+        scenarios, jobs=jobs, scheduler=scheduler, progress=progress)
+    return result

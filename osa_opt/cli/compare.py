@@ -92,13 +92,12 @@ def command(
     Exit codes: 0 done, 2 bad input, 3 the baseline policy cannot be met (the other
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """
-    from osa_opt.analysis.compare import compare
     from osa_opt.cli.common import RUN_KEY, NoBaseline, interrupted, print_json, progress_bar
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
     from osa_opt.solving.solver import stdout_to_stderr
-    from osa_opt.workflows import solve
+    from osa_opt.workflows import compare
 
     parsed = [parse_budget_scenario(text) for text in budget_scenarios]
     run = click.get_current_context().meta.get(RUN_KEY)
@@ -113,12 +112,10 @@ def command(
         check_target(out_dir)
     show = not (quiet or as_json)
     scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets, run)
-    with stdout_to_stderr():
-        result = solve(scenarios[0].problem)
     with stdout_to_stderr(), progress_bar(len(scenarios), "scenarios", show,
                                           plain_lines=True) as bar:
-        comparison = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=bar.update)
-    result.analyses["comparison"] = comparison
+        result = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=bar.update)
+    comparison = result.analyses["comparison"]
     folder = write_run(result, out_dir)
     if as_json:
         print_json({**comparison.to_dict(), "run_folder": str(folder)})

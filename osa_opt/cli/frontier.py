@@ -66,14 +66,12 @@ def command(
     """
     from rich.console import Console
 
-    from osa_opt.analysis.baseline import result_from_outcomes
-    from osa_opt.analysis.frontier import frontier, sweep_shares
-    from osa_opt.analysis.funding_order import funding_order
+    from osa_opt.analysis.frontier import sweep_shares
     from osa_opt.cli.common import load_from_cli
     from osa_opt.outputs.safe import check_target
-    from osa_opt.result import Status
     from osa_opt.run_folder import write_run
     from osa_opt.solving.solver import stdout_to_stderr
+    from osa_opt.workflows import frontier
 
     if out_dir is not None:
         check_target(out_dir)  # refuse before spending time on the solves
@@ -88,29 +86,10 @@ def command(
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
     with stdout_to_stderr(), progress_bar(len(shares) + 1, "budget level 1", show,
                                           console=err) as advance:
-        t_solve = time.perf_counter()
-        fr = frontier(problem, shares, progress=lambda done, total: advance(
-            f"solved budget level {done} of {total}"))
-        solver = fr.solver
-        assert solver is not None and fr.policy_level is not None
-        # portfolio 1 is the sweep's own level at 100%, which the funding order passes through
-        at_policy = solver.last = fr.outcomes[fr.policy_level - 1]
-        advance("funding order over the feasible levels")
-        order = funding_order(problem, fr)
+        result = frontier(problem, shares, progress=advance)
         advance("writing the run folder")
-        result = result_from_outcomes(
-            problem, solver, [at_policy] if at_policy.status.has_solution else [],
-            time.perf_counter() - t_solve)
-        if result.status == Status.INFEASIBLE:  # say why, as `osa-opt solve` does
-            from osa_opt.analysis.diagnose import diagnose
-
-            result.diagnosis = diagnose(problem)
-            if result.diagnosis:
-                result.message = result.diagnosis[0]["message"]
     result.timings["read_seconds"] = round(read_seconds, 4)
-    result.analyses["frontier"] = fr
-    result.analyses["funding_order"] = order
-    _note(result, fr, order)
+    fr, order = result.analyses["frontier"], result.analyses["funding_order"]
     folder = write_run(result, out_dir)
     if as_json:
         from osa_opt.cli.common import print_json
@@ -140,28 +119,6 @@ def json_payload(fr: FrontierAnalysis, order: FundingOrderAnalysis, folder: Path
         "funding_order_status": fo["status"],
         "run_folder": str(folder),
     }
-
-
-def _note(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis) -> None:
-    """Say which levels cannot be met (points of the frontier, not errors), where the rules
-    break the funding order, and when its solve stopped short."""
-    bad = fr.points[~fr.points.index.isin(fr.feasible.index)]
-    if not bad.empty:
-        shares = ", ".join(f"{s:.0%}" for s in bad["budget_share"])
-        result.notes.append(
-            f"The policy cannot be met at {len(bad)} budget level(s) of the sweep ({shares}); "
-            "they are reported as infeasible points and left out of the funding order.")
-    for lv in order.restarts:
-        row = order.levels.loc[lv]
-        result.notes.append(
-            f"No single funding order fits every level: from {row['budget_share']:.0%} of the "
-            f"budget (level {lv}) the rules force dropping {', '.join(row['dropped'])} to fund "
-            f"{', '.join(row['added'])}; the order restarts there.")
-    if order.outcome is not None and order.status != "optimal":
-        result.notes.append(
-            f"The funding-order solve ended '{order.status}'"
-            + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
-            + "; raise solver.time_limit for a proven order.")
 
 
 def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,

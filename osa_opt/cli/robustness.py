@@ -66,13 +66,12 @@ def command(
     Exit codes: 0 done, 2 bad input, 3 the policy cannot be met, 4 no solution in time,
     130 interrupted (the finished samples are written, marked partial).
     """
-    from osa_opt.analysis.robustness import robustness
     from osa_opt.cli.common import load_from_cli, print_json
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run
     from osa_opt.solving.solver import stdout_to_stderr
-    from osa_opt.workflows import solve
+    from osa_opt.workflows import robustness, solve
 
     if scheduler is not None:
         require_dask()
@@ -95,9 +94,9 @@ def command(
                    f"{settings.seed}) ...", err=True)
     with stdout_to_stderr(), progress_bar(settings.samples, "samples", show,
                                           plain_lines=True) as bar:
-        analysis = robustness(problem, jobs=jobs, scheduler=scheduler, progress=bar.update,
-                              baseline=result)
-    result.analyses["robustness"] = analysis
+        robustness(problem, jobs=jobs, scheduler=scheduler, progress=bar.update,
+                   baseline=result)
+    analysis = result.analyses["robustness"]
     folder = write_run(result, out_dir)
     if as_json:
         print_json({**analysis.to_dict(), "status": result.status.value,
