@@ -16,7 +16,7 @@ from test_model_bruteforce import problem_of
 import osa_opt
 from osa_opt.analysis.frontier import BUDGET_FAMILIES, meets_rules
 from osa_opt.analysis.greedy import greedy_ranking
-from osa_opt.analysis.prices import rule_rows
+from osa_opt.analysis.rule_rows import rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
 from osa_opt.model.registry import FAMILIES, REGISTRY, broken_rules, component

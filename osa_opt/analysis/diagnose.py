@@ -21,7 +21,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from osa_opt.analysis.base import Analysis
-from osa_opt.analysis.prices import TOL, Rule, rule_rows
+from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
-from osa_opt.analysis.prices import TOL, ranking_cuts, switched_off
+from osa_opt.analysis.rule_rows import TOL, ranking_cuts, switched_off
 from osa_opt.errors import OsaError
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver

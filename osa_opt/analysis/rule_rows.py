@@ -1,0 +1,141 @@
+"""Rule rows of a model and the ways an analysis changes them for a while.
+
+A :class:`Rule` is one row of a rule component (``budget[FY2026]``), with its family, sense,
+unit, label and policy key from :mod:`osa_opt.model.registry`. Prices, the diagnosis and
+why-in/why-out switch rows off, re-bound them or lift the ranking's cuts with the context
+managers here, and the model is as before afterwards.
+
+>>> from osa_opt.analysis.rule_rows import rule_rows       # doctest: +SKIP
+>>> [r.name for r in rule_rows(model)][:2]                 # doctest: +SKIP
+['budget[FY2026]', 'budget[FY2027]']
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
+
+from osa_opt.model import registry
+
+if TYPE_CHECKING:
+    from osa_opt.model.data import ModelData
+    from osa_opt.model.registry import Component
+
+#: Relative tolerance under which a slack or a gain counts as zero.
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of a rule component, e.g. ``budget[FY2026]``, named as in the model; its
+    family, sense, unit, label and policy key come from :mod:`osa_opt.model.registry`."""
+
+    component: str
+    index: Any
+
+    @property
+    def spec(self) -> Component:
+        return registry.component(self.component)
+
+    @property
+    def family(self) -> str:
+        return registry.family_of(self.component).name
+
+    @property
+    def sense(self) -> str:
+        return self.spec.sense  # "max", "min" or "fixed"
+
+    @property
+    def unit(self) -> str:
+        return self.spec.unit
+
+    @property
+    def name(self) -> str:
+        if self.index is None:
+            return self.component
+        index = ",".join(map(str, self.index)) if isinstance(self.index, tuple) else self.index
+        return f"{self.component}[{index}]"
+
+    def constraint(self, model: pyo.ConcreteModel) -> Any:
+        return getattr(model, self.component)[self.index]
+
+    def label(self, data: ModelData) -> str:
+        """The rule in words: ``budget FY2026``, ``tier-1 share``, ``cap on Aurelia``."""
+        return self.spec.label(self.index, data)
+
+    def policy_key(self, data: ModelData) -> str:
+        """Where the user changes this rule (a policy key, or a column of the workbook)."""
+        return self.spec.policy_key(self.index, data)
+
+
+def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
+    """Every active row of the rule components of ``model``, in registry order."""
+    rows = []
+    for spec in registry.rule_components():
+        con = getattr(model, spec.name, None)
+        if con is None or not con.active:
+            continue
+        for index, row in con.items():
+            if row.active:
+                rows.append(Rule(spec.name, index))
+    return rows
+
+
+def activity(con: Any, fractions: Mapping[str, float], countries: Mapping[str, str]) -> float:
+    """The value of a constraint's body at a portfolio, computed from its funded fractions.
+
+    ``x[p]`` is 1 when p is funded, ``f[p]`` its fraction, ``z[c]`` and ``w[c]`` 1 when
+    country c receives a project, ``empty`` 0; any other variable (added by a user) takes its current value.
+    """
+    funded_countries = {countries[p] for p in fractions if p in countries}
+    repn = generate_standard_repn(con.body, compute_values=True)
+    total = float(repn.constant or 0.0)
+    for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        name, index = var.parent_component().local_name, var.index()
+        if name == "x":
+            value = 1.0 if index in fractions else 0.0
+        elif name == "f":
+            value = float(fractions.get(index, 0.0))
+        elif name in ("z", "w"):  # receives a project / gets an agreement
+            value = 1.0 if index in funded_countries else 0.0
+        elif name == "empty":
+            value = 0.0
+        else:
+            value = float(var.value or 0.0)
+        total += float(coef) * value
+    return total
+
+
+@contextlib.contextmanager
+def switched_off(constraints: list[Any]) -> Iterator[None]:
+    """Deactivate constraints (components or rows) for a while; reactivate them after."""
+    active = [c for c in constraints if c.active]
+    for c in active:
+        c.deactivate()
+    try:
+        yield
+    finally:
+        for c in active:
+            c.activate()
+
+
+def ranking_cuts(model: pyo.ConcreteModel) -> list[Any]:
+    """The no-good cuts of a ranking kept on the model (none unless ``keep_cuts``)."""
+    cuts = getattr(model, "portfolio_cut", None)
+    return [cuts] if cuts is not None else []
+
+
+@contextlib.contextmanager
+def rebound(con: Any, lower: float | None, upper: float | None) -> Iterator[None]:
+    """Give a constraint row new bounds for a while; restore its very expression after."""
+    saved = con.expr
+    con.set_value((lower, con.body, upper))
+    try:
+        yield
+    finally:
+        con.set_value(saved)
