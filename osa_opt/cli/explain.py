@@ -44,24 +44,18 @@ def command(
     Exit codes: 0 explained, 2 bad input or unknown project id,
     3 the policy cannot be met (the reason is printed), 4 no portfolio found in time.
     """
-    import time
-
-    from osa_opt.analysis.baseline import result_from_outcomes
-    from osa_opt.analysis.diagnose import diagnose
+    from osa_opt.analysis.baseline import solve_baseline
     from osa_opt.analysis.why import explain_project, find_project
     from osa_opt.cli.common import load_from_cli
     from osa_opt.result import Status
-    from osa_opt.solving.solver import Solver, stdout_to_stderr
+    from osa_opt.solving.solver import stdout_to_stderr
 
     problem = load_from_cli(input_path, policy_path, budgets, sets)
     project_id = find_project(problem, project_id)  # exit 2 before any solve
-    t0 = time.perf_counter()
     with stdout_to_stderr():  # HiGHS may print on file descriptor 1
-        solver = Solver(problem)
-        outcomes = solver.ranked(1, 1)
-        result = result_from_outcomes(problem, solver, outcomes, time.perf_counter() - t0)
+        result, solver = solve_baseline(problem, portfolios=1, min_difference=1)
         if result.status == Status.INFEASIBLE:
-            lines = [d["message"] for d in diagnose(problem, solver)]
+            lines = [d["message"] for d in result.diagnosis]
             raise PolicyCannotBeMet("\n  ".join(
                 ["The policy cannot be met, so no portfolio exists to explain:", *lines]))
         if result.best is None:
