@@ -186,6 +186,8 @@ def execution(
             "Raise the chance of signing (earlier stages, firmer partners), lower "
             "execution.target, or relax the minimums that stop the reserve list.")
     return analysis
+
+
 def frontier(
     problem: Problem,
     shares: Sequence[float] | None = None,
