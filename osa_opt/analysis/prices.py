@@ -189,9 +189,10 @@ def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData
                        if data.country.get(p) == c) for c in funded}
     slack = min((v - least for v in packages.values()), default=0.0)
     rows = [r.constraint(model) for r in group]
-    rec = {"rule": "package_min", "family": "min_package",
+    first = group[0]
+    rec = {"rule": "package_min", "family": first.family,
            "label": f"every funded partner's package at least {yen(least)}",
-           "policy_key": "priority.min_package", "sense": "min", "unit": "¥ million",
+           "policy_key": first.policy_key(data), "sense": first.sense, "unit": first.unit,
            "bound": least, "activity": min(packages.values(), default=0.0), "slack": slack,
            "binding": bool(slack <= TOL * max(1.0, least)),
            "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None}
