@@ -105,6 +105,11 @@ def _independent(problem: Problem, primary: dict[str, float], reserves: list[str
                     fits &= not group or not any(pj.at[p, "exclusive_group"] == group
                                                  for p in done)
                     fits &= all(q in done for q in pj.at[r, "requires"])
+                    served = {pj.at[p, "country"] for p in done}
+                    most, least = policy.priority.max_countries, policy.priority.min_package
+                    if country not in served:
+                        fits &= not most or len(served) + 1 <= most
+                        fits &= problem.total_cost[r] * frac[r] >= least - 1e-9
                     if r in available and fits:
                         done = trial
                 spent = sum(problem.total_cost[p] * frac[p] for p in done) / total
@@ -114,11 +119,16 @@ def _independent(problem: Problem, primary: dict[str, float], reserves: list[str
     return [tuple(level) for level in out]
 
 
-@pytest.mark.parametrize("budget", [2000.0, 2600.0])
-def test_exact_enumeration_with_requirements_groups_and_reserves(budget: float) -> None:
+@pytest.mark.parametrize("budget, priority", [
+    (2000.0, {}), (2600.0, {}),
+    (2600.0, {"max_countries": 2}),           # Borealis' reserves open a third partner
+    (2600.0, {"min_package": 500.0}),         # P-03 alone (¥400m) cannot open Borealis
+])
+def test_exact_enumeration_with_requirements_groups_and_reserves(
+        budget: float, priority: dict[str, float]) -> None:
     """P-02 requires P-01 (in portfolio 1); reserve P-03 shares the group 'boats' with P-02
     and P-04 must fit the budget: every rule of the commit, against an independent count."""
-    problem = problem_with(budget={"FY2026": budget, "FY2027": 1000.0})
+    problem = problem_with(budget={"FY2026": budget, "FY2027": 1000.0}, priority=priority)
     primary = {"P-01": 1.0, "P-02": 0.5, "P-05": 1.0}
     reserves = ["P-03", "P-04"]
     plan = make_plan(problem, primary, [[r] for r in reserves], target=0.6)

@@ -11,7 +11,8 @@ with probability ``p_item`` (projects ``p_sign``, else ``[execution] p_sign_by_s
 2. the reserve entries are tried in order: an entry is committed when all its items are
    available, every requirement outside it is committed, and with it no maximum of the
    policy is broken — each year's budget, country caps, field and region maximums, exclusive
-   groups and ``priority.max_countries``.
+   groups and ``priority.max_countries``; and a reserve that opens a new partner's
+   package is at least ``priority.min_package``.
 
 With k reserve entries the outcome is the state after the first k entries, so one pass gives
 every level. Per level: expected execution (committed cost ÷ total budget of the policy's
@@ -106,6 +107,7 @@ class Plan:
     group: np.ndarray              # exclusive group number, -1 for none
     max_partners: int
     target: float
+    min_package: float = 0.0
 
     @property
     def total_cost(self) -> np.ndarray:
@@ -144,6 +146,7 @@ def make_plan(problem: Problem, fractions: dict[str, float],
         group=np.array([groups.get(pj.at[p, "exclusive_group"], -1) for p in ids], dtype=int),
         max_partners=int(policy.priority.max_countries),
         target=float(policy.execution.target if target is None else target),
+        min_package=float(policy.priority.min_package),
     )
 
 
@@ -211,6 +214,12 @@ def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.nd
                     <= limit + TOL * max(1.0, limit)
         for g in {int(plan.group[i]) for i in members if plan.group[i] >= 0}:
             ok &= ~committed[:, plan.group == g].any(axis=1)
+        if plan.min_package > 0:  # a new partner's package starts at least at the minimum
+            for p in {int(plan.partner[i]) for i in members}:
+                mine = plan.partner == p
+                own = float(total_cost[[i for i in members if plan.partner[i] == p]].sum())
+                new = ~committed[:, mine].any(axis=1)
+                ok &= ~new | (own >= plan.min_package - TOL * max(1.0, plan.min_package))
         if plan.max_partners > 0:
             has = np.zeros((n, plan.n_partners), dtype=bool)
             for p in range(plan.n_partners):
