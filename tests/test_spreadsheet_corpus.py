@@ -308,3 +308,67 @@ def test_flags_as_a_german_or_french_spreadsheet_writes_them(tmp_path: Path) -> 
         cell(sheets, "countries", r, "party_to_conflict", no)
     same_data(write_book(tmp_path / "flags.xlsx", sheets))
 
+
+
+# ---------------------------------------------------------------------- .ods made here
+def write_ods(path: Path, sheets: dict[str, list[list[Any]]], hidden: tuple[str, ...] = ()
+              ) -> Path:
+    """An .ods file as odfpy writes it: typed cells, a hidden sheet by its table style."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    hide = Style(name="hidden", family="table")
+    hide.addElement(TableProperties(display="false"))
+    doc.automaticstyles.addElement(hide)
+    for name, rows in sheets.items():
+        table = Table(name=name, stylename=hide if name in hidden else None)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                if value is None:
+                    tr.addElement(TableCell())
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                    cell.addElement(P(text=str(value).upper()))
+                    tr.addElement(cell)
+                elif isinstance(value, int | float):
+                    cell = TableCell(valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                    tr.addElement(cell)
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                    tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+def test_an_ods_made_by_odfpy_reads_the_same_and_hidden_sheets_count(tmp_path: Path) -> None:
+    same_data(write_ods(tmp_path / "round.ods", example_sheets()))
+    sheets = example_sheets()
+    both = {**sheets, "projects (2)": sheets["projects"]}
+    run = validate(write_ods(tmp_path / "two.ods", both, hidden=("projects",)))
+    assert run.code == 2 and has_issue(run, "two.ods", text="'projects' is hidden")
+
+
+def test_a_damaged_ods_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "round.ods"
+    path.write_bytes((CORPUS / "example.ods").read_bytes()[:5000])
+    (issue,) = issues_of(path)
+    assert issue.rule == "not a readable OpenDocument spreadsheet (.ods)"
+
+
+def test_a_shift_jis_csv_is_named(tmp_path: Path) -> None:
+    sheets = example_sheets()
+    cell(sheets, "projects", 2, "title", "沿岸監視レーダー")
+    folder = tmp_path / "sjis"
+    folder.mkdir()
+    (folder / "projects.csv").write_bytes(csv_text(sheets["projects"]).encode("cp932"))
+    (folder / "countries.csv").write_text(csv_text(sheets["countries"]), encoding="utf-8")
+    (issue,) = issues_of(folder)
+    assert issue.sheet == "projects.csv" and "it looks like Shift_JIS" in issue.rule

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
@@ -92,6 +93,11 @@ def settle(cells: Iterable[tuple[str, int, str, str]], declared: str | None = No
         found = readings(text)
         if len(found) == 1 and any(ch in text for ch in ".,"):
             evidence.setdefault(next(iter(found)), (sheet, row, column, text))
+    return _decide(evidence, declared, delimiter)
+
+
+def _decide(evidence: dict[str, tuple[str, int, str, str]], declared: str | None,
+            delimiter: str | None) -> Settled:
     if declared is not None:
         return Settled(declared, "declared", evidence)
     if len(evidence) == 1:
@@ -106,34 +112,64 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
     """Replace the text cells of number columns by their numbers, where the meaning is sure.
 
     A cell that is no number is left as it is (validation reports it); one that could mean
-    two things and is not settled becomes an issue naming both readings.
+    two things and is not settled becomes an issue naming both readings. Plain numbers
+    (``750``, ``0.35``) are read column by column at once; only cells with separators are
+    looked at one by one.
     """
-    text_cells = list(_text_cells(tables))
-    settled = settle(((s, r, c, t) for s, r, c, t, _ in text_cells), declared, delimiter)
-    for sheet, row, column, text, index in text_cells:
-        found = readings(text)
-        values = set(found.values())
-        if not found:
-            continue
-        if len(values) == 1:
-            tables[sheet].at[index, column] = next(iter(values))
-        elif settled.convention is not None:
-            tables[sheet].at[index, column] = found[settled.convention]
-        else:
-            issues.append(ambiguous_issue(sheet, row, column, text, found, settled))
-    return settled
-
-
-def _text_cells(tables: dict[str, pd.DataFrame]) -> Iterable[tuple[str, int, str, str, Any]]:
+    pending: list[tuple[str, str, pd.Series, dict[Any, dict[str, float]]]] = []
+    evidence: dict[str, tuple[str, int, str, str]] = {}
     for sheet, frame in tables.items():
         if ROW not in frame.columns:
             continue
         for column in frame.columns:
-            if column == ROW or not number_column(str(column)):
+            if column == ROW or not number_column(str(column)) or frame[column].dtype != object:
                 continue
-            for index, value, row in zip(frame.index, frame[column], frame[ROW], strict=True):
-                if isinstance(value, str) and value.strip():
-                    yield sheet, int(row), str(column), value, index
+            cells = frame[column]
+            text = cells[cells.map(type).eq(str)]
+            if text.empty:
+                continue
+            number = pd.to_numeric(text, errors="coerce")
+            plain = number.notna() & np.isfinite(number.astype(float))
+            dotted = pd.Series(["." in t for t in text], index=text.index)
+            pointed = plain & dotted
+            if pointed.any():  # 1.100 is plain to Python, not to a German spreadsheet
+                ambiguous = _AMBIGUOUS_POINT.fullmatch
+                pointed[pointed] = [not ambiguous(t.strip()) for t in text[pointed]]
+                plain &= pointed | ~dotted
+            new = cells.copy()
+            new[plain[plain].index] = number[plain].astype(float).astype(object)
+            if pointed.any():
+                at = pointed[pointed].index[0]
+                evidence.setdefault(POINT, (sheet, int(frame.at[at, ROW]), str(column),
+                                            str(cells[at])))
+            rest = text[~plain]
+            rest = rest[rest.str.strip() != ""]
+            found: dict[Any, dict[str, float]] = {}
+            for index, value in rest.items():
+                found[index] = f = readings(value)
+                if len(f) == 1 and ("." in value or "," in value):
+                    evidence.setdefault(next(iter(f)), (sheet, int(frame.at[index, ROW]),
+                                                        str(column), str(cells[index])))
+            frame[column] = new
+            pending.append((sheet, str(column), new, found))
+    settled = _decide(evidence, declared, delimiter)
+    for sheet, column, new, found in pending:
+        for index, f in found.items():
+            meanings = set(f.values())
+            if len(meanings) == 1:
+                new[index] = next(iter(meanings))
+            elif settled.convention is not None and f:
+                new[index] = f[settled.convention]
+            elif f:
+                row = int(tables[sheet].at[index, ROW])
+                issues.append(ambiguous_issue(sheet, row, column, str(new[index]), f, settled))
+        tables[sheet][column] = new
+    return settled
+
+
+#: Text Python and both conventions read alike (all but ``1.100``-like text): the fast path.
+_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_AMBIGUOUS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 
 
 def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[str, float],
@@ -181,6 +217,9 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
         for column in frame.columns:
             if column == ROW or not number_column(str(column)):
                 continue
+            kinds = set(map(type, frame[column]))
+            if not kinds & {str, dt.date, dt.datetime, dt.time, pd.Timestamp}:
+                continue  # numbers and blanks only: the usual case, seen at a glance
             dated = [(int(row), value) for value, row in zip(frame[column], frame[ROW],
                                                               strict=True) if _is_date(value)]
             if not dated:

@@ -82,8 +82,18 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         issues.append(Issue(name, line, None, None,
                             f"not UTF-8 text (unreadable byte at position {exc.start}, "
-                            f"line {line})", f"save it as UTF-8: {EXCEL_CSV}"))
+                            f"line {line}){_looks_like(data)}", f"save it as UTF-8: {EXCEL_CSV}"))
         return None
+
+
+def _looks_like(data: bytes) -> str:
+    """What the bytes most likely are: Japanese Excel saves "CSV" as Shift_JIS (cp932)."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return ""
+    japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+    return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
 
 
 def _same_name_but_case(folder: Path, name: str) -> str | None:

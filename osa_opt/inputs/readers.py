@@ -98,8 +98,8 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
     tables, sources, delimiter = _read_files(path, issues, warnings)
     if issues:
         raise InputError(issues)
-    issues += numbers.date_issues(tables)
     settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
+    issues += numbers.date_issues(tables)  # after: the text left is what is no number
     if settled.reason == "delimiter" and settled.convention is not None:
         warnings.append(Issue(next(iter(sources), path.name), None, None, None,
                               str(numbers.describe(settled)),
