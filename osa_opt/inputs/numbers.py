@@ -180,11 +180,12 @@ def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[st
         f"row {r} of {s}, column {c!r}: {t!r}" for s, r, c, t in settled.evidence.values())
         if settled.reason == "mixed" else "no other cell of the file settles which")
     return Issue(sheet, row, column, text,
-                 f"{text.strip()!r} could be {decimal} (with {mark!r} as the decimal point) or "
+                 f"a number that could be read two ways: {text.strip()!r} could be {decimal} "
+                 f"(with {mark!r} as the decimal point) or "
                  f"{grouped} (with {mark!r} between thousands); {why}",
                  f"type the number without a thousands separator ({decimal} or {grouped}), or "
                  "declare the file's convention: --decimal-separator '.' (1,100.5) or "
-                 "--decimal-separator ',' (1.100,5)")
+                 "--decimal-separator ',' (1.100,5); in Python, decimal_separator=")
 
 
 def describe(settled: Settled) -> str | None:

@@ -89,6 +89,7 @@ def read_tables(path: str | Path, decimal_separator: str | None = None
 def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInput:
     """:func:`read_tables`, with the warnings of the reading (see :class:`RawInput`)."""
     from osa_opt.inputs import numbers
+    from osa_opt.inputs.issue_list import limit_issues
 
     path = Path(path)
     if decimal_separator not in (None, *DECIMAL_SEPARATORS):
@@ -100,6 +101,7 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
         raise InputError(issues)
     settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
     issues += numbers.date_issues(tables)  # after: the text left is what is no number
+    issues = limit_issues(issues)  # 5,000 cells of 1.100: the first 20, then "and K more"
     if settled.reason == "delimiter" and settled.convention is not None:
         warnings.append(Issue(next(iter(sources), path.name), None, None, None,
                               str(numbers.describe(settled)),

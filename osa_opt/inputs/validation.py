@@ -28,6 +28,7 @@ from osa_opt.inputs.cells import blank_mask, int_choices
 from osa_opt.inputs.coercion import coerce_sheet
 from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.issue_list import Places, limit_issues, sort_issues
+from osa_opt.inputs.numbers import read_numbers
 from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
 from osa_opt.inputs.rules import cross_sheet_issues
 from osa_opt.inputs.schema import (
@@ -83,6 +84,8 @@ def validate_frames(
     p_columns = project_columns(policy.fiscal_years, policy.criteria)
     projects, p_places = _prepare(projects_raw, PROJECTS, issues)
     countries, c_places = _prepare(countries_raw, COUNTRIES, issues)
+    # tables built in code: "1.100" is 1.1 to Python but 1100 to a German spreadsheet
+    read_numbers({PROJECTS: projects, COUNTRIES: countries}, issues)
     if not policy.budget:
         issues.append(Issue(policy_sheet(policy), None, "budget", None,
                             "the policy has no budget",
