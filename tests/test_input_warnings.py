@@ -51,6 +51,7 @@ def _costs_times(tmp_path: Path, factor: float) -> Path:
     return write_book(tmp_path / "round.xlsx", sheets)
 
 
+@pytest.mark.slow
 def test_costs_in_thousands_are_named_and_lead_solves_diagnosis(tmp_path: Path) -> None:
     book = _costs_times(tmp_path, 1000)
     (warning,) = osa_opt.load_problem(book).warnings
@@ -79,6 +80,7 @@ def test_one_project_dearer_than_the_budget_many_times_over(tmp_path: Path) -> N
     assert warning.rule.startswith("P-03 alone costs 158 times or more the FY2027 budget")
 
 
+@pytest.mark.slow
 def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) -> None:
     sheets = example_sheets()
     head = sheets["projects"][0]

@@ -28,6 +28,7 @@ def read(cells: list[str], declared: str | None = None, delimiter: str | None = 
     return frame["cost_FY2026"].tolist(), issues
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(x=st.integers(0, 10**11).map(lambda n: n / 100), decimals=st.integers(0, 2),
        convention=st.sampled_from([POINT, COMMA]))
@@ -38,6 +39,7 @@ def test_a_shown_number_reads_back_under_its_convention(x: float, decimals: int,
     assert not issues and values == [pytest.approx(round(x, decimals), rel=1e-12, abs=1e-9)]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(x=st.integers(0, 10**11).map(lambda n: n / 100), decimals=st.integers(0, 2),
        convention=st.sampled_from([POINT, COMMA]))

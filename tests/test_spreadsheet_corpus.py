@@ -79,6 +79,7 @@ def test_the_example_saved_by_libreoffice_reads_the_same(name: str) -> None:
     assert problem.warnings == []
 
 
+@pytest.mark.slow
 def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
     runs = {}
     for name, source in (("example", "inputs/example.xlsx"), ("de", CORPUS / "csv-de")):
