@@ -1,7 +1,9 @@
 """Remake the committed files of tests/corpus/ with LibreOffice (run by hand, not by tests).
 
 The tests read these files as committed, so they need no LibreOffice. Each is the shipped
-example (or a tiny workbook) saved the way an analyst's spreadsheet program saves it:
+example as it was then (kept as ``example-source.xlsx``, which the tests compare with, so a
+later change to the example needs no new corpus), or a tiny workbook, saved the way an
+analyst's spreadsheet program saves it:
 
 - ``example.ods``: the example saved as LibreOffice's own format;
 - ``example-libreoffice.xlsx``: the example opened and saved as .xlsx by LibreOffice;
@@ -42,6 +44,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copy(EXAMPLE, work / "example.xlsx")
+        shutil.copy(EXAMPLE, HERE / "example-source.xlsx")  # what the tests compare with
         soffice("--convert-to", "ods", "--outdir", str(work), str(work / "example.xlsx"))
         shutil.copy(work / "example.ods", HERE / "example.ods")
         (work / "lo").mkdir()
