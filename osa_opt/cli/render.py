@@ -29,82 +29,221 @@ MIN_WIDTH = 150
 MAX_CHANGES_SHOWN = 4
 #: Reasons for exclusion listed before the rest are summed up.
 TOP_REASONS = 5
+#: Projects of portfolio 1 listed by partner in the terminal (the workbook has them all).
+MAX_DECISION_ROWS = 60
+#: Portfolios after the first whose changes are spelt out in the terminal.
+MAX_CHANGE_LINES = 9
 
 
 # ---------------------------------------------------------------------- consoles
 def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     """The console for a command's result: stdout, no automatic highlighting of numbers.
 
-    A terminal keeps its own width (rich fits the tables to it); a file or a pipe gets at
-    least ``min_width`` columns, so a saved summary is not cut at 80.
+    A terminal keeps its own width (rich fits the tables to it), and so does output with
+    ``COLUMNS`` set; a file or a pipe otherwise gets at least ``min_width`` columns, so a
+    saved summary is not cut at 80.
 
     >>> stdout_console().print("[bold]Done[/]")      # doctest: +SKIP
     """
+    import os
+
     from rich.console import Console
 
     probe = Console()
-    if probe.is_terminal:
+    if probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit():
         return Console(highlight=False)
     return Console(width=max(probe.width, min_width), highlight=False)
 
 
+def fits(console: Console, table: Table) -> bool:
+    """Whether ``table`` fits the console without cutting a cell that must not wrap
+    (numbers, ids): its narrowest layout is no wider than the console."""
+    from rich.measure import Measurement
+
+    wide = console.options.update_width(100_000)  # measure unclamped, then compare
+    return Measurement.get(console, wide, table).minimum <= console.width
+
+
+def first_fitting(console: Console, tables: Sequence[Table]) -> Table:
+    """The first of ``tables`` (widest layout first) that fits the console, else the last."""
+    for table in tables:
+        if fits(console, table):
+            return table
+    return tables[-1]
+
+
 # ---------------------------------------------------------------------- tables
-def portfolios_table(result: Result) -> Table:
-    """Ranked portfolios: value, % of best, cost and budget left per year, changes vs #1.
+def portfolios_table(result: Result, console: Console | None = None) -> Table:
+    """Ranked portfolios: value, % of best, cost (and budget left) per year, changes vs #1.
+
+    The widest layout that fits the console: every column; without the budget left per
+    year (the budget table shows portfolio 1's); then with the years stacked in one cell.
+    Numbers never wrap or get cut; the changes wrap.
 
     >>> stdout_console().print(portfolios_table(result))    # doctest: +SKIP
     """
+    layouts = [_portfolios_layout(result, left=True, stacked=False),
+               _portfolios_layout(result, left=False, stacked=False),
+               _portfolios_layout(result, left=False, stacked=True)]
+    return first_fitting(console or stdout_console(), layouts)
+
+
+def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
     from rich.table import Table
 
     fiscal_years = result.problem.fiscal_years
-    table = Table(title="Ranked portfolios (¥ million)", title_justify="left")
-    for name in ("#", "value", "% of best"):
-        table.add_column(name, justify="right")
-    for fy in fiscal_years:
-        table.add_column(f"cost {fy}", justify="right")
-    for fy in fiscal_years:
-        table.add_column(f"left {fy}", justify="right")
-    for name in ("projects", "countries"):
-        table.add_column(name, justify="right")
-    table.add_column("changes vs #1", min_width=len("changes vs #1"))
+    table = Table(title="Ranked portfolios (cost in ¥ million; value is a score, see below)",
+                  title_justify="left")
+    for name in ("#", "value", "% of\nbest"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if stacked:
+        table.add_column("cost per year", justify="right", no_wrap=True)
+    else:
+        for fy in fiscal_years:
+            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
+    if left:
+        for fy in fiscal_years:
+            table.add_column(f"left\n{fy}", justify="right", no_wrap=True)
+    for name in ("pro-\njects", "coun-\ntries"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("changes vs #1", min_width=10, ratio=1)
     for p in result.portfolios:
-        table.add_row(
-            str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}",
-            *[f"{p.cost_by_year[fy]:,.0f}" for fy in fiscal_years],
-            *[f"{p.budget_left[fy]:,.0f}" for fy in fiscal_years],
-            str(p.n_projects), str(p.n_countries), changes(p),
-        )
+        costs = [money(p.cost_by_year[fy]) for fy in fiscal_years]
+        cells = ["\n".join(f"{fy} {c}" for fy, c in zip(fiscal_years, costs, strict=True))] \
+            if stacked else costs
+        if left:
+            cells += [money(p.budget_left[fy]) for fy in fiscal_years]
+        table.add_row(str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}", *cells,
+                      str(p.n_projects), str(p.n_countries), changes(p))
     return table
 
 
-def partner_table(portfolio: Portfolio) -> Table:
-    """Portfolio 1's packages: one row per partner, its items (units where whole) under it."""
-    from rich.markup import escape
-    from rich.table import Table
+def money(amount: float) -> str:
+    """¥ million as a whole number with separators; never "-0"."""
+    text = f"{amount:,.0f}"
+    return "0" if text in ("-0", "0") else text
 
-    from osa_opt.text import yen
 
-    table = Table(title="Portfolio 1 by partner (one agreement each)", title_justify="left")
-    table.add_column("partner")
-    table.add_column("package", justify="right")
-    table.add_column("items", overflow="fold")
-    for pk in portfolio.packages:
-        items = [p + (f" ({portfolio.units_text(p)})" if portfolio.units_text(p) else "")
-                 for p in pk["projects"]]
-        table.add_row(escape(pk["country"]), yen(pk["total_cost"]), escape(", ".join(items)))
-    return table
+def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
+    """Projects funded in both this portfolio and portfolio 1 at another fraction:
+    (id, fraction in portfolio 1, fraction here), input order."""
+    ref = portfolio.reference
+    if ref is None:
+        return []
+    return [(p, ref.fractions[p], portfolio.fractions[p]) for p in portfolio.project_ids
+            if p in ref.fractions and abs(ref.fractions[p] - portfolio.fractions[p]) > 1e-6]
 
 
 def changes(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
-    """``+P-49 −P-42``: projects added and dropped against portfolio 1 (``—`` when none)."""
+    """``+P-49 −P-42 P-36 90%→80%``: projects added and dropped against portfolio 1, and
+    those funded at another fraction (``—`` when none)."""
     from rich.markup import escape
 
     items = [f"+{p}" for p in portfolio.added] + [f"−{p}" for p in portfolio.dropped]
+    items += [f"{p} {a:.0%}→{b:.0%}" for p, a, b in fraction_changes(portfolio)]
     if not items:
         return "—"
     shown = escape(" ".join(items[:limit]))
     more = len(items) - limit
     return f"{shown} … ({more} more)" if more > 0 else shown
+
+
+def funded_text(portfolio: Portfolio, project_id: str) -> str:
+    """How much of a funded project: "all", "80%" or "3 of 4 boats"."""
+    units = portfolio.units_text(project_id)
+    if units:
+        return units
+    fraction = portfolio.fractions[project_id]
+    return "all" if fraction >= 1 - 1e-9 else f"{fraction:.0%}"
+
+
+def decision_table(portfolio: Portfolio, console: Console | None = None,
+                   limit: int = MAX_DECISION_ROWS) -> Table:
+    """What portfolio 1 funds, by partner: each partner's package (projects, ¥m per year),
+    then its projects: id, title, ¥m per year, and how much of it is funded.
+
+    >>> stdout_console().print(decision_table(result.best))   # doctest: +SKIP
+    """
+    layouts = [_decision_layout(portfolio, stacked=False, limit=limit),
+               _decision_layout(portfolio, stacked=True, limit=limit)]
+    return first_fitting(console or stdout_console(), layouts)
+
+
+def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    years = portfolio.problem.fiscal_years
+    df = portfolio.projects
+    n = portfolio.n_projects
+    shown = f" (the first {limit} of {n} projects)" if n > limit else ""
+    table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
+                        f"(¥ million){shown}", title_justify="left")
+    table.add_column("partner /\nproject", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=12)
+    if stacked:
+        table.add_column("cost per year", justify="right", no_wrap=True)
+    else:
+        for fy in years:
+            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
+    table.add_column("funded", no_wrap=True)
+
+    def costs(amounts: list[float]) -> list[str]:
+        cells = [money(a) for a in amounts]
+        if stacked:
+            return ["\n".join(f"{fy} {c}" for fy, c in zip(years, cells, strict=True))]
+        return cells
+
+    rows = 0
+    for package in portfolio.packages:
+        if rows >= limit:
+            break
+        k = len(package["projects"])
+        table.add_row(f"[bold]{escape(package['country'])}[/]",
+                      f"[bold]{k} project{'s' if k != 1 else ''}[/]",
+                      *costs([package["cost_by_year"][fy] for fy in years]), "", style="bold")
+        for pid in package["projects"][:max(0, limit - rows)]:
+            row = df.loc[pid]
+            table.add_row(f"  {escape(str(pid))}", escape(str(row["title"])),
+                          *costs([float(row[f"cost_{fy}"]) for fy in years]),
+                          escape(funded_text(portfolio, pid)))
+            rows += 1
+        table.add_section()
+    return table
+
+
+def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
+    """For each portfolio after the first, what changes against portfolio 1, in words:
+    projects added and dropped (title, partner, ¥m) and fractions or units that differ."""
+    from rich.markup import escape
+
+    lines = []
+    problem = result.problem
+    for p in result.portfolios[1:limit + 1]:
+        parts = []
+
+        def item(pid: str) -> str:
+            row = problem.projects.loc[pid]
+            return (f"{pid} {row['title']} ({row['country']}, "
+                    f"¥{money(problem.total_cost[pid])}m)")
+
+        if p.added:
+            parts.append("adds " + "; ".join(item(q) for q in p.added))
+        if p.dropped:
+            parts.append("drops " + "; ".join(item(q) for q in p.dropped))
+        for pid, before, after in fraction_changes(p):
+            ref = p.reference
+            was = ref.units_text(pid) if ref is not None else ""
+            now = p.units_text(pid)
+            parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
+                         f"{now or f'{after:.0%}'} instead of {was or f'{before:.0%}'}")
+        text = "; ".join(parts) if parts else "the same projects"
+        lines.append(f"[bold]Portfolio {p.rank}[/] ({p.share_of_best:.1%} of the best value): "
+                     f"{escape(text)}.")
+    hidden = len(result.portfolios) - 1 - limit
+    if hidden > 0:
+        lines.append(f"… and {hidden} more portfolios: see portfolios.xlsx.")
+    return lines
 
 
 def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, float]]:
@@ -131,7 +270,7 @@ def budget_table(portfolio: Portfolio) -> Table:
     for name in ("budget", "used", "left", "% used"):
         table.add_column(name, justify="right")
     for fy, budget, used, left, share in budget_rows(portfolio):
-        table.add_row(fy, f"{budget:,.0f}", f"{used:,.0f}", f"{left:,.0f}", f"{share:.1%}")
+        table.add_row(fy, money(budget), money(used), money(left), f"{share:.1%}")
     return table
 
 
@@ -240,9 +379,15 @@ def print_solve_summary(console: Console, result: Result) -> None:
                   f"({summary['eligible']} eligible) in {summary['countries']} countries; "
                   f"budget {budget}.")
     if result.portfolios:
-        console.print(escape(result.portfolios[0].partners_line))
-        console.print(partner_table(result.portfolios[0]))
-        console.print(portfolios_table(result))
+        from osa_opt.inputs.value_text import value_definition
+
+        console.print(f"[bold]{escape(result.portfolios[0].partners_line)}.[/]")
+        console.print(portfolios_table(result, console))
+        console.print(f"[dim]{escape(value_definition(problem.policy))} % of best = value ÷ "
+                      "portfolio 1's value.[/]")
+        console.print(decision_table(result.portfolios[0], console))
+        for line in change_lines(result):
+            console.print(line)
         console.print(budget_table(result.portfolios[0]))
     console.print(exclusion_table(result))
     note = exclusion_note(result)

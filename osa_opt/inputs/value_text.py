@@ -1,0 +1,38 @@
+"""What "value" means, in words, from the policy that sets it: shown wherever a value is
+(terminal, report, workbook, ``explain``), so a score is never read as money."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from osa_opt.inputs.policy import Policy
+
+
+def value_definition(policy: Policy) -> str:
+    """One paragraph: the formula of docs/model.md with the policy's numbers.
+
+    >>> from osa_opt.inputs.policy import Policy
+    >>> print(value_definition(Policy.from_dict({"objective": {"weights": {"a": 1.0}}})))
+    Value is a score, not money: each funded project adds (1 × a score) × its partner's tier multiplier (1 for every tier) × (1 − 1 × risk), times the fraction funded; a portfolio's value is the sum.
+    """
+    obj = policy.objective
+    weights = " + ".join(f"{w:g} × {name}" for name, w in obj.weights.items() if w) or "0"
+    tiers = dict(obj.tier_multiplier)
+    if tiers and any(m != 1 for m in tiers.values()):
+        multiplier = ", ".join(f"tier {t} ×{m:g}" for t, m in sorted(tiers.items()))
+    else:
+        multiplier = "1 for every tier"
+    return (f"Value is a score, not money: each funded project adds ({weights} score) × its "
+            f"partner's tier multiplier ({multiplier}) × (1 − {obj.risk_aversion:g} × risk), "
+            "times the fraction funded; a portfolio's value is the sum.")
+
+
+def value_reading(part: float, whole: float) -> str:
+    """How to read "0.505 of 185.479": points of the value score of portfolio 1.
+
+    >>> value_reading(0.505, 185.479)
+    "0.505 of 185.479 points: 0.3% of portfolio 1's value score"
+    """
+    share = part / whole if whole else 0.0
+    return f"{part:,.3f} of {whole:,.3f} points: {share:.1%} of portfolio 1's value score"
