@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -172,38 +172,69 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _render(comparison: Comparison, folder: Path) -> None:
+    from osa_opt.cli.render import first_fitting, stdout_console, wrote_line
+
+    console = stdout_console()
+    scales = len({repr(s.problem.policy.objective) for s in comparison.scenarios}) > 1
+    layouts = [_table(comparison, scales, stacked=False),
+               _table(comparison, scales, stacked=True),
+               _table(comparison, scales, stacked=True, inout=False)]
+    chosen = first_fitting(console, layouts)
+    console.print(chosen)
+    if chosen is layouts[-1]:  # in/out as lines under the table
+        from rich.markup import escape
+
+        for sc in comparison.scenarios[1:]:
+            console.print(f"{escape(sc.name)} against {escape(comparison.baseline.name)}: "
+                          f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
+    if scales:
+        console.print("[yellow]Note:[/] the policies value projects differently, so their "
+                      "own values are on different scales; compare the column \"value under "
+                      f"{comparison.baseline.name}'s weights\" (every portfolio priced with "
+                      "the baseline's weights).")
+    console.print(wrote_line(folder, ["comparison", "comparison_projects"]))
+
+
+def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool = True) -> Any:
+    """One row per scenario; ``stacked`` puts the years' costs in one cell; ``inout`` adds
+    the projects in and out against the baseline."""
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.render import stdout_console, wrote_line
+    from osa_opt.cli.render import money
 
-    console = stdout_console()
     years = comparison.fiscal_years
-    table = Table(title=f"Scenarios (¥ million); in/out against {comparison.baseline.name}",
-                  title_justify="left")
-    table.add_column("scenario", overflow="fold")
-    table.add_column("status")
-    table.add_column("value", justify="right")
-    for fy in years:
-        table.add_column(f"cost {fy}", justify="right")
-    for name in ("projects", "countries"):
-        table.add_column(name, justify="right")
-    table.add_column("in", overflow="fold")
-    table.add_column("out", overflow="fold")
+    table = Table(title=f"Scenarios (cost in ¥ million); projects in/out against "
+                        f"{comparison.baseline.name}", title_justify="left")
+    table.add_column("scenario", ratio=1, min_width=8, overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True)
+    if scales:
+        table.add_column(f"value under\n{comparison.baseline.name}'s\nweights",
+                         justify="right", no_wrap=True, max_width=14)
+    if stacked:
+        table.add_column("cost per year", justify="right", no_wrap=True)
+    else:
+        for fy in years:
+            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
+    for name in ("pro-\njects", "coun-\ntries"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if inout:
+        table.add_column("in", ratio=1, min_width=6)
+        table.add_column("out", ratio=1, min_width=6)
     for s in comparison.scenarios:
         p = s.portfolio
-        costs = [f"{p.cost_by_year[fy]:,.0f}" if p is not None and fy in p.cost_by_year else "—"
+        costs = [money(p.cost_by_year[fy]) if p is not None and fy in p.cost_by_year else "—"
                  for fy in years]
-        table.add_row(escape(s.name), s.status.value, f"{p.objective:,.3f}" if p else "—",
-                      *costs, str(p.n_projects) if p else "—", str(p.n_countries) if p else "—",
-                      _ids(s.added), _ids(s.dropped))
-    console.print(table)
-    console.print(wrote_line(folder, ["comparison", "comparison_projects"]))
-    objectives = {repr(s.problem.policy.objective) for s in comparison.scenarios}
-    if len(objectives) > 1:
-        console.print("[yellow]Note:[/] the policies value projects differently, so their "
-                      "values are on different scales; value_under_baseline in the workbook "
-                      "prices every portfolio with the baseline's weights.")
+        if stacked:
+            costs = ["\n".join(f"{fy} {c}" for fy, c in zip(years, costs, strict=True))]
+        value = f"{p.objective:,.3f}" if p else f"[red]{s.status.value}[/]"
+        under = ([] if not scales else
+                 [f"{s.value_under_baseline:,.3f}" if s.value_under_baseline is not None
+                  else "—"])
+        table.add_row(escape(s.name), value, *under, *costs,
+                      str(p.n_projects) if p else "—", str(p.n_countries) if p else "—",
+                      *([_ids(s.added), _ids(s.dropped)] if inout else []))
+    return table
 
 
 def _ids(ids: list[str]) -> str:

@@ -124,52 +124,24 @@ def json_payload(fr: FrontierAnalysis, order: FundingOrderAnalysis, folder: Path
 def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    from osa_opt.cli.render import stdout_console, wrote_line
+    from osa_opt.cli.render import first_fitting, stdout_console, wrote_line
+    from osa_opt.inputs.value_text import value_definition
 
     console = stdout_console()
     problem = result.problem
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
     console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
-    table = Table(title="Efficient frontier and funding order (¥ million)", title_justify="left")
-    for name in ("level", "budget"):
-        table.add_column(name, justify="right")
-    for fy in problem.fiscal_years:
-        table.add_column(fy, justify="right")
-    for name in ("exact value", "greedy value", "gain", "projects", "nested value",
-                 "nesting cost"):
-        table.add_column(name, justify="right")
-    table.add_column("status")
-    levels = order.levels
-    for lv, p in fr.points.iterrows():
-        solved = p["status"] in ("optimal", "time_limit")
-        greedy = f"{p['greedy_value']:,.2f}" + ("" if p["greedy_meets_rules"] else "*")
-        nested = levels.loc[lv] if lv in levels.index else None
-        nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
-        table.add_row(
-            str(lv), f"{p['budget_share']:.0%}",
-            *[f"{p[f'budget_{fy}']:,.0f}" for fy in problem.fiscal_years],
-            f"{p['value']:,.2f}" if solved else "—", greedy,
-            f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
-            f"{nested['nested_value']:,.2f}" if nested_ok else "—",
-            f"{nested['nesting_cost']:,.2f}" if nested_ok else "—",
-            p["status"] if solved else f"[red]{p['status']}[/]",
-        )
-    console.print(table)
+    console.print(first_fitting(console, [_frontier_table(result, fr, order, years=True),
+                                          _frontier_table(result, fr, order, years=False)]))
     console.print("[dim]* the greedy ranking breaks a policy rule other than the budgets "
-                  "there (its value is shown as is).[/]")
+                  "there (its value is shown as is). Values are scores, not money: "
+                  f"{escape(value_definition(problem.policy)[29:])}[/]")
     if not order.order.empty:
-        line = Table(title=f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} of "
-                           f"{len(order.order)}): what to fund first, and to cut last",
-                     title_justify="left")
-        for name in ("#", "project", "title", "country", "first funded at", "value"):
-            line.add_column(name, justify="right" if name in ("#", "value") else "left")
-        for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):
-            line.add_row(str(r.position), escape(str(r.project_id)), escape(str(r.title)),
-                         escape(str(r.country)), f"{r.level:.0%} (level {r.level_number})",
-                         f"{r.value:,.2f}")
-        console.print(line)
+        console.print(first_fitting(console, [_order_table(order, country=True),
+                                              _order_table(order, country=False)]))
+        for line in _around_portfolio_1(order, fr):
+            console.print(line)
     elif order.outcome is not None:
         console.print(f"[yellow]No funding order[/]: the solve ended {order.status}.")
     best = result.best
@@ -180,3 +152,90 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}")
 
+
+def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,
+                    years: bool) -> Any:
+    """One row per budget level; ``years`` adds each fiscal year's budget (else the total)."""
+    from rich.table import Table
+
+    from osa_opt.cli.render import money
+
+    problem = result.problem
+    table = Table(title="Efficient frontier and funding order (budget in ¥ million)",
+                  title_justify="left")
+    for name in ("level", "budget"):
+        table.add_column(name, justify="right", no_wrap=True)
+    amounts = [f"{fy}" for fy in problem.fiscal_years] if years else ["total\n¥m"]
+    for name in amounts:
+        table.add_column(name, justify="right", no_wrap=True)
+    for name in ("exact\nvalue", "greedy\nvalue", "gain", "pro-\njects", "nested\nvalue",
+                 "nesting\ncost"):
+        table.add_column(name, justify="right", no_wrap=True)
+    levels = order.levels
+    for lv, p in fr.points.iterrows():
+        solved = p["status"] in ("optimal", "time_limit")
+        greedy = f"{p['greedy_value']:,.2f}" + ("" if p["greedy_meets_rules"] else "*")
+        nested = levels.loc[lv] if lv in levels.index else None
+        nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
+        budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years] if years
+                   else [money(p["total_budget"])])
+        share = f"{p['budget_share']:.0%}"
+        table.add_row(
+            str(lv), f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
+            *budgets,
+            f"{p['value']:,.2f}" if solved else f"[red]{p['status']}[/]", greedy,
+            f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
+            f"{nested['nested_value']:,.2f}" if nested_ok else "—",
+            f"{nested['nesting_cost']:,.2f}" if nested_ok else "—",
+        )
+    return table
+
+
+def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
+    """The top of the funding line: position, project, title (country), first level."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    line = Table(title=f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} of "
+                       f"{len(order.order)}): what to fund first, and to cut last",
+                 title_justify="left")
+    line.add_column("#", justify="right", no_wrap=True)
+    line.add_column("project", no_wrap=True)
+    line.add_column("title", ratio=1, min_width=12)
+    if country:
+        line.add_column("country")
+    line.add_column("first\nfunded at", no_wrap=True)
+    line.add_column("value", justify="right", no_wrap=True)
+    for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):
+        title = str(r.title) if country else f"{r.title} ({r.country})"
+        line.add_row(str(r.position), escape(str(r.project_id)), escape(title),
+                     *([escape(str(r.country))] if country else []),
+                     f"{r.level:.0%}", f"{r.value:,.2f}")
+    return line
+
+
+def _around_portfolio_1(order: FundingOrderAnalysis, fr: FrontierAnalysis) -> list[str]:
+    """What to cut first from portfolio 1 (its last places in the line) and what to add
+    first with more money (the first places above 100%)."""
+    from rich.markup import escape
+
+    from osa_opt.text import id_list
+
+    at_100 = fr.policy_level
+    if at_100 is None or at_100 not in order.fractions or order.restarts:
+        return []
+    line = order.order
+    inside = line[line["level"] <= 1.0 + 1e-9]
+    above = line[line["level"] > 1.0 + 1e-9]
+    out = [f"Portfolio 1 is the funding line up to place {len(inside)} (100% of the budget)."]
+    if len(inside):
+        last_level = inside["level"].iloc[-1]
+        cut = inside[inside["level"] == last_level]["project_id"].tolist()[::-1]
+        out.append(f"If the budget is cut, these go first: {escape(id_list(cut))} (first "
+                   f"funded at {last_level:.0%}).")
+    if len(above):
+        nxt = above["level"].iloc[0]
+        add = above[above["level"] == nxt]["project_id"].tolist()
+        out.append(f"With more money, these come first: {escape(id_list(add))} (funded "
+                   f"from {nxt:.0%}).")
+    return out
