@@ -191,7 +191,7 @@ def test_zero_budget_everywhere_in_solve_and_frontier(tmp_path: Path) -> None:
         swept = osa("frontier", book, "--policy", toml, "--out", tmp_path / "f", "-q",
                     "--steps", "2")
     assert_clean(solved, 3)  # the mandatory P-01 costs 750 in FY2026
-    assert "Mandatory projects need ¥750m in FY2026 but the budget is ¥0m" in solved.err
+    assert "Mandatory P-01 alone needs ¥750m in FY2026; the budget is ¥0m" in solved.err
     assert_complete(tmp_path / "s", "infeasible")
     assert_clean(swept, 3)
     assert (tmp_path / "f" / "frontier.png").stat().st_size > 0
@@ -210,8 +210,8 @@ def test_mandatory_project_above_the_budget_exits_3_with_a_diagnosis(tmp_path: P
     projects, countries = tiny_projects(), tiny_countries()
     projects.loc[0, "cost_FY2026"] = 5000.0  # P-01 is mandatory, the budget 2,000
     run, out = solve_case(tmp_path, projects, countries, SIMPLE, 3)
-    assert "Mandatory projects need ¥5,000m in FY2026 but the budget is ¥2,000m" in run.err
-    assert "drop one of P-01" in run.err
+    assert "Mandatory P-01 alone needs ¥5,000m in FY2026; the budget is ¥2,000m" in run.err
+    assert "check its cost_FY2026 (in ¥ million), make it a candidate" in run.err
     manifest = assert_complete(out, "infeasible")
     assert manifest["portfolios"] == []
     with inside(tmp_path):

@@ -422,3 +422,18 @@ def test_ranking_cuts_kept_on_the_model_do_not_change_the_answers() -> None:
     assert why.records["P-03"]["value_change"] == pytest.approx(-3.0)
     assert why.records["P-02"]["value_change"] == pytest.approx(-4.75)
     assert solver.model.portfolio_cut.active and len(solver.model.portfolio_cut) == 1
+
+
+def test_a_country_cap_obstacle_names_the_projects_it_counts_and_the_right_country(
+        tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> None:
+    """Aurelia's cap (30% of ¥3,000m) cannot hold P-02 (half of ¥1,200m at least) beside
+    mandatory P-01 (¥750m), both Aurelia's; no other country's mandatory project counts."""
+    projects, countries, policy = tiny_frames
+    countries = countries.copy()
+    countries.loc[0, "max_share"] = 0.3
+    problem = Problem.from_frames(projects, countries, policy)
+    result, solver = solved(problem)
+    info = explain_project(result, "P-02", solver)
+    assert not info["funded"]
+    assert ("with P-01 (also in Aurelia) it needs at least ¥1,350m in Aurelia (P-02's "
+            "country), over Aurelia's cap of ¥900m (30% of the budget)") in info["message"]

@@ -285,11 +285,15 @@ class _Explainer:
         country = pb.projects.at[pid, "country"]
         cap_share = self.solver.model.osa.country_cap.get(str(country), 1.0)
         cap = cap_share * pb.policy.total_budget
-        need = sum(float(pb.total_cost[q]) * low[q] for q in must
-                   if pb.projects.at[q, "country"] == country)
+        there = [q for q in must if pb.projects.at[q, "country"] == country]
+        need = sum(float(pb.total_cost[q]) * low[q] for q in there)
         if need > cap * (1 + TOL) + TOL:
-            return (f"with {self._company(needed)} it needs at least {yen(need)} in {country}, "
-                    f"over the country's cap of {yen(cap)} ({percent(cap_share)} of the budget)")
+            # name only the projects in this country that the sum counts, by id
+            others = [q for q in there if q != pid]
+            with_them = f"with {id_list(others)} (also in {country}) " if others else ""
+            return (f"{with_them}it needs at least {yen(need)} in {country} ({pid}'s "
+                    f"country), over {country}'s cap of {yen(cap)} ({percent(cap_share)} of "
+                    "the budget)")
         return None
 
     def _company(self, needed: list[str]) -> str:

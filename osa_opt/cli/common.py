@@ -68,27 +68,51 @@ def run_cli(group: click.Group) -> int:
 
 
 def render_issues(exc: Any) -> None:
-    """Every input problem as one table on stderr (plain lines when not a terminal)."""
+    """Every input problem as one table on stderr, fitted to the terminal's width (a
+    stacked layout when six columns do not fit; nothing is cut)."""
+    import os
+
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(stderr=True, width=max(Console(stderr=True).width, 140))
+    from osa_opt.cli.render import first_fitting
+
+    probe = Console(stderr=True)
+    narrow = probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit()
+    console = probe if narrow else Console(stderr=True, width=max(probe.width, 140))
     n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
-    table = Table(title=f"{n:,} problem{'s' if n != 1 else ''} in the input", show_lines=False,
-                  title_style="bold red", expand=False)
-    for name in ("sheet", "row", "column", "value", "rule", "how to fix"):
-        table.add_column(name, overflow="fold")
+    title = f"{n:,} problem{'s' if n != 1 else ''} in the input"
+    source = issue_source_title(exc.issues)
+
+    def where(issue: Any) -> str:
+        return (issue.label or "") if issue.row is None else str(issue.row)
+
+    wide = Table(title=title, title_style="bold red", title_justify="left")
+    for name in (source, "row /\nline", "column /\nkey", "value", "rule", "how to fix"):
+        wide.add_column(name, overflow="fold")
+    stacked = Table(title=title, title_style="bold red", title_justify="left", show_lines=True)
+    stacked.add_column(f"{source}, row, column, value", overflow="fold", ratio=1)
+    stacked.add_column("rule and how to fix", overflow="fold", ratio=2)
     for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
-        table.add_row(*(escape(cell) for cell in (
-            issue.sheet,
-            issue.label or "" if issue.row is None else str(issue.row),
-            issue.column or "",
-            "" if issue.value is None else str(issue.value),
-            issue.rule,
-            issue.hint,
-        )))
-    console.print(table)
+        value = "" if issue.value is None else str(issue.value)
+        wide.add_row(*(escape(cell) for cell in (
+            issue.sheet, where(issue), issue.column or "", value, issue.rule, issue.hint)))
+        row_word = "line" if str(issue.sheet).startswith("policy") else "row"
+        place = ", ".join(x for x in (issue.sheet, where(issue) and f"{row_word} {where(issue)}",
+                                      issue.column or "", value and f"value {value}") if x)
+        stacked.add_row(escape(place), escape(f"{issue.rule}\nFix: {issue.hint}"))
+    console.print(first_fitting(console, [wide, stacked]))
+
+
+def issue_source_title(issues: list[Any]) -> str:
+    """The first column's title: "sheet", "option", "policy file" or, mixed, "source"."""
+    kinds = set()
+    for issue in issues:
+        name = str(issue.sheet)
+        kinds.add("option" if name.startswith(("--", "policy override")) else
+                  "policy file" if name.startswith("policy") else "sheet")
+    return kinds.pop() if len(kinds) == 1 else "source"
 
 
 def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
@@ -129,14 +153,19 @@ def load_from_cli(
 ) -> Problem:
     """Read and validate the input and policy named on the command line (or, with
     ``--run RUN_FOLDER``, the run's input and policy, with --budget/--set on top)."""
+    from osa_opt.errors import InputError
     from osa_opt.inputs.readers import load_problem
 
     input_path, policy_path = from_run(input_path, policy_path)
     overrides = {**parse_sets(sets), **parse_budget(budgets), **(extra or {})}
     ctx = click.get_current_context(silent=True)
     separator = ctx.meta.get("osa_opt.decimal_separator") if ctx is not None else None
-    return load_problem(input_path, policy=policy_path, overrides=overrides or None,
-                        decimal_separator=separator)
+    try:
+        return load_problem(input_path, policy=policy_path, overrides=overrides or None,
+                            decimal_separator=separator)
+    except InputError as exc:
+        blame_budget_option(exc, budgets)
+        raise
 
 
 def print_warnings(warnings: list[Any]) -> None:
@@ -151,6 +180,26 @@ def print_warnings(warnings: list[Any]) -> None:
                   "check that this is what you meant):")
     for warning in warnings:
         console.print(f"  - {escape(warning.message())}")
+
+
+def blame_budget_option(exc: Any, budgets: tuple[str, ...]) -> None:
+    """A fiscal year that only ``--budget`` names has no cost column in the input: say so
+    as the option's mistake (a typo in the year, most often), not the workbook's."""
+    import dataclasses
+
+    named = {}
+    for item in budgets:
+        fy = item.partition("=")[0].strip()
+        named[f"cost_{fy}"] = (fy, item)
+    for k, issue in enumerate(exc.issues):
+        if issue.column in named and str(issue.rule).startswith("missing column"):
+            fy, item = named[issue.column]
+            exc.issues[k] = dataclasses.replace(
+                issue, sheet=f"--budget {item}", column=None, value=fy,
+                rule=f"{fy} is not a fiscal year of this input (it has no {issue.column} "
+                     "column)",
+                hint=f"check the year in --budget, or add {issue.column} to the projects "
+                     "sheet with each project's cost in that year")
 
 
 def from_run(input_path: Path | None, policy_path: Path | None,

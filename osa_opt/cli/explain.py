@@ -66,6 +66,17 @@ def command(
     if as_json:
         print_json(info)
         return
+    from rich.markup import escape
+
+    from osa_opt.cli.render import stdout_console
+    from osa_opt.inputs.value_text import value_definition
+
+    console = stdout_console()  # wraps at the terminal's width
     country = info["country"]
-    click.echo(f"{info['project_id']} — {info['title']} ({country}, {info['field']})")
-    click.echo(info["message"])
+    console.print(escape(f"{info['project_id']} — {info['title']} ({country}, "
+                         f"{info['field']})"))
+    console.print(escape(info["message"]))
+    if result.best is not None and "of portfolio value" in info["message"]:
+        console.print(f"[dim]Values are points of a score, portfolio 1 being worth "
+                      f"{result.best.objective:,.3f}. {escape(value_definition(problem.policy))}"
+                      "[/]")

@@ -132,11 +132,13 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     if len(borderline):
         table = Table(title=f"Borderline ({counts['borderline']}): funded in some samples",
                       title_justify="left")
-        for name, justify in (("project", "left"), ("title", "left"), ("country", "left"),
-                              ("core index", "right"), ("in #1", "center")):
-            table.add_column(name, justify=justify, overflow="fold")
+        table.add_column("project", no_wrap=True)
+        table.add_column("title", ratio=2, min_width=12)  # wraps between words, never cut
+        table.add_column("country", ratio=1, min_width=8)
+        table.add_column("core\nindex", justify="right", no_wrap=True)
+        table.add_column("in #1", justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
-            table.add_row(pid, escape(str(row["title"]))[:48], escape(str(row["country"])),
+            table.add_row(pid, escape(str(row["title"])), escape(str(row["country"])),
                           f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
         console.print(table)
     else:
@@ -144,8 +146,9 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     console.print(f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
                   f"{int((~analysis.projects['eligible']).sum())} ineligible).")
     table = Table(title="Ranked portfolios under the samples", title_justify="left")
-    for name in ("#", "value", "within 1% of optimum", "mean % of optimum", "worst"):
-        table.add_column(name, justify="right")
+    for name in ("#", "value", "within 1%\nof optimum", "mean % of\noptimum",
+                 "worst % of\noptimum"):
+        table.add_column(name, justify="right", no_wrap=True)
     for rank, row in analysis.portfolios.iterrows():
         table.add_row(str(rank), f"{row['objective']:,.3f}", f"{row['share_near_optimal']:.1%}",
                       f"{row['mean_share_of_optimum']:.2%}",

@@ -149,7 +149,12 @@ class Policy(Frozen):
                 [Issue(sheet, None, None, None, rule, cause[1] if cause else
                        "fix the syntax; see models/default.toml for the format")]
             ) from None
-        policy = cls.from_dict(data, source=str(path))
+        try:
+            policy = cls.from_dict(data, source=str(path))
+        except PolicyError as exc:  # say on which line of the file each key is
+            raise PolicyError([dataclasses.replace(i, row=toml_line(text, i.column))
+                               if i.row is None and i.column else i
+                               for i in exc.issues]) from None
         return policy.override(overrides) if overrides else policy
 
     @classmethod
@@ -301,3 +306,33 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     return repr(value)
+
+
+def toml_line(text: str, dotted: str | None) -> int | None:
+    """The line of ``text`` (1-based) where the key ``dotted`` ("objective.weights.a") is set:
+    ``key =`` under its ``[section]``, or the section header for a whole section; None if
+    not found (a key that is missing, not wrong).
+
+    >>> toml_line("[budget]\\nFY2026 = 1\\n[objective]\\nweigths = 3\\n", "objective.weigths")
+    4
+    """
+    if not dotted:
+        return None
+    parts = dotted.split(".")
+    section: str | None = None
+    header_line = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]").strip().strip('"')
+            if section == parts[0]:
+                header_line = number
+            continue
+        key = line.split("=", 1)[0].strip().strip('"\'') if "=" in line else None
+        if key is None:
+            continue
+        if section == parts[0] and len(parts) > 1 and key == parts[1]:
+            return number
+        if section is None and key == parts[0]:
+            return number
+    return header_line
