@@ -176,3 +176,26 @@ def test_json_says_whether_the_policy_can_be_met(run: Callable) -> None:
     assert payload["diagnosis"][0]["rule"] == "budget[FY2026]"
     code, out, _ = run("--json")
     assert code == 0 and json.loads(out)["feasible"] is True
+
+
+def test_a_budget_year_the_input_lacks_is_blamed_on_the_option(run: Callable) -> None:
+    code, _, err = run("--budget", "FY2028=500", "--no-solve")
+    assert code == 2
+    said = " ".join(err.split())
+    assert "--budget FY2028=500" in said and "FY2028 is not a fiscal year of this input" in said
+    assert "missing column" not in said
+    header = re.sub(r"[\u2500-\u257f]", " ", said.split("problem in the input")[1]).split()
+    assert "option line key value rule" in " ".join(header)  # titled by source
+
+
+def test_a_policy_problem_carries_its_toml_line(run: Callable, tmp_path: Path) -> None:
+    toml = tmp_path / "bad.toml"
+    toml.write_text("# a round\n[budget]\nFY2026 = 100\nFY2027 = \"x\"\n\n[objective]\n"
+                    "weigths = 3\n", encoding="utf-8")
+    code, _, err = run("--policy", toml, "--json")
+    assert code == 2
+    code, _, err = run("--policy", toml)
+    said = " ".join(err.replace("│", " ").replace("┃", " ").split())
+    assert "policy file" in said
+    assert "policy bad.toml 4 budget.FY2027" in said
+    assert "policy bad.toml 7 objective.weigths" in said

@@ -1,0 +1,114 @@
+"""What a budget officer reads in an 80- or 120-column terminal: no line wider than the
+terminal, no number or fiscal year cut ("FY20…", "18,…"), the decision named (portfolio
+1 by partner, what each other portfolio changes, fractions included), value defined."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CUT_NUMBER = re.compile(r"\d…|FY\d{0,3}…|…\d")
+
+
+def osa(*args: str, width: int, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"}
+    env.pop("LINES", None)
+    return subprocess.run([sys.executable, "-m", "osa_opt", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=300)
+
+
+def check_width(text: str, width: int) -> None:
+    for line in text.splitlines():
+        assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
+        assert not CUT_NUMBER.search(line), f"a number or year cut: {line!r}"
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[str, dict]]:
+    """``osa-opt solve`` on the shipped example at 80 and 120 columns: text and run.json."""
+    out = {}
+    for width in (80, 120):
+        folder = tmp_path_factory.mktemp(f"w{width}")
+        proc = osa("solve", "--no-explain", "--out", str(folder / "run"), width=width,
+                   cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        manifest = json.loads((folder / "run" / "run.json").read_text(encoding="utf-8"))
+        out[width] = (proc.stdout, manifest)
+    return out
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_solve_fits_the_terminal(solved: dict[int, tuple[str, dict]], width: int) -> None:
+    text, manifest = solved[width]
+    check_width(text, width)
+    flat = " ".join(text.split())
+    for portfolio in manifest["portfolios"]:  # every value and cost shown whole
+        assert f"{portfolio['objective']:,.3f}" in flat
+        for cost in portfolio["cost_by_year"].values():
+            assert f"{cost:,.0f}" in flat
+
+
+def test_the_terminal_names_the_decision(solved: dict[int, tuple[str, dict]]) -> None:
+    import osa_opt
+
+    text, manifest = solved[80]
+    flat = " ".join(text.split())
+    problem = osa_opt.load_problem()
+    best = manifest["portfolios"][0]
+    assert "Portfolio 1: what is funded, by partner" in flat
+    for pid in best["projects"]:  # every item of portfolio 1, by id and title's first word
+        assert f" {pid} " in flat
+        assert str(problem.projects.at[pid, "title"]).split()[0] in flat
+    for pid, fraction in best["fractions"].items():  # partly funded items say how much
+        assert re.search(rf"{pid} .*? {fraction:.0%}", flat)
+    for country in {problem.projects.at[p, "country"] for p in best["projects"]}:
+        assert country in flat
+    for portfolio in manifest["portfolios"][1:]:
+        line = re.search(rf"Portfolio {portfolio['rank']} \(.*?\)\: (.*?)\.(?= Portfolio|"
+                         r" Budget)", flat)
+        assert line, f"no change line for portfolio {portfolio['rank']}"
+        said = line.group(1)
+        for pid in portfolio["added"] + portfolio["dropped"]:
+            assert pid in said
+        for pid in set(best["projects"]) & set(portfolio["projects"]):
+            before = best["fractions"].get(pid, 1.0)
+            after = portfolio["fractions"].get(pid, 1.0)
+            if abs(before - after) > 1e-6:  # a changed fraction is a change too
+                assert f"{pid} " in said and f"{after:.0%} instead of {before:.0%}" in said
+
+
+def test_value_is_defined_under_the_table(solved: dict[int, tuple[str, dict]]) -> None:
+    flat = " ".join(solved[80][0].split())
+    assert "Value is a score, not money" in flat
+    assert "0.4 × security + 0.3 × humanitarian + 0.3 × partnership" in flat
+    assert "cost in ¥ million; value is a score" in flat
+
+
+@pytest.mark.parametrize("args", [
+    ["explain", "P-42"],
+    ["frontier", "--steps", "5"],
+    ["robustness", "--samples", "8"],
+    ["compare", "--policy", "models/default.toml", "--policy",
+     "models/humanitarian_focus.toml"],
+    ["validate", "--budget", "FY2028=500"],
+    ["validate", "--set", "priority.min_countries=abc", "--set", "objective.weigths=3"],
+])
+@pytest.mark.parametrize("width", [80, 120])
+def test_every_command_fits_the_terminal(args: list[str], width: int,
+                                         tmp_path: Path) -> None:
+    extra = ["--out", str(tmp_path / "run")] if args[0] in ("frontier", "robustness",
+                                                            "compare") else []
+    proc = osa(*args, *extra, width=width, cwd=ROOT)
+    assert proc.returncode in (0, 2), proc.stderr
+    check_width(proc.stdout, width)
+    check_width(proc.stderr, width)
+    if args[0] == "validate":
+        flat = " ".join(proc.stderr.split())
+        assert "Traceback" not in flat and "problem" in flat
