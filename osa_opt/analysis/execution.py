@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.analysis.base import Analysis
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
 
@@ -272,8 +273,8 @@ def exact_outcomes(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------- the analysis
-@dataclass(eq=False)
-class ExecutionAnalysis:
+@dataclass(eq=False, repr=False)
+class ExecutionAnalysis(Analysis):
     """Expected execution of portfolio 1 with 0, 1, 2, … reserve entries.
 
     ``levels``: one row per number of reserves (0 first): ``reserves``, ``reserve_projects``
@@ -318,15 +319,12 @@ class ExecutionAnalysis:
             table[column] = table[column].map("; ".join)
         return {"execution": table}
 
-    def _repr_html_(self) -> str:
-        from osa_opt.report.notebook import analysis_html
-
-        return analysis_html(self)
-
-    def __repr__(self) -> str:
+    def headline(self) -> str:
         base = float(self.levels["expected_execution"].iloc[0]) if len(self.levels) else 0.0
-        return (f"<ExecutionAnalysis {base:.1%} expected without reserves; recommended "
-                f"reserves {self.recommended_reserves}>")
+        k = self.recommended_reserves
+        advice = (f"{k} reserve{'s' if k != 1 else ''} reach {self.target:.0%}" if k is not None
+                  else f"no number of reserves reaches {self.target:.0%}")
+        return f"{base:.1%} expected without reserves; {advice}"
 
 
 def simulate(plan: Plan, samples: int = 2000, seed: int = 0, *, exact: bool = False,
