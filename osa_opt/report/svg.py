@@ -30,7 +30,10 @@ INK = "#1d2330"
 #: Cycle for series without a meaning of their own (portfolios 1, 2, 3 ...).
 SERIES = (FUNDED, "#4f81bd", "#8fb3de", ACCENT, "#7fb89a", GREEDY, "#e0a15e", "#7a6fa8")
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Latin faces first, then a CJK face on each platform (Japanese titles and names: Debian's
+#: fonts-noto-cjk, macOS Hiragino, Windows Yu Gothic / Meiryo), then the generic family.
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+        "'Noto Sans CJK JP', 'Hiragino Sans', 'Yu Gothic', Meiryo, sans-serif")
 CHAR_WIDTH = 7.0     # generous average width of a 12 px character, for laying out labels
 MAX_LABEL = 36       # characters of a bar label before it is shortened (full text in tooltip)
 
