@@ -242,3 +242,16 @@ def test_cli_json_is_exactly_the_documented_shape(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx", read_only=True)
     assert "execution" in book.sheetnames
     assert "Execution" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+
+
+def test_solve_adds_the_execution_analysis_when_stages_are_given(tmp_path: Path) -> None:
+    from osa_opt.cli import cli
+
+    out = CliRunner().invoke(cli, ["solve", "-k", "1", "--no-explain", "--quiet",
+                                   "--out", str(tmp_path / "run")])
+    assert out.exit_code == 0, out.output
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    levels = manifest["analyses"]["execution"]["levels"]
+    assert levels[0]["reserves"] == 0 and 0 < levels[0]["expected_execution"] < 1
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert 'id="analysis-execution"' in html and "Expected execution against reserves" in html
