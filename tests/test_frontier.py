@@ -23,6 +23,7 @@ from osa_opt.analysis.greedy import greedy_ranking
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
+from osa_opt.outputs.png import frontier_png
 from osa_opt.solving.solver import Solver
 from osa_opt.workflows import solve
 
@@ -234,7 +235,7 @@ def test_tables_and_chart(tiny: Problem) -> None:
                    "greedy_value", "gain", "projects", "status", "project_ids"):
         assert column in sheet.columns
     assert sheet.loc[2, "project_ids"] == "; ".join(fr.points.loc[3, "project_ids"])
-    png = fr.files()["frontier.png"]
+    png = frontier_png(fr)
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
 
 

@@ -257,12 +257,6 @@ class FrontierAnalysis(Analysis):
             })
         return {"shares": self.shares, "points": points}
 
-    def files(self) -> dict[str, bytes]:
-        """Extra files of the run folder: ``frontier.png``."""
-        from osa_opt.outputs.png import frontier_png
-
-        return {"frontier.png": frontier_png(self)}
-
     def headline(self) -> str:
         return f"{len(self.points)} levels, {len(self.feasible)} feasible"
 

@@ -116,7 +116,7 @@ def block_fractions(block: Any, values: Any) -> dict[str, float]:
     return out
 
 
-class _LevelSolver(Solver):
+class LevelSolver(Solver):
     """The persistent solver, reading the funded fractions of every level's block."""
 
     level_fractions: dict[int, dict[str, float]]
@@ -250,7 +250,7 @@ def funding_order(
         anchor = frontier.outcomes[policy_level - 1].fractions
     pinned = None if anchor is None or policy_level not in kept else (policy_level, anchor)
     if kept:
-        solver = _LevelSolver(problem, funding_order_model(problem, kept, pinned),
+        solver = LevelSolver(problem, funding_order_model(problem, kept, pinned),
                               time_limit=time_limit)
         outcome = solver.solve_once()
         if outcome.status.has_solution:

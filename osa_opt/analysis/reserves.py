@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from osa_opt.analysis.funding_order import _LevelSolver, funding_order_model
+from osa_opt.analysis.funding_order import LevelSolver, funding_order_model
 from osa_opt.inputs.rules import bundles
 
 if TYPE_CHECKING:
@@ -100,16 +100,16 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
 
 
 def _largest_nested(problem: Problem, fractions: Mapping[str, float], shares: dict[int, float],
-                    time_limit: float | None) -> tuple[_LevelSolver | None, int]:
+                    time_limit: float | None) -> tuple[LevelSolver | None, int]:
     """The solved nested model over levels 1..top, top as large as the rules allow.
 
     Minimum shares grow with the budget, so a high level may be infeasible although the
     lower ones are not: the top level is found by bisection (feasibility only falls).
     """
-    def solved(top: int) -> _LevelSolver | None:
+    def solved(top: int) -> LevelSolver | None:
         levels = {lv: s for lv, s in shares.items() if lv <= top}
         model = funding_order_model(problem, levels, anchor=(1, dict(fractions)))
-        solver = _LevelSolver(problem, model, time_limit=time_limit)
+        solver = LevelSolver(problem, model, time_limit=time_limit)
         return solver if solver.solve_once().status.has_solution else None
 
     low, high = 1, max(shares)

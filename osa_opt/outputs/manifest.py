@@ -89,12 +89,9 @@ def build_manifest(
 
 def analysis_files(result: Result) -> dict[str, bytes]:
     """Extra files the attached analyses add to a run (e.g. ``frontier.png``)."""
-    out: dict[str, bytes] = {}
-    for analysis in result.analyses.values():
-        files = getattr(analysis, "files", None)
-        if callable(files):
-            out.update(files())
-    return out
+    from osa_opt.outputs.png import analysis_pngs  # matplotlib only when a chart is drawn
+
+    return analysis_pngs(result.analyses)
 
 
 def _analysis_dict(obj: Any) -> Any:

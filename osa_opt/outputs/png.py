@@ -10,12 +10,19 @@ matplotlib is imported lazily and drawn on an Agg canvas, so no display is neede
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
 
 _SOLVED = ("optimal", "time_limit")
+
+
+def analysis_pngs(analyses: Mapping[str, Any]) -> dict[str, bytes]:
+    """The chart files of a run's analyses: ``frontier.png`` when a frontier is attached."""
+    frontier = analyses.get("frontier")
+    return {"frontier.png": frontier_png(frontier)} if frontier is not None else {}
 
 
 def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
