@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from osa_opt.model import families as fam
 from osa_opt.model.data import ModelData
+from osa_opt.model.families import add_partial_funding, value_expression
 from osa_opt.model.registry import REGISTRY
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
     # collector again and again; pausing it (as Pyomo's writers do) saves a third of the build.
     with PauseGC():
         add_components(m, data)
-        m.value = pyo.Objective(expr=fam.value_expression(m, data, data.value),
+        m.value = pyo.Objective(expr=value_expression(m, data, data.value),
                                 sense=pyo.maximize)
     return m
 
@@ -62,7 +62,7 @@ def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     m.x = pyo.Var(m.P, domain=pyo.Binary, doc="project funded (at least in part)")
     m.f = pyo.Var(m.Q, bounds=(0, 1), doc="funded fraction of a partly fundable project")
 
-    fam.add_partial_funding(m, data)
+    add_partial_funding(m, data)
     for family in REGISTRY:  # budget, tier_share, tier_partner, country_cap, field_share,
         family.add(m, data)  # region_share, distinct_recipients, requires, exclusive,
         # mandatory, whole_units, max_countries, min_package (osa_opt.model.registry)

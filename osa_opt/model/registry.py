@@ -22,7 +22,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.model import families as fam
+from osa_opt.model.families import (
+    add_budget,
+    add_country_caps,
+    add_dependencies,
+    add_distinct_recipients,
+    add_exclusive_groups,
+    add_field_shares,
+    add_mandatory,
+    add_max_countries,
+    add_min_package,
+    add_region_shares,
+    add_tier_partners,
+    add_tier_shares,
+    add_whole_units,
+)
 from osa_opt.text import yen
 
 if TYPE_CHECKING:
@@ -204,48 +218,48 @@ def _link(name: str, label: str) -> Component:
 
 #: Every constraint family, in the order ``build_model`` adds them.
 REGISTRY: tuple[Family, ...] = (
-    Family("budget", fam.add_budget, (
+    Family("budget", add_budget, (
         Component("budget", "max", MONEY, lambda i, d: f"budget {i}", lambda i, d: f"budget.{i}"),
     ), True, _check_budget),
-    Family("tier_share", fam.add_tier_shares, (
+    Family("tier_share", add_tier_shares, (
         Component("tier_share", "min", MONEY, lambda i, d: f"tier-{i} share",
                   lambda i, d: f"priority.min_tier_share.{i}"),
     ), True, _check_tier_share),
-    Family("tier_partner", fam.add_tier_partners, (
+    Family("tier_partner", add_tier_partners, (
         Component("tier_partner", "min", "partners",
                   lambda i, d: f"fund tier-{_tier_of_country(d, i)} partner {i}",
                   lambda i, d: "priority.fund_every_tier"),
     ), False, _check_tier_partner),
-    Family("country_cap", fam.add_country_caps, (
+    Family("country_cap", add_country_caps, (
         Component("country_cap", "max", MONEY, lambda i, d: f"cap on {i}", _cap_key),
     ), True, _check_country_cap),
-    Family("field_share", fam.add_field_shares, _share_components("field", ""),
+    Family("field_share", add_field_shares, _share_components("field", ""),
            True, _check_shares("field", lambda d: d.by_field)),
-    Family("region_share", fam.add_region_shares, _share_components("region", "region "),
+    Family("region_share", add_region_shares, _share_components("region", "region "),
            True, _check_shares("region", lambda d: d.by_region)),
-    Family("distinct_recipients", fam.add_distinct_recipients, (
+    Family("distinct_recipients", add_distinct_recipients, (
         _link("recipient", "country receives a project:"),
         Component("min_countries", "min", "countries",
                   lambda i, d: f"at least {d.policy.priority.min_countries} recipient countries",
                   lambda i, d: "priority.min_countries"),
     ), False, _check_distinct_recipients),
-    Family("requires", fam.add_dependencies, (_link("requires", "requirement"),),
+    Family("requires", add_dependencies, (_link("requires", "requirement"),),
            False, _check_requires),
-    Family("exclusive", fam.add_exclusive_groups, (_link("exclusive", "exclusive group"),),
+    Family("exclusive", add_exclusive_groups, (_link("exclusive", "exclusive group"),),
            False, _check_exclusive),
-    Family("mandatory", fam.add_mandatory, (
+    Family("mandatory", add_mandatory, (
         Component("mandatory", "fixed", "projects", lambda i, d: f"mandatory project {i}",
                   lambda i, d: f"projects.status ({i})"),
     ), False, _check_mandatory),
-    Family("whole_units", fam.add_whole_units, (_link("units", "whole units of"),),
+    Family("whole_units", add_whole_units, (_link("units", "whole units of"),),
            False, _check_whole_units),
-    Family("max_countries", fam.add_max_countries, (
+    Family("max_countries", add_max_countries, (
         _link("partner", "agreement with"),
         Component("max_countries", "max", "countries",
                   lambda i, d: f"at most {d.policy.priority.max_countries} partners",
                   lambda i, d: "priority.max_countries"),
     ), False, _check_max_countries),
-    Family("min_package", fam.add_min_package, (
+    Family("min_package", add_min_package, (
         Component("package_min", "min", MONEY,
                   lambda i, d: f"package of {i} at least {yen(d.policy.priority.min_package)}",
                   lambda i, d: "priority.min_package"),
