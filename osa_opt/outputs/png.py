@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from osa_opt.analysis.frontier import FrontierAnalysis
+from osa_opt.analysis.frontier import FrontierAnalysis
 
 _SOLVED = ("optimal", "time_limit")
 
 
 def analysis_pngs(analyses: Mapping[str, Any]) -> dict[str, bytes]:
     """The chart files of a run's analyses: ``frontier.png`` when a frontier is attached."""
-    frontier = analyses.get("frontier")
-    return {"frontier.png": frontier_png(frontier)} if frontier is not None else {}
+    frontiers = [a for a in analyses.values() if isinstance(a, FrontierAnalysis)]
+    return {"frontier.png": frontier_png(frontiers[0])} if frontiers else {}
 
 
 def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
