@@ -99,11 +99,15 @@ def _facts(analysis: Any) -> str:
     return table(frame)
 
 
-def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...]]) -> bool:
+def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...] | None]) -> bool:
     """Whether every attribute in ``needs`` is a DataFrame with the columns listed, as
     columns or index levels (a name ending in ``()`` is a method, called without
-    arguments)."""
+    arguments; columns None: the attribute only has to exist, whatever its value)."""
     for attribute, columns in needs.items():
+        if columns is None:
+            if not hasattr(analysis, attribute.removesuffix("()")):
+                return False
+            continue
         value = getattr(analysis, attribute.removesuffix("()"), None)
         if attribute.endswith("()"):
             if not callable(value):
