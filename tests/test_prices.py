@@ -161,7 +161,7 @@ def test_activity_slack_and_binding_recomputed_from_the_portfolio(priced: Any) -
     gains = list(t["gain_if_off"])
     assert gains == sorted(gains, reverse=True)
     assert t.at["budget[FY2026]", "message"] == (
-        "Budget FY2026 (¥1,800m, slack ¥100m) costs 12.000 of value (48%): that is what "
+        "Budget FY2026 (¥1,800m, met with ¥100m to spare) costs 12.000 of value (48%): that is what "
         "switching it off would gain; 10% looser (¥1,980m) would gain 5.000 (20%).")
 
 
@@ -186,3 +186,33 @@ def test_to_dict_is_json_and_tables_fit_a_sheet(priced: Any) -> None:
     assert rules["mandatory"]["relaxed_bound"] is None
     assert rules["budget[FY2026]"]["gain_if_off"] == pytest.approx(12.0)
     assert list(prices.tables()) == ["prices"]
+
+
+def test_every_row_agrees_with_itself_and_says_it_in_words() -> None:
+    """On the shipped example: "every tier-1 partner funded" once read bound 4, activity 4,
+    slack 3, binding no. Each row's numbers now agree (to spare = reached − required for a
+    minimum, required − reached for a maximum; it limits portfolio 1 exactly when nothing is
+    to spare), and the words use none of the solver's terms."""
+    import osa_opt
+    from osa_opt.report.analyses import prices_body
+
+    result = solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    table = result.analyses["prices"].table
+    for rule, row in table.iterrows():
+        spare = (row["activity"] - row["bound"] if row["sense"] in ("min", "fixed")
+                 else row["bound"] - row["activity"])
+        assert row["slack"] == pytest.approx(spare, abs=1e-6), rule
+        assert bool(row["binding"]) == (row["slack"] <= 1e-6 * max(1.0, abs(row["bound"]))), rule
+        for word in ("slack", "binds", "binding", "activity"):
+            assert word not in row["message"], (rule, row["message"])
+    partners = table.loc["tier_partner"]
+    best = result.best
+    tier1 = [c for c in best.countries if int(result.problem.countries.at[c, "priority_tier"]) == 1]
+    fewest = min(sum(1 for p in best.fractions if result.problem.projects.at[p, "country"] == c)
+                 for c in tier1)
+    assert partners["bound"] == 1 and partners["activity"] == fewest
+    assert f"every partner has {fewest} or more projects" in partners["message"]
+    html = prices_body(result.analyses["prices"])
+    for header in ("Required", "At portfolio 1", "To spare", "Limits portfolio 1",
+                   "Gained if 10% looser (% of value)"):
+        assert f">{header}</th>" in html

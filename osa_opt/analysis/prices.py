@@ -224,14 +224,25 @@ def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, flo
 
 def _describe_group(component: str, label: str, group: list[Rule], members: list[dict],
                     data: ModelData) -> dict:
-    """A whole component as one rule; it binds when any of its rows does."""
+    """A whole component as one rule, in one unit so its numbers agree: every-partner-funded
+    as "projects per partner" (the bound 1, the activity the fewest any partner has, the
+    room between them); the mandatory projects as a count (all of them, no room)."""
     ids = [str(r.index) for r in group]
     key = group[0].policy_key(data) if component == "tier_partner" else "projects.status"
-    slack = min((m["slack"] for m in members), default=0.0)
+    if component == "tier_partner":
+        fewest = min((m["activity"] for m in members), default=0.0)
+        bound, act = 1.0, float(fewest)
+        label = f"{label} (at least one project each): {id_list(ids)}"
+        unit = "projects"
+    else:
+        bound = act = float(len(group))
+        label = f"{label}: {id_list(ids)}"
+        unit = group[0].unit
+    slack = act - bound
     return {
-        "rule": component, "family": group[0].family, "label": f"{label}: {id_list(ids)}",
-        "policy_key": key, "sense": group[0].sense, "unit": group[0].unit,
-        "bound": float(len(group)), "activity": float(len(group)), "slack": slack,
+        "rule": component, "family": group[0].family, "label": label,
+        "policy_key": key, "sense": "min" if component == "tier_partner" else group[0].sense,
+        "unit": unit, "bound": bound, "activity": act, "slack": slack,
         "binding": bool(slack <= TOL), "relaxed_bound": None, "gain_if_relaxed": None,
     }
 
@@ -258,12 +269,17 @@ def _message(rule: str, row: pd.Series) -> str:
     def amount(v: float) -> str:
         return yen(v) if money else f"{v:g}"
 
-    if row["sense"] == "fixed" or rule == "tier_partner":
-        state = "binds" if row["binding"] else "holds with room to spare"
+    if rule == "tier_partner":
+        fewest = int(round(row["activity"]))
+        state = ("met exactly: a partner has only the one project it must get" if
+                 row["binding"] else f"met with room: every partner has {fewest} or more "
+                 "projects")
+    elif row["sense"] == "fixed":
+        state = "all funded, as they must be"
     elif row["binding"]:
-        state = f"binds at {amount(row['bound'])}"
+        state = f"{amount(row['bound'])}, met exactly"
     else:
-        state = f"{amount(row['bound'])}, slack {amount(row['slack'])}"
+        state = f"{amount(row['bound'])}, met with {amount(row['slack'])} to spare"
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
     off = row["gain_if_off"]
     if off is None or (isinstance(off, float) and math.isnan(off)):

@@ -185,6 +185,20 @@ def why_body(analysis: Any) -> str:
 
 
 # ---------------------------------------------------------------------- prices
+#: The price table's columns in plain words (the workbook and run.json keep the codes).
+PRICE_HEADERS = {"label": "Rule", "policy_key": "Policy key", "bound": "Required",
+                 "activity": "At portfolio 1", "slack": "To spare",
+                 "binding": "Limits portfolio 1", "gain_if_off": "Value gained without it",
+                 "gain_if_off_share": "Gained without it (% of value)",
+                 "gain_if_relaxed_share": "Gained if 10% looser (% of value)"}
+PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maximum). At "
+             "portfolio 1: what portfolio 1 reaches. To spare: the room between them. Limits "
+             "portfolio 1: yes when it is met exactly, so it may hold the value back. Value "
+             "gained: from an exact re-solve without the rule, or with it 10% looser (a "
+             "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
+             "money.</p>")
+
+
 def prices_body(analysis: Any) -> str:
     frame: pd.DataFrame = analysis.table.reset_index()
     ranked = frame[frame["gain_if_off"].fillna(0) > 1e-9].head(MAX_BARS)
@@ -197,8 +211,8 @@ def prices_body(analysis: Any) -> str:
         colors = [svg.FUNDED if b else svg.UNFUNDED for b in ranked["binding"].astype(bool)]
         chart = svg.hbar_chart(labels, gains, title="Value gained by switching each rule off",
                                value_labels=texts, colors=colors,
-                               legend=[("binds at portfolio 1", svg.FUNDED),
-                                       ("has slack", svg.UNFUNDED)])
+                               legend=[("met exactly: limits portfolio 1", svg.FUNDED),
+                                       ("met with room to spare", svg.UNFUNDED)])
     shown = frame.copy()
     for col in ("bound", "activity", "slack"):
         if col in shown:
@@ -210,7 +224,8 @@ def prices_body(analysis: Any) -> str:
                         "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share")
             if c in shown.columns]
     kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
-    body = chart + table(shown, columns=cols, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
+    body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, headers=PRICE_HEADERS,
+                                     max_rows=MAX_ROWS, more=MORE)
     if "message" in shown:
         words = "".join(f"<li>{escape(str(m))}</li>" for m in shown["message"].head(MAX_ROWS))
         body += f"<h3>In words</h3><ol>{words}</ol>"
