@@ -181,10 +181,16 @@ def execution(
                        scheduler=scheduler, progress=progress)
     analysis.notes[:0] = listed.notes
     if analysis.recommended_reserves is None:
-        analysis.notes.append(
-            "Ask for more reserves (--reserves)." if len(listed.entries) == reserves else
-            "Raise the chance of signing (earlier stages, firmer partners), lower "
-            "execution.target, or relax the minimums that stop the reserve list.")
+        if len(listed.entries) == reserves:
+            advice = "Ask for more reserves (--reserves)."
+        elif listed.cut_by_rules:
+            advice = ("Raise the chance of signing (earlier stages, firmer partners), lower "
+                      "execution.target, or relax the minimums that end the reserve list.")
+        else:
+            advice = ("Raise frontier.stop (the reserve list ends at "
+                      f"{max(problem.policy.frontier.stop, 1.5):.0%} of the budget), or "
+                      "lower execution.target.")
+        analysis.notes.append(advice)
     return analysis
 
 

@@ -40,6 +40,7 @@ class ReserveList:
     level_of: dict[str, float]
     status: str
     notes: list[str] = field(default_factory=list)
+    cut_by_rules: bool = False  # True: the rules, not the last level, ended the list
 
 
 def reserve_shares(stop: float) -> dict[int, float]:
@@ -96,7 +97,7 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
         notes.append(f"Only {len(entries)} reserve entries up to {shares[top]:.0%} of the "
                      "budget.")
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
-                       status, notes)
+                       status, notes, cut_by_rules=solver is None or top < max(shares))
 
 
 def _largest_nested(problem: Problem, fractions: Mapping[str, float], shares: dict[int, float],
