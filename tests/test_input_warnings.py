@@ -96,6 +96,8 @@ def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) ->
     run = osa("solve", book, "--no-explain", "-k", "1", "--json", "--out", tmp_path / "run")
     assert run.code == 0 and "P-05 has no cost" in run.err
     assert json.loads(run.out)["warnings"][0]["message"] == warning.message()
+    report = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "<h3>Warnings on the input</h3>" in report and "P-05 has no cost" in report
 
 
 # ---------------------------------------------------------------------- 4. blame

@@ -80,6 +80,9 @@ def headline(result: Result) -> Section:
             f'{escape(status.replace("_", " "))}</span> {escape(result.status_message)}</p>'
             f'<div class="cards">{card_html}</div>'
             f"<h3>Budget by fiscal year</h3>{table(years, headers=headers)}")
+    if problem.warnings:  # valid but most likely not meant: read these before the rest
+        body += "<h3>Warnings on the input</h3><ul>" + "".join(
+            f"<li>{escape(w.message())}</li>" for w in problem.warnings) + "</ul>"
     if result.notes:
         body += "<h3>Notes</h3><ul>" + "".join(
             f"<li>{escape(str(n))}</li>" for n in result.notes) + "</ul>"
