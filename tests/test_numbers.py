@@ -87,3 +87,13 @@ def test_a_semicolon_delimiter_settles_decimal_commas_only_without_evidence() ->
     assert read(["1.100"], delimiter=";")[0] == [1100]
     assert read(["1.100", "2.5"], delimiter=";")[0] == [1.1, 2.5]  # the cells say '.'
     assert read(["1.100"], delimiter=",")[1]  # a comma delimiter settles nothing
+
+
+def test_a_declaration_the_file_contradicts_reads_nothing_ambiguous() -> None:
+    """--decimal-separator ',' on an English file ("7.6" elsewhere): 1,100 is not 1.1."""
+    values, issues = read(["7.6", "1,100"], declared=COMMA)
+    assert values[0] == 7.6
+    (issue,) = issues
+    assert issue.row == 3 and "--decimal-separator ',' was given, but row 2 of projects, " \
+        "column 'cost_FY2026' shows '7.6'" in issue.rule
+    assert read(["7,6", "1.100"], declared=COMMA)[0] == [7.6, 1100]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,20 +84,12 @@ class Settled:
     evidence: dict[str, tuple[str, int, str, str]]  # convention -> (sheet, row, column, text)
 
 
-def settle(cells: Iterable[tuple[str, int, str, str]], declared: str | None = None,
-           delimiter: str | None = None) -> Settled:
-    """The convention of a file from its number cells ``(sheet, row, column, text)``."""
-    evidence: dict[str, tuple[str, int, str, str]] = {}
-    for sheet, row, column, text in cells:
-        found = readings(text)
-        if len(found) == 1 and any(ch in text for ch in ".,"):
-            evidence.setdefault(next(iter(found)), (sheet, row, column, text))
-    return _decide(evidence, declared, delimiter)
-
-
 def _decide(evidence: dict[str, tuple[str, int, str, str]], declared: str | None,
             delimiter: str | None) -> Settled:
+    """The convention: declared, else the one the cells show (if only one), else ``;``'s."""
     if declared is not None:
+        if _OTHER[declared] in evidence and declared not in evidence:  # a wrong declaration
+            return Settled(None, f"contradicts {declared}", evidence)
         return Settled(declared, "declared", evidence)
     if len(evidence) == 1:
         return Settled(next(iter(evidence)), "cells", evidence)
@@ -176,9 +167,17 @@ def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[st
                     settled: Settled) -> Issue:
     mark = POINT if "." in text else COMMA
     decimal, grouped = (f"{found[d]:.10g}" for d in (mark, _OTHER[mark]))
-    why = ("the file has cells of both conventions: " + "; ".join(
-        f"row {r} of {s}, column {c!r}: {t!r}" for s, r, c, t in settled.evidence.values())
-        if settled.reason == "mixed" else "no other cell of the file settles which")
+    if settled.reason == "mixed":
+        why = "the file has cells of both conventions: " + "; ".join(
+            f"row {r} of {s}, column {c!r}: {t!r}" for s, r, c, t in settled.evidence.values())
+    elif settled.reason.startswith("contradicts"):
+        declared = settled.reason.split()[-1]
+        s, r, c, t = settled.evidence[_OTHER[declared]]
+        why = (f"--decimal-separator {declared!r} was given, but row {r} of {s}, column "
+               f"{c!r} shows {t!r}, which reads as a number only with {_OTHER[declared]!r} as "
+               "the decimal point")
+    else:
+        why = "no other cell of the file settles which"
     return Issue(sheet, row, column, text,
                  f"a number that could be read two ways: {text.strip()!r} could be {decimal} "
                  f"(with {mark!r} as the decimal point) or "
