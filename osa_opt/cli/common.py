@@ -150,9 +150,14 @@ def load_from_cli(
     budgets: tuple[str, ...] = (),
     sets: tuple[str, ...] = (),
     extra: dict[str, Any] | None = None,
+    warn: bool = True,
 ) -> Problem:
     """Read and validate the input and policy named on the command line (or, with
-    ``--run RUN_FOLDER``, the run's input and policy, with --budget/--set on top)."""
+    ``--run RUN_FOLDER``, the run's input and policy, with --budget/--set on top).
+
+    The input's warnings are printed on stderr unless ``warn`` is False (``validate``
+    prints them after its summary; ``--quiet`` silences them).
+    """
     from osa_opt.errors import InputError
     from osa_opt.inputs.readers import load_problem
 
@@ -161,11 +166,14 @@ def load_from_cli(
     ctx = click.get_current_context(silent=True)
     separator = ctx.meta.get("osa_opt.decimal_separator") if ctx is not None else None
     try:
-        return load_problem(input_path, policy=policy_path, overrides=overrides or None,
-                            decimal_separator=separator)
+        problem = load_problem(input_path, policy=policy_path, overrides=overrides or None,
+                               decimal_separator=separator)
     except InputError as exc:
         blame_budget_option(exc, budgets)
         raise
+    if warn and not (ctx is not None and ctx.params.get("quiet")):
+        print_warnings(problem.warnings)
+    return problem
 
 
 def print_warnings(warnings: list[Any]) -> None:

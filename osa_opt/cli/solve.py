@@ -101,10 +101,6 @@ def command(
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
     read_seconds = time.perf_counter() - t0
-    if not quiet:  # on stderr: with --json too (run.json keeps them as well)
-        from osa_opt.cli.common import print_warnings
-
-        print_warnings(problem.warnings)
     count = problem.policy.portfolios.count
     outcomes: list[Outcome] = []
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.

@@ -48,7 +48,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
     from osa_opt.errors import InputError
 
     try:
-        problem = load_from_cli(input_path, policy_path, budgets, sets)
+        problem = load_from_cli(input_path, policy_path, budgets, sets, warn=False)
     except InputError as exc:
         if as_json:
             print_json({"valid": False, "issues": [i.as_dict() for i in exc.issues]})
