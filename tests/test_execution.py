@@ -255,3 +255,20 @@ def test_solve_adds_the_execution_analysis_when_stages_are_given(tmp_path: Path)
     assert levels[0]["reserves"] == 0 and 0 < levels[0]["expected_execution"] < 1
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert 'id="analysis-execution"' in html and "Expected execution against reserves" in html
+
+
+def test_a_signed_project_must_be_eligible_and_not_excluded() -> None:
+    from osa_opt.errors import InputError
+
+    projects = tiny_projects()
+    projects["stage"] = ["", "", "", "", "", "signed"]   # P-06 is excluded
+    countries = tiny_countries()
+    countries.loc[1, "democracy"] = 2.0                   # Borealis fails min_democracy
+    projects.loc[2, "stage"] = "signed"                   # P-03, Borealis
+    with pytest.raises(InputError) as caught:
+        Problem.from_frames(projects, countries, TINY_POLICY)
+    messages = [i.message() for i in caught.value.issues if i.column == "stage"]
+    assert len(messages) == 2
+    assert any("'P-06'" in m and "signed project is marked excluded" in m for m in messages)
+    assert any("'P-03'" in m and "signed project is not eligible: democracy" in m
+               for m in messages)

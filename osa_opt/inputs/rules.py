@@ -235,15 +235,26 @@ _COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_a
 
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                                   policy: Policy) -> list[Issue]:
-    """A mandatory project that fails an eligibility rule, with every reason."""
+    """A mandatory or signed project that fails an eligibility rule, with every reason; a
+    signed project marked excluded."""
     needed_p = ("project_id", "country", "field", "status")
     needed_c = ("country", *_COUNTRY_PASS)
     if (any(c not in projects.columns for c in needed_p)
             or any(c not in countries.columns for c in needed_c)):
         return []
-    mandatory = projects[projects["status"] == "mandatory"]
+    forced = projects["status"] == "mandatory"
+    issues = []
+    if "stage" in projects.columns:  # a signed item is fixed in like a mandatory one
+        signed = projects["stage"] == "signed"
+        for row in projects.loc[signed & (projects["status"] == "excluded"), ROW]:
+            issues.append(Issue(PROJECTS, int(row), "stage", "signed",
+                                "a signed project is marked excluded",
+                                "a signed item is fixed in: clear its stage, or make it a "
+                                "candidate or mandatory"))
+        forced |= signed & (projects["status"] != "excluded")
+    mandatory = projects[forced]
     if mandatory.empty:
-        return []
+        return issues
     # Unreadable country cells (already reported) count as passing, so they add no reason.
     c = countries[list(needed_c)].dropna(subset=["country"])
     c = c[c["country"].isin(mandatory["country"])].astype(object)
@@ -251,15 +262,20 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
         c[name] = c[name].where(c[name].notna(), passing)
     p = mandatory.reindex(columns=[*needed_p, "status_reason"]).set_index("project_id")
     verdict = assess(p, c.set_index("country"), policy)
-    issues = []
     for (_, proj), (_, res) in zip(mandatory.iterrows(), verdict.iterrows(), strict=True):
         reasons = [r for r in res["reasons"]
                    if not (r.startswith(FIELD_NOT_ALLOWED) and proj["field"] not in FIELDS)]
-        if reasons:
+        if not reasons:
+            continue
+        if proj["status"] == "mandatory":
             issues.append(Issue(PROJECTS, int(proj[ROW]), "status", "mandatory",
                                 "a mandatory project is not eligible: " + "; ".join(reasons),
                                 "fix the country's data or the policy, or make the project a "
                                 "candidate (or excluded, with a status_reason)"))
+        else:
+            issues.append(Issue(PROJECTS, int(proj[ROW]), "stage", "signed",
+                                "a signed project is not eligible: " + "; ".join(reasons),
+                                "fix the country's data or the policy, or clear its stage"))
     return issues
 
 
