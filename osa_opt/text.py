@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -130,3 +131,17 @@ def is_money_column(name: object) -> bool:
     if base.endswith("_share") or base.startswith("share") or base in _NOT_MONEY:
         return False
     return base in MONEY_COLUMNS or base.startswith(MONEY_PREFIXES) or base.endswith("_cost")
+
+
+def code_label(code: Any) -> str:
+    """A code as people write it: ``maritime_surveillance`` → ``Maritime surveillance``;
+    any other text (a name, a title) unchanged.
+
+    >>> code_label("maritime_surveillance"), code_label("Pacific Islands")
+    ('Maritime surveillance', 'Pacific Islands')
+    """
+    text = str(code)
+    if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", text):
+        return text
+    spaced = text.replace("_", " ")
+    return spaced[:1].upper() + spaced[1:]

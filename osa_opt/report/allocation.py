@@ -19,7 +19,7 @@ import pandas as pd
 
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.text import percent, yen
+from osa_opt.text import code_label, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -51,7 +51,8 @@ def allocation(result: Result) -> Section | None:
     for by, label in ALLOCATIONS.items():
         bars = group_bars(result, by, label)
         charts.append(svg.hbar_chart(
-            [b.name for b in bars], [b.cost for b in bars],
+            [code_label(b.name) if by == "field" else b.name for b in bars],
+            [b.cost for b in bars],
             title=f"Portfolio 1 by {label} (¥ million)", value_labels=[b.text for b in bars],
             colors=[b.color for b in bars], max_value=max((b.cost for b in bars), default=0.0)))
     cap = problem.policy.priority.max_country_share

@@ -83,6 +83,17 @@ td.long {{ min-width: 26ch; }}
 .pair {{ display: flex; flex-wrap: wrap; gap: 8px 48px; }}
 tbody tr:nth-child(even) {{ background: var(--zebra); }}
 td.num, th.num {{ text-align: right; white-space: nowrap; }}
+/* every column stays on the page: headers and text wrap between words, and a word too
+   long for its column (a policy key, a code) breaks rather than push the table wider */
+th, td {{ overflow-wrap: break-word; hyphens: auto; }}
+td {{ word-break: break-word; }}
+thead th.num {{ white-space: normal; }}
+@media (max-width: 1000px) {{
+  th, td {{ padding: 4px 5px; }}
+  table {{ font-size: 12px; }}
+  td.long {{ min-width: 12ch; }}
+  main {{ padding: 16px 8px 32px; }}
+}}
 td.t {{ mso-number-format: "\\@"; }}
 tr.diff td {{ background: #fff4dc; }}
 tr.partner td {{ font-weight: 600; border-top: 2px solid #c9d3df; }}
@@ -113,7 +124,9 @@ footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 
     page-break-before: always; break-before: page; }}
   section.first {{ page-break-before: avoid; break-before: avoid; padding-top: 12px; }}
   h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
-  table {{ font-size: 8.5pt; }}
+  table {{ font-size: 8pt; }}
+  th, td {{ padding: 3px 4px; }}
+  td.long {{ min-width: 12ch; }}
   thead {{ display: table-header-group; }}
   tr, svg.chart, .cards {{ page-break-inside: avoid; break-inside: avoid; }}
   tbody tr:nth-child(even), thead th, tr.diff td, .status {{ -webkit-print-color-adjust: exact;

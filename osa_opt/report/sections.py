@@ -245,7 +245,7 @@ def eligibility(result: Result) -> Section:
             problem.total_cost.reindex(listed.index), elig["reasons"].reindex(listed.index),
             strict=True):
         items = "".join(f"<li>{escape(str(r))}</li>" for r in reasons)
-        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}{cell(field)}"
+        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}{cell(field, 'label')}"
                     f"{cell(float(cost), 'money')}"
                     f'<td><ul class="reasons">{items}</ul></td></tr>')
     body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'

@@ -21,13 +21,22 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.text import is_formula_like, is_missing, is_money_column, money, percent
+from osa_opt.text import (
+    code_label,
+    is_formula_like,
+    is_missing,
+    is_money_column,
+    money,
+    percent,
+)
 
 MISSING = "—"
 
 #: Column kinds: how a value is written and whether it is right-aligned.
-MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS = (
-    "money", "share", "value", "count", "number", "text", "bool", "right", "ids")
+MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, LABEL = (
+    "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "label")
+#: Columns of codes shown in words ("maritime_surveillance" → "Maritime surveillance").
+_LABEL_NAMES = {"field", "assistance_type", "status", "class", "family", "outcome"}
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
 
@@ -96,6 +105,8 @@ def column_kind(name: object, values: pd.Series) -> str:
         return BOOL
     if key in _IDS_NAMES:
         return IDS
+    if key in _LABEL_NAMES and not pd.api.types.is_numeric_dtype(values):
+        return LABEL
     numeric = pd.api.types.is_numeric_dtype(values)
     if not numeric:
         return TEXT
@@ -113,7 +124,7 @@ def column_kind(name: object, values: pd.Series) -> str:
 
 _WRITERS: dict[str, Callable[[Any], str]] = {
     MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: number, NUMBER: number,
-    BOOL: lambda v: "yes" if bool(v) else "no",
+    BOOL: lambda v: "yes" if bool(v) else "no", LABEL: code_label,
 }
 
 
@@ -125,6 +136,8 @@ def cell_text(value: Any, kind: str) -> str:
         return MISSING
     writer = _WRITERS.get(kind)
     if writer is not None:
+        if kind == LABEL:
+            return writer(value)
         try:
             if kind == BOOL or math.isfinite(float(value)):
                 return writer(value)
