@@ -206,7 +206,7 @@ def test_portfolio_sheets_list_funded_projects_with_money_formats(
                 assert cell.number_format == workbook_module.MONEY_FORMAT
                 expected = problem.projects.at[pid, f"cost_{fy}"] * fraction
                 assert cell.value == pytest.approx(expected)
-            assert sheet.cell(r, cols["total_cost"]).number_format == "#,##0.0"
+            assert sheet.cell(r, cols["total_cost"]).number_format == "#,##0"
 
 
 def test_summary_sheet_matches_the_portfolios(example_run: Path,
@@ -229,7 +229,7 @@ def test_summary_sheet_matches_the_portfolios(example_run: Path,
         assert (sheet.cell(r, cols["dropped"]).value or "") == ", ".join(portfolio.dropped)
         for fy, cost in portfolio.cost_by_year.items():
             assert sheet.cell(r, cols[f"cost_{fy}"]).value == pytest.approx(cost)
-            assert sheet.cell(r, cols[f"left_{fy}"]).number_format == "#,##0.0"
+            assert sheet.cell(r, cols[f"left_{fy}"]).number_format == "#,##0"
 
 
 def test_allocation_sheets_add_up_to_each_portfolio(example_run: Path,
@@ -305,7 +305,7 @@ def test_analysis_tables_become_sheets_and_manifest_entries(tiny_result: Result,
     sheet = book["Frontier"]
     header, cols = _table(sheet, "budget")
     assert sheet.cell(header + 2, cols["value"]).value == 2.5
-    assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0.0"
+    assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0"
     assert book["Frontier-detail-"].cell(header, 1).value == "id"
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert manifest["analyses"] == {"frontier": {"points": 2, "best": None}}

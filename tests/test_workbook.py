@@ -189,7 +189,7 @@ def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
     assert counts.get("funded", 0) + counts.get("partly funded", 0) == len(fractions)
     funded_cost = sum(sheet.cell(r, cols["funded_cost"]).value for r in rows.values())
     assert funded_cost == pytest.approx(example_result.best.total_cost)
-    assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0.0"
+    assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0"
     assert sheet.cell(first + 1, cols["fraction"]).number_format == "0%"
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
 
-MONEY_FORMAT = "#,##0.0"
+MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
 _SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "bound"}

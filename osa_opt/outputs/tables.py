@@ -115,7 +115,7 @@ def write_table(
         sheet.write_string(row, 0, note, fmt.note)
         row += 1
     columns = [str(c) for c in table.columns]
-    _set_columns(sheet, fmt, table, columns, min_widths or {})  # before any row is flushed
+    width = _set_columns(sheet, fmt, table, columns, min_widths or {})  # before rows flush
     if groups:
         for label, first, last in groups:
             if last > first:
@@ -132,7 +132,7 @@ def write_table(
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
-    _print_setup(sheet, header_row - 1 if groups else header_row, header_row)
+    _print_setup(sheet, header_row - 1 if groups else header_row, header_row, width)
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table)
 
 
@@ -197,11 +197,22 @@ def _cell(value: Any) -> Any:
     return str(value)[:EXCEL_TEXT_LIMIT]
 
 
+#: Text wider than this (characters) wraps in its cell instead of spilling over the next
+#: columns, which would also widen the printed page.
+WRAP_WIDTH = 40
+#: A sheet up to this many characters wide prints one page wide (at least about 50% on
+#: landscape A4, 5.5 pt and up); a wider one prints at PRINT_SCALE over several pages wide,
+#: its first column repeated, rather than shrunk illegibly onto one.
+LEGIBLE_WIDTH = 260
+PRINT_SCALE = 65
+
+
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int]) -> None:
+                 min_widths: Mapping[int, int]) -> int:
     """Each column's number format and width: the longest of header and first 200 values,
-    within 8-60 characters."""
+    within 8-60 characters; long text wraps at WRAP_WIDTH. Returns the total width."""
     sample = table.head(200)
+    total = 0
     for col, name in enumerate(columns):
         lengths = [len(name), min_widths.get(col, 0) - 2]
         for value in sample.iloc[:, col]:
@@ -209,14 +220,26 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
                 lengths.append(len(f"{value:,.1f}"))
             elif not is_missing(value):
                 lengths.append(len(str(value)))
-        sheet.set_column(col, col, min(max(max(lengths) + 2, 8), 60), fmt.for_column(name))
+        width = min(max(max(lengths) + 2, 8), 60)
+        cell_format = fmt.for_column(name)
+        if fmt.kind(name) == "text" and width > WRAP_WIDTH:
+            width, cell_format = WRAP_WIDTH, fmt.wrap
+        sheet.set_column(col, col, width, cell_format)
+        total += width
+    return total
 
 
-def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int) -> None:
-    """Officers print these: landscape A4, one page wide, the header on every page."""
+def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
+                 width: int = 0) -> None:
+    """Officers print these: landscape A4, the header rows on every page, one page wide
+    when that stays legible, else at PRINT_SCALE with the first column on every page."""
     sheet.set_landscape()
     sheet.set_paper(PAPER_A4)
-    sheet.fit_to_pages(1, 0)
+    if width <= LEGIBLE_WIDTH:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(PRINT_SCALE)
+        sheet.repeat_columns(0, 0)
     sheet.repeat_rows(first_header_row, header_row)
 
 

@@ -6,7 +6,7 @@ outcome in portfolio 1), one ``Portfolio k`` per ranked portfolio, ``By country`
 tier``, ``By field``, ``By region``, ``Not funded``, ``Policy``, ``Diagnosis`` (when the
 policy cannot be met) and one sheet per table of every analysis attached to the result.
 Every table has bold headers, frozen header rows, an autofilter and number formats (money
-in ¥ million as ``#,##0.0``, fractions and shares as percentages). Text is always written
+in ¥ million as ``#,##0``, fractions and shares as percentages). Text is always written
 as text, never as a formula, whatever it starts with.
 
 A round of more than :data:`FULL_TABLES_UP_TO` projects gets the funded projects of
