@@ -239,6 +239,19 @@ def test_tables_and_chart(tiny: Problem) -> None:
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
 
 
+def test_the_charts_money_axis_has_thousands_separators() -> None:
+    import osa_opt
+    from osa_opt.outputs.png import frontier_figure
+
+    fig = frontier_figure(frontier(osa_opt.load_problem(), [0.5, 1.0, 1.5]))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    big = [t for t in ticks if len(t.replace(",", "")) >= 5]  # ¥10,000m and up
+    assert big and all("," in t for t in big), ticks
+    assert "a score, not money" in ax.get_ylabel()
+
+
 def test_bad_shares_are_refused(tiny: Problem) -> None:
     for shares in ([], [0.0, 1.0], [-0.5], [float("nan")]):
         with pytest.raises(ValueError, match="positive"):

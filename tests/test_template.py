@@ -286,3 +286,27 @@ def test_a_wrongly_filled_template_is_reported(template: Path) -> None:
     with pytest.raises(InputError) as info:
         osa_opt.load_problem(template, policy=default_policy_path())
     assert any(i.column == "field" and i.row == 2 for i in info.value.issues)
+
+
+def test_country_offers_the_countries_sheet_and_readme_prints_one_page_wide(
+        tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from osa_opt.inputs.template import write_template
+
+    path = write_template(tmp_path / "round.xlsx")
+    book = load_workbook(path)
+    projects = book["projects"]
+    headers = [c.value for c in projects[1]]
+    letter = projects.cell(1, headers.index("country") + 1).column_letter
+    lists = [dv for dv in projects.data_validations.dataValidation
+             if dv.type == "list" and any(str(r).startswith(f"{letter}2")
+                                          for r in dv.sqref.ranges)]
+    assert lists and lists[0].formula1 == "countries!$A$2:$A$1000"
+    assert lists[0].errorStyle == "warning"  # a new partner can be typed before its row
+    readme = book["README"]
+    assert readme.page_setup.orientation == "landscape"
+    assert readme.sheet_properties.pageSetUpPr.fitToPage
+    assert readme.page_setup.fitToHeight == 0  # one page wide, as long as it takes
+    merged = {str(r) for r in readme.merged_cells.ranges}
+    assert "A3:D3" in merged  # the paragraphs wrap across the columns, not beyond

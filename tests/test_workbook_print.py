@@ -84,3 +84,18 @@ def test_libreoffice_prints_words_of_a_legible_size(book_path: Path, tmp_path: P
         if len(heights) < 5:
             continue  # a chart page: its words are the chart's own
         assert statistics.median(heights) >= 5.0, f"page {k}: words {statistics.median(heights):.1f} pt"
+
+
+def test_allocation_charts_say_which_portfolios_they_show(tmp_path: Path) -> None:
+    """Five portfolios, three drawn: the titles say so instead of leaving 4 and 5 out
+    silently."""
+    import zipfile
+
+    result = solve(osa_opt.load_problem(), portfolios=5)
+    book = result.write(tmp_path / "run") / "portfolios.xlsx"
+    with zipfile.ZipFile(book) as z:
+        titles = [" ".join(re.findall(r"<a:t>([^<]*)</a:t>", z.read(n).decode()))
+                  for n in z.namelist() if n.startswith("xl/charts/chart")]
+    allocation = [t for t in titles if t.startswith("Allocation by")]
+    assert len(allocation) == 2
+    assert all("portfolios 1–3 of 5" in t for t in allocation), allocation

@@ -110,6 +110,13 @@ def add_data_sheet(
         ws.write_comment(0, j, header_comment(column), {"x_scale": 2.6, "y_scale": 1.4})
         ws.set_column(j, j, _width(column))
         validation = _validation(column, j)
+        if name == PROJECTS and column.name == "country":  # the partners of the other sheet
+            validation = {
+                "validate": "list", "source": f"={COUNTRIES}!$A${FIRST_DATA_ROW}:$A$"
+                                              f"{LAST_VALIDATED_ROW}",
+                "error_type": "warning", "error_title": "country",
+                "error_message": "Not in the countries sheet yet: add a row for it there "
+                                 "(or pick one from the list)."}
         if validation:
             ws.data_validation(FIRST_DATA_ROW - 1, j, LAST_VALIDATED_ROW - 1, j, validation)
     ws.freeze_panes(1, 0)

@@ -10,6 +10,7 @@ example and the readers describe a column the same way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -121,8 +122,11 @@ def write_readme_sheet(
     row = 0
     ws.write(row, 0, title, big)
     row += 2
+    width = 12 + 22 + 60 + 70  # the four columns, in characters
     for paragraph in (*intro, *GENERAL_NOTES):
-        ws.write(row, 0, paragraph)
+        # across the four columns, wrapped: printed one page wide, not spilling to the right
+        ws.merge_range(row, 0, row, 3, paragraph, wrap)
+        ws.set_row(row, 15 * max(1, math.ceil(len(paragraph) * 1.1 / width)))
         row += 1
     row += 1
     for col, text in enumerate(("sheet", "column", "required / type / default", "meaning")):
@@ -133,6 +137,9 @@ def write_readme_sheet(
         ws.write(row, 1, column, bold)
         ws.write(row, 2, requirement, wrap)
         ws.write(row, 3, meaning, wrap)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
     return ws
 
 

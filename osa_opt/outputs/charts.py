@@ -67,7 +67,8 @@ def chart_rows(book: Workbook, result: Result,
     for sheet, label in ALLOCATION_CHARTS.items():
         place = places.get(sheet)
         if place is not None and ranks and place.n_rows:
-            rows.append([allocation_chart(book, place, label, ranks)])
+            rows.append([allocation_chart(book, place, label, ranks,
+                                          of=len(result.portfolios))])
     summary = places.get("Summary")
     if summary is not None and summary.n_rows:
         budgets = [budget_chart(book, summary, fy) for fy in result.problem.fiscal_years]
@@ -118,8 +119,9 @@ def add_charts(book: Workbook, sheet: Worksheet, fmt: Formats, result: Result,
 
 
 def allocation_chart(book: Workbook, place: TablePlace, label: str,
-                     ranks: list[int]) -> Chart:
-    """Funded cost per group (rows of an allocation sheet), one bar series per portfolio."""
+                     ranks: list[int], of: int | None = None) -> Chart:
+    """Funded cost per group (rows of an allocation sheet), one bar series per portfolio;
+    the title says which portfolios (of how many) it shows."""
     chart = book.add_chart({"type": "bar"})
     group = place.columns[0]
     shown = MAX_GROUPS_CHARTED if place.n_rows > SORT_BY_COST_ABOVE else place.n_rows
@@ -133,9 +135,13 @@ def allocation_chart(book: Workbook, place: TablePlace, label: str,
             "fill": {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
             "gap": 60,
         })
-    top = (f": the {shown} largest of {place.n_rows:,}" if shown < place.n_rows else "")
-    chart.set_title({"name": f"Allocation by {label}{top}, all fiscal years (¥ million)",
-                     "name_font": {"size": 12}})
+    top = (f" (the {shown} largest of {place.n_rows:,})" if shown < place.n_rows else "")
+    total = of if of is not None else len(ranks)
+    which = (f"portfolio {ranks[0]}" if len(ranks) == 1 else
+             f"portfolios {ranks[0]}–{ranks[-1]}") + (f" of {total}" if total > len(ranks)
+                                                       else "")
+    chart.set_title({"name": f"Allocation by {label}{top}: {which}, all fiscal years "
+                             "(¥ million)", "name_font": {"size": 12}})
     chart.set_x_axis({"name": "¥ million", "num_format": "#,##0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     # first group on top, as in the table; the value axis stays at the bottom

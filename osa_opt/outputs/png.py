@@ -25,7 +25,15 @@ def analysis_pngs(analyses: Mapping[str, Any]) -> dict[str, bytes]:
 
 
 def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
-    """The frontier as PNG bytes.
+    """The frontier as PNG bytes (the figure of :func:`frontier_figure`)."""
+    fig = frontier_figure(frontier, dpi)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def frontier_figure(frontier: FrontierAnalysis, dpi: int = 120) -> Any:
+    """The frontier as a matplotlib Figure (on its own Agg canvas).
 
     The x axis is the total budget (¥ million, with the share of the policy budget on top);
     the solid line is the exact optimum, the dashed one the greedy benefit/cost curve.
@@ -33,8 +41,7 @@ def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
     cannot be met are marked with a red cross on the axis. The policy budget is the
     dotted vertical line.
 
-    >>> png = frontier_png(fr); png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"    # doctest: +SKIP
-    True
+    >>> fig = frontier_figure(fr)                                  # doctest: +SKIP
     """
     # the Agg canvas directly: no display, and pyplot's backend (a notebook's) is untouched
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -74,13 +81,15 @@ def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
         top = ax.secondary_xaxis("top", functions=(lambda b: b / total * 100,
                                                    lambda s: s * total / 100))
         top.set_xlabel("share of the policy budget (%)")
+    from matplotlib.ticker import FuncFormatter, StrMethodFormatter
+
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # 24,100, not 24100
     ax.set_xlabel("total budget over all fiscal years (¥ million)")
-    ax.set_ylabel("portfolio value")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    ax.set_ylabel("portfolio value (a score, not money)")
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title(f"Efficient frontier: {problem.policy.name}", fontsize=10)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return fig
