@@ -127,8 +127,12 @@ class Problem:
         problems name the project id (or country) and the index label instead.
         Raises :class:`osa_opt.errors.InputError` listing every problem.
 
-        >>> import osa_opt
-        >>> problem = osa_opt.Problem.from_frames(projects_df, countries_df, policy)  # doctest: +SKIP
+        >>> import osa_opt, pandas as pd
+        >>> projects_df = pd.read_excel("inputs/example.xlsx", sheet_name="projects")
+        >>> countries_df = pd.read_excel("inputs/example.xlsx", sheet_name="countries")
+        >>> problem = osa_opt.Problem.from_frames(projects_df, countries_df)  # default policy
+        >>> len(problem.projects), len(problem.eligible)
+        (50, 44)
         """
         if policy is None:
             policy = Policy.default()

@@ -11,7 +11,9 @@ convention (:mod:`~osa_opt.inputs.numbers`). Anything wrong with the files thems
 readable (a header below row 1, a hidden sheet) is a warning carried to the Problem.
 
 >>> import osa_opt
->>> problem = osa_opt.load_problem("inputs/example.xlsx", policy="models/default.toml")  # doctest: +SKIP
+>>> problem = osa_opt.load_problem("inputs/example.xlsx", policy="models/default.toml")
+>>> problem
+<Problem 50 projects, 16 countries, policy 'Default OSA round'>
 """
 
 from __future__ import annotations
@@ -78,9 +80,9 @@ def read_tables(path: str | Path, decimal_separator: str | None = None
 
     Examples
     --------
-    >>> projects, countries, sources = read_tables("inputs/example.xlsx")  # doctest: +SKIP
-    >>> int(projects["_row"].iloc[0])  # doctest: +SKIP
-    2
+    >>> projects, countries, sources = read_tables("inputs/example.xlsx")
+    >>> int(projects["_row"].iloc[0]), projects["project_id"].iloc[0]
+    (2, 'P-01')
     """
     raw = read_input(path, decimal_separator)
     return raw.projects, raw.countries, raw.sources
@@ -192,8 +194,8 @@ def load_problem(
     >>> import osa_opt
     >>> problem = osa_opt.load_problem("inputs/example.xlsx",
     ...                                policy="models/default.toml",
-    ...                                overrides={"budget.FY2026": 20000})  # doctest: +SKIP
-    >>> problem.summary()["budget"]  # doctest: +SKIP
+    ...                                overrides={"budget.FY2026": 20000})
+    >>> problem.summary()["budget"]
     {'FY2026': 20000.0, 'FY2027': 6000.0}
     """
     from osa_opt.data import default_policy_path, example_path

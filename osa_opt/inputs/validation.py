@@ -12,8 +12,12 @@ Three passes, all collected before anything is raised:
    unknown countries, dependencies, forced states that contradict each other or the
    eligibility rules, policy names the data lacks.
 
+>>> from osa_opt.inputs.readers import read_tables
 >>> from osa_opt.inputs.validation import validate_frames
->>> projects, countries = validate_frames(projects_raw, countries_raw, policy)  # doctest: +SKIP
+>>> projects_raw, countries_raw, _ = read_tables("inputs/example.xlsx")      # raw cells
+>>> projects, countries = validate_frames(projects_raw, countries_raw, problem.policy)
+>>> projects.loc["P-14", "requires"], float(projects.loc["P-14", "cost_FY2027"])
+(('P-13',), 350.0)
 """
 
 from __future__ import annotations
@@ -76,9 +80,11 @@ def validate_frames(
 
     Examples
     --------
-    >>> projects, countries = validate_frames(projects_raw, countries_raw, policy)  # doctest: +SKIP
-    >>> projects.loc["P-01", "requires"]  # doctest: +SKIP
-    ()
+    >>> from osa_opt.inputs.readers import read_tables
+    >>> projects_raw, countries_raw, _ = read_tables("inputs/example.xlsx")
+    >>> projects, countries = validate_frames(projects_raw, countries_raw, problem.policy)
+    >>> projects.loc["P-01", "requires"], int(countries.loc["Aurelia", "priority_tier"])
+    ((), 1)
     """
     issues: list[Issue] = []
     p_columns = project_columns(policy.fiscal_years, policy.criteria)
