@@ -30,8 +30,10 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
 
     ``data`` replaces the numbers derived from the problem (e.g. a scaled budget).
 
-    >>> model = osa_opt.build_model(problem)                         # doctest: +SKIP
-    >>> model.my_rule = pyo.Constraint(expr=model.x["P-01"] >= model.x["P-02"])  # doctest: +SKIP
+    >>> model = osa_opt.build_model(problem)
+    >>> model.my_rule = pyo.Constraint(expr=model.x["P-01"] >= model.x["P-02"])
+    >>> list(model.budget), len(model.x)
+    (['FY2026', 'FY2027'], 44)
     """
     data = ModelData.from_problem(problem) if data is None else data
     # MPS readers split the NAME line on spaces: keep the model name one token.
@@ -53,8 +55,11 @@ def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     Block per budget level of a multi-level model (the funding order) is populated by the
     same recipe from a :class:`ModelData` whose budget is scaled.
 
-    >>> m = pyo.ConcreteModel(); m.level = pyo.Block([1, 2])          # doctest: +SKIP
-    >>> add_components(m.level[1], data)                              # doctest: +SKIP
+    >>> data = ModelData.from_problem(problem)
+    >>> m = pyo.ConcreteModel(); m.level = pyo.Block([1, 2])
+    >>> add_components(m.level[1], data)
+    >>> len(m.level[1].x), list(m.level[1].budget)
+    (44, ['FY2026', 'FY2027'])
     """
     m.P = pyo.Set(initialize=data.projects, ordered=True, doc="eligible projects")
     m.Q = pyo.Set(initialize=data.partial_projects, ordered=True, doc="partly fundable projects")
