@@ -7,9 +7,10 @@ first the fewest counts given up (partners, recipient countries, mandatory proje
 the fewest ¥ million moved. The slacks left positive are the conflicting rules, each with
 the amount it must move, in its own unit. One model build (or clone) per diagnosis.
 
->>> from osa_opt.analysis.diagnose import diagnose        # doctest: +SKIP
->>> diagnose(problem)[0]["message"]                       # doctest: +SKIP
-'mandatory projects need ¥19,200m in FY2026 but the budget is ¥18,100m: raise ...'
+>>> from osa_opt.analysis.diagnose import diagnose
+>>> tight = problem.with_policy(overrides={"budget.FY2026": 2000})
+>>> diagnose(tight)[0]["message"]
+'The rules need ¥2,950m in FY2026 but the budget is ¥2,000m: raise the budget (budget.FY2026) by ¥950m to ¥2,950m.'
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
 
     Examples
     --------
-    >>> [d["rule"] for d in diagnose(problem)]                # doctest: +SKIP
+    >>> tight = problem.with_policy(overrides={"budget.FY2026": 2000})
+    >>> [d["rule"] for d in diagnose(tight)]
     ['budget[FY2026]']
     """
     if solver is not None:

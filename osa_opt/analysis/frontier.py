@@ -7,9 +7,14 @@ budget, and the tier, field, region and country shares of ΣB), through one muta
 share or cap row that can bind at some level exists; at larger budgets those rows are
 merely slack. A level whose rules cannot be met is an ``infeasible`` point, not an error.
 
->>> from osa_opt.analysis.frontier import frontier          # doctest: +SKIP
->>> fr = frontier(problem, shares=[0.5, 1.0, 1.5])          # doctest: +SKIP
->>> fr.points[["budget_share", "value", "greedy_value", "gain"]]   # doctest: +SKIP
+>>> from osa_opt.analysis.frontier import frontier
+>>> fr = frontier(problem, shares=[0.5, 1.0, 1.5])
+>>> fr.points[["budget_share", "value", "greedy_value", "gain"]].round(3)
+       budget_share    value  greedy_value    gain
+level
+1               0.5  100.060        99.434   0.627
+2               1.0  185.479       167.335  18.145
+3               1.5  243.311       223.708  19.602
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def with_policy_budget(shares: Sequence[float]) -> list[float]:
 def scaled_data(data: ModelData, share: float) -> ModelData:
     """The same model numbers with every fiscal year's budget multiplied by ``share``.
 
-    >>> scaled_data(ModelData.from_problem(problem), 0.5).budget     # doctest: +SKIP
+    >>> scaled_data(ModelData.from_problem(problem), 0.5).budget
     {'FY2026': 9050.0, 'FY2027': 3000.0}
     """
     return dataclasses.replace(data, budget={fy: b * share for fy, b in data.budget.items()})
@@ -87,8 +92,8 @@ def frontier_model(problem: Problem, shares: Sequence[float]) -> pyo.ConcreteMod
     Build it yourself (and extend it) when you want to pass your own solver to
     :func:`frontier`: ``frontier(problem, shares, solver=Solver(problem, model))``.
 
-    >>> model = frontier_model(problem, [0.25, 1.0])                 # doctest: +SKIP
-    >>> model.budget_scale.value                                    # doctest: +SKIP
+    >>> model = frontier_model(problem, [0.25, 1.0])
+    >>> model.budget_scale.value
     1.0
     """
     base = min([*shares, 1.0]) if shares else 1.0
@@ -140,8 +145,9 @@ def meets_rules(model: pyo.ConcreteModel, fractions: Mapping[str, float],
     Checks the rows themselves (recomputed with the given values), so a rule added by a
     notebook user counts too. Projects outside the model (not eligible) break the rules.
 
-    >>> meets_rules(model, {"P-01": 1.0, "P-03": 1.0})               # doctest: +SKIP
-    True
+    >>> model = osa_opt.build_model(problem)
+    >>> meets_rules(model, result.best.fractions), meets_rules(model, {"P-01": 1.0})
+    (True, False)
     """
     funded = {p: f for p, f in fractions.items() if f > FRACTION_TOL}
     if any(p not in model.P for p in funded):
@@ -288,8 +294,9 @@ def frontier(
 
     Examples
     --------
-    >>> fr = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])     # doctest: +SKIP
-    >>> fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"]  # doctest: +SKIP
+    >>> fr = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])
+    >>> bool(fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"])
+    True
     """
     shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
     if shares and all(s > 0 and math.isfinite(s) for s in shares):

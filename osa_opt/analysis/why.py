@@ -6,10 +6,10 @@ best value is the project's price; the projects that leave or join the portfolio
 it would displace or what would replace it. Ineligible projects get their eligibility
 reasons. One model, one solver, one re-solve per project; the model is restored each time.
 
->>> from osa_opt.analysis.why import explain_portfolio, explain_project   # doctest: +SKIP
->>> why = explain_portfolio(result, solver)                                # doctest: +SKIP
->>> why.explain("P-17")["message"]                                         # doctest: +SKIP
-'Not funded. Funding it would cost 2.1% of portfolio value (...)'
+>>> from osa_opt.analysis.why import explain_portfolio, explain_project
+>>> why = explain_portfolio(result, solver)
+>>> why.explain("P-20")["message"]
+'Not funded. Funding it would cost 1.3% of portfolio value (2.447 of 185.479): ...'
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ class UnknownProjectError(OsaError):
 def find_project(problem: Problem, project_id: str) -> str:
     """The project id as in the input; an unknown id raises with a "did you mean" hint.
 
-    >>> find_project(problem, "p-17")        # doctest: +SKIP
-    UnknownProjectError: unknown project id 'p-17'; did you mean 'P-17'?
+    >>> find_project(problem, " P-17 ")
+    'P-17'
+    >>> find_project(problem, "p-17")
+    Traceback (most recent call last):
+    ...
+    osa_opt.analysis.why.UnknownProjectError: unknown project id 'p-17' (not in the projects sheet); did you mean 'P-17'?
     """
     ids = [str(p) for p in problem.projects.index]
     if project_id.strip() in ids:  # ids in the sheet are stripped; a pasted one may not be
@@ -128,8 +132,13 @@ def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalys
 
     Examples
     --------
-    >>> why = explain_portfolio(result)                             # doctest: +SKIP
-    >>> why.table[["funded", "value_change", "displaced"]]          # doctest: +SKIP
+    >>> why = explain_portfolio(result)
+    >>> why.table[["funded", "value_change", "displaced"]].head(3).round(3)
+                funded  value_change         displaced
+    project_id
+    P-01          True           NaN
+    P-02          True        -1.245        P-04, P-37
+    P-03         False        -1.245  P-02, P-04, P-37
     """
     t0 = time.perf_counter()
     explainer = _Explainer(result, solver)
@@ -159,8 +168,8 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
 
     Examples
     --------
-    >>> explain_project(result, "P-17")["message"]                  # doctest: +SKIP
-    'Not funded. Funding it would cost 2.1% of portfolio value (...)'
+    >>> explain_project(result, "P-17")["message"]
+    'Funded. Dropping it would lose 1.9% of portfolio value (3.514 of 185.479): ...'
     """
     project_id = find_project(result.problem, project_id)
     why = result.analyses.get("why")
