@@ -5,8 +5,10 @@ and, when the policy cannot be met, the diagnosis of why.
 uses it when no baseline is handed to it. The Solver is returned beside the Result, so the
 explanations re-solve the very model that ranked the portfolios.
 
->>> from osa_opt.analysis.baseline import solve_baseline       # doctest: +SKIP
->>> result, solver = solve_baseline(problem, portfolios=3)     # doctest: +SKIP
+>>> from osa_opt.analysis.baseline import solve_baseline
+>>> result, solver = solve_baseline(problem, portfolios=3)
+>>> result.status.value, len(result.portfolios), solver.solves
+('optimal', 3, 3)
 """
 
 from __future__ import annotations

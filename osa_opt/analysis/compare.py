@@ -6,10 +6,13 @@ fiscal year, countries, number of projects, and the projects in or out against t
 scenario (the baseline). Scenarios are independent, so they can be solved on local
 processes or a Dask cluster, like robustness samples.
 
->>> from osa_opt.analysis.compare import budget_scenario, compare, Scenario   # doctest: +SKIP
->>> base = Scenario("default", problem)                                        # doctest: +SKIP
->>> cmp = compare([base, budget_scenario(problem, {"FY2026": 15000})])         # doctest: +SKIP
->>> cmp.summary()[["value", "projects", "added", "dropped"]]                   # doctest: +SKIP
+>>> from osa_opt.analysis.compare import budget_scenario, compare, Scenario
+>>> base = Scenario("default", problem)
+>>> cmp = compare([base, budget_scenario(problem, {"FY2026": 15000})])
+>>> cmp.summary()[["value", "projects", "added", "dropped"]].round(3)
+     value  projects added                 dropped
+0  185.479        31
+1  160.411        27        P-05, P-37, P-40, P-42
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def budget_scenario(problem: Problem, budgets: Mapping[str, float],
                     name: str | None = None) -> Scenario:
     """The same policy with other budgets, e.g. ``{"FY2026": 15000}`` (¥ million).
 
-    >>> budget_scenario(problem, {"FY2026": 15000}).name          # doctest: +SKIP
+    >>> budget_scenario(problem, {"FY2026": 15000}).name
     'Default OSA round FY2026=15000'
     """
     overrides = {f"budget.{fy}": float(amount) for fy, amount in budgets.items()}
@@ -193,9 +196,10 @@ def compare(
 
     Examples
     --------
-    >>> cmp = compare([Scenario("A", problem_a), Scenario("B", problem_b)])   # doctest: +SKIP
-    >>> cmp.scenarios[1].added                                                # doctest: +SKIP
-    ['P-07']
+    >>> problem_b = problem.with_policy(overrides={"budget.FY2026": 20000})
+    >>> cmp = compare([Scenario("A", problem), Scenario("B", problem_b)])
+    >>> cmp.scenarios[1].added, cmp.scenarios[1].dropped
+    (['P-07', 'P-39', 'P-49'], [])
     """
     names = [s.name for s in scenarios]
     if len(scenarios) < 2:

@@ -14,9 +14,15 @@ high ones, say). Then the order must *restart* at some levels: ``restart[l]`` li
 nesting rows into level l, at a penalty larger than any value, so the fewest restarts are
 used and none when a nested order exists. The report names the levels and what is dropped.
 
->>> from osa_opt.analysis.funding_order import funding_order     # doctest: +SKIP
->>> order = funding_order(problem, fr)                           # doctest: +SKIP
->>> order.order.head()                                           # doctest: +SKIP
+>>> from osa_opt.analysis.frontier import frontier
+>>> from osa_opt.analysis.funding_order import funding_order
+>>> fr = frontier(problem, shares=[0.5, 0.75, 1.0])
+>>> order = funding_order(problem, fr)
+>>> order.order[["project_id", "position", "country"]].head(3)
+  project_id  position  country
+0       P-19         1  Sundara
+1       P-06         2  Aurelia
+2       P-13         3  Coralia
 """
 
 from __future__ import annotations
@@ -60,9 +66,9 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float],
     the policy budget), so the levels below are what to cut from it and those above what
     to add to it.
 
-    >>> m = funding_order_model(problem, {1: 0.5, 2: 1.0})          # doctest: +SKIP
-    >>> str(m.nested["P-01", 1].expr)                               # doctest: +SKIP
-    'level[1].x[P-01]  <=  level[2].x[P-01]'
+    >>> m = funding_order_model(problem, {1: 0.5, 2: 1.0})
+    >>> str(m.nested["P-01", 1].expr)
+    'level[1].x[P-01]  <=  level[2].x[P-01] + restart[2]'
     """
     data = ModelData.from_problem(problem)
     levels = sorted(shares, key=lambda lv: (shares[lv], lv))
@@ -237,8 +243,14 @@ def funding_order(
 
     Examples
     --------
-    >>> fr = frontier(problem, shares=[0.5, 0.75, 1.0])           # doctest: +SKIP
-    >>> funding_order(problem, fr).levels["nesting_cost"]         # doctest: +SKIP
+    >>> from osa_opt.analysis.frontier import frontier
+    >>> fr = frontier(problem, shares=[0.5, 0.75, 1.0])
+    >>> funding_order(problem, fr).levels["nesting_cost"].round(3)
+    level
+    1    0.311
+    2    1.641
+    3    0.000
+    Name: nesting_cost, dtype: float64
     """
     points = frontier.points
     kept = {int(lv): float(points.at[lv, "budget_share"]) for lv in points.index
