@@ -3,7 +3,14 @@
 >>> import osa_opt
 >>> problem = osa_opt.load_problem()                  # the shipped example, default policy
 >>> result = osa_opt.solve(problem, portfolios=3)
->>> result.portfolios[0].projects                     # a DataFrame
+>>> [round(p.objective, 3) for p in result.portfolios]
+[185.479, 184.974, 184.499]
+>>> result.portfolios[0].projects[["country", "fraction", "total_cost"]].head(3)  # a DataFrame
+            country  fraction  total_cost
+project_id
+P-01        Aurelia       1.0       850.0
+P-02        Aurelia       1.0      2050.0
+P-04        Aurelia       1.0       400.0
 
 Heavy modules (pandas, pyomo) load on first use, so ``osa-opt --help`` stays fast.
 """
