@@ -61,9 +61,8 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
 
     Examples
     --------
-    >>> folder = write_run(result)                    # doctest: +SKIP
-    >>> sorted(p.name for p in folder.iterdir())      # doctest: +SKIP
-    ['policy.toml', 'portfolios.csv', 'portfolios.xlsx', 'run.json']
+    >>> sorted(p.name for p in write_run(result).iterdir())    # doctest: +SKIP
+    ['policy.toml', 'portfolios.csv', 'portfolios.xlsx', 'report.html', 'run.json']
     """
     created = _now()
     if path is None:

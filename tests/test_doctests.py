@@ -44,6 +44,10 @@ def modules_with_examples() -> list[str]:
 
 
 MODULES = modules_with_examples()
+#: Modules whose examples take a second or more (solves with explanations, frontiers,
+#: robustness samples): left out of ``pytest -m "not slow"``.
+SLOW = {"osa_opt", "osa_opt.workflows", "osa_opt.analysis.why", "osa_opt.analysis.robustness",
+        "osa_opt.analysis.prices", "osa_opt.outputs.png", "osa_opt.cli.common"}
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +81,10 @@ def reader_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", [pytest.param(m, marks=pytest.mark.slow) if m in SLOW else m
+                                  for m in MODULES])
 def test_examples_run_as_written(name: str, shared: dict[str, Any], reader_folder: Path) -> None:
+    """The module's examples print what they show (a failure lists each example's diff)."""
     module = importlib.import_module(name)
     tests = [t for t in doctest.DocTestFinder().find(module, name) if t.examples]
     words = set(re.findall(r"\w+", " ".join(ex.source for t in tests for ex in t.examples
@@ -91,3 +97,17 @@ def test_examples_run_as_written(name: str, shared: dict[str, Any], reader_folde
         runner.run(test, out=report.append)
     if runner.failures:
         pytest.fail("".join(report), pytrace=False)
+
+
+def test_examples_are_skipped_only_where_they_write_files() -> None:
+    """``+SKIP`` is left only on examples that write a file (run folder, workbook and its
+    charts, report, template) or read one a run wrote; every other example runs above."""
+    writes = ("write", "save", "add_charts(", "Workbook(\"", "run_sources(", "wrote_line(")
+    skipped = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for test in doctest.DocTestFinder().find(module, name):
+            skipped += [(name, ex.source.strip()) for ex in test.examples
+                        if ex.options.get(doctest.SKIP)]
+    assert skipped, "no example is skipped: drop this test"
+    assert [s for s in skipped if not any(w in s[1] for w in writes)] == []

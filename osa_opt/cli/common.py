@@ -382,12 +382,13 @@ def progress_bar(
 
     Examples
     --------
-    >>> with progress_bar(3, "budget level 1/3", enabled=not quiet) as bar:  # doctest: +SKIP
+    >>> quiet = True
+    >>> with progress_bar(3, "budget level 1/3", enabled=not quiet) as bar:
     ...     for level in (1, 2, 3):
-    ...         solve_level(level)
-    ...         bar(f"budget level {min(level + 1, 3)}/3")
-    >>> with progress_bar(500, "samples") as bar:                          # doctest: +SKIP
-    ...     robustness(problem, progress=bar.update)
+    ...         bar(f"budget level {min(level + 1, 3)}/3")    # after solving level `level`
+    >>> from osa_opt.analysis.robustness import robustness
+    >>> with progress_bar(20, "samples", enabled=not quiet) as bar:
+    ...     rob = robustness(problem, samples=20, progress=bar.update)
     """
     if not enabled:
         yield Bar(lambda *args: None)

@@ -5,7 +5,11 @@ called ``[bold]x`` prints as typed). Commands build their output from these piec
 progress bar on stderr is :func:`osa_opt.cli.common.progress_bar`):
 
 >>> from osa_opt.cli.render import stdout_console, portfolios_table
->>> stdout_console().print(portfolios_table(result))                  # doctest: +SKIP
+>>> stdout_console().print(portfolios_table(result))
+Ranked portfolios (¥ million)
+...
+│ 1 │ 185.479 │    100.0% │      18,100 │       5,950 │           0 │          50 │ ...
+...
 
 Heavy imports (rich, pandas) happen inside the functions, so importing this module from a
 command module costs nothing at ``osa-opt --help`` time.
@@ -43,7 +47,8 @@ def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     ``COLUMNS`` set; a file or a pipe otherwise gets at least ``min_width`` columns, so a
     saved summary is not cut at 80.
 
-    >>> stdout_console().print("[bold]Done[/]")      # doctest: +SKIP
+    >>> stdout_console().print("[bold]Done[/]")
+    Done
     """
     import os
 
@@ -80,7 +85,11 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
     year (the budget table shows portfolio 1's); then with the years stacked in one cell.
     Numbers never wrap or get cut; the changes wrap.
 
-    >>> stdout_console().print(portfolios_table(result))    # doctest: +SKIP
+    >>> stdout_console().print(portfolios_table(result))
+    Ranked portfolios (¥ million)
+    ...
+    │ 2 │ 184.974 │     99.7% │      18,100 │       5,950 │           0 │          50 │ ...
+    ...
     """
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
@@ -249,7 +258,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
 def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, float]]:
     """Per fiscal year: (fiscal year, budget, used, left, share used), ¥ million.
 
-    >>> budget_rows(result.best)[0]                    # doctest: +SKIP
+    >>> budget_rows(result.best)[0]
     ('FY2026', 18100.0, 18100.0, 0.0, 1.0)
     """
     rows = []
@@ -281,8 +290,8 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     both), the rarest beyond ``top`` summed as ``"other reasons"``, then
     ``"eligible, not selected"``: eligible projects portfolio 1 leaves out.
 
-    >>> exclusion_counts(result)                        # doctest: +SKIP
-    [('no management agreement', 2), ('status excluded', 2), ('eligible, not selected', 13)]
+    >>> exclusion_counts(result, top=2)
+    [('no management agreement', 2), ('country is a party to a conflict', 1), ('other reasons', 4), ('eligible, not selected', 13)]
     """
     by_reason = result.problem.summary()["ineligible_by_reason"]
     ranked = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
@@ -316,7 +325,7 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     """The line under the exclusion table when its counts add up to more than the projects
     left out (a project that fails two eligibility rules counts under both); else None.
 
-    >>> exclusion_note(result)                          # doctest: +SKIP
+    >>> exclusion_note(result)
     '19 projects in all: a project that fails several rules counts under each.'
     """
     left_out = len(result.unfunded)

@@ -9,8 +9,11 @@ keeps them under ``warnings``. Two kinds come from the data here:
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
 
 >>> from osa_opt.inputs.sanity import unit_warnings
->>> unit_warnings(problem)[0].rule   # doctest: +SKIP
-'the projects request 1,945 times the budget: the costs look 1,000 times too large...'
+>>> unit_warnings(problem)
+[]
+>>> in_billions = problem.with_policy(overrides={"budget.FY2026": 18.1, "budget.FY2027": 6.0})
+>>> unit_warnings(in_billions)[0].rule
+'in FY2026 the projects request 1,945 times the budget (¥35,200m against ¥18.1m); ...'
 """
 
 from __future__ import annotations

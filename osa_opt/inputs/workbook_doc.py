@@ -106,7 +106,7 @@ def write_readme_sheet(
     The sheet holds ``title``, the ``intro`` paragraphs, the general notes, then a table of
     every column of both sheets (:func:`readme_rows`).
 
-    >>> import xlsxwriter  # doctest: +SKIP
+    >>> import xlsxwriter
     >>> wb = xlsxwriter.Workbook("x.xlsx")  # doctest: +SKIP
     >>> write_readme_sheet(wb, ["FY2026"], ["security"], title="My inputs")  # doctest: +SKIP
     """

@@ -4,7 +4,12 @@ The same per-portfolio table feeds the workbook's ``Portfolio k`` sheets, so the
 the workbook cannot disagree.
 
 >>> from osa_opt.outputs.longform import long_table
->>> long_table(result).groupby("rank")["total_cost"].sum()     # doctest: +SKIP
+>>> long_table(result).groupby("rank")["total_cost"].sum()
+rank
+1    24050.0
+2    24050.0
+3    24050.0
+Name: total_cost, dtype: float64
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ def table_columns(problem: Problem) -> list[str]:
 def portfolio_table(portfolio: Portfolio) -> pd.DataFrame:
     """The funded projects of one portfolio with every output column, in input order.
 
-    >>> portfolio_table(result.portfolios[0]).columns[:4].tolist()   # doctest: +SKIP
+    >>> portfolio_table(result.portfolios[0]).columns[:4].tolist()
     ['rank', 'project_id', 'title', 'country']
     """
     problem = portfolio.problem

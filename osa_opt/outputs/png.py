@@ -3,7 +3,9 @@
 matplotlib is imported lazily and drawn on an Agg canvas, so no display is needed,
 ``import osa_opt`` stays light and a notebook's own backend is left alone.
 
->>> from osa_opt.outputs.png import frontier_png                 # doctest: +SKIP
+>>> from osa_opt.analysis.frontier import frontier
+>>> from osa_opt.outputs.png import frontier_png
+>>> fr = frontier(problem, shares=[0.5, 1.0])
 >>> Path("frontier.png").write_bytes(frontier_png(fr))             # doctest: +SKIP
 """
 
@@ -25,7 +27,13 @@ def analysis_pngs(analyses: Mapping[str, Any]) -> dict[str, bytes]:
 
 
 def frontier_png(frontier: FrontierAnalysis, dpi: int = 120) -> bytes:
-    """The frontier as PNG bytes (the figure of :func:`frontier_figure`)."""
+    """The frontier as PNG bytes (the figure of :func:`frontier_figure`).
+
+    >>> from osa_opt.analysis.frontier import frontier
+    >>> png = frontier_png(frontier(problem, shares=[0.5, 1.0]))
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
     fig = frontier_figure(frontier, dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
@@ -41,7 +49,10 @@ def frontier_figure(frontier: FrontierAnalysis, dpi: int = 120) -> Any:
     cannot be met are marked with a red cross on the axis. The policy budget is the
     dotted vertical line.
 
-    >>> fig = frontier_figure(fr)                                  # doctest: +SKIP
+    >>> from osa_opt.analysis.frontier import frontier
+    >>> fig = frontier_figure(frontier(problem, shares=[0.5, 1.0]))
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('total budget over all fiscal years (¥ million)', 'portfolio value (a score, not money)')
     """
     # the Agg canvas directly: no display, and pyplot's backend (a notebook's) is untouched
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -5,9 +5,14 @@ optional note, bold headers, formats by column name, a frozen header, an autofil
 and print settings (landscape, one page wide, the header repeated on every page). It
 returns a :class:`TablePlace`, so charts and conditional formats can point at its cells.
 
->>> place = write_table(sheet, fmt, df, title="Portfolio 1")      # doctest: +SKIP
->>> place.column_range("total_cost")                              # doctest: +SKIP
-['Portfolio 1', 3, 11, 33, 11]
+>>> import io, xlsxwriter
+>>> from osa_opt.outputs.formats import Formats
+>>> book = xlsxwriter.Workbook(io.BytesIO())                      # in memory
+>>> sheet, fmt = book.add_worksheet("Portfolio 1"), Formats.of(book)
+>>> df = result.portfolios[0].projects.reset_index()
+>>> place = write_table(sheet, fmt, df, title="Portfolio 1")
+>>> place.column_range("total_cost")                              # sheet, rows, columns
+['Portfolio 1', 2, 12, 32, 12]
 """
 
 from __future__ import annotations
@@ -105,8 +110,13 @@ def write_table(
     number of cells with no Python work per cell beyond xlsxwriter's own; rows are written
     top to bottom, as the workbook's constant-memory mode needs.
 
-    >>> write_table(sheet, fmt, df, title="Portfolio 1").end    # doctest: +SKIP
-    34
+    >>> import io, xlsxwriter
+    >>> from osa_opt.outputs.formats import Formats
+    >>> book = xlsxwriter.Workbook(io.BytesIO())
+    >>> sheet, fmt = book.add_worksheet("Portfolio 1"), Formats.of(book)
+    >>> df = result.portfolios[0].projects.reset_index()     # 31 projects
+    >>> write_table(sheet, fmt, df, title="Portfolio 1").end
+    33
     """
     row = first_row
     sheet.write_string(row, 0, title, fmt.title)
@@ -258,8 +268,12 @@ def flat(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
 def sheet_name(book: Workbook, wanted: str) -> str:
     """A valid, unused sheet name (31 characters at most, no []:*?/\\).
 
-    >>> sheet_name(book, "Frontier/detail?")       # doctest: +SKIP
+    >>> import io, xlsxwriter
+    >>> book = xlsxwriter.Workbook(io.BytesIO())
+    >>> sheet_name(book, "Frontier/detail?")
     'Frontier-detail-'
+    >>> _ = book.add_worksheet("Portfolio 1"); sheet_name(book, "Portfolio 1")
+    'Portfolio 1 (2)'
     """
     base = _INVALID_SHEET_CHARS.sub("-", str(wanted)).strip("'") or "Sheet"
     base = base[:31]

@@ -8,7 +8,7 @@ rule, and robustness (core index bars). Each specific renderer declares what it 
 known name) gets the generic section instead, so it still shows what it found.
 
 >>> from osa_opt.report.analyses import analysis_sections
->>> [s.id for s in analysis_sections(result)]            # doctest: +SKIP
+>>> [s.id for s in analysis_sections(result)]
 ['analysis-why', 'analysis-prices']
 """
 
