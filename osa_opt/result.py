@@ -290,8 +290,8 @@ class Result:
         The same sentence is in run.json (``message``), the workbook, the report and the
         terminal.
 
-        >>> result.status_message                       # doctest: +SKIP
-        'Portfolio 1 is proven optimal; 5 ranked portfolios.'
+        >>> result.status_message
+        'Portfolio 1 is proven optimal; 3 ranked portfolios.'
         """
         n = len(self.portfolios)
         ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
@@ -326,7 +326,7 @@ class Result:
         funded), else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in
         the number of projects.
 
-        >>> result.unfunded.loc["P-03", "reason"]        # doctest: +SKIP
+        >>> result.unfunded.loc["P-03", "reason"]
         'exclusive group Aurelia patrol boats: P-02 funded instead'
         """
         pb = self.problem

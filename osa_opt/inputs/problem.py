@@ -152,13 +152,13 @@ class Problem:
         ``projects`` is typically ``problem.projects`` edited in Python; its problems name
         the project id and index label (an edited table has no Excel rows).
 
-        >>> edited = problem.projects  # doctest: +SKIP
-        >>> edited.loc["P-01", "score_security"] = 9  # doctest: +SKIP
+        >>> edited = problem.projects
+        >>> edited.loc["P-01", "score_security"] = 9
         Traceback (most recent call last):
         ValueError: assignment destination is read-only
-        >>> edited = problem.projects.copy()  # doctest: +SKIP
-        >>> edited.loc["P-01", "score_security"] = 9  # doctest: +SKIP
-        >>> problem = problem.with_projects(edited)  # doctest: +SKIP
+        >>> edited = problem.projects.copy()
+        >>> edited.loc["P-01", "score_security"] = 9
+        >>> problem = problem.with_projects(edited)
         """
         edited = _edited(projects)
         return Problem.from_frames(edited, self.raw_countries(), self.policy,

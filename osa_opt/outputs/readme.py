@@ -94,7 +94,7 @@ def analysis_description(analysis: str, table: str) -> str:
 def large_round(projects: int, limit: int) -> str:
     """What a workbook of a round larger than ``limit`` projects leaves out, and where it is.
 
-    >>> large_round(100_000, 20_000)[:52]
+    >>> large_round(100_000, 20_000)[:53]
     'This round has 100,000 projects, more than the 20,000'
     """
     return (f"This round has {projects:,} projects, more than the {limit:,} this workbook "

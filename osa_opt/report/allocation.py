@@ -6,7 +6,7 @@ more than :data:`TOP_GROUPS` + 1 groups); a round with many groups shows its
 :data:`TOP_GROUPS` largest and one ``others`` bar for the rest. Whether a group has any
 eligible project comes from one groupby, so the section is linear in the round's size.
 
->>> allocation(result).title                      # doctest: +SKIP
+>>> allocation(result).title
 'Allocation'
 """
 

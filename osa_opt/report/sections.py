@@ -6,9 +6,8 @@ Each function takes a Result and returns a :class:`~.template.Section` (or None 
 nothing to show); every text from the inputs passes through :func:`html.escape`, directly
 or through :mod:`.tables` and :mod:`.svg`.
 
->>> from osa_opt.outputs.manifest import build_manifest
 >>> from osa_opt.report.sections import headline
->>> headline(result, build_manifest(result)).title
+>>> headline(result).title
 'Headline'
 """
 
