@@ -168,7 +168,7 @@ def execution(
     --------
     >>> ex = osa_opt.execution(osa_opt.load_problem(), reserves=5)
     >>> ex
-    <ExecutionAnalysis ...% expected without reserves; recommended reserves ...>
+    <ExecutionAnalysis ...% expected without reserves; ...>
     """
     from osa_opt.analysis.execution import analyse, make_plan
     from osa_opt.analysis.reserves import reserve_list
@@ -218,8 +218,12 @@ def frontier(
     with the diagnosis when the policy budget cannot be met. ``progress(text)`` is called
     after each level and before the funding order.
 
-    >>> result = osa_opt.workflows.frontier(osa_opt.load_problem())      # doctest: +SKIP
-    >>> result.analyses["funding_order"].order.head()                    # doctest: +SKIP
+    >>> result = osa_opt.workflows.frontier(osa_opt.load_problem())
+    >>> result.analyses["funding_order"].order[["project_id", "position", "country"]].head(3)
+      project_id  position   country
+    0       P-06         1   Aurelia
+    1       P-13         2   Coralia
+    2       P-12         3  Serendel
     """
     say = progress or (lambda text: None)
     shares = frontier_analysis.sweep_shares(problem.policy) if shares is None else shares
@@ -281,8 +285,9 @@ def robustness(
     it is returned as it is, without the analysis (its status says why). See
     :func:`osa_opt.analysis.robustness.robustness` for the other parameters.
 
-    >>> result = osa_opt.workflows.robustness(problem, samples=200, jobs=2)   # doctest: +SKIP
-    >>> result.analyses["robustness"].counts                                 # doctest: +SKIP
+    >>> result = osa_opt.workflows.robustness(problem, samples=20)  # jobs=2: two processes
+    >>> result.analyses["robustness"].counts
+    {'core': 31, 'borderline': 0, 'exterior': 19}
     """
     result = baseline if baseline is not None else solve(problem)
     if not result.portfolios:
@@ -302,9 +307,13 @@ def compare(
     """The first scenario's solve with ``analyses["comparison"]``: every scenario solved to
     its optimum and compared with the first (see :func:`osa_opt.analysis.compare.compare`).
 
-    >>> from osa_opt.analysis.compare import Scenario, budget_scenario          # doctest: +SKIP
+    >>> from osa_opt.analysis.compare import Scenario, budget_scenario
     >>> result = osa_opt.workflows.compare(
-    ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])  # doctest: +SKIP
+    ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])
+    >>> result.analyses["comparison"].summary()[["value", "projects"]].round(3)
+         value  projects
+    0  185.479        31
+    1  160.411        27
     """
     result = solve(scenarios[0].problem)
     result.analyses["comparison"] = compare_analysis.compare(

@@ -118,7 +118,7 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     --------
     >>> prices = price_rules(result, solver)
     >>> prices.table.loc["budget[FY2026]", "message"]
-    'Budget FY2026 (binds at ¥18,100m) costs 40.374 of value (21.8%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 10.740 (5.8%).'
+    'Budget FY2026 (¥18,100m, met exactly) costs 40.374 of value (21.8%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 10.740 (5.8%).'
     """
     if result.best is None:
         raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")

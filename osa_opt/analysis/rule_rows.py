@@ -5,8 +5,9 @@ unit, label and policy key from :mod:`osa_opt.model.registry`. Prices, the diagn
 why-in/why-out switch rows off, re-bound them or lift the ranking's cuts with the context
 managers here, and the model is as before afterwards.
 
->>> from osa_opt.analysis.rule_rows import rule_rows       # doctest: +SKIP
->>> [r.name for r in rule_rows(model)][:2]                 # doctest: +SKIP
+>>> from osa_opt.analysis.rule_rows import rule_rows
+>>> model = osa_opt.build_model(problem)
+>>> [r.name for r in rule_rows(model)][:2]
 ['budget[FY2026]', 'budget[FY2027]']
 """
 
