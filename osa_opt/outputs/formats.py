@@ -2,11 +2,11 @@
 
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
-the report shares) as ``#,##0.0`` in ¥ million, shares and fractions as percentages, values
+the report shares) as ``#,##0``, whole ¥ million, shares and fractions as percentages, values
 as ``#,##0.000``.
 
 >>> Formats.number_format("total_cost #2")
-'#,##0.0'
+'#,##0'
 >>> Formats.number_format("share_of_budget")
 '0%'
 """
