@@ -26,7 +26,7 @@ READ_ME = "Read me"
 TEXT_WIDTH = 110
 LINE_HEIGHT = 15  # points, Excel's default row height
 
-UNITS = ("Money is in ¥ million (shown as #,##0.0). fraction is the funded share of a "
+UNITS = ("Money is in ¥ million (shown as #,##0, whole millions). fraction is the funded share of a "
          "project's cost; share_of_budget is a share of the total budget over all fiscal "
          "years; value is the policy's benefit score: Σ weight·score × tier multiplier × "
          "(1 − risk_aversion·risk), times the funded fraction.")
@@ -122,7 +122,13 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     rows = [("What this is", what), ("Run status", result.status_message)]
     if large is not None:
         rows.append(("Large round", large_round(summary["projects"], large)))
-    rows += [("Units", UNITS), ("Policy", POLICY)]
+    from osa_opt.inputs.value_text import value_definition
+
+    rows += [("Units", UNITS),
+             ("Value", value_definition(problem.policy) + " share_of_best is a portfolio's "
+              "value ÷ portfolio 1's; a gain such as 0.505 of 185.479 is points of that "
+              "score."),
+             ("Policy", POLICY)]
     if large is None:  # the coloured sheets are left out of a large round's workbook
         rows.append(("Colours", COLOURS))
     return rows

@@ -137,6 +137,10 @@ def write_table(
     for col, name in enumerate(columns):
         sheet.write_string(header_row, col, name, fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
+    for col, name in enumerate(columns):  # solver noise (−1e-10 left) would print as "-0"
+        if fmt.kind(name) == "money":
+            cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
+                          for v in cells[col]]
     for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
         sheet.write_row(r, 0, values)  # no format: each cell takes its column's
     if columns:
@@ -207,6 +211,8 @@ def _cell(value: Any) -> Any:
     return str(value)[:EXCEL_TEXT_LIMIT]
 
 
+#: ¥ million closer to 0 than this is written as 0 (solver noise, never a real amount).
+MONEY_NOISE = 1e-6
 #: Text wider than this (characters) wraps in its cell instead of spilling over the next
 #: columns, which would also widen the printed page.
 WRAP_WIDTH = 40

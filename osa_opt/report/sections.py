@@ -52,7 +52,7 @@ def headline(result: Result) -> Section:
         proof = ("proven optimal" if (best.gap or 0.0) <= 1e-9 and status == "optimal"
                  else f"gap {percent(best.gap, 2)}" if best.gap is not None else "gap unknown")
         cards += [
-            ("Value of portfolio 1", value_text(best.objective), proof),
+            ("Value of portfolio 1 (a score)", value_text(best.objective), proof),
             ("Budget used", yen(best.total_cost),
              f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
             ("Funded", f"{best.n_projects} projects", f"in {best.n_countries} countries"),
@@ -76,9 +76,14 @@ def headline(result: Result) -> Section:
     headers = {"fiscal_year": "Fiscal year", "budget": "Budget (¥m)",
                "requested": "Requested by all projects (¥m)",
                "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
+    from osa_opt.inputs.value_text import value_definition
+
+    value_note = (f'<p class="note">{escape(value_definition(problem.policy))} A share such as '
+                  "“0.505 of 185.479” is points of that score, against portfolio 1's.</p>"
+                  if best is not None else "")
     body = (f'<p class="message"><span class="status status-{escape(status)}">'
             f'{escape(status.replace("_", " "))}</span> {escape(result.status_message)}</p>'
-            f'<div class="cards">{card_html}</div>'
+            f'<div class="cards">{card_html}</div>{value_note}'
             f"<h3>Budget by fiscal year</h3>{table(years, headers=headers)}")
     if problem.warnings:  # valid but most likely not meant: read these before the rest
         body += "<h3>Warnings on the input</h3><ul>" + "".join(

@@ -1,0 +1,63 @@
+""""Value" is defined wherever it is shown: a score, not money, by the policy's formula."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import osa_opt
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.workflows import solve
+
+DEFINED = "Value is a score, not money"
+FORMULA = "0.4 × security + 0.3 × humanitarian + 0.3 × partnership"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return solve(osa_opt.load_problem(), portfolios=2).write(
+        tmp_path_factory.mktemp("value") / "run")
+
+
+def test_the_reports_headline_defines_value(folder: Path) -> None:
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    headline = html[html.index('id="headline"'):html.index("</section>",
+                                                           html.index('id="headline"'))]
+    assert DEFINED in headline and FORMULA in headline
+    assert "Value of portfolio 1 (a score)" in headline
+
+
+def test_the_workbook_defines_value_and_writes_no_minus_zero(folder: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(folder / "portfolios.xlsx")
+    rows = {r[0].value: r[1].value for r in book["Read me"].iter_rows(min_row=1, max_col=2)
+            if r[0].value}
+    assert DEFINED in rows["Value"] and FORMULA in rows["Value"]
+    checked = 0
+    for sheet in book.worksheets:  # money columns: never a tiny negative that prints "-0"
+        money = {c for d in sheet.column_dimensions.values() if d.number_format == "#,##0"
+                 for c in range(d.min or 0, (d.max or 0) + 1)}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) \
+                        and getattr(cell, "column", None) in money:
+                    checked += 1
+                    assert not (-0.5 < cell.value < 0), (sheet.title, cell.coordinate)
+    assert checked > 100
+
+
+def test_explain_defines_value(monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "explain", "P-42"])
+    assert run_cli(cli) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert re.search(r"\(\d+\.\d{3} of \d+\.\d{3}\)", said)
+    assert DEFINED in said and FORMULA in said
