@@ -9,6 +9,7 @@ each offending import with its line (``osa_opt.model.data -> osa_opt.cli.common 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,8 @@ def test_imports_keep_the_layers_and_make_no_cycle() -> None:
 
 
 def test_the_layers_are_the_documented_ones() -> None:
-    """Bottom to top as docs/architecture.md says; the upward allow-list is only Result's."""
+    """Bottom to top as docs/architecture.md says; upward only Result's methods, and every
+    other ignored import is a listed TODO of issue 10."""
     layers = contracts()["layers"]
     names = [name.strip() for layer in reversed(layers["layers"])
              for name in layer.replace("|", ":").split(":")]
@@ -54,9 +56,10 @@ def test_the_layers_are_the_documented_ones() -> None:
     assert [n for n in names if n in order] == order
     assert "outputs | report" in layers["layers"]  # siblings that must not import each other
     assert layers["exhaustive"] is True  # a new top-level module must be given a layer
-    upward = [rule.split("->")[0].strip() for rule in layers["ignore_imports"]
-              if "TODO" not in rule]
-    assert set(upward) == {"osa_opt.result"}
+    for line in PYPROJECT.read_text(encoding="utf-8").splitlines():
+        entry = re.match(r'\s*"(osa_opt[\w.*]*) -> (osa_opt[\w.*]*)",', line)
+        if entry and entry.group(1) != "osa_opt.result":
+            assert "# TODO issue 10:" in line, line
 
 
 @pytest.mark.slow
