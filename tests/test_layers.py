@@ -1,10 +1,11 @@
 """The package's imports run one way: import-linter checks ``[tool.importlinter]`` of pyproject.
 
-Two contracts (docs/architecture.md lists the layers): ``layers`` — each module of
-``osa_opt`` imports only from its own layer or the layers below it, with ``result.py``'s lazy
-convenience methods as the one listed exception — and ``acyclic`` — no import cycle between
-the modules of any package. A broken contract fails with import-linter's report, which names
-each offending import with its line (``osa_opt.model.data -> osa_opt.cli.common (l.3)``).
+Two contracts: ``layers`` — each module of ``osa_opt`` imports only from its own layer or
+the layers below it, with ``result.py``'s lazy convenience methods as the one listed
+exception (and, while issue 10's reshaping finishes, the imports marked ``# TODO issue 10:``)
+— and ``acyclic`` — no import cycle between the modules of any package. A broken contract
+fails with import-linter's report, which names each offending import with its line
+(``osa_opt.model.data -> osa_opt.cli.common (l.3)``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def test_imports_keep_the_layers_and_make_no_cycle() -> None:
     code, report = lint(PYPROJECT, ROOT)
     assert code == 0, report
     assert "Contracts: 2 kept, 0 broken." in report, report
+
+
+def test_every_allowed_import_still_exists() -> None:
+    """An ignore_imports entry whose import is gone (a TODO done) is deleted, so the list
+    stays the exact set of exceptions."""
+    _, report = lint(PYPROJECT, ROOT)
+    stale = re.findall(r"No matches for ignored import (.+?)\.?$", report, re.M)
+    assert stale == [], f"delete from [tool.importlinter] in pyproject.toml: {stale}"
 
 
 def test_the_layers_are_the_documented_ones() -> None:
