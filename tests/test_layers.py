@@ -10,6 +10,7 @@ fails with import-linter's report, which names each offending import with its li
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -25,6 +26,9 @@ PYPROJECT = ROOT / "pyproject.toml"
 
 def lint(config: Path, cwd: Path) -> tuple[int, str]:
     """``lint-imports`` on ``config`` with ``cwd`` first on the path: exit code and report."""
+    if importlib.util.find_spec("importlinter") is None:
+        pytest.fail("import-linter is missing: install the test extra again "
+                    "(pip install -e '.[test]')", pytrace=False)
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
          f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True, "
