@@ -196,3 +196,53 @@ def test_every_column_fits_a4_paper(browser: Any, report: Path, tmp_path: Path) 
     first = funded[0]
     for word in ("FY2026", "FY2027", "Total", "Value", "Fraction"):
         assert word in first, word
+
+
+def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_values(
+        browser: Any, tmp_path: Path) -> None:
+    """Two policies that weigh projects differently and a budget scenario: the comparison
+    comes right after the headline; its chart plots every portfolio by the baseline's
+    weights (not 185 against 147 on different scales); the tables fit at 1280 and 800 px;
+    the run folder keeps every policy compared."""
+    import sys
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "cmp"
+    argv = ["osa-opt", "compare", "--policy", str(root / "models/default.toml"), "--policy",
+            str(root / "models/humanitarian_focus.toml"), "--budget-scenario",
+            "FY2026=15000", "--quiet", "--out", str(folder)]
+    saved, sys.argv = sys.argv, argv
+    try:
+        assert run_cli(cli) == 0
+    finally:
+        sys.argv = saved
+    assert {"policy-default.toml", "policy-humanitarian-focus.toml",
+            "policy-default-fy2026-15000.toml"} <= {p.name for p in folder.iterdir()}
+    humanitarian = (folder / "policy-humanitarian-focus.toml").read_text(encoding="utf-8")
+    assert humanitarian == osa_opt.inputs.policy.Policy.load(
+        root / "models/humanitarian_focus.toml").to_toml()
+    import json
+
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    under = {s["name"]: s["value_under_baseline"]
+             for s in manifest["analyses"]["comparison"]["scenarios"]}
+    for width in (1280, 800):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto((folder / "report.html").resolve().as_uri(), wait_until="load")
+            headings = page.evaluate(
+                "() => [...document.querySelectorAll('h2')].map(h => h.textContent)")
+            assert headings[:2] == ["Headline", "Comparison"]
+            assert page.evaluate(OVERFLOWING) == []
+            labels = page.evaluate("""() => [...document.querySelectorAll(
+                'section#analysis-comparison svg.chart text')].map(t => t.textContent)""")
+            title = page.evaluate("""() => document.querySelector(
+                'section#analysis-comparison svg.chart title').textContent""")
+        finally:
+            page.close()
+        assert "priced by default's weights" in title
+        for name, value in under.items():  # each bar is the comparable number
+            assert f"{value:,.3f}" in labels, (name, value, labels)

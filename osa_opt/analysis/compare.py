@@ -17,6 +17,7 @@ processes or a Dask cluster, like robustness samples.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,20 @@ class Comparison(Analysis):
     @property
     def baseline(self) -> ScenarioOutcome:
         return self.scenarios[0]
+
+    def policy_files(self) -> dict[str, bytes]:
+        """Extra files of the run folder: every scenario's policy as it was solved,
+        ``policy-<scenario>.toml`` (the folder's ``policy.toml`` is the baseline's), so each
+        scenario can be solved again on its own."""
+        out: dict[str, bytes] = {}
+        for s in self.scenarios:
+            stem = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:48] or "scenario"
+            name, k = f"policy-{stem}.toml", 1
+            while name in out:
+                k += 1
+                name = f"policy-{stem}-{k}.toml"
+            out[name] = s.problem.policy.to_toml().encode("utf-8")
+        return out
 
     @property
     def fiscal_years(self) -> list[str]:

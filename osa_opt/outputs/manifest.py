@@ -88,10 +88,16 @@ def build_manifest(
 
 
 def analysis_files(result: Result) -> dict[str, bytes]:
-    """Extra files the attached analyses add to a run (e.g. ``frontier.png``)."""
+    """Extra files the attached analyses add to a run (``frontier.png``; a comparison's
+    ``policy-<scenario>.toml``, every policy compared)."""
     from osa_opt.outputs.png import analysis_pngs  # matplotlib only when a chart is drawn
 
-    return analysis_pngs(result.analyses)
+    out = analysis_pngs(result.analyses)
+    for analysis in result.analyses.values():
+        policies = getattr(analysis, "policy_files", None)
+        if callable(policies):
+            out.update(policies())
+    return out
 
 
 def _analysis_dict(obj: Any) -> Any:

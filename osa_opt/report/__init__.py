@@ -56,8 +56,13 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     from osa_opt import __version__
 
     created = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    analyses = analysis_sections(result)
+    # a comparison is what its reader came for: right after the headline, details after
+    first = [a for a in analyses if a.id == "analysis-comparison"]
+    analyses = [a for a in analyses if a not in first]
     parts: list[Section | None] = [
         sections.headline(result),
+        *first,
         sections.diagnosis(result),
         sections.partners(result),
         sections.portfolios(result),
@@ -65,7 +70,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.budget_use(result),
         sections.not_funded(result),
         sections.eligibility(result),
-        *analysis_sections(result),
+        *analyses,
         sections.manifest_section(result),
     ]
     policy = result.problem.policy

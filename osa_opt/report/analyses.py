@@ -275,14 +275,33 @@ def comparison_body(analysis: Any) -> str:
     """Value per scenario (bars), the scenario table, and the projects that differ."""
     summary: pd.DataFrame = analysis.summary()
     names = [str(n) for n in summary["scenario"]]
-    values = [_maybe(v) or 0.0 for v in summary["value"]]
+    # only comparable numbers in one chart: with policies that value projects differently,
+    # every portfolio priced by the baseline's weights
+    scales = len({repr(sc.problem.policy.objective) for sc in analysis.scenarios}) > 1
+    column = "value_under_baseline" if scales and "value_under_baseline" in summary \
+        else "value"
+    baseline = str(analysis.baseline.name)
+    values = [_maybe(v) or 0.0 for v in summary[column]]
     texts = [value_text(v) if _maybe(v) is not None else str(s).replace("_", " ")
-             for v, s in zip(summary["value"], summary["status"], strict=True)]
-    colors = [svg.FUNDED if _maybe(v) is not None else svg.INELIGIBLE for v in summary["value"]]
-    chart = svg.hbar_chart(names, values, title="Value of the best portfolio per scenario",
-                           value_labels=texts, colors=colors)
-    cols = [c for c in summary.columns if c not in ("country_list", "solve_seconds")]
-    body = chart + table(summary, columns=cols)
+             for v, s in zip(summary[column], summary["status"], strict=True)]
+    colors = [svg.FUNDED if _maybe(v) is not None else svg.INELIGIBLE
+              for v in summary[column]]
+    title = (f"Value of each scenario's best portfolio, priced by {baseline}'s weights"
+             if column != "value" else "Value of the best portfolio per scenario")
+    chart = svg.hbar_chart(names, values, title=title, value_labels=texts, colors=colors)
+    if column != "value":
+        chart = (f'<p class="note">The policies value projects differently, so their own '
+                 f"values are on different scales and are not charted together; the chart "
+                 f"prices every scenario's portfolio with the weights of {escape(baseline)}, "
+                 "the baseline (the table gives both).</p>") + chart
+    # what differs between scenarios; the budgets and policy names are in the workbook
+    cols = [c for c in summary.columns if c not in (
+        "country_list", "solve_seconds", "policy", "total_cost") and not c.startswith("budget_")]
+    if not scales:
+        cols.remove("value_under_baseline")
+    headers = {"value_under_baseline": f"Value by {baseline}'s weights",
+               "added": f"In (not in {baseline})", "dropped": f"Out (in {baseline})"}
+    body = chart + table(summary, columns=cols, headers=headers)
     matrix: pd.DataFrame = analysis.project_matrix()
     scenario_cols = [c for c in matrix.columns if c not in ("title", "country", "field")]
     differs = matrix[scenario_cols].round(6).nunique(axis=1) > 1
