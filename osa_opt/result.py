@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FRACTION_TOL", "NOT_SELECTED", "Portfolio", "Result", "Status"]
 
+#: Partners named in :attr:`Portfolio.partners_line`; the rest are counted.
+PARTNERS_NAMED = 20
+
 #: Why an eligible project is left out when no rule of the policy keeps it out.
 NOT_SELECTED = "not selected: the budget buys more value elsewhere"
 #: Columns of :attr:`Result.unfunded` (after its index, ``project_id``).
@@ -80,14 +83,14 @@ class Portfolio:
         df.index.name = "project_id"
         return df
 
-    @property
+    @cached_property
     def units(self) -> dict[str, int]:
         """Units funded of each funded project that is funded in whole units (input order)."""
         most = self.problem.projects.get("units_max")
         if most is None:
             return {}
-        return {p: round(self.fractions[p] * float(most[p])) for p in self.project_ids
-                if most[p] == most[p]}
+        most = most.reindex(self.project_ids)
+        return {p: round(self.fractions[p] * float(m)) for p, m in most[most.notna()].items()}
 
     def units_text(self, project_id: str) -> str:
         """"3 of 4 boats" for a project funded in whole units, else ""."""
@@ -100,20 +103,22 @@ class Portfolio:
         plural = noun if most == 1 or noun.endswith("s") else f"{noun}s"
         return f"{got} of {most} {plural}"
 
-    @property
+    @cached_property
     def packages(self) -> list[dict[str, Any]]:
         """One package per funded partner: its funded projects (input order), total and
         per-year funded cost; largest package first (ties by country name)."""
         df = self.projects
-        out = []
-        for country, rows in df.groupby("country", sort=True):
-            out.append({
-                "country": str(country),
-                "projects": rows.index.tolist(),
-                "total_cost": float(rows["total_cost"].sum()),
-                "cost_by_year": {fy: float(rows[f"cost_{fy}"].sum())
-                                 for fy in self.problem.fiscal_years},
-            })
+        years = self.problem.fiscal_years
+        by_country = df.groupby("country", sort=True)
+        sums = by_country[[*(f"cost_{fy}" for fy in years), "total_cost"]].sum()
+        members = by_country.groups  # country -> its funded ids, in input order
+        totals = sums["total_cost"].tolist()
+        per_year = {fy: sums[f"cost_{fy}"].tolist() for fy in years}
+        out = [{"country": str(country),
+                "projects": members[country].tolist(),
+                "total_cost": float(totals[i]),
+                "cost_by_year": {fy: float(per_year[fy][i]) for fy in years}}
+               for i, country in enumerate(sums.index)]
         return sorted(out, key=lambda pk: (-round(pk["total_cost"], 6), pk["country"]))
 
     @property
@@ -123,8 +128,11 @@ class Portfolio:
 
         packages = self.packages
         noun = "partner" if len(packages) == 1 else "partners"
-        return (f"Fund {len(packages)} {noun}: "
-                + ", ".join(f"{pk['country']} {yen(pk['total_cost'])}" for pk in packages))
+        named = ", ".join(f"{pk['country']} {yen(pk['total_cost'])}"
+                          for pk in packages[:PARTNERS_NAMED])
+        more = len(packages) - PARTNERS_NAMED
+        return (f"Fund {len(packages):,} {noun}: {named}"
+                + (f" and {more:,} more" if more > 0 else ""))
 
     def package_table(self) -> pd.DataFrame:
         """The partner table: one row per partner (its package), its items under it.
@@ -136,8 +144,10 @@ class Portfolio:
         df = self.projects
         years = [f"cost_{fy}" for fy in self.problem.fiscal_years]
         total = self.problem.policy.total_budget
+        item = {c: df[c].to_dict() for c in ("title", "fraction", *years, "total_cost")}
+        units = self.units
         rows: list[dict[str, Any]] = []
-        for pk in self.packages:
+        for pk in self.packages:  # one pass: columns read once, not a row lookup per item
             n = len(pk["projects"])
             rows.append({"partner": pk["country"], "project_id": "",
                          "title": f"{n} item{'s' if n != 1 else ''}", "units": "",
@@ -146,21 +156,21 @@ class Portfolio:
                          "total_cost": pk["total_cost"],
                          "share_of_budget": pk["total_cost"] / total if total else None})
             for p in pk["projects"]:
-                row = df.loc[p]
+                cost = float(item["total_cost"][p])
                 rows.append({"partner": pk["country"], "project_id": p,
-                             "title": str(row["title"]), "units": self.units_text(p),
-                             "fraction": float(row["fraction"]),
-                             **{c: float(row[c]) for c in years},
-                             "total_cost": float(row["total_cost"]),
-                             "share_of_budget": float(row["total_cost"]) / total if total
-                             else None})
+                             "title": str(item["title"][p]),
+                             "units": self.units_text(p) if p in units else "",
+                             "fraction": float(item["fraction"][p]),
+                             **{c: float(item[c][p]) for c in years},
+                             "total_cost": cost,
+                             "share_of_budget": cost / total if total else None})
         columns = ["partner", "project_id", "title", "units", "fraction", *years, "total_cost",
                    "share_of_budget"]
         return pd.DataFrame(rows, columns=columns)
 
-    @property
+    @cached_property
     def cost_by_year(self) -> pd.Series:
-        """Funded cost per fiscal year, ¥ million."""
+        """Funded cost per fiscal year, ¥ million (computed once: the fractions are fixed)."""
         pb = self.problem
         frac = pd.Series(self.fractions, dtype=float)
         return (pb.cost.reindex(frac.index).mul(frac, axis=0).sum()

@@ -116,6 +116,8 @@ def json_safe(value: Any) -> Any:
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        if all(type(v) is str for v in items):  # ids: the long lists, taken as they are
+            return list(items)
         return [json_safe(v) for v in items]
     if isinstance(value, enum.Enum):
         return json_safe(value.value)

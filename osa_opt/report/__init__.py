@@ -23,8 +23,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from osa_opt.report import sections
-from osa_opt.report.allocation import allocation
+from osa_opt.report import allocation, sections
 from osa_opt.report.analyses import analysis_sections
 from osa_opt.report.page import Section, page
 
@@ -66,7 +65,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.diagnosis(result),
         sections.partners(result),
         sections.portfolios(result),
-        allocation(result),
+        allocation.allocation(result),
         sections.budget_use(result),
         sections.not_funded(result),
         sections.eligibility(result),

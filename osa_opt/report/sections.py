@@ -168,16 +168,19 @@ def _differences(result: Result) -> str:
     order = [p for p in problem.projects.index if p in funded]
     shares = pd.DataFrame({q.rank: pd.Series(q.fractions, dtype=float) for q in ports}
                           ).reindex(order).fillna(0.0).round(6)
-    ids = shares.index[shares.nunique(axis=1) > 1].tolist()
+    values = shares.to_numpy()
+    ids = shares.index[(values != values[:, :1]).any(axis=1)].tolist()
     if not ids:
         return '<p class="note">All portfolios fund the same projects.</p>'
+    listed = ids[:MAX_LISTED]
     rows = []
-    for pid in ids[:MAX_LISTED]:
+    projects = problem.projects.loc[listed]  # once: each access of problem.projects copies
+    for pid, title, country, cost, value in zip(
+            listed, projects["title"], projects["country"],
+            problem.total_cost.reindex(listed), problem.value.reindex(listed), strict=True):
         marks = "".join(_membership(q.fractions.get(pid)) for q in ports)
-        rows.append(f"<tr>{cell(pid)}{cell(problem.projects.at[pid, 'title'])}"
-                    f"{cell(problem.projects.at[pid, 'country'])}"
-                    f"{cell(float(problem.total_cost[pid]), 'money')}"
-                    f"{cell(float(problem.value[pid]), 'value')}{marks}</tr>")
+        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}"
+                    f"{cell(float(cost), 'money')}{cell(float(value), 'value')}{marks}</tr>")
     head = "".join(f'<th class="num">#{q.rank}</th>' for q in ports)
     return ("<h3>What changes between the portfolios</h3>"
             '<table class="data diff"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
@@ -260,9 +263,10 @@ def eligibility(result: Result) -> Section:
     by_country = country_reasons(problem.countries, problem.policy)
     blocked = [(c, rs) for c, rs in by_country.items() if rs]
     if blocked:
+        countries = problem.countries  # once: each access copies
         crow = "".join(
-            f"<tr>{cell(c)}{cell(problem.countries.at[c, 'region'])}"
-            f"{cell(problem.countries.at[c, 'priority_tier'], 'count')}"
+            f"<tr>{cell(c)}{cell(countries.at[c, 'region'])}"
+            f"{cell(countries.at[c, 'priority_tier'], 'count')}"
             f'<td><ul class="reasons">{"".join(f"<li>{escape(r)}</li>" for r in rs)}</ul>'
             "</td></tr>" for c, rs in blocked[:MAX_LISTED])
         body += ("<h3>Countries whose projects are all ineligible</h3>"
