@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from osa_opt.cli import cli, common, render
+from osa_opt.cli import cli, progress, render
 from osa_opt.cli.common import run_cli
 from osa_opt.outputs import workbook as workbook_module
 from osa_opt.outputs.manifest import RUN_FILES as RUN_FILE_NAMES
@@ -143,7 +143,7 @@ def test_progress_bar_counts_portfolios_on_stderr_unless_quiet_or_json(
     from rich.console import Console
 
     drawn = io.StringIO()  # stderr as a terminal, so the live bar is drawn
-    monkeypatch.setattr(common, "stderr_console",
+    monkeypatch.setattr(progress, "stderr_console",
                         lambda: Console(file=drawn, force_terminal=True, width=100))
     assert osa(monkeypatch, "solve", "-k", "3", "--no-explain", "--out", "bar") == 0
     bar = drawn.getvalue()
@@ -163,13 +163,13 @@ def test_progress_bar_advances_and_relabels() -> None:
 
     drawn = io.StringIO()
     console = Console(file=drawn, force_terminal=True, width=100)
-    with common.progress_bar(3, "portfolio 1/3", console=console) as advance:
+    with progress.progress_bar(3, "portfolio 1/3", console=console) as advance:
         advance("portfolio 2/3")
         advance("portfolio 3/3")
         advance("explaining portfolio 1")
     assert "explaining portfolio 1" in drawn.getvalue() and "3/3" in drawn.getvalue()
     silent = io.StringIO()
-    with common.progress_bar(3, "hidden", enabled=False,
+    with progress.progress_bar(3, "hidden", enabled=False,
                              console=Console(file=silent, force_terminal=True)) as advance:
         advance("still hidden", steps=2)
     assert silent.getvalue() == ""
@@ -179,19 +179,19 @@ def test_progress_bar_takes_done_and_total_and_writes_plain_lines_to_a_log() -> 
     from rich.console import Console
 
     drawn = io.StringIO()
-    with common.progress_bar(4, "samples", console=Console(file=drawn, force_terminal=True,
+    with progress.progress_bar(4, "samples", console=Console(file=drawn, force_terminal=True,
                                                            width=100)) as bar:
         bar.update(2, 4)
         bar.update(4, 4)
     assert "samples" in drawn.getvalue() and "4/4" in drawn.getvalue()
     log = io.StringIO()  # not a terminal: the first step, then every few seconds, the last
-    with common.progress_bar(50, "samples", console=Console(file=log, width=100),
+    with progress.progress_bar(50, "samples", console=Console(file=log, width=100),
                              plain_lines=True) as bar:
         for done in range(1, 51):
             bar.update(done, 50)
     assert log.getvalue().splitlines() == ["samples: 1/50", "samples: 50/50"]
     quiet_log = io.StringIO()  # without plain_lines a log gets nothing
-    with common.progress_bar(3, "portfolio 1/3", console=Console(file=quiet_log)) as bar:
+    with progress.progress_bar(3, "portfolio 1/3", console=Console(file=quiet_log)) as bar:
         bar("portfolio 2/3")
     assert quiet_log.getvalue() == ""
 

@@ -92,7 +92,8 @@ def command(
     Exit codes: 0 done, 2 bad input, 3 the baseline policy cannot be met (the other
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """
-    from osa_opt.cli.common import RUN_KEY, NoBaseline, interrupted, print_json, progress_bar
+    from osa_opt.cli.common import RUN_KEY, NoBaseline, interrupted, print_json
+    from osa_opt.cli.progress import progress_bar
     from osa_opt.outputs.safe import check_target
     from osa_opt.parallel import require_dask
     from osa_opt.run_folder import write_run

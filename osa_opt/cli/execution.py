@@ -14,8 +14,8 @@ from osa_opt.cli.common import (
     interrupted,
     output_options,
     parallel_options,
-    progress_bar,
 )
+from osa_opt.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from osa_opt.analysis.execution import ExecutionAnalysis

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from osa_opt.cli.common import input_options, out_option, output_options, progress_bar
+from osa_opt.cli.common import input_options, out_option, output_options
+from osa_opt.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis

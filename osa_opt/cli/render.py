@@ -2,7 +2,7 @@
 
 Everything here prints with rich and escapes text that came from the inputs (a country
 called ``[bold]x`` prints as typed). Commands build their output from these pieces (the
-progress bar on stderr is :func:`osa_opt.cli.common.progress_bar`):
+progress bar on stderr is :func:`osa_opt.cli.progress.progress_bar`):
 
 >>> from osa_opt.cli.render import stdout_console, portfolios_table
 >>> stdout_console().print(portfolios_table(result))

@@ -13,10 +13,10 @@ from osa_opt.cli.common import (
     interrupted,
     output_options,
     parallel_options,
-    progress_bar,
     samples_option,
     seed_option,
 )
+from osa_opt.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis

@@ -17,11 +17,10 @@ from osa_opt.cli.common import (
     input_options,
     json_option,
     out_option,
-    progress_bar,
     quiet_option,
-    stderr_console,
     verbose_option,
 )
+from osa_opt.cli.progress import progress_bar, stderr_console
 from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:

@@ -1,0 +1,132 @@
+"""The one progress bar of every command, on stderr (rich when stderr is a terminal).
+
+``bar()`` advances one step and ``bar("text")`` relabels it (the solve's portfolios, the
+frontier's budget levels); ``bar.update(done, total)`` is the ``progress`` callback the
+analyses take (robustness samples, compare scenarios, execution samples). With
+``plain_lines`` a log file gets a line now and then instead of nothing.
+
+>>> with progress_bar(500, "samples", enabled=not quiet, plain_lines=True) as bar:  # doctest: +SKIP
+...     robustness(problem, progress=bar.update)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: Seconds between plain progress lines when stderr is not a terminal.
+PLAIN_PROGRESS_SECONDS = 10.0
+
+
+def stderr_console() -> Console:
+    """The console for progress, the solver log's neighbours, warnings: stderr."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+class Bar:
+    """What :func:`progress_bar` yields: ``bar()`` advances one step, ``bar("text")`` also
+    relabels it, ``bar(steps=0)`` only relabels; ``bar.update(done, total)`` is the
+    ``progress(done, total)`` callback the analyses take."""
+
+    def __init__(self, step: Callable[[str | None, int | None, int | None, int], None]) -> None:
+        self._step = step
+
+    def __call__(self, description: str | None = None, steps: int = 1) -> None:
+        self._step(description, None, None, steps)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self._step(None, done, total, 0)
+
+
+@contextlib.contextmanager
+def progress_bar(
+    total: int,
+    description: str,
+    enabled: bool = True,
+    *,
+    console: Console | None = None,
+    plain_lines: bool = False,
+) -> Iterator[Bar]:
+    """The one progress bar of every command, on stderr; it disappears when done.
+
+    Parameters
+    ----------
+    total : number of steps (solves, samples, scenarios, budget levels).
+    description : the label shown before the first step, e.g. ``"portfolio 1/5"``.
+    enabled : False with ``--quiet`` or ``--json``: nothing is shown.
+    console : where to draw (default :func:`stderr_console`).
+    plain_lines : when stderr is not a terminal (a log file, a batch job), print
+        ``"<label>: done/total"`` at the first step, every :data:`PLAIN_PROGRESS_SECONDS`
+        and at the end, instead of nothing (for the long runs: robustness, compare).
+
+    Examples
+    --------
+    >>> quiet = True
+    >>> with progress_bar(3, "budget level 1/3", enabled=not quiet) as bar:
+    ...     for level in (1, 2, 3):
+    ...         bar(f"budget level {min(level + 1, 3)}/3")    # after solving level `level`
+    >>> from osa_opt.analysis.robustness import robustness
+    >>> with progress_bar(20, "samples", enabled=not quiet) as bar:
+    ...     rob = robustness(problem, samples=20, progress=bar.update)
+    """
+    if not enabled:
+        yield Bar(lambda *args: None)
+        return
+    console = console or stderr_console()
+    if not console.is_terminal:
+        yield Bar(_PlainLines(console, total, description) if plain_lines
+                  else lambda *args: None)
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(description, total=max(total, 1))
+
+        def step(label: str | None, done: int | None, new_total: int | None,
+                 steps: int) -> None:
+            changes: dict[str, Any] = {} if label is None else {"description": label}
+            if new_total is not None:
+                changes["total"] = max(new_total, 1)
+            if done is None:
+                progress.update(task, advance=steps, **changes)
+            else:
+                progress.update(task, completed=done, **changes)
+
+        yield Bar(step)
+
+
+class _PlainLines:
+    """Progress as plain lines: the first step, then every few seconds, and the last."""
+
+    def __init__(self, console: Console, total: int, label: str) -> None:
+        self.console, self.total, self.label = console, total, label
+        self.done, self.last = 0, -math.inf
+
+    def __call__(self, label: str | None, done: int | None, total: int | None,
+                 steps: int) -> None:
+        self.label = self.label if label is None else label
+        self.total = self.total if total is None else total
+        self.done = self.done + steps if done is None else done
+        now = time.monotonic()
+        if now - self.last >= PLAIN_PROGRESS_SECONDS or self.done >= self.total:
+            self.last = now
+            self.console.print(f"{self.label}: {self.done}/{self.total}", markup=False,
+                               highlight=False, soft_wrap=True)
