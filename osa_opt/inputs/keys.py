@@ -27,6 +27,8 @@ KEY_COLUMNS = ((PROJECTS, "project_id"), (PROJECTS, "exclusive_group"),
 
 def key(text: str) -> str:
     """What two spellings of one name share: width folded (NFKC), case folded, no spaces."""
+    if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
+        return "".join(text.lower().split())
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
@@ -38,13 +40,7 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> li
         frame = frames[sheet]
         if column not in frame.columns or ROW not in frame.columns:
             continue
-        spellings: dict[str, dict[str, list[int]]] = {}
-        for value, row in zip(frame[column], frame[ROW], strict=True):
-            if isinstance(value, str) and not is_blank(value):
-                spellings.setdefault(key(value), {}).setdefault(value, []).append(int(row))
-        for variants in spellings.values():
-            if len(variants) < 2:
-                continue
+        for variants in _spellings(frame[column], frame[ROW]):
             usual = max(variants, key=lambda v: len(variants[v]))  # ties: the first seen
             rows = variants[usual]
             seen = f"{usual!r} in row{'s' if len(rows) > 1 else ''} " + \
@@ -58,6 +54,27 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> li
                                     "each spelling would count as its own",
                                     _hint(column, usual)))
     return issues
+
+
+def _spellings(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]:
+    """The spellings of each name written more than one way, each with its rows (in order).
+
+    Keys are computed once per distinct value and rows gathered only for the names that
+    clash, so 100,000 project ids take a fraction of a second.
+    """
+    distinct = [v for v in pd.unique(values.dropna())
+                if isinstance(v, str) and not is_blank(v)]
+    by_key: dict[str, list[str]] = {}
+    for value in distinct:  # in order of first appearance
+        by_key.setdefault(key(value), []).append(value)
+    clashing = [names for names in by_key.values() if len(names) > 1]
+    if not clashing:
+        return []
+    wanted = values.isin([name for names in clashing for name in names]).to_numpy()
+    at: dict[str, list[int]] = {}
+    for value, row in zip(values[wanted], rows[wanted], strict=True):
+        at.setdefault(value, []).append(int(row))
+    return [{name: at[name] for name in names} for names in clashing]
 
 
 def _hint(column: str, usual: str) -> str:
