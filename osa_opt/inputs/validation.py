@@ -101,8 +101,8 @@ def validate_frames(
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
     issues += cross_sheet_issues(p_typed, c_typed, policy)
     if issues:
-        located = [c_places.locate(p_places.locate(i)) for i in sort_issues(issues)]
-        raise InputError(limit_issues(located))
+        listed = limit_issues(sort_issues(issues))  # then located: only the listed ones
+        raise InputError([c_places.locate(p_places.locate(i)) for i in listed])
     return (_finish(projects, p_typed, p_columns, KEYS[PROJECTS]),
             _finish(countries, c_typed, COUNTRY_COLUMNS, KEYS[COUNTRIES]))
 
