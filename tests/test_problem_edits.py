@@ -192,6 +192,23 @@ def test_a_duplicate_in_a_dataframe_names_the_other_index(tiny_frames: Frames) -
         "project 'P-02' (index 4)": "duplicate project_id: the same project is also at index 1"}
 
 
+def test_rows_named_inside_a_message_are_index_labels_for_a_dataframe(
+        tiny_frames: Frames) -> None:
+    projects, countries, policy = tiny_frames
+    projects = projects.copy()
+    projects.loc[2, "exclusive_group"] = "Boats "  # 'boats' at indexes 1 and 2 elsewhere
+    projects.loc[1, "exclusive_group"] = "boats"
+    projects.loc[3, "exclusive_group"] = "boats"
+    with pytest.raises(InputError) as info:
+        Problem.from_frames(projects, countries, policy)
+    [issue] = info.value.issues
+    assert issue.label == "project 'P-03' (index 2)"
+    assert "('boats' at indexes 1, 3)" in issue.rule and "row" not in issue.rule
+    with pytest.raises(InputError) as info:  # read from a sheet: Excel rows
+        Problem.from_frames(projects.assign(_row=range(2, 8)), countries, policy)
+    assert "('boats' in rows 3, 5)" in info.value.issues[0].rule
+
+
 # ---------------------------------------------------------------------- many problems
 def test_each_rule_lists_its_first_problems_then_counts_the_rest(tiny_frames: Frames) -> None:
     _, countries, policy = tiny_frames

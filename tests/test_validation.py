@@ -452,3 +452,49 @@ def test_same_frames_validate_to_identical_output(tiny_frames: Frames, order: li
     pd.testing.assert_frame_equal(first[1], second[1])
     assert list(first[0].index) == list(projects["project_id"])
     assert first[1]["oda_eligible"].all()
+
+
+@pytest.mark.parametrize("kind", ["number", "integer", "bool", "text", "enum", "ids"])
+def test_whole_columns_are_read_exactly_as_the_cell_rule_reads_each_cell(kind: str) -> None:
+    """coerce_column settles most cells with pandas at once; every cell must come out as
+    cells.coerce says (same value, same unreadable cells, same blanks), whatever mix of
+    kinds the column holds."""
+    import decimal
+
+    from osa_opt.inputs.cells import Unreadable, coerce, is_blank
+    from osa_opt.inputs.coercion import coerce_column
+    from osa_opt.inputs.schema import Column
+
+    col = {"number": Column("x", "number", False, "x", default=0.0),
+           "integer": Column("x", "integer", False, "x"),
+           "bool": Column("x", "bool", False, "x"),
+           "text": Column("x", "text", False, "x", default=""),
+           "enum": Column("x", "enum", False, "x", choices=("a", "b"), default="a"),
+           "ids": Column("x", "ids", False, "x", default="")}[kind]
+    cells = [" 1.5 ", "7", "1e400", "nan", "inf", "30%", "1_000", "١٢", "0x10", "-0", "+3",
+             True, False, 1, 0, 1.0, 2.5, 10**400, np.int64(4), np.float64(np.inf), None,
+             np.nan, "", "  ", "Yes", " no ", "TRUE", "wahr", "A", " b ", "P-01; P-02",
+             ("P-03",), (), decimal.Decimal("2"), pd.NA, "2.0", "3.5"]
+    mixes = {"mixed": cells, "text only": [c for c in cells if isinstance(c, str)],
+             "numbers only": [c for c in cells if isinstance(c, float | int)
+                              and not isinstance(c, bool) and abs(c) < 1e300]}
+    for name, values in mixes.items():
+        series = pd.Series(values, dtype=object)
+        issues: list[Issue] = []
+        typed = coerce_column("projects", series, np.arange(2, 2 + len(values)), col, issues)
+        bad = {i.row - 2 for i in issues}
+        for i, cell in enumerate(values):
+            if is_blank(cell):
+                expected = () if kind == "ids" else col.default
+            else:
+                try:
+                    expected = coerce(cell, col)
+                except Unreadable:
+                    assert i in bad, (name, cell)
+                    continue
+            assert i not in bad, (name, cell)
+            got = typed.iloc[i]
+            if expected is None:
+                assert pd.isna(got), (name, cell, got)
+            else:
+                assert got == expected and type(got) is not np.str_, (name, cell, got, expected)

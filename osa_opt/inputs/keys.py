@@ -13,6 +13,7 @@ names that were meant apart).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW
 
+RowsText = Callable[[list[int]], str]
 #: (sheet, column) of the free-text keys matched exactly somewhere.
 KEY_COLUMNS = ((PROJECTS, "project_id"), (PROJECTS, "exclusive_group"),
                (COUNTRIES, "country"), (COUNTRIES, "region"))
@@ -32,8 +34,13 @@ def key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> list[Issue]:
-    """One issue per spelling of a name that its usual spelling differs from (typed frames)."""
+def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
+                          rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
+    """One issue per spelling of a name that its usual spelling differs from (typed frames).
+
+    ``rows_text`` words the rows of each sheet (``"in rows 2, 5"``, or for a table passed
+    as a DataFrame ``"at indexes 0, 3"``); Excel rows by default.
+    """
     frames = {PROJECTS: projects, COUNTRIES: countries}
     issues: list[Issue] = []
     for sheet, column in KEY_COLUMNS:
@@ -43,8 +50,8 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> li
         for variants in _spellings(frame[column], frame[ROW]):
             usual = max(variants, key=lambda v: len(variants[v]))  # ties: the first seen
             rows = variants[usual]
-            seen = f"{usual!r} in row{'s' if len(rows) > 1 else ''} " + \
-                ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+            words = (rows_text or {}).get(sheet, in_rows)
+            seen = f"{usual!r} {words(rows[:5])}" + (", ..." if len(rows) > 5 else "")
             for value, at in variants.items():
                 if value == usual:
                     continue
@@ -54,6 +61,11 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> li
                                     "each spelling would count as its own",
                                     _hint(column, usual)))
     return issues
+
+
+def in_rows(rows: list[int]) -> str:
+    """``"in row 2"``, ``"in rows 2, 5"``: Excel rows named in a message."""
+    return f"in row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
 
 
 def _spellings(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]:

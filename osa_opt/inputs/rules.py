@@ -8,6 +8,7 @@ error: its projects form a *bundle*, funded all or none (:func:`bundles`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -15,18 +16,19 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import near_duplicate_issues
+from osa_opt.inputs.keys import RowsText, near_duplicate_issues
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.schema import PROJECTS, ROW
 from osa_opt.text import suggest
 
 
-def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,
-                       policy: Policy) -> list[Issue]:
+def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+                       rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
     """Rules that span rows, sheets or the policy, on the typed (not yet indexed) frames.
 
     Cells that failed their own checks are null here and are skipped, so one mistake is
-    reported once.
+    reported once. ``rows_text`` words other rows a message names, per sheet (Excel rows,
+    or index labels for a table passed as a DataFrame).
     """
     issues: list[Issue] = []
     issues += _unknown_country_issues(projects, countries)
@@ -35,7 +37,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame,
     issues += _mandatory_eligibility_issues(projects, countries, policy)
     issues += _region_issues(countries, policy)
     issues += _unit_issues(projects)
-    issues += near_duplicate_issues(projects, countries)
+    issues += near_duplicate_issues(projects, countries, rows_text)
     return issues
 
 

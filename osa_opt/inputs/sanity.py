@@ -22,6 +22,7 @@ import math
 from typing import TYPE_CHECKING
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
 from osa_opt.text import id_list, yen
 
@@ -60,8 +61,6 @@ def free_project_warnings(problem: Problem) -> list[Issue]:
 
 def unit_warnings(problem: Problem) -> list[Issue]:
     """Costs or budgets that look a hundred or a thousand times off (see the module doc)."""
-    from osa_opt.inputs.validation import policy_sheet
-
     outliers = {fy: _outliers(problem, fy) for fy in problem.fiscal_years}
     ratios = {fy: float(problem.cost[fy].drop(outliers[fy]).sum()) / amount
               for fy, amount in problem.policy.budget.items()

@@ -99,7 +99,8 @@ def validate_frames(
                             "e.g. [budget] FY2026 = 18100"))
     p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, p_places, issues)
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
-    issues += cross_sheet_issues(p_typed, c_typed, policy)
+    issues += cross_sheet_issues(p_typed, c_typed, policy, {PROJECTS: p_places.rows_text,
+                                                             COUNTRIES: c_places.rows_text})
     if issues:
         listed = limit_issues(sort_issues(issues))  # then located: only the listed ones
         raise InputError([c_places.locate(p_places.locate(i)) for i in listed])
