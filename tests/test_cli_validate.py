@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_validation import Frames, put
 
@@ -199,3 +200,30 @@ def test_a_policy_problem_carries_its_toml_line(run: Callable, tmp_path: Path) -
     assert "policy file" in said
     assert "policy bad.toml 4 budget.FY2027" in said
     assert "policy bad.toml 7 objective.weigths" in said
+
+
+def test_many_bad_rows_list_the_first_of_each_rule_and_count_the_rest(
+        run: Callable, tmp_path: Path, tiny_frames: Frames, write_csv: Callable) -> None:
+    """30 projects with an out-of-range score: 20 listed with their CSV rows, one line for
+    the other 10; the JSON carries the count and the table's title the total."""
+    from osa_opt.inputs.issue_list import MAX_PER_RULE
+
+    projects, countries, policy = tiny_frames
+    many = pd.concat([projects.iloc[[2]]] * 30, ignore_index=True)  # P-03 in Borealis
+    many["project_id"] = [f"Q-{i:02d}" for i in range(30)]
+    many["requires"] = ""
+    many["exclusive_group"] = ""
+    many["status"] = "candidate"
+    many["score_security"] = 11.0
+    folder = write_csv(tmp_path / "many", many, countries)
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(policy.to_toml(), encoding="utf-8")
+    code, out, err = run(folder, "--policy", toml, "--json")
+    assert code == 2
+    issues = json.loads(out)["issues"]
+    assert [i["row"] for i in issues[:MAX_PER_RULE]] == list(range(2, 2 + MAX_PER_RULE))
+    assert len(issues) == MAX_PER_RULE + 1
+    assert (issues[-1]["more"], issues[-1]["row"]) == (30 - MAX_PER_RULE, None)
+    assert issues[-1]["rule"] == "and 10 more: must be a number in [0, 10]"
+    code, out, err = run(folder, "--policy", toml)
+    assert code == 2 and "30 problems in the input" in err and "and 10 more" in err
