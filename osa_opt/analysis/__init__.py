@@ -2,9 +2,12 @@
 why a policy cannot be met, and more.
 
 Each analysis is a sequence of changes and re-solves of one persistent
-:class:`osa_opt.solving.solver.Solver`. An analysis object has a ``name``, ``tables()`` (workbook
-sheet name -> DataFrame) and ``to_dict()`` (JSON-safe, for ``run.json``) and is stored in
-``result.analyses[name]``. Import the submodules directly, e.g.
+:class:`osa_opt.solving.solver.Solver`, handed the baseline it needs (the problem, the
+Solver or model, portfolio 1); none calls :func:`osa_opt.solve` (the runs that combine
+them are in :mod:`osa_opt.workflows`). Every analysis object is an
+:class:`osa_opt.analysis.base.Analysis`: a ``name``, ``tables()`` (workbook sheet name ->
+DataFrame), ``to_dict()`` (JSON-safe, for ``run.json``), a notebook view and a short repr,
+and is stored in ``result.analyses[name]``. Import the submodules directly, e.g.
 ``from osa_opt.analysis.why import explain_portfolio``.
 """
 
