@@ -93,7 +93,7 @@ def test_units_labels_and_keys_come_from_the_registry() -> None:
         assert (row["unit"], row["sense"]) == (spec.unit, spec.sense)
         assert row["label"] == spec.label(rule.index, data)
         assert row["policy_key"] == spec.policy_key(rule.index, data)
-    assert component("tier_partner").unit == "partners"  # one word, in prices and diagnosis
+    assert component("tier_partner").unit == "projects"  # one word, in prices and diagnosis
     assert BUDGET_FAMILIES == ("budget", "tier_share", "country_cap", "field_share",
                                "region_share")
 
@@ -116,4 +116,4 @@ def test_each_family_entry_is_complete(family: str) -> None:
     assert entry.components and callable(entry.add) and callable(entry.check)
     for c in entry.components:
         assert c.sense in ("max", "min", "fixed", "link")
-        assert c.unit in ("¥ million", "partners", "countries", "projects")
+        assert c.unit in ("¥ million", "countries", "projects")

@@ -13,7 +13,7 @@ A new family is one entry in :data:`REGISTRY` and one ``add_*`` function (docs/m
 >>> FAMILIES["field_share"].component_names
 ('field_min_share', 'field_max_share')
 >>> component("tier_partner").unit
-'partners'
+'projects'
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ REGISTRY: tuple[Family, ...] = (
                   lambda i, d: f"priority.min_tier_share.{i}"),
     ), True, _check_tier_share),
     Family("tier_partner", add_tier_partners, (
-        Component("tier_partner", "min", "partners",
+        # the row counts projects: at least one in the partner (prices, diagnosis agree)
+        Component("tier_partner", "min", "projects",
                   lambda i, d: f"fund tier-{_tier_of_country(d, i)} partner {i}",
                   lambda i, d: "priority.fund_every_tier"),
     ), False, _check_tier_partner),
