@@ -2,8 +2,9 @@
 
 ``tiny_frames`` gives raw sheet tables (as a user would type them) and a policy; tests copy
 and corrupt them, then write them with ``write_xlsx`` / ``write_csv`` to read them back.
-``require_program`` finds a program a test needs (Chromium, LibreOffice): missing, the test
-skips with the install command, except under CI (``CI=true``), where it fails.
+``require_program`` finds a program a test needs (Chromium, LibreOffice, pdftotext) and
+``require_font`` a font: missing, the test skips with the install command, except under CI
+(``CI=true``), where it fails.
 """
 
 from __future__ import annotations
@@ -35,6 +36,29 @@ def under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
+def require(found: bool, what: str, install_hint: str) -> None:
+    """Skip (fail under CI) with ``needs WHAT, which is not installed; install it with ...``
+    unless ``found``."""
+    if found:
+        return
+    reason = f"needs {what}, which is not installed; install it with `{install_hint}`"
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: a missing program is a failure, not a skip)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def require_font(language: str, install_hint: str) -> None:
+    """A font for ``language`` (fontconfig's ``fc-list :lang=ja``), e.g. a CJK face."""
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    listed = fc_list and subprocess.run([fc_list, f":lang={language}", "family"],
+                                        capture_output=True, text=True, timeout=60).stdout
+    require(bool(listed and listed.strip()), f"a font for language {language!r}",
+            install_hint)
+
+
 def require_program(names: str | Sequence[str], install_hint: str) -> str:
     """The path of the first of ``names`` found (on PATH, or an absolute path that exists).
 
@@ -47,12 +71,8 @@ def require_program(names: str | Sequence[str], install_hint: str) -> str:
         found = shutil.which(name)
         if found:
             return found
-    reason = (f"needs {' or '.join(names)}, which is not installed; "
-              f"install it with `{install_hint}`")
-    if under_ci():
-        pytest.fail(f"{reason} (CI=true: a missing program is a failure, not a skip)",
-                    pytrace=False)
-    pytest.skip(reason)
+    require(False, " or ".join(names), install_hint)
+    raise AssertionError("unreachable")  # require skipped or failed
 
 
 def tiny_projects() -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import require_program
+from conftest import require_font, require_program
 
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
@@ -50,6 +50,12 @@ def test_the_font_stack_names_a_cjk_face(folder: Path) -> None:
     assert "Noto Sans CJK JP" in html and TITLE in html and COUNTRY in html
 
 
+@pytest.fixture
+def cjk_font() -> None:
+    require_font("ja", "apt-get install -y fonts-noto-cjk")
+
+
+@pytest.mark.usefixtures("cjk_font")
 def test_the_reports_pdf_shows_the_japanese_text(folder: Path, tmp_path: Path) -> None:
     from test_report_browser import CHROMIUM_ARGS, chromium_path
 
@@ -83,6 +89,7 @@ def test_the_reports_pdf_shows_the_japanese_text(folder: Path, tmp_path: Path) -
     assert TITLE in flat and COUNTRY in flat
 
 
+@pytest.mark.usefixtures("cjk_font")
 def test_the_workbooks_pdf_shows_the_japanese_text(folder: Path, tmp_path: Path) -> None:
     soffice = require_program(("soffice", "libreoffice"),
                               "apt-get install -y libreoffice-calc-nogui")

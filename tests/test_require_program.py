@@ -1,12 +1,15 @@
-"""``require_program``: a missing program skips a test with its install command, fails in CI.
+"""``require_program`` and ``require_font``: a missing program or font skips a test with its
+install command, fails in CI.
 
 ``shutil.which`` is replaced so each case sees a machine with or without the program.
 """
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
-from conftest import require_program, under_ci
+from conftest import require_font, require_program, under_ci
 
 HINT = "apt-get install -y chromium"
 
@@ -67,3 +70,35 @@ def test_the_two_program_tests_use_it() -> None:
         text = (here / name).read_text(encoding="utf-8")
         assert "require_program(" in text and hint in text, name
         assert "shutil.which" not in text, name
+
+
+@pytest.mark.parametrize("fonts", ["", "Noto Sans CJK JP\nNoto Serif CJK JP\n"])
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_a_font_for_a_language(machine: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                               fonts: str, ci: str) -> None:
+    """fontconfig lists the fonts of a language; none listed (or no fc-list) is a skip
+    naming the package, a failure under CI."""
+    monkeypatch.setenv("CI", ci)
+    machine["fc-list"] = "/usr/bin/fc-list"
+    asked: list[list[str]] = []
+
+    def fc_list(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        asked.append(args)
+        return subprocess.CompletedProcess(args, 0, stdout=fonts, stderr="")
+
+    monkeypatch.setattr(subprocess, "run", fc_list)
+    if fonts:
+        require_font("ja", "apt-get install -y fonts-noto-cjk")
+    else:
+        expected = pytest.fail.Exception if ci else pytest.skip.Exception
+        with pytest.raises(expected, match="needs a font for language 'ja', which is not "
+                           "installed; install it with `apt-get install -y fonts-noto-cjk`"):
+            require_font("ja", "apt-get install -y fonts-noto-cjk")
+    assert asked == [["/usr/bin/fc-list", ":lang=ja", "family"]]
+
+
+def test_no_fontconfig_is_no_font(machine: dict[str, str],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="fonts-noto-cjk"):
+        require_font("ja", "apt-get install -y fonts-noto-cjk")
