@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CUT_NUMBER = re.compile(r"\d…|FY\d{0,3}…|…\d")
+CUT_NUMBER = re.compile(r"\w…|…\d")  # "18,…", "FY20…", "nesti…": a cut number or word
 
 
 def osa(*args: str, width: int, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -27,7 +27,7 @@ def osa(*args: str, width: int, cwd: Path) -> subprocess.CompletedProcess[str]:
 def check_width(text: str, width: int) -> None:
     for line in text.splitlines():
         assert len(line) <= width, f"{len(line)} > {width}: {line!r}"
-        assert not CUT_NUMBER.search(line), f"a number or year cut: {line!r}"
+        assert not CUT_NUMBER.search(line), f"a number or word cut: {line!r}"
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_value_is_defined_under_the_table(solved: dict[int, tuple[str, dict]]) -
 
 @pytest.mark.parametrize("args", [
     ["explain", "P-42"],
-    ["frontier", "--steps", "5"],
+    ["frontier"],
     ["robustness", "--samples", "8"],
     ["compare", "--policy", "models/default.toml", "--policy",
      "models/humanitarian_focus.toml"],

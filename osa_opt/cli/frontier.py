@@ -10,6 +10,7 @@ import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.progress import progress_bar
+from osa_opt.text import percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -133,8 +134,10 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     problem = result.problem
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
     console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
-    console.print(first_fitting(console, [_frontier_table(result, fr, order, years=True),
-                                          _frontier_table(result, fr, order, years=False)]))
+    console.print(first_fitting(console, [
+        _frontier_table(result, fr, order, years=True),
+        _frontier_table(result, fr, order, years=False),
+        _frontier_table(result, fr, order, years=False, level=False)]))
     console.print("[dim]* the greedy ranking breaks a policy rule other than the budgets "
                   "there (its value is shown as is). Values are scores, not money: "
                   f"{escape(value_definition(problem.policy)[29:])}[/]")
@@ -155,8 +158,9 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
 
 
 def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,
-                    years: bool) -> Any:
-    """One row per budget level; ``years`` adds each fiscal year's budget (else the total)."""
+                    years: bool, level: bool = True) -> Any:
+    """One row per budget level; ``years`` adds each fiscal year's budget (else the total),
+    ``level`` the level's number (the narrowest layout leaves it out)."""
     from rich.table import Table
 
     from osa_opt.cli.render import money
@@ -164,7 +168,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     problem = result.problem
     table = Table(title="Efficient frontier and funding order (budget in ¥ million)",
                   title_justify="left")
-    for name in ("level", "budget"):
+    for name in ("level", "budget") if level else ("budget",):
         table.add_column(name, justify="right", no_wrap=True)
     amounts = [f"{fy}" for fy in problem.fiscal_years] if years else ["total\n¥m"]
     for name in amounts:
@@ -180,9 +184,10 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
         nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
         budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years] if years
                    else [money(p["total_budget"])])
-        share = f"{p['budget_share']:.0%}"
+        share = percent(p["budget_share"])
         table.add_row(
-            str(lv), f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
+            *([str(lv)] if level else []),
+            f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
             f"{p['value']:,.2f}" if solved else f"[red]{p['status']}[/]", greedy,
             f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
@@ -211,7 +216,7 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
         title = str(r.title) if country else f"{r.title} ({r.country})"
         line.add_row(str(r.position), escape(str(r.project_id)), escape(title),
                      *([escape(str(r.country))] if country else []),
-                     f"{r.level:.0%}", f"{r.value:,.2f}")
+                     percent(r.level), f"{r.value:,.2f}")
     return line
 
 
@@ -233,10 +238,10 @@ def _around_portfolio_1(order: FundingOrderAnalysis, fr: FrontierAnalysis) -> li
         last_level = inside["level"].iloc[-1]
         cut = inside[inside["level"] == last_level]["project_id"].tolist()[::-1]
         out.append(f"If the budget is cut, these go first: {escape(id_list(cut))} (first "
-                   f"funded at {last_level:.0%}).")
+                   f"funded at {percent(last_level)}).")
     if len(above):
         nxt = above["level"].iloc[0]
         add = above[above["level"] == nxt]["project_id"].tolist()
         out.append(f"With more money, these come first: {escape(id_list(add))} (funded "
-                   f"from {nxt:.0%}).")
+                   f"from {percent(nxt)}).")
     return out
