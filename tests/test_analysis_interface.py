@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 import osa_opt
 from osa_opt import workflows
@@ -26,6 +27,7 @@ def check(analysis: Analysis) -> None:
     assert "<table" in analysis._repr_html_()
 
 
+@pytest.mark.slow  # every workflow run once
 def test_every_analysis_of_the_workflows_has_the_interface() -> None:
     problem = osa_opt.load_problem()
     explained = workflows.solve(problem, portfolios=2, explain=True)

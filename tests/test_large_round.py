@@ -27,7 +27,6 @@ from osa_opt.report.sections import MAX_LISTED
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.text import yen
 
-pytestmark = pytest.mark.slow  # a 6,000-project round written whole: a minute or more of CPU
 N_PROJECTS = 6_000
 ALLOCATION_SHEETS = ["By country", "By tier", "By field", "By region"]
 

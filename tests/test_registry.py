@@ -41,6 +41,7 @@ def random_portfolio(rng: np.random.Generator, problem, oracle: BruteForce) -> d
     return chosen
 
 
+@pytest.mark.slow  # random rounds against the brute-force oracle
 def test_the_check_agrees_with_the_model_rows_and_the_oracle() -> None:
     rng = np.random.default_rng(20261206)
     met = broke = 0

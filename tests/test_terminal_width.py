@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CUT_NUMBER = re.compile(r"\w…|…\d")  # "18,…", "FY20…", "nesti…": a cut number or word
 
 
+pytestmark = pytest.mark.slow  # every command run as a subprocess at two widths
+
+
 def osa(*args: str, width: int, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("LINES", None)

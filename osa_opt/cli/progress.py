@@ -5,8 +5,10 @@ frontier's budget levels); ``bar.update(done, total)`` is the ``progress`` callb
 analyses take (robustness samples, compare scenarios, execution samples). With
 ``plain_lines`` a log file gets a line now and then instead of nothing.
 
->>> with progress_bar(500, "samples", enabled=not quiet, plain_lines=True) as bar:  # doctest: +SKIP
-...     robustness(problem, progress=bar.update)
+>>> from osa_opt.analysis.robustness import robustness
+>>> quiet = True
+>>> with progress_bar(20, "samples", enabled=not quiet, plain_lines=True) as bar:
+...     rob = robustness(problem, samples=20, progress=bar.update)
 """
 
 from __future__ import annotations
