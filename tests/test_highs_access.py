@@ -85,3 +85,30 @@ def test_without_the_highs_instance_robustness_is_told_it_cannot_clear(problem) 
     with pytest.warns(HighsInterfaceWarning, match="robustness samples are not solved from a "
                                                    "cleared HiGHS state"):
         solver.clear()
+
+
+def test_fixing_in_highs_equals_fixing_in_pyomo_and_restores_the_bounds(problem) -> None:
+    """Every project forced the other way through HiGHS's column bounds re-solves to the
+    value of the same force through Pyomo, even right after a Pyomo unfix still waiting to
+    be sent (Pyomo would otherwise send it over the bounds); the bounds come back after."""
+    import numpy as np
+
+    solver = Solver(problem)
+    best = solver.solve_once()
+    highs = solver.highs
+    projects = [str(p) for p in problem.eligible]
+    cols = np.array(highs_access.columns_of(solver.opt, [solver.model.x[p] for p in projects]),
+                    dtype=np.int32)
+    before = highs.getCols(len(cols), cols)
+    for p in projects[:12]:
+        state = 0 if p in best.fractions else 1
+        with solver.fixed({p: state}):
+            by_pyomo = solver.solve_once()
+        with solver.fixed_in_highs({p: state}):  # the unfix above is still pending here
+            by_highs = solver.solve_once()
+        assert (p in by_highs.fractions) == bool(state)
+        assert by_highs.objective == pytest.approx(by_pyomo.objective, abs=1e-6)
+    after = highs.getCols(len(cols), cols)
+    assert np.array_equal(before[3], after[3]) and np.array_equal(before[4], after[4])
+    assert not any(v.fixed for v in solver.model.x.values())
+    assert solver.solve_once().objective == pytest.approx(best.objective, abs=1e-6)

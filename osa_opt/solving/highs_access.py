@@ -1,9 +1,10 @@
 """The one adapter to Pyomo's persistent HiGHS interface: every private attribute read here.
 
 Pyomo's ``pyomo.contrib.solver.solvers.highs.Highs`` keeps the ``highspy.Highs`` instance
-and its column map in private attributes. Three features need them: the LP value bound
+and its column map in private attributes. Four features need them: the LP value bound
 that confines ranked re-solves (:mod:`osa_opt.solving.value_bound`), restoring HiGHS's own
-options after a ranking, and clearing HiGHS between robustness samples. If a Pyomo release
+options after a ranking, clearing HiGHS between robustness samples, and forcing a project
+in or out by its column's bounds for the explanations (:func:`column_bounds`). If a Pyomo release
 renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
 :class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
 Tested with Pyomo 6.10.1 and highspy 1.16.0 (docs/model.md).
@@ -26,7 +27,7 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
         "solved from a cleared HiGHS state (a sample may then depend on the one before it)"),
     "_pyomo_var_to_solver_var_map": (
         "the map from Pyomo variables to HiGHS columns: ranked portfolios run on plain "
-        "no-good cuts (slower)"),
+        "no-good cuts and explanations fix projects through Pyomo (both slower)"),
     "_vars": "Pyomo's variable records: ranked portfolios run on plain no-good cuts (slower)",
 }
 
@@ -76,6 +77,39 @@ def column_vars(opt: Any) -> dict[int, Any] | None:
     if col_map is None or var_data is None:
         return None
     return {col: var_data[vid][0] for vid, col in col_map.items()}
+
+
+def columns_of(opt: Any, variables: list[Any]) -> list[int] | None:
+    """The HiGHS column of each Pyomo variable of the loaded model, or None when one is not
+    loaded (before the first solve) or Pyomo no longer keeps the map (with a warning)."""
+    col_map = _read(opt, "_pyomo_var_to_solver_var_map")
+    if col_map is None:
+        return None
+    cols = [col_map.get(id(v)) for v in variables]
+    return None if any(c is None for c in cols) else cols
+
+
+@contextlib.contextmanager
+def column_bounds(highs: Any, bounds: dict[int, tuple[float, float]]) -> Iterator[None]:
+    """Give HiGHS columns new bounds for a while, behind Pyomo's back; restore them after.
+
+    Pyomo's persistent interface re-processes every row holding a variable when the
+    variable is fixed (about 1 s per change at 100,000 projects); changing the column's
+    bounds in HiGHS costs nothing. Pyomo's view stays right because the bounds are
+    restored before anything else changes the model.
+    """
+    import numpy as np
+
+    cols = np.array(sorted(bounds), dtype=np.int32)
+    saved = highs.getCols(len(cols), cols)  # (status, n, costs, lower, upper, nnz)
+    lower, upper = np.array(saved[3], dtype=np.double), np.array(saved[4], dtype=np.double)
+    highs.changeColsBounds(len(cols), cols,
+                           np.array([bounds[c][0] for c in cols], dtype=np.double),
+                           np.array([bounds[c][1] for c in cols], dtype=np.double))
+    try:
+        yield
+    finally:
+        highs.changeColsBounds(len(cols), cols, lower, upper)
 
 
 def clear_solver(opt: Any) -> bool:

@@ -257,6 +257,29 @@ class Solver:
         m.value.set_value(value_expression(m, m.osa, value))
 
     @contextlib.contextmanager
+    def fixed_in_highs(self, states: dict[str, int]) -> Iterator[None]:
+        """Like :meth:`fixed`, but only HiGHS's column bounds change: Pyomo's model is left
+        alone, so a re-solve costs the solve, not a re-scan of every row holding x[p].
+        Falls back to :meth:`fixed` before the first solve (nothing loaded yet), when a
+        project is already fixed in Pyomo, or when the column map cannot be reached.
+        Use it only around :meth:`solve_once`, with no other change to the model inside."""
+        m = self.model
+        variables = [m.x[p] for p in states]
+        highs = self.highs if self.solves else None
+        cols = (highs_access.columns_of(self.opt, variables)
+                if highs is not None and not any(v.fixed for v in variables) else None)
+        if cols is None:
+            with self.fixed(states):
+                yield
+            return
+        # Pyomo's changes not yet sent (an unfix, a row switched off) go now, or the next
+        # solve would send them over the bounds set here
+        self.opt.update()
+        bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
+        with highs_access.column_bounds(highs, bounds):
+            yield
+
+    @contextlib.contextmanager
     def fixed(self, states: dict[str, int]) -> Iterator[None]:
         """Temporarily fix x[p] to 0 or 1 for the given projects."""
         m = self.model
