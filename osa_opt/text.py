@@ -133,9 +133,10 @@ def is_money_column(name: object) -> bool:
     return base in MONEY_COLUMNS or base.startswith(MONEY_PREFIXES) or base.endswith("_cost")
 
 
-def code_label(code: Any) -> str:
-    """A code as people write it: ``maritime_surveillance`` → ``Maritime surveillance``;
-    any other text (a name, a title) unchanged.
+def code_label(code: Any, capital: bool = True) -> str:
+    """A code as people write it: ``maritime_surveillance`` → ``Maritime surveillance``
+    (``maritime surveillance`` inside a sentence, ``capital=False``); any other text (a
+    name, a title) unchanged.
 
     >>> code_label("maritime_surveillance"), code_label("Pacific Islands")
     ('Maritime surveillance', 'Pacific Islands')
@@ -144,4 +145,4 @@ def code_label(code: Any) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", text):
         return text
     spaced = text.replace("_", " ")
-    return spaced[:1].upper() + spaced[1:]
+    return spaced[:1].upper() + spaced[1:] if capital else spaced

@@ -203,10 +203,10 @@ def _cap_key(i: Any, data: ModelData) -> str:
 def _share_components(kind: str, what: str) -> tuple[Component, ...]:
     return (
         Component(f"{kind}_min_share", "min", MONEY,
-                  lambda i, d: f"minimum share of {what}{code_label(i)}",
+                  lambda i, d: f"minimum share of {what}{code_label(i, capital=False)}",
                   lambda i, d: f"balance.min_{kind}_share.{i}"),
         Component(f"{kind}_max_share", "max", MONEY,
-                  lambda i, d: f"maximum share of {what}{code_label(i)}",
+                  lambda i, d: f"maximum share of {what}{code_label(i, capital=False)}",
                   lambda i, d: f"balance.max_{kind}_share.{i}"),
     )
 
