@@ -192,7 +192,13 @@ class _Explainer:
         self.base = float(result.best.objective)
         self.funded = dict(result.best.fractions)
         self.solves = 0
-        projects = self.problem.projects
+        # each table read once: the Problem hands out a copy per access
+        projects = self.projects = self.problem.projects
+        self.cost = self.problem.cost
+        self.total_cost = self.problem.total_cost
+        self.tier = self.problem.tier
+        self.eligibility = self.problem.eligibility
+        self.country = {str(p): str(c) for p, c in projects["country"].items()}
         self.requires = {str(p): tuple(r) for p, r in projects["requires"].items()}
         self.group = {str(p): str(g) for p, g in projects["exclusive_group"].items()}
         self.mandatory = [str(p) for p in self.problem.mandatory]
@@ -201,7 +207,7 @@ class _Explainer:
     # ------------------------------------------------------------------ one project
     def project(self, pid: str) -> dict[str, Any]:
         pb = self.problem
-        p = pb.projects.loc[pid]
+        p = self.projects.loc[pid]
         fraction = self.funded.get(pid)
         rec: dict[str, Any] = {
             "project_id": pid, "title": str(p["title"]), "country": str(p["country"]),
@@ -209,11 +215,11 @@ class _Explainer:
             "funded": fraction is not None, "fraction": fraction, "reasons": [],
             "forced": None, "feasible": None, "value_change": None,
             "value_change_share": None, "displaced": [], "replaced_by": [],
-            "cost_by_year": {fy: float(pb.cost.at[pid, fy]) for fy in pb.fiscal_years},
+            "cost_by_year": {fy: float(self.cost.at[pid, fy]) for fy in pb.fiscal_years},
             "needs_by_year": {}, "message": "",
         }
         if not rec["eligible"]:
-            rec["reasons"] = list(pb.eligibility.at[pid, "reasons"])
+            rec["reasons"] = list(self.eligibility.at[pid, "reasons"])
             rec["message"] = "Not eligible: " + "; ".join(rec["reasons"]) + "."
             return rec
         forced_in = fraction is None
@@ -273,7 +279,7 @@ class _Explainer:
         needed = self._closure(pid)
         for q in needed[1:]:
             if q not in self.eligible:
-                why = "; ".join(pb.eligibility.at[q, "reasons"])
+                why = "; ".join(self.eligibility.at[q, "reasons"])
                 return f"it requires {q}, which is not eligible ({why})"
         for i, q in enumerate(needed):
             if not self.group.get(q):
@@ -286,17 +292,17 @@ class _Explainer:
                 if self.group.get(r) == self.group[q]:
                     return f"{q} and {r} (which it needs) are in the same exclusive group"
         must = list(dict.fromkeys(needed + self.mandatory))
-        low = {q: float(pb.projects.at[q, "min_funding"]) for q in must}
+        low = {q: float(self.projects.at[q, "min_funding"]) for q in must}
         for fy, budget in pb.budget.items():
-            need = sum(float(pb.cost.at[q, fy]) * low[q] for q in must)
+            need = sum(float(self.cost.at[q, fy]) * low[q] for q in must)
             if need > budget * (1 + TOL) + TOL:
                 return (f"with {self._company(needed)} it needs at least {yen(need)} in {fy}, "
                         f"over the budget of {yen(budget)}")
-        country = pb.projects.at[pid, "country"]
+        country = self.country[pid]
         cap_share = self.solver.model.osa.country_cap.get(str(country), 1.0)
         cap = cap_share * pb.policy.total_budget
-        there = [q for q in must if pb.projects.at[q, "country"] == country]
-        need = sum(float(pb.total_cost[q]) * low[q] for q in there)
+        there = [q for q in must if self.country[q] == country]
+        need = sum(float(self.total_cost[q]) * low[q] for q in there)
         if need > cap * (1 + TOL) + TOL:
             # name only the projects in this country that the sum counts, by id
             others = [q for q in there if q != pid]
@@ -318,15 +324,15 @@ class _Explainer:
         """A structural reason pid cannot be dropped, when one is cheap to tell."""
         pb = self.problem
         if pid in self.mandatory:
-            why = str(pb.projects.at[pid, "status_reason"] or "").strip()
+            why = str(self.projects.at[pid, "status_reason"] or "").strip()
             return "it is mandatory" + (f" ({why})" if why else "")
         for m in self.mandatory:
             if pid in self._closure(m)[1:]:
                 return f"mandatory project {m} requires it"
-        country = pb.projects.at[pid, "country"]
-        tier = int(pb.tier[pid])
+        country = self.country[pid]
+        tier = int(self.tier[pid])
         if tier in pb.policy.priority.fund_every_tier:
-            same = [q for q in self.eligible if pb.projects.at[q, "country"] == country]
+            same = [q for q in self.eligible if self.country[q] == country]
             if same == [pid]:
                 return (f"it is the only eligible project of tier-{tier} partner {country}, "
                         f"and every tier-{tier} partner must be funded")

@@ -85,7 +85,8 @@ def read_only(data: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
 
 def unprotected(frame: pd.DataFrame) -> list[Any]:
     """Columns of ``frame`` whose values :func:`read_only` could not lock."""
-    return [name for name in frame.columns if not isinstance(frame[name].dtype, np.dtype)]
+    # frame.dtypes once: a column lookup per name costs more than the copy it guards
+    return [name for name, dtype in frame.dtypes.items() if not isinstance(dtype, np.dtype)]
 
 
 def _locked(column: pd.Series) -> Any:
