@@ -146,3 +146,47 @@ def code_label(code: Any, capital: bool = True) -> str:
         return text
     spaced = text.replace("_", " ")
     return spaced[:1].upper() + spaced[1:] if capital else spaced
+
+
+#: Columns of codes shown in words ("maritime_surveillance" → "Maritime surveillance") by
+#: the report, the workbook and the terminal; run.json and the CSV keep the codes.
+LABEL_COLUMNS = frozenset({"field", "assistance_type", "status", "class", "family", "outcome"})
+#: Display names of well-known columns; the rest are de-underscored (:func:`humanize`).
+HEADERS = {
+    "project_id": "Project", "total_cost": "Total cost (¥m)",
+    "share_of_best": "Share of the best value", "share_of_budget": "Share of budget",
+    "priority_tier": "Tier", "n_projects": "Projects", "n_countries": "Countries",
+    "value_change": "Value change", "value_change_share": "Value change (%)",
+    "gain_if_off": "Gain if off", "gain_if_off_share": "Gain if off (%)",
+    "gain_if_relaxed": "Gain if relaxed 10%", "gain_if_relaxed_share": "Gain if relaxed (%)",
+    "policy_key": "Policy key", "budget_share": "Budget share",
+    "total_budget": "Total budget (¥m)", "budget_total": "Total budget (¥m)",
+    "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
+    "core_index": "Core index", "funded_in_best": "In portfolio 1",
+    "assistance_type": "Type", "status_reason": "Status reason",
+    "funded_cost": "Funded cost (¥m)", "cost": "Cost (¥m)", "left": "Left (¥m)",
+    "budget": "Budget (¥m)", "requested": "Requested (¥m)", "budget_left": "Budget left (¥m)",
+}
+_PREFIX_HEADERS = (("cost_", "Cost {} (¥m)"), ("left_", "Left {} (¥m)"),
+                   ("budget_", "Budget {} (¥m)"), ("requested_", "Requested {} (¥m)"),
+                   ("weight_", "Weight {}"))
+
+
+def humanize(column: object) -> str:
+    """A column's header in words: ``cost_FY2026`` → ``Cost FY2026 (¥m)``; a ``" #k"``
+    suffix (portfolio k of an allocation sheet) is kept.
+
+    >>> humanize("share_of_best"), humanize("cost_FY2026"), humanize("total_cost #2")
+    ('Share of the best value', 'Cost FY2026 (¥m)', 'Total cost (¥m) #2')
+    """
+    name = str(column)
+    head, sep, rank = name.rpartition(" #")
+    if sep and rank.isdigit():
+        return f"{humanize(head)} #{rank}"
+    if name in HEADERS:
+        return HEADERS[name]
+    for prefix, label in _PREFIX_HEADERS:
+        if name.startswith(prefix) and name[len(prefix):]:
+            return label.format(name[len(prefix):])
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

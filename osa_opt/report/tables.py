@@ -22,7 +22,9 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.text import (
+    LABEL_COLUMNS,
     code_label,
+    humanize,
     is_formula_like,
     is_missing,
     is_money_column,
@@ -35,8 +37,6 @@ MISSING = "—"
 #: Column kinds: how a value is written and whether it is right-aligned.
 MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, LABEL = (
     "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "label")
-#: Columns of codes shown in words ("maritime_surveillance" → "Maritime surveillance").
-_LABEL_NAMES = {"field", "assistance_type", "status", "class", "family", "outcome"}
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
 
@@ -54,21 +54,6 @@ _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "val
                 "nesting_cost", "optimum", "value_per_cost", "bound"}
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
-#: Display names of well-known columns; the rest are de-underscored.
-HEADERS = {
-    "project_id": "Project", "total_cost": "Total cost (¥m)", "share_of_best": "Share of best",
-    "share_of_budget": "Share of budget", "priority_tier": "Tier", "n_projects": "Projects",
-    "n_countries": "Countries", "value_change": "Value change",
-    "value_change_share": "Value change (%)", "gain_if_off": "Gain if off",
-    "gain_if_off_share": "Gain if off (%)", "gain_if_relaxed": "Gain if relaxed 10%",
-    "gain_if_relaxed_share": "Gain if relaxed (%)", "policy_key": "Policy key",
-    "budget_share": "Budget share", "total_budget": "Total budget (¥m)",
-    "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
-    "core_index": "Core index", "funded_in_best": "In portfolio 1",
-    "assistance_type": "Type", "status_reason": "Status reason",
-}
-
-
 def share_cell(share: float) -> str:
     """A share in a table column: always one decimal, so the column lines up."""
     return percent(share, trim=False)
@@ -85,19 +70,6 @@ def number(value: float) -> str:
     return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
 
 
-def humanize(column: object) -> str:
-    """A header for a column name: ``cost_FY2026`` → ``FY2026 (¥m)``."""
-    name = str(column)
-    if name in HEADERS:
-        return HEADERS[name]
-    for prefix, label in (("cost_", "{} (¥m)"), ("left_", "Left {} (¥m)"),
-                          ("budget_", "Budget {} (¥m)"), ("weight_", "Weight {}")):
-        if name.startswith(prefix):
-            return label.format(name[len(prefix):])
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
 def column_kind(name: object, values: pd.Series) -> str:
     """How to write a column, from its name first and its dtype second."""
     key = str(name)
@@ -105,7 +77,7 @@ def column_kind(name: object, values: pd.Series) -> str:
         return BOOL
     if key in _IDS_NAMES:
         return IDS
-    if key in _LABEL_NAMES and not pd.api.types.is_numeric_dtype(values):
+    if key in LABEL_COLUMNS and not pd.api.types.is_numeric_dtype(values):
         return LABEL
     numeric = pd.api.types.is_numeric_dtype(values)
     if not numeric:
