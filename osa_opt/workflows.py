@@ -55,6 +55,7 @@ def solve(
     progress: Callable[[int, Outcome], None] | None = None,
     explain: bool | None = False,
     stop: Callable[[], bool] | None = None,
+    explain_progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Solve a problem into ranked portfolios.
 
@@ -70,6 +71,7 @@ def solve(
         ``EXPLAIN_AUTO_LIMIT`` eligible projects (one re-solve per project) and notes it.
     stop : asked after each solve ("was Ctrl-C pressed?"); with it, an interrupt ends the
         run with what is finished, ``result.partial`` set, instead of raising.
+    explain_progress : called as ``progress(done, total)`` after each project explained.
 
     Returns
     -------
@@ -94,7 +96,7 @@ def solve(
     if result.partial:
         return result
     try:
-        explain_result(result, solver, explain)
+        explain_result(result, solver, explain, progress=explain_progress)
     except KeyboardInterrupt:
         if stop is None:
             raise
@@ -106,7 +108,8 @@ def solve(
     return result
 
 
-def explain_result(result: Result, solver: Solver, explain: bool | None = True) -> None:
+def explain_result(result: Result, solver: Solver, explain: bool | None = True,
+                   progress: Callable[[int, int], None] | None = None) -> None:
     """Add why-in/why-out and rule prices of portfolio 1 to ``result.analyses`` (re-solving
     ``solver``, the one that ranked it); ``explain=None`` only up to EXPLAIN_AUTO_LIMIT
     eligible projects, with a note above it; nothing without a portfolio."""
@@ -120,7 +123,7 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True) 
             "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
         return
     t0 = time.perf_counter()
-    result.analyses["why"] = explain_portfolio(result, solver)
+    result.analyses["why"] = explain_portfolio(result, solver, progress=progress)
     result.analyses["prices"] = price_rules(result, solver)
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
 

@@ -280,7 +280,11 @@ def test_the_model_is_left_as_it_was_and_re_solves_to_portfolio_1() -> None:
                                   Policy.from_dict(random_policy(seed)))
     result, solver = solved(problem)
     before = model_state(solver.model)
-    why = explain_portfolio(result, solver)
+    calls: list[tuple[int, int]] = []
+    why = explain_portfolio(result, solver, progress=lambda done, total: calls.append(
+        (done, total)))
+    n = len(problem.projects)
+    assert calls == [(k, n) for k in range(1, n + 1)]  # one call per project, in order
     assert why.solves >= len(problem.eligible) - len(problem.mandatory)
     assert model_state(solver.model) == before
     again = solver.solve_once()

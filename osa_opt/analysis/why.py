@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +116,8 @@ class WhyAnalysis(Analysis):
         return (f"of {len(self.records)} projects: {funded} funded, "
                 f"{len(self.records) - funded} not; {self.solves} re-solves")
 
-def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalysis:
+def explain_portfolio(result: Result, solver: Solver | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> WhyAnalysis:
     """Why every project is in or out of portfolio 1, in numbers and words.
 
     Parameters
@@ -123,6 +125,7 @@ def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalys
     result : a solved Result (portfolio 1 is the reference).
     solver : the persistent Solver of that result (re-used, left as it was); built from
         ``result.problem`` when None.
+    progress : called as ``progress(done, total)`` after each project (a progress bar).
 
     Returns
     -------
@@ -143,7 +146,12 @@ def explain_portfolio(result: Result, solver: Solver | None = None) -> WhyAnalys
     t0 = time.perf_counter()
     explainer = _Explainer(result, solver)
     with switched_off(ranking_cuts(explainer.solver.model)):  # once, not per project
-        records = {str(p): explainer.project(str(p)) for p in result.problem.projects.index}
+        ids = [str(p) for p in result.problem.projects.index]
+        records = {}
+        for done, pid in enumerate(ids, 1):
+            records[pid] = explainer.project(pid)
+            if progress is not None:
+                progress(done, len(ids))
     return WhyAnalysis(records, explainer.base, list(result.problem.fiscal_years),
                        seconds=time.perf_counter() - t0, solves=explainer.solves)
 

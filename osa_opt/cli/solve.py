@@ -109,14 +109,15 @@ def command(
             model = build_model(problem)
             _export_model(model, write_model, model_format)
         with _progress(count, live=show and not verbose, lines=show and verbose,
-                       explain=explain) as (report, phase):
+                       explain=explain) as (report, phase, explaining):
             def on_progress(k: int, outcome: Outcome) -> None:
                 outcomes.append(outcome)
                 report(k, outcome)
 
             with ctrl_c_pressed() as pressed:
                 result = solve(problem, model=model, log=sys.stderr if verbose else None,
-                               progress=on_progress, explain=explain, stop=pressed.is_set)
+                               progress=on_progress, explain=explain, stop=pressed.is_set,
+                               explain_progress=explaining)
             result.timings["read_seconds"] = round(read_seconds, 4)
             if result.partial and not result.portfolios:  # nothing finished: nothing to write
                 click.secho("Interrupted before portfolio 1 was found; nothing written.",
@@ -226,10 +227,13 @@ def _add_execution(result: Result) -> None:
 
 @contextlib.contextmanager
 def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
-              ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None]]]:
+              ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None],
+                                  Callable[[int, int], None]]]:
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
     (explaining, writing); plain lines with --verbose (a live bar would tangle with the
-    solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text))``."""
+    solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text),
+    explaining(done, total))``: while explaining, the bar counts projects (with the time
+    left)."""
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
             return f"portfolio {k}/{count}: {outcome.status.value}"
@@ -238,7 +242,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
     if lines:
         err = stderr_console()
         yield (lambda k, outcome: err.print(f"[dim]{describe(k, outcome)}[/]"),
-               lambda text: None)
+               lambda text: None, lambda done, total: None)
         return
     after = "explaining portfolio 1 …" if explain is not False else WRITING
     with progress_bar(count, f"portfolio 1/{count}", enabled=live) as advance:
@@ -249,7 +253,11 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
                 advance(after if outcome.status.has_solution else "finishing …",
                         steps=count - k + 1)
 
-        yield report, lambda text: advance(text, steps=0)
+        def explaining(done: int, total: int) -> None:
+            advance(f"explaining portfolio 1: project {done}/{total}", steps=0)
+            advance.update(done, total)
+
+        yield report, lambda text: advance(text, steps=0), explaining
 
 
 def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
