@@ -177,7 +177,7 @@ def run_sources(folder: str | Path) -> tuple[Path | None, Path]:
     (None, PosixPath('outputs/default-osa-round-20261126-090430/policy.toml'))
     """
     from osa_opt.data import example_path
-    from osa_opt.inputs.readers import sha256
+    from osa_opt.inputs.digest import sha256
 
     folder = Path(folder)
     manifest_path, policy_path = folder / "run.json", folder / "policy.toml"

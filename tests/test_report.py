@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from osa_opt.html import table
 from osa_opt.inputs.problem import Problem
 from osa_opt.report import render_report, svg
 from osa_opt.report.analyses import analysis_section
 from osa_opt.report.notebook import analysis_html
-from osa_opt.report.tables import table
 from osa_opt.result import Result
 from osa_opt.run_folder import write_run
 from osa_opt.text import money, percent, yen

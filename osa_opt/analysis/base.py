@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from osa_opt.html import analysis_html
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -44,10 +46,7 @@ class Analysis:
         return ", ".join(f"{len(t):,} rows in {name}" for name, t in self.tables().items())
 
     def _repr_html_(self) -> str:
-        # The notebook view is the report's table style; the one upward import of the
-        # analysis layer, lazily (listed in docs/architecture.md).
-        from osa_opt.report.notebook import analysis_html
-
+        # the notebook view: the report's table style, from the bottom layer (osa_opt.html)
         return analysis_html(self)
 
     def __repr__(self) -> str:

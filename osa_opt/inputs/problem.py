@@ -16,13 +16,13 @@ downstream may trust it, and it never changes (docs/inputs.md, "A Problem does n
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
 from osa_opt.inputs.policy import Policy
@@ -324,4 +324,4 @@ def _sources(sources: Mapping[str, str], sheet: str, table: pd.DataFrame) -> dic
     if not isinstance(table, pd.DataFrame):
         return dict(sources)
     hashed = pd.util.hash_pandas_object(table.astype(str), index=True).to_numpy().tobytes()
-    return {**sources, f"{sheet} (DataFrame)": hashlib.sha256(hashed).hexdigest()}
+    return {**sources, f"{sheet} (DataFrame)": sha256(hashed)}

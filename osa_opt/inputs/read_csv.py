@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, known_header, table
 from osa_opt.inputs.schema import PROJECTS, SHEETS
 
@@ -33,7 +34,6 @@ class CsvFolder:
 
 def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFolder:
     """Both sheets' raw tables; problems of the files themselves go to ``issues``."""
-    from osa_opt.inputs.readers import sha256
 
     out = CsvFolder()
     for sheet in SHEETS:

@@ -18,7 +18,6 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue, PolicyError
+from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.schema import SHEETS
 
@@ -223,11 +223,6 @@ def load_problem(
     return Problem.from_frames(raw.projects, raw.countries, resolved,
                                sources={**raw.sources, **sources}, origin=origin,
                                read_warnings=raw.warnings)
-
-
-def sha256(data: bytes) -> str:
-    """Hex sha256 of some bytes (what a run records for each input file)."""
-    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------------- policy

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.html import RIGHT, generic_body, number, table, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.report.tables import RIGHT, number, table, value_text
 from osa_opt.text import percent, yen
 
 if TYPE_CHECKING:
@@ -59,44 +59,12 @@ def analysis_section(name: str, analysis: Any) -> Section:
     if renderer is not None and has_what_it_needs(analysis, NEEDS[name]):
         body = renderer(analysis)
     else:
-        body = generic_body(analysis)
+        body = generic_body(analysis, max_rows=MAX_ROWS, more=MORE)
     notes = getattr(analysis, "notes", None)
     if isinstance(notes, list | tuple) and notes:
         body += "<ul class=\"notes\">" + "".join(
             f"<li>{escape(str(n))}</li>" for n in notes) + "</ul>"
     return Section(f"analysis-{_slug(name)}", title, body)
-
-
-def generic_body(analysis: Any, max_rows: int = MAX_ROWS, more: str = MORE) -> str:
-    """Each table of ``analysis.tables()`` (cut at ``max_rows``), or its scalar facts."""
-    tables_of = getattr(analysis, "tables", None)
-    tables = dict(tables_of()) if callable(tables_of) else {}
-    parts = []
-    # one table named like its analysis needs no heading of its own
-    alone = len(tables) == 1 and str(next(iter(tables))) == str(getattr(analysis, "name", ""))
-    for table_name, frame in tables.items():
-        if not isinstance(frame, pd.DataFrame):
-            continue
-        if not alone:
-            parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
-        parts.append(table(frame, max_rows=max_rows, more=more) if len(frame.columns)
-                     else '<p class="note">Empty.</p>')
-    if parts:
-        return "".join(parts)
-    return _facts(analysis)
-
-
-def _facts(analysis: Any) -> str:
-    """The scalar entries of ``to_dict()`` as a small table (last resort)."""
-    to_dict = getattr(analysis, "to_dict", None)
-    data = to_dict() if callable(to_dict) else {}
-    if not isinstance(data, dict):
-        data = {}
-    facts = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
-    if not facts:
-        return '<p class="note">This analysis has no table to show.</p>'
-    frame = pd.DataFrame({"item": list(facts), "value": [str(v) for v in facts.values()]})
-    return table(frame)
 
 
 def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...] | None]) -> bool:

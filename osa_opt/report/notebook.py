@@ -14,37 +14,16 @@ restyling the notebook around them.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from osa_opt.report.tables import table, value_text
+from osa_opt.html import NOTEBOOK_ROWS as MAX_ROWS
+from osa_opt.html import analysis_html as analysis_html  # re-exported: the documented name
+from osa_opt.html import notebook_wrap as _wrap
+from osa_opt.html import table, value_text
 from osa_opt.text import percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
-
-#: Rows of a table shown inline; ``.tables()`` or the DataFrame attributes give the rest.
-MAX_ROWS = 25
-
-STYLE = """<style>
-.osa-nb { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; }
-.osa-nb .head { font-size: 14px; margin: 4px 0 8px; }
-.osa-nb .status { display: inline-block; padding: 1px 8px; border-radius: 999px; color: #fff;
-  font-size: 11px; font-weight: 650; text-transform: uppercase; background: #5b6573; }
-.osa-nb .status-optimal { background: #2e7d5b; }
-.osa-nb .status-time_limit { background: #b7791f; }
-.osa-nb .status-infeasible, .osa-nb .status-no_solution { background: #b5483b; }
-.osa-nb table.data { border-collapse: collapse; font-size: 12px; }
-.osa-nb table.data th, .osa-nb table.data td { padding: 3px 8px; text-align: left;
-  border-bottom: 1px solid #d8dee6; }
-.osa-nb table.data td.num, .osa-nb table.data th.num { text-align: right;
-  font-variant-numeric: tabular-nums; }
-.osa-nb table.data tbody tr:nth-child(even) { background: rgba(127, 140, 160, .08); }
-.osa-nb p.more, .osa-nb p.note { color: #5b6573; font-size: 11px; margin: 2px 0 8px; }
-</style>"""
-
-
-def _wrap(body: str) -> str:
-    return f'{STYLE}<div class="osa-nb">{body}</div>'
 
 
 def _badge(status: str) -> str:
@@ -92,20 +71,3 @@ def portfolio_html(portfolio: Portfolio) -> str:
             *[f"cost_{fy}" for fy in problem.fiscal_years], "total_cost", "value"]
     return _wrap(head + changes + table(portfolio.projects.reset_index(), columns=cols,
                                         max_rows=MAX_ROWS * 2))
-
-
-def analysis_html(analysis: Any) -> str:
-    """Any analysis (``name``, ``tables()``): a heading and each table, cut at 25 rows.
-
-    Analysis classes can use it as their notebook view: ``_repr_html_ = analysis_html``.
-
-    >>> from osa_opt.report.notebook import analysis_html
-    >>> analysis_html(result.analyses["why"])[:6]
-    '<style'
-    """
-    from osa_opt.report.analyses import generic_body
-
-    name = str(getattr(analysis, "name", type(analysis).__name__))
-    head = f'<div class="head"><b>{escape(name.replace("_", " ").capitalize())}</b></div>'
-    return _wrap(head + generic_body(analysis, max_rows=MAX_ROWS,
-                                            more="tables() has every row"))

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from osa_opt.report import svg
-from osa_opt.report.page import Section
-from osa_opt.report.tables import (
+from osa_opt.html import (
     RIGHT,
     cell,
     key_values,
@@ -29,6 +27,8 @@ from osa_opt.report.tables import (
     table,
     value_text,
 )
+from osa_opt.report import svg
+from osa_opt.report.page import Section
 from osa_opt.text import money, percent, yen
 
 if TYPE_CHECKING:

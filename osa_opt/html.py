@@ -205,3 +205,77 @@ def key_values(pairs: Iterable[tuple[str, Any]], css_class: str = "kv", kind: st
     """A two-column table of labels and (already formatted) values, escaped."""
     rows = "".join(f"<tr><th>{escape(str(k))}</th>{cell(v, kind)}</tr>" for k, v in pairs)
     return f'<table class="{escape(css_class)}"><tbody>{rows}</tbody></table>'
+
+
+def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
+    """Each table of ``analysis.tables()`` (cut at ``max_rows``), or its scalar facts."""
+    tables_of = getattr(analysis, "tables", None)
+    tables = dict(tables_of()) if callable(tables_of) else {}
+    parts = []
+    # one table named like its analysis needs no heading of its own
+    alone = len(tables) == 1 and str(next(iter(tables))) == str(getattr(analysis, "name", ""))
+    for table_name, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            continue
+        if not alone:
+            parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
+        parts.append(table(frame, max_rows=max_rows, more=more) if len(frame.columns)
+                     else '<p class="note">Empty.</p>')
+    if parts:
+        return "".join(parts)
+    return _facts(analysis)
+
+
+def _facts(analysis: Any) -> str:
+    """The scalar entries of ``to_dict()`` as a small table (last resort)."""
+    to_dict = getattr(analysis, "to_dict", None)
+    data = to_dict() if callable(to_dict) else {}
+    if not isinstance(data, dict):
+        data = {}
+    facts = {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
+    if not facts:
+        return '<p class="note">This analysis has no table to show.</p>'
+    frame = pd.DataFrame({"item": list(facts), "value": [str(v) for v in facts.values()]})
+    return table(frame)
+
+
+#: Rows of a table shown inline in a notebook; ``.tables()`` or the DataFrame attributes
+#: give the rest.
+NOTEBOOK_ROWS = 25
+
+NOTEBOOK_STYLE = """<style>
+.osa-nb { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; }
+.osa-nb .head { font-size: 14px; margin: 4px 0 8px; }
+.osa-nb .status { display: inline-block; padding: 1px 8px; border-radius: 999px; color: #fff;
+  font-size: 11px; font-weight: 650; text-transform: uppercase; background: #5b6573; }
+.osa-nb .status-optimal { background: #2e7d5b; }
+.osa-nb .status-time_limit { background: #b7791f; }
+.osa-nb .status-infeasible, .osa-nb .status-no_solution { background: #b5483b; }
+.osa-nb table.data { border-collapse: collapse; font-size: 12px; }
+.osa-nb table.data th, .osa-nb table.data td { padding: 3px 8px; text-align: left;
+  border-bottom: 1px solid #d8dee6; }
+.osa-nb table.data td.num, .osa-nb table.data th.num { text-align: right;
+  font-variant-numeric: tabular-nums; }
+.osa-nb table.data tbody tr:nth-child(even) { background: rgba(127, 140, 160, .08); }
+.osa-nb p.more, .osa-nb p.note { color: #5b6573; font-size: 11px; margin: 2px 0 8px; }
+</style>"""
+
+
+def notebook_wrap(body: str) -> str:
+    """``body`` in the notebook views' scoped style (class ``osa-nb``)."""
+    return f'{NOTEBOOK_STYLE}<div class="osa-nb">{body}</div>'
+
+
+def analysis_html(analysis: Any) -> str:
+    """Any analysis (``name``, ``tables()``): a heading and each table, cut at 25 rows.
+
+    Analysis classes can use it as their notebook view: ``_repr_html_ = analysis_html``.
+
+    >>> from osa_opt.html import analysis_html
+    >>> analysis_html(result.analyses["why"])[:6]
+    '<style'
+    """
+    name = str(getattr(analysis, "name", type(analysis).__name__))
+    head = f'<div class="head"><b>{escape(name.replace("_", " ").capitalize())}</b></div>'
+    return notebook_wrap(head + generic_body(analysis, max_rows=NOTEBOOK_ROWS,
+                                            more="tables() has every row"))
