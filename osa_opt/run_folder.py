@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from osa_opt.data import example_path
 from osa_opt.errors import OsaError
+from osa_opt.inputs.digest import sha256
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
 from osa_opt.outputs.safe import (
@@ -176,8 +178,6 @@ def run_sources(folder: str | Path) -> tuple[Path | None, Path]:
     >>> run_sources("outputs/default-osa-round-20261126-090430")   # doctest: +SKIP
     (None, PosixPath('outputs/default-osa-round-20261126-090430/policy.toml'))
     """
-    from osa_opt.data import example_path
-    from osa_opt.inputs.digest import sha256
 
     folder = Path(folder)
     manifest_path, policy_path = folder / "run.json", folder / "policy.toml"

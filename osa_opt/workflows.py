@@ -23,9 +23,12 @@ from osa_opt.analysis import compare as compare_analysis
 from osa_opt.analysis import frontier as frontier_analysis
 from osa_opt.analysis import robustness as robustness_analysis
 from osa_opt.analysis.baseline import add_diagnosis, result_from_outcomes, solve_baseline
+from osa_opt.analysis.execution import analyse, make_plan
 from osa_opt.analysis.funding_order import FundingOrderAnalysis, funding_order
 from osa_opt.analysis.prices import price_rules
+from osa_opt.analysis.reserves import reserve_list
 from osa_opt.analysis.why import explain_portfolio
+from osa_opt.errors import OsaError
 from osa_opt.result import Status
 
 if TYPE_CHECKING:
@@ -173,9 +176,6 @@ def execution(
     >>> ex
     <ExecutionAnalysis ...% expected without reserves; ...>
     """
-    from osa_opt.analysis.execution import analyse, make_plan
-    from osa_opt.analysis.reserves import reserve_list
-    from osa_opt.errors import OsaError
 
     if reserves < 0:
         raise OsaError(f"reserves must be 0 or more, got {reserves}")

@@ -173,8 +173,8 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
             return f"type the share as a fraction: {share:g} for {str(value).strip()}"
-        return ("type a plain number such as 750 or 0.35 (no units, currency signs or "
-                "thousands separators)")
+        # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
+        return "type a plain number such as 750, 0.35 or 18,100 (no units or currency signs)"
     if col.kind == "bool":
         return "type true or false (yes/no and 1/0 work too)"
     if int_choices(col):

@@ -12,7 +12,6 @@ can name it instead of silently using the column's default.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +30,7 @@ from osa_opt.inputs.schema import (
     SCORE_PREFIX,
     Column,
 )
+from osa_opt.text import suggest
 
 #: How far down a header row is looked for (title blocks are a few rows high).
 HEADER_SEARCH_ROWS = 12
@@ -77,8 +77,8 @@ def near_miss_header(column: str, headers: Iterable[str], cutoff: float = 0.8) -
         if key == wanted or SYNONYMS.get(key) == column:
             return header
     by_key = {normalize(h): h for h in headers if normalize(h)}
-    close = difflib.get_close_matches(wanted, list(by_key), n=1, cutoff=cutoff)
-    return by_key[close[0]] if close else None
+    close = suggest(wanted, by_key, cutoff=cutoff)  # the keys are lower case already
+    return by_key[close] if close else None
 
 
 def is_blank(cell: Any) -> bool:

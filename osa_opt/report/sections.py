@@ -27,8 +27,11 @@ from osa_opt.html import (
     table,
     value_text,
 )
+from osa_opt.inputs.eligibility import country_reasons
+from osa_opt.inputs.value_text import value_definition
 from osa_opt.report import svg
 from osa_opt.report.page import Section
+from osa_opt.solving.versions import versions
 from osa_opt.text import money, percent, yen
 
 if TYPE_CHECKING:
@@ -76,7 +79,6 @@ def headline(result: Result) -> Section:
     headers = {"fiscal_year": "Fiscal year", "budget": "Budget (¥m)",
                "requested": "Requested by all projects (¥m)",
                "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
-    from osa_opt.inputs.value_text import value_definition
 
     value_note = (f'<p class="note">{escape(value_definition(problem.policy))} A share such as '
                   "“0.505 of 185.479” is points of that score, against portfolio 1's.</p>"
@@ -238,7 +240,6 @@ def not_funded(result: Result) -> Section | None:
 # ---------------------------------------------------------------------- eligibility
 def eligibility(result: Result) -> Section:
     """Every ineligible project with every reason, and the countries that cause them."""
-    from osa_opt.inputs.eligibility import country_reasons
 
     problem = result.problem
     elig = problem.eligibility
@@ -303,7 +304,6 @@ def diagnosis(result: Result) -> Section | None:
 # ---------------------------------------------------------------------- manifest
 def manifest_section(result: Result) -> Section:
     """Inputs and their sha256, the policy as used, versions and timings (as in run.json)."""
-    from osa_opt.solving.versions import versions
 
     inputs = dict(result.problem.sources)
     body = "<h3>Inputs</h3>"
