@@ -102,7 +102,7 @@ def find_header(sheet: str, rows: Rows) -> int:
 def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
           label: Callable[[int], str]) -> pd.DataFrame:
     """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``."""
-    rows = [(n, list(cells)) for n, cells in rows]
+    rows = [(n, cells if isinstance(cells, list) else list(cells)) for n, cells in rows]
     if not rows:
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
     at = find_header(sheet, rows)
@@ -121,16 +121,26 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
     header += [""] * (width - len(header))
     records: list[dict[str, Any]] = []
     headerless: dict[int, list[int]] = {}
+    # Worked out once, not per cell: a repeated name keeps its first column (as
+    # setdefault would), and only the columns without a name are looked at for text.
+    first: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name != ROW:
+            first.setdefault(name, i)
+    kept = list(first.items())
+    unnamed = [i for i, name in enumerate(header) if not name]
+    padding = [""] * width
     for number, cells in body:
         if all(is_blank(c) for c in cells):  # before padding: there may be a million of them
             continue
-        cells = ["" if c is None else c for c in cells]
-        cells += [""] * (width - len(cells))
+        if len(cells) < width:
+            cells = [*cells, *padding[len(cells):]]
         record: dict[str, Any] = {ROW: number}
-        for i, (name, cell) in enumerate(zip(header, cells, strict=True)):
-            if name:
-                record.setdefault(name, cell)
-            elif not is_blank(cell):
+        for name, i in kept:
+            cell = cells[i]
+            record[name] = "" if cell is None else cell
+        for i in unnamed:
+            if not is_blank(cells[i]):
                 headerless.setdefault(i, []).append(number)
         records.append(record)
     if not any(header) and records:

@@ -49,8 +49,14 @@ def bundles(projects: pd.DataFrame) -> list[list[str]]:
     x[p] ≤ x[q], every member is funded exactly when every other one is. Members in input
     order; bundles by their first member.
     """
-    graph = {str(p): [q for q in needs if q in projects.index]
-             for p, needs in zip(projects.index, projects["requires"], strict=True)}
+    known = set(projects.index)
+    graph = {str(p): [q for q in needs if q in known]
+             for p, needs in zip(projects.index, projects["requires"], strict=True) if needs}
+    # Only a project that requires one and is required by one can be in a ring: the search
+    # then walks the few projects with requirements, not all of a big round's.
+    required = {q for needs in graph.values() for q in needs}
+    graph = {p: [q for q in needs if q in required and q in graph]
+             for p, needs in graph.items() if p in required}
     return [part for part in _strong_parts(graph) if len(part) > 1]
 
 
