@@ -22,6 +22,7 @@ from osa_opt.errors import OsaError
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
+    from osa_opt.result import Result
 
 #: Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -338,6 +339,13 @@ class NoBaseline(OsaError):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+    @classmethod
+    def recorded(cls, what: str, result: Result, folder: Path) -> NoBaseline:
+        """"No <what>: <why>. The run is recorded in <folder>/run.json.", with the exit
+        code of the result's status."""
+        return cls(f"No {what}: {result.message or result.status.value} "
+                   f"The run is recorded in {folder}/run.json.", result.status.exit_code)
 
 
 def interrupted(what: str, folder: Path) -> click.exceptions.Exit:

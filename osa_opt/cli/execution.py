@@ -87,9 +87,7 @@ def command(
     with stdout_to_stderr():
         result, _ = solve_baseline(problem, portfolios=1)
     if not result.portfolios:
-        folder = write_run(result, out_dir)
-        raise NoBaseline(f"No execution analysis: {result.message or result.status.value} "
-                         f"The run is recorded in {folder}/run.json.", result.status.exit_code)
+        raise NoBaseline.recorded("execution analysis", result, write_run(result, out_dir))
     if show:
         click.echo(f"Simulating {settings.samples} signing outcomes (seed {settings.seed}) "
                    f"with up to {reserves} reserves ...", err=True)

@@ -86,9 +86,7 @@ def command(
     with stdout_to_stderr():
         result = solve(problem)
     if not result.portfolios:
-        folder = write_run(result, out_dir)
-        raise NoBaseline(f"No robustness analysis: {result.message or result.status.value} "
-                         f"The run is recorded in {folder}/run.json.", result.status.exit_code)
+        raise NoBaseline.recorded("robustness analysis", result, write_run(result, out_dir))
     if show:
         click.echo(f"Sampling {settings.samples} weight and score vectors (seed "
                    f"{settings.seed}) ...", err=True)
