@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any
 from osa_opt.analysis import compare as compare_analysis
 from osa_opt.analysis import frontier as frontier_analysis
 from osa_opt.analysis import robustness as robustness_analysis
-from osa_opt.analysis.baseline import add_diagnosis, result_from_outcomes, solve_baseline
+from osa_opt.analysis.baseline import (
+    add_diagnosis,
+    refuse_custom_model,
+    result_from_outcomes,
+    solve_baseline,
+)
 from osa_opt.analysis.execution import analyse, make_plan
 from osa_opt.analysis.funding_order import FundingOrderAnalysis, funding_order
 from osa_opt.analysis.prices import price_rules
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
     from osa_opt.analysis.compare import Scenario
     from osa_opt.analysis.execution import ExecutionAnalysis
     from osa_opt.analysis.frontier import FrontierAnalysis
+    from osa_opt.extensions import ExtensionFunction
     from osa_opt.inputs.problem import Problem
     from osa_opt.result import Result
     from osa_opt.solving.solver import Outcome, Solver
@@ -53,6 +59,7 @@ def solve(
     min_difference: int | None = None,
     *,
     model: pyo.ConcreteModel | None = None,
+    extend: ExtensionFunction | str | Sequence[ExtensionFunction | str] | None = None,
     time_limit: float | None = None,
     log: Any = None,
     progress: Callable[[int, Outcome], None] | None = None,
@@ -66,7 +73,13 @@ def solve(
     ----------
     problem : a validated Problem (:func:`osa_opt.load_problem`).
     portfolios, min_difference : override the policy's ``[portfolios]`` section.
-    model : a model from :func:`osa_opt.build_model`, possibly extended by the caller.
+    model : a model from :func:`osa_opt.build_model` of this very problem, possibly extended
+        by hand (why/prices/diagnosis re-solve it; analyses that build models of their own
+        refuse such a result: use ``extend``).
+    extend : model extensions, a function ``func(model, problem)`` adding Pyomo components
+        (or ``"FILE.py:FUNCTION"``, or a list): the same as
+        ``problem.with_extensions(extend)``; ``result.problem`` carries them, so robustness,
+        compare, the frontier and execution apply them to every model they build.
     time_limit : seconds per solve (overrides ``solver.time_limit``).
     log : stream for the HiGHS log; progress : called after each portfolio's solve.
     explain : also run the why-in/why-out and rule-price analyses on the same solver
@@ -93,6 +106,11 @@ def solve(
     2     184.974        31  P-49    P-42
     3     184.499        31  P-39    P-40
     """
+    if extend is not None:
+        if model is not None:
+            raise OsaError("solve: give either model= (built by hand) or extend= (functions "
+                           "applied to every model), not both")
+        problem = problem.with_extensions(extend)
     result, solver = solve_baseline(problem, portfolios, min_difference, model=model,
                                     time_limit=time_limit, log=log, progress=progress,
                                     stop=stop)
@@ -109,6 +127,16 @@ def solve(
         result.notes.append("Interrupted while explaining portfolio 1: the ranked portfolios "
                             "are complete; why-in/why-out and rule prices are not.")
     return result
+
+
+def _extended(problem: Problem, extend: Any, baseline: Result | None = None) -> Problem:
+    """The problem with ``extend`` added, and with the baseline's extensions when the
+    baseline was solved with extensions this problem lacks (never dropped)."""
+    if baseline is not None:
+        missing = [e for e in baseline.problem.extensions if e not in problem.extensions]
+        if missing:
+            problem = problem.with_extensions(missing)
+    return problem.with_extensions(extend) if extend is not None else problem
 
 
 def explain_result(result: Result, solver: Solver, explain: bool | None = True,
@@ -144,6 +172,7 @@ def execution(
     baseline: Result | None = None,
     time_limit: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    extend: ExtensionFunction | str | Sequence[ExtensionFunction | str] | None = None,
 ) -> ExecutionAnalysis:
     """Expected execution of portfolio 1 under slippage, with 0..``reserves`` reserves.
 
@@ -179,8 +208,10 @@ def execution(
 
     if reserves < 0:
         raise OsaError(f"reserves must be 0 or more, got {reserves}")
+    problem = _extended(problem, extend, baseline)
     if baseline is None:
         baseline, _ = solve_baseline(problem, portfolios=1, time_limit=time_limit)
+    refuse_custom_model(baseline, "the execution analysis")
     if baseline.best is None:
         error = OsaError(f"no execution analysis: {baseline.message or baseline.status.value}")
         error.exit_code = baseline.status.exit_code
@@ -210,8 +241,11 @@ def frontier(
     shares: Sequence[float] | None = None,
     *,
     progress: Callable[[str], None] | None = None,
+    extend: ExtensionFunction | str | Sequence[ExtensionFunction | str] | None = None,
 ) -> Result:
     """The exact frontier over a budget sweep and the funding order, in one call.
+
+    ``extend`` (or ``problem.extensions``) applies to every level's model.
 
     Solves every level of the sweep (default: the policy's ``[frontier]`` section; 100% is
     always a level) on one persistent solver, then the funding order through portfolio 1.
@@ -229,6 +263,7 @@ def frontier(
     2       P-12         3  Serendel
     """
     say = progress or (lambda text: None)
+    problem = _extended(problem, extend)
     shares = frontier_analysis.sweep_shares(problem.policy) if shares is None else shares
     t0 = time.perf_counter()
     fr = frontier_analysis.frontier(problem, shares, progress=lambda done, total: say(
@@ -280,19 +315,24 @@ def robustness(
     scheduler: Any = None,
     progress: Callable[[int, int], None] | None = None,
     baseline: Result | None = None,
+    extend: ExtensionFunction | str | Sequence[ExtensionFunction | str] | None = None,
 ) -> Result:
     """The normal solve with ``analyses["robustness"]``: core indices of the projects and
     how often each ranked portfolio stays near-optimal under sampled weights and scores.
 
     ``baseline`` is the normal solve (solved here when omitted); when it has no portfolio
-    it is returned as it is, without the analysis (its status says why). See
+    it is returned as it is, without the analysis (its status says why). The baseline's
+    extensions (``solve(..., extend=f)``) and ``extend`` apply to every sample's model; in
+    worker processes they must be importable or ``"FILE.py:FUNCTION"``. See
     :func:`osa_opt.analysis.robustness.robustness` for the other parameters.
 
     >>> result = osa_opt.workflows.robustness(problem, samples=20)  # jobs=2: two processes
     >>> result.analyses["robustness"].counts
     {'core': 31, 'borderline': 0, 'exterior': 19}
     """
+    problem = _extended(problem, extend, baseline)
     result = baseline if baseline is not None else solve(problem)
+    refuse_custom_model(result, "robustness")
     if not result.portfolios:
         return result
     result.analyses["robustness"] = robustness_analysis.robustness(
@@ -301,7 +341,7 @@ def robustness(
 
 
 def compare(
-    scenarios: Sequence[Scenario],
+    scenarios: Sequence[Scenario | Problem | Result],
     *,
     jobs: int = 1,
     scheduler: Any = None,
@@ -310,6 +350,9 @@ def compare(
     """The first scenario's solve with ``analyses["comparison"]``: every scenario solved to
     its optimum and compared with the first (see :func:`osa_opt.analysis.compare.compare`).
 
+    A scenario is a :class:`Scenario` (a name and a Problem), a Problem (named after its
+    policy) or a Result (its problem, extensions included).
+
     >>> from osa_opt.analysis.compare import Scenario, budget_scenario
     >>> result = osa_opt.workflows.compare(
     ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])
@@ -317,8 +360,39 @@ def compare(
          value  projects
     0  185.479        31
     1  160.411        27
+    >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
+    <Result optimal: 5 portfolios, best value 185.4793>
     """
-    result = solve(scenarios[0].problem)
+    named = as_scenarios(scenarios)
+    result = solve(named[0].problem)
     result.analyses["comparison"] = compare_analysis.compare(
-        scenarios, jobs=jobs, scheduler=scheduler, progress=progress)
+        named, jobs=jobs, scheduler=scheduler, progress=progress)
     return result
+
+
+def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]:
+    """Scenarios from Scenarios, Problems or Results; a name used twice gets " (2)"."""
+    from osa_opt.analysis.compare import Scenario
+    from osa_opt.result import Result
+
+    if isinstance(items, Scenario | Result) or not isinstance(items, Sequence) or \
+            hasattr(items, "policy"):
+        raise OsaError("compare takes a list of scenarios: compare([problem_a, problem_b])")
+    out: list[Scenario] = []
+    seen: dict[str, int] = {}
+    for k, item in enumerate(items, start=1):
+        if isinstance(item, Result):
+            refuse_custom_model(item, "compare")
+            item = item.problem
+        if not isinstance(item, Scenario):
+            if not hasattr(item, "policy"):
+                raise OsaError(f"compare: scenario {k} is a {type(item).__name__}, not a "
+                               "Problem, Result or Scenario")
+            item = Scenario(item.policy.name or f"scenario {k}", item)
+        seen[item.name] = seen.get(item.name, 0) + 1
+        if seen[item.name] > 1:
+            item = Scenario(f"{item.name} ({seen[item.name]})", item.problem)
+        out.append(item)
+    if not out:
+        raise OsaError("compare: no scenario given")
+    return out

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.diagnose import diagnose
+from osa_opt.errors import OsaError
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
 
@@ -89,7 +90,8 @@ def result_from_outcomes(
             Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
             Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
         }.get(status, "The solver failed.")
-        return Result(problem, status, [], timings, notes, message=message)
+        return Result(problem, status, [], timings, notes, message=message,
+                      **model_record(solver.model))
     best_value = outcomes[0].objective
     ports: list[Portfolio] = []
     for k, o in enumerate(outcomes, start=1):
@@ -99,4 +101,30 @@ def result_from_outcomes(
             best_objective=best_value, reference=ports[0] if ports else None,
         ))
     status = outcomes[0].status
-    return Result(problem, status, ports, timings, notes)
+    return Result(problem, status, ports, timings, notes, **model_record(solver.model))
+
+
+def model_record(model: pyo.ConcreteModel) -> dict[str, Any]:
+    """The Result fields describing the model: its extensions (run.json) and the components
+    someone added by hand to a model passed as ``model=``."""
+    built = getattr(model, "osa_built", None)
+    custom = [] if built is None else [
+        c.local_name for c in model.component_objects(descend_into=False)
+        if c.local_name not in built and c.local_name not in RANKING_COMPONENTS]
+    return {"extensions": list(getattr(model, "osa_extensions", [])),
+            "custom_components": custom}
+
+
+#: Components the Solver adds and removes while ranking (never the user's).
+RANKING_COMPONENTS = frozenset({"portfolio_cut", "near_optimal_floor"})
+
+
+def refuse_custom_model(result: Result, analysis: str) -> None:
+    """An analysis that builds models of its own cannot carry components added by hand to
+    the ``model=`` of the solve: refuse (never drop them silently)."""
+    if result.custom_components:
+        raise OsaError(
+            f"{analysis} builds models of its own and cannot carry the components added by "
+            f"hand to the model passed as model= ({', '.join(result.custom_components)}): "
+            "write them as a function func(model, problem) and pass extend=func (to "
+            "osa_opt.solve or problem.with_extensions) so every model has them")

@@ -37,7 +37,7 @@ import pyomo.environ as pyo
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.frontier import FrontierAnalysis, scaled_data
-from osa_opt.model.build import add_components
+from osa_opt.model.build import add_components, apply_extensions
 from osa_opt.model.data import ModelData
 from osa_opt.model.families import funded, value_expression
 from osa_opt.result import FRACTION_TOL, Status
@@ -80,6 +80,7 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float],
         block = m.level[lv]
         block.osa = scaled_data(data, shares[lv])
         add_components(block, block.osa)
+        apply_extensions(block, problem, where=f"the funding order's budget level {lv}")
     if anchor is not None and anchor[0] in m.level:
         fix_portfolio(m.level[anchor[0]], anchor[1])
     following = dict(zip(levels[:-1], levels[1:], strict=True))

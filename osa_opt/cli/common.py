@@ -167,6 +167,9 @@ def load_from_cli(
     except InputError as exc:
         blame_budget_option(exc, budgets)
         raise
+    extend = ctx.meta.get(EXTEND_KEY, ()) if ctx is not None else ()
+    if extend:
+        problem = problem.with_extensions(list(extend))
     if warn and not (ctx is not None and ctx.params.get("quiet")):
         print_warnings(problem.warnings)
     return problem
@@ -306,11 +309,27 @@ decimal_option: Decorator = click.option(
          "'.' reads 1,100.5 (English), ',' reads 1.100,5 (German, French ...).")
 
 
+def _keep_extensions(ctx: click.Context, _: Any, value: tuple[str, ...]) -> None:
+    ctx.meta[EXTEND_KEY] = tuple(value)
+
+
+EXTEND_KEY = "osa_opt.extend"
+
+#: ``--extend FILE.py:FUNCTION`` (repeatable): model extensions; like --decimal-separator it
+#: reaches :func:`load_from_cli` through the click context (the Problem then carries them).
+extend_option: Decorator = click.option(
+    "--extend", multiple=True, metavar="FILE.py:FUNCTION", expose_value=False,
+    callback=_keep_extensions,
+    help="Add constraints of your own: a Python function FUNCTION(model, problem) in "
+         "FILE.py that adds Pyomo components to the model (repeatable). Every model the "
+         "command builds applies it; run.json records it.")
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT argument plus --run, --policy, --budget, --set and --decimal-separator, shared
-    by every command."""
-    for decorator in (decimal_option, set_option(), budget_option(), policy_option, run_option,
-                      input_argument):
+    """INPUT argument plus --run, --policy, --budget, --set, --decimal-separator and
+    --extend, shared by every command."""
+    for decorator in (extend_option, decimal_option, set_option(), budget_option(),
+                      policy_option, run_option, input_argument):
         func = decorator(func)
     return func
 

@@ -10,6 +10,7 @@ import click
 from osa_opt.cli.common import (
     budget_option,
     decimal_option,
+    extend_option,
     input_argument,
     output_options,
     parallel_options,
@@ -59,6 +60,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
 @budget_option(help="Override a fiscal year's budget in every scenario.")
 @set_option(help="Override a policy key in every scenario, e.g. --set priority.min_countries=8.")
 @decimal_option
+@extend_option
 @parallel_options
 @output_options
 def command(

@@ -24,6 +24,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.eligibility import assess
+from osa_opt.extensions import Extension, as_extensions
 from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.rules import bundles
@@ -72,7 +73,8 @@ class Problem:
     def __init__(self, projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
                  sources: Mapping[str, str] | None = None, *, origin: str | None = None,
                  read_warnings: Sequence[Issue] = (),
-                 excel_rows: tuple[str, ...] = (PROJECTS, COUNTRIES)) -> None:
+                 excel_rows: tuple[str, ...] = (PROJECTS, COUNTRIES),
+                 extensions: Sequence[Extension] = ()) -> None:
         own = object.__setattr__  # the Problem refuses attribute changes after this
         own(self, "_projects", read_only(projects))
         own(self, "_countries", read_only(countries))
@@ -81,6 +83,7 @@ class Problem:
         own(self, "origin", origin)
         own(self, "read_warnings", tuple(read_warnings))
         own(self, "_excel_rows", tuple(excel_rows))
+        own(self, "extensions", tuple(extensions))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"a Problem cannot be changed ({name}): use problem.with_projects"
@@ -91,7 +94,8 @@ class Problem:
 
     def __reduce__(self) -> tuple[Any, ...]:  # workers rebuild it read-only
         return (_rebuild, (self._projects, self._countries, self.policy, dict(self.sources),
-                           self.origin, self.read_warnings, self._excel_rows))
+                           self.origin, self.read_warnings, self._excel_rows,
+                           self.extensions))
 
     @property
     def projects(self) -> pd.DataFrame:
@@ -119,6 +123,7 @@ class Problem:
         sources: Mapping[str, str] | None = None,
         origin: str | None = None,
         read_warnings: Sequence[Issue] = (),
+        extensions: Sequence[Extension] = (),
     ) -> Problem:
         """Validate raw tables into a Problem.
 
@@ -144,7 +149,7 @@ class Problem:
         excel = tuple(sheet for sheet, raw in ((PROJECTS, projects), (COUNTRIES, countries))
                       if isinstance(raw, pd.DataFrame) and ROW in raw.columns)
         return cls(projects_ok, countries_ok, policy, sources, origin=origin,
-                   read_warnings=read_warnings, excel_rows=excel)
+                   read_warnings=read_warnings, excel_rows=excel, extensions=extensions)
 
     def with_projects(self, projects: pd.DataFrame) -> Problem:
         """The same countries and policy with another projects table, validated again.
@@ -163,14 +168,16 @@ class Problem:
         edited = _edited(projects)
         return Problem.from_frames(edited, self.raw_countries(), self.policy,
                                    sources=_sources(self.sources, PROJECTS, edited),
-                                   origin=self.origin, read_warnings=self.read_warnings)
+                                   origin=self.origin, read_warnings=self.read_warnings,
+                                   extensions=self.extensions)
 
     def with_countries(self, countries: pd.DataFrame) -> Problem:
         """The same projects and policy with another countries table, validated again."""
         edited = _edited(countries)
         return Problem.from_frames(self.raw_projects(), edited, self.policy,
                                    sources=_sources(self.sources, COUNTRIES, edited),
-                                   origin=self.origin, read_warnings=self.read_warnings)
+                                   origin=self.origin, read_warnings=self.read_warnings,
+                                   extensions=self.extensions)
 
     def with_policy(
         self, policy: Policy | Mapping[str, Any] | None = None,
@@ -186,7 +193,24 @@ class Problem:
         policy = (policy or self.policy).override(overrides)
         return Problem.from_frames(self.raw_projects(), self.raw_countries(), policy,
                                    sources=self.sources, origin=self.origin,
-                                   read_warnings=self.read_warnings)
+                                   read_warnings=self.read_warnings,
+                                   extensions=self.extensions)
+
+    def with_extensions(self, extend: Any) -> Problem:
+        """The same problem with model extensions added (``extend``: a function
+        ``func(model, problem)``, ``"FILE.py:FUNCTION"``, or a list of them): every model built
+        from it — the solve, its explanations, robustness, compare, the frontier — applies
+        them. Not validated again: the tables are unchanged.
+
+        >>> def at_most_30(model, problem):
+        ...     model.at_most_30 = pyo.Constraint(expr=sum(model.x.values()) <= 30)
+        >>> len(problem.with_extensions(at_most_30).extensions)
+        1
+        """
+        added = as_extensions(extend)
+        return Problem(self._projects, self._countries, self.policy, self.sources,
+                       origin=self.origin, read_warnings=self.read_warnings,
+                       excel_rows=self._excel_rows, extensions=(*self.extensions, *added))
 
     def raw_projects(self) -> pd.DataFrame:
         """The projects table back in sheet form (one row per sheet row; ``_row`` only when
@@ -306,9 +330,9 @@ class Problem:
 
 def _rebuild(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
              sources: dict[str, str], origin: str | None, read_warnings: tuple[Issue, ...],
-             excel_rows: tuple[str, ...]) -> Problem:
+             excel_rows: tuple[str, ...], extensions: tuple[Extension, ...] = ()) -> Problem:
     return Problem(projects, countries, policy, sources, origin=origin,
-                   read_warnings=read_warnings, excel_rows=excel_rows)
+                   read_warnings=read_warnings, excel_rows=excel_rows, extensions=extensions)
 
 
 def _edited(table: pd.DataFrame) -> pd.DataFrame:

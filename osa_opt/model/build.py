@@ -7,11 +7,14 @@ fraction; only partly fundable ones get an ``f`` variable, which keeps large mod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+import weakref
+from typing import TYPE_CHECKING, Any
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from osa_opt.errors import OsaError
 from osa_opt.model.data import ModelData
 from osa_opt.model.families import add_partial_funding, value_expression
 from osa_opt.model.registry import REGISTRY
@@ -45,7 +48,59 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
         add_components(m, data)
         m.value = pyo.Objective(expr=value_expression(m, data, data.value),
                                 sense=pyo.maximize)
+    # The model knows the problem it was built for (solve refuses it for another one); a
+    # weak reference survives model.clone() (deepcopy keeps it as it is).
+    m.osa_problem = weakref.ref(problem)
+    base = m.value.expr
+    m.osa_extensions = apply_extensions(m, problem)
+    # What extensions added to the objective, kept apart: a re-weighted objective
+    # (robustness samples) is the sampled value plus these same terms.
+    m.osa_objective_extra = None if m.value.expr is base else m.value.expr - base
+    m.osa_built = frozenset(c.local_name for c in m.component_objects(descend_into=False))
     return m
+
+
+def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
+                     where: str = "") -> list[dict[str, Any]]:
+    """Run each of ``problem.extensions`` on the model; their run.json entries, each with
+    the names of the components it added (what prices and the diagnosis call its rows).
+
+    An extension that indexes a project without a variable (ineligible, or not in the
+    input) gets a message naming it instead of Pyomo's KeyError. ``where`` says which model
+    it is applied to when not the portfolio model (the funding order applies it to each
+    budget level's block, which has no objective of its own).
+    """
+    entries: list[dict[str, Any]] = []
+    for ext in problem.extensions:
+        before = {c.local_name for c in m.component_objects(descend_into=False)}
+        try:
+            ext(m, problem)
+        except KeyError as exc:
+            raise OsaError(_key_error_message(ext.function, exc, problem)) from None
+        except AttributeError as exc:
+            if not where:
+                raise
+            raise OsaError(f"extension {ext.function}() cannot be applied to {where}: {exc} "
+                           "(an extension that changes the objective works only where there "
+                           "is one portfolio model)") from None
+        added = [c.local_name for c in m.component_objects(descend_into=False)
+                 if c.local_name not in before]
+        entries.append(ext.to_dict(added))
+    return entries
+
+
+def _key_error_message(function: str, exc: KeyError, problem: Problem) -> str:
+    text = str(exc.args[0]) if exc.args else str(exc)
+    found = re.search(r"Index '(.+?)' is not valid", text)
+    key = found.group(1) if found else text.strip("'\" ")
+    if key in problem.projects.index:
+        reasons = problem.eligibility.loc[key].get("reasons") or []
+        why = f" ({'; '.join(map(str, reasons))})" if reasons else ""
+        return (f"extension {function}(): project {key} is not eligible{why}, so the model "
+                f"has no variable for it; index model.x over model.P (the eligible projects) "
+                f"or check `{key} in model.P` first")
+    return (f"extension {function}(): {text}; model.x and model.P hold the eligible "
+            "projects' ids")
 
 
 def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:

@@ -75,6 +75,7 @@ def build_manifest(
         "unfunded": {str(pid): str(reason) for pid, reason in unfunded["reason"].items()},
         "problem": problem.summary(),
         "policy": problem.policy.to_dict(),
+        "extensions": list(result.extensions),
         "inputs": dict(problem.sources),
         "input_path": problem.origin,
         "versions": versions(),

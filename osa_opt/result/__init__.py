@@ -49,6 +49,14 @@ class Portfolio:
     best_objective: float | None = None
     reference: Portfolio | None = field(default=None, repr=False)
 
+    @property
+    def extension_value(self) -> float:
+        """What the model extensions added to the objective: ``objective`` minus the
+        funded projects' value (0 when no extension changes the objective), so
+        ``projects.value.sum() + extension_value == objective``."""
+        rest = self.objective - float(self.projects["value"].sum())
+        return 0.0 if abs(rest) <= 1e-6 * max(1.0, abs(self.objective)) else rest
+
     # ------------------------------------------------------------------ ids
     @property
     def project_ids(self) -> list[str]:
@@ -177,6 +185,7 @@ class Portfolio:
         return {
             "rank": self.rank,
             "objective": round(self.objective, 9),
+            "extension_value": round(self.extension_value, 9),
             "share_of_best": round(self.share_of_best, 9),
             "status": self.status.value,
             "gap": None if self.gap is None else round(self.gap, 12),
@@ -227,6 +236,11 @@ class Result:
     message: str = ""
     #: True when the run was interrupted (Ctrl-C): only what was finished is here.
     partial: bool = False
+    #: The model extensions applied (run.json ``extensions``): function, file, sha256, components.
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+    #: Components added by hand to a ``model=`` passed to solve (not by an extension): the
+    #: analyses that build models of their own refuse such a result rather than drop them.
+    custom_components: list[str] = field(default_factory=list)
 
     @property
     def best(self) -> Portfolio | None:

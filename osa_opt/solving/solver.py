@@ -18,6 +18,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from osa_opt.errors import OsaError
 from osa_opt.model import build_model
 from osa_opt.model.families import funded, linear_sum, value_expression
 from osa_opt.solving import highs_access, value_bound
@@ -45,6 +46,18 @@ def _status_of(termination: TC, has_solution: bool) -> Status:
     if termination == TC.emptyModel:
         return Status.OPTIMAL
     return Status.ERROR
+
+
+def check_model_for(model: pyo.ConcreteModel, problem: Problem) -> None:
+    """Refuse a model built for another problem (its budget, projects and rules would be
+    solved under this problem's name)."""
+    ref = getattr(model, "osa_problem", None)
+    built_for = ref() if ref is not None else None
+    if built_for is not None and built_for is not problem:
+        raise OsaError("model was built for another problem (build_model(other_problem)); "
+                         "build it from this problem: build_model(problem), or pass the "
+                         "additions as extend=func so every model built from the problem "
+                         "has them")
 
 
 class Solver:
@@ -83,6 +96,8 @@ class Solver:
         settings = problem.policy.solver
         self.problem = problem
         t0 = time.perf_counter()
+        if model is not None:
+            check_model_for(model, problem)
         self.model = model if model is not None else build_model(problem)
         self.build_seconds = time.perf_counter() - t0
         self.opt = Highs()
@@ -252,9 +267,12 @@ class Solver:
         highs_access.clear_solver(self.opt)
 
     def set_objective(self, value: dict[str, float]) -> None:
-        """Replace the objective by Σ_p value[p]·f[p] (robustness, sampling)."""
+        """Replace the objective by Σ_p value[p]·f[p] (robustness, sampling), plus what the
+        model's extensions added to the objective."""
         m = self.model
-        m.value.set_value(value_expression(m, m.osa, value))
+        extra = getattr(m, "osa_objective_extra", None)
+        expr = value_expression(m, m.osa, value)
+        m.value.set_value(expr if extra is None else expr + extra)
 
     @contextlib.contextmanager
     def fixed_in_highs(self, states: dict[str, int]) -> Iterator[None]:

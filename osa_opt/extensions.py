@@ -1,0 +1,175 @@
+"""Model extensions: functions ``func(model, problem)`` that add Pyomo components of one's own
+(like PyPSA's ``extra_functionality``).
+
+An extension is kept by reference — an importable ``module:function`` or a ``FILE.py:FUNCTION``
+— so it travels to worker processes and Dask workers, which load it again. A function defined
+in a notebook cell works wherever everything runs in one process; where workers are needed it
+is refused with a message saying how to make it travel.
+
+>>> def at_most_two(model, problem):
+...     model.at_most_two = pyo.Constraint(expr=sum(model.x.values()) <= 2)
+>>> ext = Extension.of(at_most_two)
+>>> ext.function, ext.portable
+('at_most_two', False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from osa_opt.errors import OsaError
+
+__all__ = ["Extension", "ExtensionFunction", "as_extensions"]
+
+#: What ``extend=`` takes: a function, an Extension, or ``"FILE.py:FUNCTION"`` / ``"module:name"``.
+ExtensionFunction = Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Extension:
+    """One extension: ``function`` (its name), ``file`` (the file it is read from, None for a
+    notebook cell), ``sha256`` of that file, and the reference workers load it by
+    (``module`` + name, or ``file`` + name)."""
+
+    function: str
+    file: str | None = None
+    sha256: str | None = None
+    module: str | None = None
+    func: ExtensionFunction | None = field(default=None, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def of(cls, item: ExtensionFunction | Extension | str) -> Extension:
+        """An Extension from a function, a ``"FILE.py:FUNCTION"`` or ``"module:FUNCTION"``."""
+        if isinstance(item, Extension):
+            return item
+        if isinstance(item, str):
+            return cls.from_reference(item)
+        if not callable(item):
+            raise OsaError(f"extend: {item!r} is not a function func(model, problem), nor "
+                           "'FILE.py:FUNCTION'")
+        name = getattr(item, "__qualname__", getattr(item, "__name__", repr(item)))
+        module = getattr(item, "__module__", None)
+        file = _source_file(item)
+        importable = (module not in (None, "__main__") and "<locals>" not in name
+                      and not (module or "").startswith("__"))
+        return cls(name, file, _sha256(file), module if importable else None, item)
+
+    @classmethod
+    def from_reference(cls, text: str) -> Extension:
+        """``FILE.py:FUNCTION`` (a path) or ``module:FUNCTION`` (importable)."""
+        target, sep, name = text.rpartition(":")
+        if not sep or not target or not name:
+            raise OsaError(f"extension {text!r}: write it as FILE.py:FUNCTION (e.g. "
+                           "rules.py:at_most_three)")
+        if target.endswith(".py"):
+            path = Path(target).expanduser().resolve()
+            func = _load_from_file(path, name)
+            return cls(name, str(path), _sha256(str(path)), None, func)
+        try:
+            func = _attribute(importlib.import_module(target), name, target)
+        except ImportError as exc:
+            raise OsaError(f"extension {text!r}: cannot import {target!r} ({exc})") from None
+        file = _source_file(func)
+        return cls(name, file, _sha256(file), target, func)
+
+    # ------------------------------------------------------------------ use
+    @property
+    def portable(self) -> bool:
+        """Whether a worker process can load it again (a module or a file reference)."""
+        return self.module is not None or (self.file is not None and self.func is not None
+                                           and self.func.__module__.startswith("osa_ext_"))
+
+    def load(self) -> ExtensionFunction:
+        """The function itself (loaded again from its reference in a worker)."""
+        if self.func is not None:
+            return self.func
+        if self.module is not None:
+            return _attribute(importlib.import_module(self.module), self.function, self.module)
+        if self.file is not None:
+            return _load_from_file(Path(self.file), self.function)
+        raise OsaError(f"extension {self.function}: nothing to load it from")
+
+    def __call__(self, model: Any, problem: Any) -> None:
+        self.load()(model, problem)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if not self.portable:
+            raise OsaError(
+                f"the extension {self.function}() is defined in the notebook or inside a "
+                "function, so worker processes cannot load it: put it in a .py file and pass "
+                "extend='FILE.py:FUNCTION' (or import it from a module), or run with jobs=1")
+        return (_reload, (self.function, self.file, self.sha256, self.module))
+
+    def to_dict(self, components: Iterable[str] = ()) -> dict[str, Any]:
+        """The run.json entry: ``function``, ``file``, ``sha256``, ``components``."""
+        return {"function": self.function if self.module is None
+                else f"{self.module}:{self.function}",
+                "file": self.file, "sha256": self.sha256, "components": list(components)}
+
+
+def as_extensions(extend: Any) -> tuple[Extension, ...]:
+    """``extend=`` as a tuple of Extensions (None, one item, or a list of them)."""
+    if extend is None:
+        return ()
+    items = extend if isinstance(extend, list | tuple) else [extend]
+    return tuple(Extension.of(item) for item in items)
+
+
+def _reload(function: str, file: str | None, sha256: str | None,
+            module: str | None) -> Extension:
+    ext = Extension(function, file, sha256, module)
+    return Extension(function, file, sha256, module, ext.load())
+
+
+def _attribute(module: Any, name: str, where: str) -> ExtensionFunction:
+    obj: Any = module
+    for part in name.split("."):
+        if not hasattr(obj, part):
+            raise OsaError(f"extension: {where} has no function {name!r}")
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise OsaError(f"extension: {where}:{name} is not a function")
+    return obj  # type: ignore[no-any-return]
+
+
+def _load_from_file(path: Path, name: str) -> ExtensionFunction:
+    if not path.is_file():
+        raise OsaError(f"extension: no file {path}")
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    module_name = f"osa_ext_{path.stem}_{digest}"
+    module = sys.modules.get(module_name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            del sys.modules[module_name]
+            raise OsaError(f"extension: {path} failed to load: {type(exc).__name__}: "
+                           f"{exc}") from exc
+    return _attribute(module, name, str(path))
+
+
+def _source_file(func: Any) -> str | None:
+    try:
+        file = inspect.getsourcefile(func)
+    except TypeError:
+        return None
+    return file if file and Path(file).is_file() else None
+
+
+def _sha256(file: str | None) -> str | None:
+    if file is None:
+        return None
+    return hashlib.sha256(Path(file).read_bytes()).hexdigest()
