@@ -24,7 +24,7 @@ import pyomo.environ as pyo
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
-from osa_opt.model.registry import MONEY
+from osa_opt.model.registry import EXTENSION, EXTENSION_UNIT, MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
 from osa_opt.text import id_list, json_number, percent, yen
 
@@ -173,7 +173,7 @@ def _make_elastic(model: pyo.ConcreteModel, rows: list[Rule]) -> dict[str, Any]:
             con.set_value((con.lower, con.body + s, None))
             if rule.sense == "fixed":
                 s.setub(1)
-        if rule.unit != MONEY:  # counts move in whole partners, countries or projects
+        if rule.unit not in (MONEY, EXTENSION_UNIT):  # counts move in whole partners, countries or projects
             s.domain = pyo.NonNegativeIntegers
         out[rule.name] = s
     return out
@@ -278,6 +278,12 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         if left <= TOL * max(1.0, bound):
             return f"{head}: set {key} to 0, or loosen the rule that forces {i} in"
         return f"{head}: lower {key} to {yen(math.floor(left))} (by {yen(amount)})"
+    if rule.family == EXTENSION:
+        if rule.sense == "max":
+            return (f"{rule.label(data)} allows at most {bound:g} but the other rules need "
+                    f"{bound + amount:g}: raise its bound by {amount:g}, or drop the row")
+        return (f"{rule.label(data)} needs at least {bound:g} but the other rules allow at "
+                f"most {bound - amount:g}: lower its bound by {amount:g}, or drop the row")
     if c == "tier_partner":
         tier = data.tier[data.by_country[i][0]]
         cheapest = min(data.total_cost[p] * data.min_funding[p] for p in data.by_country[i])

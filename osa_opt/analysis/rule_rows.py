@@ -75,9 +75,11 @@ class Rule:
 
 
 def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
-    """Every active row of the rule components of ``model``, in registry order."""
+    """Every active row of the rule components of ``model``, in registry order, then the
+    rows of the constraints model extensions added (family ``extension``; a row with one
+    bound, a maximum or a minimum; equalities and ranges are not priced)."""
     rows = []
-    for spec in registry.rule_components():
+    for spec in [*registry.rule_components(), *_extension_specs(model)]:
         con = getattr(model, spec.name, None)
         if con is None or not con.active:
             continue
@@ -85,6 +87,24 @@ def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
             if row.active:
                 rows.append(Rule(spec.name, index))
     return rows
+
+
+def _extension_specs(model: pyo.ConcreteModel) -> list[Component]:
+    specs = []
+    for entry in getattr(model, "osa_extensions", []):
+        for name in entry["components"]:
+            con = getattr(model, name, None)
+            if not isinstance(con, pyo.Constraint) or not len(con):
+                continue
+            first = next(iter(con.values()))
+            if first.has_ub() and not first.has_lb():
+                sense = "max"
+            elif first.has_lb() and not first.has_ub():
+                sense = "min"
+            else:
+                continue
+            specs.append(registry.extension_component(name, entry["function"], sense))
+    return specs
 
 
 def activity(con: Any, fractions: Mapping[str, float], countries: Mapping[str, str]) -> float:

@@ -306,3 +306,38 @@ def broken_rules(data: ModelData, fractions: Fractions) -> list[str]:
     for family in REGISTRY:
         out += family.check(data, funded)
     return out
+
+
+# ---------------------------------------------------------------------- user extensions
+#: The family of every constraint a model extension adds (osa_opt.extensions).
+EXTENSION = "extension"
+#: The unit of an extension's row: whatever its body counts.
+EXTENSION_UNIT = "row units"
+
+
+def extension_component(name: str, function: str, sense: str) -> Component:
+    """The registry entry of a constraint a model extension added: named after the
+    component and the function, so prices and the diagnosis name the user's rows.
+
+    >>> c = extension_component("sea_cap", "at_most_three_sea", "max")
+    >>> c.label(None, None), c.policy_key(None, None)
+    ('row sea_cap of extension at_most_three_sea()', 'extension at_most_three_sea()')
+    """
+    def label(index: Any, data: Any) -> str:
+        return f"row {_row(name, index)} of extension {function}()"
+
+    def key(index: Any, data: Any) -> str:
+        return f"extension {function}()"
+
+    spec = Component(name, sense, EXTENSION_UNIT, label, key)
+    family = Family(EXTENSION, _no_add, (spec,), False, _no_check)
+    _COMPONENTS[name] = (family, spec)  # Rule.spec and Rule.family look it up by name
+    return spec
+
+
+def _no_add(m: Any, data: Any) -> None:  # an extension adds its own rows
+    return None
+
+
+def _no_check(data: Any, fractions: Fractions) -> list[str]:
+    return []

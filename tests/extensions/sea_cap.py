@@ -20,3 +20,8 @@ def needs_ineligible(model, problem):
     """Indexes a project without a variable."""
     ineligible = next(p for p in problem.projects.index if p not in model.P)
     model.bad = pyo.Constraint(expr=model.x[ineligible] <= 0)
+
+
+def p01_out(model, problem):
+    """Forces P-01 out (P-01 is mandatory in the tests that use this)."""
+    model.p01_out = pyo.Constraint(expr=model.x["P-01"] <= 0)
