@@ -16,7 +16,8 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 
 from osa_opt.data import example_path
 from osa_opt.errors import OsaError
@@ -32,9 +33,7 @@ from osa_opt.outputs.safe import (
     staging_folder,
 )
 from osa_opt.report import write_report
-
-if TYPE_CHECKING:
-    from osa_opt.result import Result
+from osa_opt.result import Result  # noqa: E402
 
 #: Default parent of new run folders, relative to the current folder.
 OUTPUTS_FOLDER = "outputs"
@@ -167,7 +166,7 @@ def _iso(moment: dt.datetime) -> str:
 
 
 # ---------------------------------------------------------------------- reading a run back
-def run_sources(folder: str | Path) -> tuple[Path | None, Path]:
+def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Path]:
     """The input and the policy of a finished run, for ``--run RUN_FOLDER``.
 
     Returns ``(input path or None for the shipped example, the run's policy.toml)``.
@@ -183,29 +182,88 @@ def run_sources(folder: str | Path) -> tuple[Path | None, Path]:
     manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
     for needed in (manifest_path, policy_path):
         if not needed.is_file():
-            raise OsaError(f"--run {folder}: no {needed.name} there; give the folder a run "
+            raise OsaError(f"{who} {folder}: no {needed.name} there; give the folder a run "
                            "wrote (it holds run.json and policy.toml).")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         recorded: dict[str, str] = dict(manifest["inputs"])
         path_text = manifest.get("input_path")
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OsaError(f"--run {folder}: run.json cannot be read ({exc}).") from exc
+        raise OsaError(f"{who} {folder}: run.json cannot be read ({exc}).") from exc
     if "input_path" not in manifest:
-        raise OsaError(f"--run {folder}: this run predates input_path in run.json; give the "
+        raise OsaError(f"{who} {folder}: this run predates input_path in run.json; give the "
                        "input and policy again instead.")
     input_path = None if path_text is None else Path(path_text)
     source = example_path() if input_path is None else input_path
     files = [source] if source.is_file() else [source / name for name in recorded
                                                   if (source / name).suffix == ".csv"]
     if not source.exists() or not files:
-        raise OsaError(f"--run {folder}: its input {source} is gone; give the input and "
+        raise OsaError(f"{who} {folder}: its input {source} is gone; give the input and "
                        f"--policy {policy_path} instead.")
     for file in files:
         old = recorded.get(file.name)
         if old is None or not file.is_file() or sha256(file.read_bytes()) != old:
             raise OsaError(
-                f"--run {folder}: its input {file} changed since the run (sha256 differs from "
+                f"{who} {folder}: its input {file} changed since the run (sha256 differs from "
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
                 f"give the input and --policy {policy_path} to use the new data.")
     return input_path, policy_path
+
+
+def load_run(folder: str | Path) -> Result:
+    """A finished run back in Python: its input (checked unchanged) under its policy.toml,
+    its extensions (re-loaded from their files, checked by sha256), and its portfolios,
+    notes, diagnosis and timings as run.json records them; ``analyses`` holds run.json's
+    dicts (re-run an analysis for its objects). Nothing is solved.
+
+    >>> last_week = osa_opt.load_run("outputs/round-20261130")     # doctest: +SKIP
+    >>> osa_opt.load_run("outputs/round-20261207").diff(last_week)  # doctest: +SKIP
+    """
+    from osa_opt.extensions import Extension
+    from osa_opt.inputs.readers import load_problem
+    from osa_opt.result import Portfolio, Result, Status
+
+    folder = Path(folder)
+    input_path, policy_path = run_sources(folder, who="load_run:")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    problem = load_problem(input_path, policy=policy_path)
+    notes = list(manifest.get("notes", []))
+    extensions = []
+    for entry in manifest.get("extensions", []):
+        name, file = entry["function"], entry.get("file")
+        if file is None and ":" not in name:
+            notes.append(f"The run's extension {name}() was defined in a notebook: it is "
+                         "recorded, not re-applied (re-solves of this result lack it).")
+            continue
+        ext = Extension.from_reference(name if file is None else f"{file}:{name}")
+        if entry.get("sha256") and ext.sha256 != entry["sha256"]:
+            raise OsaError(f"load_run: {folder}: the extension file {ext.file} changed since "
+                           "the run (sha256 differs from run.json's extensions)")
+        extensions.append(ext)
+    problem = problem.with_extensions(extensions) if extensions else problem
+    ports: list[Portfolio] = []
+    for entry in manifest.get("portfolios", []):
+        fractions = {p: 1.0 for p in entry["projects"]}
+        fractions.update(entry.get("fractions", {}))
+        ports.append(Portfolio(
+            rank=entry["rank"], objective=entry["objective"], fractions=fractions,
+            problem=problem, status=Status(entry["status"]), gap=entry.get("gap"),
+            bound=entry.get("bound"), seconds=entry.get("solve_seconds", 0.0),
+            best_objective=ports[0].objective if ports else entry["objective"],
+            reference=ports[0] if ports else None))
+    return Result(problem, Status(manifest["status"]), ports, dict(manifest.get("timings", {})),
+                  notes, list(manifest.get("diagnosis", [])), dict(manifest.get("analyses", {})),
+                  manifest.get("message", ""), bool(manifest.get("partial", False)),
+                  extensions=list(manifest.get("extensions", [])))
+
+
+def compare_runs(new: str | Path | Result, old: str | Path | Result) -> pd.DataFrame:
+    """What changed in portfolio 1 from run ``old`` to run ``new`` (folders or Results):
+    :meth:`Result.diff` as a DataFrame, one row per project whose funding changed.
+
+    >>> osa_opt.compare_runs("outputs/this-week", "outputs/last-week")  # doctest: +SKIP
+    """
+    def result_of(run: str | Path | Result) -> Result:
+        return load_run(run) if isinstance(run, str | Path) else run
+
+    return result_of(new).diff(result_of(old))

@@ -16,8 +16,10 @@ folder). The CLI commands parse options, call one of these, write and render:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pyomo.environ as pyo
 
 from osa_opt.analysis import compare as compare_analysis
 from osa_opt.analysis import frontier as frontier_analysis
@@ -28,26 +30,21 @@ from osa_opt.analysis.baseline import (
     result_from_outcomes,
     solve_baseline,
 )
-from osa_opt.analysis.execution import analyse, make_plan
+from osa_opt.analysis.compare import Scenario
+from osa_opt.analysis.execution import ExecutionAnalysis, analyse, make_plan
+from osa_opt.analysis.frontier import FrontierAnalysis
 from osa_opt.analysis.funding_order import FundingOrderAnalysis, funding_order
 from osa_opt.analysis.prices import price_rules
 from osa_opt.analysis.reserves import reserve_list
 from osa_opt.analysis.why import explain_portfolio
 from osa_opt.errors import OsaError
-from osa_opt.result import Status
+from osa_opt.extensions import ExtensionFunction
+from osa_opt.inputs.problem import Problem
+from osa_opt.result import Result, Status
+from osa_opt.solving.solver import Outcome, Solver
 
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    import pyomo.environ as pyo
-
-    from osa_opt.analysis.compare import Scenario
-    from osa_opt.analysis.execution import ExecutionAnalysis
-    from osa_opt.analysis.frontier import FrontierAnalysis
-    from osa_opt.extensions import ExtensionFunction
-    from osa_opt.inputs.problem import Problem
-    from osa_opt.result import Result
-    from osa_opt.solving.solver import Outcome, Solver
+# The annotations' names are imported at run time, not under TYPE_CHECKING, so
+# typing.get_type_hints resolves the public functions (tests/test_api.py).
 
 #: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
 EXPLAIN_AUTO_LIMIT = 300
@@ -372,9 +369,6 @@ def compare(
 
 def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]:
     """Scenarios from Scenarios, Problems or Results; a name used twice gets " (2)"."""
-    from osa_opt.analysis.compare import Scenario
-    from osa_opt.result import Result
-
     if isinstance(items, Scenario | Result) or not isinstance(items, Sequence) or \
             hasattr(items, "policy"):
         raise OsaError("compare takes a list of scenarios: compare([problem_a, problem_b])")

@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.extensions import Extension, as_extensions
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.eligibility import assess
-from osa_opt.extensions import Extension, as_extensions
 from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.rules import bundles

@@ -21,17 +21,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue, PolicyError
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import SHEETS
-
-if TYPE_CHECKING:
-    from osa_opt.inputs.problem import Problem
 
 _WHAT = "an .xlsx or .ods workbook, or a folder holding projects.csv and countries.csv"
 #: The decimal separators a caller may declare (``--decimal-separator``).
@@ -199,7 +197,6 @@ def load_problem(
     {'FY2026': 20000.0, 'FY2027': 6000.0}
     """
     from osa_opt.data import default_policy_path, example_path
-    from osa_opt.inputs.problem import Problem
 
     issues: list[Issue] = []
     only_policy = True

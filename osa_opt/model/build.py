@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import re
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(build_model)
 from osa_opt.model.data import ModelData
 from osa_opt.model.families import add_partial_funding, value_expression
 from osa_opt.model.registry import REGISTRY
-
-if TYPE_CHECKING:
-    from osa_opt.inputs.problem import Problem
 
 
 def build_model(problem: Problem, data: ModelData | None = None) -> pyo.ConcreteModel:

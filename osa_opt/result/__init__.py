@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.errors import OsaError
 from osa_opt.result import packages
 from osa_opt.solving.status import FRACTION_TOL, Status
 
@@ -245,6 +246,74 @@ class Result:
     @property
     def best(self) -> Portfolio | None:
         return self.portfolios[0] if self.portfolios else None
+
+    # ------------------------------------------------------------------ asking more
+    def explain(self, project_id: str) -> dict[str, Any]:
+        """Why one project is in or out of portfolio 1 (``message``, ``value_change``, ...;
+        see :func:`osa_opt.analysis.why.explain_project`): from ``analyses["why"]`` when
+        the solve explained, else one re-solve on a model with the same extensions.
+
+        >>> result.explain("P-17")["funded"]
+        True
+        """
+        from osa_opt.analysis.why import explain_project
+
+        self._refuse_rebuild("explain")
+        return explain_project(self, project_id)
+
+    def prices(self) -> pd.DataFrame:
+        """What each rule costs portfolio 1 (``analyses["prices"]``'s table, computed now on
+        a model with the same extensions when the solve did not explain), indexed by rule.
+
+        >>> result.prices().loc["budget[FY2026]", "binding"]
+        True
+        """
+        from osa_opt.analysis.prices import price_rules
+
+        analysis = self.analyses.get("prices")
+        if analysis is None:
+            self._refuse_rebuild("prices")
+            analysis = self.analyses["prices"] = price_rules(self)
+        return analysis.table
+
+    def diff(self, other: Result) -> pd.DataFrame:
+        """What changed from ``other`` (e.g. last week's run) to this result in portfolio 1:
+        one row per project funded in either, whose funding differs; columns ``title``,
+        ``country``, ``before``, ``after`` (funded fractions, 0 when out) and ``change``
+        (``added``, ``dropped``, ``more``, ``less``). ``attrs`` holds the values.
+
+        >>> cut = osa_opt.solve(problem.with_policy(overrides={"budget.FY2026": 15000}))
+        >>> cut.diff(result)["change"].value_counts().to_dict()
+        {'dropped': 4}
+        """
+        after = self.best.fractions if self.best else {}
+        before = other.best.fractions if other.best else {}
+        ids = [p for p in self.problem.projects.index.union(other.problem.projects.index,
+                                                             sort=False)
+               if abs(after.get(p, 0.0) - before.get(p, 0.0)) > FRACTION_TOL]
+        rows = []
+        for p in ids:
+            a, b = after.get(p, 0.0), before.get(p, 0.0)
+            table = self.problem.projects if p in self.problem.projects.index \
+                else other.problem.projects
+            change = ("added" if b == 0 else "dropped" if a == 0
+                      else "more" if a > b else "less")
+            rows.append({"project_id": p, "title": table.at[p, "title"],
+                         "country": table.at[p, "country"], "before": b, "after": a,
+                         "change": change})
+        out = pd.DataFrame(rows, columns=["project_id", "title", "country", "before", "after",
+                                          "change"]).set_index("project_id")
+        out.attrs = {"value_before": other.best.objective if other.best else None,
+                     "value_after": self.best.objective if self.best else None}
+        return out
+
+    def _refuse_rebuild(self, what: str) -> None:
+        if self.custom_components:
+            raise OsaError(
+                f"Result.{what}() re-solves on a model built from the problem, which would "
+                f"lack the components added by hand to model= "
+                f"({', '.join(self.custom_components)}): solve with explain=True, or pass "
+                "them as extend=func")
 
     @property
     def status_message(self) -> str:

@@ -1,0 +1,37 @@
+"""``write_model``: the model as an LP or MPS file with readable names.
+
+>>> path = osa_opt.write_model(osa_opt.build_model(problem), "model.lp")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyomo.environ as pyo
+from pyomo.opt import ProblemFormat
+
+from osa_opt.errors import OsaError
+
+#: File suffix -> the format written.
+FORMATS = {".lp": ProblemFormat.cpxlp, ".mps": ProblemFormat.mps}
+
+
+def write_model(model: pyo.ConcreteModel, path: str | Path, format: str | None = None) -> Path:
+    """Write ``model`` to ``path`` (``.lp`` or ``.mps``, or ``format="lp"``/``"mps"``) with
+    the components' own names (``budget[FY2026]``, ``x[P-01]``, an extension's rows), so the
+    file points back at the rows of the workbook. Returns the path written.
+
+    Raises OsaError for another suffix or a folder that cannot be written.
+    """
+    target = Path(path)
+    suffix = f".{format.lower().lstrip('.')}" if format else target.suffix.lower()
+    if suffix not in FORMATS:
+        raise OsaError(f"write_model: path {str(target)!r} must end in .lp or .mps (or pass "
+                       "format='lp' or 'mps')")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        model.write(str(target), format=FORMATS[suffix],
+                    io_options={"symbolic_solver_labels": True})
+    except OSError as exc:
+        raise OsaError(f"write_model: could not write {target}: {exc.strerror or exc}") from exc
+    return target
