@@ -18,28 +18,15 @@ Heavy modules (pandas, pyomo) load on first use, so ``osa-opt --help`` stays fas
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
-# Type checkers read these imports; at run time the names load on first use (PEP 562
-# __getattr__ below), so `import osa_opt` and `osa-opt --help` stay fast. The two lists
-# must agree (tests/test_api.py checks it).
-if TYPE_CHECKING:
-    from osa_opt.analysis.compare import Scenario
-    from osa_opt.data import default_policy_path, example_path
-    from osa_opt.errors import InputError, OsaError
-    from osa_opt.extensions import Extension
-    from osa_opt.inputs.policy import Policy
-    from osa_opt.inputs.problem import Problem
-    from osa_opt.inputs.readers import load_problem
-    from osa_opt.model import build_model
-    from osa_opt.model.export import write_model
-    from osa_opt.result import Portfolio, Result, Status
-    from osa_opt.run_folder import compare_runs, load_run
-    from osa_opt.solving.solver import Solver
-    from osa_opt.workflows import compare, execution, frontier, robustness, solve
-
+# The names load on first use (PEP 562 __getattr__ below), so `import osa_opt` and
+# `osa-opt --help` stay fast. Type checkers read __init__.pyi, the same names as imports
+# (a stub rather than a TYPE_CHECKING block here: import-linter would count that block as
+# imports of the package root, which every submodule's `import osa_opt` then cycles
+# through). tests/test_api.py checks the two agree.
 _LAZY = {
     "Policy": "osa_opt.inputs.policy",
     "Problem": "osa_opt.inputs.problem",
