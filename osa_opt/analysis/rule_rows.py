@@ -90,20 +90,28 @@ def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
 
 
 def _extension_specs(model: pyo.ConcreteModel) -> list[Component]:
+    """Registry entries of the constraints extensions added, then of those added by hand to
+    a built model (not by build_model, not by the ranking)."""
+    named = [(name, entry["function"]) for entry in getattr(model, "osa_extensions", [])
+             for name in entry["components"]]
+    built = getattr(model, "osa_built", None)
+    if built is not None:
+        named += [(c.local_name, None) for c in model.component_objects(
+            pyo.Constraint, descend_into=False)
+            if c.local_name not in built and c.local_name != "portfolio_cut"]
     specs = []
-    for entry in getattr(model, "osa_extensions", []):
-        for name in entry["components"]:
-            con = getattr(model, name, None)
-            if not isinstance(con, pyo.Constraint) or not len(con):
-                continue
-            first = next(iter(con.values()))
-            if first.has_ub() and not first.has_lb():
-                sense = "max"
-            elif first.has_lb() and not first.has_ub():
-                sense = "min"
-            else:
-                continue
-            specs.append(registry.extension_component(name, entry["function"], sense))
+    for name, function in named:
+        con = getattr(model, name, None)
+        if not isinstance(con, pyo.Constraint) or not len(con):
+            continue
+        first = next(iter(con.values()))
+        if first.has_ub() and not first.has_lb():
+            sense = "max"
+        elif first.has_lb() and not first.has_ub():
+            sense = "min"
+        else:
+            continue
+        specs.append(registry.extension_component(name, function, sense))
     return specs
 
 

@@ -315,19 +315,22 @@ EXTENSION = "extension"
 EXTENSION_UNIT = "row units"
 
 
-def extension_component(name: str, function: str, sense: str) -> Component:
-    """The registry entry of a constraint a model extension added: named after the
-    component and the function, so prices and the diagnosis name the user's rows.
+def extension_component(name: str, function: str | None, sense: str) -> Component:
+    """The registry entry of a constraint a model extension added (``function`` None: added
+    by hand to a built model): named after the component and the function, so prices and
+    the diagnosis name the user's rows.
 
     >>> c = extension_component("sea_cap", "at_most_three_sea", "max")
     >>> c.label(None, None), c.policy_key(None, None)
     ('row sea_cap of extension at_most_three_sea()', 'extension at_most_three_sea()')
     """
     def label(index: Any, data: Any) -> str:
+        if function is None:  # added by hand to a model passed as model=
+            return f"row {_row(name, index)} added to the model"
         return f"row {_row(name, index)} of extension {function}()"
 
     def key(index: Any, data: Any) -> str:
-        return f"extension {function}()"
+        return "the model passed as model=" if function is None else f"extension {function}()"
 
     spec = Component(name, sense, EXTENSION_UNIT, label, key)
     family = Family(EXTENSION, _no_add, (spec,), False, _no_check)

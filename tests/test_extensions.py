@@ -1,0 +1,204 @@
+"""Model extensions (issue 15): every analysis that re-solves honours them or refuses, never
+drops them; hand-built models; the CLI's --extend; run.json; load_run back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+from bruteforce import BruteForce, random_instance
+
+import osa_opt
+from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem
+from osa_opt.workflows import frontier, robustness
+
+HERE = Path(__file__).parent
+EXT = HERE / "extensions" / "sea_cap.py"
+SEA_CAP = f"{EXT}:at_most_three_sea"
+
+
+@pytest.fixture(scope="module")
+def problem() -> Problem:
+    return osa_opt.load_problem()
+
+
+@pytest.fixture(scope="module")
+def capped(problem: Problem) -> osa_opt.Result:
+    return osa_opt.solve(problem, extend=SEA_CAP, explain=True)
+
+
+def sea(problem: Problem, ids: object) -> int:
+    return int((problem.region.reindex(list(ids)) == "Southeast Asia").sum())
+
+
+def test_solve_honours_the_extension_and_records_it(problem: Problem,
+                                                     capped: osa_opt.Result) -> None:
+    plain = osa_opt.solve(problem, portfolios=1)
+    assert sea(problem, plain.best.project_ids) > 3  # the cap binds on the example
+    for port in capped.portfolios:
+        assert sea(problem, port.project_ids) <= 3
+    assert capped.best.objective < plain.best.objective
+    [entry] = capped.extensions
+    assert entry["function"] == "at_most_three_sea" and entry["components"] == ["sea_cap"]
+    assert entry["file"] == str(EXT.resolve()) and len(entry["sha256"]) == 64
+
+
+def test_robustness_samples_in_worker_processes_keep_the_cap(problem: Problem,
+                                                            capped: osa_opt.Result) -> None:
+    result = robustness(problem, samples=8, jobs=2, baseline=capped)  # problem lacks it
+    funded = result.analyses["robustness"].funded
+    per_sample = funded.loc[:, [p for p in funded.columns
+                                if problem.region[p] == "Southeast Asia"]].sum(axis=1)
+    assert len(per_sample) == 8 and per_sample.max() <= 3
+
+
+def test_a_notebook_function_is_refused_in_workers_and_honoured_in_one_process(
+        problem: Problem) -> None:
+    def at_most_three(model: pyo.ConcreteModel, problem: Problem) -> None:
+        ids = [p for p in model.P if problem.region[p] == "Southeast Asia"]
+        model.three = pyo.Constraint(expr=sum(model.x[p] for p in ids) <= 3)
+
+    result = osa_opt.solve(problem, portfolios=1, extend=at_most_three)
+    assert sea(problem, result.best.project_ids) <= 3
+    with pytest.raises(OsaError, match="FILE.py:FUNCTION"):
+        robustness(problem, samples=4, jobs=2, baseline=result)
+    serial = robustness(problem, samples=4, jobs=1, baseline=result)
+    funded = serial.analyses["robustness"].funded
+    assert funded[[p for p in funded.columns
+                   if problem.region[p] == "Southeast Asia"]].sum(axis=1).max() <= 3
+
+
+def test_frontier_and_funding_order_apply_it_at_every_level(problem: Problem) -> None:
+    result = frontier(problem, [0.8, 1.0, 1.2], extend=SEA_CAP)
+    fr = result.analyses["frontier"]
+    for outcome in fr.outcomes:
+        if outcome.status.has_solution:
+            assert sea(problem, outcome.fractions) <= 3
+    order = result.analyses["funding_order"].order
+    assert sea(problem, order["project_id"]) <= 3 or len(order) > 0  # order spans levels
+    top = [lv for lv in result.analyses["funding_order"].levels.index]
+    assert top
+
+
+def test_compare_accepts_problems_and_keeps_their_extensions(problem: Problem) -> None:
+    with_cap = problem.with_extensions(SEA_CAP)
+    result = osa_opt.compare([with_cap, with_cap.with_policy(
+        overrides={"budget.FY2026": 15000})])
+    comparison = result.analyses["comparison"]
+    for outcome in comparison.scenarios:
+        assert sea(problem, outcome.portfolio.project_ids) <= 3
+
+
+def test_a_hand_built_model_works_in_one_process_and_is_refused_where_models_are_rebuilt(
+        problem: Problem) -> None:
+    model = osa_opt.build_model(problem)
+    model.no_p02 = pyo.Constraint(expr=model.x["P-02"] <= 0)
+    result = osa_opt.solve(problem, portfolios=2, model=model, explain=True)
+    assert "P-02" not in result.best.fractions
+    assert "no_p02" in result.analyses["prices"].table.index  # priced by name
+    assert result.custom_components == ["no_p02"]
+    for call in (lambda: robustness(problem, samples=2, baseline=result),
+                 lambda: osa_opt.compare([result, problem])):
+        with pytest.raises(OsaError, match="extend="):
+            call()
+
+
+def test_a_model_built_for_another_problem_is_refused(problem: Problem) -> None:
+    other = problem.with_policy(overrides={"budget.FY2026": 15000})
+    with pytest.raises(OsaError, match="another problem"):
+        osa_opt.solve(problem, model=osa_opt.build_model(other))
+
+
+def test_objective_terms_of_an_extension_are_reported_apart(problem: Problem) -> None:
+    result = osa_opt.solve(problem, portfolios=2, extend=f"{EXT}:bonus_p02")
+    for port in result.portfolios:
+        bonus = 3.0 if "P-02" in port.fractions else 0.0
+        assert port.extension_value == pytest.approx(bonus, abs=1e-6)
+        assert port.projects["value"].sum() + port.extension_value == pytest.approx(
+            port.objective, abs=1e-6)
+    # robustness samples keep the bonus: the sampled objective plus the extension's terms
+    rb = robustness(problem, samples=3, baseline=result).analyses["robustness"]
+    assert rb.samples_done == 3
+
+
+def test_an_ineligible_project_in_an_extension_is_named(problem: Problem) -> None:
+    with pytest.raises(OsaError, match=r"project P-\d+ is not eligible \(.+\)"):
+        osa_opt.solve(problem, extend=f"{EXT}:needs_ineligible")
+
+
+def test_the_diagnosis_and_prices_name_the_user_rows(problem: Problem,
+                                                     capped: osa_opt.Result) -> None:
+    row = capped.analyses["prices"].table.loc["sea_cap"]
+    assert row["family"] == "extension" and row["gain_if_off"] > 0
+    assert "at_most_three_sea()" in row["message"]
+    edited = problem.projects.copy()
+    edited.loc["P-01", "status"] = "mandatory"
+    result = osa_opt.solve(problem.with_projects(edited), extend=f"{EXT}:p01_out")
+    assert result.status.value == "infeasible"
+    assert result.diagnosis[0]["rule"] == "p01_out"
+    assert "extension p01_out()" in result.message
+
+
+def test_brute_force_with_the_extra_row_gives_the_same_optimum() -> None:
+    """On small random instances, "at most 2 projects in the first region" solved as an
+    extension equals the oracle's best subset among those that meet it."""
+    checked = 0
+    for seed in range(6):
+        projects, countries, policy = random_instance(np.random.default_rng(seed), 9, 3,
+                                                      ineligible=False)
+        problem = Problem.from_frames(projects, countries, policy)
+        region = str(problem.region.iloc[0])
+
+        def cap(model: pyo.ConcreteModel, problem: Problem, region: str = region) -> None:
+            ids = [p for p in model.P if problem.region[p] == region]
+            model.cap = pyo.Constraint(expr=sum(model.x[p] for p in ids) <= 2)
+
+        result = osa_opt.solve(problem, portfolios=1, extend=cap)
+        oracle = BruteForce.from_problem(problem)
+        avoid: list[frozenset[str]] = []
+        best = None
+        while oracle.feasible:
+            sols = oracle.best(avoid=avoid) if avoid else oracle.best()
+            if not sols:
+                break
+            ok = [s for s in sols if sum(problem.region[p] == region for p in s.ids) <= 2]
+            if ok:
+                best = ok[0]
+                break
+            avoid += [s.ids for s in sols]
+        if best is None:
+            assert not result.portfolios
+            continue
+        checked += 1
+        assert result.best.objective == pytest.approx(best.value, rel=1e-6)
+        assert sum(problem.region[p] == region for p in result.best.fractions) <= 2
+    assert checked >= 3
+
+
+def test_cli_extend_records_the_run_and_load_run_reads_it_back(tmp_path: Path,
+                                                               problem: Problem) -> None:
+    out = tmp_path / "run"
+    cli = [sys.executable, "-m", "osa_opt"]
+    done = subprocess.run([*cli, "solve", "--extend", SEA_CAP, "--out", str(out), "--quiet",
+                           "--no-explain"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["extensions"][0]["components"] == ["sea_cap"]
+    assert sea(problem, manifest["portfolios"][0]["projects"]) <= 3
+    back = osa_opt.load_run(out)
+    assert back.problem.extensions[0].function == "at_most_three_sea"
+    assert back.best.objective == pytest.approx(manifest["portfolios"][0]["objective"])
+    plain = osa_opt.solve(problem, portfolios=1)
+    changes = osa_opt.compare_runs(back, plain)
+    assert set(changes["change"]) <= {"added", "dropped", "more", "less"}
+    assert set(changes.index[changes["change"] == "added"]) == \
+        set(back.best.fractions) - set(plain.best.fractions)
+    bad = subprocess.run([*cli, "solve", "--extend", "missing.py:f"], capture_output=True,
+                         text=True, cwd=tmp_path)
+    assert bad.returncode == 2 and "no file" in bad.stderr
