@@ -181,6 +181,7 @@ def test_brute_force_with_the_extra_row_gives_the_same_optimum() -> None:
     assert checked >= 3
 
 
+@pytest.mark.slow
 def test_cli_extend_records_the_run_and_load_run_reads_it_back(tmp_path: Path,
                                                                problem: Problem) -> None:
     out = tmp_path / "run"

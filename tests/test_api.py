@@ -1,0 +1,90 @@
+"""The notebook user's public API: one typed top level (issue 15)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import shutil
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+import osa_opt
+
+PACKAGE = Path(osa_opt.__file__).parent
+
+
+def public_callables() -> list[tuple[str, object]]:
+    out = []
+    for name in osa_opt.__all__:
+        obj = getattr(osa_opt, name)
+        if inspect.isfunction(obj):
+            out.append((name, obj))
+    out += [(f"Result.{m}", getattr(osa_opt.Result, m)) for m in ("explain", "prices", "diff")]
+    return out
+
+
+@pytest.mark.parametrize(("name", "func"), public_callables(), ids=lambda v: str(v)[:30])
+def test_get_type_hints_resolves_every_public_function(name: str, func: object) -> None:
+    hints = typing.get_type_hints(func)
+    assert "return" in hints, name
+
+
+def test_the_stub_names_what_the_package_loads() -> None:
+    tree = ast.parse((PACKAGE / "__init__.pyi").read_text())
+    stubbed = {a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom)
+               for a in node.names}
+    loaded = set(osa_opt.__all__) - {"__version__"}
+    assert stubbed == loaded
+    for name in loaded:  # each name the stub points at is the object loaded at run time
+        node = next(n for n in tree.body if isinstance(n, ast.ImportFrom)
+                    and name in {a.name for a in n.names})
+        module = __import__(node.module, fromlist=[name])
+        assert getattr(module, name) is getattr(osa_opt, name)
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def test_the_top_level_has_the_notebook_workflow() -> None:
+    for name in ("load_problem", "build_model", "solve", "robustness", "frontier", "compare",
+                 "execution", "write_model", "load_run", "compare_runs"):
+        assert callable(getattr(osa_opt, name)), name
+
+
+def test_write_model_writes_readable_names(tmp_path: Path) -> None:
+    problem = osa_opt.load_problem()
+    model = osa_opt.build_model(problem)
+    lp = osa_opt.write_model(model, tmp_path / "m.lp")
+    text = lp.read_text()
+    assert "budget(FY2026)" in text or "budget[FY2026]" in text
+    assert "x(P_01)" in text or "x[P-01]" in text or "x(P-01)" in text
+    with pytest.raises(osa_opt.OsaError, match="path .* must end in .lp or .mps"):
+        osa_opt.write_model(model, tmp_path / "m.txt")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("mypy", path=str(Path(sys.executable).parent)) is None,
+                    reason="mypy is in the test extra: pip install -e '.[test]'")
+def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
+    user = tmp_path / "notebook.py"
+    user.write_text(
+        "import osa_opt\n"
+        "problem = osa_opt.load_problem()\n"
+        "result = osa_opt.solve(problem, portfolios=2)\n"
+        "value: float = result.portfolios[0].objective\n"
+        "why: dict = result.explain('P-01')\n"
+        "table = result.prices()\n"
+        "cmp = osa_opt.compare([problem, problem])\n"
+        "reveal_type(osa_opt.solve)\n"
+        "bad: str = result.portfolios[0].objective\n")
+    mypy = Path(sys.executable).parent / "mypy"
+    done = subprocess.run([str(mypy), "--no-incremental", "--follow-imports=silent",
+                           "--ignore-missing-imports", str(user)],
+                          capture_output=True, text=True, timeout=600)
+    out = done.stdout
+    assert "def (problem: osa_opt.inputs.problem.Problem" in out, out
+    # the one planted mistake is found, nothing else
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "notebook.py:9" in errors[0], out
