@@ -8,9 +8,8 @@ is refused with a message saying how to make it travel.
 
 >>> def at_most_two(model, problem):
 ...     model.at_most_two = pyo.Constraint(expr=sum(model.x.values()) <= 2)
->>> ext = Extension.of(at_most_two)
->>> ext.function, ext.portable
-('at_most_two', False)
+>>> Extension.of(at_most_two).function
+'at_most_two'
 """
 
 from __future__ import annotations

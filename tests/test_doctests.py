@@ -102,7 +102,8 @@ def test_examples_run_as_written(name: str, shared: dict[str, Any], reader_folde
 def test_examples_are_skipped_only_where_they_write_files() -> None:
     """``+SKIP`` is left only on examples that write a file (run folder, workbook and its
     charts, report, template) or read one a run wrote; every other example runs above."""
-    writes = ("write", "save", "add_charts(", "Workbook(\"", "run_sources(", "wrote_line(")
+    writes = ("write", "save", "add_charts(", "Workbook(\"", "run_sources(", "wrote_line(",
+              "load_run(", "compare_runs(")
     skipped = []
     for name in MODULES:
         module = importlib.import_module(name)

@@ -265,7 +265,7 @@ class Result:
         """What each rule costs portfolio 1 (``analyses["prices"]``'s table, computed now on
         a model with the same extensions when the solve did not explain), indexed by rule.
 
-        >>> result.prices().loc["budget[FY2026]", "binding"]
+        >>> bool(result.prices().loc["budget[FY2026]", "binding"])
         True
         """
         from osa_opt.analysis.prices import price_rules
@@ -284,7 +284,7 @@ class Result:
 
         >>> cut = osa_opt.solve(problem.with_policy(overrides={"budget.FY2026": 15000}))
         >>> cut.diff(result)["change"].value_counts().to_dict()
-        {'dropped': 4}
+        {'dropped': 4, 'less': 3}
         """
         after = self.best.fractions if self.best else {}
         before = other.best.fractions if other.best else {}
