@@ -150,8 +150,11 @@ def test_a_conflict_in_constraints_a_user_added_is_said_so() -> None:
     model.impossible = pyo.Constraint(expr=model.x["P-03"] + model.x["P-04"] >= 3)
     result = solve(problem, portfolios=1, model=model)
     assert result.status == Status.INFEASIBLE
-    assert result.diagnosis[0]["rule"] is None
-    assert "added to the model" in result.message
+    # the user's row is named (issue 15), with how far it must move
+    assert result.diagnosis[0]["rule"] == "impossible"
+    assert result.diagnosis[0]["family"] == "extension"
+    assert "row impossible added to the model" in result.message.lower()
+    assert result.diagnosis[0]["amount"] == 1.0
 
 
 def test_cli_solve_exits_3_and_run_json_holds_the_diagnosis(
