@@ -292,6 +292,31 @@ def test_a_known_analysis_of_another_shape_falls_back_to_its_tables() -> None:
     assert re.findall(r'<td class="num">([^<]*)</td>', body) == ["50.0%", "100.0%"]
 
 
+def test_a_known_analysis_missing_a_column_gets_the_generic_section() -> None:
+    class NoGreedy:  # a frontier without greedy values: its points are still shown
+        name = "frontier"
+        points = pd.DataFrame({"budget_share": [0.5, 1.0], "value": [1.0, 2.0]})
+
+        def tables(self) -> dict[str, pd.DataFrame]:
+            return {"frontier": self.points}
+
+    body = analysis_section("frontier", NoGreedy()).body
+    assert "<svg" not in body and "Value against budget" not in body
+    assert re.findall(r'<td class="num">([^<]*)</td>', body) == ["50.0%", "1.000", "100.0%",
+                                                                 "2.000"]
+
+
+def test_an_analysis_whose_tables_fail_is_not_hidden() -> None:
+    class Broken:  # a bug in an analysis surfaces; the report does not swallow it
+        name = "broken"
+
+        def tables(self) -> dict[str, pd.DataFrame]:
+            raise KeyError("missing column")
+
+    with pytest.raises(KeyError, match="missing column"):
+        analysis_section("broken", Broken())
+
+
 # ---------------------------------------------------------------------- self-contained
 def test_report_is_self_contained(hostile_html: str) -> None:
     page = Page(hostile_html)
