@@ -47,7 +47,8 @@ MODULES = modules_with_examples()
 #: Modules whose examples take a second or more (solves with explanations, frontiers,
 #: robustness samples): left out of ``pytest -m "not slow"``.
 SLOW = {"osa_opt", "osa_opt.workflows", "osa_opt.analysis.why", "osa_opt.analysis.robustness",
-        "osa_opt.analysis.prices", "osa_opt.outputs.png", "osa_opt.cli.common"}
+        "osa_opt.analysis.prices", "osa_opt.outputs.png", "osa_opt.cli.common",
+        "osa_opt.cli.progress"}
 
 
 @pytest.fixture(scope="session")
