@@ -15,6 +15,7 @@ on every run. docs/example.md explains the choices.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -54,7 +55,7 @@ CRITERIA = ["security", "humanitarian", "partnership"]
 COUNTRY_TABLE = [
     ("Aurelia", "Southeast Asia", 1, True, False, True, 7.2, 6.8, 6.9, None),
     ("Serendel", "Southeast Asia", 1, True, False, True, 6.1, 5.9, 6.0, None),
-    ("Lumaris", "Southeast Asia", 2, True, False, True, 5.5, 5.2, 5.4, None),
+    ("Lumaris", "Southeast Asia", 1, True, False, True, 5.5, 5.2, 5.4, None),
     ("Tavola", "Southeast Asia", 3, True, False, True, 5.0, 4.7, 5.3, None),
     ("Opalind", "Southeast Asia", 3, False, False, True, 8.4, 8.0, 8.2, None),
     ("Coralia", "Pacific Islands", 1, True, False, True, 7.8, 7.1, 7.5, None),
@@ -123,7 +124,7 @@ PROJECT_TABLE = [
     ("P-15", "Sundara", (CP,), EQ, 600, "Patrol boats for counter-piracy patrols", {}),
     ("P-16", "Sundara", (MS, DR), EQ, 500, "UAVs for surveillance and disaster response",
      {"min_funding": 0.6}),
-    # Lumaris (tier 2): one large vessel, the size of the largest item in the record.
+    # Lumaris (tier 1): one large vessel, the size of the largest item in the record.
     ("P-17", "Lumaris", (SR, PK), EQ, 3100,
      "Diving-support vessel and ceasefire-monitoring equipment for a regional observer team",
      {}),
@@ -172,8 +173,11 @@ PROJECT_TABLE = [
 # Typical (security, humanitarian, partnership) scores of a field, 0-10: surveillance scores
 # high on security, disaster relief on humanitarian value; a project of several fields takes
 # their mean. Each project's scores scatter around its profile and, for partnership, rise
-# with the partner's priority tier. No term depends on cost: the generator prefers neither
-# big nor small items; the optimizer weighs value against cost.
+# with the partner's priority tier. A score rates the whole project, and a larger package
+# delivers more (more boats, more radar sites), so scores rise by SIZE_EFFECT points per
+# doubling of cost: less than in proportion, so value per yen FALLS as cost rises. The term
+# gives big items their scale, not a preference: a ¥3.1bn item scores about 2 points more
+# than a ¥750m one but costs four times as much.
 FIELD_PROFILE = {
     MS: (8.0, 3.0, 7.0),
     AS: (7.5, 2.5, 6.5),
@@ -186,7 +190,9 @@ FIELD_PROFILE = {
     PK: (5.0, 6.0, 7.0),
 }
 TIER_PARTNERSHIP = {1: 1.0, 2: 0.3, 3: -0.3}
+SIZE_EFFECT = 1.0       # score points per doubling of cost (diminishing returns)
 SCORE_NOISE = 0.8       # standard deviation of a score around its profile
+MEDIAN_COST = 750.0     # about the median item of the public record, ¥ million
 
 
 # Where each tier's items stand in the year's agreements, and how likely each partner signs
@@ -214,8 +220,9 @@ def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
         profile = np.mean([FIELD_PROFILE[f] for f in fields], axis=0)
         security, humanitarian, partnership = (float(x) for x in profile)
         partnership += TIER_PARTNERSHIP[tier[country]]
+        size = SIZE_EFFECT * math.log2(cost / MEDIAN_COST)
         noise = rng.normal(0.0, SCORE_NOISE, size=3)
-        scores = [min(10.0, max(0.0, round(float(base + e), 1)))
+        scores = [min(10.0, max(0.0, round(float(base + size + e), 1)))
                   for base, e in zip((security, humanitarian, partnership), noise, strict=True)]
         risk = COUNTRY_RISK[country] + float(rng.uniform(0.0, 0.12)) + (0.05 if kind == IN else 0)
         rows.append({

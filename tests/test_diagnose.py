@@ -179,11 +179,12 @@ def test_a_zero_budget_is_named_and_no_share_is_advised() -> None:
     """Found in the first session: with no budget at all the diagnosis advised raising a
     country's share cap "to 0%". Caps are shares of the budget; only the budget helps."""
     problem = osa_opt.load_problem().with_policy(
-        overrides={"budget": {"FY2026": 0.0, "FY2027": 0.0}})
+        overrides={"budget": {"FY2026": 0.0}, "priority.max_country_share": 0.3})
     result = solve(problem)
     assert result.status == Status.INFEASIBLE
     messages = [d["message"] for d in result.diagnosis]
-    assert any("raise the budget (budget.FY2026)" in m for m in messages), messages
+    assert any("in FY2026 but the budget is ¥0m: raise the budget" in m for m in messages), \
+        messages
     assert not any("0.0%" in m for m in messages), messages
     caps = [m for m in messages if "cap" in m]
     assert caps and all(m.endswith("which is ¥0m: raise the budget.") for m in caps), caps

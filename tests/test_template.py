@@ -20,7 +20,7 @@ from osa_opt.inputs.workbook_doc import readme_rows
 
 DEFAULT_PROJECT_HEADERS = [
     "project_id", "title", "country", "field", "assistance_type",
-    "cost_FY2026", "cost_FY2027",
+    "cost_FY2026",
     "score_security", "score_humanitarian", "score_partnership",
     "risk", "min_funding", "status", "status_reason", "exclusive_group", "requires",
     "score_spread", "units_max", "units_min", "unit", "stage", "p_sign",
@@ -142,8 +142,9 @@ def test_ranged_numbers_are_checked(template: Path) -> None:
         "decimal", "greaterThanOrEqual", 0.0)
     # (0, 1]: zero is refused, so a custom rule rather than "between".
     assert projects["min_funding"].type == "custom"
-    assert "L2>0" in projects["min_funding"].formula1
-    assert "L2<=1" in projects["min_funding"].formula1
+    cell = get_column_letter(DEFAULT_PROJECT_HEADERS.index("min_funding") + 1) + "2"
+    assert f"{cell}>0" in projects["min_funding"].formula1
+    assert f"{cell}<=1" in projects["min_funding"].formula1
     assert countries["democracy"].type == "decimal"
     # Free text has no check.
     for name in ("project_id", "title", "status_reason", "requires"):
@@ -162,13 +163,13 @@ def test_header_row_is_frozen_and_bold(template: Path) -> None:
 def test_readme_explains_every_column(template: Path) -> None:
     ws = openpyxl.load_workbook(template)["README"]
     rows = {(r[0], r[1]): (r[2], r[3]) for r in ws.iter_rows(values_only=True) if r[1]}
-    expected = readme_rows(["FY2026", "FY2027"], ["security", "humanitarian", "partnership"])
+    expected = readme_rows(["FY2026"], ["security", "humanitarian", "partnership"])
     assert len(expected) == len(DEFAULT_PROJECT_HEADERS) + len(COUNTRY_HEADERS)
     for sheet, column, requirement, meaning in expected:
         assert rows[(sheet, column)] == (requirement, meaning)
     assert rows[("projects", "status")][0] == (
         "optional; one of candidate, mandatory, excluded; default candidate")
-    assert rows[("projects", "cost_FY2027")][0] == "required; number >= 0; a blank cell means 0"
+    assert rows[("projects", "cost_FY2026")][0] == "required; number >= 0; a blank cell means 0"
 
 
 def test_refuses_to_overwrite_unless_asked(template: Path) -> None:
@@ -249,14 +250,23 @@ COUNTRY_ROWS = [
     ["Aurelia", "Southeast Asia", 1, True, False, True, 7.0, 6.5, 6.8, 0.4],
     ["Borealis", "Pacific Islands", 2, True, False, True, 6.0, 5.5, 6.0, None],
 ]
-PROJECT_ROWS = [
-    ["P-01", "Coastal radars", "Aurelia", "maritime_surveillance", "equipment", 900, 300,
-     8, 3, 7, 0.1, 1, "mandatory", "Second tranche", None, None, 0.5],
-    ["P-02", "Radar maintenance", "Aurelia", "maritime_surveillance", "supplies", 300, 0,
-     6, 2, 6, None, 0.5, None, None, None, "P-01", None],
-    ["P-03", "Rescue boats", "Borealis", "search_and_rescue", "equipment", 400, 0,
-     4, 9, 6, 0.05, None, "candidate", None, "boats", None, 1.0],
+_FILLED = [
+    {"project_id": "P-01", "title": "Coastal radars", "country": "Aurelia",
+     "field": "maritime_surveillance", "assistance_type": "equipment", "cost_FY2026": 1200,
+     "score_security": 8, "score_humanitarian": 3, "score_partnership": 7, "risk": 0.1,
+     "min_funding": 1, "status": "mandatory", "status_reason": "Second tranche",
+     "score_spread": 0.5},
+    {"project_id": "P-02", "title": "Radar maintenance", "country": "Aurelia",
+     "field": "maritime_surveillance", "assistance_type": "supplies", "cost_FY2026": 300,
+     "score_security": 6, "score_humanitarian": 2, "score_partnership": 6, "min_funding": 0.5,
+     "requires": "P-01"},
+    {"project_id": "P-03", "title": "Rescue boats", "country": "Borealis",
+     "field": "search_and_rescue", "assistance_type": "equipment", "cost_FY2026": 400,
+     "score_security": 4, "score_humanitarian": 9, "score_partnership": 6, "risk": 0.05,
+     "status": "candidate", "exclusive_group": "boats", "score_spread": 1.0},
 ]
+#: The rows in the template's column order (a blank cell where a row says nothing).
+PROJECT_ROWS = [[row.get(h) for h in DEFAULT_PROJECT_HEADERS] for row in _FILLED]
 
 
 def fill(path: Path, projects: list[list[object]], countries: list[list[object]]) -> None:
@@ -281,7 +291,7 @@ def test_a_filled_template_passes_validation(template: Path) -> None:
 
 def test_a_wrongly_filled_template_is_reported(template: Path) -> None:
     bad = [list(PROJECT_ROWS[0])]
-    bad[0][3] = "cyber_defence"
+    bad[0][DEFAULT_PROJECT_HEADERS.index("field")] = "cyber_defence"
     fill(template, bad, COUNTRY_ROWS)
     with pytest.raises(InputError) as info:
         osa_opt.load_problem(template, policy=default_policy_path())
