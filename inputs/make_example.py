@@ -42,31 +42,33 @@ CRITERIA = ["security", "humanitarian", "partnership"]
 
 # --------------------------------------------------------------------------- countries
 # Fourteen fictional candidate partners in the regions of the public record (the FY2026 plan
-# is "10 or more" partners). Three cannot receive OSA, each for a reason of law: Drakmoor is
-# a party to a conflict in the sense of the Three Principles (the UN Security Council is
-# taking measures against it after an armed attack), Opalind is a high-income country, not
-# on the OECD DAC list, and Dravina has not accepted the prior-consent clauses. Kantoro's
-# democracy and rule-of-law assessments are low: the guidelines weigh them, so it stays
-# eligible under the default policy and its projects are worth less (models/strict_round.toml
-# sets thresholds of 4.0 and rules it out).
+# is "10 or more" partners). Drakmoor is a party to a conflict in the sense of the Three
+# Principles (the UN Security Council is taking measures against it after an armed attack):
+# never eligible. Dravina has not accepted the prior-consent clauses (management_agreement
+# false), so its projects are out unless an item's own agreement carries them (prior_consent).
+# Opalind left the OECD DAC list; recipients are developing countries only "in principle", so
+# an override with its written reason keeps it eligible. Kantoro's democracy and rule-of-law
+# assessments are low: the guidelines weigh them, so it stays eligible under the default
+# policy and its projects are worth less (models/strict_round.toml sets thresholds of 4.0).
 #
 # country, region, tier, oda_eligible, party_to_conflict, management_agreement,
-# democracy, rule_of_law, human_rights, max_share
+# democracy, rule_of_law, human_rights, max_share, p_sign (blank here: from COUNTRY_RISK),
+# economic_social, bilateral_relations (0-10, 5 neutral)
 COUNTRY_TABLE = [
-    ("Aurelia", "Southeast Asia", 1, True, False, True, 7.2, 6.8, 6.9, None),
-    ("Serendel", "Southeast Asia", 1, True, False, True, 6.1, 5.9, 6.0, None),
-    ("Lumaris", "Southeast Asia", 1, True, False, True, 5.5, 5.2, 5.4, None),
-    ("Tavola", "Southeast Asia", 3, True, False, True, 5.0, 4.7, 5.3, None),
-    ("Opalind", "Southeast Asia", 3, False, False, True, 8.4, 8.0, 8.2, None),
-    ("Coralia", "Pacific Islands", 1, True, False, True, 7.8, 7.1, 7.5, None),
-    ("Nalumea", "Pacific Islands", 2, True, False, True, 7.0, 6.4, 6.8, None),
-    ("Motuana", "Pacific Islands", 3, True, False, True, 6.9, 6.1, 6.6, None),
-    ("Sundara", "South Asia", 1, True, False, True, 6.4, 5.6, 5.8, None),
-    ("Dravina", "South Asia", 2, True, False, False, 5.8, 5.1, 5.5, None),
-    ("Kalindra", "Africa", 2, True, False, True, 5.2, 4.8, 5.1, None),
-    ("Kantoro", "Africa", 3, True, False, True, 3.1, 3.6, 4.2, None),
-    ("Steppara", "Central Asia", 2, True, False, True, 4.6, 4.4, 4.6, None),
-    ("Drakmoor", "Central Asia", 2, True, True, True, 4.9, 4.2, 4.3, None),
+    ("Aurelia", "Southeast Asia", 1, True, False, True, 7.2, 6.8, 6.9, None, None, 6.0, 8.5),
+    ("Serendel", "Southeast Asia", 1, True, False, True, 6.1, 5.9, 6.0, None, None, 5.5, 7.0),
+    ("Lumaris", "Southeast Asia", 1, True, False, True, 5.5, 5.2, 5.4, None, None, 5.0, 7.5),
+    ("Tavola", "Southeast Asia", 3, True, False, True, 5.0, 4.7, 5.3, None, None, 6.5, 5.0),
+    ("Opalind", "Southeast Asia", 3, False, False, True, 8.4, 8.0, 8.2, None, None, 2.0, 6.5),
+    ("Coralia", "Pacific Islands", 1, True, False, True, 7.8, 7.1, 7.5, None, None, 7.5, 7.0),
+    ("Nalumea", "Pacific Islands", 2, True, False, True, 7.0, 6.4, 6.8, None, None, 7.0, 6.0),
+    ("Motuana", "Pacific Islands", 3, True, False, True, 6.9, 6.1, 6.6, None, None, 8.0, 5.0),
+    ("Sundara", "South Asia", 1, True, False, True, 6.4, 5.6, 5.8, None, None, 6.5, 6.5),
+    ("Dravina", "South Asia", 2, True, False, False, 5.8, 5.1, 5.5, None, None, 6.0, 5.0),
+    ("Kalindra", "Africa", 2, True, False, True, 5.2, 4.8, 5.1, None, None, 7.0, 5.5),
+    ("Kantoro", "Africa", 3, True, False, True, 3.1, 3.6, 4.2, None, None, 7.5, 4.0),
+    ("Steppara", "Central Asia", 2, True, False, True, 4.6, 4.4, 4.6, None, None, 5.5, 6.0),
+    ("Drakmoor", "Central Asia", 2, True, True, True, 4.9, 4.2, 4.3, None, None, 5.0, 3.0),
 ]
 
 # Baseline risk of failed delivery or misuse in each country (not a column: it feeds `risk`).
@@ -139,21 +141,26 @@ PROJECT_TABLE = [
     ("P-23", "Motuana", (DR,), SU, 300, "Prepositioned disaster-relief supplies",
      {"min_funding": 0.5}),
     # Tavola (tier 3)
-    ("P-24", "Tavola", (SR,), EQ, 600, "Maritime search-and-rescue equipment and UAVs", {}),
+    ("P-24", "Tavola", (SR,), EQ, 600, "Maritime search-and-rescue equipment and UAVs",
+     {"risk": 0.55, "mitigation": "Delivery in two batches; end-use monitoring visits by the "
+      "embassy twice a year"}),
     ("P-25", "Tavola", (CT,), EQ, 500, "Counter-terrorism communications and protective equipment",
      {}),
     ("P-26", "Tavola", (PK,), EQ, 500, "PKO training centre engineering equipment",
      {"status": "excluded", "status_reason": "Deferred at the recipient's request: the "
       "training-centre site will not be ready before FY2028"}),
-    # Kalindra (tier 2)
+    # Kalindra (tier 2): the interceptor boats' misuse risk is above the default policy's
+    # limit and no mitigation is written, so they are out; Tavola's SAR kit has one.
     ("P-27", "Kalindra", (MS,), IN, 1100,
      "Coastal surveillance radar system and related infrastructure", {}),
-    ("P-28", "Kalindra", (CP,), EQ, 700, "Counter-piracy interceptor boats", {}),
+    ("P-28", "Kalindra", (CP,), EQ, 700, "Counter-piracy interceptor boats", {"risk": 0.6}),
     ("P-29", "Kalindra", (PK, MD), SU, 400, "PKO level-1 field hospital equipment",
      {"min_funding": 0.6}),
-    # Kantoro (tier 3; low democracy and rule-of-law assessments, weighed)
+    # Kantoro (tier 3; low democracy and rule-of-law assessments, weighed). Its patrol boats
+    # are for waters in an international dispute: never eligible.
     ("P-30", "Kantoro", (DR,), EQ, 500, "Heavy machinery for flood response", {}),
-    ("P-31", "Kantoro", (CP,), EQ, 700, "Counter-piracy patrol boats", {}),
+    ("P-31", "Kantoro", (CP,), EQ, 700, "Patrol boats for the waters of the disputed Teral islands",
+     {"dispute_linked": True}),
     # Steppara (tier 2): a new air-traffic-control radar or an upgrade of the old one.
     ("P-32", "Steppara", (AS,), EQ, 1200, "Air-traffic-control radar, new",
      {"exclusive_group": "Steppara ATC radar"}),
@@ -162,10 +169,12 @@ PROJECT_TABLE = [
     ("P-34", "Steppara", (DR,), EQ, 500, "Earthquake-response heavy rescue equipment", {}),
     # Drakmoor (tier 2, party to a conflict: ineligible)
     ("P-35", "Drakmoor", (AS,), EQ, 600, "Airspace surveillance radar upgrade", {}),
-    # Dravina (tier 2, prior-consent clauses not accepted: ineligible)
+    # Dravina (tier 2, prior-consent clauses not accepted: ineligible, but for an item whose
+    # own exchange of notes carries them)
     ("P-36", "Dravina", (MS,), EQ, 900, "Coastal patrol boats (two 20 m)", {}),
-    ("P-37", "Dravina", (DR,), EQ, 300, "Disaster-response UAVs", {}),
-    # Opalind (tier 3, not ODA-eligible: ineligible)
+    ("P-37", "Dravina", (DR,), EQ, 300, "Disaster-response UAVs (own exchange of notes)",
+     {"prior_consent": True}),
+    # Opalind (tier 3, not ODA-eligible: eligible by the country's override)
     ("P-38", "Opalind", (MS,), EQ, 800, "Maritime patrol aircraft sensor upgrade", {}),
 ]
 
@@ -200,16 +209,45 @@ MEDIAN_COST = 750.0     # about the median item of the public record, ¥ million
 TIER_STAGE = {1: "agreed", 2: "agreed", 3: "survey"}
 
 
+#: Countries kept eligible by an override of a rule a policy may waive, with the reason.
+COUNTRY_OVERRIDES = {
+    "Opalind": "Left the OECD DAC list in 2025; the 2025 summit agreed to continue maritime "
+               "cooperation",
+}
+
+
 def country_rows() -> list[dict[str, object]]:
-    """The countries sheet, one dict per row (columns after the table's are left blank)."""
-    names = [c.name for c in COUNTRY_COLUMNS]
-    return [{**dict(zip(names, row, strict=False)),
-             "p_sign": round(1.0 - COUNTRY_RISK[row[0]], 2)} for row in COUNTRY_TABLE]
+    """The countries sheet, one dict per row."""
+    names = ["country", "region", "priority_tier", "oda_eligible", "party_to_conflict",
+             "management_agreement", "democracy", "rule_of_law", "human_rights", "max_share",
+             "p_sign", "economic_social", "bilateral_relations"]
+    rows = []
+    for row in COUNTRY_TABLE:
+        out = dict(zip(names, row, strict=True))
+        out["p_sign"] = round(1.0 - COUNTRY_RISK[row[0]], 2)
+        out["override"] = row[0] in COUNTRY_OVERRIDES
+        out["override_reason"] = COUNTRY_OVERRIDES.get(row[0], "")
+        rows.append(out)
+    return rows
 
 
 def field_cell(fields: tuple[str, ...]) -> str:
-    """The ``field`` cell of a project."""
-    return fields[0]
+    """The ``field`` cell of a project: its fields separated by ';'."""
+    return ";".join(fields)
+
+
+def equipment_category(kind: str, title: str) -> str:
+    """The transfer-rule category of an item, read from its kind and title."""
+    if kind != EQ:
+        return "not_defence_equipment"
+    words = title.lower()
+    for needle, category in (("radar", "warning"), ("rescue", "rescue"), ("diving", "rescue"),
+                             ("uav", "surveillance"), ("boat", "surveillance"),
+                             ("sensor", "surveillance"), ("trucks", "transport"),
+                             ("transport", "transport"), ("ambulance", "rescue")):
+        if needle in words:
+            return category
+    return "not_defence_equipment"  # machinery, kits and communications: no transfer rule
 
 
 def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
@@ -225,6 +263,7 @@ def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
         scores = [min(10.0, max(0.0, round(float(base + size + e), 1)))
                   for base, e in zip((security, humanitarian, partnership), noise, strict=True)]
         risk = COUNTRY_RISK[country] + float(rng.uniform(0.0, 0.12)) + (0.05 if kind == IN else 0)
+        risk = extras.get("risk", round(min(risk, 0.4), 2))
         rows.append({
             "project_id": pid,
             "title": title,
@@ -233,7 +272,7 @@ def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
             "assistance_type": kind,
             cost_column(FISCAL_YEARS[0]).name: cost,
             **{score_column(k).name: s for k, s in zip(CRITERIA, scores, strict=True)},
-            "risk": round(min(risk, 0.4), 2),
+            "risk": risk,
             "min_funding": extras.get("min_funding", 1.0),
             "status": extras.get("status", "candidate"),
             "status_reason": extras.get("status_reason", ""),
@@ -241,6 +280,10 @@ def project_rows(rng: np.random.Generator) -> list[dict[str, object]]:
             "requires": extras.get("requires", ""),
             "score_spread": round(float(rng.uniform(0.3, 1.5)), 1),
             "stage": TIER_STAGE[tier[country]],
+            "equipment_category": equipment_category(kind, title),
+            "dispute_linked": extras.get("dispute_linked", False),
+            "prior_consent": extras.get("prior_consent"),
+            "mitigation": extras.get("mitigation", ""),
         })
     return rows
 

@@ -34,32 +34,69 @@ VALUE_TOL = 1e-6
 
 
 # ---------------------------------------------------------------------- rules from the frames
+def _cell(row: pd.Series, column: str, default: Any) -> Any:
+    """A cell of an optional column; its default when the column is absent or blank."""
+    value = row.get(column, default)
+    return default if value is None or (isinstance(value, float) and value != value) \
+        or value == "" else value
+
+
 def eligible_ids(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> list[str]:
-    """Projects that pass every eligibility rule of the policy, in input order."""
+    """Projects that pass every eligibility rule of the policy, in input order.
+
+    Gates of law (fields, conflict, prior consent, UN Charter, dispute, equipment category)
+    always hold; ODA eligibility, the governance minimums and the risk limit are waived by an
+    override of the project (or, but for the risk limit, of its country).
+    """
     rules = policy.eligibility
     out = []
     for pid, p in projects.iterrows():
         c = countries.loc[p["country"]]
-        ok = (p["field"] in rules.fields
-              and p["status"] != "excluded"
-              and (bool(c["oda_eligible"]) or not rules.require_oda_eligible)
-              and (not bool(c["party_to_conflict"]) or not rules.exclude_parties_to_conflict)
-              and (bool(c["management_agreement"]) or not rules.require_management_agreement)
-              and float(c["democracy"]) >= rules.min_democracy
-              and float(c["rule_of_law"]) >= rules.min_rule_of_law
-              and float(c["human_rights"]) >= rules.min_human_rights)
-        if ok:
+        own, theirs = bool(_cell(p, "override", False)), bool(_cell(c, "override", False))
+        consent = _cell(p, "prior_consent", None)
+        consent = bool(c["management_agreement"]) if consent is None else bool(consent)
+        category = str(_cell(p, "equipment_category", ""))
+        law = (all(f in rules.fields for f in str(p["field"]).split(";"))
+               and p["status"] != "excluded"
+               and (not bool(c["party_to_conflict"]) or not rules.exclude_parties_to_conflict)
+               and (consent or not rules.require_management_agreement)
+               and (bool(_cell(p, "un_charter", True)) or not rules.require_un_charter)
+               and (not bool(_cell(p, "dispute_linked", False))
+                    or not rules.exclude_dispute_linked)
+               and category in ("", "not_defence_equipment", *rules.equipment_categories))
+        waivable = ((bool(c["oda_eligible"]) or not rules.require_oda_eligible)
+                    and float(c["democracy"]) >= rules.min_democracy
+                    and float(c["rule_of_law"]) >= rules.min_rule_of_law
+                    and float(c["human_rights"]) >= rules.min_human_rights)
+        risk_ok = (float(_cell(p, "risk", 0.0)) <= rules.max_risk
+                   or bool(str(_cell(p, "mitigation", "")).strip()))
+        if law and (waivable or own or theirs) and (risk_ok or own):
             out.append(str(pid))
     return out
 
 
 def project_values(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.Series:
-    """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])."""
+    """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · country_factor[c]
+    · (1 − risk_aversion·risk[p]), country_factor = 1 + strength·Σ_j w_j·(a_j − 5)/5 / Σ_j w_j."""
     obj = policy.objective
     weighted = sum(float(w) * projects[f"score_{k}"].astype(float) for k, w in obj.weights.items())
     tier = projects["country"].map(countries["priority_tier"]).astype(int)
     multiplier = tier.map(lambda t: float(obj.tier_multiplier.get(int(t), 1.0)))
-    return weighted * multiplier * (1.0 - obj.risk_aversion * projects["risk"].astype(float))
+    factor = pd.Series(1.0, index=countries.index)
+    total = sum(float(w) for w in obj.considerations.values())
+    if total > 0:
+        for k, w in obj.considerations.items():
+            column = countries[k].astype(float) if k in countries.columns else 5.0
+            factor = factor + obj.consideration_strength * float(w) / total * (column - 5.0) / 5.0
+    factor = projects["country"].map(factor).astype(float)
+    return (weighted * multiplier * factor
+            * (1.0 - obj.risk_aversion * projects["risk"].astype(float)))
+
+
+def field_weights(fields: pd.Series, field: str) -> np.ndarray:
+    """The part of each project's cost that counts in ``field``: 1/n over its n fields."""
+    parts = [str(f).split(";") for f in fields]
+    return np.array([(field in ps) / len(ps) for ps in parts], dtype=float)
 
 
 def country_caps(countries: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -260,7 +297,6 @@ def _linear_rules(proj: pd.DataFrame, countries: pd.DataFrame,
     tier = proj["country"].map(countries["priority_tier"]).astype(int).to_numpy()
     region = proj["country"].map(countries["region"]).to_numpy()
     country = proj["country"].to_numpy()
-    field = proj["field"].to_numpy()
     rows: list[np.ndarray] = []
     bounds: list[float] = []
     names: list[str] = []
@@ -277,8 +313,12 @@ def _linear_rules(proj: pd.DataFrame, countries: pd.DataFrame,
     for c, cap in country_caps(countries, policy).items():
         add(f"country {c} cap", total_cost * (country == c), cap * total)
     bal = policy.balance
+    for label, shares, sign in (("field min", bal.min_field_share, -1.0),
+                                ("field max", bal.max_field_share, 1.0)):
+        for g, s in shares.items():
+            add(f"{label} {g}", sign * total_cost * field_weights(proj["field"], g),
+                sign * s * total)
     for label, keys, shares, sign in (
-        ("field min", field, bal.min_field_share, -1.0), ("field max", field, bal.max_field_share, 1.0),
         ("region min", region, bal.min_region_share, -1.0),
         ("region max", region, bal.max_region_share, 1.0),
     ):
@@ -368,7 +408,9 @@ def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
     bal = policy.balance
     for col, mins, maxs in (("field", bal.min_field_share, bal.max_field_share),
                             ("region", bal.min_region_share, bal.max_region_share)):
-        sums = frame.groupby(col)["spent"].sum()
+        sums = (frame.groupby(col)["spent"].sum() if col == "region" else
+                pd.Series({g: float((frame["spent"] * field_weights(frame["field"], g)).sum())
+                           for g in {*mins, *maxs}}, dtype=float))
         for g, s in mins.items():
             below(f"{col} {g} min share", float(sums.get(g, 0.0)), s * total)
         for g, s in maxs.items():
@@ -411,7 +453,7 @@ def portfolio_value(projects: pd.DataFrame, countries: pd.DataFrame, policy: Pol
 #: Rules an instance may switch on; the budget (and partial funding) is always there.
 RULES = ("tier_share", "tier_partner", "country_cap", "field_share", "region_share",
          "distinct_recipients", "requires", "exclusive", "mandatory", "units", "bundles",
-         "max_countries", "min_package")
+         "max_countries", "min_package", "compliance")
 USED_FIELDS = ("maritime_surveillance", "disaster_relief", "medical", "peacekeeping")
 
 
@@ -522,15 +564,47 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
         "budget": {fy: float(rng.uniform(0.3, 0.75) * projects[f"cost_{fy}"].sum())
                    or float(rng.uniform(1, 5)) for fy in years},
     }
-    clean = (countries["oda_eligible"] & ~countries["party_to_conflict"]
-             & countries["management_agreement"] & (countries["democracy"] >= 4))
-    eligible = (projects["country"].map(dict(zip(names, clean, strict=True))).to_numpy(bool)
-                & projects["field"].isin(fields).to_numpy() & (projects["status"] != "excluded"))
+    if "compliance" in rules:
+        _add_compliance(rng, projects, countries, policy)
+    eligible = projects["project_id"].isin(eligible_ids(
+        projects.set_index("project_id", drop=False), countries.set_index("country", drop=False),
+        Policy.from_dict({**policy, "budget": {}}))).to_numpy()
     if "mandatory" in rules:
         _make_one_mandatory(rng, projects, eligible)
     witness = _witness(rng, projects, eligible, policy["budget"])
     _add_share_rules(rng, projects, countries, policy, rules, witness, eligible, tighten)
     return projects, countries, policy
+
+
+def _add_compliance(rng: np.random.Generator, projects: pd.DataFrame, countries: pd.DataFrame,
+                    policy: dict[str, Any]) -> None:
+    """Several fields per project, the project-level gates, the risk limit with mitigations,
+    overrides of countries and projects, and weighed country considerations."""
+    n, k = len(projects), len(countries)
+    second = rng.choice(USED_FIELDS, n)
+    projects["field"] = [f"{a};{b}" if a != b and rng.random() < 0.4 else a
+                         for a, b in zip(projects["field"], second, strict=True)]
+    projects["dispute_linked"] = rng.random(n) < 0.08
+    projects["prior_consent"] = [None if u < 0.8 else bool(u < 0.9) for u in rng.random(n)]
+    projects["un_charter"] = rng.random(n) > 0.05
+    projects["equipment_category"] = rng.choice(
+        ["", "surveillance", "not_defence_equipment", "minesweeping"], n)
+    projects["mitigation"] = np.where(rng.random(n) < 0.5, "end-use monitoring", "")
+    projects["override"] = rng.random(n) < 0.1
+    projects["override_reason"] = np.where(projects["override"], "agreed at a summit", "")
+    countries["oda_eligible"] = countries["oda_eligible"] & (rng.random(k) > 0.2)
+    countries["override"] = rng.random(k) < 0.3
+    countries["override_reason"] = np.where(countries["override"], "continuing cooperation", "")
+    for column in ("democracy", "economic_social", "bilateral_relations"):
+        countries[column] = rng.uniform(0, 10, k).round(1)
+    eligibility = policy["eligibility"]
+    eligibility["max_risk"] = 0.3
+    if rng.random() < 0.5:
+        eligibility["equipment_categories"] = ["rescue", "surveillance"]
+    policy["objective"]["considerations"] = {
+        "democracy": float(rng.uniform(0, 1)), "economic_social": float(rng.uniform(0, 1)),
+        "bilateral_relations": float(rng.uniform(0, 1))}
+    policy["objective"]["consideration_strength"] = float(rng.uniform(0, 0.9))
 
 
 def _requirements(projects: pd.DataFrame, i: int) -> list[int]:
@@ -634,7 +708,8 @@ def _add_share_rules(rng: np.random.Generator, projects: pd.DataFrame, countries
         served = projects.loc[witness, "country"].nunique()
         priority["min_countries"] = int(served + 1 if rng.random() < tighten
                                         else rng.integers(min(1, served), served + 1))
-    for rule, keys, every in (("field_share", projects["field"], pd.Series(USED_FIELDS)),
+    first_field = projects["field"].str.split(";").str[0]  # a field share names one field
+    for rule, keys, every in (("field_share", first_field, pd.Series(USED_FIELDS)),
                               ("region_share", region, countries["region"])):
         if rule in rules:
             kind = rule.split("_")[0]

@@ -36,7 +36,7 @@ FAMILY_RULES: dict[str, frozenset[str]] = {
     "tier_share": frozenset({"tier_share"}),
     "tier_partner": frozenset({"tier_partner"}),
     "country_cap": frozenset({"country_cap"}),
-    "field_share": frozenset({"field_share"}),
+    "field_share": frozenset({"field_share", "compliance"}),
     "region_share": frozenset({"region_share"}),
     "distinct_recipients": frozenset({"distinct_recipients"}),
     "requires": frozenset({"requires", "bundles"}),

@@ -24,11 +24,13 @@ DEFAULT_PROJECT_HEADERS = [
     "score_security", "score_humanitarian", "score_partnership",
     "risk", "min_funding", "status", "status_reason", "exclusive_group", "requires",
     "score_spread", "units_max", "units_min", "unit", "stage", "p_sign",
+    "equipment_category", "dispute_linked", "prior_consent", "un_charter", "mitigation",
+    "override", "override_reason",
 ]
 COUNTRY_HEADERS = [
     "country", "region", "priority_tier", "oda_eligible", "party_to_conflict",
     "management_agreement", "democracy", "rule_of_law", "human_rights", "max_share",
-    "p_sign",
+    "p_sign", "economic_social", "bilateral_relations", "override", "override_reason",
 ]
 
 
@@ -79,6 +81,8 @@ def test_custom_policy_names_the_cost_and_score_columns(tmp_path: Path) -> None:
         "cost_FY2026", "cost_FY2027", "cost_FY2028", "score_security", "score_humanitarian",
         "risk", "min_funding", "status", "status_reason", "exclusive_group", "requires",
         "score_spread", "units_max", "units_min", "unit", "stage", "p_sign",
+        "equipment_category", "dispute_linked", "prior_consent", "un_charter", "mitigation",
+        "override", "override_reason",
     ]
 
 

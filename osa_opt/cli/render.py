@@ -305,6 +305,16 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     return f"{left_out} projects in all: a project that fails several rules counts under each."
 
 
+def override_lines(overrides: dict[str, list[str]]) -> list[str]:
+    """One line per project eligible only by an override: the waived rule and its reason.
+
+    >>> override_lines({"P-38": ["country not ODA-eligible: … — overridden: summit"]})
+    ['Eligible by an override: P-38: country not ODA-eligible: … — overridden: summit']
+    """
+    return [f"Eligible by an override: {pid}: {'; '.join(waived)}"
+            for pid, waived in overrides.items()]
+
+
 def shown_folder(folder: Path) -> str:
     """The folder relative to the current one when it lies inside it, else as given.
 
@@ -373,4 +383,6 @@ def print_solve_summary(console: Console, result: Result) -> None:
     note = exclusion_note(result)
     if note:
         console.print(note)
+    for line in override_lines(summary["overrides"]):
+        console.print(escape(line))
     console.print(escape(result.status_message))

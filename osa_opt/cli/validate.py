@@ -163,6 +163,10 @@ def _render(summary: dict[str, Any]) -> None:
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
             console.print(f"{summary['ineligible']} projects in all: a project that fails "
                           "several rules counts under each.")
+    from osa_opt.cli.render import override_lines
+
+    for line in override_lines(summary.get("overrides", {})):
+        console.print(escape(line))
     money = Table(title="Budget and requested cost (¥ million)", title_justify="left")
     money.add_column("fiscal year")
     money.add_column("budget", justify="right")

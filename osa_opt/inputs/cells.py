@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from osa_opt.inputs.schema import FALSE_WORDS, TRUE_WORDS, Column
+from osa_opt.inputs.schema import FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
 
 
 def is_blank(value: Any) -> bool:
@@ -143,6 +143,9 @@ def coerce(value: Any, col: Column) -> Any:
         return integer(value)
     if col.kind == "enum":
         return text(value).lower()
+    if col.kind == "enums":  # "Disaster_relief; medical" -> "disaster_relief;medical"
+        parts = (text(p).lower() for p in text(value).split(SEPARATOR))
+        return SEPARATOR.join(dict.fromkeys(p for p in parts if p))
     if col.kind == "ids":
         return ids(value)
     return text(value)
@@ -161,6 +164,9 @@ def rule_text(col: Column) -> str:
         return f"must be a number in {rng}" if rng[0] in "[(" else f"must be a number {rng}"
     if col.kind == "enum":
         return "must be one of " + ", ".join(map(str, col.choices))
+    if col.kind == "enums":
+        return ("must be one or more of " + ", ".join(map(str, col.choices))
+                + f", separated by '{SEPARATOR}'")
     if col.kind == "bool":
         return "must be true or false"
     if col.kind == "integer":

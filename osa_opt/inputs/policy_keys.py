@@ -35,6 +35,18 @@ FIELDS: tuple[str, ...] = (
     "peacekeeping",
 )
 ASSISTANCE_TYPES: tuple[str, ...] = ("equipment", "supplies", "infrastructure")
+#: The five categories of defence equipment the transfer rules of the Three Principles allow
+#: for OSA (rescue, transport, warning, surveillance, minesweeping): the built-in default of
+#: ``eligibility.equipment_categories``, a policy list because the rule may change.
+EQUIPMENT_CATEGORIES: tuple[str, ...] = ("rescue", "transport", "warning", "surveillance",
+                                         "minesweeping")
+#: The ``equipment_category`` of supplies and infrastructure: no transfer rule applies.
+NOT_DEFENCE_EQUIPMENT = "not_defence_equipment"
+#: The country assessments weighed in a project's value (``objective.considerations``).
+CONSIDERATIONS: tuple[str, ...] = ("democracy", "rule_of_law", "human_rights",
+                                   "economic_social", "bilateral_relations")
+#: The assessment that leaves value unchanged (0-10 scale).
+NEUTRAL_ASSESSMENT = 5.0
 STATUSES: tuple[str, ...] = ("candidate", "mandatory", "excluded")
 #: Where an item stands in its partner's agreement, earliest first (projects column ``stage``).
 STAGES: tuple[str, ...] = ("request", "survey", "agreed", "signed")

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from osa_opt.inputs.policy_keys import (
+    CONSIDERATIONS,
+    EQUIPMENT_CATEGORIES,
     FIELDS,
     MAX_AMOUNT,
     MAX_FACTOR,
@@ -65,7 +67,21 @@ class EligibilityPolicy(Frozen):
     require_oda_eligible: bool = param(True, "recipient must be on the OECD DAC list")
     exclude_parties_to_conflict: bool = param(True, "Three Principles: no party to a conflict")
     require_management_agreement: bool = param(
-        True, "appropriate-management / prior-consent terms must be in place")
+        True, "appropriate-management / prior-consent terms must be in place (a project's "
+        "prior_consent, blank: its country's management_agreement)")
+    require_un_charter: bool = param(
+        True, "a project must be for use consistent with the UN Charter (column un_charter)")
+    exclude_dispute_linked: bool = param(
+        True, "no project directly linked to an international dispute (column dispute_linked)")
+    equipment_categories: Sequence[str] = param(
+        list(EQUIPMENT_CATEGORIES), "categories of defence equipment that may be transferred; "
+        "a project's equipment_category must be one of them or not_defence_equipment",
+        bounds=Bounds(value_ok=_is_name, rule="a category name may not contain spaces",
+                      hint="name categories like surveillance (lower case, no spaces)"))
+    max_risk: float = param(
+        1.0, "misuse risk above which a project needs a written mitigation (column "
+        "mitigation) to be eligible; 1 = no limit", "0-1",
+        Bounds(low=0.0, high=1.0, rule="a risk limit must be in 0-1", hint="e.g. 0.5"))
     min_democracy: float = param(0.0, "lowest democracy assessment accepted", "0-10", _THRESHOLD)
     min_rule_of_law: float = param(0.0, "lowest rule-of-law assessment accepted", "0-10",
                                    _THRESHOLD)
@@ -92,6 +108,19 @@ class ObjectivePolicy(Frozen):
         1.0, "value is scaled by (1 - risk_aversion * risk)",
         bounds=_at_least(0.0, "give a number >= 0 (1 scales value by 1 - risk)", MAX_FACTOR,
                          "1 scales value by 1 - risk"))
+    considerations: Mapping[str, float] = param(
+        {}, "relative weight of each country assessment weighed in the country factor "
+        "(democracy, rule_of_law, human_rights, economic_social, bilateral_relations)",
+        bounds=Bounds(low=0.0, low_rule="a weight must be >= 0", hint="give a weight >= 0",
+                      high=MAX_FACTOR, high_hint="weights are relative, e.g. 1 each",
+                      keys=CONSIDERATIONS, key_rule="unknown consideration",
+                      key_hint=f"use one of {', '.join(CONSIDERATIONS)}"))
+    consideration_strength: float = param(
+        0.0, "how far the country factor moves value: 1 + strength x the weighted mean of "
+        "(assessment - 5) / 5; 0 = off", "share",
+        Bounds(low=0.0, high=1.0, high_open=True, rule="must be in [0, 1)",
+               hint="e.g. 0.3: the best-assessed country's projects are worth 30% more, "
+               "the worst 30% less"))
 
 
 @dataclass(frozen=True)

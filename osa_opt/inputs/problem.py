@@ -23,6 +23,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.extensions import Extension, as_extensions
+from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
@@ -271,14 +272,24 @@ class Problem:
     def region(self) -> pd.Series:
         return self._projects["country"].map(self._countries["region"])
 
+    @_view
+    def country_factor(self) -> pd.Series:
+        """Per project, its country's factor (:mod:`osa_opt.inputs.considerations`)."""
+        obj = self.policy.objective
+        by_country = country_factor(self._countries, obj.considerations,
+                                    obj.consideration_strength)
+        return self._projects["country"].map(by_country).astype(float).rename("country_factor")
+
     def value_of(self, weights: Mapping[str, float], scores: pd.DataFrame | None = None) -> pd.Series:
-        """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])."""
+        """v[p] = (Σ_k w_k·score[p,k]) · tier_multiplier[tier] · country_factor[c]
+        · (1 − risk_aversion·risk[p]) (docs/model.md)."""
         obj = self.policy.objective
         scores = self.scores if scores is None else scores
         weighted = sum(scores[k] * float(w) for k, w in weights.items())
         multiplier = self.tier.map(lambda t: obj.tier_multiplier.get(int(t), 1.0))
         risk_factor = 1.0 - obj.risk_aversion * self._projects["risk"].astype(float)
-        return (weighted * multiplier * risk_factor).astype(float).rename("value")
+        return (weighted * multiplier * self.country_factor * risk_factor
+                ).astype(float).rename("value")
 
     @_view
     def value(self) -> pd.Series:
@@ -318,6 +329,8 @@ class Problem:
             "eligible": int(e["eligible"].sum()),
             "ineligible": int((~e["eligible"]).sum()),
             "ineligible_by_reason": reasons,
+            # projects eligible only because an override waives a rule, with its reason
+            "overrides": {str(p): list(o) for p, o in e["overrides"].items() if o},
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
             "bundles": bundles(self._projects),

@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, near_duplicate_issues
@@ -38,6 +40,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += _region_issues(countries, policy)
     issues += _unit_issues(projects)
     issues += near_duplicate_issues(projects, countries, rows_text)
+    issues += compliance_issues(projects, countries, policy)
     return issues
 
 
@@ -239,6 +242,10 @@ def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
 
 _COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_agreement": True,
                  "democracy": 10.0, "rule_of_law": 10.0, "human_rights": 10.0}
+#: Optional project columns eligibility reads, with the value of a blank (or unreadable) cell.
+_PROJECT_DEFAULTS = {"status_reason": "", "risk": 0.0, "mitigation": "", "prior_consent": None,
+                     "un_charter": True, "dispute_linked": False, "equipment_category": "",
+                     "override": False, "override_reason": ""}
 
 
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
@@ -264,15 +271,20 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     if mandatory.empty:
         return issues
     # Unreadable country cells (already reported) count as passing, so they add no reason.
-    c = countries[list(needed_c)].dropna(subset=["country"])
+    optional_c = [n for n in ("override", "override_reason") if n in countries.columns]
+    c = countries[[*needed_c, *optional_c]].dropna(subset=["country"])
     c = c[c["country"].isin(mandatory["country"])].astype(object)
     for name, passing in _COUNTRY_PASS.items():
         c[name] = c[name].where(c[name].notna(), passing)
-    p = mandatory.reindex(columns=[*needed_p, "status_reason"]).set_index("project_id")
+    p = mandatory.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS]).astype(object)
+    for name, default in _PROJECT_DEFAULTS.items():
+        p[name] = [default if is_blank(v) else v for v in p[name]]
+    p = p.set_index("project_id")
     verdict = assess(p, c.set_index("country"), policy)
     for (_, proj), (_, res) in zip(mandatory.iterrows(), verdict.iterrows(), strict=True):
-        reasons = [r for r in res["reasons"]
-                   if not (r.startswith(FIELD_NOT_ALLOWED) and proj["field"] not in FIELDS)]
+        reasons = [r for r in res["reasons"]  # an unknown field is reported as a bad cell
+                   if not (r.startswith(FIELD_NOT_ALLOWED)
+                           and not set(str(proj["field"]).split(";")) <= set(FIELDS))]
         if not reasons:
             continue
         if proj["status"] == "mandatory":

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from osa_opt.inputs.policy_keys import ASSISTANCE_TYPES, FIELDS, STAGES, STATUSES
+from osa_opt.inputs.policy_keys import (
+    ASSISTANCE_TYPES,
+    FIELDS,
+    NEUTRAL_ASSESSMENT,
+    STAGES,
+    STATUSES,
+)
 
 PROJECTS = "projects"
 COUNTRIES = "countries"
@@ -25,7 +31,7 @@ ROW = "_row"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # "text", "number", "integer", "bool", "enum", "ids"
+    kind: str  # "text", "number", "integer", "bool", "enum", "enums" (several, ';'), "ids"
     required: bool
     meaning: str
     default: object = None
@@ -51,8 +57,8 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("title", "text", True, "what is provided", example="Coastal surveillance radars"),
     Column("country", "text", True, "recipient; must appear in countries.country",
            example="Aurelia"),
-    Column("field", "enum", True, "field of cooperation", choices=FIELDS,
-           example="maritime_surveillance"),
+    Column("field", "enums", True, "field of cooperation; several separated by ';' (the "
+           "cost counts equally in each)", choices=FIELDS, example="maritime_surveillance"),
     Column("assistance_type", "enum", True, "kind of assistance", choices=ASSISTANCE_TYPES,
            example="equipment"),
     Column("risk", "number", False, "risk of failed delivery or misuse, 0 (none) to 1",
@@ -85,6 +91,29 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("p_sign", "number", False,
            "probability that the item stays in its partner's signed agreement (blank: by stage)",
            low=0.0, high=1.0, example=None),
+    Column("equipment_category", "text", False,
+           "category of defence equipment under the transfer rules (one of the policy's "
+           "eligibility.equipment_categories: rescue, transport, warning, surveillance, "
+           "minesweeping) or not_defence_equipment (supplies, infrastructure); blank: not "
+           "checked", default="", example=""),
+    Column("dispute_linked", "bool", False,
+           "directly linked to an international dispute (never eligible)", default=False,
+           example=None),
+    Column("prior_consent", "bool", False,
+           "its agreement carries the prior-consent clauses: no transfer to third parties and "
+           "no use beyond the purpose without Japan's consent (blank: the country's "
+           "management_agreement)", example=None),
+    Column("un_charter", "bool", False,
+           "for use consistent with the UN Charter (false: never eligible)", default=True,
+           example=None),
+    Column("mitigation", "text", False,
+           "how the misuse risk is mitigated (e.g. end-use monitoring); needed when risk is "
+           "above eligibility.max_risk", default="", example=""),
+    Column("override", "bool", False,
+           "waive for this project the rules a policy may waive (ODA eligibility, governance "
+           "thresholds, the risk limit); needs override_reason", default=False, example=None),
+    Column("override_reason", "text", False,
+           "why the override is granted; carried to every output", default="", example=""),
 )
 
 COST_PREFIX = "cost_"
@@ -127,6 +156,18 @@ COUNTRY_COLUMNS: tuple[Column, ...] = (
     Column("p_sign", "number", False,
            "probability that this partner's agreement is signed within the fiscal year "
            "(blank: 1)", low=0.0, high=1.0, example=None),
+    Column("economic_social", "number", False,
+           "economic and social situation, as weighed for assistance, 0-10 (5 neutral)",
+           default=NEUTRAL_ASSESSMENT, low=0.0, high=10.0, example=None),
+    Column("bilateral_relations", "number", False,
+           "strength of bilateral relations, 0-10 (5 neutral)", default=NEUTRAL_ASSESSMENT,
+           low=0.0, high=10.0, example=None),
+    Column("override", "bool", False,
+           "waive for every project of this country the rules a policy may waive (ODA "
+           "eligibility, governance thresholds); needs override_reason", default=False,
+           example=None),
+    Column("override_reason", "text", False,
+           "why the override is granted; carried to every output", default="", example=""),
 )
 
 
@@ -136,6 +177,15 @@ def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Colum
     tail = PROJECT_COLUMNS[5:]
     return (*head, *(cost_column(fy) for fy in fiscal_years),
             *(score_column(k) for k in criteria), *tail)
+
+
+#: The separator of several values in one cell (``field``, ``requires``).
+SEPARATOR = ";"
+
+
+def split_values(cell: object) -> tuple[str, ...]:
+    """The values of an ``enums`` cell as validated (``"a;b"`` -> ``("a", "b")``)."""
+    return tuple(v for v in str(cell or "").split(SEPARATOR) if v)
 
 
 #: Flags as typed, and as a German or French spreadsheet writes TRUE/FALSE in a CSV file.

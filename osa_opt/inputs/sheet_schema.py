@@ -15,7 +15,7 @@ import pandera.pandas as pa
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices, is_blank, rule_text, whole_number_hint
 from osa_opt.inputs.issue_list import Places
-from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column
+from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column, split_values
 from osa_opt.text import suggest
 
 
@@ -41,6 +41,11 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
         checks: list[pa.Check] = []
         if col.kind == "enum":
             checks.append(pa.Check.isin(list(col.choices), error="choices"))
+        if col.kind == "enums":
+            allowed = set(col.choices)
+            checks.append(pa.Check(lambda s, ok=allowed: s.map(  # type: ignore[misc]
+                lambda v: v is None or v != v or set(split_values(v)) <= ok),
+                error="choices"))
         if col.kind == "number" and col.low is not None and col.high is not None:
             checks.append(pa.Check.in_range(col.low, col.high, include_min=col.low_inclusive,
                                              include_max=True, error="range"))
@@ -101,7 +106,9 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
 def _choice_hint(col: Column, bad: Any) -> str:
     if int_choices(col):  # a number is never "close" to another: list them
         return whole_number_hint(col)
-    close = suggest(str(bad), [str(c) for c in col.choices])
+    # of several values (field), the first one not in the list
+    wrong = [v for v in split_values(bad) if v not in col.choices] or [str(bad)]
+    close = suggest(wrong[0], [str(c) for c in col.choices])
     return f"did you mean {close!r}?" if close else f"{col.name}: {col.meaning}"
 
 

@@ -212,6 +212,9 @@ def _validation(column: Column, col: int) -> dict[str, Any] | None:
                "error_message": f"{column.name}: {requirement_text(column)}"[:255]}
     if column.kind == "enum":
         return {"validate": "list", "source": [str(c) for c in column.choices], **message}
+    if column.kind == "enums":  # a list, but a warning only: several values are allowed
+        return {"validate": "list", "source": [str(c) for c in column.choices],
+                "error_type": "warning", **message}
     if column.kind == "bool":
         return {"validate": "list", "source": ["TRUE", "FALSE"], **message}
     if column.kind != "number" or (column.low is None and column.high is None):

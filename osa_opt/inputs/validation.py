@@ -226,6 +226,10 @@ def _finish(raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[Column, ...],
 def _final_dtype(series: pd.Series, col: Column) -> pd.Series:
     if col.kind == "number":
         return pd.to_numeric(series, errors="coerce").astype("float64")
+    if col.kind == "bool" and col.default is None and not col.required:
+        # blank means "not given" (prior_consent: the country's value), not false
+        return pd.Series([None if is_blank(v) else bool(v) for v in series],
+                         index=series.index, dtype=object)
     if col.kind == "bool":
         return series.astype(bool)
     if col.kind == "integer" or int_choices(col):

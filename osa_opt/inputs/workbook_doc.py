@@ -31,6 +31,8 @@ def type_text(column: Column) -> str:
     """What a cell may hold, e.g. ``number in [0, 10]`` or ``one of equipment, supplies``."""
     if column.kind == "enum":
         return "one of " + ", ".join(str(c) for c in column.choices)
+    if column.kind == "enums":
+        return "one or more of " + ", ".join(str(c) for c in column.choices) + ", separated by ';'"
     words = _KIND_WORDS.get(column.kind, column.kind)
     if column.range_text:
         rng = column.range_text

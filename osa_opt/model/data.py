@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from osa_opt.inputs.schema import split_values
+
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
     from osa_opt.inputs.problem import Problem
@@ -64,7 +66,21 @@ class ModelData:
 
     @property
     def by_field(self) -> dict[object, list[str]]:
-        return _group(self.projects, self.field)  # type: ignore[arg-type]
+        """Projects of each field; a project of several fields is in each."""
+        out: dict[object, list[str]] = defaultdict(list)
+        for p in self.projects:
+            for g in split_values(self.field[p]):
+                out[g].append(p)
+        return dict(out)
+
+    def field_cost(self, field_name: object) -> dict[str, float]:
+        """What each project's cost counts in one field: its total cost split equally among
+        its fields (docs/model.md), 0 outside the field."""
+        out = {}
+        for p in self.projects:
+            fields = split_values(self.field[p])
+            out[p] = self.total_cost[p] / len(fields) if field_name in fields else 0.0
+        return out
 
     @property
     def by_region(self) -> dict[object, list[str]]:

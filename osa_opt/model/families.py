@@ -7,7 +7,7 @@ model holds no empty blocks. Index names follow the inputs, e.g. ``budget[FY2026
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
@@ -136,19 +136,24 @@ def add_country_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
 def _add_group_shares(
     m: pyo.ConcreteModel, data: ModelData, name: str, groups: dict[object, list[str]],
     shares: Mapping[str, float], minimum: bool,
+    cost_in: Callable[[object], Mapping[str, float]] | None = None,
 ) -> None:
-    """Σ_{p in group g} cost[p]·f[p] ≥ (or ≤) share_g · ΣB."""
+    """Σ_{p in group g} cost[p]·f[p] ≥ (or ≤) share_g · ΣB; ``cost_in(g)`` gives what each
+    project's cost counts in group g (default: all of it)."""
+    def cost_of(g: object) -> Mapping[str, float]:
+        return data.total_cost if cost_in is None else cost_in(g)
+
     if minimum:
         keys = sorted(g for g, s in shares.items() if s > 0)
     else:  # a maximum only binds when the group could exceed it
         keys = sorted(g for g, s in shares.items()
-                      if sum(data.total_cost[p] for p in groups.get(g, []))
+                      if sum(cost_of(g)[p] for p in groups.get(g, []))
                       > s * data.total_budget + 1e-9)
     if not keys:
         return
 
     def rule(m: pyo.ConcreteModel, g: str) -> object:
-        spent = weighted_sum(m, data.total_cost, groups.get(g, []))
+        spent = weighted_sum(m, cost_of(g), groups.get(g, []))
         bound = shares[g] * data.total_budget
         return spent >= bound if minimum else spent <= bound
 
@@ -156,11 +161,15 @@ def _add_group_shares(
 
 
 def add_field_shares(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """min_share_g·ΣB ≤ Σ_{p in field g} cost[p]·f[p] ≤ max_share_g·ΣB."""
+    """min_share_g·ΣB ≤ Σ_{p in field g} cost[p]/n_fields[p]·f[p] ≤ max_share_g·ΣB."""
     balance = data.policy.balance
     groups = data.by_field
-    _add_group_shares(m, data, "field_min_share", groups, balance.min_field_share, True)
-    _add_group_shares(m, data, "field_max_share", groups, balance.max_field_share, False)
+    named = {*balance.min_field_share, *balance.max_field_share}
+    costs = {g: data.field_cost(g) for g in named}  # once per field named by a share
+    _add_group_shares(m, data, "field_min_share", groups, balance.min_field_share, True,
+                      costs.__getitem__)
+    _add_group_shares(m, data, "field_max_share", groups, balance.max_field_share, False,
+                      costs.__getitem__)
 
 
 def add_region_shares(m: pyo.ConcreteModel, data: ModelData) -> None:

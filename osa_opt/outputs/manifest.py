@@ -49,7 +49,7 @@ def build_manifest(
     dict
         Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
         ``diagnosis``,
-        ``analyses``, ``unfunded``, ``problem``, ``policy``, ``inputs``, ``input_path``,
+        ``analyses``, ``unfunded``, ``eligibility``, ``problem``, ``policy``, ``inputs``, ``input_path``,
         ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
 
@@ -73,6 +73,7 @@ def build_manifest(
         "diagnosis": list(result.diagnosis) if result.status == Status.INFEASIBLE else [],
         "analyses": {name: _analysis_dict(obj) for name, obj in result.analyses.items()},
         "unfunded": {str(pid): str(reason) for pid, reason in unfunded["reason"].items()},
+        "eligibility": eligibility_record(problem.eligibility),
         "problem": problem.summary(),
         "policy": problem.policy.to_dict(),
         "extensions": list(result.extensions),
@@ -86,6 +87,17 @@ def build_manifest(
         "files": [*RUN_FILES, *sorted(analysis_files(result))],
     }
     return json_safe(manifest)
+
+
+def eligibility_record(eligibility: Any) -> dict[str, dict[str, Any]]:
+    """Per project that is ineligible or eligible by an override: ``eligible``,
+    ``reasons`` (every failed rule) and ``overrides`` (every waived rule, with the
+    override's written reason). Projects that simply pass every rule are left out."""
+    return {str(pid): {"eligible": bool(ok), "reasons": list(rs), "overrides": list(os_)}
+            for pid, ok, rs, os_ in zip(eligibility.index, eligibility["eligible"],
+                                        eligibility["reasons"], eligibility["overrides"],
+                                        strict=True)
+            if rs or os_}
 
 
 def analysis_files(result: Result) -> dict[str, bytes]:

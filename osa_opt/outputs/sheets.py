@@ -42,7 +42,7 @@ NOT_FUNDED_COLUMNS = ("project_id", "title", "country", "region", "priority_tier
 #: Columns of the ``Projects`` sheet (``outcome`` is one of :data:`formats.OUTCOMES`).
 PROJECTS_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
                     "assistance_type", "status", "status_reason", "outcome", "fraction",
-                    "total_cost", "funded_cost", "value", "funded_value", "reason")
+                    "total_cost", "funded_cost", "value", "funded_value", "reason", "overrides")
 #: Data bar colour of funded fractions.
 BAR_COLOUR = "#63BE7B"
 
@@ -155,6 +155,9 @@ def projects_table(result: Result) -> pd.DataFrame:
         "value": problem.value,
         "funded_value": problem.value * fraction,
         "reason": result.unfunded["reason"].reindex(projects.index),  # blank when funded
+        # rules waived by an override, each with the override's written reason
+        "overrides": ["; ".join(o) for o in problem.eligibility["overrides"]
+                      .reindex(projects.index)],
     })
     return table.reset_index(drop=True).reindex(columns=PROJECTS_COLUMNS)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.inputs.schema import split_values
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.text import code_label, percent, yen
@@ -112,9 +113,14 @@ def _share(cost: float, total: float) -> str:
 
 
 def _grouping(result: Result, by: str) -> pd.Series:
+    """Each project's group; by field, a project of several fields once in each."""
     problem = result.problem
+    if by == "field":
+        fields = problem.projects["field"].map(split_values)
+        return pd.Series([f for fs in fields for f in fs],
+                         index=problem.projects.index.repeat(fields.map(len)), name="field")
     return {"country": problem.projects["country"], "region": problem.region,
-            "priority_tier": problem.tier, "field": problem.projects["field"]}[by]
+            "priority_tier": problem.tier}[by]
 
 
 def _rule_text(result: Result, by: str, key: Any) -> str:

@@ -244,9 +244,10 @@ def eligibility(result: Result) -> Section:
     problem = result.problem
     elig = problem.eligibility
     out = elig.index[~elig["eligible"]]
+    waived = _overrides_table(result)
     if len(out) == 0:
         return Section("eligibility", "Eligibility exclusions",
-                       "<p>Every project meets the eligibility rules.</p>")
+                       "<p>Every project meets the eligibility rules.</p>" + waived)
     listed = problem.projects.loc[out[:MAX_LISTED], ["title", "country", "field"]]
     rows = []
     for pid, title, country, field, cost, reasons in zip(
@@ -262,7 +263,8 @@ def eligibility(result: Result) -> Section:
             f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(out) - MAX_LISTED,
                                                                 ALL_UNFUNDED))
     by_country = country_reasons(problem.countries, problem.policy)
-    blocked = [(c, rs) for c, rs in by_country.items() if rs]
+    served = set(problem.projects.loc[elig.index[elig["eligible"]], "country"])
+    blocked = [(c, rs) for c, rs in by_country.items() if rs and c not in served]
     if blocked:
         countries = problem.countries  # once: each access copies
         crow = "".join(
@@ -275,9 +277,30 @@ def eligibility(result: Result) -> Section:
                  '<th class="num">Tier</th><th>Reasons</th></tr></thead>'
                  f"<tbody>{crow}</tbody></table>"
                  + more_rows(len(blocked) - MAX_LISTED, "the countries sheet of the input"))
+    body += waived
     return Section("eligibility", "Eligibility exclusions", body,
                    lead=f"{len(out)} of {len(elig)} projects cannot be funded under the "
                         "policy's eligibility rules; every failed rule is listed.")
+
+
+def _overrides_table(result: Result) -> str:
+    """The rules an override waived, project by project, with the override's reason."""
+    problem = result.problem
+    overrides = problem.eligibility["overrides"]
+    waived = [pid for pid in overrides.index if overrides[pid]]
+    if not waived:
+        return ""
+    rows = "".join(
+        f"<tr>{cell(pid)}{cell(problem.projects.at[pid, 'title'])}"
+        f"{cell(problem.projects.at[pid, 'country'])}"
+        f'<td><ul class="reasons">{"".join(f"<li>{escape(o)}</li>" for o in overrides[pid])}'
+        "</ul></td></tr>" for pid in waived[:MAX_LISTED])
+    return ("<h3>Rules waived by an override</h3><p>These projects are eligible only because "
+            "an override, with the written reason shown, waives a rule a policy may waive "
+            "(ODA eligibility, a governance threshold, the risk limit).</p>"
+            '<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
+            f"<th>Waived rule and reason</th></tr></thead><tbody>{rows}</tbody></table>"
+            + more_rows(len(waived) - MAX_LISTED, "run.json lists every override (eligibility)"))
 
 
 # ---------------------------------------------------------------------- diagnosis

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.errors import OsaError
+from osa_opt.inputs.schema import split_values
 from osa_opt.result import packages
 from osa_opt.solving.status import FRACTION_TOL, Status
 
@@ -152,10 +153,14 @@ class Portfolio:
     def allocation(self, by: str) -> pd.DataFrame:
         """Funded cost and value by ``country``, ``priority_tier``, ``field`` or ``region``.
 
-        Columns: projects, cost per fiscal year, total_cost, share_of_budget, value.
+        Columns: projects, cost per fiscal year, total_cost, share_of_budget, value. By
+        ``field``, a project of several fields counts in each with its cost and value split
+        equally among them (as the field-share rules count it), so the totals still add up.
         """
         df = self.projects
         cost_cols = [f"cost_{fy}" for fy in self.problem.fiscal_years]
+        if by == "field":
+            df = split_by_field(df, [*cost_cols, "total_cost", "value"])
         out = df.groupby(by, sort=True).agg(
             projects=("fraction", "size"),
             **{c: (c, "sum") for c in cost_cols},
@@ -443,3 +448,15 @@ class Result:
     def __repr__(self) -> str:
         best = f", best value {self.best.objective:.4f}" if self.best else ""
         return f"<Result {self.status.value}: {len(self.portfolios)} portfolios{best}>"
+
+
+def split_by_field(df: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
+    """One row per (project, field): a project of n fields gives n rows, each with 1/n of
+    its ``amounts`` columns (docs/model.md, "Several fields")."""
+    fields = df["field"].map(split_values)
+    out = df.loc[df.index.repeat(fields.map(len))].copy()
+    out["field"] = [f for fs in fields for f in fs]
+    share = 1.0 / fields.map(len).reindex(out.index).to_numpy()
+    for column in amounts:
+        out[column] = out[column].to_numpy() * share
+    return out
