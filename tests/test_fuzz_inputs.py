@@ -326,6 +326,8 @@ def test_a_broken_header_names_the_column(sheet: str, op: str, data: st.DataObje
             assert has_issue(run, sheet, None, name, "did you mean")
     elif op == "upper":  # an optional column in capitals: near enough to ask
         assert run.code == 2 and has_issue(run, sheet, None, name.upper(), "did you mean")
+    elif name == "override":  # gone, but a written override_reason stays: reported, not lost
+        assert run.code == 2 and has_issue(run, sheet, None, "override", "override is not true")
     else:  # an optional column gone: its default holds
         assert run.code == 0
 

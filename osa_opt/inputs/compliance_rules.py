@@ -42,12 +42,13 @@ def compliance_issues(projects: pd.DataFrame, countries: pd.DataFrame,
 
 
 def _override_issues(sheet: str, frame: pd.DataFrame) -> list[Issue]:
-    if "override" not in frame.columns:
+    if "override" not in frame.columns and "override_reason" not in frame.columns:
         return []
-    reasons = (frame["override_reason"] if "override_reason" in frame.columns
-               else pd.Series([""] * len(frame), index=frame.index))
+    blank = pd.Series([None] * len(frame), index=frame.index)
+    flags = frame["override"] if "override" in frame.columns else blank
+    reasons = frame["override_reason"] if "override_reason" in frame.columns else blank
     issues = []
-    for flag, why, row in zip(frame["override"], reasons, frame[ROW], strict=True):
+    for flag, why, row in zip(flags, reasons, frame[ROW], strict=True):
         if _true(flag) and is_blank(why):
             issues.append(Issue(sheet, int(row), "override_reason", None,
                                 "an override needs a written reason",

@@ -141,7 +141,8 @@ COUNTRY_COLUMNS: tuple[Column, ...] = (
     Column("oda_eligible", "bool", True, "developing country on the OECD DAC list",
            example=True),
     Column("party_to_conflict", "bool", True,
-           "party to an international conflict (Three Principles: never eligible)",
+           "party to a conflict in the sense of the Three Principles: the UN Security Council "
+           "is taking measures against it after an armed attack (never eligible)",
            example=False),
     Column("management_agreement", "bool", True,
            "appropriate-management / prior-consent terms are in place", example=True),
@@ -178,6 +179,41 @@ def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Colum
     return (*head, *(cost_column(fy) for fy in fiscal_years),
             *(score_column(k) for k in criteria), *tail)
 
+
+#: The guideline each compliance column implements, as the sources in ``domain/`` report it
+#: (the template's README sheet and header comments quote it; docs/policy.md cites it).
+GUIDELINES: dict[str, str] = {
+    "field": "OSA serves \"monitoring and surveillance in territorial waters and airspace, "
+             "counter-terrorism and counter-piracy\", humanitarian work (\"disaster response, "
+             "search and rescue operations, lifesaving, medical care and transportation of "
+             "humanitarian relief goods\") and international peace cooperation; one project "
+             "can serve several fields",
+    "equipment_category": "within the Three Principles on Transfer of Defense Equipment and "
+                          "Technology: five categories (rescue, transport, warning, "
+                          "surveillance, minesweeping), a list a revision may change",
+    "dispute_linked": "OSA excludes fields directly linked to international disputes, per "
+                      "project",
+    "prior_consent": "no use beyond the stated purpose and no transfer to third parties "
+                     "without Japan's prior consent: clauses carried in each exchange of notes",
+    "un_charter": "consistent with the UN Charter: a clause of each exchange of notes",
+    "oda_eligible": "recipients are \"in principle\" developing countries (an override may "
+                    "waive it, with a written reason)",
+    "party_to_conflict": "Three Principles: a party to a conflict is a country against which "
+                         "the UN Security Council is taking measures to maintain or restore "
+                         "peace after an armed attack (MOD White Paper 2020, reference 58)",
+    "management_agreement": "no use beyond the stated purpose and no transfer to third parties "
+                            "without Japan's prior consent",
+    **{c: "the choice of recipients \"will take into account factors such as the application "
+          "of democracy, the rule of law, protection of basic human rights, economic and "
+          "social situations, and bilateral relations\": weighed in value, not a threshold"
+       for c in ("democracy", "rule_of_law", "human_rights", "economic_social",
+                 "bilateral_relations")},
+    "risk": "MOFA cites evaluation and monitoring of use as the safeguards: above the policy's "
+            "risk limit, a written mitigation is needed",
+    "mitigation": "MOFA cites evaluation and monitoring of use as the safeguards",
+    "override": "recipients are developing countries \"in principle\"; a policy's thresholds "
+                "are its own choice: both may be waived, with a written reason",
+}
 
 #: The separator of several values in one cell (``field``, ``requires``).
 SEPARATOR = ";"

@@ -14,7 +14,14 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from osa_opt.inputs.schema import COUNTRIES, COUNTRY_COLUMNS, PROJECTS, Column, project_columns
+from osa_opt.inputs.schema import (
+    COUNTRIES,
+    COUNTRY_COLUMNS,
+    GUIDELINES,
+    PROJECTS,
+    Column,
+    project_columns,
+)
 
 README = "README"
 
@@ -66,6 +73,8 @@ def requirement_text(column: Column) -> str:
 def header_comment(column: Column) -> str:
     """The cell comment of a header: meaning, type, range and default."""
     lines = [f"{column.name}: {column.meaning}", requirement_text(column).capitalize() + "."]
+    if column.name in GUIDELINES:
+        lines.append(f"Guidelines: {GUIDELINES[column.name]}.")
     if column.example not in (None, ""):
         lines.append(f"Example: {_plain(column.example)}")
     return "\n".join(lines)
@@ -106,7 +115,8 @@ def write_readme_sheet(
     """Add a README worksheet to an xlsxwriter ``Workbook`` and return it.
 
     The sheet holds ``title``, the ``intro`` paragraphs, the general notes, then a table of
-    every column of both sheets (:func:`readme_rows`).
+    every column of both sheets (:func:`readme_rows`), with the guideline a compliance
+    column implements (``schema.GUIDELINES``).
 
     >>> import xlsxwriter
     >>> wb = xlsxwriter.Workbook("x.xlsx")  # doctest: +SKIP
@@ -121,6 +131,7 @@ def write_readme_sheet(
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 60)
     ws.set_column(3, 3, 70)
+    ws.set_column(4, 4, 70)
     row = 0
     ws.write(row, 0, title, big)
     row += 2
@@ -131,7 +142,8 @@ def write_readme_sheet(
         ws.set_row(row, 15 * max(1, math.ceil(len(paragraph) * 1.1 / width)))
         row += 1
     row += 1
-    for col, text in enumerate(("sheet", "column", "required / type / default", "meaning")):
+    for col, text in enumerate(("sheet", "column", "required / type / default", "meaning",
+                                "the guideline it implements")):
         ws.write(row, col, text, header)
     for sheet, column, requirement, meaning in readme_rows(fiscal_years, criteria):
         row += 1
@@ -139,6 +151,8 @@ def write_readme_sheet(
         ws.write(row, 1, column, bold)
         ws.write(row, 2, requirement, wrap)
         ws.write(row, 3, meaning, wrap)
+        if column in GUIDELINES:
+            ws.write(row, 4, GUIDELINES[column], wrap)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many long as it takes
