@@ -151,7 +151,8 @@ def test_a_misspelt_equipment_category_is_an_input_error(frames: Frames) -> None
     with pytest.raises(InputError) as info:
         Problem.from_frames(*project(frames, "P-03", equipment_category="survelliance"))
     [issue] = info.value.issues
-    assert (issue.sheet, issue.row, issue.column) == ("projects", 4, "equipment_category")
+    assert (issue.sheet, issue.column) == ("projects", "equipment_category")
+    assert "'P-03'" in issue.label  # a frame built in code: rows named by id
     assert issue.hint == "did you mean 'surveillance'?"
 
 
@@ -193,12 +194,14 @@ def test_an_override_needs_a_written_reason_and_a_reason_needs_an_override(
     with pytest.raises(InputError) as info:
         Problem.from_frames(*country(frames, "Borealis", override=True))
     [issue] = info.value.issues
-    assert (issue.sheet, issue.row, issue.column) == ("countries", 3, "override_reason")
+    assert (issue.sheet, issue.column) == ("countries", "override_reason")
+    assert "'Borealis'" in issue.label
     assert issue.rule == "an override needs a written reason"
     with pytest.raises(InputError) as info:
         Problem.from_frames(*project(frames, "P-04", override_reason="just because"))
     [issue] = info.value.issues
-    assert (issue.sheet, issue.row, issue.column) == ("projects", 5, "override")
+    assert (issue.sheet, issue.column) == ("projects", "override")
+    assert "'P-04'" in issue.label
     assert "override is not true" in issue.rule
 
 
@@ -313,7 +316,7 @@ def test_an_unknown_field_among_several_is_named(tiny_frames: Frames) -> None:
         Problem.from_frames(*project(tiny_frames, "P-03",
                                      field="search_and_rescue; disaster relief"))
     [issue] = info.value.issues
-    assert (issue.row, issue.column) == (4, "field")
+    assert issue.column == "field" and "'P-03'" in issue.label
     assert issue.rule.startswith("must be one or more of maritime_surveillance")
     assert issue.hint == "did you mean 'disaster_relief'?"
 
@@ -388,7 +391,7 @@ def test_validate_prints_the_override(monkeypatch: pytest.MonkeyPatch,
     assert run_cli(cli) == 0
     out = " ".join(capsys.readouterr().out.split())
     reason = osa_opt.load_problem().countries.at["Opalind", "override_reason"]
-    assert f"Eligible by an override: P-38" in out and " ".join(reason.split()) in out
+    assert "Eligible by an override: P-38" in out and " ".join(reason.split()) in out
 
 
 def test_the_template_quotes_the_guideline_of_each_compliance_column(tmp_path: Path) -> None:

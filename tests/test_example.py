@@ -138,11 +138,10 @@ def test_partly_fundable_groups_and_dependencies(projects) -> None:
 def test_no_score_rises_faster_than_cost(projects) -> None:
     """The size term is less than proportional: value per yen falls as cost rises, so the
     generator builds in no preference for big-ticket items (docs/example.md)."""
+    import importlib.util
     import math
 
     import numpy as np
-
-    import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_example", GENERATOR)
     generator = importlib.util.module_from_spec(spec)
@@ -247,7 +246,6 @@ def test_the_humanitarian_policy_gives_a_visibly_different_portfolio() -> None:
     humane = {"disaster_relief", "search_and_rescue", "medical", "relief_transport"}
 
     def humane_share(port) -> float:
-        df = port.projects
         alloc = port.allocation("field")["total_cost"]  # several fields: cost split
         return float(alloc.reindex(sorted(humane)).fillna(0).sum() / alloc.sum())
 

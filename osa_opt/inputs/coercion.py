@@ -107,6 +107,10 @@ def _settled(cells: pd.Series, col: Column, out: np.ndarray) -> tuple[np.ndarray
         done = ~blank
         out[done] = [t.lower() for t in texts[done]] if col.kind == "enum" else texts[done]
         return done, blank
+    if col.kind == "enums":  # several choices: "a; B" -> "a;b"
+        done = ~blank
+        out[done] = [t.lower() if ";" not in t else coerce(t, col) for t in texts[done]]
+        return done, blank
     return np.zeros(len(cells), dtype=bool), blank  # id lists: split cell by cell
 
 

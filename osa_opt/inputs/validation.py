@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue
-from osa_opt.inputs.cells import blank_mask, int_choices
+from osa_opt.inputs.cells import blank_mask, int_choices, is_blank
 from osa_opt.inputs.coercion import coerce_sheet
 from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.issue_list import Places, limit_issues, sort_issues
