@@ -124,8 +124,10 @@ def add_country_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Σ_{p in c} cost[p]·f[p] ≤ cap_c · ΣB for each country (policy-wide or its own max_share)."""
     by_country = data.by_country
     limit = {c: data.country_cap.get(str(c), 1.0) * data.total_budget for c in by_country}
+    # a cap of 100% or more adds nothing the budget rows do not (and would be "advised")
     binding = [c for c in sorted(by_country)
-               if sum(data.total_cost[p] for p in by_country[c]) > limit[c] + 1e-9]
+               if data.country_cap.get(str(c), 1.0) < 1.0
+               and sum(data.total_cost[p] for p in by_country[c]) > limit[c] + 1e-9]
     if not binding:
         return
     m.country_cap = pyo.Constraint(
