@@ -2,7 +2,7 @@
 
 The notebook is executed with nbclient in a ``python3`` kernel (ipykernel's, running this
 interpreter). The projects the custom rule brings in and pushes out are recomputed here by
-another route (fixing ``x["P-25"]`` on a fresh persistent solver rather than adding a
+another route (fixing ``x["P-17"]`` on a fresh persistent solver rather than adding a
 constraint) and must be the ones the comparison cell prints.
 """
 
@@ -21,7 +21,7 @@ from osa_opt.solving.solver import Solver
 
 pytestmark = pytest.mark.slow  # a Jupyter kernel runs the whole notebook
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "walkthrough.ipynb"
-PROMISED = "P-25"
+PROMISED = "P-17"
 
 
 def ensure_python3_kernel() -> None:
@@ -93,7 +93,7 @@ def test_comparison_shows_what_the_custom_rule_changes(executed: Any) -> None:
     lost = base.objective - promised.objective
     assert f"value given up: {lost:.3f} " in text
     table = rich(cell, "text/html")
-    assert "depot promised" in table and "stricter policy" in table
+    assert "vessel promised" in table and "stricter policy" in table
 
 
 def test_results_display_as_html(executed: Any) -> None:
