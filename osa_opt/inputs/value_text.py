@@ -23,9 +23,17 @@ def value_definition(policy: Policy) -> str:
         multiplier = ", ".join(f"tier {t} ×{m:g}" for t, m in sorted(tiers.items()))
     else:
         multiplier = "1 for every tier"
+    weighed = {k: w for k, w in obj.considerations.items() if w > 0}
+    country = ""
+    if weighed and obj.consideration_strength > 0:  # the considerations the guidelines weigh
+        words = {"economic_social": "economic and social situation"}
+        names = ", ".join(words.get(k, k.replace("_", " ")) for k in weighed)
+        country = (f" × its partner's country factor (1 ± up to {obj.consideration_strength:g} "
+                   f"by its {names} assessments, 5 neutral)")
     return (f"Value is a score, not money: each funded project adds ({weights} score) × its "
-            f"partner's tier multiplier ({multiplier}) × (1 − {obj.risk_aversion:g} × risk), "
-            "times the fraction funded; a portfolio's value is the sum.")
+            f"partner's tier multiplier ({multiplier}){country} × "
+            f"(1 − {obj.risk_aversion:g} × risk), times the fraction funded; a portfolio's "
+            "value is the sum.")
 
 
 def value_reading(part: float, whole: float) -> str:
