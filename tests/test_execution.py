@@ -223,7 +223,9 @@ def test_with_certain_signings_execution_is_portfolio_one_share() -> None:
 def test_cli_json_is_exactly_the_documented_shape(tmp_path: Path) -> None:
     from osa_opt.cli import cli
 
+    # a smaller budget than the example's leaves room for three reserves on the funding line
     out = CliRunner().invoke(cli, ["execution", "--reserves", "3", "--samples", "300",
+                                   "--budget", "FY2026=14000",
                                    "--json", "--out", str(tmp_path / "run")])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)

@@ -560,7 +560,8 @@ CSV_CASES: dict[str, tuple[Callable[[str], bytes], int, str]] = {
     "utf-16 tabs (Excel's Unicode Text)": (lambda t: t.replace(",", "\t").encode("utf-16"),
                                            0, ""),
     "tabs": (lambda t: t.replace(",", "\t").encode(), 0, ""),
-    "semicolons": (lambda t: t.replace(",", ";").encode(), 0, ""),
+    # re-written as a spreadsheet would: a cell holding ';' (several fields) is quoted
+    "semicolons": (lambda t: _redelimit(t, ";").encode(), 0, ""),
     "ragged long row": (lambda t: _lines(t, lambda ls: [*ls[:3], ls[3] + ",x,y", *ls[4:]])
                         .encode(), 2, "no header"),
     "ragged short row": (lambda t: _lines(t, lambda ls: [*ls[:3], ls[3].rsplit(",", 4)[0],
@@ -574,6 +575,16 @@ CSV_CASES: dict[str, tuple[Callable[[str], bytes], int, str]] = {
     "a workbook": (lambda t: EXAMPLE.read_bytes(), 2, "Excel workbook"),
     "binary": (lambda t: bytes(range(256)) * 4, 2, "UTF-8"),
 }
+
+
+def _redelimit(text: str, delimiter: str) -> str:
+    import csv as _csv
+    import io as _io
+
+    out = _io.StringIO()
+    _csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(
+        _csv.reader(_io.StringIO(text)))
+    return out.getvalue()
 
 
 @pytest.mark.parametrize("case", sorted(CSV_CASES))

@@ -14,7 +14,7 @@ import osa_opt
 from osa_opt.errors import InputError, PolicyError
 from osa_opt.inputs.policy import Policy
 
-TIMES_1000 = {"budget.FY2026": 18100 * 1000, "budget.FY2027": 6000 * 1000}
+TIMES_1000 = {"budget.FY2026": 18100 * 1000}
 
 
 def warnings_of(**options: object) -> list[str]:
@@ -26,19 +26,28 @@ def test_the_example_has_no_warning() -> None:
     assert warnings_of() == []
 
 
-@pytest.mark.parametrize("budget, text", [
-    ({"budget.FY2026": 181, "budget.FY2027": 60},
-     "policy default.toml, key 'budget.FY2026': in FY2026 the projects request 194 times the "
-     "budget (¥35,200m against ¥181m); a round asks for a few times its budget at most: the "
-     "budget looks 100 times too small, as if typed in 億円 (¥100 million)"),
-    (TIMES_1000,
-     "key 'budget.FY2027': in FY2027 the projects request 1/600 of the budget (¥10,000m "
-     "against ¥6,000,000m); a round asks for a few times its budget at most: the budget "
-     "looks 1,000 times too large, as if typed in ¥ thousand (千円)"),
-])
-def test_a_budget_in_the_wrong_unit_is_named(budget: dict[str, float], text: str) -> None:
-    (warning,) = warnings_of(overrides=budget)
-    assert text in warning
+def _example_request() -> tuple[float, float]:
+    """The example's FY2026 request: of every project, and of the eligible ones."""
+    problem = osa_opt.load_problem()
+    cost = problem.cost["FY2026"]
+    return float(cost.sum()), float(cost[problem.eligible].sum())  # noqa: RUF100
+
+
+def test_a_budget_typed_in_hundred_millions_is_named() -> None:
+    (warning,) = warnings_of(overrides={"budget.FY2026": 181})
+    assert warning.startswith("policy default.toml, key 'budget.FY2026': in FY2026 the "
+                              "projects request ")
+    assert ("against ¥181m); a round asks for a few times its budget at most: the budget "
+            "looks 100 times too small, as if typed in 億円 (¥100 million)") in warning
+
+
+def test_a_budget_typed_in_thousands_is_named() -> None:
+    total, _ = _example_request()
+    (warning,) = warnings_of(overrides=TIMES_1000)
+    assert (f"key 'budget.FY2026': in FY2026 the projects request 1/{18100 * 1000 / total:.0f} "
+            f"of the budget (¥{total:,.0f}m against ¥18,100,000m); a round asks for a few times "
+            "its budget at most: the budget looks 1,000 times too large, as if typed in "
+            "¥ thousand (千円)") in warning
 
 
 def _costs_times(tmp_path: Path, factor: float) -> Path:
@@ -74,17 +83,18 @@ def test_costs_in_thousands_are_named_and_lead_solves_diagnosis(tmp_path: Path) 
 def test_one_project_dearer_than_the_budget_many_times_over(tmp_path: Path) -> None:
     sheets = example_sheets()
     head = sheets["projects"][0]
-    sheets["projects"][3][head.index("cost_FY2027")] = 950_000  # P-03, Excel row 4
+    sheets["projects"][3][head.index("cost_FY2026")] = 950_000  # P-03, Excel row 4
     (warning,) = osa_opt.load_problem(write_book(tmp_path / "r.xlsx", sheets)).warnings
-    assert (warning.row, warning.column, warning.value) == (4, "cost_FY2027", 950_000)
-    assert warning.rule.startswith("P-03 alone costs 158 times or more the FY2027 budget")
+    assert (warning.row, warning.column, warning.value) == (4, "cost_FY2026", 950_000)
+    assert warning.rule.startswith(f"P-03 alone costs {950_000 // 18100} times or more the "
+                                   "FY2026 budget")
 
 
 @pytest.mark.slow
 def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) -> None:
     sheets = example_sheets()
     head = sheets["projects"][0]
-    for name in ("cost_FY2026", "cost_FY2027"):
+    for name in ("cost_FY2026",):
         sheets["projects"][5][head.index(name)] = None  # P-05, Excel row 6
     book = write_book(tmp_path / "free.xlsx", sheets)
     (warning,) = osa_opt.load_problem(book).warnings
@@ -103,7 +113,7 @@ def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) ->
 # ---------------------------------------------------------------------- 4. blame
 def test_a_fiscal_year_typo_in_the_policy_is_blamed_on_the_policy() -> None:
     with pytest.raises(InputError) as caught:
-        osa_opt.load_problem(policy={"budget": {"2026": 18100, "FY2027": 6000}})
+        osa_opt.load_problem(policy={"budget": {"2026": 18100}})
     (issue,) = caught.value.issues
     assert (issue.sheet, issue.column, issue.value) == ("policy", "budget.2026", "2026")
     assert "did you mean 'FY2026'? The policy key looks mistyped: rename budget.2026 to " \
@@ -112,7 +122,7 @@ def test_a_fiscal_year_typo_in_the_policy_is_blamed_on_the_policy() -> None:
 
 def test_a_misspelt_weight_is_blamed_on_the_policy(tmp_path: Path) -> None:
     policy = tmp_path / "round.toml"
-    policy.write_text("[budget]\nFY2026 = 18100\nFY2027 = 6000\n[objective.weights]\n"
+    policy.write_text("[budget]\nFY2026 = 18100\n[objective.weights]\n"
                       "securty = 0.4\nhumanitarian = 0.3\npartnership = 0.3\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         osa_opt.load_problem(policy=policy)

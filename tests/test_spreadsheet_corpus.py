@@ -9,6 +9,7 @@ same data as the shipped example, or the exact issue or warning.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from pathlib import Path
@@ -24,12 +25,16 @@ from osa_opt.errors import InputError
 from osa_opt.inputs.readers import read_input
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+#: The corpus was saved from an earlier example of two fiscal years: read it with both.
+CORPUS_BUDGET = {"budget": {"FY2026": 18100.0, "FY2027": 6000.0}}
 
 
 def same_data(path: Path, source: Path | None = None, **options: Any) -> osa_opt.Problem:
     """Read ``path`` and check it holds exactly the data of ``source`` (default the shipped
     example; rows may be numbered differently); returns the problem."""
-    base = osa_opt.load_problem(source)
+    if source is not None:  # a corpus file: the earlier example's two fiscal years
+        options = {"overrides": CORPUS_BUDGET, **options}
+    base = osa_opt.load_problem(source, overrides=options.get("overrides"))
     problem = osa_opt.load_problem(path, **options)
     for mine, theirs in ((problem.projects, base.projects),
                          (problem.countries, base.countries)):
@@ -83,7 +88,8 @@ def test_the_example_saved_by_libreoffice_reads_the_same(name: str) -> None:
 def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
     runs = {}
     for name, source in (("example", CORPUS / "example-source.xlsx"), ("de", CORPUS / "csv-de")):
-        run = osa("solve", source, "-k", "2", "--no-explain", "--json", "--out", tmp_path / name)
+        run = osa("solve", source, "-k", "2", "--no-explain", "--json", "--out", tmp_path / name,
+                  "--set", "budget={FY2026=18100, FY2027=6000}")
         assert run.code == 0, run.err
         runs[name] = json.loads(run.out)
     assert [p["projects"] for p in runs["de"]["portfolios"]] == \
@@ -170,7 +176,10 @@ def test_a_semicolon_csv_without_decimals_reads_decimal_commas_with_a_warning(
     rows, countries = whole("projects"), whole("countries")
     folder = csv_folder(tmp_path / "de", csv_text(rows, ";"), csv_text(countries, ";"))
     raw = read_input(folder)
-    assert raw.projects.loc[raw.projects["project_id"] == "P-02", "cost_FY2026"].item() == 1100
+    header = example_sheets()["projects"][0]
+    p02 = next(r for r in example_sheets()["projects"] if r[0] == "P-02")
+    expected = p02[header.index("cost_FY2026")]  # 1.200 as a German sheet shows 1200
+    assert raw.projects.loc[raw.projects["project_id"] == "P-02", "cost_FY2026"].item() == expected
     assert any("decimal comma" in w.rule and "';'" in w.rule for w in raw.warnings)
 
 
@@ -287,19 +296,23 @@ def test_date_formatted_cost_cells_are_one_problem_per_column(tmp_path: Path) ->
     book.save(path)
     (issue,) = issues_of(path)
     assert (issue.sheet, issue.row, issue.column) == ("projects", 2, "cost_FY2026")
-    assert issue.rule.startswith("50 cells are formatted as a date, not a number (rows 2, 3, 4, "
-                                 "5, 6, ...; row 2 shows 1902-04-29, which is 850 as a number)")
+    rows = example_sheets()["projects"]
+    first = rows[1][rows[0].index("cost_FY2026")]
+    shown = (datetime.date(1899, 12, 30) + datetime.timedelta(days=first)).isoformat()
+    assert issue.rule.startswith(f"{len(rows) - 1} cells are formatted as a date, not a number "
+                                 f"(rows 2, 3, 4, 5, 6, ...; row 2 shows {shown}, which is "
+                                 f"{first:g} as a number)")
     assert "Format Cells > Number" in issue.hint
 
 
 def test_date_text_in_a_csv_cost_column_is_named_once(tmp_path: Path) -> None:
     sheets = example_sheets()
     for r in (2, 3, 4):
-        cell(sheets, "projects", r, "cost_FY2027", f"1900-01-0{r}")
+        cell(sheets, "projects", r, "cost_FY2026", f"1900-01-0{r}")
     folder = csv_folder(tmp_path / "csv", csv_text(sheets["projects"]),
                         csv_text(sheets["countries"]))
     (issue,) = issues_of(folder)
-    assert issue.column == "cost_FY2027" and issue.rule.startswith("3 cells are formatted as a date")
+    assert issue.column == "cost_FY2026" and issue.rule.startswith("3 cells are formatted as a date")
 
 
 def test_flags_as_a_german_or_french_spreadsheet_writes_them(tmp_path: Path) -> None:

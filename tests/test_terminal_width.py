@@ -95,8 +95,8 @@ def test_value_is_defined_under_the_table(solved: dict[int, tuple[str, dict]]) -
 
 
 @pytest.mark.parametrize("args", [
-    ["explain", "P-42"],
-    ["frontier"],
+    ["explain", "P-17"],
+    ["frontier", "--steps", "5"],
     ["robustness", "--samples", "8"],
     ["compare", "--policy", "models/default.toml", "--policy",
      "models/humanitarian_focus.toml"],

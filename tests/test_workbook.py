@@ -32,7 +32,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
 #: The Projects sheet's columns, as docs/outputs.md lists them.
 PROJECTS_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
                    "assistance_type", "status", "status_reason", "outcome", "fraction",
-                   "total_cost", "funded_cost", "value", "funded_value", "reason"]
+                   "total_cost", "funded_cost", "value", "funded_value", "reason", "overrides"]
 NOT_FUNDED_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
                      "status", "status_reason", "eligible", "total_cost", "value", "reason"]
 SHARES = [0.5, 0.75, 1.0]
@@ -214,7 +214,7 @@ def test_projects_rows_are_coloured_by_conditional_formats_that_follow_the_data(
     last = sheet.max_row
     cols = {c.value: c.column_letter for c in sheet[first]}
     rules = _formula_rules(sheet)
-    whole_table = f"A{first + 1}:{cols['reason']}{last}"
+    whole_table = f"A{first + 1}:{cols[PROJECTS_HEADER[-1]]}{last}"
     assert {(rng, column) for rng, column, *_ in rules} == {(whole_table, cols["outcome"])}
     fills = {literal: fill for _, _, literal, fill in rules}
     assert fills == {o.name: o.fill.lstrip("#") for o in OUTCOMES}

@@ -225,5 +225,6 @@ def split_values(cell: object) -> tuple[str, ...]:
 
 
 #: Flags as typed, and as a German or French spreadsheet writes TRUE/FALSE in a CSV file.
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "wahr", "vrai"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "falsch", "faux"})
+#: "1.0"/"0.0": a flag column with blanks, written out by pandas, holds floats.
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "t", "wahr", "vrai"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "f", "falsch", "faux"})
