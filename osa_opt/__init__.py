@@ -4,13 +4,13 @@
 >>> problem = osa_opt.load_problem()                  # the shipped example, default policy
 >>> result = osa_opt.solve(problem, portfolios=3)
 >>> [round(p.objective, 3) for p in result.portfolios]
-[185.479, 184.974, 184.499]
+[171.239, 171.003, 170.206]
 >>> result.portfolios[0].projects[["country", "fraction", "total_cost"]].head(3)  # a DataFrame
             country  fraction  total_cost
-project_id
-P-01        Aurelia       1.0       850.0
-P-02        Aurelia       1.0      2050.0
-P-04        Aurelia       1.0       400.0
+project_id                               
+P-01        Aurelia       1.0       900.0
+P-02        Aurelia       1.0      1200.0
+P-04        Aurelia       1.0       500.0
 
 Heavy modules (pandas, pyomo) load on first use, so ``osa-opt --help`` stays fast.
 """

@@ -97,11 +97,11 @@ def solve(
     --------
     >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)
     >>> result.summary()[["value", "projects", "added", "dropped"]].round(3)
-            value  projects added dropped
-    rank
-    1     185.479        31
-    2     184.974        31  P-49    P-42
-    3     184.499        31  P-39    P-40
+            value  projects       added     dropped
+    rank                                           
+    1     171.239        29                        
+    2     171.003        29  P-13, P-33  P-14, P-32
+    3     170.206        29        P-33        P-32
     """
     if extend is not None:
         if model is not None:
@@ -254,10 +254,10 @@ def frontier(
 
     >>> result = osa_opt.workflows.frontier(osa_opt.load_problem())
     >>> result.analyses["funding_order"].order[["project_id", "position", "country"]].head(3)
-      project_id  position   country
-    0       P-06         1   Aurelia
-    1       P-13         2   Coralia
-    2       P-12         3  Serendel
+      project_id  position  country
+    0       P-11         1  Coralia
+    1       P-10         2  Coralia
+    2       P-37         3  Dravina
     """
     say = progress or (lambda text: None)
     problem = _extended(problem, extend)
@@ -325,7 +325,7 @@ def robustness(
 
     >>> result = osa_opt.workflows.robustness(problem, samples=20)  # jobs=2: two processes
     >>> result.analyses["robustness"].counts
-    {'core': 31, 'borderline': 0, 'exterior': 19}
+    {'core': 27, 'borderline': 4, 'exterior': 7}
     """
     problem = _extended(problem, extend, baseline)
     result = baseline if baseline is not None else solve(problem)
@@ -355,10 +355,10 @@ def compare(
     ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])
     >>> result.analyses["comparison"].summary()[["value", "projects"]].round(3)
          value  projects
-    0  185.479        31
-    1  160.411        27
+    0  171.239        29
+    1  158.890        26
     >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
-    <Result optimal: 5 portfolios, best value 185.4793>
+    <Result optimal: 5 portfolios, best value 171.2395>
     """
     named = as_scenarios(scenarios)
     result = solve(named[0].problem)

@@ -11,8 +11,8 @@ processes or a Dask cluster, like robustness samples.
 >>> cmp = compare([base, budget_scenario(problem, {"FY2026": 15000})])
 >>> cmp.summary()[["value", "projects", "added", "dropped"]].round(3)
      value  projects added                 dropped
-0  185.479        31
-1  160.411        27        P-05, P-37, P-40, P-42
+0  171.239        29                              
+1  158.890        26  P-33  P-24, P-27, P-30, P-32
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def compare(
     >>> problem_b = problem.with_policy(overrides={"budget.FY2026": 20000})
     >>> cmp = compare([Scenario("A", problem), Scenario("B", problem_b)])
     >>> cmp.scenarios[1].added, cmp.scenarios[1].dropped
-    (['P-07', 'P-39', 'P-49'], [])
+    (['P-17', 'P-33'], ['P-24', 'P-32'])
     """
     names = [s.name for s in scenarios]
     if len(scenarios) < 2:

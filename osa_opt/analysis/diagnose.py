@@ -8,9 +8,9 @@ the fewest ¥ million moved. The slacks left positive are the conflicting rules,
 the amount it must move, in its own unit. One model build (or clone) per diagnosis.
 
 >>> from osa_opt.analysis.diagnose import diagnose
->>> tight = problem.with_policy(overrides={"budget.FY2026": 2000})
+>>> tight = problem.with_policy(overrides={"priority.min_countries": 14})
 >>> diagnose(tight)[0]["message"]
-'The rules need ¥2,950m in FY2026 but the budget is ¥2,000m: raise the budget (budget.FY2026) by ¥950m to ¥2,950m.'
+'Only 13 countries have an eligible project, but priority.min_countries is 14: lower it to 13 (by 1).'
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
 
     Examples
     --------
-    >>> tight = problem.with_policy(overrides={"budget.FY2026": 2000})
+    >>> tight = problem.with_policy(overrides={"budget.FY2026": 800})
     >>> [d["rule"] for d in diagnose(tight)]
     ['budget[FY2026]']
     """

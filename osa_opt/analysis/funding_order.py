@@ -20,9 +20,9 @@ used and none when a nested order exists. The report names the levels and what i
 >>> order = funding_order(problem, fr)
 >>> order.order[["project_id", "position", "country"]].head(3)
   project_id  position  country
-0       P-19         1  Sundara
-1       P-06         2  Aurelia
-2       P-13         3  Coralia
+0       P-11         1  Coralia
+1       P-10         2  Coralia
+2       P-37         3  Dravina
 """
 
 from __future__ import annotations
@@ -248,9 +248,9 @@ def funding_order(
     >>> fr = frontier(problem, shares=[0.5, 0.75, 1.0])
     >>> funding_order(problem, fr).levels["nesting_cost"].round(3)
     level
-    1    0.311
-    2    1.641
-    3    0.000
+    1    0.76
+    2    0.00
+    3    0.00
     Name: nesting_cost, dtype: float64
     """
     points = frontier.points

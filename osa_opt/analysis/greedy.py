@@ -8,7 +8,7 @@ baseline, not a recommendation: it ignores the share, cap and country rules of t
 >>> from osa_opt.analysis.greedy import greedy_ranking
 >>> baseline = greedy_ranking(osa_opt.load_problem())
 >>> round(baseline.value, 3), baseline.order[:3]
-(167.335, ['P-04', 'P-19', 'P-06'])
+(155.726, ['P-11', 'P-10', 'P-06'])
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def greedy_ranking(problem: Problem, budget: Mapping[str, float] | None = None) 
     --------
     >>> result = greedy_ranking(problem)
     >>> len(result.fractions), sorted(result.fractions)[:3]
-    (29, ['P-01', 'P-03', 'P-05'])
+    (27, ['P-01', 'P-03', 'P-05'])
     """
     prepared = _Prepared.of(problem)
     return prepared.fill(dict(budget or problem.policy.budget))
@@ -121,7 +121,7 @@ def greedy_curve(problem: Problem, budget_shares: list[float]) -> list[GreedyRes
     Examples
     --------
     >>> [round(r.value, 1) for r in greedy_curve(problem, [0.5, 1.0, 1.5])]
-    [99.4, 167.3, 223.7]
+    [108.0, 155.7, 165.0]
     """
     prepared = _Prepared.of(problem)
     base = problem.policy.budget

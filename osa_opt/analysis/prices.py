@@ -9,11 +9,10 @@ would buy a whole project (the ``binding`` column says which rows have no slack)
 
 >>> from osa_opt.analysis.prices import price_rules
 >>> price_rules(result, solver).table[["binding", "gain_if_off", "gain_if_relaxed"]].head(3).round(3)
-                      binding  gain_if_off  gain_if_relaxed
-rule
-budget[FY2026]           True       40.374           10.740
-country_cap[Pelagia]    False        1.040            0.000
-country_cap[Aurelia]    False        0.866            0.665
+                binding  gain_if_off  gain_if_relaxed
+rule                                                 
+budget[FY2026]    False       10.094            5.836
+mandatory          True        0.000              NaN
 """
 
 from __future__ import annotations
@@ -118,7 +117,7 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     --------
     >>> prices = price_rules(result, solver)
     >>> prices.table.loc["budget[FY2026]", "message"]
-    'Budget FY2026 (¥18,100m, met exactly) costs 40.374 of value (21.8%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 10.740 (5.8%).'
+    'Budget FY2026 (¥18,100m, met with ¥300m to spare) costs 10.094 of value (5.9%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 5.836 (3.4%).'
     """
     if result.best is None:
         raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")

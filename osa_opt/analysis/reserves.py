@@ -55,7 +55,7 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
     """The first ``count`` reserve entries above portfolio 1 (``fractions``).
 
     >>> reserve_list(problem, result.best.fractions, 5).entries
-    [['P-49'], ['P-07'], ['P-46'], ['P-39'], ['P-33']]
+    [['P-17']]
     """
     shares = reserve_shares(problem.policy.frontier.stop)
     solver, top = _largest_nested(problem, fractions, shares, time_limit)

@@ -18,10 +18,10 @@ samples of a 100-sample run.
 >>> rob = robustness(problem, samples=20, seed=1)
 >>> rob.projects[["core_index", "class"]].head(3)
             core_index class
-project_id
+project_id                  
 P-01               1.0  core
-P-05               1.0  core
-P-06               1.0  core
+P-02               1.0  core
+P-04               1.0  core
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def robustness(
     --------
     >>> rob = robustness(osa_opt.load_problem(), samples=40, seed=3)
     >>> rob.counts
-    {'core': 27, 'borderline': 8, 'exterior': 15}
+    {'core': 27, 'borderline': 4, 'exterior': 7}
     """
     settings = problem.policy.robustness
     n = int(settings.samples if samples is None else samples)

@@ -8,7 +8,7 @@ managers here, and the model is as before afterwards.
 >>> from osa_opt.analysis.rule_rows import rule_rows
 >>> model = osa_opt.build_model(problem)
 >>> [r.name for r in rule_rows(model)][:2]
-['budget[FY2026]', 'budget[FY2027]']
+['budget[FY2026]', 'mandatory[P-01]']
 """
 
 from __future__ import annotations

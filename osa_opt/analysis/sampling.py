@@ -7,7 +7,7 @@ re-solves it with a new objective per sample, from a cleared HiGHS state.
 
 >>> from osa_opt.analysis.sampling import draw_samples
 >>> draw_samples(problem, 3, seed=0).values.shape         # samples × eligible projects
-(3, 44)
+(3, 33)
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False)
 
     >>> s = draw_samples(problem, 3, seed=0)
     >>> s.values.shape                           # samples × eligible projects
-    (3, 44)
+    (3, 33)
     """
     policy = problem.policy
     criteria = list(problem.criteria)

@@ -9,7 +9,7 @@ reasons. One model, one solver, one re-solve per project; the model is restored 
 >>> from osa_opt.analysis.why import explain_portfolio, explain_project
 >>> why = explain_portfolio(result, solver)
 >>> why.explain("P-20")["message"]
-'Not funded. Funding it would cost 1.3% of portfolio value (2.447 of 185.479): ...'
+'Funded. Dropping it would lose 1.8% of portfolio value (3.024 of 171.239): the best portfolio without it funds P-13 instead and also drops P-14.'
 """
 
 from __future__ import annotations
@@ -137,11 +137,11 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     --------
     >>> why = explain_portfolio(result)
     >>> why.table[["funded", "value_change", "displaced"]].head(3).round(3)
-                funded  value_change         displaced
-    project_id
-    P-01          True           NaN
-    P-02          True        -1.245        P-04, P-37
-    P-03         False        -1.245  P-02, P-04, P-37
+                funded  value_change               displaced
+    project_id                                              
+    P-01          True           NaN                        
+    P-02          True        -6.089        P-04, P-27, P-32
+    P-03         False        -6.089  P-02, P-04, P-27, P-32
     """
     t0 = time.perf_counter()
     explainer = _Explainer(result, solver)
@@ -178,7 +178,7 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
     Examples
     --------
     >>> explain_project(result, "P-17")["message"]
-    'Funded. Dropping it would lose 1.9% of portfolio value (3.514 of 185.479): ...'
+    'Not funded. Funding it would cost 1.8% of portfolio value (3.052 of 171.239): it needs ¥3,100m in FY2026 and would push out P-24, P-27, P-30 and P-32, bringing in P-33.'
     """
     project_id = find_project(result.problem, project_id)
     why = result.analyses.get("why")

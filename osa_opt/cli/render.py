@@ -6,10 +6,15 @@ progress bar on stderr is :func:`osa_opt.cli.progress.progress_bar`):
 
 >>> from osa_opt.cli.render import stdout_console, portfolios_table
 >>> stdout_console().print(portfolios_table(result))
-Ranked portfolios ...
-...
-│ 1 │ 185.479 │ 100.0% │ 18,100 │ 5,950 │ 0 │ 50 │ 31 │ 11 │ ...
-...
+Ranked portfolios (cost in ¥ million; value is a score, see below)                  
+┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
+┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
+┡━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│ 1 │ 171.239 │ 100.0% │ 17,800 │    300 │    29 │    13 │ —                       │
+│ 2 │ 171.003 │  99.9% │ 17,800 │    300 │    29 │    13 │ +P-13 +P-33 −P-14 −P-32 │
+│ 3 │ 170.206 │  99.4% │ 17,200 │    900 │    29 │    13 │ +P-33 −P-32             │
+└───┴─────────┴────────┴────────┴────────┴───────┴───────┴─────────────────────────┘
 
 Heavy imports (rich, pandas) happen inside the functions, so importing this module from a
 command module costs nothing at ``osa-opt --help`` time.
@@ -52,10 +57,15 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
     Numbers never wrap or get cut; the changes wrap.
 
     >>> stdout_console().print(portfolios_table(result))
-    Ranked portfolios ...
-    ...
-    │ 2 │ 184.974 │ 99.7% │ 18,100 │ 5,950 │ 0 │ 50 │ 31 │ 10 │ +P-49 −P-42 ...
-    ...
+    Ranked portfolios (cost in ¥ million; value is a score, see below)                  
+    ┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
+    ┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
+    ┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
+    ┡━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━┩
+    │ 1 │ 171.239 │ 100.0% │ 17,800 │    300 │    29 │    13 │ —                       │
+    │ 2 │ 171.003 │  99.9% │ 17,800 │    300 │    29 │    13 │ +P-13 +P-33 −P-14 −P-32 │
+    │ 3 │ 170.206 │  99.4% │ 17,200 │    900 │    29 │    13 │ +P-33 −P-32             │
+    └───┴─────────┴────────┴────────┴────────┴───────┴───────┴─────────────────────────┘
     """
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
@@ -138,11 +148,66 @@ def decision_table(portfolio: Portfolio, console: Console | None = None,
     then its projects: id, title, ¥m per year, and how much of it is funded.
 
     >>> stdout_console().print(decision_table(result.best))
-    Portfolio 1: what is funded, by partner (¥ million)
-    ...
-    │ Aurelia │ 5 projects │ 3,550 │ 950 │ │
-    │ P-01 │ Coastal surveillance radars, second tranche (3 sites) │ 850 │ 0 │ all │
-    ...
+    Portfolio 1: what is funded, by partner (¥ million)                                                 
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓
+    ┃ partner / ┃                                                                    ┃   cost ┃        ┃
+    ┃ project   ┃ title                                                              ┃ FY2026 ┃ funded ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━┩
+    │ Serendel  │ 4 projects                                                         │  2,900 │        │
+    │   P-05    │ Air-traffic-control radar and related equipment                    │  1,300 │ all    │
+    │   P-06    │ ATC radar site: shelter, power supply and tower                    │    400 │ all    │
+    │   P-07    │ Rescue boats and diving equipment for the naval SAR unit           │    400 │ all    │
+    │   P-08    │ Heavy machinery for disaster response (excavators, dump trucks)    │    800 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Aurelia   │ 3 projects                                                         │  2,600 │        │
+    │   P-01    │ Coastal surveillance radars (3 sites)                              │    900 │ all    │
+    │   P-02    │ High-speed patrol boats, new build (two 18 m)                      │  1,200 │ all    │
+    │   P-04    │ Boat shelter and slipway for the new patrol boats                  │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Sundara   │ 3 projects                                                         │  1,900 │        │
+    │   P-14    │ Coastal surveillance radar, 3 sites (phase 1 only)                 │    800 │ all    │
+    │   P-15    │ Patrol boats for counter-piracy patrols                            │    600 │ all    │
+    │   P-16    │ UAVs for surveillance and disaster response                        │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Coralia   │ 4 projects                                                         │  1,800 │        │
+    │   P-09    │ Small patrol boats, RIBs and rescue boats                          │    500 │ all    │
+    │   P-10    │ Heavy machinery for disaster response (shovel loaders, bulldozers) │    400 │ all    │
+    │   P-11    │ Surveillance UAVs (8) and 2,000 uniforms                           │    300 │ all    │
+    │   P-12    │ Relief-goods transport: trucks, forklifts and a landing craft      │    600 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Steppara  │ 2 projects                                                         │  1,700 │        │
+    │   P-32    │ Air-traffic-control radar, new                                     │  1,200 │ all    │
+    │   P-34    │ Earthquake-response heavy rescue equipment                         │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Kalindra  │ 2 projects                                                         │  1,500 │        │
+    │   P-27    │ Coastal surveillance radar system and related infrastructure       │  1,100 │ all    │
+    │   P-29    │ PKO level-1 field hospital equipment                               │    400 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Nalumea   │ 3 projects                                                         │  1,500 │        │
+    │   P-19    │ Coastal surveillance radar and transmission tower                  │    700 │ all    │
+    │   P-20    │ Rescue boats and outboard motors                                   │    300 │ all    │
+    │   P-21    │ Heavy machinery for disaster response (road clearing)              │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Tavola    │ 2 projects                                                         │  1,100 │        │
+    │   P-24    │ Maritime search-and-rescue equipment and UAVs                      │    600 │ all    │
+    │   P-25    │ Counter-terrorism communications and protective equipment          │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Motuana   │ 2 projects                                                         │    800 │        │
+    │   P-22    │ Wharf and boat ramp for the patrol boats                           │    500 │ all    │
+    │   P-23    │ Prepositioned disaster-relief supplies                             │    300 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Opalind   │ 1 project                                                          │    800 │        │
+    │   P-38    │ Maritime patrol aircraft sensor upgrade                            │    800 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Kantoro   │ 1 project                                                          │    500 │        │
+    │   P-30    │ Heavy machinery for flood response                                 │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Lumaris   │ 1 project                                                          │    400 │        │
+    │   P-18    │ Search-and-rescue UAVs and ground control stations                 │    400 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Dravina   │ 1 project                                                          │    300 │        │
+    │   P-37    │ Disaster-response UAVs (own exchange of notes)                     │    300 │ all    │
+    └───────────┴────────────────────────────────────────────────────────────────────┴────────┴────────┘
     """
     layouts = [_decision_layout(portfolio, stacked=False, limit=limit),
                _decision_layout(portfolio, stacked=True, limit=limit)]
@@ -230,7 +295,7 @@ def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, fl
     """Per fiscal year: (fiscal year, budget, used, left, share used), ¥ million.
 
     >>> budget_rows(result.best)[0]
-    ('FY2026', 18100.0, 18100.0, 0.0, 1.0)
+    ('FY2026', 18100.0, 17800.0, 300.0, 0.9834254143646409)
     """
     rows = []
     for fy, budget in portfolio.problem.budget.items():
@@ -262,7 +327,7 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     ``"eligible, not selected"``: eligible projects portfolio 1 leaves out.
 
     >>> exclusion_counts(result, top=2)
-    [('no management agreement', 2), ('country is a party to a conflict', 1), ('other reasons', 4), ('eligible, not selected', 13)]
+    [('country is a party to a conflict', 1), ('linked to an international dispute', 1), ('other reasons', 3), ('eligible, not selected', 4)]
     """
     by_reason = result.problem.summary()["ineligible_by_reason"]
     ranked = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
@@ -297,7 +362,6 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     left out (a project that fails two eligibility rules counts under both); else None.
 
     >>> exclusion_note(result)
-    '19 projects in all: a project that fails several rules counts under each.'
     """
     left_out = len(result.unfunded)
     if sum(n for _, n in exclusion_counts(result, top)) <= left_out:

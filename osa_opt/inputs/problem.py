@@ -138,7 +138,7 @@ class Problem:
         >>> countries_df = pd.read_excel("inputs/example.xlsx", sheet_name="countries")
         >>> problem = osa_opt.Problem.from_frames(projects_df, countries_df)  # default policy
         >>> len(problem.projects), len(problem.eligible)
-        (50, 44)
+        (38, 33)
         """
         if policy is None:
             policy = Policy.default()

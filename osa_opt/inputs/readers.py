@@ -13,7 +13,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 >>> import osa_opt
 >>> problem = osa_opt.load_problem("inputs/example.xlsx", policy="models/default.toml")
 >>> problem
-<Problem 50 projects, 16 countries, policy 'Default OSA round'>
+<Problem 38 projects, 14 countries, policy 'Default OSA round'>
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def load_problem(
     ...                                policy="models/default.toml",
     ...                                overrides={"budget.FY2026": 20000})
     >>> problem.summary()["budget"]
-    {'FY2026': 20000.0, 'FY2027': 6000.0}
+    {'FY2026': 20000.0}
     """
     from osa_opt.data import default_policy_path, example_path
 

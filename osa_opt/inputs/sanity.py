@@ -11,9 +11,9 @@ keeps them under ``warnings``. Two kinds come from the data here:
 >>> from osa_opt.inputs.sanity import unit_warnings
 >>> unit_warnings(problem)
 []
->>> in_billions = problem.with_policy(overrides={"budget.FY2026": 18.1, "budget.FY2027": 6.0})
+>>> in_billions = problem.with_policy(overrides={"budget.FY2026": 18.1})
 >>> unit_warnings(in_billions)[0].rule
-'in FY2026 the projects request 1,945 times the budget (¥35,200m against ¥18.1m); ...'
+'in FY2026 the projects request 1,492 times the budget (¥27,000m against ¥18.1m); a round asks for a few times its budget at most: the budget looks 1,000 times too small, as if typed in ¥ billion'
 """
 
 from __future__ import annotations

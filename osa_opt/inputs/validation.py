@@ -16,8 +16,8 @@ Three passes, all collected before anything is raised:
 >>> from osa_opt.inputs.validation import validate_frames
 >>> projects_raw, countries_raw, _ = read_tables("inputs/example.xlsx")      # raw cells
 >>> projects, countries = validate_frames(projects_raw, countries_raw, problem.policy)
->>> projects.loc["P-14", "requires"], float(projects.loc["P-14", "cost_FY2027"])
-(('P-13',), 350.0)
+>>> projects.loc["P-04", "requires"], float(projects.loc["P-04", "cost_FY2026"])
+(('P-02',), 500.0)
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
     >>> model = osa_opt.build_model(problem)
     >>> model.my_rule = pyo.Constraint(expr=model.x["P-01"] >= model.x["P-02"])
     >>> list(model.budget), len(model.x)
-    (['FY2026', 'FY2027'], 44)
+    (['FY2026'], 33)
     """
     data = ModelData.from_problem(problem) if data is None else data
     # MPS readers split the NAME line on spaces: keep the model name one token.
@@ -112,7 +112,7 @@ def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
     >>> m = pyo.ConcreteModel(); m.level = pyo.Block([1, 2])
     >>> add_components(m.level[1], data)
     >>> len(m.level[1].x), list(m.level[1].budget)
-    (44, ['FY2026', 'FY2027'])
+    (33, ['FY2026'])
     """
     m.P = pyo.Set(initialize=data.projects, ordered=True, doc="eligible projects")
     m.Q = pyo.Set(initialize=data.partial_projects, ordered=True, doc="partly fundable projects")

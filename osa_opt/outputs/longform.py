@@ -6,9 +6,9 @@ the workbook cannot disagree.
 >>> from osa_opt.outputs.longform import long_table
 >>> long_table(result).groupby("rank")["total_cost"].sum()
 rank
-1    24050.0
-2    24050.0
-3    24050.0
+1    17800.0
+2    17800.0
+3    17200.0
 Name: total_cost, dtype: float64
 """
 

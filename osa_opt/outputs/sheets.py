@@ -4,7 +4,7 @@ and Not funded. Each builds its table with pandas at once and hands it to
 gets and in what order.
 
 >>> projects_table(result)["outcome"].value_counts().to_dict()
-{'funded': 30, 'unfunded': 13, 'ineligible': 6, 'partly funded': 1}
+{'funded': 29, 'ineligible': 5, 'unfunded': 4}
 """
 
 from __future__ import annotations
@@ -123,10 +123,9 @@ def projects_table(result: Result) -> pd.DataFrame:
 
     >>> projects_table(result)["outcome"].value_counts()
     outcome
-    funded           30
-    unfunded         13
-    ineligible        6
-    partly funded     1
+    funded        29
+    ineligible     5
+    unfunded       4
     Name: count, dtype: int64
     """
     problem = result.problem

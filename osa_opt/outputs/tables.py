@@ -12,7 +12,7 @@ returns a :class:`TablePlace`, so charts and conditional formats can point at it
 >>> df = result.portfolios[0].projects.reset_index()
 >>> place = write_table(sheet, fmt, df, title="Portfolio 1")
 >>> place.column_range("total_cost")                              # sheet, rows, columns
-['Portfolio 1', 2, 12, 32, 12]
+['Portfolio 1', 2, 11, 30, 11]
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def write_table(
     >>> sheet, fmt = book.add_worksheet("Portfolio 1"), Formats.of(book)
     >>> df = result.portfolios[0].projects.reset_index()     # 31 projects
     >>> write_table(sheet, fmt, df, title="Portfolio 1").end
-    33
+    31
     """
     row = first_row
     sheet.write_string(row, 0, title, fmt.title)

@@ -228,7 +228,7 @@ class Result:
 
     >>> result = osa_opt.solve(problem)
     >>> result, result.portfolios[0].projects.shape
-    (<Result optimal: 5 portfolios, best value 185.4793>, (31, 13))
+    (<Result optimal: 5 portfolios, best value 171.2395>, (29, 12))
     >>> result.write("outputs/my-run")             # doctest: +SKIP
     """
 

@@ -76,10 +76,10 @@ class Solver:
     >>> solver = Solver(problem)
     >>> best = solver.solve_once()
     >>> best.status.value, round(best.objective, 3), len(best.fractions)
-    ('optimal', 185.479, 31)
+    ('optimal', 171.239, 29)
     >>> solver.model.x["P-02"].fix(0)                   # rule P-02 out, re-solve, no rebuild
     >>> round(solver.solve_once().objective, 3)
-    184.235
+    165.15
     """
 
     def __init__(
