@@ -7,7 +7,7 @@
 [171.239, 171.003, 170.206]
 >>> result.portfolios[0].projects[["country", "fraction", "total_cost"]].head(3)  # a DataFrame
             country  fraction  total_cost
-project_id                               
+project_id
 P-01        Aurelia       1.0       900.0
 P-02        Aurelia       1.0      1200.0
 P-04        Aurelia       1.0       500.0

@@ -98,8 +98,8 @@ def solve(
     >>> result = osa_opt.solve(osa_opt.load_problem(), portfolios=3)
     >>> result.summary()[["value", "projects", "added", "dropped"]].round(3)
             value  projects       added     dropped
-    rank                                           
-    1     171.239        29                        
+    rank
+    1     171.239        29
     2     171.003        29  P-13, P-33  P-14, P-32
     3     170.206        29        P-33        P-32
     """

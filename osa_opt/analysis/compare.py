@@ -11,7 +11,7 @@ processes or a Dask cluster, like robustness samples.
 >>> cmp = compare([base, budget_scenario(problem, {"FY2026": 15000})])
 >>> cmp.summary()[["value", "projects", "added", "dropped"]].round(3)
      value  projects added                 dropped
-0  171.239        29                              
+0  171.239        29
 1  158.890        26  P-33  P-24, P-27, P-30, P-32
 """
 

@@ -11,7 +11,7 @@ merely slack. A level whose rules cannot be met is an ``infeasible`` point, not 
 >>> fr = frontier(problem, shares=[0.5, 1.0, 1.5])
 >>> fr.points[["budget_share", "value", "greedy_value", "gain"]].round(3)
        budget_share    value  greedy_value    gain
-level                                             
+level
 1               0.5  108.756       107.952   0.804
 2               1.0  171.239       155.726  15.514
 3               1.5  181.334       165.023  16.311

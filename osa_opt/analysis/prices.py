@@ -10,7 +10,7 @@ would buy a whole project (the ``binding`` column says which rows have no slack)
 >>> from osa_opt.analysis.prices import price_rules
 >>> price_rules(result, solver).table[["binding", "gain_if_off", "gain_if_relaxed"]].head(3).round(3)
                 binding  gain_if_off  gain_if_relaxed
-rule                                                 
+rule
 budget[FY2026]    False       10.094            5.836
 mandatory          True        0.000              NaN
 """

@@ -18,7 +18,7 @@ samples of a 100-sample run.
 >>> rob = robustness(problem, samples=20, seed=1)
 >>> rob.projects[["core_index", "class"]].head(3)
             core_index class
-project_id                  
+project_id
 P-01               1.0  core
 P-02               1.0  core
 P-04               1.0  core

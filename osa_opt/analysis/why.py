@@ -138,8 +138,8 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     >>> why = explain_portfolio(result)
     >>> why.table[["funded", "value_change", "displaced"]].head(3).round(3)
                 funded  value_change               displaced
-    project_id                                              
-    P-01          True           NaN                        
+    project_id
+    P-01          True           NaN
     P-02          True        -6.089        P-04, P-27, P-32
     P-03         False        -6.089  P-02, P-04, P-27, P-32
     """

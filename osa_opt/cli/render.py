@@ -6,7 +6,7 @@ progress bar on stderr is :func:`osa_opt.cli.progress.progress_bar`):
 
 >>> from osa_opt.cli.render import stdout_console, portfolios_table
 >>> stdout_console().print(portfolios_table(result))
-Ranked portfolios (cost in ¥ million; value is a score, see below)                  
+Ranked portfolios (cost in ¥ million; value is a score, see below)
 ┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
 ┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
 ┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
@@ -57,7 +57,7 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
     Numbers never wrap or get cut; the changes wrap.
 
     >>> stdout_console().print(portfolios_table(result))
-    Ranked portfolios (cost in ¥ million; value is a score, see below)                  
+    Ranked portfolios (cost in ¥ million; value is a score, see below)
     ┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
     ┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
     ┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
@@ -148,7 +148,7 @@ def decision_table(portfolio: Portfolio, console: Console | None = None,
     then its projects: id, title, ¥m per year, and how much of it is funded.
 
     >>> stdout_console().print(decision_table(result.best))
-    Portfolio 1: what is funded, by partner (¥ million)                                                 
+    Portfolio 1: what is funded, by partner (¥ million)
     ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓
     ┃ partner / ┃                                                                    ┃   cost ┃        ┃
     ┃ project   ┃ title                                                              ┃ FY2026 ┃ funded ┃
