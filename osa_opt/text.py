@@ -140,8 +140,12 @@ def code_label(code: Any, capital: bool = True) -> str:
 
     >>> code_label("maritime_surveillance"), code_label("Pacific Islands")
     ('Maritime surveillance', 'Pacific Islands')
+    >>> code_label("search_and_rescue;peacekeeping")  # several codes (a project's fields)
+    'Search and rescue; Peacekeeping'
     """
     text = str(code)
+    if ";" in text and all(re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", t) for t in text.split(";")):
+        return "; ".join(code_label(t) for t in text.split(";"))
     if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", text):
         return text
     spaced = text.replace("_", " ")

@@ -155,7 +155,7 @@ def test_execution_is_identical_serial_and_on_dask(cluster: Any) -> None:
     from osa_opt.workflows import solve as solve_round
 
     example = osa_opt.load_problem()
-    plan = make_plan(example, solve_round(example, 1).best.fractions, [["P-49"], ["P-07"]])
+    plan = make_plan(example, solve_round(example, 1).best.fractions, [["P-17"], ["P-13"]])
     serial_run = simulate(plan, 90, seed=4, chunk_size=20)
     on_dask = simulate(plan, 90, seed=4, chunk_size=20, scheduler=cluster.scheduler_address)
     np.testing.assert_array_equal(serial_run[0], on_dask[0])

@@ -56,7 +56,7 @@ def test_the_workbook_defines_value_and_writes_no_minus_zero(folder: Path) -> No
 
 def test_explain_defines_value(monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "argv", ["osa-opt", "explain", "P-42"])
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "explain", "P-17"])
     assert run_cli(cli) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert re.search(r"\(\d+\.\d{3} of \d+\.\d{3}\)", said)
