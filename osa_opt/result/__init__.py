@@ -259,7 +259,7 @@ class Result:
         the solve explained, else one re-solve on a model with the same extensions.
 
         >>> result.explain("P-17")["funded"]
-        True
+        False
         """
         from osa_opt.analysis.why import explain_project
 
@@ -271,7 +271,7 @@ class Result:
         a model with the same extensions when the solve did not explain), indexed by rule.
 
         >>> bool(result.prices().loc["budget[FY2026]", "binding"])
-        True
+        False
         """
         from osa_opt.analysis.prices import price_rules
 
@@ -289,7 +289,7 @@ class Result:
 
         >>> cut = osa_opt.solve(problem.with_policy(overrides={"budget.FY2026": 15000}))
         >>> cut.diff(result)["change"].value_counts().to_dict()
-        {'dropped': 4, 'less': 3}
+        {'dropped': 4, 'added': 1}
         """
         after = self.best.fractions if self.best else {}
         before = other.best.fractions if other.best else {}
