@@ -1,9 +1,8 @@
 """The package's imports run one way: import-linter checks ``[tool.importlinter]`` of pyproject.
 
 Two contracts: ``layers`` — each module of ``osa_opt`` imports only from its own layer or
-the layers below it, with ``result.py``'s lazy convenience methods as the one listed
-exception (and, while issue 10's reshaping finishes, the imports marked ``# TODO issue 10:``)
-— and ``acyclic`` — no import cycle between the modules of any package. A broken contract
+the layers below it, with ``Result``'s lazy convenience methods as the one listed
+exception — and ``acyclic`` — no import cycle between the modules of any package. A broken contract
 fails with import-linter's report, which names each offending import with its line
 (``osa_opt.model.data -> osa_opt.cli.common (l.3)``).
 """
