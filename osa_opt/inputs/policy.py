@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_opt.errors import Issue, PolicyError
+from osa_opt.inputs.display import policy_html, policy_repr
 from osa_opt.inputs.policy_convert import (
     build_section,
     convert,
@@ -226,6 +227,12 @@ class Policy(Frozen):
                 for issue in exc.issues]) from None
 
     # ------------------------------------------------------------------ views
+    def __repr__(self) -> str:  # a few lines: name, budget, the rules that are on
+        return policy_repr(self)
+
+    def _repr_html_(self) -> str:
+        return policy_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """The policy as plain nested dicts (JSON- and TOML-friendly keys)."""
         out: dict[str, Any] = {"name": self.name, "budget": dict(self.budget)}

@@ -25,6 +25,7 @@ from osa_opt.errors import Issue
 from osa_opt.extensions import Extension, as_extensions
 from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.digest import sha256
+from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
 from osa_opt.inputs.policy import Policy
@@ -337,8 +338,10 @@ class Problem:
         }
 
     def __repr__(self) -> str:
-        return (f"<Problem {len(self._projects)} projects, {len(self._countries)} countries, "
-                f"policy {self.policy.name!r}>")
+        return problem_repr(self)
+
+    def _repr_html_(self) -> str:
+        return problem_html(self)
 
 
 def _rebuild(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,

@@ -1,0 +1,40 @@
+"""Short reprs and notebook views of Problem and Policy (issue 15, item 7)."""
+
+from __future__ import annotations
+
+import osa_opt
+from osa_opt.inputs.display import rules_on
+
+
+def test_policy_repr_is_a_few_lines_with_the_rules_that_are_on() -> None:
+    policy = osa_opt.Policy.default()
+    text = repr(policy)
+    assert len(text.splitlines()) <= 10 and len(text) <= 600
+    assert "FY2026 ¥18,100m" in text and "max_country_share 30%" in text
+    # a rule off at its neutral value is not listed; setting it turns it on
+    assert "max_countries" not in text
+    on = policy.override({"priority.max_countries": 4, "priority.min_countries": 0})
+    assert "max_countries 4" in repr(on) and "min_countries" not in repr(on)
+    assert "min_package" not in rules_on(on)["priority"]
+
+
+def test_problem_repr_and_html_carry_the_counts() -> None:
+    problem = osa_opt.load_problem()
+    eligible = len(problem.eligible)
+    text = repr(problem)
+    assert len(text.splitlines()) <= 10 and len(text) <= 600
+    assert f"{len(problem.projects)} projects ({eligible} eligible)" in text
+    html = problem._repr_html_()
+    assert f"<td>{len(problem.projects)}</td>" in html and f"<td>{eligible}</td>" in html
+    assert f"<td>{len(problem.countries)}</td>" in html and "¥18,100m" in html
+    tighter = problem.with_policy(overrides={"eligibility.min_democracy": 6})
+    assert len(tighter.eligible) < eligible
+    assert f"({len(tighter.eligible)} eligible)" in repr(tighter)
+    assert f"<td>{len(tighter.eligible)}</td>" in tighter._repr_html_()
+
+
+def test_policy_html_escapes_the_name() -> None:
+    policy = osa_opt.Policy.default().override({"name": "<b>round</b>"})
+    html = policy._repr_html_()
+    assert "&lt;b&gt;round&lt;/b&gt;" in html and "<b>round</b>" not in html
+    assert "max_country_share 30%" in html
