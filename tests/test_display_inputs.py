@@ -7,14 +7,15 @@ from osa_opt.inputs.display import rules_on
 
 
 def test_policy_repr_is_a_few_lines_with_the_rules_that_are_on() -> None:
-    policy = osa_opt.Policy.default()
+    policy = osa_opt.Policy.default().override({"priority.max_country_share": 0.3})
     text = repr(policy)
     assert len(text.splitlines()) <= 10 and len(text) <= 600
-    assert "FY2026 ¥18,100m" in text and "max_country_share 30%" in text
+    fy, amount = next(iter(policy.budget.items()))
+    assert f"{fy} ¥{amount:,.0f}m" in text and "max_country_share 30%" in text
     # a rule off at its neutral value is not listed; setting it turns it on
     assert "max_countries" not in text
-    on = policy.override({"priority.max_countries": 4, "priority.min_countries": 0})
-    assert "max_countries 4" in repr(on) and "min_countries" not in repr(on)
+    on = policy.override({"priority.max_countries": 4, "priority.max_country_share": 1.0})
+    assert "max_countries 4" in repr(on) and "max_country_share" not in repr(on)
     assert "min_package" not in rules_on(on)["priority"]
 
 
@@ -34,7 +35,8 @@ def test_problem_repr_and_html_carry_the_counts() -> None:
 
 
 def test_policy_html_escapes_the_name() -> None:
-    policy = osa_opt.Policy.default().override({"name": "<b>round</b>"})
+    policy = osa_opt.Policy.default().override({"name": "<b>round</b>",
+                                                "priority.max_country_share": 0.3})
     html = policy._repr_html_()
     assert "&lt;b&gt;round&lt;/b&gt;" in html and "<b>round</b>" not in html
     assert "max_country_share 30%" in html
