@@ -19,6 +19,7 @@ import pytest
 
 import osa_opt
 from osa_opt import run_folder as run_module
+from osa_opt.text import humanize
 from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook as workbook_module
@@ -174,7 +175,7 @@ def test_workbook_has_every_sheet_with_frozen_headers_and_filters(
 
 def _header_row(sheet: Any, first: str) -> int:
     for row in sheet.iter_rows(min_col=1, max_col=1):
-        if row[0].value == first:
+        if row[0].value in (humanize(first), first):
             return row[0].row
     raise AssertionError(f"no header {first!r} in {sheet.title}")
 
@@ -183,7 +184,17 @@ def _table(sheet: Any, first: str) -> tuple[int, dict[str, int]]:
     """Header row number and column name -> column number of the table starting at ``first``."""
     header = _header_row(sheet, first)
     names = {c.value: c.column for c in sheet[header] if c.value is not None}
-    return header, names
+    return header, _ByCode(names)
+
+
+class _ByCode(dict):
+    """Header (in words) -> column, also looked up by the column's code (humanize)."""
+
+    def __getitem__(self, code: str) -> int:
+        return super().__getitem__(code if dict.__contains__(self, code) else humanize(code))
+
+    def __contains__(self, code: object) -> bool:
+        return dict.__contains__(self, code) or dict.__contains__(self, humanize(code))
 
 
 def test_portfolio_sheets_list_funded_projects_with_money_formats(
@@ -213,10 +224,10 @@ def test_summary_sheet_matches_the_portfolios(example_run: Path,
                                               example_result: Result) -> None:
     sheet = openpyxl.load_workbook(example_run / "portfolios.xlsx")["Summary"]
     labels = {sheet.cell(r, 1).value: sheet.cell(r, 2) for r in range(1, 12)}
-    assert labels["status"].value == "optimal"
+    assert labels["Status"].value == "Optimal"
     for fy, amount in example_result.problem.policy.budget.items():
-        assert labels[f"budget_{fy}"].value == amount
-        assert labels[f"budget_{fy}"].number_format == workbook_module.MONEY_FORMAT
+        assert labels[f"Budget {fy} (¥m)"].value == amount
+        assert labels[f"Budget {fy} (¥m)"].number_format == workbook_module.MONEY_FORMAT
     header, cols = _table(sheet, "rank")
     assert sheet.auto_filter.ref.startswith(f"A{header}:")
     assert sheet.freeze_panes == f"B{header + 1}"
@@ -309,7 +320,7 @@ def test_analysis_tables_become_sheets_and_manifest_entries(tiny_result: Result,
     header, cols = _table(sheet, "budget")
     assert sheet.cell(header + 2, cols["value"]).value == 2.5
     assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0"
-    assert book["Frontier-detail-"].cell(header, 1).value == "id"
+    assert book["Frontier-detail-"].cell(header, 1).value == "Id"
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert manifest["analyses"] == {"frontier": {"points": 2, "best": None}}
 

@@ -22,6 +22,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 import osa_opt
 from osa_opt.analysis.frontier import frontier
+from osa_opt.text import humanize
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs.formats import OUTCOMES
 from osa_opt.result import Result
@@ -66,15 +67,34 @@ def book(example_xlsx: Path) -> openpyxl.Workbook:
 
 
 def header_row(sheet: Any, first: str) -> int:
+    """The row of the header whose first column reads ``first`` in words (humanize)."""
     for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
-        if cell.value == first:
+        if cell.value in (humanize(first), first):
             return cell.row
     raise AssertionError(f"no header {first!r} in {sheet.title}")
 
 
 def header(sheet: Any, first: str) -> list[str]:
+    """The headers as written (in words)."""
     row = header_row(sheet, first)
     return [c.value for c in sheet[row] if c.value is not None]
+
+
+def words(codes: Any) -> list[str]:
+    return [humanize(c) for c in codes]
+
+
+def columns(sheet: Any, row: int, letters: bool = False) -> dict[str, Any]:
+    """Column code (``total_cost``) -> column number (or letter) of a header in words."""
+    by_label = {c.value: c.column_letter if letters else c.column for c in sheet[row]}
+    return ByCode(by_label)
+
+
+class ByCode(dict):
+    """Header (in words) -> column, looked up by the column's code through humanize."""
+
+    def __getitem__(self, code: str) -> Any:
+        return super().__getitem__(humanize(code))
 
 
 def resolve(book: openpyxl.Workbook, ref: str) -> list[Any]:
@@ -111,7 +131,7 @@ def test_every_sheet_reads_back_non_empty_with_its_documented_header(
     expected = ["Read me", "Summary", "Partners", "Charts", "Projects", "Portfolio 1",
                 "Portfolio 2",
                 "Portfolio 3", "By country", "By tier", "By field", "By region", "Not funded",
-                "Policy", "frontier"]
+                "Policy", "Frontier"]
     assert book.sheetnames == expected
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -119,10 +139,10 @@ def test_every_sheet_reads_back_non_empty_with_its_documented_header(
     assert list(frames) == expected
     for name, frame in frames.items():
         assert frame.notna().any().any(), f"sheet {name} is empty"
-    assert header(book["Projects"], "project_id") == PROJECTS_HEADER
-    assert header(book["Not funded"], "project_id") == NOT_FUNDED_HEADER
-    assert header(book["Policy"], "key") == ["key", "value", "unit", "meaning"]
-    assert {"budget_share", "value", "greedy_value"} <= set(header(book["frontier"], "level"))
+    assert header(book["Projects"], "project_id") == words(PROJECTS_HEADER)
+    assert header(book["Not funded"], "project_id") == words(NOT_FUNDED_HEADER)
+    assert header(book["Policy"], "key") == ["Key", "Value", "Unit", "Meaning"]
+    assert set(words(["budget_share", "value", "greedy_value"])) <= set(header(book["Frontier"], "level"))
     docs = DOCS.read_text(encoding="utf-8")
     for name in ("Read me", "Charts", "Projects", "Summary", "Not funded"):
         assert f"`{name}`" in docs, f"docs/outputs.md does not describe sheet {name}"
@@ -149,7 +169,7 @@ def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
     assert all(sheet.cell(r, 2).value for r in range(first + 1, sheet.max_row + 1))
     for offset, outcome in enumerate(OUTCOMES, start=1):
         cell = sheet.cell(legend + offset, 1)
-        assert cell.value == outcome.name
+        assert cell.value == outcome.name.capitalize()
         assert cell.fill.fgColor.rgb[-6:] == outcome.fill.lstrip("#")
         assert sheet.cell(legend + offset, 2).value == outcome.meaning
 
@@ -159,7 +179,7 @@ def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
         book: openpyxl.Workbook, example_result: Result) -> None:
     sheet = book["Projects"]
     first = header_row(sheet, "project_id")
-    cols = {c.value: c.column for c in sheet[first]}
+    cols = columns(sheet, first)
     problem = example_result.problem
     fractions = example_result.best.fractions
     rows = {sheet.cell(r, 1).value: r for r in range(first + 1, sheet.max_row + 1)}
@@ -172,8 +192,8 @@ def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
 
         reasons = problem.eligibility.at[pid, "reasons"]
         fraction = fractions.get(pid, 0.0)
-        expected = ("ineligible" if reasons else "unfunded" if pid not in fractions
-                    else "funded" if fraction == 1.0 else "partly funded")
+        expected = ("Ineligible" if reasons else "Unfunded" if pid not in fractions
+                    else "Funded" if fraction == 1.0 else "Partly funded")
         assert cell("outcome") == expected, pid
         outcomes.append(expected)
         assert cell("fraction") == pytest.approx(fraction)
@@ -185,8 +205,8 @@ def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
         else:
             assert cell("reason") == example_result.unfunded.at[pid, "reason"]
     counts = pd.Series(outcomes).value_counts()
-    assert counts["ineligible"] == len(problem.projects) - len(problem.eligible)
-    assert counts.get("funded", 0) + counts.get("partly funded", 0) == len(fractions)
+    assert counts["Ineligible"] == len(problem.projects) - len(problem.eligible)
+    assert counts.get("Funded", 0) + counts.get("Partly funded", 0) == len(fractions)
     funded_cost = sum(sheet.cell(r, cols["funded_cost"]).value for r in rows.values())
     assert funded_cost == pytest.approx(example_result.best.total_cost)
     assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0"
@@ -212,12 +232,12 @@ def test_projects_rows_are_coloured_by_conditional_formats_that_follow_the_data(
     sheet = book["Projects"]
     first = header_row(sheet, "project_id")
     last = sheet.max_row
-    cols = {c.value: c.column_letter for c in sheet[first]}
+    cols = columns(sheet, first, letters=True)
     rules = _formula_rules(sheet)
     whole_table = f"A{first + 1}:{cols[PROJECTS_HEADER[-1]]}{last}"
     assert {(rng, column) for rng, column, *_ in rules} == {(whole_table, cols["outcome"])}
     fills = {literal: fill for _, _, literal, fill in rules}
-    assert fills == {o.name: o.fill.lstrip("#") for o in OUTCOMES}
+    assert fills == {o.name.capitalize(): o.fill.lstrip("#") for o in OUTCOMES}
     for r in range(first + 1, last + 1):  # each row matches exactly one rule
         outcome = sheet[f"{cols['outcome']}{r}"].value
         assert [lit for *_, lit, _ in rules if lit == outcome] == [outcome]
@@ -233,7 +253,7 @@ def test_not_funded_rows_are_red_when_ineligible_and_grey_when_eligible(
         book: openpyxl.Workbook) -> None:
     sheet = book["Not funded"]
     first = header_row(sheet, "project_id")
-    eligible = [c.column_letter for c in sheet[first] if c.value == "eligible"][0]
+    eligible = [c.column_letter for c in sheet[first] if c.value == "Eligible"][0]
     rules = {(column, literal): fill for _, column, literal, fill in _formula_rules(sheet)}
     red = next(o.fill for o in OUTCOMES if o.name == "ineligible").lstrip("#")
     grey = next(o.fill for o in OUTCOMES if o.name == "unfunded").lstrip("#")
@@ -265,13 +285,13 @@ def test_charts_are_native_and_plot_the_right_cells(
             sheet, column = column_of(series.val.numRef.f)
             assert sheet == f"By {by}"
             assert book[sheet].cell(header_row(book[sheet], by), column).value == (
-                f"total_cost #{portfolio.rank}")
+                f"Total cost (¥m) #{portfolio.rank}")
             expected = recomputed_cost_by(problem, portfolio.fractions, grouping)
             assert dict(zip(groups, values, strict=True)) == pytest.approx(
                 expected.reindex(groups).fillna(0.0).to_dict())
     # budget use per fiscal year: used and left per portfolio, from Summary
     for chart, fy in zip(charts[2:2 + years], problem.fiscal_years, strict=True):
-        assert fy in title_of(chart)
+        assert fy in title_of(chart) and "portfolios 1–3" in title_of(chart)
         used, left = chart.series
         assert (used.tx.v, left.tx.v) == ("used", "left")
         assert resolve(book, used.cat.numRef.f) == [1, 2, 3]
@@ -287,7 +307,7 @@ def test_charts_are_native_and_plot_the_right_cells(
     assert resolve(book, exact.xVal.numRef.f) == pytest.approx(SHARES)
     assert resolve(book, exact.yVal.numRef.f) == pytest.approx(points["value"].tolist())
     assert resolve(book, greedy.yVal.numRef.f) == pytest.approx(points["greedy_value"].tolist())
-    assert column_of(exact.yVal.numRef.f)[0] == "frontier"
+    assert column_of(exact.yVal.numRef.f)[0] == "Frontier"
     assert points["value"].iloc[-1] == pytest.approx(example_result.best.objective)
 
 
@@ -305,8 +325,8 @@ def test_a_run_without_portfolio_has_no_charts_and_every_project_unfunded(
     outcome = PROJECTS_HEADER.index("outcome") + 1
     outcomes = {sheet.cell(r, 1).value: sheet.cell(r, outcome).value
                 for r in range(first + 1, sheet.max_row + 1)}
-    assert outcomes == {"P-01": "unfunded", "P-02": "unfunded", "P-03": "unfunded",
-                        "P-04": "unfunded", "P-05": "unfunded", "P-06": "ineligible"}
+    assert outcomes == {"P-01": "Unfunded", "P-02": "Unfunded", "P-03": "Unfunded",
+                        "P-04": "Unfunded", "P-05": "Unfunded", "P-06": "Ineligible"}
     readme = book["Read me"]
     status = next(readme.cell(r, 2).value for r in range(1, readme.max_row + 1)
                   if readme.cell(r, 1).value == "Run status")
@@ -344,7 +364,7 @@ def test_formula_like_input_text_is_text_in_projects_read_me_and_csv(tmp_path: P
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         frame = pd.read_excel(folder / "portfolios.xlsx", sheet_name="Projects", header=first - 1)
-    assert frame["title"].head(4).tolist() == list(FORMULA_TEXTS)
+    assert frame["Title"].head(4).tolist() == list(FORMULA_TEXTS)
     csv = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig", dtype=str,
                       keep_default_na=False)
     funded_titles = set(csv["title"])

@@ -167,7 +167,10 @@ def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart
             "border": {"color": "#7F7F7F"},
             "gap": 50,
         })
-    chart.set_title({"name": f"Budget use {fiscal_year} (¥ million)",
+    ranks = summary.values("rank") or []
+    which = (f"portfolio {ranks[0]}" if len(ranks) == 1 else
+             f"portfolios {ranks[0]}–{ranks[-1]}") if ranks else "no portfolio"
+    chart.set_title({"name": f"Budget use {fiscal_year}: {which} (¥ million)",
                      "name_font": {"size": 12}})
     chart.set_x_axis({"name": "portfolio (rank)"})
     chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
@@ -221,7 +224,7 @@ def execution_chart(book: Workbook, place: TablePlace) -> Chart:
             "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
                        "border": {"color": colour}},
         })
-    chart.set_title({"name": "Execution against reserves", "name_font": {"size": 12}})
+    chart.set_title({"name": "Execution of portfolio 1 against reserves", "name_font": {"size": 12}})
     chart.set_x_axis({"name": "reserves signed if needed", "num_format": "0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_y_axis({"name": "share", "num_format": "0%", "min": 0, "max": 1,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from osa_opt.outputs.formats import OUTCOMES
+from osa_opt.outputs.tables import in_words
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -77,6 +78,29 @@ ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "execution": "expected execution of portfolio 1 with 0, 1, 2, ... reserves when "
                  "signings slip (docs/execution.md)",
 }
+
+
+#: Sheet names of analysis tables, in the style of the fixed sheets ("Why in or out", not
+#: "why"); other tables get their name in words. Excel allows 31 characters.
+ANALYSIS_SHEETS: dict[str, str] = {
+    "why": "Why in or out", "prices": "Rule prices", "frontier": "Frontier",
+    "funding_order": "Funding order", "funding_levels": "Funding levels",
+    "robustness": "Robustness", "robustness_portfolios": "Robustness portfolios",
+    "robustness_samples": "Robustness samples", "comparison": "Comparison",
+    "comparison_projects": "Comparison by project", "execution": "Execution",
+}
+
+
+def analysis_sheet(table: str) -> str:
+    """The sheet name of an analysis table.
+
+    >>> analysis_sheet("why"), analysis_sheet("funding_order"), analysis_sheet("new_table")
+    ('Why in or out', 'Funding order', 'New table')
+    """
+    if table in ANALYSIS_SHEETS:
+        return ANALYSIS_SHEETS[table]
+    text = str(table).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def analysis_description(analysis: str, table: str) -> str:
@@ -154,7 +178,7 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
         for outcome in OUTCOMES:
             row += 1
             _fit_height(sheet, row, outcome.meaning)
-            sheet.write_string(row, 0, outcome.name, fmt.outcome[outcome.name])
+            sheet.write_string(row, 0, in_words(outcome.name), fmt.outcome[outcome.name])
             sheet.write_string(row, 1, outcome.meaning, fmt.wrap)
         row += 2
     sheet.write_string(row, 0, "sheet", fmt.header)

@@ -17,8 +17,9 @@ import pandas as pd
 from osa_opt.outputs.formats import MONEY_NOTE, OUTCOMES
 from osa_opt.outputs.longform import portfolio_table
 from osa_opt.outputs.readme import SHEET_DESCRIPTIONS
-from osa_opt.outputs.tables import TablePlace, sheet_name, write_cell, write_table
+from osa_opt.outputs.tables import TablePlace, in_words, sheet_name, write_cell, write_table
 from osa_opt.result import FRACTION_TOL
+from osa_opt.text import code_label, humanize
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -77,7 +78,7 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
     sheet.write_string(0, 0, f"osa-opt run: {policy.name}", fmt.title)
     sheet.write_string(1, 0, MONEY_NOTE, fmt.note)
     facts: list[tuple[str, Any]] = [
-        ("status", result.status.value),
+        ("status", code_label(result.status.value)),
         ("result", result.status_message),
         ("policy", policy.name),
         ("created (UTC)", created),
@@ -85,12 +86,12 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
     facts += [(f"budget_{fy}", float(amount)) for fy, amount in policy.budget.items()]
     facts.append(("budget_total", policy.total_budget))
     for r, (label, value) in enumerate(facts, start=2):
-        sheet.write_string(r, 0, label, fmt.label)
+        sheet.write_string(r, 0, humanize(label), fmt.label)
         write_cell(sheet, r, 1, value, fmt.for_column(label))
     note = "" if result.portfolios else "No portfolio: " + result.status_message
     sheets.table(sheet, summary_table(result), title="Ranked portfolios", note=note,
                  first_row=2 + len(facts) + 1,
-                 min_widths={0: max(len(label) for label, _ in facts) + 2})
+                 min_widths={0: max(len(humanize(label)) for label, _ in facts) + 2})
 
 
 def summary_table(result: Result) -> pd.DataFrame:
@@ -167,12 +168,13 @@ def projects_sheet(sheets: Sheets, result: Result) -> None:
     where = "portfolio 1" if result.best is not None else "any portfolio (none exists)"
     place = sheets.table(
         sheet, projects_table(result), title=f"Every project and its outcome in {where}",
-        note=MONEY_NOTE + " Rows are coloured by outcome (see Read me); total_cost and value "
-                          "are for the whole project, funded_cost and funded_value for the "
+        note=MONEY_NOTE + " Rows are coloured by outcome (see Read me); total cost and value "
+                          "are for the whole project, funded cost and funded value for the "
                           "funded fraction.")
     if place.n_rows == 0:
         return
-    colour_rows(sheet, place, "outcome", [(f'"{o.name}"', fmt.outcome[o.name]) for o in OUTCOMES])
+    colour_rows(sheet, place, "outcome",
+                [(f'"{in_words(o.name)}"', fmt.outcome[o.name]) for o in OUTCOMES])
     column = place.col("fraction")
     sheet.conditional_format(place.first_row, column, place.last_row, column, {
         "type": "data_bar", "bar_color": BAR_COLOUR, "bar_solid": True,
@@ -248,7 +250,7 @@ def not_funded_sheet(sheets: Sheets, result: Result) -> None:
     sheet = sheets.add("Not funded")
     place = sheets.table(sheet, table,
                          title=f"Projects not funded in {what}, with every reason",
-                         note=MONEY_NOTE + " total_cost and value are for the whole project. "
+                         note=MONEY_NOTE + " Total cost and value are for the whole project. "
                                            "Ineligible rows are red, eligible ones grey.")
     if place.n_rows:
         colour_rows(sheet, place, "eligible", [("FALSE", fmt.outcome["ineligible"]),

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from osa_opt.text import is_missing
+from osa_opt.text import LABEL_COLUMNS, code_label, humanize, is_missing
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -86,7 +86,8 @@ class TablePlace:
         if self.data is None:
             return None
         column = self.data.iloc[:, self.col(name)]
-        return column_cells(column if rows is None else column.head(rows))
+        cells = column_cells(column if rows is None else column.head(rows))
+        return [in_words(v) for v in cells] if name in LABEL_COLUMNS else cells
 
 
 def write_table(
@@ -134,9 +135,12 @@ def write_table(
                 sheet.write_string(row, first, label, fmt.group)
         row += 1
     header_row = row
-    for col, name in enumerate(columns):
-        sheet.write_string(header_row, col, name, fmt.header)
+    for col, name in enumerate(columns):  # headers in words; the CSV and run.json keep codes
+        sheet.write_string(header_row, col, humanize(name), fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
+    for col, name in enumerate(columns):  # statuses, fields, outcomes in words
+        if name in LABEL_COLUMNS:
+            cells[col] = [in_words(v) for v in cells[col]]
     for col, name in enumerate(columns):  # solver noise (−1e-10 left) would print as "-0"
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
@@ -148,6 +152,14 @@ def write_table(
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row, width)
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table)
+
+
+def in_words(value: Any) -> Any:
+    """A code in words, capitalised: ``partly funded`` → ``Partly funded``."""
+    if not isinstance(value, str):
+        return value
+    text = code_label(value)
+    return text[:1].upper() + text[1:]
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format) -> None:
@@ -230,7 +242,7 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
     sample = table.head(200)
     total = 0
     for col, name in enumerate(columns):
-        lengths = [len(name), min_widths.get(col, 0) - 2]
+        lengths = [len(humanize(name)), min_widths.get(col, 0) - 2]
         for value in sample.iloc[:, col]:
             if isinstance(value, float):
                 lengths.append(len(f"{value:,.1f}"))

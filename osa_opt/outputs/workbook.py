@@ -29,7 +29,7 @@ import pandas as pd
 from osa_opt.outputs import sheets as fixed
 from osa_opt.outputs.charts import FRONTIER_COLUMNS, add_charts
 from osa_opt.outputs.formats import MONEY_FORMAT, MONEY_NOTE, Formats
-from osa_opt.outputs.readme import READ_ME, analysis_description, write_readme
+from osa_opt.outputs.readme import READ_ME, analysis_description, analysis_sheet, write_readme
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
 
@@ -100,8 +100,9 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
         sheets.table(sheets.add("Diagnosis"), pd.DataFrame(result.diagnosis),
                      title="Why the policy cannot be met")
     for name, table_name, table in analyses:
-        title = name if table_name == name else f"{name}: {table_name}"
-        sheet = sheets.add(table_name, analysis_description(name, table_name))
+        wanted = analysis_sheet(table_name)
+        title = wanted if table_name == name else f"{analysis_sheet(name)}: {wanted}"
+        sheet = sheets.add(wanted, analysis_description(name, table_name))
         sheets.table(sheet, table, title=title, note=MONEY_NOTE)
     if charts is not None:
         add_charts(book, charts, sheets.fmt, result, sheets.places)
