@@ -99,7 +99,7 @@ def test_solve_writes_why_and_prices_unless_told_not_to(
     why = {p["project_id"]: p for p in manifest["analyses"]["why"]["projects"]}
     assert why["P-03"]["value_change"] == pytest.approx(-3.0)
     book = openpyxl.load_workbook(tmp_path / "with" / "portfolios.xlsx", read_only=True)
-    assert {"why", "prices"} <= set(book.sheetnames)
+    assert {"Why in or out", "Rule prices"} <= set(book.sheetnames)
     book.close()
     assert osa(monkeypatch, "solve", folder, "--policy", policy, "-q", "--no-explain",
                "--out", str(tmp_path / "without")) == 0

@@ -62,7 +62,7 @@ def test_writes_the_run_folder_with_sheets_and_chart(tmp_path: Path, run: Run,
     png = (out / "frontier.png").read_bytes()
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
     sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
-    assert {"frontier", "funding_order", "funding_levels"} <= set(sheets)
+    assert {"Frontier", "Funding order", "Funding levels"} <= set(sheets)
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert set(manifest["analyses"]) >= {"frontier", "funding_order"}
     assert [p["budget_share"] for p in manifest["analyses"]["frontier"]["points"]] == \

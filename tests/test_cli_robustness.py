@@ -63,7 +63,7 @@ def test_json_prints_only_the_result_with_the_documented_keys(
     from openpyxl import load_workbook
 
     sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
-    assert {"robustness", "robustness_portfolios", "robustness_samples"} <= set(sheets)
+    assert {"Robustness", "Robustness portfolios", "Robustness samples"} <= set(sheets)
 
 
 def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_path: Path,

@@ -147,7 +147,7 @@ def test_cli_json_prints_only_the_comparison_and_writes_the_run(
     from openpyxl import load_workbook
 
     sheets = load_workbook(out / "portfolios.xlsx", read_only=True).sheetnames
-    assert {"comparison", "comparison_projects"} <= set(sheets)
+    assert {"Comparison", "Comparison by project"} <= set(sheets)
 
 
 def test_cli_table_and_an_infeasible_baseline_exit_3(

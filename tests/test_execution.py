@@ -242,7 +242,7 @@ def test_cli_json_is_exactly_the_documented_shape(tmp_path: Path) -> None:
     import openpyxl
 
     book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx", read_only=True)
-    assert "execution" in book.sheetnames
+    assert "Execution" in book.sheetnames
     assert "Execution" in (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
 
 

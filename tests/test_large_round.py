@@ -25,7 +25,7 @@ from osa_opt.outputs import workbook
 from osa_opt.report.allocation import TOP_GROUPS
 from osa_opt.report.sections import MAX_LISTED
 from osa_opt.result import Portfolio, Result, Status
-from osa_opt.text import yen
+from osa_opt.text import humanize, yen
 
 N_PROJECTS = 6_000
 ALLOCATION_SHEETS = ["By country", "By tier", "By field", "By region"]
@@ -62,9 +62,10 @@ def bars_of(html: str, title: str) -> list[str]:
 
 
 def rows_of(sheet: object, header: str) -> tuple[list[str], list[tuple[object, ...]]]:
-    """The column names and data rows of the table whose first header cell is ``header``."""
+    """The column headers (in words) and data rows of the table whose first header cell reads ``header``
+    in words (:func:`~osa_opt.text.humanize` of a column's code)."""
     rows = list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
-    start = next(i for i, r in enumerate(rows) if r and r[0] == header)
+    start = next(i for i, r in enumerate(rows) if r and r[0] == humanize(header))
     return [str(c) for c in rows[start] if c is not None], rows[start + 1:]
 
 
@@ -76,7 +77,7 @@ def test_the_workbook_holds_portfolio_1_and_the_summaries(large: tuple[Result, P
     columns, rows = rows_of(book["Portfolio 1"], "project_id")
     best = result.portfolios[0]
     assert [r[0] for r in rows] == best.project_ids
-    total = sum(r[columns.index("total_cost")] for r in rows)
+    total = sum(r[columns.index(humanize("total_cost"))] for r in rows)
     assert total == pytest.approx(best.total_cost)
     _, summary = rows_of(book["Summary"], "rank")
     assert [r[0] for r in summary] == [1, 2, 3]
@@ -111,7 +112,7 @@ def test_many_countries_are_sorted_by_cost_and_the_chart_shows_the_top(
     result, folder = large
     book = load_workbook(folder / "portfolios.xlsx", read_only=True)
     columns, rows = rows_of(book["By country"], "country")
-    costs = [r[columns.index("total_cost #1")] for r in rows]
+    costs = [r[columns.index(humanize("total_cost #1"))] for r in rows]
     assert costs == sorted(costs, reverse=True)
     expected = result.portfolios[0].allocation("country")["total_cost"]
     assert {r[0]: c for r, c in zip(rows, costs, strict=True) if c} == pytest.approx(

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 import osa_opt
 from osa_opt.outputs.tables import LEGIBLE_WIDTH, PRINT_SCALE
+from osa_opt.text import humanize
 from osa_opt.workflows import solve
 
 LIBREOFFICE_TIMEOUT = 240
@@ -51,12 +52,12 @@ def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
             assert (dim.width or 0) <= 61, (sheet.title, letter)
     assert tables >= 8
     projects = book["Projects"]
-    header = next(r for r in range(1, 6) if projects.cell(r, 1).value == "project_id")
+    header = next(r for r in range(1, 6) if projects.cell(r, 1).value == humanize("project_id"))
     names = {projects.cell(header, c).value: c for c in range(1, projects.max_column + 1)}
     from openpyxl.utils import get_column_letter
 
     def column(name: str):  # the column's own format: every cell of it takes it
-        return projects.column_dimensions[get_column_letter(names[name])]
+        return projects.column_dimensions[get_column_letter(names[humanize(name)])]
 
     assert column("reason").alignment.wrap_text  # long text wraps in its own column
     assert column("title").alignment.wrap_text
