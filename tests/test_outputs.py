@@ -19,7 +19,6 @@ import pytest
 
 import osa_opt
 from osa_opt import run_folder as run_module
-from osa_opt.text import humanize
 from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook as workbook_module
@@ -28,7 +27,7 @@ from osa_opt.outputs.manifest import build_manifest, json_safe
 from osa_opt.outputs.safe import slug
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.run_folder import write_run
-from osa_opt.text import csv_safe
+from osa_opt.text import csv_safe, humanize
 
 FORMULA_TITLE = '=HYPERLINK("x")'
 FORMULA_REASON = "=cmd|' /C calc'!A0"

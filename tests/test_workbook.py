@@ -22,11 +22,11 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 import osa_opt
 from osa_opt.analysis.frontier import frontier
-from osa_opt.text import humanize
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs.formats import OUTCOMES
 from osa_opt.result import Result
 from osa_opt.run_folder import write_run
+from osa_opt.text import humanize
 
 FORMULA_TEXTS = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)")
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
