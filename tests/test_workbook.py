@@ -175,6 +175,27 @@ def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
 
 
 # ---------------------------------------------------------------------- Projects
+def test_headers_and_codes_read_in_words_while_the_csv_keeps_codes(
+        book: openpyxl.Workbook, example_xlsx: Path, example_result: Result) -> None:
+    sheet = book["Projects"]
+    first = header_row(sheet, "project_id")
+    row = {c.value: sheet.cell(first + 1, c.column).value for c in sheet[first]}
+    project = example_result.problem.projects.iloc[0]
+    assert project["field"] == "maritime_surveillance" and project["status"] == "mandatory"
+    assert row["Project"] == project.name
+    assert row["Field"] == "Maritime surveillance" and row["Status"] == "Mandatory"
+    assert row["Type"] == project["assistance_type"].capitalize()
+    assert "Total cost (¥m)" in row and "project_id" not in row
+    summary = book["Summary"]
+    head = [c.value for c in summary[header_row(summary, "rank")] if c.value]
+    fiscal_year = example_result.problem.fiscal_years[0]
+    assert {"Share of the best value", f"Cost {fiscal_year} (¥m)", f"Left {fiscal_year} (¥m)"
+            } <= set(head)
+    csv = pd.read_csv(example_xlsx.parent / "portfolios.csv", encoding="utf-8-sig")
+    first_row = csv[csv["project_id"] == project.name].iloc[0]  # mandatory: always funded
+    assert (first_row["field"], first_row["status"]) == ("maritime_surveillance", "mandatory")
+
+
 def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
         book: openpyxl.Workbook, example_result: Result) -> None:
     sheet = book["Projects"]
