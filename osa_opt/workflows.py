@@ -221,7 +221,7 @@ def execution(
     analysis.notes[:0] = listed.notes
     if analysis.recommended_reserves is None:
         if len(listed.entries) == reserves:
-            advice = "Ask for more reserves (--reserves)."
+            advice = "Ask for more reserves (reserves=; --reserves on the command line)."
         elif listed.cut_by_rules:
             advice = ("Raise the chance of signing (earlier stages, firmer partners), lower "
                       "execution.target, or relax the minimums that end the reserve list.")

@@ -278,6 +278,7 @@ def test_existing_out_folder_is_refused_before_solving(
     assert osa(monkeypatch, "solve", "--out", "taken") == 2
     _, err = capfd.readouterr()
     assert "already exists" in err and "never overwrites" in err
+    assert "Give a new folder with --out" in err and "path=" not in err
     assert [p.name for p in taken.iterdir()] == ["keep.txt"]
 
 

@@ -112,7 +112,7 @@ def command(
     if scheduler is not None:
         require_dask()
     if out_dir is not None:
-        check_target(out_dir)
+        check_target(out_dir, "--out")
     show = not (quiet or as_json)
     scenarios = _scenarios(input_path, policy_paths, parsed, budgets, sets, run)
     with stdout_to_stderr(), progress_bar(len(scenarios), "scenarios", show,

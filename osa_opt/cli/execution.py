@@ -78,7 +78,7 @@ def command(
     if scheduler is not None:
         require_dask()
     if out_dir is not None:
-        check_target(out_dir)
+        check_target(out_dir, "--out")
     show = not (quiet or as_json)
     extra = {key: value for key, value in
              (("execution.samples", samples), ("execution.seed", seed)) if value is not None}

@@ -76,7 +76,7 @@ def command(
     from osa_opt.workflows import frontier
 
     if out_dir is not None:
-        check_target(out_dir)  # refuse before spending time on the solves
+        check_target(out_dir, "--out")  # refuse before spending time on the solves
     err = Console(stderr=True)
     show = not (quiet or as_json)
     t0 = time.perf_counter()

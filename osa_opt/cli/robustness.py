@@ -76,7 +76,7 @@ def command(
     if scheduler is not None:
         require_dask()
     if out_dir is not None:
-        check_target(out_dir)  # refuse before spending time on the samples
+        check_target(out_dir, "--out")  # refuse before spending time on the samples
     show = not (quiet or as_json)
     extra = {key: value for key, value in
              (("robustness.samples", samples), ("robustness.seed", seed)) if value is not None}

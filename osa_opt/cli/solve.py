@@ -94,7 +94,7 @@ def command(
 
     model_format = _model_format(write_model)
     if out_dir is not None:
-        check_target(out_dir)  # refuse before spending time on the solve
+        check_target(out_dir, "--out")  # refuse before spending time on the solve
     show = not (quiet or as_json)
     t0 = time.perf_counter()
     problem = load_from_cli(input_path, policy_path, budgets, sets,

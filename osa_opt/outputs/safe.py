@@ -37,20 +37,26 @@ def is_empty_dir(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
 
 
-def check_target(path: Path) -> None:
-    """Refuse a run folder that exists and is not empty (or is a file), or lies in a file."""
+def check_target(path: Path, option: str = "path=") -> None:
+    """Refuse a run folder that exists and is not empty (or is a file), or lies in a file.
+
+    ``option`` is how the caller names the folder in the fix: ``path=`` for Python
+    (``result.write(path=...)``), ``--out`` for the command line.
+    """
+    cli = option.startswith("--")
+    leave = (f"leave {option} away" if cli else f"leave {option.rstrip('=')} out (None)")
     if path.exists() and not is_empty_dir(path):
         what = "a file" if not path.is_dir() else "a folder that is not empty"
         raise OsaError(
             f"The output folder {path} already exists and is {what}; osa-opt never "
-            "overwrites a run. Give a new folder with --out, or leave --out away for a "
+            f"overwrites a run. Give a new folder with {option}, or {leave} for a "
             "new folder under ./outputs.")
     # checked before the solve, so a long run does not end in "File exists"
     under_file = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if under_file is not None:
         raise OsaError(
             f"The output folder {path} cannot be created: {under_file} is a file, not a "
-            "folder. Give another folder with --out.")
+            f"folder. Give another folder with {option}.")
 
 
 def make_parents(folder: Path) -> list[Path]:
