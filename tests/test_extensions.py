@@ -203,3 +203,25 @@ def test_cli_extend_records_the_run_and_load_run_reads_it_back(tmp_path: Path,
     bad = subprocess.run([*cli, "solve", "--extend", "missing.py:f"], capture_output=True,
                          text=True, cwd=tmp_path)
     assert bad.returncode == 2 and "no file" in bad.stderr
+
+
+def test_report_and_workbook_list_the_extension(problem: Problem, capped: osa_opt.Result,
+                                                tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from osa_opt.report import render_report
+
+    entry = capped.extensions[0]
+    html = render_report(capped)
+    assert 'id="extensions"' in html and "Model extensions" in html
+    assert "at_most_three_sea" in html and entry["sha256"][:12] in html
+    assert "sea_cap" in html and str(EXT.resolve()) in html
+    plain = osa_opt.solve(problem, portfolios=1, explain=False)
+    assert "Model extensions" not in render_report(plain)
+
+    folder = capped.write(tmp_path / "run")
+    sheet = load_workbook(folder / "portfolios.xlsx", read_only=True)["Read me"]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    text = rows["Model extensions"]
+    assert "at_most_three_sea" in text and "sea_cap" in text
+    assert entry["sha256"][:12] in text and str(EXT.resolve()) in text

@@ -10,8 +10,8 @@ holds. It is written last (it lists sheets made after it) but placed first.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
 from osa_opt.outputs.tables import in_words
@@ -153,9 +153,24 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
               "value ÷ portfolio 1's; a gain such as 0.505 of 185.479 is points of that "
               "score."),
              ("Policy", POLICY)]
+    if result.extensions:
+        rows.append(("Model extensions", extensions_text(result.extensions)))
     if large is None:  # the coloured sheets are left out of a large round's workbook
         rows.append(("Colours", COLOURS))
     return rows
+
+
+def extensions_text(extensions: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence per extension: the portfolios were solved with these added to the
+    policy (run.json ``extensions`` has each file's full SHA-256)."""
+    parts = []
+    for e in extensions:
+        where = (f"from {e['file']} (SHA-256 {str(e.get('sha256') or '')[:12]}…)"
+                 if e.get("file") else "defined in Python, not in a file")
+        components = ", ".join(e.get("components") or []) or "no named component"
+        parts.append(f"{e.get('function', '?')} {where}, adding {components}.")
+    return ("Every portfolio and analysis here was solved with these additions to the "
+            "policy: " + " ".join(parts))
 
 
 def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,

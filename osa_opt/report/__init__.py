@@ -63,6 +63,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.headline(result),
         *first,
         sections.diagnosis(result),
+        sections.extensions(result),
         sections.partners(result),
         sections.portfolios(result),
         allocation.allocation(result),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.html import (
+    MISSING,
     RIGHT,
     cell,
     key_values,
@@ -322,6 +323,31 @@ def diagnosis(result: Result) -> Section | None:
     return Section("diagnosis", "Why no portfolio meets the policy", body,
                    lead="The smallest changes of the rules that would make a portfolio "
                         "possible, in the rules' own units.")
+
+
+# ---------------------------------------------------------------------- extensions
+def extensions(result: Result) -> Section | None:
+    """The model extensions the portfolios were solved with (run.json ``extensions``): the
+    policy alone does not give these portfolios, so the report says what was added."""
+    if not result.extensions:
+        return None
+    frame = pd.DataFrame([{
+        "function": e.get("function", ""),
+        "file": e.get("file") or "(notebook or module: not from a file)",
+        "sha256": (e.get("sha256") or "")[:12] or MISSING,
+        "components": ", ".join(e.get("components") or []) or MISSING,
+    } for e in result.extensions])
+    body = table(frame, headers={"sha256": "SHA-256 (first 12)"})
+    best = result.best
+    if best is not None and best.extension_value:
+        body += (f'<p class="note">Portfolio 1\'s objective {best.objective:,.3f} includes '
+                 f"{best.extension_value:+,.3f} from the extensions' objective terms; its "
+                 f"projects' values add up to {best.objective - best.extension_value:,.3f}."
+                 "</p>")
+    return Section("extensions", "Model extensions", body,
+                   lead="Constraints or objective terms added to the model in Python beyond "
+                        "the policy; every portfolio and analysis of this run includes them. "
+                        "run.json lists them under extensions with each file's full SHA-256.")
 
 
 # ---------------------------------------------------------------------- manifest
