@@ -111,3 +111,12 @@ def test_written_run_holds_the_report(executed: Any) -> None:
     listing = rich(cell_with(executed, "custom.write("), "text/plain")
     for name in ("run.json", "portfolios.xlsx", "report.html"):
         assert f"'{name}'" in listing
+
+
+def test_the_extension_reaches_robustness_and_the_written_run(executed: Any) -> None:
+    core = rich(cell_with(executed, "osa_opt.robustness(problem"), "text/plain")
+    row = next(line for line in core.splitlines() if line.startswith(PROMISED))
+    assert row.split()[1:] == ["1.0", "core"]       # every sample keeps the promise
+    recorded = rich(cell_with(executed, '["extensions"]'), "text/plain")
+    assert "'function': 'promise_the_vessel'" in recorded
+    assert "'components': ['fund_the_vessel']" in recorded
