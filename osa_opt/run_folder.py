@@ -199,15 +199,23 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
                                                   if (source / name).suffix == ".csv"]
     if not source.exists() or not files:
         raise OsaError(f"{who} {folder}: its input {source} is gone; give the input and "
-                       f"--policy {policy_path} instead.")
+                       f"{_with_policy(who, policy_path)} instead.")
     for file in files:
         old = recorded.get(file.name)
         if old is None or not file.is_file() or sha256(file.read_bytes()) != old:
             raise OsaError(
                 f"{who} {folder}: its input {file} changed since the run (sha256 differs from "
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
-                f"give the input and --policy {policy_path} to use the new data.")
+                f"give the input and {_with_policy(who, policy_path)} to use the new data.")
     return input_path, policy_path
+
+
+def _with_policy(who: str, policy_path: Path) -> str:
+    """The run's policy as the caller passes it: ``--policy FILE`` on the command line,
+    ``load_problem(INPUT, policy="FILE")`` in Python."""
+    if who.startswith("--"):
+        return f"--policy {policy_path}"
+    return f'its policy: osa_opt.load_problem(INPUT, policy="{policy_path}")'
 
 
 def load_run(folder: str | Path) -> Result:

@@ -113,6 +113,7 @@ def test_a_changed_input_stops_with_a_message(solved: tuple[Path, Path, Path], r
     assert code == 2 and out == ""
     said = " ".join(err.split())
     assert f"its input {book.resolve()} changed since the run" in said
+    assert "give the input and --policy " in said and "load_problem" not in said
     assert "Traceback" not in err
 
 

@@ -27,3 +27,17 @@ def test_write_into_a_used_folder_names_path_not_out(tmp_path: Path) -> None:
     with pytest.raises(OsaError, match=r"a\.txt is a file") as caught:
         result.write(afile / "run")
     assert "with path=" in str(caught.value) and "--out" not in str(caught.value)
+
+
+def test_load_run_of_a_changed_input_names_load_problem_not_policy_option(
+        tmp_path: Path) -> None:
+    book = tmp_path / "round.xlsx"
+    book.write_bytes((Path(__file__).parents[1] / "inputs" / "example.xlsx").read_bytes())
+    folder = osa_opt.solve(osa_opt.load_problem(book), explain=False).write(tmp_path / "run")
+    book.write_bytes(book.read_bytes() + b"changed")
+    with pytest.raises(OsaError) as caught:
+        osa_opt.load_run(folder)
+    message = str(caught.value)
+    assert "changed since the run" in message
+    assert f'load_problem(INPUT, policy="{folder / "policy.toml"}")' in message
+    assert "--policy" not in message
