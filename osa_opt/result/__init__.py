@@ -17,20 +17,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.errors import OsaError
-from osa_opt.inputs.schema import split_values
-from osa_opt.result import packages
+from osa_opt.result import facts, packages
+from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
-__all__ = ["FRACTION_TOL", "NOT_SELECTED", "Portfolio", "Result", "Status"]
+__all__ = ["FRACTION_TOL", "NOT_SELECTED", "UNFUNDED_COLUMNS", "Portfolio", "Result", "Status",
+           "split_by_field"]
 
-#: Why an eligible project is left out when no rule of the policy keeps it out.
-NOT_SELECTED = "not selected: the budget buys more value elsewhere"
-#: Columns of :attr:`Result.unfunded` (after its index, ``project_id``).
-UNFUNDED_COLUMNS = ("title", "country", "field", "total_cost", "value", "eligible", "reason",
-                    "reasons")
 
 
 @dataclass(eq=False)
@@ -281,6 +277,14 @@ class Result:
             analysis = self.analyses["prices"] = price_rules(self)
         return analysis.table
 
+    def _refuse_rebuild(self, what: str) -> None:
+        if self.custom_components:
+            raise OsaError(
+                f"Result.{what}() re-solves on a model built from the problem, which would "
+                f"lack the components added by hand to model= "
+                f"({', '.join(self.custom_components)}): solve with explain=True, or pass "
+                "them as extend=func")
+
     def diff(self, other: Result) -> pd.DataFrame:
         """What changed from ``other`` (e.g. last week's run) to this result in portfolio 1:
         one row per project funded in either, whose funding differs; columns ``title``,
@@ -291,34 +295,7 @@ class Result:
         >>> cut.diff(result)["change"].value_counts().to_dict()
         {'dropped': 4, 'added': 1}
         """
-        after = self.best.fractions if self.best else {}
-        before = other.best.fractions if other.best else {}
-        ids = [p for p in self.problem.projects.index.union(other.problem.projects.index,
-                                                             sort=False)
-               if abs(after.get(p, 0.0) - before.get(p, 0.0)) > FRACTION_TOL]
-        rows = []
-        for p in ids:
-            a, b = after.get(p, 0.0), before.get(p, 0.0)
-            table = self.problem.projects if p in self.problem.projects.index \
-                else other.problem.projects
-            change = ("added" if b == 0 else "dropped" if a == 0
-                      else "more" if a > b else "less")
-            rows.append({"project_id": p, "title": table.at[p, "title"],
-                         "country": table.at[p, "country"], "before": b, "after": a,
-                         "change": change})
-        out = pd.DataFrame(rows, columns=["project_id", "title", "country", "before", "after",
-                                          "change"]).set_index("project_id")
-        out.attrs = {"value_before": other.best.objective if other.best else None,
-                     "value_after": self.best.objective if self.best else None}
-        return out
-
-    def _refuse_rebuild(self, what: str) -> None:
-        if self.custom_components:
-            raise OsaError(
-                f"Result.{what}() re-solves on a model built from the problem, which would "
-                f"lack the components added by hand to model= "
-                f"({', '.join(self.custom_components)}): solve with explain=True, or pass "
-                "them as extend=func")
+        return facts.diff_table(self, other)
 
     @property
     def status_message(self) -> str:
@@ -330,81 +307,16 @@ class Result:
         >>> result.status_message
         'Portfolio 1 is proven optimal; 3 ranked portfolios.'
         """
-        n = len(self.portfolios)
-        ranked = f"{n} ranked portfolio{'s' if n != 1 else ''}"
-        best = self.best
-        gap_setting = self.problem.policy.solver.mip_rel_gap
-        if self.status == Status.OPTIMAL and best is not None:
-            gap = best.gap or 0.0
-            if gap > 1e-9 or gap_setting > 0:
-                return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
-                        f"(solver.mip_rel_gap = {gap_setting:g}); {ranked}.")
-            return f"Portfolio 1 is proven optimal; {ranked}."
-        if self.status == Status.TIME_LIMIT and best is not None:
-            gap_text = "unknown" if best.gap is None else f"{best.gap:.2%}"
-            return (f"Stopped at the time limit: portfolio 1 is the best found, not proven "
-                    f"optimal (gap to the best possible value: {gap_text}); {ranked}.")
-        if self.message:
-            return self.message
-        return {
-            Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
-            Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
-        }.get(self.status, "The solver failed.")
+        return facts.status_message(self)
 
     @cached_property
     def unfunded(self) -> pd.DataFrame:
-        """Every project not funded in portfolio 1, with why, in words a budget officer can
-        repeat; indexed by ``project_id``, in input order.
-
-        Columns: title, country, field, total_cost, value (of the whole project), eligible,
-        reason (every reason joined by ``; ``) and reasons (the list). An ineligible project
-        gets its eligibility reasons; an eligible one the structural reason when there is one
-        (an exclusive partner funded instead, a required project that is not eligible or not
-        funded), else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in
-        the number of projects.
+        """Every project not funded in portfolio 1, with why (:func:`facts.unfunded_table`).
 
         >>> result.unfunded.loc["P-03", "reason"]
         'exclusive group Aurelia patrol boats: P-02 funded instead'
         """
-        pb = self.problem
-        projects = pb.projects
-        funded = set(self.best.fractions) if self.best is not None else set()
-        eligible = pb.eligibility["eligible"].to_dict()
-        ineligible_reasons = pb.eligibility["reasons"].to_dict()
-        funded_in_group: dict[Any, list[str]] = {}  # one pass over the groups
-        for pid, group in projects["exclusive_group"].items():
-            if group and pid in funded:
-                funded_in_group.setdefault(group, []).append(pid)
-        left_out = "no feasible portfolio" if self.best is None else NOT_SELECTED
-        ids, all_reasons = [], []
-        for pid, requires, group in zip(projects.index, projects["requires"],
-                                        projects["exclusive_group"], strict=True):
-            if pid in funded:
-                continue
-            reasons = list(ineligible_reasons[pid])
-            if not reasons:
-                for q in requires:
-                    if not eligible[q]:
-                        reasons.append(f"requires {q}, which is not eligible")
-                    elif q not in funded:
-                        reasons.append(f"requires {q}, which is not funded")
-                rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
-                if rivals:
-                    reasons.append(f"exclusive group {group}: {', '.join(rivals)} funded instead")
-                reasons = reasons or [left_out]
-            ids.append(pid)
-            all_reasons.append(reasons)
-        table = pd.DataFrame({
-            "title": projects["title"].reindex(ids).to_numpy(),
-            "country": projects["country"].reindex(ids).to_numpy(),
-            "field": projects["field"].reindex(ids).to_numpy(),
-            "total_cost": pb.total_cost.reindex(ids).astype(float).to_numpy(),
-            "value": pb.value.reindex(ids).astype(float).to_numpy(),
-            "eligible": [bool(eligible[p]) for p in ids],
-            "reason": ["; ".join(r) for r in all_reasons],
-            "reasons": all_reasons,
-        }, index=pd.Index(ids, name="project_id", dtype=object), columns=list(UNFUNDED_COLUMNS))
-        return table
+        return facts.unfunded_table(self)
 
     def summary(self) -> pd.DataFrame:
         """One row per portfolio: value, share of best, cost per year, projects, countries."""
@@ -448,15 +360,3 @@ class Result:
     def __repr__(self) -> str:
         best = f", best value {self.best.objective:.4f}" if self.best else ""
         return f"<Result {self.status.value}: {len(self.portfolios)} portfolios{best}>"
-
-
-def split_by_field(df: pd.DataFrame, amounts: list[str]) -> pd.DataFrame:
-    """One row per (project, field): a project of n fields gives n rows, each with 1/n of
-    its ``amounts`` columns (docs/model.md, "Several fields")."""
-    fields = df["field"].map(split_values)
-    out = df.loc[df.index.repeat(fields.map(len))].copy()
-    out["field"] = [f for fs in fields for f in fs]
-    share = 1.0 / fields.map(len).reindex(out.index).to_numpy()
-    for column in amounts:
-        out[column] = out[column].to_numpy() * share
-    return out

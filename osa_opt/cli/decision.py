@@ -1,0 +1,196 @@
+"""The decision in the terminal: portfolio 1 by partner with its items (:func:`decision_table`),
+and what each other portfolio changes, fractions included (:func:`change_lines`).
+
+Heavy imports (rich) happen inside the functions, as in :mod:`osa_opt.cli.render`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from osa_opt.cli.console import first_fitting, stdout_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from osa_opt.result import Portfolio, Result
+
+#: Projects of portfolio 1 listed by partner in the terminal (the workbook has them all).
+MAX_DECISION_ROWS = 60
+#: Portfolios after the first whose changes are spelt out in the terminal.
+MAX_CHANGE_LINES = 9
+
+
+def money(amount: float) -> str:
+    """¥ million as a whole number with separators; never "-0"."""
+    text = f"{amount:,.0f}"
+    return "0" if text in ("-0", "0") else text
+
+
+def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
+    """Projects funded in both this portfolio and portfolio 1 at another fraction:
+    (id, fraction in portfolio 1, fraction here), input order."""
+    ref = portfolio.reference
+    if ref is None:
+        return []
+    return [(p, ref.fractions[p], portfolio.fractions[p]) for p in portfolio.project_ids
+            if p in ref.fractions and abs(ref.fractions[p] - portfolio.fractions[p]) > 1e-6]
+
+
+def funded_text(portfolio: Portfolio, project_id: str) -> str:
+    """How much of a funded project: "all", "80%" or "3 of 4 boats"."""
+    units = portfolio.units_text(project_id)
+    if units:
+        return units
+    fraction = portfolio.fractions[project_id]
+    return "all" if fraction >= 1 - 1e-9 else f"{fraction:.0%}"
+
+
+def decision_table(portfolio: Portfolio, console: Console | None = None,
+                   limit: int = MAX_DECISION_ROWS) -> Table:
+    """What portfolio 1 funds, by partner: each partner's package (projects, ¥m per year),
+    then its projects: id, title, ¥m per year, and how much of it is funded.
+
+    >>> stdout_console().print(decision_table(result.best))
+    Portfolio 1: what is funded, by partner (¥ million)
+    ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓
+    ┃ partner / ┃                                                                    ┃   cost ┃        ┃
+    ┃ project   ┃ title                                                              ┃ FY2026 ┃ funded ┃
+    ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━┩
+    │ Serendel  │ 4 projects                                                         │  2,900 │        │
+    │   P-05    │ Air-traffic-control radar and related equipment                    │  1,300 │ all    │
+    │   P-06    │ ATC radar site: shelter, power supply and tower                    │    400 │ all    │
+    │   P-07    │ Rescue boats and diving equipment for the naval SAR unit           │    400 │ all    │
+    │   P-08    │ Heavy machinery for disaster response (excavators, dump trucks)    │    800 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Aurelia   │ 3 projects                                                         │  2,600 │        │
+    │   P-01    │ Coastal surveillance radars (3 sites)                              │    900 │ all    │
+    │   P-02    │ High-speed patrol boats, new build (two 18 m)                      │  1,200 │ all    │
+    │   P-04    │ Boat shelter and slipway for the new patrol boats                  │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Sundara   │ 3 projects                                                         │  1,900 │        │
+    │   P-14    │ Coastal surveillance radar, 3 sites (phase 1 only)                 │    800 │ all    │
+    │   P-15    │ Patrol boats for counter-piracy patrols                            │    600 │ all    │
+    │   P-16    │ UAVs for surveillance and disaster response                        │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Coralia   │ 4 projects                                                         │  1,800 │        │
+    │   P-09    │ Small patrol boats, RIBs and rescue boats                          │    500 │ all    │
+    │   P-10    │ Heavy machinery for disaster response (shovel loaders, bulldozers) │    400 │ all    │
+    │   P-11    │ Surveillance UAVs (8) and 2,000 uniforms                           │    300 │ all    │
+    │   P-12    │ Relief-goods transport: trucks, forklifts and a landing craft      │    600 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Steppara  │ 2 projects                                                         │  1,700 │        │
+    │   P-32    │ Air-traffic-control radar, new                                     │  1,200 │ all    │
+    │   P-34    │ Earthquake-response heavy rescue equipment                         │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Kalindra  │ 2 projects                                                         │  1,500 │        │
+    │   P-27    │ Coastal surveillance radar system and related infrastructure       │  1,100 │ all    │
+    │   P-29    │ PKO level-1 field hospital equipment                               │    400 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Nalumea   │ 3 projects                                                         │  1,500 │        │
+    │   P-19    │ Coastal surveillance radar and transmission tower                  │    700 │ all    │
+    │   P-20    │ Rescue boats and outboard motors                                   │    300 │ all    │
+    │   P-21    │ Heavy machinery for disaster response (road clearing)              │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Tavola    │ 2 projects                                                         │  1,100 │        │
+    │   P-24    │ Maritime search-and-rescue equipment and UAVs                      │    600 │ all    │
+    │   P-25    │ Counter-terrorism communications and protective equipment          │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Motuana   │ 2 projects                                                         │    800 │        │
+    │   P-22    │ Wharf and boat ramp for the patrol boats                           │    500 │ all    │
+    │   P-23    │ Prepositioned disaster-relief supplies                             │    300 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Opalind   │ 1 project                                                          │    800 │        │
+    │   P-38    │ Maritime patrol aircraft sensor upgrade                            │    800 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Kantoro   │ 1 project                                                          │    500 │        │
+    │   P-30    │ Heavy machinery for flood response                                 │    500 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Lumaris   │ 1 project                                                          │    400 │        │
+    │   P-18    │ Search-and-rescue UAVs and ground control stations                 │    400 │ all    │
+    ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
+    │ Dravina   │ 1 project                                                          │    300 │        │
+    │   P-37    │ Disaster-response UAVs (own exchange of notes)                     │    300 │ all    │
+    └───────────┴────────────────────────────────────────────────────────────────────┴────────┴────────┘
+    """
+    layouts = [_decision_layout(portfolio, stacked=False, limit=limit),
+               _decision_layout(portfolio, stacked=True, limit=limit)]
+    return first_fitting(console or stdout_console(), layouts)
+
+
+def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    years = portfolio.problem.fiscal_years
+    df = portfolio.projects
+    n = portfolio.n_projects
+    shown = f" (the first {limit} of {n} projects)" if n > limit else ""
+    table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
+                        f"(¥ million){shown}", title_justify="left")
+    table.add_column("partner /\nproject", no_wrap=True)
+    table.add_column("title", ratio=1, min_width=12)
+    if stacked:
+        table.add_column("cost per year", justify="right", no_wrap=True)
+    else:
+        for fy in years:
+            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
+    table.add_column("funded", no_wrap=True)
+
+    def costs(amounts: list[float]) -> list[str]:
+        cells = [money(a) for a in amounts]
+        if stacked:
+            return ["\n".join(f"{fy} {c}" for fy, c in zip(years, cells, strict=True))]
+        return cells
+
+    rows = 0
+    for package in portfolio.packages:
+        if rows >= limit:
+            break
+        k = len(package["projects"])
+        table.add_row(f"[bold]{escape(package['country'])}[/]",
+                      f"[bold]{k} project{'s' if k != 1 else ''}[/]",
+                      *costs([package["cost_by_year"][fy] for fy in years]), "", style="bold")
+        for pid in package["projects"][:max(0, limit - rows)]:
+            row = df.loc[pid]
+            table.add_row(f"  {escape(str(pid))}", escape(str(row["title"])),
+                          *costs([float(row[f"cost_{fy}"]) for fy in years]),
+                          escape(funded_text(portfolio, pid)))
+            rows += 1
+        table.add_section()
+    return table
+
+
+def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
+    """For each portfolio after the first, what changes against portfolio 1, in words:
+    projects added and dropped (title, partner, ¥m) and fractions or units that differ."""
+    from rich.markup import escape
+
+    lines = []
+    problem = result.problem
+    for p in result.portfolios[1:limit + 1]:
+        parts = []
+
+        def item(pid: str) -> str:
+            row = problem.projects.loc[pid]
+            return (f"{pid} {row['title']} ({row['country']}, "
+                    f"¥{money(problem.total_cost[pid])}m)")
+
+        if p.added:
+            parts.append("adds " + "; ".join(item(q) for q in p.added))
+        if p.dropped:
+            parts.append("drops " + "; ".join(item(q) for q in p.dropped))
+        for pid, before, after in fraction_changes(p):
+            ref = p.reference
+            was = ref.units_text(pid) if ref is not None else ""
+            now = p.units_text(pid)
+            parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
+                         f"{now or f'{after:.0%}'} instead of {was or f'{before:.0%}'}")
+        text = "; ".join(parts) if parts else "the same projects"
+        lines.append(f"[bold]Portfolio {p.rank}[/] ({p.share_of_best:.1%} of the best value): "
+                     f"{escape(text)}.")
+    hidden = len(result.portfolios) - 1 - limit
+    if hidden > 0:
+        lines.append(f"… and {hidden} more portfolios: see portfolios.xlsx.")
+    return lines
