@@ -188,7 +188,8 @@ def require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError:
         raise OsaError(
-            f"--scheduler needs Dask, which is not installed: {DASK_HINT}") from None
+            "a Dask scheduler (scheduler=, --scheduler on the command line) needs Dask, "
+            f"which is not installed: {DASK_HINT}") from None
 
 
 class DaskExecutor(Executor):
@@ -208,7 +209,8 @@ class DaskExecutor(Executor):
             except (OSError, TimeoutError, ValueError) as exc:
                 raise OsaError(
                     f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); give its "
-                    "address, e.g. --scheduler tcp://10.0.0.5:8786") from None
+                    "address, e.g. scheduler=\"tcp://10.0.0.5:8786\" (--scheduler "
+                    "tcp://10.0.0.5:8786 on the command line)") from None
         else:
             self.client = scheduler
         self.address = getattr(self.client.scheduler, "address", str(scheduler))

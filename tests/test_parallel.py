@@ -90,6 +90,7 @@ def test_scheduler_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(OsaError) as info:
         make_executor(scheduler="tcp://127.0.0.1:8786")
     assert DASK_HINT in str(info.value) and info.value.exit_code == 2
+    assert "scheduler=" in str(info.value)  # the Python parameter, beside the CLI option
 
 
 @pytest.mark.slow
