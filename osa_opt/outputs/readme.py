@@ -149,8 +149,9 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     from osa_opt.inputs.value_text import value_definition
 
     rows += [("Units", UNITS),
-             ("Value", value_definition(problem.policy) + " share_of_best is a portfolio's "
-              "value ÷ portfolio 1's; a gain such as 0.505 of 185.479 is points of that "
+             ("Value", value_definition(problem.policy) + " The share of the best value is a "
+              "portfolio's value ÷ portfolio 1's; a gain such as 1.000 of "
+              f"{result.best.objective if result.best else 100:,.3f} is points of that "
               "score."),
              ("Policy", POLICY)]
     if result.extensions:

@@ -81,8 +81,9 @@ def headline(result: Result) -> Section:
                "requested": "Requested by all projects (¥m)",
                "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
 
-    value_note = (f'<p class="note">{escape(value_definition(problem.policy))} A share such as '
-                  "“0.505 of 185.479” is points of that score, against portfolio 1's.</p>"
+    value_note = (f'<p class="note">{escape(value_definition(problem.policy))} A gain such as '
+                  f"“1.000 of {best.objective:,.3f}” is points of that score, against "
+                  "portfolio 1's.</p>"
                   if best is not None else "")
     body = (f'<p class="message"><span class="status status-{escape(status)}">'
             f'{escape(status.replace("_", " "))}</span> {escape(result.status_message)}</p>'
