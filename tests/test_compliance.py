@@ -35,6 +35,7 @@ from osa_opt.inputs.eligibility import (
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Status
+from osa_opt.text import humanize
 from osa_opt.workflows import solve
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
@@ -378,11 +379,11 @@ def test_the_override_reason_is_in_the_report(example_run: dict[str, Any]) -> No
 def test_the_override_reason_is_in_the_workbook(example_run: dict[str, Any]) -> None:
     sheet = openpyxl.load_workbook(example_run["folder"] / "portfolios.xlsx")["Projects"]
     rows = list(sheet.iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r and r[0] == "project_id")
+    header = next(i for i, r in enumerate(rows) if r and r[0] == humanize("project_id"))
     names = list(rows[header])
     by_id = {r[0]: dict(zip(names, r, strict=False)) for r in rows[header + 1:] if r[0]}
-    assert example_run["reason"] in by_id["P-38"]["overrides"]
-    assert not by_id["P-01"]["overrides"]
+    assert example_run["reason"] in by_id["P-38"][humanize("overrides")]
+    assert not by_id["P-01"][humanize("overrides")]
 
 
 def test_validate_prints_the_override(monkeypatch: pytest.MonkeyPatch,
