@@ -141,3 +141,8 @@ def test_the_shipped_example_runs_again_by_run(tmp_path: Path, run: Run) -> None
     code, out, err = run("validate", "--run", folder, "--json")
     assert code == 0, err
     assert json.loads(out)["budget"]["FY2026"] == 17000
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

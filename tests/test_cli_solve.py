@@ -316,3 +316,8 @@ def test_a_failing_writer_leaves_no_run_folder(in_tmp: Path, monkeypatch: pytest
     _, err = capfd.readouterr()
     assert "No space left on device" in err and "Traceback" not in err
     assert list(in_tmp.iterdir()) == []
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

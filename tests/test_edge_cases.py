@@ -267,3 +267,8 @@ def test_2000_projects_in_one_country(tmp_path: Path) -> None:
     assert best["objective"] == pytest.approx(knapsack(values, costs, 2000), rel=1e-6)
     assert best["cost_by_year"]["FY2026"] <= 2000.0
     assert best["n_countries"] == 1
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

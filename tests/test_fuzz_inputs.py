@@ -957,3 +957,8 @@ def test_a_policy_that_is_not_a_table_raises_input_error() -> None:
     projects, countries = _frames()
     with pytest.raises(InputError):
         Problem.from_frames(projects, countries, 5)  # type: ignore[arg-type]
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

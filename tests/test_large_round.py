@@ -163,3 +163,8 @@ def test_the_limit_is_the_number_of_projects(tmp_path: Path, monkeypatch: pytest
     assert "Portfolio 1" in names
     read_me = pd.read_excel(folder / "portfolios.xlsx", sheet_name="Read me", header=None)
     assert ("Large round" in set(read_me[0])) == large
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

@@ -386,3 +386,8 @@ def test_a_shift_jis_csv_is_named(tmp_path: Path) -> None:
     (folder / "countries.csv").write_text(csv_text(sheets["countries"]), encoding="utf-8")
     (issue,) = issues_of(folder)
     assert issue.sheet == "projects.csv" and "it looks like Shift_JIS" in issue.rule
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow

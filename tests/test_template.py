@@ -324,3 +324,8 @@ def test_country_offers_the_countries_sheet_and_readme_prints_one_page_wide(
     assert readme.page_setup.fitToHeight == 0  # one page wide, as long as it takes
     merged = {str(r) for r in readme.merged_cells.ranges}
     assert "A3:D3" in merged  # the paragraphs wrap across the columns, not beyond
+
+
+# The whole module runs full CLI commands or whole input files: in the full suite, not in
+# the fast loop (pytest -m "not slow").
+pytestmark = pytest.mark.slow
