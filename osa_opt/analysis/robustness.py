@@ -48,6 +48,7 @@ from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import stdout_to_stderr
+from osa_opt.text import json_number
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -134,9 +135,9 @@ class RobustnessAnalysis(Analysis):
         ]
         portfolios = [
             {"rank": int(rank), "objective": round(float(r["objective"]), 9),
-             "share_near_optimal": _round(r["share_near_optimal"]),
-             "mean_share_of_optimum": _round(r["mean_share_of_optimum"]),
-             "worst_share_of_optimum": _round(r["worst_share_of_optimum"])}
+             "share_near_optimal": json_number(r["share_near_optimal"], 6),
+             "mean_share_of_optimum": json_number(r["mean_share_of_optimum"], 6),
+             "worst_share_of_optimum": json_number(r["worst_share_of_optimum"], 6)}
             for rank, r in self.portfolios.iterrows()
         ]
         return {
@@ -157,9 +158,6 @@ class RobustnessAnalysis(Analysis):
         return (f"{self.samples_done}/{self.samples} samples{part}: "
                 f"{c['core']} core, {c['borderline']} borderline, {c['exterior']} exterior")
 
-
-def _round(value: Any) -> float | None:
-    return None if value is None or value != value else round(float(value), 6)
 
 
 def robustness(
