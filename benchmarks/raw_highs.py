@@ -7,8 +7,10 @@ policy with tomllib, builds the model of docs/model.md with highspy's matrix API
 (``addCols`` / ``addRows``), solves it with the policy's ``[solver]`` options and prints one
 JSON line: status, objective, columns, rows, funded projects and its own stage times.
 
-It builds the same MIP as ``osa-opt solve`` (eligibility, project values, partial funding,
-budget per year, tier shares, fund-every-tier partners, country caps, field and region
+It builds the same MIP as ``osa-opt solve`` (eligibility: gates of law, waivable rules and
+overrides, prior-consent and UN Charter flags, equipment categories, the risk limit and its
+mitigation; values with the country factor of the considerations; fields split equally
+among a project's fields; partial funding, budget per year, tier shares, fund-every-tier partners, country caps, field and region
 shares, distinct recipients, requires, exclusive groups, mandatory and signed projects,
 whole units, the most partners and the smallest package), so both must reach the same
 optimum; ``bench_process.py`` checks that. It trusts its input: no
@@ -27,7 +29,8 @@ import tomllib
 from collections import defaultdict
 from pathlib import Path
 
-TRUE = {"true", "yes", "y", "t", "1"}
+TRUE = {"true", "yes", "y", "t", "1", "1.0"}
+NOT_EQUIPMENT = "not_defence_equipment"
 GOVERNANCE = (("democracy", "min_democracy"), ("rule_of_law", "min_rule_of_law"),
               ("human_rights", "min_human_rights"))
 
@@ -43,6 +46,45 @@ def number(text: str | None, default: float) -> float:
 
 def flag(text: str) -> bool:
     return text.strip().lower() in TRUE
+
+
+def split(cell: str | None) -> list[str]:
+    """``"a; b"`` -> ``["a", "b"]`` (several fields, several required projects)."""
+    return [v.strip() for v in (cell or "").split(";") if v.strip()]
+
+
+def factor(c: dict[str, str], objective: dict) -> float:
+    """The country factor of docs/model.md: 1 + strength·(weighted mean of (a − 5)/5)."""
+    weights = {k: w for k, w in objective.get("considerations", {}).items() if w > 0}
+    strength = objective.get("consideration_strength", 0.0)
+    if strength <= 0 or not weights:
+        return 1.0
+    mean = sum(w * (number(c.get(k), 5.0) - 5) / 5 for k, w in weights.items())
+    return 1 + strength * mean / sum(weights.values())
+
+
+def eligible(p: dict[str, str], country: dict, rules: dict) -> bool:
+    """Every gate of law, and every waivable rule met or waived by an override (the
+    country's covers its ODA status and governance, the project's also its risk)."""
+    consent = p.get("prior_consent", "").strip()  # given: replaces the country's agreement
+    agreement = flag(consent) if consent else country["agreement"]
+    category = p.get("equipment_category", "").strip()
+    override = flag(p.get("override", ""))
+    risky = (number(p.get("risk"), 0.0) > rules["max_risk"]
+             and not p.get("mitigation", "").strip())
+    return (all(f in rules["fields"] for f in split(p["field"])) and country["law"]
+            and (agreement or not rules["require_management_agreement"])
+            and (country["waivable"] or override)
+            and not (rules["require_un_charter"] and typed_false(p.get("un_charter", "")))
+            and not (rules["exclude_dispute_linked"] and flag(p.get("dispute_linked", "")))
+            and (category in ("", NOT_EQUIPMENT) or category in rules["equipment_categories"])
+            and not (risky and not override)
+            and p.get("status", "").strip().lower() != "excluded")
+
+
+def typed_false(text: str) -> bool:
+    """A flag typed as false (blank: not given)."""
+    return bool(text.strip()) and not flag(text)
 
 
 class Rows:
@@ -76,15 +118,15 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
 
     countries = {}
     for c in read_csv(folder / "countries.csv"):
-        ok = ((not rules["require_oda_eligible"] or flag(c["oda_eligible"]))
-              and (not rules["exclude_parties_to_conflict"] or not flag(c["party_to_conflict"]))
-              and (not rules["require_management_agreement"] or flag(c["management_agreement"]))
-              and all(float(c[col]) >= rules[key] for col, key in GOVERNANCE))
+        waivable = ((not rules["require_oda_eligible"] or flag(c["oda_eligible"]))
+                    and all(float(c[col]) >= rules[key] for col, key in GOVERNANCE))
         own = number(c.get("max_share"), inf)
-        countries[c["country"]] = {"ok": ok, "tier": int(float(c["priority_tier"])),
-                                   "region": c["region"],
-                                   "cap": min(priority["max_country_share"], own)}
-    fields = set(rules["fields"])
+        countries[c["country"]] = {
+            "law": not (rules["exclude_parties_to_conflict"] and flag(c["party_to_conflict"])),
+            "agreement": flag(c["management_agreement"]),
+            "waivable": waivable or flag(c.get("override", "")),  # override: waived
+            "tier": int(float(c["priority_tier"])), "region": c["region"],
+            "factor": factor(c, objective), "cap": min(priority["max_country_share"], own)}
     weights = objective["weights"]
     multiplier = {int(t): m for t, m in objective["tier_multiplier"].items()}
 
@@ -96,8 +138,7 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
     whole: list[tuple[int, int]] = []
     for p in read_csv(folder / "projects.csv"):
         country = countries[p["country"]]
-        if not (country["ok"] and p["field"] in fields
-                and p.get("status", "").strip().lower() != "excluded"):
+        if not eligible(p, country, rules):
             continue
         j = len(ids)
         ids.append(p["project_id"])
@@ -105,9 +146,9 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
         cost.append([number(p.get(f"cost_{y}"), 0.0) for y in years])
         total.append(sum(cost[-1]))
         score = sum(number(p.get(f"score_{k}"), 0.0) * w for k, w in weights.items())
-        value.append(score * multiplier.get(country["tier"], 1.0)
+        value.append(score * multiplier.get(country["tier"], 1.0) * country["factor"]
                      * (1 - objective["risk_aversion"] * number(p.get("risk"), 0.0)))
-        info.append((p["country"], country["tier"], p["field"], country["region"],
+        info.append((p["country"], country["tier"], split(p["field"]), country["region"],
                      p.get("exclusive_group", "").strip()))
         units = number(p.get("units_max"), 0.0)  # whole units: units_min of units_max at least
         share = (number(p.get("units_min"), 1.0) / units if units
@@ -116,7 +157,7 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
             partial.append((j, share))
             if units:
                 whole.append((j, int(units)))
-        needs = [q.strip() for q in p.get("requires", "").split(";") if q.strip()]
+        needs = split(p.get("requires", ""))
         if needs:
             requires.append((p["project_id"], needs))
         if (p.get("status", "").strip().lower() == "mandatory"
@@ -141,16 +182,21 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
     groups: dict[str, dict] = {"tier": defaultdict(list), "country": defaultdict(list),
                                "field": defaultdict(list), "region": defaultdict(list),
                                "exclusive": defaultdict(list)}
-    for j, (country, tier, field, region, group) in enumerate(info):
+    share_of: dict[str, dict[int, float]] = {"field": defaultdict(lambda: 1.0), "region":
+                                             defaultdict(lambda: 1.0)}  # of total cost
+    for j, (country, tier, fields, region, group) in enumerate(info):
         groups["tier"][tier].append(j)
         groups["country"][country].append(j)
-        groups["field"][field].append(j)
+        for field in fields:  # a project of n fields counts 1/n of its cost in each
+            groups["field"][field].append(j)
+            share_of["field"][j] = 1 / len(fields)
         groups["region"][region].append(j)
         if group:
             groups["exclusive"][group].append(j)
 
-    def spent(members: list[int]) -> list[tuple[int, float]]:
-        return [(funded[j], total[j]) for j in members]
+    def spent(members: list[int], kind: str = "") -> list[tuple[int, float]]:
+        part = share_of.get(kind)
+        return [(funded[j], total[j] * part[j] if part else total[j]) for j in members]
 
     for t, share in sorted((int(t), s) for t, s in priority["min_tier_share"].items()):
         if share > 0:
@@ -161,17 +207,17 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
         if countries[c]["tier"] in every:
             rows.add([(j, 1.0) for j in by_country[c]], 1.0, inf)
     for c in sorted(by_country):
-        limit = countries[c]["cap"] * total_budget
-        if sum(total[j] for j in by_country[c]) > limit + 1e-9:
+        limit = countries[c]["cap"] * total_budget  # a cap of 100% adds nothing
+        if countries[c]["cap"] < 1 and sum(total[j] for j in by_country[c]) > limit + 1e-9:
             rows.add(spent(by_country[c]), -inf, limit)
     for kind in ("field", "region"):
         for g, share in sorted(balance[f"min_{kind}_share"].items()):
             if share > 0:
-                rows.add(spent(groups[kind].get(g, [])), share * total_budget, inf)
+                rows.add(spent(groups[kind].get(g, []), kind), share * total_budget, inf)
         for g, share in sorted(balance[f"max_{kind}_share"].items()):
-            members = groups[kind].get(g, [])
-            if sum(total[j] for j in members) > share * total_budget + 1e-9:
-                rows.add(spent(members), -inf, share * total_budget)
+            terms = spent(groups[kind].get(g, []), kind)
+            if sum(a for _, a in terms) > share * total_budget + 1e-9:
+                rows.add(terms, -inf, share * total_budget)
     need = priority["min_countries"]
     if need > 0:  # z[c] ≤ Σ x[p] per country; Σ z ≥ min_countries
         first_z = len(col_cost)

@@ -1,5 +1,5 @@
 """benchmarks/raw_highs.py builds the same MIP as osa-opt, so bench_process.py compares like
-with like: on the shipped example, synthetic rounds and the tiny round under policies that
+with like: on the shipped example (as shipped and under stricter gates), synthetic rounds and the tiny round under policies that
 switch on every constraint family, its optimum equals ``osa_opt.solve``'s.
 
 The inputs go through CSV files, as in the benchmark; the raw program reads them with the
@@ -53,19 +53,48 @@ def assert_same_optimum(folder: Path, policy_path: Path) -> bool:
     return True
 
 
-def test_the_shipped_example(tmp_path: Path) -> None:
-    """The example without what raw_highs.py does not model (issue 11's project-level gates,
-    overrides, several fields per project, the country factor, the risk limit)."""
+def example_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     book = pd.ExcelFile(osa_opt.example_path())
-    policy = osa_opt.load_problem().policy.override({
-        "objective.consideration_strength": 0.0, "eligibility.max_risk": 1.0})
-    projects = pd.read_excel(book, "projects").drop(columns=[
-        "equipment_category", "dispute_linked", "prior_consent", "un_charter", "mitigation",
-        "override", "override_reason"])
-    projects["field"] = projects["field"].str.split(";").str[0]
-    countries = pd.read_excel(book, "countries").drop(columns=["override", "override_reason"])
-    path = write_round(tmp_path / "example", projects, countries, policy)
+    return pd.read_excel(book, "projects"), pd.read_excel(book, "countries")
+
+
+def test_the_shipped_example(tmp_path: Path) -> None:
+    """The example as shipped (as bench_process.py writes it): project-level gates, a
+    country's override, several fields per project, the country factor, the risk limit
+    met by a mitigation, equipment categories."""
+    projects, countries = example_frames()
+    path = write_round(tmp_path / "example", projects, countries, osa_opt.load_problem().policy)
     assert assert_same_optimum(tmp_path / "example", path)
+
+
+def test_the_example_under_strict_gates(tmp_path: Path) -> None:
+    """Every gate and waiver decides something: a project's override of its risk and of
+    its country's governance, typed prior-consent and UN Charter flags, a narrower list of
+    equipment categories, field shares over projects of several fields, other weights of
+    the considerations."""
+    projects, countries = example_frames()
+    at = projects.set_index("project_id").index.get_loc
+    for column in ("override", "override_reason", "prior_consent", "un_charter"):
+        projects[column] = projects[column].astype(object)
+    projects.loc[at("P-28"), ["override", "override_reason"]] = [True, "audited end use"]
+    projects.loc[at("P-33"), ["override", "override_reason"]] = [True, "summit pledge"]
+    projects.loc[at("P-13"), "prior_consent"] = False   # no clauses although the country has
+    projects.loc[at("P-21"), "prior_consent"] = True    # clauses although Dravina has none
+    projects.loc[at("P-14"), "un_charter"] = False
+    policy = osa_opt.load_problem().policy.override({
+        "eligibility.min_democracy": 5.0, "eligibility.max_risk": 0.2,
+        "eligibility.equipment_categories": ["rescue", "warning", "surveillance"],
+        "objective.considerations": {"democracy": 2.0, "bilateral_relations": 1.0},
+        "objective.consideration_strength": 0.6,
+        "balance.min_field_share": {"disaster_relief": 0.08},
+        "balance.max_field_share": {"maritime_surveillance": 0.25}})
+    path = write_round(tmp_path / "strict", projects, countries, policy)
+    problem = osa_opt.load_problem(tmp_path / "strict", policy=path)
+    reasons = problem.eligibility["reasons"].map(len)
+    overrides = problem.eligibility["overrides"].map(len)
+    assert reasons[["P-13", "P-14", "P-30"]].gt(0).all()     # no consent, Charter, risk
+    assert reasons["P-21"] == 0 and overrides[["P-28", "P-33"]].gt(0).all()
+    assert assert_same_optimum(tmp_path / "strict", path)
 
 
 @pytest.mark.parametrize(("n", "years", "seed"), [
