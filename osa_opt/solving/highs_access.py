@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 #: Private attribute of Pyomo's ``Highs`` -> what is lost (and what is slower) without it.
@@ -30,6 +30,41 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
         "no-good cuts and explanations fix projects through Pyomo (both slower)"),
     "_vars": "Pyomo's variable records: ranked portfolios run on plain no-good cuts (slower)",
 }
+
+
+def ordered_highs(first_columns: Callable[[Any], list[Any]],
+                  row_order: Callable[[Any, list[Any]], list[Any]]) -> Any:
+    """Pyomo's persistent ``Highs``, loading a model with ``first_columns(model)`` as HiGHS's
+    first columns (in that order; the rows add the rest as they meet them) and its rows in
+    ``row_order(model, rows)``.
+
+    Pyomo numbers columns as its constraint walk first meets each variable, so the
+    partial-funding rows would interleave ``x[p], f[p]``; HiGHS then branches through
+    another tree (same presolve, same root bound), larger on most rounds measured
+    (benchmarks/README.md, "Column and row order"). Only public methods of Pyomo's
+    interface are used: ``add_block`` (which ``set_instance`` calls once per model),
+    ``add_variables`` and ``add_constraints``; later changes go through Pyomo unchanged.
+    """
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    class OrderedHighs(Highs):
+        loading: Any = None  # the model being loaded by add_block
+
+        def add_block(self, block: Any) -> None:
+            first = first_columns(block)  # set_instance has just emptied Pyomo's records
+            if first:
+                self.add_variables(first)
+            self.loading = block
+            try:
+                super().add_block(block)
+            finally:
+                self.loading = None
+
+        def add_constraints(self, cons: list[Any]) -> None:
+            super().add_constraints(cons if self.loading is None
+                                    else row_order(self.loading, cons))
+
+    return OrderedHighs()
 
 
 class HighsInterfaceWarning(UserWarning):
