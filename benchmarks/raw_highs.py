@@ -28,6 +28,7 @@ import time
 import tomllib
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 NOT_EQUIPMENT = "not_defence_equipment"
@@ -172,7 +173,7 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
         col_lower.append(0.0)
         col_upper.append(1.0)
         col_cost[j], col_cost[f] = 0.0, value[j]
-        rows.add([(f, 1.0), (j, -share)], 0.0, inf)
+        rows.add([(j, share), (f, -1.0)], -inf, 0.0)  # as Pyomo writes it
         rows.add([(f, 1.0), (j, -1.0)], -inf, 0.0)
 
     for i, y in enumerate(years):  # budget per fiscal year
@@ -261,31 +262,37 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
     return columns, rows, ids
 
 
-def solve(columns: dict, rows: Rows, solver: dict) -> tuple:
+def load(columns: dict, rows: Rows, solver: dict) -> Any:
+    """A ``highspy.Highs`` holding the model, with the policy's ``[solver]`` options."""
     import highspy
     import numpy as np
 
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for key, value in (("time_limit", float(solver["time_limit"])),
+                       ("mip_rel_gap", float(solver["mip_rel_gap"])),
+                       ("threads", int(solver["threads"])),
+                       ("random_seed", int(solver["seed"]))):
+        h.setOptionValue(key, value)
+    n = len(columns["cost"])
+    h.addCols(n, np.array(columns["cost"]), np.array(columns["lower"]),
+              np.array(columns["upper"]), 0, np.array([], dtype=np.int32),
+              np.array([], dtype=np.int32), np.array([], dtype=np.float64))
+    integer = np.array(columns["integer"], dtype=np.int32)
+    h.changeColsIntegrality(len(integer), integer,
+                            np.full(len(integer), 1, dtype=np.uint8))  # kInteger
+    h.addRows(len(rows.lower), np.array(rows.lower), np.array(rows.upper), len(rows.index),
+              np.array(rows.starts, dtype=np.int32), np.array(rows.index, dtype=np.int32),
+              np.array(rows.value, dtype=np.float64))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def solve(columns: dict, rows: Rows, solver: dict) -> tuple:
     saved = os.dup(1)
     os.dup2(2, 1)  # HiGHS's banner goes to fd 1 whatever output_flag says
     try:
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        for key, value in (("time_limit", float(solver["time_limit"])),
-                           ("mip_rel_gap", float(solver["mip_rel_gap"])),
-                           ("threads", int(solver["threads"])),
-                           ("random_seed", int(solver["seed"]))):
-            h.setOptionValue(key, value)
-        n = len(columns["cost"])
-        h.addCols(n, np.array(columns["cost"]), np.array(columns["lower"]),
-                  np.array(columns["upper"]), 0, np.array([], dtype=np.int32),
-                  np.array([], dtype=np.int32), np.array([], dtype=np.float64))
-        integer = np.array(columns["integer"], dtype=np.int32)
-        h.changeColsIntegrality(len(integer), integer,
-                                np.full(len(integer), 1, dtype=np.uint8))  # kInteger
-        h.addRows(len(rows.lower), np.array(rows.lower), np.array(rows.upper), len(rows.index),
-                  np.array(rows.starts, dtype=np.int32), np.array(rows.index, dtype=np.int32),
-                  np.array(rows.value, dtype=np.float64))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h = load(columns, rows, solver)
         t0 = time.perf_counter()
         h.run()
         run_s = time.perf_counter() - t0
