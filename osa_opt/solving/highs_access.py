@@ -4,7 +4,9 @@ Pyomo's ``pyomo.contrib.solver.solvers.highs.Highs`` keeps the ``highspy.Highs``
 and its column map in private attributes. Four features need them: the LP value bound
 that confines ranked re-solves (:mod:`osa_opt.solving.value_bound`), restoring HiGHS's own
 options after a ranking, clearing HiGHS between robustness samples, and forcing a project
-in or out by its column's bounds for the explanations (:func:`column_bounds`). If a Pyomo release
+in or out by its column's bounds for the explanations (:func:`column_bounds`). It
+also makes the persistent solver (:func:`ordered_highs`) that loads a model's columns and
+rows in the order of the raw-HiGHS yardstick, through public methods only. If a Pyomo release
 renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
 :class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
 Tested with Pyomo 6.10.1 and highspy 1.16.0 (docs/model.md).
