@@ -43,6 +43,9 @@ class Extension:
     sha256: str | None = None
     module: str | None = None
     func: ExtensionFunction | None = field(default=None, repr=False, compare=False)
+    #: Why it cannot be loaded (a loaded run's extension defined in a notebook): every model
+    #: built with it stops with this message instead of leaving the extension out.
+    missing: str | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -80,6 +83,12 @@ class Extension:
         file = _source_file(func)
         return cls(name, file, _sha256(file), target, func)
 
+    @classmethod
+    def unavailable(cls, function: str, why: str) -> Extension:
+        """A recorded extension that cannot be loaded again: building a model with it stops
+        with ``why`` (it is refused by name, never left out)."""
+        return cls(function, missing=why)
+
     # ------------------------------------------------------------------ use
     @property
     def portable(self) -> bool:
@@ -89,6 +98,8 @@ class Extension:
 
     def load(self) -> ExtensionFunction:
         """The function itself (loaded again from its reference in a worker)."""
+        if self.missing is not None:
+            raise OsaError(self.missing)
         if self.func is not None:
             return self.func
         if self.module is not None:
@@ -101,6 +112,8 @@ class Extension:
         self.load()(model, problem)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self.missing is not None:
+            raise OsaError(self.missing)
         if not self.portable:
             raise OsaError(
                 f"the extension {self.function}() is defined in the notebook or inside a "

@@ -73,8 +73,10 @@ def number(value: float) -> str:
 def column_kind(name: object, values: pd.Series) -> str:
     """How to write a column, from its name first and its dtype second."""
     key = str(name)
-    if pd.api.types.is_bool_dtype(values):
-        return BOOL
+    if pd.api.types.is_bool_dtype(values) or (
+            values.dtype == object and len(values.dropna())
+            and all(isinstance(v, bool) for v in values.dropna())):
+        return BOOL  # also yes/no with gaps (``feasible`` is None for ineligible projects)
     if key in _IDS_NAMES:
         return IDS
     if key in LABEL_COLUMNS and not pd.api.types.is_numeric_dtype(values):
@@ -118,6 +120,10 @@ def cell_text(value: Any, kind: str) -> str:
     return str(value)
 
 
+#: Text longer than this (messages, reasons, notes) is wrapped in a column of readable width.
+WRAP_AT = 40
+
+
 def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
     """One escaped ``<td>`` (or ``<th>``) with the classes of its kind."""
     text = cell_text(value, kind)
@@ -126,6 +132,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         classes.append("num")
     if is_formula_like(text):
         classes.append("t")
+    if kind in (TEXT, LABEL) and len(text) > WRAP_AT:
+        classes.append("wrap")  # a sentence: wrapped in a readable column, never cut
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
     if kind == IDS and text != MISSING:
@@ -253,10 +261,14 @@ NOTEBOOK_STYLE = """<style>
 .osa-nb .status-infeasible, .osa-nb .status-no_solution { background: #b5483b; }
 .osa-nb table.data { border-collapse: collapse; font-size: 12px; }
 .osa-nb table.data th, .osa-nb table.data td { padding: 3px 8px; text-align: left;
-  border-bottom: 1px solid #d8dee6; }
+  vertical-align: top; border-bottom: 1px solid #d8dee6; }
 .osa-nb table.data td.num, .osa-nb table.data th.num { text-align: right;
   font-variant-numeric: tabular-nums; }
 .osa-nb table.data tbody tr:nth-child(even) { background: rgba(127, 140, 160, .08); }
+.osa-nb .scroll { max-width: 100%; overflow-x: auto; }
+.osa-nb span.id { white-space: nowrap; }
+.osa-nb table td.wrap, .osa-nb table th.wrap { white-space: normal; overflow-wrap: break-word;
+  min-width: 18em; max-width: 42em; }
 .osa-nb p.more, .osa-nb p.note { color: #5b6573; font-size: 11px; margin: 2px 0 8px; }
 </style>"""
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 
 from osa_opt.data import example_path
 from osa_opt.errors import OsaError
+from osa_opt.extensions import Extension
 from osa_opt.inputs.digest import sha256
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
@@ -39,7 +40,7 @@ from osa_opt.result import Result  # noqa: E402
 OUTPUTS_FOLDER = "outputs"
 
 
-def write_run(result: Result, path: str | Path | None = None) -> Path:
+def write_run(result: Result, path: str | Path | None = None, *, option: str = "path=") -> Path:
     """Write ``run.json``, ``portfolios.xlsx``, ``portfolios.csv`` and ``policy.toml``.
 
     Parameters
@@ -48,6 +49,8 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
     path : the run folder. It is created and must not exist or be empty. When omitted, a
         new folder ``outputs/<policy-name>-<YYYYmmdd-HHMMSS>/`` under the current folder
         (``-2``, ``-3`` ... appended if that name is taken).
+    option : how the messages name ``path``: ``path=`` from Python, ``--out`` on the
+        command line.
 
     Returns
     -------
@@ -72,7 +75,7 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
         names = _numbered(stem)
     else:
         target = Path(path)
-        check_target(target)
+        check_target(target, option)
         parent, names = target.parent, iter([target.name])
     made: list[Path] = []
     try:
@@ -86,7 +89,7 @@ def write_run(result: Result, path: str | Path | None = None) -> Path:
             _write_files(result, staging, created, target)
             while not move_into_place(staging, target):
                 if path is not None:
-                    check_target(target)  # the folder was filled meanwhile: refuse
+                    check_target(target, option)  # filled meanwhile: refuse
                 target = parent / next(names)
                 _write_manifest(result, staging, created, target)
     except OSError as exc:
@@ -218,16 +221,64 @@ def _with_policy(who: str, policy_path: Path) -> str:
     return f'its policy: osa_opt.load_problem(INPUT, policy="{policy_path}")'
 
 
+def run_extensions(folder: str | Path, who: str = "--run",
+                   given: Iterable[str] = ()) -> list[Extension]:
+    """The model extensions a finished run applied (run.json ``extensions``), loaded again.
+
+    An extension read from a file is loaded from that file, which must be unchanged (its
+    sha256 is run.json's); a changed or missing file stops with an :class:`OsaError` (exit
+    2) naming it. One defined in a notebook has no file to load: on the command line
+    (``who`` an option) this stops too, unless ``given`` (the ``--extend`` references) names
+    a function of the same name; from Python it comes back as an
+    :meth:`Extension.unavailable` that refuses, by name, any model built with it. No
+    extension is ever left out silently.
+    """
+    folder = Path(folder)
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    cli = who.startswith("--")
+    replaced = {ref.rpartition(":")[2] for ref in given}
+    out: list[Extension] = []
+    for entry in manifest.get("extensions", []):
+        name, file, digest = str(entry["function"]), entry.get("file"), entry.get("sha256")
+        if (file is None and ":" not in name) or "<locals>" in name:  # a notebook's
+            if name in replaced:
+                continue
+            again = (f"give it again with --extend FILE.py:{name}" if cli else
+                     f"give it back: result.problem.with_extensions({name}), or "
+                     f"osa_opt.solve(problem, extend={name})")
+            why = (f"{who} {folder}: the run applied the extension {name}(), defined in a "
+                   f"notebook, which cannot be loaded again from the run; {again}")
+            if cli:
+                raise OsaError(why)
+            out.append(Extension.unavailable(name, why))
+            continue
+        reference = name if file is None else f"{file}:{name.rpartition(':')[2]}"
+        if file is not None and not Path(file).is_file():
+            raise OsaError(f"{who} {folder}: the run's extension {name}() was read from "
+                           f"{file}, which is gone; restore it, or solve again without "
+                           f"{'--run' if cli else 'load_run'}.")
+        ext = Extension.from_reference(reference)
+        if digest and ext.sha256 != digest:
+            raise OsaError(f"{who} {folder}: the run's extension file {ext.file} changed since "
+                           "the run (sha256 differs from run.json's extensions), so the run's "
+                           "answers would not hold. Restore it, or solve again.")
+        out.append(ext)
+    return out
+
+
 def load_run(folder: str | Path) -> Result:
-    """A finished run back in Python: its input (checked unchanged) under its policy.toml,
-    its extensions (re-loaded from their files, checked by sha256), and its portfolios,
-    notes, diagnosis and timings as run.json records them; ``analyses`` holds run.json's
-    dicts (re-run an analysis for its objects). Nothing is solved.
+    """A finished run back in Python, read like a fresh one: its input (checked unchanged)
+    under its policy.toml, its extensions (re-loaded from their files, checked by sha256;
+    one defined in a notebook refuses re-solves by name until given back with
+    ``result.problem.with_extensions(func)``), its portfolios, notes, diagnosis, timings, and
+    its analyses as the same objects a solve gives (WhyAnalysis, PriceAnalysis, Frontier…,
+    with their DataFrames). Nothing is solved.
 
     >>> last_week = osa_opt.load_run("outputs/round-20261130")     # doctest: +SKIP
     >>> osa_opt.load_run("outputs/round-20261207").diff(last_week)  # doctest: +SKIP
     """
-    from osa_opt.extensions import Extension
+    from osa_opt.analysis.diagnose import Diagnosis
+    from osa_opt.analysis.loaded import rebuild
     from osa_opt.inputs.readers import load_problem
     from osa_opt.result import Portfolio, Result, Status
 
@@ -235,19 +286,7 @@ def load_run(folder: str | Path) -> Result:
     input_path, policy_path = run_sources(folder, who="load_run:")
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     problem = load_problem(input_path, policy=policy_path)
-    notes = list(manifest.get("notes", []))
-    extensions = []
-    for entry in manifest.get("extensions", []):
-        name, file = entry["function"], entry.get("file")
-        if file is None and ":" not in name:
-            notes.append(f"The run's extension {name}() was defined in a notebook: it is "
-                         "recorded, not re-applied (re-solves of this result lack it).")
-            continue
-        ext = Extension.from_reference(name if file is None else f"{file}:{name}")
-        if entry.get("sha256") and ext.sha256 != entry["sha256"]:
-            raise OsaError(f"load_run: {folder}: the extension file {ext.file} changed since "
-                           "the run (sha256 differs from run.json's extensions)")
-        extensions.append(ext)
+    extensions = run_extensions(folder, who="load_run:")
     problem = problem.with_extensions(extensions) if extensions else problem
     ports: list[Portfolio] = []
     for entry in manifest.get("portfolios", []):
@@ -259,9 +298,11 @@ def load_run(folder: str | Path) -> Result:
             bound=entry.get("bound"), seconds=entry.get("solve_seconds", 0.0),
             best_objective=ports[0].objective if ports else entry["objective"],
             reference=ports[0] if ports else None))
+    analyses = {name: rebuild(name, data, problem, folder)
+                for name, data in manifest.get("analyses", {}).items()}
     return Result(problem, Status(manifest["status"]), ports, dict(manifest.get("timings", {})),
-                  notes, list(manifest.get("diagnosis", [])), dict(manifest.get("analyses", {})),
-                  manifest.get("message", ""), bool(manifest.get("partial", False)),
+                  list(manifest.get("notes", [])), Diagnosis(manifest.get("diagnosis", [])),
+                  analyses, manifest.get("message", ""), bool(manifest.get("partial", False)),
                   extensions=list(manifest.get("extensions", [])))
 
 

@@ -41,3 +41,48 @@ def test_load_run_of_a_changed_input_names_load_problem_not_policy_option(
     assert "changed since the run" in message
     assert f'load_problem(INPUT, policy="{folder / "policy.toml"}")' in message
     assert "--policy" not in message
+
+
+def test_write_run_names_out_when_the_command_line_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The folder is filled while the solve runs: write_run's own check refuses it, in the
+    caller's words (--out on the command line, path= from Python)."""
+    import sys
+
+    import osa_opt.outputs.safe as safe
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    out = tmp_path / "run"
+    before = safe.check_target
+
+    def check_then_fill(path: Path, option: str = "path=") -> None:
+        before(path, option)  # the command's check before the solve passes ...
+        path.mkdir()
+        (path / "other.txt").write_text("another run wrote here meanwhile")
+
+    monkeypatch.setattr(safe, "check_target", check_then_fill)
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "--out", str(out), "--quiet",
+                                      "--no-explain"])
+    assert run_cli(cli) == 2
+    err = " ".join(capfd.readouterr().err.split())
+    assert "never overwrites" in err and "--out" in err and "path=" not in err
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    with pytest.raises(OsaError, match="never overwrites") as caught:
+        result.write(out)
+    assert "path=" in str(caught.value) and "--out" not in str(caught.value)
+
+
+def test_write_template_over_a_file_names_overwrite_not_force(tmp_path: Path) -> None:
+    from osa_opt.inputs.template import TemplateError, write_template
+
+    target = tmp_path / "round.xlsx"
+    write_template(target)
+    with pytest.raises(TemplateError) as caught:
+        write_template(target)
+    message = str(caught.value)
+    assert "already exists" in message and "overwrite=True" in message
+    assert "--" not in message
+    assert write_template(target, overwrite=True) == target

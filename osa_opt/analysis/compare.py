@@ -82,6 +82,23 @@ class ScenarioOutcome:
         return set(self.portfolio.fractions) if self.portfolio else set()
 
 
+def policy_file_names(scenarios: Sequence[str]) -> list[str]:
+    """Each scenario's policy file in the run folder, ``policy-<scenario>.toml``.
+
+    >>> policy_file_names(["Default", "Cut 20%", "cut-20%"])
+    ['policy-default.toml', 'policy-cut-20.toml', 'policy-cut-20-2.toml']
+    """
+    names: list[str] = []
+    for scenario in scenarios:
+        stem = re.sub(r"[^a-z0-9]+", "-", scenario.lower()).strip("-")[:48] or "scenario"
+        name, k = f"policy-{stem}.toml", 1
+        while name in names:
+            k += 1
+            name = f"policy-{stem}-{k}.toml"
+        names.append(name)
+    return names
+
+
 @dataclass(eq=False, repr=False)
 class Comparison(Analysis):
     """Scenarios solved side by side; the first is the baseline of every in/out list."""
@@ -100,15 +117,9 @@ class Comparison(Analysis):
         """Extra files of the run folder: every scenario's policy as it was solved,
         ``policy-<scenario>.toml`` (the folder's ``policy.toml`` is the baseline's), so each
         scenario can be solved again on its own."""
-        out: dict[str, bytes] = {}
-        for s in self.scenarios:
-            stem = re.sub(r"[^a-z0-9]+", "-", s.name.lower()).strip("-")[:48] or "scenario"
-            name, k = f"policy-{stem}.toml", 1
-            while name in out:
-                k += 1
-                name = f"policy-{stem}-{k}.toml"
-            out[name] = s.problem.policy.to_toml().encode("utf-8")
-        return out
+        names = policy_file_names([s.name for s in self.scenarios])
+        return {name: s.problem.policy.to_toml().encode("utf-8")
+                for name, s in zip(names, self.scenarios, strict=True)}
 
     @property
     def fiscal_years(self) -> list[str]:

@@ -44,6 +44,7 @@ from osa_opt.analysis.execution_plan import make_plan as make_plan
 from osa_opt.analysis.execution_plan import signing_probabilities as signing_probabilities
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
+from osa_opt.text import json_number
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -182,15 +183,23 @@ class ExecutionAnalysis(Analysis):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"levels": [...], "recommended_reserves": k or None}`` (``execution --json``)."""
+        years = [c for c in self.levels.columns if c.startswith("execution_")]
         return {
             "levels": [{
                 "reserves": int(r["reserves"]),
                 "reserve_projects": list(r["reserve_projects"]),
+                "added": list(r["added"]),
                 "expected_execution": round(float(r["expected_execution"]), 9),
+                "execution_by_year": {c.removeprefix("execution_"): json_number(r[c])
+                                      for c in years},
                 "p_below_target": round(float(r["p_below_target"]), 9),
                 "expected_value": round(float(r["expected_value"]), 9),
             } for _, r in self.levels.iterrows()],
             "recommended_reserves": self.recommended_reserves,
+            "target": self.target, "samples": self.samples, "seed": self.seed,
+            "exact": self.exact, "portfolio": list(self.portfolio),
+            "executor": self.executor, "seconds": round(self.seconds, 4),
+            "partial": self.partial, "notes": list(self.notes),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:

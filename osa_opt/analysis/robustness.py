@@ -150,7 +150,21 @@ class RobustnessAnalysis(Analysis):
             "executor": self.executor, "models_built": self.models_built,
             "seconds": round(self.seconds, 4), "cpu_seconds": round(self.cpu_seconds, 4),
             "samples_per_second": round(self.samples_per_second, 3), "notes": list(self.notes),
+            "per_sample": self._per_sample(),
         }
+
+    def _per_sample(self) -> list[dict[str, Any]]:
+        """Each finished sample: its weights, optimum, status and funded ids (what
+        ``osa_opt.load_run`` rebuilds ``samples_table`` and ``funded`` from)."""
+        weights = [c for c in self.samples_table.columns if c.startswith("weight_")]
+        funded = self.funded.to_numpy(dtype=bool)
+        ids = [str(p) for p in self.funded.columns]
+        return [{"sample": int(sample),
+                 "weights": {c.removeprefix("weight_"): json_number(row[c]) for c in weights},
+                 "optimum": json_number(row["optimum"]), "projects": int(row["projects"]),
+                 "status": str(row["status"]),
+                 "funded": [p for p, f in zip(ids, funded[k], strict=True) if f]}
+                for k, (sample, row) in enumerate(self.samples_table.iterrows())]
 
     def headline(self) -> str:
         c = self.counts

@@ -168,6 +168,11 @@ def load_from_cli(
         blame_budget_option(exc, budgets)
         raise
     extend = ctx.meta.get(EXTEND_KEY, ()) if ctx is not None else ()
+    run = ctx.meta.get(RUN_KEY) if ctx is not None else None
+    if run is not None:  # the run's own extensions, checked unchanged, or a stop naming them
+        from osa_opt.run_folder import run_extensions
+
+        extend = (*run_extensions(run, "--run", given=extend), *extend)
     if extend:
         problem = problem.with_extensions(list(extend))
     if warn and not (ctx is not None and ctx.params.get("quiet")):

@@ -119,7 +119,7 @@ def command(
                                           plain_lines=True) as bar:
         result = compare(scenarios, jobs=jobs, scheduler=scheduler, progress=bar.update)
     comparison = result.analyses["comparison"]
-    folder = write_run(result, out_dir)
+    folder = write_run(result, out_dir, option="--out")
     if as_json:
         print_json({**comparison.to_dict(), "run_folder": str(folder)})
     elif show:

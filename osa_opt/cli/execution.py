@@ -87,7 +87,8 @@ def command(
     with stdout_to_stderr():
         result, _ = solve_baseline(problem, portfolios=1)
     if not result.portfolios:
-        raise NoBaseline.recorded("execution analysis", result, write_run(result, out_dir))
+        raise NoBaseline.recorded("execution analysis", result,
+                                  write_run(result, out_dir, option="--out"))
     if show:
         click.echo(f"Simulating {settings.samples} signing outcomes (seed {settings.seed}) "
                    f"with up to {reserves} reserves ...", err=True)
@@ -96,7 +97,7 @@ def command(
         analysis = execution(problem, reserves, jobs=jobs, scheduler=scheduler,
                              baseline=result, progress=bar.update)
     result.analyses["execution"] = analysis
-    folder = write_run(result, out_dir)
+    folder = write_run(result, out_dir, option="--out")
     if as_json:
         print_json(analysis.to_dict())
     elif show:

@@ -92,7 +92,7 @@ def command(
         advance("writing the run folder")
     result.timings["read_seconds"] = round(read_seconds, 4)
     fr, order = result.analyses["frontier"], result.analyses["funding_order"]
-    folder = write_run(result, out_dir)
+    folder = write_run(result, out_dir, option="--out")
     if as_json:
         from osa_opt.cli.common import print_json
 

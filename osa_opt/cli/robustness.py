@@ -86,7 +86,8 @@ def command(
     with stdout_to_stderr():
         result = solve(problem)
     if not result.portfolios:
-        raise NoBaseline.recorded("robustness analysis", result, write_run(result, out_dir))
+        raise NoBaseline.recorded("robustness analysis", result,
+                                  write_run(result, out_dir, option="--out"))
     if show:
         click.echo(f"Sampling {settings.samples} weight and score vectors (seed "
                    f"{settings.seed}) ...", err=True)
@@ -95,7 +96,7 @@ def command(
         robustness(problem, jobs=jobs, scheduler=scheduler, progress=bar.update,
                    baseline=result)
     analysis = result.analyses["robustness"]
-    folder = write_run(result, out_dir)
+    folder = write_run(result, out_dir, option="--out")
     if as_json:
         print_json({**analysis.to_dict(), "status": result.status.value,
                     "run_folder": str(folder)})

@@ -126,7 +126,7 @@ def command(
             _note_short_ranking(result, outcomes, count)
             _add_execution(result)
             phase(WRITING)
-            folder = write_run(result, out_dir)
+            folder = write_run(result, out_dir, option="--out")
     if as_json:
         sys.stdout.write((folder / "run.json").read_text(encoding="utf-8"))
         sys.stdout.flush()

@@ -28,7 +28,7 @@ def command(path: Path, policy_path: Path | None, force: bool) -> None:
     from osa_opt.inputs.template import write_template
 
     policy = Policy.load(policy_path) if policy_path else Policy.default()
-    written = write_template(path, policy, overwrite=force)
+    written = write_template(path, policy, overwrite=force, option="--force")
     click.echo(f"Wrote {written} (fiscal years {', '.join(policy.fiscal_years)}; "
                f"criteria {', '.join(policy.criteria)}). Fill it in, then run: "
                f"osa-opt validate {written}")

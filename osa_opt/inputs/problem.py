@@ -210,9 +210,12 @@ class Problem:
         1
         """
         added = as_extensions(extend)
+        names = {ext.function.rpartition(":")[2] for ext in added}
+        # a loaded run's extension that could not be loaded is replaced by the one given back
+        kept = [ext for ext in self.extensions if ext.missing is None or ext.function not in names]
         return Problem(self._projects, self._countries, self.policy, self.sources,
                        origin=self.origin, read_warnings=self.read_warnings,
-                       excel_rows=self._excel_rows, extensions=(*self.extensions, *added))
+                       excel_rows=self._excel_rows, extensions=(*kept, *added))
 
     def raw_projects(self) -> pd.DataFrame:
         """The projects table back in sheet form (one row per sheet row; ``_row`` only when

@@ -57,6 +57,7 @@ def write_template(
     policy: Policy | str | os.PathLike[str] | None = None,
     *,
     overwrite: bool = False,
+    option: str = "overwrite=True",
 ) -> Path:
     """Write an empty input workbook for ``policy``'s fiscal years and criteria.
 
@@ -66,6 +67,8 @@ def write_template(
     policy : a :class:`~osa_opt.inputs.policy.Policy`, a policy file, or None for the shipped
         default (``models/default.toml``).
     overwrite : replace an existing file; without it an existing file is an error.
+    option : how that error names the switch: ``overwrite=True`` from Python, ``--force``
+        on the command line.
 
     Returns the path written. Raises :class:`TemplateError` when the file cannot be written.
 
@@ -73,7 +76,7 @@ def write_template(
     """
     policy = _as_policy(policy)
     fiscal_years, criteria = policy.fiscal_years, policy.criteria
-    with atomic_workbook(path, overwrite=overwrite) as workbook:
+    with atomic_workbook(path, overwrite=overwrite, option=option) as workbook:
         write_readme_sheet(
             workbook, fiscal_years, criteria,
             title=f"osa-opt input template — policy {policy.name!r}",
@@ -134,7 +137,8 @@ def add_data_sheet(
 
 
 @contextlib.contextmanager
-def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iterator[Any]:
+def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False,
+                    option: str = "overwrite=True") -> Iterator[Any]:
     """An xlsxwriter ``Workbook`` written to a temporary file beside ``path``, then moved.
 
     A failure leaves neither a half-written workbook nor the temporary file behind.
@@ -151,7 +155,7 @@ def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) ->
         raise TemplateError(f"{target} is a folder; give the path of an .xlsx file")
     if target.exists() and not overwrite:
         raise TemplateError(f"{target} already exists; choose another name or overwrite it "
-                            "(--force on the command line)")
+                            f"with {option}")
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist; create it first"

@@ -1,0 +1,187 @@
+"""Runs back into Python (issue 15, item 10): ``load_run`` gives the analyses as the objects a
+solve gives, with equal tables; the run's extensions come back or are refused by name, in
+Python and on the command line's ``--run``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+
+import osa_opt
+from osa_opt import workflows
+from osa_opt.errors import OsaError
+
+HERE = Path(__file__).parent
+EXT = HERE / "extensions" / "sea_cap.py"
+#: Columns that are wall-clock times: run.json rounds them to 0.1 ms.
+TIMES = {"seconds", "solve_seconds"}
+
+
+@pytest.fixture(scope="module")
+def solved() -> osa_opt.Result:
+    """One result holding every analysis a run folder can hold."""
+    problem = osa_opt.load_problem()
+    result = osa_opt.solve(problem, portfolios=2, explain=True)
+    result.analyses.update(workflows.frontier(problem, shares=[0.6, 0.8, 1.0, 1.2]).analyses)
+    result.analyses.update(workflows.robustness(problem, samples=8, seed=4).analyses)
+    result.analyses["execution"] = osa_opt.execution(problem, baseline=result, samples=50)
+    smaller = problem.with_policy(overrides={"budget.FY2026": 15000})
+    result.analyses.update(osa_opt.compare([problem, smaller]).analyses)
+    return result
+
+
+@pytest.fixture(scope="module")
+def loaded(solved: osa_opt.Result, tmp_path_factory: pytest.TempPathFactory) -> osa_opt.Result:
+    return osa_opt.load_run(solved.write(tmp_path_factory.mktemp("runs") / "run"))
+
+
+def test_every_analysis_comes_back_as_the_same_kind_of_object(
+        solved: osa_opt.Result, loaded: osa_opt.Result) -> None:
+    assert set(loaded.analyses) == set(solved.analyses) == {
+        "why", "prices", "frontier", "funding_order", "robustness", "execution", "comparison"}
+    for name, fresh in solved.analyses.items():
+        back = loaded.analyses[name]
+        assert type(back) is type(fresh), name
+        assert repr(back) == repr(fresh), name
+        html = back._repr_html_()
+        assert "<table" in html and type(fresh).__name__ not in ("", html[:0]), name
+
+
+@pytest.mark.parametrize("name", ["why", "prices", "frontier", "funding_order", "robustness",
+                                  "execution", "comparison"])
+def test_round_trip_gives_equal_tables(solved: osa_opt.Result, loaded: osa_opt.Result,
+                                       name: str) -> None:
+    fresh, back = solved.analyses[name].tables(), loaded.analyses[name].tables()
+    assert set(back) == set(fresh)
+    for sheet, table in fresh.items():
+        keep = [c for c in table.columns if c not in TIMES]
+        assert len(table) > 0, sheet
+        pd.testing.assert_frame_equal(back[sheet][keep], table[keep], check_exact=False,
+                                      rtol=1e-6, obj=f"{name}.{sheet}")
+
+
+def test_loaded_analyses_answer_like_fresh_ones(solved: osa_opt.Result,
+                                               loaded: osa_opt.Result) -> None:
+    assert loaded.explain("P-17") == solved.explain("P-17")  # from the loaded why, no solve
+    pd.testing.assert_frame_equal(loaded.prices(), solved.prices(), check_exact=False)
+    rob, fresh = loaded.analyses["robustness"], solved.analyses["robustness"]
+    assert rob.counts == fresh.counts
+    pd.testing.assert_frame_equal(rob.funded, fresh.funded)
+    assert loaded.analyses["funding_order"].restarts == solved.analyses["funding_order"].restarts
+    assert loaded.analyses["frontier"].policy_level == solved.analyses["frontier"].policy_level
+    comparison = loaded.analyses["comparison"]
+    assert [s.problem.policy.budget for s in comparison.scenarios] == \
+        [s.problem.policy.budget for s in solved.analyses["comparison"].scenarios]
+    ex = loaded.analyses["execution"]
+    assert ex.p_item == solved.analyses["execution"].p_item
+    assert ex.recommended_reserves == solved.analyses["execution"].recommended_reserves
+
+
+def test_an_infeasible_run_brings_back_its_diagnosis(tmp_path: Path) -> None:
+    from osa_opt.analysis.diagnose import Diagnosis
+
+    result = osa_opt.solve(osa_opt.load_problem(overrides={"priority.min_countries": 14}))
+    back = osa_opt.load_run(result.write(tmp_path / "run"))
+    assert isinstance(back.diagnosis, Diagnosis) and back.diagnosis
+    assert back.diagnosis == list(result.diagnosis)
+    assert repr(back.diagnosis) == repr(result.diagnosis)
+
+
+# ---------------------------------------------------------------------- extensions
+def notebook_function(source: str) -> Any:
+    """A function as a notebook cell defines it: in ``__main__``, from no file."""
+    space: dict[str, Any] = {"__name__": "__main__", "pyo": pyo}
+    exec(compile(source, "<notebook cell>", "exec"), space)  # noqa: S102
+    return next(v for k, v in space.items() if callable(v) and not k.startswith("_")
+                and k != "pyo")
+
+
+vessel = notebook_function(
+    "def vessel(model, problem):\n"
+    "    model.fund_the_vessel = pyo.Constraint(expr=model.x['P-17'] == 1)\n")
+
+
+def test_a_notebook_extension_is_refused_by_name_until_given_back(tmp_path: Path) -> None:
+    problem = osa_opt.load_problem()
+    folder = osa_opt.solve(problem, extend=vessel, portfolios=1, explain=False).write(
+        tmp_path / "run")
+    back = osa_opt.load_run(folder)
+    assert "P-17" in back.best.fractions and back.extensions[0]["function"] == "vessel"
+    for again in (lambda: osa_opt.solve(back.problem, portfolios=1),
+                  lambda: back.explain("P-01"),
+                  lambda: osa_opt.robustness(back.problem, samples=2)):
+        with pytest.raises(OsaError, match=r"extension vessel\(\), defined in a notebook"):
+            again()
+    restored = back.problem.with_extensions(vessel)
+    assert [e.function for e in restored.extensions] == ["vessel"]
+    resolved = osa_opt.solve(restored, portfolios=1, explain=False)
+    assert resolved.best.objective == pytest.approx(back.best.objective)
+
+
+def test_a_changed_or_missing_extension_file_stops_load_run(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.py"
+    shutil.copy(EXT, rules)
+    folder = osa_opt.solve(osa_opt.load_problem(), extend=f"{rules}:at_most_three_sea",
+                           portfolios=1, explain=False).write(tmp_path / "run")
+    back = osa_opt.load_run(folder)
+    assert back.problem.extensions[0].sha256 == back.extensions[0]["sha256"]
+    rules.write_text(rules.read_text() + "\n# edited\n")
+    with pytest.raises(OsaError, match="rules.py changed since the run"):
+        osa_opt.load_run(folder)
+    rules.unlink()
+    with pytest.raises(OsaError, match="rules.py, which is gone") as caught:
+        osa_opt.load_run(folder)
+    assert "--run" not in str(caught.value)
+
+
+@pytest.mark.slow
+def test_cli_run_reapplies_the_extension_or_stops(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.py"
+    shutil.copy(EXT, rules)
+    cli = [sys.executable, "-m", "osa_opt"]
+    out = tmp_path / "run"
+    done = subprocess.run([*cli, "solve", "--extend", f"{rules}:at_most_three_sea", "--out",
+                           str(out), "--quiet", "--no-explain"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    again = subprocess.run([*cli, "compare", "--run", str(out), "--budget-scenario", "FY2026=20000",
+                            "--json"], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    payload = json.loads(again.stdout)
+    problem = osa_opt.load_problem()
+    for scenario in payload["scenarios"]:  # the cap holds in every scenario
+        assert int((problem.region.reindex(scenario["projects"]) == "Southeast Asia").sum()) <= 3
+    run_json = json.loads((Path(payload["run_folder"]) / "run.json").read_text())
+    assert [e["function"] for e in run_json["extensions"]] == ["at_most_three_sea"]
+    rules.write_text(rules.read_text() + "\n# edited\n")
+    stopped = subprocess.run([*cli, "explain", "P-01", "--run", str(out)], capture_output=True,
+                             text=True)
+    assert stopped.returncode == 2
+    assert "rules.py changed since the run" in " ".join(stopped.stderr.split())
+
+
+@pytest.mark.slow
+def test_cli_run_names_a_notebook_extension(tmp_path: Path) -> None:
+    folder = osa_opt.solve(osa_opt.load_problem(), extend=vessel, portfolios=1,
+                           explain=False).write(tmp_path / "run")
+    cli = [sys.executable, "-m", "osa_opt"]
+    stopped = subprocess.run([*cli, "frontier", "--run", str(folder)], capture_output=True,
+                             text=True, cwd=tmp_path)
+    assert stopped.returncode == 2
+    err = " ".join(stopped.stderr.split())
+    assert "vessel(), defined in a notebook" in err and "--extend FILE.py:vessel" in err
+    (tmp_path / "mine.py").write_text(
+        "import pyomo.environ as pyo\n\n\ndef vessel(model, problem):\n"
+        "    model.fund_the_vessel = pyo.Constraint(expr=model.x['P-17'] == 1)\n")
+    given = subprocess.run([*cli, "explain", "P-17", "--run", str(folder), "--extend",
+                            "mine.py:vessel", "--json"], capture_output=True, text=True,
+                           cwd=tmp_path)
+    assert given.returncode == 0, given.stderr
+    assert json.loads(given.stdout)["funded"] is True

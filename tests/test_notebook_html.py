@@ -1,0 +1,59 @@
+"""Notebook views: long message and reason columns wrap in a readable column instead of one
+endless line or a cut (issue 15, item 7)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+import osa_opt
+from osa_opt.html import NOTEBOOK_STYLE, WRAP_AT, table
+
+
+def cells(html: str, column: int) -> list[str]:
+    """The opening ``<td ...>`` tags of one column of the first table."""
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.findall(r"<td[^>]*>", row)[column] for row in body.split("</tr>") if "<td" in row]
+
+
+def test_the_notebook_style_wraps_long_text_cells() -> None:
+    rule = re.search(r"td\.wrap[^{]*\{([^}]*)\}", NOTEBOOK_STYLE)
+    assert rule is not None
+    assert "white-space: normal" in rule.group(1) and "max-width" in rule.group(1)
+    assert "overflow-x: auto" in NOTEBOOK_STYLE  # wide tables scroll, nothing is cut
+    assert re.search(r"span\.id \{ white-space: nowrap", NOTEBOOK_STYLE)
+
+
+def test_message_columns_of_an_analysis_wrap_and_are_whole() -> None:
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    why = result.analyses["why"]
+    html = why._repr_html_()
+    columns = list(why.tables()["why"].columns)
+    messages = cells(html, columns.index("message"))
+    assert messages and all('class="wrap"' in td for td in messages)
+    first = why.table["message"].iloc[0]
+    assert len(first) > 100 and first.replace("'", "&#x27;") in html  # whole, not cut
+    short = cells(html, columns.index("country"))
+    assert not any("wrap" in td for td in short)
+    prices = result.analyses["prices"]._repr_html_()
+    assert 'class="wrap"' in prices
+
+
+def test_short_text_stays_on_one_line_and_numbers_never_wrap() -> None:
+    frame = pd.DataFrame({"id": ["P-01"], "reason": ["x" * (WRAP_AT + 1)],
+                          "note": ["short"], "value": [1.5]})
+    html = table(frame)
+    tds = re.findall(r"<td[^>]*>", html)
+    assert tds == ["<td>", '<td class="wrap">', "<td>", '<td class="num">']
+
+
+def test_policy_and_problem_views_wrap_long_values() -> None:
+    problem = osa_opt.load_problem()
+    policy = problem.policy.override({"priority.max_country_share": 0.3,
+                                      "priority.max_countries": 12,
+                                      "priority.min_countries": 5})
+    html = policy._repr_html_()
+    long_rows = [td for td in re.findall(r"<td[^>]*>[^<]*", html) if len(td) > WRAP_AT + 20]
+    assert long_rows and all('class="wrap"' in td for td in long_rows)
+    assert "osa-nb" in problem._repr_html_()
