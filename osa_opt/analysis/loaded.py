@@ -8,8 +8,11 @@ per-level solver outcomes, the funding order's per-level fractions) is not kept.
 that run.json does not store are derived from the run's Problem (titles, countries, costs)
 exactly as the analysis derived them. Nothing is solved.
 
->>> why = rebuild("why", manifest["analyses"]["why"], problem)    # doctest: +SKIP
->>> why.table.loc["P-17", "message"]                               # doctest: +SKIP
+>>> from osa_opt.analysis.frontier import frontier
+>>> fresh = frontier(problem, shares=[0.5, 1.0])
+>>> back = rebuild("frontier", fresh.to_dict(), problem)     # run.json's entry, back
+>>> back, back.points["value"].equals(fresh.points["value"])
+(<FrontierAnalysis 2 levels, 2 feasible>, True)
 """
 
 from __future__ import annotations
