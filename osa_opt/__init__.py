@@ -17,8 +17,8 @@ Heavy modules (pandas, pyomo) load on first use, so ``osa-opt --help`` stays fas
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from importlib import import_module as _import_module
+from typing import Any as _Any
 
 __version__ = "0.1.0"
 
@@ -79,9 +79,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
+        value = getattr(_import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'osa_opt' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the lazy names too, so a notebook's tab completion and dir(osa_opt) list them
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})

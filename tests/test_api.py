@@ -33,6 +33,23 @@ def test_get_type_hints_resolves_every_public_function(name: str, func: object) 
     assert "return" in hints, name
 
 
+@pytest.mark.parametrize("name", [n for n in osa_opt.__all__ if n[0].isupper()])
+def test_get_type_hints_resolves_every_public_class_and_its_methods(name: str) -> None:
+    cls = getattr(osa_opt, name)
+    typing.get_type_hints(cls)
+    for attr, member in vars(cls).items():
+        func = member.fget if isinstance(member, property) else member
+        if inspect.isfunction(func) and (not attr.startswith("_") or attr == "__init__"):
+            typing.get_type_hints(func)
+    if hasattr(cls, "__dataclass_fields__"):  # its generated constructor too
+        typing.get_type_hints(cls.__init__)
+
+
+def test_tab_completion_lists_the_lazy_names() -> None:
+    listed = [n for n in dir(osa_opt) if not n.startswith("_")]
+    assert listed == sorted(n for n in osa_opt.__all__ if n != "__version__")
+
+
 def test_the_stub_names_what_the_package_loads() -> None:
     tree = ast.parse((PACKAGE / "__init__.pyi").read_text())
     stubbed = {a.asname or a.name for node in tree.body if isinstance(node, ast.ImportFrom)
@@ -78,6 +95,8 @@ def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
         "table = result.prices()\n"
         "cmp = osa_opt.compare([problem, problem])\n"
         "reveal_type(osa_opt.solve)\n"
+        "budget: float = problem.policy.budget['FY2026']\n"
+        "names = [e.function for e in problem.extensions] + [problem.origin or '']\n"
         "bad: str = result.portfolios[0].objective\n")
     mypy = Path(sys.executable).parent / "mypy"
     done = subprocess.run([str(mypy), "--no-incremental", "--follow-imports=silent",
@@ -87,4 +106,4 @@ def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
     assert "def (problem: osa_opt.inputs.problem.Problem" in out, out
     # the one planted mistake is found, nothing else
     errors = [line for line in out.splitlines() if ": error:" in line]
-    assert len(errors) == 1 and "notebook.py:9" in errors[0], out
+    assert len(errors) == 1 and "notebook.py:11" in errors[0], out

@@ -229,12 +229,18 @@ def test_cli_json_is_exactly_the_documented_shape(tmp_path: Path) -> None:
                                    "--json", "--out", str(tmp_path / "run")])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
-    assert set(payload) == {"levels", "recommended_reserves"}
+    assert set(payload) == {"levels", "recommended_reserves", "target", "samples", "seed",
+                            "exact", "portfolio", "executor", "seconds", "partial", "notes"}
     assert [lv["reserves"] for lv in payload["levels"]] == [0, 1, 2, 3]
+    assert payload["samples"] == 300 and payload["exact"] is False
+    before: list[str] = []
     for level in payload["levels"]:
-        assert set(level) == {"reserves", "reserve_projects", "expected_execution",
-                              "p_below_target", "expected_value"}
+        assert set(level) == {"reserves", "reserve_projects", "added", "expected_execution",
+                              "execution_by_year", "p_below_target", "expected_value"}
         assert len(level["reserve_projects"]) >= level["reserves"]
+        assert level["reserve_projects"] == before + level["added"]
+        assert set(level["execution_by_year"]) == {"FY2026"}
+        before = level["reserve_projects"]
     rec = payload["recommended_reserves"]
     assert rec is None or isinstance(rec, int)
     manifest = json.loads((tmp_path / "run" / "run.json").read_text())

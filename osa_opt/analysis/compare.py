@@ -21,18 +21,16 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Scenario)
 from osa_opt.parallel import make_executor, stop_on_interrupt
 from osa_opt.result import Portfolio, Status
 from osa_opt.solving.solver import Solver, stdout_to_stderr
-
-if TYPE_CHECKING:
-    from osa_opt.inputs.problem import Problem
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,16 @@ class Problem:
     them (benchmarks build big rounds so); use :meth:`from_frames` for anything else.
     """
 
+    # declared for type checkers: set once in __init__, never changed
+    policy: Policy
+    sources: Mapping[str, str]
+    origin: str | None
+    read_warnings: tuple[Issue, ...]
+    extensions: tuple[Extension, ...]
+    _projects: pd.DataFrame
+    _countries: pd.DataFrame
+    _excel_rows: tuple[str, ...]
+
     def __init__(self, projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
                  sources: Mapping[str, str] | None = None, *, origin: str | None = None,
                  read_warnings: Sequence[Issue] = (),

@@ -12,17 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result)
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
-
-if TYPE_CHECKING:
-    from osa_opt.inputs.problem import Problem
 
 __all__ = ["FRACTION_TOL", "NOT_SELECTED", "UNFUNDED_COLUMNS", "Portfolio", "Result", "Status",
            "split_by_field"]

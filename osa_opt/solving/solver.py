@@ -11,22 +11,20 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 
 from osa_opt.errors import OsaError
+from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Solver)
 from osa_opt.model import build_model
 from osa_opt.model.families import funded, linear_sum, value_expression
 from osa_opt.solving import highs_access, value_bound
 from osa_opt.solving.highs_access import stdout_to_stderr
 from osa_opt.solving.status import FRACTION_TOL, Outcome, Status
 from osa_opt.solving.value_bound import NearOptimalFloor, resolve_options
-
-if TYPE_CHECKING:
-    from osa_opt.inputs.problem import Problem
 
 __all__ = ["HIGHS_ABS_GAP", "Outcome", "Solver", "Status", "stdout_to_stderr"]
 
