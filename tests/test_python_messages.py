@@ -86,3 +86,13 @@ def test_write_template_over_a_file_names_overwrite_not_force(tmp_path: Path) ->
     assert "already exists" in message and "overwrite=True" in message
     assert "--" not in message
     assert write_template(target, overwrite=True) == target
+
+
+def test_the_delimiter_warning_names_the_python_parameter(tmp_path: Path) -> None:
+    from osa_opt.inputs.readers import read_input
+
+    (tmp_path / "projects.csv").write_text("project_id;country;cost_FY2026\nP-01;A;1.100\n")
+    (tmp_path / "countries.csv").write_text("country;priority_tier\nA;1\n")
+    raw = read_input(tmp_path)
+    said = [w.message() for w in raw.warnings if "separated by ';'" in w.message()]
+    assert said and "decimal_separator='.'" in said[0], [w.message() for w in raw.warnings]

@@ -120,3 +120,16 @@ def test_the_extension_reaches_robustness_and_the_written_run(executed: Any) -> 
     recorded = rich(cell_with(executed, '["extensions"]'), "text/plain")
     assert "'function': 'promise_the_vessel'" in recorded
     assert "'components': ['fund_the_vessel']" in recorded
+
+
+def test_the_run_read_back_refuses_the_notebook_extension_until_given_back(
+        executed: Any) -> None:
+    cell = cell_with(executed, "osa_opt.load_run(folder)")
+    assert not [o for o in cell.outputs if o.output_type == "error"]
+    text = stream_text(cell)
+    assert "refused:" in text and "promise_the_vessel(), defined in a notebook" in text
+    written, solved = (float(v) for v in
+                       text.split("value ")[1].split(" solved again")[0].split(" as written, "))
+    assert written == solved
+    changes = rich(cell, "text/plain")
+    assert PROMISED in changes and "added" in changes

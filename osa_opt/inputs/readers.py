@@ -109,7 +109,8 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
         warnings.append(Issue(next(iter(sources), path.name), None, None, None,
                               str(numbers.describe(settled)),
                               "nothing to do if that is right; otherwise give "
-                              "--decimal-separator '.'"))
+                              "--decimal-separator '.' (decimal_separator='.' in "
+                              "Python)"))
     if issues:
         raise InputError(issues)
     return RawInput(tables["projects"], tables["countries"], sources, warnings)
