@@ -57,3 +57,28 @@ def test_policy_and_problem_views_wrap_long_values() -> None:
     long_rows = [td for td in re.findall(r"<td[^>]*>[^<]*", html) if len(td) > WRAP_AT + 20]
     assert long_rows and all('class="wrap"' in td for td in long_rows)
     assert "osa-nb" in problem._repr_html_()
+
+
+def test_a_result_shows_why_projects_are_out_in_wrapping_cells() -> None:
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    html = result._repr_html_()
+    assert "Not in portfolio 1" in html
+    section = html.split("Not in portfolio 1")[1]
+    longest = max(result.unfunded["reason"], key=len)
+    assert len(longest) > WRAP_AT and longest.replace("'", "&#x27;") in section
+    reasons = cells(section, 4)
+    assert len(reasons) == len(result.unfunded)
+    assert all('class="wrap"' in td for td, text in zip(reasons, result.unfunded["reason"],
+                                                          strict=True) if len(text) > WRAP_AT)
+
+
+def test_a_problem_lists_its_warnings_whole() -> None:
+    problem = osa_opt.load_problem()
+    bigger = problem.projects.copy()
+    bigger["cost_FY2026"] = bigger["cost_FY2026"] * 1000  # typed in ¥ thousand
+    warned = problem.with_projects(bigger)
+    assert warned.warnings
+    html = warned._repr_html_()
+    for warning in warned.warnings:
+        assert f"<li>{warning.message()}</li>".replace("'", "&#x27;") in html
+    assert "<li>" not in problem._repr_html_()

@@ -137,4 +137,11 @@ def problem_html(problem: Any) -> str:
                                                  if c["warnings"] else ""))]
     if problem.extensions:
         pairs.append(("extensions", ", ".join(e.function for e in problem.extensions)))
-    return notebook_wrap('<div class="head"><b>Problem</b></div>' + key_values(pairs, "data"))
+    body = '<div class="head"><b>Problem</b></div>' + key_values(pairs, "data")
+    if problem.warnings:  # each a sentence or two: listed, wrapping, never cut
+        items = "".join(f"<li>{escape(w.message())}</li>" for w in problem.warnings[:25])
+        more = len(problem.warnings) - 25
+        body += (f'<ul class="warnings">{items}</ul>'
+                 + (f'<p class="more">{more:,} more in problem.warnings.</p>' if more > 0
+                    else ""))
+    return notebook_wrap(body)

@@ -46,6 +46,15 @@ def result_html(result: Result) -> str:
         return _wrap(head + (f"<ol>{items}</ol>" if items else ""))
     summary = result.summary().reset_index()
     body = head + table(summary, max_rows=MAX_ROWS)
+    unfunded = result.unfunded
+    if len(unfunded):  # the reasons are sentences: their cells wrap (osa_opt.html WRAP_AT)
+        body += (f'<div class="head"><b>Not in portfolio 1</b> ({len(unfunded)} '
+                 "projects, <code>result.unfunded</code>)</div>"
+                 + table(unfunded.reset_index(), max_rows=MAX_ROWS,
+                         columns=["project_id", "title", "country", "eligible", "reason"],
+                         more="result.unfunded has every row"))
+    if result.notes:
+        body += "".join(f'<p class="note">{escape(str(n))}</p>' for n in result.notes)
     if result.analyses:
         body += ('<p class="note">Analyses: ' + escape(", ".join(map(str, result.analyses)))
                  + " (see <code>result.analyses</code>).</p>")
