@@ -11,7 +11,7 @@ exactly as the analysis derived them. Nothing is solved.
 >>> from osa_opt.analysis.frontier import frontier
 >>> fresh = frontier(problem, shares=[0.5, 1.0])
 >>> back = rebuild("frontier", fresh.to_dict(), problem)     # run.json's entry, back
->>> back, back.points["value"].equals(fresh.points["value"])
+>>> back, back.points["value"].round(6).equals(fresh.points["value"].round(6))
 (<FrontierAnalysis 2 levels, 2 feasible>, True)
 """
 
