@@ -100,7 +100,11 @@ def test_results_display_as_html(executed: Any) -> None:
     solved = cell_with(executed, "result = osa_opt.solve(problem, portfolios=3)")
     html = rich(solved, "text/html")
     assert 'class="osa-nb"' in html and "proven optimal" in html
-    assert html.count("<tr") == 1 + 3                  # header + three ranked portfolios
+    ranked = html.split("Not in portfolio 1")[0]
+    assert ranked.count("<tr") == 1 + 3                # header + three ranked portfolios
+    out = html.split("Not in portfolio 1")[1]          # then the projects left out, why
+    left_out = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False).unfunded
+    assert out.count("<tr") == 1 + len(left_out) and "not selected: the budget buys" in out
     projects = rich(cell_with(executed, "result.portfolios[0].projects"), "text/html")
     assert "P-01" in projects and "<table" in projects
     stricter = rich(cell_with(executed, "stricter = problem.with_policy"), "text/html")
