@@ -63,6 +63,9 @@ class OsaError(Exception):
     """Base class of the errors a user can cause; carries the exit code."""
 
     exit_code = EXIT_BAD_INPUT
+    #: The same message in the command line's words (its options rather than Python's
+    #: parameters) where they differ; the CLI prints it instead of ``str(error)``.
+    cli_message: str | None = None
 
 
 @dataclass

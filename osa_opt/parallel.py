@@ -187,9 +187,17 @@ def require_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise OsaError(
-            "a Dask scheduler (scheduler=, --scheduler on the command line) needs Dask, "
-            f"which is not installed: {DASK_HINT}") from None
+        raise worded(f"a Dask scheduler (scheduler=) needs Dask, which is not installed: "
+                     f"{DASK_HINT}",
+                     f"--scheduler needs Dask, which is not installed: {DASK_HINT}") from None
+
+
+def worded(python: str, cli: str) -> OsaError:
+    """An OsaError in Python's words (``scheduler=``) that the command line prints in its
+    own (``--scheduler``): this layer does not know which one called it."""
+    error = OsaError(python)
+    error.cli_message = cli
+    return error
 
 
 class DaskExecutor(Executor):
@@ -207,10 +215,9 @@ class DaskExecutor(Executor):
                 self.client = distributed.Client(
                     str(scheduler), timeout=connect_timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise OsaError(
-                    f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); give its "
-                    "address, e.g. scheduler=\"tcp://10.0.0.5:8786\" (--scheduler "
-                    "tcp://10.0.0.5:8786 on the command line)") from None
+                why = f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); give its address"
+                raise worded(f'{why}, e.g. scheduler="tcp://10.0.0.5:8786"',
+                             f"{why}, e.g. --scheduler tcp://10.0.0.5:8786") from None
         else:
             self.client = scheduler
         self.address = getattr(self.client.scheduler, "address", str(scheduler))

@@ -91,6 +91,7 @@ def test_bad_options_exit_2_with_a_message(
     _, stderr = capfd.readouterr()
     assert code == 2
     assert message in stderr and "Traceback" not in stderr
+    assert "scheduler=" not in stderr  # the command line's words, not Python's
 
 
 def test_a_policy_that_cannot_be_met_exits_3(workbook: Path, policy: Path, tmp_path: Path,

@@ -90,13 +90,16 @@ def test_scheduler_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(OsaError) as info:
         make_executor(scheduler="tcp://127.0.0.1:8786")
     assert DASK_HINT in str(info.value) and info.value.exit_code == 2
-    assert "scheduler=" in str(info.value)  # the Python parameter, beside the CLI option
+    assert "scheduler=" in str(info.value) and "--" not in str(info.value)  # Python's words
+    assert info.value.cli_message is not None and "--scheduler" in info.value.cli_message
 
 
 @pytest.mark.slow
 def test_unreachable_scheduler_is_a_clear_error() -> None:
-    with pytest.raises(OsaError, match="cannot reach the Dask scheduler"):
+    with pytest.raises(OsaError, match="cannot reach the Dask scheduler") as info:
         DaskExecutor("tcp://127.0.0.1:1", connect_timeout=1)
+    assert 'scheduler="tcp://' in str(info.value) and "--" not in str(info.value)
+    assert "--scheduler tcp://" in str(info.value.cli_message)
 
 
 # ---------------------------------------------------------------------- identical answers

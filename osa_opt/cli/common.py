@@ -49,7 +49,7 @@ def run_cli(group: click.Group) -> int:
         render_issues(exc)
         return exc.exit_code
     except OsaError as exc:
-        click.secho(f"Error: {exc}", fg="red", err=True)
+        click.secho(f"Error: {exc.cli_message or exc}", fg="red", err=True)
         return exc.exit_code
     except Exception:  # a real bug: keep the traceback, ask for a report
         import traceback
