@@ -37,6 +37,7 @@ from osa_opt.analysis.funding_order import FundingOrderAnalysis, funding_order
 from osa_opt.analysis.prices import price_rules
 from osa_opt.analysis.reserves import reserve_list
 from osa_opt.analysis.why import explain_portfolio
+from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.errors import OsaError
 from osa_opt.extensions import ExtensionFunction
 from osa_opt.inputs.problem import Problem
@@ -47,7 +48,9 @@ from osa_opt.solving.solver import Outcome, Solver
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
 
 #: Above this many eligible projects, ``explain=None`` (the CLI default) skips why/prices.
-EXPLAIN_AUTO_LIMIT = 300
+#: Up to EXACT_LIMIT (300) they are exact (a MIP re-solve per project unless a proof
+#: saves it); above it they are LP bounds, one LP re-solve per project (docs/explain.md).
+EXPLAIN_AUTO_LIMIT = 2000
 
 
 def solve(
@@ -147,13 +150,21 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
     if explain is None and eligible > EXPLAIN_AUTO_LIMIT:
         result.notes.append(
             f"Why-in/why-out and rule prices were not computed: with {eligible:,} "
-            "eligible projects they take one re-solve per project. Run them with --explain "
-            "(solve(..., explain=True)), or ask about one project with osa-opt explain.")
+            "eligible projects they take an LP re-solve per project. Run them with "
+            "--explain (solve(..., explain=True)), or ask about one project with "
+            "osa-opt explain.")
         return
     t0 = time.perf_counter()
-    result.analyses["why"] = explain_portfolio(result, solver, progress=progress)
-    result.analyses["prices"] = price_rules(result, solver)
+    why = result.analyses["why"] = explain_portfolio(result, solver, progress=progress,
+                                                     exact_limit=EXACT_LIMIT)
+    prices = result.analyses["prices"] = price_rules(result, solver, exact_limit=EXACT_LIMIT)
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
+    if why.bounded or (prices.table["basis"] == LP_BOUND).any():
+        result.notes.append(
+            f"With {eligible:,} eligible projects (more than {EXACT_LIMIT:,}) why-in/why-out "
+            f"and rule prices are LP bounds where no re-solve-free proof exists ({why.bounded:,} "
+            f"of {eligible:,} projects; basis \"lp bound\"): a loss is at least, a gain at "
+            "most, the number shown. osa-opt explain PROJECT_ID gives one exact answer.")
 
 
 def execution(

@@ -17,7 +17,6 @@ mandatory          True        0.000              NaN
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from collections.abc import Mapping
@@ -28,15 +27,9 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from osa_opt.analysis.base import Analysis
-from osa_opt.analysis.rule_rows import (
-    TOL,
-    Rule,
-    activity,
-    ranking_cuts,
-    rebound,
-    rule_rows,
-    switched_off,
-)
+from osa_opt.analysis.rule_questions import BoundQuestions, ExactQuestions, Gain
+from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_rows, switched_off
+from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND, PROOF, RESOLVE
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
 from osa_opt.text import id_list, json_number, percent, yen
@@ -44,6 +37,8 @@ from osa_opt.text import id_list, json_number, percent, yen
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
     from osa_opt.result import Result
+
+Questions = ExactQuestions | BoundQuestions
 
 #: How much "relaxed" relaxes: a minimum ×0.9, a maximum ×1.1.
 RELAX = 0.1
@@ -63,6 +58,7 @@ class PriceAnalysis(Analysis):
     solves: int = 0
     name: str = "prices"
     notes: list[str] = field(default_factory=list)
+    exact_limit: int | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"prices": self.table.reset_index()}
@@ -80,7 +76,7 @@ class PriceAnalysis(Analysis):
             rows.append(item)
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
-                "notes": list(self.notes), "rules": rows}
+                "exact_limit": self.exact_limit, "notes": list(self.notes), "rules": rows}
 
     def headline(self) -> str:
         binding = int(self.table["binding"].astype(bool).sum()) if len(self.table) else 0
@@ -91,10 +87,11 @@ class PriceAnalysis(Analysis):
 
 _COLUMNS = ["family", "label", "policy_key", "sense", "unit", "bound", "activity", "slack",
             "binding", "gain_if_off", "gain_if_off_share", "relaxed_bound",
-            "gain_if_relaxed", "gain_if_relaxed_share", "message"]
+            "gain_if_relaxed", "gain_if_relaxed_share", "basis", "message"]
 
 
-def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
+def price_rules(result: Result, solver: Solver | None = None,
+                exact_limit: int | None = EXACT_LIMIT) -> PriceAnalysis:
     """Price every rule of portfolio 1: the value gained by switching it off or relaxing it.
 
     Each rule row is deactivated and re-solved, then its bound relaxed by 10% (a minimum
@@ -107,6 +104,10 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     ----------
     result : a solved Result (portfolio 1 is the reference).
     solver : the persistent Solver of that result; built from ``result.problem`` when None.
+    exact_limit : up to this many eligible projects every gain is a MIP re-solve; above
+        it, the LP relaxation with the rows changed: a gain of 0 or from a whole-number LP
+        optimum is exact (``basis`` "proof"), any other is an upper bound (``basis`` "lp
+        bound": switching the rule off gains at most that). None: always exact.
 
     Returns
     -------
@@ -127,17 +128,12 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     base = float(result.best.objective)
     fractions = result.best.fractions
     solves_before = solver.solves
-
-    def gain_of() -> float | None:
-        out = solver.solve_once()
-        if not out.status.has_solution or out.objective is None:
-            return None
-        gain = float(out.objective) - base
-        return 0.0 if abs(gain) <= TOL * max(1.0, abs(base)) else gain
-
+    exact = exact_limit is None or len(result.problem.eligible) <= exact_limit
     rows = rule_rows(model)
     with switched_off(ranking_cuts(model)):
-        records = _price_rows(rows, model, data, fractions, gain_of)
+        lp = None if exact or not solver.solves else solver.lp_relaxation()
+        ask = ExactQuestions(solver, base) if lp is None else BoundQuestions(solver, base, lp)
+        records = _price_rows(rows, model, data, fractions, ask)
 
     table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
     for col in ("gain_if_off", "gain_if_relaxed"):
@@ -147,24 +143,22 @@ def price_rules(result: Result, solver: Solver | None = None) -> PriceAnalysis:
     table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
                                         ascending=False, kind="stable").index]
     return PriceAnalysis(table=table, best_value=base, seconds=time.perf_counter() - t0,
-                         solves=solver.solves - solves_before)
+                         solves=solver.solves - solves_before, exact_limit=exact_limit)
 
 
 def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
-                fractions: Mapping[str, float], gain_of: Any) -> list[dict[str, Any]]:
+                fractions: Mapping[str, float], ask: Questions) -> list[dict[str, Any]]:
     """One record per rule row (off, then 10% looser), then the whole-component groups."""
     records: list[dict[str, Any]] = []
     for rule in [r for r in rows if r.component not in ("mandatory", "package_min")]:
         con = rule.constraint(model)
         rec = _describe(rule, con, data, fractions)
-        with switched_off([con]):
-            rec["gain_if_off"] = gain_of()
+        _put(rec, "gain_if_off", ask.off([con]))
         relaxed = _relaxed_bound(rule, con, data)
         rec["relaxed_bound"] = relaxed
         if relaxed is not None and rec["gain_if_off"]:
             lower, upper = (relaxed, None) if rule.sense == "min" else (None, relaxed)
-            with rebound(con, lower, upper):
-                rec["gain_if_relaxed"] = gain_of()
+            _put(rec, "gain_if_relaxed", ask.rebound([(con, lower, upper)]))
         elif relaxed is not None:
             rec["gain_if_relaxed"] = 0.0
         records.append(rec)
@@ -176,17 +170,25 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
             continue
         members = [r for r in records if r["rule"] in {g.name for g in group}]
         rec = _describe_group(component, label, group, members, data)
-        with switched_off([r.constraint(model) for r in group]):
-            rec["gain_if_off"] = gain_of()
+        _put(rec, "gain_if_off", ask.off([r.constraint(model) for r in group]))
         records.append(rec)
     packages = [r for r in rows if r.component == "package_min"]
     if packages:
-        records.append(_price_packages(packages, model, data, fractions, gain_of))
+        records.append(_price_packages(packages, model, data, fractions, ask))
     return records
 
 
+def _put(rec: dict[str, Any], key: str, gain: Gain) -> None:
+    """A gain into its record; the record's ``basis`` is "lp bound" when any of its
+    numbers is one, else that of its exact numbers ("re-solve" before "proof")."""
+    rec[key] = gain.value
+    order = [LP_BOUND, RESOLVE, PROOF, None]
+    if order.index(gain.basis) < order.index(rec.get("basis")):
+        rec["basis"] = gain.basis
+
+
 def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData,
-                    fractions: Mapping[str, float], gain_of: Any) -> dict[str, Any]:
+                    fractions: Mapping[str, float], ask: Questions) -> dict[str, Any]:
     """``priority.min_package`` as one rule: every partner's row off, then 10% lower."""
     least = float(data.policy.priority.min_package)
     funded = {data.country[p] for p in fractions if p in data.country}
@@ -200,14 +202,11 @@ def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData
            "policy_key": first.policy_key(data), "sense": first.sense, "unit": first.unit,
            "bound": least, "activity": min(packages.values(), default=0.0), "slack": slack,
            "binding": bool(slack <= TOL * max(1.0, least)),
-           "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None}
-    with switched_off(rows):
-        rec["gain_if_off"] = gain_of()
+           "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None, "basis": None}
+    _put(rec, "gain_if_off", ask.off(rows))
     if rec["gain_if_off"]:
-        with contextlib.ExitStack() as stack:
-            for con in rows:
-                stack.enter_context(rebound(con, least * (1 - RELAX), None))
-            rec["gain_if_relaxed"] = gain_of()
+        _put(rec, "gain_if_relaxed", ask.rebound([(con, least * (1 - RELAX), None)
+                                                  for con in rows]))
     else:
         rec["gain_if_relaxed"] = 0.0
     return rec
@@ -223,7 +222,7 @@ def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, flo
         "policy_key": rule.policy_key(data), "sense": rule.sense, "unit": rule.unit,
         "bound": bound, "activity": act, "slack": slack,
         "binding": bool(slack <= TOL * max(1.0, abs(bound))),
-        "relaxed_bound": None, "gain_if_relaxed": None,
+        "relaxed_bound": None, "gain_if_relaxed": None, "basis": None,
     }
 
 
@@ -249,6 +248,7 @@ def _describe_group(component: str, label: str, group: list[Rule], members: list
         "policy_key": key, "sense": "min" if component == "tier_partner" else group[0].sense,
         "unit": unit, "bound": bound, "activity": act, "slack": slack,
         "binding": bool(slack <= TOL), "relaxed_bound": None, "gain_if_relaxed": None,
+        "basis": None,
     }
 
 
@@ -291,13 +291,18 @@ def _message(rule: str, row: pd.Series) -> str:
         return f"{text}: no answer without it (the solver found no portfolio)."
     if off <= 0:
         return f"{text} costs nothing: the best value is the same without it."
-    text += (f" costs {off:,.3f} of value ({percent(row['gain_if_off_share'])}): "
-             "that is what switching it off would gain")
+    bound = row.get("basis") == LP_BOUND
+    most = "at most " if bound else ""
+    text += (f" costs {most}{off:,.3f} of value ({percent(row['gain_if_off_share'])}): "
+             f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     if row["relaxed_bound"] is not None and relaxed is not None and not (
             isinstance(relaxed, float) and math.isnan(relaxed)):
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
-        text += (f"; {looser} would gain {relaxed:,.3f} "
+        text += (f"; {looser} would gain {most}{relaxed:,.3f} "
                  f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
                  else f"; {looser} would gain nothing")
+    if bound:
+        text += ("; LP bounds: the round has more eligible projects than the exact limit, "
+                 "so the rule was not re-solved")
     return text + "."

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,15 @@ import pandas as pd
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.rule_rows import TOL, ranking_cuts, switched_off
+from osa_opt.analysis.why_proofs import (
+    EXACT_LIMIT,
+    LP_BOUND,
+    PROOF,
+    RESOLVE,
+    Answer,
+    Known,
+    Proofs,
+)
 from osa_opt.errors import OsaError
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
     from osa_opt.result import Result
 
 GENERIC_REASON = NOT_SELECTED
+
 
 
 class UnknownProjectError(OsaError):
@@ -84,6 +95,9 @@ class WhyAnalysis(Analysis):
     seconds: float = 0.0
     solves: int = 0
     name: str = "why"
+    proven: int = 0
+    bounded: int = 0
+    exact_limit: int | None = None
 
     def explain(self, project_id: str) -> dict[str, Any]:
         """The record of one project (see :func:`explain_project`)."""
@@ -109,15 +123,21 @@ class WhyAnalysis(Analysis):
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
+                "proven": self.proven, "bounded": self.bounded,
+                "exact_limit": self.exact_limit,
                 "projects": [dict(r) for r in self.records.values()]}
 
     def headline(self) -> str:
         funded = sum(1 for r in self.records.values() if r["funded"])
+        bounds = f", {self.bounded} LP bounds" if self.bounded else ""
         return (f"of {len(self.records)} projects: {funded} funded, "
-                f"{len(self.records) - funded} not; {self.solves} re-solves")
+                f"{len(self.records) - funded} not; {self.solves} re-solves, "
+                f"{self.proven} proven without one{bounds}")
+
 
 def explain_portfolio(result: Result, solver: Solver | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> WhyAnalysis:
+                      progress: Callable[[int, int], None] | None = None,
+                      exact_limit: int | None = EXACT_LIMIT) -> WhyAnalysis:
     """Why every project is in or out of portfolio 1, in numbers and words.
 
     Parameters
@@ -126,6 +146,10 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     solver : the persistent Solver of that result (re-used, left as it was); built from
         ``result.problem`` when None.
     progress : called as ``progress(done, total)`` after each project (a progress bar).
+    exact_limit : up to this many eligible projects every value change is exact (a MIP
+        re-solve, or a proof that a known portfolio is as good as the LP allows); above
+        it, a value change without such a proof is the LP bound, labelled ``basis: "lp
+        bound"`` (the loss is at least that). None: always exact.
 
     Returns
     -------
@@ -145,7 +169,13 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     """
     t0 = time.perf_counter()
     explainer = _Explainer(result, solver)
+    eligible = len(result.problem.eligible)
+    explainer.exact = exact_limit is None or eligible <= exact_limit
+    explainer.exact_limit = exact_limit
     with switched_off(ranking_cuts(explainer.solver.model)):  # once, not per project
+        if explainer.solver.solves == 0:  # a fresh solver: load the model first
+            explainer.solver.solve_once()
+        explainer.proofs = Proofs(explainer.solver, result)
         ids = [str(p) for p in result.problem.projects.index]
         records = {}
         for done, pid in enumerate(ids, 1):
@@ -153,7 +183,9 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
             if progress is not None:
                 progress(done, len(ids))
     return WhyAnalysis(records, explainer.base, list(result.problem.fiscal_years),
-                       seconds=time.perf_counter() - t0, solves=explainer.solves)
+                       seconds=time.perf_counter() - t0, solves=explainer.solves,
+                       proven=explainer.proven, bounded=explainer.bounded,
+                       exact_limit=exact_limit)
 
 
 def explain_project(result: Result, project_id: str, solver: Solver | None = None
@@ -199,7 +231,10 @@ class _Explainer:
         self.solver = solver if solver is not None else Solver(result.problem)
         self.base = float(result.best.objective)
         self.funded = dict(result.best.fractions)
-        self.solves = 0
+        self.solves = self.proven = self.bounded = 0
+        self.exact = True
+        self.exact_limit: int | None = None
+        self.proofs: Proofs | None = None  # set by explain_portfolio (one project: none)
         # each table read once: the Problem hands out a copy per access
         projects = self.projects = self.problem.projects
         self.cost = self.problem.cost
@@ -211,6 +246,7 @@ class _Explainer:
         self.group = {str(p): str(g) for p, g in projects["exclusive_group"].items()}
         self.mandatory = [str(p) for p in self.problem.mandatory]
         self.eligible = {str(p) for p in self.problem.eligible}
+        self.eligible_in = Counter(self.country[p] for p in self.eligible)
 
     # ------------------------------------------------------------------ one project
     def project(self, pid: str) -> dict[str, Any]:
@@ -222,7 +258,7 @@ class _Explainer:
             "field": str(p["field"]), "eligible": pid in self.eligible,
             "funded": fraction is not None, "fraction": fraction, "reasons": [],
             "forced": None, "feasible": None, "value_change": None,
-            "value_change_share": None, "displaced": [], "replaced_by": [],
+            "value_change_share": None, "basis": None, "displaced": [], "replaced_by": [],
             "cost_by_year": {fy: float(self.cost.at[pid, fy]) for fy in pb.fiscal_years},
             "needs_by_year": {}, "message": "",
         }
@@ -233,20 +269,34 @@ class _Explainer:
         forced_in = fraction is None
         rec["forced"] = "in" if forced_in else "out"
         obstacle = self._obstacle_in(pid) if forced_in else self._obstacle_out(pid)
-        out = None
+        found: Known | None = None  # an optimum of the forced MIP
+        answer = None
         if forced_in or pid not in self.mandatory:  # a mandatory project can never go
-            with switched_off(ranking_cuts(self.solver.model)), \
-                    self.solver.fixed_in_highs({pid: 1 if forced_in else 0}):
-                out = self.solver.solve_once()
-            self.solves += 1
-        if out is not None and out.status.has_solution and out.objective is not None:
-            change = float(out.objective) - self.base
+            answer = (self.proofs.answer(pid, forced_in, need_bound=True)
+                      if self.proofs is not None else None)
+            if answer is not None and answer.basis == PROOF:
+                found, rec["basis"] = answer.known, PROOF
+                self.proven += 1
+            elif answer is not None and answer.basis == LP_BOUND and not self.exact:
+                if obstacle is None:  # an obstacle proves it cannot be forced at all
+                    self._bounded(rec, answer)
+            elif answer is not None and answer.basis == "infeasible":
+                rec["basis"] = PROOF  # the LP has no solution: neither has the MIP
+                self.proven += 1
+            else:
+                found = self._resolve(pid, forced_in)
+                rec["basis"] = RESOLVE if found is not None else None
+        if rec["basis"] == LP_BOUND:
+            pass
+        elif found is not None:
+            change = float(found.objective) - self.base
             change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
             rec.update(feasible=True, value_change=json_number(change),
                        value_change_share=json_number(change / self.base) if self.base else None)
-            rec["displaced"] = [q for q in self.funded if q not in out.fractions and q != pid]
-            rec["replaced_by"] = [q for q in out.fractions if q not in self.funded and q != pid]
-            share = out.fractions.get(pid, 0.0)
+            rec["displaced"] = [q for q in self.funded if q not in found.fractions and q != pid]
+            rec["replaced_by"] = [q for q in found.fractions
+                                  if q not in self.funded and q != pid]
+            share = found.fractions.get(pid, 0.0)
             rec["needs_by_year"] = {fy: c * share for fy, c in rec["cost_by_year"].items()}
             obstacle = None
         else:
@@ -260,6 +310,28 @@ class _Explainer:
         if waived:  # eligible only by an override: say which rule and why, every time
             rec["message"] += " Eligible by an override: " + "; ".join(waived) + "."
         return rec
+
+    def _resolve(self, pid: str, forced_in: bool) -> Known | None:
+        """The exact answer: one MIP re-solve through HiGHS's column bounds."""
+        with switched_off(ranking_cuts(self.solver.model)):
+            out = self.solver.solve_forced({pid: 1 if forced_in else 0})
+        self.solves += 1
+        if not out.status.has_solution or out.objective is None:
+            return None
+        if self.proofs is not None:  # a feasible portfolio: it may prove later answers
+            self.proofs.add(float(out.objective), dict(out.fractions))
+        return Known(float(out.objective), dict(out.fractions))
+
+    def _bounded(self, rec: dict[str, Any], answer: Answer) -> None:
+        """Above the exact limit: the LP bound on the forced value, labelled as a bound
+        (feasible when a known portfolio has it forced, else not known)."""
+        assert answer.bound is not None
+        rec["feasible"] = True if answer.known is not None else None
+        change = min(0.0, float(answer.bound) - self.base)  # never beats portfolio 1
+        change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
+        rec.update(basis=LP_BOUND, value_change=json_number(change),
+                   value_change_share=json_number(change / self.base) if self.base else None)
+        self.bounded += 1
 
     def _reasons(self, pid: str, forced_in: bool, obstacle: str | None) -> list[str]:
         reasons: list[str] = []
@@ -323,6 +395,22 @@ class _Explainer:
                     "the budget)")
         return None
 
+    def _bound_message(self, rec: dict[str, Any]) -> str:
+        """The words of an LP bound: "at least", and that it was not re-solved."""
+        forced_in = rec["forced"] == "in"
+        part = rec["fraction"]
+        head = ("Not funded." if forced_in else "Funded" + (
+            f" at {percent(part)} of its cost." if part is not None and part < 1 else "."))
+        verb = "Funding it would cost" if forced_in else "Dropping it would lose"
+        why = (f"an LP bound: with more than {self.exact_limit:,} eligible projects it was "
+               "not re-solved, so what it would displace is not computed")
+        change, share = rec["value_change"], rec["value_change_share"] or 0.0
+        if change == 0:
+            return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
+                    f"equally good portfolio ({why}).")
+        return (f"{head} {verb} at least {percent(-share)} of portfolio value (at least "
+                f"{-change:,.3f} of {self.base:,.3f}; {why}).")
+
     def _company(self, needed: list[str]) -> str:
         parts = []
         if len(needed) > 1:
@@ -343,8 +431,7 @@ class _Explainer:
         country = self.country[pid]
         tier = int(self.tier[pid])
         if tier in pb.policy.priority.fund_every_tier:
-            same = [q for q in self.eligible if self.country[q] == country]
-            if same == [pid]:
+            if self.eligible_in[country] == 1:  # pid is eligible: it is the one
                 return (f"it is the only eligible project of tier-{tier} partner {country}, "
                         f"and every tier-{tier} partner must be funded")
         return None
@@ -352,6 +439,8 @@ class _Explainer:
     # ------------------------------------------------------------------ words
     def _message(self, rec: dict[str, Any], obstacle: str | None) -> str:
         forced_in = rec["forced"] == "in"
+        if rec["basis"] == LP_BOUND:
+            return self._bound_message(rec)
         if not rec["feasible"]:
             return (f"Not funded, and it cannot be: {obstacle}." if forced_in
                     else f"Funded, and it must be: {obstacle}.")

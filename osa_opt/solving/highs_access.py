@@ -31,6 +31,9 @@ PRIVATE_ATTRIBUTES: dict[str, str] = {
         "the map from Pyomo variables to HiGHS columns: ranked portfolios run on plain "
         "no-good cuts and explanations fix projects through Pyomo (both slower)"),
     "_vars": "Pyomo's variable records: ranked portfolios run on plain no-good cuts (slower)",
+    "_pyomo_con_to_solver_con_map": (
+        "the map from Pyomo rows to HiGHS rows: rule prices on large rounds are re-solved "
+        "instead of bounded (slower)"),
 }
 
 
@@ -126,6 +129,36 @@ def columns_of(opt: Any, variables: list[Any]) -> list[int] | None:
     return None if any(c is None for c in cols) else cols
 
 
+def rows_of(opt: Any, constraints: list[Any]) -> list[int] | None:
+    """The HiGHS row of each Pyomo constraint row of the loaded model, or None when one is
+    not loaded (inactive, or before the first solve) or Pyomo no longer keeps the map."""
+    row_map = _read(opt, "_pyomo_con_to_solver_con_map")
+    if row_map is None:
+        return None
+    rows = [row_map.get(c) for c in constraints]
+    return None if any(r is None for r in rows) else [int(r) for r in rows]
+
+
+def new_highs() -> Any:
+    """A fresh ``highspy.Highs`` without its banner on stdout (HiGHS prints it on file
+    descriptor 1 when constructed; a ``--json`` run's stdout must stay JSON)."""
+    import highspy
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real fd 1 (some notebook kernels)
+        return highspy.Highs()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 @contextlib.contextmanager
 def column_bounds(highs: Any, bounds: dict[int, tuple[float, float]]) -> Iterator[None]:
     """Give HiGHS columns new bounds for a while, behind Pyomo's back; restore them after.
@@ -147,6 +180,17 @@ def column_bounds(highs: Any, bounds: dict[int, tuple[float, float]]) -> Iterato
         yield
     finally:
         highs.changeColsBounds(len(cols), cols, lower, upper)
+
+
+@contextlib.contextmanager
+def quiet(highs: Any) -> Iterator[None]:
+    """No HiGHS log on the console for a while (Pyomo turns it on for each of its solves
+    and captures it; a run of HiGHS outside Pyomo must not print)."""
+    highs.setOptionValue("log_to_console", False)
+    try:
+        yield
+    finally:
+        highs.setOptionValue("log_to_console", True)
 
 
 def clear_solver(opt: Any) -> bool:
