@@ -271,6 +271,23 @@ class BruteForce:
                      for val, f in near]
         return sorted(solutions, key=lambda s: (-s.value, sorted(s.ids)))
 
+    def forced(self, project: str, funded: bool) -> Solution | None:
+        """The best subset with ``project`` funded (or not), or None when none is feasible
+        (why-in/why-out's question)."""
+        X = self.subsets
+        mask = (self.status != -1) & (X[:, self.position[project]] == funded)
+        best: tuple[float, np.ndarray] | None = None
+        for i in np.flatnonzero(mask)[np.argsort(-self.upper[mask], kind="stable")]:
+            if best is not None and self.upper[i] < best[0] - VALUE_TOL * max(1.0, abs(best[0])):
+                break  # no later subset can beat the best
+            evaluated = self._evaluate(int(i))
+            if evaluated is not None and (best is None or evaluated[0] > best[0]):
+                best = evaluated
+        if best is None:
+            return None
+        return Solution(best[0], {p: float(best[1][k]) for k, p in enumerate(self.ids)
+                                  if best[1][k] > 0})
+
     @property
     def feasible(self) -> bool:
         return bool(self.best())

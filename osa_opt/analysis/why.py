@@ -278,8 +278,11 @@ class _Explainer:
                 found, rec["basis"] = answer.known, PROOF
                 self.proven += 1
             elif answer is not None and answer.basis == LP_BOUND and not self.exact:
-                if obstacle is None:  # an obstacle proves it cannot be forced at all
+                if obstacle is None:
                     self._bounded(rec, answer)
+                else:  # the obstacle proves it cannot be forced at all
+                    rec["basis"] = PROOF
+                    self.proven += 1
             elif answer is not None and answer.basis == "infeasible":
                 rec["basis"] = PROOF  # the LP has no solution: neither has the MIP
                 self.proven += 1

@@ -84,6 +84,12 @@ class Proofs:
             else math.inf
         self.rel_gap = float(self.solver.opt.config.rel_gap or 0.0)
         self.lp = self.solver.lp_relaxation()
+        # the columns as the LP copy has them (Pyomo may renumber its own later)
+        columns = self.solver.column_map() if self.lp is not None else None
+        self.columns = columns[0] if columns is not None else []
+        self.column_of = columns[1] if columns is not None else {}
+        if columns is None:
+            self.lp = None
         for portfolio in self.result.portfolios[1:]:  # feasible portfolios of this model
             self.add(float(portfolio.objective), dict(portfolio.fractions))
 
@@ -111,17 +117,14 @@ class Proofs:
             return Answer(PROOF, known.objective, known)  # as good as portfolio 1's bound
         if self.lp is None or (known is None and not need_bound):
             return Answer(None, None, known)
-        cols = self.solver.columns([pid])
-        if cols is None:
-            return Answer(None, None, known)
-        bound = self.lp.with_columns(cols, [1.0 if forced_in else 0.0])
+        bound = self.lp.with_columns([self.column_of[pid]], [1.0 if forced_in else 0.0])
         self.lp_solves += 1
         if bound is None:
             return Answer(None, None, known)
         if bound == -math.inf:
             return Answer("infeasible", None, None)
         if self.lp.integral is not None:  # the LP's optimum is a portfolio: the MIP's too
-            found = Known(bound, self.solver.fractions_of(self.lp.integral))
+            found = Known(bound, self.solver.fractions_of(self.lp.integral, self.columns))
             self.add(found.objective, found.fractions)
             return Answer(PROOF, found.objective, found)
         bound = min(bound, self.top)

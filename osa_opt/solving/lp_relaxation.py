@@ -22,7 +22,6 @@ import numpy as np
 
 from osa_opt.solving.highs_access import new_highs
 
-
 #: An LP value this close to a whole number counts as one (HiGHS's mip_feasibility_tolerance).
 INTEGRAL_TOL = 1e-6
 

@@ -333,15 +333,16 @@ class Solver:
         restored after. HiGHS keeps the options of the last solve through Pyomo, without
         its log. Falls back to :meth:`fixed_in_highs` + :meth:`solve_once` whenever HiGHS
         or a column cannot be reached. Afterwards :meth:`values` has nothing to read."""
-        reader = self._column_reader() if self.solves else None
-        cols = None
-        if reader is not None and not any(self.model.x[p].fixed for p in states):
-            cols = [reader[1][p] for p in states]
-        if cols is None:
+        if not self.solves or any(self.model.x[p].fixed for p in states):
             with self.fixed_in_highs(states):
                 return self.solve_once()
+        self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs), then the map
+        reader = self.column_map()
+        if reader is None:
+            with self.fixed_in_highs(states):
+                return self.solve_once()
+        cols = [reader[1][p] for p in states]
         highs = self.highs
-        self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs)
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
         t0 = time.perf_counter()
         with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs):
@@ -351,22 +352,19 @@ class Solver:
         self.last, self._solution = out, None
         return out
 
-    def _column_reader(self) -> tuple[list[tuple[str, int, int]], dict[str, int]] | None:
-        """``[(project, x column, f column)]`` and project -> x column, once per loaded
-        model (None when the columns cannot be reached)."""
-        cached = getattr(self, "_columns", None)
-        if cached is not None and cached[0] == len(self.model.x):
-            return cached[1]
+    def column_map(self) -> tuple[list[tuple[str, int, int]], dict[str, int]] | None:
+        """``[(project, x column, f column)]`` and project -> x column as loaded now (None
+        when the columns cannot be reached). Read afresh each time: Pyomo renumbers the
+        columns when a fix or a new variable reloads some (a map kept from before would
+        then force the wrong project)."""
         m = self.model
         pairs = list(m.x.items())
         xcols = highs_access.columns_of(self.opt, [v for _, v in pairs])
         fcols = highs_access.columns_of(self.opt, [funded(m, p) for p, _ in pairs])
         if xcols is None or fcols is None:
             return None
-        reader = ([(p, xc, fc) for (p, _), xc, fc in zip(pairs, xcols, fcols, strict=True)],
-                  {p: xc for (p, _), xc in zip(pairs, xcols, strict=True)})
-        self._columns = (len(m.x), reader)
-        return reader
+        return ([(p, xc, fc) for (p, _), xc, fc in zip(pairs, xcols, fcols, strict=True)],
+                {p: xc for (p, _), xc in zip(pairs, xcols, strict=True)})
 
     def _outcome_of(self, highs: Any, seconds: float, columns: list[tuple[str, int, int]]
                     ) -> Outcome:
@@ -404,7 +402,7 @@ class Solver:
                      ) -> dict[str, float]:
         """Funded fractions from HiGHS column values (of this model or its LP copy)."""
         if columns is None:
-            reader = self._column_reader()
+            reader = self.column_map()
             assert reader is not None
             columns = reader[0]
         units = self.model.osa.units_max
@@ -429,8 +427,9 @@ class Solver:
 
     def columns(self, projects: list[str]) -> list[int] | None:
         """The HiGHS column of each project's x (None when they cannot be reached)."""
-        reader = self._column_reader() if self.solves else None
-        return None if reader is None else [reader[1][p] for p in projects]
+        if not self.solves:
+            return None
+        return highs_access.columns_of(self.opt, [self.model.x[p] for p in projects])
 
     def rows(self, constraints: list[Any]) -> list[int] | None:
         """The HiGHS row of each constraint row (None when they cannot be reached)."""
