@@ -161,6 +161,7 @@ HEADERS = {
     "share_of_best": "Share of the best value", "share_of_budget": "Share of budget",
     "priority_tier": "Tier", "n_projects": "Projects", "n_countries": "Countries",
     "value_change": "Value change", "value_change_share": "Value change (%)",
+    "basis": "Value from",
     "gain_if_off": "Gain if off", "gain_if_off_share": "Gain if off (%)",
     "gain_if_relaxed": "Gain if relaxed 10%", "gain_if_relaxed_share": "Gain if relaxed (%)",
     "policy_key": "Policy key", "budget_share": "Budget share",

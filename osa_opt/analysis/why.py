@@ -411,7 +411,8 @@ class _Explainer:
         if change == 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
                     f"equally good portfolio ({why}).")
-        return (f"{head} {verb} at least {percent(-share)} of portfolio value (at least "
+        digits = 1 if abs(share) >= 0.001 else 3  # a small bound still reads as a number
+        return (f"{head} {verb} at least {percent(-share, digits)} of portfolio value (at least "
                 f"{-change:,.3f} of {self.base:,.3f}; {why}).")
 
     def _company(self, needed: list[str]) -> str:

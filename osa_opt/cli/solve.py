@@ -48,8 +48,9 @@ WRITING = "writing the run folder …"
               help="Also export the model, with names from the inputs, as LP or MPS.")
 @click.option("--explain/--no-explain", default=None,
               help="Explain portfolio 1: why each project is in or out and the price of "
-                   "each rule (sheets why and prices). Default: on up to 300 eligible "
-                   "projects (it re-solves once per project).")
+                   "each rule (sheets why and prices). Exact up to 300 eligible projects "
+                   "(a re-solve per project), LP bounds above (labelled). Default: on up "
+                   "to 2,000 eligible projects.")
 @json_option
 @quiet_option
 @verbose_option

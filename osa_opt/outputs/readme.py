@@ -64,9 +64,11 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
 #: One line per known analysis table; other analyses get a generic line.
 ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "why": "every project: why it is in or out of portfolio 1, and the value that forcing "
-           "it out or in would change",
+           "it out or in would change (Value from: re-solve or proof are exact, lp bound "
+           "a bound: the loss is at least that)",
     "prices": "every rule: binding or not, its slack, and the value gained by switching "
-              "it off or relaxing it",
+              "it off or relaxing it (Value from: re-solve or proof are exact, lp bound a "
+              "bound: the gain is at most that)",
     "frontier": "exact and greedy value at each budget level of the sweep",
     "funding_order": "the order in which projects enter as the budget grows",
     "funding_levels": "the portfolio at each budget level: projects added and dropped",

@@ -142,14 +142,26 @@ def funding_order_body(analysis: Any) -> str:
 def why_body(analysis: Any) -> str:
     frame: pd.DataFrame = analysis.table.reset_index()
     cols = [c for c in ("project_id", "title", "country", "value_change", "value_change_share",
-                        "message") if c in frame.columns]
+                        "basis", "message") if c in frame.columns]
     eligible = frame["eligible"].astype(bool) if "eligible" in frame else True
     funded = frame["funded"].astype(bool)
+    headers = {"basis": "Value from"}
     body = ("<h3>Why out: eligible projects not funded</h3>"
-            + table(frame[~funded & eligible], columns=cols)
-            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols))
+            + table(frame[~funded & eligible], columns=cols, headers=headers)
+            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols,
+                                                           headers=headers))
     return body + ('<p class="note">Value change: what forcing the project in (or out) '
-                   "would do to the value of portfolio 1, from an exact re-solve.</p>")
+                   "would do to the value of portfolio 1. Value from: <b>re-solve</b> (an "
+                   "exact re-solve), <b>proof</b> (exact without one: a known portfolio "
+                   "reaches the LP bound, or the LP has no solution) or <b>lp bound</b> (a "
+                   "bound, above the exact limit of "
+                   f"{_limit(analysis)} eligible projects: the loss is at least the "
+                   "number shown).</p>")
+
+
+def _limit(analysis: Any) -> str:
+    limit = getattr(analysis, "exact_limit", None)
+    return "—" if limit is None else f"{limit:,}"
 
 
 # ---------------------------------------------------------------------- prices
@@ -158,13 +170,15 @@ PRICE_HEADERS = {"label": "Rule", "policy_key": "Policy key", "bound": "Required
                  "activity": "At portfolio 1", "slack": "To spare",
                  "binding": "Limits portfolio 1", "gain_if_off": "Value gained without it",
                  "gain_if_off_share": "Gained without it (% of value)",
-                 "gain_if_relaxed_share": "Gained if 10% looser (% of value)"}
+                 "gain_if_relaxed_share": "Gained if 10% looser (% of value)",
+                 "basis": "Value from"}
 PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maximum). At "
              "portfolio 1: what portfolio 1 reaches. To spare: the room between them. Limits "
              "portfolio 1: yes when it is met exactly, so it may hold the value back. Value "
              "gained: from an exact re-solve without the rule, or with it 10% looser (a "
              "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
-             "money.</p>")
+             "money. Value from: re-solve or proof (exact), or lp bound (above the exact "
+             "limit of eligible projects: the gain is at most the number shown).</p>")
 
 
 def prices_body(analysis: Any) -> str:
@@ -189,7 +203,7 @@ def prices_body(analysis: Any) -> str:
             shown[col] = [yen(v) if u == "¥ million" and v == v else number(v) if v == v
                           else "—" for v, u in zip(shown[col], units, strict=True)]
     cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
-                        "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share")
+                        "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share", "basis")
             if c in shown.columns]
     kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
     body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, headers=PRICE_HEADERS,
