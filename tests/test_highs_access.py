@@ -66,7 +66,10 @@ class Renamed:
         return getattr(self.__dict__["wrapped"], name)
 
 
-@pytest.mark.parametrize("missing", sorted(PRIVATE_ATTRIBUTES))
+ROW_MAP = "_pyomo_con_to_solver_con_map"  # read by the rule prices only
+
+
+@pytest.mark.parametrize("missing", sorted(set(PRIVATE_ATTRIBUTES) - {ROW_MAP}))
 def test_a_missing_attribute_warns_by_name_and_the_ranking_is_unchanged(
         problem, missing: str) -> None:
     expected = [o.objective for o in Solver(problem).ranked(3, 2)]
@@ -112,3 +115,17 @@ def test_fixing_in_highs_equals_fixing_in_pyomo_and_restores_the_bounds(problem)
     assert np.array_equal(before[3], after[3]) and np.array_equal(before[4], after[4])
     assert not any(v.fixed for v in solver.model.x.values())
     assert solver.solve_once().objective == pytest.approx(best.objective, abs=1e-6)
+
+
+def test_without_the_row_map_bounded_prices_warn_and_are_re_solved_exactly(problem) -> None:
+    from osa_opt.analysis.baseline import result_from_outcomes
+    from osa_opt.analysis.prices import price_rules
+
+    solver = Solver(problem)
+    result = result_from_outcomes(problem, solver, solver.ranked(1, 1), 0.0)
+    exact = price_rules(result, solver, exact_limit=None).table
+    solver.opt = Renamed(solver.opt, ROW_MAP)
+    with pytest.warns(HighsInterfaceWarning, match=f"'{ROW_MAP}'.*slower"):
+        fallback = price_rules(result, solver, exact_limit=0).table
+    assert set(fallback["basis"]) == {"re-solve"}
+    assert fallback["gain_if_off"].tolist() == pytest.approx(exact["gain_if_off"].tolist())
