@@ -15,8 +15,11 @@ exact path re-solves, and above the exact limit the LP bound is reported as such
 ("lp bound": the loss is at least that much).
 
 >>> proofs = Proofs(solver, result)
->>> proofs.answer("P-17", forced_in=True).basis
+>>> proofs.answer("P-17", forced_in=True, need_bound=True).basis   # the LP's optimum is whole
 'proof'
+>>> answer = proofs.answer("P-02", forced_in=False, need_bound=True)
+>>> answer.basis, round(answer.bound, 3)          # dropping P-02: worth at most 168.072
+('lp bound', 168.072)
 """
 
 from __future__ import annotations
