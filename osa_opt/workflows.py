@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis import compare as compare_analysis
 from osa_opt.analysis import frontier as frontier_analysis

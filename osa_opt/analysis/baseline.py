@@ -23,7 +23,7 @@ from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
 
 if TYPE_CHECKING:
-    import pyomo.environ as pyo
+    import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
     from osa_opt.inputs.problem import Problem
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.frontier import FrontierAnalysis, scaled_data

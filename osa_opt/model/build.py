@@ -11,7 +11,7 @@ import re
 import weakref
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 from pyomo.common.gc_manager import PauseGC
 
 from osa_opt.errors import OsaError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from osa_opt.model.data import ModelData

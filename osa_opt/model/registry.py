@@ -40,7 +40,7 @@ from osa_opt.model.families import (
 from osa_opt.text import code_label, yen
 
 if TYPE_CHECKING:
-    import pyomo.environ as pyo
+    import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
     from osa_opt.model.data import ModelData
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 

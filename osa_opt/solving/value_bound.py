@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.model.families import linear_sum
 from osa_opt.solving.highs_access import column_vars, highs_of, option_value, stdout_to_stderr
