@@ -13,7 +13,8 @@ A round of more than :data:`FULL_TABLES_UP_TO` projects gets the funded projects
 portfolio 1 and the summaries only: ``Projects``, ``Not funded`` and ``Portfolio 2`` …
 (one row per project each) are left out, and the Read me sheet says that every funded
 project of every portfolio is in ``portfolios.csv``. Writing is linear in the cells
-written, row by row in xlsxwriter's constant-memory mode.
+written, row by row in xlsxwriter's constant-memory mode (in memory up to
+:data:`IN_MEMORY_UP_TO` projects).
 
 >>> from osa_opt.outputs.workbook import write_workbook
 >>> write_workbook(result, Path("portfolios.xlsx"))      # doctest: +SKIP
@@ -43,6 +44,9 @@ __all__ = ["ALLOCATIONS", "FULL_TABLES_UP_TO", "MONEY_FORMAT", "NOT_FUNDED_COLUM
 #: Rounds of up to this many projects get every per-project sheet; larger ones the funded
 #: projects of portfolio 1 and the summaries (docs/outputs.md, "Large rounds").
 FULL_TABLES_UP_TO = 5_000
+#: Rounds of up to this many projects are assembled in memory (a few MB at most); larger
+#: ones row by row in xlsxwriter's constant-memory mode.
+IN_MEMORY_UP_TO = 1_000
 
 
 def is_large(result: Result) -> bool:
@@ -65,14 +69,17 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     """
     import xlsxwriter
 
+    large = is_large(result)
     # Never turn text into formulas, links or numbers: inputs are data, not commands.
-    # Constant memory: each row goes to disk once the next one starts (rows in order).
+    # Large rounds in constant memory: each row goes to a temporary file once the next one
+    # starts (rows in order). Small ones in memory: no temporary file per sheet to create
+    # and delete, which costs more than writing a few thousand cells.
+    in_memory = len(result.problem.projects) <= IN_MEMORY_UP_TO
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "constant_memory": True,
+        "constant_memory": not in_memory, "in_memory": in_memory,
     })
     sheets = Sheets(book, Formats.of(book))
-    large = is_large(result)
     readme = sheets.add(READ_ME)
     analyses = _analysis_tables(result)
     fixed.summary_sheet(sheets, result, created)
