@@ -7,16 +7,18 @@ unreadable cells were reported while coercing (:mod:`osa_opt.inputs.cells`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices, is_blank, rule_text, whole_number_hint
 from osa_opt.inputs.issue_list import Places
 from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column, split_values
 from osa_opt.text import suggest
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 def _dtype(col: Column) -> Any:
@@ -36,6 +38,8 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
     registry's rule; every column is nullable because blank and unreadable cells are
     reported while coercing.
     """
+    import pandera.pandas as pa  # here, not at the top: only validation needs pandera
+
     schema_columns: dict[str, pa.Column] = {}
     for col in columns:
         checks: list[pa.Check] = []
@@ -65,6 +69,8 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     ``raw`` and ``typed`` share a RangeIndex (the prepared sheet), so a failure's index is
     the row's position; ``places`` words the other rows a duplicate is in.
     """
+    import pandera.pandas as pa
+
     by_name = {c.name: c for c in columns}
     try:
         sheet_schema(sheet, columns).validate(typed, lazy=True)

@@ -1,0 +1,83 @@
+"""Each heavy library loads only when a run first needs it (issue 14, start-up time).
+
+Every check runs in a fresh interpreter and reads ``sys.modules`` at the end: what a
+command imported is what it paid for at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from osa_opt.data import example_path
+
+HEAVY = ("pandas", "numpy", "pyomo", "pyomo.environ", "highspy", "pandera", "xlsxwriter",
+         "openpyxl", "matplotlib")
+
+
+def loaded_after(code: str, cwd: Path | None = None) -> tuple[set[str], str]:
+    """Run ``code`` in a fresh interpreter; the heavy modules it left in sys.modules and
+    what it printed."""
+    probe = (f"{code}\nimport json, sys\n"
+             f"print('LOADED', json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=cwd, check=False)
+    assert "LOADED" in proc.stdout, proc.stderr[-2000:]
+    out, _, loaded = proc.stdout.rpartition("LOADED ")
+    return set(json.loads(loaded)), out
+
+
+def cli(*args: str) -> str:
+    """Code that runs ``osa-opt ARGS`` in-process and keeps going after its exit."""
+    return ("from osa_opt.cli import cli\n"
+            "try:\n"
+            f"    cli.main({list(args)!r}, standalone_mode=False)\n"
+            "except SystemExit:\n"
+            "    pass\n")
+
+
+def test_import_osa_opt_loads_nothing_heavy() -> None:
+    loaded, _ = loaded_after("import osa_opt\nprint(osa_opt.__version__)")
+    assert loaded == set()
+
+
+def test_solve_help_loads_nothing_heavy() -> None:
+    loaded, out = loaded_after("import osa_opt\n" + cli("solve", "--help"))
+    assert "--portfolios" in out  # the help was printed
+    assert loaded == set()
+
+
+def test_the_problem_class_does_not_load_pandera_or_pyomo() -> None:
+    # Problem(...) on typed frames (benchmarks, worker processes unpickling a Problem)
+    # does not validate, so it needs pandas only.
+    loaded, _ = loaded_after("import osa_opt\nosa_opt.Problem")
+    assert "pandas" in loaded
+    assert not loaded & {"pandera", "pyomo", "highspy", "xlsxwriter", "matplotlib"}
+
+
+@pytest.mark.slow
+def test_validate_no_solve_loads_pandera_but_not_pyomo() -> None:
+    loaded, out = loaded_after(cli("validate", str(example_path()), "--no-solve", "--json"))
+    assert json.loads(out)["valid"] is True
+    assert "pandera" in loaded  # validation ran
+    assert not loaded & {"pyomo", "pyomo.environ", "highspy", "xlsxwriter", "matplotlib"}
+
+
+@pytest.mark.slow
+def test_one_portfolio_solve_loads_neither_pyomo_plugins_nor_matplotlib(tmp_path: Path
+                                                                         ) -> None:
+    out = tmp_path / "run"
+    loaded, _ = loaded_after(cli("solve", str(example_path()), "--quiet", "--no-explain",
+                                 "-k", "1", "--out", str(out)))
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "optimal" and len(manifest["portfolios"]) == 1
+    assert (out / "portfolios.xlsx").stat().st_size > 0
+    assert {"pandas", "pandera", "pyomo", "highspy", "xlsxwriter"} <= loaded
+    # pyomo.core builds the model; pyomo.environ would load every Pyomo plugin (~500
+    # modules). No chart is drawn as a PNG here, so matplotlib stays out too.
+    assert "pyomo.environ" not in loaded
+    assert "matplotlib" not in loaded
