@@ -15,6 +15,7 @@ downstream may trust it, and it never changes (docs/inputs.md, "A Problem does n
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -331,6 +332,11 @@ class Problem:
 
     def summary(self) -> dict[str, Any]:
         """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles."""
+        if "_summary" not in self.__dict__:  # the workbook, run.json and the terminal ask
+            self.__dict__["_summary"] = self._summary()
+        return copy.deepcopy(self.__dict__["_summary"])
+
+    def _summary(self) -> dict[str, Any]:
         e = self.eligibility
         reasons: dict[str, int] = {}
         for rs in e["reasons"]:

@@ -109,6 +109,10 @@ class Portfolio:
     def package_table(self) -> pd.DataFrame:
         """The partner table: one row per partner (its package), its items under it
         (columns in :func:`osa_opt.result.packages.package_table`)."""
+        return self._package_table.copy()
+
+    @cached_property
+    def _package_table(self) -> pd.DataFrame:  # the workbook and the report both show it
         return packages.package_table(self)
 
     @cached_property
@@ -151,6 +155,15 @@ class Portfolio:
         ``field``, a project of several fields counts in each with its cost and value split
         equally among them (as the field-share rules count it), so the totals still add up.
         """
+        if by not in self._allocations:  # the workbook and the report both ask for each
+            self._allocations[by] = self._allocation(by)
+        return self._allocations[by].copy()
+
+    @cached_property
+    def _allocations(self) -> dict[str, pd.DataFrame]:
+        return {}
+
+    def _allocation(self, by: str) -> pd.DataFrame:
         df = self.projects
         cost_cols = [f"cost_{fy}" for fy in self.problem.fiscal_years]
         if by == "field":

@@ -9,12 +9,18 @@ constants only: creating a Highs object would print its banner).
 
 from __future__ import annotations
 
+import functools
 import platform
 from importlib import metadata
 
 
 def versions() -> dict[str, str | None]:
     """Versions of osa-opt, Python and the libraries that shape the answer (None: absent)."""
+    return dict(_versions())
+
+
+@functools.cache  # run.json and the report both record them; reading metadata is slow
+def _versions() -> dict[str, str | None]:
     from osa_opt import __version__
 
     out: dict[str, str | None] = {
