@@ -81,3 +81,25 @@ def test_one_portfolio_solve_loads_neither_pyomo_plugins_nor_matplotlib(tmp_path
     # modules). No chart is drawn as a PNG here, so matplotlib stays out too.
     assert "pyomo.environ" not in loaded
     assert "matplotlib" not in loaded
+
+
+@pytest.mark.slow
+def test_a_bad_input_is_reported_before_pyomo_loads(tmp_path: Path) -> None:
+    import pandas as pd
+
+    folder = tmp_path / "round"
+    folder.mkdir()
+    book = pd.ExcelFile(example_path())
+    projects = pd.read_excel(book, "projects")
+    cost = next(c for c in projects.columns if str(c).startswith("cost"))
+    projects[cost] = projects[cost].astype(object)
+    projects.loc[0, cost] = "abc"
+    projects.to_csv(folder / "projects.csv", index=False)
+    pd.read_excel(book, "countries").to_csv(folder / "countries.csv", index=False)
+    argv = ["osa-opt", "solve", str(folder), "--quiet", "--out", str(tmp_path / "run")]
+    loaded, out = loaded_after(
+        f"import sys\nfrom osa_opt.cli import main\nsys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('EXIT', exc.code)\n")
+    assert "EXIT 2" in out  # the bad cell was reported (on stderr) with exit code 2
+    assert not (tmp_path / "run").exists()
+    assert not loaded & {"pyomo", "highspy", "xlsxwriter", "matplotlib"}

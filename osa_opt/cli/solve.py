@@ -87,11 +87,7 @@ def command(
     portfolios finished are written, run.json "partial": true).
     """
     from osa_opt.cli.common import load_from_cli
-    from osa_opt.model import build_model
     from osa_opt.outputs.safe import check_target
-    from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import stdout_to_stderr
-    from osa_opt.workflows import solve
 
     model_format = _model_format(write_model)
     if out_dir is not None:
@@ -101,6 +97,12 @@ def command(
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
     read_seconds = time.perf_counter() - t0
+    # Pyomo and the writers load once the input is known to be good: a bad input's
+    # message (exit 2) does not wait for them.
+    from osa_opt.model import build_model
+    from osa_opt.run_folder import write_run
+    from osa_opt.solving.solver import stdout_to_stderr
+    from osa_opt.workflows import solve
     count = problem.policy.portfolios.count
     outcomes: list[Outcome] = []
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
