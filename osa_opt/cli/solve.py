@@ -175,6 +175,7 @@ def _policy_overrides(portfolios: int | None, min_difference: int | None,
 
 
 def _export_model(model: Any, path: Path, model_format: str | None) -> None:
+    import pyomo.environ  # noqa: F401  (registers the LP and MPS writers; a solve needs none)
     from pyomo.opt import ProblemFormat
 
     try:
