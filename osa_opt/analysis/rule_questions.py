@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.rule_rows import TOL, rebound, switched_off
 from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
