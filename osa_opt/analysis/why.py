@@ -317,7 +317,10 @@ class _Explainer:
     def _resolve(self, pid: str, forced_in: bool) -> Known | None:
         """The exact answer: one MIP re-solve through HiGHS's column bounds."""
         with switched_off(ranking_cuts(self.solver.model)):
-            out = self.solver.solve_forced({pid: 1 if forced_in else 0})
+            # with proofs (a whole analysis) Pyomo's changes were sent when the LP copy was
+            # made, and nothing changes the model between projects
+            out = self.solver.solve_forced({pid: 1 if forced_in else 0},
+                                           sync=self.proofs is None)
         self.solves += 1
         if not out.status.has_solution or out.objective is None:
             return None

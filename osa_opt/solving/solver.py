@@ -326,23 +326,26 @@ class Solver:
         with highs_access.column_bounds(highs, bounds):
             yield
 
-    def solve_forced(self, states: dict[str, int]) -> Outcome:
+    def solve_forced(self, states: dict[str, int], sync: bool = True) -> Outcome:
         """Re-solve with x[p] forced to 0 or 1 through HiGHS alone (no Pyomo solve: its
         update check, output capture and solution loading cost more than HiGHS itself on a
         small round) and read the funded fractions from HiGHS's columns; the bounds are
         restored after. HiGHS keeps the options of the last solve through Pyomo, without
         its log. Falls back to :meth:`fixed_in_highs` + :meth:`solve_once` whenever HiGHS
-        or a column cannot be reached. Afterwards :meth:`values` has nothing to read."""
-        if not self.solves or any(self.model.x[p].fixed for p in states):
+        or a column cannot be reached. Afterwards :meth:`values` has nothing to read.
+        ``sync=False`` skips sending Pyomo's pending changes first (its update check walks
+        the model): only for a caller that made none since the last solve or update."""
+        highs = self.highs if self.solves else None
+        if highs is None or any(self.model.x[p].fixed for p in states):
             with self.fixed_in_highs(states):
                 return self.solve_once()
-        self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs), then the map
+        if sync:
+            self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs), then the map
         reader = self.column_map()
         if reader is None:
             with self.fixed_in_highs(states):
                 return self.solve_once()
         cols = [reader[1][p] for p in states]
-        highs = self.highs
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
         t0 = time.perf_counter()
         with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs):
