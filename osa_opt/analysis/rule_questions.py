@@ -1,7 +1,7 @@
 """How the rule prices ask "what would switching these rows off (or re-bounding them) gain?".
 
-:class:`ExactQuestions` re-solves the MIP with the rows switched off or re-bounded in Pyomo
-(an exact gain). :class:`BoundQuestions`, for rounds above the exact limit, asks the LP
+:class:`ExactQuestions` re-solves the MIP with the rows' bounds changed in HiGHS (an exact
+gain; Pyomo's deactivation would remove the row and add it back). :class:`BoundQuestions`, for rounds above the exact limit, asks the LP
 relaxation instead (:class:`osa_opt.solving.lp_relaxation.LpRelaxation`: the rows' bounds
 changed in a HiGHS of its own, milliseconds each): ``LP − value of portfolio 1`` is an upper
 bound on the gain, exact when it is zero (the MIP cannot gain either) or when the LP's
@@ -21,7 +21,7 @@ import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 from osa_opt.analysis.rule_rows import TOL, rebound, switched_off
 from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
 from osa_opt.solving.lp_relaxation import LpRelaxation
-from osa_opt.solving.solver import Solver
+from osa_opt.solving.solver import Outcome, Solver
 
 
 @dataclass
@@ -33,26 +33,40 @@ class Gain:
 
 
 class ExactQuestions:
-    """Every question a MIP re-solve on the persistent solver; the model restored after."""
+    """Every question a MIP re-solve on the persistent solver: the rows' bounds changed in
+    HiGHS directly (:meth:`Solver.solve_rows`) or, when HiGHS's row map cannot be reached,
+    the rows switched off or re-bounded in Pyomo; restored after either way."""
 
     def __init__(self, solver: Solver, base: float) -> None:
         self.solver, self.base = solver, base
+        self.direct = solver.solves > 0 and solver.column_map() is not None
 
-    def _gain(self) -> Gain:
-        out = self.solver.solve_once()
+    def _gain(self, out: Outcome) -> Gain:
         if not out.status.has_solution or out.objective is None:
             return Gain(None, RESOLVE)
         return Gain(_rounded(float(out.objective) - self.base, self.base), RESOLVE)
 
+    def _rows(self, cons: Sequence[Any]) -> list[int] | None:
+        return self.solver.rows(list(cons)) if self.direct else None
+
     def off(self, cons: Sequence[Any]) -> Gain:
+        rows = self._rows(cons)
+        if rows is not None:
+            inf = math.inf
+            return self._gain(self.solver.solve_rows(rows, [-inf] * len(rows),
+                                                     [inf] * len(rows)))
         with switched_off(list(cons)):
-            return self._gain()
+            return self._gain(self.solver.solve_once())
 
     def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
+        rows = self._rows([c for c, _, _ in changes])
+        if rows is not None:
+            lower, upper = _shifted(self.solver, rows, changes)
+            return self._gain(self.solver.solve_rows(rows, lower, upper))
         with contextlib.ExitStack() as stack:
-            for con, lower, upper in changes:
-                stack.enter_context(rebound(con, lower, upper))
-            return self._gain()
+            for con, lo, up in changes:
+                stack.enter_context(rebound(con, lo, up))
+            return self._gain(self.solver.solve_once())
 
 
 class BoundQuestions:
@@ -64,11 +78,8 @@ class BoundQuestions:
         self.solver, self.base, self.lp = solver, base, lp
         self.exact = ExactQuestions(solver, base)
 
-    def _ask(self, cons: Sequence[Any], bounds: list[tuple[float, float]]) -> Gain | None:
-        rows = self.solver.rows(list(cons))
-        if rows is None:
-            return None
-        value = self.lp.with_rows(rows, [b[0] for b in bounds], [b[1] for b in bounds])
+    def _ask(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain | None:
+        value = self.lp.with_rows(rows, lower, upper)
         if value is None:
             return None
         if value == -math.inf:
@@ -77,32 +88,30 @@ class BoundQuestions:
         return Gain(gain, PROOF if gain == 0.0 or self.lp.integral is not None else LP_BOUND)
 
     def off(self, cons: Sequence[Any]) -> Gain:
+        rows = self.solver.rows(list(cons))
         inf = math.inf
-        return self._ask(cons, [(-inf, inf)] * len(cons)) or self.exact.off(cons)
+        gain = None if rows is None else self._ask(rows, [-inf] * len(rows), [inf] * len(rows))
+        return gain or self.exact.off(cons)
 
     def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
-        cons = [c for c, _, _ in changes]
-        rows = self.solver.rows(cons)
-        if rows is None:
-            return self.exact.rebound(changes)
-        saved = self.lp.highs.getRows(len(rows), _int32(rows))  # (status, n, lower, upper, nnz)
-        bounds = []
-        for i, (con, lower, upper) in enumerate(changes):
-            # HiGHS holds a row as lower − constant ≤ Σ a·x ≤ upper − constant: shift the
-            # new bound by the same amount as the old one
-            lo, up = float(saved[2][i]), float(saved[3][i])
-            if lower is not None:
-                lo += float(lower) - float(pyo.value(con.lower))
-            if upper is not None:
-                up += float(upper) - float(pyo.value(con.upper))
-            bounds.append((lo, up))
-        return self._ask(cons, bounds) or self.exact.rebound(changes)
+        rows = self.solver.rows([c for c, _, _ in changes])
+        gain = None if rows is None else self._ask(rows, *_shifted(self.solver, rows, changes))
+        return gain or self.exact.rebound(changes)
 
 
-def _int32(rows: list[int]) -> Any:
-    import numpy as np
-
-    return np.asarray(rows, dtype=np.int32)
+def _shifted(solver: Solver, rows: list[int],
+             changes: Sequence[tuple[Any, float | None, float | None]]
+             ) -> tuple[list[float], list[float]]:
+    """New HiGHS bounds of rows re-bounded in Pyomo's terms: HiGHS holds a row as
+    lower − constant ≤ Σ a·x ≤ upper − constant, so each new bound moves by as much as it
+    differs from the old one."""
+    lower, upper = solver.row_bounds(rows)
+    for i, (con, lo, up) in enumerate(changes):
+        if lo is not None:
+            lower[i] += float(lo) - float(pyo.value(con.lower))
+        if up is not None:
+            upper[i] += float(up) - float(pyo.value(con.upper))
+    return lower, upper
 
 
 def _rounded(gain: float, base: float) -> float:

@@ -193,6 +193,24 @@ def quiet(highs: Any) -> Iterator[None]:
         highs.setOptionValue("log_to_console", True)
 
 
+@contextlib.contextmanager
+def row_bounds(highs: Any, rows: list[int], lower: list[float], upper: list[float]
+               ) -> Iterator[None]:
+    """Give HiGHS rows new bounds for a while (±inf switches a side off); restore them
+    after. Like :func:`column_bounds`, behind Pyomo's back and only around one run."""
+    import numpy as np
+
+    idx = np.asarray(rows, dtype=np.int32)
+    saved = highs.getRows(len(idx), idx)  # (status, n, lower, upper, nnz)
+    highs.changeRowsBounds(len(idx), idx, np.asarray(lower, dtype=np.double),
+                           np.asarray(upper, dtype=np.double))
+    try:
+        yield
+    finally:
+        highs.changeRowsBounds(len(idx), idx, np.asarray(saved[2], dtype=np.double),
+                               np.asarray(saved[3], dtype=np.double))
+
+
 def clear_solver(opt: Any) -> bool:
     """Forget HiGHS's last basis and search state, so the next solve starts from scratch.
     False (with a warning) when the HiGHS instance cannot be reached."""

@@ -355,6 +355,30 @@ class Solver:
         self.last, self._solution = out, None
         return out
 
+    def solve_rows(self, rows: list[int], lower: list[float], upper: list[float]) -> Outcome:
+        """Re-solve with HiGHS rows given new bounds (±inf: a side off) through HiGHS alone,
+        as :meth:`solve_forced` does for columns (the rule prices: Pyomo would remove and
+        re-add the row); the bounds are restored after. ``rows`` from :meth:`rows`, which
+        sent Pyomo's pending changes."""
+        highs, reader = self.highs, self.column_map()
+        assert highs is not None and reader is not None, "rows() found the rows: HiGHS is loaded"
+        t0 = time.perf_counter()
+        with highs_access.row_bounds(highs, rows, lower, upper), highs_access.quiet(highs):
+            highs.run()  # read before the bounds go back
+            out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
+        self.solves += 1
+        self.last, self._solution = out, None
+        return out
+
+    def row_bounds(self, rows: list[int]) -> tuple[list[float], list[float]]:
+        """The current HiGHS bounds of rows (lower, upper), as HiGHS holds them."""
+        import numpy as np
+
+        highs = self.highs
+        assert highs is not None
+        saved = highs.getRows(len(rows), np.asarray(rows, dtype=np.int32))
+        return [float(v) for v in saved[2]], [float(v) for v in saved[3]]
+
     def column_map(self) -> tuple[list[tuple[str, int, int]], dict[str, int]] | None:
         """``[(project, x column, f column)]`` and project -> x column as loaded now (None
         when the columns cannot be reached). Read afresh each time: Pyomo renumbers the
