@@ -230,6 +230,14 @@ def execution(
     analysis = analyse(problem, plan, samples=samples, seed=seed, exact=exact, jobs=jobs,
                        scheduler=scheduler, progress=progress)
     analysis.notes[:0] = listed.notes
+    if problem.extensions:  # said, not silently assumed: numpy draws cannot run Pyomo rows
+        names = ", ".join(f"{e.function}()" for e in problem.extensions)
+        analysis.notes.append(
+            f"The extensions {names} shape portfolio 1 and the reserve list (every level of "
+            "the funding order applies them); the simulation then checks the policy's "
+            "maximums and requirements only, so an extension row that is not a maximum "
+            "(a minimum, an equality, an if-then) is not checked again when a reserve is "
+            "skipped.")
     if analysis.recommended_reserves is None:
         if len(listed.entries) == reserves:
             advice = "Ask for more reserves (reserves=; --reserves on the command line)."

@@ -80,10 +80,27 @@ def test_frontier_and_funding_order_apply_it_at_every_level(problem: Problem) ->
     for outcome in fr.outcomes:
         if outcome.status.has_solution:
             assert sea(problem, outcome.fractions) <= 3
-    order = result.analyses["funding_order"].order
-    assert sea(problem, order["project_id"]) <= 3 or len(order) > 0  # order spans levels
-    top = [lv for lv in result.analyses["funding_order"].levels.index]
-    assert top
+    order = result.analyses["funding_order"]
+    solved = [lv for lv in order.levels.index if order.fractions.get(lv)]
+    assert len(solved) == 3
+    plain = frontier(problem, [0.8, 1.0, 1.2]).analyses["funding_order"]
+    for level in solved:  # each level of the nested line keeps the cap the plain one breaks
+        assert sea(problem, order.funded_at(level)) <= 3
+    assert max(sea(problem, plain.funded_at(lv)) for lv in plain.levels.index) > 3
+
+
+def test_execution_keeps_it_in_portfolio_1_and_every_reserve(problem: Problem) -> None:
+    from osa_opt.workflows import execution
+
+    smaller = problem.with_policy(overrides={"budget.FY2026": 9000})  # room for reserves
+    analysis = execution(smaller, reserves=4, samples=50, extend=SEA_CAP)
+    every = analysis.portfolio + list(analysis.levels["reserve_projects"].iloc[-1])
+    assert len(every) > len(analysis.portfolio)  # some reserves to check
+    assert sea(problem, analysis.portfolio) <= 3 and sea(problem, every) <= 3
+    assert any("at_most_three_sea()" in note for note in analysis.notes)
+    plain = execution(smaller, reserves=4, samples=50)
+    plain_every = plain.portfolio + list(plain.levels["reserve_projects"].iloc[-1])
+    assert sea(problem, plain_every) > 3
 
 
 def test_compare_accepts_problems_and_keeps_their_extensions(problem: Problem) -> None:
@@ -104,7 +121,8 @@ def test_a_hand_built_model_works_in_one_process_and_is_refused_where_models_are
     assert "no_p02" in result.analyses["prices"].table.index  # priced by name
     assert result.custom_components == ["no_p02"]
     for call in (lambda: robustness(problem, samples=2, baseline=result),
-                 lambda: osa_opt.compare([result, problem])):
+                 lambda: osa_opt.compare([result, problem]),
+                 lambda: osa_opt.execution(problem, baseline=result)):
         with pytest.raises(OsaError, match="extend="):
             call()
 
