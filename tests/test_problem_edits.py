@@ -73,7 +73,8 @@ def test_writing_into_the_tables_raises_and_the_solve_is_unchanged(problem: Prob
              (projects, "iloc", (0, 5), 1.0),
              (countries, "loc", ("Borealis", "democracy"), 0.0),
              (value, "loc", "P-03", 1e6),
-             (cost, "loc", ("P-03", "FY2026"), 0.0)]
+             (cost, "loc", ("P-03", "FY2026"), 0.0),
+             (problem.budget, "loc", "FY2026", 1e9)]
     for table, indexer, where, new in edits:
         with pytest.raises(ValueError, match="read-only"):
             getattr(table, indexer)[where] = new
@@ -100,8 +101,9 @@ def test_a_problem_refuses_attribute_changes_and_stays_read_only_in_workers(
         problem: Problem) -> None:
     with pytest.raises(AttributeError, match="with_projects"):
         problem.policy = Policy()  # type: ignore[misc]
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="a Problem cannot be changed: use problem.with_"):
         problem.sources["x"] = "y"
+    assert type(pickle.loads(pickle.dumps(problem)).sources) is type(problem.sources)
     copy = pickle.loads(pickle.dumps(problem))
     projects = copy.projects
     with pytest.raises(ValueError, match="read-only"):

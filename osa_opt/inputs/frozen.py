@@ -28,13 +28,14 @@ _MESSAGE = ("a Policy cannot be changed in place: use policy.override({\"key\": 
 
 
 def _refuse(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
-    raise TypeError(_MESSAGE)
+    raise TypeError(getattr(type(self), "message", _MESSAGE))
 
 
 class FrozenDict(dict):  # type: ignore[type-arg]
-    """A dict whose every change raises ``TypeError``."""
+    """A dict whose every change raises ``TypeError`` (``message`` says what to do)."""
 
     __slots__ = ()
+    message = _MESSAGE
     __setitem__ = __delitem__ = __ior__ = _refuse
     clear = pop = popitem = setdefault = update = _refuse
 
@@ -57,6 +58,14 @@ class FrozenList(list):  # type: ignore[type-arg]
 
     def __repr__(self) -> str:
         return list.__repr__(self)
+
+
+class ProblemRecord(FrozenDict):
+    """A frozen dict held by a Problem (``problem.sources``)."""
+
+    __slots__ = ()
+    message = ("a Problem cannot be changed: use problem.with_projects(df), "
+               "with_countries(df) or with_policy(...), which validate again")
 
 
 def freeze(value: Any) -> Any:

@@ -28,7 +28,7 @@ from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess
-from osa_opt.inputs.frozen import FrozenList, freeze, read_only, unprotected
+from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.rules import bundles
 from osa_opt.inputs.sanity import input_warnings
@@ -92,7 +92,7 @@ class Problem:
         own(self, "_projects", read_only(projects))
         own(self, "_countries", read_only(countries))
         own(self, "policy", policy)
-        own(self, "sources", freeze(dict(sources or {})))
+        own(self, "sources", ProblemRecord(sources or {}))
         own(self, "origin", origin)
         own(self, "read_warnings", tuple(read_warnings))
         own(self, "_excel_rows", tuple(excel_rows))
@@ -258,7 +258,7 @@ class Problem:
     def criteria(self) -> list[str]:
         return self.policy.criteria
 
-    @property
+    @_view
     def budget(self) -> pd.Series:
         """Budget per fiscal year, ¥ million."""
         return pd.Series(self.policy.budget, dtype=float, name="budget")
