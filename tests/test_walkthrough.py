@@ -105,6 +105,9 @@ def test_results_display_as_html(executed: Any) -> None:
     out = html.split("Not in portfolio 1")[1]          # then the projects left out, why
     left_out = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False).unfunded
     assert out.count("<tr") == 1 + len(left_out) and "not selected: the budget buys" in out
+    shown = rich(cell_with(executed, "result.unfunded["), "text/html")
+    longest = max(left_out["reason"], key=len)
+    assert len(longest) > 50 and longest.replace("'", "&#x27;") in shown  # not cut at 50
     projects = rich(cell_with(executed, "result.portfolios[0].projects"), "text/html")
     assert "P-01" in projects and "<table" in projects
     stricter = rich(cell_with(executed, "stricter = problem.with_policy"), "text/html")
