@@ -52,7 +52,9 @@ def _num(value: Any) -> float:
 def _why(data: dict[str, Any], problem: Problem, folder: Path | None) -> WhyAnalysis:
     records = {str(r["project_id"]): dict(r) for r in data["projects"]}
     return WhyAnalysis(records, _num(data["best_value"]), list(problem.fiscal_years),
-                       float(data.get("seconds", 0.0)), int(data.get("solves", 0)))
+                       float(data.get("seconds", 0.0)), int(data.get("solves", 0)),
+                       proven=int(data.get("proven", 0)), bounded=int(data.get("bounded", 0)),
+                       exact_limit=data.get("exact_limit"))
 
 
 #: Price columns that are numbers (``null`` in run.json is NaN in the table).
@@ -66,7 +68,8 @@ def _prices(data: dict[str, Any], problem: Problem, folder: Path | None) -> Pric
         table[column] = table[column].map(_num).astype(float)
     table["binding"] = table["binding"].astype(bool)
     return PriceAnalysis(table, _num(data["best_value"]), float(data.get("seconds", 0.0)),
-                         int(data.get("solves", 0)), notes=list(data.get("notes", [])))
+                         int(data.get("solves", 0)), notes=list(data.get("notes", [])),
+                         exact_limit=data.get("exact_limit"))
 
 
 def _frontier(data: dict[str, Any], problem: Problem, folder: Path | None) -> FrontierAnalysis:
