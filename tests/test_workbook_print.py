@@ -1,15 +1,19 @@
 """The workbook on paper: every table sheet prints landscape A4 with its header rows on
 every page, one page wide only while that stays legible (else at a fixed scale with the
-first column repeated), long text wrapped in its cell; money shows whole millions. Checked
-in the settings read back with openpyxl and in LibreOffice's PDF (the size of the words)."""
+first column repeated), long text wrapped in its cell with the row height its lines need;
+money shows whole millions; page breaks fall between charts. Checked in the settings read
+back with openpyxl and in LibreOffice's PDF (the size of the words, words printed over each
+other, the charts' titles and legends)."""
 
 from __future__ import annotations
 
+import html
 import re
 import statistics
 import subprocess
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from conftest import require_program
@@ -25,8 +29,66 @@ LIBREOFFICE_TIMEOUT = 240
 
 @pytest.fixture(scope="module")
 def book_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    result = solve(osa_opt.load_problem(), portfolios=3, explain=True)
-    return result.write(tmp_path_factory.mktemp("print") / "run") / "portfolios.xlsx"
+    """The example over two fiscal years (60% of each cost in FY2026, the rest in FY2027),
+    so the Charts sheet has two budget charts side by side; five portfolios."""
+    from openpyxl import load_workbook as load
+
+    folder = tmp_path_factory.mktemp("print")
+    source = load(Path(osa_opt.__file__).parent / "data" / "example.xlsx")
+    projects = source["projects"]
+    cost = [c.value for c in projects[1]].index("cost_FY2026") + 1
+    projects.insert_cols(cost + 1)
+    projects.cell(1, cost + 1).value = "cost_FY2027"
+    for row in range(2, projects.max_row + 1):
+        amount = projects.cell(row, cost).value or 0
+        projects.cell(row, cost).value = round(amount * 0.6, -2)
+        projects.cell(row, cost + 1).value = amount - round(amount * 0.6, -2)
+    source.save(folder / "two_years.xlsx")
+    problem = osa_opt.load_problem(folder / "two_years.xlsx",
+                                   overrides={"budget.FY2026": 11_000, "budget.FY2027": 7_100})
+    result = solve(problem, portfolios=5, explain=True)
+    return result.write(folder / "run") / "portfolios.xlsx"
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(book_path: Path, tmp_path_factory: pytest.TempPathFactory) -> list[list[Word]]:
+    """LibreOffice's PDF of the workbook, as the words of each page with their boxes."""
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+    folder = tmp_path_factory.mktemp("pdf")
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(folder), str(book_path)],
+        capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr
+    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
+    boxes = subprocess.run([pdftotext, "-bbox", str(folder / "portfolios.pdf"), "-"],
+                           capture_output=True, text=True, timeout=60).stdout
+    pages = []
+    for page in boxes.split("<page ")[1:]:
+        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
+        words = [Word(float(x0), float(y0), float(x1), float(y1), html.unescape(text))
+                 for x0, y0, x1, y1, text in WORD.findall(page)]
+        # a chart cut by a page break leaves its words, clipped, below the page's edge
+        pages.append([w for w in words if w.y1 <= height])
+    assert pages
+    return pages
+
+
+class Word(NamedTuple):
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                  r"([^<]*)</word>")
+
+
+def page_text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
 
 
 def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
@@ -65,26 +127,90 @@ def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_libreoffice_prints_words_of_a_legible_size(book_path: Path, tmp_path: Path) -> None:
-    soffice = require_program(("soffice", "libreoffice"),
-                              "apt-get install -y libreoffice-calc-nogui")
-    profile = tmp_path / "lo-profile"
-    proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(book_path)],
-        capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT)
-    assert proc.returncode == 0, proc.stderr
-    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
-    boxes = subprocess.run([pdftotext, "-bbox", str(tmp_path / "pdf" / "portfolios.pdf"),
-                            "-"], capture_output=True, text=True, timeout=60).stdout
-    pages = boxes.split("<page ")[1:]
-    assert pages
-    for k, page in enumerate(pages, start=1):
-        heights = [float(b) - float(a) for a, b in re.findall(
-            r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
-        if len(heights) < 5:
+def test_libreoffice_prints_words_of_a_legible_size(pdf_pages: list[list[Word]]) -> None:
+    """No sheet shrunk to a few points: 10 pt text at 60% or more. Liberation Sans (Arial's
+    metrics, the workbook's font) draws a word's box 1.3 times its size, so a median box of
+    7.6 pt is about 5.9 pt text; the Partners sheet, 110 characters wide, prints at 100%
+    (before, its one-line title, wider than the table, shrank it to 4 pt)."""
+    sizes = {}
+    for k, words in enumerate(pdf_pages, start=1):
+        if len(words) < 5:
+            continue
+        sizes[k] = statistics.median(w.y1 - w.y0 for w in words)
+        if "Charts" in page_text(words[:3]) or page_text(words[:2]).startswith(
+                ("Allocation by", "Budget use", "Execution of")):
             continue  # a chart page: its words are the chart's own
-        assert statistics.median(heights) >= 5.0, f"page {k}: words {statistics.median(heights):.1f} pt"
+        assert sizes[k] >= 7.6, f"page {k} ({page_text(words[:6])}): words {sizes[k]:.1f} pt"
+    partners = [k for k, words in enumerate(pdf_pages, start=1)
+                if page_text(words[:3]).startswith("Fund 13 partners")]
+    assert partners and sizes[partners[0]] >= 12.5  # full size
+
+
+@pytest.mark.slow
+def test_no_printed_words_overlap(pdf_pages: list[list[Word]]) -> None:
+    """Wrapped cells get the row height their lines need: LibreOffice does not grow a row
+    to its wrapped text, and the second line of a title used to print over the next row."""
+    for k, words in enumerate(pdf_pages, start=1):
+        ordered = sorted(words, key=lambda w: w.y0)
+        for i, word in enumerate(ordered):
+            for other in ordered[i + 1:]:
+                if other.y0 >= word.y1 - 0.5:
+                    break
+                overlap_x = min(word.x1, other.x1) - max(word.x0, other.x0)
+                overlap_y = min(word.y1, other.y1) - max(word.y0, other.y0)
+                # lines of one wrapped cell overlap a little (a box is taller than the
+                # line spacing); rows printed over each other overlap by most of a box
+                assert not (overlap_x > 0.5 and overlap_y > 0.4 * (word.y1 - word.y0)), (
+                    f"page {k}: {word.text!r} and {other.text!r} print over each other")
+
+
+@pytest.mark.slow
+def test_printed_charts_name_their_portfolios_in_legend_order(
+        pdf_pages: list[list[Word]]) -> None:
+    """On paper the two budget charts share one page, each allocation chart says which
+    portfolios it shows and its legend reads Portfolio 1, 2, 3 (a bar chart's legend read
+    3, 2, 1 in LibreOffice). That no break cuts a chart: the test below."""
+    chart_pages: dict[str, int] = {}
+    for k, words in enumerate(pdf_pages, start=1):
+        text = page_text(words)
+        for title in ("Allocation by country:", "Allocation by region:", "Budget use FY2026:",
+                      "Budget use FY2027:"):
+            if title in text:  # LibreOffice also writes, clipped, the words of the chart
+                chart_pages[title] = k  # below the break on the page before: the last
+    assert len(chart_pages) == 4, chart_pages
+    assert chart_pages["Budget use FY2026:"] == chart_pages["Budget use FY2027:"]
+    budget = pdf_pages[chart_pages["Budget use FY2026:"] - 1]
+    assert page_text(budget).count("portfolio (rank)") == 2
+    for title in ("Allocation by country:", "Allocation by region:"):
+        text = page_text(pdf_pages[chart_pages[title] - 1]).split(title)[1]
+        assert text.startswith(" portfolios 1–3 of 5")
+        legend = re.findall(r"Portfolio (\d)", text)
+        assert legend[:3] == ["1", "2", "3"], (title, legend)
+
+
+def test_page_breaks_fall_between_charts(book_path: Path) -> None:
+    """Each row of charts starts a printed page and is shorter than one: a break never
+    falls through a chart (the charts' anchors read from the drawing, the breaks from the
+    sheet)."""
+    import zipfile
+
+    with zipfile.ZipFile(book_path) as z:
+        names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+        k = names.index("Charts") + 1
+        sheet = z.read(f"xl/worksheets/sheet{k}.xml").decode()
+        rels = z.read(f"xl/worksheets/_rels/sheet{k}.xml.rels").decode()
+        drawing = z.read("xl/drawings/" + re.search(r'Target="../drawings/([^"]+)"',
+                                                    rels).group(1)).decode()
+    breaks = [int(r) for r in re.findall(r'<brk id="(\d+)"', sheet)]
+    spans = [(int(a), int(b)) for a, b in re.findall(
+        r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>"
+        r".*?<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+        drawing, flags=re.S)]
+    assert len(spans) == 4 and len(breaks) == 2  # two allocation rows, one budget row
+    for first, last in spans:
+        assert not any(first < b <= last for b in breaks), (first, last, breaks)
+    page_rows = 595 * 0.75 / 15  # landscape A4's printable height in default rows, at most
+    assert all(last - first + 1 < page_rows for first, last in spans)
 
 
 def test_allocation_charts_say_which_portfolios_they_show(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ so an analyst who edits a table sees the chart follow (the values are also cache
 chart, as spreadsheets expect, from the table written: xlsxwriter cannot read them back in
 constant-memory mode):
 
-- allocation by country and by region: horizontal bars of ``total_cost #k`` per group,
+- allocation by country and by region: columns of ``total_cost #k`` per group,
   one series per portfolio (the best :data:`MAX_PORTFOLIOS_CHARTED`), from ``By country``
   and ``By region``; of more than 16 groups (then sorted by funded cost) the first
   :data:`MAX_GROUPS_CHARTED`;
@@ -50,6 +50,8 @@ BUDGET_CHARTS_PER_ROW = 2  # fiscal years side by side
 WIDE = 760       # pixels: one chart across the sheet
 NARROW = 480     # pixels: charts shown side by side
 HEIGHT = 320
+TALL = 400       # pixels: an allocation, frontier or execution chart (under a page's height)
+SLANT_ABOVE = 8  # groups: more than this many names are slanted under the columns
 ROW_PIXELS = 20  # Excel's default row height
 SERIES_COLOURS = ("#1F4E79", "#5B9BD5", "#A9D18E", "#F4B183", "#FFD966")
 USED_COLOUR, LEFT_COLOUR = "#1F4E79", "#D9D9D9"
@@ -120,9 +122,14 @@ def add_charts(book: Workbook, sheet: Worksheet, fmt: Formats, result: Result,
 
 def allocation_chart(book: Workbook, place: TablePlace, label: str,
                      ranks: list[int], of: int | None = None) -> Chart:
-    """Funded cost per group (rows of an allocation sheet), one bar series per portfolio;
-    the title says which portfolios (of how many) it shows."""
-    chart = book.add_chart({"type": "bar"})
+    """Funded cost per group (rows of an allocation sheet), one column series per
+    portfolio; the title says which portfolios (of how many) it shows.
+
+    Columns, not horizontal bars: spreadsheets list a bar chart's legend bottom-up
+    (LibreOffice read "Portfolio 3 · 2 · 1"), a column chart's in series order, and a
+    column chart keeps one height however many groups it shows, so it fits a printed page.
+    """
+    chart = book.add_chart({"type": "column"})
     group = place.columns[0]
     shown = MAX_GROUPS_CHARTED if place.n_rows > SORT_BY_COST_ABOVE else place.n_rows
     for i, rank in enumerate(ranks):
@@ -136,20 +143,29 @@ def allocation_chart(book: Workbook, place: TablePlace, label: str,
             "gap": 60,
         })
     top = (f" (the {shown} largest of {place.n_rows:,})" if shown < place.n_rows else "")
+    chart.set_title({"name": f"Allocation by {label}{top}: {portfolios_shown(ranks, of)}, "
+                             "all fiscal years (¥ million)", "name_font": {"size": 12}})
+    # many groups: names at a slant so none is dropped for lack of room
+    chart.set_x_axis({"num_font": {"rotation": -45}} if shown > SLANT_ABOVE else {})
+    chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": WIDE, "height": TALL})
+    return chart
+
+
+def portfolios_shown(ranks: list[int], of: int | None = None) -> str:
+    """Which portfolios a chart draws, out of how many were ranked.
+
+    >>> portfolios_shown([1, 2, 3], of=5), portfolios_shown([1]), portfolios_shown([])
+    ('portfolios 1–3 of 5', 'portfolio 1', 'no portfolio')
+    """
+    if not ranks:
+        return "no portfolio"
     total = of if of is not None else len(ranks)
     which = (f"portfolio {ranks[0]}" if len(ranks) == 1 else
-             f"portfolios {ranks[0]}–{ranks[-1]}") + (f" of {total}" if total > len(ranks)
-                                                       else "")
-    chart.set_title({"name": f"Allocation by {label}{top}: {which}, all fiscal years "
-                             "(¥ million)", "name_font": {"size": 12}})
-    chart.set_x_axis({"name": "¥ million", "num_format": "#,##0",
-                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
-    # first group on top, as in the table; the value axis stays at the bottom
-    chart.set_y_axis({"reverse": True, "crossing": "max"})
-    chart.set_legend({"position": "bottom"})
-    bars = shown * (len(ranks) + 1)
-    chart.set_size({"width": WIDE, "height": max(HEIGHT, 120 + 9 * bars)})
-    return chart
+             f"portfolios {ranks[0]}–{ranks[-1]}")
+    return which + (f" of {total}" if total > len(ranks) else "")
 
 
 def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart:
@@ -168,9 +184,7 @@ def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart
             "gap": 50,
         })
     ranks = summary.values("rank") or []
-    which = (f"portfolio {ranks[0]}" if len(ranks) == 1 else
-             f"portfolios {ranks[0]}–{ranks[-1]}") if ranks else "no portfolio"
-    chart.set_title({"name": f"Budget use {fiscal_year}: {which} (¥ million)",
+    chart.set_title({"name": f"Budget use {fiscal_year}: {portfolios_shown(ranks)} (¥ million)",
                      "name_font": {"size": 12}})
     chart.set_x_axis({"name": "portfolio (rank)"})
     chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
@@ -204,7 +218,7 @@ def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
-    chart.set_size({"width": WIDE, "height": 400})
+    chart.set_size({"width": WIDE, "height": TALL})
     return chart
 
 
@@ -230,7 +244,7 @@ def execution_chart(book: Workbook, place: TablePlace) -> Chart:
     chart.set_y_axis({"name": "share", "num_format": "0%", "min": 0, "max": 1,
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": WIDE, "height": 400})
+    chart.set_size({"width": WIDE, "height": TALL})
     return chart
 
 

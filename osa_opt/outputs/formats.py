@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
 
+#: The workbook's font (10 pt): see :func:`osa_opt.outputs.workbook.write_workbook`.
+WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
 _SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
@@ -59,6 +61,8 @@ class Formats:
 
     title: Format
     note: Format
+    title_wrap: Format
+    note_wrap: Format
     header: Format
     group: Format
     label: Format
@@ -78,16 +82,21 @@ class Formats:
         return cls(
             title=book.add_format({"bold": True, "font_size": 13}),
             note=book.add_format({"italic": True, "font_color": "#555555"}),
+            title_wrap=book.add_format({"bold": True, "font_size": 13, "text_wrap": True,
+                                        "valign": "top"}),
+            note_wrap=book.add_format({"italic": True, "font_color": "#555555",
+                                       "text_wrap": True, "valign": "top"}),
             header=book.add_format(header),
             group=book.add_format({**header, "align": "center"}),
             label=book.add_format({"bold": True, "valign": "top"}),
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
-            money=book.add_format({"num_format": MONEY_FORMAT}),
-            share=book.add_format({"num_format": "0%"}),
-            share_precise=book.add_format({"num_format": "0.0%"}),
-            value=book.add_format({"num_format": "#,##0.000"}),
-            integer=book.add_format({"num_format": "0"}),
-            text=book.add_format({}),
+            # every cell at the top of its row, level with the first line of wrapped text
+            money=book.add_format({"num_format": MONEY_FORMAT, "valign": "top"}),
+            share=book.add_format({"num_format": "0%", "valign": "top"}),
+            share_precise=book.add_format({"num_format": "0.0%", "valign": "top"}),
+            value=book.add_format({"num_format": "#,##0.000", "valign": "top"}),
+            integer=book.add_format({"num_format": "0", "valign": "top"}),
+            text=book.add_format({"valign": "top"}),
             # conditional formats take only fill and font (Excel's "differential" formats)
             outcome={o.name: book.add_format({"bg_color": o.fill, "font_color": o.font})
                      for o in OUTCOMES},

@@ -9,12 +9,11 @@ holds. It is written last (it lists sheets made after it) but placed first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
-from osa_opt.outputs.tables import in_words
+from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 READ_ME = "Read me"
 #: Width of the text column, in characters; long texts wrap within it.
 TEXT_WIDTH = 110
-LINE_HEIGHT = 15  # points, Excel's default row height
 
 UNITS = ("Money is in ¥ million (shown as #,##0, whole millions). fraction is the funded share of a "
          "project's cost; share_of_budget is a share of the total budget over all fiscal "
@@ -214,6 +212,6 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
 def _fit_height(sheet: Worksheet, row: int, text: str) -> None:
     """Room for every wrapped line (xlsxwriter cannot measure text; spreadsheets opening
     the file do not always re-measure either)."""
-    lines = max(1, math.ceil(len(text) / (TEXT_WIDTH - 12)))
+    lines = text_lines(text, TEXT_WIDTH)
     if lines > 1:
-        sheet.set_row(row, LINE_HEIGHT * lines + 2)
+        sheet.set_row(row, ROW_POINTS * lines + 2)

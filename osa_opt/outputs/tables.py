@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -119,14 +120,15 @@ def write_table(
     >>> write_table(sheet, fmt, df, title="Portfolio 1").end
     31
     """
+    columns = [str(c) for c in table.columns]
+    widths = _set_columns(sheet, fmt, table, columns, min_widths or {})  # before rows flush
+    width = sum(w for w, _ in widths)
     row = first_row
-    sheet.write_string(row, 0, title, fmt.title)
+    _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
     row += 1
     if note:
-        sheet.write_string(row, 0, note, fmt.note)
+        _heading(sheet, row, note, fmt.note, fmt.note_wrap, width, len(columns), 1.0)
         row += 1
-    columns = [str(c) for c in table.columns]
-    width = _set_columns(sheet, fmt, table, columns, min_widths or {})  # before rows flush
     if groups:
         for label, first, last in groups:
             if last > first:
@@ -135,8 +137,13 @@ def write_table(
                 sheet.write_string(row, first, label, fmt.group)
         row += 1
     header_row = row
-    for col, name in enumerate(columns):  # headers in words; the CSV and run.json keep codes
-        sheet.write_string(header_row, col, humanize(name), fmt.header)
+    headers = [humanize(name) for name in columns]
+    header_lines = max((text_lines(h, w) for h, (w, _) in zip(headers, widths, strict=True)),
+                       default=1)
+    if header_lines > 1:  # LibreOffice sizes no row to its wrapped text: say the height
+        sheet.set_row(header_row, ROW_POINTS * header_lines)
+    for col, name in enumerate(headers):  # headers in words; the CSV and run.json keep codes
+        sheet.write_string(header_row, col, name, fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
         if name in LABEL_COLUMNS:
@@ -145,7 +152,10 @@ def write_table(
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
                           for v in cells[col]]
+    lines = _row_lines(cells, widths)
     for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
+        if lines[r - header_row - 1] > 1:  # before the row is written (constant memory)
+            sheet.set_row(r, ROW_POINTS * lines[r - header_row - 1])
         sheet.write_row(r, 0, values)  # no format: each cell takes its column's
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
@@ -227,34 +237,85 @@ def _cell(value: Any) -> Any:
 MONEY_NOISE = 1e-6
 #: Text wider than this (characters) wraps in its cell instead of spilling over the next
 #: columns, which would also widen the printed page.
-WRAP_WIDTH = 40
-#: A sheet up to this many characters wide prints one page wide (at least about 50% on
-#: landscape A4, 5.5 pt and up); a wider one prints at PRINT_SCALE over several pages wide,
-#: its first column repeated, rather than shrunk illegibly onto one.
-LEGIBLE_WIDTH = 260
+WRAP_WIDTH = 32
+#: Points per line of wrapped text in a row (10 pt text; one line keeps the default 15).
+ROW_POINTS = 13
+#: How much wider a title's characters are than a cell's (13 pt bold against 10 pt).
+TITLE_SCALE = 1.4
+#: Landscape A4 holds about 127 characters of column width at 100% (LibreOffice's PDF,
+#: Arial metrics, a dozen columns). A sheet up to LEGIBLE_WIDTH characters wide prints one
+#: page wide, at 62% or more (10 pt text at 6 pt or more); a wider one prints at
+#: PRINT_SCALE% over several pages wide, its first column repeated, rather than shrunk
+#: illegibly onto one.
+LEGIBLE_WIDTH = 205
 PRINT_SCALE = 65
 
 
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a cell ``width`` characters wide, word by word as
+    spreadsheets wrap (a column's width counts digits; text averages narrower, so this
+    errs towards a line too many, never too few).
+
+    >>> text_lines("Share of the best value", 12), text_lines("Cost (¥m)", 12)
+    (2, 1)
+    """
+    if len(text) <= width and "\n" not in text:
+        return 1
+    usable = max(int(width), 4)
+    return max(1, sum(len(textwrap.wrap(part, usable, break_on_hyphens=False)) or 1
+                      for part in text.split("\n")))
+
+
+def _row_lines(cells: list[list[Any]], widths: list[tuple[int, bool]]) -> list[int]:
+    """Lines each data row needs: the most any of its wrapping cells wraps to."""
+    n = len(cells[0]) if cells else 0
+    lines = [1] * n
+    for col, (width, wraps) in enumerate(widths):
+        if not wraps:
+            continue
+        for i, value in enumerate(cells[col]):
+            if isinstance(value, str) and len(value) > width:
+                lines[i] = max(lines[i], text_lines(value, width))
+    return lines
+
+
+def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: Format,
+             width: int, n_columns: int, scale: float) -> None:
+    """A title or note above a table. Wider than the table, it wraps across the table's
+    columns: spilling over empty cells would widen the printed page and shrink it all."""
+    if len(text) * scale <= width or n_columns < 2:
+        sheet.write_string(row, 0, text, one_line)
+        return
+    sheet.set_row(row, ROW_POINTS * scale * text_lines(text, width / scale))
+    sheet.merge_range(row, 0, row, n_columns - 1, text, wrapped)
+
+
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int]) -> int:
-    """Each column's number format and width: the longest of header and first 200 values,
-    within 8-60 characters; long text wraps at WRAP_WIDTH. Returns the total width."""
+                 min_widths: Mapping[int, int]) -> list[tuple[int, bool]]:
+    """Each column's number format and width: the longest of the first 200 values and the
+    header (wrapped to two lines when it is longer than the values), within 8-60
+    characters; long text wraps at WRAP_WIDTH. Returns each column's (width, wraps)."""
     sample = table.head(200)
-    total = 0
+    out = []
     for col, name in enumerate(columns):
-        lengths = [len(humanize(name)), min_widths.get(col, 0) - 2]
+        header = humanize(name)
+        words = max((len(w) for w in header.split()), default=0)
+        lengths = [max(words, math.ceil(len(header) / 2)), min_widths.get(col, 0) - 2]
+        text = fmt.kind(name) == "text"
         for value in sample.iloc[:, col]:
             if isinstance(value, float):
                 lengths.append(len(f"{value:,.1f}"))
             elif not is_missing(value):
                 lengths.append(len(str(value)))
+                text = text or isinstance(value, str)  # e.g. the Policy sheet's values
         width = min(max(max(lengths) + 2, 8), 60)
         cell_format = fmt.for_column(name)
-        if fmt.kind(name) == "text" and width > WRAP_WIDTH:
+        wraps = text and width > WRAP_WIDTH
+        if wraps:
             width, cell_format = WRAP_WIDTH, fmt.wrap
         sheet.set_column(col, col, width, cell_format)
-        total += width
-    return total
+        out.append((width, wraps))
+    return out
 
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,

@@ -29,7 +29,7 @@ import pandas as pd
 
 from osa_opt.outputs import sheets as fixed
 from osa_opt.outputs.charts import FRONTIER_COLUMNS, add_charts
-from osa_opt.outputs.formats import MONEY_FORMAT, MONEY_NOTE, Formats
+from osa_opt.outputs.formats import MONEY_FORMAT, MONEY_NOTE, WORKBOOK_FONT, Formats
 from osa_opt.outputs.readme import READ_ME, analysis_description, analysis_sheet, write_readme
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
@@ -78,6 +78,10 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "constant_memory": not in_memory, "in_memory": in_memory,
+        # Arial: its metrics are the same everywhere (Liberation Sans, which LibreOffice
+        # ships, matches it), so widths and print scales computed here hold on paper;
+        # Calibri falls back to wider faces where it is missing and shrinks every page.
+        "default_format_properties": {"font_name": WORKBOOK_FONT, "font_size": 10},
     })
     sheets = Sheets(book, Formats.of(book))
     readme = sheets.add(READ_ME)
