@@ -40,7 +40,7 @@ def test_explain_prints_the_sentence(monkeypatch: pytest.MonkeyPatch, hand_input
     folder, policy = hand_input
     assert osa(monkeypatch, "explain", "P-03", folder, "--policy", policy) == 0
     out = capfd.readouterr().out
-    assert out.splitlines()[0] == "P-03 — Field hospital (Aurelia, medical)"
+    assert out.splitlines()[0] == "P-03 — Field hospital (Aurelia, Medical)"
     assert ("Not funded. Funding it would cost 23.1% of portfolio value (3.000 of 13.000): it "
             "needs ¥400m in FY2026 and ¥100m in FY2027 and would push out P-01.") in out
 

@@ -97,7 +97,7 @@ def test_summary_table_status_and_files(in_tmp: Path, monkeypatch: pytest.Monkey
     [folder] = run_folders(in_tmp)
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert manifest["policy"]["portfolios"] == {"count": 3, "min_difference": 2}
-    assert "Ranked portfolios" in out and "% of" in out and "left" in out and "FY2026" in out
+    assert "Ranked portfolios" in out and "Share of" in out and "Left" in out and "FY2026" in out
     assert "Portfolio 1 is proven optimal; 3 ranked portfolios." in out
     assert f"Wrote outputs/{folder.name}/" in out
     for entry in manifest["portfolios"]:

@@ -159,7 +159,7 @@ def test_cli_table_and_an_infeasible_baseline_exit_3(
     stdout, stderr = capfd.readouterr()
     assert code == 3
     said = " ".join(stdout.split())
-    assert "round FY2026=2500" in said and "infeasible" in said  # in the value column
+    assert "round FY2026=2500" in said and "Infeasible" in said  # in the value column, in words
     assert "baseline 'round' has no portfolio" in stderr and "Traceback" not in stderr
     manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
     assert [s["status"] for s in manifest["analyses"]["comparison"]["scenarios"]] == [
@@ -167,7 +167,7 @@ def test_cli_table_and_an_infeasible_baseline_exit_3(
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--budget-scenario", "FY2026=1500"], "two or more scenarios"),
+    ([], "two or more scenarios"),
     (["--budget-scenario", "FY2026", "--budget-scenario", "FY2026=1"], "FY=AMOUNT"),
     (["--budget-scenario", "FY2030=1500", "--budget-scenario", "FY2026=1"],
      "problem in the input"),  # the scenario's fiscal year has no cost column
@@ -179,6 +179,25 @@ def test_cli_bad_scenarios_exit_2_with_a_message(
     _, stderr = capfd.readouterr()
     assert code == 2
     assert message in stderr and "Traceback" not in stderr
+
+
+def test_cli_one_budget_scenario_is_compared_with_the_default_policy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A budget officer's first try: the shipped example, its default policy, and the same
+    at ¥15,000m: two scenarios, not "give two or more scenarios"."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code = osa(monkeypatch, "compare", "--budget-scenario", "FY2026=15000",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    names = [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]]
+    assert names == ["default", "default FY2026=15000"]
+    for line in stdout.splitlines():  # the table fits: no line cut by the terminal
+        assert len(line) <= 80 and not line.startswith(("┏", "┃", "│", "└")) or \
+            line.rstrip()[-1] in "┓┃│┘┩┫┤", line
+    assert "default FY2026=15000" in stdout  # the name wraps between words only
 
 
 def test_comparison_repr_names_the_baseline(scenarios: list[Scenario]) -> None:

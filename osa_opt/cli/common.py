@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from osa_opt.cli.console import terminal_text
 from osa_opt.cli.progress import stderr_console
 from osa_opt.errors import OsaError
 
@@ -37,7 +38,7 @@ def run_cli(group: click.Group) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        _show_usage_error(exc)
         return EXIT_BAD_INPUT
     except click.Abort:  # click's name for a KeyboardInterrupt inside a command
         click.echo("Interrupted.", err=True)
@@ -49,7 +50,7 @@ def run_cli(group: click.Group) -> int:
         render_issues(exc)
         return exc.exit_code
     except OsaError as exc:
-        click.secho(f"Error: {exc.cli_message or exc}", fg="red", err=True)
+        click.secho(terminal_text(f"Error: {exc.cli_message or exc}"), fg="red", err=True)
         return exc.exit_code
     except Exception:  # a real bug: keep the traceback, ask for a report
         import traceback
@@ -61,6 +62,17 @@ def run_cli(group: click.Group) -> int:
         return 1
     # a command's `raise click.exceptions.Exit(3)` comes back here as the return value
     return code if isinstance(code, int) and not isinstance(code, bool) else 0
+
+
+def _show_usage_error(exc: click.ClickException) -> None:
+    """click's own error display (usage, hint, message), the message wrapped to the
+    terminal as every other message is."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        hint = (f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
+                if ctx.help_option_names else "")
+        click.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
+    click.echo(terminal_text(f"Error: {exc.format_message()}"), err=True)
 
 
 def render_issues(exc: Any) -> None:
@@ -85,11 +97,13 @@ def render_issues(exc: Any) -> None:
         return (issue.label or "") if issue.row is None else str(issue.row)
 
     wide = Table(title=title, title_style="bold red", title_justify="left")
-    for name in (source, "row /\nline", "column /\nkey", "value", "rule", "how to fix"):
+    for name in (source[:1].upper() + source[1:], "Row /\nline", "Column /\nkey", "Value",
+                 "Rule", "How to fix"):
         wide.add_column(name, overflow="fold")
     stacked = Table(title=title, title_style="bold red", title_justify="left", show_lines=True)
-    stacked.add_column(f"{source}, row, column, value", overflow="fold", ratio=1)
-    stacked.add_column("rule and how to fix", overflow="fold", ratio=2)
+    stacked.add_column(f"{source[:1].upper() + source[1:]}, row, column, value",
+                       overflow="fold", ratio=1)
+    stacked.add_column("Rule and how to fix", overflow="fold", ratio=2)
     for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
         value = "" if issue.value is None else str(issue.value)
         wide.add_row(*(escape(cell) for cell in (
@@ -374,6 +388,6 @@ class NoBaseline(OsaError):
 
 def interrupted(what: str, folder: Path) -> click.exceptions.Exit:
     """Say what was kept after Ctrl-C (also with --quiet or --json) and exit 130."""
-    click.secho(f"Interrupted: {what}; written to {folder}/ (marked partial).",
+    click.secho(terminal_text(f"Interrupted: {what}; written to {folder}/ (marked partial)."),
                 fg="yellow", err=True)
     return click.exceptions.Exit(EXIT_INTERRUPTED)

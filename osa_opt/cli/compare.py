@@ -17,6 +17,7 @@ from osa_opt.cli.common import (
     run_option,
     set_option,
 )
+from osa_opt.text import code_label
 
 if TYPE_CHECKING:
     from osa_opt.analysis.compare import Comparison, Scenario
@@ -104,11 +105,13 @@ def command(
 
     parsed = [parse_budget_scenario(text) for text in budget_scenarios]
     run = click.get_current_context().meta.get(RUN_KEY)
-    if (run is not None) + len(policy_paths) + len(parsed) < 2:
+    # the baseline (the run, the first policy or the default one), then the others
+    others = len(policy_paths) - (run is None and bool(policy_paths)) + len(parsed)
+    if others < 1:
         raise click.UsageError(
-            "give two or more scenarios: --policy A.toml --policy B.toml, or one policy "
-            "and --budget-scenario FY2026=15000 (repeatable), or --run RUN_FOLDER and one of "
-            "these")
+            "give two or more scenarios: --policy A.toml --policy B.toml, or "
+            "--budget-scenario FY2026=15000 (repeatable; against the default policy or the "
+            "first --policy), or --run RUN_FOLDER and one of these")
     if scheduler is not None:
         require_dask()
     if out_dir is not None:
@@ -129,7 +132,8 @@ def command(
                           folder)
     if result.status.exit_code != 0:
         raise NoBaseline(f"The baseline {scenarios[0].name!r} has no portfolio "
-                         f"({result.status.value}): {result.message} The comparison is in "
+                         f"({code_label(result.status.value, capital=False)}): "
+                         f"{result.message} The comparison is in "
                          f"{folder}/.", result.status.exit_code)
 
 
@@ -181,10 +185,11 @@ def _render(comparison: Comparison, folder: Path) -> None:
     scales = len({repr(s.problem.policy.objective) for s in comparison.scenarios}) > 1
     layouts = [_table(comparison, scales, stacked=False),
                _table(comparison, scales, stacked=True),
+               _table(comparison, scales, stacked=False, inout=False),
                _table(comparison, scales, stacked=True, inout=False)]
     chosen = first_fitting(console, layouts)
     console.print(chosen)
-    if chosen is layouts[-1]:  # in/out as lines under the table
+    if chosen in layouts[2:]:  # in/out as lines under the table
         from rich.markup import escape
 
         for sc in comparison.scenarios[1:]:
@@ -192,7 +197,7 @@ def _render(comparison: Comparison, folder: Path) -> None:
                           f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
     if scales:
         console.print("[yellow]Note:[/] the policies value projects differently, so their "
-                      "own values are on different scales; compare the column \"value under "
+                      "own values are on different scales; compare the column \"Value under "
                       f"{comparison.baseline.name}'s weights\" (every portfolio priced with "
                       "the baseline's weights).")
     console.print(wrote_line(folder, ["comparison", "comparison_projects"]))
@@ -204,33 +209,36 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.render import money
+    from osa_opt.cli.render import head, money
 
     years = comparison.fiscal_years
     table = Table(title=f"Scenarios (cost in ¥ million); projects in/out against "
                         f"{comparison.baseline.name}", title_justify="left")
-    table.add_column("scenario", ratio=1, min_width=8, overflow="fold")
-    table.add_column("value", justify="right", no_wrap=True)
+    longest = max((len(w) for s in comparison.scenarios for w in s.name.split()), default=8)
+    # names wrap between words; a word (FY2026=15000) is cut only beyond 24 characters
+    table.add_column("Scenario", min_width=min(max(longest, 8), 24),
+                     overflow="fold")
+    table.add_column("Value", justify="right", no_wrap=True)
     if scales:
-        table.add_column(f"value under\n{comparison.baseline.name}'s\nweights",
+        table.add_column(f"Value under\n{comparison.baseline.name}'s\nweights",
                          justify="right", no_wrap=True, max_width=14)
     if stacked:
-        table.add_column("cost per year", justify="right", no_wrap=True)
+        table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
     else:
         for fy in years:
-            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
-    for name in ("pro-\njects", "coun-\ntries"):
-        table.add_column(name, justify="right", no_wrap=True)
+            table.add_column(head(f"cost_{fy}"), justify="right", no_wrap=True)
+    for name in ("n_projects", "n_countries"):
+        table.add_column(head(name), justify="right", no_wrap=True)
     if inout:
-        table.add_column("in", ratio=1, min_width=6)
-        table.add_column("out", ratio=1, min_width=6)
+        table.add_column("In", min_width=6)
+        table.add_column("Out", min_width=6)
     for s in comparison.scenarios:
         p = s.portfolio
         costs = [money(p.cost_by_year[fy]) if p is not None and fy in p.cost_by_year else "—"
                  for fy in years]
         if stacked:
             costs = ["\n".join(f"{fy} {c}" for fy, c in zip(years, costs, strict=True))]
-        value = f"{p.objective:,.3f}" if p else f"[red]{s.status.value}[/]"
+        value = f"{p.objective:,.3f}" if p else f"[red]{code_label(s.status.value)}[/]"
         under = ([] if not scales else
                  [f"{s.value_under_baseline:,.3f}" if s.value_under_baseline is not None
                   else "—"])

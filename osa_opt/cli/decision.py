@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osa_opt.cli.console import first_fitting, stdout_console
+from osa_opt.cli.console import first_fitting, head, stdout_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,8 +55,9 @@ def decision_table(portfolio: Portfolio, console: Console | None = None,
     >>> stdout_console().print(decision_table(result.best))
     Portfolio 1: what is funded, by partner (¥ million)
     ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓
-    ┃ partner / ┃                                                                    ┃   cost ┃        ┃
-    ┃ project   ┃ title                                                              ┃ FY2026 ┃ funded ┃
+    ┃           ┃                                                                    ┃   Cost ┃        ┃
+    ┃ Partner / ┃                                                                    ┃ FY2026 ┃        ┃
+    ┃ project   ┃ Title                                                              ┃   (¥m) ┃ Funded ┃
     ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━┩
     │ Serendel  │ 4 projects                                                         │  2,900 │        │
     │   P-05    │ Air-traffic-control radar and related equipment                    │  1,300 │ all    │
@@ -129,14 +130,14 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     shown = f" (the first {limit} of {n} projects)" if n > limit else ""
     table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
                         f"(¥ million){shown}", title_justify="left")
-    table.add_column("partner /\nproject", no_wrap=True)
-    table.add_column("title", ratio=1, min_width=12)
+    table.add_column("Partner /\nproject", no_wrap=True)
+    table.add_column("Title", ratio=1, min_width=12)
     if stacked:
-        table.add_column("cost per year", justify="right", no_wrap=True)
+        table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
     else:
         for fy in years:
-            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
-    table.add_column("funded", no_wrap=True)
+            table.add_column(head(f"cost_{fy}"), justify="right", no_wrap=True)
+    table.add_column("Funded", no_wrap=True)
 
     def costs(amounts: list[float]) -> list[str]:
         cells = [money(a) for a in amounts]

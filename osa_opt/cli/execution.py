@@ -123,11 +123,11 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
         f"{analysis.seconds:.1f} s. Target: {percent(analysis.target)} of the budget.")
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
     table = Table(title="Expected execution by number of reserves", title_justify="left")
-    for name, justify in (("reserves", "right"), ("added", "left"), ("expected execution",
+    for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
                                                                       "right"),
                           *((c.removeprefix("execution_"), "right") for c in years),
-                          (f"P(< {percent(analysis.target)})", "right"),
-                          ("expected value", "right")):
+                          (f"Chance below\n{percent(analysis.target)}", "right"),
+                          ("Expected\nvalue", "right")):
         table.add_column(name, justify=justify)
     for _, row in analysis.levels.iterrows():
         mark = " ←" if row["reserves"] == analysis.recommended_reserves else ""

@@ -70,11 +70,12 @@ def command(
 
     from osa_opt.cli.render import stdout_console
     from osa_opt.inputs.value_text import value_definition
+    from osa_opt.text import code_label
 
     console = stdout_console()  # wraps at the terminal's width
-    country = info["country"]
+    country = info["country"]  # the field in words; --json keeps the code
     console.print(escape(f"{info['project_id']} — {info['title']} ({country}, "
-                         f"{info['field']})"))
+                         f"{code_label(info['field'])})"))
     console.print(escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
         console.print(f"[dim]Values are points of a score, portfolio 1 being worth "

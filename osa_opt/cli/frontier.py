@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
+from osa_opt.cli.console import head
 from osa_opt.cli.progress import progress_bar
-from osa_opt.text import percent
+from osa_opt.text import code_label, percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -168,13 +169,14 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     problem = result.problem
     table = Table(title="Efficient frontier and funding order (budget in ¥ million)",
                   title_justify="left")
-    for name in ("level", "budget") if level else ("budget",):
-        table.add_column(name, justify="right", no_wrap=True)
-    amounts = [f"{fy}" for fy in problem.fiscal_years] if years else ["total\n¥m"]
+    for name in ("level", "budget_share") if level else ("budget_share",):
+        table.add_column(head(name), justify="right", no_wrap=True)
+    amounts = ([head(f"budget_{fy}") for fy in problem.fiscal_years] if years
+               else [head("total_budget")])
     for name in amounts:
         table.add_column(name, justify="right", no_wrap=True)
-    for name in ("exact\nvalue", "greedy\nvalue", "gain", "pro-\njects", "nested\nvalue",
-                 "nesting\ncost"):
+    for name in ("Exact\nvalue", "Greedy\nvalue", "Gain", "Projects", "Nested\nvalue",
+                 "Nesting\ncost"):
         table.add_column(name, justify="right", no_wrap=True)
     levels = order.levels
     for lv, p in fr.points.iterrows():
@@ -189,7 +191,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             *([str(lv)] if level else []),
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
-            f"{p['value']:,.2f}" if solved else f"[red]{p['status']}[/]", greedy,
+            f"{p['value']:,.2f}" if solved else f"[red]{code_label(p['status'])}[/]", greedy,
             f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
             f"{nested['nested_value']:,.2f}" if nested_ok else "—",
             f"{nested['nesting_cost']:,.2f}" if nested_ok else "—",
@@ -205,13 +207,13 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
     line = Table(title=f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} of "
                        f"{len(order.order)}): what to fund first, and to cut last",
                  title_justify="left")
-    line.add_column("#", justify="right", no_wrap=True)
-    line.add_column("project", no_wrap=True)
-    line.add_column("title", ratio=1, min_width=12)
+    line.add_column("Place", justify="right", no_wrap=True)
+    line.add_column("Project", no_wrap=True)
+    line.add_column("Title", ratio=1, min_width=12)
     if country:
-        line.add_column("country")
-    line.add_column("first\nfunded at", no_wrap=True)
-    line.add_column("value", justify="right", no_wrap=True)
+        line.add_column("Country")
+    line.add_column("First\nfunded at", no_wrap=True)
+    line.add_column("Value", justify="right", no_wrap=True)
     for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):
         title = str(r.title) if country else f"{r.title} ({r.country})"
         line.add_row(str(r.position), escape(str(r.project_id)), escape(title),

@@ -7,14 +7,15 @@ progress bar on stderr is :func:`osa_opt.cli.progress.progress_bar`):
 >>> from osa_opt.cli.render import stdout_console, portfolios_table
 >>> stdout_console().print(portfolios_table(result))
 Ranked portfolios (cost in ¥ million; value is a score, see below)
-┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
-┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
-┡━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│ 1 │ 171.239 │ 100.0% │ 17,800 │    300 │    29 │    13 │ —                       │
-│ 2 │ 171.003 │  99.9% │ 17,800 │    300 │    29 │    13 │ +P-13 +P-33 −P-14 −P-32 │
-│ 3 │ 170.206 │  99.4% │ 17,200 │    900 │    29 │    13 │ +P-33 −P-32             │
-└───┴─────────┴────────┴────────┴────────┴───────┴───────┴─────────────────────────┘
+┏━━━━━━┳━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃      ┃         ┃ Share of ┃   Cost ┃   Left ┃          ┃           ┃                             ┃
+┃      ┃         ┃ the best ┃ FY2026 ┃ FY2026 ┃          ┃           ┃                             ┃
+┃ Rank ┃   Value ┃    value ┃   (¥m) ┃   (¥m) ┃ Projects ┃ Countries ┃ Changes against portfolio 1 ┃
+┡━━━━━━╇━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│    1 │ 171.239 │   100.0% │ 17,800 │    300 │       29 │        13 │ —                           │
+│    2 │ 171.003 │    99.9% │ 17,800 │    300 │       29 │        13 │ +P-13 +P-33 −P-14 −P-32     │
+│    3 │ 170.206 │    99.4% │ 17,200 │    900 │       29 │        13 │ +P-33 −P-32                 │
+└──────┴─────────┴──────────┴────────┴────────┴──────────┴───────────┴─────────────────────────────┘
 
 Heavy imports (rich, pandas) happen inside the functions, so importing this module from a
 command module costs nothing at ``osa-opt --help`` time.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from osa_opt.cli.console import MIN_WIDTH as MIN_WIDTH
 from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
+from osa_opt.cli.console import head as head
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.decision import change_lines, decision_table, fraction_changes, money
 
@@ -47,7 +49,8 @@ TOP_REASONS = 5
 
 # ---------------------------------------------------------------------- tables
 def portfolios_table(result: Result, console: Console | None = None) -> Table:
-    """Ranked portfolios: value, % of best, cost (and budget left) per year, changes vs #1.
+    """Ranked portfolios: value, share of the best value, cost (and budget left) per year,
+    changes against portfolio 1.
 
     The widest layout that fits the console: every column; without the budget left per
     year (the budget table shows portfolio 1's); then with the years stacked in one cell.
@@ -55,14 +58,15 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
 
     >>> stdout_console().print(portfolios_table(result))
     Ranked portfolios (cost in ¥ million; value is a score, see below)
-    ┏━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━┓
-    ┃   ┃         ┃   % of ┃   cost ┃   left ┃  pro- ┃ coun- ┃                         ┃
-    ┃ # ┃   value ┃   best ┃ FY2026 ┃ FY2026 ┃ jects ┃ tries ┃ changes vs #1           ┃
-    ┡━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━┩
-    │ 1 │ 171.239 │ 100.0% │ 17,800 │    300 │    29 │    13 │ —                       │
-    │ 2 │ 171.003 │  99.9% │ 17,800 │    300 │    29 │    13 │ +P-13 +P-33 −P-14 −P-32 │
-    │ 3 │ 170.206 │  99.4% │ 17,200 │    900 │    29 │    13 │ +P-33 −P-32             │
-    └───┴─────────┴────────┴────────┴────────┴───────┴───────┴─────────────────────────┘
+    ┏━━━━━━┳━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+    ┃      ┃         ┃ Share of ┃   Cost ┃   Left ┃          ┃           ┃                             ┃
+    ┃      ┃         ┃ the best ┃ FY2026 ┃ FY2026 ┃          ┃           ┃                             ┃
+    ┃ Rank ┃   Value ┃    value ┃   (¥m) ┃   (¥m) ┃ Projects ┃ Countries ┃ Changes against portfolio 1 ┃
+    ┡━━━━━━╇━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+    │    1 │ 171.239 │   100.0% │ 17,800 │    300 │       29 │        13 │ —                           │
+    │    2 │ 171.003 │    99.9% │ 17,800 │    300 │       29 │        13 │ +P-13 +P-33 −P-14 −P-32     │
+    │    3 │ 170.206 │    99.4% │ 17,200 │    900 │       29 │        13 │ +P-33 −P-32                 │
+    └──────┴─────────┴──────────┴────────┴────────┴──────────┴───────────┴─────────────────────────────┘
     """
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
@@ -76,19 +80,19 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
     fiscal_years = result.problem.fiscal_years
     table = Table(title="Ranked portfolios (cost in ¥ million; value is a score, see below)",
                   title_justify="left")
-    for name in ("#", "value", "% of\nbest"):
-        table.add_column(name, justify="right", no_wrap=True)
+    for name in ("rank", "value", "share_of_best"):
+        table.add_column(head(name), justify="right", no_wrap=True)
     if stacked:
-        table.add_column("cost per year", justify="right", no_wrap=True)
+        table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
     else:
         for fy in fiscal_years:
-            table.add_column(f"cost\n{fy}", justify="right", no_wrap=True)
+            table.add_column(head(f"cost_{fy}"), justify="right", no_wrap=True)
     if left:
         for fy in fiscal_years:
-            table.add_column(f"left\n{fy}", justify="right", no_wrap=True)
-    for name in ("pro-\njects", "coun-\ntries"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("changes vs #1", min_width=10, ratio=1)
+            table.add_column(head(f"left_{fy}"), justify="right", no_wrap=True)
+    for name in ("n_projects", "n_countries"):
+        table.add_column(head(name), justify="right", no_wrap=True)
+    table.add_column("Changes against portfolio 1", min_width=10, ratio=1)
     for p in result.portfolios:
         costs = [money(p.cost_by_year[fy]) for fy in fiscal_years]
         cells = ["\n".join(f"{fy} {c}" for fy, c in zip(fiscal_years, costs, strict=True))] \
@@ -134,8 +138,8 @@ def budget_table(portfolio: Portfolio) -> Table:
 
     table = Table(title=f"Budget use of portfolio {portfolio.rank} (¥ million)",
                   title_justify="left")
-    table.add_column("fiscal year")
-    for name in ("budget", "used", "left", "% used"):
+    table.add_column("Fiscal year")
+    for name in ("Budget", "Used", "Left", "Share used"):
         table.add_column(name, justify="right")
     for fy, budget, used, left, share in budget_rows(portfolio):
         table.add_row(fy, money(budget), money(used), money(left), f"{share:.1%}")
@@ -173,8 +177,8 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
 
     where = "portfolio 1" if result.best is not None else "every portfolio"
     table = Table(title=f"Why projects are not in {where}", title_justify="left")
-    table.add_column("reason")
-    table.add_column("projects", justify="right")
+    table.add_column("Reason")
+    table.add_column("Projects", justify="right")
     for reason, n in exclusion_counts(result, top):
         table.add_row(escape(reason), str(n))
     return table
@@ -222,12 +226,14 @@ def wrote_line(folder: Path, sheets: Sequence[str] = ()) -> str:
     command that writes a run folder ends with this line, so they all read alike.
 
     >>> wrote_line(folder, ["frontier", "funding_order"])             # doctest: +SKIP
-    'Wrote outputs/run/: run.json, …, frontier.png (workbook sheets frontier and funding_order)'
+    'Wrote outputs/run/: run.json, …, frontier.png (workbook sheets Frontier and Funding order)'
     """
     from rich.markup import escape
 
     from osa_opt.outputs.manifest import RUN_FILES
+    from osa_opt.outputs.readme import analysis_sheet
 
+    sheets = [analysis_sheet(s) for s in sheets]  # as the workbook names them
     present = sorted(f.name for f in Path(folder).iterdir() if not f.name.startswith("."))
     names = [n for n in RUN_FILES if n in present] + [n for n in present if n not in RUN_FILES]
     line = f"Wrote {shown_folder(folder)}/: {', '.join(names)}"
@@ -260,8 +266,8 @@ def print_solve_summary(console: Console, result: Result) -> None:
 
         console.print(f"[bold]{escape(result.portfolios[0].partners_line)}.[/]")
         console.print(portfolios_table(result, console))
-        console.print(f"[dim]{escape(value_definition(problem.policy))} % of best = value ÷ "
-                      "portfolio 1's value.[/]")
+        console.print(f"[dim]{escape(value_definition(problem.policy))} The share of the best "
+                      "value is a portfolio's value ÷ portfolio 1's.[/]")
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
             console.print(line)

@@ -111,7 +111,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.render import stdout_console, wrote_line
+    from osa_opt.cli.render import head, stdout_console, wrote_line
 
     console = stdout_console()
     policy = result.problem.policy
@@ -131,11 +131,11 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     if len(borderline):
         table = Table(title=f"Borderline ({counts['borderline']}): funded in some samples",
                       title_justify="left")
-        table.add_column("project", no_wrap=True)
-        table.add_column("title", ratio=2, min_width=12)  # wraps between words, never cut
-        table.add_column("country", ratio=1, min_width=8)
-        table.add_column("core\nindex", justify="right", no_wrap=True)
-        table.add_column("in #1", justify="center", no_wrap=True)
+        table.add_column("Project", no_wrap=True)
+        table.add_column("Title", ratio=2, min_width=12)  # wraps between words, never cut
+        table.add_column("Country", ratio=1, min_width=8)
+        table.add_column(head("core_index"), justify="right", no_wrap=True)
+        table.add_column(head("funded_in_best"), justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
             table.add_row(pid, escape(str(row["title"])), escape(str(row["country"])),
                           f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
@@ -145,8 +145,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     console.print(f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
                   f"{int((~analysis.projects['eligible']).sum())} ineligible).")
     table = Table(title="Ranked portfolios under the samples", title_justify="left")
-    for name in ("#", "value", "within 1%\nof optimum", "mean % of\noptimum",
-                 "worst % of\noptimum"):
+    for name in ("Rank", "Value", "Within 1%\nof optimum", "Mean share\nof optimum",
+                 "Worst share\nof optimum"):
         table.add_column(name, justify="right", no_wrap=True)
     for rank, row in analysis.portfolios.iterrows():
         table.add_row(str(rank), f"{row['objective']:,.3f}", f"{row['share_near_optimal']:.1%}",

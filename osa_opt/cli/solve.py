@@ -22,6 +22,7 @@ from osa_opt.cli.common import (
 )
 from osa_opt.cli.progress import progress_bar, stderr_console
 from osa_opt.errors import OsaError
+from osa_opt.text import code_label
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -240,7 +241,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
     left)."""
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
-            return f"portfolio {k}/{count}: {outcome.status.value}"
+            return f"portfolio {k}/{count}: {code_label(outcome.status.value, capital=False)}"
         return f"portfolio {k}/{count}: value {outcome.objective:,.3f} ({outcome.seconds:.2f} s)"
 
     if lines:

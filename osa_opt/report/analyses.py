@@ -165,13 +165,7 @@ def _limit(analysis: Any) -> str:
 
 
 # ---------------------------------------------------------------------- prices
-#: The price table's columns in plain words (the workbook and run.json keep the codes).
-PRICE_HEADERS = {"label": "Rule", "policy_key": "Policy key", "bound": "Required",
-                 "activity": "At portfolio 1", "slack": "To spare",
-                 "binding": "Limits portfolio 1", "gain_if_off": "Value gained without it",
-                 "gain_if_off_share": "Gained without it (% of value)",
-                 "gain_if_relaxed_share": "Gained if 10% looser (% of value)",
-                 "basis": "Value from"}
+# The price table's headers are osa_opt.text.HEADERS', as in the workbook and the terminal.
 PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maximum). At "
              "portfolio 1: what portfolio 1 reaches. To spare: the room between them. Limits "
              "portfolio 1: yes when it is met exactly, so it may hold the value back. Value "
@@ -206,8 +200,8 @@ def prices_body(analysis: Any) -> str:
                         "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share", "basis")
             if c in shown.columns]
     kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
-    body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, headers=PRICE_HEADERS,
-                                     max_rows=MAX_ROWS, more=MORE)
+    body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, max_rows=MAX_ROWS,
+                                     more=MORE)
     if "message" in shown:
         words = "".join(f"<li>{escape(str(m))}</li>" for m in shown["message"].head(MAX_ROWS))
         body += f"<h3>In words</h3><ol>{words}</ol>"
