@@ -73,7 +73,7 @@ def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_pat
                "--samples", "20", "--out", str(tmp_path / "run"))
     stdout, stderr = capfd.readouterr()
     assert code == 0, stderr
-    assert "Core (" in stdout and "Exterior (" in stdout and "within 1%" in stdout
+    assert "Core (" in stdout and "Exterior (" in stdout and "Within 1%" in stdout
     assert "P-01" in stdout  # the mandatory project is core
     assert "Sampling 20 weight and score vectors" in stderr
 

@@ -186,7 +186,7 @@ def test_a_budget_year_the_input_lacks_is_blamed_on_the_option(run: Callable) ->
     assert "--budget FY2028=500" in said and "FY2028 is not a fiscal year of this input" in said
     assert "missing column" not in said
     header = re.sub(r"[\u2500-\u257f]", " ", said.split("problem in the input")[1]).split()
-    assert "option line key value rule" in " ".join(header)  # titled by source
+    assert "Option line key Value Rule" in " ".join(header)  # titled by source
 
 
 def test_a_policy_problem_carries_its_toml_line(run: Callable, tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_a_policy_problem_carries_its_toml_line(run: Callable, tmp_path: Path) -
     assert code == 2
     code, _, err = run("--policy", toml)
     said = " ".join(err.replace("│", " ").replace("┃", " ").split())
-    assert "policy file" in said
+    assert "Policy file" in said
     assert "policy bad.toml 4 budget.FY2027" in said
     assert "policy bad.toml 7 objective.weigths" in said
 
