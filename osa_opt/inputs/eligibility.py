@@ -21,8 +21,10 @@ Two kinds of rule (docs/policy.md, "Gates and considerations"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.inputs.policy import Policy
@@ -58,44 +60,66 @@ def code_of(reason: str) -> str:
 
 
 def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[str]]:
-    """Per country, every country-level rule it fails (before any override)."""
+    """Per country, every country-level rule it fails (before any override).
+
+    Each rule reads its whole column at once (:class:`_Cells`); only the countries that
+    fail something are visited one by one, to word their reasons."""
     rules = policy.eligibility
+    names = countries.index.to_numpy(dtype=object)
+    failing: list[tuple[np.ndarray, Callable[[Any, int], str]]] = []
+    if rules.require_oda_eligible:
+        failing.append((_Cells(countries, "oda_eligible", required=True).mask(_not),
+                        lambda c, _: f"{NOT_ODA_ELIGIBLE}: {c} is not on the OECD DAC list "
+                                     "(recipients are \"in principle\" developing countries)"))
+    if rules.exclude_parties_to_conflict:
+        failing.append((_Cells(countries, "party_to_conflict", required=True).mask(bool),
+                        lambda c, _: f"{PARTY_TO_CONFLICT}: {c} (Three Principles: the UN "
+                                     "Security Council is taking measures against it to "
+                                     "maintain or restore peace after an armed attack)"))
+    if rules.require_management_agreement:
+        failing.append((_Cells(countries, "management_agreement", required=True).mask(_not),
+                        lambda c, _: f"{NO_MANAGEMENT_AGREEMENT}: {c} has no "
+                                     "appropriate-management / prior-consent terms "
+                                     "(management_agreement)"))
+    for column, key, code in _GOVERNANCE:
+        threshold = getattr(rules, key)
+        scores = _Cells(countries, column, required=True)
+        failing.append((scores.mask(lambda v, t=threshold: float(v) < t),
+                        lambda c, i, s=scores, k=key, t=threshold, code=code:
+                        f"{code}: {c} scores {float(s[i]):g}, {k} is {t:g}"))
+    fails = np.zeros(len(names), dtype=bool)
+    for mask, _ in failing:
+        fails |= mask
     out: dict[str, list[str]] = {}
-    # plain records, not iterrows: a Series per row costs ~50 µs, 0.6 s for 12,500 partners
-    for country, c in zip(countries.index, countries.to_dict("records"), strict=True):
-        reasons: list[str] = []
-        if rules.require_oda_eligible and not c["oda_eligible"]:
-            reasons.append(f"{NOT_ODA_ELIGIBLE}: {country} is not on the OECD DAC list "
-                           "(recipients are \"in principle\" developing countries)")
-        if rules.exclude_parties_to_conflict and c["party_to_conflict"]:
-            reasons.append(f"{PARTY_TO_CONFLICT}: {country} (Three Principles: the UN Security "
-                           "Council is taking measures against it to maintain or restore peace "
-                           "after an armed attack)")
-        if rules.require_management_agreement and not c["management_agreement"]:
-            reasons.append(f"{NO_MANAGEMENT_AGREEMENT}: {country} has no "
-                           "appropriate-management / prior-consent terms (management_agreement)")
-        for column, key, code in _GOVERNANCE:
-            threshold = getattr(rules, key)
-            if float(c[column]) < threshold:
-                reasons.append(f"{code}: {country} scores {float(c[column]):g}, "
-                               f"{key} is {threshold:g}")
-        out[str(country)] = reasons
+    for i, (country, bad) in enumerate(zip(names, fails, strict=True)):
+        out[str(country)] = ([word(country, i) for mask, word in failing if mask[i]]
+                             if bad else [])
     return out
 
 
-def _override(row: dict[str, Any]) -> str | None:
-    """The written reason of an override in this row, or None when there is none."""
-    if not row.get("override"):
+def _override(flag: Any, reason: Any) -> str | None:
+    """The written reason of an override (a row's ``override`` and ``override_reason``
+    cells), or None when there is none."""
+    if not flag:
         return None
-    return str(row.get("override_reason") or "").strip() or "no reason given"
+    return str(reason or "").strip() or "no reason given"
+
+
+def _overrides(frame: pd.DataFrame) -> list[str | None]:
+    """:func:`_override` of every row of ``frame``."""
+    flags = _Cells(frame, "override").mask(bool)
+    reasons = _Cells(frame, "override_reason")
+    out: list[str | None] = [None] * len(frame)
+    for i in np.flatnonzero(flags):
+        out[i] = _override(True, reasons[i])
+    return out
 
 
 def country_reasons(countries: pd.DataFrame, policy: Policy) -> pd.Series:
     """Per country (the index of ``countries``), the reasons none of its projects can be
     funded under ``policy`` (a reason the country's override waives is not one)."""
     checks = _country_checks(countries, policy)
-    overridden = {str(c): _override(r) for c, r in zip(
-        countries.index, countries.to_dict("records"), strict=True)}
+    overridden = dict(zip(map(str, countries.index), _overrides(countries), strict=True))
     out = {c: [r for r in rs if not (overridden[c] and code_of(r) in WAIVABLE)]
            for c, rs in checks.items()}
     return pd.Series(out, dtype=object, name="country_reasons")
@@ -106,29 +130,134 @@ def _given(flag: Any) -> bool:
     return flag is not None and flag == flag
 
 
-def _project_checks(p: dict[str, Any], country: dict[str, Any], policy: Policy) -> list[str]:
-    """The project-level gates and limits one project fails (in a fixed order)."""
+def _not(value: Any) -> bool:
+    return not value
+
+
+# ---------------------------------------------------------------------- whole columns
+class _Cells:
+    """A column's distinct cells, as the plain Python values a row's ``to_dict`` holds, and
+    each row's code into them: a rule is read once per distinct value, not per row.
+
+    Values are told apart by type as well, so ``1``, ``1.0`` and ``True`` (equal to Python)
+    keep their own readings; numpy scalars count as the Python ones (``np.False_`` is
+    ``False``, as pandas boxes a row's values). A missing column is None in every row."""
+
+    def __init__(self, frame: pd.DataFrame, name: str, *, required: bool = False) -> None:
+        n = len(frame)
+        column = frame[name] if required or name in frame.columns else None
+        if column is None:
+            self.codes, self.values = np.zeros(n, dtype=np.intp), [None]
+        elif column.dtype == bool:
+            self.codes, self.values = column.to_numpy().astype(np.intp), [False, True]
+        elif column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) \
+                == "string":  # text only: pandas's hashing tells the values apart exactly
+            codes, uniques = pd.factorize(column)
+            self.codes, self.values = codes, list(uniques)
+        else:
+            self.codes, self.values = _distinct(column.to_numpy(dtype=object))
+
+    def __getitem__(self, row: int) -> Any:
+        return self.values[self.codes[row]]
+
+    def each(self, rule: Callable[[Any], Any]) -> np.ndarray:
+        """``rule(cell)`` of every row."""
+        found = np.fromiter((rule(v) for v in self.values), dtype=object,
+                            count=len(self.values))
+        return found[self.codes]
+
+    def mask(self, rule: Callable[[Any], bool]) -> np.ndarray:
+        """A yes/no ``rule`` of every row, as booleans."""
+        found = np.fromiter((bool(rule(v)) for v in self.values), dtype=bool,
+                            count=len(self.values))
+        return found[self.codes]
+
+
+def _distinct(cells: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """(code of each cell, distinct cells) of cells of mixed kinds, by type and value."""
+    seen: dict[tuple[type, Any], int] = {}
+    values: list[Any] = []
+    codes = []
+    for cell in cells:
+        if isinstance(cell, np.generic):
+            cell = _native(cell)
+        key = (type(cell), cell)
+        try:
+            code = seen[key]
+        except KeyError:
+            code = seen[key] = len(values)
+            values.append(cell)
+        except TypeError:  # unhashable (a list): a value of its own
+            code = len(values)
+            values.append(cell)
+        codes.append(code)
+    return np.array(codes, dtype=np.intp).reshape(len(cells)), values
+
+
+def _native(value: np.generic) -> Any:
+    """A numpy number or flag as the Python one (as pandas boxes a row's values)."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _project_checks(projects: pd.DataFrame, policy: Policy
+                    ) -> list[tuple[np.ndarray, Callable[[int], str]]]:
+    """The project-level gates and limits, in a fixed order: per rule, the rows that fail
+    it and the words of the reason for row ``i``."""
     rules = policy.eligibility
-    reasons: list[str] = []
-    if rules.require_management_agreement and _given(p.get("prior_consent")) \
-            and not p["prior_consent"]:
-        reasons.append(f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does not carry the "
-                       "prior-consent clauses (prior_consent)")
-    if rules.require_un_charter and p.get("un_charter") is False:
-        reasons.append(f"{NOT_UN_CHARTER}: the project's use is not consistent with the UN "
-                       "Charter (un_charter)")
-    if rules.exclude_dispute_linked and p.get("dispute_linked"):
-        reasons.append(f"{DISPUTE_LINKED}: the project is directly linked to an international "
-                       "dispute (dispute_linked)")
-    category = str(p.get("equipment_category") or "")
-    if category and category != NOT_DEFENCE_EQUIPMENT and category not in rules.equipment_categories:
-        reasons.append(f"{EQUIPMENT_NOT_ALLOWED}: {category} is not in "
-                       "eligibility.equipment_categories (equipment_category)")
-    risk = float(p.get("risk") or 0.0)
-    if risk > rules.max_risk and not str(p.get("mitigation") or "").strip():
-        reasons.append(f"{ABOVE_RISK_LIMIT}: risk {risk:g} is above eligibility.max_risk "
-                       f"{rules.max_risk:g} and no mitigation is written (mitigation)")
-    return reasons
+    checks: list[tuple[np.ndarray, Callable[[int], str]]] = []
+    if rules.require_management_agreement:
+        checks.append((_Cells(projects, "prior_consent").mask(lambda v: _given(v) and not v),
+                       lambda _: f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does "
+                                 "not carry the prior-consent clauses (prior_consent)"))
+    if rules.require_un_charter:
+        checks.append((_Cells(projects, "un_charter").mask(lambda v: v is False),
+                       lambda _: f"{NOT_UN_CHARTER}: the project's use is not consistent "
+                                 "with the UN Charter (un_charter)"))
+    if rules.exclude_dispute_linked:
+        checks.append((_Cells(projects, "dispute_linked").mask(bool),
+                       lambda _: f"{DISPUTE_LINKED}: the project is directly linked to an "
+                                 "international dispute (dispute_linked)"))
+    allowed = set(rules.equipment_categories)
+    category = _Cells(projects, "equipment_category")
+    passing = allowed | {"", NOT_DEFENCE_EQUIPMENT}
+    checks.append((category.mask(lambda v: _category(v) not in passing),
+                   lambda i: f"{EQUIPMENT_NOT_ALLOWED}: {_category(category[i])} is not in "
+                             "eligibility.equipment_categories (equipment_category)"))
+    risk = _risks(projects)
+    above = np.flatnonzero(risk > rules.max_risk)
+    mitigation = _Cells(projects, "mitigation")
+    unmitigated = np.zeros(len(projects), dtype=bool)
+    unmitigated[above] = [not str(mitigation[i] or "").strip() for i in above]
+    checks.append((unmitigated,
+                   lambda i: f"{ABOVE_RISK_LIMIT}: risk {risk[i]:g} is above "
+                             f"eligibility.max_risk {rules.max_risk:g} and no mitigation is "
+                             "written (mitigation)"))
+    return checks
+
+
+def _category(value: Any) -> str:
+    return str(value or "")
+
+
+def _risks(projects: pd.DataFrame) -> np.ndarray:
+    """Each project's risk as a float (a blank or 0 is 0.0)."""
+    if "risk" in projects.columns and projects["risk"].dtype == np.float64:
+        return projects["risk"].to_numpy() + 0.0  # NaN stays NaN (above no limit); -0.0 is 0.0
+    return _Cells(projects, "risk").each(lambda v: float(v or 0.0)).astype(float)
+
+
+def _field_reason(field: Any, allowed: set[str]) -> str | None:
+    bad_fields = [f for f in str(field).split(";") if f and f not in allowed]
+    if not bad_fields:
+        return None
+    return (f"{FIELD_NOT_ALLOWED}: {', '.join(bad_fields)} "
+            f"{'is' if len(bad_fields) == 1 else 'are'} not in eligibility.fields")
 
 
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -137,40 +266,53 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> p
     written reason). ``projects`` needs ``field``, ``country`` and ``status``; the optional
     columns (``status_reason``, ``risk``, ``mitigation``, ``prior_consent``, ``un_charter``,
     ``dispute_linked``, ``equipment_category``, ``override``, ``override_reason``) take their
-    defaults when absent; ``countries`` needs the country columns."""
+    defaults when absent; ``countries`` needs the country columns.
+
+    Each rule reads whole columns (100,000 projects take a fraction of a second); only the
+    projects that fail a rule or are excluded are visited one by one, to word them."""
+    n = len(projects)
     allowed = set(policy.eligibility.fields)
     by_country = _country_checks(countries, policy)
-    country_rows = {str(c): r for c, r in zip(countries.index, countries.to_dict("records"),
-                                              strict=True)}
-    # plain records, not iterrows: 100,000 projects take well under a second
-    rows = []
-    for pid, p in zip(projects.index, projects.to_dict("records"), strict=True):
-        country = country_rows.get(p["country"], {})
-        found: list[str] = []
-        bad_fields = [f for f in str(p["field"]).split(";") if f and f not in allowed]
-        if bad_fields:
-            found.append(f"{FIELD_NOT_ALLOWED}: {', '.join(bad_fields)} "
-                         f"{'is' if len(bad_fields) == 1 else 'are'} not in eligibility.fields")
-        from_country = by_country.get(p["country"], [])
-        if _given(p.get("prior_consent")):  # the project's own clauses replace the country's
-            from_country = [r for r in from_country if code_of(r) != NO_MANAGEMENT_AGREEMENT]
-        found += from_country
-        found += _project_checks(p, country, policy)
-        own, theirs = _override(p), _override(country)
-        reasons, overrides = [], []
+    override_of = dict(zip(map(str, countries.index), _overrides(countries), strict=True))
+    country = _Cells(projects, "country", required=True)
+    from_country = country.each(lambda c: by_country.get(c, []))
+    theirs = country.each(lambda c: override_of.get(c))
+    given = _Cells(projects, "prior_consent").mask(_given)
+    fields = _Cells(projects, "field", required=True)
+    field_reason = fields.each(lambda f: _field_reason(f, allowed))
+    checks = _project_checks(projects, policy)
+    own = _overrides(projects)
+    excluded = _Cells(projects, "status", required=True).mask(lambda s: s == "excluded")
+    status_reason = _Cells(projects, "status_reason")
+    visit = excluded | country.mask(lambda c: bool(by_country.get(c))) \
+        | fields.mask(lambda f: _field_reason(f, allowed) is not None)
+    for failed, _ in checks:
+        visit |= failed
+    eligible = np.ones(n, dtype=bool)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    overrides: list[list[str]] = [[] for _ in range(n)]
+    for i in np.flatnonzero(visit):
+        found = [] if field_reason[i] is None else [field_reason[i]]
+        if given[i]:  # the project's own clauses replace the country's
+            found += [r for r in from_country[i] if code_of(r) != NO_MANAGEMENT_AGREEMENT]
+        else:
+            found += from_country[i]
+        found += [words(i) for failed, words in checks if failed[i]]
         for r in found:
             code = code_of(r)
             # a country's override covers its own rules, not one project's risk
-            waiver = (own or (theirs if code != ABOVE_RISK_LIMIT else None)
+            waiver = (own[i] or (theirs[i] if code != ABOVE_RISK_LIMIT else None)
                       if code in WAIVABLE else None)
             if waiver:
-                overrides.append(f"{r} — overridden: {waiver}")
+                overrides[i].append(f"{r} — overridden: {waiver}")
             else:
-                reasons.append(r)
-        if p["status"] == "excluded":
-            why = str(p.get("status_reason") or "").strip()
-            reasons.append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
-                           "marked excluded in the projects sheet")
-        rows.append((pid, not reasons, reasons, overrides))
-    frame = pd.DataFrame(rows, columns=["project_id", "eligible", "reasons", "overrides"])
-    return frame.set_index("project_id")
+                reasons[i].append(r)
+        if excluded[i]:
+            why = str(status_reason[i] or "").strip()
+            reasons[i].append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
+                              "marked excluded in the projects sheet")
+        eligible[i] = not reasons[i]
+    return pd.DataFrame({"eligible": eligible,
+                         "reasons": np.fromiter(reasons, dtype=object, count=n),
+                         "overrides": np.fromiter(overrides, dtype=object, count=n)},
+                        index=pd.Index(projects.index.tolist(), name="project_id"))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.extensions import Extension, as_extensions
+from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.display import problem_html, problem_repr
@@ -158,7 +159,8 @@ class Problem:
             policy = Policy.from_dict(policy)
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = Policy.from_dict(policy.to_dict(), source=policy.source)
-        projects_ok, countries_ok = validate_frames(projects, countries, policy)
+        with paused_gc():  # millions of cells read: see osa_opt.gcpause
+            projects_ok, countries_ok = validate_frames(projects, countries, policy)
         excel = tuple(sheet for sheet, raw in ((PROJECTS, projects), (COUNTRIES, countries))
                       if isinstance(raw, pd.DataFrame) and ROW in raw.columns)
         return cls(projects_ok, countries_ok, policy, sources, origin=origin,
@@ -314,9 +316,12 @@ class Problem:
     @_view
     def eligibility(self) -> pd.DataFrame:
         """Per project: ``eligible`` (bool) and ``reasons`` (list of every reason it is not)."""
-        verdict = assess(self._projects, self._countries, self.policy)
-        verdict["reasons"] = pd.Series([FrozenList(r) for r in verdict["reasons"]],
-                                       index=verdict.index, dtype=object)
+        with paused_gc():  # a list per project: see osa_opt.gcpause
+            verdict = assess(self._projects, self._countries, self.policy)
+            none = FrozenList()  # read-only, so every eligible project may share it
+            verdict["reasons"] = pd.Series([FrozenList(r) if r else none
+                                            for r in verdict["reasons"]],
+                                           index=verdict.index, dtype=object)
         return verdict
 
     @property

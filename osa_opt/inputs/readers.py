@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue, PolicyError
+from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
@@ -99,11 +100,12 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
         raise ValueError(f"decimal_separator must be '.' or ',', not {decimal_separator!r}")
     issues: list[Issue] = []
     warnings: list[Issue] = []
-    tables, sources, delimiter = _read_files(path, issues, warnings)
-    if issues:
-        raise InputError(issues)
-    settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
-    issues += numbers.date_issues(tables)  # after: the text left is what is no number
+    with paused_gc():  # a list per row and cell: see osa_opt.gcpause
+        tables, sources, delimiter = _read_files(path, issues, warnings)
+        if issues:
+            raise InputError(issues)
+        settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
+        issues += numbers.date_issues(tables)  # after: the text left is what is no number
     issues = limit_issues(issues)  # 5,000 cells of 1.100: the first 20, then "and K more"
     if settled.reason == "delimiter" and settled.convention is not None:
         warnings.append(Issue(next(iter(sources), path.name), None, None, None,
