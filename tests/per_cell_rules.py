@@ -8,10 +8,16 @@ awkward tables.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from osa_opt.errors import Issue
+from osa_opt.inputs import headers, numbers
 from osa_opt.inputs.eligibility import (
     ABOVE_RISK_LIMIT,
     BELOW_DEMOCRACY,
@@ -30,6 +36,7 @@ from osa_opt.inputs.eligibility import (
 )
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import NOT_DEFENCE_EQUIPMENT
+from osa_opt.inputs.schema import ROW
 
 _GOVERNANCE = (
     ("democracy", "min_democracy", BELOW_DEMOCRACY),
@@ -156,3 +163,133 @@ def assess_per_row(projects: pd.DataFrame, countries: pd.DataFrame, policy: Poli
         rows.append((pid, not reasons, reasons, overrides))
     frame = pd.DataFrame(rows, columns=["project_id", "eligible", "reasons", "overrides"])
     return frame.set_index("project_id")
+
+
+# ---------------------------------------------------------------------- numbers
+def read_numbers_per_cell(tables: dict[str, pd.DataFrame], issues: list[Issue],
+                 declared: str | None = None, delimiter: str | None = None) -> numbers.Settled:
+    """Replace the text cells of number columns by their numbers, where the meaning is sure.
+
+    A cell that is no number is left as it is (validation reports it); one that could mean
+    two things and is not settled becomes an issue naming both readings. Plain numbers
+    (``750``, ``0.35``) are read column by column at once; only cells with separators are
+    looked at one by one.
+    """
+    pending: list[tuple[str, str, pd.Series, dict[Any, dict[str, float]]]] = []
+    evidence: dict[str, tuple[str, int, str, str]] = {}
+    for sheet, frame in tables.items():
+        if ROW not in frame.columns:
+            continue
+        for column in frame.columns:
+            if column == ROW or not numbers.number_column(str(column)) or frame[column].dtype != object:
+                continue
+            cells = frame[column]
+            text = cells[cells.map(type).eq(str)]
+            if text.empty:
+                continue
+            number = pd.to_numeric(text, errors="coerce")
+            plain = number.notna() & np.isfinite(number.astype(float))
+            dotted = pd.Series(["." in t for t in text], index=text.index)
+            pointed = plain & dotted
+            if pointed.any():  # 1.100 is plain to Python, not to a German spreadsheet
+                ambiguous = numbers._AMBIGUOUS_POINT.fullmatch
+                pointed[pointed] = [not ambiguous(t.strip()) for t in text[pointed]]
+                plain &= pointed | ~dotted
+            new = cells.copy()
+            new[plain[plain].index] = number[plain].astype(float).astype(object)
+            if pointed.any():
+                at = pointed[pointed].index[0]
+                evidence.setdefault(numbers.POINT, (sheet, int(frame.at[at, ROW]), str(column),
+                                            str(cells[at])))
+            rest = text[~plain]
+            rest = rest[rest.str.strip() != ""]
+            found: dict[Any, dict[str, float]] = {}
+            for index, value in rest.items():
+                found[index] = f = numbers.readings(value)
+                if len(f) == 1 and ("." in value or "," in value):
+                    evidence.setdefault(next(iter(f)), (sheet, int(frame.at[index, ROW]),
+                                                        str(column), str(cells[index])))
+            frame[column] = new
+            pending.append((sheet, str(column), new, found))
+    settled = numbers._decide(evidence, declared, delimiter)
+    for sheet, column, new, found in pending:
+        for index, f in found.items():
+            meanings = set(f.values())
+            if len(meanings) == 1:
+                new[index] = next(iter(meanings))
+            elif settled.convention is not None and f:
+                new[index] = f[settled.convention]
+            elif f:
+                row = int(tables[sheet].at[index, ROW])
+                issues.append(numbers.ambiguous_issue(sheet, row, column, str(new[index]), f, settled))
+        tables[sheet][column] = new
+    return settled
+
+
+# ---------------------------------------------------------------------- reading
+def table_per_row(sheet: str, rows: headers.Rows, issues: list[Issue], warnings: list[Issue],
+          label: Callable[[int], str]) -> pd.DataFrame:
+    """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``."""
+    rows = [(n, cells if isinstance(cells, list) else list(cells)) for n, cells in rows]
+    if not rows:
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
+    at = headers.find_header(sheet, rows)
+    header_row = rows[at][0]
+    if at:
+        above = [str(c).strip() for _, cells in rows[:at] for c in cells if not headers.is_blank(c)]
+        shown = "; ".join(repr(t[:40]) for t in above[:3]) + ("; ..." if len(above) > 3 else "")
+        warnings.append(Issue(sheet, header_row, None, None,
+                              f"the header is on row {header_row}, not row 1"
+                              + (f"; the rows above it are ignored ({shown})" if above else ""),
+                              "nothing to do if that is right; otherwise put the column "
+                              "headers in row 1"))
+    header = ["" if h is None else str(h).strip() for h in rows[at][1]]
+    body = rows[at + 1:]
+    width = max([len(header), *(len(r) for _, r in body)])
+    header += [""] * (width - len(header))
+    records: list[dict[str, Any]] = []
+    headerless: dict[int, list[int]] = {}
+    # Worked out once, not per cell: a repeated name keeps its first column (as
+    # setdefault would), and only the columns without a name are looked at for text.
+    first: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name and name != ROW:
+            first.setdefault(name, i)
+    kept = list(first.items())
+    unnamed = [i for i, name in enumerate(header) if not name]
+    padding = [""] * width
+    for number, cells in body:
+        if all(headers.is_blank(c) for c in cells):  # before padding: there may be a million of them
+            continue
+        if len(cells) < width:
+            cells = [*cells, *padding[len(cells):]]
+        record: dict[str, Any] = {ROW: number}
+        for name, i in kept:
+            cell = cells[i]
+            record[name] = "" if cell is None else cell
+        for i in unnamed:
+            if not headers.is_blank(cells[i]):
+                headerless.setdefault(i, []).append(number)
+        records.append(record)
+    if not any(header) and records:
+        issues.append(Issue(sheet, header_row, None, None,
+                            f"the header row (row {header_row}) is empty",
+                            f"put the column headers in row {header_row}; the first row with "
+                            f"data is row {records[0][ROW]}"))
+        headerless = {}
+    issues += headers._header_issues(sheet, header_row, header, headerless, label)
+    names = list(dict.fromkeys(h for h in header if h))
+    frame = pd.DataFrame.from_records(records, columns=[*names, ROW])
+    frame = frame.astype({name: object for name in names})
+    frame[ROW] = frame[ROW].astype(int)
+    return frame
+
+
+def records_per_line(text: str, delimiter: str, first_line: int) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out: list[tuple[int, list[str]]] = []
+    line = first_line
+    for record in reader:
+        out.append((line, record))
+        line = first_line + reader.line_num
+    return out

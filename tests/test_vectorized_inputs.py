@@ -184,3 +184,127 @@ def test_assess_on_a_validated_round(n: int) -> None:
     problem = make_problem(200 * n, 2, seed=n)
     _same_frame(assess(problem.projects, problem.countries, problem.policy),
                 plain.assess_per_row(problem.projects, problem.countries, problem.policy))
+
+
+# ---------------------------------------------------------------------- numbers
+@st.composite
+def number_text(draw: st.DrawFn) -> str:
+    """Text a spreadsheet might hold in a number column: plain, grouped, decimal commas,
+    exponents, padding, or no number at all."""
+    sign = draw(st.sampled_from(["", "-", "+", "--"]))
+    groups = draw(st.lists(st.integers(0, 999), min_size=1, max_size=4))
+    head = str(draw(st.integers(0, 999)))
+    mark = draw(st.sampled_from([".", ",", " ", "'", "\u00a0", ""]))
+    whole = head + "".join(f"{mark}{g:03d}" for g in groups[1:])
+    decimal = draw(st.sampled_from(["", ".", ","]))
+    decimals = draw(st.sampled_from(["", "5", "25", "100", "1234"])) if decimal else ""
+    exponent = draw(st.sampled_from(["", "", "e3", "E-2", "e400"]))
+    pad = draw(st.sampled_from(["", " ", "\t", "\u00a0"]))
+    built = f"{pad}{sign}{whole}{decimal}{decimals}{exponent}{pad}"
+    junk = draw(st.sampled_from(["", " ", "abc", "30%", "nan", "inf", "1.2.3", "١.١٠٠",
+                                 "12.345", "1.100", "1,100", "0.350", "¥750", "1_000"]))
+    return draw(st.sampled_from([built, built, built, junk]))
+
+
+NUMBER_CELLS = st.one_of(number_text(), st.sampled_from(
+    [1.5, 3, True, None, NAN, np.float64(2.0), np.str_("1.100"), 10**30]))
+
+
+@st.composite
+def number_tables(draw: st.DrawFn) -> tuple[dict[str, pd.DataFrame], str | None, str | None]:
+    def sheet(columns: list[str]) -> pd.DataFrame:
+        n = draw(st.integers(1, 12))
+        frame = pd.DataFrame({c: pd.Series(draw(st.lists(NUMBER_CELLS, min_size=n,
+                                                          max_size=n)), dtype=object)
+                              for c in columns})
+        frame["_row"] = np.arange(2, 2 + n) * draw(st.sampled_from([1, 3]))
+        return frame
+
+    tables = {"projects": sheet(["cost_FY2026", "title", "risk"]),
+              "countries": sheet(["democracy"])}
+    return (tables, draw(st.sampled_from([None, ".", ","])),
+            draw(st.sampled_from([None, ",", ";"])))
+
+
+def _cells(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Every cell with its type, NaN written out (NaN != NaN)."""
+    return {str(c): [f"{type(v).__name__}:{v!r}" for v in frame[c]] for c in frame.columns}
+
+
+@SETTINGS
+@given(number_tables())
+def test_read_numbers_equals_the_per_cell_rule(
+        case: tuple[dict[str, pd.DataFrame], str | None, str | None]) -> None:
+    from osa_opt.inputs.numbers import read_numbers
+
+    tables, declared, delimiter = case
+    fast_tables = {s: f.copy() for s, f in tables.items()}
+    slow_tables = {s: f.copy() for s, f in tables.items()}
+    fast_issues: list[Any] = []
+    slow_issues: list[Any] = []
+    fast = read_numbers(fast_tables, fast_issues, declared, delimiter)
+    slow = plain.read_numbers_per_cell(slow_tables, slow_issues, declared, delimiter)
+    assert (fast.convention, fast.reason, fast.evidence) == (
+        slow.convention, slow.reason, slow.evidence)
+    assert fast_issues == slow_issues
+    for name in tables:
+        assert _cells(fast_tables[name]) == _cells(slow_tables[name])
+
+
+# ---------------------------------------------------------------------- reading
+HEADERS = ["project_id", "cost_FY2026", "title", "", None, " title ", "_row", "id",
+           "score_security", "country"]
+CELLS = ["P-1", "", " ", "  x ", None, 3.5, 0, True, "1,100", "a\nb"]
+
+
+@st.composite
+def sheet_rows(draw: st.DrawFn) -> list[tuple[int, list[Any]]]:
+    """A sheet as a reader gives it: maybe a title above the header, ragged rows, blank
+    rows, repeated and missing header names, cells of every kind."""
+    rows: list[list[Any]] = []
+    if draw(st.booleans()):
+        rows.append(draw(st.sampled_from([["Round 2026"], [None, None], ["", "note"]])))
+    rows.append(draw(st.lists(st.sampled_from(HEADERS), min_size=0, max_size=6)))
+    rows += draw(st.lists(st.lists(st.sampled_from(CELLS), max_size=8), max_size=10))
+    numbers = sorted(draw(st.sets(st.integers(1, 60), min_size=len(rows),
+                                  max_size=len(rows))))
+    return list(zip(numbers, rows, strict=True))
+
+
+def _frame_cells(frame: pd.DataFrame) -> list[Any]:
+    return [list(frame.columns), [str(t) for t in frame.dtypes], list(frame.index),
+            [[f"{type(v).__name__}:{v!r}" for v in frame.iloc[:, i]]
+             for i in range(frame.shape[1])]]
+
+
+@SETTINGS
+@given(sheet_rows())
+def test_table_equals_the_per_row_rule(rows: list[tuple[int, list[Any]]]) -> None:
+    from osa_opt.inputs.headers import table
+
+    fast_issues: list[Any] = []
+    fast_warnings: list[Any] = []
+    slow_issues: list[Any] = []
+    slow_warnings: list[Any] = []
+    fast = table("projects", [(n, list(c)) for n, c in rows], fast_issues, fast_warnings,
+                 lambda i: f"column {i + 1}")
+    slow = plain.table_per_row("projects", [(n, list(c)) for n, c in rows], slow_issues,
+                               slow_warnings, lambda i: f"column {i + 1}")
+    assert _frame_cells(fast) == _frame_cells(slow)
+    assert (fast_issues, fast_warnings) == (slow_issues, slow_warnings)
+
+
+@st.composite
+def csv_text(draw: st.DrawFn) -> str:
+    cell = st.sampled_from(["a", "", "1,5", '"q;x"', '"two\nlines"', '"crlf\r\nin"', "z z"])
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    lines = draw(st.lists(st.lists(cell, max_size=4).map(",".join), max_size=8))
+    return newline.join(lines) + draw(st.sampled_from(["", newline]))
+
+
+@SETTINGS
+@given(csv_text(), st.integers(1, 3))
+def test_csv_records_are_numbered_as_line_by_line(text: str, first_line: int) -> None:
+    from osa_opt.inputs.read_csv import _records
+
+    assert _records(text, ",", first_line) == plain.records_per_line(text, ",", first_line)

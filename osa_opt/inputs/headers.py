@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
@@ -116,45 +117,83 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
                               "nothing to do if that is right; otherwise put the column "
                               "headers in row 1"))
     header = ["" if h is None else str(h).strip() for h in rows[at][1]]
-    body = rows[at + 1:]
+    body, text_only = _non_blank(rows[at + 1:])
     width = max([len(header), *(len(r) for _, r in body)])
     header += [""] * (width - len(header))
-    records: list[dict[str, Any]] = []
-    headerless: dict[int, list[int]] = {}
-    # Worked out once, not per cell: a repeated name keeps its first column (as
-    # setdefault would), and only the columns without a name are looked at for text.
-    first: dict[str, int] = {}
+    numbers = [n for n, _ in body]
+    grid = _grid([cells for _, cells in body], width)  # rows by columns, padded with ""
+    first: dict[str, int] = {}  # a repeated name keeps its first column
     for i, name in enumerate(header):
         if name and name != ROW:
             first.setdefault(name, i)
-    kept = list(first.items())
-    unnamed = [i for i, name in enumerate(header) if not name]
-    padding = [""] * width
-    for number, cells in body:
-        if all(is_blank(c) for c in cells):  # before padding: there may be a million of them
-            continue
-        if len(cells) < width:
-            cells = [*cells, *padding[len(cells):]]
-        record: dict[str, Any] = {ROW: number}
-        for name, i in kept:
-            cell = cells[i]
-            record[name] = "" if cell is None else cell
-        for i in unnamed:
-            if not is_blank(cells[i]):
-                headerless.setdefault(i, []).append(number)
-        records.append(record)
-    if not any(header) and records:
+    stray: list[tuple[int, int, list[int]]] = []  # (first position, column, rows)
+    for i, name in enumerate(header):
+        if not name:
+            at_rows = [k for k, cell in enumerate(grid[:, i]) if not is_blank(cell)]
+            if at_rows:
+                stray.append((at_rows[0], i, [numbers[k] for k in at_rows]))
+    # named as a row-by-row reading meets them: by the first row, then left to right
+    headerless = {i: found for _, i, found in sorted(stray)}
+    if not any(header) and body:
         issues.append(Issue(sheet, header_row, None, None,
                             f"the header row (row {header_row}) is empty",
                             f"put the column headers in row {header_row}; the first row with "
-                            f"data is row {records[0][ROW]}"))
+                            f"data is row {numbers[0]}"))
         headerless = {}
     issues += _header_issues(sheet, header_row, header, headerless, label)
     names = list(dict.fromkeys(h for h in header if h))
-    frame = pd.DataFrame.from_records(records, columns=[*names, ROW])
-    frame = frame.astype({name: object for name in names})
-    frame[ROW] = frame[ROW].astype(int)
+    row_numbers = np.array(numbers, dtype=np.int64)
+    cells = grid[:, [first[name] for name in names if name != ROW]]
+    if not text_only:  # a missing cell (None) reads as ""
+        _blank_none(cells)
+    if ROW in names:  # a column headed _row: the Excel rows, as the added _row column
+        data = iter(cells.T)
+        columns = {k: row_numbers if name == ROW else next(data)
+                   for k, name in enumerate(names)}
+        frame = pd.DataFrame({**columns, len(names): row_numbers},
+                             index=pd.RangeIndex(len(body)))
+        frame.columns = [*names, ROW]
+        return frame
+    frame = pd.DataFrame(cells, columns=names, index=pd.RangeIndex(len(body)))
+    frame[ROW] = row_numbers
     return frame
+
+
+def _non_blank(rows: Rows) -> tuple[list[tuple[int, Any]], bool]:
+    """The rows that are not blank (:func:`is_blank` every cell), and whether every cell
+    of them is text (a CSV file: then no cell is None)."""
+    out = []
+    text_only = True
+    for number, cells in rows:
+        try:
+            blank = not "".join(cells).strip()  # text only: one C call per row
+        except TypeError:
+            text_only = False
+            blank = all(is_blank(c) for c in cells)
+        if not blank:
+            out.append((number, cells))
+    return out, text_only
+
+
+def _grid(rows: list[Any], width: int) -> np.ndarray:
+    """Rows of cells as a (rows, width) object array, short rows padded with ``""``."""
+    padded = [cells if len(cells) == width else [*cells, *[""] * (width - len(cells))]
+              for cells in rows]
+    grid = np.array(padded, dtype=object) if padded and width else None
+    if grid is None or grid.shape != (len(rows), width):  # none, or cells numpy would nest
+        grid = np.empty((len(rows), width), dtype=object)
+        for r, cells in enumerate(padded):
+            for c, cell in enumerate(cells):
+                grid[r, c] = cell
+    return grid
+
+
+def _blank_none(cells: np.ndarray) -> None:
+    """Replace the missing cells (None) of ``cells`` by ``""``, in place."""
+    rows, columns = np.nonzero(pd.isna(cells))
+    none = np.fromiter((cells[r, c] is None for r, c in zip(rows, columns, strict=True)),
+                       dtype=bool, count=len(rows))
+    cells[rows[none], columns[none]] = ""
 
 
 def _header_issues(sheet: str, header_row: int, header: list[str],

@@ -104,58 +104,88 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
 
     A cell that is no number is left as it is (validation reports it); one that could mean
     two things and is not settled becomes an issue naming both readings. Plain numbers
-    (``750``, ``0.35``) are read column by column at once; only cells with separators are
-    looked at one by one.
+    (``750``, ``0.35``) are read column by column at once (only those that could be
+    ``1.100``-like are matched one by one); only cells with separators are looked at one by
+    one.
     """
-    pending: list[tuple[str, str, pd.Series, dict[Any, dict[str, float]]]] = []
+    pending: list[tuple[str, str, np.ndarray, dict[int, dict[str, float]]]] = []
     evidence: dict[str, tuple[str, int, str, str]] = {}
     for sheet, frame in tables.items():
         if ROW not in frame.columns:
             continue
+        rows = frame[ROW].to_numpy()
         for column in frame.columns:
             if column == ROW or not number_column(str(column)) or frame[column].dtype != object:
                 continue
-            cells = frame[column]
-            text = cells[cells.map(type).eq(str)]
-            if text.empty:
+            cells = frame[column].to_numpy(dtype=object)
+            at = _text_positions(cells)
+            if not len(at):
                 continue
-            number = pd.to_numeric(text, errors="coerce")
-            plain = number.notna() & np.isfinite(number.astype(float))
-            dotted = pd.Series(["." in t for t in text], index=text.index)
-            pointed = plain & dotted
-            if pointed.any():  # 1.100 is plain to Python, not to a German spreadsheet
-                ambiguous = _AMBIGUOUS_POINT.fullmatch
-                pointed[pointed] = [not ambiguous(t.strip()) for t in text[pointed]]
-                plain &= pointed | ~dotted
+            text = cells[at]
+            number = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce")
+            values = number.to_numpy(dtype=float)
+            plain = number.notna().to_numpy() & np.isfinite(values)
+            # 1.100 is plain to Python, not to a German spreadsheet: not plain after all
+            plain[_grouped_like(text, values, plain)] = False
             new = cells.copy()
-            new[plain[plain].index] = number[plain].astype(float).astype(object)
-            if pointed.any():
-                at = pointed[pointed].index[0]
-                evidence.setdefault(POINT, (sheet, int(frame.at[at, ROW]), str(column),
-                                            str(cells[at])))
-            rest = text[~plain]
-            rest = rest[rest.str.strip() != ""]
-            found: dict[Any, dict[str, float]] = {}
-            for index, value in rest.items():
-                found[index] = f = readings(value)
+            new[at[plain]] = values[plain].astype(object)
+            if POINT not in evidence:  # a plain number with a point shows the convention
+                first = next((i for i in np.flatnonzero(plain) if "." in text[i]), None)
+                if first is not None:
+                    evidence[POINT] = (sheet, int(rows[at[first]]), str(column),
+                                       str(text[first]))
+            rest = np.flatnonzero(~plain)
+            found: dict[int, dict[str, float]] = {}
+            for i in rest:
+                value = text[i]
+                if not value.strip():
+                    continue
+                found[int(at[i])] = f = readings(value)
                 if len(f) == 1 and ("." in value or "," in value):
-                    evidence.setdefault(next(iter(f)), (sheet, int(frame.at[index, ROW]),
-                                                        str(column), str(cells[index])))
-            frame[column] = new
+                    evidence.setdefault(next(iter(f)), (sheet, int(rows[at[i]]), str(column),
+                                                        str(value)))
+            frame[column] = pd.Series(new, index=frame.index, dtype=object)
             pending.append((sheet, str(column), new, found))
     settled = _decide(evidence, declared, delimiter)
     for sheet, column, new, found in pending:
-        for index, f in found.items():
+        if not found:
+            continue
+        rows = tables[sheet][ROW].to_numpy()
+        for i, f in found.items():
             meanings = set(f.values())
             if len(meanings) == 1:
-                new[index] = next(iter(meanings))
+                new[i] = next(iter(meanings))
             elif settled.convention is not None and f:
-                new[index] = f[settled.convention]
+                new[i] = f[settled.convention]
             elif f:
-                row = int(tables[sheet].at[index, ROW])
-                issues.append(ambiguous_issue(sheet, row, column, str(new[index]), f, settled))
-        tables[sheet][column] = new
+                issues.append(ambiguous_issue(sheet, int(rows[i]), column, str(new[i]), f,
+                                              settled))
+        tables[sheet][column] = pd.Series(new, index=tables[sheet].index, dtype=object)
     return settled
+
+
+def _text_positions(cells: np.ndarray) -> np.ndarray:
+    """Positions of the cells that are text (``str`` itself: a CSV column, all of them)."""
+    if set(map(type, cells)) == {str}:
+        return np.arange(len(cells))
+    return np.flatnonzero(np.fromiter((type(v) is str for v in cells), dtype=bool,
+                                      count=len(cells)))
+
+
+def _grouped_like(text: np.ndarray, values: np.ndarray, plain: np.ndarray) -> np.ndarray:
+    """Positions of the plain cells that read like ``1.100`` (:data:`_AMBIGUOUS_POINT`).
+
+    Only cells that could match are matched one by one: a value in [1, 1000) and text
+    long enough for its integer digits, a point and three decimals."""
+    size = np.abs(np.where(plain, values, 0.0))
+    maybe = np.flatnonzero((size >= 1) & (size < 1000))
+    if not len(maybe):
+        return maybe
+    digits = 1 + (size[maybe] >= 10) + (size[maybe] >= 100)
+    lengths = np.fromiter(map(len, text[maybe]), dtype=np.intp, count=len(maybe))
+    maybe = maybe[lengths >= digits + 4]
+    return maybe[np.fromiter((bool(_AMBIGUOUS_POINT.fullmatch(t.strip())) for t in text[maybe]),
+                             dtype=bool, count=len(maybe))]
 
 
 #: Text Python and both conventions read alike (all but ``1.100``-like text): the fast path.

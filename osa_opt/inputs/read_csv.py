@@ -117,9 +117,13 @@ def csv_rows(sheet: str, text: str) -> tuple[list[tuple[int, list[str]]], str]:
 
 def _records(text: str, delimiter: str, first_line: int) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = list(reader)
+    if reader.line_num == len(records):  # one line each (no quoted line breaks): numbered
+        return list(zip(range(first_line, first_line + len(records)), records, strict=True))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     out: list[tuple[int, list[str]]] = []
     line = first_line
-    for record in reader:
+    for record in reader:  # a quoted cell spans lines: each record starts where it starts
         out.append((line, record))
         line = first_line + reader.line_num
     return out
