@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -293,3 +294,61 @@ def records_per_line(text: str, delimiter: str, first_line: int) -> list[tuple[i
         out.append((line, record))
         line = first_line + reader.line_num
     return out
+
+
+# ---------------------------------------------------------------------- coercion
+def coerce_column_per_cell(sheet: str, cells: pd.Series, rows: np.ndarray, col: Any,
+                           issues: list[Issue]) -> pd.Series:
+    """Each cell read by :func:`osa_opt.inputs.cells.coerce` alone (docs/inputs.md): a
+    blank takes the default (or is an issue when required), an unreadable cell is an issue;
+    unreadable cells are listed first, then blank required ones, each in row order."""
+    from osa_opt.inputs import cells as rules
+    from osa_opt.inputs import coercion
+
+    numeric = col.kind in ("number", "integer") or (col.kind == "enum"
+                                                    and rules.int_choices(col))
+    out = np.full(len(cells), np.nan) if numeric else np.full(len(cells), None, dtype=object)
+    blank = np.array([rules.is_blank(v) for v in cells], dtype=bool)
+    values = cells.to_numpy(dtype=object)
+    for i in np.flatnonzero(~blank):
+        try:
+            out[i] = rules.coerce(values[i], col)
+        except rules.Unreadable:
+            issues.append(Issue(sheet, int(rows[i]), col.name, values[i], rules.rule_text(col),
+                                rules.unreadable_hint(col, values[i])))
+    if blank.any():
+        if col.default is not None:
+            out[blank] = coercion._default(col, int(blank.sum()))
+        elif col.required:
+            issues += [Issue(sheet, int(row), col.name, None, "a required cell is blank",
+                             f"fill in {col.name}: {col.meaning}") for row in rows[blank]]
+    return coercion._typed(out, col, cells.index)
+
+
+# ---------------------------------------------------------------------- keys
+def key_per_cell(text: str) -> str:
+    """What two spellings of one name share: width folded (NFKC), case folded, no spaces."""
+    if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
+        return "".join(text.lower().split())
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def spellings_per_cell(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]:
+    """The spellings of each name written more than one way, each with its rows (in order).
+
+    Keys are computed once per distinct value and rows gathered only for the names that
+    clash, so 100,000 project ids take a fraction of a second.
+    """
+    distinct = [v for v in pd.unique(values.dropna())
+                if isinstance(v, str) and not headers.is_blank(v)]
+    by_key: dict[str, list[str]] = {}
+    for value in distinct:  # in order of first appearance
+        by_key.setdefault(key_per_cell(value), []).append(value)
+    clashing = [names for names in by_key.values() if len(names) > 1]
+    if not clashing:
+        return []
+    wanted = values.isin([name for names in clashing for name in names]).to_numpy()
+    at: dict[str, list[int]] = {}
+    for value, row in zip(values[wanted], rows[wanted], strict=True):
+        at.setdefault(value, []).append(int(row))
+    return [{name: at[name] for name in names} for names in clashing]

@@ -308,3 +308,89 @@ def test_csv_records_are_numbered_as_line_by_line(text: str, first_line: int) ->
     from osa_opt.inputs.read_csv import _records
 
     assert _records(text, ",", first_line) == plain.records_per_line(text, ",", first_line)
+
+
+# ---------------------------------------------------------------------- coercion
+def _registry() -> list[Any]:
+    from osa_opt.inputs.schema import COUNTRY_COLUMNS, PROJECT_COLUMNS, cost_column
+
+    return [*PROJECT_COLUMNS, *COUNTRY_COLUMNS, cost_column("FY2026")]
+
+
+COERCE_CELLS = ["", "  ", None, NAN, "7", " 7 ", "7.5", "1e3", "-2", "abc", "30%", "inf",
+                "nan", "true", " Yes ", "FALSE", "0", "1.0", "candidate", " Mandatory ",
+                "medical; disaster_relief", "Medical", "P-1;P-2", "P-1, P-2", "２", "1_000",
+                7, 7.0, 7.5, -0.0, True, False, 10**20, float("inf"), np.float64(3.0),
+                np.int64(2), np.True_]
+
+
+@st.composite
+def columns_to_coerce(draw: st.DrawFn) -> tuple[Any, pd.Series]:
+    col = draw(st.sampled_from(_registry()))
+    n = draw(st.integers(1, 15))
+    pool = draw(st.sampled_from(["all", "text", "numbers"]))
+    cells = {"all": COERCE_CELLS, "text": [c for c in COERCE_CELLS if isinstance(c, str)],
+             "numbers": [c for c in COERCE_CELLS if not isinstance(c, str) or c == ""]}[pool]
+    values = draw(st.lists(st.sampled_from(cells), min_size=n, max_size=n))
+    series = pd.Series(values, dtype=object)
+    if draw(st.booleans()):  # as pandas would have typed a column it read
+        series = pd.Series(values)
+    return col, series
+
+
+@SETTINGS
+@given(columns_to_coerce())
+def test_coerce_column_equals_the_per_cell_rule(case: tuple[Any, pd.Series]) -> None:
+    from osa_opt.inputs.coercion import coerce_column
+
+    col, cells = case
+    rows = np.arange(2, 2 + len(cells))
+    fast_issues: list[Any] = []
+    slow_issues: list[Any] = []
+    fast = coerce_column("projects", cells.copy(), rows, col, fast_issues)
+    slow = plain.coerce_column_per_cell("projects", cells.copy(), rows, col, slow_issues)
+    assert str(fast.dtype) == str(slow.dtype)
+    assert [f"{type(v).__name__}:{v!r}" for v in fast] == [
+        f"{type(v).__name__}:{v!r}" for v in slow]
+    assert [(i.row, i.column, repr(i.value), i.rule, i.hint) for i in fast_issues] == [
+        (i.row, i.column, repr(i.value), i.rule, i.hint) for i in slow_issues]
+
+
+# ---------------------------------------------------------------------- near-duplicate keys
+KEY_NAMES = ["Boats", "boats", " Boats", "BOATS", "Bo ats", "ｂｏａｔｓ", "Southeast Asia",
+             "southeast\tasia", "South\x1ceast Asia", "P-01", "p-01", "P-1", "", "  ", None,
+             NAN, 5, "Éire", "éire", "ÉIRE"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(KEY_NAMES), max_size=25), st.text(max_size=6))
+def test_spellings_equal_the_per_value_rule(names: list[Any], extra: str) -> None:
+    from osa_opt.inputs.keys import _spellings, key
+
+    assert key(extra) == plain.key_per_cell(extra)
+    values = pd.Series([*names, extra], dtype=object)
+    rows = pd.Series(np.arange(2, 2 + len(values)))
+    assert _spellings(values, rows) == plain.spellings_per_cell(values, rows)
+
+
+@SETTINGS
+@given(st.lists(st.text(max_size=5), max_size=8))
+def test_keys_of_a_list_equal_each_key(names: list[str]) -> None:
+    from osa_opt.inputs.keys import keys
+
+    assert keys(names) == [plain.key_per_cell(n) for n in names]
+
+
+# ---------------------------------------------------------------------- schema checks
+@SETTINGS
+@given(st.lists(st.sampled_from(["medical", "medical;bogus", "", None, NAN, "x;;medical",
+                                 "disaster_relief;medical", ";"]), max_size=20))
+def test_field_choices_check_equals_the_per_cell_map(cells: list[Any]) -> None:
+    from osa_opt.inputs.schema import split_values
+    from osa_opt.inputs.sheet_schema import _each_value
+
+    def rule(v: Any) -> bool:
+        return v is None or v != v or set(split_values(v)) <= {"medical", "disaster_relief"}
+
+    series = pd.Series(cells, dtype=object)
+    assert _each_value(series, rule).tolist() == series.map(rule).tolist()

@@ -31,6 +31,8 @@ from osa_opt.inputs.schema import FALSE_WORDS, ROW, TRUE_WORDS, Column
 _WORD_VALUES = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 #: pandas infers these kinds for columns whose cells ``pd.to_numeric`` reads as we would.
 _NUMERIC_KINDS = ("string", "floating", "integer", "mixed-integer-float", "empty")
+#: Cells of these types only (numbers read from a file beside blank text): likewise.
+_PLAIN_TYPES = {float, int, str, type(None)}
 
 
 def coerce_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...],
@@ -85,8 +87,8 @@ def _settled(cells: pd.Series, col: Column, out: np.ndarray) -> tuple[np.ndarray
         rest = np.flatnonzero(~done)  # only cells pandas could not read may be blank
         blank[rest] = blank_mask(cells.iloc[rest])
         return done, blank
-    texts = _texts(cells)
-    if texts is None:  # not all text: blanks found one kind at a time, cells read one by one
+    distinct = _texts(cells)
+    if distinct is None:  # not all text: blanks found one kind at a time, cells read one by one
         blank = blank_mask(cells)
         if col.kind == "bool" and pd.api.types.infer_dtype(cells, skipna=True) == "boolean":
             out[~blank] = cells.to_numpy(dtype=object)[~blank].astype(bool)
@@ -97,30 +99,39 @@ def _settled(cells: pd.Series, col: Column, out: np.ndarray) -> tuple[np.ndarray
             out[done] = words.to_numpy(dtype=object)[done]
             return done, blank
         return np.zeros(len(cells), dtype=bool), blank
-    blank = texts == ""
+    # Every rule below reads each distinct text once, then spreads it to the rows.
+    codes, texts = distinct
+    blank = (texts == "")[codes]
     if col.kind == "bool":
-        words = pd.Series(texts).str.lower().map(_WORD_VALUES)
-        done = words.notna().to_numpy()
-        out[done] = words.to_numpy(dtype=object)[done]
+        words = pd.Series(texts, dtype=object).str.lower().map(_WORD_VALUES).to_numpy(
+            dtype=object)
+        done = pd.notna(words)[codes]
+        out[done] = words[codes][done]
         return done, blank
     if col.kind in ("text", "enum"):
         done = ~blank
-        out[done] = [t.lower() for t in texts[done]] if col.kind == "enum" else texts[done]
+        read = np.fromiter((t.lower() for t in texts), dtype=object, count=len(texts)) \
+            if col.kind == "enum" else texts
+        out[done] = read[codes][done]
         return done, blank
     if col.kind == "enums":  # several choices: "a; B" -> "a;b"
         done = ~blank
-        out[done] = [t.lower() if ";" not in t else coerce(t, col) for t in texts[done]]
+        read = np.fromiter((t.lower() if ";" not in t else coerce(t, col) for t in texts),
+                           dtype=object, count=len(texts))
+        out[done] = read[codes][done]
         return done, blank
     return np.zeros(len(cells), dtype=bool), blank  # id lists: split cell by cell
 
 
-def _texts(cells: pd.Series) -> np.ndarray | None:
-    """Every cell stripped of spaces ("" for a null), when every cell is text or null (a
-    CSV file, a text column built in Python); else None."""
+def _texts(cells: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """When every cell is text or null (a CSV file, a text column built in Python): each
+    cell's code into its distinct texts, stripped of spaces, a null as ``""`` (the last
+    one, code -1); else None."""
     if cells.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) != "string":
         return None
-    return np.array([v.strip() if isinstance(v, str) else "" for v in cells.to_numpy()],
-                    dtype=object)
+    codes, uniques = pd.factorize(cells)  # nulls: -1
+    texts = [v.strip() for v in uniques]
+    return codes, np.fromiter([*texts, ""], dtype=object, count=len(texts) + 1)
 
 
 def _numbers(cells: pd.Series) -> np.ndarray | None:
@@ -129,7 +140,11 @@ def _numbers(cells: pd.Series) -> np.ndarray | None:
     kind = cells.dtype.kind
     if kind in "iuf":
         return cells.to_numpy(dtype=float)
-    if kind != "O" or pd.api.types.infer_dtype(cells, skipna=True) not in _NUMERIC_KINDS:
+    if kind != "O":
+        return None
+    inferred = pd.api.types.infer_dtype(cells, skipna=True)
+    if inferred not in _NUMERIC_KINDS and not (  # numbers among blank text: pandas reads them
+            inferred in ("mixed", "mixed-integer") and set(map(type, cells)) <= _PLAIN_TYPES):
         return None
     try:
         numbers = pd.to_numeric(cells, errors="coerce")

@@ -12,9 +12,11 @@ names that were meant apart).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
@@ -32,6 +34,18 @@ def key(text: str) -> str:
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
         return "".join(text.lower().split())
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+_SPACE = re.compile(r"\s")  # exactly what str.split() splits at
+
+
+def keys(names: list[str]) -> list[str]:
+    """:func:`key` of each name; when all of them together are ASCII without whitespace
+    (100,000 project ids), the key is the lower case, worked out at once."""
+    joined = "".join(names)
+    if joined.isascii() and not _SPACE.search(joined):
+        return [name.lower() for name in names]
+    return [key(name) for name in names]
 
 
 def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
@@ -76,12 +90,14 @@ def _spellings(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]
     """
     distinct = [v for v in pd.unique(values.dropna())
                 if isinstance(v, str) and not is_blank(v)]
-    by_key: dict[str, list[str]] = {}
-    for value in distinct:  # in order of first appearance
-        by_key.setdefault(key(value), []).append(value)
-    clashing = [names for names in by_key.values() if len(names) > 1]
-    if not clashing:
+    spelt = keys(distinct)
+    shared = pd.Series(spelt, dtype=object).duplicated(keep=False).to_numpy()
+    if not shared.any():  # the usual case: every name spelt one way
         return []
+    by_key: dict[str, list[str]] = {}
+    for i in np.flatnonzero(shared):  # in order of first appearance
+        by_key.setdefault(spelt[i], []).append(distinct[i])
+    clashing = list(by_key.values())
     wanted = values.isin([name for names in clashing for name in names]).to_numpy()
     at: dict[str, list[int]] = {}
     for value, row in zip(values[wanted], rows[wanted], strict=True):

@@ -167,8 +167,9 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
     status = (projects["status"] if "status" in projects.columns
               else pd.Series(None, index=projects.index, dtype=object))
     first = ids.notna() & ~ids.duplicated()
-    row_of = dict(zip(ids[first], projects[ROW][first].astype(int), strict=True))
-    status_of = dict(zip(ids[first], status[first], strict=True))
+    row_of = dict(zip(ids[first].tolist(), projects[ROW][first].astype(int).tolist(),
+                      strict=True))
+    status_of = dict(zip(ids[first].tolist(), status[first].tolist(), strict=True))
     linked = (projects["requires"].str.len() > 0).to_numpy()  # most rows require nothing
     issues: list[Issue] = []
     graph: dict[str, list[str]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
@@ -47,8 +48,8 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
             checks.append(pa.Check.isin(list(col.choices), error="choices"))
         if col.kind == "enums":
             allowed = set(col.choices)
-            checks.append(pa.Check(lambda s, ok=allowed: s.map(  # type: ignore[misc]
-                lambda v: v is None or v != v or set(split_values(v)) <= ok),
+            checks.append(pa.Check(lambda s, ok=allowed: _each_value(  # type: ignore[misc]
+                s, lambda v: v is None or v != v or set(split_values(v)) <= ok),
                 error="choices"))
         if col.kind == "number" and col.low is not None and col.high is not None:
             checks.append(pa.Check.in_range(col.low, col.high, include_min=col.low_inclusive,
@@ -60,6 +61,15 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
             _dtype(col), checks=checks, nullable=True, required=False,
             unique=col.name == KEYS[sheet], report_duplicates="all")
     return pa.DataFrameSchema(schema_columns, name=sheet, strict=False)
+
+
+def _each_value(cells: pd.Series, rule: Any) -> pd.Series:
+    """``rule`` of every cell of a typed text column, read once per distinct value (a
+    blank, None or NaN, as None)."""
+    codes, uniques = pd.factorize(cells)  # blanks: -1, the last reading
+    found = np.fromiter((bool(rule(v)) for v in [*uniques, None]), dtype=bool,
+                        count=len(uniques) + 1)
+    return pd.Series(found[codes], index=cells.index)
 
 
 def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.errors import InputError, Issue
-from osa_opt.inputs.cells import blank_mask, int_choices, is_blank
+from osa_opt.inputs.cells import blank_mask, int_choices
 from osa_opt.inputs.coercion import coerce_sheet
 from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.issue_list import Places, limit_issues, sort_issues
@@ -200,7 +200,9 @@ def _amount_issues(sheet: str, typed: pd.DataFrame, columns: tuple[Column, ...])
 # ---------------------------------------------------------------------- output
 def _finish(raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[Column, ...],
             key: str) -> pd.DataFrame:
-    """Final typed frame: registry columns (defaults for absent ones), extras, ``_row``."""
+    """Final typed frame: registry columns (defaults for absent ones), extras, ``_row``;
+    indexed by ``key`` (as text). Its columns are not copied into one block here: the
+    Problem locks each column in its own array anyway."""
     n = len(raw)
     data: dict[str, Any] = {}
     for col in columns:
@@ -211,15 +213,17 @@ def _finish(raw: pd.DataFrame, typed: pd.DataFrame, columns: tuple[Column, ...],
             empty.fill(())
             series = pd.Series(empty, index=raw.index, dtype=object)
         else:
-            series = pd.Series([col.default] * n, index=raw.index, dtype=object)
+            series = pd.Series(np.full(n, col.default, dtype=object), index=raw.index,
+                               dtype=object)
         data[col.name] = _final_dtype(series, col)
     for name in raw.columns:
         if name not in data and name != ROW:
             data[name] = raw[name]
     data[ROW] = raw[ROW].astype(int)
-    frame = pd.DataFrame(data, index=raw.index)
-    frame = frame.set_index(key)
-    frame.index = pd.Index(frame.index.astype(str), name=key, dtype=object)
+    keys = data.pop(key)
+    frame = pd.DataFrame(data, index=raw.index, copy=False)
+    frame.index = pd.Index(pd.Index(keys.to_numpy(dtype=object)).astype(str), name=key,
+                           dtype=object)
     return frame
 
 
@@ -228,8 +232,10 @@ def _final_dtype(series: pd.Series, col: Column) -> pd.Series:
         return pd.to_numeric(series, errors="coerce").astype("float64")
     if col.kind == "bool" and col.default is None and not col.required:
         # blank means "not given" (prior_consent: the country's value), not false
-        return pd.Series([None if is_blank(v) else bool(v) for v in series],
-                         index=series.index, dtype=object)
+        blank = blank_mask(series)
+        flags = np.full(len(series), None, dtype=object)
+        flags[~blank] = [bool(v) for v in series.to_numpy(dtype=object)[~blank]]
+        return pd.Series(flags, index=series.index, dtype=object)
     if col.kind == "bool":
         return series.astype(bool)
     if col.kind == "integer" or int_choices(col):
