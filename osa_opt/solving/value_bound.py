@@ -143,11 +143,15 @@ def _bound_for(mu: np.ndarray, cost: np.ndarray, lower: np.ndarray, upper: np.nd
 # ---------------------------------------------------------------------- the floor of a ranking
 #: HiGHS options for the re-solves of a ranking. Each re-solve is small once the floor row
 #: has fixed most projects, and starts next to the portfolio just found; HiGHS's restart,
-#: its RINS/RENS sub-MIPs and its feasibility jump then cost more than they find
-#: (benchmarks/bench_ranked.py measures it).
+#: its RINS/RENS sub-MIPs and its feasibility jump then cost more than they find. Its time
+#: goes into proving among near-equal portfolios (thousands of nodes at 3,000×5), where
+#: separating cuts at every node and keeping old cut rows in the node LPs slow each node
+#: more than they prune: without them ten portfolios take about half the CPU time there
+#: (benchmarks/bench_ranked.py measures it). None of these changes what is optimal.
 RESOLVE_OPTIONS: dict[str, Any] = {
     "mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
     "mip_allow_restart": False, "mip_heuristic_run_feasibility_jump": False,
+    "mip_allow_cut_separation_at_nodes": False, "mip_lp_age_limit": 1, "mip_pool_age_limit": 3,
 }
 FIRST_MARGIN = 1.0     # floor of portfolio 2: best − (LP bound − best)
 STEP_MARGIN = 2.0      # floor of portfolio k: value k−1 − 2 × the largest drop so far
