@@ -122,6 +122,9 @@ def cell_text(value: Any, kind: str) -> str:
 
 #: Text longer than this (messages, reasons, notes) is wrapped in a column of readable width.
 WRAP_AT = 40
+#: Words up to this long (names: "Serendel", "Humanitarian") are never broken inside; a
+#: longer one (a policy key, a code) may break rather than push the table off the page.
+WHOLE_WORD = 16
 
 
 def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
@@ -134,6 +137,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         classes.append("t")
     if kind in (TEXT, LABEL) and len(text) > WRAP_AT:
         classes.append("wrap")  # a sentence: wrapped in a readable column, never cut
+    if kind in (TEXT, LABEL) and max(map(len, text.split()), default=0) <= WHOLE_WORD:
+        classes.append("w")  # names and short words wrap between words, never inside one
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
     if kind == IDS and text != MISSING:

@@ -87,6 +87,7 @@ td.num, th.num {{ text-align: right; white-space: nowrap; }}
    long for its column (a policy key, a code) breaks rather than push the table wider */
 th, td {{ overflow-wrap: break-word; hyphens: auto; }}
 td {{ word-break: break-word; }}
+td.w {{ overflow-wrap: normal; word-break: normal; hyphens: manual; }}
 thead th.num {{ white-space: normal; }}
 @media (max-width: 1000px) {{
   th, td {{ padding: 4px 5px; }}
