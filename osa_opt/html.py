@@ -137,8 +137,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         classes.append("t")
     if kind in (TEXT, LABEL) and len(text) > WRAP_AT:
         classes.append("wrap")  # a sentence: wrapped in a readable column, never cut
-    if kind in (TEXT, LABEL) and max(map(len, text.split()), default=0) <= WHOLE_WORD:
-        classes.append("w")  # names and short words wrap between words, never inside one
+    elif kind in (TEXT, LABEL) and max(map(len, text.split()), default=0) > WHOLE_WORD:
+        classes.append("brk")  # a long code may break inside; names never do
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
     if kind == IDS and text != MISSING:

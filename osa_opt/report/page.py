@@ -84,10 +84,10 @@ td.long {{ min-width: 26ch; }}
 tbody tr:nth-child(even) {{ background: var(--zebra); }}
 td.num, th.num {{ text-align: right; white-space: nowrap; }}
 /* every column stays on the page: headers and text wrap between words, and a word too
-   long for its column (a policy key, a code) breaks rather than push the table wider */
-th, td {{ overflow-wrap: break-word; hyphens: auto; }}
-td {{ word-break: break-word; }}
-td.w {{ overflow-wrap: normal; word-break: normal; hyphens: manual; }}
+   long for its column (a policy key, a code: class brk) breaks rather than push the table
+   wider; a name ("Serendel") never breaks inside */
+th {{ overflow-wrap: break-word; hyphens: auto; }}
+td.brk, td.wrap {{ overflow-wrap: break-word; word-break: break-word; }}
 thead th.num {{ white-space: normal; }}
 @media (max-width: 1000px) {{
   th, td {{ padding: 4px 5px; }}
