@@ -218,6 +218,8 @@ def test_a_budget_too_large_for_the_share_rules_never_advises_raising_it(
     assert "a minimum share of the budget cannot be reached" in said
     assert ("the FY2026 budget of ¥100,000m is more than all eligible projects ask for in "
             "FY2026") in said
+    assert "field disaster relief minimum" in said and "disaster_relief minimum" not in said
+    assert "?." not in said  # "is it meant?" ends its sentence
     manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
     for entry in manifest["diagnosis"]:
         assert "raise" not in entry["message"].lower(), entry["message"]

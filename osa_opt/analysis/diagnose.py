@@ -26,7 +26,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import EXTENSION, EXTENSION_UNIT, MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
-from osa_opt.text import id_list, json_number, percent, yen
+from osa_opt.text import code_label, id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -206,7 +206,7 @@ def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Pr
              "unit": unit, "amount": json_number(amount, digits),
              "bound": json_number(bound, digits), "needed": json_number(needed, digits)}
     text = _message(rule, bound, amount, data, problem)
-    entry["message"] = text[:1].upper() + text[1:] + "."
+    entry["message"] = text[:1].upper() + text[1:] + ("" if text.endswith("?") else ".")
     return entry
 
 
@@ -235,7 +235,8 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
     if c in ("tier_share", "field_min_share", "region_min_share"):
         groups = {"tier_share": data.by_tier, "field_min_share": data.by_field,
                   "region_min_share": data.by_region}[c]
-        what = {"tier_share": f"tier {i}", "field_min_share": f"field {i}",
+        what = {"tier_share": f"tier {i}",  # a field in words, as the rules label it
+                "field_min_share": f"field {code_label(i, capital=False)}",
                 "region_min_share": f"region {i}"}[c]
         if not groups.get(i):
             return (f"no eligible project is in {what}, but {key} asks for "
@@ -249,7 +250,7 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         advice = f"{head}: lower {key} to {_share_text(left, total, up=False)} (by {yen(amount)})"
         return advice + _budget_outgrew(data)
     if c in ("country_cap", "field_max_share", "region_max_share"):
-        what = {"country_cap": f"{i}", "field_max_share": f"field {i}",
+        what = {"country_cap": f"{i}", "field_max_share": f"field {code_label(i, capital=False)}",
                 "region_max_share": f"region {i}"}[c]
         if total <= 0:  # a share of nothing: no share can make room, the budget must
             return (f"{what} needs {yen(bound + amount)} but its cap ({key}) is a share of "
