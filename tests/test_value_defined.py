@@ -41,6 +41,10 @@ def test_the_workbook_defines_value_and_writes_no_minus_zero(folder: Path) -> No
     rows = {r[0].value: r[1].value for r in book["Read me"].iter_rows(min_row=1, max_col=2)
             if r[0].value}
     assert DEFINED in rows["Value"] and FORMULA in rows["Value"]
+    # the units say the columns by the names their headers show, and leave value to its row
+    # (a second, shorter formula there once left out the country factor)
+    assert "Share of budget" in rows["Units"] and "share_of_budget" not in rows["Units"]
+    assert "risk_aversion" not in rows["Units"] and "the next row" in rows["Units"]
     checked = 0
     for sheet in book.worksheets:  # money columns: never a tiny negative that prints "-0"
         money = {c for d in sheet.column_dimensions.values() if d.number_format == "#,##0"

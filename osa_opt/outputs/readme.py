@@ -25,10 +25,9 @@ READ_ME = "Read me"
 #: Width of the text column, in characters; long texts wrap within it.
 TEXT_WIDTH = 110
 
-UNITS = ("Money is in ¥ million (shown as #,##0, whole millions). fraction is the funded share of a "
-         "project's cost; share_of_budget is a share of the total budget over all fiscal "
-         "years; value is the policy's benefit score: Σ weight·score × tier multiplier × "
-         "(1 − risk_aversion·risk), times the funded fraction.")
+UNITS = ("Money is in ¥ million (shown as #,##0, whole millions). Fraction is the funded "
+         "share of a project's cost; Share of budget is a share of the total budget over all "
+         "fiscal years; Value is the policy's score, not money (the next row).")
 POLICY = ("The policy as used in this run (every key, its value, unit and meaning) is on the "
           "Policy sheet. policy.toml next to this workbook holds the same policy: "
           "osa-opt solve INPUT --policy policy.toml repeats the run. run.json records the "
