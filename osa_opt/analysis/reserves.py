@@ -94,8 +94,8 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
         if len(entries) == count:
             break
     if len(entries) < count and solver is not None:
-        notes.append(f"Only {len(entries)} reserve entries up to {shares[top]:.0%} of the "
-                     "budget.")
+        entry = "reserve entry" if len(entries) == 1 else "reserve entries"
+        notes.append(f"Only {len(entries)} {entry} up to {shares[top]:.0%} of the budget.")
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
                        status, notes, cut_by_rules=solver is None or top < max(shares))
 

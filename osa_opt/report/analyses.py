@@ -309,7 +309,7 @@ def execution_body(analysis: Any) -> str:
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]
     headers = {"expected_execution": "expected execution",
-               "p_below_target": f"P(below {percent(target)})",
+               "p_below_target": f"Chance below {percent(target)}",
                **{c: c.removeprefix("execution_") for c in years}}
     kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
     body = chart + table(frame, columns=["reserves", "added", "expected_execution", *years,
