@@ -226,3 +226,24 @@ def test_allocation_charts_say_which_portfolios_they_show(tmp_path: Path) -> Non
     allocation = [t for t in titles if t.startswith("Allocation by")]
     assert len(allocation) == 2
     assert all("portfolios 1–3 of 5" in t for t in allocation), allocation
+
+
+@pytest.mark.parametrize("width", [8, 12, 32, 40])
+def test_row_heights_count_lines_as_a_word_wrap_does(width: int) -> None:
+    """The lines a wrapped cell needs (its row's height) are those of a word-by-word wrap
+    (textwrap's, which spreadsheets follow); a word longer than the cell takes lines of its
+    own, never fewer than its length needs."""
+    import textwrap
+
+    from osa_opt.outputs.tables import text_lines
+
+    titles = [str(osa_opt.load_problem().projects.at[p, "title"])
+              for p in osa_opt.load_problem().projects.index]
+    for text in titles + ["Share of the best value", "Cost FY2026 (¥m)", "a\nb c"]:
+        if max(map(len, text.split())) > width:
+            continue  # textwrap fills a line's end with part of a long word; see below
+        expected = sum(max(1, len(textwrap.wrap(part, width, break_on_hyphens=False)))
+                       for part in text.split("\n"))
+        assert text_lines(text, width) == expected, (text, width)
+    long = "x" * (3 * width + 1)
+    assert text_lines(f"a {long} b", width) == 1 + 4 + 0  # a / xxx… ×4 lines, b joins the last
