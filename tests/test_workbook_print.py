@@ -237,8 +237,7 @@ def test_row_heights_count_lines_as_a_word_wrap_does(width: int) -> None:
 
     from osa_opt.outputs.tables import text_lines
 
-    titles = [str(osa_opt.load_problem().projects.at[p, "title"])
-              for p in osa_opt.load_problem().projects.index]
+    titles = [str(t) for t in osa_opt.load_problem().projects["title"]]
     for text in titles + ["Share of the best value", "Cost FY2026 (¥m)", "a\nb c"]:
         if max(map(len, text.split())) > width:
             continue  # textwrap fills a line's end with part of a long word; see below
