@@ -51,6 +51,9 @@ from osa_opt.solving.solver import Outcome, Solver
 #: Up to EXACT_LIMIT (300) they are exact (a MIP re-solve per project unless a proof
 #: saves it); above it they are LP bounds, one LP re-solve per project (docs/explain.md).
 EXPLAIN_AUTO_LIMIT = 2000
+#: Above this many eligible projects ``osa-opt solve`` leaves out the execution analysis
+#: (its reserve list is a MIP over eleven budget levels: 8 s at 1,000 projects).
+EXECUTION_AUTO_LIMIT = 300
 
 
 def solve(

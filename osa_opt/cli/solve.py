@@ -217,12 +217,12 @@ def _add_execution(result: Result) -> None:
     """With stages or signing probabilities in the input, the execution analysis of
     portfolio 1 (docs/execution.md) goes into the report and the workbook."""
     from osa_opt.analysis.execution import has_execution_data
-    from osa_opt.workflows import EXPLAIN_AUTO_LIMIT, execution
+    from osa_opt.workflows import EXECUTION_AUTO_LIMIT, execution
 
     if result.best is None or not has_execution_data(result.problem):
         return
     eligible = len(result.problem.eligible)
-    if eligible > EXPLAIN_AUTO_LIMIT:  # the reserve list is a MIP over eleven budget levels
+    if eligible > EXECUTION_AUTO_LIMIT:  # the reserve list is a MIP over eleven budget levels
         result.notes.append(
             f"The execution analysis was not run: with {eligible:,} eligible projects its "
             "reserve list takes a while. Run it with osa-opt execution.")
