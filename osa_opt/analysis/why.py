@@ -25,6 +25,7 @@ import pandas as pd
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.rule_rows import TOL, ranking_cuts, switched_off
+from osa_opt.analysis.why_obstacles import Obstacles
 from osa_opt.analysis.why_proofs import (
     EXACT_LIMIT,
     LP_BOUND,
@@ -219,7 +220,7 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
     return _Explainer(result, solver).project(project_id)
 
 
-class _Explainer:
+class _Explainer(Obstacles):
     """Holds the reference portfolio and the solver; answers one project at a time."""
 
     def __init__(self, result: Result, solver: Solver | None) -> None:
@@ -351,56 +352,6 @@ class _Explainer:
             reasons.append(GENERIC_REASON)
         return reasons
 
-    # ------------------------------------------------------------------ cheap obstacles
-    def _closure(self, pid: str) -> list[str]:
-        """pid and every project it requires, directly or through others."""
-        seen, todo = [pid], [pid]
-        while todo:
-            for q in self.requires.get(todo.pop(), ()):
-                if q not in seen:
-                    seen.append(q)
-                    todo.append(q)
-        return seen
-
-    def _obstacle_in(self, pid: str) -> str | None:
-        """A structural reason pid cannot be funded, when one is cheap to tell."""
-        pb = self.problem
-        needed = self._closure(pid)
-        for q in needed[1:]:
-            if q not in self.eligible:
-                why = "; ".join(self.eligibility.at[q, "reasons"])
-                return f"it requires {q}, which is not eligible ({why})"
-        for i, q in enumerate(needed):
-            if not self.group.get(q):
-                continue
-            whose = "its" if q == pid else f"it requires {q}, whose"
-            for r in self.mandatory:
-                if r != q and self.group.get(r) == self.group[q]:
-                    return f"{whose} exclusive-group rival {r} is mandatory"
-            for r in needed[i + 1:]:
-                if self.group.get(r) == self.group[q]:
-                    return f"{q} and {r} (which it needs) are in the same exclusive group"
-        must = list(dict.fromkeys(needed + self.mandatory))
-        low = {q: float(self.projects.at[q, "min_funding"]) for q in must}
-        for fy, budget in pb.budget.items():
-            need = sum(float(self.cost.at[q, fy]) * low[q] for q in must)
-            if need > budget * (1 + TOL) + TOL:
-                return (f"with {self._company(needed)} it needs at least {yen(need)} in {fy}, "
-                        f"over the budget of {yen(budget)}")
-        country = self.country[pid]
-        cap_share = self.solver.model.osa.country_cap.get(str(country), 1.0)
-        cap = cap_share * pb.policy.total_budget
-        there = [q for q in must if self.country[q] == country]
-        need = sum(float(self.total_cost[q]) * low[q] for q in there)
-        if need > cap * (1 + TOL) + TOL:
-            # name only the projects in this country that the sum counts, by id
-            others = [q for q in there if q != pid]
-            with_them = f"with {id_list(others)} (also in {country}) " if others else ""
-            return (f"{with_them}it needs at least {yen(need)} in {country} ({pid}'s "
-                    f"country), over {country}'s cap of {yen(cap)} ({percent(cap_share)} of "
-                    "the budget)")
-        return None
-
     def _bound_message(self, rec: dict[str, Any]) -> str:
         """The words of an LP bound: "at least", and that it was not re-solved."""
         forced_in = rec["forced"] == "in"
@@ -417,31 +368,6 @@ class _Explainer:
         digits = 1 if abs(share) >= 0.001 else 3  # a small bound still reads as a number
         return (f"{head} {verb} at least {percent(-share, digits)} of portfolio value (at least "
                 f"{-change:,.3f} of {self.base:,.3f}; {why}).")
-
-    def _company(self, needed: list[str]) -> str:
-        parts = []
-        if len(needed) > 1:
-            parts.append(f"what it requires ({id_list(needed[1:])})")
-        if self.mandatory:
-            parts.append("the mandatory projects")
-        return " and ".join(parts) if parts else "nothing else"
-
-    def _obstacle_out(self, pid: str) -> str | None:
-        """A structural reason pid cannot be dropped, when one is cheap to tell."""
-        pb = self.problem
-        if pid in self.mandatory:
-            why = str(self.projects.at[pid, "status_reason"] or "").strip()
-            return "it is mandatory" + (f" ({why})" if why else "")
-        for m in self.mandatory:
-            if pid in self._closure(m)[1:]:
-                return f"mandatory project {m} requires it"
-        country = self.country[pid]
-        tier = int(self.tier[pid])
-        if tier in pb.policy.priority.fund_every_tier:
-            if self.eligible_in[country] == 1:  # pid is eligible: it is the one
-                return (f"it is the only eligible project of tier-{tier} partner {country}, "
-                        f"and every tier-{tier} partner must be funded")
-        return None
 
     # ------------------------------------------------------------------ words
     def _message(self, rec: dict[str, Any], obstacle: str | None) -> str:
