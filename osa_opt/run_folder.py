@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 from osa_opt.data import example_path
 from osa_opt.errors import OsaError
 from osa_opt.extensions import Extension
+from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.digest import sha256
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
@@ -149,13 +150,14 @@ def _numbered(stem: str) -> Iterator[str]:
 
 
 def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
-    longform.write_csv(result, folder / "portfolios.csv")
-    (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
-    write_report(result, folder / "report.html", created=created)
-    for name, data in analysis_files(result).items():
-        (folder / name).write_bytes(data)
-    _write_manifest(result, folder, created, target)
+    with paused_gc():  # millions of cells and dicts at 100,000 projects: osa_opt.gcpause
+        workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
+        longform.write_csv(result, folder / "portfolios.csv")
+        (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
+        write_report(result, folder / "report.html", created=created)
+        for name, data in analysis_files(result).items():
+            (folder / name).write_bytes(data)
+        _write_manifest(result, folder, created, target)
 
 
 def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:

@@ -83,6 +83,18 @@ def test_the_workbook_holds_portfolio_1_and_the_summaries(large: tuple[Result, P
     assert [r[0] for r in summary] == [1, 2, 3]
 
 
+def test_the_partners_sheet_lists_each_package_once_without_its_items(
+        large: tuple[Result, Path]) -> None:
+    result, folder = large
+    book = load_workbook(folder / "portfolios.xlsx", read_only=True)
+    columns, rows = rows_of(book["Partners"], "partner")
+    best = result.portfolios[0]
+    assert [r[0] for r in rows] == [pk["country"] for pk in best.packages]
+    assert all(r[columns.index(humanize("project_id"))] in (None, "") for r in rows)
+    total = sum(r[columns.index(humanize("total_cost"))] for r in rows)
+    assert total == pytest.approx(best.total_cost)
+
+
 def test_the_read_me_says_what_is_left_out_and_where_it_is(large: tuple[Result, Path]) -> None:
     _, folder = large
     book = load_workbook(folder / "portfolios.xlsx", read_only=True)

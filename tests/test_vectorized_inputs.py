@@ -394,3 +394,17 @@ def test_field_choices_check_equals_the_per_cell_map(cells: list[Any]) -> None:
 
     series = pd.Series(cells, dtype=object)
     assert _each_value(series, rule).tolist() == series.map(rule).tolist()
+
+
+# ---------------------------------------------------------------------- writers
+@SETTINGS
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                          st.integers(-10**6, 10**6).map(lambda n: n / 1000),
+                          st.sampled_from([0.0, -0.0, 0.1234565, 2.5e15])), max_size=30))
+def test_csv_numbers_equal_the_per_cell_rounding(values: list[float]) -> None:
+    from osa_opt.outputs.longform import _csv_number, csv_column
+
+    fast = csv_column(pd.Series(values, dtype=float))
+    slow = [_csv_number(v) for v in values]
+    assert [f"{type(v).__name__}:{v!r}" for v in fast] == [
+        f"{type(v).__name__}:{v!r}" for v in slow]

@@ -15,6 +15,7 @@ Name: total_cost, dtype: float64
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,8 +99,11 @@ def csv_column(values: pd.Series) -> list[object]:
     ["'=SUM(A1)", 'Aurelia', '']
     """
     dtype = values.dtype
-    if pd.api.types.is_float_dtype(dtype):
-        return [_csv_number(v) for v in values.tolist()]
+    if pd.api.types.is_float_dtype(dtype):  # each distinct number once (costs repeat
+        codes, distinct = pd.factorize(values)  # across portfolios); NaN: -1, the last
+        cells = np.fromiter((_csv_number(v) for v in [*distinct.tolist(), math.nan]),
+                            dtype=object, count=len(distinct) + 1)
+        return cells[codes].tolist()
     if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
         return values.tolist()
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):

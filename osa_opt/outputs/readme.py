@@ -123,7 +123,8 @@ def large_round(projects: int, limit: int) -> str:
     return (f"This round has {projects:,} projects, more than the {limit:,} this workbook "
             "lists one by one, so it holds the funded projects of portfolio 1 (sheet "
             "Portfolio 1) and the summaries: the sheets Projects, Not funded and Portfolio 2 "
-            "onwards are left out. portfolios.csv next to this workbook holds every funded "
+            "onwards are left out, and Partners lists each partner's package without its "
+            "items (they are the rows of Portfolio 1). portfolios.csv next to this workbook holds every funded "
             "project of every portfolio (one row each, column rank); run.json holds why each "
             "other project is not funded (unfunded).")
 

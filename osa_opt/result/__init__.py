@@ -57,8 +57,12 @@ class Portfolio:
     @property
     def project_ids(self) -> list[str]:
         """Funded project ids, in input order."""
+        return list(self._project_ids)
+
+    @cached_property
+    def _project_ids(self) -> tuple[str, ...]:  # run.json, added/dropped, the tables ask
         order = self.problem.projects.index
-        return [p for p in order if p in self.fractions]
+        return tuple(p for p in order if p in self.fractions)
 
     @property
     def partial(self) -> dict[str, float]:
