@@ -10,6 +10,7 @@ constraint bound, a new objective, a no-good cut). The re-solve checks are timed
 
     /tmp/venv/bin/python benchmarks/profile_build.py 10000 5
     /tmp/venv/bin/python benchmarks/profile_build.py 100000 5 --time-limit 60 --cprofile 25
+    /tmp/venv/bin/python benchmarks/profile_build.py 100000 5 --inputs    # reading, validating
 
 ``--cprofile N`` also prints the N most expensive functions (cumulative) of build +
 set_instance.
@@ -140,6 +141,45 @@ def profile(n: int, years: int, seed: int, time_limit: float, top: int, optimum:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
+def profile_inputs(n: int, years: int, seed: int, top: int) -> None:
+    """The input path of ``osa-opt solve`` on the round written as a CSV folder: reading
+    (CSV records, the table, numbers), validation (``Problem.from_frames``), the
+    eligibility and the summary. CPU seconds; ``top`` adds the costliest functions."""
+    import tempfile
+
+    from benchmarks.bench_process import write_round
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.inputs.readers import read_input
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with stage("write the round as CSV (not ours)"):
+            policy_path = write_round(f"{n}x{years}", seed, Path(tmp) / "round")
+        from osa_opt.inputs.policy import Policy
+
+        policy = Policy.load(policy_path)
+        profiler = cProfile.Profile() if top else None
+        if profiler:
+            profiler.enable()
+        with stage("read_input (CSV records, table, numbers)"):
+            raw = read_input(Path(tmp) / "round")
+        with stage("Problem.from_frames (validation)"):
+            problem = Problem.from_frames(raw.projects, raw.countries, policy)
+        with stage("problem.eligibility"):
+            assert len(problem.eligibility) == n
+        with stage("problem.summary()"):
+            problem.summary()
+        if profiler:
+            profiler.disable()
+    width = max(len(name) for name, _, _ in ROWS)
+    print(f"{n:,} projects × {years} FY, read from CSV; {len(problem.eligible):,} eligible")
+    print(f"{'stage'.ljust(width)}  {'wall s':>8}  {'CPU s':>8}")
+    for name, wall, cpu in ROWS:
+        print(f"{name.ljust(width)}  {wall:8.3f}  {cpu:8.3f}")
+    if profiler:
+        print()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n_projects", type=int, nargs="?", default=10_000)
@@ -151,7 +191,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="let HiGHS prove the optimum (default: stop at its first solution)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="print the N most expensive functions of build + set_instance")
+    parser.add_argument("--inputs", action="store_true",
+                        help="profile the input path instead: the round as a CSV folder, "
+                             "read, validated, its eligibility and summary")
     args = parser.parse_args(argv)
+    if args.inputs:
+        profile_inputs(args.n_projects, args.n_years, args.seed, args.cprofile)
+        return 0
     from osa_opt.solving.solver import stdout_to_stderr
 
     with stdout_to_stderr():  # HiGHS's banner
