@@ -79,7 +79,15 @@ __all__ = [
 ]
 
 
+# A notebook user who builds a model gets the whole of Pyomo, as `import pyomo.environ`
+# would give it (LP/MPS writers, solver plugins: `model.write("round.lp")` works); the
+# solve path itself loads only pyomo.core, which start-up time cannot spare.
+_FULL_PYOMO = {"build_model", "Solver"}
+
+
 def __getattr__(name: str) -> _Any:
+    if name in _FULL_PYOMO:
+        _import_module("pyomo.environ")
     if name in _LAZY:
         value = getattr(_import_module(_LAZY[name]), name)
         globals()[name] = value

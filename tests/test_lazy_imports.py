@@ -103,3 +103,17 @@ def test_a_bad_input_is_reported_before_pyomo_loads(tmp_path: Path) -> None:
     assert "EXIT 2" in out  # the bad cell was reported (on stderr) with exit code 2
     assert not (tmp_path / "run").exists()
     assert not loaded & {"pyomo", "highspy", "xlsxwriter", "matplotlib"}
+
+
+def test_a_model_built_from_the_top_level_api_writes_itself(tmp_path: Path) -> None:
+    """``osa_opt.build_model`` is the notebook user's door to Pyomo: the model it returns
+    writes an LP file with Pyomo's own ``model.write``, as after ``import pyomo.environ``
+    (the solve path alone loads only pyomo.core, and then Pyomo has no writer registered)."""
+    lp = tmp_path / "round.lp"
+    loaded, _ = loaded_after(
+        "import osa_opt\n"
+        "model = osa_opt.build_model(osa_opt.load_problem())\n"
+        f"model.write({str(lp)!r})\n")
+    assert "pyomo.environ" in loaded
+    text = lp.read_text(encoding="utf-8")
+    assert text.startswith("\\* Source Pyomo model") and "\nmax" in text and "\nend" in text
