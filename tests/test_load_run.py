@@ -180,6 +180,12 @@ def test_cli_run_reapplies_the_extension_or_stops(tmp_path: Path) -> None:
         assert int((problem.region.reindex(scenario["projects"]) == "Southeast Asia").sum()) <= 3
     run_json = json.loads((Path(payload["run_folder"]) / "run.json").read_text())
     assert [e["function"] for e in run_json["extensions"]] == ["at_most_three_sea"]
+    given_again = subprocess.run([*cli, "solve", "--run", str(out), "--extend",
+                                  f"{rules}:at_most_three_sea", "--out", str(tmp_path / "again"),
+                                  "--quiet", "--no-explain"], capture_output=True, text=True)
+    assert given_again.returncode == 0 and "Implicitly replacing" not in given_again.stderr
+    again_json = json.loads((tmp_path / "again" / "run.json").read_text())
+    assert [e["components"] for e in again_json["extensions"]] == [["sea_cap"]]
     rules.write_text(rules.read_text() + "\n# edited\n")
     stopped = subprocess.run([*cli, "explain", "P-01", "--run", str(out)], capture_output=True,
                              text=True)
@@ -205,3 +211,19 @@ def test_cli_run_names_a_notebook_extension(tmp_path: Path) -> None:
                            cwd=tmp_path)
     assert given.returncode == 0, given.stderr
     assert json.loads(given.stdout)["funded"] is True
+
+
+def test_an_extension_given_again_runs_once_and_a_redefined_cell_replaces_it() -> None:
+    problem = osa_opt.load_problem()
+    ref = f"{EXT}:at_most_three_sea"
+    twice = problem.with_extensions(ref).with_extensions([ref, ref])
+    assert [e.function for e in twice.extensions] == ["at_most_three_sea"]
+    old = notebook_function("def cap(model, problem):\n"
+                            "    model.cap = pyo.Constraint(expr=model.x['P-17'] == 0)\n")
+    new = notebook_function("def cap(model, problem):\n"
+                            "    model.cap = pyo.Constraint(expr=model.x['P-17'] == 1)\n")
+    redefined = problem.with_extensions(old).with_extensions(new)
+    assert len(redefined.extensions) == 1
+    assert "P-17" in osa_opt.solve(redefined, portfolios=1, explain=False).best.fractions
+    both = problem.with_extensions([lambda m, p: None, lambda m, p: None])
+    assert len(both.extensions) == 2  # two lambdas are two rules

@@ -215,17 +215,26 @@ class Problem:
         """The same problem with model extensions added (``extend``: a function
         ``func(model, problem)``, ``"FILE.py:FUNCTION"``, or a list of them): every model built
         from it — the solve, its explanations, robustness, compare, the frontier — applies
-        them. Not validated again: the tables are unchanged.
+        them. Not validated again: the tables are unchanged. One given again (the same
+        function from the same file or module, a cell run again, or a loaded run's extension
+        that could not be loaded) replaces the one the problem has, so none runs twice.
 
         >>> def at_most_30(model, problem):
         ...     model.at_most_30 = pyo.Constraint(expr=sum(model.x.values()) <= 30)
-        >>> len(problem.with_extensions(at_most_30).extensions)
-        1
+        >>> once = problem.with_extensions(at_most_30)
+        >>> len(once.extensions), len(once.with_extensions(at_most_30).extensions)
+        (1, 1)
         """
-        added = as_extensions(extend)
-        names = {ext.function.rpartition(":")[2] for ext in added}
-        # a loaded run's extension that could not be loaded is replaced by the one given back
-        kept = [ext for ext in self.extensions if ext.missing is None or ext.function not in names]
+        def same(old: Extension, new: Extension) -> bool:
+            if old.function != new.function or "<lambda>" in old.function:
+                return False  # two lambdas are two rules
+            return old.missing is not None or (old.file, old.module) == (new.file, new.module)
+
+        given = as_extensions(extend)
+        added = [ext for k, ext in enumerate(given)  # one given twice in the same call: once
+                 if not any(ext == later and (ext.func is later.func or ext.portable)
+                            for later in given[k + 1:])]
+        kept = [ext for ext in self.extensions if not any(same(ext, new) for new in added)]
         return Problem(self._projects, self._countries, self.policy, self.sources,
                        origin=self.origin, read_warnings=self.read_warnings,
                        excel_rows=self._excel_rows, extensions=(*kept, *added))
