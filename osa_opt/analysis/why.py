@@ -334,7 +334,9 @@ class _Explainer(Obstacles):
         (feasible when a known portfolio has it forced, else not known)."""
         assert answer.bound is not None
         rec["feasible"] = True if answer.known is not None else None
-        change = min(0.0, float(answer.bound) - self.base)  # never beats portfolio 1
+        # not clamped at 0: with a mip_rel_gap above 0 portfolio 1 may not be optimal, and
+        # then the bound may allow more than its value
+        change = float(answer.bound) - self.base
         change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
         rec.update(basis=LP_BOUND, value_change=json_number(change),
                    value_change_share=json_number(change / self.base) if self.base else None)
@@ -362,7 +364,7 @@ class _Explainer(Obstacles):
         why = (f"an LP bound: with more than {self.exact_limit:,} eligible projects it was "
                "not re-solved, so what it would displace is not computed")
         change, share = rec["value_change"], rec["value_change_share"] or 0.0
-        if change == 0:
+        if change >= 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
                     f"equally good portfolio ({why}).")
         digits = 1 if abs(share) >= 0.001 else 3  # a small bound still reads as a number
