@@ -24,6 +24,7 @@ from osa_opt.model.families import funded, linear_sum, value_expression
 from osa_opt.solving import highs_access, value_bound
 from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves
 from osa_opt.solving.highs_access import stdout_to_stderr
+from osa_opt.solving.load_order import first_columns, row_order
 from osa_opt.solving.status import FRACTION_TOL, Outcome, Status
 from osa_opt.solving.value_bound import NearOptimalFloor, resolve_options
 
@@ -54,36 +55,6 @@ def check_model_for(model: pyo.ConcreteModel, problem: Problem) -> None:
                          "build it from this problem: build_model(problem), or pass the "
                          "additions as extend=func so every model built from the problem "
                          "has them")
-
-
-def first_columns(model: Any) -> list[Any]:
-    """HiGHS's first columns: every ``x[p]``, then every ``f[p]``, in input order (the rest,
-    e.g. ``z``, ``u``, ``w`` and an extension's variables, follow as the rows meet them).
-    The order of the raw-HiGHS yardstick (benchmarks/raw_highs.py): HiGHS needs fewer
-    nodes with it than with Pyomo's interleaved ``x[p], f[p]`` on most rounds."""
-    x, f = getattr(model, "x", None), getattr(model, "f", None)
-    if not isinstance(x, pyo.Var) or not isinstance(f, pyo.Var):
-        return []  # e.g. the funding order's model: one block per budget level
-    return [*x.values(), *f.values()]
-
-
-def row_order(model: Any, rows: list[Any]) -> list[Any]:
-    """The rows as Pyomo lists them, but each ``partial_max[p]`` right after its
-    ``partial_min[p]`` (as benchmarks/raw_highs.py adds them), with the same columns the
-    same matrix: HiGHS then walks the same tree as on the yardstick's model."""
-    low, high = getattr(model, "partial_min", None), getattr(model, "partial_max", None)
-    if not isinstance(low, pyo.Constraint) or not isinstance(high, pyo.Constraint):
-        return rows
-    listed = set(rows)
-    paired = {id(high[p]) for p in low if p in high and high[p] in listed and low[p] in listed}
-    out = []
-    for row in rows:
-        if id(row) in paired:
-            continue  # placed after its partial_min
-        out.append(row)
-        if row.parent_component() is low and id(high[row.index()]) in paired:
-            out.append(high[row.index()])
-    return out
 
 
 class Solver(DirectResolves):
