@@ -44,3 +44,28 @@ def test_above_the_exact_limit_answers_are_labelled_lp_bounds(problem, monkeypat
     assert f"{why.bounded:,} of {eligible:,} projects" in note
     bounded = [r for r in why.records.values() if r["basis"] == "lp bound"]
     assert all("an LP bound" in r["message"] for r in bounded)
+
+
+def test_every_output_labels_the_bounds(problem, monkeypatch, tmp_path) -> None:
+    """The run folder of a bounded run says which numbers are bounds: run.json's basis,
+    the report's Value from column and its note, the workbook's Value from column."""
+    import json
+
+    import openpyxl
+
+    monkeypatch.setattr(workflows, "EXACT_LIMIT", len(problem.eligible) - 1)
+    result = workflows.solve(problem, portfolios=1, explain=True)
+    folder = result.write(tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    why = manifest["analyses"]["why"]
+    assert why["bounded"] == result.analyses["why"].bounded > 0
+    assert {p["basis"] for p in why["projects"] if p["eligible"]} >= {"lp bound"}
+    assert {r["basis"] for r in manifest["analyses"]["prices"]["rules"]} <= {"lp bound",
+                                                                             "proof"}
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Value from" in html and "lp bound" in html and "at least" in html
+    book = openpyxl.load_workbook(folder / "portfolios.xlsx", read_only=True)
+    rows = list(book["Why in or out"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Project")
+    column = header.index("Value from")
+    assert "lp bound" in {r[column] for r in rows[rows.index(header) + 1:]}
