@@ -246,3 +246,28 @@ def test_row_heights_count_lines_as_a_word_wrap_does(width: int) -> None:
         assert text_lines(text, width) == expected, (text, width)
     long = "x" * (3 * width + 1)
     assert text_lines(f"a {long} b", width) == 1 + 4 + 0  # a / xxx… ×4 lines, b joins the last
+
+
+def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:
+    """The Rule prices sheet: headers in the words of the report (one list), a bound and
+    what portfolio 1 reaches in whole ¥ million or counts (not "18,100.000" or "18000"),
+    gains as value points, gain shares to a tenth of a percent."""
+    from openpyxl.utils import get_column_letter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sheet = load_workbook(book_path)["Rule prices"]
+    header = next(r for r in range(1, 6) if sheet.cell(r, 1).value == humanize("rule"))
+    names = {sheet.cell(header, c).value: get_column_letter(c)
+             for c in range(1, sheet.max_column + 1)}
+    for code, words in (("label", "Rule"), ("bound", "Required"),
+                        ("activity", "At portfolio 1"), ("slack", "To spare"),
+                        ("binding", "Limits portfolio 1"),
+                        ("gain_if_off", "Value gained without it")):
+        assert humanize(code) == words and words in names, (code, names)
+    formats = {words: sheet.column_dimensions[letter].number_format
+               for words, letter in names.items()}
+    for words in ("Required", "At portfolio 1", "To spare"):
+        assert formats[words] == "#,##0", (words, formats[words])
+    assert formats["Value gained without it"] == "#,##0.000"
+    assert formats[humanize("gain_if_off_share")] == "0.0%"

@@ -28,7 +28,11 @@ WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
 _SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
-_VALUE_NAMES = {"value", "funded_value", "objective", "bound"}
+_VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
+                "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value"}
+#: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
+#: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
+_AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
 _NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%",
                    "value": "#,##0.000", "text": "General"}
 
@@ -106,10 +110,11 @@ class Formats:
     def kind(name: str) -> str:
         """``money``, ``share``, ``share_precise``, ``value`` or ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
-        if is_money_column(base):
+        if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
-        if base in ("share_of_best", "gap") or base.startswith("share_of_best"):
-            return "share_precise"
+        if base in ("share_of_best", "gap") or base.startswith("share_of_best") or (
+                base.endswith("_share") and base.startswith(("gain_", "value_change"))):
+            return "share_precise"  # a gain of 0.1% of value is not 0%
         if base in _SHARE_NAMES or base.startswith("share") or base.endswith("_share"):
             return "share"
         if base in _VALUE_NAMES or base.startswith("value"):
