@@ -271,3 +271,8 @@ def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:
         assert formats[words] == "#,##0", (words, formats[words])
     assert formats["Value gained without it"] == "#,##0.000"
     assert formats[humanize("gain_if_off_share")] == "0.0%"
+    # TRUE/FALSE cells say yes/no (LibreOffice printed them 1/0 under a General format)
+    assert formats["Limits portfolio 1"] == '"yes";"yes";"no"'
+    column = names["Limits portfolio 1"]
+    assert {type(sheet[f"{column}{r}"].value) for r in range(header + 1, sheet.max_row + 1)
+            if sheet[f"{column}{r}"].value is not None} == {bool}  # still TRUE/FALSE

@@ -77,6 +77,7 @@ class Formats:
     value: Format
     integer: Format
     text: Format
+    yes_no: Format
     outcome: dict[str, Format]
 
     @classmethod
@@ -101,6 +102,9 @@ class Formats:
             value=book.add_format({"num_format": "#,##0.000", "valign": "top"}),
             integer=book.add_format({"num_format": "0", "valign": "top"}),
             text=book.add_format({"valign": "top"}),
+            # TRUE/FALSE cells: LibreOffice shows them by their number format (1/0 under
+            # General), Excel as TRUE/FALSE whatever the format
+            yes_no=book.add_format({"num_format": '"yes";"yes";"no"', "valign": "top"}),
             # conditional formats take only fill and font (Excel's "differential" formats)
             outcome={o.name: book.add_format({"bg_color": o.fill, "font_color": o.font})
                      for o in OUTCOMES},

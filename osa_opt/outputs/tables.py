@@ -319,6 +319,9 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
                 text = text or isinstance(value, str)  # e.g. the Policy sheet's values
         width = min(max(max(lengths) + 2, 8), 60)
         cell_format = fmt.for_column(name)
+        values = sample.iloc[:, col].dropna()
+        if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
+            cell_format, text = fmt.yes_no, False
         wraps = text and width > WRAP_WIDTH
         if wraps:
             width, cell_format = WRAP_WIDTH, fmt.wrap
