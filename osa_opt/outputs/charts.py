@@ -105,7 +105,9 @@ def add_charts(book: Workbook, sheet: Worksheet, fmt: Formats, result: Result,
     breaks = []
     for charts in rows:
         if row > 3:
-            breaks.append(row)  # printed, each row of charts starts a page
+            breaks.append(row - 1)  # printed, each row of charts starts a page, a blank
+            # row above it (a chart starting right at a break drew its top edge on the page
+            # before)
         x = 0
         for chart in charts:
             sheet.insert_chart(row, 0, chart, {"x_offset": x, "y_offset": 0,
