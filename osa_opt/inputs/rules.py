@@ -282,19 +282,22 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
         p[name] = [default if is_blank(v) else v for v in p[name]]
     p = p.set_index("project_id")
     verdict = assess(p, c.set_index("country"), policy)
-    for (_, proj), (_, res) in zip(mandatory.iterrows(), verdict.iterrows(), strict=True):
-        reasons = [r for r in res["reasons"]  # an unknown field is reported as a bad cell
+    # columns read once, not a Series per row: an execution round may sign thousands
+    for field, status, row, found in zip(mandatory["field"].tolist(),
+                                         mandatory["status"].tolist(), mandatory[ROW].tolist(),
+                                         verdict["reasons"].tolist(), strict=True):
+        reasons = [r for r in found  # an unknown field is reported as a bad cell
                    if not (r.startswith(FIELD_NOT_ALLOWED)
-                           and not set(str(proj["field"]).split(";")) <= set(FIELDS))]
+                           and not set(str(field).split(";")) <= set(FIELDS))]
         if not reasons:
             continue
-        if proj["status"] == "mandatory":
-            issues.append(Issue(PROJECTS, int(proj[ROW]), "status", "mandatory",
+        if status == "mandatory":
+            issues.append(Issue(PROJECTS, int(row), "status", "mandatory",
                                 "a mandatory project is not eligible: " + "; ".join(reasons),
                                 "fix the country's data or the policy, or make the project a "
                                 "candidate (or excluded, with a status_reason)"))
         else:
-            issues.append(Issue(PROJECTS, int(proj[ROW]), "stage", "signed",
+            issues.append(Issue(PROJECTS, int(row), "stage", "signed",
                                 "a signed project is not eligible: " + "; ".join(reasons),
                                 "fix the country's data or the policy, or clear its stage"))
     return issues
