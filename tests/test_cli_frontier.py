@@ -221,3 +221,32 @@ def test_a_forced_restart_of_the_funding_order_is_reported(tmp_path: Path, run: 
     restarts = [lv for lv in levels if lv["restart"]]
     assert len(restarts) == 1 and restarts[0]["dropped"] == ["P-03"]
     assert any("P-03" in note and "restarts" in note for note in manifest["notes"])
+
+
+@pytest.mark.slow
+def test_the_table_note_stars_only_when_a_row_is_starred_and_explains_every_column(
+        tmp_path: Path, run: Run) -> None:
+    # On the shipped example the greedy ranking meets every rule: no row has a star, so the
+    # note must not explain one; it names what "Nested value" and "Nesting cost" mean.
+    code, stdout, stderr = run("frontier", "--start", "0.75", "--stop", "1", "--steps", "2",
+                               "--out", str(tmp_path / "run"))
+    assert code == 0, stderr
+    rows = [line for line in stdout.splitlines() if line.startswith("│")]
+    assert rows and not any("*" in row for row in rows)
+    text = " ".join(stdout.split())
+    assert "* the greedy ranking" not in text
+    assert "nesting cost: what keeping that order costs against the exact value" in text
+    assert "Nested value: the value at that level" in text
+
+
+def test_the_star_note_is_there_when_a_greedy_row_breaks_a_rule() -> None:
+    from types import SimpleNamespace
+
+    from osa_opt.cli.frontier import _table_note
+    from osa_opt.inputs.readers import load_problem
+
+    problem = load_problem()
+    broken = SimpleNamespace(points=pd.DataFrame({"greedy_meets_rules": [True, False]}))
+    kept = SimpleNamespace(points=pd.DataFrame({"greedy_meets_rules": [True, True]}))
+    assert _table_note(broken, problem).startswith("* the greedy ranking breaks a policy rule")
+    assert "*" not in _table_note(kept, problem)

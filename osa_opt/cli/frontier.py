@@ -129,7 +129,6 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     from rich.markup import escape
 
     from osa_opt.cli.render import first_fitting, stdout_console, wrote_line
-    from osa_opt.inputs.value_text import value_definition
 
     console = stdout_console()
     problem = result.problem
@@ -139,9 +138,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
         _frontier_table(result, fr, order, years=True),
         _frontier_table(result, fr, order, years=False),
         _frontier_table(result, fr, order, years=False, level=False)]))
-    console.print("[dim]* the greedy ranking breaks a policy rule other than the budgets "
-                  "there (its value is shown as is). Values are scores, not money: "
-                  f"{escape(value_definition(problem.policy)[29:])}[/]")
+    console.print(f"[dim]{escape(_table_note(fr, problem))}[/]")
     if not order.order.empty:
         console.print(first_fitting(console, [_order_table(order, country=True),
                                               _order_table(order, country=False)]))
@@ -156,6 +153,21 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     console.print(wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
     for note in result.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}")
+
+
+def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
+    """What the table's words mean: the star (only when a row has one), the nested columns,
+    and that values are scores."""
+    from osa_opt.inputs.value_text import value_definition
+
+    star = ("* the greedy ranking breaks a policy rule other than the budgets there (its "
+            "value is shown as is). " if not fr.points["greedy_meets_rules"].all() else "")
+    return (f"{star}Exact value: the best portfolio at that budget; greedy value: projects "
+            "funded in order of value per yen while they fit; gain: exact minus greedy. "
+            "Nested value: the value at that level "
+            "when each level keeps every project of the levels below (a funding order); "
+            "nesting cost: what keeping that order costs against the exact value. Values "
+            f"are scores, not money: {value_definition(problem.policy)[29:]}")
 
 
 def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,
