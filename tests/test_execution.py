@@ -280,3 +280,26 @@ def test_a_signed_project_must_be_eligible_and_not_excluded() -> None:
     assert any("'P-06'" in m and "signed project is marked excluded" in m for m in messages)
     assert any("'P-03'" in m and "signed project is not eligible: democracy" in m
                for m in messages)
+
+
+def test_the_terminal_and_the_report_show_the_same_execution_figures(tmp_path: Path) -> None:
+    # What a budget officer reads in both places: the sample count with a thousands
+    # separator, the value to the same three decimals, the column headed in capitals.
+    from osa_opt.cli import cli
+
+    out = CliRunner().invoke(cli, ["execution", "--out", str(tmp_path / "run")],
+                             env={"COLUMNS": "100"})
+    assert out.exit_code == 0, out.output
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    levels = manifest["analyses"]["execution"]["levels"]
+    samples = manifest["analyses"]["execution"]["samples"]
+    assert samples >= 1000
+    text = " ".join(out.stdout.split())
+    assert f"Simulating {samples:,} signing outcomes" in out.stderr
+    assert f"{samples:,} signing outcomes (seed" in text
+    report = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert f"({samples:,} outcomes, seed" in report
+    assert "<th>Expected execution</th>" in report or ">Expected execution<" in report
+    for level in levels:
+        shown = f"{level['expected_value']:,.3f}"
+        assert shown in text and shown in report

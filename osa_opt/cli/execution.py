@@ -90,7 +90,7 @@ def command(
         raise NoBaseline.recorded("execution analysis", result,
                                   write_run(result, out_dir, option="--out"))
     if show:
-        click.echo(f"Simulating {settings.samples} signing outcomes (seed {settings.seed}) "
+        click.echo(f"Simulating {settings.samples:,} signing outcomes (seed {settings.seed}) "
                    f"with up to {reserves} reserves ...", err=True)
     with stdout_to_stderr(), progress_bar(settings.samples, "samples", show,
                                           plain_lines=True) as bar:
@@ -118,7 +118,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     assert best is not None
     console.print(
         f"[bold]{escape(result.problem.policy.name)}[/]: portfolio 1 funds "
-        f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples} "
+        f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "
         f"{analysis.seconds:.1f} s. Target: {percent(analysis.target)} of the budget.")
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
@@ -134,7 +134,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
         table.add_row(f"{row['reserves']}{mark}", escape(", ".join(row["added"])) or "—",
                       f"{row['expected_execution']:.1%}",
                       *(f"{row[c]:.1%}" for c in years), f"{row['p_below_target']:.1%}",
-                      f"{row['expected_value']:,.2f}")
+                      f"{row['expected_value']:,.3f}")
     console.print(table)
     if analysis.recommended_reserves is not None:
         k = analysis.recommended_reserves

@@ -308,7 +308,7 @@ def execution_body(analysis: Any) -> str:
     frame = levels.copy()
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]
-    headers = {"expected_execution": "expected execution",
+    headers = {"expected_execution": "Expected execution",
                "p_below_target": f"Chance below {percent(target)}",
                **{c: c.removeprefix("execution_") for c in years}}
     kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
@@ -320,7 +320,7 @@ def execution_body(analysis: Any) -> str:
               f"execution reaches {percent(target)}." if k is not None else
               f"No number of reserves on the list reaches {percent(target)}.")
     return body + (f'<p class="note">{escape(advice)} Signings are simulated '
-                   f"({analysis.samples} outcomes, seed {analysis.seed}): each partner's "
+                   f"({analysis.samples:,} outcomes, seed {analysis.seed}): each partner's "
                    "agreement and each item independently, with the input's probabilities "
                    "(docs/execution.md).</p>")
 
