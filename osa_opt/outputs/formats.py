@@ -9,6 +9,8 @@ as ``#,##0.000``.
 '#,##0'
 >>> Formats.number_format("share_of_budget")
 '0%'
+>>> Formats.number_format("optimum"), Formats.number_format("expected_execution")
+('#,##0.000', '0.0%')
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact va
 MONEY_NOTE = "Money in ¥ million."
 _SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
-                "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value"}
+                "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value",
+                "independent_value", "optimum"}
+#: Shares read to one decimal, as the terminal and the report print them ("86.1%", not "86%").
+_PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
+                   "worst_share_of_optimum", "expected_execution", "p_below_target"}
 #: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
 #: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
 _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
@@ -117,7 +123,8 @@ class Formats:
         if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
         if base in ("share_of_best", "gap") or base.startswith("share_of_best") or (
-                base.endswith("_share") and base.startswith(("gain_", "value_change"))):
+                base.endswith("_share") and base.startswith(("gain_", "value_change"))) or (
+                base in _PRECISE_SHARES or base.startswith("execution_")):
             return "share_precise"  # a gain of 0.1% of value is not 0%
         if base in _SHARE_NAMES or base.startswith("share") or base.endswith("_share"):
             return "share"

@@ -1,0 +1,93 @@
+"""The analysis sheets of portfolios.xlsx read as the terminal and the report do: a value
+gained to three decimals, shares and expected execution to one decimal, yes/no (not the 1
+LibreOffice prints for a TRUE under a General format), so a cell says what its row's
+message says."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import openpyxl
+import pytest
+
+import osa_opt
+from osa_opt.result import Result
+from osa_opt.run_folder import write_run
+from osa_opt.text import humanize
+
+SHOWN = {"#,##0.000": lambda v: f"{v:,.3f}", "0.0%": lambda v: f"{v:.1%}",
+         "0%": lambda v: f"{v:.0%}", "#,##0": lambda v: f"{v:,.0f}"}
+YES_NO = '"yes";"yes";"no"'
+
+
+def shown(cell: Any) -> str:
+    """The text LibreOffice shows for a cell, for the formats these sheets use."""
+    if isinstance(cell.value, bool):
+        return ("yes" if cell.value else "no") if cell.number_format == YES_NO else \
+            str(int(cell.value))  # what LibreOffice prints for a TRUE under General
+    if isinstance(cell.value, int | float):
+        return SHOWN.get(cell.number_format, str)(cell.value)
+    return str(cell.value)
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    problem = osa_opt.load_problem()
+    result = osa_opt.solve(problem, portfolios=1, explain=True)
+    result.analyses["execution"] = osa_opt.execution(problem, baseline=result)
+    return result
+
+
+@pytest.fixture(scope="module")
+def book(result: Result, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    folder = write_run(result, tmp_path_factory.mktemp("wb") / "run")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(folder / "portfolios.xlsx")
+
+
+def rows(sheet: Any, first: str) -> list[dict[str, Any]]:
+    """Each row of the table whose header starts with ``first`` (in words): header -> cell."""
+    header = next(r for r in sheet.iter_rows() if r[0].value == humanize(first))
+    names = [c.value for c in header]
+    return [dict(zip(names, r, strict=False)) for r in
+            sheet.iter_rows(min_row=header[0].row + 1) if r[0].value is not None]
+
+
+def test_rule_prices_cells_say_what_the_message_says(book: openpyxl.Workbook) -> None:
+    table = rows(book["Rule prices"], "rule")
+    assert table
+    for row in table:
+        assert shown(row["Limits portfolio 1"]) in ("yes", "no")
+        gain = row["Value gained without it"]
+        share = row["Gained without it (% of value)"]
+        message = row["Message"].value
+        if gain.value and gain.value > 0.0005:  # "costs 10.094 of value (5.9%)"
+            assert f"{shown(gain)} of value ({shown(share)})" in message
+        looser = row["Gained if 10% looser"]
+        if looser.value:
+            assert f"would gain {shown(looser)}" in message
+
+
+def test_why_sheet_says_yes_or_no_and_the_share_of_the_message(
+        book: openpyxl.Workbook) -> None:
+    table = rows(book["Why in or out"], "project_id")
+    assert len(table) == 38
+    for row in table:
+        assert shown(row["Eligible"]) in ("yes", "no")
+        assert shown(row["Funded"]) in ("yes", "no")
+        share = row["Value change (%)"]
+        if share.value is not None and row["Value change"].value:
+            assert f"{shown(share).lstrip('-')} of portfolio value" in row["Message"].value
+
+
+def test_execution_sheet_reads_as_percentages_and_scores(book: openpyxl.Workbook,
+                                                         result: Result) -> None:
+    table = rows(book["Execution"], "reserves")
+    levels = result.analyses["execution"].levels
+    assert len(table) == len(levels)
+    for row, (_, level) in zip(table, levels.iterrows(), strict=True):
+        assert shown(row["Expected execution"]) == f"{level['expected_execution']:.1%}"
+        assert shown(row["Expected value"]) == f"{level['expected_value']:,.3f}"
+        assert shown(row["Expected execution"]).endswith("%")
