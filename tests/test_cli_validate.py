@@ -227,3 +227,15 @@ def test_many_bad_rows_list_the_first_of_each_rule_and_count_the_rest(
     assert issues[-1]["rule"] == "and 10 more: must be a number in [0, 10]"
     code, out, err = run(folder, "--policy", toml)
     assert code == 2 and "30 problems in the input" in err and "and 10 more" in err
+
+
+def test_the_summary_tables_are_headed_as_solve_heads_them(run: Callable,
+                                                           files: dict[str, Path]) -> None:
+    # validate and solve print the same "why not" counts: the same capitalised headers
+    code, out, err = run(files["good"], "--policy", files["policy"])
+    assert code == 0, err
+    headers = {" ".join(cell.split()) for line in out.splitlines() if line.startswith("┃")
+               for cell in line.strip("┃").split("┃")}
+    assert {"Reason", "Projects", "Fiscal year", "Budget", "Requested",
+            "Requested / budget"} <= headers
+    assert not {"reason", "projects", "fiscal year", "budget"} & headers

@@ -155,8 +155,8 @@ def _render(summary: dict[str, Any]) -> None:
     if reasons:
         table = Table(title="Ineligible projects by reason",
                       title_justify="left")
-        table.add_column("reason")
-        table.add_column("projects", justify="right")
+        table.add_column("Reason")
+        table.add_column("Projects", justify="right")
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
             table.add_row(escape(reason), str(n))
         console.print(table)
@@ -168,10 +168,10 @@ def _render(summary: dict[str, Any]) -> None:
     for line in override_lines(summary.get("overrides", {})):
         console.print(escape(line))
     money = Table(title="Budget and requested cost (¥ million)", title_justify="left")
-    money.add_column("fiscal year")
-    money.add_column("budget", justify="right")
-    money.add_column("requested", justify="right")
-    money.add_column("requested / budget", justify="right")
+    money.add_column("Fiscal year")
+    money.add_column("Budget", justify="right")
+    money.add_column("Requested", justify="right")
+    money.add_column("Requested / budget", justify="right")
     for fy, budget in summary["budget"].items():
         requested = summary["requested"].get(fy, 0.0)
         ratio = f"{requested / budget:,.0%}" if budget else "-"
