@@ -380,7 +380,7 @@ def compare(
     0  171.239        29
     1  158.890        26
     >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
-    <Result optimal: 5 portfolios, best value 171.2395>
+    <Result optimal: 5 portfolios, best value 171.239>
     """
     named = as_scenarios(scenarios)
     result = solve(named[0].problem)

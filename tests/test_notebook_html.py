@@ -82,3 +82,9 @@ def test_a_problem_lists_its_warnings_whole() -> None:
     for warning in warned.warnings:
         assert f"<li>{warning.message()}</li>".replace("'", "&#x27;") in html
     assert "<li>" not in problem._repr_html_()
+
+
+def test_the_result_repr_counts_in_words_and_quotes_the_value_as_printed() -> None:
+    one = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
+    # "1 portfolio", and the value to three decimals as the terminal, report and workbook
+    assert repr(one) == f"<Result optimal: 1 portfolio, best value {one.best.objective:,.3f}>"

@@ -239,7 +239,7 @@ class Result:
 
     >>> result = osa_opt.solve(problem)
     >>> result, result.portfolios[0].projects.shape
-    (<Result optimal: 5 portfolios, best value 171.2395>, (29, 12))
+    (<Result optimal: 5 portfolios, best value 171.239>, (29, 12))
     >>> result.write("outputs/my-run")             # doctest: +SKIP
     """
 
@@ -373,5 +373,6 @@ class Result:
         return result_html(self)
 
     def __repr__(self) -> str:
-        best = f", best value {self.best.objective:.4f}" if self.best else ""
-        return f"<Result {self.status.value}: {len(self.portfolios)} portfolios{best}>"
+        best = f", best value {self.best.objective:,.3f}" if self.best else ""  # as printed
+        n = len(self.portfolios)
+        return f"<Result {self.status.value}: {n} portfolio{'' if n == 1 else 's'}{best}>"
