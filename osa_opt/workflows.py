@@ -109,6 +109,7 @@ def solve(
     2     171.003        29  P-13, P-33  P-14, P-32
     3     170.206        29        P-33        P-32
     """
+    _a_problem(problem, "solve")
     if extend is not None:
         if model is not None:
             raise OsaError("solve: give either model= (built by hand) or extend= (functions "
@@ -130,6 +131,18 @@ def solve(
         result.notes.append("Interrupted while explaining portfolio 1: the ranked portfolios "
                             "are complete; why-in/why-out and rule prices are not.")
     return result
+
+
+def _a_problem(problem: Any, name: str, baseline: bool = False) -> None:
+    """Refuse what is not a Problem by name (a Result or a path is an easy slip in a
+    notebook; without this it fails deep inside with an AttributeError)."""
+    if isinstance(problem, Result):
+        reuse = (f", or {name}(result.problem, baseline=result) to reuse its portfolio 1"
+                 if baseline else "")
+        raise OsaError(f"{name}() takes a Problem, not a Result: pass result.problem{reuse}")
+    if not hasattr(problem, "policy") or not hasattr(problem, "projects"):
+        raise OsaError(f"{name}() takes a Problem, not a {type(problem).__name__}: "
+                       "read one with osa_opt.load_problem(path)")
 
 
 def _extended(problem: Problem, extend: Any, baseline: Result | None = None) -> Problem:
@@ -217,6 +230,7 @@ def execution(
     <ExecutionAnalysis ...% expected without reserves; ...>
     """
 
+    _a_problem(problem, "execution", baseline=True)
     if reserves < 0:
         raise OsaError(f"reserves must be 0 or more, got {reserves}")
     problem = _extended(problem, extend, baseline)
@@ -281,6 +295,7 @@ def frontier(
     1       P-10         2  Coralia
     2       P-37         3  Dravina
     """
+    _a_problem(problem, "frontier")
     say = progress or (lambda text: None)
     problem = _extended(problem, extend)
     shares = frontier_analysis.sweep_shares(problem.policy) if shares is None else shares
@@ -349,6 +364,7 @@ def robustness(
     >>> result.analyses["robustness"].counts
     {'core': 27, 'borderline': 4, 'exterior': 7}
     """
+    _a_problem(problem, "robustness", baseline=True)
     problem = _extended(problem, extend, baseline)
     result = baseline if baseline is not None else solve(problem)
     refuse_custom_model(result, "robustness")

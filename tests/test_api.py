@@ -107,3 +107,21 @@ def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
     # the one planted mistake is found, nothing else
     errors = [line for line in out.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "notebook.py:11" in errors[0], out
+
+
+def test_an_analysis_given_a_result_or_a_path_says_what_it_takes() -> None:
+    # a notebook slip: robustness(result) failed with "'Result' object has no attribute
+    # 'policy'" deep inside; now each analysis names what it takes and how to get it
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
+    with pytest.raises(osa_opt.OsaError) as err:
+        osa_opt.robustness(result, samples=5)
+    assert str(err.value) == ("robustness() takes a Problem, not a Result: pass "
+                              "result.problem, or robustness(result.problem, "
+                              "baseline=result) to reuse its portfolio 1")
+    with pytest.raises(osa_opt.OsaError, match=r"^frontier\(\) takes a Problem, not a Result"):
+        osa_opt.frontier(result)
+    with pytest.raises(osa_opt.OsaError, match=r"^execution\(\) takes a Problem, not a Result"):
+        osa_opt.execution(result)
+    with pytest.raises(osa_opt.OsaError, match=r"^solve\(\) takes a Problem, not a str: "
+                                               r"read one with osa_opt.load_problem\(path\)"):
+        osa_opt.solve("inputs/example.xlsx")
