@@ -64,6 +64,12 @@ def test_every_output_labels_the_bounds(problem, monkeypatch, tmp_path) -> None:
                                                                              "proof"}
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "Value from" in html and "lp bound" in html and "at least" in html
+    # a budget officer reads what an LP bound is, in the why note, the price note and the
+    # bounded messages themselves
+    text = " ".join(html.split())
+    assert text.count("as if projects could be funded in any fraction") >= 2
+    assert all("as if any fraction of a project could be funded" in r["message"]
+               for r in why["projects"] if r["basis"] == "lp bound")
     book = openpyxl.load_workbook(folder / "portfolios.xlsx", read_only=True)
     rows = list(book["Why in or out"].iter_rows(values_only=True))
     header = next(r for r in rows if r and r[0] == "Project")

@@ -361,8 +361,9 @@ class _Explainer(Obstacles):
         head = ("Not funded." if forced_in else "Funded" + (
             f" at {percent(part)} of its cost." if part is not None and part < 1 else "."))
         verb = "Funding it would cost" if forced_in else "Dropping it would lose"
-        why = (f"an LP bound: with more than {self.exact_limit:,} eligible projects it was "
-               "not re-solved, so what it would displace is not computed")
+        why = ("an LP bound, worked out as if any fraction of a project could be funded: "
+               f"with more than {self.exact_limit:,} eligible projects it was not re-solved, "
+               "so what it would displace is not computed")
         change, share = rec["value_change"], rec["value_change_share"] or 0.0
         if change >= 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "

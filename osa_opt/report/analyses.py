@@ -152,11 +152,12 @@ def why_body(analysis: Any) -> str:
                                                            headers=headers))
     return body + ('<p class="note">Value change: what forcing the project in (or out) '
                    "would do to the value of portfolio 1. Value from: <b>re-solve</b> (an "
-                   "exact re-solve), <b>proof</b> (exact without one: a known portfolio "
-                   "reaches the LP bound, or the LP has no solution) or <b>lp bound</b> (a "
-                   "bound, above the exact limit of "
-                   f"{_limit(analysis)} eligible projects: the loss is at least the "
-                   "number shown).</p>")
+                   "exact re-solve), <b>proof</b> (exact without one: the most any "
+                   "portfolio could be worth, computed as if projects could be funded in "
+                   "any fraction (the LP bound), is already reached by a known portfolio, or "
+                   "shows that none meets the rules) or <b>lp bound</b> (that bound alone, "
+                   f"used above {_limit(analysis)} eligible projects: the loss is at least "
+                   "the number shown).</p>")
 
 
 def _limit(analysis: Any) -> str:
@@ -171,8 +172,10 @@ PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maxim
              "portfolio 1: yes when it is met exactly, so it may hold the value back. Value "
              "gained: from an exact re-solve without the rule, or with it 10% looser (a "
              "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
-             "money. Value from: re-solve or proof (exact), or lp bound (above the exact "
-             "limit of eligible projects: the gain is at most the number shown).</p>")
+             "money. Value from: re-solve or proof (exact), or lp bound (the most the "
+             "value could be, computed as if projects could be funded in any fraction; used "
+             "above the exact limit of eligible projects: the gain is at most the number "
+             "shown).</p>")
 
 
 def prices_body(analysis: Any) -> str:
