@@ -303,3 +303,12 @@ def test_the_terminal_and_the_report_show_the_same_execution_figures(tmp_path: P
     for level in levels:
         shown = f"{level['expected_value']:,.3f}"
         assert shown in text and shown in report
+    # the chart counts reserves: whole numbers on its x axis, never "0.2"
+    import re
+
+    chart = report[report.index("Expected execution against reserves"):]
+    chart = chart[:chart.index("</svg>")]
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+    axis = labels[labels.index("100%") + 1:labels.index("reserves signed if needed")]
+    assert axis and all(t.isdigit() for t in axis), axis
+    assert int(axis[-1]) >= len(levels) - 1

@@ -307,7 +307,7 @@ def execution_body(analysis: Any) -> str:
                         dashed=True)],
         title="Expected execution against reserves", x_label="reserves signed if needed",
         y_label="committed, % of the budget", x_format=lambda v: f"{v:g}",
-        y_format=lambda v: f"{v:g}%")
+        y_format=lambda v: f"{v:g}%", whole_x=True)
     frame = levels.copy()
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]

@@ -66,6 +66,20 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def whole_ticks(xs: Sequence[float], count: int = 5) -> list[float]:
+    """Whole-number ticks covering ``xs`` (no "0.2 reserves").
+
+    >>> whole_ticks([0, 1])
+    [0.0, 1.0]
+    >>> whole_ticks([0, 1, 2, 3, 4, 5, 6, 7])
+    [0.0, 2.0, 4.0, 6.0, 8.0]
+    """
+    lo = math.floor(min(xs, default=0.0))
+    hi = max(math.ceil(max(xs, default=1.0)), lo + 1)
+    step = max(1, math.ceil((hi - lo) / count))
+    return [float(v) for v in range(lo, hi + step, step) if v - step < hi]
+
+
 def nice_ticks(high: float, count: int = 5, low: float = 0.0) -> list[float]:
     """Round tick values from ``low`` to at least ``high`` (1, 2, 2.5 or 5 times 10^k apart).
 
@@ -275,11 +289,13 @@ def line_chart(
     vline: tuple[float, str] | None = None,
     width: float = 860,
     height: float = 340,
+    whole_x: bool = False,
 ) -> str:
     """Lines over a shared x axis, with markers, a legend and an optional vertical marker.
 
     A None value breaks the line there. ``vline`` = (x, label) draws a dotted reference
-    line (e.g. the policy budget).
+    line (e.g. the policy budget). ``whole_x``: x counts things (reserves), so its ticks
+    are whole numbers.
 
     >>> svg = line_chart([0.5, 1.0], [Series("exact", [1.0, 2.0])], title="t",
     ...                  x_label="budget", y_label="value")
@@ -295,7 +311,7 @@ def line_chart(
         x_lo, x_hi = min(x_lo, vline[0]), max(x_hi, vline[0])
     if x_hi <= x_lo:
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
-    x_ticks = nice_ticks(x_hi, low=x_lo)
+    x_ticks = whole_ticks(xs) if whole_x else nice_ticks(x_hi, low=x_lo)
     y_ticks = nice_ticks(max(ys, default=1.0), low=min(0.0, min(ys, default=0.0)))
 
     def px(v: float) -> float:
