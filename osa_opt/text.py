@@ -173,6 +173,7 @@ HEADERS = {
     "total_budget": "Total budget (¥m)", "budget_total": "Total budget (¥m)",
     "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
     "core_index": "Core index", "funded_in_best": "In portfolio 1",
+    "p_below_target": "Chance below the target",
     "assistance_type": "Type", "status_reason": "Status reason",
     "funded_cost": "Funded cost (¥m)", "cost": "Cost (¥m)", "left": "Left (¥m)",
     "budget": "Budget (¥m)", "requested": "Requested (¥m)", "budget_left": "Budget left (¥m)",

@@ -91,3 +91,4 @@ def test_execution_sheet_reads_as_percentages_and_scores(book: openpyxl.Workbook
         assert shown(row["Expected execution"]) == f"{level['expected_execution']:.1%}"
         assert shown(row["Expected value"]) == f"{level['expected_value']:,.3f}"
         assert shown(row["Expected execution"]).endswith("%")
+        assert shown(row["Chance below the target"]) == f"{level['p_below_target']:.1%}"
