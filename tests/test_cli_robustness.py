@@ -66,6 +66,19 @@ def test_json_prints_only_the_result_with_the_documented_keys(
     assert {"Robustness", "Robustness portfolios", "Robustness samples"} <= set(sheets)
 
 
+@pytest.mark.slow
+def test_the_borderline_table_says_what_a_core_index_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    # the shipped example has borderline projects (docs/robustness.md)
+    code = osa(monkeypatch, "robustness", "--samples", "100", "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    text = " ".join(stdout.split())
+    assert "Borderline (0)" not in text and "Core index" in text
+    assert "Core index: the share of the samples whose best portfolio funds the project." in text
+
+
 def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch,
                                            capfd: pytest.CaptureFixture[str]) -> None:
@@ -76,6 +89,10 @@ def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_pat
     assert "Core (" in stdout and "Exterior (" in stdout and "Within 1%" in stdout
     assert "P-01" in stdout  # the mandatory project is core
     assert "Sampling 20 weight and score vectors" in stderr
+    # each column header that is not plain English is said in words under its table
+    text = " ".join(stdout.split())
+    assert ("Within 1% of optimum: the share of the samples in which the portfolio is worth "
+            "at least 99% of that sample's best portfolio") in text
 
 
 @pytest.mark.parametrize("args, message", [

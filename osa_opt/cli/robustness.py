@@ -140,6 +140,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
             table.add_row(pid, escape(str(row["title"])), escape(str(row["country"])),
                           f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
         console.print(table)
+        console.print("[dim]Core index: the share of the samples whose best portfolio funds "
+                      "the project.[/]")
     else:
         console.print("Borderline (0): no project depends on the weights.")
     console.print(f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
@@ -153,6 +155,10 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                       f"{row['mean_share_of_optimum']:.2%}",
                       f"{row['worst_share_of_optimum']:.2%}")
     console.print(table)
+    console.print("[dim]Within 1% of optimum: the share of the samples in which the portfolio "
+                  "is worth at least 99% of that sample's best portfolio; mean and worst "
+                  "share: its value against that best, on average and at the worst. Values "
+                  "are scores, not money.[/]")
     console.print(wrote_line(folder, ["robustness", "robustness_portfolios",
                                       "robustness_samples"]))
     for note in analysis.notes:
