@@ -43,6 +43,10 @@ def test_explain_prints_the_sentence(monkeypatch: pytest.MonkeyPatch, hand_input
     assert out.splitlines()[0] == "P-03 — Field hospital (Aurelia, Medical)"
     assert ("Not funded. Funding it would cost 23.1% of portfolio value (3.000 of 13.000): it "
             "needs ¥400m in FY2026 and ¥100m in FY2027 and would push out P-01.") in out
+    # the value it is a share of, then once what value is (not twice "a score")
+    text = " ".join(out.split())
+    assert "Portfolio 1 is worth 13.000. Value is a score, not money: each funded" in text
+    assert text.count("Value is a score") == 1 and "points of a score" not in text
 
 
 def test_explain_a_funded_project_with_a_budget_override(

@@ -78,6 +78,5 @@ def command(
                          f"{code_label(info['field'])})"))
     console.print(escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
-        console.print(f"[dim]Values are points of a score, portfolio 1 being worth "
-                      f"{result.best.objective:,.3f}. {escape(value_definition(problem.policy))}"
-                      "[/]")
+        console.print(f"[dim]Portfolio 1 is worth {result.best.objective:,.3f}. "
+                      f"{escape(value_definition(problem.policy))}[/]")
