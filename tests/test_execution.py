@@ -303,9 +303,14 @@ def test_the_terminal_and_the_report_show_the_same_execution_figures(tmp_path: P
     for level in levels:
         shown = f"{level['expected_value']:,.3f}"
         assert shown in text and shown in report
-    # the chart counts reserves: whole numbers on its x axis, never "0.2"
     import re
 
+    # "no number of reserves reaches the target" said once, by the note with its best figure
+    words = " ".join(re.sub(r"<[^>]+>", " ", report).split())
+    if manifest["analyses"]["execution"]["recommended_reserves"] is None:
+        assert words.count("No number of reserves") == 1
+        assert "in expectation (at most" in words
+    # the chart counts reserves: whole numbers on its x axis, never "0.2"
     chart = report[report.index("Expected execution against reserves"):]
     chart = chart[:chart.index("</svg>")]
     labels = re.findall(r"<text[^>]*>([^<]*)</text>", chart)

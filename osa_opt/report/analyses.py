@@ -319,10 +319,10 @@ def execution_body(analysis: Any) -> str:
                                          "p_below_target", "expected_value"],
                          headers=headers, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
     k = analysis.recommended_reserves
+    # none reaching the target is said by the analysis's own note, with the best reached
     advice = (f"Recommended: {k} reserve{'s' if k != 1 else ''} — the fewest whose expected "
-              f"execution reaches {percent(target)}." if k is not None else
-              f"No number of reserves on the list reaches {percent(target)}.")
-    return body + (f'<p class="note">{escape(advice)} Signings are simulated '
+              f"execution reaches {percent(target)}. " if k is not None else "")
+    return body + (f'<p class="note">{escape(advice)}Signings are simulated '
                    f"({analysis.samples:,} outcomes, seed {analysis.seed}): each partner's "
                    "agreement and each item independently, with the input's probabilities "
                    "(docs/execution.md).</p>")
