@@ -189,6 +189,27 @@ def test_a_budget_year_the_input_lacks_is_blamed_on_the_option(run: Callable) ->
     assert "Option line key Value Rule" in " ".join(header)  # titled by source
 
 
+def test_a_budget_year_set_with_set_is_blamed_on_that_option(run: Callable) -> None:
+    code, _, err = run("--set", "budget.FY2028=500", "--no-solve")
+    assert code == 2
+    said = " ".join(err.split())
+    assert "--set budget.FY2028=500" in said and "check the year in --set" in said
+    assert "overrides" not in said and "missing column" not in said
+
+
+def test_a_budget_year_in_python_overrides_is_blamed_on_the_overrides() -> None:
+    import osa_opt
+
+    with pytest.raises(osa_opt.InputError) as err:
+        osa_opt.load_problem(overrides={"budget.FY2028": 500})
+    (issue,) = err.value.issues
+    assert issue.message().startswith(
+        "overrides 'budget.FY2028', column 'cost_FY2028': missing column cost_FY2028: FY2028 "
+        "is not a fiscal year of this input")
+    assert "check the year in overrides" in issue.message()
+    assert "--" not in issue.message()  # no command-line words in Python
+
+
 def test_a_policy_problem_carries_its_toml_line(run: Callable, tmp_path: Path) -> None:
     toml = tmp_path / "bad.toml"
     toml.write_text("# a round\n[budget]\nFY2026 = 100\nFY2027 = \"x\"\n\n[objective]\n"

@@ -179,7 +179,7 @@ def load_from_cli(
         problem = load_problem(input_path, policy=policy_path, overrides=overrides or None,
                                decimal_separator=separator)
     except InputError as exc:
-        blame_budget_option(exc, budgets)
+        blame_budget_option(exc, budgets, sets)
         raise
     extend = ctx.meta.get(EXTEND_KEY, ()) if ctx is not None else ()
     run = ctx.meta.get(RUN_KEY) if ctx is not None else None
@@ -208,23 +208,29 @@ def print_warnings(warnings: list[Any]) -> None:
         console.print(f"  - {escape(warning.message())}")
 
 
-def blame_budget_option(exc: Any, budgets: tuple[str, ...]) -> None:
-    """A fiscal year that only ``--budget`` names has no cost column in the input: say so
-    as the option's mistake (a typo in the year, most often), not the workbook's."""
+def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...] = ()) -> None:
+    """A fiscal year that only ``--budget`` (or ``--set budget.FY…``) names has no cost
+    column in the input: say so as the option's mistake (a typo in the year, most often),
+    not the workbook's."""
     import dataclasses
 
     named = {}
+    for item in sets:  # --budget wins over --set for one year, as in the overrides
+        key = item.partition("=")[0].strip()
+        if key.startswith("budget."):
+            fy = key.removeprefix("budget.")
+            named[f"cost_{fy}"] = (fy, f"--set {item}", "--set")
     for item in budgets:
         fy = item.partition("=")[0].strip()
-        named[f"cost_{fy}"] = (fy, item)
+        named[f"cost_{fy}"] = (fy, f"--budget {item}", "--budget")
     for k, issue in enumerate(exc.issues):
         if issue.column in named and str(issue.rule).startswith("missing column"):
-            fy, item = named[issue.column]
+            fy, where, option = named[issue.column]
             exc.issues[k] = dataclasses.replace(
-                issue, sheet=f"--budget {item}", column=None, value=fy,
+                issue, sheet=where, column=None, value=fy,
                 rule=f"{fy} is not a fiscal year of this input (it has no {issue.column} "
                      "column)",
-                hint=f"check the year in --budget, or add {issue.column} to the projects "
+                hint=f"check the year in {option}, or add {issue.column} to the projects "
                      "sheet with each project's cost in that year")
 
 

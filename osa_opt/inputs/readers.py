@@ -22,7 +22,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -223,9 +223,31 @@ def load_problem(
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
     origin = None if path is None else str(Path(path).resolve())
-    return Problem.from_frames(raw.projects, raw.countries, resolved,
-                               sources={**raw.sources, **sources}, origin=origin,
-                               read_warnings=raw.warnings)
+    try:
+        return Problem.from_frames(raw.projects, raw.countries, resolved,
+                                   sources={**raw.sources, **sources}, origin=origin,
+                                   read_warnings=raw.warnings)
+    except InputError as exc:
+        _blame_overrides(exc, overrides or {})
+        raise
+
+
+def _blame_overrides(exc: InputError, overrides: Mapping[str, Any]) -> None:
+    """A fiscal year that ``overrides`` names (``budget.FY2028``) with no cost column in the
+    input is most often a typo in the override: name it there, not in the projects sheet.
+    The column and the rule's start are kept, so the command line can name its own
+    ``--budget`` option instead (cli.common.blame_budget_option)."""
+    named = {f"cost_{key.removeprefix('budget.')}": key for key in overrides
+             if str(key).startswith("budget.")}
+    for k, issue in enumerate(exc.issues):
+        key = named.get(str(issue.column))
+        if key is not None and str(issue.rule).startswith("missing column"):
+            fy = key.removeprefix("budget.")
+            exc.issues[k] = replace(
+                issue, sheet=f"overrides {key!r}", value=fy,
+                rule=f"missing column {issue.column}: {fy} is not a fiscal year of this input",
+                hint=f"check the year in overrides, or add {issue.column} to the projects "
+                     "sheet with each project's cost in that year")
 
 
 # ---------------------------------------------------------------------- policy
