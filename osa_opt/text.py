@@ -174,6 +174,7 @@ HEADERS = {
     "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
     "core_index": "Core index", "funded_in_best": "In portfolio 1",
     "p_below_target": "Chance below the target",
+    "first_funded_at": "Funded from budget share",
     "assistance_type": "Type", "status_reason": "Status reason",
     "funded_cost": "Funded cost (¥m)", "cost": "Cost (¥m)", "left": "Left (¥m)",
     "budget": "Budget (¥m)", "requested": "Requested (¥m)", "budget_left": "Budget left (¥m)",

@@ -92,3 +92,21 @@ def test_execution_sheet_reads_as_percentages_and_scores(book: openpyxl.Workbook
         assert shown(row["Expected value"]) == f"{level['expected_value']:,.3f}"
         assert shown(row["Expected execution"]).endswith("%")
         assert shown(row["Chance below the target"]) == f"{level['p_below_target']:.1%}"
+
+
+def test_the_funding_order_sheet_shows_where_each_project_is_first_funded_as_a_share(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # "Level 0.25" read as a level number; the Frontier sheet's Level is one (1, 2, ...)
+    result = osa_opt.frontier(osa_opt.load_problem(), shares=[0.5, 1.0])
+    folder = write_run(result, tmp_path_factory.mktemp("fo") / "run")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    order = result.analyses["funding_order"].order.set_index("project_id")
+    table = rows(book["Funding order"], "project_id")
+    assert len(table) == len(order)
+    for row in table:
+        level = order.loc[row["Project"].value, "level"]
+        assert shown(row["Funded from budget share"]) == f"{level:.0%}"
+    levels = rows(book["Frontier"], "level")
+    assert [shown(r["Level"]) for r in levels] == ["1", "2"]

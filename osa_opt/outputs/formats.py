@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
-_SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk"}
+_SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk",
+                "first_funded_at"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
                 "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value",
                 "independent_value", "optimum"}

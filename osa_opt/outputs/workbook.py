@@ -132,8 +132,15 @@ def _analysis_tables(result: Result) -> list[tuple[str, str, pd.DataFrame]]:
     out = []
     for name, analysis in result.analyses.items():
         tables = analysis.tables() if hasattr(analysis, "tables") else {}
-        out += [(str(name), str(table_name), flat(table)) for table_name, table in tables.items()]
+        out += [(str(name), str(table_name), flat(table).rename(columns=SHEET_COLUMNS.get(
+            str(table_name), {}))) for table_name, table in tables.items()]
     return out
+
+
+#: Columns renamed on one sheet, where a name means something else than on the others:
+#: the funding order's ``level`` is the budget share where a project is first funded (a
+#: percentage), while the Frontier and Funding levels sheets' ``level`` is the level's number.
+SHEET_COLUMNS = {"funding_order": {"level": "first_funded_at"}}
 
 
 def _is_frontier(table: pd.DataFrame) -> bool:
