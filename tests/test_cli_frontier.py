@@ -72,6 +72,27 @@ def test_writes_the_run_folder_with_sheets_and_chart(tmp_path: Path, run: Run,
 
 
 @pytest.mark.slow
+def test_the_table_shows_values_with_three_decimals_within_80_columns(
+        tmp_path: Path, run: Run, tiny_files: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values read as everywhere else (solve, report, workbook): three decimals."""
+    monkeypatch.setenv("COLUMNS", "80")
+    book, toml = tiny_files
+    out = tmp_path / "run"
+    code, stdout, stderr = run("frontier", str(book), "--policy", str(toml), "--steps", "3",
+                               "--out", str(out))
+    assert code == 0, stderr
+    assert max(len(line) for line in stdout.splitlines()) <= 80
+    rows = [line for line in stdout.splitlines() if line.startswith("│")]
+    points = json.loads((out / "run.json").read_text(encoding="utf-8")
+                        )["analyses"]["frontier"]["points"]
+    for point in points:
+        if point["status"] == "optimal":
+            assert any(f" {point['value']:,.3f} " in row for row in rows), point
+            assert any(f" {point['greedy_value']:,.3f}" in row for row in rows), point
+
+
+@pytest.mark.slow
 def test_json_has_the_documented_keys_and_the_library_values(
         tmp_path: Path, tiny_files: tuple[Path, Path], run: Run,
         tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Policy]) -> None:

@@ -193,7 +193,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     levels = order.levels
     for lv, p in fr.points.iterrows():
         solved = p["status"] in ("optimal", "time_limit")
-        greedy = f"{p['greedy_value']:,.2f}" + ("" if p["greedy_meets_rules"] else "*")
+        greedy = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
         nested = levels.loc[lv] if lv in levels.index else None
         nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
         budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years] if years
@@ -203,10 +203,10 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             *([str(lv)] if level else []),
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
-            f"{p['value']:,.2f}" if solved else f"[red]{code_label(p['status'])}[/]", greedy,
-            f"{p['gain']:+,.2f}" if solved else "—", str(p["projects"]) if solved else "—",
-            f"{nested['nested_value']:,.2f}" if nested_ok else "—",
-            f"{nested['nesting_cost']:,.2f}" if nested_ok else "—",
+            f"{p['value']:,.3f}" if solved else f"[red]{code_label(p['status'])}[/]", greedy,
+            f"{p['gain']:+,.3f}" if solved else "—", str(p["projects"]) if solved else "—",
+            f"{nested['nested_value']:,.3f}" if nested_ok else "—",
+            f"{nested['nesting_cost']:,.3f}" if nested_ok else "—",
         )
     return table
 
@@ -230,7 +230,7 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
         title = str(r.title) if country else f"{r.title} ({r.country})"
         line.add_row(str(r.position), escape(str(r.project_id)), escape(title),
                      *([escape(str(r.country))] if country else []),
-                     percent(r.level), f"{r.value:,.2f}")
+                     percent(r.level), f"{r.value:,.3f}")
     return line
 
 
