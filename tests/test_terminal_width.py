@@ -75,6 +75,10 @@ def test_the_terminal_names_the_decision(solved: dict[int, tuple[str, dict]]) ->
         assert re.search(rf"{pid} .*? {fraction:.0%}", flat)
     for country in {problem.projects.at[p, "country"] for p in best["projects"]}:
         assert country in flat
+        n = sum(problem.projects.at[p, "country"] == country for p in best["projects"])
+        # each package counts its items, the word the report and the workbook use
+        assert re.search(rf"{country} │ {n} items?\b", flat), country
+    assert not re.search(r"│ \d+ projects? ", flat)
     for portfolio in manifest["portfolios"][1:]:
         line = re.search(rf"Portfolio {portfolio['rank']} \(.*?\)\: (.*?)\.(?= Portfolio|"
                          r" Budget)", flat)

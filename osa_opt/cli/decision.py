@@ -49,69 +49,69 @@ def funded_text(portfolio: Portfolio, project_id: str) -> str:
 
 def decision_table(portfolio: Portfolio, console: Console | None = None,
                    limit: int = MAX_DECISION_ROWS) -> Table:
-    """What portfolio 1 funds, by partner: each partner's package (projects, ¥m per year),
-    then its projects: id, title, ¥m per year, and how much of it is funded.
+    """What portfolio 1 funds, by partner: each partner's package (items, ¥m per year),
+    then its items: id, title, ¥m per year, and how much of it is funded.
 
     >>> stdout_console().print(decision_table(result.best))
     Portfolio 1: what is funded, by partner (¥ million)
     ┏━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━┓
     ┃           ┃                                                                    ┃   Cost ┃        ┃
     ┃ Partner / ┃                                                                    ┃ FY2026 ┃        ┃
-    ┃ project   ┃ Title                                                              ┃   (¥m) ┃ Funded ┃
+    ┃ item      ┃ Title                                                              ┃   (¥m) ┃ Funded ┃
     ┡━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━┩
-    │ Serendel  │ 4 projects                                                         │  2,900 │        │
+    │ Serendel  │ 4 items                                                            │  2,900 │        │
     │   P-05    │ Air-traffic-control radar and related equipment                    │  1,300 │ all    │
     │   P-06    │ ATC radar site: shelter, power supply and tower                    │    400 │ all    │
     │   P-07    │ Rescue boats and diving equipment for the naval SAR unit           │    400 │ all    │
     │   P-08    │ Heavy machinery for disaster response (excavators, dump trucks)    │    800 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Aurelia   │ 3 projects                                                         │  2,600 │        │
+    │ Aurelia   │ 3 items                                                            │  2,600 │        │
     │   P-01    │ Coastal surveillance radars (3 sites)                              │    900 │ all    │
     │   P-02    │ High-speed patrol boats, new build (two 18 m)                      │  1,200 │ all    │
     │   P-04    │ Boat shelter and slipway for the new patrol boats                  │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Sundara   │ 3 projects                                                         │  1,900 │        │
+    │ Sundara   │ 3 items                                                            │  1,900 │        │
     │   P-14    │ Coastal surveillance radar, 3 sites (phase 1 only)                 │    800 │ all    │
     │   P-15    │ Patrol boats for counter-piracy patrols                            │    600 │ all    │
     │   P-16    │ UAVs for surveillance and disaster response                        │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Coralia   │ 4 projects                                                         │  1,800 │        │
+    │ Coralia   │ 4 items                                                            │  1,800 │        │
     │   P-09    │ Small patrol boats, RIBs and rescue boats                          │    500 │ all    │
     │   P-10    │ Heavy machinery for disaster response (shovel loaders, bulldozers) │    400 │ all    │
     │   P-11    │ Surveillance UAVs (8) and 2,000 uniforms                           │    300 │ all    │
     │   P-12    │ Relief-goods transport: trucks, forklifts and a landing craft      │    600 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Steppara  │ 2 projects                                                         │  1,700 │        │
+    │ Steppara  │ 2 items                                                            │  1,700 │        │
     │   P-32    │ Air-traffic-control radar, new                                     │  1,200 │ all    │
     │   P-34    │ Earthquake-response heavy rescue equipment                         │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Kalindra  │ 2 projects                                                         │  1,500 │        │
+    │ Kalindra  │ 2 items                                                            │  1,500 │        │
     │   P-27    │ Coastal surveillance radar system and related infrastructure       │  1,100 │ all    │
     │   P-29    │ PKO level-1 field hospital equipment                               │    400 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Nalumea   │ 3 projects                                                         │  1,500 │        │
+    │ Nalumea   │ 3 items                                                            │  1,500 │        │
     │   P-19    │ Coastal surveillance radar and transmission tower                  │    700 │ all    │
     │   P-20    │ Rescue boats and outboard motors                                   │    300 │ all    │
     │   P-21    │ Heavy machinery for disaster response (road clearing)              │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Tavola    │ 2 projects                                                         │  1,100 │        │
+    │ Tavola    │ 2 items                                                            │  1,100 │        │
     │   P-24    │ Maritime search-and-rescue equipment and UAVs                      │    600 │ all    │
     │   P-25    │ Counter-terrorism communications and protective equipment          │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Motuana   │ 2 projects                                                         │    800 │        │
+    │ Motuana   │ 2 items                                                            │    800 │        │
     │   P-22    │ Wharf and boat ramp for the patrol boats                           │    500 │ all    │
     │   P-23    │ Prepositioned disaster-relief supplies                             │    300 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Opalind   │ 1 project                                                          │    800 │        │
+    │ Opalind   │ 1 item                                                             │    800 │        │
     │   P-38    │ Maritime patrol aircraft sensor upgrade                            │    800 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Kantoro   │ 1 project                                                          │    500 │        │
+    │ Kantoro   │ 1 item                                                             │    500 │        │
     │   P-30    │ Heavy machinery for flood response                                 │    500 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Lumaris   │ 1 project                                                          │    400 │        │
+    │ Lumaris   │ 1 item                                                             │    400 │        │
     │   P-18    │ Search-and-rescue UAVs and ground control stations                 │    400 │ all    │
     ├───────────┼────────────────────────────────────────────────────────────────────┼────────┼────────┤
-    │ Dravina   │ 1 project                                                          │    300 │        │
+    │ Dravina   │ 1 item                                                             │    300 │        │
     │   P-37    │ Disaster-response UAVs (own exchange of notes)                     │    300 │ all    │
     └───────────┴────────────────────────────────────────────────────────────────────┴────────┴────────┘
     """
@@ -130,7 +130,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     shown = f" (the first {limit} of {n} projects)" if n > limit else ""
     table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
                         f"(¥ million){shown}", title_justify="left")
-    table.add_column("Partner /\nproject", no_wrap=True)
+    table.add_column("Partner /\nitem", no_wrap=True)
     table.add_column("Title", ratio=1, min_width=12)
     if stacked:
         table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
@@ -151,7 +151,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
             break
         k = len(package["projects"])
         table.add_row(f"[bold]{escape(package['country'])}[/]",
-                      f"[bold]{k} project{'s' if k != 1 else ''}[/]",
+                      f"[bold]{k} item{'s' if k != 1 else ''}[/]",
                       *costs([package["cost_by_year"][fy] for fy in years]), "", style="bold")
         for pid in package["projects"][:max(0, limit - rows)]:
             row = df.loc[pid]
