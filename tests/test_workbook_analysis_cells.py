@@ -110,3 +110,48 @@ def test_the_funding_order_sheet_shows_where_each_project_is_first_funded_as_a_s
         assert shown(row["Funded from budget share"]) == f"{level:.0%}"
     levels = rows(book["Frontier"], "level")
     assert [shown(r["Level"]) for r in levels] == ["1", "2"]
+
+
+def test_partners_share_of_budget_reads_to_one_decimal_as_in_the_report(
+        book: openpyxl.Workbook, result: Result, tmp_path_factory: pytest.TempPathFactory
+        ) -> None:
+    import re
+    from html import unescape
+
+    folder = write_run(result, tmp_path_factory.mktemp("pt") / "run")
+    page = unescape(re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text("utf-8")))
+    table = [r for r in rows(book["Partners"], "partner") if r["Share of budget"].value]
+    assert table
+    for row in table:
+        text = shown(row["Share of budget"])  # "16.0%", not "16%"
+        assert re.fullmatch(r"\d+\.\d%", text), text
+        assert f" {text} " in page, text
+
+
+def test_seconds_and_sampled_weights_have_number_formats(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No raw float (0.4273923374642908): seconds to two decimals, weights to three, as
+    the policy writes them."""
+    problem = osa_opt.load_problem()
+    result = osa_opt.robustness(problem, samples=6, seed=1)
+    result.analyses.update(osa_opt.frontier(problem, shares=[0.5, 1.0]).analyses)
+    folder = write_run(result, tmp_path_factory.mktemp("sec") / "run")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    frontier_rows = rows(book["Frontier"], "level")
+    assert len(frontier_rows) == 2
+    for row in frontier_rows:
+        assert row["Seconds"].number_format == "0.00"
+    samples = rows(book["Robustness samples"], "sample")
+    assert len(samples) == 6
+    weights = [h for h in samples[0] if str(h).startswith("Weight ")]
+    assert weights
+    for row in samples:
+        for name in weights:
+            assert row[name].number_format == "0.000"
+    for sheet in book:  # no other float left under General in any table
+        for line in sheet.iter_rows():
+            for c in line:
+                if isinstance(c.value, float) and c.value != int(c.value):
+                    assert c.number_format != "General", (sheet.title, c.coordinate, c.value)

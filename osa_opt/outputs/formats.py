@@ -3,12 +3,15 @@
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
 the report shares) as ``#,##0``, whole ¥ million, shares and fractions as percentages, values
-as ``#,##0.000``.
+as ``#,##0.000``, seconds as ``0.00``, a robustness sample's weights as ``0.000`` (as the policy
+writes them: weights, not shares; they need not add up to 1).
 
 >>> Formats.number_format("total_cost #2")
 '#,##0'
->>> Formats.number_format("share_of_budget")
-'0%'
+>>> Formats.number_format("share_of_budget"), Formats.number_format("fraction")
+('0.0%', '0%')
+>>> Formats.number_format("seconds"), Formats.number_format("weight_security")
+('0.00', '0.000')
 >>> Formats.number_format("optimum"), Formats.number_format("expected_execution")
 ('#,##0.000', '0.0%')
 """
@@ -29,19 +32,21 @@ if TYPE_CHECKING:
 WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
-_SHARE_NAMES = {"fraction", "share_of_budget", "share", "min_funding", "risk",
+_SHARE_NAMES = {"fraction", "share", "min_funding", "risk",
                 "first_funded_at"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
                 "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value",
                 "independent_value", "optimum"}
 #: Shares read to one decimal, as the terminal and the report print them ("86.1%", not "86%").
 _PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
-                   "worst_share_of_optimum", "expected_execution", "p_below_target"}
+                   "worst_share_of_optimum", "expected_execution", "p_below_target",
+                   "share_of_budget"}
 #: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
 #: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
 _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
 _NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%",
-                   "value": "#,##0.000", "text": "General"}
+                   "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
+                   "text": "General"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class Formats:
     share: Format
     share_precise: Format
     value: Format
+    seconds: Format
+    weight: Format
     integer: Format
     text: Format
     yes_no: Format
@@ -107,6 +114,8 @@ class Formats:
             share=book.add_format({"num_format": "0%", "valign": "top"}),
             share_precise=book.add_format({"num_format": "0.0%", "valign": "top"}),
             value=book.add_format({"num_format": "#,##0.000", "valign": "top"}),
+            seconds=book.add_format({"num_format": "0.00", "valign": "top"}),
+            weight=book.add_format({"num_format": "0.000", "valign": "top"}),
             integer=book.add_format({"num_format": "0", "valign": "top"}),
             text=book.add_format({"valign": "top"}),
             # TRUE/FALSE cells: LibreOffice shows them by their number format (1/0 under
@@ -119,7 +128,8 @@ class Formats:
 
     @staticmethod
     def kind(name: str) -> str:
-        """``money``, ``share``, ``share_precise``, ``value`` or ``text`` for a column name."""
+        """``money``, ``share``, ``share_precise``, ``value``, ``seconds``, ``weight`` or
+        ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
         if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
@@ -131,6 +141,10 @@ class Formats:
             return "share"
         if base in _VALUE_NAMES or base.startswith("value"):
             return "value"
+        if base == "seconds" or base.endswith("_seconds"):
+            return "seconds"
+        if base.startswith("weight_"):
+            return "weight"
         return "text"
 
     @classmethod
