@@ -480,3 +480,32 @@ def test_comparison_lists_the_projects_that_differ(hostile_problem: Problem) -> 
     bars = rects(chart(section.body, "Value of the best portfolio per scenario"))
     values = [s.portfolio.objective for s in cmp.scenarios]
     assert bars[1]["width"] / bars[0]["width"] == pytest.approx(values[1] / values[0], abs=1e-3)
+
+
+def _partners_headers(result: Result) -> tuple[list[str], str]:
+    from osa_opt.report.sections import partners
+
+    section = partners(result)
+    assert section is not None
+    page = Page(section.body)
+    return page.text_in("th"), " ".join(t for _, t in page.texts)
+
+
+def test_partners_table_leaves_out_an_empty_units_column_and_a_lone_year() -> None:
+    import osa_opt
+
+    # the shipped example: one fiscal year, no item in units
+    headers, _ = _partners_headers(solve(osa_opt.load_problem(), portfolios=1))
+    assert "Package / item (¥m)" in headers and "Share of budget" in headers
+    assert "Units" not in headers
+    assert not [h for h in headers if h.startswith("Cost FY")]
+
+
+def test_partners_table_keeps_units_and_each_year_when_they_say_something() -> None:
+    from test_packages import boats
+
+    result = solve(boats(budget=1100.0, only_boats=True), portfolios=1)
+    headers, text = _partners_headers(result)
+    assert "Units" in headers and "3 of 4 boats" in text
+    assert [h for h in headers if h.startswith("Cost FY")] == ["Cost FY2026 (¥m)",
+                                                              "Cost FY2027 (¥m)"]

@@ -109,7 +109,11 @@ def partners(result: Result) -> Section | None:
     partner_rows = ["partner" if pid == "" else "" for pid in frame["project_id"]]
     frame["partner"] = [name if pid == "" else "" for name, pid in
                         zip(frame["partner"], frame["project_id"], strict=True)]
-    cols = ["partner", "project_id", "title", "units", *[f"cost_{fy}" for fy in fys],
+    # no Units column when no item has units; no per-year cost in a one-year round (it
+    # would repeat the total)
+    has_units = frame["units"].fillna("").astype(str).str.strip().ne("").any()
+    cols = ["partner", "project_id", "title", *(["units"] if has_units else []),
+            *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),
             "total_cost", "share_of_budget"]
     body = table(frame, columns=cols, row_classes=partner_rows, max_rows=MAX_LISTED,
                  more=ALL_FUNDED,
