@@ -215,7 +215,7 @@ def test_every_column_fits_a4_paper(browser: Any, report: Path, tmp_path: Path) 
 def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_values(
         browser: Any, tmp_path: Path) -> None:
     """Two policies that weigh projects differently and a budget scenario: the comparison
-    comes right after the headline; its chart plots every portfolio by the baseline's
+    comes first, before the baseline's headline; its chart plots every portfolio by the baseline's
     weights (not 185 against 147 on different scales); the tables fit at 1280 and 800 px;
     the run folder keeps every policy compared."""
     import sys
@@ -249,7 +249,9 @@ def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_valu
             page.goto((folder / "report.html").resolve().as_uri(), wait_until="load")
             headings = page.evaluate(
                 "() => [...document.querySelectorAll('h2')].map(h => h.textContent)")
-            assert headings[:2] == ["Headline", "Comparison"]
+            assert headings[:2] == ["Comparison", "Headline"]
+            text = page.inner_text("body")  # what the reader sees, in its order
+            assert text.index("\nComparison\n") < text.index("\nHeadline\n")
             assert page.evaluate(OVERFLOWING) == []
             labels = page.evaluate("""() => [...document.querySelectorAll(
                 'section#analysis-comparison svg.chart text')].map(t => t.textContent)""")

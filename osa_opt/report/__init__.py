@@ -56,12 +56,13 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
 
     created = (created or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     analyses = analysis_sections(result)
-    # a comparison is what its reader came for: right after the headline, details after
+    # a comparison is what its reader came for: first, then the baseline's details
+    # (its headline, partners, ...)
     first = [a for a in analyses if a.id == "analysis-comparison"]
     analyses = [a for a in analyses if a not in first]
     parts: list[Section | None] = [
-        sections.headline(result),
         *first,
+        sections.headline(result),
         sections.diagnosis(result),
         sections.extensions(result),
         sections.partners(result),
