@@ -153,10 +153,18 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
         frame = pd.DataFrame({**columns, len(names): row_numbers},
                              index=pd.RangeIndex(len(body)))
         frame.columns = [*names, ROW]
+        data_columns = [k for k, name in enumerate(names) if name != ROW]
+        frame.iloc[:, data_columns] = _as_records_read(frame.iloc[:, data_columns])
         return frame
-    frame = pd.DataFrame(cells, columns=names, index=pd.RangeIndex(len(body)))
+    frame = _as_records_read(pd.DataFrame(cells, columns=names, index=pd.RangeIndex(len(body))))
     frame[ROW] = row_numbers
     return frame
+
+
+def _as_records_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns whose cells are as pandas reads records: a column of numbers only
+    holds floats if any of them is one (3.5 and 0 read as 3.5 and 0.0), as it always did."""
+    return frame.infer_objects().astype(object)
 
 
 def _non_blank(rows: Rows) -> tuple[list[tuple[int, Any]], bool]:
