@@ -260,11 +260,13 @@ def execution(
             advice = "Ask for more reserves (reserves=; --reserves on the command line)."
         elif listed.cut_by_rules:
             advice = ("Raise the chance of signing (earlier stages, firmer partners), lower "
-                      "execution.target, or relax the minimums that end the reserve list.")
-        else:
-            advice = ("Raise frontier.stop (the reserve list ends at "
-                      f"{max(problem.policy.frontier.stop, 1.5):.0%} of the budget), or "
-                      "lower execution.target.")
+                      "the target share of the budget to execute (policy key "
+                      "execution.target), or relax the minimums that end the reserve list.")
+        else:  # in words for the budget officer, the key in parentheses for the analyst
+            advice = ("Lengthen the reserve list by raising the top of the budget sweep (it "
+                      f"ends at {max(problem.policy.frontier.stop, 1.5):.0%} of the budget; "
+                      "policy key frontier.stop), or lower the target share of the budget "
+                      "to execute (policy key execution.target).")
         analysis.notes.append(advice)
     return analysis
 

@@ -317,3 +317,25 @@ def test_the_terminal_and_the_report_show_the_same_execution_figures(tmp_path: P
     axis = labels[labels.index("100%") + 1:labels.index("reserves signed if needed")]
     assert axis and all(t.isdigit() for t in axis), axis
     assert int(axis[-1]) >= len(levels) - 1
+
+
+def test_the_terminal_says_the_time_and_the_advice_in_words(tmp_path: Path) -> None:
+    # 2,000 outcomes take a few hundredths of a second: "in 0.0 s" read as no time at all;
+    # policy keys are named for the analyst, after the words a budget officer reads
+    import re
+
+    from osa_opt.cli import cli
+
+    out = CliRunner().invoke(cli, ["execution", "--out", str(tmp_path / "run")],
+                             env={"COLUMNS": "80"})
+    assert out.exit_code == 0, out.output
+    assert max(len(line) for line in out.stdout.splitlines()) <= 80
+    text = " ".join(out.stdout.split())
+    analysis = json.loads((tmp_path / "run" / "run.json").read_text())["analyses"]["execution"]
+    assert "in 0.0 s" not in text
+    seconds = analysis["seconds"]
+    assert (f"in {seconds:.1f} s." if seconds >= 0.05 else "in under 0.1 s.") in text
+    assert not re.search(r"(?<!policy key )\b(frontier\.stop|execution\.target)\b", text)
+    if analysis["recommended_reserves"] is None:  # the shipped example: 95% is not reached
+        assert "the target share of the budget to execute (policy key execution.target)" \
+            in text
