@@ -54,6 +54,15 @@ def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     return Console(width=max(probe.width, min_width), highlight=False)
 
 
+def duration(seconds: float) -> str:
+    """A run's time for "… in 1.3 s": "under 0.1 s" rather than a "0.0 s" that reads as none.
+
+    >>> duration(0.04), duration(1.26)
+    ('under 0.1 s', '1.3 s')
+    """
+    return "under 0.1 s" if seconds < 0.05 else f"{seconds:.1f} s"
+
+
 def terminal_text(text: str, width: int | None = None) -> str:
     r"""A message for stderr wrapped to the terminal's width (or ``COLUMNS``), between words:
     each line keeps its indent and a bullet's text lines up under itself. Text for a file or

@@ -106,19 +106,11 @@ def command(
         raise interrupted(f"{analysis.samples} of {settings.samples} samples finished", folder)
 
 
-def _duration(seconds: float) -> str:
-    """``"in 1.3 s"``'s number; ``"under 0.1 s"`` rather than a "0.0 s" that reads as none.
-
-    >>> _duration(0.04), _duration(1.26)
-    ('under 0.1 s', '1.3 s')
-    """
-    return "under 0.1 s" if seconds < 0.05 else f"{seconds:.1f} s"
-
-
 def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from osa_opt.cli.console import duration
     from osa_opt.cli.render import stdout_console, wrote_line
     from osa_opt.text import percent
 
@@ -129,7 +121,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
         f"[bold]{escape(result.problem.policy.name)}[/]: portfolio 1 funds "
         f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "
-        f"{_duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
+        f"{duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
     table = Table(title="Expected execution by number of reserves", title_justify="left")
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",

@@ -111,6 +111,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from osa_opt.cli.console import duration
     from osa_opt.cli.render import head, stdout_console, wrote_line
 
     console = stdout_console()
@@ -118,7 +119,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     ranges = ", ".join(f"{k} {lo:g}-{hi:g}" for k, (lo, hi) in analysis.weight_ranges.items())
     console.print(
         f"[bold]{escape(policy.name)}[/]: {analysis.samples_done} samples (seed "
-        f"{analysis.seed}) on {escape(analysis.executor)} in {analysis.seconds:.1f} s "
+        f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "
         f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
         f"{escape(ranges) if ranges else 'none'}.")
     counts = analysis.counts
