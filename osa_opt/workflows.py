@@ -339,7 +339,8 @@ def _frontier_notes(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
         result.notes.append(
             f"The funding-order solve ended '{order.status}'"
             + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
-            + "; raise solver.time_limit for a proven order.")
+            + "; allow the solver more time (policy key solver.time_limit) for a proven "
+            "order.")
 
 
 def robustness(

@@ -144,6 +144,17 @@ def test_subprocess_valid_json(files: dict[str, Path]) -> None:
     assert json.loads(done.stdout)["projects"] == 6
 
 
+def test_out_of_time_is_not_called_policy_not_met(run: Callable) -> None:
+    """Exit 4: the headline and the advice say time, in words, with the policy key."""
+    code, out, err = run("--set", "solver.time_limit=1e-9")
+    assert code == 4
+    said = " ".join(out.split())
+    assert said.startswith("Valid input, no portfolio found within the time limit:"), said
+    assert "policy not met" not in said
+    said = " ".join(err.split())
+    assert "allow the solver more time (policy key solver.time_limit" in said, said
+
+
 def test_valid_means_the_policy_can_be_met(run: Callable) -> None:
     """One solve checks the policy: a mandatory project above the budget is no "Valid"."""
     code, out, err = run()

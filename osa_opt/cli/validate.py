@@ -89,7 +89,8 @@ class PolicyNotMet(OsaError):
             code = EXIT_INFEASIBLE
         else:
             lines = [f"The input is valid, but no portfolio was found within the time limit "
-                     f"({summary['status']}); raise solver.time_limit, or skip this check "
+                     f"({summary['status']}); allow the solver more time (policy key "
+                     "solver.time_limit, e.g. --set solver.time_limit=600), or skip this check "
                      "with --no-solve."]
             code = EXIT_NO_SOLUTION
         super().__init__("\n".join(lines))
@@ -139,7 +140,10 @@ def _render(summary: dict[str, Any]) -> None:
 
     console = Console()
     if summary.get("feasible") is False:
-        console.print(f"[bold yellow]Valid input, policy not met[/]: {escape(summary['input'])} "
+        # "not met" only when the solver proved it; out of time proves nothing
+        verdict = ("policy not met" if summary.get("status") == "infeasible"
+                   else "no portfolio found within the time limit")
+        console.print(f"[bold yellow]Valid input, {verdict}[/]: {escape(summary['input'])} "
                       f"under the policy [bold]{escape(summary['policy'])}[/]")
     else:
         console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
