@@ -89,7 +89,7 @@ def command(
         raise NoBaseline.recorded("robustness analysis", result,
                                   write_run(result, out_dir, option="--out"))
     if show:
-        click.echo(f"Sampling {settings.samples} weight and score vectors (seed "
+        click.echo(f"Sampling {settings.samples:,} weight and score vectors (seed "
                    f"{settings.seed}) ...", err=True)
     with stdout_to_stderr(), progress_bar(settings.samples, "samples", show,
                                           plain_lines=True) as bar:
