@@ -216,13 +216,13 @@ def allocation_sheet(sheets: Sheets, result: Result, name: str, by: str) -> None
     groups = sorted({g for a in allocations.values() for g in a.index}, key=str)
     by_cost = len(groups) > SORT_BY_COST_ABOVE and bool(allocations)
     if by_cost:  # the largest first (ties by name), so a chart can show the top ones
-        first = allocations[min(allocations)]["total_cost"].reindex(groups).fillna(0.0)
+        first = allocations[min(allocations)]["total_cost"].reindex(groups, fill_value=0.0)
         groups = sorted(groups, key=lambda g: (-float(first[g]), str(g)))
     columns: dict[str, Any] = {by: groups}
     spans: list[tuple[str, int, int]] = []
     for rank, alloc in allocations.items():
         start = len(columns)
-        aligned = alloc.reindex(groups).fillna(0)
+        aligned = alloc.reindex(groups, fill_value=0).infer_objects()
         for column in alloc.columns:
             columns[f"{column} #{rank}"] = aligned[column].to_numpy()
         spans.append((f"Portfolio {rank}", start, len(columns) - 1))

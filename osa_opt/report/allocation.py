@@ -80,7 +80,8 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     column = _grouping(result, by)
     eligible = problem.eligibility["eligible"].reindex(column.index, fill_value=False)
     any_eligible = eligible.astype(bool).groupby(column.to_numpy()).any()  # one pass
-    cost = result.best.allocation(by)["total_cost"].reindex(any_eligible.index).fillna(0.0)
+    cost = (result.best.allocation(by)["total_cost"].astype(float)
+            .reindex(any_eligible.index, fill_value=0.0))
     keys = sorted(any_eligible.index, key=str)
     if by == "country" or len(keys) > TOP_GROUPS + 1:
         keys.sort(key=lambda k: -float(cost[k]))  # stable: ties stay by name
