@@ -145,11 +145,9 @@ def why_body(analysis: Any) -> str:
                         "basis", "message") if c in frame.columns]
     eligible = frame["eligible"].astype(bool) if "eligible" in frame else True
     funded = frame["funded"].astype(bool)
-    headers = {"basis": "Value from"}
     body = ("<h3>Why out: eligible projects not funded</h3>"
-            + table(frame[~funded & eligible], columns=cols, headers=headers)
-            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols,
-                                                           headers=headers))
+            + table(frame[~funded & eligible], columns=cols)
+            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols))
     return body + ('<p class="note">Value change: what forcing the project in (or out) '
                    "would do to the value of portfolio 1. Value from: <b>re-solve</b> (an "
                    "exact re-solve), <b>proof</b> (exact without one: the most any "
@@ -311,8 +309,7 @@ def execution_body(analysis: Any) -> str:
     frame = levels.copy()
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]
-    headers = {"expected_execution": "Expected execution",
-               "p_below_target": f"Chance below {percent(target)}",
+    headers = {"p_below_target": f"Chance below {percent(target)}",
                **{c: c.removeprefix("execution_") for c in years}}
     kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
     body = chart + table(frame, columns=["reserves", "added", "expected_execution", *years,
