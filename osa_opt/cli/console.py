@@ -63,10 +63,11 @@ def duration(seconds: float) -> str:
     return "under 0.1 s" if seconds < 0.05 else f"{seconds:.1f} s"
 
 
-def terminal_text(text: str, width: int | None = None) -> str:
-    r"""A message for stderr wrapped to the terminal's width (or ``COLUMNS``), between words:
-    each line keeps its indent and a bullet's text lines up under itself. Text for a file or
-    a pipe is left as it is (a log keeps one line per message).
+def terminal_text(text: str, width: int | None = None, *, stdout: bool = False) -> str:
+    r"""A message for stderr (stdout with ``stdout=True``) wrapped to the terminal's width
+    (or ``COLUMNS``), between words: each line keeps its indent and a bullet's text lines
+    up under itself. Text for a file or a pipe is left as it is (a log keeps one line per
+    message).
 
     >>> print(terminal_text("Error: the policy cannot be met.\n  - Mandatory P-01 needs "
     ...                     "¥900m in FY2026; the budget is ¥800m.", width=40))
@@ -82,7 +83,7 @@ def terminal_text(text: str, width: int | None = None) -> str:
     columns = os.environ.get("COLUMNS", "").strip()
     if width is None and columns.isdigit():
         width = int(columns)
-    elif width is None and sys.stderr.isatty():
+    elif width is None and (sys.stdout if stdout else sys.stderr).isatty():
         width = shutil.get_terminal_size().columns
     elif width is None:
         return text

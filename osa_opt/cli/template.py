@@ -24,25 +24,12 @@ def command(path: Path, policy_path: Path | None, force: bool) -> None:
     Example:
       osa-opt template my_round.xlsx --policy models/humanitarian_focus.toml
     """
+    from osa_opt.cli.console import terminal_text
     from osa_opt.inputs.policy import Policy
     from osa_opt.inputs.template import write_template
 
     policy = Policy.load(policy_path) if policy_path else Policy.default()
     written = write_template(path, policy, overwrite=force, option="--force")
-    click.echo(_wrapped(f"Wrote {written} (fiscal years {', '.join(policy.fiscal_years)}; "
-                        f"criteria {', '.join(policy.criteria)}). Fill it in, then run: "
-                        f"osa-opt validate {written}"))
-
-
-def _wrapped(message: str) -> str:
-    """The message wrapped between words to the terminal (or ``COLUMNS``), as the error
-    messages are; piped to a file, one line."""
-    import os
-    import shutil
-    import sys
-
-    from osa_opt.cli.console import terminal_text
-
-    if sys.stdout.isatty() or os.environ.get("COLUMNS", "").strip().isdigit():
-        return terminal_text(message, shutil.get_terminal_size().columns)
-    return message
+    click.echo(terminal_text(f"Wrote {written} (fiscal years {', '.join(policy.fiscal_years)}; "
+                             f"criteria {', '.join(policy.criteria)}). Fill it in, then "
+                             f"run: osa-opt validate {written}", stdout=True))
