@@ -18,6 +18,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, text
+from osa_opt.inputs.keys import in_rows
 from osa_opt.inputs.schema import COUNTRIES, FIRST_DATA_ROW, KEYS, PROJECTS
 
 #: How many problems of one rule (sheet, column and rule) are listed before "and K more".
@@ -78,7 +79,7 @@ class Places:
     def rows_text(self, rows: list[int]) -> str:
         """Other rows named in a message: ``"in rows 2, 5"`` or ``"at indexes 0, 3"``."""
         if self.excel:
-            return f"in row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
+            return in_rows(rows)
         assert self.frame is not None
         labels = [repr(_plain(self.frame.index[r - FIRST_DATA_ROW])) for r in rows]
         return f"at index{'es' if len(rows) > 1 else ''} {', '.join(labels)}"
