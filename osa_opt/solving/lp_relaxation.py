@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from osa_opt.solving.highs_access import new_highs
+from osa_opt.solving.highs_access import column_bounds, new_highs, row_bounds
 
 #: An LP value this close to a whole number counts as one (HiGHS's mip_feasibility_tolerance).
 INTEGRAL_TOL = 1e-6
@@ -80,27 +80,12 @@ class LpRelaxation:
 
     def with_columns(self, cols: Sequence[int], values: Sequence[float]) -> float | None:
         """The LP optimum with each column of ``cols`` fixed to its value (see :meth:`_run`)."""
-        h = self.highs
-        idx = np.asarray(cols, dtype=np.int32)
-        saved = h.getCols(len(idx), idx)  # (status, n, costs, lower, upper, nnz)
-        fixed = np.asarray(values, dtype=np.double)
-        h.changeColsBounds(len(idx), idx, fixed, fixed)
-        try:
+        bounds = {int(c): (float(v), float(v)) for c, v in zip(cols, values, strict=True)}
+        with column_bounds(self.highs, bounds):
             return self._run()
-        finally:
-            h.changeColsBounds(len(idx), idx, np.asarray(saved[3], dtype=np.double),
-                               np.asarray(saved[4], dtype=np.double))
 
     def with_rows(self, rows: Sequence[int], lower: Sequence[float], upper: Sequence[float]
                   ) -> float | None:
         """The LP optimum with the rows' bounds replaced (±inf switches a side off)."""
-        h = self.highs
-        idx = np.asarray(rows, dtype=np.int32)
-        saved = h.getRows(len(idx), idx)  # (status, n, lower, upper, nnz)
-        h.changeRowsBounds(len(idx), idx, np.asarray(lower, dtype=np.double),
-                           np.asarray(upper, dtype=np.double))
-        try:
+        with row_bounds(self.highs, rows, lower, upper):
             return self._run()
-        finally:
-            h.changeRowsBounds(len(idx), idx, np.asarray(saved[2], dtype=np.double),
-                               np.asarray(saved[3], dtype=np.double))
