@@ -20,7 +20,7 @@ from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, near_duplicate_issues
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
-from osa_opt.inputs.schema import PROJECTS, ROW
+from osa_opt.inputs.schema import PROJECT_COLUMNS, PROJECTS, ROW
 from osa_opt.text import suggest
 
 
@@ -243,10 +243,12 @@ def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
 
 _COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_agreement": True,
                  "democracy": 10.0, "rule_of_law": 10.0, "human_rights": 10.0}
-#: Optional project columns eligibility reads, with the value of a blank (or unreadable) cell.
-_PROJECT_DEFAULTS = {"status_reason": "", "risk": 0.0, "mitigation": "", "prior_consent": None,
-                     "un_charter": True, "dispute_linked": False, "equipment_category": "",
-                     "override": False, "override_reason": ""}
+#: Optional project columns eligibility reads, with the value of a blank (or unreadable)
+#: cell: the column's default in the registry.
+_PROJECT_DEFAULTS = {name: next(c.default for c in PROJECT_COLUMNS if c.name == name)
+                     for name in ("status_reason", "risk", "mitigation", "prior_consent",
+                                  "un_charter", "dispute_linked", "equipment_category",
+                                  "override", "override_reason")}
 
 
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
