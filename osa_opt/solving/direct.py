@@ -83,8 +83,6 @@ class DirectResolves:
 
     def row_bounds(self, rows: list[int]) -> tuple[list[float], list[float]]:
         """The current HiGHS bounds of rows (lower, upper), as HiGHS holds them."""
-        import numpy as np
-
         highs = self.highs
         assert highs is not None
         saved = highs.getRows(len(rows), np.asarray(rows, dtype=np.int32))
