@@ -310,7 +310,7 @@ class _Explainer(Obstacles):
                                     "no portfolio without it meets every rule of the policy")
         rec["reasons"] = self._reasons(pid, forced_in, obstacle)
         rec["message"] = self._message(rec, obstacle)
-        waived = list(pb.eligibility.at[pid, "overrides"])
+        waived = list(self.eligibility.at[pid, "overrides"])
         if waived:  # eligible only by an override: say which rule and why, every time
             rec["message"] += " Eligible by an override: " + "; ".join(waived) + "."
         return rec
