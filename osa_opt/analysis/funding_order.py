@@ -288,15 +288,27 @@ def _order_table(problem: Problem, per_level: dict[int, dict[str, float]],
     cost = problem.total_cost
     density = {p: (value[p] / cost[p] if cost[p] > 0 else math.inf) for p in first}
     ranked = sorted(first, key=lambda p: (shares[first[p]], first[p], -density[p], p))
+    return order_rows(problem, [(p, k, shares[first[p]], first[p], dropped_at.get(p))
+                                for k, p in enumerate(ranked, start=1)])
+
+
+def order_rows(problem: Problem,
+               entries: list[tuple[str, int, float, int, int | None]]) -> pd.DataFrame:
+    """The order table from ``(project_id, position, level, level_number, dropped_at)`` in
+    order; value, cost, value per ¥, title and country come from the Problem (a written
+    run's order is rebuilt with it too)."""
+    value = problem.value
+    cost = problem.total_cost
+    projects = problem.projects
     columns = ["project_id", "position", "level", "level_number", "value", "total_cost",
                "value_per_cost", "title", "country", "dropped_at"]
     rows = [{
-        "project_id": p, "position": k, "level": shares[first[p]], "level_number": first[p],
+        "project_id": p, "position": position, "level": level, "level_number": number,
         "value": float(value[p]), "total_cost": float(cost[p]),
-        "value_per_cost": density[p] if math.isfinite(density[p]) else math.nan,
-        "title": problem.projects.at[p, "title"], "country": problem.projects.at[p, "country"],
-        "dropped_at": dropped_at.get(p, pd.NA),
-    } for k, p in enumerate(ranked, start=1)]
+        "value_per_cost": value[p] / cost[p] if cost[p] > 0 else math.nan,
+        "title": projects.at[p, "title"], "country": projects.at[p, "country"],
+        "dropped_at": pd.NA if dropped is None else dropped,
+    } for p, position, level, number, dropped in entries]
     table = pd.DataFrame(rows, columns=columns)
     table["dropped_at"] = table["dropped_at"].astype("Int64")
     return table

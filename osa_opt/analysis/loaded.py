@@ -29,7 +29,7 @@ from osa_opt.analysis.compare import Comparison, ScenarioOutcome, policy_file_na
 from osa_opt.analysis.execution import ExecutionAnalysis
 from osa_opt.analysis.execution_plan import signing_probabilities
 from osa_opt.analysis.frontier import FrontierAnalysis
-from osa_opt.analysis.funding_order import FundingOrderAnalysis
+from osa_opt.analysis.funding_order import FundingOrderAnalysis, order_rows
 from osa_opt.analysis.prices import _COLUMNS as PRICE_COLUMNS
 from osa_opt.analysis.prices import PriceAnalysis
 from osa_opt.analysis.robustness import RobustnessAnalysis, classify
@@ -93,19 +93,9 @@ def _frontier(data: dict[str, Any], problem: Problem, folder: Path | None) -> Fr
 
 def _funding_order(data: dict[str, Any], problem: Problem,
                    folder: Path | None) -> FundingOrderAnalysis:
-    value, cost, pj = problem.value, problem.total_cost, problem.projects
-    columns = ["project_id", "position", "level", "level_number", "value", "total_cost",
-               "value_per_cost", "title", "country", "dropped_at"]
-    order = pd.DataFrame([{
-        "project_id": r["project_id"], "position": int(r["position"]),
-        "level": float(r["level"]), "level_number": int(r["level_number"]),
-        "value": float(value[r["project_id"]]), "total_cost": float(cost[r["project_id"]]),
-        "value_per_cost": (value[r["project_id"]] / cost[r["project_id"]]
-                           if cost[r["project_id"]] > 0 else math.nan),
-        "title": pj.at[r["project_id"], "title"], "country": pj.at[r["project_id"], "country"],
-        "dropped_at": pd.NA if r["dropped_at"] is None else int(r["dropped_at"]),
-    } for r in data["order"]], columns=columns)
-    order["dropped_at"] = order["dropped_at"].astype("Int64")
+    order = order_rows(problem, [
+        (r["project_id"], int(r["position"]), float(r["level"]), int(r["level_number"]),
+         None if r["dropped_at"] is None else int(r["dropped_at"])) for r in data["order"]])
     levels = pd.DataFrame([{
         "level": int(r["level"]), "budget_share": float(r["budget_share"]),
         "total_budget": float(problem.policy.total_budget * float(r["budget_share"])),
