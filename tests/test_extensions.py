@@ -120,6 +120,14 @@ def test_a_hand_built_model_works_in_one_process_and_is_refused_where_models_are
     assert "P-02" not in result.best.fractions
     assert "no_p02" in result.analyses["prices"].table.index  # priced by name
     assert result.custom_components == ["no_p02"]
+    # the answers explain=True stored are read back without a re-solve ...
+    assert result.explain("P-02") == result.analyses["why"].explain("P-02")
+    assert result.explain("P-02")["funded"] is False
+    # ... while a result that did not explain refuses to re-solve without no_p02
+    unexplained = osa_opt.solve(problem, portfolios=1, model=osa_opt.build_model(problem))
+    unexplained.custom_components.append("no_p02")
+    with pytest.raises(OsaError, match="extend="):
+        unexplained.explain("P-02")
     for call in (lambda: robustness(problem, samples=2, baseline=result),
                  lambda: osa_opt.compare([result, problem]),
                  lambda: osa_opt.execution(problem, baseline=result)):

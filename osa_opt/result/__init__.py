@@ -272,9 +272,11 @@ class Result:
         >>> result.explain("P-17")["funded"]
         False
         """
-        from osa_opt.analysis.why import explain_project
+        from osa_opt.analysis.why import explain_project, find_project
 
-        self._refuse_rebuild("explain")
+        stored = getattr(self.analyses.get("why"), "records", {})
+        if find_project(self.problem, project_id) not in stored:
+            self._refuse_rebuild("explain")  # only a re-solve would lack the components
         return explain_project(self, project_id)
 
     def prices(self) -> pd.DataFrame:
