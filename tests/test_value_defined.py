@@ -65,3 +65,33 @@ def test_explain_defines_value(monkeypatch: pytest.MonkeyPatch,
     said = " ".join(capsys.readouterr().out.split())
     assert re.search(r"\(\d+\.\d{3} of \d+\.\d{3}\)", said)
     assert DEFINED in said and FORMULA in said
+
+
+def test_terminal_report_and_workbook_say_the_same_value_note(folder: Path) -> None:
+    """One note, written once (``value_text.value_note``): the report and the workbook with
+    portfolio 1's value as the gain's example, the terminal without gains to read."""
+    import html as html_lib
+    import warnings
+
+    from rich.console import Console
+
+    from osa_opt.cli.render import print_solve_summary
+    from osa_opt.inputs.value_text import value_note
+
+    result = osa_opt.load_run(folder)
+    policy, best = result.problem.policy, result.best
+    assert best is not None
+    note = value_note(policy, best.objective)
+    assert "The share of the best value is a portfolio's value ÷ portfolio 1's; a gain such " \
+           f"as 1.000 of {best.objective:,.3f} is points of that score." in note
+    page = html_lib.unescape((folder / "report.html").read_text(encoding="utf-8"))
+    assert f'<p class="note">{note}</p>' in page
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(folder / "portfolios.xlsx")
+    rows = {r[0].value: r[1].value for r in book["Read me"].iter_rows(min_row=1, max_col=2)
+            if r[0].value}
+    assert rows["Value"] == note
+    console = Console(width=10_000, record=True, color_system=None)
+    print_solve_summary(console, solve(osa_opt.load_problem(), portfolios=2))
+    assert value_note(policy) in console.export_text()

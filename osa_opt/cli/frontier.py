@@ -158,7 +158,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
 def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
     """What the table's words mean: the star (only when a row has one), the nested columns,
     and that values are scores."""
-    from osa_opt.inputs.value_text import value_definition
+    from osa_opt.inputs.value_text import value_formula
 
     star = ("* the greedy ranking breaks a policy rule other than the budgets there (its "
             "value is shown as is). " if not fr.points["greedy_meets_rules"].all() else "")
@@ -167,7 +167,7 @@ def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
             "Nested value: the value at that level "
             "when each level keeps every project of the levels below (a funding order); "
             "nesting cost: what keeping that order costs against the exact value. Values "
-            f"are scores, not money: {value_definition(problem.policy)[29:]}")
+            f"are scores, not money: {value_formula(problem.policy)}")
 
 
 def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,

@@ -262,12 +262,11 @@ def print_solve_summary(console: Console, result: Result) -> None:
                   f"({summary['eligible']} eligible) in {summary['countries']} countries; "
                   f"budget {budget}.")
     if result.portfolios:
-        from osa_opt.inputs.value_text import value_definition
+        from osa_opt.inputs.value_text import value_note
 
         console.print(f"[bold]{escape(result.portfolios[0].partners_line)}.[/]")
         console.print(portfolios_table(result, console))
-        console.print(f"[dim]{escape(value_definition(problem.policy))} The share of the best "
-                      "value is a portfolio's value ÷ portfolio 1's.[/]")
+        console.print(f"[dim]{escape(value_note(problem.policy))}[/]")
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
             console.print(line)

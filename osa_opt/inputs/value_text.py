@@ -9,6 +9,9 @@ if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
 
 
+NOT_MONEY = "Value is a score, not money: "
+
+
 def value_definition(policy: Policy) -> str:
     """One paragraph: the formula of docs/model.md with the policy's numbers.
 
@@ -30,10 +33,36 @@ def value_definition(policy: Policy) -> str:
         names = ", ".join(words.get(k, k.replace("_", " ")) for k in weighed)
         country = (f" × its partner's country factor (1 ± up to {obj.consideration_strength:g} "
                    f"by its {names} assessments, 5 neutral)")
-    return (f"Value is a score, not money: each funded project adds ({weights} score) × its "
+    return (f"{NOT_MONEY}each funded project adds ({weights} score) × its "
             f"partner's tier multiplier ({multiplier}){country} × "
             f"(1 − {obj.risk_aversion:g} × risk), times the fraction funded; a portfolio's "
             "value is the sum.")
+
+
+def value_formula(policy: Policy) -> str:
+    """:func:`value_definition` without its opening "Value is a score, not money: ", for a
+    sentence that has said so in its own words."""
+    return value_definition(policy).removeprefix(NOT_MONEY)
+
+
+def value_note(policy: Policy, best: float | None = None) -> str:
+    """The note under the ranked portfolios (terminal, report, workbook): what value is, what
+    the share of the best is and, given portfolio 1's value, how to read a gain.
+
+    >>> from osa_opt.inputs.policy import Policy
+    >>> p = Policy.from_dict({"objective": {"weights": {"a": 1.0}}})
+    >>> value_note(p).endswith("The share of the best value is a portfolio's value ÷ "
+    ...                        "portfolio 1's.")
+    True
+    >>> value_note(p, 185.479).endswith("portfolio 1's; a gain such as 1.000 of 185.479 is "
+    ...                                 "points of that score.")
+    True
+    """
+    note = (f"{value_definition(policy)} The share of the best value is a portfolio's value "
+            "÷ portfolio 1's")
+    if best is None:
+        return note + "."
+    return note + f"; a gain such as 1.000 of {best:,.3f} is points of that score."
 
 
 def value_reading(part: float, whole: float) -> str:

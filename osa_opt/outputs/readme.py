@@ -149,13 +149,11 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     rows = [("What this is", what), ("Run status", result.status_message)]
     if large is not None:
         rows.append(("Large round", large_round(summary["projects"], large)))
-    from osa_opt.inputs.value_text import value_definition
+    from osa_opt.inputs.value_text import value_note
 
     rows += [("Units", UNITS),
-             ("Value", value_definition(problem.policy) + " The share of the best value is a "
-              "portfolio's value ÷ portfolio 1's; a gain such as 1.000 of "
-              f"{result.best.objective if result.best else 100:,.3f} is points of that "
-              "score."),
+             ("Value", value_note(problem.policy,
+                                  result.best.objective if result.best else 100)),
              ("Policy", POLICY)]
     if result.extensions:
         rows.append(("Model extensions", extensions_text(result.extensions)))

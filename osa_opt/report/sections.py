@@ -29,7 +29,7 @@ from osa_opt.html import (
     value_text,
 )
 from osa_opt.inputs.eligibility import country_reasons
-from osa_opt.inputs.value_text import value_definition
+from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.solving.versions import versions
@@ -81,13 +81,11 @@ def headline(result: Result) -> Section:
                "requested": "Requested by all projects (¥m)",
                "used": "Used by portfolio 1 (¥m)", "left": "Left (¥m)"}
 
-    value_note = (f'<p class="note">{escape(value_definition(problem.policy))} A gain such as '
-                  f"“1.000 of {best.objective:,.3f}” is points of that score, against "
-                  "portfolio 1's.</p>"
-                  if best is not None else "")
+    note = (f'<p class="note">{escape(value_note(problem.policy, best.objective))}</p>'
+            if best is not None else "")
     body = (f'<p class="message"><span class="status status-{escape(status)}">'
             f'{escape(status.replace("_", " "))}</span> {escape(result.status_message)}</p>'
-            f'<div class="cards">{card_html}</div>{value_note}'
+            f'<div class="cards">{card_html}</div>{note}'
             f"<h3>Budget by fiscal year</h3>{table(years, headers=headers)}")
     if problem.warnings:  # valid but most likely not meant: read these before the rest
         body += "<h3>Warnings on the input</h3><ul>" + "".join(
