@@ -19,7 +19,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,23 @@ class Extension:
         return {"function": self.function if self.module is None
                 else f"{self.module}:{self.function}",
                 "file": self.file, "sha256": self.sha256, "components": list(components)}
+
+
+#: Where an extension without a file was written (a notebook cell, a module's code).
+NO_FILE = "defined in Python, not in a file"
+
+
+def shown(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Run.json ``extensions`` entries as the report and the workbook's ``Read me`` show them:
+    ``function``, ``file`` ("" when none), ``sha256`` (its first 12 characters, "" when
+    none) and ``components`` (comma-separated, "" when none).
+
+    >>> shown([{"function": "m:f", "file": None, "sha256": None, "components": ["a", "b"]}])
+    [{'function': 'm:f', 'file': '', 'sha256': '', 'components': 'a, b'}]
+    """
+    return [{"function": str(e.get("function") or "?"), "file": str(e.get("file") or ""),
+             "sha256": str(e.get("sha256") or "")[:12],
+             "components": ", ".join(e.get("components") or [])} for e in entries]
 
 
 def as_extensions(extend: Any) -> tuple[Extension, ...]:

@@ -251,3 +251,21 @@ def test_report_and_workbook_list_the_extension(problem: Problem, capped: osa_op
     text = rows["Model extensions"]
     assert "at_most_three_sea" in text and "sea_cap" in text
     assert entry["sha256"][:12] in text and str(EXT.resolve()) in text
+
+
+def test_report_and_workbook_read_an_entry_alike(capped: osa_opt.Result) -> None:
+    """One reading of a run.json entry (``extensions.shown``): an extension with no file
+    (written in Python) is said in the same words by the report and the Read me sheet."""
+    import dataclasses
+
+    from osa_opt.extensions import NO_FILE
+    from osa_opt.outputs.readme import facts
+    from osa_opt.report.sections import extensions
+
+    entry = {"function": "nb:cap", "file": None, "sha256": None, "components": []}
+    result = dataclasses.replace(capped, extensions=[entry])
+    text = dict(facts(result, "2026-01-01"))["Model extensions"]
+    assert text.endswith(f"policy: nb:cap {NO_FILE}, adding no named component.")
+    section = extensions(result)
+    assert section is not None and "nb:cap" in section.body and NO_FILE in section.body
+    assert "SHA-256 (first 12)" in section.body

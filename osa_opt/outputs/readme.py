@@ -165,12 +165,13 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
 def extensions_text(extensions: Sequence[Mapping[str, Any]]) -> str:
     """One sentence per extension: the portfolios were solved with these added to the
     policy (run.json ``extensions`` has each file's full SHA-256)."""
+    from osa_opt.extensions import NO_FILE, shown
+
     parts = []
-    for e in extensions:
-        where = (f"from {e['file']} (SHA-256 {str(e.get('sha256') or '')[:12]}…)"
-                 if e.get("file") else "defined in Python, not in a file")
-        components = ", ".join(e.get("components") or []) or "no named component"
-        parts.append(f"{e.get('function', '?')} {where}, adding {components}.")
+    for e in shown(extensions):
+        where = f"from {e['file']} (SHA-256 {e['sha256']}…)" if e["file"] else NO_FILE
+        parts.append(f"{e['function']} {where}, adding "
+                     f"{e['components'] or 'no named component'}.")
     return ("Every portfolio and analysis here was solved with these additions to the "
             "policy: " + " ".join(parts))
 

@@ -334,12 +334,11 @@ def extensions(result: Result) -> Section | None:
     policy alone does not give these portfolios, so the report says what was added."""
     if not result.extensions:
         return None
-    frame = pd.DataFrame([{
-        "function": e.get("function", ""),
-        "file": e.get("file") or "(notebook or module: not from a file)",
-        "sha256": (e.get("sha256") or "")[:12] or MISSING,
-        "components": ", ".join(e.get("components") or []) or MISSING,
-    } for e in result.extensions])
+    from osa_opt.extensions import NO_FILE, shown
+
+    frame = pd.DataFrame([{**e, "file": e["file"] or NO_FILE, "sha256": e["sha256"] or MISSING,
+                           "components": e["components"] or MISSING}
+                          for e in shown(result.extensions)])
     body = table(frame, headers={"sha256": "SHA-256 (first 12)"})
     best = result.best
     if best is not None and best.extension_value:
