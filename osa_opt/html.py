@@ -30,6 +30,7 @@ from osa_opt.text import (
     is_money_column,
     money,
     percent,
+    title,
 )
 
 MISSING = "—"
@@ -293,6 +294,6 @@ def analysis_html(analysis: Any) -> str:
     '<style'
     """
     name = str(getattr(analysis, "name", type(analysis).__name__))
-    head = f'<div class="head"><b>{escape(name.replace("_", " ").capitalize())}</b></div>'
+    head = f'<div class="head"><b>{escape(title(name))}</b></div>'
     return notebook_wrap(head + generic_body(analysis, max_rows=NOTEBOOK_ROWS,
                                             more="tables() has every row"))

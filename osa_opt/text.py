@@ -200,5 +200,36 @@ def humanize(column: object) -> str:
     for prefix, label in _PREFIX_HEADERS:
         if name.startswith(prefix) and name[len(prefix):]:
             return label.format(name[len(prefix):])
-    text = name.replace("_", " ").strip()
+    return words(name)
+
+
+def words(name: object) -> str:
+    """A name of code in words: underscores as spaces, the first letter a capital, the rest
+    as written (the last resort of :func:`humanize` and :func:`title`).
+
+    >>> words("new_table"), words("robustness_ABC")
+    ('New table', 'Robustness ABC')
+    """
+    text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+#: Analyses and their tables in words, one name each wherever they are shown: the
+#: workbook's sheets (Excel allows 31 characters), the report's sections, the notebook
+#: views' headings and the terminal's "Wrote …" line. Any other name: :func:`words`.
+TITLES: dict[str, str] = {
+    "why": "Why in or out", "prices": "Rule prices", "frontier": "Frontier",
+    "funding_order": "Funding order", "funding_levels": "Funding levels",
+    "robustness": "Robustness", "robustness_portfolios": "Robustness portfolios",
+    "robustness_samples": "Robustness samples", "comparison": "Comparison",
+    "comparison_projects": "Comparison by project", "execution": "Execution",
+}
+
+
+def title(name: object) -> str:
+    """The title of an analysis or of its table: ``why`` → ``Why in or out``.
+
+    >>> title("why"), title("funding_order"), title("new_table")
+    ('Why in or out', 'Funding order', 'New table')
+    """
+    return TITLES.get(str(name)) or words(name)

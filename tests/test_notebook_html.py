@@ -88,3 +88,19 @@ def test_the_result_repr_counts_in_words_and_quotes_the_value_as_printed() -> No
     one = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
     # "1 portfolio", and the value to three decimals as the terminal, report and workbook
     assert repr(one) == f"<Result optimal: 1 portfolio, best value {one.best.objective:,.3f}>"
+
+
+def test_an_analysis_has_one_title_in_the_report_the_workbook_and_the_notebook() -> None:
+    """``text.title``: the report's section, the workbook's sheet and the notebook's heading
+    name an analysis alike ("Rule prices" everywhere, not "Price of each rule" in one)."""
+    from osa_opt.outputs.readme import analysis_sheet
+    from osa_opt.report.analyses import analysis_sections
+    from osa_opt.text import title
+
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    sections = {s.id: s.title for s in analysis_sections(result)}
+    assert sections == {"analysis-why": "Why in or out", "analysis-prices": "Rule prices"}
+    for name in ("why", "prices"):
+        assert analysis_sheet(name) == title(name) == sections[f"analysis-{name}"]
+        assert f"<b>{title(name)}</b>" in result.analyses[name]._repr_html_()
+    assert title("user_made_Table") == "User made Table"  # any other name: in words

@@ -130,7 +130,7 @@ def test_report_has_every_section_in_order(hostile_html: str) -> None:
     page = Page(hostile_html)
     assert page.text_in("h2") == ["Headline", "Partners", "Ranked portfolios", "Allocation", "Budget use",
                                   "Eligible but not funded", "Eligibility exclusions",
-                                  "Why in, why out", "Price of each rule", "Manifest"]
+                                  "Why in or out", "Rule prices", "Manifest"]
     # the contents list links every section
     links = [a["href"] for tag, a in page.tags if tag == "a"]
     assert links == [f"#{i}" for i in ids]

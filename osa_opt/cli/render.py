@@ -231,9 +231,9 @@ def wrote_line(folder: Path, sheets: Sequence[str] = ()) -> str:
     from rich.markup import escape
 
     from osa_opt.outputs.manifest import RUN_FILES
-    from osa_opt.outputs.readme import analysis_sheet
+    from osa_opt.text import title
 
-    sheets = [analysis_sheet(s) for s in sheets]  # as the workbook names them
+    sheets = [title(s) for s in sheets]  # as the workbook names them
     present = sorted(f.name for f in Path(folder).iterdir() if not f.name.startswith("."))
     names = [n for n in RUN_FILES if n in present] + [n for n in present if n not in RUN_FILES]
     line = f"Wrote {shown_folder(folder)}/: {', '.join(names)}"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
 from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines
+from osa_opt.text import title
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -82,27 +83,9 @@ ANALYSIS_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-#: Sheet names of analysis tables, in the style of the fixed sheets ("Why in or out", not
-#: "why"); other tables get their name in words. Excel allows 31 characters.
-ANALYSIS_SHEETS: dict[str, str] = {
-    "why": "Why in or out", "prices": "Rule prices", "frontier": "Frontier",
-    "funding_order": "Funding order", "funding_levels": "Funding levels",
-    "robustness": "Robustness", "robustness_portfolios": "Robustness portfolios",
-    "robustness_samples": "Robustness samples", "comparison": "Comparison",
-    "comparison_projects": "Comparison by project", "execution": "Execution",
-}
-
-
-def analysis_sheet(table: str) -> str:
-    """The sheet name of an analysis table.
-
-    >>> analysis_sheet("why"), analysis_sheet("funding_order"), analysis_sheet("new_table")
-    ('Why in or out', 'Funding order', 'New table')
-    """
-    if table in ANALYSIS_SHEETS:
-        return ANALYSIS_SHEETS[table]
-    text = str(table).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+#: The sheet name of an analysis table ("Why in or out", not "why"): its title, the one the
+#: report and the notebook show too.
+analysis_sheet = title
 
 
 def analysis_description(analysis: str, table: str) -> str:

@@ -24,6 +24,7 @@ from osa_opt.html import RIGHT, generic_body, number, table, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.text import percent, yen
+from osa_opt.text import title as analysis_title
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -36,9 +37,6 @@ MAX_BARS = 30
 MAX_CORE_BARS = 60
 MORE = "the workbook portfolios.xlsx has the full table"
 
-TITLES = {"frontier": "Efficient frontier", "funding_order": "Funding order",
-          "why": "Why in, why out", "prices": "Price of each rule",
-          "robustness": "Robustness", "comparison": "Comparison", "execution": "Execution"}
 #: Order of the known analyses in the report; unknown ones follow in their own order.
 ORDER = ("frontier", "funding_order", "why", "prices", "robustness", "comparison",
          "execution")
@@ -54,7 +52,6 @@ def analysis_sections(result: Result) -> list[Section]:
 def analysis_section(name: str, analysis: Any) -> Section:
     """The section of one analysis: its specific renderer when it has what that renderer
     reads (:data:`NEEDS`), else the generic one."""
-    title = TITLES.get(name, str(name).replace("_", " ").capitalize())
     renderer = SPECIFIC.get(name)
     if renderer is not None and has_what_it_needs(analysis, NEEDS[name]):
         body = renderer(analysis)
@@ -64,7 +61,7 @@ def analysis_section(name: str, analysis: Any) -> Section:
     if isinstance(notes, list | tuple) and notes:
         body += "<ul class=\"notes\">" + "".join(
             f"<li>{escape(str(n))}</li>" for n in notes) + "</ul>"
-    return Section(f"analysis-{_slug(name)}", title, body)
+    return Section(f"analysis-{_slug(name)}", analysis_title(name), body)
 
 
 def has_what_it_needs(analysis: Any, needs: dict[str, tuple[str, ...] | None]) -> bool:
