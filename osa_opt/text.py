@@ -27,10 +27,17 @@ from typing import Any
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
-def money(amount: float) -> str:
-    """``18,100`` or ``1,325.5`` (¥ million in a column that says so); never ``-0``."""
+def money(amount: float, *, whole: bool = False) -> str:
+    """``18,100`` or ``1,325.5`` (¥ million in a column that says so); never ``-0``.
+    ``whole``: rounded to whole millions (``1,326``), as the terminal's tables show money.
+
+    >>> money(1325.5, whole=True), money(-0.4, whole=True), money(2.5, whole=True)
+    ('1,326', '0', '2')
+    """
     amount = float(amount)
-    if abs(amount - round(amount)) < 0.05:
+    if not math.isfinite(amount):
+        return f"{amount:,.0f}"  # "nan", "inf": said, not a crash
+    if whole or abs(amount - round(amount)) < 0.05:
         return f"{round(amount) + 0:,}"  # round() gives an int: no "-0"
     return f"{amount:,.1f}"
 

@@ -97,3 +97,15 @@ def test_a_declaration_the_file_contradicts_reads_nothing_ambiguous() -> None:
     assert issue.row == 3 and "--decimal-separator ',' was given, but row 2 of projects, " \
         "column 'cost_FY2026' shows '7.6'" in issue.rule
     assert read(["7,6", "1.100"], declared=COMMA)[0] == [7.6, 1100]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.floats(-1e12, 1e12), st.integers(-10**9, 10**9).map(lambda n: n / 2)))
+def test_whole_money_is_what_the_terminal_printed(amount: float) -> None:
+    """``text.money(whole=True)`` is the terminal's former ``cli.decision.money``, to the
+    letter: whole millions, separators, halves to even, never "-0"."""
+    from osa_opt.text import money
+
+    before = f"{amount:,.0f}"
+    before = "0" if before in ("-0", "0") else before
+    assert money(amount, whole=True) == before

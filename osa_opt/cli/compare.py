@@ -17,7 +17,7 @@ from osa_opt.cli.common import (
     run_option,
     set_option,
 )
-from osa_opt.text import code_label
+from osa_opt.text import code_label, money
 
 if TYPE_CHECKING:
     from osa_opt.analysis.compare import Comparison, Scenario
@@ -209,7 +209,7 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.render import head, money
+    from osa_opt.cli.render import head
 
     years = comparison.fiscal_years
     table = Table(title=f"Scenarios (cost in ¥ million); projects in/out against "
@@ -234,8 +234,8 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
         table.add_column("Out", min_width=6)
     for s in comparison.scenarios:
         p = s.portfolio
-        costs = [money(p.cost_by_year[fy]) if p is not None and fy in p.cost_by_year else "—"
-                 for fy in years]
+        costs = [money(p.cost_by_year[fy], whole=True)
+                 if p is not None and fy in p.cost_by_year else "—" for fy in years]
         if stacked:
             costs = ["\n".join(f"{fy} {c}" for fy, c in zip(years, costs, strict=True))]
         value = f"{p.objective:,.3f}" if p else f"[red]{code_label(s.status.value)}[/]"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import first_fitting, head, stdout_console
+from osa_opt.text import money
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -20,12 +21,6 @@ if TYPE_CHECKING:
 MAX_DECISION_ROWS = 60
 #: Portfolios after the first whose changes are spelt out in the terminal.
 MAX_CHANGE_LINES = 9
-
-
-def money(amount: float) -> str:
-    """¥ million as a whole number with separators; never "-0"."""
-    text = f"{amount:,.0f}"
-    return "0" if text in ("-0", "0") else text
 
 
 def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
@@ -140,7 +135,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     table.add_column("Funded", no_wrap=True)
 
     def costs(amounts: list[float]) -> list[str]:
-        cells = [money(a) for a in amounts]
+        cells = [money(a, whole=True) for a in amounts]
         if stacked:
             return ["\n".join(f"{fy} {c}" for fy, c in zip(years, cells, strict=True))]
         return cells
@@ -176,7 +171,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
         def item(pid: str) -> str:
             row = problem.projects.loc[pid]
             return (f"{pid} {row['title']} ({row['country']}, "
-                    f"¥{money(problem.total_cost[pid])}m)")
+                    f"¥{money(problem.total_cost[pid], whole=True)}m)")
 
         if p.added:
             parts.append("adds " + "; ".join(item(q) for q in p.added))

@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import head
 from osa_opt.cli.progress import progress_bar
-from osa_opt.text import code_label, percent
+from osa_opt.text import code_label, money, percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -176,8 +176,6 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     ``level`` the level's number (the narrowest layout leaves it out)."""
     from rich.table import Table
 
-    from osa_opt.cli.render import money
-
     problem = result.problem
     table = Table(title="Efficient frontier and funding order (budget in ¥ million)",
                   title_justify="left")
@@ -196,8 +194,8 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
         greedy = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
         nested = levels.loc[lv] if lv in levels.index else None
         nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
-        budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years] if years
-                   else [money(p["total_budget"])])
+        budgets = ([money(p[f"budget_{fy}"], whole=True) for fy in problem.fiscal_years]
+                   if years else [money(p["total_budget"], whole=True)])
         share = percent(p["budget_share"])
         table.add_row(
             *([str(lv)] if level else []),

@@ -33,7 +33,8 @@ from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
 from osa_opt.cli.console import head as head
 from osa_opt.cli.console import stdout_console as stdout_console
-from osa_opt.cli.decision import change_lines, decision_table, fraction_changes, money
+from osa_opt.cli.decision import change_lines, decision_table, fraction_changes
+from osa_opt.text import money
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -94,11 +95,11 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
         table.add_column(head(name), justify="right", no_wrap=True)
     table.add_column("Changes against portfolio 1", min_width=10, ratio=1)
     for p in result.portfolios:
-        costs = [money(p.cost_by_year[fy]) for fy in fiscal_years]
+        costs = [money(p.cost_by_year[fy], whole=True) for fy in fiscal_years]
         cells = ["\n".join(f"{fy} {c}" for fy, c in zip(fiscal_years, costs, strict=True))] \
             if stacked else costs
         if left:
-            cells += [money(p.budget_left[fy]) for fy in fiscal_years]
+            cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
         table.add_row(str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}", *cells,
                       str(p.n_projects), str(p.n_countries), changes(p))
     return table
@@ -142,7 +143,8 @@ def budget_table(portfolio: Portfolio) -> Table:
     for name in ("Budget", "Used", "Left", "Share used"):
         table.add_column(name, justify="right")
     for fy, budget, used, left, share in budget_rows(portfolio):
-        table.add_row(fy, money(budget), money(used), money(left), f"{share:.1%}")
+        table.add_row(fy, money(budget, whole=True), money(used, whole=True),
+                      money(left, whole=True), f"{share:.1%}")
     return table
 
 
