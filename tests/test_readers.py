@@ -186,6 +186,31 @@ def test_load_problem_overrides(tmp_path: Path, tiny_frames: Frames,
     assert problem.policy.priority.min_countries == 2
 
 
+def test_a_budget_year_the_overrides_name_is_checked_before_the_tables(
+        tmp_path: Path, tiny_frames: Frames, write_xlsx: Callable) -> None:
+    """An override naming a fiscal year without a cost column is named at the override (sheet,
+    column, value, fix), before the tables are checked; a year that has its column, or a
+    sheet without headers, is left to validation."""
+    projects, countries, policy = tiny_frames
+    path = write_xlsx(tmp_path / "in.xlsx", projects.assign(score_security=99), countries)
+    with pytest.raises(InputError) as info:
+        load_problem(path, policy=policy, overrides={"budget.FY2028": 500,
+                                                     "priority.min_countries": 2})
+    (issue,) = info.value.issues  # the tables' own problem (score 99) comes once it is fixed
+    assert (issue.sheet, issue.row, issue.column, issue.value) == \
+        ("overrides 'budget.FY2028'", None, "cost_FY2028", "FY2028")
+    assert issue.rule == "missing column cost_FY2028: FY2028 is not a fiscal year of this input"
+    assert issue.hint.startswith("check the year in overrides, or add cost_FY2028")
+    with pytest.raises(InputError) as info:  # a year with its column: the tables' problem
+        load_problem(path, policy=policy, overrides={"budget.FY2026": 500})
+    assert {i.column for i in info.value.issues} == {"score_security"}
+    empty = write_xlsx(tmp_path / "empty.xlsx", projects.iloc[:0, :0], countries)
+    with pytest.raises(InputError) as info:
+        load_problem(empty, policy=policy, overrides={"budget.FY2028": 500})
+    assert [i.rule for i in info.value.issues if i.sheet == "projects"] == ["the sheet is empty"]
+    assert not any("overrides" in str(i.sheet) for i in info.value.issues)
+
+
 def test_load_problem_reports_policy_and_file_problems_together(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_problem(tmp_path / "missing.xlsx", policy={"budget": {"FY2026": 1}, "colour": 1})

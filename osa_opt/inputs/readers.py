@@ -22,7 +22,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
-from osa_opt.inputs.schema import SHEETS
+from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
 
 _WHAT = "an .xlsx or .ods workbook, or a folder holding projects.csv and countries.csv"
 #: The decimal separators a caller may declare (``--decimal-separator``).
@@ -190,8 +190,8 @@ def load_problem(
     ------
     InputError
         Every problem of the files, the policy and the tables, at once where possible (the
-        policy and the files are both checked before raising; the tables are checked once
-        both could be read).
+        policy and the files are both checked before raising; then a fiscal year the
+        ``overrides`` name that has no cost column, named at the override; then the tables).
 
     Examples
     --------
@@ -222,32 +222,34 @@ def load_problem(
     if issues:
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
+    issues = _override_year_issues(raw.projects, overrides or {})
+    if issues:
+        raise InputError(issues)
     origin = None if path is None else str(Path(path).resolve())
-    try:
-        return Problem.from_frames(raw.projects, raw.countries, resolved,
-                                   sources={**raw.sources, **sources}, origin=origin,
-                                   read_warnings=raw.warnings)
-    except InputError as exc:
-        _blame_overrides(exc, overrides or {})
-        raise
+    return Problem.from_frames(raw.projects, raw.countries, resolved,
+                               sources={**raw.sources, **sources}, origin=origin,
+                               read_warnings=raw.warnings)
 
 
-def _blame_overrides(exc: InputError, overrides: Mapping[str, Any]) -> None:
+def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any]) -> list[Issue]:
     """A fiscal year that ``overrides`` names (``budget.FY2028``) with no cost column in the
-    input is most often a typo in the override: name it there, not in the projects sheet.
-    The column and the rule's start are kept, so the command line can name its own
-    ``--budget`` option instead (cli.common.blame_budget_option)."""
-    named = {f"cost_{key.removeprefix('budget.')}": key for key in overrides
-             if str(key).startswith("budget.")}
-    for k, issue in enumerate(exc.issues):
-        key = named.get(str(issue.column))
-        if key is not None and str(issue.rule).startswith("missing column"):
-            fy = key.removeprefix("budget.")
-            exc.issues[k] = replace(
-                issue, sheet=f"overrides {key!r}", value=fy,
-                rule=f"missing column {issue.column}: {fy} is not a fiscal year of this input",
-                hint=f"check the year in overrides, or add {issue.column} to the projects "
-                     "sheet with each project's cost in that year")
+    projects sheet, checked before the tables are: most often a typo in the override, so it
+    is named there, not as the projects sheet's missing column. The column and the rule's
+    start ("missing column cost_FY2028") are those of the sheet's own issue, so the command
+    line can name its ``--budget`` option instead (cli.common.blame_budget_option). A sheet
+    without headers is left to validation ("the sheet is empty")."""
+    present = {str(c).strip() for c in projects.columns} - {ROW}
+    issues = []
+    for key in overrides:
+        fy = str(key).removeprefix("budget.")
+        column = f"{COST_PREFIX}{fy}"
+        if str(key).startswith("budget.") and present and column not in present:
+            issues.append(Issue(
+                f"overrides {key!r}", None, column, fy,
+                f"missing column {column}: {fy} is not a fiscal year of this input",
+                f"check the year in overrides, or add {column} to the projects sheet with "
+                "each project's cost in that year"))
+    return issues
 
 
 # ---------------------------------------------------------------------- policy
