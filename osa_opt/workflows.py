@@ -26,7 +26,6 @@ from osa_opt.analysis import frontier as frontier_analysis
 from osa_opt.analysis import robustness as robustness_analysis
 from osa_opt.analysis.baseline import (
     add_diagnosis,
-    refuse_custom_model,
     result_from_outcomes,
     solve_baseline,
 )
@@ -236,7 +235,7 @@ def execution(
     problem = _extended(problem, extend, baseline)
     if baseline is None:
         baseline, _ = solve_baseline(problem, portfolios=1, time_limit=time_limit)
-    refuse_custom_model(baseline, "the execution analysis")
+    baseline.refuse_custom_model("the execution analysis")
     if baseline.best is None:
         error = OsaError(f"no execution analysis: {baseline.message or baseline.status.value}")
         error.exit_code = baseline.status.exit_code
@@ -370,7 +369,7 @@ def robustness(
     _a_problem(problem, "robustness", baseline=True)
     problem = _extended(problem, extend, baseline)
     result = baseline if baseline is not None else solve(problem)
-    refuse_custom_model(result, "robustness")
+    result.refuse_custom_model("robustness")
     if not result.portfolios:
         return result
     result.analyses["robustness"] = robustness_analysis.robustness(
@@ -417,7 +416,7 @@ def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]
     seen: dict[str, int] = {}
     for k, item in enumerate(items, start=1):
         if isinstance(item, Result):
-            refuse_custom_model(item, "compare")
+            item.refuse_custom_model("compare")
             item = item.problem
         if not isinstance(item, Scenario):
             if not hasattr(item, "policy"):

@@ -269,3 +269,27 @@ def test_report_and_workbook_read_an_entry_alike(capped: osa_opt.Result) -> None
     section = extensions(result)
     assert section is not None and "nb:cap" in section.body and NO_FILE in section.body
     assert "SHA-256 (first 12)" in section.body
+
+
+def test_one_check_refuses_every_rebuild_of_a_hand_built_model(problem: Problem) -> None:
+    """``Result.refuse_custom_model``: the analyses and Result's own re-solves refuse in the
+    same words; only where a solve with explain=True would have kept the answer is that
+    offered."""
+    result = osa_opt.solve(problem, portfolios=1)
+    result.custom_components.append("no_p02")
+    said = {}
+    for what, call in (("Result.explain()", lambda: result.explain("P-02")),
+                       ("Result.prices()", result.prices),
+                       ("robustness", lambda: robustness(problem, samples=2, baseline=result)),
+                       ("compare", lambda: osa_opt.compare([result, problem]))):
+        with pytest.raises(OsaError) as err:
+            call()
+        said[what] = str(err.value)
+        assert said[what].startswith(f"{what} builds models of its own and cannot carry the "
+                                     "components added by hand to the model passed as "
+                                     "model= (no_p02): ")
+        assert said[what].endswith("pass extend=func (to osa_opt.solve or "
+                                   "problem.with_extensions) so every model has them")
+    assert "solve with explain=True" in said["Result.prices()"]
+    assert "solve with explain=True" not in said["robustness"]
+    assert "prices" not in result.analyses  # refused before computing

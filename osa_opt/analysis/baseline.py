@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.diagnose import diagnose
-from osa_opt.errors import OsaError
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
 
@@ -117,14 +116,3 @@ def model_record(model: pyo.ConcreteModel) -> dict[str, Any]:
 
 #: Components the Solver adds and removes while ranking (never the user's).
 RANKING_COMPONENTS = frozenset({"portfolio_cut", "near_optimal_floor"})
-
-
-def refuse_custom_model(result: Result, analysis: str) -> None:
-    """An analysis that builds models of its own cannot carry components added by hand to
-    the ``model=`` of the solve: refuse (never drop them silently)."""
-    if result.custom_components:
-        raise OsaError(
-            f"{analysis} builds models of its own and cannot carry the components added by "
-            f"hand to the model passed as model= ({', '.join(result.custom_components)}): "
-            "write them as a function func(model, problem) and pass extend=func (to "
-            "osa_opt.solve or problem.with_extensions) so every model has them")

@@ -276,7 +276,7 @@ class Result:
 
         stored = getattr(self.analyses.get("why"), "records", {})
         if find_project(self.problem, project_id) not in stored:
-            self._refuse_rebuild("explain")  # only a re-solve would lack the components
+            self.refuse_custom_model("Result.explain()", stored=True)  # only a re-solve
         return explain_project(self, project_id)
 
     def prices(self) -> pd.DataFrame:
@@ -290,17 +290,22 @@ class Result:
 
         analysis = self.analyses.get("prices")
         if analysis is None:
-            self._refuse_rebuild("prices")
+            self.refuse_custom_model("Result.prices()", stored=True)
             analysis = self.analyses["prices"] = price_rules(self)
         return analysis.table
 
-    def _refuse_rebuild(self, what: str) -> None:
+    def refuse_custom_model(self, what: str, *, stored: bool = False) -> None:
+        """The one check before ``what`` solves models of its own (an analysis, a re-solve):
+        they cannot carry the components added by hand to the ``model=`` of the solve, so
+        refuse rather than drop them silently. ``stored``: a solve with ``explain=True``
+        would have kept the answer, so the message offers that too."""
         if self.custom_components:
+            also = "solve with explain=True, or " if stored else ""
             raise OsaError(
-                f"Result.{what}() re-solves on a model built from the problem, which would "
-                f"lack the components added by hand to model= "
-                f"({', '.join(self.custom_components)}): solve with explain=True, or pass "
-                "them as extend=func")
+                f"{what} builds models of its own and cannot carry the components added by "
+                f"hand to the model passed as model= ({', '.join(self.custom_components)}): "
+                f"{also}write them as a function func(model, problem) and pass extend=func "
+                "(to osa_opt.solve or problem.with_extensions) so every model has them")
 
     def diff(self, other: Result) -> pd.DataFrame:
         """What changed from ``other`` (e.g. last week's run) to this result in portfolio 1:
