@@ -332,6 +332,14 @@ def frontier(
     return FrontierAnalysis(problem, points, outcomes, solver)
 
 
+def budget_columns(problem: Problem, share: float) -> dict[str, float]:
+    """The budget of a level at ``share`` of the policy's, as the points table has it:
+    ``budget_<FY>`` per fiscal year (each scaled alike), then ``total_budget``."""
+    row = {f"budget_{fy}": float(amount) * share for fy, amount in problem.policy.budget.items()}
+    row["total_budget"] = problem.policy.total_budget * share
+    return row
+
+
 def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
            out: Outcome, greedy: Any, seconds: float) -> dict[str, Any]:
     """One row of the points table (the model is at this level's budget)."""
@@ -340,12 +348,10 @@ def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
     value = float(out.objective) if solved and out.objective is not None else math.nan
     greedy_fracs = {p: f for p, f in dict(greedy.fractions).items() if f > FRACTION_TOL}
     greedy_value = float(greedy.value)
-    row: dict[str, Any] = {"level": level, "budget_share": share}
-    for fy, amount in problem.policy.budget.items():
-        row[f"budget_{fy}"] = float(amount) * share
+    row: dict[str, Any] = {"level": level, "budget_share": share,
+                           **budget_columns(problem, share)}
     frac = pd.Series(out.fractions, dtype=float)
     row.update({
-        "total_budget": problem.policy.total_budget * share,
         "value": value,
         "greedy_value": greedy_value,
         "gain": value - greedy_value,

@@ -28,11 +28,11 @@ from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.compare import Comparison, ScenarioOutcome, policy_file_names
 from osa_opt.analysis.execution import ExecutionAnalysis
 from osa_opt.analysis.execution_plan import signing_probabilities
-from osa_opt.analysis.frontier import FrontierAnalysis
+from osa_opt.analysis.frontier import FrontierAnalysis, budget_columns
 from osa_opt.analysis.funding_order import FundingOrderAnalysis, order_rows
 from osa_opt.analysis.prices import _COLUMNS as PRICE_COLUMNS
 from osa_opt.analysis.prices import PriceAnalysis
-from osa_opt.analysis.robustness import RobustnessAnalysis, classify
+from osa_opt.analysis.robustness import RobustnessAnalysis, classify, described
 from osa_opt.analysis.why import WhyAnalysis
 from osa_opt.inputs.policy import Policy
 from osa_opt.result import Portfolio, Status
@@ -75,12 +75,10 @@ def _prices(data: dict[str, Any], problem: Problem, folder: Path | None) -> Pric
 def _frontier(data: dict[str, Any], problem: Problem, folder: Path | None) -> FrontierAnalysis:
     rows = []
     for p in data["points"]:
-        row: dict[str, Any] = {"level": int(p["level"]), "budget_share": float(p["budget_share"])}
-        share = row["budget_share"]
-        for fy, amount in problem.policy.budget.items():  # as the sweep scaled it
-            row[f"budget_{fy}"] = float(amount) * share
+        share = float(p["budget_share"])
+        row: dict[str, Any] = {"level": int(p["level"]), "budget_share": share,
+                               **budget_columns(problem, share)}  # as the sweep scaled it
         row.update({
-            "total_budget": problem.policy.total_budget * share,
             "value": _num(p["value"]), "greedy_value": _num(p["greedy_value"]),
             "gain": _num(p["gain"]), "greedy_meets_rules": bool(p["greedy_meets_rules"]),
             "projects": len(p["projects"]), "total_cost": _num(p["total_cost"]),
@@ -98,7 +96,7 @@ def _funding_order(data: dict[str, Any], problem: Problem,
          None if r["dropped_at"] is None else int(r["dropped_at"])) for r in data["order"]])
     levels = pd.DataFrame([{
         "level": int(r["level"]), "budget_share": float(r["budget_share"]),
-        "total_budget": float(problem.policy.total_budget * float(r["budget_share"])),
+        "total_budget": budget_columns(problem, float(r["budget_share"]))["total_budget"],
         "nested_value": _num(r["nested_value"]), "independent_value": _num(r["independent_value"]),
         "nesting_cost": _num(r["nesting_cost"]), "projects": int(r["projects"]),
         "added": tuple(r["added"]), "dropped": tuple(r["dropped"]),
@@ -120,9 +118,7 @@ def _robustness(data: dict[str, Any], problem: Problem,
     entries = data["projects"]
     ids = [str(e["project_id"]) for e in entries]
     projects = pd.DataFrame({
-        "title": pj["title"].reindex(ids).to_numpy(),
-        "country": pj["country"].reindex(ids).to_numpy(),
-        "field": pj["field"].reindex(ids).to_numpy(),
+        **described(problem, ids),
         "eligible": [bool(e["eligible"]) for e in entries],
         "funded_in_best": [bool(e["funded_in_best"]) for e in entries],
         "core_index": [float(e["core_index"]) for e in entries],

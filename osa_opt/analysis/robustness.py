@@ -259,6 +259,16 @@ def robustness(
     return analysis
 
 
+#: The projects table's columns that describe a project, as the Problem has them.
+DESCRIBED = ("title", "country", "field")
+
+
+def described(problem: Problem, ids: Any) -> dict[str, pd.Series]:
+    """The title, country and field of the projects ``ids``: the first columns of the
+    projects table, aligned by project id."""
+    return {c: problem.projects[c].reindex(ids) for c in DESCRIBED}
+
+
 def _summarize(
     problem: Problem, baseline: Result, drawn: Samples, status: np.ndarray,
     objective: np.ndarray, fractions: np.ndarray, partial: bool, executor: str, seconds: float,
@@ -275,7 +285,7 @@ def _summarize(
     pj = problem.projects
     best = baseline.portfolios[0].fractions
     table = pd.DataFrame({
-        "title": pj["title"], "country": pj["country"], "field": pj["field"],
+        **described(problem, pj.index),
         "eligible": pj.index.isin(ids),
         "funded_in_best": [p in best for p in pj.index],
         "core_index": pd.Series(core, index=ids).reindex(pj.index).fillna(0.0),
