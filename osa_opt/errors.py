@@ -5,7 +5,9 @@ Only these are shown as one styled message; anything else is a bug and keeps its
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -77,6 +79,11 @@ class InputError(OsaError):
     def __post_init__(self) -> None:
         super().__init__(self.__str__())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its fields (a writer in another process raises it back here)."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return (_rebuilt, (type(self), fields), self.__dict__)
+
     def __str__(self) -> str:
         n = sum(issue.more or 1 for issue in self.issues)
         lines = [f"{n:,} problem{'s' if n != 1 else ''} in the input:"]
@@ -86,3 +93,7 @@ class InputError(OsaError):
 
 class PolicyError(InputError):
     """A policy file or override is wrong (unknown key, wrong type, bad value)."""
+
+
+def _rebuilt(cls: type[InputError], fields: dict[str, Any]) -> InputError:
+    return cls(**fields)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 
+from osa_opt.background import in_background
 from osa_opt.data import example_path
 from osa_opt.errors import OsaError
 from osa_opt.extensions import Extension
@@ -150,8 +151,10 @@ def _numbered(stem: str) -> Iterator[str]:
 
 
 def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    with paused_gc():  # millions of cells and dicts at 100,000 projects: osa_opt.gcpause
-        workbook.write_workbook(result, folder / "portfolios.xlsx", created=_iso(created))
+    # The workbook, the slowest writer, on the other core while this one writes the rest
+    # (osa_opt.background; in this process where no fork is to be had).
+    with paused_gc(), in_background(workbook.write_workbook, result,
+                                    folder / "portfolios.xlsx", created=_iso(created)):
         longform.write_csv(result, folder / "portfolios.csv")
         (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
         write_report(result, folder / "report.html", created=created)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import require_program
 from openpyxl import load_workbook
 
 import osa_opt
@@ -81,6 +83,34 @@ def test_the_workbook_holds_portfolio_1_and_the_summaries(large: tuple[Result, P
     assert total == pytest.approx(best.total_cost)
     _, summary = rows_of(book["Summary"], "rank")
     assert [r[0] for r in summary] == [1, 2, 3]
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_bulk_written_portfolio_sheet(large: tuple[Result, Path],
+                                                           tmp_path: Path) -> None:
+    """Portfolio 1's rows go out as XML in bulk (osa_opt.outputs.bulk_rows): LibreOffice
+    reads every one, with its column's number format (fractions as percentages)."""
+    result, folder = large
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+    sheet = ["Read me", "Summary", "Partners", "Charts", "Portfolio 1"].index("Portfolio 1") + 1
+    # CSV filter: comma, quote, UTF-8, from row 1, formatted as shown, the sheet's number
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to",
+         f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}",
+         "--outdir", str(tmp_path), str(folder / "portfolios.xlsx")],
+        capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    (written,) = tmp_path.glob("*Portfolio 1.csv")
+    rows = list(csv.reader(written.read_text(encoding="utf-8").splitlines()))
+    start = next(i for i, r in enumerate(rows) if r and r[0] == humanize("project_id"))
+    header, data = rows[start], rows[start + 1:]
+    best = result.portfolios[0]
+    assert [r[0] for r in data] == best.project_ids
+    fractions = [r[header.index(humanize("fraction"))] for r in data]
+    assert all(f.endswith("%") for f in fractions)
+    assert fractions[0] == f"{best.fractions[best.project_ids[0]]:.0%}"
 
 
 def test_the_partners_sheet_lists_each_package_once_without_its_items(

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.outputs.bulk_rows import BULK_FROM_ROWS, can_write_rows, write_rows
 from osa_opt.text import LABEL_COLUMNS, code_label, humanize, is_missing
 
 if TYPE_CHECKING:
@@ -108,8 +109,10 @@ def write_table(
     ``min_widths`` widens columns (index -> characters) for cells written above the table.
     Each column's number format is set once on the column and the rows go out whole
     (:func:`column_cells` prepares each column at once), so the time is linear in the
-    number of cells with no Python work per cell beyond xlsxwriter's own; rows are written
-    top to bottom, as the workbook's constant-memory mode needs.
+    number of cells; rows are written top to bottom, as the workbook's constant-memory mode
+    needs. Tables of :data:`~osa_opt.outputs.bulk_rows.BULK_FROM_ROWS` rows or more in a
+    constant-memory workbook go out as XML a column at a time (:mod:`osa_opt.outputs.
+    bulk_rows`), not through xlsxwriter's per-cell calls.
 
     >>> import io, xlsxwriter
     >>> from osa_opt.outputs.formats import Formats
@@ -152,10 +155,14 @@ def write_table(
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
                           for v in cells[col]]
     lines = _row_lines(cells, widths)
-    for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
-        if lines[r - header_row - 1] > 1:  # before the row is written (constant memory)
-            sheet.set_row(r, ROW_POINTS * lines[r - header_row - 1])
-        sheet.write_row(r, 0, values)  # no format: each cell takes its column's
+    if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
+        write_rows(sheet, header_row + 1, cells,
+                   [ROW_POINTS * n if n > 1 else None for n in lines])
+    else:
+        for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
+            if lines[r - header_row - 1] > 1:  # before the row is written (constant memory)
+                sheet.set_row(r, ROW_POINTS * lines[r - header_row - 1])
+            sheet.write_row(r, 0, values)  # no format: each cell takes its column's
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))

@@ -1,0 +1,157 @@
+"""The data rows of a big table written as sheet XML a column at a time, not cell by cell.
+
+xlsxwriter spends about 4 µs of Python on each cell (type dispatch, a tuple per cell, the
+XML of each cell built from attribute lists): 1.1 million cells, portfolio 1 of a
+100,000-project round, took 5 s. In constant-memory mode it writes each finished row as XML
+to a temporary file; :func:`write_rows` writes the same XML for a whole block of rows, each
+column's cells formatted in one pass, straight to that file, then tells the worksheet where
+the block ended, so every other part of the workbook (the header above, autofilters,
+charts, print settings) is still xlsxwriter's own.
+
+The XML is byte for byte what xlsxwriter writes cell by cell (``tests/test_bulk_rows.py``
+compares the two on every kind of cell), for the cells :func:`osa_opt.outputs.tables.
+column_cells` prepares: finite numbers, booleans, text, blanks (None); but for text that
+xlsxwriter would take for rich-text XML (see :func:`_inline`). It leans on a few
+of xlsxwriter's internals (the row file, the last row written, the column formats); where
+they are not what this module knows (:func:`can_write_rows`), the caller writes cell by
+cell as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
+#: Tables of at least this many rows go out in bulk; smaller ones cell by cell (the same
+#: file either way, and the few cells of a small table cost nothing).
+BULK_FROM_ROWS = 500
+
+#: The worksheet internals :func:`write_rows` uses, as xlsxwriter 3.x names them.
+_INTERNALS = ("constant_memory", "fh", "previous_row", "dim_colmin", "table", "row_info", "col_info",
+              "comments", "default_row_height", "original_row_height", "excel_version",
+              "write_handlers", "strings_to_formulas", "strings_to_urls",
+              "strings_to_numbers", "_write_single_row", "_check_dimensions")
+
+# The escapes of xlsxwriter's XMLwriter and Worksheet, in its order.
+_CONTROL_OR_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_ESCAPE_1 = re.compile("(_x[0-9a-fA-F]{4}_)")
+_ESCAPE_2 = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+
+
+def can_write_rows(sheet: Worksheet) -> bool:
+    """Whether ``sheet`` is one :func:`write_rows` can write to: a constant-memory sheet
+    of the xlsxwriter this module knows, text kept as text (never a formula, link or
+    number), no user type handlers."""
+    return (all(hasattr(sheet, name) for name in _INTERNALS)
+            and sheet.constant_memory and sheet.excel_version != 2010
+            and not sheet.write_handlers and not sheet.strings_to_formulas
+            and not sheet.strings_to_urls and not sheet.strings_to_numbers)
+
+
+def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
+               heights: Sequence[float | None]) -> None:
+    """Write rows ``first_row``… of a table given column by column (``cells[col][i]``:
+    row ``first_row + i``), each row ``heights[i]`` points high or the default (None).
+
+    The rows above must be written already and none below yet, as in constant-memory mode.
+    """
+    n_rows = len(cells[0]) if cells else 0
+    if n_rows == 0:
+        return
+    last_row = first_row + n_rows - 1
+    sheet._write_single_row(first_row)  # out goes the row above; we continue from here
+    filled = [[i for i, value in enumerate(values) if value is not None and value != ""]
+              for values in cells]  # blanks without a format are no cells at all
+    # Formats are numbered as first used: in the order cell-by-cell writing meets them.
+    styles = dict.fromkeys(range(len(cells)), "")
+    for _, col in sorted((rows[0], col) for col, rows in enumerate(filled) if rows):
+        styles[col] = _column_style(sheet, col)
+        sheet._check_dimensions(first_row + filled[col][0], col)  # the sheet's extent
+        sheet._check_dimensions(first_row + filled[col][-1], col)
+    columns = [_column_xml(col, first_row, values, styles[col])
+               for col, values in enumerate(cells)]
+    write = sheet.fh.write
+    rows = range(first_row, last_row + 1)
+    for row, height, *row_cells in zip(rows, heights, *columns, strict=True):
+        if height is not None:  # as set_row() counts the row in the extent
+            sheet._check_dimensions(row, sheet.dim_colmin or 0)
+        text = "".join(row_cells)
+        start = _row_start(sheet, row, height)
+        if text:
+            write(f"{start}>{text}</row>")
+        elif height is not None:  # no cells, only a height
+            write(f"{start}/>")
+    sheet.previous_row = last_row + 1  # the next row xlsxwriter writes starts after ours
+    sheet.table.clear()
+
+
+def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> list[str]:
+    """Each cell of one column as xlsxwriter's ``<c>`` element ('' for a blank)."""
+    letters = _column_letters(col)
+    rows = range(first_row + 1, first_row + 1 + len(values))  # Excel's 1-based row numbers
+    out = []
+    for row, value in zip(rows, values, strict=True):
+        kind = value.__class__
+        if value is None:  # a blank without a format: no cell at all, as in xlsxwriter
+            out.append("")
+        elif kind is float or kind is int:
+            out.append(f'<c r="{letters}{row}"{style}><v>{value:.16G}</v></c>')
+        elif kind is bool:
+            out.append(f'<c r="{letters}{row}"{style} t="b"><v>{int(value)}</v></c>')
+        elif kind is str:
+            out.append("" if not value else f'<c r="{letters}{row}"{style} t="inlineStr">{_inline(value)}</c>')
+        else:
+            raise TypeError(f"bulk rows take numbers, booleans, text and None, not {kind}")
+    return out
+
+
+def _inline(text: str) -> str:
+    """``<is><t>…</t></is>`` of one text cell, escaped as xlsxwriter escapes it.
+
+    One difference, on purpose: xlsxwriter writes text that starts with ``<r>`` and ends
+    with ``</r>`` unescaped, as rich-text XML (a title such as ``<r>A & B</r>`` then breaks
+    the file); here it is text like any other.
+    """
+    if _CONTROL_OR_ESCAPE.search(text):
+        text = _ESCAPE_1.sub(r"_x005F\1", text)
+        text = _ESCAPE_2.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{preserve}>{text}</t></is>"
+
+
+def _column_style(sheet: Worksheet, col: int) -> str:
+    """The ``s`` attribute cells without a format of their own take: their column's."""
+    info = sheet.col_info.get(col)
+    column_format = getattr(info, "column_format", None) if info is not None else None
+    return f' s="{column_format._get_xf_index()}"' if column_format is not None else ""
+
+
+def _row_start(sheet: Worksheet, row: int, height: float | None) -> str:
+    """``<row …`` (to be closed) as xlsxwriter writes it for a row with no format and no
+    outline."""
+    if height is None:
+        if sheet.default_row_height == sheet.original_row_height:
+            return f'<row r="{row + 1}"'
+        pixels = sheet.default_row_height
+    else:
+        pixels = int(height * 4.0 / 3.0 + 0.5)  # set_row() keeps pixels
+    if pixels == sheet.original_row_height and pixels == sheet.default_row_height:
+        return f'<row r="{row + 1}"'
+    return f'<row r="{row + 1}" ht="{pixels * 0.75:.16g}" customHeight="1"'
+
+
+def _column_letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, remainder = divmod(col - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

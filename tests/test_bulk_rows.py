@@ -1,0 +1,111 @@
+"""osa_opt.outputs.bulk_rows: big tables' rows as XML, byte for byte xlsxwriter's own."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from osa_opt.outputs import bulk_rows, tables
+from osa_opt.outputs.formats import Formats
+from osa_opt.outputs.tables import write_table
+
+AWKWARD_TEXT = ["plain", "", " leading space", "trailing space ", "a & b < c > d \"q\"",
+                "line\nbreak", "tab\there", "bell\x07", "_x0041_ looks escaped",
+                "non-character \ufffe\uffff", "日本語のタイトル", "x" * 40 + " wraps " * 8]
+
+
+def awkward_table(n: int) -> pd.DataFrame:
+    """Every kind of cell column_cells hands on: numbers, booleans, text, blanks."""
+    numbers = [0.0, -0.0, 1.5, -2.25, 1e-7, 1.23456789012345678e20, 123456789.123456789,
+               1 / 3, float("nan"), 7.0]
+    return pd.DataFrame({
+        "project_id": [f"P-{i:05d}" for i in range(n)],
+        "title": [AWKWARD_TEXT[i % len(AWKWARD_TEXT)] for i in range(n)],
+        "cost_FY2026": [numbers[i % len(numbers)] for i in range(n)],
+        "tier": [i % 4 for i in range(n)],
+        "signed": [i % 3 == 0 for i in range(n)],
+        "status": [["funded", "partly funded", None][i % 3] for i in range(n)],
+        "value": [None if i % 5 == 0 else i * 0.001 for i in range(n)],
+        "big_int": [10**15 + i for i in range(n)],
+    })
+
+
+def sheet_xml(table: pd.DataFrame, bulk: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The sheet's XML as write_table writes ``table`` twice, one below the other (after
+    a title and a note), in bulk or cell by cell. (The same table twice: cell by cell, the
+    last row of a table is flushed only when the next table is written, and then takes
+    the next table's column formats; in bulk it keeps its own.)"""
+    monkeypatch.setattr(tables, "BULK_FROM_ROWS", 1 if bulk else 10**9)
+    calls: list[int] = []
+    real = tables.write_rows
+    monkeypatch.setattr(tables, "write_rows",
+                        lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False,
+                                   "strings_to_numbers": False}) as book:
+        sheet, fmt = book.add_worksheet("Portfolio 1"), Formats.of(book)
+        place = write_table(sheet, fmt, table, title="A title", note="A note")
+        write_table(sheet, fmt, table, title="Below", first_row=place.end + 1)
+    assert bool(calls) == (bulk and len(table) > 0)
+    with zipfile.ZipFile(out) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("n", [0, 1, 37])
+def test_bulk_rows_are_byte_for_byte_xlsxwriters(n: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    table = awkward_table(n)
+    bulk, cells = sheet_xml(table, True, monkeypatch), sheet_xml(table, False, monkeypatch)
+    assert bulk == cells
+    if n:
+        assert b'customHeight="1"' in bulk  # the wrapped titles' rows are taller
+
+
+cell_values = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=60).filter(
+        lambda t: not (t.startswith("<r>") and t.endswith("</r>"))))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(cell_values, min_size=3, max_size=3), min_size=1, max_size=12))
+def test_any_mixed_table_writes_the_same_xml_either_way(
+        rows: list[list[object]], monkeypatch: pytest.MonkeyPatch) -> None:
+    table = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=object)
+    assert sheet_xml(table, True, monkeypatch) == sheet_xml(table, False, monkeypatch)
+
+
+def test_text_that_looks_like_rich_text_stays_text(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlsxwriter would write it as raw XML (a broken file here); the bulk rows escape it."""
+    monkeypatch.setattr(tables, "BULK_FROM_ROWS", 1)
+    path = tmp_path / "rich.xlsx"
+    table = pd.DataFrame({"title": ["<r>A & B</r>", "plain"]})
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False,
+                                         "strings_to_numbers": False}) as book:
+        sheet = book.add_worksheet("T")
+        write_table(sheet, Formats.of(book), table, title="T")
+    cells = [row[0] for row in openpyxl.load_workbook(path)["T"].iter_rows(values_only=True)]
+    assert cells[-2:] == ["<r>A & B</r>", "plain"]
+
+
+def test_only_a_constant_memory_sheet_that_keeps_text_as_text_is_written_in_bulk() -> None:
+    def sheet_of(**options: object) -> object:
+        return xlsxwriter.Workbook(io.BytesIO(), options).add_worksheet()
+
+    assert bulk_rows.can_write_rows(sheet_of(constant_memory=True, strings_to_numbers=False,
+                                             strings_to_formulas=False, strings_to_urls=False))
+    assert not bulk_rows.can_write_rows(sheet_of(in_memory=True))
+    assert not bulk_rows.can_write_rows(sheet_of(constant_memory=True))  # formulas, links
