@@ -92,14 +92,16 @@ class Background:
 
 
 @contextlib.contextmanager
-def in_background(call: Callable[..., Any], *args: Any, **kwargs: Any
-                  ) -> Iterator[Background]:
+def in_background(call: Callable[..., Any], *args: Any, worth_it: bool = True,
+                  **kwargs: Any) -> Iterator[Background]:
     """Run ``call(*args, **kwargs)`` in a forked child while the block runs; join it at the end.
 
     The child's error is raised when the block ends (the block's own error first: the child
-    is then killed). Without fork (:func:`can_fork`) the call runs here before the block.
+    is then killed). Without fork (:func:`can_fork`), or where the caller says a fork is
+    not ``worth_it`` (a small job: starting the child costs more than it saves), the call
+    runs here before the block.
     """
-    job = Background(functools.partial(call, *args, **kwargs), can_fork())
+    job = Background(functools.partial(call, *args, **kwargs), worth_it and can_fork())
     try:
         yield job
     except BaseException:

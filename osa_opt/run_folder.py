@@ -38,6 +38,10 @@ from osa_opt.outputs.safe import (
 from osa_opt.report import write_report
 from osa_opt.result import Result  # noqa: E402
 
+#: Rounds of at least this many projects write their workbook in a second process while
+#: this one writes the other files; on smaller ones, where the workbook takes a tenth of a
+#: second, starting that process costs what it would save.
+WORKBOOK_APART_FROM = 2_000
 #: Default parent of new run folders, relative to the current folder.
 OUTPUTS_FOLDER = "outputs"
 
@@ -152,9 +156,10 @@ def _numbered(stem: str) -> Iterator[str]:
 
 def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
     # The workbook, the slowest writer, on the other core while this one writes the rest
-    # (osa_opt.background; in this process where no fork is to be had).
-    with paused_gc(), in_background(workbook.write_workbook, result,
-                                    folder / "portfolios.xlsx", created=_iso(created)):
+    # (osa_opt.background), for rounds big enough to gain from it.
+    with paused_gc(), in_background(
+            workbook.write_workbook, result, folder / "portfolios.xlsx", created=_iso(created),
+            worth_it=len(result.problem.projects) >= WORKBOOK_APART_FROM):
         longform.write_csv(result, folder / "portfolios.csv")
         (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
         write_report(result, folder / "report.html", created=created)

@@ -414,14 +414,16 @@ def test_explicit_folder_must_be_new_or_empty(tiny_result: Result, tmp_path: Pat
     assert write_run(tiny_result, tmp_path / "a" / "b").is_dir()
 
 
+@pytest.mark.parametrize("apart_from", [0, 10**9], ids=["workbook-forked", "workbook-here"])
 @pytest.mark.parametrize("error", [RuntimeError("writer bug"), OSError(28, "No space left")])
 def test_a_failed_write_leaves_nothing_behind(tiny_result: Result, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
-                                              error: Exception) -> None:
+                                              error: Exception, apart_from: int) -> None:
     def broken_writer(*args: Any, **kwargs: Any) -> None:
         Path(args[1]).write_bytes(b"half a workbook")
         raise error
 
+    monkeypatch.setattr(run_module, "WORKBOOK_APART_FROM", apart_from)
     monkeypatch.setattr(workbook_module, "write_workbook", broken_writer)
     monkeypatch.chdir(tmp_path)
     expected = OsaError if isinstance(error, OSError) else RuntimeError
@@ -462,3 +464,19 @@ def test_status_message_reports_time_limit_gap(tiny_result: Result) -> None:
     assert "1.23%" in result.status_message
     assert "proven optimal" in tiny_result.status_message
     assert build_manifest(result)["status"] == "time_limit"
+
+
+def test_the_workbook_written_in_a_second_process_is_the_same(
+        tiny_result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big rounds write portfolios.xlsx in a forked process (osa_opt.background) while
+    this one writes the rest: the same workbook, cell for cell, as written here."""
+    books = {}
+    fixed = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # the same time on both Read me sheets
+    monkeypatch.setattr(run_module, "_now", lambda: fixed)
+    for apart_from in (0, 10**9):
+        monkeypatch.setattr(run_module, "WORKBOOK_APART_FROM", apart_from)
+        folder = write_run(tiny_result, tmp_path / str(apart_from))
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+        books[apart_from] = {name: [[c.value for c in row] for row in book[name].iter_rows()]
+                             for name in book.sheetnames}
+    assert books[0] == books[10**9] and "Portfolio 1" in books[0]
