@@ -115,3 +115,38 @@ def test_built_in_defaults_set_no_governance_threshold(tiny_frames: Frames) -> N
                                     "objective": {"weights": policy.objective.weights}})
     problem = Problem.from_frames(projects, countries, budget_only)
     assert problem.eligibility.loc["P-05", "eligible"]
+
+
+def test_a_field_cell_is_split_alike_by_eligibility_and_the_mandatory_check(
+        tiny_frames: Frames) -> None:
+    """One reading of a field cell (``eligibility.fields_of``) in the eligibility rule and
+    the check of mandatory projects: a blank part is no field. A blank cell is reported as
+    blank, never as the field "None"; a field the policy leaves out makes a mandatory
+    project ineligible; an unknown one is the cell's problem only."""
+    import pytest
+
+    from osa_opt.errors import InputError
+    from osa_opt.inputs.eligibility import assess
+
+    projects, countries, policy = tiny_frames
+    policy = policy.override({"eligibility.fields": [
+        f for f in policy.eligibility.fields if f != "medical"]})
+    said = {}
+    for cell in ("", "medical", "maritime_surveillance;medical", "bogus;medical"):
+        with pytest.raises(InputError) as err:  # P-01 is mandatory
+            Problem.from_frames(projects.assign(field=[cell, *projects["field"][1:]]),
+                                countries, policy)
+        said[cell] = [(i.column, i.rule) for i in err.value.issues
+                      if "'P-01'" in str(i.label)]
+    assert said[""] == [("field", "a required cell is blank")]
+    for cell in ("medical", "maritime_surveillance;medical"):
+        assert said[cell] == [("status", "a mandatory project is not eligible: "
+                               f"{FIELD_NOT_ALLOWED}: medical is not in eligibility.fields")]
+    assert [column for column, _ in said["bogus;medical"]] == ["field"]
+    # eligibility on a plain table: an empty cell or an empty part is no field
+    plain = projects.set_index("project_id").astype(object)
+    plain.loc["P-02", "field"] = ""
+    plain.loc["P-03", "field"] = "search_and_rescue;;medical;"
+    reasons = assess(plain, countries.set_index("country"), policy)["reasons"]
+    assert reasons["P-02"] == []
+    assert reasons["P-03"] == [f"{FIELD_NOT_ALLOWED}: medical is not in eligibility.fields"]

@@ -29,6 +29,7 @@ import pandas as pd
 
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import NOT_DEFENCE_EQUIPMENT
+from osa_opt.inputs.schema import split_values
 
 FIELD_NOT_ALLOWED = "field not allowed"
 NOT_ODA_ELIGIBLE = "country not ODA-eligible"
@@ -252,8 +253,18 @@ def _risks(projects: pd.DataFrame) -> np.ndarray:
     return _Cells(projects, "risk").each(lambda v: float(v or 0.0)).astype(float)
 
 
+def fields_of(cell: Any) -> tuple[str, ...]:
+    """The fields of a ``field`` cell as the eligibility rule reads them (an empty part is
+    no field; a missing cell reads as its text, "None", as the per-row rule did).
+
+    >>> fields_of("medical;;peacekeeping"), fields_of(""), fields_of(None)
+    (('medical', 'peacekeeping'), (), ('None',))
+    """
+    return split_values(str(cell))
+
+
 def _field_reason(field: Any, allowed: set[str]) -> str | None:
-    bad_fields = [f for f in str(field).split(";") if f and f not in allowed]
+    bad_fields = [f for f in fields_of(field) if f not in allowed]
     if not bad_fields:
         return None
     return (f"{FIELD_NOT_ALLOWED}: {', '.join(bad_fields)} "

@@ -16,7 +16,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.compliance_rules import compliance_issues
-from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess
+from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, near_duplicate_issues
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
@@ -290,7 +290,7 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
                                          verdict["reasons"].tolist(), strict=True):
         reasons = [r for r in found  # an unknown field is reported as a bad cell
                    if not (r.startswith(FIELD_NOT_ALLOWED)
-                           and not set(str(field).split(";")) <= set(FIELDS))]
+                           and not set(fields_of(field)) <= set(FIELDS))]
         if not reasons:
             continue
         if status == "mandatory":
