@@ -150,3 +150,23 @@ def test_a_field_cell_is_split_alike_by_eligibility_and_the_mandatory_check(
     reasons = assess(plain, countries.set_index("country"), policy)["reasons"]
     assert reasons["P-02"] == []
     assert reasons["P-03"] == [f"{FIELD_NOT_ALLOWED}: medical is not in eligibility.fields"]
+
+
+def test_an_unreadable_override_flag_is_reported_not_a_crash(tiny_frames: Frames) -> None:
+    """One reading of the ``override`` flag (``eligibility.override_set``): an unreadable
+    flag (pandas' NA once typed) waives nothing, in the eligibility rule as in the check of
+    its written reason, so a mandatory project of that country is named ineligible beside
+    the cell's own problem (it stopped with "boolean value of NA is ambiguous")."""
+    import pytest
+
+    from osa_opt.errors import InputError
+
+    projects, countries, policy = tiny_frames
+    countries = countries.assign(override=["maybe", "", ""], override_reason=["", "", ""])
+    countries = with_country(countries, "Aurelia", oda_eligible=False)  # P-01 is mandatory
+    with pytest.raises(InputError) as err:
+        Problem.from_frames(projects, countries, policy)
+    said = {(i.sheet, i.column): i.rule for i in err.value.issues}
+    assert ("countries", "override") in said
+    assert said[("projects", "status")].startswith(
+        f"a mandatory project is not eligible: {NOT_ODA_ELIGIBLE}")

@@ -9,12 +9,11 @@ ruled out.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.eligibility import override_set
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES, NOT_DEFENCE_EQUIPMENT
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW
@@ -49,18 +48,15 @@ def _override_issues(sheet: str, frame: pd.DataFrame) -> list[Issue]:
     reasons = frame["override_reason"] if "override_reason" in frame.columns else blank
     issues = []
     for flag, why, row in zip(flags, reasons, frame[ROW], strict=True):
-        if _true(flag) and is_blank(why):
+        if override_set(flag) and is_blank(why):
             issues.append(Issue(sheet, int(row), "override_reason", None,
                                 "an override needs a written reason",
                                 "write in override_reason why the rule is waived (it is shown "
                                 "in every output), or set override to false"))
-        elif not _true(flag) and not is_blank(why):
+        elif not override_set(flag) and not is_blank(why):
             issues.append(Issue(sheet, int(row), "override", flag,
                                 "an override_reason is written but override is not true",
                                 "set override to true to waive the rules, or clear "
                                 "override_reason"))
     return issues
 
-
-def _true(flag: Any) -> bool:
-    return not is_blank(flag) and bool(flag)

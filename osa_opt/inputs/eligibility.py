@@ -98,21 +98,25 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
     return out
 
 
-def _override(flag: Any, reason: Any) -> str | None:
-    """The written reason of an override (a row's ``override`` and ``override_reason``
-    cells), or None when there is none."""
-    if not flag:
-        return None
-    return str(reason or "").strip() or "no reason given"
+def override_set(flag: Any) -> bool:
+    """Whether an ``override`` cell waives the rules: the cell's truth as a row reads it,
+    but a missing flag (None, or pandas' NA: an unreadable cell, reported as such) waives
+    nothing. The one reading of the flag, here and in the check of its written reason.
+
+    >>> override_set(True), override_set(False), override_set(None), override_set(pd.NA)
+    (True, False, False, False)
+    """
+    return flag is not None and flag is not pd.NA and bool(flag)
 
 
 def _overrides(frame: pd.DataFrame) -> list[str | None]:
-    """:func:`_override` of every row of ``frame``."""
-    flags = _Cells(frame, "override").mask(bool)
+    """The written reason of each row's override (``override_reason``; "no reason given"
+    when blank), or None where the row has none."""
+    flags = _Cells(frame, "override").mask(override_set)
     reasons = _Cells(frame, "override_reason")
     out: list[str | None] = [None] * len(frame)
     for i in np.flatnonzero(flags):
-        out[i] = _override(True, reasons[i])
+        out[i] = str(reasons[i] or "").strip() or "no reason given"
     return out
 
 
