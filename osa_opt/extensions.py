@@ -14,7 +14,6 @@ is refused with a message saying how to make it travel.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from osa_opt.digest import sha256
 from osa_opt.errors import OsaError
 
 __all__ = ["Extension", "ExtensionFunction", "as_extensions"]
@@ -173,7 +173,7 @@ def _attribute(module: Any, name: str, where: str) -> ExtensionFunction:
 def _load_from_file(path: Path, name: str) -> ExtensionFunction:
     if not path.is_file():
         raise OsaError(f"extension: no file {path}")
-    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    digest = sha256(str(path).encode())[:12]
     module_name = f"osa_ext_{path.stem}_{digest}"
     module = sys.modules.get(module_name)
     if module is None:
@@ -199,6 +199,4 @@ def _source_file(func: Any) -> str | None:
 
 
 def _sha256(file: str | None) -> str | None:
-    if file is None:
-        return None
-    return hashlib.sha256(Path(file).read_bytes()).hexdigest()
+    return None if file is None else sha256(Path(file).read_bytes())

@@ -47,6 +47,9 @@ def test_solve_honours_the_extension_and_records_it(problem: Problem,
     [entry] = capped.extensions
     assert entry["function"] == "at_most_three_sea" and entry["components"] == ["sea_cap"]
     assert entry["file"] == str(EXT.resolve()) and len(entry["sha256"]) == 64
+    from osa_opt.digest import sha256  # the fingerprint the inputs get too
+
+    assert entry["sha256"] == sha256(EXT.read_bytes())
 
 
 def test_robustness_samples_in_worker_processes_keep_the_cap(problem: Problem,

@@ -1,14 +1,5 @@
-"""The fingerprint a run records for each input: the hex sha256 of the file's bytes.
+"""Kept for the modules that still import ``sha256`` from here (run_folder.py): the
+fingerprint lives in the base layer, :mod:`osa_opt.digest`, so model extensions (which may
+not import inputs) use the same one."""
 
->>> sha256(b"")[:12]
-'e3b0c44298fc'
-"""
-
-from __future__ import annotations
-
-import hashlib
-
-
-def sha256(data: bytes) -> str:
-    """Hex sha256 of some bytes (what a run records for each input file)."""
-    return hashlib.sha256(data).hexdigest()
+from osa_opt.digest import sha256 as sha256

@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from osa_opt.digest import sha256
 from osa_opt.errors import Issue
 from osa_opt.extensions import Extension, as_extensions
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
-from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from osa_opt.digest import sha256
 from osa_opt.errors import Issue
-from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, known_header, table
 from osa_opt.inputs.schema import PROJECTS, SHEETS
 

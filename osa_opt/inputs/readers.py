@@ -28,9 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from osa_opt.digest import sha256
 from osa_opt.errors import InputError, Issue, PolicyError
 from osa_opt.gcpause import paused_gc
-from osa_opt.inputs.digest import sha256
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
