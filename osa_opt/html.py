@@ -161,6 +161,7 @@ def table(
     caption: str = "",
     more: str = "",
     css_class: str = "",
+    rows_in_all: int | None = None,
 ) -> str:
     """A DataFrame as an escaped HTML table; the index is dropped (reset it to keep it).
 
@@ -173,6 +174,7 @@ def table(
     max_rows : show at most this many rows and say how many were left out.
     row_classes : one CSS class per row (e.g. ``"diff"`` for highlighted rows).
     more : what to say about left-out rows (e.g. where the full table is).
+    rows_in_all : the rows of the whole table, where ``frame`` holds only its head.
 
     >>> table(pd.DataFrame({"a": [1, 2, 3]}), max_rows=2).count("<tr")
     3
@@ -198,7 +200,7 @@ def table(
         cls = f' class="{escape(classes[i])}"' if i < len(classes) and classes[i] else ""
         out.append(f"<tr{cls}>" + "".join(row) + "</tr>")
     out.append("</tbody></table></div>")
-    out.append(more_rows(len(frame) - len(shown), more))
+    out.append(more_rows(max(rows_in_all or 0, len(frame)) - len(shown), more))
     return "".join(out)
 
 

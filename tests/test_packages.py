@@ -103,6 +103,20 @@ def test_packages_group_the_funded_projects_by_partner() -> None:
         packages[0]["country"]
 
 
+def test_the_partner_table_in_part_is_the_head_or_the_partners_of_the_whole() -> None:
+    """The report builds only the rows it shows, a large workbook only the partners' rows:
+    both the same rows as the whole table's."""
+    for port in (solve(problem, portfolios=1).best for problem in (boats(), tiny())):
+        whole = port.package_table()
+        assert len(whole) == port.package_rows
+        for head in (1, 2, 3, len(whole), len(whole) + 5):
+            pd.testing.assert_frame_equal(port.package_table(head=head), whole.head(head))
+        partners = whole[whole["project_id"] == ""].reset_index(drop=True)
+        pd.testing.assert_frame_equal(port.package_table(items=False), partners)
+        fresh = solve(port.problem, portfolios=1).best  # nothing cached: built in part
+        pd.testing.assert_frame_equal(fresh.package_table(head=2), whole.head(2))
+
+
 @pytest.mark.parametrize("budget", [1200.0, 1800.0, 2600.0])
 def test_a_bundle_is_funded_all_or_none_as_brute_force_says(budget: float) -> None:
     # P-04 and P-05 require each other (Borealis machinery + Caldera drones): a bundle.

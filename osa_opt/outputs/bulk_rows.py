@@ -41,6 +41,7 @@ _CONTROL_OR_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{
 _ESCAPE_1 = re.compile("(_x[0-9a-fA-F]{4}_)")
 _ESCAPE_2 = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
+_XML_SPECIAL = re.compile("[&<>]")
 
 
 def can_write_rows(sheet: Worksheet) -> bool:
@@ -94,6 +95,9 @@ def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> 
     """Each cell of one column as xlsxwriter's ``<c>`` element ('' for a blank)."""
     letters = _column_letters(col)
     rows = range(first_row + 1, first_row + 1 + len(values))  # Excel's 1-based row numbers
+    texts = "\n".join(v for v in values if v.__class__ is str)  # one look at all the text
+    inline = _inline if _CONTROL_OR_ESCAPE.search(texts) or _XML_SPECIAL.search(texts) \
+        else _plain_inline
     out = []
     for row, value in zip(rows, values, strict=True):
         kind = value.__class__
@@ -104,10 +108,18 @@ def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> 
         elif kind is bool:
             out.append(f'<c r="{letters}{row}"{style} t="b"><v>{int(value)}</v></c>')
         elif kind is str:
-            out.append("" if not value else f'<c r="{letters}{row}"{style} t="inlineStr">{_inline(value)}</c>')
+            out.append("" if not value else
+                       f'<c r="{letters}{row}"{style} t="inlineStr">{inline(value)}</c>')
         else:
             raise TypeError(f"bulk rows take numbers, booleans, text and None, not {kind}")
     return out
+
+
+def _plain_inline(text: str) -> str:
+    """:func:`_inline` of text with nothing to escape."""
+    if text[0].isspace() or text[-1].isspace():  # what xlsxwriter's ^\s|\s$ finds
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
 
 
 def _inline(text: str) -> str:

@@ -148,8 +148,9 @@ def write_table(
         sheet.write_string(header_row, col, name, fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
-        if name in LABEL_COLUMNS:
-            cells[col] = [in_words(v) for v in cells[col]]
+        if name in LABEL_COLUMNS:  # a handful of codes: each put in words once
+            words = {v: in_words(v) for v in set(cells[col])}
+            cells[col] = [words[v] for v in cells[col]]
     for col, name in enumerate(columns):  # solver noise (−1e-10 left) would print as "-0"
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v

@@ -88,10 +88,10 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     analyses = _analysis_tables(result)
     fixed.summary_sheet(sheets, result, created)
     if result.best is not None:
-        partners = result.best.package_table()
+        # large: the items are the rows of Portfolio 1 (column country), not twice
+        partners = result.best.package_table(items=not large)
         note = MONEY_NOTE + " A partner's row is its package; its items follow."
-        if large:  # the items are the rows of Portfolio 1 (column country): not twice
-            partners = partners[partners["project_id"] == ""].reset_index(drop=True)
+        if large:
             note = (MONEY_NOTE + " One row per partner: its package. The items are the rows "
                     "of the sheet Portfolio 1 (filter its column Country).")
         sheets.table(sheets.add("Partners"), partners, title=result.best.partners_line,

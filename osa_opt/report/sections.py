@@ -102,7 +102,7 @@ def partners(result: Result) -> Section | None:
     best = result.best
     if best is None:
         return None
-    frame = best.package_table()
+    frame = best.package_table(head=MAX_LISTED)  # the rows shown, not 100,000 items
     fys = result.problem.fiscal_years
     partner_rows = ["partner" if pid == "" else "" for pid in frame["project_id"]]
     frame["partner"] = [name if pid == "" else "" for name, pid in
@@ -114,7 +114,7 @@ def partners(result: Result) -> Section | None:
             *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),
             "total_cost", "share_of_budget"]
     body = table(frame, columns=cols, row_classes=partner_rows, max_rows=MAX_LISTED,
-                 more=ALL_FUNDED,
+                 more=ALL_FUNDED, rows_in_all=best.package_rows,
                  headers={"project_id": "Item", "title": "What", "total_cost": "Package / item (¥m)"})
     return Section("partners", "Partners", body, lead=best.partners_line + ".")
 
@@ -291,7 +291,7 @@ def _overrides_table(result: Result) -> str:
     """The rules an override waived, project by project, with the override's reason."""
     problem = result.problem
     overrides = problem.eligibility["overrides"]
-    waived = [pid for pid in overrides.index if overrides[pid]]
+    waived = [pid for pid, rules in overrides.items() if rules]
     if not waived:
         return ""
     rows = "".join(

@@ -110,10 +110,18 @@ class Portfolio:
         """"Fund 9 partners: Aurelia ¥4,500m, Sundara ¥4,350m, …" (largest package first)."""
         return packages.partners_line(self)
 
-    def package_table(self) -> pd.DataFrame:
+    def package_table(self, *, items: bool = True, head: int | None = None) -> pd.DataFrame:
         """The partner table: one row per partner (its package), its items under it
-        (columns in :func:`osa_opt.result.packages.package_table`)."""
-        return self._package_table.copy()
+        (columns in :func:`osa_opt.result.packages.package_table`); ``items=False``: the
+        partners' rows only; ``head``: its first ``head`` rows."""
+        if items and (head is None or "_package_table" in self.__dict__):
+            return self._package_table.head(head).copy()
+        return packages.package_table(self, items=items, head=head)
+
+    @property
+    def package_rows(self) -> int:
+        """Rows of the whole :meth:`package_table`: one per partner and one per item."""
+        return len(self.packages) + sum(len(pk["projects"]) for pk in self.packages)
 
     @cached_property
     def _package_table(self) -> pd.DataFrame:  # the workbook and the report both show it

@@ -69,12 +69,15 @@ def partners_line(portfolio: Portfolio) -> str:
             + (f" and {more:,} more" if more > 0 else ""))
 
 
-def package_table(portfolio: Portfolio) -> pd.DataFrame:
+def package_table(portfolio: Portfolio, *, items: bool = True,
+                  head: int | None = None) -> pd.DataFrame:
     """The partner table: one row per partner (its package), its items under it.
 
     Columns: ``partner``, ``project_id`` (blank on a partner's row), ``title`` (the
     number of items on a partner's row), ``units`` ("3 of 4 boats"), ``fraction``,
     ``cost_<FY>`` and ``total_cost`` (funded, ¥ million), ``share_of_budget``.
+    ``items=False``: the partners' rows only; ``head``: the first ``head`` rows only (a
+    report shows no more; the whole table of 100,000 projects takes a second to build).
     """
     df = portfolio.projects
     years = [f"cost_{fy}" for fy in portfolio.problem.fiscal_years]
@@ -83,6 +86,8 @@ def package_table(portfolio: Portfolio) -> pd.DataFrame:
     units = portfolio.units
     rows: list[dict[str, Any]] = []
     for pk in portfolio.packages:  # one pass: columns read once, not a row lookup per item
+        if head is not None and len(rows) >= head:
+            break
         n = len(pk["projects"])
         rows.append({"partner": pk["country"], "project_id": "",
                      "title": f"{n} item{'s' if n != 1 else ''}", "units": "",
@@ -90,7 +95,7 @@ def package_table(portfolio: Portfolio) -> pd.DataFrame:
                      **{f"cost_{fy}": v for fy, v in pk["cost_by_year"].items()},
                      "total_cost": pk["total_cost"],
                      "share_of_budget": pk["total_cost"] / total if total else None})
-        for p in pk["projects"]:
+        for p in pk["projects"] if items else ():
             cost = float(item["total_cost"][p])
             rows.append({"partner": pk["country"], "project_id": p,
                          "title": str(item["title"][p]),
@@ -101,4 +106,5 @@ def package_table(portfolio: Portfolio) -> pd.DataFrame:
                          "share_of_budget": cost / total if total else None})
     columns = ["partner", "project_id", "title", "units", "fraction", *years, "total_cost",
                "share_of_budget"]
-    return pd.DataFrame(rows, columns=columns)
+    # fraction: blank on partners' rows, so a number column whether or not items follow
+    return pd.DataFrame(rows[:head], columns=columns).astype({"fraction": float})
