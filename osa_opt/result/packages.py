@@ -6,6 +6,7 @@ attribute (``units``, ``units_text``, ``packages``, ``partners_line``, ``package
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -82,6 +83,11 @@ def package_table(portfolio: Portfolio, *, items: bool = True,
     df = portfolio.projects
     years = [f"cost_{fy}" for fy in portfolio.problem.fiscal_years]
     total = portfolio.problem.policy.total_budget
+    if not items:
+        df = df.iloc[:0]
+    elif head is not None:  # only the items that can be shown: at most head of them
+        flat = (p for pk in portfolio.packages for p in pk["projects"])
+        df = df.loc[list(itertools.islice(flat, head))]
     item = {c: df[c].to_dict() for c in ("title", "fraction", *years, "total_cost")}
     units = portfolio.units
     rows: list[dict[str, Any]] = []
