@@ -6,6 +6,8 @@ function body, so ``osa-opt --help`` answers fast.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from importlib import import_module
 
@@ -53,4 +55,30 @@ def main() -> None:
     """Console entry point: user errors become one message and an exit code."""
     from osa_opt.cli.common import run_cli
 
-    sys.exit(run_cli(cli))
+    atexit.register(_exit_at_once)  # registered first, so it runs after every other handler
+    code = run_cli(cli)
+    _exit_code.append(code)
+    sys.exit(code)
+
+
+#: The command's exit code once it has finished (empty while it runs).
+_exit_code: list[int] = []
+
+
+def _exit_at_once() -> None:
+    """End the process without Python's teardown once the command is done.
+
+    Every file is written and closed and every other exit handler has run; what is left is
+    freeing, one object at a time, the round's frames, model and solver (0.3 s at 10,000
+    projects, seconds at 100,000), which the operating system does at once.
+    """
+    if not _exit_code:  # the command did not finish normally: the usual exit
+        return
+    if "logging" in sys.modules:  # its handlers flush at its own exit handler, maybe not run
+        sys.modules["logging"].shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (osa-opt ... | head): nothing to flush
+            pass
+    os._exit(_exit_code[0])
