@@ -21,10 +21,10 @@ import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 
 from osa_opt.background import in_background
 from osa_opt.data import example_path
+from osa_opt.digest import sha256
 from osa_opt.errors import OsaError
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
-from osa_opt.inputs.digest import sha256
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
 from osa_opt.outputs.safe import (
