@@ -509,3 +509,23 @@ def test_partners_table_keeps_units_and_each_year_when_they_say_something() -> N
     assert "Units" in headers and "3 of 4 boats" in text
     assert [h for h in headers if h.startswith("Cost FY")] == ["Cost FY2026 (¥m)",
                                                               "Cost FY2027 (¥m)"]
+
+
+def test_projects_funded_show_each_year_only_when_there_are_several() -> None:
+    """A one-year round's cost per year would repeat its total, column for column."""
+    import osa_opt
+    from osa_opt.report.sections import portfolios
+    from test_packages import boats
+
+    def headers(result: Result) -> list[str]:
+        section = portfolios(result)
+        assert section is not None
+        funded = section.body.split("Projects funded in portfolio 1")[1]
+        return Page(funded).text_in("th")
+
+    one_year = headers(solve(osa_opt.load_problem(), portfolios=1))
+    assert "Total cost (¥m)" in one_year
+    assert not [h for h in one_year if h.startswith("Cost FY")]
+    two_years = headers(solve(boats(budget=1100.0, only_boats=True), portfolios=1))
+    assert [h for h in two_years if h.startswith("Cost FY")] == ["Cost FY2026 (¥m)",
+                                                                "Cost FY2027 (¥m)"]

@@ -147,7 +147,8 @@ def portfolios(result: Result) -> Section | None:
     body = side + _differences(result)
     best = ports[0].projects.reset_index()
     cols = ["project_id", "title", "country", "field", "priority_tier", "fraction",
-            *[f"cost_{fy}" for fy in fys], "total_cost", "value"]
+            *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),  # else it is the total
+            "total_cost", "value"]
     body += (f"<h3>Projects funded in portfolio 1</h3>"
              f"{table(best, columns=cols, max_rows=MAX_LISTED, more=ALL_FUNDED)}"
              f'<p class="note">Fraction below 100%: the project is partly funded, down to its '
