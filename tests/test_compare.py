@@ -203,3 +203,17 @@ def test_cli_one_budget_scenario_is_compared_with_the_default_policy(
 def test_comparison_repr_names_the_baseline(scenarios: list[Scenario]) -> None:
     assert repr(compare(scenarios[:2])) == "<Comparison of 2 scenarios, baseline 'base'>"
     assert isinstance(compare(scenarios[:2]), Comparison)
+
+
+def test_the_report_puts_the_comparison_first_and_names_the_baseline_after_it(
+        scenarios: list[Scenario]) -> None:
+    from osa_opt import workflows
+    from osa_opt.report import render_report
+
+    html = render_report(workflows.compare(scenarios))
+    headings = [part.split("</h2>")[0] for part in html.split("<h2")[1:]]
+    first, second = headings[0], headings[1]
+    assert "omparison" in first
+    assert second.endswith("Headline of the baseline, base")
+    alone = render_report(solve(scenarios[0].problem, portfolios=1))
+    assert "<h2>Headline</h2>" in alone

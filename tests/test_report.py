@@ -513,9 +513,10 @@ def test_partners_table_keeps_units_and_each_year_when_they_say_something() -> N
 
 def test_projects_funded_show_each_year_only_when_there_are_several() -> None:
     """A one-year round's cost per year would repeat its total, column for column."""
+    from test_packages import boats
+
     import osa_opt
     from osa_opt.report.sections import portfolios
-    from test_packages import boats
 
     def headers(result: Result) -> list[str]:
         section = portfolios(result)

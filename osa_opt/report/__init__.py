@@ -19,6 +19,7 @@ SVG labels.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,9 +61,13 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     # (its headline, partners, ...)
     first = [a for a in analyses if a.id == "analysis-comparison"]
     analyses = [a for a in analyses if a not in first]
+    headline = sections.headline(result)
+    if first:  # what follows the comparison is one scenario's: say which
+        baseline = result.analyses["comparison"].baseline.name
+        headline = dataclasses.replace(headline, title=f"Headline of the baseline, {baseline}")
     parts: list[Section | None] = [
         *first,
-        sections.headline(result),
+        headline,
         sections.diagnosis(result),
         sections.extensions(result),
         sections.partners(result),
