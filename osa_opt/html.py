@@ -36,10 +36,13 @@ from osa_opt.text import (
 MISSING = "—"
 
 #: Column kinds: how a value is written and whether it is right-aligned.
-MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, LABEL = (
-    "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "label")
+MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL = (
+    "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "id",
+    "label")
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
+#: Columns of one project id each, never broken at its hyphen ("P-" / "000105").
+_ID_NAMES = {"project_id"}
 
 #: Kinds written right-aligned.
 NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT)
@@ -56,7 +59,14 @@ _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "val
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
 def share_cell(share: float) -> str:
-    """A share in a table column: always one decimal, so the column lines up."""
+    """A share in a table column: always one decimal, so the column lines up; a share too
+    small to show is "<0.1%", not a "0.0%" that reads as nothing (an item of a big round).
+
+    >>> share_cell(0.25), share_cell(0.0003), share_cell(0.0), share_cell(-0.0003)
+    ('25.0%', '<0.1%', '0.0%', '0.0%')
+    """
+    if 0 < share < 0.0005:
+        return "<0.1%"
     return percent(share, trim=False)
 
 
@@ -80,6 +90,8 @@ def column_kind(name: object, values: pd.Series) -> str:
         return BOOL  # also yes/no with gaps (``feasible`` is None for ineligible projects)
     if key in _IDS_NAMES:
         return IDS
+    if key in _ID_NAMES and not pd.api.types.is_numeric_dtype(values):
+        return ID
     if key in LABEL_COLUMNS and not pd.api.types.is_numeric_dtype(values):
         return LABEL
     numeric = pd.api.types.is_numeric_dtype(values)
@@ -142,6 +154,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         classes.append("brk")  # a long code may break inside; names never do
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
+    if kind == ID and text and text != MISSING:
+        return f'<{tag}{attr}><span class="id">{escape(text, quote=True)}</span></{tag}>'
     if kind == IDS and text != MISSING:
         # "P-01, P-05": a line may break between ids, never at the hyphen inside one
         parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]

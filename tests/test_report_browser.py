@@ -262,3 +262,42 @@ def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_valu
         assert "priced by default's weights" in title
         for name, value in under.items():  # each bar is the comparable number
             assert f"{value:,.3f}" in labels, (name, value, labels)
+
+
+@pytest.fixture(scope="module")
+def ten_portfolios(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """report.html of a synthetic round of 400 projects (ids like P-000105) ranked into ten
+    portfolios, three fiscal years."""
+    from benchmarks.synthetic import make_problem
+
+    result = solve(make_problem(400, 3, seed=1), portfolios=10)
+    assert len(result.portfolios) == 10
+    return result.write(tmp_path_factory.mktemp("ten") / "run") / "report.html"
+
+
+def test_ten_portfolios_stay_on_the_page_and_on_paper(browser: Any, ten_portfolios: Path
+                                                      ) -> None:
+    """Ten ranked portfolios side by side once made the page 1,900 px wide and lost
+    portfolios 8-10 off the right edge of A4; the partners table broke ids at the hyphen
+    ("P-" / "000105"). Now five portfolios to a table, ids whole, the page as wide as the
+    window at 1280 and 800 px (where the table of changes scrolls in its own box), and
+    every table on A4."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(ten_portfolios.resolve().as_uri(), wait_until="load")
+        assert page.evaluate(OVERFLOWING) == []
+        assert page.evaluate(BROKEN_WORDS) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+        side = page.evaluate("() => [...document.querySelectorAll('table.side thead')]"
+                             ".map(h => h.innerText.split(/\\s+/).filter(Boolean).join(' '))")
+        assert side == ["Portfolio 1 Portfolio 2 Portfolio 3 Portfolio 4 Portfolio 5",
+                        "Portfolio 6 Portfolio 7 Portfolio 8 Portfolio 9 Portfolio 10"]
+        page.set_viewport_size({"width": 800, "height": 900})
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 800
+        assert page.evaluate(BROKEN_WORDS) == []
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 700, "height": 990})  # A4 less its margins
+        assert page.evaluate(OVERFLOWING) == []
+        assert page.evaluate(BROKEN_WORDS) == []
+    finally:
+        page.close()

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.html import (
+    ID,
+    IDS,
     MISSING,
     RIGHT,
     cell,
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
 MAX_LISTED = 1_000
 ALL_FUNDED = "portfolios.csv lists every funded project of every portfolio"
 ALL_UNFUNDED = "run.json lists every project left out, with why (unfunded)"
+#: Portfolios side by side in one table; more go in a table below (ten in one ran off
+#: the page at 1280 px and off A4 paper).
+SIDE_BY_SIDE = 5
 
 # ---------------------------------------------------------------------- headline
 def headline(result: Result) -> Section:
@@ -135,15 +140,23 @@ def portfolios(result: Result) -> Section | None:
         ("Total cost (¥m)", [money(p.total_cost) for p in ports]),
         *[(f"Cost {fy} (¥m)", [money(p.cost_by_year[fy]) for p in ports]) for fy in fys],
         *[(f"Left {fy} (¥m)", [money(p.budget_left[fy]) for p in ports]) for fy in fys],
-        ("Added vs portfolio 1", [", ".join(p.added) or "—" for p in ports]),
-        ("Dropped vs portfolio 1", [", ".join(p.dropped) or "—" for p in ports]),
     ]
-    head = "".join(f'<th class="num">Portfolio {p.rank}</th>' for p in ports)
-    body_rows = "".join(
-        f"<tr><th>{escape(name)}</th>" + "".join(cell(v, RIGHT) for v in values) + "</tr>"
-        for name, values in metrics)
-    side = (f'<table class="data side"><thead><tr><th></th>{head}</tr></thead>'
-            f"<tbody>{body_rows}</tbody></table>")
+    ids: list[tuple[str, list[list[str] | str]]] = [
+        ("Added vs portfolio 1", [list(p.added) or MISSING for p in ports]),
+        ("Dropped vs portfolio 1", [list(p.dropped) or MISSING for p in ports])]
+    side = ""
+    # a few portfolios to a table, so ten of them stay on the screen and on A4 paper
+    for start in range(0, len(ports), SIDE_BY_SIDE):
+        shown = slice(start, start + SIDE_BY_SIDE)
+        head = "".join(f'<th class="num">Portfolio {p.rank}</th>' for p in ports[shown])
+        body_rows = "".join(
+            f"<tr><th>{escape(name)}</th>" + "".join(cell(v, RIGHT) for v in values[shown])
+            + "</tr>" for name, values in metrics)
+        body_rows += "".join(  # ids break between ids, never inside one
+            f"<tr><th>{escape(name)}</th>" + "".join(cell(v, IDS) for v in values[shown])
+            + "</tr>" for name, values in ids)
+        side += (f'<div class="scroll"><table class="data side"><thead><tr><th></th>{head}'
+                 f"</tr></thead><tbody>{body_rows}</tbody></table></div>")
     body = side + _differences(result)
     best = ports[0].projects.reset_index()
     cols = ["project_id", "title", "country", "field", "priority_tier", "fraction",
@@ -186,21 +199,24 @@ def _differences(result: Result) -> str:
             listed, projects["title"], projects["country"],
             problem.total_cost.reindex(listed), problem.value.reindex(listed), strict=True):
         marks = "".join(_membership(q.fractions.get(pid)) for q in ports)
-        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}"
+        rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}"
                     f"{cell(float(cost), 'money')}{cell(float(value), 'value')}{marks}</tr>")
     head = "".join(f'<th class="num">#{q.rank}</th>' for q in ports)
     return ("<h3>What changes between the portfolios</h3>"
-            '<table class="data diff"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
-            f'<th class="num">Total cost (¥m)</th><th class="num">Value</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(ids) - MAX_LISTED, ALL_FUNDED)
+            '<div class="scroll"><table class="data diff"><thead><tr><th>Project</th>'
+            '<th>Title</th><th>Country</th><th class="num">Total cost (¥m)</th>'
+            f'<th class="num">Value</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>" + more_rows(len(ids) - MAX_LISTED, ALL_FUNDED)
             + '<p class="note">● funded in full, a percentage: partly funded, ○ not funded. '
               "Cost and value are those of the whole project.</p>")
 
 
 def _membership(fraction: float | None) -> str:
+    """●, ○ or a part funded in whole percent (never 0% or 100%, which would read as ○ or
+    ●): ten portfolios' columns of "93.3%" ran off A4 paper."""
     if fraction is None:
         return '<td class="out">○</td>'
-    text = "●" if fraction >= 1 - 1e-6 else percent(fraction)
+    text = "●" if fraction >= 1 - 1e-6 else f"{min(99, max(1, round(100 * fraction)))}%"
     return f'<td class="in">{escape(text)}</td>'
 
 
@@ -260,7 +276,7 @@ def eligibility(result: Result) -> Section:
             problem.total_cost.reindex(listed.index), elig["reasons"].reindex(listed.index),
             strict=True):
         items = "".join(f"<li>{escape(str(r))}</li>" for r in reasons)
-        rows.append(f"<tr>{cell(pid)}{cell(title)}{cell(country)}{cell(field, 'label')}"
+        rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}{cell(field, 'label')}"
                     f"{cell(float(cost), 'money')}"
                     f'<td><ul class="reasons">{items}</ul></td></tr>')
     body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
@@ -296,7 +312,7 @@ def _overrides_table(result: Result) -> str:
     if not waived:
         return ""
     rows = "".join(
-        f"<tr>{cell(pid)}{cell(problem.projects.at[pid, 'title'])}"
+        f"<tr>{cell(pid, ID)}{cell(problem.projects.at[pid, 'title'])}"
         f"{cell(problem.projects.at[pid, 'country'])}"
         f'<td><ul class="reasons">{"".join(f"<li>{escape(o)}</li>" for o in overrides[pid])}'
         "</ul></td></tr>" for pid in waived[:MAX_LISTED])
