@@ -173,3 +173,54 @@ def test_terminal_tables_use_the_words_of_the_report_and_workbook(
     explained = run(["explain", "P-13"], 80, tmp_path).stdout
     first = " ".join(" ".join(explained.split("\n")[:2]).split())
     assert code_label("maritime_surveillance") in first and "maritime_surveillance" not in first
+
+
+@pytest.fixture(scope="module")
+def ten_ranked() -> object:
+    """A three-year synthetic round (400 projects, six-digit ids) ranked into ten portfolios
+    that fund some projects at other fractions than portfolio 1."""
+    from benchmarks.synthetic import make_problem
+    from osa_opt.workflows import solve
+
+    return solve(make_problem(400, 3, seed=1), portfolios=10)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_ten_portfolios_of_three_years_fit_the_terminal(ten_ranked: object,
+                                                       width: int) -> None:
+    """At 80 columns the ranked table of a three-year round was cut on the right: the
+    changes read "Chang", "+P-00", "… (4 " and the border was gone. The narrowest layout
+    now leaves the changes to the lines under the table, and says so."""
+    import io
+
+    from rich.console import Console
+
+    from osa_opt.cli.render import change_lines, decision_table, portfolios_table
+
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(portfolios_table(ten_ranked, console))
+    console.print(decision_table(ten_ranked.best, console))
+    for line in change_lines(ten_ranked):
+        console.print(line)
+    text = console.export_text()
+    check_width(text, width)
+    flat = " ".join(text.split())
+    if "┃ Changes" not in text:  # the narrowest layout
+        assert "What each portfolio changes against portfolio 1: below." in flat
+    for portfolio in ten_ranked.portfolios[1:]:
+        assert f"Portfolio {portfolio.rank} (" in flat
+        for pid in portfolio.added:
+            assert f"+{pid}" in flat or f"adds {pid}" in flat or f"; {pid}" in flat
+
+
+def test_a_changed_fraction_never_reads_as_the_same(ten_ranked: object) -> None:
+    """"funds P-006783 … 100% instead of 100%" (99.8% against all): the two shares of a
+    changed fraction always differ as printed."""
+    from osa_opt.cli.render import change_lines, changes_text
+
+    lines = " ".join(change_lines(ten_ranked))
+    pairs = re.findall(r"package (\d+(?:\.\d+)?%) instead of (\d+(?:\.\d+)?%)", lines)
+    assert pairs and all(now != was for now, was in pairs)
+    arrows = re.findall(r"(\d+(?:\.\d+)?%)→(\d+(?:\.\d+)?%)",
+                        " ".join(changes_text(p, limit=100) for p in ten_ranked.portfolios))
+    assert arrows and all(a != b for a, b in arrows)

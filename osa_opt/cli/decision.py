@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import first_fitting, head, stdout_console
-from osa_opt.text import money
+from osa_opt.text import money, percent
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -33,13 +33,28 @@ def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
             if p in ref.fractions and abs(ref.fractions[p] - portfolio.fractions[p]) > 1e-6]
 
 
+def percents_apart(before: float, after: float) -> tuple[str, str]:
+    """Two funded fractions in the fewest decimals (up to two) that tell them apart, so a
+    change never reads "100% instead of 100%".
+
+    >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.985)
+    (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.5%'))
+    """
+    for digits in (0, 1, 2):
+        texts = percent(before, digits), percent(after, digits)
+        if texts[0] != texts[1]:
+            break
+    return texts
+
+
 def funded_text(portfolio: Portfolio, project_id: str) -> str:
-    """How much of a funded project: "all", "80%" or "3 of 4 boats"."""
+    """How much of a funded project: "all", "80%" or "3 of 4 boats"; a part never reads
+    "100%" (99.8% is "99.8%")."""
     units = portfolio.units_text(project_id)
     if units:
         return units
     fraction = portfolio.fractions[project_id]
-    return "all" if fraction >= 1 - 1e-9 else f"{fraction:.0%}"
+    return "all" if fraction >= 1 - 1e-9 else percents_apart(1.0, fraction)[1]
 
 
 def decision_table(portfolio: Portfolio, console: Console | None = None,
@@ -181,8 +196,9 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
             ref = p.reference
             was = ref.units_text(pid) if ref is not None else ""
             now = p.units_text(pid)
+            shares = percents_apart(before, after)
             parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
-                         f"{now or f'{after:.0%}'} instead of {was or f'{before:.0%}'}")
+                         f"{now or shares[1]} instead of {was or shares[0]}")
         text = "; ".join(parts) if parts else "the same projects"
         lines.append(f"[bold]Portfolio {p.rank}[/] ({p.share_of_best:.1%} of the best value): "
                      f"{escape(text)}.")

@@ -33,7 +33,12 @@ from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
 from osa_opt.cli.console import head as head
 from osa_opt.cli.console import stdout_console as stdout_console
-from osa_opt.cli.decision import change_lines, decision_table, fraction_changes
+from osa_opt.cli.decision import (
+    change_lines,
+    decision_table,
+    fraction_changes,
+    percents_apart,
+)
 from osa_opt.text import money
 
 if TYPE_CHECKING:
@@ -54,8 +59,10 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
     changes against portfolio 1.
 
     The widest layout that fits the console: every column; without the budget left per
-    year (the budget table shows portfolio 1's); then with the years stacked in one cell.
-    Numbers never wrap or get cut; the changes wrap.
+    year (the budget table shows portfolio 1's); then with the years stacked in one cell;
+    last without the changes, which the lines under the table spell out (at 80 columns a
+    three-year round's changes were cut to "+P-00"). Numbers never wrap or get cut; the
+    changes wrap.
 
     >>> stdout_console().print(portfolios_table(result))
     Ranked portfolios (cost in ¥ million; value is a score, see below)
@@ -72,15 +79,20 @@ def portfolios_table(result: Result, console: Console | None = None) -> Table:
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
                _portfolios_layout(result, left=False, stacked=True)]
+    if len(result.portfolios) > 1:
+        layouts.append(_portfolios_layout(result, left=False, stacked=True, changes=False))
     return first_fitting(console or stdout_console(), layouts)
 
 
-def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
+def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bool = True
+                       ) -> Table:
     from rich.table import Table
 
     fiscal_years = result.problem.fiscal_years
     table = Table(title="Ranked portfolios (cost in ¥ million; value is a score, see below)",
-                  title_justify="left")
+                  title_justify="left",
+                  caption=None if changes else "What each portfolio changes against "
+                                               "portfolio 1: below.", caption_justify="left")
     for name in ("rank", "value", "share_of_best"):
         table.add_column(head(name), justify="right", no_wrap=True)
     if stacked:
@@ -93,7 +105,8 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
             table.add_column(head(f"left_{fy}"), justify="right", no_wrap=True)
     for name in ("n_projects", "n_countries"):
         table.add_column(head(name), justify="right", no_wrap=True)
-    table.add_column("Changes against portfolio 1", min_width=10, ratio=1)
+    if changes:
+        table.add_column("Changes against portfolio 1", min_width=10, ratio=1)
     for p in result.portfolios:
         costs = [money(p.cost_by_year[fy], whole=True) for fy in fiscal_years]
         cells = ["\n".join(f"{fy} {c}" for fy, c in zip(fiscal_years, costs, strict=True))] \
@@ -101,17 +114,18 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool) -> Table:
         if left:
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
         table.add_row(str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}", *cells,
-                      str(p.n_projects), str(p.n_countries), changes(p))
+                      str(p.n_projects), str(p.n_countries),
+                      *([changes_text(p)] if changes else []))
     return table
 
 
-def changes(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
+def changes_text(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
     """``+P-49 −P-42 P-36 90%→80%``: projects added and dropped against portfolio 1, and
     those funded at another fraction (``—`` when none)."""
     from rich.markup import escape
 
     items = [f"+{p}" for p in portfolio.added] + [f"−{p}" for p in portfolio.dropped]
-    items += [f"{p} {a:.0%}→{b:.0%}" for p, a, b in fraction_changes(portfolio)]
+    items += [f"{p} {'→'.join(percents_apart(a, b))}" for p, a, b in fraction_changes(portfolio)]
     if not items:
         return "—"
     shown = escape(" ".join(items[:limit]))
