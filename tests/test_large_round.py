@@ -210,3 +210,16 @@ def test_the_limit_is_the_number_of_projects(tmp_path: Path, monkeypatch: pytest
 # The whole module runs full CLI commands or whole input files: in the full suite, not in
 # the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow
+
+
+def test_the_read_me_describes_the_partners_sheet_it_holds(large: tuple[Result, Path]) -> None:
+    """The Large round row said Partners lists each package without its items while the
+    sheet list said "each partner's package, then its items": one sheet, two stories."""
+    result, folder = large
+    book = load_workbook(folder / "portfolios.xlsx", read_only=True)
+    rows = {r[0]: r[1] for r in book["Read me"].iter_rows(values_only=True) if r and r[0]}
+    assert "then its items" not in rows["Partners"]
+    assert "its items are the rows of the sheet Portfolio 1" in rows["Partners"]
+    n = result.best.n_projects
+    assert f"the {n:,} projects funded in portfolio 1" in rows["Portfolio 1"]
+    assert f"from {N_PROJECTS:,} projects (" in rows["What this is"]  # as the note writes it

@@ -59,6 +59,11 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
     "Diagnosis": "why the policy cannot be met: each rule that must move, and by how much",
 }
 
+#: The Partners sheet of a large round: the packages only (see :func:`large_round`).
+LARGE_PARTNERS = ("portfolio 1 by partner (one agreement each): each partner's package, cost "
+                  "per year and share of the budget; its items are the rows of the sheet "
+                  "Portfolio 1 (filter its column Country)")
+
 #: One line per known analysis table; other analyses get a generic line.
 ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "why": "every project: why it is in or out of portfolio 1, and the value that forcing "
@@ -125,8 +130,9 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     n = len(result.portfolios)
     what = (f"The portfolios of Official Security Assistance projects chosen by osa-opt "
             f"{__version__} under the policy \"{problem.policy.name}\": {n} ranked "
-            f"portfolio{'s' if n != 1 else ''}, best first, from {summary['projects']} "
-            f"projects ({summary['eligible']} eligible) in {summary['countries']} countries.")
+            f"portfolio{'s' if n != 1 else ''}, best first, from {summary['projects']:,} "
+            f"projects ({summary['eligible']:,} eligible) in {summary['countries']:,} "
+            "countries.")
     if created:
         what += f" Written {created} (UTC)."
     rows = [("What this is", what), ("Run status", result.status_message)]

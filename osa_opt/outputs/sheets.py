@@ -201,9 +201,9 @@ def portfolio_sheet(sheets: Sheets, portfolio: Portfolio) -> None:
     """The funded projects of one portfolio: fraction, cost per year, value."""
     table = portfolio_table(portfolio).drop(columns="rank")
     sheet = sheets.add(f"Portfolio {portfolio.rank}",
-                       f"the {portfolio.n_projects} projects funded in portfolio "
+                       f"the {portfolio.n_projects:,} projects funded in portfolio "
                        f"{portfolio.rank}: funded fraction, cost per year, value")
-    title = (f"Portfolio {portfolio.rank}: {portfolio.n_projects} funded projects, "
+    title = (f"Portfolio {portfolio.rank}: {portfolio.n_projects:,} funded projects, "
              f"value {portfolio.objective:,.3f} ({portfolio.share_of_best:.1%} of the best)")
     sheets.table(sheet, table, title=title, note=MONEY_NOTE)
 

@@ -30,7 +30,13 @@ import pandas as pd
 from osa_opt.outputs import sheets as fixed
 from osa_opt.outputs.charts import FRONTIER_COLUMNS, add_charts
 from osa_opt.outputs.formats import MONEY_FORMAT, MONEY_NOTE, WORKBOOK_FONT, Formats
-from osa_opt.outputs.readme import READ_ME, analysis_description, analysis_sheet, write_readme
+from osa_opt.outputs.readme import (
+    LARGE_PARTNERS,
+    READ_ME,
+    analysis_description,
+    analysis_sheet,
+    write_readme,
+)
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
 
@@ -94,8 +100,8 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
         if large:
             note = (MONEY_NOTE + " One row per partner: its package. The items are the rows "
                     "of the sheet Portfolio 1 (filter its column Country).")
-        sheets.table(sheets.add("Partners"), partners, title=result.best.partners_line,
-                     note=note)
+        sheets.table(sheets.add("Partners", LARGE_PARTNERS if large else ""), partners,
+                     title=result.best.partners_line, note=note)
     charts = None
     if result.portfolios or any(_is_frontier(t) for *_, t in analyses):
         charts = sheets.add("Charts")
