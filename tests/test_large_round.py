@@ -223,3 +223,27 @@ def test_the_read_me_describes_the_partners_sheet_it_holds(large: tuple[Result, 
     n = result.best.n_projects
     assert f"the {n:,} projects funded in portfolio 1" in rows["Portfolio 1"]
     assert f"from {N_PROJECTS:,} projects (" in rows["What this is"]  # as the note writes it
+
+
+def test_counts_have_thousands_separators_in_the_terminal_and_the_report(
+        large: tuple[Result, Path]) -> None:
+    """"10000 projects (8114 eligible)" in the terminal's first line and the report's
+    cards, beside "8,114 eligible projects" in the note under them."""
+    import io
+
+    from rich.console import Console
+
+    from osa_opt.cli.render import print_solve_summary
+
+    result, folder = large
+    console = Console(width=150, record=True, color_system=None, file=io.StringIO())
+    print_solve_summary(console, result)
+    flat = " ".join(console.export_text().split())
+    eligible = int(result.problem.eligibility["eligible"].sum())
+    assert f"{N_PROJECTS:,} projects ({eligible:,} eligible)" in flat
+    best = result.best
+    assert f"(the first 60 of {best.n_projects:,} projects; portfolios.xlsx has all)" in flat
+    assert f"│ {best.n_projects:,} │" in flat
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert f'<div class="v">{best.n_projects:,} projects</div>' in html
+    assert f'<div class="v">{eligible:,} of {N_PROJECTS:,}</div>' in html

@@ -137,7 +137,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     years = portfolio.problem.fiscal_years
     df = portfolio.projects
     n = portfolio.n_projects
-    shown = f" (the first {limit} of {n} projects)" if n > limit else ""
+    shown = f" (the first {limit} of {n:,} projects; portfolios.xlsx has all)" if n > limit else ""
     table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
                         f"(¥ million){shown}", title_justify="left")
     table.add_column("Partner /\nitem", no_wrap=True)

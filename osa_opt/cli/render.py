@@ -114,7 +114,7 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
         if left:
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
         table.add_row(str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}", *cells,
-                      str(p.n_projects), str(p.n_countries),
+                      f"{p.n_projects:,}", f"{p.n_countries:,}",
                       *([changes_text(p)] if changes else []))
     return table
 
@@ -196,7 +196,7 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
     table.add_column("Reason")
     table.add_column("Projects", justify="right")
     for reason, n in exclusion_counts(result, top):
-        table.add_row(escape(reason), str(n))
+        table.add_row(escape(reason), f"{n:,}")
     return table
 
 
@@ -209,7 +209,8 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     left_out = len(result.unfunded)
     if sum(n for _, n in exclusion_counts(result, top)) <= left_out:
         return None
-    return f"{left_out} projects in all: a project that fails several rules counts under each."
+    return (f"{left_out:,} projects in all: a project that fails several rules counts under "
+            "each.")
 
 
 def override_lines(overrides: dict[str, list[str]]) -> list[str]:
@@ -274,8 +275,8 @@ def print_solve_summary(console: Console, result: Result) -> None:
     problem = result.problem
     summary = problem.summary()
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
-    console.print(f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']} projects "
-                  f"({summary['eligible']} eligible) in {summary['countries']} countries; "
+    console.print(f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']:,} projects "
+                  f"({summary['eligible']:,} eligible) in {summary['countries']:,} countries; "
                   f"budget {budget}.")
     if result.portfolios:
         from osa_opt.inputs.value_text import value_note

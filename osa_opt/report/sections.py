@@ -64,10 +64,10 @@ def headline(result: Result) -> Section:
             ("Value of portfolio 1 (a score)", value_text(best.objective), proof),
             ("Budget used", yen(best.total_cost),
              f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
-            ("Funded", f"{best.n_projects} projects", f"in {best.n_countries} countries"),
+            ("Funded", f"{best.n_projects:,} projects", f"in {best.n_countries:,} countries"),
         ]
     eligible = problem.eligibility["eligible"]
-    cards.append(("Eligible", f"{int(eligible.sum())} of {len(eligible)}",
+    cards.append(("Eligible", f"{int(eligible.sum()):,} of {len(eligible):,}",
                   f"projects; {len(result.portfolios)} ranked portfolio"
                   f"{'s' if len(result.portfolios) != 1 else ''}"))
     card_html = "".join(
@@ -300,7 +300,7 @@ def eligibility(result: Result) -> Section:
                  + more_rows(len(blocked) - MAX_LISTED, "the countries sheet of the input"))
     body += waived
     return Section("eligibility", "Eligibility exclusions", body,
-                   lead=f"{len(out)} of {len(elig)} projects cannot be funded under the "
+                   lead=f"{len(out):,} of {len(elig):,} projects cannot be funded under the "
                         "policy's eligibility rules; every failed rule is listed.")
 
 
