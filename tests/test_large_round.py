@@ -247,3 +247,4 @@ def test_counts_have_thousands_separators_in_the_terminal_and_the_report(
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert f'<div class="v">{best.n_projects:,} projects</div>' in html
     assert f'<div class="v">{eligible:,} of {N_PROJECTS:,}</div>' in html
+    assert f'<tr><th>Projects</th><td class="num">{best.n_projects:,}</td>' in html

@@ -135,8 +135,8 @@ def portfolios(result: Result) -> Section | None:
         # one decimal, as in the terminal and the workbook
         ("Share of the best value", [share_cell(p.share_of_best) for p in ports]),
         ("Proven", [_proof(p) for p in ports]),
-        ("Projects", [str(p.n_projects) for p in ports]),
-        ("Countries", [str(p.n_countries) for p in ports]),
+        ("Projects", [f"{p.n_projects:,}" for p in ports]),
+        ("Countries", [f"{p.n_countries:,}" for p in ports]),
         ("Total cost (¥m)", [money(p.total_cost) for p in ports]),
         *[(f"Cost {fy} (¥m)", [money(p.cost_by_year[fy]) for p in ports]) for fy in fys],
         *[(f"Left {fy} (¥m)", [money(p.budget_left[fy]) for p in ports]) for fy in fys],
