@@ -249,9 +249,10 @@ def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_valu
             page.goto((folder / "report.html").resolve().as_uri(), wait_until="load")
             headings = page.evaluate(
                 "() => [...document.querySelectorAll('h2')].map(h => h.textContent)")
-            assert headings[:2] == ["Comparison", "Headline"]
+            # the baseline's details follow the comparison, and say whose they are
+            assert headings[:2] == ["Comparison", "Headline of the baseline, default"]
             text = page.inner_text("body")  # what the reader sees, in its order
-            assert text.index("\nComparison\n") < text.index("\nHeadline\n")
+            assert text.index("\nComparison\n") < text.index("\nHeadline of the baseline")
             assert page.evaluate(OVERFLOWING) == []
             labels = page.evaluate("""() => [...document.querySelectorAll(
                 'section#analysis-comparison svg.chart text')].map(t => t.textContent)""")
