@@ -11,6 +11,7 @@ import pytest
 from bruteforce import BruteForce, violations
 from conftest import TINY_POLICY, tiny_countries, tiny_projects
 
+import osa_opt
 from osa_opt.errors import InputError
 from osa_opt.inputs.problem import Problem
 from osa_opt.inputs.readers import load_problem
@@ -115,6 +116,18 @@ def test_the_partner_table_in_part_is_the_head_or_the_partners_of_the_whole() ->
         pd.testing.assert_frame_equal(port.package_table(items=False), partners)
         fresh = solve(port.problem, portfolios=1).best  # nothing cached: built in part
         pd.testing.assert_frame_equal(fresh.package_table(head=2), whole.head(2))
+
+
+def test_the_head_of_the_partner_table_built_in_part_stops_inside_a_package() -> None:
+    """A head that ends among a partner's items (the report's 1,000 rows in a round whose
+    largest partner has more items) is built without the whole table: the same rows. One
+    year (the shipped example), units (boats), several years with partial funding (tiny)."""
+    for problem in (osa_opt.load_problem(), boats(), tiny()):
+        whole = solve(problem, portfolios=1).best.package_table()
+        assert len(whole) > max(len(g) for _, g in whole.groupby("partner")) > 1
+        for head in range(len(whole) + 2):
+            fresh = solve(problem, portfolios=1).best  # nothing cached: built in part
+            pd.testing.assert_frame_equal(fresh.package_table(head=head), whole.head(head))
 
 
 @pytest.mark.parametrize("budget", [1200.0, 1800.0, 2600.0])

@@ -102,6 +102,8 @@ def package_table(portfolio: Portfolio, *, items: bool = True,
                      "total_cost": pk["total_cost"],
                      "share_of_budget": pk["total_cost"] / total if total else None})
         for p in pk["projects"] if items else ():
+            if head is not None and len(rows) >= head:  # the head ends inside this package
+                break
             cost = float(item["total_cost"][p])
             rows.append({"partner": pk["country"], "project_id": p,
                          "title": str(item["title"][p]),
@@ -112,5 +114,6 @@ def package_table(portfolio: Portfolio, *, items: bool = True,
                          "share_of_budget": cost / total if total else None})
     columns = ["partner", "project_id", "title", "units", "fraction", *years, "total_cost",
                "share_of_budget"]
-    # fraction: blank on partners' rows, so a number column whether or not items follow
-    return pd.DataFrame(rows[:head], columns=columns).astype({"fraction": float})
+    # numbers whatever the rows (fraction is blank on partners' rows; a head of 0 has none)
+    return pd.DataFrame(rows, columns=columns).astype(
+        {c: float for c in ("fraction", *years, "total_cost", "share_of_budget")})
