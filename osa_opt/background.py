@@ -8,8 +8,9 @@ child and raises its error, if any, in the caller as if the call had run there.
 
 Forking is used only where it is safe and cheap: on Linux (``os.fork``; macOS's system
 libraries may not survive a fork, Windows has none), with more than one core to run on.
-Elsewhere the call simply runs in the caller, first, with the same result. The child may
-only write files: what it changes in memory stays in the child.
+Elsewhere, or where the system refuses a process, the call simply runs in the caller,
+first, with the same result. The child may only write files: what it changes in memory
+stays in the child; it prints, if at all, on streams of its own (:func:`_own_streams`).
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp(), "a.txt")
@@ -29,7 +30,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 #: Set to "1" to run every background call in the caller (debugging, profiling).
 SERIAL_ENV = "OSA_OPT_SERIAL_WRITE"
@@ -48,17 +49,30 @@ class Background:
         self.pid = 0
         self._read_end = -1
         self._error: BaseException | None = None
-        if not fork:
+        if fork:
+            self._fork(call)
+        if not self.pid:  # not forked (or no fork to be had): the call runs here, now
             try:
                 call()
             except Exception as exc:  # raised at wait(), as in the forked case
                 self._error = exc
-            return
-        read_end, write_end = os.pipe()
-        for stream in (sys.stdout, sys.stderr):  # else the child would print it again
+
+    def _fork(self, call: Callable[[], Any]) -> None:
+        """Start the child running ``call``; leave ``pid`` 0 where the system refuses a
+        process (no memory to copy a big round into, a process limit)."""
+        for stream in (sys.stdout, sys.stderr):  # what is printed so far, printed before
             with contextlib.suppress(Exception):
                 stream.flush()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
         if pid == 0:  # the child: run the call, send back an error, never return
             os.close(read_end)
             _run_child(call, write_end)
@@ -68,7 +82,10 @@ class Background:
     def wait(self) -> None:
         """Join the child; raise the error the call raised (in the child or here)."""
         if self.pid:
-            payload = _read_all(self._read_end)
+            try:
+                payload = _read_all(self._read_end)
+            finally:
+                self._close_pipe()
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
             if payload:
@@ -80,13 +97,18 @@ class Background:
             error, self._error = self._error, None
             raise error
 
+    def _close_pipe(self) -> None:
+        fd, self._read_end = self._read_end, -1  # never closed twice (an fd may be reused)
+        if fd >= 0:
+            os.close(fd)
+
     def cancel(self) -> None:
         """Stop the child (the caller failed or was interrupted) and reap it."""
+        self._close_pipe()
         if self.pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-            os.close(self._read_end)
             self.pid = 0
         self._error = None
 
@@ -97,24 +119,27 @@ def in_background(call: Callable[..., Any], *args: Any, worth_it: bool = True,
     """Run ``call(*args, **kwargs)`` in a forked child while the block runs; join it at the end.
 
     The child's error is raised when the block ends (the block's own error first: the child
-    is then killed). Without fork (:func:`can_fork`), or where the caller says a fork is
-    not ``worth_it`` (a small job: starting the child costs more than it saves), the call
+    is then killed, as it is when the wait for it is interrupted, by Ctrl-C). Without fork
+    (:func:`can_fork`), where the system refuses a process, or where the caller says a fork
+    is not ``worth_it`` (a small job: starting the child costs more than it saves), the call
     runs here before the block.
     """
     job = Background(functools.partial(call, *args, **kwargs), worth_it and can_fork())
     try:
         yield job
+        job.wait()
     except BaseException:
-        job.cancel()
+        job.cancel()  # nothing left running or unreaped behind the caller's error
         raise
-    job.wait()
 
 
 def _run_child(call: Callable[[], Any], write_end: int) -> None:
     """The child's whole life: its exit skips the parent's atexit handlers and buffers."""
     code = 0
+    own: list[TextIO] = []
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        own = _own_streams()
         call()
     except BaseException as exc:  # noqa: BLE001 - every error goes back to the parent
         code = 1
@@ -124,10 +149,34 @@ def _run_child(call: Callable[[], Any], write_end: int) -> None:
                          + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
             _write_all(write_end, _pickled(exc))
     finally:
-        for stream in (sys.stdout, sys.stderr):
+        for stream in own:
             with contextlib.suppress(BaseException):
                 stream.flush()
         os._exit(code)
+
+
+def _own_streams() -> list[TextIO]:
+    """Give the child a ``sys.stdout`` and ``sys.stderr`` of its own, on file descriptors
+    1 and 2 (None where there is none).
+
+    The caller's stream objects stay untouched here: a thread of the caller that was
+    writing at the fork (the progress bar redraws ten times a second) held a stream's lock,
+    and in the child, where that thread does not exist, the lock is never released; one
+    flush of that stream would hang the child and the caller waiting for it. Their buffers
+    were flushed before the fork, so nothing is printed twice either.
+    """
+    own: list[TextIO] = []
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        before = getattr(sys, f"__{name}__", None)
+        try:
+            stream = open(fd, "w", encoding=getattr(before, "encoding", None) or "utf-8",  # noqa: SIM115
+                          errors="backslashreplace", closefd=False, buffering=1)
+        except (OSError, ValueError):
+            stream = None
+        setattr(sys, name, stream)
+        if stream is not None:
+            own.append(stream)
+    return own
 
 
 def _pickled(exc: BaseException) -> bytes:
@@ -158,7 +207,6 @@ def _read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 1 << 16):
         chunks.append(chunk)
-    os.close(fd)
     return b"".join(chunks)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -118,3 +121,114 @@ def test_output_printed_before_the_fork_is_printed_once(
         pass
     out, _ = capfd.readouterr()
     assert out.count("before") == 1 and out.count("in the child") == 1
+
+
+def open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def test_a_refused_fork_runs_the_call_here(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """No memory to copy a big round into, or a process limit: the workbook is written
+    here (it was: the run failed with 'Could not write the run folder')."""
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    if not can_fork():
+        pytest.skip("no fork here")
+
+    def refused() -> int:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", refused)
+    before, target = open_fds(), tmp_path / "out.txt"
+    with in_background(write_pid, target, text="done") as job:
+        assert job.pid == 0
+    assert target.read_text() == f"{os.getpid()} done"
+    assert open_fds() == before  # the pipe is closed
+
+
+@pytest.mark.parametrize("where", ["reading", "reaping"])
+def test_ctrl_c_while_waiting_for_the_child_stops_and_reaps_it(
+        where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or a SIGINT to the caller alone) while the caller waits for the child: the
+    child is killed and reaped, no descriptor is left open, KeyboardInterrupt goes on."""
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    if not can_fork():
+        pytest.skip("no fork here")
+    late = tmp_path / "late.txt"
+
+    def slow() -> None:
+        if where == "reading":  # else it is done and the caller is reaping it
+            time.sleep(30)
+        late.write_text("written")
+
+    interrupted: list[bool] = []
+
+    def ctrl_c_once() -> None:
+        if not interrupted:
+            interrupted.append(True)
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises in this thread
+
+    real_read, real_waitpid = background._read_all, os.waitpid
+    if where == "reading":
+        monkeypatch.setattr(background, "_read_all",
+                            lambda fd: (ctrl_c_once(), real_read(fd))[1])
+    else:
+        monkeypatch.setattr(os, "waitpid",
+                            lambda pid, options: (ctrl_c_once(), real_waitpid(pid, options))[1])
+    before, began = open_fds(), time.perf_counter()
+    with pytest.raises(KeyboardInterrupt), in_background(slow) as job:
+        pid = job.pid
+        assert pid
+    assert time.perf_counter() - began < 10  # killed, not waited for
+    with pytest.raises(ChildProcessError):  # reaped: no zombie, no orphan still writing
+        os.waitpid(pid, os.WNOHANG)
+    assert open_fds() == before
+    assert late.exists() == (where == "reaping")  # killed while it was still writing
+
+
+#: A progress bar's thread is writing to stderr when the workbook's child is forked (here
+#: forced: a megabyte to a pipe nobody reads yet, so the write blocks holding the stream's
+#: lock). The child must finish all the same.
+FORK_WHILE_A_THREAD_WRITES = """
+import io, os, sys, threading, time
+from pathlib import Path
+from osa_opt import background
+
+target = Path(sys.argv[1])
+read_end, write_end = os.pipe()
+sys.stderr = io.TextIOWrapper(io.BufferedWriter(io.FileIO(write_end, "w")), line_buffering=True)
+real_fork = os.fork
+
+def drain():
+    while os.read(read_end, 1 << 16):
+        pass
+
+def fork_while_a_thread_writes():
+    threading.Thread(target=print, args=("x" * (1 << 20),), kwargs={"file": sys.stderr},
+                     daemon=True).start()
+    time.sleep(0.3)  # the thread is blocked in its write, holding sys.stderr's lock
+    pid = real_fork()
+    if pid:
+        threading.Thread(target=drain, daemon=True).start()  # the thread finishes, here
+    return pid
+
+os.fork = fork_while_a_thread_writes
+try:
+    with background.in_background(target.write_text, "written") as job:
+        threading.Timer(10, os.kill, (job.pid, 9)).start()  # a hung child: stop the test
+    print("finished", flush=True)
+except Exception as exc:
+    print(f"failed: {exc}", flush=True)
+os._exit(0)
+"""
+
+
+def test_a_thread_writing_at_the_fork_does_not_hang_the_child(tmp_path: Path) -> None:
+    if not can_fork():
+        pytest.skip("no fork here")
+    target = tmp_path / "out.txt"
+    env = {**os.environ, background.SERIAL_ENV: "0"}
+    done = subprocess.run([sys.executable, "-c", FORK_WHILE_A_THREAD_WRITES, str(target)],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert done.stdout == "finished\n", done.stdout + done.stderr
+    assert target.read_text() == "written"

@@ -94,3 +94,45 @@ def test_stale_staging_folders_are_removed_and_fresh_ones_named(tmp_path: Path) 
     assert not stale.exists() and fresh.exists()
     notes = json.loads((folder / "run.json").read_text(encoding="utf-8"))["notes"]
     assert any(".busy-run.partial-5678ef01" in n and "killed" in n for n in notes), notes
+
+
+def test_ctrl_c_while_the_workbook_is_written_apart_stops_it_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """A big round writes its workbook in a forked process (osa_opt.background); Ctrl-C
+    while the rest is done and osa-opt waits for it: "Interrupted.", exit 130, no folder,
+    and the workbook's process stopped and reaped (it went on writing before)."""
+    from osa_opt import background, run_folder
+    from osa_opt.outputs import workbook
+
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    if not background.can_fork():
+        pytest.skip("no fork here: the workbook is written in this process")
+    monkeypatch.setattr(run_folder, "WORKBOOK_APART_FROM", 0)
+    real_workbook, real_fork, real_read = workbook.write_workbook, os.fork, background._read_all
+    monkeypatch.setattr(workbook, "write_workbook",
+                        lambda *a, **k: (time.sleep(30), real_workbook(*a, **k)))
+    forked: list[int] = []
+
+    def fork() -> int:
+        pid = real_fork()
+        forked.append(pid)  # in this process: the child's pid
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def ctrl_c_while_waiting(fd: int) -> bytes:
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_read(fd)
+
+    monkeypatch.setattr(background, "_read_all", ctrl_c_while_waiting)
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "-k", "1", "--out", str(out)])
+    began = time.perf_counter()
+    assert run_cli(cli) == 130
+    assert time.perf_counter() - began < 20
+    assert "Interrupted." in capfd.readouterr().err
+    assert not out.exists() and not list(tmp_path.glob(".*"))
+    (pid,) = forked
+    with pytest.raises(ChildProcessError):  # gone and reaped
+        os.waitpid(pid, os.WNOHANG)
