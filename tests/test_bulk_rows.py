@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -109,3 +111,77 @@ def test_only_a_constant_memory_sheet_that_keeps_text_as_text_is_written_in_bulk
                                              strings_to_formulas=False, strings_to_urls=False))
     assert not bulk_rows.can_write_rows(sheet_of(in_memory=True))
     assert not bulk_rows.can_write_rows(sheet_of(constant_memory=True))  # formulas, links
+
+
+def test_text_too_long_in_utf16_is_cut_as_xlsxwriter_cuts_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel's 32,767 characters are UTF-16 units (an emoji counts two): text that fits in
+    characters but not in units is cut there in bulk too (it went out whole, over Excel's
+    limit), never inside an emoji."""
+    long = ["😀" * 20_000, "x" * 40_000, "a" * 32_766 + "😀b", "short"]
+    table = pd.DataFrame({"title": long})
+    assert sheet_xml(table, True, monkeypatch) == sheet_xml(table, False, monkeypatch)
+    cut = tables.column_cells(table["title"])
+    assert [len(t.encode("utf-16-le")) // 2 for t in cut] == [32_766, 32_767, 32_766, 5]
+
+
+def test_subclasses_and_string_dtype_write_as_xlsxwriter_writes_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy.str_ and other str subclasses in a text column (a TypeError in bulk before),
+    pandas' string dtype with NA (a blank)."""
+    class Code(str):
+        pass
+
+    table = pd.DataFrame({
+        "title": pd.Series([np.str_("a & b"), Code("<plain>"), "x", np.str_(" edge "), None],
+                           dtype=object),
+        "note": pd.Series(["one", None, "two & three", "", "four"], dtype="string"),
+    })
+    assert sheet_xml(table, True, monkeypatch) == sheet_xml(table, False, monkeypatch)
+
+
+def test_number_subclasses_in_bulk_are_the_numbers_xlsxwriter_writes() -> None:
+    """write_rows takes what xlsxwriter's write_row takes: numpy numbers, an IntEnum."""
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    rows = [[np.float64(1.5), Level.HIGH, np.str_("t")], [np.int64(7), np.float32(0.25), None],
+            [np.bool_(True), 2**60, "u"]]
+
+    def xml(bulk: bool) -> bytes:
+        out = io.BytesIO()
+        with xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                       "strings_to_urls": False,
+                                       "strings_to_numbers": False}) as book:
+            sheet = book.add_worksheet()
+            sheet.write_string(0, 0, "header")
+            if bulk:
+                bulk_rows.write_rows(sheet, 1, [list(c) for c in zip(*rows, strict=True)],
+                                     [None] * len(rows))
+            else:
+                for r, values in enumerate(rows, start=1):
+                    sheet.write_row(r, 0, values)
+        with zipfile.ZipFile(out) as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+    assert xml(True) == xml(False)
+
+
+def test_a_label_column_keeps_values_that_are_not_codes(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Codes are put in words once each; True, 1 and 0.0 (one dict key with 1.0, False)
+    stay what they are."""
+    for bulk in (True, False):
+        monkeypatch.setattr(tables, "BULK_FROM_ROWS", 1 if bulk else 10**9)
+        path = tmp_path / f"labels{bulk}.xlsx"
+        table = pd.DataFrame({"status": pd.Series([True, 1, 0.0, False, "partly funded"],
+                                                  dtype=object)})
+        with xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                             "strings_to_formulas": False,
+                                             "strings_to_urls": False,
+                                             "strings_to_numbers": False}) as book:
+            sheet = book.add_worksheet("T")
+            write_table(sheet, Formats.of(book), table, title="T")
+        cells = [row[0] for row in openpyxl.load_workbook(path)["T"].iter_rows(values_only=True)]
+        assert [(type(v), v) for v in cells[-5:]] == [
+            (bool, True), (int, 1), (int, 0), (bool, False), (str, "Partly funded")]

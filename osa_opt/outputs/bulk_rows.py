@@ -10,8 +10,12 @@ charts, print settings) is still xlsxwriter's own.
 
 The XML is byte for byte what xlsxwriter writes cell by cell (``tests/test_bulk_rows.py``
 compares the two on every kind of cell), for the cells :func:`osa_opt.outputs.tables.
-column_cells` prepares: finite numbers, booleans, text, blanks (None); but for text that
-xlsxwriter would take for rich-text XML (see :func:`_inline`). It leans on a few
+column_cells` prepares: finite numbers, booleans, text, blanks (None), and subclasses of
+numbers and text as xlsxwriter takes them (:func:`_other_cell`); but for text that
+xlsxwriter would take for rich-text XML (see :func:`_inline`). One difference in what may
+follow: the block's rows are written out at once, the last one too, so a cell written into
+them afterwards is dropped (cell by cell, the last row stays open until the next row is
+written); :func:`osa_opt.outputs.tables.write_table` writes nothing there. It leans on a few
 of xlsxwriter's internals (the row file, the last row written, the column formats); where
 they are not what this module knows (:func:`can_write_rows`), the caller writes cell by
 cell as before.
@@ -111,8 +115,24 @@ def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> 
             out.append("" if not value else
                        f'<c r="{letters}{row}"{style} t="inlineStr">{inline(value)}</c>')
         else:
-            raise TypeError(f"bulk rows take numbers, booleans, text and None, not {kind}")
+            out.append(_other_cell(f"{letters}{row}", style, value))
     return out
+
+
+def _other_cell(ref: str, style: str, value: Any) -> str:
+    """A cell of a subclass (``numpy.float64``, ``numpy.str_``, an ``IntEnum``) as
+    xlsxwriter writes it: numbers as numbers, text as text (escaped whatever the rest of
+    its column holds), anything else as the number it converts to."""
+    if isinstance(value, str):
+        text = str.__str__(value)
+        return f'<c r="{ref}"{style} t="inlineStr">{_inline(text)}</c>' if text else ""
+    if not isinstance(value, int | float):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"bulk rows take numbers, booleans, text and None, not "
+                            f"{type(value)}") from None
+    return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
 
 
 def _plain_inline(text: str) -> str:

@@ -149,8 +149,10 @@ def write_table(
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
         if name in LABEL_COLUMNS:  # a handful of codes: each put in words once
-            words = {v: in_words(v) for v in set(cells[col])}
-            cells[col] = [words[v] for v in cells[col]]
+            # text only: 1, 1.0 and True are one key of a dict, and other values stay as
+            # they are (in_words leaves them)
+            words = {v: in_words(v) for v in set(cells[col]) if isinstance(v, str)}
+            cells[col] = [words[v] if isinstance(v, str) else v for v in cells[col]]
     for col, name in enumerate(columns):  # solver noise (−1e-10 left) would print as "-0"
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
@@ -218,9 +220,11 @@ def column_cells(values: pd.Series) -> list[Any]:
         return out.tolist()
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind in ("string", "empty"):
+        if values.dtype != object:  # pandas' string dtype: its NA would stay NA
+            values = values.astype(object)
         text = values.where(values.notna(), None).tolist()
-        if kind == "string" and values.str.len().max() > EXCEL_TEXT_LIMIT:
-            text = [None if t is None else t[:EXCEL_TEXT_LIMIT] for t in text]
+        if kind == "string" and values.str.len().max() > EXCEL_TEXT_LIMIT // 2:
+            text = [None if t is None else excel_text(t) for t in text]
         return text
     return [_cell(v) for v in values.tolist()]
 
@@ -237,7 +241,25 @@ def _cell(value: Any) -> Any:
         number = float(value)
         return (int(value) if isinstance(value, int | np.integer) else number) \
             if math.isfinite(number) else None
-    return str(value)[:EXCEL_TEXT_LIMIT]
+    return excel_text(str(value))
+
+
+def excel_text(text: str) -> str:
+    """``text`` cut to :data:`EXCEL_TEXT_LIMIT` characters as Excel counts them: UTF-16
+    units, in which a character beyond U+FFFF (an emoji) counts twice; such a character is
+    never cut in half. (xlsxwriter cuts the same way; the bulk rows must get it cut.)
+
+    >>> len(excel_text("😀" * 20_000)), len(excel_text("x" * 40_000))
+    (16383, 32767)
+    """
+    if len(text) <= EXCEL_TEXT_LIMIT // 2:  # cannot be too long, even in UTF-16
+        return text
+    units = 0
+    for i, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > EXCEL_TEXT_LIMIT:
+            return text[:i]
+    return text
 
 
 #: ¥ million closer to 0 than this is written as 0 (solver noise, never a real amount).
