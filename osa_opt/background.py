@@ -37,9 +37,18 @@ SERIAL_ENV = "OSA_OPT_SERIAL_WRITE"
 
 
 def can_fork() -> bool:
-    """Whether :func:`in_background` forks here (Linux, two or more cores, not disabled)."""
+    """Whether :func:`in_background` forks here (Linux, two or more cores this process may
+    use, not disabled)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and (os.cpu_count() or 1) > 1 and os.environ.get(SERIAL_ENV) != "1")
+            and _cores() > 1 and os.environ.get(SERIAL_ENV) != "1")
+
+
+def _cores() -> int:
+    """Cores this process may run on (``taskset``, a container's cpuset), not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 class Background:

@@ -232,3 +232,14 @@ def test_a_thread_writing_at_the_fork_does_not_hang_the_child(tmp_path: Path) ->
                           capture_output=True, text=True, timeout=60, env=env)
     assert done.stdout == "finished\n", done.stdout + done.stderr
     assert target.read_text() == "written"
+
+
+def test_one_core_to_run_on_is_no_core_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pinned to one core (taskset, a container's cpuset) on a many-core machine: a second
+    process would only take turns with this one, so the call runs here."""
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert not can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2, 3}, raising=False)
+    assert can_fork() == sys.platform.startswith("linux")
