@@ -175,6 +175,31 @@ def test_progress_bar_advances_and_relabels() -> None:
     assert silent.getvalue() == ""
 
 
+def test_the_writing_phase_spins_and_its_clock_runs_on_a_full_bar() -> None:
+    """Writing a big round's run folder takes seconds after the last portfolio filled the
+    bar: a finished bar (no spinner, elapsed time frozen) looked stalled."""
+    import re
+    import time
+
+    from rich.console import Console
+
+    drawn = io.StringIO()
+    console = Console(file=drawn, force_terminal=True, width=100)
+    spinner = re.compile(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] writing")
+    with progress.progress_bar(2, "portfolio 1/2", console=console) as bar:
+        bar("portfolio 2/2")
+        bar("writing the run folder …")  # the bar is full
+        time.sleep(0.3)
+        finished = drawn.getvalue()
+        bar.phase("writing the run folder …")
+        time.sleep(0.4)  # rich redraws 10 times a second
+    def plain(text: str) -> str:
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+    assert "writing the run folder" in finished and not spinner.search(plain(finished))
+    assert spinner.search(plain(drawn.getvalue()[len(finished):]))
+
+
 def test_progress_bar_takes_done_and_total_and_writes_plain_lines_to_a_log() -> None:
     from rich.console import Console
 

@@ -38,11 +38,21 @@ class Bar:
     relabels it, ``bar(steps=0)`` only relabels; ``bar.update(done, total)`` is the
     ``progress(done, total)`` callback the analyses take."""
 
-    def __init__(self, step: Callable[[str | None, int | None, int | None, int], None]) -> None:
+    def __init__(self, step: Callable[[str | None, int | None, int | None, int], None],
+                 phase: Callable[[str], None] | None = None) -> None:
         self._step = step
+        self._phase = phase
 
     def __call__(self, description: str | None = None, steps: int = 1) -> None:
         self._step(description, None, None, steps)
+
+    def phase(self, description: str) -> None:
+        """A last step of unknown length (writing the run folder): the bar pulses and the
+        clock runs again, so a full bar does not sit still as if stalled."""
+        if self._phase is not None:
+            self._phase(description)
+        else:
+            self._step(description, None, None, 0)
 
     def update(self, done: int, total: int | None = None) -> None:
         self._step(None, done, total, 0)
@@ -112,7 +122,11 @@ def progress_bar(
             else:
                 progress.update(task, completed=done, **changes)
 
-        yield Bar(step)
+        def phase(label: str) -> None:
+            done = progress.tasks[0].completed
+            progress.reset(task, total=None, completed=done, description=label)
+
+        yield Bar(step, phase)
 
 
 class _PlainLines:

@@ -262,7 +262,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
             advance(f"explaining portfolio 1: project {done}/{total}", steps=0)
             advance.update(done, total)
 
-        yield report, lambda text: advance(text, steps=0), explaining
+        yield report, advance.phase, explaining
 
 
 def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
