@@ -2,14 +2,17 @@
 
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
-the report shares) as ``#,##0``, whole ¥ million, shares and fractions as percentages, values
-as ``#,##0.000``, seconds as ``0.00``, a robustness sample's weights as ``0.000`` (as the policy
-writes them: weights, not shares; they need not add up to 1).
+the report shares) as ``#,##0``, whole ¥ million, counts of projects and countries as
+``#,##0`` too, shares and fractions as percentages, values as ``#,##0.000``, seconds as
+``0.00``, a robustness sample's weights as ``0.000`` (as the policy writes them: weights,
+not shares; they need not add up to 1).
 
 >>> Formats.number_format("total_cost #2")
 '#,##0'
 >>> Formats.number_format("share_of_budget"), Formats.number_format("fraction")
 ('0.0%', '0%')
+>>> Formats.number_format("projects"), Formats.number_format("priority_tier")
+('#,##0', 'General')
 >>> Formats.number_format("seconds"), Formats.number_format("weight_security")
 ('0.00', '0.000')
 >>> Formats.number_format("optimum"), Formats.number_format("expected_execution")
@@ -44,7 +47,11 @@ _PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
 #: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
 #: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
 _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
-_NUMBER_FORMATS = {"money": MONEY_FORMAT, "share": "0%", "share_precise": "0.0%",
+#: How many projects, countries, partners: 6,768 as the terminal and the report write it.
+_COUNT_NAMES = {"projects", "countries", "partners", "items", "n_projects", "n_countries",
+                "funded_projects", "eligible_projects"}
+_NUMBER_FORMATS = {"money": MONEY_FORMAT, "count": "#,##0", "share": "0%",
+                   "share_precise": "0.0%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    "text": "General"}
 
@@ -84,6 +91,7 @@ class Formats:
     label: Format
     wrap: Format
     money: Format
+    count: Format
     share: Format
     share_precise: Format
     value: Format
@@ -111,6 +119,7 @@ class Formats:
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
             # every cell at the top of its row, level with the first line of wrapped text
             money=book.add_format({"num_format": MONEY_FORMAT, "valign": "top"}),
+            count=book.add_format({"num_format": "#,##0", "valign": "top"}),
             share=book.add_format({"num_format": "0%", "valign": "top"}),
             share_precise=book.add_format({"num_format": "0.0%", "valign": "top"}),
             value=book.add_format({"num_format": "#,##0.000", "valign": "top"}),
@@ -128,11 +137,13 @@ class Formats:
 
     @staticmethod
     def kind(name: str) -> str:
-        """``money``, ``share``, ``share_precise``, ``value``, ``seconds``, ``weight`` or
-        ``text`` for a column name."""
+        """``money``, ``count``, ``share``, ``share_precise``, ``value``, ``seconds``,
+        ``weight`` or ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
         if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
+        if base in _COUNT_NAMES:
+            return "count"
         if base in ("share_of_best", "gap") or base.startswith("share_of_best") or (
                 base.endswith("_share") and base.startswith(("gain_", "value_change"))) or (
                 base in _PRECISE_SHARES or base.startswith("execution_")):
