@@ -4,9 +4,11 @@ are as with a normal exit."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 SCRIPT = textwrap.dedent("""
     import atexit, sys
@@ -29,9 +31,9 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def run(body: str) -> subprocess.CompletedProcess[str]:
+def run(body: str, **options: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", SCRIPT.format(body=body)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, **options)
 
 
 def test_the_exit_code_output_and_handlers_survive_the_quick_exit() -> None:
@@ -53,3 +55,11 @@ def test_the_real_command_exits_with_its_code() -> None:
     done = subprocess.run([sys.executable, "-m", "osa_opt", "solve", "no-such-file.xlsx"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no-such-file.xlsx" in done.stderr
+
+
+def test_without_a_stdout_the_quick_exit_still_happens() -> None:
+    """Started with stdout closed (osa-opt ... >&-), Python's sys.stdout is None: no
+    'Exception ignored in atexit callback', no teardown, the command's code."""
+    done = run("return 3", stdout=None, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 3
+    assert done.stderr == "to stderr"

@@ -77,6 +77,8 @@ def _exit_at_once() -> None:
     if "logging" in sys.modules:  # its handlers flush at its own exit handler, maybe not run
         sys.modules["logging"].shutdown()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started without it (osa-opt ... >&-): Python sets None
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (osa-opt ... | head): nothing to flush
