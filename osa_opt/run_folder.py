@@ -159,7 +159,7 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
     # (osa_opt.background), for rounds big enough to gain from it.
     with paused_gc(), in_background(
             workbook.write_workbook, result, folder / "portfolios.xlsx", created=_iso(created),
-            worth_it=len(result.problem.projects) >= WORKBOOK_APART_FROM):
+            scratch=folder, worth_it=len(result.problem.projects) >= WORKBOOK_APART_FROM):
         longform.write_csv(result, folder / "portfolios.csv")
         (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
         write_report(result, folder / "report.html", created=created)

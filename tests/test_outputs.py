@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -480,3 +482,51 @@ def test_the_workbook_written_in_a_second_process_is_the_same(
         books[apart_from] = {name: [[c.value for c in row] for row in book[name].iter_rows()]
                              for name in book.sheetnames}
     assert books[0] == books[10**9] and "Portfolio 1" in books[0]
+
+
+@pytest.mark.parametrize("how", ["workbook-killed", "workbook-failed"])
+def test_a_failed_write_leaves_no_temporary_files_of_the_workbook(
+        how: str, tiny_result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big round's workbook keeps each sheet's rows in a named temporary file until it
+    closes (xlsxwriter's constant-memory mode). Killed (the other writers failed, or
+    Ctrl-C) or failing itself, it left them in the system's temporary folder, hundreds of MB
+    at 100,000 projects; they go with the staging folder now."""
+    from osa_opt import background
+    from osa_opt.outputs import sheets as sheets_module
+
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setattr(workbook_module, "IN_MEMORY_UP_TO", 0)  # constant memory, as at scale
+    killed = how == "workbook-killed"
+    if killed:
+        monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+        if not background.can_fork():
+            pytest.skip("no fork here")
+    monkeypatch.setattr(run_module, "WORKBOOK_APART_FROM", 0 if killed else 10**9)
+    started = tmp_path / "sheets-started"
+    real_sheet = sheets_module.portfolio_sheet
+
+    def portfolio_sheet(*args: Any) -> None:
+        real_sheet(*args)
+        if not killed:
+            raise RuntimeError("workbook bug")
+        started.write_text("yes")
+        time.sleep(30)  # the other writers fail meanwhile: killed here
+
+    real_csv = run_module.longform.write_csv
+
+    def failing_csv(*args: Any) -> None:
+        if not killed:
+            return real_csv(*args)
+        while not started.exists():
+            time.sleep(0.01)
+        raise RuntimeError("csv bug")
+
+    monkeypatch.setattr(sheets_module, "portfolio_sheet", portfolio_sheet)
+    monkeypatch.setattr(run_module.longform, "write_csv", failing_csv)
+    with pytest.raises(RuntimeError, match="csv bug" if killed else "workbook bug"):
+        write_run(tiny_result, tmp_path / "run")
+    assert list(system_tmp.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["system-tmp", *(["sheets-started"] if killed else [])])  # no staging folder

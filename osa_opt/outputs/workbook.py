@@ -60,7 +60,8 @@ def is_large(result: Result) -> bool:
     return len(result.problem.projects) > FULL_TABLES_UP_TO
 
 
-def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
+def write_workbook(result: Result, path: Path, *, created: str = "",
+                   scratch: Path | None = None) -> None:
     """Write every sheet of ``portfolios.xlsx`` for ``result`` to ``path``.
 
     Parameters
@@ -68,6 +69,9 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     result : the Result to report.
     path : the file to write (normally inside a run's staging folder).
     created : the run's UTC time, shown on the Read me and Summary sheets.
+    scratch : the folder of xlsxwriter's temporary files (each sheet's rows in
+        constant-memory mode, until the workbook closes; the system's by default). A run
+        gives its staging folder, so a writer killed or failing leaves none behind.
 
     Examples
     --------
@@ -84,6 +88,7 @@ def write_workbook(result: Result, path: Path, *, created: str = "") -> None:
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "constant_memory": not in_memory, "in_memory": in_memory,
+        "tmpdir": None if scratch is None else str(scratch),
         # Arial: its metrics are the same everywhere (Liberation Sans, which LibreOffice
         # ships, matches it), so widths and print scales computed here hold on paper;
         # Calibri falls back to wider faces where it is missing and shrinks every page.
