@@ -29,6 +29,7 @@ import pickle
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -77,7 +78,12 @@ class Background:
         except OSError:
             return
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns of forking beside threads (a progress bar's): the child
+                # only writes its file on streams of its own and never joins them
+                warnings.filterwarnings("ignore", category=DeprecationWarning,
+                                        message=".*fork.*")
+                pid = os.fork()
         except OSError:
             os.close(read_end)
             os.close(write_end)

@@ -243,3 +243,28 @@ def test_one_core_to_run_on_is_no_core_to_spare(monkeypatch: pytest.MonkeyPatch)
     assert not can_fork()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2, 3}, raising=False)
     assert can_fork() == sys.platform.startswith("linux")
+
+
+def test_python_312s_warning_on_forking_beside_threads_does_not_fail_a_strict_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.12+ warns (DeprecationWarning) when a process with threads forks; under
+    ``-W error`` that would stop the write. The progress bar's thread is such a thread."""
+    import warnings
+
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    if not can_fork():
+        pytest.skip("no fork here")
+    real_fork = os.fork
+
+    def fork_as_312_does() -> int:
+        warnings.warn("This process is multi-threaded, use of fork() may lead to deadlocks "
+                      "in the child.", DeprecationWarning, stacklevel=2)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_as_312_does)
+    target = tmp_path / "out.txt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with in_background(write_pid, target, text="done"):
+            pass
+    assert target.read_text().split()[1] == "done"
