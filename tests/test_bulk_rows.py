@@ -185,3 +185,26 @@ def test_a_label_column_keeps_values_that_are_not_codes(tmp_path: Path,
         cells = [row[0] for row in openpyxl.load_workbook(path)["T"].iter_rows(values_only=True)]
         assert [(type(v), v) for v in cells[-5:]] == [
             (bool, True), (int, 1), (int, 0), (bool, False), (str, "Partly funded")]
+
+
+@pytest.mark.parametrize("rows", [3, 600], ids=["cell-by-cell", "bulk"])
+@pytest.mark.parametrize("constant_memory", [False, True], ids=["in-memory", "constant-memory"])
+def test_text_shaped_like_rich_text_reads_back_as_itself_on_every_path(
+        tmp_path: Path, rows: int, constant_memory: bool) -> None:
+    """A title like ``<r>A & B</r>`` went out as raw XML through xlsxwriter's write_string,
+    and the workbook would not open; every path writes it as the text it is."""
+    path = tmp_path / "rich.xlsx"
+    titles = ["<r>A & B</r>", "plain", "<r></r>"] * (rows // 3)
+    table = pd.DataFrame({"project_id": [f"P-{i}" for i in range(len(titles))],
+                          "title": titles})
+    with xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False,
+                                         "strings_to_numbers": False}) as book:
+        sheet = book.add_worksheet("T")
+        tables.write_cell(sheet, 0, 3, "<r>x < y</r>", Formats.of(book).text)
+        write_table(sheet, Formats.of(book), table, title="T", first_row=1)
+    book_back = openpyxl.load_workbook(path)["T"]
+    cells = [row[1] for row in book_back.iter_rows(min_row=4, values_only=True)]
+    assert cells == titles
+    assert book_back.cell(1, 4).value == "<r>x < y</r>"

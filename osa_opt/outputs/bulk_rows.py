@@ -147,7 +147,8 @@ def _inline(text: str) -> str:
 
     One difference, on purpose: xlsxwriter writes text that starts with ``<r>`` and ends
     with ``</r>`` unescaped, as rich-text XML (a title such as ``<r>A & B</r>`` then breaks
-    the file); here it is text like any other.
+    the file); here it is text like any other, as :func:`osa_opt.outputs.tables.write_text`
+    writes it on the cell-by-cell path.
     """
     if _CONTROL_OR_ESCAPE.search(text):
         text = _ESCAPE_1.sub(r"_x005F\1", text)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
-from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines
+from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines, write_text
 from osa_opt.text import title
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
     for label, text in facts(result, created, large):
         _fit_height(sheet, row, text)  # before the row's cells: rows go out in order
         sheet.write_string(row, 0, label, fmt.label)
-        sheet.write_string(row, 1, text, fmt.wrap)
+        write_text(sheet, row, 1, text, fmt.wrap)  # facts name the user's files and policy
         row += 1
     row += 1
     if large is None:

@@ -162,10 +162,17 @@ def write_table(
         write_rows(sheet, header_row + 1, cells,
                    [ROW_POINTS * n if n > 1 else None for n in lines])
     else:
+        rich = {(i, col) for col, column in enumerate(cells)
+                for i, v in enumerate(column) if looks_rich(v)}
         for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
-            if lines[r - header_row - 1] > 1:  # before the row is written (constant memory)
-                sheet.set_row(r, ROW_POINTS * lines[r - header_row - 1])
+            i = r - header_row - 1
+            if lines[i] > 1:  # before the row is written (constant memory)
+                sheet.set_row(r, ROW_POINTS * lines[i])
+            if rich:
+                values = tuple(None if (i, c) in rich else v for c, v in enumerate(values))
             sheet.write_row(r, 0, values)  # no format: each cell takes its column's
+            for c in (c for c in range(len(values)) if (i, c) in rich):
+                write_text(sheet, r, c, cells[c][i])
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
@@ -191,7 +198,24 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Fo
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value, cell_format)
     else:
-        sheet.write_string(row, col, value)
+        write_text(sheet, row, col, value)
+
+
+def looks_rich(value: Any) -> bool:
+    """Text xlsxwriter's ``write_string`` would write as raw rich-text XML, unescaped
+    (``<r>A & B</r>``: a broken file)."""
+    return value.__class__ is str and value.startswith("<r>") and value.endswith("</r>")
+
+
+def write_text(sheet: Worksheet, row: int, col: int, text: str,
+               cell_format: Format | None = None) -> None:
+    """Text as text, also text that :func:`looks_rich`: that goes as a rich string of
+    three plain runs, which xlsxwriter escapes (the cell reads the very text)."""
+    if looks_rich(text):
+        runs = (text[:1], text[1:-1], text[-1:])
+        sheet.write_rich_string(row, col, *runs, *((cell_format,) if cell_format else ()))
+    else:
+        sheet.write_string(row, col, text, cell_format)
 
 
 def column_cells(values: pd.Series) -> list[Any]:
