@@ -38,9 +38,9 @@ from osa_opt.outputs.safe import (
 from osa_opt.report import write_report
 from osa_opt.result import Result  # noqa: E402
 
-#: Rounds of at least this many projects write their workbook in a second process while
-#: this one writes the other files; on smaller ones, where the workbook takes a tenth of a
-#: second, starting that process costs what it would save.
+#: Rounds of at least this many projects write their workbook and their report in
+#: processes of their own while this one writes the other files; on smaller ones, where the
+#: workbook takes a tenth of a second, starting a process costs what it would save.
 WORKBOOK_APART_FROM = 2_000
 #: Default parent of new run folders, relative to the current folder.
 OUTPUTS_FOLDER = "outputs"
@@ -155,14 +155,17 @@ def _numbered(stem: str) -> Iterator[str]:
 
 
 def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    # The workbook, the slowest writer, on the other core while this one writes the rest
-    # (osa_opt.background), for rounds big enough to gain from it.
-    with paused_gc(), in_background(
-            workbook.write_workbook, result, folder / "portfolios.xlsx", created=_iso(created),
-            scratch=folder, worth_it=len(result.problem.projects) >= WORKBOOK_APART_FROM):
+    # In rounds big enough to gain from it, the workbook (the slowest writer) and the report
+    # are written by processes of their own (osa_opt.background) while this one writes the
+    # CSV and run.json: three writers of similar weight on the machine's cores.
+    apart = len(result.problem.projects) >= WORKBOOK_APART_FROM
+    with paused_gc(), \
+            in_background(workbook.write_workbook, result, folder / "portfolios.xlsx",
+                          created=_iso(created), scratch=folder, worth_it=apart), \
+            in_background(write_report, result, folder / "report.html", created=created,
+                          worth_it=apart):
         longform.write_csv(result, folder / "portfolios.csv")
         (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
-        write_report(result, folder / "report.html", created=created)
         for name, data in analysis_files(result).items():
             (folder / name).write_bytes(data)
         _write_manifest(result, folder, created, target)

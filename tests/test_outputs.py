@@ -470,9 +470,10 @@ def test_status_message_reports_time_limit_gap(tiny_result: Result) -> None:
 
 def test_the_workbook_written_in_a_second_process_is_the_same(
         tiny_result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Big rounds write portfolios.xlsx in a forked process (osa_opt.background) while
-    this one writes the rest: the same workbook, cell for cell, as written here."""
-    books = {}
+    """Big rounds write portfolios.xlsx and report.html in forked processes
+    (osa_opt.background) while this one writes the rest: the same workbook, cell for cell,
+    and the same report, byte for byte, as written here."""
+    books, reports = {}, {}
     fixed = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # the same time on both Read me sheets
     monkeypatch.setattr(run_module, "_now", lambda: fixed)
     for apart_from in (0, 10**9):
@@ -481,7 +482,9 @@ def test_the_workbook_written_in_a_second_process_is_the_same(
         book = openpyxl.load_workbook(folder / "portfolios.xlsx")
         books[apart_from] = {name: [[c.value for c in row] for row in book[name].iter_rows()]
                              for name in book.sheetnames}
+        reports[apart_from] = (folder / "report.html").read_bytes()
     assert books[0] == books[10**9] and "Portfolio 1" in books[0]
+    assert reports[0] == reports[10**9] and b"Ranked portfolios" in reports[0]
 
 
 @pytest.mark.parametrize("how", ["workbook-killed", "workbook-failed"])
