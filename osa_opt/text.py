@@ -33,13 +33,16 @@ def money(amount: float, *, whole: bool = False) -> str:
 
     >>> money(1325.5, whole=True), money(-0.4, whole=True), money(2.5, whole=True)
     ('1,326', '0', '2')
+    >>> money(1503666.96), money(1325.45)           # never "1,503,667.0" beside "1,503,667"
+    ('1,503,667', '1,325.5')
     """
     amount = float(amount)
     if not math.isfinite(amount):
         return f"{amount:,.0f}"  # "nan", "inf": said, not a crash
     if whole or abs(amount - round(amount)) < 0.05:
         return f"{round(amount) + 0:,}"  # round() gives an int: no "-0"
-    return f"{amount:,.1f}"
+    text = f"{amount:,.1f}"
+    return money(amount, whole=True) if text.endswith(".0") else text
 
 
 def yen(amount: float) -> str:
