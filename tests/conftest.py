@@ -31,6 +31,19 @@ TINY_POLICY: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_as_python_sets_it() -> Any:
+    """Ctrl-C raises KeyboardInterrupt in every test, as in a terminal. A shell that starts
+    pytest in the background without job control (``cmd &`` in a script) ignores SIGINT,
+    and Python then keeps it ignored: the tests that press Ctrl-C would see nothing."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def under_ci() -> bool:
     """True when the environment variable ``CI`` is ``true`` (as CI services and .ci/run set)."""
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
