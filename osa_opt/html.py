@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -140,6 +141,40 @@ WRAP_AT = 40
 WHOLE_WORD = 16
 
 
+#: A word with a hyphen before a digit: a project id ("P-32", "OSA-2026-01") or the like
+#: ("level-1"). Chromium breaks a line after such a hyphen, and an id in a sentence would
+#: read "P-" at the end of one line and "32" on the next.
+_HYPHEN_DIGIT = re.compile(r"[^\s,;:()\[\]]*\w-\d[^\s,;:()\[\]]*")
+#: Where a long code (a policy key "eligibility.min_democracy", a scenario name) breaks best.
+_CODE_BREAK = re.compile(r"(?<=[._])(?=\w)")
+
+
+def _text_html(text: str, *, code: bool) -> str:
+    """Escaped text of a cell: id-like words kept whole; in a long code (``code``) a line
+    breaks after its dots and underscores before it breaks inside a word.
+
+    >>> _text_html("would push out P-24 and P-32.", code=False)
+    'would push out <span class="id">P-24</span> and <span class="id">P-32.</span>'
+    >>> _text_html("eligibility.min_democracy", code=True)
+    'eligibility.<wbr>min_<wbr>democracy'
+    """
+    out, last = [], 0
+    for match in _HYPHEN_DIGIT.finditer(text):
+        if len(match.group()) > WHOLE_WORD:  # a long code may still break to fit
+            continue
+        out.append(_plain_html(text[last:match.start()], code=code))
+        out.append(f'<span class="id">{escape(match.group(), quote=True)}</span>')
+        last = match.end()
+    out.append(_plain_html(text[last:], code=code))
+    return "".join(out)
+
+
+def _plain_html(text: str, *, code: bool) -> str:
+    if not code:
+        return escape(text, quote=True)
+    return "<wbr>".join(escape(part, quote=True) for part in _CODE_BREAK.split(text))
+
+
 def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
     """One escaped ``<td>`` (or ``<th>``) with the classes of its kind."""
     text = cell_text(value, kind)
@@ -161,6 +196,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
         inner = ", ".join(f'<span class="id">{escape(p, quote=True)}</span>' for p in parts)
         return f"<{tag}{attr}>{inner}</{tag}>"
+    if kind in (TEXT, LABEL) and text != MISSING and "t" not in classes:  # a formula: as is
+        return f"<{tag}{attr}>{_text_html(text, code='brk' in classes)}</{tag}>"
     return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"
 
 

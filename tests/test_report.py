@@ -32,7 +32,7 @@ HOSTILE_POLICY = "<i>round</i> & co"
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2",
                 "h3", "p", "nav", "a", "section", "div", "span", "table", "caption", "thead",
                 "tbody", "tr", "th", "td", "ul", "ol", "li", "footer", "svg", "rect", "text",
-                "line", "path", "circle", "code", "b", "pre"}
+                "line", "path", "circle", "code", "b", "pre", "wbr"}
 
 
 # ---------------------------------------------------------------------- parsing helper
@@ -46,6 +46,7 @@ class Page(HTMLParser):
         self.texts: list[tuple[tuple[str, ...], str]] = []
         self.svg_first_child: list[str] = []
         self._svg_open_seen_child = True
+        self._join = False
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -55,7 +56,9 @@ class Page(HTMLParser):
         if tag == "svg":
             self._svg_open_seen_child = False
         self.tags.append((tag, dict(attrs)))
-        if tag not in ("meta",):
+        if tag == "wbr":  # a place a long word may break: its text reads on unbroken
+            self._join = True
+        elif tag not in ("meta",):
             self.stack.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -67,8 +70,12 @@ class Page(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        if data.strip():
+        if self._join and self.texts and data.strip():
+            stack, text = self.texts[-1]
+            self.texts[-1] = (stack, text + data.strip())
+        elif data.strip():
             self.texts.append((tuple(self.stack), data.strip()))
+        self._join = False
 
     def text_in(self, tag: str) -> list[str]:
         return [t for stack, t in self.texts if stack and stack[-1] == tag]

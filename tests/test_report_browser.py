@@ -302,3 +302,74 @@ def test_ten_portfolios_stay_on_the_page_and_on_paper(browser: Any, ten_portfoli
         assert page.evaluate(BROKEN_WORDS) == []
     finally:
         page.close()
+
+
+#: Each id or id-like word ("P-32", "level-1") inside a longer text cell (the reasons and
+#: messages of Why in or out) drawn over more than one line: "P-" / "32" printed to A4.
+SPLIT_IDS = """() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement.closest('td')) continue;
+        for (const m of node.data.matchAll(/[A-Za-z0-9]+-[0-9][A-Za-z0-9]*/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (tops.size > 1) found.push(m[0]);
+        }
+    }
+    return found;
+}"""
+
+#: Where each policy key of the manifest breaks across lines: the characters just before
+#: each line break ("eligibility.min_democr" / "acy" printed to A4 once).
+KEY_BREAKS = """() => [...document.querySelectorAll('#manifest td')]
+    .filter(td => /^[a-z_]+\\.[a-z_.]+$/.test(td.textContent.trim()))
+    .flatMap(td => {
+        const chars = [];
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode())
+            for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+        const breaks = [];
+        let top = null;
+        chars.forEach(([node, i], k) => {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getBoundingClientRect();
+            if (top !== null && Math.round(rect.top) > top + 2)
+                breaks.push(td.textContent.trim().slice(0, k) + '|');
+            top = Math.round(rect.top);
+        });
+        return breaks;
+    })"""
+
+
+def test_ids_and_policy_keys_break_only_where_they_may(browser: Any, report: Path) -> None:
+    """Printed to A4, the messages of Why in or out broke ids at their hyphen ("would push
+    out P-24, P-27, P-30 and P-" / "32") and the manifest broke policy keys inside a word
+    ("eligibility.min_democr" / "acy"). Ids stay whole; a key breaks after a dot or an
+    underscore; the added and dropped ids of the portfolios side by side sit under their
+    right-aligned "Portfolio N" as the numbers above them do (the "—" of portfolio 1 sat
+    at the left of its column, nearer the row's name than its portfolio)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(report.resolve().as_uri(), wait_until="load")
+        aligned = page.evaluate("""() => [...document.querySelectorAll('table.side')].flatMap(
+            t => [...t.querySelectorAll('tbody tr')].map(tr => [
+                tr.querySelector('th').textContent,
+                [...tr.querySelectorAll('td')].map(td => getComputedStyle(td).textAlign)]))""")
+        assert ["Added vs portfolio 1", ["right"] * 3] in aligned
+        assert ["Dropped vs portfolio 1", ["right"] * 3] in aligned
+        for width in (1280, 800):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert page.evaluate(SPLIT_IDS) == []
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 700, "height": 990})  # A4 less its margins
+        assert page.evaluate(SPLIT_IDS) == []
+        breaks = page.evaluate(KEY_BREAKS)
+    finally:
+        page.close()
+    assert breaks  # A4 is narrow enough that some keys break ...
+    assert all(b[-2] in "._" for b in breaks), breaks  # ... after a dot or an underscore

@@ -102,6 +102,9 @@ tr.total td {{ font-weight: 650; border-top: 2px solid #c3ccd8; }}
 table.kv th {{ background: none; color: var(--muted); font-weight: 500; padding-right: 18px;
   white-space: nowrap; }}
 span.id {{ white-space: nowrap; }}
+/* the portfolios side by side: every cell under its right-aligned "Portfolio N",
+   the added and dropped ids as the numbers above them */
+table.side td {{ text-align: right; }}
 td.in {{ color: var(--funded); font-weight: 650; text-align: center; }}
 td.out {{ color: #a0a8b3; text-align: center; }}
 ul.reasons {{ margin: 0; padding-left: 18px; }}
