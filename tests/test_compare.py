@@ -200,6 +200,46 @@ def test_cli_one_budget_scenario_is_compared_with_the_default_policy(
     assert "default FY2026=15000" in stdout  # the name wraps between words only
 
 
+def test_cli_lists_a_seventh_change_instead_of_hiding_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The shipped humanitarian policy drops seven of the default's projects: at 100 columns
+    the changes go under the table, and they read "out P-02, ... P-32 … (+1)", an id hidden
+    behind a marker as long as the id. Now all seven; counts with thousands separators."""
+    from osa_opt.cli.compare import _ids
+
+    monkeypatch.setenv("COLUMNS", "100")
+    models = Path(__file__).resolve().parents[1] / "models"
+    code = osa(monkeypatch, "compare", "--policy", str(models / "default.toml"),
+               "--policy", str(models / "humanitarian_focus.toml"),
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    said = " ".join(stdout.split())
+    assert "humanitarian_focus against default: in P-03, P-17, P-28; " \
+           "out P-02, P-04, P-19, P-27, P-30, P-32, P-34." in said
+    assert "(+1)" not in said
+    many = [f"P-{i:05d}" for i in range(1, 1302)]
+    assert _ids(many).endswith("P-00006 … (+1,295)")
+
+
+def test_cli_table_counts_with_thousands_separators() -> None:
+    """Projects and countries as the solve's tables write them: 1,045, not 1045."""
+    from rich.console import Console
+
+    from benchmarks.synthetic import make_problem
+    from osa_opt.cli.compare import _table
+
+    problem = make_problem(1500, 1, seed=1)
+    comparison = compare([Scenario("base", problem),
+                          budget_scenario(problem, {"FY2026": 1_000_000.0})])
+    console = Console(width=200, record=True)
+    console.print(_table(comparison, False, stacked=False))
+    rows = [line for line in console.export_text().splitlines() if line.startswith("│ base")]
+    n = comparison.baseline.portfolio.n_projects
+    assert n >= 1000 and f" {n:,} │" in rows[0]
+
+
 def test_comparison_repr_names_the_baseline(scenarios: list[Scenario]) -> None:
     assert repr(compare(scenarios[:2])) == "<Comparison of 2 scenarios, baseline 'base'>"
     assert isinstance(compare(scenarios[:2]), Comparison)

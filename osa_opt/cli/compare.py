@@ -22,7 +22,7 @@ from osa_opt.text import code_label, money
 if TYPE_CHECKING:
     from osa_opt.analysis.compare import Comparison, Scenario
 
-#: Project ids listed per cell of the in/out columns before "…".
+#: Project ids listed per cell of the in/out columns before "…" (all of them when one more).
 CHANGES_SHOWN = 6
 
 
@@ -243,13 +243,22 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
                  [f"{s.value_under_baseline:,.3f}" if s.value_under_baseline is not None
                   else "—"])
         table.add_row(escape(s.name), value, *under, *costs,
-                      str(p.n_projects) if p else "—", str(p.n_countries) if p else "—",
+                      f"{p.n_projects:,}" if p else "—", f"{p.n_countries:,}" if p else "—",
                       *([_ids(s.added), _ids(s.dropped)] if inout else []))
     return table
 
 
 def _ids(ids: list[str]) -> str:
+    """The ids, up to CHANGES_SHOWN then "… (+N)"; never "… (+1)", which hides an id in
+    about the room the id takes.
+
+    >>> _ids([f"P-0{i}" for i in range(1, 8)])
+    'P-01, P-02, P-03, P-04, P-05, P-06, P-07'
+    >>> _ids([f"P-0{i}" for i in range(1, 9)])
+    'P-01, P-02, P-03, P-04, P-05, P-06 … (+2)'
+    """
     if not ids:
         return "—"
-    shown = ", ".join(ids[:CHANGES_SHOWN])
-    return f"{shown} … (+{len(ids) - CHANGES_SHOWN})" if len(ids) > CHANGES_SHOWN else shown
+    if len(ids) <= CHANGES_SHOWN + 1:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:CHANGES_SHOWN])} … (+{len(ids) - CHANGES_SHOWN:,})"
