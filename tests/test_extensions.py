@@ -241,7 +241,7 @@ def test_report_and_workbook_list_the_extension(problem: Problem, capped: osa_op
     from osa_opt.report import render_report
 
     entry = capped.extensions[0]
-    html = render_report(capped)
+    html = render_report(capped).replace("<wbr>", "")  # as read: long codes may break at _ .
     assert 'id="extensions"' in html and "Model extensions" in html
     assert "at_most_three_sea" in html and entry["sha256"][:12] in html
     assert "sea_cap" in html and str(EXT.resolve()) in html
