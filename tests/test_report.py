@@ -487,6 +487,8 @@ def test_comparison_lists_the_projects_that_differ(hostile_problem: Problem) -> 
     assert differing
     block = section.body[section.body.index("Projects whose funding differs"):]
     assert re.findall(r'<tr><td><span class="id">(P-\d\d)</span></td>', block) == differing
+    heads = Page(block).text_in("th")  # the scenarios as the table above names them
+    assert heads[-2:] == ["base", "lean <year>"]
     bars = rects(chart(section.body, "Value of the best portfolio per scenario"))
     values = [s.portfolio.objective for s in cmp.scenarios]
     assert bars[1]["width"] / bars[0]["width"] == pytest.approx(values[1] / values[0], abs=1e-3)

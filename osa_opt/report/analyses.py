@@ -284,7 +284,9 @@ def comparison_body(analysis: Any) -> str:
         shown[col] = ["○" if f <= 0 else "●" if f >= 1 - 1e-6 else percent(f)
                       for f in shown[col]]
     body += "<h3>Projects whose funding differs</h3>"
-    body += (table(shown, kinds={c: RIGHT for c in scenario_cols}) if not shown.empty
+    # a scenario is named as the table above and the chart name it, not humanized
+    body += (table(shown, kinds={c: RIGHT for c in scenario_cols},
+                   headers={c: str(c) for c in scenario_cols}) if not shown.empty
              else '<p class="note">Every scenario funds the same projects.</p>')
     return body
 
