@@ -27,6 +27,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
@@ -40,10 +42,6 @@ _INTERNALS = ("constant_memory", "fh", "previous_row", "dim_colmin", "table", "r
               "write_handlers", "strings_to_formulas", "strings_to_urls",
               "strings_to_numbers", "_write_single_row", "_check_dimensions")
 
-# The escapes of xlsxwriter's XMLwriter and Worksheet, in its order.
-_CONTROL_OR_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-_ESCAPE_1 = re.compile("(_x[0-9a-fA-F]{4}_)")
-_ESCAPE_2 = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _XML_SPECIAL = re.compile("[&<>]")
 
@@ -97,10 +95,10 @@ def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
 
 def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> list[str]:
     """Each cell of one column as xlsxwriter's ``<c>`` element ('' for a blank)."""
-    letters = _column_letters(col)
+    letters = xl_col_to_name(col)
     rows = range(first_row + 1, first_row + 1 + len(values))  # Excel's 1-based row numbers
     texts = "\n".join(v for v in values if v.__class__ is str)  # one look at all the text
-    inline = _inline if _CONTROL_OR_ESCAPE.search(texts) or _XML_SPECIAL.search(texts) \
+    inline = _inline if _XML_SPECIAL.search(texts) or _control_escaped(texts) != texts \
         else _plain_inline
     out = []
     for row, value in zip(rows, values, strict=True):
@@ -150,10 +148,7 @@ def _inline(text: str) -> str:
     the file); here it is text like any other, as :func:`osa_opt.outputs.tables.write_text`
     writes it on the cell-by-cell path.
     """
-    if _CONTROL_OR_ESCAPE.search(text):
-        text = _ESCAPE_1.sub(r"_x005F\1", text)
-        text = _ESCAPE_2.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
-        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    text = _control_escaped(text)
     preserve = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -181,10 +176,9 @@ def _row_start(sheet: Worksheet, row: int, height: float | None) -> str:
     return f'<row r="{row + 1}" ht="{pixels * 0.75:.16g}" customHeight="1"'
 
 
-def _column_letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, remainder = divmod(col - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
+def _control_escaped(text: str) -> str:
+    """Control characters as ``_xHHHH_`` and a literal ``_xHHHH_`` escaped again:
+    xlsxwriter's own escape, which its per-cell writing applies to inline text."""
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    return XMLwriter._escape_control_characters(text)
