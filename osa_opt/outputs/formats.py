@@ -106,6 +106,10 @@ class Formats:
     def of(cls, book: Workbook) -> Formats:
         header = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
                   "valign": "top"}
+        # every cell at the top of its row, level with the first line of wrapped text; each
+        # kind of column its number format (_NUMBER_FORMATS, the one list of them)
+        numbers = {kind: book.add_format({"num_format": number_format, "valign": "top"})
+                   for kind, number_format in _NUMBER_FORMATS.items() if kind != "text"}
         return cls(
             title=book.add_format({"bold": True, "font_size": 13}),
             note=book.add_format({"italic": True, "font_color": "#555555"}),
@@ -117,14 +121,7 @@ class Formats:
             group=book.add_format({**header, "align": "center"}),
             label=book.add_format({"bold": True, "valign": "top"}),
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
-            # every cell at the top of its row, level with the first line of wrapped text
-            money=book.add_format({"num_format": MONEY_FORMAT, "valign": "top"}),
-            count=book.add_format({"num_format": "#,##0", "valign": "top"}),
-            share=book.add_format({"num_format": "0%", "valign": "top"}),
-            share_precise=book.add_format({"num_format": "0.0%", "valign": "top"}),
-            value=book.add_format({"num_format": "#,##0.000", "valign": "top"}),
-            seconds=book.add_format({"num_format": "0.00", "valign": "top"}),
-            weight=book.add_format({"num_format": "0.000", "valign": "top"}),
+            **numbers,
             integer=book.add_format({"num_format": "0", "valign": "top"}),
             text=book.add_format({"valign": "top"}),
             # TRUE/FALSE cells: LibreOffice shows them by their number format (1/0 under
