@@ -11,6 +11,9 @@ libraries may not survive a fork, Windows has none), with more than one core to 
 Elsewhere, or where the system refuses a process, the call simply runs in the caller,
 first, with the same result. The child may only write files: what it changes in memory
 stays in the child; it prints, if at all, on streams of its own (:func:`_own_streams`).
+The child dies with the caller: killed (SIGKILL, the out-of-memory killer), the caller
+cannot stop its child, so the kernel does (:func:`_die_with_parent`); no writer is left
+running as an orphan.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp(), "a.txt")
@@ -77,6 +80,7 @@ class Background:
             read_end, write_end = os.pipe()
         except OSError:
             return
+        parent, die_with_parent = os.getpid(), _death_signal_setter()  # ready before the fork
         try:
             with warnings.catch_warnings():
                 # Python 3.12+ warns of forking beside threads (a progress bar's): the child
@@ -89,6 +93,7 @@ class Background:
             os.close(write_end)
             return
         if pid == 0:  # the child: run the call, send back an error, never return
+            _die_with_parent(die_with_parent, parent)
             os.close(read_end)
             _run_child(call, write_end)
         os.close(write_end)
@@ -146,6 +151,37 @@ def in_background(call: Callable[..., Any], *args: Any, worth_it: bool = True,
     except BaseException:
         job.cancel()  # nothing left running or unreaped behind the caller's error
         raise
+
+
+def _death_signal_setter() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), looked up in the caller so the child has only to call it."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # no libc with prctl: the child lives as before
+        return None
+
+
+#: ``prctl``'s option: the signal a process gets when the thread that forked it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(prctl: Callable[..., int] | None, parent: int) -> None:
+    """In the child, first thing: have the kernel SIGKILL it when its parent dies (a caller
+    killed cannot stop its children itself), and exit at once if the parent died already,
+    between the fork and here (the signal is then never sent).
+
+    The signal follows the thread that forked, not the whole process; that thread waits
+    for the child inside :func:`in_background` (or kills it), so it outlives the child.
+    SIGKILL, not SIGTERM: a handler of the caller's would run the caller's clean-up here.
+    """
+    if prctl is not None:
+        from ctypes import c_ulong  # loaded by the caller already: no import here
+
+        prctl(_PR_SET_PDEATHSIG, c_ulong(signal.SIGKILL), c_ulong(0), c_ulong(0), c_ulong(0))
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_child(call: Callable[[], Any], write_end: int) -> None:

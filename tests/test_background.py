@@ -268,3 +268,49 @@ def test_python_312s_warning_on_forking_beside_threads_does_not_fail_a_strict_ru
         with in_background(write_pid, target, text="done"):
             pass
     assert target.read_text().split()[1] == "done"
+
+
+#: A caller that starts a slow writer beside it and says the writer's pid, then waits.
+SLOW_WRITER = """
+import os, sys, time
+from osa_opt import background
+
+with background.in_background(time.sleep, 60) as job:
+    print(job.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def is_running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie, dead but not reaped, is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def test_a_caller_killed_takes_its_writer_with_it() -> None:
+    """SIGKILL (or the out-of-memory killer) gives the caller no chance to stop its child:
+    the kernel stops it, within moments, rather than leaving it writing as an orphan."""
+    if not can_fork():
+        pytest.skip("no fork here")
+    env = {**os.environ, background.SERIAL_ENV: "0"}
+    caller = subprocess.Popen([sys.executable, "-c", SLOW_WRITER], stdout=subprocess.PIPE,
+                              text=True, env=env)
+    child = 0
+    try:
+        child = int(caller.stdout.readline())
+        assert child != caller.pid and is_running(child)
+        caller.kill()
+        caller.wait(timeout=10)
+        deadline = time.monotonic() + 2
+        while is_running(child) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not is_running(child), "the writer outlived its killed caller"
+    finally:
+        caller.kill()
+        caller.wait(timeout=10)
+        caller.stdout.close()
+        if child and is_running(child):
+            os.kill(child, signal.SIGKILL)
