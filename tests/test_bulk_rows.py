@@ -41,10 +41,9 @@ def awkward_table(n: int) -> pd.DataFrame:
 
 
 def sheet_xml(table: pd.DataFrame, bulk: bool, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    """The sheet's XML as write_table writes ``table`` twice, one below the other (after
-    a title and a note), in bulk or cell by cell. (The same table twice: cell by cell, the
-    last row of a table is flushed only when the next table is written, and then takes
-    the next table's column formats; in bulk it keeps its own.)"""
+    """The sheet's XML as write_table writes ``table`` (after a title and a note) and,
+    below it, ``table`` with its columns the other way round (other column formats), in
+    bulk or cell by cell: each table's rows in their own formats either way."""
     monkeypatch.setattr(tables, "BULK_FROM_ROWS", 1 if bulk else 10**9)
     calls: list[int] = []
     real = tables.write_rows
@@ -56,7 +55,7 @@ def sheet_xml(table: pd.DataFrame, bulk: bool, monkeypatch: pytest.MonkeyPatch) 
                                    "strings_to_numbers": False}) as book:
         sheet, fmt = book.add_worksheet("Portfolio 1"), Formats.of(book)
         place = write_table(sheet, fmt, table, title="A title", note="A note")
-        write_table(sheet, fmt, table, title="Below", first_row=place.end + 1)
+        write_table(sheet, fmt, table.iloc[:, ::-1], title="Below", first_row=place.end + 1)
     assert bool(calls) == (bulk and len(table) > 0)
     with zipfile.ZipFile(out) as archive:
         return archive.read("xl/worksheets/sheet1.xml")
@@ -208,3 +207,35 @@ def test_text_shaped_like_rich_text_reads_back_as_itself_on_every_path(
     cells = [row[1] for row in book_back.iter_rows(min_row=4, values_only=True)]
     assert cells == titles
     assert book_back.cell(1, 4).value == "<r>x < y</r>"
+
+
+@pytest.mark.parametrize(("rows", "constant_memory"), [(3, False), (3, True), (600, True)],
+                         ids=["cell-by-cell-in-memory", "cell-by-cell-constant-memory",
+                              "bulk"])
+def test_each_table_keeps_its_own_number_formats_whatever_table_follows(
+        tmp_path: Path, rows: int, constant_memory: bool) -> None:
+    """Two tables on one sheet whose columns take other formats: the first table's rows,
+    its last one too, keep its formats. Cell by cell, a cell without a format took its
+    column's format of the moment xlsxwriter wrote it out: the second table's, for the
+    first table's last row (constant memory, written when the next row starts) or for all
+    its rows (in memory, written when the workbook closes)."""
+    path = tmp_path / "two.xlsx"
+    first = pd.DataFrame({"total_cost": [1234.5 + i for i in range(rows)],
+                          "share": [0.5] * rows, "seconds": [1.25] * rows})
+    second = pd.DataFrame({"share": [0.25, 0.125], "value": [1.5, 2.5],
+                           "total_cost": [5.0, 6.0]})
+    with xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory,
+                                         "strings_to_formulas": False,
+                                         "strings_to_urls": False,
+                                         "strings_to_numbers": False}) as book:
+        sheet, fmt = book.add_worksheet("T"), Formats.of(book)
+        place = write_table(sheet, fmt, first, title="First")
+        below = write_table(sheet, fmt, second, title="Second", first_row=place.end + 1)
+    sheet_back = openpyxl.load_workbook(path)["T"]
+
+    def formats(start: int, end: int) -> list[list[str]]:  # 0-based rows, as TablePlace
+        return [[cell.number_format for cell in row]
+                for row in sheet_back.iter_rows(min_row=start + 1, max_row=end + 1)]
+
+    assert formats(place.first_row, place.last_row) == [["#,##0", "0%", "0.00"]] * rows
+    assert formats(below.first_row, below.last_row) == [["0%", "#,##0.000", "#,##0"]] * 2

@@ -107,9 +107,10 @@ def write_table(
 
     ``groups`` adds a merged header row above the column names: (label, first, last column).
     ``min_widths`` widens columns (index -> characters) for cells written above the table.
-    Each column's number format is set once on the column and the rows go out whole
-    (:func:`column_cells` prepares each column at once), so the time is linear in the
-    number of cells; rows are written top to bottom, as the workbook's constant-memory mode
+    Each column's number format is set on the column (for cells typed in later) and
+    named on each cell written, so a second table below with other formats changes none
+    of this one's; the rows go out whole (:func:`column_cells` prepares each column at
+    once), so the time is linear in the number of cells; rows are written top to bottom, as the workbook's constant-memory mode
     needs. Tables of :data:`~osa_opt.outputs.bulk_rows.BULK_FROM_ROWS` rows or more in a
     constant-memory workbook go out as XML a column at a time (:mod:`osa_opt.outputs.
     bulk_rows`), not through xlsxwriter's per-cell calls.
@@ -123,7 +124,7 @@ def write_table(
     31
     """
     columns = [str(c) for c in table.columns]
-    widths = _set_columns(sheet, fmt, table, columns, min_widths or {})  # before rows flush
+    widths, formats = _set_columns(sheet, fmt, table, columns, min_widths or {})
     width = sum(w for w, _ in widths)
     row = first_row
     _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
@@ -162,22 +163,38 @@ def write_table(
         write_rows(sheet, header_row + 1, cells,
                    [ROW_POINTS * n if n > 1 else None for n in lines])
     else:
-        rich = {(i, col) for col, column in enumerate(cells)
-                for i, v in enumerate(column) if looks_rich(v)}
-        for r, values in enumerate(zip(*cells, strict=True), start=header_row + 1):
-            i = r - header_row - 1
-            if lines[i] > 1:  # before the row is written (constant memory)
-                sheet.set_row(r, ROW_POINTS * lines[i])
-            if rich:
-                values = tuple(None if (i, c) in rich else v for c, v in enumerate(values))
-            sheet.write_row(r, 0, values)  # no format: each cell takes its column's
-            for c in (c for c in range(len(values)) if (i, c) in rich):
-                write_text(sheet, r, c, cells[c][i])
+        _write_cells(sheet, header_row + 1, cells, formats, lines)
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row, width)
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table)
+
+
+def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
+                 formats: list[Format], lines: list[int]) -> None:
+    """The rows of a table cell by cell, each cell with its column's format.
+
+    Named on each cell, not left to the column: xlsxwriter gives a cell without a format
+    its column's format of the moment the cell's XML is written, which is when the
+    workbook closes (in memory) or when the next row starts (constant memory); by then a
+    second table below on the sheet may have set other formats on the same columns. Blanks
+    stay no cells at all, as the bulk rows leave them.
+    """
+    write = sheet.write
+    rich = {(i, col) for col, column in enumerate(cells)
+            for i, v in enumerate(column) if looks_rich(v)}
+    for i, values in enumerate(zip(*cells, strict=True)):
+        r = first_row + i
+        if lines[i] > 1:  # before the row is written (constant memory)
+            sheet.set_row(r, ROW_POINTS * lines[i])
+        for c, value in enumerate(values):
+            if value is None or (isinstance(value, str) and not value):
+                continue
+            if rich and (i, c) in rich:
+                write_text(sheet, r, c, value, formats[c])
+            else:
+                write(r, c, value, formats[c])
 
 
 def in_words(value: Any) -> Any:
@@ -354,12 +371,14 @@ def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: F
 
 
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int]) -> list[tuple[int, bool]]:
+                 min_widths: Mapping[int, int],
+                 ) -> tuple[list[tuple[int, bool]], list[Format]]:
     """Each column's number format and width: the longest of the first 200 values and the
     header (wrapped to two lines when it is longer than the values), within 8-60
-    characters; long text wraps at WRAP_WIDTH. Returns each column's (width, wraps)."""
+    characters; long text wraps at WRAP_WIDTH. Returns each column's (width, wraps), and
+    its cell format."""
     sample = table.head(200)
-    out = []
+    out, formats = [], []
     for col, name in enumerate(columns):
         header = humanize(name)
         words = max((len(w) for w in header.split()), default=0)
@@ -381,7 +400,8 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
             width, cell_format = WRAP_WIDTH, fmt.wrap
         sheet.set_column(col, col, width, cell_format)
         out.append((width, wraps))
-    return out
+        formats.append(cell_format)
+    return out, formats
 
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
