@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osa_opt.outputs import bulk_rows, tables
-from osa_opt.outputs.formats import Formats
+from osa_opt.outputs.formats import NUMBER_PAD, Formats
 from osa_opt.outputs.tables import write_table
 
 AWKWARD_TEXT = ["plain", "", " leading space", "trailing space ", "a & b < c > d \"q\"",
@@ -237,5 +237,8 @@ def test_each_table_keeps_its_own_number_formats_whatever_table_follows(
         return [[cell.number_format for cell in row]
                 for row in sheet_back.iter_rows(min_row=start + 1, max_row=end + 1)]
 
-    assert formats(place.first_row, place.last_row) == [["#,##0", "0%", "0.00"]] * rows
-    assert formats(below.first_row, below.last_row) == [["0%", "#,##0.000", "#,##0"]] * 2
+    def padded(*number_formats: str) -> list[str]:  # columns of numbers: right, padded
+        return [f + NUMBER_PAD for f in number_formats]
+
+    assert formats(place.first_row, place.last_row) == [padded("#,##0", "0%", "0.00")] * rows
+    assert formats(below.first_row, below.last_row) == [padded("0%", "#,##0.000", "#,##0")] * 2

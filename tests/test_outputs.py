@@ -24,6 +24,7 @@ from osa_opt import run_folder as run_module
 from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook as workbook_module
+from osa_opt.outputs.formats import NUMBER_PAD
 from osa_opt.outputs.manifest import RUN_FILES as RUN_FILE_NAMES
 from osa_opt.outputs.manifest import build_manifest, json_safe
 from osa_opt.outputs.safe import slug
@@ -212,13 +213,13 @@ def test_portfolio_sheets_list_funded_projects_with_money_formats(
         for r, pid in enumerate(ids, start=header + 1):
             fraction = portfolio.fractions[pid]
             assert sheet.cell(r, cols["fraction"]).value == pytest.approx(fraction)
-            assert sheet.cell(r, cols["fraction"]).number_format == "0%"
+            assert sheet.cell(r, cols["fraction"]).number_format == "0%" + NUMBER_PAD
             for fy in problem.fiscal_years:
                 cell = sheet.cell(r, cols[f"cost_{fy}"])
-                assert cell.number_format == workbook_module.MONEY_FORMAT
+                assert cell.number_format == workbook_module.MONEY_FORMAT + NUMBER_PAD
                 expected = problem.projects.at[pid, f"cost_{fy}"] * fraction
                 assert cell.value == pytest.approx(expected)
-            assert sheet.cell(r, cols["total_cost"]).number_format == "#,##0"
+            assert sheet.cell(r, cols["total_cost"]).number_format == "#,##0" + NUMBER_PAD
 
 
 def test_summary_sheet_matches_the_portfolios(example_run: Path,
@@ -228,7 +229,7 @@ def test_summary_sheet_matches_the_portfolios(example_run: Path,
     assert labels["Status"].value == "Optimal"
     for fy, amount in example_result.problem.policy.budget.items():
         assert labels[f"Budget {fy} (¥m)"].value == amount
-        assert labels[f"Budget {fy} (¥m)"].number_format == workbook_module.MONEY_FORMAT
+        assert labels[f"Budget {fy} (¥m)"].number_format == workbook_module.MONEY_FORMAT + NUMBER_PAD
     header, cols = _table(sheet, "rank")
     assert sheet.auto_filter.ref.startswith(f"A{header}:")
     assert sheet.freeze_panes == f"B{header + 1}"
@@ -241,7 +242,7 @@ def test_summary_sheet_matches_the_portfolios(example_run: Path,
         assert (sheet.cell(r, cols["dropped"]).value or "") == ", ".join(portfolio.dropped)
         for fy, cost in portfolio.cost_by_year.items():
             assert sheet.cell(r, cols[f"cost_{fy}"]).value == pytest.approx(cost)
-            assert sheet.cell(r, cols[f"left_{fy}"]).number_format == "#,##0"
+            assert sheet.cell(r, cols[f"left_{fy}"]).number_format == "#,##0" + NUMBER_PAD
 
 
 def test_allocation_sheets_add_up_to_each_portfolio(example_run: Path,
@@ -254,7 +255,7 @@ def test_allocation_sheets_add_up_to_each_portfolio(example_run: Path,
             column = cols[f"total_cost #{portfolio.rank}"]
             cells = [sheet.cell(r, column) for r in range(header + 1, sheet.max_row + 1)]
             assert sum(c.value for c in cells) == pytest.approx(portfolio.total_cost)
-            assert all(c.number_format == workbook_module.MONEY_FORMAT for c in cells)
+            assert all(c.number_format == workbook_module.MONEY_FORMAT + NUMBER_PAD for c in cells)
             projects = cols[f"projects #{portfolio.rank}"]
             # a project of several fields is counted in each of them (its cost split)
             counted = (sum(len(f.split(";")) for f in portfolio.projects["field"])
@@ -320,7 +321,7 @@ def test_analysis_tables_become_sheets_and_manifest_entries(tiny_result: Result,
     sheet = book["Frontier"]
     header, cols = _table(sheet, "budget")
     assert sheet.cell(header + 2, cols["value"]).value == 2.5
-    assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0"
+    assert sheet.cell(header + 1, cols["budget"]).number_format == "#,##0" + NUMBER_PAD
     assert book["Frontier-detail-"].cell(header, 1).value == "Id"
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert manifest["analyses"] == {"frontier": {"points": 2, "best": None}}

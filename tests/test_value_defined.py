@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 import osa_opt
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
+from osa_opt.outputs.formats import NUMBER_PAD
 from osa_opt.workflows import solve
 
 DEFINED = "Value is a score, not money"
@@ -47,7 +48,8 @@ def test_the_workbook_defines_value_and_writes_no_minus_zero(folder: Path) -> No
     assert "risk_aversion" not in rows["Units"] and "the next row" in rows["Units"]
     checked = 0
     for sheet in book.worksheets:  # money columns: never a tiny negative that prints "-0"
-        money = {c for d in sheet.column_dimensions.values() if d.number_format == "#,##0"
+        money = {c for d in sheet.column_dimensions.values()
+                 if d.number_format in ("#,##0", "#,##0" + NUMBER_PAD)
                  for c in range(d.min or 0, (d.max or 0) + 1)}
         for row in sheet.iter_rows():
             for cell in row:

@@ -23,7 +23,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 import osa_opt
 from osa_opt.analysis.frontier import frontier
 from osa_opt.inputs.problem import Problem
-from osa_opt.outputs.formats import OUTCOMES
+from osa_opt.outputs.formats import NUMBER_PAD, OUTCOMES
 from osa_opt.result import Result
 from osa_opt.run_folder import write_run
 from osa_opt.text import humanize
@@ -230,8 +230,8 @@ def test_projects_sheet_gives_each_project_its_outcome_in_portfolio_1(
     assert counts.get("Funded", 0) + counts.get("Partly funded", 0) == len(fractions)
     funded_cost = sum(sheet.cell(r, cols["funded_cost"]).value for r in rows.values())
     assert funded_cost == pytest.approx(example_result.best.total_cost)
-    assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0"
-    assert sheet.cell(first + 1, cols["fraction"]).number_format == "0%"
+    assert sheet.cell(first + 1, cols["funded_cost"]).number_format == "#,##0" + NUMBER_PAD
+    assert sheet.cell(first + 1, cols["fraction"]).number_format == "0%" + NUMBER_PAD
 
 
 def _formula_rules(sheet: Any) -> list[tuple[str, str, str, str]]:

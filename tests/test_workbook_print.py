@@ -20,6 +20,7 @@ from conftest import require_program
 from openpyxl import load_workbook
 
 import osa_opt
+from osa_opt.outputs.formats import NUMBER_PAD
 from osa_opt.outputs.tables import LEGIBLE_WIDTH, PRINT_SCALE
 from osa_opt.text import humanize
 from osa_opt.workflows import solve
@@ -53,16 +54,20 @@ def book_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pdf_pages(book_path: Path, tmp_path_factory: pytest.TempPathFactory) -> list[list[Word]]:
     """LibreOffice's PDF of the workbook, as the words of each page with their boxes."""
+    return printed_pages(book_path, tmp_path_factory.mktemp("pdf"))
+
+
+def printed_pages(book_path: Path, folder: Path) -> list[list[Word]]:
+    """The words of each page, with their boxes, of LibreOffice's PDF of a workbook."""
     soffice = require_program(("soffice", "libreoffice"),
                               "apt-get install -y libreoffice-calc-nogui")
-    folder = tmp_path_factory.mktemp("pdf")
     proc = subprocess.run(
         [soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
          "--norestore", "--convert-to", "pdf", "--outdir", str(folder), str(book_path)],
         capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
-    boxes = subprocess.run([pdftotext, "-bbox", str(folder / "portfolios.pdf"), "-"],
+    boxes = subprocess.run([pdftotext, "-bbox", str(folder / f"{book_path.stem}.pdf"), "-"],
                            capture_output=True, text=True, timeout=60).stdout
     pages = []
     for page in boxes.split("<page ")[1:]:
@@ -123,7 +128,7 @@ def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
 
     assert column("reason").alignment.wrap_text  # long text wraps in its own column
     assert column("title").alignment.wrap_text
-    assert column("total_cost").number_format == "#,##0"  # whole ¥ million, no ".0"
+    assert column("total_cost").number_format == "#,##0" + NUMBER_PAD  # whole ¥m, no ".0"
 
 
 @pytest.mark.slow
@@ -271,11 +276,105 @@ def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:
     formats = {words: sheet.column_dimensions[letter].number_format
                for words, letter in names.items()}
     for words in ("Required", "At portfolio 1", "To spare"):
-        assert formats[words] == "#,##0", (words, formats[words])
-    assert formats["Value gained without it"] == "#,##0.000"
-    assert formats[humanize("gain_if_off_share")] == "0.0%"
+        assert formats[words] == "#,##0" + NUMBER_PAD, (words, formats[words])
+    assert formats["Value gained without it"] == "#,##0.000" + NUMBER_PAD
+    assert formats[humanize("gain_if_off_share")] == "0.0%" + NUMBER_PAD
     # TRUE/FALSE cells say yes/no (LibreOffice printed them 1/0 under a General format)
     assert formats["Limits portfolio 1"] == '"yes";"yes";"no"'
     column = names["Limits portfolio 1"]
     assert {type(sheet[f"{column}{r}"].value) for r in range(header + 1, sheet.max_row + 1)
             if sheet[f"{column}{r}"].value is not None} == {bool}  # still TRUE/FALSE
+
+
+# ---------------------------------------------------------------------- Summary on paper
+#: A round whose second-best portfolio swaps twelve small projects for one big one: the
+#: Summary lists twelve dropped ids, more than one line of its column holds.
+SWAP_IDS = [f"P-{i:02d}" for i in range(1, 13)]
+
+
+@pytest.fixture(scope="module")
+def swap_summary(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Word]]:
+    """The workbook of the swap round, and the words of its Summary page as LibreOffice
+    prints it."""
+    import pandas as pd
+    from conftest import write_csv
+
+    from osa_opt.inputs.policy import Policy
+
+    folder = tmp_path_factory.mktemp("swap")
+    ids = [*SWAP_IDS, "P-91"]
+    projects = pd.DataFrame({
+        "project_id": ids, "title": [f"Project {i}" for i in ids],
+        "country": "Aurelia", "field": "maritime_surveillance", "assistance_type": "equipment",
+        "cost_FY2026": [100.0] * 12 + [1200.0],
+        "score_security": [0.5] * 12 + [5.75], "score_humanitarian": [0.5] * 12 + [5.75]})
+    countries = pd.DataFrame({
+        "country": ["Aurelia"], "region": ["Southeast Asia"], "priority_tier": [1],
+        "oda_eligible": [True], "party_to_conflict": [False], "management_agreement": [True],
+        "democracy": [6.5], "rule_of_law": [6.0], "human_rights": [6.0]})
+    policy = Policy.from_dict({"name": "Swap round", "budget": {"FY2026": 1200.0},
+                               "objective": {"weights": {"security": 0.5,
+                                                         "humanitarian": 0.5}}})
+    problem = osa_opt.load_problem(write_csv(folder / "in", projects, countries),
+                                   policy=policy)
+    result = solve(problem, portfolios=2)
+    assert result.portfolios[1].dropped == SWAP_IDS and result.portfolios[1].added == ["P-91"]
+    book = result.write(folder / "run") / "portfolios.xlsx"
+    for words in printed_pages(book, folder):
+        if "Ranked portfolios" in page_text(words):
+            return book, words
+    raise AssertionError("no Summary page in LibreOffice's PDF")
+
+
+def summary_sheet(book_path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return load_workbook(book_path)["Summary"]
+
+
+@pytest.mark.slow
+def test_summary_ids_break_between_ids_never_inside_one(
+        swap_summary: tuple[Path, list[Word]]) -> None:
+    """LibreOffice (and Excel) wrap text after a hyphen too: the dropped ids read
+    "P-06, P-" | "07". The ids go in lines that fit their column, broken after a comma, the
+    ids' characters as they are (an officer copies them)."""
+    book_path, words = swap_summary
+    texts = [w.text.rstrip(",") for w in words]
+    assert not [t for t in texts if t.endswith("-")]
+    for pid in [*SWAP_IDS, "P-91"]:
+        assert pid in texts, pid
+    sheet = summary_sheet(book_path)
+    cell = next(c for row in sheet.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("P-01"))
+    assert [i.strip() for i in cell.value.split(",")] == SWAP_IDS
+    assert "\n" in cell.value and cell.alignment.wrap_text
+    from osa_opt.outputs.tables import text_width
+
+    width = sheet.column_dimensions[cell.column_letter].width
+    assert all(text_width(line) <= width - 2 for line in cell.value.split("\n"))
+
+
+@pytest.mark.slow
+def test_summary_number_headers_end_where_their_numbers_end(
+        swap_summary: tuple[Path, list[Word]]) -> None:
+    """A column of numbers is headed on the right: "Countries" over its "1", not left of
+    it, in LibreOffice's PDF; in Excel, header and numbers alike end clear of the filter
+    button (the header indented, the numbers padded by their number format)."""
+    book_path, words = swap_summary
+    top = next(w for w in words if w.text == "Rank").y0
+    for name in ("Rank", "Value", "Projects", "Countries", "Gap"):
+        header = next(w for w in words if w.text == name and abs(w.y0 - top) < 1)
+        below = [w for w in words if w.y0 > header.y1 and re.fullmatch(r"[\d,.%]+", w.text)
+                 and w.x0 < header.x1 and w.x1 > header.x0]
+        assert len(below) == 2, (name, below)  # one number per portfolio
+        assert all(abs(w.x1 - header.x1) < 1 for w in below), (name, header, below)
+    sheet = summary_sheet(book_path)
+    header_row = next(r for r in range(1, 30) if sheet.cell(r, 1).value == "Rank")
+    for col in range(1, sheet.max_column + 1):
+        header, number = sheet.cell(header_row, col), sheet.cell(header_row + 1, col)
+        if isinstance(number.value, int | float):
+            assert header.alignment.horizontal == "right" and header.alignment.indent == 2
+            assert number.alignment.horizontal == "right", header.value
+            assert number.number_format.endswith(NUMBER_PAD), header.value
+        else:  # text stays on the left
+            assert header.alignment.horizontal is None, header.value

@@ -5,7 +5,9 @@ money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_
 the report shares) as ``#,##0``, whole ¥ million, counts of projects and countries as
 ``#,##0`` too, shares and fractions as percentages, values as ``#,##0.000``, seconds as
 ``0.00``, a robustness sample's weights as ``0.000`` (as the policy writes them: weights,
-not shares; they need not add up to 1).
+not shares; they need not add up to 1). A column of numbers only takes its format from
+``Formats.numbers``: right-aligned and padded (:data:`NUMBER_PAD`), under a header set
+right too (``Formats.header_number``).
 
 >>> Formats.number_format("total_cost #2")
 '#,##0'
@@ -54,6 +56,18 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "count": "#,##0", "share": "0%",
                    "share_precise": "0.0%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    "text": "General"}
+#: A column of numbers ends short of its right edge, and so does its header, level with
+#: them: clear of the filter button Excel draws in the header's bottom right corner (about
+#: 17 pixels). The header is right-aligned and indented NUMBER_INDENT levels (a level is
+#: three spaces of the font: 11 pixels of Arial 10, 8.3 points), which indents every line
+#: of a wrapped header; the numbers are right-aligned with NUMBER_PAD after them in their
+#: number format (``_M``: a blank as wide as an M, 8.3 points), not indented, as
+#: LibreOffice 7 indents a number only when the cell before it holds text.
+NUMBER_INDENT = 2
+NUMBER_PAD = "_M_M"
+#: The width of that indent or pad, in the digits a column width counts (Arial: an M is
+#: 1.5 digits).
+NUMBER_INDENT_WIDTH = 3
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,7 @@ class Formats:
     title_wrap: Format
     note_wrap: Format
     header: Format
+    header_number: Format
     group: Format
     label: Format
     wrap: Format
@@ -101,6 +116,7 @@ class Formats:
     text: Format
     yes_no: Format
     outcome: dict[str, Format]
+    numbers: dict[str, Format]  # by kind: a column of numbers only, right-aligned, indented
 
     @classmethod
     def of(cls, book: Workbook) -> Formats:
@@ -110,6 +126,9 @@ class Formats:
         # kind of column its number format (_NUMBER_FORMATS, the one list of them)
         numbers = {kind: book.add_format({"num_format": number_format, "valign": "top"})
                    for kind, number_format in _NUMBER_FORMATS.items() if kind != "text"}
+        aligned = {kind: book.add_format({"num_format": number_format + NUMBER_PAD,
+                                          "align": "right", "valign": "top"})
+                   for kind, number_format in _NUMBER_FORMATS.items()}
         return cls(
             title=book.add_format({"bold": True, "font_size": 13}),
             note=book.add_format({"italic": True, "font_color": "#555555"}),
@@ -118,6 +137,8 @@ class Formats:
             note_wrap=book.add_format({"italic": True, "font_color": "#555555",
                                        "text_wrap": True, "valign": "top"}),
             header=book.add_format(header),
+            header_number=book.add_format({**header, "align": "right",
+                                           "indent": NUMBER_INDENT}),
             group=book.add_format({**header, "align": "center"}),
             label=book.add_format({"bold": True, "valign": "top"}),
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
@@ -130,6 +151,7 @@ class Formats:
             # conditional formats take only fill and font (Excel's "differential" formats)
             outcome={o.name: book.add_format({"bg_color": o.fill, "font_color": o.font})
                      for o in OUTCOMES},
+            numbers=aligned,
         )
 
     @staticmethod

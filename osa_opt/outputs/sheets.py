@@ -9,6 +9,7 @@ gets and in what order.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +18,15 @@ import pandas as pd
 from osa_opt.outputs.formats import MONEY_NOTE, OUTCOMES
 from osa_opt.outputs.longform import portfolio_table
 from osa_opt.outputs.readme import SHEET_DESCRIPTIONS
-from osa_opt.outputs.tables import TablePlace, in_words, sheet_name, write_cell, write_table
+from osa_opt.outputs.tables import (
+    TablePlace,
+    in_words,
+    item_lines,
+    sheet_name,
+    text_width,
+    write_cell,
+    write_table,
+)
 from osa_opt.result import FRACTION_TOL
 from osa_opt.text import code_label, humanize
 
@@ -87,14 +96,24 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
     facts.append(("budget_total", policy.total_budget))
     for r, (label, value) in enumerate(facts, start=2):
         sheet.write_string(r, 0, humanize(label), fmt.label)
-        write_cell(sheet, r, 1, value, fmt.for_column(label))
+        # amounts end where the numbers of the table below end
+        write_cell(sheet, r, 1, value, fmt.numbers[fmt.kind(label)]
+                   if isinstance(value, int | float) else fmt.for_column(label))
     note = "" if result.portfolios else "No portfolio: " + result.status_message
-    sheets.table(sheet, summary_table(result), title="Ranked portfolios", note=note,
-                 first_row=2 + len(facts) + 1,
-                 min_widths={0: max(len(humanize(label)) for label, _ in facts) + 2})
+    table = summary_table(result)
+    widths = {0: max(len(humanize(label)) for label, _ in facts) + 2}
+    for name in ("added", "dropped"):  # each line of ids on one line of its cell
+        widths[table.columns.get_loc(name)] = math.ceil(max(
+            (text_width(line) for ids in table[name] for line in ids.split("\n")),
+            default=0)) + 2
+    sheets.table(sheet, table, title="Ranked portfolios", note=note,
+                 first_row=2 + len(facts) + 1, min_widths=widths)
 
 
 def summary_table(result: Result) -> pd.DataFrame:
+    """One row per ranked portfolio; what it adds and drops against portfolio 1 as lines
+    of ids (:func:`~osa_opt.outputs.tables.item_lines`), which no spreadsheet breaks
+    inside an id."""
     fiscal_years = result.problem.fiscal_years
     columns = ["rank", "value", "share_of_best",
                *[f"cost_{fy}" for fy in fiscal_years], "total_cost",
@@ -105,7 +124,7 @@ def summary_table(result: Result) -> pd.DataFrame:
         row: dict[str, Any] = {"rank": p.rank, "value": p.objective,
                                "share_of_best": p.share_of_best, "total_cost": p.total_cost,
                                "projects": p.n_projects, "countries": p.n_countries,
-                               "added": ", ".join(p.added), "dropped": ", ".join(p.dropped),
+                               "added": item_lines(p.added), "dropped": item_lines(p.dropped),
                                "status": p.status.value, "gap": p.gap}
         row.update({f"cost_{fy}": float(c) for fy, c in p.cost_by_year.items()})
         row.update({f"left_{fy}": float(c) for fy, c in p.budget_left.items()})

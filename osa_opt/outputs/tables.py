@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from osa_opt.outputs.bulk_rows import BULK_FROM_ROWS, can_write_rows, write_rows
+from osa_opt.outputs.formats import NUMBER_INDENT_WIDTH
 from osa_opt.text import LABEL_COLUMNS, code_label, humanize, is_missing
 
 if TYPE_CHECKING:
@@ -124,8 +125,9 @@ def write_table(
     31
     """
     columns = [str(c) for c in table.columns]
-    widths, formats = _set_columns(sheet, fmt, table, columns, min_widths or {})
-    width = sum(w for w, _ in widths)
+    layout = _set_columns(sheet, fmt, table, columns, min_widths or {})
+    widths = [(c.width, c.wraps) for c in layout]
+    width = sum(c.width for c in layout)
     row = first_row
     _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
     row += 1
@@ -141,12 +143,14 @@ def write_table(
         row += 1
     header_row = row
     headers = [humanize(name) for name in columns]
-    header_lines = max((text_lines(h, w) for h, (w, _) in zip(headers, widths, strict=True)),
-                       default=1)
+    header_lines = max((text_lines(h, c.width - NUMBER_INDENT_WIDTH * c.numeric)
+                        for h, c in zip(headers, layout, strict=True)), default=1)
     if header_lines > 1:  # LibreOffice sizes no row to its wrapped text: say the height
         sheet.set_row(header_row, ROW_POINTS * header_lines)
     for col, name in enumerate(headers):  # headers in words; the CSV and run.json keep codes
-        sheet.write_string(header_row, col, name, fmt.header)
+        # a column of numbers is headed on the right, where its numbers end
+        sheet.write_string(header_row, col, name,
+                           fmt.header_number if layout[col].numeric else fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
         if name in LABEL_COLUMNS:  # a handful of codes: each put in words once
@@ -163,7 +167,7 @@ def write_table(
         write_rows(sheet, header_row + 1, cells,
                    [ROW_POINTS * n if n > 1 else None for n in lines])
     else:
-        _write_cells(sheet, header_row + 1, cells, formats, lines)
+        _write_cells(sheet, header_row + 1, cells, [c.cell_format for c in layout], lines)
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
@@ -206,7 +210,9 @@ def in_words(value: Any) -> Any:
 
 
 def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Format) -> None:
-    """One cell by type (for the few cells outside tables); text never as a formula."""
+    """One cell by type (for the few cells outside tables); text never as a formula, and
+    in ``cell_format``, not in the format of the table's column below it (a column of
+    numbers is right-aligned: the Summary's status sentence would run leftwards)."""
     (value,) = column_cells(pd.Series([value], dtype=object))
     if value is None:
         sheet.write_blank(row, col, None, cell_format)
@@ -215,7 +221,7 @@ def write_cell(sheet: Worksheet, row: int, col: int, value: Any, cell_format: Fo
     elif isinstance(value, int | float):
         sheet.write_number(row, col, value, cell_format)
     else:
-        write_text(sheet, row, col, value)
+        write_text(sheet, row, col, value, cell_format)
 
 
 def looks_rich(value: Any) -> bool:
@@ -321,6 +327,50 @@ LEGIBLE_WIDTH = 205
 PRINT_SCALE = 65
 
 
+#: Arial's widths in a column width's digits, erring wide: narrow marks, capitals, the
+#: widest letters (M, W: 1.5-1.7 digits); any other character outside ASCII counts as two
+#: (a Japanese character is 1.8).
+_NARROW, _WIDE = frozenset(" .,;:'!|()[]/\\-ijlftrI"), frozenset("MWmw@%")
+
+
+def text_width(text: str) -> float:
+    """How wide ``text`` is in Arial 10, in the digits a column width counts (an
+    estimate that errs wide: a column this wide holds the text on one line).
+
+    >>> text_width("P-13"), text_width("MW")
+    (4.0, 3.4)
+    """
+    width = 0.0
+    for char in text:
+        if char in _NARROW:
+            width += 0.6
+        elif char in _WIDE:
+            width += 1.7
+        elif char.isupper():
+            width += 1.4
+        else:
+            width += 1.0 if char.isascii() else 2.0
+    return round(width, 6)
+
+
+def item_lines(items: Sequence[Any], width: float = WRAP_WIDTH - 2) -> str:
+    """``items`` joined with ", ", a line break after the comma wherever the next item
+    would take the line past ``width`` digits (:func:`text_width`): text a spreadsheet
+    breaks only between items, never inside one, in a column ``width`` + 2 wide.
+    (Wrapping on its own, Excel and LibreOffice break after a hyphen too: "P-" | "13".)
+
+    >>> item_lines(["P-13", "P-33", "P-14", "P-32", "P-24", "P-27", "P-02"], 20)
+    'P-13, P-33, P-14,\\nP-32, P-24, P-27,\\nP-02'
+    """
+    lines: list[str] = []
+    for item in map(str, items):
+        if lines and text_width(f"{lines[-1]}, {item},") <= width:
+            lines[-1] = f"{lines[-1]}, {item}"
+        else:
+            lines.append(item)
+    return ",\n".join(lines)
+
+
 def text_lines(text: str, width: float) -> int:
     """Lines ``text`` wraps to in a cell ``width`` characters wide, word by word as
     spreadsheets wrap (a column's width counts digits; text averages narrower, so this
@@ -354,7 +404,7 @@ def _row_lines(cells: list[list[Any]], widths: list[tuple[int, bool]]) -> list[i
         if not wraps:
             continue
         for i, value in enumerate(cells[col]):
-            if isinstance(value, str) and len(value) > width:
+            if isinstance(value, str) and (len(value) > width or "\n" in value):
                 lines[i] = max(lines[i], text_lines(value, width))
     return lines
 
@@ -370,38 +420,55 @@ def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: F
     sheet.merge_range(row, 0, row, n_columns - 1, text, wrapped)
 
 
+class _Column(NamedTuple):
+    """How :func:`_set_columns` laid out one column."""
+
+    width: int
+    wraps: bool
+    cell_format: Format
+    numeric: bool  # numbers only: they and the header sit on the right, indented
+
+
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int],
-                 ) -> tuple[list[tuple[int, bool]], list[Format]]:
+                 min_widths: Mapping[int, int]) -> list[_Column]:
     """Each column's number format and width: the longest of the first 200 values and the
     header (wrapped to two lines when it is longer than the values), within 8-60
-    characters; long text wraps at WRAP_WIDTH. Returns each column's (width, wraps), and
-    its cell format."""
+    characters; long text wraps at WRAP_WIDTH. A column of numbers (a number kind of
+    :class:`Formats`, or numbers only) is right-aligned, header and numbers alike,
+    indented clear of Excel's filter button (:data:`NUMBER_INDENT_WIDTH` wider)."""
     sample = table.head(200)
-    out, formats = [], []
+    out = []
     for col, name in enumerate(columns):
         header = humanize(name)
         words = max((len(w) for w in header.split()), default=0)
         lengths = [max(words, math.ceil(len(header) / 2)), min_widths.get(col, 0) - 2]
-        text = fmt.kind(name) == "text"
+        kind = fmt.kind(name)
+        text, numbers = kind == "text", kind != "text"
+        values = sample.iloc[:, col].dropna()
+        lines = False  # text of several lines: it wraps, as wide as its longest line
         for value in sample.iloc[:, col]:
             if isinstance(value, float):
                 lengths.append(len(f"{value:,.1f}"))
+            elif isinstance(value, str) and "\n" in value:
+                lengths.append(max(map(len, value.split("\n"))))
+                text = lines = True
             elif not is_missing(value):
                 lengths.append(len(str(value)))
                 text = text or isinstance(value, str)  # e.g. the Policy sheet's values
-        width = min(max(max(lengths) + 2, 8), 60)
-        cell_format = fmt.for_column(name)
-        values = sample.iloc[:, col].dropna()
+        numeric = len(values) > 0 or numbers  # numbers only, not yes/no, never text
+        numeric = numeric and not any(isinstance(v, bool | np.bool_) or
+                                      not isinstance(v, int | float | np.number)
+                                      for v in values)
+        width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * numeric, 8), 60)
+        cell_format = fmt.numbers[kind] if numeric else fmt.for_column(name)
         if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
             cell_format, text = fmt.yes_no, False
-        wraps = text and width > WRAP_WIDTH
+        wraps = text and not numeric and (width > WRAP_WIDTH or lines)
         if wraps:
-            width, cell_format = WRAP_WIDTH, fmt.wrap
+            width, cell_format = min(width, WRAP_WIDTH), fmt.wrap
         sheet.set_column(col, col, width, cell_format)
-        out.append((width, wraps))
-        formats.append(cell_format)
-    return out, formats
+        out.append(_Column(width, wraps, cell_format, numeric))
+    return out
 
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
