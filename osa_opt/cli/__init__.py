@@ -10,6 +10,7 @@ import atexit
 import os
 import sys
 from importlib import import_module
+from typing import Any
 
 import click
 
@@ -39,6 +40,16 @@ class LazyGroup(click.Group):
             return None
         return import_module(COMMANDS[name]).command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Runs the command; a write to a closed pipe becomes ClosedOutput, which passes
+        click's own broken-pipe handling (a silent exit 1) to the top level (exit 141)."""
+        from osa_opt.cli.console import ClosedOutput
+
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedOutput() from exc
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="osa-opt")
@@ -47,7 +58,9 @@ def cli() -> None:
 
     \b
     Exit codes: 0 success, 2 bad input or usage, 3 the policy cannot be met
-    (infeasible), 4 the solver found no solution in time.
+    (infeasible), 4 the solver found no solution in time, 130 interrupted (Ctrl-C),
+    141 the reader closed the output (osa-opt solve | head -1; the run folder is
+    written first).
     """
 
 

@@ -30,7 +30,24 @@ EXIT_INTERRUPTED = 130
 
 
 def run_cli(group: click.Group) -> int:
-    """Run the click group; user errors become a message and an exit code, not a traceback."""
+    """Run the click group; user errors become a message and an exit code, not a traceback.
+
+    A reader that closes the output (``osa-opt solve | head -1``) ends the command quietly
+    with exit code 141 (128 + SIGPIPE, as a shell reports ``yes | head -1``), also when it
+    happens while an error is shown: no traceback, no "Exception ignored" at exit.
+    """
+    from osa_opt.cli.console import EXIT_CLOSED_PIPE, ClosedOutput, end_closed_output
+
+    try:
+        return _run_cli(group)
+    except (ClosedOutput, BrokenPipeError) as exc:
+        if end_closed_output(exc):
+            return EXIT_CLOSED_PIPE
+        return _bug()
+
+
+def _run_cli(group: click.Group) -> int:
+    from osa_opt.cli.console import ClosedOutput
     from osa_opt.errors import EXIT_BAD_INPUT, InputError, OsaError
 
     try:
@@ -52,16 +69,23 @@ def run_cli(group: click.Group) -> int:
     except OsaError as exc:
         click.secho(terminal_text(f"Error: {exc.cli_message or exc}"), fg="red", err=True)
         return exc.exit_code
+    except (ClosedOutput, BrokenPipeError):  # run_cli's to judge
+        raise
     except Exception:  # a real bug: keep the traceback, ask for a report
-        import traceback
-
-        traceback.print_exc()
-        click.secho(
-            "\nThis is a bug in osa-opt, not in your input. Please report it with the "
-            "command you ran and the traceback above.", fg="red", err=True)
-        return 1
+        return _bug()
     # a command's `raise click.exceptions.Exit(3)` comes back here as the return value
     return code if isinstance(code, int) and not isinstance(code, bool) else 0
+
+
+def _bug() -> int:
+    """The exception being handled is a bug: its traceback and a request to report it."""
+    import traceback
+
+    traceback.print_exc()
+    click.secho(
+        "\nThis is a bug in osa-opt, not in your input. Please report it with the "
+        "command you ran and the traceback above.", fg="red", err=True)
+    return 1
 
 
 def _show_usage_error(exc: click.ClickException) -> None:
@@ -80,15 +104,15 @@ def render_issues(exc: Any) -> None:
     stacked layout when six columns do not fit; nothing is cut)."""
     import os
 
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from osa_opt.cli.console import console as make_console
     from osa_opt.cli.render import first_fitting
 
-    probe = Console(stderr=True)
+    probe = make_console(stderr=True)
     narrow = probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    console = probe if narrow else Console(stderr=True, width=max(probe.width, 140))
+    console = probe if narrow else make_console(stderr=True, width=max(probe.width, 140))
     n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
     title = f"{n:,} problem{'s' if n != 1 else ''} in the input"
     source = issue_source_title(exc.issues)

@@ -1,11 +1,14 @@
 """The stdout console of a command's result and fitting a table to its width (re-exported
-by :mod:`osa_opt.cli.render`). rich is imported inside the functions, for ``--help`` speed.
+by :mod:`osa_opt.cli.render`); every console of the CLI (:func:`console`) and what a closed
+pipe does to a command (:class:`ClosedOutput`). rich is imported inside the functions, for
+``--help`` speed.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,6 +37,87 @@ def head(name: str, width: int = HEADER_WIDTH) -> str:
 
 
 # ---------------------------------------------------------------------- consoles
+#: Exit code of a command whose reader closed its output (``osa-opt solve | head -1``):
+#: 128 + SIGPIPE, what a shell reports for any tool a closed pipe ends (``yes | head -1``).
+EXIT_CLOSED_PIPE = 141
+
+
+class ClosedOutput(Exception):
+    """stdout or stderr is a pipe whose reader has gone (``| head``): the command ends
+    quietly with :data:`EXIT_CLOSED_PIPE` (:func:`osa_opt.cli.common.run_cli`).
+
+    Not an ``OSError``: click turns a ``BrokenPipeError`` into its own exit 1, and rich's
+    console into ``SystemExit(1)``; this passes both. ``fd`` is the file descriptor that
+    closed when known (a console's), else None (then :func:`end_closed_output` looks).
+    """
+
+    def __init__(self, fd: int | None = None) -> None:
+        super().__init__("the reader of the output closed it")
+        self.fd = fd
+
+
+def console(**options: Any) -> Console:
+    """A rich ``Console(**options)`` whose closed pipe raises :class:`ClosedOutput`, not
+    rich's ``SystemExit(1)``: every console of the CLI is made here.
+
+    >>> console(stderr=True).stderr
+    True
+    """
+    return _console_class()(**options)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        """rich's Console, ending the command with :class:`ClosedOutput` on a closed pipe."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True  # prints nothing more (rich's own first step)
+            try:
+                fd: int | None = self.file.fileno()
+            except (AttributeError, OSError, ValueError):
+                fd = None
+            raise ClosedOutput(fd)
+
+    return PipeConsole
+
+
+def end_closed_output(exc: BaseException) -> bool:
+    """Whether ``exc`` (a :class:`ClosedOutput` or a ``BrokenPipeError``) comes from stdout
+    or stderr whose reader has gone; if so, that stream's file descriptor now writes to
+    ``os.devnull``, so nothing later (the flush at exit) fails or complains on it.
+
+    A ``BrokenPipeError`` of another pipe (a worker's) is no closed output: False.
+    """
+    import os
+    import select
+    import sys
+
+    fds = set()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fds.add(stream.fileno())  # type: ignore[union-attr]
+        except (AttributeError, OSError, ValueError):  # None, closed, or not a file
+            continue
+    closed = {exc.fd} & fds if isinstance(exc, ClosedOutput) else set()
+    if hasattr(select, "poll") and fds:
+        # a pipe's write end whose reader has gone polls as an error (Linux) or a hang-up
+        poll = select.poll()
+        for fd in fds:
+            poll.register(fd, select.POLLOUT)
+        closed |= {fd for fd, events in poll.poll(0)
+                   if events & (select.POLLERR | select.POLLHUP)}
+    if not closed:
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in closed:
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    return True
+
+
 def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     """The console for a command's result: stdout, no automatic highlighting of numbers.
 
@@ -46,12 +130,10 @@ def stdout_console(min_width: int = MIN_WIDTH) -> Console:
     """
     import os
 
-    from rich.console import Console
-
-    probe = Console()
+    probe = console()
     if probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit():
-        return Console(highlight=False)
-    return Console(width=max(probe.width, min_width), highlight=False)
+        return console(highlight=False)
+    return console(width=max(probe.width, min_width), highlight=False)
 
 
 def duration(seconds: float) -> str:

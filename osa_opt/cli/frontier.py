@@ -10,7 +10,7 @@ import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import head
-from osa_opt.cli.progress import progress_bar
+from osa_opt.cli.progress import progress_bar, stderr_console
 from osa_opt.text import code_label, money, percent
 
 if TYPE_CHECKING:
@@ -67,8 +67,6 @@ def command(
     Exit codes: 0 at least one level can be met, 2 bad input, 3 no level of the sweep
     can be met, 4 no solution found in time.
     """
-    from rich.console import Console
-
     from osa_opt.analysis.frontier import sweep_shares
     from osa_opt.cli.common import load_from_cli
     from osa_opt.outputs.safe import check_target
@@ -78,7 +76,7 @@ def command(
 
     if out_dir is not None:
         check_target(out_dir, "--out")  # refuse before spending time on the solves
-    err = Console(stderr=True)
+    err = stderr_console()
     show = not (quiet or as_json)
     t0 = time.perf_counter()
     extra = {f"frontier.{key}": value for key, value in

@@ -28,9 +28,9 @@ PLAIN_PROGRESS_SECONDS = 10.0
 
 def stderr_console() -> Console:
     """The console for progress, the solver log's neighbours, warnings: stderr."""
-    from rich.console import Console
+    from osa_opt.cli.console import console
 
-    return Console(stderr=True, highlight=False)
+    return console(stderr=True, highlight=False)
 
 
 class Bar:

@@ -134,11 +134,12 @@ def unused_columns(problem: Any) -> dict[str, list[str]]:
 
 
 def _render(summary: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    from osa_opt.cli.console import console as make_console
+
+    console = make_console()
     if summary.get("feasible") is False:
         # "not met" only when the solver proved it; out of time proves nothing
         verdict = ("policy not met" if summary.get("status") == "infeasible"
