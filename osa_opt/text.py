@@ -1,9 +1,11 @@
-"""Text every layer shares: money, percentages, id lists, suggestions, JSON numbers, safe cells.
+"""Text every layer shares: money, numbers, percentages, id lists, suggestions, JSON numbers, safe cells.
 
 The bottom of the house: it imports nothing from osa_opt, so any module may use it.
 
 >>> yen(18100), yen(1325.5), money(-0.01)
 ('¥18,100m', '¥1,325.5m', '0')
+>>> number(1234567.0), number(0.35)
+('1,234,567', '0.35')
 >>> percent(0.186), percent(1.0), percent(1.0, trim=False)
 ('18.6%', '100%', '100.0%')
 >>> id_list(["P-1", "P-2", "P-3"])
@@ -43,6 +45,34 @@ def money(amount: float, *, whole: bool = False) -> str:
         return f"{round(amount) + 0:,}"  # round() gives an int: no "-0"
     text = f"{amount:,.1f}"
     return money(amount, whole=True) if text.endswith(".0") else text
+
+
+def number(value: float, digits: int | None = 12, *, grouped: bool = True) -> str:
+    """A number for a reader: never an exponent (``:g`` writes 1,234,567 as "1.23457e+06"),
+    thousands separators unless ``grouped`` is False (a number to type back: TOML, an
+    option's ``FY2026=15000``), the whole part always in full.
+
+    ``digits`` significant digits at most (12: a value as typed, without float noise such
+    as 0.30000000000000004; 6 for a computed value with a solver's tolerance in it), the
+    fraction's trailing zeros dropped; ``None`` keeps every digit of Python's shortest
+    ``repr`` (a name that must tell two values apart).
+
+    >>> number(1234567), number(1105182.5, 6), number(0.1 + 0.2), number(-0.0)
+    ('1,234,567', '1,105,182', '0.3', '0')
+    >>> number(1e-7), number(2.5e9, grouped=False), number(1105182.46, None, grouped=False)
+    ('0.0000001', '2500000000', '1105182.46')
+    """
+    from decimal import Decimal
+
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)  # "nan", "inf": said, not a crash
+    exact = Decimal(repr(value))
+    if digits is not None and value != 0:
+        exact = round(exact, max(digits - 1 - exact.adjusted(), 0))  # whole part in full
+    if exact == 0:
+        return "0"  # never "-0"
+    return format(exact.normalize(), ",f" if grouped else "f")
 
 
 def yen(amount: float) -> str:

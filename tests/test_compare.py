@@ -240,6 +240,33 @@ def test_cli_table_counts_with_thousands_separators() -> None:
     assert n >= 1000 and f" {n:,} │" in rows[0]
 
 
+def test_a_big_budget_scenario_is_named_with_every_digit(base: Problem) -> None:
+    """"1.10518e+06" named both ¥1,105,182m and ¥1,105,183m (and a third scenario at either
+    was refused as a repeated name): now the budget as --budget-scenario takes it back."""
+    from osa_opt.cli.compare import parse_budget_scenario
+
+    a, b = (budget_scenario(base, {"FY2026": amount}) for amount in (1105182.5, 1105183.0))
+    assert (a.name, b.name) == ("Tiny test round FY2026=1105182.5", "Tiny test round FY2026=1105183")
+    label = budget_scenario(base, {"FY2026": 2.5e8, "FY2027": 0.5}).name.split(" ")[-1]
+    assert label == "FY2026=250000000,FY2027=0.5"
+    assert parse_budget_scenario(label) == {"FY2026": 2.5e8, "FY2027": 0.5}
+    assert len(compare([Scenario("base", base), a, b]).summary()) == 3
+
+
+def test_cli_names_a_big_budget_scenario_without_an_exponent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    code = osa(monkeypatch, "compare", "--budget-scenario", "FY2026=1234567",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    names = [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]]
+    assert names == ["default", "default FY2026=1234567"]
+    assert "default FY2026=1234567" in stdout and "e+06" not in stdout
+
+
 def test_comparison_repr_names_the_baseline(scenarios: list[Scenario]) -> None:
     assert repr(compare(scenarios[:2])) == "<Comparison of 2 scenarios, baseline 'base'>"
     assert isinstance(compare(scenarios[:2]), Comparison)

@@ -157,6 +157,22 @@ def test_a_conflict_in_constraints_a_user_added_is_said_so() -> None:
     assert result.diagnosis[0]["amount"] == 1.0
 
 
+def test_a_users_row_with_big_numbers_reads_them_in_full() -> None:
+    """A row of one's own in ¥ million asking for ¥1,234,567m: "needs at least 1.23457e+06"
+    was an exponent and lost digits; now every digit, with thousands separators."""
+    problem = problem_with()
+    model = build_model(problem)
+    model.big_programme = pyo.Constraint(
+        expr=600 * model.x["P-01"] + 700 * model.x["P-02"] + 300 * model.x["P-03"]
+        + 500 * model.x["P-04"] >= 1234567.5)
+    result = solve(problem, portfolios=1, model=model)
+    assert result.status == Status.INFEASIBLE
+    message = result.diagnosis[0]["message"]
+    assert "needs at least 1,234,567.5 but the other rules allow at most 2,099.5: lower its " \
+           "bound by 1,232,468, or drop the row" in message, message
+    assert "e+0" not in result.message
+
+
 def test_cli_solve_exits_3_and_run_json_holds_the_diagnosis(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_csv: Any,
         capfd: pytest.CaptureFixture[str]) -> None:

@@ -815,7 +815,7 @@ OPTION_CASES: list[tuple[list[str], str]] = [
     (["solve", "--portfolios", "0"], "--portfolios"),
     (["solve", "--portfolios", "-1"], "--portfolios"),
     (["solve", "--portfolios", "99999999999999999999"], "portfolios.count"),
-    (["solve", "--portfolios", "1001"], "must be at most 1000"),
+    (["solve", "--portfolios", "1001"], "must be at most 1,000"),
     (["solve", "--min-difference", "0"], "--min-difference"),
     (["solve", "--time-limit", "-1"], "--time-limit"),
     (["solve", "--time-limit", "nan"], "finite"),

@@ -31,6 +31,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Scenar
 from osa_opt.parallel import make_executor, stop_on_interrupt
 from osa_opt.result import Portfolio, Status
 from osa_opt.solving.solver import Solver, stdout_to_stderr
+from osa_opt.text import number
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,20 @@ def budget_scenario(problem: Problem, budgets: Mapping[str, float],
     'Default OSA round FY2026=15000'
     """
     overrides = {f"budget.{fy}": float(amount) for fy, amount in budgets.items()}
-    label = ",".join(f"{fy}={float(amount):g}" for fy, amount in budgets.items())
-    return Scenario(name or f"{problem.policy.name} {label}",
+    return Scenario(name or f"{problem.policy.name} {budget_label(budgets)}",
                     problem.with_policy(overrides=overrides))
+
+
+def budget_label(budgets: Mapping[str, float]) -> str:
+    """A budget scenario's label as ``--budget-scenario`` takes it back: every digit (two
+    budgets never share a name), no exponent, no thousands separator (a comma separates the
+    years).
+
+    >>> budget_label({"FY2026": 15000, "FY2027": 1105182.5})
+    'FY2026=15000,FY2027=1105182.5'
+    """
+    return ",".join(f"{fy}={number(amount, None, grouped=False)}"
+                    for fy, amount in budgets.items())
 
 
 def solve_scenario(shared: Any, problem: Problem) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import EXTENSION, EXTENSION_UNIT, MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
-from osa_opt.text import code_label, id_list, json_number, percent, yen
+from osa_opt.text import code_label, id_list, json_number, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -263,14 +263,14 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         n = len(data.by_country)
         if reachable >= n:
             return (f"only {n} countries have an eligible project, but {key} is "
-                    f"{bound:g}: lower it to {n} (by {amount:g})")
+                    f"{number(bound)}: lower it to {n} (by {number(amount, 6)})")
         return (f"the other rules allow at most {reachable} recipient countries, but {key} "
-                f"is {bound:g}: lower it to {reachable} (by {amount:g})")
+                f"is {number(bound)}: lower it to {reachable} (by {number(amount, 6)})")
     if c == "max_countries":
         needed = int(round(bound + amount))
         return (f"the other rules (mandatory projects, every-partner tiers, min_countries) "
-                f"need at least {needed} partners, but {key} is {bound:g}: raise it to "
-                f"{needed} (by {amount:g})")
+                f"need at least {needed} partners, but {key} is {number(bound)}: raise it to "
+                f"{needed} (by {number(amount, 6)})")
     if c == "package_min":
         left = bound - amount
         head = (f"{i} must receive a package (a mandatory project, an every-partner tier or "
@@ -281,10 +281,12 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         return f"{head}: lower {key} to {yen(math.floor(left))} (by {yen(amount)})"
     if rule.family == EXTENSION:
         if rule.sense == "max":
-            return (f"{rule.label(data)} allows at most {bound:g} but the other rules need "
-                    f"{bound + amount:g}: raise its bound by {amount:g}, or drop the row")
-        return (f"{rule.label(data)} needs at least {bound:g} but the other rules allow at "
-                f"most {bound - amount:g}: lower its bound by {amount:g}, or drop the row")
+            return (f"{rule.label(data)} allows at most {number(bound)} but the other rules "
+                    f"need {number(bound + amount, 6)}: raise its bound by "
+                    f"{number(amount, 6)}, or drop the row")
+        return (f"{rule.label(data)} needs at least {number(bound)} but the other rules allow "
+                f"at most {number(bound - amount, 6)}: lower its bound by {number(amount, 6)}, "
+                "or drop the row")
     if c == "tier_partner":
         tier = data.tier[data.by_country[i][0]]
         cheapest = min(data.total_cost[p] * data.min_funding[p] for p in data.by_country[i])

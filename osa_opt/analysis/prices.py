@@ -32,7 +32,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_r
 from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND, PROOF, RESOLVE
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
-from osa_opt.text import id_list, json_number, percent, yen
+from osa_opt.text import id_list, json_number, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
@@ -272,7 +272,7 @@ def _message(rule: str, row: pd.Series) -> str:
     money = row["unit"] == registry.MONEY
 
     def amount(v: float) -> str:
-        return yen(v) if money else f"{v:g}"
+        return yen(v) if money else number(v, 6)
 
     if rule == "tier_partner":
         fewest = int(round(row["activity"]))

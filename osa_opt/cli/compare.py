@@ -144,7 +144,7 @@ def _scenarios(
     """Read the input once; one Problem per policy file, then per budget scenario. With
     ``--run`` the run (its input and policy) is the baseline and every --policy another
     scenario."""
-    from osa_opt.analysis.compare import Scenario, budget_scenario
+    from osa_opt.analysis.compare import Scenario, budget_label, budget_scenario
     from osa_opt.cli.common import load_from_cli, parse_budget, parse_sets
     from osa_opt.inputs.policy import Policy
 
@@ -161,8 +161,8 @@ def _scenarios(
     for name, path in zip(names[1:], policy_paths[1:], strict=True):
         scenarios.append(Scenario(name, base.with_policy(Policy.load(path), overrides or None)))
     for amounts in budget_scenarios:
-        label = ",".join(f"{fy}={amount:g}" for fy, amount in amounts.items())
-        scenarios.append(budget_scenario(base, amounts, name=f"{names[0]} {label}"))
+        scenarios.append(budget_scenario(base, amounts,
+                                         name=f"{names[0]} {budget_label(amounts)}"))
     return scenarios
 
 

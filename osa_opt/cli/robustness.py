@@ -17,6 +17,7 @@ from osa_opt.cli.common import (
     seed_option,
 )
 from osa_opt.cli.progress import progress_bar
+from osa_opt.text import number
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis
@@ -116,7 +117,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
 
     console = stdout_console()
     policy = result.problem.policy
-    ranges = ", ".join(f"{k} {lo:g}-{hi:g}" for k, (lo, hi) in analysis.weight_ranges.items())
+    ranges = ", ".join(f"{k} {number(lo)}-{number(hi)}" for k, (lo, hi) in analysis.weight_ranges.items())
     console.print(
         f"[bold]{escape(policy.name)}[/]: {analysis.samples_done} samples (seed "
         f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "

@@ -22,7 +22,7 @@ from osa_opt.cli.common import (
 )
 from osa_opt.cli.progress import progress_bar, stderr_console
 from osa_opt.errors import OsaError
-from osa_opt.text import code_label
+from osa_opt.text import code_label, number
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -320,7 +320,7 @@ def _failure_message(result: Result, folder: Path) -> str:
             text = entry.get("message") or entry.get("rule") if isinstance(entry, dict) else None
             lines.append(f"  - {text or entry}")
     elif result.status == Status.NO_SOLUTION:
-        lines = [f"No portfolio found within the time limit of {policy.solver.time_limit:g} s "
+        lines = [f"No portfolio found within the time limit of {number(policy.solver.time_limit)} s "
                  "per solve; raise it with --time-limit."]
     else:
         lines = [f"The solver failed: {result.message}"]

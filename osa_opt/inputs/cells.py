@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.inputs.schema import FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
+from osa_opt.text import number as number_text
 
 
 def is_blank(value: Any) -> bool:
@@ -178,7 +179,7 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
     if col.kind == "number":
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
-            return f"type the share as a fraction: {share:g} for {str(value).strip()}"
+            return f"type the share as a fraction: {number_text(share)} for {str(value).strip()}"
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return "type a plain number such as 750, 0.35 or 18,100 (no units or currency signs)"
     if col.kind == "bool":

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_opt.html import key_values, notebook_wrap
-from osa_opt.text import percent, yen
+from osa_opt.text import number, percent, yen
 
 #: Sections whose keys are rules (the others set the objective and the solve).
 RULE_SECTIONS = ("eligibility", "priority", "balance")
@@ -61,7 +61,7 @@ def _shown(key: str, value: Any) -> str:
         return f"{key} [{len(value)}]" if key == "fields" else f"{key} {list(value)}"
     if share:
         return f"{key} {percent(float(value))}"
-    return f"{key} {yen(value) if key == 'min_package' else f'{value:g}'}"
+    return f"{key} {yen(value) if key == 'min_package' else number(value)}"
 
 
 def rules_on(policy: Any) -> dict[str, list[str]]:
@@ -91,8 +91,8 @@ def policy_repr(policy: Any) -> str:
     lines = [f"<Policy {policy.name!r}{_source(policy)}",
              f"  budget: {budget_text(policy.budget)}",
              "  objective: weights " + ", ".join(
-                 f"{k} {v:g}" for k, v in policy.objective.weights.items())
-             + f"; risk_aversion {policy.objective.risk_aversion:g}"]
+                 f"{k} {number(v)}" for k, v in policy.objective.weights.items())
+             + f"; risk_aversion {number(policy.objective.risk_aversion)}"]
     lines += [f"  {section}: {', '.join(on)}" for section, on in rules_on(policy).items()]
     lines.append(f"  portfolios: {policy.portfolios.count}, differing by "
                  f"{policy.portfolios.min_difference}+ projects>")
@@ -101,7 +101,7 @@ def policy_repr(policy: Any) -> str:
 
 def policy_html(policy: Any) -> str:
     pairs = [("budget", budget_text(policy.budget)),
-             ("objective weights", ", ".join(f"{k} {v:g}"
+             ("objective weights", ", ".join(f"{k} {number(v)}"
                                              for k, v in policy.objective.weights.items()))]
     pairs += [(section, "; ".join(on)) for section, on in rules_on(policy).items()]
     pairs.append(("portfolios", f"{policy.portfolios.count}"))

@@ -30,6 +30,7 @@ import pandas as pd
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import NOT_DEFENCE_EQUIPMENT
 from osa_opt.inputs.schema import split_values
+from osa_opt.text import number
 
 FIELD_NOT_ALLOWED = "field not allowed"
 NOT_ODA_ELIGIBLE = "country not ODA-eligible"
@@ -87,7 +88,7 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
         scores = _Cells(countries, column, required=True)
         failing.append((scores.mask(lambda v, t=threshold: float(v) < t),
                         lambda c, i, s=scores, k=key, t=threshold, code=code:
-                        f"{code}: {c} scores {float(s[i]):g}, {k} is {t:g}"))
+                        f"{code}: {c} scores {number(s[i])}, {k} is {number(t)}"))
     fails = np.zeros(len(names), dtype=bool)
     for mask, _ in failing:
         fails |= mask
@@ -240,8 +241,8 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
     unmitigated = np.zeros(len(projects), dtype=bool)
     unmitigated[above] = [not str(mitigation[i] or "").strip() for i in above]
     checks.append((unmitigated,
-                   lambda i: f"{ABOVE_RISK_LIMIT}: risk {risk[i]:g} is above "
-                             f"eligibility.max_risk {rules.max_risk:g} and no mitigation is "
+                   lambda i: f"{ABOVE_RISK_LIMIT}: risk {number(risk[i])} is above "
+                             f"eligibility.max_risk {number(rules.max_risk)} and no mitigation is "
                              "written (mitigation)"))
     return checks
 

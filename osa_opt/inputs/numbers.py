@@ -31,6 +31,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
+from osa_opt.text import number
 
 #: The two conventions, by their decimal separator; the other mark groups thousands.
 POINT, COMMA = ".", ","
@@ -196,7 +197,7 @@ _AMBIGUOUS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[str, float],
                     settled: Settled) -> Issue:
     mark = POINT if "." in text else COMMA
-    decimal, grouped = (f"{found[d]:.10g}" for d in (mark, _OTHER[mark]))
+    decimal, grouped = (number(found[d], grouped=False) for d in (mark, _OTHER[mark]))
     if settled.reason == "mixed":
         why = "the file has cells of both conventions: " + "; ".join(
             f"row {r} of {s}, column {c!r}: {t!r}" for s, r, c, t in settled.evidence.values())
@@ -258,7 +259,7 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
             row, first = dated[0]
             serial = _serial(first)
             shown = f"row {row} shows {_shown(first)}" + (
-                f", which is {serial:g} as a number" if serial is not None else "")
+                f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
             n = len(dated)
             issues.append(Issue(sheet, row, str(column), _shown(first),
                                 f"{n} cell{'s are' if n > 1 else ' is'} formatted as a date, "

@@ -63,6 +63,7 @@ from osa_opt.inputs.policy_sections import (
     RobustnessPolicy,
     SolverPolicy,
 )
+from osa_opt.text import number
 
 __all__ = [
     "ASSISTANCE_TYPES", "FIELDS", "MAX_AMOUNT", "MAX_FACTOR", "MAX_FRONTIER_STEPS",
@@ -78,7 +79,7 @@ OVERRIDE_SHEET = "policy override (command line or API)"
 
 _BUDGET = Bounds(
     low=0.0, low_rule="a budget must be >= 0", hint="give ¥ million >= 0", high=MAX_AMOUNT,
-    high_rule=f"a budget above {MAX_AMOUNT:g} ¥ million (¥1,000 trillion) cannot be right",
+    high_rule=f"a budget above {number(MAX_AMOUNT)} ¥ million (¥1,000 trillion) cannot be right",
     high_hint="budgets are in ¥ million (18100 means ¥18.1 billion): check the digits, and "
     "that the amount is not in yen",
     key_ok=lambda fy: bool(fy.strip()) and not any(ch.isspace() for ch in fy),
@@ -328,18 +329,18 @@ def toml_line(text: str, dotted: str | None) -> int | None:
     parts = dotted.split(".")
     section: str | None = None
     header_line = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for line_number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if line.startswith("[") and line.endswith("]"):
             section = line.strip("[]").strip().strip('"')
             if section == parts[0]:
-                header_line = number
+                header_line = line_number
             continue
         key = line.split("=", 1)[0].strip().strip('"\'') if "=" in line else None
         if key is None:
             continue
         if section == parts[0] and len(parts) > 1 and key == parts[1]:
-            return number
+            return line_number
         if section is None and key == parts[0]:
-            return number
+            return line_number
     return header_line

@@ -22,6 +22,7 @@ from typing import Any
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.frozen import freeze
+from osa_opt.text import number
 
 FIELDS: tuple[str, ...] = (
     "maritime_surveillance",
@@ -199,9 +200,9 @@ def _value_issues(where: str, key: str, value: Any, b: Bounds, obj: Any) -> list
         return [Issue(where, None, key, value, b.rule, b.hint)] if too_low or too_high else []
     issues = []
     if too_low:
-        rule = b.low_rule or f"must be {'>' if b.low_open else '>='} {b.low:g}"
+        rule = b.low_rule or f"must be {'>' if b.low_open else '>='} {number(b.low)}"
         issues.append(Issue(where, None, key, value, rule, b.hint))
     if too_high:
-        issues.append(Issue(where, None, key, value, b.high_rule or f"must be at most {high:g}",
+        issues.append(Issue(where, None, key, value, b.high_rule or f"must be at most {number(high)}",
                             b.high_hint))
     return issues

@@ -15,6 +15,7 @@ from osa_opt.inputs.policy_keys import (
     STAGES,
     STATUSES,
 )
+from osa_opt.text import number
 
 PROJECTS = "projects"
 COUNTRIES = "countries"
@@ -45,10 +46,10 @@ class Column:
     def range_text(self) -> str:
         if self.low is None and self.high is None:
             return ""
-        lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + f"{self.low:g}"
-        hi = "" if self.high is None else f"{self.high:g}]"
+        lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + number(self.low)
+        hi = "" if self.high is None else f"{number(self.high)}]"
         if self.high is None:
-            return f">= {self.low:g}" if self.low_inclusive else f"> {self.low:g}"
+            return f">= {number(self.low)}" if self.low_inclusive else f"> {number(self.low)}"
         return f"{lo}, {hi}"
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from osa_opt.text import number
+
 _LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -47,7 +49,7 @@ def explain(text: str, line: int | None) -> tuple[str, str] | None:
         return f"{where}: a flag in capitals or as yes/no", f"write {key} = {flag} (lower-case)"
     if value.endswith("%") and _number(value[:-1]) is not None:
         share = _number(value[:-1]) / 100  # type: ignore[operator]
-        return f"{where}: a percent sign", f"write the share as a fraction: {key} = {share:g}"
+        return f"{where}: a percent sign", f"write the share as a fraction: {key} = {number(share, grouped=False)}"
     if value[:1] in "¥$€£" or value[:1] == "\uffe5" or value.endswith(("円", "yen")):
         digits = re.sub(r"[^0-9.]", "", value)
         return f"{where}: a currency sign or unit", \

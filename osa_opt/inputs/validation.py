@@ -47,6 +47,7 @@ from osa_opt.inputs.schema import (
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
+from osa_opt.text import number
 
 
 def validate_frames(
@@ -190,7 +191,7 @@ def _amount_issues(sheet: str, typed: pd.DataFrame, columns: tuple[Column, ...])
         for row, value in zip(typed.loc[too_large, ROW], typed.loc[too_large, col.name],
                               strict=True):
             issues.append(Issue(sheet, int(row), col.name, float(value),
-                                f"a cost above {MAX_AMOUNT:g} ¥ million (¥1,000 trillion) "
+                                f"a cost above {number(MAX_AMOUNT)} ¥ million (¥1,000 trillion) "
                                 "cannot be right",
                                 "costs are in ¥ million (750 means ¥750 million): check the "
                                 "digits, and that the amount is not in yen"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from osa_opt.text import number
+
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
 
@@ -20,10 +22,10 @@ def value_definition(policy: Policy) -> str:
     Value is a score, not money: each funded project adds (1 × a score) × its partner's tier multiplier (1 for every tier) × (1 − 1 × risk), times the fraction funded; a portfolio's value is the sum.
     """
     obj = policy.objective
-    weights = " + ".join(f"{w:g} × {name}" for name, w in obj.weights.items() if w) or "0"
+    weights = " + ".join(f"{number(w)} × {name}" for name, w in obj.weights.items() if w) or "0"
     tiers = dict(obj.tier_multiplier)
     if tiers and any(m != 1 for m in tiers.values()):
-        multiplier = ", ".join(f"tier {t} ×{m:g}" for t, m in sorted(tiers.items()))
+        multiplier = ", ".join(f"tier {t} ×{number(m)}" for t, m in sorted(tiers.items()))
     else:
         multiplier = "1 for every tier"
     weighed = {k: w for k, w in obj.considerations.items() if w > 0}
@@ -31,11 +33,11 @@ def value_definition(policy: Policy) -> str:
     if weighed and obj.consideration_strength > 0:  # the considerations the guidelines weigh
         words = {"economic_social": "economic and social situation"}
         names = ", ".join(words.get(k, k.replace("_", " ")) for k in weighed)
-        country = (f" × its partner's country factor (1 ± up to {obj.consideration_strength:g} "
+        country = (f" × its partner's country factor (1 ± up to {number(obj.consideration_strength)} "
                    f"by its {names} assessments, 5 neutral)")
     return (f"{NOT_MONEY}each funded project adds ({weights} score) × its "
             f"partner's tier multiplier ({multiplier}){country} × "
-            f"(1 − {obj.risk_aversion:g} × risk), times the fraction funded; a portfolio's "
+            f"(1 − {number(obj.risk_aversion)} × risk), times the fraction funded; a portfolio's "
             "value is the sum.")
 
 

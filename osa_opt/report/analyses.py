@@ -104,7 +104,7 @@ def frontier_body(analysis: Any) -> str:
          svg.Series("greedy benefit/cost ranking (hollow: breaks a rule)", greedy, svg.GREEDY,
                     dashed=True, hollow=[not m for m in meets])],
         title="Value against budget", x_label="budget, % of the policy budget",
-        y_label="portfolio value", x_format=lambda v: f"{v:g}%", vline=(100.0, "policy budget"))
+        y_label="portfolio value", x_format=lambda v: percent(v / 100), vline=(100.0, "policy budget"))
     cols = [c for c in ("budget_share", "total_budget", "value", "greedy_value", "gain",
                         "greedy_meets_rules", "projects", "total_cost", "status")
             if c in points.columns]
@@ -225,7 +225,7 @@ def robustness_body(analysis: Any) -> str:
     chart = svg.hbar_chart(labels, values, title="Core index: share of samples that fund the "
                            "project", value_labels=texts,
                            colors=[CLASS_COLORS.get(c, svg.FUNDED) for c in classes],
-                           axis_format=lambda v: f"{100 * v:g}%", max_value=1.0,
+                           axis_format=lambda v: percent(v), max_value=1.0,
                            legend=[(k, c) for k, c in CLASS_COLORS.items()])
     counts = getattr(analysis, "counts", {}) or {}
     done, total = getattr(analysis, "samples_done", None), getattr(analysis, "samples", None)
@@ -303,8 +303,8 @@ def execution_body(analysis: Any) -> str:
              svg.Series(f"target {percent(target)}", [100 * target] * len(ks), svg.GREEDY,
                         dashed=True)],
         title="Expected execution against reserves", x_label="reserves signed if needed",
-        y_label="committed, % of the budget", x_format=lambda v: f"{v:g}",
-        y_format=lambda v: f"{v:g}%", whole_x=True)
+        y_label="committed, % of the budget", x_format=lambda v: f"{v:,.0f}",
+        y_format=lambda v: percent(v / 100), whole_x=True)
     frame = levels.copy()
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]

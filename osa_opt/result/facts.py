@@ -13,6 +13,7 @@ import pandas as pd
 
 from osa_opt.inputs.schema import split_values
 from osa_opt.solving.status import FRACTION_TOL, Status
+from osa_opt.text import number
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -38,7 +39,7 @@ def status_message(result: Result) -> str:
         gap = best.gap or 0.0
         if gap > 1e-9 or gap_setting > 0:
             return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
-                    f"(solver.mip_rel_gap = {gap_setting:g}); {ranked}.")
+                    f"(solver.mip_rel_gap = {number(gap_setting, grouped=False)}); {ranked}.")
         return f"Portfolio 1 is proven optimal; {ranked}."
     if result.status == Status.TIME_LIMIT and best is not None:
         gap_text = "unknown" if best.gap is None else f"{best.gap:.2%}"
