@@ -200,6 +200,32 @@ def test_the_writing_phase_spins_and_its_clock_runs_on_a_full_bar() -> None:
     assert spinner.search(plain(drawn.getvalue()[len(finished):]))
 
 
+def test_the_writing_phase_shows_no_stale_count() -> None:
+    """While writing, the bar said "38/38" (the projects explained) and then "-:--:--" for
+    the time left: a count and a time of a phase that is over. Now a pulsing bar, the
+    spinner and the clock only, from the first frame."""
+    import re
+    import time
+
+    from rich.console import Console
+
+    drawn = io.StringIO()
+    console = Console(file=drawn, force_terminal=True, width=100)
+    with progress.progress_bar(5, "portfolio 1/5", console=console) as bar:
+        bar("explaining portfolio 1 …", steps=5)
+        bar.update(38, 38)
+        time.sleep(0.3)
+        before = len(drawn.getvalue())
+        bar.phase("writing the run folder …")
+        time.sleep(0.3)
+    frames = [frame for frame in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "",
+                                        drawn.getvalue()[before:]).split("\r")
+              if "writing the run folder" in frame]
+    assert frames and "38/38" in drawn.getvalue()[:before]
+    for frame in frames:
+        assert re.fullmatch(r"\S writing the run folder … ━+\s+0:00:00\s*", frame), frame
+
+
 def test_progress_bar_takes_done_and_total_and_writes_plain_lines_to_a_log() -> None:
     from rich.console import Console
 

@@ -10,7 +10,7 @@ import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import head
-from osa_opt.cli.progress import progress_bar, stderr_console
+from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.text import code_label, money, percent
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def command(
     with stdout_to_stderr(), progress_bar(len(shares) + 1, "budget level 1", show,
                                           console=err) as advance:
         result = frontier(problem, shares, progress=advance)
-        advance("writing the run folder")
+        advance.phase(WRITING)
     result.timings["read_seconds"] = round(read_seconds, 4)
     fr, order = result.analyses["frontier"], result.analyses["funding_order"]
     folder = write_run(result, out_dir, option="--out")

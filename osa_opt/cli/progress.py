@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: Seconds between plain progress lines when stderr is not a terminal.
 PLAIN_PROGRESS_SECONDS = 10.0
+#: The label of the last phase of a command that writes a run folder (:meth:`Bar.phase`).
+WRITING = "writing the run folder …"
 
 
 def stderr_console() -> Console:
@@ -47,8 +49,9 @@ class Bar:
         self._step(description, None, None, steps)
 
     def phase(self, description: str) -> None:
-        """A last step of unknown length (writing the run folder): the bar pulses and the
-        clock runs again, so a full bar does not sit still as if stalled."""
+        """A last step of unknown length (writing the run folder): the bar pulses without a
+        count or a time left (the last step's "38/38" would be stale) and the clock starts
+        again, so a full bar does not sit still as if stalled."""
         if self._phase is not None:
             self._phase(description)
         else:
@@ -102,13 +105,28 @@ def progress_bar(
         MofNCompleteColumn,
         Progress,
         SpinnerColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    class Count(MofNCompleteColumn):
+        """"3/5"; nothing in a phase of unknown length (not rich's "38/?")."""
+
+        def render(self, task: Task) -> Text:
+            return Text("") if task.total is None else super().render(task)
+
+    class Remaining(TimeRemainingColumn):
+        """The time left; nothing in a phase of unknown length at once (rich would show
+        its last time, kept for half a second)."""
+
+        def __call__(self, task: Task) -> Any:
+            return Text("") if task.total is None else super().__call__(task)
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(),
+               TimeElapsedColumn(), Remaining())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(description, total=max(total, 1))
 
@@ -123,8 +141,8 @@ def progress_bar(
                 progress.update(task, completed=done, **changes)
 
         def phase(label: str) -> None:
-            done = progress.tasks[0].completed
-            progress.reset(task, total=None, completed=done, description=label)
+            progress.tasks[0].total = None  # pulses (reset and update keep a total)
+            progress.reset(task, completed=0, description=label)  # the clock starts again
 
         yield Bar(step, phase)
 

@@ -20,7 +20,7 @@ from osa_opt.cli.common import (
     quiet_option,
     verbose_option,
 )
-from osa_opt.cli.progress import progress_bar, stderr_console
+from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.errors import OsaError
 from osa_opt.text import code_label, number
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 #: Model export formats by file suffix (names of pyomo.opt.ProblemFormat members).
 MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
-#: The progress bar's label while the run folder is written.
-WRITING = "writing the run folder …"
 
 
 @click.command("solve")
