@@ -146,6 +146,19 @@ def test_report_has_every_section_in_order(hostile_html: str) -> None:
     assert "In words" in page.text_in("h3")
 
 
+def test_the_eligible_card_reads_as_a_sentence() -> None:
+    """It read "Eligible / 33 of 38 / projects; 5 ranked portfolios": the count of
+    portfolios (said in the outcome sentence) tacked onto the projects. Now the shipped
+    example's card says how many are excluded, and how many are in by an override."""
+    from osa_opt import load_problem
+
+    html = render_report(solve(load_problem(), portfolios=2))
+    card = re.search(r'<div class="k">Eligible projects</div><div class="v">([^<]*)</div>'
+                     r'<div class="s">([^<]*)</div>', html)
+    assert card is not None
+    assert card.groups() == ("33 of 38", "5 excluded; 1 eligible only by an override")
+
+
 def test_print_css_starts_each_section_on_a_new_page(hostile_html: str) -> None:
     style = re.search(r"<style>(.*?)</style>", hostile_html, flags=re.S)[1]
     print_block = style[style.index("@media print"):]

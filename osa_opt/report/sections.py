@@ -66,10 +66,7 @@ def headline(result: Result) -> Section:
              f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
             ("Funded", f"{best.n_projects:,} projects", f"in {best.n_countries:,} countries"),
         ]
-    eligible = problem.eligibility["eligible"]
-    cards.append(("Eligible", f"{int(eligible.sum()):,} of {len(eligible):,}",
-                  f"projects; {len(result.portfolios)} ranked portfolio"
-                  f"{'s' if len(result.portfolios) != 1 else ''}"))
+    cards.append(("Eligible projects", *_eligible_card(problem.eligibility)))
     card_html = "".join(
         f'<div class="card"><div class="k">{escape(k)}</div><div class="v">{escape(v)}</div>'
         f'<div class="s">{escape(s)}</div></div>' for k, v, s in cards)
@@ -99,6 +96,18 @@ def headline(result: Result) -> Section:
         body += "<h3>Notes</h3><ul>" + "".join(
             f"<li>{escape(str(n))}</li>" for n in result.notes) + "</ul>"
     return Section("headline", "Headline", body)
+
+
+def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
+    """The Eligible projects card's figure and line: "33 of 38" / "5 excluded; 1 eligible
+    only by an override" (the section Eligibility exclusions lists them; the count of
+    ranked portfolios is in the outcome sentence above the cards)."""
+    n, eligible = len(eligibility), int(eligibility["eligible"].sum())
+    line = "none excluded" if eligible == n else f"{n - eligible:,} excluded"
+    waived = sum(1 for rules in eligibility["overrides"] if rules)
+    if waived:
+        line += f"; {waived:,} eligible only by an override"
+    return f"{eligible:,} of {n:,}", line
 
 
 # ---------------------------------------------------------------------- portfolios
