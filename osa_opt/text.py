@@ -24,6 +24,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+#: A space a line never breaks at, in text for a printer that wraps at plain spaces only
+#: (the terminal's: ``osa_opt.cli.console.print_words``; rich itself breaks at it).
+NO_BREAK = "\u00a0"
 #: First characters that make a spreadsheet treat a cell as a formula (tab and carriage
 #: return too: some spreadsheets skip them and then read a formula).
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

@@ -200,6 +200,38 @@ def test_the_writing_phase_spins_and_its_clock_runs_on_a_full_bar() -> None:
     assert spinner.search(plain(drawn.getvalue()[len(finished):]))
 
 
+@pytest.fixture(scope="module")
+def example_result() -> Any:
+    import osa_opt
+
+    return osa_opt.solve(osa_opt.load_problem(), portfolios=2, explain=False)
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_formula_term_and_a_partner_with_its_amount_stay_on_one_line(
+        example_result: Any, width: int) -> None:
+    """rich broke the value note inside its formula ("(0.4 ×" / "security", "tier 1" /
+    "×1.3") and the partner line between a name and its amount ("Coralia" / "¥1,800m"):
+    it breaks at a no-break space too. Now the lines are made by words the CLI controls."""
+    from rich.console import Console
+
+    from osa_opt.text import yen
+
+    console = Console(file=io.StringIO(), width=width, record=True)
+    render.print_solve_summary(console, example_result)
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= width for line in lines)
+    together = [f"{pk['country']} {yen(pk['total_cost'])}"
+                for pk in example_result.best.packages]
+    together += ["FY2026 ¥18,100m", "(0.4 × security", "+ 0.3 × humanitarian",
+                 "+ 0.3 × partnership score)", "tier 1 ×1.3", "tier 2 ×1.1", "tier 3 ×1)", "(1 ± up to 0.3", "× (1 − 1 × risk)",
+                 "value ÷ portfolio 1's"]
+    for words in together:
+        assert any(words in line for line in lines), (words, lines)
+    assert not [line for line in lines if line.rstrip().endswith(("×", "+", "±", "−", "÷"))]
+    assert "\u00a0" not in console.export_text()  # printed as plain spaces
+
+
 def test_the_writing_phase_shows_no_stale_count() -> None:
     """While writing, the bar said "38/38" (the projects explained) and then "-:--:--" for
     the time left: a count and a time of a phase that is over. Now a pulsing bar, the

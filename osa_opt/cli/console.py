@@ -179,6 +179,43 @@ def terminal_text(text: str, width: int | None = None, *, stdout: bool = False) 
     return "\n".join(lines)
 
 
+def print_words(console: Console, markup: str) -> None:
+    """Print rich ``markup`` wrapped to the console's width at its plain spaces only: a
+    :data:`osa_opt.text.NO_BREAK` keeps a formula's term or a partner's name and amount on
+    one line, and prints as a plain space. (rich breaks at a no-break space too, so the
+    lines are made here and rich only prints them; a word wider than the line stays whole.)
+
+    >>> from rich.console import Console
+    >>> print_words(Console(width=28), "[bold]Fund 2 partners[/]: Papua\u00a0New\u00a0Guinea"
+    ...             "\u00a0¥1,100m, Tavola\u00a0¥800m.")
+    Fund 2 partners:
+    Papua New Guinea ¥1,100m,
+    Tavola ¥800m.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from osa_opt.text import NO_BREAK
+
+    text = Text.from_markup(markup)
+    chars = list(text.plain)
+    width, start = max(console.width, 20), 0
+    for line in text.plain.split("\n"):
+        used = -1  # characters on the line so far, counting the space before each word
+        space = start - 1  # the space before the word at hand
+        for word in line.split(" "):
+            cells = cell_len(word)  # a Japanese name takes two columns a character
+            if used >= 0 and used + 1 + cells > width:
+                chars[space] = "\n"  # break at that space: one character for another
+                used = cells
+            else:
+                used += 1 + cells
+            space += 1 + len(word)
+        start += len(line) + 1
+    text.plain = "".join(chars).replace(NO_BREAK, " ")  # same length: the styles stay put
+    console.print(text, soft_wrap=True)
+
+
 def fits(console: Console, table: Table) -> bool:
     """Whether ``table`` fits the console without cutting a cell that must not wrap
     (numbers, ids): its narrowest layout is no wider than the console."""

@@ -68,9 +68,9 @@ def command(
         return
     from rich.markup import escape
 
-    from osa_opt.cli.render import stdout_console
+    from osa_opt.cli.render import print_words, stdout_console
     from osa_opt.inputs.value_text import value_definition
-    from osa_opt.text import code_label
+    from osa_opt.text import NO_BREAK, code_label
 
     console = stdout_console()  # wraps at the terminal's width
     country = info["country"]  # the field in words; --json keeps the code
@@ -78,5 +78,6 @@ def command(
                          f"{code_label(info['field'])})"))
     console.print(escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
-        console.print(f"[dim]Portfolio 1 is worth {result.best.objective:,.3f}. "
-                      f"{escape(value_definition(problem.policy))}[/]")
+        definition = value_definition(problem.policy, glue=NO_BREAK)
+        print_words(console, f"[dim]Portfolio 1 is worth {result.best.objective:,.3f}. "
+                             f"{escape(definition)}[/]")

@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import head
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import code_label, money, percent
+from osa_opt.text import NO_BREAK, code_label, money, percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -126,7 +126,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import first_fitting, stdout_console, wrote_line
+    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
 
     console = stdout_console()
     problem = result.problem
@@ -136,7 +136,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
         _frontier_table(result, fr, order, years=True),
         _frontier_table(result, fr, order, years=False),
         _frontier_table(result, fr, order, years=False, level=False)]))
-    console.print(f"[dim]{escape(_table_note(fr, problem))}[/]")
+    print_words(console, f"[dim]{escape(_table_note(fr, problem))}[/]")
     if not order.order.empty:
         console.print(first_fitting(console, [_order_table(order, country=True),
                                               _order_table(order, country=False)]))
@@ -165,7 +165,7 @@ def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
             "Nested value: the value at that level "
             "when each level keeps every project of the levels below (a funding order); "
             "nesting cost: what keeping that order costs against the exact value. Values "
-            f"are scores, not money: {value_formula(problem.policy)}")
+            f"are scores, not money: {value_formula(problem.policy, glue=NO_BREAK)}")
 
 
 def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,

@@ -32,6 +32,7 @@ from osa_opt.cli.console import MIN_WIDTH as MIN_WIDTH
 from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
 from osa_opt.cli.console import head as head
+from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.decision import (
     change_lines,
@@ -39,7 +40,7 @@ from osa_opt.cli.decision import (
     fraction_changes,
     percents_apart,
 )
-from osa_opt.text import money
+from osa_opt.text import NO_BREAK, money, yen
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -274,16 +275,18 @@ def print_solve_summary(console: Console, result: Result) -> None:
 
     problem = result.problem
     summary = problem.summary()
-    budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
-    console.print(f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']:,} projects "
-                  f"({summary['eligible']:,} eligible) in {summary['countries']:,} countries; "
-                  f"budget {budget}.")
+    budget = ", ".join(f"{fy}{NO_BREAK}{yen(amount)}" for fy, amount in problem.policy.budget.items())
+    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']:,} "
+                f"projects ({summary['eligible']:,} eligible) in {summary['countries']:,} "
+                f"countries; budget {escape(budget)}.")
     if result.portfolios:
         from osa_opt.inputs.value_text import value_note
+        from osa_opt.result.packages import partners_line
 
-        console.print(f"[bold]{escape(result.portfolios[0].partners_line)}.[/]")
+        line = partners_line(result.portfolios[0], glue=NO_BREAK)
+        print_words(console, f"[bold]{escape(line)}.[/]")
         console.print(portfolios_table(result, console))
-        console.print(f"[dim]{escape(value_note(problem.policy))}[/]")
+        print_words(console, f"[dim]{escape(value_note(problem.policy, glue=NO_BREAK))}[/]")
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
             console.print(line)

@@ -14,18 +14,25 @@ if TYPE_CHECKING:
 NOT_MONEY = "Value is a score, not money: "
 
 
-def value_definition(policy: Policy) -> str:
+def value_definition(policy: Policy, *, glue: str = " ") -> str:
     """One paragraph: the formula of docs/model.md with the policy's numbers.
+
+    ``glue`` is the space inside a term of the formula (``0.4 × security``, ``tier 1 ×1.3``,
+    ``(1 − 1 × risk)``) and after an operator between factors: a printer that wraps at
+    plain spaces only (the terminal's, :data:`osa_opt.text.NO_BREAK`) then breaks the
+    formula only before a ``+`` or a ``×`` joining two factors, never inside a term.
 
     >>> from osa_opt.inputs.policy import Policy
     >>> print(value_definition(Policy.from_dict({"objective": {"weights": {"a": 1.0}}})))
     Value is a score, not money: each funded project adds (1 × a score) × its partner's tier multiplier (1 for every tier) × (1 − 1 × risk), times the fraction funded; a portfolio's value is the sum.
     """
+    g = glue
     obj = policy.objective
-    weights = " + ".join(f"{number(w)} × {name}" for name, w in obj.weights.items() if w) or "0"
+    weights = f" +{g}".join(f"{number(w)}{g}×{g}{name}" for name, w in obj.weights.items()
+                            if w) or "0"
     tiers = dict(obj.tier_multiplier)
     if tiers and any(m != 1 for m in tiers.values()):
-        multiplier = ", ".join(f"tier {t} ×{number(m)}" for t, m in sorted(tiers.items()))
+        multiplier = ", ".join(f"tier{g}{t}{g}×{number(m)}" for t, m in sorted(tiers.items()))
     else:
         multiplier = "1 for every tier"
     weighed = {k: w for k, w in obj.considerations.items() if w > 0}
@@ -33,21 +40,22 @@ def value_definition(policy: Policy) -> str:
     if weighed and obj.consideration_strength > 0:  # the considerations the guidelines weigh
         words = {"economic_social": "economic and social situation"}
         names = ", ".join(words.get(k, k.replace("_", " ")) for k in weighed)
-        country = (f" × its partner's country factor (1 ± up to {number(obj.consideration_strength)} "
+        strength = number(obj.consideration_strength)
+        country = (f" ×{g}its partner's country factor (1{g}±{g}up{g}to{g}{strength} "
                    f"by its {names} assessments, 5 neutral)")
-    return (f"{NOT_MONEY}each funded project adds ({weights} score) × its "
-            f"partner's tier multiplier ({multiplier}){country} × "
-            f"(1 − {number(obj.risk_aversion)} × risk), times the fraction funded; a portfolio's "
-            "value is the sum.")
+    return (f"{NOT_MONEY}each funded project adds ({weights}{g}score) ×{g}its "
+            f"partner's tier multiplier ({multiplier}){country} ×{g}"
+            f"(1{g}−{g}{number(obj.risk_aversion)}{g}×{g}risk), times the fraction funded; a "
+            "portfolio's value is the sum.")
 
 
-def value_formula(policy: Policy) -> str:
+def value_formula(policy: Policy, *, glue: str = " ") -> str:
     """:func:`value_definition` without its opening "Value is a score, not money: ", for a
     sentence that has said so in its own words."""
-    return value_definition(policy).removeprefix(NOT_MONEY)
+    return value_definition(policy, glue=glue).removeprefix(NOT_MONEY)
 
 
-def value_note(policy: Policy, best: float | None = None) -> str:
+def value_note(policy: Policy, best: float | None = None, *, glue: str = " ") -> str:
     """The note under the ranked portfolios (terminal, report, workbook): what value is, what
     the share of the best is and, given portfolio 1's value, how to read a gain.
 
@@ -60,8 +68,8 @@ def value_note(policy: Policy, best: float | None = None) -> str:
     ...                                 "points of that score.")
     True
     """
-    note = (f"{value_definition(policy)} The share of the best value is a portfolio's value "
-            "÷ portfolio 1's")
+    note = (f"{value_definition(policy, glue=glue)} The share of the best value is a "
+            f"portfolio's value{glue}÷{glue}portfolio{glue}1's")
     if best is None:
         return note + "."
     return note + f"; a gain such as 1.000 of {best:,.3f} is points of that score."

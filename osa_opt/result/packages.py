@@ -59,11 +59,14 @@ def packages(portfolio: Portfolio) -> list[dict[str, Any]]:
     return sorted(out, key=lambda pk: (-round(pk["total_cost"], 6), pk["country"]))
 
 
-def partners_line(portfolio: Portfolio) -> str:
-    """"Fund 9 partners: Aurelia ¥4,500m, Sundara ¥4,350m, …" (largest package first)."""
+def partners_line(portfolio: Portfolio, *, glue: str = " ") -> str:
+    """"Fund 9 partners: Aurelia ¥4,500m, Sundara ¥4,350m, …" (largest package first).
+
+    ``glue``: the space inside a partner's name and before its amount (the terminal's
+    :data:`osa_opt.text.NO_BREAK`, so a line never parts a name from its amount)."""
     packages = portfolio.packages
     noun = "partner" if len(packages) == 1 else "partners"
-    named = ", ".join(f"{pk['country']} {yen(pk['total_cost'])}"
+    named = ", ".join(f"{str(pk['country']).replace(' ', glue)}{glue}{yen(pk['total_cost'])}"
                       for pk in packages[:PARTNERS_NAMED])
     more = len(packages) - PARTNERS_NAMED
     return (f"Fund {len(packages):,} {noun}: {named}"
