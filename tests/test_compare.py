@@ -181,18 +181,26 @@ def test_cli_bad_scenarios_exit_2_with_a_message(
     assert message in stderr and "Traceback" not in stderr
 
 
+def budget_scenario_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                        capfd: pytest.CaptureFixture[str], scenario: str,
+                        columns: int) -> tuple[list[str], str]:
+    """``osa-opt compare --budget-scenario SCENARIO`` at COLUMNS: the scenario names in
+    run.json and stdout."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code = osa(monkeypatch, "compare", "--budget-scenario", scenario,
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
+    return [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]], stdout
+
+
 def test_cli_one_budget_scenario_is_compared_with_the_default_policy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
     """A budget officer's first try: the shipped example, its default policy, and the same
     at ¥15,000m: two scenarios, not "give two or more scenarios"."""
-    monkeypatch.setenv("COLUMNS", "80")
-    code = osa(monkeypatch, "compare", "--budget-scenario", "FY2026=15000",
-               "--out", str(tmp_path / "run"))
-    stdout, stderr = capfd.readouterr()
-    assert code == 0, stderr
-    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
-    names = [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]]
+    names, stdout = budget_scenario_run(monkeypatch, tmp_path, capfd, "FY2026=15000", 80)
     assert names == ["default", "default FY2026=15000"]
     for line in stdout.splitlines():  # the table fits: no line cut by the terminal
         assert len(line) <= 80 and not line.startswith(("┏", "┃", "│", "└")) or \
@@ -256,13 +264,7 @@ def test_a_big_budget_scenario_is_named_with_every_digit(base: Problem) -> None:
 def test_cli_names_a_big_budget_scenario_without_an_exponent(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
-    code = osa(monkeypatch, "compare", "--budget-scenario", "FY2026=1234567",
-               "--out", str(tmp_path / "run"))
-    stdout, stderr = capfd.readouterr()
-    assert code == 0, stderr
-    manifest = json.loads((tmp_path / "run" / "run.json").read_text(encoding="utf-8"))
-    names = [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]]
+    names, stdout = budget_scenario_run(monkeypatch, tmp_path, capfd, "FY2026=1234567", 120)
     assert names == ["default", "default FY2026=1234567"]
     assert "default FY2026=1234567" in stdout and "e+06" not in stdout
 
