@@ -101,7 +101,7 @@ def end_closed_output(exc: BaseException) -> bool:
             fds.add(stream.fileno())  # type: ignore[union-attr]
         except (AttributeError, OSError, ValueError):  # None, closed, or not a file
             continue
-    closed = {exc.fd} & fds if isinstance(exc, ClosedOutput) else set()
+    closed = {exc.fd} & fds if isinstance(exc, ClosedOutput) and exc.fd is not None else set()
     if hasattr(select, "poll") and fds:
         # a pipe's write end whose reader has gone polls as an error (Linux) or a hang-up
         poll = select.poll()

@@ -88,7 +88,7 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
         scores = _Cells(countries, column, required=True)
         failing.append((scores.mask(lambda v, t=threshold: float(v) < t),
                         lambda c, i, s=scores, k=key, t=threshold, code=code:
-                        f"{code}: {c} scores {number(s[i])}, {k} is {number(t)}"))
+                        f"{code}: {c} scores {number(float(s[i]))}, {k} is {number(t)}"))
     fails = np.zeros(len(names), dtype=bool)
     for mask, _ in failing:
         fails |= mask

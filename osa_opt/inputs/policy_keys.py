@@ -199,10 +199,10 @@ def _value_issues(where: str, key: str, value: Any, b: Bounds, obj: Any) -> list
     if b.rule:
         return [Issue(where, None, key, value, b.rule, b.hint)] if too_low or too_high else []
     issues = []
-    if too_low:
+    if too_low and b.low is not None:
         rule = b.low_rule or f"must be {'>' if b.low_open else '>='} {number(b.low)}"
         issues.append(Issue(where, None, key, value, rule, b.hint))
-    if too_high:
+    if too_high and high is not None:
         issues.append(Issue(where, None, key, value, b.high_rule or f"must be at most {number(high)}",
                             b.high_hint))
     return issues

@@ -47,10 +47,9 @@ class Column:
         if self.low is None and self.high is None:
             return ""
         lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + number(self.low)
-        hi = "" if self.high is None else f"{number(self.high)}]"
         if self.high is None:
-            return f">= {number(self.low)}" if self.low_inclusive else f"> {number(self.low)}"
-        return f"{lo}, {hi}"
+            return f">= {lo[1:]}" if self.low_inclusive else f"> {lo[1:]}"
+        return f"{lo}, {number(self.high)}]"
 
 
 PROJECT_COLUMNS: tuple[Column, ...] = (
