@@ -123,7 +123,7 @@ def run(args: list[str], width: int, tmp_path: Path) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("width", [60, 80, 120])
 def test_every_command_fits_the_terminal(args: list[str], width: int,
                                          tmp_path: Path) -> None:
     proc = run(args, width, tmp_path)
@@ -224,3 +224,26 @@ def test_a_changed_fraction_never_reads_as_the_same(ten_ranked: object) -> None:
     arrows = re.findall(r"(\d+(?:\.\d+)?%)→(\d+(?:\.\d+)?%)",
                         " ".join(changes_text(p, limit=100) for p in ten_ranked.portfolios))
     assert arrows and all(a != b for a, b in arrows)
+
+
+def test_a_narrow_terminal_leaves_columns_out_or_lists_rows_never_cuts(tmp_path: Path) -> None:
+    """At 60 columns the frontier drops whole columns and says which (the workbook has
+    them); compare, whose narrowest table still does not fit, lists each scenario as a
+    block of "header: value" lines, with its projects in and out below."""
+    frontier = osa("frontier", "--steps", "5", "--out", str(tmp_path / "f"), width=60,
+                   cwd=ROOT)
+    assert frontier.returncode == 0, frontier.stderr
+    flat = " ".join(frontier.stdout.split())
+    assert "Left out at this width: Nested value, Nesting cost (the workbook's Frontier " \
+           "sheet has every column)." in flat
+    assert "171.239" in frontier.stdout  # the exact value at 100%, whole
+    compare = osa("compare", "--policy", "models/default.toml", "--policy",
+                  "models/humanitarian_focus.toml", "--out", str(tmp_path / "c"), width=60,
+                  cwd=ROOT)
+    assert compare.returncode == 0, compare.stderr
+    lines = compare.stdout.splitlines()
+    block = lines[lines.index("Scenario humanitarian_focus"):][:6]
+    assert block[1:] == ["  Value: 107.295", "  Value under default's weights: 150.287",
+                         "  Cost per year (¥m): FY2026 16,600", "  Projects: 25",
+                         "  Countries: 11"]
+    assert "humanitarian_focus against default: in P-03, P-17, P-28; out" in compare.stdout

@@ -189,7 +189,7 @@ def _render(comparison: Comparison, folder: Path) -> None:
                _table(comparison, scales, stacked=True, inout=False)]
     chosen = first_fitting(console, layouts)
     console.print(chosen)
-    if chosen in layouts[2:]:  # in/out as lines under the table
+    if chosen not in layouts[:2]:  # in/out as lines under the table (or its records)
         from rich.markup import escape
 
         for sc in comparison.scenarios[1:]:

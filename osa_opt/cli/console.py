@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.table import Table
 
 #: Width of output to a file or a pipe (a terminal keeps its own width).
@@ -217,28 +217,92 @@ def print_words(console: Console, markup: str) -> None:
 
 
 def fits(console: Console, table: Table) -> bool:
-    """Whether ``table`` fits the console without cutting a cell that must not wrap
-    (numbers, ids): its narrowest layout is no wider than the console."""
+    """Whether ``table`` fits the console with nothing cut: as rich lays it out at the
+    console's width, every column is as wide as each of its cells and its header needs (a
+    whole line where the column must not wrap, numbers and ids; the longest word where it
+    wraps; nothing where it folds long words)."""
     from rich.measure import Measurement
 
     wide = console.options.update_width(100_000)  # measure unclamped, then compare
     if Measurement.get(console, wide, table).minimum > console.width:
         return False
     # rich can still lay out wider than its minimum (its last-resort squeeze narrows
-    # columns that must not wrap, then gives them their width back) and crops the lines:
-    # lay the table out as it will print (rich's own width calculation) and add it up
+    # columns that must not wrap, then gives them their width back) and crops the lines,
+    # or squeeze a wrapping column under its longest word (cut to "Expect…"): lay the
+    # table out as it will print (rich's own width calculation) and check each column
     try:
         extra = table._extra_width
         widths = table._calculate_column_widths(
             console, console.options.update_width(console.width - extra))
+        padding = [table._get_padding_width(i) for i in range(len(table.columns))]
     except AttributeError:  # another rich: its minimum is all we know
         return True
-    return sum(widths) + extra <= console.width
+    if sum(widths) + extra > console.width:
+        return False
+    return all(_cells_width(column) <= width - pad
+               for column, width, pad in zip(table.columns, widths, padding, strict=True))
 
 
-def first_fitting(console: Console, tables: Sequence[Table]) -> Table:
-    """The first of ``tables`` (widest layout first) that fits the console, else the last."""
+def _cells_width(column: Any) -> int:
+    """The narrowest a column can be with none of its cells or its header cut."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    if column.overflow == "fold":
+        return 1
+    need = 0
+    for cell in (column.header, *column._cells):
+        plain = Text.from_markup(cell).plain if isinstance(cell, str) else ""
+        pieces = plain.split("\n") if column.no_wrap else plain.split()
+        need = max(need, *(cell_len(piece) for piece in pieces), 0)
+    return need
+
+
+def first_fitting(console: Console, tables: Sequence[Table]) -> RenderableType:
+    """The first of ``tables`` (widest layout first) that fits the console; when none does,
+    the last one as :func:`records` (one block per row, nothing cut)."""
     for table in tables:
         if fits(console, table):
             return table
-    return tables[-1]
+    return records(tables[-1])
+
+
+def records(table: Table) -> RenderableType:
+    """A table too wide for the terminal as one block per row: its first cell in bold, then
+    one "header: cell" line per other column (a cell's lines joined by "; "), each wrapping
+    between words, so no number or id is ever cut.
+
+    >>> from rich.console import Console
+    >>> from rich.table import Table
+    >>> t = Table(title="Levels")
+    >>> for name in ("Level", "Exact\\nvalue", "Projects"):
+    ...     t.add_column(name)
+    >>> t.add_row("1", "63.219", "11")
+    >>> Console(width=30).print(records(t))
+    Levels
+    Level 1
+      Exact value: 63.219
+      Projects: 11
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    def plain(cell: Any, joint: str = "; ") -> Text:
+        text = Text.from_markup(cell) if isinstance(cell, str) else Text(str(cell))
+        return Text(joint).join(text.split("\n"))
+
+    columns = table.columns
+    blocks: list[Any] = [Text.from_markup(str(table.title))] if table.title else []
+    for row in range(table.row_count):
+        first = columns[0]
+        head_text = plain(first.header, " ")
+        line = Text.assemble(head_text, " " if head_text.plain else "",
+                             plain(first._cells[row]), style="bold")
+        blocks.append(line)
+        for column in columns[1:]:
+            value = plain(column._cells[row])
+            if value.plain.strip():
+                blocks.append(Text.assemble("  ", plain(column.header, " "), ": ", value))
+    if table.caption:
+        blocks.append(Text.from_markup(str(table.caption)))
+    return Group(*blocks)

@@ -12,7 +12,7 @@ from osa_opt.cli.console import first_fitting, head, stdout_console
 from osa_opt.text import money, percent
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.table import Table
 
     from osa_opt.result import Portfolio, Result
@@ -58,7 +58,7 @@ def funded_text(portfolio: Portfolio, project_id: str) -> str:
 
 
 def decision_table(portfolio: Portfolio, console: Console | None = None,
-                   limit: int = MAX_DECISION_ROWS) -> Table:
+                   limit: int = MAX_DECISION_ROWS) -> RenderableType:
     """What portfolio 1 funds, by partner: each partner's package (items, ¥m per year),
     then its items: id, title, ¥m per year, and how much of it is funded.
 

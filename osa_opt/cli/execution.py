@@ -90,8 +90,11 @@ def command(
         raise NoBaseline.recorded("execution analysis", result,
                                   write_run(result, out_dir, option="--out"))
     if show:
-        click.echo(f"Simulating {settings.samples:,} signing outcomes (seed {settings.seed}) "
-                   f"with up to {reserves} reserves ...", err=True)
+        from osa_opt.cli.console import terminal_text
+
+        click.echo(terminal_text(f"Simulating {settings.samples:,} signing outcomes (seed "
+                                 f"{settings.seed}) with up to {reserves} reserves ..."),
+                   err=True)
     with stdout_to_stderr(), progress_bar(settings.samples, "samples", show,
                                           plain_lines=True) as bar:
         analysis = execution(problem, reserves, jobs=jobs, scheduler=scheduler,
@@ -110,7 +113,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import duration
+    from osa_opt.cli.console import duration, first_fitting
     from osa_opt.cli.render import stdout_console, wrote_line
     from osa_opt.text import percent
 
@@ -136,7 +139,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
                       f"{row['expected_execution']:.1%}",
                       *(f"{row[c]:.1%}" for c in years), f"{row['p_below_target']:.1%}",
                       f"{row['expected_value']:,.3f}")
-    console.print(table)
+    console.print(first_fitting(console, [table]))
     if analysis.recommended_reserves is not None:
         k = analysis.recommended_reserves
         names = analysis.levels.loc[k, "reserve_projects"]

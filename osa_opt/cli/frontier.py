@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import head
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import NO_BREAK, code_label, money, percent
+from osa_opt.text import NO_BREAK, code_label, money, percent, title
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -126,16 +126,32 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        first_fitting,
+        fits,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
 
     console = stdout_console()
     problem = result.problem
     budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
     console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
-    console.print(first_fitting(console, [
+    layouts = [
         _frontier_table(result, fr, order, years=True),
         _frontier_table(result, fr, order, years=False),
-        _frontier_table(result, fr, order, years=False, level=False)]))
+        _frontier_table(result, fr, order, years=False, level=False),
+        _frontier_table(result, fr, order, years=False, level=False, nested=False),
+        _frontier_table(result, fr, order, years=False, level=False, nested=False,
+                        greedy=False)]
+    console.print(first_fitting(console, layouts))
+    shown = next((t for t in layouts if fits(console, t)), layouts[-1])
+    left_out = [name for name in ("Greedy value", "Gain", "Nested value", "Nesting cost")
+                if name not in {str(c.header).replace("\n", " ") for c in shown.columns}]
+    if left_out:  # a narrow terminal: columns left out, never numbers cut short
+        console.print(f"[dim]Left out at this width: {', '.join(left_out)} (the workbook's "
+                      f"{title('frontier')} sheet has every column).[/]")
     print_words(console, f"[dim]{escape(_table_note(fr, problem))}[/]")
     if not order.order.empty:
         console.print(first_fitting(console, [_order_table(order, country=True),
@@ -169,9 +185,11 @@ def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
 
 
 def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis, *,
-                    years: bool, level: bool = True) -> Any:
+                    years: bool, level: bool = True, nested: bool = True,
+                    greedy: bool = True) -> Any:
     """One row per budget level; ``years`` adds each fiscal year's budget (else the total),
-    ``level`` the level's number (the narrowest layout leaves it out)."""
+    ``level`` the level's number, ``nested`` the funding order's nested value and cost,
+    ``greedy`` the greedy value and the gain (narrower layouts leave them out)."""
     from rich.table import Table
 
     problem = result.problem
@@ -183,15 +201,15 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
                else [head("total_budget")])
     for name in amounts:
         table.add_column(name, justify="right", no_wrap=True)
-    for name in ("Exact\nvalue", "Greedy\nvalue", "Gain", "Projects", "Nested\nvalue",
-                 "Nesting\ncost"):
+    for name in ("Exact\nvalue", *(("Greedy\nvalue", "Gain") if greedy else ()), "Projects",
+                 *(("Nested\nvalue", "Nesting\ncost") if nested else ())):
         table.add_column(name, justify="right", no_wrap=True)
     levels = order.levels
     for lv, p in fr.points.iterrows():
         solved = p["status"] in ("optimal", "time_limit")
-        greedy = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
-        nested = levels.loc[lv] if lv in levels.index else None
-        nested_ok = nested is not None and nested["nested_value"] == nested["nested_value"]
+        greedy_text = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
+        point = levels.loc[lv] if lv in levels.index else None
+        nested_ok = point is not None and point["nested_value"] == point["nested_value"]
         budgets = ([money(p[f"budget_{fy}"], whole=True) for fy in problem.fiscal_years]
                    if years else [money(p["total_budget"], whole=True)])
         share = percent(p["budget_share"])
@@ -199,10 +217,11 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             *([str(lv)] if level else []),
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
-            f"{p['value']:,.3f}" if solved else f"[red]{code_label(p['status'])}[/]", greedy,
-            f"{p['gain']:+,.3f}" if solved else "—", str(p["projects"]) if solved else "—",
-            f"{nested['nested_value']:,.3f}" if nested_ok else "—",
-            f"{nested['nesting_cost']:,.3f}" if nested_ok else "—",
+            f"{p['value']:,.3f}" if solved else f"[red]{code_label(p['status'])}[/]",
+            *((greedy_text, f"{p['gain']:+,.3f}" if solved else "—") if greedy else ()),
+            str(p["projects"]) if solved else "—",
+            *((f"{point['nested_value']:,.3f}" if nested_ok else "—",
+               f"{point['nesting_cost']:,.3f}" if nested_ok else "—") if nested else ()),
         )
     return table
 
@@ -217,9 +236,9 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
                  title_justify="left")
     line.add_column("Place", justify="right", no_wrap=True)
     line.add_column("Project", no_wrap=True)
-    line.add_column("Title", ratio=1, min_width=12)
+    line.add_column("Title", ratio=1, min_width=12, overflow="fold")  # long words whole
     if country:
-        line.add_column("Country")
+        line.add_column("Country", overflow="fold")
     line.add_column("First\nfunded at", no_wrap=True)
     line.add_column("Value", justify="right", no_wrap=True)
     for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):

@@ -43,7 +43,7 @@ from osa_opt.cli.decision import (
 from osa_opt.text import NO_BREAK, money, yen
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.table import Table
 
     from osa_opt.result import Portfolio, Result
@@ -55,7 +55,7 @@ TOP_REASONS = 5
 
 
 # ---------------------------------------------------------------------- tables
-def portfolios_table(result: Result, console: Console | None = None) -> Table:
+def portfolios_table(result: Result, console: Console | None = None) -> RenderableType:
     """Ranked portfolios: value, share of the best value, cost (and budget left) per year,
     changes against portfolio 1.
 
@@ -290,8 +290,8 @@ def print_solve_summary(console: Console, result: Result) -> None:
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
             console.print(line)
-        console.print(budget_table(result.portfolios[0]))
-    console.print(exclusion_table(result))
+        console.print(first_fitting(console, [budget_table(result.portfolios[0])]))
+    console.print(first_fitting(console, [exclusion_table(result)]))
     note = exclusion_note(result)
     if note:
         console.print(note)

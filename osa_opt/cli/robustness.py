@@ -112,7 +112,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import duration
+    from osa_opt.cli.console import duration, first_fitting
     from osa_opt.cli.render import head, stdout_console, wrote_line
 
     console = stdout_console()
@@ -134,14 +134,14 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         table = Table(title=f"Borderline ({counts['borderline']}): funded in some samples",
                       title_justify="left")
         table.add_column("Project", no_wrap=True)
-        table.add_column("Title", ratio=2, min_width=12)  # wraps between words, never cut
-        table.add_column("Country", ratio=1, min_width=8)
+        table.add_column("Title", ratio=2, min_width=12, overflow="fold")  # never cut
+        table.add_column("Country", ratio=1, min_width=8, overflow="fold")
         table.add_column(head("core_index"), justify="right", no_wrap=True)
         table.add_column(head("funded_in_best"), justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
             table.add_row(pid, escape(str(row["title"])), escape(str(row["country"])),
                           f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
-        console.print(table)
+        console.print(first_fitting(console, [table]))
         console.print("[dim]Core index: the share of the samples whose best portfolio funds "
                       "the project.[/]")
     else:
@@ -156,7 +156,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         table.add_row(str(rank), f"{row['objective']:,.3f}", f"{row['share_near_optimal']:.1%}",
                       f"{row['mean_share_of_optimum']:.2%}",
                       f"{row['worst_share_of_optimum']:.2%}")
-    console.print(table)
+    console.print(first_fitting(console, [table]))
     console.print("[dim]Within 1% of optimum: the share of the samples in which the portfolio "
                   "is worth at least 99% of that sample's best portfolio; mean and worst "
                   "share: its value against that best, on average and at the worst. Values "

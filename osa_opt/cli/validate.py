@@ -149,6 +149,8 @@ def _render(summary: dict[str, Any]) -> None:
     else:
         console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
                       f"[bold]{escape(summary['policy'])}[/]")
+    from osa_opt.cli.console import first_fitting
+
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(justify="left")
     counts.add_column(justify="right")
@@ -164,7 +166,7 @@ def _render(summary: dict[str, Any]) -> None:
         table.add_column("Projects", justify="right")
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
             table.add_row(escape(reason), str(n))
-        console.print(table)
+        console.print(first_fitting(console, [table]))
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
             console.print(f"{summary['ineligible']} projects in all: a project that fails "
                           "several rules counts under each.")
