@@ -16,7 +16,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import table
-from osa_opt.inputs.read_xlsx import encrypted, locked_issue, pick_sheets
+from osa_opt.inputs.read_xlsx import Merge, encrypted, locked_issue, merged_issues, pick_sheets
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
 _MAX_REPEAT = 10_000
@@ -46,9 +46,14 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         return {}
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
-    return {sheet: table(sheet, _rows(sheets[name][0]), issues, warnings,
-                         lambda i: f"column {get_column_letter(i + 1)}")
-            for sheet, name in chosen.items()}
+    tables = {}
+    for sheet, name in chosen.items():
+        merges: list[Merge] = []
+        rows = _rows(sheets[name][0], merges)
+        issues += merged_issues(sheet, rows, merges)
+        tables[sheet] = table(sheet, rows, issues, warnings,
+                              lambda i: f"column {get_column_letter(i + 1)}")
+    return tables
 
 
 def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
@@ -69,9 +74,12 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-def _rows(element: Any) -> list[tuple[int, list[Any]]]:
-    """(row number, cells) of the non-empty rows of a table element."""
+def _rows(element: Any, merges: list[Merge] | None = None) -> list[tuple[int, list[Any]]]:
+    """(row number, cells) of the non-empty rows of a table element; its merged ranges are
+    appended to ``merges``."""
     from odf.namespaces import TABLENS
+
+    spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
 
     out: list[tuple[int, list[Any]]] = []
     number = 1
@@ -79,10 +87,15 @@ def _rows(element: Any) -> list[tuple[int, list[Any]]]:
         repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
         cells: list[Any] = []
         empty = 0  # blank cells not yet placed: trailing ones never are
+        column = 0
         for cell in row.childNodes:
             if cell.qname[1] not in ("table-cell", "covered-table-cell"):
                 continue
             span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+            down, across = (int(cell.attributes.get(key, 1)) for key in spanned)
+            if merges is not None and (down > 1 or across > 1):
+                merges.append((number, column, number + down - 1, column + across - 1))
+            column += span
             value = _value(cell)
             if value is None:
                 empty += span

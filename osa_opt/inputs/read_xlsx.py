@@ -1,8 +1,9 @@
 """Reading an Excel workbook (.xlsx, .xlsm) into raw tables, one per input sheet.
 
 Also what every workbook format shares: which sheet is the input sheet (a hidden
-``projects`` beside a visible ``projects (2)`` is refused by name), and what an unreadable
-file is (a password-protected workbook is named as such).
+``projects`` beside a visible ``projects (2)`` is refused by name), what an unreadable
+file is (a password-protected workbook is named as such), and what a merged cell in the
+table means (nothing certain: it is refused, :func:`merged_issues`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.headers import table
+from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.schema import SHEETS
 
 #: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
@@ -110,6 +111,8 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                 issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
                                     "be read", "open the file in Excel and save it again"))
                 continue
+            issues += merged_issues(sheet, list(enumerate(rows, start=1)),
+                                    _merged_ranges(data, book[name]))
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
                     row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
@@ -121,6 +124,68 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
     finally:
         book.close()
     return tables
+
+
+#: A merged range as (first row, first column, last row, last column): Excel rows from 1,
+#: columns from 0.
+Merge = tuple[int, int, int, int]
+
+
+def merged_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                  merges: Sequence[Merge]) -> list[Issue]:
+    """One issue per merged range that reaches the table (the header row or below).
+
+    A merged cell keeps its value in its first cell only; the rows and columns it covers
+    read as blank. Whether the analyst meant the value for every row (one exclusive group
+    for three projects), for the first only, or split, nobody can tell: each range is
+    named, with the value and the cells that would read blank, instead of a guess.
+    """
+    from openpyxl.utils import get_column_letter
+
+    if not merges or not rows:
+        return []
+    at = find_header(sheet, rows)
+    header_row, header = rows[at][0], rows[at][1]
+    cells = dict(rows)
+    issues = []
+    for r1, c1, r2, c2 in sorted(merges):
+        first = cells.get(r1, ())
+        value = first[c1] if c1 < len(first) else None
+        if r2 < header_row or (r1 == r2 and c1 == c2) or value is None or (
+                isinstance(value, str) and not value.strip()):
+            continue  # a title block above the table, one cell, or blank all over
+        name = header[c1] if c1 < len(header) else None
+        column = str(name).strip() if isinstance(name, str) and name.strip() else None
+        span = f"{get_column_letter(c1 + 1)}{r1}:{get_column_letter(c2 + 1)}{r2}"
+        covered = (f"rows {r1 + 1}-{r2}" if r2 > r1 + 1 else f"row {r2}") if r2 > r1 else \
+            f"column{'s' if c2 > c1 + 1 else ''} " + ", ".join(
+                get_column_letter(c + 1) for c in range(c1 + 1, c2 + 1))
+        what = "the header" if r1 == header_row else "the value"
+        issues.append(Issue(sheet, r1, column, value,
+                            f"the cells {span} are merged: {what} is in {span.split(':')[0]} "
+                            f"only, and {covered} of the range would read as blank",
+                            "unmerge the cells (Excel: Home > Merge & Center > Unmerge Cells; "
+                            "LibreOffice: Format > Merge and Unmerge Cells > Split Cells) and "
+                            "type the value in every cell that has it"))
+    return issues
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(data: bytes, sheet: Any) -> list[Merge]:
+    """The merged ranges of a read-only sheet, from its XML (openpyxl's read-only mode does
+    not read them)."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(sheet._worksheet_path)
+    except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return []
+    return [(int(r1), column_index_from_string(c1.decode()) - 1, int(r2),
+             column_index_from_string(c2.decode()) - 1)
+            for c1, r1, c2, r2 in _MERGE_CELL.findall(xml)]
 
 
 def _unpadded(sheet: Any) -> Any:
