@@ -91,3 +91,116 @@ def test_a_merged_title_above_the_header_is_no_problem(tmp_path: Path) -> None:
 
     problem = load_problem(edited(tmp_path / "title.xlsx", title))
     assert len(problem.projects) == 38
+
+
+# ---------------------------------------------------------------------- cells that are no value
+def test_excel_errors_in_a_text_column_are_not_a_group_named_n_a(run: Callable,
+                                                                  tmp_path: Path) -> None:
+    """Two failed lookups (#N/A) in exclusive_group would have made two projects
+    alternatives of the group '#N/A'; an error in a number column is named the same way."""
+    def errors(book: Any) -> None:
+        sheet = book["projects"]
+        for row in (5, 6):
+            sheet.cell(row, column(sheet, "exclusive_group")).value = "#N/A"
+        sheet.cell(3, column(sheet, "cost_FY2026")).value = "#DIV/0!"
+
+    messages = refused(run, edited(tmp_path / "errors.xlsx", errors), tmp_path)
+    assert messages == [
+        "projects, row 3, column 'cost_FY2026': the cell shows the spreadsheet error #DIV/0!: "
+        "a formula that failed, not a value (value '#DIV/0!'). Fix: correct the formula (or "
+        "type the value) in the spreadsheet and save again",
+        *[f"projects, row {r}, column 'exclusive_group': the cell shows the spreadsheet error "
+          "#N/A: a formula that failed, not a value (value '#N/A'). Fix: correct the formula "
+          "(or type the value) in the spreadsheet and save again" for r in (5, 6)]]
+
+
+def test_a_formula_saved_without_its_value_is_not_read_as_text(run: Callable,
+                                                               tmp_path: Path) -> None:
+    """openpyxl (like pandas) saves a formula without computing it: the group's name would
+    have been the formula's text."""
+    def formula(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(3, column(sheet, "exclusive_group")).value = '=A2&"-boats"'
+
+    messages = refused(run, edited(tmp_path / "formula.xlsx", formula), tmp_path)
+    assert messages == [
+        "projects, row 3, column 'exclusive_group': a formula without its computed value: the "
+        "file was saved by a program that does not compute formulas, or is CSV text (value "
+        "'=A2&\"-boats\"'). Fix: open the file in Excel or LibreOffice and save it again, so "
+        "that the formula's value is stored; or type the value"]
+
+
+def test_a_placeholder_is_not_a_mitigation_nor_an_override_reason(run: Callable,
+                                                                  tmp_path: Path) -> None:
+    """'none' as a mitigation would have made a project above the risk limit eligible; 'n/a'
+    as an override reason would have counted as the written reason."""
+    def placeholders(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(3, column(sheet, "risk")).value = 0.9
+        sheet.cell(3, column(sheet, "mitigation")).value = "none"
+        countries = book["countries"]
+        countries.cell(3, column(countries, "override")).value = True
+        countries.cell(3, column(countries, "override_reason")).value = " N/A "
+
+    messages = refused(run, edited(tmp_path / "none.xlsx", placeholders), tmp_path)
+    assert len(messages) == 2
+    assert messages[0].startswith(
+        "projects, row 3, column 'mitigation': 'none' looks like a placeholder for nothing, but "
+        "it would be read as the mitigation 'none': a blank cell means none (value 'none'). "
+        "Fix: leave the cell blank if there is no mitigation; otherwise write it out "
+        "(mitigation: ")
+    assert messages[1].startswith(
+        "countries, row 3, column 'override_reason': 'N/A' looks like a placeholder for "
+        "nothing, but it would be read as the override_reason 'N/A': a blank cell means none "
+        "(value 'N/A'). Fix: leave the cell blank if there is no override_reason; otherwise "
+        "write it out (override_reason: ")
+
+
+def test_an_invisible_character_in_an_id_is_named(run: Callable, tmp_path: Path) -> None:
+    """'P-01' followed by a zero-width space looks like P-01 in every output but would be a
+    second project; in a header, the did-you-mean says why the names look alike."""
+    def invisible(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(3, 1).value = "P-01\u200b"
+        sheet.cell(3, column(sheet, "requires")).value = "P-0\u200b1"
+        sheet.cell(1, column(sheet, "status")).value = "\ufeffstatus"
+
+    messages = refused(run, edited(tmp_path / "zw.xlsx", invisible), tmp_path)
+    assert messages[:3] == [
+        "projects, row None, column '\\ufeffstatus': unknown column, most likely 'status' "
+        "(value '\\ufeffstatus'). Fix: did you mean 'status'? Rename the header (it holds an "
+        "invisible character, U+FEFF (ZERO WIDTH NO-BREAK SPACE), at the start), or the "
+        "default ('candidate') is used for every row",
+        "projects, row 3, column 'project_id': the cell holds an invisible character, U+200B "
+        "(ZERO WIDTH SPACE), after 'P-01': it looks like 'P-01' but would not match it (value "
+        "'P-01\\u200b'). Fix: retype the cell (invisible characters come with text pasted from "
+        "web pages, PDFs or Word)",
+        "projects, row 3, column 'requires': the cell holds an invisible character, U+200B "
+        "(ZERO WIDTH SPACE), after 'P-0': it looks like 'P-01' but would not match it (value "
+        "'P-0\\u200b1'). Fix: retype the cell (invisible characters come with text pasted from "
+        "web pages, PDFs or Word)"]
+
+
+def test_csv_placeholders_and_formulas_are_named_at_their_line(run: Callable,
+                                                               tmp_path: Path) -> None:
+    """The same rules for a CSV folder: 'None' written by a script for an empty group, and
+    a formula typed into a CSV cell (CSV holds no computed values)."""
+    import csv
+
+    folder = tmp_path / "round"
+    folder.mkdir()
+    book = openpyxl.load_workbook(example_path())
+    for name in ("projects", "countries"):
+        rows = [["" if v is None else v for v in r] for r in book[name].iter_rows(values_only=True)]
+        if name == "projects":
+            group = rows[0].index("exclusive_group")
+            rows[2][group] = rows[3][group] = "None"
+            rows[4][rows[0].index("cost_FY2026")] = "=600*2"
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    messages = refused(run, folder, tmp_path)
+    assert [m.split(": ", 1)[0] for m in messages] == [
+        "projects, row 3, column 'exclusive_group'", "projects, row 4, column 'exclusive_group'",
+        "projects, row 5, column 'cost_FY2026'"]
+    assert "'None' looks like a placeholder for nothing" in messages[0]
+    assert "a formula without its computed value" in messages[2]

@@ -431,17 +431,19 @@ def test_a_stray_cell_in_the_last_row_and_column_is_reported_quickly(tmp_path: P
     assert has_issue(run, "projects", 1_048_576, None, "column XFD has data but no header")
 
 
-def test_merged_cells_are_reported_where_the_merge_left_blanks(tmp_path: Path) -> None:
+def test_merged_cells_are_reported_by_their_range(tmp_path: Path) -> None:
+    """A merged range keeps its value in its first cell; the cells it covers would read
+    blank, so the range is named (not a guess at what the merge meant)."""
     cells = write_book(tmp_path / "cells.xlsx", example_sheets(), merge={"projects": ["D3:D5"]})
     run = validate(cells)
     assert run.code == 2
-    assert has_issue(run, "projects", 4, "field", "blank")
-    assert has_issue(run, "projects", 5, "field", "blank")
+    assert has_issue(run, "projects", 3, "field", "the cells D3:D5 are merged")
+    assert has_issue(run, "projects", 3, "field", "rows 4-5 of the range would read as blank")
     headers = write_book(tmp_path / "headers.xlsx", example_sheets(),
                          merge={"countries": ["A1:B1"]})
     run = validate(headers)
     assert run.code == 2
-    assert has_issue(run, "countries", 2, None, "column B has data but no header")
+    assert has_issue(run, "countries", 1, "country", "the cells A1:B1 are merged: the header")
 
 
 # ---------------------------------------------------------------------- 5. the file itself

@@ -31,6 +31,7 @@ from osa_opt.inputs.schema import (
     SCORE_PREFIX,
     Column,
 )
+from osa_opt.inputs.suspect_cells import describe_invisible
 from osa_opt.text import suggest
 
 #: How far down a header row is looked for (title blocks are a few rows high).
@@ -252,7 +253,7 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
             rule, hint = _missing_column_text(col)
             if close:
                 hint = (f"did you mean {col.name!r}? Rename the header {close!r} to "
-                        f"{col.name!r}" + _or_policy(col.name, close))
+                        f"{col.name!r}" + _invisible(close) + _or_policy(col.name, close))
             issues.append(Issue(sheet, None, col.name, close, rule, hint))
         else:
             close = near_miss_header(col.name, unknown)
@@ -260,9 +261,17 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                 default = "no value" if col.default in ("", None) else repr(col.default)
                 issues.append(Issue(sheet, None, close, close,
                                     f"unknown column, most likely {col.name!r}",
-                                    f"did you mean {col.name!r}? Rename the header, or the "
-                                    f"default ({default}) is used for every row"))
+                                    f"did you mean {col.name!r}? Rename the header"
+                                    f"{_invisible(close)}, or the default ({default}) is "
+                                    "used for every row"))
     return issues
+
+
+def _invisible(header: str) -> str:
+    """" (it holds an invisible character ...)" when the header does, so a message that
+    asks to rename 'cost_FY2026' to 'cost_FY2026' says why."""
+    where = describe_invisible(header)
+    return f" (it holds {where})" if where else ""
 
 
 def _policy_key(column: str) -> tuple[str, str] | None:

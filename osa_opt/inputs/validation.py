@@ -47,6 +47,7 @@ from osa_opt.inputs.schema import (
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
+from osa_opt.inputs.suspect_cells import suspect_cell_issues
 from osa_opt.text import number
 
 
@@ -98,10 +99,15 @@ def validate_frames(
                             "the policy has no budget",
                             "add a [budget] table with one amount per fiscal year in ¥ million, "
                             "e.g. [budget] FY2026 = 18100"))
+    suspects = (suspect_cell_issues(PROJECTS, projects, p_columns)
+                + suspect_cell_issues(COUNTRIES, countries, COUNTRY_COLUMNS))
     p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, p_places, issues)
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
     issues += cross_sheet_issues(p_typed, c_typed, policy, {PROJECTS: p_places.rows_text,
                                                              COUNTRIES: c_places.rows_text})
+    if suspects:  # a suspect cell is named once, as suspect, not also as what it reads as
+        cells = {(i.sheet, i.row, i.column) for i in suspects}
+        issues = suspects + [i for i in issues if (i.sheet, i.row, i.column) not in cells]
     if issues:
         listed = limit_issues(sort_issues(issues))  # then located: only the listed ones
         raise InputError([c_places.locate(p_places.locate(i)) for i in listed])

@@ -1,0 +1,125 @@
+"""Cells whose text is not the value it seems: refused by name rather than read.
+
+Four kinds, each a cell of a registry column (extra columns pass through unread):
+
+- an **Excel error** (``#N/A``, ``#REF!``, LibreOffice's ``Err:502``): a formula that
+  failed. In a text column it would be read as the text ``#N/A``: two projects whose
+  ``exclusive_group`` lookup failed would become alternatives of the group ``#N/A``;
+- a **formula without its value** (``=A2&"-boats"``): a workbook saved by a program that
+  does not compute formulas, or a CSV cell; the formula's text is not its value;
+- a **placeholder for nothing** in an optional text column (``none``, ``n/a``, ``-``,
+  ``TBD``): a blank cell means something there (no exclusive group, no mitigation, no
+  override reason), and the placeholder would be read as text instead: a ``mitigation`` of
+  ``none`` would make a risky project eligible, an ``override_reason`` of ``n/a`` would
+  count as the written reason;
+- an **invisible character** (a zero-width space, a byte-order mark, a direction mark, a
+  control character) in a name, id, choice, flag or number: ``P-01`` followed by a
+  zero-width space looks like ``P-01`` in every output but is another project. Free text
+  (``title``, reasons, ``mitigation``) may hold them.
+
+>>> describe_invisible("P-\\u200b02")
+"an invisible character, U+200B (ZERO WIDTH SPACE), after 'P-'"
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.schema import ROW, Column
+
+#: The error values Excel and LibreOffice show in a cell whose formula failed.
+EXCEL_ERRORS = frozenset({
+    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
+    "#PYTHON!"})
+_LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
+_FORMULA = re.compile(r"=\S")
+#: Words typed for "nothing here" (lower case; 'なし' is Japanese for "none").
+PLACEHOLDERS = frozenset({
+    "none", "n/a", "na", "n.a.", "nil", "null", "nan", "-", "--", "---", "—", "–", "tbd",
+    "tba", "?", "??", "not applicable", "なし", "無し", "該当なし"})
+#: Characters that show as nothing: format characters (zero-width spaces and joiners,
+#: direction marks, the byte-order mark, the soft hyphen) and control characters other
+#: than tab and line breaks.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160"
+                       "\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                       "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]")
+#: Text columns that name something other cells match exactly: no invisible characters.
+NAME_COLUMNS = frozenset({"project_id", "country", "region", "exclusive_group",
+                          "equipment_category"})
+
+
+def describe_invisible(text: str) -> str | None:
+    """Where ``text`` holds an invisible character, in words; None when it holds none."""
+    found = INVISIBLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "a control character")
+    before = text[:found.start()]
+    where = f"after {before[-12:]!r}" if before else "at the start"
+    more = len(INVISIBLE.findall(text)) - 1
+    extra = f" (and {more} more)" if more else ""
+    return f"an invisible character, U+{ord(char):04X} ({name}), {where}{extra}"
+
+
+def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
+                        columns: tuple[Column, ...]) -> list[Issue]:
+    """One issue per suspect cell of the registry columns of ``raw`` (raw cells, ``_row``)."""
+    issues: list[Issue] = []
+    rows = raw[ROW].to_numpy() if ROW in raw.columns else np.arange(len(raw)) + 2
+    for col in columns:
+        if col.name not in raw.columns or raw[col.name].dtype != object:
+            continue
+        codes, distinct = pd.factorize(raw[col.name])  # each distinct cell judged once
+        texts = [v.strip() if isinstance(v, str) else "" for v in distinct]
+        if not _may_be_suspect(texts, col):
+            continue  # the usual case, settled by a few scans of the joined text
+        found = {k: _judge(text, col) for k, text in enumerate(texts) if text}
+        flagged = [k for k, judged in found.items() if judged is not None]
+        for i in np.flatnonzero(np.isin(codes, flagged)) if flagged else ():
+            rule, hint = found[codes[i]]  # type: ignore[misc]
+            issues.append(Issue(sheet, int(rows[i]), col.name, texts[codes[i]], rule, hint))
+    return issues
+
+
+def _may_be_suspect(texts: list[str], col: Column) -> bool:
+    """False when no text can be suspect: 100,000 ids are cleared in a few milliseconds."""
+    joined = "\n".join(texts)
+    if "#" in joined or "=" in joined or "Err:" in joined:
+        return True
+    if (col.kind != "text" or col.name in NAME_COLUMNS) and INVISIBLE.search(joined):
+        return True
+    return (not col.required and col.kind in ("text", "ids")
+            and not PLACEHOLDERS.isdisjoint(joined.lower().split("\n")))
+
+
+def _judge(text: str, col: Column) -> tuple[str, str] | None:
+    """(rule, hint) when the text of a cell of ``col`` is suspect, else None."""
+    if text.upper() in EXCEL_ERRORS or _LIBREOFFICE_ERROR.fullmatch(text):
+        return (f"the cell shows the spreadsheet error {text}: a formula that failed, not a "
+                "value", "correct the formula (or type the value) in the spreadsheet and "
+                "save again")
+    if _FORMULA.match(text):
+        return ("a formula without its computed value: the file was saved by a program that "
+                "does not compute formulas, or is CSV text",
+                "open the file in Excel or LibreOffice and save it again, so that the "
+                "formula's value is stored; or type the value")
+    if not col.required and col.kind in ("text", "ids") and text.lower() in PLACEHOLDERS:
+        return (f"{text!r} looks like a placeholder for nothing, but it would be read as the "
+                f"{col.name} {text!r}: a blank cell means none",
+                f"leave the cell blank if there is no {col.name}; otherwise write it out "
+                f"({col.name}: {col.meaning})")
+    if col.kind != "text" or col.name in NAME_COLUMNS:
+        where = describe_invisible(text)
+        if where is not None:
+            return (f"the cell holds {where}: it looks like "
+                    f"{INVISIBLE.sub('', text)!r} but would not match it",
+                    "retype the cell (invisible characters come with text pasted from web "
+                    "pages, PDFs or Word)")
+    return None
