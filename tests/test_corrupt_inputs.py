@@ -204,3 +204,45 @@ def test_csv_placeholders_and_formulas_are_named_at_their_line(run: Callable,
         "projects, row 5, column 'cost_FY2026'"]
     assert "'None' looks like a placeholder for nothing" in messages[0]
     assert "a formula without its computed value" in messages[2]
+
+
+# ---------------------------------------------------------------------- names that look alike
+def test_a_header_beside_its_twin_in_other_capitals_is_named(run: Callable,
+                                                             tmp_path: Path) -> None:
+    """'Risk' beside 'risk': which column holds the risks meant is not for the reader to
+    guess (only 'risk' would be read, 'Risk' passed through)."""
+    def twin(book: Any) -> None:
+        sheet = book["projects"]
+        extra = sheet.max_column + 1
+        sheet.cell(1, extra).value = "Risk "
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, extra).value = 0.9
+
+    messages = refused(run, edited(tmp_path / "twin.xlsx", twin), tmp_path)
+    assert messages == [
+        "projects, row None, column 'Risk': the header 'Risk' differs from the column 'risk' "
+        "only in capitals, spaces or width: 'risk' would be read and 'Risk' passed through "
+        "unread (value 'Risk'). Fix: keep one: name the column you mean 'risk', and delete "
+        "the other or give it a clearly different name"]
+
+
+def test_an_id_with_a_cyrillic_letter_is_named_as_such(run: Callable, tmp_path: Path) -> None:
+    """'Р-01' (Cyrillic Er) beside 'P-01' looks like one project twice on every screen; a
+    requires cell that names it gets a did-you-mean that says why they look the same."""
+    def cyrillic(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(40, 1).value = "Р-01"  # a copy of row 3, under a lookalike id
+        for c in range(2, sheet.max_column + 1):
+            sheet.cell(40, c).value = sheet.cell(3, c).value
+        sheet.cell(3, column(sheet, "requires")).value = "Р-04"
+
+    messages = refused(run, edited(tmp_path / "cyrillic.xlsx", cyrillic), tmp_path)
+    assert messages == [
+        "projects, row 3, column 'requires': requires a project that is not in the projects "
+        "sheet (value 'Р-04'). Fix: did you mean 'P-04'? ('Р' is the Cyrillic letter U+0420, "
+        "not the Latin 'P')",
+        "projects, row 40, column 'project_id': the same project_id is spelt differently "
+        "elsewhere ('P-01' in row 2), differing in a lookalike letter ('Р' is the Cyrillic "
+        "letter U+0420, not the Latin 'P'); each spelling would count as its own (value "
+        "'Р-01'). Fix: give each project its own id, or spell the same project one way "
+        "('P-01')"]

@@ -241,8 +241,12 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
     issues: list[Issue] = []
     known = {c.name for c in columns}
     unknown = [c for c in present if c not in known]
+    spelt = {_spelling(h): h for h in unknown}
     for col in columns:
         if col.name in present:
+            twin = spelt.get(_spelling(col.name))
+            if twin is not None:
+                issues.append(_twin_issue(sheet, col.name, twin))
             continue
         if col.required:
             close = near_miss_header(col.name, unknown, cutoff=0.6)
@@ -265,6 +269,22 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                                     f"{_invisible(close)}, or the default ({default}) is "
                                     "used for every row"))
     return issues
+
+
+def _spelling(name: str) -> str:
+    """What two spellings of one header share: width, case, and spaces or underscores."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return re.sub(r"[\s_\-]+", "_", text).strip("_")
+
+
+def _twin_issue(sheet: str, name: str, twin: str) -> Issue:
+    """Two headers that differ only in capitals, spaces or width (``title`` and ``Title``):
+    which column holds the data meant is not for the reader to guess."""
+    return Issue(sheet, None, twin, twin,
+                 f"the header {twin!r} differs from the column {name!r} only in capitals, "
+                 f"spaces or width: {name!r} would be read and {twin!r} passed through unread",
+                 f"keep one: name the column you mean {name!r}, and delete the other or give "
+                 "it a clearly different name")
 
 
 def _invisible(header: str) -> str:

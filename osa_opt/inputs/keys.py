@@ -1,13 +1,18 @@
-"""Free-text keys that differ only in case, spaces or width: one name typed two ways.
+"""Free-text keys that differ only in case, spaces, width or lookalike letters: one name
+typed two ways.
 
 Exclusive groups, regions, countries and project ids are matched exactly, so ``Boats`` and
 ``boats`` would be two exclusive groups (both alternatives funded) and ``Southeast asia``
 would escape a cap on ``Southeast Asia``. Such near-duplicates are refused, each spelling
 named with its rows: the analyst says which is meant (merging silently could join two
-names that were meant apart).
+names that were meant apart). A Cyrillic or Greek letter that looks like a Latin one
+(``Р-01`` with a Cyrillic Er, pasted from another document) counts as that letter here, and
+the message names it, since the two spellings look the same on every screen.
 
->>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia")
-('southeastasia', 'southeastasia')
+>>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia"), key("Р-01")
+('southeastasia', 'southeastasia', 'p-01')
+>>> lookalike_note("Р-01")
+" ('Р' is the Cyrillic letter U+0420, not the Latin 'P')"
 """
 
 from __future__ import annotations
@@ -29,11 +34,33 @@ KEY_COLUMNS = ((PROJECTS, "project_id"), (PROJECTS, "exclusive_group"),
                (COUNTRIES, "country"), (COUNTRIES, "region"))
 
 
+#: Cyrillic and Greek letters drawn like a Latin one, as that Latin letter.
+LOOKALIKES = {
+    **dict(zip("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁһӏԚԛԜԝ", "ABEKMHOPCTXYIJSaeopcyxijsdhlQqWw", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοϲ", "ABEZHIKMNOPTYXoc", strict=True)),
+}
+_LATIN = str.maketrans(LOOKALIKES)
+
+
 def key(text: str) -> str:
-    """What two spellings of one name share: width folded (NFKC), case folded, no spaces."""
+    """What two spellings of one name share: width folded (NFKC), lookalike letters as the
+    Latin ones, case folded, no spaces."""
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
         return "".join(text.lower().split())
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    latin = unicodedata.normalize("NFKC", text).translate(_LATIN)
+    return "".join(latin.casefold().split())
+
+
+def lookalike_note(text: str) -> str:
+    """`` ('Р' is the Cyrillic letter U+0420, not the Latin 'P')`` for the first letter of
+    ``text`` that only looks Latin, else ``""``: said wherever such a name is refused, as
+    the two spellings look the same on screen."""
+    for char in text:
+        if char in LOOKALIKES:
+            script = unicodedata.name(char, "").split(" ")[0].capitalize()
+            return (f" ({char!r} is the {script} letter U+{ord(char):04X}, not the Latin "
+                    f"{LOOKALIKES[char]!r})")
+    return ""
 
 
 _SPACE = re.compile(r"\s")  # exactly what str.split() splits at
@@ -69,9 +96,11 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
             for value, at in variants.items():
                 if value == usual:
                     continue
+                how = (f"in a lookalike letter{lookalike_note(value + usual)}"
+                       if lookalike_note(value + usual) else "only in capitals, spaces or width")
                 issues.append(Issue(sheet, at[0], column, value,
                                     f"the same {column} is spelt differently elsewhere "
-                                    f"({seen}), differing only in capitals, spaces or width; "
+                                    f"({seen}), differing {how}; "
                                     "each spelling would count as its own",
                                     _hint(column, usual)))
     return issues

@@ -18,7 +18,8 @@ from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import RowsText, near_duplicate_issues
+from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
+from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.schema import PROJECT_COLUMNS, PROJECTS, ROW
 from osa_opt.text import suggest
@@ -148,15 +149,30 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
     bad = (names.notna() & ~names.isin(known)).to_numpy()
     issues = []
     close: dict[str, str | None] = {}
+    by_key: dict[str, str] = {}
     for n, (row, name) in enumerate(zip(projects[ROW][bad], names[bad], strict=True)):
         # a suggestion compares with every country: only for the rows that are listed
         if n < MAX_PER_RULE and name not in close:
-            close[name] = suggest(name, sorted(set(known)))
-        hint = (f"did you mean {close[name]!r}? " if close.get(name) else "") + \
+            close[name] = _closest(name, dict.fromkeys(sorted(set(known))), by_key)
+        hint = (f"did you mean {close[name]!r}?{_looks_alike(name, close[name])} "
+                if close.get(name) else "") + \
             "Every project's country must have a row in the countries sheet"
         issues.append(Issue(PROJECTS, int(row), "country", name,
                             "the country is not in the countries sheet", hint))
     return issues
+
+
+def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
+    """The known name spelt like ``name`` but for capitals, spaces, width or lookalike
+    letters, else the closest by :func:`~osa_opt.text.suggest`."""
+    if not by_key:
+        by_key.update((name_key(k), k) for k in reversed(list(known)))  # the first spelling wins
+    return by_key.get(name_key(name)) or suggest(name, list(known))
+
+
+def _looks_alike(value: str, close: str | None) -> str:
+    """Why a did-you-mean names what looks like the value itself: a lookalike letter."""
+    return lookalike_note(value + (close or ""))
 
 
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
@@ -173,6 +189,7 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
     linked = (projects["requires"].str.len() > 0).to_numpy()  # most rows require nothing
     issues: list[Issue] = []
     graph: dict[str, list[str]] = {}
+    by_key: dict[str, str] = {}  # filled when a did-you-mean is first wanted
     for pid, reqs, row, is_first in zip(ids[linked], projects["requires"][linked],
                                         projects[ROW][linked], first[linked], strict=True):
         for req in reqs or ():
@@ -180,9 +197,9 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                 issues.append(Issue(PROJECTS, int(row), "requires", req, "a project cannot "
                                     "require itself", f"remove {req} from its own requires cell"))
             elif req not in row_of:
-                close = suggest(req, list(row_of)) if len(issues) < MAX_PER_RULE else None
+                close = _closest(req, row_of, by_key) if len(issues) < MAX_PER_RULE else None
                 hint = ("separate project ids with ';', e.g. P-01;P-02" if "," in req
-                        else f"did you mean {close!r}?" if close
+                        else f"did you mean {close!r}?{_looks_alike(req, close)}" if close
                         else "name project ids from the project_id column, separated by ';'")
                 issues.append(Issue(PROJECTS, int(row), "requires", req,
                                     "requires a project that is not in the projects sheet", hint))
