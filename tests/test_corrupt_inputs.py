@@ -7,6 +7,7 @@ as a user would: a cell or header that could mean two things stops the run with 
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -246,3 +247,45 @@ def test_an_id_with_a_cyrillic_letter_is_named_as_such(run: Callable, tmp_path: 
         "letter U+0420, not the Latin 'P'); each spelling would count as its own (value "
         "'Р-01'). Fix: give each project its own id, or spell the same project one way "
         "('P-01')"]
+
+
+# ---------------------------------------------------------------------- CSV files
+def _csv_folder(folder: Path, encoding: str = "utf-8") -> Path:
+    import csv
+
+    folder.mkdir()
+    book = openpyxl.load_workbook(example_path())
+    for name in ("projects", "countries"):
+        rows = [["" if v is None else v for v in r] for r in book[name].iter_rows(values_only=True)]
+        text = io.StringIO(newline="")
+        csv.writer(text).writerows(rows)
+        (folder / f"{name}.csv").write_bytes(text.getvalue().encode(encoding))
+    return folder
+
+
+def test_utf16_without_its_mark_is_named_not_read_as_noise(run: Callable,
+                                                           tmp_path: Path) -> None:
+    """UTF-16 without a byte-order mark is valid UTF-8 to a decoder (a NUL after every
+    letter): it was read as a table of garbled headers ('column 29 has data but no header')."""
+    folder = _csv_folder(tmp_path / "round", encoding="utf-16-le")
+    messages = refused(run, folder, tmp_path)
+    assert messages == [
+        f"{name}.csv, row None, column None: UTF-16 text without its byte-order mark (every "
+        "other byte is 0); UTF-8 is read, and UTF-16 only with its mark (value None). Fix: save "
+        "it as UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
+        for name in ("projects", "countries")]
+
+
+def test_another_version_of_a_csv_file_is_warned_about(tmp_path: Path) -> None:
+    """'Projects.csv' beside 'projects.csv' (as a sheet 'Projects' beside 'projects'): only
+    one is read, so the other is named."""
+    from osa_opt.inputs.readers import load_problem
+
+    folder = _csv_folder(tmp_path / "round")
+    (folder / "projects (2).csv").write_bytes((folder / "projects.csv").read_bytes())
+    problem = load_problem(folder)
+    assert [w.message() for w in problem.warnings] == [
+        "projects (2).csv: the file 'projects (2).csv' looks like another version of "
+        "'projects.csv'; only 'projects.csv' is read (value 'projects (2).csv'). Fix: delete "
+        "or rename 'projects (2).csv' if 'projects.csv' is the version you mean; otherwise "
+        "name it 'projects.csv'"]

@@ -18,6 +18,7 @@ import pandas as pd
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, known_header, table
+from osa_opt.inputs.read_xlsx import variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
 
 EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
@@ -66,11 +67,18 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
         del text
         out.delimiters.add(delimiter)
         out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}")
+        warnings += _other_versions(path, sheet)
         del rows
     return out
 
 
 def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
+    if _utf16_without_mark(data):  # valid UTF-8 to a decoder, a NUL between every letter
+        issues.append(Issue(name, None, None, None,
+                            "UTF-16 text without its byte-order mark (every other byte is 0); "
+                            "UTF-8 is read, and UTF-16 only with its mark",
+                            f"save it as UTF-8: {EXCEL_CSV}"))
+        return None
     try:
         # UTF-8 (with or without a byte-order mark), or UTF-16 when its mark says so
         # (Excel's "Unicode" saves)
@@ -89,6 +97,16 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
         return None
 
 
+def _utf16_without_mark(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: mostly NUL bytes on one side of each pair (the
+    high byte of Latin text), which UTF-8 never writes in text."""
+    head = data[:4096]
+    if len(head) < 4 or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head:
+        return False
+    pairs = len(head) // 2
+    return max(head[0::2].count(0), head[1::2].count(0)) > pairs * 0.3
+
+
 def _looks_like(data: bytes) -> str:
     """What the bytes most likely are: Japanese Excel saves "CSV" as Shift_JIS (cp932)."""
     try:
@@ -97,6 +115,21 @@ def _looks_like(data: bytes) -> str:
         return ""
     japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
     return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
+
+
+def _other_versions(folder: Path, sheet: str) -> list[Issue]:
+    """A warning for each CSV file beside ``projects.csv`` that looks like another version
+    of it (``Projects.csv``, ``projects (2).csv``, ``projects_v2.csv``): only one is read."""
+    try:
+        names = sorted(f.name for f in folder.iterdir() if f.suffix.lower() == ".csv")
+    except OSError:
+        return []
+    file = f"{sheet}.csv"
+    return [Issue(name, None, None, name, f"the file {name!r} looks like another version of "
+                  f"{file!r}; only {file!r} is read",
+                  f"delete or rename {name!r} if {file!r} is the version you mean; otherwise "
+                  f"name it {file!r}")
+            for name in names if name != file and variant_of(name[:-4], sheet)]
 
 
 def _same_name_but_case(folder: Path, name: str) -> str | None:
