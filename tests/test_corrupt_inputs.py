@@ -289,3 +289,27 @@ def test_another_version_of_a_csv_file_is_warned_about(tmp_path: Path) -> None:
         "'projects.csv'; only 'projects.csv' is read (value 'projects (2).csv'). Fix: delete "
         "or rename 'projects (2).csv' if 'projects.csv' is the version you mean; otherwise "
         "name it 'projects.csv'"]
+
+
+# ---------------------------------------------------------------------- policy
+def test_a_policy_under_which_nothing_is_worth_anything_is_warned_about(
+        run: Callable, tmp_path: Path) -> None:
+    """weights all 0: every portfolio is worth 0 and 'proven optimal' names an arbitrary one;
+    the solve runs (it is a valid policy) but says so first."""
+    policy = tmp_path / "zero.toml"
+    text = (Path(__file__).resolve().parents[1] / "models" / "default.toml").read_text()
+    policy.write_text(text.replace(
+        "weights = { security = 0.4, humanitarian = 0.3, partnership = 0.3 }",
+        "weights = { security = 0, humanitarian = 0, partnership = 0 }"))
+    code, _, err = run("solve", "--policy", policy, "--out", tmp_path / "run", "--no-explain",
+                       "-k", "1")
+    assert code == 0
+    assert "no eligible project is worth anything under the policy (every weight of" in \
+        " ".join(err.split())
+    code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
+    assert code == 0
+    assert [w["message"] for w in json.loads(stdout)["warnings"]] == [
+        "policy zero.toml, key 'objective.weights': no eligible project is worth anything "
+        "under the policy (every weight of objective.weights is 0): every portfolio has value "
+        "0, so the one ranked first is arbitrary. Fix: give the criteria weights above 0 "
+        "(objective.weights), and check the scores and objective.tier_multiplier"]

@@ -1,9 +1,11 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Two kinds come from the data here:
+keeps them under ``warnings``. Three kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
+- no project worth anything (every weight, score or tier multiplier 0): every portfolio is
+  worth 0, so the one called best is arbitrary;
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
@@ -40,8 +42,30 @@ TYPICAL_BUDGET_HIGH = 1_000_000.0
 
 
 def input_warnings(problem: Problem) -> list[Issue]:
-    """Every data warning of a validated problem: unit mistakes first, then free projects."""
-    return [*unit_warnings(problem), *free_project_warnings(problem)]
+    """Every data warning of a validated problem: unit mistakes first, then worthless and
+    free projects."""
+    return [*unit_warnings(problem), *worthless_warnings(problem),
+            *free_project_warnings(problem)]
+
+
+def worthless_warnings(problem: Problem) -> list[Issue]:
+    """No eligible project is worth anything: the ranking would mean nothing.
+
+    >>> worthless_warnings(problem.with_policy(overrides={"objective.weights": {}}))[0].rule
+    'no eligible project is worth anything under the policy (objective.weights is empty): every portfolio has value 0, so the one ranked first is arbitrary'
+    """
+    eligible = problem.eligibility["eligible"]
+    if not eligible.any() or (problem.value[eligible.to_numpy()] != 0).any():
+        return []
+    weights = problem.policy.objective.weights
+    why = ("objective.weights is empty" if not weights else
+           "every weight of objective.weights is 0" if not any(weights.values()) else
+           "every score, weight or tier multiplier of theirs is 0")
+    return [Issue(policy_sheet(problem.policy), None, "objective.weights", None,
+                  f"no eligible project is worth anything under the policy ({why}): every "
+                  "portfolio has value 0, so the one ranked first is arbitrary",
+                  "give the criteria weights above 0 (objective.weights), and check the "
+                  "scores and objective.tier_multiplier")]
 
 
 def free_project_warnings(problem: Problem) -> list[Issue]:
