@@ -313,3 +313,39 @@ def test_a_policy_under_which_nothing_is_worth_anything_is_warned_about(
         "under the policy (every weight of objective.weights is 0): every portfolio has value "
         "0, so the one ranked first is arbitrary. Fix: give the criteria weights above 0 "
         "(objective.weights), and check the scores and objective.tier_multiplier"]
+
+
+def test_a_date_in_an_id_column_is_named(run: Callable, tmp_path: Path) -> None:
+    """Excel turns an id typed as 3-1 into 1 March: read as text, the id silently became
+    '2026-03-01 00:00:00' (and two such groups one group)."""
+    import datetime as dt
+
+    def dates(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(3, column(sheet, "exclusive_group")).value = dt.datetime(2026, 3, 1)
+
+    messages = refused(run, edited(tmp_path / "dates.xlsx", dates), tmp_path)
+    assert messages == [
+        "projects, row 3, column 'exclusive_group': the cell is a date (2026-03-01), not text: "
+        "a spreadsheet turns text such as 3-1 or 1/3 into a date (value '2026-03-01'). Fix: "
+        "format the column as Text (Format Cells > Text) and type the exclusive_group again"]
+
+
+@pytest.mark.parametrize("cell, sheet_column, hint", [
+    ("P-01 P-02", "requires", "separate project ids with ';': P-01;P-02"),
+    ("P-01\nP-02", "requires", "separate project ids with ';': P-01;P-02"),
+    ("P-01；P-02", "requires", "separate project ids with ';': P-01;P-02"),
+    ("search_and_rescue, medical", "field", "separate the values with ';': "
+     "search_and_rescue;medical")])
+def test_a_list_with_another_separator_is_told_the_separator(
+        run: Callable, tmp_path: Path, cell: str, sheet_column: str, hint: str) -> None:
+    """Ids or fields separated by spaces, line breaks or a full-width semicolon got a
+    did-you-mean on the whole text ('did you mean P-12?')."""
+    def separated(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(4, column(sheet, sheet_column)).value = cell
+
+    messages = refused(run, edited(tmp_path / "list.xlsx", separated), tmp_path)
+    assert len(messages) == 1 and messages[0].startswith(
+        f"projects, row 4, column {sheet_column!r}: ")
+    assert messages[0].endswith(f"Fix: {hint}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
@@ -127,6 +129,19 @@ def text(value: Any) -> str:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+#: Separators typed instead of ';' in a list cell: commas, spaces and line breaks, slashes,
+#: bars, and the full-width semicolon and commas of a Japanese input method.
+_OTHER_SEPARATORS = re.compile(r"[,\s；，、/|]+")
+
+
+def split_otherwise(value: Any, known: Collection[str]) -> list[str] | None:
+    """The parts of a list cell separated by something other than ';' (``P-01, P-02``,
+    ``P-01 P-02``, ``a；b``) when every part is a known name, else None: the hint of such a
+    cell is the separator, not a did-you-mean on the whole text."""
+    parts = [p for p in _OTHER_SEPARATORS.split(text(value)) if p]
+    return parts if len(parts) > 1 and all(p in known for p in parts) else None
 
 
 def ids(value: Any) -> tuple[str, ...]:

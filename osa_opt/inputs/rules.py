@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of
 from osa_opt.inputs.issue_list import MAX_PER_RULE
@@ -197,8 +197,11 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                 issues.append(Issue(PROJECTS, int(row), "requires", req, "a project cannot "
                                     "require itself", f"remove {req} from its own requires cell"))
             elif req not in row_of:
-                close = _closest(req, row_of, by_key) if len(issues) < MAX_PER_RULE else None
-                hint = ("separate project ids with ';', e.g. P-01;P-02" if "," in req
+                listed = len(issues) < MAX_PER_RULE
+                parts = split_otherwise(req, row_of) if listed else None
+                close = _closest(req, row_of, by_key) if listed and not parts else None
+                hint = (f"separate project ids with ';': {';'.join(parts)}" if parts
+                        else "separate project ids with ';', e.g. P-01;P-02" if "," in req
                         else f"did you mean {close!r}?{_looks_alike(req, close)}" if close
                         else "name project ids from the project_id column, separated by ';'")
                 issues.append(Issue(PROJECTS, int(row), "requires", req,

@@ -13,9 +13,15 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import int_choices, is_blank, rule_text, whole_number_hint
+from osa_opt.inputs.cells import (
+    int_choices,
+    is_blank,
+    rule_text,
+    split_otherwise,
+    whole_number_hint,
+)
 from osa_opt.inputs.issue_list import Places
-from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, Column, split_values
+from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, SEPARATOR, Column, split_values
 from osa_opt.text import suggest
 
 if TYPE_CHECKING:
@@ -122,6 +128,9 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
 def _choice_hint(col: Column, bad: Any) -> str:
     if int_choices(col):  # a number is never "close" to another: list them
         return whole_number_hint(col)
+    parts = split_otherwise(bad, [str(c) for c in col.choices])
+    if parts:  # "search_and_rescue, peacekeeping": the separator is what is wrong
+        return f"separate the values with {SEPARATOR!r}: {SEPARATOR.join(parts)}"
     # of several values (field), the first one not in the list
     wrong = [v for v in split_values(bad) if v not in col.choices] or [str(bad)]
     close = suggest(wrong[0], [str(c) for c in col.choices])

@@ -23,8 +23,10 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,16 +78,31 @@ def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
     for col in columns:
         if col.name not in raw.columns or raw[col.name].dtype != object:
             continue
-        codes, distinct = pd.factorize(raw[col.name])  # each distinct cell judged once
+        codes, distinct = _distinct(raw[col.name])  # each distinct cell judged once
         texts = [v.strip() if isinstance(v, str) else "" for v in distinct]
-        if not _may_be_suspect(texts, col):
+        found = {k: _date(v, col) for k, v in enumerate(distinct)
+                 if isinstance(v, _dt.date | _dt.time)}
+        for k in found:
+            texts[k] = _shown(distinct[k])
+        if not found and not _may_be_suspect(texts, col):
             continue  # the usual case, settled by a few scans of the joined text
-        found = {k: _judge(text, col) for k, text in enumerate(texts) if text}
+        found.update((k, _judge(text, col)) for k, text in enumerate(texts)
+                     if text and k not in found)
         flagged = [k for k, judged in found.items() if judged is not None]
         for i in np.flatnonzero(np.isin(codes, flagged)) if flagged else ():
             rule, hint = found[codes[i]]  # type: ignore[misc]
             issues.append(Issue(sheet, int(rows[i]), col.name, texts[codes[i]], rule, hint))
     return issues
+
+
+def _distinct(cells: pd.Series) -> tuple[np.ndarray, Any]:
+    """Each cell's code into the distinct cells (``pd.factorize``); cells that cannot be
+    hashed (a list built in Python) count as blank here: only text and dates are judged."""
+    try:
+        return pd.factorize(cells)
+    except TypeError:
+        judged = (str, _dt.date, _dt.time)
+        return pd.factorize(cells.map(lambda v: v if isinstance(v, judged) else None))
 
 
 def _may_be_suspect(texts: list[str], col: Column) -> bool:
@@ -97,6 +114,22 @@ def _may_be_suspect(texts: list[str], col: Column) -> bool:
         return True
     return (not col.required and col.kind in ("text", "ids")
             and not PLACEHOLDERS.isdisjoint(joined.lower().split("\n")))
+
+
+def _shown(value: _dt.date | _dt.time) -> str:
+    """A date as a spreadsheet shows it: 2026-03-01, without a midnight time."""
+    if isinstance(value, _dt.datetime) and value.time() == _dt.time():
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def _date(value: _dt.date | _dt.time, col: Column) -> tuple[str, str] | None:
+    """A date in a name or id column: the spreadsheet's reading of text like ``3-1``."""
+    if col.kind != "ids" and col.name not in NAME_COLUMNS:
+        return None  # a title or reason that is a date says what it says
+    return (f"the cell is a date ({_shown(value)}), not text: a spreadsheet turns text such as 3-1 "
+            "or 1/3 into a date", f"format the column as Text (Format Cells > Text) and "
+            f"type the {col.name} again")
 
 
 def _judge(text: str, col: Column) -> tuple[str, str] | None:
