@@ -122,13 +122,21 @@ def test_a_formula_saved_without_its_value_is_not_read_as_text(run: Callable,
     def formula(book: Any) -> None:
         sheet = book["projects"]
         sheet.cell(3, column(sheet, "exclusive_group")).value = '=A2&"-boats"'
+        sheet.cell(4, column(sheet, "mitigation")).value = '=IF(J4>0.5,"monitoring","")'
+        sheet.cell(4, 40).value = "=1+1"  # a column without a header: not read
 
     messages = refused(run, edited(tmp_path / "formula.xlsx", formula), tmp_path)
     assert messages == [
         "projects, row 3, column 'exclusive_group': a formula without its computed value: the "
         "file was saved by a program that does not compute formulas, or is CSV text (value "
         "'=A2&\"-boats\"'). Fix: open the file in Excel or LibreOffice and save it again, so "
-        "that the formula's value is stored; or type the value"]
+        "that the formula's value is stored; or type the value",
+        "projects, row 4, column 'mitigation': a formula without its computed value: the "
+        "file was saved by a program that does not compute formulas, or is CSV text (value "
+        "'=IF(J4>0.5,\"monitoring\",\"\")'). Fix: open the file in Excel or LibreOffice and "
+        "save it again, so that the formula's value is stored; or type the value",
+        "projects, row 4, column None: column AN has data but no header (row 4) (value None). "
+        "Fix: give the column a header in row 1, or delete its cells"]
 
 
 def test_a_placeholder_is_not_a_mitigation_nor_an_override_reason(run: Callable,

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.headers import find_header, table
+from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import SHEETS
+from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 
 #: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -113,6 +114,8 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                 continue
             issues += merged_issues(sheet, list(enumerate(rows, start=1)),
                                     _merged_ranges(data, book[name]))
+            issues += _formula_issues(sheet, list(enumerate(rows, start=1)),
+                                      formulas.get(name, {}))
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
                     row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
@@ -167,6 +170,23 @@ def merged_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
                             "unmerge the cells (Excel: Home > Merge & Center > Unmerge Cells; "
                             "LibreOffice: Format > Merge and Unmerge Cells > Split Cells) and "
                             "type the value in every cell that has it"))
+    return issues
+
+
+def _formula_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                    formulas: dict[tuple[int, int], str]) -> list[Issue]:
+    """A formula saved without its value, in a column the input reads: its text is not its
+    value (a group named '=A2&"-boats"', a cost read as text)."""
+    if not formulas or not rows:
+        return []
+    at = find_header(sheet, rows)
+    header_row, header = rows[at][0], rows[at][1]
+    issues = []
+    for (r, c), text in sorted(formulas.items()):
+        name = header[c] if c < len(header) else None
+        column = name.strip() if isinstance(name, str) else None
+        if r > header_row and column and known_header(sheet, column):
+            issues.append(Issue(sheet, r, column, text, FORMULA_RULE, FORMULA_HINT))
     return issues
 
 

@@ -6,7 +6,9 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
   failed. In a text column it would be read as the text ``#N/A``: two projects whose
   ``exclusive_group`` lookup failed would become alternatives of the group ``#N/A``;
 - a **formula without its value** (``=A2&"-boats"``): a workbook saved by a program that
-  does not compute formulas, or a CSV cell; the formula's text is not its value;
+  does not compute formulas (found by the workbook reader in every column it reads), or a
+  CSV cell or a table built in code whose name, id, choice or number starts with ``=``
+  (free text may: a title ``=HYPERLINK(...)`` is a title);
 - a **placeholder for nothing** in an optional text column (``none``, ``n/a``, ``-``,
   ``TBD``): a blank cell means something there (no exclusive group, no mitigation, no
   override reason), and the placeholder would be read as text instead: a ``mitigation`` of
@@ -41,6 +43,10 @@ EXCEL_ERRORS = frozenset({
     "#PYTHON!"})
 _LIBREOFFICE_ERROR = re.compile(r"Err:\d{3}")
 _FORMULA = re.compile(r"=\S")
+FORMULA_RULE = ("a formula without its computed value: the file was saved by a program that "
+                "does not compute formulas, or is CSV text")
+FORMULA_HINT = ("open the file in Excel or LibreOffice and save it again, so that the "
+                "formula's value is stored; or type the value")
 #: Words typed for "nothing here" (lower case; 'なし' is Japanese for "none").
 PLACEHOLDERS = frozenset({
     "none", "n/a", "na", "n.a.", "nil", "null", "nan", "-", "--", "---", "—", "–", "tbd",
@@ -138,17 +144,15 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
         return (f"the cell shows the spreadsheet error {text}: a formula that failed, not a "
                 "value", "correct the formula (or type the value) in the spreadsheet and "
                 "save again")
-    if _FORMULA.match(text):
-        return ("a formula without its computed value: the file was saved by a program that "
-                "does not compute formulas, or is CSV text",
-                "open the file in Excel or LibreOffice and save it again, so that the "
-                "formula's value is stored; or type the value")
+    strict = col.kind != "text" or col.name in NAME_COLUMNS  # not free text
+    if strict and _FORMULA.match(text):  # a workbook's own formulas: read_xlsx.py
+        return (FORMULA_RULE, FORMULA_HINT)
     if not col.required and col.kind in ("text", "ids") and text.lower() in PLACEHOLDERS:
         return (f"{text!r} looks like a placeholder for nothing, but it would be read as the "
                 f"{col.name} {text!r}: a blank cell means none",
                 f"leave the cell blank if there is no {col.name}; otherwise write it out "
                 f"({col.name}: {col.meaning})")
-    if col.kind != "text" or col.name in NAME_COLUMNS:
+    if strict:
         where = describe_invisible(text)
         if where is not None:
             return (f"the cell holds {where}: it looks like "
