@@ -47,6 +47,17 @@ def column(sheet: Any, header: str) -> int:
     return next(c.column for c in sheet[1] if c.value == header)
 
 
+def with_cells(path: Path, *cells: tuple[str, int, str | int, Any]) -> Path:
+    """The shipped example saved at ``path`` with each (sheet, row, header or column
+    number, value) written."""
+    def put(book: Any) -> None:
+        for name, row, where, value in cells:
+            sheet = book[name]
+            sheet.cell(row, where if isinstance(where, int) else column(sheet, where)).value = value
+
+    return edited(path, put)
+
+
 def refused(run: Callable, path: Path, tmp_path: Path) -> list[str]:
     """The messages of ``validate --json``; ``solve`` must exit 2 and write nothing."""
     out = tmp_path / "run"
@@ -99,13 +110,10 @@ def test_excel_errors_in_a_text_column_are_not_a_group_named_n_a(run: Callable,
                                                                   tmp_path: Path) -> None:
     """Two failed lookups (#N/A) in exclusive_group would have made two projects
     alternatives of the group '#N/A'; an error in a number column is named the same way."""
-    def errors(book: Any) -> None:
-        sheet = book["projects"]
-        for row in (5, 6):
-            sheet.cell(row, column(sheet, "exclusive_group")).value = "#N/A"
-        sheet.cell(3, column(sheet, "cost_FY2026")).value = "#DIV/0!"
-
-    messages = refused(run, edited(tmp_path / "errors.xlsx", errors), tmp_path)
+    path = with_cells(tmp_path / "errors.xlsx", ("projects", 5, "exclusive_group", "#N/A"),
+                      ("projects", 6, "exclusive_group", "#N/A"),
+                      ("projects", 3, "cost_FY2026", "#DIV/0!"))
+    messages = refused(run, path, tmp_path)
     assert messages == [
         "projects, row 3, column 'cost_FY2026': the cell shows the spreadsheet error #DIV/0!: "
         "a formula that failed, not a value (value '#DIV/0!'). Fix: correct the formula (or "
@@ -119,13 +127,11 @@ def test_a_formula_saved_without_its_value_is_not_read_as_text(run: Callable,
                                                                tmp_path: Path) -> None:
     """openpyxl (like pandas) saves a formula without computing it: the group's name would
     have been the formula's text."""
-    def formula(book: Any) -> None:
-        sheet = book["projects"]
-        sheet.cell(3, column(sheet, "exclusive_group")).value = '=A2&"-boats"'
-        sheet.cell(4, column(sheet, "mitigation")).value = '=IF(J4>0.5,"monitoring","")'
-        sheet.cell(4, 40).value = "=1+1"  # a column without a header: not read
-
-    messages = refused(run, edited(tmp_path / "formula.xlsx", formula), tmp_path)
+    path = with_cells(tmp_path / "formula.xlsx",
+                      ("projects", 3, "exclusive_group", '=A2&"-boats"'),
+                      ("projects", 4, "mitigation", '=IF(J4>0.5,"monitoring","")'),
+                      ("projects", 4, 40, "=1+1"))  # a column without a header: not read
+    messages = refused(run, path, tmp_path)
     assert messages == [
         "projects, row 3, column 'exclusive_group': a formula without its computed value: the "
         "file was saved by a program that does not compute formulas, or is CSV text (value "
@@ -143,15 +149,10 @@ def test_a_placeholder_is_not_a_mitigation_nor_an_override_reason(run: Callable,
                                                                   tmp_path: Path) -> None:
     """'none' as a mitigation would have made a project above the risk limit eligible; 'n/a'
     as an override reason would have counted as the written reason."""
-    def placeholders(book: Any) -> None:
-        sheet = book["projects"]
-        sheet.cell(3, column(sheet, "risk")).value = 0.9
-        sheet.cell(3, column(sheet, "mitigation")).value = "none"
-        countries = book["countries"]
-        countries.cell(3, column(countries, "override")).value = True
-        countries.cell(3, column(countries, "override_reason")).value = " N/A "
-
-    messages = refused(run, edited(tmp_path / "none.xlsx", placeholders), tmp_path)
+    path = with_cells(tmp_path / "none.xlsx", ("projects", 3, "risk", 0.9),
+                      ("projects", 3, "mitigation", "none"), ("countries", 3, "override", True),
+                      ("countries", 3, "override_reason", " N/A "))
+    messages = refused(run, path, tmp_path)
     assert len(messages) == 2
     assert messages[0].startswith(
         "projects, row 3, column 'mitigation': 'none' looks like a placeholder for nothing, but "
@@ -168,13 +169,10 @@ def test_a_placeholder_is_not_a_mitigation_nor_an_override_reason(run: Callable,
 def test_an_invisible_character_in_an_id_is_named(run: Callable, tmp_path: Path) -> None:
     """'P-01' followed by a zero-width space looks like P-01 in every output but would be a
     second project; in a header, the did-you-mean says why the names look alike."""
-    def invisible(book: Any) -> None:
-        sheet = book["projects"]
-        sheet.cell(3, 1).value = "P-01\u200b"
-        sheet.cell(3, column(sheet, "requires")).value = "P-0\u200b1"
-        sheet.cell(1, column(sheet, "status")).value = "\ufeffstatus"
-
-    messages = refused(run, edited(tmp_path / "zw.xlsx", invisible), tmp_path)
+    path = with_cells(tmp_path / "zw.xlsx", ("projects", 3, "project_id", "P-01\u200b"),
+                      ("projects", 3, "requires", "P-0\u200b1"),
+                      ("projects", 1, "status", "\ufeffstatus"))
+    messages = refused(run, path, tmp_path)
     assert messages[:3] == [
         "projects, row None, column '\\ufeffstatus': unknown column, most likely 'status' "
         "(value '\\ufeffstatus'). Fix: did you mean 'status'? Rename the header (it holds an "
@@ -328,11 +326,9 @@ def test_a_date_in_an_id_column_is_named(run: Callable, tmp_path: Path) -> None:
     '2026-03-01 00:00:00' (and two such groups one group)."""
     import datetime as dt
 
-    def dates(book: Any) -> None:
-        sheet = book["projects"]
-        sheet.cell(3, column(sheet, "exclusive_group")).value = dt.datetime(2026, 3, 1)
-
-    messages = refused(run, edited(tmp_path / "dates.xlsx", dates), tmp_path)
+    path = with_cells(tmp_path / "dates.xlsx",
+                      ("projects", 3, "exclusive_group", dt.datetime(2026, 3, 1)))
+    messages = refused(run, path, tmp_path)
     assert messages == [
         "projects, row 3, column 'exclusive_group': the cell is a date (2026-03-01), not text: "
         "a spreadsheet turns text such as 3-1 or 1/3 into a date (value '2026-03-01'). Fix: "
@@ -349,11 +345,8 @@ def test_a_list_with_another_separator_is_told_the_separator(
         run: Callable, tmp_path: Path, cell: str, sheet_column: str, hint: str) -> None:
     """Ids or fields separated by spaces, line breaks or a full-width semicolon got a
     did-you-mean on the whole text ('did you mean P-12?')."""
-    def separated(book: Any) -> None:
-        sheet = book["projects"]
-        sheet.cell(4, column(sheet, sheet_column)).value = cell
-
-    messages = refused(run, edited(tmp_path / "list.xlsx", separated), tmp_path)
+    path = with_cells(tmp_path / "list.xlsx", ("projects", 4, sheet_column, cell))
+    messages = refused(run, path, tmp_path)
     assert len(messages) == 1 and messages[0].startswith(
         f"projects, row 4, column {sheet_column!r}: ")
     assert messages[0].endswith(f"Fix: {hint}")
