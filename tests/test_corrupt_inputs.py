@@ -350,3 +350,30 @@ def test_a_list_with_another_separator_is_told_the_separator(
     assert len(messages) == 1 and messages[0].startswith(
         f"projects, row 4, column {sheet_column!r}: ")
     assert messages[0].endswith(f"Fix: {hint}")
+
+
+def test_merged_cells_of_an_ods_file_are_refused_alike(tmp_path: Path) -> None:
+    """LibreOffice's own format marks a merge on its first cell (number-rows-spanned)."""
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.table import Table
+
+    from osa_opt.errors import InputError
+    from osa_opt.inputs.readers import load_problem
+
+    corpus = Path(__file__).resolve().parent / "corpus" / "example.ods"
+    doc = load(str(corpus))
+    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
+                    if t.getAttribute("name") == "projects")
+    rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
+    first = [c for c in rows[1].childNodes if c.qname[1] == "table-cell"][2]  # C2: country
+    first.setAttrNS(TABLENS, "number-rows-spanned", "2")
+    path = tmp_path / "merged.ods"
+    doc.save(str(path))
+    with pytest.raises(InputError) as info:
+        load_problem(path)
+    assert [i.message() for i in info.value.issues] == [
+        "projects, row 2, column 'country': the cells C2:C3 are merged: the value is in C2 "
+        "only, and row 3 of the range would read as blank (value 'Aurelia'). Fix: unmerge the "
+        "cells (Excel: Home > Merge & Center > Unmerge Cells; LibreOffice: Format > Merge and "
+        "Unmerge Cells > Split Cells) and type the value in every cell that has it"]

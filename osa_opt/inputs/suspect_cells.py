@@ -31,7 +31,7 @@ import unicodedata
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped]
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.schema import ROW, Column
