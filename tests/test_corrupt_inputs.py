@@ -377,3 +377,25 @@ def test_merged_cells_of_an_ods_file_are_refused_alike(tmp_path: Path) -> None:
         "only, and row 3 of the range would read as blank (value 'Aurelia'). Fix: unmerge the "
         "cells (Excel: Home > Merge & Center > Unmerge Cells; LibreOffice: Format > Merge and "
         "Unmerge Cells > Split Cells) and type the value in every cell that has it"]
+
+
+def test_formulas_saved_with_their_values_are_read_as_values(tmp_path: Path) -> None:
+    """Excel and LibreOffice store each formula's value (LibreOffice even writes a flag as
+    the formula FALSE()): the value is read, and no formula is named."""
+    import re
+    import zipfile
+
+    from osa_opt.inputs.readers import load_problem
+
+    path = tmp_path / "computed.xlsx"
+    with zipfile.ZipFile(example_path()) as src, zipfile.ZipFile(path, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet2.xml":  # the projects sheet
+                data = re.sub(rb'(<c r="F3"[^>]*>)<v>', rb"\1<f>600*2</f><v>", data)
+                data = re.sub(rb'(<c r="W3" t="b">)<v>', rb"\1<f>FALSE()</f><v>", data)
+            out.writestr(name, data)
+    problem = load_problem(path)
+    assert problem.projects.at["P-02", "cost_FY2026"] == 1200
+    assert problem.projects.at["P-02", "dispute_linked"] is False or \
+        not problem.projects.at["P-02", "dispute_linked"]

@@ -114,14 +114,14 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                 continue
             issues += merged_issues(sheet, list(enumerate(rows, start=1)),
                                     _merged_ranges(data, book[name]))
-            issues += _formula_issues(sheet, list(enumerate(rows, start=1)),
-                                      formulas.get(name, {}))
+            uncomputed = {}  # formulas saved without a value (with one, the value is read)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
                     row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
                     if row[c] is None:
-                        row[c] = text
+                        row[c] = uncomputed[r, c] = text
                         rows[r - 1] = tuple(row)
+            issues += _formula_issues(sheet, list(enumerate(rows, start=1)), uncomputed)
             tables[sheet] = table(sheet, list(enumerate(rows, start=1)), issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}")
     finally:
