@@ -399,3 +399,59 @@ def test_formulas_saved_with_their_values_are_read_as_values(tmp_path: Path) -> 
     assert problem.projects.at["P-02", "cost_FY2026"] == 1200
     assert problem.projects.at["P-02", "dispute_linked"] is False or \
         not problem.projects.at["P-02", "dispute_linked"]
+
+
+# ---------------------------------------------------------------------- rows
+def test_hidden_rows_are_read_with_a_warning(run: Callable, tmp_path: Path) -> None:
+    """Rows hidden by a filter may be projects someone meant out of the round: they are
+    read (a filter is no decision), and the warning names them."""
+    def hide(book: Any) -> None:
+        sheet = book["projects"]
+        for row in (5, 9):
+            sheet.row_dimensions[row].hidden = True
+        sheet.row_dimensions[60].hidden = True  # blank: not named
+        sheet.auto_filter.ref = "A1:AB39"
+
+    path = edited(tmp_path / "filtered.xlsx", hide)
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert code == 0
+    assert json.loads(stdout)["projects"] == 38
+    assert [w["message"] for w in json.loads(stdout)["warnings"]] == [
+        "projects, row 5: 2 rows are hidden (by a filter or by hand): rows 5, 9; they are read "
+        "all the same. Fix: show every row (Data > Filter > Clear, or select the rows > "
+        "Unhide) to see what is read; a project that is not in the round is deleted or marked "
+        "status excluded"]
+
+
+def test_hidden_rows_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.table import Table
+
+    from osa_opt.inputs.readers import load_problem
+
+    doc = load(str(Path(__file__).resolve().parent / "corpus" / "example.ods"))
+    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
+                    if t.getAttribute("name") == "projects")
+    rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
+    rows[3].setAttrNS(TABLENS, "visibility", "filter")  # row 4
+    doc.save(str(tmp_path / "filtered.ods"))
+    warnings = load_problem(tmp_path / "filtered.ods").warnings
+    assert [w.message().split(";")[0] for w in warnings if "hidden" in w.rule] == [
+        "projects, row 4: 1 row is hidden (by a filter or by hand): row 4"]
+
+
+def test_a_row_repeating_the_header_is_one_problem(run: Callable, tmp_path: Path) -> None:
+    """A second table pasted below the first repeats the header: one problem for the row,
+    not one 'must be a number' per column."""
+    def paste(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.insert_rows(20)
+        for c in range(1, sheet.max_column + 1):
+            sheet.cell(20, c).value = sheet.cell(1, c).value
+
+    messages = refused(run, edited(tmp_path / "pasted.xlsx", paste), tmp_path)
+    assert messages == [
+        "projects, row 20, column None: row 20 repeats the header row (row 1): a second table "
+        "pasted below the first? (value 'project_id'). Fix: delete the row, and check that the "
+        "rows below it belong to this table"]

@@ -142,6 +142,7 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
                             f"data is row {numbers[0]}"))
         headerless = {}
     issues += _header_issues(sheet, header_row, header, headerless, label)
+    issues += _repeated_header_issues(sheet, header_row, header, grid, numbers)
     names = list(dict.fromkeys(h for h in header if h))
     row_numbers = np.array(numbers, dtype=np.int64)
     cells = grid[:, [first[name] for name in names if name != ROW]]
@@ -203,6 +204,29 @@ def _blank_none(cells: np.ndarray) -> None:
     none = np.fromiter((cells[r, c] is None for r, c in zip(rows, columns, strict=True)),
                        dtype=bool, count=len(rows))
     cells[rows[none], columns[none]] = ""
+
+
+def _repeated_header_issues(sheet: str, header_row: int, header: list[str], grid: np.ndarray,
+                            numbers: list[int]) -> list[Issue]:
+    """A data row that repeats the header row (a second table pasted below the first): one
+    issue for the row, not one per cell that is no number."""
+    named = [i for i, h in enumerate(header) if h and h != ROW]
+    if not named or not len(grid):
+        return []
+    i0 = named[0]
+    candidates = [k for k, cell in enumerate(grid[:, i0])
+                  if isinstance(cell, str) and cell.strip() == header[i0]]
+    issues = []
+    for k in candidates:
+        cells = [c for c in grid[k] if not is_blank(c)]
+        same = sum(isinstance(grid[k, i], str) and grid[k, i].strip() == header[i] for i in named)
+        if same >= 2 and same * 2 >= len(cells):
+            issues.append(Issue(sheet, numbers[k], None, header[i0],
+                                f"row {numbers[k]} repeats the header row (row {header_row}): "
+                                "a second table pasted below the first?",
+                                "delete the row, and check that the rows below it belong to "
+                                "this table"))
+    return issues
 
 
 def _header_issues(sheet: str, header_row: int, header: list[str],

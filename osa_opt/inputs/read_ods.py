@@ -16,7 +16,14 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import table
-from osa_opt.inputs.read_xlsx import Merge, encrypted, locked_issue, merged_issues, pick_sheets
+from osa_opt.inputs.read_xlsx import (
+    Merge,
+    encrypted,
+    hidden_row_warnings,
+    locked_issue,
+    merged_issues,
+    pick_sheets,
+)
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
 _MAX_REPEAT = 10_000
@@ -49,8 +56,10 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
-        rows = _rows(sheets[name][0], merges)
+        hidden: set[int] = set()
+        rows = _rows(sheets[name][0], merges, hidden)
         issues += merged_issues(sheet, rows, merges)
+        warnings += hidden_row_warnings(sheet, rows, hidden)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}")
     return tables
@@ -74,9 +83,10 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-def _rows(element: Any, merges: list[Merge] | None = None) -> list[tuple[int, list[Any]]]:
+def _rows(element: Any, merges: list[Merge] | None = None,
+          hidden: set[int] | None = None) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
-    appended to ``merges``."""
+    appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``."""
     from odf.namespaces import TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -85,6 +95,9 @@ def _rows(element: Any, merges: list[Merge] | None = None) -> list[tuple[int, li
     number = 1
     for row in _row_elements(element):
         repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+        if hidden is not None and row.attributes.get((TABLENS, "visibility")) in (
+                "collapse", "filter"):
+            hidden.update(range(number, number + min(repeat, _MAX_REPEAT)))
         cells: list[Any] = []
         empty = 0  # blank cells not yet placed: trailing ones never are
         column = 0

@@ -112,8 +112,10 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                 issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
                                     "be read", "open the file in Excel and save it again"))
                 continue
-            issues += merged_issues(sheet, list(enumerate(rows, start=1)),
-                                    _merged_ranges(data, book[name]))
+            xml = _sheet_xml(data, book[name])
+            issues += merged_issues(sheet, list(enumerate(rows, start=1)), _merged_ranges(xml))
+            warnings += hidden_row_warnings(sheet, list(enumerate(rows, start=1)),
+                                            _hidden_rows(xml))
             uncomputed = {}  # formulas saved without a value (with one, the value is read)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
@@ -193,16 +195,52 @@ def _formula_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _merged_ranges(data: bytes, sheet: Any) -> list[Merge]:
-    """The merged ranges of a read-only sheet, from its XML (openpyxl's read-only mode does
-    not read them)."""
-    from openpyxl.utils import column_index_from_string
+def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                        hidden: set[int]) -> list[Issue]:
+    """One warning naming the hidden rows of the table (a filter, or rows hidden by hand):
+    they are read all the same, though whoever hid them may have meant them out."""
+    if not hidden or not rows:
+        return []
+    header_row = rows[find_header(sheet, rows)][0]
+    shown = [n for n, cells in rows if n > header_row and n in hidden
+             and any(c is not None and str(c).strip() for c in cells)]
+    if not shown:
+        return []
+    listed = ", ".join(map(str, shown[:10])) + (", ..." if len(shown) > 10 else "")
+    many = len(shown) > 1
+    return [Issue(sheet, shown[0], None, None,
+                  f"{len(shown)} row{'s are' if many else ' is'} hidden (by a filter or by "
+                  f"hand): row{'s' if many else ''} {listed}; {'they are' if many else 'it is'} "
+                  "read all the same",
+                  "show every row (Data > Filter > Clear, or select the rows > Unhide) to see "
+                  "what is read; a project that is not in the round is deleted or marked "
+                  "status excluded")]
 
+
+def _sheet_xml(data: bytes, sheet: Any) -> bytes:
+    """The XML of a read-only sheet (openpyxl's read-only mode reads neither merged ranges
+    nor hidden rows), or nothing."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(sheet._worksheet_path)
+            return bytes(archive.read(sheet._worksheet_path))
     except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return []
+        return b""
+
+
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    if b'hidden="' not in xml:
+        return set()
+    return {int(m.group(1)) for tag in _HIDDEN_ROW.findall(xml)
+            if (m := _ROW_NUMBER.search(tag))}
+
+
+def _merged_ranges(xml: bytes) -> list[Merge]:
+    from openpyxl.utils import column_index_from_string
+
     return [(int(r1), column_index_from_string(c1.decode()) - 1, int(r2),
              column_index_from_string(c2.decode()) - 1)
             for c1, r1, c2, r2 in _MERGE_CELL.findall(xml)]
