@@ -65,17 +65,20 @@ def number(value: float, digits: int | None = 12, *, grouped: bool = True) -> st
     >>> number(1e-7), number(2.5e9, grouped=False), number(1105182.46, None, grouped=False)
     ('0.0000001', '2500000000', '1105182.46')
     """
-    from decimal import Decimal
+    from decimal import Decimal, localcontext
 
     value = float(value)
     if not math.isfinite(value):
         return str(value)  # "nan", "inf": said, not a crash
     exact = Decimal(repr(value))
-    if digits is not None and value != 0:
-        exact = round(exact, max(digits - 1 - exact.adjusted(), 0))  # whole part in full
-    if exact == 0:
-        return "0"  # never "-0"
-    return format(exact.normalize(), ",f" if grouped else "f")
+    # room for every digit of the whole part (a float's reaches 309; the default 28 made
+    # round() raise InvalidOperation from 1e28 on, and normalize() cut digits)
+    with localcontext(prec=max(exact.adjusted(), 0) + 2 + (digits or 17)):
+        if digits is not None and value != 0:
+            exact = round(exact, max(digits - 1 - exact.adjusted(), 0))  # whole part in full
+        if exact == 0:
+            return "0"  # never "-0"
+        return format(exact.normalize(), ",f" if grouped else "f")
 
 
 def yen(amount: float) -> str:
