@@ -13,7 +13,7 @@ first, with the same result. The child may only write files: what it changes in 
 stays in the child; it prints, if at all, on streams of its own (:func:`_own_streams`).
 The child dies with the caller: killed (SIGKILL, the out-of-memory killer), the caller
 cannot stop its child, so the kernel does (:func:`_die_with_parent`); no writer is left
-running as an orphan.
+running as an orphan (where Python has ctypes to reach libc's ``prctl``).
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp(), "a.txt")
@@ -154,12 +154,14 @@ def in_background(call: Callable[..., Any], *args: Any, worth_it: bool = True,
 
 
 def _death_signal_setter() -> Callable[..., int] | None:
-    """libc's ``prctl`` (Linux), looked up in the caller so the child has only to call it."""
-    import ctypes
-
+    """libc's ``prctl`` (Linux), looked up in the caller so the child has only to call it;
+    None without one (a Python built without ctypes, a libc without prctl): the child then
+    outlives a killed caller, as it did before."""
     try:
+        import ctypes
+
         return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # no libc with prctl: the child lives as before
+    except (ImportError, OSError, AttributeError, TypeError):
         return None
 
 

@@ -314,3 +314,17 @@ def test_a_caller_killed_takes_its_writer_with_it() -> None:
         caller.stdout.close()
         if child and is_running(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_a_python_without_ctypes_still_writes_in_the_background(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ctypes is optional in a Python build (no libffi): the writer then only lives on
+    after a killed caller, as before; the write itself is not lost to an ImportError."""
+    if not can_fork():
+        pytest.skip("no fork here")
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # import ctypes raises ImportError
+    monkeypatch.setenv(background.SERIAL_ENV, "0")
+    target = tmp_path / "out.txt"
+    with in_background(write_pid, target, text="done") as job:
+        assert job.pid  # forked all the same
+    assert target.read_text().split()[1] == "done"
