@@ -378,3 +378,36 @@ def test_summary_number_headers_end_where_their_numbers_end(
             assert number.number_format.endswith(NUMBER_PAD), header.value
         else:  # text stays on the left
             assert header.alignment.horizontal is None, header.value
+
+
+@pytest.mark.slow
+def test_no_wrapped_text_breaks_an_id_at_its_hyphen(pdf_pages: list[list[Word]],
+                                                     book_path: Path) -> None:
+    """Every wrapped cell (a reason on Not funded: "exclusive group Aurelia patrol boats:
+    P-02 funded instead") goes in lines that fit its column, broken at spaces, so
+    LibreOffice never breaks one itself, which it does after a hyphen too ("P-" | "02").
+    The ids' characters are as they are (an officer copies them)."""
+    from osa_opt.outputs.tables import text_width
+
+    halves = [w.text for page in pdf_pages for w in page if re.fullmatch(r"P-", w.text)]
+    assert not halves, f"{len(halves)} ids broken at their hyphen"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(book_path)
+    reasons = 0
+    for sheet in book.worksheets:
+        if not sheet.print_title_rows:
+            continue  # the read-me and the charts: no table
+        header = int(sheet.print_title_rows.split(":")[-1].lstrip("$"))
+        for row in sheet.iter_rows(min_row=header + 1):
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                width = next(d.width for d in sheet.column_dimensions.values()  # ranges
+                             if d.min <= cell.column <= d.max)
+                lines = cell.value.split("\n")
+                longest = [line for line in lines if " " in line]
+                assert all(text_width(line) <= width - 2 for line in longest), (
+                    sheet.title, cell.coordinate, cell.value)
+                reasons += "funded instead" in cell.value
+    assert reasons  # the reasons that broke at "P-" are among them

@@ -17,6 +17,7 @@ returns a :class:`TablePlace`, so charts and conditional formats can point at it
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -162,6 +163,11 @@ def write_table(
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
                           for v in cells[col]]
+    for col, column in enumerate(layout):  # wrapped text broken by us, only at spaces
+        if column.wraps:
+            broken = {v: word_lines(v, column.width - 2)
+                      for v in set(cells[col]) if isinstance(v, str) and not looks_rich(v)}
+            cells[col] = [broken.get(v, v) if isinstance(v, str) else v for v in cells[col]]
     lines = _row_lines(cells, widths)
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
@@ -362,13 +368,44 @@ def item_lines(items: Sequence[Any], width: float = WRAP_WIDTH - 2) -> str:
     >>> item_lines(["P-13", "P-33", "P-14", "P-32", "P-24", "P-27", "P-02"], 20)
     'P-13, P-33, P-14,\\nP-32, P-24, P-27,\\nP-02'
     """
-    lines: list[str] = []
-    for item in map(str, items):
-        if lines and text_width(f"{lines[-1]}, {item},") <= width:
-            lines[-1] = f"{lines[-1]}, {item}"
+    return "\n".join(_fill([f"{item}," for item in items], width))[:-1]
+
+
+def word_lines(text: str, width: float) -> str:
+    """``text`` with a line break for a space wherever the next word would take the line
+    past ``width`` digits (:func:`text_width`): wrapped text a spreadsheet breaks only
+    between words, never after the hyphen inside an id ("P-" | "02"). Its characters are
+    as they were but for those spaces; a word wider than ``width`` stays whole.
+
+    >>> word_lines("exclusive group Aurelia patrol boats: P-02 funded instead", 30)
+    'exclusive group Aurelia patrol\\nboats: P-02 funded instead'
+    """
+    if len(text) * 1.7 <= width:  # fits, however wide its letters: no break needed
+        return text
+    return "\n".join(line for part in text.split("\n") for line in _fill(part.split(" "), width))
+
+
+def _fill(words: Sequence[str], width: float) -> list[str]:
+    """``words`` joined by spaces into lines, greedily, each within ``width`` digits
+    (:func:`text_width`) unless one word alone is wider."""
+    lines: list[list[str]] = []
+    used = 0.0  # the last line's width: a line's width is the sum of its characters'
+    space = text_width(" ")
+    for word in words:
+        need = _word_width(word)
+        if lines and used + space + need <= width + 1e-9:
+            lines[-1].append(word)
+            used += space + need
         else:
-            lines.append(item)
-    return ",\n".join(lines)
+            lines.append([word])
+            used = need
+    return [" ".join(line) for line in lines]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_width(word: str) -> float:
+    """:func:`text_width` of a word, remembered: a big round's titles repeat their words."""
+    return text_width(word)
 
 
 def text_lines(text: str, width: float) -> int:
