@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import warnings
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 from conftest import require_program
@@ -96,15 +96,18 @@ def page_text(words: list[Word]) -> str:
     return " ".join(w.text for w in words)
 
 
-def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
+def table_sheets(book_path: Path) -> list[Any]:
+    """The workbook's sheets of tables (not the read-me and the charts: no table header to
+    repeat on paper), read with openpyxl."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         book = load_workbook(book_path)
-    tables = 0
-    for sheet in book.worksheets:
-        if not sheet.print_title_rows:
-            continue  # the read-me and the charts: no table header to repeat
-        tables += 1
+    return [sheet for sheet in book.worksheets if sheet.print_title_rows]
+
+
+def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
+    sheets = table_sheets(book_path)
+    for sheet in sheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.page_setup.paperSize == 9, sheet.title  # A4
         width = sum(d.width or 0 for d in sheet.column_dimensions.values())
@@ -117,8 +120,8 @@ def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
             assert width > LEGIBLE_WIDTH * 0.9  # openpyxl reads widths a little narrower
         for letter, dim in sheet.column_dimensions.items():
             assert (dim.width or 0) <= 61, (sheet.title, letter)
-    assert tables >= 8
-    projects = book["Projects"]
+    assert len(sheets) >= 8
+    projects = next(sheet for sheet in sheets if sheet.title == "Projects")
     header = next(r for r in range(1, 6) if projects.cell(r, 1).value == humanize("project_id"))
     names = {projects.cell(header, c).value: c for c in range(1, projects.max_column + 1)}
     from openpyxl.utils import get_column_letter
@@ -391,13 +394,8 @@ def test_no_wrapped_text_breaks_an_id_at_its_hyphen(pdf_pages: list[list[Word]],
 
     halves = [w.text for page in pdf_pages for w in page if re.fullmatch(r"P-", w.text)]
     assert not halves, f"{len(halves)} ids broken at their hyphen"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        book = load_workbook(book_path)
     reasons = 0
-    for sheet in book.worksheets:
-        if not sheet.print_title_rows:
-            continue  # the read-me and the charts: no table
+    for sheet in table_sheets(book_path):
         header = int(sheet.print_title_rows.split(":")[-1].lstrip("$"))
         for row in sheet.iter_rows(min_row=header + 1):
             for cell in row:
@@ -405,9 +403,8 @@ def test_no_wrapped_text_breaks_an_id_at_its_hyphen(pdf_pages: list[list[Word]],
                     continue
                 width = next(d.width for d in sheet.column_dimensions.values()  # ranges
                              if d.min <= cell.column <= d.max)
-                lines = cell.value.split("\n")
-                longest = [line for line in lines if " " in line]
-                assert all(text_width(line) <= width - 2 for line in longest), (
+                spaced = [line for line in cell.value.split("\n") if " " in line]
+                assert all(text_width(line) <= width - 2 for line in spaced), (
                     sheet.title, cell.coordinate, cell.value)
                 reasons += "funded instead" in cell.value
     assert reasons  # the reasons that broke at "P-" are among them
