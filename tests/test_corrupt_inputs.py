@@ -455,3 +455,13 @@ def test_a_row_repeating_the_header_is_one_problem(run: Callable, tmp_path: Path
         "projects, row 20, column None: row 20 repeats the header row (row 1): a second table "
         "pasted below the first? (value 'project_id'). Fix: delete the row, and check that the "
         "rows below it belong to this table"]
+
+
+def test_a_count_of_units_the_solver_would_take_for_infinite_is_refused(
+        run: Callable, tmp_path: Path) -> None:
+    """units_max 1e20 multiplies a fraction in the model; HiGHS takes 1e20 for infinite."""
+    path = with_cells(tmp_path / "units.xlsx", ("projects", 3, "units_max", 1e20))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 3, column 'units_max': must be a number in [1, 1,000,000] (value '1e+20'). "
+        "Fix: units_max: funded in whole units: the most units; the cost_<FY> columns are "
+        "their cost"]

@@ -52,6 +52,11 @@ class Column:
         return f"{lo}, {number(self.high)}]"
 
 
+#: Most units of a project funded in whole units: the model multiplies its fraction by
+#: units_max, and HiGHS takes a coefficient of 1e20 for infinite (a project of 1e20 units
+#: was solved as if its unit count were free).
+MAX_UNITS = 1_000_000.0
+
 PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("project_id", "text", True, "stable, unique identifier of the project", example="P-01"),
     Column("title", "text", True, "what is provided", example="Coastal surveillance radars"),
@@ -79,10 +84,10 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            default=0.0, low=0.0, example=0.5),
     Column("units_max", "number", False,
            "funded in whole units: the most units; the cost_<FY> columns are their cost",
-           low=1.0, example=None),
+           low=1.0, high=MAX_UNITS, example=None),
     Column("units_min", "number", False,
            "funded in whole units: the fewest units (default 1 when units_max is given)",
-           low=1.0, example=None),
+           low=1.0, high=MAX_UNITS, example=None),
     Column("unit", "text", False, "the noun of one unit, e.g. boat, radar", default="",
            example=""),
     Column("stage", "enum", False,
