@@ -465,3 +465,16 @@ def test_a_count_of_units_the_solver_would_take_for_infinite_is_refused(
         "projects, row 3, column 'units_max': must be a number in [1, 1,000,000] (value '1e+20'). "
         "Fix: units_max: funded in whole units: the most units; the cost_<FY> columns are "
         "their cost"]
+
+
+def test_a_policy_year_the_data_lacks_names_both_ways_out(run: Callable, tmp_path: Path) -> None:
+    """budget FY2027 against a cost_FY2026 column: the data's header or the policy's key may
+    be the one meant, so both are named (the header alone was blamed)."""
+    policy = tmp_path / "fy2027.toml"
+    text = (Path(__file__).resolve().parents[1] / "models" / "default.toml").read_text()
+    policy.write_text(text.replace("FY2026 = 18100", "FY2027 = 18100"))
+    code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
+    assert code == 2
+    assert [i["hint"] for i in json.loads(stdout)["issues"]] == [
+        "did you mean 'cost_FY2027'? Rename the header 'cost_FY2026' to 'cost_FY2027'; or, if "
+        "the policy is mistyped, rename its key budget.FY2027 to budget.FY2026"]

@@ -352,8 +352,11 @@ def _policy_typo(column: str, header: str, policy: Policy) -> Issue | None:
 
 def _or_policy(column: str, header: str) -> str:
     ours, theirs = _policy_key(column), _policy_key(header)
-    if ours is None or theirs is None or not column.startswith(SCORE_PREFIX):
+    if ours is None or theirs is None:
+        return ""
+    if column.startswith(COST_PREFIX) and _shape(ours[1]) != _shape(theirs[1]):
         return ""  # a cost header of another form than FY2026 is the data's typo
+    # a criterion, or another year of the same form (FY2026 against FY2027): either side
     return (f"; or, if the policy is mistyped, rename its key {ours[0]} to "
             f"{ours[0].rsplit('.', 1)[0]}.{theirs[1]}")
 
