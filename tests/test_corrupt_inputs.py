@@ -478,3 +478,24 @@ def test_a_policy_year_the_data_lacks_names_both_ways_out(run: Callable, tmp_pat
     assert [i["hint"] for i in json.loads(stdout)["issues"]] == [
         "did you mean 'cost_FY2027'? Rename the header 'cost_FY2026' to 'cost_FY2027'; or, if "
         "the policy is mistyped, rename its key budget.FY2027 to budget.FY2026"]
+
+
+# ---------------------------------------------------------------------- files
+@pytest.mark.parametrize("name, content, rule", [
+    ("round.xlsx", "ods", "not an Excel workbook (.xlsx) but an OpenDocument spreadsheet "
+     "(.ods), named .xlsx"),
+    ("round.ods", "xlsx", "not an OpenDocument spreadsheet (.ods) but an Excel workbook "
+     "(.xlsx), named .ods"),
+    ("round.xlsx", "xls", "not an Excel workbook (.xlsx) but an old Excel workbook (.xls), "
+     "named .xlsx"),
+    ("round.xlsx", "", "the file is empty (0 bytes)")])
+def test_a_file_named_as_another_kind_is_named_for_what_it_is(
+        run: Callable, tmp_path: Path, name: str, content: str, rule: str) -> None:
+    corpus = Path(__file__).resolve().parent / "corpus"
+    data = {"ods": (corpus / "example.ods").read_bytes(), "xlsx": example_path().read_bytes(),
+            "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "": b""}[content]
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert code == 2
+    assert [i["rule"] for i in json.loads(stdout)["issues"]] == [rule]

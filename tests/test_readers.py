@@ -82,7 +82,8 @@ def test_missing_path(tmp_path: Path) -> None:
 def test_text_file_renamed_xlsx(tmp_path: Path) -> None:
     (tmp_path / "fake.xlsx").write_text("project_id,title\n", encoding="utf-8")
     (issue,) = issues(tmp_path / "fake.xlsx")
-    assert issue.sheet == "fake.xlsx" and "not a readable Excel workbook" in issue.rule
+    assert issue.sheet == "fake.xlsx"
+    assert issue.rule == "not an Excel workbook (.xlsx) but plain text, named .xlsx"
 
 
 def test_corrupt_zip(tmp_path: Path, tiny_frames: Frames, write_xlsx: Callable) -> None:

@@ -23,6 +23,7 @@ from osa_opt.inputs.read_xlsx import (
     locked_issue,
     merged_issues,
     pick_sheets,
+    unreadable_issue,
 )
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
@@ -46,10 +47,9 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         doc = load(io.BytesIO(data))
         sheets = _tables(doc)
     except Exception:  # noqa: BLE001 - whatever fails to open is "not a spreadsheet"
-        issues.append(Issue(path.name, None, None, str(path),
-                            "not a readable OpenDocument spreadsheet (.ods)",
-                            "open the file in LibreOffice Calc and save it again as .ods "
-                            "(or as .xlsx)"))
+        issues.append(unreadable_issue(path, data, "an OpenDocument spreadsheet (.ods)",
+                                       "open the file in LibreOffice Calc and save it again "
+                                       "as .ods (or as .xlsx)"))
         return {}
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)

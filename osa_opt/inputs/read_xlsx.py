@@ -39,6 +39,40 @@ def encrypted(data: bytes) -> bool:
     return False
 
 
+#: What a file that fails to open as its name says most likely is, by its first bytes:
+#: (its kind, the fix).
+_KINDS = (
+    (b"PK\x03\x04", "xl/workbook", "an Excel workbook (.xlsx)",
+     "rename it to end in .xlsx"),
+    (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet",
+     "an OpenDocument spreadsheet (.ods)", "rename it to end in .ods"),
+    (OLE_MAGIC, "", "an old Excel workbook (.xls)",
+     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
+    (b"", "<html", "a web page (HTML), such as Excel's 'Save as Web Page'",
+     "open it in Excel and save it as an .xlsx workbook"),
+)
+
+
+def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
+    """A file that does not open as the workbook its name says: what it most likely is
+    instead (an .ods file named .xlsx, an old .xls, a web page, text), and the fix."""
+    head = data[:65536]
+    for magic, marker, kind, fix in _KINDS:
+        if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
+            return Issue(path.name, None, None, str(path),
+                         f"not {meant} but {kind}, named {path.suffix}", fix)
+    if not data:
+        return Issue(path.name, None, None, str(path), "the file is empty (0 bytes)",
+                     "save the workbook again; the copy given holds nothing")
+    if b"\x00" not in head[:4096] and head[:4096].isascii():
+        return Issue(path.name, None, None, str(path),
+                     f"not {meant} but plain text, named {path.suffix}",
+                     "a CSV file goes in a folder with the other CSV file (projects.csv and "
+                     "countries.csv), and the folder is given; or open it in Excel and save "
+                     "it as an .xlsx workbook")
+    return Issue(path.name, None, None, str(path), f"not a readable {meant[3:]}", hint)
+
+
 def locked_issue(name: str) -> Issue:
     return Issue(name, None, None, name, "the workbook is password-protected (encrypted)",
                  "open it with its password and save a copy without one, then give that "
@@ -96,9 +130,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - whatever fails to open is "not a workbook" to a user
         issues.append(locked_issue(path.name) if encrypted(data) else
-                      Issue(path.name, None, None, str(path),
-                            "not a readable Excel workbook (.xlsx)",
-                            "open the file in Excel and save it as an .xlsx workbook"))
+                      unreadable_issue(path, data, "an Excel workbook (.xlsx)",
+                                       "open the file in Excel and save it as an .xlsx "
+                                       "workbook"))
         return {}
     tables: dict[str, pd.DataFrame] = {}
     formulas = _formula_cells(data)
