@@ -499,3 +499,20 @@ def test_a_file_named_as_another_kind_is_named_for_what_it_is(
     code, stdout, _ = run("validate", path, "--json", "--no-solve")
     assert code == 2
     assert [i["rule"] for i in json.loads(stdout)["issues"]] == [rule]
+
+
+def test_a_key_given_twice_in_a_policy_file_is_named_with_both_lines(
+        run: Callable, tmp_path: Path) -> None:
+    """TOML refuses a key given twice ('Cannot overwrite a value'): the message says which
+    key, where it was first, and which table it is in."""
+    policy = tmp_path / "twice.toml"
+    text = (Path(__file__).resolve().parents[1] / "models" / "default.toml").read_text()
+    policy.write_text(text.replace("FY2026 = 18100", "FY2026 = 18100\nFY2026 = 1810"))
+    code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
+    assert code == 2
+    (issue,) = json.loads(stdout)["issues"]
+    assert issue["rule"].endswith(
+        "likely cause: line 12 'FY2026 = 1810': the key FY2026 a second time (first on line "
+        "11)")
+    assert issue["hint"] == ("keep one FY2026 = ... in [budget]: delete or fix the other line "
+                             "(TOML takes no key twice)")

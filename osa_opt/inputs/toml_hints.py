@@ -25,14 +25,21 @@ def line_of(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def explain(text: str, line: int | None) -> tuple[str, str] | None:
-    """(what is wrong on the line, the fix) for a common slip, or None."""
+def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] | None:
+    """(what is wrong on the line, the fix) for a common slip, or None.
+
+    >>> explain("[budget]\\nFY2026 = 18100\\nFY2026 = 1810\\n", 3,
+    ...         "Cannot overwrite a value (at line 3, column 14)")
+    ("line 3 'FY2026 = 1810': the key FY2026 a second time (first on line 2)", 'keep one FY2026 = ... in [budget]: delete or fix the other line (TOML takes no key twice)')
+    """
     lines = text.splitlines()
     if line is None or not 1 <= line <= len(lines):
         return None
     raw = lines[line - 1]
     where = f"line {line} {raw.strip()[:60]!r}"
     stripped = raw.split("#", 1)[0].strip()
+    if "twice" in message or "overwrite" in message:
+        return _twice(lines, line, where, stripped)
     if stripped.startswith("[") and not stripped.rstrip().endswith("]"):
         return f"{where}: a table header without its closing ']'", \
             f"write {stripped.rstrip()}] on its own line"
@@ -66,6 +73,35 @@ def explain(text: str, line: int | None) -> tuple[str, str] | None:
         return f"{where}: text without quotes", f"put the text in double quotes: " \
             f"{key} = \"{value}\""
     return None
+
+
+def _twice(lines: list[str], line: int, where: str, stripped: str) -> tuple[str, str]:
+    """A key or a table given a second time: where it was first, which one to keep."""
+    def bare(text: str) -> str:
+        return text.split("#", 1)[0].strip()
+
+    if stripped.startswith("["):
+        first = next((n for n, other in enumerate(lines[:line - 1], start=1)
+                      if bare(other) == stripped), None)
+        since = f" (first on line {first})" if first else ""
+        return (f"{where}: the table {stripped} a second time{since}",
+                f"put every key of {stripped} under one {stripped} header (TOML takes no table "
+                "twice)")
+    key = stripped.partition("=")[0].strip()
+    table, first = "the file", None
+    for n in range(line - 1, 0, -1):  # back to the table the line is in
+        other = bare(lines[n - 1])
+        if other.startswith("["):
+            table = other
+            break
+        if other.partition("=")[0].strip() == key and "=" in other:
+            first = n
+    if first is None:  # a.b = 2 after a = 1: a part of the key is a value already
+        return (f"{where}: {key} (or a part of it) is given before, as a value or a table",
+                f"give {key} once: delete or rename one of the two (TOML takes no key twice)")
+    return (f"{where}: the key {key} a second time (first on line {first})",
+            f"keep one {key} = ... in {table}: delete or fix the other line (TOML takes no "
+            "key twice)")
 
 
 def _number(text: str) -> float | None:
