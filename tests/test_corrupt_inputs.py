@@ -516,3 +516,12 @@ def test_a_key_given_twice_in_a_policy_file_is_named_with_both_lines(
         "11)")
     assert issue["hint"] == ("keep one FY2026 = ... in [budget]: delete or fix the other line "
                              "(TOML takes no key twice)")
+
+
+def test_a_number_too_large_for_a_float_is_shown_as_typed(run: Callable,
+                                                          tmp_path: Path) -> None:
+    """'1e309' overflows to inf: the message showed the value 'inf', not what was typed."""
+    path = with_cells(tmp_path / "huge.xlsx", ("projects", 3, "cost_FY2026", "1e309"))
+    (message,) = refused(run, path, tmp_path)
+    assert message.startswith("projects, row 3, column 'cost_FY2026': must be a number >= 0 "
+                              "(value '1e309').")

@@ -22,6 +22,7 @@ separators in every convention (``1 100``, ``1'100``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -70,9 +71,11 @@ def readings(text: str) -> dict[str, float]:
         if pattern.fullmatch(t):
             plain = t.replace(_OTHER[decimal], "").replace(decimal, ".")
             try:
-                out[decimal] = float(plain)
+                value = float(plain)
             except ValueError:  # pragma: no cover - the pattern admits floats only
                 continue
+            if math.isfinite(value):  # 1e309 is no number a cell can mean: left as typed
+                out[decimal] = value
     return out
 
 
