@@ -555,3 +555,23 @@ def test_projects_funded_show_each_year_only_when_there_are_several() -> None:
     two_years = headers(solve(boats(budget=1100.0, only_boats=True), portfolios=1))
     assert [h for h in two_years if h.startswith("Cost FY")] == ["Cost FY2026 (¥m)",
                                                                 "Cost FY2027 (¥m)"]
+
+
+def test_an_excluded_project_with_an_override_is_not_called_eligible_by_it() -> None:
+    """A project whose country's override waives one rule but which fails another (here:
+    marked excluded) keeps the waived rule in ``overrides`` and is not eligible: it is one
+    of the excluded on the report's card, not "eligible only by an override" there, in the
+    report's table of waived rules or in the CLI's "Eligible by an override" line."""
+    from osa_opt import load_problem
+    from osa_opt.report.sections import _eligible_card, eligibility
+
+    example = load_problem()
+    projects = example.projects.copy()
+    projects.loc["P-38", "status"] = "excluded"
+    problem = example.with_projects(projects)
+    assert problem.eligibility.at["P-38", "overrides"]
+    assert not problem.eligibility.at["P-38", "eligible"]
+    assert _eligible_card(problem.eligibility) == ("32 of 38", "6 excluded")
+    assert problem.summary()["overrides"] == {}
+    section = eligibility(solve(problem, portfolios=1))
+    assert section is not None and "Rules waived by an override" not in section.body

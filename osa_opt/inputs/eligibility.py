@@ -276,6 +276,18 @@ def _field_reason(field: Any, allowed: set[str]) -> str | None:
             f"{'is' if len(bad_fields) == 1 else 'are'} not in eligibility.fields")
 
 
+def in_by_override(eligibility: pd.DataFrame) -> pd.Series:
+    """Per project of :func:`assess`'s frame: eligible only because an override waives a
+    rule (a project with a waived rule that fails another, or is excluded, is not).
+
+    >>> frame = pd.DataFrame({"eligible": [True, False, True],
+    ...                       "overrides": [["r — overridden: x"], ["r — overridden: x"], []]})
+    >>> in_by_override(frame).tolist()
+    [True, False, False]
+    """
+    return eligibility["eligible"].astype(bool) & eligibility["overrides"].map(bool)
+
+
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Per project (the index of ``projects``): ``eligible``, ``reasons`` (every failed rule
     not waived, in a fixed order) and ``overrides`` (every waived rule, with the override's

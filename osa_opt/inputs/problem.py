@@ -28,7 +28,7 @@ from osa_opt.extensions import Extension, as_extensions
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.display import problem_html, problem_repr
-from osa_opt.inputs.eligibility import assess
+from osa_opt.inputs.eligibility import assess, in_by_override
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.rules import bundles
@@ -364,7 +364,7 @@ class Problem:
             "ineligible": int((~e["eligible"]).sum()),
             "ineligible_by_reason": reasons,
             # projects eligible only because an override waives a rule, with its reason
-            "overrides": {str(p): list(o) for p, o in e["overrides"].items() if o},
+            "overrides": {str(p): list(o) for p, o in e["overrides"][in_by_override(e)].items()},
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
             "bundles": bundles(self._projects),

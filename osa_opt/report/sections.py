@@ -30,7 +30,7 @@ from osa_opt.html import (
     table,
     value_text,
 )
-from osa_opt.inputs.eligibility import country_reasons
+from osa_opt.inputs.eligibility import country_reasons, in_by_override
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -104,7 +104,7 @@ def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
     ranked portfolios is in the outcome sentence above the cards)."""
     n, eligible = len(eligibility), int(eligibility["eligible"].sum())
     line = "none excluded" if eligible == n else f"{n - eligible:,} excluded"
-    waived = sum(1 for rules in eligibility["overrides"] if rules)
+    waived = int(in_by_override(eligibility).sum())
     if waived:
         line += f"; {waived:,} eligible only by an override"
     return f"{eligible:,} of {n:,}", line
@@ -317,7 +317,7 @@ def _overrides_table(result: Result) -> str:
     """The rules an override waived, project by project, with the override's reason."""
     problem = result.problem
     overrides = problem.eligibility["overrides"]
-    waived = [pid for pid, rules in overrides.items() if rules]
+    waived = overrides.index[in_by_override(problem.eligibility)].tolist()
     if not waived:
         return ""
     rows = "".join(
