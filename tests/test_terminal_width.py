@@ -247,3 +247,13 @@ def test_a_narrow_terminal_leaves_columns_out_or_lists_rows_never_cuts(tmp_path:
                          "  Cost per year (¥m): FY2026 16,600", "  Projects: 25",
                          "  Countries: 11"]
     assert "humanitarian_focus against default: in P-03, P-17, P-28; out" in compare.stdout
+
+
+def test_validate_cuts_no_header_in_a_very_narrow_terminal(tmp_path: Path) -> None:
+    """At 40 columns validate's budget table printed "Reques…" for "Requested": it went
+    to rich as it was, not through first_fitting; now as one block per fiscal year."""
+    proc = osa("validate", width=40, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    check_width(proc.stdout, 40)
+    flat = " ".join(proc.stdout.split())
+    assert "Requested: 27,000" in flat and "Requested / budget: 149%" in flat

@@ -183,7 +183,7 @@ def _render(summary: dict[str, Any]) -> None:
         requested = summary["requested"].get(fy, 0.0)
         ratio = f"{requested / budget:,.0%}" if budget else "-"
         money.add_row(fy, f"{budget:,.0f}", f"{requested:,.0f}", ratio)
-    console.print(money)
+    console.print(first_fitting(console, [money]))
     for bundle in summary.get("bundles", []):
         console.print(f"Projects {escape(', '.join(bundle))} require each other: they form a "
                       "bundle, funded all or none.")
