@@ -257,3 +257,15 @@ def test_validate_cuts_no_header_in_a_very_narrow_terminal(tmp_path: Path) -> No
     check_width(proc.stdout, 40)
     flat = " ".join(proc.stdout.split())
     assert "Requested: 27,000" in flat and "Requested / budget: 149%" in flat
+
+
+def test_a_long_baseline_name_keeps_the_compare_table(tmp_path: Path) -> None:
+    """The column "Value under humanitarian_focus's weights" was capped at 14 characters,
+    under its header's 20: no layout fitted even 150 columns, and every scenario went out
+    as a block of lines. The table is there, the name whole."""
+    compare = osa("compare", "--policy", "models/humanitarian_focus.toml", "--policy",
+                  "models/default.toml", "--out", str(tmp_path / "c"), width=150, cwd=ROOT)
+    assert compare.returncode == 0, compare.stderr
+    check_width(compare.stdout, 150)
+    assert compare.stdout.count("┏") == 1
+    assert "humanitarian_focus's" in table_headers(compare.stdout)[2]

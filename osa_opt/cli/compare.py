@@ -220,8 +220,9 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
                      overflow="fold")
     table.add_column("Value", justify="right", no_wrap=True)
     if scales:
+        # as wide as the baseline's name: a cap under it would let no layout fit
         table.add_column(f"Value under\n{comparison.baseline.name}'s\nweights",
-                         justify="right", no_wrap=True, max_width=14)
+                         justify="right", no_wrap=True)
     if stacked:
         table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
     else:
