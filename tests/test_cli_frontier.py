@@ -271,3 +271,38 @@ def test_the_star_note_is_there_when_a_greedy_row_breaks_a_rule() -> None:
     kept = SimpleNamespace(points=pd.DataFrame({"greedy_meets_rules": [True, True]}))
     assert _table_note(broken, problem).startswith("* the greedy ranking breaks a policy rule")
     assert "*" not in _table_note(kept, problem)
+
+
+def test_the_run_folder_is_written_under_the_writing_phase(
+        tmp_path: Path, run: Run, tiny_files: tuple[Path, Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar says "writing the run folder …" while the folder is written: it said so,
+    then closed, and the writing went on with no bar at all."""
+    import contextlib
+
+    import osa_opt.cli.frontier as frontier_cli
+    import osa_opt.run_folder as run_folder
+    from osa_opt.cli.progress import WRITING
+
+    events: list[str] = []
+    real_bar, real_write = frontier_cli.progress_bar, run_folder.write_run
+
+    @contextlib.contextmanager
+    def bar(*args, **kwargs):
+        with real_bar(*args, **kwargs) as advance:
+            real_phase = advance.phase
+            advance.phase = lambda label: (events.append(label), real_phase(label))
+            yield advance
+        events.append("bar closed")
+
+    def write_run(*args, **kwargs):
+        events.append("write")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(frontier_cli, "progress_bar", bar)
+    monkeypatch.setattr(run_folder, "write_run", write_run)
+    book, toml = tiny_files
+    code, _, err = run("frontier", str(book), "--policy", str(toml), "--steps", "2",
+                       "--out", str(tmp_path / "f"))
+    assert code == 0, err
+    assert events == [WRITING, "write", "bar closed"]

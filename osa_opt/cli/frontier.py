@@ -88,10 +88,10 @@ def command(
     with stdout_to_stderr(), progress_bar(len(shares) + 1, "budget level 1", show,
                                           console=err) as advance:
         result = frontier(problem, shares, progress=advance)
-        advance.phase(WRITING)
-    result.timings["read_seconds"] = round(read_seconds, 4)
+        result.timings["read_seconds"] = round(read_seconds, 4)
+        advance.phase(WRITING)  # shown while the folder is written, as solve does
+        folder = write_run(result, out_dir, option="--out")
     fr, order = result.analyses["frontier"], result.analyses["funding_order"]
-    folder = write_run(result, out_dir, option="--out")
     if as_json:
         from osa_opt.cli.common import print_json
 
