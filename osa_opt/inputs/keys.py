@@ -39,24 +39,34 @@ LOOKALIKES = {
     **dict(zip("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁһӏԚԛԜԝ", "ABEKMHOPCTXYIJSaeopcyxijsdhlQqWw", strict=True)),
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοϲ", "ABEZHIKMNOPTYXoc", strict=True)),
 }
-_LATIN = str.maketrans(LOOKALIKES)
+#: The same on case-folded text: a name's capitals and small letters fold alike (Cyrillic
+#: 'МОСКВА' and 'Москва' are one name, whether or not their letters look Latin).
+_LATIN = str.maketrans({cyrillic_or_greek.casefold(): latin.casefold()
+                        for cyrillic_or_greek, latin in LOOKALIKES.items()})
 
 
 def key(text: str) -> str:
-    """What two spellings of one name share: width folded (NFKC), lookalike letters as the
-    Latin ones, case folded, no spaces."""
+    """What two spellings of one name share: width folded (NFKC), case folded, lookalike
+    letters as the Latin ones, no spaces."""
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
         return "".join(text.lower().split())
-    latin = unicodedata.normalize("NFKC", text).translate(_LATIN)
-    return "".join(latin.casefold().split())
+    return "".join(_folded(text).translate(_LATIN).split())
 
 
-def lookalike_note(text: str) -> str:
-    """`` ('Р' is the Cyrillic letter U+0420, not the Latin 'P')`` for the first letter of
-    ``text`` that only looks Latin, else ``""``: said wherever such a name is refused, as
-    the two spellings look the same on screen."""
-    for char in text:
-        if char in LOOKALIKES:
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def lookalike_note(text: str, other: str = "") -> str:
+    """`` ('Р' is the Cyrillic letter U+0420, not the Latin 'P')`` for the first letter that
+    only looks Latin where ``text`` and ``other`` differ by such letters, else ``""`` (two
+    spellings of a Cyrillic name that differ in capitals only have none): said wherever
+    such a name is refused, as the two spellings look the same on screen."""
+    a, b = ("".join(_folded(t).split()) for t in (text, other))
+    if a == b:
+        return ""
+    for char in text + other:
+        if char in LOOKALIKES and not (char.casefold() in a and char.casefold() in b):
             script = unicodedata.name(char, "").split(" ")[0].capitalize()
             return (f" ({char!r} is the {script} letter U+{ord(char):04X}, not the Latin "
                     f"{LOOKALIKES[char]!r})")
@@ -96,8 +106,9 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
             for value, at in variants.items():
                 if value == usual:
                     continue
-                how = (f"in a lookalike letter{lookalike_note(value + usual)}"
-                       if lookalike_note(value + usual) else "only in capitals, spaces or width")
+                note = lookalike_note(value, usual)
+                how = f"in a lookalike letter{note}" if note else \
+                    "only in capitals, spaces or width"
                 issues.append(Issue(sheet, at[0], column, value,
                                     f"the same {column} is spelt differently elsewhere "
                                     f"({seen}), differing {how}; "

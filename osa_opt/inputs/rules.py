@@ -172,7 +172,7 @@ def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str
 
 def _looks_alike(value: str, close: str | None) -> str:
     """Why a did-you-mean names what looks like the value itself: a lookalike letter."""
-    return lookalike_note(value + (close or ""))
+    return lookalike_note(value, close or "")
 
 
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
