@@ -525,3 +525,35 @@ def test_a_number_too_large_for_a_float_is_shown_as_typed(run: Callable,
     (message,) = refused(run, path, tmp_path)
     assert message.startswith("projects, row 3, column 'cost_FY2026': must be a number >= 0 "
                               "(value '1e309').")
+
+
+def test_a_csv_cell_with_an_unquoted_comma_is_named_once(run: Callable, tmp_path: Path) -> None:
+    """A title with a comma and no quotes splits in two: every cell after it was read one
+    column off (twelve problems, 'country: ex-coast guard) with refit'), or silently, when
+    the columns it shifted into accept what lands there."""
+    folder = _csv_folder(tmp_path / "round")
+    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace('"Refurbished patrol boats (two, ex-coast guard) with refit"',
+                                "Refurbished patrol boats (two, ex-coast guard) with refit")
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = refused(run, folder, tmp_path)
+    assert messages == [
+        "projects, row 4, column None: line 4 has 29 cells, the header 28: a cell holding the "
+        "separator ',' without quotes puts every cell after it one column off, or the cells "
+        "past column 28 have no header (value 'P-03,Refurbished patrol boats (two, ex-coast "
+        "guard) with refit,Aurelia,maritime_'). Fix: put a cell that holds the separator in "
+        "double quotes (\"Radars, 3 sites\"), or save the sheet again as CSV from the "
+        "spreadsheet, which quotes such cells; cells past the table are deleted or get a "
+        "header"]
+
+
+def test_csv_rows_padded_alike_are_no_problem(tmp_path: Path) -> None:
+    """Every data row ending in one more separator than the header (some exporters do) is
+    padding, not a shifted cell."""
+    from osa_opt.inputs.readers import load_problem
+
+    folder = _csv_folder(tmp_path / "round")
+    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "projects.csv").write_text(
+        "\n".join([lines[0], *(line + "," for line in lines[1:])]) + "\n", encoding="utf-8")
+    assert len(load_problem(folder).projects) == 38

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
-from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, known_header, table
+from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.read_xlsx import variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
 
@@ -66,6 +67,10 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
             continue
         del text
         out.delimiters.add(delimiter)
+        long_rows = _long_row_issues(sheet, rows, delimiter)
+        if long_rows:  # each cell after the unquoted separator is one column off: say so once
+            issues += long_rows
+            continue
         out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}")
         warnings += _other_versions(path, sheet)
         del rows
@@ -115,6 +120,34 @@ def _looks_like(data: bytes) -> str:
         return ""
     japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
     return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
+
+
+def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
+                     delimiter: str) -> list[Issue]:
+    """Records with more cells than the header and than most records: a cell holding the
+    delimiter without quotes (``Radars, 3 sites``) splits in two, and every cell after it
+    is read one column off. One issue per such line, instead of one per shifted cell."""
+    if len(rows) < 2:
+        return []
+    at = find_header(sheet, rows)
+    width = len(rows[at][1])
+    body = rows[at + 1:]
+    usual = Counter(len(cells) for _, cells in body).most_common(1)[0][0] if body else width
+    limit = max(width, usual)
+    issues = []
+    for line, cells in body:
+        if len(cells) > limit:
+            shown = delimiter.join(cells)[:80]
+            issues.append(Issue(sheet, line, None, shown,
+                                f"line {line} has {len(cells)} cells, the header {width}: a cell "
+                                f"holding the separator {delimiter!r} without quotes puts every "
+                                f"cell after it one column off, or the cells past column {width} "
+                                "have no header",
+                                'put a cell that holds the separator in double quotes ("Radars, '
+                                '3 sites"), or save the sheet again as CSV from the spreadsheet, '
+                                "which quotes such cells; cells past the table are deleted or "
+                                "get a header"))
+    return issues
 
 
 def _other_versions(folder: Path, sheet: str) -> list[Issue]:
