@@ -557,3 +557,19 @@ def test_csv_rows_padded_alike_are_no_problem(tmp_path: Path) -> None:
     (folder / "projects.csv").write_text(
         "\n".join([lines[0], *(line + "," for line in lines[1:])]) + "\n", encoding="utf-8")
     assert len(load_problem(folder).projects) == 38
+
+
+def test_a_policy_given_as_the_input_and_the_reverse_are_named(run: Callable,
+                                                              tmp_path: Path) -> None:
+    policy = Path(__file__).resolve().parents[1] / "models" / "default.toml"
+    code, stdout, _ = run("validate", policy, "--json", "--no-solve")
+    assert code == 2
+    assert [(i["rule"], i["hint"]) for i in json.loads(stdout)["issues"]] == [
+        ("a policy file (.toml), not an input",
+         "give the policy with --policy default.toml (policy= in Python), and as INPUT an .xlsx "
+         "or .ods workbook, or a folder holding projects.csv and countries.csv")]
+    code, stdout, _ = run("validate", "--policy", example_path(), "--json", "--no-solve")
+    assert code == 2
+    assert [(i["rule"], i["hint"]) for i in json.loads(stdout)["issues"]] == [
+        ("an input (.xlsx), not a policy: a policy is a .toml file",
+         "give the input as INPUT and a policy .toml file with --policy (see models/)")]

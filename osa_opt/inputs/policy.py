@@ -128,6 +128,12 @@ class Policy(Frozen):
                 [Issue(sheet, None, None, str(path), "policy file not found",
                        "give the path of an existing .toml file (see models/)")]
             )
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"):
+            raise PolicyError(
+                [Issue(sheet, None, None, str(path),
+                       f"an input ({path.suffix}), not a policy: a policy is a .toml file",
+                       "give the input as INPUT and a policy .toml file with --policy (see "
+                       "models/)")])
         try:
             text = path.read_text(encoding="utf-8-sig")  # -sig: Notepad starts with a BOM
         except OSError as exc:

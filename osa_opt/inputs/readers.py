@@ -152,6 +152,10 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
         _fail(path.name, str(path), f"{what} cannot be read",
               "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel "
               "Workbook)")
+    if suffix == ".toml":
+        _fail(path.name, str(path), "a policy file (.toml), not an input",
+              f"give the policy with --policy {path.name} (policy= in Python), and as INPUT "
+              f"{_WHAT}")
     if suffix == ".csv":
         _fail(path.name, str(path), "one CSV file cannot hold both sheets",
               "put projects.csv and countries.csv in one folder and give the folder")
