@@ -145,3 +145,18 @@ def test_a_broken_pipe_of_another_kind_is_still_a_bug() -> None:
                           text=True, timeout=60)
     assert done.returncode == 1
     assert "BrokenPipeError" in done.stderr and "This is a bug in osa-opt" in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["solve", "--help"]],
+                         ids=" ".join)
+def test_help_into_a_closed_pipe_ends_with_141(args: list[str]) -> None:
+    """``osa-opt --help | true``: the top-level help and version are written by click while
+    it parses, before any command runs, where click made a closed pipe a silent exit 1."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "osa_opt", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")

@@ -7,8 +7,10 @@ function body, so ``osa-opt --help`` answers fast.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from importlib import import_module
 from typing import Any
 
@@ -43,12 +45,25 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Runs the command; a write to a closed pipe becomes ClosedOutput, which passes
         click's own broken-pipe handling (a silent exit 1) to the top level (exit 141)."""
-        from osa_opt.cli.console import ClosedOutput
-
-        try:
+        with _closed_output():
             return super().invoke(ctx)
-        except BrokenPipeError as exc:
-            raise ClosedOutput() from exc
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """Parses the arguments, as invoke runs the command: ``--help`` and ``--version``
+        are written here (``osa-opt --help | true`` ends with 141 too)."""
+        with _closed_output():
+            return super().make_context(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _closed_output() -> Iterator[None]:
+    """A write to a closed pipe as ClosedOutput, past click's own handling of it."""
+    from osa_opt.cli.console import ClosedOutput
+
+    try:
+        yield
+    except BrokenPipeError as exc:
+        raise ClosedOutput() from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
