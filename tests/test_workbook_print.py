@@ -408,3 +408,22 @@ def test_no_wrapped_text_breaks_an_id_at_its_hyphen(pdf_pages: list[list[Word]],
                     sheet.title, cell.coordinate, cell.value)
                 reasons += "funded instead" in cell.value
     assert reasons  # the reasons that broke at "P-" are among them
+
+
+def test_the_number_pad_never_costs_a_sheet_its_one_page_print(tmp_path: Path) -> None:
+    """The pad after the numbers and the indent of their headers (three digits a column)
+    made the shipped example's Portfolio sheets 217 characters wide, past LEGIBLE_WIDTH:
+    they printed at 65% over two pages wide where they had printed one page wide. A table
+    the pad alone would push past it goes without the pad; a narrower one keeps it."""
+    from osa_opt import load_problem
+
+    book_path = solve(load_problem(), portfolios=1).write(tmp_path / "run") / "portfolios.xlsx"
+    sheets = {sheet.title: sheet for sheet in table_sheets(book_path)}
+    portfolio = sheets["Portfolio 1"]
+    assert portfolio.sheet_properties.pageSetUpPr.fitToPage
+    assert sum(d.width or 0 for d in portfolio.column_dimensions.values()) <= LEGIBLE_WIDTH
+    formats = {d.number_format for d in portfolio.column_dimensions.values()}
+    assert "#,##0" in formats and not any(NUMBER_PAD in f for f in formats)
+    summary = sheets["Summary"]  # far inside the width: padded, headers indented
+    assert any(d.number_format == "#,##0" + NUMBER_PAD
+               for d in summary.column_dimensions.values())

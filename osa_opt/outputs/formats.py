@@ -7,7 +7,8 @@ the report shares) as ``#,##0``, whole ¥ million, counts of projects and countr
 ``0.00``, a robustness sample's weights as ``0.000`` (as the policy writes them: weights,
 not shares; they need not add up to 1). A column of numbers only takes its format from
 ``Formats.numbers``: right-aligned and padded (:data:`NUMBER_PAD`), under a header set
-right too (``Formats.header_number``).
+right too (``Formats.header_number``), unless the pad would cost the table its one-page
+print (``tables._set_columns``).
 
 >>> Formats.number_format("total_cost #2")
 '#,##0'

@@ -463,14 +463,30 @@ class _Column(NamedTuple):
     width: int
     wraps: bool
     cell_format: Format
-    numeric: bool  # numbers only: they and the header sit on the right, indented
+    numeric: bool  # numbers only, padded: they and the header sit on the right, indented
 
 
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
                  min_widths: Mapping[int, int]) -> list[_Column]:
-    """Each column's number format and width: the longest of the first 200 values and the
-    header (wrapped to two lines when it is longer than the values), within 8-60
-    characters; long text wraps at WRAP_WIDTH. A column of numbers (a number kind of
+    """Each column's number format and width (:func:`_layout`), set on the sheet. The pad
+    of the numbers and the indent of their headers never cost a table its one-page print:
+    a table they alone would take past :data:`LEGIBLE_WIDTH` goes without them (its numbers
+    right-aligned at the edge, their headers on the left, as a spreadsheet puts them)."""
+    layout = _layout(fmt, table, columns, min_widths, pad=True)
+    if sum(c.width for c in layout) > LEGIBLE_WIDTH:
+        plain = _layout(fmt, table, columns, min_widths, pad=False)
+        if sum(c.width for c in plain) <= LEGIBLE_WIDTH:
+            layout = plain
+    for col, column in enumerate(layout):
+        sheet.set_column(col, col, column.width, column.cell_format)
+    return layout
+
+
+def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
+            min_widths: Mapping[int, int], *, pad: bool) -> list[_Column]:
+    """Each column's width and format: the longest of the first 200 values and the header
+    (wrapped to two lines when it is longer than the values), within 8-60 characters; long
+    text wraps at WRAP_WIDTH. With ``pad``, a column of numbers (a number kind of
     :class:`Formats`, or numbers only) is right-aligned, header and numbers alike,
     indented clear of Excel's filter button (:data:`NUMBER_INDENT_WIDTH` wider)."""
     sample = table.head(200)
@@ -496,15 +512,15 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
         numeric = numeric and not any(isinstance(v, bool | np.bool_) or
                                       not isinstance(v, int | float | np.number)
                                       for v in values)
-        width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * numeric, 8), 60)
-        cell_format = fmt.numbers[kind] if numeric else fmt.for_column(name)
+        padded = numeric and pad
+        width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * padded, 8), 60)
+        cell_format = fmt.numbers[kind] if padded else fmt.for_column(name)
         if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
             cell_format, text = fmt.yes_no, False
         wraps = text and not numeric and (width > WRAP_WIDTH or lines)
         if wraps:
             width, cell_format = min(width, WRAP_WIDTH), fmt.wrap
-        sheet.set_column(col, col, width, cell_format)
-        out.append(_Column(width, wraps, cell_format, numeric))
+        out.append(_Column(width, wraps, cell_format, padded))
     return out
 
 
