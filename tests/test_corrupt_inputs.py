@@ -538,9 +538,10 @@ def test_a_csv_cell_with_an_unquoted_comma_is_named_once(run: Callable, tmp_path
     (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     messages = refused(run, folder, tmp_path)
     assert messages == [
-        "projects, row 4, column None: line 4 has 29 cells, the header 28: a cell holding the "
-        "separator ',' without quotes puts every cell after it one column off, or the cells "
-        "past column 28 have no header (value 'P-03,Refurbished patrol boats (two, ex-coast "
+        "projects, row 4, column None: line 4 has 29 cells, the header 28, the one past it "
+        "empty: a separator at the end of the line, or a cell holding the separator ',' "
+        "without quotes earlier in it, which puts every cell after it one column off "
+        "(value 'P-03,Refurbished patrol boats (two, ex-coast "
         "guard) with refit,Aurelia,maritime_'). Fix: put a cell that holds the separator in "
         "double quotes (\"Radars, 3 sites\"), or save the sheet again as CSV from the "
         "spreadsheet, which quotes such cells; cells past the table are deleted or get a "
@@ -573,3 +574,22 @@ def test_a_policy_given_as_the_input_and_the_reverse_are_named(run: Callable,
     assert [(i["rule"], i["hint"]) for i in json.loads(stdout)["issues"]] == [
         ("an input (.xlsx), not a policy: a policy is a .toml file",
          "give the input as INPUT and a policy .toml file with --policy (see models/)")]
+
+
+def test_a_csv_line_longer_only_by_a_separator_at_its_end_says_so(run: Callable,
+                                                                  tmp_path: Path) -> None:
+    """One line ending in a stray separator has one empty cell more than the header. It is
+    refused as a line with an unquoted separator is (its cells may be one column off),
+    but the message says the extra cell is empty, and shows the line as the file has it:
+    shown without its quotes, the title 'High-speed patrol boats, new build' read as the
+    unquoted comma to blame."""
+    folder = _csv_folder(tmp_path / "round")
+    lines = (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] += ","
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (message,) = refused(run, folder, tmp_path)
+    assert message.startswith(
+        "projects, row 3, column None: line 3 has 29 cells, the header 28, the one past it "
+        "empty: a separator at the end of the line, or a cell holding the separator ',' "
+        "without quotes earlier in it, which puts every cell after it one column off "
+        "(value 'P-02,\"High-speed patrol boats, new build")

@@ -137,12 +137,19 @@ def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
     issues = []
     for line, cells in body:
         if len(cells) > limit:
-            shown = delimiter.join(cells)[:80]
-            issues.append(Issue(sheet, line, None, shown,
-                                f"line {line} has {len(cells)} cells, the header {width}: a cell "
-                                f"holding the separator {delimiter!r} without quotes puts every "
-                                f"cell after it one column off, or the cells past column {width} "
-                                "have no header",
+            shown = io.StringIO()  # the line as the file has it, quotes and all
+            csv.writer(shown, delimiter=delimiter, lineterminator="").writerow(cells)
+            past = len(cells) - width  # cells past the header's
+            why = (f"line {line} has {len(cells)} cells, the header {width}: a cell holding the "
+                   f"separator {delimiter!r} without quotes puts every cell after it one "
+                   f"column off, or the cells past column {width} have no header")
+            if not any(cell.strip() for cell in cells[width:]):  # nothing past the header
+                why = (f"line {line} has {len(cells)} cells, the header {width}, "
+                       f"{'the one' if past == 1 else f'the {past}'} past it empty: a "
+                       "separator at the end of the line, or a cell holding the separator "
+                       f"{delimiter!r} without quotes earlier in it, which puts every cell "
+                       "after it one column off")
+            issues.append(Issue(sheet, line, None, shown.getvalue()[:80], why,
                                 'put a cell that holds the separator in double quotes ("Radars, '
                                 '3 sites"), or save the sheet again as CSV from the spreadsheet, '
                                 "which quotes such cells; cells past the table are deleted or "
