@@ -593,3 +593,17 @@ def test_a_csv_line_longer_only_by_a_separator_at_its_end_says_so(run: Callable,
         "empty: a separator at the end of the line, or a cell holding the separator ',' "
         "without quotes earlier in it, which puts every cell after it one column off "
         "(value 'P-02,\"High-speed patrol boats, new build")
+
+
+def test_a_tier_left_out_of_the_tier_multipliers_is_warned_about(run: Callable,
+                                                                 tmp_path: Path) -> None:
+    """tier_multiplier = { 1 = 1.3, 3 = 1.0 } (tier 2 forgotten): tier 2 is valued ×1, as
+    tier 3, with nothing said; a valid policy, so a warning."""
+    code, stdout, _ = run("validate", "--set", "objective.tier_multiplier={1=1.3, 3=1.0}",
+                          "--json", "--no-solve")
+    assert code == 0
+    assert [w["message"] for w in json.loads(stdout)["warnings"]] == [
+        "policy default.toml, key 'objective.tier_multiplier': "
+        "objective.tier_multiplier gives no multiplier for tier 2 (Drakmoor, Dravina, Kalindra "
+        "and 2 more): its projects are valued ×1 (value 2). Fix: add 2 = ... to "
+        "objective.tier_multiplier (1 if that is meant)"]

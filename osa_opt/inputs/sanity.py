@@ -1,11 +1,12 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Three kinds come from the data here:
+keeps them under ``warnings``. Four kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - no project worth anything (every weight, score or tier multiplier 0): every portfolio is
   worth 0, so the one called best is arbitrary;
+- a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
@@ -44,8 +45,31 @@ TYPICAL_BUDGET_HIGH = 1_000_000.0
 def input_warnings(problem: Problem) -> list[Issue]:
     """Every data warning of a validated problem: unit mistakes first, then worthless and
     free projects."""
-    return [*unit_warnings(problem), *worthless_warnings(problem),
+    return [*unit_warnings(problem), *worthless_warnings(problem), *tier_warnings(problem),
             *free_project_warnings(problem)]
+
+
+def tier_warnings(problem: Problem) -> list[Issue]:
+    """A tier of some country that ``objective.tier_multiplier`` leaves out (the table
+    replaces the default whole): its projects are valued ×1, which may not be meant.
+
+    >>> tier_warnings(problem.with_policy(overrides={
+    ...     "objective.tier_multiplier": {1: 1.3, 3: 1.0}}))[0].rule
+    'objective.tier_multiplier gives no multiplier for tier 2 (Drakmoor, Dravina, Kalindra and 2 more): its projects are valued ×1'
+    """
+    given = problem.policy.objective.tier_multiplier
+    if not given:  # no table at all: every tier ×1, plainly
+        return []
+    countries = problem.countries
+    issues = []
+    for tier in sorted({int(t) for t in countries["priority_tier"]} - set(given)):
+        names = sorted(countries.index[countries["priority_tier"] == tier])
+        issues.append(Issue(policy_sheet(problem.policy), None, "objective.tier_multiplier",
+                            tier, f"objective.tier_multiplier gives no multiplier for tier "
+                            f"{tier} ({id_list(names, 3)}): its projects are valued ×1",
+                            f"add {tier} = ... to objective.tier_multiplier (1 if that is "
+                            "meant)"))
+    return issues
 
 
 def worthless_warnings(problem: Problem) -> list[Issue]:
