@@ -71,6 +71,13 @@ def refused(run: Callable, path: Path, tmp_path: Path) -> list[str]:
             for i in json.loads(stdout)["issues"]]
 
 
+def warned(run: Callable, *args: str | Path) -> list[str]:
+    """The warnings of ``validate ARGS --json --no-solve``, which must pass (exit 0)."""
+    code, stdout, _ = run("validate", *args, "--json", "--no-solve")
+    assert code == 0
+    return [w["message"] for w in json.loads(stdout)["warnings"]]
+
+
 # ---------------------------------------------------------------------- merged cells
 def test_merged_cells_in_the_table_are_refused_by_name(run: Callable, tmp_path: Path) -> None:
     """Three projects' exclusive_group merged into one cell: only the first would be in the
@@ -312,9 +319,7 @@ def test_a_policy_under_which_nothing_is_worth_anything_is_warned_about(
     assert code == 0
     assert "no eligible project is worth anything under the policy (every weight of" in \
         " ".join(err.split())
-    code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
-    assert code == 0
-    assert [w["message"] for w in json.loads(stdout)["warnings"]] == [
+    assert warned(run, "--policy", policy) == [
         "policy zero.toml, key 'objective.weights': no eligible project is worth anything "
         "under the policy (every weight of objective.weights is 0): every portfolio has value "
         "0, so the one ranked first is arbitrary. Fix: give the criteria weights above 0 "
@@ -599,10 +604,7 @@ def test_a_tier_left_out_of_the_tier_multipliers_is_warned_about(run: Callable,
                                                                  tmp_path: Path) -> None:
     """tier_multiplier = { 1 = 1.3, 3 = 1.0 } (tier 2 forgotten): tier 2 is valued ×1, as
     tier 3, with nothing said; a valid policy, so a warning."""
-    code, stdout, _ = run("validate", "--set", "objective.tier_multiplier={1=1.3, 3=1.0}",
-                          "--json", "--no-solve")
-    assert code == 0
-    assert [w["message"] for w in json.loads(stdout)["warnings"]] == [
+    assert warned(run, "--set", "objective.tier_multiplier={1=1.3, 3=1.0}") == [
         "policy default.toml, key 'objective.tier_multiplier': "
         "objective.tier_multiplier gives no multiplier for tier 2 (Drakmoor, Dravina, Kalindra "
         "and 2 more): its projects are valued ×1 (value 2). Fix: add 2 = ... to "
