@@ -21,6 +21,7 @@ from osa_opt.model import build_model
 from osa_opt.result import Status
 from osa_opt.solving import value_bound
 from osa_opt.solving.highs_access import HighsInterfaceWarning
+from osa_opt.solving.pool import PortfolioPool
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.solving.value_bound import RESOLVE_OPTIONS, NearOptimalFloor, lp_value_bound
 
@@ -136,8 +137,36 @@ def test_the_floor_widens_when_it_must(floors: list[NearOptimalFloor],
     widens (and the ranking equals the one without a floor)."""
     problem = osa_opt.load_problem()
     tight_floors(monkeypatch)
+    monkeypatch.setattr(PortfolioPool, "best", lambda self: None)  # no known lower bound
     widened = Solver(problem).ranked(5, 2)
     assert len(floors) == 1 and floors[0].widenings >= 3
+    plain = Solver(problem).ranked(5, 2, floor=False)
+    assert [o.funded_ids for o in widened] == [o.funded_ids for o in plain]
+    assert [o.objective for o in widened] == pytest.approx([o.objective for o in plain])
+
+
+def test_a_known_portfolio_stops_the_widening_at_its_value(
+        floors: list[NearOptimalFloor], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same floors far too high, with the pool's portfolios known: a floor that misses
+    drops straight to the best known portfolio apart from the found ones, which is in
+    reach, so such a next portfolio costs at most two re-solves."""
+    problem = osa_opt.load_problem()
+    tight_floors(monkeypatch)
+    solver = Solver(problem)
+    costs: list[tuple[bool, int]] = []  # (a portfolio was known, re-solves)
+    original = NearOptimalFloor.solve_next
+
+    def solve_next(self: NearOptimalFloor) -> Outcome:
+        known, before = self.lower is not None, solver.solves
+        out = original(self)
+        costs.append((known, solver.solves - before))
+        return out
+
+    monkeypatch.setattr(NearOptimalFloor, "solve_next", solve_next)
+    widened = solver.ranked(5, 2)
+    assert len(floors) == 1
+    assert any(known and n == 2 for known, n in costs)  # missed, then dropped to it
+    assert all(n <= 2 for known, n in costs if known)
     plain = Solver(problem).ranked(5, 2, floor=False)
     assert [o.funded_ids for o in widened] == [o.funded_ids for o in plain]
     assert [o.objective for o in widened] == pytest.approx([o.objective for o in plain])

@@ -9,6 +9,11 @@ also makes the persistent solver (:func:`ordered_highs`) that loads a model's co
 rows in the order of the raw-HiGHS yardstick, through public methods only. If a Pyomo release
 renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
 :class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
+That solver also records the feasible solutions HiGHS reports during a ranking
+(:func:`recording_solutions`, highspy's public callbacks) and hands HiGHS a starting solution
+(:func:`mip_start`) by overriding Pyomo's private ``_solve`` (the one moment after Pyomo has
+sent its changes and before HiGHS runs); should a release rename it, the start is not used
+(slower, same answers) and ``tests/test_pool.py`` fails.
 Tested with Pyomo 6.10.1 and highspy 1.16.0 (docs/model.md).
 """
 
@@ -24,7 +29,8 @@ from typing import Any
 #: Private attribute of Pyomo's ``Highs`` -> what is lost (and what is slower) without it.
 PRIVATE_ATTRIBUTES: dict[str, str] = {
     "_solver_model": (
-        "the highspy.Highs instance: ranked portfolios run on plain no-good cuts (slower), "
+        "the highspy.Highs instance: ranked portfolios run on plain no-good cuts, without "
+        "the feasible portfolios HiGHS met (slower), "
         "HiGHS's options are not restored after a ranking, and robustness samples are not "
         "solved from a cleared HiGHS state (a sample may then depend on the one before it)"),
     "_pyomo_var_to_solver_var_map": (
@@ -54,6 +60,25 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
 
     class OrderedHighs(Highs):
         loading: Any = None  # the model being loaded by add_block
+        #: called with the objective and column values of every feasible solution HiGHS
+        #: reports while set (see :func:`recording_solutions`)
+        record: Callable[[float, Any], None] | None = None
+
+        #: column values for HiGHS's next solve to start from (see :func:`mip_start`)
+        start: Any = None
+
+        def _solve(self) -> Any:
+            # Pyomo's update (just before this) resets every row bound that holds a mutable
+            # parameter, and HiGHS forgets a solution set before any change to its model
+            start, self.start = self.start, None
+            if start is not None:
+                _set_solution(self._solver_model, start)
+            return super()._solve()
+
+        def set_instance(self, model: Any) -> None:
+            super().set_instance(model)
+            if self.record is not None:  # a new highspy.Highs: subscribe it too
+                _subscribe(self, True)
 
         def add_block(self, block: Any) -> None:
             first = first_columns(block)  # set_instance has just emptied Pyomo's records
@@ -70,6 +95,74 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
                                     else row_order(self.loading, cons))
 
     return OrderedHighs()
+
+
+def _seen(opt: Any) -> Callable[[Any], None]:
+    """The callback of one solver: hands the solution's objective and a copy of its column
+    values (the model's columns as loaded, in HiGHS's order) to ``opt.record``."""
+    callback = getattr(opt, "_osa_seen", None)
+    if callback is None:
+        import numpy as np
+
+        def callback(event: Any) -> None:
+            record = opt.record
+            if record is not None:
+                out = event.data_out
+                record(float(out.objective_function_value),
+                       np.array(out.mip_solution, dtype=float))
+
+        opt._osa_seen = callback
+    return callback
+
+
+def _subscribe(opt: Any, on: bool) -> None:
+    highs = getattr(opt, "_solver_model", None)  # None before the first solve loads the model
+    if highs is None or not hasattr(highs, "cbMipSolution"):
+        return
+    if on:
+        highs.cbMipSolution.subscribe(_seen(opt))
+    else:
+        highs.cbMipSolution.unsubscribe(_seen(opt))
+
+
+@contextlib.contextmanager
+def recording_solutions(opt: Any, record: Callable[[float, Any], None]) -> Iterator[None]:
+    """Call ``record(objective, column values)`` for every feasible solution HiGHS reports
+    during the MIP solves of ``opt`` (a solver of :func:`ordered_highs`) while inside: its
+    improving and non-improving ones alike (HiGHS's ``kCallbackMipSolution``, in the model's
+    own columns). ``record`` runs inside HiGHS's solve: it must be quick and must not call
+    HiGHS. A solver of another kind records nothing."""
+    if not hasattr(opt, "record"):
+        yield
+        return
+    opt.record = record
+    _subscribe(opt, True)
+    try:
+        yield
+    finally:
+        opt.record = None
+        _subscribe(opt, False)
+
+
+def mip_start(opt: Any, values: Any) -> bool:
+    """Give HiGHS ``values`` (one per column) as the starting incumbent of the next solve of
+    ``opt`` (a solver of :func:`ordered_highs`): set just before HiGHS runs, after Pyomo has
+    sent its changes. False when ``opt`` cannot take one."""
+    if not hasattr(opt, "start"):
+        return False
+    opt.start = values
+    return True
+
+
+def _set_solution(highs: Any, values: Any) -> bool:
+    import highspy
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.double)
+    if highs is None or len(values) != int(highs.getNumCol()):
+        return False
+    status = highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+    return bool(status == highspy.HighsStatus.kOk)
 
 
 class HighsInterfaceWarning(UserWarning):

@@ -25,6 +25,7 @@ from osa_opt.solving import highs_access, value_bound
 from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves
 from osa_opt.solving.highs_access import stdout_to_stderr
 from osa_opt.solving.load_order import first_columns, row_order
+from osa_opt.solving.pool import PortfolioPool
 from osa_opt.solving.status import FRACTION_TOL, Outcome, Status
 from osa_opt.solving.value_bound import NearOptimalFloor, resolve_options
 
@@ -192,8 +193,10 @@ class Solver(DirectResolves):
         floor ``L`` below the best by one LP bound (:mod:`osa_opt.solving.value_bound`); a
         re-solve whose answer is below the floor lowers it and runs again, so every
         portfolio is the exact next one (``floor=False`` ranks on plain cuts: the same
-        portfolios, slower). The cuts are removed afterwards (unless ``keep_cuts``) and
-        the floor always, so the model is as before.
+        portfolios, slower). The best portfolio HiGHS has reported so far that differs
+        enough from the found ones (:mod:`osa_opt.solving.pool`) starts each re-solve, and
+        the floor goes no lower than its value. The cuts are removed afterwards (unless
+        ``keep_cuts``) and the floor always, so the model is as before.
         """
         m = self.model
         outcomes: list[Outcome] = []
@@ -204,9 +207,21 @@ class Solver(DirectResolves):
         m.add_component(name, cuts)
         confined: NearOptimalFloor | None = None
         options = contextlib.ExitStack()
+        pool = PortfolioPool(self.opt, m, min_difference) if floor and count > 1 else None
+        if pool is not None:
+            options.enter_context(highs_access.recording_solutions(self.opt, pool.record))
+        start: tuple[float, Any] | None = None  # the best known next portfolio
+
+        def resolve() -> Outcome:
+            """One re-solve, starting from the known portfolio when the floor keeps it in."""
+            if start is not None and (confined is None or not confined.active
+                                      or confined.floor <= start[0]):
+                highs_access.mip_start(self.opt, start[1])
+            return self.solve_once()
+
         try:
             for k in range(count):
-                out = self.solve_once() if confined is None else confined.solve_next()
+                out = resolve() if confined is None else confined.solve_next()
                 if stop is not None and stop():
                     break
                 if progress is not None:
@@ -218,12 +233,18 @@ class Solver(DirectResolves):
                     if not len(m.P):  # no eligible project: no other portfolio can differ
                         break
                     cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
+                    if pool is not None:
+                        pool.found(out.funded_ids)
+                        start = pool.best()
+                    lower = start[0] if start is not None else None
                     if k == 0:
                         options.enter_context(resolve_options(self.opt))
                         if floor and out.status == Status.OPTIMAL and out.objective is not None:
                             bound = value_bound.lp_value_bound(self.opt)
                             confined = NearOptimalFloor.add(m, bound, out.objective,
-                                                            self.solve_once)
+                                                            resolve, lower)
+                    elif confined is not None:
+                        confined.known(lower)
         except KeyboardInterrupt:
             if stop is None:
                 raise

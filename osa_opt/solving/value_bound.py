@@ -178,11 +178,13 @@ class NearOptimalFloor:
     ROW = "near_optimal_floor"
 
     def __init__(self, model: pyo.ConcreteModel, bound: ValueBound, best: float,
-                 solve: Callable[[], Outcome]) -> None:
+                 solve: Callable[[], Outcome], lower: float | None = None) -> None:
         self.model, self.solve = model, solve
         self.best, self.previous = best, best
         self.least = MIN_MARGIN * max(1.0, abs(best))
         self.distance = _first_distance(bound, best)
+        self.lower: float | None = None
+        self._apply_lower(lower)
         self.largest_drop = 0.0
         self.widenings = 0  # in all
         coefs = [d for _, d in bound.terms]
@@ -198,18 +200,22 @@ class NearOptimalFloor:
 
     @classmethod
     def add(cls, model: pyo.ConcreteModel, bound: ValueBound | None, best: float,
-            solve: Callable[[], Outcome]) -> NearOptimalFloor | None:
+            solve: Callable[[], Outcome], lower: float | None = None
+            ) -> NearOptimalFloor | None:
         """Put the floor on the model, or return None when the LP relaxation gave no bound
         or the floor would fix too little (the ranking then runs on plain cuts)."""
         if bound is None or not bound.terms or bound.lp_value < best - 1e-6 * max(1.0, abs(best)):
             return None
         # Worth it only if the first floor fixes a good share of the columns: a project
         # whose reduced cost exceeds LP bound − floor cannot move in any portfolio above it.
-        gap = bound.lp_value - best + _first_distance(bound, best)
+        distance = _first_distance(bound, best)
+        if lower is not None:
+            distance = _distance_for(distance, best, lower)
+        gap = bound.lp_value - best + distance
         fixed = sum(1 for _, d in bound.terms if abs(d) > gap)
         if fixed < MIN_FIXED_SHARE * len(bound.terms):
             return None
-        return cls(model, bound, best, solve)
+        return cls(model, bound, best, solve, lower)
 
     @property
     def floor(self) -> float:
@@ -247,11 +253,29 @@ class NearOptimalFloor:
                 continue
             widened += 1
             self.widenings += 1
-            self.distance *= WIDEN
+            if self.lower is not None and self.previous - self.distance > self.lower:
+                self.distance = self.previous - self.lower  # straight to a known portfolio
+            else:
+                self.distance *= WIDEN
             self.level.set_value(self._level())
+
+    def known(self, lower: float | None) -> None:
+        """A portfolio worth ``lower`` is known to be feasible for the next re-solve (the
+        pool of :mod:`osa_opt.solving.pool`): the floor is no lower than needed to keep it
+        inside, and a re-solve that ends below the floor lowers it straight to it."""
+        self._apply_lower(lower)
+        self.level.set_value(self._level())
+
+    def _apply_lower(self, lower: float | None) -> None:
+        # a hair under the known value: HiGHS's value of the same portfolio may differ in
+        # its last digits
+        self.lower = None if lower is None else lower - self.least
+        if self.lower is not None:
+            self.distance = _distance_for(self.distance, self.previous, self.lower)
 
     def _found(self, value: float) -> None:
         """Move the floor under the portfolio just found, by the drops seen so far."""
+        self.lower = None
         self.largest_drop = max(self.largest_drop, self.previous - value)
         self.previous = value
         self.distance = max(STEP_MARGIN * self.largest_drop, self.least)
@@ -261,6 +285,14 @@ class NearOptimalFloor:
         m = self.model
         m.del_component(self.ROW)
         m.del_component(self.ROW + "_level")
+
+
+def _distance_for(distance: float, previous: float, lower: float) -> float:
+    """The floor's distance below ``previous`` when a portfolio worth ``lower`` is known to
+    be in reach: the rule's distance, or less when the known portfolio is closer (a floor
+    at a far lower known value would fix too little: the rule's floor is tried first)."""
+    to_lower = previous - lower
+    return min(distance, to_lower) if to_lower > 0 else distance
 
 
 def _first_distance(bound: ValueBound, best: float) -> float:
