@@ -36,8 +36,8 @@ class Issue:
 
     def message(self) -> str:
         where = self.sheet
-        if self.row is not None:
-            where += f", row {self.row}"
+        if self.row is not None:  # a policy file has lines, a sheet rows
+            where += f", {'line' if self.sheet.startswith('policy') else 'row'} {self.row}"
         elif self.label:
             where += f", {self.label}"
         if self.column:

@@ -17,6 +17,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+import osa_opt
+import osa_opt.errors
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
 from osa_opt.data import example_path
@@ -516,9 +518,14 @@ def test_a_key_given_twice_in_a_policy_file_is_named_with_both_lines(
     code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
     assert code == 2
     (issue,) = json.loads(stdout)["issues"]
+    assert issue["row"] == 12  # the table's "Row / line" column, not only the rule's text
     assert issue["rule"].endswith(
         "likely cause: line 12 'FY2026 = 1810': the key FY2026 a second time (first on line "
         "11)")
+    with pytest.raises(osa_opt.errors.PolicyError) as refused_policy:
+        osa_opt.load_problem(policy=policy)
+    assert str(refused_policy.value).splitlines()[1].startswith(
+        f"  - policy {policy.name}, line 12: not valid TOML")  # a file's line, not a row
     assert issue["hint"] == ("keep one FY2026 = ... in [budget]: delete or fix the other line "
                              "(TOML takes no key twice)")
 

@@ -151,10 +151,11 @@ class Policy(Frozen):
         except tomllib.TOMLDecodeError as exc:
             from osa_opt.inputs.toml_hints import explain, line_of
 
-            cause = explain(text, line_of(str(exc)), str(exc))
+            line = line_of(str(exc))
+            cause = explain(text, line, str(exc))
             rule = f"not valid TOML: {exc}" + (f"; likely cause: {cause[0]}" if cause else "")
             raise PolicyError(
-                [Issue(sheet, None, None, None, rule, cause[1] if cause else
+                [Issue(sheet, line, None, None, rule, cause[1] if cause else
                        "fix the syntax; see models/default.toml for the format")]
             ) from None
         try:
