@@ -126,13 +126,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import (
-        first_fitting,
-        fits,
-        print_words,
-        stdout_console,
-        wrote_line,
-    )
+    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
 
     console = stdout_console()
     problem = result.problem
@@ -145,8 +139,9 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
         _frontier_table(result, fr, order, years=False, level=False, nested=False),
         _frontier_table(result, fr, order, years=False, level=False, nested=False,
                         greedy=False)]
-    console.print(first_fitting(console, layouts))
-    shown = next((t for t in layouts if fits(console, t)), layouts[-1])
+    chosen = first_fitting(console, layouts)
+    console.print(chosen)
+    shown = chosen if chosen in layouts else layouts[-1]  # else the last one's records
     left_out = [name for name in ("Greedy value", "Gain", "Nested value", "Nesting cost")
                 if name not in {str(c.header).replace("\n", " ") for c in shown.columns}]
     if left_out:  # a narrow terminal: columns left out, never numbers cut short
