@@ -138,6 +138,7 @@ def _render(summary: dict[str, Any]) -> None:
     from rich.table import Table
 
     from osa_opt.cli.console import console as make_console
+    from osa_opt.cli.console import first_fitting
 
     console = make_console()
     if summary.get("feasible") is False:
@@ -149,8 +150,6 @@ def _render(summary: dict[str, Any]) -> None:
     else:
         console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
                       f"[bold]{escape(summary['policy'])}[/]")
-    from osa_opt.cli.console import first_fitting
-
     counts = Table(show_header=False, box=None, padding=(0, 2))
     counts.add_column(justify="left")
     counts.add_column(justify="right")
