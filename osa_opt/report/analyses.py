@@ -225,7 +225,7 @@ def robustness_body(analysis: Any) -> str:
     chart = svg.hbar_chart(labels, values, title="Core index: share of samples that fund the "
                            "project", value_labels=texts,
                            colors=[CLASS_COLORS.get(c, svg.FUNDED) for c in classes],
-                           axis_format=lambda v: percent(v), max_value=1.0,
+                           axis_format=percent, max_value=1.0,
                            legend=[(k, c) for k, c in CLASS_COLORS.items()])
     counts = getattr(analysis, "counts", {}) or {}
     done, total = getattr(analysis, "samples_done", None), getattr(analysis, "samples", None)
