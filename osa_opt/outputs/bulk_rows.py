@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.xmlwriter import XMLwriter
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -179,6 +180,4 @@ def _row_start(sheet: Worksheet, row: int, height: float | None) -> str:
 def _control_escaped(text: str) -> str:
     """Control characters as ``_xHHHH_`` and a literal ``_xHHHH_`` escaped again:
     xlsxwriter's own escape, which its per-cell writing applies to inline text."""
-    from xlsxwriter.xmlwriter import XMLwriter
-
     return XMLwriter._escape_control_characters(text)
