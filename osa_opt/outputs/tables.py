@@ -192,8 +192,6 @@ def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
     stay no cells at all, as the bulk rows leave them.
     """
     write = sheet.write
-    rich = {(i, col) for col, column in enumerate(cells)
-            for i, v in enumerate(column) if looks_rich(v)}
     for i, values in enumerate(zip(*cells, strict=True)):
         r = first_row + i
         if lines[i] > 1:  # before the row is written (constant memory)
@@ -201,7 +199,7 @@ def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
         for c, value in enumerate(values):
             if value is None or (isinstance(value, str) and not value):
                 continue
-            if rich and (i, c) in rich:
+            if looks_rich(value):
                 write_text(sheet, r, c, value, formats[c])
             else:
                 write(r, c, value, formats[c])
