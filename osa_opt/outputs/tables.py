@@ -494,7 +494,7 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
         words = max((len(w) for w in header.split()), default=0)
         lengths = [max(words, math.ceil(len(header) / 2)), min_widths.get(col, 0) - 2]
         kind = fmt.kind(name)
-        text, numbers = kind == "text", kind != "text"
+        text = kind == "text"
         values = sample.iloc[:, col].dropna()
         lines = False  # text of several lines: it wraps, as wide as its longest line
         for value in sample.iloc[:, col]:
@@ -506,10 +506,11 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
             elif not is_missing(value):
                 lengths.append(len(str(value)))
                 text = text or isinstance(value, str)  # e.g. the Policy sheet's values
-        numeric = len(values) > 0 or numbers  # numbers only, not yes/no, never text
-        numeric = numeric and not any(isinstance(v, bool | np.bool_) or
-                                      not isinstance(v, int | float | np.number)
-                                      for v in values)
+        # numbers only (an empty column too, if its name is a number kind's): not yes/no,
+        # never text
+        numeric = (len(values) > 0 or kind != "text") and not any(
+            isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number)
+            for v in values)
         padded = numeric and pad
         width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * padded, 8), 60)
         cell_format = fmt.numbers[kind] if padded else fmt.for_column(name)
