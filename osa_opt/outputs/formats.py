@@ -125,7 +125,7 @@ class Formats:
                   "valign": "top"}
         # every cell at the top of its row, level with the first line of wrapped text; each
         # kind of column its number format (_NUMBER_FORMATS, the one list of them)
-        numbers = {kind: book.add_format({"num_format": number_format, "valign": "top"})
+        plain = {kind: book.add_format({"num_format": number_format, "valign": "top"})
                    for kind, number_format in _NUMBER_FORMATS.items() if kind != "text"}
         aligned = {kind: book.add_format({"num_format": number_format + NUMBER_PAD,
                                           "align": "right", "valign": "top"})
@@ -143,7 +143,7 @@ class Formats:
             group=book.add_format({**header, "align": "center"}),
             label=book.add_format({"bold": True, "valign": "top"}),
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
-            **numbers,
+            **plain,  # money=, count=, share=, ...: the column formats by kind
             integer=book.add_format({"num_format": "0", "valign": "top"}),
             text=book.add_format({"valign": "top"}),
             # TRUE/FALSE cells: LibreOffice shows them by their number format (1/0 under
