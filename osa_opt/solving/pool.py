@@ -77,8 +77,12 @@ class PortfolioPool:
         self.candidates = dict(best[:KEEP])
 
     def _too_close(self, pattern: np.ndarray) -> bool:
-        return any(int(np.count_nonzero(pattern != found)) < self.min_difference
-                   for found in self.portfolios)
+        return any(self._close(pattern, found) for found in self.portfolios)
+
+    def _close(self, a: np.ndarray, b: np.ndarray) -> bool:
+        """Whether funded patterns ``a`` and ``b`` differ in fewer than min_difference
+        projects (the no-good cut between them would exclude one of them)."""
+        return int(np.count_nonzero(a != b)) < self.min_difference
 
     def found(self, funded_ids: frozenset[str]) -> None:
         """Portfolio ``k`` of the ranking (its no-good cut is on the model)."""
@@ -89,7 +93,7 @@ class PortfolioPool:
         # a candidate too close to a found portfolio can never be offered again
         for key in list(self.candidates):
             other = np.unpackbits(np.frombuffer(key, dtype=np.uint8))[:len(pattern)]
-            if int(np.count_nonzero(other.astype(bool) != pattern)) < self.min_difference:
+            if self._close(other.astype(bool), pattern):
                 del self.candidates[key]
 
     def best(self) -> tuple[float, np.ndarray] | None:
