@@ -56,10 +56,10 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
-        hidden: set[int] = set()
-        rows = _rows(sheets[name][0], merges, hidden)
+        hidden_rows: set[int] = set()
+        rows = _rows(sheets[name][0], merges, hidden_rows)
         issues += merged_issues(sheet, rows, merges)
-        warnings += hidden_row_warnings(sheet, rows, hidden)
+        warnings += hidden_row_warnings(sheet, rows, hidden_rows)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}")
     return tables
