@@ -83,8 +83,8 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-def _rows(element: Any, merges: list[Merge] | None = None,
-          hidden: set[int] | None = None) -> list[tuple[int, list[Any]]]:
+def _rows(element: Any, merges: list[Merge],
+          hidden: set[int]) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``."""
     from odf.namespaces import TABLENS
@@ -95,8 +95,7 @@ def _rows(element: Any, merges: list[Merge] | None = None,
     number = 1
     for row in _row_elements(element):
         repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
-        if hidden is not None and row.attributes.get((TABLENS, "visibility")) in (
-                "collapse", "filter"):
+        if row.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
             hidden.update(range(number, number + min(repeat, _MAX_REPEAT)))
         cells: list[Any] = []
         empty = 0  # blank cells not yet placed: trailing ones never are
@@ -106,7 +105,7 @@ def _rows(element: Any, merges: list[Merge] | None = None,
                 continue
             span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
             down, across = (int(cell.attributes.get(key, 1)) for key in spanned)
-            if merges is not None and (down > 1 or across > 1):
+            if down > 1 or across > 1:
                 merges.append((number, column, number + down - 1, column + across - 1))
             column += span
             value = _value(cell)
