@@ -34,15 +34,20 @@ class Issue:
     label: str | None = None
     more: int = 0
 
+    @property
+    def of_policy(self) -> bool:
+        """Whether the issue is the policy's (``policy default.toml``, an override): it has
+        lines and keys where a sheet has rows and columns."""
+        return str(self.sheet).startswith("policy")
+
     def message(self) -> str:
         where = self.sheet
-        if self.row is not None:  # a policy file has lines, a sheet rows
-            where += f", {'line' if self.sheet.startswith('policy') else 'row'} {self.row}"
+        if self.row is not None:
+            where += f", {'line' if self.of_policy else 'row'} {self.row}"
         elif self.label:
             where += f", {self.label}"
         if self.column:
-            label = "key" if self.sheet.startswith("policy") else "column"
-            where += f", {label} {self.column!r}"
+            where += f", {'key' if self.of_policy else 'column'} {self.column!r}"
         # `is`/isinstance, not ==: a value from a frame built in code may be an array
         blank = self.value is None or (isinstance(self.value, str) and not self.value)
         value = "" if blank else f" (value {self.value!r})"
