@@ -147,9 +147,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                                     "be read", "open the file in Excel and save it again"))
                 continue
             xml = _sheet_xml(data, book[name])
-            issues += merged_issues(sheet, list(enumerate(rows, start=1)), _merged_ranges(xml))
-            warnings += hidden_row_warnings(sheet, list(enumerate(rows, start=1)),
-                                            _hidden_rows(xml))
+            numbered = list(enumerate(rows, start=1))
+            issues += merged_issues(sheet, numbered, _merged_ranges(xml))
+            warnings += hidden_row_warnings(sheet, numbered, _hidden_rows(xml))
             uncomputed = {}  # formulas saved without a value (with one, the value is read)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
@@ -157,8 +157,10 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                     if row[c] is None:
                         row[c] = uncomputed[r, c] = text
                         rows[r - 1] = tuple(row)
-            issues += _formula_issues(sheet, list(enumerate(rows, start=1)), uncomputed)
-            tables[sheet] = table(sheet, list(enumerate(rows, start=1)), issues, warnings,
+            if uncomputed:  # the formulas' text now stands in their cells
+                numbered = list(enumerate(rows, start=1))
+            issues += _formula_issues(sheet, numbered, uncomputed)
+            tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}")
     finally:
         book.close()
