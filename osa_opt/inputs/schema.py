@@ -46,9 +46,10 @@ class Column:
     def range_text(self) -> str:
         if self.low is None and self.high is None:
             return ""
-        lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + number(self.low)
+        low = "" if self.low is None else number(self.low)
         if self.high is None:
-            return f">= {lo[1:]}" if self.low_inclusive else f"> {lo[1:]}"
+            return f"{'>=' if self.low_inclusive else '>'} {low}"
+        lo = "" if self.low is None else ("[" if self.low_inclusive else "(") + low
         return f"{lo}, {number(self.high)}]"
 
 
