@@ -148,13 +148,14 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
     names = projects["country"]
     bad = (names.notna() & ~names.isin(known)).to_numpy()
     issues = []
-    close: dict[str, str | None] = {}
+    close: dict[str, str] = {}
     by_key: dict[str, str] = {}
+    choices = dict.fromkeys(sorted(set(known)))
     for n, (row, name) in enumerate(zip(projects[ROW][bad], names[bad], strict=True)):
         # a suggestion compares with every country: only for the rows that are listed
         if n < MAX_PER_RULE and name not in close:
-            close[name] = _closest(name, dict.fromkeys(sorted(set(known))), by_key)
-        hint = (f"did you mean {close[name]!r}?{_looks_alike(name, close[name])} "
+            close[name] = _closest(name, choices, by_key) or ""
+        hint = (f"did you mean {close[name]!r}?{lookalike_note(name, close[name])} "
                 if close.get(name) else "") + \
             "Every project's country must have a row in the countries sheet"
         issues.append(Issue(PROJECTS, int(row), "country", name,
@@ -168,11 +169,6 @@ def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str
     if not by_key:
         by_key.update((name_key(k), k) for k in reversed(list(known)))  # the first spelling wins
     return by_key.get(name_key(name)) or suggest(name, list(known))
-
-
-def _looks_alike(value: str, close: str | None) -> str:
-    """Why a did-you-mean names what looks like the value itself: a lookalike letter."""
-    return lookalike_note(value, close or "")
 
 
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
@@ -202,7 +198,7 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                 close = _closest(req, row_of, by_key) if listed and not parts else None
                 hint = (f"separate project ids with ';': {';'.join(parts)}" if parts
                         else "separate project ids with ';', e.g. P-01;P-02" if "," in req
-                        else f"did you mean {close!r}?{_looks_alike(req, close)}" if close
+                        else f"did you mean {close!r}?{lookalike_note(req, close)}" if close
                         else "name project ids from the project_id column, separated by ';'")
                 issues.append(Issue(PROJECTS, int(row), "requires", req,
                                     "requires a project that is not in the projects sheet", hint))
