@@ -140,10 +140,12 @@ def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
             shown = io.StringIO()  # the line as the file has it, quotes and all
             csv.writer(shown, delimiter=delimiter, lineterminator="").writerow(cells)
             past = len(cells) - width  # cells past the header's
-            why = (f"line {line} has {len(cells)} cells, the header {width}: a cell holding the "
-                   f"separator {delimiter!r} without quotes puts every cell after it one "
-                   f"column off, or the cells past column {width} have no header")
-            if not any(cell.strip() for cell in cells[width:]):  # nothing past the header
+            if any(cell.strip() for cell in cells[width:]):
+                why = (f"line {line} has {len(cells)} cells, the header {width}: a cell "
+                       f"holding the separator {delimiter!r} without quotes puts every cell "
+                       f"after it one column off, or the cells past column {width} have no "
+                       "header")
+            else:  # nothing past the header
                 why = (f"line {line} has {len(cells)} cells, the header {width}, "
                        f"{'the one' if past == 1 else f'the {past}'} past it empty: a "
                        "separator at the end of the line, or a cell holding the separator "
