@@ -141,6 +141,9 @@ def progress_bar(
                 progress.update(task, completed=done, **changes)
 
         def phase(label: str) -> None:
+            # the finished count ("3/3") drawn once before the pulse: between two of rich's
+            # timed refreshes a fast last step was never shown at all
+            progress.refresh()
             progress.tasks[0].total = None  # pulses (reset and update keep a total)
             progress.reset(task, completed=0, description=label)  # the clock starts again
 
