@@ -37,7 +37,7 @@ def money(amount: float, *, whole: bool = False) -> str:
     ``whole``: rounded to whole millions (``1,326``), as the terminal's tables show money.
 
     >>> money(1325.5, whole=True), money(-0.4, whole=True), money(2.5, whole=True)
-    ('1,326', '0', '2')
+    ('1,326', '0', '3')
     >>> money(1503666.96), money(1325.45)           # never "1,503,667.0" beside "1,503,667"
     ('1,503,667', '1,325.5')
     """
@@ -45,9 +45,27 @@ def money(amount: float, *, whole: bool = False) -> str:
     if not math.isfinite(amount):
         return f"{amount:,.0f}"  # "nan", "inf": said, not a crash
     if whole or abs(amount - round(amount)) < 0.05:
-        return f"{round(amount) + 0:,}"  # round() gives an int: no "-0"
-    text = f"{amount:,.1f}"
+        return _shown(amount, 0)
+    text = _shown(amount, 1)
     return money(amount, whole=True) if text.endswith(".0") else text
+
+
+def _shown(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals and separators as a spreadsheet shows it: read to
+    15 significant digits, halves away from zero (Excel's and LibreOffice's ``#,##0`` and
+    ``0%``), never "-0". Python's own format takes an exact half to even, so the terminal
+    printed ¥11,312.5m as "11,312" and a 62.5% fraction as "62%" beside the workbook's
+    "11,313" and "63%".
+
+    >>> _shown(11312.5, 0), _shown(-2.5, 0), _shown(14.499999999999998, 0), _shown(-0.04, 1)
+    ('11,313', '-3', '15', '0.0')
+    """
+    from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+    exact = Context(prec=15).create_decimal(repr(value))
+    with localcontext(prec=max(exact.adjusted(), 0) + digits + 2):
+        shown = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return format(shown.copy_abs() if shown == 0 else shown, ",f")
 
 
 def number(value: float, digits: int | None = 12, *, grouped: bool = True) -> str:
@@ -89,10 +107,11 @@ def yen(amount: float) -> str:
 def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
     """``18.6%``; whole percentages without decimals (``100%``) unless ``trim`` is False."""
     value = 100 * float(share)
+    if not math.isfinite(value):
+        return f"{value}%"
     if trim and abs(value - round(value)) < 10 ** -(digits + 1):
         return f"{round(value) + 0:,.0f}%"
-    text = f"{value:,.{digits}f}%"
-    return text[1:] if text.startswith("-") and float(text[1:-1].replace(",", "")) == 0 else text
+    return _shown(value, digits) + "%"  # halves as the workbook's 0% shows them: 62.5% → 63%
 
 
 def id_list(ids: Iterable[Any], limit: int = 6, conjunction: str = "and") -> str:

@@ -100,12 +100,31 @@ def test_a_declaration_the_file_contradicts_reads_nothing_ambiguous() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.floats(-1e12, 1e12), st.integers(-10**9, 10**9).map(lambda n: n / 2)))
-def test_whole_money_is_what_the_terminal_printed(amount: float) -> None:
-    """``text.money(whole=True)`` is the terminal's former ``cli.decision.money``, to the
-    letter: whole millions, separators, halves to even, never "-0"."""
+@given(st.one_of(st.integers(-10**13, 10**13).map(lambda n: n / 100),
+                 st.integers(-10**9, 10**9).map(lambda n: n / 2)))
+def test_whole_money_is_what_the_workbook_shows(amount: float) -> None:
+    """``text.money(whole=True)`` prints what the workbook's ``#,##0`` shows for the same
+    cell: whole millions, separators, halves away from zero as Excel and LibreOffice round
+    them (Python's own format takes halves to even: the frontier's level at 62.5% of
+    ¥18,100m read "11,312" in the terminal beside "11,313" in the workbook), never "-0"."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     from osa_opt.text import money
 
-    before = f"{amount:,.0f}"
-    before = "0" if before in ("-0", "0") else before
-    assert money(amount, whole=True) == before
+    shown = Decimal(repr(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    expected = "0" if shown == 0 else f"{shown:,}"
+    assert money(amount, whole=True) == expected
+
+
+def test_halves_print_as_a_spreadsheet_shows_them() -> None:
+    """A funded fraction of 62.5% is "63%" in the workbook's ``0%`` cell, so in the
+    terminal and the report too; ¥11,312.5m is "11,313" in all three."""
+    from osa_opt.cli.decision import percents_apart
+    from osa_opt.text import money, percent
+
+    assert money(11312.5, whole=True) == "11,313" and money(-2.5, whole=True) == "-3"
+    assert money(6787.25) == "6,787.3"
+    assert percent(0.625, 0) == "63%" and percent(0.125, 0) == "13%"
+    assert percent(0.145, 0) == "15%"  # 100 × 0.145 is 14.4999… in binary; a sheet shows 15%
+    assert percent(0.0125) == "1.3%" and percent(-0.625, 0) == "-63%"
+    assert percents_apart(1.0, 0.625) == ("100%", "63%")

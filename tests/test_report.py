@@ -575,3 +575,20 @@ def test_an_excluded_project_with_an_override_is_not_called_eligible_by_it() -> 
     assert problem.summary()["overrides"] == {}
     section = eligibility(solve(problem, portfolios=1))
     assert section is not None and "Rules waived by an override" not in section.body
+
+
+def test_a_part_funded_fraction_reads_as_the_workbook_shows_it() -> None:
+    """At ¥14,050m portfolio 2 funds P-29 at 62.5%: the workbook's 0% cell shows 63%, and
+    so must the report's table of what changes between the portfolios (it said 62%, as
+    Python's round() takes halves to even) and the terminal's change column."""
+    import osa_opt
+    from osa_opt.cli.render import changes_text
+
+    result = solve(osa_opt.load_problem(overrides={"budget.FY2026": 14050}), portfolios=2,
+                   explain=False)
+    assert result.portfolios[1].fractions["P-29"] == pytest.approx(0.625)
+    html = render_report(result)
+    rows = re.findall(r"<tr>(?:(?!</tr>).)*P-29(?:(?!</tr>).)*</tr>", html)
+    diff = [r for r in rows if '<td class="in">●</td>' in r]  # its row of the changes
+    assert len(diff) == 1 and diff[0].endswith('<td class="in">63%</td></tr>'), diff
+    assert "P-29 100%→63%" in changes_text(result.portfolios[1], limit=10)

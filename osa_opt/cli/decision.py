@@ -37,8 +37,8 @@ def percents_apart(before: float, after: float) -> tuple[str, str]:
     """Two funded fractions in the fewest decimals (up to two) that tell them apart, so a
     change never reads "100% instead of 100%".
 
-    >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.985)
-    (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.5%'))
+    >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.984)
+    (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.4%'))
     """
     for digits in (0, 1, 2):
         texts = percent(before, digits), percent(after, digits)

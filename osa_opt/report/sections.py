@@ -225,7 +225,8 @@ def _membership(fraction: float | None) -> str:
     ●): ten portfolios' columns of "93.3%" ran off A4 paper."""
     if fraction is None:
         return '<td class="out">○</td>'
-    text = "●" if fraction >= 1 - 1e-6 else f"{min(99, max(1, round(100 * fraction)))}%"
+    # halves away from zero, as the workbook's 0% cell shows them (62.5% is 63%, not 62%)
+    text = "●" if fraction >= 1 - 1e-6 else percent(min(0.99, max(0.01, fraction)), 0)
     return f'<td class="in">{escape(text)}</td>'
 
 
