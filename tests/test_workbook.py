@@ -414,3 +414,22 @@ def test_libreoffice_converts_the_workbook_headless(example_xlsx: Path, tmp_path
     assert data.startswith(b"%PDF") and len(data) > 20_000
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert pages >= len(load(example_xlsx).sheetnames)  # every sheet printed
+
+
+def test_budget_levels_between_whole_percents_read_as_the_terminal_prints_them(
+        tmp_path: Path) -> None:
+    """The sweep's levels at 37.5% and 62.5% of the budget: the terminal and the report
+    print "37.5%", the workbook's 0% format showed "38%" (and a project first funded there
+    the same), so the three disagreed on the level a budget officer reads."""
+    from osa_opt.workflows import frontier as frontier_run
+
+    result = frontier_run(osa_opt.load_problem(), shares=[0.375, 0.625, 1.0])
+    book = load(write_run(result, tmp_path / "run") / "portfolios.xlsx")
+    for name, first, column in (("Frontier", "level", "Budget share"),
+                                ("Funding levels", "level", "Budget share"),
+                                ("Funding order", "project_id", "Funded from budget share")):
+        sheet = book[name]
+        row = header_row(sheet, first)
+        cols = {cell.value: cell.column for cell in sheet[row]}
+        cell = sheet.cell(row + 1, cols[column])
+        assert cell.value == 0.375 and cell.number_format == "0.0%" + NUMBER_PAD, name

@@ -38,15 +38,16 @@ if TYPE_CHECKING:
 WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
 MONEY_NOTE = "Money in ¥ million."
-_SHARE_NAMES = {"fraction", "share", "min_funding", "risk",
-                "first_funded_at"}
+_SHARE_NAMES = {"fraction", "share", "min_funding", "risk"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
                 "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value",
                 "independent_value", "optimum"}
 #: Shares read to one decimal, as the terminal and the report print them ("86.1%", not "86%").
 _PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
                    "worst_share_of_optimum", "expected_execution", "p_below_target",
-                   "share_of_budget"}
+                   "share_of_budget",
+                   # a budget level of the sweep: 37.5%, not "38%" (11 steps: every 12.5%)
+                   "budget_share", "first_funded_at"}
 #: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
 #: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
 _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
