@@ -170,3 +170,29 @@ def test_an_unreadable_override_flag_is_reported_not_a_crash(tiny_frames: Frames
     assert ("countries", "override") in said
     assert said[("projects", "status")].startswith(
         f"a mandatory project is not eligible: {NOT_ODA_ELIGIBLE}")
+
+
+def test_the_fix_of_an_ineligible_mandatory_project_names_whose_data_fails(
+        tiny_frames: Frames) -> None:
+    """A mandatory project whose own risk is above the limit was told to "fix the country's
+    data or the policy": the country has nothing to do with it. The fix names the project's
+    row for a project's rule, the country's row for a country's rule, both when both fail."""
+    import pytest
+
+    from osa_opt.errors import InputError
+
+    projects, countries, policy = tiny_frames
+    policy = policy.override({"eligibility.max_risk": 0.5})
+
+    def fix_of(projects: pd.DataFrame, countries: pd.DataFrame) -> str:
+        with pytest.raises(InputError) as err:  # P-01 is mandatory, of Aurelia
+            Problem.from_frames(projects, countries, policy)
+        (issue,) = [i for i in err.value.issues if i.column == "status"]
+        return issue.hint
+
+    risky = projects.assign(risk=[0.9, *projects["risk"][1:]])
+    assert fix_of(risky, countries).startswith(
+        "fix the project's data (its row) or the policy")
+    not_oda = with_country(countries, "Aurelia", oda_eligible=False)
+    assert fix_of(projects, not_oda).startswith("fix the country's data or the policy")
+    assert fix_of(risky, not_oda).startswith("fix the project's or its country's data")

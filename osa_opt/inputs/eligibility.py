@@ -45,6 +45,14 @@ BELOW_HUMAN_RIGHTS = "human rights below threshold"
 ABOVE_RISK_LIMIT = "misuse risk above the limit"
 STATUS_EXCLUDED = "status excluded"
 
+#: The project's own prior-consent clauses missing (its ``prior_consent`` cell), not its
+#: country's ``management_agreement``: the same code, the project's data.
+NO_PROJECT_CONSENT = (f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does not carry "
+                      "the prior-consent clauses (prior_consent)")
+#: The codes of the countries sheet's rules (:func:`_country_checks`).
+_COUNTRY_CODES = (NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, NO_MANAGEMENT_AGREEMENT,
+                  BELOW_DEMOCRACY, BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS)
+
 #: Reasons an override (with its written reason) may waive; every other one is law.
 WAIVABLE = (NOT_ODA_ELIGIBLE, BELOW_DEMOCRACY, BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS,
             ABOVE_RISK_LIMIT)
@@ -59,6 +67,18 @@ _GOVERNANCE = (
 def code_of(reason: str) -> str:
     """The code of a reason: ``"democracy below threshold: X scores 3"`` -> its first part."""
     return reason.split(":")[0]
+
+
+def from_country(reason: str) -> bool:
+    """Whether a reason comes from the project's country (its row of the countries sheet)
+    rather than from the project's own row.
+
+    >>> from_country("democracy below threshold: X scores 3, min_democracy is 4")
+    True
+    >>> from_country("misuse risk above the limit: risk 0.6 ..."), from_country(NO_PROJECT_CONSENT)
+    (False, False)
+    """
+    return code_of(reason) in _COUNTRY_CODES and reason != NO_PROJECT_CONSENT
 
 
 def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[str]]:
@@ -219,8 +239,7 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
     checks: list[tuple[np.ndarray, Callable[[int], str]]] = []
     if rules.require_management_agreement:
         checks.append((_Cells(projects, "prior_consent").mask(lambda v: _given(v) and not v),
-                       lambda _: f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does "
-                                 "not carry the prior-consent clauses (prior_consent)"))
+                       lambda _: NO_PROJECT_CONSENT))
     if rules.require_un_charter:
         checks.append((_Cells(projects, "un_charter").mask(lambda v: v is False),
                        lambda _: f"{NOT_UN_CHARTER}: the project's use is not consistent "

@@ -16,7 +16,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
-from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of
+from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of, from_country
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
@@ -309,15 +309,19 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
                            and not set(fields_of(field)) <= set(FIELDS))]
         if not reasons:
             continue
+        whose = {from_country(r) for r in reasons}  # a risk is the project's, not its country's
+        data = ("the country's data" if whose == {True} else
+                "the project's data (its row)" if whose == {False} else
+                "the project's or its country's data")
         if status == "mandatory":
             issues.append(Issue(PROJECTS, int(row), "status", "mandatory",
                                 "a mandatory project is not eligible: " + "; ".join(reasons),
-                                "fix the country's data or the policy, or make the project a "
+                                f"fix {data} or the policy, or make the project a "
                                 "candidate (or excluded, with a status_reason)"))
         else:
             issues.append(Issue(PROJECTS, int(row), "stage", "signed",
                                 "a signed project is not eligible: " + "; ".join(reasons),
-                                "fix the country's data or the policy, or clear its stage"))
+                                f"fix {data} or the policy, or clear its stage"))
     return issues
 
 
