@@ -271,3 +271,25 @@ def test_the_summary_tables_are_headed_as_solve_heads_them(run: Callable,
     assert {"Reason", "Projects", "Fiscal year", "Budget", "Requested",
             "Requested / budget"} <= headers
     assert not {"reason", "projects", "fiscal year", "budget"} & headers
+
+
+def test_at_80_columns_no_word_of_a_problem_is_split(
+        run: Callable, tmp_path: Path, tiny_frames: Frames, write_xlsx: Callable,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns the six-column problem table folded words across lines
+    ("maritime_survei" / "llance", "score_securit" / "y"): the layout counted a folded
+    word as fitting. A table whose words do not fit is now the stacked one, and every
+    field code, column name and value reads whole."""
+    projects, countries, policy = tiny_frames
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(policy.to_toml(), encoding="utf-8")
+    bad = put(projects, 2, "field", "coast guard")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, _, err = run(write_xlsx(tmp_path / "bad.xlsx", bad, countries), "--policy", toml)
+    assert code == 2 and "1 problem in the input" in err
+    assert max(len(line) for line in err.splitlines()) <= 80
+    words = set(re.findall(r"\w+", err))
+    for whole in ("maritime_surveillance", "search_and_rescue", "counter_terrorism"):
+        assert whole in words, whole
+        assert not any(w != whole and whole.startswith(w) and len(w) > 3 for w in words), (
+            whole, sorted(words))

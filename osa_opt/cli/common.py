@@ -123,7 +123,9 @@ def render_issues(exc: Any) -> None:
     wide = Table(title=title, title_style="bold red", title_justify="left")
     for name in (source[:1].upper() + source[1:], "Row /\nline", "Column /\nkey", "Value",
                  "Rule", "How to fix"):
-        wide.add_column(name, overflow="fold")
+        # wrapped at spaces only: a word wider than its column makes the table not fit
+        # (first_fitting), where a folded one fitted and split "maritime_survei|llance"
+        wide.add_column(name)
     stacked = Table(title=title, title_style="bold red", title_justify="left", show_lines=True)
     stacked.add_column(f"{source[:1].upper() + source[1:]}, row, column, value",
                        overflow="fold", ratio=1)
