@@ -250,3 +250,43 @@ def test_the_humanitarian_policy_gives_a_visibly_different_portfolio() -> None:
         return float(alloc.reindex(sorted(humane)).fillna(0).sum() / alloc.sum())
 
     assert humane_share(humanitarian) > humane_share(default) + 0.05
+
+
+def test_every_output_of_the_shipped_example_says_it_is_illustrative(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tiny_frames) -> None:
+    """``osa-opt solve`` with no input printed "Default OSA round: 38 projects ... budget
+    FY2026 ¥18,100m" and wrote a report and a workbook that read like a real round: nothing
+    in them said the partners are fictional and every number illustrative (only the docs
+    and the input's own README sheet did). The terminal, the report's masthead and the
+    workbook's Read me now say so; a round of one's own says nothing of the kind."""
+    import html
+    import re
+    import warnings
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+    from osa_opt.data import EXAMPLE_NOTE
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.outputs.readme import facts
+    from osa_opt.report import render_report
+
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "--no-explain", "-k", "1",
+                                      "--out", str(tmp_path / "run")])
+    assert run_cli(cli) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert EXAMPLE_NOTE in out
+    page = html.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "run" / "report.html")
+                                .read_text(encoding="utf-8")))
+    assert EXAMPLE_NOTE in " ".join(page.split())
+    with warnings.catch_warnings():  # openpyxl ignores the data-bar extensions
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx")
+    readme = list(book["Read me"].iter_rows(values_only=True))
+    assert ("Input", EXAMPLE_NOTE) in [r[:2] for r in readme]
+    # the example read from its own path is the example too; a round of one's own is not
+    assert osa_opt.load_problem(EXAMPLE).is_example
+    own = osa_opt.solve(Problem.from_frames(*tiny_frames), portfolios=1, explain=False)
+    assert not own.problem.is_example
+    assert EXAMPLE_NOTE not in render_report(own)
+    assert "Input" not in [label for label, _ in facts(own, "")]

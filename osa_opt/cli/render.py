@@ -279,6 +279,10 @@ def print_solve_summary(console: Console, result: Result) -> None:
     print_words(console, f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']:,} "
                 f"projects ({summary['eligible']:,} eligible) in {summary['countries']:,} "
                 f"countries; budget {escape(budget)}.")
+    if problem.is_example:
+        from osa_opt.data import EXAMPLE_NOTE
+
+        print_words(console, f"[yellow]{escape(EXAMPLE_NOTE)}[/]")
     if result.portfolios:
         from osa_opt.inputs.value_text import value_note
         from osa_opt.result.packages import partners_line

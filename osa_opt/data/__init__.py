@@ -7,9 +7,17 @@ plain ``pip install`` from any folder.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+
+#: What the outputs of the shipped example say of it (the terminal, the report's masthead,
+#: the workbook's Read me): its partners and every number in it are made up.
+EXAMPLE_NOTE = ("The shipped example: fictional partners, illustrative numbers; "
+                "not a real OSA round.")
 
 
 def example_path() -> Path:
@@ -20,3 +28,18 @@ def example_path() -> Path:
 def default_policy_path() -> Path:
     """Path of the shipped default policy, ``models/default.toml``."""
     return _HERE / "default.toml"
+
+
+@functools.cache
+def _example_sha256() -> str:
+    return hashlib.sha256(example_path().read_bytes()).hexdigest()
+
+
+def is_example(sources: Mapping[str, str]) -> bool:
+    """Whether an input whose files have these sha256 (a Problem's ``sources``) is the
+    shipped example, read from wherever it lies; an edited copy is a round of its own.
+
+    >>> is_example({"example.xlsx": _example_sha256()}), is_example({"mine.xlsx": "0" * 64})
+    (True, False)
+    """
+    return _example_sha256() in sources.values()

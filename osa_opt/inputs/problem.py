@@ -261,6 +261,15 @@ class Problem:
         no cost, a header below row 1 ... (each sheet, row, column, rule and hint)."""
         return [*self.read_warnings, *input_warnings(self)]
 
+    @functools.cached_property
+    def is_example(self) -> bool:
+        """Whether this is the shipped example (its file's sha256 among ``sources``, from
+        wherever it was read): the outputs then say its partners are fictional and its
+        numbers illustrative (:data:`osa_opt.data.EXAMPLE_NOTE`)."""
+        from osa_opt.data import is_example
+
+        return is_example(self.sources)
+
     @property
     def fiscal_years(self) -> list[str]:
         return self.policy.fiscal_years

@@ -136,6 +136,10 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     if created:
         what += f" Written {created} (UTC)."
     rows = [("What this is", what), ("Run status", result.status_message)]
+    if problem.is_example:
+        from osa_opt.data import EXAMPLE_NOTE
+
+        rows.insert(1, ("Input", EXAMPLE_NOTE))
     if large is not None:
         rows.append(("Large round", large_round(summary["projects"], large)))
     from osa_opt.inputs.value_text import value_note
