@@ -42,6 +42,7 @@ from osa_opt.extensions import ExtensionFunction
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.text import number
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -170,11 +171,23 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
             "osa-opt explain.")
         return
     t0 = time.perf_counter()
+    limit = float(result.problem.policy.solver.explain_time_limit)
     why = result.analyses["why"] = explain_portfolio(result, solver, progress=progress,
-                                                     exact_limit=EXACT_LIMIT)
-    prices = result.analyses["prices"] = price_rules(result, solver, exact_limit=EXACT_LIMIT)
+                                                     exact_limit=EXACT_LIMIT, time_limit=limit)
+    prices = result.analyses["prices"] = price_rules(result, solver, exact_limit=EXACT_LIMIT,
+                                                     time_limit=limit)
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
-    if why.bounded or (prices.table["basis"] == LP_BOUND).any():
+    timed_out = why.timed_out + prices.timed_out
+    if timed_out:
+        result.notes.append(
+            f"Why-in/why-out and rule prices ran out of time: {timed_out:,} answers could not "
+            f"be re-solved within solver.explain_time_limit ({number(limit)} s for each "
+            f"analysis) or solver.time_limit ({number(solver.time_limit)} s per solve), so "
+            "they are LP bounds (basis \"lp bound\": a loss is at least, a gain at most, the "
+            "number shown) or not known. Allow more time with --set "
+            f"solver.explain_time_limit={number(max(10 * limit, 600))}, or ask about one "
+            "project with osa-opt explain PROJECT_ID.")
+    elif why.bounded or (prices.table["basis"] == LP_BOUND).any():
         result.notes.append(
             f"With {eligible:,} eligible projects (more than {EXACT_LIMIT:,}) why-in/why-out "
             f"and rule prices are LP bounds where no re-solve-free proof exists ({why.bounded:,} "

@@ -24,6 +24,7 @@ from osa_opt.analysis.why import explain_portfolio
 from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
 from osa_opt.inputs.problem import Problem
 from osa_opt.solving.solver import Solver
+from osa_opt.solving.status import Outcome, Status
 
 SETTINGS = settings(deadline=None, derandomize=True, database=None, max_examples=25,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -48,7 +49,8 @@ def close(a: float, b: float) -> bool:
     return abs(a - b) <= TOL * max(1.0, abs(b))
 
 
-def check_why(problem: Problem, exact_limit: int | None) -> None:
+def check_why(problem: Problem, exact_limit: int | None,
+              time_limit: float | None = None) -> None:
     oracle = BruteForce.from_problem(problem)
     result, solver = solved(problem)
     if result.best is None:
@@ -56,7 +58,7 @@ def check_why(problem: Problem, exact_limit: int | None) -> None:
         return
     base = result.best.objective
     funded = set(result.best.fractions)
-    why = explain_portfolio(result, solver, exact_limit=exact_limit)
+    why = explain_portfolio(result, solver, exact_limit=exact_limit, time_limit=time_limit)
     mandatory = {str(p) for p in problem.mandatory}
     for pid in oracle.ids:
         rec = why.records[pid]
@@ -80,9 +82,11 @@ def check_why(problem: Problem, exact_limit: int | None) -> None:
             moved = moved | {pid} if state else moved - {pid}
             assert frozenset(moved) == truth.ids, (pid, sorted(moved), sorted(truth.ids))
             continue
-        # a bound: only above the exact limit, and never claims more than it proves
-        assert rec["basis"] == LP_BOUND and why.exact_limit is not None
-        assert len(problem.eligible) > why.exact_limit
+        # a bound: only above the exact limit or once a time limit stopped the re-solves,
+        # and never claims more than it proves
+        assert rec["basis"] == LP_BOUND
+        assert why.timed_out or (why.exact_limit is not None
+                                 and len(problem.eligible) > why.exact_limit)
         assert truth is None or base + rec["value_change"] >= truth.value - TOL * abs(base), \
             (pid, rec["value_change"], truth.value - base)
         assert rec["displaced"] == [] and rec["replaced_by"] == []
@@ -108,6 +112,98 @@ def test_bounds_above_the_exact_limit_are_consistent_with_brute_force(
         data: st.DataObject) -> None:
     frames = data.draw(instances(RULES, max_projects=9), label="instance")
     check_why(Problem.from_frames(*frames), exact_limit=0)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(data=st.data())
+def test_once_the_time_limit_is_spent_answers_are_proofs_or_true_bounds(
+        data: st.DataObject) -> None:
+    """``time_limit`` spent from the start: no re-solve, every answer a proof (equal to
+    brute force) or a labelled bound that brute force does not contradict."""
+    frames = data.draw(instances(RULES, max_projects=9), label="instance")
+    check_why(Problem.from_frames(*frames), exact_limit=None, time_limit=1e-9)
+
+
+def stopped_by_a_time_limit(out: Outcome) -> Outcome:
+    """What a time limit makes of a re-solve: its portfolio so far, not proven the best
+    (status time_limit, a bound above it), or, when infeasible, nothing found."""
+    if out.status == Status.OPTIMAL:
+        return Outcome(Status.TIME_LIMIT, objective=out.objective,
+                       bound=(out.objective or 0.0) + 1.0, fractions=dict(out.fractions),
+                       termination="kTimeLimit")
+    if out.status == Status.INFEASIBLE:
+        return Outcome(Status.NO_SOLUTION, termination="kTimeLimit")
+    return out
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(data=st.data())
+def test_a_re_solve_stopped_by_a_time_limit_is_never_reported_as_exact(
+        data: st.DataObject) -> None:
+    """Every forced re-solve stops at a time limit (its incumbent unproven; an infeasible
+    forcing finds nothing): no answer says "re-solve", none claims a project cannot be
+    forced without a proof, and every bound holds against brute force."""
+    frames = data.draw(instances(RULES, max_projects=9), label="instance")
+    real = Solver.solve_forced
+
+    def stopping(self: Solver, *args: object, **kwargs: object) -> Outcome:
+        return stopped_by_a_time_limit(real(self, *args, **kwargs))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Solver, "solve_forced", stopping)
+        check_why(Problem.from_frames(*frames), exact_limit=None)
+
+
+def test_the_example_with_its_time_limit_spent_says_so_everywhere(tmp_path) -> None:
+    problem = osa_opt.load_problem(overrides={"solver.explain_time_limit": 1e-9})
+    result = osa_opt.solve(problem, portfolios=2, explain=True)
+    exact = osa_opt.solve(osa_opt.load_problem(), portfolios=2, explain=True)
+    why, prices = result.analyses["why"], result.analyses["prices"]
+    assert why.solves == 0 and why.timed_out == why.bounded > 0
+    assert prices.solves == 0 and prices.timed_out > 0
+    for pid, rec in why.records.items():
+        ref = exact.analyses["why"].records[pid]
+        assert rec["basis"] != RESOLVE
+        if rec["basis"] == PROOF:
+            assert rec["value_change"] == ref["value_change"]
+        elif rec["basis"] == LP_BOUND:
+            assert rec["value_change"] >= ref["value_change"] - TOL
+            assert ("it could not be re-solved within solver.time_limit of 60 s per solve and "
+                    "solver.explain_time_limit of ") in rec["message"]
+    for rule, row in prices.table.iterrows():
+        assert row["basis"] in (PROOF, LP_BOUND, None), rule
+        if row["basis"] == LP_BOUND:
+            assert row["gain_if_off"] >= exact.analyses["prices"].table.at[
+                rule, "gain_if_off"] - TOL
+            assert "LP bounds: it could not be re-solved within" in row["message"]
+    data = why.to_dict()
+    assert data["time_limit"] == 1e-9 and data["timed_out"] == why.timed_out
+    assert prices.to_dict()["timed_out"] == prices.timed_out
+    note = next(n for n in result.notes if "ran out of time" in n)
+    assert f"{why.timed_out + prices.timed_out} answers" in note
+    assert "--set solver.explain_time_limit=600" in note
+    assert result.best.project_ids == exact.best.project_ids  # the portfolios are the same
+
+
+def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeypatch) -> None:
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = price_rules(result, solver, exact_limit=None).table
+    real = Solver.solve_rows
+    monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
+        real(self, *a, **k)))
+    stopped = price_rules(result, solver, exact_limit=None)
+    assert stopped.timed_out > 0
+    assert set(stopped.table["basis"].dropna()) <= {PROOF, LP_BOUND}
+    for rule, row in stopped.table.iterrows():
+        want = exact.at[rule, "gain_if_off"]
+        if row["basis"] == LP_BOUND:
+            assert row["gain_if_off"] >= want - TOL, rule
+        elif row["basis"] == PROOF:
+            assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule
+    assert solver.solve_once().objective == pytest.approx(result.best.objective, abs=TOL)
 
 
 def test_direct_re_solve_equals_pyomo_re_solve_on_the_example() -> None:

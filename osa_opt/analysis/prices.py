@@ -27,6 +27,7 @@ import pandas as pd
 import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.base import Analysis
+from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_questions import BoundQuestions, ExactQuestions, Gain
 from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_rows, switched_off
 from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND, PROOF, RESOLVE
@@ -59,6 +60,8 @@ class PriceAnalysis(Analysis):
     name: str = "prices"
     notes: list[str] = field(default_factory=list)
     exact_limit: int | None = None
+    time_limit: float | None = None
+    timed_out: int = 0
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"prices": self.table.reset_index()}
@@ -76,7 +79,8 @@ class PriceAnalysis(Analysis):
             rows.append(item)
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
-                "exact_limit": self.exact_limit, "notes": list(self.notes), "rules": rows}
+                "exact_limit": self.exact_limit, "time_limit": self.time_limit,
+                "timed_out": self.timed_out, "notes": list(self.notes), "rules": rows}
 
     def headline(self) -> str:
         binding = int(self.table["binding"].astype(bool).sum()) if len(self.table) else 0
@@ -91,7 +95,8 @@ _COLUMNS = ["family", "label", "policy_key", "sense", "unit", "bound", "activity
 
 
 def price_rules(result: Result, solver: Solver | None = None,
-                exact_limit: int | None = EXACT_LIMIT) -> PriceAnalysis:
+                exact_limit: int | None = EXACT_LIMIT,
+                time_limit: float | None = None) -> PriceAnalysis:
     """Price every rule of portfolio 1: the value gained by switching it off or relaxing it.
 
     Each rule row is deactivated and re-solved, then its bound relaxed by 10% (a minimum
@@ -108,6 +113,9 @@ def price_rules(result: Result, solver: Solver | None = None,
         it, the LP relaxation with the rows changed: a gain of 0 or from a whole-number LP
         optimum is exact (``basis`` "proof"), any other is an upper bound (``basis`` "lp
         bound": switching the rule off gains at most that). None: always exact.
+    time_limit : seconds the exact re-solves may take together, from the start
+        (``solver.explain_time_limit``; None: no limit); once spent, or when a re-solve
+        stops at a time limit, a gain is the LP relaxation's, labelled as above.
 
     Returns
     -------
@@ -131,19 +139,25 @@ def price_rules(result: Result, solver: Solver | None = None,
     exact = exact_limit is None or len(result.problem.eligible) <= exact_limit
     rows = rule_rows(model)
     with switched_off(ranking_cuts(model)):
+        clock = ExplainClock(time_limit)
         lp = None if exact or not solver.solves else solver.lp_relaxation()
-        ask = ExactQuestions(solver, base) if lp is None else BoundQuestions(solver, base, lp)
+        ask = (ExactQuestions(solver, base, clock) if lp is None
+               else BoundQuestions(solver, base, lp))
         records = _price_rows(rows, model, data, fractions, ask)
+    reason = (clock.reason(solver.time_limit) if lp is None else
+              "the round has more eligible projects than the exact limit, so the rule was not "
+              "re-solved")
 
     table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
     for col in ("gain_if_off", "gain_if_relaxed"):
         table[f"{col}_share"] = table[col] / base if base else float("nan")
-    table["message"] = [_message(rule, row) for rule, row in table.iterrows()]
+    table["message"] = [_message(rule, row, reason) for rule, row in table.iterrows()]
     order = table[["gain_if_off", "gain_if_relaxed"]].astype(float).fillna(-math.inf)
     table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
                                         ascending=False, kind="stable").index]
     return PriceAnalysis(table=table, best_value=base, seconds=time.perf_counter() - t0,
-                         solves=solver.solves - solves_before, exact_limit=exact_limit)
+                         solves=solver.solves - solves_before, exact_limit=exact_limit,
+                         time_limit=time_limit, timed_out=clock.timed_out)
 
 
 def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
@@ -267,8 +281,9 @@ def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
     return None
 
 
-def _message(rule: str, row: pd.Series) -> str:
-    """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain."""
+def _message(rule: str, row: pd.Series, reason: str) -> str:
+    """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain
+    (``reason``: why a bound is one)."""
     money = row["unit"] == registry.MONEY
 
     def amount(v: float) -> str:
@@ -303,6 +318,5 @@ def _message(rule: str, row: pd.Series) -> str:
                  f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
                  else f"; {looser} would gain nothing")
     if bound:
-        text += ("; LP bounds: the round has more eligible projects than the exact limit, "
-                 "so the rule was not re-solved")
+        text += f"; LP bounds: {reason}"
     return text + "."

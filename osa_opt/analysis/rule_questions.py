@@ -18,6 +18,7 @@ from typing import Any
 
 import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
+from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_rows import TOL, rebound, switched_off
 from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
 from osa_opt.solving.lp_relaxation import LpRelaxation
@@ -35,11 +36,15 @@ class Gain:
 class ExactQuestions:
     """Every question a MIP re-solve on the persistent solver: the rows' bounds changed in
     HiGHS directly (:meth:`Solver.solve_rows`) or, when HiGHS's row map cannot be reached,
-    the rows switched off or re-bounded in Pyomo; restored after either way."""
+    the rows switched off or re-bounded in Pyomo; restored after either way. A direct
+    re-solve runs for the time ``clock`` has left; once it is spent, or when a time limit
+    stops a re-solve, the answer is the LP relaxation's (as :class:`BoundQuestions`)."""
 
-    def __init__(self, solver: Solver, base: float) -> None:
+    def __init__(self, solver: Solver, base: float, clock: ExplainClock | None = None) -> None:
         self.solver, self.base = solver, base
         self.direct = solver.solves > 0 and solver.column_map() is not None
+        self.clock = clock if clock is not None else ExplainClock(None)
+        self._lp: LpRelaxation | None = None  # made when a time limit first needs it
 
     def _gain(self, out: Outcome) -> Gain:
         if not out.status.has_solution or out.objective is None:
@@ -49,20 +54,30 @@ class ExactQuestions:
     def _rows(self, cons: Sequence[Any]) -> list[int] | None:
         return self.solver.rows(list(cons)) if self.direct else None
 
+    def _direct(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain:
+        if not self.clock.spent:
+            out = self.solver.solve_rows(rows, lower, upper, time_limit=self.clock.left())
+            if ExplainClock.settled(out):
+                return self._gain(out)
+        if self._lp is None:
+            self._lp = self.solver.lp_relaxation()
+        gain = None if self._lp is None else lp_gain(self._lp, self.base, rows, lower, upper)
+        if gain is None or gain.basis != PROOF:
+            self.clock.timed_out += 1
+        return gain if gain is not None else Gain(None, None)
+
     def off(self, cons: Sequence[Any]) -> Gain:
         rows = self._rows(cons)
         if rows is not None:
             inf = math.inf
-            return self._gain(self.solver.solve_rows(rows, [-inf] * len(rows),
-                                                     [inf] * len(rows)))
+            return self._direct(rows, [-inf] * len(rows), [inf] * len(rows))
         with switched_off(list(cons)):
             return self._gain(self.solver.solve_once())
 
     def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
         rows = self._rows([c for c, _, _ in changes])
         if rows is not None:
-            lower, upper = _shifted(self.solver, rows, changes)
-            return self._gain(self.solver.solve_rows(rows, lower, upper))
+            return self._direct(rows, *_shifted(self.solver, rows, changes))
         with contextlib.ExitStack() as stack:
             for con, lo, up in changes:
                 stack.enter_context(rebound(con, lo, up))
@@ -79,13 +94,7 @@ class BoundQuestions:
         self.exact = ExactQuestions(solver, base)
 
     def _ask(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain | None:
-        value = self.lp.with_rows(rows, lower, upper)
-        if value is None:
-            return None
-        if value == -math.inf:
-            return Gain(None, PROOF)  # not even the LP has a portfolio
-        gain = _rounded(max(0.0, value - self.base), self.base)
-        return Gain(gain, PROOF if gain == 0.0 or self.lp.integral is not None else LP_BOUND)
+        return lp_gain(self.lp, self.base, rows, lower, upper)
 
     def off(self, cons: Sequence[Any]) -> Gain:
         rows = self.solver.rows(list(cons))
@@ -97,6 +106,20 @@ class BoundQuestions:
         rows = self.solver.rows([c for c, _, _ in changes])
         gain = None if rows is None else self._ask(rows, *_shifted(self.solver, rows, changes))
         return gain or self.exact.rebound(changes)
+
+
+def lp_gain(lp: LpRelaxation, base: float, rows: list[int], lower: list[float],
+            upper: list[float]) -> Gain | None:
+    """The LP relaxation's answer with the rows re-bounded: exact ("proof") when it is 0, when
+    not even the LP has a portfolio, or when the LP's optimum is whole; else an upper bound
+    on the gain ("lp bound"). None when the LP cannot answer."""
+    value = lp.with_rows(rows, lower, upper)
+    if value is None:
+        return None
+    if value == -math.inf:
+        return Gain(None, PROOF)  # not even the LP has a portfolio
+    gain = _rounded(max(0.0, value - base), base)
+    return Gain(gain, PROOF if gain == 0.0 or lp.integral is not None else LP_BOUND)
 
 
 def _shifted(solver: Solver, rows: list[int],

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
+from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_rows import TOL, ranking_cuts, switched_off
 from osa_opt.analysis.why_obstacles import Obstacles
 from osa_opt.analysis.why_proofs import (
@@ -38,6 +39,7 @@ from osa_opt.analysis.why_proofs import (
 from osa_opt.errors import OsaError
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
+from osa_opt.solving.status import Outcome
 from osa_opt.text import id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
@@ -99,6 +101,8 @@ class WhyAnalysis(Analysis):
     proven: int = 0
     bounded: int = 0
     exact_limit: int | None = None
+    time_limit: float | None = None
+    timed_out: int = 0
 
     def explain(self, project_id: str) -> dict[str, Any]:
         """The record of one project (see :func:`explain_project`)."""
@@ -125,12 +129,15 @@ class WhyAnalysis(Analysis):
         return {"name": self.name, "best_value": json_number(self.best_value),
                 "seconds": round(self.seconds, 4), "solves": self.solves,
                 "proven": self.proven, "bounded": self.bounded,
-                "exact_limit": self.exact_limit,
+                "exact_limit": self.exact_limit, "time_limit": self.time_limit,
+                "timed_out": self.timed_out,
                 "projects": [dict(r) for r in self.records.values()]}
 
     def headline(self) -> str:
         funded = sum(1 for r in self.records.values() if r["funded"])
         bounds = f", {self.bounded} LP bounds" if self.bounded else ""
+        if self.timed_out:
+            bounds += f" ({self.timed_out} as the time limit ran out)"
         return (f"of {len(self.records)} projects: {funded} funded, "
                 f"{len(self.records) - funded} not; {self.solves} re-solves, "
                 f"{self.proven} proven without one{bounds}")
@@ -138,7 +145,8 @@ class WhyAnalysis(Analysis):
 
 def explain_portfolio(result: Result, solver: Solver | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      exact_limit: int | None = EXACT_LIMIT) -> WhyAnalysis:
+                      exact_limit: int | None = EXACT_LIMIT,
+                      time_limit: float | None = None) -> WhyAnalysis:
     """Why every project is in or out of portfolio 1, in numbers and words.
 
     Parameters
@@ -151,6 +159,10 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
         re-solve, or a proof that a known portfolio is as good as the LP allows); above
         it, a value change without such a proof is the LP bound, labelled ``basis: "lp
         bound"`` (the loss is at least that). None: always exact.
+    time_limit : seconds the exact re-solves may take together, from the start
+        (``solver.explain_time_limit``; None: no limit). Once spent, or when a re-solve
+        stops at a time limit before its proof, the answer is the LP bound, labelled
+        (:mod:`osa_opt.analysis.explain_clock`).
 
     Returns
     -------
@@ -173,6 +185,7 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     eligible = len(result.problem.eligible)
     explainer.exact = exact_limit is None or eligible <= exact_limit
     explainer.exact_limit = exact_limit
+    explainer.clock = ExplainClock(time_limit)
     with switched_off(ranking_cuts(explainer.solver.model)):  # once, not per project
         if explainer.solver.solves == 0:  # a fresh solver: load the model first
             explainer.solver.solve_once()
@@ -186,7 +199,8 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     return WhyAnalysis(records, explainer.base, list(result.problem.fiscal_years),
                        seconds=time.perf_counter() - t0, solves=explainer.solves,
                        proven=explainer.proven, bounded=explainer.bounded,
-                       exact_limit=exact_limit)
+                       exact_limit=exact_limit, time_limit=time_limit,
+                       timed_out=explainer.clock.timed_out)
 
 
 def explain_project(result: Result, project_id: str, solver: Solver | None = None
@@ -235,6 +249,7 @@ class _Explainer(Obstacles):
         self.solves = self.proven = self.bounded = 0
         self.exact = True
         self.exact_limit: int | None = None
+        self.clock = ExplainClock(None)  # explain_portfolio sets the analysis's own
         self.proofs: Proofs | None = None  # set by explain_portfolio (one project: none)
         # each table read once: the Problem hands out a copy per access
         projects = self.projects = self.problem.projects
@@ -272,25 +287,37 @@ class _Explainer(Obstacles):
         obstacle = self._obstacle_in(pid) if forced_in else self._obstacle_out(pid)
         found: Known | None = None  # an optimum of the forced MIP
         answer = None
+        reason: str | None = None  # why the answer is a bound, or not known at all
+        unsettled = False  # a re-solve stopped by a time limit, with no bound to report
         if forced_in or pid not in self.mandatory:  # a mandatory project can never go
             answer = (self.proofs.answer(pid, forced_in, need_bound=True)
                       if self.proofs is not None else None)
+            bounded = answer is not None and answer.basis == LP_BOUND
             if answer is not None and answer.basis == PROOF:
                 found, rec["basis"] = answer.known, PROOF
                 self.proven += 1
-            elif answer is not None and answer.basis == LP_BOUND and not self.exact:
-                if obstacle is None:
-                    self._bounded(rec, answer)
-                else:  # the obstacle proves it cannot be forced at all
-                    rec["basis"] = PROOF
-                    self.proven += 1
+            elif bounded and obstacle is not None and (not self.exact or self.clock.spent):
+                rec["basis"] = PROOF  # the obstacle proves it cannot be forced at all
+                self.proven += 1
+            elif bounded and not self.exact:
+                reason = self._bounded(rec, answer)
+            elif bounded and self.clock.spent:
+                reason = self._bounded(rec, answer, timed_out=True)
             elif answer is not None and answer.basis == "infeasible":
                 rec["basis"] = PROOF  # the LP has no solution: neither has the MIP
                 self.proven += 1
             else:
-                found = self._resolve(pid, forced_in)
-                rec["basis"] = RESOLVE if found is not None else None
-        if rec["basis"] == LP_BOUND:
+                out = self._resolve(pid, forced_in)
+                if ExplainClock.settled(out):
+                    found, rec["basis"] = self._known(out), RESOLVE
+                elif obstacle is not None:  # stopped, but the obstacle is a proof
+                    rec["basis"] = PROOF
+                    self.proven += 1
+                elif bounded:
+                    reason = self._bounded(rec, answer, timed_out=True)
+                else:
+                    unsettled, reason = True, self._unsettled(rec, out)
+        if rec["basis"] == LP_BOUND or unsettled:
             pass
         elif found is not None:
             change = float(found.objective) - self.base
@@ -309,29 +336,37 @@ class _Explainer(Obstacles):
                                     if forced_in else
                                     "no portfolio without it meets every rule of the policy")
         rec["reasons"] = self._reasons(pid, forced_in, obstacle)
-        rec["message"] = self._message(rec, obstacle)
+        rec["message"] = self._message(rec, obstacle, reason, unsettled)
         waived = list(self.eligibility.at[pid, "overrides"])
         if waived:  # eligible only by an override: say which rule and why, every time
             rec["message"] += " Eligible by an override: " + "; ".join(waived) + "."
         return rec
 
-    def _resolve(self, pid: str, forced_in: bool) -> Known | None:
-        """The exact answer: one MIP re-solve through HiGHS's column bounds."""
+    def _resolve(self, pid: str, forced_in: bool) -> Outcome:
+        """One MIP re-solve through HiGHS's column bounds, for the time the clock has left.
+        A portfolio it finds, proven or not, may prove later answers."""
         with switched_off(ranking_cuts(self.solver.model)):
             # with proofs (a whole analysis) Pyomo's changes were sent when the LP copy was
             # made, and nothing changes the model between projects
             out = self.solver.solve_forced({pid: 1 if forced_in else 0},
-                                           sync=self.proofs is None)
+                                           sync=self.proofs is None,
+                                           time_limit=self.clock.left())
         self.solves += 1
+        if self.proofs is not None and out.status.has_solution and out.objective is not None:
+            self.proofs.add(float(out.objective), dict(out.fractions))
+        return out
+
+    @staticmethod
+    def _known(out: Outcome) -> Known | None:
+        """The optimum of a settled re-solve (None: no portfolio can force it)."""
         if not out.status.has_solution or out.objective is None:
             return None
-        if self.proofs is not None:  # a feasible portfolio: it may prove later answers
-            self.proofs.add(float(out.objective), dict(out.fractions))
         return Known(float(out.objective), dict(out.fractions))
 
-    def _bounded(self, rec: dict[str, Any], answer: Answer) -> None:
-        """Above the exact limit: the LP bound on the forced value, labelled as a bound
-        (feasible when a known portfolio has it forced, else not known)."""
+    def _bounded(self, rec: dict[str, Any], answer: Answer, timed_out: bool = False) -> str:
+        """The LP bound on the forced value, labelled as a bound (feasible when a known
+        portfolio has it forced, else not known): above the exact limit, or when the time
+        limits stopped its re-solve. Returns why it is a bound, in words."""
         assert answer.bound is not None
         rec["feasible"] = True if answer.known is not None else None
         # not clamped at 0: with a mip_rel_gap above 0 portfolio 1 may not be optimal, and
@@ -341,6 +376,17 @@ class _Explainer(Obstacles):
         rec.update(basis=LP_BOUND, value_change=json_number(change),
                    value_change_share=json_number(change / self.base) if self.base else None)
         self.bounded += 1
+        if timed_out:
+            self.clock.timed_out += 1
+            return self.clock.reason(self.solver.time_limit)
+        return f"with more than {self.exact_limit:,} eligible projects it was not re-solved"
+
+    def _unsettled(self, rec: dict[str, Any], out: Outcome) -> str:
+        """A re-solve the time limit stopped, with no LP bound to report: feasible when it
+        found a portfolio, else not known; no value change."""
+        rec["feasible"] = True if out.status.has_solution else None
+        self.clock.timed_out += 1
+        return self.clock.reason(self.solver.time_limit)
 
     def _reasons(self, pid: str, forced_in: bool, obstacle: str | None) -> list[str]:
         reasons: list[str] = []
@@ -354,16 +400,13 @@ class _Explainer(Obstacles):
             reasons.append(GENERIC_REASON)
         return reasons
 
-    def _bound_message(self, rec: dict[str, Any]) -> str:
-        """The words of an LP bound: "at least", and that it was not re-solved."""
+    def _bound_message(self, rec: dict[str, Any], reason: str) -> str:
+        """The words of an LP bound: "at least", and why it was not re-solved."""
         forced_in = rec["forced"] == "in"
-        part = rec["fraction"]
-        head = ("Not funded." if forced_in else "Funded" + (
-            f" at {percent(part)} of its cost." if part is not None and part < 1 else "."))
+        head = self._head(rec)
         verb = "Funding it would cost" if forced_in else "Dropping it would lose"
         why = ("an LP bound, worked out as if any fraction of a project could be funded: "
-               f"with more than {self.exact_limit:,} eligible projects it was not re-solved, "
-               "so what it would displace is not computed")
+               f"{reason}, so what it would displace is not computed")
         change, share = rec["value_change"], rec["value_change_share"] or 0.0
         if change >= 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
@@ -372,11 +415,24 @@ class _Explainer(Obstacles):
         return (f"{head} {verb} at least {percent(-share, digits)} of portfolio value (at least "
                 f"{-change:,.3f} of {self.base:,.3f}; {why}).")
 
+    @staticmethod
+    def _head(rec: dict[str, Any]) -> str:
+        """"Not funded." or "Funded." (with its share when partly funded)."""
+        part = rec["fraction"]
+        return ("Not funded." if rec["forced"] == "in" else "Funded" + (
+            f" at {percent(part)} of its cost." if part is not None and part < 1 else "."))
+
     # ------------------------------------------------------------------ words
-    def _message(self, rec: dict[str, Any], obstacle: str | None) -> str:
+    def _message(self, rec: dict[str, Any], obstacle: str | None, reason: str | None = None,
+                 unsettled: bool = False) -> str:
         forced_in = rec["forced"] == "in"
+        if unsettled:
+            what = "Funding it" if forced_in else "Dropping it"
+            found = (" (a portfolio that " + ("funds" if forced_in else "drops") + " it was "
+                     "found, but not proven the best)" if rec["feasible"] else "")
+            return f"{self._head(rec)} What {what.lower()} would cost is not known{found}: {reason}."
         if rec["basis"] == LP_BOUND:
-            return self._bound_message(rec)
+            return self._bound_message(rec, reason or "")
         if not rec["feasible"]:
             return (f"Not funded, and it cannot be: {obstacle}." if forced_in
                     else f"Funded, and it must be: {obstacle}.")

@@ -175,6 +175,10 @@ class PortfoliosPolicy(Frozen):
 class SolverPolicy(Frozen):
     time_limit: float = param(60.0, "time limit of one solve", "seconds",
                               _at_least(0.0, "give seconds > 0", low_open=True))
+    explain_time_limit: float = param(
+        120.0, "time each explanation of portfolio 1 (why-in/why-out, rule prices) may spend "
+        "on exact re-solves; past it, answers are LP bounds, labelled", "seconds",
+        _at_least(0.0, "give seconds > 0", low_open=True))
     mip_rel_gap: float = param(
         0.0, "relative optimality gap; 0 proves the optimum", "share",
         Bounds(low=0.0, high=1.0, high_open=True, rule="must be in [0, 1)",

@@ -68,13 +68,13 @@ LARGE_PARTNERS = ("portfolio 1 by partner (one agreement each): each partner's p
 ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "why": "every project: why it is in or out of portfolio 1, and the value that forcing "
            "it out or in would change (Value from: re-solve and proof are exact; lp bound, "
-           "used above the exact limit of eligible projects, is a bound: the true loss is "
-           "at least that)",
+           "used above the exact limit of eligible projects or once the explanation's time "
+           "limit ran out, is a bound: the true loss is at least that)",
     "prices": "every rule: what it requires, what portfolio 1 reaches, what is to spare, "
               "whether it limits portfolio 1, and the value gained by switching it off or "
               "relaxing it (Value from: re-solve and proof are exact; lp bound, used above "
-              "the exact limit of eligible projects, is a bound: the true gain is at most "
-              "that)",
+              "the exact limit of eligible projects or once the explanation's time limit ran "
+              "out, is a bound: the true gain is at most that)",
     "frontier": "exact and greedy value at each budget level of the sweep",
     "funding_order": "the order in which projects enter as the budget grows",
     "funding_levels": "the portfolio at each budget level: projects added and dropped",

@@ -151,8 +151,9 @@ def why_body(analysis: Any) -> str:
                    "portfolio could be worth, computed as if projects could be funded in "
                    "any fraction (the LP bound), is already reached by a known portfolio, or "
                    "shows that none meets the rules) or <b>lp bound</b> (that bound alone, "
-                   f"used above {_limit(analysis)} eligible projects: the loss is at least "
-                   "the number shown).</p>")
+                   f"used above {_limit(analysis)} eligible projects or once the time limit "
+                   "of the explanations ran out: the loss is at least the number "
+                   "shown).</p>")
 
 
 def _limit(analysis: Any) -> str:
@@ -169,8 +170,8 @@ PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maxim
              "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
              "money. Value from: re-solve or proof (exact), or lp bound (the most the "
              "value could be, computed as if projects could be funded in any fraction; used "
-             "above the exact limit of eligible projects: the gain is at most the number "
-             "shown).</p>")
+             "above the exact limit of eligible projects or once the time limit of the "
+             "explanations ran out: the gain is at most the number shown).</p>")
 
 
 def prices_body(analysis: Any) -> str:

@@ -37,7 +37,8 @@ class DirectResolves:
     _solution: Any
     highs: Any  # and the methods fixed_in_highs and solve_once
 
-    def solve_forced(self, states: dict[str, int], sync: bool = True) -> Outcome:
+    def solve_forced(self, states: dict[str, int], sync: bool = True,
+                     time_limit: float | None = None) -> Outcome:
         """Re-solve with x[p] forced to 0 or 1 through HiGHS alone (no Pyomo solve: its
         update check, output capture and solution loading cost more than HiGHS itself on a
         small round) and read the funded fractions from HiGHS's columns; the bounds are
@@ -45,7 +46,10 @@ class DirectResolves:
         its log. Falls back to :meth:`fixed_in_highs` + :meth:`solve_once` whenever HiGHS
         or a column cannot be reached. Afterwards :meth:`values` has nothing to read.
         ``sync=False`` skips sending Pyomo's pending changes first (its update check walks
-        the model): only for a caller that made none since the last solve or update."""
+        the model): only for a caller that made none since the last solve or update.
+        ``time_limit`` (seconds) replaces the solver's own for this re-solve when shorter
+        (an explanation's time left); a re-solve it stops has status ``time_limit`` or
+        ``no_solution``, never ``optimal``."""
         highs = self.highs if self.solves else None
         if highs is None or any(self.model.x[p].fixed for p in states):
             with self.fixed_in_highs(states):
@@ -59,27 +63,38 @@ class DirectResolves:
         cols = [reader[1][p] for p in states]
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
         t0 = time.perf_counter()
-        with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs):
+        with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs), \
+                self._time_limit(highs, time_limit):
             highs.run()  # read before the bounds go back: a change resets HiGHS's status
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
         self.last, self._solution = out, None
         return out
 
-    def solve_rows(self, rows: list[int], lower: list[float], upper: list[float]) -> Outcome:
+    def solve_rows(self, rows: list[int], lower: list[float], upper: list[float],
+                   time_limit: float | None = None) -> Outcome:
         """Re-solve with HiGHS rows given new bounds (±inf: a side off) through HiGHS alone,
         as :meth:`solve_forced` does for columns (the rule prices: Pyomo would remove and
         re-add the row); the bounds are restored after. ``rows`` from :meth:`rows`, which
-        sent Pyomo's pending changes."""
+        sent Pyomo's pending changes. ``time_limit`` as in :meth:`solve_forced`."""
         highs, reader = self.highs, self.column_map()
         assert highs is not None and reader is not None, "rows() found the rows: HiGHS is loaded"
         t0 = time.perf_counter()
-        with highs_access.row_bounds(highs, rows, lower, upper), highs_access.quiet(highs):
+        with highs_access.row_bounds(highs, rows, lower, upper), highs_access.quiet(highs), \
+                self._time_limit(highs, time_limit):
             highs.run()  # read before the bounds go back
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
         self.last, self._solution = out, None
         return out
+
+    @staticmethod
+    def _time_limit(highs: Any, seconds: float | None) -> Any:
+        """HiGHS's time limit lowered to ``seconds`` for one run (never raised)."""
+        if seconds is None:
+            return highs_access.option(highs, "time_limit", None)
+        own = float(highs_access.option_value(highs, "time_limit"))
+        return highs_access.option(highs, "time_limit", max(1e-3, min(own, float(seconds))))
 
     def row_bounds(self, rows: list[int]) -> tuple[list[float], list[float]]:
         """The current HiGHS bounds of rows (lower, upper), as HiGHS holds them."""

@@ -287,6 +287,20 @@ def quiet(highs: Any) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def option(highs: Any, key: str, value: Any) -> Iterator[None]:
+    """A HiGHS option set for a while (None: left as it is); the old value restored after."""
+    if value is None:
+        yield
+        return
+    saved = option_value(highs, key)
+    highs.setOptionValue(key, value)
+    try:
+        yield
+    finally:
+        highs.setOptionValue(key, saved)
+
+
+@contextlib.contextmanager
 def row_bounds(highs: Any, rows: list[int], lower: list[float], upper: list[float]
                ) -> Iterator[None]:
     """Give HiGHS rows new bounds for a while (±inf switches a side off); restore them

@@ -113,6 +113,11 @@ class Solver(DirectResolves):
         self.last: Outcome | None = None
         self._solution: Any = None  # the solution loader of the last solve with a solution
 
+    @property
+    def time_limit(self) -> float:
+        """Seconds one solve may take (``solver.time_limit`` or the override)."""
+        return float(self.opt.config.time_limit)
+
     # ------------------------------------------------------------------ one solve
     def solve_once(self) -> Outcome:
         """Solve the model as it is now and read the funded fractions."""
