@@ -274,3 +274,31 @@ def test_price_bounds_hold_and_proofs_are_exact(data: st.DataObject) -> None:
             else:  # proven: exact
                 assert got == pytest.approx(want, abs=TOL * max(1.0, result.best.objective))
     assert solver.solve_once().objective == pytest.approx(result.best.objective, abs=TOL)
+
+
+def test_one_project_whose_re_solve_is_stopped_is_not_known_not_impossible(monkeypatch) -> None:
+    """``osa-opt explain P-xx`` re-solves once with the solver's time limit: stopped before
+    its proof, the answer says it is not known (never "cannot be"), and says why."""
+    from osa_opt.analysis.why import explain_project
+
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    out_id = next(str(p) for p in problem.eligible if str(p) not in result.best.fractions)
+    real = Solver.solve_forced
+
+    def nothing_found_in_time(self: Solver, *args: object, **kwargs: object) -> Outcome:
+        real(self, *args, **kwargs)
+        return Outcome(Status.NO_SOLUTION, termination="kTimeLimit")
+
+    monkeypatch.setattr(Solver, "solve_forced", nothing_found_in_time)
+    rec = explain_project(result, out_id, solver)
+    assert rec["feasible"] is None and rec["value_change"] is None and rec["basis"] is None
+    assert rec["message"].startswith("Not funded. What funding it would cost is not known: "
+                                     "it could not be re-solved within solver.time_limit of "
+                                     "60 s per solve")
+    monkeypatch.setattr(Solver, "solve_forced", lambda self, *a, **k: stopped_by_a_time_limit(
+        real(self, *a, **k)))
+    rec = explain_project(result, out_id, solver)
+    assert rec["feasible"] is True and rec["value_change"] is None
+    assert "is not known (a portfolio that funds it was found, but not proven the best)" in \
+        rec["message"]
