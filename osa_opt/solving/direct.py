@@ -20,6 +20,7 @@ from osa_opt.model.families import funded
 from osa_opt.solving import highs_access
 from osa_opt.solving.lp_relaxation import LpRelaxation
 from osa_opt.solving.status import FRACTION_TOL, Outcome, Status
+from osa_opt.solving.value_bound import RESOLVE_OPTIONS
 
 #: HiGHS's default ``mip_abs_gap``: a bound this close to the incumbent proves it optimal.
 HIGHS_ABS_GAP = 1e-6
@@ -64,7 +65,7 @@ class DirectResolves:
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
         t0 = time.perf_counter()
         with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs), \
-                self._time_limit(highs, time_limit):
+                self._resolve_options(highs, time_limit):
             highs.run()  # read before the bounds go back: a change resets HiGHS's status
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
@@ -81,7 +82,7 @@ class DirectResolves:
         assert highs is not None and reader is not None, "rows() found the rows: HiGHS is loaded"
         t0 = time.perf_counter()
         with highs_access.row_bounds(highs, rows, lower, upper), highs_access.quiet(highs), \
-                self._time_limit(highs, time_limit):
+                self._resolve_options(highs, time_limit):
             highs.run()  # read before the bounds go back
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
@@ -89,12 +90,15 @@ class DirectResolves:
         return out
 
     @staticmethod
-    def _time_limit(highs: Any, seconds: float | None) -> Any:
-        """HiGHS's time limit lowered to ``seconds`` for one run (never raised)."""
-        if seconds is None:
-            return highs_access.option(highs, "time_limit", None)
-        own = float(highs_access.option_value(highs, "time_limit"))
-        return highs_access.option(highs, "time_limit", max(1e-3, min(own, float(seconds))))
+    def _resolve_options(highs: Any, seconds: float | None) -> Any:
+        """For one run: the options of a ranking's re-solves (they start from a solved model;
+        about 2.5× faster forced re-solves at 300 × 2, the same answers) and HiGHS's time
+        limit lowered to ``seconds`` (never raised)."""
+        values = dict(RESOLVE_OPTIONS)
+        if seconds is not None:
+            own = float(highs_access.option_value(highs, "time_limit"))
+            values["time_limit"] = max(1e-3, min(own, float(seconds)))
+        return highs_access.options(highs, values)
 
     def row_bounds(self, rows: list[int]) -> tuple[list[float], list[float]]:
         """The current HiGHS bounds of rows (lower, upper), as HiGHS holds them."""

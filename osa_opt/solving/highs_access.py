@@ -287,17 +287,16 @@ def quiet(highs: Any) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def option(highs: Any, key: str, value: Any) -> Iterator[None]:
-    """A HiGHS option set for a while (None: left as it is); the old value restored after."""
-    if value is None:
-        yield
-        return
-    saved = option_value(highs, key)
-    highs.setOptionValue(key, value)
+def options(highs: Any, values: dict[str, Any]) -> Iterator[None]:
+    """HiGHS options set for a while; their old values restored after."""
+    saved = {key: option_value(highs, key) for key in values}
+    for key, value in values.items():
+        highs.setOptionValue(key, value)
     try:
         yield
     finally:
-        highs.setOptionValue(key, saved)
+        for key, value in saved.items():
+            highs.setOptionValue(key, value)
 
 
 @contextlib.contextmanager
