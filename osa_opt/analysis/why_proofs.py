@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 #: Up to this many eligible projects why-in/why-out and rule prices are exact for every
 #: project and rule; above it a value change that no proof settles is the LP bound,
 #: labelled as one. Exact costs a MIP re-solve per unproven project (one solve or more:
-#: 0.35 s at 300 × 2, 1 s at 1,000 × 3, 8–11 s at 10,000 × 3); a bound costs an LP re-solve
+#: about 0.1 s at 300 × 2, 1 s at 1,000 × 3, 8–11 s at 10,000 × 3); a bound costs an LP re-solve
 #: from a warm basis (1–6 ms).
 EXACT_LIMIT = 300
 
