@@ -68,26 +68,45 @@ def _shown(value: float, digits: int) -> str:
     return format(shown.copy_abs() if shown == 0 else shown, ",f")
 
 
+#: The bounds of a rounded :func:`number` written digit by digit: beyond them a reader
+#: cannot take the digits in (1e-300 would be 302 characters), so the text says which side
+#: of the bound the value is on (``< 0.000000000001``, ``> 1,000,000,000,000,000,000,000``).
+NUMBER_TINY = 1e-12
+NUMBER_HUGE = 1e21
+
+
 def number(value: float, digits: int | None = 12, *, grouped: bool = True) -> str:
     """A number for a reader: never an exponent (``:g`` writes 1,234,567 as "1.23457e+06"),
     thousands separators unless ``grouped`` is False (a number to type back: TOML, an
-    option's ``FY2026=15000``), the whole part always in full.
+    option's ``FY2026=15000``), the whole part in full.
 
     ``digits`` significant digits at most (12: a value as typed, without float noise such
     as 0.30000000000000004; 6 for a computed value with a solver's tolerance in it), the
     fraction's trailing zeros dropped; ``None`` keeps every digit of Python's shortest
-    ``repr`` (a name that must tell two values apart).
+    ``repr`` (a name that must tell two values apart), however long.
+
+    A rounded number below :data:`NUMBER_TINY` or above :data:`NUMBER_HUGE` in magnitude
+    (a cell typed as 1e-300 or 1e300) says which side of the bound it is on instead of
+    hundreds of digits.
 
     >>> number(1234567), number(1105182.5, 6), number(0.1 + 0.2), number(-0.0)
     ('1,234,567', '1,105,182', '0.3', '0')
     >>> number(1e-7), number(2.5e9, grouped=False), number(1105182.46, None, grouped=False)
     ('0.0000001', '2500000000', '1105182.46')
+    >>> number(1e-300), number(-1e300, 6)
+    ('< 0.000000000001', '< -1,000,000,000,000,000,000,000')
     """
     from decimal import Decimal, localcontext
 
     value = float(value)
     if not math.isfinite(value):
         return str(value)  # "nan", "inf": said, not a crash
+    if digits is not None and 0 < abs(value) < NUMBER_TINY:
+        bound = number(math.copysign(NUMBER_TINY, value), grouped=grouped)
+        return f"{'<' if value > 0 else '>'} {bound}"
+    if digits is not None and abs(value) > NUMBER_HUGE:
+        bound = number(math.copysign(NUMBER_HUGE, value), grouped=grouped)
+        return f"{'>' if value > 0 else '<'} {bound}"
     exact = Decimal(repr(value))
     # room for every digit of the whole part (a float's reaches 309; the default 28 made
     # round() raise InvalidOperation from 1e28 on, and normalize() cut digits)
