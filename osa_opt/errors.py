@@ -6,8 +6,11 @@ Only these are shown as one styled message; anything else is a bug and keeps its
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
+
+from osa_opt.text import number
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -50,20 +53,37 @@ class Issue:
             where += f", {'key' if self.of_policy else 'column'} {self.column!r}"
         # `is`/isinstance, not ==: a value from a frame built in code may be an array
         blank = self.value is None or (isinstance(self.value, str) and not self.value)
-        value = "" if blank else f" (value {self.value!r})"
+        shown = self.value_text if _is_fraction(self.value) else repr(self.value)
+        value = "" if blank else f" (value {shown})"
         return f"{where}: {self.rule}{value}. Fix: {self.hint}"
+
+    @property
+    def value_text(self) -> str:
+        """The value as the table of problems and the JSON show it: a number without an
+        exponent (a cost of 1e20 is ``100000000000000000000``, never ``1e+20``); "" when
+        there is none."""
+        if self.value is None:
+            return ""
+        if _is_fraction(self.value):
+            return number(float(self.value), grouped=False)  # type: ignore[arg-type]
+        return str(self.value)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
-            "value": None if self.value is None else str(self.value),
+            "value": None if self.value is None else self.value_text,
             "rule": self.rule,
             "hint": self.hint,
             "label": self.label,
             "more": self.more,
         }
+
+
+def _is_fraction(value: object) -> bool:
+    """A float (numpy's too), which ``str`` may write with an exponent; not an int or bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
 
 
 class OsaError(Exception):

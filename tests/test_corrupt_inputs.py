@@ -469,7 +469,8 @@ def test_a_count_of_units_the_solver_would_take_for_infinite_is_refused(
     """units_max 1e20 multiplies a fraction in the model; HiGHS takes 1e20 for infinite."""
     path = with_cells(tmp_path / "units.xlsx", ("projects", 3, "units_max", 1e20))
     assert refused(run, path, tmp_path) == [
-        "projects, row 3, column 'units_max': must be a number in [1, 1,000,000] (value '1e+20'). "
+        "projects, row 3, column 'units_max': must be a number in [1, 1,000,000] "
+        "(value '100000000000000000000'). "
         "Fix: units_max: funded in whole units: the most units; the cost_<FY> columns are "
         "their cost"]
 
@@ -616,3 +617,21 @@ def test_a_tier_left_out_of_the_tier_multipliers_is_warned_about(run: Callable,
         "objective.tier_multiplier gives no multiplier for tier 2 (Drakmoor, Dravina, Kalindra "
         "and 2 more): its projects are valued ×1 (value 2). Fix: add 2 = ... to "
         "objective.tier_multiplier (1 if that is meant)"]
+
+
+def test_a_numbers_value_is_shown_without_an_exponent(run: Callable, tmp_path: Path) -> None:
+    """A cost typed as 1e20 was shown as '1e+20' in the JSON, the table and the message,
+    and a risk of -1e-300 as '-1e-300': a reader of the problems sees no exponent."""
+    path = with_cells(tmp_path / "exponents.xlsx", ("projects", 2, "cost_FY2026", 1e20),
+                      ("projects", 3, "risk", -1e-300))
+    code, stdout, err = run("validate", path, "--json", "--no-solve")
+    assert code == 2
+    issues = json.loads(stdout)["issues"]
+    assert [(i["column"], i["value"]) for i in issues] == [
+        ("cost_FY2026", "100000000000000000000"), ("risk", "> -0.000000000001")]
+    assert "100000000000000000000" in err and "e+20" not in err and "e-300" not in err
+    with pytest.raises(osa_opt.errors.InputError) as refused_input:
+        osa_opt.load_problem(path)
+    message = str(refused_input.value)
+    assert "(value 100000000000000000000)" in message and "(value > -0.000000000001)" in message
+    assert "e+20" not in message and "e-300" not in message

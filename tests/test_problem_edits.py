@@ -127,7 +127,7 @@ def test_with_projects_validates_the_edit(problem: Problem) -> None:
     assert (issue.row, issue.label, issue.column, issue.value) == (
         None, "project 'P-04'", "score_security", 99.0)
     assert issue.message().startswith("projects, project 'P-04', column 'score_security': "
-                                      "must be a number in [0, 10] (value 99.0)")
+                                      "must be a number in [0, 10] (value 99)")
 
 
 def test_with_countries_validates_the_edit(problem: Problem) -> None:

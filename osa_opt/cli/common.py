@@ -131,7 +131,7 @@ def render_issues(exc: Any) -> None:
                        overflow="fold", ratio=1)
     stacked.add_column("Rule and how to fix", overflow="fold", ratio=2)
     for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
-        value = "" if issue.value is None else str(issue.value)
+        value = issue.value_text
         wide.add_row(*(escape(cell) for cell in (
             issue.sheet, where(issue), issue.column or "", value, issue.rule, issue.hint)))
         row_word = "line" if str(issue.sheet).startswith("policy") else "row"
