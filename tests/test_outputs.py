@@ -161,6 +161,30 @@ def test_json_safe_turns_nan_into_null() -> None:
     json.dumps(data, allow_nan=False)
 
 
+def test_solver_noise_in_money_left_reads_zero(tmp_path: Path) -> None:
+    """A budget spent to the fractions' last digit left -0.0 or 1e-06 in run.json (the
+    budget minus funded costs that add up to it within float and solver noise); the
+    summary sheet showed the same. Within the solver's tolerance of the budget, left is 0."""
+    problem = osa_opt.load_problem(overrides={"budget.FY2026": 1050})  # P-01 costs 900
+    spent = [Portfolio(1, 10.0, {"P-01": 1.0, "P-11": 0.500000001}, problem, gap=-0.0),
+             Portfolio(2, 9.0, {"P-01": 1.0, "P-12": 0.249999998}, problem)]
+    assert [float(p.budget_left["FY2026"]) for p in spent] == [0.0, 0.0]
+    folder = write_run(Result(problem, Status.OPTIMAL, spent), tmp_path / "run")
+    text = (folder / "run.json").read_text(encoding="utf-8")
+    assert "-0.0" not in text and "e-0" not in text
+    manifest = json.loads(text)
+    assert [p["budget_left"] for p in manifest["portfolios"]] == [{"FY2026": 0.0}] * 2
+    assert manifest["portfolios"][0]["gap"] == 0.0
+    sheet = openpyxl.load_workbook(folder / "portfolios.xlsx")["Summary"]
+    header, cols = _table(sheet, "rank")
+    assert [sheet.cell(header + k, cols["left_FY2026"]).value for k in (1, 2)] == [0, 0]
+
+
+def test_json_safe_writes_no_negative_zero() -> None:
+    data = json_safe({"a": -0.0, "b": [-0.0, {"c": -0.0}], "d": (-0.0,)})
+    assert json.dumps(data) == '{"a": 0.0, "b": [0.0, {"c": 0.0}], "d": [0.0]}'
+
+
 # ---------------------------------------------------------------------- portfolios.xlsx
 def test_workbook_has_every_sheet_with_frozen_headers_and_filters(
         example_run: Path, example_result: Result) -> None:

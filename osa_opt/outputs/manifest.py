@@ -126,15 +126,16 @@ def _plain(value: Any) -> Any:
     if kind is str or kind is bool or kind is int or value is None:
         return value
     if kind is float and value - value == 0:  # finite (inf - inf and NaN - NaN are NaN)
-        return value
+        return value + 0.0  # never -0.0 (a solver's or a rounding's zero)
     return json_safe(value)
 
 
 def json_safe(value: Any) -> Any:
-    """Nested data with only JSON types: NaN and infinities become None, keys text.
+    """Nested data with only JSON types: NaN and infinities become None, -0.0 becomes 0.0,
+    keys text.
 
-    >>> json_safe({"a": float("nan"), 1: (2, 3.0)})
-    {'a': None, '1': [2, 3.0]}
+    >>> json_safe({"a": float("nan"), 1: (2, 3.0), "b": -0.0})
+    {'a': None, '1': [2, 3.0], 'b': 0.0}
     """
     if type(value) is dict:  # the common case, with plain values taken as they are
         return {k if type(k) is str else str(k): _plain(v) for k, v in value.items()}
@@ -152,7 +153,7 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return float(value) if math.isfinite(value) else None
+        return float(value) + 0.0 if math.isfinite(value) else None
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):

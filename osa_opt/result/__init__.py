@@ -137,7 +137,13 @@ class Portfolio:
 
     @property
     def budget_left(self) -> pd.Series:
-        return (self.problem.budget - self.cost_by_year).rename("budget_left")
+        """Budget minus funded cost per fiscal year, ¥ million. A remainder within
+        ``FRACTION_TOL`` of the budget is 0 (the fractions are known to that tolerance, so
+        the money they fund is too): a budget spent in full never leaves -0.0 or 0.000001."""
+        budget = self.problem.budget
+        left = budget - self.cost_by_year
+        noise = left.abs() <= FRACTION_TOL * budget.abs().clip(lower=1.0)
+        return left.mask(noise, 0.0).rename("budget_left")
 
     @property
     def total_cost(self) -> float:
