@@ -379,6 +379,20 @@ def test_csv_has_one_row_per_portfolio_and_project(example_run: Path,
                                                              abs=1e-3)
 
 
+def test_csv_numbers_have_no_exponent(tiny_frames: tuple[pd.DataFrame, pd.DataFrame, Any],
+                                     tmp_path: Path) -> None:
+    """A passed-through column of small numbers was written '5e-05' (Python's str of a
+    float): a spreadsheet shows what the input had, 0.00005."""
+    projects, countries, policy = tiny_frames
+    projects = projects.assign(grant_share=[0.00005, 0.0000012, 0.5, 0.25, 0.125, 0.1])
+    result = osa_opt.solve(Problem.from_frames(projects, countries, policy), portfolios=1)
+    folder = write_run(result, tmp_path / "run")
+    text = (folder / "portfolios.csv").read_text(encoding="utf-8-sig")
+    assert "e-0" not in text
+    rows = {line.split(",")[1]: line.rsplit(",", 1)[1] for line in text.splitlines()[1:]}
+    assert rows["P-01"] == "0.00005"
+
+
 def test_csv_prefixes_formula_like_text(tiny_result: Result, tmp_path: Path) -> None:
     folder = write_run(tiny_result, tmp_path / "run")
     raw = (folder / "portfolios.csv").read_bytes()

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.text import FORMULA_STARTS, csv_safe, is_missing
+from osa_opt.text import FORMULA_STARTS, csv_safe, is_missing, number
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -91,10 +91,10 @@ def write_csv(result: Result, path: Path) -> None:
 
 def csv_column(values: pd.Series) -> list[object]:
     """A column's CSV cells: numbers rounded to :data:`CSV_DECIMALS` (whole ones without
-    ``.0``), blanks for missing values, formula-like text behind a ``'``.
+    ``.0``, none with an exponent), blanks for missing values, formula-like text behind a ``'``.
 
-    >>> csv_column(pd.Series([2.0, 0.1234567, float("nan")]))
-    [2, 0.123457, '']
+    >>> csv_column(pd.Series([2.0, 0.1234567, float("nan"), 0.00005]))
+    [2, 0.123457, '', '0.00005']
     >>> csv_column(pd.Series(["=SUM(A1)", "Aurelia", None]))
     ["'=SUM(A1)", 'Aurelia', '']
     """
@@ -117,7 +117,10 @@ def _csv_number(value: float) -> object:
     if value != value:  # NaN
         return ""
     rounded = round(value, CSV_DECIMALS)
-    return int(rounded) if rounded.is_integer() else rounded
+    if rounded.is_integer():
+        return int(rounded)
+    # below 0.0001 str() writes an exponent ("5e-05"); bigger fractions and whole numbers none
+    return rounded if abs(rounded) >= 1e-4 else number(rounded, None, grouped=False)
 
 
 def _csv_cell(value: object) -> object:
