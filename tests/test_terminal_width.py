@@ -249,6 +249,43 @@ def test_a_narrow_terminal_leaves_columns_out_or_lists_rows_never_cuts(tmp_path:
     assert "humanitarian_focus against default: in P-03, P-17, P-28; out" in compare.stdout
 
 
+def table_cells(text: str, title: str) -> list[list[str]]:
+    """The body rows of the table titled ``title``: each row's cells, a cell's lines joined
+    (a row starts where the first column has text)."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith(title))
+    body = lines[next(k for k in range(start, len(lines)) if lines[k].startswith("┡")) + 1:]
+    rows: list[list[list[str]]] = []
+    for line in body:
+        if not line.startswith("│"):
+            break
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        if cells[0] or not rows:
+            rows.append([[] for _ in cells])
+        for lines_of_cell, cell in zip(rows[-1], cells, strict=True):
+            if cell:
+                lines_of_cell.append(cell)
+    # a line ending in a hyphen goes on without a space: "Earthquake-" "response"
+    return [["".join(x if x.endswith("-") else x + " " for x in c).strip() for c in row]
+            for row in rows]
+
+
+def test_a_narrow_funding_order_breaks_titles_between_words_or_after_hyphens(
+        tmp_path: Path) -> None:
+    """At 60 columns a title folded inside a word, "Earthquake-respons" over "e heavy
+    rescue": a line breaks at a space, or after a word's hyphen, as a reader writes."""
+    import osa_opt
+
+    proc = osa("frontier", "--steps", "5", "--out", str(tmp_path / "f"), width=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    check_width(proc.stdout, 60)
+    projects = osa_opt.load_problem().projects
+    rows = table_cells(proc.stdout, "Funding order (top 15 of")
+    assert len(rows) == 15
+    for _, pid, title, *_ in rows:
+        assert title == f"{projects.at[pid, 'title']} ({projects.at[pid, 'country']})"
+
+
 def test_validate_cuts_no_header_in_a_very_narrow_terminal(tmp_path: Path) -> None:
     """At 40 columns validate's budget table printed "Reques…" for "Requested": it went
     to rich as it was, not through first_fitting; now as one block per fiscal year."""

@@ -7,11 +7,13 @@ pipe does to a command (:class:`ClosedOutput`). rich is imported inside the func
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.measure import Measurement
     from rich.table import Table
 
 #: Width of output to a file or a pipe (a terminal keeps its own width).
@@ -214,6 +216,71 @@ def print_words(console: Console, markup: str) -> None:
         start += len(line) + 1
     text.plain = "".join(chars).replace(NO_BREAK, " ")  # same length: the styles stay put
     console.print(text, soft_wrap=True)
+
+
+#: A word's pieces: each ends after its hyphens when letters follow ("Earthquake-" and
+#: "response"); a leading or trailing hyphen ("-5", "pre-") stays with its word.
+_HYPHENATED = re.compile(r".+?-+(?=[^-])|.+")
+
+
+class Prose:
+    """Plain text for a table cell (a project's title) that breaks between words or, when a
+    word is too long for the column, after its hyphens: rich itself breaks at spaces only
+    and folds a longer word anywhere ("Earthquake-respons" over "e"). Only a piece wider
+    than the whole column still folds.
+
+    >>> from rich.console import Console
+    >>> Console(width=14).print(Prose("Earthquake-response heavy rescue [x]"))
+    Earthquake-
+    response heavy
+    rescue [x]
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:  # records() shows the cell as one line of text
+        return self.text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        widest = max((cell_len(line) for line in self.text.splitlines()), default=0)
+        pieces = [cell_len(p) for word in self.text.split() for p in _HYPHENATED.findall(word)]
+        return Measurement(max(pieces, default=widest), widest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
+        from rich.text import Text
+
+        yield Text("\n".join(self.lines(options.max_width)), overflow="fold")
+
+    def lines(self, width: int) -> list[str]:
+        """The text in lines of at most ``width`` cells, broken at spaces; a word longer
+        than a line after its hyphens; a piece wider than that is left to fold.
+
+        >>> Prose("Upgrade of the air-traffic-control radar").lines(22)
+        ['Upgrade of the', 'air-traffic-control', 'radar']
+        >>> Prose("Search-and-rescue UAVs").lines(9)
+        ['Search-', 'and-', 'rescue', 'UAVs']
+        """
+        from rich.cells import cell_len
+
+        out = []
+        for paragraph in self.text.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                # a word that fits a line of its own stays whole
+                pieces = [word] if cell_len(word) <= width else _HYPHENATED.findall(word)
+                for k, piece in enumerate(pieces):
+                    joint = "" if k or not line else " "
+                    if line and cell_len(line + joint + piece) > width:
+                        out.append(line)
+                        line = piece
+                    else:
+                        line += joint + piece
+            out.append(line)
+        return out
 
 
 def fits(console: Console, table: Table) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
-from osa_opt.cli.console import head
+from osa_opt.cli.console import Prose, head
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.text import NO_BREAK, code_label, money, percent, title
 
@@ -231,15 +231,15 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
                  title_justify="left")
     line.add_column("Place", justify="right", no_wrap=True)
     line.add_column("Project", no_wrap=True)
-    line.add_column("Title", ratio=1, min_width=12, overflow="fold")  # long words whole
+    line.add_column("Title", ratio=1, min_width=12, overflow="fold")  # never cut
     if country:
         line.add_column("Country", overflow="fold")
     line.add_column("First\nfunded at", no_wrap=True)
     line.add_column("Value", justify="right", no_wrap=True)
     for r in order.order.head(TOP_OF_ORDER).itertuples(index=False):
         title = str(r.title) if country else f"{r.title} ({r.country})"
-        line.add_row(str(r.position), escape(str(r.project_id)), escape(title),
-                     *([escape(str(r.country))] if country else []),
+        line.add_row(str(r.position), escape(str(r.project_id)), Prose(title),
+                     *([Prose(str(r.country))] if country else []),
                      percent(r.level), f"{r.value:,.3f}")
     return line
 

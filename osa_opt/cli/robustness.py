@@ -112,7 +112,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import duration, first_fitting
+    from osa_opt.cli.console import Prose, duration, first_fitting
     from osa_opt.cli.render import head, stdout_console, wrote_line
 
     console = stdout_console()
@@ -139,7 +139,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         table.add_column(head("core_index"), justify="right", no_wrap=True)
         table.add_column(head("funded_in_best"), justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
-            table.add_row(pid, escape(str(row["title"])), escape(str(row["country"])),
+            table.add_row(pid, Prose(str(row["title"])), Prose(str(row["country"])),
                           f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
         console.print(first_fitting(console, [table]))
         console.print("[dim]Core index: the share of the samples whose best portfolio funds "
