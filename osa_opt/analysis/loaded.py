@@ -54,7 +54,8 @@ def _why(data: dict[str, Any], problem: Problem, folder: Path | None) -> WhyAnal
     return WhyAnalysis(records, _num(data["best_value"]), list(problem.fiscal_years),
                        float(data.get("seconds", 0.0)), int(data.get("solves", 0)),
                        proven=int(data.get("proven", 0)), bounded=int(data.get("bounded", 0)),
-                       exact_limit=data.get("exact_limit"))
+                       exact_limit=data.get("exact_limit"), time_limit=data.get("time_limit"),
+                       timed_out=int(data.get("timed_out", 0)))
 
 
 #: Price columns that are numbers (``null`` in run.json is NaN in the table).
@@ -69,7 +70,8 @@ def _prices(data: dict[str, Any], problem: Problem, folder: Path | None) -> Pric
     table["binding"] = table["binding"].astype(bool)
     return PriceAnalysis(table, _num(data["best_value"]), float(data.get("seconds", 0.0)),
                          int(data.get("solves", 0)), notes=list(data.get("notes", [])),
-                         exact_limit=data.get("exact_limit"))
+                         exact_limit=data.get("exact_limit"), time_limit=data.get("time_limit"),
+                         timed_out=int(data.get("timed_out", 0)))
 
 
 def _frontier(data: dict[str, Any], problem: Problem, folder: Path | None) -> FrontierAnalysis:
