@@ -404,3 +404,27 @@ def test_a_failing_writer_leaves_no_run_folder(in_tmp: Path, monkeypatch: pytest
 # The whole module runs full CLI commands or whole input files: in the full suite, not in
 # the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow
+
+
+def test_a_round_that_funds_every_project_says_so_without_a_table_of_zeros(
+        tiny_frames: Any) -> None:
+    """Every project of a small round fits the budget: the terminal showed a table "Why
+    projects are not in portfolio 1" with the one row "eligible, not selected | 0". A reason
+    no project has is no row; with none left, one line says every project is funded."""
+    from rich.console import Console
+
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.workflows import solve
+
+    projects, countries, policy = tiny_frames
+    policy = policy.override({"budget.FY2026": 100_000, "budget.FY2027": 100_000,
+                              "balance.min_region_share": {}, "portfolios.count": 1})
+    projects = projects.assign(status="candidate", exclusive_group="", requires="")
+    result = solve(Problem.from_frames(projects, countries, policy), explain=False)
+    assert result.best is not None and result.best.n_projects == len(projects)
+    assert render.exclusion_counts(result) == []
+    out = io.StringIO()
+    render.print_solve_summary(Console(file=out, width=100), result)
+    text = " ".join(out.getvalue().split())
+    assert "Why projects are not in portfolio 1" not in text and "not selected" not in text
+    assert "Every project is in portfolio 1." in text

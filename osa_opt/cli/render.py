@@ -168,7 +168,8 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
 
     One entry per eligibility reason code (a project failing two rules counts under
     both), the rarest beyond ``top`` summed as ``"other reasons"``, then
-    ``"eligible, not selected"``: eligible projects portfolio 1 leaves out.
+    ``"eligible, not selected"``: eligible projects portfolio 1 leaves out (when there are
+    any: empty when every project is in portfolio 1).
 
     >>> exclusion_counts(result, top=2)
     [('country is a party to a conflict', 1), ('linked to an international dispute', 1), ('other reasons', 3), ('eligible, not selected', 4)]
@@ -182,8 +183,9 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     if rest:
         rows.append(("other reasons", int(rest)))
     if result.best is not None:
-        unfunded = result.unfunded
-        rows.append(("eligible, not selected", int(unfunded["eligible"].sum())))
+        left_out = int(result.unfunded["eligible"].sum())
+        if left_out:  # a reason no project has is no row
+            rows.append(("eligible, not selected", left_out))
     return rows
 
 
@@ -295,7 +297,10 @@ def print_solve_summary(console: Console, result: Result) -> None:
         for line in change_lines(result):
             console.print(line)
         console.print(first_fitting(console, [budget_table(result.portfolios[0])]))
-    console.print(first_fitting(console, [exclusion_table(result)]))
+    if exclusion_counts(result):
+        console.print(first_fitting(console, [exclusion_table(result)]))
+    elif result.best is not None:  # not a table of zeros
+        console.print("Every project is in portfolio 1.")
     note = exclusion_note(result)
     if note:
         console.print(note)
