@@ -339,3 +339,35 @@ def test_the_terminal_says_the_time_and_the_advice_in_words(tmp_path: Path) -> N
     if analysis["recommended_reserves"] is None:  # the shipped example: 95% is not reached
         assert "the target share of the budget to execute (policy key execution.target)" \
             in text
+
+
+def test_the_terminal_rounds_a_half_as_the_workbook_and_the_report_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of 2,000 signing outcomes, 3 below the target is 0.15%: the workbook's 0.0% cell
+    and the report show "0.2%" (halves away from zero), the terminal printed "0.1%"
+    (Python's :.1% works on the binary 0.0015, just under a half) — a quarter of the
+    possible shares of 2,000 samples read differently in the two."""
+    import dataclasses
+    import io
+
+    from rich.console import Console
+
+    import osa_opt
+    from osa_opt.cli import execution as cli_execution
+    from osa_opt.cli import render
+    from osa_opt.text import percent
+
+    problem = osa_opt.load_problem()
+    result = osa_opt.solve(problem, portfolios=1, explain=False)
+    analysis = osa_opt.execution(problem, samples=200, baseline=result)
+    levels = analysis.levels.copy()
+    years = [c for c in levels.columns if c.startswith("execution_")]
+    for column in ("p_below_target", "expected_execution", *years):
+        levels[column] = 3 / 2000
+    analysis = dataclasses.replace(analysis, levels=levels)
+    assert percent(3 / 2000, 1, trim=False) == "0.2%"  # as Excel shows 0.0015 in 0.0%
+    out = io.StringIO()
+    monkeypatch.setattr(render, "stdout_console", lambda *a, **k: Console(file=out, width=120))
+    cli_execution._render(result, analysis, tmp_path)
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("│")]
+    assert rows and all(line.count("0.2%") == 3 and "0.1%" not in line for line in rows), rows

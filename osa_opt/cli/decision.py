@@ -200,7 +200,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
             parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
                          f"{now or shares[1]} instead of {was or shares[0]}")
         text = "; ".join(parts) if parts else "the same projects"
-        lines.append(f"[bold]Portfolio {p.rank}[/] ({p.share_of_best:.1%} of the best value): "
+        lines.append(f"[bold]Portfolio {p.rank}[/] ({percent(p.share_of_best, 1, trim=False)} of the best value): "
                      f"{escape(text)}.")
     hidden = len(result.portfolios) - 1 - limit
     if hidden > 0:

@@ -136,8 +136,9 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     for _, row in analysis.levels.iterrows():
         mark = " ←" if row["reserves"] == analysis.recommended_reserves else ""
         table.add_row(f"{row['reserves']}{mark}", escape(", ".join(row["added"])) or "—",
-                      f"{row['expected_execution']:.1%}",
-                      *(f"{row[c]:.1%}" for c in years), f"{row['p_below_target']:.1%}",
+                      percent(row['expected_execution'], 1, trim=False),
+                      *(percent(row[c], 1, trim=False) for c in years),
+                      percent(row['p_below_target'], 1, trim=False),
                       f"{row['expected_value']:,.3f}")
     console.print(first_fitting(console, [table]))
     if analysis.recommended_reserves is not None:

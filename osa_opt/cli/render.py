@@ -40,7 +40,7 @@ from osa_opt.cli.decision import (
     fraction_changes,
     percents_apart,
 )
-from osa_opt.text import NO_BREAK, money, yen
+from osa_opt.text import NO_BREAK, money, percent, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -114,7 +114,7 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
             if stacked else costs
         if left:
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
-        table.add_row(str(p.rank), f"{p.objective:,.3f}", f"{p.share_of_best:.1%}", *cells,
+        table.add_row(str(p.rank), f"{p.objective:,.3f}", percent(p.share_of_best, 1, trim=False), *cells,
                       f"{p.n_projects:,}", f"{p.n_countries:,}",
                       *([changes_text(p)] if changes else []))
     return table
@@ -159,7 +159,7 @@ def budget_table(portfolio: Portfolio) -> Table:
         table.add_column(name, justify="right")
     for fy, budget, used, left, share in budget_rows(portfolio):
         table.add_row(fy, money(budget, whole=True), money(used, whole=True),
-                      money(left, whole=True), f"{share:.1%}")
+                      money(left, whole=True), percent(share, 1, trim=False))
     return table
 
 

@@ -17,7 +17,7 @@ from osa_opt.cli.common import (
     seed_option,
 )
 from osa_opt.cli.progress import progress_bar
-from osa_opt.text import number
+from osa_opt.text import number, percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis
@@ -140,7 +140,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         table.add_column(head("funded_in_best"), justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
             table.add_row(pid, Prose(str(row["title"])), Prose(str(row["country"])),
-                          f"{row['core_index']:.1%}", "yes" if row["funded_in_best"] else "")
+                          percent(row['core_index'], 1, trim=False),
+                          "yes" if row["funded_in_best"] else "")
         console.print(first_fitting(console, [table]))
         console.print("[dim]Core index: the share of the samples whose best portfolio funds "
                       "the project.[/]")
@@ -153,9 +154,9 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                  "Worst share\nof optimum"):
         table.add_column(name, justify="right", no_wrap=True)
     for rank, row in analysis.portfolios.iterrows():
-        table.add_row(str(rank), f"{row['objective']:,.3f}", f"{row['share_near_optimal']:.1%}",
-                      f"{row['mean_share_of_optimum']:.2%}",
-                      f"{row['worst_share_of_optimum']:.2%}")
+        table.add_row(str(rank), f"{row['objective']:,.3f}", percent(row['share_near_optimal'], 1, trim=False),
+                      percent(row['mean_share_of_optimum'], 2, trim=False),
+                      percent(row['worst_share_of_optimum'], 2, trim=False))
     console.print(first_fitting(console, [table]))
     console.print("[dim]Within 1% of optimum: the share of the samples in which the portfolio "
                   "is worth at least 99% of that sample's best portfolio; mean and worst "
