@@ -428,3 +428,45 @@ def test_a_round_that_funds_every_project_says_so_without_a_table_of_zeros(
     text = " ".join(out.getvalue().split())
     assert "Why projects are not in portfolio 1" not in text and "not selected" not in text
     assert "Every project is in portfolio 1." in text
+
+
+def test_the_time_left_never_passes_the_explanations_deadline() -> None:
+    """On a hard round each forced re-solve takes seconds, so the pace alone promised
+    hours; solver.explain_time_limit ends the exact answers sooner, and the time left
+    shown is at most what remains of it."""
+    import re
+    import time
+
+    from rich.console import Console
+
+    drawn = io.StringIO()
+    console = Console(file=drawn, force_terminal=True, width=100)
+    with progress.progress_bar(100, "explaining", console=console) as bar:
+        bar.update(1, 100)
+        time.sleep(0.6)
+        bar.update(2, 100)  # 0.6 s a step: about a minute for the 98 left
+        time.sleep(0.3)
+        paced = len(drawn.getvalue())
+        bar.deadline(5.0)
+        time.sleep(0.4)
+    def times(text: str) -> list[int]:
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+        return [int(h) * 3600 + int(m) * 60 + int(s) for frame in plain.split("\r")
+                if "2/100" in frame for h, m, s in re.findall(r"(\d+):(\d\d):(\d\d)\s*$", frame)]
+    assert max(times(drawn.getvalue()[:paced])) >= 30  # the pace alone
+    capped = times(drawn.getvalue()[paced:])
+    assert capped and max(capped) <= 5
+
+
+def test_solve_shows_the_rules_being_priced_after_the_projects(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    drawn = io.StringIO()
+    monkeypatch.setattr(progress, "stderr_console",
+                        lambda: Console(file=drawn, force_terminal=True, width=100))
+    assert osa(monkeypatch, "solve", "-k", "1", "--out", "priced") == 0
+    bar = drawn.getvalue()
+    assert "explaining portfolio 1: project" in bar
+    assert bar.index("explaining portfolio 1: pricing the rules") > bar.index(
+        "explaining portfolio 1: project") and "writing the run folder" in bar

@@ -41,9 +41,11 @@ class Bar:
     ``progress(done, total)`` callback the analyses take."""
 
     def __init__(self, step: Callable[[str | None, int | None, int | None, int], None],
-                 phase: Callable[[str], None] | None = None) -> None:
+                 phase: Callable[[str], None] | None = None,
+                 deadline: Callable[[float | None], None] | None = None) -> None:
         self._step = step
         self._phase = phase
+        self._deadline = deadline
 
     def __call__(self, description: str | None = None, steps: int = 1) -> None:
         self._step(description, None, None, steps)
@@ -59,6 +61,12 @@ class Bar:
 
     def update(self, done: int, total: int | None = None) -> None:
         self._step(None, done, total, 0)
+
+    def deadline(self, seconds: float | None) -> None:
+        """The step ends within ``seconds`` from now whatever its pace (a time limit): the
+        time left shown is at most what remains of them (None: the pace alone)."""
+        if self._deadline is not None:
+            self._deadline(seconds)
 
 
 @contextlib.contextmanager
@@ -120,10 +128,18 @@ def progress_bar(
 
     class Remaining(TimeRemainingColumn):
         """The time left; nothing in a phase of unknown length at once (rich would show
-        its last time, kept for half a second)."""
+        its last time, kept for half a second); never past the task's deadline."""
 
         def __call__(self, task: Task) -> Any:
             return Text("") if task.total is None else super().__call__(task)
+
+        def render(self, task: Task) -> Text:
+            deadline, pace = task.fields.get("deadline"), task.time_remaining
+            if deadline is None or pace is None or task.finished:
+                return super().render(task)
+            left = int(max(0.0, min(pace, deadline - time.monotonic())))
+            hours, rest = divmod(left, 3600)
+            return Text(f"{hours:d}:{rest // 60:02d}:{rest % 60:02d}", style="progress.remaining")
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), Count(),
                TimeElapsedColumn(), Remaining())
@@ -147,7 +163,11 @@ def progress_bar(
             progress.tasks[0].total = None  # pulses (reset and update keep a total)
             progress.reset(task, completed=0, description=label)  # the clock starts again
 
-        yield Bar(step, phase)
+        def deadline(seconds: float | None) -> None:
+            progress.update(task, deadline=None if seconds is None
+                            else time.monotonic() + seconds)
+
+        yield Bar(step, phase, deadline)
 
 
 class _PlainLines:

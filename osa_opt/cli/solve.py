@@ -111,7 +111,8 @@ def command(
             model = build_model(problem)
             _export_model(model, write_model, model_format)
         with _progress(count, live=show and not verbose, lines=show and verbose,
-                       explain=explain) as (report, phase, explaining):
+                       explain=explain, explain_limit=problem.policy.solver.explain_time_limit
+                       ) as (report, phase, explaining):
             def on_progress(k: int, outcome: Outcome) -> None:
                 outcomes.append(outcome)
                 report(k, outcome)
@@ -229,14 +230,15 @@ def _add_execution(result: Result) -> None:
 
 
 @contextlib.contextmanager
-def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
-              ) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None],
+def _progress(count: int, *, live: bool, lines: bool, explain: bool | None,
+              explain_limit: float | None = None) -> Iterator[tuple[Callable[[int, Outcome], None], Callable[[str], None],
                                   Callable[[int, int], None]]]:
     """Progress on stderr: a bar "portfolio k/K" while ranking, then the phase that runs
     (explaining, writing); plain lines with --verbose (a live bar would tangle with the
     solver log); nothing when quiet. Yields ``(report(k, outcome), phase(text),
-    explaining(done, total))``: while explaining, the bar counts projects (with the time
-    left)."""
+    explaining(done, total))``: while explaining, the bar counts projects, with the time
+    left (at most what ``explain_limit``, ``solver.explain_time_limit``, leaves: past it the
+    answers are quick bounds), then pulses while the rules are priced."""
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
             return f"portfolio {k}/{count}: {code_label(outcome.status.value, capital=False)}"
@@ -255,8 +257,12 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None
             else:  # the ranking is over (early when no other portfolio exists)
                 advance(after if outcome.status.has_solution else "finishing …",
                         steps=count - k + 1)
+                advance.deadline(explain_limit if explain is not False else None)
 
         def explaining(done: int, total: int) -> None:
+            if done >= total:  # why is done; the rule prices follow, without a count
+                advance.phase("explaining portfolio 1: pricing the rules …")
+                return
             advance(f"explaining portfolio 1: project {done}/{total}", steps=0)
             advance.update(done, total)
 
