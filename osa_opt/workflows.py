@@ -185,7 +185,7 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
             f"analysis) or solver.time_limit ({number(solver.time_limit)} s per solve), so "
             "they are LP bounds (basis \"lp bound\": a loss is at least, a gain at most, the "
             "number shown) or not known. Allow more time with --set "
-            f"solver.explain_time_limit={number(max(10 * limit, 600))}, or ask about one "
+            f"solver.explain_time_limit={more_time(limit)}, or ask about one "
             "project with osa-opt explain PROJECT_ID.")
     elif why.bounded or (prices.table["basis"] == LP_BOUND).any():
         result.notes.append(
@@ -193,6 +193,15 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
             f"and rule prices are LP bounds where no re-solve-free proof exists ({why.bounded:,} "
             f"of {eligible:,} projects; basis \"lp bound\"): a loss is at least, a gain at "
             "most, the number shown. osa-opt explain PROJECT_ID gives one exact answer.")
+
+
+def more_time(limit: float) -> str:
+    """The explanations' time limit to suggest after ``limit`` ran out, as it is typed.
+
+    >>> more_time(120.0), more_time(0.5)
+    ('1200', '600')
+    """
+    return number(max(10 * limit, 600), grouped=False)
 
 
 def execution(
