@@ -293,3 +293,14 @@ def test_at_80_columns_no_word_of_a_problem_is_split(
         assert whole in words, whole
         assert not any(w != whole and whole.startswith(w) and len(w) > 3 for w in words), (
             whole, sorted(words))
+
+
+def test_the_help_names_every_kind_of_input_validate_reads(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate reads LibreOffice's .ods as README.md says (and the tests read one), but
+    its --help said "an .xlsx workbook or a folder of CSV files": a LibreOffice user
+    would think to convert first."""
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "validate", "--help"])
+    assert run_cli(cli) == 0
+    first = " ".join(capsys.readouterr().out.split()).split("Check INPUT")[1][:80]
+    assert ".ods" in first and ".xlsx" in first and "CSV" in first, first

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @json_option
 def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[str, ...],
             sets: tuple[str, ...], check_policy: bool, as_json: bool) -> None:
-    """Check INPUT (an .xlsx workbook or a folder of CSV files) against a policy.
+    """Check INPUT (an .xlsx or .ods workbook, or a folder of CSV files) against a policy.
 
     Every problem is listed at once, with its sheet, Excel row, column, value, the rule it
     breaks and how to fix it (exit code 2). A valid input prints a summary: projects,
