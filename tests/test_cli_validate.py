@@ -304,3 +304,21 @@ def test_the_help_names_every_kind_of_input_validate_reads(
     assert run_cli(cli) == 0
     first = " ".join(capsys.readouterr().out.split()).split("Check INPUT")[1][:80]
     assert ".ods" in first and ".xlsx" in first and "CSV" in first, first
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (("--set", "priority.min_country=8"), "--set priority.min_country=8"),
+    (("--set", "priority.min_countries=eight"), "--set priority.min_countries=eight"),
+    (("--budget", "FY2026=-5"), "--budget FY2026=-5"),
+])
+def test_a_bad_option_is_named_as_typed(run: Callable, args: tuple[str, str], named: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped --set key was placed at "policy override", a bad value at "policy
+    override (command line or API)": two names for one place, neither the option typed.
+    The problem table names the option as typed, as it does for a --budget year the input
+    lacks."""
+    monkeypatch.setenv("COLUMNS", "200")  # the option on one line of its cell
+    code, _, err = run(*args, "--no-solve")
+    assert code == 2
+    said = " ".join(err.split())
+    assert named in said and "policy override" not in said, said

@@ -237,7 +237,8 @@ def print_warnings(warnings: list[Any]) -> None:
 def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...] = ()) -> None:
     """A fiscal year that only ``--budget`` (or ``--set budget.FY…``) names has no cost
     column in the input: say so as the option's mistake (a typo in the year, most often),
-    not the workbook's."""
+    not the workbook's. A key or value of the policy an option set wrong is placed at the
+    option as typed (``--set priority.min_country=8``), not at "policy override"."""
     import dataclasses
 
     named = {}
@@ -249,7 +250,14 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
     for item in budgets:
         fy = item.partition("=")[0].strip()
         named[f"cost_{fy}"] = (fy, f"--budget {item}", "--budget")
+    from osa_opt.inputs.policy import OVERRIDE_SHEET
+
+    typed = {item.partition("=")[0].strip(): f"--set {item}" for item in sets}
+    typed.update({f"budget.{item.partition('=')[0].strip()}": f"--budget {item}"
+                  for item in budgets})
     for k, issue in enumerate(exc.issues):
+        if issue.sheet == OVERRIDE_SHEET and issue.column in typed:  # the option as typed
+            exc.issues[k] = issue = dataclasses.replace(issue, sheet=typed[issue.column])
         if issue.column in named and str(issue.rule).startswith("missing column"):
             fy, where, option = named[issue.column]
             exc.issues[k] = dataclasses.replace(

@@ -212,7 +212,7 @@ class Policy(Frozen):
             target: Any = data
             for part in parts[:-1]:
                 if not isinstance(target, dict) or part not in target:
-                    issues.append(unknown_key("policy override", dotted, list(data)))
+                    issues.append(unknown_key(OVERRIDE_SHEET, dotted, list(data)))
                     break
                 target = target[part]
             else:
@@ -220,7 +220,7 @@ class Policy(Frozen):
                 is_table_entry = len(parts) == 3 or parts[0] == "budget"
                 if not isinstance(target, dict) or (leaf not in target and not is_table_entry):
                     known = list(target) if isinstance(target, dict) else []
-                    issues.append(unknown_key("policy override", dotted, known))
+                    issues.append(unknown_key(OVERRIDE_SHEET, dotted, known))
                     continue
                 target[leaf] = value
         if issues:
