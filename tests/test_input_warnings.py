@@ -110,6 +110,32 @@ def test_a_project_with_no_cost_is_named_and_kept_in_run_json(tmp_path: Path) ->
     assert "<h3>Warnings on the input</h3>" in report and "P-05 has no cost" in report
 
 
+def test_costs_of_a_year_the_policy_has_no_budget_for_are_named(tmp_path: Path) -> None:
+    """An analyst adds cost_FY2027 beside cost_FY2026 (a two-year item); the shipped
+    policy budgets FY2026 only, so solve chose on FY2026 costs alone and printed partner
+    totals without the FY2027 money, saying nothing (validate listed the column among
+    "unused columns", solve not at all). A warning now names the year and the way out."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    rows[0].append("cost_FY2027")
+    for row in rows[1:]:
+        row.append(100)
+    book = write_book(tmp_path / "two-years.xlsx", sheets)
+    (warning,) = osa_opt.load_problem(book).warnings
+    assert (warning.sheet, warning.column) == ("projects", "cost_FY2027")
+    assert warning.rule.startswith("cost_FY2027 holds ¥3,800m of costs, but the policy has "
+                                   "no budget for FY2027: those costs are not counted")
+    assert "--budget FY2027=" in warning.hint
+    run = osa("solve", book, "--no-explain", "-k", "1", "--out", tmp_path / "run")
+    assert run.code == 0 and "no budget for FY2027" in " ".join(run.err.split())
+    # with a budget for the year the costs count, and nothing is said
+    assert osa_opt.load_problem(book, overrides={"budget.FY2027": 5000}).warnings == []
+    # a column left blank (or all 0) is nothing to count
+    for row in rows[1:]:
+        row[-1] = None
+    assert osa_opt.load_problem(write_book(tmp_path / "blank.xlsx", sheets)).warnings == []
+
+
 # ---------------------------------------------------------------------- 4. blame
 def test_a_fiscal_year_typo_in_the_policy_is_blamed_on_the_policy() -> None:
     with pytest.raises(InputError) as caught:

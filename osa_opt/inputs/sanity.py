@@ -1,9 +1,10 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Four kinds come from the data here:
+keeps them under ``warnings``. Five kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
+- costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
 - no project worth anything (every weight, score or tier multiplier 0): every portfolio is
   worth 0, so the one called best is arbitrary;
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
@@ -46,7 +47,38 @@ def input_warnings(problem: Problem) -> list[Issue]:
     """Every data warning of a validated problem: unit mistakes first, then worthless and
     free projects."""
     return [*unit_warnings(problem), *worthless_warnings(problem), *tier_warnings(problem),
-            *free_project_warnings(problem)]
+            *free_project_warnings(problem), *uncounted_cost_warnings(problem)]
+
+
+def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
+    """A ``cost_<FY>`` column with costs in it for a year the policy has no budget for:
+    those costs count nowhere, so the portfolios are chosen (and the packages totalled) on
+    the policy's years alone; most often a year added to the sheet and not to the policy.
+
+    >>> two = problem.projects.assign(cost_FY2027=100.0)
+    >>> uncounted_cost_warnings(problem.with_projects(two))[0].rule[:86]
+    'cost_FY2027 holds ¥3,800m of costs, but the policy has no budget for FY2027: those cos'
+    """
+    import pandas as pd
+
+    years = set(problem.fiscal_years)
+    p = problem.projects
+    issues = []
+    for column in p.columns:
+        fy = str(column).removeprefix(COST_PREFIX)
+        if not str(column).startswith(COST_PREFIX) or fy in years:
+            continue
+        total = float(pd.to_numeric(p[column], errors="coerce").fillna(0).abs().sum())
+        if total == 0:  # blank, zeros or text: nothing left uncounted
+            continue
+        issues.append(Issue(
+            PROJECTS, None, str(column), None,
+            f"{column} holds {yen(total)} of costs, but the policy has no budget for {fy}: "
+            f"those costs are not counted, and the portfolios are chosen on the costs of "
+            f"{', '.join(problem.fiscal_years)} alone",
+            f"give the policy a budget for {fy} (budget.{fy}, or --budget {fy}=AMOUNT in "
+            "¥ million) to count them, or delete the column if it is for the record only"))
+    return issues
 
 
 def tier_warnings(problem: Problem) -> list[Issue]:
