@@ -248,7 +248,7 @@ HEADERS = {
     "basis": "Value from",
     # a rule's price (analysis.prices), in words rather than the solver's
     "rule": "Model row", "label": "Rule", "bound": "Required", "activity": "At portfolio 1",
-    "slack": "To spare", "binding": "Limits portfolio 1",
+    "slack": "To spare", "binding": "Met exactly",
     "gain_if_off": "Value gained without it",
     "gain_if_off_share": "Gained without it (% of value)",
     "relaxed_bound": "Required, 10% looser", "gain_if_relaxed": "Gained if 10% looser",

@@ -192,7 +192,7 @@ def test_to_dict_is_json_and_tables_fit_a_sheet(priced: Any) -> None:
 def test_every_row_agrees_with_itself_and_says_it_in_words() -> None:
     """On the shipped example: "every tier-1 partner funded" once read bound 4, activity 4,
     slack 3, binding no. Each row's numbers now agree (to spare = reached − required for a
-    minimum, required − reached for a maximum; it limits portfolio 1 exactly when nothing is
+    minimum, required − reached for a maximum; it is met exactly when nothing is
     to spare), and the words use none of the solver's terms."""
     import osa_opt
     from osa_opt.report.analyses import prices_body
@@ -220,6 +220,23 @@ def test_every_row_agrees_with_itself_and_says_it_in_words() -> None:
     else:
         assert f"every partner has {fewest} or more projects" in partners["message"]
     html = prices_body(result.analyses["prices"])
-    for header in ("Required", "At portfolio 1", "To spare", "Limits portfolio 1",
+    for header in ("Required", "At portfolio 1", "To spare", "Met exactly",
                    "Gained if 10% looser (% of value)"):
         assert f">{header}</th>" in html
+
+
+def test_a_rule_with_room_to_spare_that_still_costs_value_is_not_said_not_to_limit() -> None:
+    """The shipped example's FY2026 budget has ¥300m to spare, yet switching it off gains
+    10.094: it is what limits portfolio 1 (P-17 is out on it). The column titled "Limits
+    portfolio 1" said "no" beside that gain. The column says what it measures: whether the
+    rule is met exactly, nothing to spare."""
+    import osa_opt
+    from osa_opt.report.analyses import prices_body
+    from osa_opt.text import HEADERS
+
+    result = solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    budget = result.analyses["prices"].table.loc["budget[FY2026]"]
+    assert not budget["binding"] and budget["gain_if_off"] > 10
+    assert HEADERS["binding"] == "Met exactly"
+    html = prices_body(result.analyses["prices"])
+    assert ">Met exactly</th>" in html and "limits portfolio 1" not in html.lower()

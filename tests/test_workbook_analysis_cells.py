@@ -61,7 +61,7 @@ def test_rule_prices_cells_say_what_the_message_says(book: openpyxl.Workbook) ->
     table = rows(book["Rule prices"], "rule")
     assert table
     for row in table:
-        assert shown(row["Limits portfolio 1"]) in ("yes", "no")
+        assert shown(row["Met exactly"]) in ("yes", "no")
         gain = row["Value gained without it"]
         share = row["Gained without it (% of value)"]
         message = row["Message"].value.replace("\n", " ")  # wrapped at spaces by the writer

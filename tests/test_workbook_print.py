@@ -273,7 +273,7 @@ def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:
              for c in range(1, sheet.max_column + 1)}
     for code, words in (("label", "Rule"), ("bound", "Required"),
                         ("activity", "At portfolio 1"), ("slack", "To spare"),
-                        ("binding", "Limits portfolio 1"),
+                        ("binding", "Met exactly"),
                         ("gain_if_off", "Value gained without it")):
         assert humanize(code) == words and words in names, (code, names)
     formats = {words: sheet.column_dimensions[letter].number_format
@@ -283,8 +283,8 @@ def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:
     assert formats["Value gained without it"] == "#,##0.000" + NUMBER_PAD
     assert formats[humanize("gain_if_off_share")] == "0.0%" + NUMBER_PAD
     # TRUE/FALSE cells say yes/no (LibreOffice printed them 1/0 under a General format)
-    assert formats["Limits portfolio 1"] == '"yes";"yes";"no"'
-    column = names["Limits portfolio 1"]
+    assert formats["Met exactly"] == '"yes";"yes";"no"'
+    column = names["Met exactly"]
     assert {type(sheet[f"{column}{r}"].value) for r in range(header + 1, sheet.max_row + 1)
             if sheet[f"{column}{r}"].value is not None} == {bool}  # still TRUE/FALSE
 

@@ -71,7 +71,7 @@ ANALYSIS_DESCRIPTIONS: dict[str, str] = {
            "used above the exact limit of eligible projects or once the explanation's time "
            "limit ran out, is a bound: the true loss is at least that)",
     "prices": "every rule: what it requires, what portfolio 1 reaches, what is to spare, "
-              "whether it limits portfolio 1, and the value gained by switching it off or "
+              "whether it is met exactly, and the value gained by switching it off or "
               "relaxing it (Value from: re-solve and proof are exact; lp bound, used above "
               "the exact limit of eligible projects or once the explanation's time limit ran "
               "out, is a bound: the true gain is at most that)",

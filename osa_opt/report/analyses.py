@@ -164,9 +164,10 @@ def _limit(analysis: Any) -> str:
 # ---------------------------------------------------------------------- prices
 # The price table's headers are osa_opt.text.HEADERS', as in the workbook and the terminal.
 PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maximum). At "
-             "portfolio 1: what portfolio 1 reaches. To spare: the room between them. Limits "
-             "portfolio 1: yes when it is met exactly, so it may hold the value back. Value "
-             "gained: from an exact re-solve without the rule, or with it 10% looser (a "
+             "portfolio 1: what portfolio 1 reaches. To spare: the room between them. Met "
+             "exactly: yes when nothing is to spare; a rule met with room to spare can "
+             "still hold the value back (a whole item may not fit in what is left), as the "
+             "value gained says. Value gained: from an exact re-solve without the rule, or with it 10% looser (a "
              "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
              "money. Value from: re-solve or proof (exact), or lp bound (the most the "
              "value could be, computed as if projects could be funded in any fraction; used "
@@ -186,7 +187,7 @@ def prices_body(analysis: Any) -> str:
         colors = [svg.FUNDED if b else svg.UNFUNDED for b in ranked["binding"].astype(bool)]
         chart = svg.hbar_chart(labels, gains, title="Value gained by switching each rule off",
                                value_labels=texts, colors=colors,
-                               legend=[("met exactly: limits portfolio 1", svg.FUNDED),
+                               legend=[("met exactly: nothing to spare", svg.FUNDED),
                                        ("met with room to spare", svg.UNFUNDED)])
     shown = frame.copy()
     for col in ("bound", "activity", "slack"):
