@@ -322,3 +322,11 @@ def test_a_bad_option_is_named_as_typed(run: Callable, args: tuple[str, str], na
     assert code == 2
     said = " ".join(err.split())
     assert named in said and "policy override" not in said, said
+
+
+def test_validate_shows_a_budget_as_solve_and_the_workbook_do(run: Callable) -> None:
+    """A budget of ¥18,100.5m read "18,100" in validate's table (Python's half to even)
+    and "18,101" in solve's budget table and the workbook's #,##0 cell."""
+    code, out, _ = run("--budget", "FY2026=18100.5", "--no-solve")
+    assert code == 0
+    assert re.search(r"FY2026\W+18,101\W+27,000\W+149%", out), out

@@ -173,16 +173,18 @@ def _render(summary: dict[str, Any]) -> None:
 
     for line in override_lines(summary.get("overrides", {})):
         console.print(escape(line))
-    money = Table(title="Budget and requested cost (¥ million)", title_justify="left")
-    money.add_column("Fiscal year")
-    money.add_column("Budget", justify="right")
-    money.add_column("Requested", justify="right")
-    money.add_column("Requested / budget", justify="right")
-    for fy, budget in summary["budget"].items():
+    from osa_opt.text import money, percent
+
+    amounts = Table(title="Budget and requested cost (¥ million)", title_justify="left")
+    amounts.add_column("Fiscal year")
+    amounts.add_column("Budget", justify="right")
+    amounts.add_column("Requested", justify="right")
+    amounts.add_column("Requested / budget", justify="right")
+    for fy, budget in summary["budget"].items():  # rounded as solve and the workbook show them
         requested = summary["requested"].get(fy, 0.0)
-        ratio = f"{requested / budget:,.0%}" if budget else "-"
-        money.add_row(fy, f"{budget:,.0f}", f"{requested:,.0f}", ratio)
-    console.print(first_fitting(console, [money]))
+        ratio = percent(requested / budget, 0) if budget else "-"
+        amounts.add_row(fy, money(budget, whole=True), money(requested, whole=True), ratio)
+    console.print(first_fitting(console, [amounts]))
     for bundle in summary.get("bundles", []):
         console.print(f"Projects {escape(', '.join(bundle))} require each other: they form a "
                       "bundle, funded all or none.")
