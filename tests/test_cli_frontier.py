@@ -306,3 +306,12 @@ def test_the_run_folder_is_written_under_the_writing_phase(
                        "--out", str(tmp_path / "f"))
     assert code == 0, err
     assert events == [WRITING, "write", "bar closed"]
+
+
+def test_the_sweep_line_names_the_budget_as_solve_does(tmp_path: Path, run: Run) -> None:
+    """solve's first line says "budget FY2026 ¥18,100.5m"; frontier's said "budget sweep
+    around FY2026 ¥18,100m" for the same budget (Python's half to even, whole millions)."""
+    code, stdout, stderr = run("frontier", "--budget", "FY2026=18100.5", "--steps", "3",
+                               "--start", "0.5", "--stop", "1.0", "--out", str(tmp_path / "f"))
+    assert code == 0, stderr
+    assert "budget sweep around FY2026 ¥18,100.5m." in " ".join(stdout.split())

@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import Prose, head
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import NO_BREAK, code_label, money, percent, title
+from osa_opt.text import NO_BREAK, code_label, money, percent, title, yen
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -130,7 +130,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
 
     console = stdout_console()
     problem = result.problem
-    budget = ", ".join(f"{fy} ¥{amount:,.0f}m" for fy, amount in problem.policy.budget.items())
+    budget = ", ".join(f"{fy} {yen(amount)}" for fy, amount in problem.policy.budget.items())
     console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
     layouts = [
         _frontier_table(result, fr, order, years=True),
