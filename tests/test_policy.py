@@ -220,3 +220,21 @@ def test_a_policy_built_in_code_is_checked_like_a_file() -> None:
     assert [i.column for i in info.value.issues] == ["budget.FY2026"]
     good = Policy(name="in code", budget={"FY2026": 18100.0})
     assert Problem.from_frames(projects, countries, good).policy == good
+
+
+def test_a_policy_path_not_found_says_the_default_comes_with_every_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/quickstart.md's next step is `osa-opt solve my-round.xlsx --policy
+    models/default.toml`; outside the repository there is no models/ folder, and the fix
+    said only "(see models/)". The shipped default is in the package: say that leaving
+    the policy out uses it."""
+    import osa_opt
+    from osa_opt.errors import PolicyError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PolicyError) as caught:
+        osa_opt.load_problem(policy="models/default.toml")
+    (issue,) = caught.value.issues
+    assert issue.rule == "policy file not found"
+    assert "without --policy the shipped default policy (models/default.toml) is used" in \
+        issue.hint
