@@ -514,6 +514,30 @@ def test_status_message_reports_time_limit_gap(tiny_result: Result) -> None:
     assert build_manifest(result)["status"] == "time_limit"
 
 
+def test_a_later_portfolio_stopped_at_the_time_limit_is_said_not_proven(
+        tiny_result: Result) -> None:
+    """With a short --time-limit the example's portfolio 5 stopped at the limit (status
+    time_limit, gap 3.9%): worth 164.408 where the true fifth best is worth 168.666. The
+    terminal, run.json, the workbook and the report all said "Portfolio 1 is proven
+    optimal; 5 ranked portfolios." The sentence now says which are not proven."""
+    import dataclasses
+
+    best = tiny_result.best
+    second = Portfolio(rank=2, objective=best.objective * 0.9, fractions=best.fractions,
+                       problem=tiny_result.problem, status=Status.TIME_LIMIT, gap=0.0388)
+    third = dataclasses.replace(second, rank=3, gap=None)
+    result = Result(tiny_result.problem, Status.OPTIMAL, [best, second])
+    assert result.status_message == (
+        "Portfolio 1 is proven optimal; 2 ranked portfolios. Portfolio 2 is the best found "
+        "when the time limit stopped its solve, not proven the next best (gap to the best "
+        "possible value: 3.88%).")
+    both = Result(tiny_result.problem, Status.OPTIMAL, [best, second, third])
+    assert both.status_message.endswith(
+        "Portfolios 2 and 3 are the best found when the time limit stopped their solves, "
+        "not proven the next best (gap to the best possible value: 3.88%, unknown).")
+    assert tiny_result.status_message.endswith("ranked portfolios.")  # all proven: as before
+
+
 def test_the_workbook_written_in_a_second_process_is_the_same(
         tiny_result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Big rounds write portfolios.xlsx and report.html in forked processes

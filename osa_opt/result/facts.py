@@ -13,7 +13,7 @@ import pandas as pd
 
 from osa_opt.inputs.schema import split_values
 from osa_opt.solving.status import FRACTION_TOL, Status
-from osa_opt.text import number
+from osa_opt.text import id_list, number, percent
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -38,19 +38,39 @@ def status_message(result: Result) -> str:
     if result.status == Status.OPTIMAL and best is not None:
         gap = best.gap or 0.0
         if gap > 1e-9 or gap_setting > 0:
-            return (f"Portfolio 1 is optimal within a relative gap of {gap:.2%} "
-                    f"(solver.mip_rel_gap = {number(gap_setting, grouped=False)}); {ranked}.")
-        return f"Portfolio 1 is proven optimal; {ranked}."
+            return (f"Portfolio 1 is optimal within a relative gap of {_gap(gap)} "
+                    f"(solver.mip_rel_gap = {number(gap_setting, grouped=False)}); {ranked}."
+                    + _unproven(result))
+        return f"Portfolio 1 is proven optimal; {ranked}." + _unproven(result)
     if result.status == Status.TIME_LIMIT and best is not None:
-        gap_text = "unknown" if best.gap is None else f"{best.gap:.2%}"
         return (f"Stopped at the time limit: portfolio 1 is the best found, not proven "
-                f"optimal (gap to the best possible value: {gap_text}); {ranked}.")
+                f"optimal (gap to the best possible value: {_gap(best.gap)}); {ranked}."
+                + _unproven(result))
     if result.message:
         return result.message
     return {
         Status.INFEASIBLE: "The policy cannot be met by any portfolio.",
         Status.NO_SOLUTION: "The solver found no portfolio within the time limit.",
     }.get(result.status, "The solver failed.")
+
+
+def _gap(gap: float | None) -> str:
+    return "unknown" if gap is None else percent(gap, 2, trim=False)
+
+
+def _unproven(result: Result) -> str:
+    """The sentence on the ranked portfolios after the first that a time limit stopped
+    (each the best found, not proven the next best), or ""."""
+    stopped = [p for p in result.portfolios[1:] if p.status == Status.TIME_LIMIT]
+    if not stopped:
+        return ""
+    ranks = id_list([str(p.rank) for p in stopped], limit=10)
+    gaps = ", ".join(_gap(p.gap) for p in stopped)
+    if len(stopped) == 1:
+        return (f" Portfolio {ranks} is the best found when the time limit stopped its "
+                f"solve, not proven the next best (gap to the best possible value: {gaps}).")
+    return (f" Portfolios {ranks} are the best found when the time limit stopped their "
+            f"solves, not proven the next best (gap to the best possible value: {gaps}).")
 
 
 def unfunded_table(result: Result) -> pd.DataFrame:
