@@ -302,3 +302,26 @@ def test_one_project_whose_re_solve_is_stopped_is_not_known_not_impossible(monke
     assert rec["feasible"] is True and rec["value_change"] is None
     assert "is not known (a portfolio that funds it was found, but not proven the best)" in \
         rec["message"]
+
+
+def test_rule_prices_on_a_fresh_solver_never_call_a_stopped_re_solve_exact(monkeypatch) -> None:
+    """``price_rules(result)`` (``Result.prices()``) builds its own solver: its first
+    question loads the model through Pyomo. Every solve stopped by a time limit: no gain
+    says "re-solve", every bound holds, and the stops are counted."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = price_rules(result, solver, exact_limit=None).table
+    real_once, real_rows = Solver.solve_once, Solver.solve_rows
+    monkeypatch.setattr(Solver, "solve_once", lambda self: stopped_by_a_time_limit(
+        real_once(self)))
+    monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
+        real_rows(self, *a, **k)))
+    stopped = price_rules(result, exact_limit=None)
+    assert stopped.timed_out > 0
+    assert set(stopped.table["basis"].dropna()) <= {PROOF, LP_BOUND}
+    for rule, row in stopped.table.iterrows():
+        want = exact.at[rule, "gain_if_off"]
+        if row["basis"] == LP_BOUND:
+            assert row["gain_if_off"] >= want - TOL, rule
+        elif row["basis"] == PROOF:
+            assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule

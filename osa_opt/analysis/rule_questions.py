@@ -36,15 +36,24 @@ class Gain:
 class ExactQuestions:
     """Every question a MIP re-solve on the persistent solver: the rows' bounds changed in
     HiGHS directly (:meth:`Solver.solve_rows`) or, when HiGHS's row map cannot be reached,
-    the rows switched off or re-bounded in Pyomo; restored after either way. A direct
-    re-solve runs for the time ``clock`` has left; once it is spent, or when a time limit
-    stops a re-solve, the answer is the LP relaxation's (as :class:`BoundQuestions`)."""
+    the rows switched off or re-bounded in Pyomo (a fresh solver's first question, which
+    loads the model); restored after either way. A direct re-solve runs for the time
+    ``clock`` has left; once it is spent, or when a time limit stops a re-solve (direct or
+    through Pyomo), the answer is the LP relaxation's (as :class:`BoundQuestions`)."""
 
     def __init__(self, solver: Solver, base: float, clock: ExplainClock | None = None) -> None:
         self.solver, self.base = solver, base
-        self.direct = solver.solves > 0 and solver.column_map() is not None
+        self._direct_ok = False  # HiGHS's columns reached once: they stay reachable
         self.clock = clock if clock is not None else ExplainClock(None)
         self._lp: LpRelaxation | None = None  # made when a time limit first needs it
+
+    @property
+    def direct(self) -> bool:
+        """Can the rows be re-bounded in HiGHS? Asked again until they can: a fresh solver
+        has nothing loaded before its first solve."""
+        if not self._direct_ok:
+            self._direct_ok = self.solver.solves > 0 and self.solver.column_map() is not None
+        return self._direct_ok
 
     def _gain(self, out: Outcome) -> Gain:
         if not out.status.has_solution or out.objective is None:
@@ -59,6 +68,14 @@ class ExactQuestions:
             out = self.solver.solve_rows(rows, lower, upper, time_limit=self.clock.left())
             if ExplainClock.settled(out):
                 return self._gain(out)
+        return self._bound(rows, lower, upper)
+
+    def _bound(self, rows: list[int] | None, lower: list[float], upper: list[float]) -> Gain:
+        """The LP relaxation's answer once a re-solve could not settle the question (no
+        answer when the rows or the LP cannot be reached)."""
+        if rows is None:
+            self.clock.timed_out += 1
+            return Gain(None, None)
         if self._lp is None:
             self._lp = self.solver.lp_relaxation()
         gain = None if self._lp is None else lp_gain(self._lp, self.base, rows, lower, upper)
@@ -72,7 +89,12 @@ class ExactQuestions:
             inf = math.inf
             return self._direct(rows, [-inf] * len(rows), [inf] * len(rows))
         with switched_off(list(cons)):
-            return self._gain(self.solver.solve_once())
+            out = self.solver.solve_once()
+        if ExplainClock.settled(out):
+            return self._gain(out)
+        rows = self._rows(cons)  # the first solve loaded the model: the LP may answer
+        n = 0 if rows is None else len(rows)
+        return self._bound(rows, [-math.inf] * n, [math.inf] * n)
 
     def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
         rows = self._rows([c for c, _, _ in changes])
@@ -81,7 +103,13 @@ class ExactQuestions:
         with contextlib.ExitStack() as stack:
             for con, lo, up in changes:
                 stack.enter_context(rebound(con, lo, up))
-            return self._gain(self.solver.solve_once())
+            out = self.solver.solve_once()
+        if ExplainClock.settled(out):
+            return self._gain(out)
+        rows = self._rows([c for c, _, _ in changes])
+        if rows is None:
+            return self._bound(None, [], [])
+        return self._bound(rows, *_shifted(self.solver, rows, changes))
 
 
 class BoundQuestions:
