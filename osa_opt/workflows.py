@@ -179,12 +179,14 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
     timed_out = why.timed_out + prices.timed_out
     if timed_out:
+        answers, they = (("1 answer", "it is an LP bound") if timed_out == 1 else
+                         (f"{timed_out:,} answers", "they are LP bounds"))
         result.notes.append(
-            f"Why-in/why-out and rule prices ran out of time: {timed_out:,} answers could not "
-            f"be re-solved within solver.explain_time_limit ({number(limit)} s for each "
+            f"Why-in/why-out and rule prices ran out of time: {answers} could not be "
+            f"re-solved within solver.explain_time_limit ({number(limit)} s for each "
             f"analysis) or solver.time_limit ({number(solver.time_limit)} s per solve), so "
-            "they are LP bounds (basis \"lp bound\": a loss is at least, a gain at most, the "
-            "number shown) or not known. Allow more time with --set "
+            f"{they} (basis \"lp bound\": a loss is at least, a gain at most, the number "
+            "shown) or not known. Allow more time with --set "
             f"solver.explain_time_limit={more_time(limit)}, or ask about one "
             "project with osa-opt explain PROJECT_ID.")
     elif why.bounded or (prices.table["basis"] == LP_BOUND).any():

@@ -325,3 +325,22 @@ def test_rule_prices_on_a_fresh_solver_never_call_a_stopped_re_solve_exact(monke
             assert row["gain_if_off"] >= want - TOL, rule
         elif row["basis"] == PROOF:
             assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule
+
+
+def test_one_answer_out_of_time_is_one_answer_in_the_note(monkeypatch) -> None:
+    """Only the first forced re-solve stopped by a time limit: the run's note counts one
+    answer ("1 answer could not be re-solved"), not "1 answers"."""
+    real = Solver.solve_forced
+    calls = []
+
+    def first_stopped(self: Solver, *args: object, **kwargs: object) -> Outcome:
+        calls.append(1)
+        out = real(self, *args, **kwargs)
+        return stopped_by_a_time_limit(out) if len(calls) == 1 else out
+
+    monkeypatch.setattr(Solver, "solve_forced", first_stopped)
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    why, prices = result.analyses["why"], result.analyses["prices"]
+    assert why.timed_out + prices.timed_out == 1
+    note = next(n for n in result.notes if "ran out of time" in n)
+    assert "ran out of time: 1 answer could not be re-solved within" in note
