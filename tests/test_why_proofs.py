@@ -11,6 +11,7 @@ prices likewise: bounds at least the exact gain, proofs equal to it.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from bruteforce import RULES, BruteForce, instances
@@ -187,14 +188,9 @@ def test_the_example_with_its_time_limit_spent_says_so_everywhere(tmp_path) -> N
     assert result.best.project_ids == exact.best.project_ids  # the portfolios are the same
 
 
-def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeypatch) -> None:
-    problem = osa_opt.load_problem()
-    result, solver = solved(problem, 1)
-    exact = price_rules(result, solver, exact_limit=None).table
-    real = Solver.solve_rows
-    monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
-        real(self, *a, **k)))
-    stopped = price_rules(result, solver, exact_limit=None)
+def check_stopped_prices(stopped: Any, exact: Any) -> None:
+    """Prices whose re-solves were stopped: counted, none labelled "re-solve", every LP
+    bound at least the exact gain, every proof equal to it."""
     assert stopped.timed_out > 0
     assert set(stopped.table["basis"].dropna()) <= {PROOF, LP_BOUND}
     for rule, row in stopped.table.iterrows():
@@ -203,6 +199,17 @@ def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeyp
             assert row["gain_if_off"] >= want - TOL, rule
         elif row["basis"] == PROOF:
             assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule
+
+
+def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeypatch) -> None:
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = price_rules(result, solver, exact_limit=None).table
+    real = Solver.solve_rows
+    monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
+        real(self, *a, **k)))
+    stopped = price_rules(result, solver, exact_limit=None)
+    check_stopped_prices(stopped, exact)
     assert solver.solve_once().objective == pytest.approx(result.best.objective, abs=TOL)
 
 
@@ -317,14 +324,7 @@ def test_rule_prices_on_a_fresh_solver_never_call_a_stopped_re_solve_exact(monke
     monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
         real_rows(self, *a, **k)))
     stopped = price_rules(result, exact_limit=None)
-    assert stopped.timed_out > 0
-    assert set(stopped.table["basis"].dropna()) <= {PROOF, LP_BOUND}
-    for rule, row in stopped.table.iterrows():
-        want = exact.at[rule, "gain_if_off"]
-        if row["basis"] == LP_BOUND:
-            assert row["gain_if_off"] >= want - TOL, rule
-        elif row["basis"] == PROOF:
-            assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule
+    check_stopped_prices(stopped, exact)
 
 
 def test_one_answer_out_of_time_is_one_answer_in_the_note(monkeypatch) -> None:
