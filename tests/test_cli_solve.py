@@ -470,3 +470,16 @@ def test_solve_shows_the_rules_being_priced_after_the_projects(
     assert "explaining portfolio 1: project" in bar
     assert bar.index("explaining portfolio 1: pricing the rules") > bar.index(
         "explaining portfolio 1: project") and "writing the run folder" in bar
+
+
+def test_the_note_on_a_single_portfolio_reads_in_the_singular(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """At ¥1,000m only the mandatory P-01 fits: the note read "Only 1 of the 3 portfolios
+    asked for exist: no other portfolio ... differs from each of these"."""
+    code = osa(monkeypatch, "solve", "--budget", "FY2026=1000", "--no-explain", "-k", "3",
+               "--out", str(tmp_path / "run"))
+    assert code == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert ("Only 1 of the 3 portfolios asked for exists: no other portfolio meets the "
+            "policy and differs from it in at least 2 projects.") in said

@@ -285,8 +285,10 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
     diff = result.problem.policy.portfolios.min_difference
     if stop == Status.INFEASIBLE:
         result.notes.append(
-            f"Only {found} of the {count} portfolios asked for exist: no other portfolio "
-            f"meets the policy and differs from each of these in at least {diff} projects.")
+            f"Only {found} of the {count} portfolios asked for "
+            f"{'exists' if found == 1 else 'exist'}: no other portfolio meets the policy "
+            f"and differs from {'it' if found == 1 else 'each of these'} in at least {diff} "
+            "projects.")
     else:
         result.notes.append(
             f"The search for portfolio {found + 1} ended without a portfolio "
