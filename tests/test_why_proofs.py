@@ -344,3 +344,34 @@ def test_one_answer_out_of_time_is_one_answer_in_the_note(monkeypatch) -> None:
     assert why.timed_out + prices.timed_out == 1
     note = next(n for n in result.notes if "ran out of time" in n)
     assert "ran out of time: 1 answer could not be re-solved within" in note
+
+
+def test_a_portfolio_a_stopped_re_solve_found_makes_the_forcing_feasible(monkeypatch) -> None:
+    """Every forced re-solve stopped by a time limit with its portfolio so far (here the
+    true optimum, not proven): a project whose re-solve found a portfolio is feasible
+    that way (a known portfolio proves it), never "not known"; a portfolio that reaches
+    the LP bound is the exact answer (proof), equal to the unstopped one."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = explain_portfolio(result, solver, exact_limit=None)
+    real = Solver.solve_forced
+    found: set[str] = set()
+
+    def stopping(self: Solver, states: dict[str, int], *args: object, **kwargs: object
+                 ) -> Outcome:
+        out = stopped_by_a_time_limit(real(self, states, *args, **kwargs))
+        if out.status.has_solution:
+            found.update(states)
+        return out
+
+    monkeypatch.setattr(Solver, "solve_forced", stopping)
+    why = explain_portfolio(result, solver, exact_limit=None)
+    assert found
+    for pid in found:
+        rec, ref = why.records[pid], exact.records[pid]
+        assert rec["feasible"] is True, (pid, rec["basis"], rec["message"])
+        assert rec["basis"] in (PROOF, LP_BOUND), pid
+        if rec["basis"] == PROOF:
+            assert rec["value_change"] == pytest.approx(ref["value_change"], abs=TOL), pid
+        else:
+            assert rec["value_change"] >= ref["value_change"] - TOL, pid

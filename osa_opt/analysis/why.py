@@ -313,8 +313,15 @@ class _Explainer(Obstacles):
                 elif obstacle is not None:  # stopped, but the obstacle is a proof
                     rec["basis"] = PROOF
                     self.proven += 1
-                elif bounded:
-                    reason = self._bounded(rec, answer, timed_out=True)
+                elif bounded and self.proofs is not None:
+                    # the stopped re-solve's portfolio, if any, proves it can be forced,
+                    # and is the optimum when it reaches the LP bound
+                    answer = self.proofs.with_known(pid, forced_in, answer)
+                    if answer.basis == PROOF:
+                        found, rec["basis"] = answer.known, PROOF
+                        self.proven += 1
+                    else:
+                        reason = self._bounded(rec, answer, timed_out=True)
                 else:
                     unsettled, reason = True, self._unsettled(rec, out)
         if rec["basis"] == LP_BOUND or unsettled:

@@ -108,6 +108,17 @@ class Proofs:
                                        or objective > self.best_out[p].objective):
                 self.best_out[p] = known
 
+    def with_known(self, pid: str, forced_in: bool, answer: Answer) -> Answer:
+        """An LP-bound ``answer`` again, with the best portfolio now known that forces
+        ``pid`` that way (a re-solve stopped by a time limit may have found one since): a
+        proof when that portfolio reaches the bound, else the bound with it (feasible)."""
+        known = (self.best_in if forced_in else self.best_out).get(pid)
+        if known is None or answer.bound is None:
+            return answer
+        if known.objective >= answer.bound - self.tol(answer.bound):
+            return Answer(PROOF, known.objective, known)
+        return Answer(LP_BOUND, answer.bound, known)
+
     def tol(self, value: float) -> float:
         """The optimality tolerance HiGHS stops a MIP at (mip_abs_gap, mip_rel_gap)."""
         return max(HIGHS_ABS_GAP, self.rel_gap * abs(value))
