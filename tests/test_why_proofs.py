@@ -375,3 +375,16 @@ def test_a_portfolio_a_stopped_re_solve_found_makes_the_forcing_feasible(monkeyp
             assert rec["value_change"] == pytest.approx(ref["value_change"], abs=TOL), pid
         else:
             assert rec["value_change"] >= ref["value_change"] - TOL, pid
+
+
+def test_the_headline_counts_answers_the_time_limit_cut_short_on_their_own() -> None:
+    """An answer the time limit left unsettled (no LP bound) is not one of the proven ones
+    nor of the bounds: the headline counts it by itself."""
+    from osa_opt.analysis.why import WhyAnalysis
+
+    why = WhyAnalysis({}, 10.0, [], seconds=1.0, solves=2, proven=3, bounded=0, timed_out=1)
+    assert why.headline().endswith("2 re-solves, 3 proven without one; 1 cut short by the "
+                                   "time limit")
+    why.bounded, why.timed_out = 4, 5
+    assert why.headline().endswith("3 proven without one, 4 LP bounds; 5 cut short by the "
+                                   "time limit")

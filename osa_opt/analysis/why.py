@@ -136,8 +136,8 @@ class WhyAnalysis(Analysis):
     def headline(self) -> str:
         funded = sum(1 for r in self.records.values() if r["funded"])
         bounds = f", {self.bounded} LP bounds" if self.bounded else ""
-        if self.timed_out:
-            bounds += f" ({self.timed_out} as the time limit ran out)"
+        if self.timed_out:  # bounds or answers not known: counted on their own
+            bounds += f"; {self.timed_out} cut short by the time limit"
         return (f"of {len(self.records)} projects: {funded} funded, "
                 f"{len(self.records) - funded} not; {self.solves} re-solves, "
                 f"{self.proven} proven without one{bounds}")
