@@ -483,3 +483,16 @@ def test_the_note_on_a_single_portfolio_reads_in_the_singular(
     said = " ".join(capsys.readouterr().out.split())
     assert ("Only 1 of the 3 portfolios asked for exists: no other portfolio meets the "
             "policy and differs from it in at least 2 projects.") in said
+
+
+def test_a_part_just_under_whole_never_reads_as_whole() -> None:
+    """A project funded at 99.96% read "100.0%" in the partner table and "100%→100.0%" in
+    the changes (the two texts differed only by the trimmed ".0"), which say no change and
+    a whole project. The fewest decimals that tell the two numbers apart are chosen on the
+    numbers, not on their trimmed texts."""
+    from osa_opt.cli.decision import percents_apart
+
+    assert percents_apart(1.0, 0.9996) == ("100%", "99.96%")
+    assert percents_apart(0.5, 0.50004) == ("50%", "50.004%")
+    assert percents_apart(1.0, 0.999996) == ("100%", "99.9996%")
+    assert percents_apart(0.9, 0.8) == ("90%", "80%")

@@ -34,17 +34,20 @@ def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
 
 
 def percents_apart(before: float, after: float) -> tuple[str, str]:
-    """Two funded fractions in the fewest decimals (up to two) that tell them apart, so a
-    change never reads "100% instead of 100%".
+    """Two funded fractions in the fewest decimals that tell them apart (up to four: the
+    changes list fractions that differ by more than 1e-6), so a change never reads "100%
+    instead of 100%" nor "100% instead of 100.0%": the numbers are compared, not their
+    texts (a whole percentage drops its decimals).
 
     >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.984)
     (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.4%'))
+    >>> percents_apart(1.0, 0.9996)
+    ('100%', '99.96%')
     """
-    for digits in (0, 1, 2):
-        texts = percent(before, digits), percent(after, digits)
-        if texts[0] != texts[1]:
+    for digits in range(5):
+        if percent(before, digits, trim=False) != percent(after, digits, trim=False):
             break
-    return texts
+    return percent(before, digits), percent(after, digits)
 
 
 def funded_text(portfolio: Portfolio, project_id: str) -> str:
