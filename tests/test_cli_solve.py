@@ -496,3 +496,20 @@ def test_a_part_just_under_whole_never_reads_as_whole() -> None:
     assert percents_apart(0.5, 0.50004) == ("50%", "50.004%")
     assert percents_apart(1.0, 0.999996) == ("100%", "99.9996%")
     assert percents_apart(0.9, 0.8) == ("90%", "80%")
+
+
+def test_one_project_failing_two_rules_is_counted_in_the_singular(tiny_frames: Any) -> None:
+    """The line under the reasons table read "1 projects in all: ..." when the only project
+    left out fails two rules."""
+    from osa_opt.inputs.problem import Problem
+    from osa_opt.workflows import solve
+
+    projects, countries, policy = tiny_frames
+    policy = policy.override({"budget.FY2026": 100_000, "budget.FY2027": 100_000,
+                              "balance.min_region_share": {}, "portfolios.count": 1,
+                              "eligibility.max_risk": 0.01})
+    projects = projects.assign(exclusive_group="", risk=[0, 0, 0, 0, 0, 0.05])  # P-06 excluded
+    result = solve(Problem.from_frames(projects, countries, policy), explain=False)
+    assert len(result.unfunded) == 1
+    assert render.exclusion_note(result) == (
+        "1 project in all: a project that fails several rules counts under each.")

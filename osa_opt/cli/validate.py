@@ -167,7 +167,8 @@ def _render(summary: dict[str, Any]) -> None:
             table.add_row(escape(reason), str(n))
         console.print(first_fitting(console, [table]))
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
-            console.print(f"{summary['ineligible']} projects in all: a project that fails "
+            n = summary["ineligible"]
+            console.print(f"{n} project{'s' if n != 1 else ''} in all: a project that fails "
                           "several rules counts under each.")
     from osa_opt.cli.render import override_lines
 
