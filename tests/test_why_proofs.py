@@ -388,3 +388,20 @@ def test_the_headline_counts_answers_the_time_limit_cut_short_on_their_own() -> 
     why.bounded, why.timed_out = 4, 5
     assert why.headline().endswith("3 proven without one, 4 LP bounds; 5 cut short by the "
                                    "time limit")
+
+
+def test_a_rule_with_no_answer_off_has_no_answer_looser_either(monkeypatch) -> None:
+    """Every re-solve stopped and no LP to fall back on: a rule whose "off" gain is not
+    known says nothing of its 10% looser gain (not 0, "would gain nothing")."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    real = Solver.solve_rows
+    monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
+        real(self, *a, **k)))
+    monkeypatch.setattr(Solver, "lp_relaxation", lambda self: None)
+    stopped = price_rules(result, solver, exact_limit=None)
+    assert stopped.timed_out > 0
+    for rule, row in stopped.table.iterrows():
+        assert row["gain_if_off"] is None or math.isnan(row["gain_if_off"]), rule
+        relaxed = row["gain_if_relaxed"]
+        assert relaxed is None or math.isnan(relaxed), (rule, relaxed)

@@ -173,8 +173,8 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
         if relaxed is not None and rec["gain_if_off"]:
             lower, upper = (relaxed, None) if rule.sense == "min" else (None, relaxed)
             _put(rec, "gain_if_relaxed", ask.rebound([(con, lower, upper)]))
-        elif relaxed is not None:
-            rec["gain_if_relaxed"] = 0.0
+        elif relaxed is not None and rec["gain_if_off"] is not None:
+            rec["gain_if_relaxed"] = 0.0  # off gains nothing: looser cannot either
         records.append(rec)
     tiers = "/".join(str(t) for t in sorted(data.policy.priority.fund_every_tier))
     for component, label in (("tier_partner", f"every tier-{tiers} partner funded"),
@@ -221,7 +221,7 @@ def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData
     if rec["gain_if_off"]:
         _put(rec, "gain_if_relaxed", ask.rebound([(con, least * (1 - RELAX), None)
                                                   for con in rows]))
-    else:
+    elif rec["gain_if_off"] is not None:  # off gains nothing: looser cannot either
         rec["gain_if_relaxed"] = 0.0
     return rec
 
