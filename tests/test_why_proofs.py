@@ -391,8 +391,10 @@ def test_the_headline_counts_answers_the_time_limit_cut_short_on_their_own() -> 
 
 
 def test_a_rule_with_no_answer_off_has_no_answer_looser_either(monkeypatch) -> None:
-    """Every re-solve stopped and no LP to fall back on: a rule whose "off" gain is not
-    known says nothing of its 10% looser gain (not 0, "would gain nothing")."""
+    """Every re-solve stopped by a time limit (with its portfolio so far) and no LP to fall
+    back on: a rule whose "off" gain is not known says nothing of its 10% looser gain (not
+    0, "would gain nothing"), and its message says the gain is not known and why, never
+    that the solver found no portfolio (it found one)."""
     problem = osa_opt.load_problem()
     result, solver = solved(problem, 1)
     real = Solver.solve_rows
@@ -405,3 +407,6 @@ def test_a_rule_with_no_answer_off_has_no_answer_looser_either(monkeypatch) -> N
         assert row["gain_if_off"] is None or math.isnan(row["gain_if_off"]), rule
         relaxed = row["gain_if_relaxed"]
         assert relaxed is None or math.isnan(relaxed), (rule, relaxed)
+        assert "found no portfolio" not in row["message"], rule
+        assert ("switching it off would gain is not known (it could not be re-solved within "
+                "solver.time_limit of 60 s per solve") in row["message"], row["message"]

@@ -303,6 +303,8 @@ def _message(rule: str, row: pd.Series, reason: str) -> str:
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
     off = row["gain_if_off"]
     if off is None or (isinstance(off, float) and math.isnan(off)):
+        if row.get("basis") is None:  # no re-solve settled it, and no LP answered
+            return f"{text}: what switching it off would gain is not known ({reason})."
         return f"{text}: no answer without it (the solver found no portfolio)."
     if off <= 0:
         return f"{text} costs nothing: the best value is the same without it."
