@@ -24,6 +24,7 @@ from osa_opt.analysis.prices import price_rules
 from osa_opt.analysis.why import explain_portfolio
 from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
 from osa_opt.inputs.problem import Problem
+from osa_opt.solving import highs_access
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome, Status
 
@@ -410,3 +411,27 @@ def test_a_rule_with_no_answer_off_has_no_answer_looser_either(monkeypatch) -> N
         assert "found no portfolio" not in row["message"], rule
         assert ("switching it off would gain is not known (it could not be re-solved within "
                 "solver.time_limit of 60 s per solve") in row["message"], row["message"]
+
+
+def test_a_forced_re_solve_through_pyomo_keeps_to_the_time_left(monkeypatch) -> None:
+    """When HiGHS's columns cannot be mapped, a forced re-solve goes through Pyomo: it too
+    runs for at most the time the explanation has left, and afterwards the solver's own
+    time limit is back, in Pyomo and in HiGHS."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    own = solver.time_limit
+    limits: list[float] = []
+    real = Solver.solve_once
+
+    def recording(self: Solver) -> Outcome:
+        limits.append(float(self.opt.config.time_limit))
+        return real(self)
+
+    monkeypatch.setattr(Solver, "column_map", lambda self: None)
+    monkeypatch.setattr(Solver, "solve_once", recording)
+    why = explain_portfolio(result, solver, exact_limit=None, time_limit=30.0)
+    assert why.solves > 0 and len(limits) == why.solves
+    assert max(limits) <= 30.0
+    assert solver.time_limit == own
+    monkeypatch.undo()
+    assert float(highs_access.option_value(solver.highs, "time_limit")) == own

@@ -11,7 +11,9 @@ bounds without a MIP is :mod:`osa_opt.solving.lp_relaxation`.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -53,13 +55,13 @@ class DirectResolves:
         ``no_solution``, never ``optimal``."""
         highs = self.highs if self.solves else None
         if highs is None or any(self.model.x[p].fixed for p in states):
-            with self.fixed_in_highs(states):
+            with self.fixed_in_highs(states), self._pyomo_time_limit(time_limit):
                 return self.solve_once()
         if sync:
             self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs), then the map
         reader = self.column_map()
         if reader is None:
-            with self.fixed_in_highs(states):
+            with self.fixed_in_highs(states), self._pyomo_time_limit(time_limit):
                 return self.solve_once()
         cols = [reader[1][p] for p in states]
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
@@ -88,6 +90,26 @@ class DirectResolves:
         self.solves += 1
         self.last, self._solution = out, None
         return out
+
+    @contextlib.contextmanager
+    def _pyomo_time_limit(self, seconds: float | None) -> Iterator[None]:
+        """For a re-solve through Pyomo (the fallback of :meth:`solve_forced`): Pyomo's time
+        limit lowered to ``seconds`` (never raised), then the solver's own again, in Pyomo
+        and in HiGHS (Pyomo leaves its last value there, which a direct re-solve would take
+        for the solver's own)."""
+        config = self.opt.config
+        own = config.time_limit
+        if seconds is None or own is None:
+            yield
+            return
+        config.time_limit = max(1e-3, min(float(own), float(seconds)))
+        try:
+            yield
+        finally:
+            config.time_limit = own
+            highs = self.highs
+            if highs is not None:
+                highs.setOptionValue("time_limit", float(own))
 
     @staticmethod
     def _resolve_options(highs: Any, seconds: float | None) -> Any:
