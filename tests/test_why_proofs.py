@@ -413,13 +413,9 @@ def test_a_rule_with_no_answer_off_has_no_answer_looser_either(monkeypatch) -> N
                 "solver.time_limit of 60 s per solve") in row["message"], row["message"]
 
 
-def test_a_forced_re_solve_through_pyomo_keeps_to_the_time_left(monkeypatch) -> None:
-    """When HiGHS's columns cannot be mapped, a forced re-solve goes through Pyomo: it too
-    runs for at most the time the explanation has left, and afterwards the solver's own
-    time limit is back, in Pyomo and in HiGHS."""
-    problem = osa_opt.load_problem()
-    result, solver = solved(problem, 1)
-    own = solver.time_limit
+def through_pyomo(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """HiGHS's columns out of reach (every re-solve through Pyomo); the list fills with
+    Pyomo's time limit at each solve."""
     limits: list[float] = []
     real = Solver.solve_once
 
@@ -429,9 +425,36 @@ def test_a_forced_re_solve_through_pyomo_keeps_to_the_time_left(monkeypatch) -> 
 
     monkeypatch.setattr(Solver, "column_map", lambda self: None)
     monkeypatch.setattr(Solver, "solve_once", recording)
+    return limits
+
+
+def test_a_forced_re_solve_through_pyomo_keeps_to_the_time_left(monkeypatch) -> None:
+    """When HiGHS's columns cannot be mapped, a forced re-solve goes through Pyomo: it too
+    runs for at most the time the explanation has left, and afterwards the solver's own
+    time limit is back, in Pyomo and in HiGHS."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    own = solver.time_limit
+    limits = through_pyomo(monkeypatch)
     why = explain_portfolio(result, solver, exact_limit=None, time_limit=30.0)
     assert why.solves > 0 and len(limits) == why.solves
     assert max(limits) <= 30.0
     assert solver.time_limit == own
     monkeypatch.undo()
     assert float(highs_access.option_value(solver.highs, "time_limit")) == own
+
+
+def test_rule_prices_through_pyomo_keep_to_the_time_left(monkeypatch) -> None:
+    """A fresh solver's first rule question goes through Pyomo (it loads the model); with
+    HiGHS's columns out of reach every one does: each runs for at most the time the
+    explanation has left, and afterwards the solver's own time limit is back."""
+    problem = osa_opt.load_problem()
+    result, _ = solved(problem, 1)
+    limits = through_pyomo(monkeypatch)
+    solver = Solver(problem)
+    prices = price_rules(result, solver, exact_limit=None, time_limit=30.0)
+    assert prices.solves > 0 and len(limits) == prices.solves
+    assert max(limits) <= 30.0
+    assert solver.time_limit == 60.0
+    monkeypatch.undo()
+    assert float(highs_access.option_value(solver.highs, "time_limit")) == 60.0

@@ -88,7 +88,7 @@ class ExactQuestions:
         if rows is not None:
             inf = math.inf
             return self._direct(rows, [-inf] * len(rows), [inf] * len(rows))
-        with switched_off(list(cons)):
+        with switched_off(list(cons)), self.solver.pyomo_time_limit(self.clock.left()):
             out = self.solver.solve_once()
         if ExplainClock.settled(out):
             return self._gain(out)
@@ -103,6 +103,7 @@ class ExactQuestions:
         with contextlib.ExitStack() as stack:
             for con, lo, up in changes:
                 stack.enter_context(rebound(con, lo, up))
+            stack.enter_context(self.solver.pyomo_time_limit(self.clock.left()))
             out = self.solver.solve_once()
         if ExplainClock.settled(out):
             return self._gain(out)

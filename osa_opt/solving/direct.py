@@ -55,13 +55,13 @@ class DirectResolves:
         ``no_solution``, never ``optimal``."""
         highs = self.highs if self.solves else None
         if highs is None or any(self.model.x[p].fixed for p in states):
-            with self.fixed_in_highs(states), self._pyomo_time_limit(time_limit):
+            with self.fixed_in_highs(states), self.pyomo_time_limit(time_limit):
                 return self.solve_once()
         if sync:
             self.opt.update()  # Pyomo's pending changes first (see fixed_in_highs), then the map
         reader = self.column_map()
         if reader is None:
-            with self.fixed_in_highs(states), self._pyomo_time_limit(time_limit):
+            with self.fixed_in_highs(states), self.pyomo_time_limit(time_limit):
                 return self.solve_once()
         cols = [reader[1][p] for p in states]
         bounds = {c: (float(v), float(v)) for c, v in zip(cols, states.values(), strict=True)}
@@ -92,8 +92,9 @@ class DirectResolves:
         return out
 
     @contextlib.contextmanager
-    def _pyomo_time_limit(self, seconds: float | None) -> Iterator[None]:
-        """For a re-solve through Pyomo (the fallback of :meth:`solve_forced`): Pyomo's time
+    def pyomo_time_limit(self, seconds: float | None) -> Iterator[None]:
+        """For a re-solve through Pyomo (the fallback of :meth:`solve_forced`, a rule
+        question of :mod:`osa_opt.analysis.rule_questions`): Pyomo's time
         limit lowered to ``seconds`` (never raised), then the solver's own again, in Pyomo
         and in HiGHS (Pyomo leaves its last value there, which a direct re-solve would take
         for the solver's own)."""
