@@ -356,6 +356,23 @@ def test_coerce_column_equals_the_per_cell_rule(case: tuple[Any, pd.Series]) -> 
         (i.row, i.column, repr(i.value), i.rule, i.hint) for i in slow_issues]
 
 
+def test_a_cell_of_minus_zero_reads_zero_on_every_path() -> None:
+    """Hypothesis found [2, -0.0] in an object column: the fast path read 0.0 (pandas'
+    parser), the cell rule -0.0; both now read 0.0, as a float column does."""
+    import math
+
+    from osa_opt.inputs.coercion import coerce_column
+
+    col = next(c for c in _registry() if c.name == "risk")
+    for cells in (pd.Series([2, -0.0], dtype=object), pd.Series([2.0, -0.0]),
+                  pd.Series(["2", "-0"], dtype=object)):
+        rows = np.arange(2, 2 + len(cells))
+        for read in (coerce_column, plain.coerce_column_per_cell):
+            got = read("projects", cells.copy(), rows, col, [])
+            assert list(got) == [2.0, 0.0] and math.copysign(1.0, got.iloc[1]) == 1.0, (
+                read.__name__, list(cells))
+
+
 # ---------------------------------------------------------------------- near-duplicate keys
 KEY_NAMES = ["Boats", "boats", " Boats", "BOATS", "Bo ats", "ｂｏａｔｓ", "Southeast Asia",
              "southeast\tasia", "South\x1ceast Asia", "P-01", "p-01", "P-1", "", "  ", None,

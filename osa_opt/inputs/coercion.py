@@ -163,7 +163,9 @@ def _default(col: Column, n: int) -> Any:
 
 def _typed(out: np.ndarray, col: Column, index: pd.Index) -> pd.Series:
     if col.kind == "number":
-        return pd.Series(out, index=index, dtype="float64")
+        # + 0.0: a cell of -0 reads 0 whichever way it was read (pandas' parser gives 0.0
+        # for an object cell -0.0, the cell rule -0.0), and never shows as "-0" downstream
+        return pd.Series(out, index=index, dtype="float64") + 0.0
     if col.kind == "bool":
         return pd.Series(pd.array(out, dtype="boolean"), index=index)
     if _numeric(col):
