@@ -133,6 +133,15 @@ def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
     return _shown(value, digits) + "%"  # halves as the workbook's 0% shows them: 62.5% → 63%
 
 
+def counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """A count and its noun, singular for one: ``counted(1, "country", "countries")``.
+
+    >>> counted(1, "project"), counted(1200, "project"), counted(1, "country", "countries")
+    ('1 project', '1,200 projects', '1 country')
+    """
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
 def id_list(ids: Iterable[Any], limit: int = 6, conjunction: str = "and") -> str:
     """``P-1``, ``P-1 and P-2``, ``P-1, P-2 and P-3``; long lists end with "and N more"."""
     ids = [str(i) for i in ids]

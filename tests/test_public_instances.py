@@ -14,6 +14,7 @@ best subsets (found here by enumerating every subset, apart from osa-opt).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -149,3 +150,26 @@ def test_the_cli_solves_an_instance_to_its_optimum(tmp_path: Path) -> None:
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     funded = manifest["portfolios"][0]["projects"]
     assert profit_of(instance, funded) == pytest.approx(8706.1, abs=1e-6)
+
+
+def test_a_round_of_one_partner_reads_in_the_singular(tmp_path: Path) -> None:
+    """Every mknap1 round has one partner: '6 projects (6 eligible) in 1 country', not
+    '1 countries', in the terminal, the report's Funded card and the workbook's Read me."""
+    import re
+    from html import unescape
+
+    from openpyxl import load_workbook
+
+    policy = write_round(INSTANCES[0], tmp_path / "input", count=1)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "osa_opt", "solve", str(tmp_path / "input"),
+                           "--policy", str(policy), "--out", str(out), "--no-explain"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    assert "6 projects (6 eligible) in 1 country; budget" in " ".join(done.stdout.split())
+    page = unescape(re.sub(r"<[^>]+>", " ", (out / "report.html").read_text(encoding="utf-8")))
+    assert re.search(r"in 1 country\b", page) and "1 countries" not in page
+    cells = [str(c.value) for row in load_workbook(out / "portfolios.xlsx")["Read me"].iter_rows()
+             for c in row if c.value is not None]
+    assert any("in 1 country." in c for c in cells) and not any("1 countries" in c for c in cells)

@@ -26,7 +26,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import EXTENSION, EXTENSION_UNIT, MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
-from osa_opt.text import code_label, id_list, json_number, number, percent, yen
+from osa_opt.text import code_label, counted, id_list, json_number, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -262,9 +262,11 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         reachable = int(round(bound - amount))
         n = len(data.by_country)
         if reachable >= n:
-            return (f"only {n} countries have an eligible project, but {key} is "
+            return (f"only {counted(n, 'country', 'countries')} {'has' if n == 1 else 'have'} "
+                    f"an eligible project, but {key} is "
                     f"{number(bound)}: lower it to {n} (by {number(amount, 6)})")
-        return (f"the other rules allow at most {reachable} recipient countries, but {key} "
+        most = counted(reachable, "recipient country", "recipient countries")
+        return (f"the other rules allow at most {most}, but {key} "
                 f"is {number(bound)}: lower it to {reachable} (by {number(amount, 6)})")
     if c == "max_countries":
         needed = int(round(bound + amount))

@@ -40,7 +40,7 @@ from osa_opt.cli.decision import (
     fraction_changes,
     percents_apart,
 )
-from osa_opt.text import NO_BREAK, money, percent, yen
+from osa_opt.text import NO_BREAK, counted, money, percent, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -278,9 +278,10 @@ def print_solve_summary(console: Console, result: Result) -> None:
     problem = result.problem
     summary = problem.summary()
     budget = ", ".join(f"{fy}{NO_BREAK}{yen(amount)}" for fy, amount in problem.policy.budget.items())
-    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: {summary['projects']:,} "
-                f"projects ({summary['eligible']:,} eligible) in {summary['countries']:,} "
-                f"countries; budget {escape(budget)}.")
+    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: "
+                f"{counted(summary['projects'], 'project')} ({summary['eligible']:,} eligible) "
+                f"in {counted(summary['countries'], 'country', 'countries')}; "
+                f"budget {escape(budget)}.")
     if problem.is_example:
         from osa_opt.data import EXAMPLE_NOTE
 

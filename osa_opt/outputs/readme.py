@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
 from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines, write_text
-from osa_opt.text import title
+from osa_opt.text import counted, title
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -130,9 +130,9 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     n = len(result.portfolios)
     what = (f"The portfolios of Official Security Assistance projects chosen by osa-opt "
             f"{__version__} under the policy \"{problem.policy.name}\": {n} ranked "
-            f"portfolio{'s' if n != 1 else ''}, best first, from {summary['projects']:,} "
-            f"projects ({summary['eligible']:,} eligible) in {summary['countries']:,} "
-            "countries.")
+            f"portfolio{'s' if n != 1 else ''}, best first, from "
+            f"{counted(summary['projects'], 'project')} ({summary['eligible']:,} eligible) in "
+            f"{counted(summary['countries'], 'country', 'countries')}.")
     if created:
         what += f" Written {created} (UTC)."
     rows = [("What this is", what), ("Run status", result.status_message)]

@@ -20,7 +20,7 @@ from osa_opt.html import NOTEBOOK_ROWS as MAX_ROWS
 from osa_opt.html import analysis_html as analysis_html  # re-exported: the documented name
 from osa_opt.html import notebook_wrap as _wrap
 from osa_opt.html import table, value_text
-from osa_opt.text import percent, yen
+from osa_opt.text import counted, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
@@ -69,7 +69,8 @@ def portfolio_html(portfolio: Portfolio) -> str:
     head = (f'<div class="head"><b>Portfolio {portfolio.rank}</b>: value '
             f"{escape(value_text(portfolio.objective))} "
             f"({escape(percent(portfolio.share_of_best, trim=False))} of the best), "
-            f"{portfolio.n_projects} projects in {portfolio.n_countries} countries, "
+            f"{counted(portfolio.n_projects, 'project')} in "
+            f"{counted(portfolio.n_countries, 'country', 'countries')}, "
             f"{escape(yen(portfolio.total_cost))}{escape(used)}</div>")
     changes = ""
     if portfolio.reference is not None:

@@ -35,7 +35,7 @@ from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.solving.versions import versions
-from osa_opt.text import money, percent, yen
+from osa_opt.text import counted, money, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
@@ -64,7 +64,8 @@ def headline(result: Result) -> Section:
             ("Value of portfolio 1 (a score)", value_text(best.objective), proof),
             ("Budget used", yen(best.total_cost),
              f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
-            ("Funded", f"{best.n_projects:,} projects", f"in {best.n_countries:,} countries"),
+            ("Funded", counted(best.n_projects, "project"),
+             f"in {counted(best.n_countries, 'country', 'countries')}"),
         ]
     cards.append(("Eligible projects", *_eligible_card(problem.eligibility)))
     card_html = "".join(
