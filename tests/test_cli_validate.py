@@ -200,6 +200,31 @@ def test_a_budget_year_the_input_lacks_is_blamed_on_the_option(run: Callable) ->
     assert "Option line key Value Rule" in " ".join(header)  # titled by source
 
 
+def test_a_budget_with_a_thousands_separator_says_so_and_shows_the_fix(run: Callable) -> None:
+    """``--budget FY2026=18,100`` was refused with "write FY=AMOUNT" only: the amount's
+    separator is named and the option to type shown."""
+    code, _, err = run("--budget", "FY2026=18,100", "--no-solve")
+    assert code == 2
+    said = " ".join(err.split())
+    assert "'FY2026=18,100'" in said and "thousands separator" in said
+    assert "--budget FY2026=18100" in said
+    code, _, err = run("--budget", "FY2026=1 810 000", "--no-solve")
+    assert code == 2 and "--budget FY2026=1810000" in " ".join(err.split())
+
+
+def test_a_set_number_with_a_thousands_separator_says_so(run: Callable) -> None:
+    """``--set key=1,000`` is read as the text "1,000": the issue names the separator and
+    the number to write, for a budget and for a whole number alike."""
+    for option, plain in (("budget.FY2026=18,100", "18100"),
+                          ("priority.min_countries=1,000", "1000")):
+        code, out, _ = run("--set", option, "--no-solve", "--json")
+        assert code == 2
+        (issue,) = json.loads(out)["issues"]
+        assert issue["sheet"] == f"--set {option}"
+        assert issue["rule"].startswith("a number with a thousands separator")
+        assert issue["hint"] == f"write the number without separators: {plain}"
+
+
 def test_a_budget_year_set_with_set_is_blamed_on_that_option(run: Callable) -> None:
     code, _, err = run("--set", "budget.FY2028=500", "--no-solve")
     assert code == 2

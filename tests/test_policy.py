@@ -157,6 +157,13 @@ def test_bad_budget_option(bad: str) -> None:
         parse_budget((bad,))
 
 
+def test_a_budget_option_with_a_thousands_separator_shows_the_fix() -> None:
+    with pytest.raises(click.BadParameter) as info:
+        parse_budget(("FY2026=18,100",))
+    assert "thousands separator" in info.value.message
+    assert "--budget FY2026=18100" in info.value.message
+
+
 def test_bad_set_option() -> None:
     with pytest.raises(click.BadParameter):
         parse_sets(("priority.min_countries",))

@@ -161,6 +161,14 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
                 raise ValueError
             out[f"budget.{fy.strip()}"] = float(amount)
         except ValueError:
+            from osa_opt.inputs.toml_hints import without_separators
+
+            plain = without_separators(amount)
+            if plain is not None and sep and fy.strip():
+                raise click.BadParameter(
+                    f"{item!r}: the amount {amount.strip()} has a thousands separator; write "
+                    f"--budget {fy.strip()}={plain} (¥ million, no separators)",
+                    param_hint="--budget") from None
             raise click.BadParameter(
                 f"{item!r}: write FY=AMOUNT in ¥ million, e.g. --budget FY2026=20000",
                 param_hint="--budget") from None

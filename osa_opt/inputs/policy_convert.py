@@ -15,6 +15,7 @@ from typing import Any
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.policy_keys import container, key_types
+from osa_opt.inputs.toml_hints import without_separators
 from osa_opt.text import suggest
 
 
@@ -25,6 +26,12 @@ def unknown_key(where: str, key: str, known: list[str]) -> Issue:
 
 
 def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
+    plain = without_separators(value) if isinstance(value, str) and "number" in expected \
+        else None
+    if plain is not None:  # --set priority.min_countries=1,000 is read as the text "1,000"
+        return Issue(where, None, key, value,
+                     f"a number with a thousands separator (read as text), expected {expected}",
+                     f"write the number without separators: {plain}")
     return Issue(where, None, key, value, f"wrong type {type(value).__name__}, expected {expected}",
                  f"write {key} as {expected}")
 

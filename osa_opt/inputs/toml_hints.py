@@ -61,9 +61,8 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
         digits = re.sub(r"[^0-9.]", "", value)
         return f"{where}: a currency sign or unit", \
             f"write the plain amount in ¥ million: {key} = {digits or '18100'}"
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", value) or \
-            re.fullmatch(r"[+-]?\d{1,3}( \d{3})+(\.\d+)?", value):
-        plain = value.replace(",", "").replace(" ", "")
+    plain = without_separators(value)
+    if plain is not None:
         return f"{where}: a number with a thousands separator", \
             f"write {key} = {plain} (no separators; amounts are in ¥ million)"
     if re.fullmatch(r"[+-]?\d+,\d+", value):
@@ -72,6 +71,20 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
             and value not in ("true", "false") and not re.match(r"\d{4}-\d\d-\d\d", value):
         return f"{where}: text without quotes", f"put the text in double quotes: " \
             f"{key} = \"{value}\""
+    return None
+
+
+def without_separators(text: str) -> str | None:
+    """The number ``text`` writes with thousands separators (commas or spaces), without
+    them; None when it is no such number. The TOML hints, ``--budget`` and ``--set`` share it.
+
+    >>> without_separators("18,100"), without_separators("1 810 000.5"), without_separators("0,4")
+    ('18100', '1810000.5', None)
+    """
+    text = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text) or \
+            re.fullmatch(r"[+-]?\d{1,3}( \d{3})+(\.\d+)?", text):
+        return text.replace(",", "").replace(" ", "")
     return None
 
 
