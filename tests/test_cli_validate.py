@@ -225,6 +225,26 @@ def test_a_set_number_with_a_thousands_separator_says_so(run: Callable) -> None:
         assert issue["hint"] == f"write the number without separators: {plain}"
 
 
+@pytest.mark.parametrize("year", ["fy2026", "FY2062", "2026"])
+def test_a_budget_year_the_policy_lacks_gets_a_did_you_mean(run: Callable, year: str) -> None:
+    """A year in the wrong case or mistyped: the closest of the policy's fiscal years, as
+    the option to type, and the policy's years named."""
+    for option, fixed in (("--budget", "--budget FY2026=18100"),
+                          ("--set", "--set budget.FY2026=18100")):
+        typed = f"{year}=18100" if option == "--budget" else f"budget.{year}=18100"
+        code, out, _ = run(option, typed, "--no-solve", "--json")
+        assert code == 2
+        (issue,) = json.loads(out)["issues"]
+        assert issue["sheet"] == f"{option} {typed}"
+        assert issue["rule"].startswith(f"{year} is not a fiscal year of this input")
+        assert issue["hint"] == (
+            f"did you mean {fixed}? (the policy's fiscal years: FY2026) Otherwise check the "
+            f"year in {option}, or add cost_{year} to the projects sheet with each project's "
+            "cost in that year")
+    code, _, err = run("--budget", f"{year}=18100", "--no-solve")  # the table says it too
+    assert "did you mean" in err and "FY2026" in err
+
+
 def test_a_budget_year_set_with_set_is_blamed_on_that_option(run: Callable) -> None:
     code, _, err = run("--set", "budget.FY2028=500", "--no-solve")
     assert code == 2

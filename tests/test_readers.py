@@ -201,7 +201,14 @@ def test_a_budget_year_the_overrides_name_is_checked_before_the_tables(
     assert (issue.sheet, issue.row, issue.column, issue.value) == \
         ("overrides 'budget.FY2028'", None, "cost_FY2028", "FY2028")
     assert issue.rule == "missing column cost_FY2028: FY2028 is not a fiscal year of this input"
-    assert issue.hint.startswith("check the year in overrides, or add cost_FY2028")
+    assert issue.hint.startswith("did you mean FY2027? (the policy's fiscal years: FY2026, "
+                                 "FY2027) Otherwise check the year in overrides, or add "
+                                 "cost_FY2028")
+    with pytest.raises(InputError) as info:  # nothing close: the policy's years named
+        load_problem(path, policy=policy, overrides={"budget.next_year": 500})
+    (issue,) = info.value.issues
+    assert issue.hint.startswith("check the year in overrides (the policy's fiscal years: "
+                                 "FY2026, FY2027), or add cost_next_year")
     with pytest.raises(InputError) as info:  # a year with its column: the tables' problem
         load_problem(path, policy=policy, overrides={"budget.FY2026": 500})
     assert {i.column for i in info.value.issues} == {"score_security"}

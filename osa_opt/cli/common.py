@@ -245,19 +245,23 @@ def print_warnings(warnings: list[Any]) -> None:
 def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...] = ()) -> None:
     """A fiscal year that only ``--budget`` (or ``--set budget.FY…``) names has no cost
     column in the input: say so as the option's mistake (a typo in the year, most often),
-    not the workbook's. A key or value of the policy an option set wrong is placed at the
-    option as typed (``--set priority.min_country=8``), not at "policy override"."""
+    not the workbook's, its did-you-mean as the option to type (``--budget fy2026=18100``:
+    *did you mean --budget FY2026=18100?*). A key or value of the policy an option set
+    wrong is placed at the option as typed (``--set priority.min_country=8``), not at
+    "policy override"."""
     import dataclasses
+    import re
 
     named = {}
     for item in sets:  # --budget wins over --set for one year, as in the overrides
-        key = item.partition("=")[0].strip()
-        if key.startswith("budget."):
-            fy = key.removeprefix("budget.")
-            named[f"cost_{fy}"] = (fy, f"--set {item}", "--set")
+        key, _, value = item.partition("=")
+        if key.strip().startswith("budget."):
+            fy = key.strip().removeprefix("budget.")
+            named[f"cost_{fy}"] = (fy, f"--set {item}", "--set budget.{}=" + value.strip())
     for item in budgets:
-        fy = item.partition("=")[0].strip()
-        named[f"cost_{fy}"] = (fy, f"--budget {item}", "--budget")
+        fy, _, amount = item.partition("=")
+        named[f"cost_{fy.strip()}"] = (fy.strip(), f"--budget {item}",
+                                       "--budget {}=" + amount.strip())
     from osa_opt.inputs.policy import OVERRIDE_SHEET
 
     typed = {item.partition("=")[0].strip(): f"--set {item}" for item in sets}
@@ -267,13 +271,17 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
         if issue.sheet == OVERRIDE_SHEET and issue.column in typed:  # the option as typed
             exc.issues[k] = issue = dataclasses.replace(issue, sheet=typed[issue.column])
         if issue.column in named and str(issue.rule).startswith("missing column"):
-            fy, where, option = named[issue.column]
+            fy, where, fixed = named[issue.column]
+            option = fixed.partition(" ")[0]
+            # the words of inputs.readers._override_year_issues, in the option's terms
+            close = re.match(r"did you mean (\S+)\?", issue.hint)
+            hint = issue.hint if close is None else \
+                f"did you mean {fixed.format(close.group(1))}?{issue.hint[close.end():]}"
             exc.issues[k] = dataclasses.replace(
                 issue, sheet=where, column=None, value=fy,
                 rule=f"{fy} is not a fiscal year of this input (it has no {issue.column} "
                      "column)",
-                hint=f"check the year in {option}, or add {issue.column} to the projects "
-                     "sheet with each project's cost in that year")
+                hint=hint.replace("the year in overrides", f"the year in {option}"))
 
 
 def from_run(input_path: Path | None, policy_path: Path | None,

@@ -21,7 +21,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
+from osa_opt.text import suggest
 
 _WHAT = "an .xlsx or .ods workbook, or a folder holding projects.csv and countries.csv"
 #: The decimal separators a caller may declare (``--decimal-separator``).
@@ -226,7 +227,7 @@ def load_problem(
     if issues:
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
-    issues = _override_year_issues(raw.projects, overrides or {})
+    issues = _override_year_issues(raw.projects, overrides or {}, resolved.fiscal_years)
     if issues:
         raise InputError(issues)
     origin = None if path is None else str(Path(path).resolve())
@@ -235,24 +236,35 @@ def load_problem(
                                read_warnings=raw.warnings)
 
 
-def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any]) -> list[Issue]:
+def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],
+                          fiscal_years: Sequence[str] = ()) -> list[Issue]:
     """A fiscal year that ``overrides`` names (``budget.FY2028``) with no cost column in the
     projects sheet, checked before the tables are: most often a typo in the override, so it
-    is named there, not as the projects sheet's missing column. The column and the rule's
-    start ("missing column cost_FY2028") are those of the sheet's own issue, so the command
-    line can name its ``--budget`` option instead (cli.common.blame_budget_option). A sheet
-    without headers is left to validation ("the sheet is empty")."""
+    is named there, not as the projects sheet's missing column, with the closest of the
+    policy's ``fiscal_years`` (``fy2026``: *did you mean FY2026?*). The column and the
+    rule's start ("missing column cost_FY2028") are those of the sheet's own issue, and the
+    hint's "did you mean FY2026?" and "in overrides" its words, so the command line can
+    name its ``--budget`` option instead (cli.common.blame_budget_option). A sheet without
+    headers is left to validation ("the sheet is empty")."""
     present = {str(c).strip() for c in projects.columns} - {ROW}
+    bad = {str(key).removeprefix("budget.") for key in overrides
+           if str(key).startswith("budget.")
+           and f"{COST_PREFIX}{str(key).removeprefix('budget.')}" not in present}
+    years = [fy for fy in fiscal_years if fy not in bad]  # the policy's own, not the typo
     issues = []
     for key in overrides:
         fy = str(key).removeprefix("budget.")
         column = f"{COST_PREFIX}{fy}"
         if str(key).startswith("budget.") and present and column not in present:
+            close = suggest(fy, years)
+            named = f" (the policy's fiscal years: {', '.join(years)})" if years else ""
+            hint = (f"check the year in overrides, or add {column} to the projects sheet "
+                    "with each project's cost in that year")
+            hint = f"did you mean {close}?{named} Otherwise {hint}" if close else \
+                hint.replace("overrides", f"overrides{named}", 1)
             issues.append(Issue(
                 f"overrides {key!r}", None, column, fy,
-                f"missing column {column}: {fy} is not a fiscal year of this input",
-                f"check the year in overrides, or add {column} to the projects sheet with "
-                "each project's cost in that year"))
+                f"missing column {column}: {fy} is not a fiscal year of this input", hint))
     return issues
 
 
