@@ -188,6 +188,13 @@ def test_a_misspelt_score_header_names_both_possible_typos(tmp_path: Path) -> No
     ("FY2026 = 18100\n[balance.max_region_share]\n\"Southeast Asia\" = 30%", "a percent sign",
      '"Southeast Asia" = 0.3'),
     ("FY2026 = 18100\n[objective.weights]\nsecurity = 0,4", "a decimal comma", "security = 0.4"),
+    ("FY2026 = 18100\n[objective]\n"
+     "weights = { security = 0.4, humanitarian = 0.3, partnership = 0.3, }  # the criteria",
+     "a comma after the last entry of an inline table",
+     "delete the comma before '}': weights = { security = 0.4, humanitarian = 0.3, "
+     "partnership = 0.3 } (TOML 1.0 takes no trailing comma in an inline table)"),
+    ("FY2026 = 18100\n[objective]\ntier_multiplier = { 1 = 1.3, 2 = { x = 1,} }",
+     "a comma after the last entry of an inline table", "tier_multiplier = { 1 = 1.3, 2 = { x = 1} }"),
 ])
 def test_toml_slips_are_explained(tmp_path: Path, line: str, cause: str, fix: str) -> None:
     path = tmp_path / "round.toml"

@@ -3,7 +3,8 @@
 ``tomllib`` says "Expected newline or end of document after a statement (at line 2,
 column 12)"; an analyst typed ``FY2026 = 18,100``. The line is looked at again and the
 usual causes are named: a thousands separator, a percent sign, a decimal comma, full-width
-digits, a currency sign, text without quotes, a table header without its ``]``.
+digits, a currency sign, text without quotes, a table header without its ``]``, a comma
+after the last entry of an inline table (``{ a = 1, }``: TOML 1.0 takes none).
 
 >>> explain("[budget]\\nFY2026 = 18,100\\n", 2)
 ("line 2 'FY2026 = 18,100': a number with a thousands separator", 'write FY2026 = 18100 (no separators; amounts are in ¥ million)')
@@ -46,6 +47,11 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     key, eq, value = stripped.partition("=")
     if not eq:
         return None
+    if re.search(r",\s*\}", value):  # TOML 1.0 (Python's tomllib) takes none; TOML 1.1 would
+        fixed = re.sub(r",(\s*)\}", r"\1}", stripped)
+        return f"{where}: a comma after the last entry of an inline table", \
+            f"delete the comma before '}}': {fixed} (TOML 1.0 takes no trailing comma in " \
+            "an inline table)"
     key, value = key.strip(), value.strip()
     folded = unicodedata.normalize("NFKC", value)
     if folded != value and _number(folded.replace(",", "")) is not None:
