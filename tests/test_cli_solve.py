@@ -232,6 +232,26 @@ def test_a_formula_term_and_a_partner_with_its_amount_stay_on_one_line(
     assert "\u00a0" not in console.export_text()  # printed as plain spaces
 
 
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_ranked_table_says_which_columns_it_left_out(example_result: Any,
+                                                         width: int) -> None:
+    """At 80 columns the ranked table dropped "Left FY2026" without a word (frontier says
+    "Left out at this width: …"): now it names it, and where the numbers are instead."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, record=True)
+    render.print_solve_summary(console, example_result)
+    text = console.export_text()
+    flat = " ".join(text.split())
+    note = ("Left out at this width: Left FY2026 (¥m) (the budget use table below has "
+            "portfolio 1's; the workbook's Summary sheet has every column).")
+    if width == 120:  # every column fits: no note
+        assert "Left out" not in flat and re.search(r"┃ +Left ┃", text)
+    else:
+        assert note in flat
+        assert flat.index("Ranked portfolios") < flat.index(note) < flat.index("Budget use")
+
+
 def test_the_writing_phase_shows_no_stale_count() -> None:
     """While writing, the bar said "38/38" (the projects explained) and then "-:--:--" for
     the time left: a count and a time of a phase that is over. Now a pulsing bar, the

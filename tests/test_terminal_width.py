@@ -37,9 +37,9 @@ def check_width(text: str, width: int) -> None:
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[str, dict]]:
-    """``osa-opt solve`` on the shipped example at 80 and 120 columns: text and run.json."""
+    """``osa-opt solve`` on the shipped example at 60, 80 and 120 columns: text and run.json."""
     out = {}
-    for width in (80, 120):
+    for width in (60, 80, 120):
         folder = tmp_path_factory.mktemp(f"w{width}")
         proc = osa("solve", "--no-explain", "--out", str(folder / "run"), width=width,
                    cwd=ROOT)
@@ -91,6 +91,19 @@ def test_the_terminal_names_the_decision(solved: dict[int, tuple[str, dict]]) ->
             after = portfolio["fractions"].get(pid, 1.0)
             if abs(before - after) > 1e-6:  # a changed fraction is a change too
                 assert f"{pid} " in said and f"{after:.0%} instead of {before:.0%}" in said
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_narrow_ranked_table_says_what_it_left_out(solved: dict[int, tuple[str, dict]],
+                                                     width: int) -> None:
+    """The ranked portfolios at 80 columns lost "Left FY2026" without a word; frontier said
+    "Left out at this width": solve says it the same way (at 60, under the blocks)."""
+    text = solved[width][0]
+    check_width(text, width)
+    flat = " ".join(text.split())
+    assert "Left out at this width: Left FY2026 (¥m) (the budget use table below has " \
+           "portfolio 1's; the workbook's Summary sheet has every column)." in flat
+    assert "Left out" not in solved[120][0]
 
 
 def test_value_is_defined_under_the_table(solved: dict[int, tuple[str, dict]]) -> None:

@@ -334,6 +334,32 @@ def first_fitting(console: Console, tables: Sequence[Table]) -> RenderableType:
     return records(tables[-1])
 
 
+def left_out_note(shown: RenderableType, layouts: Sequence[Table], columns: Sequence[str],
+                  where: str) -> str | None:
+    r"""A dim line naming which of ``columns`` (headers, their lines joined by spaces) the
+    layout :func:`first_fitting` chose (``shown``; the last layout when it fell back to
+    :func:`records`) left out, and ``where`` the numbers are instead; None when none.
+
+    >>> from rich.table import Table
+    >>> wide, narrow = Table(), Table()
+    >>> for name in ("Rank", "Left\nFY2026"):
+    ...     wide.add_column(name)
+    >>> narrow.add_column("Rank")
+    >>> left_out_note(narrow, [wide, narrow], ["Left FY2026"], "the workbook has it")
+    '[dim]Left out at this width: Left FY2026 (the workbook has it).[/]'
+    >>> left_out_note(wide, [wide, narrow], ["Left FY2026"], "the workbook has it") is None
+    True
+    """
+    from rich.markup import escape
+
+    table = shown if any(shown is layout for layout in layouts) else layouts[-1]
+    headers = {" ".join(str(column.header).split()) for column in table.columns}
+    missing = [name for name in columns if name not in headers]
+    if not missing:
+        return None
+    return f"[dim]Left out at this width: {escape(', '.join(missing))} ({where}).[/]"
+
+
 def records(table: Table) -> RenderableType:
     """A table too wide for the terminal as one block per row: its first cell in bold, then
     one "header: cell" line per other column (a cell's lines joined by "; "), each wrapping

@@ -126,7 +126,13 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
             folder: Path) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        first_fitting,
+        left_out_note,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
 
     console = stdout_console()
     problem = result.problem
@@ -141,12 +147,11 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
                         greedy=False)]
     chosen = first_fitting(console, layouts)
     console.print(chosen)
-    shown = chosen if chosen in layouts else layouts[-1]  # else the last one's records
-    left_out = [name for name in ("Greedy value", "Gain", "Nested value", "Nesting cost")
-                if name not in {str(c.header).replace("\n", " ") for c in shown.columns}]
-    if left_out:  # a narrow terminal: columns left out, never numbers cut short
-        console.print(f"[dim]Left out at this width: {', '.join(left_out)} (the workbook's "
-                      f"{title('frontier')} sheet has every column).[/]")
+    left_out = left_out_note(  # a narrow terminal: columns left out, never numbers cut short
+        chosen, layouts, ("Greedy value", "Gain", "Nested value", "Nesting cost"),
+        f"the workbook's {title('frontier')} sheet has every column")
+    if left_out:
+        console.print(left_out)
     print_words(console, f"[dim]{escape(_table_note(fr, problem))}[/]")
     if not order.order.empty:
         console.print(first_fitting(console, [_order_table(order, country=True),

@@ -32,6 +32,7 @@ from osa_opt.cli.console import MIN_WIDTH as MIN_WIDTH
 from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
 from osa_opt.cli.console import head as head
+from osa_opt.cli.console import left_out_note as left_out_note
 from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.decision import (
@@ -77,12 +78,17 @@ def portfolios_table(result: Result, console: Console | None = None) -> Renderab
     │    3 │ 170.206 │    99.4% │ 17,200 │    900 │       29 │        13 │ +P-33 −P-32                 │
     └──────┴─────────┴──────────┴────────┴────────┴──────────┴───────────┴─────────────────────────────┘
     """
+    return first_fitting(console or stdout_console(), portfolios_layouts(result))
+
+
+def portfolios_layouts(result: Result) -> list[Table]:
+    """The layouts of :func:`portfolios_table`, widest first."""
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
                _portfolios_layout(result, left=False, stacked=True)]
     if len(result.portfolios) > 1:
         layouts.append(_portfolios_layout(result, left=False, stacked=True, changes=False))
-    return first_fitting(console or stdout_console(), layouts)
+    return layouts
 
 
 def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bool = True
@@ -292,7 +298,15 @@ def print_solve_summary(console: Console, result: Result) -> None:
 
         line = partners_line(result.portfolios[0], glue=NO_BREAK)
         print_words(console, f"[bold]{escape(line)}.[/]")
-        console.print(portfolios_table(result, console))
+        layouts = portfolios_layouts(result)
+        chosen = first_fitting(console, layouts)
+        console.print(chosen)
+        left_out = left_out_note(  # the changes a narrow layout leaves out, its caption says
+            chosen, layouts, [" ".join(head(f"left_{fy}").split()) for fy in problem.fiscal_years],
+            "the budget use table below has portfolio 1's; the workbook's Summary sheet has "
+            "every column")
+        if left_out:
+            console.print(left_out)
         print_words(console, f"[dim]{escape(value_note(problem.policy, glue=NO_BREAK))}[/]")
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
