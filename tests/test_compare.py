@@ -261,6 +261,23 @@ def test_a_big_budget_scenario_is_named_with_every_digit(base: Problem) -> None:
     assert len(compare([Scenario("base", base), a, b]).summary()) == 3
 
 
+@pytest.mark.parametrize("text, fix", [
+    ("FY2026=18,100", "FY2026=18100"),
+    ("FY2026=15,000,FY2027=5,000", "FY2026=15000,FY2027=5000"),
+])
+def test_a_budget_scenario_with_a_thousands_separator_shows_the_fix(text: str, fix: str) -> None:
+    """Its commas separate years, so "FY2026=18,100" read a year "100": the amount's
+    separator is named and the scenario to type shown, as --budget does."""
+    import click
+
+    from osa_opt.cli.compare import parse_budget_scenario
+
+    with pytest.raises(click.BadParameter) as info:
+        parse_budget_scenario(text)
+    assert "thousands separator" in info.value.message
+    assert f"--budget-scenario {fix}" in info.value.message
+
+
 def test_cli_names_a_big_budget_scenario_without_an_exponent(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:

@@ -40,11 +40,47 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
                 raise ValueError
             out[fy.strip()] = float(amount)
         except ValueError:
+            fixed = _without_separators(text)
+            if fixed is not None:
+                raise click.BadParameter(
+                    f"{text!r}: an amount has a thousands separator (commas separate the "
+                    f"years here); write --budget-scenario {fixed} (¥ million, no "
+                    "separators)", param_hint="--budget-scenario") from None
             raise click.BadParameter(
                 f"{text!r}: write FY=AMOUNT in ¥ million, several years separated by commas, "
                 "e.g. --budget-scenario FY2026=15000 or FY2026=15000,FY2027=5000",
                 param_hint="--budget-scenario") from None
     return out
+
+
+def _without_separators(text: str) -> str | None:
+    """``"FY2026=18,100"`` -> ``"FY2026=18100"``: the scenario with its amounts' thousands
+    separators taken out, or None when no part reads as the rest of an amount.
+
+    >>> _without_separators("FY2026=15,000,FY2027=5000"), _without_separators("FY2026=x")
+    ('FY2026=15000,FY2027=5000', None)
+    """
+    import re
+
+    from osa_opt.inputs.toml_hints import without_separators
+
+    parts = [part.strip() for part in text.split(",")]
+    merged: list[str] = []
+    for part in parts:  # "18" and "100": one amount split at its separator
+        if merged and "=" in merged[-1] and re.fullmatch(r"\d{3}(\.\d+)?", part):
+            merged[-1] += "," + part
+        else:
+            merged.append(part)
+    if len(merged) == len(parts):
+        return None
+    fixed = []
+    for part in merged:
+        fy, _, amount = part.partition("=")
+        plain = without_separators(amount) if "," in amount else amount.strip()
+        if plain is None:
+            return None
+        fixed.append(f"{fy.strip()}={plain}")
+    return ",".join(fixed)
 
 
 @click.command("compare")
