@@ -352,7 +352,7 @@ def left_out_note(shown: RenderableType, layouts: Sequence[Table], columns: Sequ
     """
     from rich.markup import escape
 
-    table = shown if any(shown is layout for layout in layouts) else layouts[-1]
+    table = next((layout for layout in layouts if layout is shown), layouts[-1])
     headers = {" ".join(str(column.header).split()) for column in table.columns}
     missing = [name for name in columns if name not in headers]
     if not missing:
