@@ -23,7 +23,12 @@ from osa_opt.solving import value_bound
 from osa_opt.solving.highs_access import HighsInterfaceWarning
 from osa_opt.solving.pool import PortfolioPool
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.solving.value_bound import RESOLVE_OPTIONS, NearOptimalFloor, lp_value_bound
+from osa_opt.solving.value_bound import (
+    POOLED_OPTIONS,
+    RESOLVE_OPTIONS,
+    NearOptimalFloor,
+    lp_value_bound,
+)
 
 SETTINGS = settings(deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -195,14 +200,15 @@ def test_the_ranking_leaves_model_and_solver_as_they_were(floors: list[NearOptim
     solver = Solver(problem)
     first = solver.solve_once().objective
     highs = solver.highs
-    before = {key: highs.getOptionValue(key)[1] for key in RESOLVE_OPTIONS}
+    keys = RESOLVE_OPTIONS | POOLED_OPTIONS  # the ranking of 4 runs the pool
+    before = {key: highs.getOptionValue(key)[1] for key in keys}
     rows_before = highs.getNumRow()
     solver.ranked(4, 1)
     assert floors, "the floor was used"
     assert solver.model.component(NearOptimalFloor.ROW) is None
     assert solver.model.component(NearOptimalFloor.ROW + "_level") is None
-    assert {key: highs.getOptionValue(key)[1] for key in RESOLVE_OPTIONS} == before
-    assert not set(RESOLVE_OPTIONS) & set(solver.opt.config.solver_options)
+    assert {key: highs.getOptionValue(key)[1] for key in keys} == before
+    assert not set(keys) & set(solver.opt.config.solver_options)
     assert solver.solve_once().objective == pytest.approx(first, abs=1e-9)
     assert highs.getNumRow() == rows_before
 

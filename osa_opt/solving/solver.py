@@ -243,7 +243,7 @@ class Solver(DirectResolves):
                         start = pool.best()
                     lower = start[0] if start is not None else None
                     if k == 0:
-                        options.enter_context(resolve_options(self.opt))
+                        options.enter_context(resolve_options(self.opt, pooled=pool is not None))
                         if floor and out.status == Status.OPTIMAL and out.objective is not None:
                             bound = value_bound.lp_value_bound(self.opt)
                             confined = NearOptimalFloor.add(m, bound, out.objective,

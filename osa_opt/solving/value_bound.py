@@ -153,6 +153,13 @@ RESOLVE_OPTIONS: dict[str, Any] = {
     "mip_allow_restart": False, "mip_heuristic_run_feasibility_jump": False,
     "mip_allow_cut_separation_at_nodes": False, "mip_lp_age_limit": 1, "mip_pool_age_limit": 3,
 }
+#: And when the pool of :mod:`osa_opt.solving.pool` runs (it hands each re-solve the best
+#: portfolio met so far): without HiGHS's root reduced-cost sub-MIP, which then finds little
+#: the pool has not and took about a third of a 0.1 s re-solve at 1,000×3 (the ten took
+#: 6–22% less CPU time at 1,000×3, 15–16% at 10,000×3, the same at 3,000×5 and on a
+#: 100-item knapsack; benchmarks/README.md). Without the pool (plain cuts) the sub-MIP finds
+#: the re-solves' first good incumbent and stays on: they were up to 5× slower without it.
+POOLED_OPTIONS: dict[str, Any] = {"mip_heuristic_run_root_reduced_cost": False}
 FIRST_MARGIN = 1.0     # floor of portfolio 2: best − (LP bound − best)
 STEP_MARGIN = 2.0      # floor of portfolio k: value k−1 − 2 × the largest drop so far
 MIN_MARGIN = 1e-9      # ... and at least this share of the best value below it
@@ -301,15 +308,17 @@ def _first_distance(bound: ValueBound, best: float) -> float:
 
 
 @contextlib.contextmanager
-def resolve_options(opt: Any) -> Iterator[None]:
-    """Use :data:`RESOLVE_OPTIONS` for the re-solves of a ranking, then restore HiGHS's own."""
+def resolve_options(opt: Any, pooled: bool = False) -> Iterator[None]:
+    """Use :data:`RESOLVE_OPTIONS` for the re-solves of a ranking (and :data:`POOLED_OPTIONS`
+    when the pool starts them), then restore HiGHS's own."""
+    options = RESOLVE_OPTIONS | POOLED_OPTIONS if pooled else RESOLVE_OPTIONS
     highs = highs_of(opt)
-    saved = {key: option_value(highs, key) for key in RESOLVE_OPTIONS} if highs is not None else {}
-    opt.config.solver_options.update(RESOLVE_OPTIONS)
+    saved = {key: option_value(highs, key) for key in options} if highs is not None else {}
+    opt.config.solver_options.update(options)
     try:
         yield
     finally:
-        for key in RESOLVE_OPTIONS:
+        for key in options:
             opt.config.solver_options.pop(key, None)
         highs = highs_of(opt)
         for key, value in saved.items():
