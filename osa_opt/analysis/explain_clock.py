@@ -53,8 +53,12 @@ class ExplainClock:
         far is not its optimum, and finding none does not mean there is none.)"""
         return out.status in (Status.OPTIMAL, Status.INFEASIBLE)
 
-    def reason(self, time_limit: float) -> str:
-        """Why an answer within the exact limit is a bound, in words."""
+    def reason(self, time_limit: float, tried: bool = True) -> str:
+        """Why an answer within the exact limit is a bound, in words: its re-solve was
+        stopped (``tried``), or the time had run out before it was tried."""
+        if not tried and self.seconds is not None:
+            return (f"it was not re-solved: solver.explain_time_limit of "
+                    f"{number(self.seconds)} s in all had run out")
         whole = (f" and solver.explain_time_limit of {number(self.seconds)} s in all"
                  if self.seconds is not None else "")
         return (f"it could not be re-solved within solver.time_limit of {number(time_limit)} s "

@@ -301,8 +301,8 @@ class _Explainer(Obstacles):
                 self.proven += 1
             elif bounded and not self.exact:
                 reason = self._bounded(rec, answer)
-            elif bounded and self.clock.spent:
-                reason = self._bounded(rec, answer, timed_out=True)
+            elif bounded and self.clock.spent:  # not tried: the time had run out
+                reason = self._bounded(rec, answer, timed_out=True, tried=False)
             elif answer is not None and answer.basis == "infeasible":
                 rec["basis"] = PROOF  # the LP has no solution: neither has the MIP
                 self.proven += 1
@@ -370,7 +370,8 @@ class _Explainer(Obstacles):
             return None
         return Known(float(out.objective), dict(out.fractions))
 
-    def _bounded(self, rec: dict[str, Any], answer: Answer, timed_out: bool = False) -> str:
+    def _bounded(self, rec: dict[str, Any], answer: Answer, timed_out: bool = False,
+                 tried: bool = True) -> str:
         """The LP bound on the forced value, labelled as a bound (feasible when a known
         portfolio has it forced, else not known): above the exact limit, or when the time
         limits stopped its re-solve. Returns why it is a bound, in words."""
@@ -385,7 +386,7 @@ class _Explainer(Obstacles):
         self.bounded += 1
         if timed_out:
             self.clock.timed_out += 1
-            return self.clock.reason(self.solver.time_limit)
+            return self.clock.reason(self.solver.time_limit, tried)
         return f"with more than {self.exact_limit:,} eligible projects it was not re-solved"
 
     def _unsettled(self, rec: dict[str, Any], out: Outcome) -> str:
