@@ -218,8 +218,8 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     left_out = len(result.unfunded)
     if sum(n for _, n in exclusion_counts(result, top)) <= left_out:
         return None
-    return (f"{left_out:,} project{'s' if left_out != 1 else ''} in all: a project that fails "
-            "several rules counts under each.")
+    return (f"{counted(left_out, 'project')} in all: a project that fails several rules "
+            "counts under each.")
 
 
 def override_lines(overrides: dict[str, list[str]]) -> list[str]:
