@@ -42,7 +42,7 @@ from osa_opt.extensions import ExtensionFunction
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.text import number
+from osa_opt.text import counted, number
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -179,8 +179,8 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
     result.timings["explain_seconds"] = round(time.perf_counter() - t0, 4)
     timed_out = why.timed_out + prices.timed_out
     if timed_out:
-        answers, they = (("1 answer", "it is an LP bound") if timed_out == 1 else
-                         (f"{timed_out:,} answers", "they are LP bounds"))
+        answers = counted(timed_out, "answer")
+        they = "it is an LP bound" if timed_out == 1 else "they are LP bounds"
         result.notes.append(
             f"Why-in/why-out and rule prices ran out of time: {answers} could not be "
             f"re-solved within solver.explain_time_limit ({number(limit)} s for each "
