@@ -103,7 +103,7 @@ class DirectResolves:
         if seconds is None or own is None:
             yield
             return
-        config.time_limit = max(1e-3, min(float(own), float(seconds)))
+        config.time_limit = _shorter(float(own), seconds)
         try:
             yield
         finally:
@@ -120,7 +120,7 @@ class DirectResolves:
         values = dict(RESOLVE_OPTIONS)
         if seconds is not None:
             own = float(highs_access.option_value(highs, "time_limit"))
-            values["time_limit"] = max(1e-3, min(own, float(seconds)))
+            values["time_limit"] = _shorter(own, seconds)
         return highs_access.options(highs, values)
 
     def row_bounds(self, rows: list[int]) -> tuple[list[float], list[float]]:
@@ -209,3 +209,9 @@ class DirectResolves:
             return None
         self.opt.update()
         return highs_access.rows_of(self.opt, constraints)
+
+
+def _shorter(own: float, seconds: float) -> float:
+    """A re-solve's time limit: ``seconds`` when shorter than the solver's ``own`` (never
+    longer), and at least 1 ms."""
+    return max(1e-3, min(own, float(seconds)))
