@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,33 +84,36 @@ class ExactQuestions:
         return gain if gain is not None else Gain(None, None)
 
     def off(self, cons: Sequence[Any]) -> Gain:
+        return self._ask(cons, lambda rows: _free(len(rows)), lambda: switched_off(list(cons)))
+
+    def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
+        @contextlib.contextmanager
+        def in_pyomo() -> Iterator[None]:
+            with contextlib.ExitStack() as stack:
+                for con, lo, up in changes:
+                    stack.enter_context(rebound(con, lo, up))
+                yield
+
+        return self._ask([c for c, _, _ in changes],
+                         lambda rows: _shifted(self.solver, rows, changes), in_pyomo)
+
+    def _ask(self, cons: Sequence[Any],
+             bounds: Callable[[list[int]], tuple[list[float], list[float]]],
+             in_pyomo: Callable[[], contextlib.AbstractContextManager[Any]]) -> Gain:
+        """One question: the rows' new HiGHS ``bounds`` in HiGHS directly, or else the
+        change ``in_pyomo`` made through Pyomo (and, when that re-solve settles nothing, the
+        LP's answer on the rows the solve has loaded)."""
         rows = self._rows(cons)
         if rows is not None:
-            inf = math.inf
-            return self._direct(rows, [-inf] * len(rows), [inf] * len(rows))
-        with switched_off(list(cons)), self.solver.pyomo_time_limit(self.clock.left()):
+            return self._direct(rows, *bounds(rows))
+        with in_pyomo(), self.solver.pyomo_time_limit(self.clock.left()):
             out = self.solver.solve_once()
         if ExplainClock.settled(out):
             return self._gain(out)
         rows = self._rows(cons)  # the first solve loaded the model: the LP may answer
-        n = 0 if rows is None else len(rows)
-        return self._bound(rows, [-math.inf] * n, [math.inf] * n)
-
-    def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
-        rows = self._rows([c for c, _, _ in changes])
-        if rows is not None:
-            return self._direct(rows, *_shifted(self.solver, rows, changes))
-        with contextlib.ExitStack() as stack:
-            for con, lo, up in changes:
-                stack.enter_context(rebound(con, lo, up))
-            stack.enter_context(self.solver.pyomo_time_limit(self.clock.left()))
-            out = self.solver.solve_once()
-        if ExplainClock.settled(out):
-            return self._gain(out)
-        rows = self._rows([c for c, _, _ in changes])
         if rows is None:
             return self._bound(None, [], [])
-        return self._bound(rows, *_shifted(self.solver, rows, changes))
+        return self._bound(rows, *bounds(rows))
 
 
 class BoundQuestions:
@@ -127,8 +130,7 @@ class BoundQuestions:
 
     def off(self, cons: Sequence[Any]) -> Gain:
         rows = self.solver.rows(list(cons))
-        inf = math.inf
-        gain = None if rows is None else self._ask(rows, [-inf] * len(rows), [inf] * len(rows))
+        gain = None if rows is None else self._ask(rows, *_free(len(rows)))
         return gain or self.exact.off(cons)
 
     def rebound(self, changes: Sequence[tuple[Any, float | None, float | None]]) -> Gain:
@@ -149,6 +151,11 @@ def lp_gain(lp: LpRelaxation, base: float, rows: list[int], lower: list[float],
         return Gain(None, PROOF)  # not even the LP has a portfolio
     gain = _rounded(max(0.0, value - base), base)
     return Gain(gain, PROOF if gain == 0.0 or lp.integral is not None else LP_BOUND)
+
+
+def _free(n: int) -> tuple[list[float], list[float]]:
+    """The HiGHS bounds of ``n`` rows switched off: no side."""
+    return [-math.inf] * n, [math.inf] * n
 
 
 def _shifted(solver: Solver, rows: list[int],
