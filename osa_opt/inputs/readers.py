@@ -247,24 +247,23 @@ def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],
     name its ``--budget`` option instead (cli.common.blame_budget_option). A sheet without
     headers is left to validation ("the sheet is empty")."""
     present = {str(c).strip() for c in projects.columns} - {ROW}
-    bad = {str(key).removeprefix("budget.") for key in overrides
-           if str(key).startswith("budget.")
-           and f"{COST_PREFIX}{str(key).removeprefix('budget.')}" not in present}
-    years = [fy for fy in fiscal_years if fy not in bad]  # the policy's own, not the typo
+    if not present:
+        return []
+    missing = {key: str(key).removeprefix("budget.") for key in overrides
+               if str(key).startswith("budget.")
+               and f"{COST_PREFIX}{str(key).removeprefix('budget.')}" not in present}
+    years = [fy for fy in fiscal_years if fy not in missing.values()]  # the policy's own
+    named = f" (the policy's fiscal years: {', '.join(years)})" if years else ""
     issues = []
-    for key in overrides:
-        fy = str(key).removeprefix("budget.")
+    for key, fy in missing.items():
         column = f"{COST_PREFIX}{fy}"
-        if str(key).startswith("budget.") and present and column not in present:
-            close = suggest(fy, years)
-            named = f" (the policy's fiscal years: {', '.join(years)})" if years else ""
-            hint = (f"check the year in overrides, or add {column} to the projects sheet "
-                    "with each project's cost in that year")
-            hint = f"did you mean {close}?{named} Otherwise {hint}" if close else \
-                hint.replace("overrides", f"overrides{named}", 1)
-            issues.append(Issue(
-                f"overrides {key!r}", None, column, fy,
-                f"missing column {column}: {fy} is not a fiscal year of this input", hint))
+        close = suggest(fy, years)
+        fix = f"or add {column} to the projects sheet with each project's cost in that year"
+        hint = (f"did you mean {close}?{named} Otherwise check the year in overrides, {fix}"
+                if close else f"check the year in overrides{named}, {fix}")
+        issues.append(Issue(
+            f"overrides {key!r}", None, column, fy,
+            f"missing column {column}: {fy} is not a fiscal year of this input", hint))
     return issues
 
 
