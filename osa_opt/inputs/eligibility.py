@@ -322,7 +322,7 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> p
     by_country = _country_checks(countries, policy)
     override_of = dict(zip(map(str, countries.index), _overrides(countries), strict=True))
     country = _Cells(projects, "country", required=True)
-    from_country = country.each(lambda c: by_country.get(c, []))
+    of_country = country.each(lambda c: by_country.get(c, []))
     theirs = country.each(lambda c: override_of.get(c))
     given = _Cells(projects, "prior_consent").mask(_given)
     fields = _Cells(projects, "field", required=True)
@@ -341,9 +341,9 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> p
     for i in np.flatnonzero(visit):
         found = [] if field_reason[i] is None else [field_reason[i]]
         if given[i]:  # the project's own clauses replace the country's
-            found += [r for r in from_country[i] if code_of(r) != NO_MANAGEMENT_AGREEMENT]
+            found += [r for r in of_country[i] if code_of(r) != NO_MANAGEMENT_AGREEMENT]
         else:
-            found += from_country[i]
+            found += of_country[i]
         found += [words(i) for failed, words in checks if failed[i]]
         for r in found:
             code = code_of(r)
