@@ -8,9 +8,10 @@ plain ``pip install`` from any folder.
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+
+from osa_opt.digest import sha256
 
 _HERE = Path(__file__).resolve().parent
 
@@ -32,7 +33,7 @@ def default_policy_path() -> Path:
 
 @functools.cache
 def _example_sha256() -> str:
-    return hashlib.sha256(example_path().read_bytes()).hexdigest()
+    return sha256(example_path().read_bytes())  # the fingerprint a Problem's sources hold
 
 
 def is_example(sources: Mapping[str, str]) -> bool:
