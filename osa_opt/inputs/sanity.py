@@ -44,8 +44,8 @@ TYPICAL_BUDGET_HIGH = 1_000_000.0
 
 
 def input_warnings(problem: Problem) -> list[Issue]:
-    """Every data warning of a validated problem: unit mistakes first, then worthless and
-    free projects."""
+    """Every data warning of a validated problem: unit mistakes first, then worthless
+    projects, tiers without a multiplier, free projects and uncounted cost columns."""
     return [*unit_warnings(problem), *worthless_warnings(problem), *tier_warnings(problem),
             *free_project_warnings(problem), *uncounted_cost_warnings(problem)]
 
