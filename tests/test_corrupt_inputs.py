@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import osa_opt
@@ -635,3 +636,39 @@ def test_a_numbers_value_is_shown_without_an_exponent(run: Callable, tmp_path: P
     message = str(refused_input.value)
     assert "(value 100000000000000000000)" in message and "(value > -0.000000000001)" in message
     assert "e+20" not in message and "e-300" not in message
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_row_column_saved_from_raw_tables_is_not_read_and_says_so(
+        tmp_path: Path, run: Callable, form: str) -> None:
+    # Problem.raw_projects() hands the table back with osa-opt's own _row column; saved
+    # as a file and read again it once crashed both readers (two _row columns). Its cells
+    # are wrong on purpose here: the rows must be numbered from the file, not from them.
+    example = osa_opt.load_problem()
+    projects, countries = example.raw_projects(), example.raw_countries()
+    assert "_row" in projects.columns
+    projects["_row"] = 99
+    if form == "csv":
+        path = tmp_path / "round"
+        path.mkdir()
+        projects.to_csv(path / "projects.csv", index=False)
+        countries.to_csv(path / "countries.csv", index=False)
+    else:
+        path = tmp_path / "round.xlsx"
+        with pd.ExcelWriter(path) as book:
+            projects.to_excel(book, sheet_name="projects", index=False)
+            countries.to_excel(book, sheet_name="countries", index=False)
+    read = osa_opt.load_problem(path)
+    rows = read.projects["_row"].tolist()
+    assert rows == list(range(2, 2 + len(projects)))
+    pd.testing.assert_frame_equal(read.projects.drop(columns="_row"),
+                                  example.projects.drop(columns="_row"))
+    mentions = [w for w in read.warnings if w.column == "_row"]
+    assert [w.sheet for w in mentions] == ["projects", "countries"]
+    assert "its cells are not read" in mentions[0].rule
+    where = "column 29" if form == "csv" else "column AC"
+    assert where in mentions[0].rule
+    code, out, err = run("solve", path, "--no-explain", "-k", "1", "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "Traceback" not in out + err
+    assert (tmp_path / "out" / "run.json").is_file()

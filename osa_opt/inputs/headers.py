@@ -143,24 +143,27 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
         headerless = {}
     issues += _header_issues(sheet, header_row, header, headerless, label)
     issues += _repeated_header_issues(sheet, header_row, header, grid, numbers)
-    names = list(dict.fromkeys(h for h in header if h))
+    if ROW in header:
+        warnings.append(_own_row_column(sheet, header_row, header.index(ROW), label))
+    names = list(dict.fromkeys(h for h in header if h and h != ROW))
     row_numbers = np.array(numbers, dtype=np.int64)
-    cells = grid[:, [first[name] for name in names if name != ROW]]
+    cells = grid[:, [first[name] for name in names]]
     if not text_only:  # a missing cell (None) reads as ""
         _blank_none(cells)
-    if ROW in names:  # a column headed _row: the Excel rows, as the added _row column
-        data = iter(cells.T)
-        columns = {k: row_numbers if name == ROW else next(data)
-                   for k, name in enumerate(names)}
-        frame = pd.DataFrame({**columns, len(names): row_numbers},
-                             index=pd.RangeIndex(len(body)))
-        frame.columns = [*names, ROW]
-        data_columns = [k for k, name in enumerate(names) if name != ROW]
-        frame.iloc[:, data_columns] = _as_records_read(frame.iloc[:, data_columns])
-        return frame
     frame = _as_records_read(pd.DataFrame(cells, columns=names, index=pd.RangeIndex(len(body))))
     frame[ROW] = row_numbers
     return frame
+
+
+def _own_row_column(sheet: str, header_row: int, i: int,
+                    label: Callable[[int], str]) -> Issue:
+    """A column headed ``_row`` (as ``Problem.raw_projects()`` hands the table back): the
+    rows are numbered from the file itself, so its cells are not read, and it says so."""
+    return Issue(sheet, header_row, ROW, None,
+                 f"{label(i)} is headed {ROW!r}, osa-opt's own name for the row number of "
+                 f"each line (Problem.raw_projects() and raw_countries() add it); its cells "
+                 f"are not read: rows are numbered as they are in this file",
+                 f"nothing to do; delete the column {ROW!r} to silence this warning")
 
 
 def _as_records_read(frame: pd.DataFrame) -> pd.DataFrame:
