@@ -22,7 +22,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from osa_opt.solving.status import Outcome, Status
 from osa_opt.text import number
 
 
@@ -45,13 +44,6 @@ class ExplainClock:
     def spent(self) -> bool:
         left = self.left()
         return left is not None and left <= 0.0
-
-    @staticmethod
-    def settled(out: Outcome) -> bool:
-        """Did a re-solve settle its question: a proven optimum, or proven infeasible? (A
-        re-solve stopped by a time limit, or failed, settles nothing: its best portfolio so
-        far is not its optimum, and finding none does not mean there is none.)"""
-        return out.status in (Status.OPTIMAL, Status.INFEASIBLE)
 
     def reason(self, time_limit: float, tried: bool = True) -> str:
         """Why an answer within the exact limit is a bound, in words: its re-solve was

@@ -66,7 +66,7 @@ class ExactQuestions:
     def _direct(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain:
         if not self.clock.spent:
             out = self.solver.solve_rows(rows, lower, upper, time_limit=self.clock.left())
-            if ExplainClock.settled(out):
+            if out.status.settled:
                 return self._gain(out)
         return self._bound(rows, lower, upper)
 
@@ -108,7 +108,7 @@ class ExactQuestions:
             return self._direct(rows, *bounds(rows))
         with in_pyomo(), self.solver.pyomo_time_limit(self.clock.left()):
             out = self.solver.solve_once()
-        if ExplainClock.settled(out):
+        if out.status.settled:
             return self._gain(out)
         rows = self._rows(cons)  # the first solve loaded the model: the LP may answer
         if rows is None:

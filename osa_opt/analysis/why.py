@@ -308,7 +308,7 @@ class _Explainer(Obstacles):
                 self.proven += 1
             else:
                 out = self._resolve(pid, forced_in)
-                if ExplainClock.settled(out):
+                if out.status.settled:
                     found, rec["basis"] = self._known(out), RESOLVE
                 elif obstacle is not None:  # stopped, but the obstacle is a proof
                     rec["basis"] = PROOF

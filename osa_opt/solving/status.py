@@ -37,6 +37,17 @@ class Status(enum.StrEnum):
     def has_solution(self) -> bool:
         return self in (Status.OPTIMAL, Status.TIME_LIMIT)
 
+    @property
+    def settled(self) -> bool:
+        """Did the solve settle its question: a proven optimum, or proven infeasible? (A
+        solve stopped by a time limit, or failed, settles nothing: its best portfolio so
+        far is not its optimum, and finding none does not mean there is none.)
+
+        >>> Status.INFEASIBLE.settled, Status.TIME_LIMIT.settled
+        (True, False)
+        """
+        return self in (Status.OPTIMAL, Status.INFEASIBLE)
+
 
 @dataclass
 class Outcome:
