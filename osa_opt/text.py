@@ -262,6 +262,7 @@ HEADERS = {
     "gain_if_off_share": "Gained without it (% of value)",
     "relaxed_bound": "Required, 10% looser", "gain_if_relaxed": "Gained if 10% looser",
     "gain_if_relaxed_share": "Gained if 10% looser (% of value)",
+    "relaxed_basis": "Looser gain from",
     "policy_key": "Policy key", "budget_share": "Budget share",
     "total_budget": "Total budget (¥m)", "budget_total": "Total budget (¥m)",
     "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",

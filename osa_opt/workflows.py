@@ -189,7 +189,8 @@ def explain_result(result: Result, solver: Solver, explain: bool | None = True,
             "shown) or not known. Allow more time with --set "
             f"solver.explain_time_limit={more_time(limit)}, or ask about one "
             "project with osa-opt explain PROJECT_ID.")
-    elif why.bounded or (prices.table["basis"] == LP_BOUND).any():
+    price_bounds = prices.table[["basis", "relaxed_basis"]].eq(LP_BOUND).to_numpy().any()
+    if eligible > EXACT_LIMIT and (why.bounded or price_bounds):  # with a time-out note too
         result.notes.append(
             f"With {eligible:,} eligible projects (more than {EXACT_LIMIT:,}) why-in/why-out "
             f"and rule prices are LP bounds where no re-solve-free proof exists ({why.bounded:,} "

@@ -105,6 +105,28 @@ def test_loaded_analyses_answer_like_fresh_ones(solved: osa_opt.Result,
     assert ex.recommended_reserves == solved.analyses["execution"].recommended_reserves
 
 
+def test_rule_prices_written_before_each_gain_had_its_own_basis_still_load(
+        solved: osa_opt.Result, tmp_path: Path) -> None:
+    """A run.json from before ``relaxed_basis``: one ``basis`` per rule, the weaker of its
+    two gains ("lp bound" when either was). It loads, and stands for the 10% looser gain
+    too (never calling a bound exact); a rule with no looser gain has no basis for it."""
+    folder = solved.write(tmp_path / "run")
+    path = folder / "run.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    rules = manifest["analyses"]["prices"]["rules"]
+    for rule in rules:
+        relaxed = rule.pop("relaxed_basis")
+        if "lp bound" in (rule["basis"], relaxed):
+            rule["basis"] = "lp bound"
+    rules[0]["basis"] = "lp bound"  # as an older run with a bound in its first rule
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    table = osa_opt.load_run(folder).analyses["prices"].table
+    for rule, row in table.iterrows():
+        looser = row["gain_if_relaxed"]
+        assert row["relaxed_basis"] == (row["basis"] if looser == looser else None), rule
+    assert table.at[rules[0]["rule"], "basis"] == "lp bound"
+
+
 def test_an_infeasible_run_brings_back_its_diagnosis(tmp_path: Path) -> None:
     from osa_opt.analysis.diagnose import Diagnosis
 

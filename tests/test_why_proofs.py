@@ -11,6 +11,7 @@ prices likewise: bounds at least the exact gain, proofs equal to it.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import pytest
@@ -177,10 +178,13 @@ def test_the_example_with_its_time_limit_spent_says_so_everywhere(tmp_path) -> N
             assert "had run out" in rec["message"] and "could not" not in rec["message"]
     for rule, row in prices.table.iterrows():
         assert row["basis"] in (PROOF, LP_BOUND, None), rule
+        assert row["relaxed_basis"] in (PROOF, LP_BOUND, None), rule
         if row["basis"] == LP_BOUND:
             assert row["gain_if_off"] >= exact.analyses["prices"].table.at[
                 rule, "gain_if_off"] - TOL
-            assert "LP bounds: it could not be re-solved within" in row["message"]
+            # never tried either, in the words of why-in/why-out
+            assert ": it was not re-solved: solver.explain_time_limit of " in row["message"]
+            assert "had run out" in row["message"] and "could not" not in row["message"]
     data = why.to_dict()
     assert data["time_limit"] == 1e-9 and data["timed_out"] == why.timed_out
     assert prices.to_dict()["timed_out"] == prices.timed_out
@@ -194,13 +198,14 @@ def check_stopped_prices(stopped: Any, exact: Any) -> None:
     """Prices whose re-solves were stopped: counted, none labelled "re-solve", every LP
     bound at least the exact gain, every proof equal to it."""
     assert stopped.timed_out > 0
-    assert set(stopped.table["basis"].dropna()) <= {PROOF, LP_BOUND}
-    for rule, row in stopped.table.iterrows():
-        want = exact.at[rule, "gain_if_off"]
-        if row["basis"] == LP_BOUND:
-            assert row["gain_if_off"] >= want - TOL, rule
-        elif row["basis"] == PROOF:
-            assert row["gain_if_off"] == pytest.approx(want, abs=TOL), rule
+    for col, basis in (("gain_if_off", "basis"), ("gain_if_relaxed", "relaxed_basis")):
+        assert set(stopped.table[basis].dropna()) <= {PROOF, LP_BOUND}
+        for rule, row in stopped.table.iterrows():
+            want = exact.at[rule, col]
+            if row[basis] == LP_BOUND:
+                assert row[col] >= want - TOL, (rule, col)
+            elif row[basis] == PROOF:
+                assert row[col] == pytest.approx(want, abs=TOL), (rule, col)
 
 
 def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeypatch) -> None:
@@ -210,9 +215,77 @@ def test_rule_prices_stopped_by_a_time_limit_fall_back_to_true_lp_bounds(monkeyp
     real = Solver.solve_rows
     monkeypatch.setattr(Solver, "solve_rows", lambda self, *a, **k: stopped_by_a_time_limit(
         real(self, *a, **k)))
-    stopped = price_rules(result, solver, exact_limit=None)
+    stopped = price_rules(result, solver, exact_limit=None, time_limit=600.0)
     check_stopped_prices(stopped, exact)
+    bounded = stopped.table[stopped.table["basis"] == LP_BOUND]
+    assert len(bounded) > 0
+    for message in bounded["message"]:  # tried and stopped, with time left: said so
+        assert ("LP bound: it could not be re-solved within solver.time_limit of 60 s per "
+                "solve and solver.explain_time_limit of 600 s in all") in message, message
+        assert "had run out" not in message
     assert solver.solve_once().objective == pytest.approx(result.best.objective, abs=TOL)
+
+
+def test_rule_prices_say_whether_a_re_solve_was_stopped_or_never_tried(monkeypatch) -> None:
+    """The first re-solve (the FY2026 budget switched off) settles its answer but uses up
+    the whole time limit; the questions after it are never tried. Each answer is labelled
+    by how it was obtained: the budget's "off" gain stays an exact re-solve while its 10%
+    looser gain is an LP bound, and the bounds say the time had run out (as why-in/why-out
+    does), not that a re-solve was stopped."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = price_rules(result, solver, exact_limit=None).table
+    real = Solver.solve_rows
+
+    def slow_first(self: Solver, *args: object, **kwargs: object) -> Outcome:
+        out = real(self, *args, **kwargs)
+        if self.solves == solves_before + 1:
+            time.sleep(1.1)  # longer than the whole time limit
+        return out
+
+    solves_before = solver.solves
+    monkeypatch.setattr(Solver, "solve_rows", slow_first)
+    prices = price_rules(result, solver, exact_limit=None, time_limit=1.0)
+    assert prices.solves == 1 and prices.timed_out > 0
+    budget = prices.table.loc["budget[FY2026]"]
+    assert budget["basis"] == RESOLVE  # exact, and still said to be
+    assert budget["gain_if_off"] == pytest.approx(exact.at["budget[FY2026]", "gain_if_off"],
+                                                  abs=TOL)
+    assert budget["relaxed_basis"] == LP_BOUND
+    assert budget["gain_if_relaxed"] >= exact.at["budget[FY2026]", "gain_if_relaxed"] - TOL
+    assert f"costs {budget['gain_if_off']:,.3f} of value" in budget["message"]
+    assert f"would gain at most {budget['gain_if_relaxed']:,.3f}" in budget["message"]
+    assert budget["message"].endswith(
+        "; the 10% looser gain is an LP bound: it was not re-solved: "
+        "solver.explain_time_limit of 1 s in all had run out.")
+    for rule, row in prices.table.iterrows():
+        if LP_BOUND in (row["basis"], row["relaxed_basis"]):
+            assert "had run out" in row["message"] and "could not" not in row["message"], rule
+        for col, basis in (("gain_if_off", "basis"), ("gain_if_relaxed", "relaxed_basis")):
+            if row[basis] == LP_BOUND:
+                assert row[col] >= exact.at[rule, col] - TOL, (rule, col)
+            elif row[basis] is not None:  # exact: equal
+                assert row[col] == pytest.approx(exact.at[rule, col], abs=TOL), (rule, col)
+
+
+def test_a_price_row_labels_each_gain_by_how_it_was_obtained() -> None:
+    """Above the exact limit the example's FY2026 budget switched off has a whole-number LP
+    optimum (an exact gain, "proof") while 10% looser has only an LP bound: the row says
+    so per gain, never "lp bound" for the exact one, and its words put "at most" before
+    the bound alone."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    exact = price_rules(result, solver, exact_limit=None).table.loc["budget[FY2026]"]
+    row = price_rules(result, solver, exact_limit=0).table.loc["budget[FY2026]"]
+    assert (row["basis"], row["relaxed_basis"]) == (PROOF, LP_BOUND)
+    assert row["gain_if_off"] == pytest.approx(exact["gain_if_off"], abs=TOL)
+    assert row["gain_if_relaxed"] > exact["gain_if_relaxed"] + 1.0  # a bound, above it
+    message = row["message"]
+    assert f"costs {row['gain_if_off']:,.3f} of value" in message
+    assert "switching it off would gain;" in message  # not "would gain at most"
+    assert f"would gain at most {row['gain_if_relaxed']:,.3f}" in message
+    assert message.endswith("; the 10% looser gain is an LP bound: with more than 0 "
+                            "eligible projects it was not re-solved.")
 
 
 def test_direct_re_solve_equals_pyomo_re_solve_on_the_example() -> None:
@@ -268,17 +341,18 @@ def test_price_bounds_hold_and_proofs_are_exact(data: st.DataObject) -> None:
         return
     exact = price_rules(result, solver, exact_limit=None).table
     bound = price_rules(result, solver, exact_limit=0).table
-    assert set(exact["basis"].dropna()) <= {RESOLVE}
+    assert set(exact["basis"].dropna()) | set(exact["relaxed_basis"].dropna()) <= {RESOLVE}
     for rule, row in bound.iterrows():
         ref = exact.loc[rule]
-        for col in ("gain_if_off", "gain_if_relaxed"):
+        for col, basis in (("gain_if_off", "basis"), ("gain_if_relaxed", "relaxed_basis")):
             got, want = row[col], ref[col]
             if want is None or (isinstance(want, float) and math.isnan(want)):
                 continue  # no portfolio exactly: any bound is fine
             if got is None or (isinstance(got, float) and math.isnan(got)):
                 assert col == "gain_if_relaxed"  # not asked: the off gain was proven 0
                 continue
-            if row["basis"] == LP_BOUND:
+            assert row[basis] in (PROOF, LP_BOUND), (rule, col)
+            if row[basis] == LP_BOUND:
                 assert got >= want - TOL * max(1.0, result.best.objective), (rule, col)
             else:  # proven: exact
                 assert got == pytest.approx(want, abs=TOL * max(1.0, result.best.objective))
@@ -443,6 +517,76 @@ def test_a_forced_re_solve_through_pyomo_keeps_to_the_time_left(monkeypatch) -> 
     assert solver.time_limit == own
     monkeypatch.undo()
     assert float(highs_access.option_value(solver.highs, "time_limit")) == own
+
+
+def test_the_lp_s_fallback_re_solves_above_the_exact_limit_keep_to_the_time_left(
+        monkeypatch) -> None:
+    """Above the exact limit a rule whose HiGHS rows cannot be reached is re-solved through
+    Pyomo instead of asked of the LP: on the analysis's clock, like every other re-solve.
+    With time left each runs for at most that time; once it is spent none runs, and the
+    gains say they were not tried."""
+    problem = osa_opt.load_problem()
+    result, solver = solved(problem, 1)
+    limits = through_pyomo(monkeypatch)
+    monkeypatch.setattr(Solver, "rows", lambda self, constraints: None)
+    prices = price_rules(result, solver, exact_limit=0, time_limit=30.0)
+    assert prices.solves > 0 and len(limits) == prices.solves
+    assert max(limits) <= 30.0
+    assert set(prices.table["basis"]) == {RESOLVE}  # each re-solve settled: exact
+    spent = price_rules(result, solver, exact_limit=0, time_limit=1e-9)
+    assert spent.solves == 0 and spent.timed_out == len(spent.table)
+    for rule, row in spent.table.iterrows():
+        assert row["basis"] is None and row["gain_if_off"] is None, rule
+        assert row["message"].endswith(
+            "what switching it off would gain is not known (it was not re-solved: "
+            "solver.explain_time_limit of 0.000000001 s in all had run out)."), row["message"]
+    monkeypatch.undo()
+    assert float(highs_access.option_value(solver.highs, "time_limit")) == 60.0
+
+
+def test_a_round_above_the_exact_limit_that_runs_out_of_time_gets_both_notes(
+        monkeypatch) -> None:
+    """Bounds because the round is above the exact limit and answers cut short by the time
+    limit need different fixes (osa-opt explain for one exact answer; more time): a run
+    with both says both."""
+    from osa_opt import workflows
+
+    problem = osa_opt.load_problem(overrides={"solver.explain_time_limit": 1e-9})
+    eligible = len(problem.eligible)
+    monkeypatch.setattr(workflows, "EXACT_LIMIT", eligible - 1)
+    monkeypatch.setattr(Solver, "rows", lambda self, constraints: None)  # LP out of reach
+    result = workflows.solve(problem, portfolios=1, explain=True)
+    why, prices = result.analyses["why"], result.analyses["prices"]
+    assert why.bounded > 0 and prices.timed_out > 0
+    timed = [n for n in result.notes if "ran out of time" in n]
+    limit = [n for n in result.notes if f"(more than {eligible - 1:,})" in n]
+    assert len(timed) == 1 and f"{why.timed_out + prices.timed_out} answers" in timed[0]
+    assert len(limit) == 1 and f"{why.bounded:,} of {eligible:,} projects" in limit[0]
+
+
+def test_a_fresh_solver_s_loading_solve_is_not_counted_against_the_time_limit(
+        monkeypatch) -> None:
+    """``explain_portfolio(result, Solver(problem), time_limit=X)``: the first solve only
+    loads the model (here made to take longer than X); X is the explanation's own, so
+    re-solves still run after it."""
+    problem = osa_opt.load_problem()
+    result, _ = solved(problem, 1)
+    real = Solver.solve_once
+
+    def slow_load(self: Solver) -> Outcome:
+        if self.solves == 0:
+            time.sleep(1.5)
+        return real(self)
+
+    monkeypatch.setattr(Solver, "solve_once", slow_load)
+    why = explain_portfolio(result, Solver(problem), exact_limit=None, time_limit=1.0)
+    assert why.solves > 0
+    assert why.seconds >= 1.5  # the analysis's own time still includes the load
+
+
+def test_only_a_proven_optimum_or_infeasibility_settles_a_question() -> None:
+    """``Status.settled``: the one test every explanation uses on its re-solves."""
+    assert {s for s in Status if s.settled} == {Status.OPTIMAL, Status.INFEASIBLE}
 
 
 def test_rule_prices_through_pyomo_keep_to_the_time_left(monkeypatch) -> None:

@@ -67,6 +67,11 @@ def _prices(data: dict[str, Any], problem: Problem, folder: Path | None) -> Pric
     table = pd.DataFrame(data["rules"], columns=["rule", *PRICE_COLUMNS]).set_index("rule")
     for column in _PRICE_NUMBERS:
         table[column] = table[column].map(_num).astype(float)
+    if not any("relaxed_basis" in r for r in data["rules"]):
+        # a run.json from before each gain had its own basis: ``basis`` was the row's
+        # weakest ("lp bound" when either gain was one), so it stands for both
+        table["relaxed_basis"] = [b if g == g else None for b, g in
+                                  zip(table["basis"], table["gain_if_relaxed"], strict=True)]
     table["binding"] = table["binding"].astype(bool)
     return PriceAnalysis(table, _num(data["best_value"]), float(data.get("seconds", 0.0)),
                          int(data.get("solves", 0)), notes=list(data.get("notes", [])),

@@ -30,7 +30,7 @@ from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_questions import BoundQuestions, ExactQuestions, Gain
 from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_rows, switched_off
-from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND, PROOF, RESOLVE
+from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
 from osa_opt.text import id_list, json_number, number, percent, yen
@@ -91,7 +91,12 @@ class PriceAnalysis(Analysis):
 
 _COLUMNS = ["family", "label", "policy_key", "sense", "unit", "bound", "activity", "slack",
             "binding", "gain_if_off", "gain_if_off_share", "relaxed_bound",
-            "gain_if_relaxed", "gain_if_relaxed_share", "basis", "message"]
+            "gain_if_relaxed", "gain_if_relaxed_share", "basis", "relaxed_basis", "message"]
+
+#: Each answer's column, the column saying how it was obtained, and the record's private
+#: key for why it is a bound or not known (words for the message; not a column).
+_ANSWERS = {"gain_if_off": ("basis", "_off_reason"),
+            "gain_if_relaxed": ("relaxed_basis", "_relaxed_reason")}
 
 
 def price_rules(result: Result, solver: Solver | None = None,
@@ -111,11 +116,14 @@ def price_rules(result: Result, solver: Solver | None = None,
     solver : the persistent Solver of that result; built from ``result.problem`` when None.
     exact_limit : up to this many eligible projects every gain is a MIP re-solve; above
         it, the LP relaxation with the rows changed: a gain of 0 or from a whole-number LP
-        optimum is exact (``basis`` "proof"), any other is an upper bound (``basis`` "lp
-        bound": switching the rule off gains at most that). None: always exact.
+        optimum is exact ("proof"), any other is an upper bound ("lp bound": switching the
+        rule off gains at most that). None: always exact. Each gain is labelled on its
+        own: ``basis`` says how ``gain_if_off`` was obtained, ``relaxed_basis`` how
+        ``gain_if_relaxed`` was.
     time_limit : seconds the exact re-solves may take together, from the start
-        (``solver.explain_time_limit``; None: no limit); once spent, or when a re-solve
-        stops at a time limit, a gain is the LP relaxation's, labelled as above.
+        (``solver.explain_time_limit``; None: no limit), the LP's fallbacks above the exact
+        limit included; once spent, or when a re-solve stops at a time limit, a gain is
+        the LP relaxation's, labelled as above, and its message says which happened.
 
     Returns
     -------
@@ -142,16 +150,16 @@ def price_rules(result: Result, solver: Solver | None = None,
         clock = ExplainClock(time_limit)
         lp = None if exact or not solver.solves else solver.lp_relaxation()
         ask = (ExactQuestions(solver, base, clock) if lp is None
-               else BoundQuestions(solver, base, lp))
+               else BoundQuestions(solver, base, lp, int(exact_limit or 0), clock))
         records = _price_rows(rows, model, data, fractions, ask)
-    reason = (clock.reason(solver.time_limit) if lp is None else
-              "the round has more eligible projects than the exact limit, so the rule was not "
-              "re-solved")
+    reasons = {rec["rule"]: (rec.get("_off_reason"), rec.get("_relaxed_reason"))
+               for rec in records}
 
     table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
     for col in ("gain_if_off", "gain_if_relaxed"):
         table[f"{col}_share"] = table[col] / base if base else float("nan")
-    table["message"] = [_message(rule, row, reason) for rule, row in table.iterrows()]
+    table["message"] = [_message(rule, row, *reasons[str(rule)])
+                        for rule, row in table.iterrows()]
     order = table[["gain_if_off", "gain_if_relaxed"]].astype(float).fillna(-math.inf)
     table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
                                         ascending=False, kind="stable").index]
@@ -174,7 +182,7 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
             lower, upper = (relaxed, None) if rule.sense == "min" else (None, relaxed)
             _put(rec, "gain_if_relaxed", ask.rebound([(con, lower, upper)]))
         elif relaxed is not None and rec["gain_if_off"] is not None:
-            rec["gain_if_relaxed"] = 0.0  # off gains nothing: looser cannot either
+            _nothing_looser(rec)
         records.append(rec)
     tiers = "/".join(str(t) for t in sorted(data.policy.priority.fund_every_tier))
     for component, label in (("tier_partner", f"every tier-{tiers} partner funded"),
@@ -193,12 +201,16 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
 
 
 def _put(rec: dict[str, Any], key: str, gain: Gain) -> None:
-    """A gain into its record; the record's ``basis`` is "lp bound" when any of its
-    numbers is one, else that of its exact numbers ("re-solve" before "proof")."""
-    rec[key] = gain.value
-    order = [LP_BOUND, RESOLVE, PROOF, None]
-    if order.index(gain.basis) < order.index(rec.get("basis")):
-        rec["basis"] = gain.basis
+    """A gain into its record, with how it was obtained (its own basis column) and why it
+    is a bound or not known."""
+    basis, reason = _ANSWERS[key]
+    rec[key], rec[basis], rec[reason] = gain.value, gain.basis, gain.reason
+
+
+def _nothing_looser(rec: dict[str, Any]) -> None:
+    """Switching the rule off gains nothing, so 10% looser cannot either: 0, known the way
+    the "off" gain is."""
+    _put(rec, "gain_if_relaxed", Gain(0.0, rec["basis"]))
 
 
 def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData,
@@ -216,13 +228,14 @@ def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData
            "policy_key": first.policy_key(data), "sense": first.sense, "unit": first.unit,
            "bound": least, "activity": min(packages.values(), default=0.0), "slack": slack,
            "binding": bool(slack <= TOL * max(1.0, least)),
-           "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None, "basis": None}
+           "relaxed_bound": least * (1 - RELAX), "gain_if_relaxed": None, "basis": None,
+           "relaxed_basis": None}
     _put(rec, "gain_if_off", ask.off(rows))
     if rec["gain_if_off"]:
         _put(rec, "gain_if_relaxed", ask.rebound([(con, least * (1 - RELAX), None)
                                                   for con in rows]))
-    elif rec["gain_if_off"] is not None:  # off gains nothing: looser cannot either
-        rec["gain_if_relaxed"] = 0.0
+    elif rec["gain_if_off"] is not None:
+        _nothing_looser(rec)
     return rec
 
 
@@ -237,6 +250,7 @@ def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, flo
         "bound": bound, "activity": act, "slack": slack,
         "binding": bool(slack <= TOL * max(1.0, abs(bound))),
         "relaxed_bound": None, "gain_if_relaxed": None, "basis": None,
+        "relaxed_basis": None,
     }
 
 
@@ -262,7 +276,7 @@ def _describe_group(component: str, label: str, group: list[Rule], members: list
         "policy_key": key, "sense": "min" if component == "tier_partner" else group[0].sense,
         "unit": unit, "bound": bound, "activity": act, "slack": slack,
         "binding": bool(slack <= TOL), "relaxed_bound": None, "gain_if_relaxed": None,
-        "basis": None,
+        "basis": None, "relaxed_basis": None,
     }
 
 
@@ -281,9 +295,11 @@ def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
     return None
 
 
-def _message(rule: str, row: pd.Series, reason: str) -> str:
-    """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain
-    (``reason``: why a bound is one)."""
+def _message(rule: str, row: pd.Series, off_reason: str | None,
+             relaxed_reason: str | None) -> str:
+    """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain,
+    each number "at most" when it is an LP bound, and why each bound or unknown gain is one
+    (``off_reason``, ``relaxed_reason``)."""
     money = row["unit"] == registry.MONEY
 
     def amount(v: float) -> str:
@@ -302,9 +318,9 @@ def _message(rule: str, row: pd.Series, reason: str) -> str:
         state = f"{amount(row['bound'])}, met with {amount(row['slack'])} to spare"
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
     off = row["gain_if_off"]
-    if off is None or (isinstance(off, float) and math.isnan(off)):
+    if _missing(off):
         if row.get("basis") is None:  # no re-solve settled it, and no LP answered
-            return f"{text}: what switching it off would gain is not known ({reason})."
+            return f"{text}: what switching it off would gain is not known ({off_reason})."
         return f"{text}: no answer without it (the solver found no portfolio)."
     if off <= 0:
         return f"{text} costs nothing: the best value is the same without it."
@@ -313,12 +329,34 @@ def _message(rule: str, row: pd.Series, reason: str) -> str:
     text += (f" costs {most}{off:,.3f} of value ({percent(row['gain_if_off_share'])}): "
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
-    if row["relaxed_bound"] is not None and relaxed is not None and not (
-            isinstance(relaxed, float) and math.isnan(relaxed)):
+    looser_bound = row.get("relaxed_basis") == LP_BOUND
+    if not _missing(row["relaxed_bound"]):
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
-        text += (f"; {looser} would gain {most}{relaxed:,.3f} "
-                 f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
-                 else f"; {looser} would gain nothing")
-    if bound:
-        text += f"; LP bounds: {reason}"
-    return text + "."
+        if not _missing(relaxed):
+            at_most = "at most " if looser_bound else ""
+            text += (f"; {looser} would gain {at_most}{relaxed:,.3f} "
+                     f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
+                     else f"; {looser} would gain nothing")
+        elif row.get("relaxed_basis") is None and relaxed_reason:
+            text += f"; what {looser} would gain is not known ({relaxed_reason})"
+    return text + _bound_words(off_reason if bound else None,
+                               relaxed_reason if looser_bound else None) + "."
+
+
+def _bound_words(off: str | None, relaxed: str | None) -> str:
+    """Why the gains that are LP bounds are (``off``: the gain without the rule; ``relaxed``:
+    10% looser; None: exact), naming which gain when only one is or their reasons differ."""
+    if off and relaxed:
+        if off == relaxed:
+            return f"; LP bounds: {off}"
+        return f"; LP bounds: without it, {off}; 10% looser, {relaxed}"
+    if off:
+        return f"; LP bound: {off}"
+    if relaxed:
+        return f"; the 10% looser gain is an LP bound: {relaxed}"
+    return ""
+
+
+def _missing(value: Any) -> bool:
+    """No number: None or NaN (a table cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -5,7 +5,10 @@ gain; Pyomo's deactivation would remove the row and add it back). :class:`BoundQ
 relaxation instead (:class:`osa_opt.solving.lp_relaxation.LpRelaxation`: the rows' bounds
 changed in a HiGHS of its own, milliseconds each): ``LP − value of portfolio 1`` is an upper
 bound on the gain, exact when it is zero (the MIP cannot gain either) or when the LP's
-optimum is a portfolio. Each answer says which it is (``basis``).
+optimum is a portfolio. Each answer says which it is (``basis``) and, when it is a bound or
+not known, why (``reason``): above the exact limit, its re-solve stopped by a time limit,
+or not tried because ``solver.explain_time_limit`` had run out. One :class:`ExplainClock`
+times every re-solve of an analysis, :class:`BoundQuestions`' fallbacks included.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from osa_opt.solving.solver import Outcome, Solver
 
 @dataclass
 class Gain:
-    """A gain over portfolio 1 (None: no portfolio found) and how it was obtained."""
+    """A gain over portfolio 1 (None: no portfolio found, or not known when ``basis`` is
+    None), how it was obtained, and why it is a bound or not known (None: exact)."""
 
     value: float | None
     basis: str | None
+    reason: str | None = None
 
 
 class ExactQuestions:
@@ -64,24 +69,29 @@ class ExactQuestions:
         return self.solver.rows(list(cons)) if self.direct else None
 
     def _direct(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain:
-        if not self.clock.spent:
-            out = self.solver.solve_rows(rows, lower, upper, time_limit=self.clock.left())
-            if out.status.settled:
-                return self._gain(out)
+        if self.clock.spent:
+            return self._bound(rows, lower, upper, tried=False)
+        out = self.solver.solve_rows(rows, lower, upper, time_limit=self.clock.left())
+        if out.status.settled:
+            return self._gain(out)
         return self._bound(rows, lower, upper)
 
-    def _bound(self, rows: list[int] | None, lower: list[float], upper: list[float]) -> Gain:
-        """The LP relaxation's answer once a re-solve could not settle the question (no
-        answer when the rows or the LP cannot be reached)."""
+    def _bound(self, rows: list[int] | None, lower: list[float], upper: list[float],
+               tried: bool = True) -> Gain:
+        """The LP relaxation's answer once a re-solve could not settle the question
+        (``tried``: it was stopped) or the time ran out before it was tried (no answer when
+        the rows or the LP cannot be reached); a bound says why it is one."""
+        reason = self.clock.reason(self.solver.time_limit, tried)
         if rows is None:
             self.clock.timed_out += 1
-            return Gain(None, None)
+            return Gain(None, None, reason)
         if self._lp is None:
             self._lp = self.solver.lp_relaxation()
-        gain = None if self._lp is None else lp_gain(self._lp, self.base, rows, lower, upper)
+        gain = (None if self._lp is None
+                else lp_gain(self._lp, self.base, rows, lower, upper, reason))
         if gain is None or gain.basis != PROOF:
             self.clock.timed_out += 1
-        return gain if gain is not None else Gain(None, None)
+        return gain if gain is not None else Gain(None, None, reason)
 
     def off(self, cons: Sequence[Any]) -> Gain:
         return self._ask(cons, lambda rows: _free(len(rows)), lambda: switched_off(list(cons)))
@@ -101,32 +111,39 @@ class ExactQuestions:
              bounds: Callable[[list[int]], tuple[list[float], list[float]]],
              in_pyomo: Callable[[], contextlib.AbstractContextManager[Any]]) -> Gain:
         """One question: the rows' new HiGHS ``bounds`` in HiGHS directly, or else the
-        change ``in_pyomo`` made through Pyomo (and, when that re-solve settles nothing, the
-        LP's answer on the rows the solve has loaded)."""
+        change ``in_pyomo`` made through Pyomo (and, when that re-solve settles nothing, or
+        the time ran out before it, the LP's answer on the rows the model has loaded). Only
+        a fresh solver's first question re-solves once the time is spent: it loads the
+        model, without which no question has even an LP answer."""
         rows = self._rows(cons)
         if rows is not None:
             return self._direct(rows, *bounds(rows))
-        with in_pyomo(), self.solver.pyomo_time_limit(self.clock.left()):
-            out = self.solver.solve_once()
-        if out.status.settled:
-            return self._gain(out)
-        rows = self._rows(cons)  # the first solve loaded the model: the LP may answer
+        tried = not self.clock.spent or not self.solver.solves
+        if tried:
+            with in_pyomo(), self.solver.pyomo_time_limit(self.clock.left()):
+                out = self.solver.solve_once()
+            if out.status.settled:
+                return self._gain(out)
+        rows = self.solver.rows(list(cons))  # the model is loaded: the LP may answer
         if rows is None:
-            return self._bound(None, [], [])
-        return self._bound(rows, *bounds(rows))
+            return self._bound(None, [], [], tried)
+        return self._bound(rows, *bounds(rows), tried=tried)
 
 
 class BoundQuestions:
     """Every question the LP relaxation with the rows' bounds changed: a bound on the gain,
-    exact when it is 0 or the LP's optimum is whole. Falls back to :class:`ExactQuestions`
-    for a row HiGHS's row map cannot reach."""
+    exact when it is 0 or the LP's optimum is whole (above ``exact_limit`` eligible
+    projects). Falls back to :class:`ExactQuestions`, on the analysis's ``clock``, for a row
+    HiGHS's row map cannot reach or a question the LP cannot answer."""
 
-    def __init__(self, solver: Solver, base: float, lp: LpRelaxation) -> None:
+    def __init__(self, solver: Solver, base: float, lp: LpRelaxation, exact_limit: int,
+                 clock: ExplainClock | None = None) -> None:
         self.solver, self.base, self.lp = solver, base, lp
-        self.exact = ExactQuestions(solver, base)
+        self.exact = ExactQuestions(solver, base, clock)
+        self.reason = f"with more than {exact_limit:,} eligible projects it was not re-solved"
 
     def _ask(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain | None:
-        return lp_gain(self.lp, self.base, rows, lower, upper)
+        return lp_gain(self.lp, self.base, rows, lower, upper, self.reason)
 
     def off(self, cons: Sequence[Any]) -> Gain:
         rows = self.solver.rows(list(cons))
@@ -140,17 +157,20 @@ class BoundQuestions:
 
 
 def lp_gain(lp: LpRelaxation, base: float, rows: list[int], lower: list[float],
-            upper: list[float]) -> Gain | None:
+            upper: list[float], reason: str) -> Gain | None:
     """The LP relaxation's answer with the rows re-bounded: exact ("proof") when it is 0, when
     not even the LP has a portfolio, or when the LP's optimum is whole; else an upper bound
-    on the gain ("lp bound"). None when the LP cannot answer."""
+    on the gain ("lp bound", with ``reason``: why it was not re-solved). None when the LP
+    cannot answer."""
     value = lp.with_rows(rows, lower, upper)
     if value is None:
         return None
     if value == -math.inf:
         return Gain(None, PROOF)  # not even the LP has a portfolio
     gain = _rounded(max(0.0, value - base), base)
-    return Gain(gain, PROOF if gain == 0.0 or lp.integral is not None else LP_BOUND)
+    if gain == 0.0 or lp.integral is not None:
+        return Gain(gain, PROOF)
+    return Gain(gain, LP_BOUND, reason)
 
 
 def _free(n: int) -> tuple[list[float], list[float]]:

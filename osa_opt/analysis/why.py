@@ -159,8 +159,9 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
         re-solve, or a proof that a known portfolio is as good as the LP allows); above
         it, a value change without such a proof is the LP bound, labelled ``basis: "lp
         bound"`` (the loss is at least that). None: always exact.
-    time_limit : seconds the exact re-solves may take together, from the start
-        (``solver.explain_time_limit``; None: no limit). Once spent, or when a re-solve
+    time_limit : seconds the exact re-solves may take together, from the start of the
+        explanation (``solver.explain_time_limit``; None: no limit; on a fresh solver the
+        solve that loads the model comes first and does not count). Once spent, or when a re-solve
         stops at a time limit before its proof, the answer is the LP bound, labelled
         (:mod:`osa_opt.analysis.explain_clock`).
 
@@ -185,10 +186,11 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
     eligible = len(result.problem.eligible)
     explainer.exact = exact_limit is None or eligible <= exact_limit
     explainer.exact_limit = exact_limit
-    explainer.clock = ExplainClock(time_limit)
     with switched_off(ranking_cuts(explainer.solver.model)):  # once, not per project
         if explainer.solver.solves == 0:  # a fresh solver: load the model first
             explainer.solver.solve_once()
+        # from here: loading a fresh solver is not part of the explanation's time
+        explainer.clock = ExplainClock(time_limit)
         explainer.proofs = Proofs(explainer.solver, result)
         ids = [str(p) for p in result.problem.projects.index]
         records = {}

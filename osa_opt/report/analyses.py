@@ -169,10 +169,12 @@ PRICE_KEY = ("<p class=\"note\">Required: the rule's bound (a minimum or a maxim
              "still hold the value back (a whole item may not fit in what is left), as the "
              "value gained says. Value gained: from an exact re-solve without the rule, or with it 10% looser (a "
              "minimum × 0.9, a maximum × 1.1); value is the score of the headline, not "
-             "money. Value from: re-solve or proof (exact), or lp bound (the most the "
-             "value could be, computed as if projects could be funded in any fraction; used "
-             "above the exact limit of eligible projects or once the time limit of the "
-             "explanations ran out: the gain is at most the number shown).</p>")
+             "money. Value from (the value gained without the rule) and Looser gain from "
+             "(10% looser), each answer on its own: re-solve or proof (exact), or lp bound "
+             "(the most the value could be, computed as if projects could be funded in any "
+             "fraction; used above the exact limit of eligible projects or once the time "
+             "limit of the explanations stopped a re-solve or ran out: the gain is at most "
+             "the number shown).</p>")
 
 
 def prices_body(analysis: Any) -> str:
@@ -197,7 +199,8 @@ def prices_body(analysis: Any) -> str:
             shown[col] = [yen(v) if u == "¥ million" and v == v else number(v) if v == v
                           else "—" for v, u in zip(shown[col], units, strict=True)]
     cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
-                        "gain_if_off", "gain_if_off_share", "gain_if_relaxed_share", "basis")
+                        "gain_if_off", "gain_if_off_share", "basis", "gain_if_relaxed_share",
+                        "relaxed_basis")
             if c in shown.columns]
     kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
     body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, max_rows=MAX_ROWS,
