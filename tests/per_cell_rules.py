@@ -279,7 +279,9 @@ def table_per_row(sheet: str, rows: headers.Rows, issues: list[Issue], warnings:
                             f"data is row {records[0][ROW]}"))
         headerless = {}
     issues += headers._header_issues(sheet, header_row, header, headerless, label)
-    names = list(dict.fromkeys(h for h in header if h))
+    if ROW in header:  # osa-opt's own name (raw_projects() saved to a file): not read
+        warnings.append(headers._own_row_column(sheet, header_row, header.index(ROW), label))
+    names = list(dict.fromkeys(h for h in header if h and h != ROW))
     frame = pd.DataFrame.from_records(records, columns=[*names, ROW])
     frame = frame.astype({name: object for name in names})
     frame[ROW] = frame[ROW].astype(int)
