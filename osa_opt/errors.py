@@ -19,6 +19,20 @@ EXIT_NO_SOLUTION = 4
 
 
 @dataclass(frozen=True)
+class MissingYear:
+    """The facts behind an override naming a fiscal year (``budget.FY2028``) that the
+    projects sheet has no cost column for: enough for a caller to word the issue in its own
+    terms (the command line names its ``--budget`` option, cli.common.blame_budget_option)
+    without reading the words of the hint."""
+
+    key: str                        # the override's key: "budget.FY2028"
+    fiscal_year: str                # "FY2028"
+    column: str                     # "cost_FY2028"
+    closest: str | None             # the policy's fiscal year it most likely means
+    policy_years: tuple[str, ...]   # the policy's fiscal years that have a cost column
+
+
+@dataclass(frozen=True)
 class Issue:
     """One problem found in the inputs or the policy.
 
@@ -26,6 +40,8 @@ class Issue:
     ``None`` for problems of a whole sheet, column or file. A table passed as a DataFrame
     has no Excel rows: ``label`` then names the row (``"project 'X04' (index 3)"``).
     ``more`` > 0 marks the line that stands for that many more problems of one rule.
+    ``detail`` holds the facts of the rule, structured, where a caller rewords the issue
+    (:class:`MissingYear`); it is not part of the message or the JSON.
     """
 
     sheet: str
@@ -36,6 +52,7 @@ class Issue:
     hint: str
     label: str | None = None
     more: int = 0
+    detail: MissingYear | None = field(default=None, compare=False, repr=False)
 
     @property
     def of_policy(self) -> bool:

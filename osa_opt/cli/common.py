@@ -246,42 +246,40 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
     """A fiscal year that only ``--budget`` (or ``--set budget.FY…``) names has no cost
     column in the input: say so as the option's mistake (a typo in the year, most often),
     not the workbook's, its did-you-mean as the option to type (``--budget fy2026=18100``:
-    *did you mean --budget FY2026=18100?*). A key or value of the policy an option set
-    wrong is placed at the option as typed (``--set priority.min_country=8``), not at
-    "policy override"."""
+    *did you mean --budget FY2026=18100?*). Such an issue carries its facts
+    (:class:`~osa_opt.errors.MissingYear`), which are reworded here, never its hint's text.
+    A key or value of the policy an option set wrong is placed at the option as typed
+    (``--set priority.min_country=8``), not at "policy override"."""
     import dataclasses
-    import re
 
-    named = {}
+    from osa_opt.errors import MissingYear
+    from osa_opt.inputs.policy import OVERRIDE_SHEET
+    from osa_opt.inputs.readers import missing_year_hint
+
+    named = {}  # override key -> (the option as typed, the option to type for a year)
     for item in sets:  # --budget wins over --set for one year, as in the overrides
         key, _, value = item.partition("=")
         if key.strip().startswith("budget."):
-            fy = key.strip().removeprefix("budget.")
-            named[f"cost_{fy}"] = (fy, f"--set {item}", "--set budget.{}=" + value.strip())
+            named[key.strip()] = (f"--set {item}", "--set budget.{}=" + value.strip())
     for item in budgets:
         fy, _, amount = item.partition("=")
-        named[f"cost_{fy.strip()}"] = (fy.strip(), f"--budget {item}",
-                                       "--budget {}=" + amount.strip())
-    from osa_opt.inputs.policy import OVERRIDE_SHEET
-
+        named[f"budget.{fy.strip()}"] = (f"--budget {item}", "--budget {}=" + amount.strip())
     typed = {item.partition("=")[0].strip(): f"--set {item}" for item in sets}
     typed.update({f"budget.{item.partition('=')[0].strip()}": f"--budget {item}"
                   for item in budgets})
     for k, issue in enumerate(exc.issues):
         if issue.sheet == OVERRIDE_SHEET and issue.column in typed:  # the option as typed
             exc.issues[k] = issue = dataclasses.replace(issue, sheet=typed[issue.column])
-        if issue.column in named and str(issue.rule).startswith("missing column"):
-            fy, where, fixed = named[issue.column]
+        year = issue.detail
+        if isinstance(year, MissingYear) and year.key in named:
+            where, fixed = named[year.key]
             option = fixed.partition(" ")[0]
-            # the words of inputs.readers._override_year_issues, in the option's terms
-            close = re.match(r"did you mean (\S+)\?", issue.hint)
-            hint = issue.hint if close is None else \
-                f"did you mean {fixed.format(close.group(1))}?{issue.hint[close.end():]}"
+            meant = fixed.format(year.closest) if year.closest else None
             exc.issues[k] = dataclasses.replace(
-                issue, sheet=where, column=None, value=fy,
-                rule=f"{fy} is not a fiscal year of this input (it has no {issue.column} "
-                     "column)",
-                hint=hint.replace("the year in overrides", f"the year in {option}"))
+                issue, sheet=where, column=None, value=year.fiscal_year,
+                rule=f"{year.fiscal_year} is not a fiscal year of this input (it has no "
+                     f"{year.column} column)",
+                hint=missing_year_hint(year, option, meant))
 
 
 def from_run(input_path: Path | None, policy_path: Path | None,

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.digest import sha256
-from osa_opt.errors import InputError, Issue, PolicyError
+from osa_opt.errors import InputError, Issue, MissingYear, PolicyError
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
@@ -241,30 +241,45 @@ def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],
     """A fiscal year that ``overrides`` names (``budget.FY2028``) with no cost column in the
     projects sheet, checked before the tables are: most often a typo in the override, so it
     is named there, not as the projects sheet's missing column, with the closest of the
-    policy's ``fiscal_years`` (``fy2026``: *did you mean FY2026?*). The column and the
-    rule's start ("missing column cost_FY2028") are those of the sheet's own issue, and the
-    hint's "did you mean FY2026?" and "in overrides" its words, so the command line can
-    name its ``--budget`` option instead (cli.common.blame_budget_option). A sheet without
-    headers is left to validation ("the sheet is empty")."""
+    policy's ``fiscal_years`` (``fy2026``: *did you mean FY2026?*). Each issue carries its
+    facts as a :class:`~osa_opt.errors.MissingYear` (``detail``), from which the command
+    line words it for its ``--budget`` option (cli.common.blame_budget_option, with
+    :func:`missing_year_hint`). A sheet without headers is left to validation ("the sheet
+    is empty")."""
     present = {str(c).strip() for c in projects.columns} - {ROW}
     if not present:
         return []
     missing = {key: str(key).removeprefix("budget.") for key in overrides
                if str(key).startswith("budget.")
                and f"{COST_PREFIX}{str(key).removeprefix('budget.')}" not in present}
-    years = [fy for fy in fiscal_years if fy not in missing.values()]  # the policy's own
-    named = f" (the policy's fiscal years: {', '.join(years)})" if years else ""
+    years = tuple(fy for fy in fiscal_years if fy not in missing.values())  # the policy's own
     issues = []
     for key, fy in missing.items():
-        column = f"{COST_PREFIX}{fy}"
-        close = suggest(fy, years)
-        fix = f"or add {column} to the projects sheet with each project's cost in that year"
-        hint = (f"did you mean {close}?{named} Otherwise check the year in overrides, {fix}"
-                if close else f"check the year in overrides{named}, {fix}")
+        year = MissingYear(str(key), fy, f"{COST_PREFIX}{fy}", suggest(fy, years), years)
         issues.append(Issue(
-            f"overrides {key!r}", None, column, fy,
-            f"missing column {column}: {fy} is not a fiscal year of this input", hint))
+            f"overrides {key!r}", None, year.column, fy,
+            f"missing column {year.column}: {fy} is not a fiscal year of this input",
+            missing_year_hint(year), detail=year))
     return issues
+
+
+def missing_year_hint(year: MissingYear, where: str = "overrides",
+                      meant: str | None = None) -> str:
+    """The fix of an override naming a fiscal year without a cost column: the closest of
+    the policy's years (``meant``: as the caller would type it, ``--budget FY2026=18100``),
+    the policy's years, and the two ways out, the year checked in ``where``.
+
+    >>> from osa_opt.errors import MissingYear
+    >>> missing_year_hint(MissingYear("budget.fy2026", "fy2026", "cost_fy2026", "FY2026", ("FY2026",)))
+    "did you mean FY2026? (the policy's fiscal years: FY2026) Otherwise check the year in overrides, or add cost_fy2026 to the projects sheet with each project's cost in that year"
+    """
+    named = (f" (the policy's fiscal years: {', '.join(year.policy_years)})"
+             if year.policy_years else "")
+    fix = f"or add {year.column} to the projects sheet with each project's cost in that year"
+    if year.closest:
+        return (f"did you mean {meant or year.closest}?{named} Otherwise check the year in "
+                f"{where}, {fix}")
+    return f"check the year in {where}{named}, {fix}"
 
 
 # ---------------------------------------------------------------------- policy
