@@ -21,6 +21,7 @@ Two kinds of rule (docs/policy.md, "Gates and considerations"):
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from typing import Any
 
@@ -46,12 +47,21 @@ ABOVE_RISK_LIMIT = "misuse risk above the limit"
 STATUS_EXCLUDED = "status excluded"
 
 #: The project's own prior-consent clauses missing (its ``prior_consent`` cell), not its
-#: country's ``management_agreement``: the same code, the project's data.
+#: country's ``management_agreement``: the same code, the project's data (:class:`Origin`
+#: tells the two apart).
 NO_PROJECT_CONSENT = (f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does not carry "
                       "the prior-consent clauses (prior_consent)")
-#: The codes of the countries sheet's rules (:func:`_country_checks`).
-_COUNTRY_CODES = (NOT_ODA_ELIGIBLE, PARTY_TO_CONFLICT, NO_MANAGEMENT_AGREEMENT,
-                  BELOW_DEMOCRACY, BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS)
+
+
+class Origin(enum.Enum):
+    """Whose data a reason comes from: the project's country (its row of the countries
+    sheet) or the project's own row. Set where the reason is made (:func:`assess` with
+    ``origins=True``), never read back from its words: ``no management agreement`` is the
+    country's (``management_agreement``) or the project's (``prior_consent``)."""
+
+    COUNTRY = "country"
+    PROJECT = "project"
+
 
 #: Reasons an override (with its written reason) may waive; every other one is law.
 WAIVABLE = (NOT_ODA_ELIGIBLE, BELOW_DEMOCRACY, BELOW_RULE_OF_LAW, BELOW_HUMAN_RIGHTS,
@@ -67,18 +77,6 @@ _GOVERNANCE = (
 def code_of(reason: str) -> str:
     """The code of a reason: ``"democracy below threshold: X scores 3"`` -> its first part."""
     return reason.split(":")[0]
-
-
-def from_country(reason: str) -> bool:
-    """Whether a reason comes from the project's country (its row of the countries sheet)
-    rather than from the project's own row.
-
-    >>> from_country("democracy below threshold: X scores 3, min_democracy is 4")
-    True
-    >>> from_country("misuse risk above the limit: risk 0.6 ..."), from_country(NO_PROJECT_CONSENT)
-    (False, False)
-    """
-    return code_of(reason) in _COUNTRY_CODES and reason != NO_PROJECT_CONSENT
 
 
 def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[str]]:
@@ -307,10 +305,12 @@ def in_by_override(eligibility: pd.DataFrame) -> pd.Series:
     return eligibility["eligible"].astype(bool) & eligibility["overrides"].map(bool)
 
 
-def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
+           origins: bool = False) -> pd.DataFrame:
     """Per project (the index of ``projects``): ``eligible``, ``reasons`` (every failed rule
     not waived, in a fixed order) and ``overrides`` (every waived rule, with the override's
-    written reason). ``projects`` needs ``field``, ``country`` and ``status``; the optional
+    written reason); with ``origins``, also ``origins``: the :class:`Origin` of each reason,
+    in the order of ``reasons``. ``projects`` needs ``field``, ``country`` and ``status``; the optional
     columns (``status_reason``, ``risk``, ``mitigation``, ``prior_consent``, ``un_charter``,
     ``dispute_linked``, ``equipment_category``, ``override``, ``override_reason``) take their
     defaults when absent; ``countries`` needs the country columns.
@@ -337,15 +337,18 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> p
         visit |= failed
     eligible = np.ones(n, dtype=bool)
     reasons: list[list[str]] = [[] for _ in range(n)]
+    whose: list[list[Origin]] = [[] for _ in range(n)]
     overrides: list[list[str]] = [[] for _ in range(n)]
+    country_, project_ = Origin.COUNTRY, Origin.PROJECT
     for i in np.flatnonzero(visit):
-        found = [] if field_reason[i] is None else [field_reason[i]]
+        found = [] if field_reason[i] is None else [(field_reason[i], project_)]
         if given[i]:  # the project's own clauses replace the country's
-            found += [r for r in of_country[i] if code_of(r) != NO_MANAGEMENT_AGREEMENT]
+            found += [(r, country_) for r in of_country[i]
+                      if code_of(r) != NO_MANAGEMENT_AGREEMENT]
         else:
-            found += of_country[i]
-        found += [words(i) for failed, words in checks if failed[i]]
-        for r in found:
+            found += [(r, country_) for r in of_country[i]]
+        found += [(words(i), project_) for failed, words in checks if failed[i]]
+        for r, origin in found:
             code = code_of(r)
             # a country's override covers its own rules, not one project's risk
             waiver = (own[i] or (theirs[i] if code != ABOVE_RISK_LIMIT else None)
@@ -354,12 +357,16 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> p
                 overrides[i].append(f"{r} — overridden: {waiver}")
             else:
                 reasons[i].append(r)
+                whose[i].append(origin)
         if excluded[i]:
             why = str(status_reason[i] or "").strip()
             reasons[i].append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
                               "marked excluded in the projects sheet")
+            whose[i].append(project_)
         eligible[i] = not reasons[i]
-    return pd.DataFrame({"eligible": eligible,
-                         "reasons": np.fromiter(reasons, dtype=object, count=n),
-                         "overrides": np.fromiter(overrides, dtype=object, count=n)},
-                        index=pd.Index(projects.index.tolist(), name="project_id"))
+    columns = {"eligible": eligible,
+               "reasons": np.fromiter(reasons, dtype=object, count=n),
+               "overrides": np.fromiter(overrides, dtype=object, count=n)}
+    if origins:
+        columns["origins"] = np.fromiter(whose, dtype=object, count=n)
+    return pd.DataFrame(columns, index=pd.Index(projects.index.tolist(), name="project_id"))

@@ -16,7 +16,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
-from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, assess, fields_of, from_country
+from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
@@ -299,19 +299,20 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     for name, default in _PROJECT_DEFAULTS.items():
         p[name] = [default if is_blank(v) else v for v in p[name]]
     p = p.set_index("project_id")
-    verdict = assess(p, c.set_index("country"), policy)
+    verdict = assess(p, c.set_index("country"), policy, origins=True)
     # columns read once, not a Series per row: an execution round may sign thousands
-    for field, status, row, found in zip(mandatory["field"].tolist(),
-                                         mandatory["status"].tolist(), mandatory[ROW].tolist(),
-                                         verdict["reasons"].tolist(), strict=True):
-        reasons = [r for r in found  # an unknown field is reported as a bad cell
-                   if not (r.startswith(FIELD_NOT_ALLOWED)
-                           and not set(fields_of(field)) <= set(FIELDS))]
-        if not reasons:
+    for field, status, row, found, origins in zip(
+            mandatory["field"].tolist(), mandatory["status"].tolist(), mandatory[ROW].tolist(),
+            verdict["reasons"].tolist(), verdict["origins"].tolist(), strict=True):
+        kept = [(r, o) for r, o in zip(found, origins, strict=True)  # an unknown field is
+                if not (r.startswith(FIELD_NOT_ALLOWED)              # reported as a bad cell
+                        and not set(fields_of(field)) <= set(FIELDS))]
+        if not kept:
             continue
-        whose = {from_country(r) for r in reasons}  # a risk is the project's, not its country's
-        data = ("the country's data" if whose == {True} else
-                "the project's data (its row)" if whose == {False} else
+        reasons = [r for r, _ in kept]
+        whose = {o for _, o in kept}  # a risk is the project's, not its country's
+        data = ("the country's data" if whose == {Origin.COUNTRY} else
+                "the project's data (its row)" if whose == {Origin.PROJECT} else
                 "the project's or its country's data")
         if status == "mandatory":
             issues.append(Issue(PROJECTS, int(row), "status", "mandatory",
