@@ -10,7 +10,7 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
-from osa_opt.text import number
+from osa_opt.text import counted, number
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -128,7 +128,7 @@ class InputError(OsaError):
 
     def __str__(self) -> str:
         n = sum(issue.more or 1 for issue in self.issues)
-        lines = [f"{n:,} problem{'s' if n != 1 else ''} in the input:"]
+        lines = [f"{counted(n, 'problem')} in the input:"]
         lines += [f"  - {issue.message()}" for issue in self.issues]
         return "\n".join(lines)
 

@@ -113,8 +113,10 @@ def render_issues(exc: Any) -> None:
     probe = make_console(stderr=True)
     narrow = probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit()
     console = probe if narrow else make_console(stderr=True, width=max(probe.width, 140))
+    from osa_opt.text import counted
+
     n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
-    title = f"{n:,} problem{'s' if n != 1 else ''} in the input"
+    title = f"{counted(n, 'problem')} in the input"
     source = issue_source_title(exc.issues)
 
     def where(issue: Any) -> str:
@@ -234,9 +236,10 @@ def print_warnings(warnings: list[Any]) -> None:
 
     if not warnings:
         return
+    from osa_opt.text import counted
+
     console = stderr_console()
-    n = len(warnings)
-    console.print(f"[bold yellow]{n} warning{'s' if n != 1 else ''}[/] (the input is read; "
+    console.print(f"[bold yellow]{counted(len(warnings), 'warning')}[/] (the input is read; "
                   "check that this is what you meant):")
     for warning in warnings:
         console.print(f"  - {escape(warning.message())}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import first_fitting, head, stdout_console
-from osa_opt.text import money, percent
+from osa_opt.text import counted, money, percent
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -164,7 +164,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
             break
         k = len(package["projects"])
         table.add_row(f"[bold]{escape(package['country'])}[/]",
-                      f"[bold]{k} item{'s' if k != 1 else ''}[/]",
+                      f"[bold]{counted(k, 'item')}[/]",
                       *costs([package["cost_by_year"][fy] for fy in years]), "", style="bold")
         for pid in package["projects"][:max(0, limit - rows)]:
             row = df.loc[pid]

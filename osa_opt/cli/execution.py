@@ -115,7 +115,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
 
     from osa_opt.cli.console import duration, first_fitting
     from osa_opt.cli.render import stdout_console, wrote_line
-    from osa_opt.text import percent
+    from osa_opt.text import counted, percent
 
     console = stdout_console()
     best = result.best
@@ -144,7 +144,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     if analysis.recommended_reserves is not None:
         k = analysis.recommended_reserves
         names = analysis.levels.loc[k, "reserve_projects"]
-        console.print(f"Recommended: {k} reserve{'s' if k != 1 else ''}"
+        console.print(f"Recommended: {counted(k, 'reserve')}"
                       + (f" ({escape(', '.join(names))})" if names else "")
                       + f": expected execution reaches {percent(analysis.target)}.")
     for note in analysis.notes:

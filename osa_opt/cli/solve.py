@@ -137,10 +137,10 @@ def command(
         _render(result, folder, write_model)
     if result.partial:
         from osa_opt.cli.common import interrupted
+        from osa_opt.text import counted
 
-        n = len(result.portfolios)
-        raise interrupted(f"{n} of {count} portfolio{'s' if count != 1 else ''} finished",
-                          folder)
+        raise interrupted(f"{len(result.portfolios)} of {counted(count, 'portfolio')} "
+                          "finished", folder)
     if result.status.exit_code != 0:
         # An OsaError, so the top level prints it (also with --quiet) and exits 3 or 4.
         raise SolveFailed(_failure_message(result, folder), result.status.exit_code)

@@ -139,6 +139,7 @@ def _render(summary: dict[str, Any]) -> None:
 
     from osa_opt.cli.console import console as make_console
     from osa_opt.cli.console import first_fitting
+    from osa_opt.text import counted, number
 
     console = make_console()
     if summary.get("feasible") is False:
@@ -155,7 +156,7 @@ def _render(summary: dict[str, Any]) -> None:
     counts.add_column(justify="right")
     for label, key in (("projects", "projects"), ("countries", "countries"),
                        ("eligible projects", "eligible"), ("ineligible projects", "ineligible")):
-        counts.add_row(label, str(summary[key]))
+        counts.add_row(label, number(summary[key]))
     console.print(counts)
     reasons = summary["ineligible_by_reason"]
     if reasons:
@@ -164,12 +165,11 @@ def _render(summary: dict[str, Any]) -> None:
         table.add_column("Reason")
         table.add_column("Projects", justify="right")
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(escape(reason), str(n))
+            table.add_row(escape(reason), number(n))
         console.print(first_fitting(console, [table]))
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
-            n = summary["ineligible"]
-            console.print(f"{n} project{'s' if n != 1 else ''} in all: a project that fails "
-                          "several rules counts under each.")
+            console.print(f"{counted(summary['ineligible'], 'project')} in all: a project "
+                          "that fails several rules counts under each.")
     from osa_opt.cli.render import override_lines
 
     for line in override_lines(summary.get("overrides", {})):
