@@ -196,12 +196,55 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         if share is not None:  # a share column typed as a percentage
             return f"type the share as a fraction: {number_text(share)} for {str(value).strip()}"
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
-        return "type a plain number such as 750, 0.35 or 18,100 (no units or currency signs)"
+        return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
         return "type true or false (yes/no and 1/0 work too)"
     if int_choices(col):
         return whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
+
+
+#: Numbers a hint may show, in this order: a whole number, a fraction, one with a
+#: thousands separator, and one for a 0-10 scale.
+_EXAMPLES = (750.0, 0.35, 18_100.0, 6.5)
+
+
+def number_examples(col: Column) -> str:
+    """The range of a number column and examples inside it, from the column's bounds, for
+    the hint of a cell that is no number: a cost (>= 0) " such as 750, 0.35 or 18,100";
+    a risk " from 0 to 1, such as 0.35"; a score " from 0 to 10, such as 0.35 or 6.5".
+
+    >>> from osa_opt.inputs.schema import Column
+    >>> number_examples(Column("cost", "number", True, "", low=0.0))
+    ' such as 750, 0.35 or 18,100'
+    >>> number_examples(Column("risk", "number", False, "", low=0.0, high=1.0))
+    ' from 0 to 1, such as 0.35'
+    >>> number_examples(Column("share", "number", False, "", low=0.0, high=1.0, low_inclusive=False))
+    ' above 0 and up to 1, such as 0.35'
+    >>> number_examples(Column("year", "number", False, "", low=2000.0, high=2100.0))
+    ' from 2,000 to 2,100, such as 2,050'
+    """
+    low, high = col.low, col.high
+
+    def fits(x: float) -> bool:
+        above = low is None or (x >= low if col.low_inclusive else x > low)
+        return above and (high is None or x <= high)
+
+    shown = [x for x in _EXAMPLES if fits(x)][:3 if high is None else 2]
+    if high is None:  # open above: the range adds nothing a reader would miss
+        span = ""
+        shown = shown or [(low or 0.0) + 750.0]
+    else:
+        if low is None:
+            span = f" up to {number_text(high)}"
+        elif col.low_inclusive:
+            span = f" from {number_text(low)} to {number_text(high)}"
+        else:
+            span = f" above {number_text(low)} and up to {number_text(high)}"
+        shown = shown or [((low if low is not None else high - 1.0) + high) / 2]
+        span += ","
+    *first, last = [number_text(x) for x in shown]
+    return f"{span} such as {', '.join(first)} or {last}" if first else f"{span} such as {last}"
 
 
 def whole_number_hint(col: Column) -> str:
