@@ -48,12 +48,19 @@ def type_text(column: Column) -> str:
 
 
 def default_text(column: Column) -> str:
-    """How a blank cell is read, or '' when a blank cell is an error."""
+    """How a blank cell is read, or '' when a blank cell is an error.
+
+    >>> from osa_opt.inputs.schema import PROJECT_COLUMNS
+    >>> [default_text(c) for c in PROJECT_COLUMNS if c.name in ("risk", "un_charter", "override")]
+    ['0', 'true', 'false']
+    """
     if column.default is None:
         return ""
     if column.default == "":
         return "blank"
     value = column.default
+    if isinstance(value, bool):  # as a flag is written everywhere else: true/false
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
