@@ -1,0 +1,236 @@
+"""The messages of input handling, on the shipped example with one thing broken, through the
+CLI as a user runs it: the sheet, Excel row, column, value and fix of each problem, exit code
+2 and no run folder. Each test names the defect it guards against."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_corrupt_inputs import with_cells
+
+import osa_opt
+from osa_opt.cli import cli
+from osa_opt.cli.common import blame_budget_option, run_cli
+from osa_opt.data import example_path
+from osa_opt.errors import InputError, Issue, MissingYear
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
+    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def refused(run: Callable, tmp_path: Path, *args: str | Path) -> list[dict[str, Any]]:
+    """``solve ARGS`` exits 2 and writes nothing; the issues of ``validate ARGS --json``."""
+    out = tmp_path / "run"
+    code, _, err = run("solve", *args, "--out", out, "--no-explain", "-k", "1")
+    assert code == 2, err
+    assert "Traceback" not in err and not out.exists()
+    code, stdout, err = run("validate", *args, "--json", "--no-solve")
+    assert code == 2, err
+    return json.loads(stdout)["issues"]
+
+
+def flat(text: str) -> str:
+    """Terminal output with the table's frame and line breaks taken out."""
+    return " ".join(re.sub(r"[\u2500-\u257f]", " ", text).split())
+
+
+def row_of(sheet: str, key: str) -> int:
+    """The Excel row of ``key`` (a project id or country) in the shipped example."""
+    ws = openpyxl.load_workbook(example_path())[sheet]
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key)
+
+
+# ------------------------------------------------------------ 1. the --budget year's words
+def test_a_budget_year_without_a_cost_column_is_worded_from_its_facts(
+        run: Callable, tmp_path: Path) -> None:
+    """The option's did-you-mean came from a regex over the readers' hint; now from the
+    issue's structured MissingYear. (A year the input lacks is checked before the cells.)"""
+    (year,) = refused(run, tmp_path, example_path(), "--budget", "fy2026=18100")
+    assert (year["sheet"], year["row"], year["column"], year["value"]) == (
+        "--budget fy2026=18100", None, None, "fy2026")
+    assert year["rule"] == "fy2026 is not a fiscal year of this input (it has no cost_fy2026 column)"
+    assert year["hint"] == (
+        "did you mean --budget FY2026=18100? (the policy's fiscal years: FY2026) Otherwise "
+        "check the year in --budget, or add cost_fy2026 to the projects sheet with each "
+        "project's cost in that year")
+    assert "detail" not in year  # the facts are for the CLI, not the JSON
+    code, _, err = run("validate", example_path(), "--set", "budget.FY2062=500", "--no-solve")
+    said = flat(err)
+    assert code == 2 and "1 problem in the input" in said
+    assert "did you mean --set budget.FY2026=500?" in said and "check the year in --set" in said
+
+
+def test_the_issue_carries_the_year_s_facts_and_the_cli_reads_only_them() -> None:
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(overrides={"budget.fy2026": 18100})
+    (issue,) = caught.value.issues
+    assert issue.detail == MissingYear("budget.fy2026", "fy2026", "cost_fy2026", "FY2026",
+                                       ("FY2026",))
+    # the hint's words may change: the option's message does not depend on them
+    reworded = InputError([Issue("overrides 'budget.fy2026'", None, "cost_fy2026", "fy2026",
+                                 "some other rule", "some other hint", detail=issue.detail)])
+    blame_budget_option(reworded, ("fy2026=18100",))
+    (blamed,) = reworded.issues
+    assert blamed.sheet == "--budget fy2026=18100" and blamed.column is None
+    assert blamed.hint.startswith("did you mean --budget FY2026=18100?")
+    # an issue without the facts is left as it is, whatever its words
+    lookalike = Issue("overrides 'budget.fy2026'", None, "cost_fy2026", "fy2026",
+                      "missing column cost_fy2026", "did you mean FY2026?")
+    error = InputError([lookalike])
+    blame_budget_option(error, ("fy2026=18100",))
+    assert error.issues == [lookalike]
+
+
+# ------------------------------------------------------ 2. whose data a reason comes from
+def test_a_mandatory_project_s_own_prior_consent_is_blamed_on_its_row(
+        run: Callable, tmp_path: Path) -> None:
+    row = row_of("projects", "P-01")  # the example's mandatory project
+    book = with_cells(tmp_path / "round.xlsx", ("projects", row, "prior_consent", False))
+    (issue,) = refused(run, tmp_path, book)
+    assert (issue["sheet"], issue["row"], issue["column"], issue["value"]) == (
+        "projects", row, "status", "mandatory")
+    assert "no management agreement: the project's agreement" in issue["rule"]
+    assert issue["hint"].startswith("fix the project's data (its row) or the policy")
+    country = with_cells(tmp_path / "country.xlsx",
+                         ("countries", row_of("countries", "Aurelia"), "management_agreement",
+                          False))
+    (issue,) = refused(run, tmp_path, country)
+    assert (issue["row"], issue["column"]) == (row, "status")
+    assert "no management agreement: Aurelia has no" in issue["rule"]
+    assert issue["hint"].startswith("fix the country's data or the policy")
+
+
+def test_assess_records_each_reason_s_origin_where_it_is_made() -> None:
+    """The country's management agreement and the project's prior consent share a code; the
+    origin is recorded with the reason, not read back from its words."""
+    from osa_opt.inputs.eligibility import NO_MANAGEMENT_AGREEMENT, Origin, assess, code_of
+
+    problem = osa_opt.load_problem()
+    projects = problem.projects.copy()
+    projects["prior_consent"] = projects["prior_consent"].astype(object)
+    projects.loc["P-02", "prior_consent"] = False
+    countries = problem.countries.copy()
+    countries.loc["Aurelia", "management_agreement"] = False
+    verdict = assess(projects, countries, problem.policy, origins=True)
+    p02 = dict(zip(verdict.at["P-02", "reasons"], verdict.at["P-02", "origins"], strict=True))
+    p03 = dict(zip(verdict.at["P-03", "reasons"], verdict.at["P-03", "origins"], strict=True))
+    assert [code_of(r) for r in p02] == [code_of(r) for r in p03] == [NO_MANAGEMENT_AGREEMENT]
+    assert list(p02.values()) == [Origin.PROJECT] and list(p03.values()) == [Origin.COUNTRY]
+    assert "origins" not in assess(projects, countries, problem.policy).columns
+
+
+# ---------------------------------------------------- 3. counts with thousands separators
+def test_validate_counts_with_thousands_separators(run: Callable, tmp_path: Path) -> None:
+    """1,216 projects that each fail two rules: every count validate prints is grouped
+    ("1216 projects in all" before)."""
+    projects = pd.read_excel(example_path(), sheet_name="projects", dtype=object)
+    countries = pd.read_excel(example_path(), sheet_name="countries", dtype=object)
+    copies = []
+    for k in range(32):
+        copy = projects.copy()
+        copy["project_id"] = copy["project_id"] + f"-{k}"
+        copies.append(copy)
+    many = pd.concat(copies, ignore_index=True)
+    many["requires"] = None
+    many["status"], many["status_reason"] = "candidate", None
+    many["dispute_linked"], many["un_charter"] = True, False
+    folder = tmp_path / "round"
+    folder.mkdir()
+    many.to_csv(folder / "projects.csv", index=False)
+    countries.to_csv(folder / "countries.csv", index=False)
+    code, out, err = run("validate", folder, "--no-solve")
+    assert code == 0, err
+    said = flat(out)
+    assert "1,216 projects in all" in said
+    assert re.search(r"ineligible projects 1,216\b", said)
+    assert re.search(r"linked to an international dispute 1,216\b", said)
+    assert "1216" not in said
+
+
+# ----------------------------------------------------- 4. a number hint fits its column
+@pytest.mark.parametrize(("sheet", "key", "column", "fix"), [
+    ("projects", "P-03", "risk", "type a plain number from 0 to 1, such as 0.35 "),
+    ("countries", "Aurelia", "democracy", "type a plain number from 0 to 10, such as "),
+    ("countries", "Aurelia", "max_share", "type a plain number above 0 and up to 1, such as "
+                                          "0.35 "),
+    ("projects", "P-03", "cost_FY2026", "type a plain number such as 750, 0.35 or 18,100 "),
+])
+def test_a_number_hint_gives_examples_inside_the_column_s_range(
+        run: Callable, tmp_path: Path, sheet: str, key: str, column: str, fix: str) -> None:
+    row = row_of(sheet, key)
+    book = with_cells(tmp_path / "round.xlsx", (sheet, row, column, "abc"))
+    (issue,) = refused(run, tmp_path, book)
+    assert (issue["sheet"], issue["row"], issue["column"], issue["value"]) == (
+        sheet, row, column, "abc")
+    assert issue["hint"].startswith(fix), issue["hint"]
+    if column != "cost_FY2026":
+        assert "18,100" not in issue["hint"] and "750" not in issue["hint"]
+
+
+# ------------------------------------------------- 5. writing into a Problem says how not to
+def test_writing_into_a_problem_says_how_to_change_one() -> None:
+    problem = osa_opt.load_problem()
+    projects, cost = problem.projects, problem.cost
+    for table, indexer, where, value in ((projects, "loc", ("P-01", "risk"), 0.9),
+                                         (projects, "at", ("P-01", "title"), "x"),
+                                         (projects, "iloc", (0, 3), "medical"),
+                                         (cost, "loc", ("P-01", "FY2026"), 0.0)):
+        with pytest.raises(ValueError, match="read-only") as caught:
+            getattr(table, indexer)[where] = value
+        message = str(caught.value)
+        assert "assignment destination" not in message
+        assert "problem.projects.copy()" in message and "problem.with_projects(" in message
+    edited = problem.projects.copy()  # the way the message gives
+    edited.loc["P-01", "risk"] = 0.2
+    assert problem.with_projects(edited).projects.at["P-01", "risk"] == 0.2
+    assert problem.projects.at["P-01", "risk"] != 0.2
+
+
+# ------------------------------------------------------- 6. the template's flags' defaults
+def test_the_template_writes_flag_defaults_in_lower_case(run: Callable, tmp_path: Path) -> None:
+    code, _, err = run("template", tmp_path / "t.xlsx")
+    assert code == 0, err
+    for path in (tmp_path / "t.xlsx", example_path()):
+        book = openpyxl.load_workbook(path)
+        readme = " ".join(str(v) for r in book["README"].iter_rows(values_only=True)
+                          for v in r if v)
+        comments = " ".join(c.comment.text for ws in (book["projects"], book["countries"])
+                            for c in ws[1] if c.comment)
+        for text in (readme, comments) if path != example_path() else (readme,):
+            assert "default false" in text and "default true" in text, path
+            assert "default False" not in text and "default True" not in text, path
+
+
+# ---------------------------------------------- 7. a trailing comma in a --set inline table
+def test_a_trailing_comma_in_a_set_table_gets_the_toml_hint(run: Callable,
+                                                             tmp_path: Path) -> None:
+    typed = "objective.weights={security=1, humanitarian=1, partnership=1,}"
+    issues = refused(run, tmp_path, example_path(), "--set", typed)
+    (issue,) = issues
+    assert (issue["sheet"], issue["column"], issue["value"]) == (
+        f"--set {typed}", "objective.weights", "{security=1, humanitarian=1, partnership=1,}")
+    assert issue["rule"].startswith("a comma after the last entry of an inline table")
+    assert issue["hint"] == ("delete the comma before '}': {security=1, humanitarian=1, "
+                             "partnership=1} (TOML 1.0 takes no trailing comma in an inline "
+                             "table)")
+    code, _, err = run("validate", "--set", "balance.max_region_share={'Pacific Islands'=0.3,}",
+                       "--no-solve")
+    assert code == 2 and "delete the comma before '}'" in flat(err)
