@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,26 +13,15 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+import test_corrupt_inputs
 from test_corrupt_inputs import with_cells
 
 import osa_opt
-from osa_opt.cli import cli
-from osa_opt.cli.common import blame_budget_option, run_cli
+from osa_opt.cli.common import blame_budget_option
 from osa_opt.data import example_path
 from osa_opt.errors import InputError, Issue, MissingYear
 
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
-    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
-        code = run_cli(cli)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
+run = test_corrupt_inputs.run  # the fixture: osa-opt ARGS in-process -> (code, out, err)
 
 
 def refused(run: Callable, tmp_path: Path, *args: str | Path) -> list[dict[str, Any]]:
