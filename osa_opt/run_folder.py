@@ -25,6 +25,8 @@ from osa_opt.digest import sha256
 from osa_opt.errors import OsaError
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
+from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
 from osa_opt.outputs.safe import (
@@ -209,6 +211,16 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
     if "input_path" not in manifest:
         raise OsaError(f"{who} {folder}: this run predates input_path in run.json; give the "
                        "input and policy again instead.")
+    edited = edited_tables(recorded)
+    if edited:
+        fix = ("give the edited Problem back: osa_opt.load_run(folder, problem=edited), or "
+               "solve it again" if not who.startswith("--") else
+               "write the edited tables to a file and give that input and "
+               f"--policy {policy_path}, or solve it again")
+        raise OsaError(
+            f"{who} {folder}: the run solved tables edited in Python ({', '.join(edited)}), "
+            "which the run folder does not keep; its input file holds other data, so the "
+            f"run's answers would not hold. To read it back, {fix}.")
     input_path = None if path_text is None else Path(path_text)
     source = example_path() if input_path is None else input_path
     files = [source] if source.is_file() else [source / name for name in recorded
@@ -224,6 +236,12 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
                 f"give the input and {_with_policy(who, policy_path)} to use the new data.")
     return input_path, policy_path
+
+
+def edited_tables(recorded: Iterable[str]) -> list[str]:
+    """The names in a run's ``inputs`` that are tables edited in Python (``"countries
+    (DataFrame)"``, from :meth:`Problem.with_countries`): the run folder holds no copy."""
+    return [name for name in recorded if name.endswith(" (DataFrame)")]
 
 
 def _with_policy(who: str, policy_path: Path) -> str:
@@ -279,13 +297,18 @@ def run_extensions(folder: str | Path, who: str = "--run",
     return out
 
 
-def load_run(folder: str | Path) -> Result:
+def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
     """A finished run back in Python, read like a fresh one: its input (checked unchanged)
     under its policy.toml, its extensions (re-loaded from their files, checked by sha256;
     one defined in a notebook refuses re-solves by name until given back with
     ``result.problem.with_extensions(func)``), its portfolios, notes, diagnosis, timings, and
     its analyses as the same objects a solve gives (WhyAnalysis, PriceAnalysis, Frontier…,
     with their DataFrames). Nothing is solved.
+
+    ``problem``: the Problem the run solved, for a run of tables edited in Python
+    (``with_projects``/``with_countries``), which the folder does not keep; its sources
+    must be the run's ``inputs`` (same files, same edits), and the run's policy.toml
+    applies. Without it such a run is refused, never read back on the unedited file.
 
     >>> last_week = osa_opt.load_run("outputs/round-20261130")     # doctest: +SKIP
     >>> osa_opt.load_run("outputs/round-20261207").diff(last_week)  # doctest: +SKIP
@@ -296,9 +319,13 @@ def load_run(folder: str | Path) -> Result:
     from osa_opt.result import Portfolio, Result, Status
 
     folder = Path(folder)
-    input_path, policy_path = run_sources(folder, who="load_run:")
-    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    problem = load_problem(input_path, policy=policy_path)
+    if problem is None:
+        input_path, policy_path = run_sources(folder, who="load_run:")
+        manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        problem = load_problem(input_path, policy=policy_path)
+    else:
+        manifest, policy_path = _given_problem_matches(folder, problem)
+        problem = problem.with_policy(Policy.load(policy_path))
     extensions = run_extensions(folder, who="load_run:")
     problem = problem.with_extensions(extensions) if extensions else problem
     ports: list[Portfolio] = []
@@ -317,6 +344,26 @@ def load_run(folder: str | Path) -> Result:
                   list(manifest.get("notes", [])), Diagnosis(manifest.get("diagnosis", [])),
                   analyses, manifest.get("message", ""), bool(manifest.get("partial", False)),
                   extensions=list(manifest.get("extensions", [])))
+
+
+def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:
+    """run.json and policy.toml of ``folder``, once ``problem``'s sources are its inputs."""
+    manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
+    for needed in (manifest_path, policy_path):
+        if not needed.is_file():
+            raise OsaError(f"load_run: {folder}: no {needed.name} there; give the folder a "
+                           "run wrote (it holds run.json and policy.toml).")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    recorded = dict(manifest.get("inputs", {}))
+    given = dict(problem.sources)
+    differ = sorted(name for name in set(recorded) | set(given)
+                    if recorded.get(name) != given.get(name))
+    if differ:
+        raise OsaError(
+            f"load_run: {folder}: the problem given is not the one the run solved (its "
+            f"sources differ from run.json's inputs in {', '.join(differ)}); give the "
+            "Problem the run solved, with the same edits, or solve it again.")
+    return manifest, policy_path
 
 
 def compare_runs(new: str | Path | Result, old: str | Path | Result) -> pd.DataFrame:

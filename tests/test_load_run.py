@@ -18,6 +18,7 @@ import pytest
 import osa_opt
 from osa_opt import workflows
 from osa_opt.errors import OsaError
+from osa_opt.run_folder import run_sources
 
 HERE = Path(__file__).parent
 EXT = HERE / "extensions" / "sea_cap.py"
@@ -249,3 +250,30 @@ def test_an_extension_given_again_runs_once_and_a_redefined_cell_replaces_it() -
     assert "P-17" in osa_opt.solve(redefined, portfolios=1, explain=False).best.fractions
     both = problem.with_extensions([lambda m, p: None, lambda m, p: None])
     assert len(both.extensions) == 2  # two lambdas are two rules
+
+
+def test_a_run_of_edited_tables_is_refused_until_the_edited_problem_is_given(
+        tmp_path: Path) -> None:
+    """The folder keeps no copy of a table edited in Python: reading the input file back
+    would answer for other data (Lumaris's democracy 5.5, not 1.0), so load_run and --run
+    refuse, and ``load_run(folder, problem=...)`` takes the edited Problem back."""
+    problem = osa_opt.load_problem()
+    countries = problem.countries.copy()
+    countries.loc["Lumaris", "democracy"] = 1.0
+    edited = problem.with_countries(countries)
+    solved = osa_opt.solve(edited.with_policy(overrides={"budget.FY2026": 15000}),
+                           portfolios=2, explain=False)
+    folder = solved.write(tmp_path / "run")
+    with pytest.raises(OsaError, match=r"tables edited in Python \(countries \(DataFrame\)\)"
+                                       r".*load_run\(folder, problem=edited\)"):
+        osa_opt.load_run(folder)
+    with pytest.raises(OsaError, match=r"--policy .*policy.toml"):
+        run_sources(folder)  # what --run RUN_FOLDER reads
+    with pytest.raises(OsaError, match=r"not the one the run solved.*countries \(DataFrame\)"):
+        osa_opt.load_run(folder, problem=problem)  # the unedited tables
+    back = osa_opt.load_run(folder, problem=edited)  # the run's policy.toml applies
+    assert float(back.problem.budget["FY2026"]) == 15000
+    assert back.problem.countries.loc["Lumaris", "democracy"] == 1.0
+    pd.testing.assert_frame_equal(back.best.projects, solved.best.projects)
+    assert osa_opt.solve(back.problem, portfolios=1).best.objective == pytest.approx(
+        solved.best.objective)
