@@ -161,6 +161,35 @@ def test_an_ineligible_project_in_an_extension_is_named(problem: Problem) -> Non
         osa_opt.solve(problem, extend=f"{EXT}:needs_ineligible")
 
 
+def test_an_extension_replacing_a_component_of_the_model_is_refused(problem: Problem) -> None:
+    """Pyomo only warns when a component is replaced: model.budget = ... would drop the
+    budget from every model (the optimum above ¥18,100m); the extension is refused by name."""
+    def own_budget(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.budget = pyo.Constraint(expr=model.x["P-17"] == 1)
+
+    with pytest.raises(OsaError, match=r"own_budget\(\) replaced the model's own model\.budget"
+                                       r".*model\.my_budget"):
+        osa_opt.solve(problem, extend=own_budget, portfolios=1)
+
+
+def test_a_key_error_of_the_extensions_own_lookup_keeps_its_traceback(
+        problem: Problem) -> None:
+    """Not every KeyError is a project without a variable: a lookup of the extension's own
+    is named as such (no hint about model.x), chained to the original error and its line."""
+    def bad_lookup(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.cap = pyo.Constraint(expr=model.x["P-01"] <= problem.region["Atlantis"])
+
+    with pytest.raises(OsaError, match=r"bad_lookup\(\) failed on a lookup of its own: "
+                                       r"KeyError 'Atlantis'") as caught:
+        osa_opt.solve(problem, extend=bad_lookup, portfolios=1)
+    assert "model.x" not in str(caught.value)
+    assert isinstance(caught.value.__cause__, KeyError)
+    with pytest.raises(OsaError, match=r"Index 'P-99' is not valid.*model\.x and model\.P "
+                                       r"hold the eligible projects' ids") as caught:
+        osa_opt.solve(problem, extend=lambda m, pb: m.x["P-99"].fix(1), portfolios=1)
+    assert caught.value.__cause__ is None  # Pyomo's traceback says no more
+
+
 def test_the_diagnosis_and_prices_name_the_user_rows(problem: Problem,
                                                      capped: osa_opt.Result) -> None:
     row = capped.analyses["prices"].table.loc["sea_cap"]

@@ -70,24 +70,38 @@ def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
     """
     entries: list[dict[str, Any]] = []
     for ext in problem.extensions:
-        before = {c.local_name for c in m.component_objects(descend_into=False)}
+        before = {c.local_name: c for c in m.component_objects(descend_into=False)}
         try:
             ext(m, problem)
         except KeyError as exc:
-            raise OsaError(_key_error_message(ext.function, exc, problem)) from None
+            message, about_the_model = _key_error_message(ext.function, exc, problem)
+            if about_the_model:  # Pyomo's traceback says no more than the message
+                raise OsaError(message) from None
+            raise OsaError(message) from exc  # the extension's own lookup: keep its line
         except AttributeError as exc:
             if not where:
                 raise
             raise OsaError(f"extension {ext.function}() cannot be applied to {where}: {exc} "
                            "(an extension that changes the objective works only where there "
                            "is one portfolio model)") from None
-        added = [c.local_name for c in m.component_objects(descend_into=False)
-                 if c.local_name not in before]
+        now = list(m.component_objects(descend_into=False))
+        replaced = [c.local_name for c in now
+                    if c.local_name in before and before[c.local_name] is not c]
+        if replaced:
+            names = ", ".join(f"model.{name}" for name in replaced)
+            raise OsaError(
+                f"extension {ext.function}() replaced the model's own {names} (Pyomo's "
+                "\"Implicitly replacing the Component\"), which drops that rule from every "
+                "model: give the new component a name of its own (e.g. "
+                f"model.my_{replaced[0]}); docs/model.md lists the model's names")
+        added = [c.local_name for c in now if c.local_name not in before]
         entries.append(ext.to_dict(added))
     return entries
 
 
-def _key_error_message(function: str, exc: KeyError, problem: Problem) -> str:
+def _key_error_message(function: str, exc: KeyError, problem: Problem) -> tuple[str, bool]:
+    """The message for a KeyError an extension raised, and whether it was a model index (a
+    project without a variable) rather than a lookup of the extension's own."""
     text = str(exc.args[0]) if exc.args else str(exc)
     found = re.search(r"Index '(.+?)' is not valid", text)
     key = found.group(1) if found else text.strip("'\" ")
@@ -96,9 +110,12 @@ def _key_error_message(function: str, exc: KeyError, problem: Problem) -> str:
         why = f" ({'; '.join(map(str, reasons))})" if reasons else ""
         return (f"extension {function}(): project {key} is not eligible{why}, so the model "
                 f"has no variable for it; index model.x over model.P (the eligible projects) "
-                f"or check `{key} in model.P` first")
-    return (f"extension {function}(): {text}; model.x and model.P hold the eligible "
-            "projects' ids")
+                f"or check `{key} in model.P` first"), True
+    if found:
+        return (f"extension {function}(): {text}; model.x and model.P hold the eligible "
+                "projects' ids"), True
+    return (f"extension {function}() failed on a lookup of its own: KeyError {exc} (not "
+            "a project of the model)"), False
 
 
 def add_components(m: pyo.ConcreteModel | pyo.Block, data: ModelData) -> None:
