@@ -125,3 +125,25 @@ def test_an_analysis_given_a_result_or_a_path_says_what_it_takes() -> None:
     with pytest.raises(osa_opt.OsaError, match=r"^solve\(\) takes a Problem, not a str: "
                                                r"read one with osa_opt.load_problem\(path\)"):
         osa_opt.solve("inputs/example.xlsx")
+
+
+def test_solve_checks_portfolios_and_min_difference_as_the_policy_keys() -> None:
+    """solve(portfolios=0) gave '<Result optimal: 0 portfolios>'; the overrides are now
+    checked with the bounds of portfolios.count and portfolios.min_difference."""
+    problem = osa_opt.load_problem()
+    with pytest.raises(osa_opt.OsaError, match=r"'portfolios.count': must be >= 1 \(value 0\)"):
+        osa_opt.solve(problem, portfolios=0)
+    with pytest.raises(osa_opt.OsaError, match=r"'portfolios.min_difference': must be >= 1"):
+        osa_opt.solve(problem, portfolios=3, min_difference=0)
+    assert len(osa_opt.solve(problem, portfolios=2, min_difference=3).portfolios) == 2
+
+
+def test_prices_of_an_infeasible_result_say_why_there_are_none() -> None:
+    def too_many(model, problem):  # type: ignore[no-untyped-def]
+        import pyomo.environ as pyo
+        model.too_many = pyo.Constraint(expr=sum(model.x[p] for p in model.P) >= 33)
+
+    result = osa_opt.solve(osa_opt.load_problem(), extend=too_many, portfolios=1)
+    assert result.best is None and result.diagnosis
+    with pytest.raises(ValueError, match=r"no portfolio 1 .*see result.diagnosis"):
+        result.prices()

@@ -46,8 +46,11 @@ def solve_baseline(
 
     Returns the Result and the Solver that found it (its ranking cuts removed).
     """
-    count = portfolios if portfolios is not None else problem.policy.portfolios.count
-    diff = min_difference if min_difference is not None else problem.policy.portfolios.min_difference
+    asked = {key: value for key, value in (("portfolios.count", portfolios),
+                                           ("portfolios.min_difference", min_difference))
+             if value is not None}  # checked as the policy's keys are (portfolios=0: refused)
+    section = problem.policy.override(asked).portfolios if asked else problem.policy.portfolios
+    count, diff = section.count, section.min_difference
     t0 = time.perf_counter()
     solver = Solver(problem, model, time_limit=time_limit, log=log)
     outcomes = solver.ranked(count, diff, progress=progress, stop=stop)

@@ -137,7 +137,8 @@ def price_rules(result: Result, solver: Solver | None = None,
     'Budget FY2026 (¥18,100m, met with ¥300m to spare) costs 10.094 of value (5.9%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 5.836 (3.4%).'
     """
     if result.best is None:
-        raise ValueError("price_rules needs a solved result (portfolio 1 is the reference)")
+        raise ValueError("no rule to price: the result has no portfolio 1 to price them "
+                         "against (see result.diagnosis for why the policy cannot be met)")
     t0 = time.perf_counter()
     solver = solver if solver is not None else Solver(result.problem)
     model, data = solver.model, solver.model.osa
