@@ -97,6 +97,18 @@ def test_replacing_a_column_changes_only_that_copy(problem: Problem) -> None:
     assert objective(problem) == before
 
 
+def test_the_per_project_views_are_named_after_what_they_hold(problem: Problem) -> None:
+    """problem.tier and problem.region were both named 'country' (the column they map):
+    side by side they collided, and a groupby by them named its index 'country'."""
+    assert (problem.tier.name, problem.region.name) == ("priority_tier", "region")
+    assert problem.tier.index.name == problem.region.index.name == "project_id"
+    side = pd.concat([problem.projects["country"], problem.region, problem.tier], axis=1)
+    assert list(side.columns) == ["country", "region", "priority_tier"]
+    by_region = problem.total_cost.groupby(problem.region).sum()
+    assert by_region.index.name == "region"
+    assert by_region.sum() == pytest.approx(problem.total_cost.sum())
+
+
 def test_a_problem_refuses_attribute_changes_and_stays_read_only_in_workers(
         problem: Problem) -> None:
     with pytest.raises(AttributeError, match="with_projects"):

@@ -302,11 +302,15 @@ class Problem:
 
     @_view
     def tier(self) -> pd.Series:
-        return self._projects["country"].map(self._countries["priority_tier"]).astype(int)
+        """Per project, its country's priority tier (named ``priority_tier``, not ``country``,
+        so it can be a column or a groupby key as it is)."""
+        return (self._projects["country"].map(self._countries["priority_tier"]).astype(int)
+                .rename("priority_tier"))
 
     @_view
     def region(self) -> pd.Series:
-        return self._projects["country"].map(self._countries["region"])
+        """Per project, its country's region (named ``region``)."""
+        return self._projects["country"].map(self._countries["region"]).rename("region")
 
     @_view
     def country_factor(self) -> pd.Series:
