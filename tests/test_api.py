@@ -138,12 +138,16 @@ def test_solve_checks_portfolios_and_min_difference_as_the_policy_keys() -> None
     assert len(osa_opt.solve(problem, portfolios=2, min_difference=3).portfolios) == 2
 
 
-def test_prices_of_an_infeasible_result_say_why_there_are_none() -> None:
+def test_an_infeasible_result_has_an_empty_summary_and_says_why_no_prices() -> None:
     def too_many(model, problem):  # type: ignore[no-untyped-def]
         import pyomo.environ as pyo
         model.too_many = pyo.Constraint(expr=sum(model.x[p] for p in model.P) >= 33)
 
     result = osa_opt.solve(osa_opt.load_problem(), extend=too_many, portfolios=1)
     assert result.best is None and result.diagnosis
+    feasible = osa_opt.solve(osa_opt.load_problem(), portfolios=1).summary()
+    none = result.summary()  # no rows, but the columns, dtypes and index of a solved one
+    assert none.empty and list(none.columns) == list(feasible.columns)
+    assert (none.dtypes == feasible.dtypes).all() and none.index.name == "rank"
     with pytest.raises(ValueError, match=r"no portfolio 1 .*see result.diagnosis"):
         result.prices()

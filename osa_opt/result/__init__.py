@@ -370,7 +370,17 @@ class Result:
             row["added"] = ", ".join(p.added)
             row["dropped"] = ", ".join(p.dropped)
             rows.append(row)
-        return pd.DataFrame(rows).set_index("rank") if rows else pd.DataFrame()
+        if not rows:  # no portfolio (the policy cannot be met): the same columns, no rows
+            years = self.problem.fiscal_years
+            columns = ["rank", "value", "share_of_best", "projects", "countries", "total_cost",
+                       *(f"cost_{fy}" for fy in years), *(f"left_{fy}" for fy in years),
+                       "added", "dropped"]
+            return pd.DataFrame(columns=columns).astype(
+                {"rank": int, "projects": int, "countries": int, "value": float,
+                 "share_of_best": float, "total_cost": float,
+                 **{c: float for c in columns if c.startswith(("cost_", "left_"))}}
+            ).set_index("rank")
+        return pd.DataFrame(rows).set_index("rank")
 
     def to_manifest(self) -> dict[str, Any]:
         """The run manifest (run.json), documented in docs/outputs.md."""
