@@ -49,7 +49,8 @@ OUTPUTS_FOLDER = "outputs"
 
 
 def write_run(result: Result, path: str | Path | None = None, *, option: str = "path=") -> Path:
-    """Write ``run.json``, ``portfolios.xlsx``, ``portfolios.csv`` and ``policy.toml``.
+    """Write ``run.json``, ``portfolios.xlsx``, ``portfolios.csv``, ``policy.toml`` and
+    ``report.html`` (plus the files an analysis adds, such as a chart's PNG).
 
     Parameters
     ----------

@@ -389,7 +389,8 @@ class Result:
         return build_manifest(self)
 
     def write(self, path: str | Path | None = None) -> Path:
-        """Write run.json, portfolios.xlsx and portfolios.csv to a new run folder.
+        """Write the run folder the CLI writes (run.json, portfolios.xlsx, portfolios.csv,
+        policy.toml, report.html) and return its path; ``load_run`` reads it back.
 
         With no path, a new folder ``outputs/<policy-name>-<timestamp>/`` is made.
         Writing is atomic: a failure leaves no half-written file.
