@@ -137,6 +137,14 @@ def _poll(pending: dict[Any, int], stop: StopCheck) -> Iterator[tuple[Any, int]]
             yield future, pending.pop(future)
 
 
+#: Said when a worker process dies: the usual causes, and the one a script can fix itself.
+BROKEN_POOL_HINT = (
+    "Worker processes are started with 'spawn': each imports the main script again, so in a "
+    "script run as `python script.py` the calls that start them (jobs=2 or more) must be "
+    "under `if __name__ == \"__main__\":`; otherwise a worker was killed (out of memory?). "
+    "jobs=1 runs in this process.")
+
+
 class ProcessExecutor(Executor):
     """Local worker processes (``spawn`` context: safe with threads and on every platform)."""
 
@@ -158,6 +166,7 @@ class ProcessExecutor(Executor):
     ) -> Iterator[tuple[int, Any]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         self.close()
         self._pool = ProcessPoolExecutor(
@@ -169,7 +178,11 @@ class ProcessExecutor(Executor):
         pending = {self._pool.submit(_call_in_worker, task, item): i for i, item in enumerate(items)}
         try:
             for future, index in _poll(pending, stop):
-                yield index, future.result()
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool as exc:
+                    raise BrokenProcessPool(f"{exc} {BROKEN_POOL_HINT}") from exc
+                yield index, outcome
         finally:
             for future in pending:
                 future.cancel()

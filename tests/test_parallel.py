@@ -5,8 +5,10 @@ One Dask ``LocalCluster`` (two worker processes, one thread each) serves the mod
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from osa_opt.parallel import (
     DASK_HINT,
     DaskExecutor,
     Executor,
+    ProcessExecutor,
     default_chunk_size,
     make_executor,
     split,
@@ -31,6 +34,10 @@ CHUNK = 5  # five chunks for two workers
 
 def _square_plus(shared: int, item: int) -> int:
     return item * item + shared
+
+
+def _die(shared: int, item: int) -> int:
+    os._exit(1)  # a worker killed (out of memory), or one that failed to start
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +85,20 @@ def test_serial_executor_stops_when_asked() -> None:
         for _index, result in executor.map(_square_plus, 1, [1, 2, 3, 4], stop=stop):
             seen.append(result)
     assert seen == [2, 5]
+
+
+@pytest.mark.slow
+def test_a_dead_worker_process_says_what_to_check() -> None:
+    """Python's BrokenProcessPool says only that a process 'terminated abruptly'; the most
+    common cause from a script (no `if __name__ == "__main__":` while spawned workers import
+    it again) is named, with jobs=1 as the way round."""
+    executor = ProcessExecutor(2)
+    try:
+        with pytest.raises(BrokenProcessPool, match=r'terminated abruptly.*if __name__ == '
+                                                    r'"__main__":.*jobs=1'):
+            list(executor.map(_die, 0, [1, 2]))
+    finally:
+        executor.close()
 
 
 def test_jobs_below_one_is_refused() -> None:
