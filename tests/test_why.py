@@ -22,6 +22,7 @@ from osa_opt.analysis.baseline import result_from_outcomes
 from osa_opt.analysis.why import UnknownProjectError, explain_portfolio, explain_project
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.readers import load_problem
 from osa_opt.solving.solver import Solver
 from osa_opt.workflows import solve
 
@@ -442,3 +443,19 @@ def test_a_country_cap_obstacle_names_the_projects_it_counts_and_the_right_count
     assert not info["funded"]
     assert ("with P-01 (also in Aurelia) it needs at least ¥1,350m in Aurelia (P-02's "
             "country), over Aurelia's cap of ¥900m (30% of the budget)") in info["message"]
+
+
+def promise_the_vessel(model: Any, problem: Any) -> None:
+    model.fund_the_vessel = pyo.Constraint(expr=model.x["P-17"] == 1)
+
+
+def test_a_project_forced_by_an_extension_is_said_to_be_forced_by_it() -> None:
+    """P-17 kept in by an extension's row: the obstacle names the extension, not only "the
+    policy" (which alone would let P-17 go: it is out of the shipped example's optimum)."""
+    result = solve(load_problem(), extend=promise_the_vessel, portfolios=1, explain=True)
+    said = result.explain("P-17")
+    assert said["funded"] and said["feasible"] is False
+    assert said["message"] == ("Funded, and it must be: no portfolio without it meets every "
+                               "rule of the policy and the model's own "
+                               "(test_why:promise_the_vessel()).")
+    assert "P-17" not in solve(load_problem(), portfolios=1).best.fractions

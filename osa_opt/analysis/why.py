@@ -239,6 +239,14 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
 class _Explainer(Obstacles):
     """Holds the reference portfolio and the solver; answers one project at a time."""
 
+    def _every_rule(self) -> str:
+        """"every rule of the policy", naming the model's own rules too when it has any (an
+        extension's, or components added by hand): they may be what forces a project."""
+        own = [f"{e['function']}()" for e in self.result.extensions]
+        own += list(self.result.custom_components)
+        return "every rule of the policy" + (f" and the model's own ({', '.join(own)})"
+                                             if own else "")
+
     def __init__(self, result: Result, solver: Solver | None) -> None:
         if result.best is None:
             raise ValueError("nothing to explain: the result has no portfolio "
@@ -341,9 +349,9 @@ class _Explainer(Obstacles):
             obstacle = None
         else:
             rec["feasible"] = False
-            obstacle = obstacle or ("no portfolio that funds it meets every rule of the policy"
+            obstacle = obstacle or (f"no portfolio that funds it meets {self._every_rule()}"
                                     if forced_in else
-                                    "no portfolio without it meets every rule of the policy")
+                                    f"no portfolio without it meets {self._every_rule()}")
         rec["reasons"] = self._reasons(pid, forced_in, obstacle)
         rec["message"] = self._message(rec, obstacle, reason, unsettled)
         waived = list(self.eligibility.at[pid, "overrides"])
