@@ -672,3 +672,37 @@ def test_a_row_column_saved_from_raw_tables_is_not_read_and_says_so(
     assert code == 0, err
     assert "Traceback" not in out + err
     assert (tmp_path / "out" / "run.json").is_file()
+
+
+def test_an_own_column_named_like_a_computed_one_does_not_replace_it(
+        tmp_path: Path, run: Callable) -> None:
+    # An analyst's own columns 'value' (their gut score) and 'region' (their desk's
+    # grouping) on the projects sheet once overwrote the value osa-opt computed and the
+    # partner's region in portfolios.csv and every Portfolio k sheet, silently: the
+    # circulated workbook showed 5 as each project's value.
+    def own_columns(book: Any) -> None:
+        sheet = book["projects"]
+        for header, cell in (("value", 5), ("region", "my desk")):
+            col = sheet.max_column + 1
+            sheet.cell(1, col).value = header
+            for row in range(2, sheet.max_row + 1):
+                sheet.cell(row, col).value = cell
+
+    path = edited(tmp_path / "round.xlsx", own_columns)
+    out = tmp_path / "run"
+    code, _, err = run("solve", path, "--no-explain", "-k", "1", "--out", out)
+    assert code == 0, err
+    best = json.loads((out / "run.json").read_text(encoding="utf-8"))["portfolios"][0]
+    table = pd.read_csv(out / "portfolios.csv", encoding="utf-8-sig")
+    assert list(table.columns[-2:]) == ["value (input)", "region (input)"]
+    assert set(table["value (input)"]) == {5} and set(table["region (input)"]) == {"my desk"}
+    assert table["value"].sum() == pytest.approx(best["objective"], abs=1e-4)
+    assert "my desk" not in set(table["region"])
+    assert table.set_index("project_id").at["P-01", "region"] == "Southeast Asia"
+    sheet = openpyxl.load_workbook(out / "portfolios.xlsx", read_only=True)["Portfolio 1"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Project")
+    heads = list(rows[header])
+    values = [r[heads.index("Value")] for r in rows[header + 1:] if r[0]]
+    assert sum(values) == pytest.approx(best["objective"], abs=1e-6)
+    assert "Value (input)" in heads and "Region (input)" in heads

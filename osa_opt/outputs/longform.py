@@ -37,6 +37,16 @@ LEAD_COLUMNS = ("rank", "project_id", "title", "country", "region", "priority_ti
 CSV_DECIMALS = 6
 
 
+#: Columns of a funded-projects table that osa-opt computes (from the countries sheet or the
+#: solve: rank, region, priority_tier, fraction, total_cost, value), not read from a projects
+#: column of the same name.
+COMPUTED_COLUMNS = (frozenset({*LEAD_COLUMNS, "total_cost", "value"})
+                    - {c.name for c in PROJECT_COLUMNS})
+
+#: What a passed-through column named like a computed one is called in the outputs.
+INPUT_SUFFIX = " (input)"
+
+
 def extra_columns(problem: Problem) -> list[str]:
     """Columns of the projects sheet that osa-opt does not use; passed through to outputs."""
     known = {c.name for c in PROJECT_COLUMNS} | {ROW}
@@ -44,10 +54,23 @@ def extra_columns(problem: Problem) -> list[str]:
             if c not in known and not str(c).startswith((COST_PREFIX, SCORE_PREFIX))]
 
 
+def output_name(column: str) -> str:
+    """The name a passed-through column has in the outputs: its own, or, when osa-opt
+    computes a column of that name (an analyst's own ``value`` or ``region`` beside the
+    projects' value and the partner's region), ``"<name> (input)"``, so neither hides the
+    other.
+
+    >>> output_name("notes"), output_name("value")
+    ('notes', 'value (input)')
+    """
+    return f"{column}{INPUT_SUFFIX}" if column in COMPUTED_COLUMNS else column
+
+
 def table_columns(problem: Problem) -> list[str]:
     """Column order of a funded-projects table for this problem."""
     costs = [f"{COST_PREFIX}{fy}" for fy in problem.fiscal_years]
-    return [*LEAD_COLUMNS, *costs, "total_cost", "value", *extra_columns(problem)]
+    return [*LEAD_COLUMNS, *costs, "total_cost", "value",
+            *map(output_name, extra_columns(problem))]
 
 
 def portfolio_table(portfolio: Portfolio) -> pd.DataFrame:
@@ -61,7 +84,7 @@ def portfolio_table(portfolio: Portfolio) -> pd.DataFrame:
     ids = table.index
     table["status_reason"] = problem.projects.loc[ids, "status_reason"]
     for name in extra_columns(problem):
-        table[name] = problem.projects.loc[ids, name]
+        table[output_name(name)] = problem.projects.loc[ids, name]
     table = table.reset_index()
     return table.reindex(columns=table_columns(problem))
 
