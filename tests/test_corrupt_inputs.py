@@ -706,3 +706,30 @@ def test_an_own_column_named_like_a_computed_one_does_not_replace_it(
     values = [r[heads.index("Value")] for r in rows[header + 1:] if r[0]]
     assert sum(values) == pytest.approx(best["objective"], abs=1e-6)
     assert "Value (input)" in heads and "Region (input)" in heads
+
+
+def test_a_status_in_the_rounds_own_words_is_told_which_status_it_is(
+        run: Callable, tmp_path: Path) -> None:
+    # An analyst marks P-32 withdrawn, P-27 slipped and P-24's stage withdrawn, in the
+    # words of their own tracker; the fix once only listed the three statuses.
+    def mark(book: Any) -> None:
+        sheet = book["projects"]
+        rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+        sheet.cell(rows["P-32"], column(sheet, "status")).value = "Withdrawn"
+        sheet.cell(rows["P-27"], column(sheet, "status")).value = "slipped"
+        sheet.cell(rows["P-24"], column(sheet, "stage")).value = "withdrawn"
+
+    messages = refused(run, edited(tmp_path / "round.xlsx", mark), tmp_path)
+    assert messages == [
+        "projects, row 25, column 'stage': must be one of request, survey, agreed, signed "
+        "(value 'withdrawn'). Fix: a project out of this round is status excluded: write "
+        "excluded in status (and clear the stage) and 'withdrawn' in status_reason (every "
+        "output shows it)",
+        "projects, row 28, column 'status': must be one of candidate, mandatory, excluded "
+        "(value 'slipped'). Fix: a slipped project is either carried into this round (write "
+        "mandatory here) or moved out of it to a later one (write excluded here); then write "
+        "'slipped' in status_reason (every output shows it)",
+        "projects, row 33, column 'status': must be one of candidate, mandatory, excluded "
+        "(value 'Withdrawn'). Fix: a project out of this round is status excluded: write "
+        "excluded here and 'withdrawn' in status_reason (every output shows it)",
+    ]

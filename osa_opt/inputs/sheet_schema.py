@@ -125,9 +125,51 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     return issues
 
 
+#: Words a round's own status column (or its stage column) holds for a project forced out
+#: of the round or into it: osa-opt has one status for each, and the word is its reason.
+OUT_WORDS = frozenset({"withdrawn", "withdraw", "dropped", "drop", "cancelled", "canceled",
+                       "deferred", "postponed", "removed", "rejected", "declined", "on hold",
+                       "not funded", "deleted"})
+IN_WORDS = frozenset({"required", "committed", "forced", "must", "must fund", "carry over",
+                      "carried over", "carryover"})
+#: Either way: slipped into this round from the last one, or out of it to a later one.
+EITHER_WORDS = frozenset({"slipped", "slip", "slipping", "delayed"})
+
+
+def _status_word_hint(col: Column, bad: Any) -> str | None:
+    """The fix for a status word osa-opt spells otherwise (``withdrawn`` is ``excluded``
+    with the word as its ``status_reason``), in the status or the stage column.
+
+    >>> from osa_opt.inputs.schema import PROJECT_COLUMNS
+    >>> status = next(c for c in PROJECT_COLUMNS if c.name == "status")
+    >>> _status_word_hint(status, "Withdrawn")
+    "a project out of this round is status excluded: write excluded here and 'Withdrawn' \
+in status_reason (every output shows it)"
+    """
+    if col.name not in ("status", "stage"):
+        return None
+    word = " ".join(str(bad).strip().lower().replace("_", " ").replace("-", " ").split())
+    where = "here" if col.name == "status" else "in status (and clear the stage)"
+    reason = f"{str(bad).strip()!r} in status_reason (every output shows it)"
+    if word in OUT_WORDS:
+        return (f"a project out of this round is status excluded: write excluded {where} "
+                f"and {reason}")
+    if word in IN_WORDS:
+        return (f"a project that must be funded is status mandatory: write mandatory {where} "
+                f"and {reason}")
+    if word in EITHER_WORDS:
+        return (f"a slipped project is either carried into this round (write mandatory "
+                f"{where}) or moved out of it to a later one (write excluded {where}); "
+                f"then write {reason}")
+    return None
+
+
 def _choice_hint(col: Column, bad: Any) -> str:
     if int_choices(col):  # a number is never "close" to another: list them
         return whole_number_hint(col)
+    status_word = _status_word_hint(col, bad)
+    if status_word:
+        return status_word
     parts = split_otherwise(bad, [str(c) for c in col.choices])
     if parts:  # "search_and_rescue, peacekeeping": the separator is what is wrong
         return f"separate the values with {SEPARATOR!r}: {SEPARATOR.join(parts)}"
