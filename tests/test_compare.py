@@ -195,6 +195,31 @@ def budget_scenario_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     return [s["name"] for s in manifest["analyses"]["comparison"]["scenarios"]], stdout
 
 
+def test_cli_names_the_policies_of_two_runs_by_their_run_folders(
+        files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """An analyst compares the policies of last week's run and today's: both files are
+    called policy.toml, and the scenarios were once "policy" and "policy #2"."""
+    runs = tmp_path / "outputs"
+    for name, budget in (("monday", "FY2026=1300"), ("friday", "FY2026=1600")):
+        code = osa(monkeypatch, "solve", str(files["input"]), "--policy", str(files["a"]),
+                   "--budget", budget, "--no-explain", "-k", "1", "--quiet",
+                   "--out", str(runs / name))
+        assert code == 0, capfd.readouterr().err
+    out = tmp_path / "cmp"
+    code = osa(monkeypatch, "compare", str(files["input"]),
+               "--policy", str(runs / "monday" / "policy.toml"),
+               "--policy", str(runs / "friday" / "policy.toml"),
+               "--policy", str(files["b"]), "--out", str(out), "--json")
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert [s["name"] for s in data["scenarios"]] == ["monday", "friday", "humanitarian"]
+    assert [s["cost_by_year"]["FY2026"] <= b for s, b in
+            zip(data["scenarios"][:2], (1300, 1600), strict=True)] == [True, True]
+    assert {"policy-monday.toml", "policy-friday.toml"} <= {f.name for f in out.iterdir()}
+
+
 def test_cli_one_budget_scenario_is_compared_with_the_default_policy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
