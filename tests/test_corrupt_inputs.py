@@ -733,3 +733,23 @@ def test_a_status_in_the_rounds_own_words_is_told_which_status_it_is(
         "(value 'Withdrawn'). Fix: a project out of this round is status excluded: write "
         "excluded here and 'withdrawn' in status_reason (every output shows it)",
     ]
+
+
+@pytest.mark.parametrize("label", ["Total", "合計", "Grand total:"])
+def test_a_totals_row_below_the_table_is_one_problem_saying_delete_it(
+        run: Callable, tmp_path: Path, label: str) -> None:
+    # The analyst sums the cost column in a row of its own, a blank row below the
+    # projects; it once gave seven "a required cell is blank. Fix: fill in title ..."
+    def total(book: Any) -> None:
+        sheet = book["projects"]
+        row = sheet.max_row + 2
+        sheet.cell(row, 1).value = label
+        sheet.cell(row, column(sheet, "cost_FY2026")).value = 27000
+
+    messages = refused(run, edited(tmp_path / "round.xlsx", total), tmp_path)
+    assert messages == [
+        f"projects, row 41, column 'project_id': the row looks like a totals row, not a "
+        f"project: it would be read as one more project (its blank cells would each be a "
+        f"problem, its cost counted) (value {label!r}). Fix: delete the row (or put the "
+        f"totals on a sheet of their own): osa-opt adds the costs up itself, and osa-opt "
+        f"validate prints the total requested per fiscal year"]

@@ -160,3 +160,47 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                     "retype the cell (invisible characters come with text pasted from web "
                     "pages, PDFs or Word)")
     return None
+
+
+#: What the first cells of a totals row say (lower case, a trailing ':' dropped; 合計, 小計
+#: and 総計 are Japanese for total, subtotal and grand total).
+TOTAL_WORDS = frozenset({"total", "totals", "sum", "subtotal", "sub-total", "sub total",
+                         "grand total", "total cost", "total costs", "summe", "gesamt",
+                         "somme", "totale", "合計", "小計", "総計", "計"})
+#: The cells of a row that a totals row labels, per sheet: its key and (projects) its title.
+_LABEL_COLUMNS = {"projects": ("project_id", "title"), "countries": ("country",)}
+
+
+def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
+    """One issue per row labelled as a total (``Total`` in its project id or title, or in
+    its country), a spreadsheet's sum row typed below the table: it would be read as one
+    more project (or country), and its blank cells would each be a problem whose fix
+    ("fill in title") is not the fix. The caller lists this issue instead of the row's
+    others.
+
+    >>> rows = pd.DataFrame({"project_id": ["P-01", "Total:"], "title": ["Radar", None],
+    ...                      "_row": [2, 4]})
+    >>> [(i.row, i.column, i.value) for i in totals_row_issues("projects", rows)]
+    [(4, 'project_id', 'Total:')]
+    """
+    issues: list[Issue] = []
+    seen: set[int] = set()
+    rows = raw[ROW].to_numpy() if ROW in raw.columns else np.arange(len(raw)) + 2
+    unit = "project" if sheet == "projects" else "country"
+    for name in _LABEL_COLUMNS.get(sheet, ()):
+        if name not in raw.columns or raw[name].dtype != object:
+            continue
+        text = raw[name].map(lambda v: v.strip().rstrip(":").strip().lower()
+                             if isinstance(v, str) else "")
+        for i in np.flatnonzero(text.isin(TOTAL_WORDS).to_numpy()):
+            if int(rows[i]) in seen:
+                continue
+            seen.add(int(rows[i]))
+            issues.append(Issue(
+                sheet, int(rows[i]), name, raw[name].iloc[i].strip(),
+                f"the row looks like a totals row, not a {unit}: it would be read as one "
+                f"more {unit} (its blank cells would each be a problem, its cost counted)",
+                "delete the row (or put the totals on a sheet of their own): osa-opt adds "
+                "the costs up itself, and osa-opt validate prints the total requested per "
+                "fiscal year"))
+    return issues

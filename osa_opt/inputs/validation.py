@@ -47,7 +47,7 @@ from osa_opt.inputs.schema import (
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
-from osa_opt.inputs.suspect_cells import suspect_cell_issues
+from osa_opt.inputs.suspect_cells import suspect_cell_issues, totals_row_issues
 from osa_opt.text import number
 
 
@@ -108,6 +108,10 @@ def validate_frames(
     if suspects:  # a suspect cell is named once, as suspect, not also as what it reads as
         cells = {(i.sheet, i.row, i.column) for i in suspects}
         issues = suspects + [i for i in issues if (i.sheet, i.row, i.column) not in cells]
+    totals = totals_row_issues(PROJECTS, projects) + totals_row_issues(COUNTRIES, countries)
+    if totals:  # a sum row typed below the table: one problem, not each of its blank cells
+        rows = {(i.sheet, i.row) for i in totals}
+        issues = totals + [i for i in issues if (i.sheet, i.row) not in rows]
     if issues:
         listed = limit_issues(sort_issues(issues))  # then located: only the listed ones
         raise InputError([c_places.locate(p_places.locate(i)) for i in listed])
