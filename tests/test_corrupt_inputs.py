@@ -753,3 +753,21 @@ def test_a_totals_row_below_the_table_is_one_problem_saying_delete_it(
         f"problem, its cost counted) (value {label!r}). Fix: delete the row (or put the "
         f"totals on a sheet of their own): osa-opt adds the costs up itself, and osa-opt "
         f"validate prints the total requested per fiscal year"]
+
+
+def test_a_thousands_comma_read_as_a_decimal_one_by_another_text_cell_is_warned_about(
+        run: Callable, tmp_path: Path) -> None:
+    # In an English workbook the analyst types P-05's cost as the text '1,250' and, rows
+    # above, a score as the text '8,5'; that one cell settled the file's convention, and
+    # the radar silently cost ¥1.25m instead of ¥1,250m.
+    path = with_cells(tmp_path / "round.xlsx", ("projects", 3, "score_security", "8,5"),
+                      ("projects", 6, "cost_FY2026", "1,250"))
+    problem = osa_opt.load_problem(path)
+    assert problem.projects.at["P-05", "cost_FY2026"] == 1.25  # the reading stands ...
+    assert warned(run, path) == [  # ... and is said, with the cell that settled it
+        "projects, row 6, column 'cost_FY2026': '1,250' is read as 1.25, with ',' as the "
+        "decimal comma (1.100,5), as projects row 3, column 'score_security' shows ('8,5'): "
+        "in round.xlsx numbers are stored as numbers, so text cells alone decide a reading "
+        "a thousand times apart (value '1,250'). Fix: nothing to do if that is right; "
+        "otherwise type 1250 in that cell as a number, not text, and 8.5 in projects row 3, "
+        "column 'score_security'"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -86,6 +86,8 @@ class Settled:
     convention: str | None
     reason: str
     evidence: dict[str, tuple[str, int, str, str]]  # convention -> (sheet, row, column, text)
+    #: the two-way cells read by ``convention``: (sheet, row, column, text, value)
+    read: list[tuple[str, int, str, str, float]] = field(default_factory=list)
 
 
 def _decide(evidence: dict[str, tuple[str, int, str, str]], declared: str | None,
@@ -160,6 +162,8 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
             if len(meanings) == 1:
                 new[i] = next(iter(meanings))
             elif settled.convention is not None and f:
+                settled.read.append((sheet, int(rows[i]), column, str(new[i]).strip(),
+                                     f[settled.convention]))
                 new[i] = f[settled.convention]
             elif f:
                 issues.append(ambiguous_issue(sheet, int(rows[i]), column, str(new[i]), f,
@@ -219,6 +223,42 @@ def ambiguous_issue(sheet: str, row: int, column: str, text: str, found: dict[st
                  f"type the number without a thousands separator ({decimal} or {grouped}), or "
                  "declare the file's convention: --decimal-separator '.' (1,100.5) or "
                  "--decimal-separator ',' (1.100,5); in Python, decimal_separator=")
+
+
+def settled_by_few_cells(settled: Settled, source: str) -> Issue | None:
+    """A warning when a workbook's two-way cells (``1,250``) were read by the convention
+    other text cells settle, or None.
+
+    In a workbook numbers are stored as numbers: text like ``1,250`` is the exception, and
+    one other text cell (``8,5``, a decimal comma typed as text) settles how every two-way
+    cell is read, silently, a thousandfold apart. (In a CSV file every cell is text, written
+    by one locale: its cells settle the convention soundly.)
+
+    >>> settled = Settled(",", "cells", {",": ("projects", 3, "score_security", "8,5")},
+    ...                   [("projects", 6, "cost_FY2026", "1,250", 1.25)])
+    >>> print(settled_by_few_cells(settled, "round.xlsx").message())
+    projects, row 6, column 'cost_FY2026': '1,250' is read as 1.25, with ',' as the decimal comma (1.100,5), as projects row 3, column 'score_security' shows ('8,5'): in round.xlsx numbers are stored as numbers, so text cells alone decide a reading a thousand times apart (value '1,250'). Fix: nothing to do if that is right; otherwise type 1250 in that cell as a number, not text, and 8.5 in projects row 3, column 'score_security'
+    """
+    if settled.reason != "cells" or not settled.read or settled.convention is None:
+        return None
+    sheet, row, column, text, value = settled.read[0]
+    more = len(settled.read) - 1
+    also = (f"; so are {more} more cell{'s' if more > 1 else ''} like it: "
+            + ", ".join(f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
+                        for s, r, c, t, v in settled.read[1:4])
+            + (", ..." if more > 3 else "") if more else "")
+    other = _OTHER[settled.convention]
+    grouped = number(readings(text).get(other, value), grouped=False)
+    e_sheet, e_row, e_column, e_text = settled.evidence[settled.convention]
+    e_value = number(readings(e_text).get(settled.convention, 0.0), grouped=False)
+    return Issue(sheet, row, column, text,
+                 f"{text!r} is read as {number(value, grouped=False)}, with "
+                 f"{_NAMES[settled.convention]}, as {e_sheet} row {e_row}, column "
+                 f"{e_column!r} shows ({e_text!r}){also}: in {source} numbers are stored as "
+                 "numbers, so text cells alone decide a reading a thousand times apart",
+                 f"nothing to do if that is right; otherwise type {grouped} in that cell as a "
+                 f"number, not text, and {e_value} in {e_sheet} row {e_row}, column "
+                 f"{e_column!r}")
 
 
 def describe(settled: Settled) -> str | None:

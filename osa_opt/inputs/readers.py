@@ -114,6 +114,9 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
                               "nothing to do if that is right; otherwise give "
                               "--decimal-separator '.' (decimal_separator='.' in "
                               "Python)"))
+    few = None if path.is_dir() else numbers.settled_by_few_cells(settled, path.name)
+    if few is not None:
+        warnings.append(few)
     if issues:
         raise InputError(issues)
     return RawInput(tables["projects"], tables["countries"], sources, warnings)
