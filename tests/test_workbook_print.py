@@ -240,23 +240,49 @@ def test_allocation_charts_say_which_portfolios_they_show(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("width", [8, 12, 32, 40])
-def test_row_heights_count_lines_as_a_word_wrap_does(width: int) -> None:
-    """The lines a wrapped cell needs (its row's height) are those of a word-by-word wrap
-    (textwrap's, which spreadsheets follow); a word longer than the cell takes lines of its
-    own, never fewer than its length needs."""
-    import textwrap
+def test_row_heights_count_the_lines_the_writer_breaks_a_cell_into(width: int) -> None:
+    """One measure: a wrapped cell needs the lines word_lines breaks it into, both by
+    text_width (the row height counted characters where the breaks measured Arial widths,
+    and a row came out one line too tall); a word longer than the cell folds over the
+    lines its width needs, never fewer."""
+    import math
 
-    from osa_opt.outputs.tables import text_lines
+    from osa_opt.outputs.tables import text_lines, text_width, word_lines
 
     titles = [str(t) for t in osa_opt.load_problem().projects["title"]]
     for text in titles + ["Share of the best value", "Cost FY2026 (¥m)", "a\nb c"]:
-        if max(map(len, text.split())) > width:
-            continue  # textwrap fills a line's end with part of a long word; see below
-        expected = sum(max(1, len(textwrap.wrap(part, width, break_on_hyphens=False)))
-                       for part in text.split("\n"))
-        assert text_lines(text, width) == expected, (text, width)
-    long = "x" * (3 * width + 1)
-    assert text_lines(f"a {long} b", width) == 1 + 4 + 0  # a / xxx… ×4 lines, b joins the last
+        if max(map(text_width, text.split())) > width:
+            continue  # a word wider than the cell: below
+        broken = word_lines(text, width)
+        assert text_lines(text, width) == text_lines(broken, width) == broken.count("\n") + 1
+    long = "x" * (3 * width + 1)  # 3 cells' worth and a letter: 4 lines of its own
+    assert text_lines(f"a {long} b", width) == 1 + math.ceil(text_width(long) / width) + 1
+    # "Air-traffic-control radar and related" is 38 characters but 30.4 digits wide: two
+    # lines in a 32-wide column (it had three)
+    assert text_lines("Air-traffic-control radar and related\nequipment", 32) == 2
+
+
+def test_every_row_is_as_tall_as_its_wrapped_lines(book_path: Path) -> None:
+    """Each table row of the written workbook is as tall as the most lines one of its
+    wrapped cells holds (ROW_POINTS a line), not a line taller: on Partners, Projects and
+    Portfolio k, "Air-traffic-control radar and related\nequipment" got three lines' height
+    for two, read back with openpyxl."""
+    from osa_opt.outputs.tables import ROW_POINTS
+
+    def pixels(points: float | None) -> int | None:  # the height as the file stores it
+        return None if points is None else round(points / 0.75)
+
+    checked = 0
+    for sheet in table_sheets(book_path):
+        header = int(sheet.print_title_rows.split(":")[-1].lstrip("$"))
+        for row in sheet.iter_rows(min_row=header + 1):
+            lines = max([cell.value.count("\n") + 1 for cell in row
+                         if isinstance(cell.value, str) and cell.alignment.wrap_text] or [1])
+            height = sheet.row_dimensions[row[0].row].height
+            expected = None if lines == 1 else pixels(ROW_POINTS * lines)
+            assert pixels(height) == expected, (sheet.title, row[0].row, height, lines)
+            checked += lines > 1
+    assert checked > 50  # titles and reasons over two or more lines among them
 
 
 def test_rule_prices_read_in_words_and_formats(book_path: Path) -> None:

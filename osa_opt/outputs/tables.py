@@ -127,7 +127,6 @@ def write_table(
     """
     columns = [str(c) for c in table.columns]
     layout = _set_columns(sheet, fmt, table, columns, min_widths or {})
-    widths = [(c.width, c.wraps) for c in layout]
     width = sum(c.width for c in layout)
     row = first_row
     _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
@@ -163,12 +162,14 @@ def write_table(
         if fmt.kind(name) == "money":
             cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
                           for v in cells[col]]
+    lines = [1] * len(table)  # each row as tall as the lines of its wrapped cells
     for col, column in enumerate(layout):  # wrapped text broken by us, only at spaces
         if column.wraps:
-            broken = {v: word_lines(v, column.width - 2)
-                      for v in set(cells[col]) if isinstance(v, str) and not looks_rich(v)}
-            cells[col] = [broken.get(v, v) if isinstance(v, str) else v for v in cells[col]]
-    lines = _row_lines(cells, widths)
+            wrapped = {v: _wrapped(v, column.width - 2)
+                       for v in set(cells[col]) if isinstance(v, str)}
+            lines = [max(n, wrapped[v][1]) if isinstance(v, str) else n
+                     for n, v in zip(lines, cells[col], strict=True)]
+            cells[col] = [wrapped[v][0] if isinstance(v, str) else v for v in cells[col]]
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
                    [ROW_POINTS * n if n > 1 else None for n in lines])
@@ -335,11 +336,17 @@ PRINT_SCALE = 65
 #: widest letters (M, W: 1.5-1.7 digits); any other character outside ASCII counts as two
 #: (a Japanese character is 1.8).
 _NARROW, _WIDE = frozenset(" .,;:'!|()[]/\\-ijlftrI"), frozenset("MWmw@%")
+#: The widest a character counts (:func:`text_width`): text of n characters is at most
+#: n times this wide.
+_WIDEST = 2.0
 
 
 def text_width(text: str) -> float:
     """How wide ``text`` is in Arial 10, in the digits a column width counts (an
-    estimate that errs wide: a column this wide holds the text on one line).
+    estimate that errs wide: a column this wide holds the text on one line). The one
+    measure of the workbook's text: where the writer breaks a cell's lines
+    (:func:`word_lines`, :func:`item_lines`) and how many lines a row, a header or a title
+    needs (:func:`text_lines`).
 
     >>> text_width("P-13"), text_width("MW")
     (4.0, 3.4)
@@ -353,7 +360,7 @@ def text_width(text: str) -> float:
         elif char.isupper():
             width += 1.4
         else:
-            width += 1.0 if char.isascii() else 2.0
+            width += 1.0 if char.isascii() else _WIDEST
     return round(width, 6)
 
 
@@ -378,9 +385,14 @@ def word_lines(text: str, width: float) -> str:
     >>> word_lines("exclusive group Aurelia patrol boats: P-02 funded instead", 30)
     'exclusive group Aurelia patrol\\nboats: P-02 funded instead'
     """
-    if len(text) * 1.7 <= width:  # fits, however wide its letters: no break needed
-        return text
-    return "\n".join(line for part in text.split("\n") for line in _fill(part.split(" "), width))
+    return "\n".join(_lines(text, width))
+
+
+def _lines(text: str, width: float) -> list[str]:
+    """The lines :func:`word_lines` breaks ``text`` into (its own lines, each filled)."""
+    if "\n" not in text and len(text) * _WIDEST <= width:  # fits, whatever its letters
+        return [text]
+    return [line for part in text.split("\n") for line in _fill(part.split(" "), width)]
 
 
 def _fill(words: Sequence[str], width: float) -> list[str]:
@@ -407,41 +419,34 @@ def _word_width(word: str) -> float:
 
 
 def text_lines(text: str, width: float) -> int:
-    """Lines ``text`` wraps to in a cell ``width`` characters wide, word by word as
-    spreadsheets wrap (a column's width counts digits; text averages narrower, so this
-    errs towards a line too many, never too few).
+    """Lines ``text`` takes in a cell ``width`` digits wide: the lines :func:`word_lines`
+    breaks it into (by :func:`text_width`, the measure the writer breaks cells by, so a
+    row is as tall as the lines its cells were given, not a line taller), a word wider
+    than the cell folded over the lines it needs.
 
     >>> text_lines("Share of the best value", 12), text_lines("Cost (¥m)", 12)
     (2, 1)
+    >>> text_lines(word_lines("Air-traffic-control radar and related equipment", 30), 30)
+    2
     """
-    if len(text) <= width and "\n" not in text:
-        return 1
-    usable = max(int(width), 4)
-    total = 0
-    for part in text.split("\n"):  # greedy, word by word (textwrap's rules, 5x faster)
-        lines, used = 1, 0
-        for word in part.split():
-            n = len(word)
-            if used and used + 1 + n <= usable:
-                used += 1 + n
-                continue
-            lines += bool(used) + (n - 1) // usable  # a new line; a long word takes more
-            used = (n - 1) % usable + 1
-        total += lines
-    return max(total, 1)
+    return _count(_lines(text, width), width)
 
 
-def _row_lines(cells: list[list[Any]], widths: list[tuple[int, bool]]) -> list[int]:
-    """Lines each data row needs: the most any of its wrapping cells wraps to."""
-    n = len(cells[0]) if cells else 0
-    lines = [1] * n
-    for col, (width, wraps) in enumerate(widths):
-        if not wraps:
-            continue
-        for i, value in enumerate(cells[col]):
-            if isinstance(value, str) and (len(value) > width or "\n" in value):
-                lines[i] = max(lines[i], text_lines(value, width))
-    return lines
+def _count(lines: Sequence[str], width: float) -> int:
+    """Lines a cell shows of these lines (:func:`_lines`): one each, and a word wider than
+    the cell, alone on its line, folded over as many as it needs."""
+    usable = max(width, 1.0)
+    return sum(1 if " " in line or len(line) * _WIDEST <= usable
+               else max(1, math.ceil(_word_width(line) / usable - 1e-9)) for line in lines)
+
+
+def _wrapped(text: str, width: float) -> tuple[str, int]:
+    """A wrapping cell's text broken into lines of ``width`` digits (:func:`word_lines`;
+    text that :func:`looks_rich` is written as it is) and the lines it takes."""
+    if looks_rich(text):
+        return text, text_lines(text, width)
+    lines = _lines(text, width)
+    return "\n".join(lines), _count(lines, width)
 
 
 def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: Format,
