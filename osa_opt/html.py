@@ -30,6 +30,7 @@ from osa_opt.text import (
     is_missing,
     is_money_column,
     money,
+    number,
     percent,
     title,
 )
@@ -75,10 +76,19 @@ def value_text(value: float) -> str:
     return f"{float(value):,.3f}"
 
 
-def number(value: float) -> str:
+def table_number(value: float) -> str:
+    """A number in a table column (a count, a rule's bound in partners or projects): a
+    whole number as :func:`osa_opt.text.number` writes it, any other with a fixed number
+    of decimals, three below 1,000 and one from there (the HTML-specific part: the digits
+    of a column line up). Not :func:`osa_opt.text.number`, which drops a fraction's
+    trailing zeros and keeps its significant digits, for prose.
+
+    >>> table_number(8.0), table_number(1234567.0), table_number(0.35), table_number(1234.56)
+    ('8', '1,234,567', '0.350', '1,234.6')
+    """
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
+        return number(value)
     return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
 
 
@@ -111,7 +121,8 @@ def column_kind(name: object, values: pd.Series) -> str:
 
 
 _WRITERS: dict[str, Callable[[Any], str]] = {
-    MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: number, NUMBER: number,
+    MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: table_number,
+    NUMBER: table_number,
     BOOL: lambda v: "yes" if bool(v) else "no", LABEL: code_label,
 }
 

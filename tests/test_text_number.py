@@ -56,3 +56,22 @@ def test_beyond_the_bounds_says_which_side() -> None:
     assert number(float.fromhex("0x1.fffffffffffffp+1023"), 6) == "> 1,000,000,000,000,000,000,000"
     assert number(5e-324) == "< 0.000000000001"  # the smallest float
     assert number(1e-12) == "0.000000000001" and number(-0.0) == "0"
+
+
+def test_the_html_table_number_is_named_apart_from_text_number() -> None:
+    """``html.number`` and ``text.number`` shared a name and wrote 0.35 differently ("0.350"
+    and "0.35"): the HTML one is ``html.table_number`` now, a column's fixed decimals on top
+    of text.number's whole numbers; ``number`` in html is text.number itself. What the
+    report's and the notebook's tables show is unchanged."""
+    import pandas as pd
+
+    from osa_opt import html, text
+
+    assert html.number is text.number  # one function of that name
+    cells = {v: html.table_number(v) for v in (8.0, -0.0, 1234567.0, 1e14, 0.35, 1234.56, -3.5)}
+    assert cells == {8.0: "8", -0.0: "0", 1234567.0: "1,234,567", 1e14: "100,000,000,000,000",
+                     0.35: "0.350", 1234.56: "1,234.6", -3.5: "-3.500"}
+    for whole in (8.0, 1234567.0, 1e14, -42.0):
+        assert html.table_number(whole) == text.number(whole)
+    page = html.table(pd.DataFrame({"projects": [29], "samples": [1234567], "other": [0.35]}))
+    assert ">29<" in page and ">1,234,567<" in page and ">0.350<" in page

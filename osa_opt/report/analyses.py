@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from osa_opt.html import RIGHT, generic_body, number, table, value_text
+from osa_opt.html import RIGHT, generic_body, table, table_number, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.text import percent, yen
@@ -196,7 +196,7 @@ def prices_body(analysis: Any) -> str:
         if col in shown:
             # money as ¥…m, counts (partners, countries, projects) as plain numbers
             units = shown["unit"] if "unit" in shown else [""] * len(shown)
-            shown[col] = [yen(v) if u == "¥ million" and v == v else number(v) if v == v
+            shown[col] = [yen(v) if u == "¥ million" and v == v else table_number(v) if v == v
                           else "—" for v, u in zip(shown[col], units, strict=True)]
     cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
                         "gain_if_off", "gain_if_off_share", "basis", "gain_if_relaxed_share",
