@@ -133,6 +133,34 @@ def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
     return _shown(value, digits) + "%"  # halves as the workbook's 0% shows them: 62.5% → 63%
 
 
+def percents_apart(before: float, after: float) -> tuple[str, str]:
+    """Two funded fractions in the fewest decimals that tell them apart (up to four: a
+    changed fraction differs by more than 1e-6), so a change never reads "100% instead of
+    100%" nor "100% instead of 100.0%": the numbers are compared, not their texts (a whole
+    percentage drops its decimals). The terminal, the workbook's Summary and the report
+    say a changed fraction so.
+
+    >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.984)
+    (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.4%'))
+    >>> percents_apart(1.0, 0.9996)
+    ('100%', '99.96%')
+    """
+    for digits in range(5):
+        if percent(before, digits, trim=False) != percent(after, digits, trim=False):
+            break
+    return percent(before, digits), percent(after, digits)
+
+
+def fraction_change(project_id: str, before: float, after: float) -> str:
+    """A project funded at another fraction than in portfolio 1, as the terminal's changes
+    and the workbook's Summary list it.
+
+    >>> fraction_change("P-29", 1.0, 0.625)
+    'P-29 100%→63%'
+    """
+    return f"{project_id} {'→'.join(percents_apart(before, after))}"
+
+
 def counted(n: int, noun: str, nouns: str | None = None) -> str:
     """A count and its noun, singular for one: ``counted(1, "country", "countries")``.
 

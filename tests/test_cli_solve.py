@@ -510,7 +510,7 @@ def test_a_part_just_under_whole_never_reads_as_whole() -> None:
     the changes (the two texts differed only by the trimmed ".0"), which say no change and
     a whole project. The fewest decimals that tell the two numbers apart are chosen on the
     numbers, not on their trimmed texts."""
-    from osa_opt.cli.decision import percents_apart
+    from osa_opt.text import percents_apart
 
     assert percents_apart(1.0, 0.9996) == ("100%", "99.96%")
     assert percents_apart(0.5, 0.50004) == ("50%", "50.004%")

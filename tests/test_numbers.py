@@ -119,8 +119,7 @@ def test_whole_money_is_what_the_workbook_shows(amount: float) -> None:
 def test_halves_print_as_a_spreadsheet_shows_them() -> None:
     """A funded fraction of 62.5% is "63%" in the workbook's ``0%`` cell, so in the
     terminal and the report too; ¥11,312.5m is "11,313" in all three."""
-    from osa_opt.cli.decision import percents_apart
-    from osa_opt.text import money, percent
+    from osa_opt.text import money, percent, percents_apart
 
     assert money(11312.5, whole=True) == "11,313" and money(-2.5, whole=True) == "-3"
     assert money(6787.25) == "6,787.3"

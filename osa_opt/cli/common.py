@@ -102,19 +102,13 @@ def _show_usage_error(exc: click.ClickException) -> None:
 def render_issues(exc: Any) -> None:
     """Every input problem as one table on stderr, fitted to the terminal's width (a
     stacked layout when six columns do not fit; nothing is cut)."""
-    import os
-
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import console as make_console
-    from osa_opt.cli.render import first_fitting
-
-    probe = make_console(stderr=True)
-    narrow = probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit()
-    console = probe if narrow else make_console(stderr=True, width=max(probe.width, 140))
+    from osa_opt.cli.console import first_fitting, fitted_console, table_title
     from osa_opt.text import counted
 
+    console = fitted_console(stderr=True)
     n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
     title = f"{counted(n, 'problem')} in the input"
     source = issue_source_title(exc.issues)
@@ -122,13 +116,13 @@ def render_issues(exc: Any) -> None:
     def where(issue: Any) -> str:
         return (issue.label or "") if issue.row is None else str(issue.row)
 
-    wide = Table(title=title, title_style="bold red", title_justify="left")
+    wide = Table(title=table_title(title, "bold red"))
     for name in (source[:1].upper() + source[1:], "Row /\nline", "Column /\nkey", "Value",
                  "Rule", "How to fix"):
         # wrapped at spaces only: a word wider than its column makes the table not fit
         # (first_fitting), where a folded one fitted and split "maritime_survei|llance"
         wide.add_column(name)
-    stacked = Table(title=title, title_style="bold red", title_justify="left", show_lines=True)
+    stacked = Table(title=table_title(title, "bold red"), show_lines=True)
     stacked.add_column(f"{source[:1].upper() + source[1:]}, row, column, value",
                        overflow="fold", ratio=1)
     stacked.add_column("Rule and how to fix", overflow="fold", ratio=2)

@@ -224,7 +224,9 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _render(comparison: Comparison, folder: Path) -> None:
-    from osa_opt.cli.render import first_fitting, stdout_console, wrote_line
+    from rich.markup import escape
+
+    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
 
     console = stdout_console()
     scales = len({repr(s.problem.policy.objective) for s in comparison.scenarios}) > 1
@@ -235,17 +237,15 @@ def _render(comparison: Comparison, folder: Path) -> None:
     chosen = first_fitting(console, layouts)
     console.print(chosen)
     if chosen not in layouts[:2]:  # in/out as lines under the table (or its records)
-        from rich.markup import escape
-
         for sc in comparison.scenarios[1:]:
-            console.print(f"{escape(sc.name)} against {escape(comparison.baseline.name)}: "
-                          f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
+            print_words(console, f"{escape(sc.name)} against {escape(comparison.baseline.name)}: "
+                                 f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
     if scales:
-        console.print("[yellow]Note:[/] the policies value projects differently, so their "
-                      "own values are on different scales; compare the column \"Value under "
-                      f"{comparison.baseline.name}'s weights\" (every portfolio priced with "
-                      "the baseline's weights).")
-    console.print(wrote_line(folder, ["comparison", "comparison_projects"]))
+        print_words(console, "[yellow]Note:[/] the policies value projects differently, so "
+                             "their own values are on different scales; compare the column "
+                             f"\"Value under {escape(comparison.baseline.name)}'s weights\" "
+                             "(every portfolio priced with the baseline's weights).")
+    print_words(console, wrote_line(folder, ["comparison", "comparison_projects"]))
 
 
 def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool = True) -> Any:
@@ -254,11 +254,11 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.render import head
+    from osa_opt.cli.render import head, table_title
 
     years = comparison.fiscal_years
-    table = Table(title=f"Scenarios (cost in ¥ million); projects in/out against "
-                        f"{comparison.baseline.name}", title_justify="left")
+    table = Table(title=table_title(f"Scenarios (cost in ¥ million); projects in/out "
+                                    f"against {comparison.baseline.name}"))
     longest = max((len(w) for s in comparison.scenarios for w in s.name.split()), default=8)
     # names wrap between words; a word (FY2026=15000) is cut only beyond 24 characters
     table.add_column("Scenario", min_width=min(max(longest, 8), 24),

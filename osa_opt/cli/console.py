@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType
     from rich.measure import Measurement
+    from rich.style import Style
     from rich.table import Table
+    from rich.text import Text
 
 #: Width of output to a file or a pipe (a terminal keeps its own width).
 MIN_WIDTH = 150
@@ -120,22 +122,38 @@ def end_closed_output(exc: BaseException) -> bool:
     return True
 
 
-def stdout_console(min_width: int = MIN_WIDTH) -> Console:
-    """The console for a command's result: stdout, no automatic highlighting of numbers.
+def columns_env() -> int | None:
+    """The width ``COLUMNS`` sets (``COLUMNS=80 osa-opt solve``), else None."""
+    import os
 
-    A terminal keeps its own width (rich fits the tables to it), and so does output with
-    ``COLUMNS`` set; a file or a pipe otherwise gets at least ``min_width`` columns, so a
-    saved summary is not cut at 80.
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() else None
+
+
+def fitted_console(min_width: int = MIN_WIDTH, **options: Any) -> Console:
+    """A :func:`console` fitted to where it prints: a terminal keeps its own width (rich
+    fits the tables to it), and so does output with ``COLUMNS`` set; a file or a pipe
+    otherwise gets at least ``min_width`` columns, so a saved summary is not cut at 80.
+    Every console of a command's tables is made here (its result on stdout, the table of
+    input problems on stderr with ``stderr=True``).
+
+    >>> fitted_console(stderr=True).stderr
+    True
+    """
+    probe = console(**options)
+    if probe.is_terminal or columns_env() is not None:
+        return probe
+    return console(**{**options, "width": max(probe.width, min_width)})
+
+
+def stdout_console(min_width: int = MIN_WIDTH) -> Console:
+    """The console for a command's result: stdout, no automatic highlighting of numbers,
+    fitted to where it prints (:func:`fitted_console`).
 
     >>> stdout_console().print("[bold]Done[/]")
     Done
     """
-    import os
-
-    probe = console()
-    if probe.is_terminal or os.environ.get("COLUMNS", "").strip().isdigit():
-        return console(highlight=False)
-    return console(width=max(probe.width, min_width), highlight=False)
+    return fitted_console(min_width, highlight=False)
 
 
 def duration(seconds: float) -> str:
@@ -159,14 +177,13 @@ def terminal_text(text: str, width: int | None = None, *, stdout: bool = False) 
       - Mandatory P-01 needs ¥900m in
         FY2026; the budget is ¥800m.
     """
-    import os
     import shutil
     import sys
     import textwrap
 
-    columns = os.environ.get("COLUMNS", "").strip()
-    if width is None and columns.isdigit():
-        width = int(columns)
+    columns = columns_env()
+    if width is None and columns is not None:
+        width = columns
     elif width is None and (sys.stdout if stdout else sys.stderr).isatty():
         width = shutil.get_terminal_size().columns
     elif width is None:
@@ -182,10 +199,10 @@ def terminal_text(text: str, width: int | None = None, *, stdout: bool = False) 
 
 
 def print_words(console: Console, markup: str) -> None:
-    """Print rich ``markup`` wrapped to the console's width at its plain spaces only: a
-    :data:`osa_opt.text.NO_BREAK` keeps a formula's term or a partner's name and amount on
-    one line, and prints as a plain space. (rich breaks at a no-break space too, so the
-    lines are made here and rich only prints them; a word wider than the line stays whole.)
+    """Print rich ``markup`` wrapped to the console's width at its plain spaces only
+    (:class:`Words`): every line of prose the CLI prints on stdout goes through here, so
+    none ends in a space (rich's own wrap leaves the space it breaks at; a file showed
+    it). Only a word wider than the whole line is folded (a long path).
 
     >>> from rich.console import Console
     >>> print_words(Console(width=28), "[bold]Fund 2 partners[/]: Papua\u00a0New\u00a0Guinea"
@@ -194,40 +211,70 @@ def print_words(console: Console, markup: str) -> None:
     Papua New Guinea ¥1,100m,
     Tavola ¥800m.
     """
-    from rich.cells import cell_len
-    from rich.text import Text
+    console.print(Words(markup))
 
-    from osa_opt.text import NO_BREAK
 
-    text = Text.from_markup(markup)
-    chars = list(text.plain)
-    width, start = max(console.width, 20), 0
-    for line in text.plain.split("\n"):
-        used = -1  # characters on the line so far, counting the space before each word
-        space = start - 1  # the space before the word at hand
-        for word in line.split(" "):
-            cells = cell_len(word)  # a Japanese name takes two columns a character
-            if used >= 0 and used + 1 + cells > width:
-                chars[space] = "\n"  # break at that space: one character for another
-                used = cells
-            else:
-                used += 1 + cells
-            space += 1 + len(word)
-        start += len(line) + 1
-    text.plain = "".join(chars).replace(NO_BREAK, " ")  # same length: the styles stay put
-    console.print(text, soft_wrap=True)
+class Words:
+    """Rich markup (or a ``Text``) broken into lines of the width it is printed in, at its
+    plain spaces only: a :data:`osa_opt.text.NO_BREAK` keeps a formula's term or a
+    partner's name and amount on one line, and prints as a plain space. (rich breaks at a
+    no-break space too, so the lines are made here and rich only prints them; each break
+    takes the place of its space, so no line ends in one. A word wider than the whole line
+    is left to rich, which folds it.)
+
+    >>> from rich.console import Console
+    >>> Console(width=20).print(Words("Left out at this width: Left FY2026 (¥m)."))
+    Left out at this
+    width: Left FY2026
+    (¥m).
+    """
+
+    def __init__(self, markup: str | Text) -> None:
+        self.markup = markup
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        from osa_opt.text import NO_BREAK
+
+        markup = self.markup
+        text = Text.from_markup(markup) if isinstance(markup, str) else markup.copy()
+        chars = list(text.plain)
+        width, start = max(options.max_width, 20), 0
+        for line in text.plain.split("\n"):
+            used = -1  # characters on the line so far, counting the space before each word
+            space = start - 1  # the space before the word at hand
+            for word in line.split(" "):
+                cells = cell_len(word)  # a Japanese name takes two columns a character
+                if used >= 0 and used + 1 + cells > width:
+                    chars[space] = "\n"  # break at that space: one character for another
+                    used = cells
+                else:
+                    used += 1 + cells
+                space += 1 + len(word)
+            start += len(line) + 1
+        text.plain = "".join(chars).replace(NO_BREAK, " ")  # same length: the styles stay put
+        text.overflow = "fold"
+        yield text
 
 
 #: A word's pieces: each ends after its hyphens when letters follow ("Earthquake-" and
 #: "response"); a leading or trailing hyphen ("-5", "pre-") stays with its word.
 _HYPHENATED = re.compile(r".+?-+(?=[^-])|.+")
+#: Where prose breaks: any run of white space but the no-break space
+#: (:data:`osa_opt.text.NO_BREAK`), which keeps "¥ million" whole.
+_BREAKS = re.compile(r"[^\S\u00a0]+")
 
 
 class Prose:
-    """Plain text for a table cell (a project's title) that breaks between words or, when a
-    word is too long for the column, after its hyphens: rich itself breaks at spaces only
-    and folds a longer word anywhere ("Earthquake-respons" over "e"). Only a piece wider
-    than the whole column still folds.
+    """Plain text (not markup) for a table cell (a project's title) or a table's title that
+    breaks between words or, when a word is too long for the column, after its hyphens:
+    rich itself breaks at spaces only and folds a longer word anywhere
+    ("Earthquake-respons" over "e"). Only a piece wider than the whole column still folds.
+    A :data:`osa_opt.text.NO_BREAK` joins two words into one and prints as a space (rich
+    breaks at it). ``style`` and ``justify`` are the text's (a title's: not padded to the
+    table's width, so no line ends in spaces).
 
     >>> from rich.console import Console
     >>> Console(width=14).print(Prose("Earthquake-response heavy rescue [x]"))
@@ -236,42 +283,61 @@ class Prose:
     rescue [x]
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, style: str | Style = "",
+                 justify: JustifyMethod | None = None) -> None:
         self.text = text
+        self.style = style
+        self.justify = justify
 
     def __str__(self) -> str:  # records() shows the cell as one line of text
-        return self.text
+        from osa_opt.text import NO_BREAK
+
+        return self.text.replace(NO_BREAK, " ")
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.cells import cell_len
         from rich.measure import Measurement
 
         widest = max((cell_len(line) for line in self.text.splitlines()), default=0)
-        pieces = [cell_len(p) for word in self.text.split() for p in _HYPHENATED.findall(word)]
+        pieces = [cell_len(p) for word in _BREAKS.split(self.text) if word
+                  for p in _HYPHENATED.findall(word)]
         return Measurement(max(pieces, default=widest), widest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
         from rich.text import Text
 
-        yield Text("\n".join(self.lines(options.max_width)), overflow="fold")
+        from osa_opt.text import NO_BREAK
+
+        yield Text("\n".join(self.lines(options.max_width)).replace(NO_BREAK, " "),
+                   style=self.style, justify=self.justify, overflow="fold")
 
     def lines(self, width: int) -> list[str]:
-        """The text in lines of at most ``width`` cells, broken at spaces; a word longer
-        than a line after its hyphens; a piece wider than that is left to fold.
+        """The text in lines of at most ``width`` cells, broken at spaces (never at a
+        no-break space); a word longer than a line after its hyphens; a piece wider than
+        that folded.
 
         >>> Prose("Upgrade of the air-traffic-control radar").lines(22)
         ['Upgrade of the', 'air-traffic-control', 'radar']
         >>> Prose("Search-and-rescue UAVs").lines(9)
         ['Search-', 'and-', 'rescue', 'UAVs']
+        >>> Prose("Budget use (¥\u00a0million)").lines(12)
+        ['Budget use', '(¥\xa0million)']
+        >>> Prose("(¥\u00a0million)").lines(8)
+        ['(¥\xa0milli', 'on)']
         """
-        from rich.cells import cell_len
+        from rich.cells import cell_len, chop_cells
 
         out = []
         for paragraph in self.text.split("\n"):
             line = ""
-            for word in paragraph.split():
-                # a word that fits a line of its own stays whole
-                pieces = [word] if cell_len(word) <= width else _HYPHENATED.findall(word)
+            for word in _BREAKS.split(paragraph):
+                if not word:
+                    continue
+                # a word that fits a line of its own stays whole; a piece wider than a
+                # line is folded here (rich would break it at a no-break space)
+                pieces = [word] if cell_len(word) <= width else [
+                    chunk for piece in _HYPHENATED.findall(word)
+                    for chunk in chop_cells(piece, max(width, 1))]
                 for k, piece in enumerate(pieces):
                     joint = "" if k or not line else " "
                     if line and cell_len(line + joint + piece) > width:
@@ -281,6 +347,45 @@ class Prose:
                         line += joint + piece
             out.append(line)
         return out
+
+
+def table_title(text: str, style: str = "table.title") -> Text:
+    """A table's title (or with ``style="table.caption"`` its caption), plain text: every
+    table of the CLI is titled through here. It wraps as :class:`Prose` between words,
+    never inside the unit "(¥ million)" (rich broke "(¥" | "million)" in a narrow table),
+    and its lines are not padded to the table's width (a title in a file ended in spaces).
+    A ``Text``, as rich's Table types its title, that lays itself out as Prose.
+
+    >>> from rich.console import Console
+    >>> from rich.table import Table
+    >>> t = Table(title=table_title("Budget use of portfolio 1 (¥ million)"))
+    >>> t.add_column("Fiscal year"); t.add_column("Left")
+    >>> Console(width=30).print(t)  # rich's own wrap: "portfolio 1 (¥" | "million)"
+    Budget use of
+    portfolio 1
+    (¥ million)
+    ┏━━━━━━━━━━━━━┳━━━━━━┓
+    ┃ Fiscal year ┃ Left ┃
+    ┡━━━━━━━━━━━━━╇━━━━━━┩
+    └─────────────┴──────┘
+    """
+    from osa_opt.text import NO_BREAK
+
+    return _title_class()(text.replace("¥ ", f"¥{NO_BREAK}"), style=style)
+
+
+@functools.cache
+def _title_class() -> type[Text]:
+    from rich.text import Text
+
+    class Title(Text):
+        """A table's title: rich's Text, laid out as :class:`Prose`, not padded."""
+
+        def __rich_console__(self, console: Console, options: ConsoleOptions
+                             ) -> Iterator[Any]:
+            yield Prose(self.plain, self.style, justify="default")
+
+    return Title
 
 
 def fits(console: Console, table: Table) -> bool:
@@ -367,7 +472,7 @@ def records(table: Table) -> RenderableType:
 
     >>> from rich.console import Console
     >>> from rich.table import Table
-    >>> t = Table(title="Levels")
+    >>> t = Table(title=table_title("Levels"))
     >>> for name in ("Level", "Exact\\nvalue", "Projects"):
     ...     t.add_column(name)
     >>> t.add_row("1", "63.219", "11")
@@ -385,17 +490,21 @@ def records(table: Table) -> RenderableType:
         return Text(joint).join(text.split("\n"))
 
     columns = table.columns
-    blocks: list[Any] = [Text.from_markup(str(table.title))] if table.title else []
+    def annotation(text: Any) -> Any:  # a title or caption: markup, or a table_title
+        return Text.from_markup(text) if isinstance(text, str) else text
+
+    blocks: list[Any] = [annotation(table.title)] if table.title else []
     for row in range(table.row_count):
         first = columns[0]
         head_text = plain(first.header, " ")
         line = Text.assemble(head_text, " " if head_text.plain else "",
                              plain(first._cells[row]), style="bold")
-        blocks.append(line)
+        blocks.append(Words(line))
         for column in columns[1:]:
             value = plain(column._cells[row])
             if value.plain.strip():
-                blocks.append(Text.assemble("  ", plain(column.header, " "), ": ", value))
+                blocks.append(Words(Text.assemble("  ", plain(column.header, " "), ": ",
+                                                  value)))
     if table.caption:
-        blocks.append(Text.from_markup(str(table.caption)))
+        blocks.append(annotation(table.caption))
     return Group(*blocks)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osa_opt.cli.console import first_fitting, head, stdout_console
-from osa_opt.text import counted, money, percent
+from osa_opt.cli.console import first_fitting, head, stdout_console, table_title
+from osa_opt.text import counted, money, percent, percents_apart
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -21,33 +21,6 @@ if TYPE_CHECKING:
 MAX_DECISION_ROWS = 60
 #: Portfolios after the first whose changes are spelt out in the terminal.
 MAX_CHANGE_LINES = 9
-
-
-def fraction_changes(portfolio: Portfolio) -> list[tuple[str, float, float]]:
-    """Projects funded in both this portfolio and portfolio 1 at another fraction:
-    (id, fraction in portfolio 1, fraction here), input order."""
-    ref = portfolio.reference
-    if ref is None:
-        return []
-    return [(p, ref.fractions[p], portfolio.fractions[p]) for p in portfolio.project_ids
-            if p in ref.fractions and abs(ref.fractions[p] - portfolio.fractions[p]) > 1e-6]
-
-
-def percents_apart(before: float, after: float) -> tuple[str, str]:
-    """Two funded fractions in the fewest decimals that tell them apart (up to four: the
-    changes list fractions that differ by more than 1e-6), so a change never reads "100%
-    instead of 100%" nor "100% instead of 100.0%": the numbers are compared, not their
-    texts (a whole percentage drops its decimals).
-
-    >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.984)
-    (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.4%'))
-    >>> percents_apart(1.0, 0.9996)
-    ('100%', '99.96%')
-    """
-    for digits in range(5):
-        if percent(before, digits, trim=False) != percent(after, digits, trim=False):
-            break
-    return percent(before, digits), percent(after, digits)
 
 
 def funded_text(portfolio: Portfolio, project_id: str) -> str:
@@ -141,8 +114,8 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     df = portfolio.projects
     n = portfolio.n_projects
     shown = f" (the first {limit} of {n:,} projects; portfolios.xlsx has all)" if n > limit else ""
-    table = Table(title=f"Portfolio {portfolio.rank}: what is funded, by partner "
-                        f"(¥ million){shown}", title_justify="left")
+    table = Table(title=table_title(f"Portfolio {portfolio.rank}: what is funded, by partner "
+                                    f"(¥ million){shown}"))
     table.add_column("Partner /\nitem", no_wrap=True)
     table.add_column("Title", ratio=1, min_width=12)
     if stacked:
@@ -195,7 +168,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
             parts.append("adds " + "; ".join(item(q) for q in p.added))
         if p.dropped:
             parts.append("drops " + "; ".join(item(q) for q in p.dropped))
-        for pid, before, after in fraction_changes(p):
+        for pid, before, after in p.fraction_changes:
             ref = p.reference
             was = ref.units_text(pid) if ref is not None else ""
             now = p.units_text(pid)

@@ -113,20 +113,21 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import duration, first_fitting
-    from osa_opt.cli.render import stdout_console, wrote_line
+    from osa_opt.cli.console import duration, first_fitting, table_title
+    from osa_opt.cli.render import print_notes, print_words, stdout_console, wrote_line
     from osa_opt.text import counted, percent
 
     console = stdout_console()
     best = result.best
     assert best is not None
-    console.print(
+    print_words(
+        console,
         f"[bold]{escape(result.problem.policy.name)}[/]: portfolio 1 funds "
         f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "
         f"{duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
-    table = Table(title="Expected execution by number of reserves", title_justify="left")
+    table = Table(title=table_title("Expected execution by number of reserves"))
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
                                                                       "right"),
                           *((c.removeprefix("execution_"), "right") for c in years),
@@ -144,9 +145,8 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     if analysis.recommended_reserves is not None:
         k = analysis.recommended_reserves
         names = analysis.levels.loc[k, "reserve_projects"]
-        console.print(f"Recommended: {counted(k, 'reserve')}"
-                      + (f" ({escape(', '.join(names))})" if names else "")
-                      + f": expected execution reaches {percent(analysis.target)}.")
-    for note in analysis.notes:
-        console.print(f"[yellow]Note:[/] {escape(note)}")
-    console.print(wrote_line(folder, ["execution"]))
+        print_words(console, f"Recommended: {counted(k, 'reserve')}"
+                    + (f" ({escape(', '.join(names))})" if names else "")
+                    + f": expected execution reaches {percent(analysis.target)}.")
+    print_notes(console, analysis.notes)
+    print_words(console, wrote_line(folder, ["execution"]))

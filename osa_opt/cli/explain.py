@@ -74,9 +74,9 @@ def command(
 
     console = stdout_console()  # wraps at the terminal's width
     country = info["country"]  # the field in words; --json keeps the code
-    console.print(escape(f"{info['project_id']} — {info['title']} ({country}, "
-                         f"{code_label(info['field'])})"))
-    console.print(escape(info["message"]))
+    print_words(console, escape(f"{info['project_id']} — {info['title']} ({country}, "
+                                f"{code_label(info['field'])})"))
+    print_words(console, escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
         definition = value_definition(problem.policy, glue=NO_BREAK)
         print_words(console, f"[dim]Portfolio 1 is worth {result.best.objective:,.3f}. "

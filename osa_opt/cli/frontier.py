@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from osa_opt.cli.common import input_options, out_option, output_options
-from osa_opt.cli.console import Prose, head
+from osa_opt.cli.console import Prose, head, table_title
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.text import NO_BREAK, code_label, money, percent, title, yen
 
@@ -129,6 +129,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     from osa_opt.cli.render import (
         first_fitting,
         left_out_note,
+        print_notes,
         print_words,
         stdout_console,
         wrote_line,
@@ -137,7 +138,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     console = stdout_console()
     problem = result.problem
     budget = ", ".join(f"{fy} {yen(amount)}" for fy, amount in problem.policy.budget.items())
-    console.print(f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
+    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
     layouts = [
         _frontier_table(result, fr, order, years=True),
         _frontier_table(result, fr, order, years=False),
@@ -151,22 +152,21 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
         chosen, layouts, ("Greedy value", "Gain", "Nested value", "Nesting cost"),
         f"the workbook's {title('frontier')} sheet has every column")
     if left_out:
-        console.print(left_out)
+        print_words(console, left_out)
     print_words(console, f"[dim]{escape(_table_note(fr, problem))}[/]")
     if not order.order.empty:
         console.print(first_fitting(console, [_order_table(order, country=True),
                                               _order_table(order, country=False)]))
         for line in _around_portfolio_1(order, fr):
-            console.print(line)
+            print_words(console, line)
     elif order.outcome is not None:
-        console.print(f"[yellow]No funding order[/]: the solve ended {order.status}.")
+        print_words(console, f"[yellow]No funding order[/]: the solve ended {order.status}.")
     best = result.best
     if best is not None:
-        console.print(f"At the policy budget the optimum is worth {best.objective:,.3f} "
-                      f"({best.n_projects} projects).")
-    console.print(wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
-    for note in result.notes:
-        console.print(f"[yellow]Note:[/] {escape(note)}")
+        print_words(console, f"At the policy budget the optimum is worth {best.objective:,.3f} "
+                             f"({best.n_projects} projects).")
+    print_words(console, wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
+    print_notes(console, result.notes)
 
 
 def _table_note(fr: FrontierAnalysis, problem: Any) -> str:
@@ -193,8 +193,8 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     from rich.table import Table
 
     problem = result.problem
-    table = Table(title="Efficient frontier and funding order (budget in ¥ million)",
-                  title_justify="left")
+    table = Table(title=table_title("Efficient frontier and funding order (budget in "
+                                    "¥ million)"))
     for name in ("level", "budget_share") if level else ("budget_share",):
         table.add_column(head(name), justify="right", no_wrap=True)
     amounts = ([head(f"budget_{fy}") for fy in problem.fiscal_years] if years
@@ -231,9 +231,9 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    line = Table(title=f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} of "
-                       f"{len(order.order)}): what to fund first, and to cut last",
-                 title_justify="left")
+    line = Table(title=table_title(f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} "
+                                   f"of {len(order.order)}): what to fund first, and to "
+                                   "cut last"))
     line.add_column("Place", justify="right", no_wrap=True)
     line.add_column("Project", no_wrap=True)
     line.add_column("Title", ratio=1, min_width=12, overflow="fold")  # never cut

@@ -35,13 +35,9 @@ from osa_opt.cli.console import head as head
 from osa_opt.cli.console import left_out_note as left_out_note
 from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
-from osa_opt.cli.decision import (
-    change_lines,
-    decision_table,
-    fraction_changes,
-    percents_apart,
-)
-from osa_opt.text import NO_BREAK, counted, money, percent, yen
+from osa_opt.cli.console import table_title as table_title
+from osa_opt.cli.decision import change_lines, decision_table
+from osa_opt.text import NO_BREAK, counted, fraction_change, money, percent, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -96,10 +92,11 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
     from rich.table import Table
 
     fiscal_years = result.problem.fiscal_years
-    table = Table(title="Ranked portfolios (cost in ¥ million; value is a score, see below)",
-                  title_justify="left",
-                  caption=None if changes else "What each portfolio changes against "
-                                               "portfolio 1: below.", caption_justify="left")
+    table = Table(title=table_title("Ranked portfolios (cost in ¥ million; value is a score, "
+                                    "see below)"),
+                  caption=None if changes else table_title(
+                      "What each portfolio changes against portfolio 1: below.",
+                      "table.caption"))
     for name in ("rank", "value", "share_of_best"):
         table.add_column(head(name), justify="right", no_wrap=True)
     if stacked:
@@ -132,7 +129,7 @@ def changes_text(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
     from rich.markup import escape
 
     items = [f"+{p}" for p in portfolio.added] + [f"−{p}" for p in portfolio.dropped]
-    items += [f"{p} {'→'.join(percents_apart(a, b))}" for p, a, b in fraction_changes(portfolio)]
+    items += [fraction_change(*change) for change in portfolio.fraction_changes]
     if not items:
         return "—"
     shown = escape(" ".join(items[:limit]))
@@ -158,8 +155,7 @@ def budget_table(portfolio: Portfolio) -> Table:
     """Budget use of one portfolio per fiscal year: budget, used, left, % used."""
     from rich.table import Table
 
-    table = Table(title=f"Budget use of portfolio {portfolio.rank} (¥ million)",
-                  title_justify="left")
+    table = Table(title=table_title(f"Budget use of portfolio {portfolio.rank} (¥ million)"))
     table.add_column("Fiscal year")
     for name in ("Budget", "Used", "Left", "Share used"):
         table.add_column(name, justify="right")
@@ -201,7 +197,7 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
     from rich.table import Table
 
     where = "portfolio 1" if result.best is not None else "every portfolio"
-    table = Table(title=f"Why projects are not in {where}", title_justify="left")
+    table = Table(title=table_title(f"Why projects are not in {where}"))
     table.add_column("Reason")
     table.add_column("Projects", justify="right")
     for reason, n in exclusion_counts(result, top):
@@ -270,11 +266,12 @@ def wrote_line(folder: Path, sheets: Sequence[str] = ()) -> str:
 
 
 def print_notes(console: Console, notes: Sequence[str]) -> None:
-    """Each note on its own line, marked in yellow."""
+    """Each note on its own line, marked in yellow, wrapped between words
+    (:func:`print_words`: no line ends in a space, also in a file)."""
     from rich.markup import escape
 
     for note in notes:
-        console.print(f"[yellow]Note:[/] {escape(note)}")
+        print_words(console, f"[yellow]Note:[/] {escape(note)}")
 
 
 def print_solve_summary(console: Console, result: Result) -> None:
@@ -306,19 +303,19 @@ def print_solve_summary(console: Console, result: Result) -> None:
             "the budget use table below has portfolio 1's; the workbook's Summary sheet has "
             "every column")
         if left_out:
-            console.print(left_out)
+            print_words(console, left_out)
         print_words(console, f"[dim]{escape(value_note(problem.policy, glue=NO_BREAK))}[/]")
         console.print(decision_table(result.portfolios[0], console))
         for line in change_lines(result):
-            console.print(line)
+            print_words(console, line)
         console.print(first_fitting(console, [budget_table(result.portfolios[0])]))
     if exclusion_counts(result):
         console.print(first_fitting(console, [exclusion_table(result)]))
     elif result.best is not None:  # not a table of zeros
-        console.print("Every project is in portfolio 1.")
+        print_words(console, "Every project is in portfolio 1.")
     note = exclusion_note(result)
     if note:
-        console.print(note)
+        print_words(console, note)
     for line in override_lines(summary["overrides"]):
-        console.print(escape(line))
-    console.print(escape(result.status_message))
+        print_words(console, escape(line))
+    print_words(console, escape(result.status_message))

@@ -112,13 +112,14 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import Prose, duration, first_fitting
-    from osa_opt.cli.render import head, stdout_console, wrote_line
+    from osa_opt.cli.console import Prose, duration, first_fitting, table_title
+    from osa_opt.cli.render import head, print_notes, print_words, stdout_console, wrote_line
 
     console = stdout_console()
     policy = result.problem.policy
     ranges = ", ".join(f"{k} {number(lo)}-{number(hi)}" for k, (lo, hi) in analysis.weight_ranges.items())
-    console.print(
+    print_words(
+        console,
         f"[bold]{escape(policy.name)}[/]: {analysis.samples_done} samples (seed "
         f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "
         f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
@@ -127,12 +128,12 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     projects = analysis.projects[analysis.projects["eligible"]]
     order = {pid: k for k, pid in enumerate(result.problem.projects.index)}
     core = sorted(projects.index[projects["class"] == "core"], key=order.__getitem__)
-    console.print(f"[green]Core[/] ({counts['core']}, funded in ≥ 95% of samples): "
-                  f"{escape(', '.join(core)) or '—'}")
+    print_words(console, f"[green]Core[/] ({counts['core']}, funded in ≥ 95% of samples): "
+                         f"{escape(', '.join(core)) or '—'}")
     borderline = projects[projects["class"] == "borderline"]
     if len(borderline):
-        table = Table(title=f"Borderline ({counts['borderline']}): funded in some samples",
-                      title_justify="left")
+        table = Table(title=table_title(f"Borderline ({counts['borderline']}): funded in "
+                                        "some samples"))
         table.add_column("Project", no_wrap=True)
         table.add_column("Title", ratio=2, min_width=12, overflow="fold")  # never cut
         table.add_column("Country", ratio=1, min_width=8, overflow="fold")
@@ -143,13 +144,13 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                           percent(row['core_index'], 1, trim=False),
                           "yes" if row["funded_in_best"] else "")
         console.print(first_fitting(console, [table]))
-        console.print("[dim]Core index: the share of the samples whose best portfolio funds "
-                      "the project.[/]")
+        print_words(console, "[dim]Core index: the share of the samples whose best portfolio "
+                             "funds the project.[/]")
     else:
-        console.print("Borderline (0): no project depends on the weights.")
-    console.print(f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
-                  f"{int((~analysis.projects['eligible']).sum())} ineligible).")
-    table = Table(title="Ranked portfolios under the samples", title_justify="left")
+        print_words(console, "Borderline (0): no project depends on the weights.")
+    print_words(console, f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
+                         f"{int((~analysis.projects['eligible']).sum())} ineligible).")
+    table = Table(title=table_title("Ranked portfolios under the samples"))
     for name in ("Rank", "Value", "Within 1%\nof optimum", "Mean share\nof optimum",
                  "Worst share\nof optimum"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -158,13 +159,11 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                       percent(row['mean_share_of_optimum'], 2, trim=False),
                       percent(row['worst_share_of_optimum'], 2, trim=False))
     console.print(first_fitting(console, [table]))
-    console.print("[dim]Within 1% of optimum: the share of the samples in which the portfolio "
-                  "is worth at least 99% of that sample's best portfolio; mean and worst "
-                  "share: its value against that best, on average and at the worst. Values "
-                  "are scores, not money.[/]")
-    console.print(wrote_line(folder, ["robustness", "robustness_portfolios",
-                                      "robustness_samples"]))
-    for note in analysis.notes:
-        if note.startswith("Interrupted"):
-            continue  # said once more, on stderr, by the caller
-        console.print(f"[yellow]Note:[/] {escape(note)}")
+    print_words(console, "[dim]Within 1% of optimum: the share of the samples in which the "
+                         "portfolio is worth at least 99% of that sample's best portfolio; "
+                         "mean and worst share: its value against that best, on average and "
+                         "at the worst. Values are scores, not money.[/]")
+    print_words(console, wrote_line(folder, ["robustness", "robustness_portfolios",
+                                             "robustness_samples"]))
+    # an interruption is said once more, on stderr, by the caller
+    print_notes(console, [note for note in analysis.notes if not note.startswith("Interrupted")])

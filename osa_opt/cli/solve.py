@@ -299,13 +299,19 @@ def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> 
 def _render(result: Result, folder: Path, model_path: Path | None) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import print_notes, print_solve_summary, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        print_notes,
+        print_solve_summary,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
 
     console = stdout_console()
     print_solve_summary(console, result)
-    console.print(wrote_line(folder))
+    print_words(console, wrote_line(folder))
     if model_path is not None:
-        console.print(f"Wrote the model to {escape(str(model_path))}.")
+        print_words(console, f"Wrote the model to {escape(str(model_path))}.")
     print_notes(console, result.notes)
 
 

@@ -137,21 +137,21 @@ def _render(summary: dict[str, Any]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from osa_opt.cli.console import console as make_console
-    from osa_opt.cli.console import first_fitting
+    from osa_opt.cli.console import first_fitting, print_words, stdout_console, table_title
     from osa_opt.text import counted, number
 
-    console = make_console()
+    console = stdout_console()
     if summary.get("feasible") is False:
         # "not met" only when the solver proved it; out of time proves nothing
         verdict = ("policy not met" if summary.get("status") == "infeasible"
                    else "no portfolio found within the time limit")
-        console.print(f"[bold yellow]Valid input, {verdict}[/]: {escape(summary['input'])} "
-                      f"under the policy [bold]{escape(summary['policy'])}[/]")
+        print_words(console, f"[bold yellow]Valid input, {verdict}[/]: "
+                             f"{escape(summary['input'])} under the policy "
+                             f"[bold]{escape(summary['policy'])}[/]")
     else:
-        console.print(f"[bold green]Valid[/]: {escape(summary['input'])} under the policy "
-                      f"[bold]{escape(summary['policy'])}[/]")
-    counts = Table(show_header=False, box=None, padding=(0, 2))
+        print_words(console, f"[bold green]Valid[/]: {escape(summary['input'])} under the "
+                             f"policy [bold]{escape(summary['policy'])}[/]")
+    counts = Table(show_header=False, box=None, padding=(0, 2), pad_edge=False)
     counts.add_column(justify="left")
     counts.add_column(justify="right")
     for label, key in (("projects", "projects"), ("countries", "countries"),
@@ -160,23 +160,22 @@ def _render(summary: dict[str, Any]) -> None:
     console.print(counts)
     reasons = summary["ineligible_by_reason"]
     if reasons:
-        table = Table(title="Ineligible projects by reason",
-                      title_justify="left")
+        table = Table(title=table_title("Ineligible projects by reason"))
         table.add_column("Reason")
         table.add_column("Projects", justify="right")
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
             table.add_row(escape(reason), number(n))
         console.print(first_fitting(console, [table]))
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
-            console.print(f"{counted(summary['ineligible'], 'project')} in all: a project "
-                          "that fails several rules counts under each.")
+            print_words(console, f"{counted(summary['ineligible'], 'project')} in all: a "
+                                 "project that fails several rules counts under each.")
     from osa_opt.cli.render import override_lines
 
     for line in override_lines(summary.get("overrides", {})):
-        console.print(escape(line))
+        print_words(console, escape(line))
     from osa_opt.text import money, percent
 
-    amounts = Table(title="Budget and requested cost (¥ million)", title_justify="left")
+    amounts = Table(title=table_title("Budget and requested cost (¥ million)"))
     amounts.add_column("Fiscal year")
     amounts.add_column("Budget", justify="right")
     amounts.add_column("Requested", justify="right")
@@ -187,14 +186,14 @@ def _render(summary: dict[str, Any]) -> None:
         amounts.add_row(fy, money(budget, whole=True), money(requested, whole=True), ratio)
     console.print(first_fitting(console, [amounts]))
     for bundle in summary.get("bundles", []):
-        console.print(f"Projects {escape(', '.join(bundle))} require each other: they form a "
-                      "bundle, funded all or none.")
+        print_words(console, f"Projects {escape(', '.join(bundle))} require each other: they "
+                             "form a bundle, funded all or none.")
     for sheet, names in summary["unused_columns"].items():
         if names:
-            console.print(f"Unused columns of {sheet} (kept in the outputs, read by no rule): "
-                          + escape(", ".join(names)))
+            print_words(console, f"Unused columns of {sheet} (kept in the outputs, read by no "
+                                 "rule): " + escape(", ".join(names)))
     if summary.get("feasible"):
-        console.print("Some portfolio meets every rule of the policy (one solve): "
-                      "osa-opt solve will find the best.")
+        print_words(console, "Some portfolio meets every rule of the policy (one solve): "
+                             "osa-opt solve will find the best.")
     elif "feasible" not in summary:
-        console.print("Not checked whether a portfolio meets the policy (--no-solve).")
+        print_words(console, "Not checked whether a portfolio meets the policy (--no-solve).")

@@ -42,7 +42,8 @@ COLOURS = ("On the Projects sheet each row is coloured by its outcome in portfol
 SHEET_DESCRIPTIONS: dict[str, str] = {
     READ_ME: "this page: what the workbook is, units, colours, and every sheet",
     "Summary": "the run's status, the budget per fiscal year, and one row per ranked "
-               "portfolio: value, share of the best, cost and budget left per year, changes",
+               "portfolio: value, share of the best, cost and budget left per year, changes "
+               "against portfolio 1 (projects added, dropped, funded at another fraction)",
     "Partners": "portfolio 1 by partner (one agreement each): each partner's package, then "
                 "its items, with units, cost per year and share of the budget",
     "Charts": "native Excel charts: allocation by country and by region, budget use per "

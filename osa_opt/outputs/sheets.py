@@ -28,7 +28,7 @@ from osa_opt.outputs.tables import (
     write_table,
 )
 from osa_opt.result import FRACTION_TOL
-from osa_opt.text import code_label, humanize, percent
+from osa_opt.text import code_label, fraction_change, humanize, percent
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -53,6 +53,8 @@ NOT_FUNDED_COLUMNS = ("project_id", "title", "country", "region", "priority_tier
 PROJECTS_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
                     "assistance_type", "status", "status_reason", "outcome", "fraction",
                     "total_cost", "funded_cost", "value", "funded_value", "reason", "overrides")
+#: Summary columns of what a portfolio changes against portfolio 1 (lines of items).
+CHANGE_COLUMNS = ("added", "dropped", "fraction_changes")
 #: Data bar colour of funded fractions.
 BAR_COLOUR = "#63BE7B"
 
@@ -102,7 +104,7 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
     note = "" if result.portfolios else "No portfolio: " + result.status_message
     table = summary_table(result)
     widths = {0: max(len(humanize(label)) for label, _ in facts) + 2}
-    for name in ("added", "dropped"):  # each line of ids on one line of its cell
+    for name in CHANGE_COLUMNS:  # each line of ids on one line of its cell
         widths[table.columns.get_loc(name)] = math.ceil(max(
             (text_width(line) for ids in table[name] for line in ids.split("\n")),
             default=0)) + 2
@@ -111,20 +113,27 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
 
 
 def summary_table(result: Result) -> pd.DataFrame:
-    """One row per ranked portfolio; what it adds and drops against portfolio 1 as lines
-    of ids (:func:`~osa_opt.outputs.tables.item_lines`), which no spreadsheet breaks
-    inside an id."""
+    """One row per ranked portfolio; what it changes against portfolio 1, as the terminal's
+    ranked table does: the projects it adds and drops, and those it funds at another
+    fraction ("P-29 100%→63%"), as lines of items
+    (:func:`~osa_opt.outputs.tables.item_lines`), which no spreadsheet breaks inside one.
+
+    >>> summary_table(result).loc[1, ["added", "dropped", "fraction_changes"]].tolist()
+    ['P-13, P-33', 'P-14, P-32', '']
+    """
     fiscal_years = result.problem.fiscal_years
     columns = ["rank", "value", "share_of_best",
                *[f"cost_{fy}" for fy in fiscal_years], "total_cost",
                *[f"left_{fy}" for fy in fiscal_years],
-               "projects", "countries", "added", "dropped", "status", "gap"]
+               "projects", "countries", *CHANGE_COLUMNS, "status", "gap"]
     rows = []
     for p in result.portfolios:
         row: dict[str, Any] = {"rank": p.rank, "value": p.objective,
                                "share_of_best": p.share_of_best, "total_cost": p.total_cost,
                                "projects": p.n_projects, "countries": p.n_countries,
                                "added": item_lines(p.added), "dropped": item_lines(p.dropped),
+                               "fraction_changes": item_lines(
+                                   [fraction_change(*c) for c in p.fraction_changes]),
                                "status": p.status.value, "gap": p.gap}
         row.update({f"cost_{fy}": float(c) for fy, c in p.cost_by_year.items()})
         row.update({f"left_{fy}": float(c) for fy, c in p.budget_left.items()})

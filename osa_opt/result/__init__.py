@@ -211,6 +211,16 @@ class Portfolio:
             return []
         return [p for p in self.reference.project_ids if p not in self.fractions]
 
+    @property
+    def fraction_changes(self) -> list[tuple[str, float, float]]:
+        """Projects funded both here and in portfolio 1 at another fraction: (id, fraction
+        in portfolio 1, fraction here), in input order."""
+        ref = self.reference
+        if ref is None:
+            return []
+        return [(p, ref.fractions[p], self.fractions[p]) for p in self.project_ids
+                if p in ref.fractions and abs(ref.fractions[p] - self.fractions[p]) > FRACTION_TOL]
+
     def to_dict(self) -> dict[str, Any]:
         """The manifest entry of this portfolio (run.json)."""
         return {
