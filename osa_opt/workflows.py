@@ -120,6 +120,7 @@ def solve(
                                     stop=stop)
     if result.partial:
         return result
+    tie_note(result)
     try:
         explain_result(result, solver, explain, progress=explain_progress)
     except KeyboardInterrupt:
@@ -153,6 +154,45 @@ def _extended(problem: Problem, extend: Any, baseline: Result | None = None) -> 
         if missing:
             problem = problem.with_extensions(missing)
     return problem.with_extensions(extend) if extend is not None else problem
+
+
+#: Values closer than this share of portfolio 1's are a tie (the solver's own noise is
+#: around 1e-9 of it; two rankings that differ by a score's rounding are not a tie).
+TIE_TOLERANCE = 1e-7
+
+
+def tie_note(result: Result) -> None:
+    """Say when later portfolios are worth exactly as much as portfolio 1: which of them is
+    ranked first then follows the order of the rows (HiGHS meets the tied columns in
+    that order), not a rule, so sorting the sheet may swap them.
+
+    >>> flood = problem.projects.assign(exclusive_group=lambda t: t["exclusive_group"]
+    ...                                 .mask(t.index == "P-30", "flood kit"))
+    >>> twin = flood.loc[["P-30"]].rename(index={"P-30": "P-40"})  # the same kit, twice
+    >>> twins = problem.with_projects(pd.concat([flood, twin]))
+    >>> print(osa_opt.solve(twins, portfolios=2).notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    Portfolio 2 is worth exactly as much as portfolio 1 (171.239): a tie. Which of them is
+    ranked first follows the order of the projects' rows, not a rule (sorted otherwise,
+    they may swap): choose between them on grounds the model does not weigh (portfolio 2:
+    +P-40 −P-30).
+    """
+    if len(result.portfolios) < 2:
+        return
+    best = result.portfolios[0].objective
+    tol = TIE_TOLERANCE * max(1.0, abs(best))
+    tied = [p for p in result.portfolios[1:] if abs(p.objective - best) <= tol]
+    if not tied:
+        return
+    ranks = [p.rank for p in tied]
+    which = (f"Portfolio {ranks[0]} is" if len(ranks) == 1 else
+             f"Portfolios {', '.join(map(str, ranks[:-1]))} and {ranks[-1]} are")
+    changes = "; ".join(f"portfolio {p.rank}: " + " ".join(
+        [*(f"+{i}" for i in p.added), *(f"−{i}" for i in p.dropped)]) for p in tied[:3])
+    result.notes.append(
+        f"{which} worth exactly as much as portfolio 1 ({best:,.3f}): a tie. Which of them "
+        "is ranked first follows the order of the projects' rows, not a rule (sorted "
+        "otherwise, they may swap): choose between them on grounds the model does not "
+        f"weigh ({changes}{'; …' if len(tied) > 3 else ''}).")
 
 
 def explain_result(result: Result, solver: Solver, explain: bool | None = True,

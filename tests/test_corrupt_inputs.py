@@ -771,3 +771,41 @@ def test_a_thousands_comma_read_as_a_decimal_one_by_another_text_cell_is_warned_
         "a thousand times apart (value '1,250'). Fix: nothing to do if that is right; "
         "otherwise type 1250 in that cell as a number, not text, and 8.5 in projects row 3, "
         "column 'score_security'"]
+
+
+def test_a_tie_for_first_is_said_as_sorting_the_rows_swaps_it(
+        run: Callable, tmp_path: Path) -> None:
+    # The analyst copies P-30 (flood machinery) as P-40 into the same exclusive group,
+    # then sorts the sheet bottom-up: portfolio 1 funded the other twin, and nothing said
+    # the two were worth the same.
+    def twins(reverse: bool) -> Callable[[Any], None]:
+        def edit(book: Any) -> None:
+            sheet = book["projects"]
+            rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+            group = column(sheet, "exclusive_group") - 1
+            p30 = next(r for r in rows if r[0] == "P-30")
+            p30[group] = "flood kit"
+            rows.append(["P-40", *p30[1:]])
+            for i, values in enumerate(rows[::-1] if reverse else rows, start=2):
+                for j, value in enumerate(values, start=1):
+                    sheet.cell(i, j).value = value
+        return edit
+
+    firsts = []
+    for reverse in (False, True):
+        path = edited(tmp_path / f"round-{reverse}.xlsx", twins(reverse))
+        out = tmp_path / f"run-{reverse}"
+        code, stdout, err = run("solve", path, "--no-explain", "-k", "2", "--out", out)
+        assert code == 0, err
+        manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        first, second = manifest["portfolios"]
+        assert first["objective"] == pytest.approx(second["objective"], rel=1e-9)
+        firsts.append({"P-30", "P-40"} & set(first["projects"]))
+        twin, other = ("P-30", "P-40") if "P-40" in first["projects"] else ("P-40", "P-30")
+        note = (f"Portfolio 2 is worth exactly as much as portfolio 1 (171.239): a tie. "
+                "Which of them is ranked first follows the order of the projects' rows, not "
+                "a rule (sorted otherwise, they may swap): choose between them on grounds "
+                f"the model does not weigh (portfolio 2: +{twin} −{other}).")
+        assert manifest["notes"] == [note]
+        assert " ".join(note.split()) in " ".join(stdout.split())
+    assert firsts == [{"P-30"}, {"P-40"}]  # the swap the note warns of
