@@ -207,6 +207,11 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
         inner = ", ".join(f'<span class="id">{escape(p, quote=True)}</span>' for p in parts)
         return f"<{tag}{attr}>{inner}</{tag}>"
+    if (kind in (TEXT, LABEL) and "t" not in classes and "-" in text
+            and len(text) <= WHOLE_WORD and not any(c.isspace() for c in text)):
+        # one short hyphenated word ("re-solve" of Value from) stays whole: printed, the
+        # column broke it into "re-" / "solve"
+        return f'<{tag}{attr}><span class="id">{escape(text, quote=True)}</span></{tag}>'
     if kind in (TEXT, LABEL) and text != MISSING and "t" not in classes:  # a formula: as is
         return f"<{tag}{attr}>{_text_html(text, code='brk' in classes)}</{tag}>"
     return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"

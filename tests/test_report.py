@@ -6,6 +6,7 @@ checked against costs recomputed with pandas from the input cost columns.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -165,6 +166,22 @@ def test_print_css_starts_each_section_on_a_new_page(hostile_html: str) -> None:
     assert re.search(r"section \{[^}]*page-break-before: always", print_block)
     assert re.search(r"section\.first \{[^}]*page-break-before: avoid", print_block)
     assert "thead { display: table-header-group; }" in print_block
+
+
+def test_every_printed_page_is_footed_with_the_title_and_its_number(
+        hostile_html: str) -> None:
+    """A report of 150 pages printed and handed round had no page numbers, nor anything to
+    tell a loose page's run: each page's foot has the report's title and "page N of M"
+    (the title, from the input's policy name, a CSS string of hex escapes: no quote or
+    "<" of the name can end the string or the style)."""
+    style = re.search(r"<style>(.*?)</style>", hostile_html, flags=re.S)[1]
+    footer = re.search(r'@page \{ @bottom-left \{ content: "([^"]*)";', style)
+    assert footer is not None
+    title = html_module.unescape(re.search(r"<title>(.*?)</title>", hostile_html)[1])
+    assert HOSTILE_POLICY in title
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m[1], 16)), footer[1]) == title
+    assert "<" not in style and "&" not in footer[1]
+    assert '@bottom-right { content: "page " counter(page) " of " counter(pages);' in style
 
 
 def test_headline_numbers_match_the_solution(hostile_result: Result, hostile_html: str) -> None:
@@ -592,3 +609,21 @@ def test_a_part_funded_fraction_reads_as_the_workbook_shows_it() -> None:
     diff = [r for r in rows if '<td class="in">●</td>' in r]  # its row of the changes
     assert len(diff) == 1 and diff[0].endswith('<td class="in">63%</td></tr>'), diff
     assert "P-29 100%→63%" in changes_text(result.portfolios[1], limit=10)
+
+
+def test_a_line_charts_legend_draws_each_line_as_it_is_drawn() -> None:
+    """Printed in grey, the frontier's exact and greedy lines (and execution against its
+    target) were told apart in the legend by two squares of near shades; each key is now a
+    stretch of its line, dashed when the line is, with its marker."""
+    chart = svg.line_chart(
+        [0.5, 1.0], [svg.Series("exact optimum", [1.0, 2.0]),
+                     svg.Series("greedy", [1.0, 1.5], svg.GREEDY, dashed=True),
+                     svg.Series("target", [2.0, 2.0], svg.GREEDY, dashed=True, markers=False)],
+        title="t", x_label="budget", y_label="value")
+    keys = re.findall(r'<line class="key"[^>]*/>', chart)
+    assert [('stroke-dasharray="6 4"' in k) for k in keys] == [False, True, True]
+    assert [f'stroke="{c}"' in k for k, c in zip(keys, (svg.FUNDED, svg.GREEDY, svg.GREEDY),
+                                                 strict=True)] == [True] * 3
+    legend = chart[chart.index(keys[0]):chart.index("target</text>")]
+    assert legend.count("<circle") == 2  # the two lines with markers
+    assert 'class="swatch"' not in chart

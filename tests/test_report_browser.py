@@ -373,3 +373,55 @@ def test_ids_and_policy_keys_break_only_where_they_may(browser: Any, report: Pat
         page.close()
     assert breaks  # A4 is narrow enough that some keys break ...
     assert all(b[-2] in "._" for b in breaks), breaks  # ... after a dot or an underscore
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """report.html of the shipped example as ``osa-opt solve`` writes it (five portfolios,
+    why in or out and the rule prices), printed by the command docs/report.md gives, and
+    the text of each page of the PDF (pdftotext -layout)."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("printed")
+    run = solve(osa_opt.load_problem(), portfolios=5, explain=True).write(folder / "run")
+    pdf = folder / "report.pdf"
+    subprocess.run([chromium_path(), *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}",
+                    f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                    (run / "report.html").resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout
+    return run / "report.html", [p for p in text.split("\f") if p.strip()]
+
+
+def test_printed_pages_are_numbered_and_keep_each_partner_with_its_items(
+        printed: tuple[Path, list[str]]) -> None:
+    """On paper: every page's foot reads the title and "page N of M"; no partner's row
+    ("Opalind  1 item  800  4.4%") ends a page with its item on the next, as it did at the
+    foot of page 2."""
+    _, pages = printed
+    assert len(pages) >= 15  # a page per section, the long tables over several
+    partner = re.compile(r"^\s*\S+\s+\d+ items?\s+[\d,]+\s+[\d.]+%\s*$")
+    feet = []
+    for number, text in enumerate(pages, start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        last = lines[-2] if "page " in lines[-1] else lines[-1]  # the line above the foot
+        assert not partner.match(last), (number, last)
+        feet.append(lines[-1].strip())
+    for number, foot in enumerate(feet, start=1):
+        assert re.fullmatch(rf"osa-opt report: Default OSA round\s+page {number} of "
+                            rf"{len(pages)}", foot), (number, foot)
+    partners = [line for text in pages for line in text.splitlines() if partner.match(line)]
+    assert len(partners) == 13  # every partner of portfolio 1 printed, in its package row
+
+
+def test_printed_value_from_keeps_re_solve_whole(printed: tuple[Path, list[str]]) -> None:
+    """The narrow Value from column of Why in or out and Rule prices printed "re-" over
+    "solve"; a short hyphenated word now stays on one line of its cell."""
+    report, pages = printed
+    text = "\n".join(pages)
+    after_share = re.findall(r"%\s+(re-\S*)", text)  # the cell after a share column
+    assert after_share and set(after_share) == {"re-solve"}
+    cells = report.read_text(encoding="utf-8").count('<td><span class="id">re-solve</span>')
+    assert cells > 20  # Why in or out: a re-solve for most projects of the example

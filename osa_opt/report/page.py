@@ -2,7 +2,9 @@
 
 Nothing is loaded from elsewhere: no stylesheet link, no web font, no script, no image
 file. On paper (or "Save as PDF") each section starts a new page, the contents list and
-the screen shadows go away, table headers repeat on every page and rows are not split.
+the screen shadows go away, table headers repeat on every page, rows are not split, a
+partner's row stays with its first item, and each page's foot has the title and "page N
+of M".
 
 >>> from osa_opt.report.page import Section, page
 >>> html = page("Run", "<p>hi</p>", [Section("a", "A", "<p>x</p>")])
@@ -133,11 +135,41 @@ footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 
   td.long {{ min-width: 12ch; }}
   thead {{ display: table-header-group; }}
   tr, svg.chart, .cards {{ page-break-inside: avoid; break-inside: avoid; }}
+  /* a partner's row stays on the page of its first item, never alone at the foot of one */
+  tr.partner {{ page-break-after: avoid; break-after: avoid; }}
   tbody tr:nth-child(even), thead th, tr.diff td, .status {{ -webkit-print-color-adjust: exact;
     print-color-adjust: exact; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
 """
+
+
+def page_footer(title: str) -> str:
+    """The foot of every printed page: the report's title on the left, "page 3 of 18" on
+    the right, so loose pages of a long round find their place and their run. (A browser's
+    own header and footer, when ticked, add the date and the file's path instead.)
+
+    >>> page_footer("Run A").startswith('@page { @bottom-left { content: "Run A";')
+    True
+    """
+    return ("@page { @bottom-left { content: " + css_string(title) + "; " + _FOOT + " } "
+            '@bottom-right { content: "page " counter(page) " of " counter(pages); '
+            + _FOOT + " } }")
+
+
+_FOOT = f"font: 8pt {FONT}; color: #5b6573;"
+
+
+def css_string(text: str) -> str:
+    r"""``text`` as a quoted CSS string: every character but letters, digits, spaces and
+    ``.,:;-_()`` written as a hex escape, so no input (a policy name) can end the string
+    or the style element.
+
+    >>> print(css_string('A "b" </style>'))
+    "A \22 b\22  \3c \2f style\3e "
+    """
+    return '"' + "".join(c if c.isalnum() or c in " .,:;-_()" else f"\\{ord(c):x} "
+                         for c in text) + '"'
 
 
 def page(title: str, subtitle: str, sections: Sequence[Section], footer: str = "") -> str:
@@ -158,7 +190,8 @@ def page(title: str, subtitle: str, sections: Sequence[Section], footer: str = "
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+        f"<title>{escape(title)}</title><style>{CSS}{page_footer(title)}</style></head>"
+        "<body><main>"
         f'<header class="masthead"><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header>'
         f'<nav class="toc" aria-label="Contents">{toc}</nav>'
         + "".join(body)

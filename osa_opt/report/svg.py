@@ -132,6 +132,22 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> str:
     return "".join(parts)
 
 
+def _line_legend(series: Sequence[Series], x: float, y: float) -> str:
+    """A short stretch of each line, dashed as it is and with its marker, with its name:
+    printed in grey, a swatch told the lines apart by shade alone."""
+    parts = []
+    for s in series:
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(f'<line class="key" x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 24:.1f}" '
+                     f'y2="{y - 4:.1f}" stroke="{s.color}" stroke-width="2"{dash}/>')
+        if s.markers:
+            parts.append(f'<circle cx="{x + 12:.1f}" cy="{y - 4:.1f}" r="3.5" fill="{s.color}" '
+                         f'stroke="{s.color}" stroke-width="1.5"/>')
+        parts.append(_text(x + 30, y, s.name, size=11, color=AXIS))
+        x += 30 + CHAR_WIDTH * 0.95 * len(s.name) + 18
+    return "".join(parts)
+
+
 def _label_width(labels: Sequence[str]) -> float:
     longest = max((len(shorten(str(s))) for s in labels), default=4)
     return min(250.0, max(60.0, CHAR_WIDTH * longest + 12))
@@ -320,8 +336,7 @@ def line_chart(
     def py(v: float) -> float:
         return top + plot_h - (v - y_ticks[0]) / (y_ticks[-1] - y_ticks[0]) * plot_h
 
-    out = [_open(width, height, title, "line"),
-           _legend([(s.name, s.color) for s in series], left, 44)]
+    out = [_open(width, height, title, "line"), _line_legend(series, left, 44)]
     for t in y_ticks:
         out.append(f'<line x1="{left}" y1="{py(t):.1f}" x2="{left + plot_w:.1f}" '
                    f'y2="{py(t):.1f}" stroke="{GRID}"/>')
