@@ -71,13 +71,21 @@ def printed_pages(book_path: Path, folder: Path) -> list[list[Word]]:
                            capture_output=True, text=True, timeout=60).stdout
     pages = []
     for page in boxes.split("<page ")[1:]:
-        height = float(re.match(r'width="[\d.]+" height="([\d.]+)"', page).group(1))
+        size = re.match(r'width="([\d.]+)" height="([\d.]+)"', page)
+        width, height = float(size.group(1)), float(size.group(2))
         words = [Word(float(x0), float(y0), float(x1), float(y1), html.unescape(text))
                  for x0, y0, x1, y1, text in WORD.findall(page)]
         # a chart cut by a page break leaves its words, clipped, below the page's edge
-        pages.append([w for w in words if w.y1 <= height])
+        pages.append(Page(w for w in words if w.y1 <= height))
+        pages[-1].size = (round(width), round(height))
     assert pages
     return pages
+
+
+class Page(list):
+    """The words of one printed page, and its ``size`` in points (width, height)."""
+
+    size: tuple[int, int] = (0, 0)
 
 
 class Word(NamedTuple):
@@ -453,3 +461,45 @@ def test_the_number_pad_never_costs_a_sheet_its_one_page_print(tmp_path: Path) -
     summary = sheets["Summary"]  # far inside the width: padded, headers indented
     assert any(d.number_format == "#,##0" + NUMBER_PAD
                for d in summary.column_dimensions.values())
+
+
+#: A4 landscape in PDF points.
+A4_LANDSCAPE = (842, 595)
+
+
+@pytest.mark.slow
+def test_every_sheet_prints_on_a4_landscape(book_path: Path,
+                                            pdf_pages: list[list[Word]]) -> None:
+    """The Read me sheet, the first an officer prints, had no paper size and came out on
+    US Letter (792 × 612 points) while every other sheet printed on A4."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        book = load_workbook(book_path)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+    assert book.worksheets[0].title == "Read me"
+    assert {page.size for page in pdf_pages} == {A4_LANDSCAPE}  # type: ignore[attr-defined]
+    assert not [w.text for page in pdf_pages for w in page if "###" in w.text]
+
+
+@pytest.mark.slow
+def test_summary_budget_amounts_print_as_numbers(tmp_path: Path) -> None:
+    """The budget block on top of the Summary sits in the table's Value column, which was
+    sized by the portfolios' values alone: a total budget of ¥158,940m (a 300-project
+    round over two years) printed as ###, and so does ¥1,502,352m (3,000 projects over
+    three years) beside the example's values. The column is as wide as the padded
+    amounts."""
+    from osa_opt.outputs.formats import NUMBER_INDENT_WIDTH
+
+    problem = osa_opt.load_problem(overrides={"budget.FY2026": 1_502_352})
+    book = solve(problem, portfolios=1).write(tmp_path / "run") / "portfolios.xlsx"
+    sheet = summary_sheet(book)
+    total = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Total budget (¥m)")
+    assert sheet.cell(total, 2).value == 1_502_352
+    assert sheet.cell(total, 2).number_format == "#,##0" + NUMBER_PAD
+    words = next(page for page in printed_pages(book, tmp_path)
+                 if "Ranked portfolios" in page_text(page))
+    texts = [w.text for w in words]
+    assert "1,502,352" in texts and not [t for t in texts if "#" in t]
+    assert sheet.column_dimensions["B"].width >= len("1,502,352") + NUMBER_INDENT_WIDTH + 1

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
-from osa_opt.outputs.tables import ROW_POINTS, in_words, text_lines, write_text
+from osa_opt.outputs.tables import PAPER_A4, ROW_POINTS, in_words, text_lines, write_text
 from osa_opt.text import counted, title
 
 if TYPE_CHECKING:
@@ -201,6 +201,7 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
         sheet.write_string(row, 0, name, fmt.label)
         sheet.write_string(row, 1, description, fmt.wrap)
     sheet.set_landscape()
+    sheet.set_paper(PAPER_A4)  # as every other sheet: unset, it printed on US Letter
     sheet.fit_to_pages(1, 0)
     sheet.activate()  # the workbook opens here
 

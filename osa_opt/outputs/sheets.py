@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from osa_opt.outputs.formats import MONEY_NOTE, OUTCOMES
+from osa_opt.outputs.formats import MONEY_NOTE, NUMBER_INDENT_WIDTH, OUTCOMES
 from osa_opt.outputs.longform import portfolio_table
 from osa_opt.outputs.readme import SHEET_DESCRIPTIONS
 from osa_opt.outputs.tables import (
@@ -103,7 +103,11 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
                    if isinstance(value, int | float) else fmt.for_column(label))
     note = "" if result.portfolios else "No portfolio: " + result.status_message
     table = summary_table(result)
-    widths = {0: max(len(humanize(label)) for label, _ in facts) + 2}
+    widths = {0: max(len(humanize(label)) for label, _ in facts) + 2,
+              # the budget amounts, padded, in the table's second column: sized by the
+              # table's values alone, a total of ¥158,940m printed as ###
+              1: max(len(f"{value:,.0f}") for _, value in facts
+                     if isinstance(value, int | float)) + NUMBER_INDENT_WIDTH + 2}
     for name in CHANGE_COLUMNS:  # each line of ids on one line of its cell
         widths[table.columns.get_loc(name)] = math.ceil(max(
             (text_width(line) for ids in table[name] for line in ids.split("\n")),
