@@ -809,3 +809,33 @@ def test_a_tie_for_first_is_said_as_sorting_the_rows_swaps_it(
         assert manifest["notes"] == [note]
         assert " ".join(note.split()) in " ".join(stdout.split())
     assert firsts == [{"P-30"}, {"P-40"}]  # the swap the note warns of
+
+
+@pytest.mark.parametrize(("header", "fix"), [
+    ("cost_2027", "if it holds the costs of FY2027, name it cost_FY2027, as the policy "
+                  "writes its years, and give the policy a budget for FY2027 (budget.FY2027, "
+                  "or --budget FY2027=AMOUNT in ¥ million), or delete the column if it is "
+                  "for the record only"),
+    ("cost_FY2027 (estimate)", "if it holds the costs of FY2027, name it cost_FY2027, as the "
+                               "policy writes its years, and give the policy a budget for "
+                               "FY2027 (budget.FY2027, or --budget FY2027=AMOUNT in ¥ "
+                               "million), or delete the column if it is for the record only"),
+    ("cost_FY2026 (old)", "cost_FY2026 holds the costs of FY2026 that are counted; if "
+                          "cost_FY2026 (old) is another version of them, keep one, or delete "
+                          "the column if it is for the record only"),
+])
+def test_a_second_years_cost_column_spelt_otherwise_is_told_the_policys_spelling(
+        run: Callable, tmp_path: Path, header: str, fix: str) -> None:
+    # The analyst adds next year's costs as 'cost_2027': the fix once said to add the
+    # policy key budget.2027 (a year no other key or column spells so), and for a header
+    # with a note, budget.FY2027 (estimate).
+    def add(book: Any) -> None:
+        sheet = book["projects"]
+        col = sheet.max_column + 1
+        sheet.cell(1, col).value = header
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, col).value = 100
+
+    messages = warned(run, edited(tmp_path / "round.xlsx", add))
+    assert len(messages) == 1 and messages[0].startswith(f"projects, column {header!r}: ")
+    assert messages[0].endswith(f"Fix: {fix}")

@@ -71,14 +71,44 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
         total = float(pd.to_numeric(p[column], errors="coerce").fillna(0).abs().sum())
         if total == 0:  # blank, zeros or text: nothing left uncounted
             continue
+        year = _year_like_policy(fy, problem.fiscal_years)
+        hint = (f"{COST_PREFIX}{year} holds the costs of {year} that are counted; if "
+                f"{column} is another version of them, keep one" if year in years else
+                f"if it holds the costs of {year}, name it {COST_PREFIX}{year}, as the "
+                f"policy writes its years, and give the policy a budget for {year} "
+                f"(budget.{year}, or --budget {year}=AMOUNT in ¥ million)" if year else
+                f"give the policy a budget for {fy} (budget.{fy}, or --budget {fy}=AMOUNT in "
+                "¥ million) to count them")
         issues.append(Issue(
             PROJECTS, None, str(column), None,
             f"{column} holds {yen(total)} of costs, but the policy has no budget for {fy}: "
             f"those costs are not counted, and the portfolios are chosen on the costs of "
             f"{', '.join(problem.fiscal_years)} alone",
-            f"give the policy a budget for {fy} (budget.{fy}, or --budget {fy}=AMOUNT in "
-            "¥ million) to count them, or delete the column if it is for the record only"))
+            f"{hint}, or delete the column if it is for the record only"))
     return issues
+
+
+def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None:
+    """The fiscal year ``fy`` names, spelt as the policy spells its years, when ``fy`` is
+    spelt otherwise (``2027`` or ``FY2027 (estimate)`` beside a policy's ``FY2026``; it
+    may be one of the policy's years); else None.
+
+    >>> _year_like_policy("2027", ["FY2026"]), _year_like_policy("FY2027 (estimate)", ["FY2026"])
+    ('FY2027', 'FY2027')
+    >>> _year_like_policy("FY2027", ["FY2026"]) is None
+    True
+    """
+    import re
+
+    found = re.search(r"(?<!\d)(?:fy\s*)?(\d{4})(?!\d)", fy, re.IGNORECASE)
+    styled = [re.fullmatch(r"([^\d]*)\d{4}", y) for y in years]
+    if found is None or not all(styled):
+        return None
+    prefixes = {m.group(1) for m in styled if m}
+    if len(prefixes) != 1:
+        return None
+    year = f"{prefixes.pop()}{found.group(1)}"
+    return year if year != fy else None
 
 
 def tier_warnings(problem: Problem) -> list[Issue]:
