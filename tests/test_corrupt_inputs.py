@@ -839,3 +839,32 @@ def test_a_second_years_cost_column_spelt_otherwise_is_told_the_policys_spelling
     messages = warned(run, edited(tmp_path / "round.xlsx", add))
     assert len(messages) == 1 and messages[0].startswith(f"projects, column {header!r}: ")
     assert messages[0].endswith(f"Fix: {fix}")
+
+
+def test_the_circulated_workbook_carries_the_notes_and_warnings_too(
+        run: Callable, tmp_path: Path) -> None:
+    # The run's notes (a tie for first) and the input's warnings (a cost read as ¥1.25m)
+    # were in the terminal, run.json and the report, but not in portfolios.xlsx, the file
+    # that is circulated.
+    def edit(book: Any) -> None:
+        sheet = book["projects"]
+        rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+        p30 = next(r for r in rows if r[0] == "P-30")
+        p30[column(sheet, "exclusive_group") - 1] = "flood kit"
+        rows.append(["P-40", *p30[1:]])
+        for i, values in enumerate(rows, start=2):
+            for j, value in enumerate(values, start=1):
+                sheet.cell(i, j).value = value
+        sheet.cell(3, column(sheet, "score_security")).value = "8,5"
+        sheet.cell(6, column(sheet, "cost_FY2026")).value = "1,250"
+
+    out = tmp_path / "run"
+    code, _, err = run("solve", edited(tmp_path / "round.xlsx", edit), "--no-explain",
+                       "-k", "2", "--out", out)
+    assert code == 0, err
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert len(manifest["notes"]) == 1 and len(manifest["warnings"]) == 1
+    sheet = openpyxl.load_workbook(out / "portfolios.xlsx", read_only=True)["Read me"]
+    rows = [(r[0], r[1]) for r in sheet.iter_rows(values_only=True) if len(r) > 1]
+    assert ("Note", manifest["notes"][0]) in rows
+    assert ("Input warning", manifest["warnings"][0]["message"]) in rows

@@ -1,6 +1,7 @@
 """The ``Read me`` sheet: the first thing a reader of ``portfolios.xlsx`` sees.
 
-It says what the workbook is, the run's status in one sentence, the units, how the
+It says what the workbook is, the run's status in one sentence (with the run's notes and
+the input's warnings, one row each), the units, how the
 outcome colours read, where the policy is, and lists every sheet with one line on what it
 holds. It is written last (it lists sheets made after it) but placed first.
 
@@ -137,6 +138,10 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
     if created:
         what += f" Written {created} (UTC)."
     rows = [("What this is", what), ("Run status", result.status_message)]
+    # what the terminal, run.json and the report say beside the portfolios: a tie for
+    # first, a partner left without a project, an input read in a way worth checking
+    rows += [("Note", note) for note in result.notes]
+    rows += [("Input warning", w.message()) for w in problem.warnings]
     if problem.is_example:
         from osa_opt.data import EXAMPLE_NOTE
 
