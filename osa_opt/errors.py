@@ -6,7 +6,9 @@ Only these are shown as one styled message; anything else is a bug and keeps its
 from __future__ import annotations
 
 import dataclasses
+import errno
 import numbers
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,27 @@ class Issue:
 def _is_fraction(value: object) -> bool:
     """A float (numpy's too), which ``str`` may write with an exponent; not an int or bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
+
+
+def unusable_path(path: str | os.PathLike[str]) -> str | None:
+    """Why the system refuses even to look ``path`` up (a name too long for the file system,
+    a folder on the way that may not be entered), or None: a path that exists, or simply
+    does not (which each caller words itself). ``Path.exists()`` raises on these.
+
+    >>> unusable_path("x" * 300 + ".xlsx")
+    'File name too long'
+    >>> unusable_path("nowhere.xlsx") is None
+    True
+    """
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return exc.strerror or errno.errorcode.get(exc.errno or 0, str(exc))
+    except ValueError as exc:  # a NUL byte in the name
+        return str(exc)
+    return None
 
 
 class OsaError(Exception):

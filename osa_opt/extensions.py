@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from osa_opt.digest import sha256
-from osa_opt.errors import OsaError
+from osa_opt.errors import OsaError, unusable_path
 
 __all__ = ["Extension", "ExtensionFunction", "as_extensions"]
 
@@ -171,6 +171,9 @@ def _attribute(module: Any, name: str, where: str) -> ExtensionFunction:
 
 
 def _load_from_file(path: Path, name: str) -> ExtensionFunction:
+    refused = unusable_path(path)
+    if refused:
+        raise OsaError(f"extension: the path {path} cannot be used: {refused}")
     if not path.is_file():
         raise OsaError(f"extension: no file {path}")
     digest = sha256(str(path).encode())[:12]

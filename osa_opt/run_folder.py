@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 from osa_opt.background import in_background
 from osa_opt.data import example_path
 from osa_opt.digest import sha256
-from osa_opt.errors import OsaError
+from osa_opt.errors import OsaError, unusable_path
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
@@ -199,6 +199,9 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
 
     folder = Path(folder)
     manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
+    refused = unusable_path(manifest_path)
+    if refused:
+        raise OsaError(f"{who} {folder}: the path cannot be used: {refused}.")
     for needed in (manifest_path, policy_path):
         if not needed.is_file():
             raise OsaError(f"{who} {folder}: no {needed.name} there; give the folder a run "

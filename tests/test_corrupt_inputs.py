@@ -868,3 +868,201 @@ def test_the_circulated_workbook_carries_the_notes_and_warnings_too(
     rows = [(r[0], r[1]) for r in sheet.iter_rows(values_only=True) if len(r) > 1]
     assert ("Note", manifest["notes"][0]) in rows
     assert ("Input warning", manifest["warnings"][0]["message"]) in rows
+
+
+# ------------------------------------------------- paths the system refuses to look up
+def test_a_path_too_long_for_the_file_system_is_named_not_a_traceback(
+        run: Callable, tmp_path: Path) -> None:
+    """Path.exists() raises on a name too long (ENAMETOOLONG): the input, the policy and
+    the run folder each came out as a traceback ('a bug in osa-opt')."""
+    long = "x" * 300
+    code, _, err = run("validate", tmp_path / f"{long}.xlsx", "--no-solve")
+    assert code == 2 and "Traceback" not in err
+    assert "the path cannot be used: File name too long" in err
+    code, _, err = run("validate", "--policy", tmp_path / f"{long}.toml", "--no-solve")
+    assert code == 2 and "Traceback" not in err
+    assert "the path cannot be used: File name too long" in err
+    out = tmp_path / long
+    code, _, err = run("solve", "--out", out, "--no-explain", "-k", "1")
+    assert code == 2 and "Traceback" not in err
+    assert f"The output folder {out} cannot be created: File name too long" in \
+        " ".join(err.split())
+    assert list(tmp_path.iterdir()) == []  # nothing written, no staging folder left
+    for args in (("template", tmp_path / f"{long}.xlsx"),
+                 ("solve", "--extend", f"{tmp_path / long}.py:rule", "--out", tmp_path / "a"),
+                 ("solve", "--run", tmp_path / long, "--out", tmp_path / "b")):
+        code, _, err = run(*args)
+        assert code == 2 and "Traceback" not in err and "File name too long" in err, args
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_named_projects_csv_is_named_as_a_folder(run: Callable,
+                                                          tmp_path: Path) -> None:
+    """The hint was "rename 'projects.csv' to 'projects.csv'": the folder of that name
+    passed for a file in other capitals."""
+    folder = _csv_folder(tmp_path / "round")
+    (folder / "projects.csv").unlink()
+    (folder / "projects.csv").mkdir()
+    assert refused(run, folder, tmp_path) == [
+        f"projects.csv, row None, column None: a folder, not a file (value "
+        f"'{folder / 'projects.csv'}'). Fix: put the CSV file projects.csv in the folder "
+        "'round' in its place"]
+
+
+def test_utf32_csv_with_its_mark_is_read_as_the_same_round(tmp_path: Path) -> None:
+    """UTF-32's byte-order mark starts like UTF-16's: the file was decoded as UTF-16 and
+    refused with a NUL between every letter of the 'lines' it named."""
+    folder = _csv_folder(tmp_path / "round", encoding="utf-32")
+    read = osa_opt.load_problem(folder)
+    example = osa_opt.load_problem(_csv_folder(tmp_path / "utf8"))
+    assert read.projects.drop(columns="_row").equals(example.projects.drop(columns="_row"))
+    assert read.countries.drop(columns="_row").equals(example.countries.drop(columns="_row"))
+
+
+# ------------------------------------------------- one name, two spellings
+def test_a_dash_that_looks_like_a_hyphen_is_a_second_spelling(run: Callable,
+                                                              tmp_path: Path) -> None:
+    """'P–01' (an en dash, as a word processor types it) beside 'P-01' was a second
+    project, and 'Aurelia–boats' a second exclusive group: both alternatives funded."""
+    path = with_cells(tmp_path / "dashes.xlsx", ("projects", 10, "project_id", "P\u201301"),
+                      ("projects", 3, "exclusive_group", "Aurelia-boats"),
+                      ("projects", 4, "exclusive_group", "Aurelia\u2212boats"),
+                      ("projects", 11, "requires", "P\u201401"))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 4, column 'exclusive_group': the same exclusive_group is spelt "
+        "differently elsewhere ('Aurelia-boats' in row 3), differing in a lookalike dash "
+        "('−' is the dash U+2212 minus sign, not the hyphen '-'); each spelling would count "
+        "as its own (value 'Aurelia−boats'). Fix: write 'Aurelia-boats' as the other rows "
+        "do, or make the names clearly different if they are meant apart",
+        "projects, row 10, column 'project_id': the same project_id is spelt differently "
+        "elsewhere ('P-01' in row 2), differing in a lookalike dash ('–' is the dash U+2013 "
+        "en dash, not the hyphen '-'); each spelling would count as its own (value 'P–01'). "
+        "Fix: give each project its own id, or spell the same project one way ('P-01')",
+        "projects, row 11, column 'requires': requires a project that is not in the "
+        "projects sheet (value 'P—01'). Fix: did you mean 'P-01'? ('—' is the dash U+2014 "
+        "em dash, not the hyphen '-')"]
+
+
+def test_an_id_that_lost_its_leading_zeros_is_named(run: Callable, tmp_path: Path) -> None:
+    """Excel turns the id 007 typed in a General cell into the number 7; a requires cell
+    formatted as text keeps '007': the hint named no id at all."""
+    path = with_cells(tmp_path / "zeros.xlsx", ("projects", 10, "project_id", 7),
+                      ("projects", 11, "requires", "007"))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 11, column 'requires': requires a project that is not in the "
+        "projects sheet (value '007'). Fix: did you mean '7'? '007' and '7' are one number "
+        "with and without leading zeros, which a spreadsheet drops from a cell that holds "
+        "a number: format the columns project_id and requires as Text and write each id "
+        "one way"]
+
+
+# ------------------------------------------------- headers in other words
+def test_a_gate_column_headed_in_other_words_is_named(run: Callable, tmp_path: Path) -> None:
+    """A dispute_linked column headed 'disputed' was an unused extra column: its TRUE was
+    never read, and the default (false) made a project linked to a dispute eligible."""
+    def rename(book: Any) -> None:
+        sheet = book["projects"]
+        at = column(sheet, "dispute_linked")
+        sheet.cell(1, at).value = "disputed"
+        sheet.cell(5, at).value = True
+
+    assert refused(run, edited(tmp_path / "disputed.xlsx", rename), tmp_path) == [
+        "projects, row None, column 'disputed': unknown column, most likely "
+        "'dispute_linked' (value 'disputed'). Fix: did you mean 'dispute_linked'? Rename "
+        "the header, or the default (False) is used for every row"]
+
+
+# ------------------------------------------------- CSV lines shorter than the header
+def _csv_lines(folder: Path) -> list[str]:
+    return (folder / "projects.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_csv_row_cut_by_a_line_break_is_one_problem(run: Callable, tmp_path: Path) -> None:
+    """A line break typed in an unquoted cell cut P-01 in two: its cells after the break
+    read as blank (its exclusive group, stage, category ... dropped) and the rest as a row
+    of its own, refused cell by cell as if a project lacked its title and country."""
+    folder = _csv_folder(tmp_path / "round")
+    lines = _csv_lines(folder)
+    lines[1] = lines[1].replace("FY2025 package that slipped", "FY2025 package\nthat slipped")
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert refused(run, folder, tmp_path) == [
+        "projects, row 2, column None: lines 2-3 have fewer cells than the header (28; line "
+        "2 13 and line 3 16), together one row: a line break in a cell without quotes cuts "
+        "the row, and the part after it would be read as a row of its own (value 'P-01,"
+        "Coastal surveillance radars (3 sites),Aurelia,maritime_surveillance,equipme'). Fix: put the cell that "
+        "holds the line break in double quotes, or remove the line break; saving the sheet "
+        "again as CSV from the spreadsheet quotes such cells"]
+
+
+def test_a_csv_line_shorter_than_the_others_is_warned_about(run: Callable,
+                                                            tmp_path: Path) -> None:
+    """A line of 10 cells among lines of 28 read its last 18 cells as blank, silently."""
+    folder = _csv_folder(tmp_path / "round")
+    import csv
+
+    rows = list(csv.reader(io.StringIO((folder / "projects.csv").read_text(encoding="utf-8"))))
+    rows[3] = rows[3][:10]  # P-03
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    (folder / "projects.csv").write_text(text.getvalue(), encoding="utf-8")
+    assert warned(run, folder) == [
+        "projects, row 4: 1 line (4) has fewer cells than the header (28), as the other "
+        "lines have; line 4 has 10, so its cells from column 'min_funding' on are read as "
+        "blank. Fix: nothing to do if those cells are blank; otherwise check the line in a "
+        "text editor, or save the sheet again as CSV from the spreadsheet"]
+
+
+def test_csv_rows_written_without_their_trailing_blanks_are_no_problem(
+        tmp_path: Path) -> None:
+    """A writer that leaves trailing blank cells out does so on every line: no warning."""
+    folder = _csv_folder(tmp_path / "round")
+    lines = [line.rstrip(",") for line in _csv_lines(folder)]
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = osa_opt.load_problem(folder)
+    assert problem.warnings == [] and len(problem.projects) == 38
+
+
+# ------------------------------------------------- dates in a tier column
+def test_a_tier_formatted_as_a_date_is_named_with_its_number(run: Callable,
+                                                             tmp_path: Path) -> None:
+    """A tier 2 in a date-formatted cell showed as '1900-01-02 00:00:00' with the hint to
+    type 2 (which the format shows as a date again); a duration-formatted cost as
+    '1200 days, 0:00:00'."""
+    def dated(book: Any) -> None:
+        tier = book["countries"].cell(3, column(book["countries"], "priority_tier"))
+        tier.value, tier.number_format = 2, "yyyy-mm-dd"
+        cost = book["projects"].cell(3, column(book["projects"], "cost_FY2026"))
+        cost.value, cost.number_format = 1200, "[h]:mm:ss"
+
+    fix = ("Fix: format the column as a number (Format Cells > Number), check the values, "
+           "and save again")
+    assert refused(run, edited(tmp_path / "dated.xlsx", dated), tmp_path) == [
+        "projects, row 3, column 'cost_FY2026': 1 cell is formatted as a date, not a number "
+        "(row 3; row 3 shows 1200 days, 0:00:00, which is 1200 as a number) (value '1200 "
+        f"days, 0:00:00'). {fix}",
+        "countries, row 3, column 'priority_tier': 1 cell is formatted as a date, not a "
+        "number (row 3; row 3 shows 1900-01-02, which is 2 as a number) (value "
+        f"'1900-01-02'). {fix}"]
+
+
+# ------------------------------------------------- policy keys in the wrong place
+def test_a_top_level_key_under_a_table_is_told_where_it_goes(run: Callable,
+                                                             tmp_path: Path) -> None:
+    """``name = ...`` after ``[budget]`` is budget.name to TOML: 'expected a number' told
+    nothing of why; an empty fiscal year was said to contain spaces."""
+    def issues(text: str) -> list[tuple[Any, ...]]:
+        policy = tmp_path / "round.toml"
+        policy.write_text(text, encoding="utf-8")
+        code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
+        assert code == 2
+        return [(i["row"], i["column"], i["rule"], i["hint"])
+                for i in json.loads(stdout)["issues"]]
+
+    assert issues('[budget]\nFY2026 = 18100\nname = "My round"\n') == [
+        (3, "budget.name", "wrong type str, expected a number",
+         "name is a key of its own, not of [budget]: in TOML every line after a [table] "
+         "header belongs to that table, so move name = ... above the first [table] header "
+         "of the file")]
+    assert issues('[budget]\nFY2026 = 18100\n"" = 5\n') == [
+        (3, "budget.", "a fiscal-year key may not be blank or contain spaces",
+         "name years like FY2026 (the column is cost_FY2026)")]

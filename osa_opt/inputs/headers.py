@@ -49,6 +49,17 @@ SYNONYMS: dict[str, str] = {
     "tier": "priority_tier", "priority": "priority_tier", "cap": "max_share",
     "share_cap": "max_share", "max_budget_share": "max_share", "oda": "oda_eligible",
     "risks": "risk", "risk_score": "risk", "id": "project_id", "project": "project_id",
+    # the gates of law: a default of these silently makes a project eligible
+    "dispute": "dispute_linked", "disputed": "dispute_linked", "in_dispute": "dispute_linked",
+    "dispute_link": "dispute_linked", "linked_to_dispute": "dispute_linked",
+    "linked_to_a_dispute": "dispute_linked", "international_dispute": "dispute_linked",
+    "consent": "prior_consent", "consent_clause": "prior_consent",
+    "prior_consent_clause": "prior_consent", "prior_consent_clauses": "prior_consent",
+    "charter": "un_charter", "un_charter_consistent": "un_charter",
+    "consistent_with_un_charter": "un_charter", "mitigations": "mitigation",
+    "risk_mitigation": "mitigation", "mitigation_measures": "mitigation",
+    "mitigation_plan": "mitigation", "waiver": "override", "waived": "override",
+    "waiver_reason": "override_reason",
 }
 
 Rows = Sequence[tuple[int, Sequence[Any]]]

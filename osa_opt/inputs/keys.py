@@ -7,12 +7,15 @@ would escape a cap on ``Southeast Asia``. Such near-duplicates are refused, each
 named with its rows: the analyst says which is meant (merging silently could join two
 names that were meant apart). A Cyrillic or Greek letter that looks like a Latin one
 (``Р-01`` with a Cyrillic Er, pasted from another document) counts as that letter here, and
-the message names it, since the two spellings look the same on every screen.
+the message names it, since the two spellings look the same on every screen; so does a
+dash that looks like the hyphen (``P–01``, an en dash a word processor typed for ``P-01``).
 
->>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia"), key("Р-01")
-('southeastasia', 'southeastasia', 'p-01')
+>>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia"), key("Р-01"), key("P–01")
+('southeastasia', 'southeastasia', 'p-01', 'p-01')
 >>> lookalike_note("Р-01")
 " ('Р' is the Cyrillic letter U+0420, not the Latin 'P')"
+>>> lookalike_note("P–01", "P-01")
+" ('–' is the dash U+2013 en dash, not the hyphen '-')"
 """
 
 from __future__ import annotations
@@ -39,10 +42,13 @@ LOOKALIKES = {
     **dict(zip("АВЕКМНОРСТХУІЈЅаеорсухіјѕԁһӏԚԛԜԝ", "ABEKMHOPCTXYIJSaeopcyxijsdhlQqWw", strict=True)),
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοϲ", "ABEZHIKMNOPTYXoc", strict=True)),
 }
+#: Dashes drawn like the hyphen-minus '-' (a word processor turns ``P-01`` into ``P–01``),
+#: as that hyphen (NFKC already folds the full-width '－' and the small '﹣').
+DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")
 #: The same on case-folded text: a name's capitals and small letters fold alike (Cyrillic
 #: 'МОСКВА' and 'Москва' are one name, whether or not their letters look Latin).
-_LATIN = str.maketrans({cyrillic_or_greek.casefold(): latin.casefold()
-                        for cyrillic_or_greek, latin in LOOKALIKES.items()})
+_LATIN = str.maketrans({**{cyrillic_or_greek.casefold(): latin.casefold()
+                           for cyrillic_or_greek, latin in LOOKALIKES.items()}, **DASHES})
 
 
 def key(text: str) -> str:
@@ -70,6 +76,9 @@ def lookalike_note(text: str, other: str = "") -> str:
             script = unicodedata.name(char, "").split(" ")[0].capitalize()
             return (f" ({char!r} is the {script} letter U+{ord(char):04X}, not the Latin "
                     f"{LOOKALIKES[char]!r})")
+        if char in DASHES and not (char in a and char in b):
+            return (f" ({char!r} is the dash U+{ord(char):04X} "
+                    f"{unicodedata.name(char, '').lower()}, not the hyphen '-')")
     return ""
 
 
@@ -107,8 +116,8 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                 if value == usual:
                     continue
                 note = lookalike_note(value, usual)
-                how = f"in a lookalike letter{note}" if note else \
-                    "only in capitals, spaces or width"
+                how = (f"in a lookalike {'dash' if 'dash' in note else 'letter'}{note}"
+                       if note else "only in capitals, spaces or width")
                 issues.append(Issue(sheet, at[0], column, value,
                                     f"the same {column} is spelt differently elsewhere "
                                     f"({seen}), differing {how}; "

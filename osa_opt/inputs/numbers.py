@@ -44,6 +44,10 @@ _OTHER = {POINT: COMMA, COMMA: POINT}
 _SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?")
 _NUMBER_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
                             if c.kind == "number")
+#: Choices that are whole numbers (``priority_tier``): a date format shows 1900-01-02 for 2.
+_WHOLE_CHOICES = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
+                           if c.kind == "enum" and c.choices
+                           and all(isinstance(x, int) for x in c.choices))
 
 
 def number_column(name: str) -> bool:
@@ -276,6 +280,7 @@ def describe(settled: Settled) -> str | None:
 #: Text a spreadsheet shows for a date-formatted cell: 2026-04-01, 01/04/2026, 1.4.26 ...
 _DATE_TEXT = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_LEAP_DAY = dt.datetime(1900, 3, 1)  # Excel's serials count a 29 Feb 1900 before it
 
 
 def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
@@ -289,10 +294,10 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
         if ROW not in frame.columns:
             continue
         for column in frame.columns:
-            if column == ROW or not number_column(str(column)):
+            if column == ROW or not (number_column(str(column)) or column in _WHOLE_CHOICES):
                 continue
             kinds = set(map(type, frame[column]))
-            if not kinds & {str, dt.date, dt.datetime, dt.time, pd.Timestamp}:
+            if not kinds & {str, dt.date, dt.datetime, dt.time, dt.timedelta, pd.Timestamp}:
                 continue  # numbers and blanks only: the usual case, seen at a glance
             dated = [(int(row), value) for value, row in zip(frame[column], frame[ROW],
                                                               strict=True) if _is_date(value)]
@@ -313,20 +318,29 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
 
 
 def _is_date(value: Any) -> bool:
-    if isinstance(value, dt.date | dt.time | pd.Timestamp):
+    if isinstance(value, dt.date | dt.time | dt.timedelta | pd.Timestamp):
         return True
     return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip())) \
         and not readings(value)
 
 
 def _serial(value: Any) -> float | None:
-    """The number a date-formatted Excel cell holds (days since 1899-12-30), when known."""
+    """The number a date-formatted Excel cell holds (days since 1899-12-30), when known;
+    Excel counts a 29 February 1900 that never was, so before March 1900 a day less (2 is
+    shown as 1900-01-02).
+
+    >>> _serial(dt.datetime(1900, 1, 2)), _serial(dt.date(1902, 4, 29))
+    (2.0, 850.0)
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
     if isinstance(value, dt.datetime):
-        return round((value - _EXCEL_EPOCH).total_seconds() / 86400, 6)
-    if isinstance(value, dt.date):
-        return float((value - _EXCEL_EPOCH.date()).days)
+        days = (value - _EXCEL_EPOCH).total_seconds() / 86400
+        return round(days - (value < _EXCEL_LEAP_DAY), 6)
     if isinstance(value, dt.time):
         return round((value.hour * 3600 + value.minute * 60 + value.second) / 86400, 6)
+    if isinstance(value, dt.timedelta):  # a duration format such as [h]:mm
+        return round(value.total_seconds() / 86400, 6)
     return None
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from osa_opt.errors import Issue, PolicyError
+from osa_opt.errors import Issue, PolicyError, unusable_path
 from osa_opt.inputs.display import policy_html, policy_repr
 from osa_opt.inputs.policy_convert import (
     build_section,
@@ -83,8 +83,20 @@ _BUDGET = Bounds(
     high_hint="budgets are in ¥ million (18100 means ¥18.1 billion): check the digits, and "
     "that the amount is not in yen",
     key_ok=lambda fy: bool(fy.strip()) and not any(ch.isspace() for ch in fy),
-    key_rule="a fiscal-year key may not contain spaces",
+    key_rule="a fiscal-year key may not be blank or contain spaces",
     key_hint="name years like FY2026 (the column is cost_FY2026)")
+
+
+def _misplaced(issue: Issue) -> Issue:
+    """An issue of a top-level key written under a table (``name = ...`` after ``[budget]``
+    is ``budget.name`` to TOML) says so, whatever rule it broke there."""
+    table, _, key = str(issue.column or "").partition(".")
+    if key not in ("name", "budget") or table not in ("budget", *SECTIONS):
+        return issue
+    return dataclasses.replace(issue, hint=(
+        f"{key} is a key of its own, not of [{table}]: in TOML every line after a [table] "
+        f"header belongs to that table, so move {key} = ... above the first [table] "
+        "header of the file"))
 
 
 def policy_sheet(policy: Policy) -> str:
@@ -123,6 +135,11 @@ class Policy(Frozen):
         """Read a TOML policy file; ``overrides`` maps dotted keys to values."""
         path = Path(path)
         sheet = f"policy {path.name}"
+        refused = unusable_path(path)
+        if refused:
+            raise PolicyError([Issue(sheet, None, None, str(path), f"the path cannot be used: "
+                                     f"{refused}", "give a policy .toml file at a shorter path "
+                                     "you may read")])
         if not path.is_file():
             raise PolicyError(
                 [Issue(sheet, None, None, str(path), "policy file not found",
@@ -163,8 +180,8 @@ class Policy(Frozen):
         try:
             policy = cls.from_dict(data, source=str(path))
         except PolicyError as exc:  # say on which line of the file each key is
-            raise PolicyError([dataclasses.replace(i, row=toml_line(text, i.column))
-                               if i.row is None and i.column else i
+            raise PolicyError([_misplaced(dataclasses.replace(i, row=toml_line(text, i.column))
+                                          if i.row is None and i.column else i)
                                for i in exc.issues]) from None
         return policy.override(overrides) if overrides else policy
 

@@ -1,6 +1,6 @@
 """Reading a folder of CSV files (``projects.csv``, ``countries.csv``) into raw tables.
 
-Text is UTF-8 (with or without a byte-order mark) or UTF-16 with its mark. The columns may
+Text is UTF-8 (with or without a byte-order mark) or UTF-16 or UTF-32 with its mark. The columns may
 be separated by commas, semicolons (the list separator of locales that write decimal
 commas), tabs or ``|``: the delimiter is the one that splits the first rows into known
 column names, and a first line ``sep=;`` (which Excel writes and reads) names it outright.
@@ -45,7 +45,13 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
             hint = (f"rename {close!r} to {file.name!r} (names are lower-case)" if close else
                     f"the folder {path.name!r} must hold {sheet}.csv (one row per "
                     f"{'project' if sheet == PROJECTS else 'country'})")
-            issues.append(Issue(file.name, None, None, str(file), "file not found", hint))
+            rule = "file not found"
+            if file.exists():  # a folder (or a pipe) of that name: no file to rename
+                rule = ("a folder, not a file" if file.is_dir() else
+                        "not a regular file (a device, pipe or socket)")
+                hint = (f"put the CSV file {sheet}.csv in the folder {path.name!r} in "
+                        "its place")
+            issues.append(Issue(file.name, None, None, str(file), rule, hint))
             continue
         try:
             data = file.read_bytes()
@@ -71,6 +77,11 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
         if long_rows:  # each cell after the unquoted separator is one column off: say so once
             issues += long_rows
             continue
+        split, short = _short_row_findings(sheet, rows, delimiter)
+        if split:  # the cells of a row split in two would be read as two rows
+            issues += split
+            continue
+        warnings += short
         out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}")
         warnings += _other_versions(path, sheet)
         del rows
@@ -85,10 +96,11 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
                             f"save it as UTF-8: {EXCEL_CSV}"))
         return None
     try:
-        # UTF-8 (with or without a byte-order mark), or UTF-16 when its mark says so
-        # (Excel's "Unicode" saves)
+        # UTF-8 (with or without a byte-order mark), or UTF-16 or UTF-32 when its mark says
+        # so (Excel's "Unicode" saves are UTF-16; UTF-32's mark starts like UTF-16's)
+        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
         utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return data.decode("utf-16" if utf16 else "utf-8-sig")
+        return data.decode("utf-32" if utf32 else "utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
             issues.append(Issue(name, None, None, None, "an Excel workbook, not CSV text",
@@ -159,6 +171,78 @@ def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
     return issues
 
 
+def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], delimiter: str
+                        ) -> tuple[list[Issue], list[Issue]]:
+    """Records with fewer cells than the header in a file whose records are as long as it
+    (a spreadsheet writes every row to the table's width). Consecutive short records whose
+    cells add up to one row, the cell they share counted once, are one row cut by a line
+    break in a cell without quotes: an issue, since the second part would be read as a
+    project of its own and the first with blank cells. Other short records are warned
+    about: the cells they lack are read as blank."""
+    if len(rows) < 2:
+        return [], []
+    at = find_header(sheet, rows)
+    header = [cell.strip() for cell in rows[at][1]]
+    width = len(header)
+    body = [(line, cells) for line, cells in rows[at + 1:] if any(c.strip() for c in cells)]
+    if not body or Counter(len(c) for _, c in body).most_common(1)[0][0] < width:
+        return [], []  # records written without their trailing blank cells: nothing to tell
+    split: list[Issue] = []
+    short: list[tuple[int, list[str]]] = []
+    run: list[tuple[int, list[str]]] = []
+    for record in [*body, (0, [""] * width)]:  # a full-width sentinel ends the last run
+        if len(record[1]) < width:
+            run.append(record)
+            continue
+        while run:
+            parts = _split_row(run, width)
+            if parts:
+                split.append(_split_issue(sheet, run[:parts], width, delimiter))
+                del run[:parts]
+            else:
+                short.append(run.pop(0))
+    if split or not short:
+        return split, []
+    line, cells = short[0]
+    lines = ", ".join(str(n) for n, _ in short[:5]) + (", ..." if len(short) > 5 else "")
+    missing = header[len(cells)] or f"column {len(cells) + 1}"
+    return [], [Issue(sheet, line, None, None,
+                      f"{len(short)} line{'s' if len(short) > 1 else ''} ({lines}) "
+                      f"{'have' if len(short) > 1 else 'has'} fewer cells than the header "
+                      f"({width}), as the other lines have; line {line} has {len(cells)}, "
+                      f"so its cells from column {missing!r} on are read as blank",
+                      "nothing to do if those cells are blank; otherwise check the line in "
+                      "a text editor, or save the sheet again as CSV from the spreadsheet")]
+
+
+def _split_row(run: list[tuple[int, list[str]]], width: int) -> int:
+    """How many records from the start of ``run`` make one row cut by line breaks in
+    unquoted cells (each break shares a cell between two records), else 0."""
+    cells = len(run[0][1])
+    for n, (_, record) in enumerate(run[1:], start=2):
+        cells += len(record) - 1
+        if cells == width:
+            return n
+        if cells > width:
+            break
+    return 0
+
+
+def _split_issue(sheet: str, parts: list[tuple[int, list[str]]], width: int,
+                 delimiter: str) -> Issue:
+    lines = [line for line, _ in parts]
+    counts = " and ".join(f"line {line} {len(cells)}" for line, cells in parts)
+    shown = io.StringIO()
+    csv.writer(shown, delimiter=delimiter, lineterminator="").writerow(parts[0][1])
+    return Issue(sheet, lines[0], None, shown.getvalue()[:80],
+                 f"lines {lines[0]}-{lines[-1]} have fewer cells than the header ({width}; "
+                 f"{counts}), together one row: a line break in a cell without quotes "
+                 "cuts the row, and the part after it would be read as a row of its own",
+                 "put the cell that holds the line break in double quotes, or remove the "
+                 "line break; saving the sheet again as CSV from the spreadsheet quotes "
+                 "such cells")
+
+
 def _other_versions(folder: Path, sheet: str) -> list[Issue]:
     """A warning for each CSV file beside ``projects.csv`` that looks like another version
     of it (``Projects.csv``, ``projects (2).csv``, ``projects_v2.csv``): only one is read."""
@@ -177,7 +261,8 @@ def _other_versions(folder: Path, sheet: str) -> list[Issue]:
 def _same_name_but_case(folder: Path, name: str) -> str | None:
     """A file of ``folder`` whose name equals ``name`` but for case (``Projects.CSV``)."""
     try:
-        return next((f.name for f in folder.iterdir() if f.name.lower() == name), None)
+        return next((f.name for f in folder.iterdir()
+                     if f.name.lower() == name and f.name != name), None)
     except OSError:
         return None
 

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.digest import sha256
-from osa_opt.errors import InputError, Issue, MissingYear, PolicyError
+from osa_opt.errors import InputError, Issue, MissingYear, PolicyError, unusable_path
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
@@ -129,6 +129,10 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     from osa_opt.inputs.read_ods import read_ods
     from osa_opt.inputs.read_xlsx import encrypted, locked_issue, read_workbook
 
+    refused = unusable_path(path)
+    if refused:  # a name too long, a folder on the way that may not be entered
+        _fail(path.name or str(path), str(path), f"the path cannot be used: {refused}",
+              f"give {_WHAT} at a shorter path you may read")
     if not path.exists():
         _fail(path.name or str(path), str(path), "file or folder not found", f"give {_WHAT}")
     suffix = path.suffix.lower()

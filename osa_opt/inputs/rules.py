@@ -171,6 +171,19 @@ def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str
     return by_key.get(name_key(name)) or suggest(name, list(known))
 
 
+def _same_number(req: str, ids: Mapping[str, Any]) -> str | None:
+    """The id that is ``req`` but for leading zeros (``7`` for ``007``, or the reverse):
+    Excel keeps ``007`` only in a cell formatted as text.
+
+    >>> _same_number("007", {"7": 2, "P-01": 3}), _same_number("7", {"P-07": 2})
+    ('7', None)
+    """
+    if not req.isdecimal():
+        return None
+    return next((pid for pid in ids if pid.isdecimal() and pid != req
+                 and pid.lstrip("0") == req.lstrip("0")), None)
+
+
 def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
     """Unknown or self requirements, and excluded projects a mandatory one needs."""
     if not _present(projects, "project_id", "requires"):
@@ -195,9 +208,14 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
             elif req not in row_of:
                 listed = len(issues) < MAX_PER_RULE
                 parts = split_otherwise(req, row_of) if listed else None
+                zeros = _same_number(req, row_of) if listed and not parts else None
                 close = _closest(req, row_of, by_key) if listed and not parts else None
                 hint = (f"separate project ids with ';': {';'.join(parts)}" if parts
                         else "separate project ids with ';', e.g. P-01;P-02" if "," in req
+                        else f"did you mean {zeros!r}? {req!r} and {zeros!r} are one number "
+                        "with and without leading zeros, which a spreadsheet drops from a "
+                        "cell that holds a number: format the columns project_id and "
+                        "requires as Text and write each id one way" if zeros
                         else f"did you mean {close!r}?{lookalike_note(req, close)}" if close
                         else "name project ids from the project_id column, separated by ';'")
                 issues.append(Issue(PROJECTS, int(row), "requires", req,

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.errors import OsaError
+from osa_opt.errors import OsaError, unusable_path
 from osa_opt.inputs.schema import (
     COUNTRIES,
     COUNTRY_COLUMNS,
@@ -151,6 +151,9 @@ def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False,
         example = target.with_suffix(".xlsx").name if target.name else "round.xlsx"  # "" or "."
         raise TemplateError(f"{target}: the workbook must be an .xlsx file; "
                             f"name it e.g. {example}")
+    refused = unusable_path(target)
+    if refused:
+        raise TemplateError(f"cannot write {target}: {refused}")
     if target.is_dir():
         raise TemplateError(f"{target} is a folder; give the path of an .xlsx file")
     if target.exists() and not overwrite:

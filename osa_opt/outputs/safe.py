@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from osa_opt.errors import OsaError
+from osa_opt.errors import OsaError, unusable_path
 
 
 def slug(text: str, fallback: str = "run", max_length: int = 48) -> str:
@@ -45,6 +45,10 @@ def check_target(path: Path, option: str = "path=") -> None:
     """
     cli = option.startswith("--")
     leave = (f"leave {option} away" if cli else f"leave {option.rstrip('=')} out (None)")
+    refused = next(filter(None, map(unusable_path, (path, *path.parents))), None)
+    if refused:  # Path.exists() raises on these
+        raise OsaError(f"The output folder {path} cannot be created: {refused}. Give another "
+                       f"folder with {option}, or {leave} for a new folder under ./outputs.")
     if path.exists() and not is_empty_dir(path):
         what = "a file" if not path.is_dir() else "a folder that is not empty"
         raise OsaError(
