@@ -137,7 +137,8 @@ def build(folder: Path, policy: dict) -> tuple[dict, Rows, list[str]]:
     requires: list[tuple[str, list[str]]] = []
     mandatory: list[int] = []
     whole: list[tuple[int, int]] = []
-    for p in read_csv(folder / "projects.csv"):
+    # in project-id order, as osa-opt builds its columns (osa_opt.model.data.by_id)
+    for p in sorted(read_csv(folder / "projects.csv"), key=lambda r: r["project_id"]):
         country = countries[p["country"]]
         if not eligible(p, country, rules):
             continue

@@ -163,8 +163,8 @@ TIE_TOLERANCE = 1e-7
 
 def tie_note(result: Result) -> None:
     """Say when later portfolios are worth exactly as much as portfolio 1: which of them is
-    ranked first then follows the order of the rows (HiGHS meets the tied columns in
-    that order), not a rule, so sorting the sheet may swap them.
+    ranked first is then the solver's choice, not a rule (the same whatever the order of
+    the rows: the model's columns are in project-id order, osa_opt.model.data.by_id).
 
     >>> flood = problem.projects.assign(exclusive_group=lambda t: t["exclusive_group"]
     ...                                 .mask(t.index == "P-30", "flood kit"))
@@ -172,9 +172,8 @@ def tie_note(result: Result) -> None:
     >>> twins = problem.with_projects(pd.concat([flood, twin]))
     >>> print(osa_opt.solve(twins, portfolios=2).notes[0])  # doctest: +NORMALIZE_WHITESPACE
     Portfolio 2 is worth exactly as much as portfolio 1 (171.239): a tie. Which of them is
-    ranked first follows the order of the projects' rows, not a rule (sorted otherwise,
-    they may swap): choose between them on grounds the model does not weigh (portfolio 2:
-    +P-40 −P-30).
+    ranked first is the solver's choice, not a rule (the same however the rows are sorted):
+    choose between them on grounds the model does not weigh (portfolio 2: +P-40 −P-30).
     """
     if len(result.portfolios) < 2:
         return
@@ -190,9 +189,9 @@ def tie_note(result: Result) -> None:
         [*(f"+{i}" for i in p.added), *(f"−{i}" for i in p.dropped)]) for p in tied[:3])
     result.notes.append(
         f"{which} worth exactly as much as portfolio 1 ({best:,.3f}): a tie. Which of them "
-        "is ranked first follows the order of the projects' rows, not a rule (sorted "
-        "otherwise, they may swap): choose between them on grounds the model does not "
-        f"weigh ({changes}{'; …' if len(tied) > 3 else ''}).")
+        "is ranked first is the solver's choice, not a rule (the same however the rows are "
+        "sorted): choose between them on grounds the model does not weigh "
+        f"({changes}{'; …' if len(tied) > 3 else ''}).")
 
 
 def explain_result(result: Result, solver: Solver, explain: bool | None = True,
