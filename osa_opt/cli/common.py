@@ -253,23 +253,23 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
     from osa_opt.inputs.policy import OVERRIDE_SHEET
     from osa_opt.inputs.readers import missing_year_hint
 
-    named = {}  # override key -> (the option as typed, the option to type for a year)
-    for item in sets:  # --budget wins over --set for one year, as in the overrides
+    typed: dict[str, str] = {}  # override key -> the option as typed
+    fixes: dict[str, str] = {}  # a budget's override key -> the option to type for a year
+    for item in sets:
         key, _, value = item.partition("=")
+        typed[key.strip()] = f"--set {item}"
         if key.strip().startswith("budget."):
-            named[key.strip()] = (f"--set {item}", "--set budget.{}=" + value.strip())
-    for item in budgets:
+            fixes[key.strip()] = "--set budget.{}=" + value.strip()
+    for item in budgets:  # --budget wins over --set for one year, as in the overrides
         fy, _, amount = item.partition("=")
-        named[f"budget.{fy.strip()}"] = (f"--budget {item}", "--budget {}=" + amount.strip())
-    typed = {item.partition("=")[0].strip(): f"--set {item}" for item in sets}
-    typed.update({f"budget.{item.partition('=')[0].strip()}": f"--budget {item}"
-                  for item in budgets})
+        typed[f"budget.{fy.strip()}"] = f"--budget {item}"
+        fixes[f"budget.{fy.strip()}"] = "--budget {}=" + amount.strip()
     for k, issue in enumerate(exc.issues):
         if issue.sheet == OVERRIDE_SHEET and issue.column in typed:  # the option as typed
             exc.issues[k] = issue = dataclasses.replace(issue, sheet=typed[issue.column])
         year = issue.detail
-        if isinstance(year, MissingYear) and year.key in named:
-            where, fixed = named[year.key]
+        if isinstance(year, MissingYear) and year.key in fixes:
+            where, fixed = typed[year.key], fixes[year.key]
             option = fixed.partition(" ")[0]
             meant = fixed.format(year.closest) if year.closest else None
             exc.issues[k] = dataclasses.replace(
