@@ -161,14 +161,20 @@ _CODE_BREAK = re.compile(r"(?<=[._])(?=\w)")
 
 
 def _text_html(text: str, *, code: bool) -> str:
-    """Escaped text of a cell: id-like words kept whole; in a long code (``code``) a line
-    breaks after its dots and underscores before it breaks inside a word.
+    """Escaped text of a cell: id-like words kept whole, and so is a cell of one short
+    hyphenated word ("re-solve" of Value from: printed, the column broke it into "re-" /
+    "solve"); in a long code (``code``) a line breaks after its dots and underscores
+    before it breaks inside a word.
 
     >>> _text_html("would push out P-24 and P-32.", code=False)
     'would push out <span class="id">P-24</span> and <span class="id">P-32.</span>'
+    >>> _text_html("re-solve", code=False)
+    '<span class="id">re-solve</span>'
     >>> _text_html("eligibility.min_democracy", code=True)
     'eligibility.<wbr>min_<wbr>democracy'
     """
+    if "-" in text and len(text) <= WHOLE_WORD and not any(c.isspace() for c in text):
+        return f'<span class="id">{escape(text, quote=True)}</span>'
     out, last = [], 0
     for match in _HYPHEN_DIGIT.finditer(text):
         if len(match.group()) > WHOLE_WORD:  # a long code may still break to fit
@@ -207,11 +213,6 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
         inner = ", ".join(f'<span class="id">{escape(p, quote=True)}</span>' for p in parts)
         return f"<{tag}{attr}>{inner}</{tag}>"
-    if (kind in (TEXT, LABEL) and "t" not in classes and "-" in text
-            and len(text) <= WHOLE_WORD and not any(c.isspace() for c in text)):
-        # one short hyphenated word ("re-solve" of Value from) stays whole: printed, the
-        # column broke it into "re-" / "solve"
-        return f'<{tag}{attr}><span class="id">{escape(text, quote=True)}</span></{tag}>'
     if kind in (TEXT, LABEL) and text != MISSING and "t" not in classes:  # a formula: as is
         return f"<{tag}{attr}>{_text_html(text, code='brk' in classes)}</{tag}>"
     return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"
