@@ -137,8 +137,8 @@ def percents_apart(before: float, after: float) -> tuple[str, str]:
     """Two funded fractions in the fewest decimals that tell them apart (up to four: a
     changed fraction differs by more than 1e-6), so a change never reads "100% instead of
     100%" nor "100% instead of 100.0%": the numbers are compared, not their texts (a whole
-    percentage drops its decimals). The terminal, the workbook's Summary and the report
-    say a changed fraction so.
+    percentage drops its decimals). The terminal and the workbook's Summary say a changed
+    fraction so (the report shows each portfolio's own fractions, not their changes).
 
     >>> percents_apart(0.9, 0.8), percents_apart(1.0, 0.998), percents_apart(0.976, 0.984)
     (('90%', '80%'), ('100%', '99.8%'), ('97.6%', '98.4%'))
