@@ -33,7 +33,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_r
 from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
-from osa_opt.text import id_list, json_number, number, percent, yen
+from osa_opt.text import id_list, is_missing, json_number, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
@@ -319,7 +319,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         state = f"{amount(row['bound'])}, met with {amount(row['slack'])} to spare"
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
     off = row["gain_if_off"]
-    if _missing(off):
+    if is_missing(off):
         if row.get("basis") is None:  # no re-solve settled it, and no LP answered
             return f"{text}: what switching it off would gain is not known ({off_reason})."
         return f"{text}: no answer without it (the solver found no portfolio)."
@@ -331,9 +331,9 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     looser_bound = row.get("relaxed_basis") == LP_BOUND
-    if not _missing(row["relaxed_bound"]):
+    if not is_missing(row["relaxed_bound"]):
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
-        if not _missing(relaxed):
+        if not is_missing(relaxed):
             at_most = "at most " if looser_bound else ""
             text += (f"; {looser} would gain {at_most}{relaxed:,.3f} "
                      f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
@@ -356,8 +356,3 @@ def _bound_words(off: str | None, relaxed: str | None) -> str:
     if relaxed:
         return f"; the 10% looser gain is an LP bound: {relaxed}"
     return ""
-
-
-def _missing(value: Any) -> bool:
-    """No number: None or NaN (a table cell)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
