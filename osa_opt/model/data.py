@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -92,16 +92,16 @@ class ModelData:
         policy = problem.policy
         eligible = set(problem.eligible)
         proj = problem.projects
-        # a boolean mask (every derived view shares the projects' index) and plain lists:
+        # positions (every derived view shares the projects' index) and plain lists:
         # .loc[ids] and Series.to_dict box each value, 2 s for 100,000 projects
         keep = by_id(proj.index, proj.index.isin(problem.eligible))
-        sub = proj[keep] if keep.dtype == bool else proj.iloc[keep]
+        sub = proj.iloc[keep]
         ids = sub.index.tolist()
         min_funding = _lookup(sub["min_funding"].astype(float))
         units_max, units_min = whole_units(sub)
         for p, most in units_max.items():  # min_funding does not apply: units_min does
             min_funding[p] = units_min[p] / most
-        cost_frame = _rows(problem.cost, keep)
+        cost_frame = problem.cost.iloc[keep]
         countries = problem.countries
         # whole columns, not a .at lookup per row: 100,000 projects in 0.3 s instead of 3 s
         policy_cap = float(policy.priority.max_country_share)
@@ -127,13 +127,13 @@ class ModelData:
             fiscal_years=list(problem.fiscal_years),
             budget={fy: float(b) for fy, b in policy.budget.items()},
             cost={fy: _lookup(cost_frame[fy]) for fy in problem.fiscal_years},
-            total_cost=_lookup(_rows(problem.total_cost, keep)),
-            value=_lookup(_rows(problem.value, keep)),
+            total_cost=_lookup(problem.total_cost.iloc[keep]),
+            value=_lookup(problem.value.iloc[keep]),
             min_funding=min_funding,
             country=_lookup(sub["country"].astype(str)),
-            tier=_lookup(_rows(problem.tier, keep)),
+            tier=_lookup(problem.tier.iloc[keep]),
             field=_lookup(sub["field"].astype(str)),
-            region=_lookup(_rows(problem.region, keep).astype(str)),
+            region=_lookup(problem.region.iloc[keep].astype(str)),
             country_cap=caps,
             requires=requires,
             ineligible=set(proj.index) - eligible,
@@ -145,20 +145,15 @@ class ModelData:
 
 
 def by_id(index: pd.Index, eligible: np.ndarray) -> np.ndarray:
-    """The eligible rows in project-id order: the mask itself when they already are (the
-    usual case, kept cheap), else their positions sorted by id. The model's columns, and
-    so HiGHS's choice between equally good portfolios, then do not depend on how the sheet
-    was sorted (the same rows in another order give the same portfolios)."""
-    ids = index[eligible]
-    if ids.is_monotonic_increasing:
-        return eligible
+    """The positions of the eligible rows (``eligible``: a mask), in project-id order. The
+    model's columns, and so HiGHS's choice between equally good portfolios, then do not
+    depend on how the sheet was sorted (the same rows in another order give the same
+    portfolios)."""
     at = np.flatnonzero(eligible)
+    ids = index[at]
+    if ids.is_monotonic_increasing:  # the usual case: no sort
+        return at
     return at[np.argsort(ids.to_numpy(dtype=object), kind="stable")]
-
-
-def _rows(table: pd.Series | pd.DataFrame, keep: np.ndarray) -> Any:
-    """``table``'s rows of :func:`by_id` (a mask or positions; it shares the projects' index)."""
-    return table[keep] if keep.dtype == bool else table.iloc[keep]
 
 
 def whole_units(projects: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
