@@ -198,14 +198,7 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
     """
 
     folder = Path(folder)
-    manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
-    refused = unusable_path(manifest_path)
-    if refused:
-        raise OsaError(f"{who} {folder}: the path cannot be used: {refused}.")
-    for needed in (manifest_path, policy_path):
-        if not needed.is_file():
-            raise OsaError(f"{who} {folder}: no {needed.name} there; give the folder a run "
-                           "wrote (it holds run.json and policy.toml).")
+    manifest_path, policy_path = _run_files(folder, who)
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         recorded: dict[str, str] = dict(manifest["inputs"])
@@ -240,6 +233,19 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
                 f"give the input and {_with_policy(who, policy_path)} to use the new data.")
     return input_path, policy_path
+
+
+def _run_files(folder: Path, who: str) -> tuple[Path, Path]:
+    """``folder``'s run.json and policy.toml, once both are there (else an OsaError)."""
+    manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
+    refused = unusable_path(manifest_path)
+    if refused:
+        raise OsaError(f"{who} {folder}: the path cannot be used: {refused}.")
+    for needed in (manifest_path, policy_path):
+        if not needed.is_file():
+            raise OsaError(f"{who} {folder}: no {needed.name} there; give the folder a run "
+                           "wrote (it holds run.json and policy.toml).")
+    return manifest_path, policy_path
 
 
 def edited_tables(recorded: Iterable[str]) -> list[str]:
@@ -352,11 +358,7 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
 
 def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:
     """run.json and policy.toml of ``folder``, once ``problem``'s sources are its inputs."""
-    manifest_path, policy_path = folder / "run.json", folder / "policy.toml"
-    for needed in (manifest_path, policy_path):
-        if not needed.is_file():
-            raise OsaError(f"load_run: {folder}: no {needed.name} there; give the folder a "
-                           "run wrote (it holds run.json and policy.toml).")
+    manifest_path, policy_path = _run_files(folder, "load_run:")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     recorded = dict(manifest.get("inputs", {}))
     given = dict(problem.sources)
