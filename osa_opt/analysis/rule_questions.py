@@ -23,7 +23,7 @@ import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_rows import TOL, rebound, switched_off
-from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE
+from osa_opt.analysis.why_proofs import LP_BOUND, PROOF, RESOLVE, above_exact_limit
 from osa_opt.solving.lp_relaxation import LpRelaxation
 from osa_opt.solving.solver import Outcome, Solver
 
@@ -140,7 +140,7 @@ class BoundQuestions:
                  clock: ExplainClock | None = None) -> None:
         self.solver, self.base, self.lp = solver, base, lp
         self.exact = ExactQuestions(solver, base, clock)
-        self.reason = f"with more than {exact_limit:,} eligible projects it was not re-solved"
+        self.reason = above_exact_limit(exact_limit)
 
     def _ask(self, rows: list[int], lower: list[float], upper: list[float]) -> Gain | None:
         return lp_gain(self.lp, self.base, rows, lower, upper, self.reason)

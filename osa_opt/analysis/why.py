@@ -35,6 +35,7 @@ from osa_opt.analysis.why_proofs import (
     Answer,
     Known,
     Proofs,
+    above_exact_limit,
 )
 from osa_opt.errors import OsaError
 from osa_opt.result import NOT_SELECTED
@@ -397,7 +398,8 @@ class _Explainer(Obstacles):
         if timed_out:
             self.clock.timed_out += 1
             return self.clock.reason(self.solver.time_limit, tried)
-        return f"with more than {self.exact_limit:,} eligible projects it was not re-solved"
+        assert self.exact_limit is not None  # a bound without a time-out: above the limit
+        return above_exact_limit(self.exact_limit)
 
     def _unsettled(self, rec: dict[str, Any], out: Outcome) -> str:
         """A re-solve the time limit stopped, with no LP bound to report: feasible when it

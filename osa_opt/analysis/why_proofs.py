@@ -46,6 +46,16 @@ EXACT_LIMIT = 300
 RESOLVE, PROOF, LP_BOUND = "re-solve", "proof", "lp bound"
 
 
+def above_exact_limit(limit: int) -> str:
+    """Why an answer is an LP bound when the round has more than ``limit`` eligible
+    projects, in the words of why-in/why-out and the rule prices alike.
+
+    >>> above_exact_limit(300)
+    'with more than 300 eligible projects it was not re-solved'
+    """
+    return f"with more than {limit:,} eligible projects it was not re-solved"
+
+
 @dataclass
 class Known:
     """A feasible portfolio of the model: its value and funded fractions."""
