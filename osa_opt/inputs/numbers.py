@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.cells import int_choices
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
 from osa_opt.text import number
 
@@ -46,8 +47,7 @@ _NUMBER_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
                             if c.kind == "number")
 #: Choices that are whole numbers (``priority_tier``): a date format shows 1900-01-02 for 2.
 _WHOLE_CHOICES = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
-                           if c.kind == "enum" and c.choices
-                           and all(isinstance(x, int) for x in c.choices))
+                           if c.kind == "enum" and int_choices(c))
 
 
 def number_column(name: str) -> bool:
