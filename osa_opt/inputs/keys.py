@@ -68,18 +68,24 @@ def lookalike_note(text: str, other: str = "") -> str:
     only looks Latin where ``text`` and ``other`` differ by such letters, else ``""`` (two
     spellings of a Cyrillic name that differ in capitals only have none): said wherever
     such a name is refused, as the two spellings look the same on screen."""
+    found = _lookalike(text, other)
+    return found[1] if found else ""
+
+
+def _lookalike(text: str, other: str) -> tuple[str, str] | None:
+    """(``"letter"`` or ``"dash"``, the note) of :func:`lookalike_note`, or None."""
     a, b = ("".join(_folded(t).split()) for t in (text, other))
     if a == b:
-        return ""
+        return None
     for char in text + other:
         if char in LOOKALIKES and not (char.casefold() in a and char.casefold() in b):
             script = unicodedata.name(char, "").split(" ")[0].capitalize()
-            return (f" ({char!r} is the {script} letter U+{ord(char):04X}, not the Latin "
-                    f"{LOOKALIKES[char]!r})")
+            return "letter", (f" ({char!r} is the {script} letter U+{ord(char):04X}, not "
+                              f"the Latin {LOOKALIKES[char]!r})")
         if char in DASHES and not (char in a and char in b):
-            return (f" ({char!r} is the dash U+{ord(char):04X} "
-                    f"{unicodedata.name(char, '').lower()}, not the hyphen '-')")
-    return ""
+            return "dash", (f" ({char!r} is the dash U+{ord(char):04X} "
+                            f"{unicodedata.name(char, '').lower()}, not the hyphen '-')")
+    return None
 
 
 _SPACE = re.compile(r"\s")  # exactly what str.split() splits at
@@ -115,9 +121,9 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
             for value, at in variants.items():
                 if value == usual:
                     continue
-                note = lookalike_note(value, usual)
-                how = (f"in a lookalike {'dash' if 'dash' in note else 'letter'}{note}"
-                       if note else "only in capitals, spaces or width")
+                found = _lookalike(value, usual)
+                how = (f"in a lookalike {found[0]}{found[1]}" if found
+                       else "only in capitals, spaces or width")
                 issues.append(Issue(sheet, at[0], column, value,
                                     f"the same {column} is spelt differently elsewhere "
                                     f"({seen}), differing {how}; "
