@@ -23,6 +23,7 @@ keeps them under ``warnings``. Five kinds come from the data here:
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from osa_opt.errors import Issue
@@ -98,8 +99,6 @@ def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None
     >>> _year_like_policy("FY2027", ["FY2026"]) is None
     True
     """
-    import re
-
     found = re.search(r"(?<!\d)(?:fy\s*)?(\d{4})(?!\d)", fy, re.IGNORECASE)
     styled = [re.fullmatch(r"([^\d]*)\d{4}", y) for y in years]
     if found is None or not all(styled):
