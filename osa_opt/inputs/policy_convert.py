@@ -15,7 +15,7 @@ from typing import Any
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.policy_keys import container, key_types
-from osa_opt.inputs.toml_hints import trailing_comma, without_separators, without_trailing_comma
+from osa_opt.inputs.toml_hints import trailing_comma, without_separators
 from osa_opt.text import suggest
 
 
@@ -34,8 +34,8 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
                      f"write the number without separators: {plain}")
     comma = trailing_comma(value) if isinstance(value, str) else None
     if comma is not None:  # --set 'objective.weights={security=1,}' is read as text
-        return Issue(where, None, key, value, f"{comma[0]} (read as text), expected {expected}",
-                     comma[1].format(fixed=without_trailing_comma(value)))
+        slip, fix = comma
+        return Issue(where, None, key, value, f"{slip} (read as text), expected {expected}", fix)
     return Issue(where, None, key, value, f"wrong type {type(value).__name__}, expected {expected}",
                  f"write {key} as {expected}")
 

@@ -47,9 +47,9 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     key, eq, value = stripped.partition("=")
     if not eq:
         return None
-    comma = trailing_comma(value)
+    comma = trailing_comma(value, stripped)
     if comma is not None:
-        return f"{where}: {comma[0]}", comma[1].format(fixed=without_trailing_comma(stripped))
+        return f"{where}: {comma[0]}", comma[1]
     key, value = key.strip(), value.strip()
     folded = unicodedata.normalize("NFKC", value)
     if folded != value and _number(folded.replace(",", "")) is not None:
@@ -78,26 +78,22 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     return None
 
 
-def without_trailing_comma(text: str) -> str:
-    """``text`` without a comma after the last entry of an inline table."""
-    return re.sub(r",(\s*)\}", r"\1}", text)
+def trailing_comma(value: str, shown: str | None = None) -> tuple[str, str] | None:
+    """(the slip, its fix) when the TOML ``value`` has a comma after the last entry of an
+    inline table (``{ a = 1, }``), else None; the fix shows ``shown`` (``value`` by
+    default, or the whole line) without that comma. TOML 1.0 (Python's tomllib) takes none
+    (TOML 1.1 would); a policy file's line and a ``--set`` value share it.
 
-
-def trailing_comma(value: str) -> tuple[str, str] | None:
-    """(the slip, the fix with a ``{fixed}`` field) when the TOML ``value`` has a comma
-    after the last entry of an inline table (``{ a = 1, }``), else None. TOML 1.0 (Python's
-    tomllib) takes none (TOML 1.1 would); a policy file's line and a ``--set`` value
-    share it.
-
-    >>> trailing_comma("{ security = 1, }")[1].format(fixed="{ security = 1 }")
+    >>> trailing_comma("{ security = 1, }")[1]
     "delete the comma before '}': { security = 1 } (TOML 1.0 takes no trailing comma in an inline table)"
     >>> trailing_comma("[1, 2,]") is None
     True
     """
     if not re.search(r",\s*\}", value):
         return None
+    fixed = re.sub(r",(\s*)\}", r"\1}", value if shown is None else shown)
     return ("a comma after the last entry of an inline table",
-            "delete the comma before '}}': {fixed} (TOML 1.0 takes no trailing comma in an "
+            f"delete the comma before '}}': {fixed} (TOML 1.0 takes no trailing comma in an "
             "inline table)")
 
 
