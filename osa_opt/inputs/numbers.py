@@ -247,10 +247,12 @@ def settled_by_few_cells(settled: Settled, source: str) -> Issue | None:
         return None
     sheet, row, column, text, value = settled.read[0]
     more = len(settled.read) - 1
-    also = (f"; so are {more} more cell{'s' if more > 1 else ''} like it: "
-            + ", ".join(f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
-                        for s, r, c, t, v in settled.read[1:4])
-            + (", ..." if more > 3 else "") if more else "")
+    also = ""
+    if more:
+        shown = ", ".join(f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
+                          for s, r, c, t, v in settled.read[1:4])
+        also = (f"; so are {more} more cell{'s' if more > 1 else ''} like it: {shown}"
+                + (", ..." if more > 3 else ""))
     other = _OTHER[settled.convention]
     grouped = number(readings(text).get(other, value), grouped=False)
     e_sheet, e_row, e_column, e_text = settled.evidence[settled.convention]
