@@ -76,11 +76,17 @@ def describe_invisible(text: str) -> str | None:
     return f"an invisible character, U+{ord(char):04X} ({name}), {where}{extra}"
 
 
+def _rows(raw: pd.DataFrame) -> np.ndarray:
+    """The row of each record of ``raw``: its ``_row``, or as Excel numbers rows under a
+    header row."""
+    return raw[ROW].to_numpy() if ROW in raw.columns else np.arange(len(raw)) + 2
+
+
 def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
                         columns: tuple[Column, ...]) -> list[Issue]:
     """One issue per suspect cell of the registry columns of ``raw`` (raw cells, ``_row``)."""
     issues: list[Issue] = []
-    rows = raw[ROW].to_numpy() if ROW in raw.columns else np.arange(len(raw)) + 2
+    rows = _rows(raw)
     for col in columns:
         if col.name not in raw.columns or raw[col.name].dtype != object:
             continue
@@ -185,7 +191,7 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     """
     issues: list[Issue] = []
     seen: set[int] = set()
-    rows = raw[ROW].to_numpy() if ROW in raw.columns else np.arange(len(raw)) + 2
+    rows = _rows(raw)
     unit = "project" if sheet == "projects" else "country"
     for name in _LABEL_COLUMNS.get(sheet, ()):
         if name not in raw.columns or raw[name].dtype != object:
