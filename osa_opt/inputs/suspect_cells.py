@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.schema import ROW, Column
+from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW, Column
 
 #: The error values Excel and LibreOffice show in a cell whose formula failed.
 EXCEL_ERRORS = frozenset({
@@ -174,7 +174,7 @@ TOTAL_WORDS = frozenset({"total", "totals", "sum", "subtotal", "sub-total", "sub
                          "grand total", "total cost", "total costs", "summe", "gesamt",
                          "somme", "totale", "合計", "小計", "総計", "計"})
 #: The cells of a row that a totals row labels, per sheet: its key and (projects) its title.
-_LABEL_COLUMNS = {"projects": ("project_id", "title"), "countries": ("country",)}
+_LABEL_COLUMNS = {PROJECTS: ("project_id", "title"), COUNTRIES: ("country",)}
 
 
 def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
@@ -192,7 +192,7 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[int] = set()
     rows = _rows(raw)
-    unit = "project" if sheet == "projects" else "country"
+    unit = "project" if sheet == PROJECTS else "country"
     for name in _LABEL_COLUMNS.get(sheet, ()):
         if name not in raw.columns or raw[name].dtype != object:
             continue
