@@ -26,7 +26,7 @@ from osa_opt.errors import OsaError, unusable_path
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
-from osa_opt.inputs.problem import Problem
+from osa_opt.inputs.problem import EDITED_TABLE, Problem
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
 from osa_opt.outputs.safe import (
@@ -251,7 +251,7 @@ def _run_files(folder: Path, who: str) -> tuple[Path, Path]:
 def edited_tables(recorded: Iterable[str]) -> list[str]:
     """The names in a run's ``inputs`` that are tables edited in Python (``"countries
     (DataFrame)"``, from :meth:`Problem.with_countries`): the run folder holds no copy."""
-    return [name for name in recorded if name.endswith(" (DataFrame)")]
+    return [name for name in recorded if name.endswith(EDITED_TABLE)]
 
 
 def _with_policy(who: str, policy_path: Path) -> str:
@@ -359,8 +359,11 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
 def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:
     """run.json and policy.toml of ``folder``, once ``problem``'s sources are its inputs."""
     manifest_path, policy_path = _run_files(folder, "load_run:")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    recorded = dict(manifest.get("inputs", {}))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        recorded = dict(manifest.get("inputs", {}))
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
+        raise OsaError(f"load_run: {folder}: run.json cannot be read ({exc}).") from exc
     given = dict(problem.sources)
     differ = sorted(name for name in set(recorded) | set(given)
                     if recorded.get(name) != given.get(name))

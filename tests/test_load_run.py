@@ -277,3 +277,14 @@ def test_a_run_of_edited_tables_is_refused_until_the_edited_problem_is_given(
     pd.testing.assert_frame_equal(back.best.projects, solved.best.projects)
     assert osa_opt.solve(back.problem, portfolios=1).best.objective == pytest.approx(
         solved.best.objective)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", ""])
+def test_a_broken_run_json_with_the_problem_given_is_a_clear_error(
+        solved: osa_opt.Result, tmp_path: Path, text: str) -> None:
+    # load_run(folder, problem=...) read run.json without run_sources' guard: a cut or
+    # hand-edited file gave a bare JSONDecodeError / AttributeError traceback
+    folder = solved.write(tmp_path / "run")
+    (folder / "run.json").write_text(text, encoding="utf-8")
+    with pytest.raises(OsaError, match=r"load_run: .*run: run.json cannot be read"):
+        osa_opt.load_run(folder, problem=solved.problem)

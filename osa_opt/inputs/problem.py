@@ -406,9 +406,14 @@ def _edited(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=[c for c in table.columns if str(c).strip() == ROW])
 
 
+#: The mark of a table edited in Python among a Problem's sources ("countries (DataFrame)"):
+#: run_folder reads it back to refuse answering for the unedited file.
+EDITED_TABLE = " (DataFrame)"
+
+
 def _sources(sources: Mapping[str, str], sheet: str, table: pd.DataFrame) -> dict[str, str]:
     """The sources with the edited table recorded by the sha256 of its contents."""
     if not isinstance(table, pd.DataFrame):
         return dict(sources)
     hashed = pd.util.hash_pandas_object(table.astype(str), index=True).to_numpy().tobytes()
-    return {**sources, f"{sheet} (DataFrame)": sha256(hashed)}
+    return {**sources, f"{sheet}{EDITED_TABLE}": sha256(hashed)}
