@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -447,6 +448,55 @@ def test_hidden_rows_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
     warnings = load_problem(tmp_path / "filtered.ods").warnings
     assert [w.message().split(";")[0] for w in warnings if "hidden" in w.rule] == [
         "projects, row 4: 1 row is hidden (by a filter or by hand): row 4"]
+
+
+def test_hidden_columns_the_input_reads_are_read_with_a_warning(run: Callable,
+                                                                tmp_path: Path) -> None:
+    """A column hidden by hand (a cost column, an override) still counts: the warning names
+    each one the input reads and that holds a value, by header and letter; a hidden column
+    the input does not read (notes), or one left blank (override), changes nothing and is
+    not named."""
+    def hide(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(1, 29).value = "notes"
+        sheet.cell(3, 29).value = "ask the desk"
+        sheet.column_dimensions.group("AA", "AC", hidden=True)  # override, ..., notes
+        sheet.column_dimensions["F"].hidden = True  # cost_FY2026
+        sheet.column_dimensions["G"].hidden = True  # score_security
+
+    path = edited(tmp_path / "hidden-columns.xlsx", hide)
+    assert b'hidden="1"' in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert code == 0
+    assert [w["message"] for w in json.loads(stdout)["warnings"]
+            if "hidden" in w["message"]] == [
+        "projects, row 1, column 'cost_FY2026': 2 columns are hidden: 'cost_FY2026' (column "
+        "F), 'score_security' (column G); they are read all the same. Fix: show every column "
+        "(select the whole sheet, right-click a column header > Unhide) to see what is read; a "
+        "column that is not meant to count is deleted, or its cells emptied"]
+
+
+def test_hidden_columns_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.table import Table, TableColumn
+
+    from osa_opt.inputs.readers import load_problem
+
+    doc = load(str(Path(__file__).resolve().parent / "corpus" / "example.ods"))
+    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
+                    if t.getAttribute("name") == "projects")
+    for column in projects.getElementsByType(TableColumn):
+        projects.removeChild(column)
+    first = projects.firstChild
+    for repeat, visibility in ((5, "visible"), (1, "collapse"), (1000, "visible")):
+        column = TableColumn(numbercolumnsrepeated=repeat)
+        column.setAttrNS(TABLENS, "visibility", visibility)
+        projects.insertBefore(column, first)
+    doc.save(str(tmp_path / "hidden.ods"))
+    warnings = load_problem(tmp_path / "hidden.ods").warnings
+    assert [w.message().split(";")[0] for w in warnings if "hidden" in w.rule] == [
+        "projects, row 1, column 'cost_FY2026': 1 column is hidden: 'cost_FY2026' (column F)"]
 
 
 def test_a_row_repeating_the_header_is_one_problem(run: Callable, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from osa_opt.inputs.headers import table
 from osa_opt.inputs.read_xlsx import (
     Merge,
     encrypted,
+    hidden_column_warnings,
     hidden_row_warnings,
     locked_issue,
     merged_issues,
@@ -60,6 +61,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         rows = _rows(sheets[name][0], merges, hidden_rows)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows)
+        warnings += hidden_column_warnings(sheet, rows, _hidden_columns(sheets[name][0]))
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}")
     return tables
@@ -119,6 +121,30 @@ def _rows(element: Any, merges: list[Merge],
                 out.append((number + k, cells))
         number += repeat
     return out
+
+
+def _hidden_columns(element: Any) -> set[int]:
+    """Indices (from 0) of the collapsed (hidden) columns of a table element, also those
+    inside column groups and header-column blocks."""
+    from odf.namespaces import TABLENS
+
+    hidden: set[int] = set()
+    number = 0
+
+    def walk(parent: Any) -> None:
+        nonlocal number
+        for child in parent.childNodes:
+            kind = child.qname[1]
+            if kind == "table-column":
+                repeat = int(child.attributes.get((TABLENS, "number-columns-repeated"), 1))
+                if child.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
+                    hidden.update(range(number, number + min(repeat, _MAX_REPEAT)))
+                number += repeat
+            elif kind in ("table-column-group", "table-header-columns", "table-columns"):
+                walk(child)
+
+    walk(element)
+    return hidden
 
 
 def _row_elements(element: Any) -> list[Any]:

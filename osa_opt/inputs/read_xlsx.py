@@ -150,6 +150,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             numbered = list(enumerate(rows, start=1))
             issues += merged_issues(sheet, numbered, _merged_ranges(xml))
             warnings += hidden_row_warnings(sheet, numbered, _hidden_rows(xml))
+            warnings += hidden_column_warnings(sheet, numbered, _hidden_columns(xml))
             uncomputed = {}  # formulas saved without a value (with one, the value is read)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
@@ -253,6 +254,39 @@ def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
                   "status excluded")]
 
 
+def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                           hidden: set[int]) -> list[Issue]:
+    """One warning naming the hidden columns (indices from 0) that the input reads and that
+    hold a value below the header: they count all the same, though whoever hid them (an old
+    cost column, an override) may have meant them out. A hidden column the input does not
+    read (notes, a helper) changes nothing, and is not named."""
+    from openpyxl.utils import get_column_letter
+
+    if not hidden or not rows:
+        return []
+    at = find_header(sheet, rows)
+    header_row, header = rows[at][0], rows[at][1]
+    body = [cells for _, cells in rows[at + 1:]]
+    named = []
+    for i in sorted(h for h in hidden if h < len(header)):
+        name = header[i].strip() if isinstance(header[i], str) else ""
+        if name and known_header(sheet, name) and any(
+                i < len(cells) and cells[i] is not None and str(cells[i]).strip()
+                for cells in body):
+            named.append((name, get_column_letter(i + 1)))
+    if not named:
+        return []
+    listed = ", ".join(f"{name!r} (column {letter})" for name, letter in named[:10]) + (
+        ", ..." if len(named) > 10 else "")
+    many = len(named) > 1
+    return [Issue(sheet, header_row, named[0][0], None,
+                  f"{len(named)} column{'s are' if many else ' is'} hidden: {listed}; "
+                  f"{'they are' if many else 'it is'} read all the same",
+                  "show every column (select the whole sheet, right-click a column header > "
+                  "Unhide) to see what is read; a column that is not meant to count is "
+                  "deleted, or its cells emptied")]
+
+
 def _sheet_xml(data: bytes, sheet: Any) -> bytes:
     """The XML of a read-only sheet (openpyxl's read-only mode reads neither merged ranges
     nor hidden rows), or nothing."""
@@ -272,6 +306,27 @@ def _hidden_rows(xml: bytes) -> set[int]:
         return set()
     return {int(m.group(1)) for tag in _HIDDEN_ROW.findall(xml)
             if (m := _ROW_NUMBER.search(tag))}
+
+
+_HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COLUMN_SPAN = (re.compile(rb'\bmin="(\d+)"'), re.compile(rb'\bmax="(\d+)"'))
+#: Excel's last column (XFD).
+_LAST_COLUMN = 16_384
+
+
+def _hidden_columns(xml: bytes) -> set[int]:
+    """Indices (from 0) of the columns hidden by ``<col hidden="1">``: the ``<cols>`` block
+    stands before the rows, so only the sheet's head is searched."""
+    head = xml[:xml.find(b"sheetData")]
+    if b'hidden="' not in head:
+        return set()
+    out: set[int] = set()
+    for tag in _HIDDEN_COLUMN.findall(head):
+        first, last = (m.group(1) if (m := pattern.search(tag)) else None
+                       for pattern in _COLUMN_SPAN)
+        if first:
+            out.update(range(int(first) - 1, min(int(last or first), _LAST_COLUMN)))
+    return out
 
 
 def _merged_ranges(xml: bytes) -> list[Merge]:
