@@ -432,21 +432,30 @@ def test_hidden_rows_are_read_with_a_warning(run: Callable, tmp_path: Path) -> N
         "status excluded"]
 
 
-def test_hidden_rows_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
-    from odf.namespaces import TABLENS
+def hidden_in_ods(tmp_path: Path, edit: Callable[[Any], None]) -> list[str]:
+    """The hidden rows' and columns' warnings (up to the first ';') of the corpus's
+    example.ods after ``edit(its projects table element)``."""
     from odf.opendocument import load
     from odf.table import Table
 
     from osa_opt.inputs.readers import load_problem
 
     doc = load(str(Path(__file__).resolve().parent / "corpus" / "example.ods"))
-    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
-                    if t.getAttribute("name") == "projects")
-    rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
-    rows[3].setAttrNS(TABLENS, "visibility", "filter")  # row 4
-    doc.save(str(tmp_path / "filtered.ods"))
-    warnings = load_problem(tmp_path / "filtered.ods").warnings
-    assert [w.message().split(";")[0] for w in warnings if "hidden" in w.rule] == [
+    edit(next(t for t in doc.spreadsheet.getElementsByType(Table)
+              if t.getAttribute("name") == "projects"))
+    doc.save(str(tmp_path / "edited.ods"))
+    warnings = load_problem(tmp_path / "edited.ods").warnings
+    return [w.message().split(";")[0] for w in warnings if "hidden" in w.rule]
+
+
+def test_hidden_rows_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
+    from odf.namespaces import TABLENS
+
+    def hide(projects: Any) -> None:
+        rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
+        rows[3].setAttrNS(TABLENS, "visibility", "filter")  # row 4
+
+    assert hidden_in_ods(tmp_path, hide) == [
         "projects, row 4: 1 row is hidden (by a filter or by hand): row 4"]
 
 
@@ -478,24 +487,18 @@ def test_hidden_columns_the_input_reads_are_read_with_a_warning(run: Callable,
 
 def test_hidden_columns_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
     from odf.namespaces import TABLENS
-    from odf.opendocument import load
-    from odf.table import Table, TableColumn
+    from odf.table import TableColumn
 
-    from osa_opt.inputs.readers import load_problem
+    def hide(projects: Any) -> None:  # columns A-E shown, F (cost_FY2026) collapsed
+        for column in projects.getElementsByType(TableColumn):
+            projects.removeChild(column)
+        first = projects.firstChild
+        for repeat, visibility in ((5, "visible"), (1, "collapse"), (1000, "visible")):
+            column = TableColumn(numbercolumnsrepeated=repeat)
+            column.setAttrNS(TABLENS, "visibility", visibility)
+            projects.insertBefore(column, first)
 
-    doc = load(str(Path(__file__).resolve().parent / "corpus" / "example.ods"))
-    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
-                    if t.getAttribute("name") == "projects")
-    for column in projects.getElementsByType(TableColumn):
-        projects.removeChild(column)
-    first = projects.firstChild
-    for repeat, visibility in ((5, "visible"), (1, "collapse"), (1000, "visible")):
-        column = TableColumn(numbercolumnsrepeated=repeat)
-        column.setAttrNS(TABLENS, "visibility", visibility)
-        projects.insertBefore(column, first)
-    doc.save(str(tmp_path / "hidden.ods"))
-    warnings = load_problem(tmp_path / "hidden.ods").warnings
-    assert [w.message().split(";")[0] for w in warnings if "hidden" in w.rule] == [
+    assert hidden_in_ods(tmp_path, hide) == [
         "projects, row 1, column 'cost_FY2026': 1 column is hidden: 'cost_FY2026' (column F)"]
 
 
