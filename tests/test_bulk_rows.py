@@ -116,12 +116,37 @@ def test_text_too_long_in_utf16_is_cut_as_xlsxwriter_cuts_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Excel's 32,767 characters are UTF-16 units (an emoji counts two): text that fits in
     characters but not in units is cut there in bulk too (it went out whole, over Excel's
-    limit), never inside an emoji."""
-    long = ["😀" * 20_000, "x" * 40_000, "a" * 32_766 + "😀b", "short"]
+    limit), never inside an emoji, and ends in the mark that says so, within the limit."""
+    long = ["😀" * 20_000, "x" * 40_000, "a" * 32_766 + "😀b", "a" * 32_767, "short"]
     table = pd.DataFrame({"title": long})
     assert sheet_xml(table, True, monkeypatch) == sheet_xml(table, False, monkeypatch)
     cut = tables.column_cells(table["title"])
-    assert [len(t.encode("utf-16-le")) // 2 for t in cut] == [32_766, 32_767, 32_766, 5]
+    assert [len(t.encode("utf-16-le")) // 2 <= 32_767 for t in cut] == [True] * 5
+    assert [t.endswith("more characters past Excel's limit of 32,767; see Read me]")
+            for t in cut] == [True, True, True, False, False]
+    assert [t[-80:].split("[")[-1].split(" more")[0] for t in cut[:3]] == [
+        "cut: 3,653", "cut: 7,306", "cut: 74"]
+    assert cut[3:] == long[3:]  # at the limit exactly: whole
+    assert tables.cut_rows(cut) == [0, 1, 2]
+
+
+def test_a_big_table_cut_in_bulk_says_which_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The constant-memory bulk path (500 rows and more) cuts as cell by cell does, and the
+    table's place names the cut cells for the Read me."""
+    monkeypatch.setattr(tables, "BULK_FROM_ROWS", 500)
+    table = awkward_table(600)
+    table.loc[550, "title"] = "y" * 50_000
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                   "strings_to_urls": False,
+                                   "strings_to_numbers": False}) as book:
+        place = write_table(book.add_worksheet("Portfolio 1"), Formats.of(book), table,
+                            title="T")
+    assert place.cut_cells() == ["Portfolio 1, column Title, project P-00550"]
+    sheet = openpyxl.load_workbook(out, read_only=True)["Portfolio 1"]
+    (title,) = next(sheet.iter_rows(min_row=place.first_row + 551, max_row=place.first_row + 551,
+                                    min_col=2, max_col=2, values_only=True))
+    assert len(title) <= 32_767 and title.replace("\n", " ").endswith("; see Read me]")
 
 
 def test_subclasses_and_string_dtype_write_as_xlsxwriter_writes_them(

@@ -433,3 +433,59 @@ def test_budget_levels_between_whole_percents_read_as_the_terminal_prints_them(
         cols = {cell.value: cell.column for cell in sheet[row]}
         cell = sheet.cell(row + 1, cols[column])
         assert cell.value == 0.375 and cell.number_format == "0.0%" + NUMBER_PAD, name
+
+
+# ---------------------------------------------------------------------- long text
+def test_text_past_excels_limit_is_cut_in_sight_and_named_on_read_me(tmp_path: Path) -> None:
+    """A title longer than Excel's 32,767 characters (a CSV input takes it) ends its cells
+    with a mark saying it is cut, within the limit (xlsxwriter cut it silently); the Read
+    me names each such cell once, and portfolios.csv keeps the whole text."""
+    from osa_opt.outputs.tables import EXCEL_TEXT_LIMIT
+
+    projects = tiny_projects()
+    long_title = "Coastal radars " + "and more " * 5_000  # 45,015 characters
+    projects.loc[0, "title"] = long_title  # P-01
+    result = osa_opt.solve(Problem.from_frames(projects, tiny_countries(),
+                                               osa_opt.Policy.from_dict(TINY_POLICY)))
+    assert "P-01" in result.best.project_ids
+    folder = write_run(result, tmp_path / "run")
+    book = load(folder / "portfolios.xlsx")
+    for name in ("Projects", "Portfolio 1"):
+        sheet = book[name]
+        first = header_row(sheet, "project_id")
+        row = next(r for r in range(first + 1, sheet.max_row + 1)
+                   if sheet.cell(r, 1).value == "P-01")
+        title = sheet.cell(row, 2).value
+        assert 400 < sheet.row_dimensions[row].height <= 409  # Excel's tallest, not 13,533
+        assert len(title) <= EXCEL_TEXT_LIMIT
+        assert title.replace("\n", " ").startswith("Coastal radars and more")
+        assert re.search(r"… \[cut: [\d,]+ more characters past Excel's limit of 32,767; "
+                         r"see Read me\]\Z", title.replace("\n", " ")), title[-120:]
+    readme = book["Read me"]
+    cut = [readme.cell(r, 2).value for r in range(1, readme.max_row + 1)
+           if readme.cell(r, 1).value == "Cut text"]
+    assert cut == [
+        "Excel holds at most 32,767 characters in a cell, so the text of 6 cells is cut, "
+        "ending '… [cut: N more characters …]': Partners, column Title, project P-01; "
+        "Projects, column Title, project P-01; Portfolio 1, column Title, project P-01; "
+        "Portfolio 2, column Title, project P-01; Portfolio 3, column Title, project P-01; "
+        "Portfolio 4, column Title, project P-01. "
+        "The full text is in portfolios.csv next to this workbook (every funded project of "
+        "every portfolio, one row each), in run.json (the run's notes and the input's "
+        "warnings) and, for text typed in the input, in the input file."]
+    csv = pd.read_csv(folder / "portfolios.csv")
+    assert long_title.strip() in set(csv["title"])
+
+
+def test_a_read_me_row_past_excels_limit_is_cut_and_named_too() -> None:
+    """A note of the run longer than a cell holds is cut there (not left to xlsxwriter),
+    and the row Cut text names it."""
+    from osa_opt.outputs.readme import facts
+
+    result = osa_opt.solve(Problem.from_frames(tiny_projects(), tiny_countries(),
+                                               osa_opt.Policy.from_dict(TINY_POLICY)))
+    result.notes.append("A long note " + "x" * 40_000)
+    rows = dict(facts(result, ""))
+    assert "Read me, row Note." in rows["Cut text"]
+    assert list(dict(facts(result, "", cut=["Projects, column Title, project P-01"]))) \
+        .count("Cut text") == 1

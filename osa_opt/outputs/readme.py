@@ -14,7 +14,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.outputs.formats import OUTCOMES
-from osa_opt.outputs.tables import PAPER_A4, ROW_POINTS, in_words, text_lines, write_text
+from osa_opt.outputs.tables import (
+    MAX_ROW_POINTS,
+    PAPER_A4,
+    ROW_POINTS,
+    excel_text,
+    in_words,
+    text_lines,
+    write_text,
+)
 from osa_opt.text import counted, title
 
 if TYPE_CHECKING:
@@ -122,9 +130,29 @@ def large_round(projects: int, limit: int) -> str:
             "other project is not funded (unfunded).")
 
 
-def facts(result: Result, created: str, large: int | None = None) -> list[tuple[str, str]]:
+def cut_text(cells: Sequence[str]) -> str:
+    """The Read me's row on cells whose text was cut to Excel's limit: which (``cells``, in
+    words, as :meth:`~osa_opt.outputs.tables.TablePlace.cut_cells` names them), and where
+    the full text is.
+
+    >>> cut_text(["Projects, column Title, project P-01"])[:60]
+    'Excel holds at most 32,767 characters in a cell, so the text'
+    """
+    listed = "; ".join(cells[:10]) + (f"; and {len(cells) - 10:,} more" if len(cells) > 10
+                                      else "")
+    return (f"Excel holds at most 32,767 characters in a cell, so the text of "
+            f"{counted(len(cells), 'cell')} is cut, ending '… [cut: N more characters …]': "
+            f"{listed}. The full text is in portfolios.csv next to this workbook (every "
+            "funded project of every portfolio, one row each), in run.json (the run's notes "
+            "and the input's warnings) and, for text typed in the input, in the input file.")
+
+
+def facts(result: Result, created: str, large: int | None = None,
+          cut: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The label / text rows above the sheet list; ``large`` is the size limit when the
-    round exceeds it (see :func:`large_round`)."""
+    round exceeds it (see :func:`large_round`); ``cut`` names the table cells whose text
+    was cut to Excel's limit (the row Cut text, which names the cut rows of this sheet
+    too)."""
     from osa_opt import __version__
 
     problem = result.problem
@@ -148,6 +176,10 @@ def facts(result: Result, created: str, large: int | None = None) -> list[tuple[
         rows.insert(1, ("Input", EXAMPLE_NOTE))
     if large is not None:
         rows.append(("Large round", large_round(summary["projects"], large)))
+    cut = [*cut, *(f"{READ_ME}, row {label}" for label, text in rows
+                   if excel_text(text) != text)]
+    if cut:
+        rows.append(("Cut text", cut_text(cut)))
     from osa_opt.inputs.value_text import value_note
 
     rows += [("Units", UNITS),
@@ -176,14 +208,16 @@ def extensions_text(extensions: Sequence[Mapping[str, Any]]) -> str:
 
 
 def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
-                 sheets: Sequence[tuple[str, str]], *, large: int | None = None) -> None:
+                 sheets: Sequence[tuple[str, str]], *, large: int | None = None,
+                 cut: Sequence[str] = ()) -> None:
     """Fill the ``Read me`` sheet; ``sheets`` is every (sheet name, description), in order;
-    ``large`` is the size limit when the round exceeds it."""
+    ``large`` is the size limit when the round exceeds it; ``cut`` names the table cells
+    cut to Excel's limit (:func:`cut_text`)."""
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, TEXT_WIDTH)
     sheet.write_string(0, 0, f"osa-opt run: {result.problem.policy.name}", fmt.title)
     row = 2
-    for label, text in facts(result, created, large):
+    for label, text in facts(result, created, large, cut):
         _fit_height(sheet, row, text)  # before the row's cells: rows go out in order
         sheet.write_string(row, 0, label, fmt.label)
         write_text(sheet, row, 1, text, fmt.wrap)  # facts name the user's files and policy
@@ -216,4 +250,4 @@ def _fit_height(sheet: Worksheet, row: int, text: str) -> None:
     the file do not always re-measure either)."""
     lines = text_lines(text, TEXT_WIDTH)
     if lines > 1:
-        sheet.set_row(row, ROW_POINTS * lines + 2)
+        sheet.set_row(row, min(ROW_POINTS * lines + 2, MAX_ROW_POINTS))

@@ -68,6 +68,8 @@ class Sheets:
         self.fmt = fmt
         self.described: list[tuple[str, str]] = []
         self.places: dict[str, TablePlace] = {}
+        #: Every table cell cut to Excel's limit, in words (the Read me's row Cut text).
+        self.cut: list[str] = []
 
     def add(self, wanted: str, description: str = "") -> Worksheet:
         sheet = self.book.add_worksheet(sheet_name(self.book, wanted))
@@ -77,6 +79,7 @@ class Sheets:
     def table(self, sheet: Worksheet, table: pd.DataFrame, **options: Any) -> TablePlace:
         place = write_table(sheet, self.fmt, table, **options)
         self.places[place.sheet] = place
+        self.cut += place.cut_cells()
         return place
 
 

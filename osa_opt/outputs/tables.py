@@ -43,6 +43,11 @@ _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 PAPER_A4 = 9
 #: The most characters an Excel cell holds; longer text is cut there.
 EXCEL_TEXT_LIMIT = 32_767
+#: How text cut to fit a cell ends (:func:`excel_text`): in sight, with what is left out;
+#: the Read me sheet's row ``Cut text`` names each such cell and where its full text is.
+CUT_MARK = "… [cut: {:,} more characters past Excel's limit of 32,767; see Read me]"
+_CUT_END = re.compile(r"… \[cut: [\d,]+ more characters past Excel's limit of 32,767; "
+                      r"see Read me\]\Z")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class TablePlace:
     columns: tuple[str, ...]
     n_rows: int
     data: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: The data cells whose text was cut to Excel's limit: (column, row of ``data``).
+    cut: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def first_row(self) -> int:
@@ -83,6 +90,18 @@ class TablePlace:
         c = self.col(name)
         last = self.last_row if rows is None else self.header_row + min(rows, self.n_rows)
         return [self.sheet, self.first_row, c, last, c]
+
+    def cut_cells(self) -> list[str]:
+        """Where the cells of :attr:`cut` are, in words: ``"Projects, column Title, project
+        P-01"`` (by the row's project, else by its row number)."""
+        out = []
+        for name, i in self.cut:
+            pid = self.data.iloc[i, self.col("project_id")] \
+                if self.data is not None and self.has("project_id") else None
+            row = f"project {pid}" if isinstance(pid, str) and pid else \
+                f"row {self.first_row + i + 1}"
+            out.append(f"{self.sheet}, column {humanize(name)}, {row}")
+        return out
 
     def values(self, name: str, rows: int | None = None) -> list[Any] | None:
         """The cells of :meth:`column_range` as written (None: blank), for a chart's cache."""
@@ -142,7 +161,7 @@ def write_table(
                 sheet.write_string(row, first, label, fmt.group)
         row += 1
     header_row = row
-    headers = [humanize(name) for name in columns]
+    headers = [excel_text(humanize(name)) for name in columns]
     header_lines = max((text_lines(h, c.width - NUMBER_INDENT_WIDTH * c.numeric)
                         for h, c in zip(headers, layout, strict=True)), default=1)
     if header_lines > 1:  # LibreOffice sizes no row to its wrapped text: say the height
@@ -152,6 +171,9 @@ def write_table(
         sheet.write_string(header_row, col, name,
                            fmt.header_number if layout[col].numeric else fmt.header)
     cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
+    cut = tuple((name, i) for col, name in enumerate(columns)
+                if not pd.api.types.is_numeric_dtype(table.dtypes.iloc[col])
+                for i in cut_rows(cells[col]))
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
         if name in LABEL_COLUMNS:  # a handful of codes: each put in words once
             # text only: 1, 1.0 and True are one key of a dict, and other values stay as
@@ -172,14 +194,14 @@ def write_table(
             cells[col] = [wrapped[v][0] if isinstance(v, str) else v for v in cells[col]]
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
-                   [ROW_POINTS * n if n > 1 else None for n in lines])
+                   [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else None for n in lines])
     else:
         _write_cells(sheet, header_row + 1, cells, [c.cell_format for c in layout], lines)
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row, width)
-    return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table)
+    return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table, cut)
 
 
 def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
@@ -196,7 +218,7 @@ def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
     for i, values in enumerate(zip(*cells, strict=True)):
         r = first_row + i
         if lines[i] > 1:  # before the row is written (constant memory)
-            sheet.set_row(r, ROW_POINTS * lines[i])
+            sheet.set_row(r, min(ROW_POINTS * lines[i], MAX_ROW_POINTS))
         for c, value in enumerate(values):
             if value is None or (isinstance(value, str) and not value):
                 continue
@@ -239,6 +261,7 @@ def write_text(sheet: Worksheet, row: int, col: int, text: str,
                cell_format: Format | None = None) -> None:
     """Text as text, also text that :func:`looks_rich`: that goes as a rich string of
     three plain runs, which xlsxwriter escapes (the cell reads the very text)."""
+    text = excel_text(text)  # cut in sight: xlsxwriter cuts silently, or drops rich text
     if looks_rich(text):
         runs = (text[:1], text[1:-1], text[-1:])
         sheet.write_rich_string(row, col, *runs, *((cell_format,) if cell_format else ()))
@@ -250,7 +273,8 @@ def column_cells(values: pd.Series) -> list[Any]:
     """A column as the plain Python values xlsxwriter writes, prepared column by column.
 
     Numbers stay numbers (NaN and infinities become None: a blank cell), booleans stay
-    booleans, text stays text (cut at Excel's 32,767 characters), lists and tuples are joined
+    booleans, text stays text (cut at Excel's 32,767 characters, ending in :data:`CUT_MARK`:
+    :func:`excel_text`), lists and tuples are joined
     with ``"; "``; anything else is written as its text. Only a column of mixed types is
     looked at cell by cell.
 
@@ -299,19 +323,46 @@ def _cell(value: Any) -> Any:
 def excel_text(text: str) -> str:
     """``text`` cut to :data:`EXCEL_TEXT_LIMIT` characters as Excel counts them: UTF-16
     units, in which a character beyond U+FFFF (an emoji) counts twice; such a character is
-    never cut in half. (xlsxwriter cuts the same way; the bulk rows must get it cut.)
+    never cut in half. A cut text ends in :data:`CUT_MARK`, within the limit, so the reader
+    sees it is cut and by how much (xlsxwriter cuts silently, and refuses rich text over
+    the limit: every cell is cut here first, the bulk rows' too).
 
-    >>> len(excel_text("😀" * 20_000)), len(excel_text("x" * 40_000))
-    (16383, 32767)
+    >>> cut = excel_text("x" * 40_000)
+    >>> len(cut), cut[-73:]
+    (32766, "x… [cut: 7,306 more characters past Excel's limit of 32,767; see Read me]")
+    >>> len(excel_text("😀" * 20_000).encode("utf-16-le")) <= 2 * 32_767
+    True
     """
     if len(text) <= EXCEL_TEXT_LIMIT // 2:  # cannot be too long, even in UTF-16
         return text
-    units = 0
+    if _units(text) <= EXCEL_TEXT_LIMIT:
+        return text
+    # room for the longest mark (N at most the whole text); the mark written is no longer
+    keep = _fitting(text, EXCEL_TEXT_LIMIT - len(CUT_MARK.format(len(text))))
+    return text[:keep] + CUT_MARK.format(len(text) - keep)
+
+
+def cut_rows(cells: Sequence[Any]) -> list[int]:
+    """Positions of the cells of a column (as :func:`column_cells` gives them) that
+    :func:`excel_text` cut."""
+    low = EXCEL_TEXT_LIMIT // 2 - len(CUT_MARK)  # a cut text is never shorter
+    return [i for i, v in enumerate(cells)
+            if isinstance(v, str) and len(v) > low and _CUT_END.search(v[-100:])]
+
+
+def _units(text: str) -> int:
+    """Length of ``text`` in UTF-16 units, as Excel counts it."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _fitting(text: str, units: int) -> int:
+    """How many characters of ``text`` fit in ``units`` UTF-16 units."""
+    used = 0
     for i, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > EXCEL_TEXT_LIMIT:
-            return text[:i]
-    return text
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return i
+    return len(text)
 
 
 #: ¥ million closer to 0 than this is written as 0 (solver noise, never a real amount).
@@ -321,6 +372,9 @@ MONEY_NOISE = 1e-6
 WRAP_WIDTH = 32
 #: Points per line of wrapped text in a row (10 pt text; one line keeps the default 15).
 ROW_POINTS = 13
+#: Excel's tallest row (points): a row of text cut at 32,767 characters would need some
+#: thousands; taller, Excel would not keep it.
+MAX_ROW_POINTS = 409
 #: How much wider a title's characters are than a cell's (13 pt bold against 10 pt).
 TITLE_SCALE = 1.4
 #: Landscape A4 holds about 127 characters of column width at 100% (LibreOffice's PDF,
@@ -453,6 +507,7 @@ def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: F
              width: int, n_columns: int, scale: float) -> None:
     """A title or note above a table. Wider than the table, it wraps across the table's
     columns: spilling over empty cells would widen the printed page and shrink it all."""
+    text = excel_text(text)
     if len(text) * scale <= width or n_columns < 2:
         sheet.write_string(row, 0, text, one_line)
         return

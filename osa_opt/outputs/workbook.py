@@ -134,7 +134,7 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
     if charts is not None:
         add_charts(book, charts, sheets.fmt, result, sheets.places)
     write_readme(readme, sheets.fmt, result, created, sheets.described,
-                 large=FULL_TABLES_UP_TO if large else None)
+                 large=FULL_TABLES_UP_TO if large else None, cut=sheets.cut)
     book.close()
 
 
