@@ -133,11 +133,12 @@ def infeasible_result(hostile_problem: Problem) -> Result:
 # ---------------------------------------------------------------------- structure
 def test_report_has_every_section_in_order(hostile_html: str) -> None:
     ids = re.findall(r'<section id="([^"]+)"', hostile_html)
-    assert ids == ["headline", "partners", "portfolios", "allocation", "budget", "not-funded",
-                   "eligibility", "analysis-why", "analysis-prices", "manifest"]
+    assert ids == ["headline", "partners", "portfolios", "allocation", "budget", "forced",
+                   "not-funded", "eligibility", "analysis-why", "analysis-prices", "manifest"]
     page = Page(hostile_html)
     assert page.text_in("h2") == ["Headline", "Partners", "Ranked portfolios", "Allocation", "Budget use",
-                                  "Eligible but not funded", "Eligibility exclusions",
+                                  "Forced in or out", "Eligible but not funded",
+                                  "Eligibility exclusions",
                                   "Why in or out", "Rule prices", "Manifest"]
     # the contents list links every section
     links = [a["href"] for tag, a in page.tags if tag == "a"]
@@ -381,7 +382,7 @@ def test_every_chart_is_an_inline_svg_with_a_title(hostile_html: str) -> None:
 def test_infeasible_result_gets_status_and_diagnosis(infeasible_result: Result) -> None:
     html = render_report(infeasible_result)
     ids = re.findall(r'<section id="([^"]+)"', html)
-    assert ids == ["headline", "diagnosis", "eligibility", "manifest"]
+    assert ids == ["headline", "diagnosis", "forced", "eligibility", "manifest"]
     assert '<span class="status status-infeasible">infeasible</span>' in html
     assert infeasible_result.diagnosis
     page = Page(html)

@@ -32,8 +32,9 @@ FORMULA_TEXTS = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)")
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
 #: The Projects sheet's columns, as docs/outputs.md lists them.
 PROJECTS_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
-                   "assistance_type", "status", "status_reason", "outcome", "fraction",
-                   "total_cost", "funded_cost", "value", "funded_value", "reason", "overrides"]
+                   "assistance_type", "status", "status_reason", "forced", "outcome",
+                   "fraction", "total_cost", "funded_cost", "value", "funded_value", "reason",
+                   "overrides"]
 NOT_FUNDED_HEADER = ["project_id", "title", "country", "region", "priority_tier", "field",
                      "status", "status_reason", "eligible", "total_cost", "value", "reason"]
 SHARES = [0.5, 0.75, 1.0]

@@ -300,7 +300,12 @@ class _Explainer(Obstacles):
         answer = None
         reason: str | None = None  # why the answer is a bound, or not known at all
         unsettled = False  # a re-solve stopped by a time limit, with no bound to report
-        if forced_in or pid not in self.mandatory:  # a mandatory project can never go
+        if forced_in and pid in self.problem.unfundable:
+            # it requires, through others perhaps, a project without a column in the model
+            # (excluded or ineligible), so x[pid] <= 0: proven, without the LP or a re-solve
+            rec["basis"] = PROOF
+            self.proven += 1
+        elif forced_in or pid not in self.mandatory:  # a mandatory project can never go
             answer = (self.proofs.answer(pid, forced_in, need_bound=True)
                       if self.proofs is not None else None)
             bounded = answer is not None and answer.basis == LP_BOUND
@@ -414,7 +419,8 @@ class _Explainer(Obstacles):
             unfunded = self.result.unfunded
             if pid in unfunded.index:
                 reasons = [r for r in unfunded.at[pid, "reasons"] if r != GENERIC_REASON]
-        if obstacle:
+        if obstacle and not (forced_in and pid in self.problem.unfundable):
+            # (a chain of requirements is among the reasons already, in the same words)
             reasons.append(obstacle)
         if forced_in and not reasons:
             reasons.append(GENERIC_REASON)

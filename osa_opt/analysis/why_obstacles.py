@@ -2,9 +2,11 @@
 
 A mandatory project cannot go, nor one a mandatory project requires, nor the only eligible
 project of a partner every one of whose tier must be funded; a project cannot come in when
-what it requires is ineligible, when an exclusive-group rival is mandatory, or when it, what
-it requires and the mandatory projects exceed a year's budget or its country's cap. The
-explainer of :mod:`osa_opt.analysis.why` mixes these in; the messages name the obstacle.
+what it requires, directly or through others, cannot be funded (excluded or ineligible:
+``problem.unfundable``, the chain named), when an exclusive-group rival is mandatory, or
+when it, what it requires and the mandatory projects exceed a year's budget or its
+country's cap. The explainer of :mod:`osa_opt.analysis.why` mixes these in; the messages
+name the obstacle.
 """
 
 from __future__ import annotations
@@ -46,11 +48,10 @@ class Obstacles:
     def _obstacle_in(self, pid: str) -> str | None:
         """A structural reason pid cannot be funded, when one is cheap to tell."""
         pb = self.problem
+        blocked = self.problem.unfundable.get(pid)
+        if blocked is not None:  # a chain of requirements to one that cannot be funded
+            return "it " + blocked.words()
         needed = self._closure(pid)
-        for q in needed[1:]:
-            if q not in self.eligible:
-                why = "; ".join(self.eligibility.at[q, "reasons"])
-                return f"it requires {q}, which is not eligible ({why})"
         for i, q in enumerate(needed):
             if not self.group.get(q):
                 continue

@@ -23,9 +23,9 @@ command module costs nothing at ``osa-opt --help`` time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # the console and fitting a table to it, re-exported: commands import them from here
 from osa_opt.cli.console import MIN_WIDTH as MIN_WIDTH
@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 MAX_CHANGES_SHOWN = 4
 #: Reasons for exclusion listed before the rest are summed up.
 TOP_REASONS = 5
+#: Projects forced in or out listed one a line before "… and N more".
+MAX_FORCED_SHOWN = 10
+#: The row of the exclusion table for eligible projects a requirement keeps out for good.
+REQUIRES_UNFUNDABLE = "requires a project that cannot be funded"
 
 
 # ---------------------------------------------------------------------- tables
@@ -170,7 +174,9 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
 
     One entry per eligibility reason code (a project failing two rules counts under
     both), the rarest beyond ``top`` summed as ``"other reasons"``, then
-    ``"eligible, not selected"``: eligible projects portfolio 1 leaves out (when there are
+    :data:`REQUIRES_UNFUNDABLE`: eligible projects that require, directly or through
+    others, one that cannot be funded (``problem.unfundable``), then ``"eligible, not
+    selected"``: the other eligible projects portfolio 1 leaves out (each row when there are
     any: empty when every project is in portfolio 1).
 
     >>> exclusion_counts(result, top=2)
@@ -185,9 +191,14 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     if rest:
         rows.append(("other reasons", int(rest)))
     if result.best is not None:
-        left_out = int(result.unfunded["eligible"].sum())
-        if left_out:  # a reason no project has is no row
-            rows.append(("eligible, not selected", left_out))
+        unfunded = result.unfunded
+        out = unfunded.index[unfunded["eligible"].to_numpy(dtype=bool)]
+        unfundable = result.problem.unfundable
+        blocked = sum(1 for p in out if p in unfundable) if unfundable else 0
+        if blocked:  # a reason no project has is no row
+            rows.append((REQUIRES_UNFUNDABLE, blocked))
+        if len(out) > blocked:
+            rows.append(("eligible, not selected", len(out) - blocked))
     return rows
 
 
@@ -226,6 +237,38 @@ def override_lines(overrides: dict[str, list[str]]) -> list[str]:
     """
     return [f"Eligible by an override: {pid}: {'; '.join(waived)}"
             for pid, waived in overrides.items()]
+
+
+def forced_lines(forced: Mapping[str, Mapping[str, Any]], where: str,
+                 limit: int = MAX_FORCED_SHOWN) -> list[str]:
+    """What the projects sheet forces (``problem.summary()["forced"]``, those forced in
+    first), one line per project: id, country, cost, in or out, by which column, and its
+    status_reason; past ``limit`` one line counts the rest and says ``where`` each is listed.
+
+    >>> for line in forced_lines(problem.summary()["forced"], "run.json"):
+    ...     print(line)
+    Forced in: P-01 (Aurelia, ¥900m), status mandatory: FY2025 package that slipped: the exchange of notes was negotiated in FY2025 and is to be signed in FY2026
+    Forced out: P-26 (Tavola, ¥500m), status excluded: Deferred at the recipient's request: the training-centre site will not be ready before FY2028
+    >>> forced_lines({f"P-{i}": {"country": "X", "total_cost": 1.0, "forced": "out",
+    ...                          "by": "status excluded", "status_reason": ""}
+    ...               for i in range(12)}, "run.json")[-2:]
+    ['Forced out: P-9 (X, ¥1m), status excluded (no status_reason given)', '… and 2 more forced projects (2 out): run.json lists every one.']
+    """
+    ordered = list(forced.items())
+    lines = []
+    for pid, f in ordered[:limit]:
+        why = f["status_reason"]
+        lines.append(f"Forced {f['forced']}: {pid} ({f['country']}, {yen(f['total_cost'])}), "
+                     f"{f['by']}" + (f": {why}" if why else " (no status_reason given)"))
+    rest = ordered[limit:]
+    if rest:
+        n_in = sum(1 for _, f in rest if f["forced"] == "in")
+        split = ", ".join(part for part in (f"{n_in:,} in" if n_in else "",
+                                            f"{len(rest) - n_in:,} out" if len(rest) > n_in
+                                            else "") if part)
+        lines.append(f"… and {len(rest):,} more forced projects ({split}): {where} lists "
+                     "every one.")
+    return lines
 
 
 def shown_folder(folder: Path) -> str:
@@ -275,7 +318,8 @@ def print_notes(console: Console, notes: Sequence[str]) -> None:
 
 
 def print_solve_summary(console: Console, result: Result) -> None:
-    """What ``osa-opt solve`` prints: the problem line, portfolios, budget use, reasons."""
+    """What ``osa-opt solve`` prints: the problem line, portfolios, budget use, reasons,
+    the projects eligible by an override and those the input forces in or out."""
     from rich.markup import escape
 
     problem = result.problem
@@ -317,5 +361,7 @@ def print_solve_summary(console: Console, result: Result) -> None:
     if note:
         print_words(console, note)
     for line in override_lines(summary["overrides"]):
+        print_words(console, escape(line))
+    for line in forced_lines(summary["forced"], "run.json (problem.forced)"):
         print_words(console, escape(line))
     print_words(console, escape(result.status_message))

@@ -27,8 +27,9 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
 
     Every problem is listed at once, with its sheet, Excel row, column, value, the rule it
     breaks and how to fix it (exit code 2). A valid input prints a summary: projects,
-    countries, how many are eligible and why the others are not, and the budget of each
-    fiscal year against the cost requested. Then one solve checks that some portfolio meets
+    countries, how many are eligible and why the others are not, the projects forced in
+    (status mandatory, stage signed) or out (status excluded) with their status_reason,
+    and the budget of each fiscal year against the cost requested. Then one solve checks that some portfolio meets
     every rule of the policy, so "Valid" means `osa-opt solve` will find one; when none
     does, the same diagnosis as solve says which rules conflict (exit code 3).
     --no-solve skips that solve. With no INPUT the shipped example is checked.
@@ -169,9 +170,11 @@ def _render(summary: dict[str, Any]) -> None:
         if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
             print_words(console, f"{counted(summary['ineligible'], 'project')} in all: a "
                                  "project that fails several rules counts under each.")
-    from osa_opt.cli.render import override_lines
+    from osa_opt.cli.render import forced_lines, override_lines
 
     for line in override_lines(summary.get("overrides", {})):
+        print_words(console, escape(line))
+    for line in forced_lines(summary.get("forced", {}), "osa-opt validate --json (forced)"):
         print_words(console, escape(line))
     from osa_opt.text import money, percent
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -30,6 +31,7 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess, in_by_override
+from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.rules import bundles
@@ -358,8 +360,17 @@ class Problem:
         p = self._projects
         return p.index[p["status"] == "mandatory"]
 
+    @functools.cached_property
+    def unfundable(self) -> Mapping[str, Unfundable]:
+        """Eligible projects that can never be funded: each requires, directly or through
+        others, a project that cannot be (excluded, or failing an eligibility rule); project
+        id -> its shortest chain of requirements and why its last project cannot be funded
+        (:mod:`osa_opt.inputs.forced`). Read-only."""
+        return MappingProxyType(unfundable_requirements(self._projects, self.eligibility))
+
     def summary(self) -> dict[str, Any]:
-        """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles."""
+        """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles,
+        and the projects the sheet forces in or out (``forced``, with each one's reason)."""
         if "_summary" not in self.__dict__:  # the workbook, run.json and the terminal ask
             self.__dict__["_summary"] = self._summary()
         return copy.deepcopy(self.__dict__["_summary"])
@@ -382,6 +393,8 @@ class Problem:
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
             "bundles": bundles(self._projects),
+            # forced in (status mandatory, stage signed) or out (status excluded), and why
+            "forced": forced_projects(self._projects, self.total_cost),
         }
 
     def __repr__(self) -> str:

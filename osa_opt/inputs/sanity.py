@@ -1,13 +1,15 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Five kinds come from the data here:
+keeps them under ``warnings``. Six kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
 - no project worth anything (every weight, score or tier multiplier 0): every portfolio is
   worth 0, so the one called best is arbitrary;
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
+- a project that requires, directly or through others, one that cannot be funded (excluded
+  or ineligible): it can never be funded itself (:mod:`.forced`);
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
@@ -27,6 +29,7 @@ import re
 from typing import TYPE_CHECKING
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
 from osa_opt.text import id_list, yen
@@ -46,9 +49,44 @@ TYPICAL_BUDGET_HIGH = 1_000_000.0
 
 def input_warnings(problem: Problem) -> list[Issue]:
     """Every data warning of a validated problem: unit mistakes first, then worthless
-    projects, tiers without a multiplier, free projects and uncounted cost columns."""
+    projects, tiers without a multiplier, free projects, projects a requirement keeps out
+    and uncounted cost columns."""
     return [*unit_warnings(problem), *worthless_warnings(problem), *tier_warnings(problem),
-            *free_project_warnings(problem), *uncounted_cost_warnings(problem)]
+            *free_project_warnings(problem), *unfundable_warnings(problem),
+            *uncounted_cost_warnings(problem)]
+
+
+def unfundable_warnings(problem: Problem) -> list[Issue]:
+    """A project that requires, directly or through others, a project that cannot be
+    funded (excluded, or failing an eligibility rule) can never be funded itself: most
+    often a requirement left behind when the project it names was withdrawn. The first
+    :data:`~osa_opt.inputs.issue_list.MAX_PER_RULE`, then one line counting the rest.
+
+    >>> edited = problem.projects.copy()
+    >>> edited.loc["P-02", ["status", "status_reason"]] = ["excluded", "withdrawn by Aurelia"]
+    >>> print(unfundable_warnings(problem.with_projects(edited))[0].message())
+    projects, row 5, column 'requires': P-04 requires P-02, which is excluded (status_reason: withdrawn by Aurelia): P-04 cannot be funded. Fix: remove the requirement or the project; if P-02 is back in the round, make it a candidate
+    """
+    found = problem.unfundable
+    if not found:
+        return []
+    rows = problem.projects["_row"]
+    issues = []
+    for pid, why in list(found.items())[:MAX_PER_RULE]:
+        chain = f" (the chain {' → '.join(why.chain)})" if len(why.chain) > 2 else ""
+        back = (f"; if {why.blocker} is back in the round, make it a candidate"
+                if why.why.startswith("is excluded") else "")
+        issues.append(Issue(PROJECTS, int(rows[pid]), "requires", None,
+                            f"{pid} {why.words()}: {pid} cannot be funded",
+                            f"remove the requirement{chain} or the project{back}"))
+    rest = len(found) - MAX_PER_RULE
+    if rest > 0:
+        issues.append(Issue(PROJECTS, None, "requires", None,
+                            f"and {rest:,} more projects require a project that cannot be "
+                            "funded, so cannot be funded themselves",
+                            f"only the first {MAX_PER_RULE} are listed; run.json (unfunded) "
+                            "names the chain of each", more=rest))
+    return issues
 
 
 def uncounted_cost_warnings(problem: Problem) -> list[Issue]:

@@ -51,7 +51,7 @@ NOT_FUNDED_COLUMNS = ("project_id", "title", "country", "region", "priority_tier
                       "status", "status_reason", "eligible", "total_cost", "value", "reason")
 #: Columns of the ``Projects`` sheet (``outcome`` is one of :data:`formats.OUTCOMES`).
 PROJECTS_COLUMNS = ("project_id", "title", "country", "region", "priority_tier", "field",
-                    "assistance_type", "status", "status_reason", "outcome", "fraction",
+                    "assistance_type", "status", "status_reason", "forced", "outcome", "fraction",
                     "total_cost", "funded_cost", "value", "funded_value", "reason", "overrides")
 #: Summary columns of what a portfolio changes against portfolio 1 (lines of items).
 CHANGE_COLUMNS = ("added", "dropped", "fraction_changes")
@@ -153,9 +153,11 @@ def projects_table(result: Result) -> pd.DataFrame:
     """Every project with its outcome in portfolio 1, in input order (sheet ``Projects``).
 
     ``outcome`` is ``funded``, ``partly funded``, ``unfunded`` (eligible, left out) or
-    ``ineligible``; ``fraction``, ``funded_cost`` and ``funded_value`` are 0 when not
-    funded; ``total_cost`` and ``value`` are those of the whole project; ``reason`` says
-    why it is not funded (blank when it is).
+    ``ineligible``; ``forced`` says how the projects sheet forces it (``in: status
+    mandatory``, ``in: stage signed``, ``out: status excluded``; blank when it does not);
+    ``fraction``, ``funded_cost`` and ``funded_value`` are 0 when not funded;
+    ``total_cost`` and ``value`` are those of the whole project; ``reason`` says why it is
+    not funded (blank when it is).
 
     >>> projects_table(result)["outcome"].value_counts()
     outcome
@@ -183,6 +185,8 @@ def projects_table(result: Result) -> pd.DataFrame:
         "assistance_type": projects["assistance_type"],
         "status": projects["status"],
         "status_reason": projects["status_reason"],
+        "forced": [f"{f['forced']}: {f['by']}" if f else "" for f in
+                   map(problem.summary()["forced"].get, projects.index)],
         "outcome": outcome,
         "fraction": fraction,
         "total_cost": problem.total_cost,

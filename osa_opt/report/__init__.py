@@ -74,6 +74,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
         sections.portfolios(result),
         allocation.allocation(result),
         sections.budget_use(result),
+        sections.forced(result),
         sections.not_funded(result),
         sections.eligibility(result),
         *analyses,

@@ -1,5 +1,5 @@
-"""The report's fixed sections: headline, portfolios, budget use, projects not funded,
-eligibility, diagnosis and the manifest. The allocation is in :mod:`.allocation`, the
+"""The report's fixed sections: headline, portfolios, budget use, projects forced in or
+out, projects not funded, eligibility, diagnosis and the manifest. The allocation is in :mod:`.allocation`, the
 analyses in :mod:`.analyses`.
 
 Each function takes a Result and returns a :class:`~.template.Section` (or None when it has
@@ -252,6 +252,30 @@ def budget_use(result: Result) -> Section | None:
                            tooltip_format=yen)
     return Section("budget", "Budget use", chart,
                    lead="Funded cost against the budget of each fiscal year, per portfolio.")
+
+
+# ---------------------------------------------------------------------- forced
+def forced(result: Result) -> Section | None:
+    """The projects the input forces in (status mandatory, stage signed) or out (status
+    excluded), those forced in first, each with the reason written for it."""
+    listed = result.problem.summary()["forced"]
+    if not listed:
+        return None
+    n_in = sum(1 for f in listed.values() if f["forced"] == "in")
+    shown = list(listed)[:MAX_LISTED]  # those forced in first
+    titles = result.problem.projects["title"]
+    frame = pd.DataFrame({
+        "project_id": shown, "title": [titles[p] for p in shown],
+        **{key: [listed[p][key] for p in shown]
+           for key in ("country", "total_cost", "forced", "by", "status_reason")}})
+    frame["status_reason"] = frame["status_reason"].replace("", "(none given)")
+    body = table(frame, headers={"forced": "Forced", "by": "By"}, max_rows=MAX_LISTED,
+                 more="run.json lists every one (problem.forced)", rows_in_all=len(listed))
+    return Section("forced", "Forced in or out", body,
+                   lead=f"{counted(n_in, 'project')} forced in and "
+                        f"{counted(len(listed) - n_in, 'project')} forced out by the projects "
+                        "sheet (status mandatory or stage signed: in; status excluded: out), "
+                        "with the reason written in status_reason.")
 
 
 # ---------------------------------------------------------------------- not funded

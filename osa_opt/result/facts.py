@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.inputs.forced import Unfundable, cannot_be_funded
 from osa_opt.inputs.schema import split_values
 from osa_opt.solving.status import FRACTION_TOL, Status
 from osa_opt.text import id_list, number, percent
@@ -80,9 +81,11 @@ def unfunded_table(result: Result) -> pd.DataFrame:
     Columns: title, country, field, total_cost, value (of the whole project), eligible,
     reason (every reason joined by ``; ``) and reasons (the list). An ineligible project
     gets its eligibility reasons; an eligible one the structural reason when there is one
-    (an exclusive partner funded instead, a required project that is not eligible or not
-    funded), else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in
-    the number of projects.
+    (an exclusive partner funded instead; a required project that is not funded, or that
+    cannot be: excluded, ineligible, or itself requiring one that cannot be, the chain
+    named: "requires P-04, which requires P-02, which is excluded (status_reason: …)"),
+    else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in the number of
+    projects.
     """
     pb = result.problem
     projects = pb.projects
@@ -94,6 +97,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
         if group and pid in funded:
             funded_in_group.setdefault(group, []).append(pid)
     left_out = "no feasible portfolio" if result.best is None else NOT_SELECTED
+    unfundable = pb.unfundable  # requires, through others perhaps, one that cannot be funded
     ids, all_reasons = [], []
     for pid, requires, group in zip(projects.index, projects["requires"],
                                     projects["exclusive_group"], strict=True):
@@ -103,7 +107,11 @@ def unfunded_table(result: Result) -> pd.DataFrame:
         if not reasons:
             for q in requires:
                 if not eligible[q]:
-                    reasons.append(f"requires {q}, which is not eligible")
+                    reasons.append(Unfundable((pid, q), cannot_be_funded(
+                        projects.at[q, "status"], projects.at[q, "status_reason"],
+                        ineligible_reasons[q])).words())
+                elif q in unfundable:
+                    reasons.append(f"requires {q}, which {unfundable[q].words()}")
                 elif q not in funded:
                     reasons.append(f"requires {q}, which is not funded")
             rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
