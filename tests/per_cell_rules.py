@@ -330,12 +330,14 @@ def coerce_column_per_cell(sheet: str, cells: pd.Series, rows: np.ndarray, col: 
 # ---------------------------------------------------------------------- keys
 def key_per_cell(text: str) -> str:
     """What two spellings of one name share: width folded (NFKC), case folded, a letter
-    that looks Latin (Cyrillic, Greek) as the Latin one, no spaces."""
-    from osa_opt.inputs.keys import LOOKALIKES
+    that looks Latin (Cyrillic, Greek) as the Latin one, a dash that looks like the hyphen
+    as the hyphen, no spaces."""
+    from osa_opt.inputs.keys import DASHES, LOOKALIKES
 
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
         return "".join(text.lower().split())
     latin = {other.casefold(): letter.casefold() for other, letter in LOOKALIKES.items()}
+    latin.update(DASHES)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join("".join(latin.get(char, char) for char in folded).split())
 
