@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -173,20 +174,27 @@ def test_a_number_hint_gives_examples_inside_the_column_s_range(
         assert "18,100" not in issue["hint"] and "750" not in issue["hint"]
 
 
-# ------------------------------------------------- 5. writing into a Problem says how not to
-def test_writing_into_a_problem_says_how_to_change_one() -> None:
+# ------------------------------------------- 5. a Problem's tables: read-only, plain arrays
+def test_a_problems_tables_refuse_writes_and_equal_their_copies() -> None:
+    # An ndarray subclass once gave a friendlier message, but pandas compares array classes:
+    # assert_frame_equal(problem.projects, problem.projects.copy()) failed on the bool
+    # columns (and on any column with check_exact). The arrays stay plain and read-only.
     problem = osa_opt.load_problem()
     projects, cost = problem.projects, problem.cost
     for table, indexer, where, value in ((projects, "loc", ("P-01", "risk"), 0.9),
                                          (projects, "at", ("P-01", "title"), "x"),
                                          (projects, "iloc", (0, 3), "medical"),
+                                         (projects, "loc", ("P-01", "dispute_linked"), True),
                                          (cost, "loc", ("P-01", "FY2026"), 0.0)):
-        with pytest.raises(ValueError, match="read-only") as caught:
+        with pytest.raises(ValueError, match="read-only"):
             getattr(table, indexer)[where] = value
-        message = str(caught.value)
-        assert "assignment destination" not in message
-        assert "problem.projects.copy()" in message and "problem.with_projects(" in message
-    edited = problem.projects.copy()  # the way the message gives
+    for table in (problem.projects, problem.countries, problem.cost, problem.eligibility):
+        pd.testing.assert_frame_equal(table, table.copy())
+        pd.testing.assert_frame_equal(table, table.copy(), check_exact=True)
+        assert {type(table[c].to_numpy()) for c in table.columns} <= {np.ndarray}
+        assert {type(table[c].values) for c in table.columns
+                if isinstance(table[c].dtype, np.dtype)} == {np.ndarray}
+    edited = problem.projects.copy()  # the way the docs give
     edited.loc["P-01", "risk"] = 0.2
     assert problem.with_projects(edited).projects.at["P-01", "risk"] == 0.2
     assert problem.projects.at["P-01", "risk"] != 0.2

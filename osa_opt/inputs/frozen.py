@@ -4,8 +4,9 @@ and tables whose values cannot be written, so a Problem cannot change silently.
 The dicts and lists are ``dict`` and ``list`` subclasses, so they compare equal to plain
 ones, serialize as JSON and pickle (worker processes and Dask receive a Policy), but every
 change raises. A read-only table's numpy arrays have ``writeable`` off: writing a value
-in place raises a ``ValueError`` that says how a Problem is changed (:data:`TABLE_MESSAGE`),
-not numpy's bare "assignment destination is read-only".
+in place raises numpy's ``ValueError: assignment destination is read-only``. They stay plain
+``numpy.ndarray`` (no subclass with a friendlier message: ``pd.testing.assert_frame_equal``
+compares array classes, so a Problem's table would not equal its own copy).
 
 >>> from osa_opt.inputs.frozen import freeze
 >>> budget = freeze({"FY2026": 18100.0})
@@ -93,32 +94,6 @@ def read_only(data: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return pd.DataFrame(columns, index=data.index, columns=data.columns, copy=False)
 
 
-#: What writing into a Problem's table says (docs/inputs.md, "A Problem does not change").
-TABLE_MESSAGE = ("a Problem's tables are read-only: edit a copy (edited = "
-                 "problem.projects.copy(), then edited.loc[...] = ...) and pass it to "
-                 "problem.with_projects(edited) (or with_countries), which validates it "
-                 "again and returns a new Problem; the policy changes with "
-                 "problem.with_policy(...)")
-
-
-class _Locked(np.ndarray):
-    """A read-only array of a Problem's table whose refused write says how to change a
-    Problem. Slices of it stay locked; what numpy computes from it is a plain array."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        try:
-            super().__setitem__(key, value)
-        except ValueError:
-            if self.flags.writeable:  # another error than the lock: numpy's own
-                raise
-            raise ValueError(TABLE_MESSAGE) from None
-
-    def __array_wrap__(self, array: np.ndarray, context: Any = None,
-                       return_scalar: bool = False) -> Any:
-        plain = array.view(np.ndarray)
-        return plain[()] if return_scalar else plain
-
-
 def unprotected(frame: pd.DataFrame) -> list[Any]:
     """Columns of ``frame`` whose values :func:`read_only` could not lock."""
     # frame.dtypes once: a column lookup per name costs more than the copy it guards
@@ -128,6 +103,6 @@ def unprotected(frame: pd.DataFrame) -> list[Any]:
 def _locked(column: pd.Series) -> Any:
     if not isinstance(column.dtype, np.dtype):
         return column.array.copy()
-    values = column.to_numpy(copy=True).view(_Locked)
+    values = column.to_numpy(copy=True)
     values.flags.writeable = False
     return values

@@ -6,9 +6,8 @@ downstream may trust it, and it never changes (docs/inputs.md, "A Problem does n
 
 - ``problem.projects``, ``problem.countries`` and the derived tables (``cost``, ``value``,
   ``eligibility`` ...) are copies made on each access, over values that cannot be written:
-  ``problem.projects.loc["P-01", "risk"] = 0.9`` raises a ``ValueError`` saying how to
-  change a Problem (:data:`osa_opt.inputs.frozen.TABLE_MESSAGE`); adding or replacing a
-  column changes only that copy;
+  ``problem.projects.loc["P-01", "risk"] = 0.9`` raises numpy's ``ValueError: assignment
+  destination is read-only``; adding or replacing a column changes only that copy;
 - the policy is frozen, its tables and lists too;
 - an edit goes through :meth:`Problem.with_projects`, :meth:`Problem.with_countries` or
   :meth:`Problem.with_policy`, which return a new, validated Problem.
@@ -178,7 +177,7 @@ class Problem:
         >>> edited = problem.projects
         >>> edited.loc["P-01", "score_security"] = 9
         Traceback (most recent call last):
-        ValueError: a Problem's tables are read-only: edit a copy (edited = problem.projects.copy(), ...
+        ValueError: assignment destination is read-only
         >>> edited = problem.projects.copy()
         >>> edited.loc["P-01", "score_security"] = 9
         >>> problem = problem.with_projects(edited)
