@@ -63,10 +63,13 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series) -> dict[str, 
 class Unfundable:
     """An eligible project that can never be funded: ``chain`` is the project, what it
     requires, and so on to the project that cannot be funded (its last); ``why`` says why
-    that one cannot ("is excluded (status_reason: …)", "is not eligible (…)")."""
+    that one cannot ("is excluded (status_reason: …)", "is not eligible (…)");
+    ``excluded`` whether that one is out by ``status`` excluded (the analyst may bring it
+    back) rather than by an eligibility rule."""
 
     chain: tuple[str, ...]
     why: str
+    excluded: bool = False
 
     @property
     def blocker(self) -> str:
@@ -136,8 +139,9 @@ def unfundable_requirements(projects: pd.DataFrame, eligibility: pd.DataFrame
         while chain[-1] in next_of:
             chain.append(next_of[chain[-1]])
         last = chain[-1]
+        status = projects.at[last, "status"]
         out[str(pid)] = Unfundable(tuple(chain), cannot_be_funded(
-            projects.at[last, "status"], projects.at[last, "status_reason"]
+            status, projects.at[last, "status_reason"]
             if "status_reason" in projects.columns else None,
-            eligibility.at[last, "reasons"]))
+            eligibility.at[last, "reasons"]), excluded=status == "excluded")
     return out

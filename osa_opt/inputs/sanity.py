@@ -75,7 +75,7 @@ def unfundable_warnings(problem: Problem) -> list[Issue]:
     for pid, why in list(found.items())[:MAX_PER_RULE]:
         chain = f" (the chain {' → '.join(why.chain)})" if len(why.chain) > 2 else ""
         back = (f"; if {why.blocker} is back in the round, make it a candidate"
-                if why.why.startswith("is excluded") else "")
+                if why.excluded else "")
         issues.append(Issue(PROJECTS, int(rows[pid]), "requires", None,
                             f"{pid} {why.words()}: {pid} cannot be funded",
                             f"remove the requirement{chain} or the project{back}"))
