@@ -46,8 +46,7 @@ EXCEL_TEXT_LIMIT = 32_767
 #: How text cut to fit a cell ends (:func:`excel_text`): in sight, with what is left out;
 #: the Read me sheet's row ``Cut text`` names each such cell and where its full text is.
 CUT_MARK = "… [cut: {:,} more characters past Excel's limit of 32,767; see Read me]"
-_CUT_END = re.compile(r"… \[cut: [\d,]+ more characters past Excel's limit of 32,767; "
-                      r"see Read me\]\Z")
+_CUT_END = re.compile(re.escape(CUT_MARK).replace(re.escape("{:,}"), r"[\d,]+") + r"\Z")
 
 
 @dataclass(frozen=True)
