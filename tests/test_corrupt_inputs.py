@@ -344,6 +344,38 @@ def test_a_date_in_an_id_column_is_named(run: Callable, tmp_path: Path) -> None:
         "format the column as Text (Format Cells > Text) and type the exclusive_group again"]
 
 
+@pytest.mark.parametrize("sheet, where, value", [
+    ("projects", "project_id", True), ("projects", "exclusive_group", False),
+    ("projects", "requires", True), ("countries", "region", False)])
+def test_true_or_false_in_a_name_or_id_column_is_named(
+        run: Callable, tmp_path: Path, sheet: str, where: str, value: bool) -> None:
+    """Excel turns a group (or id, or region) typed TRUE or false into a true/false value:
+    read as text, it silently became the name 'true' (two such groups one group)."""
+    flag = str(value).upper()
+    path = with_cells(tmp_path / "flags.xlsx", (sheet, 3, where, value))
+    messages = refused(run, path, tmp_path)
+    assert messages[0] == (
+        f"{sheet}, row 3, column {where!r}: the cell is the true/false value {flag}, not "
+        "text: a spreadsheet turns text such as TRUE or false into a true/false value "
+        f"(value {flag!r}). Fix: format the column as Text (Format Cells > Text) and type "
+        f"the {where} again")
+    # a project id of TRUE also leaves its own id unknown to the projects requiring it
+    assert len(messages) == (2 if where == "project_id" else 1), messages
+
+
+def test_a_flag_is_found_behind_a_1_in_the_same_column() -> None:
+    """pandas.factorize takes True for 1: a region column holding 1 and then True must
+    still name the True, and only it; a title of TRUE is a title."""
+    from osa_opt.inputs.schema import COUNTRY_COLUMNS, PROJECTS, project_columns
+    from osa_opt.inputs.suspect_cells import suspect_cell_issues
+
+    countries = pd.DataFrame({"region": [1, True, "Pacific"], "_row": [2, 3, 4]})
+    issues = suspect_cell_issues("countries", countries, COUNTRY_COLUMNS)
+    assert [(i.row, i.column, i.value) for i in issues] == [(3, "region", "TRUE")]
+    projects = pd.DataFrame({"title": [True], "_row": [2]})
+    assert suspect_cell_issues(PROJECTS, projects, project_columns(["FY2026"], [])) == []
+
+
 @pytest.mark.parametrize("cell, sheet_column, hint", [
     ("P-01 P-02", "requires", "separate project ids with ';': P-01;P-02"),
     ("P-01\nP-02", "requires", "separate project ids with ';': P-01;P-02"),

@@ -19,6 +19,9 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
   zero-width space looks like ``P-01`` in every output but is another project. Free text
   (``title``, reasons, ``mitigation``) may hold them.
 
+A date or a true/false value in a name or id column is refused too: a spreadsheet's reading
+of text typed ``3-1`` or ``TRUE`` (``_date``, ``_flag_issues``).
+
 >>> describe_invisible("P-\\u200b02")
 "an invisible character, U+200B (ZERO WIDTH SPACE), after 'P-'"
 """
@@ -88,9 +91,10 @@ def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
     issues: list[Issue] = []
     rows = _rows(raw)
     for col in columns:
-        if col.name not in raw.columns or raw[col.name].dtype != object:
+        if col.name not in raw.columns or raw[col.name].dtype.kind not in "Ob":
             continue
         codes, distinct = _distinct(raw[col.name])  # each distinct cell judged once
+        issues += _flag_issues(sheet, raw[col.name], distinct, rows, col)
         texts = [v.strip() if isinstance(v, str) else "" for v in distinct]
         found = {k: _date(v, col) for k, v in enumerate(distinct)
                  if isinstance(v, _dt.date | _dt.time)}
@@ -142,6 +146,31 @@ def _date(value: _dt.date | _dt.time, col: Column) -> tuple[str, str] | None:
     return (f"the cell is a date ({_shown(value)}), not text: a spreadsheet turns text such as 3-1 "
             "or 1/3 into a date", f"format the column as Text (Format Cells > Text) and "
             f"type the {col.name} again")
+
+
+def _flag_issues(sheet: str, cells: pd.Series, distinct: Any, rows: np.ndarray,
+                 col: Column) -> list[Issue]:
+    """One issue per true/false cell of a name or id column: the spreadsheet's reading of
+    text typed TRUE or false, which would be read as the text 'true' (a CSV cell TRUE is
+    text and is read as typed)."""
+    if col.kind != "ids" and col.name not in NAME_COLUMNS:
+        return []  # a title or reason that is TRUE says what it says
+    if pd.api.types.infer_dtype(distinct, skipna=True) in ("string", "empty"):
+        return []  # the usual case: text only, settled in C
+    if not any(isinstance(v, _FLAG_LIKE) and v in (0, 1) for v in distinct):
+        return []  # factorize takes True for 1: a flag hides behind a 0 or 1 only
+    values = cells.to_numpy(dtype=object)
+    found = np.fromiter((isinstance(v, bool | np.bool_) for v in values), dtype=bool,
+                        count=len(values))
+    return [Issue(sheet, int(rows[i]), col.name, str(bool(values[i])).upper(),
+                  f"the cell is the true/false value {str(bool(values[i])).upper()}, not text: "
+                  "a spreadsheet turns text such as TRUE or false into a true/false value",
+                  f"format the column as Text (Format Cells > Text) and type the {col.name} "
+                  "again") for i in np.flatnonzero(found)]
+
+
+#: Cells factorize may hold for a true/false value: flags, and the 0 and 1 they equal.
+_FLAG_LIKE = (bool, np.bool_, int, float, np.integer, np.floating)
 
 
 def _judge(text: str, col: Column) -> tuple[str, str] | None:
