@@ -117,6 +117,26 @@ def test_a_field_minimum_with_no_eligible_project_in_the_field() -> None:
                                        "balance.min_field_share.medical asks for 10%")
 
 
+@pytest.mark.parametrize("requires, words, chain", [
+    ({"P-01": "P-05"}, "it requires P-05, which", ""),
+    ({"P-01": "P-04", "P-04": "P-05"}, "it requires P-04, which requires P-05, which",
+     " (the chain P-01 → P-04 → P-05)")])
+def test_a_mandatory_project_kept_out_by_a_requirement_says_the_chain(
+        requires: dict[str, str], words: str, chain: str) -> None:
+    """The chain in the input warnings' words (problem.unfundable): through P-04 the
+    diagnosis said only 'cannot be funded under the other rules'."""
+    projects = base_projects()
+    projects["requires"] = [requires.get(p, "") for p in projects["project_id"]]
+    problem = Problem.from_frames(projects, countries_frame(), Policy.from_dict(BASE_POLICY))
+    (entry,) = diagnose(problem)
+    assert entry["rule"] == "mandatory[P-01]"
+    assert entry["message"] == (
+        f"Mandatory project P-01 cannot be funded: {words} is not eligible (no management "
+        "agreement: Dravina has no appropriate-management / prior-consent terms "
+        "(management_agreement)); make it a candidate in the status column, or remove the "
+        f"requirement{chain}.")
+
+
 def test_two_conflicts_at_once_are_both_reported_counts_first() -> None:
     problem = problem_with(budget={"FY2026": 1000.0, "FY2027": 500.0},
                            priority={"min_countries": 5})

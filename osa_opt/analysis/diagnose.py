@@ -296,11 +296,12 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
                 f"(its cheapest eligible project needs {yen(cheapest)}): take tier {tier} "
                 f"out of {key}, or make room for one of its projects")
     # mandatory
-    cause = ""
-    for q in problem.projects.at[i, "requires"]:
-        if q not in data.projects:
-            cause = f" (it requires {q}, which is not eligible)"
-    return (f"mandatory project {i} cannot be funded under the other rules{cause}: make it "
+    blocked = problem.unfundable.get(i)  # a chain of requirements to one that cannot be funded
+    if blocked is not None:  # in the words of the input warning (inputs/sanity.py)
+        chain = f" (the chain {' → '.join(blocked.chain)})" if len(blocked.chain) > 2 else ""
+        return (f"mandatory project {i} cannot be funded: it {blocked.words()}; make it a "
+                f"candidate in the status column, or remove the requirement{chain}")
+    return (f"mandatory project {i} cannot be funded under the other rules: make it "
             f"a candidate in the status column")
 
 
