@@ -200,6 +200,25 @@ def test_a_problems_tables_refuse_writes_and_equal_their_copies() -> None:
     assert problem.projects.at["P-01", "risk"] != 0.2
 
 
+def test_a_write_into_a_problem_in_a_notebook_is_what_the_docs_say() -> None:
+    """docs/inputs.md, 'A Problem does not change': written in one step, pandas first warns
+    of chained assignment (problem.projects is a copy made on each access), then numpy
+    refuses; under pandas' copy-on-write mode the write goes into the copy, with pandas'
+    own warning, and the Problem is unchanged either way. Nothing of osa-opt's own can word
+    it better without a subclass of the table or of its arrays (see the test above)."""
+    problem = osa_opt.load_problem()
+    with pytest.warns(FutureWarning, match="ChainedAssignmentError"), \
+            pytest.raises(ValueError, match="assignment destination is read-only"):
+        problem.projects.loc["P-01", "risk"] = 0.9
+    with pd.option_context("mode.copy_on_write", True):
+        with pytest.warns(Warning, match="chained assignment"):
+            problem.projects.loc["P-01", "risk"] = 0.9
+        held = problem.projects
+        held.loc["P-01", "risk"] = 0.9
+        assert held.at["P-01", "risk"] == 0.9
+    assert problem.projects.at["P-01", "risk"] != 0.9
+
+
 # ------------------------------------------------------- 6. the template's flags' defaults
 def test_the_template_writes_flag_defaults_in_lower_case(run: Callable, tmp_path: Path) -> None:
     code, _, err = run("template", tmp_path / "t.xlsx")
