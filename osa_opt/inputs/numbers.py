@@ -33,7 +33,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.text import number
+from osa_opt.text import counted, number
 
 #: The two conventions, by their decimal separator; the other mark groups thousands.
 POINT, COMMA = ".", ","
@@ -251,7 +251,7 @@ def settled_by_few_cells(settled: Settled, source: str) -> Issue | None:
     if more:
         shown = ", ".join(f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
                           for s, r, c, t, v in settled.read[1:4])
-        also = (f"; so are {more} more cell{'s' if more > 1 else ''} like it: {shown}"
+        also = (f"; so are {counted(more, 'more cell')} like it: {shown}"
                 + (", ..." if more > 3 else ""))
     other = _OTHER[settled.convention]
     grouped = number(readings(text).get(other, value), grouped=False)
@@ -312,7 +312,7 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
                 f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
             n = len(dated)
             issues.append(Issue(sheet, row, str(column), _shown(first),
-                                f"{n} cell{'s are' if n > 1 else ' is'} formatted as a date, "
+                                f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
                                 f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
                                 "format the column as a number (Format Cells > Number), check "
                                 "the values, and save again"))

@@ -21,6 +21,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.read_xlsx import variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
+from osa_opt.text import counted
 
 EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
 #: Delimiters a spreadsheet program writes, in the order a tie is settled.
@@ -207,7 +208,7 @@ def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], delimiter
     lines = ", ".join(str(n) for n, _ in short[:5]) + (", ..." if len(short) > 5 else "")
     missing = header[len(cells)] or f"column {len(cells) + 1}"
     return [], [Issue(sheet, line, None, None,
-                      f"{len(short)} line{'s' if len(short) > 1 else ''} ({lines}) "
+                      f"{counted(len(short), 'line')} ({lines}) "
                       f"{'have' if len(short) > 1 else 'has'} fewer cells than the header "
                       f"({width}), as the other lines have; line {line} has {len(cells)}, "
                       f"so its cells from column {missing!r} on are read as blank",

@@ -159,8 +159,8 @@ def facts(result: Result, created: str, large: int | None = None,
     summary = problem.summary()
     n = len(result.portfolios)
     what = (f"The portfolios of Official Security Assistance projects chosen by osa-opt "
-            f"{__version__} under the policy \"{problem.policy.name}\": {n} ranked "
-            f"portfolio{'s' if n != 1 else ''}, best first, from "
+            f"{__version__} under the policy \"{problem.policy.name}\": {counted(n, 'ranked portfolio')}, "
+            f"best first, from "
             f"{counted(summary['projects'], 'project')} ({summary['eligible']:,} eligible) in "
             f"{counted(summary['countries'], 'country', 'countries')}.")
     if created:

@@ -23,7 +23,7 @@ import pandas as pd
 from osa_opt.html import RIGHT, generic_body, table, table_number, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.text import percent, yen
+from osa_opt.text import counted, percent, yen
 from osa_opt.text import title as analysis_title
 
 if TYPE_CHECKING:
@@ -321,7 +321,7 @@ def execution_body(analysis: Any) -> str:
                          headers=headers, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
     k = analysis.recommended_reserves
     # none reaching the target is said by the analysis's own note, with the best reached
-    advice = (f"Recommended: {k} reserve{'s' if k != 1 else ''} — the fewest whose expected "
+    advice = (f"Recommended: {counted(k, 'reserve')} — the fewest whose expected "
               f"execution reaches {percent(target)}. " if k is not None else "")
     return body + (f'<p class="note">{escape(advice)}Signings are simulated '
                    f"({analysis.samples:,} outcomes, seed {analysis.seed}): each partner's "
