@@ -19,6 +19,7 @@ The bottom of the house: it imports nothing from osa_opt, so any module may use 
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -168,6 +169,17 @@ def counted(n: int, noun: str, nouns: str | None = None) -> str:
     ('1 project', '1,200 projects', '1 country')
     """
     return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def first_few(items: Iterable[Any], limit: int, sep: str = ", ") -> str:
+    """The first ``limit`` items, then ``...`` when there are more: the rows, cells or
+    columns a message names without listing thousands (only ``limit + 1`` are drawn).
+
+    >>> first_few([2, 3, 4], 5), first_few(range(2, 99), 3), first_few("abcd", 2, "; ")
+    ('2, 3, 4', '2, 3, 4, ...', 'a; b; ...')
+    """
+    shown = [str(i) for i in itertools.islice(items, limit + 1)]
+    return sep.join(shown[:limit]) + (sep + "..." if len(shown) > limit else "")
 
 
 def id_list(ids: Iterable[Any], limit: int = 6, conjunction: str = "and") -> str:

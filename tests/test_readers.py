@@ -271,3 +271,23 @@ def test_csv_and_xlsx_give_equal_problems(tiny_frames: Frames, write_xlsx: Calla
     pd.testing.assert_frame_equal(xlsx.countries, csv.countries)
     assert xlsx.policy == csv.policy
     assert xlsx.summary() == csv.summary()
+
+
+@pytest.mark.parametrize("n, rows_listed, lines_listed", [
+    (10, "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;", "5 lines (3, 6, 9, 12, 15) have"),
+    (11, "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ...;", "6 lines (3, 6, 9, 12, 15, ...) have")])
+def test_a_long_list_in_a_message_names_its_first_few_then_dots(
+        n: int, rows_listed: str, lines_listed: str) -> None:
+    """text.first_few, shared by the messages that name rows, lines, cells or columns: the
+    first ten hidden rows, the first five short lines of a CSV file, then '...'."""
+    from osa_opt.inputs.read_csv import _short_row_findings
+    from osa_opt.inputs.read_xlsx import hidden_row_warnings
+
+    header = ["project_id", "title", "country", "risk"]
+    rows = [(1, header)] + [(k, ["P", "t", "c", "0"]) for k in range(2, 40)]
+    (warning,) = hidden_row_warnings("projects", rows, set(range(2, 2 + n)))
+    assert f"{n} rows are hidden (by a filter or by hand): {rows_listed} they are" in \
+        warning.rule
+    short = [(k, cells[:3] if k % 3 == 0 and k <= 3 * (n - 5) else cells) for k, cells in rows]
+    (line,) = _short_row_findings("projects", short, ",")[1]
+    assert line.rule.startswith(f"{lines_listed} fewer cells than the header (4)")

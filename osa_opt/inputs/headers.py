@@ -32,7 +32,7 @@ from osa_opt.inputs.schema import (
     Column,
 )
 from osa_opt.inputs.suspect_cells import describe_invisible
-from osa_opt.text import suggest
+from osa_opt.text import first_few, suggest
 
 #: How far down a header row is looked for (title blocks are a few rows high).
 HEADER_SEARCH_ROWS = 12
@@ -122,7 +122,7 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
     header_row = rows[at][0]
     if at:
         above = [str(c).strip() for _, cells in rows[:at] for c in cells if not is_blank(c)]
-        shown = "; ".join(repr(t[:40]) for t in above[:3]) + ("; ..." if len(above) > 3 else "")
+        shown = first_few((repr(t[:40]) for t in above), 3, "; ")
         warnings.append(Issue(sheet, header_row, None, None,
                               f"the header is on row {header_row}, not row 1"
                               + (f"; the rows above it are ignored ({shown})" if above else ""),
@@ -257,7 +257,7 @@ def _header_issues(sheet: str, header_row: int, header: list[str],
                                 + ", ".join(label(i) for i in positions) + ")",
                                 "keep one column of this name; delete or rename the others"))
     for i, numbers in headerless.items():
-        rows = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+        rows = first_few(numbers, 5)
         issues.append(Issue(sheet, numbers[0], None, None,
                             f"{label(i)} has data but no header "
                             f"(row{'s' if len(numbers) > 1 else ''} {rows})",

@@ -33,7 +33,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.text import counted, number
+from osa_opt.text import counted, first_few, number
 
 #: The two conventions, by their decimal separator; the other mark groups thousands.
 POINT, COMMA = ".", ","
@@ -249,10 +249,9 @@ def settled_by_few_cells(settled: Settled, source: str) -> Issue | None:
     more = len(settled.read) - 1
     also = ""
     if more:
-        shown = ", ".join(f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
-                          for s, r, c, t, v in settled.read[1:4])
-        also = (f"; so are {counted(more, 'more cell')} like it: {shown}"
-                + (", ..." if more > 3 else ""))
+        shown = first_few((f"{s} row {r}, column {c!r} ({t!r} as {number(v, grouped=False)})"
+                           for s, r, c, t, v in settled.read[1:]), 3)
+        also = f"; so are {counted(more, 'more cell')} like it: {shown}"
     other = _OTHER[settled.convention]
     grouped = number(readings(text).get(other, value), grouped=False)
     e_sheet, e_row, e_column, e_text = settled.evidence[settled.convention]
@@ -305,7 +304,7 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
                                                               strict=True) if _is_date(value)]
             if not dated:
                 continue
-            rows = ", ".join(str(r) for r, _ in dated[:5]) + (", ..." if len(dated) > 5 else "")
+            rows = first_few((r for r, _ in dated), 5)
             row, first = dated[0]
             serial = _serial(first)
             shown = f"row {row} shows {_shown(first)}" + (

@@ -21,7 +21,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.read_xlsx import variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
-from osa_opt.text import counted
+from osa_opt.text import counted, first_few
 
 EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"
 #: Delimiters a spreadsheet program writes, in the order a tie is settled.
@@ -205,7 +205,7 @@ def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], delimiter
     if split or not short:
         return split, []
     line, cells = short[0]
-    lines = ", ".join(str(n) for n, _ in short[:5]) + (", ..." if len(short) > 5 else "")
+    lines = first_few((n for n, _ in short), 5)
     missing = header[len(cells)] or f"column {len(cells) + 1}"
     return [], [Issue(sheet, line, None, None,
                       f"{counted(len(short), 'line')} ({lines}) "

@@ -21,6 +21,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import SHEETS
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
+from osa_opt.text import first_few
 
 #: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -243,7 +244,7 @@ def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
              and any(c is not None and str(c).strip() for c in cells)]
     if not shown:
         return []
-    listed = ", ".join(map(str, shown[:10])) + (", ..." if len(shown) > 10 else "")
+    listed = first_few(shown, 10)
     many = len(shown) > 1
     return [Issue(sheet, shown[0], None, None,
                   f"{len(shown)} row{'s are' if many else ' is'} hidden (by a filter or by "
@@ -276,8 +277,7 @@ def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]]
             named.append((name, get_column_letter(i + 1)))
     if not named:
         return []
-    listed = ", ".join(f"{name!r} (column {letter})" for name, letter in named[:10]) + (
-        ", ..." if len(named) > 10 else "")
+    listed = first_few((f"{name!r} (column {letter})" for name, letter in named), 10)
     many = len(named) > 1
     return [Issue(sheet, header_row, named[0][0], None,
                   f"{len(named)} column{'s are' if many else ' is'} hidden: {listed}; "
