@@ -365,32 +365,23 @@ class Result:
         return facts.unfunded_table(self)
 
     def summary(self) -> pd.DataFrame:
-        """One row per portfolio: value, share of best, cost per year, projects, countries."""
-        rows = []
-        for p in self.portfolios:
-            row: dict[str, Any] = {
-                "rank": p.rank, "value": p.objective, "share_of_best": p.share_of_best,
-                "projects": p.n_projects, "countries": p.n_countries,
-                "total_cost": p.total_cost,
-            }
-            for fy, c in p.cost_by_year.items():
-                row[f"cost_{fy}"] = float(c)
-            for fy, c in p.budget_left.items():
-                row[f"left_{fy}"] = float(c)
-            row["added"] = ", ".join(p.added)
-            row["dropped"] = ", ".join(p.dropped)
-            rows.append(row)
-        if not rows:  # no portfolio (the policy cannot be met): the same columns, no rows
-            years = self.problem.fiscal_years
-            columns = ["rank", "value", "share_of_best", "projects", "countries", "total_cost",
-                       *(f"cost_{fy}" for fy in years), *(f"left_{fy}" for fy in years),
-                       "added", "dropped"]
-            return pd.DataFrame(columns=columns).astype(
-                {"rank": int, "projects": int, "countries": int, "value": float,
-                 "share_of_best": float, "total_cost": float,
-                 **{c: float for c in columns if c.startswith(("cost_", "left_"))}}
-            ).set_index("rank")
-        return pd.DataFrame(rows).set_index("rank")
+        """One row per portfolio: value, share of best, cost per year, projects, countries.
+        With no portfolio (the policy cannot be met): the same columns and dtypes, no rows."""
+        years = self.problem.fiscal_years
+        costs, lefts = [f"cost_{fy}" for fy in years], [f"left_{fy}" for fy in years]
+        rows = [{"rank": p.rank, "value": p.objective, "share_of_best": p.share_of_best,
+                 "projects": p.n_projects, "countries": p.n_countries,
+                 "total_cost": p.total_cost,
+                 **{f"cost_{fy}": float(c) for fy, c in p.cost_by_year.items()},
+                 **{f"left_{fy}": float(c) for fy, c in p.budget_left.items()},
+                 "added": ", ".join(p.added), "dropped": ", ".join(p.dropped)}
+                for p in self.portfolios]
+        columns = ["rank", "value", "share_of_best", "projects", "countries", "total_cost",
+                   *costs, *lefts, "added", "dropped"]
+        numbers = {"rank": int, "projects": int, "countries": int, "value": float,
+                   "share_of_best": float, "total_cost": float,
+                   **dict.fromkeys([*costs, *lefts], float)}
+        return pd.DataFrame(rows, columns=columns).astype(numbers).set_index("rank")
 
     def to_manifest(self) -> dict[str, Any]:
         """The run manifest (run.json), documented in docs/outputs.md."""
