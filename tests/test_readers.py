@@ -289,5 +289,5 @@ def test_a_long_list_in_a_message_names_its_first_few_then_dots(
     assert f"{n} rows are hidden (by a filter or by hand): {rows_listed} they are" in \
         warning.rule
     short = [(k, cells[:3] if k % 3 == 0 and k <= 3 * (n - 5) else cells) for k, cells in rows]
-    (line,) = _short_row_findings("projects", short, ",")[1]
+    (line,) = _short_row_findings("projects", short, 0, ",")[1]
     assert line.rule.startswith(f"{lines_listed} fewer cells than the header (4)")

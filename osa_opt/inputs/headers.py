@@ -113,12 +113,13 @@ def find_header(sheet: str, rows: Rows) -> int:
 
 
 def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
-          label: Callable[[int], str]) -> pd.DataFrame:
-    """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``."""
+          label: Callable[[int], str], at: int | None = None) -> pd.DataFrame:
+    """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``;
+    ``at`` is :func:`find_header`'s index of the header row when the caller has it."""
     rows = [(n, cells if isinstance(cells, list) else list(cells)) for n, cells in rows]
     if not rows:
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
-    at = find_header(sheet, rows)
+    at = find_header(sheet, rows) if at is None else at
     header_row = rows[at][0]
     if at:
         above = [str(c).strip() for _, cells in rows[:at] for c in cells if not is_blank(c)]

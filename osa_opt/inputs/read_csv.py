@@ -74,16 +74,18 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
             continue
         del text
         out.delimiters.add(delimiter)
-        long_rows = _long_row_issues(sheet, rows, delimiter)
+        at = find_header(sheet, rows)  # the index of the header row, found once
+        long_rows = _long_row_issues(sheet, rows, at, delimiter)
         if long_rows:  # each cell after the unquoted separator is one column off: say so once
             issues += long_rows
             continue
-        split, short = _short_row_findings(sheet, rows, delimiter)
+        split, short = _short_row_findings(sheet, rows, at, delimiter)
         if split:  # the cells of a row split in two would be read as two rows
             issues += split
             continue
         warnings += short
-        out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}")
+        out.tables[sheet] = table(sheet, rows, issues, warnings, lambda i: f"column {i + 1}",
+                                  at)
         warnings += _other_versions(path, sheet)
         del rows
     return out
@@ -135,14 +137,13 @@ def _looks_like(data: bytes) -> str:
     return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
 
 
-def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
+def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]], at: int,
                      delimiter: str) -> list[Issue]:
     """Records with more cells than the header and than most records: a cell holding the
     delimiter without quotes (``Radars, 3 sites``) splits in two, and every cell after it
     is read one column off. One issue per such line, instead of one per shifted cell."""
     if len(rows) < 2:
         return []
-    at = find_header(sheet, rows)
     width = len(rows[at][1])
     body = rows[at + 1:]
     usual = Counter(len(cells) for _, cells in body).most_common(1)[0][0] if body else width
@@ -172,8 +173,8 @@ def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]],
     return issues
 
 
-def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], delimiter: str
-                        ) -> tuple[list[Issue], list[Issue]]:
+def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], at: int,
+                        delimiter: str) -> tuple[list[Issue], list[Issue]]:
     """Records with fewer cells than the header in a file whose records are as long as it
     (a spreadsheet writes every row to the table's width). Consecutive short records whose
     cells add up to one row, the cell they share counted once, are one row cut by a line
@@ -182,7 +183,6 @@ def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], delimiter
     about: the cells they lack are read as blank."""
     if len(rows) < 2:
         return [], []
-    at = find_header(sheet, rows)
     header = [cell.strip() for cell in rows[at][1]]
     width = len(header)
     body = [(line, cells) for line, cells in rows[at + 1:] if any(c.strip() for c in cells)]
