@@ -214,3 +214,27 @@ def test_unquoted_text_in_toml_is_explained(tmp_path: Path) -> None:
     (issue,) = run.issues
     assert issue["sheet"] == "policy round.toml" and "text without quotes" in issue["rule"]
     assert issue["hint"] == 'put the text in double quotes: name = "Default round"'
+
+
+# ------------------------------------------------------------- value below nothing
+def test_a_risk_aversion_that_makes_projects_worth_less_than_nothing_is_named() -> None:
+    """risk_aversion typed as a percentage (100 for 1) makes 1 − 100 × risk negative for
+    every project with risk above 0.01: the solve funds none of them (the example funded its
+    mandatory project alone and left ¥17,200m unspent) and said nothing."""
+    problem = osa_opt.load_problem(overrides={"objective.risk_aversion": 100})
+    (warning,) = [w.message() for w in problem.warnings]
+    negative = problem.value[problem.eligible]
+    negative = sorted(negative[negative < 0].index)
+    assert warning.startswith(
+        f"policy default.toml, key 'objective.risk_aversion': objective.risk_aversion 100 "
+        f"makes {len(negative)} eligible projects worth less than nothing (1 − 100 × risk is "
+        f"below 0 for a risk above 0.01: {negative[0]}, {negative[1]}, ")
+    assert ("they are never funded unless forced (value 100). Fix: risk_aversion scales a "
+            "project's value by 1 − risk_aversion × risk (1: a risk of 0.3 keeps 70% of the "
+            "value); give at most 1 / the largest risk, ") in warning
+
+
+def test_a_risk_aversion_that_keeps_every_value_at_least_0_warns_nothing() -> None:
+    assert warnings_of(overrides={"objective.risk_aversion": 1.0}) == []
+    top = float(osa_opt.load_problem().projects["risk"].max())
+    assert warnings_of(overrides={"objective.risk_aversion": 1 / top}) == []

@@ -1,12 +1,14 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Six kinds come from the data here:
+keeps them under ``warnings``. Seven kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
 - no project worth anything (every weight, score or tier multiplier 0): every portfolio is
   worth 0, so the one called best is arbitrary;
+- a project worth less than nothing: ``objective.risk_aversion`` above 1 / its risk (a
+  percentage, 100 for 1) makes 1 − risk_aversion × risk negative, and it is never funded;
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
 - a project that requires, directly or through others, one that cannot be funded (excluded
   or ineligible): it can never be funded itself (:mod:`.forced`);
@@ -32,7 +34,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
-from osa_opt.text import id_list, yen
+from osa_opt.text import id_list, number, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -51,7 +53,8 @@ def input_warnings(problem: Problem) -> list[Issue]:
     """Every data warning of a validated problem: unit mistakes first, then worthless
     projects, tiers without a multiplier, free projects, projects a requirement keeps out
     and uncounted cost columns."""
-    return [*unit_warnings(problem), *worthless_warnings(problem), *tier_warnings(problem),
+    return [*unit_warnings(problem), *worthless_warnings(problem),
+            *negative_value_warnings(problem), *tier_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
             *uncounted_cost_warnings(problem)]
 
@@ -189,6 +192,35 @@ def worthless_warnings(problem: Problem) -> list[Issue]:
                   "portfolio has value 0, so the one ranked first is arbitrary",
                   "give the criteria weights above 0 (objective.weights), and check the "
                   "scores and objective.tier_multiplier")]
+
+
+def negative_value_warnings(problem: Problem) -> list[Issue]:
+    """Eligible projects worth less than nothing: ``objective.risk_aversion`` times their
+    risk is above 1, so the model never funds them unless forced (a percentage typed for
+    the factor, 100 for 1, does it to every project with a risk above 0.01).
+
+    >>> negative_value_warnings(problem)
+    []
+    """
+    aversion = problem.policy.objective.risk_aversion
+    if aversion <= 1:  # risk is at most 1: 1 − aversion × risk stays >= 0
+        return []
+    eligible = problem.eligibility["eligible"].to_numpy()
+    value = problem.value[eligible]
+    below = sorted(map(str, value.index[value.to_numpy() < 0]))
+    if not below:
+        return []
+    top = float(problem.projects["risk"].to_numpy()[eligible].max())
+    noun = "project" if len(below) == 1 else "projects"
+    return [Issue(policy_sheet(problem.policy), None, "objective.risk_aversion", aversion,
+                  f"objective.risk_aversion {number(aversion)} makes {len(below)} eligible "
+                  f"{noun} worth less than nothing (1 − {number(aversion)} × risk is below 0 "
+                  f"for a risk above {number(1 / aversion, 3)}: {id_list(below, 5)}): "
+                  f"{'it is' if len(below) == 1 else 'they are'} never funded unless forced",
+                  "risk_aversion scales a project's value by 1 − risk_aversion × risk (1: a "
+                  "risk of 0.3 keeps 70% of the value); give at most 1 / the largest risk, "
+                  f"{number(math.floor(100 / top) / 100)} here, to keep every value at least 0, or exclude the "
+                  "projects too risky to fund")]
 
 
 def free_project_warnings(problem: Problem) -> list[Issue]:
