@@ -249,3 +249,41 @@ def test_a_trailing_comma_in_a_set_table_gets_the_toml_hint(run: Callable,
     code, _, err = run("validate", "--set", "balance.max_region_share={'Pacific Islands'=0.3,}",
                        "--no-solve")
     assert code == 2 and "delete the comma before '}'" in flat(err)
+
+
+# ------------------------------------------------------------- 8. a row pasted twice
+def _pasted_twice(book: Any, sheet: str, key: str, change: tuple[str, Any] | None = None) -> None:
+    ws = book[sheet]
+    row = [c.value for c in ws[row_of(sheet, key)]]
+    ws.append(row)
+    if change:
+        ws.cell(ws.max_row, test_corrupt_inputs.column(ws, change[0])).value = change[1]
+
+
+@pytest.mark.parametrize(("sheet", "key"), [("projects", "P-05"), ("countries", "Serendel")])
+def test_a_row_pasted_twice_is_named_as_a_copy_to_delete(run: Callable, tmp_path: Path,
+                                                         sheet: str, key: str) -> None:
+    """The fix of a duplicate id was 'give each project its own project_id': done to a row
+    pasted twice, it would count the project (its cost, its value) twice."""
+    path = test_corrupt_inputs.edited(tmp_path / "twice.xlsx",
+                                      lambda b: _pasted_twice(b, sheet, key))
+    first, copy = row_of(sheet, key), 40 if sheet == "projects" else 16
+    issues = refused(run, tmp_path, path)
+    assert [(i["row"], i["value"]) for i in issues] == [(first, key), (copy, key)]
+    what = "project" if sheet == "projects" else "country"
+    for issue, other in zip(issues, (copy, first), strict=True):
+        assert issue["rule"] == (f"duplicate {issue['column']}: the same {what} is also in row "
+                                 f"{other}, every cell alike: a row pasted twice?")
+        assert issue["hint"] == (f"delete one of the two rows ({min(first, copy)} or "
+                                 f"{max(first, copy)}); giving one of them another "
+                                 f"{issue['column']} would count the {what} twice")
+
+
+def test_a_duplicate_id_of_rows_that_differ_keeps_its_fix(run: Callable, tmp_path: Path) -> None:
+    path = test_corrupt_inputs.edited(
+        tmp_path / "twice.xlsx", lambda b: _pasted_twice(b, "projects", "P-05", ("title", "x")))
+    issues = refused(run, tmp_path, path)
+    assert [i["rule"] for i in issues] == [
+        "duplicate project_id: the same project is also in row 40",
+        f"duplicate project_id: the same project is also in row {row_of('projects', 'P-05')}"]
+    assert {i["hint"] for i in issues} == {"give each project its own project_id"}

@@ -7,6 +7,7 @@ unreadable cells were reported while coercing (:mod:`osa_opt.inputs.cells`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -97,6 +98,7 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     rows = raw[ROW].to_numpy()
     hints: dict[tuple[str, str], str] = {}  # one suggestion per distinct bad value
     duplicates: dict[str, dict[Any, list[int]]] = {}
+    signature: dict[str, dict[int, int]] = {}
     issues: list[Issue] = []
     for case in failures.itertuples(index=False):
         name, index, bad = str(case.column), case.index, case.failure_case
@@ -112,7 +114,13 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
             if name not in duplicates:
                 duplicates[name] = _rows_by_value(typed, name)
             others = [r for r in duplicates[name].get(bad, []) if r != row]
-            issues.append(_duplicate_issue(sheet, name, bad, row, places.rows_text(others)))
+            issue = _duplicate_issue(sheet, name, bad, row, places.rows_text(others))
+            if name not in signature:  # Excel row -> its cells' hash, of the duplicates
+                signature[name] = _signatures(raw, typed[name].duplicated(keep=False))
+            sig = signature[name]
+            if row is not None and others and len({sig[r] for r in [row, *others]}) == 1:
+                issue = _copied_row_issue(issue, sorted([row, *others]))
+            issues.append(issue)
         elif case.check == "choices":
             if (name, str(bad)) not in hints:
                 hints[name, str(bad)] = _choice_hint(col, bad)
@@ -183,6 +191,26 @@ def _rows_by_value(typed: pd.DataFrame, name: str) -> dict[Any, list[int]]:
     """The rows of each value that occurs more than once in a column."""
     repeated = typed.loc[typed[name].duplicated(keep=False), [name, ROW]]
     return {value: [int(r) for r in group[ROW]] for value, group in repeated.groupby(name)}
+
+
+def _signatures(raw: pd.DataFrame, which: pd.Series) -> dict[int, int]:
+    """Excel row -> a hash of its cells (blanks alike), for the rows ``which`` marks: two
+    rows pasted from one hash alike."""
+    cells = raw.loc[which.to_numpy(), [c for c in raw.columns if c != ROW]]
+    text = cells.map(lambda v: "" if is_blank(v) or v != v else repr(v))
+    hashes = pd.util.hash_pandas_object(text, index=False).to_numpy()
+    return dict(zip(raw.loc[which.to_numpy(), ROW].astype(int), hashes.tolist(), strict=True))
+
+
+def _copied_row_issue(issue: Issue, rows: list[int]) -> Issue:
+    """A duplicate key whose rows are alike in every cell: the fix is to delete the copy;
+    another id would count the project twice."""
+    what = "project" if issue.sheet == PROJECTS else "country"
+    which = (f"one of the two rows ({rows[0]} or {rows[1]})" if len(rows) == 2
+             else f"all but one of the rows {', '.join(map(str, rows))}")
+    return replace(issue, rule=f"{issue.rule}, every cell alike: a row pasted twice?",
+                   hint=f"delete {which}; giving one of them another {issue.column} would "
+                   f"count the {what} twice")
 
 
 def _duplicate_issue(sheet: str, name: str, value: Any, row: int | None, others: str) -> Issue:
