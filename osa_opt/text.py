@@ -367,3 +367,36 @@ def title(name: object) -> str:
     ('Why in or out', 'Funding order', 'New table')
     """
     return TITLES.get(str(name)) or words(name)
+
+
+#: A fiscal year of the Japanese era as analysts type it: R8, R08, 令和8年度, 令和元年度
+#: (Reiwa 1 is 2019). Heisei is left out: no OSA year is in it, and H1, H2 are half-years.
+_REIWA = re.compile(r"(?:fy\s*)?(?:r|令和)\s*(元|\d{1,2})\s*(?:年度|年)?", re.IGNORECASE)
+
+
+def reiwa_year(name: object) -> tuple[int, int] | None:
+    """``(n, year)`` of a fiscal year written in the Japanese era, Reiwa ``n``: its
+    fiscal year ``year`` runs from April ``year`` to March ``year + 1``; else None.
+
+    >>> reiwa_year("R8"), reiwa_year("令和８年度"), reiwa_year("令和元年度"), reiwa_year("FY2026")
+    ((8, 2026), (8, 2026), (1, 2019), None)
+    """
+    import unicodedata
+
+    found = _REIWA.fullmatch(unicodedata.normalize("NFKC", str(name)).strip())
+    if found is None:
+        return None
+    n = 1 if found.group(1) == "元" else int(found.group(1))
+    return (n, 2018 + n) if n >= 1 else None
+
+
+def reiwa_words(name: object, shown: object = None) -> str:
+    """``'R8' is Reiwa 8 of the Japanese era, fiscal year 2026 (April 2026 to March 2027)``
+    (``shown`` in place of ``'R8'`` when given), or "" when ``name`` is no year of the era."""
+    era = reiwa_year(name)
+    if era is None:
+        return ""
+    n, year = era
+    return (f"{str(name if shown is None else shown)!r} is Reiwa {n} of the Japanese era, "
+            f"fiscal year {year} (April "
+            f"{year} to March {year + 1})")

@@ -19,7 +19,7 @@ from test_corrupt_inputs import with_cells
 
 import osa_opt
 from osa_opt.cli.common import blame_budget_option
-from osa_opt.data import example_path
+from osa_opt.data import default_policy_path, example_path
 from osa_opt.errors import InputError, Issue, MissingYear
 
 run = test_corrupt_inputs.run  # the fixture: osa-opt ARGS in-process -> (code, out, err)
@@ -287,3 +287,53 @@ def test_a_duplicate_id_of_rows_that_differ_keeps_its_fix(run: Callable, tmp_pat
         "duplicate project_id: the same project is also in row 40",
         f"duplicate project_id: the same project is also in row {row_of('projects', 'P-05')}"]
     assert {i["hint"] for i in issues} == {"give each project its own project_id"}
+
+
+# ------------------------------------------------- 9. a fiscal year of the Japanese era
+@pytest.mark.parametrize("header", ["cost_R8", "cost_令和8年度", "cost_R08", "cost_令和８年度"])
+def test_a_cost_header_in_the_japanese_era_is_named_with_its_fiscal_year(
+        run: Callable, tmp_path: Path, header: str) -> None:
+    """令和8年度 (Reiwa 8) is FY2026: the message named no header and said to add the column."""
+    path = with_cells(tmp_path / "era.xlsx", ("projects", 1, "cost_FY2026", header))
+    (issue,) = refused(run, tmp_path, path)
+    assert (issue["sheet"], issue["row"], issue["column"], issue["value"]) == (
+        "projects", None, "cost_FY2026", header)
+    assert issue["hint"] == (f"did you mean 'cost_FY2026'? {header!r} is Reiwa 8 of the "
+                             f"Japanese era, fiscal year 2026 (April 2026 to March 2027): "
+                             f"rename the header {header!r} to 'cost_FY2026'")
+
+
+@pytest.mark.parametrize("key", ["R8", "令和8年度"])
+def test_a_budget_key_in_the_japanese_era_is_blamed_on_the_policy(
+        run: Callable, tmp_path: Path, key: str) -> None:
+    text = default_policy_path().read_text("utf-8")
+    policy = tmp_path / "era.toml"
+    policy.write_text(text.replace("FY2026 = 18100", f'"{key}" = 18100'), "utf-8")
+    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    assert (issue["sheet"], issue["column"], issue["value"]) == (
+        "policy era.toml", f"budget.{key}", key)
+    assert issue["rule"] == (f"the policy's [budget] has fiscal year {key!r}, but the projects "
+                             f"sheet has no column cost_{key}; it has cost_FY2026")
+    assert issue["hint"] == (f"did you mean 'FY2026'? {key!r} is Reiwa 8 of the Japanese era, "
+                             f"fiscal year 2026 (April 2026 to March 2027): rename budget.{key} "
+                             f"to budget.FY2026 (the data's header cost_FY2026 looks right)")
+
+
+def test_a_cost_column_of_a_later_year_in_the_japanese_era_is_told_its_name(
+        run: Callable, tmp_path: Path) -> None:
+    path = with_cells(tmp_path / "era.xlsx", ("projects", 1, 40, "cost_R9"),
+                      ("projects", 2, 40, 500))
+    (warning,) = test_corrupt_inputs.warned(run, path)
+    assert warning.startswith("projects, column 'cost_R9': cost_R9 holds ¥500m of costs, but "
+                              "the policy has no budget for R9: ")
+    assert ("Fix: if it holds the costs of FY2027, name it cost_FY2027, as the policy writes "
+            "its years, and give the policy a budget for FY2027") in warning
+
+
+@pytest.mark.parametrize("year", ["R8", "令和8年度"])
+def test_a_budget_option_in_the_japanese_era_is_told_the_year_to_type(
+        run: Callable, tmp_path: Path, year: str) -> None:
+    (issue,) = refused(run, tmp_path, example_path(), "--budget", f"{year}=18100")
+    assert issue["sheet"] == f"--budget {year}=18100"
+    assert issue["hint"].startswith("did you mean --budget FY2026=18100? (the policy's fiscal "
+                                    "years: FY2026)")

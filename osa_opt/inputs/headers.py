@@ -32,7 +32,7 @@ from osa_opt.inputs.schema import (
     Column,
 )
 from osa_opt.inputs.suspect_cells import describe_invisible
-from osa_opt.text import first_few, suggest
+from osa_opt.text import first_few, reiwa_words, reiwa_year, suggest
 
 #: How far down a header row is looked for (title blocks are a few rows high).
 HEADER_SEARCH_ROWS = 12
@@ -288,6 +288,10 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                 issues.append(_twin_issue(sheet, col.name, twin))
             continue
         if col.required:
+            era = _era_issue(sheet, col.name, unknown, policy)
+            if era is not None:
+                issues.append(era)
+                continue
             close = near_miss_header(col.name, unknown, cutoff=0.6)
             blame = _policy_typo(col.name, close, policy) if close else None
             if blame is not None:
@@ -365,6 +369,39 @@ def _policy_typo(column: str, header: str, policy: Policy) -> Issue | None:
                  f"{key.rsplit('.', 1)[0]}.{wanted} (the data's header {header} looks right)")
 
 
+def _era_issue(sheet: str, column: str, unknown: list[str], policy: Policy) -> Issue | None:
+    """A missing cost column whose year the data or the policy writes in the Japanese era
+    (``cost_R8`` or ``budget.令和8年度`` for FY2026): the typo named, with the year."""
+    if not column.startswith(COST_PREFIX):
+        return None
+    fy = column[len(COST_PREFIX):]
+    costs = {h[len(COST_PREFIX):]: h for h in unknown if h.startswith(COST_PREFIX)}
+    era = reiwa_year(fy)
+    if era is not None:  # the policy's key is the era's: a data header of that year?
+        header = next((h for y, h in costs.items() if re.search(rf"(?<!\d){era[1]}(?!\d)", y)),
+                      None)
+        if header is None:
+            return None
+        wanted = header[len(COST_PREFIX):]
+        return Issue(policy_sheet(policy), None, f"budget.{fy}", fy,
+                     f"the policy's [budget] has fiscal year {fy!r}, but the projects sheet "
+                     f"has no column {column}; it has {header}",
+                     f"did you mean {wanted!r}? {reiwa_words(fy)}: rename budget.{fy} to "
+                     f"budget.{wanted} (the data's header {header} looks right)")
+    year = re.search(r"(?<!\d)\d{4}(?!\d)", fy)
+    header = next((h for y, h in costs.items()
+                   if year and (reiwa_year(y) or (0, 0))[1] == int(year.group())), None)
+    if header is None:
+        return None
+    return Issue(sheet, None, column, header, _missing_column_text_cost(fy),
+                 f"did you mean {column!r}? {reiwa_words(header[len(COST_PREFIX):], header)}: "
+                 f"rename the header {header!r} to {column!r}")
+
+
+def _missing_column_text_cost(fy: str) -> str:
+    return f"missing column {COST_PREFIX}{fy}: the policy's budget has fiscal year {fy}"
+
+
 def _or_policy(column: str, header: str) -> str:
     ours, theirs = _policy_key(column), _policy_key(header)
     if ours is None or theirs is None:
@@ -383,7 +420,7 @@ def _shape(name: str) -> str:
 def _missing_column_text(col: Column) -> tuple[str, str]:
     if col.name.startswith(COST_PREFIX):
         fy = col.name[len(COST_PREFIX):]
-        return (f"missing column {col.name}: the policy's budget has fiscal year {fy}",
+        return (_missing_column_text_cost(fy),
                 f"add {col.name} with each project's cost in {fy} (¥ million, 0 if none), "
                 f"or remove {fy} from the policy's [budget]")
     if col.name.startswith(SCORE_PREFIX) and col.name not in {c.name for c in COUNTRY_COLUMNS}:

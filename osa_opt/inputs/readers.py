@@ -21,6 +21,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
-from osa_opt.text import suggest
+from osa_opt.text import reiwa_year, suggest
 
 _WHAT = "an .xlsx or .ods workbook, or a folder holding projects.csv and countries.csv"
 #: The decimal separators a caller may declare (``--decimal-separator``).
@@ -262,12 +263,27 @@ def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],
     years = tuple(fy for fy in fiscal_years if fy not in missing.values())  # the policy's own
     issues = []
     for key, fy in missing.items():
-        year = MissingYear(str(key), fy, f"{COST_PREFIX}{fy}", suggest(fy, years), years)
+        year = MissingYear(str(key), fy, f"{COST_PREFIX}{fy}", _closest_year(fy, years, present),
+                           years)
         issues.append(Issue(
             f"overrides {key!r}", None, year.column, fy,
             f"missing column {year.column}: {fy} is not a fiscal year of this input",
             missing_year_hint(year), detail=year))
     return issues
+
+
+def _closest_year(fy: str, years: Sequence[str], present: set[str]) -> str | None:
+    """The fiscal year an override most likely means: a year of the Japanese era (``R8``)
+    as the policy's years or the cost columns write it (``FY2026``), else the closest of
+    the policy's ``years`` in spelling."""
+    era = reiwa_year(fy)
+    if era is not None:
+        spelt = [*years, *sorted(c.removeprefix(COST_PREFIX) for c in present
+                                 if c.startswith(COST_PREFIX))]
+        same = [y for y in spelt if re.search(rf"(?<!\d){era[1]}(?!\d)", y)]
+        if same:
+            return same[0]
+    return suggest(fy, years)
 
 
 def missing_year_hint(year: MissingYear, where: str = "overrides",

@@ -34,7 +34,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
-from osa_opt.text import id_list, number, yen
+from osa_opt.text import id_list, number, reiwa_year, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -139,15 +139,22 @@ def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None
     ('FY2027', 'FY2027')
     >>> _year_like_policy("FY2027", ["FY2026"]) is None
     True
+
+    A year of the Japanese era (``R9``, ``令和9年度``: FY2027) is the policy's year too.
+
+    >>> _year_like_policy("R9", ["FY2026"]), _year_like_policy("令和9年度", ["FY2026"])
+    ('FY2027', 'FY2027')
     """
     found = re.search(r"(?<!\d)(?:fy\s*)?(\d{4})(?!\d)", fy, re.IGNORECASE)
+    era = reiwa_year(fy)
+    digits = found.group(1) if found else str(era[1]) if era else None
     styled = [re.fullmatch(r"([^\d]*)\d{4}", y) for y in years]
-    if found is None or not all(styled):
+    if digits is None or not all(styled):
         return None
     prefixes = {m.group(1) for m in styled if m}
     if len(prefixes) != 1:
         return None
-    year = f"{prefixes.pop()}{found.group(1)}"
+    year = f"{prefixes.pop()}{digits}"
     return year if year != fy else None
 
 
