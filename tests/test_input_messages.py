@@ -337,3 +337,40 @@ def test_a_budget_option_in_the_japanese_era_is_told_the_year_to_type(
     assert issue["sheet"] == f"--budget {year}=18100"
     assert issue["hint"].startswith("did you mean --budget FY2026=18100? (the policy's fiscal "
                                     "years: FY2026)")
+
+
+# ----------------------------------------------------- 10. a cost typed with its unit
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("¥1.2bn", "1200"), ("1.2 billion yen", "1200"), ("120 million", "120"), ("¥120m", "120"),
+    ("1.2億", "120"), ("12億円", "1200"), ("1,200百万円", "1200"), ("５０００万円", "50"),
+    ("¥850,000,000", "850"), ("850,000千円", "850"), ("JPY 1.5bn", "1500")])
+def test_a_cost_typed_with_its_unit_is_told_the_number_in_million_yen(
+        run: Callable, tmp_path: Path, typed: str, meant: str) -> None:
+    """'¥1.2bn' was refused with 'type a plain number such as 750': not which number, nor
+    that costs are in ¥ million (1.2 and 1200 both look plain)."""
+    path = with_cells(tmp_path / "unit.xlsx", ("projects", 6, "cost_FY2026", typed))
+    (issue,) = refused(run, tmp_path, path)
+    assert (issue["row"], issue["column"], issue["value"]) == (6, "cost_FY2026", typed)
+    assert issue["hint"] == (f"costs are in ¥ million: {typed!r} is ¥{int(meant):,} million, "
+                             f"so type {meant}")
+
+
+@pytest.mark.parametrize("typed", ["1200 (revised)", "about 1200", "¥", "bn", "12 boats"])
+def test_a_cost_cell_that_is_no_amount_keeps_the_plain_hint(
+        run: Callable, tmp_path: Path, typed: str) -> None:
+    path = with_cells(tmp_path / "unit.xlsx", ("projects", 6, "cost_FY2026", typed))
+    (issue,) = refused(run, tmp_path, path)
+    assert issue["hint"] == ("type a plain number such as 750, 0.35 or 18,100 (no units or "
+                             "currency signs)")
+
+
+def test_a_budget_typed_with_its_unit_is_told_the_number_in_million_yen(
+        run: Callable, tmp_path: Path) -> None:
+    policy = tmp_path / "unit.toml"
+    policy.write_text(default_policy_path().read_text("utf-8").replace(
+        "FY2026 = 18100", 'FY2026 = "¥18.1bn"'), "utf-8")
+    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    assert (issue["sheet"], issue["column"], issue["value"]) == (
+        "policy unit.toml", "budget.FY2026", "¥18.1bn")
+    assert issue["rule"] == "an amount with its unit (read as text), expected a number"
+    assert issue["hint"] == "budgets are in ¥ million: '¥18.1bn' is ¥18,100 million, so write 18100"

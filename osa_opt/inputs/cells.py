@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from osa_opt.inputs.schema import FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
+from osa_opt.inputs.schema import COST_PREFIX, FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
 from osa_opt.text import number as number_text
 
 
@@ -195,6 +195,10 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
             return f"type the share as a fraction: {number_text(share)} for {str(value).strip()}"
+        amount = yen_million(value) if col.name.startswith(COST_PREFIX) else None
+        if amount is not None:  # "¥1.2bn": the number to type, in the column's unit
+            return (f"costs are in ¥ million: {str(value).strip()!r} is ¥{number_text(amount)} "
+                    f"million, so type {number_text(amount, grouped=False)}")
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
@@ -250,6 +254,46 @@ def number_examples(col: Column) -> str:
 def whole_number_hint(col: Column) -> str:
     *first, last = map(str, col.choices)
     return f"type {', '.join(first)} or {last} as a whole number ({col.name}: {col.meaning})"
+
+
+#: Units an amount of yen is typed in, as ¥ million each: English and Japanese (億 is
+#: ¥100 million, 万 ¥10,000, 千円 ¥ thousand), longest first.
+_YEN_UNITS = {"trillion": 1e6, "billion": 1e3, "million": 1.0, "thousand": 1e-3,
+              "bn": 1e3, "mn": 1.0, "mil": 1.0, "m": 1.0, "b": 1e3, "k": 1e-3,
+              "兆": 1e6, "十億": 1e3, "億": 100.0, "千万": 10.0, "百万": 1.0, "万": 0.01,
+              "千": 1e-3}
+_YEN_AMOUNT = re.compile(
+    r"(?P<cur>¥|jpy|yen)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>"
+    + "|".join(sorted(map(re.escape, _YEN_UNITS), key=len, reverse=True))
+    + r")?\s*(?P<yen>円|yen|jpy)?", re.IGNORECASE)
+
+
+def yen_million(value: Any) -> float | None:
+    """An amount of yen typed with its unit or currency, in ¥ million: ``"¥1.2bn"`` →
+    1200, ``"12億円"`` → 1200, ``"¥850,000,000"`` → 850; None for anything else (a plain
+    number, ``"1200 (revised)"``).
+
+    >>> yen_million("¥1.2bn"), yen_million("12億円"), yen_million("¥850,000,000")
+    (1200.0, 1200.0, 850.0)
+    >>> yen_million("1200"), yen_million("1200 (revised)"), yen_million("12 boats")
+    (None, None, None)
+    """
+    import unicodedata
+
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    found = _YEN_AMOUNT.fullmatch(text)
+    if found is None or not (found["cur"] or found["unit"] or found["yen"]):
+        return None
+    if found["unit"] is None and not (found["cur"] or found["yen"]):
+        return None
+    try:
+        amount = float(found["num"].replace(",", ""))
+    except ValueError:
+        return None
+    scale = _YEN_UNITS[found["unit"].lower()] if found["unit"] else 1e-6  # no unit: yen
+    return round(amount * scale, 6)
 
 
 def percent(value: Any) -> float | None:
