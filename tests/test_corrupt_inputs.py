@@ -1152,3 +1152,29 @@ def test_a_top_level_key_under_a_table_is_told_where_it_goes(run: Callable,
     assert issues('[budget]\nFY2026 = 18100\n"" = 5\n') == [
         (3, "budget.", "a fiscal-year key may not be blank or contain spaces",
          "name years like FY2026 (the column is cost_FY2026)")]
+
+
+# ------------------------------------------------------------ a sheet renamed
+@pytest.mark.parametrize(("sheet", "renamed"), [
+    ("projects", "projects FY2026"), ("projects", "Project list"), ("projects", "案件"),
+    ("countries", "Partner countries"), ("countries", "partners")])
+def test_an_input_sheet_renamed_is_told_which_sheet_to_rename(
+        run: Callable, tmp_path: Path, sheet: str, renamed: str) -> None:
+    """'projects FY2026' beside README and countries: the fix said 'add a sheet named
+    projects', as if the projects were not in the workbook."""
+    def rename(book: Any) -> None:
+        book[sheet].title = renamed
+
+    (message,) = refused(run, edited(tmp_path / "renamed.xlsx", rename), tmp_path)
+    assert message == (f"renamed.xlsx, row None, column None: the sheet {sheet!r} is missing "
+                       f"(value {sheet!r}). Fix: rename the sheet {renamed!r} to {sheet!r}")
+
+
+def test_a_missing_sheet_with_no_likely_rename_lists_the_sheets(run: Callable,
+                                                                tmp_path: Path) -> None:
+    def rename(book: Any) -> None:
+        book["projects"].title = "Sheet1"
+
+    (message,) = refused(run, edited(tmp_path / "renamed.xlsx", rename), tmp_path)
+    assert message.endswith("Fix: add a sheet named 'projects' (sheets found: README, Sheet1, "
+                            "countries)")

@@ -88,6 +88,21 @@ def variant_of(name: str, sheet: str) -> bool:
     return key == sheet and name != sheet
 
 
+#: Words that name an input sheet otherwise (``projects FY2026``, ``Partner countries``,
+#: 案件): when the sheet is missing, a sheet named with its words, and no other's, is the
+#: one to rename.
+_SHEET_WORDS = {"projects": ("project", "案件", "事業"), "countries": ("countr", "partner", "相手国")}
+
+
+def _renamed(names: Sequence[str], sheet: str) -> str | None:
+    """The one sheet of ``names`` that looks like ``sheet`` renamed, or None."""
+    def words(name: str) -> set[str]:
+        return {s for s, ws in _SHEET_WORDS.items() if any(w in name.casefold() for w in ws)}
+
+    found = [n for n in names if n not in SHEETS and words(n) == {sheet}]
+    return found[0] if len(found) == 1 else None
+
+
 def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[Issue],
                 warnings: list[Issue]) -> dict[str, str]:
     """Input sheet -> the workbook's sheet to read; a missing, hidden or doubled sheet is
@@ -96,6 +111,8 @@ def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[
     for sheet in SHEETS:
         variants = [n for n in names if variant_of(n, sheet)]
         visible = [n for n in variants if n not in hidden]
+        if sheet not in names and not variants:
+            variants = [n for n in [_renamed(names, sheet)] if n]
         if sheet not in names:
             hint = (f"rename the sheet {variants[0]!r} to {sheet!r}" if variants else
                     f"add a sheet named {sheet!r} (sheets found: {', '.join(names)})")
