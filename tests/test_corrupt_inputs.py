@@ -1178,3 +1178,22 @@ def test_a_missing_sheet_with_no_likely_rename_lists_the_sheets(run: Callable,
     (message,) = refused(run, edited(tmp_path / "renamed.xlsx", rename), tmp_path)
     assert message.endswith("Fix: add a sheet named 'projects' (sheets found: README, Sheet1, "
                             "countries)")
+
+
+@pytest.mark.parametrize(("typed", "later"), [
+    ("slipped to FY2027", "FY2027"), ("FY2027", "FY2027"), ("deferred to 2028", "FY2028"),
+    ("R9", "FY2027"), ("令和9年度", "FY2027"), ("next year", None), ("moved to FY27", "FY2027"),
+    ("来年度へ延期", None)])
+def test_a_status_naming_a_later_year_is_told_it_is_excluded_from_this_round(
+        run: Callable, tmp_path: Path, typed: str, later: str | None) -> None:
+    """A candidate slips to next year and the analyst types the year in status: the fix
+    listed the three statuses, not which one a project of a later year is."""
+    path = with_cells(tmp_path / "round.xlsx", ("projects", 6, "status", typed))
+    (message,) = refused(run, path, tmp_path)
+    plan = (f"; to plan it in {later} too, give its cost in cost_{later} and the policy a "
+            f"budget for {later}" if later else "")
+    assert message == (
+        "projects, row 6, column 'status': must be one of candidate, mandatory, excluded "
+        f"(value {typed!r}). Fix: a project moved to a later fiscal year is out of this round: "
+        f"write excluded here and {typed.lower()!r} in status_reason (every output shows "
+        f"it){plan}")  # the status as read, in lower case, as for 'Withdrawn' above

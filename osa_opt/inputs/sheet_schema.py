@@ -7,6 +7,7 @@ unreadable cells were reported while coercing (:mod:`osa_opt.inputs.cells`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -165,11 +166,36 @@ in status_reason (every output shows it)"
     if word in IN_WORDS:
         return (f"a project that must be funded is status mandatory: write mandatory {where} "
                 f"and {reason}")
+    if col.name == "status" and (later := _later_year(word)) is not None:
+        year = later and (f"; to plan it in {later} too, give its cost in cost_{later} and the "
+                          f"policy a budget for {later}")
+        return (f"a project moved to a later fiscal year is out of this round: write excluded "
+                f"here and {reason}{year}")
     if word in EITHER_WORDS:
         return (f"a slipped project is either carried into this round (write mandatory "
                 f"{where}) or moved out of it to a later one (write excluded {where}); "
                 f"then write {reason}")
     return None
+
+
+#: Words for a later fiscal year without its number (来年度: next fiscal year).
+_NEXT_YEAR = ("next year", "next fiscal year", "later year", "来年度", "次年度", "翌年度")
+
+
+def _later_year(word: str) -> str | None:
+    """The fiscal year a status names (``slipped to FY2027``, ``R9``, ``令和9年度``:
+    ``"FY2027"``), "" for a later year without its number (``next year``), None for no
+    year at all."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", word)
+    found = re.search(r"(?<![\d.])(?:fy\s*)?(20\d\d)(?![\d.])|\bfy\s*(\d\d)\b", text)
+    if found:
+        return f"FY{found.group(1) or '20' + found.group(2)}"
+    era = re.search(r"(?:\br|令和)\s*(元|\d{1,2})\s*(?:年度|\b)", text)
+    if era:
+        return f"FY{2018 + (1 if era.group(1) == '元' else int(era.group(1)))}"
+    return "" if any(w in text for w in _NEXT_YEAR) else None
 
 
 def _choice_hint(col: Column, bad: Any) -> str:
