@@ -68,7 +68,8 @@ class DirectResolves:
         t0 = time.perf_counter()
         with highs_access.column_bounds(highs, bounds), highs_access.quiet(highs), \
                 self._resolve_options(highs, time_limit):
-            highs.run()  # read before the bounds go back: a change resets HiGHS's status
+            highs_access.run_checked(highs)  # read before the bounds go back: a change resets
+            # HiGHS's status
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
         self.last, self._solution = out, None
@@ -85,7 +86,7 @@ class DirectResolves:
         t0 = time.perf_counter()
         with highs_access.row_bounds(highs, rows, lower, upper), highs_access.quiet(highs), \
                 self._resolve_options(highs, time_limit):
-            highs.run()  # read before the bounds go back
+            highs_access.run_checked(highs)  # read before the bounds go back
             out = self._outcome_of(highs, time.perf_counter() - t0, reader[0])
         self.solves += 1
         self.last, self._solution = out, None
