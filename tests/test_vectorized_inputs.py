@@ -413,6 +413,59 @@ def test_field_choices_check_equals_the_per_cell_map(cells: list[Any]) -> None:
     assert _each_value(series, rule).tolist() == series.map(rule).tolist()
 
 
+
+def _pandera_passes(sheet: str, typed: pd.DataFrame, columns: tuple[Any, ...]) -> bool:
+    import pandera.pandas as pa
+
+    from osa_opt.inputs.sheet_schema import sheet_schema
+
+    try:
+        sheet_schema(sheet, columns).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors:
+        return False
+    return True
+
+
+@SETTINGS
+@given(st.data(), st.integers(0, 8))
+def test_a_sheet_passed_without_pandera_is_one_pandera_passes(data: st.DataObject,
+                                                              n: int) -> None:
+    """_surely_valid (the check of a valid sheet without pandera) says True exactly where
+    pandera finds nothing: on typed columns of their declared dtypes, and never True on
+    a column of another dtype."""
+    from osa_opt.inputs.schema import COUNTRY_COLUMNS, PROJECT_COLUMNS
+    from osa_opt.inputs.sheet_schema import _surely_valid
+
+    pools: dict[str, tuple[list[Any], str]] = {
+        "project_id": (["P-1", "P-2", "P-3", None, NAN], "object"),
+        "field": (["medical", "medical;bogus", None, NAN, "disaster_relief;medical"],
+                  "object"),
+        "status": (["candidate", "excluded", "withdrawn", None, NAN], "object"),
+        "risk": ([0.0, 0.5, 1.0, 1.5, -0.1, NAN], "float64"),
+        "min_funding": ([0.0, 0.3, 1.0, 1.2, NAN], "float64"),
+        "score_spread": ([0.0, 2.0, -1.0, NAN], "float64"),
+        "dispute_linked": ([True, False, None], "boolean"),
+    }
+    country_pools: dict[str, tuple[list[Any], str]] = {
+        "country": (["Aurelia", "Borea", None], "object"),
+        "priority_tier": ([1, 2, 3, 4, None], "Int64"),
+        "max_share": ([0.0, 0.1, 1.0, NAN], "float64"),
+        "democracy": ([0.0, 10.0, 10.5, NAN], "float64"),
+    }
+    sheet = data.draw(st.sampled_from(["projects", "countries"]))
+    columns = tuple(PROJECT_COLUMNS if sheet == "projects" else COUNTRY_COLUMNS)
+    chosen = pools if sheet == "projects" else country_pools
+    names = data.draw(st.lists(st.sampled_from(sorted(chosen)), unique=True, min_size=1))
+    typed = pd.DataFrame({name: pd.Series(
+        data.draw(st.lists(st.sampled_from(chosen[name][0]), min_size=n, max_size=n)),
+        dtype=chosen[name][1]) for name in names})
+    assert _surely_valid(sheet, typed, columns) == _pandera_passes(sheet, typed, columns)
+    # a column of another dtype than declared is always left to pandera
+    other = typed.astype(object) if any(chosen[m][1] != "object" for m in names) else None
+    if other is not None:
+        assert not _surely_valid(sheet, other, columns)
+
+
 # ---------------------------------------------------------------------- writers
 @SETTINGS
 @given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),

@@ -5,9 +5,10 @@ Three passes, all collected before anything is raised:
 1. **columns** — every required column is present (a misspelt header gets a "did you mean"),
    and the sheet has data rows;
 2. **cells** — each cell is coerced to its column's type (a blank optional cell takes its
-   default, an unreadable cell is reported at its row; :mod:`osa_opt.inputs.cells`), then one
-   pandera schema per sheet, built from the registry in :mod:`osa_opt.inputs.schema`, checks
-   ranges, choices and uniqueness lazily (:mod:`osa_opt.inputs.sheet_schema`);
+   default, an unreadable cell is reported at its row; :mod:`osa_opt.inputs.cells`), then
+   ranges, choices and uniqueness, from the registry in :mod:`osa_opt.inputs.schema`
+   (:mod:`osa_opt.inputs.sheet_schema`: a sheet that fails any is checked by its pandera
+   schema, lazily, which words each failure);
 3. **cross-sheet rules** (:func:`osa_opt.inputs.rules.cross_sheet_issues`, in one place) —
    unknown countries, dependencies, forced states that contradict each other or the
    eligibility rules, policy names the data lacks.
