@@ -81,10 +81,11 @@ def cli() -> None:
 
 def main() -> None:
     """Console entry point: user errors become one message and an exit code."""
-    from osa_opt.cli.common import run_cli
+    from osa_opt.cli import common
 
+    common.FREEZE_LOADED = True  # this process ends with the command (_exit_at_once)
     atexit.register(_exit_at_once)  # registered first, so it runs after every other handler
-    code = run_cli(cli)
+    code = common.run_cli(cli)
     _exit_code.append(code)
     sys.exit(code)
 

@@ -85,7 +85,7 @@ def command(
     3 the policy cannot be met, 4 no portfolio found in time, 130 interrupted (Ctrl-C: the
     portfolios finished are written, run.json "partial": true).
     """
-    from osa_opt.cli.common import load_from_cli
+    from osa_opt.cli.common import load_from_cli, loading
     from osa_opt.outputs.safe import check_target
 
     model_format = _model_format(write_model)
@@ -98,10 +98,11 @@ def command(
     read_seconds = time.perf_counter() - t0
     # Pyomo and the writers load once the input is known to be good: a bad input's
     # message (exit 2) does not wait for them.
-    from osa_opt.model import build_model
-    from osa_opt.run_folder import write_run
-    from osa_opt.solving.solver import stdout_to_stderr
-    from osa_opt.workflows import solve
+    with loading():  # modules that live until the command ends
+        from osa_opt.model import build_model
+        from osa_opt.run_folder import write_run
+        from osa_opt.solving.solver import stdout_to_stderr
+        from osa_opt.workflows import solve
     count = problem.policy.portfolios.count
     outcomes: list[Outcome] = []
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
