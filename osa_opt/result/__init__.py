@@ -140,6 +140,10 @@ class Portfolio:
         """Budget minus funded cost per fiscal year, ¥ million. A remainder within
         ``FRACTION_TOL`` of the budget is 0 (the fractions are known to that tolerance, so
         the money they fund is too): a budget spent in full never leaves -0.0 or 0.000001."""
+        return self._budget_left.copy()
+
+    @cached_property
+    def _budget_left(self) -> pd.Series:  # the console, workbook, report and run.json ask
         budget = self.problem.budget
         left = budget - self.cost_by_year
         noise = left.abs() <= FRACTION_TOL * budget.abs().clip(lower=1.0)
@@ -155,11 +159,15 @@ class Portfolio:
 
     @property
     def countries(self) -> list[str]:
-        return sorted(set(self.problem.projects.loc[list(self.fractions), "country"]))
+        return list(self._countries)
+
+    @cached_property
+    def _countries(self) -> tuple[str, ...]:  # asked for by every table of portfolios
+        return tuple(sorted(set(self.problem.projects.loc[list(self.fractions), "country"])))
 
     @property
     def n_countries(self) -> int:
-        return len(self.countries)
+        return len(self._countries)
 
     @property
     def share_of_best(self) -> float:
