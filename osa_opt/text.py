@@ -294,7 +294,8 @@ HEADERS = {
     "share_of_best": "Share of the best value", "share_of_budget": "Share of budget",
     "priority_tier": "Tier", "n_projects": "Projects", "n_countries": "Countries",
     "value_change": "Value change", "value_change_share": "Value change (%)",
-    "basis": "Value from",
+    "basis": "Value from", "what_if_forced": "What if forced",
+    "feasible_if_forced": "Feasible if forced",
     # a rule's price (analysis.prices), in words rather than the solver's
     "rule": "Model row", "label": "Rule", "bound": "Required", "activity": "At portfolio 1",
     "slack": "To spare", "binding": "Met exactly",

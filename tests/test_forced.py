@@ -243,3 +243,19 @@ def test_solve_warns_and_counts_them_apart(run: Callable, tmp_path: Path) -> Non
     why = {r["project_id"]: r for r in manifest["analyses"]["why"]["projects"]}
     assert why["P-04"]["basis"] == "proof"
     assert "it requires P-02, which is excluded" in why["P-04"]["message"]
+
+
+def test_the_why_sheet_does_not_say_a_mandatory_project_is_forced_out(tmp_path: Path) -> None:
+    """The Why in or out sheet headed its what-if column 'Forced': P-01, mandatory and
+    funded, read 'Forced: out', beside the Projects sheet's 'Forced: in: status mandatory'."""
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    result.write(tmp_path / "run")
+    book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx")
+    rows = list(book["Why in or out"].iter_rows(min_row=3, values_only=True))
+    by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert "Forced" not in rows[0]
+    assert (by_id["P-01"]["What if forced"], by_id["P-01"]["Feasible if forced"]) == ("out", False)
+    assert (by_id["P-03"]["What if forced"], by_id["P-03"]["Feasible if forced"]) == ("in", True)
+    table = result.analyses["why"].table
+    assert {"what_if_forced", "feasible_if_forced"} <= set(table.columns)
+    assert result.analyses["why"].records["P-01"]["forced"] == "out"  # the record keeps its key

@@ -89,6 +89,11 @@ def _closest(word: str, ids: list[str], n: int = 3) -> list[str]:
     return [p for _, _, p in sorted(scored, key=lambda s: (-round(s[0], 6), -s[1]))[:n]]
 
 
+#: A record's keys as the table (and the workbook's sheet) names them: ``forced`` is the
+#: way a re-solve forced the project, not the projects sheet's status.
+_TABLE_NAMES = {"forced": "what_if_forced", "feasible": "feasible_if_forced"}
+
+
 @dataclass(eq=False, repr=False)
 class WhyAnalysis(Analysis):
     """Why each project is in or out of portfolio 1, with the price of forcing it."""
@@ -111,10 +116,15 @@ class WhyAnalysis(Analysis):
 
     @property
     def table(self) -> pd.DataFrame:
-        """One row per project, lists joined by commas, cost per fiscal year as columns."""
+        """One row per project, lists joined by commas, cost per fiscal year as columns;
+        a record's ``forced`` and ``feasible`` are ``what_if_forced`` and
+        ``feasible_if_forced`` here (the sheet's headers "What if forced", "Feasible if
+        forced"), never to be read as the projects sheet's forcing (a mandatory project
+        is tested forced out)."""
         rows = []
         for rec in self.records.values():
-            row = {k: v for k, v in rec.items() if k not in ("cost_by_year", "needs_by_year")}
+            row = {_TABLE_NAMES.get(k, k): v for k, v in rec.items()
+                   if k not in ("cost_by_year", "needs_by_year")}
             for key in ("reasons", "displaced", "replaced_by"):
                 row[key] = "; ".join(rec[key]) if key == "reasons" else ", ".join(rec[key])
             for fy in self.fiscal_years:
