@@ -374,3 +374,24 @@ def test_a_budget_typed_with_its_unit_is_told_the_number_in_million_yen(
         "policy unit.toml", "budget.FY2026", "¥18.1bn")
     assert issue["rule"] == "an amount with its unit (read as text), expected a number"
     assert issue["hint"] == "budgets are in ¥ million: '¥18.1bn' is ¥18,100 million, so write 18100"
+
+
+# ------------------------------------------- 11. a share typed as a percentage number
+@pytest.mark.parametrize(("sheet", "key", "header", "typed", "fraction"), [
+    ("countries", "Aurelia", "max_share", 35, "0.35"), ("projects", "P-05", "risk", 20, "0.2"),
+    ("projects", "P-05", "p_sign", 80, "0.8"), ("projects", "P-05", "min_funding", 50, "0.5")])
+def test_a_share_typed_as_a_percentage_number_is_told_the_fraction(
+        run: Callable, tmp_path: Path, sheet: str, key: str, header: str, typed: int,
+        fraction: str) -> None:
+    """max_share 35 (for 35%) said only what max_share means; '35%' was told 0.35."""
+    path = with_cells(tmp_path / "share.xlsx", (sheet, row_of(sheet, key), header, typed))
+    (issue,) = refused(run, tmp_path, path)
+    assert (issue["column"], issue["value"]) == (header, str(typed))
+    assert issue["hint"].startswith(f"type the share as a fraction: {fraction} for {typed}%")
+
+
+def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
+        run: Callable, tmp_path: Path) -> None:
+    path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))
+    (issue,) = refused(run, tmp_path, path)
+    assert issue["hint"] == "risk: risk of failed delivery or misuse, 0 (none) to 1"

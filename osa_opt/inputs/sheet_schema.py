@@ -26,6 +26,7 @@ from osa_opt.inputs.cells import (
 )
 from osa_opt.inputs.issue_list import Places
 from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, SEPARATOR, Column, split_values
+from osa_opt.text import number as number_text
 from osa_opt.text import suggest
 
 if TYPE_CHECKING:
@@ -184,11 +185,24 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
                 hints[name, str(bad)] = _choice_hint(col, bad)
             issues.append(Issue(sheet, row, name, value, rule_text(col), hints[name, str(bad)]))
         elif case.check == "range":
-            issues.append(Issue(sheet, row, name, value, rule_text(col),
-                                f"{col.name}: {col.meaning}"))
+            issues.append(Issue(sheet, row, name, value, rule_text(col), _range_hint(col, bad)))
         else:  # pragma: no cover - dtypes are ours; this would be a bug in coercion
             issues.append(Issue(sheet, row, name, value, str(case.check), "check this cell"))
     return issues
+
+
+def _range_hint(col: Column, bad: Any) -> str:
+    """The fix of a number out of its range: a share (at most 1) typed as a whole
+    percentage, 35 for 35%, is told the fraction, as the text '35%' is."""
+    meaning = f"{col.name}: {col.meaning}"
+    try:
+        typed = float(bad)
+    except (TypeError, ValueError):
+        return meaning
+    if col.high == 1 and 1 < typed <= 100 and typed.is_integer():
+        return (f"type the share as a fraction: {number_text(typed / 100)} for "
+                f"{number_text(typed)}% ({meaning})")
+    return meaning
 
 
 #: Words a round's own status column (or its stage column) holds for a project forced out
