@@ -855,7 +855,12 @@ def test_a_thousands_comma_read_as_a_decimal_one_by_another_text_cell_is_warned_
         "in round.xlsx numbers are stored as numbers, so text cells alone decide a reading "
         "a thousand times apart (value '1,250'). Fix: nothing to do if that is right; "
         "otherwise type 1250 in that cell as a number, not text, and 8.5 in projects row 3, "
-        "column 'score_security'"]
+        "column 'score_security'",
+        # and the radar at ¥1.25m is a hundred times under the round's usual project
+        "projects, row 6, column 'cost_FY2026': P-05 costs ¥1.25m in all, less than 1/20 of "
+        "the round's median project (¥600m): a cost typed in 億円 (¥100 million) reads a "
+        "hundred times too small (value 1.25). Fix: costs are in ¥ million: if 1.25 was "
+        "typed in 億円, type 125 (¥125 million); nothing to do if ¥1.25m is right"]
 
 
 def test_a_tie_for_first_is_said_and_sorting_the_rows_does_not_swap_it(
@@ -949,11 +954,12 @@ def test_the_circulated_workbook_carries_the_notes_and_warnings_too(
                        "-k", "2", "--out", out)
     assert code == 0, err
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert len(manifest["notes"]) == 1 and len(manifest["warnings"]) == 1
+    # the cost read as ¥1.25m, and P-05 at ¥1.25m a hundred times under the usual project
+    assert len(manifest["notes"]) == 1 and len(manifest["warnings"]) == 2
     sheet = openpyxl.load_workbook(out / "portfolios.xlsx", read_only=True)["Read me"]
     rows = [(r[0], r[1]) for r in sheet.iter_rows(values_only=True) if len(r) > 1]
     assert ("Note", manifest["notes"][0]) in rows
-    assert ("Input warning", manifest["warnings"][0]["message"]) in rows
+    assert all(("Input warning", w["message"]) in rows for w in manifest["warnings"])
 
 
 # ------------------------------------------------- paths the system refuses to look up

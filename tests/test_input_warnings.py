@@ -238,3 +238,37 @@ def test_a_risk_aversion_that_keeps_every_value_at_least_0_warns_nothing() -> No
     assert warnings_of(overrides={"objective.risk_aversion": 1.0}) == []
     top = float(osa_opt.load_problem().projects["risk"].max())
     assert warnings_of(overrides={"objective.risk_aversion": 1 / top}) == []
+
+
+# ------------------------------------------------ one cost typed in 億円 (¥100 million)
+def test_one_project_a_hundred_times_cheaper_than_the_round_is_named(tmp_path: Path) -> None:
+    """A revised cost typed as 13 (億円) for ¥1.3 billion was read as ¥13m: the project
+    was funded nearly free, and nothing said so."""
+    sheets = example_sheets()
+    head = sheets["projects"][0]
+    sheets["projects"][5][head.index("cost_FY2026")] = 13  # P-05, Excel row 6
+    (warning,) = osa_opt.load_problem(write_book(tmp_path / "r.xlsx", sheets)).warnings
+    assert (warning.sheet, warning.row, warning.column, warning.value) == (
+        "projects", 6, "cost_FY2026", 13)
+    assert warning.rule == ("P-05 costs ¥13m in all, less than 1/20 of the round's median "
+                            "project (¥600m): a cost typed in 億円 (¥100 million) reads a "
+                            "hundred times too small")
+    assert warning.hint == ("costs are in ¥ million: if 13 was typed in 億円, type 1300 (¥1.3 "
+                            "billion); nothing to do if ¥13m is right")
+
+
+def test_each_cheap_project_is_named_in_input_order(tmp_path: Path) -> None:
+    problem = osa_opt.load_problem()
+    edited = problem.projects.copy()
+    edited.loc[edited.index[:3], "cost_FY2026"] = [5.0, 8.0, 0.5]
+    warnings = problem.with_projects(edited).warnings
+    assert [w.rule.split(" costs ")[0] for w in warnings] == ["P-01", "P-02", "P-03"]
+
+
+def test_a_free_project_of_a_one_year_policy_is_told_in_the_singular() -> None:
+    problem = osa_opt.load_problem()
+    edited = problem.projects.copy()
+    edited.loc["P-05", "cost_FY2026"] = 0.0
+    (warning,) = problem.with_projects(edited).warnings
+    assert warning.rule == ("project P-05 has no cost in any fiscal year of the policy "
+                            "(cost_FY2026 is 0 or blank): it would be funded for free")

@@ -1,7 +1,7 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Seven kinds come from the data here:
+keeps them under ``warnings``. Eight kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
@@ -12,6 +12,7 @@ keeps them under ``warnings``. Seven kinds come from the data here:
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
 - a project that requires, directly or through others, one that cannot be funded (excluded
   or ineligible): it can never be funded itself (:mod:`.forced`);
+- one project a hundred times cheaper than the round's median: its cost typed in 億円;
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
@@ -45,6 +46,10 @@ RATIO_LIMIT = 50.0
 PROJECT_LIMIT = 10.0
 #: Largest plausible median project cost, ¥ million (OSA projects cost ¥ hundreds of millions).
 TYPICAL_COST_HIGH = 20_000.0
+#: A project costing less than the round's median project ÷ this is suspect on its own.
+CHEAP_LIMIT = 20.0
+#: Projects with a cost a round needs before its median says what a usual project costs.
+CHEAP_MIN_PROJECTS = 10
 #: Largest plausible annual budget, ¥ million (¥1 trillion).
 TYPICAL_BUDGET_HIGH = 1_000_000.0
 
@@ -54,7 +59,8 @@ def input_warnings(problem: Problem) -> list[Issue]:
     projects, tiers without a multiplier, free projects, projects a requirement keeps out
     and uncounted cost columns."""
     return [*unit_warnings(problem), *worthless_warnings(problem),
-            *negative_value_warnings(problem), *tier_warnings(problem),
+            *negative_value_warnings(problem), *cheap_project_warnings(problem),
+            *tier_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
             *uncounted_cost_warnings(problem)]
 
@@ -230,6 +236,47 @@ def negative_value_warnings(problem: Problem) -> list[Issue]:
                   "projects too risky to fund")]
 
 
+def cheap_project_warnings(problem: Problem) -> list[Issue]:
+    """A project (not excluded) whose cost is less than 1/:data:`CHEAP_LIMIT` of the
+    round's median project: one cost typed in 億円 (¥100 million), 13 for ¥1.3 billion,
+    reads a hundred times too small, and the project is funded nearly free. Rounds of
+    fewer than :data:`CHEAP_MIN_PROJECTS` costed projects are not judged. The first
+    :data:`~osa_opt.inputs.issue_list.MAX_PER_RULE`, then one line counting the rest.
+
+    >>> cheap_project_warnings(problem)
+    []
+    """
+    p = problem.projects
+    total = problem.total_cost[(problem.total_cost > 0) & (p["status"] != "excluded")]
+    if len(total) < CHEAP_MIN_PROJECTS or not problem.fiscal_years:
+        return []
+    median = float(total.median())
+    cheap = total[total < median / CHEAP_LIMIT]
+    cost = problem.cost
+    issues = []
+    for pid, amount in list(cheap.items())[:MAX_PER_RULE]:
+        fy = str(cost.loc[pid].idxmax())
+        meant, typed = amount * 100, f"¥{number(amount, 6)}m"  # ¥1.25m, not ¥1.3m
+        words = (f"¥{number(meant / 1000, 6)} billion" if meant >= 1000
+                 else f"¥{number(meant, 6)} million")
+        issues.append(Issue(PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{fy}",
+                            float(cost.at[pid, fy]),
+                            f"{pid} costs {typed} in all, less than 1/{CHEAP_LIMIT:g} of "
+                            f"the round's median project ({yen(median)}): a cost typed in 億円 "
+                            "(¥100 million) reads a hundred times too small",
+                            f"costs are in ¥ million: if {number(amount, 6)} was typed in 億円, "
+                            f"type {number(meant, 6, grouped=False)} ({words}); nothing to do if "
+                            f"{typed} is right"))
+    rest = len(cheap) - MAX_PER_RULE
+    if rest > 0:
+        issues.append(Issue(PROJECTS, None, f"{COST_PREFIX}{problem.fiscal_years[0]}", None,
+                            f"and {rest:,} more projects cost less than 1/{CHEAP_LIMIT:g} of "
+                            "the round's median project",
+                            f"only the first {MAX_PER_RULE} are listed; check their units the "
+                            "same way", more=rest))
+    return issues
+
+
 def free_project_warnings(problem: Problem) -> list[Issue]:
     """A project (not excluded) whose every cost of the policy's years is 0 or blank."""
     years = problem.fiscal_years
@@ -238,9 +285,10 @@ def free_project_warnings(problem: Problem) -> list[Issue]:
     p = problem.projects
     free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")]
     columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)
+    verb = "is" if len(years) == 1 else "are"
     return [Issue(PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
                   f"project {pid} has no cost in any fiscal year of the policy ({columns} "
-                  "are 0 or blank): it would be funded for free",
+                  f"{verb} 0 or blank): it would be funded for free",
                   "fill in its costs in ¥ million, or make it excluded if it needs no funding")
             for pid in free.index]
 
