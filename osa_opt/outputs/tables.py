@@ -169,7 +169,8 @@ def write_table(
         # a column of numbers is headed on the right, where its numbers end
         sheet.write_string(header_row, col, name,
                            fmt.header_number if layout[col].numeric else fmt.header)
-    cells = [column_cells(table.iloc[:, col]) for col in range(len(columns))]
+    by_position = [column for _, column in table.items()]  # cheaper than .iloc per column
+    cells = [column_cells(by_position[col]) for col in range(len(columns))]
     cut = tuple((name, i) for col, name in enumerate(columns)
                 if not pd.api.types.is_numeric_dtype(table.dtypes.iloc[col])
                 for i in cut_rows(cells[col]))
@@ -298,7 +299,8 @@ def column_cells(values: pd.Series) -> list[Any]:
         if values.dtype != object:  # pandas' string dtype: its NA would stay NA
             values = values.astype(object)
         text = values.where(values.notna(), None).tolist()
-        if kind == "string" and values.str.len().max() > EXCEL_TEXT_LIMIT // 2:
+        if kind == "string" and max(len(t) for t in text if t is not None) \
+                > EXCEL_TEXT_LIMIT // 2:
             text = [None if t is None else excel_text(t) for t in text]
         return text
     return [_cell(v) for v in values.tolist()]
