@@ -172,7 +172,7 @@ def write_table(
     by_position = [column for _, column in table.items()]  # cheaper than .iloc per column
     cells = [column_cells(by_position[col]) for col in range(len(columns))]
     cut = tuple((name, i) for col, name in enumerate(columns)
-                if not pd.api.types.is_numeric_dtype(table.dtypes.iloc[col])
+                if not pd.api.types.is_numeric_dtype(by_position[col].dtype)
                 for i in cut_rows(cells[col]))
     for col, name in enumerate(columns):  # statuses, fields, outcomes in words
         if name in LABEL_COLUMNS:  # a handful of codes: each put in words once
