@@ -1203,3 +1203,18 @@ def test_a_status_naming_a_later_year_is_told_it_is_excluded_from_this_round(
         f"(value {typed!r}). Fix: a project moved to a later fiscal year is out of this round: "
         f"write excluded here and {typed.lower()!r} in status_reason (every output shows "
         f"it){plan}")  # the status as read, in lower case, as for 'Withdrawn' above
+
+
+def test_a_real_date_typed_in_a_cost_cell_is_told_to_be_retyped(
+        run: Callable, tmp_path: Path) -> None:
+    """A date typed in a cost cell (2026-04-01, the day the revised cost was agreed): the
+    fix said to format the column as a number, which shows 46113: a ¥46bn radar."""
+    import datetime
+
+    path = with_cells(tmp_path / "dated.xlsx",
+                      ("projects", 6, "cost_FY2026", datetime.datetime(2026, 4, 1)))
+    (message,) = refused(run, path, tmp_path)
+    assert message.endswith(
+        "Fix: format the column as a number (Format Cells > Number), check the values, and "
+        "save again; row 6 holds a date typed as one (2026-04-01): type its value again, as "
+        "a number, since formatted as a number it would read 46113")

@@ -314,8 +314,25 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
                                 f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
                                 f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
                                 "format the column as a number (Format Cells > Number), check "
-                                "the values, and save again"))
+                                "the values, and save again" + _typed_date(dated)))
     return issues
+
+
+#: A date from this year on in a number cell was typed as a date: no cost, score or tier
+#: is the number it stands for (36526 and up).
+_TYPED_DATE_YEAR = 2000
+
+
+def _typed_date(dated: list[tuple[int, Any]]) -> str:
+    """The fix's last words when a cell holds a real date (2026-04-01, typed as one, not a
+    number shown as a date): formatting the column would make it 46113, so it is retyped."""
+    for row, value in dated:
+        serial = _serial(value)
+        if serial is not None and isinstance(value, dt.date) and value.year >= _TYPED_DATE_YEAR:
+            return (f"; row {row} holds a date typed as one ({_shown(value)}): type its value "
+                    f"again, as a number, since formatted as a number it would read "
+                    f"{number(serial, grouped=False)}")
+    return ""
 
 
 def _is_date(value: Any) -> bool:
