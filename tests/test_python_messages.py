@@ -96,3 +96,50 @@ def test_the_delimiter_warning_names_the_python_parameter(tmp_path: Path) -> Non
     raw = read_input(tmp_path)
     said = [w.message() for w in raw.warnings if "separated by ';'" in w.message()]
     assert said and "decimal_separator='.'" in said[0], [w.message() for w in raw.warnings]
+
+
+# ---------------------------------------------------------------------- a notebook's slips
+@pytest.fixture(scope="module")
+def solved() -> osa_opt.Result:
+    return osa_opt.solve(osa_opt.load_problem(), portfolios=1)
+
+
+def test_diff_with_a_run_folder_says_how_to_compare_with_one(solved: osa_opt.Result,
+                                                            tmp_path: Path) -> None:
+    """Result.diff takes a Result; a folder (or anything else) was an AttributeError from
+    deep inside ('PosixPath' object has no attribute 'best')."""
+    for other in (tmp_path / "last-week", "outputs/last-week", solved.problem):
+        with pytest.raises(OsaError) as caught:
+            solved.diff(other)  # type: ignore[arg-type]
+        message = str(caught.value)
+        assert "Result.diff" in message and "compare_runs" in message and "load_run" in message
+
+
+def test_allocation_by_an_unknown_column_names_the_ones_it_takes(
+        solved: osa_opt.Result) -> None:
+    """A bare KeyError from pandas' groupby before."""
+    with pytest.raises(OsaError) as caught:
+        solved.best.allocation("tier")
+    message = str(caught.value)
+    for by in ("country", "priority_tier", "field", "region"):
+        assert repr(by) in message
+    assert "'tier'" in message
+    assert list(solved.best.allocation("priority_tier").index) == [1, 2, 3]
+
+
+def test_explain_with_a_number_for_an_id_suggests_the_id(solved: osa_opt.Result) -> None:
+    """An int was an AttributeError ('int' object has no attribute 'strip')."""
+    with pytest.raises(OsaError, match=r"unknown project id '17'.*did you mean 'P-17'"):
+        solved.explain(17)  # type: ignore[arg-type]
+
+
+def test_with_policy_takes_a_policy_file_as_load_problem_does() -> None:
+    """A path was refused as "key 'policy': wrong type str, expected a table of sections"."""
+    problem = osa_opt.load_problem()
+    toml = Path(__file__).parents[1] / "models" / "strict_round.toml"
+    strict = problem.with_policy(str(toml))
+    assert strict.policy == osa_opt.load_problem(policy=toml).policy
+    assert problem.with_policy(toml,
+                               overrides={"budget.FY2026": 17000}).budget["FY2026"] == 17000
+    with pytest.raises(OsaError, match="nope.toml"):
+        problem.with_policy("nope.toml")

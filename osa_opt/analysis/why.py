@@ -65,6 +65,7 @@ def find_project(problem: Problem, project_id: str) -> str:
     ...
     osa_opt.analysis.why.UnknownProjectError: unknown project id 'p-17' (not in the projects sheet); did you mean 'P-17'?
     """
+    project_id = str(project_id)  # 17 for "17": the hint then finds 'P-17'
     ids = [str(p) for p in problem.projects.index]
     if project_id.strip() in ids:  # ids in the sheet are stripped; a pasted one may not be
         return project_id.strip()

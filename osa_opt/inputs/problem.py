@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -197,14 +198,17 @@ class Problem:
                                    extensions=self.extensions)
 
     def with_policy(
-        self, policy: Policy | Mapping[str, Any] | None = None,
+        self, policy: str | Path | Policy | Mapping[str, Any] | None = None,
         overrides: Mapping[str, Any] | None = None,
     ) -> Problem:
-        """The same data under another policy (a Policy or nested dicts), or the same policy
-        with dotted ``overrides`` (``{"budget.FY2026": 20000}``), validated again.
+        """The same data under another policy (a TOML file, a Policy or nested dicts, as
+        :func:`~osa_opt.inputs.readers.load_problem` takes), or the same policy with dotted
+        ``overrides`` (``{"budget.FY2026": 20000}``), validated again.
 
         Columns a new fiscal year or criterion needs are checked again.
         """
+        if isinstance(policy, str | Path):
+            policy = Policy.load(policy)
         if policy is not None and not isinstance(policy, Policy):
             policy = Policy.from_dict(policy)
         policy = (policy or self.policy).override(overrides)

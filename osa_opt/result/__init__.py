@@ -22,6 +22,9 @@ from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
 
+#: What Portfolio.allocation groups by: columns of Portfolio.projects.
+ALLOCATIONS = ("country", "priority_tier", "field", "region")
+
 __all__ = ["FRACTION_TOL", "NOT_SELECTED", "UNFUNDED_COLUMNS", "Portfolio", "Result", "Status",
            "split_by_field"]
 
@@ -181,6 +184,9 @@ class Portfolio:
         ``field``, a project of several fields counts in each with its cost and value split
         equally among them (as the field-share rules count it), so the totals still add up.
         """
+        if by not in ALLOCATIONS:
+            raise OsaError(f"allocation({by!r}): allocations are by "
+                           f"{', '.join(repr(b) for b in ALLOCATIONS)}")
         if by not in self._allocations:  # the workbook and the report both ask for each
             self._allocations[by] = self._allocation(by)
         return self._allocations[by].copy()
@@ -349,6 +355,11 @@ class Result:
         >>> cut.diff(result)["change"].value_counts().to_dict()
         {'dropped': 4, 'added': 1}
         """
+        if not isinstance(other, Result):
+            raise OsaError(
+                f"Result.diff takes a Result, not a {type(other).__name__}: for a run folder "
+                "use osa_opt.compare_runs(result, FOLDER), or osa_opt.load_run(FOLDER) to "
+                "get its Result")
         return facts.diff_table(self, other)
 
     @property
