@@ -5,7 +5,10 @@ osa_opt's model) and draws instances the main one does not: projects fixed in by
 ``signed`` as well as ``status`` mandatory, requirements on ineligible projects, several
 rules at once with partial funding and whole units, five ranked portfolios with
 ``min_difference`` up to 4, the policy changed in Python (``with_policy(overrides=...)``),
-and why-in/why-out's forced values (``Result.explain``) for every eligible project.
+why-in/why-out's forced values (``Result.explain``) for every eligible project, every rule
+price that was re-solved (``Result.prices()``: the best value with the rule off and 10%
+looser, docs/explain.md) and, for a round that cannot be met, that moving every rule the
+diagnosis names to its ``needed`` value makes it feasible (minimality is not checked).
 
 Each instance: 7-12 projects, 2-4 countries, 1-3 fiscal years. Every subset of the eligible
 projects is enumerated; a subset with a partly fundable project gets its best fractions from
@@ -139,9 +142,17 @@ def force_some(inst: Instance, problem: osa_opt.Problem, rng: np.random.Generato
 
 
 class Oracle:
-    """Every subset of the eligible projects, every rule of docs/model.md checked."""
+    """Every subset of the eligible projects, every rule of docs/model.md checked.
 
-    def __init__(self, problem: osa_opt.Problem) -> None:
+    ``change`` switches rules off, makes them 10% looser or sets their bound (in the
+    rule's unit, as a diagnosis says), by their rows' names in the rule prices and the
+    diagnosis (docs/explain.md): ``{"budget[FY2026]": "off", "min_countries": "looser",
+    "tier_share[1]": 120.0, "mandatory[X03]": 0.0}``.
+    """
+
+    def __init__(self, problem: osa_opt.Problem,
+                 change: dict[str, str | float] | None = None) -> None:
+        change = change or {}
         pj, co, pol = problem.projects, problem.countries, problem.policy
         self.ids = ids = [p for p in pj.index if p in set(problem.eligible)]
         n = len(ids)
@@ -173,43 +184,58 @@ class Oracle:
                 if least < most:
                     self.units[i] = [u / most for u in range(least, int(most) + 1)]
                 self.lo[i] = 1.0 if least >= most else 0.0
-        # linear rows: A f <= b
+        # linear rows: A f <= b, each by its name; a share's bound is of the policy's ΣB
         A, b = [], []
+
+        def moved(name: str, bound: float, looser: float) -> float:
+            how = change.get(name)
+            return float(how) if isinstance(how, float) else \
+                bound * (looser if how == "looser" else 1.0)
+
+        def at_most(name: str, row: np.ndarray, bound: float) -> None:
+            if change.get(name) != "off":
+                A.append(row)
+                b.append(moved(name, bound, 1.1))
+
+        def at_least(name: str, row: np.ndarray, bound: float) -> None:
+            if change.get(name) != "off":
+                A.append(-row)
+                b.append(-moved(name, bound, 0.9))
+
         for fy, c in self.cost.items():
-            A.append(c)
-            b.append(self.budget[fy])
+            at_most(f"budget[{fy}]", c, self.budget[fy])
         for t, s in pol.priority.min_tier_share.items():
-            A.append(-total * (tier == t))
-            b.append(-s * total_budget)
+            at_least(f"tier_share[{t}]", total * (tier == t), s * total_budget)
         for c in co.index:
             own = co.at[c, "max_share"]
             cap = min(pol.priority.max_country_share, 1.0 if own != own else float(own))
-            A.append(total * (country == c))
-            b.append(cap * total_budget)
+            if cap < 1.0:  # a share of 1 is no cap (not even with a budget switched off)
+                at_most(f"country_cap[{c}]", total * (country == c), cap * total_budget)
         for r, s in pol.balance.min_region_share.items():
-            A.append(-total * (region == r))
-            b.append(-s * total_budget)
+            at_least(f"region_min_share[{r}]", total * (region == r), s * total_budget)
         for r, s in pol.balance.max_region_share.items():
-            A.append(total * (region == r))
-            b.append(s * total_budget)
+            at_most(f"region_max_share[{r}]", total * (region == r), s * total_budget)
         parts = [str(f).split(";") for f in e["field"]]
         for fld, s in pol.balance.max_field_share.items():
-            A.append(total * np.array([(fld in q) / len(q) for q in parts]))
-            b.append(s * total_budget)
+            at_most(f"field_max_share[{fld}]",
+                    total * np.array([(fld in q) / len(q) for q in parts]), s * total_budget)
         for fld, s in pol.balance.min_field_share.items():
-            A.append(-total * np.array([(fld in q) / len(q) for q in parts]))
-            b.append(-s * total_budget)
+            at_least(f"field_min_share[{fld}]",
+                     total * np.array([(fld in q) / len(q) for q in parts]), s * total_budget)
         self.A, self.b = np.array(A).reshape(len(A), n), np.array(b)
         self.total, self.country = total, country
-        self.min_package = float(pol.priority.min_package)
+        package = {"off": 0.0, "looser": 0.9}.get(str(change.get("package_min", "")), 1.0) \
+            * float(pol.priority.min_package)
+        self.package = {c: float(change.get(f"package_min[{c}]", package)) for c in co.index}
         # combinatorial rules, over all subsets at once
         X = ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1).astype(bool)
         ok = np.ones(len(X), dtype=bool)
         forced = set(pj.index[pj["status"] == "mandatory"])
         if "stage" in pj:
             forced |= set(pj.index[pj["stage"] == "signed"])
-        for p in forced:
-            ok &= X[:, ids.index(p)]
+        for p in forced if change.get("mandatory") != "off" else ():
+            if change.get(f"mandatory[{p}]") != 0.0:
+                ok &= X[:, ids.index(p)]
         for i, p in enumerate(ids):
             for q in pj.at[p, "requires"]:
                 ok &= ~X[:, i] | (X[:, ids.index(q)] if q in ids else False)
@@ -217,12 +243,21 @@ class Oracle:
             ok &= X[:, (e["exclusive_group"] == grp).to_numpy()].sum(axis=1) <= 1
         served = np.stack([X[:, country == c].any(axis=1) for c in co.index], axis=1)
         n_served = served.sum(axis=1)
-        ok &= n_served >= pol.priority.min_countries
-        if pol.priority.max_countries:
-            ok &= n_served <= pol.priority.max_countries
+        least, most = pol.priority.min_countries, pol.priority.max_countries
+        def count(name: str, now: int, looser: int) -> int:
+            how = change.get(name)
+            return {"off": 0, "looser": looser, None: now}[how] if not isinstance(how, float) \
+                else int(how)
+
+        least = count("min_countries", least, least - max(1, least // 10))
+        most = count("max_countries", most, most + max(1, most // 10))
+        ok &= n_served >= least
+        if most:
+            ok &= n_served <= most
         for j, c in enumerate(co.index):
             if int(co.at[c, "priority_tier"]) in pol.priority.fund_every_tier and \
-                    (country == c).any():
+                    (country == c).any() and change.get("tier_partner") != "off" \
+                    and change.get(f"tier_partner[{c}]") not in ("off", 0.0):
                 ok &= served[:, j]
         self.X, self.ok = X, ok
         self.upper = X @ self.v
@@ -234,10 +269,10 @@ class Oracle:
             return self.cache[s]
         x = self.X[s]
         A, b = self.A, self.b
-        if self.min_package > 0:
-            rows = [-(self.total * (self.country == c)) for c in set(self.country[x])]
-            A = np.vstack([A, *rows]) if rows else A
-            b = np.concatenate([b, np.full(len(rows), -self.min_package)])
+        served = [c for c in set(self.country[x]) if self.package[c] > 0]
+        if served:
+            A = np.vstack([A, *(-(self.total * (self.country == c)) for c in served)])
+            b = np.concatenate([b, [-self.package[c] for c in served]])
         unit_ids = [i for i in self.units if x[i]]
         free = [i for i in np.flatnonzero(x) if self.lo[i] < 1 and i not in self.units]
         best: tuple[float, np.ndarray] | None = None
@@ -298,6 +333,12 @@ def check(seed: int) -> str:
     near = oracle.best(oracle.away_from([], d))
     if not near:
         assert result.best is None, (seed, result)
+        # the diagnosis: with every rule moved as it says, a portfolio exists
+        moves: dict[str, str | float] = {e["rule"]: float(e["needed"])
+                                         for e in result.diagnosis.to_dict()["rules"]}
+        if moves and all(name.split("[")[0] in DIAGNOSED for name in moves):
+            assert Oracle(problem, moves).best(oracle.away_from([], 1)), (seed, moves)
+            return "infeasible, diagnosis checked"
         return "infeasible"
     taken: list[frozenset[str]] = []
     for port in result.portfolios:
@@ -322,11 +363,25 @@ def check(seed: int) -> str:
         if forced:
             assert abs(best + record["value_change"] - forced[0][0]) <= TOL * max(1, best), \
                 (seed, p, record["value_change"], forced[0][0] - best)
+    # rule prices: the best value with each rule off, or 10% looser, by re-solve
+    for rule, row in result.prices().iterrows():
+        for how, gain, basis in (("off", "gain_if_off", "basis"),
+                                 ("looser", "gain_if_relaxed", "relaxed_basis")):
+            if row[basis] != "re-solve":
+                continue
+            changed = Oracle(problem, {str(rule): how}).best(oracle.away_from([], 1))
+            assert changed, (seed, rule, how)
+            assert abs(best + row[gain] - changed[0][0]) <= TOL * max(1, best), \
+                (seed, rule, how, row[gain], changed[0][0] - best)
     return f"{len(result.portfolios)} portfolios, d={d}, {len(oracle.ids)} eligible"
 
 
 #: 40 seeds by default (about 15 s), more with OSA_INDEPENDENT_SEEDS; 315 and 367 found
 #: HiGHS misreading a start (tests/test_highs_start.py).
+#: Rows of a diagnosis this oracle can move (the others are left unchecked).
+DIAGNOSED = {"budget", "tier_share", "country_cap", "region_min_share", "region_max_share",
+             "field_min_share", "field_max_share", "min_countries", "max_countries",
+             "package_min", "mandatory", "tier_partner"}
 SEEDS = [*range(int(os.environ.get("OSA_INDEPENDENT_SEEDS", "40"))), 315, 367]
 
 
