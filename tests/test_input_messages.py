@@ -395,3 +395,39 @@ def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
     path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))
     (issue,) = refused(run, tmp_path, path)
     assert issue["hint"] == "risk: risk of failed delivery or misuse, 0 (none) to 1"
+
+
+# -------------------------------------------- 12. a policy key in the wrong section
+@pytest.mark.parametrize(("text", "key", "hint"), [
+    ("min_region_share = {}\nmax_country_share = 0.3", "balance.max_country_share",
+     "max_country_share is a key of [priority], not of [balance]: move it under [priority] "
+     "(see models/default.toml)"),
+    ("min_region_share = {}\nmax_risk = 0.4", "balance.max_risk",
+     "max_risk is a key of [eligibility], not of [balance]: move it under [eligibility] "
+     "(see models/default.toml)")])
+def test_a_policy_key_in_the_wrong_section_is_told_where_it_goes(
+        run: Callable, tmp_path: Path, text: str, key: str, hint: str) -> None:
+    """max_country_share typed under [balance] was told 'did you mean max_region_share?',
+    another rule."""
+    policy = tmp_path / "moved.toml"
+    policy.write_text(default_policy_path().read_text("utf-8").replace(
+        "min_region_share = {}", text, 1), "utf-8")
+    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    assert (issue["column"], issue["rule"], issue["hint"]) == (key, "unknown key", hint)
+
+
+def test_a_set_option_in_the_wrong_section_is_told_where_it_goes(
+        run: Callable, tmp_path: Path) -> None:
+    (issue,) = refused(run, tmp_path, example_path(), "--set", "balance.max_country_share=0.3")
+    assert issue["hint"] == ("max_country_share is a key of [priority], not of [balance]: "
+                             "move it under [priority] (see models/default.toml)")
+
+
+def test_a_share_typed_with_a_percent_sign_in_the_policy_is_told_the_fraction(
+        run: Callable, tmp_path: Path) -> None:
+    policy = tmp_path / "pct.toml"
+    policy.write_text(default_policy_path().read_text("utf-8").replace(
+        "max_country_share = 1.0", 'max_country_share = "30%"', 1), "utf-8")
+    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    assert (issue["column"], issue["hint"]) == (
+        "priority.max_country_share", "write the share as a fraction: 0.3 for 30%")

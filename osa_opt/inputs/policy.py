@@ -200,13 +200,13 @@ class Policy(Frozen):
                 if not isinstance(value, Mapping):
                     issues.append(type_issue(where, key, value, "a table [" + key + "]"))
                     continue
-                kwargs[key] = build_section(where, key, SECTIONS[key], value, issues)
+                kwargs[key] = build_section(where, key, SECTIONS[key], value, issues, SECTIONS)
             elif key in keys:
                 converted = convert(where, key, value, key_types(cls)[key], issues)
                 if converted is not None:
                     kwargs[key] = converted
             else:
-                issues.append(unknown_key(where, key, [*keys, *SECTIONS]))
+                issues.append(unknown_key(where, key, [*keys, *SECTIONS], SECTIONS))
         if issues:
             raise PolicyError(issues)
         policy = cls(**kwargs)
@@ -239,7 +239,7 @@ class Policy(Frozen):
                 is_table_entry = len(parts) == 3 or parts[0] == "budget"
                 if not isinstance(target, dict) or (leaf not in target and not is_table_entry):
                     known = list(target) if isinstance(target, dict) else []
-                    issues.append(unknown_key(OVERRIDE_SHEET, dotted, known))
+                    issues.append(unknown_key(OVERRIDE_SHEET, dotted, known, SECTIONS))
                     continue
                 target[leaf] = value
         if issues:

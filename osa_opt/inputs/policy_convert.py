@@ -14,15 +14,27 @@ from collections.abc import Mapping
 from typing import Any
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import yen_million
+from osa_opt.inputs.cells import percent, yen_million
 from osa_opt.inputs.policy_keys import container, key_types
 from osa_opt.inputs.toml_hints import trailing_comma, without_separators
 from osa_opt.text import number, suggest
 
 
-def unknown_key(where: str, key: str, known: list[str]) -> Issue:
-    close = suggest(key.split(".")[-1], [str(k) for k in known])
-    hint = f"did you mean {close!r}?" if close else f"known keys: {', '.join(map(str, known))}"
+def unknown_key(where: str, key: str, known: list[str],
+                homes: Mapping[str, type] | None = None) -> Issue:
+    """An unknown key: a key of another section (``max_country_share`` under
+    ``[balance]``) is told its section, before any close spelling of this one's."""
+    leaf = key.split(".")[-1]
+    here = key.rsplit(".", 1)[0] if "." in key else None
+    found = [f"[{name}]" for name, cls in (homes or {}).items()
+             if name != here and leaf in {f.name for f in dataclasses.fields(cls)}]
+    close = suggest(leaf, [str(k) for k in known])
+    if found:
+        home = " or ".join(found)
+        hint = (f"{leaf} is a key of {home}, not of [{here}]: move it under {home}"
+                if here else f"{leaf} is a key of {home}: move it under {home}")
+    else:
+        hint = f"did you mean {close!r}?" if close else f"known keys: {', '.join(map(str, known))}"
     return Issue(where, None, key, None, "unknown key", hint + " (see models/default.toml)")
 
 
@@ -38,6 +50,10 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
         return Issue(where, None, key, value, f"an amount with its unit (read as text), "
                      f"expected {expected}", f"budgets are in ¥ million: {value.strip()!r} is "
                      f"¥{number(amount)} million, so write {number(amount, grouped=False)}")
+    share = percent(value) if "number" in expected else None
+    if share is not None:  # max_country_share = "30%"
+        return Issue(where, None, key, value, f"a percentage (read as text), expected {expected}",
+                     f"write the share as a fraction: {number(share)} for {value.strip()}")
     comma = trailing_comma(value) if isinstance(value, str) else None
     if comma is not None:  # --set 'objective.weights={security=1,}' is read as text
         slip, fix = comma
@@ -47,7 +63,7 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
 
 
 def build_section(where: str, name: str, cls: type, values: Mapping[str, Any],
-                  issues: list[Issue]) -> Any:
+                  issues: list[Issue], homes: Mapping[str, type] | None = None) -> Any:
     """An instance of the section dataclass ``cls`` from its table ``values``."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = key_types(cls)
@@ -55,7 +71,7 @@ def build_section(where: str, name: str, cls: type, values: Mapping[str, Any],
     for key, value in values.items():
         dotted = f"{name}.{key}"
         if key not in fields:
-            issues.append(unknown_key(where, dotted, list(fields)))
+            issues.append(unknown_key(where, dotted, list(fields), homes))
             continue
         converted = convert(where, dotted, value, hints[key], issues,
                             fields[key].metadata.get("expected", ""))
