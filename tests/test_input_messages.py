@@ -47,6 +47,16 @@ def row_of(sheet: str, key: str) -> int:
     return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key)
 
 
+def policy_issues(run: Callable, tmp_path: Path, name: str, old: str, new: str,
+                  ) -> list[dict[str, Any]]:
+    """The issues of the shipped policy with ``old`` written as ``new``, saved as ``name``."""
+    policy = tmp_path / name
+    text = default_policy_path().read_text("utf-8")
+    assert old in text
+    policy.write_text(text.replace(old, new, 1), "utf-8")
+    return refused(run, tmp_path, example_path(), "--policy", policy)
+
+
 # ------------------------------------------------------------ 1. the --budget year's words
 def test_a_budget_year_without_a_cost_column_is_worded_from_its_facts(
         run: Callable, tmp_path: Path) -> None:
@@ -306,10 +316,7 @@ def test_a_cost_header_in_the_japanese_era_is_named_with_its_fiscal_year(
 @pytest.mark.parametrize("key", ["R8", "令和8年度"])
 def test_a_budget_key_in_the_japanese_era_is_blamed_on_the_policy(
         run: Callable, tmp_path: Path, key: str) -> None:
-    text = default_policy_path().read_text("utf-8")
-    policy = tmp_path / "era.toml"
-    policy.write_text(text.replace("FY2026 = 18100", f'"{key}" = 18100'), "utf-8")
-    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    (issue,) = policy_issues(run, tmp_path, "era.toml", "FY2026 = 18100", f'"{key}" = 18100')
     assert (issue["sheet"], issue["column"], issue["value"]) == (
         "policy era.toml", f"budget.{key}", key)
     assert issue["rule"] == (f"the policy's [budget] has fiscal year {key!r}, but the projects "
@@ -366,10 +373,8 @@ def test_a_cost_cell_that_is_no_amount_keeps_the_plain_hint(
 
 def test_a_budget_typed_with_its_unit_is_told_the_number_in_million_yen(
         run: Callable, tmp_path: Path) -> None:
-    policy = tmp_path / "unit.toml"
-    policy.write_text(default_policy_path().read_text("utf-8").replace(
-        "FY2026 = 18100", 'FY2026 = "¥18.1bn"'), "utf-8")
-    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    (issue,) = policy_issues(run, tmp_path, "unit.toml", "FY2026 = 18100",
+                             'FY2026 = "¥18.1bn"')
     assert (issue["sheet"], issue["column"], issue["value"]) == (
         "policy unit.toml", "budget.FY2026", "¥18.1bn")
     assert issue["rule"] == "an amount with its unit (read as text), expected a number"
@@ -409,10 +414,7 @@ def test_a_policy_key_in_the_wrong_section_is_told_where_it_goes(
         run: Callable, tmp_path: Path, text: str, key: str, hint: str) -> None:
     """max_country_share typed under [balance] was told 'did you mean max_region_share?',
     another rule."""
-    policy = tmp_path / "moved.toml"
-    policy.write_text(default_policy_path().read_text("utf-8").replace(
-        "min_region_share = {}", text, 1), "utf-8")
-    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    (issue,) = policy_issues(run, tmp_path, "moved.toml", "min_region_share = {}", text)
     assert (issue["column"], issue["rule"], issue["hint"]) == (key, "unknown key", hint)
 
 
@@ -425,9 +427,7 @@ def test_a_set_option_in_the_wrong_section_is_told_where_it_goes(
 
 def test_a_share_typed_with_a_percent_sign_in_the_policy_is_told_the_fraction(
         run: Callable, tmp_path: Path) -> None:
-    policy = tmp_path / "pct.toml"
-    policy.write_text(default_policy_path().read_text("utf-8").replace(
-        "max_country_share = 1.0", 'max_country_share = "30%"', 1), "utf-8")
-    (issue,) = refused(run, tmp_path, example_path(), "--policy", policy)
+    (issue,) = policy_issues(run, tmp_path, "pct.toml", "max_country_share = 1.0",
+                             'max_country_share = "30%"')
     assert (issue["column"], issue["hint"]) == (
         "priority.max_country_share", "write the share as a fraction: 0.3 for 30%")
