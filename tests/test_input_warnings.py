@@ -272,3 +272,28 @@ def test_a_free_project_of_a_one_year_policy_is_told_in_the_singular() -> None:
     (warning,) = problem.with_projects(edited).warnings
     assert warning.rule == ("project P-05 has no cost in any fiscal year of the policy "
                             "(cost_FY2026 is 0 or blank): it would be funded for free")
+
+
+# ------------------------------------------------------ a tier multiplier of 0
+def test_a_tier_multiplier_of_0_is_named_with_its_partners() -> None:
+    """tier_multiplier = {1 = 0.3, 2 = 0.1, 3 = 0}, typed as bonuses (+30%, +10%, none):
+    every tier-3 project was worth nothing, funded only as filler, and nothing said so."""
+    problem = osa_opt.load_problem(
+        overrides={"objective.tier_multiplier": {1: 0.3, 2: 0.1, 3: 0.0}})
+    (warning,) = [w for w in problem.warnings if "×0" in w.rule]
+    assert warning.column == "objective.tier_multiplier" and warning.value == 3
+    assert warning.rule.startswith("objective.tier_multiplier gives tier 3 ×0 (")
+    assert warning.rule.endswith("): their projects are worth nothing, and are funded only "
+                                 "to fill the budget, if at all")
+    assert warning.hint == ("a multiplier is a factor, 1 for none (1.3 for 30% more, not "
+                            "0.3); to leave these partners out, give their projects status "
+                            "excluded")
+
+
+def test_a_zero_multiplier_of_a_tier_no_country_has_is_not_named() -> None:
+    problem = osa_opt.load_problem()
+    countries = problem.countries.copy()
+    countries.loc[countries["priority_tier"] == 3, "priority_tier"] = 2
+    no_tier_3 = problem.with_countries(countries).with_policy(
+        overrides={"objective.tier_multiplier": {1: 1.3, 2: 1.1, 3: 0.0}})
+    assert not [w for w in no_tier_3.warnings if "×0" in w.rule]

@@ -166,7 +166,9 @@ def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None
 
 def tier_warnings(problem: Problem) -> list[Issue]:
     """A tier of some country that ``objective.tier_multiplier`` leaves out (the table
-    replaces the default whole): its projects are valued ×1, which may not be meant.
+    replaces the default whole): its projects are valued ×1, which may not be meant; a
+    tier of some country multiplied by 0 (bonuses typed for factors: 0.3, 0.1, 0 for 1.3,
+    1.1, 1): its projects are worth nothing.
 
     >>> tier_warnings(problem.with_policy(overrides={
     ...     "objective.tier_multiplier": {1: 1.3, 3: 1.0}}))[0].rule
@@ -184,6 +186,15 @@ def tier_warnings(problem: Problem) -> list[Issue]:
                             f"{tier} ({id_list(names, 3)}): its projects are valued ×1",
                             f"add {tier} = ... to objective.tier_multiplier (1 if that is "
                             "meant)"))
+    present = {int(t) for t in countries["priority_tier"]}
+    for tier in sorted(t for t, factor in given.items() if factor == 0 and int(t) in present):
+        names = sorted(countries.index[countries["priority_tier"] == tier])
+        issues.append(Issue(policy_sheet(problem.policy), None, "objective.tier_multiplier",
+                            tier, f"objective.tier_multiplier gives tier {tier} ×0 "
+                            f"({id_list(names, 3)}): their projects are worth nothing, and are "
+                            "funded only to fill the budget, if at all",
+                            "a multiplier is a factor, 1 for none (1.3 for 30% more, not 0.3); "
+                            "to leave these partners out, give their projects status excluded"))
     return issues
 
 
