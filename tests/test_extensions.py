@@ -156,6 +156,23 @@ def test_objective_terms_of_an_extension_are_reported_apart(problem: Problem) ->
     assert rb.samples_done == 3
 
 
+def test_objective_terms_are_refused_where_the_budget_levels_share_one_model(
+        problem: Problem) -> None:
+    """The funding order (of osa_opt.frontier) and execution's reserve list hold every
+    budget level in one model, whose blocks have no objective: docs/api.md says so, and the
+    message names the extension and where the frontier's levels alone can be had."""
+    bonus = problem.with_extensions(f"{EXT}:bonus_p02")
+    for call in (lambda: osa_opt.frontier(bonus, shares=[0.5, 1.0]),
+                 lambda: osa_opt.execution(bonus, samples=10)):
+        with pytest.raises(OsaError, match=r"bonus_p02\(\) cannot be applied to the funding "
+                                           r"order.*osa_opt\.analysis\.frontier\.frontier"):
+            call()
+    from osa_opt.analysis.frontier import frontier
+    points = frontier(bonus, shares=[0.5, 1.0]).points
+    assert points.loc[points["budget_share"] == 1.0, "value"].iloc[0] == pytest.approx(
+        osa_opt.solve(bonus, portfolios=1).best.objective, rel=1e-9)
+
+
 def test_an_ineligible_project_in_an_extension_is_named(problem: Problem) -> None:
     with pytest.raises(OsaError, match=r"project P-\d+ is not eligible \(.+\)"):
         osa_opt.solve(problem, extend=f"{EXT}:needs_ineligible")

@@ -82,8 +82,11 @@ def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
             if not where:
                 raise
             raise OsaError(f"extension {ext.function}() cannot be applied to {where}: {exc} "
-                           "(an extension that changes the objective works only where there "
-                           "is one portfolio model)") from None
+                           "(an extension that changes the objective works only where each "
+                           "budget level is a model of its own; the funding order and "
+                           "execution's reserve list hold every level in one model. The "
+                           "frontier's levels alone: osa_opt.analysis.frontier.frontier("
+                           "problem))") from None
         now = list(m.component_objects(descend_into=False))
         replaced = [c.local_name for c in now
                     if c.local_name in before and before[c.local_name] is not c]
