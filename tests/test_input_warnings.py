@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_fuzz_inputs import example_sheets, osa, write_book
 
@@ -297,3 +298,20 @@ def test_a_zero_multiplier_of_a_tier_no_country_has_is_not_named() -> None:
     no_tier_3 = problem.with_countries(countries).with_policy(
         overrides={"objective.tier_multiplier": {1: 1.3, 2: 1.1, 3: 0.0}})
     assert not [w for w in no_tier_3.warnings if "×0" in w.rule]
+
+
+# ------------------------------------------- a row copied as a new project, id changed
+def test_a_project_copied_under_a_new_id_is_named() -> None:
+    """A row pasted below and given a new id (P-39), its title, country and cost left as
+    P-05's: the radar counted twice, and nothing said so."""
+    problem = osa_opt.load_problem()
+    projects = problem.raw_projects()
+    copy = projects[projects["project_id"] == "P-05"].assign(project_id="P-39", _row=40)
+    twice = pd.concat([projects, copy], ignore_index=True)
+    warnings = osa_opt.Problem.from_frames(twice, problem.raw_countries(), problem.policy).warnings
+    (warning,) = [w for w in warnings if "same project twice" in w.rule]
+    assert (warning.row, warning.column, warning.value) == (40, "project_id", "P-39")
+    assert warning.rule == ("P-39 has the title, country and costs of P-05 (row 6): the same "
+                            "project twice? Both can be funded, and its cost counts twice")
+    assert warning.hint == ("delete the copy; or, if it is another item, give it its own "
+                            "title (and its cost)")

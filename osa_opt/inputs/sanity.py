@@ -1,7 +1,7 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Eight kinds come from the data here:
+keeps them under ``warnings``. Nine kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
@@ -13,6 +13,7 @@ keeps them under ``warnings``. Eight kinds come from the data here:
 - a project that requires, directly or through others, one that cannot be funded (excluded
   or ineligible): it can never be funded itself (:mod:`.forced`);
 - one project a hundred times cheaper than the round's median: its cost typed in 億円;
+- a project with the title, country and costs of another: a row copied under a new id;
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds.
@@ -60,6 +61,7 @@ def input_warnings(problem: Problem) -> list[Issue]:
     and uncounted cost columns."""
     return [*unit_warnings(problem), *worthless_warnings(problem),
             *negative_value_warnings(problem), *cheap_project_warnings(problem),
+            *copied_project_warnings(problem),
             *tier_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
             *uncounted_cost_warnings(problem)]
@@ -285,6 +287,50 @@ def cheap_project_warnings(problem: Problem) -> list[Issue]:
                             "the round's median project",
                             f"only the first {MAX_PER_RULE} are listed; check their units the "
                             "same way", more=rest))
+    return issues
+
+
+def copied_project_warnings(problem: Problem) -> list[Issue]:
+    """A project (not excluded) with the title, country and costs of an earlier one, and
+    not its rival in an exclusive group: a row pasted and given a new id, so both can be
+    funded and the cost counts twice. The first :data:`MAX_PER_RULE`, then one line
+    counting the rest.
+
+    >>> copied_project_warnings(problem)
+    []
+    """
+    import pandas as pd
+
+    p = problem.projects
+    live = (p["status"] != "excluded").to_numpy()
+    total = problem.total_cost[live]
+    country = p["country"][live]
+    alike = pd.DataFrame({"c": country, "t": total}).duplicated(keep=False).to_numpy()
+    if not alike.any():  # no two projects of a country cost the same: the usual case
+        return []
+    ids = total.index[alike]
+    key = pd.concat([p.loc[ids, "title"].astype(str).str.strip().str.casefold(),
+                     country[ids], problem.cost.loc[ids]], axis=1)
+    repeated = key[key.duplicated(keep=False)]  # few rows, if any: read one by one
+    first: dict[tuple[object, ...], str] = {}
+    found: list[tuple[str, str]] = []
+    for pid, cells in zip(repeated.index, repeated.itertuples(index=False), strict=True):
+        seen = first.setdefault(tuple(cells), str(pid))
+        group = str(p.at[pid, "exclusive_group"])
+        if seen != pid and not (group and group == str(p.at[seen, "exclusive_group"])):
+            found.append((str(pid), seen))
+    issues = [Issue(PROJECTS, int(p.at[pid, "_row"]), "project_id", pid,
+                    f"{pid} has the title, country and costs of {seen} (row "
+                    f"{int(p.at[seen, '_row'])}): the same project twice? Both can be "
+                    "funded, and its cost counts twice",
+                    "delete the copy; or, if it is another item, give it its own title (and "
+                    "its cost)") for pid, seen in found[:MAX_PER_RULE]]
+    rest = len(found) - MAX_PER_RULE
+    if rest > 0:
+        issues.append(Issue(PROJECTS, None, "project_id", None,
+                            f"and {rest:,} more projects have the title, country and costs of "
+                            "an earlier one", f"only the first {MAX_PER_RULE} are listed; "
+                            "check each the same way", more=rest))
     return issues
 
 
