@@ -371,3 +371,18 @@ def test_the_terminal_rounds_a_half_as_the_workbook_and_the_report_do(
     cli_execution._render(result, analysis, tmp_path)
     rows = [line for line in out.getvalue().splitlines() if line.startswith("│")]
     assert rows and all(line.count("0.2%") == 3 and "0.1%" not in line for line in rows), rows
+
+
+def test_the_terminal_heads_each_year_s_column_as_execution(tmp_path: Path) -> None:
+    """The table headed a year's column 'FY2026' alone, beside 'Expected execution', its
+    cells 76.1%: a share of what, a reader asked (the workbook says Execution FY2026)."""
+    from osa_opt.cli import cli
+
+    out = CliRunner(env={"COLUMNS": "80"}).invoke(
+        cli, ["execution", "--reserves", "1", "--samples", "100", "--out", str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output
+    header = [line for line in out.stdout.splitlines() if "┃" in line]
+    cells = [" ".join(parts) for parts in zip(*(
+        [c.strip() for c in line.strip("┃").split("┃")] for line in header), strict=True)]
+    assert [" ".join(c.split()) for c in cells][2:4] == ["Expected execution",
+                                                          "Execution FY2026"]

@@ -130,7 +130,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     table = Table(title=table_title("Expected execution by number of reserves"))
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
                                                                       "right"),
-                          *((c.removeprefix("execution_"), "right") for c in years),
+                          *((f"Execution\n{c.removeprefix('execution_')}", "right") for c in years),
                           (f"Chance below\n{percent(analysis.target)}", "right"),
                           ("Expected\nvalue", "right")):
         table.add_column(name, justify=justify)
