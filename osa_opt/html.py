@@ -201,9 +201,9 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
     if is_formula_like(text):
         classes.append("t")
     if kind in (TEXT, LABEL) and len(text) > WRAP_AT:
-        classes.append("wrap")  # a sentence: wrapped in a readable column, never cut
+        classes.append("wrap")  # a sentence: wrapped between words, never cut
     elif kind in (TEXT, LABEL) and max(map(len, text.split()), default=0) > WHOLE_WORD:
-        classes.append("brk")  # a long code may break inside; names never do
+        classes.append("brk")  # a long code may break inside; names and words never do
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
     if kind == ID and text and text != MISSING:

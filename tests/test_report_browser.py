@@ -425,3 +425,50 @@ def test_printed_value_from_keeps_re_solve_whole(printed: tuple[Path, list[str]]
     assert after_share and set(after_share) == {"re-solve"}
     cells = report.read_text(encoding="utf-8").count('<td><span class="id">re-solve</span>')
     assert cells > 20  # Why in or out: a re-solve for most projects of the example
+
+
+#: Each word of up to 16 letters inside a table cell of text drawn over more than one line:
+#: "mandator" / "y projects" in the narrow Rule column of Rule prices printed to A4.
+WORDS_BROKEN_INSIDE = """() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const td = node.parentElement.closest('td');
+        if (!td || td.classList.contains('brk')) continue;
+        for (const m of node.data.matchAll(/[A-Za-z]{2,16}/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            if (tops.size > 1) found.push(m[0]);
+        }
+    }
+    return found;
+}"""
+
+
+def test_a_sentence_in_a_narrow_column_breaks_between_words(
+        browser: Any, tmp_path: Path) -> None:
+    """Three projects forced in make the Rule prices row "mandatory projects (as a group):
+    P-01, P-07 and P-08", a sentence in the narrowest column: printed to A4 it read
+    "mandator" / "y projects", as a sentence's cell let a word break anywhere to narrow
+    its column. A sentence wraps between words; only a long code may break inside."""
+    problem = osa_opt.load_problem()
+    projects = problem.projects.copy()
+    projects.loc[["P-07", "P-08"], "status"] = "mandatory"
+    result = solve(problem.with_projects(projects), portfolios=1, explain=True)
+    report = result.write(tmp_path / "run") / "report.html"
+    assert ('<td class="wrap">mandatory projects (as a group): <span class="id">P-01</span>'
+            in report.read_text(encoding="utf-8"))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(report.resolve().as_uri(), wait_until="load")
+        for width in (1280, 800):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert page.evaluate(WORDS_BROKEN_INSIDE) == [], width
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 700, "height": 990})  # A4 less its margins
+        assert page.evaluate(WORDS_BROKEN_INSIDE) == []
+        assert page.evaluate(OVERFLOWING) == []
+    finally:
+        page.close()

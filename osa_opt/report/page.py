@@ -87,9 +87,11 @@ tbody tr:nth-child(even) {{ background: var(--zebra); }}
 td.num, th.num {{ text-align: right; white-space: nowrap; }}
 /* every column stays on the page: headers and text wrap between words, and a word too
    long for its column (a policy key, a code: class brk) breaks rather than push the table
-   wider; a name ("Serendel") never breaks inside */
+   wider; a name ("Serendel") or a word of a sentence never breaks inside (word-break
+   would let the table squeeze a sentence's column to a few letters: "mandator" / "y") */
 th {{ overflow-wrap: break-word; hyphens: auto; }}
-td.brk, td.wrap {{ overflow-wrap: break-word; word-break: break-word; }}
+td.wrap {{ overflow-wrap: break-word; }}
+td.brk {{ overflow-wrap: break-word; word-break: break-word; }}
 thead th.num {{ white-space: normal; }}
 @media (max-width: 1000px) {{
   th, td {{ padding: 4px 5px; }}
