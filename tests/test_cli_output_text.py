@@ -137,3 +137,70 @@ def test_the_summary_sheet_lists_changed_fractions_as_the_terminal_does(
     assert "P-29" not in str(table[2]["Added"]) + str(table[2]["Dropped"])
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert '<td class="in">63%</td>' in html and '<td class="in">88%</td>' in html
+
+
+LONG_NAME = "Federated Maritime Republic of Serendel and the Outer Islands"
+
+
+@pytest.fixture(scope="module")
+def awkward_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with what a real round brings: a partner with a long official name
+    (Serendel's), a project withdrawn with a long status_reason (P-02) that two others
+    require (P-04 directly, P-06 through P-04), and more projects forced in (P-08
+    mandatory, P-07 signed); portfolios 2-4 then fund P-16 and P-29 at other fractions."""
+    from test_fuzz_inputs import example_sheets, write_book
+
+    sheets = example_sheets()
+    for name in ("projects", "countries"):
+        rows = sheets[name]
+        for row in rows[1:]:
+            row[:] = [LONG_NAME if cell == "Serendel" else cell for cell in row]
+    rows = sheets["projects"]
+    col = {name: i for i, name in enumerate(rows[0])}
+    edits = {"P-02": {"status": "excluded",
+                      "status_reason": "Withdrawn by Aurelia in its request of 14 November "
+                      "2025: the navy will procure the boats from its own budget under the "
+                      "five-year fleet renewal plan"},
+             "P-06": {"requires": "P-04"}, "P-07": {"stage": "signed"},
+             "P-08": {"status": "mandatory"}}
+    for row in rows[1:]:
+        for key, value in edits.get(row[col["project_id"]], {}).items():
+            row[col[key]] = value
+    return write_book(tmp_path_factory.mktemp("awkward") / "round.xlsx", sheets)
+
+
+def test_a_long_partner_name_warnings_and_fraction_changes_at_80_columns(
+        awkward_round: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns a partner's long name turned the partners table into one block per
+    row ("Partner / item Lumaris", "Title: 2 items", ... 200 lines), as the name column
+    never wrapped; the changes of portfolio 2 read "+P-24 −P-27 P-16" over "92%→100%",
+    P-16 seemingly dropped; and each warning's wrapped lines ended in a space and started
+    at the margin, under nothing. Now the name wraps in its column, a changed fraction
+    stays whole, and a warning's lines hang under its text."""
+    from test_fuzz_inputs import osa
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("solve", awkward_round, "--no-explain", "--out", "run")
+    assert run.code == 0, run.err
+    out = run.out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "Partner / item" not in out and "Title: " not in out  # a table, not records
+    partner_cells = [line.split("│")[1].strip() for line in out.splitlines()
+                     if line.startswith("│") and line.count("│") == 5]
+    assert " ".join(c for c in partner_cells if c and not c.startswith("P-")).find(
+        LONG_NAME) >= 0, partner_cells  # the whole name, over lines of its cell
+    changes = [line.split("│")[-2] for line in out.splitlines()
+               if line.startswith("│") and line.count("│") == 8]
+    assert any("P-16 92%→100%" in cell for cell in changes), changes
+    assert not [c for c in changes if re.search(r"(?<![+−])P-\d+\s*$", c)
+                or re.match(r"\s*\d+%→", c)], changes
+    warnings = run.err[run.err.index("2 warnings"):].splitlines()[1:]
+    warnings = warnings[:next(i for i, line in enumerate(warnings)
+                              if not line.startswith(" "))] if any(
+        not line.startswith(" ") for line in warnings) else warnings
+    assert [line for line in warnings if line != line.rstrip()] == []
+    assert all(len(line) <= 80 for line in warnings)
+    assert sum(line.startswith("  - ") for line in warnings) == 2
+    assert all(line.startswith(("  - ", "    ")) for line in warnings), warnings
+    assert "P-06 → P-04 → P-02" in " ".join(" ".join(warnings).split())

@@ -258,9 +258,10 @@ def _read_problem(input_path: Path | None, policy_path: Path | None, budgets: tu
 
 
 def print_warnings(warnings: list[Any]) -> None:
-    """Warnings on stderr, one line each: the run goes on (exit 0)."""
-    from rich.markup import escape
-
+    """Warnings on stderr, one bullet each, wrapped as the errors are
+    (:func:`~osa_opt.cli.console.terminal_text`: between words, each line under the
+    bullet's text, none ending in a space; one line each in a file): the run goes on
+    (exit 0)."""
     if not warnings:
         return
     from osa_opt.text import counted
@@ -269,7 +270,7 @@ def print_warnings(warnings: list[Any]) -> None:
     console.print(f"[bold yellow]{counted(len(warnings), 'warning')}[/] (the input is read; "
                   "check that this is what you meant):")
     for warning in warnings:
-        console.print(f"  - {escape(warning.message())}")
+        click.echo(terminal_text(f"  - {warning.message()}"), err=True)
 
 
 def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...] = ()) -> None:

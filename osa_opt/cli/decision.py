@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osa_opt.cli.console import first_fitting, head, stdout_console, table_title
+from osa_opt.cli.console import Prose, first_fitting, head, stdout_console, table_title
 from osa_opt.text import counted, money, percent, percents_apart
 
 if TYPE_CHECKING:
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 #: Projects of portfolio 1 listed by partner in the terminal (the workbook has them all).
 MAX_DECISION_ROWS = 60
+#: The widest a partner's name is in the table by partner ("Papua New Guinea" fits on one
+#: line): a longer official name wraps between words.
+PARTNER_WIDTH = 24
 #: Portfolios after the first whose changes are spelt out in the terminal.
 MAX_CHANGE_LINES = 9
 
@@ -116,7 +119,9 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
     shown = f" (the first {limit} of {n:,} projects; portfolios.xlsx has all)" if n > limit else ""
     table = Table(title=table_title(f"Portfolio {portfolio.rank}: what is funded, by partner "
                                     f"(¥ million){shown}"))
-    table.add_column("Partner /\nitem", no_wrap=True)
+    # a partner's long official name wraps between words in its column rather than push
+    # the table too wide for the terminal (one block per row, as records)
+    table.add_column("Partner /\nitem", max_width=PARTNER_WIDTH)
     table.add_column("Title", ratio=1, min_width=12)
     if stacked:
         table.add_column("Cost per\nyear (¥m)", justify="right", no_wrap=True)
@@ -136,7 +141,7 @@ def _decision_layout(portfolio: Portfolio, *, stacked: bool, limit: int) -> Tabl
         if rows >= limit:
             break
         k = len(package["projects"])
-        table.add_row(f"[bold]{escape(package['country'])}[/]",
+        table.add_row(Prose(package["country"], style="bold"),
                       f"[bold]{counted(k, 'item')}[/]",
                       *costs([package["cost_by_year"][fy] for fy in years]), "", style="bold")
         for pid in package["projects"][:max(0, limit - rows)]:

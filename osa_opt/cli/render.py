@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 # the console and fitting a table to it, re-exported: commands import them from here
 from osa_opt.cli.console import MIN_WIDTH as MIN_WIDTH
+from osa_opt.cli.console import Prose
 from osa_opt.cli.console import first_fitting as first_fitting
 from osa_opt.cli.console import fits as fits
 from osa_opt.cli.console import head as head
@@ -123,22 +124,33 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
         table.add_row(str(p.rank), f"{p.objective:,.3f}", percent(p.share_of_best, 1, trim=False), *cells,
                       f"{p.n_projects:,}", f"{p.n_countries:,}",
-                      *([changes_text(p)] if changes else []))
+                      *([changes_cell(p)] if changes else []))
     return table
 
 
-def changes_text(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
-    """``+P-49 −P-42 P-36 90%→80%``: projects added and dropped against portfolio 1, and
-    those funded at another fraction (``—`` when none)."""
-    from rich.markup import escape
-
+def change_items(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> list[str]:
+    """Projects added (``+P-49``) and dropped (``−P-42``) against portfolio 1, those funded
+    at another fraction (``P-36 90%→80%``), the first ``limit`` of them, then ``… (3 more)``
+    (``—`` when none)."""
     items = [f"+{p}" for p in portfolio.added] + [f"−{p}" for p in portfolio.dropped]
     items += [fraction_change(*change) for change in portfolio.fraction_changes]
     if not items:
-        return "—"
-    shown = escape(" ".join(items[:limit]))
+        return ["—"]
     more = len(items) - limit
-    return f"{shown} … ({more} more)" if more > 0 else shown
+    return items[:limit] + ([f"… ({more} more)"] if more > 0 else [])
+
+
+def changes_text(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
+    """``+P-49 −P-42 P-36 90%→80%``: :func:`change_items` as rich markup."""
+    from rich.markup import escape
+
+    return escape(" ".join(change_items(portfolio, limit)))
+
+
+def changes_cell(portfolio: Portfolio) -> Prose:
+    """:func:`change_items` as a cell that wraps between items, never inside one: "P-16"
+    at the end of a line and "92%→100%" under it read as P-16 dropped."""
+    return Prose(" ".join(item.replace(" ", NO_BREAK) for item in change_items(portfolio)))
 
 
 def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, float]]:
