@@ -304,14 +304,16 @@ def test_ten_portfolios_stay_on_the_page_and_on_paper(browser: Any, ten_portfoli
         page.close()
 
 
-#: Each id or id-like word ("P-32", "level-1") inside a longer text cell (the reasons and
-#: messages of Why in or out) drawn over more than one line: "P-" / "32" printed to A4.
-SPLIT_IDS = """() => {
+def words_over_lines(pattern: str, skip: str = "false") -> str:
+    """A script listing each match of the JS regex ``pattern`` in the text of a table cell
+    (not one where ``skip``, a JS condition on ``td``, holds) drawn over more than one line."""
+    return """() => {
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (!node.parentElement.closest('td')) continue;
-        for (const m of node.data.matchAll(/[A-Za-z0-9]+-[0-9][A-Za-z0-9]*/g)) {
+        const td = node.parentElement.closest('td');
+        if (!td || (SKIP)) continue;
+        for (const m of node.data.matchAll(/PATTERN/g)) {
             const range = document.createRange();
             range.setStart(node, m.index);
             range.setEnd(node, m.index + m[0].length);
@@ -320,7 +322,12 @@ SPLIT_IDS = """() => {
         }
     }
     return found;
-}"""
+}""".replace("SKIP", skip).replace("PATTERN", pattern)
+
+
+#: Each id or id-like word ("P-32", "level-1") inside a longer text cell (the reasons and
+#: messages of Why in or out) drawn over more than one line: "P-" / "32" printed to A4.
+SPLIT_IDS = words_over_lines("[A-Za-z0-9]+-[0-9][A-Za-z0-9]*")
 
 #: Where each policy key of the manifest breaks across lines: the characters just before
 #: each line break ("eligibility.min_democr" / "acy" printed to A4 once).
@@ -427,24 +434,10 @@ def test_printed_value_from_keeps_re_solve_whole(printed: tuple[Path, list[str]]
     assert cells > 20  # Why in or out: a re-solve for most projects of the example
 
 
-#: Each word of up to 16 letters inside a table cell of text drawn over more than one line:
-#: "mandator" / "y projects" in the narrow Rule column of Rule prices printed to A4.
-WORDS_BROKEN_INSIDE = """() => {
-    const found = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const td = node.parentElement.closest('td');
-        if (!td || td.classList.contains('brk')) continue;
-        for (const m of node.data.matchAll(/[A-Za-z]{2,16}/g)) {
-            const range = document.createRange();
-            range.setStart(node, m.index);
-            range.setEnd(node, m.index + m[0].length);
-            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-            if (tops.size > 1) found.push(m[0]);
-        }
-    }
-    return found;
-}"""
+#: Each word of up to 16 letters inside a table cell of text (not a long code's, class brk)
+#: drawn over more than one line: "mandator" / "y projects" in the narrow Rule column of
+#: Rule prices printed to A4.
+WORDS_BROKEN_INSIDE = words_over_lines("[A-Za-z]{2,16}", "td.classList.contains('brk')")
 
 
 def test_a_sentence_in_a_narrow_column_breaks_between_words(
