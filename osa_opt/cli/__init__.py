@@ -71,7 +71,6 @@ def _closed_output() -> Iterator[None]:
 def cli() -> None:
     """Choose which OSA projects to fund: exact ranked portfolios, with the reasons why.
 
-    \b
     Exit codes: 0 success, 2 bad input or usage, 3 the policy cannot be met
     (infeasible), 4 the solver found no solution in time, 130 interrupted (Ctrl-C),
     141 the reader closed the output (osa-opt solve | head -1; the run folder is

@@ -119,15 +119,17 @@ def command(
     that budget. --budget and --set apply to every scenario. Each is solved to its optimum;
     the comparison gives per scenario the value, cost per fiscal year, countries, number
     of projects, and the projects in or out against the baseline. Writes the baseline's
-    run folder with sheets comparison and comparison_projects (docs/outputs.md).
+    run folder with sheets Comparison and Comparison by project (docs/outputs.md).
 
     \b
     Examples:
-      osa-opt compare --policy models/default.toml --policy models/humanitarian_focus.toml
-      osa-opt compare my_round.xlsx --budget-scenario FY2026=15000 --budget-scenario FY2026=20000
-      osa-opt compare --policy a.toml --policy b.toml --budget-scenario FY2026=15000,FY2027=5000
+      osa-opt compare --policy models/default.toml \\
+        --policy models/humanitarian_focus.toml
+      osa-opt compare my_round.xlsx --budget-scenario FY2026=15000 \\
+        --budget-scenario FY2026=20000
+      osa-opt compare --policy a.toml --policy b.toml \\
+        --budget-scenario FY2026=15000,FY2027=5000
 
-    \b
     Exit codes: 0 done, 2 bad input, 3 the baseline policy cannot be met (the other
     scenarios are still compared), 4 no solution in time, 130 interrupted.
     """

@@ -60,10 +60,9 @@ def command(
     \b
     Examples:
       osa-opt execution
-      osa-opt execution my_round.xlsx --reserves 15 --samples 5000 --seed 7 --jobs 2
+      osa-opt execution my_round.xlsx --reserves 15 --samples 5000 --seed 7
       osa-opt execution --set execution.target=0.9 --json
 
-    \b
     Exit codes: 0 done, 2 bad input, 3 the policy cannot be met, 4 no solution in time,
     130 interrupted (the finished samples are written, marked partial).
     """

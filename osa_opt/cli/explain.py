@@ -40,7 +40,6 @@ def command(
       osa-opt explain P-17 my_round.xlsx --policy models/humanitarian_focus.toml
       osa-opt explain P-17 --budget FY2026=20000 --json
 
-    \b
     Exit codes: 0 explained, 2 bad input or unknown project id,
     3 the policy cannot be met (the reason is printed), 4 no portfolio found in time.
     """

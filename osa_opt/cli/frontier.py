@@ -54,7 +54,7 @@ def command(
     list valid at every level (what is funded at a lower budget stays funded at a higher
     one): each project's place in the line, and what the nesting costs per level. Levels
     whose rules cannot be met are reported as infeasible. Writes run.json,
-    portfolios.xlsx (sheets frontier, funding_order, funding_levels), portfolios.csv
+    portfolios.xlsx (sheets Frontier, Funding order, Funding levels), portfolios.csv
     (portfolio 1 at the policy budget), policy.toml, report.html and frontier.png.
 
     \b
@@ -63,7 +63,6 @@ def command(
       osa-opt frontier my_round.xlsx --start 0.5 --stop 1.25 --steps 6
       osa-opt frontier --budget FY2026=20000 --json > frontier.json
 
-    \b
     Exit codes: 0 at least one level can be met, 2 bad input, 3 no level of the sweep
     can be met, 4 no solution found in time.
     """

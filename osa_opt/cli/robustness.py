@@ -63,7 +63,6 @@ def command(
       osa-opt robustness --set 'robustness.weight_ranges={security=[0.2, 0.6]}'
       osa-opt robustness --scheduler tcp://10.0.0.5:8786 --json > robustness.json
 
-    \b
     Exit codes: 0 done, 2 bad input, 3 the policy cannot be met, 4 no solution in time,
     130 interrupted (the finished samples are written, marked partial).
     """

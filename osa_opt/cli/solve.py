@@ -47,9 +47,9 @@ MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
               help="Also export the model, with names from the inputs, as LP or MPS.")
 @click.option("--explain/--no-explain", default=None,
               help="Explain portfolio 1: why each project is in or out and the price of "
-                   "each rule (sheets why and prices). Exact up to 300 eligible projects "
-                   "(a re-solve per project), LP bounds above (labelled). Default: on up "
-                   "to 2,000 eligible projects.")
+                   "each rule (sheets Why in or out and Rule prices). Exact up to 300 "
+                   "eligible projects (a re-solve per project), LP bounds above (labelled). "
+                   "Default: on up to 2,000 eligible projects.")
 @json_option
 @quiet_option
 @verbose_option
@@ -76,11 +76,11 @@ def command(
     \b
     Examples:
       osa-opt solve
-      osa-opt solve my_round.xlsx --policy models/humanitarian_focus.toml --portfolios 3
-      osa-opt solve my_round.xlsx --budget FY2026=20000 --set priority.min_countries=8
+      osa-opt solve my_round.xlsx --policy models/humanitarian_focus.toml -k 3
+      osa-opt solve my_round.xlsx --budget FY2026=20000 \\
+        --set priority.min_countries=8
       osa-opt solve --json > run.json
 
-    \b
     Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
     3 the policy cannot be met, 4 no portfolio found in time, 130 interrupted (Ctrl-C: the
     portfolios finished are written, run.json "partial": true).

@@ -37,11 +37,10 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
     \b
     Examples:
       osa-opt validate inputs/example.xlsx
-      osa-opt validate my-round.xlsx --policy models/default.toml --budget FY2026=20000
+      osa-opt validate my-round.xlsx --budget FY2026=20000
       osa-opt validate csv-folder/ --set priority.min_countries=8 --json
       osa-opt validate my-round.xlsx --no-solve
 
-    \b
     Exit codes: 0 valid (and the policy can be met), 2 bad input, 3 the policy cannot be
     met, 4 no portfolio found within the time limit.
     """
