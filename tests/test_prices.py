@@ -240,3 +240,38 @@ def test_a_rule_with_room_to_spare_that_still_costs_value_is_not_said_not_to_lim
     assert HEADERS["binding"] == "Met exactly"
     html = prices_body(result.analyses["prices"])
     assert ">Met exactly</th>" in html and "limits portfolio 1" not in html.lower()
+
+
+def test_the_forced_projects_row_names_what_forces_each(tmp_path: Path) -> None:
+    """The example with P-08 status mandatory and P-07 stage signed: the Rule prices row
+    read "mandatory projects (as a group): P-01, P-07 and P-08" under the key
+    projects.status, though P-07 is forced by its stage. It names both columns and which
+    project each forces, the same in run.json, the workbook and the report; why P-07 is
+    in says it is signed."""
+    import openpyxl
+
+    import osa_opt
+
+    problem = osa_opt.load_problem()
+    projects = problem.projects.copy()
+    projects.loc["P-07", "stage"] = "signed"
+    projects.loc["P-08", "status"] = "mandatory"
+    result = solve(problem.with_projects(projects), portfolios=1, explain=True)
+    label = "projects forced in (as a group): mandatory P-01 and P-08; signed P-07"
+    key = "projects.status / projects.stage"
+    folder = result.write(tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    rows = manifest["analyses"]["prices"]["rules"] if "rules" in manifest["analyses"][
+        "prices"] else manifest["analyses"]["prices"]["table"]
+    row = next(r for r in rows if r["rule"] == "mandatory")
+    assert (row["label"], row["policy_key"]) == (label, key)
+    book = openpyxl.load_workbook(folder / "portfolios.xlsx", read_only=True)
+    cells = [[" ".join(str(c).split()) for c in r if c is not None]  # wrapped in its cell
+             for r in book["Rule prices"].values]
+    assert any(label in r and key in r for r in cells), cells
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "projects forced in (as a group): mandatory" in html
+    assert f"<td>{key}</td>" in html or f">{key}<" in html.replace("<wbr>", "")
+    why = result.analyses["why"].table
+    assert why.at["P-07", "message"].startswith("Funded, and it must be: it is signed")
+    assert why.at["P-08", "message"].startswith("Funded, and it must be: it is mandatory")

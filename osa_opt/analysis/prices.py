@@ -187,7 +187,7 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
         records.append(rec)
     tiers = "/".join(str(t) for t in sorted(data.policy.priority.fund_every_tier))
     for component, label in (("tier_partner", f"every tier-{tiers} partner funded"),
-                             ("mandatory", "mandatory projects (as a group)")):
+                             ("mandatory", "projects forced in (as a group)")):
         group = [r for r in rows if r.component == component]
         if not group or (component == "tier_partner" and len(group) < 2):
             continue
@@ -261,7 +261,7 @@ def _describe_group(component: str, label: str, group: list[Rule], members: list
     as "projects per partner" (the bound 1, the activity the fewest any partner has, the
     room between them); the mandatory projects as a count (all of them, no room)."""
     ids = [str(r.index) for r in group]
-    key = group[0].policy_key(data) if component == "tier_partner" else "projects.status"
+    key = group[0].policy_key(data) if component == "tier_partner" else _forced_keys(ids, data)
     if component == "tier_partner":
         fewest = min((m["activity"] for m in members), default=0.0)
         bound, act = 1.0, float(fewest)
@@ -269,7 +269,7 @@ def _describe_group(component: str, label: str, group: list[Rule], members: list
         unit = "projects"
     else:
         bound = act = float(len(group))
-        label = f"{label}: {id_list(ids)}"
+        label = _forced_label(ids, data)
         unit = group[0].unit
     slack = act - bound
     return {
@@ -279,6 +279,26 @@ def _describe_group(component: str, label: str, group: list[Rule], members: list
         "binding": bool(slack <= TOL), "relaxed_bound": None, "gain_if_relaxed": None,
         "basis": None, "relaxed_basis": None,
     }
+
+
+def _forced_keys(ids: list[str], data: ModelData) -> str:
+    """The columns that force these projects in: ``projects.status`` (mandatory),
+    ``projects.stage`` (signed), or both, ``projects.status / projects.stage``."""
+    keys = {data.forced_by.get(p, "projects.status") for p in ids}
+    return " / ".join(k for k in ("projects.status", "projects.stage") if k in keys)
+
+
+def _forced_label(ids: list[str], data: ModelData) -> str:
+    """The projects forced in, as one rule, each named by what forces it:
+    ``mandatory projects (as a group): P-01 and P-08``, ``signed projects …``, or with both
+    ``projects forced in (as a group): mandatory P-01 and P-08; signed P-07``."""
+    signed = [p for p in ids if data.forced_by.get(p) == "projects.stage"]
+    mandatory = [p for p in ids if p not in signed]
+    if not signed or not mandatory:
+        word = "signed" if signed else "mandatory"
+        return f"{word} projects (as a group): {id_list(ids)}"
+    return (f"projects forced in (as a group): mandatory {id_list(mandatory)}; "
+            f"signed {id_list(signed)}")
 
 
 def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:

@@ -282,7 +282,9 @@ class _Explainer(Obstacles):
         self.country = {str(p): str(c) for p, c in projects["country"].items()}
         self.requires = {str(p): tuple(r) for p, r in projects["requires"].items()}
         self.group = {str(p): str(g) for p, g in projects["exclusive_group"].items()}
-        self.mandatory = [str(p) for p in self.problem.mandatory]
+        signed = projects["stage"] == "signed" if "stage" in projects.columns else False
+        forced = (projects["status"] == "mandatory") | signed  # fixed in, as the model does
+        self.mandatory = [str(p) for p in projects.index[forced]]
         self.eligible = {str(p) for p in self.problem.eligible}
         self.eligible_in = Counter(self.country[p] for p in self.eligible)
 

@@ -35,6 +35,11 @@ class Obstacles:
     eligible: set[str]
     eligible_in: Any
 
+    def _forced_word(self, pid: str) -> str:
+        """What forces a project of ``mandatory`` in: its status (mandatory) or its stage
+        (signed; status mandatory wins when both)."""
+        return "mandatory" if self.projects.at[pid, "status"] == "mandatory" else "signed"
+
     def _closure(self, pid: str) -> list[str]:
         """pid and every project it requires, directly or through others."""
         seen, todo = [pid], [pid]
@@ -58,7 +63,7 @@ class Obstacles:
             whose = "its" if q == pid else f"it requires {q}, whose"
             for r in self.mandatory:
                 if r != q and self.group.get(r) == self.group[q]:
-                    return f"{whose} exclusive-group rival {r} is mandatory"
+                    return f"{whose} exclusive-group rival {r} is {self._forced_word(r)}"
             for r in needed[i + 1:]:
                 if self.group.get(r) == self.group[q]:
                     return f"{q} and {r} (which it needs) are in the same exclusive group"
@@ -88,7 +93,8 @@ class Obstacles:
         if len(needed) > 1:
             parts.append(f"what it requires ({id_list(needed[1:])})")
         if self.mandatory:
-            parts.append("the mandatory projects")
+            signed = any(self._forced_word(m) == "signed" for m in self.mandatory)
+            parts.append("the projects forced in" if signed else "the mandatory projects")
         return " and ".join(parts) if parts else "nothing else"
 
     def _obstacle_out(self, pid: str) -> str | None:
@@ -96,10 +102,10 @@ class Obstacles:
         pb = self.problem
         if pid in self.mandatory:
             why = str(self.projects.at[pid, "status_reason"] or "").strip()
-            return "it is mandatory" + (f" ({why})" if why else "")
+            return f"it is {self._forced_word(pid)}" + (f" ({why})" if why else "")
         for m in self.mandatory:
             if pid in self._closure(m)[1:]:
-                return f"mandatory project {m} requires it"
+                return f"{self._forced_word(m)} project {m} requires it"
         country = self.country[pid]
         tier = int(self.tier[pid])
         if tier in pb.policy.priority.fund_every_tier:

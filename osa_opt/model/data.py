@@ -50,6 +50,9 @@ class ModelData:
     ineligible: set[str]
     exclusive_groups: dict[str, list[str]]
     mandatory: list[str]
+    #: what forces each mandatory project in, as the column the user edits:
+    #: ``projects.status`` (mandatory) or ``projects.stage`` (signed); status wins when both
+    forced_by: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     units_max: dict[str, int] = field(default_factory=dict)  # whole-unit projects only
 
@@ -108,6 +111,9 @@ class ModelData:
         own_caps = pd.to_numeric(countries["max_share"], errors="coerce").tolist()
         caps = {str(c): min(policy_cap, own) if own == own else policy_cap  # NaN: no own cap
                 for c, own in zip(countries.index, own_caps, strict=True)}
+        forced_by = {p: "projects.status" if s == "mandatory" else "projects.stage"
+                     for p, s, g in zip(ids, sub["status"], sub["stage"], strict=True)
+                     if s == "mandatory" or g == "signed"}
         requires = [(p, q) for p, needs in zip(ids, sub["requires"], strict=True) for q in needs]
         groups: dict[str, list[str]] = defaultdict(list)
         for p, g in sub["exclusive_group"].items():
@@ -138,8 +144,8 @@ class ModelData:
             requires=requires,
             ineligible=set(proj.index) - eligible,
             exclusive_groups={g: ps for g, ps in groups.items() if len(ps) > 1},
-            mandatory=[p for p, s, g in zip(ids, sub["status"], sub["stage"], strict=True)
-                       if s == "mandatory" or g == "signed"],
+            mandatory=list(forced_by),
+            forced_by=forced_by,
             units_max=units_max,
         )
 

@@ -157,6 +157,11 @@ def _check_exclusive(data: ModelData, f: Fractions) -> list[str]:
             if sum(1 for p in ids if p in f) > 1]
 
 
+def _forced_word(pid: str, data: ModelData) -> str:
+    """The word for what forces ``pid`` in: signed (its stage) or mandatory (its status)."""
+    return "signed" if data.forced_by.get(pid) == "projects.stage" else "mandatory"
+
+
 def _check_mandatory(data: ModelData, f: Fractions) -> list[str]:
     return [_row("mandatory", p) for p in data.mandatory if p not in f]
 
@@ -249,8 +254,9 @@ REGISTRY: tuple[Family, ...] = (
     Family("exclusive", add_exclusive_groups, (_link("exclusive", "exclusive group"),),
            False, _check_exclusive),
     Family("mandatory", add_mandatory, (
-        Component("mandatory", "fixed", "projects", lambda i, d: f"mandatory project {i}",
-                  lambda i, d: f"projects.status ({i})"),
+        Component("mandatory", "fixed", "projects",
+                  lambda i, d: f"{_forced_word(i, d)} project {i}",
+                  lambda i, d: f"{d.forced_by.get(i, 'projects.status')} ({i})"),
     ), False, _check_mandatory),
     Family("whole_units", add_whole_units, (_link("units", "whole units of"),),
            False, _check_whole_units),
