@@ -203,7 +203,10 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
     if kind in (TEXT, LABEL) and len(text) > WRAP_AT:
         classes.append("wrap")  # a sentence: wrapped between words, never cut
     elif kind in (TEXT, LABEL) and max(map(len, text.split()), default=0) > WHOLE_WORD:
-        classes.append("brk")  # a long code may break inside; names and words never do
+        # a long name of words joined by "_" or "." ("humanitarian_focus") breaks only
+        # after them, never inside a word; a longer code (a hash) may break anywhere
+        pieces = [piece for word in text.split() for piece in _CODE_BREAK.split(word)]
+        classes.append("code" if max(map(len, pieces)) <= WHOLE_WORD else "brk")
     tag = "th" if header else "td"
     attr = f' class="{" ".join(classes)}"' if classes else ""
     if kind == ID and text and text != MISSING:
@@ -214,7 +217,8 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
         inner = ", ".join(f'<span class="id">{escape(p, quote=True)}</span>' for p in parts)
         return f"<{tag}{attr}>{inner}</{tag}>"
     if kind in (TEXT, LABEL) and text != MISSING and "t" not in classes:  # a formula: as is
-        return f"<{tag}{attr}>{_text_html(text, code='brk' in classes)}</{tag}>"
+        code = "brk" in classes or "code" in classes
+        return f"<{tag}{attr}>{_text_html(text, code=code)}</{tag}>"
     return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"
 
 

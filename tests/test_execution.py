@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -386,3 +387,19 @@ def test_the_terminal_heads_each_year_s_column_as_execution(tmp_path: Path) -> N
         [c.strip() for c in line.strip("┃").split("┃")] for line in header), strict=True)]
     assert [" ".join(c.split()) for c in cells][2:4] == ["Expected execution",
                                                           "Execution FY2026"]
+
+
+def test_the_report_heads_each_year_s_column_as_execution(tmp_path: Path) -> None:
+    """The report's Execution table headed a year's column 'FY2026' alone, as the terminal
+    did (the workbook and the terminal say Execution FY2026)."""
+    from osa_opt.cli import cli
+
+    out = CliRunner(env={"COLUMNS": "80"}).invoke(
+        cli, ["execution", "--reserves", "1", "--samples", "100", "--quiet", "--out",
+              str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="analysis-execution"'):]
+    head = section[section.index("<thead"):section.index("</thead>")]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", head)[2:4] == ["Expected execution",
+                                                              "Execution FY2026"]

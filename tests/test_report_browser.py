@@ -254,6 +254,11 @@ def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_valu
             text = page.inner_text("body")  # what the reader sees, in its order
             assert text.index("\nComparison\n") < text.index("\nHeadline of the baseline")
             assert page.evaluate(OVERFLOWING) == []
+            # a scenario's name breaks after its underscore, never inside a word (at 800 px
+            # the table read "humanitaria" / "n_focus")
+            assert page.evaluate(NAMES_BROKEN_IN_COMPARISON) == [], width
+            headers = page.evaluate("""() => [...document.querySelectorAll(
+                'section#analysis-comparison th')].map(t => t.textContent)""")
             labels = page.evaluate("""() => [...document.querySelectorAll(
                 'section#analysis-comparison svg.chart text')].map(t => t.textContent)""")
             title = page.evaluate("""() => document.querySelector(
@@ -261,6 +266,8 @@ def test_the_compare_report_puts_the_comparison_first_and_charts_comparable_valu
         finally:
             page.close()
         assert "priced by default's weights" in title
+        # the column the terminal's note names, in its words
+        assert "Value under default's weights" in headers, headers
         for name, value in under.items():  # each bar is the comparable number
             assert f"{value:,.3f}" in labels, (name, value, labels)
 
@@ -324,6 +331,10 @@ def words_over_lines(pattern: str, skip: str = "false") -> str:
     return found;
 }""".replace("SKIP", skip).replace("PATTERN", pattern)
 
+
+#: Each word of a cell of the comparison (a scenario's name too) drawn over two lines.
+NAMES_BROKEN_IN_COMPARISON = words_over_lines("[A-Za-z]{2,16}",
+                                              "!td.closest('#analysis-comparison')")
 
 #: Each id or id-like word ("P-32", "level-1") inside a longer text cell (the reasons and
 #: messages of Why in or out) drawn over more than one line: "P-" / "32" printed to A4.
@@ -462,6 +473,33 @@ def test_a_sentence_in_a_narrow_column_breaks_between_words(
         page.emulate_media(media="print")
         page.set_viewport_size({"width": 700, "height": 990})  # A4 less its margins
         assert page.evaluate(WORDS_BROKEN_INSIDE) == []
+        assert page.evaluate(OVERFLOWING) == []
+    finally:
+        page.close()
+
+
+def test_a_scenario_name_breaks_after_its_underscore(browser: Any, tmp_path: Path) -> None:
+    """``osa-opt compare`` of the two shipped policies, at 800 px: the comparison table
+    printed the scenario "humanitaria" / "n_focus", its name cut inside a word as a long
+    code may be; a name breaks after its underscore."""
+    import sys
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    root = Path(__file__).resolve().parents[1]
+    argv = ["osa-opt", "compare", "--policy", str(root / "models/default.toml"), "--policy",
+            str(root / "models/humanitarian_focus.toml"), "--quiet", "--out",
+            str(tmp_path / "cmp")]
+    saved, sys.argv = sys.argv, argv
+    try:
+        assert run_cli(cli) == 0
+    finally:
+        sys.argv = saved
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    try:
+        page.goto((tmp_path / "cmp" / "report.html").resolve().as_uri(), wait_until="load")
+        assert page.evaluate(NAMES_BROKEN_IN_COMPARISON) == []
         assert page.evaluate(OVERFLOWING) == []
     finally:
         page.close()

@@ -278,7 +278,7 @@ def comparison_body(analysis: Any) -> str:
         "country_list", "solve_seconds", "policy", "total_cost") and not c.startswith("budget_")]
     if not scales:
         cols.remove("value_under_baseline")
-    headers = {"value_under_baseline": f"Value by {baseline}'s weights",
+    headers = {"value_under_baseline": f"Value under {baseline}'s weights",
                "added": f"In (not in {baseline})", "dropped": f"Out (in {baseline})"}
     body = chart + table(summary, columns=cols, headers=headers)
     matrix: pd.DataFrame = analysis.project_matrix()
@@ -314,7 +314,7 @@ def execution_body(analysis: Any) -> str:
     frame["added"] = frame["added"].map(", ".join)
     years = [c for c in frame.columns if c.startswith("execution_")]
     headers = {"p_below_target": f"Chance below {percent(target)}",
-               **{c: c.removeprefix("execution_") for c in years}}
+               **{c: f"Execution {c.removeprefix('execution_')}" for c in years}}
     kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
     body = chart + table(frame, columns=["reserves", "added", "expected_execution", *years,
                                          "p_below_target", "expected_value"],

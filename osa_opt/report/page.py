@@ -86,9 +86,10 @@ td.long {{ min-width: 26ch; }}
 tbody tr:nth-child(even) {{ background: var(--zebra); }}
 td.num, th.num {{ text-align: right; white-space: nowrap; }}
 /* every column stays on the page: headers and text wrap between words, and a word too
-   long for its column (a policy key, a code: class brk) breaks rather than push the table
-   wider; a name ("Serendel") or a word of a sentence never breaks inside (word-break
-   would let the table squeeze a sentence's column to a few letters: "mandator" / "y") */
+   long for its column (a code with no "_" or "." to break after, a hash: class brk) breaks
+   rather than push the table wider; a name ("Serendel"), a word of a sentence or of a
+   name joined by "_" (class code: "humanitarian_" / "focus") never breaks inside
+   (word-break would let the table squeeze its column to a few letters: "mandator" / "y") */
 th {{ overflow-wrap: break-word; hyphens: auto; }}
 td.wrap {{ overflow-wrap: break-word; }}
 td.brk {{ overflow-wrap: break-word; word-break: break-word; }}
