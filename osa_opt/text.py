@@ -308,6 +308,8 @@ HEADERS = {
     "total_budget": "Total budget (¥m)", "budget_total": "Total budget (¥m)",
     "greedy_value": "Greedy value", "greedy_meets_rules": "Greedy meets rules",
     "core_index": "Core index", "funded_in_best": "In portfolio 1",
+    # a ranked portfolio under the robustness samples, as the terminal heads it
+    "objective": "Value", "share_near_optimal": "Within 1% of optimum",
     "p_below_target": "Chance below the target",
     "first_funded_at": "Funded from budget share",
     "assistance_type": "Type", "status_reason": "Status reason",

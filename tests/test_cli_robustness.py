@@ -95,6 +95,24 @@ def test_terminal_report_names_the_classes(workbook: Path, policy: Path, tmp_pat
             "at least 99% of that sample's best portfolio") in text
 
 
+def test_report_and_workbook_head_the_portfolios_as_the_terminal(
+        workbook: Path, policy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal heads the ranked portfolios Value and Within 1% of optimum (defined
+    under it); the report and the workbook said Objective and Share near optimal."""
+    import openpyxl
+
+    code = osa(monkeypatch, "robustness", str(workbook), "--policy", str(policy), "--set",
+               RANGES, "--samples", "20", "--quiet", "--out", str(tmp_path / "run"))
+    assert code == 0
+    heads = ["Rank", "Value", "Within 1% of optimum", "Mean share of optimum",
+             "Worst share of optimum"]
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "".join(f'<th class="num">{h}</th>' for h in heads) in html
+    assert "Within 1% of optimum: the share of the samples in which the portfolio" in html
+    book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx", read_only=True)
+    assert heads in [list(r) for r in book["Robustness portfolios"].values]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--samples", "0"], "--samples"),
     (["--jobs", "0"], "--jobs"),

@@ -241,7 +241,11 @@ def robustness_body(analysis: Any) -> str:
     ports = getattr(analysis, "portfolios", None)
     if isinstance(ports, pd.DataFrame) and not ports.empty:
         body += "<h3>How often each portfolio stays near-optimal</h3>" + table(
-            ports.reset_index())
+            ports.reset_index()) + (
+            '<p class="note">Within 1% of optimum: the share of the samples in which the '
+            "portfolio is worth at least 99% of that sample's best portfolio; mean and worst "
+            "share: its value against that best, on average and at the worst. Values are "
+            "scores, not money.</p>")
     body += "<h3>Projects</h3>" + table(
         projects.reset_index(), columns=["project_id", "title", "country", "core_index",
                                          "mean_fraction", "class", "funded_in_best"],
