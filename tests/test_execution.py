@@ -310,6 +310,8 @@ def test_the_terminal_and_the_report_show_the_same_execution_figures(tmp_path: P
     words = " ".join(re.sub(r"<[^>]+>", " ", report).split())
     if manifest["analyses"]["execution"]["recommended_reserves"] is None:
         assert words.count("No number of reserves") == 1
+        # "up to 1" read as a limit on the count; the range tried is said (0 to 1)
+        assert re.search(r"No number of reserves \(0 to \d+\) reaches", words)
         assert "in expectation (at most" in words
     # the chart counts reserves: whole numbers on its x axis, never "0.2"
     chart = report[report.index("Expected execution against reserves"):]

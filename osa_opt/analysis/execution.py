@@ -287,7 +287,7 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
     notes = []
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
-        notes.append(f"No number of reserves up to {len(plan.entries)} reaches the target "
+        notes.append(f"No number of reserves (0 to {len(plan.entries)}) reaches the target "
                      f"{plan.target:.0%} in expectation (at most {percent(best, 1, trim=False)}).")
     if partial:
         notes.append(f"Stopped early: {len(value)} of {n} samples.")
