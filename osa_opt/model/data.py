@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default  # the class has a column named field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,9 +53,9 @@ class ModelData:
     mandatory: list[str]
     #: what forces each mandatory project in, as the column the user edits:
     #: ``projects.status`` (mandatory) or ``projects.stage`` (signed); status wins when both
-    forced_by: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    units_max: dict[str, int] = field(default_factory=dict)  # whole-unit projects only
+    forced_by: dict[str, str] = default(default_factory=dict)
+    notes: list[str] = default(default_factory=list)
+    units_max: dict[str, int] = default(default_factory=dict)  # whole-unit projects only
 
     @property
     def total_budget(self) -> float:
