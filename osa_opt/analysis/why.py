@@ -38,6 +38,7 @@ from osa_opt.analysis.why_proofs import (
     above_exact_limit,
 )
 from osa_opt.errors import OsaError
+from osa_opt.inputs.forced import forced_projects
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
@@ -282,9 +283,8 @@ class _Explainer(Obstacles):
         self.country = {str(p): str(c) for p, c in projects["country"].items()}
         self.requires = {str(p): tuple(r) for p, r in projects["requires"].items()}
         self.group = {str(p): str(g) for p, g in projects["exclusive_group"].items()}
-        signed = projects["stage"] == "signed" if "stage" in projects.columns else False
-        forced = (projects["status"] == "mandatory") | signed  # fixed in, as the model does
-        self.mandatory = [str(p) for p in projects.index[forced]]
+        forced = forced_projects(projects, self.total_cost)  # mandatory or signed: fixed in
+        self.mandatory = [p for p, f in forced.items() if f["forced"] == "in"]
         self.eligible = {str(p) for p in self.problem.eligible}
         self.eligible_in = Counter(self.country[p] for p in self.eligible)
 
