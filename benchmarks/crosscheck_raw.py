@@ -47,7 +47,6 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 import osa_opt  # noqa: E402
 from benchmarks import raw_highs  # noqa: E402
 from benchmarks.synthetic import REGIONS, make_policy, make_raw_frames  # noqa: E402
-from osa_opt.inputs.policy import Policy  # noqa: E402
 from osa_opt.solving.solver import Solver  # noqa: E402
 
 REL = 1e-7  # both sides solve at mip_rel_gap 0; HiGHS's own tolerances are far below this
@@ -103,34 +102,32 @@ def sign_some(projects: pd.DataFrame, folder: Path, policy: Path,
     projects["stage"] = np.where(projects["project_id"].isin(chosen), "signed", "")
 
 
-Variant = Callable[[Policy, pd.DataFrame], dict[str, Any]]
-
-
-def _shares(countries: pd.DataFrame) -> dict[str, Any]:
-    return {"balance.max_field_share": {"maritime_surveillance": 0.07, "disaster_relief": 0.09},
-            "balance.max_region_share": {REGIONS[1]: 0.1},
-            "balance.min_field_share": {"disaster_relief": 0.05, "search_and_rescue": 0.03}}
-
+#: Policy overrides of a round, given its countries table.
+Variant = Callable[[pd.DataFrame], dict[str, Any]]
 
 VARIANTS: dict[str, tuple[Variant, bool]] = {  # name: (policy overrides, rich data?)
-    "synthetic": (lambda p, c: {}, False),
-    "tiers": (lambda p, c: {"priority.min_tier_share": {1: 0.25, 2: 0.15},
-                            "priority.fund_every_tier": [2], "priority.max_country_share": 0.08},
+    "synthetic": (lambda c: {}, False),
+    "tiers": (lambda c: {"priority.min_tier_share": {1: 0.25, 2: 0.15},
+                         "priority.fund_every_tier": [2], "priority.max_country_share": 0.08},
               False),
-    "shares": (lambda p, c: _shares(c), False),
-    "strict": (lambda p, c: {"eligibility.min_democracy": 4.5, "eligibility.max_risk": 0.3,
-                             "priority.min_countries": 1, "priority.min_tier_share": {1: 0.1},
-                             "objective.risk_aversion": 2.0,
-                             "objective.tier_multiplier": {1: 2.0, 2: 1.0, 3: 0.5},
-                             "objective.considerations": {"economic_social": 1.0,
-                                                          "bilateral_relations": 2.0},
-                             "objective.consideration_strength": 0.5,
-                             "eligibility.equipment_categories": ["rescue", "warning"]},
+    "shares": (lambda c: {"balance.max_field_share": {"maritime_surveillance": 0.07,
+                                                      "disaster_relief": 0.09},
+                          "balance.max_region_share": {REGIONS[1]: 0.1},
+                          "balance.min_field_share": {"disaster_relief": 0.05,
+                                                      "search_and_rescue": 0.03}}, False),
+    "strict": (lambda c: {"eligibility.min_democracy": 4.5, "eligibility.max_risk": 0.3,
+                          "priority.min_countries": 1, "priority.min_tier_share": {1: 0.1},
+                          "objective.risk_aversion": 2.0,
+                          "objective.tier_multiplier": {1: 2.0, 2: 1.0, 3: 0.5},
+                          "objective.considerations": {"economic_social": 1.0,
+                                                       "bilateral_relations": 2.0},
+                          "objective.consideration_strength": 0.5,
+                          "eligibility.equipment_categories": ["rescue", "warning"]},
                True),
-    "partners": (lambda p, c: {"priority.max_countries": max(2, len(c) // 3),
-                               "priority.min_countries": 1}, False),
-    "package": (lambda p, c: {"priority.min_package": 1500.0}, True),
-    "rich": (lambda p, c: {}, True),
+    "partners": (lambda c: {"priority.max_countries": max(2, len(c) // 3),
+                            "priority.min_countries": 1}, False),
+    "package": (lambda c: {"priority.min_package": 1500.0}, True),
+    "rich": (lambda c: {}, True),
 }
 
 
@@ -142,7 +139,7 @@ def write_round(folder: Path, n: int, years: int, seed: int, variant: str) -> Pa
     if rich:
         rich_data(projects, countries, rng)
     policy = make_policy(countries, budget, TIME_LIMIT)
-    policy = policy.override(rule(policy, countries))
+    policy = policy.override(rule(countries))
     folder.mkdir(parents=True)
     path = folder / "policy.toml"
     path.write_text(policy.to_toml(), encoding="utf-8")
@@ -279,9 +276,7 @@ def check_ranked(folder: Path, policy_path: Path, count: int, d: int,
             if len(found[k] ^ found[i]) < d:
                 problems.append(f"portfolios {i + 1} and {k + 1} differ in "
                                 f"{len(found[k] ^ found[i])} < {d}")
-    for k in range(len(found) + 1):
-        if k == count:
-            break
+    for k in range(min(len(found) + 1, count)):
         status, objective, _ = raw.solve()
         if k < len(found):
             if status != "Optimal" or objective is None or not close(objective, values[k]):
