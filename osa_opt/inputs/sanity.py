@@ -90,14 +90,21 @@ def unfundable_warnings(problem: Problem) -> list[Issue]:
         issues.append(Issue(PROJECTS, int(rows[pid]), "requires", None,
                             f"{pid} {why.words()}: {pid} cannot be funded",
                             f"remove the requirement{chain} or the project{back}"))
-    rest = len(found) - MAX_PER_RULE
-    if rest > 0:
-        issues.append(Issue(PROJECTS, None, "requires", None,
-                            f"and {rest:,} more projects require a project that cannot be "
-                            "funded, so cannot be funded themselves",
-                            f"only the first {MAX_PER_RULE} are listed; run.json (unfunded) "
-                            "names the chain of each", more=rest))
-    return issues
+    return issues + _and_more(len(found), "requires", "projects require a project that "
+                              "cannot be funded, so cannot be funded themselves",
+                              "run.json (unfunded) names the chain of each")
+
+
+def _and_more(found: int, column: str, what: str, then: str) -> list[Issue]:
+    """The line after the first :data:`~osa_opt.inputs.issue_list.MAX_PER_RULE` warnings of
+    one kind, when ``found`` has more: how many more ``what`` (warnings are not cut by
+    :func:`~osa_opt.inputs.issue_list.limit_issues`, so each kind stops at the limit here),
+    and ``then``, what to do about them."""
+    rest = found - MAX_PER_RULE
+    if rest <= 0:
+        return []
+    return [Issue(PROJECTS, None, column, None, f"and {rest:,} more {what}",
+                  f"only the first {MAX_PER_RULE} are listed; {then}", more=rest)]
 
 
 def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
@@ -280,14 +287,9 @@ def cheap_project_warnings(problem: Problem) -> list[Issue]:
                             f"costs are in ¥ million: if {number(amount, 6)} was typed in 億円, "
                             f"type {number(meant, 6, grouped=False)} ({words}); nothing to do if "
                             f"{typed} is right"))
-    rest = len(cheap) - MAX_PER_RULE
-    if rest > 0:
-        issues.append(Issue(PROJECTS, None, f"{COST_PREFIX}{problem.fiscal_years[0]}", None,
-                            f"and {rest:,} more projects cost less than 1/{CHEAP_LIMIT:g} of "
-                            "the round's median project",
-                            f"only the first {MAX_PER_RULE} are listed; check their units the "
-                            "same way", more=rest))
-    return issues
+    return issues + _and_more(len(cheap), f"{COST_PREFIX}{problem.fiscal_years[0]}",
+                              f"projects cost less than 1/{CHEAP_LIMIT:g} of the round's "
+                              "median project", "check their units the same way")
 
 
 def copied_project_warnings(problem: Problem) -> list[Issue]:
@@ -325,13 +327,8 @@ def copied_project_warnings(problem: Problem) -> list[Issue]:
                     "funded, and its cost counts twice",
                     "delete the copy; or, if it is another item, give it its own title (and "
                     "its cost)") for pid, seen in found[:MAX_PER_RULE]]
-    rest = len(found) - MAX_PER_RULE
-    if rest > 0:
-        issues.append(Issue(PROJECTS, None, "project_id", None,
-                            f"and {rest:,} more projects have the title, country and costs of "
-                            "an earlier one", f"only the first {MAX_PER_RULE} are listed; "
-                            "check each the same way", more=rest))
-    return issues
+    return issues + _and_more(len(found), "project_id", "projects have the title, country "
+                              "and costs of an earlier one", "check each the same way")
 
 
 def free_project_warnings(problem: Problem) -> list[Issue]:
