@@ -285,13 +285,8 @@ def yen_million(value: Any) -> float | None:
     text = unicodedata.normalize("NFKC", value).strip()
     found = _YEN_AMOUNT.fullmatch(text)
     if found is None or not (found["cur"] or found["unit"] or found["yen"]):
-        return None
-    if found["unit"] is None and not (found["cur"] or found["yen"]):
-        return None
-    try:
-        amount = float(found["num"].replace(",", ""))
-    except ValueError:
-        return None
+        return None  # a plain number is no amount with its unit
+    amount = float(found["num"].replace(",", ""))  # digits with one point: always a float
     scale = _YEN_UNITS[found["unit"].lower()] if found["unit"] else 1e-6  # no unit: yen
     return round(amount * scale, 6)
 
