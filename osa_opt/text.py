@@ -393,6 +393,18 @@ def reiwa_year(name: object) -> tuple[int, int] | None:
     return (n, 2018 + n) if n >= 1 else None
 
 
+def year_spelt(year: int, names: Iterable[str]) -> str | None:
+    """The first of ``names`` that writes the fiscal year ``year`` in four digits
+    (``FY2026``, ``2026年度``; not ``FY20261``), or None: a year of the Japanese era
+    (:func:`reiwa_year`) as the other names write it.
+
+    >>> year_spelt(2026, ["R8", "FY20261", "fy2026", "FY2026"]), year_spelt(2027, ["FY2026"])
+    ('fy2026', None)
+    """
+    spelt = re.compile(rf"(?<!\d){year}(?!\d)")
+    return next((name for name in names if spelt.search(name)), None)
+
+
 def reiwa_words(name: object, shown: object = None) -> str:
     """``'R8' is Reiwa 8 of the Japanese era, fiscal year 2026 (April 2026 to March 2027)``
     (``shown`` in place of ``'R8'`` when given), or "" when ``name`` is no year of the era."""

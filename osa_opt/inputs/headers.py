@@ -32,7 +32,7 @@ from osa_opt.inputs.schema import (
     Column,
 )
 from osa_opt.inputs.suspect_cells import describe_invisible
-from osa_opt.text import first_few, reiwa_words, reiwa_year, suggest
+from osa_opt.text import first_few, reiwa_words, reiwa_year, suggest, year_spelt
 
 #: How far down a header row is looked for (title blocks are a few rows high).
 HEADER_SEARCH_ROWS = 12
@@ -378,10 +378,10 @@ def _era_issue(sheet: str, column: str, unknown: list[str], policy: Policy) -> I
     costs = {h[len(COST_PREFIX):]: h for h in unknown if h.startswith(COST_PREFIX)}
     era = reiwa_year(fy)
     if era is not None:  # the policy's key is the era's: a data header of that year?
-        header = next((h for y, h in costs.items() if re.search(rf"(?<!\d){era[1]}(?!\d)", y)),
-                      None)
-        if header is None:
+        spelt = year_spelt(era[1], costs)
+        if spelt is None:
             return None
+        header = costs[spelt]
         wanted = header[len(COST_PREFIX):]
         return Issue(policy_sheet(policy), None, f"budget.{fy}", fy,
                      f"the policy's [budget] has fiscal year {fy!r}, but the projects sheet "

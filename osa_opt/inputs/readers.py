@@ -21,7 +21,6 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
-from osa_opt.text import reiwa_year, suggest
+from osa_opt.text import reiwa_year, suggest, year_spelt
 
 _WHAT = "an .xlsx or .ods workbook, or a folder holding projects.csv and countries.csv"
 #: The decimal separators a caller may declare (``--decimal-separator``).
@@ -280,9 +279,9 @@ def _closest_year(fy: str, years: Sequence[str], present: set[str]) -> str | Non
     if era is not None:
         spelt = [*years, *sorted(c.removeprefix(COST_PREFIX) for c in present
                                  if c.startswith(COST_PREFIX))]
-        same = [y for y in spelt if re.search(rf"(?<!\d){era[1]}(?!\d)", y)]
-        if same:
-            return same[0]
+        same = year_spelt(era[1], spelt)
+        if same is not None:
+            return same
     return suggest(fy, years)
 
 
