@@ -194,11 +194,10 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
     if col.kind == "number":
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
-            return f"type the share as a fraction: {number_text(share)} for {str(value).strip()}"
+            return fraction_hint(share, str(value).strip())
         amount = yen_million(value) if col.name.startswith(COST_PREFIX) else None
         if amount is not None:  # "¥1.2bn": the number to type, in the column's unit
-            return (f"costs are in ¥ million: {str(value).strip()!r} is ¥{number_text(amount)} "
-                    f"million, so type {number_text(amount, grouped=False)}")
+            return million_hint("costs", str(value).strip(), amount)
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
@@ -289,6 +288,19 @@ def yen_million(value: Any) -> float | None:
     amount = float(found["num"].replace(",", ""))  # digits with one point: always a float
     scale = _YEN_UNITS[found["unit"].lower()] if found["unit"] else 1e-6  # no unit: yen
     return round(amount * scale, 6)
+
+
+def fraction_hint(share: float, typed: str, verb: str = "type") -> str:
+    """The fix of a share typed as a percentage (a cell, a policy key):
+    ``type the share as a fraction: 0.3 for 30%``."""
+    return f"{verb} the share as a fraction: {number_text(share)} for {typed}"
+
+
+def million_hint(what: str, typed: str, amount: float, verb: str = "type") -> str:
+    """The fix of an amount typed with its unit (:func:`yen_million`) where ¥ million are
+    read: ``costs are in ¥ million: '¥1.2bn' is ¥1,200 million, so type 1200``."""
+    return (f"{what} are in ¥ million: {typed!r} is ¥{number_text(amount)} million, so "
+            f"{verb} {number_text(amount, grouped=False)}")
 
 
 def percent(value: Any) -> float | None:

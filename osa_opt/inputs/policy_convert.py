@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import percent, yen_million
+from osa_opt.inputs.cells import fraction_hint, million_hint, percent, yen_million
 from osa_opt.inputs.policy_keys import container, key_types
 from osa_opt.inputs.toml_hints import trailing_comma, without_separators
-from osa_opt.text import number, suggest
+from osa_opt.text import suggest
 
 
 def unknown_key(where: str, key: str, known: list[str],
@@ -48,12 +48,11 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
     amount = yen_million(value) if key.startswith("budget.") else None
     if amount is not None:  # FY2026 = "¥18.1bn": the number to write, in ¥ million
         return Issue(where, None, key, value, f"an amount with its unit (read as text), "
-                     f"expected {expected}", f"budgets are in ¥ million: {value.strip()!r} is "
-                     f"¥{number(amount)} million, so write {number(amount, grouped=False)}")
+                     f"expected {expected}", million_hint("budgets", value.strip(), amount, "write"))
     share = percent(value) if "number" in expected else None
     if share is not None:  # max_country_share = "30%"
         return Issue(where, None, key, value, f"a percentage (read as text), expected {expected}",
-                     f"write the share as a fraction: {number(share)} for {value.strip()}")
+                     fraction_hint(share, value.strip(), "write"))
     comma = trailing_comma(value) if isinstance(value, str) else None
     if comma is not None:  # --set 'objective.weights={security=1,}' is read as text
         slip, fix = comma

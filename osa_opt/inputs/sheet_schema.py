@@ -18,6 +18,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import (
+    fraction_hint,
     int_choices,
     is_blank,
     rule_text,
@@ -200,8 +201,7 @@ def _range_hint(col: Column, bad: Any) -> str:
     except (TypeError, ValueError):
         return meaning
     if col.high == 1 and 1 < typed <= 100 and typed.is_integer():
-        return (f"type the share as a fraction: {number_text(typed / 100)} for "
-                f"{number_text(typed)}% ({meaning})")
+        return f"{fraction_hint(typed / 100, number_text(typed) + '%')} ({meaning})"
     return meaning
 
 
