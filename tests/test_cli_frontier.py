@@ -315,3 +315,18 @@ def test_the_sweep_line_names_the_budget_as_solve_does(tmp_path: Path, run: Run)
                                "--start", "0.5", "--stop", "1.0", "--out", str(tmp_path / "f"))
     assert code == 0, stderr
     assert "budget sweep around FY2026 ¥18,100.5m." in " ".join(stdout.split())
+
+
+def test_the_table_shows_the_budget_as_the_report_and_workbook_do(tmp_path: Path,
+                                                                  run: Run) -> None:
+    """A budget level's ¥ million read as in report.html and the workbook: 37.5% of the
+    shipped example's ¥18,100m is 6,787.5; the table rounded it to whole millions, 6,788."""
+    from osa_opt.text import money
+
+    code, stdout, stderr = run("frontier", "--start", "0.375", "--stop", "0.375", "--steps", "1",
+                               "--out", str(tmp_path / "f"))
+    assert code == 0, stderr
+    rows = [line for line in stdout.splitlines() if line.startswith("│")]
+    assert money(6787.5) == "6,787.5"
+    assert any(" 6,787.5 " in row for row in rows), rows
+    assert not any("6,788" in row for row in rows), rows
