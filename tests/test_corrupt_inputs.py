@@ -1205,6 +1205,17 @@ def test_a_status_naming_a_later_year_is_told_it_is_excluded_from_this_round(
         f"it){plan}")  # the status as read, in lower case, as for 'Withdrawn' above
 
 
+def test_a_status_naming_reiwa_0_names_no_year() -> None:
+    """Reiwa starts at 1 (令和元年, 2019): "slipped to R0" named FY2018, a year before the
+    era, and told the analyst to give the project a cost_FY2018; it names no year."""
+    from osa_opt.inputs.sheet_schema import _later_year
+
+    assert _later_year("slipped to r0") is None
+    assert _later_year("slipped to r0 next year") == ""  # a later year, its number unknown
+    assert [_later_year(w) for w in ("r9", "slipped to r 9", "令和元年度", "令和9年度へ延期")] == \
+        ["FY2027", "FY2027", "FY2019", "FY2027"]
+
+
 def test_a_real_date_typed_in_a_cost_cell_is_told_to_be_retyped(
         run: Callable, tmp_path: Path) -> None:
     """A date typed in a cost cell (2026-04-01, the day the revised cost was agreed): the

@@ -28,7 +28,7 @@ from osa_opt.inputs.cells import (
 from osa_opt.inputs.issue_list import Places
 from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, SEPARATOR, Column, split_values
 from osa_opt.text import number as number_text
-from osa_opt.text import suggest
+from osa_opt.text import reiwa_year, suggest
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -263,9 +263,9 @@ def _later_year(word: str) -> str | None:
     found = re.search(r"(?<![\d.])(?:fy\s*)?(20\d\d)(?![\d.])|\bfy\s*(\d\d)\b", text)
     if found:
         return f"FY{found.group(1) or '20' + found.group(2)}"
-    era = re.search(r"(?:\br|令和)\s*(元|\d{1,2})\s*(?:年度|\b)", text)
-    if era:
-        return f"FY{2018 + (1 if era.group(1) == '元' else int(era.group(1)))}"
+    era = re.search(r"(?:\br|令和)\s*(?:元|\d{1,2})\s*(?:年度|\b)", text)
+    if era and (reiwa := reiwa_year(era.group(0))):  # not R0: Reiwa starts at 1
+        return f"FY{reiwa[1]}"
     return "" if any(w in text for w in _NEXT_YEAR) else None
 
 
