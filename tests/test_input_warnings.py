@@ -235,6 +235,20 @@ def test_a_risk_aversion_that_makes_projects_worth_less_than_nothing_is_named() 
             "value); give at most 1 / the largest risk, ") in warning
 
 
+def test_a_thousand_projects_worth_less_than_nothing_are_counted_with_a_separator() -> None:
+    """The count reads as every other count message writes one: 1,074, not 1074."""
+    from benchmarks.synthetic import make_problem
+    from osa_opt.inputs.sanity import negative_value_warnings
+
+    problem = make_problem(1500, 1, seed=0).with_policy(
+        overrides={"objective.risk_aversion": 100})
+    value = problem.value[problem.eligible]
+    n = int((value < 0).sum())
+    (warning,) = [w.message() for w in negative_value_warnings(problem)]
+    assert n >= 1000 and f"objective.risk_aversion 100 makes {n:,} eligible projects worth " \
+        "less than nothing" in warning, warning
+
+
 def test_a_risk_aversion_that_keeps_every_value_at_least_0_warns_nothing() -> None:
     assert warnings_of(overrides={"objective.risk_aversion": 1.0}) == []
     top = float(osa_opt.load_problem().projects["risk"].max())

@@ -36,7 +36,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
-from osa_opt.text import id_list, number, reiwa_year, yen
+from osa_opt.text import counted, id_list, number, reiwa_year, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -244,10 +244,9 @@ def negative_value_warnings(problem: Problem) -> list[Issue]:
     if not below:
         return []
     top = float(problem.projects["risk"].to_numpy()[eligible].max())
-    noun = "project" if len(below) == 1 else "projects"
     return [Issue(policy_sheet(problem.policy), None, "objective.risk_aversion", aversion,
-                  f"objective.risk_aversion {number(aversion)} makes {len(below)} eligible "
-                  f"{noun} worth less than nothing (1 − {number(aversion)} × risk is below 0 "
+                  f"objective.risk_aversion {number(aversion)} makes "
+                  f"{counted(len(below), 'eligible project')} worth less than nothing (1 − {number(aversion)} × risk is below 0 "
                   f"for a risk above {number(1 / aversion, 3)}: {id_list(below, 5)}): "
                   f"{'it is' if len(below) == 1 else 'they are'} never funded unless forced",
                   "risk_aversion scales a project's value by 1 − risk_aversion × risk (1: a "
