@@ -25,7 +25,7 @@ from osa_opt.digest import sha256
 from osa_opt.errors import OsaError, unusable_path
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
-from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.policy import Policy, is_policy_source
 from osa_opt.inputs.problem import EDITED_TABLE, Problem
 from osa_opt.outputs import longform, workbook
 from osa_opt.outputs.manifest import analysis_files, build_manifest
@@ -317,8 +317,8 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
 
     ``problem``: the Problem the run solved, for a run of tables edited in Python
     (``with_projects``/``with_countries``), which the folder does not keep; its sources
-    must be the run's ``inputs`` (same files, same edits), and the run's policy.toml
-    applies. Without it such a run is refused, never read back on the unedited file.
+    must be the run's ``inputs`` (same files, same edits; its policy aside), and the run's
+    policy.toml applies. Without it such a run is refused, never read back on the unedited file.
 
     >>> last_week = osa_opt.load_run("outputs/round-20261130")     # doctest: +SKIP
     >>> osa_opt.load_run("outputs/round-20261207").diff(last_week)  # doctest: +SKIP
@@ -335,7 +335,8 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
         problem = load_problem(input_path, policy=policy_path)
     else:
         manifest, policy_path = _given_problem_matches(folder, problem)
-        problem = problem.with_policy(Policy.load(policy_path))
+        problem = problem.with_policy(Policy.load(policy_path))._recorded_as(
+            manifest.get("inputs", {}))
     extensions = run_extensions(folder, who="load_run:")
     problem = problem.with_extensions(extensions) if extensions else problem
     ports: list[Portfolio] = []
@@ -365,8 +366,8 @@ def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:
     except (OSError, ValueError, AttributeError, TypeError) as exc:
         raise OsaError(f"load_run: {folder}: run.json cannot be read ({exc}).") from exc
     given = dict(problem.sources)
-    differ = sorted(name for name in set(recorded) | set(given)
-                    if recorded.get(name) != given.get(name))
+    differ = sorted(name for name in set(recorded) | set(given)  # the run's policy.toml applies
+                    if recorded.get(name) != given.get(name) and not is_policy_source(name))
     if differ:
         raise OsaError(
             f"load_run: {folder}: the problem given is not the one the run solved (its "

@@ -273,6 +273,9 @@ def test_a_run_of_edited_tables_is_refused_until_the_edited_problem_is_given(
         osa_opt.load_run(folder, problem=problem)  # the unedited tables
     back = osa_opt.load_run(folder, problem=edited)  # the run's policy.toml applies
     assert float(back.problem.budget["FY2026"]) == 15000
+    inputs = json.loads((folder / "run.json").read_text(encoding="utf-8"))["inputs"]
+    assert "default.toml" not in inputs  # the run used no file: its policy was edited
+    assert dict(back.problem.sources) == inputs  # written again, it records the same
     assert back.problem.countries.loc["Lumaris", "democracy"] == 1.0
     pd.testing.assert_frame_equal(back.best.projects, solved.best.projects)
     assert osa_opt.solve(back.problem, portfolios=1).best.objective == pytest.approx(

@@ -5,17 +5,20 @@ lists name the first problems of each rule and count the rest."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import osa_opt
+from osa_opt.digest import sha256
 from osa_opt.errors import InputError, PolicyError
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.policy import EDITED_POLICY, Policy
 from osa_opt.inputs.problem import Problem
 
 Frames = tuple[pd.DataFrame, pd.DataFrame, Policy]
@@ -252,3 +255,34 @@ def test_each_rule_lists_its_first_problems_then_counts_the_rest(tiny_frames: Fr
     with pytest.raises(InputError) as info:
         Problem.from_frames(projects.iloc[:5], countries, policy)
     assert len(info.value.issues) == 10 and all(i.more == 0 for i in info.value.issues)
+
+
+def test_with_policy_records_the_policy_it_used_in_run_json_inputs(tmp_path: Path) -> None:
+    """run.json's ``inputs`` named the first policy file and its sha256 after with_policy,
+    though the run used another: a new file replaces that entry, and a Policy, dict or
+    overrides are recorded as edited, by the sha256 of the policy.toml the run folder writes."""
+    problem = osa_opt.load_problem()  # the example under models/default.toml
+    assert "default.toml" in problem.sources
+    text = problem.policy.override({"budget.FY2026": 16000}).to_toml()
+    strict = tmp_path / "strict.toml"
+    strict.write_text(text, encoding="utf-8")
+    from_file = problem.with_policy(strict)
+    assert "default.toml" not in from_file.sources
+    assert from_file.sources["strict.toml"] == sha256(strict.read_bytes())
+    for edited in (problem.with_policy(overrides={"budget.FY2026": 15000}),
+                   from_file.with_policy(overrides={"budget.FY2026": 15000}),
+                   problem.with_policy(problem.policy.to_dict() | {"name": "as a dict"}),
+                   problem.with_policy(Policy.load(strict))):
+        policies = [name for name in edited.sources if name.endswith(".toml")]
+        assert policies == []
+        assert edited.sources[EDITED_POLICY] == sha256(edited.policy.to_toml().encode())
+        assert edited.sources["example.xlsx"] == problem.sources["example.xlsx"]
+    same = problem.with_policy(Policy.load(problem.policy.source or ""))  # nothing changed
+    assert dict(same.sources) == dict(problem.sources)
+    result = osa_opt.solve(problem.with_policy(overrides={"budget.FY2026": 15000}),
+                           portfolios=1, explain=False)
+    folder = result.write(tmp_path / "run")
+    inputs = json.loads((folder / "run.json").read_text(encoding="utf-8"))["inputs"]
+    assert inputs[EDITED_POLICY] == sha256((folder / "policy.toml").read_bytes())
+    assert "default.toml" not in inputs
+    assert osa_opt.load_run(folder).problem.policy.budget["FY2026"] == 15000

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from osa_opt.digest import sha256
 from osa_opt.errors import Issue, PolicyError, unusable_path
 from osa_opt.inputs.display import policy_html, policy_repr
 from osa_opt.inputs.policy_convert import (
@@ -97,6 +98,37 @@ def _misplaced(issue: Issue) -> Issue:
         f"{key} is a key of its own, not of [{table}]: in TOML every line after a [table] "
         f"header belongs to that table, so move {key} = ... above the first [table] "
         "header of the file"))
+
+
+EDITED_POLICY = "policy (edited in Python)"
+"""The name a run's ``inputs`` gives a policy that is no file as read (a Policy or dict
+given in Python, or overrides), with the sha256 of the policy.toml the run folder writes."""
+
+
+def read_policy(
+    policy: str | Path | Policy | Mapping[str, Any],
+) -> tuple[Policy, dict[str, str]]:
+    """The policy given as a TOML file, a Policy or nested dicts, and what a run's
+    ``inputs`` records of it: ``{file name: sha256 of the file}`` for a file, else nothing."""
+    if isinstance(policy, Policy):
+        return policy, {}
+    if isinstance(policy, Mapping):
+        return Policy.from_dict(policy), {}
+    if isinstance(policy, str | Path):
+        return Policy.load(policy), {Path(policy).name: sha256(Path(policy).read_bytes())}
+    raise TypeError(f"policy must be a path, a Policy or a dict, not {type(policy).__name__}")
+
+
+def edited_policy_source(policy: Policy) -> dict[str, str]:
+    """What a run's ``inputs`` records of a policy edited in Python: :data:`EDITED_POLICY`
+    with the sha256 of ``policy.to_toml()``, the run folder's policy.toml."""
+    return {EDITED_POLICY: sha256(policy.to_toml().encode("utf-8"))}
+
+
+def is_policy_source(name: str) -> bool:
+    """Whether ``name`` in a Problem's sources is its policy (a TOML file or an edited one);
+    an input is never a .toml file (the readers refuse one)."""
+    return name == EDITED_POLICY or name.lower().endswith(".toml")
 
 
 def policy_sheet(policy: Policy) -> str:

@@ -33,7 +33,7 @@ from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess, in_by_override
 from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
-from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.policy import Policy, edited_policy_source, is_policy_source, read_policy
 from osa_opt.inputs.rules import bundles
 from osa_opt.inputs.sanity import input_warnings
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECTS, ROW, SCORE_PREFIX
@@ -207,13 +207,18 @@ class Problem:
 
         Columns a new fiscal year or criterion needs are checked again.
         """
-        if isinstance(policy, str | Path):
-            policy = Policy.load(policy)
-        if policy is not None and not isinstance(policy, Policy):
-            policy = Policy.from_dict(policy)
-        policy = (policy or self.policy).override(overrides)
-        return Problem.from_frames(self.raw_projects(), self.raw_countries(), policy,
-                                   sources=self.sources, origin=self.origin,
+        given, from_file = (self.policy, {}) if policy is None else read_policy(policy)
+        used = given.override(overrides)
+        if from_file and not overrides:  # the file as read: its own name and sha256
+            recorded = from_file
+        elif used == self.policy:  # nothing changed (load_run gives the run's policy back)
+            recorded = None
+        else:  # never the old file's sha256 for a policy that is not that file
+            recorded = edited_policy_source(used)
+        sources = self.sources if recorded is None else {
+            **{k: v for k, v in self.sources.items() if not is_policy_source(k)}, **recorded}
+        return Problem.from_frames(self.raw_projects(), self.raw_countries(), used,
+                                   sources=sources, origin=self.origin,
                                    read_warnings=self.read_warnings,
                                    extensions=self.extensions)
 
@@ -244,6 +249,14 @@ class Problem:
         return Problem(self._projects, self._countries, self.policy, self.sources,
                        origin=self.origin, read_warnings=self.read_warnings,
                        excel_rows=self._excel_rows, extensions=(*kept, *added))
+
+    def _recorded_as(self, sources: Mapping[str, str]) -> Problem:
+        """The same problem with the ``sources`` a run recorded (:func:`osa_opt.load_run`
+        gives an edited Problem back under the run's policy.toml so: its inputs are the run's,
+        not the policy file the Problem was built with). Not validated again."""
+        return Problem(self._projects, self._countries, self.policy, sources,
+                       origin=self.origin, read_warnings=self.read_warnings,
+                       excel_rows=self._excel_rows, extensions=self.extensions)
 
     def raw_projects(self) -> pd.DataFrame:
         """The projects table back in sheet form (one row per sheet row; ``_row`` only when

@@ -31,7 +31,7 @@ import pandas as pd
 from osa_opt.digest import sha256
 from osa_opt.errors import InputError, Issue, MissingYear, PolicyError, unusable_path
 from osa_opt.gcpause import paused_gc
-from osa_opt.inputs.policy import Policy
+from osa_opt.inputs.policy import Policy, read_policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
 from osa_opt.text import reiwa_year, suggest, year_spelt
@@ -221,8 +221,9 @@ def load_problem(
     sources: dict[str, str] = {}
     resolved: Policy | None = None
     try:
-        resolved, policy_sources = _resolve_policy(
-            default_policy_path() if policy is None else policy, overrides)
+        given, policy_sources = read_policy(
+            default_policy_path() if policy is None else policy)
+        resolved = given.override(overrides)
         sources.update(policy_sources)
     except InputError as exc:
         issues += exc.issues
@@ -302,23 +303,6 @@ def missing_year_hint(year: MissingYear, where: str = "overrides",
         return (f"did you mean {meant or year.closest}?{named} Otherwise check the year in "
                 f"{where}, {fix}")
     return f"check the year in {where}{named}, {fix}"
-
-
-# ---------------------------------------------------------------------- policy
-def _resolve_policy(
-    policy: str | Path | Policy | Mapping[str, Any], overrides: Mapping[str, Any] | None
-) -> tuple[Policy, dict[str, str]]:
-    sources: dict[str, str] = {}
-    if isinstance(policy, Policy):
-        resolved = policy
-    elif isinstance(policy, Mapping):
-        resolved = Policy.from_dict(policy)
-    elif isinstance(policy, str | Path):
-        resolved = Policy.load(policy)
-        sources[Path(policy).name] = sha256(Path(policy).read_bytes())
-    else:
-        raise TypeError(f"policy must be a path, a Policy or a dict, not {type(policy).__name__}")
-    return resolved.override(overrides), sources
 
 
 # ---------------------------------------------------------------------- files
