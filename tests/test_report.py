@@ -600,7 +600,7 @@ def test_a_part_funded_fraction_reads_as_the_workbook_shows_it() -> None:
     so must the report's table of what changes between the portfolios (it said 62%, as
     Python's round() takes halves to even) and the terminal's change column."""
     import osa_opt
-    from osa_opt.cli.render import changes_text
+    from osa_opt.cli.render import changes_cell
 
     result = solve(osa_opt.load_problem(overrides={"budget.FY2026": 14050}), portfolios=2,
                    explain=False)
@@ -609,7 +609,7 @@ def test_a_part_funded_fraction_reads_as_the_workbook_shows_it() -> None:
     rows = re.findall(r"<tr>(?:(?!</tr>).)*P-29(?:(?!</tr>).)*</tr>", html)
     diff = [r for r in rows if '<td class="in">●</td>' in r]  # its row of the changes
     assert len(diff) == 1 and diff[0].endswith('<td class="in">63%</td></tr>'), diff
-    assert "P-29 100%→63%" in changes_text(result.portfolios[1], limit=10)
+    assert "P-29 100%→63%" in str(changes_cell(result.portfolios[1], limit=10))
 
 
 def test_a_line_charts_legend_draws_each_line_as_it_is_drawn() -> None:

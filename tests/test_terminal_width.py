@@ -229,13 +229,14 @@ def test_ten_portfolios_of_three_years_fit_the_terminal(ten_ranked: object,
 def test_a_changed_fraction_never_reads_as_the_same(ten_ranked: object) -> None:
     """"funds P-006783 … 100% instead of 100%" (99.8% against all): the two shares of a
     changed fraction always differ as printed."""
-    from osa_opt.cli.render import change_lines, changes_text
+    from osa_opt.cli.render import change_lines, changes_cell
 
     lines = " ".join(change_lines(ten_ranked))
     pairs = re.findall(r"package (\d+(?:\.\d+)?%) instead of (\d+(?:\.\d+)?%)", lines)
     assert pairs and all(now != was for now, was in pairs)
     arrows = re.findall(r"(\d+(?:\.\d+)?%)→(\d+(?:\.\d+)?%)",
-                        " ".join(changes_text(p, limit=100) for p in ten_ranked.portfolios))
+                        " ".join(str(changes_cell(p, limit=100))
+                                 for p in ten_ranked.portfolios))
     assert arrows and all(a != b for a, b in arrows)
 
 

@@ -140,17 +140,12 @@ def change_items(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> list[s
     return items[:limit] + ([f"… ({more} more)"] if more > 0 else [])
 
 
-def changes_text(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> str:
-    """``+P-49 −P-42 P-36 90%→80%``: :func:`change_items` as rich markup."""
-    from rich.markup import escape
-
-    return escape(" ".join(change_items(portfolio, limit)))
-
-
-def changes_cell(portfolio: Portfolio) -> Prose:
-    """:func:`change_items` as a cell that wraps between items, never inside one: "P-16"
-    at the end of a line and "92%→100%" under it read as P-16 dropped."""
-    return Prose(" ".join(item.replace(" ", NO_BREAK) for item in change_items(portfolio)))
+def changes_cell(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> Prose:
+    """:func:`change_items` (``+P-49 −P-42 P-36 90%→80%``) as a cell that wraps between
+    items, never inside one: "P-16" at the end of a line and "92%→100%" under it read as
+    P-16 dropped. ``str()`` of the cell is its text as printed."""
+    return Prose(" ".join(item.replace(" ", NO_BREAK)
+                          for item in change_items(portfolio, limit)))
 
 
 def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, float]]:
