@@ -183,10 +183,15 @@ def first_few(items: Iterable[Any], limit: int, sep: str = ", ") -> str:
 
 
 def id_list(ids: Iterable[Any], limit: int = 6, conjunction: str = "and") -> str:
-    """``P-1``, ``P-1 and P-2``, ``P-1, P-2 and P-3``; long lists end with "and N more"."""
+    """``P-1``, ``P-1 and P-2``, ``P-1, P-2 and P-3``; long lists end with "and N more",
+    N written as every count is (a thousands separator from 1,000).
+
+    >>> id_list(["P-1", "P-2", "P-3"]), id_list(range(1075))
+    ('P-1, P-2 and P-3', '0, 1, 2, 3, 4, 5 and 1,069 more')
+    """
     ids = [str(i) for i in ids]
     if len(ids) > limit:
-        ids = [*ids[:limit], f"{len(ids) - limit} more"]
+        ids = [*ids[:limit], f"{len(ids) - limit:,} more"]
     if len(ids) <= 1:
         return "".join(ids)
     return ", ".join(ids[:-1]) + f" {conjunction} " + ids[-1]

@@ -220,3 +220,20 @@ def test_every_help_fits_80_columns(command: str) -> None:
     for line in text.splitlines():
         assert len(line) <= 80, f"{len(line)} > 80: {line!r}"
         assert line == line.rstrip(), f"ends in a space: {line!r}"
+
+
+def test_counts_past_a_thousand_in_lists_have_a_separator() -> None:
+    """The rest of a long list is counted as every count is written (text.counted): "and
+    1,069 more", "… (1,095 more)", not 1069 and 1095."""
+    from types import SimpleNamespace
+
+    from osa_opt.cli.render import change_items
+    from osa_opt.text import id_list
+
+    ids = [f"P-{k}" for k in range(1075)]
+    assert id_list(ids) == "P-0, P-1, P-2, P-3, P-4, P-5 and 1,069 more"
+    assert id_list(ids, 6, "or").endswith(" or 1,069 more")
+    assert id_list(ids[:7]) == "P-0, P-1, P-2, P-3, P-4, P-5 and 1 more"
+    portfolio = SimpleNamespace(added=ids[:600], dropped=ids[600:], fraction_changes=[])
+    items = change_items(portfolio, limit=5)  # type: ignore[arg-type]
+    assert items == ["+P-0", "+P-1", "+P-2", "+P-3", "+P-4", "… (1,070 more)"]

@@ -291,3 +291,14 @@ def test_a_long_list_in_a_message_names_its_first_few_then_dots(
     short = [(k, cells[:3] if k % 3 == 0 and k <= 3 * (n - 5) else cells) for k, cells in rows]
     (line,) = _short_row_findings("projects", short, 0, ",")[1]
     assert line.rule.startswith(f"{lines_listed} fewer cells than the header (4)")
+
+
+def test_a_thousand_hidden_rows_are_counted_with_a_separator() -> None:
+    """The count reads as every count message writes one: 1,200 rows, not 1200."""
+    from osa_opt.inputs.read_xlsx import hidden_row_warnings
+
+    header = ["project_id", "title", "country", "risk"]
+    rows = [(1, header)] + [(k, ["P", "t", "c", "0"]) for k in range(2, 1300)]
+    (warning,) = hidden_row_warnings("projects", rows, set(range(2, 1202)))
+    assert warning.rule.startswith("1,200 rows are hidden (by a filter or by hand): rows 2, "
+                                   "3,"), warning.rule

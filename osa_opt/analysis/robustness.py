@@ -169,8 +169,8 @@ class RobustnessAnalysis(Analysis):
     def headline(self) -> str:
         c = self.counts
         part = ", partial" if self.partial else ""
-        return (f"{self.samples_done}/{self.samples} samples{part}: "
-                f"{c['core']} core, {c['borderline']} borderline, {c['exterior']} exterior")
+        return (f"{self.samples_done:,}/{self.samples:,} samples{part}: "
+                f"{c['core']:,} core, {c['borderline']:,} borderline, {c['exterior']:,} exterior")
 
 
 

@@ -185,5 +185,5 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
                      f"{escape(text)}.")
     hidden = len(result.portfolios) - 1 - limit
     if hidden > 0:
-        lines.append(f"… and {hidden} more portfolios: see portfolios.xlsx.")
+        lines.append(f"… and {hidden:,} more portfolios: see portfolios.xlsx.")
     return lines

@@ -233,7 +233,7 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
     from rich.table import Table
 
     line = Table(title=table_title(f"Funding order (top {min(TOP_OF_ORDER, len(order.order))} "
-                                   f"of {len(order.order)}): what to fund first, and to "
+                                   f"of {len(order.order):,}): what to fund first, and to "
                                    "cut last"))
     line.add_column("Place", justify="right", no_wrap=True)
     line.add_column("Project", no_wrap=True)

@@ -137,7 +137,7 @@ def change_items(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> list[s
     if not items:
         return ["—"]
     more = len(items) - limit
-    return items[:limit] + ([f"… ({more} more)"] if more > 0 else [])
+    return items[:limit] + ([f"… ({more:,} more)"] if more > 0 else [])
 
 
 def changes_cell(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> Prose:

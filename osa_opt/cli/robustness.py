@@ -103,7 +103,7 @@ def command(
     elif show:
         _render(result, analysis, folder)
     if analysis.partial:
-        raise interrupted(f"{analysis.samples_done} of {analysis.samples} samples finished",
+        raise interrupted(f"{analysis.samples_done:,} of {analysis.samples:,} samples finished",
                           folder)
 
 
@@ -119,7 +119,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     ranges = ", ".join(f"{k} {number(lo)}-{number(hi)}" for k, (lo, hi) in analysis.weight_ranges.items())
     print_words(
         console,
-        f"[bold]{escape(policy.name)}[/]: {analysis.samples_done} samples (seed "
+        f"[bold]{escape(policy.name)}[/]: {analysis.samples_done:,} samples (seed "
         f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "
         f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
         f"{escape(ranges) if ranges else 'none'}.")

@@ -264,7 +264,7 @@ def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
     listed = first_few(shown, 10)
     many = len(shown) > 1
     return [Issue(sheet, shown[0], None, None,
-                  f"{len(shown)} row{'s are' if many else ' is'} hidden (by a filter or by "
+                  f"{len(shown):,} row{'s are' if many else ' is'} hidden (by a filter or by "
                   f"hand): row{'s' if many else ''} {listed}; {'they are' if many else 'it is'} "
                   "read all the same",
                   "show every row (Data > Filter > Clear, or select the rows > Unhide) to see "

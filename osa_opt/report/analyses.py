@@ -234,8 +234,8 @@ def robustness_body(analysis: Any) -> str:
                            legend=[(k, c) for k, c in CLASS_COLORS.items()])
     counts = getattr(analysis, "counts", {}) or {}
     done, total = getattr(analysis, "samples_done", None), getattr(analysis, "samples", None)
-    facts = ", ".join(f"{n} {k}" for k, n in counts.items())
-    lead = (f'<p class="note">{escape(str(done))} of {escape(str(total))} samples solved; '
+    facts = ", ".join(f"{n:,} {k}" for k, n in counts.items())
+    lead = (f'<p class="note">{done:,} of {total:,} samples solved; '
             f"{escape(facts)}.</p>") if done is not None else ""
     body = lead + chart
     ports = getattr(analysis, "portfolios", None)

@@ -48,8 +48,8 @@ def result_html(result: Result) -> str:
     body = head + table(summary, max_rows=MAX_ROWS)
     unfunded = result.unfunded
     if len(unfunded):  # the reasons are sentences: their cells wrap (osa_opt.html WRAP_AT)
-        body += (f'<div class="head"><b>Not in portfolio 1</b> ({len(unfunded)} '
-                 "projects, <code>result.unfunded</code>)</div>"
+        body += (f'<div class="head"><b>Not in portfolio 1</b> ({counted(len(unfunded), "project")}, '
+                 "<code>result.unfunded</code>)</div>"
                  + table(unfunded.reset_index(), max_rows=MAX_ROWS,
                          columns=["project_id", "title", "country", "eligible", "reason"],
                          more="result.unfunded has every row"))
