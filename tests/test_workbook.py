@@ -436,6 +436,37 @@ def test_budget_levels_between_whole_percents_read_as_the_terminal_prints_them(
         assert cell.value == 0.375 and cell.number_format == "0.0%" + NUMBER_PAD, name
 
 
+def test_a_budget_levels_amounts_read_as_the_terminal_prints_them(tmp_path: Path) -> None:
+    """37.5% and 68.75% of the example's ¥18,100m are ¥6,787.5m and ¥12,443.75m: the
+    terminal's frontier table and report.html print 6,787.5 and 12,443.8, the workbook's
+    #,##0 showed 6,788 and 12,444 (a level's cost above its own budget, to the eye). Its
+    cells show one decimal where the amount has one, whole millions where it has none
+    (18,100 at 100%); the cells keep the exact amount."""
+    from osa_opt.text import money
+    from osa_opt.workflows import frontier as frontier_run
+
+    result = frontier_run(osa_opt.load_problem(), shares=[0.375, 0.6875, 1.0])
+    book = load(write_run(result, tmp_path / "run") / "portfolios.xlsx")
+    shown = {"#,##0" + NUMBER_PAD: "{:,.0f}", "#,##0.0" + NUMBER_PAD: "{:,.1f}"}
+    for name, columns in (("Frontier", ("Budget FY2026 (¥m)", "Total budget (¥m)",
+                                        "Total cost (¥m)")),
+                          ("Funding levels", ("Total budget (¥m)",))):
+        sheet = book[name]
+        row = header_row(sheet, "level")
+        cols = {cell.value: cell.column for cell in sheet[row]}
+        for column in columns:
+            cells = [sheet.cell(row + k, cols[column]) for k in (1, 2, 3)]
+            texts = [shown[c.number_format].format(c.value) for c in cells]
+            assert texts == [money(c.value) for c in cells], (name, column, texts)
+        budgets = [sheet.cell(row + k, cols["Total budget (¥m)"]).value for k in (1, 2, 3)]
+        assert budgets == [6787.5, 12443.75, 18100], name
+    # elsewhere money stays whole millions: portfolio 1's costs on the Summary sheet
+    sheet = book["Summary"]
+    row = header_row(sheet, "rank")
+    cols = {cell.value: cell.column for cell in sheet[row]}
+    assert sheet.cell(row + 1, cols["Total cost (¥m)"]).number_format == "#,##0" + NUMBER_PAD
+
+
 # ---------------------------------------------------------------------- long text
 def test_text_past_excels_limit_is_cut_in_sight_and_named_on_read_me(tmp_path: Path) -> None:
     """A title longer than Excel's 32,767 characters (a CSV input takes it) ends its cells

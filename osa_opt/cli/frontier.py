@@ -209,8 +209,8 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
         greedy_text = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
         point = levels.loc[lv] if lv in levels.index else None
         nested_ok = point is not None and point["nested_value"] == point["nested_value"]
-        # as report.html shows them and the workbook's cells hold them (6,787.5, not
-        # 6,788): a level's budget is a share of the policy budget, seldom whole millions
+        # as report.html and the workbook show them (6,787.5, not 6,788: Formats.
+        # money_as_shown): a level's budget is a share of the policy budget, seldom whole
         budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years]
                    if years else [money(p["total_budget"])])
         share = percent(p["budget_share"])

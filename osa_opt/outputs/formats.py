@@ -2,8 +2,9 @@
 
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
-the report shares) as ``#,##0``, whole ¥ million, counts of projects and countries as
-``#,##0`` too, shares and fractions as percentages, values as ``#,##0.000``, seconds as
+the report shares) as ``#,##0``, whole ¥ million (the amounts of a budget sweep's levels,
+in a table with ``budget_share``, with one decimal where they have one: :meth:`Formats.
+money_as_shown`), counts of projects and countries as ``#,##0`` too, shares and fractions as percentages, values as ``#,##0.000``, seconds as
 ``0.00``, a robustness sample's weights as ``0.000`` (as the policy writes them: weights,
 not shares; they need not add up to 1). A column of numbers only takes its format from
 ``Formats.numbers``: right-aligned and padded (:data:`NUMBER_PAD`), under a header set
@@ -26,9 +27,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from osa_opt.text import is_money_column
+from osa_opt.text import is_money_column, money
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 #: The workbook's font (10 pt): see :func:`osa_opt.outputs.workbook.write_workbook`.
 WORKBOOK_FONT = "Arial"
 MONEY_FORMAT = "#,##0"  # whole ¥ million: no ".0" (the cell keeps the exact value)
+#: An amount of a budget sweep's level with the decimal text.money shows (6,787.5).
+MONEY_DECIMAL_FORMAT = "#,##0.0"
 MONEY_NOTE = "Money in ¥ million."
 _SHARE_NAMES = {"fraction", "share", "min_funding", "risk"}
 _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "gain_if_relaxed",
@@ -54,7 +57,8 @@ _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "neede
 #: How many projects, countries, partners: 6,768 as the terminal and the report write it.
 _COUNT_NAMES = {"projects", "countries", "partners", "items", "n_projects", "n_countries",
                 "funded_projects", "eligible_projects"}
-_NUMBER_FORMATS = {"money": MONEY_FORMAT, "count": "#,##0", "share": "0%",
+_NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
+                   "count": "#,##0", "share": "0%",
                    "share_precise": "0.0%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    "text": "General"}
@@ -108,6 +112,7 @@ class Formats:
     label: Format
     wrap: Format
     money: Format
+    money_decimal: Format  # money_as_shown's: never a column's kind
     count: Format
     share: Format
     share_precise: Format
@@ -187,3 +192,14 @@ class Formats:
     def for_column(self, name: str) -> Format:
         """The cell format a column's name calls for."""
         return getattr(self, self.kind(name))
+
+    def money_as_shown(self, cell_format: Format, amount: Any) -> Format:
+        """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) where
+        ``amount`` has the decimal :func:`osa_opt.text.money` shows: a budget sweep's level
+        is a share of the policy budget, seldom whole millions, and the terminal and the
+        report show it as 6,787.5 (37.5% of ¥18,100m), where ``#,##0`` showed 6,788."""
+        if not (isinstance(amount, float) and "." in money(amount)):
+            return cell_format
+        if cell_format is self.numbers["money"]:
+            return self.numbers["money_decimal"]
+        return self.money_decimal if cell_format is self.money else cell_format

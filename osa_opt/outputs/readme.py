@@ -35,7 +35,9 @@ READ_ME = "Read me"
 #: Width of the text column, in characters; long texts wrap within it.
 TEXT_WIDTH = 110
 
-UNITS = ("Money is in ¥ million (shown as #,##0, whole millions). Fraction is the funded "
+UNITS = ("Money is in ¥ million (shown as #,##0, whole millions; the amounts of a budget "
+         "sweep's levels, on the Frontier and Funding levels sheets, with one decimal where "
+         "they have one: 6,787.5). Fraction is the funded "
          "share of a project's cost; Share of budget is a share of the total budget over all "
          "fiscal years; Value is the policy's score, not money (the next row).")
 POLICY = ("The policy as used in this run (every key, its value, unit and meaning) is on the "

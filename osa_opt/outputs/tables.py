@@ -192,11 +192,18 @@ def write_table(
             lines = [max(n, wrapped[v][1]) if isinstance(v, str) else n
                      for n, v in zip(lines, cells[col], strict=True)]
             cells[col] = [wrapped[v][0] if isinstance(v, str) else v for v in cells[col]]
-    if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
+    formats: list[Format | list[Format]] = [c.cell_format for c in layout]
+    if "budget_share" in columns:  # a budget sweep's levels: each amount as text.money says it
+        for col, name in enumerate(columns):
+            if fmt.kind(name) == "money":
+                formats[col] = [fmt.money_as_shown(layout[col].cell_format, v)
+                                for v in cells[col]]
+    if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
+            isinstance(f, list) for f in formats):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
                    [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else None for n in lines])
     else:
-        _write_cells(sheet, header_row + 1, cells, [c.cell_format for c in layout], lines)
+        _write_cells(sheet, header_row + 1, cells, formats, lines)
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
@@ -205,8 +212,9 @@ def write_table(
 
 
 def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
-                 formats: list[Format], lines: list[int]) -> None:
-    """The rows of a table cell by cell, each cell with its column's format.
+                 formats: Sequence[Format | list[Format]], lines: list[int]) -> None:
+    """The rows of a table cell by cell, each cell with its column's format (or its own,
+    where a column's is a list of one per row).
 
     Named on each cell, not left to the column: xlsxwriter gives a cell without a format
     its column's format of the moment the cell's XML is written, which is when the
@@ -222,10 +230,13 @@ def _write_cells(sheet: Worksheet, first_row: int, cells: list[list[Any]],
         for c, value in enumerate(values):
             if value is None or (isinstance(value, str) and not value):
                 continue
+            cell_format = formats[c]
+            if isinstance(cell_format, list):
+                cell_format = cell_format[i]
             if looks_rich(value):
-                write_text(sheet, r, c, value, formats[c])
+                write_text(sheet, r, c, value, cell_format)
             else:
-                write(r, c, value, formats[c])
+                write(r, c, value, cell_format)
 
 
 def in_words(value: Any) -> Any:
