@@ -149,5 +149,8 @@ def test_an_infeasible_result_has_an_empty_summary_and_says_why_no_prices() -> N
     none = result.summary()  # no rows, but the columns, dtypes and index of a solved one
     assert none.empty and list(none.columns) == list(feasible.columns)
     assert (none.dtypes == feasible.dtypes).all() and none.index.name == "rank"
-    with pytest.raises(ValueError, match=r"no portfolio 1 .*see result.diagnosis"):
+    with pytest.raises(osa_opt.OsaError, match=r"no portfolio 1 .*see result.diagnosis") as no:
         result.prices()
+    assert no.value.exit_code == 3  # the result's own: the policy cannot be met
+    with pytest.raises(osa_opt.OsaError, match=r"no portfolio 1; see result.diagnosis"):
+        result.explain("P-01")

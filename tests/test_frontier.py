@@ -20,6 +20,7 @@ from osa_opt.analysis.frontier import (
     sweep_shares,
 )
 from osa_opt.analysis.greedy import greedy_ranking
+from osa_opt.errors import OsaError
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
@@ -215,7 +216,7 @@ def test_solver_is_reused_and_left_at_the_policy_budget(tiny: Problem) -> None:
 
 def test_a_model_built_for_a_larger_budget_is_refused(tiny: Problem) -> None:
     solver = Solver(tiny, build_model(tiny))  # rows filtered at 100% of the budget
-    with pytest.raises(ValueError, match="frontier_model"):
+    with pytest.raises(OsaError, match="frontier_model"):
         frontier(tiny, [0.5, 1.0], solver=solver)
 
 
@@ -254,5 +255,6 @@ def test_the_charts_money_axis_has_thousands_separators() -> None:
 
 def test_bad_shares_are_refused(tiny: Problem) -> None:
     for shares in ([], [0.0, 1.0], [-0.5], [float("nan")]):
-        with pytest.raises(ValueError, match="positive"):
+        with pytest.raises(OsaError, match="positive") as refused:
             frontier(tiny, shares)
+        assert "shares=[0.5, 0.75, 1.0]" in str(refused.value)

@@ -143,3 +143,27 @@ def test_with_policy_takes_a_policy_file_as_load_problem_does() -> None:
                                overrides={"budget.FY2026": 17000}).budget["FY2026"] == 17000
     with pytest.raises(OsaError, match="nope.toml"):
         problem.with_policy("nope.toml")
+
+
+def test_a_frontier_of_no_levels_says_what_to_give() -> None:
+    """osa_opt.frontier(problem, shares=[]) was a bare ValueError ("budget shares must be
+    positive numbers, got []"): now the API's own error, saying what shares take."""
+    with pytest.raises(OsaError) as caught:
+        osa_opt.frontier(osa_opt.load_problem(), shares=[])
+    message = str(caught.value)
+    assert "got []" in message and "shares=[0.5, 0.75, 1.0]" in message
+    assert "shares=None" in message and "[frontier]" in message
+
+
+def test_prices_and_explain_of_a_result_without_a_portfolio_say_why_not() -> None:
+    """A result whose policy cannot be met has nothing to price or explain: a bare
+    ValueError before; now the API's error, with the result's exit code (3, infeasible)."""
+    problem = osa_opt.load_problem(overrides={"priority.min_countries": 30})
+    result = osa_opt.solve(problem, portfolios=1)
+    assert result.best is None and result.diagnosis
+    for ask in (result.prices, lambda: result.explain("P-01")):
+        with pytest.raises(OsaError) as caught:
+            ask()
+        message = str(caught.value)
+        assert "no portfolio 1" in message and "result.diagnosis" in message, message
+        assert "solve again" in message and caught.value.exit_code == 3

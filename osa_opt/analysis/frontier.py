@@ -32,6 +32,7 @@ import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.greedy import greedy_curve
+from osa_opt.errors import OsaError
 from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
 from osa_opt.model.registry import FAMILIES, REGISTRY
@@ -302,14 +303,16 @@ def frontier(
     if shares and all(s > 0 and math.isfinite(s) for s in shares):
         shares = with_policy_budget(shares)
     if not shares or any(not (s > 0 and math.isfinite(s)) for s in shares):
-        raise ValueError(f"budget shares must be positive numbers, got {shares!r}")
+        raise OsaError(f"frontier: budget shares must be positive numbers, got {shares!r}: "
+                       "give shares of the policy budget (shares=[0.5, 0.75, 1.0]), or "
+                       "shares=None for the levels of the policy's [frontier] section")
     if solver is None:
         solver = Solver(problem, frontier_model(problem, shares))
     model = solver.model
     built = model_share(model, problem)
     # a zero budget scales to zero at every level: any model fits (model_share says 1.0)
     if problem.policy.total_budget > 0 and min(shares) < built - 1e-9:
-        raise ValueError(
+        raise OsaError(
             f"the solver's model was built for {built:.0%} of the policy budget, above the "
             f"smallest level {min(shares):.0%}: rows that bind only at lower budgets are "
             "missing. Build it with osa_opt.analysis.frontier.frontier_model(problem, shares).")

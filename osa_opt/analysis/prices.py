@@ -31,6 +31,7 @@ from osa_opt.analysis.explain_clock import ExplainClock
 from osa_opt.analysis.rule_questions import BoundQuestions, ExactQuestions, Gain
 from osa_opt.analysis.rule_rows import TOL, Rule, activity, ranking_cuts, rule_rows, switched_off
 from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
+from osa_opt.errors import OsaError
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
 from osa_opt.text import id_list, is_missing, json_number, number, percent, yen
@@ -137,8 +138,11 @@ def price_rules(result: Result, solver: Solver | None = None,
     'Budget FY2026 (¥18,100m, met with ¥300m to spare) costs 10.094 of value (5.9%): that is what switching it off would gain; 10% looser (¥19,910m) would gain 5.836 (3.4%).'
     """
     if result.best is None:
-        raise ValueError("no rule to price: the result has no portfolio 1 to price them "
-                         "against (see result.diagnosis for why the policy cannot be met)")
+        error = OsaError("no rule to price: the result has no portfolio 1 to price them "
+                         "against; see result.diagnosis for why the policy cannot be met, "
+                         "loosen what it names and solve again")
+        error.exit_code = result.status.exit_code
+        raise error
     t0 = time.perf_counter()
     solver = solver if solver is not None else Solver(result.problem)
     model, data = solver.model, solver.model.osa

@@ -262,8 +262,11 @@ class _Explainer(Obstacles):
 
     def __init__(self, result: Result, solver: Solver | None) -> None:
         if result.best is None:
-            raise ValueError("nothing to explain: the result has no portfolio "
-                             "(see result.diagnosis for why the policy cannot be met)")
+            error = OsaError("nothing to explain: the result has no portfolio 1; see "
+                             "result.diagnosis for why the policy cannot be met, loosen what "
+                             "it names and solve again")
+            error.exit_code = result.status.exit_code
+            raise error
         self.result = result
         self.problem = result.problem
         self.solver = solver if solver is not None else Solver(result.problem)
