@@ -418,6 +418,34 @@ def test_solve_with_explain_stores_why_and_prices_that_serialise() -> None:
     assert "explain_seconds" in result.timings
 
 
+def test_an_unfunded_projects_fraction_is_0_as_diff_says_it() -> None:
+    """The why table's ``fraction`` was NaN for a project out of portfolio 1 (the record
+    held None) where Result.diff and the Projects sheet say 0: a notebook summing or
+    comparing fractions got NaN. Every record, stored or re-solved alone, holds the funded
+    share, 0 when out; a run folder written before (null) loads as 0 too."""
+    from osa_opt.analysis.loaded import _why
+
+    projects, countries, policy = hand_frames()
+    problem = Problem.from_frames(projects, countries, Policy.from_dict(policy))
+    result = solve(problem, portfolios=1, explain=True)
+    table = result.analyses["why"].table
+    out = [p for p in table.index if p not in result.best.fractions]
+    assert out and set(out) != set(table.index)
+    expected = pd.Series({p: result.best.fractions.get(p, 0.0) for p in table.index})
+    assert table["fraction"].notna().all()
+    assert table["fraction"].tolist() == expected.tolist()
+    alone = explain_project(solve(problem, portfolios=1), out[0])  # one re-solve
+    assert alone["fraction"] == 0.0 and alone["funded"] is False
+    cut = solve(problem.with_policy(overrides={"budget.FY2026": 0}), portfolios=1)
+    diff = cut.diff(result)  # what portfolio 1 drops when the budget is gone: "after" 0
+    assert (diff["after"] == 0).all() and set(diff.index) == set(result.best.fractions)
+    old = result.analyses["why"].to_dict()
+    for rec in old["projects"]:
+        if not rec["funded"]:
+            rec["fraction"] = None
+    assert _why(old, problem, None).table["fraction"].tolist() == expected.tolist()
+
+
 def test_ranking_cuts_kept_on_the_model_do_not_change_the_answers() -> None:
     projects, countries, policy = hand_frames()
     problem = Problem.from_frames(projects, countries, Policy.from_dict(policy))

@@ -228,7 +228,8 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
     Returns
     -------
     dict
-        ``project_id``, ``title``, ``country``, ``eligible``, ``funded``, ``fraction``,
+        ``project_id``, ``title``, ``country``, ``eligible``, ``funded``, ``fraction`` (the
+        funded share in portfolio 1, 0 when not funded, as :meth:`Result.diff` says it),
         ``reasons`` (eligibility reasons, or why it is out or must stay in), ``forced``
         (``"in"``, ``"out"`` or None), ``feasible`` (can it be forced that way),
         ``value_change`` (change in best value if forced the other way; negative is a
@@ -295,11 +296,13 @@ class _Explainer(Obstacles):
     def project(self, pid: str) -> dict[str, Any]:
         pb = self.problem
         p = self.projects.loc[pid]
-        fraction = self.funded.get(pid)
+        funded = pid in self.funded
         rec: dict[str, Any] = {
             "project_id": pid, "title": str(p["title"]), "country": str(p["country"]),
             "field": str(p["field"]), "eligible": pid in self.eligible,
-            "funded": fraction is not None, "fraction": fraction, "reasons": [],
+            # the funded share, 0 when out: as Result.diff and the Projects sheet say it
+            "funded": funded, "fraction": float(self.funded[pid]) if funded else 0.0,
+            "reasons": [],
             "forced": None, "feasible": None, "value_change": None,
             "value_change_share": None, "basis": None, "displaced": [], "replaced_by": [],
             "cost_by_year": {fy: float(self.cost.at[pid, fy]) for fy in pb.fiscal_years},
@@ -309,7 +312,7 @@ class _Explainer(Obstacles):
             rec["reasons"] = list(self.eligibility.at[pid, "reasons"])
             rec["message"] = "Not eligible: " + "; ".join(rec["reasons"]) + "."
             return rec
-        forced_in = fraction is None
+        forced_in = not funded
         rec["forced"] = "in" if forced_in else "out"
         obstacle = self._obstacle_in(pid) if forced_in else self._obstacle_out(pid)
         found: Known | None = None  # an optimum of the forced MIP
@@ -462,7 +465,7 @@ class _Explainer(Obstacles):
         """"Not funded." or "Funded." (with its share when partly funded)."""
         part = rec["fraction"]
         return ("Not funded." if rec["forced"] == "in" else "Funded" + (
-            f" at {percent(part)} of its cost." if part is not None and part < 1 else "."))
+            f" at {percent(part)} of its cost." if part < 1 else "."))
 
     # ------------------------------------------------------------------ words
     def _message(self, rec: dict[str, Any], obstacle: str | None, reason: str | None = None,
