@@ -458,9 +458,10 @@ def compare(
     >>> result = osa_opt.workflows.compare(
     ...     [Scenario("base", problem), budget_scenario(problem, {"FY2026": 15000})])
     >>> result.analyses["comparison"].summary()[["value", "projects"]].round(3)
-         value  projects
-    0  171.239        29
-    1  158.890        26
+                                      value  projects
+    scenario
+    base                            171.239        29
+    Default OSA round FY2026=15000  158.890        26
     >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
     <Result optimal: 5 portfolios, best value 171.239>
     """

@@ -62,7 +62,9 @@ def test_in_and_out_lists_are_set_differences_of_separate_solves(
 def test_summary_recomputes_value_cost_countries_and_projects(
         scenarios: list[Scenario]) -> None:
     comparison = compare(scenarios)
-    summary = comparison.summary().set_index("scenario")
+    summary = comparison.summary()
+    assert summary.index.name == "scenario"
+    assert list(summary.index) == [s.name for s in scenarios]
     base_values = scenarios[0].problem.value
     for s in scenarios:
         fractions = funded_alone(s.problem)
@@ -88,7 +90,7 @@ def test_a_scenario_that_cannot_be_met_is_listed_not_fatal(base: Problem) -> Non
     broken = comparison.scenarios[1]
     assert broken.status.value == "infeasible" and broken.portfolio is None
     assert broken.dropped == comparison.baseline.portfolio.project_ids
-    row = comparison.summary().set_index("scenario").loc["tiny budget"]
+    row = comparison.summary().loc["tiny budget"]
     assert row["projects"] == 0 and pd.isna(row["value"])
     assert comparison.to_dict()["scenarios"][1]["projects"] == []
 

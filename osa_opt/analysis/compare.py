@@ -10,9 +10,10 @@ processes or a Dask cluster, like robustness samples.
 >>> base = Scenario("default", problem)
 >>> cmp = compare([base, budget_scenario(problem, {"FY2026": 15000})])
 >>> cmp.summary()[["value", "projects", "added", "dropped"]].round(3)
-     value  projects added                 dropped
-0  171.239        29
-1  158.890        26  P-33  P-24, P-27, P-30, P-32
+                                  value  projects added                 dropped
+scenario
+default                         171.239        29
+Default OSA round FY2026=15000  158.890        26  P-33  P-24, P-27, P-30, P-32
 """
 
 from __future__ import annotations
@@ -139,7 +140,9 @@ class Comparison(Analysis):
         return years
 
     def summary(self) -> pd.DataFrame:
-        """One row per scenario: status, value, budget and cost per year, projects, in/out."""
+        """One row per scenario, indexed by its name (``scenario``, as ``project_matrix``'s
+        columns are; the workbook's sheet has it as its first column): status, value,
+        budget and cost per year, projects, in/out."""
         rows = []
         for s in self.scenarios:
             p = s.portfolio
@@ -161,7 +164,8 @@ class Comparison(Analysis):
                 "solve_seconds": round(s.seconds, 4),
             })
             rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=list(rows[0]) if rows else ["scenario"]).set_index(
+            "scenario")
 
     def project_matrix(self) -> pd.DataFrame:
         """Per project (rows) and scenario (columns): the funded fraction, 0 when out."""

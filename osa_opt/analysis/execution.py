@@ -159,7 +159,9 @@ def exact_outcomes(plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class ExecutionAnalysis(Analysis):
     """Expected execution of portfolio 1 with 0, 1, 2, … reserve entries.
 
-    ``levels``: one row per number of reserves (0 first): ``reserves``, ``reserve_projects``
+    ``levels``: one row per number of reserves (0 first; row k is k reserves, a plain
+    index beside the column ``reserves`` that the report, chart and JSON read, docs/api.md):
+    ``reserves``, ``reserve_projects``
     (ids of the first k entries), ``added`` (the k-th entry's ids), ``expected_execution``,
     ``execution_<FY>`` per fiscal year, ``p_below_target``, ``expected_value``.
     ``recommended_reserves``: the fewest reserves whose expected execution reaches

@@ -257,6 +257,8 @@ def robustness_body(analysis: Any) -> str:
 def comparison_body(analysis: Any) -> str:
     """Value per scenario (bars), the scenario table, and the projects that differ."""
     summary: pd.DataFrame = analysis.summary()
+    if "scenario" in summary.index.names:  # Comparison's own: indexed by the scenario
+        summary = summary.reset_index()
     names = [str(n) for n in summary["scenario"]]
     # only comparable numbers in one chart: with policies that value projects differently,
     # every portfolio priced by the baseline's weights
