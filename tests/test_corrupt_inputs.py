@@ -1229,3 +1229,24 @@ def test_a_real_date_typed_in_a_cost_cell_is_told_to_be_retyped(
         "Fix: format the column as a number (Format Cells > Number), check the values, and "
         "save again; row 6 holds a date typed as one (2026-04-01): type its value again, as "
         "a number, since formatted as a number it would read 46113")
+
+
+# ------------------------------------------------- output that cannot be written
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_output_to_a_full_device_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """``osa-opt validate --json > /dev/full`` (a full disk) ended in a traceback asking
+    for a bug report."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(Path(osa_opt.__file__).parents[1])}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "osa_opt", "validate", "--json",
+                               "--no-solve"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              cwd=tmp_path, env=env, timeout=120, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert " ".join(done.stderr.split()) == (
+        "Error: could not write the output (stdout): No space left on device. Free some "
+        "space, or send the output elsewhere; a run folder the command wrote is complete (it "
+        "is written before the summary).")

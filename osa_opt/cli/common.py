@@ -10,6 +10,7 @@ is :func:`osa_opt.cli.progress.progress_bar`. Nothing heavy is imported at modul
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import sys
@@ -74,10 +75,40 @@ def _run_cli(group: click.Group) -> int:
         return exc.exit_code
     except (ClosedOutput, BrokenPipeError):  # run_cli's to judge
         raise
+    except OSError as exc:
+        if exc.errno not in _FULL_DEVICE:
+            return _bug()
+        _show_unwritten_output(exc)
+        return EXIT_BAD_INPUT
     except Exception:  # a real bug: keep the traceback, ask for a report
         return _bug()
     # a command's `raise click.exceptions.Exit(3)` comes back here as the return value
     return code if isinstance(code, int) and not isinstance(code, bool) else 0
+
+
+#: errno of a write that found no room (a full disk, a quota, a file-size limit) or failed
+#: on the device: the machine's state, never a bug to report.
+_FULL_DEVICE = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO")
+                         if hasattr(errno, name))
+
+
+def _show_unwritten_output(exc: OSError) -> None:
+    """The output (stdout: ``osa-opt validate --json > /dev/full``) could not be written:
+    one line on stderr saying so, no traceback. stdout then writes to ``os.devnull``, so
+    the flush at exit does not fail on it again. A run folder is written (in full, or not
+    at all) before its summary is printed, so what it holds stands."""
+    import os
+
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    where = f" {exc.filename}" if exc.filename else " the output (stdout)"
+    with contextlib.suppress(OSError, ValueError):  # stderr may be the full device too
+        click.secho(terminal_text(
+            f"Error: could not write{where}: {exc.strerror or exc}. Free some space, or "
+            "send the output elsewhere; a run folder the command wrote is complete (it is "
+            "written before the summary)."), fg="red", err=True)
 
 
 def _bug() -> int:
