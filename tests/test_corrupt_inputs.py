@@ -1250,3 +1250,25 @@ def test_output_to_a_full_device_is_named_not_a_traceback(tmp_path: Path) -> Non
         "Error: could not write the output (stdout): No space left on device. Free some "
         "space, or send the output elsewhere; a run folder the command wrote is complete (it "
         "is written before the summary).")
+
+
+# ------------------------------------------------- full-width (zenkaku) numbers
+def test_a_number_typed_in_full_width_characters_is_read_as_excel_reads_it(
+        run: Callable, tmp_path: Path) -> None:
+    """A Japanese input method types ０．１３ and １，２００ in a text cell (Excel itself
+    reads them as 0.13 and 1200 when typed into a number cell). Python read １２００ but not
+    ０．１３ (refused as 'must be a number in [0, 1]', which 0.13 is) nor １，２００; a
+    full-width minus was refused as no number rather than as below 0."""
+    book = with_cells(tmp_path / "zenkaku.xlsx", ("projects", 3, "risk", "０．１３"),
+                      ("projects", 4, "cost_FY2026", "１，２００"),
+                      ("projects", 5, "score_security", "７"))
+    problem = osa_opt.load_problem(book)
+    assert problem.projects.at["P-02", "risk"] == 0.13
+    assert problem.projects.at["P-03", "cost_FY2026"] == 1200  # the point of ０．１３ settles it
+    assert problem.projects.at["P-04", "score_security"] == 7
+    minus = with_cells(tmp_path / "minus.xlsx", ("projects", 3, "score_spread", "－０．５"),
+                       ("projects", 4, "score_spread", "\u22120.5"))  # a word processor's minus
+    assert refused(run, minus, tmp_path) == [
+        f"projects, row {row}, column 'score_spread': must be a number >= 0 (value '-0.5'). "
+        "Fix: score_spread: ± uncertainty of every score of this project, for robustness"
+        for row in (3, 4)]

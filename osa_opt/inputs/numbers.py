@@ -65,9 +65,31 @@ def _pattern(decimal: str) -> re.Pattern[str]:
 _PATTERNS = {d: _pattern(d) for d in CONVENTIONS}
 
 
+#: The full-width (zenkaku) forms a Japanese input method types for a number's characters,
+#: and the minus sign of a word processor, as their ASCII: Excel reads ``０．１３`` typed into
+#: a cell as 0.13, and Python's float reads full-width digits alone (``１２００``) but not
+#: ``０．１３``, ``－５`` or ``１，２００``.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                             "．": ".", "，": ",", "－": "-", "＋": "+", "ｅ": "e", "Ｅ": "E",
+                             "\u2212": "-", "\u3000": " "})
+
+
+def half_width(text: str) -> str:
+    """``text`` with the full-width forms of a number's characters as ASCII.
+
+    >>> half_width("０．１３"), half_width("１，２００"), half_width("\u22125")
+    ('0.13', '1,200', '-5')
+    """
+    return text.translate(_HALF_WIDTH)
+
+
 def readings(text: str) -> dict[str, float]:
-    """Every value ``text`` can have, by convention (empty when it is no number at all)."""
-    t = text.strip()
+    """Every value ``text`` can have, by convention (empty when it is no number at all).
+
+    >>> readings("０．１３"), readings("１，２００")
+    ({'.': 0.13}, {'.': 1200.0, ',': 1.2})
+    """
+    t = half_width(text).strip()
     if _SPACE_GROUPS.fullmatch(t):
         t = re.sub(r"[ \u00a0\u202f']", "", t)
     out: dict[str, float] = {}
@@ -151,7 +173,7 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
                 if not value.strip():
                     continue
                 found[int(at[i])] = f = readings(value)
-                if len(f) == 1 and ("." in value or "," in value):
+                if len(f) == 1 and ("." in half_width(value) or "," in half_width(value)):
                     evidence.setdefault(next(iter(f)), (sheet, int(rows[at[i]]), str(column),
                                                         str(value)))
             frame[column] = pd.Series(new, index=frame.index, dtype=object)
