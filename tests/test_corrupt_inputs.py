@@ -1272,3 +1272,39 @@ def test_a_number_typed_in_full_width_characters_is_read_as_excel_reads_it(
         f"projects, row {row}, column 'score_spread': must be a number >= 0 (value '-0.5'). "
         "Fix: score_spread: ± uncertainty of every score of this project, for robustness"
         for row in (3, 4)]
+
+
+# ------------------------------------------------- policy files in another format
+@pytest.mark.parametrize(("encoding", "prefix"), [("utf-16", b""), ("utf-8", b"\xef\xbb\xbf")])
+def test_a_policy_saved_as_notepad_s_unicode_reads_as_utf8(
+        tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    """Notepad's "Unicode" is UTF-16 with its mark: refused as 'not UTF-8 text', though
+    the CSV files are read so."""
+    text = osa_opt.default_policy_path().read_text(encoding="utf-8")
+    toml = tmp_path / "round.toml"
+    toml.write_bytes(prefix + text.encode(encoding))
+    assert osa_opt.Policy.load(toml) == osa_opt.Policy.default()
+
+
+@pytest.mark.parametrize(("text", "encoding", "rule", "fix"), [
+    ('name = "令和8年度"\n[budget]\nFY2026 = 18100\n', "cp932",
+     "not UTF-8 text (unreadable byte at position 8); it looks like Shift_JIS (Japanese "
+     "Windows)", "save the file as UTF-8 text (in Notepad: File > Save As, Encoding UTF-8)"),
+    ('{"budget": {"FY2026": 18100}}\n', "utf-8",
+     "not valid TOML: Invalid statement (at line 1, column 1); likely cause: the file is "
+     "JSON, not TOML", "write the policy in TOML: name = \"FY2026 round\", then [budget] and "
+     "FY2026 = 18100 on lines of their own; see models/default.toml"),
+    ("# round\nname: FY2026 round\nbudget:\n  FY2026: 18100\n", "utf-8",
+     "not valid TOML: Expected '=' after a key in a key/value pair (at line 2, column 5); "
+     "likely cause: the file is YAML, not TOML", "write the policy in TOML, each key: value "
+     "as key = value: name = \"FY2026 round\", then [budget] and FY2026 = 18100 on lines of "
+     "their own; see models/default.toml"),
+], ids=["shift-jis", "json", "yaml"])
+def test_a_policy_in_another_encoding_or_format_is_named_as_such(
+        run: Callable, tmp_path: Path, text: str, encoding: str, rule: str, fix: str) -> None:
+    toml = tmp_path / "round.toml"
+    toml.write_bytes(text.encode(encoding))
+    code, stdout, err = run("validate", "--policy", toml, "--json", "--no-solve")
+    assert code == 2 and "Traceback" not in err
+    [issue] = json.loads(stdout)["issues"]
+    assert (issue["sheet"], issue["rule"], issue["hint"]) == ("policy round.toml", rule, fix)

@@ -25,6 +25,7 @@ from typing import Any
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue, PolicyError, unusable_path
 from osa_opt.inputs.display import policy_html, policy_repr
+from osa_opt.inputs.encodings import decoded, looks_like
 from osa_opt.inputs.policy_convert import (
     build_section,
     convert,
@@ -186,7 +187,8 @@ class Policy(Frozen):
                        "give the input as INPUT and a policy .toml file with --policy (see "
                        "models/)")])
         try:
-            text = path.read_text(encoding="utf-8-sig")  # -sig: Notepad starts with a BOM
+            raw = path.read_bytes()
+            text = decoded(raw)  # Notepad starts UTF-8 with a mark; its "Unicode" is UTF-16
         except OSError as exc:
             raise PolicyError(
                 [Issue(sheet, None, None, str(path), f"cannot read the file: "
@@ -195,15 +197,16 @@ class Policy(Frozen):
         except UnicodeDecodeError as exc:
             raise PolicyError(
                 [Issue(sheet, None, None, None, f"not UTF-8 text (unreadable byte at position "
-                       f"{exc.start})", "save the file as UTF-8 text")]
+                       f"{exc.start}){looks_like(raw)}", "save the file as UTF-8 text (in "
+                       "Notepad: File > Save As, Encoding UTF-8)")]
             ) from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            from osa_opt.inputs.toml_hints import explain, line_of
+            from osa_opt.inputs.toml_hints import explain, line_of, other_format
 
             line = line_of(str(exc))
-            cause = explain(text, line, str(exc))
+            cause = other_format(text) or explain(text, line, str(exc))
             rule = f"not valid TOML: {exc}" + (f"; likely cause: {cause[0]}" if cause else "")
             raise PolicyError(
                 [Issue(sheet, line, None, None, rule, cause[1] if cause else

@@ -18,6 +18,7 @@ import pandas as pd
 
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
+from osa_opt.inputs.encodings import decoded, looks_like
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.read_xlsx import variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
@@ -99,11 +100,7 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
                             f"save it as UTF-8: {EXCEL_CSV}"))
         return None
     try:
-        # UTF-8 (with or without a byte-order mark), or UTF-16 or UTF-32 when its mark says
-        # so (Excel's "Unicode" saves are UTF-16; UTF-32's mark starts like UTF-16's)
-        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
-        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return data.decode("utf-32" if utf32 else "utf-16" if utf16 else "utf-8-sig")
+        return decoded(data)
     except UnicodeDecodeError as exc:
         if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
             issues.append(Issue(name, None, None, None, "an Excel workbook, not CSV text",
@@ -113,7 +110,7 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         issues.append(Issue(name, line, None, None,
                             f"not UTF-8 text (unreadable byte at position {exc.start}, "
-                            f"line {line}){_looks_like(data)}", f"save it as UTF-8: {EXCEL_CSV}"))
+                            f"line {line}){looks_like(data)}", f"save it as UTF-8: {EXCEL_CSV}"))
         return None
 
 
@@ -125,16 +122,6 @@ def _utf16_without_mark(data: bytes) -> bool:
         return False
     pairs = len(head) // 2
     return max(head[0::2].count(0), head[1::2].count(0)) > pairs * 0.3
-
-
-def _looks_like(data: bytes) -> str:
-    """What the bytes most likely are: Japanese Excel saves "CSV" as Shift_JIS (cp932)."""
-    try:
-        text = data.decode("cp932")
-    except UnicodeDecodeError:
-        return ""
-    japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
-    return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
 
 
 def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]], at: int,

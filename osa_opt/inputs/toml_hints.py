@@ -78,6 +78,36 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     return None
 
 
+#: A YAML mapping's line (``budget:``, ``name: round``): a key, a colon, then a space or
+#: nothing; TOML writes ``key = value``.
+_YAML_KEY = re.compile(r"[A-Za-z_][\w-]*:(\s.*)?")
+
+
+def other_format(text: str) -> tuple[str, str] | None:
+    """(what the file is, the fix) when a policy file is JSON or YAML rather than TOML,
+    else None: every line of it would be a syntax error, so no one line is the cause.
+
+    >>> other_format('{"budget": {"FY2026": 18100}}')[0]
+    'the file is JSON, not TOML'
+    >>> other_format("name: round\\nbudget:\\n  FY2026: 18100\\n")[0]
+    'the file is YAML, not TOML'
+    >>> other_format("[budget]\\nFY2026 = 18,100\\n") is None
+    True
+    """
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.strip().startswith("#")]
+    example = ("name = \"FY2026 round\", then [budget] and FY2026 = 18100 on lines of their "
+               "own; see models/default.toml")
+    if (lines and lines[0][:1] == "{") or lines[:1] == ["["]:
+        return "the file is JSON, not TOML", f"write the policy in TOML: {example}"
+    if lines and all(_YAML_KEY.fullmatch(line) or line.startswith("- ") or "=" not in line
+                     and not line.startswith("[") for line in lines) \
+            and _YAML_KEY.fullmatch(lines[0]):
+        return "the file is YAML, not TOML", \
+            f"write the policy in TOML, each key: value as key = value: {example}"
+    return None
+
+
 def trailing_comma(value: str, shown: str | None = None) -> tuple[str, str] | None:
     """(the slip, its fix) when the TOML ``value`` has a comma after the last entry of an
     inline table (``{ a = 1, }``), else None; the fix shows ``shown`` (``value`` by
