@@ -1308,3 +1308,100 @@ def test_a_policy_in_another_encoding_or_format_is_named_as_such(
     assert code == 2 and "Traceback" not in err
     [issue] = json.loads(stdout)["issues"]
     assert (issue["sheet"], issue["rule"], issue["hint"]) == ("policy round.toml", rule, fix)
+
+
+# ------------------------------------------------- files of other programs
+def _numbers_file(path: Path) -> Path:
+    """The layout of an Apple Numbers document: a zip of .iwa parts, no xl/workbook."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Index/Document.iwa", b"\x00" * 64)
+        archive.writestr("Metadata/Properties.plist", b"<plist/>")
+    return path
+
+
+def _zipped_csv_folder(path: Path, tmp_path: Path) -> Path:
+    folder = _csv_folder(tmp_path / "round")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in ("projects.csv", "countries.csv"):
+            archive.write(folder / name, f"round/{name}")
+    return path
+
+
+def _strict_xlsx(path: Path, tmp_path: Path) -> Path:
+    """The example as Excel's 'Strict Open XML Spreadsheet' writes it: other namespaces."""
+    strict = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main":
+              b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+              b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+    with zipfile.ZipFile(example_path()) as src, zipfile.ZipFile(path, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            for old, new in strict.items():
+                data = data.replace(old, new)
+            out.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(("name", "make", "rule", "fix"), [
+    ("round.numbers", lambda p, t: _numbers_file(p),
+     "not an input workbook or folder but an Apple Numbers spreadsheet, named .numbers",
+     "in Numbers, File > Export To > Excel, and give the .xlsx file"),
+    ("round.xlsx", lambda p, t: _numbers_file(p),
+     "not an Excel workbook (.xlsx) but an Apple Numbers spreadsheet, named .xlsx",
+     "in Numbers, File > Export To > Excel, and give the .xlsx file"),
+    ("round.zip", _zipped_csv_folder,
+     "not an input workbook or folder but a zip archive of CSV files, named .zip",
+     "extract it (right-click > Extract All) and give the folder that holds projects.csv and "
+     "countries.csv"),
+    ("strict.xlsx", _strict_xlsx,
+     "a workbook saved as 'Strict Open XML Spreadsheet', whose sheets cannot be read",
+     "open it in Excel and save it as 'Excel Workbook (*.xlsx)' (File > Save As)"),
+], ids=["numbers", "numbers named xlsx", "zipped csv folder", "strict xlsx"])
+def test_a_file_of_another_program_is_named_for_what_it_is(
+        run: Callable, tmp_path: Path, name: str, make: Callable, rule: str, fix: str) -> None:
+    """Each was 'not an input workbook or folder' or 'not a readable Excel workbook'; the
+    strict workbook opened as one without sheets ('the sheet projects is missing (sheets
+    found: )'), with openpyxl's warning on stderr."""
+    import warnings
+
+    path = make(tmp_path / name, tmp_path)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        code, stdout, err = run("validate", path, "--json", "--no-solve")
+    assert code == 2 and "Traceback" not in err
+    assert [str(w.message) for w in shown] == []  # openpyxl's own words are not shown
+    [issue] = json.loads(stdout)["issues"]
+    assert (issue["sheet"], issue["rule"], issue["hint"]) == (name, rule, fix)
+
+
+@pytest.mark.parametrize(("found", "rule", "fix"), [
+    ("projects.txt", "file not found; the folder holds 'projects.txt'",
+     "rename 'projects.txt' to 'projects.csv' (text separated by tabs, and UTF-16 text such as "
+     "Excel's 'Unicode Text', is read too)"),
+    ("projects.xlsx", "file not found; the folder holds 'projects.xlsx'",
+     "save 'projects.xlsx' as projects.csv: in Excel, File > Save As > 'CSV UTF-8 (Comma "
+     "delimited)'; or give one workbook holding the sheets projects and countries"),
+    ("link", "a link to {gone}, which does not exist",
+     "put the CSV file projects.csv in the folder 'round' in its place, or link it to a file "
+     "that exists"),
+])
+def test_a_csv_file_saved_under_another_name_or_linked_away_is_named(
+        run: Callable, tmp_path: Path, found: str, rule: str, fix: str) -> None:
+    """Each was 'file not found' with 'the folder must hold projects.csv', though the file
+    meant was beside it (Excel saves "Unicode Text" as .txt) or a link pointed nowhere."""
+    folder = _csv_folder(tmp_path / "round")
+    projects = folder / "projects.csv"
+    gone = tmp_path / "gone.csv"
+    if found == "link":
+        projects.unlink()
+        projects.symlink_to(gone)
+    else:
+        data = projects.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16")
+        projects.rename(folder / found)
+        (folder / found).write_bytes(data)
+    assert refused(run, folder, tmp_path) == [
+        f"projects.csv, row None, column None: {rule.format(gone=gone)} (value '{projects}'). "
+        f"Fix: {fix}"]
+    if found == "projects.txt":  # the fix, done, reads
+        (folder / found).rename(projects)
+        assert len(osa_opt.load_problem(folder).projects) == 38

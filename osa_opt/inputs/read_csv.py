@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,17 +44,7 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
     for sheet in SHEETS:
         file = path / f"{sheet}.csv"
         if not file.is_file():
-            close = _same_name_but_case(path, file.name)
-            hint = (f"rename {close!r} to {file.name!r} (names are lower-case)" if close else
-                    f"the folder {path.name!r} must hold {sheet}.csv (one row per "
-                    f"{'project' if sheet == PROJECTS else 'country'})")
-            rule = "file not found"
-            if file.exists():  # a folder (or a pipe) of that name: no file to rename
-                rule = ("a folder, not a file" if file.is_dir() else
-                        "not a regular file (a device, pipe or socket)")
-                hint = (f"put the CSV file {sheet}.csv in the folder {path.name!r} in "
-                        "its place")
-            issues.append(Issue(file.name, None, None, str(file), rule, hint))
+            issues.append(_missing(path, sheet))
             continue
         try:
             data = file.read_bytes()
@@ -244,6 +235,49 @@ def _other_versions(folder: Path, sheet: str) -> list[Issue]:
                   f"delete or rename {name!r} if {file!r} is the version you mean; otherwise "
                   f"name it {file!r}")
             for name in names if name != file and variant_of(name[:-4], sheet)]
+
+
+def _missing(folder: Path, sheet: str) -> Issue:
+    """The CSV file of ``sheet`` is not a file in ``folder``: what stands in its place (a
+    folder, a pipe, a link to nothing), or the file meant under another name (``Projects.CSV``,
+    ``projects.txt`` as Excel saves "Unicode Text", ``projects.xlsx``), and the fix."""
+    file = folder / f"{sheet}.csv"
+    rule, place = "file not found", f"put the CSV file {file.name} in the folder {folder.name!r}"
+    if file.is_symlink():  # a link whose target is gone
+        return Issue(file.name, None, None, str(file),
+                     f"a link to {os.readlink(file)}, which does not exist", f"{place} in "
+                     "its place, or link it to a file that exists")
+    if file.exists():  # a folder (or a pipe) of that name: no file to rename
+        rule = "a folder, not a file" if file.is_dir() else \
+            "not a regular file (a device, pipe or socket)"
+        return Issue(file.name, None, None, str(file), rule, f"{place} in its place")
+    close = _same_name_but_case(folder, file.name)
+    if close:
+        return Issue(file.name, None, None, str(file), rule,
+                     f"rename {close!r} to {file.name!r} (names are lower-case)")
+    other = _other_kind(folder, sheet)
+    if other is not None and other.lower().endswith((".txt", ".tsv", ".tab")):
+        return Issue(file.name, None, None, str(file), f"{rule}; the folder holds {other!r}",
+                     f"rename {other!r} to {file.name!r} (text separated by tabs, and UTF-16 "
+                     "text such as Excel's 'Unicode Text', is read too)")
+    if other is not None:
+        return Issue(file.name, None, None, str(file), f"{rule}; the folder holds {other!r}",
+                     f"save {other!r} as {file.name}: {EXCEL_CSV}; or give one workbook "
+                     "holding the sheets projects and countries")
+    return Issue(file.name, None, None, str(file), rule,
+                 f"the folder {folder.name!r} must hold {file.name} (one row per "
+                 f"{'project' if sheet == PROJECTS else 'country'})")
+
+
+def _other_kind(folder: Path, sheet: str) -> str | None:
+    """A file of ``folder`` named as ``sheet`` but for its kind (``projects.txt``,
+    ``Projects.xlsx``), or None."""
+    try:
+        return next((f.name for f in sorted(folder.iterdir())
+                     if f.stem.lower() == sheet and f.suffix.lower() != ".csv"
+                     and f.is_file()), None)
+    except OSError:
+        return None
 
 
 def _same_name_but_case(folder: Path, name: str) -> str | None:

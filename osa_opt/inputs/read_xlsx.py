@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,11 @@ _KINDS = (
      "rename it to end in .xlsx"),
     (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet",
      "an OpenDocument spreadsheet (.ods)", "rename it to end in .ods"),
+    (b"PK\x03\x04", "index/document.iwa", "an Apple Numbers spreadsheet",
+     "in Numbers, File > Export To > Excel, and give the .xlsx file"),
+    (b"PK\x03\x04", "projects.csv", "a zip archive of CSV files",
+     "extract it (right-click > Extract All) and give the folder that holds projects.csv "
+     "and countries.csv"),
     (OLE_MAGIC, "", "an old Excel workbook (.xls)",
      "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
     (b"", "<html", "a web page (HTML), such as Excel's 'Save as Web Page'",
@@ -72,6 +78,20 @@ def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
                      "countries.csv), and the folder is given; or open it in Excel and save "
                      "it as an .xlsx workbook")
     return Issue(path.name, None, None, str(path), f"not a readable {meant[3:]}", hint)
+
+
+#: The namespace of a workbook Excel saves as "Strict Open XML Spreadsheet" (ISO 29500
+#: strict), which openpyxl opens as a workbook without sheets.
+_STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def strict_xml(data: bytes) -> bool:
+    """Whether the bytes are an .xlsx saved in the strict form of Office Open XML."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _STRICT in archive.read("xl/workbook.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return False
 
 
 def locked_issue(name: str) -> Issue:
@@ -139,18 +159,34 @@ def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[
     return chosen
 
 
+def _open_book(data: bytes) -> Any:
+    """openpyxl's read-only workbook of ``data``, its warnings kept off stderr: what it
+    cannot read ("invalid specification", an unsupported extension) is ours to say."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
 def read_workbook(path: Path, data: bytes, issues: list[Issue],
                   warnings: list[Issue]) -> dict[str, pd.DataFrame]:
-    import openpyxl
     from openpyxl.utils import get_column_letter
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = _open_book(data)
     except Exception:  # noqa: BLE001 - whatever fails to open is "not a workbook" to a user
         issues.append(locked_issue(path.name) if encrypted(data) else
                       unreadable_issue(path, data, "an Excel workbook (.xlsx)",
                                        "open the file in Excel and save it as an .xlsx "
                                        "workbook"))
+        return {}
+    if not book.sheetnames and strict_xml(data):
+        book.close()
+        issues.append(Issue(path.name, None, None, str(path), "a workbook saved as 'Strict "
+                            "Open XML Spreadsheet', whose sheets cannot be read",
+                            "open it in Excel and save it as 'Excel Workbook (*.xlsx)' (File "
+                            "> Save As)"))
         return {}
     tables: dict[str, pd.DataFrame] = {}
     formulas = _formula_cells(data)

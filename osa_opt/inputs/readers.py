@@ -127,7 +127,7 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     """The tables of the input at ``path``, its files' sha256 and its CSV delimiter."""
     from osa_opt.inputs.read_csv import read_folder
     from osa_opt.inputs.read_ods import read_ods
-    from osa_opt.inputs.read_xlsx import encrypted, locked_issue, read_workbook
+    from osa_opt.inputs.read_xlsx import encrypted, locked_issue, read_workbook, unreadable_issue
 
     refused = unusable_path(path)
     if refused:  # a name too long, a folder on the way that may not be entered
@@ -167,8 +167,8 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     if suffix == ".csv":
         _fail(path.name, str(path), "one CSV file cannot hold both sheets",
               "put projects.csv and countries.csv in one folder and give the folder")
-    _fail(path.name, str(path), "not an input workbook or folder", f"give {_WHAT}")
-    raise AssertionError("unreachable")  # pragma: no cover
+    raise InputError([unreadable_issue(path, _read_bytes(path), "an input workbook or folder",
+                                       f"give {_WHAT}")])
 
 
 def load_problem(
