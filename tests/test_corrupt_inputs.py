@@ -1405,3 +1405,22 @@ def test_a_csv_file_saved_under_another_name_or_linked_away_is_named(
     if found == "projects.txt":  # the fix, done, reads
         (folder / found).rename(projects)
         assert len(osa_opt.load_problem(folder).projects) == 38
+
+
+# ------------------------------------------------- a CSV file cut short
+def test_a_csv_file_cut_inside_its_last_row_is_refused_not_read_with_blanks(
+        run: Callable, tmp_path: Path) -> None:
+    """A copy that stopped in P-38's risk (0.09 cut to 0.0) was read with a warning that
+    its missing cells were blank: risk 0, no stage, no category; valid."""
+    folder = _csv_folder(tmp_path / "round")
+    projects = folder / "projects.csv"
+    text = projects.read_text(encoding="utf-8").rstrip("\r\n")
+    projects.write_text(text[:text.rindex(",0.09,") + 4], encoding="utf-8")
+    assert refused(run, folder, tmp_path) == [
+        "projects, row 39, column 'risk': the file ends inside row 39, its last: 10 of the "
+        "header's 28 cells and no line break after them, so the file looks cut short (a copy, "
+        "download or save that did not finish), and its last cell may be cut too (value "
+        "'0.0'). Fix: copy the file again, or save the sheet again as CSV from the "
+        "spreadsheet; if the row is complete, end it with a line break"]
+    projects.write_text(text, encoding="utf-8")  # whole, without a final line break: fine
+    assert len(osa_opt.load_problem(folder).projects) == 38

@@ -64,12 +64,17 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
             issues.append(Issue(file.name, None, None, None, f"not a readable CSV file: {exc}",
                                 "save the sheet again as CSV UTF-8 (comma-separated)"))
             continue
+        ends_line = text.endswith(("\n", "\r"))
         del text
         out.delimiters.add(delimiter)
         at = find_header(sheet, rows)  # the index of the header row, found once
         long_rows = _long_row_issues(sheet, rows, at, delimiter)
         if long_rows:  # each cell after the unquoted separator is one column off: say so once
             issues += long_rows
+            continue
+        cut = _cut_short(sheet, rows, at, ends_line)
+        if cut is not None:  # the file ends inside its last row: its cells cannot be trusted
+            issues.append(cut)
             continue
         split, short = _short_row_findings(sheet, rows, at, delimiter)
         if split:  # the cells of a row split in two would be read as two rows
@@ -149,6 +154,29 @@ def _long_row_issues(sheet: str, rows: list[tuple[int, list[str]]], at: int,
                                 "which quotes such cells; cells past the table are deleted or "
                                 "get a header"))
     return issues
+
+
+def _cut_short(sheet: str, rows: list[tuple[int, list[str]]], at: int,
+               ends_line: bool) -> Issue | None:
+    """The file ends inside its last row: no line break after it, and fewer cells than the
+    header where the other rows have as many (a spreadsheet writes every row to the table's
+    width, and ends the file with a line break or a full row). A copy, download or save that
+    did not finish: its last cell may be cut too (``0.0`` of ``0.09``), so the row is not
+    read with its missing cells as blank."""
+    body = [(line, cells) for line, cells in rows[at + 1:] if any(c.strip() for c in cells)]
+    width = len(rows[at][1]) if rows else 0
+    if ends_line or len(body) < 2 or len(body[-1][1]) >= width:
+        return None
+    if Counter(len(c) for _, c in body[:-1]).most_common(1)[0][0] < width:
+        return None  # rows written without their trailing blank cells
+    line, cells = body[-1]
+    return Issue(sheet, line, rows[at][1][len(cells) - 1].strip() or None, cells[-1],
+                 f"the file ends inside row {line}, its last: {len(cells)} of the header's "
+                 f"{width} cells and no line break after them, so the file looks cut short "
+                 "(a copy, download or save that did not finish), and its last cell may be "
+                 "cut too",
+                 "copy the file again, or save the sheet again as CSV from the spreadsheet; "
+                 "if the row is complete, end it with a line break")
 
 
 def _short_row_findings(sheet: str, rows: list[tuple[int, list[str]]], at: int,
