@@ -1424,3 +1424,17 @@ def test_a_csv_file_cut_inside_its_last_row_is_refused_not_read_with_blanks(
         "spreadsheet; if the row is complete, end it with a line break"]
     projects.write_text(text, encoding="utf-8")  # whole, without a final line break: fine
     assert len(osa_opt.load_problem(folder).projects) == 38
+
+
+@pytest.mark.parametrize("typed", ["(none)", "<none>", "（なし）", "特になし", "未定", "N/A.", "ー"])
+def test_a_placeholder_in_brackets_or_in_japanese_is_not_an_override_reason(
+        run: Callable, tmp_path: Path, typed: str) -> None:
+    """'(none)' as an override reason counted as the written reason: the override was
+    granted, with '(none)' shown as why in every output."""
+    path = with_cells(tmp_path / "none.xlsx", ("projects", 3, "override", True),
+                      ("projects", 3, "override_reason", typed))
+    [message] = refused(run, path, tmp_path)
+    assert message.startswith(
+        f"projects, row 3, column 'override_reason': {typed!r} looks like a placeholder for "
+        f"nothing, but it would be read as the override_reason {typed!r}: a blank cell means "
+        "none")

@@ -52,8 +52,22 @@ FORMULA_HINT = ("open the file in Excel or LibreOffice and save it again, so tha
                 "formula's value is stored; or type the value")
 #: Words typed for "nothing here" (lower case; 'なし' is Japanese for "none").
 PLACEHOLDERS = frozenset({
-    "none", "n/a", "na", "n.a.", "nil", "null", "nan", "-", "--", "---", "—", "–", "tbd",
-    "tba", "?", "??", "not applicable", "なし", "無し", "該当なし"})
+    "none", "n/a", "na", "n.a.", "n.a", "nil", "null", "nan", "-", "--", "---", "—", "–", "‐",
+    "−", "ー", "tbd", "tba", "tbc", "?", "??", "not applicable", "なし", "無し", "該当なし",
+    "特になし", "未定"})
+#: Brackets and stops a placeholder is written in (``(none)``, ``<none>``, ``（なし）``,
+#: ``なし。``): taken off, after full-width forms are folded (NFKC), before the look-up.
+_WRAPPING = "()[]<>{}「」『』【】〈〉.。 "
+
+
+def placeholder(text: str) -> bool:
+    """Whether ``text`` is a word typed for "nothing here", as it is or in brackets.
+
+    >>> placeholder("(none)"), placeholder("（なし）"), placeholder("N/A."), placeholder("Nonel")
+    (True, True, True, False)
+    """
+    key = unicodedata.normalize("NFKC", text).strip().lower()
+    return key in PLACEHOLDERS or key.strip(_WRAPPING) in PLACEHOLDERS
 #: Characters that show as nothing: format characters (zero-width spaces and joiners,
 #: direction marks, the byte-order mark, the soft hyphen) and control characters other
 #: than tab and line breaks.
@@ -128,8 +142,10 @@ def _may_be_suspect(texts: list[str], col: Column) -> bool:
         return True
     if (col.kind != "text" or col.name in NAME_COLUMNS) and INVISIBLE.search(joined):
         return True
-    return (not col.required and col.kind in ("text", "ids")
-            and not PLACEHOLDERS.isdisjoint(joined.lower().split("\n")))
+    if col.required or col.kind not in ("text", "ids"):
+        return False
+    typed = set(unicodedata.normalize("NFKC", joined).lower().split("\n"))  # each text once
+    return not PLACEHOLDERS.isdisjoint(typed | {t.strip(_WRAPPING) for t in typed})
 
 
 def _shown(value: _dt.date | _dt.time) -> str:
@@ -182,7 +198,7 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
     strict = col.kind != "text" or col.name in NAME_COLUMNS  # not free text
     if strict and _FORMULA.match(text):  # a workbook's own formulas: read_xlsx.py
         return (FORMULA_RULE, FORMULA_HINT)
-    if not col.required and col.kind in ("text", "ids") and text.lower() in PLACEHOLDERS:
+    if not col.required and col.kind in ("text", "ids") and placeholder(text):
         return (f"{text!r} looks like a placeholder for nothing, but it would be read as the "
                 f"{col.name} {text!r}: a blank cell means none",
                 f"leave the cell blank if there is no {col.name}; otherwise write it out "
