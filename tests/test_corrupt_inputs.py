@@ -1438,3 +1438,29 @@ def test_a_placeholder_in_brackets_or_in_japanese_is_not_an_override_reason(
         f"projects, row 3, column 'override_reason': {typed!r} looks like a placeholder for "
         f"nothing, but it would be read as the override_reason {typed!r}: a blank cell means "
         "none")
+
+
+# ------------------------------------------------- one name in two Unicode forms
+def test_a_name_with_a_combining_accent_is_the_same_name(run: Callable, tmp_path: Path) -> None:
+    """'Aurélia' with é as e + U+0301 (as macOS writes file names, and text copied from
+    them) was 'not in the countries sheet. Fix: did you mean 'Aurélia'?', the same word on
+    screen; as an exclusive_group it was refused as 'differing only in capitals, spaces or
+    width'. By Unicode they are one text (NFC), so they are read as one name."""
+    import unicodedata
+
+    nfc, nfd = (unicodedata.normalize(form, "Aurélia") for form in ("NFC", "NFD"))
+
+    def edit(book: Any) -> None:
+        countries, projects = book["countries"], book["projects"]
+        countries.cell(2, column(countries, "country")).value = nfc
+        at = column(projects, "country")
+        for row in range(2, projects.max_row + 1):
+            if projects.cell(row, at).value == "Aurelia":
+                projects.cell(row, at).value = nfc
+        projects.cell(3, at).value = nfd
+        projects.cell(5, column(projects, "exclusive_group")).value = f"{nfc} boats"
+        projects.cell(6, column(projects, "exclusive_group")).value = f"{nfd} boats"
+
+    problem = osa_opt.load_problem(edited(tmp_path / "accents.xlsx", edit))
+    assert problem.projects.at["P-02", "country"] == nfc
+    assert set(problem.projects.loc[["P-04", "P-05"], "exclusive_group"]) == {f"{nfc} boats"}

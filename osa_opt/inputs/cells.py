@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import unicodedata
 from collections.abc import Collection
 from typing import Any
 
@@ -117,9 +118,20 @@ def boolean(value: Any) -> bool:
     raise Unreadable
 
 
+def composed(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): ``é`` typed as ``e`` and a combining
+    accent (as macOS writes file names, and text copied from them) is the one letter ``é``,
+    so two spellings that are the same text by Unicode match as one name.
+
+    >>> composed("Aure\u0301lia") == "Aurélia"
+    True
+    """
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return composed(value.strip())
     if isinstance(value, bool | np.bool_):
         return str(bool(value)).lower()
     if isinstance(value, int | np.integer):

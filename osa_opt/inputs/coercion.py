@@ -21,6 +21,7 @@ from osa_opt.inputs.cells import (
     Unreadable,
     blank_mask,
     coerce,
+    composed,
     int_choices,
     rule_text,
     stripped_texts,
@@ -130,7 +131,7 @@ def _texts(cells: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     if cells.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) != "string":
         return None
     codes, uniques = pd.factorize(cells)  # nulls: -1
-    texts = [v.strip() for v in uniques]
+    texts = [composed(v.strip()) for v in uniques]
     return codes, np.fromiter([*texts, ""], dtype=object, count=len(texts) + 1)
 
 
