@@ -1464,3 +1464,17 @@ def test_a_name_with_a_combining_accent_is_the_same_name(run: Callable, tmp_path
     problem = osa_opt.load_problem(edited(tmp_path / "accents.xlsx", edit))
     assert problem.projects.at["P-02", "country"] == nfc
     assert set(problem.projects.loc[["P-04", "P-05"], "exclusive_group"]) == {f"{nfc} boats"}
+
+
+def test_a_curly_apostrophe_is_a_second_spelling(run: Callable, tmp_path: Path) -> None:
+    """'Aurelia’s boats' (a word processor's smart quote) beside "Aurelia's boats" was a
+    second exclusive group, silently: both alternatives could be funded."""
+    path = with_cells(tmp_path / "quotes.xlsx", ("projects", 3, "exclusive_group", "Aurelia's boats"),
+                      ("projects", 4, "exclusive_group", "Aurelia\u2019s boats"))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 4, column 'exclusive_group': the same exclusive_group is spelt "
+        "differently elsewhere (\"Aurelia's boats\" in row 3), differing in a lookalike "
+        "quotation mark ('’' is U+2019 right single quotation mark, not the apostrophe \"'\"); "
+        "each spelling would count as its own (value 'Aurelia’s boats'). Fix: write "
+        "\"Aurelia's boats\" as the other rows do, or make the names clearly different if they "
+        "are meant apart"]

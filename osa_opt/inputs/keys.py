@@ -8,7 +8,8 @@ named with its rows: the analyst says which is meant (merging silently could joi
 names that were meant apart). A Cyrillic or Greek letter that looks like a Latin one
 (``Р-01`` with a Cyrillic Er, pasted from another document) counts as that letter here, and
 the message names it, since the two spellings look the same on every screen; so does a
-dash that looks like the hyphen (``P–01``, an en dash a word processor typed for ``P-01``).
+dash that looks like the hyphen (``P–01``, an en dash a word processor typed for ``P-01``),
+and a curly quotation mark for a straight one (``Aurelia’s boats``).
 
 >>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia"), key("Р-01"), key("P–01")
 ('southeastasia', 'southeastasia', 'p-01', 'p-01')
@@ -16,6 +17,8 @@ dash that looks like the hyphen (``P–01``, an en dash a word processor typed f
 " ('Р' is the Cyrillic letter U+0420, not the Latin 'P')"
 >>> lookalike_note("P–01", "P-01")
 " ('–' is the dash U+2013 en dash, not the hyphen '-')"
+>>> print(lookalike_note("Aurelia’s boats", "Aurelia's boats"))
+ ('’' is U+2019 right single quotation mark, not the apostrophe "'")
 """
 
 from __future__ import annotations
@@ -45,10 +48,15 @@ LOOKALIKES = {
 #: Dashes drawn like the hyphen-minus '-' (a word processor turns ``P-01`` into ``P–01``),
 #: as that hyphen (NFKC already folds the full-width '－' and the small '﹣').
 DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")
+#: Quotation marks drawn like the straight ones (a word processor's "smart quotes" turn
+#: ``Aurelia's boats`` into ``Aurelia’s boats``), as those (NFKC folds the full-width ones).
+QUOTES = {**dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032\u00b4", "'"),
+          **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"')}
 #: The same on case-folded text: a name's capitals and small letters fold alike (Cyrillic
 #: 'МОСКВА' and 'Москва' are one name, whether or not their letters look Latin).
 _LATIN = str.maketrans({**{cyrillic_or_greek.casefold(): latin.casefold()
-                           for cyrillic_or_greek, latin in LOOKALIKES.items()}, **DASHES})
+                           for cyrillic_or_greek, latin in LOOKALIKES.items()}, **DASHES,
+                        **QUOTES})
 
 
 def key(text: str) -> str:
@@ -85,6 +93,10 @@ def _lookalike(text: str, other: str) -> tuple[str, str] | None:
         if char in DASHES and not (char in a and char in b):
             return "dash", (f" ({char!r} is the dash U+{ord(char):04X} "
                             f"{unicodedata.name(char, '').lower()}, not the hyphen '-')")
+        if char in QUOTES and not (char in a and char in b):
+            straight = "the apostrophe \"'\"" if QUOTES[char] == "'" else "the straight '\"'"
+            return "quotation mark", (f" ({char!r} is U+{ord(char):04X} "
+                                      f"{unicodedata.name(char, '').lower()}, not {straight})")
     return None
 
 
