@@ -1299,7 +1299,12 @@ def test_a_policy_saved_as_notepad_s_unicode_reads_as_utf8(
      "likely cause: the file is YAML, not TOML", "write the policy in TOML, each key: value "
      "as key = value: name = \"FY2026 round\", then [budget] and FY2026 = 18100 on lines of "
      "their own; see models/default.toml"),
-], ids=["shift-jis", "json", "yaml"])
+    ("[予算]\nFY2026 = 18100\n", "utf-8",
+     "not valid TOML: Invalid initial character for a key part (at line 1, column 2); likely "
+     "cause: line 1 '[予算]': a table name in letters other than ASCII ('予算')",
+     "the policy's tables and keys are named in English, as in models/default.toml "
+     "([budget], [eligibility], [objective], [priority], ...): write the name so"),
+], ids=["shift-jis", "json", "yaml", "japanese table name"])
 def test_a_policy_in_another_encoding_or_format_is_named_as_such(
         run: Callable, tmp_path: Path, text: str, encoding: str, rule: str, fix: str) -> None:
     toml = tmp_path / "round.toml"

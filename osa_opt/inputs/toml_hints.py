@@ -41,6 +41,11 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     stripped = raw.split("#", 1)[0].strip()
     if "twice" in message or "overwrite" in message:
         return _twice(lines, line, where, stripped)
+    named = _non_ascii_name(stripped)
+    if named is not None:
+        return f"{where}: {named}", ("the policy's tables and keys are named in English, as "
+                                     "in models/default.toml ([budget], [eligibility], "
+                                     "[objective], [priority], ...): write the name so")
     if stripped.startswith("[") and not stripped.rstrip().endswith("]"):
         return f"{where}: a table header without its closing ']'", \
             f"write {stripped.rstrip()}] on its own line"
@@ -106,6 +111,20 @@ def other_format(text: str) -> tuple[str, str] | None:
         return "the file is YAML, not TOML", \
             f"write the policy in TOML, each key: value as key = value: {example}"
     return None
+
+
+def _non_ascii_name(line: str) -> str | None:
+    """What is wrong with a table or key name in other letters than ASCII (``[予算]``,
+    ``重み = 1``), which TOML takes only in quotes; None for any other line.
+
+    >>> _non_ascii_name("[予算]"), _non_ascii_name("name = 令和"), _non_ascii_name('"重み" = 1')
+    ("a table name in letters other than ASCII ('予算')", None, None)
+    """
+    table = line.startswith("[")
+    name = line.strip("[]").strip() if table else line.partition("=")[0].strip()
+    if not name or name.isascii() or name[0] in "\"'":
+        return None
+    return f"a {'table' if table else 'key'} name in letters other than ASCII ({name!r})"
 
 
 def trailing_comma(value: str, shown: str | None = None) -> tuple[str, str] | None:
