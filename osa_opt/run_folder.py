@@ -12,6 +12,7 @@ PosixPath('outputs/my-run')
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import itertools
 import json
 from collections.abc import Iterable, Iterator
@@ -36,6 +37,7 @@ from osa_opt.outputs.safe import (
     remove_if_empty,
     slug,
     staging_folder,
+    through_link,
 )
 from osa_opt.report import write_report
 from osa_opt.result import Result  # noqa: E402
@@ -83,8 +85,8 @@ def write_run(result: Result, path: str | Path | None = None, *, option: str = "
         stem = f"{slug(result.problem.policy.name)}-{created:%Y%m%d-%H%M%S}"
         names = _numbered(stem)
     else:
-        target = Path(path)
-        check_target(target, option)
+        check_target(Path(path), option)
+        target = through_link(Path(path))
         parent, names = target.parent, iter([target.name])
     made: list[Path] = []
     try:
@@ -99,6 +101,8 @@ def write_run(result: Result, path: str | Path | None = None, *, option: str = "
             while not move_into_place(staging, target):
                 if path is not None:
                     check_target(target, option)  # filled meanwhile: refuse
+                    # empty, and still not replaced (a mount point): said below, as OSErrors are
+                    raise OSError(errno.EBUSY, "the empty folder there cannot be replaced")
                 target = parent / next(names)
                 _write_manifest(result, staging, created, target)
     except OSError as exc:

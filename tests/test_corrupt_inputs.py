@@ -1483,3 +1483,35 @@ def test_a_curly_apostrophe_is_a_second_spelling(run: Callable, tmp_path: Path) 
         "each spelling would count as its own (value 'Aurelia’s boats'). Fix: write "
         "\"Aurelia's boats\" as the other rows do, or make the names clearly different if they "
         "are meant apart"]
+
+
+# ------------------------------------------------- --out through links
+def test_out_a_link_to_an_empty_folder_writes_the_run_there(run: Callable,
+                                                           tmp_path: Path) -> None:
+    """--out latest, a link to an empty folder, ended in a traceback (StopIteration: the link
+    could not be replaced by the run folder, and no other name was allowed)."""
+    empty = tmp_path / "runs" / "r1"
+    empty.mkdir(parents=True)
+    (tmp_path / "latest").symlink_to(empty)
+    code, _, err = run("solve", "--out", tmp_path / "latest", "-k", "1", "--no-explain", "-q")
+    assert code == 0 and "Traceback" not in err, err
+    assert (tmp_path / "latest").is_symlink()
+    assert sorted(p.name for p in empty.iterdir()) == [
+        "policy.toml", "portfolios.csv", "portfolios.xlsx", "report.html", "run.json"]
+
+
+@pytest.mark.parametrize("under", [False, True], ids=["the folder", "its parent"])
+def test_out_a_link_to_nothing_is_named_as_such(run: Callable, tmp_path: Path,
+                                                under: bool) -> None:
+    """A link whose target is gone was 'Could not write the run folder: Not a directory'
+    (or 'File exists'), after the whole solve."""
+    link = tmp_path / "latest"
+    link.symlink_to(tmp_path / "gone")
+    out = link / "run" if under else link
+    code, _, err = run("solve", "--out", out, "-k", "1", "--no-explain", "-q")
+    assert code == 2 and "Traceback" not in err
+    assert " ".join(err.split()) == (
+        f"Error: The output folder {out} cannot be created: {link} is a link to "
+        f"{tmp_path / 'gone'}, which does not exist. Give another folder with --out, or leave "
+        "--out away for a new folder under ./outputs.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest"]

@@ -49,6 +49,12 @@ def check_target(path: Path, option: str = "path=") -> None:
     if refused:  # Path.exists() raises on these
         raise OsaError(f"The output folder {path} cannot be created: {refused}. Give another "
                        f"folder with {option}, or {leave} for a new folder under ./outputs.")
+    dangling = next((p for p in (path, *path.parents) if p.is_symlink() and not p.exists()),
+                    None)
+    if dangling is not None:  # mkdir would say "File exists", the write "Not a directory"
+        raise OsaError(f"The output folder {path} cannot be created: {dangling} is a link to "
+                       f"{os.readlink(dangling)}, which does not exist. Give another folder "
+                       f"with {option}, or {leave} for a new folder under ./outputs.")
     if path.exists() and not is_empty_dir(path):
         what = "a file" if not path.is_dir() else "a folder that is not empty"
         raise OsaError(
@@ -61,6 +67,13 @@ def check_target(path: Path, option: str = "path=") -> None:
         raise OsaError(
             f"The output folder {path} cannot be created: {under_file} is a file, not a "
             f"folder. Give another folder with {option}.")
+
+
+def through_link(path: Path) -> Path:
+    """The folder a link to an empty folder names (``--out latest`` with ``latest`` a link
+    to ``runs/empty``), where the run goes, since a link is not replaced by a folder; any
+    other path as it is."""
+    return path.resolve() if path.is_symlink() and is_empty_dir(path) else path
 
 
 def make_parents(folder: Path) -> list[Path]:
