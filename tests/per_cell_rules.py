@@ -228,6 +228,30 @@ def read_numbers_per_cell(tables: dict[str, pd.DataFrame], issues: list[Issue],
 
 
 # ---------------------------------------------------------------------- reading
+def _label_row_per_cell(sheet: str, header_row: int, names: list[str],
+                        records: list[dict[str, Any]]) -> list[Issue]:
+    """The first record is a second header row when each number column holds words."""
+    from osa_opt.inputs.numbers import number_column, readings
+
+    columns = [name for name in names if number_column(name)]
+    if len(columns) < 2 or not records:
+        return []
+    words = []
+    for name in columns:
+        cell = records[0][name]
+        if not isinstance(cell, str) or not cell.strip() or readings(cell):
+            return []
+        words.append(f"{cell.strip()!r} under {name}")
+    shown = ", ".join(words[:3]) + (", ..." if len(words) > 3 else "")
+    what = "project" if sheet == "projects" else "country"
+    row = records[0][ROW]
+    return [Issue(sheet, row, None, records[0][columns[0]],
+                  f"row {row} looks like a second header row, not a {what}: every number "
+                  f"column holds words ({shown})",
+                  f"delete the row; the headers of row {header_row} are the ones read (a "
+                  "column's meaning can go in a comment on its header cell)")]
+
+
 def table_per_row(sheet: str, rows: headers.Rows, issues: list[Issue], warnings: list[Issue],
           label: Callable[[int], str]) -> pd.DataFrame:
     """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``."""
@@ -279,6 +303,7 @@ def table_per_row(sheet: str, rows: headers.Rows, issues: list[Issue], warnings:
                             f"data is row {records[0][ROW]}"))
         headerless = {}
     issues += headers._header_issues(sheet, header_row, header, headerless, label)
+    issues += _label_row_per_cell(sheet, header_row, [name for name, _ in kept], records)
     if ROW in header:  # osa-opt's own name (raw_projects() saved to a file): not read
         warnings.append(headers._own_row_column(sheet, header_row, header.index(ROW), label))
     names = list(dict.fromkeys(h for h in header if h and h != ROW))

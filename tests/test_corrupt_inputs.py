@@ -1515,3 +1515,29 @@ def test_out_a_link_to_nothing_is_named_as_such(run: Callable, tmp_path: Path,
         f"{tmp_path / 'gone'}, which does not exist. Give another folder with --out, or leave "
         "--out away for a new folder under ./outputs.")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latest"]
+
+
+# ------------------------------------------------- a second header row
+@pytest.mark.parametrize("labels", ["japanese", "words"])
+def test_a_second_header_row_is_one_problem_not_one_per_cell(run: Callable, tmp_path: Path,
+                                                            labels: str) -> None:
+    """A row of labels under the headers (項目 names, or the headers in words) was read as
+    a project: 22 problems, one per number cell, none saying what the row is."""
+    def insert(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.insert_rows(2)
+        for c in range(1, sheet.max_column + 1):
+            header = sheet.cell(1, c).value
+            sheet.cell(2, c).value = (f"項目{c}" if labels == "japanese"
+                                      else header.replace("_", " ").capitalize())
+
+    [message] = refused(run, edited(tmp_path / "labels.xlsx", insert), tmp_path)
+    first = "'項目6' under cost_FY2026, '項目7' under score_security, '項目8' under " \
+        "score_humanitarian" if labels == "japanese" else "'Cost fy2026' under cost_FY2026, " \
+        "'Score security' under score_security, 'Score humanitarian' under score_humanitarian"
+    assert message.startswith(
+        f"projects, row 2, column None: row 2 looks like a second header row, not a project: "
+        f"every number column holds words ({first}, ...)")
+    assert message.endswith(
+        "Fix: delete the row; the headers of row 1 are the ones read (a column's meaning can go "
+        "in a comment on its header cell)")

@@ -154,7 +154,10 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
                             f"data is row {numbers[0]}"))
         headerless = {}
     issues += _header_issues(sheet, header_row, header, headerless, label)
-    issues += _repeated_header_issues(sheet, header_row, header, grid, numbers)
+    repeated = _repeated_header_issues(sheet, header_row, header, grid, numbers)
+    issues += repeated
+    if not any(issue.row == numbers[0] for issue in repeated):  # said once for the row
+        issues += _label_row_issues(sheet, header_row, header, grid, numbers)
     if ROW in header:
         warnings.append(_own_row_column(sheet, header_row, header.index(ROW), label))
     names = list(dict.fromkeys(h for h in header if h and h != ROW))
@@ -242,6 +245,29 @@ def _repeated_header_issues(sheet: str, header_row: int, header: list[str], grid
                                 "delete the row, and check that the rows below it belong to "
                                 "this table"))
     return issues
+
+
+def _label_row_issues(sheet: str, header_row: int, header: list[str], grid: np.ndarray,
+                      numbers: list[int]) -> list[Issue]:
+    """The row under the header is a second header row (labels in words or another language,
+    units): it holds words in the number columns and no number in any. One issue for the
+    row, not one per cell (22 for the projects sheet)."""
+    from osa_opt.inputs.numbers import number_column, readings
+
+    columns = {h: i for i, h in reversed(list(enumerate(header)))  # a name's first column
+               if h and h != ROW and number_column(h)}
+    if len(columns) < 2 or not len(grid):
+        return []
+    first = [(name, grid[0, i]) for name, i in sorted(columns.items(), key=lambda c: c[1])]
+    if any(not isinstance(cell, str) or not cell.strip() or readings(cell) for _, cell in first):
+        return []  # a number, or a blank cell, in a number column: a row of data
+    shown = first_few((f"{cell.strip()!r} under {name}" for name, cell in first), 3)
+    what = "project" if sheet == PROJECTS else "country"
+    return [Issue(sheet, numbers[0], None, first[0][1],
+                  f"row {numbers[0]} looks like a second header row, not a {what}: every "
+                  f"number column holds words ({shown})",
+                  f"delete the row; the headers of row {header_row} are the ones read (a "
+                  "column's meaning can go in a comment on its header cell)")]
 
 
 def _header_issues(sheet: str, header_row: int, header: list[str],
