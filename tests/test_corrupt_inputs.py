@@ -1015,10 +1015,13 @@ def test_utf32_csv_with_its_mark_is_read_as_the_same_round(tmp_path: Path) -> No
 def test_a_dash_that_looks_like_a_hyphen_is_a_second_spelling(run: Callable,
                                                               tmp_path: Path) -> None:
     """'P–01' (an en dash, as a word processor types it) beside 'P-01' was a second
-    project, and 'Aurelia–boats' a second exclusive group: both alternatives funded."""
+    project, and 'Aurelia–boats' a second exclusive group: both alternatives funded. So was
+    'Serendel’s boats' with a smart quote beside "Serendel's boats", silently."""
     path = with_cells(tmp_path / "dashes.xlsx", ("projects", 10, "project_id", "P\u201301"),
                       ("projects", 3, "exclusive_group", "Aurelia-boats"),
                       ("projects", 4, "exclusive_group", "Aurelia\u2212boats"),
+                      ("projects", 5, "exclusive_group", "Serendel's boats"),
+                      ("projects", 6, "exclusive_group", "Serendel\u2019s boats"),
                       ("projects", 11, "requires", "P\u201401"))
     assert refused(run, path, tmp_path) == [
         "projects, row 4, column 'exclusive_group': the same exclusive_group is spelt "
@@ -1026,6 +1029,12 @@ def test_a_dash_that_looks_like_a_hyphen_is_a_second_spelling(run: Callable,
         "('−' is the dash U+2212 minus sign, not the hyphen '-'); each spelling would count "
         "as its own (value 'Aurelia−boats'). Fix: write 'Aurelia-boats' as the other rows "
         "do, or make the names clearly different if they are meant apart",
+        "projects, row 6, column 'exclusive_group': the same exclusive_group is spelt "
+        "differently elsewhere (\"Serendel's boats\" in row 5), differing in a lookalike "
+        "quotation mark ('’' is U+2019 right single quotation mark, not the apostrophe \"'\"); "
+        "each spelling would count as its own (value 'Serendel’s boats'). Fix: write "
+        "\"Serendel's boats\" as the other rows do, or make the names clearly different if "
+        "they are meant apart",
         "projects, row 10, column 'project_id': the same project_id is spelt differently "
         "elsewhere ('P-01' in row 2), differing in a lookalike dash ('–' is the dash U+2013 "
         "en dash, not the hyphen '-'); each spelling would count as its own (value 'P–01'). "
@@ -1470,19 +1479,6 @@ def test_a_name_with_a_combining_accent_is_the_same_name(run: Callable, tmp_path
     assert problem.projects.at["P-02", "country"] == nfc
     assert set(problem.projects.loc[["P-04", "P-05"], "exclusive_group"]) == {f"{nfc} boats"}
 
-
-def test_a_curly_apostrophe_is_a_second_spelling(run: Callable, tmp_path: Path) -> None:
-    """'Aurelia’s boats' (a word processor's smart quote) beside "Aurelia's boats" was a
-    second exclusive group, silently: both alternatives could be funded."""
-    path = with_cells(tmp_path / "quotes.xlsx", ("projects", 3, "exclusive_group", "Aurelia's boats"),
-                      ("projects", 4, "exclusive_group", "Aurelia\u2019s boats"))
-    assert refused(run, path, tmp_path) == [
-        "projects, row 4, column 'exclusive_group': the same exclusive_group is spelt "
-        "differently elsewhere (\"Aurelia's boats\" in row 3), differing in a lookalike "
-        "quotation mark ('’' is U+2019 right single quotation mark, not the apostrophe \"'\"); "
-        "each spelling would count as its own (value 'Aurelia’s boats'). Fix: write "
-        "\"Aurelia's boats\" as the other rows do, or make the names clearly different if they "
-        "are meant apart"]
 
 
 # ------------------------------------------------- --out through links
