@@ -17,6 +17,7 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 
@@ -203,12 +204,9 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
 
     folder = Path(folder)
     manifest_path, policy_path = _run_files(folder, who)
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        recorded: dict[str, str] = dict(manifest["inputs"])
-        path_text = manifest.get("input_path")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OsaError(f"{who} {folder}: run.json cannot be read ({exc}).") from exc
+    manifest = _manifest(manifest_path, who, policy_path)
+    recorded: dict[str, str] = dict(manifest["inputs"])
+    path_text = manifest.get("input_path")
     if "input_path" not in manifest:
         raise OsaError(f"{who} {folder}: this run predates input_path in run.json; give the "
                        "input and policy again instead.")
@@ -237,6 +235,26 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
                 f"give the input and {_with_policy(who, policy_path)} to use the new data.")
     return input_path, policy_path
+
+
+def _manifest(path: Path, who: str, policy_path: Path) -> dict[str, Any]:
+    """run.json of a run folder, with the ``inputs`` it records (file name -> sha256); one
+    that is cut short, edited or not osa-opt's is an OsaError saying which."""
+    instead = f"solve it again, or give the input and {_with_policy(who, policy_path)}"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OsaError(f"{who} {path.parent}: run.json cannot be read ({exc.strerror or exc})."
+                       ) from exc
+    except ValueError as exc:  # JSON, or UTF-8, broken
+        raise OsaError(f"{who} {path.parent}: run.json is not valid JSON ({exc}): the file "
+                       f"was cut short or edited; {instead}.") from exc
+    inputs = manifest.get("inputs") if isinstance(manifest, dict) else None
+    if not isinstance(inputs, dict) or not all(isinstance(v, str) for v in inputs.values()):
+        raise OsaError(f"{who} {path.parent}: run.json does not record the run's input files "
+                       "(its 'inputs', file name -> sha256): it is not a run.json osa-opt "
+                       f"wrote, or was edited; {instead}.")
+    return manifest
 
 
 def _run_files(folder: Path, who: str) -> tuple[Path, Path]:

@@ -1537,3 +1537,24 @@ def test_a_second_header_row_is_one_problem_not_one_per_cell(run: Callable, tmp_
     assert message.endswith(
         "Fix: delete the row; the headers of row 1 are the ones read (a column's meaning can go "
         "in a comment on its header cell)")
+
+
+# ------------------------------------------------- a run folder whose run.json is damaged
+def test_a_damaged_run_json_is_named_for_what_is_wrong(run: Callable, tmp_path: Path) -> None:
+    """--run on a run.json cut short, or one not osa-opt's, said 'run.json cannot be read
+    (list indices must be integers or slices, not str)' or "('inputs')"."""
+    folder = tmp_path / "run"
+    code, _, err = run("solve", "--out", folder, "-k", "1", "--no-explain", "-q")
+    assert code == 0, err
+    whole = (folder / "run.json").read_text(encoding="utf-8")
+    policy = folder / "policy.toml"
+    for damaged, said in [
+            (whole[: len(whole) // 2], "is not valid JSON (Unterminated string starting at"),
+            ("[1, 2]", "does not record the run's input files (its 'inputs', file name -> "
+                       "sha256): it is not a run.json osa-opt wrote, or was edited")]:
+        (folder / "run.json").write_text(damaged, encoding="utf-8")
+        code, _, err = run("explain", "P-02", "--run", folder)
+        err = " ".join(err.split())
+        assert code == 2 and "Traceback" not in err
+        assert err.startswith(f"Error: --run {folder}: run.json {said}"), err
+        assert err.endswith(f"solve it again, or give the input and --policy {policy}."), err
