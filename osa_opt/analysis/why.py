@@ -39,6 +39,7 @@ from osa_opt.analysis.why_proofs import (
 )
 from osa_opt.errors import OsaError
 from osa_opt.inputs.forced import forced_projects
+from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
@@ -65,12 +66,17 @@ def find_project(problem: Problem, project_id: str) -> str:
     Traceback (most recent call last):
     ...
     osa_opt.analysis.why.UnknownProjectError: unknown project id 'p-17' (not in the projects sheet); did you mean 'P-17'?
+    >>> find_project(problem, "Ｐ－１７")
+    Traceback (most recent call last):
+    ...
+    osa_opt.analysis.why.UnknownProjectError: unknown project id 'Ｐ－１７' (not in the projects sheet); did you mean 'P-17'?
     """
     project_id = str(project_id)  # 17 for "17": the hint then finds 'P-17'
     ids = [str(p) for p in problem.projects.index]
     if project_id.strip() in ids:  # ids in the sheet are stripped; a pasted one may not be
         return project_id.strip()
-    folded = [p for p in ids if p.casefold() == project_id.casefold()]
+    typed = spelling_key(project_id)  # capitals, width, a lookalike dash: Ｐ－０１ is P-01
+    folded = [p for p in ids if spelling_key(p) == typed]
     close = folded or _closest(project_id, ids)
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
             else f"known ids run from {ids[0]!r} to {ids[-1]!r}" if ids else "no projects")
