@@ -1325,6 +1325,20 @@ def test_a_policy_in_another_encoding_or_format_is_named_as_such(
 
 
 # ------------------------------------------------- files of other programs
+#: The openings of a flat OpenDocument spreadsheet (LibreOffice's .fods) and of an Excel
+#: 2003 XML spreadsheet: XML text, which was named 'plain text' with a fix for CSV files.
+_FLAT_ODS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<office:document xmlns:office='
+             b'"urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.3" '
+             b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"/>\n')
+_EXCEL_2003_XML = (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+                   b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>\n')
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 def _numbers_file(path: Path) -> Path:
     """The layout of an Apple Numbers document: a zip of .iwa parts, no xl/workbook."""
     with zipfile.ZipFile(path, "w") as archive:
@@ -1370,7 +1384,15 @@ def _strict_xlsx(path: Path, tmp_path: Path) -> Path:
     ("strict.xlsx", _strict_xlsx,
      "a workbook saved as 'Strict Open XML Spreadsheet', whose sheets cannot be read",
      "open it in Excel and save it as 'Excel Workbook (*.xlsx)' (File > Save As)"),
-], ids=["numbers", "numbers named xlsx", "zipped csv folder", "strict xlsx"])
+    ("round.fods", lambda p, t: _bytes(p, _FLAT_ODS),
+     "not an input workbook or folder but a flat OpenDocument spreadsheet (.fods), named .fods",
+     "open it in LibreOffice and save it as an .ods or .xlsx file (File > Save As > ODF "
+     "Spreadsheet)"),
+    ("round.xlsx", lambda p, t: _bytes(p, _EXCEL_2003_XML),
+     "not an Excel workbook (.xlsx) but an Excel 2003 XML spreadsheet, named .xlsx",
+     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
+], ids=["numbers", "numbers named xlsx", "zipped csv folder", "strict xlsx", "flat ods",
+        "excel 2003 xml named xlsx"])
 def test_a_file_of_another_program_is_named_for_what_it_is(
         run: Callable, tmp_path: Path, name: str, make: Callable, rule: str, fix: str) -> None:
     """Each was 'not an input workbook or folder' or 'not a readable Excel workbook'; the
