@@ -420,3 +420,21 @@ def reiwa_words(name: object, shown: object = None) -> str:
     return (f"{str(name if shown is None else shown)!r} is Reiwa {n} of the Japanese era, "
             f"fiscal year {year} (April "
             f"{year} to March {year + 1})")
+
+
+#: The full-width (zenkaku) forms a Japanese input method types for a number's characters,
+#: and the minus sign of a word processor, as their ASCII: Excel reads ``０．１３`` typed into
+#: a cell as 0.13, and Python's float reads full-width digits alone (``１２００``) but not
+#: ``０．１３``, ``－５`` or ``１，２００``.
+_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                             "．": ".", "，": ",", "－": "-", "＋": "+", "ｅ": "e", "Ｅ": "E",
+                             "\u2212": "-", "\u3000": " "})
+
+
+def half_width(text: str) -> str:
+    """``text`` with the full-width forms of a number's characters as ASCII.
+
+    >>> half_width("０．１３"), half_width("１，２００"), half_width("\u22125")
+    ('0.13', '1,200', '-5')
+    """
+    return text.translate(_HALF_WIDTH)

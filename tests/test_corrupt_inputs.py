@@ -1580,3 +1580,17 @@ def test_a_damaged_run_json_is_named_for_what_is_wrong(run: Callable, tmp_path: 
         assert code == 2 and "Traceback" not in err
         assert err.startswith(f"Error: --run {folder}: run.json {said}"), err
         assert err.endswith(f"solve it again, or give the input and --policy {policy}."), err
+
+
+def test_an_option_s_number_in_full_width_is_told_the_ascii_to_type(run: Callable) -> None:
+    """--set eligibility.max_risk=０．５ was 'wrong type str ... write eligibility.max_risk
+    as a number', and --budget FY2026=１８，１００ 'write FY=AMOUNT'."""
+    code, stdout, _ = run("validate", "--set", "eligibility.max_risk=０．５", "--json",
+                          "--no-solve")
+    [issue] = json.loads(stdout)["issues"]
+    assert code == 2 and (issue["rule"], issue["hint"]) == (
+        "a number in full-width (zenkaku) characters (read as text), expected a number",
+        "write it with ASCII (hankaku) digits: 0.5")
+    code, _, err = run("validate", "--budget", "FY2026=１８，１００", "--no-solve")
+    assert code == 2 and "write --budget FY2026=18100 (¥ million, no separators)" in \
+        " ".join(err.split())

@@ -192,8 +192,9 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
             out[f"budget.{fy.strip()}"] = float(amount)
         except ValueError:
             from osa_opt.inputs.toml_hints import without_separators
+            from osa_opt.text import half_width
 
-            plain = without_separators(amount)
+            plain = without_separators(half_width(amount))
             if plain is not None and sep and fy.strip():
                 raise click.BadParameter(
                     f"{item!r}: the amount {amount.strip()} has a thousands separator; write "

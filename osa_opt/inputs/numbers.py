@@ -33,7 +33,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.text import counted, first_few, number
+from osa_opt.text import counted, first_few, half_width, number
 
 #: The two conventions, by their decimal separator; the other mark groups thousands.
 POINT, COMMA = ".", ","
@@ -63,24 +63,6 @@ def _pattern(decimal: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {d: _pattern(d) for d in CONVENTIONS}
-
-
-#: The full-width (zenkaku) forms a Japanese input method types for a number's characters,
-#: and the minus sign of a word processor, as their ASCII: Excel reads ``０．１３`` typed into
-#: a cell as 0.13, and Python's float reads full-width digits alone (``１２００``) but not
-#: ``０．１３``, ``－５`` or ``１，２００``.
-_HALF_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
-                             "．": ".", "，": ",", "－": "-", "＋": "+", "ｅ": "e", "Ｅ": "E",
-                             "\u2212": "-", "\u3000": " "})
-
-
-def half_width(text: str) -> str:
-    """``text`` with the full-width forms of a number's characters as ASCII.
-
-    >>> half_width("０．１３"), half_width("１，２００"), half_width("\u22125")
-    ('0.13', '1,200', '-5')
-    """
-    return text.translate(_HALF_WIDTH)
 
 
 def readings(text: str) -> dict[str, float]:

@@ -17,7 +17,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.cells import fraction_hint, million_hint, percent, yen_million
 from osa_opt.inputs.policy_keys import container, key_types
 from osa_opt.inputs.toml_hints import trailing_comma, without_separators
-from osa_opt.text import suggest
+from osa_opt.text import half_width, suggest
 
 
 def unknown_key(where: str, key: str, known: list[str],
@@ -39,6 +39,11 @@ def unknown_key(where: str, key: str, known: list[str],
 
 
 def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
+    folded = half_width(value) if isinstance(value, str) and "number" in expected else None
+    if folded is not None and folded != value and _is_number(folded):
+        return Issue(where, None, key, value, f"a number in full-width (zenkaku) characters "
+                     f"(read as text), expected {expected}",
+                     f"write it with ASCII (hankaku) digits: {_is_number(folded)}")
     plain = without_separators(value) if isinstance(value, str) and "number" in expected \
         else None
     if plain is not None:  # --set priority.min_countries=1,000 is read as the text "1,000"
@@ -59,6 +64,16 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
         return Issue(where, None, key, value, f"{slip} (read as text), expected {expected}", fix)
     return Issue(where, None, key, value, f"wrong type {type(value).__name__}, expected {expected}",
                  f"write {key} as {expected}")
+
+
+def _is_number(text: str) -> str | None:
+    """``text`` as a plain number to write (``18100`` of ``18,100``), or None."""
+    plain = without_separators(text) or text.strip()
+    try:
+        float(plain)
+    except ValueError:
+        return None
+    return plain
 
 
 def build_section(where: str, name: str, cls: type, values: Mapping[str, Any],
