@@ -1594,3 +1594,32 @@ def test_an_option_s_number_in_full_width_is_told_the_ascii_to_type(run: Callabl
     code, _, err = run("validate", "--budget", "FY2026=１８，１００", "--no-solve")
     assert code == 2 and "write --budget FY2026=18100 (¥ million, no separators)" in \
         " ".join(err.split())
+
+
+@pytest.mark.parametrize(("given", "rule", "fix"), [
+    ("~$round.xlsx", "Excel's lock file, kept while the workbook is open, not the workbook",
+     "give the workbook itself: 'round.xlsx' in the same folder (its name without '~$')"),
+    ("._round.xlsx", "a file macOS writes beside 'round.xlsx' on a disk of another system (its "
+     "Finder data), not the workbook", "give 'round.xlsx' itself"),
+    ("https://example.org/round.xlsx", "file or folder not found", "download the file first "
+     "and give its path on this computer: an .xlsx or .ods workbook, or a folder holding "
+     "projects.csv and countries.csv"),
+    ("~/round.xlsx", "file or folder not found", "the shell leaves a '~' in quotes as it is: "
+     "give '{home}/round.xlsx', or the path without quotes; an .xlsx or .ods workbook, or a "
+     "folder holding projects.csv and countries.csv"),
+], ids=["excel lock file", "macos finder data", "web address", "tilde in quotes"])
+def test_a_path_that_is_not_the_workbook_says_which_is(run: Callable, tmp_path: Path,
+                                                       given: str, rule: str, fix: str) -> None:
+    """Each was 'not a readable Excel workbook' or 'file or folder not found' with the
+    generic fix: the lock file Excel keeps beside an open workbook (~$round.xlsx), the
+    Finder data macOS writes beside it on a USB disk (._round.xlsx), a web address, a '~'
+    the shell left as it is."""
+    lock = b"\x05alice" + b" " * 48 + b"\x05\x00a\x00l\x00i\x00c\x00e\x00"
+    finder = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + b"\x00" * 64
+    path: str | Path = given
+    if given.startswith(("~$", "._")):
+        path = _bytes(tmp_path / given, lock if given.startswith("~$") else finder)
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    [issue] = json.loads(stdout)["issues"]
+    assert code == 2
+    assert (issue["rule"], issue["hint"]) == (rule, fix.format(home=Path.home()))

@@ -68,6 +68,9 @@ _KINDS = (
 def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
     """A file that does not open as the workbook its name says: what it most likely is
     instead (an .ods file named .xlsx, an old .xls, a web page, text), and the fix."""
+    beside = _beside(path, data)
+    if beside is not None:
+        return Issue(path.name, None, None, str(path), beside[0], beside[1])
     head = data[:65536]
     for magic, marker, kind, fix in _KINDS:
         if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
@@ -97,6 +100,21 @@ def strict_xml(data: bytes) -> bool:
             return _STRICT in archive.read("xl/workbook.xml")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return False
+
+
+def _beside(path: Path, data: bytes) -> tuple[str, str] | None:
+    """(what it is, the fix) for a file a program keeps beside a workbook, named after it:
+    Excel's lock file ``~$round.xlsx`` while ``round.xlsx`` is open, and the ``._round.xlsx``
+    macOS writes on a disk that is not its own; else None."""
+    name = path.name
+    if name.startswith("~$"):
+        return ("Excel's lock file, kept while the workbook is open, not the workbook",
+                f"give the workbook itself: {name[2:]!r} in the same folder (its name "
+                "without '~$')")
+    if name.startswith("._") and data.startswith(b"\x00\x05\x16\x07"):
+        return (f"a file macOS writes beside {name[2:]!r} on a disk of another system (its "
+                "Finder data), not the workbook", f"give {name[2:]!r} itself")
+    return None
 
 
 def locked_issue(name: str) -> Issue:

@@ -134,7 +134,7 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
         _fail(path.name or str(path), str(path), f"the path cannot be used: {refused}",
               f"give {_WHAT} at a shorter path you may read")
     if not path.exists():
-        _fail(path.name or str(path), str(path), "file or folder not found", f"give {_WHAT}")
+        _fail(path.name or str(path), str(path), "file or folder not found", _not_found_hint(path))
     suffix = path.suffix.lower()
     if path.is_dir():
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and not any(
@@ -306,6 +306,18 @@ def missing_year_hint(year: MissingYear, where: str = "overrides",
 
 
 # ---------------------------------------------------------------------- files
+def _not_found_hint(path: Path) -> str:
+    """What to give instead of a path that is not there: a web address is downloaded first,
+    and a ``~`` in quotes is no home folder to the shell."""
+    text = str(path)
+    if text.startswith(("http:/", "https:/", "ftp:/")):
+        return f"download the file first and give its path on this computer: {_WHAT}"
+    if text.startswith("~") and Path(text).expanduser() != path:
+        return (f"the shell leaves a '~' in quotes as it is: give {str(path.expanduser())!r}, "
+                f"or the path without quotes; {_WHAT}")
+    return f"give {_WHAT}"
+
+
 def _fail(where: str, value: str | None, rule: str, hint: str) -> None:
     raise InputError([Issue(where, None, None, value, rule, hint)])
 
