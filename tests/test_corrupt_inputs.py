@@ -1623,3 +1623,23 @@ def test_a_path_that_is_not_the_workbook_says_which_is(run: Callable, tmp_path: 
     [issue] = json.loads(stdout)["issues"]
     assert code == 2
     assert (issue["rule"], issue["hint"]) == (rule, fix.format(home=Path.home()))
+
+
+# ------------------------------------------------- a currency sign on an amount in ¥ million
+def test_an_amount_with_a_bare_yen_sign_names_both_readings(run: Callable,
+                                                            tmp_path: Path) -> None:
+    """'¥1,200' in a cost cell (a currency format shows 1200 so) was told 'is ¥0.0012
+    million, so type 0.0012': a fix a thousand times a million off, had the ¥ been the
+    format's; a budget '¥18,100' was told 'write 0.0181'. Both readings are named."""
+    path = with_cells(tmp_path / "yen.xlsx", ("projects", 3, "cost_FY2026", "¥1,200"))
+    [message] = refused(run, path, tmp_path)
+    assert message.endswith(
+        "Fix: costs are in ¥ million: '¥1,200' could be ¥1,200 million (a ¥ sign added, as a "
+        "currency format shows an amount), so type 1200, or ¥1,200 in yen, so type 0.0012")
+    toml = tmp_path / "round.toml"
+    toml.write_text('[budget]\nFY2026 = "¥18,100"\n', encoding="utf-8")
+    code, stdout, _ = run("validate", "--policy", toml, "--json", "--no-solve")
+    [issue] = json.loads(stdout)["issues"]
+    assert code == 2 and issue["hint"] == (
+        "budgets are in ¥ million: '¥18,100' could be ¥18,100 million (a ¥ sign added, as a "
+        "currency format shows an amount), so write 18100, or ¥18,100 in yen, so write 0.0181")

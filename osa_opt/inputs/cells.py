@@ -310,9 +310,31 @@ def fraction_hint(share: float, typed: str, verb: str = "type") -> str:
 
 def million_hint(what: str, typed: str, amount: float, verb: str = "type") -> str:
     """The fix of an amount typed with its unit (:func:`yen_million`) where ¥ million are
-    read: ``costs are in ¥ million: '¥1.2bn' is ¥1,200 million, so type 1200``."""
+    read: ``costs are in ¥ million: '¥1.2bn' is ¥1,200 million, so type 1200``.
+
+    An amount in yen under a million with no unit word (``¥1,200``) could be either: yen
+    as typed, or ¥ million with the sign a currency format shows (1200 as ¥1,200); both are
+    named.
+
+    >>> million_hint("costs", "¥1,200", 0.0012)
+    "costs are in ¥ million: '¥1,200' could be ¥1,200 million (a ¥ sign added, as a currency format shows an amount), so type 1200, or ¥1,200 in yen, so type 0.0012"
+    """
+    as_typed = amount * 1e6
+    if as_typed < 1e6 and _unit_word(typed) is None:
+        return (f"{what} are in ¥ million: {typed!r} could be ¥{number_text(as_typed)} "
+                f"million (a ¥ sign added, as a currency format shows an amount), so {verb} "
+                f"{number_text(as_typed, grouped=False)}, or ¥{number_text(as_typed)} in yen, "
+                f"so {verb} {number_text(amount, grouped=False)}")
     return (f"{what} are in ¥ million: {typed!r} is ¥{number_text(amount)} million, so "
             f"{verb} {number_text(amount, grouped=False)}")
+
+
+def _unit_word(typed: str) -> str | None:
+    """The unit word of an amount typed with it (``bn``, ``億``), or None."""
+    import unicodedata
+
+    found = _YEN_AMOUNT.fullmatch(unicodedata.normalize("NFKC", typed).strip())
+    return found["unit"] if found else None
 
 
 def percent(value: Any) -> float | None:
