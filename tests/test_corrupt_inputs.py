@@ -1643,3 +1643,24 @@ def test_an_amount_with_a_bare_yen_sign_names_both_readings(run: Callable,
     assert code == 2 and issue["hint"] == (
         "budgets are in ¥ million: '¥18,100' could be ¥18,100 million (a ¥ sign added, as a "
         "currency format shows an amount), so write 18100, or ¥18,100 in yen, so write 0.0181")
+
+
+# ------------------------------------------------- a number format that divides
+def test_a_cost_shown_divided_by_its_number_format_is_refused_naming_both(
+        run: Callable, tmp_path: Path) -> None:
+    """A cost in yen (850000000) under Excel's format '#,##0,,' shows 850, the ¥ million
+    meant: it was read as 850,000,000 ¥ million with only a warning (it costs 46,961 times
+    the budget), the project silently out of reach; a column of them was six problems of
+    'a cost above 1,000,000,000 ¥ million'."""
+    def scale(book: Any) -> None:
+        sheet = book["projects"]
+        cell = sheet.cell(3, column(sheet, "cost_FY2026"))
+        cell.value, cell.number_format = 850_000_000, "#,##0,,"
+        sheet.cell(4, column(sheet, "title")).number_format = "#,##0,,"  # text: not a number
+
+    assert refused(run, edited(tmp_path / "scaled.xlsx", scale), tmp_path) == [
+        "projects, row 3, column 'cost_FY2026': the format '#,##0,,' shows a number divided "
+        "by 1,000,000 (850000000 as 850): 1 cell of the column (row 3) holds one amount and "
+        "shows another (value '850000000'). Fix: type each amount as it is meant (850 if the "
+        "cell shows what is meant; costs in ¥ million), and give the column a plain number "
+        "format (Home > Number > General)"]

@@ -22,7 +22,8 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import SHEETS
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
-from osa_opt.text import first_few
+from osa_opt.text import counted, first_few
+from osa_opt.text import number as number_text
 
 #: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -238,11 +239,96 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             if uncomputed:  # the formulas' text now stands in their cells
                 numbered = list(enumerate(rows, start=1))
             issues += _formula_issues(sheet, numbered, uncomputed)
+            at = find_header(sheet, numbered)
+            issues += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             tables[sheet] = table(sheet, numbered, issues, warnings,
-                                  lambda i: f"column {get_column_letter(i + 1)}")
+                                  lambda i: f"column {get_column_letter(i + 1)}", at)
     finally:
         book.close()
     return tables
+
+
+#: A number format's thousands scaling: commas after its last digit placeholder divide
+#: the value for display (``#,##0,,`` shows 850000000 as 850; ``#,##0,"千"``).
+_SCALING = re.compile(r"[0#?](,+)(?![0#?,])")
+_CELL_TAG = re.compile(rb'<(?:\w+:)?c\b([^>]*)>')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+
+
+def display_divisor(code: str) -> int:
+    """What a number format divides a value by for display: 1,000 per comma after its last
+    digit placeholder (in its first section, outside quotes and brackets), else 1.
+
+    >>> display_divisor("#,##0,,"), display_divisor('#,##0,"千"'), display_divisor("#,##0.00")
+    (1000000, 1000, 1)
+    """
+    section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.split(";")[0])
+    found = _SCALING.findall(section)
+    return 1000 ** len(found[-1]) if found else 1
+
+
+def _scaled_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, int]]:
+    """(Excel row, column from 0) -> (number format, divisor) of the cells whose format
+    shows their value divided (read-only openpyxl gives no formats: the styles and the
+    sheet's XML are read); nothing when no style of the workbook scales."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        styles, formats = book._cell_styles, book._number_formats
+    except AttributeError:
+        return {}
+    scaled = {}
+    for i, style in enumerate(styles):
+        at = style.numFmtId - 164  # the workbook's own formats; Excel's built-in never scale
+        if 0 <= at < len(formats) and display_divisor(formats[at]) > 1:
+            scaled[str(i).encode()] = (formats[at], display_divisor(formats[at]))
+    if not scaled:
+        return {}
+    out = {}
+    for attributes in _CELL_TAG.findall(xml):
+        style, ref = _CELL_STYLE.search(attributes), _CELL_REF.search(attributes)
+        if style and ref and style.group(1) in scaled:
+            column = column_index_from_string(ref.group(1).decode()) - 1
+            out[int(ref.group(2)), column] = scaled[style.group(1)]
+    return out
+
+
+def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                         scaled: dict[tuple[int, int], tuple[str, int]]) -> list[Issue]:
+    """Number cells whose format shows them divided (``850000000`` shown as ``850``): the
+    cell holds one number and shows another, a million times apart, so it is refused, one
+    issue per column, naming both."""
+    from osa_opt.inputs.numbers import number_column
+
+    if not scaled or not rows:
+        return []
+    header_row, header = rows[at][0], rows[at][1]
+    found: dict[int, list[tuple[int, float, str, int]]] = {}
+    for (row, column), (code, divisor) in sorted(scaled.items()):
+        if row <= header_row or row > len(rows) or column >= len(header):
+            continue
+        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
+        name = header[column]
+        if isinstance(name, str) and number_column(name.strip()) \
+                and isinstance(value, int | float) and not isinstance(value, bool) and value:
+            found.setdefault(column, []).append((row, value, code, divisor))
+    issues = []
+    for column, cells in found.items():
+        row, value, code, divisor = cells[0]
+        shown = number_text(value / divisor)
+        issues.append(Issue(
+            sheet, row, str(header[column]).strip(), value,
+            f"the format {code!r} shows a number divided by {number_text(divisor)} "
+            f"({number_text(value, grouped=False)} as {shown}): "
+            f"{counted(len(cells), 'cell')} of the column (row{'s' if len(cells) > 1 else ''} "
+            f"{first_few((r for r, *_ in cells), 5)}) "
+            f"{'hold' if len(cells) > 1 else 'holds'} one amount and "
+            f"{'show' if len(cells) > 1 else 'shows'} another",
+            f"type each amount as it is meant ({shown} if the cell shows what is meant; costs "
+            "in ¥ million), and give the column a plain number format (Home > Number > "
+            "General)"))
+    return issues
 
 
 #: A merged range as (first row, first column, last row, last column): Excel rows from 1,
