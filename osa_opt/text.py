@@ -438,3 +438,22 @@ def half_width(text: str) -> str:
     ('0.13', '1,200', '-5')
     """
     return text.translate(_HALF_WIDTH)
+
+
+#: Characters a terminal does not show as themselves: C0 and C1 controls but tab and the
+#: line break (a cell's own lines stay lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_value(text: str, limit: int = 80) -> str:
+    """A cell's text as the terminal's table of problems shows it: a control character as
+    its escape (a NUL as ``\\x00``, never a blank that moves the table), and text past
+    ``limit`` characters cut, with the length of the whole.
+
+    >>> terminal_value("P-01\\x00"), terminal_value("x" * 300, 5)
+    ('P-01\\\\x00', 'xxxxx… (300 characters)')
+    """
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(shown) <= limit:
+        return shown
+    return f"{shown[:limit]}… ({number(len(text))} characters)"

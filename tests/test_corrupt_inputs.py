@@ -1571,7 +1571,7 @@ def test_a_damaged_run_json_is_named_for_what_is_wrong(run: Callable, tmp_path: 
     whole = (folder / "run.json").read_text(encoding="utf-8")
     policy = folder / "policy.toml"
     for damaged, said in [
-            (whole[: len(whole) // 2], "is not valid JSON (Unterminated string starting at"),
+            (whole[: len(whole) // 2], "is not valid JSON ("),
             ("[1, 2]", "does not record the run's input files (its 'inputs', file name -> "
                        "sha256): it is not a run.json osa-opt wrote, or was edited")]:
         (folder / "run.json").write_text(damaged, encoding="utf-8")
@@ -1579,6 +1579,7 @@ def test_a_damaged_run_json_is_named_for_what_is_wrong(run: Callable, tmp_path: 
         err = " ".join(err.split())
         assert code == 2 and "Traceback" not in err
         assert err.startswith(f"Error: --run {folder}: run.json {said}"), err
+        assert "the file was cut short or edited" in err or "[" in damaged
         assert err.endswith(f"solve it again, or give the input and --policy {policy}."), err
 
 
@@ -1664,3 +1665,15 @@ def test_a_cost_shown_divided_by_its_number_format_is_refused_naming_both(
         "shows another (value '850000000'). Fix: type each amount as it is meant (850 if the "
         "cell shows what is meant; costs in ¥ million), and give the column a plain number "
         "format (Home > Number > General)"]
+
+
+def test_a_value_of_control_characters_is_shown_escaped_and_short(run: Callable,
+                                                                  tmp_path: Path) -> None:
+    """A CSV file padded with 4,096 NUL bytes (a copy that stopped) printed them raw into the
+    terminal's table of problems: an invisible cell 4,096 characters wide."""
+    folder = _csv_folder(tmp_path / "round")
+    projects = folder / "projects.csv"
+    projects.write_bytes(projects.read_bytes() + b"\x00" * 4096)
+    code, _, err = run("validate", folder, "--no-solve")
+    assert code == 2 and "\x00" not in err
+    assert "\\x00\\x00" in err and "… (4,096 characters)" in " ".join(err.split())

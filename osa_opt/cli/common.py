@@ -140,7 +140,7 @@ def render_issues(exc: Any) -> None:
     from rich.table import Table
 
     from osa_opt.cli.console import first_fitting, fitted_console, table_title
-    from osa_opt.text import counted
+    from osa_opt.text import counted, terminal_value
 
     console = fitted_console(stderr=True)
     n = sum(issue.more or 1 for issue in exc.issues)  # a "more" line stands for many
@@ -161,7 +161,7 @@ def render_issues(exc: Any) -> None:
                        overflow="fold", ratio=1)
     stacked.add_column("Rule and how to fix", overflow="fold", ratio=2)
     for issue in exc.issues:  # escaped: "[budget]" in a hint is text, not rich markup
-        value = issue.value_text
+        value = terminal_value(issue.value_text)  # a NUL or 200,000 characters: shown short
         wide.add_row(*(escape(cell) for cell in (
             issue.sheet, where(issue), issue.column or "", value, issue.rule, issue.hint)))
         row_word = "line" if str(issue.sheet).startswith("policy") else "row"
