@@ -56,7 +56,7 @@ _KINDS = (
      "and countries.csv"),
     (OLE_MAGIC, "", "an old Excel workbook (.xls)",
      "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
-    (b"", "application/vnd.oasis.opendocument.spreadsheet", "a flat OpenDocument "
+    (b"", 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"', "a flat OpenDocument "
      "spreadsheet (.fods)", "open it in LibreOffice and save it as an .ods or .xlsx file (File "
      "> Save As > ODF Spreadsheet)"),
     (b"", "urn:schemas-microsoft-com:office:spreadsheet", "an Excel 2003 XML spreadsheet",
