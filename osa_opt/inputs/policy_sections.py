@@ -100,7 +100,8 @@ class ObjectivePolicy(Frozen):
                       key_rule="a criterion name may not contain spaces",
                       key_hint="name criteria like security (column score_security)"))
     tier_multiplier: Mapping[int, float] = param(
-        {1: 1.0, 2: 1.0, 3: 1.0}, "value multiplier by the country's priority tier",
+        {1: 1.0, 2: 1.0, 3: 1.0}, "value multiplier by the country's priority tier; a tier the table leaves out is "
+        "valued x1 (with a warning)",
         bounds=Bounds(low=0.0, low_rule="a multiplier must be >= 0", hint="give a number >= 0",
                       high=MAX_FACTOR, high_hint="multipliers are relative, e.g. 1.3 for tier 1",
                       **TIER_KEYS))
