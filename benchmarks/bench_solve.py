@@ -110,13 +110,14 @@ def work_raw(mps: str, time_limit: float) -> dict[str, Any]:
     """HiGHS alone: read the MPS, solve with our options."""
     import highspy
 
+    from osa_opt.solving.highs_access import SOLVE_OPTIONS
     from osa_opt.solving.solver import stdout_to_stderr
 
     with stdout_to_stderr():  # the banner goes to fd 1 whatever output_flag says
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         for key, value in (("mip_rel_gap", 0.0), ("threads", 1), ("random_seed", 0),
-                           ("time_limit", float(time_limit))):
+                           ("time_limit", float(time_limit)), *SOLVE_OPTIONS.items()):
             highs.setOptionValue(key, value)
         with Clock() as read:
             highs.readModel(mps)

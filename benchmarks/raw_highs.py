@@ -273,7 +273,10 @@ def load(columns: dict, rows: Rows, solver: dict) -> Any:
     for key, value in (("time_limit", float(solver["time_limit"])),
                        ("mip_rel_gap", float(solver["mip_rel_gap"])),
                        ("threads", int(solver["threads"])),
-                       ("random_seed", int(solver["seed"]))):
+                       ("random_seed", int(solver["seed"])),
+                       # as osa-opt (osa_opt.solving.highs_access.SOLVE_OPTIONS): HiGHS
+                       # 1.16's enumeration presolve off, which misjudged feasibility
+                       ("presolve_rule_off", 1 << 16)):
         h.setOptionValue(key, value)
     n = len(columns["cost"])
     h.addCols(n, np.array(columns["cost"]), np.array(columns["lower"]),

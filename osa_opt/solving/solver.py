@@ -106,6 +106,7 @@ class Solver(DirectResolves):
         cfg.rel_gap = float(mip_rel_gap if mip_rel_gap is not None else settings.mip_rel_gap)
         cfg.threads = int(threads if threads is not None else settings.threads)
         cfg.solver_options["random_seed"] = int(seed if seed is not None else settings.seed)
+        cfg.solver_options.update(highs_access.SOLVE_OPTIONS)
         if log is not None:
             cfg.tee = [log]
         self.solves = 0
