@@ -709,10 +709,12 @@ class _FractionLP:
 # ---------------------------------------------------------------- osa-opt against the oracle
 
 
-def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False) -> list[str]:
+def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False,
+            mip: bool = False) -> list[str]:
     """Every disagreement between osa-opt (reading the round as a user would: through
     ``osa_opt.load_problem`` and ``osa_opt.solve``, or ``osa-opt solve --json``) and the
-    documented model, as sentences; empty when they agree."""
+    documented model, as sentences; empty when they agree. ``mip``: the documented model's
+    optima come from ``DocsMip`` (rounds too large to enumerate), not from enumeration."""
     path, policy = write_round(rnd, folder, xlsx=xlsx)
     oracle = Oracle(rnd)
     errors = input_errors(rnd, oracle.all)
@@ -727,7 +729,13 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False) 
     status, portfolios = answer["status"], answer["portfolios"]
     count = rnd.policy["portfolios"]["count"]
     d = rnd.policy["portfolios"]["min_difference"]
-    expected = oracle.feasible_value()
+    if mip:
+        docs_mip = DocsMip(oracle)
+        best = docs_mip.solve
+    else:
+        best = oracle.best
+    first = best([], 1)
+    expected = None if first is None else first[0]
     if expected is None:
         if status != "infeasible":
             out.append(f"docs: no portfolio meets the policy; osa-opt says {status}")
@@ -742,7 +750,7 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False) 
         for p, u in (entry.get("units") or {}).items():
             if p in oracle.prj and oracle.prj[p].units_max:
                 fractions[p] = u / oracle.prj[p].units_max
-        want = oracle.best(avoid, d)
+        want = best(avoid, d)
         if want is None:
             out.append(f"portfolio {rank}: docs say none differs from 1..{rank - 1} "
                        f"by {d}; osa-opt gives {sorted(funded)}")
@@ -760,7 +768,7 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False) 
             if not math.isclose(mine, objective, rel_tol=1e-6, abs_tol=1e-6):
                 out.append(f"portfolio {rank}: osa-opt says {objective:.6f}, the documented "
                            f"value of its fractions is {mine:.6f}")
-            best_for_set = oracle.value_of(frozenset(funded))
+            best_for_set = None if mip else oracle.value_of(frozenset(funded))
             if best_for_set is not None and best_for_set > objective + 1e-6 * max(1, objective):
                 out.append(f"portfolio {rank}: its funded set is worth {best_for_set:.6f} "
                            f"with other fractions, osa-opt funds it for {objective:.6f}")
@@ -780,7 +788,7 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False) 
                 out.append(f"portfolio {rank} differs from an earlier one in "
                            f"{len(frozenset(funded) ^ a)} < {d} projects")
         avoid.append(frozenset(funded))
-    more = oracle.best(avoid, d)
+    more = best(avoid, d)
     if len(portfolios) < count and more is not None:
         out.append(f"osa-opt stops at {len(portfolios)} portfolios; docs find another: "
                    f"{more[0]:.6f} {sorted(more[1])}")
@@ -827,3 +835,118 @@ def _run_cli(path: Path, policy: Path, folder: Path) -> dict[str, Any]:
     return {"status": run["status"], "eligible": None, "portfolios": run["portfolios"]}
 
 
+
+
+class DocsMip:
+    """The documented model as a MIP of one's own (highspy's matrix API), for rounds too large
+    to enumerate: x[p] binary, f[p] in [low·x, x] (= x when all or nothing), u[p] whole units,
+    w[c] = 1 exactly when partner c gets a project; the rows of ``_FractionLP`` over f, and
+    the rules on the funded set over x and w. ``solve(avoid, d)`` adds a no-good cut per
+    funded set of ``avoid`` (plain cuts, no floor, no start) and returns (value, funded set)
+    or None when nothing meets the policy."""
+
+    def __init__(self, oracle: Oracle):
+        self.o = oracle
+        prj, ids = oracle.prj, oracle.ids
+        self.coefs, self.bounds, self.package = _rows(oracle)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("random_seed", 0)
+        inf = highspy.kHighsInf
+        n = len(ids)
+        self.x = {p: i for i, p in enumerate(ids)}
+        self.f = {p: n + i for i, p in enumerate(ids)}
+        for p in ids:
+            h.addVar(0.0, 1.0)
+            h.changeColIntegrality(self.x[p], highspy.HighsVarType.kInteger)
+        for p in ids:
+            h.addVar(0.0, 1.0)
+            h.changeColCost(self.f[p], -prj[p].value)
+
+        def row(lo: float, hi: float, members: dict[int, float]) -> None:
+            h.addRow(-inf if lo == -math.inf else lo, inf if hi == math.inf else hi,
+                     len(members), np.array(list(members), dtype=np.int32),
+                     np.array(list(members.values()), dtype=float))
+
+        for p in ids:
+            if prj[p].low >= 1:
+                row(0.0, 0.0, {self.f[p]: 1.0, self.x[p]: -1.0})
+            else:
+                row(0.0, math.inf, {self.f[p]: 1.0, self.x[p]: -prj[p].low})
+                row(-math.inf, 0.0, {self.f[p]: 1.0, self.x[p]: -1.0})
+            if prj[p].units_max is not None:
+                j = h.getNumCol()
+                h.addVar(0.0, float(prj[p].units_max))
+                h.changeColIntegrality(j, highspy.HighsVarType.kInteger)
+                row(0.0, 0.0, {self.f[p]: float(prj[p].units_max), j: -1.0})
+            if prj[p].forced_in:
+                h.changeColBounds(self.x[p], 1.0, 1.0)
+            for q in prj[p].requires:
+                row(-math.inf, 0.0, {self.x[p]: 1.0, self.x[q]: -1.0} if q in prj
+                    else {self.x[p]: 1.0})
+        groups: dict[str, list[str]] = {}
+        for p in ids:
+            if prj[p].group:
+                groups.setdefault(prj[p].group, []).append(p)
+        for members in groups.values():
+            row(-math.inf, 1.0, {self.x[p]: 1.0 for p in members})
+        for name, members in self.coefs.items():
+            if name.startswith("package["):
+                continue
+            lo, hi = self.bounds[name]
+            row(lo, hi, {self.f[p]: c for p, c in members.items()})
+        partners = sorted({prj[p].country for p in ids})
+        self.w = {}
+        for c in partners:
+            j = h.getNumCol()
+            h.addVar(0.0, 1.0)
+            h.changeColIntegrality(j, highspy.HighsVarType.kInteger)
+            self.w[c] = j
+            own = [p for p in ids if prj[p].country == c]
+            for p in own:
+                row(-math.inf, 0.0, {self.x[p]: 1.0, j: -1.0})
+            row(-math.inf, 0.0, {j: 1.0, **{self.x[p]: -1.0 for p in own}})
+            if self.package:
+                row(0.0, math.inf, {j: -self.package,
+                                    **{self.f[p]: prj[p].total for p in own}})
+        pol = oracle.rnd.pol
+        every = [int(t) for t in pol("priority", "fund_every_tier", [])]
+        for c in partners:
+            if int(oracle.countries[c]["priority_tier"]) in every:
+                row(1.0, math.inf, {self.w[c]: 1.0})
+        least, most = pol("priority", "min_countries", 0), pol("priority", "max_countries", 0)
+        if least:
+            row(least, math.inf, {j: 1.0 for j in self.w.values()})
+        if most:
+            row(-math.inf, most, {j: 1.0 for j in self.w.values()})
+        self.h = h
+        self.base_rows = h.getNumRow()
+
+    def solve(self, avoid: list[frozenset[str]], d: int) -> tuple[float, frozenset[str]] | None:
+        h, inf = self.h, highspy.kHighsInf
+        extra = h.getNumRow() - self.base_rows
+        if extra:
+            h.deleteRows(extra, np.arange(self.base_rows, h.getNumRow(), dtype=np.int32))
+        for s in avoid:  # Σ_{p in s} (1 − x) + Σ_{p not in s} x ≥ d
+            idx = np.array([self.x[p] for p in self.o.ids], dtype=np.int32)
+            val = np.array([-1.0 if p in s else 1.0 for p in self.o.ids])
+            h.addRow(d - len(s), inf, len(idx), idx, val)
+        if not self.o.ids:  # nothing eligible: the empty portfolio, if no row needs more
+            ok = not avoid and self.o.set_ok(frozenset()) \
+                and all(lo <= 0 <= hi for lo, hi in self.bounds.values())
+            return (0.0, frozenset()) if ok else None
+        h.clearSolver()
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        col = h.getSolution().col_value
+        funded = frozenset(p for p in self.o.ids if col[self.x[p]] > 0.5)
+        return -h.getInfo().objective_function_value, funded
+
+
+def _rows(oracle: Oracle) -> tuple[dict[str, dict[str, float]], dict[str, tuple[float, float]],
+                                    float]:
+    lp = _FractionLP(oracle)
+    return lp.coefs, lp.bounds, lp.package

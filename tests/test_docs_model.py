@@ -9,6 +9,7 @@ and ranked portfolios 2 and 3 the best ones differing from the earlier ones in a
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import docs_model as dm
@@ -37,6 +38,49 @@ def test_seed_sweep_matches_the_documented_model(tmp_path: Path) -> None:
         if out:
             failures[seed] = out
     assert failures == {}
+
+
+def _medium(seed: int) -> dm.Round:
+    """20-80 projects, five ranked portfolios: the documented model's optima from DocsMip."""
+    rnd = dm.random_round(seed, n_projects=random.Random(-seed).randint(20, 80))
+    rnd.policy["portfolios"]["count"] = 5
+    return rnd
+
+
+@pytest.mark.parametrize("seed", [116, 155])
+def test_medium_round_matches_the_documented_mip(seed: int, tmp_path: Path) -> None:
+    """The two rounds on which HiGHS's enumeration presolve erred (tests/test_highs_presolve.py)."""
+    assert dm.compare(_medium(seed), tmp_path, mip=True) == []
+
+
+@pytest.mark.slow
+def test_medium_sweep_matches_the_documented_mip(tmp_path: Path) -> None:
+    failures = {}
+    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_MEDIUM", "120"))):
+        out = dm.compare(_medium(seed), tmp_path / str(seed), mip=True)
+        if out:
+            failures[seed] = out
+    assert failures == {}
+
+
+def test_the_documented_mip_agrees_with_enumeration() -> None:
+    """DocsMip (for rounds too large to enumerate) ranks as the enumeration does."""
+    checked = 0
+    for seed in range(60):
+        rnd = dm.random_round(seed, boost=1.5)
+        oracle = dm.Oracle(rnd)
+        if dm.input_errors(rnd, oracle.all):
+            continue
+        mip, avoid, d = dm.DocsMip(oracle), [], rnd.policy["portfolios"]["min_difference"]
+        for _ in range(3):
+            a, b = oracle.best(avoid, d), mip.solve(avoid, d)
+            assert (a is None) == (b is None), seed
+            if a is None or b is None:
+                break
+            assert b[0] == pytest.approx(a[0], rel=1e-6, abs=1e-6), seed
+            avoid.append(a[1])
+            checked += 1
+    assert checked > 50
 
 
 def _feasible_round(start: int) -> dm.Round:
