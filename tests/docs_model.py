@@ -268,8 +268,37 @@ def write_round(rnd: Round, folder: Path, *, xlsx: bool = False) -> tuple[Path, 
                 writer.writeheader()
                 writer.writerows(rows)
     policy = folder / "policy.toml"
-    policy.write_text(to_toml(rnd.policy), encoding="utf-8")
+    policy.write_text(to_toml(file_policy(rnd)), encoding="utf-8")
     return path, policy
+
+
+def overrides(rnd: Round) -> dict[str, Any]:
+    """The policy keys a round gives as overrides (``--budget``/``--set``, ``overrides=``)
+    rather than in its file: every third round moves its budget and its [priority] keys
+    there, one entry below a table where the key is a table (``objective.weights.<k>``)."""
+    if rnd.seed % 3 != 2:
+        return {}
+    out: dict[str, Any] = {f"budget.{y}": b for y, b in rnd.policy["budget"].items()}
+    out |= {f"priority.{k}": v for k, v in rnd.policy.get("priority", {}).items()}
+    k = next(iter(rnd.policy["objective"]["weights"]))
+    out[f"objective.weights.{k}"] = rnd.policy["objective"]["weights"][k]
+    return out
+
+
+def file_policy(rnd: Round) -> dict[str, Any]:
+    """The policy as its file holds it: without what ``overrides`` gives (a weight the
+    override sets is 0 in the file; a budget year keeps a placeholder amount)."""
+    moved = overrides(rnd)
+    if not moved:
+        return rnd.policy
+    out = {s: (dict(t) if isinstance(t, dict) else t) for s, t in rnd.policy.items()}
+    out["budget"] = {y: 1.0 for y in out["budget"]}
+    out["priority"] = {}
+    out["objective"]["weights"] = dict(out["objective"]["weights"])
+    for key in moved:
+        if key.startswith("objective.weights."):
+            out["objective"]["weights"][key.rsplit(".", 1)[1]] = 0.0
+    return out
 
 
 def to_toml(policy: dict[str, Any]) -> str:
@@ -718,7 +747,7 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False,
     path, policy = write_round(rnd, folder, xlsx=xlsx)
     oracle = Oracle(rnd)
     errors = input_errors(rnd, oracle.all)
-    answer = _run_cli(path, policy, folder) if cli else _run_api(path, policy, rnd)
+    answer = _run_cli(path, policy, folder, rnd) if cli else _run_api(path, policy, rnd)
     if answer["status"] == "invalid":
         return [] if errors else [f"osa-opt refused a valid round: {answer['issues']}"]
     if errors:
@@ -726,6 +755,15 @@ def compare(rnd: Round, folder: Path, *, xlsx: bool = False, cli: bool = False,
     out = []
     if answer.get("eligible") is not None and answer["eligible"] != oracle.ids:
         out.append(f"eligible: osa-opt {answer['eligible']}, docs {oracle.ids}")
+    for pid, count in (answer.get("reasons") or {}).items():
+        if count != len(oracle.all[pid].reasons):  # every reason, not the first
+            out.append(f"{pid}: osa-opt records {count} reasons, docs "
+                       f"{oracle.all[pid].reasons}")
+    for pid in oracle.ids:
+        theirs = (answer.get("values") or {}).get(pid)
+        if theirs is not None and not math.isclose(theirs, oracle.prj[pid].value,
+                                                   rel_tol=1e-9, abs_tol=1e-9):
+            out.append(f"{pid}: value {theirs}, documented {oracle.prj[pid].value}")
     status, portfolios = answer["status"], answer["portfolios"]
     count = rnd.policy["portfolios"]["count"]
     d = rnd.policy["portfolios"]["min_difference"]
@@ -800,7 +838,7 @@ def _run_api(path: Path, policy: Path, rnd: Round) -> dict[str, Any]:
     from osa_opt.errors import InputError
 
     try:
-        problem = osa_opt.load_problem(path, policy=policy)
+        problem = osa_opt.load_problem(path, policy=policy, overrides=overrides(rnd) or None)
     except InputError as exc:
         return {"status": "invalid", "issues": [i.message() for i in exc.issues]}
     table = problem.eligibility
@@ -815,17 +853,26 @@ def _run_api(path: Path, policy: Path, rnd: Round) -> dict[str, Any]:
         portfolios.append(entry)
     return {"status": str(getattr(result.status, "value", result.status)),
             "eligible": sorted(str(p) for p in table.index[table["eligible"].astype(bool)]),
+            "reasons": {str(p): len(r) for p, r in table["reasons"].items()},
+            "values": {str(p): float(v) for p, v in problem.value.items()},
             "portfolios": portfolios}
 
 
-def _run_cli(path: Path, policy: Path, folder: Path) -> dict[str, Any]:
-    """``osa-opt solve INPUT --policy FILE --out DIR --json``: run.json on stdout."""
+def _run_cli(path: Path, policy: Path, folder: Path, rnd: Round) -> dict[str, Any]:
+    """``osa-opt solve INPUT --policy FILE --out DIR --json`` (with ``--budget FY=AMOUNT``
+    and ``--set KEY=VALUE`` for the round's overrides): run.json on stdout."""
     import json
     import subprocess
     import sys
 
+    options = []
+    for key, value in overrides(rnd).items():
+        if key.startswith("budget."):
+            options += ["--budget", f"{key.split('.', 1)[1]}={value:g}"]
+        else:
+            options += ["--set", f"{key}={_toml(value)}"]
     proc = subprocess.run([sys.executable, "-m", "osa_opt", "solve", str(path), "--policy",
-                           str(policy), "--out", str(folder / "out"), "--json"],
+                           str(policy), "--out", str(folder / "out"), "--json", *options],
                           capture_output=True, text=True, timeout=300)
     if proc.returncode == 2:
         return {"status": "invalid", "issues": proc.stderr[-2000:]}
