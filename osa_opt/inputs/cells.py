@@ -289,8 +289,6 @@ def yen_million(value: Any) -> float | None:
     >>> yen_million("1200"), yen_million("1200 (revised)"), yen_million("12 boats")
     (None, None, None)
     """
-    import unicodedata
-
     if not isinstance(value, str):
         return None
     text = unicodedata.normalize("NFKC", value).strip()
@@ -331,8 +329,6 @@ def million_hint(what: str, typed: str, amount: float, verb: str = "type") -> st
 
 def _unit_word(typed: str) -> str | None:
     """The unit word of an amount typed with it (``bn``, ``億``), or None."""
-    import unicodedata
-
     found = _YEN_AMOUNT.fullmatch(unicodedata.normalize("NFKC", typed).strip())
     return found["unit"] if found else None
 
