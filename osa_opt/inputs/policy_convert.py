@@ -40,10 +40,11 @@ def unknown_key(where: str, key: str, known: list[str],
 
 def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
     folded = half_width(value) if isinstance(value, str) and "number" in expected else None
-    if folded is not None and folded != value and _is_number(folded):
+    ascii_number = _plain_number(folded) if folded is not None and folded != value else None
+    if ascii_number:  # --set eligibility.max_risk=０．５
         return Issue(where, None, key, value, f"a number in full-width (zenkaku) characters "
                      f"(read as text), expected {expected}",
-                     f"write it with ASCII (hankaku) digits: {_is_number(folded)}")
+                     f"write it with ASCII (hankaku) digits: {ascii_number}")
     plain = without_separators(value) if isinstance(value, str) and "number" in expected \
         else None
     if plain is not None:  # --set priority.min_countries=1,000 is read as the text "1,000"
@@ -66,7 +67,7 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
                  f"write {key} as {expected}")
 
 
-def _is_number(text: str) -> str | None:
+def _plain_number(text: str) -> str | None:
     """``text`` as a plain number to write (``18100`` of ``18,100``), or None."""
     plain = without_separators(text) or text.strip()
     try:
