@@ -281,8 +281,9 @@ def _scaled_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, int
     scaled = {}
     for i, style in enumerate(styles):
         at = style.numFmtId - 164  # the workbook's own formats; Excel's built-in never scale
-        if 0 <= at < len(formats) and display_divisor(formats[at]) > 1:
-            scaled[str(i).encode()] = (formats[at], display_divisor(formats[at]))
+        divisor = display_divisor(formats[at]) if 0 <= at < len(formats) else 1
+        if divisor > 1:
+            scaled[str(i).encode()] = (formats[at], divisor)
     if not scaled:
         return {}
     out = {}
