@@ -155,7 +155,7 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
                 if not value.strip():
                     continue
                 found[int(at[i])] = f = readings(value)
-                if len(f) == 1 and ("." in half_width(value) or "," in half_width(value)):
+                if len(f) == 1 and ("." in (ascii := half_width(value)) or "," in ascii):
                     evidence.setdefault(next(iter(f)), (sheet, int(rows[at[i]]), str(column),
                                                         str(value)))
             frame[column] = pd.Series(new, index=frame.index, dtype=object)
