@@ -988,19 +988,6 @@ def test_a_path_too_long_for_the_file_system_is_named_not_a_traceback(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_folder_named_projects_csv_is_named_as_a_folder(run: Callable,
-                                                          tmp_path: Path) -> None:
-    """The hint was "rename 'projects.csv' to 'projects.csv'": the folder of that name
-    passed for a file in other capitals."""
-    folder = _csv_folder(tmp_path / "round")
-    (folder / "projects.csv").unlink()
-    (folder / "projects.csv").mkdir()
-    assert refused(run, folder, tmp_path) == [
-        f"projects.csv, row None, column None: a folder, not a file (value "
-        f"'{folder / 'projects.csv'}'). Fix: put the CSV file projects.csv in the folder "
-        "'round' in its place"]
-
-
 def test_utf32_csv_with_its_mark_is_read_as_the_same_round(tmp_path: Path) -> None:
     """UTF-32's byte-order mark starts like UTF-16's: the file was decoded as UTF-16 and
     refused with a NUL between every letter of the 'lines' it named."""
@@ -1420,17 +1407,24 @@ def test_a_file_of_another_program_is_named_for_what_it_is(
     ("link", "a link to {gone}, which does not exist",
      "put the CSV file projects.csv in the folder 'round' in its place, or link it to a file "
      "that exists"),
+    ("folder", "a folder, not a file",
+     "put the CSV file projects.csv in the folder 'round' in its place"),
 ])
 def test_a_csv_file_saved_under_another_name_or_linked_away_is_named(
         run: Callable, tmp_path: Path, found: str, rule: str, fix: str) -> None:
     """Each was 'file not found' with 'the folder must hold projects.csv', though the file
-    meant was beside it (Excel saves "Unicode Text" as .txt) or a link pointed nowhere."""
+    meant was beside it (Excel saves "Unicode Text" as .txt) or a link pointed nowhere. A
+    folder named projects.csv was told "rename 'projects.csv' to 'projects.csv'": it passed
+    for a file in other capitals."""
     folder = _csv_folder(tmp_path / "round")
     projects = folder / "projects.csv"
     gone = tmp_path / "gone.csv"
-    if found == "link":
+    if found in ("link", "folder"):
         projects.unlink()
-        projects.symlink_to(gone)
+        if found == "link":
+            projects.symlink_to(gone)
+        else:
+            projects.mkdir()
     else:
         data = projects.read_text(encoding="utf-8").replace(",", "\t").encode("utf-16")
         projects.rename(folder / found)
