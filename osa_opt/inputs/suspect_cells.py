@@ -68,6 +68,8 @@ def placeholder(text: str) -> bool:
     """
     key = unicodedata.normalize("NFKC", text).strip().lower()
     return key in PLACEHOLDERS or key.strip(_WRAPPING) in PLACEHOLDERS
+
+
 #: Characters that show as nothing: format characters (zero-width spaces and joiners,
 #: direction marks, the byte-order mark, the soft hyphen) and control characters other
 #: than tab and line breaks.
