@@ -161,9 +161,9 @@ class ExecutionAnalysis(Analysis):
 
     ``levels``: one row per number of reserves (0 first; row k is k reserves, a plain
     index beside the column ``reserves`` that the report, chart and JSON read, docs/api.md):
-    ``reserves``, ``reserve_projects``
-    (ids of the first k entries), ``added`` (the k-th entry's ids), ``expected_execution``,
-    ``execution_<FY>`` per fiscal year, ``p_below_target``, ``expected_value``.
+    ``reserves``, ``reserve_projects`` (ids of the first k entries), ``added`` (the k-th
+    entry's ids), ``expected_execution``, ``execution_<FY>`` per fiscal year,
+    ``p_below_target``, ``expected_value``.
     ``recommended_reserves``: the fewest reserves whose expected execution reaches
     ``target``, None when none does (``notes`` says so).
     """

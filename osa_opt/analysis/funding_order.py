@@ -142,9 +142,10 @@ class FundingOrderAnalysis(Analysis):
     ----------
     order : DataFrame, one row per project funded at some level, by ``position`` (1..n;
         the index is a plain 0..n-1, as ``project_id`` and ``position`` are columns the
-        report, workbook and run.json read, docs/api.md): ``project_id``, ``position``, ``level`` (budget share where first funded),
-        ``level_number``, ``value``, ``total_cost``, ``value_per_cost``, ``title``,
-        ``country``, ``dropped_at`` (level number where a restart drops it, else <NA>).
+        report, workbook and run.json read, docs/api.md): ``project_id``, ``position``,
+        ``level`` (budget share where first funded), ``level_number``, ``value``,
+        ``total_cost``, ``value_per_cost``, ``title``, ``country``, ``dropped_at`` (level
+        number where a restart drops it, else <NA>).
         Projects never funded get no position.
     levels : DataFrame indexed by level number, one row per level of the sweep:
         ``budget_share``, ``total_budget``, ``nested_value``, ``independent_value``,

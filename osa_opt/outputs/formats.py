@@ -3,10 +3,11 @@
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
 the report shares) as ``#,##0``, whole ¥ million (the amounts of a budget sweep's levels,
-in a table with ``budget_share``, with one decimal where they have one: :meth:`Formats.
-money_as_shown`), counts of projects and countries as ``#,##0`` too, shares and fractions as percentages, values as ``#,##0.000``, seconds as
-``0.00``, a robustness sample's weights as ``0.000`` (as the policy writes them: weights,
-not shares; they need not add up to 1). A column of numbers only takes its format from
+in a table with ``budget_share``, with one decimal where they have one:
+:meth:`Formats.money_as_shown`), counts of projects and countries as ``#,##0`` too, shares
+and fractions as percentages, values as ``#,##0.000``, seconds as ``0.00``, a robustness
+sample's weights as ``0.000`` (as the policy writes them: weights, not shares; they need
+not add up to 1). A column of numbers only takes its format from
 ``Formats.numbers``: right-aligned and padded (:data:`NUMBER_PAD`), under a header set
 right too (``Formats.header_number``), unless the pad would cost the table its one-page
 print (``tables._set_columns``).

@@ -7,8 +7,8 @@ tier``, ``By field``, ``By region``, ``Not funded``, ``Policy``, ``Diagnosis`` (
 policy cannot be met) and one sheet per table of every analysis attached to the result.
 Every table has bold headers, frozen header rows, an autofilter and number formats (money
 in ¥ million as ``#,##0``, a budget sweep's levels' with one decimal where they have one
-(:meth:`~osa_opt.outputs.formats.Formats.money_as_shown`), fractions and shares as percentages). Text is always written
-as text, never as a formula, whatever it starts with.
+(:meth:`~osa_opt.outputs.formats.Formats.money_as_shown`), fractions and shares as
+percentages). Text is always written as text, never as a formula, whatever it starts with.
 
 A round of more than :data:`FULL_TABLES_UP_TO` projects gets the funded projects of
 portfolio 1 and the summaries only: ``Projects``, ``Not funded`` and ``Portfolio 2`` …
