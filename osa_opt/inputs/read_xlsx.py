@@ -66,13 +66,17 @@ _KINDS = (
 )
 
 
+#: How much of a file :func:`unreadable_issue` looks at to tell what it is.
+HEAD_BYTES = 65536
+
+
 def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
     """A file that does not open as the workbook its name says: what it most likely is
     instead (an .ods file named .xlsx, an old .xls, a web page, text), and the fix."""
     beside = _beside(path, data)
     if beside is not None:
         return Issue(path.name, None, None, str(path), beside[0], beside[1])
-    head = data[:65536]
+    head = data[:HEAD_BYTES]
     for magic, marker, kind, fix in _KINDS:
         if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
             return Issue(path.name, None, None, str(path),

@@ -127,7 +127,13 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     """The tables of the input at ``path``, its files' sha256 and its CSV delimiter."""
     from osa_opt.inputs.read_csv import read_folder
     from osa_opt.inputs.read_ods import read_ods
-    from osa_opt.inputs.read_xlsx import encrypted, locked_issue, read_workbook, unreadable_issue
+    from osa_opt.inputs.read_xlsx import (
+        HEAD_BYTES,
+        encrypted,
+        locked_issue,
+        read_workbook,
+        unreadable_issue,
+    )
 
     refused = unusable_path(path)
     if refused:  # a name too long, a folder on the way that may not be entered
@@ -167,8 +173,9 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     if suffix == ".csv":
         _fail(path.name, str(path), "one CSV file cannot hold both sheets",
               "put projects.csv and countries.csv in one folder and give the folder")
-    raise InputError([unreadable_issue(path, _read_bytes(path), "an input workbook or folder",
-                                       f"give {_WHAT}")])
+    # what the file is shows in its first bytes: a large file is not read whole to name it
+    raise InputError([unreadable_issue(path, _read_bytes(path, HEAD_BYTES),
+                                       "an input workbook or folder", f"give {_WHAT}")])
 
 
 def load_problem(
@@ -322,10 +329,12 @@ def _fail(where: str, value: str | None, rule: str, hint: str) -> None:
     raise InputError([Issue(where, None, None, value, rule, hint)])
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; a file that cannot be read (permissions, I/O) is an InputError."""
+def _read_bytes(path: Path, limit: int = -1) -> bytes:
+    """The file's bytes (its first ``limit`` only, when given); a file that cannot be read
+    (permissions, I/O) is an InputError."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(limit)
     except OSError as exc:
         _fail(path.name, str(path), f"cannot read the file: {exc.strerror or exc}",
               "check that the file exists, is readable by you and is not locked")
