@@ -187,14 +187,15 @@ def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[
     return chosen
 
 
-def _open_book(data: bytes) -> Any:
-    """openpyxl's read-only workbook of ``data``, its warnings kept off stderr: what it
-    cannot read ("invalid specification", an unsupported extension) is ours to say."""
+def _open_book(data: bytes, data_only: bool = True) -> Any:
+    """openpyxl's read-only workbook of ``data`` (its values, or with ``data_only=False``
+    its formulas), its warnings kept off stderr: what it cannot read ("invalid
+    specification", an unsupported extension) is ours to say."""
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
 
 
 def read_workbook(path: Path, data: bytes, issues: list[Issue],
@@ -521,14 +522,12 @@ def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     read for values, the cell comes back blank and a cost would silently become 0. Its text
     is read instead, so the cell is reported ("must be a number", value '=B2*2').
     """
-    import openpyxl
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if not any(b"</f>" in archive.read(name) for name in archive.namelist()
                        if name.startswith("xl/worksheets/")):
                 return {}  # no formula anywhere: spare the second reading
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = _open_book(data, data_only=False)
     except Exception:  # noqa: BLE001 - the first reading already judged the file
         return {}
     out: dict[str, dict[tuple[int, int], str]] = {}
