@@ -59,7 +59,8 @@ class Round:
 # ---------------------------------------------------------------- random rounds
 
 
-def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0) -> Round:
+def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0,
+                 n_countries: int | None = None, most_units: int = 5) -> Round:
     """A small random round exercising every documented feature, each switched on at random
     (``boost`` multiplies the chance of each policy rule and of the rarer project columns)."""
     rng = random.Random(seed)
@@ -70,7 +71,7 @@ def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0
     years = ["FY2026"] if rng.random() < 0.6 else ["FY2026", "FY2027"]
     criteria = rng.sample(["security", "humanitarian", "partnership"], rng.randint(1, 3))
     regions = ["Southeast Asia", "Pacific Islands", "South Asia"][: rng.randint(1, 3)]
-    n_countries = rng.randint(2, 5)
+    n_countries = n_countries if n_countries is not None else rng.randint(2, 5)
     countries: list[dict[str, Any]] = []
     for i in range(n_countries):
         c: dict[str, Any] = {
@@ -120,7 +121,7 @@ def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0
                                                  1 if rng.random() < 0.8 else min(2, i)))
         p["units_max"] = p["units_min"] = ""
         if on(0.15):
-            umax = rng.randint(1, 5)
+            umax = rng.randint(1, most_units)
             p["units_max"] = umax
             p["units_min"] = rng.choice(["", rng.randint(1, umax)])
         p["stage"] = rng.choices(["", "request", "survey", "agreed", "signed"], [12, 1, 1, 1, 1])[0]
@@ -215,6 +216,32 @@ def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0
                     row["status"] = "" if row["status"] == "mandatory" else row["status"]
                     row["stage"] = "" if row["stage"] == "signed" else row["stage"]
                     row["status_reason"] = "" if row["status"] == "" else row["status_reason"]
+    return rnd
+
+
+def stress_round(seed: int) -> Round:
+    """A medium round (15-60 projects, 4-9 partners, up to 30 units) bent towards the edges:
+    ties everywhere (equal scores), values below zero (risk_aversion 2.5), a strong country
+    factor, tiny smallest fractions, and a large min_difference."""
+    g = random.Random(seed * 7 + 1)
+    rnd = random_round(seed, boost=g.choice([1.0, 1.5, 2.0]), n_projects=g.randint(15, 60),
+                       n_countries=g.randint(4, 9), most_units=g.choice([5, 12, 30]))
+    rnd.policy["portfolios"]["count"] = 4
+    if g.random() < 0.3:
+        for p in rnd.projects:
+            for k in list(p):
+                if k.startswith("score_"):
+                    p[k] = 5.0
+    if g.random() < 0.3:
+        rnd.policy["objective"]["risk_aversion"] = 2.5
+    if g.random() < 0.3:
+        rnd.policy["objective"]["considerations"] = {"democracy": 1.0, "bilateral_relations": 2.0}
+        rnd.policy["objective"]["consideration_strength"] = 0.9
+    if g.random() < 0.3:
+        for p in rnd.projects:
+            if p["min_funding"] != "":
+                p["min_funding"] = 0.05
+    rnd.policy["portfolios"]["min_difference"] = g.choice([1, 2, 3, 5])
     return rnd
 
 

@@ -63,6 +63,23 @@ def test_medium_sweep_matches_the_documented_mip(tmp_path: Path) -> None:
     assert failures == {}
 
 
+@pytest.mark.parametrize("seed", [1076])
+def test_stress_round_matches_the_documented_mip(seed: int, tmp_path: Path) -> None:
+    """The round on which HiGHS's presolve ended a re-solve in a solve error."""
+    assert dm.compare(dm.stress_round(seed), tmp_path, mip=True) == []
+
+
+@pytest.mark.slow
+def test_stress_sweep_matches_the_documented_mip(tmp_path: Path) -> None:
+    failures = {}
+    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_STRESS", "150"))):
+        out = dm.compare(dm.stress_round(seed), tmp_path / str(seed), mip=True,
+                         xlsx=seed % 6 == 0)
+        if out:
+            failures[seed] = out
+    assert failures == {}
+
+
 def test_the_documented_mip_agrees_with_enumeration() -> None:
     """DocsMip (for rounds too large to enumerate) ranks as the enumeration does."""
     checked = 0

@@ -11,6 +11,10 @@ model re-implemented from the docs, on medium rounds):
 - an infeasible round (at least two partners, at most one) ended in ``kSolveError``, so
   osa-opt said "The solver failed" instead of naming the conflicting rules
   (``corpus/enumeration_infeasible``, ``corpus/highs_enumeration_infeasible.mps``).
+
+With the rule off, HiGHS's presolve can still end a model in ``kSolveError`` (a postsolved
+point that breaks a row): osa-opt then solves it again without presolve
+(``highs_access.solve_error``), which the last two tests keep.
 """
 
 from __future__ import annotations
@@ -66,3 +70,27 @@ def test_an_infeasible_round_is_diagnosed_not_a_solver_failure() -> None:
     result = osa_opt.solve(problem, portfolios=1)
     assert str(result.status.value) == "infeasible"
     assert [d["policy_key"] for d in result.diagnosis] == ["priority.min_countries"]
+
+
+def test_a_solve_error_is_solved_again_without_presolve() -> None:
+    """HiGHS 1.16's presolve reduces this re-solve (portfolio 1 cut off at min_difference 5)
+    to an empty model with the right optimum, 19.6875, then postsolves it into a point that
+    breaks a row and reports kSolveError (corpus/highs_postsolve_error.mps); osa-opt solves
+    such a model again without presolve (highs_access.run_checked, and the same for the
+    solves through Pyomo)."""
+    highs = _solve_mps("highs_postsolve_error.mps")
+    if highs.getModelStatus() == highspy.HighsModelStatus.kSolveError:
+        highs.clearSolver()  # the error as HiGHS 1.16 gives it: run_checked recovers
+        highs_access.run_checked(highs)
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(19.6875, abs=1e-6)
+    assert highs_access.option_value(highs, "presolve") == "choose"  # restored
+
+
+def test_a_ranking_goes_on_past_a_solve_error() -> None:
+    """The ranking ended at portfolio 1 (HiGHS's solve error read as 'no other portfolio')
+    while a portfolio differing in 5 projects met every rule."""
+    folder = CORPUS / "postsolve_error"
+    problem = osa_opt.load_problem(folder, policy=folder / "policy.toml")
+    result = osa_opt.solve(problem, portfolios=4)
+    assert [round(p.objective, 6) for p in result.portfolios] == [26.6175, 19.6875]

@@ -77,6 +77,9 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
             if objective_disagrees(self._solver_model):  # see run_checked
                 self._solver_model.clearSolver()
                 results = super()._solve()
+            if solve_error(self._solver_model):  # see run_checked
+                with presolve_off(self._solver_model):
+                    results = super()._solve()
             return results
 
         def set_instance(self, model: Any) -> None:
@@ -183,15 +186,44 @@ def objective_disagrees(highs: Any) -> bool:
     return abs(worth - reported) > 1e-6 * max(1.0, abs(reported), abs(worth))
 
 
+def solve_error(highs: Any) -> bool:
+    """Whether HiGHS ended its last solve in ``kSolveError``.
+
+    HiGHS 1.16's presolve can reduce a small ranking re-solve to an empty model with the
+    right optimum, then postsolve it into a point that breaks a row ("Solution with
+    objective 19.6875 has untransformed violations") and report a solve error; osa-opt read
+    that as "no further portfolio" and ended the ranking at portfolio 1 while a portfolio 2
+    met every rule (tests/test_highs_presolve.py). The same model solves without presolve."""
+    import highspy
+
+    return highs is not None and highs.getModelStatus() == highspy.HighsModelStatus.kSolveError
+
+
+@contextlib.contextmanager
+def presolve_off(highs: Any) -> Iterator[None]:
+    """HiGHS without presolve, from a cleared solver state, for one solve; then as before."""
+    previous = option_value(highs, "presolve")
+    highs.setOptionValue("presolve", "off")
+    highs.clearSolver()
+    try:
+        yield
+    finally:
+        highs.setOptionValue("presolve", previous if previous is not None else "choose")
+
+
 def run_checked(highs: Any) -> None:
     """``highs.run()``, and once more from a cleared solver state (no start, no basis) when
     the reported objective is not the value of the reported solution
-    (:func:`objective_disagrees`). The solves through Pyomo do the same (the persistent
-    solver of :func:`ordered_highs`)."""
+    (:func:`objective_disagrees`), or without presolve when HiGHS ends in a solve error
+    (:func:`solve_error`). The solves through Pyomo do the same (the persistent solver of
+    :func:`ordered_highs`)."""
     highs.run()
     if objective_disagrees(highs):
         highs.clearSolver()
         highs.run()
+    if solve_error(highs):
+        with presolve_off(highs):
+            highs.run()
 
 
 def mip_start(opt: Any, values: Any) -> bool:
