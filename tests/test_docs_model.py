@@ -149,3 +149,35 @@ def test_rows_in_another_order_give_the_same_portfolios(seed: int, tmp_path: Pat
     a, b = ([(sorted(p["projects"]), p["objective"], p.get("fractions"))
              for p in run["portfolios"]] for run in runs)
     assert a and a == b
+
+
+def test_a_partner_whose_projects_all_require_an_unfundable_one_cannot_be_funded(
+        tmp_path: Path) -> None:
+    """docs/model.md, tier_partner: an eligible project that a requires keeps out still
+    counts, so fund_every_tier cannot be met for its partner; without that partner's tier in
+    fund_every_tier the round is feasible."""
+    import copy
+
+    rnd = _feasible_round(0)
+    template = dict(rnd.projects[0])
+    country = dict(rnd.countries[0], country="CX", priority_tier=1, oda_eligible="true",
+                   party_to_conflict="false", management_agreement="true", override="false",
+                   override_reason="", democracy=5.0, rule_of_law=5.0, human_rights=5.0)
+    rnd.countries.append(country)
+    rnd.projects.append(dict(template, project_id="P-90", country="CX", status="excluded",
+                             status_reason="withdrawn", stage="", requires=""))
+    rnd.projects.append(dict(template, project_id="P-91", country="CX", status="", stage="",
+                             requires="P-90", exclusive_group="", dispute_linked="",
+                             prior_consent="", un_charter="", risk="", override="false",
+                             override_reason="", equipment_category=""))
+    rnd.policy["priority"] = {}
+    assert dm.Oracle(rnd).feasible_value() is not None
+    assert dm.compare(rnd, tmp_path / "free") == []
+    every = copy.deepcopy(rnd)
+    every.policy["priority"]["fund_every_tier"] = [1]
+    assert "P-91" in dm.Oracle(every).ids and dm.Oracle(every).feasible_value() is None
+    assert dm.compare(every, tmp_path / "every") == []  # osa-opt: infeasible too
+    loose = copy.deepcopy(every)  # the same without the requirement: feasible
+    loose.projects[-1]["requires"] = ""
+    assert dm.Oracle(loose).feasible_value() is not None
+    assert dm.compare(loose, tmp_path / "loose") == []
