@@ -278,3 +278,33 @@ def test_a_range_for_an_unweighted_criterion_is_ignored_with_a_note() -> None:
     analysis = run_robustness(problem, samples=3, seed=1)
     assert any("partnership ignored" in note for note in analysis.notes)
     assert set(analysis.to_dict()["projects"][0]) >= {"project_id", "core_index", "class"}
+
+
+def test_sample_values_weigh_the_country_considerations_as_the_solve_does() -> None:
+    """Regression: the samples left out the country factor of ``objective.considerations``,
+    so with considerations every sample was solved with other values than the normal solve
+    (tests/test_analyses_bruteforce.py found it)."""
+    objective = {**POLICY["objective"],
+                 "considerations": {"democracy": 1.0, "rule_of_law": 0.5},
+                 "consideration_strength": 0.6}
+    problem = make_problem(objective=objective)
+    assert problem.country_factor.nunique() == 2  # Aurelia and Borealis differ
+    drawn = draw_samples(problem, 5, seed=2, keep_scores=True)
+    for i in range(len(drawn)):
+        expected = sample_values(problem, drawn, i).reindex(drawn.project_ids)
+        np.testing.assert_allclose(drawn.values[i], expected.to_numpy(), rtol=1e-12)
+    # a range of one point at the policy's weights, no spread: every sample is the solve
+    fixed = make_problem(objective=objective, robustness={
+        "weight_ranges": {k: [w, w] for k, w in objective["weights"].items()}})
+    fixed = fixed.with_projects(fixed.projects.assign(score_spread=0.0))
+    rob = robustness(fixed, samples=3, seed=0)
+    best = osa_opt_solve(fixed)
+    np.testing.assert_allclose(rob.samples_table["optimum"], best, rtol=1e-9)
+
+
+def osa_opt_solve(problem: Problem) -> float:
+    import osa_opt
+
+    result = osa_opt.solve(problem, portfolios=1)
+    assert result.best is not None
+    return float(result.best.objective)

@@ -62,7 +62,8 @@ def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False)
     Sample i uses the i-th draws of ``default_rng(seed)``: first the weights of the
     criteria with a range (in policy order), then one score noise per project and criterion.
     The value follows ``Problem.value_of``:
-    ``(Σ_k w_k·score[p,k]) · tier_multiplier[tier] · (1 − risk_aversion·risk[p])``.
+    ``(Σ_k w_k·score[p,k]) · tier_multiplier[tier] · country_factor[c]
+    · (1 − risk_aversion·risk[p])``.
 
     >>> s = draw_samples(problem, 3, seed=0)
     >>> s.values.shape                           # samples × eligible projects
@@ -81,8 +82,9 @@ def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False)
     spread = projects["score_spread"].to_numpy(dtype=float)[:, None]
     tiers = problem.tier.to_numpy()
     multiplier = np.array([policy.objective.tier_multiplier.get(int(t), 1.0) for t in tiers])
-    factor = multiplier * (1.0 - policy.objective.risk_aversion
-                           * projects["risk"].to_numpy(dtype=float))
+    # the country's considerations too, as the normal solve values projects
+    factor = multiplier * problem.country_factor.to_numpy(dtype=float) * (
+        1.0 - policy.objective.risk_aversion * projects["risk"].to_numpy(dtype=float))
     ids = model_project_ids(problem)
     position = projects.index.get_indexer(ids)
 
