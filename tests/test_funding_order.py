@@ -316,3 +316,29 @@ def test_funding_order_equals_brute_force_over_chains() -> None:
         if kinds == {"nested": 2, "restart": 2}:
             break
     assert kinds == {"nested": 2, "restart": 2}
+
+
+def test_an_anchor_a_solver_tolerance_over_the_budget_still_solves() -> None:
+    """Regression: the anchor's fractions were fixed, so portfolio 1 as a solver returns it
+    (a binding budget overshot by about 1e-6, within HiGHS's MIP tolerance) made the level
+    infeasible, and with it the whole funding order and execution's reserve list
+    (tests/test_analyses_bruteforce.py, seed 45). The fractions now bound the level."""
+    projects = pd.DataFrame({
+        "project_id": ["A", "B", "C"], "title": "t", "country": ["K1", "K1", "K2"],
+        "field": "disaster_relief", "assistance_type": "equipment",
+        "cost_FY1": [6.0, 8.0, 5.0], "score_a": [8.0, 9.0, 2.0], "risk": 0.0,
+        "min_funding": [1.0, 0.2, 1.0], "status": "candidate", "exclusive_group": "",
+        "requires": ""})
+    countries = pd.DataFrame({
+        "country": ["K1", "K2"], "region": "R", "priority_tier": 1, "oda_eligible": True,
+        "party_to_conflict": False, "management_agreement": True, "democracy": 6.0,
+        "rule_of_law": 6.0, "human_rights": 6.0, "max_share": None})
+    problem = Problem.from_frames(projects, countries, {
+        "name": "overshoot", "budget": {"FY1": 10.0}, "objective": {"weights": {"a": 1.0}}})
+    fr = frontier(problem, shares=[0.8, 1.0, 1.5])
+    assert fr.outcomes[1].fractions == pytest.approx({"A": 1.0, "B": 0.5})
+    over = {"A": 1.0, "B": 0.5 + 1e-6}  # 8e-6 over the budget: beyond HiGHS's 1e-7
+    order = funding_order(problem, fr, anchor=over)
+    assert order.status == "optimal"
+    assert order.fractions[2] == pytest.approx({"A": 1.0, "B": 0.5}, abs=1e-7)
+    assert set(order.fractions[3]) >= {"A", "B"}

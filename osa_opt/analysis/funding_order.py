@@ -101,13 +101,22 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float],
 
 
 def fix_portfolio(block: Any, fractions: Mapping[str, float]) -> None:
-    """Fix one level's block to a portfolio: funded or not, and at which fraction."""
+    """Fix one level's block to a portfolio: funded or not, each fraction at most as given.
+
+    A fraction is an upper bound, not fixed: a solver's fractions meet the rows only
+    within its feasibility tolerance (a binding budget overshot by 1e-6), and fixed at
+    such values they make the block infeasible; bounded above, the block takes them (the
+    portfolio is optimal there) or the nearest fractions that fit.
+    """
     for p in block.P:
         share = float(fractions.get(p, 0.0))
         if not block.x[p].fixed:
             block.x[p].fix(1 if share > FRACTION_TOL else 0)
         if p in block.f:
-            block.f[p].fix(share)
+            if share > FRACTION_TOL:
+                block.f[p].setub(min(1.0, share))
+            else:
+                block.f[p].fix(0.0)
 
 
 def block_fractions(block: Any, values: Any) -> dict[str, float]:
