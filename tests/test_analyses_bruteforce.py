@@ -1,0 +1,312 @@
+"""The analyses that re-solve, checked against enumeration of every subset on small rounds.
+
+``tests/test_model_bruteforce.py`` and ``tests/test_independent_bruteforce.py`` check the
+ranked portfolios, explain and prices. This file checks, with the oracle of
+``tests/bruteforce.py`` (which reads only the frames and the Policy), what those leave out:
+
+- **frontier** (docs/frontier.md): at each budget level, the point's value is the best value
+  of any portfolio meeting every rule at that budget (each year's budget scaled, shares of
+  the scaled total, ``min_package`` unscaled), its fractions meet every rule there, a level
+  is ``infeasible`` exactly when no portfolio is; ``greedy_meets_rules`` says truly whether
+  the greedy portfolio meets every rule, and where it does the exact value is not below it;
+- **funding order**: each level's nested portfolio meets every rule at its budget, the
+  level at 100% is the frontier's portfolio there, nested levels are subsets of the next
+  one except at a restart, and the order has the fewest restarts and then the largest
+  summed value (an exact dynamic programme over all chains of subsets); positions follow
+  the first level funded, then value per yen, then id;
+- **reserve list** of ``osa_opt.execution`` (docs/execution.md): the nested order above
+  portfolio 1 at 100%, 105%, … is optimal by the same programme, stops before the first
+  level that cannot be met, and each reserve is added at the first level it is funded;
+- **robustness**: every sample's optimum (and its funded set) is the best portfolio under
+  the sampled weights, valued as the normal solve values projects.
+
+Instances come from ``bruteforce.random_instance`` with a random set of rules, 7-12 projects,
+at most one continuously partly fundable project (whole units are allowed), one project
+sometimes fixed in by ``stage = signed``. ``OSA_ANALYSES_SEEDS=N`` runs N seeds in the slow
+sweep.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from bruteforce import RULES, BruteForce, portfolio_value, random_instance, violations
+
+import osa_opt
+from osa_opt.analysis.frontier import frontier
+from osa_opt.analysis.funding_order import funding_order
+from osa_opt.analysis.greedy import greedy_curve
+from osa_opt.analysis.reserves import reserve_list, reserve_shares
+from osa_opt.analysis.robustness import robustness
+from osa_opt.errors import InputError
+
+TOL = 1e-6
+
+
+def close(a: float, b: float) -> bool:
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return bool(a == b)
+    return abs(a - b) <= TOL * max(1.0, abs(a), abs(b))
+
+
+# ---------------------------------------------------------------------- instances
+def draw(seed: int) -> osa_opt.Problem | None:
+    """A random round, or None when the inputs refuse the draw."""
+    rng = np.random.default_rng(seed)
+    rules = [r for r in RULES if r != "bundles" and rng.random() < 0.3]
+    if rng.random() < 0.2:
+        rules.append("bundles")
+    projects, countries, policy = random_instance(
+        rng, int(rng.integers(7, 13)), int(rng.integers(2, 5)), rules=rules,
+        ineligible=bool(rng.random() < 0.3))
+    partial = np.flatnonzero(projects["min_funding"] < 1.0)
+    if "units_max" in projects:  # whole units are enumerated; only continuous ones count
+        partial = [i for i in partial if projects.at[i, "units_max"] != projects.at[i, "units_max"]]
+    for i in list(partial)[1:]:  # at most one continuous fraction: the oracle's interval
+        projects.loc[i, "min_funding"] = 1.0
+    policy["frontier"] = {"start": float(rng.choice([0.3, 0.5, 0.6])),
+                          "stop": float(rng.choice([1.2, 1.4, 1.5])),
+                          "steps": int(rng.integers(3, 7))}
+    criteria = list(policy["objective"]["weights"])
+    policy["robustness"] = {"weight_ranges": {
+        c: sorted(float(w) for w in rng.uniform(0.05, 1.2, 2)) for c in criteria}}
+    try:
+        problem = osa_opt.Problem.from_frames(projects, countries, policy)
+        if rng.random() < 0.3 and len(problem.eligible):
+            signed = str(rng.choice(list(problem.eligible)))
+            projects["stage"] = np.where(projects["project_id"] == signed, "signed", "")
+            problem = osa_opt.Problem.from_frames(projects, countries, policy)
+    except InputError:
+        return None
+    if len(problem.eligible) > 12:
+        return None
+    return problem
+
+
+def oracle_frames(problem: osa_opt.Problem) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The problem's frames with a ``signed`` project marked mandatory (it is fixed in)."""
+    projects = problem.projects.copy()
+    if "stage" in projects:
+        projects.loc[projects["stage"] == "signed", "status"] = "mandatory"
+    return projects, problem.countries
+
+
+def policy_at(problem: osa_opt.Problem, share: float, weights: dict[str, float] | None = None
+              ) -> Any:
+    """The policy with every year's budget scaled by ``share`` (and other weights)."""
+    policy = problem.policy
+    changes: dict[str, Any] = {"budget": {fy: float(b) * share for fy, b in policy.budget.items()}}
+    if weights is not None:
+        changes["objective"] = dataclasses.replace(policy.objective, weights=weights)
+    return dataclasses.replace(policy, **changes)
+
+
+class Level:
+    """The oracle at one budget level: every subset's best value (-inf when infeasible)."""
+
+    def __init__(self, problem: osa_opt.Problem, share: float,
+                 weights: dict[str, float] | None = None) -> None:
+        projects, countries = oracle_frames(problem)
+        self.policy = policy_at(problem, share, weights)
+        self.frames = projects, countries
+        self.bf = BruteForce(projects, countries, self.policy)
+        self._values: np.ndarray | None = None
+
+    def values(self) -> np.ndarray:
+        if self._values is None:
+            bf = self.bf
+            out = np.full(len(bf.subsets), -np.inf)
+            for i in np.flatnonzero(bf.status != -1):
+                got = bf._evaluate(int(i))
+                if got is not None:
+                    out[i] = got[0]
+            self._values = out
+        return self._values
+
+    def index(self, ids: Any) -> int:
+        return sum(1 << self.bf.position[p] for p in ids)
+
+    def violations(self, fractions: dict[str, float]) -> list[str]:
+        return violations(*self.frames, self.policy, fractions)
+
+    def value(self, fractions: dict[str, float]) -> float:
+        return portfolio_value(*self.frames, self.policy, fractions)
+
+
+def best_chain(levels: list[Level], anchor: tuple[int, int, float] | None,
+               penalty: float) -> float:
+    """max Σ_l value_l(S_l) − penalty·(restarts) over chains of subsets, S_l ⊆ S_{l+1} unless
+    the chain restarts at l+1; ``anchor = (level index, subset, value)`` fixes one level."""
+    n = len(levels[0].bf.ids)
+    nxt: np.ndarray | None = None  # best score of levels l+1.. starting from each subset
+    for k in range(len(levels) - 1, -1, -1):
+        here = levels[k].values().copy()
+        if anchor is not None and anchor[0] == k:
+            only = np.full_like(here, -np.inf)
+            only[anchor[1]] = anchor[2]
+            here = only
+        if nxt is not None:
+            superset = nxt.copy()  # max over supersets of each subset
+            for j in range(n):
+                bit = 1 << j
+                idx = np.flatnonzero((np.arange(len(superset)) & bit) == 0)
+                superset[idx] = np.maximum(superset[idx], superset[idx | bit])
+            here = here + np.maximum(superset, nxt.max() - penalty)
+        nxt = here
+    assert nxt is not None
+    return float(nxt.max())
+
+
+# ---------------------------------------------------------------------- the checks
+def check_frontier(problem: osa_opt.Problem) -> Any:
+    fr = frontier(problem)
+    greedy = greedy_curve(problem, fr.shares)
+    for (lv, point), out, gr in zip(fr.points.iterrows(), fr.outcomes, greedy, strict=True):
+        level = Level(problem, float(point["budget_share"]))
+        near = level.bf.best()
+        if not near:
+            assert point["status"] == "infeasible", (lv, point["status"])
+            continue
+        assert point["status"] == "optimal", (lv, point["status"])
+        assert close(point["value"], near[0].value), (lv, point["value"], near[0].value)
+        assert frozenset(out.fractions) in {s.ids for s in near}, (lv, sorted(out.fractions))
+        assert not level.violations(out.fractions), (lv, level.violations(out.fractions))
+        assert close(level.value(out.fractions), point["value"]), lv
+        fracs = {p: f for p, f in dict(gr.fractions).items() if f > 1e-9}
+        meets = not violations(*level.frames, level.policy, fracs, tol=1e-6)
+        assert bool(point["greedy_meets_rules"]) == meets, (lv, fracs, meets)
+        if meets:
+            assert point["value"] >= point["greedy_value"] - TOL * max(1, point["value"]), lv
+    return fr
+
+
+def check_funding_order(problem: osa_opt.Problem, fr: Any) -> int:
+    """Checks the funding order; returns its number of restarts."""
+    order = funding_order(problem, fr)
+    kept = [int(lv) for lv in fr.points.index if fr.points.at[lv, "status"] == "optimal"]
+    if not kept:
+        assert order.order.empty
+        return 0
+    assert order.status == "optimal", order.status
+    shares = {lv: float(fr.points.at[lv, "budget_share"]) for lv in kept}
+    kept.sort(key=lambda lv: (shares[lv], lv))
+    levels = [Level(problem, shares[lv]) for lv in kept]
+    previous: set[str] | None = None
+    restarts = 0
+    total = 0.0
+    for lv, level in zip(kept, levels, strict=True):
+        fracs = order.fractions[lv]
+        assert not level.violations(fracs), (lv, level.violations(fracs))
+        nested = level.value(fracs)
+        row = order.levels.loc[lv]
+        assert close(row["nested_value"], nested), (lv, row["nested_value"], nested)
+        assert row["nested_value"] <= row["independent_value"] + TOL * max(1, nested), lv
+        assert row["nesting_cost"] >= 0, lv
+        assert close(nested, level.values()[level.index(fracs)]), (lv, "fractions not best")
+        if previous is not None and not previous <= set(fracs):
+            restarts += 1
+            assert row["restart"], lv
+        previous = set(fracs)
+        total += nested
+    policy_level = fr.policy_level
+    anchor = None
+    if policy_level in kept:
+        p1 = fr.outcomes[policy_level - 1].fractions
+        assert order.fractions[policy_level] == pytest.approx(dict(p1), abs=1e-6)
+        k = kept.index(policy_level)
+        anchor = (k, levels[k].index(p1), levels[k].value(p1))
+    penalty = 1.0 + len(kept) * sum(max(v, 0.0) for v in problem.value[list(problem.eligible)])
+    best = best_chain(levels, anchor, penalty)
+    got = total - penalty * restarts
+    assert close(got, best), (got, best, restarts)
+    # the funding line: by first level funded, then value per yen, then id
+    first: dict[str, int] = {}
+    for lv in kept:
+        for p in order.fractions[lv]:
+            first.setdefault(p, lv)
+    value, cost = problem.value, problem.total_cost
+    density = {p: value[p] / cost[p] if cost[p] > 0 else np.inf for p in first}
+    expected = sorted(first, key=lambda p: (shares[first[p]], first[p], -density[p], p))
+    assert list(order.order["project_id"]) == expected
+    assert list(order.order["level_number"]) == [first[p] for p in expected]
+    return restarts
+
+
+def check_reserves(problem: osa_opt.Problem, p1: dict[str, float]) -> str:
+    """Checks the reserve list; returns what was checked."""
+    reserves = reserve_list(problem, p1, count=50)
+    shares = reserve_shares(problem.policy.frontier.stop)
+    levels = [Level(problem, shares[lv]) for lv in sorted(shares)]
+    feasible = [bool(np.isfinite(level.values()).any()) for level in levels]
+    top = next((k for k, ok in enumerate(feasible) if not ok), len(levels))  # levels 0..top-1
+    if top <= 1:
+        assert reserves.status == "infeasible"
+        return "no level above 100%"
+    assert reserves.status == "optimal"
+    assert reserves.cut_by_rules == (top < len(levels)), (top, feasible)
+    chain = levels[:top]
+    anchor = (0, chain[0].index(p1), chain[0].value(p1))
+    penalty = 1.0 + top * sum(max(v, 0.0) for v in problem.value[list(problem.eligible)])
+    best = best_chain(chain, anchor, penalty)
+    if not close(best, best_chain(chain, anchor, np.inf)):
+        return "restart"  # the list then reads the first level funded only
+    # no restart: level k funds portfolio 1 and every reserve first funded at or below it
+    total = anchor[2]
+    for k in range(1, top):
+        ids = set(p1) | {p for p, s in reserves.level_of.items()
+                         if s <= shares[k + 1] + 1e-9}
+        got = chain[k].values()[chain[k].index(ids)]
+        assert np.isfinite(got), (k, sorted(ids), "infeasible at its level")
+        total += got
+    assert close(total, best), (total, best)
+    flat = [p for entry in reserves.entries for p in entry]
+    assert set(flat) == set(reserves.level_of) - set(p1)
+    return f"{len(flat)} reserves to {shares[top]:.0%}"
+
+
+def check_robustness(problem: osa_opt.Problem, samples: int, seed: int) -> None:
+    rob = robustness(problem, samples=samples, seed=seed)
+    criteria = list(problem.policy.objective.weights)
+    for i, row in rob.samples_table.reset_index(drop=True).iterrows():
+        weights = {c: float(row[f"weight_{c}"]) for c in criteria}
+        near = Level(problem, 1.0, weights).bf.best()
+        if not near:
+            assert row["status"] == "infeasible"
+            continue
+        assert close(row["optimum"], near[0].value), (i, weights, row["optimum"], near[0].value)
+        funded = frozenset(rob.funded.columns[rob.funded.iloc[i].to_numpy(bool)])
+        assert funded in {s.ids for s in near}, (i, sorted(funded))
+
+
+def check(seed: int, robustness_samples: int = 3) -> str:
+    problem = draw(seed)
+    if problem is None:
+        return "refused"
+    fr = check_frontier(problem)
+    restarts = check_funding_order(problem, fr)
+    out = (f"{len(problem.eligible)} eligible, {len(fr.feasible)}/{len(fr.points)} levels, "
+           f"{restarts} restarts")
+    level = fr.policy_level
+    if fr.points.at[level, "status"] == "optimal":
+        out += ", reserves: " + check_reserves(problem, dict(fr.outcomes[level - 1].fractions))
+        check_robustness(problem, robustness_samples, seed)
+    return out
+
+
+SEEDS = list(range(30))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_analyses_match_enumeration(seed: int) -> None:
+    check(seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(30, 30 + int(os.environ.get("OSA_ANALYSES_SEEDS", "200"))))
+def test_analyses_match_enumeration_sweep(seed: int) -> None:
+    check(seed)
