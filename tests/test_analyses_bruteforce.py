@@ -18,7 +18,11 @@ ranked portfolios, explain and prices. This file checks, with the oracle of
   portfolio 1 at 100%, 105%, … is optimal by the same programme, stops before the first
   level that cannot be met, and each reserve is added at the first level it is funded;
 - **robustness**: every sample's optimum (and its funded set) is the best portfolio under
-  the sampled weights, valued as the normal solve values projects.
+  the sampled weights, valued as the normal solve values projects;
+- **execution** ``exact=True`` (docs/execution.md, step 3): with random stages and
+  signing probabilities, every level's expected execution, chance below target and
+  expected value equal an independent listing of every signing outcome (at most 2**10),
+  committing reserves by the documented rule (maximums checked by ``violations``).
 
 Instances come from ``bruteforce.random_instance`` with a random set of rules, 7-12 projects,
 at most one continuously partly fundable project (whole units are allowed), one project
@@ -29,6 +33,7 @@ sweep.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from typing import Any
 
@@ -283,6 +288,97 @@ def check_robustness(problem: osa_opt.Problem, samples: int, seed: int) -> None:
         assert funded in {s.ids for s in near}, (i, sorted(funded))
 
 
+STAGE_P = {"request": 0.5, "survey": 0.7, "agreed": 0.9, "signed": 1.0}
+#: Rules the commit of a reserve must not break (docs/execution.md, step 3), by the first
+#: words of ``violations``' messages.
+MAXIMUMS = ("budget", "exclusive group", "partners with an agreement")
+
+
+def check_execution(problem: osa_opt.Problem, seed: int) -> str:
+    """``exact=True`` against an independent listing of every signing outcome."""
+    rng = np.random.default_rng(seed + 7)
+    pj, co = problem.projects.copy(), problem.countries.copy()
+    signed = pj["stage"] == "signed" if "stage" in pj else pd.Series(False, index=pj.index)
+    pj["stage"] = np.where(signed, "signed", rng.choice(["", "request", "survey", "agreed"],
+                                                        len(pj)))
+    pj["p_sign"] = np.where(rng.random(len(pj)) < 0.3, rng.uniform(0.3, 1.0, len(pj)), np.nan)
+    co["p_sign"] = np.where(rng.random(len(co)) < 0.6, rng.uniform(0.5, 1.0, len(co)), np.nan)
+    problem = problem.with_projects(pj).with_countries(co)
+    pj, co = problem.projects, problem.countries
+    baseline = osa_opt.solve(problem, portfolios=1)
+    assert baseline.best is not None
+    p1 = dict(baseline.best.fractions)
+    plan = reserve_list(problem, p1, 10)
+    ex = osa_opt.execution(problem, reserves=10, exact=True, baseline=baseline)
+    assert list(ex.levels["reserves"]) == list(range(len(plan.entries) + 1))
+    for k in range(1, len(plan.entries) + 1):
+        assert sorted(ex.levels.at[k, "added"]) == sorted(plan.entries[k - 1]), k
+    frac = {**p1, **plan.fractions}
+    entries = plan.entries
+    items = list(p1) + [p for e in entries for p in e]
+    signed_partner = set(pj.loc[pj["stage"] == "signed", "country"])
+    p_partner = {c: 1.0 if c in signed_partner or co.at[c, "p_sign"] != co.at[c, "p_sign"]
+                 else float(co.at[c, "p_sign"]) for c in co.index}
+    p_item = {p: float(pj.at[p, "p_sign"]) if pj.at[p, "p_sign"] == pj.at[p, "p_sign"]
+              else STAGE_P.get(pj.at[p, "stage"], 1.0) for p in items}
+    partners = sorted({pj.at[p, "country"] for p in items})
+    unsure_c = [c for c in partners if 0 < p_partner[c] < 1]
+    unsure_p = [p for p in items if 0 < p_item[p] < 1]
+    if len(unsure_c) + len(unsure_p) > 10:
+        return "execution: too many outcomes"
+    projects, countries = oracle_frames(problem)
+    policy = problem.policy
+    total = sum(policy.budget.values())
+    target = policy.execution.target
+    cost = problem.total_cost
+    levels = len(entries) + 1
+    want = np.zeros((levels, 3))
+    fits: dict[frozenset[str], bool] = {}  # trial set -> no maximum broken
+    for c_out in itertools.product((True, False), repeat=len(unsure_c)):
+        signs = {c: p_partner[c] == 1 for c in partners} | dict(zip(unsure_c, c_out, strict=True))
+        for p_out in itertools.product((True, False), repeat=len(unsure_p)):
+            stays = {p: p_item[p] == 1 for p in items} | dict(zip(unsure_p, p_out, strict=True))
+            weight = np.prod([p_partner[c] if signs[c] else 1 - p_partner[c] for c in unsure_c])
+            weight *= np.prod([p_item[p] if stays[p] else 1 - p_item[p] for p in unsure_p])
+            available = {p for p in items if stays[p] and signs[pj.at[p, "country"]]}
+            done = {p for p in p1 if p in available}
+            while True:
+                keep = {p for p in done if all(q in done for q in pj.at[p, "requires"])}
+                if keep == done:
+                    break
+                done = keep
+            for k in range(levels):
+                if k:
+                    entry = entries[k - 1]
+                    trial = done | set(entry)
+                    key = frozenset(trial)
+                    if key not in fits:
+                        fits[key] = not [
+                            v for v in violations(projects, countries, policy,
+                                                  {p: frac[p] for p in trial})
+                            if v.startswith(MAXIMUMS) or " cap:" in v or "max share" in v]
+                    served = {pj.at[p, "country"] for p in done}
+                    opened = {pj.at[p, "country"] for p in entry} - served
+                    package = all(sum(cost[p] * frac[p] for p in entry
+                                      if pj.at[p, "country"] == c)
+                                  >= policy.priority.min_package - 1e-9 for c in opened)
+                    if (set(entry) <= available and fits[key] and package
+                            and all(q in trial for p in entry for q in pj.at[p, "requires"])):
+                        done = trial
+                spent = sum(cost[p] * frac[p] for p in done) / total
+                want[k] += weight * np.array([spent, spent < target - 1e-9,
+                                              sum(problem.value[p] * frac[p] for p in done)])
+    table = ex.levels
+    for k in range(levels):
+        assert table.at[k, "expected_execution"] == pytest.approx(want[k, 0], rel=1e-9,
+                                                                   abs=1e-12), k
+        assert table.at[k, "p_below_target"] == pytest.approx(want[k, 1], rel=1e-9,
+                                                               abs=1e-12), k
+        assert table.at[k, "expected_value"] == pytest.approx(want[k, 2], rel=1e-9,
+                                                               abs=1e-12), k
+    return f"execution: {levels - 1} reserves"
+
+
 def check(seed: int, robustness_samples: int = 3) -> str:
     problem = draw(seed)
     if problem is None:
@@ -295,6 +391,7 @@ def check(seed: int, robustness_samples: int = 3) -> str:
     if fr.points.at[level, "status"] == "optimal":
         out += ", reserves: " + check_reserves(problem, dict(fr.outcomes[level - 1].fractions))
         check_robustness(problem, robustness_samples, seed)
+        out += ", " + check_execution(problem, seed)
     return out
 
 
