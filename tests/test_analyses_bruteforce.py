@@ -342,11 +342,8 @@ def check_execution(problem: osa_opt.Problem, seed: int) -> str:
             weight *= np.prod([p_item[p] if stays[p] else 1 - p_item[p] for p in unsure_p])
             available = {p for p in items if stays[p] and signs[pj.at[p, "country"]]}
             done = {p for p in p1 if p in available}
-            while True:
-                keep = {p for p in done if all(q in done for q in pj.at[p, "requires"])}
-                if keep == done:
-                    break
-                done = keep
+            while (kept := {p for p in done if set(pj.at[p, "requires"]) <= done}) != done:
+                done = kept  # drop what lost a requirement, until nothing does
             for k in range(levels):
                 if k:
                     entry = entries[k - 1]
