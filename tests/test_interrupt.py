@@ -43,6 +43,9 @@ def test_the_ranking_keeps_what_is_finished_when_asked_to_stop() -> None:
 
     result = solve(problem, portfolios=4, progress=lambda k, out: asked.append(k), stop=stop)
     assert result.partial and len(result.portfolios) == 2
+    assert ("Interrupted while ranking portfolio 3: 2 of the 4 portfolios asked for are "
+            "reported; more may exist. Why-in/why-out and rule prices were not computed."
+            ) in result.notes
     full = solve(problem, portfolios=2)
     assert [p.fractions for p in result.portfolios] == [p.fractions for p in full.portfolios]
     assert "why" not in result.analyses
@@ -59,9 +62,10 @@ def test_ctrl_c_while_ranking_portfolio_2_writes_portfolio_1_and_exits_130(
     assert run_cli(cli) == 130
     captured = capfd.readouterr()
     said = " ".join((captured.out + captured.err).split())
-    assert "Interrupted (Ctrl-C) while ranking portfolio 2: 1 of 4 portfolios" in said
+    assert ("Interrupted while ranking portfolio 2: 1 of the 4 portfolios asked for is "
+            "reported; more may exist.") in said
     assert "Interrupted: 1 of 4 portfolios finished; written to" in said
-    assert "ended without a portfolio" not in said and "(error)" not in said
+    assert "solver failed" not in said and "(error)" not in said
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["partial"] is True and len(manifest["portfolios"]) == 1
     assert (out / "portfolios.xlsx").is_file() and (out / "report.html").is_file()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from osa_opt.analysis.diagnose import diagnose
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.text import number
 
 if TYPE_CHECKING:
     import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
@@ -53,9 +54,22 @@ def solve_baseline(
     count, diff = section.count, section.min_difference
     t0 = time.perf_counter()
     solver = Solver(problem, model, time_limit=time_limit, log=log)
-    outcomes = solver.ranked(count, diff, progress=progress, stop=stop)
+    last: list[Outcome] = []  # the outcome of the last solve the ranking reported
+
+    def reported(k: int, outcome: Outcome) -> None:
+        last[:] = [outcome]
+        if progress is not None:
+            progress(k, outcome)
+
+    outcomes = solver.ranked(count, diff, progress=reported, stop=stop)
     result = result_from_outcomes(problem, solver, outcomes, time.perf_counter() - t0)
-    if stop is not None and stop():
+    interrupted = stop is not None and stop()
+    ended = last[0] if last and not last[0].status.has_solution else None
+    note = short_ranking_note(len(outcomes), count, diff, ended, interrupted=interrupted,
+                              time_limit=solver.time_limit)
+    if note:
+        result.notes.append(note)
+    if interrupted:
         result.partial = True
         if not outcomes:
             result.status, result.message = Status.ERROR, "Interrupted before portfolio 1."
@@ -63,6 +77,46 @@ def solve_baseline(
     if result.status == Status.INFEASIBLE:
         add_diagnosis(result, solver)
     return result, solver
+
+
+def short_ranking_note(found: int, count: int, min_difference: int, ended: Outcome | None,
+                       *, interrupted: bool = False, time_limit: float | None = None) -> str:
+    """The note on a ranking that found fewer portfolios than asked for, and why; "" when
+    it found them all (or none: the result's message says why then). The one wording of
+    ``result.notes`` that the terminal, run.json, the workbook, the report and the notebook
+    show.
+
+    ``ended`` is the outcome of the re-solve that found no portfolio (None when none
+    failed: the ranking ran out of eligible projects, or was interrupted). Only
+    ``INFEASIBLE`` (or no eligible project) is a true end, "no more exist"; a time limit, a
+    solver failure or an interrupt leaves the rest unknown, "more may exist".
+
+    >>> print(short_ranking_note(2, 5, 3, Outcome(Status.INFEASIBLE)))
+    Only 2 of the 5 portfolios asked for exist: no other portfolio meets the policy and
+    differs from each of these in at least 3 projects.
+    >>> print(short_ranking_note(2, 5, 3, Outcome(Status.ERROR, termination="error")))
+    The solver failed while searching for portfolio 3 (error): 2 of the 5 portfolios asked
+    for are reported; more may exist.
+    """
+    if found == 0 or found >= count:
+        return ""
+    reported = f"{found} of the {count} portfolios asked for {'is' if found == 1 else 'are'}"
+    if interrupted:
+        return (f"Interrupted while ranking portfolio {found + 1}: {reported} reported; more "
+                "may exist. Why-in/why-out and rule prices were not computed.")
+    if ended is None or ended.status == Status.INFEASIBLE:
+        return (f"Only {found} of the {count} portfolios asked for "
+                f"{'exists' if found == 1 else 'exist'}: no other portfolio meets the policy "
+                f"and differs from {'it' if found == 1 else 'each of these'} in at least "
+                f"{min_difference} projects.")
+    if ended.status == Status.NO_SOLUTION:
+        limit = "" if time_limit is None else f" ({number(time_limit, 6)} s a solve)"
+        return (f"The time limit{limit} ended the search for portfolio {found + 1} before it "
+                f"found one: {reported} reported; more may exist (raise solver.time_limit "
+                "to look further).")
+    why = f" ({ended.termination or ended.status.value})"
+    return (f"The solver failed while searching for portfolio {found + 1}{why}: {reported} "
+            "reported; more may exist.")
 
 
 def add_diagnosis(result: Result, solver: Solver | None = None) -> None:

@@ -104,7 +104,6 @@ def command(
         from osa_opt.solving.solver import stdout_to_stderr
         from osa_opt.workflows import solve
     count = problem.policy.portfolios.count
-    outcomes: list[Outcome] = []
     # HiGHS may print on file descriptor 1: keep stdout for the table or the JSON alone.
     with stdout_to_stderr():
         model = None
@@ -114,20 +113,15 @@ def command(
         with _progress(count, live=show and not verbose, lines=show and verbose,
                        explain=explain, explain_limit=problem.policy.solver.explain_time_limit
                        ) as (report, phase, explaining):
-            def on_progress(k: int, outcome: Outcome) -> None:
-                outcomes.append(outcome)
-                report(k, outcome)
-
             with ctrl_c_pressed() as pressed:
                 result = solve(problem, model=model, log=sys.stderr if verbose else None,
-                               progress=on_progress, explain=explain, stop=pressed.is_set,
+                               progress=report, explain=explain, stop=pressed.is_set,
                                explain_progress=explaining)
             result.timings["read_seconds"] = round(read_seconds, 4)
             if result.partial and not result.portfolios:  # nothing finished: nothing to write
                 click.secho("Interrupted before portfolio 1 was found; nothing written.",
                             fg="yellow", err=True)
                 raise click.exceptions.Exit(130)
-            _note_short_ranking(result, outcomes, count)
             _add_execution(result)
             phase(WRITING)
             folder = write_run(result, out_dir, option="--out")
@@ -268,32 +262,6 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None,
             advance.update(done, total)
 
         yield report, advance.phase, explaining
-
-
-def _note_short_ranking(result: Result, outcomes: list[Outcome], count: int) -> None:
-    """Say why fewer portfolios than asked for came back (none left, or out of time)."""
-    from osa_opt.result import Status
-
-    found = len(result.portfolios)
-    if result.partial and found < count:
-        result.notes.append(
-            f"Interrupted (Ctrl-C) while ranking portfolio {found + 1}: {found} of {count} "
-            "portfolios are reported; why-in/why-out and rule prices were not computed.")
-        return
-    if found == 0 or found >= count or len(outcomes) <= found:
-        return
-    stop = outcomes[found].status
-    diff = result.problem.policy.portfolios.min_difference
-    if stop == Status.INFEASIBLE:
-        result.notes.append(
-            f"Only {found} of the {count} portfolios asked for "
-            f"{'exists' if found == 1 else 'exist'}: no other portfolio meets the policy "
-            f"and differs from {'it' if found == 1 else 'each of these'} in at least {diff} "
-            "projects.")
-    else:
-        result.notes.append(
-            f"The search for portfolio {found + 1} ended without a portfolio "
-            f"({stop.value}); {found} of {count} portfolios are reported.")
 
 
 # ---------------------------------------------------------------------- rendering
