@@ -17,8 +17,12 @@ ranked portfolios, explain and prices. This file checks, with the oracle of
 - **reserve list** of ``osa_opt.execution`` (docs/execution.md): the nested order above
   portfolio 1 at 100%, 105%, … is optimal by the same programme, stops before the first
   level that cannot be met, and each reserve is added at the first level it is funded;
-- **robustness**: every sample's optimum (and its funded set) is the best portfolio under
-  the sampled weights, valued as the normal solve values projects;
+- **robustness** (docs/robustness.md): every sample's weights and scores are the documented
+  draw (recomputed from ``default_rng(seed)``: ranged weights, then one noise per project
+  and criterion within ± ``score_spread``, clipped to 0-10), its values the documented
+  formula (``bruteforce.project_values``), and its optimum (and funded set) the best
+  portfolio under them; rounds with random score spreads get their own seeds, and the same
+  seed gives the same samples and summary serially and with ``jobs=2``;
 - **execution** ``exact=True`` (docs/execution.md, step 3): with random stages and
   signing probabilities, every level's expected execution, chance below target and
   expected value equal an independent listing of every signing outcome (at most 2**10),
@@ -27,7 +31,7 @@ ranked portfolios, explain and prices. This file checks, with the oracle of
 Instances come from ``bruteforce.random_instance`` with a random set of rules, 7-12 projects,
 at most one continuously partly fundable project (whole units are allowed), one project
 sometimes fixed in by ``stage = signed``. ``OSA_ANALYSES_SEEDS=N`` runs N seeds in the slow
-sweep.
+sweep, ``OSA_SPREAD_SEEDS=N`` N seeds of the score-spread sweep.
 """
 
 from __future__ import annotations
@@ -40,7 +44,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from bruteforce import RULES, BruteForce, portfolio_value, random_instance, violations
+from bruteforce import (
+    RULES,
+    BruteForce,
+    portfolio_value,
+    project_values,
+    random_instance,
+    violations,
+)
 
 import osa_opt
 from osa_opt.analysis.frontier import frontier
@@ -48,6 +59,7 @@ from osa_opt.analysis.funding_order import funding_order
 from osa_opt.analysis.greedy import greedy_curve
 from osa_opt.analysis.reserves import reserve_list, reserve_shares
 from osa_opt.analysis.robustness import robustness
+from osa_opt.analysis.sampling import draw_samples
 from osa_opt.errors import InputError
 
 TOL = 1e-6
@@ -274,18 +286,66 @@ def check_reserves(problem: osa_opt.Problem, p1: dict[str, float]) -> str:
     return f"{len(flat)} reserves to {shares[top]:.0%}"
 
 
-def check_robustness(problem: osa_opt.Problem, samples: int, seed: int) -> None:
+def documented_draws(problem: osa_opt.Problem, n: int, seed: int
+                     ) -> list[tuple[dict[str, float], pd.DataFrame]]:
+    """Per sample, the weights and every project's scores (score_<k> columns) as
+    docs/robustness.md draws them, recomputed without ``osa_opt.analysis``: from
+    ``default_rng(seed)``, sample after sample, first each ranged criterion's weight uniform
+    in [low, high] (policy order), then one noise per project and criterion (input order,
+    criterion fastest) uniform in ± the project's ``score_spread``; scores clipped to 0-10."""
+    rng = np.random.default_rng(seed)
+    policy = problem.policy
+    criteria = list(policy.objective.weights)
+    ranges = policy.robustness.weight_ranges
+    pj = problem.projects
+    out = []
+    for _ in range(n):
+        weights = {k: float(w) for k, w in policy.objective.weights.items()}
+        for k in criteria:
+            if k in ranges:
+                low, high = ranges[k]
+                weights[k] = low + (high - low) * rng.random()
+        scores = pd.DataFrame(index=pj.index, columns=[f"score_{k}" for k in criteria],
+                              dtype=float)
+        for p in pj.index:
+            spread = float(pj.at[p, "score_spread"])
+            for k in criteria:
+                noisy = float(pj.at[p, f"score_{k}"]) + spread * (2 * rng.random() - 1)
+                scores.at[p, f"score_{k}"] = min(10.0, max(0.0, noisy))
+        out.append((weights, scores))
+    return out
+
+
+def check_robustness(problem: osa_opt.Problem, samples: int, seed: int) -> str:
+    """Every sample: its weights, scores and values are the documented draw and formula
+    (``bruteforce.project_values``, country factor included), and its optimum and funded
+    set are the enumeration's under that sample's weights and scores."""
     rob = robustness(problem, samples=samples, seed=seed)
+    drawn = draw_samples(problem, samples, seed, keep_scores=True)
+    assert drawn.scores is not None
+    projects, countries = oracle_frames(problem)
     criteria = list(problem.policy.objective.weights)
-    for i, row in rob.samples_table.reset_index(drop=True).iterrows():
-        weights = {c: float(row[f"weight_{c}"]) for c in criteria}
-        near = Level(problem, 1.0, weights).bf.best()
+    table = rob.samples_table
+    assert list(table.index) == list(range(samples))
+    infeasible = 0
+    for i, (weights, scores) in enumerate(documented_draws(problem, samples, seed)):
+        row = table.loc[i]
+        got = {c: float(row[f"weight_{c}"]) for c in criteria}
+        assert got == pytest.approx(weights, rel=1e-12, abs=1e-12), (i, got, weights)
+        assert np.allclose(drawn.scores[i], scores.to_numpy(), rtol=0, atol=1e-12), i
+        sampled = projects.assign(**{c: scores[c] for c in scores.columns})
+        policy = policy_at(problem, 1.0, weights)
+        value = project_values(sampled, countries, policy)[drawn.project_ids].to_numpy()
+        assert np.allclose(drawn.values[i], value, rtol=1e-12, atol=1e-12), (i, value)
+        near = BruteForce(sampled, countries, policy).best()
         if not near:
-            assert row["status"] == "infeasible"
+            assert row["status"] == "infeasible", (i, row["status"])
+            infeasible += 1
             continue
         assert close(row["optimum"], near[0].value), (i, weights, row["optimum"], near[0].value)
-        funded = frozenset(rob.funded.columns[rob.funded.iloc[i].to_numpy(bool)])
+        funded = frozenset(rob.funded.columns[rob.funded.loc[i].to_numpy(bool)])
         assert funded in {s.ids for s in near}, (i, sorted(funded))
+    return f"robustness: {samples - infeasible}/{samples} samples"
 
 
 STAGE_P = {"request": 0.5, "survey": 0.7, "agreed": 0.9, "signed": 1.0}
@@ -387,7 +447,7 @@ def check(seed: int, robustness_samples: int = 3) -> str:
     level = fr.policy_level
     if fr.points.at[level, "status"] == "optimal":
         out += ", reserves: " + check_reserves(problem, dict(fr.outcomes[level - 1].fractions))
-        check_robustness(problem, robustness_samples, seed)
+        out += ", " + check_robustness(problem, robustness_samples, seed)
         out += ", " + check_execution(problem, seed)
     return out
 
@@ -404,3 +464,61 @@ def test_analyses_match_enumeration(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(30, 30 + int(os.environ.get("OSA_ANALYSES_SEEDS", "200"))))
 def test_analyses_match_enumeration_sweep(seed: int) -> None:
     check(seed)
+
+
+# ---------------------------------------------------------------------- score spreads
+def with_spread(seed: int) -> osa_opt.Problem | None:
+    """A random round whose projects have a ``score_spread`` about half the time, from
+    0.2 to 6 (wide ones push scores past 0 and 10, so the clipping is exercised), or None
+    when the round is refused or has no portfolio."""
+    problem = draw(seed)
+    if problem is None:
+        return None
+    rng = np.random.default_rng(seed + 11)
+    pj = problem.projects.copy()
+    pj["score_spread"] = np.where(rng.random(len(pj)) < 0.5,
+                                  rng.choice([0.2, 1.0, 2.5, 6.0], len(pj)), 0.0)
+    problem = problem.with_projects(pj)
+    if not BruteForce(*oracle_frames(problem), problem.policy).feasible:
+        return None
+    return problem
+
+
+#: Seeds of the quick spread check; ``OSA_SPREAD_SEEDS=N`` sweeps N more (slow).
+SPREAD_SEEDS = list(range(12))
+
+
+@pytest.mark.parametrize("seed", SPREAD_SEEDS)
+def test_robustness_with_score_spread_matches_enumeration(seed: int) -> None:
+    problem = with_spread(seed)
+    if problem is not None:
+        check_robustness(problem, 4, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100, 100 + int(os.environ.get("OSA_SPREAD_SEEDS", "200"))))
+def test_robustness_with_score_spread_matches_enumeration_sweep(seed: int) -> None:
+    problem = with_spread(seed)
+    if problem is not None:
+        check_robustness(problem, 4, seed)
+
+
+def test_score_spread_seed_gives_the_same_samples_serial_and_with_two_jobs() -> None:
+    """docs/robustness.md: the same seed gives the same samples, and serial and ``jobs=2``
+    give identical results; a longer run starts with the samples of a shorter one."""
+    problem = next(p for s in range(50) if (p := with_spread(s)) is not None
+                   and (p.projects["score_spread"] > 0).sum() >= 3)
+    serial = robustness(problem, samples=30, seed=5)
+    again = robustness(problem, samples=30, seed=5)
+    parallel = robustness(problem, samples=30, seed=5, jobs=2)
+    for other in (again, parallel):
+        pd.testing.assert_frame_equal(serial.samples_table, other.samples_table)
+        pd.testing.assert_frame_equal(serial.funded, other.funded)
+        pd.testing.assert_frame_equal(serial.projects, other.projects)
+        pd.testing.assert_frame_equal(serial.portfolios, other.portfolios)
+    assert parallel.models_built == 2
+    short, long = (draw_samples(problem, n, 5, keep_scores=True) for n in (7, 30))
+    assert short.scores is not None and long.scores is not None
+    assert (long.scores[:7] == short.scores).all() and (long.values[:7] == short.values).all()
+    other = draw_samples(problem, 7, 6, keep_scores=True)
+    assert other.scores is not None and not (other.scores == short.scores).all()
