@@ -4,8 +4,9 @@ A mandatory project cannot go, nor one a mandatory project requires, nor the onl
 project of a partner every one of whose tier must be funded; a project cannot come in when
 what it requires, directly or through others, cannot be funded (excluded or ineligible:
 ``problem.unfundable``, the chain named), when an exclusive-group rival is mandatory, or
-when it, what it requires and the mandatory projects exceed a year's budget or its
-country's cap. The explainer of :mod:`osa_opt.analysis.why` mixes these in; the messages
+when it, what it requires and the mandatory projects, each at its least share
+(``min_funding``, or ``units_min`` of ``units_max`` whole units), exceed a year's budget or
+its country's cap. The explainer of :mod:`osa_opt.analysis.why` mixes these in; the messages
 name the obstacle.
 """
 
@@ -68,7 +69,11 @@ class Obstacles:
                 if self.group.get(r) == self.group[q]:
                     return f"{q} and {r} (which it needs) are in the same exclusive group"
         must = list(dict.fromkeys(needed + self.mandatory))
-        low = {q: float(self.projects.at[q, "min_funding"]) for q in must}
+        # each at its least share as the model has it: min_funding, or units_min ÷
+        # units_max for a project funded in whole units (its min_funding does not apply)
+        least = self.solver.model.osa.min_funding
+        low = {q: float(least[q]) if q in least else float(self.projects.at[q, "min_funding"])
+               for q in must}
         for fy, budget in pb.budget.items():
             need = sum(float(self.cost.at[q, fy]) * low[q] for q in must)
             if need > budget * (1 + TOL) + TOL:
