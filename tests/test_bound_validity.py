@@ -28,10 +28,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-from test_independent_bruteforce import Oracle, draw, force_some
+from test_independent_bruteforce import Oracle, problem_of
 
 import osa_opt
 from osa_opt.analysis.baseline import result_from_outcomes
@@ -134,12 +133,8 @@ TIME_SPENT: dict[str, Any] = {"exact_limit": None, "time_limit": 1e-9}
 
 def check(seed: int, limits: dict[str, Any] = ABOVE_LIMIT) -> str:
     """One round, both analyses forced onto the bound path; the outcome in words."""
-    inst = draw(seed)
     try:
-        first = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy)
-        force_some(inst, first, np.random.default_rng(seed + 10 ** 6))
-        problem = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy) \
-            .with_policy(overrides=inst.overrides)
+        problem = problem_of(seed)
     except InputError:
         return "refused"
     solver = Solver(problem)
@@ -163,11 +158,7 @@ def test_whole_units_count_at_their_least_in_a_cap_obstacle() -> None:
     "cannot be" as a proof, while one unit (¥26.7m) fits and the forced optimum is
     worth 10.859."""
     assert "eligible" in check(3)  # feasible, and every answer checked
-    inst = draw(3)
-    first = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy)
-    force_some(inst, first, np.random.default_rng(3 + 10 ** 6))
-    problem = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy) \
-        .with_policy(overrides=inst.overrides)
+    problem = problem_of(3)
     solver = Solver(problem)
     result = result_from_outcomes(problem, solver, solver.ranked(1, 1), 0.0)
     rec = explain_portfolio(result, solver, exact_limit=0).records["X04"]

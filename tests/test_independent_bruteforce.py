@@ -317,14 +317,20 @@ class Oracle:
         return mask
 
 
+def problem_of(seed: int) -> osa_opt.Problem:
+    """The round of ``seed``: drawn, one or two projects forced in, the overrides applied
+    (InputError: a draw the inputs refuse)."""
+    inst = draw(seed)
+    first = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy)
+    force_some(inst, first, np.random.default_rng(seed + 10 ** 6))
+    return osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy) \
+        .with_policy(overrides=inst.overrides)
+
+
 def check(seed: int) -> str:
     """Solve one instance with osa_opt and compare with the oracle; the outcome in words."""
-    inst = draw(seed)
     try:
-        first = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy)
-        force_some(inst, first, np.random.default_rng(seed + 10 ** 6))
-        problem = osa_opt.Problem.from_frames(inst.projects, inst.countries, inst.policy) \
-            .with_policy(overrides=inst.overrides)
+        problem = problem_of(seed)
     except InputError as error:  # a draw the inputs refuse (a forced project's rival, say)
         return f"refused: {str(error).splitlines()[1][:80]}"
     oracle = Oracle(problem)
