@@ -293,6 +293,31 @@ def test_utf16_without_its_mark_is_named_not_read_as_noise(run: Callable,
         for name in ("projects", "countries")]
 
 
+@pytest.mark.parametrize(("line", "used", "said", "fix"), [
+    ("sep=,", ";", "commas, but the file separates them by semicolons", "'sep=;'"),
+    ("sep=;", ",", "semicolons, but the file separates them by commas", "'sep=,'")])
+def test_a_sep_line_naming_another_separator_than_the_files_is_one_problem(
+        run: Callable, tmp_path: Path, line: str, used: str, said: str, fix: str) -> None:
+    """Excel's ``sep=,`` first line over a file separated by semicolons (or the reverse) was
+    obeyed: 11 rows told they were too long, none of them blaming the line. The line is
+    named, with the separator the file uses and both ways out."""
+    import csv
+
+    folder = _csv_folder(tmp_path / "round")
+    rows = list(csv.reader(io.StringIO((folder / "projects.csv").read_text(encoding="utf-8"))))
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter=used).writerows(rows)
+    (folder / "projects.csv").write_text(f"{line}\n{text.getvalue()}", encoding="utf-8")
+    names = "semicolons" if used == ";" else "commas"
+    assert refused(run, folder, tmp_path) == [
+        f"projects, row 1, column None: the first line {line!r} says the cells are separated "
+        f"by {said} (its header splits into 28 known column names at {names}, none at "
+        f"{'commas' if used == ';' else 'semicolons'}) (value {line!r}). Fix: delete the line "
+        f"{line!r} (the separator is then found from the header), or make it {fix}"]
+    (folder / "projects.csv").write_text(f"sep={used}\n{text.getvalue()}", encoding="utf-8")
+    assert len(osa_opt.load_problem(folder).projects) == 38  # the line's fix is read
+
+
 def test_another_version_of_a_csv_file_is_warned_about(tmp_path: Path) -> None:
     """'Projects.csv' beside 'projects.csv' (as a sheet 'Projects' beside 'projects'): only
     one is read, so the other is named."""

@@ -3,7 +3,8 @@
 Text is UTF-8 (with or without a byte-order mark) or UTF-16 or UTF-32 with its mark. The columns may
 be separated by commas, semicolons (the list separator of locales that write decimal
 commas), tabs or ``|``: the delimiter is the one that splits the first rows into known
-column names, and a first line ``sep=;`` (which Excel writes and reads) names it outright.
+column names, and a first line ``sep=;`` (which Excel writes and reads) names it outright,
+unless the header splits into more known names at another delimiter (then the line is refused).
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
         text = _decode(file.name, data, issues)
         del data  # each stage's input let go before the next one builds (100 MB at 100,000)
         if text is None:
+            continue
+        contradicted = _sep_line_contradicted(sheet, text)
+        if contradicted is not None:  # every line would be split at the wrong separator
+            issues.append(contradicted)
             continue
         try:
             rows, delimiter = csv_rows(sheet, text)
@@ -317,13 +322,51 @@ def _same_name_but_case(folder: Path, name: str) -> str | None:
         return None
 
 
+def _sep_line(text: str) -> tuple[str, str] | None:
+    """``(the sep= first line, the delimiter it names)``, or None without one."""
+    first = text.partition("\n")[0].strip()
+    if first.lower().startswith("sep=") and len(first) == 5:
+        return first, first[4]
+    return None
+
+
+def _sep_line_contradicted(sheet: str, text: str) -> Issue | None:
+    """A ``sep=,`` first line over lines separated by another delimiter (a file saved with
+    semicolons, the line then typed or kept from another file): the header splits into more
+    known column names at the other delimiter. Read at the line's word, every line would be
+    one cell, or split in the wrong places, and told as a row too long or columns missing;
+    instead the line itself is named, with what the file uses."""
+    sep = _sep_line(text)
+    if sep is None:
+        return None
+    line, said = sep
+    rest = text.partition("\n")[2]
+    used = _sniff(sheet, rest)
+    found, declared = _known_names(sheet, rest, used), _known_names(sheet, rest, said)
+    if used == said or found <= declared:
+        return None
+    fixed = "'sep=' and a tab" if used == "\t" else repr(f"sep={used}")
+    return Issue(sheet, 1, None, line,
+                 f"the first line {line!r} says the cells are separated by {_named(said)}, "
+                 f"but the file separates them by {_named(used)} (its header splits into "
+                 f"{found} known column names at {_named(used)}, {declared or 'none'} at "
+                 f"{_named(said)})",
+                 f"delete the line {line!r} (the separator is then found from the header), or "
+                 f"make it {fixed}")
+
+
+def _named(delimiter: str) -> str:
+    return {",": "commas", ";": "semicolons", "\t": "tabs", "|": "'|'"}.get(
+        delimiter, repr(delimiter))
+
+
 def csv_rows(sheet: str, text: str) -> tuple[list[tuple[int, list[str]]], str]:
     """Records with the line each starts on (a quoted cell may span lines), and the
     delimiter; a ``sep=`` first line names the delimiter and is not a record."""
-    first, _, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        delimiter = first.strip()[4]
-        return _records(rest, delimiter, first_line=2), delimiter
+    sep = _sep_line(text)
+    if sep is not None:
+        delimiter = sep[1]
+        return _records(text.partition("\n")[2], delimiter, first_line=2), delimiter
     delimiter = _sniff(sheet, text)
     return _records(text, delimiter, first_line=1), delimiter
 
@@ -344,15 +387,19 @@ def _records(text: str, delimiter: str, first_line: int) -> list[tuple[int, list
 
 def _sniff(sheet: str, text: str) -> str:
     """The delimiter that splits the first rows into the most known column names."""
-    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
     best, score = ",", 0
     for delimiter in DELIMITERS:
-        try:
-            cells = [c.strip() for row in csv.reader(io.StringIO(head), delimiter=delimiter)
-                     for c in row]
-        except csv.Error:
-            continue
-        found = sum(known_header(sheet, c) for c in cells)
+        found = _known_names(sheet, text, delimiter)
         if found > score:
             best, score = delimiter, found
     return best
+
+
+def _known_names(sheet: str, text: str, delimiter: str) -> int:
+    """How many cells of the first rows, split at ``delimiter``, are known column names."""
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        return sum(known_header(sheet, c.strip())
+                   for row in csv.reader(io.StringIO(head), delimiter=delimiter) for c in row)
+    except csv.Error:
+        return 0
