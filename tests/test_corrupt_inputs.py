@@ -156,6 +156,25 @@ def test_a_formula_saved_without_its_value_is_not_read_as_text(run: Callable,
         "Fix: give the column a header in row 1, or delete its cells"]
 
 
+def test_a_header_that_is_a_formula_saved_without_its_value_is_named_as_such(
+        run: Callable, tmp_path: Path) -> None:
+    """A header ``="cost_FY2026"`` saved by openpyxl (no value stored) was told "rename the
+    header '="cost_FY2026"' to 'cost_FY2026'", as if mistyped: it is a formula without its
+    value, and saving the file again from a spreadsheet stores it."""
+    path = with_cells(tmp_path / "formula_header.xlsx",
+                      ("projects", 1, "cost_FY2026", '="cost_FY2026"'),
+                      ("projects", 1, "title", '=LOWER("TITLE")'))
+    rule = ("the header of column {} is a formula without its computed value: the file was "
+            "saved by a program that does not compute formulas, so the header has no text")
+    fix = ("open the file in Excel or LibreOffice and save it again, so that the formula's "
+           "value is stored; or type the header ")
+    assert refused(run, path, tmp_path) == [
+        f"projects, row 1, column None: {rule.format('B')} (value '=LOWER(\"TITLE\")'). "
+        f"Fix: {fix}in the cell as text",
+        f"projects, row 1, column None: {rule.format('F')} (value '=\"cost_FY2026\"'). "
+        f"Fix: {fix}'cost_FY2026' in the cell"]
+
+
 def test_a_placeholder_is_not_a_mitigation_nor_an_override_reason(run: Callable,
                                                                   tmp_path: Path) -> None:
     """'none' as a mitigation would have made a project above the risk limit eligible; 'n/a'

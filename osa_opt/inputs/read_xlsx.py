@@ -391,11 +391,32 @@ def _formula_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
     header_row, header = rows[at][0], rows[at][1]
     issues = []
     for (r, c), text in sorted(formulas.items()):
+        if r == header_row:
+            issues.append(_header_formula_issue(sheet, r, c, text))
+            continue
         name = header[c] if c < len(header) else None
         column = name.strip() if isinstance(name, str) else None
         if r > header_row and column and known_header(sheet, column):
             issues.append(Issue(sheet, r, column, text, FORMULA_RULE, FORMULA_HINT))
     return issues
+
+
+def _header_formula_issue(sheet: str, row: int, c: int, text: str) -> Issue:
+    """A header cell holding a formula saved without its value (``="cost_FY2026"`` written by
+    openpyxl or pandas): the header has no text, so its column would be told to be renamed
+    from the formula's text. Named as the formula it is, with the header to type when the
+    formula is a plain text (``="title"``)."""
+    from openpyxl.utils import get_column_letter
+
+    literal = re.fullmatch(r'=\s*"([^"]*)"\s*', text)
+    typed = f"type the header {literal.group(1)!r} in the cell" if literal else \
+        "type the header in the cell as text"
+    return Issue(sheet, row, None, text,
+                 f"the header of column {get_column_letter(c + 1)} is a formula without its "
+                 "computed value: the file was saved by a program that does not compute "
+                 "formulas, so the header has no text",
+                 "open the file in Excel or LibreOffice and save it again, so that the "
+                 f"formula's value is stored; or {typed}")
 
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
