@@ -135,6 +135,11 @@ class OsaError(Exception):
     cli_message: str | None = None
 
 
+class WriteInterrupted(KeyboardInterrupt):
+    """Ctrl-C while a run folder was being written: nothing is left behind, and the message
+    says what was not written (the finished portfolios), which "Interrupted." alone did not."""
+
+
 @dataclass
 class InputError(OsaError):
     """The inputs or the policy break one or more rules; ``issues`` lists every one."""

@@ -24,7 +24,7 @@ import pandas as pd  # noqa: E402  (at run time: get_type_hints(load_run))
 from osa_opt.background import in_background
 from osa_opt.data import example_path
 from osa_opt.digest import sha256
-from osa_opt.errors import OsaError, unusable_path
+from osa_opt.errors import OsaError, WriteInterrupted, unusable_path
 from osa_opt.extensions import Extension
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy, is_policy_source
@@ -42,6 +42,7 @@ from osa_opt.outputs.safe import (
 )
 from osa_opt.report import write_report
 from osa_opt.result import Result  # noqa: E402
+from osa_opt.text import counted
 
 #: Rounds of at least this many projects write their workbook and their report in
 #: processes of their own while this one writes the other files; on smaller ones, where the
@@ -112,10 +113,24 @@ def write_run(result: Result, path: str | Path | None = None, *, option: str = "
         raise OsaError(f"Could not write the run folder under {where}: {exc.strerror or exc}. "
                        "Nothing was written; check the folder's permissions and free "
                        "space.") from exc
+    except KeyboardInterrupt as exc:
+        remove_if_empty(made)
+        raise _not_written(result, path if path is not None else parent) from exc
     except BaseException:
         remove_if_empty(made)
         raise
     return target
+
+
+def _not_written(result: Result, where: str | Path) -> WriteInterrupted:
+    """Ctrl-C while the run folder was written (the staging folder is gone with it): what
+    was finished and is not on disk, and how to get it."""
+    n = len(result.portfolios)
+    lost = f"the {counted(n, 'finished portfolio')} {'was' if n == 1 else 'were'}" if n \
+        else "the run's record (run.json) was"
+    return WriteInterrupted(f"Interrupted while the run folder was written under {where}: "
+                            f"nothing was left there, so {lost} not written; run the command "
+                            "again to write the run")
 
 
 #: A hidden staging folder older than this was left by a run that was killed outright.

@@ -136,9 +136,37 @@ def test_ctrl_c_while_the_workbook_is_written_apart_stops_it_and_leaves_nothing(
     began = time.perf_counter()
     assert run_cli(cli) == 130
     assert time.perf_counter() - began < 20
-    assert "Interrupted." in capfd.readouterr().err
+    assert f"Interrupted while the run folder was written under {out}: nothing was left " \
+        "there, so the 1 finished portfolio was not written" in capfd.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".*"))
     assert len(forked) == 2  # the workbook's process and the report's
     for pid in forked:
         with pytest.raises(ChildProcessError):  # gone and reaped
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_ctrl_c_while_the_run_folder_is_written_says_the_portfolios_were_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C after the ranking, while the files are written: nothing is left behind, and
+    it said only "Interrupted.", not that the finished portfolios were not written."""
+    from osa_opt import background
+    from osa_opt.outputs import workbook
+
+    monkeypatch.setenv(background.SERIAL_ENV, "1")  # the workbook written in this process
+    real = workbook.write_workbook
+
+    def ctrl_c_while_writing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.5)  # the default handler raises KeyboardInterrupt here
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workbook, "write_workbook", ctrl_c_while_writing)
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "-k", "2", "--out", str(out)])
+    assert run_cli(cli) == 130
+    said = " ".join(capfd.readouterr().err.split())
+    assert (f"Interrupted while the run folder was written under {out}: nothing was left "
+            "there, so the 2 finished portfolios were not written; run the command again to "
+            "write the run") in said
+    assert not out.exists() and not list(tmp_path.glob(".*"))

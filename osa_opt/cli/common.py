@@ -50,6 +50,14 @@ def run_cli(group: click.Group) -> int:
         return _bug()
 
 
+def _interrupted_text(exc: BaseException | None) -> str:
+    """ "Interrupted.", or what Ctrl-C cost when it says (while the run folder was written,
+    the finished portfolios were not: :class:`osa_opt.errors.WriteInterrupted`)."""
+    from osa_opt.errors import WriteInterrupted
+
+    return terminal_text(str(exc)) if isinstance(exc, WriteInterrupted) else "Interrupted."
+
+
 def _run_cli(group: click.Group) -> int:
     from osa_opt.cli.console import ClosedOutput
     from osa_opt.errors import EXIT_BAD_INPUT, InputError, OsaError
@@ -61,11 +69,11 @@ def _run_cli(group: click.Group) -> int:
     except click.ClickException as exc:
         _show_usage_error(exc)
         return EXIT_BAD_INPUT
-    except click.Abort:  # click's name for a KeyboardInterrupt inside a command
-        click.echo("Interrupted.", err=True)
+    except click.Abort as exc:  # click's name for a KeyboardInterrupt inside a command
+        click.echo(_interrupted_text(exc.__cause__), err=True)
         return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+    except KeyboardInterrupt as exc:
+        click.echo(_interrupted_text(exc), err=True)
         return 130
     except InputError as exc:
         render_issues(exc)
