@@ -1705,6 +1705,47 @@ def test_a_cost_shown_divided_by_its_number_format_is_refused_naming_both(
         "format (Home > Number > General)"]
 
 
+def test_a_cost_shown_divided_by_its_number_format_in_an_ods_file_is_refused_alike(
+        tmp_path: Path) -> None:
+    """LibreOffice writes '#,##0,,' as a number style with display-factor 1000000, in
+    styles.xml; a cell names it through its cell style, or through its column's default
+    style when the whole column was formatted: the .ods file was read as 850,000,000
+    ¥ million where the .xlsx is refused."""
+    from odf.namespaces import TABLENS
+    from odf.number import Number, NumberStyle
+    from odf.opendocument import load
+    from odf.style import Style
+    from odf.table import Table
+
+    doc = load(str(Path(__file__).resolve().parent / "corpus" / "example.ods"))
+    millions = NumberStyle(name="Nmillions")
+    millions.addElement(Number(decimalplaces="0", minintegerdigits="1", grouping="true",
+                               displayfactor="1000000"))
+    doc.styles.addElement(millions)
+    doc.automaticstyles.addElement(Style(name="ceM", family="table-cell",
+                                         datastylename="Nmillions"))
+    projects = next(t for t in doc.spreadsheet.getElementsByType(Table)
+                    if t.getAttribute("name") == "projects")
+    columns = [c for c in projects.childNodes if c.qname[1] == "table-column"]
+    columns[5].setAttrNS(TABLENS, "default-cell-style-name", "ceM")  # F and G, repeated
+    rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
+    cells = [c for c in rows[2].childNodes if c.qname[1] == "table-cell"]
+    cells[5].setAttrNS(TABLENS, "style-name", "ceM")  # F3: its own style
+    cells[5].setAttrNS("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "value",
+                       "850000000")
+    for cell in [c for c in rows[3].childNodes if c.qname[1] == "table-cell"][5:7]:
+        cell.removeAttrNS(TABLENS, "style-name")  # F4, G4: their column's default
+    doc.save(str(tmp_path / "scaled.ods"))
+    with pytest.raises(osa_opt.errors.InputError) as caught:
+        osa_opt.load_problem(tmp_path / "scaled.ods")
+    assert [i.message() for i in caught.value.issues] == [
+        "projects, row 3, column 'cost_FY2026': the format '#,##0,,' shows a number divided "
+        "by 1,000,000 (850000000 as 850): 2 cells of the column (rows 3, 4) hold one amount "
+        "and show another (value 850000000). Fix: type each amount as it is meant (850 if "
+        "the cell shows what is meant; costs in ¥ million), and give the column a plain "
+        "number format (Format > Cells > Numbers > General)"]  # G4, the 0 of FY2027: no harm
+
+
 def test_a_value_of_control_characters_is_shown_escaped_and_short(run: Callable,
                                                                   tmp_path: Path) -> None:
     """A CSV file padded with 4,096 NUL bytes (a copy that stopped) printed them raw into the

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.headers import table
+from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.read_xlsx import (
     Merge,
     encrypted,
@@ -24,6 +26,7 @@ from osa_opt.inputs.read_xlsx import (
     locked_issue,
     merged_issues,
     pick_sheets,
+    scaled_number_issues,
     unreadable_issue,
 )
 
@@ -54,17 +57,61 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         return {}
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
+    styles = _scaling_styles(doc)
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
         hidden_rows: set[int] = set()
-        rows = _rows(sheets[name][0], merges, hidden_rows)
+        scaled: dict[tuple[int, int], tuple[str, int]] = {}
+        element = sheets[name][0]
+        rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
+                                                    scaled))
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows)
-        warnings += hidden_column_warnings(sheet, rows, _hidden_columns(sheets[name][0]))
+        warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element))
+        at = find_header(sheet, rows)
+        issues += scaled_number_issues(sheet, rows, at, scaled,
+                                       "Format > Cells > Numbers > General")
         tables[sheet] = table(sheet, rows, issues, warnings,
-                              lambda i: f"column {get_column_letter(i + 1)}")
+                              lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables
+
+
+def _scaling_styles(doc: Any) -> dict[str, tuple[str, int]]:
+    """Cell style name -> (format code, divisor) of the cell styles whose number format
+    shows a value divided (``number:display-factor="1000000"``, which LibreOffice writes for
+    ``#,##0,,``); the number formats sit in styles.xml or content.xml, the cell styles that
+    use them in either."""
+    from odf.namespaces import NUMBERNS, STYLENS
+
+    parts = [doc.styles, doc.automaticstyles]
+    formats = {}
+    for part in parts:
+        for style in part.childNodes:
+            if style.qname[1] != "number-style":
+                continue
+            for number in style.childNodes:
+                factor = number.attributes.get((NUMBERNS, "display-factor"))
+                if number.qname[1] == "number" and factor and float(factor) > 1:
+                    formats[style.attributes.get((STYLENS, "name"))] = \
+                        (_format_code(number.attributes, int(float(factor))),
+                         int(float(factor)))
+    if not formats:
+        return {}
+    return {style.attributes.get((STYLENS, "name")): formats[data]
+            for part in parts for style in part.childNodes if style.qname[1] == "style"
+            and (data := style.attributes.get((STYLENS, "data-style-name"))) in formats}
+
+
+def _format_code(attributes: Any, factor: int) -> str:
+    """The format code LibreOffice shows for a scaling number format (``#,##0,,``)."""
+    from odf.namespaces import NUMBERNS
+
+    code = "#,##0" if attributes.get((NUMBERNS, "grouping")) == "true" else "0"
+    decimals = int(attributes.get((NUMBERNS, "decimal-places"), 0) or 0)
+    code += "." + "0" * decimals if decimals else ""
+    commas = round(math.log(factor, 1000))
+    return code + "," * commas if 1000 ** commas == factor else f"{code} (divided by {factor})"
 
 
 def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
@@ -85,10 +132,18 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-def _rows(element: Any, merges: list[Merge],
-          hidden: set[int]) -> list[tuple[int, list[Any]]]:
+#: What :func:`_rows` needs to find the number cells shown divided: the scaling cell styles
+#: (:func:`_scaling_styles`), the columns' default ones (:func:`_column_styles`), and the
+#: dict it fills, (row, column from 0) -> (format code, divisor).
+Scaling = tuple[dict[str, tuple[str, int]], dict[int, str],
+                dict[tuple[int, int], tuple[str, int]]]
+
+
+def _rows(element: Any, merges: list[Merge], hidden: set[int],
+          scaling: Scaling | None = None) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
-    appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``."""
+    appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
+    number cells whose style shows them divided to ``scaling``'s dict."""
     from odf.namespaces import TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -109,8 +164,11 @@ def _rows(element: Any, merges: list[Merge],
             down, across = (int(cell.attributes.get(key, 1)) for key in spanned)
             if down > 1 or across > 1:
                 merges.append((number, column, number + down - 1, column + across - 1))
-            column += span
             value = _value(cell)
+            if scaling and scaling[0] and isinstance(value, int | float):
+                _note_scaled(cell, number, column, min(repeat, _MAX_REPEAT),
+                             min(span, _MAX_REPEAT), scaling)
+            column += span
             if value is None:
                 empty += span
                 continue
@@ -123,28 +181,64 @@ def _rows(element: Any, merges: list[Merge],
     return out
 
 
+def _note_scaled(cell: Any, row: int, column: int, rows: int, columns: int,
+                 scaling: Scaling) -> None:
+    """A number cell (repeated ``rows`` down and ``columns`` across) whose own style, or
+    else its column's default, shows its value divided: noted in ``scaling``'s dict."""
+    from odf.namespaces import TABLENS
+
+    styles, defaults, found = scaling
+    for j in range(columns):
+        name = cell.attributes.get((TABLENS, "style-name")) or defaults.get(column + j)
+        if name in styles:
+            for k in range(rows):
+                found[row + k, column + j] = styles[name]
+
+
 def _hidden_columns(element: Any) -> set[int]:
     """Indices (from 0) of the collapsed (hidden) columns of a table element, also those
     inside column groups and header-column blocks."""
     from odf.namespaces import TABLENS
 
     hidden: set[int] = set()
+    for number, repeat, column in _column_runs(element):
+        if column.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
+            hidden.update(range(number, number + repeat))
+    return hidden
+
+
+def _column_styles(element: Any, styles: dict[str, tuple[str, int]]) -> dict[int, str]:
+    """Index (from 0) -> default cell style of the columns whose default is one of
+    ``styles`` (a whole column given a format: its cells then name no style of their own)."""
+    from odf.namespaces import TABLENS
+
+    out = {}
+    for number, repeat, column in _column_runs(element) if styles else ():
+        name = column.attributes.get((TABLENS, "default-cell-style-name"))
+        if name in styles:
+            out.update(dict.fromkeys(range(number, number + repeat), name))
+    return out
+
+
+def _column_runs(element: Any) -> Iterator[tuple[int, int, Any]]:
+    """(first index from 0, how many, element) of each table-column element of a table,
+    also those inside column groups and header-column blocks; a repeat is capped."""
+    from odf.namespaces import TABLENS
+
     number = 0
 
-    def walk(parent: Any) -> None:
+    def walk(parent: Any) -> Iterator[tuple[int, int, Any]]:
         nonlocal number
         for child in parent.childNodes:
             kind = child.qname[1]
             if kind == "table-column":
                 repeat = int(child.attributes.get((TABLENS, "number-columns-repeated"), 1))
-                if child.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
-                    hidden.update(range(number, number + min(repeat, _MAX_REPEAT)))
+                yield number, min(repeat, _MAX_REPEAT), child
                 number += repeat
             elif kind in ("table-column-group", "table-header-columns", "table-columns"):
-                walk(child)
+                yield from walk(child)
 
-    walk(element)
-    return hidden
+    yield from walk(element)
 
 
 def _row_elements(element: Any) -> list[Any]:

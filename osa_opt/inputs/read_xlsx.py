@@ -301,10 +301,11 @@ def _scaled_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, int
 
 
 def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                         scaled: dict[tuple[int, int], tuple[str, int]]) -> list[Issue]:
+                         scaled: dict[tuple[int, int], tuple[str, int]],
+                         plain: str = "Home > Number > General") -> list[Issue]:
     """Number cells whose format shows them divided (``850000000`` shown as ``850``): the
     cell holds one number and shows another, a million times apart, so it is refused, one
-    issue per column, naming both."""
+    issue per column, naming both; ``plain`` is where the program sets a plain format."""
     from osa_opt.inputs.numbers import number_column
 
     if not scaled or not rows:
@@ -332,8 +333,7 @@ def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], 
             f"{'hold' if len(cells) > 1 else 'holds'} one amount and "
             f"{'show' if len(cells) > 1 else 'shows'} another",
             f"type each amount as it is meant ({shown} if the cell shows what is meant; costs "
-            "in ¥ million), and give the column a plain number format (Home > Number > "
-            "General)"))
+            f"in ¥ million), and give the column a plain number format ({plain})"))
     return issues
 
 
