@@ -14,7 +14,12 @@ matrix-API model of ``benchmarks/raw_highs.py`` (both at ``mip_rel_gap`` 0) and 
   (and be infeasible when osa-opt stops early); the values never increase; each portfolio
   differs from every earlier one in at least ``min_difference`` projects. This checks the
   value floor (``solving/value_bound.py``), the pool's starts and the start-misread guard
-  (``highs_access.run_checked``) on rounds of hundreds of projects.
+  (``highs_access.run_checked``) on rounds of hundreds of projects;
+- **the budget frontier** (``--frontier``, in place of the portfolio-1 check: the policy
+  budget is one of its levels): each level of ``analysis.frontier`` (one model rescaled
+  through ``budget_scale``) against the raw model rebuilt with every fiscal year's budget
+  scaled to the level's share (docs/frontier.md), the same optimum or both infeasible, and
+  each side's funded set cross-evaluated at that level as for portfolio 1.
 
 The variants switch on rules synthetic rounds leave off (fund-every-tier, field and region
 caps, stricter gates and the country factor, the most partners, the smallest package) and
@@ -23,6 +28,7 @@ prior consent, UN Charter and dispute flags, mitigations and overrides).
 
     python benchmarks/crosscheck_raw.py                       # the default sweep (~10 min)
     python benchmarks/crosscheck_raw.py --sizes 300x2 --seeds 0-4 --variants all --ranked
+    python benchmarks/crosscheck_raw.py --frontier --levels 0.25,0.6,1,1.3,1.5 --sizes 500x3
 """
 
 from __future__ import annotations
@@ -163,8 +169,12 @@ class Raw:
     cuts: list[tuple[list[tuple[int, float]], float]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, folder: Path, policy_path: Path) -> Raw:
+    def of(cls, folder: Path, policy_path: Path, share: float = 1.0) -> Raw:
+        """The raw model at ``share`` of the policy budget: every fiscal year's budget
+        scaled alike, as docs/frontier.md scales a level (the rules stated as shares of
+        the total budget follow it; ``min_package`` and the counts keep their values)."""
         policy = tomllib.loads(policy_path.read_text(encoding="utf-8"))
+        policy["budget"] = {y: float(b) * share for y, b in policy["budget"].items()}
         columns, rows, ids = raw_highs.build(folder, policy)
         return cls(columns, rows, ids, policy["solver"])
 
@@ -225,8 +235,7 @@ def check_best(folder: Path, policy_path: Path, notes: list[str]) -> list[str]:
     best = result.best
     if status != "Optimal" or objective is None or not close(best.objective, objective):
         return [f"portfolio 1: osa-opt {best.objective!r}, raw {status} {objective!r}"]
-    cols = raw.funded_col()
-    raw_fractions = {p: x[cols[p]] for j, p in enumerate(raw.ids) if x[j] > 0.5}
+    raw_fractions = raw_fractions_of(raw, x)
     same = (set(best.fractions) == set(raw_fractions)
             and all(abs(f - raw_fractions[p]) <= 1e-6 for p, f in best.fractions.items()))
     notes.append(f"value {objective:.6g}, {len(best.fractions)} funded"
@@ -235,25 +244,70 @@ def check_best(folder: Path, policy_path: Path, notes: list[str]) -> list[str]:
 
 
 def cross_evaluate(problem: osa_opt.Problem, raw: Raw, ours: set[str] | dict[str, float],
-                   theirs: set[str] | dict[str, float], value: float) -> list[str]:
+                   theirs: set[str] | dict[str, float], value: float,
+                   solver: Solver | None = None) -> list[str]:
     """Each side's funded set fixed in the other side's model must be feasible there and,
     with the best fractions of its partly fundable projects, worth ``value``: osa-opt's in
     the raw model (its x columns fixed), the raw one in osa-opt's (``x`` fixed). The
     fractions are left to each model's LP: fixed to 9 printed digits they can overrun a
-    budget row by more than HiGHS's feasibility tolerance."""
+    budget row by more than HiGHS's feasibility tolerance. ``solver``: osa-opt's model to
+    use (a frontier's, set to the level's budget); a fresh one at the policy budget if
+    omitted."""
     problems = []
     status, objective, _ = raw.solve({j: float(p in ours) for j, p in enumerate(raw.ids)})
     if status != "Optimal" or objective is None or not close(objective, value):
         problems.append(f"osa-opt's portfolio in the raw model: {status} {objective!r}, "
                         f"not {value!r}")
-    solver = Solver(problem)
-    m = solver.model
-    for p in m.P:
-        m.x[p].fix(1 if p in theirs else 0)
-    out = solver.solve_once()
+    solver = Solver(problem) if solver is None else solver
+    with solver.fixed({p: int(p in theirs) for p in solver.model.P}):
+        out = solver.solve_once()
     if out.objective is None or not close(out.objective, value):
         problems.append(f"the raw portfolio in osa-opt's model: {out.status} "
                         f"{out.objective!r}, not {value!r}")
+    return problems
+
+
+def raw_fractions_of(raw: Raw, x: list[float]) -> dict[str, float]:
+    """Funded project -> funded fraction of a raw solution."""
+    cols = raw.funded_col()
+    return {p: x[cols[p]] for j, p in enumerate(raw.ids) if x[j] > 0.5}
+
+
+def check_frontier(folder: Path, policy_path: Path, shares: list[float],
+                   notes: list[str]) -> list[str]:
+    """osa-opt's frontier (``analysis.frontier``, one persistent model rescaled by
+    ``budget_scale``) against the raw model rebuilt at each level's budget: the same
+    optimum (or both infeasible) per level, and each side's funded set feasible and worth
+    that optimum in the other's model at that level."""
+    from osa_opt.analysis.frontier import frontier, set_budget_share
+
+    problem = osa_opt.load_problem(folder, policy=policy_path)
+    fr = frontier(problem, shares=shares)
+    assert fr.solver is not None
+    problems: list[str] = []
+    met = 0
+    for (level, row), out in zip(fr.points.iterrows(), fr.outcomes, strict=True):
+        share = float(row["budget_share"])
+        raw = Raw.of(folder, policy_path, share)
+        status, objective, x = raw.solve()
+        where = f"level {level} ({share:.4g})"
+        if row["status"] == "infeasible":
+            if (status, objective) != ("Infeasible", None):
+                problems.append(f"{where}: osa-opt infeasible, raw {status} {objective!r}")
+            continue
+        value = float(row["value"])
+        if row["status"] != "optimal" or status != "Optimal" or objective is None \
+                or not close(value, objective):
+            problems.append(f"{where}: osa-opt {row['status']} {value!r}, "
+                            f"raw {status} {objective!r}")
+            continue
+        met += 1
+        set_budget_share(fr.solver.model, problem, share)
+        problems += [f"{where}: {text}" for text in cross_evaluate(
+            problem, raw, out.fractions, raw_fractions_of(raw, x), value, fr.solver)]
+    set_budget_share(fr.solver.model, problem, 1.0)
+    notes.append(f"frontier: {met} of {len(fr.points)} levels met, values "
+                 + " ".join(f"{v:.6g}" for v in fr.points["value"]))
     return problems
 
 
@@ -306,10 +360,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="all")
     parser.add_argument("--ranked", action="store_true", help="also check portfolios 2..k")
     parser.add_argument("--count", type=int, default=5, help="portfolios when ranked")
+    parser.add_argument("--frontier", action="store_true",
+                        help="check the frontier's levels instead of portfolio 1 alone")
+    parser.add_argument("--levels", default="0.3,0.6,0.85,1,1.2",
+                        help="frontier budget shares (1 is always added)")
     parser.add_argument("--budget", type=float, default=900.0,
                         help="stop starting new rounds after this many seconds")
     args = parser.parse_args(argv)
     variants = list(VARIANTS) if args.variants == "all" else args.variants.split(",")
+    levels = [float(v) for v in args.levels.split(",")]
     t0 = time.perf_counter()
     failures = checked = 0
     with tempfile.TemporaryDirectory() as work:
@@ -328,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"{size} seed {seed} {variant}: input rejected: {exc}")
                         continue
                     notes: list[str] = []
-                    problems = check_best(folder, path, notes)
+                    problems = (check_frontier(folder, path, levels, notes) if args.frontier
+                                else check_best(folder, path, notes))
                     if args.ranked:
                         for d in (1, 2):
                             problems += check_ranked(folder, path, args.count, d, notes)
