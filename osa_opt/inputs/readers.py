@@ -333,6 +333,8 @@ def _read_bytes(path: Path, limit: int = -1) -> bytes:
     """The file's bytes (its first ``limit`` only, when given); a file that cannot be read
     (permissions, I/O) is an InputError."""
     try:
+        if limit < 0:
+            return path.read_bytes()
         with path.open("rb") as file:
             return file.read(limit)
     except OSError as exc:
