@@ -452,7 +452,8 @@ def check(seed: int, robustness_samples: int = 3) -> str:
     return out
 
 
-SEEDS = list(range(30))
+#: 141: a reserve of two fields, one over its field maximum (execution counted it in neither).
+SEEDS = [*range(30), 141]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -90,11 +90,11 @@ def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.nd
                     ok &= committed[:, q] if q >= 0 else False
         add = plan.cost[members].sum(axis=0)
         ok &= (spent + add <= plan.budget + slack).all(axis=1)
-        for mask, limit in plan.caps:
-            if mask[members].any():
-                inside = committed[:, mask].astype(float) @ total_cost[mask]
-                ok &= inside + float(total_cost[members][mask[members]].sum()) \
-                    <= limit + TOL * max(1.0, limit)
+        for share, limit in plan.caps:
+            if share[members].any():
+                counted = share * total_cost
+                inside = committed.astype(float) @ counted
+                ok &= inside + float(counted[members].sum()) <= limit + TOL * max(1.0, limit)
         for g in {int(plan.group[i]) for i in members if plan.group[i] >= 0}:
             ok &= ~committed[:, plan.group == g].any(axis=1)
         if plan.min_package > 0:  # a new partner's package starts at least at the minimum

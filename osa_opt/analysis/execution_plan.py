@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from osa_opt.inputs.schema import split_values
+
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
@@ -57,7 +59,9 @@ class Plan:
     ``ids`` are portfolio 1's projects then the reserves' (entry by entry); ``entries``
     the reserve entries as index tuples into ``ids``; ``requires[i]`` the indices item i
     requires (-1: a project outside the plan, never committed); ``caps`` rows
-    ``(member mask, limit)`` of the maximum rules (cost over all years ≤ limit).
+    ``(share counted, limit)`` of the maximum rules: Σ share·cost over all years ≤ limit,
+    the share 1 for a member of a country or region and 1/n in each of a project's n fields
+    (docs/model.md), 0 outside.
     """
 
     ids: tuple[str, ...]
@@ -121,7 +125,8 @@ def make_plan(problem: Problem, fractions: dict[str, float],
 
 
 def _cap_rows(problem: Problem, ids: list[str]) -> tuple[tuple[np.ndarray, float], ...]:
-    """The policy's maximums on total cost as (member mask over ids, limit) rows."""
+    """The policy's maximums on total cost as (share of each id's cost counted, limit) rows:
+    a project of several fields counts an equal part of its cost in each, as in the model."""
     policy = problem.policy
     total = policy.total_budget
     pj = problem.projects
@@ -131,10 +136,11 @@ def _cap_rows(problem: Problem, ids: list[str]) -> tuple[tuple[np.ndarray, float
     caps = own.where(own.notna(), 1.0).clip(upper=policy.priority.max_country_share).to_dict()
     for c in sorted(set(country)):
         if caps.get(c, 1.0) < 1.0:
-            rows.append((country == c, caps[c] * total))
-    for column, shares in (("field", policy.balance.max_field_share),
-                           ("region", policy.balance.max_region_share)):
-        keys = (pj.loc[ids, "field"] if column == "field"
-                else problem.region.loc[ids]).to_numpy()
-        rows += [(keys == g, s * total) for g, s in shares.items()]
+            rows.append(((country == c).astype(float), caps[c] * total))
+    fields = [split_values(f) for f in pj.loc[ids, "field"]]
+    for g, s in policy.balance.max_field_share.items():
+        rows.append((np.array([1.0 / len(f) if g in f else 0.0 for f in fields]), s * total))
+    region = problem.region.loc[ids].to_numpy()
+    rows += [((region == g).astype(float), s * total)
+             for g, s in policy.balance.max_region_share.items()]
     return tuple(rows)
