@@ -462,7 +462,7 @@ def test_analyses_match_enumeration(seed: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(30, 30 + int(os.environ.get("OSA_ANALYSES_SEEDS", "200"))))
+@pytest.mark.parametrize("seed", range(30, 30 + int(os.environ.get("OSA_ANALYSES_SEEDS", "80"))))
 def test_analyses_match_enumeration_sweep(seed: int) -> None:
     check(seed)
 
@@ -497,7 +497,7 @@ def test_robustness_with_score_spread_matches_enumeration(seed: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(100, 100 + int(os.environ.get("OSA_SPREAD_SEEDS", "200"))))
+@pytest.mark.parametrize("seed", range(100, 100 + int(os.environ.get("OSA_SPREAD_SEEDS", "60"))))
 def test_robustness_with_score_spread_matches_enumeration_sweep(seed: int) -> None:
     problem = with_spread(seed)
     if problem is not None:

@@ -166,7 +166,7 @@ def test_whole_units_count_at_their_least_in_a_cap_obstacle() -> None:
 
 
 FAST = list(range(1000, 1030))
-SLOW = list(range(int(os.environ.get("OSA_BOUND_SEEDS", "300"))))
+SLOW = list(range(int(os.environ.get("OSA_BOUND_SEEDS", "100"))))
 
 
 @pytest.mark.parametrize("seed", FAST)

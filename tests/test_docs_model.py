@@ -16,7 +16,7 @@ import docs_model as dm
 import pytest
 
 FAST_SEEDS = range(0, 24)
-SLOW_SEEDS = range(24, int(os.environ.get("OSA_DOCS_MODEL_SEEDS", "424")))
+SLOW_SEEDS = range(24, int(os.environ.get("OSA_DOCS_MODEL_SEEDS", "224")))
 
 
 @pytest.mark.parametrize("seed", FAST_SEEDS)
@@ -56,7 +56,7 @@ def test_medium_round_matches_the_documented_mip(seed: int, tmp_path: Path) -> N
 @pytest.mark.slow
 def test_medium_sweep_matches_the_documented_mip(tmp_path: Path) -> None:
     failures = {}
-    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_MEDIUM", "120"))):
+    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_MEDIUM", "60"))):
         out = dm.compare(_medium(seed), tmp_path / str(seed), mip=True)
         if out:
             failures[seed] = out
@@ -72,7 +72,7 @@ def test_stress_round_matches_the_documented_mip(seed: int, tmp_path: Path) -> N
 @pytest.mark.slow
 def test_stress_sweep_matches_the_documented_mip(tmp_path: Path) -> None:
     failures = {}
-    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_STRESS", "150"))):
+    for seed in range(int(os.environ.get("OSA_DOCS_MODEL_STRESS", "75"))):
         out = dm.compare(dm.stress_round(seed), tmp_path / str(seed), mip=True,
                          xlsx=seed % 6 == 0)
         if out:
