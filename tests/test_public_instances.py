@@ -405,3 +405,62 @@ def test_portfolio_1_is_optimal_within_the_documented_tolerance(tmp_path: Path) 
     per_unit = 10.0 / float(instance.profits.max())  # value of a profit of 1
     assert per_unit < HIGHS_ABS_GAP
     assert instance.optimum - HIGHS_ABS_GAP / per_unit <= value <= instance.optimum
+
+
+# ---------------------------------------------------------------------- multiple choice
+def best_one_per_class(instance: Instance, classes: list[list[int]]) -> float:
+    """The multiple-choice knapsack's optimum by dynamic programming over the (whole-number)
+    capacity: exactly one item of each class, one constraint."""
+    cap = int(instance.capacities[0])
+    weights = instance.weights[0].astype(int)
+    best = np.full(cap + 1, -np.inf)
+    best[0] = 0.0
+    for items in classes:
+        new = np.full(cap + 1, -np.inf)
+        for j in items:
+            w = int(weights[j])
+            if w <= cap:
+                new[w:] = np.maximum(new[w:], best[:cap + 1 - w] + instance.profits[j])
+        best = new
+    return float(best.max())
+
+
+@pytest.mark.parametrize("name, size", [
+    ("knapPI_1_100_1000_1", 5),
+    pytest.param("knapPI_3_1000_1000_1", 2, marks=pytest.mark.slow),
+])
+def test_one_project_per_partner_is_a_multiple_choice_knapsack(name: str, size: int,
+                                                               tmp_path: Path) -> None:
+    """No public multiple-choice knapsack with published optima was found, so Pisinger's
+    items are cut into classes of ``size`` (in file order) with a capacity of the sum of
+    each class's median weight, and the optimum is found here by dynamic programming. A
+    class is a partner of a tier that ``priority.fund_every_tier`` names (at least one of
+    its projects) and an ``exclusive_group`` (at most one): exactly one project each, for
+    20 partners and for 500."""
+    source = PISINGER[name]
+    n = source.profits.size
+    classes = [list(range(i, min(i + size, n))) for i in range(0, n, size)]
+    weights = source.weights[0]
+    capacity = float(sum(np.median(weights[c]) for c in classes))
+    instance = Instance(source.profits, source.weights, np.array([np.floor(capacity)]), 0.0)
+    instance.optimum = best_one_per_class(instance, classes)
+    policy = write_round(instance, tmp_path, count=1)
+    projects = (tmp_path / "projects.csv").read_text(encoding="utf-8").splitlines()
+    rows = [projects[0] + ",exclusive_group"]
+    rows += [line.replace(",Testland,", f",Partner {j // size + 1},") + f",class {j // size + 1}"
+             for j, line in enumerate(projects[1:])]
+    (tmp_path / "projects.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "countries.csv").write_text(
+        "country,region,priority_tier,oda_eligible,party_to_conflict,management_agreement,"
+        "democracy,rule_of_law,human_rights\n"
+        + "".join(f"Partner {c + 1},Pacific Islands,1,true,false,true,5,5,5\n"
+                  for c in range(len(classes))), encoding="utf-8")
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "[portfolios]", "[priority]\nfund_every_tier = [1]\n[portfolios]"), encoding="utf-8")
+    problem = osa_opt.load_problem(tmp_path, policy=policy)
+    assert len(problem.countries) == len(classes)
+    best = osa_opt.solve(problem, portfolios=1, explain=False).portfolios[0]
+    assert best.status == "optimal"
+    funded = [int(pid[2:]) - 1 for pid in best.project_ids]
+    assert sorted(j // size for j in funded) == list(range(len(classes)))  # one each
+    assert float(instance.profits[funded].sum()) == instance.optimum
