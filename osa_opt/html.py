@@ -25,6 +25,7 @@ import pandas as pd
 from osa_opt.text import (
     LABEL_COLUMNS,
     code_label,
+    fixed,
     humanize,
     is_formula_like,
     is_missing,
@@ -73,7 +74,7 @@ def share_cell(share: float) -> str:
 
 
 def value_text(value: float) -> str:
-    return f"{float(value):,.3f}"
+    return fixed(value, 3)
 
 
 def table_number(value: float) -> str:
@@ -89,7 +90,7 @@ def table_number(value: float) -> str:
     value = float(value)
     if value == int(value) and abs(value) < 1e15:
         return number(value)
-    return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
+    return fixed(value, 3 if abs(value) < 1000 else 1)
 
 
 def column_kind(name: object, values: pd.Series) -> str:

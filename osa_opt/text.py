@@ -69,6 +69,21 @@ def _shown(value: float, digits: int) -> str:
     return format(shown.copy_abs() if shown == 0 else shown, ",f")
 
 
+def fixed(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` decimals as a spreadsheet shows it (``#,##0.000`` for a
+    value score): halves away from zero, read to 15 significant digits, never "-0.000".
+    Python's own ``f"{v:,.3f}"`` takes an exact half to even, so the terminal and the report
+    showed a value of 2.0625 as "2.062" beside the workbook's "2.063".
+
+    >>> fixed(2.0625), fixed(28.5785), fixed(-0.0004), fixed(1234.25, 1)
+    ('2.063', '28.579', '0.000', '1,234.3')
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    return _shown(value, digits)
+
+
 #: The bounds of a rounded :func:`number` written digit by digit: beyond them a reader
 #: cannot take the digits in (1e-300 would be 302 characters), so the text says which side
 #: of the bound the value is on (``< 0.000000000001``, ``> 1,000,000,000,000,000,000,000``).
@@ -127,6 +142,8 @@ def yen(amount: float) -> str:
 def percent(share: float, digits: int = 1, *, trim: bool = True) -> str:
     """``18.6%``; whole percentages without decimals (``100%``) unless ``trim`` is False."""
     value = 100 * float(share)
+    if math.isnan(value):
+        return "—"  # no share (of a best worth 0 or less), as a table's missing cell
     if not math.isfinite(value):
         return f"{value}%"
     if trim and abs(value - round(value)) < 10 ** -(digits + 1):
@@ -245,7 +262,7 @@ def is_missing(value: Any) -> bool:
 #: Columns that hold money (¥ million), by name; see :func:`is_money_column`.
 MONEY_COLUMNS: frozenset[str] = frozenset({
     "total_cost", "funded_cost", "cost", "budget", "total_budget", "budget_left", "left",
-    "requested"})
+    "requested", "used"})
 #: Prefixes of per-fiscal-year money columns: ``cost_FY2026``, ``left_FY2026`` ...
 MONEY_PREFIXES: tuple[str, ...] = ("cost_", "left_", "budget_", "requested_")
 #: Columns named like money that are not: ratios and value differences.

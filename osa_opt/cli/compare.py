@@ -17,7 +17,7 @@ from osa_opt.cli.common import (
     run_option,
     set_option,
 )
-from osa_opt.text import code_label, money
+from osa_opt.text import code_label, fixed, money
 
 if TYPE_CHECKING:
     from osa_opt.analysis.compare import Comparison, Scenario
@@ -286,9 +286,9 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
                  if p is not None and fy in p.cost_by_year else "—" for fy in years]
         if stacked:
             costs = ["\n".join(f"{fy} {c}" for fy, c in zip(years, costs, strict=True))]
-        value = f"{p.objective:,.3f}" if p else f"[red]{code_label(s.status.value)}[/]"
+        value = fixed(p.objective) if p else f"[red]{code_label(s.status.value)}[/]"
         under = ([] if not scales else
-                 [f"{s.value_under_baseline:,.3f}" if s.value_under_baseline is not None
+                 [fixed(s.value_under_baseline) if s.value_under_baseline is not None
                   else "—"])
         table.add_row(escape(s.name), value, *under, *costs,
                       f"{p.n_projects:,}" if p else "—", f"{p.n_countries:,}" if p else "—",

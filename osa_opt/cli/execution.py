@@ -16,6 +16,7 @@ from osa_opt.cli.common import (
     parallel_options,
 )
 from osa_opt.cli.progress import progress_bar
+from osa_opt.text import fixed
 
 if TYPE_CHECKING:
     from osa_opt.analysis.execution import ExecutionAnalysis
@@ -139,7 +140,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
                       percent(row['expected_execution'], 1, trim=False),
                       *(percent(row[c], 1, trim=False) for c in years),
                       percent(row['p_below_target'], 1, trim=False),
-                      f"{row['expected_value']:,.3f}")
+                      fixed(row['expected_value']))
     console.print(first_fitting(console, [table]))
     if analysis.recommended_reserves is not None:
         k = analysis.recommended_reserves

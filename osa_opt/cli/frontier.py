@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import Prose, head, table_title
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import NO_BREAK, code_label, money, percent, title, yen
+from osa_opt.text import NO_BREAK, code_label, fixed, money, percent, title, yen
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -162,7 +162,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
         print_words(console, f"[yellow]No funding order[/]: the solve ended {order.status}.")
     best = result.best
     if best is not None:
-        print_words(console, f"At the policy budget the optimum is worth {best.objective:,.3f} "
+        print_words(console, f"At the policy budget the optimum is worth {fixed(best.objective)} "
                              f"({best.n_projects} projects).")
     print_words(console, wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
     print_notes(console, result.notes)
@@ -206,7 +206,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     levels = order.levels
     for lv, p in fr.points.iterrows():
         solved = p["status"] in ("optimal", "time_limit")
-        greedy_text = f"{p['greedy_value']:,.3f}" + ("" if p["greedy_meets_rules"] else "*")
+        greedy_text = fixed(p['greedy_value']) + ("" if p["greedy_meets_rules"] else "*")
         point = levels.loc[lv] if lv in levels.index else None
         nested_ok = point is not None and point["nested_value"] == point["nested_value"]
         # as report.html and the workbook show them (6,787.5, not 6,788: Formats.
@@ -218,11 +218,11 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             *([str(lv)] if level else []),
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
-            f"{p['value']:,.3f}" if solved else f"[red]{code_label(p['status'])}[/]",
+            fixed(p['value']) if solved else f"[red]{code_label(p['status'])}[/]",
             *((greedy_text, f"{p['gain']:+,.3f}" if solved else "—") if greedy else ()),
             str(p["projects"]) if solved else "—",
-            *((f"{point['nested_value']:,.3f}" if nested_ok else "—",
-               f"{point['nesting_cost']:,.3f}" if nested_ok else "—") if nested else ()),
+            *((fixed(point['nested_value']) if nested_ok else "—",
+               fixed(point['nesting_cost']) if nested_ok else "—") if nested else ()),
         )
     return table
 
@@ -246,7 +246,7 @@ def _order_table(order: FundingOrderAnalysis, *, country: bool) -> Any:
         title = str(r.title) if country else f"{r.title} ({r.country})"
         line.add_row(str(r.position), escape(str(r.project_id)), Prose(title),
                      *([Prose(str(r.country))] if country else []),
-                     percent(r.level), f"{r.value:,.3f}")
+                     percent(r.level), fixed(r.value))
     return line
 
 

@@ -38,7 +38,7 @@ from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.console import table_title as table_title
 from osa_opt.cli.decision import change_lines, decision_table
-from osa_opt.text import NO_BREAK, counted, fraction_change, money, percent, yen
+from osa_opt.text import NO_BREAK, counted, fixed, fraction_change, money, percent, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -122,7 +122,7 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
             if stacked else costs
         if left:
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
-        table.add_row(str(p.rank), f"{p.objective:,.3f}", percent(p.share_of_best, 1, trim=False), *cells,
+        table.add_row(str(p.rank), fixed(p.objective), percent(p.share_of_best, 1, trim=False), *cells,
                       f"{p.n_projects:,}", f"{p.n_countries:,}",
                       *([changes_cell(p)] if changes else []))
     return table

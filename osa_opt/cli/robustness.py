@@ -17,7 +17,7 @@ from osa_opt.cli.common import (
     seed_option,
 )
 from osa_opt.cli.progress import progress_bar
-from osa_opt.text import number, percent
+from osa_opt.text import fixed, number, percent
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis
@@ -154,7 +154,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                  "Worst share\nof optimum"):
         table.add_column(name, justify="right", no_wrap=True)
     for rank, row in analysis.portfolios.iterrows():
-        table.add_row(str(rank), f"{row['objective']:,.3f}", percent(row['share_near_optimal'], 1, trim=False),
+        table.add_row(str(rank), fixed(row['objective']), percent(row['share_near_optimal'], 1, trim=False),
                       percent(row['mean_share_of_optimum'], 2, trim=False),
                       percent(row['worst_share_of_optimum'], 2, trim=False))
     console.print(first_fitting(console, [table]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osa_opt.text import number, percent
+from osa_opt.text import fixed, number, percent
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
@@ -72,7 +72,7 @@ def value_note(policy: Policy, best: float | None = None, *, glue: str = " ") ->
             f"portfolio's value{glue}÷{glue}portfolio{glue}1's")
     if best is None:
         return note + "."
-    return note + f"; a gain such as 1.000 of {best:,.3f} is points of that score."
+    return note + f"; a gain such as 1.000 of {fixed(best)} is points of that score."
 
 
 def value_reading(part: float, whole: float) -> str:
@@ -82,4 +82,4 @@ def value_reading(part: float, whole: float) -> str:
     "0.505 of 185.479 points: 0.3% of portfolio 1's value score"
     """
     share = part / whole if whole else 0.0
-    return f"{part:,.3f} of {whole:,.3f} points: {percent(share, 1, trim=False)} of portfolio 1's value score"
+    return f"{fixed(part)} of {fixed(whole)} points: {percent(share, 1, trim=False)} of portfolio 1's value score"

@@ -35,7 +35,7 @@ from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
 from osa_opt.solving.versions import versions
-from osa_opt.text import counted, money, percent, yen
+from osa_opt.text import counted, fixed, money, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
@@ -394,9 +394,9 @@ def extensions(result: Result) -> Section | None:
     body = table(frame, headers={"sha256": "SHA-256 (first 12)"})
     best = result.best
     if best is not None and best.extension_value:
-        body += (f'<p class="note">Portfolio 1\'s objective {best.objective:,.3f} includes '
+        body += (f'<p class="note">Portfolio 1\'s objective {fixed(best.objective)} includes '
                  f"{best.extension_value:+,.3f} from the extensions' objective terms; its "
-                 f"projects' values add up to {best.objective - best.extension_value:,.3f}."
+                 f"projects' values add up to {fixed(best.objective - best.extension_value)}."
                  "</p>")
     return Section("extensions", "Model extensions", body,
                    lead="Constraints or objective terms added to the model in Python beyond "
