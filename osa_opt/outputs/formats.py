@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.text import is_money_column, money
+from osa_opt.text import is_money_column, money, percents_apart
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -125,6 +125,8 @@ class Formats:
     yes_no: Format
     outcome: dict[str, Format]
     numbers: dict[str, Format]  # by kind: a column of numbers only, right-aligned, indented
+    #: fraction_as_shown's: (right-aligned and padded, decimals) -> 0.0% ... 0.0000%
+    fraction_decimals: dict[tuple[bool, int], Format]
 
     @classmethod
     def of(cls, book: Workbook) -> Formats:
@@ -160,6 +162,11 @@ class Formats:
             outcome={o.name: book.add_format({"bg_color": o.fill, "font_color": o.font})
                      for o in OUTCOMES},
             numbers=aligned,
+            fraction_decimals={
+                (padded, digits): book.add_format(
+                    {"num_format": f"0.{'0' * digits}%" + (NUMBER_PAD if padded else ""),
+                     "valign": "top", **({"align": "right"} if padded else {})})
+                for padded in (False, True) for digits in range(1, 5)},
         )
 
     @staticmethod
@@ -193,6 +200,18 @@ class Formats:
     def for_column(self, name: str) -> Format:
         """The cell format a column's name calls for."""
         return getattr(self, self.kind(name))
+
+    def fraction_as_shown(self, cell_format: Format, fraction: Any) -> Format:
+        """``cell_format``, a ``fraction`` column's (``0%``), or its twin with the decimals
+        the terminal's Funded column shows where ``0%`` would round a part to 0% or 100%
+        (:func:`osa_opt.text.percents_apart`: 0.997 is 99.7%, never a "100%" that is not
+        all)."""
+        if not isinstance(fraction, float) or not 1e-9 < fraction < 1 - 1e-9:
+            return cell_format
+        digits = len(percents_apart(1.0, fraction)[1].rstrip("%").partition(".")[2])
+        if not digits:
+            return cell_format
+        return self.fraction_decimals[(cell_format is self.numbers["share"], digits)]
 
     def money_as_shown(self, cell_format: Format, amount: Any) -> Format:
         """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) where

@@ -198,6 +198,11 @@ def write_table(
             if fmt.kind(name) == "money":
                 formats[col] = [fmt.money_as_shown(layout[col].cell_format, v)
                                 for v in cells[col]]
+    if "fraction" in columns:  # a part never reads 0% or 100% (0.997: 99.7%)
+        col = columns.index("fraction")
+        shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
+        if any(f is not layout[col].cell_format for f in shown):
+            formats[col] = shown
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
             isinstance(f, list) for f in formats):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
