@@ -9,6 +9,7 @@ why each project is not funded (:attr:`Result.unfunded`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -174,8 +175,13 @@ class Portfolio:
 
     @property
     def share_of_best(self) -> float:
-        best = self.best_objective if self.best_objective else self.objective
-        return float(self.objective / best) if best else 1.0
+        """``objective`` ÷ portfolio 1's: 1 for portfolio 1 (and a tie), NaN (run.json's
+        null, shown "—") for another when portfolio 1 is worth 0 or less, where a share
+        means nothing (a portfolio worth −5 beside a best of 0 read "100.0%")."""
+        best = self.objective if self.best_objective is None else self.best_objective
+        if self.objective == best:
+            return 1.0
+        return float(self.objective / best) if best > 0 else math.nan
 
     def allocation(self, by: str) -> pd.DataFrame:
         """Funded cost and value by ``country``, ``priority_tier``, ``field`` or ``region``.
