@@ -80,8 +80,12 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     column = _grouping(result, by)
     eligible = problem.eligibility["eligible"].reindex(column.index, fill_value=False)
     any_eligible = eligible.astype(bool).groupby(column.to_numpy()).any()  # one pass
-    cost = (result.best.allocation(by)["total_cost"].astype(float)
-            .reindex(any_eligible.index, fill_value=0.0))
+    funded_cost = result.best.allocation(by)["total_cost"].astype(float)
+    # a group is funded when portfolio 1 funds a project in it, at no cost too (a project
+    # of ¥0: the workbook's allocation sheets count it), never "nothing funded"
+    funded = any_eligible.index.isin(funded_cost.index)
+    funded = pd.Series(funded, index=any_eligible.index)
+    cost = funded_cost.reindex(any_eligible.index, fill_value=0.0)
     keys = sorted(any_eligible.index, key=str)
     if by == "country" or len(keys) > TOP_GROUPS + 1:
         keys.sort(key=lambda k: -float(cost[k]))  # stable: ties stay by name
@@ -92,7 +96,7 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
         c = float(cost[key])
         rule = _rule_text(result, by, key)
         name = f"Tier {key}" if by == "priority_tier" else str(key)
-        if c > 0:
+        if funded[key]:
             bars.append(Bar(name, c, f"{yen(c)} · {_share(c, total)}{rule}", svg.FUNDED))
         else:
             state = "nothing funded" if any_eligible[key] else "ineligible"
@@ -100,12 +104,12 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
                             svg.INELIGIBLE if state == "ineligible" else svg.UNFUNDED))
     if rest:
         c = float(cost[rest].sum())
-        funded = int((cost[rest] > 0).sum())
+        n_funded = int(funded[rest].sum())
         plural = "countries" if label == "country" else f"{label}s"
-        text = (f"{yen(c)} · {_share(c, total)} · {funded:,} funded" if c > 0
+        text = (f"{yen(c)} · {_share(c, total)} · {n_funded:,} funded" if n_funded
                 else "nothing funded")
         bars.append(Bar(f"others: {len(rest):,} {plural}", c, text,
-                        svg.FUNDED if c > 0 else svg.UNFUNDED))
+                        svg.FUNDED if n_funded else svg.UNFUNDED))
     return bars
 
 
