@@ -65,6 +65,8 @@ def partners_line(portfolio: Portfolio, *, glue: str = " ") -> str:
     ``glue``: the space inside a partner's name and before its amount (the terminal's
     :data:`osa_opt.text.NO_BREAK`, so a line never parts a name from its amount)."""
     packages = portfolio.packages
+    if not packages:  # a portfolio that funds nothing (every project ineligible, say)
+        return "Fund no partner"
     noun = "partner" if len(packages) == 1 else "partners"
     named = ", ".join(f"{str(pk['country']).replace(' ', glue)}{glue}{yen(pk['total_cost'])}"
                       for pk in packages[:PARTNERS_NAMED])
