@@ -616,9 +616,15 @@ class Oracle:
         sizes = [k["total_cost"] for k in entry["packages"]]
         if sizes != sorted(sizes, reverse=True):
             out.append(f"packages not largest first: {sizes}")
-        if first["objective"] and not close(entry["share_of_best"],
-                                            entry["objective"] / first["objective"]):
-            out.append(f"share_of_best {entry['share_of_best']}")
+        # docs/outputs.md: objective / portfolio 1's; 1 for portfolio 1, null for a later
+        # one when portfolio 1 is worth 0 or less
+        if entry["objective"] == first["objective"]:
+            share = 1.0
+        else:
+            share = entry["objective"] / first["objective"] if first["objective"] > 0 else None
+        if (share is None) != (entry["share_of_best"] is None) or (
+                share is not None and not close(entry["share_of_best"], share)):
+            out.append(f"share_of_best {entry['share_of_best']}, documented {share}")
         one = set(first["projects"])
         if sorted(entry["added"]) != sorted(set(funded) - one) or \
                 sorted(entry["dropped"]) != sorted(one - set(funded)):

@@ -247,7 +247,8 @@ class Portfolio:
             "rank": self.rank,
             "objective": round(self.objective, 9),
             "extension_value": round(self.extension_value, 9),
-            "share_of_best": round(self.share_of_best, 9),
+            "share_of_best": None if math.isnan(self.share_of_best)
+            else round(self.share_of_best, 9),
             "status": self.status.value,
             "gap": None if self.gap is None else round(self.gap, 12),
             "bound": None if self.bound is None else round(self.bound, 9),
