@@ -389,6 +389,13 @@ def _table(ws: Any, first_header: str, *, start: int = 1) -> tuple[int, dict[str
     raise LookupError(f"{ws.title}: no header {first_header!r}")
 
 
+def _id_rows(ws: Any) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """A table of projects: its columns by label, and (row, project id) of each row."""
+    h, cols = _table(ws, "Project")
+    return cols, [(r, ws.cell(r, 1).value) for r in range(h + 1, ws.max_row + 1)
+                  if ws.cell(r, 1).value is not None]
+
+
 def _money_format(fmt: str) -> bool:
     return fmt.startswith("#,##0") and not fmt.startswith("#,##0.")
 
@@ -456,12 +463,10 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
                 ck.problems.append(f"workbook: no sheet {name}")
             continue
         ws = book[name]
-        h, cols = _table(ws, "Project")
-        ids = [ws.cell(r, 1).value for r in range(h + 1, ws.max_row + 1)
-               if ws.cell(r, 1).value is not None]
-        ck.same(f"{name} projects", ids, list(fig.fractions))
-        for i, (pid, f) in enumerate(fig.fractions.items()):
-            r, it = h + 1 + i, inputs.items[pid]
+        cols, rows = _id_rows(ws)
+        ck.same(f"{name} projects", [pid for _, pid in rows], list(fig.fractions))
+        for r, pid in rows:
+            it, f = inputs.items[pid], fig.fractions.get(pid, 0.0)
             cell(ws, r, cols["Fraction"], f"{name} {pid} fraction", f, "fraction")
             for y in years:
                 cell(ws, r, cols[f"Cost {y} (¥m)"], f"{name} {pid} cost {y}", it.cost[y] * f,
@@ -469,15 +474,13 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
             cell(ws, r, cols["Total cost (¥m)"], f"{name} {pid} total", it.total * f, "money")
             cell(ws, r, cols["Value"], f"{name} {pid} value", it.value * f, "value")
 
+    first = figs[0].fractions if figs else {}
     # Projects: every project, its outcome in portfolio 1
     if "Projects" in book.sheetnames:
         ws = book["Projects"]
-        h, cols = _table(ws, "Project")
-        first = figs[0].fractions if figs else {}
-        for r in range(h + 1, ws.max_row + 1):
-            pid = ws.cell(r, 1).value
-            if pid is None or pid not in inputs.items:
-                continue
+        cols, rows = _id_rows(ws)
+        ck.same("Projects: projects", [pid for _, pid in rows], inputs.order)
+        for r, pid in rows:
             it, f = inputs.items[pid], first.get(pid, 0.0)
             cell(ws, r, cols["Fraction"], f"Projects {pid} fraction", f, "fraction")
             cell(ws, r, cols["Total cost (¥m)"], f"Projects {pid} total cost", it.total, "money")
@@ -491,12 +494,10 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
     # Not funded: whole projects
     if "Not funded" in book.sheetnames:
         ws = book["Not funded"]
-        h, cols = _table(ws, "Project")
-        first = figs[0].fractions if figs else {}
-        for r in range(h + 1, ws.max_row + 1):
-            pid = ws.cell(r, 1).value
-            if pid is None:
-                continue
+        cols, rows = _id_rows(ws)
+        ck.same("Not funded: projects", [pid for _, pid in rows],
+                [pid for pid in inputs.order if pid not in first])
+        for r, pid in rows:
             if pid in first:
                 ck.problems.append(f"Not funded: {pid} is funded in portfolio 1")
             it = inputs.items[pid]
@@ -651,6 +652,18 @@ def _report_table(page: _Text, heading: str) -> list[list[str]] | None:
     return None
 
 
+def _report_rows(page: _Text, heading: str) -> list[dict[str, str]]:
+    """The rows of the table under ``heading`` (none when there is no such table), each
+    cell by its column's header."""
+    rows = _report_table(page, heading) or []
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+def _by_project(rows: list[dict[str, str]], ids: Any) -> list[tuple[str, dict[str, str]]]:
+    """(project id, cells) of each row whose Project is one of ``ids``."""
+    return [(row["Project"], row) for row in rows if row.get("Project") in ids]
+
+
 def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
                  figs: list[Figures]) -> None:
     page = _Text()
@@ -666,22 +679,18 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
         ck.rounded(where, shown, true, 1, percent=True)
 
     # Budget by fiscal year
-    rows = _report_table(page, "Budget by fiscal year")
-    if rows is not None:
-        head = rows[0]
-        for row in rows[1:]:
-            y = row[0]
-            if y not in inputs.budget:
-                continue
-            cells = dict(zip(head, row, strict=False))
-            money(f"report budget {y}", cells["Budget (¥m)"], inputs.budget[y])
-            req = sum(it.cost[y] for it in inputs.items.values())
-            money(f"report requested {y}", cells["Requested by all projects (¥m)"], req)
-            if figs:
-                money(f"report used {y}", cells["Used by portfolio 1 (¥m)"], figs[0].cost[y])
-                money(f"report left {y}", cells["Left (¥m)"], figs[0].left[y])
-    elif figs:
-        ck.problems.append("report: no table 'Budget by fiscal year'")
+    table_rows = _report_rows(page, "Budget by fiscal year")
+    ck.same("report budget years", [cells["Fiscal year"] for cells in table_rows], years)
+    for cells in table_rows:
+        y = cells["Fiscal year"]
+        if y not in inputs.budget:
+            continue
+        money(f"report budget {y}", cells["Budget (¥m)"], inputs.budget[y])
+        req = sum(it.cost[y] for it in inputs.items.values())
+        money(f"report requested {y}", cells["Requested by all projects (¥m)"], req)
+        if figs:
+            money(f"report used {y}", cells["Used by portfolio 1 (¥m)"], figs[0].cost[y])
+            money(f"report left {y}", cells["Left (¥m)"], figs[0].left[y])
 
     # Headline
     head = " ".join("".join(page.sections.get("Headline", [])).split())
@@ -738,93 +747,71 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
         return
     fig = figs[0]
     # What changes between the portfolios: whole projects, and each one's fraction
-    rows = _report_table(page, "What changes between the portfolios")
-    if rows is not None:
-        head = rows[0]
-        for row in rows[1:]:
-            cells = dict(zip(head, row, strict=False))
-            pid = cells.get("Project")
-            if pid not in inputs.items:
+    for pid, cells in _by_project(_report_rows(page, "What changes between the portfolios"),
+                                  inputs.items):
+        it = inputs.items[pid]
+        money(f"report changes {pid} total cost", cells["Total cost (¥m)"], it.total)
+        ck.rounded(f"report changes {pid} value", cells["Value"], it.value, 3)
+        for f in figs:
+            mark = cells.get(f"#{f.rank}")
+            if mark is None:
                 continue
-            it = inputs.items[pid]
-            money(f"report changes {pid} total cost", cells["Total cost (¥m)"], it.total)
-            ck.rounded(f"report changes {pid} value", cells["Value"], it.value, 3)
-            for f in figs:
-                mark = cells.get(f"#{f.rank}")
-                if mark is None:
-                    continue
-                frac = f.fractions.get(pid, 0.0)
-                k = f"report changes {pid} #{f.rank}"
-                if mark == "●":
-                    if frac < 1 - 1e-9:
-                        ck.problems.append(f"{k}: ● (funded in full) at {frac!r}")
-                elif mark == "○":
-                    if frac > 0:
-                        ck.problems.append(f"{k}: ○ (not funded) at {frac!r}")
-                else:  # docs/report.md: a whole percentage, never 0% or 100%
-                    ck.rounded(k, mark, min(0.99, max(0.01, frac)), 0, percent=True)
-                    if mark in ("0%", "100%"):
-                        ck.problems.append(f"{k}: {mark} at {frac!r}")
+            frac = f.fractions.get(pid, 0.0)
+            k = f"report changes {pid} #{f.rank}"
+            if mark == "●":
+                if frac < 1 - 1e-9:
+                    ck.problems.append(f"{k}: ● (funded in full) at {frac!r}")
+            elif mark == "○":
+                if frac > 0:
+                    ck.problems.append(f"{k}: ○ (not funded) at {frac!r}")
+            else:  # docs/report.md: a whole percentage, never 0% or 100%
+                ck.rounded(k, mark, min(0.99, max(0.01, frac)), 0, percent=True)
+                if mark in ("0%", "100%"):
+                    ck.problems.append(f"{k}: {mark} at {frac!r}")
 
     # Forced in or out: whole projects
-    rows = _report_table(page, "Forced in or out")
-    if rows is not None:
-        head = rows[0]
-        for row in rows[1:]:
-            cells = dict(zip(head, row, strict=False))
-            if cells.get("Project") in inputs.items:
-                money(f"report forced {cells['Project']}", cells["Total cost (¥m)"],
-                      inputs.items[cells["Project"]].total)
+    for pid, cells in _by_project(_report_rows(page, "Forced in or out"), inputs.items):
+        money(f"report forced {pid}", cells["Total cost (¥m)"], inputs.items[pid].total)
 
     # Partners: packages and items of portfolio 1
-    rows = _report_table(page, "Partners")
-    if rows is not None:
-        head = rows[0]
-        partner = None
-        for row in rows[1:]:
-            cells = dict(zip(head, row, strict=False))
-            amount = cells["Package / item (¥m)"]
-            if cells["Partner"]:
-                partner = cells["Partner"]
-                grp = fig.partners.get(partner)
-                if grp is None:
-                    ck.problems.append(f"report Partners: {partner!r} not funded")
-                    continue
-                money(f"report Partners {partner}", amount, grp.total)
-                for y in years:
-                    if f"Cost {y} (¥m)" in cells:
-                        money(f"report Partners {partner} {y}", cells[f"Cost {y} (¥m)"],
-                              grp.cost[y])
-                share(f"report Partners {partner} share", cells["Share of budget"],
-                      grp.total / inputs.total_budget)
-            elif cells.get("Item") in inputs.items:
-                pid = cells["Item"]
-                true = inputs.items[pid].total * fig.fractions.get(pid, 0.0)
-                money(f"report Partners {pid}", amount, true)
-                for y in years:
-                    if f"Cost {y} (¥m)" in cells:
-                        money(f"report Partners {pid} {y}", cells[f"Cost {y} (¥m)"],
-                              inputs.items[pid].cost[y] * fig.fractions.get(pid, 0.0))
-                share(f"report Partners {pid} share", cells["Share of budget"],
-                      true / inputs.total_budget)
-
-    # Projects funded in portfolio 1
-    rows = _report_table(page, "Projects funded in portfolio 1")
-    if rows is not None:
-        head = rows[0]
-        for row in rows[1:]:
-            cells = dict(zip(head, row, strict=False))
-            pid = cells.get("Project")
-            if pid not in fig.fractions:
+    partner = None
+    for cells in _report_rows(page, "Partners"):
+        amount = cells["Package / item (¥m)"]
+        if cells["Partner"]:
+            partner = cells["Partner"]
+            grp = fig.partners.get(partner)
+            if grp is None:
+                ck.problems.append(f"report Partners: {partner!r} not funded")
                 continue
-            it, f = inputs.items[pid], fig.fractions[pid]
-            share(f"report funded {pid} fraction", cells["Fraction"], f)
-            if "Total cost (¥m)" in cells:
-                money(f"report funded {pid} total cost", cells["Total cost (¥m)"], it.total * f)
+            money(f"report Partners {partner}", amount, grp.total)
             for y in years:
                 if f"Cost {y} (¥m)" in cells:
-                    money(f"report funded {pid} {y}", cells[f"Cost {y} (¥m)"], it.cost[y] * f)
-            ck.rounded(f"report funded {pid} value", cells["Value"], it.value * f, 3)
+                    money(f"report Partners {partner} {y}", cells[f"Cost {y} (¥m)"],
+                          grp.cost[y])
+            share(f"report Partners {partner} share", cells["Share of budget"],
+                  grp.total / inputs.total_budget)
+        elif cells.get("Item") in inputs.items:
+            pid = cells["Item"]
+            true = inputs.items[pid].total * fig.fractions.get(pid, 0.0)
+            money(f"report Partners {pid}", amount, true)
+            for y in years:
+                if f"Cost {y} (¥m)" in cells:
+                    money(f"report Partners {pid} {y}", cells[f"Cost {y} (¥m)"],
+                          inputs.items[pid].cost[y] * fig.fractions.get(pid, 0.0))
+            share(f"report Partners {pid} share", cells["Share of budget"],
+                  true / inputs.total_budget)
+
+    # Projects funded in portfolio 1
+    for pid, cells in _by_project(_report_rows(page, "Projects funded in portfolio 1"),
+                                  fig.fractions):
+        it, f = inputs.items[pid], fig.fractions[pid]
+        share(f"report funded {pid} fraction", cells["Fraction"], f)
+        if "Total cost (¥m)" in cells:
+            money(f"report funded {pid} total cost", cells["Total cost (¥m)"], it.total * f)
+        for y in years:
+            if f"Cost {y} (¥m)" in cells:
+                money(f"report funded {pid} {y}", cells[f"Cost {y} (¥m)"], it.cost[y] * f)
+        ck.rounded(f"report funded {pid} value", cells["Value"], it.value * f, 3)
 
     # Allocation bars: "Name: ¥2,900m · 16.0%"
     text = "".join(page.sections.get("Allocation", []))
