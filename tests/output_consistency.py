@@ -163,6 +163,11 @@ class Figures:
     def total(self) -> float:
         return sum(self.cost.values())
 
+    def changes(self, first: Figures) -> tuple[list[str], list[str]]:
+        """Projects added and dropped against portfolio 1, input order."""
+        return ([p for p in self.fractions if p not in first.fractions],
+                [p for p in first.fractions if p not in self.fractions])
+
 
 def figures(inputs: Inputs, run: dict[str, Any]) -> list[Figures]:
     out: list[Figures] = []
@@ -335,11 +340,10 @@ def check_manifest(ck: Checker, inputs: Inputs, run: dict[str, Any],
             for y in inputs.budget:
                 ck.exact(f"{k} package {pkg['country']} {y}", pkg["cost_by_year"][y],
                          grp.cost[y], scale)
-        first = figs[0].fractions
-        ck.same(f"{k} added", list(entry.get("added", [])),
-                [p for p in fig.fractions if p not in first])
-        ck.same(f"{k} dropped", list(entry.get("dropped", [])),
-                [p for p in first if p not in fig.fractions])
+        added, dropped = fig.changes(figs[0])
+        ck.same(f"{k} added", list(entry.get("added", [])), added)
+        ck.same(f"{k} dropped", list(entry.get("dropped", [])), dropped)
+    ck.same("run.json problem.projects", run["problem"]["projects"], len(inputs.items))
 
 
 # ---------------------------------------------------------------- portfolios.csv
@@ -394,6 +398,11 @@ def _id_rows(ws: Any) -> tuple[dict[str, int], list[tuple[int, str]]]:
     h, cols = _table(ws, "Project")
     return cols, [(r, ws.cell(r, 1).value) for r in range(h + 1, ws.max_row + 1)
                   if ws.cell(r, 1).value is not None]
+
+
+def _ids(cell: Any) -> list[str]:
+    """A cell listing project ids, separated by commas (and line breaks)."""
+    return [i.strip() for i in str(cell or "").replace("\n", " ").split(",") if i.strip()]
 
 
 def _money_format(fmt: str) -> bool:
@@ -454,6 +463,8 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
             cell(ws, r, cols["Total cost (¥m)"], f"{k} total", fig.total, "money")
             cell(ws, r, cols["Projects"], f"{k} projects", len(fig.fractions), "count")
             cell(ws, r, cols["Countries"], f"{k} countries", len(fig.partners), "count")
+            for label, ids in zip(("Added", "Dropped"), fig.changes(figs[0]), strict=True):
+                ck.same(f"{k} {label.lower()}", _ids(ws.cell(r, cols[label]).value), ids)
 
     # Portfolio k: one row per funded project
     for fig in figs:
@@ -894,6 +905,8 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
                    figs: list[Figures]) -> None:
     years = list(inputs.budget)
     flat = " ".join(text.split())
+    m = re.search(r": ([\d,]+) projects? \(", flat)
+    ck.same("terminal projects", m and int(m.group(1).replace(",", "")), len(inputs.items))
     m = re.search(r"budget ((?:FY\d+ ¥[\d,.]+m,? ?)+)", flat)
     if m:
         for y, amount in re.findall(r"(FY\d+) ¥([\d,.]+)m", m.group(1)):
@@ -939,6 +952,13 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
                            1, percent=True)
                 ck.same(f"{k} projects", cells["Projects"], str(len(fig.fractions)))
                 ck.same(f"{k} countries", cells["Countries"], str(len(fig.partners)))
+                shown = cells.get("Changes against portfolio 1")
+                if shown is not None:  # "+P-13 −P-14 … (2 more)": the first few, in order
+                    added, dropped = fig.changes(figs[0])
+                    want = [f"+{p}" for p in added] + [f"−{p}" for p in dropped]
+                    signed = [w for w in shown.split() if w[:1] in ("+", "−")]
+                    ck.same(f"{k} changes", signed,
+                            want[:len(signed)] if "more)" in shown else want)
                 for y in years:
                     for what, true in (("Cost", fig.cost[y]), ("Left", fig.left[y])):
                         if f"{what} {y} (¥m)" in cells:
@@ -1047,7 +1067,7 @@ def varied_round(seed: int) -> Any:
 
     rnd = dm.stress_round(seed) if seed % 5 == 4 else dm.random_round(
         seed, boost=1.5 if seed % 2 else 1.0)
-    rnd.policy["portfolios"]["count"] = 4
+    rnd.policy["portfolios"]["count"] = 7 if seed % 6 == 5 else 4  # 7: two report tables
     if seed % 3 == 1:
         names = {c["country"]: JAPANESE[i % len(JAPANESE)] + ("" if i < len(JAPANESE) else str(i))
                  for i, c in enumerate(rnd.countries)}
