@@ -34,7 +34,7 @@ from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.errors import OsaError
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
-from osa_opt.text import id_list, is_missing, json_number, number, percent, yen
+from osa_opt.text import fixed, id_list, is_missing, json_number, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
@@ -351,7 +351,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         return f"{text} costs nothing: the best value is the same without it."
     bound = row.get("basis") == LP_BOUND
     most = "at most " if bound else ""
-    text += (f" costs {most}{off:,.3f} of value ({percent(row['gain_if_off_share'])}): "
+    text += (f" costs {most}{fixed(off)} of value ({percent(row['gain_if_off_share'])}): "
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     looser_bound = row.get("relaxed_basis") == LP_BOUND
@@ -359,7 +359,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
         if not is_missing(relaxed):
             at_most = "at most " if looser_bound else ""
-            text += (f"; {looser} would gain {at_most}{relaxed:,.3f} "
+            text += (f"; {looser} would gain {at_most}{fixed(relaxed)} "
                      f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
                      else f"; {looser} would gain nothing")
         elif row.get("relaxed_basis") is None and relaxed_reason:

@@ -43,7 +43,7 @@ from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
-from osa_opt.text import id_list, json_number, percent, yen
+from osa_opt.text import fixed, id_list, json_number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -464,7 +464,7 @@ class _Explainer(Obstacles):
                     f"equally good portfolio ({why}).")
         digits = 1 if abs(share) >= 0.001 else 3  # a small bound still reads as a number
         return (f"{head} {verb} at least {percent(-share, digits)} of portfolio value (at least "
-                f"{-change:,.3f} of {self.base:,.3f}; {why}).")
+                f"{fixed(-change)} of {fixed(self.base)}; {why}).")
 
     @staticmethod
     def _head(rec: dict[str, Any]) -> str:
@@ -501,7 +501,7 @@ class _Explainer(Obstacles):
                 return (f"{head} Funding it would cost nothing: an equally good portfolio "
                         f"funds it ({what}{moves}).")
             return (f"{head} Funding it would cost {percent(-share)} of portfolio value "
-                    f"({-change:,.3f} of {self.base:,.3f}): {what}{moves}.")
+                    f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.")
         part = rec["fraction"]
         head = "Funded" + (f" at {percent(part)} of its cost" if part < 1 else "") + "."
         instead = (f"the best portfolio without it funds {id_list(rec['replaced_by'])} instead"
@@ -512,4 +512,4 @@ class _Explainer(Obstacles):
         if change == 0:
             return f"{head} Dropping it would cost nothing: {instead}."
         return (f"{head} Dropping it would lose {percent(-share)} of portfolio value "
-                f"({-change:,.3f} of {self.base:,.3f}): {instead}.")
+                f"({fixed(-change)} of {fixed(self.base)}): {instead}.")

@@ -8,6 +8,7 @@ import click
 
 from osa_opt.cli.common import input_options, json_option, print_json
 from osa_opt.errors import EXIT_INFEASIBLE, OsaError
+from osa_opt.text import fixed
 
 
 class PolicyCannotBeMet(OsaError):
@@ -78,5 +79,5 @@ def command(
     print_words(console, escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
         definition = value_definition(problem.policy, glue=NO_BREAK)
-        print_words(console, f"[dim]Portfolio 1 is worth {result.best.objective:,.3f}. "
+        print_words(console, f"[dim]Portfolio 1 is worth {fixed(result.best.objective)}. "
                              f"{escape(definition)}[/]")
