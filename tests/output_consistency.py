@@ -163,6 +163,11 @@ class Figures:
     def total(self) -> float:
         return sum(self.cost.values())
 
+    def fraction_changes(self, first: Figures) -> dict[str, tuple[float, float]]:
+        """Projects funded in both at another fraction: id -> (in portfolio 1, here)."""
+        return {p: (first.fractions[p], f) for p, f in self.fractions.items()
+                if p in first.fractions and abs(first.fractions[p] - f) > 1e-6}
+
     def changes(self, first: Figures) -> tuple[list[str], list[str]]:
         """Projects added and dropped against portfolio 1, input order."""
         return ([p for p in self.fractions if p not in first.fractions],
@@ -229,7 +234,7 @@ class Checker:
     def exact(self, where: str, shown: Any, true: float, scale: float = 1.0) -> None:
         """A number kept exact (run.json, a workbook cell): within the solver's tolerance."""
         self.checked[_what(where)] += 1
-        if math.isnan(true):
+        if true is None or math.isnan(true):
             if shown is not None:
                 self.problems.append(f"{where}: {shown!r}, expected none (null, a blank cell)")
             return
@@ -245,7 +250,7 @@ class Checker:
                 percent: bool = False) -> None:
         """A number as displayed: ``decimals`` after the point, halves away from zero."""
         self.checked[_what(where)] += 1
-        if math.isnan(true):
+        if true is None or math.isnan(true):
             if str(shown).strip() != "—":
                 self.problems.append(f"{where}: shows {shown!r}, expected '—' (no number)")
             return
@@ -400,6 +405,19 @@ def _id_rows(ws: Any) -> tuple[dict[str, int], list[tuple[int, str]]]:
                   if ws.cell(r, 1).value is not None]
 
 
+def _check_fraction_changes(ck: Checker, where: str, shown: Any,
+                            want: dict[str, tuple[float, float]]) -> None:
+    """"P-29 100%→63%, P-36 90%→80%": each project funded in both at another fraction,
+    each percentage rounded at the decimals it shows."""
+    found = re.findall(r"(\S+) ([\d.]+%)→([\d.]+%)", str(shown or ""))
+    ck.same(f"{where} (projects)", sorted(p for p, _, _ in found), sorted(want))
+    for pid, before, after in found:
+        if pid in want:
+            for text, true in ((before, want[pid][0]), (after, want[pid][1])):
+                decimals = len(text.rstrip("%").partition(".")[2])
+                ck.rounded(f"{where} {pid}", text, true, decimals, percent=True)
+
+
 def _ids(cell: Any) -> list[str]:
     """A cell listing project ids, separated by commas (and line breaks)."""
     return [i.strip() for i in str(cell or "").replace("\n", " ").split(",") if i.strip()]
@@ -465,6 +483,9 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
             cell(ws, r, cols["Countries"], f"{k} countries", len(fig.partners), "count")
             for label, ids in zip(("Added", "Dropped"), fig.changes(figs[0]), strict=True):
                 ck.same(f"{k} {label.lower()}", _ids(ws.cell(r, cols[label]).value), ids)
+            _check_fraction_changes(ck, f"{k} fraction changes",
+                                    ws.cell(r, cols["Fraction changes"]).value,
+                                    fig.fraction_changes(figs[0]))
 
     # Portfolio k: one row per funded project
     for fig in figs:
@@ -494,6 +515,12 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
         for r, pid in rows:
             it, f = inputs.items[pid], first.get(pid, 0.0)
             cell(ws, r, cols["Fraction"], f"Projects {pid} fraction", f, "fraction")
+            outcome = ws.cell(r, cols["Outcome"]).value
+            if f > 0:
+                ck.same(f"Projects {pid} outcome", outcome,
+                        "Funded" if f >= 1 - 1e-9 else "Partly funded")
+            elif outcome not in ("Unfunded", "Ineligible"):
+                ck.problems.append(f"Projects {pid} outcome {outcome!r} at fraction 0")
             cell(ws, r, cols["Total cost (¥m)"], f"Projects {pid} total cost", it.total, "money")
             cell(ws, r, cols["Funded cost (¥m)"], f"Projects {pid} funded cost", it.total * f,
                  "money")
@@ -541,6 +568,13 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
             else:
                 it, f = inputs.items[pid], fig.fractions.get(pid, 0.0)
                 cell(ws, r, cols["Fraction"], f"Partners {pid} fraction", f, "fraction")
+                units = ws.cell(r, cols["Units"]).value
+                if pid in (run["portfolios"][0].get("units") or {}):
+                    m = re.match(r"(\d+) of (\d+) ", str(units or ""))
+                    ck.same(f"Partners {pid} units", m and (int(m[1]), int(m[2])),
+                            (round(f * (it.units_max or 0)), it.units_max))
+                elif units is not None:
+                    ck.problems.append(f"Partners {pid} units {units!r}: not in whole units")
                 for y in years:
                     cell(ws, r, cols[f"Cost {y} (¥m)"], f"Partners {pid} {y}", it.cost[y] * f,
                          "money")
@@ -860,6 +894,100 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
                                        f"portfolio {f.rank}")
                 else:
                     money(f"report Budget use {y} #{f.rank} {what}", m.group(1), true)
+            m = re.search(re.escape(f"{y} · portfolio {f.rank} · left: ") + r"¥[-\d,.]+m"
+                          r"¥([-\d,.]+)m of ¥([\d,.]+)m \(([<\d.]+%)\)", text)
+            if m is None:
+                ck.problems.append(f"report Budget use: no share of {y}, portfolio {f.rank}")
+            else:
+                money(f"report Budget use {y} #{f.rank} label used", m.group(1), f.cost[y])
+                money(f"report Budget use {y} #{f.rank} label budget", m.group(2),
+                      inputs.budget[y])
+                share(f"report Budget use {y} #{f.rank} label share", m.group(3),
+                      f.cost[y] / inputs.budget[y])
+
+
+# ---------------------------------------------------------------- the explanations
+
+
+def check_analyses(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
+                   figs: list[Figures]) -> None:
+    """Why in or out and the rule prices, where the run has them: run.json's numbers, the
+    workbook's sheets and the report's tables agree, and the budget rows are the budget,
+    portfolio 1's cost and what is left."""
+    why, prices = run["analyses"].get("why"), run["analyses"].get("prices")
+    if not figs or not (why or prices):
+        return
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    page = _Text()
+    page.feed((folder / "report.html").read_text(encoding="utf-8"))
+    best = figs[0]
+    if why:
+        ck.exact("run.json why best_value", why["best_value"], best.value)
+        ws = book["Why in or out"]
+        cols, rows = _id_rows(ws)
+        at = dict((pid, r) for r, pid in rows)
+        shown = {pid: cells for heading in ("Why out: eligible projects not funded",
+                                            "Why in: funded projects")
+                 for pid, cells in _by_project(_report_rows(page, heading), inputs.items)}
+        for rec in why["projects"]:
+            pid, change = rec["project_id"], rec["value_change"]
+            k = f"why {pid}"
+            ck.exact(f"run.json {k} fraction", rec["fraction"], best.fractions.get(pid, 0.0))
+            if change is None:
+                continue
+            ck.exact(f"run.json {k} share", rec["value_change_share"],
+                     change / best.value if best.value else math.nan)
+            if pid in at:
+                ck.exact(f"Why in or out {pid} value change",
+                         ws.cell(at[pid], cols["Value change"]).value, change)
+                ck.exact(f"Why in or out {pid} share",
+                         ws.cell(at[pid], cols["Value change (%)"]).value,
+                         rec["value_change_share"])
+            if pid in shown:
+                ck.rounded(f"report why {pid} value change", shown[pid]["Value change"],
+                           change, 3)
+                ck.rounded(f"report why {pid} share", shown[pid]["Value change (%)"],
+                           rec["value_change_share"], 1, percent=True)
+            m = re.search(r"\(([\d,.]+) of ([\d,.]+)[;)]", rec["message"])
+            if m:
+                ck.rounded(f"run.json {k} message change", m.group(1), abs(change), 3)
+                ck.rounded(f"run.json {k} message best", m.group(2), best.value, 3)
+    if prices:
+        ck.exact("run.json prices best_value", prices["best_value"], best.value)
+        ws = book["Rule prices"]
+        h, cols = _table(ws, "Model row")
+        at = {ws.cell(r, 1).value: r for r in range(h + 1, ws.max_row + 1)}
+        shown = {cells.get("Rule"): cells for cells in _report_rows(page, "Rule prices")}
+        for rule in prices["rules"]:
+            k = f"prices {rule['rule']}"
+            if rule["family"] == "budget":
+                y = rule["rule"][len("budget["):-1]
+                ck.exact(f"run.json {k} bound", rule["bound"], inputs.budget[y])
+                ck.exact(f"run.json {k} activity", rule["activity"], best.cost[y])
+                ck.exact(f"run.json {k} slack", rule["slack"], best.left[y])
+            r = at.get(rule["rule"])
+            if r is None:
+                ck.problems.append(f"Rule prices: no row {rule['rule']}")
+                continue
+            for key, label in (("bound", "Required"), ("activity", "At portfolio 1"),
+                               ("slack", "To spare"), ("gain_if_off", "Value gained without it"),
+                               ("gain_if_off_share", "Gained without it (% of value)")):
+                if rule[key] is not None:
+                    ck.exact(f"Rule prices {rule['rule']} {label}",
+                             ws.cell(r, cols[label]).value, rule[key])
+            cells = shown.get(rule["label"])
+            if cells is not None and rule["gain_if_off"] is not None:
+                ck.rounded(f"report prices {rule['label']} gain",
+                           cells["Value gained without it"], rule["gain_if_off"], 3)
+                ck.rounded(f"report prices {rule['label']} share",
+                           cells["Gained without it (% of value)"], rule["gain_if_off_share"],
+                           1, percent=True)
 
 
 # ---------------------------------------------------------------- the terminal
@@ -992,6 +1120,10 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
                     if key in cells:
                         ck.rounded(f"terminal partner table {first} {y}", cells[key],
                                    costs[y], 0)
+                    elif "Cost per year (¥m)" in cells:
+                        mm = re.search(rf"{y} (-?[\d,]+)", cells["Cost per year (¥m)"])
+                        ck.rounded(f"terminal partner table {first} {y}",
+                                   mm.group(1) if mm else "missing", costs[y], 0)
                 if "Total (¥m)" in cells:
                     ck.rounded(f"terminal partner table {first} total", cells["Total (¥m)"],
                                sum(costs.values()), 0)
@@ -1043,6 +1175,7 @@ def check_run(folder: Path, terminal: str | None = None,
     check_csv(ck, folder, inputs, figs)
     check_workbook(ck, folder, inputs, run, figs)
     check_report(ck, folder, inputs, run, figs)
+    check_analyses(ck, folder, inputs, run, figs)
     if terminal is not None:
         check_terminal(ck, terminal, inputs, run, figs)
     if checked is not None:

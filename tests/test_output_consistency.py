@@ -106,7 +106,8 @@ def test_a_random_round_agrees_everywhere(seed: int, tmp_path: Path) -> None:
 def edge_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, int,
                                                                             list[str]]]:
     root = tmp_path_factory.mktemp("edges")
-    return {name: (root / name, *oc.solve_and_check(oc.edge_round(name), root / name))
+    return {name: (root / name, *oc.solve_and_check(oc.edge_round(name), root / name,
+                                                     explain=name == "halves"))
             for name in oc.EDGES}
 
 
@@ -134,6 +135,9 @@ def test_what_the_edges_show(edge_runs: dict[str, tuple[Path, int, list[str]]],
     html = (out["halves"] / "report.html").read_text(encoding="utf-8")
     assert ">2.063<" in html and ">2.062<" not in html
     assert ">2,501.3<" in html  # used in FY2026: ¥2,501.25m
+    run = json.loads((out["halves"] / "run.json").read_text(encoding="utf-8"))
+    messages = " ".join(p["message"] for p in run["analyses"]["why"]["projects"])
+    assert "(2.063 of 3.242)" in messages and "(0.063 of 3.242)" in messages  # 3.2415
 
     run = json.loads((out["worth_nothing"] / "run.json").read_text(encoding="utf-8"))
     assert [p["share_of_best"] for p in run["portfolios"]] == [1.0, None, None]
