@@ -1051,7 +1051,8 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
         for pid, amount in re.findall(r"(?:adds |drops |; )(\S+) .*?, ¥([\d,.]+)m\)", body):
             if pid in inputs.items:
                 ck.rounded(f"terminal changes {rank} {pid} (whole project)", amount,
-                           inputs.items[pid].total, 0)
+                           inputs.items[pid].total,
+                           _report_money_decimals(inputs.items[pid].total))
     for pid, amount in re.findall(r"Forced (?:in|out): (\S+) \(.*?, ¥([\d,.]+)m\)", flat):
         ck.rounded(f"terminal forced {pid}", amount, inputs.items[pid].total,
                    _report_money_decimals(inputs.items[pid].total))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import Prose, first_fitting, head, stdout_console, table_title
-from osa_opt.text import counted, money, percent, percents_apart
+from osa_opt.text import counted, money, percent, percents_apart, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -166,8 +166,9 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
 
         def item(pid: str) -> str:
             row = problem.projects.loc[pid]
-            return (f"{pid} {row['title']} ({row['country']}, "
-                    f"¥{money(problem.total_cost[pid], whole=True)}m)")
+            # the project's whole cost, as the report's table of what changes gives it,
+            # written as the terminal's other prose writes money (¥1,200.5m)
+            return f"{pid} {row['title']} ({row['country']}, {yen(problem.total_cost[pid])})"
 
         if p.added:
             parts.append("adds " + "; ".join(item(q) for q in p.added))
