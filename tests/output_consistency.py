@@ -1079,8 +1079,8 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
                 ck.rounded(f"{k} value", cells["Value"], fig.value, 3)
                 ck.rounded(f"{k} share", cells["Share of the best value"], fig.share_of_best,
                            1, percent=True)
-                ck.same(f"{k} projects", cells["Projects"], str(len(fig.fractions)))
-                ck.same(f"{k} countries", cells["Countries"], str(len(fig.partners)))
+                ck.rounded(f"{k} projects", cells["Projects"], len(fig.fractions), 0)
+                ck.rounded(f"{k} countries", cells["Countries"], len(fig.partners), 0)
                 shown = cells.get("Changes against portfolio 1")
                 if shown is not None:  # "+P-13 −P-14 … (2 more)": the first few, in order
                     added, dropped = fig.changes(figs[0])
@@ -1278,11 +1278,11 @@ def edge_round(name: str) -> Any:
 EDGES = ("near_whole", "halves", "worth_nothing", "free", "infeasible")
 
 
-def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False,
-                    explain: bool = False) -> tuple[int, list[str]]:
-    """Write the round, run ``osa-opt solve`` on it at 80 columns (in-process) and check
-    the run folder and the terminal's summary. Returns (exit code, disagreements); exit 2
-    (a round the docs call invalid) checks nothing."""
+def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False, explain: bool = False,
+                    columns: str | None = "80") -> tuple[int, list[str]]:
+    """Write the round, run ``osa-opt solve`` on it in-process at ``columns`` (None: as
+    into a file, 150 wide) and check the run folder and the terminal's summary. Returns
+    (exit code, disagreements); exit 2 (a round the docs call invalid) checks nothing."""
     import docs_model as dm
     from click.testing import CliRunner
 
@@ -1293,7 +1293,7 @@ def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False,
     for key, value in dm.overrides(rnd).items():
         options += (["--budget", f"{key.split('.', 1)[1]}={value:g}"]
                     if key.startswith("budget.") else ["--set", f"{key}={dm._toml(value)}"])
-    runner = CliRunner(env={"COLUMNS": "80"})
+    runner = CliRunner(env={"COLUMNS": columns})  # None: as into a file, 150 wide
     result = runner.invoke(cli, ["solve", str(path), "--policy", str(policy), "--out",
                                  str(folder / "out"), *([] if explain else ["--no-explain"]),
                                  *options])
