@@ -61,16 +61,20 @@ _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "val
                 "nesting_cost", "optimum", "value_per_cost", "bound"}
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
-def share_cell(share: float) -> str:
-    """A share in a table column: always one decimal, so the column lines up; a share too
-    small to show is "<0.1%", not a "0.0%" that reads as nothing (an item of a big round).
+def share_cell(share: float, *, trim: bool = False) -> str:
+    """A share in a table column: always one decimal, so the column lines up (``trim``: a
+    whole one without, as prose and a chart's labels write it); a share too small to show
+    is "<0.1%", not a "0.0%" that reads as nothing (an item of a big round), in the report's
+    tables, charts and headline alike.
 
     >>> share_cell(0.25), share_cell(0.0003), share_cell(0.0), share_cell(-0.0003)
     ('25.0%', '<0.1%', '0.0%', '0.0%')
+    >>> share_cell(0.25, trim=True), share_cell(0.0003, trim=True)
+    ('25%', '<0.1%')
     """
     if 0 < share < 0.0005:
         return "<0.1%"
-    return percent(share, trim=False)
+    return percent(share, trim=trim)
 
 
 def value_text(value: float) -> str:

@@ -7,8 +7,10 @@ Each defect it found is kept here: the report's and the terminal's values rounde
 even beside the workbook's half away from zero (2.0625: "2.062" / "2.063"), the report's
 budget table wrote ¥2,501.25m as "2,501.2", a part funded at 99.7% showed "100%" in the
 workbook, a portfolio worth −5 beside a best of 0 read "100.0% of the best value", a field
-funded only by a project of no cost read "nothing funded" in the report, and a portfolio
-funding nothing said "Fund 0 partners: .".
+funded only by a project of no cost read "nothing funded" in the report, the report's charts
+and headline showed a share below 0.1% as "0.0%" (its tables "<0.1%"), the explanations'
+sentences rounded values half to even, and a portfolio funding nothing said "Fund 0
+partners: .".
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ def test_what_the_edges_show(edge_runs: dict[str, tuple[Path, int, list[str]]],
 
     html = (out["free"] / "report.html").read_text(encoding="utf-8")
     assert "Relief transport: ¥0m" in html
+    assert "A: ¥2m · &lt;0.1%" in html  # not "0.0%": docs/report.md
 
     folder = edge_runs["worth_nothing"][0]
     result = CliRunner(env={"COLUMNS": "80"}).invoke(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from osa_opt.html import share_cell
 from osa_opt.inputs.schema import split_values
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -114,7 +115,7 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
 
 
 def _share(cost: float, total: float) -> str:
-    return percent(cost / total) if total else "—"
+    return share_cell(cost / total, trim=True) if total else "—"
 
 
 def _grouping(result: Result, by: str) -> pd.Series:

@@ -63,7 +63,8 @@ def headline(result: Result) -> Section:
         cards += [
             ("Value of portfolio 1 (a score)", value_text(best.objective), proof),
             ("Budget used", yen(best.total_cost),
-             f"{percent(best.total_cost / budget.sum()) if budget.sum() else '—'} of the budget"),
+             f"{share_cell(best.total_cost / budget.sum(), trim=True) if budget.sum() else '—'}"
+             " of the budget"),
             ("Funded", counted(best.n_projects, "project"),
              f"in {counted(best.n_countries, 'country', 'countries')}"),
         ]
@@ -245,7 +246,7 @@ def budget_use(result: Result) -> Section | None:
             used.append(u)
             left.append(max(0.0, float(amount) - u))
             texts.append(f"{yen(u)} of {yen(amount)}"
-                         + (f" ({percent(u / amount)})" if amount else ""))
+                         + (f" ({share_cell(u / amount, trim=True)})" if amount else ""))
     chart = svg.bar_groups(labels, [svg.Series("used", used, svg.FUNDED),
                                     svg.Series("left", left, svg.UNFUNDED)],
                            title="Budget use per fiscal year (¥ million)", value_labels=texts,
