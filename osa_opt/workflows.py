@@ -15,6 +15,7 @@ folder). The CLI commands parse options, call one of these, write and render:
 
 from __future__ import annotations
 
+import numbers
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -26,6 +27,7 @@ from osa_opt.analysis import frontier as frontier_analysis
 from osa_opt.analysis import robustness as robustness_analysis
 from osa_opt.analysis.baseline import (
     add_diagnosis,
+    checked_arguments,
     result_from_outcomes,
     solve_baseline,
 )
@@ -294,8 +296,10 @@ def execution(
     """
 
     _a_problem(problem, "execution", baseline=True)
-    if reserves < 0:
-        raise OsaError(f"reserves must be 0 or more, got {reserves}")
+    checked_arguments(problem, {"execution.samples": samples, "execution.seed": seed,
+                                "execution.target": target, "solver.time_limit": time_limit})
+    if not isinstance(reserves, numbers.Integral) or isinstance(reserves, bool) or reserves < 0:
+        raise OsaError(f"reserves must be a whole number, 0 or more, got {reserves!r}")
     problem = _extended(problem, extend, baseline)
     if baseline is None:
         baseline, _ = solve_baseline(problem, portfolios=1, time_limit=time_limit)

@@ -167,3 +167,61 @@ def test_prices_and_explain_of_a_result_without_a_portfolio_say_why_not() -> Non
         message = str(caught.value)
         assert "no portfolio 1" in message and "result.diagnosis" in message, message
         assert "solve again" in message and caught.value.exit_code == 3
+
+
+@pytest.mark.parametrize("shares", [[1.5, "a"], 0.5, "0.5", [None]])
+def test_a_frontier_of_shares_that_are_no_list_of_numbers_says_what_to_give(
+        shares: object) -> None:
+    """shares=[1.5, "a"] was numpy's/float's ValueError, shares=0.5 a TypeError ("'float'
+    object is not iterable"), shares="0.5" a ValueError about '.': now the same refusal
+    as shares=[], before any solve."""
+    with pytest.raises(OsaError) as caught:
+        osa_opt.frontier(osa_opt.load_problem(), shares=shares)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert f"got {shares!r}" in message and "shares=[0.5, 0.75, 1.0]" in message
+
+
+@pytest.mark.parametrize("overrides", [["budget.FY2026=15000"], "budget.FY2026=15000",
+                                       [("budget.FY2026", 15000)]])
+def test_overrides_that_are_no_dict_say_to_give_one(overrides: object) -> None:
+    """load_problem(overrides=[...]) or with_policy(overrides="key=value") (the command
+    line's --set, typed in a notebook) was an AttributeError ("'list' object has no
+    attribute 'items'") from deep inside the policy."""
+    for call in (lambda: osa_opt.load_problem(overrides=overrides),  # type: ignore[arg-type]
+                 lambda: osa_opt.load_problem().with_policy(
+                     overrides=overrides)):  # type: ignore[arg-type]
+        with pytest.raises(OsaError) as caught:
+            call()
+        message = str(caught.value)
+        assert "overrides must be a dict of dotted keys" in message, message
+        assert 'overrides={"budget.FY2026": 20000}' in message
+
+
+@pytest.mark.parametrize(("call", "key"), [
+    (lambda p: osa_opt.solve(p, time_limit="x"), "solver.time_limit"),
+    (lambda p: osa_opt.solve(p, time_limit=-1), "solver.time_limit"),
+    (lambda p: osa_opt.robustness(p, samples="x"), "robustness.samples"),
+    (lambda p: osa_opt.robustness(p, samples=3, seed="a"), "robustness.seed"),
+    (lambda p: osa_opt.execution(p, samples="x"), "execution.samples"),
+    (lambda p: osa_opt.execution(p, target=95), "execution.target"),
+    (lambda p: osa_opt.execution(p, time_limit=0), "solver.time_limit"),
+])
+def test_arguments_standing_for_policy_keys_are_checked_as_the_keys(
+        call: object, key: str) -> None:
+    """time_limit="x", samples="x", seed="a" were bare ValueErrors from float()/int() deep
+    inside (time_limit=-1 one from Pyomo's config), and execution(target=95) — a percent
+    for a share — ran and reported "no number of reserves reaches 9500%": each argument
+    stands for a policy key and is now checked as that key is, naming it."""
+    problem = osa_opt.load_problem()
+    with pytest.raises(OsaError) as caught:
+        call(problem)  # type: ignore[operator]
+    assert f"key '{key}'" in str(caught.value), str(caught.value)
+
+
+def test_reserves_that_are_no_whole_number_are_refused() -> None:
+    """execution(reserves="3") was a TypeError ("'<' not supported between instances of
+    'str' and 'int'")."""
+    problem = osa_opt.load_problem()
+    for reserves in ("3", 2.5, -1):
+        with pytest.raises(OsaError, match="reserves must be a whole number, 0 or more"):
+            osa_opt.execution(problem, reserves=reserves)  # type: ignore[arg-type]

@@ -247,7 +247,7 @@ def test_samples_and_seed_arguments_override_the_policy(problem: Problem) -> Non
     assert rob.samples == 4 and rob.seed == 3
     first = draw_samples(problem, 4, seed=3)
     assert rob.samples_table["weight_a"].tolist() == first.weights[:, 0].tolist()
-    with pytest.raises(OsaError, match="samples must be 1 or more"):
+    with pytest.raises(OsaError, match="robustness.samples': must be >= 1"):
         robustness(problem, samples=0)
 
 

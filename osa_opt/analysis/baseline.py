@@ -25,6 +25,7 @@ from osa_opt.text import number
 if TYPE_CHECKING:
     import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
+    from osa_opt.inputs.policy import Policy
     from osa_opt.inputs.problem import Problem
 
 
@@ -47,10 +48,9 @@ def solve_baseline(
 
     Returns the Result and the Solver that found it (its ranking cuts removed).
     """
-    asked = {key: value for key, value in (("portfolios.count", portfolios),
-                                           ("portfolios.min_difference", min_difference))
-             if value is not None}  # checked as the policy's keys are (portfolios=0: refused)
-    section = problem.policy.override(asked).portfolios if asked else problem.policy.portfolios
+    section = checked_arguments(problem, {
+        "portfolios.count": portfolios, "portfolios.min_difference": min_difference,
+        "solver.time_limit": time_limit}).portfolios
     count, diff = section.count, section.min_difference
     t0 = time.perf_counter()
     solver = Solver(problem, model, time_limit=time_limit, log=log)
@@ -117,6 +117,19 @@ def short_ranking_note(found: int, count: int, min_difference: int, ended: Outco
     why = f" ({ended.termination or ended.status.value})"
     return (f"The solver failed while searching for portfolio {found + 1}{why}: {reported} "
             "reported; more may exist.")
+
+
+def checked_arguments(problem: Problem, asked: dict[str, Any]) -> Policy:
+    """The policy with the arguments a caller gave (the dotted policy keys they stand for;
+    None: not given) checked as the policy's own keys are, so ``portfolios=0``,
+    ``time_limit="x"`` or ``target=95`` raise an :class:`~osa_opt.errors.InputError` naming
+    the key and the fix, not a ValueError from deep inside.
+
+    >>> checked_arguments(problem, {"robustness.samples": 40}).robustness.samples
+    40
+    """
+    given = {key: value for key, value in asked.items() if value is not None}
+    return problem.policy.override(given) if given else problem.policy
 
 
 def add_diagnosis(result: Result, solver: Solver | None = None) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,17 @@ def sweep_shares(policy: Policy) -> list[float]:
     fr = policy.frontier
     values = np.linspace(fr.start, fr.stop, fr.steps) if fr.steps > 1 else [fr.start]
     return with_policy_budget([round(float(v), 10) for v in values])
+
+
+def _as_shares(given: Any) -> list[float]:
+    """``given`` as a list of floats; [] (refused by the caller, as a share of 0 is) for a
+    bare number, text, or an entry that is no number."""
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        return []
+    try:
+        return [float(s) if not isinstance(s, (str, bytes)) else math.nan for s in given]
+    except (TypeError, ValueError):
+        return []
 
 
 def with_policy_budget(shares: Sequence[float]) -> list[float]:
@@ -299,13 +310,14 @@ def frontier(
     >>> bool(fr.points.loc[2, "value"] >= fr.points.loc[2, "greedy_value"])
     True
     """
-    shares = sweep_shares(problem.policy) if shares is None else [float(s) for s in shares]
+    given = shares
+    shares = sweep_shares(problem.policy) if shares is None else _as_shares(shares)
     if shares and all(s > 0 and math.isfinite(s) for s in shares):
         shares = with_policy_budget(shares)
     if not shares or any(not (s > 0 and math.isfinite(s)) for s in shares):
-        raise OsaError(f"frontier: budget shares must be positive numbers, got {shares!r}: "
-                       "give shares of the policy budget (shares=[0.5, 0.75, 1.0]), or "
-                       "shares=None for the levels of the policy's [frontier] section")
+        raise OsaError(f"frontier: budget shares must be positive numbers, got {given!r}: "
+                       "give a list of shares of the policy budget (shares=[0.5, 0.75, 1.0]), "
+                       "or shares=None for the levels of the policy's [frontier] section")
     if solver is None:
         solver = Solver(problem, frontier_model(problem, shares))
     model = solver.model

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
-from osa_opt.analysis.baseline import solve_baseline
+from osa_opt.analysis.baseline import checked_arguments, solve_baseline
 from osa_opt.analysis.sampling import (
     Samples,
     SampleSetup,
@@ -214,11 +214,9 @@ def robustness(
     >>> rob.counts
     {'core': 27, 'borderline': 4, 'exterior': 7}
     """
-    settings = problem.policy.robustness
-    n = int(settings.samples if samples is None else samples)
-    seed = int(settings.seed if seed is None else seed)
-    if n < 1:
-        raise OsaError(f"samples must be 1 or more, got {n}")
+    settings = checked_arguments(problem, {"robustness.samples": samples,
+                                           "robustness.seed": seed}).robustness
+    n, seed = int(settings.samples), int(settings.seed)
     if baseline is None:
         with stdout_to_stderr():
             baseline, _ = solve_baseline(problem)

@@ -257,6 +257,11 @@ class Policy(Frozen):
         """
         if not overrides:
             return self
+        if not isinstance(overrides, Mapping):  # a list or "key=value" text of a notebook
+            raise PolicyError([Issue(
+                OVERRIDE_SHEET, None, None, repr(overrides)[:80],
+                f"overrides must be a dict of dotted keys, not a {type(overrides).__name__}",
+                'give overrides={"budget.FY2026": 20000} (the keys of --set KEY=VALUE)')])
         data = self.to_dict()
         issues: list[Issue] = []
         for dotted, value in overrides.items():
