@@ -156,6 +156,29 @@ def test_objective_terms_of_an_extension_are_reported_apart(problem: Problem) ->
     assert rb.samples_done == 3
 
 
+
+def test_compare_prices_every_portfolio_with_the_baselines_objective_terms(
+        problem: Problem) -> None:
+    """value_under_baseline is each portfolio priced by the baseline's measure; with an
+    extension adding to the baseline's objective it left those terms out, so the baseline's
+    own row read 3 less than its value and a plain scenario funding P-02 3 less too."""
+    bonus = problem.with_extensions(f"{EXT}:bonus_p02")
+    comparison = osa_opt.compare([osa_opt.Scenario("bonus", bonus),
+                                  osa_opt.Scenario("plain", problem)]).analyses["comparison"]
+    table = comparison.summary()
+    assert table.loc["bonus", "value_under_baseline"] == pytest.approx(
+        table.loc["bonus", "value"], abs=1e-6)
+    plain = comparison.scenarios[1].portfolio
+    assert "P-02" in plain.fractions  # the bonus applies to the plain portfolio too
+    assert table.loc["plain", "value_under_baseline"] == pytest.approx(
+        float(problem.value.reindex(list(plain.fractions)).sum()) + 3.0, abs=1e-6)
+    # the other way round, the plain baseline's measure has no bonus
+    back = osa_opt.compare([osa_opt.Scenario("plain", problem),
+                            osa_opt.Scenario("bonus", bonus)]).analyses["comparison"]
+    assert back.summary().loc["plain", "value_under_baseline"] == pytest.approx(
+        back.summary().loc["plain", "value"], abs=1e-6)
+
+
 def test_objective_terms_are_refused_where_the_budget_levels_share_one_model(
         problem: Problem) -> None:
     """The funding order (of osa_opt.frontier) and execution's reserve list hold every

@@ -27,8 +27,10 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
+from osa_opt.analysis.rule_rows import value_at
 from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Scenario)
+from osa_opt.model import build_model
 from osa_opt.parallel import make_executor, stop_on_interrupt
 from osa_opt.result import Portfolio, Status
 from osa_opt.solving.solver import Solver, stdout_to_stderr
@@ -281,9 +283,21 @@ def _against_baseline(outcomes: list[ScenarioOutcome]) -> None:
     base = outcomes[0]
     order = list(base.problem.projects.index)
     base_value = base.problem.value
+    extra = _objective_extra(base.problem)
+    countries = base.problem.projects["country"]
     for s in outcomes:
         s.added = [p for p in order if p in s.funded and p not in base.funded]
         s.dropped = [p for p in order if p in base.funded and p not in s.funded]
         if s.portfolio is not None:
-            s.value_under_baseline = float(sum(
-                base_value[p] * f for p, f in s.portfolio.fractions.items()))
+            fractions = s.portfolio.fractions
+            s.value_under_baseline = float(sum(base_value[p] * f for p, f in fractions.items()))
+            if extra is not None:  # the baseline's own value includes them: so does this
+                s.value_under_baseline += value_at(extra, fractions, countries)
+
+
+def _objective_extra(problem: Problem) -> Any:
+    """The terms the problem's extensions add to its objective (None when they add none),
+    on a model built for it: the baseline's measure includes them."""
+    if not problem.extensions:
+        return None
+    return build_model(problem).osa_objective_extra

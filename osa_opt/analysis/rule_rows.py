@@ -116,13 +116,20 @@ def _extension_specs(model: pyo.ConcreteModel) -> list[Component]:
 
 
 def activity(con: Any, fractions: Mapping[str, float], countries: Mapping[str, str]) -> float:
-    """The value of a constraint's body at a portfolio, computed from its funded fractions.
+    """The value of a constraint's body at a portfolio, computed from its funded fractions
+    (:func:`value_at`)."""
+    return value_at(con.body, fractions, countries)
+
+
+def value_at(expr: Any, fractions: Mapping[str, float], countries: Mapping[str, str]) -> float:
+    """The value of a linear expression of the model at a portfolio, computed from its funded
+    fractions: a constraint's body, or the terms extensions add to the objective.
 
     ``x[p]`` is 1 when p is funded, ``f[p]`` its fraction, ``z[c]`` and ``w[c]`` 1 when
     country c receives a project, ``empty`` 0; any other variable (added by a user) takes its current value.
     """
     funded_countries = {countries[p] for p in fractions if p in countries}
-    repn = generate_standard_repn(con.body, compute_values=True)
+    repn = generate_standard_repn(expr, compute_values=True)
     total = float(repn.constant or 0.0)
     for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
         name, index = var.parent_component().local_name, var.index()
