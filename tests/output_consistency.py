@@ -677,6 +677,8 @@ class _Text(HTMLParser):
         if tag == "table" and self._rows is not None:
             self.tables.append((self.heading, [r for r in self._rows if r]))
             self._rows = None
+        if tag in ("div", "p", "li"):
+            self.sections[self.section].append(" ")  # a card's parts stay apart
         while self._in and self._in.pop() != tag:
             pass
 
@@ -754,6 +756,10 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
                   fig.total / inputs.total_budget)
         else:
             ck.problems.append("report headline: no budget used")
+        m = re.search(r"Eligible projects\s*([\d,]+) of ([\d,]+)", head)
+        ck.same("report headline eligible", m and (int(m[1].replace(",", "")),
+                                                   int(m[2].replace(",", ""))),
+                (run["problem"]["eligible"], len(inputs.items)))
         m = re.search(r"Funded\s*([\d,]+) projects?\s*in ([\d,]+) countr", head)
         if m:
             ck.same("report headline projects", int(m.group(1).replace(",", "")),
@@ -1129,6 +1135,13 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
                 if "Total (¥m)" in cells:
                     ck.rounded(f"terminal partner table {first} total", cells["Total (¥m)"],
                                sum(costs.values()), 0)
+        elif title.startswith("Why projects are not in portfolio 1"):
+            counts = {cells["Reason"]: int(cells["Projects"].replace(",", ""))
+                      for cells in (dict(zip(headers, row, strict=False)) for row in rows)}
+            left_out = run["problem"]["eligible"] - len(figs[0].fractions)
+            ck.same("terminal why not: eligible projects left out",
+                    counts.get("eligible, not selected", 0)
+                    + counts.get("requires a project that cannot be funded", 0), left_out)
         elif title.startswith("Budget use of portfolio 1"):
             fig = figs[0]
             for row in rows:
