@@ -217,6 +217,33 @@ def test_region_shares(balance: dict[str, Any], expected: list[str], value: floa
         assert hasattr(model, name) == (key in balance)
 
 
+@pytest.mark.parametrize(("balance", "expected"), [
+    # R1 ≤ 0.5·ΣB = 10 (ΣB = 10 + 10): P1 + P2 (R1 18) is out, P1 + P3 (R1 10) is in.
+    # Read against one year's budget (≤ 5) only P3 would be left.
+    ({"max_region_share": {"R1": 0.5}}, ["P1", "P3"]),
+    ({"max_field_share": {"medical": 0.5}}, ["P1", "P3"]),
+    # R2 ≥ 0.45·ΣB = 9, but all of R2 (P3) costs 8: no portfolio (≥ 4.5 would allow one).
+    ({"min_region_share": {"R2": 0.45}}, None),
+    ({"min_field_share": {"disaster_relief": 0.45}}, None),
+])
+def test_shares_are_of_the_budget_of_every_year(balance: dict[str, Any],
+                                                expected: list[str] | None) -> None:
+    # A (R1): P1 5 + 5 ¥ (7), P2 4 + 4 ¥ (4), medical; B (R2): P3 4 + 4 ¥ (3), disaster
+    # relief; FY1 and FY2 10 ¥ each, so no two of P1, P2 and P3 break a year's budget.
+    problem = make_problem([
+        {"project_id": "P1", "cost_FY1": 5.0, "cost_FY2": 5.0, "score": 7.0},
+        {"project_id": "P2", "cost_FY1": 4.0, "cost_FY2": 4.0, "score": 4.0},
+        {"project_id": "P3", "country": "B", "field": "disaster_relief", "cost_FY1": 4.0,
+         "cost_FY2": 4.0, "score": 3.0},
+    ], budget={"FY1": 10.0, "FY2": 10.0}, balance=balance)
+    result = solved(problem)
+    if expected is None:
+        assert result.status == Status.INFEASIBLE
+    else:
+        assert result.portfolios[0].project_ids == expected
+        assert result.portfolios[0].objective == pytest.approx(10.0)
+
+
 def test_min_countries_and_an_impossible_one() -> None:
     # A: P1 (6), P2 (5); B: P3 (3); C: P4 (2); 5 ¥ each, so two projects fit.
     # Free: P1 + P2 = 11 (one country). Two countries: P1 + P3 = 9.
@@ -247,6 +274,24 @@ def test_requires() -> None:
     port = best(problem)
     assert port.project_ids == ["P1", "P2"]
     assert port.objective == pytest.approx(11.0)
+
+
+def test_a_project_requiring_two_needs_both() -> None:
+    # P4 (10, 4 ¥) requires P1 and P2 (0.5 each, 3 ¥); P3 (6, 3 ¥). {P1, P2, P4} costs
+    # 10 ¥, worth 11; P3 with P4 would need both P1 and P2 too (13 ¥). Were only P1 needed,
+    # {P1, P3, P4} (10 ¥, 16.5) would win; were only P2, {P2, P3, P4}.
+    problem = make_problem([
+        {"project_id": "P1", "cost": 3.0, "score": 0.5},
+        {"project_id": "P2", "cost": 3.0, "score": 0.5},
+        {"project_id": "P3", "cost": 3.0, "score": 6.0},
+        {"project_id": "P4", "cost": 4.0, "score": 10.0, "requires": "P1; P2"},
+    ])
+    result = solved(problem, portfolios=3)
+    assert result.portfolios[0].project_ids == ["P1", "P2", "P4"]
+    assert result.portfolios[0].objective == pytest.approx(11.0)
+    # next best: {P1, P2, P3} 7, then {P1, P3} or {P2, P3} 6.5
+    assert [p.objective for p in result.portfolios] == pytest.approx([11.0, 7.0, 6.5])
+    assert len(build_model(problem).requires) == 2
 
 
 def test_requiring_an_ineligible_project_is_never_funded() -> None:
