@@ -613,6 +613,10 @@ class Oracle:
                     k["total_cost"], sum(cost(y, ids) for y in self.budget), self.total_budget):
                 out.append(f"package of {c}: {k['projects']} ¥{k['total_cost']}, "
                            f"documented {ids}")
+            for y, b in self.budget.items():  # its funded cost in each fiscal year
+                if not close(k["cost_by_year"].get(y, math.nan), cost(y, ids), b):
+                    out.append(f"package of {c}: cost_by_year[{y}] {k['cost_by_year'].get(y)}"
+                               f", documented {cost(y, ids)}")
         sizes = [k["total_cost"] for k in entry["packages"]]
         if sizes != sorted(sizes, reverse=True):
             out.append(f"packages not largest first: {sizes}")

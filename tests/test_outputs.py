@@ -169,6 +169,11 @@ def test_solver_noise_in_money_left_reads_zero(tmp_path: Path) -> None:
     spent = [Portfolio(1, 10.0, {"P-01": 1.0, "P-11": 0.500000001}, problem, gap=-0.0),
              Portfolio(2, 9.0, {"P-01": 1.0, "P-12": 0.249999998}, problem)]
     assert [float(p.budget_left["FY2026"]) for p in spent] == [0.0, 0.0]
+    # beyond that tolerance (a millionth of the budget, 0.00105 here) money left is shown:
+    # 0.003 (P-11 at 0.49999) and 0.6 (at 0.498) are left, not rounded away
+    left = [float(Portfolio(3, 8.0, {"P-01": 1.0, "P-11": f}, problem).budget_left["FY2026"])
+            for f in (0.49999, 0.498)]
+    assert left == [pytest.approx(0.003, abs=1e-9), pytest.approx(0.6, abs=1e-9)]
     folder = write_run(Result(problem, Status.OPTIMAL, spent), tmp_path / "run")
     text = (folder / "run.json").read_text(encoding="utf-8")
     assert "-0.0" not in text and "e-0" not in text
