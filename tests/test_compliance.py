@@ -157,11 +157,20 @@ def test_a_misspelt_equipment_category_is_an_input_error(frames: Frames) -> None
     assert issue.hint == "did you mean 'surveillance'?"
 
 
-def test_a_gate_can_be_switched_off_by_policy_but_not_by_override(frames: Frames) -> None:
-    linked = project(frames, "P-03", dispute_linked=True)
-    assert not verdict(linked, "P-03")[0]
-    off = (*linked[:2], linked[2].override({"eligibility.exclude_dispute_linked": False}))
-    assert verdict(off, "P-03")[0]
+#: Each gate a policy key switches off (docs/policy.md): the key, and the gate of GATES.
+SWITCHES = {"eligibility.exclude_dispute_linked": "dispute",
+            "eligibility.exclude_parties_to_conflict": "conflict",
+            "eligibility.require_un_charter": "UN Charter",
+            "eligibility.require_management_agreement": "prior consent (project)"}
+
+
+@pytest.mark.parametrize("key", sorted(SWITCHES))
+def test_a_gate_can_be_switched_off_by_policy_but_not_by_override(frames: Frames,
+                                                                  key: str) -> None:
+    broken = GATES[SWITCHES[key]][0](frames)
+    assert not verdict(broken, "P-03")[0]
+    off = (*broken[:2], broken[2].override({key: False}))
+    assert verdict(off, "P-03") == (True, [], [])
 
 
 # ---------------------------------------------------------------------- waivable rules
