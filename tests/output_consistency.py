@@ -495,6 +495,14 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
                 ck.problems.append(f"workbook: no sheet {name}")
             continue
         ws = book[name]
+        m = re.match(r"Portfolio \d+: ([\d,]+) funded projects?, value (-?[\d,.]+) "
+                     r"\(([\d.]+%|—) of the best\)", str(ws.cell(1, 1).value))
+        if m is None:
+            ck.problems.append(f"{name} title {ws.cell(1, 1).value!r}")
+        else:
+            ck.rounded(f"{name} title projects", m[1], len(fig.fractions), 0)
+            ck.rounded(f"{name} title value", m[2], fig.value, 3)
+            ck.rounded(f"{name} title share", m[3], fig.share_of_best, 1, percent=True)
         cols, rows = _id_rows(ws)
         ck.same(f"{name} projects", [pid for _, pid in rows], list(fig.fractions))
         for r, pid in rows:
@@ -547,6 +555,14 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
         ws = book["Partners"]
         h, cols = _table(ws, "Partner")
         fig = figs[0]
+        for partner, amount in re.findall(r"(?:: |, )(.+?) ¥([\d,.]+?)m(?=,|$| and)",
+                                          str(ws.cell(1, 1).value)):
+            grp = fig.partners.get(partner)
+            if grp is None:
+                ck.problems.append(f"Partners title: {partner!r} not funded")
+            else:
+                ck.rounded(f"Partners title {partner}", amount, grp.total,
+                           _report_money_decimals(grp.total))
         seen: list[str] = []
         for r in range(h + 1, ws.max_row + 1):
             partner, pid = ws.cell(r, 1).value, ws.cell(r, 2).value
