@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import typing
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import osa_opt
@@ -154,3 +156,35 @@ def test_an_infeasible_result_has_an_empty_summary_and_says_why_no_prices() -> N
     assert no.value.exit_code == 3  # the result's own: the policy cannot be met
     with pytest.raises(osa_opt.OsaError, match=r"no portfolio 1; see result.diagnosis"):
         result.explain("P-01")
+
+
+def test_tables_handed_out_are_a_notebooks_own_and_leave_the_result_as_solved(
+        tmp_path: Path) -> None:
+    """result.best.projects, result.unfunded, result.prices() and result.explain(p) handed
+    out the Result's own cached objects: a column added for a look in a notebook
+    (``df["ratio"] = ...``) or a value changed stayed in the Result, so ``result.write``
+    wrote P-01 worth 999 to portfolios.csv, a negative extension_value to run.json and an
+    unfunded reason the solve never gave."""
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    before = {"projects": result.best.projects.copy(), "unfunded": result.unfunded.copy(),
+              "prices": result.prices().copy()}
+    why = copy.deepcopy(result.explain("P-17"))
+
+    projects = result.best.projects
+    projects["ratio"] = projects["value"] / projects["total_cost"]
+    projects.loc["P-01", "value"] = 999.0
+    unfunded, prices = result.unfunded, result.prices()
+    unfunded.loc["P-17", "reason"] = "my note"
+    prices.loc["budget[FY2026]", "gain_if_off"] = -1.0
+    result.explain("P-17")["reasons"].append("my note")
+
+    pd.testing.assert_frame_equal(result.best.projects, before["projects"])
+    pd.testing.assert_frame_equal(result.unfunded, before["unfunded"])
+    pd.testing.assert_frame_equal(result.prices(), before["prices"])
+    assert result.explain("P-17") == why
+    assert result.best.extension_value == 0.0
+    folder = result.write(tmp_path / "run")
+    csv = pd.read_csv(folder / "portfolios.csv").set_index("project_id")
+    assert "ratio" not in csv.columns
+    assert csv.loc["P-01", "value"] == pytest.approx(before["projects"].loc["P-01", "value"])
+    assert "my note" not in (folder / "run.json").read_text(encoding="utf-8")

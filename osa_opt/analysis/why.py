@@ -14,11 +14,13 @@ reasons. One model, one solver, one re-solve per project; the model is restored 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -119,8 +121,9 @@ class WhyAnalysis(Analysis):
     timed_out: int = 0
 
     def explain(self, project_id: str) -> dict[str, Any]:
-        """The record of one project (see :func:`explain_project`)."""
-        return dict(self.records[project_id])
+        """The record of one project (see :func:`explain_project`): a copy of one's own,
+        its lists too, so editing it leaves the analysis as explained."""
+        return copy.deepcopy(self.records[project_id])
 
     @property
     def table(self) -> pd.DataFrame:
@@ -438,10 +441,14 @@ class _Explainer(Obstacles):
         self.clock.timed_out += 1
         return self.clock.reason(self.solver.time_limit)
 
+    @cached_property
+    def unfunded(self) -> pd.DataFrame:  # read once: the Result hands out a copy per access
+        return self.result.unfunded
+
     def _reasons(self, pid: str, forced_in: bool, obstacle: str | None) -> list[str]:
         reasons: list[str] = []
         if forced_in:
-            unfunded = self.result.unfunded
+            unfunded = self.unfunded
             if pid in unfunded.index:
                 reasons = [r for r in unfunded.at[pid, "reasons"] if r != GENERIC_REASON]
         if obstacle and not (forced_in and pid in self.problem.unfundable):

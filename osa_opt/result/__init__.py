@@ -54,7 +54,7 @@ class Portfolio:
         """What the model extensions added to the objective: ``objective`` minus the
         funded projects' value (0 when no extension changes the objective), so
         ``projects.value.sum() + extension_value == objective``."""
-        rest = self.objective - float(self.projects["value"].sum())
+        rest = self.objective - float(self._projects["value"].sum())
         return 0.0 if abs(rest) <= 1e-6 * max(1.0, abs(self.objective)) else rest
 
     # ------------------------------------------------------------------ ids
@@ -74,9 +74,15 @@ class Portfolio:
         return {p: f for p, f in self.fractions.items() if f < 1 - FRACTION_TOL}
 
     # ------------------------------------------------------------------ tables
-    @cached_property
+    @property
     def projects(self) -> pd.DataFrame:
-        """Funded projects with fraction, funded cost per year, value and grouping columns."""
+        """Funded projects with fraction, funded cost per year, value and grouping columns:
+        a copy of one's own, so a column added or a value changed in a notebook leaves the
+        portfolio, and what ``Result.write`` writes, as solved."""
+        return self._projects.copy()
+
+    @cached_property
+    def _projects(self) -> pd.DataFrame:  # the tables, packages and extension_value ask
         pb = self.problem
         ids = self.project_ids
         frac = pd.Series(self.fractions, dtype=float).reindex(ids)
@@ -202,7 +208,7 @@ class Portfolio:
         return {}
 
     def _allocation(self, by: str) -> pd.DataFrame:
-        df = self.projects
+        df = self._projects
         amounts = [*(f"cost_{fy}" for fy in self.problem.fiscal_years), "total_cost", "value"]
         if by == "field":
             df = split_by_field(df, amounts)
@@ -337,7 +343,7 @@ class Result:
         if analysis is None:
             self.refuse_custom_model("Result.prices()", stored=True)
             analysis = self.analyses["prices"] = price_rules(self)
-        return analysis.table
+        return analysis.table.copy()  # one's own: editing it leaves the analysis as priced
 
     def refuse_custom_model(self, what: str, *, stored: bool = False) -> None:
         """The one check before ``what`` solves models of its own (an analysis, a re-solve):
@@ -381,13 +387,18 @@ class Result:
         """
         return facts.status_message(self)
 
-    @cached_property
+    @property
     def unfunded(self) -> pd.DataFrame:
-        """Every project not funded in portfolio 1, with why (:func:`facts.unfunded_table`).
+        """Every project not funded in portfolio 1, with why (:func:`facts.unfunded_table`);
+        a copy of one's own, as :attr:`Portfolio.projects` is.
 
         >>> result.unfunded.loc["P-03", "reason"]
         'exclusive group Aurelia patrol boats: P-02 funded instead'
         """
+        return self._unfunded.copy()
+
+    @cached_property
+    def _unfunded(self) -> pd.DataFrame:  # the outputs and the explanations ask
         return facts.unfunded_table(self)
 
     def summary(self) -> pd.DataFrame:

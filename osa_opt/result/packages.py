@@ -44,7 +44,7 @@ def units_text(portfolio: Portfolio, project_id: str) -> str:
 def packages(portfolio: Portfolio) -> list[dict[str, Any]]:
     """One package per funded partner: its funded projects (input order), total and
     per-year funded cost; largest package first (ties by country name)."""
-    df = portfolio.projects
+    df = portfolio._projects
     years = portfolio.problem.fiscal_years
     by_country = df.groupby("country", sort=True)
     sums = by_country[[*(f"cost_{fy}" for fy in years), "total_cost"]].sum()
@@ -85,7 +85,7 @@ def package_table(portfolio: Portfolio, *, items: bool = True,
     ``items=False``: the partners' rows only; ``head``: the first ``head`` rows only (a
     report shows no more; the whole table of 100,000 projects takes a second to build).
     """
-    df = portfolio.projects
+    df = portfolio._projects
     years = [f"cost_{fy}" for fy in portfolio.problem.fiscal_years]
     total = portfolio.problem.policy.total_budget
     if not items:
