@@ -84,8 +84,7 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     funded_cost = result.best.allocation(by)["total_cost"].astype(float)
     # a group is funded when portfolio 1 funds a project in it, at no cost too (a project
     # of ¥0: the workbook's allocation sheets count it), never "nothing funded"
-    funded = any_eligible.index.isin(funded_cost.index)
-    funded = pd.Series(funded, index=any_eligible.index)
+    funded = pd.Series(any_eligible.index.isin(funded_cost.index), index=any_eligible.index)
     cost = funded_cost.reindex(any_eligible.index, fill_value=0.0)
     keys = sorted(any_eligible.index, key=str)
     if by == "country" or len(keys) > TOP_GROUPS + 1:
