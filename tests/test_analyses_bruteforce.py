@@ -517,7 +517,9 @@ def test_score_spread_seed_gives_the_same_samples_serial_and_with_two_jobs() -> 
         pd.testing.assert_frame_equal(serial.funded, other.funded)
         pd.testing.assert_frame_equal(serial.projects, other.projects)
         pd.testing.assert_frame_equal(serial.portfolios, other.portfolios)
-    assert parallel.models_built == 2
+    # one model per worker that got a chunk: under load a worker may start after the other
+    # has solved all 30 tiny samples, so 1 is a correct run too (it failed so once)
+    assert parallel.executor != serial.executor and 1 <= parallel.models_built <= 2
     short, long = (draw_samples(problem, n, 5, keep_scores=True) for n in (7, 30))
     assert short.scores is not None and long.scores is not None
     assert (long.scores[:7] == short.scores).all() and (long.values[:7] == short.values).all()
