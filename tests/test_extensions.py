@@ -196,6 +196,27 @@ def test_objective_terms_are_refused_where_the_budget_levels_share_one_model(
         osa_opt.solve(bonus, portfolios=1).best.objective, rel=1e-9)
 
 
+
+def test_the_frontiers_greedy_value_counts_the_objective_terms_as_the_exact_value_does(
+        problem: Problem) -> None:
+    """The frontier's exact value includes what an extension adds to the objective; the
+    greedy's value left it out, so where the greedy funds P-17 (from 112.5% of the budget)
+    a bonus of 100 for P-17 inflated the gain by 100 (114.5 for a true 14.5)."""
+    def bonus_p17(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.value.set_value(model.value.expr + 100 * model.x["P-17"])
+
+    from osa_opt.analysis.frontier import frontier
+    points = frontier(problem.with_extensions(bonus_p17), shares=[0.5, 1.0, 1.5]).points
+    plain = frontier(problem, shares=[0.5, 1.0, 1.5]).points
+    funds = points["greedy_ids"].map(lambda ids: "P-17" in ids)
+    assert funds.any() and not funds.all()  # both cases are met
+    assert (points["greedy_ids"] == plain["greedy_ids"]).all()  # the greedy ignores values
+    expected = plain["greedy_value"] + 100 * funds
+    assert points["greedy_value"].to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-9)
+    assert points["gain"].to_numpy() == pytest.approx(
+        (points["value"] - expected).to_numpy(), rel=1e-9)
+
+
 def test_an_ineligible_project_in_an_extension_is_named(problem: Problem) -> None:
     with pytest.raises(OsaError, match=r"project P-\d+ is not eligible \(.+\)"):
         osa_opt.solve(problem, extend=f"{EXT}:needs_ineligible")

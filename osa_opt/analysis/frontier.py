@@ -32,6 +32,7 @@ import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.analysis.base import Analysis
 from osa_opt.analysis.greedy import greedy_curve
+from osa_opt.analysis.rule_rows import value_at
 from osa_opt.errors import OsaError
 from osa_opt.model import build_model
 from osa_opt.model.data import ModelData
@@ -363,6 +364,9 @@ def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
     value = float(out.objective) if solved and out.objective is not None else math.nan
     greedy_fracs = {p: f for p, f in dict(greedy.fractions).items() if f > FRACTION_TOL}
     greedy_value = float(greedy.value)
+    extra = getattr(model, "osa_objective_extra", None)
+    if extra is not None:  # the exact value counts what extensions add: so does the greedy's
+        greedy_value += value_at(extra, greedy_fracs, problem.projects["country"])
     row: dict[str, Any] = {"level": level, "budget_share": share,
                            **budget_columns(problem, share)}
     frac = pd.Series(out.fractions, dtype=float)
