@@ -310,6 +310,8 @@ def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
     for table_name, frame in tables.items():
         if not isinstance(frame, pd.DataFrame):
             continue
+        if any(n is not None for n in frame.index.names):  # an index by name is what a row
+            frame = frame.reset_index()  # is (a comparison's scenario): shown, as the workbook
         if not alone:
             parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
         parts.append(table(frame, max_rows=max_rows, more=more) if len(frame.columns)

@@ -104,3 +104,21 @@ def test_an_analysis_has_one_title_in_the_report_the_workbook_and_the_notebook()
         assert analysis_sheet(name) == title(name) == sections[f"analysis-{name}"]
         assert f"<b>{title(name)}</b>" in result.analyses[name]._repr_html_()
     assert title("user_made_Table") == "User made Table"  # any other name: in words
+
+
+def test_a_comparison_shows_its_scenarios_by_name() -> None:
+    """The comparison's summary is indexed by scenario; the notebook view dropped the
+    index, so two scenarios of one policy read as two rows "Default OSA round" and the
+    names given (Scenario("Alpha-base", ...)) were nowhere. A table indexed by name now
+    shows that name as its first column, as the workbook's sheets do."""
+    problem = osa_opt.load_problem()
+    comparison = osa_opt.compare([
+        osa_opt.Scenario("Alpha-base", problem),
+        osa_opt.Scenario("Beta-cut", problem.with_policy(overrides={"budget.FY2026": 15000})),
+    ]).analyses["comparison"]
+    html = comparison._repr_html_()
+    first = html.split("<tbody>")[1].split("</tbody>")[0]  # the summary, before the matrix
+    assert "Alpha-base" in first and "Beta-cut" in first
+    assert first.index("Alpha-base") < first.index("Beta-cut")
+    header = html.split("<thead>")[1].split("</thead>")[0]
+    assert "Scenario" in header
