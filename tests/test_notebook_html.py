@@ -122,3 +122,14 @@ def test_a_comparison_shows_its_scenarios_by_name() -> None:
     assert first.index("Alpha-base") < first.index("Beta-cut")
     header = html.split("<thead>")[1].split("</thead>")[0]
     assert "Scenario" in header
+
+
+def test_an_infeasible_result_says_the_diagnosis_once() -> None:
+    """The view of a result whose policy cannot be met showed the diagnosis's first line
+    twice: as the status sentence (which is that line) and as the list's first item."""
+    tight = osa_opt.load_problem(overrides={"budget.FY2026": 800})
+    result = osa_opt.solve(tight)
+    [entry] = result.diagnosis
+    html = result._repr_html_()
+    assert html.count(entry["message"]) == 1, html
+    assert "cannot be met" in html.split("<ol>")[0] and "result.diagnosis" in html

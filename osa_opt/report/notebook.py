@@ -38,11 +38,16 @@ def result_html(result: Result) -> str:
     >>> "<table" in result_html(result)
     True
     """
-    head = (f'<div class="head">{_badge(result.status.value)} '
-            f"{escape(result.status_message)}</div>")
+    messages = [str(d.get("message", "")) for d in (result.diagnosis or [])
+                if isinstance(d, dict)]
+    # the status sentence of an infeasible result is the diagnosis's first line: said once
+    sentence = ("The policy cannot be met by any portfolio; what must move "
+                "(<code>result.diagnosis</code>):"
+                if not result.portfolios and messages
+                and result.status_message == messages[0] else escape(result.status_message))
+    head = f'<div class="head">{_badge(result.status.value)} {sentence}</div>'
     if not result.portfolios:
-        items = "".join(f"<li>{escape(str(d.get('message', '')))}</li>"
-                        for d in result.diagnosis if isinstance(d, dict))
+        items = "".join(f"<li>{escape(m)}</li>" for m in messages)
         return _wrap(head + (f"<ol>{items}</ol>" if items else ""))
     summary = result.summary().reset_index()
     body = head + table(summary, max_rows=MAX_ROWS)
