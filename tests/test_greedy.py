@@ -75,6 +75,30 @@ def test_a_mandatory_project_that_does_not_fit_is_funded_at_its_minimum() -> Non
     assert over.fractions == {"P2": 1.0} and not over.within_budget
 
 
+def test_mandatory_projects_share_the_budget_at_their_least_before_any_is_raised() -> None:
+    """tests/test_greedy_oracle.py seed 242: the first mandatory project was funded whole
+    before the second was looked at, which then no longer fitted even at its minimum: the
+    greedy spent 240 of a 225.9 budget although both fit at their least shares (190.3).
+    Budget 10: P1 (mandatory, 8, min_funding 0.25) and P2 (mandatory, whole, 6). Each at its
+    least: 2 + 6 = 8 fits; P1 then rises to the 4 that is left: 0.5."""
+    result = greedy_ranking(make_problem(
+        [{"project_id": "P1", "cost": 8.0, "score": 9.0, "min_funding": 0.25,
+          "status": "mandatory"},
+         {"project_id": "P2", "cost": 6.0, "score": 1.0, "status": "mandatory"}]))
+    assert result.fractions == {"P1": pytest.approx(0.5), "P2": 1.0}
+    assert result.within_budget and result.cost_by_year == {"FY1": pytest.approx(10.0)}
+
+
+def test_a_mandatory_project_in_whole_units_is_funded_in_whole_units() -> None:
+    """tests/test_greedy_oracle.py seed 155: a signed project of 4 units (units_min 3) that
+    did not fit whole was funded at the largest fraction that fits, 0.9896 (3.96 units).
+    Budget 10, 4 units for 12: 3 units (9) fit, 3.33 units do not exist."""
+    result = greedy_ranking(make_problem(
+        [{"project_id": "P1", "cost": 12.0, "score": 5.0, "units_max": 4, "units_min": 3,
+          "unit": "boat", "status": "mandatory"}]))
+    assert result.fractions == {"P1": 0.75} and result.within_budget
+
+
 def test_the_optimum_strictly_beats_greedy_on_a_knapsack() -> None:
     # Budget 10. A: 6 ¥, value 7 (1.17 per ¥); B and C: 5 ¥, value 5 (1 per ¥).
     # Greedy takes A first, then neither B nor C fits the 4 ¥ left: 7.

@@ -141,6 +141,21 @@ def force_some(inst: Instance, problem: osa_opt.Problem, rng: np.random.Generato
             inst.projects.loc[row, "stage"] = "signed"
 
 
+def documented_values(problem: osa_opt.Problem, ids: list[str]) -> np.ndarray:
+    """Each project's value (docs/model.md): its weighted scores times its tier multiplier,
+    its country factor and ``1 − risk_aversion·risk``; any project, eligible or not."""
+    pj, co, obj = problem.projects, problem.countries, problem.policy.objective
+    g = sum(obj.considerations.values())
+    factor = {c: 1 + (obj.consideration_strength * sum(
+        w * (float(co.at[c, j]) - 5) / 5 for j, w in obj.considerations.items()) / g
+        if g else 0.0) for c in co.index}
+    return np.array([
+        sum(w * float(pj.at[p, f"score_{c}"]) for c, w in obj.weights.items())
+        * obj.tier_multiplier.get(int(co.at[pj.at[p, "country"], "priority_tier"]), 1.0)
+        * factor[pj.at[p, "country"]] * (1 - obj.risk_aversion * float(pj.at[p, "risk"]))
+        for p in ids])
+
+
 class Oracle:
     """Every subset of the eligible projects, every rule of docs/model.md checked.
 
@@ -164,15 +179,7 @@ class Oracle:
         country = e["country"].to_numpy()
         tier = e["country"].map(co["priority_tier"]).astype(int).to_numpy()
         region = e["country"].map(co["region"]).to_numpy()
-        obj = pol.objective
-        g = sum(obj.considerations.values())
-        factor = {c: 1 + (obj.consideration_strength * sum(
-            w * (float(co.at[c, j]) - 5) / 5 for j, w in obj.considerations.items()) / g
-            if g else 0.0) for c in co.index}
-        self.v = np.array([
-            sum(w * float(e.at[p, f"score_{c}"]) for c, w in obj.weights.items())
-            * obj.tier_multiplier.get(int(tier[i]), 1.0) * factor[country[i]]
-            * (1 - obj.risk_aversion * float(e.at[p, "risk"])) for i, p in enumerate(ids)])
+        self.v = documented_values(problem, ids)
         # fractions: whole (1), continuous [lo, 1], or units k/most for k in least..most
         self.lo = e["min_funding"].to_numpy(float).copy()
         self.units: dict[int, list[float]] = {}
@@ -186,6 +193,7 @@ class Oracle:
                 self.lo[i] = 1.0 if least >= most else 0.0
         # linear rows: A f <= b, each by its name; a share's bound is of the policy's ΣB
         A, b = [], []
+        self.names: list[str] = []  # each row's rule name (the diagnosis' oracle reads them)
 
         def moved(name: str, bound: float, looser: float) -> float:
             how = change.get(name)
@@ -196,11 +204,13 @@ class Oracle:
             if change.get(name) != "off":
                 A.append(row)
                 b.append(moved(name, bound, 1.1))
+                self.names.append(name)
 
         def at_least(name: str, row: np.ndarray, bound: float) -> None:
             if change.get(name) != "off":
                 A.append(-row)
                 b.append(-moved(name, bound, 0.9))
+                self.names.append(name)
 
         for fy, c in self.cost.items():
             at_most(f"budget[{fy}]", c, self.budget[fy])

@@ -76,9 +76,11 @@ def greedy_ranking(problem: Problem, budget: Mapping[str, float] | None = None) 
 
     The rules, in order:
 
-    1. Mandatory projects (and the projects they require) are funded first, each at the
-       largest fraction in [min_funding, 1] that fits; if even min_funding does not fit it is
-       funded at min_funding anyway (see :attr:`GreedyResult.within_budget`).
+    1. Mandatory projects (and the projects they require) are funded first: every one at
+       its least share (min_funding, or units_min of units_max whole units), funded even
+       when that does not fit (see :attr:`GreedyResult.within_budget`); then each, in that
+       order, at the largest fraction in [its least share, 1] (whole units for a project in
+       units) that fits beside the others.
     2. The other eligible projects with a positive value follow, sorted by
        ``value / total_cost`` descending (a free project first), ties by project id. Each is
        funded whole if it fits every fiscal year's remaining budget; a partly fundable one
@@ -186,16 +188,26 @@ class _Prepared:
         spent = [0.0] * len(left)
         fractions: dict[str, float] = {}
 
-        def fund(p: str, fraction: float) -> None:
+        def fund(p: str, fraction: float) -> None:  # p's fraction set (a mandatory's raised)
+            more = fraction - fractions.get(p, 0.0)
             fractions[p] = fraction
             for k, c in enumerate(self.cost[p]):
-                left[k] -= c * fraction
-                spent[k] += c * fraction
+                left[k] -= c * more
+                spent[k] += c * more
 
+        # Mandatory projects: every one at its least share first (funded even if over
+        # budget), then each raised to the largest share that fits beside the others' least
+        # (raising the first one whole could otherwise push a later one over the budget).
         for p in self.mandatory_first:
-            fraction = _fitting_fraction(_largest_fraction(self.cost[p], left),
-                                         self.min_funding[p])
-            fund(p, fraction or self.min_funding[p])  # mandatory: funded even if over budget
+            fund(p, self.min_funding[p])
+        for p in self.mandatory_first:
+            least = fractions[p]
+            room = [r + c * least for r, c in zip(left, self.cost[p], strict=True)]
+            fraction = _fitting_fraction(_largest_fraction(self.cost[p], room), least)
+            if fraction is not None and p in self.units:  # whole units only
+                fraction = math.floor(fraction * self.units[p] + FIT_TOL) / self.units[p]
+            if fraction is not None and fraction > least:
+                fund(p, fraction)
         funded_groups = {self.group[p] for p in fractions if self.group[p]}
         for p in self.order:
             if (p in fractions or self.value[p] <= 0
