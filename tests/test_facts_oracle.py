@@ -19,8 +19,9 @@ the documented formula, costs from the projects' cost columns times the fraction
 - each ranked portfolio's facts (docs/outputs.md, run.json ``portfolios``):
   ``share_of_best``, ``cost_by_year``, ``budget_left`` (0 within a millionth of the
   budget), ``added``/``dropped`` against portfolio 1, its packages (docs/packages.md: one
-  per funded partner, its funded projects, total and per-year funded cost, largest first)
-  and its units (whole units funded);
+  per funded partner, its funded projects, total and per-year funded cost, largest first),
+  its units (whole units funded) and its allocations by country, region, tier and field
+  (``Portfolio.allocation``: a project of n fields counts 1/n in each);
 - ``result.unfunded`` (docs/outputs.md ``unfunded``): every project not in portfolio 1 is
   listed once, an ineligible one with its eligibility reasons, an eligible one with every
   structural reason that is true of portfolio 1 (a rival of its exclusive group funded, a
@@ -133,6 +134,41 @@ def check_diff(seed: int, new: osa_opt.Result, old: osa_opt.Result) -> None:
         assert row["change"] == change, (seed, p, row["change"], change)
 
 
+def check_allocations(where: tuple, problem: osa_opt.Problem, port: osa_opt.Portfolio) -> None:
+    """``Portfolio.allocation(by)``: funded projects, cost per year, total cost, its share of
+    the total budget and funded value per group; by field a project of n fields counts 1/n
+    of its cost and value in each (as the field-share rules count it)."""
+    pj, co = problem.projects, problem.countries
+    years = list(problem.policy.budget)
+    total_budget = sum(problem.policy.budget.values())
+    f = port.fractions
+    value = dict(zip(list(f), documented_values(problem, list(f)), strict=True))
+    for by in ("country", "region", "priority_tier", "field"):
+        truth: dict = {}
+        for p, x in f.items():
+            c = pj.at[p, "country"]
+            keys = {"country": [c], "region": [co.at[c, "region"]],
+                    "priority_tier": [int(co.at[c, "priority_tier"])],
+                    "field": str(pj.at[p, "field"]).split(";")}[by]
+            for k in keys:
+                row = truth.setdefault(k, {"projects": 0, "total_cost": 0.0, "value": 0.0,
+                                           **{f"cost_{fy}": 0.0 for fy in years}})
+                row["projects"] += 1
+                for fy in years:
+                    row[f"cost_{fy}"] += float(pj.at[p, f"cost_{fy}"]) * x / len(keys)
+                    row["total_cost"] += float(pj.at[p, f"cost_{fy}"]) * x / len(keys)
+                row["value"] += value[p] * x / len(keys)
+        table = port.allocation(by)
+        assert sorted(map(str, table.index)) == sorted(map(str, truth)), (where, by)
+        for k, row in truth.items():
+            got = table.loc[k]
+            assert got["projects"] == row["projects"], (where, by, k)
+            for col in ("total_cost", "value", *(f"cost_{fy}" for fy in years)):
+                assert abs(got[col] - row[col]) <= 1e-6 * max(1, abs(row[col])), (where, by, k, col)
+            share = row["total_cost"] / total_budget if total_budget else 0.0
+            assert abs(got["share_of_budget"] - share) <= 1e-9, (where, by, k)
+
+
 def check_portfolios(seed: int, result: osa_opt.Result) -> None:
     problem = result.problem
     pj = problem.projects
@@ -165,6 +201,7 @@ def check_portfolios(seed: int, result: osa_opt.Result) -> None:
             totals.append(sum(per.values()))
         assert all(a >= b - 1e-6 for a, b in zip(totals, totals[1:], strict=False)), \
             (where, totals)
+        check_allocations(where, problem, port)
         for p, x in f.items():
             most = pj.at[p, "units_max"]
             if most == most:
