@@ -179,6 +179,13 @@ def _export_model(model: Any, path: Path, model_format: str | None) -> None:
                     io_options={"symbolic_solver_labels": True})
     except OSError as exc:
         raise OsaError(f"Could not write the model to {path}: {exc.strerror or exc}.") from exc
+    except RuntimeError as exc:
+        from osa_opt.model.export import name_clash
+
+        clash = name_clash(exc)
+        if clash is None:
+            raise
+        raise OsaError(f"Could not write the model to {path}: {clash}.") from exc
 
 
 # ---------------------------------------------------------------------- Ctrl-C

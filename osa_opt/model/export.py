@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyomo.environ as pyo
@@ -34,4 +35,22 @@ def write_model(model: pyo.ConcreteModel, path: str | Path, format: str | None =
                     io_options={"symbolic_solver_labels": True})
     except OSError as exc:
         raise OsaError(f"write_model: could not write {target}: {exc.strerror or exc}") from exc
+    except RuntimeError as exc:
+        clash = name_clash(exc)
+        if clash is None:
+            raise
+        raise OsaError(f"write_model: {clash}") from exc
     return target
+
+
+def name_clash(exc: RuntimeError) -> str | None:
+    """Pyomo's refusal of two components whose names the file writes alike (``x[P-01]``
+    and ``x[P_01]`` are both ``x(P_01)``), in words; None for any other error."""
+    clash = re.search(r"Duplicate symbol '(.*)' already associated with component "
+                      r"'(.*)' \(conflicting component: '(.*)'\)", str(exc))
+    if clash is None:
+        return None
+    symbol, first, second = clash.groups()
+    return (f"{second} and {first} would both be written as {symbol} (an LP or MPS file "
+            "has no '-', space or comma in a name: Pyomo writes them as '_'), so the file "
+            "could not tell them apart; rename one of them in the input")
