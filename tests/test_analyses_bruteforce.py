@@ -354,77 +354,109 @@ STAGE_P = {"request": 0.5, "survey": 0.7, "agreed": 0.9, "signed": 1.0}
 MAXIMUMS = ("budget", "exclusive group", "partners with an agreement")
 
 
+@dataclasses.dataclass
+class Signings:
+    """A round with random stages and signing probabilities, its portfolio 1 and reserve
+    list, and the commit rule of docs/execution.md (step 3) for one signing outcome."""
+
+    problem: osa_opt.Problem
+    baseline: osa_opt.Result
+    p1: dict[str, float]
+    entries: list[list[str]]
+    frac: dict[str, float]
+    items: list[str]
+    p_partner: dict[str, float]
+    p_item: dict[str, float]
+    fits: dict[frozenset[str], bool] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, problem: osa_opt.Problem, seed: int) -> Signings:
+        rng = np.random.default_rng(seed + 7)
+        pj, co = problem.projects.copy(), problem.countries.copy()
+        signed = pj["stage"] == "signed" if "stage" in pj else pd.Series(False, index=pj.index)
+        pj["stage"] = np.where(signed, "signed", rng.choice(["", "request", "survey", "agreed"],
+                                                            len(pj)))
+        pj["p_sign"] = np.where(rng.random(len(pj)) < 0.3, rng.uniform(0.3, 1.0, len(pj)),
+                                np.nan)
+        co["p_sign"] = np.where(rng.random(len(co)) < 0.6, rng.uniform(0.5, 1.0, len(co)),
+                                np.nan)
+        problem = problem.with_projects(pj).with_countries(co)
+        pj, co = problem.projects, problem.countries
+        baseline = osa_opt.solve(problem, portfolios=1)
+        assert baseline.best is not None
+        p1 = dict(baseline.best.fractions)
+        plan = reserve_list(problem, p1, 10)
+        items = list(p1) + [p for e in plan.entries for p in e]
+        signed_partner = set(pj.loc[pj["stage"] == "signed", "country"])
+        p_partner = {c: 1.0 if c in signed_partner or co.at[c, "p_sign"] != co.at[c, "p_sign"]
+                     else float(co.at[c, "p_sign"]) for c in co.index}
+        p_item = {p: float(pj.at[p, "p_sign"]) if pj.at[p, "p_sign"] == pj.at[p, "p_sign"]
+                  else STAGE_P.get(pj.at[p, "stage"], 1.0) for p in pj.index}
+        return cls(problem, baseline, p1, [list(e) for e in plan.entries],
+                   {**p1, **plan.fractions}, items, p_partner, p_item)
+
+    def levels(self, signs: dict[str, bool], stays: dict[str, bool]) -> np.ndarray:
+        """Per number of reserves k: (executed share, below target, value) of one outcome."""
+        problem, pj = self.problem, self.problem.projects
+        policy, cost, frac = problem.policy, problem.total_cost, self.frac
+        projects, countries = oracle_frames(problem)
+        total = sum(policy.budget.values())
+        out = np.zeros((len(self.entries) + 1, 3))
+        available = {p for p in self.items if stays[p] and signs[pj.at[p, "country"]]}
+        done = {p for p in self.p1 if p in available}
+        while (kept := {p for p in done if set(pj.at[p, "requires"]) <= done}) != done:
+            done = kept  # drop what lost a requirement, until nothing does
+        for k in range(len(self.entries) + 1):
+            if k:
+                entry = self.entries[k - 1]
+                trial = done | set(entry)
+                key = frozenset(trial)
+                if key not in self.fits:
+                    self.fits[key] = not [
+                        v for v in violations(projects, countries, policy,
+                                              {p: frac[p] for p in trial})
+                        if v.startswith(MAXIMUMS) or " cap:" in v or "max share" in v]
+                served = {pj.at[p, "country"] for p in done}
+                opened = {pj.at[p, "country"] for p in entry} - served
+                package = all(sum(cost[p] * frac[p] for p in entry
+                                  if pj.at[p, "country"] == c)
+                              >= policy.priority.min_package - 1e-9 for c in opened)
+                if (set(entry) <= available and self.fits[key] and package
+                        and all(q in trial for p in entry for q in pj.at[p, "requires"])):
+                    done = trial
+            spent = sum(cost[p] * frac[p] for p in done) / total
+            out[k] = [spent, spent < policy.execution.target - 1e-9,
+                      sum(problem.value[p] * frac[p] for p in done)]
+        return out
+
+
 def check_execution(problem: osa_opt.Problem, seed: int) -> str:
     """``exact=True`` against an independent listing of every signing outcome."""
-    rng = np.random.default_rng(seed + 7)
-    pj, co = problem.projects.copy(), problem.countries.copy()
-    signed = pj["stage"] == "signed" if "stage" in pj else pd.Series(False, index=pj.index)
-    pj["stage"] = np.where(signed, "signed", rng.choice(["", "request", "survey", "agreed"],
-                                                        len(pj)))
-    pj["p_sign"] = np.where(rng.random(len(pj)) < 0.3, rng.uniform(0.3, 1.0, len(pj)), np.nan)
-    co["p_sign"] = np.where(rng.random(len(co)) < 0.6, rng.uniform(0.5, 1.0, len(co)), np.nan)
-    problem = problem.with_projects(pj).with_countries(co)
-    pj, co = problem.projects, problem.countries
-    baseline = osa_opt.solve(problem, portfolios=1)
-    assert baseline.best is not None
-    p1 = dict(baseline.best.fractions)
-    plan = reserve_list(problem, p1, 10)
-    ex = osa_opt.execution(problem, reserves=10, exact=True, baseline=baseline)
-    assert list(ex.levels["reserves"]) == list(range(len(plan.entries) + 1))
-    for k in range(1, len(plan.entries) + 1):
-        assert sorted(ex.levels.at[k, "added"]) == sorted(plan.entries[k - 1]), k
-    frac = {**p1, **plan.fractions}
-    entries = plan.entries
-    items = list(p1) + [p for e in entries for p in e]
-    signed_partner = set(pj.loc[pj["stage"] == "signed", "country"])
-    p_partner = {c: 1.0 if c in signed_partner or co.at[c, "p_sign"] != co.at[c, "p_sign"]
-                 else float(co.at[c, "p_sign"]) for c in co.index}
-    p_item = {p: float(pj.at[p, "p_sign"]) if pj.at[p, "p_sign"] == pj.at[p, "p_sign"]
-              else STAGE_P.get(pj.at[p, "stage"], 1.0) for p in items}
-    partners = sorted({pj.at[p, "country"] for p in items})
-    unsure_c = [c for c in partners if 0 < p_partner[c] < 1]
-    unsure_p = [p for p in items if 0 < p_item[p] < 1]
+    sg = Signings.of(problem, seed)
+    pj = sg.problem.projects
+    ex = osa_opt.execution(sg.problem, reserves=10, exact=True, baseline=sg.baseline)
+    entries = sg.entries
+    assert list(ex.levels["reserves"]) == list(range(len(entries) + 1))
+    for k in range(1, len(entries) + 1):
+        assert sorted(ex.levels.at[k, "added"]) == sorted(entries[k - 1]), k
+    partners = sorted({pj.at[p, "country"] for p in sg.items})
+    unsure_c = [c for c in partners if 0 < sg.p_partner[c] < 1]
+    unsure_p = [p for p in sg.items if 0 < sg.p_item[p] < 1]
     if len(unsure_c) + len(unsure_p) > 10:
         return "execution: too many outcomes"
-    projects, countries = oracle_frames(problem)
-    policy = problem.policy
-    total = sum(policy.budget.values())
-    target = policy.execution.target
-    cost = problem.total_cost
     levels = len(entries) + 1
     want = np.zeros((levels, 3))
-    fits: dict[frozenset[str], bool] = {}  # trial set -> no maximum broken
     for c_out in itertools.product((True, False), repeat=len(unsure_c)):
-        signs = {c: p_partner[c] == 1 for c in partners} | dict(zip(unsure_c, c_out, strict=True))
+        signs = {c: sg.p_partner[c] == 1 for c in partners} | dict(zip(unsure_c, c_out,
+                                                                       strict=True))
         for p_out in itertools.product((True, False), repeat=len(unsure_p)):
-            stays = {p: p_item[p] == 1 for p in items} | dict(zip(unsure_p, p_out, strict=True))
-            weight = np.prod([p_partner[c] if signs[c] else 1 - p_partner[c] for c in unsure_c])
-            weight *= np.prod([p_item[p] if stays[p] else 1 - p_item[p] for p in unsure_p])
-            available = {p for p in items if stays[p] and signs[pj.at[p, "country"]]}
-            done = {p for p in p1 if p in available}
-            while (kept := {p for p in done if set(pj.at[p, "requires"]) <= done}) != done:
-                done = kept  # drop what lost a requirement, until nothing does
-            for k in range(levels):
-                if k:
-                    entry = entries[k - 1]
-                    trial = done | set(entry)
-                    key = frozenset(trial)
-                    if key not in fits:
-                        fits[key] = not [
-                            v for v in violations(projects, countries, policy,
-                                                  {p: frac[p] for p in trial})
-                            if v.startswith(MAXIMUMS) or " cap:" in v or "max share" in v]
-                    served = {pj.at[p, "country"] for p in done}
-                    opened = {pj.at[p, "country"] for p in entry} - served
-                    package = all(sum(cost[p] * frac[p] for p in entry
-                                      if pj.at[p, "country"] == c)
-                                  >= policy.priority.min_package - 1e-9 for c in opened)
-                    if (set(entry) <= available and fits[key] and package
-                            and all(q in trial for p in entry for q in pj.at[p, "requires"])):
-                        done = trial
-                spent = sum(cost[p] * frac[p] for p in done) / total
-                want[k] += weight * np.array([spent, spent < target - 1e-9,
-                                              sum(problem.value[p] * frac[p] for p in done)])
+            stays = {p: sg.p_item[p] == 1 for p in sg.items} | dict(zip(unsure_p, p_out,
+                                                                        strict=True))
+            weight = np.prod([sg.p_partner[c] if signs[c] else 1 - sg.p_partner[c]
+                              for c in unsure_c])
+            weight *= np.prod([sg.p_item[p] if stays[p] else 1 - sg.p_item[p]
+                               for p in unsure_p])
+            want += weight * sg.levels(signs, stays)
     table = ex.levels
     for k in range(levels):
         assert table.at[k, "expected_execution"] == pytest.approx(want[k, 0], rel=1e-9,
