@@ -6,7 +6,8 @@ perhaps, every other one; members in input order, bundles by their first member
 (docs/inputs.md, ``validate --json``'s ``bundles``). The oracle walks every requirement
 until nothing new is reached (no graph algorithm shared with osa-opt), on random
 requirement graphs with requirements on unknown ids, rings, chains into rings and
-self-contained pairs. 5,000 graphs agreed when it was written.
+self-contained pairs. 5,000 graphs agreed when it was written; ``OSA_BUNDLE_SEEDS=N`` runs N
+graphs in the slow tier (2,000 by default).
 """
 
 from __future__ import annotations
@@ -63,5 +64,5 @@ def test_bundles_are_the_rings_of_the_requirements(chunk: int) -> None:
 
 @pytest.mark.slow
 def test_bundles_are_the_rings_of_the_requirements_many() -> None:
-    for seed in range(400, 400 + int(os.environ.get("OSA_BUNDLE_SEEDS", "5000"))):
+    for seed in range(400, 400 + int(os.environ.get("OSA_BUNDLE_SEEDS", "2000"))):
         check(seed)
