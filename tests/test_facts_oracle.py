@@ -20,8 +20,10 @@ the documented formula, costs from the projects' cost columns times the fraction
   ``share_of_best``, ``cost_by_year``, ``budget_left`` (0 within a millionth of the
   budget), ``added``/``dropped`` against portfolio 1, its packages (docs/packages.md: one
   per funded partner, its funded projects, total and per-year funded cost, largest first),
-  its units (whole units funded) and its allocations by country, region, tier and field
-  (``Portfolio.allocation``: a project of n fields counts 1/n in each);
+  its units (whole units funded), ``fraction_changes`` (funded in both at another
+  fraction) and its allocations by country, region, tier and field
+  (``Portfolio.allocation``: a project of n fields counts 1/n in each); fewer portfolios
+  than asked for only when no other one exists, and then the note that says so;
 - ``result.unfunded`` (docs/outputs.md ``unfunded``): every project not in portfolio 1 is
   listed once, an ineligible one with its eligibility reasons, an eligible one with every
   structural reason that is true of portfolio 1 (a rival of its exclusive group funded, a
@@ -187,6 +189,9 @@ def check_portfolios(seed: int, result: osa_opt.Result) -> None:
                 (where, fy, port.budget_left[fy], left)
         assert sorted(port.added) == sorted(set(f) - first), where
         assert sorted(port.dropped) == sorted(first - set(f)), where
+        assert [(p, a, b) for p, a, b in port.fraction_changes] == [
+            (p, best.fractions[p], f[p]) for p in pj.index
+            if p in f and p in first and abs(f[p] - best.fractions[p]) > 1e-6], where
         packages = port.packages
         countries = {pj.at[p, "country"] for p in f}
         assert sorted(pk["country"] for pk in packages) == sorted(countries), where
@@ -207,6 +212,16 @@ def check_portfolios(seed: int, result: osa_opt.Result) -> None:
             if most == most:
                 assert port.units[p] == round(x * most), where
                 assert abs(x * most - round(x * most)) <= 1e-6, where
+    # fewer portfolios than asked for: a true end, said so, and truly no other one exists
+    asked, d = 4, problem.policy.portfolios.min_difference
+    if len(result.portfolios) < asked:
+        oracle = Oracle(problem)
+        taken = [frozenset(pt.fractions) for pt in result.portfolios]
+        assert not oracle.best(oracle.away_from(taken, d)), (seed, "more portfolios exist")
+        assert any(n.startswith(f"Only {len(taken)} of the {asked} portfolios asked for")
+                   for n in result.notes), (seed, result.notes)
+    else:
+        assert not any("portfolios asked for" in n for n in result.notes), (seed, result.notes)
     # why each project is not in portfolio 1
     unfunded = result.unfunded
     assert set(unfunded.index) == set(pj.index) - first, seed
