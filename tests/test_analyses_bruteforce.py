@@ -224,10 +224,20 @@ def check_funding_order(problem: osa_opt.Problem, fr: Any) -> int:
         assert close(row["nested_value"], nested), (lv, row["nested_value"], nested)
         assert row["nested_value"] <= row["independent_value"] + TOL * max(1, nested), lv
         assert row["nesting_cost"] >= 0, lv
+        # docs/frontier.md: the independent optimum is the frontier's; the nesting cost the
+        # gap; projects, added and dropped what the level funds against the level below
+        assert close(row["independent_value"], fr.points.at[lv, "value"]), lv
+        assert close(row["nesting_cost"], row["independent_value"] - nested), lv
+        assert row["projects"] == len(fracs), lv
+        below = previous or set()
+        assert sorted(row["added"]) == sorted(set(fracs) - below), (lv, row["added"])
+        assert sorted(row["dropped"]) == sorted(below - set(fracs)), (lv, row["dropped"])
         assert close(nested, level.values()[level.index(fracs)]), (lv, "fractions not best")
         if previous is not None and not previous <= set(fracs):
             restarts += 1
             assert row["restart"], lv
+        else:
+            assert not row["restart"], lv
         previous = set(fracs)
         total += nested
     policy_level = fr.policy_level
