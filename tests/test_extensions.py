@@ -386,3 +386,25 @@ def test_one_check_refuses_every_rebuild_of_a_hand_built_model(problem: Problem)
     assert "solve with explain=True" in said["Result.prices()"]
     assert "solve with explain=True" not in said["robustness"]
     assert "prices" not in result.analyses  # refused before computing
+
+
+def test_an_objective_changed_by_hand_is_refused_where_models_are_rebuilt(
+        problem: Problem) -> None:
+    """m.value.set_value(...) on a hand-built model added no component, so nothing marked
+    the result: robustness(baseline=result) re-weighted models without the term (P-17,
+    worth 100 more and in portfolio 1, got core index 0), compare priced the baseline at
+    171.239 beside its own 268.188, and execution planned without it, all silently."""
+    m = osa_opt.build_model(problem)
+    m.value.set_value(m.value.expr + 100 * m.x["P-17"])
+    result = osa_opt.solve(problem, model=m, portfolios=1)
+    assert "P-17" in result.best.fractions
+    assert result.custom_components == ["value, the objective"]
+    for call in (lambda: robustness(problem, samples=3, baseline=result),
+                 lambda: osa_opt.compare([result, problem]),
+                 lambda: osa_opt.execution(problem, baseline=result, reserves=1)):
+        with pytest.raises(OsaError, match=r"model= \(value, the objective\).*extend="):
+            call()
+    # a model built and solved as it is, or with an extension's objective terms, is no such
+    for built_for in (problem, problem.with_extensions(f"{EXT}:bonus_p02")):
+        plain = osa_opt.build_model(built_for)
+        assert osa_opt.solve(built_for, model=plain, portfolios=2).custom_components == []

@@ -306,8 +306,9 @@ class Result:
     partial: bool = False
     #: The model extensions applied (run.json ``extensions``): function, file, sha256, components.
     extensions: list[dict[str, Any]] = field(default_factory=list)
-    #: Components added by hand to a ``model=`` passed to solve (not by an extension): the
-    #: analyses that build models of their own refuse such a result rather than drop them.
+    #: Components added by hand to a ``model=`` passed to solve (not by an extension), and
+    #: ``"value, the objective"`` when its expression was changed by hand: the analyses
+    #: that build models of their own refuse such a result rather than drop them.
     custom_components: list[str] = field(default_factory=list)
 
     @property
