@@ -272,3 +272,17 @@ def test_2000_projects_in_one_country(tmp_path: Path) -> None:
 # The whole module runs full CLI commands or whole input files: in the full suite, not in
 # the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow
+
+
+def test_a_round_with_no_eligible_project_gets_its_status_not_a_crash() -> None:
+    """With no eligible project the objective is the stand-in Var ``m.empty`` itself; the
+    build kept it for telling a hand-made objective apart and Pyomo refused to own it twice
+    (RuntimeError "Attempting to re-assign the component 'empty'") in every solve."""
+    from test_independent_bruteforce import problem_of
+
+    import osa_opt
+
+    problem = problem_of(11)
+    assert len(problem.eligible) == 0
+    result = osa_opt.solve(problem, explain=True)
+    assert result.status.name == "INFEASIBLE" and not result.portfolios

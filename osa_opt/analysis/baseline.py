@@ -182,7 +182,7 @@ def model_record(model: pyo.ConcreteModel) -> dict[str, Any]:
         if c.local_name not in built and c.local_name not in RANKING_COMPONENTS]
     objective = getattr(model, "value", None)
     if built is not None and objective is not None and objective.expr is not getattr(
-            model, "osa_built_objective", objective.expr):  # value.set_value(...) by hand
+            model, "osa_built_objective", (objective.expr,))[0]:  # value.set_value(...) by hand
         custom.append("value, the objective")
     return {"extensions": list(getattr(model, "osa_extensions", [])),
             "custom_components": custom}

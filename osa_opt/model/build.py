@@ -55,7 +55,9 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
     # (robustness samples) is the sampled value plus these same terms.
     m.osa_objective_extra = None if m.value.expr is base else m.value.expr - base
     m.osa_built = frozenset(c.local_name for c in m.component_objects(descend_into=False))
-    m.osa_built_objective = m.value.expr  # a hand-made change of it is told apart by identity
+    # A hand-made change of the objective is told apart by identity. In a tuple: with no
+    # project the objective is the Var m.empty itself, which Pyomo would add again.
+    m.osa_built_objective = (m.value.expr,)
     return m
 
 
