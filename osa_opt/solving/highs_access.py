@@ -24,7 +24,9 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Private attribute of Pyomo's ``Highs`` -> what is lost (and what is slower) without it.
 PRIVATE_ATTRIBUTES: dict[str, str] = {
@@ -73,20 +75,7 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
             start, self.start = self.start, None
             if start is not None:
                 _set_solution(self._solver_model, start)
-            results = super()._solve()
-            if objective_disagrees(self._solver_model):  # see run_checked
-                self._solver_model.clearSolver()
-                results = super()._solve()
-            if solve_error(self._solver_model):  # see run_checked
-                with presolve_off(self._solver_model):
-                    results = super()._solve()
-            if rounding_breaks_a_row(self._solver_model):  # see run_checked
-                with tight_feasibility(self._solver_model):
-                    results = super()._solve()
-                    if solve_error(self._solver_model):
-                        with presolve_off(self._solver_model):
-                            results = super()._solve()
-            return results
+            return solve_checked(self._solver_model, super()._solve)  # as run_checked
 
         def set_instance(self, model: Any) -> None:
             super().set_instance(model)
@@ -298,20 +287,29 @@ def run_checked(highs: Any) -> None:
     rounded, breaks a row (:func:`rounding_breaks_a_row`), without presolve too when that
     ends in a solve error (a why-out re-solve at costs of ¥10^7 million did, and was
     reported as a bound stopped by the time limit). The solves through Pyomo do the same
-    (the persistent solver of :func:`ordered_highs`)."""
-    highs.run()
+    (the persistent solver of :func:`ordered_highs`, through :func:`solve_checked`)."""
+    solve_checked(highs, highs.run)
+
+
+def solve_checked(highs: Any, solve: Callable[[], T]) -> T:
+    """``solve()`` (one run of ``highs``), again as :func:`run_checked` says when its answer
+    fails a check; what the last ``solve()`` returned. The one sequence of checks for both
+    ways osa-opt runs HiGHS: directly (:func:`run_checked`) and through Pyomo
+    (:func:`ordered_highs`, its ``_solve``)."""
+    result = solve()
     if objective_disagrees(highs):
         highs.clearSolver()
-        highs.run()
+        result = solve()
     if solve_error(highs):
         with presolve_off(highs):
-            highs.run()
+            result = solve()
     if rounding_breaks_a_row(highs):
         with tight_feasibility(highs):
-            highs.run()
+            result = solve()
             if solve_error(highs):  # HiGHS 1.16's presolve may fail at the tight tolerance
                 with presolve_off(highs):
-                    highs.run()
+                    result = solve()
+    return result
 
 
 def mip_start(opt: Any, values: Any) -> bool:
