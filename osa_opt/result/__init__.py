@@ -22,6 +22,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
+from osa_opt.text import json_number
 
 #: What Portfolio.allocation groups by: columns of Portfolio.projects.
 ALLOCATIONS = ("country", "priority_tier", "field", "region")
@@ -253,8 +254,7 @@ class Portfolio:
             "rank": self.rank,
             "objective": round(self.objective, 9),
             "extension_value": round(self.extension_value, 9),
-            "share_of_best": None if math.isnan(self.share_of_best)
-            else round(self.share_of_best, 9),
+            "share_of_best": json_number(self.share_of_best),  # NaN: null
             "status": self.status.value,
             "gap": None if self.gap is None else round(self.gap, 12),
             "bound": None if self.bound is None else round(self.bound, 9),
