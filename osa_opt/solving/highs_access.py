@@ -254,29 +254,28 @@ def rounded_breaks_a_row(highs: Any, x: Any, row_value: Any, whole_columns: Any)
                 or np.any(activity < lower - ROUNDED_ROW_TOL * scale))
 
 
-@contextlib.contextmanager
-def tight_feasibility(highs: Any) -> Iterator[None]:
+def tight_feasibility(highs: Any) -> contextlib.AbstractContextManager[None]:
     """HiGHS with ``mip_feasibility_tolerance`` :data:`TIGHT_FEASIBILITY`, from a cleared
     solver state, for one solve; then as before."""
-    previous = option_value(highs, "mip_feasibility_tolerance")
-    highs.setOptionValue("mip_feasibility_tolerance", TIGHT_FEASIBILITY)
-    highs.clearSolver()
-    try:
-        yield
-    finally:
-        highs.setOptionValue("mip_feasibility_tolerance", previous)
+    return _for_one_solve(highs, "mip_feasibility_tolerance", TIGHT_FEASIBILITY)
+
+
+def presolve_off(highs: Any) -> contextlib.AbstractContextManager[None]:
+    """HiGHS without presolve, from a cleared solver state, for one solve; then as before."""
+    return _for_one_solve(highs, "presolve", "off", restore="choose")
 
 
 @contextlib.contextmanager
-def presolve_off(highs: Any) -> Iterator[None]:
-    """HiGHS without presolve, from a cleared solver state, for one solve; then as before."""
-    previous = option_value(highs, "presolve")
-    highs.setOptionValue("presolve", "off")
+def _for_one_solve(highs: Any, key: str, value: Any, restore: Any = None) -> Iterator[None]:
+    """HiGHS with option ``key`` at ``value``, from a cleared solver state, for one solve;
+    then as before (``restore`` if the option's value could not be read)."""
+    previous = option_value(highs, key)
+    highs.setOptionValue(key, value)
     highs.clearSolver()
     try:
         yield
     finally:
-        highs.setOptionValue("presolve", previous if previous is not None else "choose")
+        highs.setOptionValue(key, previous if previous is not None else restore)
 
 
 def run_checked(highs: Any) -> None:
