@@ -314,6 +314,12 @@ def run_extensions(folder: str | Path, who: str = "--run",
     folder = Path(folder)
     manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     cli = who.startswith("--")
+    custom = [str(c) for c in manifest.get("custom_components", [])]
+    if cli and custom:  # (load_run gives them back as the Result's, which refuses re-solves)
+        raise OsaError(f"{who} {folder}: the run was solved on a model with components added "
+                       f"by hand in Python ({', '.join(custom)}), which the command line "
+                       "cannot build again; write them as a function func(model, problem) "
+                       "and pass --extend FILE.py:FUNCTION instead of --run")
     replaced = {ref.rpartition(":")[2] for ref in given}
     out: list[Extension] = []
     for entry in manifest.get("extensions", []):
@@ -391,7 +397,8 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
     return Result(problem, Status(manifest["status"]), ports, dict(manifest.get("timings", {})),
                   list(manifest.get("notes", [])), Diagnosis(manifest.get("diagnosis", [])),
                   analyses, manifest.get("message", ""), bool(manifest.get("partial", False)),
-                  extensions=list(manifest.get("extensions", [])))
+                  extensions=list(manifest.get("extensions", [])),
+                  custom_components=list(manifest.get("custom_components", [])))
 
 
 def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:

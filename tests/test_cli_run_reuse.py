@@ -143,6 +143,24 @@ def test_the_shipped_example_runs_again_by_run(tmp_path: Path, run: Run) -> None
     assert json.loads(out)["budget"]["FY2026"] == 17000
 
 
+
+def test_a_run_of_a_hand_built_model_is_refused_by_run(tmp_path: Path, run: Run) -> None:
+    """A run solved in Python on a model with a row added by hand: --run rebuilt the model
+    from the run's input and policy without the row and answered, silently."""
+    import pyomo.environ as pyo
+
+    import osa_opt
+
+    problem = osa_opt.load_problem()
+    model = osa_opt.build_model(problem)
+    model.p17_out = pyo.Constraint(expr=model.x["P-17"] <= 0)
+    folder = osa_opt.solve(problem, model=model, portfolios=1).write(tmp_path / "hand")
+    for args in (("explain", "P-17"), ("robustness", "--samples", "3")):
+        code, _, err = run(*args, "--run", folder)
+        said = " ".join(err.split())
+        assert code == 2 and "added by hand in Python (p17_out)" in said, err
+        assert "--extend FILE.py:FUNCTION" in said
+
 # The whole module runs full CLI commands or whole input files: in the full suite, not in
 # the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow

@@ -291,3 +291,32 @@ def test_a_broken_run_json_with_the_problem_given_is_a_clear_error(
     (folder / "run.json").write_text(text, encoding="utf-8")
     with pytest.raises(OsaError, match=r"load_run: .*run: run.json cannot be read"):
         osa_opt.load_run(folder, problem=solved.problem)
+
+
+def test_a_run_of_a_hand_built_model_comes_back_refusing_what_would_drop_its_rows(
+        tmp_path: Path) -> None:
+    """A run solved on a hand-built model (solve(problem, model=m)) recorded nothing of its
+    own rows: load_run gave a result the analyses took as plain, so explain re-solved
+    without the cap ("Dropping it would lose -35.1% of portfolio value") and robustness ran
+    without it, silently. run.json now records them and load_run gives them back."""
+    import pyomo.environ as pyo
+
+    problem = osa_opt.load_problem()
+    model = osa_opt.build_model(problem)
+    sea = [p for p in model.P if problem.region[p] == "Southeast Asia"]
+    model.sea_cap = pyo.Constraint(expr=sum(model.x[p] for p in sea) <= 3)
+    result = osa_opt.solve(problem, model=model, portfolios=1)
+    folder = result.write(tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["custom_components"] == ["sea_cap"]
+    back = osa_opt.load_run(folder)
+    assert back.custom_components == ["sea_cap"]
+    assert back.best.objective == pytest.approx(result.best.objective)
+    for call in (lambda: back.explain("P-17"),
+                 lambda: osa_opt.robustness(back.problem, samples=3, baseline=back),
+                 lambda: osa_opt.compare([back, problem])):
+        with pytest.raises(OsaError, match=r"model= \(sea_cap\).*extend="):
+            call()
+    plain = osa_opt.solve(problem, portfolios=1).write(tmp_path / "plain")
+    assert json.loads((plain / "run.json").read_text(encoding="utf-8"))[
+        "custom_components"] == []

@@ -77,6 +77,7 @@ def build_manifest(
         "problem": problem.summary(),
         "policy": problem.policy.to_dict(),
         "extensions": list(result.extensions),
+        "custom_components": list(result.custom_components),
         "inputs": dict(problem.sources),
         "input_path": problem.origin,
         "versions": versions(),
