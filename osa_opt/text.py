@@ -69,19 +69,24 @@ def _shown(value: float, digits: int) -> str:
     return format(shown.copy_abs() if shown == 0 else shown, ",f")
 
 
-def fixed(value: float, digits: int = 3) -> str:
+def fixed(value: float, digits: int = 3, *, sign: bool = False) -> str:
     """``value`` with ``digits`` decimals as a spreadsheet shows it (``#,##0.000`` for a
     value score): halves away from zero, read to 15 significant digits, never "-0.000".
     Python's own ``f"{v:,.3f}"`` takes an exact half to even, so the terminal and the report
     showed a value of 2.0625 as "2.062" beside the workbook's "2.063".
 
+    ``sign``: a "+" before a value that is not negative, as a gain is written.
+
     >>> fixed(2.0625), fixed(28.5785), fixed(-0.0004), fixed(1234.25, 1)
     ('2.063', '28.579', '0.000', '1,234.3')
+    >>> fixed(2.0625, sign=True), fixed(-2.0625, sign=True)
+    ('+2.063', '-2.063')
     """
     value = float(value)
     if not math.isfinite(value):
         return str(value)
-    return _shown(value, digits)
+    shown = _shown(value, digits)
+    return "+" + shown if sign and not shown.startswith("-") else shown
 
 
 #: The bounds of a rounded :func:`number` written digit by digit: beyond them a reader

@@ -44,7 +44,7 @@ from osa_opt.extensions import ExtensionFunction
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.text import counted, number
+from osa_opt.text import counted, fixed, number
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -190,7 +190,7 @@ def tie_note(result: Result) -> None:
     changes = "; ".join(f"portfolio {p.rank}: " + " ".join(
         [*(f"+{i}" for i in p.added), *(f"−{i}" for i in p.dropped)]) for p in tied[:3])
     result.notes.append(
-        f"{which} worth exactly as much as portfolio 1 ({best:,.3f}): a tie. Which of them "
+        f"{which} worth exactly as much as portfolio 1 ({fixed(best)}): a tie. Which of them "
         "is ranked first is the solver's choice, not a rule (the same however the rows are "
         "sorted): choose between them on grounds the model does not weigh "
         f"({changes}{'; …' if len(tied) > 3 else ''}).")

@@ -219,7 +219,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
             fixed(p['value']) if solved else f"[red]{code_label(p['status'])}[/]",
-            *((greedy_text, f"{p['gain']:+,.3f}" if solved else "—") if greedy else ()),
+            *((greedy_text, fixed(p['gain'], sign=True) if solved else "—") if greedy else ()),
             str(p["projects"]) if solved else "—",
             *((fixed(point['nested_value']) if nested_ok else "—",
                fixed(point['nesting_cost']) if nested_ok else "—") if nested else ()),

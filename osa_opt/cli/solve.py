@@ -22,7 +22,7 @@ from osa_opt.cli.common import (
 )
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.errors import OsaError
-from osa_opt.text import code_label, number
+from osa_opt.text import code_label, fixed, number
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -244,7 +244,7 @@ def _progress(count: int, *, live: bool, lines: bool, explain: bool | None,
     def describe(k: int, outcome: Outcome) -> str:
         if outcome.objective is None:
             return f"portfolio {k}/{count}: {code_label(outcome.status.value, capital=False)}"
-        return f"portfolio {k}/{count}: value {outcome.objective:,.3f} ({outcome.seconds:.2f} s)"
+        return f"portfolio {k}/{count}: value {fixed(outcome.objective)} ({outcome.seconds:.2f} s)"
 
     if lines:
         err = stderr_console()

@@ -396,7 +396,7 @@ def extensions(result: Result) -> Section | None:
     best = result.best
     if best is not None and best.extension_value:
         body += (f'<p class="note">Portfolio 1\'s objective {fixed(best.objective)} includes '
-                 f"{best.extension_value:+,.3f} from the extensions' objective terms; its "
+                 f"{fixed(best.extension_value, sign=True)} from the extensions' objective terms; its "
                  f"projects' values add up to {fixed(best.objective - best.extension_value)}."
                  "</p>")
     return Section("extensions", "Model extensions", body,

@@ -22,7 +22,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
-from osa_opt.text import json_number
+from osa_opt.text import fixed, json_number
 
 #: What Portfolio.allocation groups by: columns of Portfolio.projects.
 ALLOCATIONS = ("country", "priority_tier", "field", "region")
@@ -444,6 +444,6 @@ class Result:
         return result_html(self)
 
     def __repr__(self) -> str:
-        best = f", best value {self.best.objective:,.3f}" if self.best else ""  # as printed
+        best = f", best value {fixed(self.best.objective)}" if self.best else ""  # as printed
         n = len(self.portfolios)
         return f"<Result {self.status.value}: {n} portfolio{'' if n == 1 else 's'}{best}>"
