@@ -181,6 +181,15 @@ class _Prepared:
             bundle=members,
         )
 
+    def _fitting(self, p: str, room: list[float], least: float) -> float | None:
+        """The largest share of ``p`` that fits ``room`` and is at least ``least``: whole
+        if it fits, whole units for a project in units; None if none does."""
+        fraction = _fitting_fraction(_largest_fraction(self.cost[p], room), least)
+        if fraction is not None and p in self.units:  # whole units only
+            fraction = math.floor(fraction * self.units[p] + FIT_TOL) / self.units[p]
+            fraction = fraction if fraction >= least - FIT_TOL else None
+        return fraction
+
     def fill(self, budget: dict[str, float]) -> GreedyResult:
         """Fund in order while projects fit ``budget`` (every fiscal year of the problem)."""
         budget = {fy: float(budget[fy]) for fy in self.fiscal_years}
@@ -203,9 +212,7 @@ class _Prepared:
         for p in self.mandatory_first:
             least = fractions[p]
             room = [r + c * least for r, c in zip(left, self.cost[p], strict=True)]
-            fraction = _fitting_fraction(_largest_fraction(self.cost[p], room), least)
-            if fraction is not None and p in self.units:  # whole units only
-                fraction = math.floor(fraction * self.units[p] + FIT_TOL) / self.units[p]
+            fraction = self._fitting(p, room, least)
             if fraction is not None and fraction > least:
                 fund(p, fraction)
         funded_groups = {self.group[p] for p in fractions if self.group[p]}
@@ -226,11 +233,7 @@ class _Prepared:
                         fund(m, 1.0)
                     funded_groups.update(groups)
                 continue
-            fraction = _fitting_fraction(_largest_fraction(self.cost[p], left),
-                                         self.min_funding[p])
-            if fraction is not None and p in self.units:  # whole units only
-                fraction = math.floor(fraction * self.units[p] + FIT_TOL) / self.units[p]
-                fraction = fraction if fraction >= self.min_funding[p] - FIT_TOL else None
+            fraction = self._fitting(p, left, self.min_funding[p])
             if fraction is not None:
                 fund(p, fraction)
                 if self.group[p]:
