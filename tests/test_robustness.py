@@ -168,6 +168,22 @@ def test_every_sample_optimum_equals_brute_force(analysis: RobustnessAnalysis,
         assert analysis.samples_table.at[i, "optimum"] == pytest.approx(best, rel=1e-9)
 
 
+def test_rows_not_sorted_by_id_are_sampled_and_solved_as_sorted_ones() -> None:
+    """Regression: the model's columns are in id order (ModelData.by_id), the samples in
+    input order, and the worker refused the model as having 'other projects than the
+    samples', a RuntimeError reported as a bug on every round whose sheet was not sorted by
+    id (osa-opt robustness inputs/real_rounds/FY2024)."""
+    shuffled = Problem.from_frames(raw_projects().iloc[[2, 0, 4, 3, 1]], raw_countries(), POLICY)
+    assert list(shuffled.projects.index) != sorted(shuffled.projects.index)
+    analysis = robustness(shuffled, samples=8, chunk_size=3)
+    drawn = draw_samples(shuffled, 8, seed=3, keep_scores=True)
+    for i in range(8):
+        funded, best = brute_force(shuffled, sample_values(shuffled, drawn, i))
+        row = analysis.funded.loc[i]
+        assert frozenset(row.index[row]) == funded, f"sample {i}"
+        assert analysis.samples_table.at[i, "optimum"] == pytest.approx(best, rel=1e-9)
+
+
 def test_core_index_and_classes_equal_the_brute_force_shares(analysis: RobustnessAnalysis,
                                                              oracle: list[Any]) -> None:
     shares = {p: np.mean([p in funded for funded, _, _ in oracle])

@@ -122,7 +122,9 @@ def _solver_for(setup: SampleSetup) -> Solver:
     if cached is not None and cached[0] == setup.token:
         return cached[1]
     solver = Solver(setup.problem)
-    if tuple(solver.model.osa.projects) != setup.project_ids:
+    # the same projects; the model's columns are in id order (ModelData.by_id), the samples'
+    # in input order, and solve_chunk matches them by id
+    if sorted(solver.model.osa.projects) != sorted(setup.project_ids):
         raise RuntimeError("the worker's model has other projects than the samples")
     _local.solver = (setup.token, solver)  # one run at a time per thread: drop the old one
     return solver
