@@ -290,3 +290,28 @@ def test_every_output_of_the_shipped_example_says_it_is_illustrative(
     assert not own.problem.is_example
     assert EXAMPLE_NOTE not in render_report(own)
     assert "Input" not in [label for label, _ in facts(own, "")]
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "--no-solve"], ["explain", "P-36"],
+    ["frontier", "--set", "frontier.steps=3"], ["robustness", "-n", "3"],
+    ["compare", "--budget-scenario", "FY2026=15000"], ["execution", "-n", "50", "-r", "1"],
+], ids=lambda c: c[0])
+def test_every_command_on_the_shipped_example_says_it_is_illustrative(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Only ``osa-opt solve`` said that the example's partners are fictional and its numbers
+    illustrative; ``explain``, ``frontier``, ``robustness``, ``compare``, ``execution`` and
+    ``validate`` printed its figures as a real round's. Each says it now, at 80 columns,
+    under its first line."""
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+    from osa_opt.data import EXAMPLE_NOTE
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = [] if command[0] in ("validate", "explain") else ["--out", str(tmp_path / "run")]
+    monkeypatch.setattr(sys, "argv", ["osa-opt", *command, *out])
+    assert run_cli(cli) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert EXAMPLE_NOTE in " ".join(" ".join(lines[:6]).split())
+    assert all(len(line) <= 80 for line in lines)

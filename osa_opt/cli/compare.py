@@ -228,9 +228,16 @@ def _unique(names: list[str]) -> list[str]:
 def _render(comparison: Comparison, folder: Path) -> None:
     from rich.markup import escape
 
-    from osa_opt.cli.render import first_fitting, print_words, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        first_fitting,
+        print_example_note,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
 
     console = stdout_console()
+    print_example_note(console, comparison.baseline.problem)
     scales = len({repr(s.problem.policy.objective) for s in comparison.scenarios}) > 1
     layouts = [_table(comparison, scales, stacked=False),
                _table(comparison, scales, stacked=True),

@@ -114,7 +114,13 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     from rich.table import Table
 
     from osa_opt.cli.console import duration, first_fitting, table_title
-    from osa_opt.cli.render import print_notes, print_words, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        print_example_note,
+        print_notes,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
     from osa_opt.text import counted, percent
 
     console = stdout_console()
@@ -126,6 +132,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
         f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "
         f"{duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
+    print_example_note(console, result.problem)
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
     table = Table(title=table_title("Expected execution by number of reserves"))
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",

@@ -68,7 +68,7 @@ def command(
         return
     from rich.markup import escape
 
-    from osa_opt.cli.render import print_words, stdout_console
+    from osa_opt.cli.render import print_example_note, print_words, stdout_console
     from osa_opt.inputs.value_text import value_definition
     from osa_opt.text import NO_BREAK, code_label
 
@@ -76,6 +76,7 @@ def command(
     country = info["country"]  # the field in words; --json keeps the code
     print_words(console, escape(f"{info['project_id']} — {info['title']} ({country}, "
                                 f"{code_label(info['field'])})"))
+    print_example_note(console, problem)
     print_words(console, escape(info["message"]))
     if result.best is not None and "of portfolio value" in info["message"]:
         definition = value_definition(problem.policy, glue=NO_BREAK)

@@ -128,6 +128,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     from osa_opt.cli.render import (
         first_fitting,
         left_out_note,
+        print_example_note,
         print_notes,
         print_words,
         stdout_console,
@@ -138,6 +139,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     problem = result.problem
     budget = ", ".join(f"{fy} {yen(amount)}" for fy, amount in problem.policy.budget.items())
     print_words(console, f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
+    print_example_note(console, problem)
     layouts = [
         _frontier_table(result, fr, order, years=True),
         _frontier_table(result, fr, order, years=False),

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
+    from osa_opt.inputs.problem import Problem
     from osa_opt.result import Portfolio, Result
 
 #: Changes against portfolio 1 shown in a table cell before "… (n more)".
@@ -324,6 +325,17 @@ def print_notes(console: Console, notes: Sequence[str]) -> None:
         print_words(console, f"[yellow]Note:[/] {escape(note)}")
 
 
+def print_example_note(console: Console, problem: Problem) -> None:
+    """That the shipped example's partners are fictional and its numbers illustrative,
+    under the first line of every command run on it (nothing for a round of one's own)."""
+    if problem.is_example:
+        from rich.markup import escape
+
+        from osa_opt.data import EXAMPLE_NOTE
+
+        print_words(console, f"[yellow]{escape(EXAMPLE_NOTE)}[/]")
+
+
 def print_solve_summary(console: Console, result: Result) -> None:
     """What ``osa-opt solve`` prints: the problem line, portfolios, budget use, reasons,
     the projects eligible by an override and those the input forces in or out."""
@@ -336,10 +348,7 @@ def print_solve_summary(console: Console, result: Result) -> None:
                 f"{counted(summary['projects'], 'project')} ({summary['eligible']:,} eligible) "
                 f"in {counted(summary['countries'], 'country', 'countries')}; "
                 f"budget {escape(budget)}.")
-    if problem.is_example:
-        from osa_opt.data import EXAMPLE_NOTE
-
-        print_words(console, f"[yellow]{escape(EXAMPLE_NOTE)}[/]")
+    print_example_note(console, problem)
     if result.portfolios:
         from osa_opt.inputs.value_text import value_note
         from osa_opt.result.packages import partners_line

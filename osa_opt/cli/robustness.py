@@ -112,7 +112,14 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.table import Table
 
     from osa_opt.cli.console import Prose, duration, first_fitting, table_title
-    from osa_opt.cli.render import head, print_notes, print_words, stdout_console, wrote_line
+    from osa_opt.cli.render import (
+        head,
+        print_example_note,
+        print_notes,
+        print_words,
+        stdout_console,
+        wrote_line,
+    )
 
     console = stdout_console()
     policy = result.problem.policy
@@ -123,6 +130,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "
         f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
         f"{escape(ranges) if ranges else 'none'}.")
+    print_example_note(console, result.problem)
     counts = analysis.counts
     projects = analysis.projects[analysis.projects["eligible"]]
     order = {pid: k for k, pid in enumerate(result.problem.projects.index)}

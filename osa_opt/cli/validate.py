@@ -66,7 +66,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
     if as_json:
         print_json(summary)
     else:
-        _render(summary)
+        _render(summary, problem)
         print_warnings(problem.warnings)
     if summary.get("feasible") is False:
         raise PolicyNotMet(summary)
@@ -133,11 +133,12 @@ def unused_columns(problem: Any) -> dict[str, list[str]]:
             for sheet in frames}
 
 
-def _render(summary: dict[str, Any]) -> None:
+def _render(summary: dict[str, Any], problem: Problem) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from osa_opt.cli.console import first_fitting, print_words, stdout_console, table_title
+    from osa_opt.cli.render import print_example_note
     from osa_opt.text import counted, number
 
     console = stdout_console()
@@ -151,6 +152,7 @@ def _render(summary: dict[str, Any]) -> None:
     else:
         print_words(console, f"[bold green]Valid[/]: {escape(summary['input'])} under the "
                              f"policy [bold]{escape(summary['policy'])}[/]")
+    print_example_note(console, problem)
     counts = Table(show_header=False, box=None, padding=(0, 2), pad_edge=False)
     counts.add_column(justify="left")
     counts.add_column(justify="right")
