@@ -832,10 +832,19 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
             elif mark == "○":
                 if frac > 0:
                     ck.problems.append(f"{k}: ○ (not funded) at {frac!r}")
-            else:  # docs/report.md: a whole percentage, never 0% or 100%
-                ck.rounded(k, mark, min(0.99, max(0.01, frac)), 0, percent=True)
-                if mark in ("0%", "100%"):
+            else:  # docs/report.md: a percentage, never 0% or 100%, whole unless the
+                # row's fractions need decimals to read apart
+                digits = len(mark.rstrip("%").partition(".")[2])
+                least = 10.0 ** -(digits + 2)
+                ck.rounded(k, mark, min(1 - least, max(least, frac)), digits, percent=True)
+                if float(mark.rstrip("%")) in (0.0, 100.0):
                     ck.problems.append(f"{k}: {mark} at {frac!r}")
+        parts = {m for m in cells.values() if m.endswith("%")}
+        fractions = {round(f.fractions[pid], 6) for f in figs
+                     if 0 < f.fractions.get(pid, 0.0) < 1 - 1e-6}
+        if len(parts) < len(fractions):
+            ck.problems.append(f"report changes {pid}: fractions {sorted(fractions)} "
+                               f"shown as {sorted(parts)}, not told apart")
 
     # Forced in or out: whole projects
     for pid, cells in _by_project(_report_rows(page, "Forced in or out"), inputs.items):

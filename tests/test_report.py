@@ -232,6 +232,26 @@ def test_portfolios_side_by_side_and_what_changes(hostile_result: Result,
         assert marks == want
 
 
+
+def test_fractions_that_round_alike_are_shown_apart(hostile_result: Result) -> None:
+    """A project funded 30.3% in portfolio 1 and 30.0% in the others (a synthetic round of
+    2,000 projects) was listed among what changes with "30%" in every column: a row of no
+    visible change. Such a row shows the decimals that tell its fractions apart; the other
+    rows stay in whole percent."""
+    from osa_opt.result import Portfolio
+
+    problem = hostile_result.problem
+    best = hostile_result.best
+    pid = "P-02"  # min_funding 0.5: partly fundable
+    ports = [Portfolio(rank=k + 1, objective=best.objective - k, problem=problem,
+                       status=best.status, fractions={**best.fractions, pid: share})
+             for k, share in enumerate((0.603, 0.6, 0.6, 0.75))]
+    page = render_report(Result(problem, best.status, ports))
+    diff = re.search(r'<table class="data diff">(.*?)</table>', page, flags=re.S)[1]
+    row = re.search(rf'<tr><td><span class="id">{pid}</span></td>(.*?)</tr>', diff)[1]
+    marks = re.findall(r'<td class="(?:in|out)">([^<]*)</td>', row)
+    assert marks == ["60.3%", "60.0%", "60.0%", "75.0%"]
+
 def test_budget_bars_show_used_and_left_per_year_and_portfolio(hostile_result: Result,
                                                                hostile_html: str) -> None:
     bars = rects(chart(hostile_html, "Budget use per fiscal year (¥ million)"))

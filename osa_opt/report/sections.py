@@ -209,7 +209,9 @@ def _differences(result: Result) -> str:
     for pid, title, country, cost, value in zip(
             listed, projects["title"], projects["country"],
             problem.total_cost.reindex(listed), problem.value.reindex(listed), strict=True):
-        marks = "".join(_membership(q.fractions.get(pid)) for q in ports)
+        row = [q.fractions.get(pid) for q in ports]
+        digits = _row_digits(row)
+        marks = "".join(_membership(f, digits) for f in row)
         rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}"
                     f"{cell(float(cost), 'money')}{cell(float(value), 'value')}{marks}</tr>")
     head = "".join(f'<th class="num">#{q.rank}</th>' for q in ports)
@@ -222,13 +224,34 @@ def _differences(result: Result) -> str:
               "Cost and value are those of the whole project.</p>")
 
 
-def _membership(fraction: float | None) -> str:
-    """●, ○ or a part funded in whole percent (never 0% or 100%, which would read as ○ or
-    ●): ten portfolios' columns of "93.3%" ran off A4 paper."""
+def _row_digits(fractions: list[float | None]) -> int:
+    """The fewest decimals (0 to 4) in which a row's different part-funded fractions read
+    differently: whole percent as a rule (ten portfolios' columns of "93.3%" ran off A4
+    paper), more only in a row that needs them (a project funded 30.3% in portfolio 1 and
+    30.0% in the others read "30%" in every column, a row of no visible change).
+
+    >>> _row_digits([0.5, None, 1.0, 0.25]), _row_digits([0.303, 0.3, 0.3]), _row_digits([0.3])
+    (0, 1, 0)
+    """
+    parts = {round(f, 6) for f in fractions if f is not None and f < 1 - 1e-6}
+    for digits in range(5):
+        if len({_part_text(f, digits) for f in parts}) == len(parts):
+            return digits
+    return 4
+
+
+def _part_text(fraction: float, digits: int) -> str:
+    """A part funded in ``digits`` decimals, never 0% or 100% (which would read as ○ or
+    ●); halves away from zero, as the workbook's 0% cell shows them (62.5% is 63%)."""
+    least = 10.0 ** -(digits + 2)
+    return percent(min(1 - least, max(least, fraction)), digits, trim=False)
+
+
+def _membership(fraction: float | None, digits: int = 0) -> str:
+    """●, ○ or a part funded, in the row's decimals (:func:`_row_digits`)."""
     if fraction is None:
         return '<td class="out">○</td>'
-    # halves away from zero, as the workbook's 0% cell shows them (62.5% is 63%, not 62%)
-    text = "●" if fraction >= 1 - 1e-6 else percent(min(0.99, max(0.01, fraction)), 0)
+    text = "●" if fraction >= 1 - 1e-6 else _part_text(fraction, digits)
     return f'<td class="in">{escape(text)}</td>'
 
 
