@@ -210,8 +210,7 @@ def _differences(result: Result) -> str:
             listed, projects["title"], projects["country"],
             problem.total_cost.reindex(listed), problem.value.reindex(listed), strict=True):
         row = [q.fractions.get(pid) for q in ports]
-        digits = _row_digits(row)
-        marks = "".join(_membership(f, digits) for f in row)
+        marks = "".join(_membership(f, d) for f, d in zip(row, _cell_digits(row), strict=True))
         rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}"
                     f"{cell(float(cost), 'money')}{cell(float(value), 'value')}{marks}</tr>")
     head = "".join(f'<th class="num">#{q.rank}</th>' for q in ports)
@@ -224,20 +223,21 @@ def _differences(result: Result) -> str:
               "Cost and value are those of the whole project.</p>")
 
 
-def _row_digits(fractions: list[float | None]) -> int:
-    """The fewest decimals (0 to 4) in which a row's different part-funded fractions read
-    differently: whole percent as a rule (ten portfolios' columns of "93.3%" ran off A4
-    paper), more only in a row that needs them (a project funded 30.3% in portfolio 1 and
-    30.0% in the others read "30%" in every column, a row of no visible change).
+def _cell_digits(fractions: list[float | None]) -> list[int]:
+    """The decimals of each cell of a row: whole percent as a rule (ten portfolios' columns
+    of "93.3%" ran off A4 paper), and for fractions that whole percents would show alike
+    (30.3% and 30.0% both "30%": a listed change nobody could see) the fewest decimals (up
+    to 4) that tell the row's fractions apart.
 
-    >>> _row_digits([0.5, None, 1.0, 0.25]), _row_digits([0.303, 0.3, 0.3]), _row_digits([0.3])
-    (0, 1, 0)
+    >>> _cell_digits([0.5, None, 1.0, 0.25]), _cell_digits([0.303, 0.3, 0.75, 0.3])
+    ([0, 0, 0, 0], [1, 1, 0, 1])
     """
     parts = {round(f, 6) for f in fractions if f is not None and f < 1 - 1e-6}
-    for digits in range(5):
-        if len({_part_text(f, digits) for f in parts}) == len(parts):
-            return digits
-    return 4
+    digits = next((d for d in range(5)
+                   if len({_part_text(f, d) for f in parts}) == len(parts)), 4)
+    whole = [_part_text(f, 0) for f in parts]
+    alike = {f for f, text in zip(parts, whole, strict=True) if whole.count(text) > 1}
+    return [digits if f is not None and round(f, 6) in alike else 0 for f in fractions]
 
 
 def _part_text(fraction: float, digits: int) -> str:
@@ -248,7 +248,7 @@ def _part_text(fraction: float, digits: int) -> str:
 
 
 def _membership(fraction: float | None, digits: int = 0) -> str:
-    """●, ○ or a part funded, in the row's decimals (:func:`_row_digits`)."""
+    """●, ○ or a part funded, in its cell's decimals (:func:`_cell_digits`)."""
     if fraction is None:
         return '<td class="out">○</td>'
     text = "●" if fraction >= 1 - 1e-6 else _part_text(fraction, digits)
