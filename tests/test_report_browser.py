@@ -186,6 +186,36 @@ def test_every_column_fits_the_screen(browser: Any, report: Path, width: int) ->
     assert "Maritime surveillance" in text and "maritime_surveillance" not in text
 
 
+
+#: The legend entries whose words are not all on the line of their colour key.
+LEGEND_ITEMS_SPLIT = """() => [...document.querySelectorAll('.legend-key')].map(key => {
+    const box = key.getBoundingClientRect();
+    const range = document.createRange();
+    range.setStartAfter(key);
+    range.setEnd(key.parentElement, key.parentElement.childNodes.length);
+    const apart = [...range.getClientRects()].filter(r => r.width > 0)
+        .some(r => r.top >= box.bottom || r.bottom <= box.top);
+    return [key.parentElement.textContent.trim(), apart];
+}).filter(([, apart]) => apart).map(([label]) => label)"""
+
+
+@pytest.mark.parametrize("width", [1280, 800, 700])
+def test_a_legend_key_stays_with_its_label(browser: Any, report: Path, width: int) -> None:
+    """At 800 px the allocation legend read "■ eligible, nothing" at the end of one line and
+    "funded" on the next; printed (700 px of A4), its key ended one line and its words began
+    the next. Each key and its words now break as one."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(report.resolve().as_uri(), wait_until="load")
+        if width == 700:
+            page.emulate_media(media="print")
+        labels = page.evaluate("() => [...document.querySelectorAll('.legend-key')]"
+                               ".map(k => k.parentElement.textContent.trim())")
+        assert "eligible, nothing funded" in labels
+        assert page.evaluate(LEGEND_ITEMS_SPLIT) == []
+    finally:
+        page.close()
+
 def test_every_column_fits_a4_paper(browser: Any, report: Path, tmp_path: Path) -> None:
     """Printed to A4 every table keeps every column: the PDF's text has each fiscal year's
     header and the value column of the funded-projects table on the same page."""

@@ -62,16 +62,22 @@ def allocation(result: Result) -> Section | None:
     legend = ('<p class="note">Bars: funded cost of portfolio 1; the share is of the total '
               f"budget. “rule” names the policy's share bounds for that group.{general} Of "
               f"more than {TOP_GROUPS + 1} groups the {TOP_GROUPS} largest are drawn and the "
-              "rest summed up as “others”."
-              f'<span class="legend-key" style="background:{svg.FUNDED}"></span>funded'
-              f'<span class="legend-key" style="background:{svg.UNFUNDED}"></span>eligible, '
-              "nothing funded"
-              f'<span class="legend-key" style="background:{svg.INELIGIBLE}"></span>ineligible'
-              "</p>")
+              "rest summed up as “others”. "
+              + " ".join(_legend_item(color, label) for color, label in (
+                  (svg.FUNDED, "funded"), (svg.UNFUNDED, "eligible, nothing funded"),
+                  (svg.INELIGIBLE, "ineligible")))
+              + "</p>")
     return Section("allocation", "Allocation", legend + '<div class="charts">'
                    + "".join(charts) + "</div>",
                    lead="Where the money of portfolio 1 goes.")
 
+
+
+def _legend_item(color: str, label: str) -> str:
+    """A legend's colour key and its label, never parted by a line break (at 800 px
+    "eligible, nothing" ended one line and "funded" began the next)."""
+    return (f'<span class="legend-item"><span class="legend-key" style="background:{color}">'
+            f"</span>{label}</span>")
 
 def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     """The bars of one chart: every group (funded or not), or the top ones and "others"."""

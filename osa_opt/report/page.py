@@ -118,6 +118,7 @@ svg.chart {{ max-width: 100%; height: auto; display: block; margin: 10px 0 14px;
 svg.chart text {{ font-family: {FONT}; }}
 pre {{ background: var(--zebra); border: 1px solid var(--line); border-radius: 6px;
   padding: 10px 12px; font-size: 12px; overflow-x: auto; white-space: pre-wrap; }}
+.legend-item {{ white-space: nowrap; }}
 .legend-key {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px;
   vertical-align: -1px; margin: 0 4px 0 10px; }}
 footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 18px; }}
