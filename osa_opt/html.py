@@ -39,16 +39,16 @@ from osa_opt.text import (
 MISSING = "—"
 
 #: Column kinds: how a value is written and whether it is right-aligned.
-MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL = (
+MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL, RATIO = (
     "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "id",
-    "label")
+    "label", "ratio")
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
 #: Columns of one project id each, never broken at its hyphen ("P-" / "000105").
 _ID_NAMES = {"project_id"}
 
 #: Kinds written right-aligned.
-NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT)
+NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT, RATIO)
 _NUM_ATTR = ' class="num"'
 
 _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_index",
@@ -58,7 +58,11 @@ _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_ind
                 "min_funding"}
 _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "value_change",
                 "gain_if_off", "gain_if_relaxed", "nested_value", "independent_value",
-                "nesting_cost", "optimum", "value_per_cost", "bound"}
+                "nesting_cost", "optimum", "bound"}
+#: Value per ¥ million: a project's few points of value over hundreds of millions, 0.005
+#: in three decimals for most of a round; five tell them apart (0.00502, 0.00468).
+_RATIO_NAMES = {"value_per_cost"}
+RATIO_DECIMALS = 5
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
 def share_cell(share: float, *, trim: bool = False) -> str:
@@ -118,6 +122,8 @@ def column_kind(name: object, values: pd.Series) -> str:
         return SHARE  # before money: budget_share is a share, not ¥
     if is_money_column(key):
         return MONEY
+    if key in _RATIO_NAMES:
+        return RATIO
     if key in _VALUE_NAMES:
         return VALUE
     if key in _COUNT_NAMES or integer:
@@ -127,7 +133,7 @@ def column_kind(name: object, values: pd.Series) -> str:
 
 _WRITERS: dict[str, Callable[[Any], str]] = {
     MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: table_number,
-    NUMBER: table_number,
+    NUMBER: table_number, RATIO: lambda v: fixed(v, RATIO_DECIMALS),
     BOOL: lambda v: "yes" if bool(v) else "no", LABEL: code_label,
 }
 

@@ -338,7 +338,7 @@ HEADERS = {
     # a ranked portfolio under the robustness samples, as the terminal heads it
     "objective": "Value", "share_near_optimal": "Within 1% of optimum",
     "p_below_target": "Chance below the target",
-    "first_funded_at": "Funded from budget share",
+    "first_funded_at": "Funded from budget share", "value_per_cost": "Value per ¥m",
     "assistance_type": "Type", "status_reason": "Status reason",
     "funded_cost": "Funded cost (¥m)", "cost": "Cost (¥m)", "left": "Left (¥m)",
     "budget": "Budget (¥m)", "requested": "Requested (¥m)", "budget_left": "Budget left (¥m)",

@@ -503,3 +503,30 @@ def test_summary_budget_amounts_print_as_numbers(tmp_path: Path) -> None:
     texts = [w.text for w in words]
     assert "1,502,352" in texts and not [t for t in texts if "#" in t]
     assert sheet.column_dimensions["B"].width >= len("1,502,352") + NUMBER_INDENT_WIDTH + 1
+
+
+@pytest.mark.slow
+def test_value_per_cost_prints_in_digits_that_tell_projects_apart(tmp_path: Path) -> None:
+    """The Funding order sheet and the report's funding line showed value per cost in three
+    decimals under a header without a unit: 0.005 for P-27, P-32 and most of a round
+    (5.518 over ¥1,100m, 5.612 over ¥1,200m). Both now head it "Value per ¥m" and show five
+    decimals: 0.00502 and 0.00468."""
+    from osa_opt.workflows import frontier
+
+    result = frontier(osa_opt.load_problem(), shares=[0.5, 1.0])
+    folder = result.write(tmp_path / "run")
+    order = result.analyses["funding_order"].order.set_index("project_id")
+    expected = {p: f"{order.at[p, 'value'] / order.at[p, 'total_cost']:.5f}"
+                for p in ("P-27", "P-32")}
+    assert expected == {"P-27": "0.00502", "P-32": "0.00468"}
+    pages = [page_text(page) for page in printed_pages(folder / "portfolios.xlsx", tmp_path)]
+    start = next(k for k, text in enumerate(pages) if text.startswith("Funding order"))
+    text = " ".join(pages[start:start + 2])  # the sheet's 30 rows, on one or two pages
+    assert "Value per ¥m" in text
+    for pid, shown in expected.items():
+        assert re.search(rf"{pid} .*? {re.escape(shown)} ", text), (pid, shown)
+    report = html.unescape(re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text()))
+    report = " ".join(report.split())
+    assert "Value per ¥m" in report
+    for pid, shown in expected.items():
+        assert re.search(rf"{pid} .{{0,120}}? {re.escape(shown)} ", report), (pid, shown)

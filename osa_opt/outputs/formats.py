@@ -5,7 +5,8 @@ money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_
 the report shares) as ``#,##0``, whole ¥ million (the amounts of a budget sweep's levels,
 in a table with ``budget_share``, with one decimal where they have one:
 :meth:`Formats.money_as_shown`), counts of projects and countries as ``#,##0`` too, shares
-and fractions as percentages, values as ``#,##0.000``, seconds as ``0.00``, a robustness
+and fractions as percentages, values as ``#,##0.000``, value per ¥ million (``value_per_cost``)
+as ``0.00000``, seconds as ``0.00``, a robustness
 sample's weights as ``0.000`` (as the policy writes them: weights, not shares; they need
 not add up to 1). A column of numbers only takes its format from
 ``Formats.numbers``: right-aligned and padded (:data:`NUMBER_PAD`), under a header set
@@ -22,6 +23,9 @@ print (``tables._set_columns``).
 ('0.00', '0.000')
 >>> Formats.number_format("optimum"), Formats.number_format("expected_execution")
 ('#,##0.000', '0.0%')
+>>> Formats.number_format("value_per_cost")
+'0.00000'
+
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "count": "#,##0", "share": "0%",
                    "share_precise": "0.0%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
+                   # value per ¥ million: 0.005 in three decimals for most projects
+                   "ratio": "0.00000",
                    "text": "General"}
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
@@ -118,6 +124,7 @@ class Formats:
     share: Format
     share_precise: Format
     value: Format
+    ratio: Format
     seconds: Format
     weight: Format
     integer: Format
@@ -171,8 +178,8 @@ class Formats:
 
     @staticmethod
     def kind(name: str) -> str:
-        """``money``, ``count``, ``share``, ``share_precise``, ``value``, ``seconds``,
-        ``weight`` or ``text`` for a column name."""
+        """``money``, ``count``, ``share``, ``share_precise``, ``value``, ``ratio``,
+        ``seconds``, ``weight`` or ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
         if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
@@ -184,6 +191,8 @@ class Formats:
             return "share_precise"  # a gain of 0.1% of value is not 0%
         if base in _SHARE_NAMES or base.startswith("share") or base.endswith("_share"):
             return "share"
+        if base == "value_per_cost":
+            return "ratio"
         if base in _VALUE_NAMES or base.startswith("value"):
             return "value"
         if base == "seconds" or base.endswith("_seconds"):

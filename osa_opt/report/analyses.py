@@ -130,7 +130,7 @@ def funding_order_body(analysis: Any) -> str:
                         "value", "value_per_cost") if c in order.columns]
     body = ("<h3>Funding line</h3>"
             + table(order, columns=cols, headers={"level": "Funded from budget share"},
-                    kinds={"value_per_cost": "number"}, max_rows=60, more=MORE))
+                    max_rows=60, more=MORE))
     body += "<h3>Budget levels</h3>" + table(levels.reset_index(), max_rows=MAX_ROWS, more=MORE)
     return body
 
