@@ -222,6 +222,21 @@ def test_every_help_fits_80_columns(command: str) -> None:
         assert line == line.rstrip(), f"ends in a space: {line!r}"
 
 
+
+@pytest.mark.parametrize("width", [60, 80, 150])
+@pytest.mark.parametrize("command", COMMAND_NAMES, ids=lambda c: c or "osa-opt")
+def test_help_breaks_lines_between_words_not_after_a_hyphen(command: str, width: int) -> None:
+    """``osa-opt compare --help`` printed "(needs pip install 'osa-" and "opt[distributed]')"
+    on the next line, at every width from 80 up: click wraps help with textwrap's default,
+    which breaks after a word's hyphen, and the command fails as copied. No line of any
+    help ends inside a hyphenated word."""
+    text = invoke(*([command] if command else []), "--help", width=width)
+    lines = text.splitlines()
+    for line, after in zip(lines, lines[1:], strict=False):
+        assert not (re.search(r"\w-$", line) and re.match(r"\s*\w", after)), (line, after)
+    if "--scheduler" in text:
+        assert "pip install 'osa-opt[distributed]'" in " ".join(text.split())
+
 def test_counts_past_a_thousand_in_lists_have_a_separator() -> None:
     """The rest of a long list is counted as every count is written (text.counted): "and
     1,069 more", "… (1,095 more)", not 1069 and 1095."""

@@ -66,6 +66,33 @@ def _closed_output() -> Iterator[None]:
         raise ClosedOutput() from exc
 
 
+def _wrap_help_between_words() -> None:
+    """Help text breaks between words, never after a word's hyphen: click wraps it with
+    textwrap's default, which printed ``pip install 'osa-`` / ``opt[distributed]'`` in
+    ``osa-opt compare --help``, a command that fails as copied. click builds its wrapper
+    from ``click._textwrap.TextWrapper`` at each call; if a release moves it, help wraps
+    as click's own does."""
+    try:
+        from click import _textwrap
+    except ImportError:  # pragma: no cover - another click
+        return
+    base = getattr(_textwrap, "TextWrapper", None)
+    if base is None or getattr(base, "osa_opt", False):
+        return
+
+    class Wrapper(base):  # type: ignore[misc, valid-type]
+        osa_opt = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("break_on_hyphens", False)
+            super().__init__(*args, **kwargs)
+
+    _textwrap.TextWrapper = Wrapper  # type: ignore[misc]
+
+
+_wrap_help_between_words()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="osa-opt")
 def cli() -> None:
