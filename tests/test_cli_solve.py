@@ -399,6 +399,21 @@ def test_write_model_exports_lp_and_mps_with_readable_names(
     assert "ROWS" in mps and "budget(FY2026)" in mps
 
 
+def test_a_model_file_that_cannot_be_written_exits_2_in_the_commands_words(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """``--write-model`` goes through ``osa_opt.write_model``, whose OsaError carries the
+    command's wording; nothing is solved or written after it."""
+    (in_tmp / "a_file").write_text("not a folder")
+    assert osa(monkeypatch, "solve", "-q", "--no-explain",
+               "--write-model", "a_file/osa.lp", "--out", "run") == 2
+    out, err = capfd.readouterr()
+    err = " ".join(err.split())
+    assert "Error: Could not write the model to a_file/osa.lp:" in err, err
+    assert "write_model:" not in err and "Traceback" not in err + out
+    assert not (in_tmp / "run").exists()
+
+
 # ---------------------------------------------------------------------- atomicity
 def test_a_failing_writer_leaves_no_run_folder(in_tmp: Path, monkeypatch: pytest.MonkeyPatch,
                                                capfd: pytest.CaptureFixture[str]) -> None:

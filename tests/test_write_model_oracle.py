@@ -83,8 +83,9 @@ def test_ids_that_share_a_name_in_the_file_are_named_not_a_traceback(tmp_path: P
     problem = make_problem([{"project_id": "P-01", "cost": 3.0, "score": 5.0},
                             {"project_id": "P_01", "cost": 4.0, "score": 6.0}],
                            budget={"FY1": 7.0})
-    with pytest.raises(osa_opt.OsaError, match=r"P-01.*P_01|P_01.*P-01"):
+    with pytest.raises(osa_opt.OsaError, match=r"P-01.*P_01|P_01.*P-01") as raised:
         osa_opt.write_model(osa_opt.build_model(problem), tmp_path / "m.lp")
+    assert str(raised.value).startswith("write_model: ")  # Python's words
 
 
 def test_the_command_says_so_too_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -103,5 +104,8 @@ def test_the_command_says_so_too_exit_2(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", str(tmp_path), "--policy",
                                       "policy.toml", "--write-model", "m.lp", "-q"])
     assert run_cli(cli) == 2
-    err = capfd.readouterr().err
+    err = " ".join(capfd.readouterr().err.split())  # the message is wrapped to the terminal
     assert "would both be written as x(P_01)" in err and "bug in osa-opt" not in err, err
+    assert "P-01" in err and "P_01" in err  # both ids named
+    # the command's words (osa_opt.write_model's OsaError carries them), not Python's
+    assert "Error: Could not write the model to m.lp:" in err and "write_model:" not in err, err

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from osa_opt.result import Result
     from osa_opt.solving.solver import Outcome
 
-#: Model export formats by file suffix (names of pyomo.opt.ProblemFormat members).
-MODEL_FORMATS = {".lp": "cpxlp", ".mps": "mps"}
+#: The suffixes ``--write-model`` takes (``model.export.FORMATS``'s, checked here before the
+#: input is read, without loading Pyomo's writers).
+MODEL_SUFFIXES = (".lp", ".mps")
 
 
 @click.command("solve")
@@ -88,7 +89,7 @@ def command(
     from osa_opt.cli.common import load_from_cli, loading
     from osa_opt.outputs.safe import check_target
 
-    model_format = _model_format(write_model)
+    _check_model_suffix(write_model)
     if out_dir is not None:
         check_target(out_dir, "--out")  # refuse before spending time on the solve
     show = not (quiet or as_json)
@@ -108,8 +109,10 @@ def command(
     with stdout_to_stderr():
         model = None
         if write_model is not None:
+            from osa_opt.model.export import write_model as export_model
+
             model = build_model(problem)
-            _export_model(model, write_model, model_format)
+            export_model(model, write_model)  # an OsaError in --write-model's words (exit 2)
         with _progress(count, live=show and not verbose, lines=show and verbose,
                        explain=explain, explain_limit=problem.policy.solver.explain_time_limit
                        ) as (report, phase, explaining):
@@ -150,15 +153,11 @@ class SolveFailed(OsaError):
 
 
 # ---------------------------------------------------------------------- options
-def _model_format(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    fmt = MODEL_FORMATS.get(path.suffix.lower())
-    if fmt is None:
+def _check_model_suffix(path: Path | None) -> None:
+    if path is not None and path.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(
             f"{str(path)!r} ends in {path.suffix or 'no suffix'!r}; name the file .lp or .mps, "
             "e.g. --write-model model.lp", param_hint="--write-model")
-    return fmt
 
 
 def _policy_overrides(portfolios: int | None, min_difference: int | None,
@@ -167,25 +166,6 @@ def _policy_overrides(portfolios: int | None, min_difference: int | None,
     pairs = {"portfolios.count": portfolios, "portfolios.min_difference": min_difference,
              "solver.time_limit": time_limit}
     return {key: value for key, value in pairs.items() if value is not None}
-
-
-def _export_model(model: Any, path: Path, model_format: str | None) -> None:
-    import pyomo.environ  # noqa: F401  (registers the LP and MPS writers; a solve needs none)
-    from pyomo.opt import ProblemFormat
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        model.write(str(path), format=ProblemFormat(model_format),
-                    io_options={"symbolic_solver_labels": True})
-    except OSError as exc:
-        raise OsaError(f"Could not write the model to {path}: {exc.strerror or exc}.") from exc
-    except RuntimeError as exc:
-        from osa_opt.model.export import name_clash
-
-        clash = name_clash(exc)
-        if clash is None:
-            raise
-        raise OsaError(f"Could not write the model to {path}: {clash}.") from exc
 
 
 # ---------------------------------------------------------------------- Ctrl-C

@@ -12,6 +12,7 @@ import pyomo.environ as pyo
 from pyomo.opt import ProblemFormat
 
 from osa_opt.errors import OsaError
+from osa_opt.parallel import worded
 
 #: File suffix -> the format written.
 FORMATS = {".lp": ProblemFormat.cpxlp, ".mps": ProblemFormat.mps}
@@ -22,7 +23,9 @@ def write_model(model: pyo.ConcreteModel, path: str | Path, format: str | None =
     the components' own names (``budget[FY2026]``, ``x[P-01]``, an extension's rows), so the
     file points back at the rows of the workbook. Returns the path written.
 
-    Raises OsaError for another suffix or a folder that cannot be written.
+    Raises OsaError for another suffix, a folder that cannot be written or two components
+    the file would name alike (worded for ``osa-opt solve --write-model`` too, which calls
+    this).
     """
     target = Path(path)
     suffix = f".{format.lower().lstrip('.')}" if format else target.suffix.lower()
@@ -34,12 +37,15 @@ def write_model(model: pyo.ConcreteModel, path: str | Path, format: str | None =
         model.write(str(target), format=FORMATS[suffix],
                     io_options={"symbolic_solver_labels": True})
     except OSError as exc:
-        raise OsaError(f"write_model: could not write {target}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or exc
+        raise worded(f"write_model: could not write {target}: {reason}",
+                     f"Could not write the model to {target}: {reason}.") from exc
     except RuntimeError as exc:
         clash = name_clash(exc)
         if clash is None:
             raise
-        raise OsaError(f"write_model: {clash}") from exc
+        raise worded(f"write_model: {clash}",
+                     f"Could not write the model to {target}: {clash}.") from exc
     return target
 
 
