@@ -373,7 +373,7 @@ def test_no_portfolio_overspends_through_highs_integrality_tolerance(tmp_path: P
     HiGHS counted two items at x = 0.99999983 as whole, and osa-opt funded both: ¥1.68
     million over the budget, reported as optimal and worth twice the published optimum.
     A solution that rounded breaks a row is now solved again with a tight integrality
-    tolerance (osa_opt.solving.highs_access.rounding_breaks_a_row)."""
+    tolerance (osa_opt.solving.highs_access.reported_solution_rounded_breaks_a_row)."""
     instance = Instance(OVERRUN.profits, OVERRUN.weights / 1000.0, OVERRUN.capacities / 1000.0,
                         OVERRUN.optimum)
     policy = write_round(instance, tmp_path, count=1)

@@ -195,15 +195,18 @@ def solve_error(highs: Any) -> bool:
 
 
 #: A row broken by more than this share of its bound (at least 1) once the whole-number
-#: columns are rounded (:func:`rounding_breaks_a_row`): float noise stays far below it.
+#: columns are rounded (:func:`given_solution_rounded_breaks_a_row`): float noise stays far
+#: below it.
 ROUNDED_ROW_TOL = 1e-9
 #: HiGHS's integrality and row tolerance for the solve run again then (its default is 1e-6).
 TIGHT_FEASIBILITY = 1e-9
 
 
-def rounding_breaks_a_row(highs: Any) -> bool:
-    """Whether the reported solution, its whole-number columns rounded to whole numbers as
-    osa-opt reads them, breaks a row (by more than :data:`ROUNDED_ROW_TOL` of its bound).
+def reported_solution_rounded_breaks_a_row(highs: Any) -> bool:
+    """Whether the solution HiGHS reports (a MIP's answer: :func:`solve_checked` asks), its
+    columns HiGHS holds as integer rounded to whole numbers as osa-opt reads them, breaks a
+    row (by more than :data:`ROUNDED_ROW_TOL` of its bound): finds those columns and asks
+    :func:`given_solution_rounded_breaks_a_row`.
 
     HiGHS takes a column within ``mip_feasibility_tolerance`` (1e-6) of a whole number for
     whole. With costs of millions, two projects at x = 0.99999983 fill a budget of ¥10^7
@@ -221,15 +224,17 @@ def rounding_breaks_a_row(highs: Any) -> bool:
     off = np.flatnonzero(np.abs(x - np.round(x)) > 1e-12)
     off = off[[highs.getColIntegrality(int(j))[1] == highspy.HighsVarType.kInteger
                for j in off]] if off.size else off
-    return rounded_breaks_a_row(highs, x, solution.row_value, off)
+    return given_solution_rounded_breaks_a_row(highs, x, solution.row_value, off)
 
 
-def rounded_breaks_a_row(highs: Any, x: Any, row_value: Any, whole_columns: Any) -> bool:
-    """Whether the solution ``x`` (with row activities ``row_value``) of the model ``highs``
-    holds, its columns ``whole_columns`` rounded to whole numbers, breaks a row by more than
-    :data:`ROUNDED_ROW_TOL` of its bound (at least 1). :func:`rounding_breaks_a_row` asks it
-    of a MIP's answer; the LP relaxation (``lp_relaxation.py``) of an LP optimum it would
-    take for a portfolio, its integer columns within 10^-6 of whole numbers."""
+def given_solution_rounded_breaks_a_row(highs: Any, x: Any, row_value: Any,
+                                        whole_columns: Any) -> bool:
+    """Whether a solution the caller gives, ``x`` (with row activities ``row_value``) of the
+    model ``highs`` holds, its columns ``whole_columns`` rounded to whole numbers, breaks a
+    row by more than :data:`ROUNDED_ROW_TOL` of its bound (at least 1).
+    :func:`reported_solution_rounded_breaks_a_row` asks it of a MIP's answer; the LP
+    relaxation (``lp_relaxation.py``) of an LP optimum it would take for a portfolio, its
+    integer columns within 10^-6 of whole numbers."""
     import numpy as np
 
     x = np.asarray(x, dtype=float)
@@ -283,8 +288,8 @@ def run_checked(highs: Any) -> None:
     the reported objective is not the value of the reported solution
     (:func:`objective_disagrees`), without presolve when HiGHS ends in a solve error
     (:func:`solve_error`), and with a tighter integrality tolerance when the solution,
-    rounded, breaks a row (:func:`rounding_breaks_a_row`), without presolve too when that
-    ends in a solve error (a why-out re-solve at costs of ¥10^7 million did, and was
+    rounded, breaks a row (:func:`reported_solution_rounded_breaks_a_row`), without presolve
+    too when that ends in a solve error (a why-out re-solve at costs of ¥10^7 million did, and was
     reported as a bound stopped by the time limit). The solves through Pyomo do the same
     (the persistent solver of :func:`ordered_highs`, through :func:`solve_checked`)."""
     solve_checked(highs, highs.run)
@@ -302,7 +307,7 @@ def solve_checked(highs: Any, solve: Callable[[], T]) -> T:
     if solve_error(highs):
         with presolve_off(highs):
             result = solve()
-    if rounding_breaks_a_row(highs):
+    if reported_solution_rounded_breaks_a_row(highs):
         with tight_feasibility(highs):
             result = solve()
             if solve_error(highs):  # HiGHS 1.16's presolve may fail at the tight tolerance

@@ -20,10 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from osa_opt.solving.highs_access import column_bounds, new_highs, rounded_breaks_a_row, row_bounds
+from osa_opt.solving.highs_access import (
+    column_bounds,
+    given_solution_rounded_breaks_a_row,
+    new_highs,
+    row_bounds,
+)
 
 #: An LP value this close to a whole number counts as one (HiGHS's mip_feasibility_tolerance),
-#: when the solution, so rounded, still keeps every row (``highs_access.rounded_breaks_a_row``).
+#: when the solution, so rounded, still keeps every row
+#: (``highs_access.given_solution_rounded_breaks_a_row``).
 INTEGRAL_TOL = 1e-6
 
 
@@ -77,7 +83,8 @@ class LpRelaxation:
             values = np.asarray(solution.col_value, dtype=float)
             part = values[self.integer]
             if np.all(np.abs(part - np.round(part)) <= INTEGRAL_TOL) and not \
-                    rounded_breaks_a_row(self.highs, values, solution.row_value, self.integer):
+                    given_solution_rounded_breaks_a_row(self.highs, values, solution.row_value,
+                                                        self.integer):
                 self.integral = values  # a MIP solution too: then the MIP's optimum
             return float(self.highs.getInfo().objective_function_value)
         if status == highspy.HighsModelStatus.kInfeasible:
