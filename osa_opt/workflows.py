@@ -27,7 +27,6 @@ from osa_opt.analysis import frontier as frontier_analysis
 from osa_opt.analysis import robustness as robustness_analysis
 from osa_opt.analysis.baseline import (
     add_diagnosis,
-    checked_arguments,
     result_from_outcomes,
     solve_baseline,
 )
@@ -41,6 +40,7 @@ from osa_opt.analysis.why import explain_portfolio
 from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.errors import OsaError
 from osa_opt.extensions import ExtensionFunction
+from osa_opt.inputs.policy import checked_arguments
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
@@ -296,8 +296,9 @@ def execution(
     """
 
     _a_problem(problem, "execution", baseline=True)
-    checked_arguments(problem, {"execution.samples": samples, "execution.seed": seed,
-                                "execution.target": target, "solver.time_limit": time_limit})
+    checked_arguments(problem.policy, {"execution.samples": samples, "execution.seed": seed,
+                                       "execution.target": target,
+                                       "solver.time_limit": time_limit})
     if not isinstance(reserves, numbers.Integral) or isinstance(reserves, bool) or reserves < 0:
         raise OsaError(f"reserves must be a whole number, 0 or more, got {reserves!r}")
     problem = _extended(problem, extend, baseline)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.diagnose import diagnose
+from osa_opt.inputs.policy import checked_arguments
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import number
@@ -25,7 +26,6 @@ from osa_opt.text import number
 if TYPE_CHECKING:
     import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
-    from osa_opt.inputs.policy import Policy
     from osa_opt.inputs.problem import Problem
 
 
@@ -48,7 +48,7 @@ def solve_baseline(
 
     Returns the Result and the Solver that found it (its ranking cuts removed).
     """
-    section = checked_arguments(problem, {
+    section = checked_arguments(problem.policy, {
         "portfolios.count": portfolios, "portfolios.min_difference": min_difference,
         "solver.time_limit": time_limit}).portfolios
     count, diff = section.count, section.min_difference
@@ -117,19 +117,6 @@ def short_ranking_note(found: int, count: int, min_difference: int, ended: Outco
     why = f" ({ended.termination or ended.status.value})"
     return (f"The solver failed while searching for portfolio {found + 1}{why}: {reported} "
             "reported; more may exist.")
-
-
-def checked_arguments(problem: Problem, asked: dict[str, Any]) -> Policy:
-    """The policy with the arguments a caller gave (the dotted policy keys they stand for;
-    None: not given) checked as the policy's own keys are, so ``portfolios=0``,
-    ``time_limit="x"`` or ``target=95`` raise an :class:`~osa_opt.errors.InputError` naming
-    the key and the fix, not a ValueError from deep inside.
-
-    >>> checked_arguments(problem, {"robustness.samples": 40}).robustness.samples
-    40
-    """
-    given = {key: value for key, value in asked.items() if value is not None}
-    return problem.policy.override(given) if given else problem.policy
 
 
 def add_diagnosis(result: Result, solver: Solver | None = None) -> None:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.analysis.base import Analysis
-from osa_opt.analysis.baseline import checked_arguments, solve_baseline
+from osa_opt.analysis.baseline import solve_baseline
 from osa_opt.analysis.sampling import (
     Samples,
     SampleSetup,
@@ -45,6 +45,7 @@ from osa_opt.analysis.sampling import (
     solve_chunk,
 )
 from osa_opt.errors import OsaError
+from osa_opt.inputs.policy import checked_arguments
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import stdout_to_stderr
@@ -214,8 +215,8 @@ def robustness(
     >>> rob.counts
     {'core': 27, 'borderline': 4, 'exterior': 7}
     """
-    settings = checked_arguments(problem, {"robustness.samples": samples,
-                                           "robustness.seed": seed}).robustness
+    settings = checked_arguments(problem.policy, {"robustness.samples": samples,
+                                                  "robustness.seed": seed}).robustness
     n, seed = int(settings.samples), int(settings.seed)
     if baseline is None:
         with stdout_to_stderr():

@@ -355,6 +355,19 @@ class Policy(Frozen):
         return "\n".join(lines) + "\n"
 
 
+def checked_arguments(policy: Policy, asked: Mapping[str, Any]) -> Policy:
+    """``policy`` with the arguments a caller gave (the dotted policy keys they stand for;
+    None: not given) checked as the policy's own keys are, so ``portfolios=0``,
+    ``time_limit="x"`` or ``target=95`` raise an :class:`~osa_opt.errors.InputError` naming
+    the key and the fix, not a ValueError from deep inside.
+
+    >>> checked_arguments(problem.policy, {"robustness.samples": 40}).robustness.samples
+    40
+    """
+    given = {key: value for key, value in asked.items() if value is not None}
+    return policy.override(given) if given else policy
+
+
 # ---------------------------------------------------------------------- TOML
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
