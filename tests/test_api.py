@@ -188,3 +188,45 @@ def test_tables_handed_out_are_a_notebooks_own_and_leave_the_result_as_solved(
     assert "ratio" not in csv.columns
     assert csv.loc["P-01", "value"] == pytest.approx(before["projects"].loc["P-01", "value"])
     assert "my note" not in (folder / "run.json").read_text(encoding="utf-8")
+
+
+def test_a_portfolios_fractions_are_read_only_so_what_is_written_is_what_was_solved(
+        tmp_path: Path) -> None:
+    """``portfolio.fractions`` was the Portfolio's own dict: a fraction changed, a project
+    added or removed in a notebook went into run.json's ``fractions`` and ``partial`` while
+    the tables computed before kept the solved ones. Every change raises now (replacing the
+    dict too); a copy, ``dict(portfolio.fractions)``, is one's own to change."""
+    import json
+    import pickle
+
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    best = result.best
+    solved = dict(best.fractions)
+    funded, out = next(iter(solved)), next(p for p in result.problem.projects.index
+                                           if p not in solved)
+    changes = [lambda f: f.__setitem__(funded, 0.5), lambda f: f.__setitem__(out, 1.0),
+               lambda f: f.__delitem__(funded), lambda f: f.pop(funded),
+               lambda f: f.update({funded: 0.5}), lambda f: f.setdefault(out, 1.0),
+               lambda f: f.popitem(), lambda f: f.clear()]
+    for change in changes:
+        with pytest.raises(TypeError, match="fractions cannot be changed"):
+            change(best.fractions)
+    with pytest.raises(TypeError, match="fractions cannot be changed"):
+        best.fractions |= {funded: 0.5}
+    with pytest.raises(AttributeError, match="fractions cannot be changed"):
+        best.fractions = {funded: 0.5}
+    mine = dict(best.fractions)
+    mine[funded], mine[out] = 0.5, 1.0  # one's own copy
+    assert best.fractions == solved and type(mine) is dict
+    # still a dict to every reader: equal to the plain one, JSON, pickled (worker processes)
+    assert json.loads(json.dumps(best.fractions)) == solved
+    assert pickle.loads(pickle.dumps(best)).fractions == solved
+
+    folder = result.write(tmp_path / "run")
+    entry = json.loads((folder / "run.json").read_text(encoding="utf-8"))["portfolios"][0]
+    assert entry["projects"] == best.project_ids and set(entry["projects"]) == set(solved)
+    assert entry["fractions"] == {p: f for p, f in solved.items() if f < 1 - 1e-6}
+    csv = pd.read_csv(folder / "portfolios.csv")
+    written = dict(zip(csv.loc[csv["rank"] == 1, "project_id"],
+                       csv.loc[csv["rank"] == 1, "fraction"], strict=True))
+    assert written == pytest.approx(solved)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import OsaError
+from osa_opt.inputs.frozen import FrozenDict
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result)
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
@@ -31,12 +32,23 @@ __all__ = ["FRACTION_TOL", "NOT_SELECTED", "UNFUNDED_COLUMNS", "Portfolio", "Res
            "split_by_field"]
 
 
+class Fractions(FrozenDict):
+    """A Portfolio's funded fractions: a dict (equal to a plain one, JSON and pickle as one)
+    whose every change raises ``TypeError``, so a change made in a notebook cannot make
+    what ``Result.write`` writes differ from what was solved."""
+
+    __slots__ = ()
+    message = ("a Portfolio's fractions cannot be changed: they are what was solved; "
+               "dict(portfolio.fractions) is a copy of one's own")
+
 
 @dataclass(eq=False)
 class Portfolio:
     """One ranked portfolio: which projects are funded, and at what fraction.
 
-    ``fractions`` maps every funded project id to its funded fraction in (0, 1].
+    ``fractions`` maps every funded project id to its funded fraction in (0, 1]: read-only
+    (:class:`Fractions`, made from the dict given), and not to be replaced either, as the
+    tables, the partner packages and what ``Result.write`` writes are computed from it.
     """
 
     rank: int
@@ -49,6 +61,13 @@ class Portfolio:
     seconds: float = 0.0
     best_objective: float | None = None
     reference: Portfolio | None = field(default=None, repr=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "fractions":
+            if "fractions" in self.__dict__:
+                raise AttributeError(Fractions.message)
+            value = value if type(value) is Fractions else Fractions(value)
+        object.__setattr__(self, name, value)
 
     @property
     def extension_value(self) -> float:
