@@ -199,20 +199,8 @@ def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart
 def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
     """Exact optimum and greedy value against the budget share (levels that cannot be met
     are blank cells, so the exact line has a gap there)."""
-    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
-    for name, column, colour, dash in (("exact optimum", "value", "#1F4E79", "solid"),
-                                       ("greedy by value/cost", "greedy_value", "#C55A11",
-                                        "dash")):
-        chart.add_series({
-            "name": name,
-            "categories": place.column_range("budget_share"),
-            "values": place.column_range(column),
-            "categories_data": place.values("budget_share"),
-            "values_data": place.values(column),
-            "line": {"color": colour, "width": 2.25, "dash_type": dash},
-            "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
-                       "border": {"color": colour}},
-        })
+    chart = _two_lines(book, place, "budget_share", ("exact optimum", "value"),
+                       ("greedy by value/cost", "greedy_value"))
     chart.set_title({"name": "Efficient frontier: value by budget", "name_font": {"size": 12}})
     chart.set_x_axis({"name": "budget (share of the policy budget)", "num_format": "0%",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
@@ -226,20 +214,8 @@ def frontier_chart(book: Workbook, place: TablePlace) -> Chart:
 
 def execution_chart(book: Workbook, place: TablePlace) -> Chart:
     """Expected execution and the chance of falling short of the target, by reserves."""
-    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
-    for name, column, colour, dash in (
-            ("expected execution", "expected_execution", "#1F4E79", "solid"),
-            ("probability of executing less than the target", "p_below_target", "#C55A11",
-             "dash")):
-        chart.add_series({
-            "name": name, "categories": place.column_range("reserves"),
-            "values": place.column_range(column),
-            "categories_data": place.values("reserves"),
-            "values_data": place.values(column),
-            "line": {"color": colour, "width": 2.25, "dash_type": dash},
-            "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
-                       "border": {"color": colour}},
-        })
+    chart = _two_lines(book, place, "reserves", ("expected execution", "expected_execution"),
+                       ("probability of executing less than the target", "p_below_target"))
     chart.set_title({"name": "Execution of portfolio 1 against reserves", "name_font": {"size": 12}})
     chart.set_x_axis({"name": "reserves signed if needed", "num_format": "0",
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
@@ -247,6 +223,27 @@ def execution_chart(book: Workbook, place: TablePlace) -> Chart:
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": WIDE, "height": TALL})
+    return chart
+
+
+def _two_lines(book: Workbook, place: TablePlace, x: str, solid: tuple[str, str],
+               dashed: tuple[str, str]) -> Chart:
+    """A scatter chart of two lines with markers against column ``x`` of ``place``: the
+    (name, column) ``solid`` in dark blue, ``dashed`` in orange (the frontier's and the
+    execution chart's)."""
+    chart = book.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
+    for (name, column), colour, dash in ((solid, "#1F4E79", "solid"),
+                                         (dashed, "#C55A11", "dash")):
+        chart.add_series({
+            "name": name,
+            "categories": place.column_range(x),
+            "values": place.column_range(column),
+            "categories_data": place.values(x),
+            "values_data": place.values(column),
+            "line": {"color": colour, "width": 2.25, "dash_type": dash},
+            "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
+                       "border": {"color": colour}},
+        })
     return chart
 
 
