@@ -129,3 +129,47 @@ def test_without_the_row_map_bounded_prices_warn_and_are_re_solved_exactly(probl
         fallback = price_rules(result, solver, exact_limit=0).table
     assert set(fallback["basis"]) == {"re-solve"}
     assert fallback["gain_if_off"].tolist() == pytest.approx(exact["gain_if_off"].tolist())
+
+
+def _scheduler_started_with_two_threads() -> None:
+    """What a notebook user's own highspy solve leaves behind: HiGHS's one thread scheduler
+    of the process started with 2 threads (osa-opt's solves ask for 1)."""
+    highspy.Highs.resetGlobalScheduler(True)
+    other = highspy.Highs()
+    other.setOptionValue("output_flag", False)
+    other.setOptionValue("threads", 2)
+    other.addVar(0.0, 1.0)
+    other.changeColCost(0, -1.0)
+    assert other.run() == highspy.HighsStatus.kOk
+
+
+def test_a_scheduler_started_with_other_threads_is_reset_not_a_failed_solve(problem) -> None:
+    """HiGHS refuses a solve whose ``threads`` differs from the scheduler's; every run of
+    osa-opt (the MIPs, the LP bound of the ranking, the LP relaxation of the explanations)
+    resets the scheduler then and runs again: the same answers as in a fresh process."""
+    from osa_opt.solving.lp_relaxation import LpRelaxation
+
+    expected = osa_opt.solve(problem, portfolios=3, explain=True)
+    _scheduler_started_with_two_threads()
+    refused = highspy.Highs()
+    refused.setOptionValue("output_flag", False)
+    refused.setOptionValue("threads", 1)
+    refused.addVar(0.0, 1.0)
+    refused.run()
+    assert highs_access.scheduler_refused(refused)  # what a plain run does: nothing
+    highs_access.admitted(refused)
+    assert refused.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+    _scheduler_started_with_two_threads()
+    got = osa_opt.solve(problem, portfolios=3, explain=True)
+    assert got.status == expected.status == osa_opt.Status.OPTIMAL
+    assert [p.objective for p in got.portfolios] == [p.objective for p in expected.portfolios]
+    assert [p.fractions for p in got.portfolios] == [p.fractions for p in expected.portfolios]
+    assert got.analyses["why"].tables()["why"].equals(expected.analyses["why"].tables()["why"])
+
+    solver = Solver(problem)
+    solver.solve_once()
+    _scheduler_started_with_two_threads()
+    lp = LpRelaxation.of(solver.highs)
+    assert lp is not None and lp.value == pytest.approx(
+        LpRelaxation.of(solver.highs).value)  # type: ignore[union-attr]

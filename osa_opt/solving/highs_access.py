@@ -181,6 +181,35 @@ def objective_disagrees(highs: Any) -> bool:
     return abs(worth - reported) > 1e-6 * max(1.0, abs(reported), abs(worth))
 
 
+def scheduler_refused(highs: Any) -> bool:
+    """Whether HiGHS refused to run at all (model status ``kNotset`` after a run).
+
+    HiGHS keeps one thread scheduler per process, started by the first solve with that
+    solve's ``threads``; a later solve asking for another number is refused ("Option
+    'threads' is set to 1 but the scheduler has already been initialized to use 2 threads").
+    A notebook user who ran highspy (or another tool on it) with its default threads before
+    calling osa-opt got "the solver failed" (tests/test_highs_access.py). The scheduler is
+    then reset and the solve run again; a solve that runs never resets it, so solves in
+    other threads of the process are left alone."""
+    import highspy
+
+    return highs is not None and highs.getModelStatus() == highspy.HighsModelStatus.kNotset
+
+
+def admitted(highs: Any, solve: Callable[[], T] | None = None) -> T:
+    """``solve()`` (default ``highs.run``), and again after resetting HiGHS's thread scheduler
+    when HiGHS refused to run (:func:`scheduler_refused`); what the last call returned. Every
+    run of HiGHS in osa-opt goes through it (the MIPs through :func:`solve_checked`)."""
+    run = highs.run if solve is None else solve
+    result = run()
+    if scheduler_refused(highs):
+        import highspy
+
+        highspy.Highs.resetGlobalScheduler(True)
+        result = run()
+    return result
+
+
 def solve_error(highs: Any) -> bool:
     """Whether HiGHS ended its last solve in ``kSolveError``.
 
@@ -284,7 +313,8 @@ def _for_one_solve(highs: Any, key: str, value: Any, restore: Any = None) -> Ite
 
 
 def run_checked(highs: Any) -> None:
-    """``highs.run()``, and once more from a cleared solver state (no start, no basis) when
+    """``highs.run()``, again after resetting HiGHS's thread scheduler when HiGHS refused to
+    run (:func:`scheduler_refused`), once more from a cleared solver state (no start, no basis) when
     the reported objective is not the value of the reported solution
     (:func:`objective_disagrees`), without presolve when HiGHS ends in a solve error
     (:func:`solve_error`), and with a tighter integrality tolerance when the solution,
@@ -300,7 +330,7 @@ def solve_checked(highs: Any, solve: Callable[[], T]) -> T:
     fails a check; what the last ``solve()`` returned. The one sequence of checks for both
     ways osa-opt runs HiGHS: directly (:func:`run_checked`) and through Pyomo
     (:func:`ordered_highs`, its ``_solve``)."""
-    result = solve()
+    result = admitted(highs, solve)
     if objective_disagrees(highs):
         highs.clearSolver()
         result = solve()

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from osa_opt.solving.highs_access import (
+    admitted,
     column_bounds,
     given_solution_rounded_breaks_a_row,
     new_highs,
@@ -59,7 +60,7 @@ class LpRelaxation:
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("threads", 1)
         highs.passModel(lp)
-        highs.run()
+        admitted(highs)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return cls(highs, float(highs.getInfo().objective_function_value), integer)
@@ -74,7 +75,7 @@ class LpRelaxation:
         a budget ¥50m short of them)."""
         import highspy
 
-        self.highs.run()
+        admitted(self.highs)
         self.solves += 1
         self.integral = None
         status = self.highs.getModelStatus()

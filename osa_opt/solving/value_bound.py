@@ -32,7 +32,13 @@ import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
 
 from osa_opt.model.families import linear_sum
-from osa_opt.solving.highs_access import column_vars, highs_of, option_value, stdout_to_stderr
+from osa_opt.solving.highs_access import (
+    admitted,
+    column_vars,
+    highs_of,
+    option_value,
+    stdout_to_stderr,
+)
 from osa_opt.solving.status import Outcome, Status
 
 #: Reduced costs smaller than this (relative to the largest) are folded into the constant.
@@ -82,7 +88,7 @@ def lp_value_bound(opt: Any) -> ValueBound | None:
         if len(integrality) == n:
             highs.changeColsIntegrality(n, columns, np.zeros(n, dtype=np.uint8))
         try:
-            highs.run()
+            admitted(highs)
             optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
             lp_value = float(highs.getInfo().objective_function_value)
             row_dual = np.asarray(highs.getSolution().row_dual, dtype=float)
