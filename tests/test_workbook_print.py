@@ -530,3 +530,21 @@ def test_value_per_cost_prints_in_digits_that_tell_projects_apart(tmp_path: Path
     assert "Value per ¥m" in report
     for pid, shown in expected.items():
         assert re.search(rf"{pid} .{{0,120}}? {re.escape(shown)} ", report), (pid, shown)
+
+
+@pytest.mark.slow
+def test_a_tier_prints_under_its_header_clear_of_the_next_column(
+        pdf_pages: list[list[Word]]) -> None:
+    """Printed without the pad of its numbers (too wide for it), the Portfolio sheet put
+    each tier at the right edge of its column under a header on the left, against the
+    field beside it: "1Maritime surveillance". The tier is centred under its header."""
+    page = next(p for p in pdf_pages if page_text(p).startswith("Portfolio 1:"))
+    header = next(w for w in page if w.text == "Tier")
+    field = next(w for w in page if w.text == "Field" and abs(w.y0 - header.y0) < 1)
+    tiers = [w for w in page if w.y0 > header.y1 and w.text in ("1", "2", "3")
+             and header.x0 - 20 < w.x0 < field.x0]
+    assert len(tiers) > 10
+    middle = (header.x0 + header.x1) / 2
+    for tier in tiers:
+        assert abs((tier.x0 + tier.x1) / 2 - middle) < 3, (tier, header)
+        assert field.x0 - tier.x1 > 10, (tier, field)

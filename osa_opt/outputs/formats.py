@@ -59,6 +59,10 @@ _PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
 #: A rule's bound, what portfolio 1 reaches and the room between them (Rule prices,
 #: diagnosis): ¥ million or a count, whole numbers as money is (#,##0).
 _AMOUNT_NAMES = {"bound", "activity", "slack", "relaxed_bound", "amount", "needed"}
+#: Columns of a one-digit code (a partner's priority tier, 1 to 3), centred under their
+#: header: right-aligned at the edge of a narrow column (a table printed without the pad
+#: of its numbers) the tier ran into the next column's words, "1Maritime surveillance".
+CODE_COLUMNS = frozenset({"priority_tier"})
 #: How many projects, countries, partners: 6,768 as the terminal and the report write it.
 _COUNT_NAMES = {"projects", "countries", "partners", "items", "n_projects", "n_countries",
                 "funded_projects", "eligible_projects"}
@@ -115,6 +119,7 @@ class Formats:
     note_wrap: Format
     header: Format
     header_number: Format
+    header_code: Format
     group: Format
     label: Format
     wrap: Format
@@ -128,6 +133,7 @@ class Formats:
     seconds: Format
     weight: Format
     integer: Format
+    code: Format  # a small code of digits (a priority tier): centred under its header
     text: Format
     yes_no: Format
     outcome: dict[str, Format]
@@ -157,10 +163,12 @@ class Formats:
             header_number=book.add_format({**header, "align": "right",
                                            "indent": NUMBER_INDENT}),
             group=book.add_format({**header, "align": "center"}),
+            header_code=book.add_format({**header, "align": "center"}),
             label=book.add_format({"bold": True, "valign": "top"}),
             wrap=book.add_format({"text_wrap": True, "valign": "top"}),
             **plain,  # money=, count=, share=, ...: the column formats by kind
             integer=book.add_format({"num_format": "0", "valign": "top"}),
+            code=book.add_format({"align": "center", "valign": "top"}),
             text=book.add_format({"valign": "top"}),
             # TRUE/FALSE cells: LibreOffice shows them by their number format (1/0 under
             # General), Excel as TRUE/FALSE whatever the format

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.outputs.bulk_rows import BULK_FROM_ROWS, can_write_rows, write_rows
-from osa_opt.outputs.formats import NUMBER_INDENT_WIDTH
+from osa_opt.outputs.formats import CODE_COLUMNS, NUMBER_INDENT_WIDTH
 from osa_opt.text import LABEL_COLUMNS, code_label, humanize, is_missing
 
 if TYPE_CHECKING:
@@ -168,7 +168,8 @@ def write_table(
     for col, name in enumerate(headers):  # headers in words; the CSV and run.json keep codes
         # a column of numbers is headed on the right, where its numbers end
         sheet.write_string(header_row, col, name,
-                           fmt.header_number if layout[col].numeric else fmt.header)
+                           fmt.header_number if layout[col].numeric
+                           else fmt.header_code if layout[col].centered else fmt.header)
     by_position = [column for _, column in table.items()]  # cheaper than .iloc per column
     cells = [column_cells(by_position[col]) for col in range(len(columns))]
     cut = tuple((name, i) for col, name in enumerate(columns)
@@ -539,6 +540,7 @@ class _Column(NamedTuple):
     wraps: bool
     cell_format: Format
     numeric: bool  # numbers only, padded: they and the header sit on the right, indented
+    centered: bool = False  # a code (formats.CODE_COLUMNS): it and its header centred
 
 
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
@@ -602,6 +604,10 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
         wraps = text and not numeric and (width > WRAP_WIDTH or lines)
         if wraps:
             width, cell_format = min(width, WRAP_WIDTH), fmt.wrap
+        if name in CODE_COLUMNS and numeric:
+            out.append(_Column(min(max(max(lengths) + 2, 8), 60), False, fmt.code, False,
+                               centered=True))
+            continue
         out.append(_Column(width, wraps, cell_format, padded))
     return out
 
