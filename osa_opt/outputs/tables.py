@@ -122,11 +122,15 @@ def write_table(
     freeze_columns: int = 1,
     groups: list[tuple[str, int, int]] | None = None,
     min_widths: Mapping[int, int] | None = None,
+    fractions: Sequence[str] = (),
 ) -> TablePlace:
     """Write a titled table: bold header, formats by column, frozen header, autofilter.
 
     ``groups`` adds a merged header row above the column names: (label, first, last column).
     ``min_widths`` widens columns (index -> characters) for cells written above the table.
+    ``fractions``: columns named by the data, not by a code (a comparison's scenarios),
+    each a funded fraction: formatted as the ``fraction`` column and headed by its name as
+    it is, as the report and the terminal write it (not put in words).
     Each column's number format is set on the column (for cells typed in later) and
     named on each cell written, so a second table below with other formats changes none
     of this one's; the rows go out whole (:func:`column_cells` prepares each column at
@@ -144,7 +148,8 @@ def write_table(
     31
     """
     columns = [str(c) for c in table.columns]
-    layout = _set_columns(sheet, fmt, table, columns, min_widths or {})
+    named = {str(c) for c in fractions}
+    layout = _set_columns(sheet, fmt, table, columns, min_widths or {}, named)
     width = sum(c.width for c in layout)
     row = first_row
     _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
@@ -160,7 +165,7 @@ def write_table(
                 sheet.write_string(row, first, label, fmt.group)
         row += 1
     header_row = row
-    headers = [excel_text(humanize(name)) for name in columns]
+    headers = [excel_text(name if name in named else humanize(name)) for name in columns]
     header_lines = max((text_lines(h, c.width - NUMBER_INDENT_WIDTH * c.numeric)
                         for h, c in zip(headers, layout, strict=True)), default=1)
     if header_lines > 1:  # LibreOffice sizes no row to its wrapped text: say the height
@@ -199,11 +204,11 @@ def write_table(
             if fmt.kind(name) == "money":
                 formats[col] = [fmt.money_as_shown(layout[col].cell_format, v)
                                 for v in cells[col]]
-    if "fraction" in columns:  # a part never reads 0% or 100% (0.997: 99.7%)
-        col = columns.index("fraction")
-        shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
-        if any(f is not layout[col].cell_format for f in shown):
-            formats[col] = shown
+    for col, name in enumerate(columns):  # a part never reads 0% or 100% (0.997: 99.7%)
+        if name == "fraction" or name in named:
+            shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
+            if any(f is not layout[col].cell_format for f in shown):
+                formats[col] = shown
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
             isinstance(f, list) for f in formats):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
@@ -544,14 +549,15 @@ class _Column(NamedTuple):
 
 
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int]) -> list[_Column]:
+                 min_widths: Mapping[int, int], fractions: set[str] = frozenset()
+                 ) -> list[_Column]:
     """Each column's number format and width (:func:`_layout`), set on the sheet. The pad
     of the numbers and the indent of their headers never cost a table its one-page print:
     a table they alone would take past :data:`LEGIBLE_WIDTH` goes without them (its numbers
     right-aligned at the edge, their headers on the left, as a spreadsheet puts them)."""
-    layout = _layout(fmt, table, columns, min_widths, pad=True)
+    layout = _layout(fmt, table, columns, min_widths, pad=True, fractions=fractions)
     if sum(c.width for c in layout) > LEGIBLE_WIDTH:
-        plain = _layout(fmt, table, columns, min_widths, pad=False)
+        plain = _layout(fmt, table, columns, min_widths, pad=False, fractions=fractions)
         if sum(c.width for c in plain) <= LEGIBLE_WIDTH:
             layout = plain
     for col, column in enumerate(layout):
@@ -560,7 +566,8 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
 
 
 def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
-            min_widths: Mapping[int, int], *, pad: bool) -> list[_Column]:
+            min_widths: Mapping[int, int], *, pad: bool, fractions: set[str] = frozenset()
+            ) -> list[_Column]:
     """Each column's width and format: the longest of the first 200 values and the header
     (wrapped to two lines when it is longer than the values), within 8-60 characters; long
     text wraps at WRAP_WIDTH. With ``pad``, a column of numbers (a number kind of
@@ -574,10 +581,10 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
     present = head.notna().to_numpy()
     out = []
     for col, name in enumerate(columns):
-        header = humanize(name)
+        header = name if name in fractions else humanize(name)
         words = max((len(w) for w in header.split()), default=0)
         lengths = [max(words, math.ceil(len(header) / 2)), min_widths.get(col, 0) - 2]
-        kind = fmt.kind(name)
+        kind = fmt.kind("fraction" if name in fractions else name)
         text = kind == "text"
         cells = list(sample[col])
         values = [v for v, there in zip(cells, present[:, col].tolist(), strict=True) if there]
@@ -598,7 +605,7 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
             for v in values)
         padded = numeric and pad
         width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * padded, 8), 60)
-        cell_format = fmt.numbers[kind] if padded else fmt.for_column(name)
+        cell_format = fmt.numbers[kind] if padded else getattr(fmt, kind)
         if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
             cell_format, text = fmt.yes_no, False
         wraps = text and not numeric and (width > WRAP_WIDTH or lines)
