@@ -44,7 +44,7 @@ from osa_opt.inputs.policy import checked_arguments
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.text import counted, fixed, number
+from osa_opt.text import counted, fixed, number, percent
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -332,7 +332,7 @@ def execution(
                       "execution.target), or relax the minimums that end the reserve list.")
         else:  # in words for the budget officer, the key in parentheses for the analyst
             advice = ("Lengthen the reserve list by raising the top of the budget sweep (it "
-                      f"ends at {max(problem.policy.frontier.stop, 1.5):.0%} of the budget; "
+                      f"ends at {percent(max(problem.policy.frontier.stop, 1.5))} of the budget; "
                       "policy key frontier.stop), or lower the target share of the budget "
                       "to execute (policy key execution.target).")
         analysis.notes.append(advice)
@@ -393,20 +393,21 @@ def _frontier_notes(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     break the funding order, and when its solve stopped short."""
     bad = fr.points[~fr.points.index.isin(fr.feasible.index)]
     if not bad.empty:
-        shares = ", ".join(f"{s:.0%}" for s in bad["budget_share"])
+        shares = ", ".join(percent(s) for s in bad["budget_share"])
         result.notes.append(
             f"The policy cannot be met at {len(bad)} budget level(s) of the sweep ({shares}); "
             "they are reported as infeasible points and left out of the funding order.")
     for lv in order.restarts:
         row = order.levels.loc[lv]
         result.notes.append(
-            f"No single funding order fits every level: from {row['budget_share']:.0%} of the "
+            f"No single funding order fits every level: from {percent(row['budget_share'])} of the "
             f"budget (level {lv}) the rules force dropping {', '.join(row['dropped'])} to fund "
             f"{', '.join(row['added'])}; the order restarts there.")
     if order.outcome is not None and order.status != "optimal":
         result.notes.append(
             f"The funding-order solve ended '{order.status}'"
-            + (f" with a gap of {order.outcome.gap:.2%}" if order.outcome.gap else "")
+            + (f" with a gap of {percent(order.outcome.gap, 2, trim=False)}"
+               if order.outcome.gap else "")
             + "; allow the solver more time (policy key solver.time_limit) for a proven "
             "order.")
 

@@ -214,8 +214,8 @@ class ExecutionAnalysis(Analysis):
     def headline(self) -> str:
         base = float(self.levels["expected_execution"].iloc[0]) if len(self.levels) else 0.0
         k = self.recommended_reserves
-        advice = (f"{k} reserve{'s' if k != 1 else ''} reach {self.target:.0%}" if k is not None
-                  else f"no number of reserves reaches {self.target:.0%}")
+        advice = (f"{k} reserve{'s' if k != 1 else ''} reach {percent(self.target)}"
+                  if k is not None else f"no number of reserves reaches {percent(self.target)}")
         return f"{percent(base, 1, trim=False)} expected without reserves; {advice}"
 
 
@@ -290,7 +290,7 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
         notes.append(f"No number of reserves (0 to {len(plan.entries)}) reaches the target "
-                     f"{plan.target:.0%} in expectation (at most {percent(best, 1, trim=False)}).")
+                     f"{percent(plan.target)} in expectation (at most {percent(best, 1, trim=False)}).")
     if partial:
         notes.append(f"Stopped early: {len(value)} of {n} samples.")
     p_partner, p_item = signing_probabilities(problem)

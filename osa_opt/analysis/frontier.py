@@ -40,6 +40,7 @@ from osa_opt.model.registry import FAMILIES, REGISTRY
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import json_number as _num
+from osa_opt.text import percent
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
@@ -326,8 +327,8 @@ def frontier(
     # a zero budget scales to zero at every level: any model fits (model_share says 1.0)
     if problem.policy.total_budget > 0 and min(shares) < built - 1e-9:
         raise OsaError(
-            f"the solver's model was built for {built:.0%} of the policy budget, above the "
-            f"smallest level {min(shares):.0%}: rows that bind only at lower budgets are "
+            f"the solver's model was built for {percent(built)} of the policy budget, above the "
+            f"smallest level {percent(min(shares))}: rows that bind only at lower budgets are "
             "missing. Build it with osa_opt.analysis.frontier.frontier_model(problem, shares).")
     make_budget_scalable(model)
     greedy = greedy_curve(problem, shares)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from osa_opt.analysis.funding_order import LevelSolver, funding_order_model
 from osa_opt.inputs.rules import bundles
+from osa_opt.text import percent
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -71,7 +72,7 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
                     first[p], planned[p] = lv, f
         status = "optimal"
         if top < max(shares):
-            notes.append(f"Above {shares[top]:.0%} of the budget the rules of the policy "
+            notes.append(f"Above {percent(shares[top])} of the budget the rules of the policy "
                          "cannot all be met (a minimum grows with the budget): the reserve "
                          "list stops there.")
     else:  # not even 105% meets every rule: rank what is left by value per ¥
@@ -95,7 +96,7 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
             break
     if len(entries) < count and solver is not None:
         entry = "reserve entry" if len(entries) == 1 else "reserve entries"
-        notes.append(f"Only {len(entries)} {entry} up to {shares[top]:.0%} of the budget.")
+        notes.append(f"Only {len(entries)} {entry} up to {percent(shares[top])} of the budget.")
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
                        status, notes, cut_by_rules=solver is None or top < max(shares))
 

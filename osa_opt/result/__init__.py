@@ -23,7 +23,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
-from osa_opt.text import fixed, json_number
+from osa_opt.text import fixed, json_number, yen
 
 #: What Portfolio.allocation groups by: columns of Portfolio.projects.
 ALLOCATIONS = ("country", "priority_tier", "field", "region")
@@ -299,8 +299,10 @@ class Portfolio:
         return portfolio_html(self)
 
     def __repr__(self) -> str:
-        return (f"<Portfolio {self.rank}: value {self.objective:.4f}, {self.n_projects} projects, "
-                f"¥{self.total_cost:,.0f}m>")
+        # the value and the money as every other output shows them (text.fixed, text.yen:
+        # halves away from zero, ¥11,312.5m with its decimal), not Python's half to even
+        return (f"<Portfolio {self.rank}: value {fixed(self.objective)}, "
+                f"{self.n_projects} projects, {yen(self.total_cost)}>")
 
 
 @dataclass(eq=False)
