@@ -94,7 +94,9 @@ def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     cost = funded_cost.reindex(any_eligible.index, fill_value=0.0)
     keys = sorted(any_eligible.index, key=str)
     if by == "country" or len(keys) > TOP_GROUPS + 1:
-        keys.sort(key=lambda k: -float(cost[k]))  # stable: ties stay by name
+        # funded ones first, then the largest (stable: ties stay by name): a partner funded
+        # at ¥0 is drawn before one with nothing funded, never summed into "others" beside it
+        keys.sort(key=lambda k: (-float(cost[k]), not funded[k]))
     shown, rest = (keys, []) if len(keys) <= TOP_GROUPS + 1 else (
         keys[:TOP_GROUPS], keys[TOP_GROUPS:])
     bars = []
