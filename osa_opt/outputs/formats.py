@@ -51,8 +51,8 @@ _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "ga
                 "greedy_value", "nested_value", "nesting_cost", "expected_value", "best_value",
                 "independent_value", "optimum"}
 #: Shares read to one decimal, as the terminal and the report print them ("86.1%", not "86%").
-_PRECISE_SHARES = {"core_index", "mean_fraction", "mean_share_of_optimum",
-                   "worst_share_of_optimum", "expected_execution", "p_below_target",
+_PRECISE_SHARES = {"core_index", "mean_fraction", "share_near_optimal",
+                   "mean_share_of_optimum", "worst_share_of_optimum", "expected_execution", "p_below_target",
                    "share_of_budget",
                    # a budget level of the sweep: 37.5%, not "38%" (11 steps: every 12.5%)
                    "budget_share", "first_funded_at"}
