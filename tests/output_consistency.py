@@ -81,6 +81,7 @@ class Item:
     cost: dict[str, float]
     value: float
     units_max: int | None
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -93,16 +94,22 @@ class Inputs:
     order: list[str]
     budget: dict[str, float]
     policy: dict[str, Any]
+    #: some project may be funded in part (a min_funding or units_max cell)
+    partial: bool = False
+    #: the projects sheet's columns
+    columns: tuple[str, ...] = ()
 
     @property
     def total_budget(self) -> float:
         return sum(self.budget.values())
 
 
-def read_inputs(folder: Path, run: dict[str, Any]) -> Inputs:
+def read_inputs(folder: Path, run: dict[str, Any], policy: dict[str, Any] | None = None
+                ) -> Inputs:
     """The projects and countries as the input files hold them, and each project's value by
-    docs/model.md's formula under the run's policy.toml."""
-    policy = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
+    docs/model.md's formula under the run's policy.toml (or ``policy``)."""
+    if policy is None:
+        policy = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
     path = Path(run["input_path"]) if run.get("input_path") else EXAMPLE
     projects, countries = _read_sheets(path)
     budget = {str(y): float(b) for y, b in policy["budget"].items()}
@@ -129,8 +136,11 @@ def read_inputs(folder: Path, run: dict[str, Any]) -> Inputs:
             region=str(c["region"]).strip(), tier=tier,
             fields=[f.strip() for f in str(row["field"]).split(";") if f.strip()],
             cost={y: _num(row.get(f"cost_{y}")) for y in budget}, value=value,
-            units_max=None if _blank(umax) else int(_num(umax)))
-    return Inputs(items, list(items), budget, policy)
+            units_max=None if _blank(umax) else int(_num(umax)),
+            scores={k: _num(row.get(f"score_{k}")) for k in weights})
+    partial = any(not _blank(row.get(c)) for _, row in projects.iterrows()
+                  for c in ("min_funding", "units_max") if c in projects.columns)
+    return Inputs(items, list(items), budget, policy, partial, tuple(map(str, projects.columns)))
 
 
 # ---------------------------------------------------------------- the figures, computed here
@@ -757,7 +767,9 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
             money(f"report left {y}", cells["Left (¥m)"], figs[0].left[y])
 
     # Headline
-    head = " ".join("".join(page.sections.get("Headline", [])).split())
+    # after a comparison: "Headline of the baseline, NAME" (docs/report.md)
+    head = " ".join("".join(next((parts for name, parts in page.sections.items()
+                                  if name.startswith("Headline")), [])).split())
     if figs:
         fig = figs[0]
         m = re.search(r"Value of portfolio 1 \(a score\)\s*(-?[\d,]+\.\d+)", head)
@@ -906,13 +918,14 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
             label = {"priority_tier": f"Tier {name}",
                      "field": name.replace("_", " ").capitalize()}.get(g, name)
             m = re.search(re.escape(label) + r": ¥([\d,.]+)m · ([<\d.]+%)", part)
-            if m is None:
-                if len(fig.groups[g]) <= 16:
+            if m is None:  # of more than 16 groups, the rest are in "others"
+                if len({n for it in inputs.items.values() for n in _groups_of(it, g)}) <= 16:
                     ck.problems.append(f"report Allocation {title}: no bar {label!r}")
                 continue
             money(f"report Allocation {title} {label}", m.group(1), grp.total)
             share(f"report Allocation {title} {label} share", m.group(2),
                   grp.total / inputs.total_budget)
+        _check_others(ck, f"report Allocation {title}", part, inputs, fig, g, money, share)
 
     # Budget use bars: "FY2026 · portfolio 1 · used: ¥17,800m"
     text = "".join(page.sections.get("Budget use", []))
@@ -936,6 +949,48 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
                       inputs.budget[y])
                 share(f"report Budget use {y} #{f.rank} label share", m.group(3),
                       f.cost[y] / inputs.budget[y])
+
+
+def _groups_of(it: Item, g: str) -> list[str]:
+    return {"country": [it.country], "region": [it.region], "priority_tier": [it.tier],
+            "field": it.fields}[g]
+
+
+def _check_others(ck: Checker, where: str, part: str, inputs: Inputs, fig: Figures, g: str,
+                  money: Any, share: Any) -> None:
+    """docs/report.md: of more than 16 groups (every group a project of the round is in),
+    the 15 largest by portfolio 1's funded cost (ties by name) are drawn, and one bar
+    "others: N countries" for the rest: their funded cost, its share of the budget and how
+    many of them are funded ("nothing funded" when none)."""
+    names = sorted({n for it in inputs.items.values() for n in _groups_of(it, g)}, key=str)
+    if len(names) <= 16:
+        ck.same(f"{where} others", "others: " in part, False)
+        return
+    cost = {n: fig.groups[g][n].total if n in fig.groups[g] else 0.0 for n in names}
+    # funded ones first (a partner funded at ¥0 is drawn before one with nothing funded),
+    # then the largest; stable: ties stay by name
+    ranked = sorted(names, key=lambda n: (-cost[n], n not in fig.groups[g]))
+    top, rest = ranked[:15], ranked[15:]
+    label = {"priority_tier": "Tier {}", "field": None}.get(g, "{}")
+    for n in top:
+        shown = n.replace("_", " ").capitalize() if label is None else label.format(n)
+        ck.same(f"{where} bar {shown} drawn", re.search(re.escape(shown) + ":", part) is not None,
+                True)
+    plural = {"country": "countries", "priority_tier": "priority tiers"}.get(g, f"{g}s")
+    m = re.search(rf"others: ([\d,]+) {plural}: (nothing funded|¥([\d,.]+)m · ([<\d.]+%) · "
+                  rf"([\d,]+) funded)", part)
+    if m is None:
+        ck.problems.append(f"{where}: no bar 'others: {len(rest)} {plural}'")
+        return
+    ck.same(f"{where} others count", int(m[1].replace(",", "")), len(rest))
+    funded = [n for n in rest if n in fig.groups[g]]
+    if m[2] == "nothing funded":
+        ck.same(f"{where} others funded", [], funded)
+        return
+    total = sum(cost[n] for n in rest)
+    money(f"{where} others cost", m[3], total)
+    share(f"{where} others share", m[4], total / inputs.total_budget)
+    ck.same(f"{where} others funded", int(m[5].replace(",", "")), len(funded))
 
 
 # ---------------------------------------------------------------- the explanations
@@ -1282,6 +1337,8 @@ def edge_round(name: str) -> Any:
       nothing), the later ones are worth −5: no share of the best value;
     - ``free``: a project of no cost funded alone in its field, and one of ¥2m, a share
       of the budget too small to show in one decimal (<0.1%);
+    - ``many_partners``: 26 partners with a project, three of them funded at ¥0: the
+      report's country chart draws 15 bars and sums the rest as "others";
     - ``infeasible``: a minimum no portfolio meets (exit 3, the folder still written).
     """
     import docs_model as dm
@@ -1307,6 +1364,10 @@ def edge_round(name: str) -> Any:
         projects = [p(0, "A", 1000, 5.0, risk=0.8), p(1, "B", 1000, 4.0, risk=0.9)]
     elif name == "free":  # and a partner of ¥2m in ¥5,000m: a share below 0.1%
         projects = [p(0, "A", 2, 5.0), p(1, "B", 0, 4.0, field="relief_transport")]
+    elif name == "many_partners":  # 26 partners: 15 bars and "others", some at ¥0 funded
+        rnd = dm.random_round(2, n_projects=70, n_countries=30)
+        rnd.policy["budget"] = {y: b * 1.6 for y, b in rnd.policy["budget"].items()}
+        return rnd
     elif name == "infeasible":
         policy["priority"]["min_countries"] = 3
         projects = [p(0, "A", 1000, 5.0), p(1, "B", 1000, 4.0)]
@@ -1315,7 +1376,7 @@ def edge_round(name: str) -> Any:
     return dm.Round(projects, countries, policy, 0)
 
 
-EDGES = ("near_whole", "halves", "worth_nothing", "free", "infeasible")
+EDGES = ("near_whole", "halves", "worth_nothing", "free", "many_partners", "infeasible")
 
 
 def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False, explain: bool = False,
@@ -1324,28 +1385,38 @@ def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False, explain: bool
     into a file, 150 wide) and check the run folder and the terminal's summary. Returns
     (exit code, disagreements); exit 2 (a round the docs call invalid) checks nothing."""
     import docs_model as dm
+
+    path, policy = dm.write_round(rnd, folder, xlsx=xlsx)
+    code, stdout = invoke(["solve", str(path), "--policy", str(policy),
+                           *([] if explain else ["--no-explain"])], rnd, folder / "out",
+                          columns)
+    if code == 2:
+        return 2, []
+    return code, check_run(folder / "out", stdout if code == 0 else None)
+
+
+def invoke(args: list[str], rnd: Any, out: Path, columns: str | None) -> tuple[int, str]:
+    """``osa-opt ARGS --out OUT`` in-process at ``columns`` (None: as into a file, 150
+    wide), with the round's ``--budget``/``--set`` overrides. Returns (exit code, stdout);
+    exit 2 for a round the docs call invalid."""
+    import docs_model as dm
     from click.testing import CliRunner
 
     from osa_opt.cli import cli
 
-    path, policy = dm.write_round(rnd, folder, xlsx=xlsx)
     options: list[str] = []
     for key, value in dm.overrides(rnd).items():
         options += (["--budget", f"{key.split('.', 1)[1]}={value:g}"]
                     if key.startswith("budget.") else ["--set", f"{key}={dm._toml(value)}"])
-    runner = CliRunner(env={"COLUMNS": columns})  # None: as into a file, 150 wide
-    result = runner.invoke(cli, ["solve", str(path), "--policy", str(policy), "--out",
-                                 str(folder / "out"), *([] if explain else ["--no-explain"]),
-                                 *options])
+    runner = CliRunner(env={"COLUMNS": columns})
+    result = runner.invoke(cli, [*args, "--out", str(out), *options])
     code = result.exit_code
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         from osa_opt.errors import InputError
 
         if isinstance(result.exception, InputError):
-            return 2, []
+            return 2, ""
         code = getattr(result.exception, "exit_code", code)
         if code not in (3, 4):
             raise result.exception
-    if code == 2:
-        return 2, []
-    return code, check_run(folder / "out", result.stdout if code == 0 else None)
+    return code, result.stdout
