@@ -26,6 +26,7 @@ from osa_opt.text import (
     LABEL_COLUMNS,
     code_label,
     fixed,
+    fraction_columns,
     humanize,
     is_formula_like,
     is_missing,
@@ -55,7 +56,7 @@ _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_ind
                 "mean_fraction", "budget_share", "level", "value_change_share",
                 "gain_if_off_share", "gain_if_relaxed_share", "share_near_optimal",
                 "mean_share_of_optimum", "worst_share_of_optimum", "max_share", "risk",
-                "min_funding"}
+                "min_funding", "expected_execution", "p_below_target"}
 _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "value_change",
                 "gain_if_off", "gain_if_relaxed", "nested_value", "independent_value",
                 "nesting_cost", "optimum", "bound"}
@@ -118,7 +119,8 @@ def column_kind(name: object, values: pd.Series) -> str:
     if not numeric:
         return TEXT
     integer = pd.api.types.is_integer_dtype(values)
-    if (key in _SHARE_NAMES or key.endswith("_share")) and not integer:
+    if (key in _SHARE_NAMES or key.endswith("_share") or key.startswith("execution_")) \
+            and not integer:
         return SHARE  # before money: budget_share is a share, not ¥
     if is_money_column(key):
         return MONEY
@@ -320,8 +322,10 @@ def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
             frame = frame.reset_index()  # is (a comparison's scenario): shown, as the workbook
         if not alone:
             parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
-        parts.append(table(frame, max_rows=max_rows, more=more) if len(frame.columns)
-                     else '<p class="note">Empty.</p>')
+        named = fraction_columns(table_name, frame.columns)  # a comparison's scenarios
+        parts.append(table(frame, max_rows=max_rows, more=more,
+                           kinds={c: SHARE for c in named}, headers={c: c for c in named})
+                     if len(frame.columns) else '<p class="note">Empty.</p>')
     if parts:
         return "".join(parts)
     return _facts(analysis)

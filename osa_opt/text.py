@@ -312,6 +312,27 @@ def code_label(code: Any, capital: bool = True) -> str:
     return spaced[:1].upper() + spaced[1:] if capital else spaced
 
 
+#: Tables whose other columns are named by the data, each a funded fraction: a comparison's
+#: scenarios. The workbook, the report and the notebook views show them as fractions (0.5 is
+#: 50%, never a bare 0.5) under the scenario's name as it is, never put in words
+#: ("humanitarian_focus", as the Comparison table and the terminal name the scenario).
+FRACTIONS_BESIDE = {"comparison_projects": ("project_id", "title", "country", "field")}
+
+
+def fraction_columns(table_name: object, columns: Iterable[object]) -> list[str]:
+    """The columns of ``table_name`` that :data:`FRACTIONS_BESIDE` names by the data.
+
+    >>> fraction_columns("comparison_projects", ["project_id", "title", "default", "b"])
+    ['default', 'b']
+    >>> fraction_columns("comparison", ["scenario", "value"])
+    []
+    """
+    fixed_columns = FRACTIONS_BESIDE.get(str(table_name))
+    if fixed_columns is None:
+        return []
+    return [str(c) for c in columns if str(c) not in fixed_columns]
+
+
 #: Columns of codes shown in words ("maritime_surveillance" → "Maritime surveillance") by
 #: the report, the workbook and the terminal; run.json and the CSV keep the codes.
 LABEL_COLUMNS = frozenset({"field", "assistance_type", "status", "class", "family", "outcome"})

@@ -40,6 +40,7 @@ from osa_opt.outputs.readme import (
 )
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
+from osa_opt.text import fraction_columns
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -131,10 +132,8 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
         wanted = analysis_sheet(table_name)
         title = wanted if table_name == name else f"{analysis_sheet(name)}: {wanted}"
         sheet = sheets.add(wanted, analysis_description(name, table_name))
-        fixed_columns = FRACTIONS_BESIDE.get(table_name)
         sheets.table(sheet, table, title=title, note=MONEY_NOTE,
-                     fractions=[] if fixed_columns is None else
-                     [c for c in table.columns if c not in fixed_columns])
+                     fractions=fraction_columns(table_name, table.columns))
     if charts is not None:
         add_charts(book, charts, sheets.fmt, result, sheets.places)
     write_readme(readme, sheets.fmt, result, created, sheets.described,
@@ -156,12 +155,6 @@ def _analysis_tables(result: Result) -> list[tuple[str, str, pd.DataFrame]]:
 #: the funding order's ``level`` is the budget share where a project is first funded (a
 #: percentage), while the Frontier and Funding levels sheets' ``level`` is the level's number.
 SHEET_COLUMNS = {"funding_order": {"level": "first_funded_at"}}
-
-
-#: Tables whose other columns are named by the data, each a funded fraction: a comparison's
-#: scenarios, formatted as the Fraction column (0.5 is 50%, never 0.5) and headed by the
-#: scenario's name as the Comparison sheet, the report and the terminal write it.
-FRACTIONS_BESIDE = {"comparison_projects": ("project_id", "title", "country", "field")}
 
 
 def _is_frontier(table: pd.DataFrame) -> bool:

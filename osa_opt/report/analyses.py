@@ -321,10 +321,9 @@ def execution_body(analysis: Any) -> str:
     years = [c for c in frame.columns if c.startswith("execution_")]
     headers = {"p_below_target": f"Chance below {percent(target)}",
                **{c: f"Execution {c.removeprefix('execution_')}" for c in years}}
-    kinds = {c: "share" for c in ("expected_execution", "p_below_target", *years)}
     body = chart + table(frame, columns=["reserves", "added", "expected_execution", *years,
                                          "p_below_target", "expected_value"],
-                         headers=headers, kinds=kinds, max_rows=MAX_ROWS, more=MORE)
+                         headers=headers, max_rows=MAX_ROWS, more=MORE)
     k = analysis.recommended_reserves
     # none reaching the target is said by the analysis's own note, with the best reached
     advice = (f"Recommended: {counted(k, 'reserve')} — the fewest whose expected "
