@@ -929,6 +929,11 @@ def check_notebook(ck: oc.Checker, folder: Path, run: dict[str, Any],
                 for c in row:
                     if c in ("nan", "None", "-0.0", "-0", "-0.000", "inf"):
                         ck.problems.append(f"notebook {where}: a cell {c!r} in {row[:3]}")
+    analyses = run.get("analyses", {})
+    for name, html in views.items():
+        if name.startswith("analysis "):
+            _check_analysis_view(ck, f"notebook {name}", html, name.split(" ", 1)[1],
+                                 analyses.get(name.split(" ", 1)[1]))
     page = oc._Text()
     page.feed(views["Result"])
     rows = page.tables[0][1] if page.tables else []
@@ -945,6 +950,95 @@ def check_notebook(ck: oc.Checker, folder: Path, run: dict[str, Any],
                            oc._report_money_decimals(fig.total))
             if "Share of best" in cells:
                 share_text(ck, f"{k} share", cells["Share of best"], fig.share_of_best)
+
+
+def _view_tables(html: str) -> list[list[dict[str, str]]]:
+    page = oc._Text()
+    page.feed(html)
+    return [[dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+            for _, rows in page.tables if rows]
+
+
+def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
+                         entry: dict[str, Any] | None) -> None:
+    """An analysis's notebook view (``_repr_html_``): its tables' numbers are run.json's,
+    rounded as the report rounds them."""
+    if entry is None:
+        return
+    tables = _view_tables(html)
+
+    def table_with(*headers: str) -> list[dict[str, str]]:
+        for rows in tables:
+            if rows and all(h in rows[0] for h in headers):
+                return rows
+        ck.problems.append(f"{k}: no table with {headers}")
+        return []
+
+    if name == "frontier":
+        for cells, p in zip(table_with("Level", "Budget share", "Greedy value"),
+                            entry["points"], strict=False):
+            w = f"{k} level {p['level']}"
+            share_text(ck, f"{w} share", cells["Budget share"], p["budget_share"], exact=True)
+            _report_money(ck, f"{w} total budget", cells["Total budget (¥m)"],
+                          sum(p["budget"].values()))
+            for label, key in (("Value", "value"), ("Greedy value", "greedy_value"),
+                               ("Gain", "gain")):
+                _report_value(ck, f"{w} {label}", cells[label], p[key])
+    elif name == "funding_order" and entry.get("order"):
+        for cells, o in zip(table_with("Project", "Position"), entry["order"], strict=False):
+            w = f"{k} {o['project_id']}"
+            ck.same(f"{w} id", cells["Project"], o["project_id"])
+            share_text(ck, f"{w} level", next(v for h, v in cells.items()
+                                              if h in ("Level", "Funded from budget share",
+                                                       "First funded at")), o["level"],
+                       exact=True)
+            _report_value(ck, f"{w} value", cells["Value"], o["value"])
+        for cells, lv in zip(table_with("Nested value"), entry["levels"], strict=False):
+            w = f"{k} level {lv['level']}"
+            for label, key in (("Nested value", "nested_value"),
+                               ("Independent value", "independent_value"),
+                               ("Nesting cost", "nesting_cost")):
+                _report_value(ck, f"{w} {label}", cells[label], lv[key])
+    elif name == "robustness":
+        by_id = {p["project_id"]: p for p in entry["projects"]}
+        for cells in table_with("Project", "Core index"):
+            p = by_id.get(cells["Project"])
+            if p is not None:
+                share_text(ck, f"{k} {p['project_id']} core index", cells["Core index"],
+                           p["core_index"])
+        for cells, port in zip(table_with("Rank", "Within 1% of optimum"), entry["portfolios"],
+                               strict=False):
+            w = f"{k} portfolio {port['rank']}"
+            _report_value(ck, f"{w} value", cells["Value"], port["objective"])
+            for label, key in (("Within 1% of optimum", "share_near_optimal"),
+                               ("Mean share of optimum", "mean_share_of_optimum"),
+                               ("Worst share of optimum", "worst_share_of_optimum")):
+                share_text(ck, f"{w} {label}", cells[label], port[key])
+    elif name == "comparison":
+        scenarios = entry["scenarios"]
+        for cells, sc in zip(table_with("Scenario", "Value"), scenarios, strict=False):
+            w = f"{k} {sc['name']}"
+            ck.same(f"{w} name", cells["Scenario"], sc["name"])
+            _report_value(ck, f"{w} value", cells["Value"], sc["value"])
+            _report_value(ck, f"{w} value under baseline", cells["Value under baseline"],
+                          sc["value_under_baseline"])
+        rows = table_with("Project", "Title")
+        if rows:
+            ck.same(f"{k} scenario columns", list(rows[0])[-len(scenarios):],
+                    [sc["name"] for sc in scenarios])
+        for cells in rows:
+            pid = cells["Project"]
+            for sc in scenarios:
+                f = float(sc["fractions"].get(pid, 1.0)) if pid in sc["projects"] else 0.0
+                shown = cells.get(sc["name"])
+                if shown is not None:
+                    share_text(ck, f"{k} {pid} {sc['name']}", shown, f)
+    elif name == "execution":
+        years = list(entry["levels"][0]["execution_by_year"]) if entry["levels"] else []
+        for cells, lv in zip(table_with("Reserves", "Expected execution"), entry["levels"],
+                             strict=False):
+            cells = {**cells, "Added": cells.get("Added") or "—"}
+            _execution_row(ck, f"{k} {lv['reserves']}", cells, lv, years, entry)
 
 
 # ---------------------------------------------------------------- all of it
