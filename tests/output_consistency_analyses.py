@@ -105,6 +105,8 @@ def check_cell(ck: oc.Checker, where: str, cell: Any, true: float | None, kind: 
         return
     text, shows, pct = shown
     fmt = str(cell.number_format)
+    if re.fullmatch(r"-0(\.0+)?%?", text):
+        ck.problems.append(f"{where}: {cell.value!r} displayed as {text} ({fmt!r})")
     if decimals is not None and shows < decimals:
         ck.problems.append(f"{where}: {true!r} shown as {text} ({fmt!r}); the terminal and "
                            f"the report show {decimals} decimal(s)")
@@ -631,6 +633,10 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
                 [q for q in inputs.order if q in core])
     else:
         ck.problems.append("terminal robustness: no core line")
+    m = re.search(r"Exterior \((\d+), funded in ≤ 5% of samples, including (\d+) ineligible\)",
+                  flat)
+    ck.same("terminal robustness exterior", m and (int(m[1]), int(m[2])),
+            (rob["counts"]["exterior"], sum(not p["eligible"] for p in rob["projects"])))
     found = _terminal_table(oc.box_tables(terminal), "Borderline", terminal, "Project")
     if found:
         for cells in found[1]:
@@ -863,7 +869,13 @@ def check_execution(ck: oc.Checker, folder: Path, terminal: str | None, inputs: 
         ck.problems.append("terminal execution: no table")
         return
     ck.same("terminal execution rows", len(found[1]), len(levels))
+    ck.same("terminal execution recommended (←)",
+            [int(c["Reserves"].rstrip(" ←")) for c in found[1] if c["Reserves"].endswith("←")],
+            [rec] if rec is not None else [])
     flat = " ".join(terminal.split())
+    m = re.search(r"Recommended: (\d+) reserves?(?: \((.*?)\))?: expected execution", flat)
+    ck.same("terminal execution recommended", m and (int(m[1]), _ids(m[2])),
+            (rec, levels[rec]["reserve_projects"]) if rec is not None else None)
     m = re.search(r"Target: (\S+%) of the budget", flat)
     if m:
         share_text(ck, "terminal execution target", m[1], ex["target"], exact=True)
@@ -1083,9 +1095,10 @@ def command_args(command: str, rnd: Any, folder: Path) -> list[str]:
         ranges = ", ".join(f"{k} = [{max(0.0, w * 0.5):g}, {w * 1.5 + 0.1:g}]"
                            for k, w in weights.items())
         return ["--samples", "25", "--set", f"robustness.weight_ranges={{{ranges}}}"]
-    if command == "execution":  # a target of 92.5%: a half at the percent
-        return ["--samples", "150", "--reserves", "4",
-                *(["--set", "execution.target=0.925"] if rnd.seed % 2 else [])]
+    if command == "execution":  # a target of 92.5%: a half at the percent; or reserves
+        return ["--samples", "150", "--reserves", "4",  # up to 250% of the budget
+                *(["--set", "execution.target=0.925"] if rnd.seed % 2 else
+                  ["--set", "frontier.stop=2.5"])]
     if command == "compare":
         import docs_model as dm
 
