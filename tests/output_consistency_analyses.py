@@ -376,7 +376,7 @@ def _frontier_workbook(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict
         check_cell(ck, f"{k} level", row["Funded from budget share"], o["level"], "share")
         check_cell(ck, f"{k} value", row["Value"], it.value, "value")
         check_cell(ck, f"{k} total cost", row["Total cost (¥m)"], it.total, "money")
-        check_cell(ck, f"{k} value per cost", row["Value per cost"],
+        check_cell(ck, f"{k} value per cost", row["Value per ¥m"],
                    it.value / it.total if it.total else None, "value")
     rows = sheet_rows(book["Funding levels"], "Level")
     ck.same("Funding levels rows", len(rows), len(fo["levels"]))
@@ -433,7 +433,7 @@ def _frontier_report(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[s
         _report_money(ck, f"{k} total cost", cells["Total cost (¥m)"], it.total)
         _report_value(ck, f"{k} value", cells["Value"], it.value)
         if it.total:
-            _report_value(ck, f"{k} value per cost", cells["Value per cost"], it.value / it.total)
+            _report_value(ck, f"{k} value per cost", cells["Value per ¥m"], it.value / it.total, 5)
     rows = oc._report_rows(page, "Budget levels")
     for cells, lv in zip(rows, fo["levels"], strict=False):
         k = f"report funding level {lv['level']}"
