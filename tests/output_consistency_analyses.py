@@ -40,6 +40,12 @@ from typing import Any
 import output_consistency as oc
 
 FORMAT_DECIMALS = re.compile(r"0\.(0+)")
+#: The funding levels' values and robustness's shares of the optimum: (header, run.json key)
+NESTING = (("Nested value", "nested_value"), ("Independent value", "independent_value"),
+           ("Nesting cost", "nesting_cost"))
+NEAR_OPTIMAL = (("Within 1% of optimum", "share_near_optimal"),
+                ("Mean share of optimum", "mean_share_of_optimum"),
+                ("Worst share of optimum", "worst_share_of_optimum"))
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -383,9 +389,7 @@ def _frontier_workbook(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict
     for row, lv in zip(rows, fo["levels"], strict=False):
         k = f"Funding levels {lv['level']}"
         check_cell(ck, f"{k} share", row["Budget share"], lv["budget_share"], "share")
-        for label, key in (("Nested value", "nested_value"),
-                           ("Independent value", "independent_value"),
-                           ("Nesting cost", "nesting_cost")):
+        for label, key in NESTING:
             check_cell(ck, f"{k} {label}", row[label], lv[key], "value")
         check_cell(ck, f"{k} projects", row["Projects"], lv["projects"], "count")
         ck.same(f"{k} added", _ids(row["Added"].value), lv["added"])
@@ -438,9 +442,7 @@ def _frontier_report(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[s
     for cells, lv in zip(rows, fo["levels"], strict=False):
         k = f"report funding level {lv['level']}"
         share_text(ck, f"{k} share", cells["Budget share"], lv["budget_share"])
-        for label, key in (("Nested value", "nested_value"),
-                           ("Independent value", "independent_value"),
-                           ("Nesting cost", "nesting_cost")):
+        for label, key in NESTING:
             _report_value(ck, f"{k} {label}", cells[label], lv[key])
         ck.same(f"{k} added", _ids(cells["Added"]), lv["added"])
 
@@ -585,9 +587,7 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
     for row, port in zip(rows, rob["portfolios"], strict=True):
         k = f"Robustness portfolios {port['rank']}"
         check_cell(ck, f"{k} value", row["Value"], port["objective"], "value")
-        for label, key in (("Within 1% of optimum", "share_near_optimal"),
-                           ("Mean share of optimum", "mean_share_of_optimum"),
-                           ("Worst share of optimum", "worst_share_of_optimum")):
+        for label, key in NEAR_OPTIMAL:
             check_cell(ck, f"{k} {label}", row[label], port[key], "share", decimals=1)
     rows = sheet_rows(book["Robustness samples"], "Sample")
     ck.same("Robustness samples rows", len(rows), len(rob["per_sample"]))
@@ -602,9 +602,7 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
                            rob["portfolios"], strict=False):
         k = f"report robustness portfolio {port['rank']}"
         _report_value(ck, f"{k} value", cells["Value"], port["objective"])
-        for label, key in (("Within 1% of optimum", "share_near_optimal"),
-                           ("Mean share of optimum", "mean_share_of_optimum"),
-                           ("Worst share of optimum", "worst_share_of_optimum")):
+        for label, key in NEAR_OPTIMAL:
             share_text(ck, f"{k} {label}", cells[label], port[key])
     rows = oc._report_rows(page, "Projects")
     by_id = {p["project_id"]: p for p in rob["projects"]}
@@ -653,9 +651,7 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
         for cells, port in zip(found[1], rob["portfolios"], strict=True):
             k = f"terminal robustness portfolio {port['rank']}"
             _report_value(ck, f"{k} value", cells["Value"], port["objective"])
-            for label, key in (("Within 1% of optimum", "share_near_optimal"),
-                               ("Mean share of optimum", "mean_share_of_optimum"),
-                               ("Worst share of optimum", "worst_share_of_optimum")):
+            for label, key in NEAR_OPTIMAL:
                 share_text(ck, f"{k} {label}", cells[label], port[key])
     else:
         ck.problems.append("terminal robustness: no portfolio table")
@@ -1007,9 +1003,7 @@ def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
             _report_value(ck, f"{w} value", cells["Value"], o["value"])
         for cells, lv in zip(table_with("Nested value"), entry["levels"], strict=False):
             w = f"{k} level {lv['level']}"
-            for label, key in (("Nested value", "nested_value"),
-                               ("Independent value", "independent_value"),
-                               ("Nesting cost", "nesting_cost")):
+            for label, key in NESTING:
                 _report_value(ck, f"{w} {label}", cells[label], lv[key])
     elif name == "robustness":
         by_id = {p["project_id"]: p for p in entry["projects"]}
@@ -1022,9 +1016,7 @@ def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
                                strict=False):
             w = f"{k} portfolio {port['rank']}"
             _report_value(ck, f"{w} value", cells["Value"], port["objective"])
-            for label, key in (("Within 1% of optimum", "share_near_optimal"),
-                               ("Mean share of optimum", "mean_share_of_optimum"),
-                               ("Worst share of optimum", "worst_share_of_optimum")):
+            for label, key in NEAR_OPTIMAL:
                 share_text(ck, f"{w} {label}", cells[label], port[key])
     elif name == "comparison":
         scenarios = entry["scenarios"]
