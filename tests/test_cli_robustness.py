@@ -165,3 +165,27 @@ def test_ctrl_c_keeps_the_finished_samples_and_exits_130(
     assert saved["partial"] is True
     assert 0 < saved["samples_done"] < samples and saved["samples"] == samples
     assert sum(saved["counts"].values()) == 6
+
+
+def test_a_big_rounds_lists_are_cut_and_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capfd: pytest.CaptureFixture[str]) -> None:
+    """A synthetic round of 2,000 projects printed its 1312 core ids, 330 lines at 80
+    columns, and a borderline table of 20 rows under "Borderline (55)" without saying the
+    other 35 were left out. The core list names the first CORE_SHOWN and counts the rest,
+    the table says it shows the first BORDERLINE_SHOWN, and counts have a separator; here
+    with both limits lowered on the shipped example (27 core, 4 borderline)."""
+    import osa_opt.cli.robustness as command
+
+    monkeypatch.setattr(command, "CORE_SHOWN", 5)
+    monkeypatch.setattr(command, "BORDERLINE_SHOWN", 2)
+    monkeypatch.setenv("COLUMNS", "80")
+    code = osa(monkeypatch, "robustness", "--samples", "20", "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    text = " ".join(stdout.split())
+    assert ("Core (27, funded in ≥ 95% of samples): P-01, P-02, P-04, P-05, P-06 and 22 more "
+            "(the Robustness sheet of portfolios.xlsx lists every one)") in text
+    assert ("Borderline (4): funded in some samples (the first 2 by core index; "
+            "portfolios.xlsx has all)") in text
+    table = [line for line in stdout.splitlines() if line.startswith("│ P-")]
+    assert len(table) == 2

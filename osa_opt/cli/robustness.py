@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 #: Borderline projects listed in the terminal (all of them are in the workbook).
 BORDERLINE_SHOWN = 20
+#: Core projects named in the terminal; a big round's 1,300 ids filled 330 lines at 80
+#: columns (the workbook's Robustness sheet lists every one).
+CORE_SHOWN = 60
 
 
 @click.command("robustness")
@@ -135,12 +138,18 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     projects = analysis.projects[analysis.projects["eligible"]]
     order = {pid: k for k, pid in enumerate(result.problem.projects.index)}
     core = sorted(projects.index[projects["class"] == "core"], key=order.__getitem__)
-    print_words(console, f"[green]Core[/] ({counts['core']}, funded in ≥ 95% of samples): "
-                         f"{escape(', '.join(core)) or '—'}")
+    named = ", ".join(core[:CORE_SHOWN]) or "—"
+    if len(core) > CORE_SHOWN:
+        named += (f" and {len(core) - CORE_SHOWN:,} more (the Robustness sheet of "
+                  "portfolios.xlsx lists every one)")
+    print_words(console, f"[green]Core[/] ({counts['core']:,}, funded in ≥ 95% of samples): "
+                         f"{escape(named)}")
     borderline = projects[projects["class"] == "borderline"]
     if len(borderline):
-        table = Table(title=table_title(f"Borderline ({counts['borderline']}): funded in "
-                                        "some samples"))
+        shown = (f" (the first {BORDERLINE_SHOWN} by core index; portfolios.xlsx has all)"
+                 if len(borderline) > BORDERLINE_SHOWN else "")
+        table = Table(title=table_title(f"Borderline ({counts['borderline']:,}): funded in "
+                                        f"some samples{shown}"))
         table.add_column("Project", no_wrap=True)
         table.add_column("Title", ratio=2, min_width=12, overflow="fold")  # never cut
         table.add_column("Country", ratio=1, min_width=8, overflow="fold")
@@ -155,8 +164,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                              "funds the project.[/]")
     else:
         print_words(console, "Borderline (0): no project depends on the weights.")
-    print_words(console, f"Exterior ({counts['exterior']}, funded in ≤ 5% of samples, including "
-                         f"{int((~analysis.projects['eligible']).sum())} ineligible).")
+    print_words(console, f"Exterior ({counts['exterior']:,}, funded in ≤ 5% of samples, including "
+                         f"{int((~analysis.projects['eligible']).sum()):,} ineligible).")
     table = Table(title=table_title("Ranked portfolios under the samples"))
     for name in ("Rank", "Value", "Within 1%\nof optimum", "Mean share\nof optimum",
                  "Worst share\nof optimum"):
