@@ -96,7 +96,9 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
             break
     if len(entries) < count and solver is not None:
         entry = "reserve entry" if len(entries) == 1 else "reserve entries"
-        notes.append(f"Only {len(entries)} {entry} up to {percent(shares[top])} of the budget.")
+        notes.append(f"Only {len(entries)} {entry} up to {percent(shares[top])} of the budget."
+                     if entries else f"No reserve entry up to {percent(shares[top])} of the "
+                     "budget: no budget up to there funds a project beyond portfolio 1.")
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
                        status, notes, cut_by_rules=solver is None or top < max(shares))
 
