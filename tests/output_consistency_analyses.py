@@ -799,8 +799,8 @@ def _inputs_under(folder: Path, run: dict[str, Any], slug: str, inputs: oc.Input
                   ) -> oc.Inputs:
     """The inputs valued under the scenario's own ``policy-<slug>.toml``."""
     path = folder / f"policy-{slug}.toml"
-    if not path.exists():
-        return inputs
+    if not path.exists():  # docs/robustness.md: every scenario's policy as solved
+        raise AssertionError(f"no {path.name} in the run folder")
     return oc.read_inputs(folder, run, policy=tomllib.loads(path.read_text(encoding="utf-8")))
 
 
@@ -830,6 +830,9 @@ def check_execution(ck: oc.Checker, folder: Path, terminal: str | None, inputs: 
     rec = ex["recommended_reserves"]
     reach = [lv["reserves"] for lv in levels if lv["expected_execution"] >= ex["target"] - 1e-12]
     ck.same("run.json execution recommended", rec, reach[0] if reach else None)
+    for note in ex["notes"]:
+        if re.search(r"\bOnly 0\b", note):
+            ck.problems.append(f"run.json execution note: {note!r}")
     for note in ex["notes"]:  # the target as the terminal's header shows it
         m = re.search(r"reaches the target (\S+%)", note)
         if m:
@@ -1074,9 +1077,28 @@ def check_command(command: str, folder: Path, terminal: str | None = None, *,
                 for part in parts).split()))
     if terminal is not None:
         clean_text(ck, "terminal text", terminal)
+        _check_wrote(ck, folder, terminal)
     if checked is not None:
         checked.update(ck.checked)
     return problems + ck.problems
+
+
+def _check_wrote(ck: oc.Checker, folder: Path, terminal: str) -> None:
+    """"Wrote FOLDER/: run.json, … (workbook sheets A, B and C)": every file named is in
+    the folder and listed in run.json's files, and every sheet named is in the workbook."""
+    flat = " ".join(terminal.split())
+    m = re.search(r"Wrote \S+/: (.*?)(?: \(workbook sheets? (.*?)\))?(?: Note:|$)", flat)
+    if m is None:
+        ck.problems.append("terminal: no 'Wrote' line")
+        return
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    files = [f.strip() for f in m[1].split(",")]
+    ck.same("terminal wrote: files", sorted(files), sorted(run["files"]))
+    ck.same("terminal wrote: files there", [f for f in files if not (folder / f).exists()], [])
+    if m[2]:
+        sheets = [x.strip() for x in re.split(r",| and ", m[2]) if x.strip()]
+        ck.same("terminal wrote: sheets", [x for x in sheets
+                                           if x not in _workbook(folder).sheetnames], [])
 
 
 def command_args(command: str, rnd: Any, folder: Path) -> list[str]:

@@ -14,7 +14,8 @@ report's 97.5%); ``repr(Portfolio)`` wrote its value with 4 decimals and its cos
 half to even ("¥11,312m"); and the report's country chart summed partners funded at ¥0 into
 "others" while drawing partners with nothing funded; the notebook views showed an
 execution's shares as fractions (0.757 beside the report's 75.7%) and a comparison's
-funded fractions as bare numbers under the scenarios' names put in words.
+funded fractions as bare numbers under the scenarios' names put in words; an empty reserve
+list read "Only 0 reserve entries".
 """
 
 from __future__ import annotations
@@ -172,6 +173,16 @@ def test_notes_name_a_level_as_the_tables_do(tmp_path: Path,
     import osa_opt
 
     assert "reaches 92.5%" in repr(osa_opt.load_run(folder).analyses["execution"])
+
+
+def test_an_empty_reserve_list_is_said_in_words(tmp_path: Path) -> None:
+    """Not "Only 0 reserve entries up to 150% of the budget."."""
+    code, problems = oa.run_and_check("execution", oc.varied_round(0), tmp_path)
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert (code, problems) == (0, [])
+    assert run["analyses"]["execution"]["notes"][0] == (
+        "No reserve entry up to 250% of the budget: no budget up to there funds a project "
+        "beyond portfolio 1.")
 
 
 def test_a_portfolios_repr_rounds_as_every_output() -> None:
