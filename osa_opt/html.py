@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.text import (
+    FINE_SHARES,
     LABEL_COLUMNS,
     code_label,
     fixed,
@@ -40,23 +41,22 @@ from osa_opt.text import (
 MISSING = "—"
 
 #: Column kinds: how a value is written and whether it is right-aligned.
-MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL, RATIO = (
+MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL, RATIO, SHARE_FINE = (
     "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "id",
-    "label", "ratio")
+    "label", "ratio", "share_fine")
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
 #: Columns of one project id each, never broken at its hyphen ("P-" / "000105").
 _ID_NAMES = {"project_id"}
 
 #: Kinds written right-aligned.
-NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT, RATIO)
+NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT, RATIO, SHARE_FINE)
 _NUM_ATTR = ' class="num"'
 
 _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_index",
                 "mean_fraction", "budget_share", "level", "value_change_share",
                 "gain_if_off_share", "gain_if_relaxed_share", "share_near_optimal",
-                "mean_share_of_optimum", "worst_share_of_optimum", "max_share", "risk",
-                "min_funding", "expected_execution", "p_below_target"}
+                "max_share", "risk", "min_funding", "expected_execution", "p_below_target"}
 _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "value_change",
                 "gain_if_off", "gain_if_relaxed", "nested_value", "independent_value",
                 "nesting_cost", "optimum", "bound"}
@@ -66,7 +66,7 @@ _RATIO_NAMES = {"value_per_cost"}
 RATIO_DECIMALS = 5
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
-def share_cell(share: float, *, trim: bool = False) -> str:
+def share_cell(share: float, *, trim: bool = False, digits: int = 1) -> str:
     """A share in a table column: always one decimal, so the column lines up (``trim``: a
     whole one without, as prose and a chart's labels write it); a share too small to show
     is "<0.1%", not a "0.0%" that reads as nothing (an item of a big round), in the report's
@@ -76,10 +76,12 @@ def share_cell(share: float, *, trim: bool = False) -> str:
     ('25.0%', '<0.1%', '0.0%', '0.0%')
     >>> share_cell(0.25, trim=True), share_cell(0.0003, trim=True)
     ('25%', '<0.1%')
+    >>> share_cell(0.99794, digits=2)                  # text.FINE_SHARES: two decimals
+    '99.79%'
     """
-    if 0 < share < 0.0005:
-        return "<0.1%"
-    return percent(share, trim=trim)
+    if 0 < share < 0.5 * 10.0 ** -(digits + 2):
+        return f"<{10.0 ** -digits:.{digits}f}%"
+    return percent(share, digits, trim=trim)
 
 
 def value_text(value: float) -> str:
@@ -119,6 +121,8 @@ def column_kind(name: object, values: pd.Series) -> str:
     if not numeric:
         return TEXT
     integer = pd.api.types.is_integer_dtype(values)
+    if key in FINE_SHARES and not integer:
+        return SHARE_FINE
     if (key in _SHARE_NAMES or key.endswith("_share") or key.startswith("execution_")) \
             and not integer:
         return SHARE  # before money: budget_share is a share, not ¥
@@ -134,7 +138,8 @@ def column_kind(name: object, values: pd.Series) -> str:
 
 
 _WRITERS: dict[str, Callable[[Any], str]] = {
-    MONEY: money, SHARE: share_cell, VALUE: value_text, COUNT: table_number,
+    MONEY: money, SHARE: share_cell, SHARE_FINE: lambda v: share_cell(v, digits=2),
+    VALUE: value_text, COUNT: table_number,
     NUMBER: table_number, RATIO: lambda v: fixed(v, RATIO_DECIMALS),
     BOOL: lambda v: "yes" if bool(v) else "no", LABEL: code_label,
 }

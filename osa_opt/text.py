@@ -312,6 +312,11 @@ def code_label(code: Any, capital: bool = True) -> str:
     return spaced[:1].upper() + spaced[1:] if capital else spaced
 
 
+#: Shares written with two decimals by every output (terminal, report, workbook ``0.00%``):
+#: a portfolio's mean and worst share of the samples' optimum, mostly between 98% and 100%
+#: (99.79%, never "99.8%" beside it, nor a "100.0%" that is not all).
+FINE_SHARES = frozenset({"mean_share_of_optimum", "worst_share_of_optimum"})
+
 #: Tables whose other columns are named by the data, each a funded fraction: a comparison's
 #: scenarios. The workbook, the report and the notebook views show them as fractions (0.5 is
 #: 50%, never a bare 0.5) under the scenario's name as it is, never put in words

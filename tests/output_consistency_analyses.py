@@ -46,6 +46,8 @@ NESTING = (("Nested value", "nested_value"), ("Independent value", "independent_
 NEAR_OPTIMAL = (("Within 1% of optimum", "share_near_optimal"),
                 ("Mean share of optimum", "mean_share_of_optimum"),
                 ("Worst share of optimum", "worst_share_of_optimum"))
+#: The decimals every output shows of a share (the terminal's): 99.79%, never 99.8% beside it
+DECIMALS = {"share_near_optimal": 1, "mean_share_of_optimum": 2, "worst_share_of_optimum": 2}
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -130,7 +132,7 @@ def check_cell(ck: oc.Checker, where: str, cell: Any, true: float | None, kind: 
 
 
 def share_text(ck: oc.Checker, where: str, shown: str, true: float | None, *,
-               exact: bool = False) -> None:
+               exact: bool = False, decimals: int = 0) -> None:
     """A percentage at the decimals it shows; "<0.1%" only for a share too small to show;
     never 0% or 100% (at any decimals) when it is neither. ``exact``: a share of at most
     one decimal as a percentage (a budget level, 137.5%; a target) is shown as it is, as
@@ -152,8 +154,10 @@ def share_text(ck: oc.Checker, where: str, shown: str, true: float | None, *,
         if not 0 < true < 0.0005:
             ck.problems.append(f"{where}: '<0.1%' for {true!r}")
         return
-    decimals = len(shown.rstrip("%").partition(".")[2])
-    ck.rounded(where, shown, true, decimals, percent=True)
+    shows = len(shown.rstrip("%").partition(".")[2])
+    if shows < decimals:
+        ck.problems.append(f"{where}: {shown!r} for {true!r}: {decimals} decimals elsewhere")
+    ck.rounded(where, shown, true, shows, percent=True)
     if re.fullmatch(r"(0|100)(\.0+)?%", shown) and 1e-9 < true < 1 - 1e-9:
         ck.problems.append(f"{where}: {shown!r} for {true!r}: reads as none or all")
 
@@ -588,7 +592,8 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
         k = f"Robustness portfolios {port['rank']}"
         check_cell(ck, f"{k} value", row["Value"], port["objective"], "value")
         for label, key in NEAR_OPTIMAL:
-            check_cell(ck, f"{k} {label}", row[label], port[key], "share", decimals=1)
+            check_cell(ck, f"{k} {label}", row[label], port[key], "share",
+                       decimals=DECIMALS[key])
     rows = sheet_rows(book["Robustness samples"], "Sample")
     ck.same("Robustness samples rows", len(rows), len(rob["per_sample"]))
     for row, s in zip(rows, rob["per_sample"], strict=False):
@@ -603,7 +608,7 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
         k = f"report robustness portfolio {port['rank']}"
         _report_value(ck, f"{k} value", cells["Value"], port["objective"])
         for label, key in NEAR_OPTIMAL:
-            share_text(ck, f"{k} {label}", cells[label], port[key])
+            share_text(ck, f"{k} {label}", cells[label], port[key], decimals=DECIMALS[key])
     rows = oc._report_rows(page, "Projects")
     by_id = {p["project_id"]: p for p in rob["projects"]}
     ck.same("report robustness ids", [c["Project"] for c in rows],
@@ -652,7 +657,7 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
             k = f"terminal robustness portfolio {port['rank']}"
             _report_value(ck, f"{k} value", cells["Value"], port["objective"])
             for label, key in NEAR_OPTIMAL:
-                share_text(ck, f"{k} {label}", cells[label], port[key])
+                share_text(ck, f"{k} {label}", cells[label], port[key], decimals=DECIMALS[key])
     else:
         ck.problems.append("terminal robustness: no portfolio table")
 
@@ -1020,7 +1025,7 @@ def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
             w = f"{k} portfolio {port['rank']}"
             _report_value(ck, f"{w} value", cells["Value"], port["objective"])
             for label, key in NEAR_OPTIMAL:
-                share_text(ck, f"{w} {label}", cells[label], port[key])
+                share_text(ck, f"{w} {label}", cells[label], port[key], decimals=DECIMALS[key])
     elif name == "comparison":
         scenarios = entry["scenarios"]
         for cells, sc in zip(table_with("Scenario", "Value"), scenarios, strict=False):

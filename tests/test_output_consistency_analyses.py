@@ -10,7 +10,9 @@ scenario's funded fraction as a bare number under the scenario's name put in wor
 budget level or target in Python's whole percent, half to even ("138%", "92%" beside the
 tables' 137.5% and 92.5%); the workbook's Robustness portfolios showed the share of
 samples within 1% of the optimum as a whole percent ("98%" beside the terminal's and the
-report's 97.5%); ``repr(Portfolio)`` wrote its value with 4 decimals and its cost
+report's 97.5%), and the mean and worst share of the optimum with one decimal in the
+workbook, the report and the notebook view (99.8% beside the terminal's 99.79%, and
+"100.0%" for a worst share of 99.96%); ``repr(Portfolio)`` wrote its value with 4 decimals and its cost
 half to even ("¥11,312m"); and the report's country chart summed partners funded at ¥0 into
 "others" while drawing partners with nothing funded; the notebook views showed an
 execution's shares as fractions (0.757 beside the report's 75.7%) and a comparison's

@@ -23,6 +23,8 @@ print (``tables._set_columns``).
 ('0.00', '0.000')
 >>> Formats.number_format("optimum"), Formats.number_format("expected_execution")
 ('#,##0.000', '0.0%')
+>>> Formats.number_format("worst_share_of_optimum")  # text.FINE_SHARES: 99.79%
+'0.00%'
 >>> Formats.number_format("value_per_cost")
 '0.00000'
 
@@ -34,7 +36,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.text import is_money_column, money, percents_apart
+from osa_opt.text import FINE_SHARES, is_money_column, money, percents_apart
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -52,7 +54,7 @@ _VALUE_NAMES = {"value", "funded_value", "objective", "gain", "gain_if_off", "ga
                 "independent_value", "optimum"}
 #: Shares read to one decimal, as the terminal and the report print them ("86.1%", not "86%").
 _PRECISE_SHARES = {"core_index", "mean_fraction", "share_near_optimal",
-                   "mean_share_of_optimum", "worst_share_of_optimum", "expected_execution", "p_below_target",
+                   "expected_execution", "p_below_target",
                    "share_of_budget",
                    # a budget level of the sweep: 37.5%, not "38%" (11 steps: every 12.5%)
                    "budget_share", "first_funded_at"}
@@ -68,7 +70,7 @@ _COUNT_NAMES = {"projects", "countries", "partners", "items", "n_projects", "n_c
                 "funded_projects", "eligible_projects"}
 _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "count": "#,##0", "share": "0%",
-                   "share_precise": "0.0%",
+                   "share_precise": "0.0%", "share_fine": "0.00%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    # value per ¥ million: 0.005 in three decimals for most projects
                    "ratio": "0.00000",
@@ -128,6 +130,7 @@ class Formats:
     count: Format
     share: Format
     share_precise: Format
+    share_fine: Format
     value: Format
     ratio: Format
     seconds: Format
@@ -186,13 +189,15 @@ class Formats:
 
     @staticmethod
     def kind(name: str) -> str:
-        """``money``, ``count``, ``share``, ``share_precise``, ``value``, ``ratio``,
+        """``money``, ``count``, ``share``, ``share_precise``, ``share_fine``, ``value``, ``ratio``,
         ``seconds``, ``weight`` or ``text`` for a column name."""
         base = re.sub(r" #\d+$", "", str(name))  # "total_cost #2" -> "total_cost"
         if is_money_column(base) or base in _AMOUNT_NAMES:
             return "money"
         if base in _COUNT_NAMES:
             return "count"
+        if base in FINE_SHARES:
+            return "share_fine"
         if base in ("share_of_best", "gap") or base.startswith("share_of_best") or (
                 base.endswith("_share") and base.startswith(("gain_", "value_change"))) or (
                 base in _PRECISE_SHARES or base.startswith("execution_")):
