@@ -186,9 +186,11 @@ def write_table(
             # they are (in_words leaves them)
             words = {v: in_words(v) for v in set(cells[col]) if isinstance(v, str)}
             cells[col] = [words[v] if isinstance(v, str) else v for v in cells[col]]
-    for col, name in enumerate(columns):  # solver noise (−1e-10 left) would print as "-0"
-        if fmt.kind(name) == "money":
-            cells[col] = [0.0 if isinstance(v, float) and abs(v) < MONEY_NOISE else v
+    for col, name in enumerate(columns):  # solver noise (−1e-10 left, a frontier's gain of
+        kind = fmt.kind(name)  # −9e-16) would print as "-0" or "-0.000"
+        if kind != "text":
+            noise = MONEY_NOISE if kind == "money" else NUMBER_NOISE
+            cells[col] = [0.0 if isinstance(v, float) and abs(v) < noise else v
                           for v in cells[col]]
     lines = [1] * len(table)  # each row as tall as the lines of its wrapped cells
     for col, column in enumerate(layout):  # wrapped text broken by us, only at spaces
@@ -390,6 +392,9 @@ def _fitting(text: str, units: int) -> int:
 
 #: ¥ million closer to 0 than this is written as 0 (solver noise, never a real amount).
 MONEY_NOISE = 1e-6
+#: Any other number (a value, a share) closer to 0 than this is written as 0: the difference
+#: of two equal optima (−8.9e-16) is noise, shown "-0.000" by a spreadsheet.
+NUMBER_NOISE = 1e-9
 #: Text wider than this (characters) wraps in its cell instead of spilling over the next
 #: columns, which would also widen the printed page.
 WRAP_WIDTH = 32
