@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -330,3 +332,32 @@ def test_the_report_puts_the_comparison_first_and_names_the_baseline_after_it(
     assert second.endswith("Headline of the baseline, base")
     alone = render_report(solve(scenarios[0].problem, portfolios=1))
     assert "<h2>Headline</h2>" in alone
+
+
+
+def test_a_budget_scenarios_name_breaks_after_its_commas(base: Problem) -> None:
+    """A three-year budget scenario of a 2,000-project round printed its name as
+    "policy FY2026=250000,FY2027=300000,FY2028" over "=250000" at 150 columns: the table
+    folded a name longer than its column anywhere. It breaks after a comma, each year's
+    amount whole, at every width the table takes."""
+    from rich.console import Console
+
+    from osa_opt.cli.compare import _table
+    from osa_opt.cli.console import fits
+
+    amounts = {"FY2026": 1300000.5, "FY2027": 1000000.25}
+    comparison = compare([Scenario("round", base),
+                          budget_scenario(base, amounts)])
+    years = [f"{fy}={amount}" for fy, amount in amounts.items()]
+    table = _table(comparison, False, stacked=False)
+    fitting = [width for width in range(50, 151, 5)  # the widths the CLI takes this layout at
+               if fits(Console(width=width), table)]
+    assert fitting
+    for width in fitting:
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(_table(comparison, False, stacked=False))
+        text = console.export_text()
+        words = [w for line in text.splitlines() for w in re.sub(r"[│┃]", " ", line).split()]
+        for year in years:
+            assert any(year in w.split(",") for w in words), (width, year, text)
+        assert not any(w.startswith("=") for w in words), (width, text)

@@ -260,16 +260,18 @@ def _render(comparison: Comparison, folder: Path) -> None:
 def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool = True) -> Any:
     """One row per scenario; ``stacked`` puts the years' costs in one cell; ``inout`` adds
     the projects in and out against the baseline."""
-    from rich.markup import escape
     from rich.table import Table
 
+    from osa_opt.cli.console import Prose
     from osa_opt.cli.render import head, table_title
 
     years = comparison.fiscal_years
     table = Table(title=table_title(f"Scenarios (cost in ¥ million); projects in/out "
                                     f"against {comparison.baseline.name}"))
-    longest = max((len(w) for s in comparison.scenarios for w in s.name.split()), default=8)
-    # names wrap between words; a word (FY2026=15000) is cut only beyond 24 characters
+    longest = max((len(piece) for s in comparison.scenarios for w in s.name.split()
+                   for piece in w.split(",")), default=8)
+    # names wrap between words, a budget scenario's years after their commas
+    # (FY2026=15000,FY2027=5000); a piece is cut only beyond 24 characters
     table.add_column("Scenario", min_width=min(max(longest, 8), 24),
                      overflow="fold")
     table.add_column("Value", justify="right", no_wrap=True)
@@ -297,7 +299,7 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
         under = ([] if not scales else
                  [fixed(s.value_under_baseline) if s.value_under_baseline is not None
                   else "—"])
-        table.add_row(escape(s.name), value, *under, *costs,
+        table.add_row(Prose(s.name), value, *under, *costs,
                       f"{p.n_projects:,}" if p else "—", f"{p.n_countries:,}" if p else "—",
                       *([_ids(s.added), _ids(s.dropped)] if inout else []))
     return table

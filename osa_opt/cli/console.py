@@ -259,9 +259,10 @@ class Words:
         yield text
 
 
-#: A word's pieces: each ends after its hyphens when letters follow ("Earthquake-" and
-#: "response"); a leading or trailing hyphen ("-5", "pre-") stays with its word.
-_HYPHENATED = re.compile(r".+?-+(?=[^-])|.+")
+#: A word's pieces: each ends after its hyphens or commas when more follows ("Earthquake-"
+#: and "response"; a budget scenario's "FY2026=250000," and "FY2027=300000", which broke
+#: as "FY2028" / "=250000"); a leading or trailing hyphen ("-5", "pre-") stays with its word.
+_HYPHENATED = re.compile(r".+?[-,]+(?=[^-,])|.+")
 #: Where prose breaks: any run of white space but the no-break space
 #: (:data:`osa_opt.text.NO_BREAK`), which keeps "¥ million" whole.
 _BREAKS = re.compile(r"[^\S\u00a0]+")
@@ -320,6 +321,8 @@ class Prose:
         ['Upgrade of the', 'air-traffic-control', 'radar']
         >>> Prose("Search-and-rescue UAVs").lines(9)
         ['Search-', 'and-', 'rescue', 'UAVs']
+        >>> Prose("default FY2026=250000,FY2027=300000").lines(16)
+        ['default', 'FY2026=250000,', 'FY2027=300000']
         >>> Prose("Budget use (¥\u00a0million)").lines(12)
         ['Budget use', '(¥\xa0million)']
         >>> Prose("(¥\u00a0million)").lines(8)
