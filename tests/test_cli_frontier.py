@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -330,3 +331,34 @@ def test_the_table_shows_the_budget_as_the_report_and_workbook_do(tmp_path: Path
     assert money(6787.5) == "6,787.5"
     assert any(" 6,787.5 " in row for row in rows), rows
     assert not any("6,788" in row for row in rows), rows
+
+
+def test_counts_of_a_big_round_have_a_thousands_separator(
+        tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frontier's Projects column and its closing lines, and execution's first line, wrote
+    1341 where every other count of the round read 1,341 (a 2,000-project round)."""
+    from benchmarks.synthetic import make_policy, make_raw_frames
+
+    projects, countries, budget = make_raw_frames(1800, 1, seed=0)
+    folder = tmp_path / "round"
+    folder.mkdir()
+    projects.drop(columns="_row").to_csv(folder / "projects.csv", index=False)
+    countries.drop(columns="_row").to_csv(folder / "countries.csv", index=False)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(make_policy(countries, budget).to_toml(), encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run("frontier", str(folder), "--policy", str(policy),
+                         "--set", "frontier.start=0.9", "--set", "frontier.steps=2",
+                         "--set", "frontier.stop=1", "--out", str(tmp_path / "f"))
+    assert code == 0, err
+    funded = json.loads((tmp_path / "f" / "run.json").read_text())["portfolios"][0]
+    n = len(funded["projects"])
+    assert n >= 1000
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert any(re.search(rf"│\s+{n:,} │", line) for line in rows), out
+    text = " ".join(out.split())
+    assert f"({n:,} projects)" in text and f"up to place {n:,} " in text
+    code, out, err = run("execution", str(folder), "--policy", str(policy), "-n", "20",
+                         "-r", "1", "--out", str(tmp_path / "e"))
+    assert code == 0, err
+    assert f"portfolio 1 funds {n:,} projects of " in " ".join(out.split())

@@ -129,7 +129,8 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     print_words(
         console,
         f"[bold]{escape(result.problem.policy.name)}[/]: portfolio 1 funds "
-        f"{best.n_projects} projects of {best.n_countries} partners; {analysis.samples:,} "
+        f"{counted(best.n_projects, 'project')} of {counted(best.n_countries, 'partner')}; "
+        f"{analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "
         f"{duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
     print_example_note(console, result.problem)

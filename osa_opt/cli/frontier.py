@@ -11,7 +11,7 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import Prose, head, table_title
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import NO_BREAK, code_label, fixed, money, percent, title, yen
+from osa_opt.text import NO_BREAK, code_label, counted, fixed, money, percent, title, yen
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -165,7 +165,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     best = result.best
     if best is not None:
         print_words(console, f"At the policy budget the optimum is worth {fixed(best.objective)} "
-                             f"({best.n_projects} projects).")
+                             f"({counted(best.n_projects, 'project')}).")
     print_words(console, wrote_line(folder, ["frontier", "funding_order", "funding_levels"]))
     print_notes(console, result.notes)
 
@@ -222,7 +222,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             *budgets,
             fixed(p['value']) if solved else f"[red]{code_label(p['status'])}[/]",
             *((greedy_text, fixed(p['gain'], sign=True) if solved else "—") if greedy else ()),
-            str(p["projects"]) if solved else "—",
+            f'{int(p["projects"]):,}' if solved else "—",
             *((fixed(point['nested_value']) if nested_ok else "—",
                fixed(point['nesting_cost']) if nested_ok else "—") if nested else ()),
         )
@@ -265,7 +265,7 @@ def _around_portfolio_1(order: FundingOrderAnalysis, fr: FrontierAnalysis) -> li
     line = order.order
     inside = line[line["level"] <= 1.0 + 1e-9]
     above = line[line["level"] > 1.0 + 1e-9]
-    out = [f"Portfolio 1 is the funding line up to place {len(inside)} (100% of the budget)."]
+    out = [f"Portfolio 1 is the funding line up to place {len(inside):,} (100% of the budget)."]
     if len(inside):
         last_level = inside["level"].iloc[-1]
         cut = inside[inside["level"] == last_level]["project_id"].tolist()[::-1]
