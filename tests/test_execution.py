@@ -7,6 +7,7 @@ import json
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -405,3 +406,40 @@ def test_the_report_heads_each_year_s_column_as_execution(tmp_path: Path) -> Non
     head = section[section.index("<thead"):section.index("</thead>")]
     assert re.findall(r"<th[^>]*>([^<]*)</th>", head)[2:4] == ["Expected execution",
                                                               "Execution FY2026"]
+
+
+@pytest.mark.parametrize("columns", [68, 150])
+def test_cli_in_a_narrow_terminal_leaves_out_the_years_and_says_so(
+        tmp_path: Path, columns: int, write_xlsx: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """At 80 columns a round of three fiscal years (ids like P-001642) printed its
+    execution table as records, nine lines a number of reserves (99 lines for 10
+    reserves). A terminal too narrow for the per-year columns leaves them out of the table
+    and says which (here the tiny round of two years at 68 columns); a wide one shows
+    them."""
+    import sys
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    book = write_xlsx(tmp_path / "in.xlsx", tiny_projects(), tiny_countries())
+    policy = tmp_path / "tiny.toml"
+    policy.write_text(Problem.from_frames(tiny_projects(), tiny_countries(), TINY_POLICY)
+                      .policy.to_toml(), encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "execution", str(book), "--policy",
+                                      str(policy), "-n", "50", "-r", "2",
+                                      "--out", str(tmp_path / "run")])
+    assert run_cli(cli) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    header = " ".join(line for line in lines if line.startswith("┃"))
+    assert "Expected" in header and "Reserves" in header  # a table, not records
+    text = " ".join(out.split())
+    note = ("Left out at this width: Execution FY2026, Execution FY2027 (the workbook's "
+            "Execution sheet has every column).")
+    if columns == 68:
+        assert note in text and "FY2027" not in header
+    else:
+        assert note not in text and "FY2027" in header

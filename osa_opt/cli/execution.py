@@ -4,7 +4,7 @@ and how many reserves to plan."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -111,9 +111,8 @@ def command(
 
 def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
-    from osa_opt.cli.console import duration, first_fitting, table_title
+    from osa_opt.cli.console import duration, first_fitting, left_out_note
     from osa_opt.cli.render import (
         print_example_note,
         print_notes,
@@ -135,6 +134,35 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
         f"{duration(analysis.seconds)}. Target: {percent(analysis.target)} of the budget.")
     print_example_note(console, result.problem)
     years = [c for c in analysis.levels.columns if c.startswith("execution_")]
+    # a narrow terminal leaves out the per-year columns (a table, not 9 lines a level);
+    # the note says which, and the workbook has them
+    layouts = [_table(analysis, years), _table(analysis, [])]
+    chosen = first_fitting(console, layouts)
+    console.print(chosen)
+    if len(years) > 1:
+        left_out = left_out_note(chosen, layouts,
+                                 [f"Execution {c.removeprefix('execution_')}" for c in years],
+                                 "the workbook's Execution sheet has every column")
+        if left_out:
+            print_words(console, left_out)
+    if analysis.recommended_reserves is not None:
+        k = analysis.recommended_reserves
+        names = analysis.levels.loc[k, "reserve_projects"]
+        print_words(console, f"Recommended: {counted(k, 'reserve')}"
+                    + (f" ({escape(', '.join(names))})" if names else "")
+                    + f": expected execution reaches {percent(analysis.target)}.")
+    print_notes(console, analysis.notes)
+    print_words(console, wrote_line(folder, ["execution"]))
+
+
+def _table(analysis: ExecutionAnalysis, years: list[str]) -> Any:
+    """One row per number of reserves; ``years`` the per-year execution columns shown."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from osa_opt.cli.console import table_title
+    from osa_opt.text import percent
+
     table = Table(title=table_title("Expected execution by number of reserves"))
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
                                                                       "right"),
@@ -149,12 +177,4 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
                       *(percent(row[c], 1, trim=False) for c in years),
                       percent(row['p_below_target'], 1, trim=False),
                       fixed(row['expected_value']))
-    console.print(first_fitting(console, [table]))
-    if analysis.recommended_reserves is not None:
-        k = analysis.recommended_reserves
-        names = analysis.levels.loc[k, "reserve_projects"]
-        print_words(console, f"Recommended: {counted(k, 'reserve')}"
-                    + (f" ({escape(', '.join(names))})" if names else "")
-                    + f": expected execution reaches {percent(analysis.target)}.")
-    print_notes(console, analysis.notes)
-    print_words(console, wrote_line(folder, ["execution"]))
+    return table
