@@ -312,7 +312,51 @@ def test_date_text_in_a_csv_cost_column_is_named_once(tmp_path: Path) -> None:
     folder = csv_folder(tmp_path / "csv", csv_text(sheets["projects"]),
                         csv_text(sheets["countries"]))
     (issue,) = issues_of(folder)
-    assert issue.column == "cost_FY2026" and issue.rule.startswith("3 cells are formatted as a date")
+    assert issue.column == "cost_FY2026" and issue.rule.startswith(
+        "3 cells are no number but text that reads as a date (rows 2, 3, 4; row 2 has "
+        "'1900-01-02', which is 2 as a number shown as a date)")
+
+
+def test_a_date_like_csv_cell_is_named_as_typed_beside_every_other_problem(
+        tmp_path: Path) -> None:
+    """A CSV cost cell ``1.2.3`` was told the workbook's 'formatted as a date ... Format
+    Cells > Number' (a CSV cell is text: it has no format), and the reading stopped there,
+    so a duplicated id in rows 3 and 4 went unnamed until the cell was fixed."""
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", "1.2.3")
+    cell(sheets, "projects", 4, "project_id", sheets["projects"][2][0])
+    folder = csv_folder(tmp_path / "csv", csv_text(sheets["projects"]),
+                        csv_text(sheets["countries"]))
+    issues = issues_of(folder)
+    assert [(i.row, i.column, i.value) for i in issues] == [
+        (3, "cost_FY2026", "1.2.3"), (3, "project_id", "P-02"), (4, "project_id", "P-02")]
+    assert issues[0].message() == (
+        "projects, row 3, column 'cost_FY2026': '1.2.3' is no number: it reads as a date "
+        "(day, month and year in some order), as a spreadsheet writes a number into a CSV "
+        "file when its column is formatted as dates, or as a number typed with a point too "
+        "many (value '1.2.3'). Fix: type the number the cell stands for, plain, with one "
+        "decimal point at most (such as 750 or 0.35); if the spreadsheet the file was saved "
+        "from shows dates in this column, format the column there as a number (Format Cells "
+        "> Number) and save the CSV file again")
+
+
+def test_a_two_way_number_is_named_beside_every_other_problem(tmp_path: Path) -> None:
+    """A cell that could be read two ways stopped the reading as a date did: the policy's
+    problem and a duplicated country went unnamed beside it."""
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", "1.100")
+    cell(sheets, "projects", 5, "score_security", "7,6")  # beside 6.5: nothing settles it
+    cell(sheets, "countries", 3, "country", sheets["countries"][1][0])
+    folder = csv_folder(tmp_path / "csv", csv_text(sheets["projects"]),
+                        csv_text(sheets["countries"]))
+    issues = issues_of(folder)
+    assert ("projects", 3, "cost_FY2026") in [(i.sheet, i.row, i.column) for i in issues]
+    assert one(issues, "could be read two ways").value == "1.100"
+    assert [i.row for i in issues if "duplicate country" in i.rule] == [2, 3]
+    policy = tmp_path / "bad.toml"
+    policy.write_text('[budget]\nFY2026 = "x"\n', encoding="utf-8")
+    issues = issues_of(folder, policy=policy)
+    assert [i.sheet for i in issues] == ["projects", "policy bad.toml"]
 
 
 def test_flags_as_a_german_or_french_spreadsheet_writes_them(tmp_path: Path) -> None:

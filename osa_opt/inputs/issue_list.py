@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,34 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
              for i in issues]
     return sorted(plain, key=lambda i: (_SHEET_RANK.get(i.sheet, 2),
                                         i.row is not None, i.row or 0))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """Problems that stand for their cells: each of ``cells`` (sheet, row, column) is named
+    once, by ``issues``, not also by what a later check makes of it (a date in a cost
+    cell, as a date, not also as "must be a number").
+
+    >>> one = Issue("projects", 3, "cost_FY2026", "1.2.3", "a date", "retype")
+    >>> other = Issue("projects", 3, "cost_FY2026", "1.2.3", "must be a number", "retype")
+    >>> [i.rule for i in Claimed([one]).first([other])]
+    ['a date']
+    """
+
+    issues: tuple[Issue, ...] = ()
+    cells: frozenset[tuple[str, int | None, str | None]] = frozenset()
+
+    def __init__(self, issues: Iterable[Issue] = (),
+                 cells: Iterable[tuple[str, int | None, str | None]] = ()) -> None:
+        issues = tuple(issues)
+        object.__setattr__(self, "issues", issues)
+        object.__setattr__(self, "cells", frozenset(
+            (*cells, *((i.sheet, i.row, i.column) for i in issues))))
+
+    def first(self, issues: Iterable[Issue]) -> list[Issue]:
+        """These issues, then those of ``issues`` at no cell of theirs."""
+        return [*self.issues, *(i for i in issues if (i.sheet, i.row, i.column)
+                                not in self.cells)]
 
 
 class Places:

@@ -288,11 +288,16 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_LEAP_DAY = dt.datetime(1900, 3, 1)  # Excel's serials count a 29 Feb 1900 before it
 
 
-def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
+def date_issues(tables: dict[str, pd.DataFrame], csv: bool = False,
+                claimed: set[tuple[str, int, str]] | None = None) -> list[Issue]:
     """Number columns holding dates: one issue per column, not one per cell.
 
     A cost column formatted as a date shows 1903-01-04 for 1100; read, every cell would be
-    "not a number". The fix is the column's format, so the column is named once.
+    "not a number". The fix is the column's format, so the column is named once. Text
+    that reads as a date (``1.2.3``, ``2026-04-01``: every cell of a CSV file) is named
+    apart, as typed, since text has no format to change: it is retyped (``csv``: the
+    fix also names the spreadsheet the file was saved from). Every dated cell is added to
+    ``claimed``, (sheet, row, column), so that validation names it once, by this issue.
     """
     issues: list[Issue] = []
     for sheet, frame in tables.items():
@@ -308,18 +313,87 @@ def date_issues(tables: dict[str, pd.DataFrame]) -> list[Issue]:
                                                               strict=True) if _is_date(value)]
             if not dated:
                 continue
-            rows = first_few((r for r, _ in dated), 5)
-            row, first = dated[0]
-            serial = _serial(first)
-            shown = f"row {row} shows {_shown(first)}" + (
-                f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
-            n = len(dated)
-            issues.append(Issue(sheet, row, str(column), _shown(first),
-                                f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
-                                f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
-                                "format the column as a number (Format Cells > Number), check "
-                                "the values, and save again" + _typed_date(dated)))
+            if claimed is not None:
+                claimed.update((sheet, row, str(column)) for row, _ in dated)
+            typed = [(r, v) for r, v in dated if not isinstance(v, str)]
+            text = [(r, v) for r, v in dated if isinstance(v, str)]
+            if typed:
+                issues.append(_formatted_issue(sheet, str(column), typed))
+            if text:
+                issues.append(_date_text_issue(sheet, str(column), text, csv))
     return issues
+
+
+def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]]) -> Issue:
+    """Cells of a workbook that hold numbers shown as dates (or dates typed as such)."""
+    rows = first_few((r for r, _ in dated), 5)
+    row, first = dated[0]
+    serial = _serial(first)
+    shown = f"row {row} shows {_shown(first)}" + (
+        f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
+    n = len(dated)
+    return Issue(sheet, row, column, _shown(first),
+                 f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
+                 f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
+                 "format the column as a number (Format Cells > Number), check "
+                 "the values, and save again" + _typed_date(dated))
+
+
+def _date_text_issue(sheet: str, column: str, dated: list[tuple[int, str]],
+                     csv: bool) -> Issue:
+    """Text that reads as a date in a number column, named as typed: what it could mean
+    and what to type (a CSV cell is text: it has no format to change).
+
+    >>> print(_date_text_issue("projects", "cost_FY2026", [(3, "1.2.3")], True).message())
+    projects, row 3, column 'cost_FY2026': '1.2.3' is no number: it reads as a date (day, month and year in some order), as a spreadsheet writes a number into a CSV file when its column is formatted as dates, or as a number typed with a point too many (value '1.2.3'). Fix: type the number the cell stands for, plain, with one decimal point at most (such as 750 or 0.35); if the spreadsheet the file was saved from shows dates in this column, format the column there as a number (Format Cells > Number) and save the CSV file again
+    >>> print(_date_text_issue("countries", "priority_tier", [(2, "1900-01-02"), (5, "1900-01-03")], False).rule)
+    2 cells are no number but text that reads as a date (rows 2, 5; row 2 has '1900-01-02', which is 2 as a number shown as a date), as a spreadsheet writes a number when its column is formatted as dates
+    """
+    row, first = dated[0]
+    first = first.strip()
+    day = _iso_date(first)
+    meaning = (f"which is {number(_serial(day) or 0.0, grouped=False)} as a number shown as "
+               "a date" if day is not None else "day, month and year in some order")
+    where = "into a CSV file " if csv else ""
+    typo = (", or as a number typed with a point too many"
+            if all(len(part) < 4 for part in first.split(".")) and first.count(".") == 2
+            else "")
+    writes = f"as a spreadsheet writes a number {where}when its column is formatted as dates"
+    n = len(dated)
+    if n == 1:
+        rule = f"{first!r} is no number: it reads as a date ({meaning}), {writes}{typo}"
+    else:
+        rule = (f"{n} cells are no number but text that reads as a date (rows "
+                f"{first_few((r for r, _ in dated), 5)}; row {row} has {first!r}, {meaning}), "
+                f"{writes}{typo}")
+    plain = ("a whole number: " + " or ".join(map(str, _TIERS))) if column in _WHOLE_CHOICES \
+        else "plain, with one decimal point at most (such as 750 or 0.35)"
+    hint = f"type the number the cell stands for, {plain}"
+    if n > 1:
+        hint = f"type the number each cell stands for, {plain}"
+    if csv:
+        hint += ("; if the spreadsheet the file was saved from shows dates in this column, "
+                 "format the column there as a number (Format Cells > Number) and save the "
+                 "CSV file again")
+    else:
+        hint += ", as a number, not text"
+    return Issue(sheet, row, column, first, rule, hint)
+
+
+#: The whole-number choices of a tier column, for the fix of a tier typed as a date.
+_TIERS = next(c.choices for c in COUNTRY_COLUMNS if c.name in _WHOLE_CHOICES)
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """The date that text written year first (``1900-01-02``, ``2026/04/01``) names, or
+    None: day-first and month-first dates cannot be told apart."""
+    match = re.fullmatch(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", text)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[3]), int(match[4]))
+    except ValueError:
+        return None
 
 
 #: A date from this year on in a number cell was typed as a date: no cost, score or tier

@@ -33,6 +33,7 @@ from osa_opt.inputs.display import problem_html, problem_repr
 from osa_opt.inputs.eligibility import assess, in_by_override
 from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
+from osa_opt.inputs.issue_list import Claimed
 from osa_opt.inputs.policy import Policy, edited_policy_source, is_policy_source, read_policy
 from osa_opt.inputs.rules import bundles
 from osa_opt.inputs.sanity import input_warnings
@@ -141,13 +142,16 @@ class Problem:
         origin: str | None = None,
         read_warnings: Sequence[Issue] = (),
         extensions: Sequence[Extension] = (),
+        read_cells: Claimed | None = None,
     ) -> Problem:
         """Validate raw tables into a Problem.
 
         A table read from a sheet carries each row's Excel row in a ``_row`` column (the
         readers add it) and problems name that row; a table built in Python has none, and
         problems name the project id (or country) and the index label instead.
-        Raises :class:`osa_opt.errors.InputError` listing every problem.
+        Raises :class:`osa_opt.errors.InputError` listing every problem, with
+        ``read_cells``, the problems of cells the reader found (a number that could be
+        read two ways, a date in a number column: ``read_input(..., cells_later=True)``).
 
         >>> import osa_opt, pandas as pd
         >>> projects_df = pd.read_excel("inputs/example.xlsx", sheet_name="projects")
@@ -163,7 +167,8 @@ class Problem:
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = Policy.from_dict(policy.to_dict(), source=policy.source)
         with paused_gc():  # millions of cells read: see osa_opt.gcpause
-            projects_ok, countries_ok = validate_frames(projects, countries, policy)
+            projects_ok, countries_ok = validate_frames(projects, countries, policy,
+                                                        read_cells)
         excel = tuple(sheet for sheet, raw in ((PROJECTS, projects), (COUNTRIES, countries))
                       if isinstance(raw, pd.DataFrame) and ROW in raw.columns)
         return cls(projects_ok, countries_ok, policy, sources, origin=origin,

@@ -31,6 +31,7 @@ import pandas as pd
 from osa_opt.digest import sha256
 from osa_opt.errors import InputError, Issue, MissingYear, PolicyError, unusable_path
 from osa_opt.gcpause import paused_gc
+from osa_opt.inputs.issue_list import Claimed, limit_issues, sort_issues
 from osa_opt.inputs.policy import Policy, read_policy
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(load_problem)
 from osa_opt.inputs.schema import COST_PREFIX, ROW, SHEETS
@@ -43,12 +44,16 @@ DECIMAL_SEPARATORS = (".", ",")
 
 @dataclass
 class RawInput:
-    """What :func:`read_input` returns: the raw tables, the files' sha256 and warnings."""
+    """What :func:`read_input` returns: the raw tables, the files' sha256, warnings and,
+    when asked for (``cells_later``), the problems of cells found while reading (numbers
+    that could be read two ways, dates in number columns), with the cells they stand for,
+    for validation to list beside its own."""
 
     projects: pd.DataFrame
     countries: pd.DataFrame
     sources: dict[str, str]
     warnings: list[Issue] = field(default_factory=list)
+    claimed: Claimed = field(default_factory=Claimed)
 
 
 def read_tables(path: str | Path, decimal_separator: str | None = None
@@ -91,10 +96,16 @@ def read_tables(path: str | Path, decimal_separator: str | None = None
     return raw.projects, raw.countries, raw.sources
 
 
-def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInput:
-    """:func:`read_tables`, with the warnings of the reading (see :class:`RawInput`)."""
+def read_input(path: str | Path, decimal_separator: str | None = None,
+               cells_later: bool = False) -> RawInput:
+    """:func:`read_tables`, with the warnings of the reading (see :class:`RawInput`).
+
+    With ``cells_later``, the problems of single cells found while reading (a number that
+    could be read two ways, a date in a number column) are returned in ``claimed`` rather
+    than raised, so that :func:`load_problem` lists them with every other problem of the
+    tables (a duplicated id beside them); problems of the files are raised all the same.
+    """
     from osa_opt.inputs import numbers
-    from osa_opt.inputs.issue_list import limit_issues
 
     path = Path(path)
     if decimal_separator not in (None, *DECIMAL_SEPARATORS):
@@ -106,7 +117,12 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
         if issues:
             raise InputError(issues)
         settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
-        issues += numbers.date_issues(tables)  # after: the text left is what is no number
+        dated: set[tuple[str, int, str]] = set()
+        # after: the text left is what is no number
+        issues += numbers.date_issues(tables, csv=path.is_dir(), claimed=dated)
+    claimed = Claimed(issues, dated)
+    if cells_later:
+        issues = []
     issues = limit_issues(issues)  # 5,000 cells of 1.100: the first 20, then "and K more"
     if settled.reason == "delimiter" and settled.convention is not None:
         warnings.append(Issue(next(iter(sources), path.name), None, None, None,
@@ -119,7 +135,8 @@ def read_input(path: str | Path, decimal_separator: str | None = None) -> RawInp
         warnings.append(few)
     if issues:
         raise InputError(issues)
-    return RawInput(tables["projects"], tables["countries"], sources, warnings)
+    return RawInput(tables["projects"], tables["countries"], sources, warnings,
+                    claimed if cells_later else Claimed())
 
 
 def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
@@ -227,6 +244,7 @@ def load_problem(
     only_policy = True
     sources: dict[str, str] = {}
     resolved: Policy | None = None
+    cells = Claimed()
     try:
         given, policy_sources = read_policy(
             default_policy_path() if policy is None else policy)
@@ -235,20 +253,24 @@ def load_problem(
     except InputError as exc:
         issues += exc.issues
     try:
-        raw = read_input(example_path() if path is None else path, decimal_separator)
+        raw = read_input(example_path() if path is None else path, decimal_separator,
+                         cells_later=True)
+        cells = raw.claimed
     except InputError as exc:
         issues += exc.issues
         only_policy = False
-    if issues:
+    if issues:  # no policy to check the tables by: the cells' problems as they are
+        if cells.issues:
+            raise InputError(limit_issues(sort_issues([*issues, *cells.issues])))
         raise (PolicyError if only_policy else InputError)(issues)
     assert resolved is not None
     issues = _override_year_issues(raw.projects, overrides or {}, resolved.fiscal_years)
     if issues:
-        raise InputError(issues)
+        raise InputError(issues + limit_issues(sort_issues(list(cells.issues))))
     origin = None if path is None else str(Path(path).resolve())
     return Problem.from_frames(raw.projects, raw.countries, resolved,
                                sources={**raw.sources, **sources}, origin=origin,
-                               read_warnings=raw.warnings)
+                               read_warnings=raw.warnings, read_cells=cells)
 
 
 def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],

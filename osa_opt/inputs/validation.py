@@ -32,7 +32,7 @@ from osa_opt.errors import InputError, Issue
 from osa_opt.inputs.cells import blank_mask, int_choices
 from osa_opt.inputs.coercion import coerce_sheet
 from osa_opt.inputs.headers import column_issues
-from osa_opt.inputs.issue_list import Places, limit_issues, sort_issues
+from osa_opt.inputs.issue_list import Claimed, Places, limit_issues, sort_issues
 from osa_opt.inputs.numbers import read_numbers
 from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
 from osa_opt.inputs.rules import cross_sheet_issues
@@ -53,7 +53,8 @@ from osa_opt.text import number
 
 
 def validate_frames(
-    projects_raw: pd.DataFrame, countries_raw: pd.DataFrame, policy: Policy
+    projects_raw: pd.DataFrame, countries_raw: pd.DataFrame, policy: Policy,
+    read_cells: Claimed | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check and type the raw ``projects`` and ``countries`` tables against a policy.
 
@@ -64,6 +65,9 @@ def validate_frames(
         column gives each row's Excel row number; without it rows are numbered from 2.
     policy : Policy
         Names the ``cost_<FY>`` and ``score_<criterion>`` columns that must exist.
+    read_cells : Claimed, optional
+        Problems of cells the reader found (a number that could be read two ways, a date
+        in a number column), listed with the others; their cells are named by them alone.
 
     Returns
     -------
@@ -106,9 +110,11 @@ def validate_frames(
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
     issues += cross_sheet_issues(p_typed, c_typed, policy, {PROJECTS: p_places.rows_text,
                                                              COUNTRIES: c_places.rows_text})
-    if suspects:  # a suspect cell is named once, as suspect, not also as what it reads as
-        cells = {(i.sheet, i.row, i.column) for i in suspects}
-        issues = suspects + [i for i in issues if (i.sheet, i.row, i.column) not in cells]
+    # a suspect cell is named once, as suspect, not also as what it reads as; so is a cell
+    # the reader found wrong (a date in a cost column, not also "must be a number")
+    issues = Claimed(suspects).first(issues)
+    if read_cells is not None:
+        issues = read_cells.first(issues)
     totals = totals_row_issues(PROJECTS, projects) + totals_row_issues(COUNTRIES, countries)
     if totals:  # a sum row typed below the table: one problem, not each of its blank cells
         rows = {(i.sheet, i.row) for i in totals}
