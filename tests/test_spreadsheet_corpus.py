@@ -421,6 +421,86 @@ def test_a_damaged_ods_is_named(tmp_path: Path) -> None:
     assert issue.rule == "not a readable OpenDocument spreadsheet (.ods)"
 
 
+def _patched_ods(path: Path, sheets: dict[str, list[list[Any]]],
+                 cells: dict[str, str]) -> Path:
+    """:func:`write_ods`, then each float cell whose value is a key of ``cells`` rewritten
+    as the raw XML (attributes and content) given for it, as other programs write cells."""
+    import re
+    import zipfile
+
+    plain = write_ods(path.with_name("plain.ods"), sheets)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "content.xml":
+                for value, xml in cells.items():
+                    cell = re.compile(rf'<table:table-cell office:value-type="float" '
+                                      rf'office:value="{re.escape(value)}"\s*>.*?'
+                                      rf'</table:table-cell>'.encode())
+                    data, n = cell.subn(f"<table:table-cell {xml}</table:table-cell>"
+                                        .encode(), data)
+                    assert n == 1, value
+            zout.writestr(item, data)
+    return path
+
+
+def test_ods_cells_without_their_value_are_named_never_a_traceback(tmp_path: Path) -> None:
+    """A number, date or flag cell of an .ods file that stores no value it can be read by
+    (a formula saved without its value, a file written by another program or damaged)
+    stopped the reading with a Python traceback (TypeError, ValueError); a date with a time
+    zone, in the date check; a formula without a value and a value type read as blank."""
+    sheets = example_sheets()
+    marks = {3: "1234.5", 4: "1235.5", 5: "1236.5", 6: "1237.5", 7: "1238.5", 8: "1239.5"}
+    for row, mark in marks.items():
+        cell(sheets, "projects", row, "cost_FY2026", float(mark))
+    path = _patched_ods(tmp_path / "round.ods", sheets, {
+        "1234.5": 'office:value-type="float"><text:p>1,200</text:p>',
+        "1235.5": 'office:value-type="float" office:value="abc"><text:p>1,200</text:p>',
+        "1236.5": 'table:formula="of:=600*2" office:value-type="float"><text:p/>',
+        "1237.5": 'table:formula="of:=600*2">',
+        "1238.5": 'office:value-type="date" office:date-value="2026-13-01"><text:p>x</text:p>',
+        "1239.5": 'office:value-type="boolean"><text:p>TRUE</text:p>'})
+    issues = issues_of(path)
+    assert [(i.row, i.column, i.value) for i in issues] == [
+        (3, "cost_FY2026", "1,200"), (4, "cost_FY2026", "1,200"), (5, "cost_FY2026", "=600*2"),
+        (6, "cost_FY2026", "=600*2"), (7, "cost_FY2026", "x"), (8, "cost_FY2026", "TRUE")]
+    assert issues[0].message() == (
+        "projects, row 3, column 'cost_FY2026': the cell is marked as a number in the file "
+        "but stores none: the file was written by another program than LibreOffice, or "
+        "damaged (value '1,200'). Fix: open the file in LibreOffice Calc and save it again, "
+        "or type the value again")
+    assert "stores 'abc', which is none" in issues[1].rule
+    assert issues[2].rule.startswith("a formula without its computed value")
+    assert issues[3].rule == issues[2].rule
+    assert "marked as a date in the file but stores '2026-13-01'" in issues[4].rule
+    assert "marked as true or false in the file but stores none" in issues[5].rule
+
+
+def test_ods_dates_times_and_line_breaks_read_as_the_spreadsheet_shows_them(
+        tmp_path: Path) -> None:
+    """A date with a time zone failed the date check with a TypeError (aware minus naive);
+    a duration-formatted cost (LibreOffice's time value) read as the text '28800:00:00'
+    where a workbook's is named with its number; a line break within a paragraph was
+    dropped, so 'P-01' and 'P-03' on two lines of a requires cell read as 'P-01P-03'."""
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", 1234.5)
+    cell(sheets, "countries", 3, "priority_tier", 1235.5)
+    cell(sheets, "projects", 6, "requires", 1236.5)
+    path = _patched_ods(tmp_path / "round.ods", sheets, {
+        "1234.5": 'office:value-type="date" office:date-value="1903-04-14T00:00:00Z">'
+                  "<text:p>1903-04-14</text:p>",
+        "1235.5": 'office:value-type="time" office:time-value="PT48H00M00S">'
+                  "<text:p>48:00:00</text:p>",
+        "1236.5": 'office:value-type="string"><text:p>P-01<text:line-break/>P-03</text:p>'})
+    issues = issues_of(path)
+    assert [(i.sheet, i.row, i.column) for i in issues] == [
+        ("projects", 3, "cost_FY2026"), ("projects", 6, "requires"),
+        ("countries", 3, "priority_tier")]
+    assert "row 3 shows 1903-04-14, which is 1200 as a number" in issues[0].rule
+    assert issues[1].value == "P-01\nP-03" and "separate" in issues[1].hint
+    assert "row 3 shows 2 days, 0:00:00, which is 2 as a number" in issues[2].rule
+
+
 def test_a_shift_jis_csv_is_named(tmp_path: Path) -> None:
     sheets = example_sheets()
     cell(sheets, "projects", 2, "title", "沿岸監視レーダー")

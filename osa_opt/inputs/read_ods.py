@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,11 @@ from osa_opt.inputs.read_xlsx import (
     locked_issue,
     merged_issues,
     pick_sheets,
+    reader_cell_issues,
     scaled_number_issues,
     unreadable_issue,
 )
+from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
 _MAX_REPEAT = 10_000
@@ -63,9 +66,11 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         merges: list[Merge] = []
         hidden_rows: set[int] = set()
         scaled: dict[tuple[int, int], tuple[str, int]] = {}
+        unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
-                                                    scaled))
+                                                    scaled), unreadable)
+        issues += reader_cell_issues(sheet, rows, unreadable)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows)
         warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element))
@@ -140,10 +145,14 @@ Scaling = tuple[dict[str, tuple[str, int]], dict[int, str],
 
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
-          scaling: Scaling | None = None) -> list[tuple[int, list[Any]]]:
+          scaling: Scaling | None = None,
+          unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None
+          ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
-    number cells whose style shows them divided to ``scaling``'s dict."""
+    number cells whose style shows them divided to ``scaling``'s dict, and its cells whose
+    value cannot be read to ``unreadable`` ((row, column from 0) -> (text, rule, hint):
+    the text stands in the cell)."""
     from odf.namespaces import TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -164,7 +173,15 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             down, across = (int(cell.attributes.get(key, 1)) for key in spanned)
             if down > 1 or across > 1:
                 merges.append((number, column, number + down - 1, column + across - 1))
-            value = _value(cell)
+            try:
+                value = _value(cell)
+            except Unreadable as bad:
+                value = bad.text or None
+                if unreadable is not None:
+                    for k in range(min(repeat, _MAX_REPEAT)):
+                        for j in range(min(span, _MAX_REPEAT)):
+                            unreadable[number + k, column + j] = (bad.text, bad.rule,
+                                                                  bad.hint)
             if scaling and scaling[0] and isinstance(value, int | float):
                 _note_scaled(cell, number, column, min(repeat, _MAX_REPEAT),
                              min(span, _MAX_REPEAT), scaling)
@@ -253,22 +270,82 @@ def _row_elements(element: Any) -> list[Any]:
     return rows
 
 
+class Unreadable(Exception):
+    """A cell whose value cannot be read: its text as shown, the rule and the fix."""
+
+    def __init__(self, text: str, rule: str, hint: str) -> None:
+        super().__init__(rule)
+        self.text, self.rule, self.hint = text, rule, hint
+
+
+_RESAVE = "open the file in LibreOffice Calc and save it again, or type the value again"
+
+
 def _value(cell: Any) -> Any:
-    from odf.namespaces import OFFICENS
+    """The cell's value, as Excel's reader gives it; :class:`Unreadable` when the file
+    marks a cell as a number, date or flag and holds none that can be read (a formula
+    saved without its value, by a program that does not compute formulas, or a damaged
+    file): read as blank or as its text, a cost would silently be 0."""
+    from odf.namespaces import OFFICENS, TABLENS
 
     attrs = cell.attributes
     kind = attrs.get((OFFICENS, "value-type"))
-    if kind in ("float", "percentage", "currency"):
-        number = float(attrs.get((OFFICENS, "value")))
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
-    if kind == "boolean":
-        return attrs.get((OFFICENS, "boolean-value")) == "true"
-    if kind == "date":
-        text = attrs.get((OFFICENS, "date-value"))
-        return dt.datetime.fromisoformat(text) if "T" in text else \
-            dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-    text = "\n".join(_text(p) for p in cell.childNodes if p.qname[1] == "p")
-    return text if text else None
+    formula = attrs.get((TABLENS, "formula"))
+    shown = "\n".join(_text(p) for p in cell.childNodes if p.qname[1] == "p")
+    try:
+        if kind in ("float", "percentage", "currency"):
+            number = float(attrs.get((OFFICENS, "value")))
+            return int(number) if number.is_integer() and abs(number) < 2**53 else number
+        if kind == "boolean":
+            flag = attrs.get((OFFICENS, "boolean-value"))
+            if flag not in ("true", "false"):
+                raise ValueError(flag)
+            return flag == "true"
+        if kind == "date":
+            text = attrs.get((OFFICENS, "date-value"))
+            day = dt.datetime.fromisoformat(text) if "T" in text else \
+                dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+            return day.replace(tzinfo=None)  # the date and time the cell shows
+        if kind == "time":  # a duration format ([HH]:MM:SS): as Excel's reader gives it
+            return _duration(attrs.get((OFFICENS, "time-value")))
+    except (TypeError, ValueError):
+        if formula:
+            raise Unreadable(_formula_text(formula), FORMULA_RULE, FORMULA_HINT) from None
+        raw = attrs.get((OFFICENS, {"date": "date-value", "time": "time-value",
+                                    "boolean": "boolean-value"}.get(kind, "value")))
+        what = {"date": "a date", "time": "a time", "boolean": "true or false"}.get(
+            kind, "a number")
+        stored = f"stores {raw!r}, which is none" if raw else "stores none"
+        raise Unreadable(shown or str(raw or ""),
+                         f"the cell is marked as {what} in the file but {stored}: the file "
+                         "was written by another program than LibreOffice, or damaged",
+                         _RESAVE) from None
+    if formula and not shown:
+        raise Unreadable(_formula_text(formula), FORMULA_RULE, FORMULA_HINT)
+    return shown if shown else None
+
+
+def _formula_text(formula: str) -> str:
+    """A formula as a spreadsheet shows it: ``of:=600*2`` is ``=600*2``."""
+    return re.sub(r"^[a-z]+:(?==)", "", formula)
+
+
+_DURATION = re.compile(r"(-)?P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?")
+
+
+def _duration(text: str | None) -> dt.timedelta:
+    """``PT28800H00M00S`` (1200 days, LibreOffice's time value) as a timedelta.
+
+    >>> _duration("PT28800H00M00S"), _duration("PT12H30M00S")
+    (datetime.timedelta(days=1200), datetime.timedelta(seconds=45000))
+    """
+    match = _DURATION.fullmatch(text or "")
+    if match is None or not any(match.groups()[1:]):
+        raise ValueError(text)
+    sign, days, hours, minutes, seconds = match.groups()
+    span = dt.timedelta(days=int(days or 0), hours=int(hours or 0), minutes=int(minutes or 0),
+                        seconds=float(seconds or 0))
+    return -span if sign else span
 
 
 def _text(node: Any) -> str:
@@ -283,6 +360,8 @@ def _text(node: Any) -> str:
             parts.append(" " * int(child.attributes.get((TEXTNS, "c"), 1)))
         elif child.qname[1] == "tab":
             parts.append("\t")
+        elif child.qname[1] == "line-break":  # a line break within the paragraph
+            parts.append("\n")
         else:
             parts.append(_text(child))
     return "".join(parts)

@@ -385,19 +385,28 @@ def _formula_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
                     formulas: dict[tuple[int, int], str]) -> list[Issue]:
     """A formula saved without its value, in a column the input reads: its text is not its
     value (a group named '=A2&"-boats"', a cost read as text)."""
-    if not formulas or not rows:
+    return reader_cell_issues(sheet, rows, {cell: (text, FORMULA_RULE, FORMULA_HINT)
+                                            for cell, text in formulas.items()})
+
+
+def reader_cell_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                       cells: dict[tuple[int, int], tuple[str, str, str]]) -> list[Issue]:
+    """Cells the reader could not take a value from ((row, column from 0) -> (text, rule,
+    hint): a formula saved without its value, a number cell of an .ods file without its
+    number), in the columns the input reads; a header formula is named as a header."""
+    if not cells or not rows:
         return []
     at = find_header(sheet, rows)
     header_row, header = rows[at][0], rows[at][1]
     issues = []
-    for (r, c), text in sorted(formulas.items()):
-        if r == header_row:
+    for (r, c), (text, rule, hint) in sorted(cells.items()):
+        if r == header_row and rule == FORMULA_RULE:
             issues.append(_header_formula_issue(sheet, r, c, text))
             continue
         name = header[c] if c < len(header) else None
         column = name.strip() if isinstance(name, str) else None
         if r > header_row and column and known_header(sheet, column):
-            issues.append(Issue(sheet, r, column, text, FORMULA_RULE, FORMULA_HINT))
+            issues.append(Issue(sheet, r, column, text, rule, hint))
     return issues
 
 
