@@ -395,6 +395,17 @@ def test_a_share_typed_as_a_percentage_number_is_told_the_fraction(
     assert issue["hint"].startswith(f"type the share as a fraction: {fraction} for {typed}%")
 
 
+def test_a_full_width_percentage_is_told_the_fraction(run: Callable, tmp_path: Path) -> None:
+    """'３５％', as a Japanese input method types 35%, was told to be 'a plain number (no
+    units or currency signs)', where '35%' is told 0.35; in the policy too."""
+    path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", "３５％"))
+    (issue,) = refused(run, tmp_path, path)
+    assert issue["hint"] == "type the share as a fraction: 0.35 for ３５％"
+    (issue,) = policy_issues(run, tmp_path, "pct.toml", "max_country_share = 1.0",
+                             'max_country_share = "３０％"')
+    assert issue["hint"] == "write the share as a fraction: 0.3 for ３０％"
+
+
 def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
         run: Callable, tmp_path: Path) -> None:
     path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))

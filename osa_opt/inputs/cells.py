@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from osa_opt.inputs.schema import COST_PREFIX, FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
+from osa_opt.text import half_width
 from osa_opt.text import number as number_text
 
 
@@ -334,8 +335,14 @@ def _unit_word(typed: str) -> str | None:
 
 
 def percent(value: Any) -> float | None:
-    """``"30%"`` → 0.3: a percentage typed as text, or None."""
-    text = value.strip() if isinstance(value, str) else ""
+    """``"30%"`` → 0.3: a percentage typed as text (also in full-width characters, as a
+    Japanese input method types them: ``"３０％"``), or None.
+
+    >>> percent("30%"), percent("３５％"), percent("0.35")
+    (0.3, 0.35, None)
+    """
+    text = half_width(value).replace("\uff05", "%").strip() \
+        if isinstance(value, str) else ""
     if not text.endswith("%"):
         return None
     try:
