@@ -205,7 +205,13 @@ def test_the_example_csv_as_displayed_with_nothing_else_is_refused_cell_by_cell(
 # ---------------------------------------------------------------------- 1. headers and keys
 @pytest.mark.parametrize("header, meant", [("risk (0-1)", "risk"), ("prerequisites", "requires"),
                                            ("exclusive group (pick one)", "exclusive_group"),
-                                           ("Min Funding", "min_funding")])
+                                           ("Min Funding", "min_funding"),
+                                           # a unit or subject added to the name: every
+                                           # risk was read as 0, every p_sign as its stage's
+                                           ("risk_pct", "risk"), ("misuse_risk", "risk"),
+                                           ("risk_level", "risk"),
+                                           ("p_sign_probability", "p_sign"),
+                                           ("min_funding_fraction", "min_funding")])
 def test_a_near_miss_optional_header_is_named(tmp_path: Path, header: str, meant: str) -> None:
     sheets = example_sheets()
     sheets["projects"][0][sheets["projects"][0].index(meant)] = header
