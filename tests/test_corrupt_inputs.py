@@ -884,6 +884,35 @@ def test_a_totals_row_below_the_table_is_one_problem_saying_delete_it(
         f"validate prints the total requested per fiscal year"]
 
 
+def test_a_note_a_units_row_or_an_unlabelled_sum_is_one_problem_saying_delete_it(
+        run: Callable, tmp_path: Path) -> None:
+    """A row of units under the header ('¥ million' under cost_FY2026), a sum typed below
+    the table without a label, and a note in the first column each gave seven to nine "a
+    required cell is blank. Fix: fill in project_id ...": the fix is to delete the row."""
+    def stray(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.insert_rows(2)
+        sheet.cell(2, column(sheet, "cost_FY2026")).value = "¥ million"
+        sheet.cell(2, column(sheet, "score_security")).value = "0-10"
+        row = sheet.max_row + 2
+        sheet.cell(row, column(sheet, "cost_FY2026")).value = 27000
+        sheet.cell(row + 1, 1).value = "Note: costs are estimates"
+
+    fix = ("Fix: delete the row (a column's unit or note can go in a comment on its header "
+           "cell); if it is a project, fill in its cells")
+    assert refused(run, edited(tmp_path / "round.xlsx", stray), tmp_path) == [
+        "projects, row 2, column 'cost_FY2026': the row names no project (no project_id, "
+        "title or country) and holds only cost_FY2026 '¥ million', score_security '0-10': "
+        "a note, a row of units or a sum beside the table, not a project (value '¥ "
+        f"million'). {fix}",
+        "projects, row 42, column 'cost_FY2026': the row names no project (no project_id, "
+        "title or country) and holds only cost_FY2026 '27000': a note, a row of units or a "
+        f"sum beside the table, not a project (value '27000'). {fix}",
+        "projects, row 43, column 'project_id': the row holds only project_id 'Note: costs "
+        "are estimates': a note, a row of units or a sum beside the table, not a project "
+        f"(value 'Note: costs are estimates'). {fix}"]
+
+
 def test_a_thousands_comma_read_as_a_decimal_one_by_another_text_cell_is_warned_about(
         run: Callable, tmp_path: Path) -> None:
     # In an English workbook the analyst types P-05's cost as the text '1,250' and, rows

@@ -257,3 +257,67 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
                 "the costs up itself, and osa-opt validate prints the total requested per "
                 "fiscal year"))
     return issues
+
+
+#: The cells that say which project (or country) a row is: a row with none of them, and a
+#: cell or three beside, is a note, a row of units or an unlabelled sum, not one more row.
+_IDENTITY = {PROJECTS: ("project_id", "title", "country"), COUNTRIES: ("country", "region")}
+#: The most cells such a row holds (a units row under cost and score columns).
+_STRAY_CELLS = 3
+
+
+def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
+    """One issue per row that is no project (or country) but a note, a row of units under
+    the header or an unlabelled sum below the table: a row that names none (no
+    ``project_id``, ``title`` or ``country``; for countries no ``country`` or ``region``)
+    and holds a few cells only, or a row of one cell. Each blank cell would otherwise be a
+    problem whose fix ("fill in project_id") is not the fix; the caller lists this issue
+    instead of the row's others.
+
+    >>> rows = pd.DataFrame({"project_id": ["P-01", "", "Note: costs are estimates"],
+    ...                      "title": ["Radar", "", ""], "country": ["Aurelia", "", ""],
+    ...                      "cost_FY2026": [900, "¥ million", ""], "_row": [2, 3, 4]})
+    >>> for issue in stray_row_issues("projects", rows):
+    ...     print(issue.message())
+    projects, row 3, column 'cost_FY2026': the row names no project (no project_id, title or country) and holds only cost_FY2026 '¥ million': a note, a row of units or a sum beside the table, not a project (value '¥ million'). Fix: delete the row (a column's unit or note can go in a comment on its header cell); if it is a project, fill in its cells
+    projects, row 4, column 'project_id': the row holds only project_id 'Note: costs are estimates': a note, a row of units or a sum beside the table, not a project (value 'Note: costs are estimates'). Fix: delete the row (a column's unit or note can go in a comment on its header cell); if it is a project, fill in its cells
+    """
+    names = [n for n in _IDENTITY.get(sheet, ()) if n in raw.columns]
+    if not names or raw.empty:
+        return []
+    columns = [c for c in raw.columns if c != ROW]
+    blank = {c: raw[c].map(_blank).to_numpy(dtype=bool) for c in columns}
+    count = len(columns) - sum(blank.values())  # cells filled in each row
+    unnamed = np.logical_and.reduce([blank[n] for n in names])
+    stray = (unnamed & (count <= _STRAY_CELLS)) | (count == 1)
+    rows = _rows(raw)
+    unit = "project" if sheet == PROJECTS else "country"
+    missing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    issues = []
+    for i in np.flatnonzero(stray & (count > 0)):
+        filled = [(c, raw[c].iloc[i]) for c in columns if not blank[c][i]]
+        shown = ", ".join(f"{c} {_plain_text(v)!r}" for c, v in filled)
+        column, value = filled[0]
+        names_none = f"names no {unit} (no {missing}) and " if unnamed[i] else ""
+        issues.append(Issue(
+            sheet, int(rows[i]), str(column), _plain_text(value),
+            f"the row {names_none}holds only {shown}: a note, a row of units or a sum "
+            f"beside the table, not a {unit}",
+            "delete the row (a column's unit or note can go in a comment on its header "
+            f"cell); if it is a {unit}, fill in its cells"))
+    return issues
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and value != value  # NaN
+
+
+def _plain_text(value: Any) -> str:
+    """A cell as text: ``900`` for 900.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -48,7 +48,11 @@ from osa_opt.inputs.schema import (
     project_columns,
 )
 from osa_opt.inputs.sheet_schema import schema_issues
-from osa_opt.inputs.suspect_cells import suspect_cell_issues, totals_row_issues
+from osa_opt.inputs.suspect_cells import (
+    stray_row_issues,
+    suspect_cell_issues,
+    totals_row_issues,
+)
 from osa_opt.text import number
 
 
@@ -116,6 +120,9 @@ def validate_frames(
     if read_cells is not None:
         issues = read_cells.first(issues)
     totals = totals_row_issues(PROJECTS, projects) + totals_row_issues(COUNTRIES, countries)
+    named = {(i.sheet, i.row) for i in totals}  # a row of few cells, none naming the row
+    totals += [i for i in stray_row_issues(PROJECTS, projects)
+               + stray_row_issues(COUNTRIES, countries) if (i.sheet, i.row) not in named]
     if totals:  # a sum row typed below the table: one problem, not each of its blank cells
         rows = {(i.sheet, i.row) for i in totals}
         issues = totals + [i for i in issues if (i.sheet, i.row) not in rows]
