@@ -507,6 +507,21 @@ def test_ods_dates_times_and_line_breaks_read_as_the_spreadsheet_shows_them(
     assert "row 3 shows 2 days, 0:00:00, which is 2 as a number" in issues[2].rule
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("<!DOCTYPE html>\n<html><body><h1>404 Not Found</h1></body></html>\n",
+     "a web page (HTML)"),
+    ('[{"project_id": "P-01", "title": "Radars"}]\n', "JSON"),
+    ('<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+     "an Excel 2003 XML spreadsheet")])
+def test_a_web_page_or_json_saved_as_csv_is_named_as_such(tmp_path: Path, text: str,
+                                                          kind: str) -> None:
+    """A download that failed (the server's error page) saved as projects.csv was told it
+    misses every column, one problem per column (10 of them)."""
+    folder = csv_folder(tmp_path / "csv", text, csv_text(example_sheets()["countries"]))
+    (issue,) = issues_of(folder)
+    assert (issue.sheet, issue.rule) == ("projects.csv", f"not CSV text but {kind}")
+
+
 def test_a_shift_jis_csv_is_named(tmp_path: Path) -> None:
     sheets = example_sheets()
     cell(sheets, "projects", 2, "title", "沿岸監視レーダー")

@@ -81,13 +81,25 @@ def normalize(name: str) -> str:
     return text.strip("_")
 
 
+#: Words a header adds to a column's name for its unit, scale or subject (``risk_pct``,
+#: ``misuse_risk``, ``p_sign_probability``): the name without them is the column meant.
+_QUALIFIERS = re.compile(r"^(?:(?:project|misuse|delivery)_)+|(?:_(?:pct|percent|percentage|"
+                         r"perc|level|rate|ratio|value|flag|yn|y_n|fraction|frac|prob|"
+                         r"probability|0_1|0_10))+$")
+
+
 def near_miss_header(column: str, headers: Iterable[str], cutoff: float = 0.8) -> str | None:
-    """The header among ``headers`` that most likely means ``column``, or None."""
+    """The header among ``headers`` that most likely means ``column``, or None.
+
+    >>> near_miss_header("risk", ["notes", "risk_pct"]), near_miss_header("risk", ["misuse risk"])
+    ('risk_pct', 'misuse risk')
+    """
     headers = [h for h in headers if h != column]
     wanted = normalize(column)
     for header in headers:
         key = normalize(header)
-        if key == wanted or SYNONYMS.get(key) == column:
+        core = _QUALIFIERS.sub("", key)
+        if wanted in (key, core) or column in (SYNONYMS.get(key), SYNONYMS.get(core)):
             return header
     by_key = {normalize(h): h for h in headers if normalize(h)}
     close = suggest(wanted, by_key, cutoff=cutoff)  # the keys are lower case already

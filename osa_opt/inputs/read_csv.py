@@ -22,7 +22,7 @@ from osa_opt.digest import sha256
 from osa_opt.errors import Issue
 from osa_opt.inputs.encodings import decoded, looks_like
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
-from osa_opt.inputs.read_xlsx import variant_of
+from osa_opt.inputs.read_xlsx import HEAD_BYTES, KINDS, variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
 from osa_opt.text import counted, first_few
 
@@ -58,6 +58,10 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
         text = _decode(file.name, data, issues)
         del data  # each stage's input let go before the next one builds (100 MB at 100,000)
         if text is None:
+            continue
+        other = _not_csv(file.name, text)
+        if other is not None:  # a web page or JSON saved as .csv: no line of it is a row
+            issues.append(other)
             continue
         contradicted = _sep_line_contradicted(sheet, text)
         if contradicted is not None:  # every line would be split at the wrong separator
@@ -113,6 +117,32 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
                             f"not UTF-8 text (unreadable byte at position {exc.start}, "
                             f"line {line}){looks_like(data)}", f"save it as UTF-8: {EXCEL_CSV}"))
         return None
+
+
+def _not_csv(name: str, text: str) -> Issue | None:
+    """A text file of another kind saved as .csv (a web page a failed download or a
+    browser's "Save as" wrote, an XML spreadsheet, JSON): named as what it is, or None.
+    Read as CSV, its first line would be told to hold every column but none.
+
+    >>> print(_not_csv("projects.csv", "<!DOCTYPE html><html><body>404").message())
+    projects.csv: not CSV text but a web page (HTML). Fix: a download that failed, or a page saved under the name projects.csv: download or export the sheet again as CSV; in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'
+    """
+    head = text[:HEAD_BYTES].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html")) or (
+            head.startswith("<") and "<html" in head):
+        return Issue(name, None, None, None, "not CSV text but a web page (HTML)",
+                     f"a download that failed, or a page saved under the name {name}: "
+                     f"download or export the sheet again as CSV; {EXCEL_CSV}")
+    if head.startswith("<?xml"):
+        kind = next((k for _, marker, k, _ in KINDS if marker.startswith(("urn:", "office:"))
+                     and marker.lower() in head), "XML")
+        return Issue(name, None, None, None, f"not CSV text but {kind}",
+                     f"open it in Excel or LibreOffice and save it as CSV; {EXCEL_CSV}")
+    if head.startswith(("{", "[")) and head.rstrip().endswith(("}", "]")):
+        return Issue(name, None, None, None, "not CSV text but JSON",
+                     "write the table as CSV, one row per line under a header row of the "
+                     f"column names (docs/inputs.md); {EXCEL_CSV}")
+    return None
 
 
 def _utf16_without_mark(data: bytes) -> bool:

@@ -44,7 +44,7 @@ def encrypted(data: bytes) -> bool:
 
 #: What a file that fails to open as its name says most likely is, by its first bytes:
 #: (its kind, the fix).
-_KINDS = (
+KINDS = (
     (b"PK\x03\x04", "xl/workbook", "an Excel workbook (.xlsx)",
      "rename it to end in .xlsx"),
     (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet",
@@ -77,7 +77,7 @@ def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
     if beside is not None:
         return Issue(path.name, None, None, str(path), beside[0], beside[1])
     head = data[:HEAD_BYTES]
-    for magic, marker, kind, fix in _KINDS:
+    for magic, marker, kind, fix in KINDS:
         if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
             return Issue(path.name, None, None, str(path),
                          f"not {meant} but {kind}, named {path.suffix}", fix)
