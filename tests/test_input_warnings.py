@@ -27,6 +27,32 @@ def test_the_example_has_no_warning() -> None:
     assert warnings_of() == []
 
 
+def test_a_zero_to_ten_column_typed_on_a_zero_to_one_scale_is_named() -> None:
+    """score_security typed as 0.84 for 8.4 (on a 0-1 scale) was read silently: the
+    criterion counted a tenth of its weight beside the others; democracy so made every
+    country read as poorly assessed."""
+    problem = osa_opt.load_problem()
+    projects, countries = problem.raw_projects(), problem.raw_countries()
+    projects["score_security"] = projects["score_security"] / 10
+    countries["democracy"] = countries["democracy"] / 10
+    warnings = [w.message() for w in problem.with_projects(projects)
+                .with_countries(countries).warnings]
+    assert warnings == [
+        "projects, column 'score_security': every score_security is between 0 and 1 (the "
+        "largest 0.99, in 38 projects): the column is on a 0-10 scale, so the criterion "
+        "counts a tenth as much as meant (value 0.99). Fix: if the column was typed on a 0-1 "
+        "scale, multiply it by 10 (0.99 is 9.9 on the 0-10 scale); nothing to do if the "
+        "values are meant this low",
+        "countries, column 'democracy': every democracy is between 0 and 1 (the largest "
+        "0.84, in 14 countries): the column is on a 0-10 scale, so every country reads as "
+        "assessed a tenth as well as meant (value 0.84). Fix: if the column was typed on a "
+        "0-1 scale, multiply it by 10 (0.84 is 8.4 on the 0-10 scale); nothing to do if the "
+        "values are meant this low"]
+    few = problem.raw_projects()  # a few low scores in a column of the usual scale: none
+    few.loc[few.index[:10], "score_security"] = 0.5
+    assert problem.with_projects(few).warnings == []
+
+
 def _example_request() -> tuple[float, float]:
     """The example's FY2026 request: of every project, and of the eligible ones."""
     problem = osa_opt.load_problem()

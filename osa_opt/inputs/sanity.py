@@ -1,7 +1,7 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Nine kinds come from the data here:
+keeps them under ``warnings``. Ten kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
@@ -10,6 +10,8 @@ keeps them under ``warnings``. Nine kinds come from the data here:
 - a project worth less than nothing: ``objective.risk_aversion`` above 1 / its risk (a
   percentage, 100 for 1) makes 1 − risk_aversion × risk negative, and it is never funded;
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
+- a 0-10 column (a weighted criterion's scores, a country consideration) typed on a 0-1
+  scale: the criterion counts a tenth as much as meant;
 - a project that requires, directly or through others, one that cannot be funded (excluded
   or ineligible): it can never be funded itself (:mod:`.forced`);
 - one project a hundred times cheaper than the round's median: its cost typed in 億円;
@@ -62,9 +64,53 @@ def input_warnings(problem: Problem) -> list[Issue]:
     return [*unit_warnings(problem), *worthless_warnings(problem),
             *negative_value_warnings(problem), *cheap_project_warnings(problem),
             *copied_project_warnings(problem),
-            *tier_warnings(problem),
+            *tier_warnings(problem), *scale_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
             *uncounted_cost_warnings(problem)]
+
+
+#: A 0-10 column whose every value is at most this, with this many values above 0 (and one
+#: between 0 and 1), was typed on a 0-1 scale.
+_UNIT_SCALE_TOP, _UNIT_SCALE_COUNT = 1.0, 5
+
+
+def scale_warnings(problem: Problem) -> list[Issue]:
+    """A 0-10 column typed on a 0-1 scale (0.84 for 8.4): a score column of a weighted
+    criterion (it counts a tenth of the others, silently) or a country consideration
+    (every country reads as poorly assessed). Valid, so a warning, not a problem.
+
+    >>> edited = problem.projects.copy()
+    >>> edited["score_security"] = edited["score_security"] / 10
+    >>> print(scale_warnings(problem.with_projects(edited))[0].message())
+    projects, column 'score_security': every score_security is between 0 and 1 (the largest 0.99, in 38 projects): the column is on a 0-10 scale, so the criterion counts a tenth as much as meant (value 0.99). Fix: if the column was typed on a 0-1 scale, multiply it by 10 (0.99 is 9.9 on the 0-10 scale); nothing to do if the values are meant this low
+    """
+    from osa_opt.inputs.schema import COUNTRIES, COUNTRY_COLUMNS, SCORE_PREFIX
+
+    zero_to_ten = [(PROJECTS, f"{SCORE_PREFIX}{c}", ("project", "projects"))
+                   for c in problem.policy.criteria]
+    zero_to_ten += [(COUNTRIES, c.name, ("country", "countries")) for c in COUNTRY_COLUMNS
+                    if c.kind == "number" and c.low == 0 and c.high == 10]
+    issues = []
+    for sheet, column, unit in zero_to_ten:
+        table = problem.projects if sheet == PROJECTS else problem.countries
+        if column not in table.columns:
+            continue
+        values = table[column].dropna().to_numpy(dtype=float)
+        above = values[values > 0]
+        if (len(above) < _UNIT_SCALE_COUNT or above.max() > _UNIT_SCALE_TOP
+                or not ((above > 0) & (above < 1)).any()):
+            continue
+        top = float(above.max())
+        effect = ("the criterion counts a tenth as much as meant" if sheet == PROJECTS else
+                  "every country reads as assessed a tenth as well as meant")
+        issues.append(Issue(
+            sheet, None, column, top,
+            f"every {column} is between 0 and 1 (the largest {number(top)}, in "
+            f"{counted(len(values), *unit)}): the column is on a 0-10 scale, so {effect}",
+            f"if the column was typed on a 0-1 scale, multiply it by 10 ({number(top)} is "
+            f"{number(top * 10)} on the 0-10 scale); nothing to do if the values are meant "
+            "this low"))
+    return issues
 
 
 def unfundable_warnings(problem: Problem) -> list[Issue]:
