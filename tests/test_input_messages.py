@@ -406,6 +406,17 @@ def test_a_full_width_percentage_is_told_the_fraction(run: Callable, tmp_path: P
     assert issue["hint"] == "write the share as a fraction: 0.3 for ３０％"
 
 
+def test_a_policy_value_toml_reads_as_a_date_is_named_as_typed(
+        run: Callable, tmp_path: Path) -> None:
+    """name = 2026-04-01 (no quotes: a TOML date) was 'wrong type date ... (value
+    datetime.date(2026, 4, 1))', Python's words for the value, with no word of quotes."""
+    (issue,) = policy_issues(run, tmp_path, "dated.toml", 'name = "Default OSA round"',
+                             "name = 2026-04-01")
+    assert (issue["value"], issue["rule"], issue["hint"]) == (
+        "2026-04-01", "a date or time (TOML reads 2026-04-01 without quotes as one), "
+        "expected text", 'write name as text in quotes, "2026-04-01"')
+
+
 def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
         run: Callable, tmp_path: Path) -> None:
     path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))

@@ -7,6 +7,7 @@ wrong type is an issue naming the key and the expected type, never an exception.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import math
 import numbers
 import tomllib
@@ -63,6 +64,11 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
     if comma is not None:  # --set 'objective.weights={security=1,}' is read as text
         slip, fix = comma
         return Issue(where, None, key, value, f"{slip} (read as text), expected {expected}", fix)
+    if isinstance(value, _dt.date | _dt.time):  # FY2026 = 2026-04-01: TOML reads a date
+        shown = value.isoformat()
+        quoted = f' in quotes, "{shown}"' if "text" in expected else ""
+        return Issue(where, None, key, shown, f"a date or time (TOML reads {shown} without "
+                     f"quotes as one), expected {expected}", f"write {key} as {expected}{quoted}")
     return Issue(where, None, key, value, f"wrong type {type(value).__name__}, expected {expected}",
                  f"write {key} as {expected}")
 
