@@ -59,12 +59,30 @@ _LATIN = str.maketrans({**{cyrillic_or_greek.casefold(): latin.casefold()
                         **QUOTES})
 
 
+#: A whole number as a spreadsheet may write it: with leading zeros, or a point and zeros
+#: (``01``, ``1.0``: a number cell of a group named 1 reads 1.0 in another program).
+_WHOLE = re.compile(r"0*(\d+)(?:\.0+)?")
+
+
 def key(text: str) -> str:
     """What two spellings of one name share: width folded (NFKC), case folded, lookalike
-    letters as the Latin ones, no spaces."""
+    letters as the Latin ones, no spaces; a whole number without its leading zeros or
+    decimal zeros (``01`` and ``1.0`` are ``1``; ``1.10`` stays, an outline number).
+
+    >>> key("1.0"), key("01"), key("1.10")
+    ('1', '1', '1.10')
+    """
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
-        return "".join(text.lower().split())
-    return "".join(_folded(text).translate(_LATIN).split())
+        folded = "".join(text.lower().split())
+    else:
+        folded = "".join(_folded(text).translate(_LATIN).split())
+    return _whole(folded)
+
+
+def _whole(folded: str) -> str:
+    """A folded name that is a whole number (``01``, ``1.0``) as the number, else itself."""
+    whole = _WHOLE.fullmatch(folded) if folded[:1].isdigit() else None
+    return whole.group(1) if whole else folded
 
 
 def _folded(text: str) -> str:
@@ -108,7 +126,10 @@ def keys(names: list[str]) -> list[str]:
     (100,000 project ids), the key is the lower case, worked out at once."""
     joined = "".join(names)
     if joined.isascii() and not _SPACE.search(joined):
-        return [name.lower() for name in names]
+        lowered = [name.lower() for name in names]
+        if not any(name[:1].isdigit() for name in lowered):  # P-01: no number to fold
+            return lowered
+        return [_whole(name) for name in lowered]
     return [key(name) for name in names]
 
 
@@ -135,6 +156,8 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                     continue
                 found = _lookalike(value, usual)
                 how = (f"in a lookalike {found[0]}{found[1]}" if found
+                       else "only in how the number is written (a spreadsheet writes 1 as "
+                       "1.0 or drops the zeros of 01)" if _WHOLE.fullmatch(value.strip())
                        else "only in capitals, spaces or width")
                 issues.append(Issue(sheet, at[0], column, value,
                                     f"the same {column} is spelt differently elsewhere "
