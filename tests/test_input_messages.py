@@ -417,6 +417,17 @@ def test_a_policy_value_toml_reads_as_a_date_is_named_as_typed(
         "expected text", 'write name as text in quotes, "2026-04-01"')
 
 
+def test_a_flag_typed_as_a_mark_is_told_the_word(run: Callable, tmp_path: Path) -> None:
+    """○ and × (yes and no in a Japanese sheet) were told only 'type true or false'."""
+    path = with_cells(tmp_path / "marks.xlsx", ("countries", 2, "oda_eligible", "○"),
+                      ("countries", 3, "party_to_conflict", "×"))
+    assert [(i["value"], i["hint"]) for i in refused(run, tmp_path, path)] == [
+        ("○", "type true for '○' (a mark such as ○ or × is not read as true or false; "
+              "yes/no and 1/0 work too)"),
+        ("×", "type false for '×' (a mark such as ○ or × is not read as true or false; "
+              "yes/no and 1/0 work too)")]
+
+
 def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
         run: Callable, tmp_path: Path) -> None:
     path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))

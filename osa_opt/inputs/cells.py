@@ -214,11 +214,18 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
+        mark = str(value).strip() if value is not None else ""
+        if mark in _MARKS:  # a Japanese sheet's ○ and ×: yes and no, read as neither
+            return (f"type {_MARKS[mark]} for {mark!r} (a mark such as ○ or × is not read "
+                    "as true or false; yes/no and 1/0 work too)")
         return "type true or false (yes/no and 1/0 work too)"
     if int_choices(col):
         return whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
 
+
+#: Marks a spreadsheet uses for yes and no (a Japanese sheet's ○ and ×, a tick and a cross).
+_MARKS = {**dict.fromkeys("○◯〇✓✔☑", "true"), **dict.fromkeys("×✕✗✘☒", "false")}
 
 #: Numbers a hint may show, in this order: a whole number, a fraction, one with a
 #: thousands separator, and one for a 0-10 scale.
