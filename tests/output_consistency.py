@@ -1106,7 +1106,9 @@ def box_tables(text: str) -> list[tuple[str, list[str], list[list[str]]]]:
                 new = True
                 continue
             cells = [c.strip() for c in line.strip("│").split("│")]
-            if new or cells[0]:
+            # a line whose first cell alone goes on is the row's next line ("p" /
+            # "FY2026=1500,FY2027=400": a scenario's name wrapped), not a row of its own
+            if new or (cells[0] and any(cells[1:])):
                 rows.append(cells)
                 new = False
             else:

@@ -17,7 +17,8 @@ half to even ("¥11,312m"); and the report's country chart summed partners funde
 "others" while drawing partners with nothing funded; the notebook views showed an
 execution's shares as fractions (0.757 beside the report's 75.7%) and a comparison's
 funded fractions as bare numbers under the scenarios' names put in words; an empty reserve
-list read "Only 0 reserve entries"; the Frontier sheet showed a gain of −8.9e-16 as
+list read "Only 0 reserve entries"; a compare scenario's name that wrapped at 80 columns
+read as a row of its own under the baseline's name; the Frontier sheet showed a gain of −8.9e-16 as
 "-0.000".
 """
 
@@ -29,6 +30,7 @@ import shutil
 import warnings
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import output_consistency as oc
@@ -187,6 +189,23 @@ def test_an_empty_reserve_list_is_said_in_words(tmp_path: Path) -> None:
     assert run["analyses"]["execution"]["notes"][0] == (
         "No reserve entry up to 250% of the budget: no budget up to there funds a project "
         "beyond portfolio 1.")
+
+
+def test_a_scenario_whose_name_wraps_stays_one_row(tiny_frames: Any, write_xlsx: Any,
+                                                   tmp_path: Path) -> None:
+    """At 80 columns "p FY2026=1500,FY2027=400" wraps after "p", the baseline's name: with
+    no line between the rows the terminal read as a fourth row "p" worth 14.480 beside the
+    baseline "p" worth 16.080. And a scenario the rules cannot meet (a tiny budget)."""
+    projects, countries, policy = tiny_frames
+    path = write_xlsx(tmp_path / "round.xlsx", projects, countries)
+    (tmp_path / "p.toml").write_text(policy.to_toml(), encoding="utf-8")
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli, [
+        "compare", str(path), "--policy", str(tmp_path / "p.toml"), "--budget-scenario",
+        "FY2026=100,FY2027=50", "--budget-scenario", "FY2026=1500,FY2027=400", "--out",
+        str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert oa.check_command("compare", tmp_path / "out", result.stdout) == []
+    assert "├" in result.stdout
 
 
 def test_a_portfolios_repr_rounds_as_every_output() -> None:

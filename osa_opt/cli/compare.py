@@ -266,8 +266,11 @@ def _table(comparison: Comparison, scales: bool, *, stacked: bool, inout: bool =
     from osa_opt.cli.render import head, table_title
 
     years = comparison.fiscal_years
+    # a name of several words may wrap: its first line alone ("default" of "default
+    # FY2026=15000") would read as a row of the baseline's; lines between rows keep each whole
     table = Table(title=table_title(f"Scenarios (cost in ¥ million); projects in/out "
-                                    f"against {comparison.baseline.name}"))
+                                    f"against {comparison.baseline.name}"),
+                  show_lines=any(" " in s.name for s in comparison.scenarios))
     longest = max((len(piece) for s in comparison.scenarios for w in s.name.split()
                    for piece in w.split(",")), default=8)
     # names wrap between words, a budget scenario's years after their commas
