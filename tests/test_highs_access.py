@@ -173,3 +173,23 @@ def test_a_scheduler_started_with_other_threads_is_reset_not_a_failed_solve(prob
     lp = LpRelaxation.of(solver.highs)
     assert lp is not None and lp.value == pytest.approx(
         LpRelaxation.of(solver.highs).value)  # type: ignore[union-attr]
+
+
+def test_a_policy_of_two_threads_keeps_one_scheduler_through_the_explanations(
+        problem, monkeypatch) -> None:
+    """``solver.threads`` 2: the LP relaxation of the explanations asks the MIP's thread
+    count, so HiGHS's scheduler is made once (it was reset at every other run, 63 times on
+    the shipped example, as the copy asked for 1 thread beside the MIP's 2), with the
+    answers of 1 thread."""
+    expected = osa_opt.solve(problem, portfolios=3, explain=True)
+    resets = []
+    reset = highspy.Highs.resetGlobalScheduler
+    monkeypatch.setattr(highspy.Highs, "resetGlobalScheduler",
+                        staticmethod(lambda blocking: resets.append(reset(blocking))))
+    two = problem.with_policy(overrides={"solver.threads": 2})
+    got = osa_opt.solve(two, portfolios=3, explain=True)
+    assert len(resets) <= 1  # the switch from the solves of 1 thread before
+    assert [p.fractions for p in got.portfolios] == [p.fractions for p in expected.portfolios]
+    assert got.analyses["why"].tables()["why"].equals(expected.analyses["why"].tables()["why"])
+    monkeypatch.undo()
+    highspy.Highs.resetGlobalScheduler(True)  # the other tests' solves ask for 1 thread

@@ -25,6 +25,7 @@ from osa_opt.solving.highs_access import (
     column_bounds,
     given_solution_rounded_breaks_a_row,
     new_highs,
+    option_value,
     row_bounds,
 )
 
@@ -58,7 +59,10 @@ class LpRelaxation:
         lp.integrality_ = []  # every column continuous
         highs = new_highs()
         highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("threads", 1)
+        # the MIP's thread count: HiGHS has one thread scheduler per process and refuses a
+        # run asking another (highs_access.admitted then resets it), so a copy at 1 thread
+        # beside a MIP at 2 reset the scheduler at every other run of the explanations
+        highs.setOptionValue("threads", int(option_value(mip, "threads")))
         highs.passModel(lp)
         admitted(highs)
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
