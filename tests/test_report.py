@@ -649,3 +649,21 @@ def test_a_line_charts_legend_draws_each_line_as_it_is_drawn() -> None:
     legend = chart[chart.index(keys[0]):chart.index("target</text>")]
     assert legend.count("<circle") == 2  # the two lines with markers
     assert 'class="swatch"' not in chart
+
+
+def test_a_why_part_without_projects_says_so_instead_of_an_empty_table() -> None:
+    """The report of the real FY2024 round (inputs/real_rounds, four eligible packages, all
+    funded) printed "Why out: eligible projects not funded" over a table of headers and no
+    row. The part says there is none."""
+    import osa_opt
+
+    root = Path(__file__).resolve().parents[1]
+    problem = osa_opt.load_problem(root / "inputs" / "real_rounds" / "FY2024",
+                                   overrides={"budget": {"FY2024": 5000}})
+    page = render_report(solve(problem, portfolios=1, explain=True))
+    section = page[page.index('<section id="analysis-why"'):]
+    section = section[:section.index("</section>")]
+    text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+    assert ("Why out: eligible projects not funded None: portfolio 1 funds every eligible "
+            "project. Why in: funded projects") in text
+    assert section.count("<table") == 1

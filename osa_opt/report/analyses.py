@@ -142,9 +142,15 @@ def why_body(analysis: Any) -> str:
                         "basis", "message") if c in frame.columns]
     eligible = frame["eligible"].astype(bool) if "eligible" in frame else True
     funded = frame["funded"].astype(bool)
+    out, funded_in = frame[~funded & eligible], frame[funded]
+    # a part with no project says so, never a table of headers alone (a real round whose
+    # four eligible projects were all funded printed "Why out" as an empty table)
     body = ("<h3>Why out: eligible projects not funded</h3>"
-            + table(frame[~funded & eligible], columns=cols)
-            + "<h3>Why in: funded projects</h3>" + table(frame[funded], columns=cols))
+            + (table(out, columns=cols) if len(out) else
+               '<p class="note">None: portfolio 1 funds every eligible project.</p>')
+            + "<h3>Why in: funded projects</h3>"
+            + (table(funded_in, columns=cols) if len(funded_in) else
+               '<p class="note">None: portfolio 1 funds no project.</p>'))
     return body + ('<p class="note">Value change: what forcing the project in (or out) '
                    "would do to the value of portfolio 1. Value from: <b>re-solve</b> (an "
                    "exact re-solve), <b>proof</b> (exact without one: the most any "
