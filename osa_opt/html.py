@@ -240,6 +240,10 @@ def cell(value: Any, kind: str = TEXT, *, header: bool = False) -> str:
     return f"<{tag}{attr}>{escape(text, quote=True)}</{tag}>"
 
 
+#: A table of at most this many rows is kept whole on one printed page (``.short``).
+SHORT_ROWS = 12
+
+
 def table(
     frame: pd.DataFrame,
     *,
@@ -277,7 +281,10 @@ def table(
     kind_of = {c: kinds.get(c) or column_kind(c, frame[c]) for c in cols}
     shown = frame if max_rows is None else frame.head(max_rows)
     classes = list(row_classes) if row_classes is not None else []
-    out = [f'<div class="scroll"><table class="data {escape(css_class)}">']
+    # a short table prints whole on one page (a ranking of 5 portfolios printed 4 rows at
+    # the foot of one page and the 5th under a repeated header on the next)
+    short = " short" if len(shown) <= SHORT_ROWS else ""
+    out = [f'<div class="scroll{short}"><table class="data {escape(css_class)}">']
     if caption:
         out.append(f"<caption>{escape(caption)}</caption>")
     head = "".join(

@@ -533,3 +533,29 @@ def test_a_scenario_name_breaks_after_its_underscore(browser: Any, tmp_path: Pat
         assert page.evaluate(OVERFLOWING) == []
     finally:
         page.close()
+
+
+def test_a_short_table_prints_whole_on_one_page(tmp_path: Path) -> None:
+    """The robustness report of the shipped example printed its table of five ranked
+    portfolios with ranks 1-4 at the foot of a page and rank 5 alone under a repeated
+    header on the next. A table of up to html.SHORT_ROWS rows prints on one page, under its
+    title."""
+    import subprocess
+
+    from osa_opt.workflows import robustness
+
+    run = robustness(osa_opt.load_problem(), samples=20).write(tmp_path / "run")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run([chromium_path(), *CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}",
+                    f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                    (run / "report.html").resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
+    pages = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, timeout=60, check=True).stdout.split("\f")
+    title = "How often each portfolio stays near-optimal"
+    page = next(p for p in pages if title in p)
+    table = page[page.index(title):]
+    ranks = [line.split()[0] for line in table.splitlines()[1:]
+             if re.match(r"\s*\d\s+\d{3}\.\d{3}\s", line)]
+    assert ranks == ["1", "2", "3", "4", "5"], table

@@ -138,7 +138,7 @@ footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 
   th, td {{ padding: 3px 4px; }}
   td.long {{ min-width: 12ch; }}
   thead {{ display: table-header-group; }}
-  tr, svg.chart, .cards {{ page-break-inside: avoid; break-inside: avoid; }}
+  tr, svg.chart, .cards, .short {{ page-break-inside: avoid; break-inside: avoid; }}
   /* a partner's row stays on the page of its first item, never alone at the foot of one */
   tr.partner {{ page-break-after: avoid; break-after: avoid; }}
   tbody tr:nth-child(even), thead th, tr.diff td, .status {{ -webkit-print-color-adjust: exact;
