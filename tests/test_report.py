@@ -667,3 +667,19 @@ def test_a_why_part_without_projects_says_so_instead_of_an_empty_table() -> None
     assert ("Why out: eligible projects not funded None: portfolio 1 funds every eligible "
             "project. Why in: funded projects") in text
     assert section.count("<table") == 1
+
+
+def test_the_budget_levels_say_what_their_columns_mean() -> None:
+    """The frontier report's Budget levels table stood with "Independent value", "Nesting
+    cost", "Restart" and "Dropped" unexplained under it; a key in words follows it."""
+    import osa_opt
+    from osa_opt.workflows import frontier
+
+    page = render_report(frontier(osa_opt.load_problem(), shares=[0.5, 1.0]))
+    text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    levels = text[text.index("Budget levels"):]
+    for header in ("Independent value", "Nesting cost", "Restart", "Dropped"):
+        assert header in levels[:400], header
+    assert ("independent value: the best portfolio at that budget alone (the frontier's "
+            "exact value)") in levels
+    assert "Restart: yes where the rules force the line to give up projects" in levels

@@ -132,7 +132,18 @@ def funding_order_body(analysis: Any) -> str:
             + table(order, columns=cols, headers={"level": "Funded from budget share"},
                     max_rows=60, more=MORE))
     body += "<h3>Budget levels</h3>" + table(levels.reset_index(), max_rows=MAX_ROWS, more=MORE)
-    return body
+    return body + LEVELS_KEY
+
+
+#: The budget levels' columns in words: "Independent value", "Restart" and "Dropped" stood
+#: under the table unexplained.
+LEVELS_KEY = ('<p class="note">Nested value: portfolio value at that level when every project '
+              "of the levels below stays funded (the funding line); independent value: the "
+              "best portfolio at that budget alone (the frontier's exact value); nesting "
+              "cost: the difference, what keeping one funding line costs there. Added: the "
+              "projects first funded at that level. Restart: yes where the rules "
+              "force the line to give up projects of lower levels (listed under Dropped) "
+              "to fund others; no in every other level. Values are scores, not money.</p>")
 
 
 # ---------------------------------------------------------------------- why
