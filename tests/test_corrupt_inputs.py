@@ -913,6 +913,30 @@ def test_a_note_a_units_row_or_an_unlabelled_sum_is_one_problem_saying_delete_it
         f"(value 'Note: costs are estimates'). {fix}"]
 
 
+@pytest.mark.parametrize(("code", "currency"), [
+    ('"$"#,##0', "US dollars"), ("[$€-407] #,##0", "euros"), ("[$USD] #,##0", "USD")])
+def test_a_cost_column_formatted_in_another_currency_is_refused(
+        run: Callable, tmp_path: Path, code: str, currency: str) -> None:
+    """A cost column formatted in dollars (a sheet from a partner, $1,100 on screen) was
+    read as ¥ million without a word: an amount in dollars and one in ¥ million read
+    alike. A yen format ('"¥"#,##0', '[$¥-411]') is fine."""
+    def formatted(book: Any, code: str = code) -> None:
+        sheet = book["projects"]
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, column(sheet, "cost_FY2026")).number_format = code
+        sheet.cell(3, column(sheet, "risk")).number_format = '"$"0.00'  # no cost: no matter
+
+    assert refused(run, edited(tmp_path / "round.xlsx", formatted), tmp_path) == [
+        f"projects, row 2, column 'cost_FY2026': 38 cells of the column (rows 2, 3, 4, 5, "
+        f"6, ...) show {currency} (the format {code!r}): costs are in ¥ million, and an "
+        f"amount in {currency} would be read as ¥ million (value '900'). Fix: type each "
+        "cost in ¥ million, and give the column a plain number format (Home > Number > "
+        "General), or a yen one"]
+    for yen in ('"¥"#,##0', "[$¥-411]#,##0", '#,##0"円"'):
+        assert warned(run, edited(tmp_path / "yen.xlsx", lambda book, yen=yen: formatted(
+            book, yen))) == []
+
+
 def test_a_thousands_comma_read_as_a_decimal_one_by_another_text_cell_is_warned_about(
         run: Callable, tmp_path: Path) -> None:
     # In an English workbook the analyst types P-05's cost as the text '1,250' and, rows

@@ -482,6 +482,22 @@ def test_ods_cells_without_their_value_are_named_never_a_traceback(tmp_path: Pat
     assert "marked as true or false in the file but stores none" in issues[5].rule
 
 
+def test_an_ods_cost_in_another_currency_is_refused(tmp_path: Path) -> None:
+    """A cost cell of currency USD ($1,100.00 on screen) was read as ¥1,100 million."""
+    sheets = example_sheets()
+    cell(sheets, "projects", 3, "cost_FY2026", 1234.5)
+    cell(sheets, "projects", 4, "cost_FY2026", 1235.5)
+    path = _patched_ods(tmp_path / "round.ods", sheets, {
+        "1234.5": 'office:value-type="currency" office:currency="USD" office:value="1100">'
+                  "<text:p>$1,100.00</text:p>",
+        "1235.5": 'office:value-type="currency" office:currency="JPY" office:value="1100">'
+                  "<text:p>¥1,100</text:p>"})
+    (issue,) = issues_of(path)
+    assert (issue.row, issue.column, issue.value) == (3, "cost_FY2026", 1100)
+    assert issue.rule.startswith("1 cell of the column (row 3) shows USD (shown as "
+                                 "'$1,100.00'): costs are in ¥ million")
+
+
 def test_ods_dates_times_and_line_breaks_read_as_the_spreadsheet_shows_them(
         tmp_path: Path) -> None:
     """A date with a time zone failed the date check with a TypeError (aware minus naive);

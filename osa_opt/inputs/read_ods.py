@@ -21,6 +21,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.read_xlsx import (
     Merge,
+    currency_issues,
     encrypted,
     hidden_column_warnings,
     hidden_row_warnings,
@@ -67,9 +68,10 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         hidden_rows: set[int] = set()
         scaled: dict[tuple[int, int], tuple[str, int]] = {}
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
+        currencies: dict[tuple[int, int], tuple[str, str]] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
-                                                    scaled), unreadable)
+                                                    scaled), unreadable, currencies)
         issues += reader_cell_issues(sheet, rows, unreadable)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows)
@@ -77,6 +79,8 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         at = find_header(sheet, rows)
         issues += scaled_number_issues(sheet, rows, at, scaled,
                                        "Format > Cells > Numbers > General")
+        issues += currency_issues(sheet, rows, at, currencies,
+                                  "Format > Cells > Numbers > General")
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables
@@ -146,14 +150,16 @@ Scaling = tuple[dict[str, tuple[str, int]], dict[int, str],
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
           scaling: Scaling | None = None,
-          unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None
+          unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
+          currencies: dict[tuple[int, int], tuple[str, str]] | None = None
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
     number cells whose style shows them divided to ``scaling``'s dict, and its cells whose
     value cannot be read to ``unreadable`` ((row, column from 0) -> (text, rule, hint):
-    the text stands in the cell)."""
-    from odf.namespaces import TABLENS
+    the text stands in the cell), and its currency cells of another currency than the yen
+    to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code))."""
+    from odf.namespaces import OFFICENS, TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
 
@@ -182,6 +188,13 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
                         for j in range(min(span, _MAX_REPEAT)):
                             unreadable[number + k, column + j] = (bad.text, bad.rule,
                                                                   bad.hint)
+            currency = cell.attributes.get((OFFICENS, "currency"))
+            if currency is not None and currency.upper() != "JPY" and currencies is not None:
+                shown = "".join(_text(p) for p in cell.childNodes if p.qname[1] == "p")
+                for k in range(min(repeat, _MAX_REPEAT)):
+                    for j in range(min(span, _MAX_REPEAT)):
+                        currencies[number + k, column + j] = (
+                            f"shown as {shown!r}" if shown else f"in {currency}", currency)
             if scaling and scaling[0] and isinstance(value, int | float):
                 _note_scaled(cell, number, column, min(repeat, _MAX_REPEAT),
                              min(span, _MAX_REPEAT), scaling)

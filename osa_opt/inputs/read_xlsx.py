@@ -20,7 +20,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, known_header, table
-from osa_opt.inputs.schema import SHEETS
+from osa_opt.inputs.schema import COST_PREFIX, SHEETS
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 from osa_opt.text import counted, first_few
 from osa_opt.text import number as number_text
@@ -246,6 +246,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             issues += _formula_issues(sheet, numbered, uncomputed)
             at = find_header(sheet, numbered)
             issues += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
+            issues += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
     finally:
@@ -273,31 +274,118 @@ def display_divisor(code: str) -> int:
     return 1000 ** len(found[-1]) if found else 1
 
 
-def _scaled_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, int]]:
-    """(Excel row, column from 0) -> (number format, divisor) of the cells whose format
-    shows their value divided (read-only openpyxl gives no formats: the styles and the
-    sheet's XML are read); nothing when no style of the workbook scales."""
+#: Currency signs a number format may show, but the yen's (¥, ￥, 円 and the code JPY).
+_CURRENCY_SIGNS = {"$": "US dollars", "US$": "US dollars", "€": "euros", "£": "pounds",
+                   "₩": "won", "元": "yuan", "₹": "rupees", "₱": "pesos", "฿": "baht",
+                   "₫": "dong", "Rp": "rupiah", "RM": "ringgit", "A$": "Australian dollars"}
+_CURRENCY_CODE = re.compile(r"\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]")
+_ISO_CURRENCY = re.compile(r"\b(?!JPY\b)[A-Z]{3}\b")
+
+
+def display_currency(code: str) -> str | None:
+    """The currency other than the yen a number format shows its value in (its first
+    section: ``$#,##0`` and ``[$€-407] #,##0`` show dollars and euros), or None: a cost
+    column in ¥ million formatted in dollars could hold either.
+
+    >>> display_currency('"$"#,##0'), display_currency("[$€-407] #,##0.00"), display_currency("[$USD] #,##0")
+    ('US dollars', 'euros', 'USD')
+    >>> display_currency('"¥"#,##0'), display_currency("[$¥-411]#,##0"), display_currency("#,##0")
+    (None, None, None)
+    """
+    section = code.split(";")[0]
+    signs = [m.group(1) for m in _CURRENCY_CODE.finditer(section)]
+    signs += re.findall(r'"([^"]*)"', _CURRENCY_CODE.sub("", section))
+    signs += re.findall(r"\\(.)", section)
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", section)
+    signs += [c for c in ("$", "€", "£", "₩", "₹", "₱", "฿", "₫") if c in bare]
+    for sign in signs:
+        sign = sign.strip()
+        if sign in _CURRENCY_SIGNS:
+            return _CURRENCY_SIGNS[sign]
+        for mark, name in _CURRENCY_SIGNS.items():
+            if mark in sign and len(mark) == 1:
+                return name
+        iso = _ISO_CURRENCY.search(sign)
+        if iso:
+            return iso.group()
+    return None
+
+
+def _styled_cells(book: Any, xml: bytes, pick: Any) -> dict[tuple[int, int], Any]:
+    """(Excel row, column from 0) -> ``pick(number format)`` of the cells whose workbook
+    format ``pick`` finds something in (not None); read-only openpyxl gives no formats, so
+    the styles and the sheet's XML are read. Excel's built-in formats (ids below 164) are
+    left alone: their currency is the locale's."""
     from openpyxl.utils import column_index_from_string
 
     try:
         styles, formats = book._cell_styles, book._number_formats
     except AttributeError:
         return {}
-    scaled = {}
+    picked = {}
     for i, style in enumerate(styles):
-        at = style.numFmtId - 164  # the workbook's own formats; Excel's built-in never scale
-        divisor = display_divisor(formats[at]) if 0 <= at < len(formats) else 1
-        if divisor > 1:
-            scaled[str(i).encode()] = (formats[at], divisor)
-    if not scaled:
+        at = style.numFmtId - 164
+        found = pick(formats[at]) if 0 <= at < len(formats) else None
+        if found is not None:
+            picked[str(i).encode()] = found
+    if not picked:
         return {}
     out = {}
     for attributes in _CELL_TAG.findall(xml):
         style, ref = _CELL_STYLE.search(attributes), _CELL_REF.search(attributes)
-        if style and ref and style.group(1) in scaled:
+        if style and ref and style.group(1) in picked:
             column = column_index_from_string(ref.group(1).decode()) - 1
-            out[int(ref.group(2)), column] = scaled[style.group(1)]
+            out[int(ref.group(2)), column] = picked[style.group(1)]
     return out
+
+
+def _scaled_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, int]]:
+    """(Excel row, column from 0) -> (number format, divisor) of the cells whose format
+    shows their value divided; nothing when no style of the workbook scales."""
+    return _styled_cells(book, xml, lambda code: (code, display_divisor(code))
+                         if display_divisor(code) > 1 else None)
+
+
+def _currency_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
+    """(Excel row, column from 0) -> (the format, in words; currency) of the cells whose
+    format shows a currency other than the yen."""
+    return _styled_cells(book, xml, lambda code: (f"the format {code!r}",
+                                                  display_currency(code))
+                         if display_currency(code) else None)
+
+
+def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                    shown: dict[tuple[int, int], tuple[str, str]],
+                    plain: str = "Home > Number > General") -> list[Issue]:
+    """Cost cells whose format shows another currency than the yen (``$#,##0`` shows 1100
+    as $1,100): an amount in dollars and one in ¥ million read alike, so the column is
+    refused, one issue per column, naming the currency. ``shown`` maps (row, column from
+    0) to (how the cell shows it, in words; the currency)."""
+    if not shown or not rows:
+        return []
+    header_row, header = rows[at][0], rows[at][1]
+    found: dict[int, list[tuple[int, float, str, str]]] = {}
+    for (row, column), (code, currency) in sorted(shown.items()):
+        if row <= header_row or row > len(rows) or column >= len(header):
+            continue
+        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
+        name = header[column]
+        if isinstance(name, str) and name.strip().startswith(COST_PREFIX) \
+                and isinstance(value, int | float) and not isinstance(value, bool):
+            found.setdefault(column, []).append((row, value, code, currency))
+    issues = []
+    for column, cells in found.items():
+        row, value, code, currency = cells[0]
+        n = len(cells)
+        issues.append(Issue(
+            sheet, row, str(header[column]).strip(), value,
+            f"{counted(n, 'cell')} of the column (row{'s' if n > 1 else ''} "
+            f"{first_few((r for r, *_ in cells), 5)}) {'show' if n > 1 else 'shows'} "
+            f"{currency} ({code}): costs are in ¥ million, and an amount in "
+            f"{currency} would be read as ¥ million",
+            f"type each cost in ¥ million, and give the column a plain number format "
+            f"({plain}), or a yen one"))
+    return issues
 
 
 def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
