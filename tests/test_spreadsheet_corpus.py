@@ -482,45 +482,40 @@ def test_ods_cells_without_their_value_are_named_never_a_traceback(tmp_path: Pat
     assert "marked as true or false in the file but stores none" in issues[5].rule
 
 
-def test_an_ods_cost_in_another_currency_is_refused(tmp_path: Path) -> None:
-    """A cost cell of currency USD ($1,100.00 on screen) was read as ¥1,100 million."""
-    sheets = example_sheets()
-    cell(sheets, "projects", 3, "cost_FY2026", 1234.5)
-    cell(sheets, "projects", 4, "cost_FY2026", 1235.5)
-    path = _patched_ods(tmp_path / "round.ods", sheets, {
-        "1234.5": 'office:value-type="currency" office:currency="USD" office:value="1100">'
-                  "<text:p>$1,100.00</text:p>",
-        "1235.5": 'office:value-type="currency" office:currency="JPY" office:value="1100">'
-                  "<text:p>¥1,100</text:p>"})
-    (issue,) = issues_of(path)
-    assert (issue.row, issue.column, issue.value) == (3, "cost_FY2026", 1100)
-    assert issue.rule.startswith("1 cell of the column (row 3) shows USD (shown as "
-                                 "'$1,100.00'): costs are in ¥ million")
-
-
 def test_ods_dates_times_and_line_breaks_read_as_the_spreadsheet_shows_them(
         tmp_path: Path) -> None:
     """A date with a time zone failed the date check with a TypeError (aware minus naive);
     a duration-formatted cost (LibreOffice's time value) read as the text '28800:00:00'
     where a workbook's is named with its number; a line break within a paragraph was
-    dropped, so 'P-01' and 'P-03' on two lines of a requires cell read as 'P-01P-03'."""
+    dropped, so 'P-01' and 'P-03' on two lines of a requires cell read as 'P-01P-03'; a
+    cost cell of currency USD ($1,100.00 on screen) read as ¥1,100 million (JPY is fine)."""
     sheets = example_sheets()
     cell(sheets, "projects", 3, "cost_FY2026", 1234.5)
     cell(sheets, "countries", 3, "priority_tier", 1235.5)
     cell(sheets, "projects", 6, "requires", 1236.5)
-    path = _patched_ods(tmp_path / "round.ods", sheets, {
+    shown = {
         "1234.5": 'office:value-type="date" office:date-value="1903-04-14T00:00:00Z">'
                   "<text:p>1903-04-14</text:p>",
         "1235.5": 'office:value-type="time" office:time-value="PT48H00M00S">'
                   "<text:p>48:00:00</text:p>",
-        "1236.5": 'office:value-type="string"><text:p>P-01<text:line-break/>P-03</text:p>'})
-    issues = issues_of(path)
+        "1236.5": 'office:value-type="string"><text:p>P-01<text:line-break/>P-03</text:p>'}
+    issues = issues_of(_patched_ods(tmp_path / "round.ods", sheets, shown))
     assert [(i.sheet, i.row, i.column) for i in issues] == [
         ("projects", 3, "cost_FY2026"), ("projects", 6, "requires"),
         ("countries", 3, "priority_tier")]
     assert "row 3 shows 1903-04-14, which is 1200 as a number" in issues[0].rule
     assert issues[1].value == "P-01\nP-03" and "separate" in issues[1].hint
     assert "row 3 shows 2 days, 0:00:00, which is 2 as a number" in issues[2].rule
+    cell(sheets, "projects", 7, "cost_FY2026", 1237.5)
+    cell(sheets, "projects", 8, "cost_FY2026", 1238.5)
+    (issue,) = issues_of(_patched_ods(tmp_path / "usd.ods", sheets, {  # the reader's own
+        "1237.5": 'office:value-type="currency" office:currency="USD" office:value="1100">'
+                  "<text:p>$1,100.00</text:p>",
+        "1238.5": 'office:value-type="currency" office:currency="JPY" office:value="1100">'
+                  "<text:p>¥1,100</text:p>"}))
+    assert (issue.row, issue.column, issue.value) == (7, "cost_FY2026", 1100)
+    assert issue.rule.startswith("1 cell of the column (row 7) shows USD (shown as "
+                                 "'$1,100.00'): costs are in ¥ million")
 
 
 @pytest.mark.parametrize(("text", "kind"), [

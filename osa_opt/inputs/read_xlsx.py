@@ -12,7 +12,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +354,29 @@ def _currency_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, s
                          if display_currency(code) else None)
 
 
+def _number_cells(rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                  marked: dict[tuple[int, int], Any], column_read: Callable[[str], bool],
+                  nonzero: bool = False
+                  ) -> tuple[Sequence[Any], dict[int, list[tuple[int, float, Any]]]]:
+    """The header, and by column (from 0) the (row, number, mark) of the cells of
+    ``marked`` ((row, column) -> mark) below the header that hold a number (not 0, with
+    ``nonzero``) in a column whose header ``column_read`` accepts."""
+    if not marked or not rows:
+        return (), {}
+    header_row, header = rows[at][0], rows[at][1]
+    found: dict[int, list[tuple[int, float, Any]]] = {}
+    for (row, column), mark in sorted(marked.items()):
+        if row <= header_row or row > len(rows) or column >= len(header):
+            continue
+        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
+        name = header[column]
+        if isinstance(name, str) and column_read(name.strip()) \
+                and isinstance(value, int | float) and not isinstance(value, bool) \
+                and (value or not nonzero):
+            found.setdefault(column, []).append((row, value, mark))
+    return header, found
+
+
 def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
                     shown: dict[tuple[int, int], tuple[str, str]],
                     plain: str = "Home > Number > General") -> list[Issue]:
@@ -361,21 +384,11 @@ def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: i
     as $1,100): an amount in dollars and one in ¥ million read alike, so the column is
     refused, one issue per column, naming the currency. ``shown`` maps (row, column from
     0) to (how the cell shows it, in words; the currency)."""
-    if not shown or not rows:
-        return []
-    header_row, header = rows[at][0], rows[at][1]
-    found: dict[int, list[tuple[int, float, str, str]]] = {}
-    for (row, column), (code, currency) in sorted(shown.items()):
-        if row <= header_row or row > len(rows) or column >= len(header):
-            continue
-        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
-        name = header[column]
-        if isinstance(name, str) and name.strip().startswith(COST_PREFIX) \
-                and isinstance(value, int | float) and not isinstance(value, bool):
-            found.setdefault(column, []).append((row, value, code, currency))
+    header, found = _number_cells(rows, at, shown,
+                                  lambda name: name.startswith(COST_PREFIX))
     issues = []
     for column, cells in found.items():
-        row, value, code, currency = cells[0]
+        row, value, (code, currency) = cells[0]
         n = len(cells)
         issues.append(Issue(
             sheet, row, str(header[column]).strip(), value,
@@ -396,21 +409,10 @@ def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], 
     issue per column, naming both; ``plain`` is where the program sets a plain format."""
     from osa_opt.inputs.numbers import number_column
 
-    if not scaled or not rows:
-        return []
-    header_row, header = rows[at][0], rows[at][1]
-    found: dict[int, list[tuple[int, float, str, int]]] = {}
-    for (row, column), (code, divisor) in sorted(scaled.items()):
-        if row <= header_row or row > len(rows) or column >= len(header):
-            continue
-        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
-        name = header[column]
-        if isinstance(name, str) and number_column(name.strip()) \
-                and isinstance(value, int | float) and not isinstance(value, bool) and value:
-            found.setdefault(column, []).append((row, value, code, divisor))
+    header, found = _number_cells(rows, at, scaled, number_column, nonzero=True)
     issues = []
     for column, cells in found.items():
-        row, value, code, divisor = cells[0]
+        row, value, (code, divisor) = cells[0]
         shown = number_text(value / divisor)
         issues.append(Issue(
             sheet, row, str(header[column]).strip(), value,
