@@ -21,6 +21,7 @@ import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -554,7 +555,7 @@ class _Column(NamedTuple):
 
 
 def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: list[str],
-                 min_widths: Mapping[int, int], fractions: set[str] = frozenset()
+                 min_widths: Mapping[int, int], fractions: AbstractSet[str] = frozenset()
                  ) -> list[_Column]:
     """Each column's number format and width (:func:`_layout`), set on the sheet. The pad
     of the numbers and the indent of their headers never cost a table its one-page print:
@@ -571,7 +572,7 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
 
 
 def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
-            min_widths: Mapping[int, int], *, pad: bool, fractions: set[str] = frozenset()
+            min_widths: Mapping[int, int], *, pad: bool, fractions: AbstractSet[str] = frozenset()
             ) -> list[_Column]:
     """Each column's width and format: the longest of the first 200 values and the header
     (wrapped to two lines when it is longer than the values), within 8-60 characters; long
