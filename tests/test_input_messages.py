@@ -428,6 +428,18 @@ def test_a_flag_typed_as_a_mark_is_told_the_word(run: Callable, tmp_path: Path) 
               "yes/no and 1/0 work too)")]
 
 
+def test_a_score_on_a_hundred_point_scale_is_told_the_ten_point_number(
+        run: Callable, tmp_path: Path) -> None:
+    """A score of 76 (on a 0-100 scale) said only what the score means."""
+    path = with_cells(tmp_path / "scale.xlsx", ("projects", 6, "score_security", 76),
+                      ("countries", 2, "democracy", 72))
+    assert [i["hint"] for i in refused(run, tmp_path, path)] == [
+        "the scale is 0-10: if 76 is on a 0-100 scale, type 7.6 (score_security: benefit "
+        "score for the criterion 'security', 0-10)",
+        "the scale is 0-10: if 72 is on a 0-100 scale, type 7.2 (democracy: democracy "
+        "assessment, 0-10)"]
+
+
 def test_a_number_out_of_range_that_is_no_percentage_keeps_its_hint(
         run: Callable, tmp_path: Path) -> None:
     path = with_cells(tmp_path / "share.xlsx", ("projects", 6, "risk", 1.5))

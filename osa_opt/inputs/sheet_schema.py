@@ -194,7 +194,8 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
 
 def _range_hint(col: Column, bad: Any) -> str:
     """The fix of a number out of its range: a share (at most 1) typed as a whole
-    percentage, 35 for 35%, is told the fraction, as the text '35%' is."""
+    percentage, 35 for 35%, is told the fraction, as the text '35%' is; a 0-10 score or
+    assessment typed on a 0-100 scale (76) is told the number on the 0-10 one (7.6)."""
     meaning = f"{col.name}: {col.meaning}"
     try:
         typed = float(bad)
@@ -202,6 +203,9 @@ def _range_hint(col: Column, bad: Any) -> str:
         return meaning
     if col.high == 1 and 1 < typed <= 100 and typed.is_integer():
         return f"{fraction_hint(typed / 100, number_text(typed) + '%')} ({meaning})"
+    if col.low == 0 and col.high == 10 and 10 < typed <= 100:  # a 0-100 scale's 76
+        return (f"the scale is 0-10: if {number_text(typed)} is on a 0-100 scale, type "
+                f"{number_text(typed / 10)} ({meaning})")
     return meaning
 
 
