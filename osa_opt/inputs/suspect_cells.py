@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.cells import blank_mask
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW, Column
 
 #: The error values Excel and LibreOffice show in a cell whose formula failed.
@@ -286,7 +287,7 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     if not names or raw.empty:
         return []
     columns = [c for c in raw.columns if c != ROW]
-    blank = {c: raw[c].map(_blank).to_numpy(dtype=bool) for c in columns}
+    blank = {c: blank_mask(raw[c]) for c in columns}
     count = len(columns) - sum(blank.values())  # cells filled in each row
     unnamed = np.logical_and.reduce([blank[n] for n in names])
     stray = (unnamed & (count <= _STRAY_CELLS)) | (count == 1)
@@ -306,14 +307,6 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
             "delete the row (a column's unit or note can go in a comment on its header "
             f"cell); if it is a {unit}, fill in its cells"))
     return issues
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and value != value  # NaN
 
 
 def _plain_text(value: Any) -> str:
