@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from osa_opt.errors import Issue
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
-from osa_opt.inputs.schema import COST_PREFIX, PROJECTS
+from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
 from osa_opt.text import counted, id_list, number, reiwa_year, yen
 
 if TYPE_CHECKING:
@@ -84,8 +84,6 @@ def scale_warnings(problem: Problem) -> list[Issue]:
     >>> print(scale_warnings(problem.with_projects(edited))[0].message())
     projects, column 'score_security': every score_security is between 0 and 1 (the largest 0.99, in 38 projects): the column is on a 0-10 scale, so the criterion counts a tenth as much as meant (value 0.99). Fix: if the column was typed on a 0-1 scale, multiply it by 10 (0.99 is 9.9 on the 0-10 scale); nothing to do if the values are meant this low
     """
-    from osa_opt.inputs.schema import COUNTRIES, COUNTRY_COLUMNS, SCORE_PREFIX
-
     zero_to_ten = [(PROJECTS, f"{SCORE_PREFIX}{c}", ("project", "projects"))
                    for c in problem.policy.criteria]
     zero_to_ten += [(COUNTRIES, c.name, ("country", "countries")) for c in COUNTRY_COLUMNS
@@ -98,7 +96,7 @@ def scale_warnings(problem: Problem) -> list[Issue]:
         values = table[column].dropna().to_numpy(dtype=float)
         above = values[values > 0]
         if (len(above) < _UNIT_SCALE_COUNT or above.max() > _UNIT_SCALE_TOP
-                or not ((above > 0) & (above < 1)).any()):
+                or not (above < 1).any()):
             continue
         top = float(above.max())
         effect = ("the criterion counts a tenth as much as meant" if sheet == PROJECTS else
