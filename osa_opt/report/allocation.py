@@ -72,12 +72,12 @@ def allocation(result: Result) -> Section | None:
                    lead="Where the money of portfolio 1 goes.")
 
 
-
 def _legend_item(color: str, label: str) -> str:
     """A legend's colour key and its label, never parted by a line break (at 800 px
     "eligible, nothing" ended one line and "funded" began the next)."""
     return (f'<span class="legend-item"><span class="legend-key" style="background:{color}">'
             f"</span>{label}</span>")
+
 
 def group_bars(result: Result, by: str, label: str) -> list[Bar]:
     """The bars of one chart: every group (funded or not), or the top ones and "others"."""
