@@ -46,8 +46,9 @@ _SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\
 _NUMBER_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
                             if c.kind == "number")
 #: Choices that are whole numbers (``priority_tier``): a date format shows 1900-01-02 for 2.
-_WHOLE_CHOICES = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
-                           if c.kind == "enum" and int_choices(c))
+#: By column name, the choices (for the fix of such a cell typed as a date).
+_WHOLE_CHOICES = {c.name: c.choices for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
+                  if c.kind == "enum" and int_choices(c)}
 
 
 def number_column(name: str) -> bool:
@@ -366,7 +367,8 @@ def _date_text_issue(sheet: str, column: str, dated: list[tuple[int, str]],
         rule = (f"{n} cells are no number but text that reads as a date (rows "
                 f"{first_few((r for r, _ in dated), 5)}; row {row} has {first!r}, {meaning}), "
                 f"{writes}{typo}")
-    plain = ("a whole number: " + " or ".join(map(str, _TIERS))) if column in _WHOLE_CHOICES \
+    choices = _WHOLE_CHOICES.get(column)
+    plain = ("a whole number: " + " or ".join(map(str, choices))) if choices \
         else "plain, with one decimal point at most (such as 750 or 0.35)"
     hint = f"type the number the cell stands for, {plain}"
     if n > 1:
@@ -378,10 +380,6 @@ def _date_text_issue(sheet: str, column: str, dated: list[tuple[int, str]],
     else:
         hint += ", as a number, not text"
     return Issue(sheet, row, column, first, rule, hint)
-
-
-#: The whole-number choices of a tier column, for the fix of a tier typed as a date.
-_TIERS = next(c.choices for c in COUNTRY_COLUMNS if c.name in _WHOLE_CHOICES)
 
 
 def _iso_date(text: str) -> dt.date | None:
