@@ -179,25 +179,20 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             down, across = (int(cell.attributes.get(key, 1)) for key in spanned)
             if down > 1 or across > 1:
                 merges.append((number, column, number + down - 1, column + across - 1))
+            block = (number, column, min(repeat, _MAX_REPEAT), min(span, _MAX_REPEAT))
             try:
                 value = _value(cell)
             except Unreadable as bad:
                 value = bad.text or None
                 if unreadable is not None:
-                    for k in range(min(repeat, _MAX_REPEAT)):
-                        for j in range(min(span, _MAX_REPEAT)):
-                            unreadable[number + k, column + j] = (bad.text, bad.rule,
-                                                                  bad.hint)
+                    _mark(unreadable, block, (bad.text, bad.rule, bad.hint))
             currency = cell.attributes.get((OFFICENS, "currency"))
             if currency is not None and currency.upper() != "JPY" and currencies is not None:
                 shown = "".join(_text(p) for p in cell.childNodes if p.qname[1] == "p")
-                for k in range(min(repeat, _MAX_REPEAT)):
-                    for j in range(min(span, _MAX_REPEAT)):
-                        currencies[number + k, column + j] = (
-                            f"shown as {shown!r}" if shown else f"in {currency}", currency)
+                _mark(currencies, block,
+                      (f"shown as {shown!r}" if shown else f"in {currency}", currency))
             if scaling and scaling[0] and isinstance(value, int | float):
-                _note_scaled(cell, number, column, min(repeat, _MAX_REPEAT),
-                             min(span, _MAX_REPEAT), scaling)
+                _note_scaled(cell, *block, scaling)
             column += span
             if value is None:
                 empty += span
@@ -209,6 +204,16 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
                 out.append((number + k, cells))
         number += repeat
     return out
+
+
+def _mark(marked: dict[tuple[int, int], Any], block: tuple[int, int, int, int],
+          mark: Any) -> None:
+    """``mark`` for each cell of a cell ``block`` stands for: (row, column from 0, rows
+    down, columns across), a cell repeated down and across."""
+    row, column, rows, columns = block
+    for k in range(rows):
+        for j in range(columns):
+            marked[row + k, column + j] = mark
 
 
 def _note_scaled(cell: Any, row: int, column: int, rows: int, columns: int,
