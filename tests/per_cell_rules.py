@@ -356,15 +356,24 @@ def coerce_column_per_cell(sheet: str, cells: pd.Series, rows: np.ndarray, col: 
 def key_per_cell(text: str) -> str:
     """What two spellings of one name share: width folded (NFKC), case folded, a letter
     that looks Latin (Cyrillic, Greek) as the Latin one, a dash that looks like the hyphen
-    as the hyphen, no spaces."""
+    as the hyphen, no spaces; a whole number without its leading zeros or its point and
+    zeros (``01``, ``1.0`` and ``1`` alike; ``1.10`` and ``1.`` as they are)."""
     from osa_opt.inputs.keys import DASHES, LOOKALIKES
 
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
-        return "".join(text.lower().split())
+        return _whole_number("".join(text.lower().split()))
     latin = {other.casefold(): letter.casefold() for other, letter in LOOKALIKES.items()}
     latin.update(DASHES)
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join("".join(latin.get(char, char) for char in folded).split())
+    return _whole_number("".join("".join(latin.get(char, char) for char in folded).split()))
+
+
+def _whole_number(folded: str) -> str:
+    """``01`` and ``1.0`` as ``1``, ``00`` as ``0``; anything else as it is."""
+    number, point, decimals = folded.partition(".")
+    if not number.isdecimal() or (point and not decimals) or decimals.strip("0"):
+        return folded
+    return number.lstrip("0") or "0"
 
 
 def spellings_per_cell(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]:
