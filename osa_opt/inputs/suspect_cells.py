@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import blank_mask
+from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW, Column
 
 #: The error values Excel and LibreOffice show in a cell whose formula failed.
@@ -287,7 +287,7 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     if not names or raw.empty:
         return []
     columns = [c for c in raw.columns if c != ROW]
-    blank = {c: blank_mask(raw[c]) for c in columns}
+    blank = {c: raw[c].map(is_blank).to_numpy(dtype=bool) for c in columns}
     count = len(columns) - sum(blank.values())  # cells filled in each row
     unnamed = np.logical_and.reduce([blank[n] for n in names])
     stray = (unnamed & (count <= _STRAY_CELLS)) | (count == 1)
