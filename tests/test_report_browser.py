@@ -428,19 +428,24 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """report.html of the shipped example as ``osa-opt solve`` writes it (five portfolios,
     why in or out and the rule prices), printed by the command docs/report.md gives, and
     the text of each page of the PDF (pdftotext -layout)."""
-    import subprocess
-
     folder = tmp_path_factory.mktemp("printed")
     run = solve(osa_opt.load_problem(), portfolios=5, explain=True).write(folder / "run")
+    return run / "report.html", [p for p in printed_pages(run, folder) if p.strip()]
+
+
+def printed_pages(run: Path, folder: Path) -> list[str]:
+    """The text of each page (pdftotext -layout) of the run's report.html printed by
+    Chromium as docs/report.md says, into ``folder``."""
+    import subprocess
+
     pdf = folder / "report.pdf"
     subprocess.run([chromium_path(), *CHROMIUM_ARGS, f"--user-data-dir={folder / 'profile'}",
                     f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
                     (run / "report.html").resolve().as_uri()],
                    capture_output=True, timeout=120, check=True)
     pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, timeout=60, check=True).stdout
-    return run / "report.html", [p for p in text.split("\f") if p.strip()]
+    return subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, timeout=60, check=True).stdout.split("\f")
 
 
 def test_printed_pages_are_numbered_and_keep_each_partner_with_its_items(
@@ -540,19 +545,10 @@ def test_a_short_table_prints_whole_on_one_page(tmp_path: Path) -> None:
     portfolios with ranks 1-4 at the foot of a page and rank 5 alone under a repeated
     header on the next. A table of up to html.SHORT_ROWS rows prints on one page, under its
     title."""
-    import subprocess
-
     from osa_opt.workflows import robustness
 
     run = robustness(osa_opt.load_problem(), samples=20).write(tmp_path / "run")
-    pdf = tmp_path / "report.pdf"
-    subprocess.run([chromium_path(), *CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}",
-                    f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                    (run / "report.html").resolve().as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
-    pages = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                           text=True, timeout=60, check=True).stdout.split("\f")
+    pages = printed_pages(run, tmp_path)
     title = "How often each portfolio stays near-optimal"
     page = next(p for p in pages if title in p)
     table = page[page.index(title):]
