@@ -251,8 +251,8 @@ def _render(comparison: Comparison, folder: Path) -> None:
                                  f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
     if scales:
         print_words(console, "[yellow]Note:[/] the policies value projects differently, so "
-                             "their own values are on different scales; compare the column "
-                             f"\"Value under {escape(comparison.baseline.name)}'s weights\" "
+                             "their own values are on different scales; compare their \"Value "
+                             f"under {escape(comparison.baseline.name)}'s weights\" "
                              "(every portfolio priced with the baseline's weights).")
     print_words(console, wrote_line(folder, ["comparison", "comparison_projects"]))
 
