@@ -47,7 +47,7 @@ from osa_opt.cli import cli
 #: (two equal optima), which the workbook showed as "-0.000"
 QUICK = (("robustness", 13), ("compare", 24), ("execution", 5), ("frontier", 58))
 COMMANDS = ("frontier", "robustness", "compare", "execution")
-SWEEP_SEEDS = range(int(os.environ.get("OSA_ANALYSES_CONSISTENCY_SEEDS", "30")))
+SWEEP_SEEDS = range(int(os.environ.get("OSA_ANALYSES_CONSISTENCY_SEEDS", "16")))
 
 
 @pytest.mark.parametrize(("command", "seed"), QUICK)
