@@ -25,6 +25,8 @@ import pandas as pd
 from osa_opt.text import (
     FINE_SHARES,
     LABEL_COLUMNS,
+    RATIO_COLUMNS,
+    RATIO_DECIMALS,
     code_label,
     fixed,
     fraction_columns,
@@ -60,10 +62,6 @@ _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_ind
 _VALUE_NAMES = {"value", "objective", "best_value", "greedy_value", "gain", "value_change",
                 "gain_if_off", "gain_if_relaxed", "nested_value", "independent_value",
                 "nesting_cost", "optimum", "bound"}
-#: Value per ¥ million: a project's few points of value over hundreds of millions, 0.005
-#: in three decimals for most of a round; five tell them apart (0.00502, 0.00468).
-_RATIO_NAMES = {"value_per_cost"}
-RATIO_DECIMALS = 5
 _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "position",
                 "level_number", "priority_tier", "samples", "solves", "sample"}
 def share_cell(share: float, *, trim: bool = False, digits: int = 1) -> str:
@@ -128,7 +126,7 @@ def column_kind(name: object, values: pd.Series) -> str:
         return SHARE  # before money: budget_share is a share, not ¥
     if is_money_column(key):
         return MONEY
-    if key in _RATIO_NAMES:
+    if key in RATIO_COLUMNS:
         return RATIO
     if key in _VALUE_NAMES:
         return VALUE

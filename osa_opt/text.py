@@ -317,6 +317,12 @@ def code_label(code: Any, capital: bool = True) -> str:
 #: (99.79%, never "99.8%" beside it, nor a "100.0%" that is not all).
 FINE_SHARES = frozenset({"mean_share_of_optimum", "worst_share_of_optimum"})
 
+#: Value per ¥ million, written with RATIO_DECIMALS decimals by the report, the notebook views
+#: and the workbook (``0.00000``): a project's few points of value over hundreds of millions
+#: read 0.005 in three decimals for most of a round; five tell them apart (0.00502, 0.00468).
+RATIO_COLUMNS = frozenset({"value_per_cost"})
+RATIO_DECIMALS = 5
+
 #: Tables whose other columns are named by the data, each a funded fraction: a comparison's
 #: scenarios. The workbook, the report and the notebook views show them as fractions (0.5 is
 #: 50%, never a bare 0.5) under the scenario's name as it is, never put in words

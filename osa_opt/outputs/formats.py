@@ -36,7 +36,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.text import FINE_SHARES, is_money_column, money, percents_apart
+from osa_opt.text import (
+    FINE_SHARES,
+    RATIO_COLUMNS,
+    RATIO_DECIMALS,
+    is_money_column,
+    money,
+    percents_apart,
+)
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -72,8 +79,7 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "count": "#,##0", "share": "0%",
                    "share_precise": "0.0%", "share_fine": "0.00%",
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
-                   # value per ¥ million: 0.005 in three decimals for most projects
-                   "ratio": "0.00000",
+                   "ratio": "0." + "0" * RATIO_DECIMALS,  # text.RATIO_COLUMNS
                    "text": "General"}
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
@@ -204,7 +210,7 @@ class Formats:
             return "share_precise"  # a gain of 0.1% of value is not 0%
         if base in _SHARE_NAMES or base.startswith("share") or base.endswith("_share"):
             return "share"
-        if base == "value_per_cost":
+        if base in RATIO_COLUMNS:
             return "ratio"
         if base in _VALUE_NAMES or base.startswith("value"):
             return "value"
