@@ -87,6 +87,8 @@ def number(value: Any) -> float:
         except OverflowError:  # an int beyond any float, e.g. 10**400
             raise Unreadable from None
     elif isinstance(value, str):
+        if "_" in value:  # Python reads 1_200 as 1200, a spreadsheet as text
+            raise Unreadable
         try:
             x = float(value.strip())
         except ValueError:
@@ -211,6 +213,16 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         amount = yen_million(value) if col.name.startswith(COST_PREFIX) else None
         if amount is not None:  # "¥1.2bn": the number to type, in the column's unit
             return million_hint("costs", str(value).strip(), amount)
+        negative = accounting_negative(value)
+        if negative is not None:  # "(5)": -5 as an accounting format shows it
+            return (f"{str(value).strip()!r} is −{negative} in accounting format (a negative "
+                    f"number in brackets), and {col.name} cannot be negative: type {negative}, "
+                    f"without brackets, if {negative} is meant ({col.name}: {col.meaning})")
+        joined = underscored(value)
+        if joined is not None:  # "1_200": a number to Python, text to a spreadsheet
+            return (f"{str(value).strip()!r} has '_' between its digits: a spreadsheet reads "
+                    f"it as text, not a number (Python would read {joined}); type {joined}, "
+                    "without '_'")
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
@@ -222,6 +234,46 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
     if int_choices(col):
         return whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
+
+
+#: A number in brackets, as an accounting format shows a negative one (``(5)`` for -5,
+#: ``(1,200)``, ``(¥1,200)``, the full-width ``（５）``): the digits inside, group marks kept.
+_ACCOUNTING = re.compile(r"\(\s*[¥$€£]?\s*(\d(?:[\d.,' \u00a0]*\d)?)\s*\)")
+
+
+def accounting_negative(value: Any) -> str | None:
+    """The digits of a negative number typed as an accounting format shows it, in
+    brackets, or None.
+
+    >>> accounting_negative("(5)"), accounting_negative(" (1,200.5) "), accounting_negative("（５）")
+    ('5', '1,200.5', '5')
+    >>> accounting_negative("5"), accounting_negative("(none)"), accounting_negative(5)
+    (None, None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    typed = half_width(value).translate(_BRACKETS).strip()
+    found = _ACCOUNTING.fullmatch(typed)
+    return found.group(1) if found else None
+
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "￥": "¥"})
+#: Digits joined by underscores (``1_200``), as Python writes a number in code.
+_UNDERSCORED = re.compile(r"[+-]?\d+(?:_\d+)+(?:\.\d+)?")
+
+
+def underscored(value: Any) -> str | None:
+    """The number of text whose digits are joined by underscores (``1_200``, which
+    Python's ``float`` reads as 1200 and a spreadsheet as text), written without them;
+    else None.
+
+    >>> underscored("1_200"), underscored("1_000_000.5"), underscored("1200"), underscored("a_b")
+    ('1200', '1000000.5', None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    typed = half_width(value).strip()
+    return typed.replace("_", "") if _UNDERSCORED.fullmatch(typed) else None
 
 
 #: Marks a spreadsheet uses for yes and no (a Japanese sheet's ○ and ×, a tick and a cross).
@@ -350,7 +402,7 @@ def percent(value: Any) -> float | None:
     """
     text = half_width(value).replace("\uff05", "%").strip() \
         if isinstance(value, str) else ""
-    if not text.endswith("%"):
+    if not text.endswith("%") or "_" in text:
         return None
     try:
         share = float(text[:-1].strip()) / 100
