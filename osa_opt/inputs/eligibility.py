@@ -265,7 +265,9 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
 
 
 def _category(value: Any) -> str:
-    return str(value or "")
+    """A project's equipment category as the policy lists it: ``Surveillance`` is
+    ``surveillance`` (read case-insensitively, as the compliance rule reads it)."""
+    return str(value or "").lower()
 
 
 def _risks(projects: pd.DataFrame) -> np.ndarray:

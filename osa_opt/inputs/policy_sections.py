@@ -54,6 +54,12 @@ def _is_name(text: str) -> bool:
     return bool(text.strip()) and not any(ch.isspace() for ch in text)
 
 
+def _is_category(text: str) -> bool:
+    """An equipment category as a project's cell is read: lower case, no spaces (a project's
+    ``Rescue`` is ``rescue``, so a policy's ``Rescue`` would match no project)."""
+    return _is_name(text) and text == text.lower()
+
+
 def _is_range(rng: Sequence[float]) -> bool:
     return len(rng) == 2 and 0 <= rng[0] <= rng[1]
 
@@ -76,7 +82,9 @@ class EligibilityPolicy(Frozen):
     equipment_categories: Sequence[str] = param(
         list(EQUIPMENT_CATEGORIES), "categories of defence equipment that may be transferred; "
         "a project's equipment_category must be one of them or not_defence_equipment",
-        bounds=Bounds(value_ok=_is_name, rule="a category name may not contain spaces",
+        bounds=Bounds(value_ok=_is_category, rule="a category is written in lower case, without "
+                      "spaces: a project's equipment_category is read so, and would never "
+                      "match this one, so every project of the category would be ineligible",
                       hint="name categories like surveillance (lower case, no spaces)"))
     max_risk: float = param(
         1.0, "misuse risk above which a project needs a written mitigation (column "

@@ -21,6 +21,7 @@ from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
+from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
 from osa_opt.inputs.schema import PROJECT_COLUMNS, PROJECTS, ROW
 from osa_opt.text import suggest
 
@@ -39,6 +40,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += _exclusive_group_issues(projects)
     issues += _mandatory_eligibility_issues(projects, countries, policy)
     issues += _region_issues(countries, policy)
+    issues += _category_issues(projects, policy)
     issues += _unit_issues(projects)
     issues += near_duplicate_issues(projects, countries, rows_text)
     issues += compliance_issues(projects, countries, policy)
@@ -358,4 +360,35 @@ def _region_issues(countries: pd.DataFrame, policy: Policy) -> list[Issue]:
                 f"Regions in the countries sheet: {', '.join(known)}"
             issues.append(Issue(policy_sheet(policy), None, f"balance.{key}.{region}", region,
                                 "no country is in this region", hint))
+    return issues
+
+
+def _category_issues(projects: pd.DataFrame, policy: Policy) -> list[Issue]:
+    """A category of ``eligibility.equipment_categories`` that no project has, spelt close to
+    one the list leaves out and projects have (``surveilance`` for ``surveillance``): a typo
+    in the policy would rule every project of that category out, silently."""
+    if "equipment_category" not in projects.columns or projects.empty:
+        return []
+    listed = list(policy.eligibility.equipment_categories)
+    counts: dict[str, int] = {}
+    for value in projects["equipment_category"]:
+        if isinstance(value, str) and value.strip():
+            word = value.strip().lower()
+            counts[word] = counts.get(word, 0) + 1
+    # a category no list knows is the cell's typo, reported with the cell (compliance_rules)
+    left_out = [c for c in counts if c in EQUIPMENT_CATEGORIES and c not in listed]
+    issues = []
+    for category in listed:
+        close = suggest(category, left_out, cutoff=0.8) if category not in counts else None
+        if close is None:
+            continue
+        n = counts[close]
+        issues.append(Issue(
+            policy_sheet(policy), None, "eligibility.equipment_categories", category,
+            f"no project has the category {category!r}, and {n} project"
+            f"{'s have' if n > 1 else ' has'} {close!r}, which the list leaves out: "
+            f"{'they are' if n > 1 else 'it is'} ineligible",
+            f"did you mean {close!r}? Write it in eligibility.equipment_categories; if "
+            f"{category!r} is meant and {close!r} projects are not to be funded, give them "
+            "status excluded"))
     return issues
