@@ -36,7 +36,7 @@ from osa_opt.text import (
     is_money_column,
     money,
     number,
-    percent,
+    share_text,
     title,
 )
 
@@ -66,20 +66,18 @@ _COUNT_NAMES = {"projects", "countries", "n_projects", "n_countries", "rank", "p
                 "level_number", "priority_tier", "samples", "solves", "sample"}
 def share_cell(share: float, *, trim: bool = False, digits: int = 1) -> str:
     """A share in a table column: always one decimal, so the column lines up (``trim``: a
-    whole one without, as prose and a chart's labels write it); a share too small to show
-    is "<0.1%", not a "0.0%" that reads as nothing (an item of a big round), in the report's
-    tables, charts and headline alike.
+    whole one without, as prose and a chart's labels write it); a share that would round to
+    0% or 100% without being either is "<0.1%" or ">99.9%" (:func:`osa_opt.text.share_text`,
+    the rule every output shares), in the report's tables, charts and headline alike.
 
     >>> share_cell(0.25), share_cell(0.0003), share_cell(0.0), share_cell(-0.0003)
     ('25.0%', '<0.1%', '0.0%', '0.0%')
-    >>> share_cell(0.25, trim=True), share_cell(0.0003, trim=True)
-    ('25%', '<0.1%')
+    >>> share_cell(0.25, trim=True), share_cell(0.0003, trim=True), share_cell(0.9995)
+    ('25%', '<0.1%', '>99.9%')
     >>> share_cell(0.99794, digits=2)                  # text.FINE_SHARES: two decimals
     '99.79%'
     """
-    if 0 < share < 0.5 * 10.0 ** -(digits + 2):
-        return f"<{10.0 ** -digits:.{digits}f}%"
-    return percent(share, digits, trim=trim)
+    return share_text(share, digits, trim=trim)
 
 
 def value_text(value: float) -> str:

@@ -267,6 +267,9 @@ class Checker:
         text = str(shown).strip().replace("¥", "").replace(",", "").rstrip("m")
         if percent:
             text, true = text.rstrip("%"), 100 * true
+            if text[:1] in ("<", ">"):
+                self.problems += bound_problems(where, text + "%", true / 100, decimals)
+                return
         try:
             x = float(text)
         except ValueError:
@@ -291,6 +294,20 @@ class Checker:
         self.checked[_what(where)] += 1
         if shown != expected:
             self.problems.append(f"{where}: {shown!r}, expected {expected!r}")
+
+
+def bound_problems(where: str, shown: str, true: float, decimals: int) -> list[str]:
+    """A share shown as "<0.1%" or ">99.9%" (docs/outputs.md): only for one that
+    ``decimals`` decimals would round to 0% or 100% (halves away from zero) though it is
+    neither; checked here from the number, not by the package's own rule."""
+    step = 10.0 ** -decimals
+    percent = 100 * true
+    if shown.startswith("<"):
+        ok = shown == f"<{step:.{decimals}f}%" and 0 < percent < step / 2
+    else:
+        ok = (shown == f">{100 - step:.{decimals}f}%"
+              and 100 - step / 2 - 1e-9 <= percent < 100 - 1e-7)
+    return [] if ok else [f"{where}: {shown!r} for {true!r} at {decimals} decimals"]
 
 
 def _what(where: str) -> str:
@@ -455,6 +472,11 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
         ck.exact(where, x.value, true, scale if kind == "money" else 1.0)
         fmt = x.number_format
         if x.value is None:
+            return
+        bound = re.match(r'"([<>][\d.]+%)"', fmt)  # ">99.9%": a share that is not all
+        if bound and kind in ("share", "fraction"):
+            ck.problems += bound_problems(where, bound[1], x.value,
+                                          len(bound[1].rstrip("%").partition(".")[2]))
             return
         ok = {"money": _money_format(fmt), "value": fmt.startswith("#,##0.000"),
               "share": fmt.startswith("0.0%"), "fraction": fmt.startswith("0%") or
@@ -750,6 +772,9 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
         if 0 < true < 0.0005:  # docs/report.md: too small to show in one decimal
             ck.same(where, shown.strip(), "<0.1%")
             return
+        if 0.9995 - 1e-12 <= true < 1 - 1e-9:  # not all: never "100.0%" (docs/outputs.md)
+            ck.same(where, shown.strip(), ">99.9%")
+            return
         ck.rounded(where, shown, true, 1, percent=True)
 
     # Budget by fiscal year
@@ -777,7 +802,7 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
             ck.rounded("report headline value", m.group(1), fig.value, 3)
         else:
             ck.problems.append("report headline: no value of portfolio 1")
-        m = re.search(r"Budget used\s*¥([\d,.]+)m\s*([\d.<]+)% of the budget", head)
+        m = re.search(r"Budget used\s*¥([\d,.]+)m\s*([\d.<>]+)% of the budget", head)
         if m:
             money("report headline budget used", m.group(1), fig.total)
             share("report headline share used", m.group(2) + "%",
@@ -917,7 +942,7 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
         for name, grp in fig.groups[g].items():
             label = {"priority_tier": f"Tier {name}",
                      "field": name.replace("_", " ").capitalize()}.get(g, name)
-            m = re.search(re.escape(label) + r": ¥([\d,.]+)m · ([<\d.]+%)", part)
+            m = re.search(re.escape(label) + r": ¥([\d,.]+)m · ([<>\d.]+%)", part)
             if m is None:  # of more than 16 groups, the rest are in "others"
                 if len({n for it in inputs.items.values() for n in _groups_of(it, g)}) <= 16:
                     ck.problems.append(f"report Allocation {title}: no bar {label!r}")
@@ -940,7 +965,7 @@ def check_report(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any],
                 else:
                     money(f"report Budget use {y} #{f.rank} {what}", m.group(1), true)
             m = re.search(re.escape(f"{y} · portfolio {f.rank} · left: ") + r"¥[-\d,.]+m"
-                          r"¥([-\d,.]+)m of ¥([\d,.]+)m \(([<\d.]+%)\)", text)
+                          r"¥([-\d,.]+)m of ¥([\d,.]+)m \(([<>\d.]+%)\)", text)
             if m is None:
                 ck.problems.append(f"report Budget use: no share of {y}, portfolio {f.rank}")
             else:
@@ -977,7 +1002,7 @@ def _check_others(ck: Checker, where: str, part: str, inputs: Inputs, fig: Figur
         ck.same(f"{where} bar {shown} drawn", re.search(re.escape(shown) + ":", part) is not None,
                 True)
     plural = {"country": "countries", "priority_tier": "priority tiers"}.get(g, f"{g}s")
-    m = re.search(rf"others: ([\d,]+) {plural}: (nothing funded|¥([\d,.]+)m · ([<\d.]+%) · "
+    m = re.search(rf"others: ([\d,]+) {plural}: (nothing funded|¥([\d,.]+)m · ([<>\d.]+%) · "
                   rf"([\d,]+) funded)", part)
     if m is None:
         ck.problems.append(f"{where}: no bar 'others: {len(rest)} {plural}'")
@@ -1339,6 +1364,8 @@ def edge_round(name: str) -> Any:
       nothing), the later ones are worth −5: no share of the best value;
     - ``free``: a project of no cost funded alone in its field, and one of ¥2m, a share
       of the budget too small to show in one decimal (<0.1%);
+    - ``nearly_all``: portfolio 1 uses ¥5,000m of ¥5,001m (99.98%) and partner A ¥4,999m
+      of it (99.96%): shares that are not all, shown as ">99.9%", never "100.0%";
     - ``many_partners``: 26 partners with a project, three of them funded at ¥0: the
       report's country chart draws 15 bars and sums the rest as "others";
     - ``infeasible``: a minimum no portfolio meets (exit 3, the folder still written).
@@ -1366,6 +1393,9 @@ def edge_round(name: str) -> Any:
         projects = [p(0, "A", 1000, 5.0, risk=0.8), p(1, "B", 1000, 4.0, risk=0.9)]
     elif name == "free":  # and a partner of ¥2m in ¥5,000m: a share below 0.1%
         projects = [p(0, "A", 2, 5.0), p(1, "B", 0, 4.0, field="relief_transport")]
+    elif name == "nearly_all":  # >99.9% of the budget used, >99.9% of it by A
+        policy["budget"]["FY2026"] = 5001.0
+        projects = [p(0, "A", 4999, 5.0), p(1, "B", 1, 4.0)]
     elif name == "many_partners":  # 26 partners: 15 bars and "others", some at ¥0 funded
         rnd = dm.random_round(2, n_projects=70, n_countries=30)
         rnd.policy["budget"] = {y: b * 1.6 for y, b in rnd.policy["budget"].items()}
@@ -1378,7 +1408,8 @@ def edge_round(name: str) -> Any:
     return dm.Round(projects, countries, policy, 0)
 
 
-EDGES = ("near_whole", "halves", "worth_nothing", "free", "many_partners", "infeasible")
+EDGES = ("near_whole", "halves", "worth_nothing", "free", "nearly_all", "many_partners",
+         "infeasible")
 
 
 def solve_and_check(rnd: Any, folder: Path, *, xlsx: bool = False, explain: bool = False,

@@ -87,6 +87,9 @@ def displayed(cell: Any) -> tuple[str, int, bool] | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     fmt = str(cell.number_format).split(";")[0]
+    literal = re.match(r'"([<>][\d.]+%)"', fmt)  # a share's bound: ">99.9%" (formats.py)
+    if literal:
+        return (literal[1], len(literal[1].rstrip("%").partition(".")[2]), True)
     pct = "%" in fmt
     m = FORMAT_DECIMALS.search(fmt)
     decimals = len(m.group(1)) if m else 0
@@ -129,6 +132,8 @@ def check_cell(ck: oc.Checker, where: str, cell: Any, true: float | None, kind: 
                            "and the terminal show its decimal")
     if pct and text in ("0%", "100%", "0.0%", "100.0%") and 1e-9 < true < 1 - 1e-9:
         ck.problems.append(f"{where}: {true!r} displayed as {text} ({fmt!r})")
+    if text[:1] in ("<", ">"):
+        ck.problems += oc.bound_problems(where, text, true, shows)
 
 
 def share_text(ck: oc.Checker, where: str, shown: str, true: float | None, *,
@@ -150,9 +155,9 @@ def share_text(ck: oc.Checker, where: str, shown: str, true: float | None, *,
     if true is None or (isinstance(true, float) and math.isnan(true)):
         ck.same(where, shown, "—")
         return
-    if shown == "<0.1%":
-        if not 0 < true < 0.0005:
-            ck.problems.append(f"{where}: '<0.1%' for {true!r}")
+    if shown[:1] in ("<", ">"):  # "<0.1%", ">99.9%", ">99.99%": checked as bounds
+        ck.problems += oc.bound_problems(where, shown, true,
+                                         len(shown.rstrip("%").partition(".")[2]))
         return
     shows = len(shown.rstrip("%").partition(".")[2])
     if shows < decimals:

@@ -156,6 +156,38 @@ def test_what_the_edges_show(edge_runs: dict[str, tuple[Path, int, list[str]]],
     assert "Portfolio 2 (— of the best value)" in " ".join(result.stdout.split())
 
 
+def test_a_share_that_is_not_all_never_reads_100(edge_runs: dict[str, tuple[Path, int,
+                                                                                list[str]]],
+                                                 tmp_path: Path) -> None:
+    """¥5,000m of ¥5,001m used (99.98%), ¥4,999m of it by partner A (99.96%): ">99.9%" in
+    the terminal, the report, the workbook and the notebook's view, as "<0.1%" is for
+    partner B's ¥1m; never a "100.0%" that reads as all (docs/outputs.md)."""
+    import osa_opt
+
+    folder = edge_runs["nearly_all"][0]
+    html = (folder / "out" / "report.html").read_text(encoding="utf-8")
+    assert "&gt;99.9% of the budget" in html  # the headline
+    assert "A: ¥4,999m · &gt;99.9%" in html and "B: ¥1m · &lt;0.1%" in html
+    assert "100.0%</div>" not in html
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(folder / "out" / "portfolios.xlsx")
+    by_country = {row[0].value: row for row in book["By country"].iter_rows()}
+    share = next(c for c in by_country["A"] if c.value == pytest.approx(4999 / 5001))
+    assert share.number_format.startswith('">99.9%"')  # the cell keeps its number
+    share = next(c for c in by_country["B"] if c.value == pytest.approx(1 / 5001))
+    assert share.number_format.startswith('"<0.1%"')
+
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        cli, ["solve", str(folder / "round"), "--policy", str(folder / "policy.toml"),
+              "--out", str(tmp_path / "again"), "--no-explain"], catch_exceptions=False)
+    used = next(line for line in result.stdout.splitlines() if line.startswith("│ FY2026"))
+    assert used.split("│")[-2].strip() == ">99.9%"  # the budget use table's Share used
+
+    run = osa_opt.load_run(tmp_path / "again")
+    assert "(&gt;99.9% of the budget)" in run.portfolios[0]._repr_html_()
+
+
 @pytest.mark.slow
 def test_random_rounds_agree_everywhere(tmp_path: Path) -> None:
     failures, codes = {}, Counter()

@@ -44,7 +44,7 @@ from osa_opt.analysis.execution_plan import make_plan as make_plan
 from osa_opt.analysis.execution_plan import signing_probabilities as signing_probabilities
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
-from osa_opt.text import json_number, percent
+from osa_opt.text import json_number, percent, share_text
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -216,7 +216,7 @@ class ExecutionAnalysis(Analysis):
         k = self.recommended_reserves
         advice = (f"{k} reserve{'s' if k != 1 else ''} reach {percent(self.target)}"
                   if k is not None else f"no number of reserves reaches {percent(self.target)}")
-        return f"{percent(base, 1, trim=False)} expected without reserves; {advice}"
+        return f"{share_text(base)} expected without reserves; {advice}"
 
 
 def simulate(plan: Plan, samples: int = 2000, seed: int = 0, *, exact: bool = False,
@@ -290,7 +290,7 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
         notes.append(f"No number of reserves (0 to {len(plan.entries)}) reaches the target "
-                     f"{percent(plan.target)} in expectation (at most {percent(best, 1, trim=False)}).")
+                     f"{percent(plan.target)} in expectation (at most {share_text(best)}).")
     if partial:
         notes.append(f"Stopped early: {len(value)} of {n} samples.")
     p_partner, p_item = signing_probabilities(problem)

@@ -34,7 +34,7 @@ from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.errors import OsaError
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
-from osa_opt.text import fixed, id_list, is_missing, json_number, number, percent, yen
+from osa_opt.text import fixed, id_list, is_missing, json_number, number, share_text, yen
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
@@ -351,7 +351,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         return f"{text} costs nothing: the best value is the same without it."
     bound = row.get("basis") == LP_BOUND
     most = "at most " if bound else ""
-    text += (f" costs {most}{fixed(off)} of value ({percent(row['gain_if_off_share'])}): "
+    text += (f" costs {most}{fixed(off)} of value ({share_text(row['gain_if_off_share'], trim=True)}): "
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     looser_bound = row.get("relaxed_basis") == LP_BOUND
@@ -360,7 +360,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         if not is_missing(relaxed):
             at_most = "at most " if looser_bound else ""
             text += (f"; {looser} would gain {at_most}{fixed(relaxed)} "
-                     f"({percent(row['gain_if_relaxed_share'])})" if relaxed > 0
+                     f"({share_text(row['gain_if_relaxed_share'], trim=True)})" if relaxed > 0
                      else f"; {looser} would gain nothing")
         elif row.get("relaxed_basis") is None and relaxed_reason:
             text += f"; what {looser} would gain is not known ({relaxed_reason})"

@@ -45,7 +45,7 @@ from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
-from osa_opt.text import fixed, id_list, json_number, percent, yen
+from osa_opt.text import fixed, id_list, json_number, percent, share_text, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -478,7 +478,7 @@ class _Explainer(Obstacles):
         """"Not funded." or "Funded." (with its share when partly funded)."""
         part = rec["fraction"]
         return ("Not funded." if rec["forced"] == "in" else "Funded" + (
-            f" at {percent(part)} of its cost." if part < 1 else "."))
+            f" at {share_text(part, trim=True)} of its cost." if part < 1 else "."))
 
     # ------------------------------------------------------------------ words
     def _message(self, rec: dict[str, Any], obstacle: str | None, reason: str | None = None,
@@ -510,7 +510,7 @@ class _Explainer(Obstacles):
             return (f"{head} Funding it would cost {percent(-share)} of portfolio value "
                     f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.")
         part = rec["fraction"]
-        head = "Funded" + (f" at {percent(part)} of its cost" if part < 1 else "") + "."
+        head = "Funded" + (f" at {share_text(part, trim=True)} of its cost" if part < 1 else "") + "."
         instead = (f"the best portfolio without it funds {id_list(rec['replaced_by'])} instead"
                    if rec["replaced_by"] else "the best portfolio without it funds nothing "
                    "in its place")

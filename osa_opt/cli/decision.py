@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import Prose, first_fitting, head, stdout_console, table_title
-from osa_opt.text import counted, money, percent, percents_apart, yen
+from osa_opt.text import counted, money, percents_apart, share_text, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -182,7 +182,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
             parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
                          f"{now or shares[1]} instead of {was or shares[0]}")
         text = "; ".join(parts) if parts else "the same projects"
-        lines.append(f"[bold]Portfolio {p.rank}[/] ({percent(p.share_of_best, 1, trim=False)} of the best value): "
+        lines.append(f"[bold]Portfolio {p.rank}[/] ({share_text(p.share_of_best)} of the best value): "
                      f"{escape(text)}.")
     hidden = len(result.portfolios) - 1 - limit
     if hidden > 0:

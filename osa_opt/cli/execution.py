@@ -161,7 +161,7 @@ def _table(analysis: ExecutionAnalysis, years: list[str]) -> Any:
     from rich.table import Table
 
     from osa_opt.cli.console import table_title
-    from osa_opt.text import percent
+    from osa_opt.text import percent, share_text
 
     table = Table(title=table_title("Expected execution by number of reserves"))
     for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
@@ -173,8 +173,8 @@ def _table(analysis: ExecutionAnalysis, years: list[str]) -> Any:
     for _, row in analysis.levels.iterrows():
         mark = " ←" if row["reserves"] == analysis.recommended_reserves else ""
         table.add_row(f"{row['reserves']}{mark}", escape(", ".join(row["added"])) or "—",
-                      percent(row['expected_execution'], 1, trim=False),
-                      *(percent(row[c], 1, trim=False) for c in years),
-                      percent(row['p_below_target'], 1, trim=False),
+                      share_text(row['expected_execution']),
+                      *(share_text(row[c]) for c in years),
+                      share_text(row['p_below_target']),
                       fixed(row['expected_value']))
     return table

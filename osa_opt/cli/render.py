@@ -38,7 +38,7 @@ from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.console import table_title as table_title
 from osa_opt.cli.decision import change_lines, decision_table
-from osa_opt.text import NO_BREAK, counted, fixed, fraction_change, money, percent, yen
+from osa_opt.text import NO_BREAK, counted, fixed, fraction_change, money, share_text, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -123,7 +123,7 @@ def _portfolios_layout(result: Result, *, left: bool, stacked: bool, changes: bo
             if stacked else costs
         if left:
             cells += [money(p.budget_left[fy], whole=True) for fy in fiscal_years]
-        table.add_row(str(p.rank), fixed(p.objective), percent(p.share_of_best, 1, trim=False), *cells,
+        table.add_row(str(p.rank), fixed(p.objective), share_text(p.share_of_best), *cells,
                       f"{p.n_projects:,}", f"{p.n_countries:,}",
                       *([changes_cell(p)] if changes else []))
     return table
@@ -173,7 +173,7 @@ def budget_table(portfolio: Portfolio) -> Table:
         table.add_column(name, justify="right")
     for fy, budget, used, left, share in budget_rows(portfolio):
         table.add_row(fy, money(budget, whole=True), money(used, whole=True),
-                      money(left, whole=True), percent(share, 1, trim=False))
+                      money(left, whole=True), share_text(share))
     return table
 
 

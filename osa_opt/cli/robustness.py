@@ -17,7 +17,7 @@ from osa_opt.cli.common import (
     seed_option,
 )
 from osa_opt.cli.progress import progress_bar
-from osa_opt.text import fixed, number, percent
+from osa_opt.text import fixed, number, share_text
 
 if TYPE_CHECKING:
     from osa_opt.analysis.robustness import RobustnessAnalysis
@@ -157,7 +157,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         table.add_column(head("funded_in_best"), justify="center", no_wrap=True)
         for pid, row in borderline.head(BORDERLINE_SHOWN).iterrows():
             table.add_row(pid, Prose(str(row["title"])), Prose(str(row["country"])),
-                          percent(row['core_index'], 1, trim=False),
+                          share_text(row['core_index']),
                           "yes" if row["funded_in_best"] else "")
         console.print(first_fitting(console, [table]))
         print_words(console, "[dim]Core index: the share of the samples whose best portfolio "
@@ -171,9 +171,9 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                  "Worst share\nof optimum"):
         table.add_column(name, justify="right", no_wrap=True)
     for rank, row in analysis.portfolios.iterrows():
-        table.add_row(str(rank), fixed(row['objective']), percent(row['share_near_optimal'], 1, trim=False),
-                      percent(row['mean_share_of_optimum'], 2, trim=False),
-                      percent(row['worst_share_of_optimum'], 2, trim=False))
+        table.add_row(str(rank), fixed(row['objective']), share_text(row['share_near_optimal']),
+                      share_text(row['mean_share_of_optimum'], 2),
+                      share_text(row['worst_share_of_optimum'], 2))
     console.print(first_fitting(console, [table]))
     print_words(console, "[dim]Within 1% of optimum: the share of the samples in which the "
                          "portfolio is worth at least 99% of that sample's best portfolio; "

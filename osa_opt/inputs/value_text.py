@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from osa_opt.text import fixed, number, percent
+from osa_opt.text import fixed, number, share_text
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
@@ -82,4 +82,4 @@ def value_reading(part: float, whole: float) -> str:
     "0.505 of 185.479 points: 0.3% of portfolio 1's value score"
     """
     share = part / whole if whole else 0.0
-    return f"{fixed(part)} of {fixed(whole)} points: {percent(share, 1, trim=False)} of portfolio 1's value score"
+    return f"{fixed(part)} of {fixed(whole)} points: {share_text(share)} of portfolio 1's value score"

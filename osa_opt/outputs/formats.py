@@ -43,6 +43,7 @@ from osa_opt.text import (
     is_money_column,
     money,
     percents_apart,
+    share_bound,
 )
 
 if TYPE_CHECKING:
@@ -81,6 +82,10 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    "ratio": "0." + "0" * RATIO_DECIMALS,  # text.RATIO_COLUMNS
                    "text": "General"}
+#: What a share column's cell shows for a share its decimals would round to 0% or 100%
+#: (text.share_bound, in 0, 1 and 2 decimals).
+_BOUND_TEXTS = tuple(share_bound(share, digits) for digits in (0, 1, 2)
+                     for share in (1e-6, 1 - 1e-6))
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
 #: 17 pixels). The header is right-aligned and indented NUMBER_INDENT levels (a level is
@@ -149,6 +154,9 @@ class Formats:
     numbers: dict[str, Format]  # by kind: a column of numbers only, right-aligned, indented
     #: fraction_as_shown's: (right-aligned and padded, decimals) -> 0.0% ... 0.0000%
     fraction_decimals: dict[tuple[bool, int], Format]
+    #: share_as_shown's: (right-aligned and padded, "<0.1%" ... ">99.99%") -> the format
+    #: showing that text for the cell's number
+    share_bounds: dict[tuple[bool, str], Format]
 
     @classmethod
     def of(cls, book: Workbook) -> Formats:
@@ -191,6 +199,11 @@ class Formats:
                     {"num_format": f"0.{'0' * digits}%" + (NUMBER_PAD if padded else ""),
                      "valign": "top", **({"align": "right"} if padded else {})})
                 for padded in (False, True) for digits in range(1, 5)},
+            share_bounds={
+                (padded, text): book.add_format(
+                    {"num_format": f'"{text}"' + (NUMBER_PAD if padded else ""),
+                     "valign": "top", **({"align": "right"} if padded else {})})
+                for padded in (False, True) for text in _BOUND_TEXTS},
         )
 
     @staticmethod
@@ -240,6 +253,24 @@ class Formats:
         if not digits:
             return cell_format
         return self.fraction_decimals[(cell_format is self.numbers["share"], digits)]
+
+    def share_as_shown(self, cell_format: Format, share: Any) -> Format:
+        """``cell_format``, a share column's (``0.0%``), or one that shows ``"<0.1%"`` or
+        ``">99.9%"`` where the column's decimals would round ``share`` to 0% or 100%
+        though it is neither (:func:`osa_opt.text.share_bound`, the rule the terminal and
+        the report share: a project funded in 1,999 of 2,000 samples is not "100.0%").
+        The cell keeps its number."""
+        if not isinstance(share, float):
+            return cell_format
+        digits = {self.share: 0, self.share_precise: 1, self.share_fine: 2,
+                  self.numbers["share"]: 0, self.numbers["share_precise"]: 1,
+                  self.numbers["share_fine"]: 2}.get(cell_format)
+        text = None if digits is None else share_bound(share, digits)
+        if text is None:
+            return cell_format
+        padded = cell_format in (self.numbers["share"], self.numbers["share_precise"],
+                                 self.numbers["share_fine"])
+        return self.share_bounds[(padded, text)]
 
     def money_as_shown(self, cell_format: Format, amount: Any) -> Format:
         """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) where

@@ -28,7 +28,7 @@ from osa_opt.outputs.tables import (
     write_table,
 )
 from osa_opt.result import FRACTION_TOL
-from osa_opt.text import code_label, fixed, fraction_change, humanize, percent
+from osa_opt.text import code_label, fixed, fraction_change, humanize, share_text
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -243,7 +243,7 @@ def portfolio_sheet(sheets: Sheets, portfolio: Portfolio) -> None:
                        f"the {portfolio.n_projects:,} projects funded in portfolio "
                        f"{portfolio.rank}: funded fraction, cost per year, value")
     title = (f"Portfolio {portfolio.rank}: {portfolio.n_projects:,} funded projects, "
-             f"value {fixed(portfolio.objective)} ({percent(portfolio.share_of_best, 1, trim=False)} of the best)")
+             f"value {fixed(portfolio.objective)} ({share_text(portfolio.share_of_best)} of the best)")
     sheets.table(sheet, table, title=title, note=MONEY_NOTE)
 
 

@@ -212,6 +212,10 @@ def write_table(
             shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
             if any(f is not layout[col].cell_format for f in shown):
                 formats[col] = shown
+        elif fmt.kind(name).startswith("share"):  # never 100.0% when not all (0.9995)
+            shown = [fmt.share_as_shown(layout[col].cell_format, v) for v in cells[col]]
+            if any(f is not layout[col].cell_format for f in shown):
+                formats[col] = shown
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
             isinstance(f, list) for f in formats):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,

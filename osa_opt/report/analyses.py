@@ -23,7 +23,7 @@ import pandas as pd
 from osa_opt.html import RIGHT, generic_body, table, table_number, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.text import counted, percent, yen
+from osa_opt.text import counted, percent, share_text, yen
 from osa_opt.text import title as analysis_title
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def prices_body(analysis: Any) -> str:
     if not ranked.empty:
         labels = [str(v) for v in ranked.get("label", ranked["rule"])]
         gains = [float(v) for v in ranked["gain_if_off"]]
-        texts = [f"{value_text(g)} ({percent(s)})" for g, s in
+        texts = [f"{value_text(g)} ({share_text(s, trim=True)})" for g, s in
                  zip(gains, ranked["gain_if_off_share"].fillna(0.0), strict=True)]
         colors = [svg.FUNDED if b else svg.UNFUNDED for b in ranked["binding"].astype(bool)]
         chart = svg.hbar_chart(labels, gains, title="Value gained by switching each rule off",
@@ -242,7 +242,7 @@ def robustness_body(analysis: Any) -> str:
     values = [float(v) for v in top["core_index"]]
     classes = [str(c) for c in top.get("class", [""] * len(top))]
     in_best = top["funded_in_best"].astype(bool) if "funded_in_best" in top else [False] * len(top)
-    texts = [f"{percent(v)} · {c}{' · in portfolio 1' if b else ''}"
+    texts = [f"{share_text(v, trim=True)} · {c}{' · in portfolio 1' if b else ''}"
              for v, c, b in zip(values, classes, in_best, strict=True)]
     chart = svg.hbar_chart(labels, values, title="Core index: share of samples that fund the "
                            "project", value_labels=texts,
@@ -309,7 +309,7 @@ def comparison_body(analysis: Any) -> str:
     differs = matrix[scenario_cols].round(6).nunique(axis=1) > 1
     shown = matrix[differs].reset_index()
     for col in scenario_cols:
-        shown[col] = ["○" if f <= 0 else "●" if f >= 1 - 1e-6 else percent(f)
+        shown[col] = ["○" if f <= 0 else "●" if f >= 1 - 1e-6 else share_text(f, trim=True)
                       for f in shown[col]]
     body += "<h3>Projects whose funding differs</h3>"
     # a scenario is named as the table above and the chart name it, not humanized

@@ -20,7 +20,7 @@ from osa_opt.html import NOTEBOOK_ROWS as MAX_ROWS
 from osa_opt.html import analysis_html as analysis_html  # re-exported: the documented name
 from osa_opt.html import notebook_wrap as _wrap
 from osa_opt.html import table, value_text
-from osa_opt.text import counted, percent, yen
+from osa_opt.text import counted, share_text, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
@@ -70,10 +70,10 @@ def portfolio_html(portfolio: Portfolio) -> str:
     """A Portfolio: its rank, value, cost and its funded projects."""
     problem = portfolio.problem
     budget = float(problem.budget.sum())
-    used = f" ({percent(portfolio.total_cost / budget)} of the budget)" if budget else ""
+    used = f" ({share_text(portfolio.total_cost / budget, trim=True)} of the budget)" if budget else ""
     head = (f'<div class="head"><b>Portfolio {portfolio.rank}</b>: value '
             f"{escape(value_text(portfolio.objective))} "
-            f"({escape(percent(portfolio.share_of_best, trim=False))} of the best), "
+            f"({escape(share_text(portfolio.share_of_best))} of the best), "
             f"{counted(portfolio.n_projects, 'project')} in "
             f"{counted(portfolio.n_countries, 'country', 'countries')}, "
             f"{escape(yen(portfolio.total_cost))}{escape(used)}</div>")
