@@ -25,7 +25,7 @@ from typing import Any
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue, PolicyError, unusable_path
 from osa_opt.inputs.display import policy_html, policy_repr
-from osa_opt.inputs.encodings import decoded, looks_like
+from osa_opt.inputs.encodings import Binary, binary_kind, decoded, looks_like
 from osa_opt.inputs.policy_convert import (
     build_section,
     convert,
@@ -87,6 +87,20 @@ _BUDGET = Bounds(
     key_ok=lambda fy: bool(fy.strip()) and not any(ch.isspace() for ch in fy),
     key_rule="a fiscal-year key may not be blank or contain spaces",
     key_hint="name years like FY2026 (the column is cost_FY2026)")
+
+
+def _binary_issue(sheet: str, name: str, binary: Binary) -> Issue:
+    """A policy file that is a binary file (a gzip archive, a workbook, a PDF): what it
+    is, and the fix."""
+    rule = f"not a policy (TOML text) but {binary.kind}"
+    if binary.unpack is not None:
+        return Issue(sheet, None, None, None, rule, f"{binary.unpack}, and give the .toml "
+                     "file it holds with --policy")
+    if binary.workbook:
+        return Issue(sheet, None, None, None, rule, "give the workbook as INPUT and a policy "
+                     ".toml file with --policy (see models/)")
+    return Issue(sheet, None, None, None, rule, "give a policy .toml file with --policy (see "
+                 "models/ for examples)")
 
 
 def _misplaced(issue: Issue) -> Issue:
@@ -195,6 +209,9 @@ class Policy(Frozen):
                        f"{exc.strerror or exc}", "check that the file exists and is readable")]
             ) from None
         except UnicodeDecodeError as exc:
+            binary = binary_kind(raw)
+            if binary is not None:  # a gzip archive, a workbook, a PDF named .toml
+                raise PolicyError([_binary_issue(sheet, path.name, binary)]) from None
             raise PolicyError(
                 [Issue(sheet, None, None, None, f"not UTF-8 text (unreadable byte at position "
                        f"{exc.start}){looks_like(raw)}", "save the file as UTF-8 text (in "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ import pandas as pd
 
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
-from osa_opt.inputs.encodings import decoded, looks_like
+from osa_opt.inputs.encodings import Binary, binary_kind, decoded, looks_like
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.read_xlsx import HEAD_BYTES, KINDS, variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
@@ -98,6 +99,10 @@ def read_folder(path: Path, issues: list[Issue], warnings: list[Issue]) -> CsvFo
 
 
 def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
+    binary = binary_kind(data)
+    if binary is not None:  # a gzip archive, a workbook, a PDF saved under a .csv name
+        issues.append(_binary_issue(name, binary))
+        return None
     if _utf16_without_mark(data):  # valid UTF-8 to a decoder, a NUL between every letter
         issues.append(Issue(name, None, None, None,
                             "UTF-16 text without its byte-order mark (every other byte is 0); "
@@ -107,16 +112,39 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
     try:
         return decoded(data)
     except UnicodeDecodeError as exc:
-        if data.startswith(b"PK\x03\x04"):  # a zip: an .xlsx saved under a .csv name
-            issues.append(Issue(name, None, None, None, "an Excel workbook, not CSV text",
-                                "give the workbook itself (named .xlsx) instead of the "
-                                f"folder, or {EXCEL_CSV}"))
-            return None
         line = data.count(b"\n", 0, exc.start) + 1
         issues.append(Issue(name, line, None, None,
                             f"not UTF-8 text (unreadable byte at position {exc.start}, "
                             f"line {line}){looks_like(data)}", f"save it as UTF-8: {EXCEL_CSV}"))
         return None
+
+
+def _binary_issue(name: str, binary: Binary) -> Issue:
+    """A file named .csv that is a binary file: what it is, and the fix (extract the CSV
+    file an archive holds, give a workbook itself, export a table as CSV).
+
+    >>> import gzip
+    >>> print(_binary_issue("projects.csv", binary_kind(gzip.compress(b"a,b"))).message())
+    projects.csv: not CSV text but a gzip-compressed file (.gz). Fix: rename it to projects.csv.gz, decompress it (gunzip, or 7-Zip > Extract Here on Windows), and put the projects.csv it holds in the folder
+    """
+    rule = f"not CSV text but {binary.kind}"
+    suffix = re.search(r"\((\.\w+)\)", binary.kind)
+    if binary.unpack is not None:
+        inside = f" ({binary.holds!r})" if binary.holds and binary.holds != name else ""
+        rename = f"rename it to {name}{suffix.group(1)}, " if suffix else ""
+        return Issue(name, None, None, None, rule, f"{rename}{binary.unpack}, and put the "
+                     f"{name}{inside} it holds in the folder")
+    if binary.workbook and suffix and suffix.group(1) in (".xlsx", ".ods"):
+        stem = name.removesuffix(".csv")
+        return Issue(name, None, None, None, rule, f"save its {stem} sheet as CSV "
+                     f"({EXCEL_CSV}); or, if it holds both sheets (projects and countries), "
+                     f"rename it to {stem}{suffix.group(1)} and give it instead of the folder")
+    if binary.workbook:  # an old .xls, a Numbers file, one with a password
+        return Issue(name, None, None, None, rule, "open it in the program that made it and "
+                     f"save its {name.removesuffix('.csv')} sheet as CSV; {EXCEL_CSV}")
+    return Issue(name, None, None, None, rule, f"a table in {binary.kind} cannot be read: "
+                 "open the spreadsheet the table is in and save the sheet as CSV; "
+                 f"{EXCEL_CSV}")
 
 
 def _not_csv(name: str, text: str) -> Issue | None:

@@ -19,14 +19,12 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.encodings import OLE_MAGIC
 from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import COST_PREFIX, SHEETS
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 from osa_opt.text import counted, first_few
 from osa_opt.text import number as number_text
-
-#: The start of an OLE compound file: an old .xls, or an encrypted (password) workbook.
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def encrypted(data: bytes) -> bool:
