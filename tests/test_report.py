@@ -683,3 +683,44 @@ def test_the_budget_levels_say_what_their_columns_mean() -> None:
     assert ("independent value: the best portfolio at that budget alone (the frontier's "
             "exact value)") in levels
     assert "Restart: yes where the rules force the line to give up projects" in levels
+
+
+def test_a_big_why_part_shows_the_projects_nearest_the_line_and_where_the_rest_are(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2,000-project round's report printed 190 pages of Why in or out, every project of
+    it. A part above WHY_ROWS shows the WHY_ROWS projects that forcing would cost least
+    (the nearest misses; the funded projects nearest to being dropped) and says where every
+    project is; a part within it shows every project, as before. Here WHY_ROWS is 3 on the
+    shipped example (4 eligible projects left out, 29 funded)."""
+    import osa_opt
+    from osa_opt.report import analyses
+
+    result = solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    why = result.analyses["why"].table
+
+    def part(page: str, heading: str) -> tuple[list[str], str]:
+        section = page[page.index('<section id="analysis-why"'):]
+        section = section[section.index(heading):]
+        section = section[:section.index("</table>")]
+        text = " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+        return re.findall(r'<tr><td><span class="id">(P-\d+)</span>', section), text
+
+    whole = render_report(result)
+    ids, text = part(whole, "Why in: funded projects")
+    assert len(ids) == 29 and "that forcing would cost least" not in text
+    ids, _ = part(whole, "Why out: eligible projects not funded")
+    assert len(ids) == 4
+
+    monkeypatch.setattr(analyses, "WHY_ROWS", 3)
+    cut = render_report(result)
+    for heading, funded, words in (
+            ("Why in: funded projects", True, "The 3 of 29 funded projects that forcing would "
+             "cost least (nearest to being dropped)"),
+            ("Why out: eligible projects not funded", False, "The 3 of 4 eligible projects "
+             "not funded that forcing would cost least (nearest misses)")):
+        ids, text = part(cut, heading)
+        rows = why[(why["funded"] == funded) & why["eligible"]]
+        nearest = rows.sort_values("value_change", ascending=False, kind="stable").index[:3]
+        assert ids == list(nearest)
+        assert words in text
+        assert "every project is on the workbook's Why in or out sheet (portfolios.xlsx)" in text

@@ -14,6 +14,7 @@ known name) gets the generic section instead, so it still shows what it found.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,16 @@ LEVELS_KEY = ('<p class="note">Nested value: portfolio value at that level when 
 
 
 # ---------------------------------------------------------------------- why
+#: Rows of each part of Why in or out (out: not funded; in: funded) the report shows. A
+#: bigger part shows the projects closest to the line, those forcing would cost least (the
+#: nearest misses, and the funded projects nearest to being dropped); the workbook's sheet
+#: and run.json have every project. A 2,000-project round printed 190 pages of it.
+WHY_ROWS = 40
+#: Where the full Why in or out is, said under a part the report cuts.
+WHY_FULL = ("every project is on the workbook's Why in or out sheet (portfolios.xlsx) and "
+            "in run.json (analyses.why)")
+
+
 def why_body(analysis: Any) -> str:
     frame: pd.DataFrame = analysis.table.reset_index()
     cols = [c for c in ("project_id", "title", "country", "value_change", "value_change_share",
@@ -157,10 +168,12 @@ def why_body(analysis: Any) -> str:
     # a part with no project says so, never a table of headers alone (a real round whose
     # four eligible projects were all funded printed "Why out" as an empty table)
     body = ("<h3>Why out: eligible projects not funded</h3>"
-            + (table(out, columns=cols) if len(out) else
+            + (_why_part(out, cols, "eligible projects not funded", "nearest misses")
+               if len(out) else
                '<p class="note">None: portfolio 1 funds every eligible project.</p>')
             + "<h3>Why in: funded projects</h3>"
-            + (table(funded_in, columns=cols) if len(funded_in) else
+            + (_why_part(funded_in, cols, "funded projects", "nearest to being dropped")
+               if len(funded_in) else
                '<p class="note">None: portfolio 1 funds no project.</p>'))
     return body + ('<p class="note">Value change: what forcing the project in (or out) '
                    "would do to the value of portfolio 1. Value from: <b>re-solve</b> (an "
@@ -171,6 +184,20 @@ def why_body(analysis: Any) -> str:
                    f"used above {_limit(analysis)} eligible projects or once the time limit "
                    "of the explanations ran out: the loss is at least the number "
                    "shown).</p>")
+
+
+def _why_part(part: pd.DataFrame, cols: list[str], what: str, closest: str) -> str:
+    """One part of Why in or out: every project, or for a part above :data:`WHY_ROWS` the
+    :data:`WHY_ROWS` that forcing would cost least (the smallest loss of value first; ties
+    in input order) and where the rest are."""
+    if len(part) <= WHY_ROWS:
+        return table(part, columns=cols)
+    change = pd.to_numeric(part["value_change"], errors="coerce") \
+        if "value_change" in part else pd.Series(0.0, index=part.index)
+    order = change.fillna(-math.inf).sort_values(ascending=False, kind="stable").index
+    lead = (f'<p class="note">The {WHY_ROWS} of {len(part):,} {what} that forcing would '
+            f"cost least ({closest}), the smallest loss of value first; {WHY_FULL}.</p>")
+    return lead + table(part.loc[order[:WHY_ROWS]], columns=cols)
 
 
 def _limit(analysis: Any) -> str:
