@@ -7,6 +7,8 @@ and a cell or key that cannot be read as meant is refused by name, never guessed
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from collections.abc import Callable
@@ -137,3 +139,80 @@ def test_a_policy_category_misspelt_is_named_with_the_projects_it_rules_out(
                 ]
             },
         )
+
+
+# ---------------------------------------------------------------------- cost headers
+CSV_EN = Path(__file__).parent / "corpus" / "csv-en"  # has cost_FY2026 and cost_FY2027
+
+
+def csv_round(tmp_path: Path, header: dict[str, list[str]]) -> Path:
+    """The English CSV corpus round, each header of ``header`` replaced by the headers
+    given (two for one: the column's cells copied under each)."""
+    folder = tmp_path / "round"
+    folder.mkdir(parents=True)
+    (folder / "countries.csv").write_bytes((CSV_EN / "countries.csv").read_bytes())
+    rows = list(csv.reader(io.StringIO((CSV_EN / "projects.csv").read_text("utf-8"))))
+    for old, new in header.items():
+        i = rows[0].index(old)
+        rows = [
+            [*r[:i], *([n for n in new] if k == 0 else [r[i]] * len(new)), *r[i + 1 :]]
+            for k, r in enumerate(rows)
+        ]
+    with open(folder / "projects.csv", "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    return folder
+
+
+@pytest.mark.parametrize("header", ["cost_FY2026_final", "FY2026 cost", "cost_FY2026_v2"])
+def test_a_cost_header_naming_its_year_otherwise_is_the_one_to_rename(
+    tmp_path: Path, header: str
+) -> None:
+    """The fix was 'Rename the header cost_FY2027 to cost_FY2026', the closest spelling:
+    followed, FY2027's costs would have been read as FY2026's."""
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(csv_round(tmp_path, {"cost_FY2026": [header]}))
+    [issue] = info.value.issues
+    assert (issue.column, issue.value) == ("cost_FY2026", header)
+    assert (
+        issue.hint == f"did you mean 'cost_FY2026'? Rename the header {header!r} to 'cost_FY2026'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("cost_FY2026 (¥ thousand)", "¥ thousand: divide each cost by 1,000 (1,200,000 is 1200)"),
+        ("cost_FY2026 (千円)", "¥ thousand: divide each cost by 1,000 (1,200,000 is 1200)"),
+        ("cost_FY2026 (億円)", "¥100 million (億円): multiply each cost by 100 (12 is 1200)"),
+        ("cost_FY2026 (¥bn)", "¥ billion: multiply each cost by 1,000 (1.2 is 1200)"),
+    ],
+)
+def test_a_cost_header_naming_another_unit_is_told_to_convert_too(
+    tmp_path: Path, header: str, unit: str
+) -> None:
+    """Renamed as told, costs in ¥ thousand would be read as ¥ million: the fix says the
+    header's unit as well."""
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(csv_round(tmp_path, {"cost_FY2026": [header]}))
+    [issue] = info.value.issues
+    assert issue.hint == (
+        f"did you mean 'cost_FY2026'? Rename the header {header!r} to 'cost_FY2026'; the "
+        f"header says the costs are in {unit}, as costs are read in ¥ million"
+    )
+    for same in ("cost_FY2026 (¥m)", "cost_FY2026 (百万円)", "cost_FY2026 (JPY million)"):
+        with pytest.raises(InputError) as info:
+            osa_opt.load_problem(csv_round(tmp_path / same, {"cost_FY2026": [same]}))
+        assert info.value.issues[0].hint.endswith(f"Rename the header {same!r} to 'cost_FY2026'")
+
+
+def test_two_cost_headers_of_the_year_are_refused_naming_both(tmp_path: Path) -> None:
+    headers = ["cost_FY2026 (estimate)", "cost_FY2026 (final)"]
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(csv_round(tmp_path, {"cost_FY2026": headers}))
+    assert [i.message() for i in info.value.issues] == [
+        "projects, column 'cost_FY2026': missing column cost_FY2026: the policy's budget has "
+        "fiscal year FY2026, and 2 headers name its costs ('cost_FY2026 (estimate)', "
+        "'cost_FY2026 (final)'): which one is meant cannot be told (value 'cost_FY2026 "
+        "(estimate)'). Fix: rename the column to read to 'cost_FY2026', and give the others "
+        "names that do not start with cost_ (such as 'old FY2026 estimate'), or delete them"
+    ]

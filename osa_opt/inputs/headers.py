@@ -330,7 +330,11 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
             if era is not None:
                 issues.append(era)
                 continue
-            close = near_miss_header(col.name, unknown, cutoff=0.6)
+            same = _same_year_headers(col.name, unknown)
+            if len(same) > 1:
+                issues.append(_same_year_issue(sheet, col.name, same))
+                continue
+            close = same[0] if same else near_miss_header(col.name, unknown, cutoff=0.6)
             blame = _policy_typo(col.name, close, policy) if close else None
             if blame is not None:
                 issues.append(blame)
@@ -338,7 +342,8 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
             rule, hint = _missing_column_text(col)
             if close:
                 hint = (f"did you mean {col.name!r}? Rename the header {close!r} to "
-                        f"{col.name!r}" + _invisible(close) + _or_policy(col.name, close))
+                        f"{col.name!r}" + _invisible(close)
+                        + _or_policy(col.name, close) + _unit_note(close))
             issues.append(Issue(sheet, None, col.name, close, rule, hint))
         else:
             close = near_miss_header(col.name, unknown)
@@ -350,6 +355,67 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                                     f"{_invisible(close)}, or the default ({default}) is "
                                     "used for every row"))
     return issues
+
+
+def _same_year_headers(column: str, headers: list[str]) -> list[str]:
+    """The headers that name ``column``'s cost and fiscal year in other words
+    (``cost_FY2026_final``, ``FY2026 cost (¥m)``, ``cost_FY2026_v2`` for ``cost_FY2026``):
+    the column meant, before a closer spelling of another year (``cost_FY2027``), whose
+    costs renamed would be read as this year's."""
+    if not column.startswith(COST_PREFIX):
+        return []
+    year = normalize(column[len(COST_PREFIX):])
+    found = []
+    for header in headers:
+        words = set(re.sub(r"[^0-9a-z]+", "_", unicodedata.normalize("NFKC", header).lower())
+                    .strip("_").split("_"))
+        if year in words and words & {"cost", "costs"}:
+            found.append(header)
+    return found
+
+
+def _same_year_issue(sheet: str, column: str, headers: list[str]) -> Issue:
+    """Two or more headers that each name the year's costs (``cost_FY2026_estimate`` and
+    ``cost_FY2026_final``): which one to read is not for the reader to guess."""
+    named = ", ".join(repr(h) for h in headers)
+    fy = column[len(COST_PREFIX):]
+    return Issue(sheet, None, column, headers[0],
+                 f"{_missing_column_text_cost(fy)}, and {len(headers)} headers name its costs "
+                 f"({named}): which one is meant cannot be told",
+                 f"rename the column to read to {column!r}, and give the others names that "
+                 f"do not start with {COST_PREFIX} (such as 'old {fy} estimate'), or delete "
+                 "them")
+
+
+#: Units a cost header may name besides ¥ million, normalized as by :func:`normalize`
+#: (by whole words), with what its cells are to become.
+_COST_UNITS = (
+    (("thousand", "thousands", "千円", "千", "k"),
+     "¥ thousand: divide each cost by 1,000 (1,200,000 is 1200)"),
+    (("億円", "億", "oku"), "¥100 million (億円): multiply each cost by 100 (12 is 1200)"),
+    (("billion", "billions", "bn", "十億円"),
+     "¥ billion: multiply each cost by 1,000 (1.2 is 1200)"),
+    (("yen", "jpy", "円"),
+     "yen: if the cells are in yen, divide each by 1,000,000 (1,200,000,000 is 1200); "
+     "nothing to do if they are in ¥ million"),
+)
+_MILLION_WORDS = {"million", "millions", "m", "mn", "mil", "百万円", "百万"}
+
+
+def _unit_note(header: str) -> str:
+    """What to do to a cost header's cells when the header names another unit than ¥
+    million (``cost_FY2026 (¥ thousand)``, ``cost_FY2026 (千円)``); else ""."""
+    if not header.startswith(COST_PREFIX) and "cost" not in header.lower():
+        return ""
+    text = unicodedata.normalize("NFKC", header).lower().replace("¥", " ")
+    words = set(re.findall(r"[0-9a-z]+|[^\x00-\x7f]+", text))
+    words |= {w[:-1] for w in words if w.endswith("円") and len(w) > 1}
+    if words & _MILLION_WORDS:
+        return ""
+    for units, what in _COST_UNITS:
+        if words & set(units) or any(u in text for u in units if not u.isascii()):
+            return f"; the header says the costs are in {what}, as costs are read in ¥ million"
+    return ""
 
 
 def _spelling(name: str) -> str:
