@@ -216,3 +216,27 @@ def test_two_cost_headers_of_the_year_are_refused_naming_both(tmp_path: Path) ->
         "(estimate)'). Fix: rename the column to read to 'cost_FY2026', and give the others "
         "names that do not start with cost_ (such as 'old FY2026 estimate'), or delete them"
     ]
+
+
+# ---------------------------------------------------------------------- formula rounding
+def test_a_formula_s_rounding_error_past_a_bound_is_the_bound(tmp_path: Path) -> None:
+    """A score computed =(0.1+0.2)*10/3*10 is 10.000000000000002 (Excel shows 10): it was
+    refused as 'must be a number in [0, 10] (value 10). Fix: if 10 is on a 0-100 scale,
+    type 1'. A risk of =0.3-0.1-0.2 (-2.8e-17, shown as 0) was refused alike."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(3, header.index("score_security") + 1).value = (0.1 + 0.2) * 10 / 3 * 10
+    sheet.cell(4, header.index("risk") + 1).value = 0.3 - 0.1 - 0.2
+    sheet.cell(5, header.index("min_funding") + 1).value = (0.1 + 0.2) / 0.3
+    book.save(tmp_path / "round.xlsx")
+    assert (0.1 + 0.2) * 10 / 3 * 10 > 10 and 0.3 - 0.1 - 0.2 < 0 and (0.1 + 0.2) / 0.3 > 1
+    projects = osa_opt.load_problem(tmp_path / "round.xlsx").projects
+    assert projects["score_security"].iloc[1] == 10.0
+    assert projects["risk"].iloc[2] == 0.0
+    assert projects["min_funding"].iloc[3] == 1.0
+    # a number typed past the bound stays refused
+    sheet.cell(3, header.index("score_security") + 1).value = 10.0001
+    book.save(tmp_path / "typed.xlsx")
+    with pytest.raises(InputError, match=r"must be a number in \[0, 10\] \(value 10.0001\)"):
+        osa_opt.load_problem(tmp_path / "typed.xlsx")

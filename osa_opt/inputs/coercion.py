@@ -162,11 +162,30 @@ def _default(col: Column, n: int) -> Any:
     return empty
 
 
+#: How far past a column's bound a number may be and still be the bound: a formula's
+#: rounding error (=(0.1+0.2)*10/3*10 is 10.000000000000002, shown as 10), not a value typed.
+#: Relative to the bound (at least 1): hundreds of times a double's rounding, yet far below
+#: any digit typed (10.0001 stays refused).
+_BOUND_NOISE = 1e-13
+
+
+def _to_bounds(values: np.ndarray, col: Column) -> np.ndarray:
+    """``values`` with each number a rounding error past ``col``'s bound read as the bound
+    (a score of 10.000000000000002 is 10, a cost of -2.8e-17 is 0): the cell shows the
+    bound, and refused it read "must be a number in [0, 10] (value 10)"."""
+    for bound, past in ((col.low, np.less), (col.high, np.greater)):
+        if bound is None:
+            continue
+        near = np.abs(values - bound) <= _BOUND_NOISE * max(1.0, abs(bound))
+        values = np.where(near & past(values, bound), bound, values)
+    return values
+
+
 def _typed(out: np.ndarray, col: Column, index: pd.Index) -> pd.Series:
     if col.kind == "number":
         # + 0.0: a cell of -0 reads 0 whichever way it was read (pandas' parser gives 0.0
         # for an object cell -0.0, the cell rule -0.0), and never shows as "-0" downstream
-        return pd.Series(out, index=index, dtype="float64") + 0.0
+        return pd.Series(_to_bounds(out, col), index=index, dtype="float64") + 0.0
     if col.kind == "bool":
         return pd.Series(pd.array(out, dtype="boolean"), index=index)
     if _numeric(col):
