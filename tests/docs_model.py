@@ -466,7 +466,10 @@ def input_errors(rnd: Round, prj: dict[str, Project]) -> list[str]:
             errors.append(f"mandatory {p.pid} not eligible")
         if r.get("stage", "") == "signed" and p.reasons:
             errors.append(f"signed {p.pid} not eligible or excluded")
-        if r.get("status", "") == "mandatory":
+        # a signed project is fixed in as a mandatory one is, for these two rules too
+        fixed_in = r.get("status", "") == "mandatory" or (
+            r.get("stage", "") == "signed" and r.get("status", "") != "excluded")
+        if fixed_in:
             seen, todo = set(), list(p.requires)
             while todo:
                 q = todo.pop()
@@ -474,13 +477,15 @@ def input_errors(rnd: Round, prj: dict[str, Project]) -> list[str]:
                     continue
                 seen.add(q)
                 if status[q] == "excluded":
-                    errors.append(f"mandatory {p.pid} requires excluded {q}")
+                    errors.append(f"fixed-in {p.pid} requires excluded {q}")
                 todo += prj[q].requires
     groups: dict[str, int] = {}
     for r in rnd.projects:
-        if r.get("status", "") == "mandatory" and r.get("exclusive_group", ""):
+        fixed_in = r.get("status", "") == "mandatory" or (
+            r.get("stage", "") == "signed" and r.get("status", "") != "excluded")
+        if fixed_in and r.get("exclusive_group", ""):
             groups[r["exclusive_group"]] = groups.get(r["exclusive_group"], 0) + 1
-    errors += [f"mandatory projects share group {g}" for g, k in groups.items() if k > 1]
+    errors += [f"fixed-in projects share group {g}" for g, k in groups.items() if k > 1]
     return errors
 
 

@@ -259,3 +259,57 @@ def test_the_why_sheet_does_not_say_a_mandatory_project_is_forced_out(tmp_path: 
     table = result.analyses["why"].table
     assert {"what_if_forced", "feasible_if_forced"} <= set(table.columns)
     assert result.analyses["why"].records["P-01"]["forced"] == "out"  # the record keeps its key
+
+
+# ------------------------------------------- 3. a signed item is fixed in as a mandatory one
+# Found by tests/test_reimpl13.py (the docs' re-implementation): a signed project is "fixed
+# in like mandatory ones", but the input rules for mandatory projects (two in one exclusive
+# group; one requiring an excluded project) let signed ones through to an infeasible model,
+# whose diagnosis then told the user to make the signed project "a candidate in the status
+# column" (it was one already: its stage fixes it in).
+def _refused(**changes: dict[str, Any]) -> list[str]:
+    from osa_opt.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        edited(**changes)
+    return [issue.message() for issue in caught.value.issues]
+
+
+def test_two_signed_projects_in_one_exclusive_group_are_refused_naming_both() -> None:
+    messages = _refused(P_02={"stage": "signed"}, P_03={"stage": "signed"})
+    assert messages == [
+        f"projects, project '{pid}', column 'exclusive_group': projects fixed "
+        "in, P-02 (stage signed), P-03 (stage signed), share an exclusive group, of which at "
+        "most one can be funded (value 'Aurelia patrol boats'). Fix: free all but one of them "
+        "(a mandatory one: make it a candidate; a signed one: clear its stage), or put them "
+        "in different groups" for pid in ("P-02", "P-03")]
+
+
+def test_a_mandatory_and_a_signed_project_in_one_group_are_refused() -> None:
+    messages = _refused(P_13={"status": "mandatory"}, P_14={"stage": "signed"})
+    assert len(messages) == 2
+    assert all("projects fixed in, P-13 (mandatory), P-14 (stage signed), share an exclusive "
+               "group" in m for m in messages), messages
+
+
+def test_a_signed_project_requiring_an_excluded_one_is_refused() -> None:
+    (message,) = _refused(P_04={"stage": "signed"}, P_02={"status": "excluded"})
+    assert message == (
+        "projects, project 'P-04', column 'requires': signed project P-04 requires "
+        "P-02, which is excluded (value 'P-04 → P-02'). Fix: make P-02 a candidate, or clear "
+        "P-04's stage, or drop the requirement")
+
+
+def test_the_diagnosis_tells_a_signed_project_to_clear_its_stage() -> None:
+    # P-17 (¥3,100m) signed above a ¥2,000m budget: named first, freed by its stage
+    problem = edited(P_17={"stage": "signed"}).with_policy(overrides={"budget.FY2026": 2000})
+    first = osa_opt.solve(problem, portfolios=1).diagnosis[0]["message"]
+    assert first.startswith("Signed P-17 alone needs ¥3,100m in FY2026; the budget is ¥2,000m")
+    assert "clear its stage" in first and "make it a candidate" not in first
+    # P-04 signed, requiring P-02 that is not eligible (a dispute): its chain, and its stage
+    problem = edited(P_04={"stage": "signed"}, P_02={"dispute_linked": True})
+    messages = [e["message"] for e in osa_opt.solve(problem, portfolios=1).diagnosis]
+    assert any(m.startswith("Signed project P-04 cannot be funded: it requires P-02, which "
+                            "is not eligible") and "clear its stage (stage signed fixes it "
+                            "in), or remove the requirement" in m for m in messages), messages
+    assert not any("status column" in m for m in messages), messages

@@ -295,14 +295,23 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         return (f"tier-{tier} partner {i} cannot receive a project under the other rules "
                 f"(its cheapest eligible project needs {yen(cheapest)}): take tier {tier} "
                 f"out of {key}, or make room for one of its projects")
-    # mandatory
+    # mandatory (or signed)
+    word, unforce = _forced_words(i, data)
     blocked = problem.unfundable.get(i)  # a chain of requirements to one that cannot be funded
     if blocked is not None:  # in the words of the input warning (inputs/sanity.py)
         chain = f" (the chain {' → '.join(blocked.chain)})" if len(blocked.chain) > 2 else ""
-        return (f"mandatory project {i} cannot be funded: it {blocked.words()}; make it a "
-                f"candidate in the status column, or remove the requirement{chain}")
-    return (f"mandatory project {i} cannot be funded under the other rules: make it "
-            f"a candidate in the status column")
+        return (f"{word} project {i} cannot be funded: it {blocked.words()}; {unforce}, or "
+                f"remove the requirement{chain}")
+    return f"{word} project {i} cannot be funded under the other rules: {unforce}"
+
+
+def _forced_words(pid: str, data: ModelData) -> tuple[str, str]:
+    """What forces ``pid`` in, and the edit that frees it: a mandatory project is made a
+    candidate in its status column; a signed one (stage signed, status not mandatory) has
+    its stage cleared, since its status is a candidate's already."""
+    if data.forced_by.get(pid) == "projects.stage":
+        return "signed", "clear its stage (stage signed fixes it in)"
+    return "mandatory", "make it a candidate in the status column"
 
 
 def _budget_outgrew(data: ModelData) -> str:
@@ -325,15 +334,23 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
     if alone:  # one project above the whole budget: a unit slip (yen for ¥ million?) first
         m = alone[0]
         others = f" ({id_list(alone[1:])} too)" if len(alone) > 1 else ""
-        return (f"mandatory {m} alone needs {yen(low[m])} in {fy}; the budget is "
-                f"{yen(budget)}{others}: check its cost_{fy} (in ¥ million), make it a "
-                f"candidate, or {raise_by}")
+        word, unforce = _forced_words(m, data)
+        unforce = "make it a candidate" if word == "mandatory" else "clear its stage"
+        return (f"{word} {m} alone needs {yen(low[m])} in {fy}; the budget is "
+                f"{yen(budget)}{others}: check its cost_{fy} (in ¥ million), {unforce}, or "
+                f"{raise_by}")
     if need > budget * (1 + TOL) and abs(need - budget - amount) <= TOL * max(1.0, need):
         excess = need - budget
         single = sorted((m for m in low if low[m] >= excess - TOL), key=lambda m: -low[m])
-        text = (f"mandatory projects need {yen(need)} in {fy} but the budget is "
+        words = {_forced_words(m, data)[0] for m in low}
+        whose = (f"{words.pop()} projects" if len(words) == 1
+                 else "projects forced in (mandatory or signed)")
+        text = (f"{whose} need {yen(need)} in {fy} but the budget is "
                 f"{yen(budget)}: raise the budget by {yen(amount)}")
         if single:
             return f"{text} or drop one of {id_list(single, conjunction='or')}"
+        if "signed" in whose:  # a signed project is freed by clearing its stage
+            return (f"{text} or free some of {id_list(sorted(low))} (a candidate status, "
+                    "no stage signed)")
         return f"{text} or make some of {id_list(sorted(low))} candidates"
     return f"the rules need {yen(budget + amount)} in {fy} but the budget is {yen(budget)}: {raise_by}"

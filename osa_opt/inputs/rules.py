@@ -224,15 +224,22 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                                     "requires a project that is not in the projects sheet", hint))
             elif is_first:
                 graph.setdefault(pid, []).append(req)
+    signed = _signed(projects) if "status" in projects.columns else None
+    signed_of = (dict(zip(ids[first].tolist(), signed[first].tolist(), strict=True))
+                 if signed is not None else {})
     for pid in graph:
-        if status_of[pid] != "mandatory":
+        if status_of[pid] == "mandatory":
+            word, free = "mandatory", f"{pid} a candidate"
+        elif signed_of.get(pid):  # fixed in like a mandatory one (docs/model.md)
+            word, free = "signed", f"clear {pid}'s stage"
+        else:
             continue
         for path in _paths_to_excluded(pid, graph, status_of):
             chain = " → ".join(path)
             issues.append(Issue(PROJECTS, row_of[pid], "requires", chain,
-                                f"mandatory project {pid} requires {path[-1]}, which is excluded"
+                                f"{word} project {pid} requires {path[-1]}, which is excluded"
                                 + (f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""),
-                                f"make {path[-1]} a candidate, or {pid} a candidate, or drop "
+                                f"make {path[-1]} a candidate, or {free}, or drop "
                                 "the requirement"))
     return issues
 
@@ -258,22 +265,42 @@ def _paths_to_excluded(start: str, graph: dict[str, list[str]],
     return out
 
 
+def _signed(projects: pd.DataFrame) -> pd.Series:
+    """Projects of stage signed (fixed in like mandatory ones) not marked excluded (that
+    slip is a problem of its own)."""
+    if "stage" not in projects.columns:
+        return pd.Series(False, index=projects.index)
+    return (projects["stage"] == "signed") & (projects["status"] != "excluded")
+
+
 def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
+    """Two projects fixed in (status mandatory, stage signed) in one exclusive group."""
     if not _present(projects, "project_id", "exclusive_group", "status"):
         return []
     group = projects["exclusive_group"]
-    forced = projects[(projects["status"] == "mandatory") & group.notna() & (group != "")]
+    mandatory = projects["status"] == "mandatory"
+    signed = _signed(projects) & ~mandatory
+    forced = projects[(mandatory | signed) & group.notna() & (group != "")]
     issues = []
     for name, members in forced.groupby("exclusive_group", sort=False):
         if len(members) < 2:
             continue
         ids = ", ".join(str(pid) for pid in members["project_id"])
+        by_stage = signed[members.index]
+        if not by_stage.any():
+            rule, hint = (f"mandatory projects {ids} share an exclusive group, of which at "
+                          "most one can be funded",
+                          "make all but one of them a candidate, or put them in different "
+                          "groups")
+        else:  # a signed item is fixed in as a mandatory one is (docs/model.md)
+            words = ", ".join(f"{pid} ({'stage signed' if s else 'mandatory'})" for pid, s
+                              in zip(members["project_id"], by_stage, strict=True))
+            rule, hint = (f"projects fixed in, {words}, share an exclusive group, of which "
+                          "at most one can be funded",
+                          "free all but one of them (a mandatory one: make it a candidate; "
+                          "a signed one: clear its stage), or put them in different groups")
         for row in members[ROW]:
-            issues.append(Issue(PROJECTS, int(row), "exclusive_group", name,
-                                f"mandatory projects {ids} share an exclusive group, "
-                                "of which at most one can be funded",
-                                "make all but one of them a candidate, or put them in "
-                                "different groups"))
+            issues.append(Issue(PROJECTS, int(row), "exclusive_group", name, rule, hint))
     return issues
 
 
