@@ -158,7 +158,7 @@ def test_a_run_of_a_hand_built_model_is_refused_by_run(tmp_path: Path, run: Run)
     for args in (("explain", "P-17"), ("robustness", "--samples", "3")):
         code, _, err = run(*args, "--run", folder)
         said = " ".join(err.split())
-        assert code == 2 and "added by hand in Python (p17_out)" in said, err
+        assert code == 2 and "added or changed by hand in Python (p17_out)" in said, err
         assert "--extend FILE.py:FUNCTION" in said
 
 # The whole module runs full CLI commands or whole input files: in the full suite, not in

@@ -379,8 +379,8 @@ def test_one_check_refuses_every_rebuild_of_a_hand_built_model(problem: Problem)
             call()
         said[what] = str(err.value)
         assert said[what].startswith(f"{what} builds models of its own and cannot carry the "
-                                     "components added by hand to the model passed as "
-                                     "model= (no_p02): ")
+                                     "components added or changed by hand in the model "
+                                     "passed as model= (no_p02): ")
         assert said[what].endswith("pass extend=func (to osa_opt.solve or "
                                    "problem.with_extensions) so every model has them")
     assert "solve with explain=True" in said["Result.prices()"]
@@ -408,3 +408,44 @@ def test_an_objective_changed_by_hand_is_refused_where_models_are_rebuilt(
     for built_for in (problem, problem.with_extensions(f"{EXT}:bonus_p02")):
         plain = osa_opt.build_model(built_for)
         assert osa_opt.solve(built_for, model=plain, portfolios=2).custom_components == []
+
+
+@pytest.mark.parametrize("change, recorded", [
+    (lambda m: m.x["P-17"].fix(1), "x, fixed or bounded by hand"),
+    (lambda m: m.x["P-02"].setub(0), "x, fixed or bounded by hand"),
+    (lambda m: m.budget.deactivate(), "budget, switched off or changed by hand"),
+    (lambda m: m.budget["FY2026"].set_value((None, m.budget["FY2026"].body, 15000)),
+     "budget, switched off or changed by hand"),
+])
+def test_a_model_changed_by_hand_is_refused_where_models_are_rebuilt(
+        problem: Problem, change: object, recorded: str, tmp_path: Path) -> None:
+    """build_model's docstring offers model.tier_share.deactivate() and the Solver's
+    model.x["P-02"].fix(0), but only components added to a hand-built model marked the
+    result: with x[P-17] fixed at 1 (168.188), compare([result, problem]) gave the result's
+    scenario 171.239, robustness(baseline=result) sampled models without the fix, and the
+    run folder read back with custom_components [] — each silently without the change."""
+    m = osa_opt.build_model(problem)
+    change(m)
+    result = osa_opt.solve(problem, model=m, portfolios=1)
+    assert result.custom_components == [recorded]
+    for call in (lambda: robustness(problem, samples=2, baseline=result),
+                 lambda: osa_opt.compare([result, problem]),
+                 lambda: osa_opt.execution(problem, baseline=result, reserves=1)):
+        with pytest.raises(OsaError, match=r"added or changed by hand .*extend="):
+            call()
+    back = osa_opt.load_run(result.write(tmp_path / "run"))
+    assert back.custom_components == [recorded]
+    # a clone of a model as built, and the frontier's own budget scaling, are no such change
+    assert osa_opt.solve(problem, model=osa_opt.build_model(problem).clone(),
+                         portfolios=1).custom_components == []
+
+
+def test_the_frontier_result_claims_no_component_added_by_hand(problem: Problem) -> None:
+    """osa_opt.frontier's Result (portfolio 1 at the policy budget, from the frontier's own
+    model) listed custom_components ["budget_scale"], its own budget parameter: its explain,
+    prices, robustness and compare refused it for "components added by hand to the model
+    passed as model=", and `osa-opt explain P-17 --run` on an `osa-opt frontier` run exited 2."""
+    result = frontier(problem)
+    assert result.custom_components == []
+    assert result.explain("P-17")["funded"] is False
+    assert "budget[FY2026]" in result.prices().index

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.diagnose import diagnose
 from osa_opt.inputs.policy import checked_arguments
+from osa_opt.model.build import changed_by_hand
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import number
@@ -162,11 +163,13 @@ def result_from_outcomes(
 
 def model_record(model: pyo.ConcreteModel) -> dict[str, Any]:
     """The Result fields describing the model: its extensions (run.json) and the components
-    someone added by hand to a model passed as ``model=``."""
+    someone added or changed by hand (a variable fixed or bounded, a row switched off) in a
+    model passed as ``model=``."""
     built = getattr(model, "osa_built", None)
     custom = [] if built is None else [
         c.local_name for c in model.component_objects(descend_into=False)
         if c.local_name not in built and c.local_name not in RANKING_COMPONENTS]
+    custom += changed_by_hand(model)  # x[p].fix(1), budget.deactivate(), ...
     objective = getattr(model, "value", None)
     if built is not None and objective is not None and objective.expr is not getattr(
             model, "osa_built_objective", (objective.expr,))[0]:  # value.set_value(...) by hand

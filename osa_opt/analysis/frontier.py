@@ -35,6 +35,7 @@ from osa_opt.analysis.greedy import greedy_curve
 from osa_opt.analysis.rule_rows import value_at
 from osa_opt.errors import OsaError
 from osa_opt.model import build_model
+from osa_opt.model.build import own_change
 from osa_opt.model.data import ModelData
 from osa_opt.model.registry import FAMILIES, REGISTRY
 from osa_opt.result import FRACTION_TOL, Status
@@ -134,15 +135,20 @@ def make_budget_scalable(model: pyo.ConcreteModel) -> pyo.Param:
         initialize=1.0, mutable=True, domain=pyo.NonNegativeReals,
         doc="budget of the level as a multiple of the budget the model was built with")
     scale = model.budget_scale
+    scaled = []
     for family in BUDGET_FAMILIES:
         for name in FAMILIES[family].component_names:
             component = getattr(model, name, None)
             if component is None:
                 continue
+            scaled.append(name)
             for con in component.values():
                 lower = None if con.lower is None else pyo.value(con.lower) * scale
                 upper = None if con.upper is None else pyo.value(con.upper) * scale
                 con.set_value((lower, con.body, upper))
+    # the frontier's own, not a user's: the Result at the policy budget reports none of it
+    # as added or changed by hand (Result.custom_components)
+    own_change(model, added=["budget_scale"], changed=scaled)
     return scale
 
 

@@ -327,8 +327,10 @@ class Result:
     partial: bool = False
     #: The model extensions applied (run.json ``extensions``): function, file, sha256, components.
     extensions: list[dict[str, Any]] = field(default_factory=list)
-    #: Components added by hand to a ``model=`` passed to solve (not by an extension), and
-    #: ``"value, the objective"`` when its expression was changed by hand: the analyses
+    #: Components added by hand to a ``model=`` passed to solve (not by an extension), its
+    #: own components changed by hand (``"x, fixed or bounded by hand"``, ``"budget,
+    #: switched off or changed by hand"``), and ``"value, the objective"`` when its
+    #: expression was changed by hand: the analyses
     #: that build models of their own refuse such a result rather than drop them.
     custom_components: list[str] = field(default_factory=list)
 
@@ -369,14 +371,15 @@ class Result:
 
     def refuse_custom_model(self, what: str, *, stored: bool = False) -> None:
         """The one check before ``what`` solves models of its own (an analysis, a re-solve):
-        they cannot carry the components added by hand to the ``model=`` of the solve, so
-        refuse rather than drop them silently. ``stored``: a solve with ``explain=True``
+        they cannot carry the components added or changed by hand in the ``model=`` of the
+        solve, so refuse rather than drop them silently. ``stored``: a solve with ``explain=True``
         would have kept the answer, so the message offers that too."""
         if self.custom_components:
             also = "solve with explain=True, or " if stored else ""
             raise OsaError(
-                f"{what} builds models of its own and cannot carry the components added by "
-                f"hand to the model passed as model= ({', '.join(self.custom_components)}): "
+                f"{what} builds models of its own and cannot carry the components added or "
+                f"changed by hand in the model passed as model= "
+                f"({', '.join(self.custom_components)}): "
                 f"{also}write them as a function func(model, problem) and pass extend=func "
                 "(to osa_opt.solve or problem.with_extensions) so every model has them")
 
