@@ -449,3 +449,28 @@ def test_the_frontier_result_claims_no_component_added_by_hand(problem: Problem)
     assert result.custom_components == []
     assert result.explain("P-17")["funded"] is False
     assert "budget[FY2026]" in result.prices().index
+
+
+def test_a_project_the_model_fixes_is_explained_as_held_not_as_free(problem: Problem) -> None:
+    """An extension model.x["P-17"].fix(1) (the walkthrough's promise, written as a fix):
+    explain("P-17") said "Funded. Dropping it would cost nothing: the best portfolio without
+    it funds nothing in its place." (basis proof): HiGHS holds a fixed variable as a
+    constant, so moving its column's bounds dropped P-17 from the fractions and nothing
+    else. The same rule written as a row says "Funded, and it must be"; so does the fix now,
+    and a project bounded out by hand (setub(0)) "cannot be" funded."""
+
+    def fix_vessel(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.x["P-17"].fix(1)
+
+    result = osa_opt.solve(problem, extend=fix_vessel, portfolios=1, explain=True)
+    said = result.explain("P-17")
+    assert said["feasible"] is False and said["value_change"] is None
+    assert said["message"].startswith("Funded, and it must be: x[P-17] is held at 1 by the "
+                                      "model's own rules (")
+    assert said["message"].endswith("fix_vessel()).")
+    m = osa_opt.build_model(problem)
+    m.x["P-02"].setub(0)
+    out = osa_opt.solve(problem, model=m, portfolios=1, explain=True).explain("P-02")
+    assert out["funded"] is False and out["feasible"] is False
+    assert out["message"].startswith("Not funded, and it cannot be: x[P-02] is held at 0 by "
+                                     "the model's own rules (x, fixed or bounded by hand)")

@@ -262,13 +262,33 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
 class _Explainer(Obstacles):
     """Holds the reference portfolio and the solver; answers one project at a time."""
 
+    def _own_rules(self) -> str:
+        """The model's own rules in words: its extensions' functions and what was added or
+        changed by hand ("" when none)."""
+        own = [f"{e['function']}()" for e in self.result.extensions]
+        own += list(self.result.custom_components)
+        return ", ".join(own)
+
     def _every_rule(self) -> str:
         """"every rule of the policy", naming the model's own rules too when it has any (an
         extension's, or components added by hand): they may be what forces a project."""
-        own = [f"{e['function']}()" for e in self.result.extensions]
-        own += list(self.result.custom_components)
-        return "every rule of the policy" + (f" and the model's own ({', '.join(own)})"
-                                             if own else "")
+        own = self._own_rules()
+        return "every rule of the policy" + (f" and the model's own ({own})" if own else "")
+
+    def _held(self, pid: str, forced_in: bool) -> str | None:
+        """Why the model itself keeps ``x[pid]`` as it is, when it does: an extension or a
+        hand-built model fixed it (``model.x["P-17"].fix(1)``) or bounded it (``setub(0)``).
+        Forcing such a project the other way would override the user's own rule (and a
+        fixed variable is a constant in HiGHS: its column's bounds move nothing), so the
+        answer is that it cannot be, without a re-solve."""
+        x = self.solver.model.x[pid]
+        lower, upper = (x.value, x.value) if x.fixed else x.bounds
+        held = (0 if forced_in and upper is not None and upper < 0.5 else
+                1 if not forced_in and lower is not None and lower > 0.5 else None)
+        if held is None:
+            return None
+        own = self._own_rules()
+        return f"x[{pid}] is held at {held} by the model's own rules" + (f" ({own})" if own else "")
 
     def __init__(self, result: Result, solver: Solver | None) -> None:
         if result.best is None:
@@ -323,12 +343,16 @@ class _Explainer(Obstacles):
             return rec
         forced_in = not funded
         rec["forced"] = "in" if forced_in else "out"
-        obstacle = self._obstacle_in(pid) if forced_in else self._obstacle_out(pid)
+        held = self._held(pid, forced_in)
+        obstacle = held or (self._obstacle_in(pid) if forced_in else self._obstacle_out(pid))
         found: Known | None = None  # an optimum of the forced MIP
         answer = None
         reason: str | None = None  # why the answer is a bound, or not known at all
         unsettled = False  # a re-solve stopped by a time limit, with no bound to report
-        if forced_in and pid in self.problem.unfundable:
+        if held is not None:  # the model's own fixed or bounded variable: no forcing it
+            rec["basis"] = PROOF
+            self.proven += 1
+        elif forced_in and pid in self.problem.unfundable:
             # it requires, through others perhaps, a project without a column in the model
             # (excluded or ineligible), so x[pid] <= 0: proven, without the LP or a re-solve
             rec["basis"] = PROOF
