@@ -35,6 +35,7 @@ from osa_opt.text import (
     is_missing,
     is_money_column,
     money,
+    money_decimals,
     number,
     share_text,
     title,
@@ -46,13 +47,15 @@ MISSING = "—"
 MONEY, SHARE, VALUE, COUNT, NUMBER, TEXT, BOOL, RIGHT, IDS, ID, LABEL, RATIO, SHARE_FINE = (
     "money", "share", "value", "count", "number", "text", "bool", "right", "ids", "id",
     "label", "ratio", "share_fine")
+#: Money with one decimal on every row: a budget sweep's column where any amount has one.
+MONEY_DECIMAL = "money_decimal"
 #: Columns that hold lists of project ids (each id kept on one line).
 _IDS_NAMES = {"added", "dropped", "project_ids", "greedy_ids", "displaced", "replaced_by"}
 #: Columns of one project id each, never broken at its hyphen ("P-" / "000105").
 _ID_NAMES = {"project_id"}
 
 #: Kinds written right-aligned.
-NUMERIC = (MONEY, SHARE, VALUE, COUNT, NUMBER, RIGHT, RATIO, SHARE_FINE)
+NUMERIC = (MONEY, MONEY_DECIMAL, SHARE, VALUE, COUNT, NUMBER, RIGHT, RATIO, SHARE_FINE)
 _NUM_ATTR = ' class="num"'
 
 _SHARE_NAMES = {"share_of_best", "share_of_budget", "fraction", "gap", "core_index",
@@ -134,7 +137,8 @@ def column_kind(name: object, values: pd.Series) -> str:
 
 
 _WRITERS: dict[str, Callable[[Any], str]] = {
-    MONEY: money, SHARE: share_cell, SHARE_FINE: lambda v: share_cell(v, digits=2),
+    MONEY: money, MONEY_DECIMAL: lambda v: fixed(v, 1),
+    SHARE: share_cell, SHARE_FINE: lambda v: share_cell(v, digits=2),
     VALUE: value_text, COUNT: table_number,
     NUMBER: table_number, RATIO: lambda v: fixed(v, RATIO_DECIMALS),
     BOOL: lambda v: "yes" if bool(v) else "no", LABEL: code_label,
@@ -275,6 +279,9 @@ def table(
     kinds = dict(kinds or {})
     headers = dict(headers or {})
     kind_of = {c: kinds.get(c) or column_kind(c, frame[c]) for c in cols}
+    if "budget_share" in frame.columns:  # a budget sweep: each column in one decimals
+        kind_of.update({c: MONEY_DECIMAL for c in cols if kind_of[c] == MONEY
+                        and money_decimals(v for v in frame[c] if not is_missing(v))})
     shown = frame if max_rows is None else frame.head(max_rows)
     classes = list(row_classes) if row_classes is not None else []
     # a short table prints whole on one page (a ranking of 5 portfolios printed 4 rows at

@@ -51,6 +51,29 @@ def money(amount: float, *, whole: bool = False) -> str:
     return money(amount, whole=True) if text.endswith(".0") else text
 
 
+def money_decimals(amounts: Iterable[float]) -> int:
+    """The decimals of a column of amounts: 1 where :func:`money` writes any of them with
+    its decimal, else 0; a column in one number of decimals lines up and never reads
+    "4,525" above "6,787.5" (a budget sweep's levels: the terminal, the report and the
+    workbook show them so).
+
+    >>> money_decimals([4525.0, 6787.5]), money_decimals([4525.0, 9050.0, float("nan")])
+    (1, 0)
+    """
+    return int(any("." in money(a) for a in amounts if math.isfinite(float(a))))
+
+
+def money_column(amounts: Iterable[float]) -> list[str]:
+    """A column of amounts in one number of decimals (:func:`money_decimals`).
+
+    >>> money_column([4525.0, 6787.5, 9050.0]), money_column([4525.0, 9050.0])
+    (['4,525.0', '6,787.5', '9,050.0'], ['4,525', '9,050'])
+    """
+    amounts = [float(a) for a in amounts]
+    digits = money_decimals(amounts)
+    return [_shown(a, digits) if math.isfinite(a) else money(a) for a in amounts]
+
+
 def _shown(value: float, digits: int) -> str:
     """``value`` with ``digits`` decimals and separators as a spreadsheet shows it: read to
     15 significant digits, halves away from zero (Excel's and LibreOffice's ``#,##0`` and

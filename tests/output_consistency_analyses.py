@@ -357,11 +357,26 @@ def _has_parts(inputs: oc.Inputs) -> bool:
     return bool(inputs.partial)
 
 
+def one_decimals(ck: oc.Checker, where: str, rows: list[dict[str, str]]) -> None:
+    """Each money column of a budget sweep's table in one number of decimals (docs/
+    outputs.md: never "4,525" above "6,787.5")."""
+    for header in {h for row in rows for h in row if "(¥m)" in h}:
+        texts = [str(row[header]).strip() for row in rows if header in row]
+        decimals = {len(t.partition(".")[2]) for t in texts if t and t[-1].isdigit()}
+        ck.checked[oc._what(where)] += 1
+        if len(decimals) > 1:
+            ck.problems.append(f"{where} {header}: amounts in {sorted(decimals)} decimals: "
+                               f"{texts[:4]}")
+
+
 def _frontier_workbook(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[str, Any],
                        fo: dict[str, Any] | None) -> None:
     book = _workbook(folder)
     years = list(inputs.budget)
-    for row, p in zip(sheet_rows(book["Frontier"], "Level"), fr["points"], strict=False):
+    rows = sheet_rows(book["Frontier"], "Level")
+    one_decimals(ck, "Frontier", [{h: (displayed(c) or ("",))[0] for h, c in row.items()}
+                                  for row in rows])
+    for row, p in zip(rows, fr["points"], strict=False):
         k = f"Frontier level {p['level']}"
         ck.same(f"{k} level", row["Level"].value, p["level"])
         check_cell(ck, f"{k} share", row["Budget share"], p["budget_share"], "share", decimals=1)
@@ -422,6 +437,7 @@ def _frontier_report(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[s
     page = _page(folder)
     rows = oc._report_rows(page, "Frontier")
     ck.same("report frontier rows", len(rows), min(len(fr["points"]), 40))
+    one_decimals(ck, "report frontier", rows)
     for cells, p in zip(rows, fr["points"], strict=False):
         k = f"report frontier level {p['level']}"
         share_text(ck, f"{k} share", cells["Budget share"], p["budget_share"], exact=True)
@@ -464,6 +480,7 @@ def _frontier_terminal(ck: oc.Checker, text: str, inputs: oc.Inputs, fr: dict[st
         ck.problems.append("terminal frontier: no table")
         return
     headers, rows = found
+    one_decimals(ck, "terminal frontier", rows)
     by_level = {lv["level"]: lv for lv in (fo or {}).get("levels") or []}
     shown_levels = []
     for cells, p in zip(rows, fr["points"], strict=False):

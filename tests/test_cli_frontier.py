@@ -333,6 +333,33 @@ def test_the_table_shows_the_budget_as_the_report_and_workbook_do(tmp_path: Path
     assert not any("6,788" in row for row in rows), rows
 
 
+def test_a_column_of_budget_amounts_keeps_one_number_of_decimals(tmp_path: Path,
+                                                                 run: Run) -> None:
+    """The shipped example's sweep from 25% by 12.5% read "4,525" above "6,787.5" and
+    "25%" above "37.5%" in the terminal, "4,525" above "6,787.5" in the report and the
+    workbook; a column with a decimal anywhere now has it on every row."""
+    import warnings
+
+    import output_consistency_analyses as oca
+
+    out = tmp_path / "f"
+    code, stdout, stderr = run("frontier", "--start", "0.25", "--stop", "0.5", "--steps", "3",
+                               "--out", str(out))
+    assert code == 0, stderr
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in stdout.splitlines()
+            if line.startswith("│")][:3]
+    assert [row[1:3] for row in rows] == [["25.0%", "4,525.0"], ["37.5%", "6,787.5"],
+                                          ["50.0%", "9,050.0"]]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert ">4,525.0<" in page and ">9,050.0<" in page and ">4,525<" not in page
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = load_workbook(out / "portfolios.xlsx")["Frontier"]
+    cells = [row["Total budget (¥m)"] for row in oca.sheet_rows(sheet, "Level")]
+    assert [c.value for c in cells] == [4525, 6787.5, 9050, 18100]  # and the policy's
+    assert {c.number_format.split("_")[0] for c in cells} == {"#,##0.0"}
+
+
 def test_counts_of_a_big_round_have_a_thousands_separator(
         tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     """Frontier's Projects column and its closing lines, and execution's first line, wrote

@@ -439,10 +439,11 @@ def test_budget_levels_between_whole_percents_read_as_the_terminal_prints_them(
 def test_a_budget_levels_amounts_read_as_the_terminal_prints_them(tmp_path: Path) -> None:
     """37.5% and 68.75% of the example's ¥18,100m are ¥6,787.5m and ¥12,443.75m: the
     terminal's frontier table and report.html print 6,787.5 and 12,443.8, the workbook's
-    #,##0 showed 6,788 and 12,444 (a level's cost above its own budget, to the eye). Its
-    cells show one decimal where the amount has one, whole millions where it has none
-    (18,100 at 100%); the cells keep the exact amount."""
-    from osa_opt.text import money
+    #,##0 showed 6,788 and 12,444 (a level's cost above its own budget, to the eye). A
+    column shows one decimal on every row where any amount has one (18,100.0 at 100%, never
+    "18,100" under "12,443.8"), whole millions where none has; the cells keep the exact
+    amount."""
+    from osa_opt.text import money_column
     from osa_opt.workflows import frontier as frontier_run
 
     result = frontier_run(osa_opt.load_problem(), shares=[0.375, 0.6875, 1.0])
@@ -457,7 +458,7 @@ def test_a_budget_levels_amounts_read_as_the_terminal_prints_them(tmp_path: Path
         for column in columns:
             cells = [sheet.cell(row + k, cols[column]) for k in (1, 2, 3)]
             texts = [shown[c.number_format].format(c.value) for c in cells]
-            assert texts == [money(c.value) for c in cells], (name, column, texts)
+            assert texts == money_column(c.value for c in cells), (name, column, texts)
         budgets = [sheet.cell(row + k, cols["Total budget (¥m)"]).value for k in (1, 2, 3)]
         assert budgets == [6787.5, 12443.75, 18100], name
     # elsewhere money stays whole millions: portfolio 1's costs on the Summary sheet

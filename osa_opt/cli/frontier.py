@@ -11,7 +11,16 @@ import click
 from osa_opt.cli.common import input_options, out_option, output_options
 from osa_opt.cli.console import Prose, head, table_title
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
-from osa_opt.text import NO_BREAK, code_label, counted, fixed, money, percent, title, yen
+from osa_opt.text import (
+    NO_BREAK,
+    code_label,
+    counted,
+    fixed,
+    money_column,
+    percent,
+    title,
+    yen,
+)
 
 if TYPE_CHECKING:
     from osa_opt.analysis.frontier import FrontierAnalysis
@@ -206,16 +215,21 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
                  *(("Nested\nvalue", "Nesting\ncost") if nested else ())):
         table.add_column(name, justify="right", no_wrap=True)
     levels = order.levels
-    for lv, p in fr.points.iterrows():
+    # as report.html and the workbook show them (Formats.money_as_shown): a level's budget
+    # is a share of the policy budget, seldom whole, and each column keeps one number of
+    # decimals (4,525.0 above 6,787.5, never 4,525; 25.0% above 37.5%)
+    budget_columns = ([f"budget_{fy}" for fy in problem.fiscal_years] if years
+                      else ["total_budget"])
+    budget_texts = list(zip(*(money_column(fr.points[c]) for c in budget_columns),
+                            strict=True))
+    shares = fr.points["budget_share"]
+    share_digits = int(any("." in percent(s) for s in shares))
+    for (lv, p), budgets in zip(fr.points.iterrows(), budget_texts, strict=True):
         solved = p["status"] in ("optimal", "time_limit")
         greedy_text = fixed(p['greedy_value']) + ("" if p["greedy_meets_rules"] else "*")
         point = levels.loc[lv] if lv in levels.index else None
         nested_ok = point is not None and point["nested_value"] == point["nested_value"]
-        # as report.html and the workbook show them (6,787.5, not 6,788: Formats.
-        # money_as_shown): a level's budget is a share of the policy budget, seldom whole
-        budgets = ([money(p[f"budget_{fy}"]) for fy in problem.fiscal_years]
-                   if years else [money(p["total_budget"])])
-        share = percent(p["budget_share"])
+        share = percent(p["budget_share"], share_digits, trim=not share_digits)
         table.add_row(
             *([str(lv)] if level else []),
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,

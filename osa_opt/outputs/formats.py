@@ -3,7 +3,7 @@
 Number formats follow the column's name, so a new analysis table needs no changes:
 money (``cost_…``, ``total_cost``, ``left_…``: :func:`osa_opt.text.is_money_column`, which
 the report shares) as ``#,##0``, whole ¥ million (the amounts of a budget sweep's levels,
-in a table with ``budget_share``, with one decimal where they have one:
+in a table with ``budget_share``, a column with one decimal where any amount has one:
 :meth:`Formats.money_as_shown`), counts of projects and countries as ``#,##0`` too, shares
 and fractions as percentages, values as ``#,##0.000``, value per ¥ million (``value_per_cost``)
 as ``0.00000``, seconds as ``0.00``, a robustness
@@ -33,6 +33,7 @@ print (``tables._set_columns``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,7 @@ from osa_opt.text import (
     RATIO_COLUMNS,
     RATIO_DECIMALS,
     is_money_column,
-    money,
+    money_decimals,
     percents_apart,
     share_bound,
 )
@@ -272,12 +273,14 @@ class Formats:
                                  self.numbers["share_fine"])
         return self.share_bounds[(padded, text)]
 
-    def money_as_shown(self, cell_format: Format, amount: Any) -> Format:
-        """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) where
-        ``amount`` has the decimal :func:`osa_opt.text.money` shows: a budget sweep's level
-        is a share of the policy budget, seldom whole millions, and the terminal and the
-        report show it as 6,787.5 (37.5% of ¥18,100m), where ``#,##0`` showed 6,788."""
-        if not (isinstance(amount, float) and "." in money(amount)):
+    def money_as_shown(self, cell_format: Format, amounts: Sequence[Any]) -> Format:
+        """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) for the
+        whole column where any of its ``amounts`` has the decimal :func:`osa_opt.text.money`
+        shows (:func:`osa_opt.text.money_decimals`): a budget sweep's level is a share of
+        the policy budget, seldom whole millions, and the terminal and the report show it as
+        6,787.5 (37.5% of ¥18,100m), where ``#,##0`` showed 6,788; the column in one number
+        of decimals, 4,525.0 above it, never 4,525."""
+        if not money_decimals(a for a in amounts if isinstance(a, float)):
             return cell_format
         if cell_format is self.numbers["money"]:
             return self.numbers["money_decimal"]

@@ -202,11 +202,10 @@ def write_table(
                      for n, v in zip(lines, cells[col], strict=True)]
             cells[col] = [wrapped[v][0] if isinstance(v, str) else v for v in cells[col]]
     formats: list[Format | list[Format]] = [c.cell_format for c in layout]
-    if "budget_share" in columns:  # a budget sweep's levels: each amount as text.money says it
+    if "budget_share" in columns:  # a budget sweep's levels: a column in one decimals
         for col, name in enumerate(columns):
             if fmt.kind(name) == "money":
-                formats[col] = [fmt.money_as_shown(layout[col].cell_format, v)
-                                for v in cells[col]]
+                formats[col] = fmt.money_as_shown(layout[col].cell_format, cells[col])
     for col, name in enumerate(columns):  # a part never reads 0% or 100% (0.997: 99.7%)
         if name == "fraction" or name in named:
             shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
