@@ -240,3 +240,26 @@ def test_a_formula_s_rounding_error_past_a_bound_is_the_bound(tmp_path: Path) ->
     book.save(tmp_path / "typed.xlsx")
     with pytest.raises(InputError, match=r"must be a number in \[0, 10\] \(value 10.0001\)"):
         osa_opt.load_problem(tmp_path / "typed.xlsx")
+
+
+# ---------------------------------------------------------------------- the 1904 date system
+def test_a_cost_shown_as_a_date_of_the_1904_system_is_told_its_number(tmp_path: Path) -> None:
+    """A workbook of the 1904 date system (Excel for Mac's old default) shows 900 formatted
+    as a date as 1906-06-19: the message said 'which is 2362 as a number', as if counted
+    from 1900, and the number the cell holds is 900."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.load_workbook(example_path())
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    cost = header.index("cost_FY2026") + 1
+    held = sheet.cell(2, cost).value
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, cost).number_format = "yyyy-mm-dd"
+    book.save(tmp_path / "mac.xlsx")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(tmp_path / "mac.xlsx")
+    [issue] = info.value.issues
+    assert issue.value == "1906-06-19" and held == 900
+    assert "row 2 shows 1906-06-19, which is 900 as a number" in issue.rule

@@ -287,6 +287,11 @@ def describe(settled: Settled) -> str | None:
 _DATE_TEXT = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_LEAP_DAY = dt.datetime(1900, 3, 1)  # Excel's serials count a 29 Feb 1900 before it
+#: The day 0 of a workbook saved with the 1904 date system (Excel for Mac's old default,
+#: an option of Excel's): 900 formatted as a date shows 1906-06-19, not 1902-06-18.
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+#: Where a table records the day 0 of its workbook's dates, when not Excel's usual one.
+EPOCH_ATTR = "date_epoch"
 
 
 def date_issues(tables: dict[str, pd.DataFrame], csv: bool = False,
@@ -319,17 +324,19 @@ def date_issues(tables: dict[str, pd.DataFrame], csv: bool = False,
             typed = [(r, v) for r, v in dated if not isinstance(v, str)]
             text = [(r, v) for r, v in dated if isinstance(v, str)]
             if typed:
-                issues.append(_formatted_issue(sheet, str(column), typed))
+                issues.append(_formatted_issue(sheet, str(column), typed,
+                                               frame.attrs.get(EPOCH_ATTR)))
             if text:
                 issues.append(_date_text_issue(sheet, str(column), text, csv))
     return issues
 
 
-def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]]) -> Issue:
+def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]],
+                     epoch: dt.datetime | None = None) -> Issue:
     """Cells of a workbook that hold numbers shown as dates (or dates typed as such)."""
     rows = first_few((r for r, _ in dated), 5)
     row, first = dated[0]
-    serial = _serial(first)
+    serial = _serial(first, epoch)
     shown = f"row {row} shows {_shown(first)}" + (
         f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
     n = len(dated)
@@ -337,7 +344,7 @@ def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]]) -> I
                  f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
                  f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
                  "format the column as a number (Format Cells > Number), check "
-                 "the values, and save again" + _typed_date(dated))
+                 "the values, and save again" + _typed_date(dated, epoch))
 
 
 def _date_text_issue(sheet: str, column: str, dated: list[tuple[int, str]],
@@ -399,11 +406,11 @@ def _iso_date(text: str) -> dt.date | None:
 _TYPED_DATE_YEAR = 2000
 
 
-def _typed_date(dated: list[tuple[int, Any]]) -> str:
+def _typed_date(dated: list[tuple[int, Any]], epoch: dt.datetime | None = None) -> str:
     """The fix's last words when a cell holds a real date (2026-04-01, typed as one, not a
     number shown as a date): formatting the column would make it 46113, so it is retyped."""
     for row, value in dated:
-        serial = _serial(value)
+        serial = _serial(value, epoch)
         if serial is not None and isinstance(value, dt.date) and value.year >= _TYPED_DATE_YEAR:
             return (f"; row {row} holds a date typed as one ({_shown(value)}): type its value "
                     f"again, as a number, since formatted as a number it would read "
@@ -418,17 +425,21 @@ def _is_date(value: Any) -> bool:
         and not readings(value)
 
 
-def _serial(value: Any) -> float | None:
+def _serial(value: Any, epoch: dt.datetime | None = None) -> float | None:
     """The number a date-formatted Excel cell holds (days since 1899-12-30), when known;
     Excel counts a 29 February 1900 that never was, so before March 1900 a day less (2 is
-    shown as 1900-01-02).
+    shown as 1900-01-02). A workbook of the 1904 date system counts from ``epoch``.
 
     >>> _serial(dt.datetime(1900, 1, 2)), _serial(dt.date(1902, 4, 29))
     (2.0, 850.0)
+    >>> _serial(dt.datetime(1906, 6, 19), EPOCH_1904)
+    900.0
     """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
     if isinstance(value, dt.datetime):
+        if epoch is not None:  # the 1904 system counts no day that never was
+            return round((value - epoch).total_seconds() / 86400, 6)
         days = (value - _EXCEL_EPOCH).total_seconds() / 86400
         return round(days - (value < _EXCEL_LEAP_DAY), 6)
     if isinstance(value, dt.time):

@@ -199,6 +199,9 @@ def _open_book(data: bytes, data_only: bool = True) -> Any:
 def read_workbook(path: Path, data: bytes, issues: list[Issue],
                   warnings: list[Issue]) -> dict[str, pd.DataFrame]:
     from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from osa_opt.inputs.numbers import EPOCH_1904, EPOCH_ATTR
 
     try:
         book = _open_book(data)
@@ -247,6 +250,8 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             issues += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
+            if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904
+                tables[sheet].attrs[EPOCH_ATTR] = EPOCH_1904
     finally:
         book.close()
     return tables
