@@ -4,6 +4,7 @@ drops them; hand-built models; the CLI's --extend; run.json; load_run back."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -474,3 +475,26 @@ def test_a_project_the_model_fixes_is_explained_as_held_not_as_free(problem: Pro
     assert out["funded"] is False and out["feasible"] is False
     assert out["message"].startswith("Not funded, and it cannot be: x[P-02] is held at 0 by "
                                      "the model's own rules (x, fixed or bounded by hand)")
+
+
+def test_an_equality_row_of_an_extension_is_priced(problem: Problem) -> None:
+    """The walkthrough's promise is an equality, model.x["P-17"] == 1: result.prices()
+    listed budget[FY2026] and mandatory but not fund_the_vessel (equalities were skipped), so
+    what the promise costs was nowhere though docs/api.md says prices name its rows. Now its
+    row is priced switched off: exactly the value the promise gives up."""
+
+    def promise_the_vessel(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.fund_the_vessel = pyo.Constraint(expr=model.x["P-17"] == 1)
+
+    result = osa_opt.solve(problem, extend=promise_the_vessel, portfolios=1, explain=True)
+    row = result.prices().loc["fund_the_vessel"]
+    free = osa_opt.solve(problem, portfolios=1).best.objective
+    assert row["sense"] == "equal" and bool(row["binding"])
+    assert row["gain_if_off"] == pytest.approx(free - result.best.objective, abs=1e-6)
+    assert math.isnan(row["relaxed_bound"])  # off only: an equality has no side to loosen
+    assert row["message"].startswith("Row fund_the_vessel of extension ")
+    # the diagnosis holds the equality as it is and moves the budget instead
+    tight = problem.with_policy(overrides={"budget.FY2026": 3500})
+    out = osa_opt.solve(tight, extend=promise_the_vessel, portfolios=1)
+    assert [d["rule"] for d in out.diagnosis] == ["budget[FY2026]"]
+    assert out.diagnosis[0]["needed"] == pytest.approx(4000.0)

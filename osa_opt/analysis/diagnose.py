@@ -65,7 +65,9 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
     else:
         model = build_model(problem)
     data: ModelData = model.osa
-    rows = rule_rows(model)
+    # an extension's equality row stays as it is: an elastic slack on one side would drop
+    # the other (and it has no side to loosen); _unexplained names such rows
+    rows = [r for r in rule_rows(model) if r.sense != "equal"]
     bounds = {r.name: _bound(r, r.constraint(model)) for r in rows}
     slack = _make_elastic(model, rows)
     counts = [slack[r.name] for r in rows if r.unit != MONEY]

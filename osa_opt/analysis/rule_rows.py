@@ -49,7 +49,7 @@ class Rule:
 
     @property
     def sense(self) -> str:
-        return self.spec.sense  # "max", "min" or "fixed"
+        return self.spec.sense  # "max", "min", "fixed" or "equal" (an extension's row)
 
     @property
     def unit(self) -> str:
@@ -77,7 +77,8 @@ class Rule:
 def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
     """Every active row of the rule components of ``model``, in registry order, then the
     rows of the constraints model extensions added (family ``extension``; a row with one
-    bound, a maximum or a minimum; equalities and ranges are not priced)."""
+    bound, a maximum or a minimum, or an equality, sense ``"equal"``: priced switched off
+    only; ranges are not priced)."""
     rows = []
     for spec in [*registry.rule_components(), *_extension_specs(model)]:
         con = getattr(model, spec.name, None)
@@ -109,7 +110,9 @@ def _extension_specs(model: pyo.ConcreteModel) -> list[Component]:
             sense = "max"
         elif first.has_lb() and not first.has_ub():
             sense = "min"
-        else:
+        elif first.equality:  # x["P-17"] == 1: the walkthrough's promise
+            sense = "equal"
+        else:  # a range lo <= body <= hi: which side binds is the row's own affair
             continue
         specs.append(registry.extension_component(name, function, sense))
     return specs
