@@ -9,15 +9,18 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import test_corrupt_inputs
 from test_input_messages import refused
 
+import osa_opt
 from osa_opt.data import default_policy_path, example_path
 
 run = test_corrupt_inputs.run  # the fixture: osa-opt ARGS in-process -> (code, out, err)
@@ -135,3 +138,88 @@ def test_a_policy_file_that_is_a_gzip_archive_is_named(run: Callable, tmp_path: 
         "policy round.toml", "not a policy (TOML text) but a gzip-compressed file (.gz)",
         "decompress it (gunzip, or 7-Zip > Extract Here on Windows), and give the .toml file "
         "it holds with --policy")
+
+
+# ---------------------------------------------------------------------- a sheet's rows
+def rewritten(path: Path, edit: Callable[[str], str], member: str = "xl/worksheets/sheet2.xml",
+              ) -> Path:
+    """The shipped example saved at ``path`` with the XML of one sheet (the projects sheet,
+    by default) rewritten by ``edit``, as a program other than Excel might write it."""
+    with zipfile.ZipFile(example_path()) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == member:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            target.writestr(item, data)
+    return path
+
+
+def xml_row(xml: str, number: int) -> str:
+    return re.search(rf'<row r="{number}"[ >].*?</row>', xml, re.S).group(0)
+
+
+def test_rows_listed_out_of_order_are_all_read_in_place(tmp_path: Path) -> None:
+    """A sheet whose XML lists row 5 before row 4 (Excel never writes one, other programs
+    can) lost row 4's project without a word: openpyxl's streaming reader drops a row
+    listed after a row below it. Every project is now read, at its own row."""
+    def swap(xml: str) -> str:
+        four, five = xml_row(xml, 4), xml_row(xml, 5)
+        return xml.replace(four + five, five + four)
+
+    path = rewritten(tmp_path / "swapped.xlsx", swap)
+    problem = osa_opt.load_problem(path)
+    expected = osa_opt.load_problem(example_path())
+    assert len(problem.projects) == 38
+    pd.testing.assert_frame_equal(problem.projects, expected.projects)
+
+
+def test_a_row_listed_twice_is_refused_by_name(run: Callable, tmp_path: Path) -> None:
+    """Row 5 listed twice: read, one copy was lost (or its cells mixed with the other's)."""
+    def twice(xml: str) -> str:
+        five = xml_row(xml, 5)
+        return xml.replace(five, five + five.replace("<v>", "<v>1"), 1)
+
+    path = rewritten(tmp_path / "twice.xlsx", twice)
+    assert messages(refused(run, tmp_path, path)) == [
+        "projects, row 5, column None: twice.xlsx lists row 5 of the sheet more than once (a "
+        "program other than Excel wrote it): which cells belong to the row cannot be told, "
+        "and one copy would be lost (value None). Fix: open twice.xlsx in Excel or "
+        "LibreOffice, check row 5, and save it again as .xlsx"]
+
+
+def test_a_sheet_cut_short_at_a_row_is_refused_with_its_extent(run: Callable,
+                                                                tmp_path: Path) -> None:
+    """The projects sheet's XML ends after row 30 though it declares rows to 39 (a program
+    that stopped writing, the file closed all the same): 9 projects were missing, and the
+    rest were read as the round, valid."""
+    def cut(xml: str) -> str:
+        return xml[:xml.index('<row r="31"')] + xml[xml.index("</sheetData>"):]
+
+    path = rewritten(tmp_path / "cut.xlsx", cut)
+    assert messages(refused(run, tmp_path, path)) == [
+        "projects, row 30, column None: the sheet declares its extent as A1:AB39 (to row 39), "
+        "but its rows end at row 30: rows 31-39 are not in cut.xlsx, as if it was cut short "
+        "when written (value 'A1:AB39'). Fix: open cut.xlsx in Excel or LibreOffice and check "
+        "its last rows: if rows are missing, take the workbook again from where it came "
+        "from; if row 30 is the last, save it again (which writes its extent anew)"]
+
+
+def test_an_extent_to_excel_s_last_row_is_a_formatted_column_not_rows(tmp_path: Path) -> None:
+    """LibreOffice declares ``A1:A1048576`` when a whole column is formatted: no rows are
+    missing, and the workbook reads as it is."""
+    path = rewritten(tmp_path / "column.xlsx",
+                     lambda xml: xml.replace('<dimension ref="A1:AB39"/>',
+                                             '<dimension ref="A1:AB1048576"/>'))
+    assert len(osa_opt.load_problem(path).projects) == 38
+
+
+def test_a_formula_without_its_value_in_a_row_listed_out_of_order_is_named_at_its_row(
+        run: Callable, tmp_path: Path) -> None:
+    """The formulas are read by a second pass over the sheet, which dropped rows alike."""
+    def swap(xml: str) -> str:
+        four, five = xml_row(xml, 4), xml_row(xml, 5)
+        formula = re.sub(r'<c r="F4"[^>]*>.*?</c>', '<c r="F4"><f>600*2</f></c>', four)
+        return xml.replace(four + five, five + formula)
+
+    (issue,) = refused(run, tmp_path, rewritten(tmp_path / "formula.xlsx", swap))
+    assert (issue["row"], issue["column"], issue["value"]) == (4, "cost_FY2026", "=600*2")
