@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 import osa_opt
 from osa_opt.outputs.formats import NUMBER_PAD
-from osa_opt.outputs.tables import LEGIBLE_WIDTH, PRINT_SCALE
+from osa_opt.outputs.tables import LEGIBLE_WIDTH, MAX_GROUP_SCALE, PRINT_SCALE
 from osa_opt.text import humanize
 from osa_opt.workflows import solve
 
@@ -123,8 +123,10 @@ def test_print_settings_of_every_table_sheet(book_path: Path) -> None:
         if fits:
             assert sheet.page_setup.fitToWidth in (1, None)  # 1 is the default
             assert sheet.page_setup.fitToHeight == 0, sheet.title  # never squeezed to 1 page
-        else:
-            assert sheet.page_setup.scale == PRINT_SCALE and sheet.print_title_cols, sheet.title
+        else:  # a table of portfolios' groups breaks between them, larger if it can
+            scale = PRINT_SCALE if not sheet.col_breaks.brk else sheet.page_setup.scale
+            assert PRINT_SCALE <= scale <= MAX_GROUP_SCALE, sheet.title
+            assert sheet.page_setup.scale == scale and sheet.print_title_cols, sheet.title
             assert width > LEGIBLE_WIDTH * 0.9  # openpyxl reads widths a little narrower
         for letter, dim in sheet.column_dimensions.items():
             assert (dim.width or 0) <= 61, (sheet.title, letter)
@@ -461,6 +463,55 @@ def test_the_number_pad_never_costs_a_sheet_its_one_page_print(tmp_path: Path) -
     summary = sheets["Summary"]  # far inside the width: padded, headers indented
     assert any(d.number_format == "#,##0" + NUMBER_PAD
                for d in summary.column_dimensions.values())
+
+
+@pytest.fixture(scope="module")
+def ten_portfolios(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped example with ten portfolios (osa-opt solve --portfolios 10): each
+    Allocation sheet is 51 columns wide, ten groups of five under "Portfolio k"."""
+    folder = tmp_path_factory.mktemp("ten")
+    return solve(osa_opt.load_problem(), portfolios=10).write(folder / "run") / "portfolios.xlsx"
+
+
+def test_a_wide_allocation_sheet_breaks_between_portfolios_under_its_title(
+        ten_portfolios: Path) -> None:
+    """With ten portfolios each Allocation sheet printed some five pages wide at 65%: a
+    continued page cut the title in the repeated first column to "Allocatio" and began
+    with columns of a portfolio whose header was on the page before. It breaks between
+    portfolios now, at a larger scale that fits two, with the title and note as every
+    page's header instead of in the first column, and pages numbered."""
+    for sheet in table_sheets(ten_portfolios):
+        if not sheet.title.startswith("By "):
+            continue
+        header = next(r for r in range(1, 6) if sheet.cell(r, 2).value == "Portfolio 1")
+        starts = [c for c in range(2, sheet.max_column + 1)
+                  if str(sheet.cell(header, c).value or "").startswith("Portfolio ")]
+        assert len(starts) == 10, sheet.title
+        breaks = [b.id for b in sheet.col_breaks.brk]  # break after column id (1-based)
+        assert breaks and set(breaks) <= {c - 1 for c in starts}, (sheet.title, breaks)
+        assert PRINT_SCALE < sheet.page_setup.scale <= MAX_GROUP_SCALE
+        assert sheet.print_title_cols == "$A:$A"
+        assert sheet.print_title_rows == f"${header}:${header + 1}"
+        assert sheet.print_area.split("!")[-1].startswith(f"$A${header}:")  # not the title
+        title = sheet.cell(1, 1).value
+        assert title.startswith("Allocation by ") and title in sheet.oddHeader.left.text
+        assert "&P" in sheet.oddFooter.right.text
+
+
+@pytest.mark.slow
+def test_every_printed_allocation_page_holds_whole_portfolios(
+        ten_portfolios: Path, tmp_path: Path) -> None:
+    """LibreOffice's PDF of the ten-portfolio workbook: each page of an Allocation sheet
+    starts with its title and every portfolio's columns on it (Projects #k to Value #k)
+    sit under that portfolio's header; it printed "Share of budget #3" and "Value #3"
+    under no header at the left of a page."""
+    pages = [page_text(words) for words in printed_pages(ten_portfolios, tmp_path)]
+    by_country = [t for t in pages if t.startswith("Allocation by country, per portfolio")]
+    for text in by_country:
+        shown = set(re.findall(r"#(\d+)\b", text))
+        headed = set(re.findall(r"Portfolio (\d+)\b", text))
+        assert shown == headed and len(headed) == 2, text[:300]
+    assert len(by_country) == 5  # was 4, of 2.6 portfolios each
 
 
 #: A4 landscape in PDF points.

@@ -224,7 +224,9 @@ def write_table(
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
-    _print_setup(sheet, header_row - 1 if groups else header_row, header_row, width)
+    _print_setup(sheet, header_row - 1 if groups else header_row, header_row,
+                 [c.width for c in layout], groups or [],
+                 (title, note) if first_row == 0 else None, header_row + max(len(table), 1))
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table, cut)
 
 
@@ -416,6 +418,10 @@ TITLE_SCALE = 1.4
 #: illegibly onto one.
 LEGIBLE_WIDTH = 205
 PRINT_SCALE = 65
+#: The column width landscape A4 holds at 100%, erring narrow (see above).
+PAGE_WIDTH = 124
+#: The largest print scale of a table printed several pages wide in whole groups.
+MAX_GROUP_SCALE = 90
 
 
 #: Arial's widths in a column width's digits, erring wide: narrow marks, capitals, the
@@ -629,17 +635,75 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
 
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
-                 width: int = 0) -> None:
+                 widths: Sequence[int] = (), groups: Sequence[tuple[str, int, int]] = (),
+                 heading: tuple[str, str] | None = None, last_row: int = 0) -> None:
     """Officers print these: landscape A4, the header rows on every page, one page wide
-    when that stays legible, else at PRINT_SCALE with the first column on every page."""
+    when that stays legible, else over several pages wide with the first column on every
+    page. A table of ``groups`` (a column per portfolio: the Allocation sheets) breaks
+    between groups, each page holding whole groups under their header, at the largest
+    scale up to :data:`MAX_GROUP_SCALE` that fits them (else :data:`PRINT_SCALE`). A table
+    printed several pages wide from the sheet's top (``heading``: its title and note)
+    prints them as the page header of every page, not in the repeated first column, where
+    a continued page cut the title to "Allocatio"; the footer numbers the pages."""
     sheet.set_landscape()
     sheet.set_paper(PAPER_A4)
+    width = sum(widths)
     if width <= LEGIBLE_WIDTH:
         sheet.fit_to_pages(1, 0)
-    else:
-        sheet.set_print_scale(PRINT_SCALE)
-        sheet.repeat_columns(0, 0)
+        sheet.repeat_rows(first_header_row, header_row)
+        return
+    sheet.repeat_columns(0, 0)
     sheet.repeat_rows(first_header_row, header_row)
+    breaks, scale = _group_pages(widths, groups)
+    sheet.set_print_scale(scale)
+    if breaks:
+        sheet.set_v_pagebreaks(breaks)
+    if heading is not None:
+        sheet.print_area(first_header_row, 0, last_row, len(widths) - 1)
+        sheet.set_header(_page_header(*heading), {"margin": 0.3})
+        sheet.set_footer("&R&P / &N")
+
+
+def _group_pages(widths: Sequence[int], groups: Sequence[tuple[str, int, int]]
+                 ) -> tuple[list[int], int]:
+    """The columns before which a page of whole ``groups`` breaks, and the print scale
+    that fits the widest page with the first column repeated; no breaks and
+    :data:`PRINT_SCALE` where a group alone is wider than a page at that scale.
+
+    >>> _group_pages([10] + [70] * 10, [(f"P{k}", 1 + k, 1 + k) for k in range(10)])
+    ([3, 5, 7, 9], 82)
+    """
+    if not groups:
+        return [], PRINT_SCALE
+    first = widths[0]
+    room = PAGE_WIDTH * 100 / PRINT_SCALE - first
+    spans = [sum(widths[a:b + 1]) for _, a, b in groups]
+    if max(spans) > room:
+        return [], PRINT_SCALE
+    breaks, used, widest = [], 0.0, 0.0
+    for (_, a, _), span in zip(groups, spans, strict=True):
+        if used and used + span > room:
+            breaks.append(a)
+            used = 0.0
+        used += span
+        widest = max(widest, used)
+    return breaks, max(PRINT_SCALE, min(MAX_GROUP_SCALE,
+                                        int(PAGE_WIDTH * 100 / (first + widest))))
+
+
+def _page_header(title: str, note: str) -> str:
+    """A page header of the title in bold over the note (Excel's codes; "&" doubled),
+    within Excel's 255 characters.
+
+    >>> _page_header("Allocation by tier", "Money in ¥ million & more.")
+    '&L&"-,Bold"Allocation by tier\\n&"-,Regular"Money in ¥ million && more.'
+    """
+    def code(text: str) -> str:
+        return excel_text(text).replace("&", "&&")
+
+    head = '&L&"-,Bold"' + code(title)
+    more = '\n&"-,Regular"' + code(note) if note else ""
+    return head + more if len(head + more) <= 255 else head[:255]
 
 
 def flat(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
