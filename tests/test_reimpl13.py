@@ -451,7 +451,28 @@ def test_run_json_agrees(seed: int, tmp_path: Path) -> None:
             assert math.isclose(
                 entry["budget_left"][y], mine.policy["budget"][y] - spent, abs_tol=1e-5
             )
+        # what each portfolio reports about itself (docs/outputs.md, run.json)
+        first = manifest["portfolios"][0]
+        assert entry["n_projects"] == len(fr)
+        countries = {mine.projects[p].country for p in fr}
+        assert entry["n_countries"] == len(countries)
+        assert sorted(entry["added"]) == sorted(set(fr) - set(first["projects"]))
+        assert sorted(entry["dropped"]) == sorted(set(first["projects"]) - set(fr))
+        if first["objective"] > 0:
+            assert math.isclose(entry["share_of_best"], entry["objective"] / first["objective"])
+        totals = [package["total_cost"] for package in entry["packages"]]
+        assert totals == sorted(totals, reverse=True)
+        for package in entry["packages"]:
+            mine_total = sum(
+                mine.total_cost(p) * f
+                for p, f in fr.items()
+                if mine.projects[p].country == package["country"]
+            )
+            assert math.isclose(package["total_cost"], mine_total, abs_tol=1e-6)
+        assert {package["country"] for package in entry["packages"]} == countries
         earlier.append(frozenset(fr))
+    funded = set(manifest["portfolios"][0]["projects"])
+    assert set(manifest["unfunded"]) == set(mine.projects) - funded
     eligibility = manifest["eligibility"]
     for pid, verdict in mine.elig.items():
         listed = eligibility.get(pid)
