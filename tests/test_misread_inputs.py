@@ -263,3 +263,53 @@ def test_a_cost_shown_as_a_date_of_the_1904_system_is_told_its_number(tmp_path: 
     [issue] = info.value.issues
     assert issue.value == "1906-06-19" and held == 900
     assert "row 2 shows 1906-06-19, which is 900 as a number" in issue.rule
+
+
+# ---------------------------------------------------------------------- policy lists and keys
+@pytest.mark.parametrize(
+    ("line", "rule", "hint"),
+    [
+        (
+            'fields = "maritime_surveillance"',
+            'wrong type str, expected a list, e.g. ["a", "b"]',
+            'write it in square brackets, as a list of one: fields = ["maritime_surveillance"]',
+        ),
+        (
+            "fund_every_tier = 1",
+            "wrong type int, expected a list, e.g. [1, 2]",
+            "write it in square brackets, as a list of one: fund_every_tier = [1]",
+        ),
+        (
+            'fund_every_tier = ["1"]',
+            "wrong type str, expected each item to be a whole number",
+            "write the item without quotes: 1, not '1'",
+        ),
+        (
+            'fund_every_tier = ["first"]',
+            "wrong type str, expected each item to be a whole number",
+            "write priority.fund_every_tier as a list of whole numbers, e.g. [1, 2]",
+        ),
+        (
+            "tier_multiplier = { 1.0 = 1.3, 2 = 1.1, 3 = 1 }",
+            "a key with a decimal point: TOML reads 1.0 as the key 1 holding a table of the "
+            "key 0, expected a number",
+            "write the key without its decimals: 1 = 1.3",
+        ),
+    ],
+)
+def test_a_policy_list_or_tier_key_written_otherwise_is_told_the_toml_to_write(
+    tmp_path: Path, line: str, rule: str, hint: str
+) -> None:
+    """The fixes were 'write eligibility.fields as a list, e.g. [1, 2]' (numbers, for a list
+    of fields), 'write priority.fund_every_tier as a whole number' (of a list) and 'write
+    objective.tier_multiplier.1 as a number' (for a key TOML split at its point)."""
+    section = (
+        "eligibility"
+        if line.startswith("fields")
+        else ("objective" if line.startswith("tier") else "priority")
+    )
+    policy = policy_file(tmp_path, f"[{section}]\n{line}\n")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(example_path(), policy=policy)
+    [issue] = info.value.issues
+    assert (issue.rule, issue.hint) == (rule, hint)

@@ -12,6 +12,7 @@ import math
 import numbers
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from osa_opt.errors import Issue
@@ -109,11 +110,53 @@ def convert(where: str, key: str, value: Any, hint: Any, issues: list[Issue],
         return convert_table(where, key, value, args, issues, expected)
     if kind == "list":
         if not isinstance(value, list):
-            issues.append(type_issue(where, key, value, "a list, e.g. [1, 2]"))
+            issues.append(_not_a_list(where, key, value, args[0]))
             return None
-        items = [convert_scalar(where, key, v, args[0], issues) for v in value]
+        found: list[Issue] = []
+        items = [convert_scalar(where, key, v, args[0], found) for v in value]
+        issues += [_list_item(issue, args[0]) for issue in found]
         return [v for v in items if v is not None]
     return convert_scalar(where, key, value, args[0], issues)
+
+
+#: An example list of each item type, for a hint.
+_LIST_EXAMPLES = {int: "[1, 2]", str: '["a", "b"]', float: "[0.5, 1.0]"}
+
+
+def _toml_item(value: Any) -> str:
+    """A scalar as TOML writes it (text in double quotes)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _not_a_list(where: str, key: str, value: Any, item: type) -> Issue:
+    """A list key given one value (``fields = "medical"``): the fix wraps it in brackets
+    when the value is an item of the right type, else gives a list of that type."""
+    example = _LIST_EXAMPLES.get(item, "[1, 2]")
+    issue = type_issue(where, key, value, f"a list, e.g. {example}")
+    if convert_scalar(where, key, value, item, []) is not None:
+        return replace(issue, hint=f"write it in square brackets, as a list of one: "
+                                   f"{key.rsplit('.', 1)[-1]} = [{_toml_item(value)}]")
+    return issue
+
+
+def _list_item(issue: Issue, item: type) -> Issue:
+    """An item of a list of the wrong type (``fund_every_tier = ["1"]``): said of an item,
+    and the fix the item as it is meant (``[1]``, without quotes)."""
+    what = {int: "whole numbers", float: "numbers", str: "text", bool: "true or false"}
+    rule = issue.rule.replace("expected ", "expected each item to be ", 1) \
+        if issue.rule.startswith("wrong type") else issue.rule
+    hint = f"write {issue.column} as a list of {what.get(item, 'values')}, e.g. " \
+        f"{_LIST_EXAMPLES.get(item, '[1, 2]')}"
+    if isinstance(issue.value, str) and item in (int, float):
+        try:
+            number = int(issue.value) if item is int else float(issue.value)
+        except ValueError:
+            pass
+        else:
+            hint = f"write the item without quotes: {number}, not {issue.value!r}"
+    return replace(issue, rule=rule, hint=hint)
 
 
 def convert_table(where: str, key: str, value: Any, types: tuple[Any, ...],
@@ -141,6 +184,14 @@ def convert_table(where: str, key: str, value: Any, types: tuple[Any, ...],
                 issues.append(type_issue(where, f"{key}.{k}", v, expected or "a list of numbers"))
                 continue
             out[kk] = [float(x) for x in v]
+        elif isinstance(v, Mapping) and vargs[0] is not dict and _dotted_number(k, v):
+            (sub, inner), = v.items()
+            issues.append(Issue(where, None, f"{key}.{k}", f"{k}.{sub} = {inner}",
+                                f"a key with a decimal point: TOML reads {k}.{sub} as the key "
+                                f"{k} holding a table of the key {sub}, expected a number",
+                                f"write the key without its decimals: {k} = {inner}"
+                                if not str(sub).strip("0") else
+                                f"write the key as a whole number ({k}.{sub} is none)"))
         else:
             converted = convert_scalar(where, f"{key}.{k}", v, vargs[0], issues)
             if converted is not None:
@@ -173,6 +224,13 @@ def convert_scalar(where: str, key: str, value: Any, typ: type, issues: list[Iss
             return value
         issues.append(type_issue(where, key, value, "text"))
     return None
+
+
+def _dotted_number(key: Any, value: Mapping[Any, Any]) -> bool:
+    """Whether ``{key: value}`` is what TOML makes of a key written as a decimal number
+    (``1.0 = 1.3`` is the key ``1`` holding ``{"0": 1.3}``)."""
+    return str(key).isdigit() and len(value) == 1 and str(next(iter(value))).isdigit() \
+        and not isinstance(next(iter(value.values())), Mapping)
 
 
 def _real(value: Any) -> bool:
