@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import re
 import shutil
 import zipfile
@@ -223,3 +224,50 @@ def test_a_formula_without_its_value_in_a_row_listed_out_of_order_is_named_at_it
 
     (issue,) = refused(run, tmp_path, rewritten(tmp_path / "formula.xlsx", swap))
     assert (issue["row"], issue["column"], issue["value"]) == (4, "cost_FY2026", "=600*2")
+
+
+# ---------------------------------------------------------------------- headers
+def with_column(tmp_path: Path, name: str, after: str, values: Callable[[str], str],
+                drop: bool = False) -> Path:
+    """The CSV example with a column ``name`` after ``after``, each cell ``values(cell of
+    after)``; with ``drop``, ``after`` itself deleted."""
+    folder = csv_folder(tmp_path)
+    path = folder / "projects.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+    i = rows[0].index(after)
+    rows[0].insert(i + 1, name)
+    for row in rows[1:]:
+        row.insert(i + 1, values(row[i]))
+    if drop:
+        rows = [row[:i] + row[i + 1:] for row in rows]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    return folder
+
+
+def test_a_near_miss_column_beside_the_real_one_is_warned_as_not_read(
+        run: Callable, tmp_path: Path) -> None:
+    """risk_pct beside risk passed as one more unused column: a user who typed the risks
+    as percentages there saw them ignored without a word."""
+    folder = with_column(tmp_path, "risk_pct", "risk",
+                         lambda risk: str(round(float(risk or 0) * 100)))
+    code, stdout, err = run("validate", folder, "--json", "--no-solve")
+    assert code == 0, err
+    warned = [w["message"] for w in json.loads(stdout)["warnings"] if "risk_pct" in w["message"]]
+    assert warned == [
+        "projects, column 'risk_pct': the column 'risk_pct' is not read: osa-opt reads the "
+        "column 'risk' beside it, and passes 'risk_pct' through unread (value 'risk_pct'). "
+        "Fix: nothing to do if 'risk_pct' is a note; if its values are the ones meant, put "
+        "them in 'risk' (risk: risk of failed delivery or misuse, 0 (none) to 1) and delete "
+        "'risk_pct', or give it a name clearly its own"]
+    blank = with_column(tmp_path / "blank", "risk_pct", "risk", lambda risk: "")
+    code, stdout, _ = run("validate", blank, "--json", "--no-solve")
+    assert code == 0 and "risk_pct" not in " ".join(
+        w["message"] for w in json.loads(stdout)["warnings"])  # an empty column: no matter
+
+
+def test_a_near_miss_column_without_the_real_one_is_named_as_its_misspelling(
+        run: Callable, tmp_path: Path) -> None:
+    folder = with_column(tmp_path, "risk_pct", "risk", lambda risk: risk, drop=True)
+    (issue,) = refused(run, tmp_path, folder)
+    assert (issue["column"], issue["rule"]) == ("risk_pct", "unknown column, most likely 'risk'")

@@ -1,7 +1,7 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Ten kinds come from the data here:
+keeps them under ``warnings``. Eleven kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
@@ -18,7 +18,9 @@ keeps them under ``warnings``. Ten kinds come from the data here:
 - a project with the title, country and costs of another: a row copied under a new id;
 - money in the wrong unit: costs and budgets are in ¥ million, and costs typed in ¥ thousand
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
-  hundred times off the budget. A round asks for a few times its budget, not hundreds.
+  hundred times off the budget. A round asks for a few times its budget, not hundreds;
+- a column named like one osa-opt reads (``risk_pct`` beside ``risk``): passed through
+  unread, though its values may be the ones meant.
 
 >>> from osa_opt.inputs.sanity import unit_warnings
 >>> unit_warnings(problem)
@@ -66,7 +68,47 @@ def input_warnings(problem: Problem) -> list[Issue]:
             *copied_project_warnings(problem),
             *tier_warnings(problem), *scale_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
-            *uncounted_cost_warnings(problem)]
+            *uncounted_cost_warnings(problem), *shadow_column_warnings(problem)]
+
+
+def shadow_column_warnings(problem: Problem) -> list[Issue]:
+    """An extra column named like a column osa-opt reads (``risk_pct`` beside ``risk``,
+    ``p_sign_probability`` beside ``p_sign``, ``prerequisites`` beside ``requires``) and
+    holding values: only the column of the exact name is read, the other passed through
+    unread, though its values may be the ones meant. (Without the exact column, such a
+    header is a problem, named as the column's misspelling: validation would not pass.)
+
+    >>> both = problem.projects.assign(risk_pct=9.0)
+    >>> shadow_column_warnings(problem.with_projects(both))[0].rule
+    "the column 'risk_pct' is not read: osa-opt reads the column 'risk' beside it, and passes 'risk_pct' through unread"
+    """
+    from osa_opt.inputs.cells import blank_mask
+    from osa_opt.inputs.headers import near_miss_header
+    from osa_opt.inputs.schema import ROW, project_columns
+
+    issues = []
+    for sheet, frame, columns in (
+            (PROJECTS, problem.projects,
+             project_columns(problem.fiscal_years, problem.criteria)),
+            (COUNTRIES, problem.countries, COUNTRY_COLUMNS)):
+        known = {c.name for c in columns} | {frame.index.name}
+        extras = [str(c) for c in frame.columns if c not in known and c != ROW
+                  and not str(c).startswith((COST_PREFIX, SCORE_PREFIX))
+                  and not blank_mask(frame[c]).all()]
+        for col in columns:
+            if col.name.startswith((COST_PREFIX, SCORE_PREFIX)):
+                continue
+            for extra in extras:
+                if near_miss_header(col.name, [extra]) != extra:
+                    continue
+                issues.append(Issue(
+                    sheet, None, extra, extra,
+                    f"the column {extra!r} is not read: osa-opt reads the column "
+                    f"{col.name!r} beside it, and passes {extra!r} through unread",
+                    f"nothing to do if {extra!r} is a note; if its values are the ones meant, "
+                    f"put them in {col.name!r} ({col.name}: {col.meaning}) and delete "
+                    f"{extra!r}, or give it a name clearly its own"))
+    return issues
 
 
 #: A 0-10 column whose every value is at most this, with this many values above 0 (and one
