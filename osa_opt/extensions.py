@@ -59,6 +59,7 @@ class Extension:
             raise OsaError(f"extend: {item!r} is not a function func(model, problem), nor "
                            "'FILE.py:FUNCTION'")
         name = getattr(item, "__qualname__", getattr(item, "__name__", repr(item)))
+        _takes_model_and_problem(item, name)
         module = getattr(item, "__module__", None)
         file = _source_file(item)
         importable = (module not in (None, "__main__") and "<locals>" not in name
@@ -75,11 +76,13 @@ class Extension:
         if target.endswith(".py"):
             path = Path(target).expanduser().resolve()
             func = _load_from_file(path, name)
+            _takes_model_and_problem(func, name)
             return cls(name, str(path), _sha256(str(path)), None, func)
         try:
             func = _attribute(importlib.import_module(target), name, target)
         except ImportError as exc:
             raise OsaError(f"extension {text!r}: cannot import {target!r} ({exc})") from None
+        _takes_model_and_problem(func, name)
         file = _source_file(func)
         return cls(name, file, _sha256(file), target, func)
 
@@ -126,6 +129,19 @@ class Extension:
         return {"function": self.function if self.module is None
                 else f"{self.module}:{self.function}",
                 "file": self.file, "sha256": self.sha256, "components": list(components)}
+
+
+def _takes_model_and_problem(func: Any, name: str) -> None:
+    """Refuse, when it is given, a function that cannot be called as ``func(model,
+    problem)`` (Python's TypeError would come from inside the first model built)."""
+    try:
+        signature = inspect.signature(func)
+        signature.bind(None, None)
+    except TypeError:
+        raise OsaError(f"extension {name}({', '.join(signature.parameters)}): an extension "
+                       "takes two arguments, func(model, problem)") from None
+    except ValueError:  # no signature to read (a builtin): called as it is
+        return
 
 
 #: Where an extension without a file was written (a notebook cell, a module's code).

@@ -498,3 +498,52 @@ def test_an_equality_row_of_an_extension_is_priced(problem: Problem) -> None:
     out = osa_opt.solve(tight, extend=promise_the_vessel, portfolios=1)
     assert [d["rule"] for d in out.diagnosis] == ["budget[FY2026]"]
     assert out.diagnosis[0]["needed"] == pytest.approx(4000.0)
+
+
+def _product_row(model: pyo.ConcreteModel, problem: Problem) -> None:
+    model.both = pyo.Constraint(expr=model.x["P-01"] * model.x["P-02"] <= 0)
+
+
+def _product_value(model: pyo.ConcreteModel, problem: Problem) -> None:
+    model.value.set_value(model.value.expr + model.x["P-02"] * model.x["P-03"])
+
+
+def _second_objective(model: pyo.ConcreteModel, problem: Problem) -> None:
+    model.vessel = pyo.Objective(expr=model.x["P-17"], sense=pyo.maximize)
+
+
+def _one_argument(model: pyo.ConcreteModel) -> None:
+    model.cap = pyo.Constraint(expr=model.x["P-01"] <= 1)
+
+
+@pytest.mark.parametrize("func, said", [
+    (_product_row, r"extension _product_row\(\): row both is not linear \(x\[P-01\]\*x\[P-02\]"
+                   r" +<= +0\): HiGHS solves linear models only; for a product of two "
+                   r"projects' x, add a Binary y"),
+    (_product_value, r"extension _product_value\(\) made the objective model.value not linear"),
+    (_second_objective, r"extension _second_objective\(\) added an objective \(vessel\) beside "
+                        r"the model's own, model.value .*model.vessel.deactivate\(\)"),
+    (_one_argument, r"extension _one_argument\(model\): an extension takes two arguments, "
+                    r"func\(model, problem\)"),
+])
+def test_an_extension_highs_cannot_solve_is_named(problem: Problem, func: object,
+                                                   said: str) -> None:
+    """A product x[p]·x[q] in a row stopped osa_opt.solve with Pyomo's IncompatibleModelError
+    ("Highs interface does not support expressions of degree None"; on the command line
+    "This is a bug in osa-opt"), in the objective it gave <Result error: 0 portfolios> and
+    "The solver failed.", a second Objective Pyomo's ValueError "Multiple active objectives
+    found", a function of one argument a TypeError from inside the build; each now names the
+    extension, the row and what to do."""
+    with pytest.raises(OsaError, match=said):
+        osa_opt.solve(problem, extend=func, portfolios=1)
+
+
+def test_a_hand_built_model_highs_cannot_solve_is_named(problem: Problem) -> None:
+    m = osa_opt.build_model(problem)
+    _product_row(m, problem)
+    with pytest.raises(OsaError, match=r"the model passed as model=: row both is not linear"):
+        osa_opt.solve(problem, model=m, portfolios=1)
+    m = osa_opt.build_model(problem)
+    _product_value(m, problem)
+    with pytest.raises(OsaError, match=r"the model passed as model= made the objective"):
+        osa_opt.solve(problem, model=m, portfolios=1)

@@ -138,6 +138,8 @@ def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
     entries: list[dict[str, Any]] = []
     for ext in problem.extensions:
         before = {c.local_name: c for c in m.component_objects(descend_into=False)}
+        objective = getattr(m, "value", None)
+        objective_before = objective.expr if isinstance(objective, pyo.Objective) else None
         try:
             ext(m, problem)
         except KeyError as exc:
@@ -165,8 +167,48 @@ def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
                 "model: give the new component a name of its own (e.g. "
                 f"model.my_{replaced[0]}); docs/model.md lists the model's names")
         added = [c.local_name for c in now if c.local_name not in before]
+        refuse_nonlinear(m, added, f"extension {ext.function}()",
+                         objective_before is not None and objective is not None
+                         and objective.expr is not objective_before)
         entries.append(ext.to_dict(added))
     return entries
+
+
+def refuse_nonlinear(m: pyo.ConcreteModel | pyo.Block, names: Any, who: str,
+                     objective_changed: bool = False) -> None:
+    """Refuse, naming ``who`` (an extension, or the model passed as ``model=``) and the row,
+    what HiGHS cannot solve and Pyomo reports only from deep inside ("Highs interface does
+    not support expressions of degree None", or a bare "The solver failed." for a product in
+    the objective): a row of ``names`` that is not linear, an objective among ``names``
+    beside the model's own, and (``objective_changed``) an objective made non-linear.
+
+    >>> model = osa_opt.build_model(problem)
+    >>> model.both = pyo.Constraint(expr=model.x["P-01"] * model.x["P-02"] <= 0)
+    >>> refuse_nonlinear(model, ["both"], "extension both_or_neither()")
+    Traceback (most recent call last):
+    osa_opt.errors.OsaError: extension both_or_neither(): row both is not linear (x[P-01]*x[P-02] <= 0): HiGHS solves linear models only; for a product of two projects' x, add a Binary y with y <= x[p], y <= x[q] and y >= x[p] + x[q] - 1
+    """
+    how = ("HiGHS solves linear models only; for a product of two projects' x, add a "
+           "Binary y with y <= x[p], y <= x[q] and y >= x[p] + x[q] - 1")
+    for name in names:
+        component = m.component(name)
+        if component is None:
+            continue
+        if component.ctype is pyo.Objective and any(o.active for o in component.values()):
+            raise OsaError(
+                f"{who} added an objective ({name}) beside the model's own, model.value "
+                "(maximized): add to that one instead, model.value.set_value(model.value.expr "
+                f"+ ...), or switch yours off with model.{name}.deactivate()")
+        if component.ctype is not pyo.Constraint:
+            continue
+        for index, row in component.items():
+            if row.active and row.body.polynomial_degree() not in (0, 1):
+                label = name if index is None else f"{name}[{index}]"
+                raise OsaError(f"{who}: row {label} is not linear ({row.expr}): {how}")
+    objective = getattr(m, "value", None)
+    if objective_changed and objective is not None \
+            and objective.expr.polynomial_degree() not in (0, 1):
+        raise OsaError(f"{who} made the objective model.value not linear: {how}")
 
 
 def _key_error_message(function: str, exc: KeyError, problem: Problem) -> tuple[str, bool]:

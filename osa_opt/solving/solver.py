@@ -20,6 +20,7 @@ from pyomo.contrib.solver.common.results import TerminationCondition as TC
 from osa_opt.errors import OsaError
 from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Solver)
 from osa_opt.model import build_model
+from osa_opt.model.build import refuse_nonlinear
 from osa_opt.model.families import funded, linear_sum, value_expression
 from osa_opt.solving import highs_access, value_bound
 from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves
@@ -56,6 +57,14 @@ def check_model_for(model: pyo.ConcreteModel, problem: Problem) -> None:
                          "build it from this problem: build_model(problem), or pass the "
                          "additions as extend=func so every model built from the problem "
                          "has them")
+    built = getattr(model, "osa_built", None)
+    if built is not None:  # what was added by hand, and the objective if changed by hand
+        objective = getattr(model, "value", None)
+        changed = objective is not None and objective.expr is not getattr(
+            model, "osa_built_objective", (objective.expr,))[0]
+        refuse_nonlinear(model, [c.local_name for c in model.component_objects(
+            descend_into=False) if c.local_name not in built], "the model passed as model=",
+            changed)
 
 
 class Solver(DirectResolves):
