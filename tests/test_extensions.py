@@ -547,3 +547,17 @@ def test_a_hand_built_model_highs_cannot_solve_is_named(problem: Problem) -> Non
     _product_value(m, problem)
     with pytest.raises(OsaError, match=r"the model passed as model= made the objective"):
         osa_opt.solve(problem, model=m, portfolios=1)
+
+
+def test_meets_rules_counts_a_variable_the_extension_fixes(problem: Problem) -> None:
+    """The frontier's greedy_meets_rules checked each row with the greedy portfolio's values,
+    but left a fixed x[P-17] at 1: a portfolio without the promised vessel met the rules
+    whenever the budget row had room for the vessel's ¥3,100m too."""
+    from osa_opt.analysis.frontier import meets_rules
+
+    def fix_vessel(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.x["P-17"].fix(1)
+
+    model = osa_opt.build_model(problem.with_extensions(fix_vessel))
+    assert not meets_rules(model, {"P-01": 1.0})
+    assert meets_rules(model, {"P-01": 1.0, "P-17": 1.0})

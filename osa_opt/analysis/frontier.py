@@ -174,6 +174,8 @@ def meets_rules(model: pyo.ConcreteModel, fractions: Mapping[str, float],
         return False
     if any(p not in model.f and f < 1 - FRACTION_TOL for p, f in funded.items()):
         return False  # all-or-nothing project funded in part
+    if any(x.fixed and round(x.value or 0) != (p in funded) for p, x in model.x.items()):
+        return False  # a project an extension fixes (x["P-17"].fix(1)) the other way
     saved = [(v, v.value) for v in model.component_data_objects(pyo.Var, descend_into=True)
              if not v.fixed]
     try:
