@@ -313,3 +313,56 @@ def test_a_policy_list_or_tier_key_written_otherwise_is_told_the_toml_to_write(
         osa_opt.load_problem(example_path(), policy=policy)
     [issue] = info.value.issues
     assert (issue.rule, issue.hint) == (rule, hint)
+
+
+# ---------------------------------------------------------------------- columns never read
+def with_column(tmp_path: Path, sheet_name: str, header: str, values: dict[int, object]) -> Path:
+    """The example with a column ``header`` added to a sheet, ``values`` by Excel row."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book[sheet_name]
+    column = sheet.max_column + 1
+    sheet.cell(1, column).value = header
+    for row, value in values.items():
+        sheet.cell(row, column).value = value
+    path = tmp_path / f"{header}.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_column_of_its_own_forcing_projects_in_or_out_is_refused_not_ignored(
+    tmp_path: Path, run: Callable
+) -> None:
+    """A column 'mandatory' (or 'withdrawn', '除外' ...) with yes in some rows was passed
+    through unread: those projects stayed candidates, and nothing said so."""
+    shipped = osa_opt.load_problem(example_path()).projects
+    candidates = [i + 2 for i, s in enumerate(shipped["status"]) if s == "candidate"]
+    forced = [i + 2 for i, s in enumerate(shipped["status"]) if s == "mandatory"]
+    path = with_column(
+        tmp_path,
+        "projects",
+        "mandatory",
+        {candidates[0]: "yes", candidates[3]: True, forced[0]: "yes", candidates[5]: "no"},
+    )
+    ids = [shipped.index[candidates[0] - 2], shipped.index[candidates[3] - 2]]
+    assert issues_of(run, path) == [
+        f"projects, column 'mandatory': the column 'mandatory' is not read: a project is forced "
+        f"in or out by its status (or stage), so the 'yes' of rows {candidates[0]}, "
+        f"{candidates[3]} would change nothing and the projects would stay candidates (value "
+        f"'yes'). Fix: write status mandatory for those projects ({ids[0]}, {ids[1]}), and "
+        "delete the column or give it another name"
+    ]
+    withdrawn = with_column(tmp_path, "projects", "除外", {candidates[1]: "○"})
+    [message] = issues_of(run, withdrawn)
+    assert "write status excluded for that project" in message
+    left_out = with_column(tmp_path, "countries", "Excluded?", {3: "x"})
+    assert issues_of(run, left_out) == [
+        "countries, column 'Excluded?': the column 'Excluded?' is not read: a partner is left "
+        "out by giving its projects status excluded, so the 'x' of row 3 would change "
+        "nothing (value 'x'). Fix: give that partner's projects status excluded (with a "
+        "status_reason), and delete the column or give it another name"
+    ]
+    # no yes where the status does not say it already: the column changes nothing
+    said = with_column(
+        tmp_path, "projects", "withdrawn", {forced[0]: "no", candidates[2]: False, candidates[4]: 0}
+    )
+    assert len(osa_opt.load_problem(said).projects) == len(shipped)

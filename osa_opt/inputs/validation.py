@@ -31,6 +31,7 @@ import pandas as pd
 from osa_opt.errors import InputError, Issue
 from osa_opt.inputs.cells import blank_mask, int_choices
 from osa_opt.inputs.coercion import coerce_sheet
+from osa_opt.inputs.forcing_columns import forcing_column_issues
 from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.issue_list import Claimed, Places, limit_issues, sort_issues
 from osa_opt.inputs.numbers import read_numbers
@@ -195,6 +196,7 @@ def _check_sheet(sheet: str, raw: pd.DataFrame, columns: tuple[Column, ...], pol
                             "row below; `osa-opt template` writes a workbook to start from"))
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
     issues += column_issues(sheet, present, columns, policy)
+    issues += forcing_column_issues(sheet, raw)
     if raw.empty:
         issues.append(Issue(sheet, None, None, None, "the sheet has no data rows",
                             f"add one row per {unit} below the header row"))
