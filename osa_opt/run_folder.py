@@ -317,7 +317,7 @@ def run_extensions(folder: str | Path, who: str = "--run",
     custom = [str(c) for c in manifest.get("custom_components", [])]
     if cli and custom:  # (load_run gives them back as the Result's, which refuses re-solves)
         raise OsaError(f"{who} {folder}: the run was solved on a model with components added "
-                       f"or changed by hand in Python ({', '.join(custom)}), which the command "
+                       f"or changed by hand in Python ({'; '.join(custom)}), which the command "
                        "line cannot build again; write them as a function func(model, problem) "
                        "and pass --extend FILE.py:FUNCTION instead of --run")
     replaced = {ref.rpartition(":")[2] for ref in given}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -561,3 +562,17 @@ def test_meets_rules_counts_a_variable_the_extension_fixes(problem: Problem) -> 
     model = osa_opt.build_model(problem.with_extensions(fix_vessel))
     assert not meets_rules(model, {"P-01": 1.0})
     assert meets_rules(model, {"P-01": 1.0, "P-17": 1.0})
+
+
+def test_several_hand_changes_are_named_apart(problem: Problem) -> None:
+    """Each entry of custom_components may hold a comma ("x, fixed or bounded by hand"), so
+    the messages joined with ", " read "(no_p02, x, fixed or bounded by hand, budget, …)";
+    they are joined with "; "."""
+    m = osa_opt.build_model(problem)
+    m.no_p02 = pyo.Constraint(expr=m.x["P-02"] <= 0)
+    m.x["P-17"].fix(1)
+    result = osa_opt.solve(problem, model=m, portfolios=1, explain=True)
+    own = "(no_p02; x, fixed or bounded by hand)"
+    assert result.explain("P-17")["message"].endswith(f"the model's own rules {own}.")
+    with pytest.raises(OsaError, match=re.escape(f"model= {own}: ")):
+        robustness(problem, samples=2, baseline=result)

@@ -267,7 +267,7 @@ class _Explainer(Obstacles):
         changed by hand ("" when none)."""
         own = [f"{e['function']}()" for e in self.result.extensions]
         own += list(self.result.custom_components)
-        return ", ".join(own)
+        return "; ".join(own)  # an entry may hold a comma: "x, fixed or bounded by hand"
 
     def _every_rule(self) -> str:
         """"every rule of the policy", naming the model's own rules too when it has any (an

@@ -379,7 +379,7 @@ class Result:
             raise OsaError(
                 f"{what} builds models of its own and cannot carry the components added or "
                 f"changed by hand in the model passed as model= "
-                f"({', '.join(self.custom_components)}): "
+                f"({'; '.join(self.custom_components)}): "
                 f"{also}write them as a function func(model, problem) and pass extend=func "
                 "(to osa_opt.solve or problem.with_extensions) so every model has them")
 
