@@ -514,6 +514,30 @@ def test_every_printed_allocation_page_holds_whole_portfolios(
     assert len(by_country) == 5  # was 4, of 2.6 portfolios each
 
 
+def test_a_sheet_printed_pages_wide_wraps_its_messages_in_wider_lines(
+        book_path: Path) -> None:
+    """Why in or out wrapped each message at 32 characters, 8 lines a row: a 2,000-project
+    round's sheet printed 632 pages (LibreOffice), the example's 8. A table printed several
+    pages wide anyway wraps its message column up to PROSE_WIDTH (the big round's 364
+    pages, the example's 6); one printed one page wide keeps WRAP_WIDTH."""
+    from openpyxl.utils import get_column_letter
+
+    from osa_opt.outputs.tables import PROSE_WIDTH, WRAP_WIDTH, text_width
+
+    sheets = {sheet.title: sheet for sheet in table_sheets(book_path)}
+    why = sheets["Why in or out"]
+    assert not why.sheet_properties.pageSetUpPr.fitToPage  # several pages wide
+    header = next(r for r in range(1, 6) if why.cell(r, 1).value == humanize("project_id"))
+    col = next(c for c in range(1, why.max_column + 1)
+               if why.cell(header, c).value == humanize("message"))
+    width = why.column_dimensions[get_column_letter(col)].width
+    assert WRAP_WIDTH + 10 < width <= PROSE_WIDTH + 1
+    lines = [line for r in range(header + 1, why.max_row + 1)
+             for line in str(why.cell(r, col).value or "").split("\n")]
+    assert max(text_width(line) for line in lines if " " in line) > WRAP_WIDTH
+    assert all(text_width(line) <= width - 2 for line in lines if " " in line)
+
+
 #: A4 landscape in PDF points.
 A4_LANDSCAPE = (842, 595)
 

@@ -404,6 +404,11 @@ NUMBER_NOISE = 1e-9
 #: Text wider than this (characters) wraps in its cell instead of spilling over the next
 #: columns, which would also widen the printed page.
 WRAP_WIDTH = 32
+#: Columns of one sentence a row (Why in or out, Rule prices) and how wide they wrap in a
+#: table printed several pages wide anyway: at WRAP_WIDTH a 2,000-project round's Why in
+#: or out averaged 8 lines (109 points) a row, 632 printed pages.
+PROSE_COLUMNS = frozenset({"message"})
+PROSE_WIDTH = 60
 #: Points per line of wrapped text in a row (10 pt text; one line keeps the default 15).
 ROW_POINTS = 13
 #: Excel's tallest row (points): a row of text cut at 32,767 characters would need some
@@ -575,6 +580,13 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
         plain = _layout(fmt, table, columns, min_widths, pad=False, fractions=fractions)
         if sum(c.width for c in plain) <= LEGIBLE_WIDTH:
             layout = plain
+    if sum(c.width for c in layout) > LEGIBLE_WIDTH:  # printed several pages wide anyway:
+        for col, name in enumerate(columns):  # a sentence a row wraps in fewer, wider lines
+            if name in PROSE_COLUMNS and layout[col].wraps:
+                longest = table[name].head(200).map(
+                    lambda v: max(map(len, str(v).split("\n")), default=0)).max()
+                layout[col] = layout[col]._replace(
+                    width=max(layout[col].width, min(int(longest) + 2, PROSE_WIDTH)))
     for col, column in enumerate(layout):
         sheet.set_column(col, col, column.width, column.cell_format)
     return layout
