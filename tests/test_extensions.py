@@ -576,3 +576,22 @@ def test_several_hand_changes_are_named_apart(problem: Problem) -> None:
     assert result.explain("P-17")["message"].endswith(f"the model's own rules {own}.")
     with pytest.raises(OsaError, match=re.escape(f"model= {own}: ")):
         robustness(problem, samples=2, baseline=result)
+
+
+def test_a_project_the_budget_has_room_for_is_not_said_to_lose_to_the_budget(
+        capped: osa_opt.Result) -> None:
+    """Under the SEA cap portfolio 1 leaves ¥2,300m of the budget, yet P-04 (¥500m) and P-05
+    (¥1,300m) read "not selected: the budget buys more value elsewhere" in result.unfunded,
+    the workbook and explain: the budget is not what keeps them out. Now the reason says a
+    rule other than the budget does; P-17 of the plain example (¥3,100m, ¥300m left) keeps
+    the budget reason."""
+    room = ("not selected: a rule other than the budget keeps it out (the budget left has "
+            "room for it)")
+    assert float(capped.best.budget_left["FY2026"]) == pytest.approx(2300.0)
+    assert capped.unfunded.loc[["P-04", "P-05"], "reason"].tolist() == [room, room]
+    assert capped.explain("P-04")["message"].startswith(
+        "Not funded. The budget left has room for it: a rule other than the budget keeps it "
+        "out. Funding it would cost")
+    plain = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
+    assert plain.unfunded.at["P-17", "reason"] == ("not selected: the budget buys more value "
+                                                   "elsewhere")

@@ -250,7 +250,18 @@ def check_portfolios(seed: int, result: osa_opt.Result) -> None:
             named = [r for r in reasons if r.startswith(f"requires {q},")]
             assert bool(named) == (q in missing), (seed, p, q, reasons)
         if not rivals and not missing:
-            assert reasons == ["not selected: the budget buys more value elsewhere"], \
+            # funding it whole on top of a proven portfolio 1 keeps every budget and adds
+            # value: then a rule other than the budget keeps it out, and the reason says so
+            spent = fractions_cost(problem, best.fractions)
+            fits = all(float(pj.at[p, f"cost_{fy}"]) <= budget - spent[fy]
+                       + 1e-6 * max(1.0, abs(budget))
+                       for fy, budget in problem.policy.budget.items())
+            proven = (result.status.value == "optimal" and (best.gap or 0) <= 1e-9
+                      and problem.policy.solver.mip_rel_gap == 0)
+            room = fits and proven and documented_values(problem, [p])[0] > 1e-9
+            assert reasons == ["not selected: a rule other than the budget keeps it out "
+                               "(the budget left has room for it)" if room else
+                               "not selected: the budget buys more value elsewhere"], \
                 (seed, p, reasons)
 
 

@@ -43,6 +43,7 @@ from osa_opt.errors import OsaError
 from osa_opt.inputs.forced import forced_projects
 from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
+from osa_opt.result.facts import NOT_SELECTED_ROOM
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
 from osa_opt.text import fixed, id_list, json_number, percent, share_text, yen
@@ -520,8 +521,12 @@ class _Explainer(Obstacles):
                     else f"Funded, and it must be: {obstacle}.")
         change, share = rec["value_change"], rec["value_change_share"] or 0.0
         if forced_in:
-            structural = [r for r in rec["reasons"] if r != GENERIC_REASON]
+            structural = [r for r in rec["reasons"] if r not in (GENERIC_REASON,
+                                                                 NOT_SELECTED_ROOM)]
             head = "Not funded" + (f" ({'; '.join(structural)})" if structural else "") + "."
+            if NOT_SELECTED_ROOM in rec["reasons"]:
+                head += (" The budget left has room for it: a rule other than the budget "
+                         "keeps it out.")
             needs = [f"{yen(v)} in {fy}" for fy, v in rec["needs_by_year"].items() if v > 0]
             what = f"it needs {' and '.join(needs)}" if needs else "it costs nothing"
             moves = (f" and would push out {id_list(rec['displaced'])}" if rec["displaced"]

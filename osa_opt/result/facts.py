@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 #: Why an eligible project is left out when no rule of the policy keeps it out.
 NOT_SELECTED = "not selected: the budget buys more value elsewhere"
+#: ... when its whole cost fits in what proven-optimal portfolio 1 leaves of every year's
+#: budget: funding it too would add value, so some rule other than the budget keeps it out
+#: (a country cap, a share, a partner count, an extension's row).
+NOT_SELECTED_ROOM = ("not selected: a rule other than the budget keeps it out (the budget "
+                     "left has room for it)")
 #: Columns of :attr:`Result.unfunded` (after its index, ``project_id``).
 UNFUNDED_COLUMNS = ("title", "country", "field", "total_cost", "value", "eligible", "reason",
                     "reasons")
@@ -97,6 +102,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
         if group and pid in funded:
             funded_in_group.setdefault(group, []).append(pid)
     left_out = "no feasible portfolio" if result.best is None else NOT_SELECTED
+    room = _room_left(result)  # projects whose whole cost fits in the budget portfolio 1 left
     unfundable = pb.unfundable  # requires, through others perhaps, one that cannot be funded
     ids, all_reasons = [], []
     for pid, requires, group in zip(projects.index, projects["requires"],
@@ -117,7 +123,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
             rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
             if rivals:
                 reasons.append(f"exclusive group {group}: {', '.join(rivals)} funded instead")
-            reasons = reasons or [left_out]
+            reasons = reasons or [NOT_SELECTED_ROOM if pid in room else left_out]
         ids.append(pid)
         all_reasons.append(reasons)
     table = pd.DataFrame({
@@ -131,6 +137,22 @@ def unfunded_table(result: Result) -> pd.DataFrame:
         "reasons": all_reasons,
     }, index=pd.Index(ids, name="project_id", dtype=object), columns=list(UNFUNDED_COLUMNS))
     return table
+
+
+def _room_left(result: Result) -> set[str]:
+    """The projects of positive value whose whole cost fits, in every fiscal year, in what
+    portfolio 1 leaves of the budget, when portfolio 1 is proven optimal (no gap): adding
+    one would keep the budget and add value, so a rule other than the budget keeps it out.
+    Empty otherwise (a portfolio within a gap may simply be short of the best)."""
+    best = result.best
+    if best is None or result.status != Status.OPTIMAL or (best.gap or 0.0) > 1e-9 \
+            or result.problem.policy.solver.mip_rel_gap > 0:
+        return set()
+    pb = result.problem
+    left = best.budget_left
+    slack = left + 1e-6 * pd.Series(pb.budget, dtype=float).abs().clip(lower=1.0)
+    fits = pb.cost[list(pb.fiscal_years)].le(slack, axis=1).all(axis=1)
+    return set(fits.index[fits & (pb.value > 1e-9)]) - set(best.fractions)
 
 
 def diff_table(result: Result, other: Result) -> pd.DataFrame:
