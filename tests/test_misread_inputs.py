@@ -366,3 +366,25 @@ def test_a_column_of_its_own_forcing_projects_in_or_out_is_refused_not_ignored(
         tmp_path, "projects", "withdrawn", {forced[0]: "no", candidates[2]: False, candidates[4]: 0}
     )
     assert len(osa_opt.load_problem(said).projects) == len(shipped)
+
+
+# ---------------------------------------------------------------------- a policy in the folder
+def test_a_csv_folder_holding_its_policy_is_not_read_with_the_default_silently(
+    tmp_path: Path, run: Callable
+) -> None:
+    """round/ with projects.csv, countries.csv and policy.toml (budget 5,000), read with no
+    --policy: the shipped default (budget 18,100) was used, and the folder's policy never
+    read; the only sign was the policy's name in the first line of validate."""
+    folder = csv_round(tmp_path, {})
+    (folder / "policy.toml").write_text("[budget]\nFY2026 = 5000\n", encoding="utf-8")
+    assert issues_of(run, folder) == [
+        f"round, column None: the folder holds the policy file 'policy.toml', but no policy is "
+        "given: the shipped default policy would be used (default.toml), and 'policy.toml' not "
+        f"read (value '{folder / 'policy.toml'}'). Fix: give the folder's policy with --policy "
+        f"{folder / 'policy.toml'} (policy= in Python); to use the shipped default, move the "
+        "policy file out of the folder"
+    ]
+    given = osa_opt.load_problem(folder, policy=folder / "policy.toml")
+    assert given.policy.budget["FY2026"] == 5000
+    code, _, err = run("validate", folder, "--policy", folder / "policy.toml", "--no-solve")
+    assert code == 0, err

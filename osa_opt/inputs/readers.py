@@ -259,6 +259,11 @@ def load_problem(
     except InputError as exc:
         issues += exc.issues
         only_policy = False
+    if policy is None and path is not None:
+        folder_policy = _policy_beside(Path(path))
+        if folder_policy is not None:
+            issues.append(folder_policy)
+            only_policy = False
     if issues:  # no policy to check the tables by: the cells' problems as they are
         if cells.issues:
             raise InputError(limit_issues(sort_issues([*issues, *cells.issues])))
@@ -271,6 +276,28 @@ def load_problem(
     return Problem.from_frames(raw.projects, raw.countries, resolved,
                                sources={**raw.sources, **sources}, origin=origin,
                                read_warnings=raw.warnings, read_cells=cells)
+
+
+def _policy_beside(folder: Path) -> Issue | None:
+    """A CSV folder that holds a policy file, read with no policy given: the folder's policy
+    looks like the round's, yet the shipped default would be used and it never read (its
+    budget, its rules), silently. Which one is meant is the user's to say."""
+    try:
+        found = sorted(p.name for p in folder.glob("*.toml") if p.is_file()) \
+            if folder.is_dir() else []
+    except OSError:
+        return None
+    if not found:
+        return None
+    from osa_opt.data import default_policy_path
+
+    files = ", ".join(repr(f) for f in found)
+    return Issue(folder.name or str(folder), None, None, str(folder / found[0]),
+                 f"the folder holds the policy file{'s' if len(found) > 1 else ''} {files}, "
+                 "but no policy is given: the shipped default policy would be used "
+                 f"({default_policy_path().name}), and {files} not read",
+                 f"give the folder's policy with --policy {folder / found[0]} (policy= in "
+                 "Python); to use the shipped default, move the policy file out of the folder")
 
 
 def _override_year_issues(projects: pd.DataFrame, overrides: Mapping[str, Any],
