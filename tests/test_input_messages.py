@@ -476,3 +476,31 @@ def test_a_share_typed_with_a_percent_sign_in_the_policy_is_told_the_fraction(
                              'max_country_share = "30%"')
     assert (issue["column"], issue["hint"]) == (
         "priority.max_country_share", "write the share as a fraction: 0.3 for 30%")
+
+
+def test_a_failing_sheet_with_blank_cells_shows_no_library_warning(tmp_path: Path) -> None:
+    """Two countries with no name and a democracy of 11: pandera words the failures through
+    a pandas concatenation of all-blank columns that warns (FutureWarning) and a user saw
+    that warning above the table of problems; now only the problems are told."""
+    import csv
+    import shutil
+    import warnings
+
+    folder = tmp_path / "round"
+    shutil.copytree(Path(__file__).parent / "corpus" / "csv-en", folder)
+    path = folder / "countries.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    for row in rows[1:3]:
+        row[header.index("country")] = ""
+    rows[3][header.index("democracy")] = "11"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        with pytest.raises(InputError) as caught:
+            osa_opt.load_problem(folder)
+    told = [(i.sheet, i.row, i.column) for i in caught.value.issues]
+    assert ("countries", 4, "democracy") in told
+    assert ("countries", 2, "country") in told

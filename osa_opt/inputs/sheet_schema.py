@@ -10,6 +10,7 @@ word the failures of a sheet that has any.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +151,11 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
 
     by_name = {c.name: c for c in columns}
     try:
-        sheet_schema(sheet, columns).validate(typed, lazy=True)
+        with warnings.catch_warnings():
+            # pandera's own table of failures concatenates all-blank columns, which pandas
+            # warns about (FutureWarning): the user sees the failures, not the library's talk
+            warnings.simplefilter("ignore", FutureWarning)
+            sheet_schema(sheet, columns).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
     else:
