@@ -328,14 +328,15 @@ def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
     tables_of = getattr(analysis, "tables", None)
     tables = dict(tables_of()) if callable(tables_of) else {}
     parts = []
-    # one table named like its analysis needs no heading of its own
-    alone = len(tables) == 1 and str(next(iter(tables))) == str(getattr(analysis, "name", ""))
+    # a table named like its analysis needs no heading of its own: the analysis's heading
+    # above it says the same (the notebook view read "Robustness", then "Robustness")
+    own = str(getattr(analysis, "name", ""))
     for table_name, frame in tables.items():
         if not isinstance(frame, pd.DataFrame):
             continue
         if any(n is not None for n in frame.index.names):  # an index by name is what a row
             frame = frame.reset_index()  # is (a comparison's scenario): shown, as the workbook
-        if not alone:
+        if str(table_name) != own:
             parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
         named = fraction_columns(table_name, frame.columns)  # a comparison's scenarios
         parts.append(table(frame, max_rows=max_rows, more=more,

@@ -133,3 +133,13 @@ def test_an_infeasible_result_says_the_diagnosis_once() -> None:
     html = result._repr_html_()
     assert html.count(entry["message"]) == 1, html
     assert "cannot be met" in html.split("<ol>")[0] and "result.diagnosis" in html
+
+
+def test_an_analysis_of_several_tables_is_headed_once() -> None:
+    """The notebook view of a robustness analysis read "Robustness" in bold, then a heading
+    "Robustness" over its first table (the funding order likewise): the first table, named
+    like its analysis, is under the analysis's heading alone; the others keep theirs."""
+    result = osa_opt.robustness(osa_opt.load_problem(), samples=5)
+    page = result.analyses["robustness"]._repr_html_()
+    assert "<b>Robustness</b>" in page and "<h3>Robustness</h3>" not in page
+    assert "<h3>Robustness portfolios</h3>" in page and "<h3>Robustness samples</h3>" in page
