@@ -212,9 +212,12 @@ def write_table(
             if any(f is not layout[col].cell_format for f in shown):
                 formats[col] = shown
         elif fmt.kind(name).startswith("share"):  # never 100.0% when not all (0.9995)
-            shown = [fmt.share_as_shown(layout[col].cell_format, v) for v in cells[col]]
-            if any(f is not layout[col].cell_format for f in shown):
-                formats[col] = shown
+            base = layout[col].cell_format  # only a share within 1% of 0 or 1 can round so
+            bounded = {i: f for i, v in enumerate(cells[col])
+                       if isinstance(v, float) and (0 < v < 0.01 or 0.99 < v < 1)
+                       and (f := fmt.share_as_shown(base, v)) is not base}
+            if bounded:
+                formats[col] = [bounded.get(i, base) for i in range(len(cells[col]))]
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
             isinstance(f, list) for f in formats):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
