@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -388,3 +389,79 @@ def test_a_csv_folder_holding_its_policy_is_not_read_with_the_default_silently(
     assert given.policy.budget["FY2026"] == 5000
     code, _, err = run("validate", folder, "--policy", folder / "policy.toml", "--no-solve")
     assert code == 0, err
+
+
+# ---------------------------------------------------------------------- struck through
+def rewritten(path: Path, source: Path, part: str, old: bytes, new: bytes) -> Path:
+    """``source`` saved at ``path`` with ``old`` replaced by ``new`` in one part."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == part:
+                assert old in data
+                data = data.replace(old, new, 1)
+            zout.writestr(item, data)
+    return path
+
+
+def test_a_row_struck_through_is_refused_not_read_as_a_project(
+    tmp_path: Path, run: Callable
+) -> None:
+    """見え消し: a withdrawn project's row struck through, left in place, was read as a
+    candidate like any other; a struck id in a requires cell counted as required."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    for cell in sheet[5]:
+        cell.font = Font(strike=True)
+    requires = header.index("requires") + 1
+    sheet.cell(7, requires).value = CellRichText(
+        ["P-01; ", TextBlock(InlineFont(strike=True), "P-02")]
+    )
+    sheet.cell(9, header.index("cost_FY2026") + 1).font = Font(strike=True)
+    sheet.cell(1, len(header) + 1).value = "notes"  # a column osa-opt does not read: left
+    sheet.cell(10, len(header) + 1).value = "old estimate"
+    sheet.cell(10, len(header) + 1).font = Font(strike=True)
+    book.save(tmp_path / "struck.xlsx")
+    shipped = osa_opt.load_problem(example_path()).projects
+    assert issues_of(run, tmp_path / "struck.xlsx") == [
+        "projects, column 'project_id': the project_id is struck through (見え消し, as a "
+        "deletion is shown), but the row is read as a project all the same (value 'P-04'). "
+        "Fix: if the project is out of the round, delete the row or give it status excluded "
+        "(with a status_reason); if it is in, clear the strikethrough (Format Cells > Font > "
+        "Strikethrough, or Ctrl+5)",
+        "projects, column 'requires': part of the cell is struck through ('P-02': 見え消し, as "
+        "a deletion is shown), but the whole cell is read, struck text and all (value 'P-01; "
+        "P-02'). Fix: delete the struck text 'P-02' from the cell, or clear its strikethrough "
+        "if it is meant",
+        "projects, column 'cost_FY2026': the cell is struck through (見え消し, as a deletion is "
+        "shown), but its value is read all the same (value "
+        f"'{shipped['cost_FY2026'].iloc[7]:.0f}'). Fix: type the value meant (or clear the cell, "
+        "for none) without strikethrough; if the struck value is meant, clear the "
+        "strikethrough (Ctrl+5)",
+    ]
+
+
+def test_a_struck_run_of_a_shared_string_is_found_as_excel_saves_it(tmp_path: Path) -> None:
+    """Excel keeps text in the shared strings, a struck part as a run of its own: a country
+    struck there (every run) is the row's key struck."""
+    path = rewritten(
+        tmp_path / "shared.xlsx",
+        example_path(),
+        "xl/sharedStrings.xml",
+        b"<si><t>Kantoro</t></si>",
+        b'<si><r><rPr><strike val="true"/></rPr><t>Kantoro</t></r></si>',
+    )
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(path)
+    found = [(i.sheet, i.column, i.value) for i in info.value.issues]
+    assert ("countries", "country", "Kantoro") in found
+    assert all(
+        i.rule.startswith("the country is struck through")
+        for i in info.value.issues
+        if i.sheet == "countries"
+    )

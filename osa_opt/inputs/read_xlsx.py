@@ -24,6 +24,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.encodings import OLE_MAGIC
 from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import COST_PREFIX, SHEETS
+from osa_opt.inputs.struck_cells import shared_struck, struck_cells, struck_issues
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 from osa_opt.text import counted, first_few
 from osa_opt.text import number as number_text
@@ -222,6 +223,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
         return {}
     tables: dict[str, pd.DataFrame] = {}
     formulas = _formula_cells(data)
+    struck = shared_struck(data)  # shared strings with a struck run, read once
     try:
         hidden = {s.title for s in book.worksheets if s.sheet_state != "visible"}
         chosen = pick_sheets(path.name, book.sheetnames, hidden, issues, warnings)
@@ -258,6 +260,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             at = find_header(sheet, numbered)
             issues += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             issues += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
+            issues += struck_issues(sheet, numbered, at, struck_cells(xml, book, struck))
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
             if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904
