@@ -465,3 +465,33 @@ def test_a_struck_run_of_a_shared_string_is_found_as_excel_saves_it(tmp_path: Pa
         for i in info.value.issues
         if i.sheet == "countries"
     )
+
+
+# ---------------------------------------------------------------------- formats that hide
+def test_a_number_its_format_hides_is_refused_naming_what_it_holds(
+    tmp_path: Path, run: Callable
+) -> None:
+    """';;;' (Excel's way to hide a cell) made two costs look blank, and '"TBD"' a score
+    look undecided: each was read and funded as the number it holds, and nothing said so."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    cost, score = header.index("cost_FY2026") + 1, header.index("score_security") + 1
+    for row in (4, 6):
+        sheet.cell(row, cost).number_format = ";;;"
+    sheet.cell(8, score).number_format = '"TBD"'
+    sheet.cell(9, cost).number_format = '_-* #,##0_-;-* #,##0_-;_-* "-"_-;_-@_-'  # shows it
+    book.save(tmp_path / "hidden.xlsx")
+    held = [sheet.cell(4, cost).value, sheet.cell(8, score).value]
+    assert issues_of(run, tmp_path / "hidden.xlsx") == [
+        f"projects, column 'cost_FY2026': the format ';;;' shows nothing for the number the "
+        f"cell holds ({held[0]}): 2 cells of the column (rows 4, 6) look blank but hold a "
+        f"number, which would be read (value '{held[0]}'). Fix: give the column a plain "
+        "number format (Home > Number > General) to see each number; clear the cells whose "
+        "number is not meant",
+        f"projects, column 'score_security': the format '\"TBD\"' shows 'TBD' for the number "
+        f"the cell holds ({held[1]}): 1 cell of the column (row 8) looks undecided but holds "
+        f"a number, which would be read (value '{held[1]}'). Fix: give the column a plain "
+        "number format (Home > Number > General) to see each number; clear the cells whose "
+        "number is not meant",
+    ]

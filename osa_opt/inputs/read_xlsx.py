@@ -261,6 +261,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
             issues += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             issues += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
             issues += struck_issues(sheet, numbered, at, struck_cells(xml, book, struck))
+            issues += _hidden_number_issues(sheet, numbered, at, book, xml)
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
             if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904
@@ -415,6 +416,18 @@ def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: i
             f"type each cost in ¥ million, and give the column a plain number format "
             f"({plain}), or a yen one"))
     return issues
+
+
+def _hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                          book: Any, xml: bytes) -> list[Issue]:
+    """Number cells whose format hides their number (``;;;``, ``"TBD"``): see
+    :mod:`osa_opt.inputs.hidden_values`."""
+    from osa_opt.inputs.hidden_values import hidden_value_issues, hides_numbers
+    from osa_opt.inputs.numbers import number_column
+
+    marked = _styled_cells(book, xml, lambda code: code if hides_numbers(code) else None)
+    header, found = _number_cells(rows, at, marked, number_column, nonzero=True)
+    return hidden_value_issues(sheet, header, found)
 
 
 def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
