@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -271,3 +272,33 @@ def test_a_near_miss_column_without_the_real_one_is_named_as_its_misspelling(
     folder = with_column(tmp_path, "risk_pct", "risk", lambda risk: risk, drop=True)
     (issue,) = refused(run, tmp_path, folder)
     assert (issue["column"], issue["rule"]) == ("risk_pct", "unknown column, most likely 'risk'")
+
+
+def test_a_sheet_whose_compressed_data_is_damaged_is_named_never_a_traceback(
+        run: Callable, tmp_path: Path) -> None:
+    """Bytes changed late in the projects sheet's compressed data (past the head openpyxl
+    reads on opening): the sheet's XML was taken out before the sheet was read, and
+    zlib's error became a traceback."""
+    path = tmp_path / "damaged.xlsx"
+    shutil.copy(example_path(), path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet2.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data = bytearray(path.read_bytes())
+
+    def breaks_zlib(at: int) -> bool:  # garbage that inflates is a CRC error, not zlib's
+        stream = bytearray(data[start:start + info.compress_size])
+        stream[at - start] ^= 0x55
+        try:
+            zlib.decompressobj(-15).decompress(bytes(stream))
+        except zlib.error:
+            return True
+        return False
+
+    late = next(at for at in range(start + info.compress_size * 3 // 5,
+                                   start + info.compress_size) if breaks_zlib(at))
+    data[late] ^= 0x55
+    path.write_bytes(bytes(data))
+    issues = refused(run, tmp_path, path)
+    assert [(i["sheet"], i["rule"]) for i in issues] == [
+        ("damaged.xlsx", "the sheet 'projects' cannot be read")]

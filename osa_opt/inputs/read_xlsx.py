@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -228,20 +229,20 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
         hidden = {s.title for s in book.worksheets if s.sheet_state != "visible"}
         chosen = pick_sheets(path.name, book.sheetnames, hidden, issues, warnings)
         for sheet, name in chosen.items():
-            xml = _sheet_xml(data, book[name])
-            order = row_order(xml)
+            try:
+                xml = _sheet_xml(data, book[name])
+                order = row_order(xml)
+                rows = [] if order.repeated else _rows(data, book[name], order.sorted)
+            except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
+                issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
+                                    "be read", "open the file in Excel and save it again"))
+                continue
             if order.repeated:  # two <row r="5">: which cells are row 5 cannot be told
                 issues.append(repeated_row_issue(path.name, sheet, order.repeated))
                 continue
             cut = cut_short_issue(path.name, sheet, xml, order.last)
             if cut is not None:  # fewer rows than the sheet says it has: some were lost
                 issues.append(cut)
-                continue
-            try:
-                rows = _rows(data, book[name], order.sorted)
-            except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
-                issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
-                                    "be read", "open the file in Excel and save it again"))
                 continue
             numbered = list(enumerate(rows, start=1))
             issues += merged_issues(sheet, numbered, _merged_ranges(xml))
@@ -610,7 +611,7 @@ def _sheet_xml(data: bytes, sheet: Any) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return bytes(archive.read(sheet._worksheet_path))
-    except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError):
+    except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
         return b""
 
 
