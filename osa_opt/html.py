@@ -39,6 +39,7 @@ from osa_opt.text import (
     number,
     share_text,
     title,
+    yen,
 )
 
 MISSING = "—"
@@ -101,6 +102,31 @@ def table_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return number(value)
     return fixed(value, 3 if abs(value) < 1000 else 1)
+
+
+#: Columns of a rule table (prices, the diagnosis) that count in the row's own ``unit``.
+UNIT_COLUMNS = ("bound", "activity", "slack", "relaxed_bound", "amount", "needed")
+
+
+def in_their_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """A rule table (with a ``unit`` column) whose amounts are written in each row's unit:
+    money as ¥…m, counts and an extension's row units as plain numbers (:func:`table_number`),
+    "—" when missing; other tables as they are. The report's rule prices and the notebook
+    view share it (a budget's bound read "18,100.000" beside "1.000" mandatory projects).
+
+    >>> in_their_units(pd.DataFrame({"unit": ["¥ million", "projects"],
+    ...                              "bound": [18100.0, 1.0]}))["bound"].tolist()
+    ['¥18,100m', '1']
+    """
+    if "unit" not in frame.columns:
+        return frame
+    shown = frame.copy()
+    for col in UNIT_COLUMNS:
+        if col in shown:
+            shown[col] = [yen(v) if u == "¥ million" and v == v else table_number(v)
+                          if v == v else MISSING
+                          for v, u in zip(shown[col], shown["unit"], strict=True)]
+    return shown
 
 
 def column_kind(name: object, values: pd.Series) -> str:
@@ -339,6 +365,7 @@ def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
         if str(table_name) != own:
             parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
         named = fraction_columns(table_name, frame.columns)  # a comparison's scenarios
+        frame = in_their_units(frame)  # a rule table: ¥…m for money, counts as counts
         parts.append(table(frame, max_rows=max_rows, more=more,
                            kinds={c: SHARE for c in named}, headers={c: c for c in named})
                      if len(frame.columns) else '<p class="note">Empty.</p>')

@@ -143,3 +143,14 @@ def test_an_analysis_of_several_tables_is_headed_once() -> None:
     page = result.analyses["robustness"]._repr_html_()
     assert "<b>Robustness</b>" in page and "<h3>Robustness</h3>" not in page
     assert "<h3>Robustness portfolios</h3>" in page and "<h3>Robustness samples</h3>" in page
+
+
+def test_a_rule_table_writes_its_amounts_in_their_units() -> None:
+    """The notebook view of the rule prices wrote every bound with three decimals,
+    "18,100.000" for the budget beside "1.000" mandatory projects; the report wrote
+    "¥18,100m" and "1". Both now write each row in its unit, as the report did."""
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    page = result.analyses["prices"]._repr_html_()
+    assert "18,100.000" not in page and "1.000" not in page
+    for cell in ("¥18,100m", "¥17,800m", "¥300m", "¥19,910m"):
+        assert f">{cell}<" in page, cell

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from osa_opt.html import RIGHT, generic_body, table, table_number, value_text
+from osa_opt.html import RIGHT, generic_body, in_their_units, table, value_text
 from osa_opt.report import svg
 from osa_opt.report.page import Section
-from osa_opt.text import counted, percent, share_text, yen
+from osa_opt.text import counted, percent, share_text
 from osa_opt.text import title as analysis_title
 
 if TYPE_CHECKING:
@@ -235,13 +235,8 @@ def prices_body(analysis: Any) -> str:
                                value_labels=texts, colors=colors,
                                legend=[("met exactly: nothing to spare", svg.FUNDED),
                                        ("met with room to spare", svg.UNFUNDED)])
-    shown = frame.copy()
-    for col in ("bound", "activity", "slack"):
-        if col in shown:
-            # money as ¥…m, counts (partners, countries, projects) as plain numbers
-            units = shown["unit"] if "unit" in shown else [""] * len(shown)
-            shown[col] = [yen(v) if u == "¥ million" and v == v else table_number(v) if v == v
-                          else "—" for v, u in zip(shown[col], units, strict=True)]
+    # money as ¥…m, counts (partners, countries, projects) as plain numbers
+    shown = in_their_units(frame)
     cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
                         "gain_if_off", "gain_if_off_share", "basis", "gain_if_relaxed_share",
                         "relaxed_basis")
