@@ -495,3 +495,29 @@ def test_a_number_its_format_hides_is_refused_naming_what_it_holds(
         "number format (Home > Number > General) to see each number; clear the cells whose "
         "number is not meant",
     ]
+
+
+# ---------------------------------------------------------------------- accounting zero
+@pytest.mark.parametrize("shown", [" -   ", "¥ -", "—"])
+def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(
+    tmp_path: Path, shown: str
+) -> None:
+    """Excel saves a CSV file as shown: a 0 under an accounting format becomes ' -   '. The
+    fix was 'type a plain number such as 750, 0.35 or 18,100', which says nothing of 0."""
+    folder = csv_round(tmp_path, {})
+    text = (folder / "projects.csv").read_text("utf-8").splitlines()
+    cells = next(csv.reader([text[1]]))
+    cells[text[0].split(",").index("cost_FY2026")] = shown
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    text[1] = buffer.getvalue()
+    (folder / "projects.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(folder)
+    [issue] = info.value.issues
+    assert (issue.row, issue.column) == (2, "cost_FY2026")
+    assert issue.hint == (
+        f"{shown.strip()!r} is how an accounting format shows 0 (a CSV file saved as shown "
+        "keeps it): type 0 if 0 is meant; to save the file again, give the column a plain "
+        "number format first"
+    )

@@ -223,6 +223,10 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
             return (f"{str(value).strip()!r} has '_' between its digits: a spreadsheet reads "
                     f"it as text, not a number (Python would read {joined}); type {joined}, "
                     "without '_'")
+        if isinstance(value, str) and _DASH.fullmatch(half_width(value).translate(_BRACKETS)):
+            return (f"{value.strip()!r} is how an accounting format shows 0 (a CSV file saved "
+                    "as shown keeps it): type 0 if 0 is meant; to save the file again, give "
+                    "the column a plain number format first")
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
@@ -258,6 +262,9 @@ def accounting_negative(value: Any) -> str | None:
 
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "￥": "¥"})
+#: A dash alone, with a currency sign or none, as an accounting format shows 0 (``" -   "``,
+#: ``¥ -``): what Excel writes for 0 into a CSV file saved as shown.
+_DASH = re.compile(r"\s*[¥$€£]?\s*[-‐–—]\s*")
 #: Digits joined by underscores (``1_200``), as Python writes a number in code.
 _UNDERSCORED = re.compile(r"[+-]?\d+(?:_\d+)+(?:\.\d+)?")
 
