@@ -521,3 +521,57 @@ def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(
         "keeps it): type 0 if 0 is meant; to save the file again, give the column a plain "
         "number format first"
     )
+
+
+def test_struck_cells_of_an_ods_file_are_refused_alike(tmp_path: Path) -> None:
+    """LibreOffice strikes a cell by its style, and part of a cell by a span of a struck
+    text style (style:text-line-through-type, or -style)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TextProperties
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P, Span
+
+    doc = OpenDocumentSpreadsheet()
+    cell_style = Style(name="struck", family="table-cell")
+    cell_style.addElement(TextProperties(textlinethroughstyle="solid"))
+    text_style = Style(name="T1", family="text")
+    text_style.addElement(TextProperties(textlinethroughtype="single"))
+    for style in (cell_style, text_style):
+        doc.automaticstyles.addElement(style)
+    book = openpyxl.load_workbook(example_path())
+    for name in ("projects", "countries"):
+        rows = list(book[name].iter_rows(values_only=True))
+        requires = rows[0].index("requires") if name == "projects" else -1
+        table = Table(name=name)
+        for number, row in enumerate(rows, start=1):
+            tr = TableRow()
+            for k, value in enumerate(row):
+                struck = name == "projects" and number == 5
+                if name == "projects" and number == 7 and k == requires:
+                    cell = TableCell(valuetype="string")
+                    paragraph = P(text="P-01; ")
+                    paragraph.addElement(Span(stylename=text_style, text="P-02"))
+                    cell.addElement(paragraph)
+                elif value is None:
+                    cell = TableCell()
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                    cell.addElement(P(text=str(value).upper()))
+                elif isinstance(value, int | float):
+                    cell = TableCell(valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                if struck:
+                    cell.setAttribute("stylename", cell_style)
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "struck.ods"))
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(tmp_path / "struck.ods")
+    assert [(i.row, i.column, i.value, i.rule.split(" (")[0]) for i in info.value.issues] == [
+        (5, "project_id", "P-04", "the project_id is struck through"),
+        (7, "requires", "P-01; P-02", "part of the cell is struck through"),
+    ]

@@ -32,6 +32,7 @@ from osa_opt.inputs.read_xlsx import (
     scaled_number_issues,
     unreadable_issue,
 )
+from osa_opt.inputs.struck_cells import ods_struck_cells, struck_issues
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
@@ -81,6 +82,8 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
                                        "Format > Cells > Numbers > General")
         issues += currency_issues(sheet, rows, at, currencies,
                                   "Format > Cells > Numbers > General")
+        issues += struck_issues(sheet, rows, at, ods_struck_cells(
+            doc, element, _row_elements(element), _MAX_REPEAT))
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables

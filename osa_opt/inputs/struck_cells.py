@@ -186,3 +186,92 @@ def struck_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int
     return issues
 
 
+
+
+# ---------------------------------------------------------------------- .ods
+def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
+    """(cell styles, text styles) of an .ods document that strike through (a
+    ``style:text-line-through-style`` or ``-type`` other than ``none``: LibreOffice writes
+    either), a style whose parent does too included."""
+    from odf.namespaces import STYLENS
+
+    struck: dict[str, str] = {}  # style name -> family
+    parents: dict[str, tuple[str, str]] = {}  # style name -> (family, parent)
+    for part in (doc.styles, doc.automaticstyles):
+        for style in part.childNodes:
+            if style.qname[1] != "style":
+                continue
+            name = style.attributes.get((STYLENS, "name"))
+            family = style.attributes.get((STYLENS, "family"))
+            parents[name] = (family, style.attributes.get((STYLENS, "parent-style-name")))
+            for child in style.childNodes:
+                if child.qname[1] == "text-properties" and any(
+                        child.attributes.get((STYLENS, f"text-line-through-{what}"), "none")
+                        != "none" for what in ("style", "type")):
+                    struck[name] = family
+    for name, (family, parent) in parents.items():
+        if name not in struck and parent in struck:
+            struck[name] = family
+    cells = {n for n, f in struck.items() if f == "table-cell"}
+    return cells, {n for n, f in struck.items() if f == "text"}
+
+
+def ods_struck_cells(doc: Any, element: Any, row_elements: Sequence[Any],
+                     most: int) -> Struck:
+    """:func:`struck_cells` of an .ods table ``element`` (its rows ``row_elements``, a
+    repeat counted up to ``most``): a cell whose style strikes through, or a paragraph's
+    span of a struck text style."""
+    from odf.namespaces import OFFICENS, TABLENS, TEXTNS
+
+    cells, texts = _ods_struck_styles(doc)
+    if not cells and not texts:
+        return {}
+    out: Struck = {}
+    number = 1
+    for row in row_elements:
+        repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+        column = 0
+        for cell in row.childNodes:
+            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+                continue
+            span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+            filled = (OFFICENS, "value-type") in cell.attributes
+            if filled:
+                part: str | None | bool = False  # False: not struck
+                if cell.attributes.get((TABLENS, "style-name")) in cells:
+                    part = None
+                elif texts:
+                    text, struck = _ods_runs(cell, texts, TEXTNS)
+                    if struck:
+                        part = None if struck == " ".join(text.split()) else struck
+                if part is not False:
+                    for r in range(number, number + min(repeat, most)):
+                        for c in range(column, column + min(span, most)):
+                            out[r, c] = part  # type: ignore[assignment]
+            column += span
+        number += repeat
+    return out
+
+
+def _ods_runs(cell: Any, texts: set[str], textns: str) -> tuple[str, str]:
+    """(all text, struck text) of a cell's paragraphs, the struck text that of its spans of
+    a struck text style."""
+    text, struck = [], []
+
+    def walk(node: Any, inside: bool) -> None:
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                text.append(str(child.data))
+                if inside:
+                    struck.append(str(child.data))
+            elif child.qname[1] == "span":
+                walk(child, inside or child.attributes.get((textns, "style-name")) in texts)
+            elif child.qname[1] == "s":
+                text.append(" ")
+            else:
+                walk(child, inside)
+
+    for paragraph in cell.childNodes:
+        if paragraph.qname[1] == "p":
+            walk(paragraph, False)
+    return "".join(text), " ".join(s.strip() for s in struck if s.strip())
