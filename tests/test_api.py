@@ -230,3 +230,26 @@ def test_a_portfolios_fractions_are_read_only_so_what_is_written_is_what_was_sol
     written = dict(zip(csv.loc[csv["rank"] == 1, "project_id"],
                        csv.loc[csv["rank"] == 1, "fraction"], strict=True))
     assert written == pytest.approx(solved)
+
+
+def test_a_column_left_out_of_an_edited_table_is_warned_about() -> None:
+    """problem.with_projects(df) of a table narrowed for a look and edited
+    (problem.projects[["title", "cost_FY2026", ...]]) gave every project the defaults of the
+    columns left out: P-01 stopped being mandatory, every risk became 0 and the optimum moved
+    from 171.239 to 214.302, with problem.warnings empty. Now each such column is warned
+    about, with a project it changed and how to keep it; a table that keeps its columns (or
+    drops only _row, or a column whose default every row already has) gets none."""
+    problem = osa_opt.load_problem()
+    narrowed = problem.with_projects(problem.projects.drop(columns=["status", "risk"]))
+    said = {w.column: w.message() for w in narrowed.warnings}
+    assert set(said) == {"status", "risk"}
+    assert said["status"] == (
+        "projects, column 'status': the edited table has no column status (problem.projects "
+        "has it), so every project takes its default: 2 projects changed, e.g. P-01 from "
+        "'mandatory' to 'candidate'. Fix: if the defaults are not meant, keep the column: "
+        "df['status'] = problem.projects['status']")
+    assert problem.with_projects(problem.projects.copy()).warnings == []
+    assert problem.with_projects(problem.projects.drop(columns=["_row"])).warnings == []
+    assert problem.with_projects(problem.projects.drop(columns=["units_max"])).warnings == []
+    countries = problem.with_countries(problem.countries.drop(columns=["p_sign"]))
+    assert [w.column for w in countries.warnings] == ["p_sign"]

@@ -189,18 +189,28 @@ class Problem:
         >>> problem = problem.with_projects(edited)
         """
         edited = _edited(projects)
-        return Problem.from_frames(edited, self.raw_countries(), self.policy,
-                                   sources=_sources(self.sources, PROJECTS, edited),
-                                   origin=self.origin, read_warnings=self.read_warnings,
-                                   extensions=self.extensions)
+        new = Problem.from_frames(edited, self.raw_countries(), self.policy,
+                                  sources=_sources(self.sources, PROJECTS, edited),
+                                  origin=self.origin, read_warnings=self.read_warnings,
+                                  extensions=self.extensions)
+        return new._warned(_left_out(self._projects, edited, new._projects, PROJECTS))
 
     def with_countries(self, countries: pd.DataFrame) -> Problem:
         """The same projects and policy with another countries table, validated again."""
         edited = _edited(countries)
-        return Problem.from_frames(self.raw_projects(), edited, self.policy,
-                                   sources=_sources(self.sources, COUNTRIES, edited),
-                                   origin=self.origin, read_warnings=self.read_warnings,
-                                   extensions=self.extensions)
+        new = Problem.from_frames(self.raw_projects(), edited, self.policy,
+                                  sources=_sources(self.sources, COUNTRIES, edited),
+                                  origin=self.origin, read_warnings=self.read_warnings,
+                                  extensions=self.extensions)
+        return new._warned(_left_out(self._countries, edited, new._countries, COUNTRIES))
+
+    def _warned(self, issues: Sequence[Issue]) -> Problem:
+        """This problem with ``issues`` added to its warnings (no validation again)."""
+        if not issues:
+            return self
+        return Problem(self._projects, self._countries, self.policy, self.sources,
+                       origin=self.origin, read_warnings=[*self.read_warnings, *issues],
+                       excel_rows=self._excel_rows, extensions=self.extensions)
 
     def with_policy(
         self, policy: str | Path | Policy | Mapping[str, Any] | None = None,
@@ -438,6 +448,47 @@ def _edited(table: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
         return table  # validation names the mistake
     return table.drop(columns=[c for c in table.columns if str(c).strip() == ROW])
+
+
+def _left_out(before: pd.DataFrame, edited: Any, after: pd.DataFrame, sheet: str
+              ) -> list[Issue]:
+    """A warning per column of the problem's table that the edited table left out and
+    whose values that changed (``status``: P-01 was mandatory, is now a candidate by
+    default): a table narrowed for a look (``problem.projects[["title", "cost_FY2026"]]``)
+    and passed back would otherwise drop a rule silently."""
+    if not isinstance(edited, pd.DataFrame):
+        return []
+    kept = {str(c).strip() for c in edited.columns}
+    common = before.index.intersection(after.index)
+    issues = []
+    for column in before.columns:
+        if column == ROW or column in kept or column not in after.columns:
+            continue
+        old = before[column].reindex(common).astype(object)  # categorical, nullable: alike
+        new = after[column].reindex(common).astype(object)
+        same = (old == new) | (old.isna() & new.isna())
+        changed = list(common[~same.to_numpy(dtype=bool)])
+        if not changed:
+            continue
+        first = changed[0]
+        row, rows = ("project", "projects") if sheet == PROJECTS else ("country", "countries")
+        issues.append(Issue(
+            sheet, None, column, None,
+            f"the edited table has no column {column} (problem.{sheet} has it), so every "
+            f"{row} takes its default: {len(changed):,} {row if len(changed) == 1 else rows} "
+            f"changed, e.g. {first} from {_shown(old[first])} to {_shown(new[first])}",
+            f"if the defaults are not meant, keep the column: "
+            f"df[{column!r}] = problem.{sheet}[{column!r}]"))
+    return issues
+
+
+def _shown(value: Any) -> str:
+    """A cell in a warning: blank, a number as numpy would not print it, text cut short."""
+    value = value.item() if hasattr(value, "item") else value
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return "blank"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:36] + "...'"
 
 
 #: The mark of a table edited in Python among a Problem's sources ("countries (DataFrame)"):
