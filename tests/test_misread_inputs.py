@@ -575,3 +575,33 @@ def test_struck_cells_of_an_ods_file_are_refused_alike(tmp_path: Path) -> None:
         (5, "project_id", "P-04", "the project_id is struck through"),
         (7, "requires", "P-01; P-02", "part of the cell is struck through"),
     ]
+
+
+# ---------------------------------------------------------------------- pandas' index
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_the_index_pandas_writes_beside_the_table_is_named_as_such(
+    tmp_path: Path, form: str
+) -> None:
+    """problem.raw_projects().to_excel(...) keeps pandas' default index=True: a column A of
+    0, 1, 2 ... under a blank header was told 'give the column a header in row 1'."""
+    import pandas as pd
+
+    sheets = pd.read_excel(example_path(), sheet_name=["projects", "countries"])
+    if form == "xlsx":
+        path = tmp_path / "round.xlsx"
+        with pd.ExcelWriter(path) as writer:
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name)
+    else:
+        path = tmp_path / "round"
+        path.mkdir()
+        for name, frame in sheets.items():
+            frame.to_csv(path / f"{name}.csv")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(path)
+    assert {i.sheet for i in info.value.issues} == {"projects", "countries"}
+    for issue in info.value.issues:
+        assert issue.hint == (
+            "the column counts the rows (0, 1, 2, ...), as pandas writes a table's index with "
+            "to_excel or to_csv: delete the column, or write the table with index=False"
+        )

@@ -159,13 +159,14 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
                 stray.append((at_rows[0], i, [numbers[k] for k in at_rows]))
     # named as a row-by-row reading meets them: by the first row, then left to right
     headerless = {i: found for _, i, found in sorted(stray)}
+    counting = {i for i in headerless if i == 0 and _counts_rows(grid[:, i])}
     if not any(header) and body:
         issues.append(Issue(sheet, header_row, None, None,
                             f"the header row (row {header_row}) is empty",
                             f"put the column headers in row {header_row}; the first row with "
                             f"data is row {numbers[0]}"))
         headerless = {}
-    issues += _header_issues(sheet, header_row, header, headerless, label)
+    issues += _header_issues(sheet, header_row, header, headerless, label, counting)
     repeated = _repeated_header_issues(sheet, header_row, header, grid, numbers)
     issues += repeated
     if not any(issue.row == numbers[0] for issue in repeated):  # said once for the row
@@ -282,8 +283,21 @@ def _label_row_issues(sheet: str, header_row: int, header: list[str], grid: np.n
                   "column's meaning can go in a comment on its header cell)")]
 
 
+def _counts_rows(cells: np.ndarray) -> bool:
+    """Whether a column's cells are 0, 1, 2 ... (or 1, 2, 3 ...) down every row: the index
+    pandas writes as the first column with ``to_excel`` or ``to_csv`` (``index=True``, the
+    default), under a blank header."""
+    try:
+        found = [float(c) for c in cells]
+    except (TypeError, ValueError):
+        return False
+    return len(found) > 1 and found[0] in (0.0, 1.0) and \
+        found == [found[0] + k for k in range(len(found))]
+
+
 def _header_issues(sheet: str, header_row: int, header: list[str],
-                   headerless: dict[int, list[int]], label: Callable[[int], str]) -> list[Issue]:
+                   headerless: dict[int, list[int]], label: Callable[[int], str],
+                   counting: set[int] | frozenset[int] = frozenset()) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header):
@@ -297,11 +311,14 @@ def _header_issues(sheet: str, header_row: int, header: list[str],
                                 "keep one column of this name; delete or rename the others"))
     for i, numbers in headerless.items():
         rows = first_few(numbers, 5)
+        hint = (f"give the column a header in row {header_row}, or delete its cells")
+        if i in counting:  # pandas' index, written beside the table
+            hint = ("the column counts the rows (0, 1, 2, ...), as pandas writes a table's "
+                    "index with to_excel or to_csv: delete the column, or write the table "
+                    "with index=False")
         issues.append(Issue(sheet, numbers[0], None, None,
                             f"{label(i)} has data but no header "
-                            f"(row{'s' if len(numbers) > 1 else ''} {rows})",
-                            f"give the column a header in row {header_row}, or delete its "
-                            "cells"))
+                            f"(row{'s' if len(numbers) > 1 else ''} {rows})", hint))
     return issues
 
 
