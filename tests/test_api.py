@@ -253,3 +253,19 @@ def test_a_column_left_out_of_an_edited_table_is_warned_about() -> None:
     assert problem.with_projects(problem.projects.drop(columns=["units_max"])).warnings == []
     countries = problem.with_countries(problem.countries.drop(columns=["p_sign"]))
     assert [w.column for w in countries.warnings] == ["p_sign"]
+
+
+def test_a_missing_analysis_says_what_the_result_holds_and_where_it_comes_from() -> None:
+    """result.analyses["compare"] raised a bare KeyError: 'compare' (the key is
+    "comparison"), and ["robustness"] of a plain solve no more; now the KeyError names
+    what the result holds, the key meant and the call that gives it."""
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    with pytest.raises(KeyError) as caught:
+        result.analyses["compare"]
+    assert caught.value.args[0] == (
+        "no analysis 'compare' in this result (it holds 'why', 'prices'); did you mean "
+        "'comparison'? It comes from osa_opt.compare([problem_a, problem_b])")
+    with pytest.raises(KeyError, match=r"it holds 'why', 'prices'\): it comes from "
+                                       r"osa_opt\.robustness\(problem\)"):
+        result.analyses["robustness"]
+    assert result.analyses.get("comparison") is None and "why" in result.analyses

@@ -23,7 +23,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Result
 from osa_opt.result import facts, packages
 from osa_opt.result.facts import NOT_SELECTED, UNFUNDED_COLUMNS, split_by_field
 from osa_opt.solving.status import FRACTION_TOL, Status
-from osa_opt.text import fixed, json_number, yen
+from osa_opt.text import fixed, json_number, suggest, yen
 
 #: What Portfolio.allocation groups by: columns of Portfolio.projects.
 ALLOCATIONS = ("country", "priority_tier", "field", "region")
@@ -305,6 +305,39 @@ class Portfolio:
                 f"{self.n_projects} projects, {yen(self.total_cost)}>")
 
 
+#: Which call gives each analysis of ``Result.analyses`` (the key a missing one names).
+ANALYSIS_CALLS = {
+    "why": 'osa_opt.solve(problem, explain=True), or result.explain("P-17") for one project',
+    "prices": "osa_opt.solve(problem, explain=True), or result.prices()",
+    "frontier": "osa_opt.frontier(problem)",
+    "funding_order": "osa_opt.frontier(problem)",
+    "robustness": "osa_opt.robustness(problem)",
+    "comparison": "osa_opt.compare([problem_a, problem_b])",
+    "execution": "osa_opt.execution(problem), which returns the analysis itself",
+}
+
+
+class Analyses(dict):  # type: ignore[type-arg]
+    """``Result.analyses``: a dict whose missing key says what the result holds and which
+    call gives that analysis, rather than a bare ``KeyError: 'compare'``.
+
+    >>> osa_opt.solve(problem, portfolios=1).analyses["compare"]
+    Traceback (most recent call last):
+    KeyError: "no analysis 'compare' in this result (it holds none); did you mean 'comparison'? It comes from osa_opt.compare([problem_a, problem_b])"
+    """
+
+    def __missing__(self, key: Any) -> Any:
+        held = ", ".join(map(repr, self)) or "none"
+        near = key if key in ANALYSIS_CALLS else {"explain": "why", "compare": "comparison"}.get(
+            str(key).lower(), suggest(str(key), ANALYSIS_CALLS))
+        text = f"no analysis {key!r} in this result (it holds {held})"
+        if near == key:
+            text += f": it comes from {ANALYSIS_CALLS[near]}"
+        elif near is not None:
+            text += f"; did you mean {near!r}? It comes from {ANALYSIS_CALLS[near]}"
+        raise KeyError(text)
+
+
 @dataclass(eq=False)
 class Result:
     """What a solve returns: status, ranked portfolios, why projects are out, timings.
@@ -333,6 +366,10 @@ class Result:
     #: expression was changed by hand: the analyses
     #: that build models of their own refuse such a result rather than drop them.
     custom_components: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.analyses, Analyses):
+            self.analyses = Analyses(self.analyses)
 
     @property
     def best(self) -> Portfolio | None:
