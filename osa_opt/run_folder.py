@@ -44,9 +44,9 @@ from osa_opt.report import write_report
 from osa_opt.result import Result  # noqa: E402
 from osa_opt.text import counted
 
-#: Rounds of at least this many projects write their workbook and their report in
-#: processes of their own while this one writes the other files; on smaller ones, where the
-#: workbook takes a tenth of a second, starting a process costs what it would save.
+#: Rounds of at least this many projects write their workbook in a process of its own
+#: while this one writes the other files; on smaller ones, where the workbook takes a
+#: tenth of a second, starting a process costs what it would save.
 WORKBOOK_APART_FROM = 2_000
 #: Default parent of new run folders, relative to the current folder.
 OUTPUTS_FOLDER = "outputs"
@@ -178,15 +178,16 @@ def _numbered(stem: str) -> Iterator[str]:
 
 
 def _write_files(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    # In rounds big enough to gain from it, the workbook (the slowest writer) and the report
-    # are written by processes of their own (osa_opt.background) while this one writes the
-    # CSV and run.json: three writers of similar weight on the machine's cores.
+    # In rounds big enough to gain from it, the workbook (the slowest writer) is written by
+    # a process of its own (osa_opt.background) while this one writes the report, the CSV
+    # and run.json: two shares of similar weight on the machine's cores, and the tables
+    # these three read in common (each portfolio's projects, packages and allocations, the
+    # unfunded projects) made once.
     apart = len(result.problem.projects) >= WORKBOOK_APART_FROM
     with paused_gc(), \
             in_background(workbook.write_workbook, result, folder / "portfolios.xlsx",
-                          created=_iso(created), scratch=folder, worth_it=apart), \
-            in_background(write_report, result, folder / "report.html", created=created,
-                          worth_it=apart):
+                          created=_iso(created), scratch=folder, worth_it=apart):
+        write_report(result, folder / "report.html", created=created)
         longform.write_csv(result, folder / "portfolios.csv")
         (folder / "policy.toml").write_text(result.problem.policy.to_toml(), encoding="utf-8")
         for name, data in analysis_files(result).items():

@@ -103,10 +103,9 @@ def test_stale_staging_folders_are_removed_and_fresh_ones_named(tmp_path: Path) 
 def test_ctrl_c_while_the_workbook_is_written_apart_stops_it_and_leaves_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capfd: pytest.CaptureFixture[str]) -> None:
-    """A big round writes its workbook and its report in forked processes
-    (osa_opt.background); Ctrl-C while the rest is done and osa-opt waits for them:
-    "Interrupted.", exit 130, no folder, and both processes stopped and reaped (the
-    workbook's went on writing before)."""
+    """A big round writes its workbook in a forked process (osa_opt.background); Ctrl-C
+    while the rest is done and osa-opt waits for it: "Interrupted.", exit 130, no folder,
+    and the process stopped and reaped (it went on writing before)."""
     from osa_opt import background, run_folder
     from osa_opt.outputs import workbook
 
@@ -139,7 +138,7 @@ def test_ctrl_c_while_the_workbook_is_written_apart_stops_it_and_leaves_nothing(
     assert f"Interrupted while the run folder was written under {out}: nothing was left " \
         "there, so the 1 finished portfolio was not written" in capfd.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".*"))
-    assert len(forked) == 2  # the workbook's process and the report's
+    assert len(forked) == 1  # the workbook's process
     for pid in forked:
         with pytest.raises(ChildProcessError):  # gone and reaped
             os.waitpid(pid, os.WNOHANG)

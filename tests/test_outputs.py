@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
 import time
 import tomllib
@@ -560,6 +561,41 @@ def test_the_workbook_written_in_a_second_process_is_the_same(
         reports[apart_from] = (folder / "report.html").read_bytes()
     assert books[0] == books[10**9] and "Portfolio 1" in books[0]
     assert reports[0] == reports[10**9] and b"Ranked portfolios" in reports[0]
+
+
+def test_a_big_round_makes_the_tables_its_writers_share_in_two_processes_not_three(
+        tiny_problem: Problem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big round wrote its workbook and its report each in a forked process of its own
+    while this one wrote the CSV and run.json: three processes making their own copy of
+    the tables they share (the unfunded projects, each portfolio's partner table), about
+    a quarter of the writers' CPU time at 10,000 projects, and three writers on two cores.
+    Only the workbook is written apart now; the report is written here, beside the CSV and
+    run.json, from the same tables."""
+    from osa_opt import background
+    from osa_opt.result import facts, packages
+
+    monkeypatch.delenv(background.SERIAL_ENV, raising=False)
+    if not background.can_fork():
+        pytest.skip("no fork here")
+    calls = tmp_path / "calls"  # appended to by every process, forked ones too
+
+    def counted(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with calls.open("a") as out:
+                out.write(f"{name} {os.getpid()}\n")
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(facts, "unfunded_table", counted("unfunded", facts.unfunded_table))
+    monkeypatch.setattr(packages, "package_table", counted("partners", packages.package_table))
+    monkeypatch.setattr(run_module, "WORKBOOK_APART_FROM", 0)
+    result = osa_opt.solve(tiny_problem, portfolios=2)  # none of its tables made yet
+    write_run(result, tmp_path / "run")
+    made = calls.read_text().split("\n")[:-1]
+    processes = {line.split()[1] for line in made}
+    assert len(processes) == 2 and str(os.getpid()) in processes
+    assert len(made) == len(set(made))  # each made once in each process
+    assert {line.split()[0] for line in made} == {"unfunded", "partners"}
 
 
 @pytest.mark.parametrize("how", ["workbook-killed", "workbook-failed"])
