@@ -605,3 +605,45 @@ def test_the_index_pandas_writes_beside_the_table_is_named_as_such(
             "the column counts the rows (0, 1, 2, ...), as pandas writes a table's index with "
             "to_excel or to_csv: delete the column, or write the table with index=False"
         )
+
+
+# ---------------------------------------------------------------------- status in Japanese
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [
+        (
+            "除外",
+            "a project out of this round is status excluded: write excluded here and "
+            "'除外' in status_reason (every output shows it)",
+        ),
+        (
+            "見送り",
+            "a project out of this round is status excluded: write excluded here and "
+            "'見送り' in status_reason (every output shows it)",
+        ),
+        (
+            "必須",
+            "a project that must be funded is status mandatory: write mandatory here and "
+            "'必須' in status_reason (every output shows it)",
+        ),
+        (
+            "候補",
+            "a project neither forced in nor out is status candidate: write candidate "
+            "here, or leave the cell blank",
+        ),
+    ],
+)
+def test_a_status_typed_in_japanese_is_told_the_status_to_write(
+    tmp_path: Path, word: str, hint: str
+) -> None:
+    """A status column with a Japanese drop-down (除外, 必須, 候補) was told only 'status:
+    candidate, or mandatory (force in) / excluded (force out)'."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(3, header.index("status") + 1).value = word
+    book.save(tmp_path / "round.xlsx")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(tmp_path / "round.xlsx")
+    [issue] = info.value.issues
+    assert (issue.row, issue.column, issue.hint) == (3, "status", hint)

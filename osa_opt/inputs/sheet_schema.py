@@ -218,9 +218,18 @@ def _range_hint(col: Column, bad: Any) -> str:
 #: of the round or into it: osa-opt has one status for each, and the word is its reason.
 OUT_WORDS = frozenset({"withdrawn", "withdraw", "dropped", "drop", "cancelled", "canceled",
                        "deferred", "postponed", "removed", "rejected", "declined", "on hold",
-                       "not funded", "deleted"})
+                       "not funded", "deleted",
+                       # 除外 excluded, 対象外 out of scope, 見送り passed over, 取り下げ
+                       # withdrawn, 中止 cancelled, 辞退 declined, 延期 postponed, 削除 deleted
+                       "除外", "対象外", "見送り", "見送", "取り下げ", "取下げ", "取下", "中止",
+                       "辞退", "延期", "削除"})
 IN_WORDS = frozenset({"required", "committed", "forced", "must", "must fund", "carry over",
-                      "carried over", "carryover"})
+                      "carried over", "carryover",
+                      # 必須 required, 確定 settled, 繰越 carried over, 継続 continued
+                      "必須", "確定", "繰越", "繰り越し", "継続"})
+#: Words for a project neither forced in nor out (候補 candidate, 検討中 under review).
+CANDIDATE_WORDS = frozenset({"候補", "検討中", "検討", "未定", "open", "pending", "proposed",
+                             "under review", "tbd"})
 #: Either way: slipped into this round from the last one, or out of it to a later one.
 EITHER_WORDS = frozenset({"slipped", "slip", "slipping", "delayed"})
 
@@ -251,6 +260,9 @@ in status_reason (every output shows it)"
                           f"policy a budget for {later}")
         return (f"a project moved to a later fiscal year is out of this round: write excluded "
                 f"here and {reason}{year}")
+    if col.name == "status" and word in CANDIDATE_WORDS:
+        return ("a project neither forced in nor out is status candidate: write candidate "
+                "here, or leave the cell blank")
     if word in EITHER_WORDS:
         return (f"a slipped project is either carried into this round (write mandatory "
                 f"{where}) or moved out of it to a later one (write excluded {where}); "
