@@ -274,6 +274,52 @@ def test_a_near_miss_column_without_the_real_one_is_named_as_its_misspelling(
     assert (issue["column"], issue["rule"]) == ("risk_pct", "unknown column, most likely 'risk'")
 
 
+# ---------------------------------------------------------------------- every problem at once
+def test_a_formula_without_its_value_is_listed_with_the_tables_other_problems(
+        run: Callable, tmp_path: Path) -> None:
+    """A formula saved without its value stopped the reading: the duplicated project id
+    beside it was named only once the formula was fixed, run after run."""
+    def broken(xml: str) -> str:
+        four = xml_row(xml, 4)
+        xml = xml.replace(four, re.sub(r'<c r="F4"[^>]*>.*?</c>', '<c r="F4"><f>600*2</f></c>',
+                                       four))
+        a3 = re.search(r'<c r="A3"[^>]*>.*?</c>', xml, re.S).group(0)
+        a6 = re.search(r'<c r="A6"[^>]*>.*?</c>', xml, re.S).group(0)
+        return xml.replace(a6, a3.replace('r="A3"', 'r="A6"'))
+
+    issues = refused(run, tmp_path, rewritten(tmp_path / "both.xlsx", broken))
+    assert [(i["row"], i["column"], i["value"], i["rule"].split(":")[0]) for i in issues] == [
+        (3, "project_id", "P-02", "duplicate project_id"),
+        (4, "cost_FY2026", "=600*2", "a formula without its computed value"),
+        (6, "project_id", "P-02", "duplicate project_id"),
+        (7, "requires", "P-05", "requires a project that is not in the projects sheet")]
+
+
+def test_an_ods_file_s_cell_and_currency_problems_are_listed_with_the_others(
+        run: Callable, tmp_path: Path) -> None:
+    """An .ods cost cell in US dollars, or a number cell that stores no number, stopped the
+    reading likewise: the duplicated id beside them went unnamed."""
+    path = tmp_path / "both.ods"
+    with zipfile.ZipFile(CORPUS / "example.ods") as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "content.xml":
+                xml = data.decode("utf-8")
+                xml = xml.replace('office:value-type="float" office:value="800" '
+                                  'calcext:value-type="float"><text:p>800</text:p>',
+                                  'office:value-type="currency" office:currency="USD" '
+                                  'office:value="800" calcext:value-type="currency">'
+                                  '<text:p>$800</text:p>', 1)
+                xml = xml.replace('<text:p>P-04</text:p>', '<text:p>P-03</text:p>', 1)
+                data = xml.encode("utf-8")
+            target.writestr(item, data)
+    issues = refused(run, tmp_path, path)
+    assert [(i["row"], i["column"], i["rule"].split(":")[0]) for i in issues] == [
+        (4, "cost_FY2026", "1 cell of the column (row 4) shows USD (shown as '$800')"),
+        (4, "project_id", "duplicate project_id"),
+        (5, "project_id", "duplicate project_id")]
+
+
 def test_a_sheet_whose_compressed_data_is_damaged_is_named_never_a_traceback(
         run: Callable, tmp_path: Path) -> None:
     """Bytes changed late in the projects sheet's compressed data (past the head openpyxl

@@ -29,6 +29,7 @@ from osa_opt.inputs.read_xlsx import (
     merged_issues,
     pick_sheets,
     reader_cell_issues,
+    route,
     scaled_number_issues,
     unreadable_issue,
 )
@@ -39,9 +40,14 @@ from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 _MAX_REPEAT = 10_000
 
 
-def read_ods(path: Path, data: bytes, issues: list[Issue],
-             warnings: list[Issue]) -> dict[str, pd.DataFrame]:
+def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue],
+             cells: list[Issue] | None = None) -> dict[str, pd.DataFrame]:
+    """The input sheets of an .ods file as raw tables; ``issues``, ``warnings`` and
+    ``cells`` as :func:`~osa_opt.inputs.read_xlsx.read_workbook` takes them."""
     from openpyxl.utils import get_column_letter
+
+    if cells is None:
+        cells = issues
 
     try:
         from odf.opendocument import load
@@ -73,15 +79,15 @@ def read_ods(path: Path, data: bytes, issues: list[Issue],
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
                                                     scaled), unreadable, currencies)
-        issues += reader_cell_issues(sheet, rows, unreadable)
+        route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows)
         warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element))
         at = find_header(sheet, rows)
-        issues += scaled_number_issues(sheet, rows, at, scaled,
-                                       "Format > Cells > Numbers > General")
-        issues += currency_issues(sheet, rows, at, currencies,
-                                  "Format > Cells > Numbers > General")
+        cells += scaled_number_issues(sheet, rows, at, scaled,
+                                      "Format > Cells > Numbers > General")
+        cells += currency_issues(sheet, rows, at, currencies,
+                                 "Format > Cells > Numbers > General")
         issues += struck_issues(sheet, rows, at, ods_struck_cells(
             doc, element, _row_elements(element), _MAX_REPEAT))
         tables[sheet] = table(sheet, rows, issues, warnings,

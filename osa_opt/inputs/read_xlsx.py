@@ -200,9 +200,16 @@ def _open_book(data: bytes, data_only: bool = True) -> Any:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
 
 
-def read_workbook(path: Path, data: bytes, issues: list[Issue],
-                  warnings: list[Issue]) -> dict[str, pd.DataFrame]:
+def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue],
+                  cells: list[Issue] | None = None) -> dict[str, pd.DataFrame]:
+    """The input sheets of an .xlsx workbook as raw tables. Problems of the file or a sheet
+    go to ``issues``; problems of cells, which leave the table readable (a formula saved
+    without its value, a cost column formatted in dollars or divided for display), to
+    ``cells`` when given, to be listed with the tables' other problems (else to ``issues``)."""
     from openpyxl.utils import get_column_letter
+
+    if cells is None:
+        cells = issues
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     from osa_opt.inputs.numbers import EPOCH_1904, EPOCH_ATTR
@@ -257,10 +264,10 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue],
                         rows[r - 1] = tuple(row)
             if uncomputed:  # the formulas' text now stands in their cells
                 numbered = list(enumerate(rows, start=1))
-            issues += _formula_issues(sheet, numbered, uncomputed)
+            route(_formula_issues(sheet, numbered, uncomputed), issues, cells)
             at = find_header(sheet, numbered)
-            issues += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
-            issues += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
+            cells += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
+            cells += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
             issues += struck_issues(sheet, numbered, at, struck_cells(xml, book, struck))
             issues += _hidden_number_issues(sheet, numbered, at, book, xml)
             tables[sheet] = table(sheet, numbered, issues, warnings,
@@ -528,6 +535,14 @@ def reader_cell_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
         if r > header_row and column and known_header(sheet, column):
             issues.append(Issue(sheet, r, column, text, rule, hint))
     return issues
+
+
+def route(found: Sequence[Issue], issues: list[Issue], cells: list[Issue]) -> None:
+    """Problems of :func:`reader_cell_issues` to where they belong: a cell's (it has a
+    column) to ``cells``, listed with the tables' other problems; a header's to
+    ``issues``, since a header without text leaves the sheet's columns unknown."""
+    for issue in found:
+        (cells if issue.column is not None else issues).append(issue)
 
 
 def _header_formula_issue(sheet: str, row: int, c: int, text: str) -> Issue:

@@ -101,9 +101,11 @@ def read_input(path: str | Path, decimal_separator: str | None = None,
     """:func:`read_tables`, with the warnings of the reading (see :class:`RawInput`).
 
     With ``cells_later``, the problems of single cells found while reading (a number that
-    could be read two ways, a date in a number column) are returned in ``claimed`` rather
-    than raised, so that :func:`load_problem` lists them with every other problem of the
-    tables (a duplicated id beside them); problems of the files are raised all the same.
+    could be read two ways, a date in a number column, a workbook's formula saved without
+    its value, an .ods cell without its number, a cost column formatted in another
+    currency or divided for display) are returned in ``claimed`` rather than raised, so
+    that :func:`load_problem` lists them with every other problem of the tables (a
+    duplicated id beside them); problems of the files are raised all the same.
     """
     from osa_opt.inputs import numbers
 
@@ -112,14 +114,20 @@ def read_input(path: str | Path, decimal_separator: str | None = None,
         raise ValueError(f"decimal_separator must be '.' or ',', not {decimal_separator!r}")
     issues: list[Issue] = []
     warnings: list[Issue] = []
+    cells: list[Issue] = []  # a formula without its value, a cost formatted in dollars ...
     with paused_gc():  # a list per row and cell: see osa_opt.gcpause
-        tables, sources, delimiter = _read_files(path, issues, warnings)
-        if issues:
-            raise InputError(issues)
-        settled = numbers.read_numbers(tables, issues, decimal_separator, delimiter)
+        tables, sources, delimiter = _read_files(path, issues, warnings, cells)
+        if issues:  # the cells' problems too, each sheet's in row order
+            raise InputError(sort_issues([*cells, *issues]) if cells else issues)
+        found: list[Issue] = []
+        settled = numbers.read_numbers(tables, found, decimal_separator, delimiter)
         dated: set[tuple[str, int, str]] = set()
         # after: the text left is what is no number
-        issues += numbers.date_issues(tables, csv=path.is_dir(), claimed=dated)
+        found += numbers.date_issues(tables, csv=path.is_dir(), claimed=dated)
+        # listed with the tables' problems, as the numbers' are; a cell the reader named
+        # (an .ods cell marked as a number that stores '1,200') is not named again
+        named = {(i.sheet, i.row, i.column) for i in cells}
+        issues = [*cells, *(i for i in found if (i.sheet, i.row, i.column) not in named)]
     claimed = Claimed(issues, dated)
     if cells_later:
         issues = []
@@ -139,9 +147,10 @@ def read_input(path: str | Path, decimal_separator: str | None = None,
                     claimed if cells_later else Claimed())
 
 
-def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
+def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: list[Issue]
                 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], str | None]:
-    """The tables of the input at ``path``, its files' sha256 and its CSV delimiter."""
+    """The tables of the input at ``path``, its files' sha256 and its CSV delimiter; the
+    problems of a workbook's cells (they leave the tables readable) in ``cells``."""
     from osa_opt.inputs.read_csv import read_folder
     from osa_opt.inputs.read_ods import read_ods
     from osa_opt.inputs.read_xlsx import (
@@ -173,7 +182,7 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue]
     if suffix in (".xlsx", ".xlsm", ".ods"):
         data = _read_bytes(path)
         reader = read_ods if suffix == ".ods" else read_workbook
-        return reader(path, data, issues, warnings), {path.name: sha256(data)}, None
+        return reader(path, data, issues, warnings, cells), {path.name: sha256(data)}, None
     if suffix in (".xls", ".xlsb"):
         if suffix == ".xls" and encrypted(_read_bytes(path)):
             _fail(path.name, str(path), locked_issue(path.name).rule,
