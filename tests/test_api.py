@@ -269,3 +269,20 @@ def test_a_missing_analysis_says_what_the_result_holds_and_where_it_comes_from()
                                        r"osa_opt\.robustness\(problem\)"):
         result.analyses["robustness"]
     assert result.analyses.get("comparison") is None and "why" in result.analyses
+
+
+def test_a_misspelt_criterion_added_by_an_override_is_named() -> None:
+    """with_policy(overrides={"objective.weights.securty": 0.5}) (or --set) adds a key
+    beside the policy's security; the message said only to add score_securty to every
+    project. It now asks whether objective.weights.security was meant."""
+    problem = osa_opt.load_problem()
+    with pytest.raises(osa_opt.InputError) as caught:
+        problem.with_policy(overrides={"objective.weights.securty": 0.5})
+    assert caught.value.issues[0].hint.startswith(
+        "did you mean objective.weights.security? The policy has both "
+        "objective.weights.securty and objective.weights.security: if "
+        "objective.weights.securty is mistyped (an override adds a key beside the policy's "
+        "own), leave it out; otherwise add score_securty (0-10) for every project")
+    with pytest.raises(osa_opt.InputError) as caught:  # nothing like it: no guess
+        problem.with_policy(overrides={"objective.weights.speed": 0.5})
+    assert caught.value.issues[0].hint.startswith("add score_speed (0-10)")

@@ -357,10 +357,16 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                 issues.append(blame)
                 continue
             rule, hint = _missing_column_text(col)
+            sibling = None if close else _policy_sibling(col.name, present, policy)
             if close:
                 hint = (f"did you mean {col.name!r}? Rename the header {close!r} to "
                         f"{col.name!r}" + _invisible(close)
                         + _or_policy(col.name, close) + _unit_note(close))
+            elif sibling is not None:
+                key = _policy_key(col.name)[0]  # type: ignore[index]
+                hint = (f"did you mean {sibling}? The policy has both {key} and {sibling}: if "
+                        f"{key} is mistyped (an override adds a key beside the policy's own), "
+                        f"leave it out; otherwise {hint}")
             issues.append(Issue(sheet, None, col.name, close, rule, hint))
         else:
             close = near_miss_header(col.name, unknown)
@@ -465,6 +471,23 @@ def _policy_key(column: str) -> tuple[str, str] | None:
     if column.startswith(SCORE_PREFIX):
         return f"objective.weights.{column[len(SCORE_PREFIX):]}", column[len(SCORE_PREFIX):]
     return None
+
+
+def _policy_sibling(column: str, present: list[str], policy: Policy) -> str | None:
+    """The criterion key a weight without a score column most likely misspells, among the
+    policy's criteria whose column is there: ``objective.weights.security`` for
+    ``objective.weights.securty`` (``--set objective.weights.securty=0.5`` adds a key beside
+    the policy's ``security``). Not for fiscal years: FY2027 beside FY2026 is no typo (a
+    year an override names is checked by ``readers``)."""
+    ours = _policy_key(column)
+    if ours is None or not column.startswith(SCORE_PREFIX):
+        return None
+    key, name = ours
+    there = set(present)
+    names = [k for k in policy.objective.weights
+             if k != name and f"{SCORE_PREFIX}{k}" in there]
+    near = suggest(name, names)
+    return None if near is None else f"{key.rsplit('.', 1)[0]}.{near}"
 
 
 def _policy_typo(column: str, header: str, policy: Policy) -> Issue | None:
