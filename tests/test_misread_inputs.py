@@ -647,3 +647,26 @@ def test_a_status_typed_in_japanese_is_told_the_status_to_write(
         osa_opt.load_problem(tmp_path / "round.xlsx")
     [issue] = info.value.issues
     assert (issue.row, issue.column, issue.hint) == (3, "status", hint)
+
+
+# ---------------------------------------------------------------------- a budget sheet
+@pytest.mark.parametrize("name", ["Budget FY2026", "policy", "予算"])
+def test_a_sheet_named_like_the_policy_is_said_to_be_unread(
+    tmp_path: Path, run: Callable, name: str
+) -> None:
+    """A workbook with a sheet 'budget' (FY2026: 20,000) was solved under the default
+    budget (18,100), the sheet ignored as every other sheet is, and nothing said so."""
+    book = openpyxl.load_workbook(example_path())
+    book.create_sheet(name).append(["FY2026", 20000])
+    book.save(tmp_path / "round.xlsx")
+    code, stdout, _ = run("validate", tmp_path / "round.xlsx", "--json", "--no-solve")
+    assert code == 0
+    summary = json.loads(stdout)
+    assert summary["budget"] == {"FY2026": 18100.0}
+    assert [w["message"] for w in summary["warnings"]] == [
+        f"round.xlsx: the sheet {name!r} is not read: the budget and every rule come from the "
+        "policy (the shipped default unless --policy names one), not from the workbook (value "
+        f"{name!r}). Fix: nothing to do if the sheet is for the record; to use its amounts, "
+        "give them as --budget FY2026=AMOUNT (¥ million) or in a policy file's [budget] "
+        "(--policy FILE; in Python, overrides= or policy=)"
+    ]

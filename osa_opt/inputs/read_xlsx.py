@@ -186,7 +186,32 @@ def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[
                                       f"of {sheet!r}; only {sheet!r} is read",
                                       f"delete or rename {visible[0]!r} if {sheet!r} is the "
                                       f"version you mean; otherwise name it {sheet!r}"))
+    warnings += [_policy_sheet_warning(file, name) for name in names
+                 if _policy_sheet(name) and name not in chosen.values()]
     return chosen
+
+
+#: Sheet names that hold what a policy holds (予算: budget; 方針: policy): a sheet of the
+#: workbook is never read for it.
+_POLICY_SHEETS = frozenset({"budget", "budgets", "policy", "policies", "budget_fy", "予算",
+                            "予算額", "方針", "ポリシー"})
+
+
+def _policy_sheet(name: str) -> bool:
+    key = re.sub(r"[\s_\-]+", "_", name.strip().casefold()).strip("_")
+    return key in _POLICY_SHEETS or re.sub(r"_?(fy)?\d{4}$", "", key) in _POLICY_SHEETS
+
+
+def _policy_sheet_warning(file: str, name: str) -> Issue:
+    """A sheet named like a policy (``budget``, ``予算``): nothing of it is read, the
+    budget and the rules are the policy's, so a budget typed there changes nothing."""
+    return Issue(file, None, None, name,
+                 f"the sheet {name!r} is not read: the budget and every rule come from the "
+                 "policy (the shipped default unless --policy names one), not from the "
+                 "workbook",
+                 "nothing to do if the sheet is for the record; to use its amounts, give "
+                 "them as --budget FY2026=AMOUNT (¥ million) or in a policy file's [budget] "
+                 "(--policy FILE; in Python, overrides= or policy=)")
 
 
 def _open_book(data: bytes, data_only: bool = True) -> Any:
