@@ -670,3 +670,21 @@ def test_a_sheet_named_like_the_policy_is_said_to_be_unread(
         "give them as --budget FY2026=AMOUNT (¥ million) or in a policy file's [budget] "
         "(--policy FILE; in Python, overrides= or policy=)"
     ]
+
+
+def test_a_key_twice_in_one_inline_table_is_told_which(tmp_path: Path) -> None:
+    """The fix was 'fix the syntax; see models/default.toml for the format'."""
+    policy = policy_file(
+        tmp_path,
+        "[objective]\nweights = { security = 0.4, humanitarian = 0.3, security = 0.5 }\n",
+    )
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(example_path(), policy=policy)
+    [issue] = info.value.issues
+    assert issue.row == 4 and issue.rule.endswith(
+        "the key security twice in one inline table { ... }"
+    )
+    assert issue.hint == (
+        "keep one security = ... between the braces: delete or fix the other (TOML takes no "
+        "key twice)"
+    )

@@ -39,6 +39,12 @@ def explain(text: str, line: int | None, message: str = "") -> tuple[str, str] |
     raw = lines[line - 1]
     where = f"line {line} {raw.strip()[:60]!r}"
     stripped = raw.split("#", 1)[0].strip()
+    duplicate = re.search(r"Duplicate inline table key '([^']*)'", message)
+    if duplicate is not None:  # weights = { security = 0.4, security = 0.5 }
+        key = duplicate.group(1)
+        return (f"{where}: the key {key} twice in one inline table {{ ... }}",
+                f"keep one {key} = ... between the braces: delete or fix the other (TOML "
+                "takes no key twice)")
     if "twice" in message or "overwrite" in message:
         return _twice(lines, line, where, stripped)
     named = _non_ascii_name(stripped)
