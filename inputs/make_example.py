@@ -8,7 +8,7 @@ Run from the repository root, with the package installed (``pip install -e .``):
 The partner countries are fictional and so are all their assessments and every score: real
 countries must not be given invented assessments. Project types and costs follow the public
 record of Japan's OSA (FY2023-FY2025, ¥0.3-3.1 bn an item; see
-``domain/osa_public_record.csv``). Costs and countries are written out below by hand; the
+``inputs/domain/osa_public_record.csv``). Costs and countries are written out below by hand; the
 scores, risks and score spreads are drawn from a seeded generator, so the file is the same
 on every run. docs/example.md explains the choices.
 """

@@ -55,7 +55,7 @@ def funds_everything(problem: osa_opt.Problem) -> None:
 
 
 def test_the_rounds_are_the_records_confirmed_packages() -> None:
-    record = pd.read_csv(ROUNDS / "record.csv")
+    record = pd.read_csv(ROOT / "inputs" / "domain" / "osa_public_record.csv")
     confirmed = record[record["amount_status"] == "confirmed"]
     for fy in YEARS:
         projects, countries = raw_round(fy)
@@ -119,6 +119,9 @@ def test_the_strict_illustrative_policy_would_have_rejected_fy2024() -> None:
 
 
 def test_regenerating_gives_the_same_files(tmp_path: Path) -> None:
-    for folder in GEN.main(tmp_path):
+    for folder in GEN.main(tmp_path, notes=tmp_path / "real_rounds.json"):
         for name in ("projects.csv", "countries.csv"):
             assert filecmp.cmp(folder / name, ROUNDS / folder.name / name, shallow=False)
+    assert filecmp.cmp(tmp_path / "README.md", ROUNDS / "README.md", shallow=False)
+    assert filecmp.cmp(tmp_path / "real_rounds.json",
+                       ROOT / "osa_opt" / "data" / "real_rounds.json", shallow=False)

@@ -186,7 +186,7 @@ def project_columns(fiscal_years: list[str], criteria: list[str]) -> tuple[Colum
             *(score_column(k) for k in criteria), *tail)
 
 
-#: The guideline each compliance column implements, as the sources in ``domain/`` report it
+#: The guideline each compliance column implements, as the sources in ``inputs/domain/`` report it
 #: (the template's README sheet and header comments quote it; docs/policy.md cites it).
 GUIDELINES: dict[str, str] = {
     "field": "OSA serves \"monitoring and surveillance in territorial waters and airspace, "

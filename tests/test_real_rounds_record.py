@@ -1,0 +1,162 @@
+"""What osa-opt calls real is the public record's, and what the record lacks is labelled.
+
+Reads the domain sources as copied into the repository (``inputs/domain/``, verbatim, with
+their sha256 in its README) with plain ``csv``, independently of the generator, and checks
+every value of the real rounds (``inputs/real_rounds/``) against them: each project, partner,
+region, title, cost and fiscal year; every row of the record of a round's year is in the
+round or named, with its reason, where the round is described; every budget a doc or policy
+gives for a fiscal year is the budget file's; and the values the record does not hold
+(scores, tiers, assessments) are the neutral ones and say so in the row itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAIN = ROOT / "inputs" / "domain"
+ROUNDS = ROOT / "inputs" / "real_rounds"
+YEARS = (2023, 2024, 2025)
+CRITERIA = ("security", "humanitarian", "partnership")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+RECORD = _rows(DOMAIN / "osa_public_record.csv")
+BUDGET = {
+    int(r["fiscal_year"]): int(r["budget_jpy"]) for r in _rows(DOMAIN / "osa_budget_by_fy.csv")
+}
+
+
+def test_the_domain_files_are_the_verbatim_copies_their_readme_names() -> None:
+    readme = (DOMAIN / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$", readme, re.M))
+    on_disk = {p.name for p in DOMAIN.iterdir() if p.name != "README.md"}
+    assert set(listed) == on_disk
+    for name, digest in listed.items():
+        assert hashlib.sha256((DOMAIN / name).read_bytes()).hexdigest() == digest, name
+    # the record as the domain folder holds it: every project, amounts or not
+    assert len(RECORD) == 16 and {r["fiscal_year"] for r in RECORD} == {"2023", "2024", "2025"}
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_value_of_a_round_is_the_records(year: int) -> None:
+    fy = f"FY{year}"
+    projects = _rows(ROUNDS / fy / "projects.csv")
+    countries = {r["country"]: r for r in _rows(ROUNDS / fy / "countries.csv")}
+    record = {r["project_id"]: r for r in RECORD}
+    assert [c for c in projects[0] if c.startswith("cost_")] == [f"cost_{fy}"]
+    for p in projects:
+        r = record[p["project_id"]]  # no project that the record does not hold
+        assert r["fiscal_year"] == str(year), p["project_id"]
+        assert p["country"] == r["country"] and p["title"] == r["equipment"]
+        assert countries[p["country"]]["region"] == r["region"]
+        assert float(p[f"cost_{fy}"]) * 1e6 == int(r["amount_jpy"])
+        assert (p["amount_status"], p["source"]) == ("confirmed", r["primary_source"])
+    # one package per partner, as one exchange of notes per partner and year
+    assert len({p["country"] for p in projects}) == len(projects)
+    assert set(countries) == {p["country"] for p in projects}
+    assert sum(float(p[f"cost_{fy}"]) for p in projects) * 1e6 <= BUDGET[year]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_row_of_the_record_is_in_its_round_or_said_to_be_left_out(year: int) -> None:
+    """FY2025's round held 5 of the record's 8 packages, and nothing said that Thailand
+    and Timor-Leste (no amount found) were left out; the repository's copy of the record
+    had dropped their rows. Each left-out row is named, with its reason, in the rounds'
+    README, in the note every output of the round shows, and in docs/example.md."""
+    fy = f"FY{year}"
+    in_round = {p["project_id"] for p in _rows(ROUNDS / fy / "projects.csv")}
+    readme = (ROUNDS / "README.md").read_text(encoding="utf-8")
+    note = json.loads((ROOT / "osa_opt" / "data" / "real_rounds.json").read_text(encoding="utf-8"))[
+        fy
+    ]["note"]
+    example = " ".join((ROOT / "docs" / "example.md").read_text(encoding="utf-8").split())
+    rows = [r for r in RECORD if r["fiscal_year"] == str(year)]
+    for r in rows:
+        line = next(x for x in readme.splitlines() if f"| {r['project_id']} |" in x)
+        if r["project_id"] in in_round:
+            assert r["amount_status"] == "confirmed" and line.endswith("| yes |")
+        else:
+            assert r["amount_status"] != "confirmed", r["project_id"]
+            assert "| no: " in line, line
+            assert r["country"] in note and r["country"] in example, r["project_id"]
+    # the budget file's count of partners is the record's
+    budget_row = next(
+        b for b in _rows(DOMAIN / "osa_budget_by_fy.csv") if b["fiscal_year"] == str(year)
+    )
+    assert int(budget_row["n_countries"]) == len({r["country"] for r in rows})
+
+
+def test_the_fields_are_every_field_the_record_tags() -> None:
+    """The generator wrote only the first of a package's fields: Bangladesh's FY2023
+    boats (the record: rule-of-law surveillance and humanitarian relief) read as
+    surveillance only. Every humanitarian tag of the record now has a humanitarian field,
+    every surveillance tag a surveillance field."""
+    humanitarian = {"disaster_relief", "search_and_rescue", "medical", "relief_transport"}
+    surveillance = {"maritime_surveillance", "airspace_surveillance"}
+    record = {r["project_id"]: set(r["oda_field_tag"].split(";")) for r in RECORD}
+    for year in YEARS:
+        for p in _rows(ROUNDS / f"FY{year}" / "projects.csv"):
+            fields, tags = set(p["field"].split(";")), record[p["project_id"]]
+            assert bool(fields & humanitarian) == bool(
+                tags & {"humanitarian_hadr", "humanitarian_sar"}
+            ), p["project_id"]
+            assert bool(fields & surveillance) == ("rule_of_law_surveillance" in tags), p[
+                "project_id"
+            ]
+            assert ("peacekeeping" in fields) == ("international_peace_cooperation" in tags)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_what_the_record_lacks_is_neutral_and_labelled_illustrative_in_each_row(year: int) -> None:
+    fy = f"FY{year}"
+    for p in _rows(ROUNDS / fy / "projects.csv"):
+        assert {p[f"score_{k}"] for k in CRITERIA} == {"5.0"}
+        assert p["illustrative"].startswith("illustrative:")
+        assert all(f"score_{k}" in p["illustrative"] for k in CRITERIA)
+        assert "risk" not in p  # blank: no risk
+    for c in _rows(ROUNDS / fy / "countries.csv"):
+        assert (c["priority_tier"], c["democracy"], c["rule_of_law"], c["human_rights"]) == (
+            "2",
+            "5.0",
+            "5.0",
+            "5.0",
+        )
+        assert all(
+            k in c["illustrative"]
+            for k in ("priority_tier", "democracy", "rule_of_law", "human_rights")
+        )
+    readme = (ROUNDS / "README.md").read_text(encoding="utf-8")
+    assert "**Illustrative**" in readme and "**Real**" in readme
+
+
+def test_every_budget_the_docs_and_policies_give_a_real_year_is_the_budget_files() -> None:
+    texts = {
+        p: p.read_text(encoding="utf-8")
+        for p in [
+            *(ROOT / "docs").glob("*.md"),
+            ROOT / "README.md",
+            ROUNDS / "README.md",
+            ROOT / "inputs" / "make_real_rounds.py",
+        ]
+    }
+    seen = 0
+    for path, text in texts.items():
+        for fy, amount in re.findall(r"budget=\{FY(\d{4})=(\d+)\}", text):
+            assert int(amount) * 1_000_000 == BUDGET[int(fy)], (path.name, fy, amount)
+            seen += 1
+    assert seen >= 6
+    policy = tomllib.loads((ROOT / "models" / "default.toml").read_text(encoding="utf-8"))
+    assert policy["budget"] == {"FY2026": BUDGET[2026] / 1e6}
+
