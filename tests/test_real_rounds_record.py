@@ -160,3 +160,82 @@ def test_every_budget_the_docs_and_policies_give_a_real_year_is_the_budget_files
     policy = tomllib.loads((ROOT / "models" / "default.toml").read_text(encoding="utf-8"))
     assert policy["budget"] == {"FY2026": BUDGET[2026] / 1e6}
 
+
+def _outputs_text(folder: Path) -> dict[str, str]:
+    """run.json's input_note, the report's text and the workbook's Read me, each as one
+    line of words."""
+    import html
+    import warnings
+
+    import openpyxl
+
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    with warnings.catch_warnings():  # openpyxl ignores the data-bar extensions
+        warnings.simplefilter("ignore", UserWarning)
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+    readme = dict(r[:2] for r in book["Read me"].iter_rows(values_only=True) if r[0])
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    return {"run.json": run["input_note"] or "",
+            "report.html": " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()),
+            "workbook": readme.get("Input") or ""}
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_output_of_a_real_round_says_what_is_real_and_what_illustrative(
+        year: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A run on a real round printed "Default OSA round: 5 projects ... budget FY2025
+    ¥8,100m", a value of 27.500 and ¥2,900m left, and nothing in the terminal, the report,
+    the workbook or run.json said that the costs are the record's, that the scores and
+    assessments behind the value are neutral placeholders, or that three of the year's
+    eight partners are not in the round. Each output now says so."""
+    import sys
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    fy = f"FY{year}"
+    budget = BUDGET[year] // 1_000_000
+    monkeypatch.setattr(sys, "argv", [
+        "osa-opt", "solve", str(ROUNDS / fy), "--set", f"budget={{{fy}={budget}}}",
+        "--no-explain", "-k", "1", "--out", str(tmp_path / "run")])
+    assert run_cli(cli) == 0
+    terminal = " ".join(capsys.readouterr().out.split())
+    texts = {"terminal": terminal, **_outputs_text(tmp_path / "run")}
+    for where, text in texts.items():
+        assert f"A real OSA round, {fy}: its " in text, where
+        assert "public record's confirmed amounts" in text, where
+        assert f"the record's {fy} budget is ¥{budget:,}m" in text, where
+        assert ("Illustrative: the scores, priority tiers and governance assessments") \
+            in text, where
+        for r in RECORD:
+            if r["fiscal_year"] == str(year) and r["amount_status"] != "confirmed":
+                assert r["country"] in text, (where, r["project_id"])
+
+
+def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says_nothing(
+        tmp_path: Path) -> None:
+    """run.json of the shipped example said nothing of its numbers being illustrative (the
+    terminal, report and workbook did); it holds the note now (``input_note``). A real
+    round edited in Python (its own assessments) is a round of its own: no note."""
+    import osa_opt
+    from osa_opt.data import EXAMPLE_NOTE
+    from osa_opt.inputs.readers import read_tables
+
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    result.write(tmp_path / "example")
+    texts = _outputs_text(tmp_path / "example")
+    assert texts["run.json"] == EXAMPLE_NOTE and texts["workbook"] == EXAMPLE_NOTE
+    assert "A real OSA round" not in texts["report.html"]
+
+    policy = {"budget": {"FY2024": 5000}}
+    real = osa_opt.load_problem(ROUNDS / "FY2024", overrides=policy)
+    assert real.input_note.startswith("A real OSA round, FY2024")
+    assert real.with_policy(overrides={"priority.min_countries": 2}).input_note \
+        == real.input_note
+    projects, countries, _ = read_tables(ROUNDS / "FY2024")
+    countries["democracy"] = 7.0
+    edited = osa_opt.Problem.from_frames(projects.drop(columns="_row"),
+                                         countries.drop(columns="_row"),
+                                         real.policy)
+    assert edited.input_note is None

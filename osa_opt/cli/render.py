@@ -326,14 +326,14 @@ def print_notes(console: Console, notes: Sequence[str]) -> None:
 
 
 def print_example_note(console: Console, problem: Problem) -> None:
-    """That the shipped example's partners are fictional and its numbers illustrative,
-    under the first line of every command run on it (nothing for a round of one's own)."""
-    if problem.is_example:
+    """That the shipped example's partners are fictional and its numbers illustrative, or
+    which numbers of a shipped real round are the public record's and which illustrative
+    (:attr:`Problem.input_note`), under the first line of every command run on it (nothing
+    for a round of one's own)."""
+    if problem.input_note:
         from rich.markup import escape
 
-        from osa_opt.data import EXAMPLE_NOTE
-
-        print_words(console, f"[yellow]{escape(EXAMPLE_NOTE)}[/]")
+        print_words(console, f"[yellow]{escape(problem.input_note)}[/]")
 
 
 def print_solve_summary(console: Console, result: Result) -> None:

@@ -1,13 +1,16 @@
-"""The shipped example and default policy.
+"""The shipped example and default policy, and what the outputs say of the shipped inputs.
 
 The files live once, in ``inputs/`` and ``models/`` of the repository; the entries here are
 links to them, which a wheel build turns into copies, so ``osa-opt solve`` works after a
-plain ``pip install`` from any folder.
+plain ``pip install`` from any folder. ``real_rounds.json`` is written by
+``inputs/make_real_rounds.py``: each real round's files by sha256 and what its outputs say
+of its numbers.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -44,3 +47,35 @@ def is_example(sources: Mapping[str, str]) -> bool:
     (True, False)
     """
     return _example_sha256() in sources.values()
+
+
+@functools.cache
+def _real_rounds() -> dict[str, dict[str, str]]:
+    path = _HERE / "real_rounds.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def real_round_note(sources: Mapping[str, str]) -> str | None:
+    """What the outputs say of a shipped real round (``inputs/real_rounds/FY20xx``, both its
+    files unedited, read from wherever they lie): which numbers are the public record's and
+    which illustrative; None for any other input.
+
+    >>> real_round_note({"projects.csv": "0" * 64, "countries.csv": "0" * 64}) is None
+    True
+    """
+    for entry in _real_rounds().values():
+        if all(sources.get(name) == entry[name] for name in ("projects.csv", "countries.csv")):
+            return entry["note"]
+    return None
+
+
+def input_note(sources: Mapping[str, str]) -> str | None:
+    """What every output of a run says of a shipped input: :data:`EXAMPLE_NOTE` for the
+    example, :func:`real_round_note` for a real round, None for a round of one's own.
+
+    >>> input_note({"example.xlsx": _example_sha256()}) == EXAMPLE_NOTE
+    True
+    """
+    if is_example(sources):
+        return EXAMPLE_NOTE
+    return real_round_note(sources)

@@ -304,6 +304,17 @@ class Problem:
 
         return is_example(self.sources)
 
+    @functools.cached_property
+    def input_note(self) -> str | None:
+        """What every output says of a shipped input, from its files' sha256: the example's
+        partners are fictional and its numbers illustrative; a real round's partners, items,
+        costs and budget are the public record's (with its source) and its scores, tiers
+        and assessments illustrative (:func:`osa_opt.data.input_note`). None for a round of
+        one's own."""
+        from osa_opt.data import input_note
+
+        return input_note(self.sources)
+
     @property
     def fiscal_years(self) -> list[str]:
         return self.policy.fiscal_years

@@ -50,7 +50,7 @@ def build_manifest(
         Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
         ``diagnosis``,
         ``analyses``, ``unfunded``, ``eligibility``, ``problem``, ``policy``, ``inputs``, ``input_path``,
-        ``versions``,
+        ``input_note``, ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
 
     Examples
@@ -80,6 +80,7 @@ def build_manifest(
         "custom_components": list(result.custom_components),
         "inputs": dict(problem.sources),
         "input_path": problem.origin,
+        "input_note": problem.input_note,
         "versions": versions(),
         "timings": dict(result.timings),
         "created": created.astimezone(dt.UTC).isoformat(timespec="seconds").replace(

@@ -172,10 +172,8 @@ def facts(result: Result, created: str, large: int | None = None,
     # first, a partner left without a project, an input read in a way worth checking
     rows += [("Note", note) for note in result.notes]
     rows += [("Input warning", w.message()) for w in problem.warnings]
-    if problem.is_example:
-        from osa_opt.data import EXAMPLE_NOTE
-
-        rows.insert(1, ("Input", EXAMPLE_NOTE))
+    if problem.input_note:
+        rows.insert(1, ("Input", problem.input_note))
     if large is not None:
         rows.append(("Large round", large_round(summary["projects"], large)))
     cut = [*cut, *(f"{READ_ME}, row {label}" for label, text in rows

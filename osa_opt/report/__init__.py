@@ -84,10 +84,8 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
     stamp = created.strftime("%Y-%m-%d %H:%M UTC")
     subtitle = (f"OSA portfolio report · policy “{policy.name}” · {stamp} · "
                 f"money in ¥ million")
-    if result.problem.is_example:
-        from osa_opt.data import EXAMPLE_NOTE
-
-        subtitle += f" · {EXAMPLE_NOTE}"
+    if result.problem.input_note:
+        subtitle += f" · {result.problem.input_note}"
     return page(f"osa-opt report: {policy.name}", subtitle,
                 [s for s in parts if s is not None],
                 footer=f"Written by osa-opt {__version__}. Print or save as PDF from the "
