@@ -175,15 +175,17 @@ def _outputs_text(folder: Path) -> dict[str, str]:
         book = openpyxl.load_workbook(folder / "portfolios.xlsx")
     readme = dict(r[:2] for r in book["Read me"].iter_rows(values_only=True) if r[0])
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    return {"run.json": run["input_note"] or "",
-            "report.html": " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()),
-            "workbook": readme.get("Input") or ""}
+    return {
+        "run.json": run["input_note"] or "",
+        "report.html": " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()),
+        "workbook": readme.get("Input") or "",
+    }
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_every_output_of_a_real_round_says_what_is_real_and_what_illustrative(
-        year: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    year: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A run on a real round printed "Default OSA round: 5 projects ... budget FY2025
     ¥8,100m", a value of 27.500 and ¥2,900m left, and nothing in the terminal, the report,
     the workbook or run.json said that the costs are the record's, that the scores and
@@ -196,9 +198,22 @@ def test_every_output_of_a_real_round_says_what_is_real_and_what_illustrative(
 
     fy = f"FY{year}"
     budget = BUDGET[year] // 1_000_000
-    monkeypatch.setattr(sys, "argv", [
-        "osa-opt", "solve", str(ROUNDS / fy), "--set", f"budget={{{fy}={budget}}}",
-        "--no-explain", "-k", "1", "--out", str(tmp_path / "run")])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "osa-opt",
+            "solve",
+            str(ROUNDS / fy),
+            "--set",
+            f"budget={{{fy}={budget}}}",
+            "--no-explain",
+            "-k",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+    )
     assert run_cli(cli) == 0
     terminal = " ".join(capsys.readouterr().out.split())
     texts = {"terminal": terminal, **_outputs_text(tmp_path / "run")}
@@ -206,15 +221,17 @@ def test_every_output_of_a_real_round_says_what_is_real_and_what_illustrative(
         assert f"A real OSA round, {fy}: its " in text, where
         assert "public record's confirmed amounts" in text, where
         assert f"the record's {fy} budget is ¥{budget:,}m" in text, where
-        assert ("Illustrative: the scores, priority tiers and governance assessments") \
-            in text, where
+        assert ("Illustrative: the scores, priority tiers and governance assessments") in text, (
+            where
+        )
         for r in RECORD:
             if r["fiscal_year"] == str(year) and r["amount_status"] != "confirmed":
                 assert r["country"] in text, (where, r["project_id"])
 
 
 def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """run.json of the shipped example said nothing of its numbers being illustrative (the
     terminal, report and workbook did); it holds the note now (``input_note``). A real
     round edited in Python (its own assessments) is a round of its own: no note."""
@@ -231,11 +248,10 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
     policy = {"budget": {"FY2024": 5000}}
     real = osa_opt.load_problem(ROUNDS / "FY2024", overrides=policy)
     assert real.input_note.startswith("A real OSA round, FY2024")
-    assert real.with_policy(overrides={"priority.min_countries": 2}).input_note \
-        == real.input_note
+    assert real.with_policy(overrides={"priority.min_countries": 2}).input_note == real.input_note
     projects, countries, _ = read_tables(ROUNDS / "FY2024")
     countries["democracy"] = 7.0
-    edited = osa_opt.Problem.from_frames(projects.drop(columns="_row"),
-                                         countries.drop(columns="_row"),
-                                         real.policy)
+    edited = osa_opt.Problem.from_frames(
+        projects.drop(columns="_row"), countries.drop(columns="_row"), real.policy
+    )
     assert edited.input_note is None
