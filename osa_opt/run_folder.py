@@ -249,8 +249,17 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
             raise OsaError(
                 f"{who} {folder}: its input {file} changed since the run (sha256 differs from "
                 "run.json's inputs), so the run's answers would not hold. Solve it again, or "
-                f"give the input and {_with_policy(who, policy_path)} to use the new data.")
+                f"give the input and {_with_policy(who, policy_path)} to use the new data"
+                + (f" (add --since {folder} to be told what changed since)."
+                   if who.startswith("--") else "."))
     return input_path, policy_path
+
+
+def read_manifest(folder: str | Path, who: str) -> dict[str, Any]:
+    """run.json of a finished run folder (``--since RUN_FOLDER``), read; a folder that is no
+    run's, or a run.json cut short or edited, is an :class:`OsaError` (exit 2) saying which."""
+    manifest_path, policy_path = _run_files(Path(folder), who)
+    return _manifest(manifest_path, who, policy_path)
 
 
 def _manifest(path: Path, who: str, policy_path: Path) -> dict[str, Any]:

@@ -483,6 +483,7 @@ TITLES: dict[str, str] = {
     "robustness": "Robustness", "robustness_portfolios": "Robustness portfolios",
     "robustness_samples": "Robustness samples", "comparison": "Comparison",
     "comparison_projects": "Comparison by project", "execution": "Execution",
+    "since": "Since last run", "since_inputs": "Inputs since last run",
 }
 
 

@@ -33,6 +33,7 @@ from osa_opt.analysis.funding_order import FundingOrderAnalysis, order_rows
 from osa_opt.analysis.prices import _COLUMNS as PRICE_COLUMNS
 from osa_opt.analysis.prices import PriceAnalysis
 from osa_opt.analysis.robustness import RobustnessAnalysis, classify, described
+from osa_opt.analysis.since import SinceRun
 from osa_opt.analysis.why import WhyAnalysis
 from osa_opt.inputs.policy import Policy
 from osa_opt.result import Portfolio, Status
@@ -221,9 +222,17 @@ def _comparison(data: dict[str, Any], problem: Problem, folder: Path | None) -> 
                       bool(data.get("partial", False)))
 
 
+def _since(data: dict[str, Any], problem: Problem, folder: Path | None) -> SinceRun:
+    value = data.get("value") or {}
+    return SinceRun(run=str(data.get("run", "")), created=str(data.get("created", "")),
+                    value_was=value.get("was"), value_now=value.get("now"),
+                    inputs=list(data.get("inputs", [])), projects=list(data.get("projects", [])))
+
+
 _REBUILD: dict[str, Callable[[dict[str, Any], Problem, Path | None], Analysis]] = {
     "why": _why, "prices": _prices, "frontier": _frontier, "funding_order": _funding_order,
     "robustness": _robustness, "execution": _execution, "comparison": _comparison,
+    "since": _since,
 }
 
 

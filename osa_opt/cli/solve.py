@@ -51,6 +51,11 @@ MODEL_SUFFIXES = (".lp", ".mps")
                    "each rule (sheets Why in or out and Rule prices). Exact up to 300 "
                    "eligible projects (a re-solve per project), LP bounds above (labelled). "
                    "Default: on up to 2,000 eligible projects.")
+@click.option("--since", "since_dir", type=click.Path(path_type=Path), metavar="RUN_FOLDER",
+              help="Also say what changed since that earlier run: input files and policy "
+                   "keys, the cost requested, projects new, gone, forced or eligible "
+                   "differently, and which entered or left portfolio 1 and why (run.json "
+                   "analyses.since, sheet Since last run).")
 @json_option
 @quiet_option
 @verbose_option
@@ -65,6 +70,7 @@ def command(
     time_limit: float | None,
     write_model: Path | None,
     explain: bool | None,
+    since_dir: Path | None,
     as_json: bool,
     quiet: bool,
     verbose: bool,
@@ -81,6 +87,8 @@ def command(
       osa-opt solve my_round.xlsx --budget FY2026=20000 \\
         --set priority.min_countries=8
       osa-opt solve --json > run.json
+      osa-opt solve my_round.xlsx --policy outputs/monday/policy.toml \\
+        --since outputs/monday
 
     Exit codes: 0 optimal (or time limit with a portfolio), 2 bad input,
     3 the policy cannot be met, 4 no portfolio found in time, 130 interrupted (Ctrl-C: the
@@ -93,6 +101,11 @@ def command(
     if out_dir is not None:
         check_target(out_dir, "--out")  # refuse before spending time on the solve
     show = not (quiet or as_json)
+    previous = None
+    if since_dir is not None:  # a folder that is no run's stops before the solve (exit 2)
+        from osa_opt.run_folder import read_manifest
+
+        previous = read_manifest(since_dir, "--since")
     t0 = time.perf_counter()
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
@@ -126,6 +139,10 @@ def command(
                             fg="yellow", err=True)
                 raise click.exceptions.Exit(130)
             _add_execution(result)
+            if previous is not None:
+                from osa_opt.analysis.since import SinceRun
+
+                result.analyses["since"] = SinceRun.between(previous, result, str(since_dir))
             phase(WRITING)
             folder = write_run(result, out_dir, option="--out")
     if as_json:
@@ -265,6 +282,10 @@ def _render(result: Result, folder: Path, model_path: Path | None) -> None:
 
     console = stdout_console()
     print_solve_summary(console, result)
+    since = result.analyses.get("since")
+    if since is not None:
+        for line in since.lines():
+            print_words(console, escape(line))
     print_words(console, wrote_line(folder))
     if model_path is not None:
         print_words(console, f"Wrote the model to {escape(str(model_path))}.")

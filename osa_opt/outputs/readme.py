@@ -97,6 +97,11 @@ ANALYSIS_DESCRIPTIONS: dict[str, str] = {
     "comparison_projects": "which projects each scenario funds",
     "execution": "expected execution of portfolio 1 with 0, 1, 2, ... reserves when "
                  "signings slip (docs/execution.md)",
+    "since": "what changed since the earlier run given with --since: each project that "
+             "entered or left portfolio 1 (was / now: why it was out, why it is out now), "
+             "is new to the input or gone from it, forced or eligible differently",
+    "since_inputs": "what changed since the earlier run given with --since: input files, "
+                    "policy keys, the cost requested per fiscal year",
 }
 
 

@@ -1,0 +1,317 @@
+"""What changed since an earlier run: ``osa-opt solve INPUT --since RUN_FOLDER``.
+
+An analyst edits the workbook between runs (a cost, a status, a new candidate, a partner's
+tier, the budget) and solves again; this lines the new run up against the earlier one's
+``run.json``: which input files and policy keys changed, the total cost requested, which
+projects are new to the input or gone from it, forced in or out differently or eligible
+differently, and which entered or left portfolio 1, each with why it was out before or is
+out now. The earlier run keeps no copy of its input, so a change of one cell is told by its
+consequences (the file changed, the cost requested moved, a project's outcome), not by cell.
+
+>>> monday = result.to_manifest()
+>>> monday["policy"]["budget"]["FY2026"] = 17000.0
+>>> monday["portfolios"][0]["projects"].remove("P-02")
+>>> monday["unfunded"]["P-02"] = "not selected: the budget buys more value elsewhere"
+>>> for line in SinceRun.between(monday, result, "outputs/monday").lines():
+...     print(line)
+Since outputs/monday (solved ...): policy budget.FY2026 17,000 → 18,100.
+Portfolio 1: value 171.239 → 171.239; entered P-02 (was out: not selected: the budget buys more value elsewhere).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from osa_opt.analysis.base import Analysis
+from osa_opt.text import fixed, id_list, money, number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from osa_opt.result import Result
+
+#: The columns of the two tables (workbook sheets "Since last run", "Inputs since last run").
+PROJECT_COLUMNS = ("project_id", "change", "was", "now")
+INPUT_COLUMNS = ("what", "was", "now")
+#: A project the earlier run did not have.
+NEW = "new in the input"
+
+
+@dataclass(eq=False, repr=False)
+class SinceRun(Analysis):
+    """The differences between an earlier run (its run.json) and this one."""
+
+    name = "since"
+    run: str
+    created: str
+    value_was: float | None
+    value_now: float | None
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def between(cls, previous: dict[str, Any], result: Result, run: str) -> SinceRun:
+        """The changes from ``previous`` (an earlier run.json, read) to ``result``."""
+        problem = result.problem
+        inputs = _input_rows(previous, problem)
+        was_p1 = _first(previous.get("portfolios"))
+        now_p1 = result.portfolios[0].to_dict() if result.portfolios else None
+        was_unfunded = {str(k): str(v) for k, v in (previous.get("unfunded") or {}).items()}
+        now_unfunded = {str(k): str(v) for k, v in result.unfunded["reason"].items()}
+        was_funded = set(was_p1["projects"]) if was_p1 else set()
+        now_funded = set(now_p1["projects"]) if now_p1 else set()
+        was_ids = was_funded | set(was_unfunded)
+        now_ids = [str(p) for p in problem.projects.index]
+        rows: list[dict[str, Any]] = []
+        if was_p1 and now_p1:
+            for pid in now_ids:
+                if pid in now_funded and pid not in was_funded:
+                    before = was_unfunded.get(pid, NEW if was_ids else "")
+                    rows.append(_row(pid, "entered portfolio 1", before, "funded"))
+            for pid in sorted(was_funded - now_funded, key=_order(now_ids)):
+                now = now_unfunded.get(pid, "no longer in the input")
+                rows.append(_row(pid, "left portfolio 1", "funded", now))
+        if was_ids:
+            for pid in now_ids:
+                if pid not in was_ids and pid not in now_funded:  # one funded: entered, above
+                    rows.append(_row(pid, NEW, "", now_unfunded.get(pid, "")))
+            for pid in sorted(was_ids - set(now_ids)):
+                rows.append(
+                    _row(pid, "gone from the input", _outcome(pid, was_funded, was_unfunded), "")
+                )
+        rows += _forced_rows(previous, problem, now_ids)
+        rows += _eligibility_rows(previous, problem, now_ids, was_ids)
+        return cls(
+            run=run,
+            created=str(previous.get("created") or ""),
+            value_was=None if not was_p1 else float(was_p1["objective"]),
+            value_now=None if not now_p1 else float(now_p1["objective"]),
+            inputs=inputs,
+            projects=rows,
+        )
+
+    # ------------------------------------------------------------------ the interface
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run,
+            "created": self.created,
+            "value": {"was": self.value_was, "now": self.value_now},
+            "inputs": list(self.inputs),
+            "projects": list(self.projects),
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        import pandas as pd
+
+        return {
+            "since": pd.DataFrame(self.projects, columns=list(PROJECT_COLUMNS)),
+            "since_inputs": pd.DataFrame(self.inputs, columns=list(INPUT_COLUMNS)),
+        }
+
+    def headline(self) -> str:
+        moved = sum(
+            r["change"] in ("entered portfolio 1", "left portfolio 1") for r in self.projects
+        )
+        return (
+            f"since {self.run}: {len(self.inputs)} inputs changed, "
+            f"{moved} projects entered or left portfolio 1"
+        )
+
+    def lines(self) -> list[str]:
+        """The terminal's account, one line per kind of change."""
+        when = f" (solved {self.created})" if self.created else ""
+        changed = "; ".join(
+            f"{r['what']} {r['was']} → {r['now']}" if r["was"] or r["now"] else str(r["what"])
+            for r in self.inputs
+        )
+        out = [f"Since {self.run}{when}: " + (changed or "the same input files and policy") + "."]
+        if self.value_was is None or self.value_now is None:
+            side = "that run" if self.value_was is None else "this run"
+            out.append(f"Portfolio 1: {side} has none, so nothing entered or left it.")
+        else:
+            moves = [
+                r
+                for r in self.projects
+                if r["change"] in ("entered portfolio 1", "left portfolio 1")
+            ]
+            text = f"Portfolio 1: value {fixed(self.value_was)} → {fixed(self.value_now)}; " + (
+                "the same projects." if not moves else ""
+            )
+            entered = [
+                f"{r['project_id']} ({r['was']})"
+                if r["was"] == NEW
+                else f"{r['project_id']} (was out: {r['was']})"
+                if r["was"]
+                else r["project_id"]
+                for r in moves
+                if r["change"] == "entered portfolio 1"
+            ]
+            left = [
+                f"{r['project_id']} (now out: {r['now']})"
+                for r in moves
+                if r["change"] == "left portfolio 1"
+            ]
+            parts = ([f"entered {'; '.join(entered)}"] if entered else []) + (
+                [f"left {'; '.join(left)}"] if left else []
+            )
+            out.append(text + "; ".join(parts) + ("." if parts else ""))
+        others = [
+            r
+            for r in self.projects
+            if r["change"] not in ("entered portfolio 1", "left portfolio 1")
+        ]
+        by_change: dict[str, list[str]] = {}
+        for r in others:
+            detail = r["project_id"]
+            if r["change"] not in (NEW, "gone from the input"):
+                detail += f" ({r['was']} → {r['now']})"
+            by_change.setdefault(r["change"], []).append(detail)
+        if by_change:
+            out.append(
+                "Projects: "
+                + "; ".join(
+                    f"{change}: {id_list(ids, limit=8)}" for change, ids in by_change.items()
+                )
+                + "."
+            )
+        return out
+
+
+# ---------------------------------------------------------------------- the pieces
+def _row(pid: str, change: str, was: str, now: str) -> dict[str, Any]:
+    return {"project_id": pid, "change": change, "was": was, "now": now}
+
+
+def _first(portfolios: Any) -> dict[str, Any] | None:
+    if isinstance(portfolios, list) and portfolios and isinstance(portfolios[0], dict):
+        return portfolios[0]
+    return None
+
+
+def _order(ids: list[str]) -> Any:
+    where = {pid: k for k, pid in enumerate(ids)}
+    return lambda pid: (where.get(pid, len(where)), pid)
+
+
+def _outcome(pid: str, funded: set[str], unfunded: dict[str, str]) -> str:
+    return "funded" if pid in funded else unfunded.get(pid, "")
+
+
+def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
+    """Input files whose contents changed (by sha256), policy keys of other values, and
+    the total cost requested per fiscal year where it moved."""
+    rows: list[dict[str, Any]] = []
+    was_files = {str(k): str(v) for k, v in (previous.get("inputs") or {}).items()}
+    now_files = dict(problem.sources)
+    was_input = previous.get("input_path")
+    if was_input != problem.origin:
+        rows.append(
+            {
+                "what": "input",
+                "was": was_input or "the shipped example",
+                "now": problem.origin or "the shipped example",
+            }
+        )
+    for name in now_files:
+        if name in was_files and was_files[name] != now_files[name]:
+            rows.append({"what": f"{name} changed (its contents differ)", "was": "", "now": ""})
+    was_policy = _flat(previous.get("policy") or {})
+    # as run.json holds it: lists for tuples, text for what JSON has no type for
+    now_policy = _flat(json.loads(json.dumps(problem.policy.to_dict(), default=str)))
+    for key in sorted(set(was_policy) | set(now_policy)):
+        if key == "name" or was_policy.get(key) == now_policy.get(key):
+            continue
+        rows.append(
+            {
+                "what": f"policy {key}",
+                "was": _shown(was_policy.get(key)),
+                "now": _shown(now_policy.get(key)),
+            }
+        )
+    was_requested = (previous.get("problem") or {}).get("requested") or {}
+    for fy, now in problem.summary()["requested"].items():
+        was = was_requested.get(fy)
+        if was is not None and abs(float(was) - float(now)) > 1e-9:
+            rows.append(
+                {
+                    "what": f"cost requested {fy} (¥ million)",
+                    "was": money(float(was)),
+                    "now": money(float(now)),
+                }
+            )
+    return rows
+
+
+def _forced_rows(
+    previous: dict[str, Any], problem: Any, now_ids: list[str]
+) -> list[dict[str, Any]]:
+    was = (previous.get("problem") or {}).get("forced") or {}
+    now = problem.summary()["forced"]
+    rows = []
+    for pid in now_ids:
+        before, after = _forced_text(was.get(pid)), _forced_text(now.get(pid))
+        if before != after and pid in set(was) | set(now) and _known(previous, pid):
+            rows.append(_row(pid, "forced in or out", before, after))
+    return rows
+
+
+def _forced_text(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return "not forced (candidate)"
+    reason = str(entry.get("status_reason") or "")
+    return f"forced {entry.get('forced')}: {entry.get('by')}" + (f" ({reason})" if reason else "")
+
+
+def _known(previous: dict[str, Any], pid: str) -> bool:
+    """Whether the earlier run had ``pid`` (a new project is told as new, not as forced)."""
+    p1 = _first(previous.get("portfolios"))
+    return pid in (previous.get("unfunded") or {}) or bool(p1 and pid in p1["projects"])
+
+
+def _eligibility_rows(
+    previous: dict[str, Any], problem: Any, now_ids: list[str], was_ids: set[str]
+) -> list[dict[str, Any]]:
+    """Projects eligible then and not now, or the reverse (a status excluded is told as
+    forced, not again here)."""
+    was = previous.get("eligibility") or {}
+    e = problem.eligibility
+    rows = []
+    for pid in now_ids:
+        if pid not in was_ids:
+            continue
+        before = _gates((was.get(pid) or {}).get("reasons") or [])
+        after = _gates(e.at[pid, "reasons"])
+        if bool(before) != bool(after):
+            rows.append(_row(pid, "eligibility", _eligible_text(before), _eligible_text(after)))
+    return rows
+
+
+def _gates(reasons: Any) -> list[str]:
+    return [str(r) for r in reasons if not str(r).startswith("status excluded")]
+
+
+def _eligible_text(reasons: list[str]) -> str:
+    return "ineligible: " + "; ".join(reasons) if reasons else "eligible"
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(_flat(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float | int):
+        return number(float(value))
+    return str(value)

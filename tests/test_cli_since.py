@@ -1,0 +1,192 @@
+"""``osa-opt solve INPUT --since RUN_FOLDER``: an analyst who edits the workbook between runs
+is told what changed since the earlier run (input, policy, projects, portfolio 1 and why),
+in the terminal, run.json (``analyses.since``) and the workbook (sheet Since last run).
+
+Before, nothing did: a withdrawn project, a raised budget and a new candidate gave a new
+run folder whose outputs never named what had moved since the last one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.data import example_path
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``run(*args) -> (exit code, stdout, stderr)`` of ``osa-opt ARGS`` as a user sees it."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
+        monkeypatch.setenv("COLUMNS", "400")  # one line per account line: easy to match
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.fixture
+def monday(tmp_path: Path, run: Run) -> tuple[Path, Path]:
+    """The shipped example copied as an analyst's round and solved: (workbook, run folder)."""
+    book = tmp_path / "round.xlsx"
+    shutil.copyfile(example_path(), book)
+    folder = tmp_path / "monday"
+    code, _, err = run("solve", book, "-k", "1", "--no-explain", "--quiet", "--out", folder)
+    assert code == 0, err
+    return book, folder
+
+
+def _edit_as_an_analyst(book: Path) -> None:
+    """Withdraw P-02 (status excluded, with its reason) and add a candidate P-99 below the
+    table, with openpyxl as an analyst's script would."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["projects"]
+    header = [c.value for c in ws[1]]
+    col = {name: k + 1 for k, name in enumerate(header)}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "P-02")
+    ws.cell(row, col["status"], "excluded")
+    ws.cell(row, col["status_reason"], "withdrawn by Aurelia")
+    source = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "P-05")
+    new = [c.value for c in ws[source]]
+    new[0], new[col["title"] - 1], new[col["cost_FY2026"] - 1] = "P-99", "Radar spares", 100
+    ws.append(new)
+    wb.save(book)
+
+
+def test_since_tells_what_changed_and_why_projects_moved(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    book, folder = monday
+    _edit_as_an_analyst(book)
+    tuesday = tmp_path / "tuesday"
+    code, out, err = run(
+        "solve",
+        book,
+        "--policy",
+        folder / "policy.toml",
+        "--budget",
+        "FY2026=19000",
+        "-k",
+        "1",
+        "--no-explain",
+        "--out",
+        tuesday,
+        "--since",
+        folder,
+    )
+    assert code == 0, err
+    lines = [
+        line
+        for line in out.splitlines()
+        if line.startswith(("Since", "Portfolio 1: v", "Projects:"))
+    ]
+    assert lines[0].startswith(f"Since {folder} (solved ")
+    assert "round.xlsx changed (its contents differ)" in lines[0]
+    assert "policy budget.FY2026 18,100 → 19,000" in lines[0]
+    assert "cost requested FY2026 (¥ million) 27,000 → 27,100" in lines[0]
+    assert "left P-02 (now out: status excluded: withdrawn by Aurelia" in lines[1]
+    assert "P-99 (new in the input)" in lines[1]
+    assert (
+        "forced in or out: P-02 (not forced (candidate) → forced out: status excluded "
+        "(withdrawn by Aurelia))" in lines[2]
+    )
+
+    since = json.loads((tuesday / "run.json").read_text(encoding="utf-8"))["analyses"]["since"]
+    assert since["run"] == str(folder)
+    changes = {(r["project_id"], r["change"]) for r in since["projects"]}
+    assert ("P-02", "left portfolio 1") in changes
+    assert ("P-99", "entered portfolio 1") in changes
+    assert ("P-99", "new in the input") not in changes  # told once, as it entered
+    entered = {r["project_id"] for r in since["projects"] if r["change"] == "entered portfolio 1"}
+    before = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    now = json.loads((tuesday / "run.json").read_text(encoding="utf-8"))
+    assert entered == set(now["portfolios"][0]["projects"]) - set(
+        before["portfolios"][0]["projects"]
+    )
+    for r in since["projects"]:  # each project that entered says why it was out before
+        if r["change"] == "entered portfolio 1" and r["project_id"] != "P-99":
+            assert r["was"] == before["unfunded"][r["project_id"]]
+
+    sheets = openpyxl.load_workbook(tuesday / "portfolios.xlsx", read_only=True).sheetnames
+    assert "Since last run" in sheets and "Inputs since last run" in sheets
+
+
+def test_since_an_unchanged_round_says_nothing_moved(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    book, folder = monday
+    code, out, err = run(
+        "solve",
+        book,
+        "--policy",
+        folder / "policy.toml",
+        "-k",
+        "1",
+        "--no-explain",
+        "--out",
+        tmp_path / "again",
+        "--since",
+        folder,
+    )
+    assert code == 0, err
+    assert "the same input files and policy." in out
+    assert "Portfolio 1: value 171.239 → 171.239; the same projects." in out
+
+
+def test_since_a_folder_that_is_no_run_stops_before_the_solve(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    book, _ = monday
+    code, out, err = run("solve", book, "--out", tmp_path / "never", "--since", tmp_path)
+    assert code == 2
+    assert f"--since {tmp_path}: no run.json there" in err
+    assert not (tmp_path / "never").exists()
+
+
+def test_run_refusing_an_edited_input_points_to_since(monday: tuple[Path, Path], run: Run) -> None:
+    book, folder = monday
+    _edit_as_an_analyst(book)
+    code, _, err = run("solve", "--run", folder, "--quiet")
+    assert code == 2
+    assert f"add --since {folder} to be told what changed since" in err
+
+
+def test_load_run_gives_the_account_back(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    import osa_opt
+    from osa_opt.analysis.since import SinceRun
+
+    book, folder = monday
+    _edit_as_an_analyst(book)
+    tuesday = tmp_path / "tuesday"
+    code, out, err = run(
+        "solve",
+        book,
+        "--policy",
+        folder / "policy.toml",
+        "-k",
+        "1",
+        "--no-explain",
+        "--out",
+        tuesday,
+        "--since",
+        folder,
+    )
+    assert code == 0, err
+    since = osa_opt.load_run(tuesday).analyses["since"]
+    assert isinstance(since, SinceRun)
+    assert since.lines()[1] in " ".join(out.split())  # as printed, lines joined
