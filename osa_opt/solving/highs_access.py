@@ -6,8 +6,10 @@ that confines ranked re-solves (:mod:`osa_opt.solving.value_bound`), restoring H
 options after a ranking, clearing HiGHS between robustness samples, and forcing a project
 in or out by its column's bounds for the explanations (:func:`column_bounds`). It
 also makes the persistent solver (:func:`ordered_highs`) that loads a model's columns and
-rows in the order of the raw-HiGHS yardstick, through public methods only. If a Pyomo release
-renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
+rows in the order of the raw-HiGHS yardstick, and loads rows that are plain sums of
+``coef * var`` straight into HiGHS and into Pyomo's records of the loaded model
+(:func:`_linear_rows`, :data:`_LOAD_RECORDS`; any other row, or records missing, and Pyomo
+loads the model itself, as before). If a Pyomo release renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
 :class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
 That solver also records the feasible solutions HiGHS reports during a ranking
 (:func:`recording_solutions`, highspy's public callbacks) and hands HiGHS a starting solution
@@ -20,10 +22,11 @@ Tested with Pyomo 6.10.1 and highspy 1.16.0 (docs/model.md).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -54,9 +57,11 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
     Pyomo numbers columns as its constraint walk first meets each variable, so the
     partial-funding rows would interleave ``x[p], f[p]``; HiGHS then branches through
     another tree (same presolve, same root bound), larger on most rounds measured
-    (benchmarks/README.md, "Column and row order"). Only public methods of Pyomo's
-    interface are used: ``add_block`` (which ``set_instance`` calls once per model),
+    (benchmarks/README.md, "Column and row order"). The order goes through public methods
+    of Pyomo's interface: ``add_block`` (which ``set_instance`` calls once per model),
     ``add_variables`` and ``add_constraints``; later changes go through Pyomo unchanged.
+    While a model loads, rows that are plain sums of ``coef * var`` (all of osa-opt's but
+    the smallest package's) skip Pyomo's walk (:func:`_linear_rows`).
     """
     from pyomo.contrib.solver.solvers.highs import Highs
 
@@ -93,10 +98,144 @@ def ordered_highs(first_columns: Callable[[Any], list[Any]],
                 self.loading = None
 
         def add_constraints(self, cons: list[Any]) -> None:
-            super().add_constraints(cons if self.loading is None
-                                    else row_order(self.loading, cons))
+            if self.loading is None:
+                super().add_constraints(cons)
+                return
+            cons = row_order(self.loading, cons)
+            rows = _linear_rows(self, cons)
+            if rows is None:  # a row of another kind: Pyomo's own path for all of them
+                super().add_constraints(cons)
+            else:
+                _add_linear_rows(self, cons, rows)
 
     return OrderedHighs()
+
+
+#: A row as :func:`_linear_rows` reads it: lower bound, upper bound (None: none), columns
+#: (Pyomo variables, each once, in the order of the row) and their coefficients.
+LinearRow = tuple[float | None, float | None, list[Any], list[float]]
+
+
+def _linear_rows(opt: Any, cons: list[Any]) -> list[LinearRow] | None:
+    """Each row of ``cons`` read straight from its expression, or None unless every row is
+    a plain linear one: numbers as coefficients and bounds (no mutable parameter, no fixed
+    or repeated variable, no constant in the body, no zero coefficient), each a sum of
+    ``coef * var`` terms or a bare variable, and not yet loaded.
+
+    Such rows are what osa-opt's families build (``families.linear_sum``, ``quicksum``):
+    loading them this way gives HiGHS the same rows, columns and coefficients, and Pyomo's
+    records the same entries, as Pyomo's own walk (``generate_standard_repn`` and its
+    variable collector, each a tree walk per row, plus a HiGHS call per row for new
+    columns), in about a third of the time. Anything else (an extension's row with a
+    parameter, a product) goes through Pyomo's path unchanged."""
+    from pyomo.common.numeric_types import native_numeric_types
+    from pyomo.core.base.var import VarData
+    from pyomo.core.expr.numeric_expr import (
+        LinearExpression,
+        MonomialTermExpression,
+        NegationExpression,
+        SumExpression,
+    )
+
+    if not getattr(opt, "_treat_fixed_vars_as_params", False) \
+            or not all(hasattr(opt, name) for name in _LOAD_RECORDS):
+        return None
+    known = opt._named_expressions
+    numbers = native_numeric_types
+    sums = (LinearExpression, SumExpression)
+    out: list[LinearRow] = []
+    for con in cons:
+        if con in known:
+            return None  # Pyomo's path says it was added already
+        lb, body, ub = con.to_bounded_expression()
+        if (lb is not None and (lb.__class__ not in numbers or not math.isfinite(lb))) \
+                or (ub is not None and (ub.__class__ not in numbers or not math.isfinite(ub))):
+            return None
+        variables: list[Any] = []
+        coefs: list[float] = []
+        if body.__class__ in sums and all(t.__class__ is not NegationExpression
+                                          and t.__class__ not in sums for t in body.args):
+            terms: Iterable[tuple[int, Any]] = ((1, t) for t in body.args)  # the usual row
+        else:
+            terms = _terms(body, sums, NegationExpression)
+        for sign, term in terms:
+            if term.__class__ is MonomialTermExpression:
+                coef, var = term.args
+                if coef.__class__ not in numbers or coef == 0:
+                    return None
+            elif isinstance(term, VarData):
+                coef, var = 1, term
+            else:
+                return None  # a constant, a product, a parameter ...
+            if not isinstance(var, VarData) or var.fixed:
+                return None
+            variables.append(var)
+            coefs.append(coef if sign > 0 else -coef)
+        if len({id(v) for v in variables}) != len(variables):
+            return None  # repeated: Pyomo sums them
+        out.append((lb, ub, variables, coefs))
+    return out
+
+
+def _terms(expr: Any, sums: tuple[type, ...], negation: type) -> Iterator[tuple[int, Any]]:
+    """The terms of a sum, sums within it and negated sums (``z - (x1 + x2)``) flattened
+    in order, each with its sign (1 or -1), as Pyomo's standard representation meets them."""
+    if expr.__class__ in sums:
+        for term in expr.args:
+            yield from _terms(term, sums, negation)
+    elif expr.__class__ is negation:
+        for sign, term in _terms(expr.args[0], sums, negation):
+            yield -sign, term
+    else:
+        yield 1, expr
+
+
+#: Pyomo's records of a loaded model that :func:`_add_linear_rows` fills as Pyomo does.
+_LOAD_RECORDS = ("_check_for_new_vars", "_named_expressions", "_active_constraints", "_vars_referenced_by_con",
+                 "_referenced_variables", "_pyomo_con_to_solver_con_map",
+                 "_solver_con_to_pyomo_con_map", "_pyomo_var_to_solver_var_map",
+                 "_solver_model", "_last_results_object")
+
+
+def _add_linear_rows(opt: Any, cons: list[Any], rows: list[LinearRow]) -> None:
+    """Load ``cons`` (read by :func:`_linear_rows`) into HiGHS and Pyomo's records as
+    Pyomo's ``add_constraints`` does: the new columns in the order its walk meets them
+    (each row's terms in order: its walk over ``lhs <= rhs`` meets the terms of ``lhs -
+    rhs`` in the same order), its records of each row, then every row in one ``addRows``."""
+    import highspy
+    import numpy as np
+
+    referenced = opt._referenced_variables
+    new: dict[int, Any] = {}  # columns not loaded yet, in the order Pyomo's walk meets them
+    for _, _, variables, _ in rows:
+        for v in variables:
+            if id(v) not in referenced and id(v) not in new:
+                new[id(v)] = v
+    if new:
+        opt.add_variables(list(new.values()))
+    for con, (_, _, variables, _) in zip(cons, rows, strict=True):
+        opt._active_constraints[con] = con.expr
+        opt._named_expressions[con] = []
+        opt._vars_referenced_by_con[con] = variables
+        for v in variables:
+            referenced[id(v)][0][con] = None
+    opt._sol = None
+    if opt._last_results_object is not None:
+        opt._last_results_object.solution_loader.invalidate()
+    columns = opt._pyomo_var_to_solver_var_map
+    first = len(opt._pyomo_con_to_solver_con_map)
+    lbs, ubs, starts, indices, values = [], [], [], [], []
+    for i, (con, (lb, ub, variables, coefs)) in enumerate(zip(cons, rows, strict=True)):
+        starts.append(len(indices))
+        indices.extend(columns[id(v)] for v in variables)
+        values.extend(coefs)
+        lbs.append(-highspy.kHighsInf if lb is None else lb)
+        ubs.append(highspy.kHighsInf if ub is None else ub)
+        opt._pyomo_con_to_solver_con_map[con] = first + i
+        opt._solver_con_to_pyomo_con_map[first + i] = con
+    opt._solver_model.addRows(len(lbs), np.array(lbs, dtype=np.double),
+                              np.array(ubs, dtype=np.double), len(values), np.array(starts),
+                              np.array(indices), np.array(values, dtype=np.double))
 
 
 def _seen(opt: Any) -> Callable[[Any], None]:
