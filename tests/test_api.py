@@ -286,3 +286,17 @@ def test_a_misspelt_criterion_added_by_an_override_is_named() -> None:
     with pytest.raises(osa_opt.InputError) as caught:  # nothing like it: no guess
         problem.with_policy(overrides={"objective.weights.speed": 0.5})
     assert caught.value.issues[0].hint.startswith("add score_speed (0-10)")
+
+
+def test_with_policy_names_a_mistyped_override_year_as_load_problem_does() -> None:
+    """load_problem(overrides={"budget.FY2062": 5}) asks "did you mean FY2026?" at the
+    override; problem.with_policy(overrides=...) of the same key said only that the
+    projects sheet has no column cost_FY2062, to add it or remove FY2062 from the policy."""
+    problem = osa_opt.load_problem()
+    with pytest.raises(osa_opt.InputError) as by_load:
+        osa_opt.load_problem(overrides={"budget.FY2062": 5})
+    with pytest.raises(osa_opt.InputError) as by_edit:
+        problem.with_policy(overrides={"budget.FY2062": 5})
+    assert [i.message() for i in by_edit.value.issues] == \
+        [i.message() for i in by_load.value.issues]
+    assert by_edit.value.issues[0].hint.startswith("did you mean FY2026?")

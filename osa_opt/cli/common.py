@@ -324,8 +324,8 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
     import dataclasses
 
     from osa_opt.errors import MissingYear
+    from osa_opt.inputs.override_years import missing_year_hint
     from osa_opt.inputs.policy import OVERRIDE_SHEET
-    from osa_opt.inputs.readers import missing_year_hint
 
     typed: dict[str, str] = {}  # override key -> the option as typed
     fixes: dict[str, str] = {}  # a budget's override key -> the option to type for a year

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from osa_opt.digest import sha256
-from osa_opt.errors import Issue
+from osa_opt.errors import InputError, Issue
 from osa_opt.extensions import Extension, as_extensions
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
@@ -34,6 +34,7 @@ from osa_opt.inputs.eligibility import assess, in_by_override
 from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.issue_list import Claimed
+from osa_opt.inputs.override_years import override_year_issues
 from osa_opt.inputs.policy import Policy, edited_policy_source, is_policy_source, read_policy
 from osa_opt.inputs.rules import bundles
 from osa_opt.inputs.sanity import input_warnings
@@ -224,6 +225,11 @@ class Problem:
         """
         given, from_file = (self.policy, {}) if policy is None else read_policy(policy)
         used = given.override(overrides)
+        # a year an override names without a cost column (budget.FY2062): named at the
+        # override with the closest year, as load_problem(overrides=...) does
+        missing = override_year_issues(self._projects, overrides or {}, used.fiscal_years)
+        if missing:
+            raise InputError(missing)
         if from_file and not overrides:  # the file as read: its own name and sha256
             recorded = from_file
         elif used == self.policy:  # nothing changed (load_run gives the run's policy back)
