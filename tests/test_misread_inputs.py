@@ -688,3 +688,30 @@ def test_a_key_twice_in_one_inline_table_is_told_which(tmp_path: Path) -> None:
         "keep one security = ... between the braces: delete or fix the other (TOML takes no "
         "key twice)"
     )
+
+
+# ---------------------------------------------------------------------- a 1-5 scale
+def test_a_score_column_on_a_five_point_scale_is_warned_about(
+    run: Callable, tmp_path: Path
+) -> None:
+    """score_partnership typed 1-5 (a Likert score) beside 0-10 scores counted about half
+    as much as meant, silently: only a 0-1 scale was warned about."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("score_partnership") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column).value = 1 + row % 5
+    book.save(tmp_path / "round.xlsx")
+    code, stdout, _ = run("validate", tmp_path / "round.xlsx", "--json", "--no-solve")
+    assert code == 0
+    [message] = [w["message"] for w in json.loads(stdout)["warnings"]]
+    assert message.startswith(
+        "projects, column 'score_partnership': every score_partnership is a whole number from "
+        "1 to 5 (in 38 projects), while score_"
+    )
+    assert message.endswith(
+        "on a 1-5 scale, the criterion counts about half as much as the others (value 5). Fix: "
+        "if the column was typed on a 1-5 scale, put it on the 0-10 scale (multiply by 2, so "
+        "5 is 10); nothing to do if the values are meant on 0-10"
+    )

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.issue_list import MAX_PER_RULE
@@ -150,6 +150,44 @@ def scale_warnings(problem: Problem) -> list[Issue]:
             f"if the column was typed on a 0-1 scale, multiply it by 10 ({number(top)} is "
             f"{number(top * 10)} on the 0-10 scale); nothing to do if the values are meant "
             "this low"))
+    return issues + _five_point_warnings(problem, zero_to_ten)
+
+
+#: A 0-10 column whose values are all whole numbers from 1 to 5 (this many of them, with
+#: this many distinct), beside columns of its kind that go above 5, was typed on a 1-5 scale.
+_FIVE_POINT_COUNT, _FIVE_POINT_DISTINCT = 5, 3
+
+
+def _five_point_warnings(problem: Problem,
+                         columns: list[tuple[str, str, tuple[str, str]]]) -> list[Issue]:
+    """A 0-10 column typed on a 1-5 scale (a Likert score, 4 for 8), beside columns of its
+    sheet on the 0-10 scale: the criterion counts about half as much as the others (or the
+    country reads as assessed half as well). A warning: 1-5 may be meant on 0-10."""
+    values: dict[tuple[str, str], Any] = {}
+    for sheet, column, _ in columns:
+        table = problem.projects if sheet == PROJECTS else problem.countries
+        if column in table.columns:
+            values[sheet, column] = table[column].dropna().to_numpy(dtype=float)
+    issues = []
+    for sheet, column, unit in columns:
+        found = values.get((sheet, column))
+        if found is None or len(found) < _FIVE_POINT_COUNT \
+                or len(set(found.tolist())) < _FIVE_POINT_DISTINCT \
+                or not ((found >= 1) & (found <= 5) & (found == found.round())).all():
+            continue
+        wider = [(c, float(v.max())) for (s, c), v in values.items()
+                 if s == sheet and c != column and len(v) and v.max() > 5]
+        if not wider:
+            continue
+        other, top = max(wider, key=lambda w: w[1])
+        effect = ("the criterion counts about half as much as the others" if sheet == PROJECTS
+                  else "every country reads as assessed about half as well as meant")
+        issues.append(Issue(
+            sheet, None, column, int(found.max()),
+            f"every {column} is a whole number from 1 to 5 (in {counted(len(found), *unit)}), "
+            f"while {other} goes up to {number(top)}: on a 1-5 scale, {effect}",
+            "if the column was typed on a 1-5 scale, put it on the 0-10 scale (multiply by "
+            "2, so 5 is 10); nothing to do if the values are meant on 0-10"))
     return issues
 
 
