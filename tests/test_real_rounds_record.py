@@ -255,3 +255,29 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
         projects.drop(columns="_row"), countries.drop(columns="_row"), real.policy
     )
     assert edited.input_note is None
+
+
+def test_the_docs_call_gates_of_law_only_the_rules_no_override_waives() -> None:
+    """README listed ODA eligibility among "the gates of law", which no override waives;
+    the guidelines ask it "in principle" and osa-opt waives it with a written reason
+    (docs/policy.md: a waivable rule). It also left out the equipment categories, a gate."""
+    from osa_opt.inputs import eligibility
+
+    assert eligibility.NOT_ODA_ELIGIBLE in eligibility.WAIVABLE
+    assert eligibility.EQUIPMENT_NOT_ALLOWED not in eligibility.WAIVABLE
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    gates = readme[readme.index("the gates of law (") :]
+    gates = gates[: gates.index(")")]
+    assert "ODA" not in gates and "equipment categories" in gates
+    assert 'ODA eligibility, asked "in principle" (waived by an override' in readme
+    policy = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    table = policy[policy.index("**Gates of law**") : policy.index("**Waivable rules.**")]
+    keys = set(re.findall(r"^\| [^|]+ \| `(\w+)` \|", table, re.M))
+    assert keys == {
+        "fields",
+        "exclude_parties_to_conflict",
+        "equipment_categories",
+        "require_un_charter",
+        "require_management_agreement",
+        "exclude_dispute_linked",
+    }
