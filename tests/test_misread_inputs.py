@@ -715,3 +715,22 @@ def test_a_score_column_on_a_five_point_scale_is_warned_about(
         "if the column was typed on a 1-5 scale, put it on the 0-10 scale (multiply by 2, so "
         "5 is 10); nothing to do if the values are meant on 0-10"
     )
+
+
+# ---------------------------------------------------------------------- list separators
+@pytest.mark.parametrize("cell", ["P-01・P-02", "P-01 & P-02", "P-01･P-02"])
+def test_ids_listed_with_a_middle_dot_or_an_ampersand_are_told_the_separator(
+    tmp_path: Path, cell: str
+) -> None:
+    """'P-01・P-02' (the 中黒 a Japanese list is written with) was told 'did you mean
+    P-12?', another project."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(4, header.index("requires") + 1).value = cell
+    book.save(tmp_path / "round.xlsx")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(tmp_path / "round.xlsx")
+    [issue] = info.value.issues
+    assert (issue.row, issue.column) == (4, "requires")
+    assert issue.hint == "separate project ids with ';': P-01;P-02"

@@ -147,8 +147,9 @@ def text(value: Any) -> str:
 
 
 #: Separators typed instead of ';' in a list cell: commas, spaces and line breaks, slashes,
-#: bars, and the full-width semicolon and commas of a Japanese input method.
-_OTHER_SEPARATORS = re.compile(r"[,\s；，、/|]+")
+#: bars, ampersands, and the full-width semicolon and commas and the middle dot (中黒, ・)
+#: of a Japanese input method.
+_OTHER_SEPARATORS = re.compile(r"[,\s；，、/|&＆・･]+")
 
 
 def split_otherwise(value: Any, known: Collection[str]) -> list[str] | None:
