@@ -59,6 +59,23 @@ FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
     "OSA-2025-PHL": (("maritime_surveillance",), "infrastructure"),
     "OSA-2025-IDN": (("maritime_surveillance",), "equipment"),
 }
+#: Our reading of the record's equipment categories as the transfer rules' five categories
+#: (rescue, transport, warning, surveillance, minesweeping; radars warn, boats and UAVs
+#: survey), or not defence equipment (machinery, infrastructure, uniforms). A package takes
+#: the first defence category among its tags, so the default policy's gate is checked.
+CATEGORIES: dict[str, str] = {
+    "radar": "warning",
+    "patrol_boat": "surveillance",
+    "boat": "surveillance",
+    "uav": "surveillance",
+    "rescue_boat": "rescue",
+    "vessel": "rescue",
+    "sar_equipment": "rescue",
+    "peace_ops_equipment": "surveillance",
+    "heavy_machinery": "not_defence_equipment",
+    "infrastructure": "not_defence_equipment",
+    "uniforms": "not_defence_equipment",
+}
 NEUTRAL_SCORE = 5.0
 NEUTRAL_ASSESSMENT = 5.0
 NEUTRAL_TIER = 2
@@ -100,6 +117,16 @@ def field_cell(fields: tuple[str, ...]) -> str:
     return ";".join(fields)
 
 
+def equipment_category(tags: str) -> str:
+    """A package's equipment category from the record's ``equipment_category`` tags.
+
+    >>> equipment_category("radar;infrastructure"), equipment_category("heavy_machinery")
+    ('warning', 'not_defence_equipment')
+    """
+    found = [CATEGORIES[t] for t in tags.split(";")]
+    return next((c for c in found if c != "not_defence_equipment"), found[0])
+
+
 def round_tables(
     rows: list[dict[str, str]], fiscal_year: str
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
@@ -114,6 +141,7 @@ def round_tables(
                 "country": r["country"],
                 "field": field_cell(fields),
                 "assistance_type": kind,
+                "equipment_category": equipment_category(r["equipment_category"]),
                 f"cost_{fiscal_year}": int(r["amount_jpy"]) / 1e6,
                 **{f"score_{k}": NEUTRAL_SCORE for k in CRITERIA},
                 "amount_status": r["amount_status"],
@@ -200,7 +228,10 @@ def readme(rounds: dict[int, list[dict[str, object]]]) -> str:
         "`cost_<FY>` (the record's yen in ¥ million), the fiscal year and the budget.",
         "",
         "**Our reading of the record**: `field` (from the record's field tag and equipment),",
-        "`assistance_type`; `oda_eligible` true (all on the OECD DAC list),",
+        "`assistance_type`, `equipment_category` (the record's first defence category as one",
+        "of the transfer rules' five: radars `warning`, boats and UAVs `surveillance`, rescue",
+        "boats and vessels `rescue`; machinery, infrastructure and uniforms",
+        "`not_defence_equipment`); `oda_eligible` true (all on the OECD DAC list),",
         "`party_to_conflict` false (none is a party to a conflict in the sense of the Three",
         "Principles), `management_agreement` true (each exchange of notes carries the",
         "prior-consent clauses).",

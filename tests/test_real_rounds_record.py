@@ -63,6 +63,9 @@ def test_every_value_of_a_round_is_the_records(year: int) -> None:
         assert countries[p["country"]]["region"] == r["region"]
         assert float(p[f"cost_{fy}"]) * 1e6 == int(r["amount_jpy"])
         assert (p["amount_status"], p["source"]) == ("confirmed", r["primary_source"])
+        # charged to the year it is signed: the exchange of notes falls in the fiscal year
+        # (April to March)
+        assert f"{year}-04-01" <= r["eon_date"] <= f"{year + 1}-03-31", p["project_id"]
     # one package per partner, as one exchange of notes per partner and year
     assert len({p["country"] for p in projects}) == len(projects)
     assert set(countries) == {p["country"] for p in projects}
@@ -116,6 +119,26 @@ def test_the_fields_are_every_field_the_record_tags() -> None:
                 "project_id"
             ]
             assert ("peacekeeping" in fields) == ("international_peace_cooperation" in tags)
+
+
+def test_every_package_has_an_equipment_category_so_the_gate_is_checked() -> None:
+    """The rounds had no equipment_category column (blank: not checked), so "the real rounds
+    pass the default policy" never met its gate of the five categories. Each package now
+    has the record's first defence category as one of the five (or not defence equipment
+    when the record names only machinery, infrastructure or uniforms), and passes it."""
+    policy = tomllib.loads((ROOT / "models" / "default.toml").read_text(encoding="utf-8"))
+    allowed = set(policy["eligibility"]["equipment_categories"])
+    civil = {"heavy_machinery", "infrastructure", "uniforms"}
+    record = {r["project_id"]: set(r["equipment_category"].split(";")) for r in RECORD}
+    for year in YEARS:
+        for p in _rows(ROUNDS / f"FY{year}" / "projects.csv"):
+            category, tags = p["equipment_category"], record[p["project_id"]]
+            if tags <= civil:
+                assert category == "not_defence_equipment", p["project_id"]
+            else:
+                assert category in allowed, p["project_id"]
+            if "radar" in tags and category != "warning":
+                assert tags & {"patrol_boat", "rescue_boat", "uav", "vessel"}
 
 
 @pytest.mark.parametrize("year", YEARS)
