@@ -23,6 +23,7 @@ cell as before.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.xmlwriter import XMLwriter
 
 if TYPE_CHECKING:
+    from xlsxwriter.format import Format
     from xlsxwriter.worksheet import Worksheet
 
 #: Tables of at least this many rows go out in bulk; smaller ones cell by cell (the same
@@ -58,9 +60,12 @@ def can_write_rows(sheet: Worksheet) -> bool:
 
 
 def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
-               heights: Sequence[float | None]) -> None:
+               heights: Sequence[float | None],
+               formats: Sequence[Sequence[Format] | None] | None = None) -> None:
     """Write rows ``first_row``… of a table given column by column (``cells[col][i]``:
     row ``first_row + i``), each row ``heights[i]`` points high or the default (None).
+    Each cell takes its column's format, or, where ``formats[col]`` is a list, its own
+    (``formats[col][i]``: a share shown "<0.1%" in a column of "0.0%").
 
     The rows above must be written already and none below yet, as in constant-memory mode.
     """
@@ -71,12 +76,33 @@ def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
     sheet._write_single_row(first_row)  # out goes the row above; we continue from here
     filled = [[i for i, value in enumerate(values) if value is not None and value != ""]
               for values in cells]  # blanks without a format are no cells at all
-    # Formats are numbered as first used: in the order cell-by-cell writing meets them.
-    styles = dict.fromkeys(range(len(cells)), "")
-    for _, col in sorted((rows[0], col) for col, rows in enumerate(filled) if rows):
-        styles[col] = _column_style(sheet, col)
-        sheet._check_dimensions(first_row + filled[col][0], col)  # the sheet's extent
-        sheet._check_dimensions(first_row + filled[col][-1], col)
+    # Formats are numbered as first used: in the order cell-by-cell writing meets them
+    # (row by row, left to right, each cell's format or its column's).
+    styles: dict[int, str | list[str]] = dict.fromkeys(range(len(cells)), "")
+    first_uses: list[tuple[int, int, Format | None]] = []
+    for col, rows in enumerate(filled):
+        if not rows:
+            continue
+        own = formats[col] if formats is not None else None
+        if own is None:
+            first_uses.append((rows[0], col, None))
+        else:
+            met: set[int] = set()
+            for i in rows:
+                if id(own[i]) not in met:
+                    met.add(id(own[i]))
+                    first_uses.append((i, col, own[i]))
+        sheet._check_dimensions(first_row + rows[0], col)  # the sheet's extent
+        sheet._check_dimensions(first_row + rows[-1], col)
+    for _, col, cell_format in sorted(first_uses, key=lambda use: use[:2]):
+        if cell_format is None:
+            styles[col] = _column_style(sheet, col)
+        else:
+            cell_format._get_xf_index()
+    for col, own in enumerate(formats or ()):
+        if own is not None:
+            text = {id(f): f' s="{f._get_xf_index()}"' for f in own}
+            styles[col] = [text[id(f)] for f in own]
     columns = [_column_xml(col, first_row, values, styles[col])
                for col, values in enumerate(cells)]
     write = sheet.fh.write
@@ -94,27 +120,30 @@ def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
     sheet.table.clear()
 
 
-def _column_xml(col: int, first_row: int, values: Sequence[Any], style: str) -> list[str]:
-    """Each cell of one column as xlsxwriter's ``<c>`` element ('' for a blank)."""
+def _column_xml(col: int, first_row: int, values: Sequence[Any],
+                style: str | list[str]) -> list[str]:
+    """Each cell of one column as xlsxwriter's ``<c>`` element ('' for a blank), with the
+    ``s`` attribute ``style`` (or ``style[i]``, one per cell)."""
     letters = xl_col_to_name(col)
     rows = range(first_row + 1, first_row + 1 + len(values))  # Excel's 1-based row numbers
     texts = "\n".join(v for v in values if v.__class__ is str)  # one look at all the text
     inline = _inline if _XML_SPECIAL.search(texts) or _control_escaped(texts) != texts \
         else _plain_inline
+    per_cell = style if isinstance(style, list) else itertools.repeat(style)
     out = []
-    for row, value in zip(rows, values, strict=True):
+    for row, value, cell_style in zip(rows, values, per_cell, strict=False):
         kind = value.__class__
         if value is None:  # a blank without a format: no cell at all, as in xlsxwriter
             out.append("")
         elif kind is float or kind is int:
-            out.append(f'<c r="{letters}{row}"{style}><v>{value:.16G}</v></c>')
+            out.append(f'<c r="{letters}{row}"{cell_style}><v>{value:.16G}</v></c>')
         elif kind is bool:
-            out.append(f'<c r="{letters}{row}"{style} t="b"><v>{int(value)}</v></c>')
+            out.append(f'<c r="{letters}{row}"{cell_style} t="b"><v>{int(value)}</v></c>')
         elif kind is str:
             out.append("" if not value else
-                       f'<c r="{letters}{row}"{style} t="inlineStr">{inline(value)}</c>')
+                       f'<c r="{letters}{row}"{cell_style} t="inlineStr">{inline(value)}</c>')
         else:
-            out.append(_other_cell(f"{letters}{row}", style, value))
+            out.append(_other_cell(f"{letters}{row}", cell_style, value))
     return out
 
 

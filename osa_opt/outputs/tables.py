@@ -218,10 +218,10 @@ def write_table(
                        and (f := fmt.share_as_shown(base, v)) is not base}
             if bounded:
                 formats[col] = [bounded.get(i, base) for i in range(len(cells[col]))]
-    if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet) and not any(
-            isinstance(f, list) for f in formats):  # big: XML a column at a time
+    if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
-                   [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else None for n in lines])
+                   [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else None for n in lines],
+                   [f if isinstance(f, list) else None for f in formats])
     else:
         _write_cells(sheet, header_row + 1, cells, formats, lines)
     if columns:
