@@ -50,8 +50,9 @@ def monday(tmp_path: Path, run: Run) -> tuple[Path, Path]:
 
 
 def _edit_as_an_analyst(book: Path) -> None:
-    """Withdraw P-02 (status excluded, with its reason) and add a candidate P-99 below the
-    table, with openpyxl as an analyst's script would."""
+    """Withdraw P-02 (status excluded, with its reason), add a candidate P-99 below the
+    table, revise P-05's cost and move Lumaris to tier 2, with openpyxl as an analyst's
+    script would."""
     wb = openpyxl.load_workbook(book)
     ws = wb["projects"]
     header = [c.value for c in ws[1]]
@@ -63,6 +64,13 @@ def _edit_as_an_analyst(book: Path) -> None:
     new = [c.value for c in ws[source]]
     new[0], new[col["title"] - 1], new[col["cost_FY2026"] - 1] = "P-99", "Radar spares", 100
     ws.append(new)
+    ws.cell(source, col["cost_FY2026"], 1400)  # P-05's cost revised from 1,300
+    countries = wb["countries"]
+    tier = [c.value for c in countries[1]].index("priority_tier") + 1
+    lumaris = next(
+        r for r in range(2, countries.max_row + 1) if countries.cell(r, 1).value == "Lumaris"
+    )
+    countries.cell(lumaris, tier, 2)  # Lumaris moved from tier 1
     wb.save(book)
 
 
@@ -96,7 +104,8 @@ def test_since_tells_what_changed_and_why_projects_moved(
     assert lines[0].startswith(f"Since {folder} (solved ")
     assert "round.xlsx changed (its contents differ)" in lines[0]
     assert "policy budget.FY2026 18,100 → 19,000" in lines[0]
-    assert "cost requested FY2026 (¥ million) 27,000 → 27,100" in lines[0]
+    assert "cost requested FY2026 (¥ million) 27,000 → 27,200" in lines[0]
+    assert "partner Lumaris priority_tier 1 → 2" in lines[0]
     assert "left P-02 (now out: status excluded: withdrawn by Aurelia" in lines[1]
     assert "P-99 (new in the input)" in lines[1]
     assert (
@@ -104,6 +113,8 @@ def test_since_tells_what_changed_and_why_projects_moved(
         "(withdrawn by Aurelia))" in lines[2]
     )
 
+    assert "cost changed (¥ million): P-05 (FY2026 1,300 → FY2026 1,400)" in lines[2]
+    assert "value changed (a score, risk, tier or assessment): P-17 " in lines[2]  # Lumaris's
     since = json.loads((tuesday / "run.json").read_text(encoding="utf-8"))["analyses"]["since"]
     assert since["run"] == str(folder)
     changes = {(r["project_id"], r["change"]) for r in since["projects"]}

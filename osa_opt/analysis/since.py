@@ -81,6 +81,7 @@ class SinceRun(Analysis):
                 rows.append(
                     _row(pid, "gone from the input", _outcome(pid, was_funded, was_unfunded), "")
                 )
+        rows += _snapshot_rows(previous, problem, now_ids)
         rows += _forced_rows(previous, problem, now_ids)
         rows += _eligibility_rows(previous, problem, now_ids, was_ids)
         return cls(
@@ -230,6 +231,13 @@ def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
                 "now": _shown(now_policy.get(key)),
             }
         )
+    was_tiers = (previous.get("snapshot") or {}).get("tier") or {}
+    for country, tier in problem.countries["priority_tier"].items():
+        was = was_tiers.get(str(country))
+        if was is not None and int(was) != int(tier):
+            rows.append(
+                {"what": f"partner {country} priority_tier", "was": str(was), "now": str(int(tier))}
+            )
     was_requested = (previous.get("problem") or {}).get("requested") or {}
     for fy, now in problem.summary()["requested"].items():
         was = was_requested.get(fy)
@@ -240,6 +248,51 @@ def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
                     "was": money(float(was)),
                     "now": money(float(now)),
                 }
+            )
+    return rows
+
+
+def _snapshot_rows(
+    previous: dict[str, Any], problem: Any, now_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Projects of another cost (per fiscal year) or value (a score, risk, tier or
+    assessment moved) than in the earlier run's ``snapshot`` (runs before it have none)."""
+    snap = previous.get("snapshot")
+    if not isinstance(snap, dict):
+        return []
+    was_cost = snap.get("cost") or {}
+    was_value = snap.get("value") or {}
+    ids = [str(p) for p in problem.cost.index]
+    now_cost = {str(fy): dict(zip(ids, c.tolist(), strict=True)) for fy, c in problem.cost.items()}
+    value = dict(zip(ids, problem.value.reindex(problem.cost.index).tolist(), strict=True))
+    rows = []
+    for pid in now_ids:
+        before = {fy: float(c[pid]) for fy, c in was_cost.items() if pid in c}
+        if before:
+            after = {fy: float(c[pid]) for fy, c in now_cost.items()}
+            moved = [
+                fy
+                for fy in sorted(set(before) | set(after))
+                if abs(before.get(fy, 0.0) - after.get(fy, 0.0)) > 1e-6
+            ]
+            if moved:
+                rows.append(
+                    _row(
+                        pid,
+                        "cost changed (¥ million)",
+                        ", ".join(f"{fy} {money(before.get(fy, 0.0))}" for fy in moved),
+                        ", ".join(f"{fy} {money(after.get(fy, 0.0))}" for fy in moved),
+                    )
+                )
+        old_value = was_value.get(pid)
+        if old_value is not None and abs(float(old_value) - float(value[pid])) > 1e-6:
+            rows.append(
+                _row(
+                    pid,
+                    "value changed (a score, risk, tier or assessment)",
+                    fixed(float(old_value)),
+                    fixed(float(value[pid])),
+                )
             )
     return rows
 
@@ -276,13 +329,15 @@ def _eligibility_rows(
     """Projects eligible then and not now, or the reverse (a status excluded is told as
     forced, not again here)."""
     was = previous.get("eligibility") or {}
-    e = problem.eligibility
+    reasons = dict(
+        zip(map(str, problem.eligibility.index), problem.eligibility["reasons"], strict=True)
+    )
     rows = []
     for pid in now_ids:
         if pid not in was_ids:
             continue
         before = _gates((was.get(pid) or {}).get("reasons") or [])
-        after = _gates(e.at[pid, "reasons"])
+        after = _gates(reasons[pid])
         if bool(before) != bool(after):
             rows.append(_row(pid, "eligibility", _eligible_text(before), _eligible_text(after)))
     return rows

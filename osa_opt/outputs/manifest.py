@@ -50,6 +50,7 @@ def build_manifest(
         Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
         ``diagnosis``,
         ``analyses``, ``unfunded``, ``eligibility``, ``problem``, ``policy``, ``inputs``, ``input_path``,
+        ``snapshot``,
         ``input_note``, ``versions``,
         ``timings``, ``created``, ``folder`` and ``files``.
 
@@ -80,6 +81,7 @@ def build_manifest(
         "custom_components": list(result.custom_components),
         "inputs": dict(problem.sources),
         "input_path": problem.origin,
+        "snapshot": input_snapshot(problem),
         "input_note": problem.input_note,
         "versions": versions(),
         "timings": dict(result.timings),
@@ -89,6 +91,24 @@ def build_manifest(
         "files": [*RUN_FILES, *sorted(analysis_files(result))],
     }
     return json_safe(manifest)
+
+
+def input_snapshot(problem: Any) -> dict[str, Any]:
+    """What a later run's ``--since`` compares its own input with: each project's cost per
+    fiscal year and value, and each partner's priority tier; the run keeps no copy of its
+    input, and these tell a changed cost, score, risk or tier by project and partner.
+
+    >>> snap = input_snapshot(problem)
+    >>> snap["cost"]["FY2026"]["P-01"], snap["value"]["P-01"], snap["tier"]["Aurelia"]
+    (900.0, 8.116894, 1)
+    """
+    cost = problem.cost
+    ids = [str(p) for p in cost.index]
+    values = problem.value.reindex(cost.index).to_numpy(dtype=float).round(6).tolist()
+    return {"cost": {str(fy): dict(zip(ids, cost[fy].to_numpy(dtype=float).round(6).tolist(),
+                                       strict=True)) for fy in cost.columns},
+            "value": dict(zip(ids, values, strict=True)),
+            "tier": {str(c): int(t) for c, t in problem.countries["priority_tier"].items()}}
 
 
 def eligibility_record(eligibility: Any) -> dict[str, dict[str, Any]]:
