@@ -201,3 +201,16 @@ def test_load_run_gives_the_account_back(
     since = osa_opt.load_run(tuesday).analyses["since"]
     assert isinstance(since, SinceRun)
     assert since.lines()[1] in " ".join(out.split())  # as printed, lines joined
+
+
+def test_since_an_edited_run_json_stops_before_the_solve(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    book, folder = monday
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    manifest["snapshot"]["cost"]["FY2026"]["P-01"] = "900"  # edited by hand, as text
+    (folder / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    code, out, err = run("solve", book, "--out", tmp_path / "never", "--since", folder)
+    assert code == 2, err
+    assert "its run.json cannot be compared with: 'snapshot' holds a value that is no number" in err
+    assert "Traceback" not in err and not (tmp_path / "never").exists()

@@ -180,6 +180,47 @@ class SinceRun(Analysis):
         return out
 
 
+def unreadable(previous: Any) -> str | None:
+    """What in an earlier run.json ``--since`` cannot read (an entry of another shape than
+    osa-opt writes: the file was edited, or is not a run's), or None when it can.
+
+    >>> unreadable({"portfolios": [{"projects": ["P-01"], "objective": 1.0}]}) is None
+    True
+    >>> unreadable({"portfolios": [{"projects": "P-01"}]})
+    "portfolios[0] has no list 'projects' and number 'objective'"
+    """
+    if not isinstance(previous, dict):
+        return "it is not a JSON object"
+    ports = previous.get("portfolios", [])
+    if not isinstance(ports, list):
+        return "'portfolios' is not a list"
+    for k, port in enumerate(ports[:1]):
+        if not (
+            isinstance(port, dict)
+            and isinstance(port.get("projects"), list)
+            and isinstance(port.get("objective"), int | float)
+        ):
+            return f"portfolios[{k}] has no list 'projects' and number 'objective'"
+    for key in ("unfunded", "eligibility", "policy", "problem", "snapshot"):
+        if not isinstance(previous.get(key, {}), dict):
+            return f"'{key}' is not an object"
+    snap = previous.get("snapshot", {})
+    for key in ("cost", "value", "tier"):
+        if not isinstance(snap.get(key, {}), dict):
+            return f"'snapshot.{key}' is not an object"
+    numbers = [*snap.get("value", {}).values(), *snap.get("tier", {}).values()]
+    for by_year in snap.get("cost", {}).values():
+        if not isinstance(by_year, dict):
+            return "'snapshot.cost' does not map each fiscal year to an object"
+        numbers += by_year.values()
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return "'snapshot' holds a value that is no number"
+    forced = (previous.get("problem") or {}).get("forced", {})
+    if not isinstance(forced, dict):
+        return "'problem.forced' is not an object"
+    return None
+
+
 # ---------------------------------------------------------------------- the pieces
 def _row(pid: str, change: str, was: str, now: str) -> dict[str, Any]:
     return {"project_id": pid, "change": change, "was": was, "now": now}

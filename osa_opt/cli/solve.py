@@ -103,9 +103,15 @@ def command(
     show = not (quiet or as_json)
     previous = None
     if since_dir is not None:  # a folder that is no run's stops before the solve (exit 2)
+        from osa_opt.analysis.since import unreadable
         from osa_opt.run_folder import read_manifest
 
         previous = read_manifest(since_dir, "--since")
+        wrong = unreadable(previous)
+        if wrong is not None:
+            raise OsaError(f"--since {since_dir}: its run.json cannot be compared with: "
+                           f"{wrong}; it was edited, or is not a run.json osa-opt wrote. "
+                           "Give the folder of a run osa-opt wrote, or solve without --since.")
     t0 = time.perf_counter()
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
