@@ -513,6 +513,16 @@ def _second_objective(model: pyo.ConcreteModel, problem: Problem) -> None:
     model.vessel = pyo.Objective(expr=model.x["P-17"], sense=pyo.maximize)
 
 
+def _product_objective(model: pyo.ConcreteModel, problem: Problem) -> None:
+    model.value.deactivate()
+    model.vessel = pyo.Objective(expr=model.x["P-17"] * model.x["P-02"], sense=pyo.maximize)
+
+
+def _objective_in_place(model: pyo.ConcreteModel, problem: Problem) -> None:
+    model.value.deactivate()
+    model.vessels = pyo.Objective(expr=model.x["P-17"] + model.x["P-02"], sense=pyo.maximize)
+
+
 def _one_argument(model: pyo.ConcreteModel) -> None:
     model.cap = pyo.Constraint(expr=model.x["P-01"] <= 1)
 
@@ -524,6 +534,8 @@ def _one_argument(model: pyo.ConcreteModel) -> None:
     (_product_value, r"extension _product_value\(\) made the objective model.value not linear"),
     (_second_objective, r"extension _second_objective\(\) added an objective \(vessel\) beside "
                         r"the model's own, model.value .*model.vessel.deactivate\(\)"),
+    (_product_objective, r"extension _product_objective\(\): objective vessel is not linear "
+                         r"\(x\[P-17\]\*x\[P-02\]\): HiGHS solves linear models only"),
     (_one_argument, r"extension _one_argument\(model\): an extension takes two arguments, "
                     r"func\(model, problem\)"),
 ])
@@ -595,3 +607,13 @@ def test_a_project_the_budget_has_room_for_is_not_said_to_lose_to_the_budget(
     plain = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
     assert plain.unfunded.at["P-17", "reason"] == ("not selected: the budget buys more value "
                                                    "elsewhere")
+
+
+def test_an_objective_in_place_of_the_model_s_own_is_solved(problem: Problem) -> None:
+    """model.value switched off and an objective of one's own added (as tests/test_value_bound
+    does through model=) was refused as "an objective beside the model's own" since f2708e7;
+    only two active objectives are (Pyomo cannot choose): the user's one is maximized."""
+    out = osa_opt.solve(problem, extend=_objective_in_place, portfolios=1, explain=False)
+    assert out.status == "optimal"
+    assert out.portfolios[0].objective == pytest.approx(2.0)
+    assert {"P-17", "P-02"} <= set(out.portfolios[0].project_ids)

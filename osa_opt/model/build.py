@@ -180,7 +180,8 @@ def refuse_nonlinear(m: pyo.ConcreteModel | pyo.Block, names: Any, who: str,
     what HiGHS cannot solve and Pyomo reports only from deep inside ("Highs interface does
     not support expressions of degree None", or a bare "The solver failed." for a product in
     the objective): a row of ``names`` that is not linear, an objective among ``names``
-    beside the model's own, and (``objective_changed``) an objective made non-linear.
+    beside the model's own (while model.value is active: one in its place is the user's
+    choice) or not linear, and (``objective_changed``) an objective made non-linear.
 
     >>> model = osa_opt.build_model(problem)
     >>> model.both = pyo.Constraint(expr=model.x["P-01"] * model.x["P-02"] <= 0)
@@ -194,11 +195,20 @@ def refuse_nonlinear(m: pyo.ConcreteModel | pyo.Block, names: Any, who: str,
         component = m.component(name)
         if component is None:
             continue
-        if component.ctype is pyo.Objective and any(o.active for o in component.values()):
+        own = getattr(m, "value", None)
+        if component.ctype is pyo.Objective and any(o.active for o in component.values()) \
+                and own is not None and own is not component and own.active:
+            # an objective in place of model.value (switched off) is the user's to choose
             raise OsaError(
                 f"{who} added an objective ({name}) beside the model's own, model.value "
                 "(maximized): add to that one instead, model.value.set_value(model.value.expr "
                 f"+ ...), or switch yours off with model.{name}.deactivate()")
+        if component.ctype is pyo.Objective:
+            for index, row in component.items():
+                if row.active and row.expr.polynomial_degree() not in (0, 1):
+                    label = name if index is None else f"{name}[{index}]"
+                    raise OsaError(f"{who}: objective {label} is not linear ({row.expr}): {how}")
+            continue
         if component.ctype is not pyo.Constraint:
             continue
         for index, row in component.items():
