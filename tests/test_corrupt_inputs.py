@@ -1195,7 +1195,12 @@ def test_a_csv_line_shorter_than_the_others_is_warned_about(run: Callable,
         "projects, row 4: 1 line (4) has fewer cells than the header (28), as the other "
         "lines have; line 4 has 10, so its cells from column 'min_funding' on are read as "
         "blank. Fix: nothing to do if those cells are blank; otherwise check the line in a "
-        "text editor, or save the sheet again as CSV from the spreadsheet"]
+        "text editor, or save the sheet again as CSV from the spreadsheet",
+        # the blank cells include P-03's exclusive_group: P-02 is left alone in its group
+        "projects, row 3, column 'exclusive_group': the exclusive group 'Aurelia patrol "
+        "boats' has one project only: a group of one excludes nothing (value 'Aurelia patrol "
+        "boats'). Fix: nothing to do if its rivals left the round; otherwise give them the "
+        "same group name"]
 
 
 def test_csv_rows_written_without_their_trailing_blanks_are_no_problem(

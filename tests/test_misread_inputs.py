@@ -734,3 +734,57 @@ def test_ids_listed_with_a_middle_dot_or_an_ampersand_are_told_the_separator(
     [issue] = info.value.issues
     assert (issue.row, issue.column) == (4, "requires")
     assert issue.hint == "separate project ids with ';': P-01;P-02"
+
+
+# ---------------------------------------------------------------------- groups of one
+def with_groups(tmp_path: Path, groups: dict[int, str | None]) -> Path:
+    """The example with ``exclusive_group`` set by Excel row."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    column = [c.value for c in sheet[1]].index("exclusive_group") + 1
+    for row, name in groups.items():
+        sheet.cell(row, column).value = name
+    path = tmp_path / f"groups{len(list(tmp_path.iterdir()))}.xlsx"
+    book.save(path)
+    return path
+
+
+def test_an_exclusive_group_of_one_spelt_like_another_is_refused(tmp_path: Path) -> None:
+    """'Aurelia patrol boat' beside 'Aurelia patrol boats' made two groups of one: the
+    alternatives could both be funded, and nothing said so. So did 'A; B', read as a third
+    group."""
+    cases = {
+        # a third project typed otherwise than a group of two: the lone one is the typo
+        with_groups(tmp_path, {6: "Aurelia patrol boat"}): (
+            6,
+            "no other project is in the group 'Aurelia patrol boat', spelt like the group "
+            "'Aurelia patrol boats' (rows 3, 4): a group of one excludes nothing, so the "
+            "project and those of the group could all be funded",
+        ),
+        # a pair typed two ways: neither is the typo for sure
+        with_groups(tmp_path, {4: "Aurelia patrol boat"}): (
+            3,
+            "the groups 'Aurelia patrol boats' (row 3) and 'Aurelia patrol boat' (row 4) "
+            "have one project each and are spelt alike: each group of one excludes nothing, "
+            "so both projects could be funded",
+        ),
+        with_groups(tmp_path, {6: "Aurelia patrol boats; Sundara coastal radar"}): (
+            6,
+            "a project is in one exclusive group at most, and this cell names 2 ('Aurelia "
+            "patrol boats' in rows 3, 4; 'Sundara coastal radar' in rows 14, 15): read as a "
+            "group of its own, of this project alone, it would make the project an "
+            "alternative of none of them",
+        ),
+    }
+    for path, (row, rule) in cases.items():
+        with pytest.raises(InputError) as info:
+            osa_opt.load_problem(path)
+        assert [(i.row, i.column, i.rule) for i in info.value.issues] == [
+            (row, "exclusive_group", rule)
+        ]
+    lone = osa_opt.load_problem(with_groups(tmp_path, {6: "Tavola vessels"}))
+    assert [w.message() for w in lone.warnings] == [
+        "projects, row 6, column 'exclusive_group': the exclusive group 'Tavola vessels' has "
+        "one project only: a group of one excludes nothing (value 'Tavola vessels'). Fix: "
+        "nothing to do if its rivals left the round; otherwise give them the same group name"
+    ]

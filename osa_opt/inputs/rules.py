@@ -17,6 +17,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
+from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
@@ -38,6 +39,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += _unknown_country_issues(projects, countries)
     issues += _dependency_issues(projects)
     issues += _exclusive_group_issues(projects)
+    issues += lone_group_issues(projects)
     issues += _mandatory_eligibility_issues(projects, countries, policy)
     issues += _region_issues(countries, policy)
     issues += _category_issues(projects, policy)

@@ -37,6 +37,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.group_rules import lone_group_warnings
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
@@ -68,7 +69,8 @@ def input_warnings(problem: Problem) -> list[Issue]:
             *copied_project_warnings(problem),
             *tier_warnings(problem), *scale_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
-            *uncounted_cost_warnings(problem), *shadow_column_warnings(problem)]
+            *uncounted_cost_warnings(problem), *shadow_column_warnings(problem),
+            *lone_group_warnings(problem.projects)]
 
 
 def shadow_column_warnings(problem: Problem) -> list[Issue]:
