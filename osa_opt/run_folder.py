@@ -15,7 +15,7 @@ import datetime as dt
 import errno
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,8 @@ def _iso(moment: dt.datetime) -> str:
 
 
 # ---------------------------------------------------------------------- reading a run back
-def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Path]:
+def run_sources(folder: str | Path, who: str = "--run",
+                notice: Callable[[str], None] | None = None) -> tuple[Path | None, Path]:
     """The input and the policy of a finished run, for ``--run RUN_FOLDER``.
 
     Returns ``(input path or None for the shipped example, the run's policy.toml)``.
@@ -243,15 +244,25 @@ def run_sources(folder: str | Path, who: str = "--run") -> tuple[Path | None, Pa
     if not source.exists() or not files:
         raise OsaError(f"{who} {folder}: its input {source} is gone; give the input and "
                        f"{_with_policy(who, policy_path)} instead.")
-    for file in files:
-        old = recorded.get(file.name)
-        if old is None or not file.is_file() or sha256(file.read_bytes()) != old:
-            raise OsaError(
-                f"{who} {folder}: its input {file} changed since the run (sha256 differs from "
-                "run.json's inputs), so the run's answers would not hold. Solve it again, or "
-                f"give the input and {_with_policy(who, policy_path)} to use the new data"
-                + (f" (add --since {folder} to be told what changed since)."
-                   if who.startswith("--") else "."))
+    changed = [file for file in files if recorded.get(file.name) is None or not file.is_file()
+               or sha256(file.read_bytes()) != recorded[file.name]]
+    if changed and all(f.is_file() for f in changed) and _reads_the_same(
+            input_path, policy_path, manifest):
+        if notice is not None:
+            notice(f"{', '.join(f.name for f in changed)} changed since the run {folder}, but "
+                   "not in anything osa-opt reads (every column it reads of projects and "
+                   "countries holds what it held): using it.")
+        changed = []
+    if changed:
+        raise OsaError(
+            f"{who} {folder}: its input {changed[0]} changed since the run (sha256 differs "
+            "from run.json's inputs"
+            + ("; its tables read differently" if _has_digest(manifest) else "")
+            + "), so the run's answers would not "
+            f"hold. Solve it again, or give the input and {_with_policy(who, policy_path)} to "
+            "use the new data"
+            + (f" (add --since {folder} to be told what changed since)."
+               if who.startswith("--") else "."))
     return input_path, policy_path
 
 
@@ -260,6 +271,28 @@ def read_manifest(folder: str | Path, who: str) -> dict[str, Any]:
     run's, or a run.json cut short or edited, is an :class:`OsaError` (exit 2) saying which."""
     manifest_path, policy_path = _run_files(Path(folder), who)
     return _manifest(manifest_path, who, policy_path)
+
+
+def _has_digest(manifest: dict[str, Any]) -> bool:
+    return isinstance((manifest.get("snapshot") or {}).get("tables"), str)
+
+
+def _reads_the_same(input_path: Path | None, policy_path: Path, manifest: dict[str, Any]) -> bool:
+    """Whether the input, read under the run's policy, gives the tables the run read (its
+    ``snapshot.tables`` digest; a run without one, or an input that no longer reads, does
+    not)."""
+    if not _has_digest(manifest):
+        return False
+    recorded = manifest["snapshot"]["tables"]
+    from osa_opt.errors import InputError
+    from osa_opt.inputs.readers import load_problem
+    from osa_opt.outputs.manifest import tables_digest
+
+    try:
+        problem = load_problem(input_path, policy=policy_path)
+    except (InputError, OsaError):
+        return False
+    return tables_digest(problem) == recorded
 
 
 def _manifest(path: Path, who: str, policy_path: Path) -> dict[str, Any]:

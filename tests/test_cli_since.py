@@ -214,3 +214,34 @@ def test_since_an_edited_run_json_stops_before_the_solve(
     assert code == 2, err
     assert "its run.json cannot be compared with: 'snapshot' holds a value that is no number" in err
     assert "Traceback" not in err and not (tmp_path / "never").exists()
+
+
+def test_run_uses_a_file_changed_only_in_what_osa_opt_does_not_read(
+    monday: tuple[Path, Path], run: Run
+) -> None:
+    """A note added on a sheet of one's own and in a column of one's own: before, `explain
+    --run` stopped ('changed since the run ... the run's answers would not hold')."""
+    book, folder = monday
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("notes").append(["2026-12-01", "called the Aurelia desk"])
+    ws = wb["projects"]
+    ws.cell(1, ws.max_column + 1, "notes")
+    ws.cell(3, ws.max_column, "checked with the desk")
+    wb.save(book)
+    code, out, err = run("explain", "P-17", "--run", folder)
+    assert code == 0, err
+    assert "round.xlsx changed since the run" in err
+    assert "but not in anything osa-opt reads" in err
+    assert out.startswith("P-17 — ")
+
+    wb = openpyxl.load_workbook(book)  # now a cost osa-opt reads
+    ws = wb["projects"]
+    cost = [c.value for c in ws[1]].index("cost_FY2026") + 1
+    ws.cell(3, cost, 1250)
+    wb.save(book)
+    code, out, err = run("explain", "P-17", "--run", folder)
+    assert code == 2
+    assert (
+        "changed since the run (sha256 differs from run.json's inputs; its tables read "
+        "differently)" in err
+    )

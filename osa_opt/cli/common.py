@@ -367,7 +367,11 @@ def from_run(input_path: Path | None, policy_path: Path | None,
             "without --run (change single keys with --budget and --set instead)")
     from osa_opt.run_folder import run_sources
 
-    return run_sources(run)
+    def notice(text: str) -> None:
+        if not context.params.get("quiet"):
+            click.secho(text, fg="yellow", err=True)
+
+    return run_sources(run, notice=notice)
 
 
 def print_json(payload: Any) -> None:

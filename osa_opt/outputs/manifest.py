@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from osa_opt.digest import sha256
 from osa_opt.result import Status
 from osa_opt.solving.versions import versions
 
@@ -108,7 +109,33 @@ def input_snapshot(problem: Any) -> dict[str, Any]:
     return {"cost": {str(fy): dict(zip(ids, cost[fy].to_numpy(dtype=float).round(6).tolist(),
                                        strict=True)) for fy in cost.columns},
             "value": dict(zip(ids, values, strict=True)),
-            "tier": {str(c): int(t) for c, t in problem.countries["priority_tier"].items()}}
+            "tier": {str(c): int(t) for c, t in problem.countries["priority_tier"].items()},
+            "tables": tables_digest(problem)}
+
+
+def tables_digest(problem: Any) -> str:
+    """sha256 of the columns osa-opt reads of the projects and countries tables, as read and
+    validated: two files that read the same (one saved again by LibreOffice, a sheet or a
+    column of notes edited) give one digest, so ``--run`` can use a file that changed in
+    nothing it reads.
+
+    >>> tables_digest(problem) == tables_digest(problem.with_policy(problem.policy))
+    True
+    """
+    import pandas as pd
+
+    from osa_opt.inputs.schema import COUNTRY_COLUMNS, project_columns
+
+    policy = problem.policy
+    read = (project_columns(policy.fiscal_years, policy.criteria), COUNTRY_COLUMNS)
+    parts = []
+    for frame, columns in zip((problem.projects, problem.countries), read, strict=True):
+        table = frame[[c.name for c in columns if c.name in frame.columns]].copy()
+        for name in [c for c in table.columns if pd.api.types.is_object_dtype(table[c])]:
+            table[name] = table[name].map(repr)  # tuples of requires, None, text alike
+        parts.append(repr(list(table.columns)).encode())
+        parts.append(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+    return sha256(b"\0".join(parts))
 
 
 def eligibility_record(eligibility: Any) -> dict[str, dict[str, Any]]:
