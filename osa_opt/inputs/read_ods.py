@@ -89,7 +89,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         cells += currency_issues(sheet, rows, at, currencies,
                                  "Format > Cells > Numbers > General")
         issues += struck_issues(sheet, rows, at, ods_struck_cells(
-            doc, element, _row_elements(element), _MAX_REPEAT))
+            doc, _row_elements(element), _MAX_REPEAT))
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables

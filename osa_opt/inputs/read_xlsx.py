@@ -25,7 +25,13 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.encodings import OLE_MAGIC
 from osa_opt.inputs.headers import find_header, known_header, table
 from osa_opt.inputs.schema import COST_PREFIX, SHEETS
-from osa_opt.inputs.struck_cells import shared_struck, struck_cells, struck_issues
+from osa_opt.inputs.struck_cells import (
+    CELL_REF,
+    CELL_STYLE,
+    shared_struck,
+    struck_cells,
+    struck_issues,
+)
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 from osa_opt.text import counted, first_few
 from osa_opt.text import number as number_text
@@ -308,8 +314,6 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
 #: the value for display (``#,##0,,`` shows 850000000 as 850; ``#,##0,"千"``).
 _SCALING = re.compile(r"[0#?](,+)(?![0#?,])")
 _CELL_TAG = re.compile(rb'<(?:\w+:)?c\b([^>]*)>')
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
 
 
 def display_divisor(code: str) -> int:
@@ -382,7 +386,7 @@ def _styled_cells(book: Any, xml: bytes, pick: Any) -> dict[tuple[int, int], Any
         return {}
     out = {}
     for attributes in _CELL_TAG.findall(xml):
-        style, ref = _CELL_STYLE.search(attributes), _CELL_REF.search(attributes)
+        style, ref = CELL_STYLE.search(attributes), CELL_REF.search(attributes)
         if style and ref and style.group(1) in picked:
             column = column_index_from_string(ref.group(1).decode()) - 1
             out[int(ref.group(2)), column] = picked[style.group(1)]

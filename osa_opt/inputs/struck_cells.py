@@ -27,8 +27,10 @@ from osa_opt.inputs.schema import KEYS, PROJECTS
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_STYLE = re.compile(rb'\bs="(\d+)"')
+#: A cell's reference (``r="B7"``: its column letters, its row) and style index (``s="3"``)
+#: among its attributes; read_xlsx reads a cell's number format by them too.
+CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+CELL_STYLE = re.compile(rb'\bs="(\d+)"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _INLINE = re.compile(rb"<(?:\w+:)?is>.*?</(?:\w+:)?is>", re.S)
@@ -43,6 +45,12 @@ def _is_struck(element: ET.Element | None) -> bool:
         return False
     strike = element.find(f"{_MAIN}strike")
     return strike is not None and strike.get("val", "1").lower() not in ("0", "false")
+
+
+def _part(text: str, struck: str) -> str | None:
+    """A struck cell as :data:`Struck` holds it: None when ``struck`` is all of its
+    ``text``, else the struck text."""
+    return None if struck == " ".join(text.split()) else struck
 
 
 def _runs(si: ET.Element) -> tuple[str, str] | None:
@@ -80,8 +88,7 @@ def shared_struck(workbook: bytes) -> dict[int, str | None]:
     for i, si in enumerate(root.iter(f"{_MAIN}si")):
         found = _runs(si)
         if found is not None:
-            text, struck = found
-            out[i] = None if struck == " ".join(text.split()) else struck
+            out[i] = _part(*found)
     return out
 
 
@@ -102,11 +109,11 @@ def struck_cells(xml: bytes, book: Any, shared: dict[int, str | None]) -> Struck
         return {}
     out: Struck = {}
     for attributes, body in _CELL.findall(xml):
-        ref = _REF.search(attributes)
+        ref = CELL_REF.search(attributes)
         if ref is None:
             continue
         at = (int(ref.group(2)), column_index_from_string(ref.group(1).decode()) - 1)
-        style = _STYLE.search(attributes)
+        style = CELL_STYLE.search(attributes)
         if style is not None and style.group(1) in styles:
             out[at] = None
             continue
@@ -128,8 +135,7 @@ def struck_cells(xml: bytes, book: Any, shared: dict[int, str | None]) -> Struck
             except ET.ParseError:
                 continue
             if found is not None:
-                text, struck = found
-                out[at] = None if struck == " ".join(text.split()) else struck
+                out[at] = _part(*found)
     return out
 
 
@@ -186,8 +192,6 @@ def struck_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int
     return issues
 
 
-
-
 # ---------------------------------------------------------------------- .ods
 def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
     """(cell styles, text styles) of an .ods document that strike through (a
@@ -216,11 +220,10 @@ def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
     return cells, {n for n, f in struck.items() if f == "text"}
 
 
-def ods_struck_cells(doc: Any, element: Any, row_elements: Sequence[Any],
-                     most: int) -> Struck:
-    """:func:`struck_cells` of an .ods table ``element`` (its rows ``row_elements``, a
-    repeat counted up to ``most``): a cell whose style strikes through, or a paragraph's
-    span of a struck text style."""
+def ods_struck_cells(doc: Any, row_elements: Sequence[Any], most: int) -> Struck:
+    """:func:`struck_cells` of an .ods table of the document ``doc``, by its rows
+    ``row_elements`` (a repeat counted up to ``most``): a cell whose style strikes through,
+    or a paragraph's span of a struck text style."""
     from odf.namespaces import OFFICENS, TABLENS, TEXTNS
 
     cells, texts = _ods_struck_styles(doc)
@@ -243,7 +246,7 @@ def ods_struck_cells(doc: Any, element: Any, row_elements: Sequence[Any],
                 elif texts:
                     text, struck = _ods_runs(cell, texts, TEXTNS)
                     if struck:
-                        part = None if struck == " ".join(text.split()) else struck
+                        part = _part(text, struck)
                 if part is not False:
                     for r in range(number, number + min(repeat, most)):
                         for c in range(column, column + min(span, most)):
