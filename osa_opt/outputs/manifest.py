@@ -130,11 +130,16 @@ def tables_digest(problem: Any) -> str:
     read = (project_columns(policy.fiscal_years, policy.criteria), COUNTRY_COLUMNS)
     parts = []
     for frame, columns in zip((problem.projects, problem.countries), read, strict=True):
-        table = frame[[c.name for c in columns if c.name in frame.columns]].copy()
-        for name in [c for c in table.columns if pd.api.types.is_object_dtype(table[c])]:
-            table[name] = table[name].map(repr)  # tuples of requires, None, text alike
-        parts.append(repr(list(table.columns)).encode())
-        parts.append(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes())
+        names = [c.name for c in columns if c.name in frame.columns]
+        parts.append(repr(names).encode())
+        parts.append(pd.util.hash_pandas_object(frame.index).to_numpy().tobytes())
+        for name in names:
+            column = frame[name]
+            try:  # numbers, flags, text and blanks hash as they are
+                hashed = pd.util.hash_pandas_object(column, index=False)
+            except TypeError:  # tuples (requires, field): by their text
+                hashed = pd.util.hash_pandas_object(column.map(repr), index=False)
+            parts.append(hashed.to_numpy().tobytes())
     return sha256(b"\0".join(parts))
 
 
