@@ -1,7 +1,7 @@
 """Warnings on a valid input: what is readable but most likely not what the analyst meant.
 
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
-keeps them under ``warnings``. Eleven kinds come from the data here:
+keeps them under ``warnings``. Twelve kinds come from the data here:
 
 - a project with no cost in any fiscal year of the policy (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
@@ -11,7 +11,8 @@ keeps them under ``warnings``. Eleven kinds come from the data here:
   percentage, 100 for 1) makes 1 − risk_aversion × risk negative, and it is never funded;
 - a tier some country has that ``objective.tier_multiplier`` leaves out (valued ×1);
 - a 0-10 column (a weighted criterion's scores, a country consideration) typed on a 0-1
-  scale: the criterion counts a tenth as much as meant;
+  scale, or on a 1-5 one beside columns that go above 5: the criterion counts a tenth (or
+  about half) as much as meant;
 - a project that requires, directly or through others, one that cannot be funded (excluded
   or ineligible): it can never be funded itself (:mod:`.forced`);
 - one project a hundred times cheaper than the round's median: its cost typed in 億円;
@@ -20,7 +21,9 @@ keeps them under ``warnings``. Eleven kinds come from the data here:
   (千円) or a budget typed in 億円 (¥100 million) put the cost requested a thousand or a
   hundred times off the budget. A round asks for a few times its budget, not hundreds;
 - a column named like one osa-opt reads (``risk_pct`` beside ``risk``): passed through
-  unread, though its values may be the ones meant.
+  unread, though its values may be the ones meant;
+- an exclusive group of one project, spelt like no other group (:mod:`.group_rules`): it
+  excludes nothing.
 
 >>> from osa_opt.inputs.sanity import unit_warnings
 >>> unit_warnings(problem)
@@ -61,9 +64,10 @@ TYPICAL_BUDGET_HIGH = 1_000_000.0
 
 
 def input_warnings(problem: Problem) -> list[Issue]:
-    """Every data warning of a validated problem: unit mistakes first, then worthless
-    projects, tiers without a multiplier, free projects, projects a requirement keeps out
-    and uncounted cost columns."""
+    """Every data warning of a validated problem: unit mistakes first, then worthless and
+    negative-value projects, cheap and copied projects, tiers without a multiplier,
+    columns on another scale, free projects, projects a requirement keeps out, uncounted
+    cost columns, columns named like a read one, and exclusive groups of one."""
     return [*unit_warnings(problem), *worthless_warnings(problem),
             *negative_value_warnings(problem), *cheap_project_warnings(problem),
             *copied_project_warnings(problem),
