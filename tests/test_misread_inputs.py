@@ -389,6 +389,13 @@ def test_a_csv_folder_holding_its_policy_is_not_read_with_the_default_silently(
     assert given.policy.budget["FY2026"] == 5000
     code, _, err = run("validate", folder, "--policy", folder / "policy.toml", "--no-solve")
     assert code == 0, err
+    # a run folder (run.json, policy.toml, no projects.csv) given as the input: no word of
+    # its policy file, which --run reads
+    run_folder = tmp_path / "run-a"
+    run_folder.mkdir()
+    (run_folder / "policy.toml").write_text("[budget]\nFY2026 = 5000\n", encoding="utf-8")
+    (run_folder / "run.json").write_text("{}", encoding="utf-8")
+    assert not any("policy file" in m for m in issues_of(run, run_folder))
 
 
 # ---------------------------------------------------------------------- struck through

@@ -293,7 +293,8 @@ def _policy_beside(folder: Path) -> Issue | None:
     budget, its rules), silently. Which one is meant is the user's to say."""
     try:
         found = sorted(p.name for p in folder.glob("*.toml") if p.is_file()) \
-            if folder.is_dir() else []
+            if (folder / "projects.csv").is_file() and not (folder / "run.json").exists() \
+            else []  # a run folder's policy.toml is the run's: --run reads it
     except OSError:
         return None
     if not found:
