@@ -3,10 +3,13 @@
 An analyst edits the workbook between runs (a cost, a status, a new candidate, a partner's
 tier, the budget) and solves again; this lines the new run up against the earlier one's
 ``run.json``: which input files and policy keys changed, the total cost requested, which
-projects are new to the input or gone from it, forced in or out differently or eligible
-differently, and which entered or left portfolio 1, each with why it was out before or is
-out now. The earlier run keeps no copy of its input, so a change of one cell is told by its
-consequences (the file changed, the cost requested moved, a project's outcome), not by cell.
+partners' priority tiers changed, which projects are new to the input or gone from it, of
+another cost or value, forced in or out differently or eligible differently, and which
+entered or left portfolio 1, each with why it was out before or is out now. The earlier
+run keeps no copy of its input, only its ``snapshot`` (each project's cost per fiscal year
+and value, each partner's tier: :func:`osa_opt.outputs.manifest.input_snapshot`), so those
+are named by project and partner; a change of another cell (a title, a ``requires``) is
+told by its consequences (the file changed, a project's outcome), not by cell.
 
 >>> monday = result.to_manifest()
 >>> monday["policy"]["budget"]["FY2026"] = 17000.0
@@ -37,6 +40,8 @@ PROJECT_COLUMNS = ("project_id", "change", "was", "now")
 INPUT_COLUMNS = ("what", "was", "now")
 #: A project the earlier run did not have.
 NEW = "new in the input"
+#: The two changes of portfolio 1, in the ``change`` column.
+ENTERED, LEFT = "entered portfolio 1", "left portfolio 1"
 
 
 @dataclass(eq=False, repr=False)
@@ -69,10 +74,10 @@ class SinceRun(Analysis):
             for pid in now_ids:
                 if pid in now_funded and pid not in was_funded:
                     before = was_unfunded.get(pid, NEW if was_ids else "")
-                    rows.append(_row(pid, "entered portfolio 1", before, "funded"))
+                    rows.append(_row(pid, ENTERED, before, "funded"))
             for pid in sorted(was_funded - now_funded, key=_order(now_ids)):
                 now = now_unfunded.get(pid, "no longer in the input")
-                rows.append(_row(pid, "left portfolio 1", "funded", now))
+                rows.append(_row(pid, LEFT, "funded", now))
         if was_ids:
             for pid in now_ids:
                 if pid not in was_ids and pid not in now_funded:  # one funded: entered, above
@@ -112,9 +117,7 @@ class SinceRun(Analysis):
         }
 
     def headline(self) -> str:
-        moved = sum(
-            r["change"] in ("entered portfolio 1", "left portfolio 1") for r in self.projects
-        )
+        moved = sum(r["change"] in (ENTERED, LEFT) for r in self.projects)
         return (
             f"since {self.run}: {len(self.inputs)} inputs changed, "
             f"{moved} projects entered or left portfolio 1"
@@ -132,11 +135,7 @@ class SinceRun(Analysis):
             side = "that run" if self.value_was is None else "this run"
             out.append(f"Portfolio 1: {side} has none, so nothing entered or left it.")
         else:
-            moves = [
-                r
-                for r in self.projects
-                if r["change"] in ("entered portfolio 1", "left portfolio 1")
-            ]
+            moves = [r for r in self.projects if r["change"] in (ENTERED, LEFT)]
             text = f"Portfolio 1: value {fixed(self.value_was)} → {fixed(self.value_now)}; " + (
                 "the same projects." if not moves else ""
             )
@@ -147,22 +146,16 @@ class SinceRun(Analysis):
                 if r["was"]
                 else r["project_id"]
                 for r in moves
-                if r["change"] == "entered portfolio 1"
+                if r["change"] == ENTERED
             ]
             left = [
-                f"{r['project_id']} (now out: {r['now']})"
-                for r in moves
-                if r["change"] == "left portfolio 1"
+                f"{r['project_id']} (now out: {r['now']})" for r in moves if r["change"] == LEFT
             ]
             parts = ([f"entered {'; '.join(entered)}"] if entered else []) + (
                 [f"left {'; '.join(left)}"] if left else []
             )
             out.append(text + "; ".join(parts) + ("." if parts else ""))
-        others = [
-            r
-            for r in self.projects
-            if r["change"] not in ("entered portfolio 1", "left portfolio 1")
-        ]
+        others = [r for r in self.projects if r["change"] not in (ENTERED, LEFT)]
         by_change: dict[str, list[str]] = {}
         for r in others:
             detail = r["project_id"]
@@ -242,8 +235,9 @@ def _outcome(pid: str, funded: set[str], unfunded: dict[str, str]) -> str:
 
 
 def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
-    """Input files whose contents changed (by sha256), policy keys of other values, and
-    the total cost requested per fiscal year where it moved."""
+    """Input files whose contents changed (by sha256), policy keys of other values,
+    partners of another priority tier (from the earlier run's ``snapshot``), and the total
+    cost requested per fiscal year where it moved."""
     rows: list[dict[str, Any]] = []
     was_files = {str(k): str(v) for k, v in (previous.get("inputs") or {}).items()}
     now_files = dict(problem.sources)
