@@ -34,7 +34,11 @@ def test_load_run_of_a_changed_input_names_load_problem_not_policy_option(
     book = tmp_path / "round.xlsx"
     book.write_bytes((Path(__file__).parents[1] / "inputs" / "example.xlsx").read_bytes())
     folder = osa_opt.solve(osa_opt.load_problem(book), explain=False).write(tmp_path / "run")
-    book.write_bytes(book.read_bytes() + b"changed")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)  # a cost changed: the file reads differently
+    wb["projects"]["F2"] = 950
+    wb.save(book)
     with pytest.raises(OsaError) as caught:
         osa_opt.load_run(folder)
     message = str(caught.value)
