@@ -336,7 +336,7 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
     if alone:  # one project above the whole budget: a unit slip (yen for ¥ million?) first
         m = alone[0]
         others = f" ({id_list(alone[1:])} too)" if len(alone) > 1 else ""
-        word, unforce = _forced_words(m, data)
+        word = _forced_words(m, data)[0]  # the edit that frees it, in fewer words:
         unforce = "make it a candidate" if word == "mandatory" else "clear its stage"
         return (f"{word} {m} alone needs {yen(low[m])} in {fy}; the budget is "
                 f"{yen(budget)}{others}: check its cost_{fy} (in ¥ million), {unforce}, or "
