@@ -8,8 +8,10 @@ in or out by its column's bounds for the explanations (:func:`column_bounds`). I
 also makes the persistent solver (:func:`ordered_highs`) that loads a model's columns and
 rows in the order of the raw-HiGHS yardstick, and loads rows that are plain sums of
 ``coef * var`` straight into HiGHS and into Pyomo's records of the loaded model
-(:func:`_linear_rows`, :data:`_LOAD_RECORDS`; any other row, or records missing, and Pyomo
-loads the model itself, as before). If a Pyomo release renames one, :data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
+(:func:`_linear_rows`, :data:`_LOAD_RECORDS`; any other row, or a record missing after a
+Pyomo upgrade, and Pyomo loads the model itself, as before: the same model, slower, and no
+warning). If a Pyomo release renames one of the attributes the four features need,
+:data:`PRIVATE_ATTRIBUTES` says what is lost, the user gets a
 :class:`HighsInterfaceWarning` naming it, and ``tests/test_highs_access.py`` fails.
 That solver also records the feasible solutions HiGHS reports during a ranking
 (:func:`recording_solutions`, highspy's public callbacks) and hands HiGHS a starting solution
