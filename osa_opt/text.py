@@ -22,7 +22,7 @@ import difflib
 import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 #: A space a line never breaks at, in text for a printer that wraps at plain spaces only
@@ -266,6 +266,16 @@ def first_few(items: Iterable[Any], limit: int, sep: str = ", ") -> str:
     """
     shown = [str(i) for i in itertools.islice(items, limit + 1)]
     return sep.join(shown[:limit]) + (sep + "..." if len(shown) > limit else "")
+
+
+def rows_named(rows: Sequence[Any], limit: int = 5) -> str:
+    """``row 7``, or ``rows 7, 9, 12``: the rows a message names, the first ``limit`` of
+    them then ``...`` (:func:`first_few`).
+
+    >>> rows_named([7]), rows_named([7, 9]), rows_named(range(2, 9), 3)
+    ('row 7', 'rows 7, 9', 'rows 2, 3, 4, ...')
+    """
+    return f"row{'s' if len(rows) > 1 else ''} {first_few(rows, limit)}"
 
 
 def id_list(ids: Iterable[Any], limit: int = 6, conjunction: str = "and") -> str:

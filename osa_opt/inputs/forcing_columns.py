@@ -19,7 +19,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.schema import COUNTRIES, FALSE_WORDS, PROJECTS, ROW
-from osa_opt.text import first_few
+from osa_opt.text import first_few, rows_named
 
 #: Headers (lower case, ``_`` for spaces and dashes) that force a project in: the status
 #: or stage that does, by header.
@@ -109,7 +109,7 @@ def forcing_column_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
         first = raw[column].iloc[yes[0]]
         shown = str(first).strip() if not isinstance(first, bool) else str(first).upper()
         several = len(yes) > 1
-        where = f"row{'s' if several else ''} {first_few(numbers, 5)}"
+        where = rows_named(numbers)
         if sheet == PROJECTS:
             ids = (
                 first_few((str(raw["project_id"].iloc[i]).strip() for i in yes), 5)

@@ -20,7 +20,7 @@ from osa_opt.errors import Issue
 from osa_opt.inputs.cells import split_otherwise
 from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.schema import PROJECTS, ROW
-from osa_opt.text import first_few, suggest
+from osa_opt.text import first_few, rows_named, suggest
 
 
 def _groups(projects: pd.DataFrame) -> dict[str, list[int]] | None:
@@ -58,7 +58,7 @@ def lone_group_issues(projects: pd.DataFrame) -> list[Issue]:
         several = parts if len(parts) > 1 and all(p in shared for p in parts) else \
             split_otherwise(name, shared)
         if several:
-            where = "; ".join(f"{p!r} in {_rows(shared[p])}" for p in several)
+            where = "; ".join(f"{p!r} in {rows_named(shared[p])}" for p in several)
             issues.append(Issue(
                 PROJECTS, rows[0], "exclusive_group", name,
                 f"a project is in one exclusive group at most, and this cell names "
@@ -83,7 +83,7 @@ def lone_group_issues(projects: pd.DataFrame) -> list[Issue]:
             issues.append(Issue(
                 PROJECTS, rows[0], "exclusive_group", name,
                 f"no other project is in the group {name!r}, spelt like the group {close!r} "
-                f"({_rows(shared[close])}): a group of one excludes nothing, so the project "
+                f"({rows_named(shared[close])}): a group of one excludes nothing, so the project "
                 "and those of the group could all be funded",
                 f"did you mean {close!r}? Write the group as the other rows do; if it is "
                 "meant apart, clear the cell (a group of one excludes nothing)"))
@@ -102,10 +102,6 @@ def _near(name: str, others: Iterable[str]) -> str | None:
     own = name_key(name)  # a spelling the near-duplicate rule names (keys.py) is its
     return suggest(name, [o for o in others  # to name, once
                           if not series(name, o) and name_key(o) != own], cutoff=0.85)
-
-
-def _rows(rows: list[int]) -> str:
-    return f"row{'s' if len(rows) > 1 else ''} {first_few(rows, 5)}"
 
 
 def lone_group_warnings(projects: pd.DataFrame) -> list[Issue]:

@@ -32,7 +32,7 @@ from osa_opt.inputs.schema import (
     Column,
 )
 from osa_opt.inputs.suspect_cells import describe_invisible
-from osa_opt.text import first_few, reiwa_words, reiwa_year, suggest, year_spelt
+from osa_opt.text import first_few, reiwa_words, reiwa_year, rows_named, suggest, year_spelt
 
 #: How far down a header row is looked for (title blocks are a few rows high).
 HEADER_SEARCH_ROWS = 12
@@ -310,7 +310,6 @@ def _header_issues(sheet: str, header_row: int, header: list[str],
                                 + ", ".join(label(i) for i in positions) + ")",
                                 "keep one column of this name; delete or rename the others"))
     for i, numbers in headerless.items():
-        rows = first_few(numbers, 5)
         hint = (f"give the column a header in row {header_row}, or delete its cells")
         if i in counting:  # pandas' index, written beside the table
             hint = ("the column counts the rows (0, 1, 2, ...), as pandas writes a table's "
@@ -318,7 +317,7 @@ def _header_issues(sheet: str, header_row: int, header: list[str],
                     "with index=False")
         issues.append(Issue(sheet, numbers[0], None, None,
                             f"{label(i)} has data but no header "
-                            f"(row{'s' if len(numbers) > 1 else ''} {rows})", hint))
+                            f"({rows_named(numbers)})", hint))
     return issues
 
 

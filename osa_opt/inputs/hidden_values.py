@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from osa_opt.errors import Issue
-from osa_opt.text import counted, first_few
+from osa_opt.text import counted, rows_named
 from osa_opt.text import number as number_text
 
 #: What a format section shows besides its digits: text in quotes, [colour] and [$-411]
@@ -86,7 +86,7 @@ def hidden_value_issues(sheet: str, header: Sequence[Any],
             sheet, row, str(header[column]).strip(), value,
             f"the format {code!r} shows {shown} for the number the cell holds "
             f"({number_text(value, grouped=False)}): {counted(n, 'cell')} of the column "
-            f"(row{'s' if n > 1 else ''} {first_few((r for r, *_ in hiding), 5)}) "
+            f"({rows_named([r for r, *_ in hiding])}) "
             f"{'look' if n > 1 else 'looks'} {'blank' if shown == 'nothing' else 'undecided'} "
             f"but {'hold' if n > 1 else 'holds'} a number, which would be read",
             f"give the column a plain number format ({plain}) to see each number; clear "

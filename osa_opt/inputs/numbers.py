@@ -33,7 +33,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import int_choices
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRY_COLUMNS, PROJECT_COLUMNS, ROW, SCORE_PREFIX
-from osa_opt.text import counted, first_few, half_width, number
+from osa_opt.text import counted, first_few, half_width, number, rows_named
 
 #: The two conventions, by their decimal separator; the other mark groups thousands.
 POINT, COMMA = ".", ","
@@ -334,7 +334,6 @@ def date_issues(tables: dict[str, pd.DataFrame], csv: bool = False,
 def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]],
                      epoch: dt.datetime | None = None) -> Issue:
     """Cells of a workbook that hold numbers shown as dates (or dates typed as such)."""
-    rows = first_few((r for r, _ in dated), 5)
     row, first = dated[0]
     serial = _serial(first, epoch)
     shown = f"row {row} shows {_shown(first)}" + (
@@ -342,7 +341,7 @@ def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]],
     n = len(dated)
     return Issue(sheet, row, column, _shown(first),
                  f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
-                 f"not a number (row{'s' if n > 1 else ''} {rows}; {shown})",
+                 f"not a number ({rows_named([r for r, _ in dated])}; {shown})",
                  "format the column as a number (Format Cells > Number), check "
                  "the values, and save again" + _typed_date(dated, epoch))
 

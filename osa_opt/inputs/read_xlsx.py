@@ -33,7 +33,7 @@ from osa_opt.inputs.struck_cells import (
     struck_issues,
 )
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
-from osa_opt.text import counted, first_few
+from osa_opt.text import counted, first_few, rows_named
 from osa_opt.text import number as number_text
 
 
@@ -446,8 +446,8 @@ def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: i
         n = len(cells)
         issues.append(Issue(
             sheet, row, str(header[column]).strip(), value,
-            f"{counted(n, 'cell')} of the column (row{'s' if n > 1 else ''} "
-            f"{first_few((r for r, *_ in cells), 5)}) {'show' if n > 1 else 'shows'} "
+            f"{counted(n, 'cell')} of the column ({rows_named([r for r, *_ in cells])}) "
+            f"{'show' if n > 1 else 'shows'} "
             f"{currency} ({code}): costs are in ¥ million, and an amount in "
             f"{currency} would be read as ¥ million",
             f"type each cost in ¥ million, and give the column a plain number format "
@@ -484,8 +484,8 @@ def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], 
             sheet, row, str(header[column]).strip(), value,
             f"the format {code!r} shows a number divided by {number_text(divisor)} "
             f"({number_text(value, grouped=False)} as {shown}): "
-            f"{counted(len(cells), 'cell')} of the column (row{'s' if len(cells) > 1 else ''} "
-            f"{first_few((r for r, *_ in cells), 5)}) "
+            f"{counted(len(cells), 'cell')} of the column "
+            f"({rows_named([r for r, *_ in cells])}) "
             f"{'hold' if len(cells) > 1 else 'holds'} one amount and "
             f"{'show' if len(cells) > 1 else 'shows'} another",
             f"type each amount as it is meant ({shown} if the cell shows what is meant; costs "
@@ -606,11 +606,10 @@ def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
              and any(c is not None and str(c).strip() for c in cells)]
     if not shown:
         return []
-    listed = first_few(shown, 10)
     many = len(shown) > 1
     return [Issue(sheet, shown[0], None, None,
                   f"{len(shown):,} row{'s are' if many else ' is'} hidden (by a filter or by "
-                  f"hand): row{'s' if many else ''} {listed}; {'they are' if many else 'it is'} "
+                  f"hand): {rows_named(shown, 10)}; {'they are' if many else 'it is'} "
                   "read all the same",
                   "show every row (Data > Filter > Clear, or select the rows > Unhide) to see "
                   "what is read; a project that is not in the round is deleted or marked "
@@ -780,14 +779,13 @@ def cut_short_issue(file: str, sheet: str, xml: bytes, last: int) -> Issue | Non
 def repeated_row_issue(file: str, sheet: str, repeated: Sequence[int]) -> Issue:
     """A sheet whose XML lists a row more than once: its cells cannot be placed for sure."""
     many = len(repeated) > 1
-    listed = first_few(repeated, 5)
     return Issue(sheet, repeated[0], None, None,
-                 f"{file} lists row{'s' if many else ''} {listed} of the sheet more than once "
+                 f"{file} lists {rows_named(repeated)} of the sheet more than once "
                  "(a program other than Excel wrote it): which cells belong to "
                  f"{'these rows' if many else 'the row'} cannot be told, and one copy would "
                  "be lost",
-                 f"open {file} in Excel or LibreOffice, check row{'s' if many else ''} "
-                 f"{listed}, and save it again as .xlsx")
+                 f"open {file} in Excel or LibreOffice, check {rows_named(repeated)}, and "
+                 "save it again as .xlsx")
 
 
 def _rows(data: bytes, sheet: Any, in_order: bool, data_only: bool = True) -> list[tuple[Any, ...]]:
