@@ -204,17 +204,15 @@ def refuse_nonlinear(m: pyo.ConcreteModel | pyo.Block, names: Any, who: str,
                 "(maximized): add to that one instead, model.value.set_value(model.value.expr "
                 f"+ ...), or switch yours off with model.{name}.deactivate()")
         if component.ctype is pyo.Objective:
-            for index, row in component.items():
-                if row.active and row.expr.polynomial_degree() not in (0, 1):
-                    label = name if index is None else f"{name}[{index}]"
-                    raise OsaError(f"{who}: objective {label} is not linear ({row.expr}): {how}")
-            continue
-        if component.ctype is not pyo.Constraint:
+            kind, part = "objective", "expr"
+        elif component.ctype is pyo.Constraint:
+            kind, part = "row", "body"  # a row's bounds are numbers: its body says its degree
+        else:
             continue
         for index, row in component.items():
-            if row.active and row.body.polynomial_degree() not in (0, 1):
+            if row.active and getattr(row, part).polynomial_degree() not in (0, 1):
                 label = name if index is None else f"{name}[{index}]"
-                raise OsaError(f"{who}: row {label} is not linear ({row.expr}): {how}")
+                raise OsaError(f"{who}: {kind} {label} is not linear ({row.expr}): {how}")
     objective = getattr(m, "value", None)
     if objective_changed and objective is not None \
             and objective.expr.polynomial_degree() not in (0, 1):
