@@ -97,7 +97,9 @@ def build_manifest(
 def input_snapshot(problem: Any) -> dict[str, Any]:
     """What a later run's ``--since`` compares its own input with: each project's cost per
     fiscal year and value, and each partner's priority tier; the run keeps no copy of its
-    input, and these tell a changed cost, score, risk or tier by project and partner.
+    input, and these tell a changed cost, score, risk or tier by project and partner. Also
+    the digest of the columns osa-opt reads (``tables``: :func:`tables_digest`), by which
+    ``--run`` uses an input changed in nothing it reads.
 
     >>> snap = input_snapshot(problem)
     >>> snap["cost"]["FY2026"]["P-01"], snap["value"]["P-01"], snap["tier"]["Aurelia"]
