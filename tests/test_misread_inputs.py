@@ -369,6 +369,31 @@ def test_a_column_of_its_own_forcing_projects_in_or_out_is_refused_not_ignored(
     assert len(osa_opt.load_problem(said).projects) == len(shipped)
 
 
+@pytest.mark.parametrize("header", ["postponed", "On hold", "rejected", "見送り", "committed", "継続"])
+def test_a_column_headed_by_a_status_word_is_refused_as_the_status_cell_is(
+    tmp_path: Path, run: Callable, header: str
+) -> None:
+    """The status cell's words (sheet_schema's IN_WORDS, OUT_WORDS) and the forcing headers
+    were two lists: a column 'postponed' or '見送り' with yes in a row passed through unread
+    (the project stayed a candidate, silently), though a status cell 'postponed' is told."""
+    shipped = osa_opt.load_problem(example_path()).projects
+    candidate = next(i + 2 for i, s in enumerate(shipped["status"]) if s == "candidate")
+    [message] = issues_of(run, with_column(tmp_path, "projects", header, {candidate: "yes"}))
+    status = "mandatory" if header in ("committed", "継続") else "excluded"
+    assert f"the column {header!r} is not read" in message
+    assert f"write status {status} for that project" in message
+
+
+@pytest.mark.parametrize("cross", ["✘", "☒", "×"])
+def test_a_cross_in_a_forcing_column_says_no(tmp_path: Path, cross: str) -> None:
+    """A 'mandatory' column with ✘ or ☒ (read as false in a flag column) counted as a yes
+    and was refused; a cross says no, as × did."""
+    shipped = osa_opt.load_problem(example_path()).projects
+    candidate = next(i + 2 for i, s in enumerate(shipped["status"]) if s == "candidate")
+    path = with_column(tmp_path, "projects", "mandatory", {candidate: cross})
+    assert len(osa_opt.load_problem(path).projects) == len(shipped)
+
+
 # ---------------------------------------------------------------------- a policy in the folder
 def test_a_csv_folder_holding_its_policy_is_not_read_with_the_default_silently(
     tmp_path: Path, run: Callable

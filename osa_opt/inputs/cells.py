@@ -286,6 +286,8 @@ def underscored(value: Any) -> str | None:
 
 #: Marks a spreadsheet uses for yes and no (a Japanese sheet's ○ and ×, a tick and a cross).
 _MARKS = {**dict.fromkeys("○◯〇✓✔☑", "true"), **dict.fromkeys("×✕✗✘☒", "false")}
+#: The marks that say no (a cross), which a column of yes and no holds beside blanks.
+FALSE_MARKS = frozenset(mark for mark, word in _MARKS.items() if word == "false")
 
 #: Numbers a hint may show, in this order: a whole number, a fraction, one with a
 #: thousands separator, and one for a 0-10 scale.

@@ -17,8 +17,9 @@ import unicodedata
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.cells import FALSE_MARKS, is_blank
 from osa_opt.inputs.schema import COUNTRIES, FALSE_WORDS, PROJECTS, ROW
+from osa_opt.inputs.sheet_schema import IN_WORDS, OUT_WORDS
 from osa_opt.text import first_few, rows_named
 
 #: Headers (lower case, ``_`` for spaces and dashes) that force a project in: the status
@@ -56,8 +57,16 @@ _OUT = {
     "取り下げ": "status excluded",
     "取下げ": "status excluded",
 }
-#: Cells that say no (as well as blank ones): false words, ``×``, ``-``.
-_NO = FALSE_WORDS | {"×", "✕", "✗", "-", "–", "いいえ", "無", "なし"}
+#: And every word a status cell is told as forcing a project in or out (sheet_schema's
+#: IN_WORDS, OUT_WORDS: ``postponed``, ``committed``, ``見送り`` ...), as a header; ``forced``,
+#: the outputs' own column, is neither way.
+for _word in IN_WORDS - {"forced"}:
+    _IN.setdefault("_".join(_word.split()), "status mandatory")
+for _word in OUT_WORDS:
+    _OUT.setdefault("_".join(_word.split()), "status excluded")
+#: Cells that say no (as well as blank ones): false words, crosses (``×``, ``✘``, ``☒``),
+#: ``-``.
+_NO = FALSE_WORDS | FALSE_MARKS | {"-", "–", "いいえ", "無", "なし"}
 
 
 def _key(header: str) -> str:
