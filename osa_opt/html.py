@@ -114,17 +114,18 @@ def in_their_units(frame: pd.DataFrame) -> pd.DataFrame:
     "—" when missing; other tables as they are. The report's rule prices and the notebook
     view share it (a budget's bound read "18,100.000" beside "1.000" mandatory projects).
 
-    >>> in_their_units(pd.DataFrame({"unit": ["¥ million", "projects"],
-    ...                              "bound": [18100.0, 1.0]}))["bound"].tolist()
-    ['¥18,100m', '1']
+    >>> in_their_units(pd.DataFrame({"unit": ["¥ million", "projects", "projects"],
+    ...                              "bound": [18100.0, 1.0, None]}))["bound"].tolist()
+    ['¥18,100m', '1', '—']
     """
     if "unit" not in frame.columns:
         return frame
     shown = frame.copy()
     for col in UNIT_COLUMNS:
         if col in shown:
-            shown[col] = [yen(v) if u == "¥ million" and v == v else table_number(v)
-                          if v == v else MISSING
+            # None (an object column's blank, e.g. a rule with no bound) as NaN is: missing
+            shown[col] = [MISSING if v is None or v != v else
+                          yen(v) if u == "¥ million" else table_number(v)
                           for v, u in zip(shown[col], shown["unit"], strict=True)]
     return shown
 
