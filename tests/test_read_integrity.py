@@ -83,6 +83,40 @@ def test_digits_joined_by_underscores_are_refused_not_read_as_python_reads_them(
         "(Python would read 1200); type 1200, without '_'"]
 
 
+@pytest.mark.parametrize(("command", "args", "said"), [
+    ("solve", ["--budget", "FY2026=1_200"],
+     "the amount 1_200 has '_' between its digits; write --budget FY2026=1200"),
+    ("compare", ["--budget-scenario", "FY2026=15_000,FY2027=5000"],
+     "the amount 15_000 has '_' between its digits; write --budget-scenario "
+     "FY2026=15000,FY2027=5000"),
+    ("solve", ["--time-limit", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("solve", ["--portfolios", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("solve", ["--min-difference", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("frontier", ["--start", "0.2_5"], "'0.2_5' has '_' between its digits; type 0.25"),
+    ("frontier", ["--stop", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("frontier", ["--steps", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("robustness", ["--samples", "1_000"], "'1_000' has '_' between its digits; type 1000"),
+    ("robustness", ["--seed", "4_2"], "'4_2' has '_' between its digits; type 42"),
+    ("robustness", ["--jobs", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("execution", ["--reserves", "1_0"], "'1_0' has '_' between its digits; type 10"),
+    ("solve", ["--set", "budget.FY2026=1_200"],
+     "a number with '_' between its digits"),
+    ("solve", ["--set", "portfolios.count=1_0"], "a number with '_' between its digits"),
+])
+def test_a_number_typed_with_underscores_on_the_command_line_is_refused_as_in_a_cell(
+        run: Callable, tmp_path: Path, command: str, args: list[str], said: str) -> None:
+    """``--budget FY2026=1_200`` read 1200 (Python's float), ``--portfolios 1_0`` 10 (its
+    int), and ``--set budget.FY2026=1_200`` 1200 (TOML), while ``1_200`` in a cell is
+    refused: the command line now refuses it as the cell is, with the number to type."""
+    out = tmp_path / "out"
+    code, stdout, err = run(command, example_path(), *args, "--out", out) \
+        if command in ("solve", "frontier", "robustness", "execution") \
+        else run(command, example_path(), *args)
+    assert code == 2, err
+    assert said in " ".join(err.split()), err
+    assert not out.exists()
+
+
 # ---------------------------------------------------------------------- binary files
 def test_a_csv_file_that_is_a_gzip_archive_is_named_with_the_fix(run: Callable,
                                                                  tmp_path: Path) -> None:

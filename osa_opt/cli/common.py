@@ -195,13 +195,20 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
     for item in values:
         fy, sep, amount = item.partition("=")
         try:
-            if not sep or not fy.strip():
+            if not sep or not fy.strip() or "_" in amount:  # float reads 1_200: a cell not
                 raise ValueError
             out[f"budget.{fy.strip()}"] = float(amount)
         except ValueError:
-            from osa_opt.inputs.toml_hints import without_separators
+            from osa_opt.inputs.toml_hints import without_separators, without_underscores
             from osa_opt.text import half_width
 
+            joined = without_underscores(half_width(amount))
+            if joined is not None and sep and fy.strip():
+                raise click.BadParameter(
+                    f"{item!r}: the amount {amount.strip()} has '_' between its digits; write "
+                    f"--budget {fy.strip()}={joined} (¥ million, without '_', as a cost is "
+                    "typed in the input: a spreadsheet reads 1_200 as text)",
+                    param_hint="--budget") from None
             plain = without_separators(half_width(amount))
             if plain is not None and sep and fy.strip():
                 raise click.BadParameter(
@@ -397,11 +404,44 @@ quiet_option: Decorator = click.option(
     "--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 verbose_option: Decorator = click.option(
     "--verbose", "-v", is_flag=True, help="Show the solver log.")
+def _refuse_underscores(kind: click.ParamType, value: Any, param: click.Parameter | None,
+                        ctx: click.Context | None) -> None:
+    """``--portfolios 1_0``: Python's ``int`` and ``float`` read ``_`` between digits, as
+    a number of the input is refused so (a spreadsheet reads ``1_200`` as text); the option
+    is refused the same way, with the number to type."""
+    if isinstance(value, str) and "_" in value:
+        from osa_opt.inputs.toml_hints import without_underscores
+
+        plain = without_underscores(value)
+        if plain is None:
+            return  # click's own message: not a number at all
+        kind.fail(f"{value!r} has '_' between its digits; type {plain}, without '_' (as a "
+                  "number of the input is typed: a spreadsheet reads 1_200 as text)", param, ctx)
+
+
+class PlainIntRange(click.IntRange):
+    """:class:`click.IntRange` refusing ``_`` between digits (:func:`_refuse_underscores`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        _refuse_underscores(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class PlainFloatRange(click.FloatRange):
+    """:class:`click.FloatRange` refusing ``_`` between digits (:func:`_refuse_underscores`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        _refuse_underscores(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
 samples_option: Decorator = click.option(
-    "--samples", "-n", type=click.IntRange(min=1), metavar="N",
+    "--samples", "-n", type=PlainIntRange(min=1), metavar="N",
     help="Number of sampled weight and score vectors (robustness.samples, default 500).")
 seed_option: Decorator = click.option(
-    "--seed", type=int, metavar="S",
+    "--seed", type=PlainIntRange(), metavar="S",
     help="Random seed of the sampling (robustness.seed); the same seed gives the same "
          "answer, serial or parallel.")
 
@@ -490,7 +530,7 @@ def parallel_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs "
              "pip install 'osa-opt[distributed]'); --jobs is then not used.")(func)
     return click.option(
-        "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+        "--jobs", "-j", type=PlainIntRange(min=1), default=1, show_default=True, metavar="N",
         help="Local worker processes; each builds the model once and solves its chunks.")(func)
 
 

@@ -36,10 +36,21 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
     for part in text.split(","):
         fy, sep, amount = part.strip().partition("=")
         try:
-            if not sep or not fy.strip():
+            if not sep or not fy.strip() or "_" in amount:  # float reads 1_200
                 raise ValueError
             out[fy.strip()] = float(amount)
         except ValueError:
+            from osa_opt.inputs.toml_hints import without_underscores
+
+            if sep and fy.strip() and without_underscores(amount) is not None:
+                joined = ",".join(
+                    f"{y}={without_underscores(a) or a.strip()}" for y, _, a in
+                    (p.strip().partition("=") for p in text.split(",")))
+                raise click.BadParameter(
+                    f"{text!r}: the amount {amount.strip()} has '_' between its digits; write "
+                    f"--budget-scenario {joined} (¥ million, without '_', as a cost is typed "
+                    "in the input: a spreadsheet reads 1_200 as text)",
+                    param_hint="--budget-scenario") from None
             fixed = _without_separators(text)
             if fixed is not None:
                 raise click.BadParameter(

@@ -10,6 +10,7 @@ import click
 
 from osa_opt.cli.common import (
     NoBaseline,
+    PlainIntRange,
     input_options,
     interrupted,
     output_options,
@@ -25,11 +26,11 @@ if TYPE_CHECKING:
 
 @click.command("execution")
 @input_options
-@click.option("--reserves", "-r", type=click.IntRange(min=0), default=10, show_default=True,
+@click.option("--reserves", "-r", type=PlainIntRange(min=0), default=10, show_default=True,
               metavar="N", help="The most reserve projects tried (levels 0..N are shown).")
-@click.option("--samples", "-n", type=click.IntRange(min=1), metavar="N",
+@click.option("--samples", "-n", type=PlainIntRange(min=1), metavar="N",
               help="Number of simulated signing outcomes (execution.samples, default 2000).")
-@click.option("--seed", type=int, metavar="S",
+@click.option("--seed", type=PlainIntRange(), metavar="S",
               help="Random seed of the simulation (execution.seed); the same seed gives the "
                    "same answer, serial or parallel.")
 @parallel_options

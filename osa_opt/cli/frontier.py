@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from osa_opt.cli.common import input_options, out_option, output_options
+from osa_opt.cli.common import (
+    PlainFloatRange,
+    PlainIntRange,
+    input_options,
+    out_option,
+    output_options,
+)
 from osa_opt.cli.console import Prose, head, table_title
 from osa_opt.cli.progress import WRITING, progress_bar, stderr_console
 from osa_opt.text import (
@@ -33,13 +39,13 @@ TOP_OF_ORDER = 15
 
 @click.command("frontier")
 @input_options
-@click.option("--start", type=click.FloatRange(min=0, min_open=True), metavar="SHARE",
+@click.option("--start", type=PlainFloatRange(min=0, min_open=True), metavar="SHARE",
               help="Smallest budget of the sweep as a share of the policy budget, e.g. 0.25 "
                    "(policy key frontier.start).")
-@click.option("--stop", type=click.FloatRange(min=0, min_open=True), metavar="SHARE",
+@click.option("--stop", type=PlainFloatRange(min=0, min_open=True), metavar="SHARE",
               help="Largest budget of the sweep as a share of the policy budget, e.g. 1.5 "
                    "(frontier.stop).")
-@click.option("--steps", type=click.IntRange(min=1), metavar="N",
+@click.option("--steps", type=PlainIntRange(min=1), metavar="N",
               help="Number of budget levels in the sweep (frontier.steps).")
 @out_option
 @output_options

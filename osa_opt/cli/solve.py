@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from osa_opt.cli.common import (
+    PlainFloatRange,
+    PlainIntRange,
     input_options,
     json_option,
     out_option,
@@ -36,12 +38,12 @@ MODEL_SUFFIXES = (".lp", ".mps")
 @click.command("solve")
 @input_options
 @out_option
-@click.option("--portfolios", "-k", type=click.IntRange(min=1), metavar="K",
+@click.option("--portfolios", "-k", type=PlainIntRange(min=1), metavar="K",
               help="Number of ranked portfolios (policy key portfolios.count).")
-@click.option("--min-difference", type=click.IntRange(min=1), metavar="D",
+@click.option("--min-difference", type=PlainIntRange(min=1), metavar="D",
               help="Each portfolio differs from every better one in at least D projects "
                    "(portfolios.min_difference).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="S",
+@click.option("--time-limit", type=PlainFloatRange(min=0, min_open=True), metavar="S",
               help="Time limit of each solve in seconds (solver.time_limit).")
 @click.option("--write-model", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE.lp|FILE.mps",

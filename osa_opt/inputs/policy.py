@@ -65,6 +65,7 @@ from osa_opt.inputs.policy_sections import (
     RobustnessPolicy,
     SolverPolicy,
 )
+from osa_opt.inputs.toml_hints import without_underscores
 from osa_opt.text import number
 
 __all__ = [
@@ -283,6 +284,14 @@ class Policy(Frozen):
         issues: list[Issue] = []
         for dotted, value in overrides.items():
             if isinstance(value, str):
+                joined = without_underscores(value)
+                if joined is not None:  # TOML reads 1_200 as 1200; the command line types
+                    issues.append(Issue(  # numbers as the input's cells are
+                        OVERRIDE_SHEET, None, dotted, value.strip(),
+                        "a number with '_' between its digits",
+                        f"write {joined}, without '_' (as a number of the input is typed: a "
+                        "spreadsheet reads 1_200 as text)"))
+                    continue
                 value = parse_cli_value(value)
             parts = dotted.split(".")
             target: Any = data

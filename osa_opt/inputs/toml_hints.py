@@ -166,6 +166,20 @@ def without_separators(text: str) -> str | None:
     return None
 
 
+def without_underscores(text: str) -> str | None:
+    """The number ``text`` writes with ``_`` between its digits (``1_200``, as Python and
+    TOML write one), without them; None when it is no such number. A cell so typed is
+    refused (a spreadsheet reads it as text), and so is ``--budget FY2026=1_200``.
+
+    >>> without_underscores("1_200"), without_underscores("18_100.5"), without_underscores("_1")
+    ('1200', '18100.5', None)
+    """
+    text = text.strip()
+    if re.fullmatch(r"[+-]?\d+(_\d+)+(\.\d+(_\d+)*)?|[+-]?\d+\.\d+(_\d+)+", text):
+        return text.replace("_", "")
+    return None
+
+
 def _twice(lines: list[str], line: int, where: str, stripped: str) -> tuple[str, str]:
     """A key or a table given a second time: where it was first, which one to keep."""
     def bare(text: str) -> str:
