@@ -75,7 +75,7 @@ def share_cell(share: float, *, trim: bool = False, digits: int = 1) -> str:
     the rule every output shares), in the report's tables, charts and headline alike.
 
     >>> share_cell(0.25), share_cell(0.0003), share_cell(0.0), share_cell(-0.0003)
-    ('25.0%', '<0.1%', '0.0%', '0.0%')
+    ('25.0%', '<0.1%', '0.0%', '-<0.1%')
     >>> share_cell(0.25, trim=True), share_cell(0.0003, trim=True), share_cell(0.9995)
     ('25%', '<0.1%', '>99.9%')
     >>> share_cell(0.99794, digits=2)                  # text.FINE_SHARES: two decimals

@@ -186,19 +186,26 @@ SHARE_NOISE = 1e-9
 
 def share_bound(share: float, digits: int = 1) -> str | None:
     """``"<0.1%"`` or ``">99.9%"`` for a share that :func:`percent` in ``digits`` decimals
-    would show as 0% or 100% though it is neither, else ``None``: the one rule every output
-    shares (the terminal's and the report's tables and headlines, the notebook's views, the
-    texts of run.json and the CSV, and the workbook's cells: ``Formats.share_as_shown``).
+    would show as 0% or 100% though it is neither, and ``"-<0.1%"`` for a negative one that
+    would show as 0% (a loss of 0.0004% of value is a loss, never "0.0%"), else ``None``:
+    the one rule every output shares (the terminal's and the report's tables and headlines,
+    the notebook's views, the texts of run.json and the CSV, and the workbook's cells:
+    ``Formats.share_as_shown``).
 
     >>> share_bound(0.0003), share_bound(0.9995), share_bound(0.99949), share_bound(1.0)
     ('<0.1%', '>99.9%', None, None)
     >>> share_bound(0.99995, 2), share_bound(0.996, 0), share_bound(0.0), share_bound(1.5)
     ('>99.99%', '>99%', None, None)
+    >>> share_bound(-0.000004), share_bound(-0.00004, 2), share_bound(-0.0006), share_bound(-1e-12)
+    ('-<0.1%', '-<0.01%', None, None)
     """
     share = float(share)
+    step = 10.0 ** -digits
+    if -1 < share < -SHARE_NOISE:  # a loss: "-<0.1%" where it would read as none
+        tiny = percent(-share, digits, trim=False) == percent(0.0, digits, trim=False)
+        return f"-<{step:.{digits}f}%" if tiny else None
     if not math.isfinite(share) or not 0 < share < 1 - SHARE_NOISE:
         return None
-    step = 10.0 ** -digits
     shown = percent(share, digits, trim=False)
     if shown == percent(0.0, digits, trim=False):
         return f"<{step:.{digits}f}%"
@@ -210,12 +217,15 @@ def share_bound(share: float, digits: int = 1) -> str | None:
 def share_text(share: float, digits: int = 1, *, trim: bool = False) -> str:
     """A share as a reader sees it: :func:`percent` (``trim``: a whole percentage without
     its decimals), but never a 0% or 100% that is neither (:func:`share_bound`): a project
-    funded in 1,999 of 2,000 samples is ">99.9%", an item of a big round "<0.1%".
+    funded in 1,999 of 2,000 samples is ">99.9%", an item of a big round "<0.1%", a loss of
+    0.00004% of value "-<0.1%".
 
     >>> share_text(0.25), share_text(0.25, trim=True), share_text(0.9995), share_text(1.0)
     ('25.0%', '25%', '>99.9%', '100.0%')
     >>> share_text(0.0003, trim=True), share_text(0.99996, 2), share_text(float("nan"))
     ('<0.1%', '>99.99%', '—')
+    >>> share_text(-0.0000004), share_text(-0.25, trim=True)
+    ('-<0.1%', '-25%')
     """
     return share_bound(share, digits) or percent(share, digits, trim=trim)
 

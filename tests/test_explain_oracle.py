@@ -40,7 +40,9 @@ from osa_opt.analysis.why import explain_project
 from osa_opt.errors import InputError
 
 TOL = 1e-6
-NUMBERS = re.compile(r"(\d+(?:\.\d+)?)% of portfolio value \(([\d,]+\.\d{3}) of ([\d,]+\.\d{3})\)")
+#: "… would cost 1.8% of portfolio value (3.024 of 171.239)", or "<0.1%" for a loss too small
+#: for one decimal (never "0.0%": a loss is not nothing).
+NUMBERS = re.compile(r"(<?\d+(?:\.\d+)?)% of portfolio value \(([\d,]+\.\d{3}) of ([\d,]+\.\d{3})\)")
 
 
 def near(a: float, b: float, scale: float) -> bool:
@@ -83,10 +85,14 @@ def check_why(seed: int, problem: osa_opt.Problem, oracle: Oracle, result: osa_o
         else:
             got = NUMBERS.search(text)
             assert got, (where, text)
-            pct, amount, of = (float(g.replace(",", "")) for g in got.groups())
+            shown, amount, of = (g.replace(",", "") for g in got.groups())
+            amount, of, truth = float(amount), float(of), 100 * -change / base
             assert abs(amount - round(-change, 3)) <= 1.5e-3, (where, text)
             assert abs(of - round(base, 3)) <= 1.5e-3, (where, text)
-            assert abs(pct - 100 * -change / base) <= 0.05 + 1e-9, (where, text)
+            if shown.startswith("<"):  # a loss too small for one decimal, never "0.0%"
+                assert 0 < truth < float(shown[1:]) + 1e-9, (where, text)
+            else:
+                assert float(shown) > 0 and abs(float(shown) - truth) <= 0.05 + 1e-9, (where, text)
         for q in (rec["displaced"] + rec["replaced_by"]) if len(
                 rec["displaced"] + rec["replaced_by"]) <= 4 else []:
             assert q in text, (where, q, text)
@@ -177,11 +183,15 @@ def check_prices(seed: int, problem: osa_opt.Problem, oracle: Oracle,
             assert near(row[f"{gain}_share"], truth / base, 1.0), (where, how)
         text = row["message"]
         if row["gain_if_off"] > TOL * max(1.0, base):
-            got = re.search(r"costs ([\d,]+\.\d{3}) of value \((\d+(?:\.\d+)?)%\)", text)
+            got = re.search(r"costs ([\d,]+\.\d{3}) of value \((<?\d+(?:\.\d+)?)%\)", text)
             assert got, (where, text)
-            amount, pct = (float(g.replace(",", "")) for g in got.groups())
+            amount, shown = float(got[1].replace(",", "")), got[2]
+            truth = 100 * row["gain_if_off"] / base
             assert abs(amount - round(row["gain_if_off"], 3)) <= 1.5e-3, (where, text)
-            assert abs(pct - 100 * row["gain_if_off"] / base) <= 0.05 + 1e-9, (where, text)
+            if shown.startswith("<"):  # too small for one decimal, never "0.0%"
+                assert 0 < truth < float(shown[1:]) + 1e-9, (where, text)
+            else:
+                assert abs(float(shown) - truth) <= 0.05 + 1e-9, (where, text)
         else:
             assert "costs nothing" in text, (where, text)
     keys = list(zip(table["gain_if_off"].fillna(-math.inf),

@@ -552,7 +552,7 @@ class _Explainer(Obstacles):
             if change == 0:
                 return (f"{head} Funding it would cost nothing: an equally good portfolio "
                         f"funds it ({what}{moves}).")
-            return (f"{head} Funding it would cost {percent(-share)} of portfolio value "
+            return (f"{head} Funding it would cost {share_text(-share, trim=True)} of portfolio value "
                     f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.")
         part = rec["fraction"]
         head = "Funded" + (f" at {share_text(part, trim=True)} of its cost" if part < 1 else "") + "."
@@ -563,5 +563,5 @@ class _Explainer(Obstacles):
             instead += f" and also drops {id_list(rec['displaced'])}"
         if change == 0:
             return f"{head} Dropping it would cost nothing: {instead}."
-        return (f"{head} Dropping it would lose {percent(-share)} of portfolio value "
+        return (f"{head} Dropping it would lose {share_text(-share, trim=True)} of portfolio value "
                 f"({fixed(-change)} of {fixed(self.base)}): {instead}.")

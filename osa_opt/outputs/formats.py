@@ -84,9 +84,9 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "ratio": "0." + "0" * RATIO_DECIMALS,  # text.RATIO_COLUMNS
                    "text": "General"}
 #: What a share column's cell shows for a share its decimals would round to 0% or 100%
-#: (text.share_bound, in 0, 1 and 2 decimals).
+#: (text.share_bound, in 0, 1 and 2 decimals), a tiny loss ("-<0.1%") included.
 _BOUND_TEXTS = tuple(share_bound(share, digits) for digits in (0, 1, 2)
-                     for share in (1e-6, 1 - 1e-6))
+                     for share in (1e-6, 1 - 1e-6, -1e-6))
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
 #: 17 pixels). The header is right-aligned and indented NUMBER_INDENT levels (a level is

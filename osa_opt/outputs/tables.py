@@ -211,10 +211,10 @@ def write_table(
             shown = [fmt.fraction_as_shown(layout[col].cell_format, v) for v in cells[col]]
             if any(f is not layout[col].cell_format for f in shown):
                 formats[col] = shown
-        elif fmt.kind(name).startswith("share"):  # never 100.0% when not all (0.9995)
-            base = layout[col].cell_format  # only a share within 1% of 0 or 1 can round so
-            bounded = {i: f for i, v in enumerate(cells[col])
-                       if isinstance(v, float) and (0 < v < 0.01 or 0.99 < v < 1)
+        elif fmt.kind(name).startswith("share"):  # never 100.0% when not all (0.9995),
+            base = layout[col].cell_format  # nor 0.0% for a loss; only a share within 1%
+            bounded = {i: f for i, v in enumerate(cells[col])  # of 0 or 1 can round so
+                       if isinstance(v, float) and (0 < abs(v) < 0.01 or 0.99 < v < 1)
                        and (f := fmt.share_as_shown(base, v)) is not base}
             if bounded:
                 formats[col] = [bounded.get(i, base) for i in range(len(cells[col]))]
