@@ -245,3 +245,56 @@ def test_a_policy_path_not_found_says_the_default_comes_with_every_install(
     assert issue.rule == "policy file not found"
     assert "without --policy the shipped default policy (models/default.toml) is used" in \
         issue.hint
+
+
+# ---------------------------------------------------------------------- a file cut short
+def _cut_after(header: str, tail: str = "") -> str:
+    """models/default.toml cut just after its line ``header`` (its comment dropped)."""
+    from osa_opt.data import default_policy_path
+
+    text = default_policy_path().read_text("utf-8")
+    start = text.index(f"\n{header}") + 1
+    return text[:start] + header + tail
+
+
+@pytest.mark.parametrize("tail", ["", "\n", "   # weights\n\n"])
+def test_a_policy_file_cut_short_after_a_table_header_is_warned_by_name(
+        tmp_path: Path, tail: str) -> None:
+    """default.toml cut after ``[objective]`` (a copy or download that did not finish) read
+    as valid, its weights, tiers, risk aversion, considerations and every table after it the
+    built-in defaults, silently. TOML takes the file, and an empty table may be meant, so it
+    is a warning naming the header and its line, kept through --budget."""
+    import osa_opt
+    from osa_opt.data import example_path
+
+    path = tmp_path / "round.toml"
+    path.write_text(_cut_after("[objective]", tail), "utf-8")
+    problem = osa_opt.load_problem(example_path(), policy=path,
+                                   overrides={"budget.FY2026": 17000})
+    line = path.read_text("utf-8").splitlines().index("[objective]" + tail.split("\n")[0]) + 1
+    assert [w.message() for w in problem.warnings][:1] == [
+        f"policy round.toml, line {line}, key 'objective': the file ends with the table "
+        "[objective] and nothing under it: every key of [objective] takes its built-in "
+        "default (value '[objective]'). Fix: if the file was cut short (a copy or download "
+        "that did not finish), copy it again in full; if the defaults are meant, delete the "
+        "empty [objective] header (docs/policy.md lists each key's default)"]
+    assert problem.policy.objective.considerations != \
+        osa_opt.Policy.default().objective.considerations  # the defaults, not the file's
+
+
+def test_shipped_policies_and_an_empty_table_above_others_are_not_warned(
+        tmp_path: Path) -> None:
+    """Only a header that ends the file is named: an empty table with others after it is a
+    choice, and no shipped model ends in one."""
+    import osa_opt
+    from osa_opt.data import default_policy_path, example_path
+
+    models = Path(__file__).parents[1] / "models"
+    text = default_policy_path().read_text("utf-8").replace(
+        "[portfolios]\ncount = 5", "[frontier]\n\n[portfolios]\ncount = 5")
+    (tmp_path / "empty_middle.toml").write_text(text, "utf-8")
+    for path in [*models.glob("*.toml"), tmp_path / "empty_middle.toml"]:
+        policy = osa_opt.Policy.load(path)
+        assert not policy.read_notes, path
+    problem = osa_opt.load_problem(example_path(), policy=tmp_path / "empty_middle.toml")
+    assert not [w for w in problem.warnings if w.sheet.startswith("policy")]

@@ -169,6 +169,9 @@ class Policy(Frozen):
     robustness: RobustnessPolicy = field(default_factory=RobustnessPolicy)
     execution: ExecutionPolicy = field(default_factory=ExecutionPolicy)
     source: str | None = field(default=None, compare=False)
+    #: What reading the file found valid but odd (:func:`~.toml_hints.ends_in_empty_table`):
+    #: warnings of every Problem under this policy, kept through overrides.
+    read_notes: tuple[Issue, ...] = field(default=(), compare=False, repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -236,6 +239,18 @@ class Policy(Frozen):
             raise PolicyError([_misplaced(dataclasses.replace(i, row=toml_line(text, i.column))
                                           if i.row is None and i.column else i)
                                for i in exc.issues]) from None
+        from osa_opt.inputs.toml_hints import ends_in_empty_table
+
+        empty = ends_in_empty_table(text)
+        if empty is not None:  # the file cut short after a header? valid, so a warning
+            line, header = empty
+            policy = dataclasses.replace(policy, read_notes=(Issue(
+                sheet, line, header.strip("[]"), header,
+                f"the file ends with the table {header} and nothing under it: every key of "
+                f"{header} takes its built-in default",
+                f"if the file was cut short (a copy or download that did not finish), copy it "
+                f"again in full; if the defaults are meant, delete the empty {header} header "
+                "(docs/policy.md lists each key's default)"),))
         return policy.override(overrides) if overrides else policy
 
     @classmethod
@@ -311,7 +326,8 @@ class Policy(Frozen):
         if issues:
             raise PolicyError(issues)
         try:
-            return Policy.from_dict(data, source=self.source)
+            return dataclasses.replace(Policy.from_dict(data, source=self.source),
+                                       read_notes=self.read_notes)
         except PolicyError as exc:  # blame the override, not the file, for what it changed
             changed = tuple(overrides)
             raise PolicyError([

@@ -16,6 +16,7 @@ downstream may trust it, and it never changes (docs/inputs.md, "A Problem does n
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -166,7 +167,9 @@ class Problem:
         elif not isinstance(policy, Policy):
             policy = Policy.from_dict(policy)
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
-            policy = Policy.from_dict(policy.to_dict(), source=policy.source)
+            policy = dataclasses.replace(
+                Policy.from_dict(policy.to_dict(), source=policy.source),
+                read_notes=policy.read_notes)
         with paused_gc():  # millions of cells read: see osa_opt.gcpause
             projects_ok, countries_ok = validate_frames(projects, countries, policy,
                                                         read_cells)
@@ -299,7 +302,7 @@ class Problem:
     def warnings(self) -> list[Issue]:
         """What is valid but most likely not meant: money in the wrong unit, a project with
         no cost, a header below row 1 ... (each sheet, row, column, rule and hint)."""
-        return [*self.read_warnings, *input_warnings(self)]
+        return [*self.read_warnings, *self.policy.read_notes, *input_warnings(self)]
 
     @functools.cached_property
     def is_example(self) -> bool:

@@ -166,6 +166,28 @@ def without_separators(text: str) -> str | None:
     return None
 
 
+def ends_in_empty_table(text: str) -> tuple[int, str] | None:
+    """``(line, "[objective]")`` when the last statement of a policy file is a table header
+    (nothing but blank lines and comments after it): the table holds no key, so every key
+    of it takes its default, as a file cut short there reads (TOML takes such a file). An
+    empty table further up is a choice (``[balance]`` before ``[portfolios]``): not named.
+
+    >>> ends_in_empty_table('[budget]\\nFY2026 = 1\\n\\n[objective]   # weights\\n')
+    (4, '[objective]')
+    >>> ends_in_empty_table('[budget]\\nFY2026 = 1\\n[objective]\\nrisk_aversion = 1\\n') is None
+    True
+    """
+    lines = text.splitlines()
+    for line in range(len(lines), 0, -1):
+        bare = lines[line - 1].split("#", 1)[0].strip()
+        if not bare:
+            continue
+        if re.fullmatch(r"\[[^\[\]]+\]", bare):
+            return line, bare
+        return None
+    return None
+
+
 def without_underscores(text: str) -> str | None:
     """The number ``text`` writes with ``_`` between its digits (``1_200``, as Python and
     TOML write one), without them; None when it is no such number. A cell so typed is
