@@ -614,8 +614,11 @@ def test_a_policy_year_the_data_lacks_names_both_ways_out(run: Callable, tmp_pat
     code, stdout, _ = run("validate", "--policy", policy, "--json", "--no-solve")
     assert code == 2
     assert [i["hint"] for i in json.loads(stdout)["issues"]] == [
-        "did you mean 'cost_FY2027'? Rename the header 'cost_FY2026' to 'cost_FY2027'; or, if "
-        "the policy is mistyped, rename its key budget.FY2027 to budget.FY2026"]
+        "the projects sheet's costs are for FY2026, the policy's budget for FY2027: to solve "
+        "the round of FY2026, give its budget in place of FY2027's (--set "
+        "'budget={FY2026=AMOUNT}' in ¥ million, or a policy file's [budget]); if the header is "
+        "a typo for FY2027, rename 'cost_FY2026' to 'cost_FY2027' (its costs are then charged "
+        "to FY2027's budget of ¥18,100m)"]
 
 
 # ---------------------------------------------------------------------- files

@@ -357,6 +357,14 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                 continue
             rule, hint = _missing_column_text(col)
             sibling = None if close else _policy_sibling(col.name, present, policy)
+            other_years = _other_years(col.name, close, unknown)
+            if other_years:  # the data's round is of another year: its budget, not a rename
+                issues.append(Issue(sheet, None, col.name, close, rule,
+                                    _another_year_hint(col.name, close, other_years, present,
+                                                       policy)))
+                continue
+            if col.name.startswith(COST_PREFIX) and not close:
+                hint += _budget_alone(col.name, present, policy)
             if close:
                 hint = (f"did you mean {col.name!r}? Rename the header {close!r} to "
                         f"{col.name!r}" + _invisible(close)
@@ -377,6 +385,69 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                                     f"{_invisible(close)}, or the default ({default}) is "
                                     "used for every row"))
     return issues
+
+
+_YEAR = re.compile(r"FY\d{4}")
+
+
+def _other_years(column: str, close: str | None, unknown: list[str]) -> list[str]:
+    """The fiscal years of the cost headers a missing ``cost_FY2026`` has beside it, when
+    the nearest is another year of the same form (``cost_FY2024``): the data's round is of
+    that year, not a typo of the policy's, so renaming its header would charge its costs
+    to the policy's year and budget. Empty for any other near miss."""
+    if not (column.startswith(COST_PREFIX) and close and close.startswith(COST_PREFIX)):
+        return []
+    ours, theirs = column[len(COST_PREFIX):], close[len(COST_PREFIX):]
+    if not (_YEAR.fullmatch(ours) and _YEAR.fullmatch(theirs)):
+        return []
+    return sorted(h[len(COST_PREFIX):] for h in unknown
+                  if h.startswith(COST_PREFIX) and _YEAR.fullmatch(h[len(COST_PREFIX):]))
+
+
+def _budget_table(years: dict[str, float | None]) -> str:
+    """``{FY2024=5000, FY2025=AMOUNT}``: the budget to type, an amount the policy has for a
+    year as it has it, AMOUNT where none is known."""
+    def amount(value: float | None) -> str:
+        if value is None:
+            return "AMOUNT"
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return "{" + ", ".join(f"{fy}={amount(v)}" for fy, v in years.items()) + "}"
+
+
+def _another_year_hint(column: str, close: str | None, years: list[str], present: list[str],
+                       policy: Policy) -> str:
+    """The fix of a cost column missing for the policy's year when the data has costs for
+    other fiscal years only (the shipped FY2026 policy on a FY2024 or FY2027 round): give
+    the budget of the data's years in place of the policy's (the amount to type named), or,
+    if the header is a typo, rename it; not the rename alone, which would solve the round
+    against another year's budget."""
+    fy = column[len(COST_PREFIX):]
+    kept = {y: policy.budget[y] for y in policy.fiscal_years
+            if y != fy and f"{COST_PREFIX}{y}" in present}
+    budget = {**kept, **dict.fromkeys(years)}
+    theirs = " and ".join(years)
+    return (f"the projects sheet's costs are for {theirs}, the policy's budget for {fy}: to "
+            f"solve the round of {theirs}, give its budget in place of {fy}'s "
+            f"(--set 'budget={_budget_table(budget)}' in ¥ million, or a policy file's "
+            f"[budget]); if the header is a typo for {fy}, rename {close!r} to {column!r} "
+            f"(its costs are then charged to {fy}'s budget of {_budget_text(policy, fy)})")
+
+
+def _budget_alone(column: str, present: list[str], policy: Policy) -> str:
+    """When other years of the policy have their cost columns (``--budget FY2024=5000`` on
+    the shipped FY2026 policy adds FY2024 beside FY2026): how to budget those years alone."""
+    fy = column[len(COST_PREFIX):]
+    kept = {y: policy.budget[y] for y in policy.fiscal_years
+            if y != fy and f"{COST_PREFIX}{y}" in present}
+    if not kept:
+        return ""
+    return (f": to budget {' and '.join(kept)} alone, --set 'budget={_budget_table(kept)}' "
+            f"(--budget adds a year beside the policy's; --set 'budget={{...}}' replaces them)")
+
+
+def _budget_text(policy: Policy, fy: str) -> str:
+    """``¥18,100m``: the policy's budget of ``fy``."""
+    return f"¥{policy.budget[fy]:,.0f}m"
 
 
 def _same_year_headers(column: str, headers: list[str]) -> list[str]:

@@ -1,0 +1,108 @@
+"""A budget officer's year, run through the CLI on the shipped real rounds as a user would:
+a round of another fiscal year than the shipped policy's, and an edited real round.
+
+Each test asserts the text a user sees (the fix to type, the note on illustrative numbers),
+and that following the fix gives a run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+
+ROUNDS = Path(__file__).resolve().parents[1] / "inputs" / "real_rounds"
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
+    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def hints(run: Callable, *args: str | Path) -> list[str]:
+    code, out, _ = run("validate", *args, "--no-solve", "--json")
+    assert code == 2
+    return [i["hint"] for i in json.loads(out)["issues"]]
+
+
+def words(text: str) -> str:
+    """The terminal's text with its table borders and line breaks taken out."""
+    return " ".join(re.sub(r"[│┃┏┓┗┛┡┩└┘├┤┼━─┳┻╇╋┬┴]", " ", text).split())
+
+
+# ------------------------------------------- a round of another year than the policy's
+def test_a_round_of_another_year_is_told_its_budget_not_to_rename_its_costs(
+        run: Callable) -> None:
+    """The FY2024 round under the shipped FY2026 policy was told "did you mean
+    'cost_FY2026'? Rename the header 'cost_FY2024' to 'cost_FY2026'": followed, it solves
+    the FY2024 packages against FY2026's ¥18,100m. Now the budget of FY2024 comes first,
+    with the option to type; the rename says what it would do."""
+    (hint,) = hints(run, ROUNDS / "FY2024")
+    assert hint == (
+        "the projects sheet's costs are for FY2024, the policy's budget for FY2026: to solve "
+        "the round of FY2024, give its budget in place of FY2026's (--set "
+        "'budget={FY2024=AMOUNT}' in ¥ million, or a policy file's [budget]); if the header "
+        "is a typo for FY2026, rename 'cost_FY2024' to 'cost_FY2026' (its costs are then "
+        "charged to FY2026's budget of ¥18,100m)")
+    _, _, err = run("solve", ROUNDS / "FY2024", "--quiet")
+    assert "give its budget in place of FY2026's (--set 'budget={FY2024=AMOUNT}'" in words(err)
+    assert "did you mean" not in err
+    code, _, _ = run("validate", ROUNDS / "FY2024", "--set", "budget={FY2024=5000}",
+                     "--no-solve")
+    assert code == 0
+
+
+def test_a_budget_option_for_the_rounds_year_is_told_it_adds_a_year(run: Callable) -> None:
+    """``--budget FY2024=5000`` on the FY2024 round adds FY2024 beside the shipped FY2026:
+    the fix said only to add cost_FY2026 or remove FY2026 from the policy's [budget] (a file
+    inside the package); now it also gives the option that budgets FY2024 alone."""
+    (hint,) = hints(run, ROUNDS / "FY2024", "--budget", "FY2024=5000")
+    assert hint == (
+        "add cost_FY2026 with each project's cost in FY2026 (¥ million, 0 if none), or "
+        "remove FY2026 from the policy's [budget]: to budget FY2024 alone, --set "
+        "'budget={FY2024=5000}' (--budget adds a year beside the policy's; --set "
+        "'budget={...}' replaces them)")
+    code, _, _ = run("validate", ROUNDS / "FY2024", "--set", "budget={FY2024=5000}",
+                     "--no-solve")
+    assert code == 0
+
+
+def test_a_next_years_workbook_is_told_its_budget(run: Callable, tmp_path: Path) -> None:
+    """A FY2027 round (the FY2025 round's files with their column renamed) is told the
+    budget of FY2027 to give, not to rename its costs to FY2026."""
+    folder = tmp_path / "FY2027"
+    shutil.copytree(ROUNDS / "FY2025", folder)
+    projects = folder / "projects.csv"
+    projects.write_text(projects.read_text(encoding="utf-8").replace("cost_FY2025",
+                                                                     "cost_FY2027"),
+                        encoding="utf-8")
+    (hint,) = hints(run, folder)
+    assert hint.startswith("the projects sheet's costs are for FY2027, the policy's budget "
+                           "for FY2026: to solve the round of FY2027, give its budget in "
+                           "place of FY2026's (--set 'budget={FY2027=AMOUNT}'")
+
+
+def test_inputs_md_quotes_the_another_year_message_as_it_is() -> None:
+    """docs/inputs.md's row for a round of another year quotes the message word for word."""
+    import osa_opt
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "inputs.md").read_text("utf-8")
+    with pytest.raises(osa_opt.InputError) as caught:
+        osa_opt.load_problem(ROUNDS / "FY2024")
+    assert f"`{caught.value.issues[0].message()}`" in docs
