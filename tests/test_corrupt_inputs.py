@@ -535,6 +535,70 @@ def test_hidden_rows_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
         "projects, row 4: 1 row is hidden (by a filter or by hand): row 4"]
 
 
+def test_rows_and_columns_of_size_0_are_warned_about_as_hidden_ones(run: Callable,
+                                                                    tmp_path: Path) -> None:
+    """A row of height 0 (``<row r="5" ht="0" customHeight="1">``, as a program writes a
+    row it hides, without the hidden flag) and a column of width 0 show nothing in Excel,
+    yet were read without the warning a hidden row or column gets."""
+    import re
+
+    path = tmp_path / "flat.xlsx"
+    with zipfile.ZipFile(example_path()) as src, zipfile.ZipFile(path, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet2.xml":  # the projects sheet
+                data = re.sub(rb'<row r="(5|9)"', rb'<row r="\1" ht="0" customHeight="1"', data)
+                data = re.sub(rb'<row r="7"', rb'<row r="7" hidden="1"', data)
+                data = re.sub(rb'(<col min="6" max="6") width="[\d.]+"', rb'\1 width="0"', data)
+            out.writestr(name, data)
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert code == 0
+    assert [w["message"] for w in json.loads(stdout)["warnings"] if "hidden" in w["rule"]] == [
+        "projects, row 5: 3 rows are hidden (by a filter or by hand, or by a height of 0: "
+        "rows 5, 9): rows 5, 7, 9; they are read all the same. Fix: show every row (Data > Filter > "
+        "Clear, or select the rows > Unhide; a row of height 0: Format > Row Height) to see "
+        "what is read; a project that is not in the round is deleted or marked status "
+        "excluded",
+        "projects, row 1, column 'cost_FY2026': 1 column is hidden: 'cost_FY2026' (column F, "
+        "of width 0); it is read all the same. Fix: show every column (select the whole "
+        "sheet, right-click a column header > Unhide; a column of width 0: Format > Column "
+        "Width) to see what is read; a column that is not meant to count is deleted, or its "
+        "cells emptied"]
+
+
+def test_rows_and_columns_of_size_0_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
+    """The same in an .ods file (odfpy): a row style of height 0, a column style of width 0
+    (``0cm``, ``0in``), and a row of 0.3 mm (under a point) is none too."""
+    from odf.namespaces import TABLENS
+    from odf.style import Style, TableColumnProperties, TableRowProperties
+    from odf.table import TableColumn
+
+    def flatten(projects: Any) -> None:
+        doc = projects.ownerDocument
+        for name, family, props in (
+                ("roZero", "table-row", TableRowProperties(rowheight="0in")),
+                ("roThin", "table-row", TableRowProperties(rowheight="0.3mm")),
+                ("coZero", "table-column", TableColumnProperties(columnwidth="0cm"))):
+            style = Style(name=name, family=family)
+            style.addElement(props)
+            doc.automaticstyles.addElement(style)
+        rows = [r for r in projects.childNodes if r.qname[1] == "table-row"]
+        rows[3].setAttrNS(TABLENS, "style-name", "roZero")  # row 4
+        rows[6].setAttrNS(TABLENS, "style-name", "roThin")  # row 7
+        for column in projects.getElementsByType(TableColumn):
+            projects.removeChild(column)
+        first = projects.firstChild
+        for repeat, style in ((5, "co1"), (1, "coZero"), (1000, "co1")):  # F: cost_FY2026
+            projects.insertBefore(TableColumn(numbercolumnsrepeated=repeat, stylename=style),
+                                  first)
+
+    assert hidden_in_ods(tmp_path, flatten) == [
+        "projects, row 4: 2 rows are hidden (by a filter or by hand, or by a height of 0: "
+        "rows 4, 7): rows 4, 7",
+        "projects, row 1, column 'cost_FY2026': 1 column is hidden: 'cost_FY2026' (column F, "
+        "of width 0)"]
+
+
 def test_hidden_columns_the_input_reads_are_read_with_a_warning(run: Callable,
                                                                 tmp_path: Path) -> None:
     """A column hidden by hand (a cost column, an override) still counts: the warning names

@@ -69,20 +69,24 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
     styles = _scaling_styles(doc)
+    flat_rows, flat_columns = _zero_size_styles(doc)
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
         hidden_rows: set[int] = set()
+        zero_rows: set[int] = set()
         scaled: dict[tuple[int, int], tuple[str, int]] = {}
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
-                                                    scaled), unreadable, currencies)
+                                                    scaled), unreadable, currencies,
+                     (flat_rows, zero_rows))
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         issues += merged_issues(sheet, rows, merges)
-        warnings += hidden_row_warnings(sheet, rows, hidden_rows)
-        warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element))
+        warnings += hidden_row_warnings(sheet, rows, hidden_rows, zero_rows)
+        warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element),
+                                           _hidden_columns(element, flat_columns))
         at = find_header(sheet, rows)
         cells += scaled_number_issues(sheet, rows, at, scaled,
                                       "Format > Cells > Numbers > General")
@@ -160,14 +164,17 @@ Scaling = tuple[dict[str, tuple[str, int]], dict[int, str],
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
           scaling: Scaling | None = None,
           unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
-          currencies: dict[tuple[int, int], tuple[str, str]] | None = None
+          currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
+          flat: tuple[set[str], set[int]] | None = None,
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
     number cells whose style shows them divided to ``scaling``'s dict, and its cells whose
     value cannot be read to ``unreadable`` ((row, column from 0) -> (text, rule, hint):
     the text stands in the cell), and its currency cells of another currency than the yen
-    to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code))."""
+    to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code)),
+    and, with ``flat`` (row styles of a height of 0, and a set), its rows of such a style
+    (hidden without being collapsed) to that set."""
     from odf.namespaces import OFFICENS, TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -178,6 +185,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
         repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
         if row.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
             hidden.update(range(number, number + min(repeat, _MAX_REPEAT)))
+        elif flat and row.attributes.get((TABLENS, "style-name")) in flat[0]:
+            flat[1].update(range(number, number + min(repeat, _MAX_REPEAT)))
         cells: list[Any] = []
         empty = 0  # blank cells not yet placed: trailing ones never are
         column = 0
@@ -239,16 +248,47 @@ def _note_scaled(cell: Any, row: int, column: int, rows: int, columns: int,
                 found[row + k, column + j] = styles[name]
 
 
-def _hidden_columns(element: Any) -> set[int]:
+def _hidden_columns(element: Any, flat: set[str] | None = None) -> set[int]:
     """Indices (from 0) of the collapsed (hidden) columns of a table element, also those
-    inside column groups and header-column blocks."""
+    inside column groups and header-column blocks; with ``flat`` (column styles of a width
+    of 0), those of such a style instead."""
     from odf.namespaces import TABLENS
 
     hidden: set[int] = set()
+    key, marks = ((TABLENS, "visibility"), {"collapse", "filter"}) if flat is None else \
+        ((TABLENS, "style-name"), flat)
     for number, repeat, column in _column_runs(element):
-        if column.attributes.get((TABLENS, "visibility")) in ("collapse", "filter"):
+        if column.attributes.get(key) in marks:
             hidden.update(range(number, number + repeat))
     return hidden
+
+
+#: Points per unit of an OpenDocument length (``0.452cm``, ``0in``, ``12pt``).
+_POINTS = {"pt": 1.0, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
+
+
+def _zero_size_styles(doc: Any) -> tuple[set[str], set[str]]:
+    """The row styles of a height under a point and the column styles of a width under a
+    point: such a row or column is shown as none, hidden without being collapsed."""
+    from odf.namespaces import STYLENS
+
+    rows: set[str] = set()
+    columns: set[str] = set()
+    for part in (doc.automaticstyles, doc.styles):
+        for style in part.childNodes:
+            if style.qname[1] != "style":
+                continue
+            for props in style.childNodes:
+                kind = props.qname[1]
+                key, found = (("row-height", rows) if kind == "table-row-properties" else
+                              ("column-width", columns) if kind == "table-column-properties"
+                              else (None, None))
+                size = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)",
+                                    props.attributes.get((STYLENS, key), "")) if key else None
+                if found is not None and size and size.group(2) in _POINTS and \
+                        float(size.group(1)) * _POINTS[size.group(2)] < 1.0:
+                    found.add(style.attributes.get((STYLENS, "name")))
+    return rows, columns
 
 
 def _column_styles(element: Any, styles: dict[str, tuple[str, int]]) -> dict[int, str]:

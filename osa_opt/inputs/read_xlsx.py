@@ -288,8 +288,10 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                 continue
             numbered = list(enumerate(rows, start=1))
             issues += merged_issues(sheet, numbered, _merged_ranges(xml))
-            warnings += hidden_row_warnings(sheet, numbered, _hidden_rows(xml))
-            warnings += hidden_column_warnings(sheet, numbered, _hidden_columns(xml))
+            warnings += hidden_row_warnings(sheet, numbered, _hidden_rows(xml),
+                                            _flat_rows(xml))
+            warnings += hidden_column_warnings(sheet, numbered, _hidden_columns(xml),
+                                               _flat_columns(xml))
             uncomputed = {}  # formulas saved without a value (with one, the value is read)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
@@ -600,9 +602,11 @@ _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-
 
 
 def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                        hidden: set[int]) -> list[Issue]:
-    """One warning naming the hidden rows of the table (a filter, or rows hidden by hand):
-    they are read all the same, though whoever hid them may have meant them out."""
+                        hidden: set[int], flat: set[int] | None = None) -> list[Issue]:
+    """One warning naming the hidden rows of the table (a filter, or rows hidden by hand,
+    and the rows ``flat``, of a height of 0, hidden as well without the hidden flag): they
+    are read all the same, though whoever hid them may have meant them out."""
+    hidden = hidden | (flat or set())
     if not hidden or not rows:
         return []
     header_row = rows[find_header(sheet, rows)][0]
@@ -611,23 +615,28 @@ def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
     if not shown:
         return []
     many = len(shown) > 1
+    zero = [n for n in shown if n in (flat or ())]
+    how = f", or by a height of 0: {rows_named(zero, 10)}" if zero else ""
     return [Issue(sheet, shown[0], None, None,
                   f"{len(shown):,} row{'s are' if many else ' is'} hidden (by a filter or by "
-                  f"hand): {rows_named(shown, 10)}; {'they are' if many else 'it is'} "
+                  f"hand{how}): {rows_named(shown, 10)}; {'they are' if many else 'it is'} "
                   "read all the same",
-                  "show every row (Data > Filter > Clear, or select the rows > Unhide) to see "
+                  "show every row (Data > Filter > Clear, or select the rows > Unhide"
+                  f"{'; a row of height 0: Format > Row Height' if zero else ''}) to see "
                   "what is read; a project that is not in the round is deleted or marked "
                   "status excluded")]
 
 
 def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                           hidden: set[int]) -> list[Issue]:
-    """One warning naming the hidden columns (indices from 0) that the input reads and that
-    hold a value below the header: they count all the same, though whoever hid them (an old
-    cost column, an override) may have meant them out. A hidden column the input does not
-    read (notes, a helper) changes nothing, and is not named."""
-    from openpyxl.utils import get_column_letter
+                           hidden: set[int], flat: set[int] | None = None) -> list[Issue]:
+    """One warning naming the hidden columns (indices from 0; ``flat``: of a width of 0,
+    hidden without the hidden flag) that the input reads and that hold a value below the
+    header: they count all the same, though whoever hid them (an old cost column, an
+    override) may have meant them out. A hidden column the input does not read (notes, a
+    helper) changes nothing, and is not named."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
 
+    hidden = hidden | (flat or set())
     if not hidden or not rows:
         return []
     at = find_header(sheet, rows)
@@ -642,14 +651,18 @@ def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]]
             named.append((name, get_column_letter(i + 1)))
     if not named:
         return []
-    listed = first_few((f"{name!r} (column {letter})" for name, letter in named), 10)
+    zero = {letter for name, letter in named
+            if column_index_from_string(letter) - 1 in (flat or ())}
+    listed = first_few((f"{name!r} (column {letter}{', of width 0' if letter in zero else ''})"
+                        for name, letter in named), 10)
     many = len(named) > 1
     return [Issue(sheet, header_row, named[0][0], None,
                   f"{len(named)} column{'s are' if many else ' is'} hidden: {listed}; "
                   f"{'they are' if many else 'it is'} read all the same",
                   "show every column (select the whole sheet, right-click a column header > "
-                  "Unhide) to see what is read; a column that is not meant to count is "
-                  "deleted, or its cells emptied")]
+                  f"Unhide{'; a column of width 0: Format > Column Width' if zero else ''}) to "
+                  "see what is read; a column that is not meant to count is deleted, or its "
+                  "cells emptied")]
 
 
 def _sheet_xml(data: bytes, sheet: Any) -> bytes:
@@ -673,6 +686,27 @@ def _hidden_rows(xml: bytes) -> set[int]:
             if (m := _ROW_NUMBER.search(tag))}
 
 
+#: A row of a height under a point (``<row r="5" ht="0" customHeight="1">``, as a program
+#: writes one hidden without the hidden flag): shown as no row at all.
+_FLAT_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bht="0(?:\.\d*)?"[^>]*>')
+#: A column of a width under a tenth of a character (``<col min="6" max="6" width="0">``).
+_FLAT_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bwidth="0(?:\.0\d*)?"[^>]*>')
+
+
+def _flat_rows(xml: bytes) -> set[int]:
+    """Rows of a height of 0 (under a point), hidden without ``hidden="1"``."""
+    if b'ht="0' not in xml:
+        return set()
+    return {int(m.group(1)) for tag in _FLAT_ROW.findall(xml)
+            if (m := _ROW_NUMBER.search(tag))}
+
+
+def _flat_columns(xml: bytes) -> set[int]:
+    """Indices (from 0) of the columns of a width of 0, hidden without ``hidden="1"``."""
+    head = xml[:xml.find(b"sheetData")]
+    return _column_spans(_FLAT_COLUMN.findall(head)) if b'width="0' in head else set()
+
+
 _HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _COLUMN_SPAN = (re.compile(rb'\bmin="(\d+)"'), re.compile(rb'\bmax="(\d+)"'))
 #: Excel's last column (XFD).
@@ -685,8 +719,13 @@ def _hidden_columns(xml: bytes) -> set[int]:
     head = xml[:xml.find(b"sheetData")]
     if b'hidden="' not in head:
         return set()
+    return _column_spans(_HIDDEN_COLUMN.findall(head))
+
+
+def _column_spans(tags: list[bytes]) -> set[int]:
+    """Indices (from 0) of the columns of ``<col min= max=>`` tags."""
     out: set[int] = set()
-    for tag in _HIDDEN_COLUMN.findall(head):
+    for tag in tags:
         first, last = (m.group(1) if (m := pattern.search(tag)) else None
                        for pattern in _COLUMN_SPAN)
         if first:
