@@ -183,7 +183,7 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
     # and run.json: two shares of similar weight on the machine's cores, and the tables
     # these three read in common (each portfolio's projects, packages and allocations, the
     # unfunded projects) made once.
-    apart = len(result.problem.projects) >= WORKBOOK_APART_FROM
+    apart = len(result.problem.input_projects) >= WORKBOOK_APART_FROM
     with paused_gc(), \
             in_background(workbook.write_workbook, result, folder / "portfolios.xlsx",
                           created=_iso(created), scratch=folder, worth_it=apart):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -211,22 +212,24 @@ def test_a_problems_tables_refuse_writes_and_equal_their_copies() -> None:
 
 
 def test_a_write_into_a_problem_in_a_notebook_is_what_the_docs_say() -> None:
-    """docs/inputs.md, 'A Problem does not change': written in one step, pandas first warns
-    of chained assignment (problem.projects is a copy made on each access), then numpy
-    refuses; under pandas' copy-on-write mode the write goes into the copy, with pandas'
-    own warning, and the Problem is unchanged either way. Nothing of osa-opt's own can word
-    it better without a subclass of the table or of its arrays (see the test above)."""
+    """docs/inputs.md, 'A Problem does not change': problem.projects is the same table on
+    every access, over read-only values, so a value written in one step raises numpy's
+    error (no chained-assignment warning: the table is not a copy made for the expression);
+    under pandas' copy-on-write mode the write goes into the table handed out, and a solve
+    refuses the problem, naming the column, until with_projects takes it."""
     problem = osa_opt.load_problem()
-    with pytest.warns(FutureWarning, match="ChainedAssignmentError"), \
-            pytest.raises(ValueError, match="assignment destination is read-only"):
-        problem.projects.loc["P-01", "risk"] = 0.9
-    with pd.option_context("mode.copy_on_write", True):
-        with pytest.warns(Warning, match="chained assignment"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="assignment destination is read-only"):
             problem.projects.loc["P-01", "risk"] = 0.9
-        held = problem.projects
-        held.loc["P-01", "risk"] = 0.9
-        assert held.at["P-01", "risk"] == 0.9
-    assert problem.projects.at["P-01", "risk"] != 0.9
+    assert problem.edits_in_place() == {}
+    with pd.option_context("mode.copy_on_write", True):
+        problem.projects.loc["P-01", "risk"] = 0.4
+        assert problem.projects.at["P-01", "risk"] == 0.4
+    assert problem.input_projects.at["P-01", "risk"] != 0.4
+    with pytest.raises(osa_opt.OsaError, match=r"\(projects: column risk changed\)"):
+        osa_opt.solve(problem, portfolios=1)
+    assert problem.with_projects(problem.projects).projects.at["P-01", "risk"] == 0.4
 
 
 # ------------------------------------------------------- 6. the template's flags' defaults

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import pickle
 import tomllib
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -85,19 +86,93 @@ def test_writing_into_the_tables_raises_and_the_solve_is_unchanged(problem: Prob
     assert objective(problem) == before
 
 
-def test_replacing_a_column_changes_only_that_copy(problem: Problem) -> None:
-    before, value = objective(problem), problem.value
+def test_a_column_set_on_a_table_stays_and_a_solve_refuses_it_by_name() -> None:
+    """problem.countries["max_share"] = 0.3 was set on a copy made for that one expression:
+    lost, with only pandas' chained-assignment FutureWarning, and the solve ran without it.
+    The tables are now the same object on every access, so the change stays to see, and
+    everything that would use the table as validated refuses, naming the change and the
+    calls that take it or drop it."""
+    problem = osa_opt.load_problem()
+    before = objective(problem)
+    assert problem.countries is problem.countries and problem.projects is problem.projects
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no chained-assignment FutureWarning any more
+        problem.countries["max_share"] = 0.1
+    assert (problem.countries["max_share"] == 0.1).all()
+    assert problem.edits_in_place() == {"countries": ["column max_share changed"]}
+    said = ("problem.countries was changed in place (countries: column max_share changed), "
+            "and a Problem does not take changes made so")
+    for call in (lambda: osa_opt.solve(problem, portfolios=1),
+                 lambda: osa_opt.build_model(problem),
+                 lambda: osa_opt.frontier(problem),
+                 lambda: problem.with_policy(overrides={"budget.FY2026": 17000}),
+                 lambda: problem.with_extensions(lambda m, p: None)):
+        with pytest.raises(osa_opt.OsaError) as info:
+            call()
+        assert said in str(info.value)
+        assert "problem = problem.with_countries(problem.countries)" in str(info.value)
+        assert "problem = problem.without_edits()" in str(info.value)
+    assert "changed in place, not taken: countries (column max_share changed)" in repr(problem)
+    # taken: validated again, the cap applied, and the problem edited is as loaded again
+    capped = problem.with_countries(problem.countries)
+    by_copy = osa_opt.load_problem()
+    copy = by_copy.countries.copy()
+    copy["max_share"] = 0.1
+    assert objective(capped) == objective(by_copy.with_countries(copy)) < before
+    assert "countries (DataFrame)" in capped.sources
+    assert problem.edits_in_place() == {} and objective(problem) == before
+    # dropped
+    problem.countries["max_share"] = 0.1
+    assert objective(problem.without_edits()) == before
+
+
+def test_a_table_of_ones_own_edited_and_passed_back_still_works(problem: Problem) -> None:
+    """df = problem.projects; df["x"] = ...; problem.with_projects(df): the table handed out
+    is edited and taken; the problem it came from solves as loaded afterwards."""
+    before = objective(problem)
     projects = problem.projects
     projects["score_security"] = 10.0            # a whole column replaced
     projects["new"] = 1                          # a column added
-    projects.drop(index="P-01", inplace=True)    # a row dropped
+    projects.drop(index="P-05", inplace=True)    # a row dropped
+    assert problem.edits_in_place() == {"projects": [
+        "row P-05 dropped", "column new added", "column score_security changed"]}
+    edited = problem.with_projects(projects)
+    assert len(edited.projects) == 5 and (edited.projects["score_security"] == 10.0).all()
+    assert problem.edits_in_place() == {} and len(problem.projects) == 6
+    assert problem.projects["score_security"].tolist() == [8.0, 7.5, 4.0, 3.0, 6.0, 2.0]
+    assert objective(problem) == before
+
+
+def test_what_is_no_change_is_not_refused(problem: Problem) -> None:
+    """Rows put in another order, a column set to the values it holds, a copy edited: the
+    problem's tables hold what was validated, so nothing is refused."""
+    before = objective(problem)
+    projects = problem.projects
+    projects.sort_values("title", inplace=True)
+    projects["risk"] = problem.input_projects["risk"].copy()
+    projects.copy()["risk"] = 0.9
+    assert problem.edits_in_place() == {}
+    assert objective(problem) == before
+
+
+def test_both_tables_changed_in_place_are_taken_together(problem: Problem) -> None:
+    problem.projects["score_security"] = 1.0
+    problem.countries["democracy"] = 5.0
+    with pytest.raises(osa_opt.OsaError, match="it takes the change to problem.countries"):
+        objective(problem)
+    both = problem.with_projects(problem.projects)
+    assert (both.projects["score_security"] == 1.0).all()
+    assert (both.countries["democracy"] == 5.0).all()
+    assert {"projects (DataFrame)", "countries (DataFrame)"} <= set(both.sources)
+    assert problem.edits_in_place() == {}
+
+
+def test_the_derived_views_stay_copies(problem: Problem) -> None:
+    value = problem.value
     cost = problem.cost
     cost["FY2026"] = 0.0
-    assert "new" not in problem.projects.columns and len(problem.projects) == 6
-    assert problem.projects["score_security"].tolist() == [8.0, 7.5, 4.0, 3.0, 6.0, 2.0]
     assert problem.cost["FY2026"].sum() == 3450.0
     pd.testing.assert_series_equal(problem.value, value)
-    assert objective(problem) == before
 
 
 def test_the_per_project_views_are_named_after_what_they_hold(problem: Problem) -> None:
@@ -286,3 +361,15 @@ def test_with_policy_records_the_policy_it_used_in_run_json_inputs(tmp_path: Pat
     assert inputs[EDITED_POLICY] == sha256((folder / "policy.toml").read_bytes())
     assert "default.toml" not in inputs
     assert osa_opt.load_run(folder).problem.policy.budget["FY2026"] == 15000
+
+
+def test_what_osa_opt_reads_is_the_problem_as_validated(problem: Problem) -> None:
+    """A result, its tables and the problem's warnings read the tables as validated, never
+    a change made in place to the table handed out after the solve."""
+    result = osa_opt.solve(problem, portfolios=1)
+    problem.projects["title"] = "changed"
+    problem.countries["region"] = "Nowhere"
+    assert "changed" not in result.best.projects["title"].tolist()
+    assert "Nowhere" not in result.best.allocation("region").index
+    assert problem.input_projects["title"].ne("changed").all()
+    assert problem.warnings == problem.without_edits().warnings

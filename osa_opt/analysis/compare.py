@@ -171,7 +171,7 @@ class Comparison(Analysis):
 
     def project_matrix(self) -> pd.DataFrame:
         """Per project (rows) and scenario (columns): the funded fraction, 0 when out."""
-        base = self.baseline.problem.projects
+        base = self.baseline.problem.input_projects
         table = base[["title", "country", "field"]].copy()
         for s in self.scenarios:
             fractions = s.portfolio.fractions if s.portfolio else {}
@@ -281,10 +281,10 @@ def _outcome(scenario: Scenario, out: dict[str, Any] | None) -> ScenarioOutcome 
 def _against_baseline(outcomes: list[ScenarioOutcome]) -> None:
     """Fill in/out lists and the value of each portfolio under the baseline's weights."""
     base = outcomes[0]
-    order = list(base.problem.projects.index)
+    order = list(base.problem.input_projects.index)
     base_value = base.problem.value
     extra = _objective_extra(base.problem)
-    countries = base.problem.projects["country"]
+    countries = base.problem.input_projects["country"]
     for s in outcomes:
         s.added = [p for p in order if p in s.funded and p not in base.funded]
         s.dropped = [p for p in order if p in base.funded and p not in s.funded]

@@ -29,7 +29,7 @@ def signing_probabilities(problem: Problem) -> tuple[pd.Series, pd.Series]:
     blank partner ``p_sign`` is 1, and so is the partner of an item at stage ``signed`` (its
     agreement is signed).
     """
-    projects, countries = problem.projects, problem.countries
+    projects, countries = problem.input_projects, problem.input_countries
     by_stage = problem.policy.execution.p_sign_by_stage
     stage = projects["stage"] if "stage" in projects else pd.Series("", index=projects.index)
     default = stage.map(lambda s: float(by_stage.get(s, 1.0)) if s else 1.0)
@@ -45,7 +45,7 @@ def signing_probabilities(problem: Problem) -> tuple[pd.Series, pd.Series]:
 
 def has_execution_data(problem: Problem) -> bool:
     """True when a stage or a signing probability is given anywhere in the input."""
-    pj, co = problem.projects, problem.countries
+    pj, co = problem.input_projects, problem.input_countries
     return bool(("stage" in pj and (pj["stage"] != "").any())
                 or ("p_sign" in pj and pj["p_sign"].notna().any())
                 or ("p_sign" in co and co["p_sign"].notna().any()))
@@ -92,7 +92,7 @@ def make_plan(problem: Problem, fractions: dict[str, float],
               reserves: Sequence[Sequence[str]], reserve_fractions: dict[str, float] | None = None,
               target: float | None = None) -> Plan:
     """The arrays of a plan: portfolio 1's ``fractions`` and the reserve entries in order."""
-    pj = problem.projects
+    pj = problem.input_projects
     reserve_fractions = reserve_fractions or {}
     primary = [p for p in pj.index if p in fractions]
     ids = primary + [p for entry in reserves for p in entry]
@@ -105,7 +105,7 @@ def make_plan(problem: Problem, fractions: dict[str, float],
     cost = problem.cost.loc[ids].to_numpy(float) * frac[:, None]
     value = problem.value.loc[ids].to_numpy(float) * frac
     p_partner, p_item = signing_probabilities(problem)
-    countries = list(problem.countries.index)
+    countries = list(problem.input_countries.index)
     partner = np.array([countries.index(c) for c in pj.loc[ids, "country"]], dtype=int)
     requires = tuple(tuple(index.get(q, -1) for q in pj.at[p, "requires"]) for p in ids)
     groups = {g: n for n, g in enumerate(sorted({g for g in pj["exclusive_group"] if g}))}
@@ -129,10 +129,10 @@ def _cap_rows(problem: Problem, ids: list[str]) -> tuple[tuple[np.ndarray, float
     a project of several fields counts an equal part of its cost in each, as in the model."""
     policy = problem.policy
     total = policy.total_budget
-    pj = problem.projects
+    pj = problem.input_projects
     country = pj.loc[ids, "country"].to_numpy()
     rows = []
-    own = problem.countries["max_share"].astype(float)
+    own = problem.input_countries["max_share"].astype(float)
     caps = own.where(own.notna(), 1.0).clip(upper=policy.priority.max_country_share).to_dict()
     for c in sorted(set(country)):
         if caps.get(c, 1.0) < 1.0:

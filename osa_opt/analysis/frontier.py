@@ -368,14 +368,14 @@ def budget_columns(problem: Problem, share: float) -> dict[str, float]:
 def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
            out: Outcome, greedy: Any, seconds: float) -> dict[str, Any]:
     """One row of the points table (the model is at this level's budget)."""
-    ids = tuple(p for p in problem.projects.index if p in out.fractions)
+    ids = tuple(p for p in problem.input_projects.index if p in out.fractions)
     solved = out.status in _SOLVED
     value = float(out.objective) if solved and out.objective is not None else math.nan
     greedy_fracs = {p: f for p, f in dict(greedy.fractions).items() if f > FRACTION_TOL}
     greedy_value = float(greedy.value)
     extra = getattr(model, "osa_objective_extra", None)
     if extra is not None:  # the exact value counts what extensions add: so does the greedy's
-        greedy_value += value_at(extra, greedy_fracs, problem.projects["country"])
+        greedy_value += value_at(extra, greedy_fracs, problem.input_projects["country"])
     row: dict[str, Any] = {"level": level, "budget_share": share,
                            **budget_columns(problem, share)}
     frac = pd.Series(out.fractions, dtype=float)
@@ -389,7 +389,7 @@ def _point(problem: Problem, model: pyo.ConcreteModel, level: int, share: float,
         if solved else math.nan,
         "status": out.status.value,
         "project_ids": ids,
-        "greedy_ids": tuple(p for p in problem.projects.index if p in greedy_fracs),
+        "greedy_ids": tuple(p for p in problem.input_projects.index if p in greedy_fracs),
         "seconds": seconds,
     })
     return row

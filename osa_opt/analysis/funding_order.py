@@ -187,7 +187,7 @@ class FundingOrderAnalysis(Analysis):
     def funded_at(self, level: int) -> list[str]:
         """Ids funded at a level (input order); none at a level left out of the model."""
         funded_there = self.fractions.get(level, {})
-        return [p for p in self.problem.projects.index if p in funded_there]
+        return [p for p in self.problem.input_projects.index if p in funded_there]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Workbook sheets ``funding_order`` and ``funding_levels``."""
@@ -310,7 +310,7 @@ def order_rows(problem: Problem,
     run's order is rebuilt with it too)."""
     value = problem.value
     cost = problem.total_cost
-    projects = problem.projects
+    projects = problem.input_projects
     columns = ["project_id", "position", "level", "level_number", "value", "total_cost",
                "value_per_cost", "title", "country", "dropped_at"]
     rows = [{
@@ -330,7 +330,7 @@ def _levels_table(problem: Problem, frontier: FrontierAnalysis,
     """Per level of the sweep: nested value, independent optimum, nesting cost, changes."""
     points = frontier.points.sort_values(["budget_share"], kind="stable")
     value = problem.value
-    ids = problem.projects.index
+    ids = problem.input_projects.index
     rows = []
     below: set[str] | None = None  # funded at the previous level in the model
     for lv, point in points.iterrows():

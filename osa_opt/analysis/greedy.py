@@ -149,8 +149,8 @@ class _Prepared:
     @classmethod
     def of(cls, problem: Problem) -> _Prepared:
         eligible = list(problem.eligible)
-        keep = problem.projects.index.isin(eligible)
-        projects = problem.projects[keep]
+        keep = problem.input_projects.index.isin(eligible)
+        projects = problem.input_projects[keep]
         ids = projects.index.tolist()
 
         def column(series: pd.Series) -> dict[str, Any]:

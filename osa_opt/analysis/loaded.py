@@ -125,7 +125,7 @@ def _funding_order(data: dict[str, Any], problem: Problem,
 
 def _robustness(data: dict[str, Any], problem: Problem,
                 folder: Path | None) -> RobustnessAnalysis:
-    pj = problem.projects
+    pj = problem.input_projects
     entries = data["projects"]
     ids = [str(e["project_id"]) for e in entries]
     projects = pd.DataFrame({

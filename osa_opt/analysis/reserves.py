@@ -62,7 +62,8 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
     solver, top = _largest_nested(problem, fractions, shares, time_limit)
     notes: list[str] = []
     value, cost = problem.value, problem.total_cost
-    density = {p: value[p] / cost[p] if cost[p] > 0 else math.inf for p in problem.projects.index}
+    density = {p: value[p] / cost[p] if cost[p] > 0 else math.inf
+               for p in problem.input_projects.index}
     first: dict[str, int] = {}
     planned: dict[str, float] = {}
     if solver is not None:
@@ -83,7 +84,7 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
                 first[p], planned[p] = len(shares) + 1, 1.0
         status = "infeasible"
     ordered = sorted(first, key=lambda p: (first[p], -density[p], p))
-    group = {p: part for part in bundles(problem.projects) for p in part}
+    group = {p: part for part in bundles(problem.input_projects) for p in part}
     entries: list[list[str]] = []
     placed: set[str] = set()
     for p in ordered:

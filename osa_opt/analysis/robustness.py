@@ -265,7 +265,7 @@ DESCRIBED = ("title", "country", "field")
 def described(problem: Problem, ids: Any) -> dict[str, pd.Series]:
     """The title, country and field of the projects ``ids``: the first columns of the
     projects table, aligned by project id."""
-    return {c: problem.projects[c].reindex(ids) for c in DESCRIBED}
+    return {c: problem.input_projects[c].reindex(ids) for c in DESCRIBED}
 
 
 def _summarize(
@@ -281,7 +281,7 @@ def _summarize(
     core = funded.mean(axis=0) if n_ok else np.zeros(len(ids))
     mean_fraction = fractions[solved].mean(axis=0) if n_ok else np.zeros(len(ids))
 
-    pj = problem.projects
+    pj = problem.input_projects
     best = baseline.portfolios[0].fractions
     table = pd.DataFrame({
         **described(problem, pj.index),

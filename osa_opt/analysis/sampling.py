@@ -53,7 +53,7 @@ class Samples:
 def model_project_ids(problem: Problem) -> list[str]:
     """The eligible projects in input order: the projects the model has variables for."""
     eligible = set(problem.eligible)
-    return [p for p in problem.projects.index if p in eligible]
+    return [p for p in problem.input_projects.index if p in eligible]
 
 
 def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False) -> Samples:
@@ -77,7 +77,7 @@ def draw_samples(problem: Problem, n: int, seed: int, keep_scores: bool = False)
     lows = np.array([ranges[criteria[j]][0] for j in ranged], dtype=float)
     highs = np.array([ranges[criteria[j]][1] for j in ranged], dtype=float)
 
-    projects = problem.projects
+    projects = problem.input_projects
     scores0 = problem.scores[criteria].to_numpy(dtype=float)
     spread = projects["score_spread"].to_numpy(dtype=float)[:, None]
     tiers = problem.tier.to_numpy()

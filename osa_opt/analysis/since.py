@@ -68,7 +68,7 @@ class SinceRun(Analysis):
         was_funded = set(was_p1["projects"]) if was_p1 else set()
         now_funded = set(now_p1["projects"]) if now_p1 else set()
         was_ids = was_funded | set(was_unfunded)
-        now_ids = [str(p) for p in problem.projects.index]
+        now_ids = [str(p) for p in problem.input_projects.index]
         rows: list[dict[str, Any]] = []
         if was_p1 and now_p1:
             for pid in now_ids:
@@ -267,7 +267,7 @@ def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
             }
         )
     was_tiers = (previous.get("snapshot") or {}).get("tier") or {}
-    for country, tier in problem.countries["priority_tier"].items():
+    for country, tier in problem.input_countries["priority_tier"].items():
         was = was_tiers.get(str(country))
         if was is not None and int(was) != int(tier):
             rows.append(

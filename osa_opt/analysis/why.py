@@ -92,7 +92,7 @@ def find_project(problem: Problem, project_id: str) -> str:
     osa_opt.analysis.why.UnknownProjectError: unknown project id 'Ｐ－１７' (not in the projects sheet); did you mean 'P-17'?
     """
     project_id = str(project_id)  # 17 for "17": the hint then finds 'P-17'
-    ids = [str(p) for p in problem.projects.index]
+    ids = [str(p) for p in problem.input_projects.index]
     if project_id.strip() in ids:  # ids in the sheet are stripped; a pasted one may not be
         return project_id.strip()
     typed = spelling_key(project_id)  # capitals, width, a lookalike dash: Ｐ－０１ is P-01
@@ -232,7 +232,7 @@ def explain_portfolio(result: Result, solver: Solver | None = None,
         # from here: loading a fresh solver is not part of the explanation's time
         explainer.clock = ExplainClock(time_limit)
         explainer.proofs = Proofs(explainer.solver, result)
-        ids = [str(p) for p in result.problem.projects.index]
+        ids = [str(p) for p in result.problem.input_projects.index]
         records = {}
         for done, pid in enumerate(ids, 1):
             records[pid] = explainer.project(pid)
@@ -326,7 +326,7 @@ class _Explainer(Obstacles):
         self.clock = ExplainClock(None)  # explain_portfolio sets the analysis's own
         self.proofs: Proofs | None = None  # set by explain_portfolio (one project: none)
         # each table read once: the Problem hands out a copy per access
-        projects = self.projects = self.problem.projects
+        projects = self.projects = self.problem.input_projects
         self.cost = self.problem.cost
         self.total_cost = self.problem.total_cost
         self.tier = self.problem.tier

@@ -165,7 +165,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
         parts = []
 
         def item(pid: str) -> str:
-            row = problem.projects.loc[pid]
+            row = problem.input_projects.loc[pid]
             # the project's whole cost, as the report's table of what changes gives it,
             # written as the terminal's other prose writes money (¥1,200.5m)
             return f"{pid} {row['title']} ({row['country']}, {yen(problem.total_cost[pid])})"
@@ -179,7 +179,7 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
             was = ref.units_text(pid) if ref is not None else ""
             now = p.units_text(pid)
             shares = percents_apart(before, after)
-            parts.append(f"funds {pid} {problem.projects.at[pid, 'title']} "
+            parts.append(f"funds {pid} {problem.input_projects.at[pid, 'title']} "
                          f"{now or shares[1]} instead of {was or shares[0]}")
         text = "; ".join(parts) if parts else "the same projects"
         lines.append(f"[bold]Portfolio {p.rank}[/] ({share_text(p.share_of_best)} of the best value): "

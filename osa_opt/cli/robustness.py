@@ -136,7 +136,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     print_example_note(console, result.problem)
     counts = analysis.counts
     projects = analysis.projects[analysis.projects["eligible"]]
-    order = {pid: k for k, pid in enumerate(result.problem.projects.index)}
+    order = {pid: k for k, pid in enumerate(result.problem.input_projects.index)}
     core = sorted(projects.index[projects["class"] == "core"], key=order.__getitem__)
     named = ", ".join(core[:CORE_SHOWN]) or "—"
     if len(core) > CORE_SHOWN:

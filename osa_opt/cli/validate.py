@@ -128,7 +128,7 @@ def unused_columns(problem: Any) -> dict[str, list[str]]:
     used = {"projects": {c.name for c in project_columns(problem.fiscal_years,
                                                          problem.criteria)} | {"project_id"},
             "countries": {c.name for c in COUNTRY_COLUMNS} | {"country"}}
-    frames = {"projects": problem.projects, "countries": problem.countries}
+    frames = {"projects": problem.input_projects, "countries": problem.input_countries}
     return {sheet: [c for c in frames[sheet].columns if c not in used[sheet] and c != ROW]
             for sheet in frames}
 

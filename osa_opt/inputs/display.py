@@ -125,7 +125,20 @@ def problem_repr(problem: Any) -> str:
              f"  warnings: {c['warnings']}"]
     if problem.extensions:
         lines.append(f"  extensions: {', '.join(e.function for e in problem.extensions)}")
+    if edits := edits_text(problem):
+        lines.append(f"  changed in place, not taken: {edits}")
     return "\n".join(lines) + ">"
+
+
+def edits_text(problem: Any) -> str:
+    """What was changed in place in the problem's tables, which it does not take, with the
+    call that takes it ('' when nothing was)."""
+    edits = problem.edits_in_place()
+    if not edits:
+        return ""
+    first = next(iter(edits))
+    return ("; ".join(f"{sheet} ({', '.join(changes)})" for sheet, changes in edits.items())
+            + f" (problem.with_{first}(problem.{first}) takes it)")
 
 
 def problem_html(problem: Any) -> str:
@@ -137,6 +150,8 @@ def problem_html(problem: Any) -> str:
                                                  if c["warnings"] else ""))]
     if problem.extensions:
         pairs.append(("extensions", ", ".join(e.function for e in problem.extensions)))
+    if edits := edits_text(problem):
+        pairs.append(("changed in place, not taken", edits))
     body = '<div class="head"><b>Problem</b></div>' + key_values(pairs, "data")
     if problem.warnings:  # each a sentence or two: listed, wrapping, never cut
         items = "".join(f"<li>{escape(w.message())}</li>" for w in problem.warnings[:25])

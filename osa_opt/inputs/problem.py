@@ -4,10 +4,15 @@ A Problem is built only through validation (:func:`osa_opt.load_problem`,
 :meth:`Problem.from_frames`, or the ``with_*`` methods, which validate again), so everything
 downstream may trust it, and it never changes (docs/inputs.md, "A Problem does not change"):
 
-- ``problem.projects``, ``problem.countries`` and the derived tables (``cost``, ``value``,
-  ``eligibility`` ...) are copies made on each access, over values that cannot be written:
-  ``problem.projects.loc["P-01", "risk"] = 0.9`` raises numpy's ``ValueError: assignment
-  destination is read-only``; adding or replacing a column changes only that copy;
+- ``problem.projects`` and ``problem.countries`` are the same tables on every access, over
+  values that cannot be written: ``problem.projects.loc["P-01", "risk"] = 0.9`` raises
+  numpy's ``ValueError: assignment destination is read-only``; a column set, added or
+  dropped there (``problem.countries["max_share"] = 0.3``) stays to see, but is not taken:
+  a model built from the problem, ``with_policy`` and ``with_extensions`` refuse it by name
+  (:meth:`Problem.edits_in_place`) until ``with_countries(problem.countries)`` takes it;
+  osa-opt reads ``input_projects`` and ``input_countries``, fresh copies as validated;
+- the derived tables (``cost``, ``value``, ``eligibility`` ...) are copies made on each
+  access, over read-only values;
 - the policy is frozen, its tables and lists too;
 - an edit goes through :meth:`Problem.with_projects`, :meth:`Problem.with_countries` or
   :meth:`Problem.with_policy`, which return a new, validated Problem.
@@ -23,10 +28,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from osa_opt.digest import sha256
-from osa_opt.errors import InputError, Issue
+from osa_opt.errors import InputError, Issue, OsaError
 from osa_opt.extensions import Extension, as_extensions
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
@@ -65,8 +71,8 @@ class Problem:
     ----------
     projects : DataFrame indexed by ``project_id``; typed columns of docs/inputs.md
         (``requires`` as a tuple of ids, defaults filled in), extra columns kept, and
-        ``_row``, the Excel row (numbered from 2 for a table passed as a DataFrame). A
-        read-only copy on each access.
+        ``_row``, the Excel row (numbered from 2 for a table passed as a DataFrame). The same
+        table on every access, over read-only values (see :meth:`edits_in_place`).
     countries : DataFrame indexed by ``country``, likewise.
     policy : the Policy in force (frozen).
     sources : input file name -> sha256, for the run manifest (an edited table appears as
@@ -119,11 +125,69 @@ class Problem:
 
     @property
     def projects(self) -> pd.DataFrame:
-        return self._copy(self._projects)
+        """The projects table, the same DataFrame on every access: a column set on it stays
+        there to see, and a model built from the problem refuses the problem while it differs
+        from the table as validated (:meth:`edits_in_place`)."""
+        return self._handout(PROJECTS)
 
     @property
     def countries(self) -> pd.DataFrame:
+        """The countries table, as :attr:`projects`."""
+        return self._handout(COUNTRIES)
+
+    def _handout(self, sheet: str) -> pd.DataFrame:
+        handed = self.__dict__.setdefault("_handed", {})
+        if sheet not in handed:
+            handed[sheet] = self._copy(self._table(sheet))
+        return handed[sheet]
+
+    def _table(self, sheet: str) -> pd.DataFrame:
+        return self._projects if sheet == PROJECTS else self._countries
+
+    @property
+    def input_projects(self) -> pd.DataFrame:
+        """The projects table as validated, a fresh read-only copy on each access: what
+        osa-opt itself reads (a change made to :attr:`projects` in place never reaches it)."""
+        return self._copy(self._projects)
+
+    @property
+    def input_countries(self) -> pd.DataFrame:
+        """The countries table as validated, as :attr:`input_projects`."""
         return self._copy(self._countries)
+
+    def edits_in_place(self) -> dict[str, list[str]]:
+        """What was changed in place in :attr:`projects` or :attr:`countries` (the same
+        tables on every access), by table: ``{"countries": ["column max_share changed"]}``;
+        empty when nothing was. A Problem does not take such changes: a model built from it
+        refuses it (:meth:`refuse_edits_in_place`); ``problem.with_countries(
+        problem.countries)`` validates the edited table into a new Problem.
+
+        >>> fresh = osa_opt.load_problem()
+        >>> fresh.countries["max_share"] = 0.3
+        >>> fresh.edits_in_place()
+        {'countries': ['column max_share changed']}
+        """
+        out = {}
+        for sheet, table in self.__dict__.get("_handed", {}).items():
+            changes = table_changes(self._table(sheet), table)
+            if changes:
+                out[sheet] = changes
+        return out
+
+    def refuse_edits_in_place(self, doing: str = "a model built from it") -> None:
+        """Raise :class:`~osa_opt.errors.OsaError` when :meth:`edits_in_place` has any: the
+        message names the table and what changed, and the calls that take the change or drop
+        it. ``doing`` says what would have used the table as validated."""
+        edits = self.edits_in_place()
+        if edits:
+            raise OsaError(edits_message(edits, doing))
+
+    def without_edits(self) -> Problem:
+        """The same Problem with :attr:`projects` and :attr:`countries` as validated again
+        (what was changed in them in place dropped). Not validated again: nothing changed."""
+        return Problem(self._projects, self._countries, self.policy, self.sources,
+                       origin=self.origin, read_warnings=self.read_warnings,
+                       excel_rows=self._excel_rows, extensions=self.extensions)
 
     @staticmethod
     def _copy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -182,31 +246,43 @@ class Problem:
         """The same countries and policy with another projects table, validated again.
 
         ``projects`` is typically ``problem.projects`` edited in Python; its problems name
-        the project id and index label (an edited table has no Excel rows).
+        the project id and index label (an edited table has no Excel rows). A change made in
+        place to ``problem.countries`` comes along, validated too (:meth:`edits_in_place`),
+        and this problem's tables are as validated again afterwards.
 
-        >>> edited = problem.projects
-        >>> edited.loc["P-01", "score_security"] = 9
-        Traceback (most recent call last):
-        ValueError: assignment destination is read-only
         >>> edited = problem.projects.copy()
         >>> edited.loc["P-01", "score_security"] = 9
         >>> problem = problem.with_projects(edited)
         """
-        edited = _edited(projects)
-        new = Problem.from_frames(edited, self.raw_countries(), self.policy,
-                                  sources=_sources(self.sources, PROJECTS, edited),
-                                  origin=self.origin, read_warnings=self.read_warnings,
-                                  extensions=self.extensions)
-        return new._warned(_left_out(self._projects, edited, new._projects, PROJECTS))
+        return self._with_tables({PROJECTS: projects})
 
     def with_countries(self, countries: pd.DataFrame) -> Problem:
-        """The same projects and policy with another countries table, validated again."""
-        edited = _edited(countries)
-        new = Problem.from_frames(self.raw_projects(), edited, self.policy,
-                                  sources=_sources(self.sources, COUNTRIES, edited),
-                                  origin=self.origin, read_warnings=self.read_warnings,
-                                  extensions=self.extensions)
-        return new._warned(_left_out(self._countries, edited, new._countries, COUNTRIES))
+        """The same projects and policy with another countries table, validated again (a
+        change made in place to ``problem.projects`` comes along, as in :meth:`with_projects`)."""
+        return self._with_tables({COUNTRIES: countries})
+
+    def _with_tables(self, given: dict[str, pd.DataFrame]) -> Problem:
+        """A new Problem of the tables ``given`` and, for the other table, the one changed in
+        place (:meth:`edits_in_place`) or else the one validated, validated again; this
+        problem's tables handed out are then as validated again."""
+        edits = self.edits_in_place()
+        handed = self.__dict__.get("_handed", {})
+        tables = {**{sheet: handed[sheet] for sheet in edits}, **given}
+        edited = {sheet: _edited(table) for sheet, table in tables.items()}
+        sources = dict(self.sources)
+        for sheet, table in edited.items():
+            sources = _sources(sources, sheet, table)
+        new = Problem.from_frames(
+            edited[PROJECTS] if PROJECTS in edited else self.raw_projects(),
+            edited[COUNTRIES] if COUNTRIES in edited else self.raw_countries(),
+            self.policy, sources=sources, origin=self.origin,
+            read_warnings=self.read_warnings, extensions=self.extensions)
+        for sheet, table in tables.items():  # taken: this problem's as validated again
+            if handed.get(sheet) is table:
+                handed.pop(sheet)
+        return new._warned([issue for sheet, table in edited.items()
+                            for issue in _left_out(self._table(sheet), table,
+                                                   new._table(sheet), sheet)])
 
     def _warned(self, issues: Sequence[Issue]) -> Problem:
         """This problem with ``issues`` added to its warnings (no validation again)."""
@@ -224,8 +300,10 @@ class Problem:
         :func:`~osa_opt.inputs.readers.load_problem` takes), or the same policy with dotted
         ``overrides`` (``{"budget.FY2026": 20000}``), validated again.
 
-        Columns a new fiscal year or criterion needs are checked again.
+        Columns a new fiscal year or criterion needs are checked again. A problem whose
+        tables were changed in place (:meth:`edits_in_place`) is refused, naming the change.
         """
+        self.refuse_edits_in_place("problem.with_policy(...)")
         given, from_file = (self.policy, {}) if policy is None else read_policy(policy)
         used = given.override(overrides)
         # a year an override names without a cost column (budget.FY2062): named at the
@@ -260,6 +338,8 @@ class Problem:
         >>> len(once.extensions), len(once.with_extensions(at_most_30).extensions)
         (1, 1)
         """
+        self.refuse_edits_in_place("problem.with_extensions(...)")
+
         def same(old: Extension, new: Extension) -> bool:
             if old.function != new.function or "<lambda>" in old.function:
                 return False  # two lambdas are two rules
@@ -500,6 +580,73 @@ def _left_out(before: pd.DataFrame, edited: Any, after: pd.DataFrame, sheet: str
             f"if the defaults are not meant, keep the column: "
             f"df[{column!r}] = problem.{sheet}[{column!r}]"))
     return issues
+
+
+def table_changes(before: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """What differs in ``table`` (a table a Problem handed out) from ``before`` (the table as
+    validated): columns added, dropped or changed, rows added or dropped (an order of rows
+    alone is no change: rows are read by id). A column still holding the validated array
+    (the usual case: values are read-only) is compared by identity, any other by value, so
+    the check costs next to nothing on a big round left alone."""
+    if table is before:
+        return []
+    columns = list(table.columns)
+    if len(set(columns)) != len(columns):
+        return ["a column name repeated"]
+    if not table.index.is_unique:
+        return ["a row id repeated"]
+    changes = []
+    rows = table.index
+    if rows is not before.index and not rows.equals(before.index):
+        dropped, added = before.index.difference(rows), rows.difference(before.index)
+        changes += [f"{_rows_text(ids)} {word}" for ids, word in ((added, "added"),
+                                                                 (dropped, "dropped")) if len(ids)]
+        rows = before.index.intersection(rows)
+    kept = [c for c in before.columns if c in table.columns]
+    changes += [f"column {c} added" for c in columns if c not in before.columns and c != ROW]
+    changes += [f"column {c} dropped" for c in before.columns if c not in table.columns
+                and c != ROW]
+    for column in kept:
+        old, new = before[column], table[column]
+        if column != ROW and not _same_values(old, new, rows):
+            changes.append(f"column {column} changed")
+    return changes
+
+
+def _same_values(old: pd.Series, new: pd.Series, rows: pd.Index) -> bool:
+    if isinstance(old.dtype, np.dtype) and old.dtype == new.dtype and len(old) == len(new) \
+            and new.index is old.index:
+        a, b = old.to_numpy(), new.to_numpy()
+        if a.__array_interface__["data"] == b.__array_interface__["data"] \
+                and a.strides == b.strides:
+            return True  # the very array validated: read-only, so unchanged
+    if new.index is not old.index:
+        old, new = old.reindex(rows), new.reindex(rows)
+    return bool(old.equals(new))
+
+
+def _rows_text(ids: pd.Index) -> str:
+    shown = ", ".join(map(str, ids[:3])) + (f" and {len(ids) - 3:,} more" if len(ids) > 3
+                                           else "")
+    return f"row{'s' if len(ids) > 1 else ''} {shown}"
+
+
+def edits_message(edits: Mapping[str, Sequence[str]], doing: str) -> str:
+    """The refusal of a Problem whose tables were changed in place (see
+    :meth:`Problem.edits_in_place`), naming each table and what changed in it."""
+    names = [f"problem.{sheet}" for sheet in edits]
+    what = "; ".join(f"{sheet}: {', '.join(list(changes)[:4])}"
+                     + (f" and {len(changes) - 4} more" if len(changes) > 4 else "")
+                     for sheet, changes in edits.items())
+    first, one = next(iter(edits)), len(edits) == 1
+    table = "table" if one else "tables"
+    along = "" if one else f" (it takes the change to problem.{list(edits)[1]} along)"
+    return (f"{' and '.join(names)} {'was' if one else 'were'} changed in place ({what}), "
+            f"and a Problem does not take changes made so: {doing} would use the {table} as "
+            f"validated, without the change. To use the changed {table}: problem = "
+            f"problem.with_{first}(problem.{first}), which validates {'it' if one else 'both'}"
+            f" again{along}; to drop the change: problem = problem.without_edits(); to edit a "
+            f"table without touching the problem, edit a copy (df = {names[0]}.copy()).")
 
 
 def _shown(value: Any) -> str:

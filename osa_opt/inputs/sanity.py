@@ -74,7 +74,7 @@ def input_warnings(problem: Problem) -> list[Issue]:
             *tier_warnings(problem), *scale_warnings(problem),
             *free_project_warnings(problem), *unfundable_warnings(problem),
             *uncounted_cost_warnings(problem), *shadow_column_warnings(problem),
-            *lone_group_warnings(problem.projects)]
+            *lone_group_warnings(problem.input_projects)]
 
 
 def shadow_column_warnings(problem: Problem) -> list[Issue]:
@@ -94,9 +94,9 @@ def shadow_column_warnings(problem: Problem) -> list[Issue]:
 
     issues = []
     for sheet, frame, columns in (
-            (PROJECTS, problem.projects,
+            (PROJECTS, problem.input_projects,
              project_columns(problem.fiscal_years, problem.criteria)),
-            (COUNTRIES, problem.countries, COUNTRY_COLUMNS)):
+            (COUNTRIES, problem.input_countries, COUNTRY_COLUMNS)):
         known = {c.name for c in columns} | {frame.index.name}
         extras = [str(c) for c in frame.columns if c not in known and c != ROW
                   and not str(c).startswith((COST_PREFIX, SCORE_PREFIX))
@@ -138,7 +138,7 @@ def scale_warnings(problem: Problem) -> list[Issue]:
                     if c.kind == "number" and c.low == 0 and c.high == 10]
     issues = []
     for sheet, column, unit in zero_to_ten:
-        table = problem.projects if sheet == PROJECTS else problem.countries
+        table = problem.input_projects if sheet == PROJECTS else problem.input_countries
         if column not in table.columns:
             continue
         values = table[column].dropna().to_numpy(dtype=float)
@@ -171,7 +171,7 @@ def _five_point_warnings(problem: Problem,
     country reads as assessed half as well). A warning: 1-5 may be meant on 0-10."""
     values: dict[tuple[str, str], Any] = {}
     for sheet, column, _ in columns:
-        table = problem.projects if sheet == PROJECTS else problem.countries
+        table = problem.input_projects if sheet == PROJECTS else problem.input_countries
         if column in table.columns:
             values[sheet, column] = table[column].dropna().to_numpy(dtype=float)
     issues = []
@@ -211,7 +211,7 @@ def unfundable_warnings(problem: Problem) -> list[Issue]:
     found = problem.unfundable
     if not found:
         return []
-    rows = problem.projects["_row"]
+    rows = problem.input_projects["_row"]
     issues = []
     for pid, why in list(found.items())[:MAX_PER_RULE]:
         chain = f" (the chain {' → '.join(why.chain)})" if len(why.chain) > 2 else ""
@@ -249,7 +249,7 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
     import pandas as pd
 
     years = set(problem.fiscal_years)
-    p = problem.projects
+    p = problem.input_projects
     issues = []
     for column in p.columns:
         fy = str(column).removeprefix(COST_PREFIX)
@@ -316,7 +316,7 @@ def tier_warnings(problem: Problem) -> list[Issue]:
     given = problem.policy.objective.tier_multiplier
     if not given:  # no table at all: every tier ×1, plainly
         return []
-    countries = problem.countries
+    countries = problem.input_countries
     issues = []
     for tier in sorted({int(t) for t in countries["priority_tier"]} - set(given)):
         names = sorted(countries.index[countries["priority_tier"] == tier])
@@ -373,7 +373,7 @@ def negative_value_warnings(problem: Problem) -> list[Issue]:
     below = sorted(map(str, value.index[value.to_numpy() < 0]))
     if not below:
         return []
-    top = float(problem.projects["risk"].to_numpy()[eligible].max())
+    top = float(problem.input_projects["risk"].to_numpy()[eligible].max())
     return [Issue(policy_sheet(problem.policy), None, "objective.risk_aversion", aversion,
                   f"objective.risk_aversion {number(aversion)} makes "
                   f"{counted(len(below), 'eligible project')} worth less than nothing (1 − {number(aversion)} × risk is below 0 "
@@ -395,7 +395,7 @@ def cheap_project_warnings(problem: Problem) -> list[Issue]:
     >>> cheap_project_warnings(problem)
     []
     """
-    p = problem.projects
+    p = problem.input_projects
     total = problem.total_cost[(problem.total_cost > 0) & (p["status"] != "excluded")]
     if len(total) < CHEAP_MIN_PROJECTS or not problem.fiscal_years:
         return []
@@ -432,7 +432,7 @@ def copied_project_warnings(problem: Problem) -> list[Issue]:
     """
     import pandas as pd
 
-    p = problem.projects
+    p = problem.input_projects
     live = (p["status"] != "excluded").to_numpy()
     total = problem.total_cost[live]
     country = p["country"][live]
@@ -465,7 +465,7 @@ def free_project_warnings(problem: Problem) -> list[Issue]:
     years = problem.fiscal_years
     if not years:
         return []
-    p = problem.projects
+    p = problem.input_projects
     free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")]
     columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)
     verb = "is" if len(years) == 1 else "are"
@@ -545,7 +545,7 @@ def _dear_projects(problem: Problem, outliers: dict[str, list[str]]) -> list[Iss
         dear = problem.cost[fy][ids]
         times = math.floor(float(dear.max()) / amount)
         first = dear.idxmax()
-        out.append(Issue(PROJECTS, int(problem.projects.at[first, "_row"]),
+        out.append(Issue(PROJECTS, int(problem.input_projects.at[first, "_row"]),
                          f"{COST_PREFIX}{fy}", float(dear.max()),
                          f"{id_list(dear.index)} alone cost{'s' if len(dear) == 1 else ''} "
                          f"{times:,} times or more the {fy} budget ({yen(amount)}): "

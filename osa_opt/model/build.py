@@ -38,6 +38,9 @@ def build_model(problem: Problem, data: ModelData | None = None) -> pyo.Concrete
     >>> list(model.budget), len(model.x)
     (['FY2026'], 33)
     """
+    # a table changed in place (problem.countries["max_share"] = 0.3) is not the problem's:
+    # refused by name rather than built without it
+    problem.refuse_edits_in_place("building its model (a solve, an explanation, an analysis)")
     data = ModelData.from_problem(problem) if data is None else data
     # MPS readers split the NAME line on spaces: keep the model name one token.
     m = pyo.ConcreteModel(name="_".join(problem.policy.name.split()) or "osa")
@@ -225,7 +228,7 @@ def _key_error_message(function: str, exc: KeyError, problem: Problem) -> tuple[
     text = str(exc.args[0]) if exc.args else str(exc)
     found = re.search(r"Index '(.+?)' is not valid", text)
     key = found.group(1) if found else text.strip("'\" ")
-    if key in problem.projects.index:
+    if key in problem.input_projects.index:
         reasons = problem.eligibility.loc[key].get("reasons") or []
         why = f" ({'; '.join(map(str, reasons))})" if reasons else ""
         return (f"extension {function}(): project {key} is not eligible{why}, so the model "

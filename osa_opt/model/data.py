@@ -95,7 +95,7 @@ class ModelData:
     def from_problem(cls, problem: Problem) -> ModelData:
         policy = problem.policy
         eligible = set(problem.eligible)
-        proj = problem.projects
+        proj = problem.input_projects
         # positions (every derived view shares the projects' index) and plain lists:
         # .loc[ids] and Series.to_dict box each value, 2 s for 100,000 projects
         keep = by_id(proj.index, proj.index.isin(problem.eligible))
@@ -106,7 +106,7 @@ class ModelData:
         for p, most in units_max.items():  # min_funding does not apply: units_min does
             min_funding[p] = units_min[p] / most
         cost_frame = problem.cost.iloc[keep]
-        countries = problem.countries
+        countries = problem.input_countries
         # whole columns, not a .at lookup per row: 100,000 projects in 0.3 s instead of 3 s
         policy_cap = float(policy.priority.max_country_share)
         own_caps = pd.to_numeric(countries["max_share"], errors="coerce").tolist()

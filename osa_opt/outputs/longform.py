@@ -50,7 +50,7 @@ INPUT_SUFFIX = " (input)"
 def extra_columns(problem: Problem) -> list[str]:
     """Columns of the projects sheet that osa-opt does not use; passed through to outputs."""
     known = {c.name for c in PROJECT_COLUMNS} | {ROW}
-    return [c for c in problem.projects.columns
+    return [c for c in problem.input_projects.columns
             if c not in known and not str(c).startswith((COST_PREFIX, SCORE_PREFIX))]
 
 
@@ -82,9 +82,9 @@ def portfolio_table(portfolio: Portfolio) -> pd.DataFrame:
     problem = portfolio.problem
     table = portfolio.projects.copy()
     ids = table.index
-    table["status_reason"] = problem.projects.loc[ids, "status_reason"]
+    table["status_reason"] = problem.input_projects.loc[ids, "status_reason"]
     for name in extra_columns(problem):
-        table[output_name(name)] = problem.projects.loc[ids, name]
+        table[output_name(name)] = problem.input_projects.loc[ids, name]
     table = table.reset_index()
     return table.reindex(columns=table_columns(problem))
 

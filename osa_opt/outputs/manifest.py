@@ -111,7 +111,7 @@ def input_snapshot(problem: Any) -> dict[str, Any]:
     return {"cost": {str(fy): dict(zip(ids, cost[fy].to_numpy(dtype=float).round(6).tolist(),
                                        strict=True)) for fy in cost.columns},
             "value": dict(zip(ids, values, strict=True)),
-            "tier": {str(c): int(t) for c, t in problem.countries["priority_tier"].items()},
+            "tier": {str(c): int(t) for c, t in problem.input_countries["priority_tier"].items()},
             "tables": tables_digest(problem)}
 
 
@@ -131,7 +131,7 @@ def tables_digest(problem: Any) -> str:
     policy = problem.policy
     read = (project_columns(policy.fiscal_years, policy.criteria), COUNTRY_COLUMNS)
     parts = []
-    for frame, columns in zip((problem.projects, problem.countries), read, strict=True):
+    for frame, columns in zip((problem.input_projects, problem.input_countries), read, strict=True):
         names = [c.name for c in columns if c.name in frame.columns]
         parts.append(repr(names).encode())
         parts.append(pd.util.hash_pandas_object(frame.index).to_numpy().tobytes())

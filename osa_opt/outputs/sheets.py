@@ -167,7 +167,7 @@ def projects_table(result: Result) -> pd.DataFrame:
     Name: count, dtype: int64
     """
     problem = result.problem
-    projects = problem.projects
+    projects = problem.input_projects
     fractions = result.best.fractions if result.best is not None else {}
     eligible = problem.eligibility["eligible"].reindex(projects.index).to_numpy(dtype=bool)
     fraction = pd.Series(fractions, dtype=float).reindex(projects.index).fillna(0.0)
@@ -282,8 +282,8 @@ def not_funded_sheet(sheets: Sheets, result: Result) -> None:
     ids = unfunded.index
     unfunded["region"] = problem.region.reindex(ids)
     unfunded["priority_tier"] = problem.tier.reindex(ids)
-    unfunded["status"] = problem.projects["status"].reindex(ids)
-    unfunded["status_reason"] = problem.projects["status_reason"].reindex(ids)
+    unfunded["status"] = problem.input_projects["status"].reindex(ids)
+    unfunded["status_reason"] = problem.input_projects["status_reason"].reindex(ids)
     table = unfunded.reset_index().reindex(columns=NOT_FUNDED_COLUMNS)
     what = "portfolio 1" if result.portfolios else "any portfolio (none exists)"
     sheet = sheets.add("Not funded")

@@ -59,7 +59,7 @@ IN_MEMORY_UP_TO = 1_000
 
 def is_large(result: Result) -> bool:
     """Whether the round is too large for the per-project sheets (:data:`FULL_TABLES_UP_TO`)."""
-    return len(result.problem.projects) > FULL_TABLES_UP_TO
+    return len(result.problem.input_projects) > FULL_TABLES_UP_TO
 
 
 def write_workbook(result: Result, path: Path, *, created: str = "",
@@ -86,7 +86,7 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
     # Large rounds in constant memory: each row goes to a temporary file once the next one
     # starts (rows in order). Small ones in memory: no temporary file per sheet to create
     # and delete, which costs more than writing a few thousand cells.
-    in_memory = len(result.problem.projects) <= IN_MEMORY_UP_TO
+    in_memory = len(result.problem.input_projects) <= IN_MEMORY_UP_TO
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "constant_memory": not in_memory, "in_memory": in_memory,

@@ -129,10 +129,10 @@ def _grouping(result: Result, by: str) -> pd.Series:
     """Each project's group; by field, a project of several fields once in each."""
     problem = result.problem
     if by == "field":
-        fields = problem.projects["field"].map(split_values)
+        fields = problem.input_projects["field"].map(split_values)
         return pd.Series([f for fs in fields for f in fs],
-                         index=problem.projects.index.repeat(fields.map(len)), name="field")
-    return {"country": problem.projects["country"], "region": problem.region,
+                         index=problem.input_projects.index.repeat(fields.map(len)), name="field")
+    return {"country": problem.input_projects["country"], "region": problem.region,
             "priority_tier": problem.tier}[by]
 
 
@@ -148,9 +148,9 @@ def _rule_text(result: Result, by: str, key: Any) -> str:
     elif by == "region":
         low = policy.balance.min_region_share.get(key)
         high = policy.balance.max_region_share.get(key)
-    elif by == "country" and key in result.problem.countries.index:
+    elif by == "country" and key in result.problem.input_countries.index:
         # the general cap is said once under the chart; a country's own cap is shown here
-        own = result.problem.countries.at[key, "max_share"]
+        own = result.problem.input_countries.at[key, "max_share"]
         if own is not None and own == own and float(own) < policy.priority.max_country_share:
             high = float(own)
     parts = ([f"≥ {percent(low)}"] if low else []) + ([f"≤ {percent(high)}"] if high else [])

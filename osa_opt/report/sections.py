@@ -196,7 +196,7 @@ def _differences(result: Result) -> str:
         return ""
     problem = result.problem
     funded = set().union(*(q.fractions for q in ports))
-    order = [p for p in problem.projects.index if p in funded]
+    order = [p for p in problem.input_projects.index if p in funded]
     shares = pd.DataFrame({q.rank: pd.Series(q.fractions, dtype=float) for q in ports}
                           ).reindex(order).fillna(0.0).round(6)
     values = shares.to_numpy()
@@ -205,7 +205,7 @@ def _differences(result: Result) -> str:
         return '<p class="note">All portfolios fund the same projects.</p>'
     listed = ids[:MAX_LISTED]
     rows = []
-    projects = problem.projects.loc[listed]  # once: each access of problem.projects copies
+    projects = problem.input_projects.loc[listed]  # once: each access copies
     for pid, title, country, cost, value in zip(
             listed, projects["title"], projects["country"],
             problem.total_cost.reindex(listed), problem.value.reindex(listed), strict=True):
@@ -287,7 +287,7 @@ def forced(result: Result) -> Section | None:
         return None
     n_in = sum(1 for f in listed.values() if f["forced"] == "in")
     shown = list(listed)[:MAX_LISTED]  # those forced in first
-    titles = result.problem.projects["title"]
+    titles = result.problem.input_projects["title"]
     frame = pd.DataFrame({
         "project_id": shown, "title": [titles[p] for p in shown],
         **{key: [listed[p][key] for p in shown]
@@ -328,7 +328,7 @@ def eligibility(result: Result) -> Section:
     if len(out) == 0:
         return Section("eligibility", "Eligibility exclusions",
                        "<p>Every project meets the eligibility rules.</p>" + waived)
-    listed = problem.projects.loc[out[:MAX_LISTED], ["title", "country", "field"]]
+    listed = problem.input_projects.loc[out[:MAX_LISTED], ["title", "country", "field"]]
     rows = []
     for pid, title, country, field, cost, reasons in zip(
             listed.index, listed["title"], listed["country"], listed["field"],
@@ -342,11 +342,11 @@ def eligibility(result: Result) -> Section:
             '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(out) - MAX_LISTED,
                                                                 ALL_UNFUNDED))
-    by_country = country_reasons(problem.countries, problem.policy)
-    served = set(problem.projects.loc[elig.index[elig["eligible"]], "country"])
+    by_country = country_reasons(problem.input_countries, problem.policy)
+    served = set(problem.input_projects.loc[elig.index[elig["eligible"]], "country"])
     blocked = [(c, rs) for c, rs in by_country.items() if rs and c not in served]
     if blocked:
-        countries = problem.countries  # once: each access copies
+        countries = problem.input_countries  # once: each access copies
         crow = "".join(
             f"<tr>{cell(c)}{cell(countries.at[c, 'region'])}"
             f"{cell(countries.at[c, 'priority_tier'], 'count')}"
@@ -371,8 +371,8 @@ def _overrides_table(result: Result) -> str:
     if not waived:
         return ""
     rows = "".join(
-        f"<tr>{cell(pid, ID)}{cell(problem.projects.at[pid, 'title'])}"
-        f"{cell(problem.projects.at[pid, 'country'])}"
+        f"<tr>{cell(pid, ID)}{cell(problem.input_projects.at[pid, 'title'])}"
+        f"{cell(problem.input_projects.at[pid, 'country'])}"
         f'<td><ul class="reasons">{"".join(f"<li>{escape(o)}</li>" for o in overrides[pid])}'
         "</ul></td></tr>" for pid in waived[:MAX_LISTED])
     return ("<h3>Rules waived by an override</h3><p>These projects are eligible only because "

@@ -85,7 +85,7 @@ class Portfolio:
 
     @cached_property
     def _project_ids(self) -> tuple[str, ...]:  # run.json, added/dropped, the tables ask
-        order = self.problem.projects.index
+        order = self.problem.input_projects.index
         return tuple(p for p in order if p in self.fractions)
 
     @property
@@ -107,7 +107,7 @@ class Portfolio:
         ids = self.project_ids
         frac = pd.Series(self.fractions, dtype=float).reindex(ids)
         cols = ["title", "country", "field", "assistance_type", "status"]
-        df = pb.projects.loc[ids, cols].copy()
+        df = pb.input_projects.loc[ids, cols].copy()
         df.insert(0, "rank", self.rank)
         df["region"] = pb.region.reindex(ids)
         df["priority_tier"] = pb.tier.reindex(ids)
@@ -193,7 +193,7 @@ class Portfolio:
 
     @cached_property
     def _countries(self) -> tuple[str, ...]:  # asked for by every table of portfolios
-        return tuple(sorted(set(self.problem.projects.loc[list(self.fractions), "country"])))
+        return tuple(sorted(set(self.problem.input_projects.loc[list(self.fractions), "country"])))
 
     @property
     def n_countries(self) -> int:

@@ -93,7 +93,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
     projects.
     """
     pb = result.problem
-    projects = pb.projects
+    projects = pb.input_projects
     funded = set(result.best.fractions) if result.best is not None else set()
     eligible = pb.eligibility["eligible"].to_dict()
     ineligible_reasons = pb.eligibility["reasons"].to_dict()
@@ -163,14 +163,13 @@ def diff_table(result: Result, other: Result) -> pd.DataFrame:
     """
     after = result.best.fractions if result.best else {}
     before = other.best.fractions if other.best else {}
-    ids = [p for p in result.problem.projects.index.union(other.problem.projects.index,
-                                                         sort=False)
+    now, then = result.problem.input_projects, other.problem.input_projects
+    ids = [p for p in now.index.union(then.index, sort=False)
            if abs(after.get(p, 0.0) - before.get(p, 0.0)) > FRACTION_TOL]
     rows = []
     for p in ids:
         a, b = after.get(p, 0.0), before.get(p, 0.0)
-        table = result.problem.projects if p in result.problem.projects.index \
-            else other.problem.projects
+        table = now if p in now.index else then
         change = ("added" if b == 0 else "dropped" if a == 0
                   else "more" if a > b else "less")
         rows.append({"project_id": p, "title": table.at[p, "title"],

@@ -22,7 +22,7 @@ PARTNERS_NAMED = 20
 
 def units(portfolio: Portfolio) -> dict[str, int]:
     """Units funded of each funded project that is funded in whole units (input order)."""
-    most = portfolio.problem.projects.get("units_max")
+    most = portfolio.problem.input_projects.get("units_max")
     if most is None:
         return {}
     most = most.reindex(portfolio.project_ids)
@@ -34,7 +34,7 @@ def units_text(portfolio: Portfolio, project_id: str) -> str:
     got = portfolio.units.get(project_id)  # cached on the portfolio
     if got is None:
         return ""
-    row = portfolio.problem.projects.loc[project_id]
+    row = portfolio.problem.input_projects.loc[project_id]
     most = int(row["units_max"])
     noun = str(row.get("unit") or "unit")
     plural = noun if most == 1 or noun.endswith("s") else f"{noun}s"
