@@ -106,3 +106,47 @@ def test_inputs_md_quotes_the_another_year_message_as_it_is() -> None:
     with pytest.raises(osa_opt.InputError) as caught:
         osa_opt.load_problem(ROUNDS / "FY2024")
     assert f"`{caught.value.issues[0].message()}`" in docs
+
+
+# ------------------------------------------------ an edited real round and its numbers
+def test_an_edited_real_round_still_says_its_scores_are_illustrative(
+        run: Callable, tmp_path: Path) -> None:
+    """The FY2024 round with Mongolia's package slipped to FY2025 (status excluded) printed
+    "Fund 3 partners: Philippines ¥1,600m, Djibouti ¥1,100m, Indonesia ¥1,000m" and a value
+    of 16.500 with nothing saying that the scores and assessments behind it are neutral
+    placeholders: the files no longer matched the shipped round's sha256, so the note went,
+    though every row's illustrative column still says so. The terminal, the report's
+    masthead, the workbook's Read me and run.json now say how many rows are marked and
+    what they say."""
+    import html
+
+    import openpyxl
+    import pandas as pd
+
+    folder = tmp_path / "FY2024"
+    shutil.copytree(ROUNDS / "FY2024", folder)
+    projects = pd.read_csv(folder / "projects.csv")
+    projects["status"] = "candidate"
+    projects["status_reason"] = ""
+    slipped = projects["project_id"] == "OSA-2024-MNG"
+    projects.loc[slipped, "status"] = "excluded"
+    projects.loc[slipped, "status_reason"] = "Slipped to FY2025"
+    projects.to_csv(folder / "projects.csv", index=False)
+    code, out, _ = run("solve", folder, "--set", "budget={FY2024=5000}", "--no-explain",
+                       "-k", "1", "--out", tmp_path / "run")
+    assert code == 0
+    said = ("4 of 4 projects and 4 of 4 partners are marked illustrative in the input's "
+            "illustrative column ('illustrative: score_security, score_humanitarian, "
+            "score_partnership (neutral 5, the same for every package; the record scores "
+            "nothing)'; 'illustrative: priority_tier (2), democracy, rule_of_law, human_rights "
+            "(5) are neutral placeholders, the same for every partner, no assessment of a real "
+            "country'): the numbers those notes name are not real, nor is a value computed "
+            "from them (clear a row's note once its numbers are your own).")
+    assert said in " ".join(out.split())
+    assert "A real OSA round" not in out  # the files are no longer the record's as shipped
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert said in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx")
+    readme = dict(r[:2] for r in book["Read me"].iter_rows(values_only=True) if r[0])
+    assert readme["Input"] == said
+    assert json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))["input_note"] == said

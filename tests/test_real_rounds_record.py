@@ -257,7 +257,9 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
 ) -> None:
     """run.json of the shipped example said nothing of its numbers being illustrative (the
     terminal, report and workbook did); it holds the note now (``input_note``). A real
-    round edited in Python (its own assessments) is a round of its own: no note."""
+    round edited in Python (its own assessments) is not the record's: no real-round note,
+    but its rows still mark their numbers illustrative, which the note says until the
+    column is cleared; then it is a round of its own: no note."""
     import osa_opt
     from osa_opt.data import EXAMPLE_NOTE
     from osa_opt.inputs.readers import read_tables
@@ -277,7 +279,13 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
     edited = osa_opt.Problem.from_frames(
         projects.drop(columns="_row"), countries.drop(columns="_row"), real.policy
     )
-    assert edited.input_note is None
+    assert edited.input_note.startswith(
+        "4 of 4 projects and 4 of 4 partners are marked illustrative in the input's "
+        "illustrative column")
+    own = osa_opt.Problem.from_frames(
+        projects.drop(columns=["_row", "illustrative"]),
+        countries.drop(columns=["_row", "illustrative"]), real.policy)
+    assert own.input_note is None
 
 
 def test_the_docs_call_gates_of_law_only_the_rules_no_override_waives() -> None:

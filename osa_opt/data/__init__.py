@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from osa_opt.digest import sha256
@@ -79,3 +80,39 @@ def input_note(sources: Mapping[str, str]) -> str | None:
     if is_example(sources):
         return EXAMPLE_NOTE
     return real_round_note(sources)
+
+
+#: The column a round's files mark their made-up numbers in (the real rounds' files do, row
+#: by row); a cell of these words marks nothing.
+ILLUSTRATIVE_COLUMN = "illustrative"
+_NOT_MARKED = frozenset({"", "no", "false", "0", "none", "nan", "-", "—"})
+
+
+def marked_illustrative(projects: Iterable[object], countries: Iterable[object]) -> str | None:
+    """What the outputs say of a round whose files mark numbers illustrative in a column
+    ``illustrative`` (each real round's files do) when the files are not a shipped input as
+    shipped: an edited copy of a real round keeps its real partners and its neutral scores,
+    and its value still ranks nothing real. ``projects`` and ``countries`` are the column's
+    cells (empty when a sheet has no such column); None when no cell marks anything.
+
+    >>> marked_illustrative(["illustrative: scores", "illustrative: scores", ""], [])
+    "2 of 3 projects are marked illustrative in the input's illustrative column ('illustrative: scores'): the numbers those notes name are not real, nor is a value computed from them (clear a row's note once its numbers are your own)."
+    """
+    parts = []
+    for cells, noun in ((list(projects), "project"), (list(countries), "partner")):
+        texts = [str(c).strip() for c in cells]
+        marked = [t for t in texts if t.lower() not in _NOT_MARKED]
+        if not marked:
+            continue
+        common, _ = Counter(marked).most_common(1)[0]
+        others = len(set(marked)) - 1
+        quoted = repr(common) + (f" and {others} other note{'s' * (others > 1)}" if others else "")
+        parts.append(f"{len(marked)} of {len(texts)} {noun}s ({quoted})")
+    if not parts:
+        return None
+    verb = "are" if len(parts) > 1 or not parts[0].startswith("1 of") else "is"
+    head = " and ".join(p.split(" (", 1)[0] for p in parts)
+    quotes = "; ".join(p.split(" (", 1)[1][:-1] for p in parts)
+    return (f"{head} {verb} marked illustrative in the input's {ILLUSTRATIVE_COLUMN} column "
+            f"({quotes}): the numbers those notes name are not real, nor is a value computed "
+            "from them (clear a row's note once its numbers are your own).")

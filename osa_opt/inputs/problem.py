@@ -398,11 +398,22 @@ class Problem:
         """What every output says of a shipped input, from its files' sha256: the example's
         partners are fictional and its numbers illustrative; a real round's partners, items,
         costs and budget are the public record's (with its source) and its scores, tiers
-        and assessments illustrative (:func:`osa_opt.data.input_note`). None for a round of
-        one's own."""
-        from osa_opt.data import input_note
+        and assessments illustrative (:func:`osa_opt.data.input_note`). Any other round whose
+        files mark rows in a column ``illustrative`` (an edited copy of a real round) is told
+        how many and what they say (:func:`osa_opt.data.marked_illustrative`). None for a
+        round of one's own."""
+        from osa_opt.data import ILLUSTRATIVE_COLUMN, input_note, marked_illustrative
 
-        return input_note(self.sources)
+        shipped = input_note(self.sources)
+        if shipped is not None:
+            return shipped
+
+        def cells(frame: pd.DataFrame) -> list[object]:
+            if ILLUSTRATIVE_COLUMN not in frame.columns:
+                return []
+            return ["" if pd.isna(c) else c for c in frame[ILLUSTRATIVE_COLUMN]]
+
+        return marked_illustrative(cells(self._projects), cells(self._countries))
 
     @property
     def fiscal_years(self) -> list[str]:
