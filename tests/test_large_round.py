@@ -25,7 +25,7 @@ from osa_opt.analysis.greedy import greedy_ranking
 from osa_opt.inputs.problem import Problem
 from osa_opt.outputs import workbook
 from osa_opt.report.allocation import TOP_GROUPS
-from osa_opt.report.sections import MAX_LISTED
+from osa_opt.report.summary import SUMMARY_ROWS
 from osa_opt.result import Portfolio, Result, Status
 from osa_opt.text import humanize, yen
 
@@ -183,12 +183,18 @@ def test_the_report_sums_up_the_small_groups_and_cuts_long_lists(
     others = bars[-1]
     assert others.startswith(f"others: {len(countries) - TOP_GROUPS:,} countries: ")
     assert yen(float(top.iloc[TOP_GROUPS:].sum())) in others
+    # the long lists summarised (docs/report.md): the largest and one line of others, and
+    # where every row is: not the workbook's Not funded sheet, which a large round has not
     funded = result.portfolios[0].n_projects
-    assert f"{funded - MAX_LISTED:,} more rows not shown; portfolios.csv" in html
+    assert f"{funded - SUMMARY_ROWS:,} other projects" in html
     block = html[html.index("Projects funded in portfolio 1"):]
     block = block[:block.index("</table>")]
-    assert block.count("<tr>") == MAX_LISTED + 1  # the header and the rows shown
-    assert "run.json lists every project left out" in html
+    assert block.count("<tr>") == SUMMARY_ROWS + 1  # the header and the rows shown
+    assert block.count('<tr class="others">') == 1
+    assert "Portfolio 1 sheet and in portfolios.csv" in block
+    assert "Every one is in run.json (unfunded), with why" in html
+    assert "Not funded sheet" not in html
+    assert "on the workbook&#x27;s Partners sheet; its Portfolio 1 sheet" in html
 
 
 @pytest.mark.parametrize("limit, large", [(38, False), (37, True)])

@@ -38,6 +38,7 @@ from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.console import table_title as table_title
 from osa_opt.cli.decision import change_lines, decision_table
+from osa_opt.result.facts import REQUIRES_UNFUNDABLE as REQUIRES_UNFUNDABLE
 from osa_opt.text import NO_BREAK, counted, fixed, fraction_change, money, share_text, yen
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ MAX_CHANGES_SHOWN = 4
 TOP_REASONS = 5
 #: Projects forced in or out listed one a line before "… and N more".
 MAX_FORCED_SHOWN = 10
-#: The row of the exclusion table for eligible projects a requirement keeps out for good.
-REQUIRES_UNFUNDABLE = "requires a project that cannot be funded"
 
 
 # ---------------------------------------------------------------------- tables

@@ -40,6 +40,7 @@ from osa_opt.outputs.readme import (
 )
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
+from osa_opt.result.facts import FULL_TABLES_UP_TO
 from osa_opt.text import fraction_columns
 
 if TYPE_CHECKING:
@@ -49,9 +50,6 @@ __all__ = ["ALLOCATIONS", "FULL_TABLES_UP_TO", "MONEY_FORMAT", "NOT_FUNDED_COLUM
            "PROJECTS_COLUMNS", "Formats", "is_large", "write_cell", "write_table",
            "write_workbook"]
 
-#: Rounds of up to this many projects get every per-project sheet; larger ones the funded
-#: projects of portfolio 1 and the summaries (docs/outputs.md, "Large rounds").
-FULL_TABLES_UP_TO = 5_000
 #: Rounds of up to this many projects are assembled in memory (a few MB at most); larger
 #: ones row by row in xlsxwriter's constant-memory mode.
 IN_MEMORY_UP_TO = 1_000

@@ -104,6 +104,7 @@ td.t {{ mso-number-format: "\\@"; }}
 tr.diff td {{ background: #fff4dc; }}
 tr.partner td {{ font-weight: 600; border-top: 2px solid #c9d3df; }}
 tr.total td {{ font-weight: 650; border-top: 2px solid #c3ccd8; }}
+tr.others td {{ font-style: italic; border-top: 2px solid #c3ccd8; }}
 table.kv th {{ background: none; color: var(--muted); font-weight: 500; padding-right: 18px;
   white-space: nowrap; }}
 span.id {{ white-space: nowrap; }}

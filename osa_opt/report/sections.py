@@ -34,6 +34,16 @@ from osa_opt.inputs.eligibility import country_reasons, in_by_override
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
+from osa_opt.report.summary import (
+    SUMMARY_ROWS,
+    is_big,
+    largest_with_others,
+    others_label,
+    reasons_counted,
+    unfunded_kind,
+    where_note,
+)
+from osa_opt.result.facts import FULL_TABLES_UP_TO
 from osa_opt.solving.versions import versions
 from osa_opt.text import counted, fixed, money, percent, yen
 
@@ -118,8 +128,10 @@ def partners(result: Result) -> Section | None:
     best = result.best
     if best is None:
         return None
-    frame = best.package_table(head=MAX_LISTED)  # the rows shown, not 100,000 items
     fys = result.problem.fiscal_years
+    if is_big(best.package_rows):  # a big round: the largest packages, without items
+        return _partners_summary(result)
+    frame = best.package_table(head=MAX_LISTED)  # the rows shown, not 100,000 items
     partner_rows = ["partner" if pid == "" else "" for pid in frame["project_id"]]
     frame["partner"] = [name if pid == "" else "" for name, pid in
                         zip(frame["partner"], frame["project_id"], strict=True)]
@@ -132,6 +144,41 @@ def partners(result: Result) -> Section | None:
     body = table(frame, columns=cols, row_classes=partner_rows, max_rows=MAX_LISTED,
                  more=ALL_FUNDED, rows_in_all=best.package_rows,
                  headers={"project_id": "Item", "title": "What", "total_cost": "Package / item (¥m)"})
+    return Section("partners", "Partners", body, lead=best.partners_line + ".")
+
+
+def full_tables(result: Result) -> bool:
+    """Whether the workbook of the run has its per-project sheets (``Not funded``, the
+    items of ``Partners``): up to :data:`~osa_opt.result.facts.FULL_TABLES_UP_TO` projects."""
+    return len(result.problem.total_cost) <= FULL_TABLES_UP_TO
+
+
+def _partners_summary(result: Result) -> Section:
+    """Portfolio 1's partners of a big round: the largest packages (cost per year, total,
+    share of the budget, how many items), one line for the other partners, and where the
+    items are."""
+    best = result.best
+    assert best is not None
+    fys = result.problem.fiscal_years
+    frame = best.package_table(items=False)
+    n_items = {pk["country"]: len(pk["projects"]) for pk in best.packages}
+    rest = frame["partner"].iloc[SUMMARY_ROWS:]
+    cols = ["partner", "title", *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),
+            "total_cost", "share_of_budget"]
+    body = where_note(f"Portfolio 1 funds {counted(len(frame), 'partner')} with "
+                      f"{counted(best.n_projects, 'item')}", SUMMARY_ROWS, "funded cost",
+                      "on the workbook's Partners sheet" + (
+                          ", with its items" if full_tables(result) else "") + "; its "
+                      "Portfolio 1 sheet and portfolios.csv list every funded project")
+    others = others_label(len(rest), "partner", "partners")
+    if len(rest):
+        others += f" ({counted(sum(n_items[c] for c in rest), 'item')})"
+    body += largest_with_others(
+        frame, by="total_cost", label_column="partner", label=others,
+        sums=[c for c in cols if c.startswith("cost_") or c in ("total_cost",
+                                                                "share_of_budget")],
+        columns=cols, headers={"partner": "Partner", "title": "Items",
+                               "total_cost": "Package (¥m)"})
     return Section("partners", "Partners", body, lead=best.partners_line + ".")
 
 
@@ -173,8 +220,18 @@ def portfolios(result: Result) -> Section | None:
     cols = ["project_id", "title", "country", "field", "priority_tier", "fraction",
             *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),  # else it is the total
             "total_cost", "value"]
-    body += (f"<h3>Projects funded in portfolio 1</h3>"
-             f"{table(best, columns=cols, max_rows=MAX_LISTED, more=ALL_FUNDED)}"
+    if is_big(len(best)):  # a big round: the largest, one line for the others
+        listed = where_note(f"Portfolio 1 funds {counted(len(best), 'project')}", SUMMARY_ROWS,
+                            "funded cost", "on the workbook's Portfolio 1 sheet and in "
+                            "portfolios.csv")
+        listed += largest_with_others(
+            best, by="total_cost", label_column="title",
+            label=others_label(len(best) - SUMMARY_ROWS, "project", "projects"),
+            sums=[c for c in cols if c.startswith("cost_") or c in ("total_cost", "value")],
+            columns=cols)
+    else:
+        listed = table(best, columns=cols, max_rows=MAX_LISTED, more=ALL_FUNDED)
+    body += (f"<h3>Projects funded in portfolio 1</h3>{listed}"
              f'<p class="note">Fraction below 100%: the project is partly funded, down to its '
              f"min_funding. Cost and value are those of the funded fraction.</p>")
     return Section("portfolios", "Ranked portfolios", body,
@@ -312,9 +369,22 @@ def not_funded(result: Result) -> Section | None:
     if out.empty:
         return None
     cols = ["project_id", "title", "country", "field", "total_cost", "value", "reason"]
-    return Section("not-funded", "Eligible but not funded",
-                   table(out, columns=cols, max_rows=MAX_LISTED, more=ALL_UNFUNDED),
-                   lead="Every eligible project that portfolio 1 leaves out, and why.")
+    if not is_big(len(out)):
+        return Section("not-funded", "Eligible but not funded",
+                       table(out, columns=cols, max_rows=MAX_LISTED, more=ALL_UNFUNDED),
+                       lead="Every eligible project that portfolio 1 leaves out, and why.")
+    body = reasons_counted(out["reasons"], out["total_cost"], unfunded_kind)
+    body += "<h3>The largest</h3>" + where_note(
+        f"{len(out):,} eligible projects are left out", SUMMARY_ROWS, "total cost",
+        ("on the workbook's Not funded sheet and " if full_tables(result) else "")
+        + "in run.json (unfunded), with why")
+    body += largest_with_others(
+        out, by="total_cost", label_column="title",
+        label=others_label(len(out) - SUMMARY_ROWS, "project", "projects"),
+        sums=["total_cost", "value"], columns=cols)
+    return Section("not-funded", "Eligible but not funded", body,
+                   lead="The eligible projects that portfolio 1 leaves out, and why: the "
+                        "reasons counted, then the largest.")
 
 
 # ---------------------------------------------------------------------- eligibility
@@ -328,7 +398,11 @@ def eligibility(result: Result) -> Section:
     if len(out) == 0:
         return Section("eligibility", "Eligibility exclusions",
                        "<p>Every project meets the eligibility rules.</p>" + waived)
-    listed = problem.input_projects.loc[out[:MAX_LISTED], ["title", "country", "field"]]
+    big = is_big(len(out))
+    shown = (problem.total_cost.reindex(out).astype(float)
+             .sort_values(ascending=False, kind="stable").index[:SUMMARY_ROWS]
+             if big else out[:MAX_LISTED])
+    listed = problem.input_projects.loc[shown, ["title", "country", "field"]]
     rows = []
     for pid, title, country, field, cost, reasons in zip(
             listed.index, listed["title"], listed["country"], listed["field"],
@@ -338,10 +412,23 @@ def eligibility(result: Result) -> Section:
         rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}{cell(field, 'label')}"
                     f"{cell(float(cost), 'money')}"
                     f'<td><ul class="reasons">{items}</ul></td></tr>')
-    body = ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
-            '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>" + more_rows(len(out) - MAX_LISTED,
-                                                                ALL_UNFUNDED))
+    body = ""
+    if big:  # a big round: the reasons counted, the largest, one line for the others
+        rest = out.difference(shown, sort=False)
+        rows.append(f'<tr class="others"><td colspan="4">'  # on one line, not wrapped
+                    f"{escape(others_label(len(rest), 'project', 'projects'))}</td>"
+                    f"{cell(float(problem.total_cost.reindex(rest).sum()), 'money')}"
+                    "<td></td></tr>")
+        body = (reasons_counted(elig["reasons"].reindex(out), problem.total_cost.reindex(out))
+                + "<h3>The largest</h3>" + where_note(
+                    f"{len(out):,} projects are ineligible", SUMMARY_ROWS, "total cost",
+                    ("on the workbook's Not funded sheet (eligible: no) and "
+                     if full_tables(result) else "")
+                    + "in run.json (eligibility), with every rule it fails"))
+    body += ('<table class="data"><thead><tr><th>Project</th><th>Title</th><th>Country</th>'
+             '<th>Field</th><th class="num">Total cost (¥m)</th><th>Reasons</th></tr></thead>'
+             f"<tbody>{''.join(rows)}</tbody></table>"
+             + ("" if big else more_rows(len(out) - MAX_LISTED, ALL_UNFUNDED)))
     by_country = country_reasons(problem.input_countries, problem.policy)
     served = set(problem.input_projects.loc[elig.index[elig["eligible"]], "country"])
     blocked = [(c, rs) for c, rs in by_country.items() if rs and c not in served]
@@ -360,7 +447,9 @@ def eligibility(result: Result) -> Section:
     body += waived
     return Section("eligibility", "Eligibility exclusions", body,
                    lead=f"{len(out):,} of {len(elig):,} projects cannot be funded under the "
-                        "policy's eligibility rules; every failed rule is listed.")
+                        "policy's eligibility rules"
+                        + ("; the rules they fail counted, then the largest with every rule "
+                           "each fails." if big else "; every failed rule is listed."))
 
 
 def _overrides_table(result: Result) -> str:

@@ -26,6 +26,14 @@ NOT_SELECTED = "not selected: the budget buys more value elsewhere"
 #: (a country cap, a share, a partner count, an extension's row).
 NOT_SELECTED_ROOM = ("not selected: a rule other than the budget keeps it out (the budget "
                      "left has room for it)")
+#: What eligible projects that require, directly or through others, a project that cannot
+#: be funded are counted under (the terminal's table of why projects are out, the report's
+#: reasons counted).
+REQUIRES_UNFUNDABLE = "requires a project that cannot be funded"
+#: Rounds of up to this many projects get every per-project sheet of the workbook; larger
+#: ones the funded projects of portfolio 1 and the summaries (docs/outputs.md, "Large
+#: rounds"): the workbook writes so, and the report says where a list it summarises is.
+FULL_TABLES_UP_TO = 5_000
 #: Columns of :attr:`Result.unfunded` (after its index, ``project_id``).
 UNFUNDED_COLUMNS = ("title", "country", "field", "total_cost", "value", "eligible", "reason",
                     "reasons")
