@@ -36,7 +36,7 @@ from osa_opt.inputs.struck_cells import (
     struck_cells,
     struck_issues,
 )
-from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
+from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE, TOTALS_ATTR
 from osa_opt.text import counted, first_few, rows_named
 from osa_opt.text import number as number_text
 
@@ -311,6 +311,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
             if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904
                 tables[sheet].attrs[EPOCH_ATTR] = EPOCH_1904
+            totals = table_totals_rows(data, book[name])
+            if totals:  # an Excel table's totals row: named as such in validation
+                tables[sheet].attrs[TOTALS_ATTR] = totals
     finally:
         book.close()
     return tables
@@ -673,6 +676,54 @@ def _sheet_xml(data: bytes, sheet: Any) -> bytes:
             return bytes(archive.read(sheet._worksheet_path))
     except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
         return b""
+
+
+_TABLE_REL = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bType="[^"]*/table"[^>]*>')
+_TARGET = re.compile(rb'\bTarget="([^"]+)"')
+_TABLE_TAG = re.compile(rb'<(?:\w+:)?table\b([^>]*)>')
+_TABLE_REF = re.compile(rb'\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+_TOTALS_COUNT = re.compile(rb'\btotalsRowCount="(\d+)"')
+_TABLE_NAME = re.compile(rb'\b(?:displayName|name)="([^"]*)"')
+
+
+def table_totals_rows(data: bytes, sheet: Any) -> dict[int, str]:
+    """Excel row -> table name of the rows that are an Excel table's totals row (Insert >
+    Table, then Table Design > Total Row: the table's definition counts them,
+    ``totalsRowCount="1"``, whatever the row says: ``Total``, Japanese Excel's ``集計``, or
+    nothing beside its sums); nothing when the sheet has no table with one."""
+    import posixpath
+
+    try:
+        path = sheet._worksheet_path
+        folder, name = posixpath.split(path)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            rels = f"{folder}/_rels/{name}.rels"
+            if rels not in names:
+                return {}
+            out: dict[int, str] = {}
+            for tag in _TABLE_REL.findall(archive.read(rels)):
+                target = _TARGET.search(tag)
+                if target is None:
+                    continue
+                where = target.group(1).decode()
+                where = where.lstrip("/") if where.startswith("/") else \
+                    posixpath.normpath(posixpath.join(folder, where))
+                if where not in names:
+                    continue
+                head = _TABLE_TAG.search(archive.read(where))
+                count = _TOTALS_COUNT.search(head.group(1)) if head else None
+                ref = _TABLE_REF.search(head.group(1)) if head else None
+                if head is None or count is None or ref is None or not int(count.group(1)):
+                    continue
+                title = _TABLE_NAME.search(head.group(1))
+                label = title.group(1).decode() if title else "Table"
+                last = int(ref.group(1))
+                out.update((row, label) for row in range(last - int(count.group(1)) + 1,
+                                                         last + 1))
+            return out
+    except (AttributeError, KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
+        return {}
 
 
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')

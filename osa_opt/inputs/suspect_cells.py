@@ -217,36 +217,76 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
 
 
 #: What the first cells of a totals row say (lower case, a trailing ':' dropped; 合計, 小計
-#: and 総計 are Japanese for total, subtotal and grand total).
+#: and 総計 are Japanese for total, subtotal and grand total; 集計 is the label Japanese
+#: Excel writes in a table's totals row, Ergebnis and Gesamtergebnis German Excel's).
 TOTAL_WORDS = frozenset({"total", "totals", "sum", "subtotal", "sub-total", "sub total",
                          "grand total", "total cost", "total costs", "summe", "gesamt",
-                         "somme", "totale", "合計", "小計", "総計", "計"})
-#: The cells of a row that a totals row labels, per sheet: its key and (projects) its title.
-_LABEL_COLUMNS = {PROJECTS: ("project_id", "title"), COUNTRIES: ("country",)}
+                         "ergebnis", "gesamtergebnis", "somme", "total général", "totale",
+                         "totaal", "合計", "小計", "総計", "計", "集計", "总计", "合计",
+                         "汇总"})
+#: The cells of a row that a totals row labels, per sheet: its key, (projects) its title
+#: and country, (countries) its region.
+_LABEL_COLUMNS = {PROJECTS: ("project_id", "title", "country"), COUNTRIES: ("country", "region")}
+#: The last word of a label that Excel's Data > Subtotal writes beside each group's name
+#: ('Aurelia Total', 'Aurelia 集計', 'Aurelia Ergebnis'), a space between or none.
+_SUBTOTAL = re.compile(r"\S.*?\s+(total|ergebnis|summe)|\S.*?\s*(集計|合計|小計|汇总|合计)")
+#: A raw table's attribute: Excel row -> the name of the Excel table (ListObject) whose
+#: totals row it is (Table Design > Total Row), set by the workbook reader.
+TOTALS_ATTR = "totals_rows"
 
 
 def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
-    """One issue per row labelled as a total (``Total`` in its project id or title, or in
-    its country), a spreadsheet's sum row typed below the table: it would be read as one
-    more project (or country), and its blank cells would each be a problem whose fix
-    ("fill in title") is not the fix. The caller lists this issue instead of the row's
-    others.
+    """One issue per row labelled as a total (``Total`` in its project id, title or
+    country, or in its country or region), a spreadsheet's sum row typed below the table,
+    per row Excel's Data > Subtotal inserted (``Aurelia Total``, ``Aurelia 集計`` in a row
+    without a project id), and per totals row of an Excel table (``raw.attrs``'
+    :data:`TOTALS_ATTR`, whatever its label): it would be read as one more project (or
+    country), and its blank cells would each be a problem whose fix ("fill in title") is
+    not the fix. The caller lists this issue instead of the row's others.
 
-    >>> rows = pd.DataFrame({"project_id": ["P-01", "Total:"], "title": ["Radar", None],
-    ...                      "_row": [2, 4]})
+    >>> rows = pd.DataFrame({"project_id": ["P-01", "Total:", None],
+    ...                      "title": ["Radar", None, None],
+    ...                      "country": ["Aurelia", None, "Aurelia 集計"], "_row": [2, 4, 5]})
     >>> [(i.row, i.column, i.value) for i in totals_row_issues("projects", rows)]
-    [(4, 'project_id', 'Total:')]
+    [(4, 'project_id', 'Total:'), (5, 'country', 'Aurelia 集計')]
     """
     issues: list[Issue] = []
     seen: set[int] = set()
     rows = _rows(raw)
     unit = "project" if sheet == PROJECTS else "country"
-    for name in _LABEL_COLUMNS.get(sheet, ()):
-        if name not in raw.columns or raw[name].dtype != object:
+    adds = ("osa-opt adds the costs up itself, and osa-opt validate prints the total "
+            "requested per fiscal year")
+    fix = f"delete the row (or put the totals on a sheet of their own): {adds}"
+    by_subtotal = ("remove the rows Excel's Data > Subtotal inserted (Data > Subtotal > "
+                   f"Remove All), or delete the row: {adds}")
+    labels = [n for n in _LABEL_COLUMNS.get(sheet, ()) if n in raw.columns]
+    key = _LABEL_COLUMNS.get(sheet, ("",))[0]
+    keyless = raw[key].map(is_blank).to_numpy(dtype=bool) if key in raw.columns else \
+        np.ones(len(raw), dtype=bool)
+    tables = raw.attrs.get(TOTALS_ATTR) or {}
+    for i in np.flatnonzero(np.isin(rows, list(tables))) if tables else ():
+        if int(rows[i]) in seen:
+            continue
+        seen.add(int(rows[i]))
+        filled = [c for c in [*labels, *raw.columns] if c != ROW and not is_blank(raw[c].iloc[i])]
+        if not filled:
+            continue
+        value = raw[filled[0]].iloc[i]
+        issues.append(Issue(
+            sheet, int(rows[i]), filled[0], value.strip() if isinstance(value, str) else value,
+            f"the row is the totals row of the Excel table {tables[int(rows[i])]!r}, not a "
+            f"{unit}: it would be read as one more {unit} (its blank cells would each be a "
+            "problem, its cost counted)",
+            "turn the table's totals row off (click in the table, then Table Design > untick "
+            f"Total Row): {adds}"))
+    for name in labels:
+        if raw[name].dtype != object:
             continue
         text = raw[name].map(lambda v: v.strip().rstrip(":").strip().lower()
                              if isinstance(v, str) else "")
-        for i in np.flatnonzero(text.isin(TOTAL_WORDS).to_numpy()):
+        subtotal = text.map(lambda t: bool(t) and _SUBTOTAL.fullmatch(t) is not None)
+        found = text.isin(TOTAL_WORDS).to_numpy() | (subtotal.to_numpy() & keyless)
+        for i in np.flatnonzero(found):
             if int(rows[i]) in seen:
                 continue
             seen.add(int(rows[i]))
@@ -254,9 +294,7 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
                 sheet, int(rows[i]), name, raw[name].iloc[i].strip(),
                 f"the row looks like a totals row, not a {unit}: it would be read as one "
                 f"more {unit} (its blank cells would each be a problem, its cost counted)",
-                "delete the row (or put the totals on a sheet of their own): osa-opt adds "
-                "the costs up itself, and osa-opt validate prints the total requested per "
-                "fiscal year"))
+                fix if text.iloc[i] in TOTAL_WORDS else by_subtotal))
     return issues
 
 

@@ -1,0 +1,170 @@
+"""Inputs as other tools and features of the spreadsheet really write them: an Excel table's
+totals row, the rows Data > Subtotal inserts, a score column formatted as percentages, a name
+holding a no-break space pasted from a web page.
+
+Each case is a real file, made from the shipped example and read through ``osa-opt
+validate --json``: what the file means to its reader is checked against what osa-opt says.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table
+
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.data import example_path
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
+    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def refused(run: Callable, path: Path) -> list[str]:
+    """The messages of ``validate PATH --json --no-solve``, which must refuse (exit 2)."""
+    code, stdout, err = run("validate", path, "--json", "--no-solve")
+    assert code == 2, err
+    assert "Traceback" not in err
+    return [f"{i['sheet']}, row {i['row']}, column {i['column']!r}: {i['rule']} "
+            f"(value {i['value']!r}). Fix: {i['hint']}"
+            for i in json.loads(stdout)["issues"]]
+
+
+def edited(path: Path, edit: Callable[[Any], None]) -> Path:
+    """The shipped example saved at ``path`` after ``edit(workbook)``."""
+    book = openpyxl.load_workbook(example_path())
+    edit(book)
+    book.save(path)
+    return path
+
+
+def column(sheet: Any, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+# ------------------------------------------------------------------------ totals rows
+TABLE_FIX = ("Fix: turn the table's totals row off (click in the table, then Table Design > "
+             "untick Total Row): osa-opt adds the costs up itself, and osa-opt validate "
+             "prints the total requested per fiscal year")
+
+
+@pytest.mark.parametrize("label", [None, "集計", "Total"])
+def test_an_excel_table_s_totals_row_is_one_problem_whatever_its_label(
+        run: Callable, tmp_path: Path, label: str | None) -> None:
+    """The projects as an Excel table (Insert > Table) with its totals row on (Table Design
+    > Total Row). Japanese Excel labels that row 集計, which no rule knew: it was read as
+    one more project, seven problems 'a required cell is blank. Fix: fill in title ...';
+    with the label cleared and sums under the cost and scores, nine. The table's own
+    definition says which row is its totals row, whatever the row says."""
+    def table(book: Any) -> None:
+        sheet = book["projects"]
+        row = sheet.max_row + 1
+        if label is not None:
+            sheet.cell(row, 1).value = label
+        sheet.cell(row, column(sheet, "cost_FY2026")).value = 27000
+        for name in ("score_security", "score_humanitarian", "score_partnership"):
+            sheet.cell(row, column(sheet, name)).value = 6.5  # =SUBTOTAL(101, ...)
+        ref = f"A1:{get_column_letter(sheet.max_column)}{row}"
+        sheet.add_table(Table(displayName="案件一覧", ref=ref, totalsRowCount=1))
+
+    where = "project_id" if label else "cost_FY2026"
+    value = label or "27000"
+    assert refused(run, edited(tmp_path / "round.xlsx", table)) == [
+        f"projects, row 40, column {where!r}: the row is the totals row of the Excel table "
+        "'案件一覧', not a project: it would be read as one more project (its blank cells "
+        f"would each be a problem, its cost counted) (value {value!r}). {TABLE_FIX}"]
+
+
+def test_a_table_without_a_totals_row_reads_its_last_row_as_a_project(
+        run: Callable, tmp_path: Path) -> None:
+    """An Excel table whose totals row is off (totalsRowShown, no totalsRowCount): its last
+    row is a project like the others, and the input is valid."""
+    def table(book: Any) -> None:
+        sheet = book["projects"]
+        ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        sheet.add_table(Table(displayName="Projects", ref=ref))
+
+    code, stdout, err = run("validate", edited(tmp_path / "round.xlsx", table), "--json",
+                            "--no-solve")
+    assert code == 0, err
+    assert json.loads(stdout)["projects"] == 38
+
+
+def test_a_japanese_totals_label_in_a_csv_file_is_a_totals_row(
+        run: Callable, tmp_path: Path) -> None:
+    """The table saved as CSV keeps its totals row's label 集計 and its sum, no table around
+    it: the word says what the row is."""
+    import pandas as pd
+
+    sheets = pd.read_excel(example_path(), sheet_name=["projects", "countries"])
+    projects = sheets["projects"]
+    total = ["" for _ in projects.columns]
+    total[0], total[list(projects.columns).index("cost_FY2026")] = "集計", "27000"
+    projects.to_csv(tmp_path / "projects.csv", index=False)
+    with open(tmp_path / "projects.csv", "a", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerow(total)
+    sheets["countries"].to_csv(tmp_path / "countries.csv", index=False)
+    assert refused(run, tmp_path) == [
+        "projects, row 40, column 'project_id': the row looks like a totals row, not a "
+        "project: it would be read as one more project (its blank cells would each be a "
+        "problem, its cost counted) (value '集計'). Fix: delete the row (or put the totals on "
+        "a sheet of their own): osa-opt adds the costs up itself, and osa-opt validate "
+        "prints the total requested per fiscal year"]
+
+
+@pytest.mark.parametrize(("subtotal", "grand"), [("{} Total", "Grand Total"),
+                                                  ("{} 集計", "総計")])
+def test_the_rows_data_subtotal_inserts_are_one_problem_each(
+        run: Callable, tmp_path: Path, subtotal: str, grand: str) -> None:
+    """Data > Subtotal, at each change in country, sum of cost_FY2026: Excel inserts a row
+    'Aurelia Total' (Japanese Excel: 'Aurelia 集計') under each partner's projects, the
+    label in the country column, and 'Grand Total' (総計) at the end. Each gave seven
+    'a required cell is blank' and 'the country is not in the countries sheet. Fix: did you
+    mean 'Aurelia'?'; the grand total too, as a country's total word was not looked for."""
+    def subtotals(book: Any) -> None:
+        sheet = book["projects"]
+        country, cost = column(sheet, "country"), column(sheet, "cost_FY2026")
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        first = [r for r in rows if r[country - 1] == rows[0][country - 1]]
+        rest = [r for r in rows if r[country - 1] != rows[0][country - 1]]
+        sheet.delete_rows(2, sheet.max_row)
+        width = len(rows[0])
+        out = [*first, [None] * width, *rest, [None] * width]
+        out[len(first)][country - 1] = subtotal.format(rows[0][country - 1])
+        out[len(first)][cost - 1] = sum(r[cost - 1] for r in first)
+        out[-1][country - 1] = grand
+        out[-1][cost - 1] = sum(r[cost - 1] for r in rows)
+        for i, row in enumerate(out, start=2):
+            for j, value in enumerate(row, start=1):
+                sheet.cell(i, j).value = value
+
+    label = subtotal.format("Aurelia")
+    assert refused(run, edited(tmp_path / "round.xlsx", subtotals)) == [
+        f"projects, row 6, column 'country': the row looks like a totals row, not a project: "
+        "it would be read as one more project (its blank cells would each be a problem, its "
+        f"cost counted) (value {label!r}). Fix: remove the rows Excel's Data > Subtotal "
+        "inserted (Data > Subtotal > Remove All), or delete the row: osa-opt adds the costs "
+        "up itself, and osa-opt validate prints the total requested per fiscal year",
+        f"projects, row 41, column 'country': the row looks like a totals row, not a "
+        "project: it would be read as one more project (its blank cells would each be a "
+        f"problem, its cost counted) (value {grand!r}). Fix: delete the row (or put the "
+        "totals on a sheet of their own): osa-opt adds the costs up itself, and osa-opt "
+        "validate prints the total requested per fiscal year"]
