@@ -168,3 +168,67 @@ def test_the_rows_data_subtotal_inserts_are_one_problem_each(
         f"problem, its cost counted) (value {grand!r}). Fix: delete the row (or put the "
         "totals on a sheet of their own): osa-opt adds the costs up itself, and osa-opt "
         "validate prints the total requested per fiscal year"]
+
+
+# ------------------------------------------------------------- percentage formats
+def test_a_score_formatted_as_a_percentage_is_refused_with_both_readings(
+        run: Callable, tmp_path: Path) -> None:
+    """A score typed as 76% (Excel stores 0.76 with the format 0%, as it does for any cell
+    typed with a per-cent sign): the cell shows 76% and was read as 0.76, a tenth of the
+    7.6 it means on a 0-100 scale, without a word. A share formatted so (risk 9%) is
+    meant so, and passes."""
+    def percent(book: Any) -> None:
+        sheet = book["projects"]
+        for row in (3, 5):
+            cell = sheet.cell(row, column(sheet, "score_security"))
+            cell.value, cell.number_format = 0.76, "0%"
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, column(sheet, "risk")).number_format = "0%"
+            sheet.cell(row, column(sheet, "min_funding")).number_format = "0.0%"
+
+    assert refused(run, edited(tmp_path / "round.xlsx", percent)) == [
+        "projects, row 3, column 'score_security': 2 cells of the column (rows 3, 5) are "
+        "formatted as a percentage: row 3 shows 76% and holds 0.76, which is read; "
+        "score_security is no share but a number from 0 to 10 (value '0.76'). Fix: type "
+        "each value on the 0-10 scale (7.6 if 76% is meant on a 0-100 scale), and give the "
+        "column a plain number format (Home > Number > General)"]
+
+
+def test_a_cost_formatted_as_a_percentage_is_refused(run: Callable, tmp_path: Path) -> None:
+    """A cost cell in a custom percentage format shows 90,000% for 900."""
+    def percent(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(2, column(sheet, "cost_FY2026")).number_format = "#,##0%"
+
+    assert refused(run, edited(tmp_path / "round.xlsx", percent)) == [
+        "projects, row 2, column 'cost_FY2026': 1 cell of the column (row 2) is formatted as "
+        "a percentage: row 2 shows 90,000% and holds 900, which is read; cost_FY2026 is no "
+        "share but a number in its own unit (value '900'). Fix: give the column a plain "
+        "number format (Home > Number > General) and check that each value is the number "
+        "meant (900 shows as 90,000%)"]
+
+
+def test_a_score_of_an_ods_file_stored_as_a_percentage_is_refused_alike(
+        run: Callable, tmp_path: Path) -> None:
+    """LibreOffice stores a cell typed 76% as a percentage (office:value-type
+    "percentage", value 0.76): read as 0.76, likewise."""
+    import zipfile
+
+    corpus = Path(__file__).parent / "corpus" / "example.ods"
+    path = tmp_path / "round.ods"
+    with zipfile.ZipFile(corpus) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(
+                    b'office:value-type="float" office:value="7.6" calcext:value-type="float">'
+                    b'<text:p>7.6</text:p>',
+                    b'office:value-type="percentage" office:value="0.76" '
+                    b'calcext:value-type="percentage"><text:p>76%</text:p>', 1)
+            target.writestr(item, data)
+    assert refused(run, path) == [
+        "projects, row 2, column 'score_security': 1 cell of the column (row 2) is formatted "
+        "as a percentage: row 2 shows 76% and holds 0.76, which is read; score_security is "
+        "no share but a number from 0 to 10 (value '0.76'). Fix: type each value on the "
+        "0-10 scale (7.6 if 76% is meant on a 0-100 scale), and give the column a plain "
+        "number format (Format > Cells > Numbers > General)"]

@@ -51,6 +51,32 @@ _WHOLE_CHOICES = {c.name: c.choices for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS
                   if c.kind == "enum" and int_choices(c)}
 
 
+#: Number columns whose values are shares, from 0 to 1 (``risk``, ``min_funding``,
+#: ``p_sign``, ``max_share``): a percentage format shows them as meant.
+_SHARE_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
+                           if c.kind == "number" and c.high == 1.0)
+#: Number columns on a 0-10 scale (the assessments; every ``score_`` column but the spread).
+_TEN_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
+                         if c.kind == "number" and c.high == 10.0)
+
+
+def percent_shows_other(name: str) -> str | None:
+    """What a number column holds when a percentage format would show its value as
+    another (``"0-10"`` for a score or an assessment, ``"amount"`` for a cost, a spread
+    or a count); None for a share, shown as meant, or a column the input does not read.
+
+    >>> percent_shows_other("score_security"), percent_shows_other("cost_FY2026")
+    ('0-10', 'amount')
+    >>> percent_shows_other("risk"), percent_shows_other("notes")
+    (None, None)
+    """
+    if name in _SHARE_COLUMNS or not number_column(name):
+        return None
+    if name in _TEN_COLUMNS or (name.startswith(SCORE_PREFIX) and name != "score_spread"):
+        return "0-10"
+    return "amount"
+
+
 def number_column(name: str) -> bool:
     """Whether a column of the input holds numbers (registry columns, any cost or score)."""
     return name in _NUMBER_COLUMNS or name.startswith((COST_PREFIX, SCORE_PREFIX))

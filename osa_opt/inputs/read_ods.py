@@ -27,6 +27,7 @@ from osa_opt.inputs.read_xlsx import (
     hidden_row_warnings,
     locked_issue,
     merged_issues,
+    percent_issues,
     pick_sheets,
     reader_cell_issues,
     route,
@@ -78,10 +79,11 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         scaled: dict[tuple[int, int], tuple[str, int]] = {}
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
+        percents: dict[tuple[int, int], bool] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
                                                     scaled), unreadable, currencies,
-                     (flat_rows, zero_rows))
+                     (flat_rows, zero_rows), percents)
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows, zero_rows)
@@ -92,6 +94,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
                                       "Format > Cells > Numbers > General")
         cells += currency_issues(sheet, rows, at, currencies,
                                  "Format > Cells > Numbers > General")
+        cells += percent_issues(sheet, rows, at, percents, "Format > Cells > Numbers > General")
         issues += struck_issues(sheet, rows, at, ods_struck_cells(
             doc, _row_elements(element), _MAX_REPEAT))
         tables[sheet] = table(sheet, rows, issues, warnings,
@@ -166,6 +169,7 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
           unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
           currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
           flat: tuple[set[str], set[int]] | None = None,
+          percents: dict[tuple[int, int], bool] | None = None
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
@@ -174,7 +178,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
     the text stands in the cell), and its currency cells of another currency than the yen
     to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code)),
     and, with ``flat`` (row styles of a height of 0, and a set), its rows of such a style
-    (hidden without being collapsed) to that set."""
+    (hidden without being collapsed) to that set, and its percentage cells to
+    ``percents``."""
     from odf.namespaces import OFFICENS, TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -209,6 +214,9 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
                 shown = "".join(_text(p) for p in cell.childNodes if p.qname[1] == "p")
                 _mark(currencies, block,
                       (f"shown as {shown!r}" if shown else f"in {currency}", currency))
+            if percents is not None and \
+                    cell.attributes.get((OFFICENS, "value-type")) == "percentage":
+                _mark(percents, block, True)
             if scaling and scaling[0] and isinstance(value, int | float):
                 _note_scaled(cell, *block, scaling)
             column += span

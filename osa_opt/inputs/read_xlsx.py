@@ -305,6 +305,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             at = find_header(sheet, numbered)
             cells += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             cells += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
+            cells += percent_issues(sheet, numbered, at, _percent_cells(book, xml))
             issues += struck_issues(sheet, numbered, at, struck_cells(xml, book, struck))
             issues += _hidden_number_issues(sheet, numbered, at, book, xml)
             tables[sheet] = table(sheet, numbered, issues, warnings,
@@ -374,11 +375,13 @@ def display_currency(code: str) -> str | None:
     return None
 
 
-def _styled_cells(book: Any, xml: bytes, pick: Any) -> dict[tuple[int, int], Any]:
+def _styled_cells(book: Any, xml: bytes, pick: Any,
+                  builtin: bool = False) -> dict[tuple[int, int], Any]:
     """(Excel row, column from 0) -> ``pick(number format)`` of the cells whose workbook
     format ``pick`` finds something in (not None); read-only openpyxl gives no formats, so
     the styles and the sheet's XML are read. Excel's built-in formats (ids below 164) are
-    left alone: their currency is the locale's."""
+    left alone unless ``builtin``: their currency is the locale's (``0%`` is id 9)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
     from openpyxl.utils import column_index_from_string
 
     try:
@@ -388,7 +391,9 @@ def _styled_cells(book: Any, xml: bytes, pick: Any) -> dict[tuple[int, int], Any
     picked = {}
     for i, style in enumerate(styles):
         at = style.numFmtId - 164
-        found = pick(formats[at]) if 0 <= at < len(formats) else None
+        code = formats[at] if 0 <= at < len(formats) else \
+            BUILTIN_FORMATS.get(style.numFmtId) if builtin and at < 0 else None
+        found = pick(code) if code is not None else None
         if found is not None:
             picked[str(i).encode()] = found
     if not picked:
@@ -415,6 +420,55 @@ def _currency_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, s
     return _styled_cells(book, xml, lambda code: (f"the format {code!r}",
                                                   display_currency(code))
                          if display_currency(code) else None)
+
+
+def shows_percent(code: str) -> bool:
+    """Whether a number format shows its value as a percentage (``0%``, ``0.0%``): a
+    ``%`` outside quotes and brackets multiplies the value by 100 for display.
+
+    >>> shows_percent("0%"), shows_percent('0.0"%"'), shows_percent("#,##0")
+    (True, False, False)
+    """
+    return "%" in re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.split(";")[0])
+
+
+def _percent_cells(book: Any, xml: bytes) -> dict[tuple[int, int], str]:
+    """(Excel row, column from 0) -> number format of the cells formatted as percentages."""
+    return _styled_cells(book, xml, lambda code: code if shows_percent(code) else None,
+                         builtin=True)
+
+
+def percent_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                   marked: dict[tuple[int, int], Any],
+                   plain: str = "Home > Number > General") -> list[Issue]:
+    """Number cells formatted as percentages in a column that holds no share (a score, an
+    assessment, a cost): ``76%`` typed for a score is stored as 0.76, a tenth of the 7.6
+    it shows on a 0-100 scale, and read so; refused, one issue per column, with both
+    readings. A share (``risk``, ``max_share``, ``p_sign``, ``min_funding``) is meant so."""
+    from osa_opt.inputs.numbers import percent_shows_other
+
+    header, found = _number_cells(rows, at, marked,
+                                  lambda name: percent_shows_other(name) is not None,
+                                  nonzero=True)
+    issues = []
+    for column, cells in found.items():
+        row, value, _ = cells[0]
+        name = str(header[column]).strip()
+        shown = f"{number_text(round(value * 100, 10))}%"
+        n = len(cells)
+        ten = percent_shows_other(name) == "0-10"
+        typed = number_text(round(value * 10, 10))
+        issues.append(Issue(
+            sheet, row, name, value,
+            f"{counted(n, 'cell')} of the column ({rows_named([r for r, *_ in cells])}) "
+            f"{'are' if n > 1 else 'is'} formatted as a percentage: row {row} shows {shown} "
+            f"and holds {number_text(value)}, which is read; {name} is no share but "
+            + ("a number from 0 to 10" if ten else "a number in its own unit"),
+            (f"type each value on the 0-10 scale ({typed} if {shown} is meant on a 0-100 "
+             f"scale), and give the column a plain number format ({plain})" if ten else
+             f"give the column a plain number format ({plain}) and check that each value is "
+             f"the number meant ({number_text(value)} shows as {shown})")))
+    return issues
 
 
 def _number_cells(rows: Sequence[tuple[int, Sequence[Any]]], at: int,
