@@ -232,3 +232,41 @@ def test_a_score_of_an_ods_file_stored_as_a_percentage_is_refused_alike(
         "no share but a number from 0 to 10 (value '0.76'). Fix: type each value on the "
         "0-10 scale (7.6 if 76% is meant on a 0-100 scale), and give the column a plain "
         "number format (Format > Cells > Numbers > General)"]
+
+
+# ------------------------------------------------------------------ odd spaces in names
+def test_a_country_holding_a_no_break_space_is_told_the_character(
+        run: Callable, tmp_path: Path) -> None:
+    """The projects' country 'Viet Nam' pasted from a web page holds a no-break space
+    (U+00A0); the countries sheet's was typed. The fix read "did you mean 'Viet Nam'?",
+    the very text of the cell on every screen; it now names the character."""
+    def pasted(book: Any) -> None:
+        countries, projects = book["countries"], book["projects"]
+        countries.cell(2, 1).value = "Viet Nam"  # Aurelia, in projects rows 2-5
+        where = column(projects, "country")
+        for row in range(2, projects.max_row + 1):
+            if projects.cell(row, where).value == "Aurelia":
+                projects.cell(row, where).value = "Viet\u00a0Nam"
+
+    messages = refused(run, edited(tmp_path / "round.xlsx", pasted))
+    assert messages[0] == (
+        "projects, row 2, column 'country': the country is not in the countries sheet "
+        "(value 'Viet\\xa0Nam'). Fix: did you mean 'Viet Nam'? ('\\xa0' is U+00A0 no-break "
+        "space, not the space ' ') Every project's country must have a row in the countries "
+        "sheet")
+    assert len(messages) == 4  # Aurelia's four projects
+
+
+def test_a_region_typed_with_a_full_width_space_is_told_the_character(
+        run: Callable, tmp_path: Path) -> None:
+    """A region typed with the space bar of a Japanese input method holds the ideographic
+    space U+3000: the message said only 'capitals, spaces or width'."""
+    def typed(book: Any) -> None:
+        book["countries"].cell(3, 2).value = "Southeast\u3000Asia"
+
+    assert refused(run, edited(tmp_path / "round.xlsx", typed)) == [
+        "countries, row 3, column 'region': the same region is spelt differently elsewhere "
+        "('Southeast Asia' in rows 2, 4, 5, 6), differing in a lookalike space ('\\u3000' is "
+        "U+3000 ideographic (full-width) space, not the space ' '); each spelling would "
+        "count as its own (value 'Southeast\\u3000Asia'). Fix: write 'Southeast Asia' as the "
+        "other rows do, or make the names clearly different if they are meant apart"]

@@ -9,7 +9,9 @@ names that were meant apart). A Cyrillic or Greek letter that looks like a Latin
 (``Р-01`` with a Cyrillic Er, pasted from another document) counts as that letter here, and
 the message names it, since the two spellings look the same on every screen; so does a
 dash that looks like the hyphen (``P–01``, an en dash a word processor typed for ``P-01``),
-and a curly quotation mark for a straight one (``Aurelia’s boats``).
+and a curly quotation mark for a straight one (``Aurelia’s boats``), and a space that is
+not the space (the no-break space U+00A0 of a web page, the ideographic U+3000 of a Japanese
+input method: ``Viet Nam`` typed both ways).
 
 >>> key("Southeast  Asia"), key("ｓｏｕｔｈｅａｓｔ asia"), key("Р-01"), key("P–01")
 ('southeastasia', 'southeastasia', 'p-01', 'p-01')
@@ -102,7 +104,7 @@ def _lookalike(text: str, other: str) -> tuple[str, str] | None:
     """(``"letter"`` or ``"dash"``, the note) of :func:`lookalike_note`, or None."""
     a, b = ("".join(_folded(t).split()) for t in (text, other))
     if a == b:
-        return None
+        return _odd_space(text, other)
     for char in text + other:
         if char in LOOKALIKES and not (char.casefold() in a and char.casefold() in b):
             script = unicodedata.name(char, "").split(" ")[0].capitalize()
@@ -115,6 +117,26 @@ def _lookalike(text: str, other: str) -> tuple[str, str] | None:
             straight = "the apostrophe \"'\"" if QUOTES[char] == "'" else "the straight '\"'"
             return "quotation mark", (f" ({char!r} is U+{ord(char):04X} "
                                       f"{unicodedata.name(char, '').lower()}, not {straight})")
+    return None
+
+
+#: Spaces that look like the space ' ' and are not it, by name (a no-break space comes
+#: with text pasted from a web page or Word, the ideographic one from a Japanese input
+#: method's space bar).
+_SPACES = {"\u00a0": "no-break space", "\u3000": "ideographic (full-width) space",
+           "\u2002": "en space", "\u2003": "em space", "\u2007": "figure space",
+           "\u2009": "thin space", "\u202f": "narrow no-break space", "\t": "tab",
+           "\n": "line break", "\r": "carriage return"}
+
+
+def _odd_space(text: str, other: str) -> tuple[str, str] | None:
+    """("space", the note) for the first space other than ' ' in only one of two names
+    that differ in their spaces alone ('Viet\\xa0Nam' and 'Viet Nam' look the same on screen),
+    else None."""
+    for char in text + other:
+        if char.isspace() and char != " " and (char in text) != (char in other):
+            name = _SPACES.get(char) or unicodedata.name(char, "space").lower()
+            return "space", f" ({char!r} is U+{ord(char):04X} {name}, not the space ' ')"
     return None
 
 
