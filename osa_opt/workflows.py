@@ -44,7 +44,7 @@ from osa_opt.inputs.policy import checked_arguments
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.text import counted, fixed, number, percent
+from osa_opt.text import counted, fixed, id_list, number, percent
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -330,6 +330,17 @@ def execution(
             advice = ("Raise the chance of signing (earlier stages, firmer partners), lower "
                       "the target share of the budget to execute (policy key "
                       "execution.target), or relax the minimums that end the reserve list.")
+        elif listed.kept_out_by_rules is not None:  # a larger budget adds nobody
+            kept = listed.kept_out_by_rules
+            top = percent(max(problem.policy.frontier.stop, 1.5))
+            advice = ("The reserve list already holds every project that can join portfolio "
+                      f"1: every eligible project fits in {top} of the budget, so a larger "
+                      "one adds none; "
+                      + (f"the policy's rules keep {id_list(kept)} out (an exclusive group's "
+                         "other item funded, a requirement, a maximum: osa-opt explain "
+                         "PROJECT_ID says which)" if kept else "no other project is eligible")
+                      + ". More reserves need more candidates in the round; or lower the "
+                      "target share of the budget to execute (policy key execution.target).")
         else:  # in words for the budget officer, the key in parentheses for the analyst
             advice = ("Lengthen the reserve list by raising the top of the budget sweep (it "
                       f"ends at {percent(max(problem.policy.frontier.stop, 1.5))} of the budget; "

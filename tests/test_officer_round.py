@@ -150,3 +150,31 @@ def test_an_edited_real_round_still_says_its_scores_are_illustrative(
     readme = dict(r[:2] for r in book["Read me"].iter_rows(values_only=True) if r[0])
     assert readme["Input"] == said
     assert json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))["input_note"] == said
+
+
+# ------------------------------------------------------ reserves when a candidate slips
+def test_a_complete_reserve_list_is_not_told_to_raise_the_budget_sweep(run: Callable) -> None:
+    """``osa-opt execution`` on the shipped example found one reserve (P-17) and advised
+    "Lengthen the reserve list by raising the top of the budget sweep (... frontier.stop)";
+    at frontier.stop=3 it said the same with the same one reserve: every eligible project
+    already fits in 150% of the budget, and the rest are kept out by exclusive groups. Now
+    the note says so, naming them; under a country cap (which grows with the budget) the
+    old advice stays."""
+    notes = {}
+    for name, extra in (("plain", ()), ("wider", ("--set", "frontier.stop=3")),
+                        ("capped", ("--set", "priority.max_country_share=0.2"))):
+        code, out, _ = run("execution", "--set", "execution.target=0.9", "--samples", "50",
+                           "--quiet", "--json", *extra)
+        assert code == 0
+        notes[name] = json.loads(out)["notes"][-1]
+    assert notes["plain"] == (
+        "The reserve list already holds every project that can join portfolio 1: every "
+        "eligible project fits in 150% of the budget, so a larger one adds none; the policy's "
+        "rules keep P-03, P-13 and P-33 out (an exclusive group's other item funded, a "
+        "requirement, a maximum: osa-opt explain PROJECT_ID says which). More reserves need "
+        "more candidates in the round; or lower the target share of the budget to execute "
+        "(policy key execution.target).")
+    assert notes["wider"].startswith("The reserve list already holds every project")
+    assert "every eligible project fits in 300% of the budget" in notes["wider"]
+    assert notes["capped"].startswith("Lengthen the reserve list by raising the top of the "
+                                      "budget sweep")

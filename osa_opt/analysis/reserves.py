@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from osa_opt.analysis.funding_order import LevelSolver, funding_order_model
 from osa_opt.inputs.rules import bundles
 from osa_opt.text import percent
@@ -42,6 +44,10 @@ class ReserveList:
     status: str
     notes: list[str] = field(default_factory=list)
     cut_by_rules: bool = False  # True: the rules, not the last level, ended the list
+    #: None while the budget still limits the last level; else the eligible projects of
+    #: positive value left off the list, which a larger budget cannot bring in (the rules
+    #: keep them out: an exclusive group's other item funded, a requirement, a maximum)
+    kept_out_by_rules: list[str] | None = None
 
 
 def reserve_shares(stop: float) -> dict[int, float]:
@@ -100,8 +106,27 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
         notes.append(f"Only {len(entries)} {entry} up to {percent(shares[top])} of the budget."
                      if entries else f"No reserve entry up to {percent(shares[top])} of the "
                      "budget: no budget up to there funds a project beyond portfolio 1.")
+    kept_out = None
+    if (solver is not None and top == max(shares) and len(entries) < count
+            and not _maximum_shares(problem)):
+        eligible = list(problem.eligible)
+        need = problem.cost.loc[eligible].clip(lower=0).sum()  # every eligible item, per year
+        if bool((problem.budget * shares[top] >= need - 1e-6).all()):
+            kept_out = [p for p in eligible if p not in fractions and p not in first
+                        and value[p] > 0]
     return ReserveList(entries, planned, {p: shares.get(lv, math.nan) for p, lv in first.items()},
-                       status, notes, cut_by_rules=solver is None or top < max(shares))
+                       status, notes, cut_by_rules=solver is None or top < max(shares),
+                       kept_out_by_rules=kept_out)
+
+
+def _maximum_shares(problem: Problem) -> bool:
+    """Whether a maximum share of the budget (a country cap, a field's or a region's) holds:
+    it grows with the budget, so a larger one may let a project in that it keeps out."""
+    policy = problem.policy
+    caps = problem.countries["max_share"] if "max_share" in problem.countries else []
+    return (policy.priority.max_country_share < 1 or bool(policy.balance.max_field_share)
+            or bool(policy.balance.max_region_share)
+            or any(pd.notna(c) and float(c) < 1 for c in caps))
 
 
 def _largest_nested(problem: Problem, fractions: Mapping[str, float], shares: dict[int, float],
