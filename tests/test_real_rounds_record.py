@@ -185,7 +185,8 @@ def test_every_budget_the_docs_and_policies_give_a_real_year_is_the_budget_files
 
 
 def _outputs_text(folder: Path) -> dict[str, str]:
-    """run.json's input_note, the report's text and the workbook's Read me, each as one
+    """run.json's input_note, the report's text, the workbook's Read me and the CSV's
+    input_note column (every row's, read by pandas as docs/outputs.md says), each as one
     line of words."""
     import html
     import warnings
@@ -198,7 +199,13 @@ def _outputs_text(folder: Path) -> dict[str, str]:
         book = openpyxl.load_workbook(folder / "portfolios.xlsx")
     readme = dict(r[:2] for r in book["Read me"].iter_rows(values_only=True) if r[0])
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    import pandas as pd
+
+    rows = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig")
+    notes = set(rows["input_note"]) if "input_note" in rows else {""}
+    assert len(notes) == 1
     return {
+        "portfolios.csv": notes.pop(),
         "run.json": run["input_note"] or "",
         "report.html": " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split()),
         "workbook": readme.get("Input") or "",
@@ -268,6 +275,7 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
     result.write(tmp_path / "example")
     texts = _outputs_text(tmp_path / "example")
     assert texts["run.json"] == EXAMPLE_NOTE and texts["workbook"] == EXAMPLE_NOTE
+    assert texts["portfolios.csv"] == EXAMPLE_NOTE
     assert "A real OSA round" not in texts["report.html"]
 
     policy = {"budget": {"FY2024": 5000}}
@@ -286,6 +294,40 @@ def test_the_example_s_run_json_says_it_is_illustrative_and_an_edited_round_says
         projects.drop(columns=["_row", "illustrative"]),
         countries.drop(columns=["_row", "illustrative"]), real.policy)
     assert own.input_note is None
+
+
+def test_the_csv_says_what_its_numbers_are_and_still_reads_as_numbers(tmp_path: Path) -> None:
+    """portfolios.csv of a real round gave the record's costs beside a value computed from
+    placeholder scores, and of the example fictional partners' numbers, with no word of
+    either (run.json's input_note was the only place): a CSV read on its own was taken at
+    face value. Its last column input_note now carries the note on every row; pandas and
+    Python's csv read the numbers as numbers still; a round of one's own has no such
+    column."""
+    import csv as csv_module
+
+    import pandas as pd
+
+    import osa_opt
+    from osa_opt.inputs.readers import read_tables
+
+    real = osa_opt.load_problem(ROUNDS / "FY2024", overrides={"budget": {"FY2024": 5000}})
+    folder = osa_opt.solve(real, portfolios=1, explain=False).write(tmp_path / "real")
+    rows = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig")
+    assert list(rows.columns)[-1] == "input_note" and len(rows) == 4
+    assert (rows["input_note"] == real.input_note).all()
+    assert pd.api.types.is_numeric_dtype(rows["total_cost"]) and rows["rank"].dtype == int
+    assert rows["total_cost"].sum() == 5000.0
+    with open(folder / "portfolios.csv", encoding="utf-8-sig", newline="") as fh:
+        header, *lines = list(csv_module.reader(fh))
+    assert header[-1] == "input_note" and all(len(line) == len(header) for line in lines)
+
+    projects, countries, _ = read_tables(ROUNDS / "FY2024")
+    own = osa_opt.Problem.from_frames(
+        projects.drop(columns=["_row", "illustrative"]),
+        countries.drop(columns=["_row", "illustrative"]), real.policy)
+    folder = osa_opt.solve(own, portfolios=1, explain=False).write(tmp_path / "own")
+    rows = pd.read_csv(folder / "portfolios.csv", encoding="utf-8-sig")
+    assert "input_note" not in rows.columns and len(rows) == 4
 
 
 def test_the_docs_call_gates_of_law_only_the_rules_no_override_waives() -> None:

@@ -37,10 +37,15 @@ LEAD_COLUMNS = ("rank", "project_id", "title", "country", "region", "priority_ti
 CSV_DECIMALS = 6
 
 
+#: The CSV's last column when the input is a shipped one (the example, a real round, an
+#: edited copy of one): run.json's ``input_note``, which numbers are the public record's
+#: and which illustrative, on every row, as a CSV travels without its run folder.
+NOTE_COLUMN = "input_note"
+
 #: Columns of a funded-projects table that osa-opt computes (from the countries sheet or the
 #: solve: rank, region, priority_tier, fraction, total_cost, value), not read from a projects
 #: column of the same name.
-COMPUTED_COLUMNS = (frozenset({*LEAD_COLUMNS, "total_cost", "value"})
+COMPUTED_COLUMNS = (frozenset({*LEAD_COLUMNS, "total_cost", "value", NOTE_COLUMN})
                     - {c.name for c in PROJECT_COLUMNS})
 
 #: What a passed-through column named like a computed one is called in the outputs.
@@ -99,12 +104,16 @@ def long_table(result: Result) -> pd.DataFrame:
 
 def write_csv(result: Result, path: Path) -> None:
     """Write ``portfolios.csv``: UTF-8 with a byte-order mark (so Excel reads ¥ and accents),
-    formula-like text prefixed with ``'``, money rounded to 6 decimals. Each column is
+    formula-like text prefixed with ``'``, money rounded to 6 decimals, and a last column
+    :data:`NOTE_COLUMN` when the input is a shipped one. Each column is
     prepared at once (:func:`csv_column`), then the rows go out in one call.
 
     >>> write_csv(result, Path("portfolios.csv"))     # doctest: +SKIP
     """
     table = long_table(result)
+    note = result.problem.input_note
+    if note:  # what the numbers are, on every row: a CSV is read without its run folder
+        table[NOTE_COLUMN] = note
     columns = [csv_column(table.iloc[:, i]) for i in range(len(table.columns))]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
