@@ -529,6 +529,76 @@ def test_a_number_its_format_hides_is_refused_naming_what_it_holds(
     ]
 
 
+def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
+    tmp_path: Path, run: Callable
+) -> None:
+    """The same workbook in .ods (the number styles written as LibreOffice writes ';;;' and
+    '"TBD"' when it saves that .xlsx as .ods): the costs and the score were read as the
+    numbers they hold, silently, while the .xlsx was refused."""
+    from odf.number import Number, NumberStyle, Text, TextStyle
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Map, Style
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for sign in range(3):  # ';;;': a section of no digit for > 0, < 0 and = 0
+        section = NumberStyle(name=f"N145P{sign}", volatile="true")
+        section.addElement(Text())
+        doc.styles.addElement(section)  # odfpy saves no automatic style only a map names
+    blank = TextStyle(name="N145")
+    blank.addElement(Text())
+    for sign, condition in enumerate(("value()>0", "value()<0", "value()=0")):
+        blank.addElement(Map(condition=condition, applystylename=f"N145P{sign}"))
+    tbd = NumberStyle(name="N146")
+    tbd.addElement(Text(text="TBD"))
+    shows = NumberStyle(name="N3")  # '#,##0': shows its number
+    shows.addElement(Number(decimalplaces="0", grouping="true"))
+    for style in (blank, tbd, shows):
+        doc.automaticstyles.addElement(style)
+    for name, data in (("ce7", "N145"), ("ce8", "N146"), ("ce9", "N3")):
+        doc.automaticstyles.addElement(Style(name=name, family="table-cell",
+                                             datastylename=data))
+    book = openpyxl.load_workbook(example_path())
+    header = [c.value for c in book["projects"][1]]
+    cost, score = header.index("cost_FY2026"), header.index("score_security")
+    styled = {(4, cost): "ce7", (6, cost): "ce7", (8, score): "ce8", (9, cost): "ce9"}
+    for name in ("projects", "countries"):
+        table = Table(name=name)
+        for number, row in enumerate(book[name].iter_rows(values_only=True), start=1):
+            tr = TableRow()
+            for k, value in enumerate(row):
+                if value is None:
+                    cell = TableCell()
+                elif isinstance(value, bool):
+                    cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+                elif isinstance(value, int | float):
+                    cell = TableCell(valuetype="float", value=value)
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                if name == "projects" and (number, k) in styled:
+                    cell.setAttribute("stylename", styled[number, k])
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    doc.save(str(tmp_path / "hidden.ods"))
+    sheet = book["projects"]
+    held = [sheet.cell(4, cost + 1).value, sheet.cell(8, score + 1).value]
+    assert issues_of(run, tmp_path / "hidden.ods") == [
+        f"projects, column 'cost_FY2026': the format ';;;' shows nothing for the number the "
+        f"cell holds ({held[0]}): 2 cells of the column (rows 4, 6) look blank but hold a "
+        f"number, which would be read (value '{held[0]}'). Fix: give the column a plain "
+        "number format (Format > Cells > Numbers > General) to see each number; clear the "
+        "cells whose number is not meant",
+        f"projects, column 'score_security': the format '\"TBD\"' shows 'TBD' for the number "
+        f"the cell holds ({held[1]}): 1 cell of the column (row 8) looks undecided but holds "
+        f"a number, which would be read (value '{held[1]}'). Fix: give the column a plain "
+        "number format (Format > Cells > Numbers > General) to see each number; clear the "
+        "cells whose number is not meant",
+    ]
+
+
 # ---------------------------------------------------------------------- accounting zero
 @pytest.mark.parametrize("shown", [" -   ", "¥ -", "—"])
 def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(

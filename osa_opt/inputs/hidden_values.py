@@ -6,12 +6,18 @@ cost column so formatted looks blank, or undecided, yet each cell holds an amoun
 read and funded. What the analyst meant, the amount or the blank, nobody can tell, so such
 a cell is refused, one problem per column, naming the value it holds and what it shows.
 A zero shown as ``-`` (an accounting format) is zero, and no problem.
+
+An ``.ods`` file keeps a format as a number style of elements (``<number:number>`` for the
+digits, ``<number:text>`` for a literal) with a ``<style:map>`` for each section
+(``value()>0``, ``value()<0``, ``value()=0``: LibreOffice's ``;;;`` is three maps to styles
+of no digits); :func:`ods_format_codes` writes each as the Excel format code it stands for,
+so the one rule above reads both.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from osa_opt.errors import Issue
@@ -92,3 +98,92 @@ def hidden_value_issues(sheet: str, header: Sequence[Any],
             f"give the column a plain number format ({plain}) to see each number; clear "
             "the cells whose number is not meant"))
     return issues
+
+
+def ods_format_codes(doc: Any) -> dict[str, str]:
+    """Number style name -> the Excel format code it stands for, of the number styles of
+    an OpenDocument ``doc`` (odfpy) that hide some number (:func:`hides_numbers`): a style
+    of a condition other than the sign of the value, or of a date, is left out.
+
+    >>> from odf.opendocument import OpenDocumentSpreadsheet
+    >>> from odf.number import NumberStyle, Text
+    >>> doc = OpenDocumentSpreadsheet()
+    >>> tbd = NumberStyle(name="N1")
+    >>> tbd.addElement(Text(text="TBD"))
+    >>> doc.automaticstyles.addElement(tbd)
+    >>> ods_format_codes(doc)
+    {'N1': '"TBD"'}
+    """
+    from odf.namespaces import STYLENS
+
+    styles = {style.attributes.get((STYLENS, "name")): style
+              for part in (doc.styles, doc.automaticstyles) for style in part.childNodes
+              if style.qname[1] in _ODS_NUMBER_STYLES}
+    out = {}
+    for name, style in styles.items():
+        if style.attributes.get((STYLENS, "volatile")) == "true":
+            continue  # a section of another style (N145P0 of N145), named by no cell
+        code = _ods_code(style, styles)
+        if code is not None and hides_numbers(code):
+            out[name] = code
+    return out
+
+
+#: The OpenDocument styles of a number's format (a date's, a time's and a flag's aside).
+_ODS_NUMBER_STYLES = ("number-style", "currency-style", "percentage-style", "text-style")
+
+
+def _ods_code(style: Any, styles: Mapping[str, Any]) -> str | None:
+    """The Excel format code of an OpenDocument number style: its sections by its maps
+    (``value()>0`` ...), None when a map's condition is not on the sign of the value."""
+    from odf.namespaces import STYLENS
+
+    maps = [(child.attributes.get((STYLENS, "condition"), ""),
+             styles.get(child.attributes.get((STYLENS, "apply-style-name"))))
+            for child in style.childNodes if child.qname[1] == "map"]
+    sections = []
+    for sign in (1, -1, 0):
+        chosen = style
+        for condition, target in maps:
+            test = re.fullmatch(r"value\(\)(>=|<=|!=|>|<|=)0", condition.replace(" ", ""))
+            if test is None or target is None:
+                return None  # [>=100]: a condition of Excel's, never "hidden" by one rule
+            if {">": sign > 0, "<": sign < 0, "=": sign == 0, ">=": sign >= 0,
+                    "<=": sign <= 0, "!=": sign != 0}[test.group(1)]:
+                chosen = target
+                break
+        sections.append(_ods_section(chosen))
+    if not maps:
+        return sections[0]
+    text = [_ods_section(style)] if style.qname[1] == "text-style" else []
+    return ";".join(sections + text)
+
+
+def _ods_section(style: Any) -> str:
+    """One section of a format code: an OpenDocument number style's own elements."""
+    from odf.namespaces import NUMBERNS
+
+    def text(element: Any) -> str:
+        return "".join(str(n.data) for n in element.childNodes if n.nodeType == n.TEXT_NODE)
+
+    parts = []
+    for child in style.childNodes:
+        kind = child.qname[1]
+        if kind == "number":
+            decimals = int(child.attributes.get((NUMBERNS, "decimal-places"), 0) or 0)
+            grouped = child.attributes.get((NUMBERNS, "grouping")) == "true"
+            parts.append(("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals
+                                                          else ""))
+        elif kind == "scientific-number":
+            parts.append("0.00E+00")
+        elif kind == "fraction":
+            parts.append("# ?/?")
+        elif kind == "text-content":
+            parts.append("@")
+        elif kind == "fill-character":
+            parts.append("*" + (text(child) or " "))
+        elif kind == "currency-symbol":
+            parts.append(f"[${text(child)}]")
+        elif kind == "text" and text(child):
+            parts.append('"' + text(child).replace('"', "") + '"')
+    return "".join(parts)

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from osa_opt.inputs.read_xlsx import (
     currency_issues,
     encrypted,
     hidden_column_warnings,
+    hidden_number_issues,
     hidden_row_warnings,
     locked_issue,
     merged_issues,
@@ -70,6 +71,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
     styles = _scaling_styles(doc)
+    hiding = _hiding_styles(doc)
     flat_rows, flat_columns = _zero_size_styles(doc)
     tables = {}
     for sheet, name in chosen.items():
@@ -77,13 +79,15 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         hidden_rows: set[int] = set()
         zero_rows: set[int] = set()
         scaled: dict[tuple[int, int], tuple[str, int]] = {}
+        hidden_numbers: dict[tuple[int, int], str] = {}
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
         percents: dict[tuple[int, int], bool] = {}
         element = sheets[name][0]
-        rows = _rows(element, merges, hidden_rows, (styles, _column_styles(element, styles),
-                                                    scaled), unreadable, currencies,
-                     (flat_rows, zero_rows), percents)
+        rows = _rows(element, merges, hidden_rows,
+                     [(styles, _column_styles(element, styles), scaled),
+                      (hiding, _column_styles(element, hiding), hidden_numbers)],
+                     unreadable, currencies, (flat_rows, zero_rows), percents)
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows, zero_rows)
@@ -91,6 +95,8 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
                                            _hidden_columns(element, flat_columns))
         at = find_header(sheet, rows)
         cells += scaled_number_issues(sheet, rows, at, scaled,
+                                      "Format > Cells > Numbers > General")
+        cells += hidden_number_issues(sheet, rows, at, hidden_numbers,
                                       "Format > Cells > Numbers > General")
         cells += currency_issues(sheet, rows, at, currencies,
                                  "Format > Cells > Numbers > General")
@@ -157,15 +163,31 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
     return out
 
 
-#: What :func:`_rows` needs to find the number cells shown divided: the scaling cell styles
-#: (:func:`_scaling_styles`), the columns' default ones (:func:`_column_styles`), and the
-#: dict it fills, (row, column from 0) -> (format code, divisor).
-Scaling = tuple[dict[str, tuple[str, int]], dict[int, str],
-                dict[tuple[int, int], tuple[str, int]]]
+#: What :func:`_rows` needs to find the number cells of some cell styles (shown divided, or
+#: hidden by their format): the cell styles and what each marks (:func:`_scaling_styles`,
+#: :func:`_hiding_styles`), the columns' default ones (:func:`_column_styles`), and the
+#: dict it fills, (row, column from 0) -> the mark (format code, divisor; format code).
+Scaling = tuple[Mapping[str, Any], dict[int, str], dict[tuple[int, int], Any]]
+
+
+def _hiding_styles(doc: Any) -> dict[str, str]:
+    """Cell style name -> the format code of the cell styles whose number format hides a
+    number (LibreOffice's ``;;;``, ``"TBD"``: :mod:`osa_opt.inputs.hidden_values`)."""
+    from odf.namespaces import STYLENS
+
+    from osa_opt.inputs.hidden_values import ods_format_codes
+
+    codes = ods_format_codes(doc)
+    if not codes:
+        return {}
+    return {style.attributes.get((STYLENS, "name")): codes[data]
+            for part in (doc.styles, doc.automaticstyles) for style in part.childNodes
+            if style.qname[1] == "style"
+            and (data := style.attributes.get((STYLENS, "data-style-name"))) in codes}
 
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
-          scaling: Scaling | None = None,
+          scaling: Sequence[Scaling] = (),
           unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
           currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
           flat: tuple[set[str], set[int]] | None = None,
@@ -173,7 +195,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
-    number cells whose style shows them divided to ``scaling``'s dict, and its cells whose
+    number cells of the cell styles of each of ``scaling`` (shown divided, hidden by their
+    format) to that one's dict, and its cells whose
     value cannot be read to ``unreadable`` ((row, column from 0) -> (text, rule, hint):
     the text stands in the cell), and its currency cells of another currency than the yen
     to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code)),
@@ -217,8 +240,9 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             if percents is not None and \
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
-            if scaling and scaling[0] and isinstance(value, int | float):
-                _note_scaled(cell, *block, scaling)
+            for marks in scaling if isinstance(value, int | float) else ():
+                if marks[0]:
+                    _note_scaled(cell, *block, marks)
             column += span
             if value is None:
                 empty += span
@@ -299,7 +323,7 @@ def _zero_size_styles(doc: Any) -> tuple[set[str], set[str]]:
     return rows, columns
 
 
-def _column_styles(element: Any, styles: dict[str, tuple[str, int]]) -> dict[int, str]:
+def _column_styles(element: Any, styles: Mapping[str, Any]) -> dict[int, str]:
     """Index (from 0) -> default cell style of the columns whose default is one of
     ``styles`` (a whole column given a format: its cells then name no style of their own)."""
     from odf.namespaces import TABLENS

@@ -522,12 +522,23 @@ def _hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
                           book: Any, xml: bytes) -> list[Issue]:
     """Number cells whose format hides their number (``;;;``, ``"TBD"``): see
     :mod:`osa_opt.inputs.hidden_values`."""
-    from osa_opt.inputs.hidden_values import hidden_value_issues, hides_numbers
-    from osa_opt.inputs.numbers import number_column
+    from osa_opt.inputs.hidden_values import hides_numbers
 
     marked = _styled_cells(book, xml, lambda code: code if hides_numbers(code) else None)
+    return hidden_number_issues(sheet, rows, at, marked)
+
+
+def hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                         marked: dict[tuple[int, int], str],
+                         plain: str = "Home > Number > General") -> list[Issue]:
+    """The number cells of ``marked`` ((row, column from 0) -> a format code that hides
+    some number) whose number their format hides, one issue per column; ``plain`` is where
+    the program sets a plain format."""
+    from osa_opt.inputs.hidden_values import hidden_value_issues
+    from osa_opt.inputs.numbers import number_column
+
     header, found = _number_cells(rows, at, marked, number_column, nonzero=True)
-    return hidden_value_issues(sheet, header, found)
+    return hidden_value_issues(sheet, header, found, plain)
 
 
 def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
