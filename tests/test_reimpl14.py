@@ -554,6 +554,40 @@ def check_ranked(seed: int, rnd: R.Round, problem: osa_opt.Problem) -> str:
     return f"{len(result.portfolios)} portfolios"
 
 
+# ------------------------------------------------------------ disagreements found, kept
+def test_a_project_of_negative_value_does_not_buy_a_restart(tmp_path: Path) -> None:
+    """docs/frontier.md: the order restarts "at the fewest levels possible", "only when
+    nothing else fits". Here a nested order fits (E1 and W1 at 100%, N added at 150% for the
+    East minimum), but N is worth -49 (risk_aversion 100 × risk 0.5): the restart's penalty
+    counted positive values only (1 + 2 × 16.5 = 34), so osa-opt restarted to fund E2
+    instead and noted "the rules force dropping E1 to fund E2", which they do not."""
+    place = {"region": "East", "priority_tier": 1, "oda_eligible": True,
+             "party_to_conflict": False, "management_agreement": True, "democracy": 5,
+             "rule_of_law": 5, "human_rights": 5}
+    countries = [{"country": "Land A", **place}, {"country": "Land B", **place,
+                                                 "region": "West"}]
+    projects = [{"project_id": pid, "title": pid, "country": c, "field": "medical",
+                 "assistance_type": "equipment", "cost_FY2026": cost, "score_security": score,
+                 "risk": risk, "exclusive_group": group}
+                for pid, c, cost, score, risk, group in (
+                    ("E1", "Land A", 400, 5, "", "g"), ("E2", "Land A", 600, 5.5, "", "g"),
+                    ("N", "Land A", 200, 1, 0.5, ""), ("W1", "Land B", 500, 6, "", ""))]
+    policy = {"name": "restart", "budget": {"FY2026": 1000.0},
+              "objective": {"weights": {"security": 1.0}, "risk_aversion": 100.0},
+              "balance": {"min_region_share": {"East": 0.35}},
+              "frontier": {"start": 1.0, "stop": 1.5, "steps": 2}}
+    rnd = R.Round(projects, countries, policy)
+    chain = R.funding_order(rnd, [1.0, 1.5], frozenset({"E1", "W1"}))
+    assert chain is not None and chain.restarts == 0
+    assert chain.sets == [frozenset({"E1", "W1"}), frozenset({"E1", "W1", "N"})]
+    result = osa_opt.frontier(load(rnd, tmp_path))
+    levels = result.analyses["funding_order"].levels
+    assert not levels["restart"].any()
+    assert levels["nested_value"].tolist() == pytest.approx([11.0, -38.0])
+    assert not any("No single funding order" in note for note in result.notes)
+    run(0, "frontier", tmp_path / "random")     # and a random round still agrees
+
+
 # ---------------------------------------------------------------------------------- tests
 FAST = list(range(6))
 SLOW = list(range(100, 100 + int(os.environ.get("OSA_REIMPL14_SEEDS", "40"))))

@@ -91,8 +91,10 @@ def funding_order_model(problem: Problem, shares: Mapping[int, float],
         pairs, rule=lambda m, p, lv: m.level[lv].x[p]
         <= m.level[following[lv]].x[p] + m.restart[following[lv]],
         doc="funded at a budget level stays funded at the next larger one")
-    # more than all levels' value together: a restart is taken only when nothing else fits
-    penalty = 1.0 + len(levels) * sum(max(v, 0.0) for v in data.value.values())
+    # more than any two chains of levels can differ in value (a project of negative value,
+    # risk_aversion·risk > 1, widens that gap too): a restart is taken only when nothing
+    # else fits, never to leave out a project of negative value that nesting keeps
+    penalty = 1.0 + len(levels) * sum(abs(v) for v in data.value.values())
     m.value = pyo.Objective(
         expr=pyo.quicksum(value_expression(m.level[lv], data, data.value) for lv in levels)
         - penalty * pyo.quicksum(m.restart[lv] for lv in levels[1:]),
