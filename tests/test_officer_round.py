@@ -178,3 +178,29 @@ def test_a_complete_reserve_list_is_not_told_to_raise_the_budget_sweep(run: Call
     assert "every eligible project fits in 300% of the budget" in notes["wider"]
     assert notes["capped"].startswith("Lengthen the reserve list by raising the top of the "
                                       "budget sweep")
+
+
+# ------------------------------------------- a supplementary cut below what is signed
+def test_a_cut_below_the_signed_packages_names_the_one_to_drop(
+        run: Callable, tmp_path: Path) -> None:
+    """P-02, P-05 and P-17 signed (¥5,600m with mandatory P-01's ¥900m) and the budget cut
+    to ¥5,000m: the message said "raise the budget by ¥1,500m or drop one of P-17", a list
+    of one, without the edit that drops a signed project. Now: "or drop P-17 (signed:
+    clear its stage)"."""
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    stage = next(c.column for c in sheet[1] if c.value == "stage")
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in ("P-02", "P-05", "P-17"):
+            sheet.cell(row[0].row, stage).value = "signed"
+    book.save(tmp_path / "signed.xlsx")
+    code, _, err = run("solve", tmp_path / "signed.xlsx", "--budget", "FY2026=5000", "-k",
+                       "1", "--out", tmp_path / "run")
+    assert code == 3
+    assert ("Projects forced in (mandatory or signed) need ¥6,500m in FY2026 but the budget "
+            "is ¥5,000m: raise the budget by ¥1,500m or drop P-17 (signed: clear its "
+            "stage).") in " ".join(err.split())

@@ -349,6 +349,10 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
                  else "projects forced in (mandatory or signed)")
         text = (f"{whose} need {yen(need)} in {fy} but the budget is "
                 f"{yen(budget)}: raise the budget by {yen(amount)}")
+        if len(single) == 1:  # one project frees it: named with the edit that frees it
+            word = _forced_words(single[0], data)[0]
+            edit = "make it a candidate" if word == "mandatory" else "clear its stage"
+            return f"{text} or drop {single[0]} ({word}: {edit})"
         if single:
             return f"{text} or drop one of {id_list(single, conjunction='or')}"
         if "signed" in whose:  # a signed project is freed by clearing its stage
