@@ -83,6 +83,46 @@ def test_digits_joined_by_underscores_are_refused_not_read_as_python_reads_them(
         "(Python would read 1200); type 1200, without '_'"]
 
 
+def test_a_spreadsheet_s_text_apostrophe_left_in_a_cell_is_named(run: Callable,
+                                                                  tmp_path: Path) -> None:
+    """``'7.6`` (Excel's mark that keeps a value as text, left in a CSV file by a program or
+    an edit in a text editor) was refused as no number, its hint the generic one ("type a
+    plain number"), though the cell showed 7.6 in the spreadsheet: the apostrophe is named."""
+    folder = csv_folder(tmp_path, (3, "score_security", "'7.6"))
+    path = folder / "countries.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+    rows[2][rows[0].index("oda_eligible")] = "'TRUE"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    assert messages(refused(run, tmp_path, folder)) == [
+        "projects, row 3, column 'score_security': must be a number in [0, 10] (value "
+        "\"'7.6\"). Fix: \"'7.6\" starts with an apostrophe, the mark a spreadsheet types before "
+        "a value to keep it as text (the cell shows 7.6), left in as part of the cell: type "
+        "7.6, without the apostrophe",
+        "countries, row 3, column 'oda_eligible': must be true or false (value \"'TRUE\"). Fix: "
+        "\"'TRUE\" starts with an apostrophe, the mark a spreadsheet types before a value to "
+        "keep it as text (the cell shows TRUE), left in as part of the cell: type TRUE, without "
+        "the apostrophe"]
+
+
+@pytest.mark.parametrize("minus_one", ["-1", -1])
+def test_minus_one_in_a_flag_column_is_named_as_access_s_true(
+        run: Callable, tmp_path: Path, minus_one: str | int) -> None:
+    """-1 (True in Access and Visual Basic) in a yes/no column got the generic hint "type
+    true or false": it is named, in a CSV file and as a number of a workbook."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["countries"]
+    column = [c.value for c in sheet[1]].index("oda_eligible") + 1
+    sheet.cell(3, column).value = minus_one
+    book.save(tmp_path / "access.xlsx")
+    assert messages(refused(run, tmp_path, tmp_path / "access.xlsx")) == [
+        f"countries, row 3, column 'oda_eligible': must be true or false (value '{minus_one}')."
+        " Fix: -1 is true in Access and Visual Basic (0 is false), and a number to others: "
+        "type true if Access's true is meant, else false (yes/no and 1/0 work too)"]
+
+
 @pytest.mark.parametrize(("command", "args", "said"), [
     ("solve", ["--budget", "FY2026=1_200"],
      "the amount 1_200 has '_' between its digits; write --budget FY2026=1200"),

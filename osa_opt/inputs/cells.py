@@ -207,6 +207,11 @@ def rule_text(col: Column) -> str:
 
 
 def unreadable_hint(col: Column, value: Any = None) -> str:
+    quoted = _text_mark(value, col)
+    if quoted is not None:  # "'7.6": Excel's mark for text, left in a CSV file
+        return (f"{str(value).strip()!r} starts with an apostrophe, the mark a spreadsheet "
+                f"types before a value to keep it as text (the cell shows {quoted}), left in "
+                f"as part of the cell: type {quoted}, without the apostrophe")
     if col.kind == "number":
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
@@ -235,10 +240,45 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         if mark in _MARKS:  # a Japanese sheet's ○ and ×: yes and no, read as neither
             return (f"type {_MARKS[mark]} for {mark!r} (a mark such as ○ or × is not read "
                     "as true or false; yes/no and 1/0 work too)")
+        if _is_minus_one(value):  # Access's and Visual Basic's true
+            return ("-1 is true in Access and Visual Basic (0 is false), and a number to "
+                    "others: type true if Access's true is meant, else false (yes/no and 1/0 "
+                    "work too)")
         return "type true or false (yes/no and 1/0 work too)"
     if int_choices(col):
         return whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
+
+
+def _text_mark(value: Any, col: Column) -> str | None:
+    """What follows the apostrophe of a cell typed with a spreadsheet's text mark
+    (``'7.6``, ``'TRUE``), when that is a value of the column; else None.
+
+    >>> from osa_opt.inputs.schema import PROJECT_COLUMNS
+    >>> risk = next(c for c in PROJECT_COLUMNS if c.name == "risk")
+    >>> _text_mark("'0.3", risk), _text_mark("‘0.3", risk), _text_mark("'high", risk)
+    ('0.3', '0.3', None)
+    """
+    if not isinstance(value, str):
+        return None
+    typed = value.strip()
+    rest = typed[1:].strip()
+    if typed[:1] not in ("'", "‘", "’") or not rest:
+        return None
+    try:
+        coerce(rest, col)
+    except Unreadable:
+        return None
+    return rest
+
+
+def _is_minus_one(value: Any) -> bool:
+    """Whether a flag cell holds -1, Access's and Visual Basic's true (``-1``, ``-1.0``)."""
+    try:
+        return not isinstance(value, bool) and number(
+            half_width(value) if isinstance(value, str) else value) == -1
+    except Unreadable:
+        return False
 
 
 #: A number in brackets, as an accounting format shows a negative one (``(5)`` for -5,
@@ -266,22 +306,18 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "￥": "¥"})
 #: A dash alone, with a currency sign or none, as an accounting format shows 0 (``" -   "``,
 #: ``¥ -``): what Excel writes for 0 into a CSV file saved as shown.
 _DASH = re.compile(r"\s*[¥$€£]?\s*[-‐–—]\s*")
-#: Digits joined by underscores (``1_200``), as Python writes a number in code.
-_UNDERSCORED = re.compile(r"[+-]?\d+(?:_\d+)+(?:\.\d+)?")
-
-
 def underscored(value: Any) -> str | None:
     """The number of text whose digits are joined by underscores (``1_200``, which
     Python's ``float`` reads as 1200 and a spreadsheet as text), written without them;
-    else None.
+    else None (:func:`~osa_opt.inputs.toml_hints.without_underscores`, which the command
+    line's options share).
 
     >>> underscored("1_200"), underscored("1_000_000.5"), underscored("1200"), underscored("a_b")
     ('1200', '1000000.5', None, None)
     """
-    if not isinstance(value, str):
-        return None
-    typed = half_width(value).strip()
-    return typed.replace("_", "") if _UNDERSCORED.fullmatch(typed) else None
+    from osa_opt.inputs.toml_hints import without_underscores
+
+    return without_underscores(half_width(value)) if isinstance(value, str) else None
 
 
 #: Marks a spreadsheet uses for yes and no (a Japanese sheet's ○ and ×, a tick and a cross).
