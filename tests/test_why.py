@@ -332,7 +332,9 @@ def test_messages_and_numbers_worked_out_by_hand() -> None:
     assert p3["needs_by_year"] == pytest.approx({"FY2026": 400.0, "FY2027": 100.0})
     assert p3["message"] == (
         "Not funded. Funding it would cost 23.1% of portfolio value (3.000 of 13.000): "
-        "it needs ¥400m in FY2026 and ¥100m in FY2027 and would push out P-01.")
+        "it needs ¥400m in FY2026 and ¥100m in FY2027 and would push out P-01. "
+        "Portfolio 1 with it added would break budget[FY2026].")
+    assert p3["blocked_by"] == ["budget[FY2026]"]  # 800 of 800 spent: half of P-03 won't fit
     assert p1["value_change"] == pytest.approx(-3.0) and p1["replaced_by"] == ["P-03"]
     assert p2["value_change"] == pytest.approx(-4.75) and p2["replaced_by"] == ["P-03"]
     assert p2["message"] == (

@@ -40,6 +40,7 @@ from osa_opt.analysis.why_proofs import (
     Proofs,
     above_exact_limit,
 )
+from osa_opt.analysis.why_rows import BlockingRows
 from osa_opt.errors import OsaError
 from osa_opt.inputs.forced import forced_projects
 from osa_opt.inputs.keys import key as spelling_key
@@ -71,6 +72,16 @@ def _least_percent(share: float) -> str:
         return percent(share, 3)
     digits = 1 if share >= 0.001 else max(3, math.ceil(-math.log10(100 * share)))
     return percent(math.floor(100 * share * 10 ** digits + 1e-9) / 10 ** (digits + 2), digits)
+
+
+def _rows(names: list[str]) -> str:
+    """Row names in a sentence: ``budget[FY2026] and country_cap[Lumaris]``."""
+    return id_list(names, limit=5)
+
+
+def _blocked_sentence(names: list[str]) -> str:
+    """" Portfolio 1 with it added would break budget[FY2026]." ("" for none)."""
+    return f" Portfolio 1 with it added would break {_rows(names)}." if names else ""
 
 
 class UnknownProjectError(OsaError):
@@ -154,8 +165,9 @@ class WhyAnalysis(Analysis):
         for rec in self.records.values():
             row = {_TABLE_NAMES.get(k, k): v for k, v in rec.items()
                    if k not in ("cost_by_year", "needs_by_year")}
-            for key in ("reasons", "displaced", "replaced_by"):
-                row[key] = "; ".join(rec[key]) if key == "reasons" else ", ".join(rec[key])
+            for key in ("reasons", "blocked_by", "displaced", "replaced_by"):
+                row[key] = "; ".join(rec.get(key, ())) if key == "reasons" \
+                    else ", ".join(rec.get(key, ()))
             for fy in self.fiscal_years:
                 row[f"cost_{fy}"] = rec["cost_by_year"].get(fy, 0.0)
             row["message"] = row.pop("message")  # the sentence last, after the numbers
@@ -268,7 +280,7 @@ def explain_project(result: Result, project_id: str, solver: Solver | None = Non
     Examples
     --------
     >>> explain_project(result, "P-17")["message"]
-    'Not funded. Funding it would cost 1.8% of portfolio value (3.052 of 171.239): it needs ¥3,100m in FY2026 and would push out P-24, P-27, P-30 and P-32, bringing in P-33.'
+    'Not funded. Funding it would cost 1.8% of portfolio value (3.052 of 171.239): it needs ¥3,100m in FY2026 and would push out P-24, P-27, P-30 and P-32, bringing in P-33. Portfolio 1 with it added would break budget[FY2026].'
     """
     project_id = find_project(result.problem, project_id)
     why = result.analyses.get("why")
@@ -349,7 +361,7 @@ class _Explainer(Obstacles):
             "field": str(p["field"]), "eligible": pid in self.eligible,
             # the funded share, 0 when out: as Result.diff and the Projects sheet say it
             "funded": funded, "fraction": float(self.funded[pid]) if funded else 0.0,
-            "reasons": [],
+            "reasons": [], "blocked_by": [],
             "forced": None, "feasible": None, "value_change": None,
             "value_change_share": None, "basis": None, "displaced": [], "replaced_by": [],
             "cost_by_year": {fy: float(self.cost.at[pid, fy]) for fy in pb.fiscal_years},
@@ -362,6 +374,8 @@ class _Explainer(Obstacles):
         forced_in = not funded
         rec["forced"] = "in" if forced_in else "out"
         held = self._held(pid, forced_in)
+        if forced_in and held is None:  # the rows portfolio 1 would break with it added
+            rec["blocked_by"] = self.blocking.blocked_by(pid)
         obstacle = held or (self._obstacle_in(pid) if forced_in else self._obstacle_out(pid))
         found: Known | None = None  # an optimum of the forced MIP
         answer = None
@@ -484,6 +498,11 @@ class _Explainer(Obstacles):
         return self.clock.reason(self.solver.time_limit)
 
     @cached_property
+    def blocking(self) -> BlockingRows:
+        """The rule rows at portfolio 1, worked out once (:mod:`osa_opt.analysis.why_rows`)."""
+        return BlockingRows(self.solver.model, self.funded)
+
+    @cached_property
     def unfunded(self) -> pd.DataFrame:  # read once: the Result hands out a copy per access
         return self.result.unfunded
 
@@ -508,11 +527,12 @@ class _Explainer(Obstacles):
         why = ("an LP bound, worked out as if any fraction of a project could be funded: "
                f"{reason}, so what it would displace is not computed")
         change, share = rec["value_change"], rec["value_change_share"] or 0.0
+        tail = _blocked_sentence(rec["blocked_by"])
         if change >= 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
-                    f"equally good portfolio ({why}).")
+                    f"equally good portfolio ({why}).{tail}")
         return (f"{head} {verb} at least {_least_percent(-share)} of portfolio value (at "
-                f"least {fixed(-change)} of {fixed(self.base)}; {why}).")
+                f"least {fixed(-change)} of {fixed(self.base)}; {why}).{tail}")
 
     @staticmethod
     def _head(rec: dict[str, Any]) -> str:
@@ -540,20 +560,26 @@ class _Explainer(Obstacles):
             structural = [r for r in rec["reasons"] if r not in (GENERIC_REASON,
                                                                  NOT_SELECTED_ROOM)]
             head = "Not funded" + (f" ({'; '.join(structural)})" if structural else "") + "."
+            blocked = rec["blocked_by"]
             if NOT_SELECTED_ROOM in rec["reasons"]:
-                head += (" The budget left has room for it: a rule other than the budget "
-                         "keeps it out.")
+                head += (" The budget left has room for it: "
+                         + (f"{_rows(blocked)} {'keeps' if len(blocked) == 1 else 'keep'} it "
+                            "out (portfolio 1 with it added would break "
+                            f"{'it' if len(blocked) == 1 else 'them'})." if blocked else
+                            "a rule other than the budget keeps it out."))
+                blocked = []  # said
             needs = [f"{yen(v)} in {fy}" for fy, v in rec["needs_by_year"].items() if v > 0]
             what = f"it needs {' and '.join(needs)}" if needs else "it costs nothing"
             moves = (f" and would push out {id_list(rec['displaced'])}" if rec["displaced"]
                      else " and fits beside the funded projects")
             if rec["replaced_by"]:
                 moves += f", bringing in {id_list(rec['replaced_by'])}"
+            tail = _blocked_sentence(blocked)
             if change == 0:
                 return (f"{head} Funding it would cost nothing: an equally good portfolio "
-                        f"funds it ({what}{moves}).")
+                        f"funds it ({what}{moves}).{tail}")
             return (f"{head} Funding it would cost {share_text(-share, trim=True)} of portfolio value "
-                    f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.")
+                    f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.{tail}")
         part = rec["fraction"]
         head = "Funded" + (f" at {share_text(part, trim=True)} of its cost" if part < 1 else "") + "."
         instead = (f"the best portfolio without it funds {id_list(rec['replaced_by'])} instead"
