@@ -8,6 +8,7 @@ import math
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -617,3 +618,51 @@ def test_an_objective_in_place_of_the_model_s_own_is_solved(problem: Problem) ->
     assert out.status == "optimal"
     assert out.portfolios[0].objective == pytest.approx(2.0)
     assert {"P-17", "P-02"} <= set(out.portfolios[0].project_ids)
+
+
+def _sea_spending(low: float, high: float) -> Callable[[pyo.ConcreteModel, Problem], None]:
+    """An extension holding Southeast Asia's spending between ``low`` and ``high`` (¥m): a
+    range row, lo <= body <= hi."""
+    def sea_spending(model: pyo.ConcreteModel, problem: Problem) -> None:
+        ids = [p for p in model.P if problem.region[p] == "Southeast Asia"]
+        spent = sum(problem.total_cost[p] * (model.f[p] if p in model.Q else model.x[p])
+                    for p in ids)
+        model.sea_spending = pyo.Constraint(expr=pyo.inequality(low, spent, high))
+    return sea_spending
+
+
+def test_a_range_row_of_an_extension_is_priced_on_the_side_that_binds(
+        problem: Problem) -> None:
+    """A range lo <= body <= hi was left out of result.prices() (documented as not priced):
+    what holding Southeast Asia's spending between ¥2,000m and ¥4,000m costs was nowhere.
+    Now each range row is priced: switched off, and, on the side it is at in portfolio 1,
+    10% looser with the other side kept; checked against solves with the row changed."""
+    free = osa_opt.solve(problem, portfolios=1).best.objective  # spends ¥7,800m there
+    capped = osa_opt.solve(problem, extend=_sea_spending(2000, 4000), portfolios=1,
+                           explain=True)
+    row = capped.prices().loc["sea_spending"]
+    assert row["sense"] == "range" and bool(row["binding"])
+    assert (row["bound"], row["activity"], row["relaxed_bound"]) == pytest.approx(
+        (4000.0, 4000.0, 4400.0))
+    assert row["gain_if_off"] == pytest.approx(free - capped.best.objective, abs=1e-6)
+    looser = osa_opt.solve(problem, extend=_sea_spending(2000, 4400), portfolios=1)
+    assert row["gain_if_relaxed"] == pytest.approx(
+        looser.best.objective - capped.best.objective, abs=1e-6)
+    assert "(between 2,000 and 4,000; at most 4,000, met exactly)" in row["message"]
+    # the lower side costs, though whole projects leave it ¥1,300m over (¥10,300m spent,
+    # nearer, relatively, to ¥12,000m than to ¥9,000m): the side whose removal alone gains;
+    # priced switched off, as a one-sided minimum of an extension is
+    floor = osa_opt.solve(problem, extend=_sea_spending(9000, 12000), portfolios=1,
+                          explain=True)
+    low = floor.prices().loc["sea_spending"]
+    assert (low["bound"], low["activity"], bool(low["binding"])) == (9000.0, 10300.0, False)
+    assert low["gain_if_off"] == pytest.approx(free - floor.best.objective, abs=1e-6)
+    assert low["gain_if_off"] > 0
+    assert math.isnan(low["relaxed_bound"])
+    assert "(between 9,000 and 12,000; at least 9,000, met with 1,300 to spare)" \
+        in low["message"]
+    # and it is named where it keeps a project out
+    out = [pid for pid, rec in capped.analyses["why"].records.items()
+           if rec["eligible"] and not rec["funded"]
+           and problem.region[pid] == "Southeast Asia"]
+    assert out and all("sea_spending" in capped.explain(p)["blocked_by"] for p in out)

@@ -67,7 +67,7 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
     data: ModelData = model.osa
     # an extension's equality row stays as it is: an elastic slack on one side would drop
     # the other (and it has no side to loosen); _unexplained names such rows
-    rows = [r for r in rule_rows(model) if r.sense != "equal"]
+    rows = [r for r in rule_rows(model) if r.sense not in ("equal", "range")]
     bounds = {r.name: _bound(r, r.constraint(model)) for r in rows}
     slack = _make_elastic(model, rows)
     counts = [slack[r.name] for r in rows if r.unit != MONEY]

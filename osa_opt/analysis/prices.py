@@ -163,7 +163,8 @@ def price_rules(result: Result, solver: Solver | None = None,
     table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
     for col in ("gain_if_off", "gain_if_relaxed"):
         table[f"{col}_share"] = table[col] / base if base else float("nan")
-    table["message"] = [_message(rule, row, *reasons[str(rule)])
+    ranges = {rec["rule"]: rec.get("_range") for rec in records}
+    table["message"] = [_message(rule, row, *reasons[str(rule)], ranges[str(rule)])
                         for rule, row in table.iterrows()]
     order = table[["gain_if_off", "gain_if_relaxed"]].astype(float).fillna(-math.inf)
     table = table.loc[order.sort_values(["gain_if_off", "gain_if_relaxed"],
@@ -181,10 +182,18 @@ def _price_rows(rows: list[Rule], model: pyo.ConcreteModel, data: ModelData,
         con = rule.constraint(model)
         rec = _describe(rule, con, data, fractions)
         _put(rec, "gain_if_off", ask.off([con]))
-        relaxed = _relaxed_bound(rule, con, data)
+        if rule.sense == "range" and not rec["binding"] and rec["gain_if_off"]:
+            # neither side met exactly, yet the row costs (whole projects): the side that
+            # costs is the one whose removal alone gains, the lower one tried first
+            lower_off = ask.rebound([(con, -math.inf, _bound(con.upper))])
+            _on_side(rec, con, "min" if lower_off.value else "max")
+        side = rec["_side"]
+        relaxed = _relaxed_bound(rule, con, data, side)
         rec["relaxed_bound"] = relaxed
         if relaxed is not None and rec["gain_if_off"]:
-            lower, upper = (relaxed, None) if rule.sense == "min" else (None, relaxed)
+            # the other side of a row with two (a range) stays as it is
+            lower, upper = ((relaxed, _bound(con.upper)) if side == "min"
+                            else (_bound(con.lower), relaxed))
             _put(rec, "gain_if_relaxed", ask.rebound([(con, lower, upper)]))
         elif relaxed is not None and rec["gain_if_off"] is not None:
             _nothing_looser(rec)
@@ -244,19 +253,44 @@ def _price_packages(group: list[Rule], model: pyo.ConcreteModel, data: ModelData
     return rec
 
 
+def _bound(value: Any) -> float | None:
+    return None if value is None else float(pyo.value(value))
+
+
+def row_side(rule: Rule, con: Any, act: float) -> str:
+    """The side a row is priced on: its sense, or for a range ``lo <= body <= hi`` (an
+    extension's) the side it is nearer at portfolio 1 (``act``), relative to the bound's
+    size: the one that binds when one does ("max" or "min")."""
+    if rule.sense != "range":
+        return rule.sense
+    lower, upper = _bound(con.lower), _bound(con.upper)
+    if lower is None or upper is None:  # a row of the component with one side only
+        return "min" if upper is None else "max"
+    above = (act - lower) / max(1.0, abs(lower))
+    below = (upper - act) / max(1.0, abs(upper))
+    return "max" if below <= above else "min"
+
+
 def _describe(rule: Rule, con: Any, data: ModelData, fractions: Mapping[str, float]) -> dict:
-    bound = con.upper if rule.sense == "max" else con.lower
-    bound = float(pyo.value(bound))
     act = activity(con, fractions, data.country)
-    slack = bound - act if rule.sense == "max" else act - bound
-    return {
+    rec = {
         "rule": rule.name, "family": rule.family, "label": rule.label(data),
         "policy_key": rule.policy_key(data), "sense": rule.sense, "unit": rule.unit,
-        "bound": bound, "activity": act, "slack": slack,
-        "binding": bool(slack <= TOL * max(1.0, abs(bound))),
-        "relaxed_bound": None, "gain_if_relaxed": None, "basis": None,
+        "activity": act, "relaxed_bound": None, "gain_if_relaxed": None, "basis": None,
         "relaxed_basis": None,
+        "_range": (_bound(con.lower), _bound(con.upper)) if rule.sense == "range" else None,
     }
+    _on_side(rec, con, row_side(rule, con, act))
+    return rec
+
+
+def _on_side(rec: dict[str, Any], con: Any, side: str) -> None:
+    """The record's bound, slack and binding on ``side`` of the row ("max": its upper)."""
+    act = rec["activity"]
+    bound = float(pyo.value(con.upper if side == "max" else con.lower))
+    slack = bound - act if side == "max" else act - bound
+    rec.update(bound=bound, slack=slack, binding=bool(slack <= TOL * max(1.0, abs(bound))),
+               _side=side)
 
 
 def _describe_group(component: str, label: str, group: list[Rule], members: list[dict],
@@ -305,26 +339,29 @@ def _forced_label(ids: list[str], data: ModelData) -> str:
             f"signed {id_list(signed)}")
 
 
-def _relaxed_bound(rule: Rule, con: Any, data: ModelData) -> float | None:
-    """The bound relaxed by 10%, or None for rules that are only switched off."""
+def _relaxed_bound(rule: Rule, con: Any, data: ModelData, side: str) -> float | None:
+    """The bound relaxed by 10% on ``side`` (:func:`row_side`), or None for rules that are
+    only switched off."""
     if rule.component == "min_countries":
         need = int(round(float(pyo.value(con.lower))))
         return float(need - max(1, math.floor(RELAX * need)))
     if rule.component == "max_countries":
         most = int(round(float(pyo.value(con.upper))))
         return float(most + max(1, math.floor(RELAX * most)))
-    if rule.sense == "min" and rule.unit == registry.MONEY:
+    if side == "min" and rule.unit == registry.MONEY:
         return float(pyo.value(con.lower)) * (1 - RELAX)
-    if rule.sense == "max":
+    if side == "max":
         return float(pyo.value(con.upper)) * (1 + RELAX)
     return None
 
 
 def _message(rule: str, row: pd.Series, off_reason: str | None,
-             relaxed_reason: str | None) -> str:
+             relaxed_reason: str | None, span: tuple[float | None, float | None] | None = None
+             ) -> str:
     """One sentence: the rule, its state at portfolio 1, what off and 10% looser would gain,
     each number "at most" when it is an LP bound, and why each bound or unknown gain is one
-    (``off_reason``, ``relaxed_reason``)."""
+    (``off_reason``, ``relaxed_reason``); a range row (``span``: its two bounds) says which
+    side it is priced on."""
     money = row["unit"] == registry.MONEY
 
     def amount(v: float) -> str:
@@ -341,6 +378,10 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         state = f"{amount(row['bound'])}, met exactly"
     else:
         state = f"{amount(row['bound'])}, met with {amount(row['slack'])} to spare"
+    if span is not None and None not in span:  # a range: the side it is priced on
+        low, high = span
+        side = "most" if row["bound"] == high else "least"
+        state = (f"between {amount(low)} and {amount(high)}; at {side} {state}")
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"
     off = row["gain_if_off"]
     if is_missing(off):

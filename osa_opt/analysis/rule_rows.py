@@ -49,7 +49,7 @@ class Rule:
 
     @property
     def sense(self) -> str:
-        return self.spec.sense  # "max", "min", "fixed" or "equal" (an extension's row)
+        return self.spec.sense  # "max", "min", "fixed", or an extension's "equal", "range"
 
     @property
     def unit(self) -> str:
@@ -77,8 +77,9 @@ class Rule:
 def rule_rows(model: pyo.ConcreteModel) -> list[Rule]:
     """Every active row of the rule components of ``model``, in registry order, then the
     rows of the constraints model extensions added (family ``extension``; a row with one
-    bound, a maximum or a minimum, or an equality, sense ``"equal"``: priced switched off
-    only; ranges are not priced)."""
+    bound, a maximum or a minimum; an equality, sense ``"equal"``, priced switched off only;
+    or a range ``lo <= body <= hi``, sense ``"range"``, priced on the side it is nearer at
+    portfolio 1)."""
     rows = []
     for spec in [*registry.rule_components(), *_extension_specs(model)]:
         con = getattr(model, spec.name, None)
@@ -112,8 +113,8 @@ def _extension_specs(model: pyo.ConcreteModel) -> list[Component]:
             sense = "min"
         elif first.equality:  # x["P-17"] == 1: the walkthrough's promise
             sense = "equal"
-        else:  # a range lo <= body <= hi: which side binds is the row's own affair
-            continue
+        else:  # a range lo <= body <= hi: each row priced on the side it is nearer at
+            sense = "range"  # portfolio 1 (prices.row_side)
         specs.append(registry.extension_component(name, function, sense))
     return specs
 

@@ -56,7 +56,7 @@ class Component:
     """One model component of a family: ``budget``, ``field_min_share``, ..."""
 
     name: str
-    sense: str                                   # "max", "min", "fixed", "link" or "equal"
+    sense: str                     # "max", "min", "fixed", "link", or "equal", "range" (extensions)
     unit: str
     label: Callable[[Any, ModelData], str]       # (row index, data) -> the rule in words
     policy_key: Callable[[Any, ModelData], str]  # (row index, data) -> where to change it
