@@ -3,6 +3,7 @@ drops them; hand-built models; the CLI's --extend; run.json; load_run back."""
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
@@ -180,6 +182,30 @@ def test_compare_prices_every_portfolio_with_the_baselines_objective_terms(
                             osa_opt.Scenario("bonus", bonus)]).analyses["comparison"]
     assert back.summary().loc["plain", "value_under_baseline"] == pytest.approx(
         back.summary().loc["plain", "value"], abs=1e-6)
+
+
+def test_compare_reads_the_baselines_objective_terms_on_a_model_kept_alive(
+        problem: Problem, monkeypatch: pytest.MonkeyPatch) -> None:
+    """compare built a model for the baseline's objective terms and kept only the terms:
+    once the garbage collector freed the model, its variables had no component, and
+    osa_opt.compare failed with "AttributeError: 'NoneType' object has no attribute
+    'local_name'" (seen once in a run of this file, depending on when a collection ran).
+    A collection forced right after the model is built now changes nothing."""
+    from osa_opt.analysis import compare as compare_module
+
+    built = compare_module._objective_extra
+
+    def collected(pb: Problem) -> Any:
+        out = built(pb)
+        gc.collect()
+        return out
+
+    monkeypatch.setattr(compare_module, "_objective_extra", collected)
+    bonus = problem.with_extensions(f"{EXT}:bonus_p02")
+    table = osa_opt.compare([osa_opt.Scenario("bonus", bonus),
+                             osa_opt.Scenario("plain", problem)]).analyses["comparison"].summary()
+    assert table.loc["bonus", "value_under_baseline"] == pytest.approx(
+        table.loc["bonus", "value"], abs=1e-6)
 
 
 def test_objective_terms_are_refused_where_the_budget_levels_share_one_model(
@@ -603,8 +629,9 @@ def test_a_project_the_budget_has_room_for_is_not_said_to_lose_to_the_budget(
     assert float(capped.best.budget_left["FY2026"]) == pytest.approx(2300.0)
     assert capped.unfunded.loc[["P-04", "P-05"], "reason"].tolist() == [room, room]
     assert capped.explain("P-04")["message"].startswith(
-        "Not funded. The budget left has room for it: a rule other than the budget keeps it "
-        "out. Funding it would cost")
+        "Not funded. The budget left has room for it: sea_cap keeps it out (portfolio 1 with "
+        "it added would break it). Funding it would cost")
+    assert capped.explain("P-04")["blocked_by"] == ["sea_cap"]
     plain = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
     assert plain.unfunded.at["P-17", "reason"] == ("not selected: the budget buys more value "
                                                    "elsewhere")

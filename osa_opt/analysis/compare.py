@@ -283,7 +283,7 @@ def _against_baseline(outcomes: list[ScenarioOutcome]) -> None:
     base = outcomes[0]
     order = list(base.problem.input_projects.index)
     base_value = base.problem.value
-    extra = _objective_extra(base.problem)
+    model, extra = _objective_extra(base.problem)  # the model kept alive while read
     countries = base.problem.input_projects["country"]
     for s in outcomes:
         s.added = [p for p in order if p in s.funded and p not in base.funded]
@@ -293,11 +293,15 @@ def _against_baseline(outcomes: list[ScenarioOutcome]) -> None:
             s.value_under_baseline = float(sum(base_value[p] * f for p, f in fractions.items()))
             if extra is not None:  # the baseline's own value includes them: so does this
                 s.value_under_baseline += value_at(extra, fractions, countries)
+    del model
 
 
-def _objective_extra(problem: Problem) -> Any:
+def _objective_extra(problem: Problem) -> tuple[Any, Any]:
     """The terms the problem's extensions add to its objective (None when they add none),
-    on a model built for it: the baseline's measure includes them."""
+    on a model built for it: the baseline's measure includes them; returned with that model,
+    which the caller keeps while it reads them (a variable of a model the garbage collector
+    has freed has no component, and value_at failed on it)."""
     if not problem.extensions:
-        return None
-    return build_model(problem).osa_objective_extra
+        return None, None
+    model = build_model(problem)
+    return model, model.osa_objective_extra
