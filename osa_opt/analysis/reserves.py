@@ -123,7 +123,8 @@ def _maximum_shares(problem: Problem) -> bool:
     """Whether a maximum share of the budget (a country cap, a field's or a region's) holds:
     it grows with the budget, so a larger one may let a project in that it keeps out."""
     policy = problem.policy
-    caps = problem.countries["max_share"] if "max_share" in problem.countries else []
+    countries = problem.input_countries
+    caps = countries["max_share"] if "max_share" in countries else []
     return (policy.priority.max_country_share < 1 or bool(policy.balance.max_field_share)
             or bool(policy.balance.max_region_share)
             or any(pd.notna(c) and float(c) < 1 for c in caps))
