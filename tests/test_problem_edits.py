@@ -373,3 +373,22 @@ def test_what_osa_opt_reads_is_the_problem_as_validated(problem: Problem) -> Non
     assert "Nowhere" not in result.best.allocation("region").index
     assert problem.input_projects["title"].ne("changed").all()
     assert problem.warnings == problem.without_edits().warnings
+
+
+def test_osa_opt_never_reads_the_tables_it_hands_out() -> None:
+    """problem.projects and problem.countries are the user's to change (refused at a solve
+    until taken); a module of osa_opt reading them would read such a change unchecked, as
+    analysis/reserves.py did for a day. Every module reads input_projects/input_countries."""
+    import ast
+
+    package = Path(osa_opt.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Attribute) and node.attr in ("projects", "countries")):
+                continue
+            owner = node.value  # problem.projects, result.problem.projects, pb.projects
+            name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+            if name in ("problem", "pb"):
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert found == [], found
