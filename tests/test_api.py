@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import inspect
+import json
 import shutil
 import subprocess
 import sys
@@ -188,6 +189,24 @@ def test_tables_handed_out_are_a_notebooks_own_and_leave_the_result_as_solved(
     assert "ratio" not in csv.columns
     assert csv.loc["P-01", "value"] == pytest.approx(before["projects"].loc["P-01", "value"])
     assert "my note" not in (folder / "run.json").read_text(encoding="utf-8")
+
+
+def test_a_portfolios_cost_by_year_is_a_copy_indexed_by_fiscal_year(tmp_path: Path) -> None:
+    """portfolio.cost_by_year was the portfolio's cached Series itself: a value set in it
+    for a look (``c = best.cost_by_year; c["FY2026"] = 1``) stayed, and run.json, the
+    workbook and the terminal then reported ¥1m spent. It and budget_left, like
+    problem.budget, had an unnamed index (a reset_index() gave a column 'index')."""
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1)
+    best = result.best
+    spent = best.cost_by_year
+    spent["FY2026"] = 1.0
+    best.budget_left["FY2026"] = 1.0
+    assert best.cost_by_year["FY2026"] == 17800.0 and best.budget_left["FY2026"] == 300.0
+    for series in (best.cost_by_year, best.budget_left, result.problem.budget):
+        assert series.index.name == "fiscal_year"
+        assert list(series.reset_index().columns)[0] == "fiscal_year"
+    manifest = json.loads((result.write(tmp_path / "run") / "run.json").read_text("utf-8"))
+    assert manifest["portfolios"][0]["cost_by_year"] == {"FY2026": 17800.0}
 
 
 def test_a_portfolios_fractions_are_read_only_so_what_is_written_is_what_was_solved(

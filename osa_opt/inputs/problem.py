@@ -425,8 +425,9 @@ class Problem:
 
     @_view
     def budget(self) -> pd.Series:
-        """Budget per fiscal year, ¥ million."""
-        return pd.Series(self.policy.budget, dtype=float, name="budget")
+        """Budget per fiscal year, ¥ million, indexed by ``fiscal_year``."""
+        return pd.Series(self.policy.budget, dtype=float, name="budget").rename_axis(
+            "fiscal_year")
 
     @_view
     def cost(self) -> pd.DataFrame:

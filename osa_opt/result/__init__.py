@@ -157,13 +157,19 @@ class Portfolio:
     def _package_table(self) -> pd.DataFrame:  # the workbook and the report both show it
         return packages.package_table(self)
 
-    @cached_property
+    @property
     def cost_by_year(self) -> pd.Series:
-        """Funded cost per fiscal year, ¥ million (computed once: the fractions are fixed)."""
+        """Funded cost per fiscal year, ¥ million, indexed by ``fiscal_year``: a copy of one's
+        own (a value changed in it changes nothing the result holds or writes)."""
+        return self._cost_by_year.copy()
+
+    @cached_property
+    def _cost_by_year(self) -> pd.Series:  # computed once: the fractions are fixed
         pb = self.problem
         frac = pd.Series(self.fractions, dtype=float)
         return (pb.cost.reindex(frac.index).mul(frac, axis=0).sum()
-                .reindex(pb.fiscal_years).fillna(0.0).rename("cost"))
+                .reindex(pb.fiscal_years).fillna(0.0).rename("cost")
+                .rename_axis("fiscal_year"))
 
     @property
     def budget_left(self) -> pd.Series:
@@ -175,13 +181,13 @@ class Portfolio:
     @cached_property
     def _budget_left(self) -> pd.Series:  # the console, workbook, report and run.json ask
         budget = self.problem.budget
-        left = budget - self.cost_by_year
+        left = budget - self._cost_by_year
         noise = left.abs() <= FRACTION_TOL * budget.abs().clip(lower=1.0)
         return left.mask(noise, 0.0).rename("budget_left")
 
     @property
     def total_cost(self) -> float:
-        return float(self.cost_by_year.sum())
+        return float(self._cost_by_year.sum())
 
     @property
     def n_projects(self) -> int:
