@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import openpyxl.styles
 import pytest
+from conftest import require_program
 
 import osa_opt
 from osa_opt.cli import cli
@@ -623,6 +626,43 @@ def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(
         "keeps it): type 0 if 0 is meant; to save the file again, give the column a plain "
         "number format first"
     )
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_struck_and_hidden_cells_are_listed_with_the_tables_other_problems(
+    tmp_path: Path, run: Callable, suffix: str
+) -> None:
+    """A struck P-06 (row 7) stopped the reading before the tables were checked, so
+    '¥1.2bn' in row 5 went unnamed until the strike was cleared and the file run again (the
+    same for a cost its format ';;;' hides, in row 9): one run now names all three, in row
+    order, with exit code 2 and nothing written."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    cost = [c.value for c in sheet[1]].index("cost_FY2026") + 1
+    assert sheet.cell(7, 1).value == "P-06"
+    sheet.cell(7, 1).font = openpyxl.styles.Font(strike=True)
+    sheet.cell(5, cost).value = "¥1.2bn"
+    sheet.cell(9, cost).number_format = ";;;"
+    path = tmp_path / "round.xlsx"
+    book.save(path)
+    if suffix == ".ods":  # the same workbook saved by LibreOffice
+        soffice = require_program(("soffice", "libreoffice"),
+                                  "apt-get install -y libreoffice-calc-nogui")
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                        "--headless", "--convert-to", "ods", "--outdir", str(tmp_path),
+                        str(path)], check=True, capture_output=True, timeout=300)
+        path = tmp_path / "round.ods"
+    out = tmp_path / "out"
+    code, _, err = run("solve", path, "--out", out)
+    assert code == 2 and not out.exists(), err
+    assert [line.split(":")[0] for line in issues_of(run, path)] == [
+        "projects, column 'cost_FY2026'", "projects, column 'project_id'",
+        "projects, column 'cost_FY2026'"]
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert [(i["row"], i["value"], i["rule"][:30]) for i in json.loads(stdout)["issues"]] == [
+        (5, "¥1.2bn", "must be a number >= 0"),
+        (7, "P-06", "the project_id is struck throu"),
+        (9, "800", "the format ';;;' shows nothing")]
 
 
 def test_struck_cells_of_an_ods_file_are_refused_alike(tmp_path: Path) -> None:

@@ -101,8 +101,8 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         cells += currency_issues(sheet, rows, at, currencies,
                                  "Format > Cells > Numbers > General")
         cells += percent_issues(sheet, rows, at, percents, "Format > Cells > Numbers > General")
-        issues += struck_issues(sheet, rows, at, ods_struck_cells(
-            doc, _row_elements(element), _MAX_REPEAT))
+        route(struck_issues(sheet, rows, at, ods_struck_cells(
+            doc, _row_elements(element), _MAX_REPEAT)), issues, cells)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables

@@ -306,8 +306,11 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             cells += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             cells += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
             cells += percent_issues(sheet, numbered, at, _percent_cells(book, xml))
-            issues += struck_issues(sheet, numbered, at, struck_cells(xml, book, struck))
-            issues += _hidden_number_issues(sheet, numbered, at, book, xml)
+            # a struck or hidden cell holds a value that reads: listed with the tables'
+            # other problems, so one run names them all (not a stop that hides the rest)
+            route(struck_issues(sheet, numbered, at, struck_cells(xml, book, struck)),
+                  issues, cells)
+            route(_hidden_number_issues(sheet, numbered, at, book, xml), issues, cells)
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
             if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904

@@ -103,7 +103,8 @@ def read_input(path: str | Path, decimal_separator: str | None = None,
     With ``cells_later``, the problems of single cells found while reading (a number that
     could be read two ways, a date in a number column, a workbook's formula saved without
     its value, an .ods cell without its number, a cost column formatted in another
-    currency or divided for display) are returned in ``claimed`` rather than raised, so
+    currency or divided for display, a struck-through cell, a number its format hides)
+    are returned in ``claimed`` rather than raised, so
     that :func:`load_problem` lists them with every other problem of the tables (a
     duplicated id beside them); problems of the files are raised all the same.
     """
