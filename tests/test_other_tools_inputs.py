@@ -270,3 +270,54 @@ def test_a_region_typed_with_a_full_width_space_is_told_the_character(
         "U+3000 ideographic (full-width) space, not the space ' '); each spelling would "
         "count as its own (value 'Southeast\\u3000Asia'). Fix: write 'Southeast Asia' as the "
         "other rows do, or make the names clearly different if they are meant apart"]
+
+
+# --------------------------------------------------------------- Japanese headers
+@pytest.mark.parametrize(("header", "meant", "default"), [
+    ("紛争関連", "dispute_linked", "False"), ("リスク（0〜1）", "risk", "0.0"),
+    ("ステータス", "status", "'candidate'"), ("上限", "max_share", "no value")])
+def test_an_optional_column_headed_in_japanese_is_named_not_passed_through(
+        run: Callable, tmp_path: Path, header: str, meant: str, default: str) -> None:
+    """A column headed in Japanese (紛争関連 for dispute_linked, リスク for risk) was an
+    extra column, passed through unread, while the column's default applied to every row:
+    the example's project linked to an international dispute became eligible, every risk
+    0, without a word, as a header's words were matched in Latin letters only."""
+    def renamed(book: Any) -> None:
+        sheet = book["countries" if meant == "max_share" else "projects"]
+        sheet.cell(1, column(sheet, meant)).value = header
+        if meant == "max_share":
+            sheet.cell(3, column(sheet, header)).value = 0.2
+
+    sheet = "countries" if meant == "max_share" else "projects"
+    assert refused(run, edited(tmp_path / "round.xlsx", renamed)) == [
+        f"{sheet}, row None, column {header!r}: unknown column, most likely {meant!r} "
+        f"(value {header!r}). Fix: did you mean {meant!r}? Rename the header, or the "
+        f"default ({default}) is used for every row"]
+
+
+def test_a_required_column_headed_in_japanese_is_told_its_name(
+        run: Callable, tmp_path: Path) -> None:
+    """案件名 for title was told 'add the column title', as if none were there."""
+    def renamed(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(1, column(sheet, "title")).value = "案件名"
+
+    assert refused(run, edited(tmp_path / "round.xlsx", renamed)) == [
+        "projects, row None, column 'title': missing required column title (value '案件名'). "
+        "Fix: did you mean 'title'? Rename the header '案件名' to 'title'"]
+
+
+def test_a_japanese_column_beside_the_one_read_is_warned_about(
+        run: Callable, tmp_path: Path) -> None:
+    def beside(book: Any) -> None:
+        sheet = book["projects"]
+        at = sheet.max_column + 1
+        sheet.cell(1, at).value = "リスク"
+        sheet.cell(3, at).value = 0.6
+
+    code, stdout, err = run("validate", edited(tmp_path / "round.xlsx", beside), "--json",
+                            "--no-solve")
+    assert code == 0, err
+    assert ("projects, column 'リスク': the column 'リスク' is not read: osa-opt reads the "
+            "column 'risk' beside it, and passes 'リスク' through unread (value 'リスク')"
+            in [w["message"].split(". Fix:")[0] for w in json.loads(stdout)["warnings"]])

@@ -62,6 +62,63 @@ SYNONYMS: dict[str, str] = {
     "waiver_reason": "override_reason",
 }
 
+#: The Japanese headers analysts give the columns, keyed as by :func:`japanese_key`
+#: (:func:`normalize` keeps Latin letters only, so リスク read as no name at all, and a
+#: column headed so passed through unread while its default applied to every row: a risk
+#: of 0, no dispute link).
+JAPANESE_HEADERS: dict[str, str] = {
+    **dict.fromkeys(("案件id", "案件番号", "案件コード"), "project_id"),
+    **dict.fromkeys(("案件名", "件名", "名称"), "title"),
+    **dict.fromkeys(("国", "国名", "相手国", "供与先", "供与先国", "被供与国", "受益国"),
+                    "country"),
+    **dict.fromkeys(("分野", "協力分野"), "field"),
+    **dict.fromkeys(("支援形態", "供与形態", "支援の種類", "供与の種類"), "assistance_type"),
+    **dict.fromkeys(("リスク", "リスク評価", "不正使用リスク", "目的外使用リスク", "危険度"),
+                    "risk"),
+    **dict.fromkeys(("最低資金比率", "最低供与割合", "最低充当率", "最小資金割合"),
+                    "min_funding"),
+    **dict.fromkeys(("ステータス", "状態"), "status"),
+    **dict.fromkeys(("ステータス理由", "状態の理由"), "status_reason"),
+    **dict.fromkeys(("排他グループ", "排他", "択一", "択一グループ"), "exclusive_group"),
+    **dict.fromkeys(("前提", "前提案件", "依存", "依存案件"), "requires"),
+    **dict.fromkeys(("スコア幅", "不確実性"), "score_spread"),
+    **dict.fromkeys(("最大数量", "最大単位数"), "units_max"),
+    **dict.fromkeys(("最小数量", "最小単位数"), "units_min"),
+    **dict.fromkeys(("段階", "交渉段階"), "stage"),
+    **dict.fromkeys(("署名確率", "締結確率"), "p_sign"),
+    **dict.fromkeys(("装備品区分", "装備区分", "防衛装備品区分", "装備品の類型"),
+                    "equipment_category"),
+    **dict.fromkeys(("紛争関連", "紛争", "国際紛争関連", "紛争との関連"), "dispute_linked"),
+    **dict.fromkeys(("事前同意", "事前同意条項"), "prior_consent"),
+    **dict.fromkeys(("国連憲章", "国連憲章適合", "国連憲章との整合"), "un_charter"),
+    **dict.fromkeys(("リスク軽減策", "軽減策", "緩和策", "リスク緩和策"), "mitigation"),
+    **dict.fromkeys(("例外", "特例", "オーバーライド"), "override"),
+    **dict.fromkeys(("例外理由", "特例理由", "オーバーライド理由"), "override_reason"),
+    "地域": "region",
+    **dict.fromkeys(("優先度", "優先順位", "優先ティア"), "priority_tier"),
+    **dict.fromkeys(("oda対象", "oda対象国", "oda適格"), "oda_eligible"),
+    **dict.fromkeys(("紛争当事国",), "party_to_conflict"),
+    **dict.fromkeys(("管理協定", "適正管理", "適正管理協定"), "management_agreement"),
+    "民主主義": "democracy", "法の支配": "rule_of_law", "人権": "human_rights",
+    **dict.fromkeys(("上限", "上限割合", "配分上限", "シェア上限"), "max_share"),
+    **dict.fromkeys(("経済社会状況", "経済社会情勢"), "economic_social"),
+    "二国間関係": "bilateral_relations",
+}
+
+
+def japanese_key(name: str) -> str:
+    """A header as :data:`JAPANESE_HEADERS` keys it: width folded, notes in brackets and
+    spaces, '・' and '_' dropped (``リスク（0〜1）`` and ``経済・社会状況`` as ``リスク``,
+    ``経済社会状況``).
+
+    >>> japanese_key("リスク（0〜1）"), japanese_key("経済・社会 状況"), japanese_key("ODA対象")
+    ('リスク', '経済社会状況', 'oda対象')
+    """
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", text)
+    return re.sub(r"[\s_・/\-]+", "", text)
+
+
 Rows = Sequence[tuple[int, Sequence[Any]]]
 
 
@@ -93,13 +150,16 @@ def near_miss_header(column: str, headers: Iterable[str], cutoff: float = 0.8) -
 
     >>> near_miss_header("risk", ["notes", "risk_pct"]), near_miss_header("risk", ["misuse risk"])
     ('risk_pct', 'misuse risk')
+    >>> near_miss_header("dispute_linked", ["備考", "紛争関連"])
+    '紛争関連'
     """
     headers = [h for h in headers if h != column]
     wanted = normalize(column)
     for header in headers:
         key = normalize(header)
         core = _QUALIFIERS.sub("", key)
-        if wanted in (key, core) or column in (SYNONYMS.get(key), SYNONYMS.get(core)):
+        if wanted in (key, core) or column in (SYNONYMS.get(key), SYNONYMS.get(core)) \
+                or JAPANESE_HEADERS.get(japanese_key(header)) == column:
             return header
     by_key = {normalize(h): h for h in headers if normalize(h)}
     close = suggest(wanted, by_key, cutoff=cutoff)  # the keys are lower case already
