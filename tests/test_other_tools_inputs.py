@@ -321,3 +321,30 @@ def test_a_japanese_column_beside_the_one_read_is_warned_about(
     assert ("projects, column 'リスク': the column 'リスク' is not read: osa-opt reads the "
             "column 'risk' beside it, and passes 'リスク' through unread (value 'リスク')"
             in [w["message"].split(". Fix:")[0] for w in json.loads(stdout)["warnings"]])
+
+
+# ------------------------------------------------------------- a column of totals
+@pytest.mark.parametrize("header", ["cost_total", "cost_合計"])
+def test_a_cost_column_of_totals_is_not_told_to_budget_the_year_total(
+        run: Callable, tmp_path: Path, header: str) -> None:
+    """A column of each project's total cost beside the years' (a multi-year sheet's 合計
+    column) was warned 'the policy has no budget for total. Fix: give the policy a budget
+    for total (budget.total, or --budget total=AMOUNT ...)', a fiscal year it is not."""
+    def totals(book: Any) -> None:
+        sheet = book["projects"]
+        at, cost = sheet.max_column + 1, column(sheet, "cost_FY2026")
+        sheet.cell(1, at).value = header
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, at).value = sheet.cell(row, cost).value
+
+    code, stdout, err = run("validate", edited(tmp_path / "round.xlsx", totals), "--json",
+                            "--no-solve")
+    assert code == 0, err
+    word = header.removeprefix("cost_")
+    assert (f"projects, column {header!r}: {header} holds ¥27,000m of costs, but {word!r} "
+            "names no fiscal year: those costs are not counted, and the portfolios are "
+            f"chosen on the costs of FY2026 alone. Fix: nothing to do if {header} is the "
+            "total of the years' costs, kept for the record (a name without 'cost_' says "
+            "so: a cost_ column is taken for a fiscal year's costs); if it holds one year's "
+            "costs, name it for that year, as cost_FY2026 is, and give the policy a budget "
+            "for it") in [w["message"] for w in json.loads(stdout)["warnings"]]

@@ -44,7 +44,7 @@ from osa_opt.inputs.group_rules import lone_group_warnings
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
-from osa_opt.text import counted, id_list, number, reiwa_year, yen
+from osa_opt.text import counted, half_width, id_list, number, reiwa_year, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -258,6 +258,9 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
         total = float(pd.to_numeric(p[column], errors="coerce").fillna(0).abs().sum())
         if total == 0:  # blank, zeros or text: nothing left uncounted
             continue
+        if not re.search(r"\d", half_width(fy)) and reiwa_year(fy) is None:
+            issues.append(_yearless_cost_warning(str(column), fy, total, problem.fiscal_years))
+            continue
         year = _year_like_policy(fy, problem.fiscal_years)
         hint = (f"{COST_PREFIX}{year} holds the costs of {year} that are counted; if "
                 f"{column} is another version of them, keep one" if year in years else
@@ -273,6 +276,22 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
             f"{', '.join(problem.fiscal_years)} alone",
             f"{hint}, or delete the column if it is for the record only"))
     return issues
+
+
+def _yearless_cost_warning(column: str, fy: str, total: float,
+                           years: tuple[str, ...] | list[str]) -> Issue:
+    """A ``cost_`` column whose name gives no fiscal year (``cost_total``, ``cost_合計``, a
+    sum of the years' costs kept beside them): told so, not to give the policy a budget for
+    the 'year' ``total``."""
+    return Issue(
+        PROJECTS, None, column, None,
+        f"{column} holds {yen(total)} of costs, but {fy!r} names no fiscal year: those costs "
+        f"are not counted, and the portfolios are chosen on the costs of {', '.join(years)} "
+        "alone",
+        f"nothing to do if {column} is the total of the years' costs, kept for the record "
+        f"(a name without '{COST_PREFIX}' says so: a {COST_PREFIX} column is taken for a "
+        "fiscal year's costs); if it holds one year's costs, name it for that year, as "
+        f"{COST_PREFIX}{years[0]} is, and give the policy a budget for it")
 
 
 def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None:
