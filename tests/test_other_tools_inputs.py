@@ -348,3 +348,20 @@ def test_a_cost_column_of_totals_is_not_told_to_budget_the_year_total(
             "so: a cost_ column is taken for a fiscal year's costs); if it holds one year's "
             "costs, name it for that year, as cost_FY2026 is, and give the policy a budget "
             "for it") in [w["message"] for w in json.loads(stdout)["warnings"]]
+
+
+@pytest.mark.parametrize(("sheet", "header", "typed", "meant"), [
+    ("projects", "score_security", "76%", "7.6"), ("countries", "democracy", "７２％", "7.2")])
+def test_a_score_typed_with_a_percent_sign_is_told_the_number_on_the_0_10_scale(
+        run: Callable, tmp_path: Path, sheet: str, header: str, typed: str, meant: str) -> None:
+    """A score typed as text '76%' (a CSV file, a cell formatted as text) was told 'type a
+    plain number from 0 to 10, such as 0.35 or 6.5', as if 0.76 were the number meant."""
+    def typed_in(book: Any) -> None:
+        book[sheet].cell(3, column(book[sheet], header)).value = typed
+
+    messages = refused(run, edited(tmp_path / "round.xlsx", typed_in))
+    assert len(messages) == 1
+    assert messages[0].startswith(
+        f"{sheet}, row 3, column {header!r}: must be a number in [0, 10] (value {typed!r}). "
+        f"Fix: {header} is a number from 0 to 10, not a percentage: type {meant} if {typed} "
+        f"is meant on a 0-100 scale ({header}: ")

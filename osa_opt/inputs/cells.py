@@ -216,6 +216,11 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         share = percent(value) if col.high is not None and col.high <= 1 else None
         if share is not None:  # a share column typed as a percentage
             return fraction_hint(share, str(value).strip())
+        share = percent(value) if col.low == 0 and col.high == 10 else None
+        if share is not None and 0 <= share <= 1:  # a score typed "76%": 7.6 of 10
+            return (f"{col.name} is a number from 0 to 10, not a percentage: type "
+                    f"{number_text(round(share * 10, 10))} if {str(value).strip()} is meant on "
+                    f"a 0-100 scale ({col.name}: {col.meaning})")
         amount = yen_million(value) if col.name.startswith(COST_PREFIX) else None
         if amount is not None:  # "¥1.2bn": the number to type, in the column's unit
             return million_hint("costs", str(value).strip(), amount)
