@@ -363,8 +363,8 @@ def generic_body(analysis: Any, max_rows: int, more: str = "") -> str:
             continue
         if any(n is not None for n in frame.index.names):  # an index by name is what a row
             frame = frame.reset_index()  # is (a comparison's scenario): shown, as the workbook
-        if str(table_name) != own:
-            parts.append(f"<h3>{escape(str(table_name).replace('_', ' ').capitalize())}</h3>")
+        if str(table_name) != own:  # its title as the workbook's sheet has it
+            parts.append(f"<h3>{escape(title(table_name))}</h3>")
         named = fraction_columns(table_name, frame.columns)  # a comparison's scenarios
         frame = in_their_units(frame)  # a rule table: ¥…m for money, counts as counts
         parts.append(table(frame, max_rows=max_rows, more=more,

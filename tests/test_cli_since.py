@@ -114,7 +114,8 @@ def test_since_tells_what_changed_and_why_projects_moved(
     )
 
     assert "cost changed (¥ million): P-05 (FY2026 1,300 → FY2026 1,400)" in lines[2]
-    assert "value changed (a score, risk, tier or assessment): P-17 " in lines[2]  # Lumaris's
+    # Lumaris's project, its value moved by the partner's tier, which the change names
+    assert "value changed (its partner's priority_tier 1 → 2): P-17 " in lines[2]
     since = json.loads((tuesday / "run.json").read_text(encoding="utf-8"))["analyses"]["since"]
     assert since["run"] == str(folder)
     changes = {(r["project_id"], r["change"]) for r in since["projects"]}
@@ -245,3 +246,102 @@ def test_run_uses_a_file_changed_only_in_what_osa_opt_does_not_read(
         "changed since the run (sha256 differs from run.json's inputs; its tables read "
         "differently)" in err
     )
+
+
+def _edit_scores(book: Path) -> None:
+    """P-01's score_security 7.6 → 9.6, P-04's score_humanitarian 2.1 → 1 and Sundara's
+    democracy 6.4 → 8."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["projects"]
+    col = {c.value: k + 1 for k, c in enumerate(ws[1])}
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(rows["P-01"], col["score_security"], 9.6)
+    ws.cell(rows["P-04"], col["score_humanitarian"], 1)
+    countries = wb["countries"]
+    ccol = {c.value: k + 1 for k, c in enumerate(countries[1])}
+    crows = {countries.cell(r, 1).value: r for r in range(2, countries.max_row + 1)}
+    countries.cell(crows["Sundara"], ccol["democracy"], 8)
+    wb.save(book)
+
+
+def test_a_changed_value_names_the_cell_that_moved_it(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    """A score edited between runs was told "value changed (a score, risk, tier or
+    assessment): P-01 (8.117 → 9.181)": which of the four, and which score, the analyst
+    had to find. The change now names the column and its two values, a partner's
+    assessment too; the second table's title, which the workbook printed "Since last run:
+    Inputs since last run" and the report headed "Since inputs", reads "Inputs since last
+    run" in both."""
+    book, folder = monday
+    _edit_scores(book)
+    tuesday = tmp_path / "tuesday"
+    code, out, err = run("solve", book, "--policy", folder / "policy.toml", "-k", "1",
+                         "--no-explain", "--out", tuesday, "--since", folder)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "value changed (score_security 7.6 → 9.6): P-01 (8.117 → " in text
+    assert "value changed (score_humanitarian 2.1 → 1): P-04 (" in text
+    assert "value changed (its partner's democracy 6.4 → 8): P-13 (8.084 → 8.229), P-14 " in text  # Sundara's
+    assert "a score, risk, tier or assessment" not in text
+
+    book_out = openpyxl.load_workbook(tuesday / "portfolios.xlsx", read_only=True)
+    assert book_out["Inputs since last run"]["A1"].value == "Inputs since last run"
+    assert book_out["Since last run"]["A1"].value == "Since last run"
+    changes = [str(row[1]).replace("\n", " ")  # wrapped at spaces by the writer
+               for row in book_out["Since last run"].iter_rows(values_only=True)]
+    assert any(str(c).startswith("value changed (score_security 7.6 → 9.6)") for c in changes)
+    import html
+    import re
+
+    page = (tuesday / "report.html").read_text(encoding="utf-8")
+    headings = [html.unescape(h) for h in re.findall(r"<h[23][^>]*>([^<]*)</h[23]>", page)]
+    assert "Inputs since last run" in headings and "Since inputs" not in headings
+
+
+def test_since_a_run_json_without_the_value_s_parts_says_what_may_have_moved(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    """A run.json written before its snapshot kept the scores and assessments still
+    compares: a changed value is said to come from "a score, risk, tier or assessment"."""
+    book, folder = monday
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    del manifest["snapshot"]["scores"], manifest["snapshot"]["assessments"]
+    (folder / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _edit_scores(book)
+    code, out, err = run("solve", book, "--policy", folder / "policy.toml", "-k", "1",
+                         "--no-explain", "--out", tmp_path / "tuesday", "--since", folder)
+    assert code == 0, err
+    assert "value changed (a score, risk, tier or assessment): P-01 (8.117 → " in " ".join(
+        out.split())
+
+
+@pytest.mark.slow
+def test_the_printed_workbook_titles_the_inputs_table_once(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    """LibreOffice's PDF of the workbook printed "Since last run: Inputs since last run"."""
+    import subprocess
+
+    from conftest import require_program
+
+    book, folder = monday
+    _edit_scores(book)
+    tuesday = tmp_path / "tuesday"
+    code, _, err = run("solve", book, "--policy", folder / "policy.toml", "-k", "1",
+                       "--no-explain", "--out", tuesday, "--since", folder)
+    assert code == 0, err
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(tuesday / "portfolios.xlsx")],
+                   capture_output=True, timeout=240, check=True)
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "portfolios.pdf"), "-"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Inputs since last run" in lines
+    assert not any("Since last run: Inputs" in line for line in lines)
+    words = " ".join(text.split())
+    assert "P-01 value changed (score_security 7.6" in words  # its cell wraps before "→ 9.6)"

@@ -198,7 +198,7 @@ def unreadable(previous: Any) -> str | None:
         if not isinstance(previous.get(key, {}), dict):
             return f"'{key}' is not an object"
     snap = previous.get("snapshot", {})
-    for key in ("cost", "value", "tier"):
+    for key in ("cost", "value", "tier", "scores", "assessments"):
         if not isinstance(snap.get(key, {}), dict):
             return f"'snapshot.{key}' is not an object"
     numbers = [*snap.get("value", {}).values(), *snap.get("tier", {}).values()]
@@ -208,6 +208,13 @@ def unreadable(previous: Any) -> str | None:
         numbers += by_year.values()
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
         return "'snapshot' holds a value that is no number"
+    for key in ("scores", "assessments"):  # the value's parts: column -> id -> number
+        parts = snap.get(key, {})
+        if not isinstance(parts, dict) or not all(isinstance(c, dict) for c in parts.values()):
+            return f"'snapshot.{key}' does not map each column to an object"
+        if not all(v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+                   for c in parts.values() for v in c.values()):
+            return f"'snapshot.{key}' holds a value that is no number"
     forced = (previous.get("problem") or {}).get("forced", {})
     if not isinstance(forced, dict):
         return "'problem.forced' is not an object"
@@ -299,6 +306,12 @@ def _snapshot_rows(
     was_value = snap.get("value") or {}
     ids = [str(p) for p in problem.cost.index]
     now_cost = {str(fy): dict(zip(ids, c.tolist(), strict=True)) for fy, c in problem.cost.items()}
+    tables = (problem.input_projects, problem.input_countries)  # each access copies
+    country = dict(zip(ids, tables[0]["country"].astype(str), strict=True))
+    was_objective = _flat(previous.get("policy") or {}).items()
+    now_policy = _flat(json.loads(json.dumps(problem.policy.to_dict(), default=str)))
+    policy_moved = any(k.startswith("objective.") and now_policy.get(k) != v
+                       for k, v in was_objective)
     value = dict(zip(ids, problem.value.reindex(problem.cost.index).tolist(), strict=True))
     rows = []
     for pid in now_ids:
@@ -321,15 +334,53 @@ def _snapshot_rows(
                 )
         old_value = was_value.get(pid)
         if old_value is not None and abs(float(old_value) - float(value[pid])) > 1e-6:
+            causes = _value_causes(snap, tables, pid, country[pid], policy_moved)
             rows.append(
                 _row(
                     pid,
-                    "value changed (a score, risk, tier or assessment)",
+                    f"value changed ({causes or VALUE_PARTS})",
                     fixed(float(old_value)),
                     fixed(float(value[pid])),
                 )
             )
     return rows
+
+
+#: What moves a value, said when the earlier run.json keeps none of its parts (written
+#: before ``snapshot.scores``) or none of them moved.
+VALUE_PARTS = "a score, risk, tier or assessment"
+
+
+def _value_causes(snap: dict[str, Any], tables: tuple[Any, Any], pid: str, country: str,
+                  policy_moved: bool) -> str:
+    """The cells that moved a project's value, in the earlier run's ``snapshot``'s words:
+    "score_security 6 → 8", "its partner's priority_tier 2 → 1", "its partner's democracy
+    6 → 7", "the policy's objective" (its keys are listed with the inputs); "" when the
+    snapshot has none of the parts (a run.json written before them). ``tables``: the
+    input's projects and countries, read once."""
+    causes = []
+    projects, countries = tables
+    for name, was in (snap.get("scores") or {}).items():
+        before = was.get(pid) if isinstance(was, dict) else None
+        if before is None or name not in projects.columns:
+            continue
+        now = float(projects.at[pid, name])
+        if abs(float(before) - now) > 1e-9:
+            causes.append(f"{name} {number(float(before))} → {number(now)}")
+    tier = (snap.get("tier") or {}).get(country)
+    if tier is not None and int(tier) != int(countries.at[country, "priority_tier"]):
+        causes.append(f"its partner's priority_tier {int(tier)} → "
+                      f"{int(countries.at[country, 'priority_tier'])}")
+    for name, was in (snap.get("assessments") or {}).items():
+        before = was.get(country) if isinstance(was, dict) else None
+        if before is None or name not in countries.columns:
+            continue
+        now = float(countries.at[country, name])
+        if abs(float(before) - now) > 1e-9:
+            causes.append(f"its partner's {name} {number(float(before))} → {number(now)}")
+    if policy_moved:
+        causes.append("the policy's objective")
+    return ", ".join(causes)
 
 
 def _forced_rows(

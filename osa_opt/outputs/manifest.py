@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.digest import sha256
+from osa_opt.inputs.schema import SCORE_PREFIX
 from osa_opt.result import Status
 from osa_opt.solving.versions import versions
 
@@ -101,17 +102,38 @@ def input_snapshot(problem: Any) -> dict[str, Any]:
     the digest of the columns osa-opt reads (``tables``: :func:`tables_digest`), by which
     ``--run`` uses an input changed in nothing it reads.
 
+    The value's parts are kept too, so a changed value is told by the cell that moved it:
+    ``scores`` (each ``score_<criterion>`` column and ``risk``: project id → number) and
+    ``assessments`` (each country column the policy's considerations read: partner →
+    number).
+
     >>> snap = input_snapshot(problem)
     >>> snap["cost"]["FY2026"]["P-01"], snap["value"]["P-01"], snap["tier"]["Aurelia"]
     (900.0, 8.116894, 1)
+    >>> snap["scores"]["score_security"]["P-01"], snap["assessments"]["democracy"]["Aurelia"]
+    (7.6, 7.2)
     """
     cost = problem.cost
     ids = [str(p) for p in cost.index]
     values = problem.value.reindex(cost.index).to_numpy(dtype=float).round(6).tolist()
+    projects, countries = problem.input_projects, problem.input_countries
+
+    def column(frame: Any, name: str, keys: list[str]) -> dict[str, float | None]:
+        numbers = frame[name].astype(float).to_numpy().round(6).tolist()
+        return dict(zip(keys, (None if v != v else v for v in numbers), strict=True))
+
+    parts = [c for c in [f"{SCORE_PREFIX}{k}" for k in problem.criteria] + ["risk"]
+             if c in projects.columns]
+    scores = projects[parts].reindex(cost.index)
+    names = [str(c) for c in countries.index]
     return {"cost": {str(fy): dict(zip(ids, cost[fy].to_numpy(dtype=float).round(6).tolist(),
                                        strict=True)) for fy in cost.columns},
             "value": dict(zip(ids, values, strict=True)),
-            "tier": {str(c): int(t) for c, t in problem.input_countries["priority_tier"].items()},
+            "tier": {str(c): int(t) for c, t in countries["priority_tier"].items()},
+            "scores": {c: column(scores, c, ids) for c in parts},
+            "assessments": {c: column(countries, c, names)
+                            for c in problem.policy.objective.considerations
+                            if c in countries.columns},
             "tables": tables_digest(problem)}
 
 

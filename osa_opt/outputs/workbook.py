@@ -128,7 +128,10 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
                      title="Why the policy cannot be met")
     for name, table_name, table in analyses:
         wanted = analysis_sheet(table_name)
-        title = wanted if table_name == name else f"{analysis_sheet(name)}: {wanted}"
+        # "Frontier: Funding levels", but "Inputs since last run", never "Since last run:
+        # Inputs since last run": a table's title that names its analysis says it once
+        own = analysis_sheet(name)
+        title = wanted if own.lower() in wanted.lower() else f"{own}: {wanted}"
         sheet = sheets.add(wanted, analysis_description(name, table_name))
         sheets.table(sheet, table, title=title, note=MONEY_NOTE,
                      fractions=fraction_columns(table_name, table.columns))
