@@ -44,7 +44,7 @@ from osa_opt.inputs.policy import checked_arguments
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
 from osa_opt.solving.solver import Outcome, Solver
-from osa_opt.text import counted, fixed, id_list, number, percent
+from osa_opt.text import counted, fixed, id_list, number, percent, share_text
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
 # typing.get_type_hints resolves the public functions (tests/test_api.py).
@@ -182,6 +182,7 @@ def tie_note(result: Result) -> None:
     best = result.portfolios[0].objective
     tol = TIE_TOLERANCE * max(1.0, abs(best))
     tied = [p for p in result.portfolios[1:] if abs(p.objective - best) <= tol]
+    _later_ties(result, tol, len(tied) + 1)
     if not tied:
         return
     ranks = [p.rank for p in tied]
@@ -194,6 +195,39 @@ def tie_note(result: Result) -> None:
         "is ranked first is the solver's choice, not a rule (the same however the rows are "
         "sorted): choose between them on grounds the model does not weigh "
         f"({changes}{'; …' if len(tied) > 3 else ''}).")
+
+
+def _later_ties(result: Result, tol: float, start: int) -> None:
+    """Say when portfolios after the first (from index ``start``) are worth the same as each
+    other: their order is the solver's choice, and others of that value may lie beyond the
+    last one shown (a real round whose every package fits: portfolios 2 to 5 each drop two
+    of five packages, out of ten equal ways to).
+
+    >>> fy = osa_opt.load_problem("inputs/real_rounds/FY2025",
+    ...                           overrides={"budget": {"FY2025": 8100}})
+    >>> print(osa_opt.solve(fy, explain=False).notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    Portfolios 2, 3, 4 and 5 are worth the same (16.500, 60.0% of portfolio 1): their order
+    is the solver's choice, not a rule, and other portfolios of that value may exist beyond
+    those shown. Choose between them on grounds the model does not weigh.
+    """
+    portfolios = result.portfolios
+    best = portfolios[0].objective
+    k = start
+    while k < len(portfolios) - 1:
+        run = [p for p in portfolios[k:] if abs(p.objective - portfolios[k].objective) <= tol]
+        if len(run) > 1:
+            ranks = [str(p.rank) for p in run]
+            last = run[-1] is portfolios[-1]
+            share = (f", {share_text(run[0].objective / best)} of portfolio 1"
+                     if best > 0 else "")
+            result.notes.append(
+                f"Portfolios {', '.join(ranks[:-1])} and {ranks[-1]} are worth the same "
+                f"({fixed(run[0].objective)}{share}): their order is the solver's choice, "
+                "not a rule"
+                + (", and other portfolios of that value may exist beyond those shown"
+                   if last else "") + ". Choose between them on grounds the model does not "
+                "weigh.")
+        k += len(run)
 
 
 def explain_result(result: Result, solver: Solver, explain: bool | None = True,

@@ -204,3 +204,23 @@ def test_a_cut_below_the_signed_packages_names_the_one_to_drop(
     assert ("Projects forced in (mandatory or signed) need ¥6,500m in FY2026 but the budget "
             "is ¥5,000m: raise the budget by ¥1,500m or drop P-17 (signed: clear its "
             "stage).") in " ".join(err.split())
+
+
+# ------------------------------------------------ ranked portfolios of equal value
+def test_equal_later_portfolios_are_said_to_be_equal(run: Callable, tmp_path: Path) -> None:
+    """The FY2025 round, every package within its budget: portfolios 2 to 5 each drop two of
+    the five packages (60.0% each; "Portfolio 2 (60.0% of the best value): drops ... Sri
+    Lanka ... Malaysia"), four of ten equal ways to, ranked with nothing saying so. The
+    terminal, run.json, the report and the workbook now say they are worth the same."""
+    code, out, _ = run("solve", ROUNDS / "FY2025", "--set", "budget={FY2025=8100}",
+                       "--no-explain", "--out", tmp_path / "run")
+    assert code == 0
+    note = ("Portfolios 2, 3, 4 and 5 are worth the same (16.500, 60.0% of portfolio 1): their "
+            "order is the solver's choice, not a rule, and other portfolios of that value may "
+            "exist beyond those shown. Choose between them on grounds the model does not "
+            "weigh.")
+    assert note in " ".join(out.split())
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))
+    assert manifest["notes"] == [note]
+    page = (tmp_path / "run" / "report.html").read_text("utf-8")
+    assert "other portfolios of that value may exist beyond those shown" in page
