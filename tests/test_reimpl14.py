@@ -111,6 +111,10 @@ def draw(seed: int) -> R.Round:
                      "steps": rng.randint(3, 6)},
         "robustness": {"weight_ranges": {"security": [0.2, 0.8]}},
     }
+    if seed % 5 == 4:    # values below zero: risk_aversion·risk above 1
+        policy["objective"]["risk_aversion"] = round(rng.uniform(1.5, 4), 2)
+        for p in projects:
+            p["risk"] = round(rng.uniform(0, 0.6), 2) if rng.random() < 0.6 else ""
     pr, bal = policy["priority"], policy["balance"]
     on = lambda: rng.random() < 0.4  # noqa: E731  (many rules at once)
     if seed % 4 == 3:    # bent towards restarts of the funding order: a long sweep, growing
@@ -586,6 +590,56 @@ def test_a_project_of_negative_value_does_not_buy_a_restart(tmp_path: Path) -> N
     assert levels["nested_value"].tolist() == pytest.approx([11.0, -38.0])
     assert not any("No single funding order" in note for note in result.notes)
     run(0, "frontier", tmp_path / "random")     # and a random round still agrees
+
+
+def test_no_share_of_a_portfolio_1_worth_less_than_nothing(tmp_path: Path) -> None:
+    """docs/outputs.md: a share of portfolio 1's value means nothing when it is worth 0 or
+    less (``share_of_best`` null). Here the mandatory M is worth -2.5 (risk_aversion 3 ×
+    risk 0.5) and portfolio 1 (M, A, B) -1.0: the why and prices shares were -100% and
+    -250%, their sentences "Dropping it would lose -100% of portfolio value (1.000 of
+    -1.000)" and "costs 2.500 of value (-250%)"; now the shares are null and the sentences
+    give the amounts alone, exact and as LP bounds alike."""
+    from osa_opt.analysis.baseline import result_from_outcomes
+    from osa_opt.analysis.prices import price_rules
+    from osa_opt.analysis.why import explain_portfolio
+    from osa_opt.solving.solver import Solver
+
+    countries = [{"country": "Land A", "region": "East", "priority_tier": 1,
+                  "oda_eligible": True, "party_to_conflict": False,
+                  "management_agreement": True, "democracy": 5, "rule_of_law": 5,
+                  "human_rights": 5}]
+    projects = [{"project_id": pid, "title": pid, "country": "Land A", "field": "medical",
+                 "assistance_type": "equipment", "cost_FY2026": cost, "score_security": score,
+                 "risk": risk, "status": status, "status_reason": "signed" if status else ""}
+                for pid, cost, score, risk, status in (
+                    ("M", 400, 5, 0.5, "mandatory"), ("A", 300, 1, "", ""),
+                    ("B", 300, 0.5, "", ""), ("C", 500, 0.4, "", ""))]
+    policy = {"name": "below zero", "budget": {"FY2026": 1000.0},
+              "objective": {"weights": {"security": 1.0}, "risk_aversion": 3.0}}
+    rnd = R.Round(projects, countries, policy)
+    best = R.Model(rnd).best()
+    assert best is not None and best[0] == pytest.approx(-1.0)
+    problem = load(rnd, tmp_path)
+    result = osa_opt.solve(problem, portfolios=1, explain=True)
+    assert result.best.objective == pytest.approx(-1.0)
+    solver = Solver(problem)
+    bounded = result_from_outcomes(problem, solver, solver.ranked(1, 1), 0.0)
+    whys = [result.analyses["why"].table,
+            explain_portfolio(bounded, solver, exact_limit=0).table]
+    prices = [result.prices(), price_rules(bounded, solver, exact_limit=0).table]
+    for why in whys:
+        moved = why[why["value_change"].notna()]
+        assert len(moved) == 3 and moved["value_change_share"].isna().all()
+        for text in moved["message"]:
+            assert "%" not in text and "portfolio 1 is worth -1.000" in text, text
+    assert whys[0].loc["A", "message"].startswith("Funded. Dropping it would lose 1.000 of "
+                                                  "value (portfolio 1 is worth -1.000)")
+    for table in prices:
+        assert table["gain_if_off_share"].isna().all()
+        assert table["gain_if_relaxed_share"].isna().all()
+        assert not any("%)" in text for text in table["message"]), list(table["message"])
+    assert "costs 2.500 of value: that is" in prices[0].loc["mandatory", "message"]
+    result.write(tmp_path / "run")          # the workbook, report and run.json take it
 
 
 # ---------------------------------------------------------------------------------- tests

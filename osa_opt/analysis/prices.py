@@ -162,7 +162,8 @@ def price_rules(result: Result, solver: Solver | None = None,
 
     table = pd.DataFrame(records, columns=["rule", *_COLUMNS]).set_index("rule")
     for col in ("gain_if_off", "gain_if_relaxed"):
-        table[f"{col}_share"] = table[col] / base if base else float("nan")
+        # a share of a value of 0 or less means nothing (as share_of_best): left out
+        table[f"{col}_share"] = table[col] / base if base > 0 else float("nan")
     ranges = {rec["rule"]: rec.get("_range") for rec in records}
     table["message"] = [_message(rule, row, *reasons[str(rule)], ranges[str(rule)])
                         for rule, row in table.iterrows()]
@@ -392,7 +393,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         return f"{text} costs nothing: the best value is the same without it."
     bound = row.get("basis") == LP_BOUND
     most = "at most " if bound else ""
-    text += (f" costs {most}{fixed(off)} of value ({share_text(row['gain_if_off_share'], trim=True)}): "
+    text += (f" costs {most}{fixed(off)} of value{_share_words(row['gain_if_off_share'])}: "
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     looser_bound = row.get("relaxed_basis") == LP_BOUND
@@ -400,13 +401,18 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
         if not is_missing(relaxed):
             at_most = "at most " if looser_bound else ""
-            text += (f"; {looser} would gain {at_most}{fixed(relaxed)} "
-                     f"({share_text(row['gain_if_relaxed_share'], trim=True)})" if relaxed > 0
+            text += (f"; {looser} would gain {at_most}{fixed(relaxed)}"
+                     f"{_share_words(row['gain_if_relaxed_share'])}" if relaxed > 0
                      else f"; {looser} would gain nothing")
         elif row.get("relaxed_basis") is None and relaxed_reason:
             text += f"; what {looser} would gain is not known ({relaxed_reason})"
     return text + _bound_words(off_reason if bound else None,
                                relaxed_reason if looser_bound else None) + "."
+
+
+def _share_words(share: float) -> str:
+    """" (5.9%)" after a gain; nothing when portfolio 1 is worth 0 or less (no share)."""
+    return "" if is_missing(share) else f" ({share_text(share, trim=True)})"
 
 
 def _bound_words(off: str | None, relaxed: str | None) -> str:

@@ -430,7 +430,7 @@ class _Explainer(Obstacles):
             change = float(found.objective) - self.base
             change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
             rec.update(feasible=True, value_change=json_number(change),
-                       value_change_share=json_number(change / self.base) if self.base else None)
+                       value_change_share=self._share(change))
             rec["displaced"] = [q for q in self.funded if q not in found.fractions and q != pid]
             rec["replaced_by"] = [q for q in found.fractions
                                   if q not in self.funded and q != pid]
@@ -482,7 +482,7 @@ class _Explainer(Obstacles):
         change = float(answer.bound) - self.base
         change = 0.0 if abs(change) <= TOL * max(1.0, abs(self.base)) else change
         rec.update(basis=LP_BOUND, value_change=json_number(change),
-                   value_change_share=json_number(change / self.base) if self.base else None)
+                   value_change_share=self._share(change))
         self.bounded += 1
         if timed_out:
             self.clock.timed_out += 1
@@ -526,13 +526,29 @@ class _Explainer(Obstacles):
         verb = "Funding it would cost" if forced_in else "Dropping it would lose"
         why = ("an LP bound, worked out as if any fraction of a project could be funded: "
                f"{reason}, so what it would displace is not computed")
-        change, share = rec["value_change"], rec["value_change_share"] or 0.0
+        change = rec["value_change"]
         tail = _blocked_sentence(rec["blocked_by"])
         if change >= 0:
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
                     f"equally good portfolio ({why}).{tail}")
-        return (f"{head} {verb} at least {_least_percent(-share)} of portfolio value (at "
-                f"least {fixed(-change)} of {fixed(self.base)}; {why}).{tail}")
+        if self.base <= 0:
+            return (f"{head} {verb} at least {fixed(-change)} of value (portfolio 1 is worth "
+                    f"{fixed(self.base)}; {why}).{tail}")
+        return (f"{head} {verb} at least {_least_percent(-change / self.base)} of portfolio "
+                f"value (at least {fixed(-change)} of {fixed(self.base)}; {why}).{tail}")
+
+    def _share(self, change: float) -> float | None:
+        """``change`` as a share of portfolio 1's value; None when that value is 0 or less,
+        where a share means nothing (as ``share_of_best``, docs/outputs.md)."""
+        return json_number(change / self.base) if self.base > 0 else None
+
+    def _of_value(self, change: float) -> str:
+        """"1.8% of portfolio value (3.052 of 171.239)", or, when portfolio 1 is worth 0 or
+        less, the amount alone: "1.000 of value (portfolio 1 is worth -1.000)"."""
+        if self.base <= 0:
+            return f"{fixed(-change)} of value (portfolio 1 is worth {fixed(self.base)})"
+        return (f"{share_text(-change / self.base, trim=True)} of portfolio value "
+                f"({fixed(-change)} of {fixed(self.base)})")
 
     @staticmethod
     def _head(rec: dict[str, Any]) -> str:
@@ -555,7 +571,7 @@ class _Explainer(Obstacles):
         if not rec["feasible"]:
             return (f"Not funded, and it cannot be: {obstacle}." if forced_in
                     else f"Funded, and it must be: {obstacle}.")
-        change, share = rec["value_change"], rec["value_change_share"] or 0.0
+        change = rec["value_change"]
         if forced_in:
             structural = [r for r in rec["reasons"] if r not in (GENERIC_REASON,
                                                                  NOT_SELECTED_ROOM)]
@@ -578,8 +594,7 @@ class _Explainer(Obstacles):
             if change == 0:
                 return (f"{head} Funding it would cost nothing: an equally good portfolio "
                         f"funds it ({what}{moves}).{tail}")
-            return (f"{head} Funding it would cost {share_text(-share, trim=True)} of portfolio value "
-                    f"({fixed(-change)} of {fixed(self.base)}): {what}{moves}.{tail}")
+            return f"{head} Funding it would cost {self._of_value(change)}: {what}{moves}.{tail}"
         part = rec["fraction"]
         head = "Funded" + (f" at {share_text(part, trim=True)} of its cost" if part < 1 else "") + "."
         instead = (f"the best portfolio without it funds {id_list(rec['replaced_by'])} instead"
@@ -589,5 +604,4 @@ class _Explainer(Obstacles):
             instead += f" and also drops {id_list(rec['displaced'])}"
         if change == 0:
             return f"{head} Dropping it would cost nothing: {instead}."
-        return (f"{head} Dropping it would lose {share_text(-share, trim=True)} of portfolio value "
-                f"({fixed(-change)} of {fixed(self.base)}): {instead}.")
+        return f"{head} Dropping it would lose {self._of_value(change)}: {instead}."
