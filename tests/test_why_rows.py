@@ -6,6 +6,7 @@ exclusive group binds, and on an extension's row."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,9 @@ def test_the_row_is_named_in_the_table_and_the_words() -> None:
     table = result.analyses["why"].table
     assert table.at["P-37", "blocked_by"] == "max_countries"
     assert table.at["P-03", "blocked_by"] == "exclusive[Aurelia patrol boats]"
+    two = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True).analyses["why"]
+    assert two.table.at["P-13", "blocked_by"] == (  # "; " as reasons: a name may hold ", "
+        "budget[FY2026]; exclusive[Sundara coastal radar]")
     assert table.at["P-02", "blocked_by"] == ""  # funded
     default = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
     assert default.explain("P-17")["message"].endswith(
@@ -76,3 +80,17 @@ def test_an_extensions_row_is_named(tmp_path: Path) -> None:
     assert out_sea
     for pid in out_sea:
         assert "sea_cap" in result.explain(pid)["blocked_by"], pid
+
+
+def test_a_run_written_before_blocked_by_loads_it_as_not_known(tmp_path: Path) -> None:
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=True)
+    folder = result.write(tmp_path / "run")
+    manifest = json.loads((folder / "run.json").read_text("utf-8"))
+    for record in manifest["analyses"]["why"]["projects"]:
+        del record["blocked_by"]
+    (folder / "run.json").write_text(json.dumps(manifest), "utf-8")
+    back = osa_opt.load_run(folder)
+    assert back.explain("P-17")["blocked_by"] is None
+    assert back.analyses["why"].table.at["P-17", "blocked_by"] == ""
+    assert osa_opt.load_run(result.write(tmp_path / "now")).explain("P-17")["blocked_by"] == [
+        "budget[FY2026]"]

@@ -55,6 +55,7 @@ def _why(data: dict[str, Any], problem: Problem, folder: Path | None) -> WhyAnal
     for rec in records.values():  # a run before 0 for out wrote null
         if rec.get("fraction") is None:
             rec["fraction"] = 0.0
+        rec.setdefault("blocked_by", None)  # a run before it: not known, not "none"
     return WhyAnalysis(records, _num(data["best_value"]), list(problem.fiscal_years),
                        float(data.get("seconds", 0.0)), int(data.get("solves", 0)),
                        proven=int(data.get("proven", 0)), bounded=int(data.get("bounded", 0)),

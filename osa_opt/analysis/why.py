@@ -165,9 +165,10 @@ class WhyAnalysis(Analysis):
         for rec in self.records.values():
             row = {_TABLE_NAMES.get(k, k): v for k, v in rec.items()
                    if k not in ("cost_by_year", "needs_by_year")}
+            # reasons and row names (country_cap[Korea, Republic of]) may hold a comma
             for key in ("reasons", "blocked_by", "displaced", "replaced_by"):
-                row[key] = "; ".join(rec.get(key, ())) if key == "reasons" \
-                    else ", ".join(rec.get(key, ()))
+                row[key] = ("; " if key in ("reasons", "blocked_by") else ", ").join(
+                    rec.get(key) or ())
             for fy in self.fiscal_years:
                 row[f"cost_{fy}"] = rec["cost_by_year"].get(fy, 0.0)
             row["message"] = row.pop("message")  # the sentence last, after the numbers
