@@ -105,6 +105,25 @@ def test_a_spreadsheet_s_text_apostrophe_left_in_a_cell_is_named(run: Callable,
         "the apostrophe"]
 
 
+def test_an_id_typed_with_a_spreadsheet_s_text_apostrophe_is_named(run: Callable,
+                                                                    tmp_path: Path) -> None:
+    """``'0042`` as a project id (the apostrophe typed in Excel to keep the leading zeros,
+    left in a CSV file) was read as the id "'0042", and a ``requires`` of 0042 was told
+    *did you mean "'0042"?*, the wrong way round: the id's apostrophe is named, and the
+    requirement told where the id is typed with it."""
+    folder = csv_folder(tmp_path, (9, "project_id", "'0042"), (5, "requires", "0042"),
+                        (10, "requires", ""))
+    assert messages(refused(run, tmp_path, folder)) == [
+        "projects, row 5, column 'requires': requires a project that is not in the projects "
+        "sheet (value '0042'). Fix: the project id is typed \"'0042\" in row 9, with the "
+        "apostrophe a spreadsheet types to keep a value as text: delete the apostrophe there",
+        "projects, row 9, column 'project_id': the cell starts with an apostrophe, the mark a "
+        "spreadsheet types before a value to keep it as text ('0042' shown, its leading zeros "
+        "kept); left in the file, it is part of the project_id, which matches no '0042' (value "
+        "\"'0042\"). Fix: type 0042 without the apostrophe (format the column as Text, Format "
+        "Cells > Text, to keep leading zeros)"]
+
+
 @pytest.mark.parametrize("minus_one", ["-1", -1])
 def test_minus_one_in_a_flag_column_is_named_as_access_s_true(
         run: Callable, tmp_path: Path, minus_one: str | int) -> None:

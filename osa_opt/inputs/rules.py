@@ -214,7 +214,11 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                 parts = split_otherwise(req, row_of) if listed else None
                 zeros = _same_number(req, row_of) if listed and not parts else None
                 close = _closest(req, row_of, by_key) if listed and not parts else None
-                hint = (f"separate project ids with ';': {';'.join(parts)}" if parts
+                quoted = f"'{req}" if f"'{req}" in row_of else None  # '007, a text mark
+                hint = (f"the project id is typed {quoted!r} in row {row_of[quoted]}, with "
+                        "the apostrophe a spreadsheet types to keep a value as text: delete "
+                        "the apostrophe there" if quoted
+                        else f"separate project ids with ';': {';'.join(parts)}" if parts
                         else "separate project ids with ';', e.g. P-01;P-02" if "," in req
                         else f"did you mean {zeros!r}? {req!r} and {zeros!r} are one number "
                         "with and without leading zeros, which a spreadsheet drops from a "

@@ -20,7 +20,9 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
   (``title``, reasons, ``mitigation``) may hold them.
 
 A date or a true/false value in a name or id column is refused too: a spreadsheet's reading
-of text typed ``3-1`` or ``TRUE`` (``_date``, ``_flag_issues``).
+of text typed ``3-1`` or ``TRUE`` (``_date``, ``_flag_issues``); so is a name or id that
+starts with an apostrophe (``'007``), the mark a spreadsheet types to keep a value as text,
+left in a CSV file: it would match no ``007``.
 
 >>> describe_invisible("P-\\u200b02")
 "an invisible character, U+200B (ZERO WIDTH SPACE), after 'P-'"
@@ -145,10 +147,17 @@ def _may_be_suspect(texts: list[str], col: Column) -> bool:
         return True
     if (col.kind != "text" or col.name in NAME_COLUMNS) and INVISIBLE.search(joined):
         return True
+    if _named(col) and "\n'" in "\n" + joined:  # '007: a spreadsheet's text mark
+        return True
     if col.required or col.kind not in ("text", "ids"):
         return False
     typed = set(unicodedata.normalize("NFKC", joined).lower().split("\n"))  # each text once
     return not PLACEHOLDERS.isdisjoint(typed | {t.strip(_WRAPPING) for t in typed})
+
+
+def _named(col: Column) -> bool:
+    """Whether ``col`` holds names or ids other cells match exactly."""
+    return col.kind == "ids" or col.name in NAME_COLUMNS
 
 
 def _shown(value: _dt.date | _dt.time) -> str:
@@ -206,6 +215,13 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                 f"{col.name} {text!r}: a blank cell means none",
                 f"leave the cell blank if there is no {col.name}; otherwise write it out "
                 f"({col.name}: {col.meaning})")
+    if _named(col) and text.startswith("'") and text[1:].strip():
+        rest = text[1:].strip()
+        return (f"the cell starts with an apostrophe, the mark a spreadsheet types before a "
+                f"value to keep it as text ({rest!r} shown, its leading zeros kept); left in "
+                f"the file, it is part of the {col.name}, which matches no {rest!r}",
+                f"type {rest} without the apostrophe (format the column as Text, Format Cells "
+                "> Text, to keep leading zeros)")
     if strict:
         where = describe_invisible(text)
         if where is not None:
