@@ -224,3 +224,31 @@ def test_equal_later_portfolios_are_said_to_be_equal(run: Callable, tmp_path: Pa
     assert manifest["notes"] == [note]
     page = (tmp_path / "run" / "report.html").read_text("utf-8")
     assert "other portfolios of that value may exist beyond those shown" in page
+
+
+# ------------------------------------------------------ two officers compare their runs
+def test_since_another_officers_copy_says_whether_its_contents_differ(
+        run: Callable, tmp_path: Path) -> None:
+    """Officer A solved round-a.xlsx; officer B solved her copy round-b.xlsx --since A's
+    run: "input .../round-a.xlsx → .../round-b.xlsx", nothing saying whether the two files
+    hold the same round (files are compared by name). Now "(the same contents)", or
+    "(other contents)" for a copy edited since."""
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    a, b, c = (tmp_path / f"round-{x}.xlsx" for x in "abc")
+    shutil.copy(example_path(), a)
+    shutil.copy(example_path(), b)
+    book = openpyxl.load_workbook(example_path())
+    book["projects"]["L17"] = "excluded"  # P-16's status
+    book.save(c)
+    assert run("solve", a, "-k", "1", "--no-explain", "--quiet", "--out", tmp_path / "A")[0] == 0
+    said = {}
+    for copy in (b, c):
+        code, out, _ = run("solve", copy, "-k", "1", "--no-explain", "--since", tmp_path / "A",
+                           "--out", tmp_path / copy.stem)
+        assert code == 0
+        said[copy.stem] = " ".join(out.split())
+    assert f"input {a} → {b} (the same contents)." in said["round-b"]
+    assert f"input {a} → {c} (other contents)" in said["round-c"]

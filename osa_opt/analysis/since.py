@@ -250,11 +250,16 @@ def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
     now_files = dict(problem.sources)
     was_input = previous.get("input_path")
     if was_input != problem.origin:
+        was_data, now_data = _data_files(was_files), _data_files(now_files)
+        contents = (
+            " (the same contents)" if sorted(was_data.values()) == sorted(now_data.values())
+            else " (other contents)" if not set(was_data) & set(now_data) else ""
+        )  # a file of the same name at both paths is compared below, by name
         rows.append(
             {
                 "what": "input",
                 "was": was_input or "the shipped example",
-                "now": problem.origin or "the shipped example",
+                "now": (problem.origin or "the shipped example") + contents,
             }
         )
     for name in now_files:
@@ -292,6 +297,12 @@ def _input_rows(previous: dict[str, Any], problem: Any) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def _data_files(files: dict[str, str]) -> dict[str, str]:
+    """The input files of a run's ``inputs`` (name -> sha256), without its policy file: two
+    officers' copies of one workbook under other names hold the same contents."""
+    return {name: digest for name, digest in files.items() if not name.endswith(".toml")}
 
 
 def _snapshot_rows(
