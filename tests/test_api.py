@@ -319,3 +319,17 @@ def test_with_policy_names_a_mistyped_override_year_as_load_problem_does() -> No
     assert [i.message() for i in by_edit.value.issues] == \
         [i.message() for i in by_load.value.issues]
     assert by_edit.value.issues[0].hint.startswith("did you mean FY2026?")
+
+
+def test_one_amount_for_the_budget_is_told_how_to_name_its_year() -> None:
+    """with_policy(overrides={"budget": 17000}) (or budget = 17000 in a policy file) was
+    told "wrong type int, expected a table, e.g. { a = 1 }": TOML, and not which table.
+    Now it is told to name the fiscal year, in each of the three places one can."""
+    problem = osa_opt.load_problem()
+    with pytest.raises(osa_opt.OsaError) as info:
+        problem.with_policy(overrides={"budget": 17000})
+    said = str(info.value)
+    assert "key 'budget': one amount for the budget, expected a table of fiscal year" in said
+    assert "overrides={'budget.FY2026': 17000} in Python" in said
+    assert "--budget FY2026=17000 on the command line" in said
+    assert problem.with_policy(overrides={"budget.FY2026": 17000}).budget["FY2026"] == 17000

@@ -164,6 +164,16 @@ def convert_table(where: str, key: str, value: Any, types: tuple[Any, ...],
     """A table ``{key: value}`` with keys and values of the annotated types."""
     ktype, vtype = types
     if not isinstance(value, Mapping):
+        if key == "budget" and _real(value):  # one amount: which year's?
+            shown = int(value) if float(value).is_integer() else float(value)
+            issues.append(Issue(where, None, key, value,
+                                "one amount for the budget, expected a table of fiscal year "
+                                "-> ¥ million",
+                                f"name its fiscal year: budget.FY2026 = {shown} in a policy "
+                                f"file, overrides={{'budget.FY2026': {shown}}} in Python, "
+                                f"--budget FY2026={shown} on the command line (FY2026 or "
+                                "the year the projects sheet's cost column names)"))
+            return {}
         issues.append(type_issue(where, key, value, "a table, e.g. { a = 1 }"))
         return {}
     out: dict[Any, Any] = {}
