@@ -124,6 +124,35 @@ def test_an_id_typed_with_a_spreadsheet_s_text_apostrophe_is_named(run: Callable
         "Cells > Text, to keep leading zeros)"]
 
 
+def test_a_long_id_a_csv_file_kept_in_scientific_notation_is_refused(run: Callable,
+                                                                     tmp_path: Path) -> None:
+    """Excel shows a 12-digit id as 1.23457E+11 in a General cell, and a CSV file saved from
+    it keeps those digits only: two ids were told only 'duplicate project_id', and one alone
+    was read as the id '1.23457E+11'. Each is named as the notation it is."""
+    folder = csv_folder(tmp_path, (2, "project_id", "1.23457E+11"),
+                        (3, "exclusive_group", "2.5E+3"))  # 2500 as no spreadsheet shows it
+    rule = ("the cell is a number as a spreadsheet shows a long one, in scientific notation "
+            "(1.23457E+11): a CSV file saved from it keeps only the digits shown, so the "
+            "project_id typed is lost (and two such ids may read alike)")
+    said = messages(refused(run, tmp_path, folder))
+    assert said[0] == (
+        f"projects, row 2, column 'project_id': {rule} (value '1.23457E+11'). Fix: format the "
+        "column as Text (Format Cells > Text), type each project_id again, and save the CSV "
+        "file again")
+    assert not [m for m in said if "2.5E+3" in m]
+
+
+def test_a_number_with_its_minus_after_it_is_named(run: Callable, tmp_path: Path) -> None:
+    """``850-`` (a negative number as SAP and other accounting systems export it) got the
+    generic hint; it is named as the −850 it is, as ``(850)`` is."""
+    folder = csv_folder(tmp_path, (4, "cost_FY2026", "850-"))
+    assert messages(refused(run, tmp_path, folder)) == [
+        "projects, row 4, column 'cost_FY2026': must be a number >= 0 (value '850-'). Fix: "
+        "'850-' is −850 with its minus sign after it (as SAP and other accounting systems "
+        "export a negative number), and cost_FY2026 cannot be negative: type 850, without the "
+        "sign, if 850 is meant (cost_FY2026: cost in fiscal year FY2026, ¥ million)"]
+
+
 @pytest.mark.parametrize("minus_one", ["-1", -1])
 def test_minus_one_in_a_flag_column_is_named_as_access_s_true(
         run: Callable, tmp_path: Path, minus_one: str | int) -> None:

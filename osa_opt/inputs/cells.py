@@ -229,6 +229,14 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
             return (f"{str(value).strip()!r} is −{negative} in accounting format (a negative "
                     f"number in brackets), and {col.name} cannot be negative: type {negative}, "
                     f"without brackets, if {negative} is meant ({col.name}: {col.meaning})")
+        trailing = _TRAILING_MINUS.fullmatch(half_width(value).strip()) \
+            if isinstance(value, str) else None
+        if trailing is not None:  # "850-": SAP's and COBOL's way to write -850
+            digits = trailing.group(1)
+            return (f"{str(value).strip()!r} is −{digits} with its minus sign after it (as SAP "
+                    f"and other accounting systems export a negative number), and {col.name} "
+                    f"cannot be negative: type {digits}, without the sign, if {digits} is "
+                    f"meant ({col.name}: {col.meaning})")
         joined = underscored(value)
         if joined is not None:  # "1_200": a number to Python, text to a spreadsheet
             return (f"{str(value).strip()!r} has '_' between its digits: a spreadsheet reads "
@@ -307,6 +315,8 @@ def accounting_negative(value: Any) -> str | None:
     return found.group(1) if found else None
 
 
+#: A number with its minus sign after it (``850-``, ``1,200.50-``), as SAP exports one.
+_TRAILING_MINUS = re.compile(r"(\d(?:[\d.,' \u00a0]*\d)?)\s?[-−]")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "￥": "¥"})
 #: A dash alone, with a currency sign or none, as an accounting format shows 0 (``" -   "``,
 #: ``¥ -``): what Excel writes for 0 into a CSV file saved as shown.

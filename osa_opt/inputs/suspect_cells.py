@@ -22,7 +22,8 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
 A date or a true/false value in a name or id column is refused too: a spreadsheet's reading
 of text typed ``3-1`` or ``TRUE`` (``_date``, ``_flag_issues``); so is a name or id that
 starts with an apostrophe (``'007``), the mark a spreadsheet types to keep a value as text,
-left in a CSV file: it would match no ``007``.
+left in a CSV file: it would match no ``007``; and one in scientific notation
+(``1.23457E+11``), a long number as a spreadsheet shows it and a CSV file keeps it.
 
 >>> describe_invisible("P-\\u200b02")
 "an invisible character, U+200B (ZERO WIDTH SPACE), after 'P-'"
@@ -147,12 +148,17 @@ def _may_be_suspect(texts: list[str], col: Column) -> bool:
         return True
     if (col.kind != "text" or col.name in NAME_COLUMNS) and INVISIBLE.search(joined):
         return True
-    if _named(col) and "\n'" in "\n" + joined:  # '007: a spreadsheet's text mark
+    if _named(col) and ("\n'" in "\n" + joined or "E+" in joined):  # '007, 1.23457E+11
         return True
     if col.required or col.kind not in ("text", "ids"):
         return False
     typed = set(unicodedata.normalize("NFKC", joined).lower().split("\n"))  # each text once
     return not PLACEHOLDERS.isdisjoint(typed | {t.strip(_WRAPPING) for t in typed})
+
+
+#: A number as Excel shows a long one in a General cell (``1.23457E+11``), which a CSV file
+#: saved from it keeps instead of the digits.
+_SCIENTIFIC = re.compile(r"[+-]?\d\.\d+E\+\d{2,3}", re.IGNORECASE)
 
 
 def _named(col: Column) -> bool:
@@ -222,6 +228,12 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                 f"the file, it is part of the {col.name}, which matches no {rest!r}",
                 f"type {rest} without the apostrophe (format the column as Text, Format Cells "
                 "> Text, to keep leading zeros)")
+    if _named(col) and _SCIENTIFIC.fullmatch(text):
+        return (f"the cell is a number as a spreadsheet shows a long one, in scientific "
+                f"notation ({text}): a CSV file saved from it keeps only the digits shown, so "
+                f"the {col.name} typed is lost (and two such ids may read alike)",
+                f"format the column as Text (Format Cells > Text), type each {col.name} "
+                "again, and save the CSV file again")
     if strict:
         where = describe_invisible(text)
         if where is not None:
