@@ -323,3 +323,33 @@ def test_a_long_baseline_name_keeps_the_compare_table(tmp_path: Path) -> None:
     check_width(compare.stdout, 150)
     assert compare.stdout.count("┏") == 1
     assert "humanitarian_focus's" in table_headers(compare.stdout)[2]
+
+
+def test_a_change_is_never_broken_inside_at_80_columns() -> None:
+    """A one-year round with six-digit ids, ten portfolios, at 80 columns: the changes
+    column printed "−P-001757 P-" over "000268 95%→94" over "%", an id cut after its hyphen
+    and a changed fraction cut in two. A change is printed whole; a column too narrow for
+    the longest leaves the changes to the lines under the table (the budget left back in
+    the table, as it now fits)."""
+    import io
+
+    from rich.console import Console
+
+    from benchmarks.synthetic import make_problem
+    from osa_opt.cli.render import change_lines, portfolios_table
+    from osa_opt.workflows import solve
+
+    result = solve(make_problem(400, 1, seed=1), portfolios=10, explain=False)
+    assert any(p.fraction_changes for p in result.portfolios[1:])
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    console.print(portfolios_table(result, console))
+    text = console.export_text()
+    check_width(text, 80)
+    assert all(len(pid) == len("P-000001") for pid in re.findall(r"P-\d*", text)), text
+    assert not re.search(r"→\d*\s*│", text), text  # "95%→94" | "%"
+    assert "What each portfolio changes against portfolio 1: below." in " ".join(text.split())
+    assert "Left" in text  # the budget left fits beside the other columns
+    lines = " ".join(change_lines(result))
+    for portfolio in result.portfolios[1:]:
+        for pid, _, _ in portfolio.fraction_changes:
+            assert f"funds {pid} " in lines

@@ -285,10 +285,23 @@ class Prose:
     """
 
     def __init__(self, text: str, style: str | Style = "",
-                 justify: JustifyMethod | None = None) -> None:
+                 justify: JustifyMethod | None = None, *, whole_words: bool = False) -> None:
         self.text = text
         self.style = style
         self.justify = justify
+        #: Never break a word after its hyphens (ids: "P-000268 95%→94%" in a changes cell
+        #: broke into "P-" | "000268 95%→94" | "%"): its column is as wide as its widest word.
+        self.whole_words = whole_words
+
+    def narrowest(self) -> int:
+        """The narrowest width that prints every word, or every piece after a hyphen, whole."""
+        from rich.cells import cell_len
+
+        words = [word for word in _BREAKS.split(self.text) if word]
+        if self.whole_words:
+            return max((cell_len(word) for word in words), default=0)
+        return max((cell_len(p) for word in words for p in _HYPHENATED.findall(word)),
+                   default=0)
 
     def __str__(self) -> str:  # records() shows the cell as one line of text
         from osa_opt.text import NO_BREAK
@@ -300,9 +313,7 @@ class Prose:
         from rich.measure import Measurement
 
         widest = max((cell_len(line) for line in self.text.splitlines()), default=0)
-        pieces = [cell_len(p) for word in _BREAKS.split(self.text) if word
-                  for p in _HYPHENATED.findall(word)]
-        return Measurement(max(pieces, default=widest), widest)
+        return Measurement(self.narrowest() or widest, widest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
         from rich.text import Text
@@ -339,7 +350,8 @@ class Prose:
                 # a word that fits a line of its own stays whole; a piece wider than a
                 # line is folded here (rich would break it at a no-break space)
                 pieces = [word] if cell_len(word) <= width else [
-                    chunk for piece in _HYPHENATED.findall(word)
+                    chunk for piece in ([word] if self.whole_words else
+                                        _HYPHENATED.findall(word))
                     for chunk in chop_cells(piece, max(width, 1))]
                 for k, piece in enumerate(pieces):
                     joint = "" if k or not line else " "
@@ -427,6 +439,9 @@ def _cells_width(column: Any) -> int:
         return 1
     need = 0
     for cell in (column.header, *column._cells):
+        if isinstance(cell, Prose):  # its words (or their pieces after hyphens) whole
+            need = max(need, cell.narrowest())
+            continue
         plain = Text.from_markup(cell).plain if isinstance(cell, str) else ""
         pieces = plain.split("\n") if column.no_wrap else plain.split()
         need = max(need, *(cell_len(piece) for piece in pieces), 0)

@@ -87,8 +87,10 @@ def portfolios_layouts(result: Result) -> list[Table]:
     layouts = [_portfolios_layout(result, left=True, stacked=False),
                _portfolios_layout(result, left=False, stacked=False),
                _portfolios_layout(result, left=False, stacked=True)]
-    if len(result.portfolios) > 1:
-        layouts.append(_portfolios_layout(result, left=False, stacked=True, changes=False))
+    if len(result.portfolios) > 1:  # the changes under the table, the rest as above
+        layouts += [_portfolios_layout(result, left=True, stacked=False, changes=False),
+                    _portfolios_layout(result, left=False, stacked=False, changes=False),
+                    _portfolios_layout(result, left=False, stacked=True, changes=False)]
     return layouts
 
 
@@ -143,9 +145,11 @@ def change_items(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> list[s
 def changes_cell(portfolio: Portfolio, limit: int = MAX_CHANGES_SHOWN) -> Prose:
     """:func:`change_items` (``+P-49 −P-42 P-36 90%→80%``) as a cell that wraps between
     items, never inside one: "P-16" at the end of a line and "92%→100%" under it read as
-    P-16 dropped. ``str()`` of the cell is its text as printed."""
+    P-16 dropped, and "P-" | "000268 95%→94" | "%" as nothing at all; a layout whose
+    column is narrower than its longest item does not fit (the changes go under the table).
+    ``str()`` of the cell is its text as printed."""
     return Prose(" ".join(item.replace(" ", NO_BREAK)
-                          for item in change_items(portfolio, limit)))
+                          for item in change_items(portfolio, limit)), whole_words=True)
 
 
 def budget_rows(portfolio: Portfolio) -> list[tuple[str, float, float, float, float]]:
