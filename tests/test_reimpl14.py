@@ -380,8 +380,6 @@ def check_robustness(seed: int, rnd: R.Round, problem: osa_opt.Problem,
     m = R.Model(rnd)
     if m.best() is None:
         return "infeasible"
-    if m.best()[0] <= 0 or not m.n:
-        return "nothing of value"             # a share of an optimum of 0 means nothing
     res = osa_opt.robustness(problem, samples=samples, seed=seed % 7)
     rob = res.analyses["robustness"].to_dict()
     ranges = rnd.policy["robustness"]["weight_ranges"]
@@ -409,8 +407,8 @@ def check_robustness(seed: int, rnd: R.Round, problem: osa_opt.Problem,
         for p in s["funded"]:
             funded_count[p] = funded_count.get(p, 0) + 1
         for k, fr in enumerate(ranked):
-            share = ms.worth(fr) / best[0]
-            shares[k].append(share)
+            if best[0] > 1e-12:     # a share of an optimum of 0 or less means nothing
+                shares[k].append(ms.worth(fr) / best[0])
             near_opt[k] += ms.worth(fr) >= best[0] - 0.01 * abs(best[0]) - 1e-9
     counts = {"core": 0, "borderline": 0, "exterior": 0}
     for row in rob["projects"]:
@@ -430,6 +428,10 @@ def check_robustness(seed: int, rnd: R.Round, problem: osa_opt.Problem,
         where = (seed, "portfolio", k + 1)
         assert near(row["share_near_optimal"], near_opt[k] / samples, 1.0), (
             where, row["share_near_optimal"], near_opt[k] / samples)
+        if not shares[k]:
+            assert pd_na(row["mean_share_of_optimum"]), (where, row["mean_share_of_optimum"])
+            assert pd_na(row["worst_share_of_optimum"]), where
+            continue
         assert near(row["mean_share_of_optimum"], float(np.mean(shares[k])), 1.0, 1e-5), where
         assert near(row["worst_share_of_optimum"], float(np.min(shares[k])), 1.0, 1e-5), where
     # the first samples of a longer run are those of a shorter one
@@ -640,6 +642,39 @@ def test_no_share_of_a_portfolio_1_worth_less_than_nothing(tmp_path: Path) -> No
         assert not any("%)" in text for text in table["message"]), list(table["message"])
     assert "costs 2.500 of value: that is" in prices[0].loc["mandatory", "message"]
     result.write(tmp_path / "run")          # the workbook, report and run.json take it
+
+
+def test_no_share_of_a_sample_optimum_worth_less_than_nothing(tmp_path: Path) -> None:
+    """docs/robustness.md: mean and worst share of the optimum under each sample. With the
+    mandatory M worth less than nothing every sample's optimum is below 0, and portfolio 2
+    (worth -2.625 against -1.25) read "mean share of optimum 210%", above portfolio 1's
+    100%; a share of a value of 0 or less means nothing (``share_of_best`` is null there),
+    so they are now null, and the samples still say how often each is within 1%."""
+    countries = [{"country": "Land A", "region": "East", "priority_tier": 1,
+                  "oda_eligible": True, "party_to_conflict": False,
+                  "management_agreement": True, "democracy": 5, "rule_of_law": 5,
+                  "human_rights": 5}]
+    projects = [{"project_id": pid, "title": pid, "country": "Land A", "field": "medical",
+                 "assistance_type": "equipment", "cost_FY2026": cost, "score_security": score,
+                 "score_humanitarian": score / 2, "risk": risk, "status": status,
+                 "status_reason": "signed" if status else ""}
+                for pid, cost, score, risk, status in (
+                    ("M", 400, 5, 0.5, "mandatory"), ("A", 300, 1, "", ""),
+                    ("B", 300, 0.5, "", ""), ("C", 500, 0.4, "", ""))]
+    policy = {"name": "below zero", "budget": {"FY2026": 1000.0},
+              "objective": {"weights": {"security": 1.0, "humanitarian": 0.5},
+                            "risk_aversion": 3.0},
+              "robustness": {"weight_ranges": {"security": [0.5, 1.5]}},
+              "portfolios": {"count": 3, "min_difference": 1}}
+    rnd = R.Round(projects, countries, policy)
+    result = osa_opt.robustness(load(rnd, tmp_path), samples=10, seed=1)
+    rob = result.analyses["robustness"].to_dict()
+    assert all(s["optimum"] < 0 for s in rob["per_sample"])
+    assert [p["share_near_optimal"] for p in rob["portfolios"]] == [1.0, 0.0, 0.0]
+    for p in rob["portfolios"]:
+        assert p["mean_share_of_optimum"] is None and p["worst_share_of_optimum"] is None, p
+    check_robustness(1, rnd, load(rnd, tmp_path / "again"))
+    result.write(tmp_path / "run")
 
 
 # ---------------------------------------------------------------------------------- tests

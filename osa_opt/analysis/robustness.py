@@ -301,14 +301,16 @@ def _summarize(
     port_values = drawn.values[solved] @ shares               # samples × portfolios
     optimum = objective[solved][:, None]
     near = port_values >= optimum - NEAR_OPTIMAL * np.abs(optimum) - 1e-9
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(np.abs(optimum) > 1e-12, port_values / optimum, 1.0)
+    # a share of an optimum worth 0 or less means nothing (as share_of_best): such samples
+    # count in share_near_optimal only, and the shares are null when every sample is one
+    worth = optimum[:, 0] > 1e-12
+    ratio = port_values[worth] / optimum[worth]
     portfolios = pd.DataFrame({
         "rank": [pf.rank for pf in ports],
         "objective": [pf.objective for pf in ports],
         "share_near_optimal": near.mean(axis=0) if n_ok else np.nan,
-        "mean_share_of_optimum": ratio.mean(axis=0) if n_ok else np.nan,
-        "worst_share_of_optimum": ratio.min(axis=0) if n_ok else np.nan,
+        "mean_share_of_optimum": ratio.mean(axis=0) if worth.any() else np.nan,
+        "worst_share_of_optimum": ratio.min(axis=0) if worth.any() else np.nan,
     }).set_index("rank")
 
     weights = pd.DataFrame(drawn.weights[finished],
