@@ -63,6 +63,7 @@ def test_undeclared_a_number_is_read_right_or_refused_never_wrong(x: float, deci
     ("1.100.000", 1_100_000), ("1,100,000", 1_100_000), ("1 100,5", 1100.5),
     ("1\u00a0100", 1100), ("1'100", 1100), ("-2.5", -2.5), ("1e3", 1000), (" 6.5 ", 6.5),
     ("0.350", 0.35),
+    ("1’100", 1100), ("1’100’000.5", 1_100_000.5),  # Swiss, as CLDR writes it
 ])
 def test_cells_that_mean_one_thing(text: str, meant: float) -> None:
     values, issues = read([text])

@@ -142,6 +142,14 @@ def test_a_long_id_a_csv_file_kept_in_scientific_notation_is_refused(run: Callab
     assert not [m for m in said if "2.5E+3" in m]
 
 
+def test_a_swiss_thousands_apostrophe_u2019_is_read_as_the_typed_one(tmp_path: Path) -> None:
+    """``1’100`` (U+2019, the apostrophe Swiss locales write between thousands today) was
+    refused as no number, though ``1'100`` is read as 1100."""
+    folder = csv_folder(tmp_path, (2, "cost_FY2026", "1’100"))
+    problem = osa_opt.load_problem(folder)
+    assert problem.projects.at["P-01", "cost_FY2026"] == 1100
+
+
 def test_a_number_with_its_minus_after_it_is_named(run: Callable, tmp_path: Path) -> None:
     """``850-`` (a negative number as SAP and other accounting systems export it) got the
     generic hint; it is named as the −850 it is, as ``(850)`` is."""

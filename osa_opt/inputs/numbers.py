@@ -15,8 +15,8 @@ text cells of every number column are read here, once per file:
 Spaces, no-break spaces and apostrophes between groups of three digits are thousands
 separators in every convention (``1 100``, ``1'100``).
 
->>> readings("1.100"), readings("6,5"), readings("750")
-({'.': 1.1, ',': 1100.0}, {',': 6.5}, {'.': 750.0, ',': 750.0})
+>>> readings("1.100"), readings("6,5"), readings("750"), readings("1’100.5")
+({'.': 1.1, ',': 1100.0}, {',': 6.5}, {'.': 750.0, ',': 750.0}, {'.': 1100.5})
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ _NAMES = {POINT: "'.' as the decimal point (1,100.5)", COMMA: "',' as the decima
           "(1.100,5)"}
 _OTHER = {POINT: COMMA, COMMA: POINT}
 #: Thousands separators every convention accepts: spaces (also no-break) and apostrophes.
-_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d+)?")
+#: (the apostrophe as typed, ``1'100``, or as Swiss locales now write it, U+2019: ``1’100``).
+_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f'\u2019]\d{3})+(?:[.,]\d+)?")
 _NUMBER_COLUMNS = frozenset(c.name for c in (*PROJECT_COLUMNS, *COUNTRY_COLUMNS)
                             if c.kind == "number")
 #: Choices that are whole numbers (``priority_tier``): a date format shows 1900-01-02 for 2.
@@ -100,7 +101,7 @@ def readings(text: str) -> dict[str, float]:
     """
     t = half_width(text).strip()
     if _SPACE_GROUPS.fullmatch(t):
-        t = re.sub(r"[ \u00a0\u202f']", "", t)
+        t = re.sub(r"[ \u00a0\u202f'\u2019]", "", t)
     out: dict[str, float] = {}
     for decimal, pattern in _PATTERNS.items():
         if pattern.fullmatch(t):
