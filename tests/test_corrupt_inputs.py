@@ -479,6 +479,8 @@ def test_formulas_saved_with_their_values_are_read_as_values(tmp_path: Path) -> 
             if name == "xl/worksheets/sheet2.xml":  # the projects sheet
                 data = re.sub(rb'(<c r="F3"[^>]*>)<v>', rb"\1<f>600*2</f><v>", data)
                 data = re.sub(rb'(<c r="W3" t="b">)<v>', rb"\1<f>FALSE()</f><v>", data)
+            elif name == "xl/workbook.xml":  # as Excel saves it: no "compute on opening"
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
             out.writestr(name, data)
     problem = load_problem(path)
     assert problem.projects.at["P-02", "cost_FY2026"] == 1200

@@ -365,3 +365,64 @@ def test_a_score_typed_with_a_percent_sign_is_told_the_number_on_the_0_10_scale(
         f"{sheet}, row 3, column {header!r}: must be a number in [0, 10] (value {typed!r}). "
         f"Fix: {header} is a number from 0 to 10, not a percentage: type {meant} if {typed} "
         f"is meant on a 0-100 scale ({header}: ")
+
+
+# ------------------------------------------- formulas of a program that computes none
+def written_by_xlsxwriter(path: Path) -> Path:
+    """The example as pandas writes it with XlsxWriter, three cells as formulas: XlsxWriter
+    stores the value 0 with every formula and asks Excel to compute them all on opening
+    (``<calcPr fullCalcOnLoad="1"/>``)."""
+    import pandas as pd
+
+    sheets = pd.read_excel(example_path(), sheet_name=["projects", "countries"])
+    projects = sheets["projects"].astype(object)
+    projects.loc[1, "cost_FY2026"] = "=600*2"          # P-02, row 3
+    projects.loc[2, "score_security"] = "=8.5"         # P-03, row 4
+    projects.loc[4, "exclusive_group"] = '=C6&" boats"'  # P-05, row 6
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        projects.to_excel(writer, sheet_name="projects", index=False)
+        sheets["countries"].to_excel(writer, sheet_name="countries", index=False)
+    return path
+
+
+def test_formulas_a_workbook_asks_excel_to_compute_are_no_values(
+        run: Callable, tmp_path: Path) -> None:
+    """A workbook written by pandas and XlsxWriter with formulas (=600*2 for a cost) stores
+    0 for each until Excel opens it: read as 0, the cost made the project free (a warning
+    only), the score 0 and the exclusive group '0', and the input passed as valid."""
+    rule = ("a formula without its computed value: the file was saved by a program that "
+            "does not compute formulas, or is CSV text")
+    fix = ("Fix: open the file in Excel or LibreOffice and save it again, so that the "
+           "formula's value is stored; or type the value")
+    assert refused(run, written_by_xlsxwriter(tmp_path / "round.xlsx")) == [
+        f"projects, row 3, column 'cost_FY2026': {rule} (value '=600*2'). {fix}",
+        f"projects, row 4, column 'score_security': {rule} (value '=8.5'). {fix}",
+        f"projects, row 6, column 'exclusive_group': {rule} (value '=C6&\" boats\"'). {fix}"]
+
+
+def test_formulas_a_workbook_stores_computed_are_read(run: Callable, tmp_path: Path) -> None:
+    """The same workbook once Excel computed and saved it: the value stored with each
+    formula is read, and no flag asks for a computation."""
+    import re
+    import zipfile
+
+    source = written_by_xlsxwriter(tmp_path / "written.xlsx")
+    path = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            elif item.filename == "xl/worksheets/sheet1.xml":
+                for formula, value in ((b"600*2", b"1200"), (b"8.5", b"8.5")):
+                    data = re.sub(rb"(<f>" + re.escape(formula) + rb"</f><v>)0(</v>)",
+                                  rb"\g<1>" + value + rb"\g<2>", data)
+                data = re.sub(rb'(<c r="N6")(>)(<f>[^<]*</f>)<v>0</v>',
+                              rb'\1 t="str"\2\3<v>Aurelia boats</v>', data)
+            new.writestr(item, data)
+    import osa_opt
+
+    problem = osa_opt.load_problem(path)
+    assert problem.projects.loc["P-02", "cost_FY2026"] == 1200
+    assert problem.projects.loc["P-03", "score_security"] == 8.5
+    assert problem.projects.loc["P-05", "exclusive_group"] == "Aurelia boats"

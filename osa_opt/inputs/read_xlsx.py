@@ -266,6 +266,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
         return {}
     tables: dict[str, pd.DataFrame] = {}
     formulas = _formula_cells(data)
+    recalculated = bool(formulas) and recalculated_on_load(data)
     struck = shared_struck(data)  # shared strings with a struck run, read once
     try:
         hidden = {s.title for s in book.worksheets if s.sheet_state != "visible"}
@@ -292,11 +293,12 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                                             _flat_rows(xml))
             warnings += hidden_column_warnings(sheet, numbered, _hidden_columns(xml),
                                                _flat_columns(xml))
-            uncomputed = {}  # formulas saved without a value (with one, the value is read)
+            uncomputed = {}  # formulas saved without a value (with one, the value is read,
+            # unless the file asks to be recalculated: its values were never computed)
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
                     row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
-                    if row[c] is None:
+                    if row[c] is None or recalculated:
                         row[c] = uncomputed[r, c] = text
                         rows[r - 1] = tuple(row)
             if uncomputed:  # the formulas' text now stands in their cells
@@ -858,6 +860,22 @@ def _merged_ranges(xml: bytes) -> list[Merge]:
     return [(int(r1), column_index_from_string(c1.decode()) - 1, int(r2),
              column_index_from_string(c2.decode()) - 1)
             for c1, r1, c2, r2 in _MERGE_CELL.findall(xml)]
+
+
+_FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
+
+
+def recalculated_on_load(data: bytes) -> bool:
+    """Whether the workbook asks to have every formula computed when it is opened
+    (``<calcPr fullCalcOnLoad="1"/>``): what a program that does not compute formulas
+    writes, XlsxWriter (pandas' writer) with the value 0 stored for every formula, so the
+    values stored with its formulas are placeholders, not what Excel shows. Excel and
+    LibreOffice compute the formulas and leave the flag out when they save the file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _FULL_CALC.search(archive.read("xl/workbook.xml")) is not None
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
+        return False
 
 
 def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
