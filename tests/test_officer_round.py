@@ -252,3 +252,29 @@ def test_since_another_officers_copy_says_whether_its_contents_differ(
         said[copy.stem] = " ".join(out.split())
     assert f"input {a} → {b} (the same contents)." in said["round-b"]
     assert f"input {a} → {c} (other contents)" in said["round-c"]
+
+
+# ------------------------------------------------------ what goes to disaster relief
+def test_the_field_chart_says_how_a_project_of_several_fields_counts(tmp_path: Path) -> None:
+    """The report's "Portfolio 1 by field" gave Disaster relief ¥3,700m, though the funded
+    items tagged disaster relief cost ¥4,100m: a project of several fields counts an equal
+    part in each, and neither the report nor the workbook said so. Both do now, the report
+    with an example from the round."""
+    import html
+
+    import openpyxl
+
+    import osa_opt
+
+    result = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    result.write(tmp_path / "run")
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert ("A project of several fields counts an equal part of its funded cost in each "
+            "field (as the policy's field shares do): P-09's ¥500m is ¥250m in Maritime "
+            "surveillance and ¥250m in Search and rescue.") in text
+    book = openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx")
+    rows = {r[0]: r[1] for r in book["Read me"].iter_rows(values_only=True) if r[0]}
+    assert rows["By field"].endswith("(a project of several fields counts an equal part of "
+                                     "its cost and value in each, as the policy's field "
+                                     "shares do)")

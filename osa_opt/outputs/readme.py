@@ -64,7 +64,8 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
     "By country": "funded cost, share of the budget and value per country, per portfolio",
     "By tier": "funded cost, share of the budget and value per priority tier, per portfolio",
     "By field": "funded cost, share of the budget and value per field of cooperation, "
-                "per portfolio",
+                "per portfolio (a project of several fields counts an equal part of its cost "
+                "and value in each, as the policy's field shares do)",
     "By region": "funded cost, share of the budget and value per region, per portfolio",
     "Not funded": "every project not funded in portfolio 1, with every reason",
     "Policy": "every key of the policy model as used: value, unit and meaning",

@@ -62,7 +62,7 @@ def allocation(result: Result) -> Section | None:
     legend = ('<p class="note">Bars: funded cost of portfolio 1; the share is of the total '
               f"budget. “rule” names the policy's share bounds for that group.{general} Of "
               f"more than {TOP_GROUPS + 1} groups the {TOP_GROUPS} largest are drawn and the "
-              "rest summed up as “others”. "
+              "rest summed up as “others”." + _split_note(result) + " "
               + " ".join(_legend_item(color, label) for color, label in (
                   (svg.FUNDED, "funded"), (svg.UNFUNDED, "eligible, nothing funded"),
                   (svg.INELIGIBLE, "ineligible")))
@@ -70,6 +70,27 @@ def allocation(result: Result) -> Section | None:
     return Section("allocation", "Allocation", legend + '<div class="charts">'
                    + "".join(charts) + "</div>",
                    lead="Where the money of portfolio 1 goes.")
+
+
+def _split_note(result: Result) -> str:
+    """How the field chart counts a funded project of several fields (an equal part of its
+    funded cost in each, as the policy's field shares count it), with the first such
+    project of portfolio 1 as the example; empty when there is none. Without it a reader
+    adding up a field's items (P-11, UAVs for surveillance and disaster response, ¥300m)
+    found the chart's "Disaster relief" ¥400m short of them."""
+    assert result.best is not None
+    projects = result.problem.input_projects
+    funded = result.best.fractions
+    for pid in sorted(funded):
+        fields = split_values(projects.at[pid, "field"])
+        if len(fields) > 1:
+            cost = float(result.problem.total_cost[pid]) * float(funded[pid])
+            part = yen(cost / len(fields))
+            names = " and ".join(f"{part} in {code_label(f)}" for f in fields)
+            return (f" A project of several fields counts an equal part of its funded cost "
+                    f"in each field (as the policy's field shares do): {pid}'s {yen(cost)} is "
+                    f"{names}.")
+    return ""
 
 
 def _legend_item(color: str, label: str) -> str:
