@@ -150,6 +150,23 @@ def test_a_swiss_thousands_apostrophe_u2019_is_read_as_the_typed_one(tmp_path: P
     assert problem.projects.at["P-01", "cost_FY2026"] == 1100
 
 
+def test_a_csv_text_formula_is_told_the_value_it_yields(run: Callable, tmp_path: Path) -> None:
+    """``="0042"`` (the CSV idiom that keeps a value as text, its leading zeros too, when
+    Excel opens the file) was told "a formula without its computed value ... open the file
+    in Excel and save it again": it is named as the text it yields, and the fix is to type
+    it; a formula of references stays a formula without its value."""
+    folder = csv_folder(tmp_path, (9, "project_id", '="0042"'),
+                        (5, "exclusive_group", '=A2&"x"'), (10, "requires", ""))
+    said = messages(refused(run, tmp_path, folder))
+    assert said[0].startswith("projects, row 5, column 'exclusive_group': a formula without "
+                              "its computed value")
+    assert said[1:] == [
+        "projects, row 9, column 'project_id': a formula that yields the text '0042' (the way "
+        "a CSV file keeps a value as text, leading zeros and all, when Excel opens it): "
+        "osa-opt reads the cell as typed, '=' and quotes included (value '=\"0042\"'). Fix: "
+        "type 0042 without '=' and the quotes"]
+
+
 def test_a_number_with_its_minus_after_it_is_named(run: Callable, tmp_path: Path) -> None:
     """``850-`` (a negative number as SAP and other accounting systems export it) got the
     generic hint; it is named as the −850 it is, as ``(850)`` is."""

@@ -215,6 +215,13 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                 "save again")
     strict = col.kind != "text" or col.name in NAME_COLUMNS  # not free text
     if strict and _FORMULA.match(text):  # a workbook's own formulas: read_xlsx.py
+        literal = re.fullmatch(r'=\s*"([^"]*)"\s*', text)
+        if literal and literal.group(1).strip():  # ="0042": Excel's text, kept in CSV
+            value = literal.group(1).strip()
+            return (f"a formula that yields the text {value!r} (the way a CSV file keeps a "
+                    "value as text, leading zeros and all, when Excel opens it): osa-opt "
+                    "reads the cell as typed, '=' and quotes included",
+                    f"type {value} without '=' and the quotes")
         return (FORMULA_RULE, FORMULA_HINT)
     if not col.required and col.kind in ("text", "ids") and placeholder(text):
         return (f"{text!r} looks like a placeholder for nothing, but it would be read as the "
