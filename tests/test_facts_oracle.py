@@ -258,9 +258,12 @@ def check_portfolios(seed: int, result: osa_opt.Result) -> None:
                        for fy, budget in problem.policy.budget.items())
             proven = (result.status.value == "optimal" and (best.gap or 0) <= 1e-9
                       and problem.policy.solver.mip_rel_gap == 0)
-            room = fits and proven and documented_values(problem, [p])[0] > 1e-9
+            worth = documented_values(problem, [p])[0]
+            room = fits and proven and worth > 1e-9
             assert reasons == ["not selected: a rule other than the budget keeps it out "
                                "(the budget left has room for it)" if room else
+                               "worth nothing or less: funding it cannot add value"
+                               if worth <= 1e-9 else
                                "not selected: the budget buys more value elsewhere"], \
                 (seed, p, reasons)
 

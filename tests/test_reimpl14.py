@@ -677,6 +677,32 @@ def test_no_share_of_a_sample_optimum_worth_less_than_nothing(tmp_path: Path) ->
     result.write(tmp_path / "run")
 
 
+def test_a_project_worth_less_than_nothing_is_not_said_to_lose_to_the_budget(
+        tmp_path: Path) -> None:
+    """N (¥100m) is worth -3 (risk_aversion 2 × risk 0.8) and fits in the ¥400m portfolio 1
+    leaves: ``unfunded`` said "not selected: the budget buys more value elsewhere" (the
+    budget is not what keeps it out, and no rule is either: its value is). Now it reads
+    "worth nothing or less: funding it cannot add value", in explain too."""
+    countries = [{"country": "Land A", "region": "East", "priority_tier": 1,
+                  "oda_eligible": True, "party_to_conflict": False,
+                  "management_agreement": True, "democracy": 5, "rule_of_law": 5,
+                  "human_rights": 5}]
+    projects = [{"project_id": pid, "title": pid, "country": "Land A", "field": "medical",
+                 "assistance_type": "equipment", "cost_FY2026": cost, "score_security": score,
+                 "risk": risk}
+                for pid, cost, score, risk in (("A", 300, 5, ""), ("N", 100, 5, 0.8),
+                                               ("B", 300, 4, ""))]
+    policy = {"name": "below zero", "budget": {"FY2026": 1000.0},
+              "objective": {"weights": {"security": 1.0}, "risk_aversion": 2.0}}
+    rnd = R.Round(projects, countries, policy)
+    assert R.Model(rnd).best()[1] == {"A", "B"}
+    result = osa_opt.solve(load(rnd, tmp_path), portfolios=1, explain=True)
+    said = "worth nothing or less: funding it cannot add value"
+    assert result.unfunded.at["N", "reason"] == said
+    assert result.explain("N")["message"].startswith(f"Not funded ({said}). Funding it would "
+                                                     "cost 33.3% of portfolio value")
+
+
 # ---------------------------------------------------------------------------------- tests
 FAST = list(range(6))
 SLOW = list(range(100, 100 + int(os.environ.get("OSA_REIMPL14_SEEDS", "40"))))

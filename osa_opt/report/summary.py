@@ -22,7 +22,12 @@ import pandas as pd
 
 from osa_opt.html import column_kind, table
 from osa_opt.inputs.eligibility import code_of
-from osa_opt.result.facts import NOT_SELECTED, NOT_SELECTED_ROOM, REQUIRES_UNFUNDABLE
+from osa_opt.result.facts import (
+    NOT_SELECTED,
+    NOT_SELECTED_ROOM,
+    NOT_WORTH,
+    REQUIRES_UNFUNDABLE,
+)
 
 #: A list of more rows than this is summarised (a real round's lists, a few dozen rows, and
 #: the shipped example's are shown whole).
@@ -85,7 +90,7 @@ def unfunded_kind(reason: str) -> str:
     if reason.startswith("requires "):
         return ("requires a project that is not funded"
                 if reason.endswith("which is not funded") else REQUIRES_UNFUNDABLE)
-    if reason in (NOT_SELECTED, NOT_SELECTED_ROOM):
+    if reason in (NOT_SELECTED, NOT_SELECTED_ROOM, NOT_WORTH):
         return reason
     return code_of(reason)
 

@@ -26,6 +26,9 @@ NOT_SELECTED = "not selected: the budget buys more value elsewhere"
 #: (a country cap, a share, a partner count, an extension's row).
 NOT_SELECTED_ROOM = ("not selected: a rule other than the budget keeps it out (the budget "
                      "left has room for it)")
+#: ... when it is worth nothing or less (value at most 0: risk_aversion·risk at or above 1,
+#: or scores of 0): no budget and no rule keeps it out; funding it cannot add value.
+NOT_WORTH = "worth nothing or less: funding it cannot add value"
 #: What eligible projects that require, directly or through others, a project that cannot
 #: be funded are counted under (the terminal's table of why projects are out, the report's
 #: reasons counted).
@@ -97,7 +100,8 @@ def unfunded_table(result: Result) -> pd.DataFrame:
     (an exclusive partner funded instead; a required project that is not funded, or that
     cannot be: excluded, ineligible, or itself requiring one that cannot be, the chain
     named: "requires P-04, which requires P-02, which is excluded (status_reason: …)"),
-    else :data:`NOT_SELECTED` (the explain analyses add numbers). Linear in the number of
+    else :data:`NOT_WORTH` when it is worth 0 or less, else :data:`NOT_SELECTED` (or
+    :data:`NOT_SELECTED_ROOM`; the explain analyses add numbers). Linear in the number of
     projects.
     """
     pb = result.problem
@@ -110,6 +114,10 @@ def unfunded_table(result: Result) -> pd.DataFrame:
         if group and pid in funded:
             funded_in_group.setdefault(group, []).append(pid)
     left_out = "no feasible portfolio" if result.best is None else NOT_SELECTED
+    # an extension or a hand-built model may add value of its own: then nothing is said
+    own = bool(pb.extensions or result.custom_components)
+    worthless = (set() if result.best is None or own
+                 else set(pb.value.index[pb.value <= 1e-9]))
     room = _room_left(result)  # projects whose whole cost fits in the budget portfolio 1 left
     unfundable = pb.unfundable  # requires, through others perhaps, one that cannot be funded
     ids, all_reasons = [], []
@@ -131,7 +139,8 @@ def unfunded_table(result: Result) -> pd.DataFrame:
             rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
             if rivals:
                 reasons.append(f"exclusive group {group}: {', '.join(rivals)} funded instead")
-            reasons = reasons or [NOT_SELECTED_ROOM if pid in room else left_out]
+            reasons = reasons or [NOT_SELECTED_ROOM if pid in room else
+                                  NOT_WORTH if pid in worthless else left_out]
         ids.append(pid)
         all_reasons.append(reasons)
     table = pd.DataFrame({
