@@ -302,7 +302,7 @@ def test_charts_are_native_and_plot_the_right_cells(
     # allocation by country and by region: one series per portfolio, from the By sheets
     for chart, by, grouping in ((charts[0], "country", problem.projects["country"]),
                                 (charts[1], "region", problem.region)):
-        assert by in title_of(chart) and "¥ million" in title_of(chart)
+        assert by in title_of(chart) and "(¥\u00a0million)" in title_of(chart)  # one piece
         assert [s.tx.v for s in chart.series] == ["Portfolio 1", "Portfolio 2", "Portfolio 3"]
         for series, portfolio in zip(chart.series, portfolios, strict=True):
             groups = resolve(book, series.cat.strRef.f)

@@ -209,6 +209,20 @@ def test_printed_charts_name_their_portfolios_in_legend_order(
         assert legend[:3] == ["1", "2", "3"], (title, legend)
 
 
+@pytest.mark.slow
+def test_a_chart_title_keeps_its_unit_on_one_line(pdf_pages: list[list[Word]]) -> None:
+    """LibreOffice wrapped a chart's title inside its unit: "… all fiscal years (¥" over
+    "million)". The unit is one piece now, on the line of "million)"."""
+    units = [(w, words) for words in pdf_pages for w in words
+             if w.text.replace("\xa0", " ") in ("(¥", "(¥ million)")]
+    assert len(units) >= 4  # two allocation charts, two budget charts
+    for unit, words in units:
+        if unit.text.replace("\xa0", " ") == "(¥ million)":
+            continue  # one word
+        after = [w for w in words if w.text == "million)" and w.x0 >= unit.x1]
+        assert any(abs(w.y0 - unit.y0) < 2 for w in after), (unit, after)
+
+
 def test_page_breaks_fall_between_charts(book_path: Path) -> None:
     """Each row of charts starts a printed page and is shorter than one: a break never
     falls through a chart (the charts' anchors read from the drawing, the breaks from the

@@ -26,6 +26,11 @@ from typing import TYPE_CHECKING
 from osa_opt.outputs.formats import MONEY_NOTE
 from osa_opt.outputs.sheets import SORT_BY_COST_ABOVE
 from osa_opt.outputs.tables import PAPER_A4
+from osa_opt.text import NO_BREAK
+
+#: The unit a chart's title ends in, one piece: a title wrapped to two lines broke it into
+#: "(¥" | "million)" in LibreOffice (the terminal's titles keep it whole likewise).
+UNIT = f"(¥{NO_BREAK}million)"
 
 if TYPE_CHECKING:
     from xlsxwriter.chart import Chart
@@ -146,7 +151,7 @@ def allocation_chart(book: Workbook, place: TablePlace, label: str,
         })
     top = (f" (the {shown} largest of {place.n_rows:,})" if shown < place.n_rows else "")
     chart.set_title({"name": f"Allocation by {label}{top}: {portfolios_shown(ranks, of)}, "
-                             "all fiscal years (¥ million)", "name_font": {"size": 12}})
+                             f"all fiscal years {UNIT}", "name_font": {"size": 12}})
     # many groups: names at a slant so none is dropped for lack of room
     chart.set_x_axis({"num_font": {"rotation": -45}} if shown > SLANT_ABOVE else {})
     chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
@@ -186,7 +191,7 @@ def budget_chart(book: Workbook, summary: TablePlace, fiscal_year: str) -> Chart
             "gap": 50,
         })
     ranks = summary.values("rank") or []
-    chart.set_title({"name": f"Budget use {fiscal_year}: {portfolios_shown(ranks)} (¥ million)",
+    chart.set_title({"name": f"Budget use {fiscal_year}: {portfolios_shown(ranks)} {UNIT}",
                      "name_font": {"size": 12}})
     chart.set_x_axis({"name": "portfolio (rank)"})
     chart.set_y_axis({"name": "¥ million", "num_format": "#,##0", "min": 0,
