@@ -112,6 +112,8 @@ def solve(
     3     170.206        29        P-33        P-32
     """
     _a_problem(problem, "solve")
+    if model is not None:  # built before a change in place, perhaps: build_model checked then
+        problem.refuse_edits_in_place("osa_opt.solve(problem, model=...)")
     if extend is not None:
         if model is not None:
             raise OsaError("solve: give either model= (built by hand) or extend= (functions "

@@ -112,6 +112,11 @@ def test_a_column_set_on_a_table_stays_and_a_solve_refuses_it_by_name() -> None:
         assert said in str(info.value)
         assert "problem = problem.with_countries(problem.countries)" in str(info.value)
         assert "problem = problem.without_edits()" in str(info.value)
+    fresh = osa_opt.load_problem()
+    model = osa_opt.build_model(fresh)  # built before the change: solve(model=) checks too
+    fresh.countries["max_share"] = 0.1
+    with pytest.raises(osa_opt.OsaError, match="problem.countries was changed in place"):
+        osa_opt.solve(fresh, model=model, portfolios=1)
     assert "changed in place, not taken: countries (column max_share changed)" in repr(problem)
     # taken: validated again, the cap applied, and the problem edited is as loaded again
     capped = problem.with_countries(problem.countries)
