@@ -426,3 +426,20 @@ def test_formulas_a_workbook_stores_computed_are_read(run: Callable, tmp_path: P
     assert problem.projects.loc["P-02", "cost_FY2026"] == 1200
     assert problem.projects.loc["P-03", "score_security"] == 8.5
     assert problem.projects.loc["P-05", "exclusive_group"] == "Aurelia boats"
+
+
+@pytest.mark.parametrize(("typed", "digits"), [("△200", "200"), ("▲1,200", "1,200")])
+def test_a_negative_number_written_with_a_triangle_is_told_so(
+        run: Callable, tmp_path: Path, typed: str, digits: str) -> None:
+    """A Japanese budget table writes a negative number after a triangle (the format
+    #,##0;"△"#,##0, kept as text in a CSV file saved as shown): '△200' was told only 'type
+    a plain number such as 750, 0.35 or 18,100'."""
+    def typed_in(book: Any) -> None:
+        book["projects"].cell(3, column(book["projects"], "cost_FY2026")).value = typed
+
+    mark = typed[0]
+    assert refused(run, edited(tmp_path / "round.xlsx", typed_in)) == [
+        f"projects, row 3, column 'cost_FY2026': must be a number >= 0 (value {typed!r}). "
+        f"Fix: {typed!r} is −{digits} as a Japanese budget table writes a negative number "
+        f"({mark} before it), and cost_FY2026 cannot be negative: type {digits}, without the "
+        f"{mark}, if {digits} is meant (cost_FY2026: cost in fiscal year FY2026, ¥ million)"]

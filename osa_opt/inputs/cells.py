@@ -237,6 +237,14 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
                     f"and other accounting systems export a negative number), and {col.name} "
                     f"cannot be negative: type {digits}, without the sign, if {digits} is "
                     f"meant ({col.name}: {col.meaning})")
+        triangle = _TRIANGLE.fullmatch(half_width(value).strip()) \
+            if isinstance(value, str) else None
+        if triangle is not None:  # "△200": a Japanese budget table's -200
+            digits = triangle.group(2)
+            return (f"{str(value).strip()!r} is −{digits} as a Japanese budget table writes a "
+                    f"negative number ({triangle.group(1)} before it), and {col.name} cannot "
+                    f"be negative: type {digits}, without the {triangle.group(1)}, if {digits} "
+                    f"is meant ({col.name}: {col.meaning})")
         joined = underscored(value)
         if joined is not None:  # "1_200": a number to Python, text to a spreadsheet
             return (f"{str(value).strip()!r} has '_' between its digits: a spreadsheet reads "
@@ -317,6 +325,9 @@ def accounting_negative(value: Any) -> str | None:
 
 #: A number with its minus sign after it (``850-``, ``1,200.50-``), as SAP exports one.
 _TRAILING_MINUS = re.compile(r"(\d(?:[\d.,' \u00a0]*\d)?)\s?[-−]")
+#: A number after a triangle, as Japanese budget tables write a negative one (``△200``,
+#: ``▲1,200``: 三角, minus).
+_TRIANGLE = re.compile(r"([△▲])\s?(\d(?:[\d.,' \u00a0]*\d)?)")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "￥": "¥"})
 #: A dash alone, with a currency sign or none, as an accounting format shows 0 (``" -   "``,
 #: ``¥ -``): what Excel writes for 0 into a CSV file saved as shown.
