@@ -525,8 +525,36 @@ def compare(
     return result
 
 
+def _policy_differences(before: Any, after: Any, most: int = 3) -> str:
+    """The policy keys ``after`` sets otherwise than ``before``, as ``key=value`` (dotted
+    keys; "" when none, or more than ``most``): a scenario's name in a notebook, where
+    ``problem.with_policy(overrides=...)`` keeps the policy's name."""
+    def flat(tree: Any, prefix: str = "") -> dict[str, Any]:
+        if not isinstance(tree, dict):
+            return {prefix: tree}
+        out: dict[str, Any] = {}
+        for key, value in tree.items():
+            out.update(flat(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+
+    old, new = flat(before.to_dict()), flat(after.to_dict())
+    keys = [k for k in new if k != "name" and old.get(k, None) != new[k]]
+    keys += [k for k in old if k not in new]
+    if not keys or len(keys) > most:
+        return ""
+    return ", ".join(f"{k}={_shown_value(new.get(k))}" for k in keys)
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "none" if value is None else str(value)
+
+
 def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]:
-    """Scenarios from Scenarios, Problems or Results; a name used twice gets " (2)"."""
+    """Scenarios from Scenarios, Problems or Results. A Problem or Result is named by its
+    policy; when an earlier one has that name, by what its policy sets otherwise
+    (``Default OSA round (budget.FY2026=15000)``, up to three keys), else with " (2)"."""
     if isinstance(items, Scenario | Result) or not isinstance(items, Sequence) or \
             hasattr(items, "policy"):
         raise OsaError("compare takes a list of scenarios: compare([problem_a, problem_b])")
@@ -540,7 +568,10 @@ def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]
             if not hasattr(item, "policy"):
                 raise OsaError(f"compare: scenario {k} is a {type(item).__name__}, not a "
                                "Problem, Result or Scenario")
-            item = Scenario(item.policy.name or f"scenario {k}", item)
+            name = item.policy.name or f"scenario {k}"
+            first = next((s for s in out if s.name == name), None)
+            differs = _policy_differences(first.problem.policy, item.policy) if first else ""
+            item = Scenario(f"{name} ({differs})" if differs else name, item)
         seen[item.name] = seen.get(item.name, 0) + 1
         if seen[item.name] > 1:
             item = Scenario(f"{item.name} ({seen[item.name]})", item.problem)

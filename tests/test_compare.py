@@ -115,6 +115,24 @@ def test_fewer_than_two_or_repeated_scenarios_are_refused(base: Problem) -> None
         compare([Scenario("a", base), Scenario("a", base)])
 
 
+def test_problems_of_one_policy_are_named_by_what_their_policy_sets_otherwise(
+        base: Problem) -> None:
+    """compare([problem, problem.with_policy(overrides={"budget.FY2026": 1500})]) named the
+    two 'Tiny test round' and 'Tiny test round (2)' (with_policy keeps the policy's name):
+    the summary's index and the matrix's columns said nothing of which was which."""
+    from osa_opt.workflows import as_scenarios
+
+    names = [s.name for s in as_scenarios([
+        base, base.with_policy(overrides={"budget.FY2026": 1500}),
+        base.with_policy(overrides={"priority.max_countries": 2, "budget.FY2027": 900}),
+        base, base.with_policy(overrides={"budget.FY2026": 1500}),
+    ])]
+    name = base.policy.name
+    assert names == [name, f"{name} (budget.FY2026=1500)",
+                     f"{name} (budget.FY2027=900, priority.max_countries=2)",
+                     f"{name} (2)", f"{name} (budget.FY2026=1500) (2)"]
+
+
 # ---------------------------------------------------------------------- the command
 def osa(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
