@@ -983,6 +983,27 @@ def test_a_note_a_units_row_or_an_unlabelled_sum_is_one_problem_saying_delete_it
         f"(value 'Note: costs are estimates'). {fix}"]
 
 
+def test_a_units_row_under_every_column_is_one_problem(run: Callable, tmp_path: Path) -> None:
+    """A row of units or descriptions under the header that also names the id and title
+    columns ('id', 'text', '¥ million', '0-10', '0-1') is no stray row of three cells: it was
+    read as a project and gave nine problems ('a required cell is blank', 'must be a number'
+    for each unit); it is one problem now, saying what the row is."""
+    def units(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.insert_rows(2)
+        for header, text in (("project_id", "id"), ("title", "text"),
+                             ("cost_FY2026", "¥ million"), ("score_security", "0-10"),
+                             ("risk", "0-1"), ("min_funding", "0-1")):
+            sheet.cell(2, column(sheet, header)).value = text
+
+    assert refused(run, edited(tmp_path / "round.xlsx", units), tmp_path) == [
+        "projects, row 2, column 'cost_FY2026': the row under the header holds text and no "
+        "number in its number columns (cost_FY2026 '¥ million', score_security '0-10', risk "
+        "'0-1', min_funding '0-1'): a row of units or descriptions, not a project (value '¥ "
+        "million'). Fix: delete the row (a column's unit or description can go in a comment on "
+        "its header cell); if it is a project, type its numbers as plain numbers"]
+
+
 @pytest.mark.parametrize(("code", "currency"), [
     ('"$"#,##0', "US dollars"), ("[$€-407] #,##0", "euros"), ("[$USD] #,##0", "USD")])
 def test_a_cost_column_formatted_in_another_currency_is_refused(

@@ -367,7 +367,7 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     rows = _rows(raw)
     unit = "project" if sheet == PROJECTS else "country"
     missing = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
-    issues = []
+    issues = _units_row_issues(sheet, raw, columns, blank, rows, stray)
     for i in np.flatnonzero(stray & (count > 0)):
         filled = [(c, raw[c].iloc[i]) for c in columns if not blank[c][i]]
         shown = ", ".join(f"{c} {_plain_text(v)!r}" for c, v in filled)
@@ -380,6 +380,34 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
             "delete the row (a column's unit or note can go in a comment on its header "
             f"cell); if it is a {unit}, fill in its cells"))
     return issues
+
+
+def _units_row_issues(sheet: str, raw: pd.DataFrame, columns: list[Any],
+                      blank: dict[Any, np.ndarray], rows: np.ndarray,
+                      stray: np.ndarray) -> list[Issue]:
+    """The row right under the header when its number columns hold text and no number,
+    two cells or more (``¥ million``, ``0-10``, ``0-1``: a row of units or descriptions
+    under the header, with ``id`` and ``text`` under the names too): one issue, not one per
+    cell that is no number and per blank required cell."""
+    from osa_opt.inputs.numbers import number_column
+
+    if raw.empty:
+        return []
+    i = int(np.argmin(rows))
+    numeric = [c for c in columns if isinstance(c, str) and number_column(c)]
+    filled = [(c, raw[c].iloc[i]) for c in numeric if not blank[c][i]]
+    if stray[i] or len(filled) < 2 or not all(isinstance(v, str) for _, v in filled):
+        return []
+    unit = "project" if sheet == PROJECTS else "country"
+    shown = ", ".join(f"{c} {_plain_text(v)!r}" for c, v in filled[:4])
+    more = f" and {len(filled) - 4} more" if len(filled) > 4 else ""
+    column, value = filled[0]
+    stray[i] = False  # named here, not again as a stray row
+    return [Issue(sheet, int(rows[i]), str(column), _plain_text(value),
+                  f"the row under the header holds text and no number in its number columns "
+                  f"({shown}{more}): a row of units or descriptions, not a {unit}",
+                  "delete the row (a column's unit or description can go in a comment on its "
+                  f"header cell); if it is a {unit}, type its numbers as plain numbers")]
 
 
 def _plain_text(value: Any) -> str:
