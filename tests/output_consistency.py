@@ -1162,7 +1162,9 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
             r" Budget use of| … and)", flat):
         fig = figs[int(rank) - 1]
         ck.rounded(f"terminal changes {rank} share", shown, fig.share_of_best, 1, percent=True)
-        for pid, amount in re.findall(r"(?:adds |drops |; )(\S+) .*?, ¥([\d,.]+)m\)", body):
+        # a clause's projects joined by ", " and " and " after the ")" of the one before
+        for pid, amount in re.findall(r"(?:adds |drops |(?<=m\))(?:, | and ))(\S+) .*?, "
+                                      r"¥([\d,.]+)m\)", body):
             if pid in inputs.items:
                 ck.rounded(f"terminal changes {rank} {pid} (whole project)", amount,
                            inputs.items[pid].total,

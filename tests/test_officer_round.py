@@ -224,6 +224,12 @@ def test_equal_later_portfolios_are_said_to_be_equal(run: Callable, tmp_path: Pa
     assert manifest["notes"] == [note]
     page = (tmp_path / "run" / "report.html").read_text("utf-8")
     assert "other portfolios of that value may exist beyond those shown" in page
+    # the two packages a portfolio drops, one clause: "drops A (Sri Lanka, ¥500m); B
+    # (Malaysia, …)" read as a clause of B's own, and Malaysia's title holds a ";" itself
+    flat = " ".join(out.split())
+    assert ("Portfolio 2 (60.0% of the best value): drops OSA-2025-LKA Japanese-made UAVs "
+            "for surveillance and disaster response (Sri Lanka, ¥500m) and OSA-2025-MYS "
+            "Diving support vessel; ceasefire-monitoring equipment") in flat
 
 
 # ------------------------------------------------------ two officers compare their runs

@@ -223,7 +223,8 @@ def test_ten_portfolios_of_three_years_fit_the_terminal(ten_ranked: object,
     for portfolio in ten_ranked.portfolios[1:]:
         assert f"Portfolio {portfolio.rank} (" in flat
         for pid in portfolio.added:
-            assert f"+{pid}" in flat or f"adds {pid}" in flat or f"; {pid}" in flat
+            assert f"+{pid}" in flat or f"adds {pid}" in flat or f", {pid}" in flat \
+                or f" and {pid}" in flat
 
 
 def test_a_changed_fraction_never_reads_as_the_same(ten_ranked: object) -> None:

@@ -161,25 +161,29 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
 
     lines = []
     problem = result.problem
+    projects = problem.input_projects  # once: each access copies
     for p in result.portfolios[1:limit + 1]:
         parts = []
 
         def item(pid: str) -> str:
-            row = problem.input_projects.loc[pid]
             # the project's whole cost, as the report's table of what changes gives it,
             # written as the terminal's other prose writes money (¥1,200.5m)
-            return f"{pid} {row['title']} ({row['country']}, {yen(problem.total_cost[pid])})"
+            return (f"{pid} {projects.at[pid, 'title']} ({projects.at[pid, 'country']}, "
+                    f"{yen(problem.total_cost[pid])})")
 
+        # the projects of a clause joined by "and", the clauses by ";": "drops A (Sri
+        # Lanka, ¥500m); B (Malaysia, ¥3,100m)" read as B dropped by a clause of its own,
+        # and a title with a ";" in it as two projects
         if p.added:
-            parts.append("adds " + "; ".join(item(q) for q in p.added))
+            parts.append("adds " + _joined([item(q) for q in p.added]))
         if p.dropped:
-            parts.append("drops " + "; ".join(item(q) for q in p.dropped))
+            parts.append("drops " + _joined([item(q) for q in p.dropped]))
         for pid, before, after in p.fraction_changes:
             ref = p.reference
             was = ref.units_text(pid) if ref is not None else ""
             now = p.units_text(pid)
             shares = percents_apart(before, after)
-            parts.append(f"funds {pid} {problem.input_projects.at[pid, 'title']} "
+            parts.append(f"funds {pid} {projects.at[pid, 'title']} "
                          f"{now or shares[1]} instead of {was or shares[0]}")
         text = "; ".join(parts) if parts else "the same projects"
         lines.append(f"[bold]Portfolio {p.rank}[/] ({share_text(p.share_of_best)} of the best value): "
@@ -188,3 +192,12 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
     if hidden > 0:
         lines.append(f"… and {hidden:,} more portfolios: see portfolios.xlsx.")
     return lines
+
+
+def _joined(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``.
+
+    >>> _joined(["A (X, ¥1m)"]), _joined(["A", "B", "C"])
+    ('A (X, ¥1m)', 'A, B and C')
+    """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
