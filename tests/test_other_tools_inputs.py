@@ -443,3 +443,34 @@ def test_a_negative_number_written_with_a_triangle_is_told_so(
         f"Fix: {typed!r} is −{digits} as a Japanese budget table writes a negative number "
         f"({mark} before it), and cost_FY2026 cannot be negative: type {digits}, without the "
         f"{mark}, if {digits} is meant (cost_FY2026: cost in fiscal year FY2026, ¥ million)"]
+
+
+# ------------------------------------------------------------ a hyphen in a name
+def test_a_region_written_with_a_hyphen_beside_one_without_is_refused(
+        run: Callable, tmp_path: Path) -> None:
+    """One analyst writes South-East Asia (the UN's and British spelling), the others
+    Southeast Asia: the two counted as two regions, so a policy's cap on Southeast Asia
+    missed the country, without a word (capitals, spaces and width were compared, not a
+    hyphen between words)."""
+    def typed(book: Any) -> None:
+        book["countries"].cell(3, 2).value = "South-East Asia"
+
+    assert refused(run, edited(tmp_path / "round.xlsx", typed)) == [
+        "countries, row 3, column 'region': the same region is spelt differently elsewhere "
+        "('Southeast Asia' in rows 2, 4, 5, 6), differing only in a hyphen between words; "
+        "each spelling would count as its own (value 'South-East Asia'). Fix: write "
+        "'Southeast Asia' as the other rows do, or make the names clearly different if they "
+        "are meant apart"]
+
+
+def test_groups_numbered_with_a_hyphen_stay_apart(run: Callable, tmp_path: Path) -> None:
+    """A hyphen between a letter and a number (G-1 beside G1) or in a project id is no
+    hyphen between words: those names are not folded together."""
+    def typed(book: Any) -> None:
+        sheet = book["projects"]
+        group = column(sheet, "exclusive_group")
+        for row, name in ((20, "G-1"), (21, "G-1"), (22, "G1"), (23, "G1")):
+            sheet.cell(row, group).value = name
+
+    code, _, err = run("validate", edited(tmp_path / "round.xlsx", typed), "--no-solve")
+    assert code == 0, err

@@ -168,7 +168,7 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
         frame = frames[sheet]
         if column not in frame.columns or ROW not in frame.columns:
             continue
-        for variants in _spellings(frame[column], frame[ROW]):
+        for variants in _spellings(frame[column], frame[ROW], column != "project_id"):
             usual = max(variants, key=lambda v: len(variants[v]))  # ties: the first seen
             rows = variants[usual]
             words = (rows_text or {}).get(sheet, in_rows)
@@ -178,6 +178,7 @@ def near_duplicate_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                     continue
                 found = _lookalike(value, usual)
                 how = (f"in a lookalike {found[0]}{found[1]}" if found
+                       else "only in a hyphen between words" if key(value) != key(usual)
                        else "only in how the number is written (a spreadsheet writes 1 as "
                        "1.0 or drops the zeros of 01)" if _WHOLE.fullmatch(value.strip())
                        else "only in capitals, spaces or width")
@@ -194,7 +195,13 @@ def in_rows(rows: list[int]) -> str:
     return f"in row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}"
 
 
-def _spellings(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]:
+#: A hyphen between two letters (``South-East Asia``): a name written with it and without
+#: it (``Southeast Asia``) is one name typed two ways; a number's (``G-1``, ``1-2``) stays.
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def _spellings(values: pd.Series, rows: pd.Series,
+               hyphens: bool = False) -> list[dict[str, list[int]]]:
     """The spellings of each name written more than one way, each with its rows (in order).
 
     Keys are computed once per distinct value and rows gathered only for the names that
@@ -203,6 +210,8 @@ def _spellings(values: pd.Series, rows: pd.Series) -> list[dict[str, list[int]]]
     distinct = [v for v in pd.unique(values.dropna())
                 if isinstance(v, str) and not is_blank(v)]
     spelt = keys(distinct)
+    if hyphens:  # names (not ids): 'South-East Asia' is 'Southeast Asia'
+        spelt = [_WORD_HYPHEN.sub("", k) for k in spelt]
     shared = pd.Series(spelt, dtype=object).duplicated(keep=False).to_numpy()
     if not shared.any():  # the usual case: every name spelt one way
         return []
