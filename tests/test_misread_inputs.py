@@ -285,7 +285,7 @@ def test_a_cost_shown_as_a_date_of_the_1904_system_is_told_its_number(tmp_path: 
         ),
         (
             'fund_every_tier = ["1"]',
-            "wrong type str, expected each item to be a whole number",
+            "a number in quotes (read as text), expected each item to be a whole number",
             "write the item without quotes: 1, not '1'",
         ),
         (

@@ -298,3 +298,24 @@ def test_shipped_policies_and_an_empty_table_above_others_are_not_warned(
         assert not policy.read_notes, path
     problem = osa_opt.load_problem(example_path(), policy=tmp_path / "empty_middle.toml")
     assert not [w for w in problem.warnings if w.sheet.startswith("policy")]
+
+
+@pytest.mark.parametrize(("line", "rule", "hint"), [
+    ('[budget]\nFY2026 = "18100"', "a number in quotes (read as text), expected a number",
+     "write the number without quotes: 18100"),
+    ('[budget]\nFY2026 = 18100\n[portfolios]\ncount = "5"',
+     "a number in quotes (read as text), expected a whole number",
+     "write the number without quotes: 5"),
+    ('[budget]\nFY2026 = 18100\n[eligibility]\nrequire_oda_eligible = "True"',
+     "'True' is text, not a flag, expected true or false",
+     "write true, in lower case and without quotes"),
+])
+def test_a_number_or_flag_in_quotes_is_told_to_drop_them(tmp_path: Path, line: str, rule: str,
+                                                         hint: str) -> None:
+    """``FY2026 = "18100"`` was told 'wrong type str, expected a number. Fix: write
+    budget.FY2026 as a number', though it is one, in quotes; ``"True"`` likewise."""
+    path = tmp_path / "round.toml"
+    path.write_text(line + "\n", "utf-8")
+    with pytest.raises(PolicyError) as info:
+        Policy.load(path)
+    assert [(i.rule, i.hint) for i in info.value.issues] == [(rule, hint)]

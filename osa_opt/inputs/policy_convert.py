@@ -53,6 +53,16 @@ def type_issue(where: str, key: str, value: Any, expected: str) -> Issue:
         return Issue(where, None, key, value,
                      f"a number with a thousands separator (read as text), expected {expected}",
                      f"write the number without separators: {plain}")
+    if isinstance(value, str) and "number" in expected and _plain_number(value) is not None \
+            and math.isfinite(float(value)):
+        return Issue(where, None, key, value,  # FY2026 = "18100": quotes make it text
+                     f"a number in quotes (read as text), expected {expected}",
+                     f"write the number without quotes: {value.strip()}")
+    if isinstance(value, str) and expected == "true or false" and \
+            value.strip().lower() in ("true", "false"):  # "true", or True (not TOML)
+        return Issue(where, None, key, value,
+                     f"{value.strip()!r} is text, not a flag, expected {expected}",
+                     f"write {value.strip().lower()}, in lower case and without quotes")
     amount = yen_million(value) if key.startswith("budget.") else None
     if amount is not None:  # FY2026 = "¥18.1bn": the number to write, in ¥ million
         return Issue(where, None, key, value, f"an amount with its unit (read as text), "
@@ -146,7 +156,7 @@ def _list_item(issue: Issue, item: type) -> Issue:
     and the fix the item as it is meant (``[1]``, without quotes)."""
     what = {int: "whole numbers", float: "numbers", str: "text", bool: "true or false"}
     rule = issue.rule.replace("expected ", "expected each item to be ", 1) \
-        if issue.rule.startswith("wrong type") else issue.rule
+        if issue.rule.startswith(("wrong type", "a number in quotes")) else issue.rule
     hint = f"write {issue.column} as a list of {what.get(item, 'values')}, e.g. " \
         f"{_LIST_EXAMPLES.get(item, '[1, 2]')}"
     if isinstance(issue.value, str) and item in (int, float):
