@@ -284,3 +284,40 @@ def test_the_field_chart_says_how_a_project_of_several_fields_counts(tmp_path: P
     assert rows["By field"].endswith("(a project of several fields counts an equal part of "
                                      "its cost and value in each, as the policy's field "
                                      "shares do)")
+
+
+# ------------------------------------------- a slipped project is out, not ineligible
+def test_a_slipped_project_is_called_forced_out_not_ineligible(
+        run: Callable, tmp_path: Path) -> None:
+    """P-15 slipped to FY2027 (status excluded, with its reason) was listed in the report
+    under "5 of 38 projects cannot be funded under the policy's eligibility rules" beside a
+    party to a conflict, counted on the headline card as "6 excluded", and explained as
+    "Not eligible: status excluded: ..."; a slip is the round's decision, not a failed
+    rule. Now the card reads "4 ineligible, 2 forced out", the section says which are
+    which, and explain says "Out of this round"."""
+    import html
+
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    book = openpyxl.load_workbook(example_path())
+    book["projects"]["L16"] = "excluded"  # P-15's status
+    book["projects"]["M16"] = "Slipped to FY2027: the partner's survey is not finished"
+    book.save(tmp_path / "slip.xlsx")
+    code, _, _ = run("solve", tmp_path / "slip.xlsx", "-k", "1", "--no-explain", "--quiet",
+                     "--out", tmp_path / "run")
+    assert code == 0
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "Eligible projects 32 of 38 4 ineligible, 2 forced out; 1 eligible only by an " \
+           "override" in text
+    assert ("6 of 38 projects cannot be funded: 4 under the policy's eligibility rules, 2 "
+            "forced out by the projects sheet (status excluded: a slip, a withdrawal, a "
+            "deferral, with its status_reason)") in text
+    code, out, _ = run("explain", "P-15", tmp_path / "slip.xlsx")
+    assert code == 0
+    assert ("Out of this round: status excluded: Slipped to FY2027: the partner's survey is "
+            "not finished.") in " ".join(out.split())
+    code, out, _ = run("explain", "P-35", tmp_path / "slip.xlsx")
+    assert "Not eligible: country is a party to a conflict" in " ".join(out.split())

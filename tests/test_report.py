@@ -158,7 +158,8 @@ def test_the_eligible_card_reads_as_a_sentence() -> None:
     card = re.search(r'<div class="k">Eligible projects</div><div class="v">([^<]*)</div>'
                      r'<div class="s">([^<]*)</div>', html)
     assert card is not None
-    assert card.groups() == ("33 of 38", "5 excluded; 1 eligible only by an override")
+    assert card.groups() == ("33 of 38",
+                             "4 ineligible, 1 forced out; 1 eligible only by an override")
 
 
 def test_print_css_starts_each_section_on_a_new_page(hostile_html: str) -> None:
@@ -610,7 +611,7 @@ def test_an_excluded_project_with_an_override_is_not_called_eligible_by_it() -> 
     problem = example.with_projects(projects)
     assert problem.eligibility.at["P-38", "overrides"]
     assert not problem.eligibility.at["P-38", "eligible"]
-    assert _eligible_card(problem.eligibility) == ("32 of 38", "6 excluded")
+    assert _eligible_card(problem.eligibility) == ("32 of 38", "4 ineligible, 2 forced out")
     assert problem.summary()["overrides"] == {}
     section = eligibility(solve(problem, portfolios=1))
     assert section is not None and "Rules waived by an override" not in section.body

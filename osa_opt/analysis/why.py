@@ -42,6 +42,7 @@ from osa_opt.analysis.why_proofs import (
 )
 from osa_opt.analysis.why_rows import BlockingRows
 from osa_opt.errors import OsaError
+from osa_opt.inputs.eligibility import forced_out_only
 from osa_opt.inputs.forced import forced_projects
 from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
@@ -370,7 +371,9 @@ class _Explainer(Obstacles):
         }
         if not rec["eligible"]:
             rec["reasons"] = list(self.eligibility.at[pid, "reasons"])
-            rec["message"] = "Not eligible: " + "; ".join(rec["reasons"]) + "."
+            head = ("Out of this round: " if forced_out_only(rec["reasons"])  # a decision
+                    else "Not eligible: ")
+            rec["message"] = head + "; ".join(rec["reasons"]) + "."
             return rec
         forced_in = not funded
         rec["forced"] = "in" if forced_in else "out"

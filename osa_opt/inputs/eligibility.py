@@ -307,6 +307,20 @@ def in_by_override(eligibility: pd.DataFrame) -> pd.Series:
     return eligibility["eligible"].astype(bool) & eligibility["overrides"].map(bool)
 
 
+def forced_out_only(reasons: object) -> bool:
+    """Whether a project's reasons are its status alone (``status excluded: ...``): out of
+    the round by the round's decision (slipped, withdrawn, deferred), not by a rule of the
+    policy, and to be called so, not ineligible.
+
+    >>> forced_out_only(["status excluded: Slipped to FY2027"]), forced_out_only([])
+    (True, False)
+    >>> forced_out_only(["status excluded", "country is a party to a conflict: X"])
+    False
+    """
+    listed = list(reasons) if isinstance(reasons, list | tuple) else []
+    return bool(listed) and all(str(r).startswith(STATUS_EXCLUDED) for r in listed)
+
+
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
            origins: bool = False) -> pd.DataFrame:
     """Per project (the index of ``projects``): ``eligible``, ``reasons`` (every failed rule

@@ -30,7 +30,7 @@ from osa_opt.html import (
     table,
     value_text,
 )
-from osa_opt.inputs.eligibility import country_reasons, in_by_override
+from osa_opt.inputs.eligibility import country_reasons, forced_out_only, in_by_override
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -111,11 +111,16 @@ def headline(result: Result) -> Section:
 
 
 def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
-    """The Eligible projects card's figure and line: "33 of 38" / "5 excluded; 1 eligible
-    only by an override" (the section Eligibility exclusions lists them; the count of
+    """The Eligible projects card's figure and line: "33 of 38" / "4 ineligible, 1 forced
+    out; 1 eligible only by an override" (a project out by its status alone is forced out,
+    not ineligible; the section Eligibility exclusions lists them; the count of
     ranked portfolios is in the outcome sentence above the cards)."""
     n, eligible = len(eligibility), int(eligibility["eligible"].sum())
-    line = "none excluded" if eligible == n else f"{n - eligible:,} excluded"
+    out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
+    decided = int(out.map(forced_out_only).sum())  # status excluded alone: the round's call
+    line = ("none excluded" if eligible == n else ", ".join(
+        part for part in (f"{n - eligible - decided:,} ineligible" if n - eligible - decided
+                          else "", f"{decided:,} forced out" if decided else "") if part))
     waived = int(in_by_override(eligibility).sum())
     if waived:
         line += f"; {waived:,} eligible only by an override"
@@ -445,9 +450,15 @@ def eligibility(result: Result) -> Section:
                  f"<tbody>{crow}</tbody></table>"
                  + more_rows(len(blocked) - MAX_LISTED, "the countries sheet of the input"))
     body += waived
+    decided = int(elig["reasons"].reindex(out).map(forced_out_only).sum())
+    counted_out = (f"{len(out):,} of {len(elig):,} projects cannot be funded under the "
+                   "policy's eligibility rules" if not decided else
+                   f"{len(out):,} of {len(elig):,} projects cannot be funded: "
+                   f"{len(out) - decided:,} under the policy's eligibility rules, {decided:,} "
+                   "forced out by the projects sheet (status excluded: a slip, a withdrawal, "
+                   "a deferral, with its status_reason)")
     return Section("eligibility", "Eligibility exclusions", body,
-                   lead=f"{len(out):,} of {len(elig):,} projects cannot be funded under the "
-                        "policy's eligibility rules"
+                   lead=counted_out
                         + ("; the rules they fail counted, then the largest with every rule "
                            "each fails." if big else "; every failed rule is listed."))
 
