@@ -555,3 +555,20 @@ def test_a_short_table_prints_whole_on_one_page(tmp_path: Path) -> None:
     ranks = [line.split()[0] for line in table.splitlines()[1:]
              if re.match(r"\s*\d\s+\d{3}\.\d{3}\s", line)]
     assert ranks == ["1", "2", "3", "4", "5"], table
+
+
+def test_what_changes_between_ten_portfolios_of_a_big_round_fits_800_px(
+        browser: Any, tmp_path: Path) -> None:
+    """A synthetic 2,000-project round ranked into ten portfolios: at 800 px the table of what changes ran 13 px past its box
+    (a scroll bar for the last portfolio's column). Its ten narrow columns fit now."""
+    from benchmarks.synthetic import make_problem
+
+    result = solve(make_problem(2000, 1, seed=0), portfolios=10, explain=False)
+    report = result.write(tmp_path / "run") / "report.html"
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    try:
+        page.goto(report.resolve().as_uri(), wait_until="load")
+        assert "#10" in page.evaluate("() => document.querySelector('table.diff').innerText")
+        assert [t for t in page.evaluate(OVERFLOWING) if t[0] == "portfolios"] == []
+    finally:
+        page.close()

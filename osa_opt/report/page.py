@@ -102,6 +102,10 @@ thead th.num {{ white-space: normal; }}
 }}
 td.t {{ mso-number-format: "\\@"; }}
 tr.diff td {{ background: #fff4dc; }}
+/* what changes between ten portfolios: a narrow column each (a 2,000-project round's
+   ran past 800 px with the cells' usual padding) */
+table.diff td.in, table.diff td.out, table.diff th.num {{ padding-left: 3px;
+  padding-right: 3px; }}
 tr.partner td {{ font-weight: 600; border-top: 2px solid #c9d3df; }}
 tr.total td {{ font-weight: 650; border-top: 2px solid #c3ccd8; }}
 tr.others td {{ font-style: italic; border-top: 2px solid #c3ccd8; }}
