@@ -502,6 +502,36 @@ def test_a_struck_run_of_a_shared_string_is_found_as_excel_saves_it(tmp_path: Pa
     )
 
 
+def test_a_no_typed_in_an_optional_text_column_is_refused_not_read_as_a_name(
+    tmp_path: Path, run: Callable
+) -> None:
+    """0 typed down the exclusive_group column for "no group" made the four projects so
+    marked alternatives of one another (the group '0': at most one funded), and a mitigation
+    of 'no' counted as the written mitigation that makes P-28 (risk 0.6, above max_risk 0.5)
+    eligible, silently: each is refused, a blank cell being the way to say none."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    group, mitigation = header.index("exclusive_group") + 1, header.index("mitigation") + 1
+    for row in (3, 5, 7, 9):
+        sheet.cell(row, group).value = 0
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    sheet.cell(rows["P-28"], mitigation).value = "No"
+    book.save(tmp_path / "no.xlsx")
+    said = issues_of(run, tmp_path / "no.xlsx")
+    assert said[0] == (
+        "projects, column 'exclusive_group': '0' reads as a no, but it would be read as the "
+        "exclusive_group '0': a blank cell means none (value '0'). Fix: leave the cell blank "
+        "if there is no exclusive_group; if '0' names a group, name it otherwise (G0) "
+        "(exclusive_group: at most one project of a group is funded)")
+    assert len([m for m in said if m.startswith("projects, column 'exclusive_group'")]) == 4
+    assert said[4] == (
+        "projects, column 'mitigation': 'No' reads as a no, but it would be read as the "
+        "mitigation 'No': a blank cell means none (value 'No'). Fix: leave the cell blank if "
+        "there is no mitigation; otherwise write it out (mitigation: how the misuse risk is "
+        "mitigated (e.g. end-use monitoring); needed when risk is above eligibility.max_risk)")
+
+
 # ---------------------------------------------------------------------- formats that hide
 def test_a_number_its_format_hides_is_refused_naming_what_it_holds(
     tmp_path: Path, run: Callable

@@ -10,7 +10,7 @@ Four kinds, each a cell of a registry column (extra columns pass through unread)
   CSV cell or a table built in code whose name, id, choice or number starts with ``=``
   (free text may: a title ``=HYPERLINK(...)`` is a title);
 - a **placeholder for nothing** in an optional text column (``none``, ``n/a``, ``-``,
-  ``TBD``): a blank cell means something there (no exclusive group, no mitigation, no
+  ``TBD``; and a no, ``no``, ``0``, ``false``): a blank cell means something there (no exclusive group, no mitigation, no
   override reason), and the placeholder would be read as text instead: a ``mitigation`` of
   ``none`` would make a risky project eligible, an ``override_reason`` of ``n/a`` would
   count as the written reason;
@@ -59,6 +59,12 @@ PLACEHOLDERS = frozenset({
     "none", "n/a", "na", "n.a.", "n.a", "nil", "null", "nan", "-", "--", "---", "—", "–", "‐",
     "−", "ー", "tbd", "tba", "tbc", "?", "??", "not applicable", "なし", "無し", "該当なし",
     "特になし", "未定"})
+#: Words and marks typed for "no" (lower case): in an optional text column, where a blank
+#: cell means none, they are no value either. An ``exclusive_group`` of ``0`` (or ``no``)
+#: typed down a column for "no group" makes every project so marked an alternative of the
+#: others, at most one of them funded; a ``mitigation`` of ``no`` counts as written.
+NEGATIONS = frozenset({"no", "n", "false", "0", "0.0", "nein", "non", "いいえ", "無", "ない",
+                       "×", "✕", "✗"})
 #: Brackets and stops a placeholder is written in (``(none)``, ``<none>``, ``（なし）``,
 #: ``なし。``): taken off, after full-width forms are folded (NFKC), before the look-up.
 _WRAPPING = "()[]<>{}「」『』【】〈〉.。 "
@@ -115,7 +121,7 @@ def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
             continue
         codes, distinct = _distinct(raw[col.name])  # each distinct cell judged once
         issues += _flag_issues(sheet, raw[col.name], distinct, rows, col)
-        texts = [v.strip() if isinstance(v, str) else "" for v in distinct]
+        texts = [v.strip() if isinstance(v, str) else _zero(v, col) for v in distinct]
         found = {k: _date(v, col) for k, v in enumerate(distinct)
                  if isinstance(v, _dt.date | _dt.time)}
         for k in found:
@@ -129,6 +135,15 @@ def suspect_cell_issues(sheet: str, raw: pd.DataFrame,
             rule, hint = found[codes[i]]  # type: ignore[misc]
             issues.append(Issue(sheet, int(rows[i]), col.name, texts[codes[i]], rule, hint))
     return issues
+
+
+def _zero(value: Any, col: Column) -> str:
+    """``"0"`` for a number 0 in an optional text column (a workbook's ``exclusive_group``
+    cell typed 0 for "no group": a no, as the text ``0`` is), else ``""``: not judged."""
+    if col.required or col.kind not in ("text", "ids") or isinstance(value, bool | np.bool_):
+        return ""
+    return "0" if isinstance(value, int | float | np.integer | np.floating) and value == 0 \
+        else ""
 
 
 def _distinct(cells: pd.Series) -> tuple[np.ndarray, Any]:
@@ -153,7 +168,8 @@ def _may_be_suspect(texts: list[str], col: Column) -> bool:
     if col.required or col.kind not in ("text", "ids"):
         return False
     typed = set(unicodedata.normalize("NFKC", joined).lower().split("\n"))  # each text once
-    return not PLACEHOLDERS.isdisjoint(typed | {t.strip(_WRAPPING) for t in typed})
+    return not PLACEHOLDERS.isdisjoint(typed | {t.strip(_WRAPPING) for t in typed}) or \
+        not NEGATIONS.isdisjoint(typed)
 
 
 #: A number as Excel shows a long one in a General cell (``1.23457E+11``), which a CSV file
@@ -223,6 +239,14 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                     "reads the cell as typed, '=' and quotes included",
                     f"type {value} without '=' and the quotes")
         return (FORMULA_RULE, FORMULA_HINT)
+    if not col.required and col.kind in ("text", "ids") and \
+            unicodedata.normalize("NFKC", text).strip().lower() in NEGATIONS:
+        return (f"{text!r} reads as a no, but it would be read as the {col.name} {text!r}: "
+                "a blank cell means none",
+                f"leave the cell blank if there is no {col.name}; "
+                + (f"if {text!r} names a group, name it otherwise (G{text})"
+                   if col.name == "exclusive_group" else "otherwise write it out")
+                + f" ({col.name}: {col.meaning})")
     if not col.required and col.kind in ("text", "ids") and placeholder(text):
         return (f"{text!r} looks like a placeholder for nothing, but it would be read as the "
                 f"{col.name} {text!r}: a blank cell means none",
