@@ -321,3 +321,28 @@ def test_a_slipped_project_is_called_forced_out_not_ineligible(
             "not finished.") in " ".join(out.split())
     code, out, _ = run("explain", "P-35", tmp_path / "slip.xlsx")
     assert "Not eligible: country is a party to a conflict" in " ".join(out.split())
+
+
+@pytest.mark.slow
+def test_portfolios_said_to_be_worth_the_same_are_shown_alike(run: Callable,
+                                                             tmp_path: Path) -> None:
+    """A synthetic 2,000-project round (benchmarks' generator) ranked into ten portfolios:
+    the terminal noted "Portfolios 6, 7 and 8 are worth the same (7,655.961 …)" under a
+    table showing portfolio 8 at 7,655.960 (values within 1e-7 of each other, yet not one).
+    Every portfolio a note calls worth the same as others is shown at that value."""
+    import re
+
+    from benchmarks.bench_process import write_round
+
+    policy = write_round("2000x1", 0, tmp_path / "round")
+    code, out, err = run("solve", tmp_path / "round", "--policy", policy, "--no-explain",
+                         "--out", tmp_path / "run")
+    assert code == 0, err
+    shown = dict(re.findall(r"^│\s+(\d+) │\s+([\d,]+\.\d{3}) │", out, flags=re.M))
+    assert len(shown) == 10
+    flat = " ".join(out.split())
+    notes = re.findall(r"Portfolios ([\d, and]+) are worth the same \((\d[\d,]*\.\d{3})", flat)
+    assert notes  # portfolios within 1e-7 and shown alike are still said to tie
+    for ranks, value in notes:
+        for rank in re.findall(r"\d+", ranks):
+            assert shown[rank] == value, (ranks, value, shown)
