@@ -186,20 +186,17 @@ def test_a_number_hint_gives_examples_inside_the_column_s_range(
 
 
 # ------------------------------------------- 5. a Problem's tables: read-only, plain arrays
-def test_a_problems_tables_refuse_writes_and_equal_their_copies() -> None:
+def test_a_problems_tables_equal_their_copies_and_the_derived_ones_refuse_writes() -> None:
     # An ndarray subclass once gave a friendlier message, but pandas compares array classes:
     # assert_frame_equal(problem.projects, problem.projects.copy()) failed on the bool
-    # columns (and on any column with check_exact). The arrays stay plain and read-only.
+    # columns (and on any column with check_exact). The arrays stay plain; the derived
+    # tables' read-only.
     problem = osa_opt.load_problem()
-    projects, cost = problem.projects, problem.cost
-    for table, indexer, where, value in ((projects, "loc", ("P-01", "risk"), 0.9),
-                                         (projects, "at", ("P-01", "title"), "x"),
-                                         (projects, "iloc", (0, 3), "medical"),
-                                         (projects, "loc", ("P-01", "dispute_linked"), True),
-                                         (cost, "loc", ("P-01", "FY2026"), 0.0)):
-        with pytest.raises(ValueError, match="read-only"):
-            getattr(table, indexer)[where] = value
-    for table in (problem.projects, problem.countries, problem.cost, problem.eligibility):
+    cost = problem.cost
+    with pytest.raises(ValueError, match="read-only"):
+        cost.loc["P-01", "FY2026"] = 0.0
+    for table in (problem.projects, problem.countries, problem.cost, problem.eligibility,
+                  problem.input_projects):
         pd.testing.assert_frame_equal(table, table.copy())
         pd.testing.assert_frame_equal(table, table.copy(), check_exact=True)
         assert {type(table[c].to_numpy()) for c in table.columns} <= {np.ndarray}
@@ -213,23 +210,28 @@ def test_a_problems_tables_refuse_writes_and_equal_their_copies() -> None:
 
 def test_a_write_into_a_problem_in_a_notebook_is_what_the_docs_say() -> None:
     """docs/inputs.md, 'A Problem does not change': problem.projects is the same table on
-    every access, over read-only values, so a value written in one step raises numpy's
-    error (no chained-assignment warning: the table is not a copy made for the expression);
-    under pandas' copy-on-write mode the write goes into the table handed out, and a solve
+    every access, of values of its own, so a value written in one step stays there (it
+    raised numpy's "assignment destination is read-only"; before, pandas' chained-assignment
+    FutureWarning came first), with no warning, in pandas' copy-on-write mode too; a solve
     refuses the problem, naming the column, until with_projects takes it."""
     problem = osa_opt.load_problem()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ValueError, match="assignment destination is read-only"):
-            problem.projects.loc["P-01", "risk"] = 0.9
-    assert problem.edits_in_place() == {}
-    with pd.option_context("mode.copy_on_write", True):
         problem.projects.loc["P-01", "risk"] = 0.4
-        assert problem.projects.at["P-01", "risk"] == 0.4
+        problem.projects["cost_FY2026"] *= 1.1
+        with pd.option_context("mode.copy_on_write", True):
+            problem.countries.loc["Aurelia", "democracy"] = 9.0
+    assert problem.projects.at["P-01", "risk"] == 0.4
+    assert problem.countries.at["Aurelia", "democracy"] == 9.0
     assert problem.input_projects.at["P-01", "risk"] != 0.4
-    with pytest.raises(osa_opt.OsaError, match=r"\(projects: column risk changed\)"):
+    with pytest.raises(osa_opt.OsaError, match=r"\(projects: column cost_FY2026 changed, "
+                                               r"column risk changed; countries: column "
+                                               r"democracy changed\)"):
         osa_opt.solve(problem, portfolios=1)
-    assert problem.with_projects(problem.projects).projects.at["P-01", "risk"] == 0.4
+    taken = problem.with_projects(problem.projects)
+    assert taken.projects.at["P-01", "risk"] == 0.4
+    assert taken.total_cost["P-17"] == pytest.approx(3410.0)
+    assert taken.countries.at["Aurelia", "democracy"] == 9.0
 
 
 # ------------------------------------------------------- 6. the template's flags' defaults

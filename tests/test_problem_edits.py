@@ -68,22 +68,34 @@ def test_a_policy_built_in_code_is_frozen_too_and_survives_pickle_and_toml() -> 
 
 
 # ---------------------------------------------------------------------- the tables
-def test_writing_into_the_tables_raises_and_the_solve_is_unchanged(problem: Problem) -> None:
+def test_a_value_written_into_the_tables_stays_there_and_the_solve_refuses_it(
+        problem: Problem) -> None:
+    """problem.projects.loc["P-03", ...] = 99 raised numpy's "assignment destination is
+    read-only"; the edit a notebook user writes first now stays in the table, and the
+    solve names it. The derived tables (value, cost, budget) still refuse writes."""
     before = objective(problem)
-    projects, countries, value, cost = (problem.projects, problem.countries, problem.value,
-                                        problem.cost)
-    edits = [(projects, "loc", ("P-03", "score_humanitarian"), 99.0),
-             (projects, "at", ("P-03", "cost_FY2026"), -5000.0),
-             (projects, "iloc", (0, 5), 1.0),
-             (countries, "loc", ("Borealis", "democracy"), 0.0),
-             (value, "loc", "P-03", 1e6),
-             (cost, "loc", ("P-03", "FY2026"), 0.0),
-             (problem.budget, "loc", "FY2026", 1e9)]
+    projects, countries = problem.projects, problem.countries
+    edits = [(projects, "loc", ("P-03", "score_humanitarian"), 2.0),
+             (projects, "at", ("P-03", "cost_FY2026"), 500.0),
+             (projects, "iloc", (0, 0), "renamed"),
+             (countries, "loc", ("Borealis", "democracy"), 9.0)]
     for table, indexer, where, new in edits:
+        getattr(table, indexer)[where] = new
+    assert problem.projects.at["P-03", "score_humanitarian"] == 2.0
+    assert problem.edits_in_place() == {
+        "projects": ["column title changed", "column cost_FY2026 changed",
+                     "column score_humanitarian changed"],
+        "countries": ["column democracy changed"]}
+    with pytest.raises(osa_opt.OsaError, match="problem.projects and problem.countries were "
+                                               "changed in place"):
+        objective(problem)
+    for table, indexer, where, new in [(problem.value, "loc", "P-03", 1e6),
+                                       (problem.cost, "loc", ("P-03", "FY2026"), 0.0),
+                                       (problem.budget, "loc", "FY2026", 1e9)]:
         with pytest.raises(ValueError, match="read-only"):
             getattr(table, indexer)[where] = new
-    assert problem.projects.at["P-03", "score_humanitarian"] == 9.0
-    assert objective(problem) == before
+    assert problem.input_projects.at["P-03", "score_humanitarian"] == 9.0
+    assert objective(problem.without_edits()) == before
 
 
 def test_a_column_set_on_a_table_stays_and_a_solve_refuses_it_by_name() -> None:
@@ -199,11 +211,13 @@ def test_a_problem_refuses_attribute_changes_and_stays_read_only_in_workers(
     with pytest.raises(TypeError, match="a Problem cannot be changed: use problem.with_"):
         problem.sources["x"] = "y"
     assert type(pickle.loads(pickle.dumps(problem)).sources) is type(problem.sources)
+    problem.projects.loc["P-03", "risk"] = 0.5  # a change in place is not pickled
     copy = pickle.loads(pickle.dumps(problem))
-    projects = copy.projects
+    read = copy.input_projects  # what workers read cannot change
     with pytest.raises(ValueError, match="read-only"):
-        projects.loc["P-03", "risk"] = 0.5
-    pd.testing.assert_frame_equal(copy.projects, problem.projects)
+        read.loc["P-03", "risk"] = 0.5
+    assert copy.edits_in_place() == {} and copy.projects.at["P-03", "risk"] != 0.5
+    pd.testing.assert_frame_equal(copy.projects, problem.input_projects)
 
 
 # ---------------------------------------------------------------------- the with_* methods
