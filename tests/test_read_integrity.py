@@ -167,6 +167,21 @@ def test_a_csv_text_formula_is_told_the_value_it_yields(run: Callable, tmp_path:
         "type 0042 without '=' and the quotes"]
 
 
+def test_a_score_or_share_written_as_a_fraction_is_told_its_number(run: Callable,
+                                                                   tmp_path: Path) -> None:
+    """``7.6/10``, ``4 out of 5`` and ``1/2`` got the generic 'type a plain number': each is
+    told the number it stands for on the column's scale."""
+    folder = csv_folder(tmp_path, (2, "score_security", "7.6/10"),
+                        (3, "score_humanitarian", "4 out of 5"), (4, "min_funding", "1/2"))
+    assert [m.split("Fix: ")[1].split(" (")[0] for m in messages(refused(run, tmp_path, folder))
+            ] == ["'7.6/10' is a fraction: score_security is a number from 0 to 10, so type 7.6 "
+                  "if 7.6/10 is meant",
+                  "'4 out of 5' is a fraction: score_humanitarian is a number from 0 to 10, so "
+                  "type 8 if 4 out of 5 is meant",
+                  "'1/2' is a fraction: min_funding is a number from 0 to 1, so type 0.5 if 1/2 "
+                  "is meant"]
+
+
 def test_a_number_with_its_minus_after_it_is_named(run: Callable, tmp_path: Path) -> None:
     """``850-`` (a negative number as SAP and other accounting systems export it) got the
     generic hint; it is named as the −850 it is, as ``(850)`` is."""

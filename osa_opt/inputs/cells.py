@@ -221,6 +221,12 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
             return (f"{col.name} is a number from 0 to 10, not a percentage: type "
                     f"{number_text(round(share * 10, 10))} if {str(value).strip()} is meant on "
                     f"a 0-100 scale ({col.name}: {col.meaning})")
+        ratio = _ratio(value) if col.low == 0 and col.high in (1.0, 10.0) else None
+        if ratio is not None:  # "7.6/10", "4 out of 5", "1/2": the number on this scale
+            top = number_text(col.high)
+            return (f"{str(value).strip()!r} is a fraction: {col.name} is a number from 0 to "
+                    f"{top}, so type {number_text(round(ratio * col.high, 10))} if "
+                    f"{str(value).strip()} is meant ({col.name}: {col.meaning})")
         amount = yen_million(value) if col.name.startswith(COST_PREFIX) else None
         if amount is not None:  # "¥1.2bn": the number to type, in the column's unit
             return million_hint("costs", str(value).strip(), amount)
@@ -291,6 +297,23 @@ def _text_mark(value: Any, col: Column) -> str | None:
     except Unreadable:
         return None
     return rest
+
+
+#: A score or share written as a fraction: ``7.6/10``, ``4 out of 5``, ``1/2``.
+_RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*(?:/|out of|of|／)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
+def _ratio(value: Any) -> float | None:
+    """The share a fraction of text stands for (``7.6/10``: 0.76), or None; at most 1.
+
+    >>> _ratio("7.6/10"), _ratio("4 out of 5"), _ratio("1/2"), _ratio("3/0"), _ratio("5/4")
+    (0.76, 0.8, 0.5, None, None)
+    """
+    found = _RATIO.fullmatch(half_width(value).strip()) if isinstance(value, str) else None
+    if found is None or float(found.group(2)) == 0:
+        return None
+    share = float(found.group(1)) / float(found.group(2))
+    return share if share <= 1 else None
 
 
 def _is_minus_one(value: Any) -> bool:
