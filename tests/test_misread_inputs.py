@@ -632,6 +632,38 @@ def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
     ]
 
 
+def test_cells_written_white_on_white_are_refused_naming_rows_and_columns(
+    tmp_path: Path, run: Callable
+) -> None:
+    """White text on the sheet's white (the other usual way to hide a cell, beside ';;;'):
+    a cost and a requirement so hidden looked blank and were read and counted, silently.
+    Named in one problem; white on a dark fill shows, and a white note is not read."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles.colors import Color
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    cost, requires = header.index("cost_FY2026") + 1, header.index("requires") + 1
+    sheet.cell(5, cost).font = Font(color="FFFFFF")
+    sheet.cell(6, cost).font = Font(color=Color(theme=0))  # "White, Background 1"
+    sheet.cell(7, requires).value = "P-01"
+    sheet.cell(7, requires).font = Font(color="FFFFFFFF")
+    sheet.cell(9, cost).font = Font(color="FFFFFF")  # white on navy: it shows
+    sheet.cell(9, cost).fill = PatternFill("solid", fgColor="000080")
+    sheet.cell(1, len(header) + 1).value = "notes"
+    sheet.cell(3, len(header) + 1).value = "old cost 900"
+    sheet.cell(3, len(header) + 1).font = Font(color="FFFFFF")
+    book.save(tmp_path / "white.xlsx")
+    held = sheet.cell(5, cost).value
+    assert issues_of(run, tmp_path / "white.xlsx") == [
+        f"projects, column 'cost_FY2026': 3 cells (rows 5, 6, 7; 'cost_FY2026', 'requires') "
+        "are written in the colour of their background (such as white on white): they look "
+        f"blank but hold values, which would be read (value '{held}'). Fix: give the cells a "
+        "font colour that shows (Home > Font Color > Automatic) to see what is read; clear "
+        "the cells, or delete the rows, whose value is not meant"]
+
+
 # ---------------------------------------------------------------------- accounting zero
 @pytest.mark.parametrize("shown", [" -   ", "¥ -", "—"])
 def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(

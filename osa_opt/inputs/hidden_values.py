@@ -12,6 +12,11 @@ digits, ``<number:text>`` for a literal) with a ``<style:map>`` for each section
 (``value()>0``, ``value()<0``, ``value()=0``: LibreOffice's ``;;;`` is three maps to styles
 of no digits); :func:`ods_format_codes` writes each as the Excel format code it stands for,
 so the one rule above reads both.
+
+A cell written in the colour of its background (white text on a sheet's white, the other
+usual way to hide a cell) hides whatever it holds, a number or a text: such cells of the
+columns osa-opt reads are refused too, in one problem naming their rows and columns
+(:func:`same_colour_cells`, :func:`same_colour_issues`).
 """
 
 from __future__ import annotations
@@ -187,3 +192,81 @@ def _ods_section(style: Any) -> str:
         elif kind == "text" and text(child):
             parts.append('"' + text(child).replace('"', "") + '"')
     return "".join(parts)
+
+
+#: Excel's legacy palette (``indexed``) and theme colours (``theme``, untinted) that are
+#: white or black whatever the workbook's theme: Background 1 and Text 1.
+_INDEXED = {0: "000000", 1: "FFFFFF", 8: "000000", 9: "FFFFFF"}
+_THEME = {0: "FFFFFF", 1: "000000"}
+
+
+def _colour(color: Any) -> str | None:
+    """An openpyxl colour as ``RRGGBB``, or None when it cannot be told without the
+    workbook's theme (a tinted or accent theme colour, automatic)."""
+    if color is None or getattr(color, "tint", 0):
+        return None
+    kind = getattr(color, "type", None)
+    if kind == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:
+        return color.rgb[-6:].upper()
+    if kind == "indexed":
+        return _INDEXED.get(color.indexed)
+    if kind == "theme":
+        return _THEME.get(color.theme)
+    return None
+
+
+def same_colour_styles(book: Any) -> set[bytes]:
+    """Style indices (as a sheet's XML writes them, ``s="7"``) of the workbook's cell
+    styles whose font is the colour of their fill (white on no fill, on the white of the
+    sheet): their text shows as nothing."""
+    try:
+        styles, fonts, fills = book._cell_styles, book._fonts, book._fills
+    except AttributeError:
+        return set()
+    found = set()
+    for i, style in enumerate(styles):
+        if style.fontId >= len(fonts) or style.fillId >= len(fills):
+            continue
+        font = _colour(getattr(fonts[style.fontId], "color", None))
+        fill = fills[style.fillId]
+        kind = getattr(fill, "patternType", None) or getattr(fill, "fill_type", None)
+        back = "FFFFFF" if kind in (None, "none") else \
+            _colour(getattr(fill, "fgColor", None)) if kind == "solid" else None
+        if font is not None and font == back:
+            found.add(str(i).encode())
+    return found
+
+
+def same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                       marked: Mapping[tuple[int, int], Any]) -> list[Issue]:
+    """One issue naming the cells of ``marked`` ((row, column from 0) -> anything: written
+    in the colour of their background) below the header, in a column osa-opt reads, that
+    hold a value: each looks blank and would be read."""
+    from osa_opt.inputs.headers import known_header
+    from osa_opt.text import first_few
+
+    if not marked or not rows:
+        return []
+    header_row, header = rows[at][0], rows[at][1]
+    values = dict(rows)
+    found = []
+    for row, column in sorted(marked):
+        cells = values.get(row, ())
+        name = header[column] if column < len(header) else None
+        value = cells[column] if column < len(cells) else None
+        if row > header_row and isinstance(name, str) and known_header(sheet, name.strip()) \
+                and value is not None and str(value).strip():
+            found.append((row, name.strip(), value))
+    if not found:
+        return []
+    row, name, value = found[0]
+    columns = first_few(dict.fromkeys(repr(n) for _, n, _ in found), 6)
+    n = len(found)
+    return [Issue(
+        sheet, row, name, value,
+        f"{counted(n, 'cell')} ({rows_named(sorted({r for r, _, _ in found}))}; {columns}) "
+        f"{'are' if n > 1 else 'is'} written in the colour of {'their' if n > 1 else 'its'} "
+        f"background (such as white on white): {'they look' if n > 1 else 'it looks'} blank but "
+        f"{'hold values' if n > 1 else 'holds a value'}, which would be read",
+        "give the cells a font colour that shows (Home > Font Color > Automatic) to see what "
+        "is read; clear the cells, or delete the rows, whose value is not meant")]

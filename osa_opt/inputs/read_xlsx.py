@@ -313,6 +313,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             route(struck_issues(sheet, numbered, at, struck_cells(xml, book, struck)),
                   issues, cells)
             route(_hidden_number_issues(sheet, numbered, at, book, xml), issues, cells)
+            route(_same_colour_issues(sheet, numbered, at, book, xml), issues, cells)
             tables[sheet] = table(sheet, numbered, issues, warnings,
                                   lambda i: f"column {get_column_letter(i + 1)}", at)
             if getattr(book, "epoch", None) == CALENDAR_MAC_1904:  # dates count from 1904
@@ -531,6 +532,25 @@ def _hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
 
     marked = _styled_cells(book, xml, lambda code: code if hides_numbers(code) else None)
     return hidden_number_issues(sheet, rows, at, marked)
+
+
+def _same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                        book: Any, xml: bytes) -> list[Issue]:
+    """Cells written in the colour of their background (white on white): see
+    :mod:`osa_opt.inputs.hidden_values`."""
+    from openpyxl.utils import column_index_from_string
+
+    from osa_opt.inputs.hidden_values import same_colour_issues, same_colour_styles
+
+    styles = same_colour_styles(book)
+    if not styles:
+        return []
+    marked = {}
+    for attributes in _CELL_TAG.findall(xml):
+        style, ref = CELL_STYLE.search(attributes), CELL_REF.search(attributes)
+        if style and ref and style.group(1) in styles:
+            marked[int(ref.group(2)), column_index_from_string(ref.group(1).decode()) - 1] = 1
+    return same_colour_issues(sheet, rows, at, marked)
 
 
 def hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
