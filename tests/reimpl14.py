@@ -17,8 +17,8 @@ What the documents promise, recomputed here:
   the rules stated as a share of the total budget scale with it; ``min_package`` and the
   counts do not) and any rule switched off or made 10% looser (the rule prices' table);
   :meth:`Model.values` gives the best value of **every** funded set (all subsets
-  enumerated; at most one partly fundable project, whose best fraction is the closed-form
-  interval every row leaves it);
+  enumerated; at most one partly fundable project, or one of whole units, whose best
+  fraction is the closed-form interval every row leaves it, in whole units for the latter);
 - :func:`funding_order` — the nested chain over the sweep's feasible levels with the fewest
   restarts and then the largest summed value (the level at 100% held to portfolio 1),
   by dynamic programming over subsets;
@@ -146,9 +146,16 @@ class Model:
                      for y in self.years}
         self.total = sum(self.cost.values()) if self.years else np.zeros(self.n)
         self.value = np.array([self.project_value(self.P[p]) for p in E])
-        self.lo = np.array([1.0 if _blank(self.P[p].get("min_funding"))
-                            else float(self.P[p]["min_funding"]) for p in E])
-        partial = [i for i in range(self.n) if self.lo[i] < 1]
+        # whole units (docs/packages.md): between units_min (default 1) and units_max
+        # units, its costs those of units_max units; min_funding does not apply to it
+        self.units = {i: int(self.P[p]["units_max"]) for i, p in enumerate(E)
+                      if not _blank(self.P[p].get("units_max"))}
+        self.lo = np.array([
+            (1.0 if _blank(self.P[p].get("units_min")) else float(self.P[p]["units_min"]))
+            / self.units[i] if i in self.units else
+            1.0 if _blank(self.P[p].get("min_funding")) else float(self.P[p]["min_funding"])
+            for i, p in enumerate(E)])
+        partial = [i for i in range(self.n) if self.lo[i] < 1 or i in self.units]
         assert len(partial) <= 1, "the oracle takes at most one partly fundable project"
         self.q = partial[0] if partial else None
         self.country_of = [self.P[p]["country"] for p in E]
@@ -319,6 +326,10 @@ class Model:
                 hi = np.where(active & inq, np.minimum(hi, lim), hi)
             else:
                 lo = np.where(active & inq, np.maximum(lo, lim), lo)
+        if q is not None and q in self.units:       # a whole number of units
+            U = self.units[q]
+            lo = np.ceil(lo * U - 1e-9) / U
+            hi = np.floor(hi * U + 1e-9) / U
         if q is not None:
             inq = X[:, q]
             ok &= ~inq | (lo <= hi + 1e-12)
@@ -365,6 +376,9 @@ class Model:
         for i in range(self.n):
             if x[i] and f[i] < self.lo[i] - tol:
                 out.append(f"partial_min[{self.eligible[i]}]")
+            if x[i] and i in self.units and abs(f[i] * self.units[i]
+                                                - round(f[i] * self.units[i])) > 1e-6:
+                out.append(f"units[{self.eligible[i]}]")
         funded = {self.country_of[i] for i in range(self.n) if x[i]}
         for row in self.rows:
             if row.country and row.country not in funded:

@@ -5,7 +5,8 @@ Random small rounds (CSV folders and a policy file, read by ``osa_opt.load_probl
 user's) switch on many rules at once (tier shares, every-tier partners, country caps and
 per-country ``max_share``, field and region minimums and maximums, ``min_countries``,
 ``max_countries``, ``min_package``) over one to three fiscal years, with mandatory
-projects, exclusive groups, requirements and one partly fundable project. For each:
+projects, exclusive groups, requirements and one partly fundable project or one of
+whole units; every fifth round has projects worth less than nothing. For each:
 
 - **frontier**: the sweep's levels (``start`` to ``stop`` in ``steps``, 100% always one),
   every fiscal year's budget scaled; each level's value is the best of every funded set
@@ -82,6 +83,10 @@ def draw(seed: int) -> R.Round:
             p[f"score_{k}"] = round(rng.uniform(0, 10), 2)
         p["risk"] = round(rng.uniform(0, 0.5), 2) if rng.random() < 0.5 else ""
         p["min_funding"] = round(rng.uniform(0.2, 0.9), 2) if i == partial else ""
+        p["units_max"] = p["units_min"] = ""
+        if i == partial and rng.random() < 0.5:      # whole units instead
+            p["min_funding"], p["units_max"] = "", rng.randint(2, 5)
+            p["units_min"] = rng.randint(1, p["units_max"]) if rng.random() < 0.5 else ""
         p["status"] = "excluded" if rng.random() < 0.06 else ""
         p["status_reason"] = "withdrawn" if p["status"] else ""
         p["exclusive_group"] = rng.choice(("g1", "g2")) if rng.random() < 0.3 else ""
