@@ -632,8 +632,9 @@ def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
     ]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 def test_cells_written_white_on_white_are_refused_naming_rows_and_columns(
-    tmp_path: Path, run: Callable
+    tmp_path: Path, run: Callable, suffix: str
 ) -> None:
     """White text on the sheet's white (the other usual way to hide a cell, beside ';;;'):
     a cost and a requirement so hidden looked blank and were read and counted, silently.
@@ -654,14 +655,24 @@ def test_cells_written_white_on_white_are_refused_naming_rows_and_columns(
     sheet.cell(1, len(header) + 1).value = "notes"
     sheet.cell(3, len(header) + 1).value = "old cost 900"
     sheet.cell(3, len(header) + 1).font = Font(color="FFFFFF")
-    book.save(tmp_path / "white.xlsx")
+    path = tmp_path / "white.xlsx"
+    book.save(path)
+    where = "Home > Font Color > Automatic"
+    if suffix == ".ods":  # the same workbook saved by LibreOffice
+        soffice = require_program(("soffice", "libreoffice"),
+                                  "apt-get install -y libreoffice-calc-nogui")
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                        "--headless", "--convert-to", "ods", "--outdir", str(tmp_path),
+                        str(path)], check=True, capture_output=True, timeout=300)
+        path = tmp_path / "white.ods"
+        where = "Format > Cells > Font Effects > Font color: Automatic"
     held = sheet.cell(5, cost).value
-    assert issues_of(run, tmp_path / "white.xlsx") == [
+    assert issues_of(run, path) == [
         f"projects, column 'cost_FY2026': 3 cells (rows 5, 6, 7; 'cost_FY2026', 'requires') "
         "are written in the colour of their background (such as white on white): they look "
         f"blank but hold values, which would be read (value '{held}'). Fix: give the cells a "
-        "font colour that shows (Home > Font Color > Automatic) to see what is read; clear "
-        "the cells, or delete the rows, whose value is not meant"]
+        f"font colour that shows ({where}) to see what is read; clear the cells, or delete the "
+        "rows, whose value is not meant"]
 
 
 # ---------------------------------------------------------------------- accounting zero

@@ -238,10 +238,12 @@ def same_colour_styles(book: Any) -> set[bytes]:
 
 
 def same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                       marked: Mapping[tuple[int, int], Any]) -> list[Issue]:
+                       marked: Mapping[tuple[int, int], Any],
+                       where: str = "Home > Font Color > Automatic") -> list[Issue]:
     """One issue naming the cells of ``marked`` ((row, column from 0) -> anything: written
     in the colour of their background) below the header, in a column osa-opt reads, that
-    hold a value: each looks blank and would be read."""
+    hold a value: each looks blank and would be read; ``where`` is where the program sets
+    a font colour."""
     from osa_opt.inputs.headers import known_header
     from osa_opt.text import first_few
 
@@ -268,5 +270,5 @@ def same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at
         f"{'are' if n > 1 else 'is'} written in the colour of {'their' if n > 1 else 'its'} "
         f"background (such as white on white): {'they look' if n > 1 else 'it looks'} blank but "
         f"{'hold values' if n > 1 else 'holds a value'}, which would be read",
-        "give the cells a font colour that shows (Home > Font Color > Automatic) to see what "
-        "is read; clear the cells, or delete the rows, whose value is not meant")]
+        f"give the cells a font colour that shows ({where}) to see what is read; clear the "
+        "cells, or delete the rows, whose value is not meant")]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, table
+from osa_opt.inputs.hidden_values import same_colour_issues
 from osa_opt.inputs.read_xlsx import (
     Merge,
     currency_issues,
@@ -73,6 +74,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     styles = _scaling_styles(doc)
     hiding = _hiding_styles(doc)
     flat_rows, flat_columns = _zero_size_styles(doc)
+    unseen = dict.fromkeys(_same_colour_styles(doc), True)
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
@@ -103,6 +105,10 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         cells += percent_issues(sheet, rows, at, percents, "Format > Cells > Numbers > General")
         route(struck_issues(sheet, rows, at, ods_struck_cells(
             doc, _row_elements(element), _MAX_REPEAT)), issues, cells)
+        if unseen:  # text in the colour of its background (white on white)
+            route(same_colour_issues(sheet, rows, at, _styled_cells(
+                _row_elements(element), unseen, _column_styles(element, unseen)),
+                "Format > Cells > Font Effects > Font color: Automatic"), issues, cells)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
     return tables
@@ -297,6 +303,55 @@ def _hidden_columns(element: Any, flat: set[str] | None = None) -> set[int]:
 
 #: Points per unit of an OpenDocument length (``0.452cm``, ``0in``, ``12pt``).
 _POINTS = {"pt": 1.0, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
+
+
+def _same_colour_styles(doc: Any) -> set[str]:
+    """Cell styles whose text is the colour of their background (``fo:color="#ffffff"`` on
+    no background, or on ``fo:background-color`` of that colour): such text shows as none."""
+    from odf.namespaces import FONS, STYLENS
+
+    found = set()
+    for part in (doc.automaticstyles, doc.styles):
+        for style in part.childNodes:
+            if style.qname[1] != "style" or \
+                    style.attributes.get((STYLENS, "family")) != "table-cell":
+                continue
+            colour, back = None, "#ffffff"
+            for props in style.childNodes:
+                if props.qname[1] == "text-properties":
+                    colour = (props.attributes.get((FONS, "color")) or "").lower() or None
+                elif props.qname[1] == "table-cell-properties":
+                    fill = (props.attributes.get((FONS, "background-color")) or "").lower()
+                    back = "#ffffff" if fill in ("", "transparent") else fill
+            if colour is not None and colour == back:
+                found.add(style.attributes.get((STYLENS, "name")))
+    return found
+
+
+def _styled_cells(row_elements: list[Any], styles: Mapping[str, Any],
+                  defaults: dict[int, str]) -> dict[tuple[int, int], Any]:
+    """(row, column from 0) -> the mark of ``styles`` of each cell with a value whose own
+    style, or else its column's default, is one of ``styles``."""
+    from odf.namespaces import OFFICENS, TABLENS
+
+    out: dict[tuple[int, int], Any] = {}
+    number = 1
+    for row in row_elements:
+        repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+        column = 0
+        for cell in row.childNodes:
+            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+                continue
+            span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+            if (OFFICENS, "value-type") in cell.attributes:
+                for j in range(min(span, _MAX_REPEAT)):
+                    name = cell.attributes.get((TABLENS, "style-name")) or defaults.get(column + j)
+                    if name in styles:
+                        _mark(out, (number, column + j, min(repeat, _MAX_REPEAT), 1),
+                              styles[name])
+            column += span
+        number += repeat
+    return out
 
 
 def _zero_size_styles(doc: Any) -> tuple[set[str], set[str]]:
