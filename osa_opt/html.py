@@ -39,6 +39,7 @@ from osa_opt.text import (
     number,
     share_text,
     title,
+    value_shown,
     yen,
 )
 
@@ -85,7 +86,9 @@ def share_cell(share: float, *, trim: bool = False, digits: int = 1) -> str:
 
 
 def value_text(value: float) -> str:
-    return fixed(value, 3)
+    """A value score in three decimals, never a 0.000 that is not none ("<0.001": a loss of
+    0.0003, :func:`osa_opt.text.value_shown`)."""
+    return value_shown(value, 3)
 
 
 def table_number(value: float) -> str:

@@ -112,6 +112,36 @@ def fixed(value: float, digits: int = 3, *, sign: bool = False) -> str:
     return "+" + shown if sign and not shown.startswith("-") else shown
 
 
+#: A value change closer to 0 than this is none (a re-solve's noise; run.json keeps 9
+#: decimals).
+VALUE_NOISE = 1e-9
+
+
+def value_bound(value: float, digits: int = 3) -> str | None:
+    """``"<0.001"`` or ``"-<0.001"`` for a value that :func:`fixed` would show as 0.000
+    though it is not none, else ``None``: a loss of 0.0003 of a value score is a loss (the
+    rule :func:`share_bound` gives a share).
+
+    >>> value_bound(0.0003), value_bound(-0.0003), value_bound(0.0006), value_bound(1e-12)
+    ('<0.001', '-<0.001', None, None)
+    """
+    value = float(value)
+    if not math.isfinite(value) or abs(value) <= VALUE_NOISE:
+        return None
+    if fixed(abs(value), digits) != fixed(0.0, digits):
+        return None
+    return ("-" if value < 0 else "") + f"<{10.0 ** -digits:.{digits}f}"
+
+
+def value_shown(value: float, digits: int = 3) -> str:
+    """:func:`fixed`, but never a 0.000 that is not none (:func:`value_bound`).
+
+    >>> value_shown(0.018), value_shown(0.0003), value_shown(0.0)
+    ('0.018', '<0.001', '0.000')
+    """
+    return value_bound(value, digits) or fixed(value, digits)
+
+
 #: The bounds of a rounded :func:`number` written digit by digit: beyond them a reader
 #: cannot take the digits in (1e-300 would be 302 characters), so the text says which side
 #: of the bound the value is on (``< 0.000000000001``, ``> 1,000,000,000,000,000,000,000``).

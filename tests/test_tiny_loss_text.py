@@ -24,8 +24,9 @@ from osa_opt.cli.common import run_cli
 from osa_opt.inputs.policy import Policy
 
 
-def near_tie(folder: Path) -> tuple[str, str]:
-    """The round of the module's docstring as a CSV folder and a policy file."""
+def near_tie(folder: Path, rival: float = 9.99) -> tuple[str, str]:
+    """The round of the module's docstring as a CSV folder and a policy file (``rival``:
+    P-02's score)."""
     countries = countries_frame().iloc[:2].copy()
     countries["max_share"] = [None, None]
     projects = pd.DataFrame({
@@ -34,7 +35,7 @@ def near_tie(folder: Path) -> tuple[str, str]:
         "country": ["Aurelia", "Borealis"] * 5,
         "field": ["medical"] * 10, "assistance_type": ["equipment"] * 10,
         "cost_FY2026": [500.0, 500.0] + [100.0] * 8,
-        "score_security": [10.0, 9.99] + [10.0] * 8,
+        "score_security": [10.0, rival] + [10.0] * 8,
     })
     policy = {"name": "near tie", "budget": {"FY2026": 1300.0},
               "objective": {"weights": {"security": 1.0}}}
@@ -63,11 +64,24 @@ def test_the_terminal_says_a_tiny_loss_is_one(monkeypatch: pytest.MonkeyPatch,
     assert " 0% of portfolio value" not in text and "0.0%" not in text
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def test_the_terminal_says_a_loss_below_the_third_decimal_is_one(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """P-02 worth 9.9997: funding it loses 0.0003 of 90.000, which three decimals wrote
+    "(0.000 of 90.000)" beside "<0.1%"; now "(<0.001 of 90.000)"."""
+    folder, policy = near_tie(tmp_path, rival=9.9997)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert osa(monkeypatch, "explain", "P-02", folder, "--policy", policy) == 0
+    text = " ".join(capfd.readouterr().out.split())
+    assert "would cost <0.1% of portfolio value (<0.001 of 90.000)" in text, text
+    assert "0.000 of" not in text
+
+
+@pytest.fixture(scope="module", params=[9.99, 9.9997], ids=["0.010", "0.0003"])
+def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``osa-opt solve`` of the round, two portfolios, with its explanations."""
     folder = tmp_path_factory.mktemp("tiny")
-    source, policy = near_tie(folder)
+    source, policy = near_tie(folder, request.param)
     saved = sys.argv
     sys.argv = ["osa-opt", "solve", source, "--policy", policy, "-k", "2", "--quiet",
                 "--out", str(folder / "run")]
@@ -99,8 +113,10 @@ def test_the_printed_report_says_a_tiny_loss_is_one(run: Path, tmp_path: Path) -
     text = subprocess.run([pdftotext, "-layout", str(tmp_path / "report.pdf"), "-"],
                           capture_output=True, text=True, timeout=60, check=True).stdout
     rows = why_rows(text)
+    loss = "-0.010" if _rival(run) == 9.99 else "-<0.001"
     for pid, row in rows.items():
-        assert "-0.010" in row and "-<0.1%" in row and " 0.0%" not in row, (pid, row)
+        assert loss in row and "-<0.1%" in row and " 0.0%" not in row, (pid, row)
+        assert "0.000 " not in row, (pid, row)
     assert "would lose <0.1% of portfolio" in " ".join(text.split())
 
 
@@ -116,5 +132,13 @@ def test_the_printed_workbook_says_a_tiny_loss_is_one(run: Path, tmp_path: Path)
     text = subprocess.run([pdftotext, "-layout", str(tmp_path / "portfolios.pdf"), "-"],
                           capture_output=True, text=True, timeout=60, check=True).stdout
     rows = why_rows(text)
+    loss = "-0.010" if _rival(run) == 9.99 else "-<0.001"
     for pid, row in rows.items():
-        assert "-0.010" in row and "-<0.1%" in row and " 0.0%" not in row, (pid, row)
+        assert loss in row and "-<0.1%" in row and " 0.0%" not in row, (pid, row)
+        assert "0.000 " not in row, (pid, row)
+
+
+def _rival(run: Path) -> float:
+    """P-02's score in the run's round (read back from the CSV it was solved from)."""
+    rows = pd.read_csv(run.parent / "round" / "projects.csv")
+    return float(rows.loc[rows["project_id"] == "P-02", "score_security"].iloc[0])

@@ -34,7 +34,15 @@ from osa_opt.analysis.why_proofs import EXACT_LIMIT, LP_BOUND
 from osa_opt.errors import OsaError
 from osa_opt.model import registry
 from osa_opt.solving.solver import Solver
-from osa_opt.text import fixed, id_list, is_missing, json_number, number, share_text, yen
+from osa_opt.text import (
+    id_list,
+    is_missing,
+    json_number,
+    number,
+    share_text,
+    value_shown,
+    yen,
+)
 
 if TYPE_CHECKING:
     from osa_opt.model.data import ModelData
@@ -393,7 +401,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         return f"{text} costs nothing: the best value is the same without it."
     bound = row.get("basis") == LP_BOUND
     most = "at most " if bound else ""
-    text += (f" costs {most}{fixed(off)} of value{_share_words(row['gain_if_off_share'])}: "
+    text += (f" costs {most}{value_shown(off)} of value{_share_words(row['gain_if_off_share'])}: "
              f"that is what switching it off would gain{' at most' if bound else ''}")
     relaxed = row["gain_if_relaxed"]
     looser_bound = row.get("relaxed_basis") == LP_BOUND
@@ -401,7 +409,7 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         looser = f"10% looser ({amount(row['relaxed_bound'])})"
         if not is_missing(relaxed):
             at_most = "at most " if looser_bound else ""
-            text += (f"; {looser} would gain {at_most}{fixed(relaxed)}"
+            text += (f"; {looser} would gain {at_most}{value_shown(relaxed)}"
                      f"{_share_words(row['gain_if_relaxed_share'])}" if relaxed > 0
                      else f"; {looser} would gain nothing")
         elif row.get("relaxed_basis") is None and relaxed_reason:

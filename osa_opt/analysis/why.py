@@ -49,7 +49,7 @@ from osa_opt.result import NOT_SELECTED
 from osa_opt.result.facts import NOT_SELECTED_ROOM
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
-from osa_opt.text import fixed, id_list, json_number, percent, share_text, yen
+from osa_opt.text import fixed, id_list, json_number, percent, share_text, value_shown, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -536,10 +536,10 @@ class _Explainer(Obstacles):
             return (f"{head} {verb} possibly nothing: the LP bound does not rule out an "
                     f"equally good portfolio ({why}).{tail}")
         if self.base <= 0:
-            return (f"{head} {verb} at least {fixed(-change)} of value (portfolio 1 is worth "
+            return (f"{head} {verb} at least {value_shown(-change)} of value (portfolio 1 is worth "
                     f"{fixed(self.base)}; {why}).{tail}")
         return (f"{head} {verb} at least {_least_percent(-change / self.base)} of portfolio "
-                f"value (at least {fixed(-change)} of {fixed(self.base)}; {why}).{tail}")
+                f"value (at least {value_shown(-change)} of {fixed(self.base)}; {why}).{tail}")
 
     def _share(self, change: float) -> float | None:
         """``change`` as a share of portfolio 1's value; None when that value is 0 or less,
@@ -550,9 +550,9 @@ class _Explainer(Obstacles):
         """"1.8% of portfolio value (3.052 of 171.239)", or, when portfolio 1 is worth 0 or
         less, the amount alone: "1.000 of value (portfolio 1 is worth -1.000)"."""
         if self.base <= 0:
-            return f"{fixed(-change)} of value (portfolio 1 is worth {fixed(self.base)})"
+            return f"{value_shown(-change)} of value (portfolio 1 is worth {fixed(self.base)})"
         return (f"{share_text(-change / self.base, trim=True)} of portfolio value "
-                f"({fixed(-change)} of {fixed(self.base)})")
+                f"({value_shown(-change)} of {fixed(self.base)})")
 
     @staticmethod
     def _head(rec: dict[str, Any]) -> str:

@@ -45,6 +45,7 @@ from osa_opt.text import (
     money_decimals,
     percents_apart,
     share_bound,
+    value_bound,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
 #: (text.share_bound, in 0, 1 and 2 decimals), a tiny loss ("-<0.1%") included.
 _BOUND_TEXTS = tuple(share_bound(share, digits) for digits in (0, 1, 2)
                      for share in (1e-6, 1 - 1e-6, -1e-6))
+#: What a value column's cell shows for a value its three decimals would show as 0.000
+#: though it is not none (text.value_bound).
+_VALUE_TEXTS = tuple(value_bound(v) for v in (1e-6, -1e-6))
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
 #: 17 pixels). The header is right-aligned and indented NUMBER_INDENT levels (a level is
@@ -156,7 +160,7 @@ class Formats:
     #: fraction_as_shown's: (right-aligned and padded, decimals) -> 0.0% ... 0.0000%
     fraction_decimals: dict[tuple[bool, int], Format]
     #: share_as_shown's: (right-aligned and padded, "<0.1%" ... ">99.99%") -> the format
-    #: showing that text for the cell's number
+    #: showing that text for the cell's number; value_as_shown's likewise ("<0.001")
     share_bounds: dict[tuple[bool, str], Format]
 
     @classmethod
@@ -204,7 +208,7 @@ class Formats:
                 (padded, text): book.add_format(
                     {"num_format": f'"{text}"' + (NUMBER_PAD if padded else ""),
                      "valign": "top", **({"align": "right"} if padded else {})})
-                for padded in (False, True) for text in _BOUND_TEXTS},
+                for padded in (False, True) for text in (*_BOUND_TEXTS, *_VALUE_TEXTS)},
         )
 
     @staticmethod
@@ -272,6 +276,19 @@ class Formats:
         padded = cell_format in (self.numbers["share"], self.numbers["share_precise"],
                                  self.numbers["share_fine"])
         return self.share_bounds[(padded, text)]
+
+    def value_as_shown(self, cell_format: Format, value: Any) -> Format:
+        """``cell_format``, a value column's (``#,##0.000``), or one that shows ``"<0.001"``
+        or ``"-<0.001"`` for a value it would show as 0.000 though it is not none
+        (:func:`osa_opt.text.value_bound`: a loss of 0.0003 of value). The cell keeps its
+        number."""
+        if not isinstance(value, float) or cell_format not in (self.value,
+                                                               self.numbers["value"]):
+            return cell_format
+        text = value_bound(value)
+        if text is None:
+            return cell_format
+        return self.share_bounds[(cell_format is self.numbers["value"], text)]
 
     def money_as_shown(self, cell_format: Format, amounts: Sequence[Any]) -> Format:
         """``cell_format``, a money column's, or its one-decimal twin (``#,##0.0``) for the

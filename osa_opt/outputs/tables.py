@@ -218,6 +218,13 @@ def write_table(
                        and (f := fmt.share_as_shown(base, v)) is not base}
             if bounded:
                 formats[col] = [bounded.get(i, base) for i in range(len(cells[col]))]
+        elif fmt.kind(name) == "value":  # never 0.000 for a value that is not none (a loss)
+            base = layout[col].cell_format
+            bounded = {i: f for i, v in enumerate(cells[col])
+                       if isinstance(v, float) and 0 < abs(v) < 0.0005
+                       and (f := fmt.value_as_shown(base, v)) is not base}
+            if bounded:
+                formats[col] = [bounded.get(i, base) for i in range(len(cells[col]))]
     if len(table) >= BULK_FROM_ROWS and can_write_rows(sheet):  # big: XML a column at a time
         write_rows(sheet, header_row + 1, cells,
                    [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else None for n in lines],
