@@ -474,3 +474,47 @@ def test_groups_numbered_with_a_hyphen_stay_apart(run: Callable, tmp_path: Path)
 
     code, _, err = run("validate", edited(tmp_path / "round.xlsx", typed), "--no-solve")
     assert code == 0, err
+
+
+# ------------------------------------------------- a program's mark for an empty cell
+def test_a_csv_file_written_by_r_with_na_in_its_empty_cells_is_one_problem(
+        run: Callable, tmp_path: Path) -> None:
+    """R's write.csv writes NA in every empty cell (pandas' to_csv likewise with
+    na_rep='NA'): the example so written gave 522 problems, one per cell ('must be a
+    number (value 'NA')', "'NA' looks like a placeholder", 'an override_reason is written
+    but override is not true (value '<NA>')'); it is one problem per sheet, with the way
+    to write the file again."""
+    import csv as _csv
+
+    import pandas as pd
+
+    sheets = pd.read_excel(example_path(), sheet_name=["projects", "countries"])
+    for name, frame in sheets.items():
+        frame.to_csv(tmp_path / f"{name}.csv", na_rep="NA", index=False,
+                     quoting=_csv.QUOTE_NONNUMERIC)  # as write.csv quotes text
+    fix = ("Fix: leave those cells empty: write the file again with nothing for a missing "
+           "value (R: write.csv(x, file, na = \"\", row.names = FALSE); pandas: "
+           "to_csv(file, index=False), without na_rep), or clear them in the spreadsheet")
+    what = ("as a program writes a missing value (R's write.csv writes NA, pandas' to_csv "
+            "its na_rep, a database NULL): 'NA' is no number, flag or choice, and in a text "
+            "column it would be read as the text 'NA'")
+    assert refused(run, tmp_path) == [
+        "projects, row 2, column 'exclusive_group': 444 cells hold 'NA', in 12 columns "
+        "(status_reason, exclusive_group, requires, units_max, units_min, ...; rows 2, 3, 4, "
+        f"5, 6, ...), {what} (value 'NA'). {fix}",
+        "countries, row 2, column 'max_share': 27 cells hold 'NA', in 2 columns (max_share, "
+        f"override_reason; rows 2, 3, 4, 5, 6, ...), {what} (value 'NA'). {fix}"]
+
+
+def test_a_placeholder_typed_in_one_text_column_is_still_named_cell_by_cell(
+        run: Callable, tmp_path: Path) -> None:
+    """'N/A' typed as a mitigation, in a text column only, is a cell's placeholder, not a
+    program's mark for every empty cell."""
+    def typed(book: Any) -> None:
+        sheet = book["projects"]
+        sheet.cell(3, column(sheet, "mitigation")).value = "N/A"
+
+    messages = refused(run, edited(tmp_path / "round.xlsx", typed))
+    assert len(messages) == 1
+    assert messages[0].startswith("projects, row 3, column 'mitigation': 'N/A' looks like a "
+                                  "placeholder for nothing")

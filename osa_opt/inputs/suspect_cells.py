@@ -42,6 +42,7 @@ import pandas as pd  # type: ignore[import-untyped]
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW, Column
+from osa_opt.text import first_few, rows_named
 
 #: The error values Excel and LibreOffice show in a cell whose formula failed.
 EXCEL_ERRORS = frozenset({
@@ -144,6 +145,67 @@ def _zero(value: Any, col: Column) -> str:
         return ""
     return "0" if isinstance(value, int | float | np.integer | np.floating) and value == 0 \
         else ""
+
+
+#: What programs write for a missing value (R's write.csv ``NA``, pandas' ``na_rep`` and
+#: numpy ``nan``/``NaN``, Python's ``None``, a database's ``NULL``), as they write it.
+MISSING_MARKS = ("NA", "NaN", "nan", "NULL", "null", "None", "<NA>", "N/A")
+#: Columns whose cells such a mark can never be a value of.
+_NOT_TEXT = ("number", "integer", "bool", "enum", "enums")
+
+
+def missing_mark_issues(sheet: str, raw: pd.DataFrame,
+                        columns: tuple[Column, ...]) -> list[Issue]:
+    """One issue for a mark a program writes for a missing value (``NA``, R's, in every
+    empty cell of a file written by ``write.csv``) when it stands in two registry columns
+    or more, one of numbers, flags or choices, where it can be no value: the file's way of
+    writing an empty cell, not a cell typed so. Each of its cells would otherwise be a
+    problem of its own ("must be a number", "'NA' looks like a placeholder"), hundreds for
+    one cause, and in a text column it reads as the text ``NA``. The mark's cells are
+    emptied in ``raw`` (in place), so that nothing else is said of them.
+
+    >>> rows = pd.DataFrame({"project_id": ["P-01", "P-02"], "risk": ["NA", "0.1"],
+    ...                      "mitigation": ["NA", "monitoring"], "_row": [2, 3]})
+    >>> from osa_opt.inputs.schema import PROJECT_COLUMNS
+    >>> [(i.row, i.column, i.value) for i in missing_mark_issues("projects", rows, PROJECT_COLUMNS)]
+    [(2, 'risk', 'NA')]
+    >>> rows.loc[0, "mitigation"] is None
+    True
+    """
+    kinds = {c.name: c.kind for c in columns if c.name in raw.columns}
+    found: dict[str, list[tuple[str, np.ndarray]]] = {}
+    for name in kinds:
+        cells = raw[name]
+        if cells.dtype != object:
+            continue
+        text = cells.map(lambda v: v.strip() if isinstance(v, str) else None)
+        for mark in MISSING_MARKS:
+            at = (text == mark).to_numpy()
+            if at.any():
+                found.setdefault(mark, []).append((name, at))
+    rows = _rows(raw)
+    issues = []
+    for mark, places in found.items():
+        if len(places) < 2 or not any(kinds[name] in _NOT_TEXT for name, _ in places):
+            continue
+        hit = np.logical_or.reduce([at for _, at in places])
+        first = int(np.flatnonzero(hit)[0])
+        column = next(name for name, at in places if at[first])
+        count = sum(int(at.sum()) for _, at in places)
+        names = first_few((name for name, _ in places), 5)
+        issues.append(Issue(
+            sheet, int(rows[first]), column, mark,
+            f"{count:,} cells hold {mark!r}, in {len(places)} columns ({names}; "
+            f"{rows_named([int(r) for r in rows[hit]])}), as a program writes a missing value "
+            f"(R's write.csv writes NA, pandas' to_csv its na_rep, a database NULL): {mark!r} "
+            "is no number, flag or choice, and in a text column it would be read as the text "
+            f"{mark!r}",
+            "leave those cells empty: write the file again with nothing for a missing value "
+            "(R: write.csv(x, file, na = \"\", row.names = FALSE); pandas: "
+            "to_csv(file, index=False), without na_rep), or clear them in the spreadsheet"))
+        for name, at in places:
+            raw.loc[at, name] = None
+    return issues
 
 
 def _distinct(cells: pd.Series) -> tuple[np.ndarray, Any]:

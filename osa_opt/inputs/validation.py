@@ -50,6 +50,7 @@ from osa_opt.inputs.schema import (
 )
 from osa_opt.inputs.sheet_schema import schema_issues
 from osa_opt.inputs.suspect_cells import (
+    missing_mark_issues,
     stray_row_issues,
     suspect_cell_issues,
     totals_row_issues,
@@ -102,6 +103,9 @@ def validate_frames(
     p_columns = project_columns(policy.fiscal_years, policy.criteria)
     projects, p_places = _prepare(projects_raw, PROJECTS, issues)
     countries, c_places = _prepare(countries_raw, COUNTRIES, issues)
+    # a program's mark for an empty cell (R's NA): one problem, its cells then empty
+    issues += (missing_mark_issues(PROJECTS, projects, p_columns)
+               + missing_mark_issues(COUNTRIES, countries, COUNTRY_COLUMNS))
     # tables built in code: "1.100" is 1.1 to Python but 1100 to a German spreadsheet
     read_numbers({PROJECTS: projects, COUNTRIES: countries}, issues)
     if not policy.budget:
