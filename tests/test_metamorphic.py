@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -169,6 +170,16 @@ def _ids_back(cell: object, back: dict[str, str]) -> str:
     return ", ".join(sorted(back[x.strip()] for x in str(cell or "").split(",") if x.strip()))
 
 
+def _rows_back(cell: object, back: dict[str, str]) -> str:
+    """Row names such as ``requires[R007-x07,R004-x04]; country_cap[Land 00 K0]`` with each
+    renamed id and country given its old name (metamorph.renamed's ``Land NN`` prefix)."""
+    def name(arg: str) -> str:
+        return back.get(arg, re.sub(r"^Land \d+ ", "", arg))
+    return re.sub(r"\[([^\]]*)\]",
+                  lambda m: "[" + ",".join(name(a) for a in m.group(1).split(",")) + "]",
+                  str(cell or ""))
+
+
 def renamed_ids(problem: osa_opt.Problem, seed: int) -> list[str]:
     """Rows shuffled, ids and countries renamed in the same order: the same answers."""
     other, names = renamed(problem, seed)
@@ -189,6 +200,8 @@ def renamed_ids(problem: osa_opt.Problem, seed: int) -> list[str]:
         for col in ("displaced", "replaced_by"):
             ta[col] = [_ids_back(v, {x: x for x in names}) for v in ta[col]]
             tb[col] = [_ids_back(v, back) for v in tb[col]]
+        if "blocked_by" in tb:
+            tb["blocked_by"] = [_rows_back(v, back) for v in tb["blocked_by"]]
         out += table_differences("why", ta, tb, skip=BASIS | {"country"})
     if "prices" in a.analyses:  # rows keep their order; country rows carry the new name
         pa, pb = (x.analyses["prices"].tables()["prices"].drop(columns=["rule", "policy_key"])
