@@ -346,3 +346,27 @@ def test_portfolios_said_to_be_worth_the_same_are_shown_alike(run: Callable,
     for ranks, value in notes:
         for rank in re.findall(r"\d+", ranks):
             assert shown[rank] == value, (ranks, value, shown)
+
+
+# ------------------------------------------------ an input problem at 80 columns
+def test_a_problem_at_80_columns_has_room_for_its_fix(
+        run: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Slipped to FY2027' typed in P-15's status, validated in an 80-column terminal: the
+    six-column table left the fix 16 characters wide, 20 lines for three lines of text
+    ("a project / moved to a / later fiscal / year is out of ..."). A fix narrower than 30
+    characters now takes the stacked layout: the fix in a column of its own, half the
+    lines."""
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    book = openpyxl.load_workbook(example_path())
+    book["projects"]["L16"] = "Slipped to FY2027"
+    book.save(tmp_path / "slip.xlsx")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, _, err = run("validate", tmp_path / "slip.xlsx", "--no-solve")
+    assert code == 2
+    lines = err.splitlines()
+    assert "Rule and how to fix" in err and max(map(len, lines)) <= 80
+    assert len(lines) <= 16, err
+    assert "Fix: a project moved to a later" in err

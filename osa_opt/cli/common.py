@@ -141,6 +141,10 @@ def _show_usage_error(exc: click.ClickException) -> None:
     click.echo(terminal_text(f"Error: {exc.format_message()}"), err=True)
 
 
+#: The narrowest the wide layout of input problems may make its fix column.
+FIX_MIN_WIDTH = {"How to fix": 30}
+
+
 def render_issues(exc: Any) -> None:
     """Every input problem as one table on stderr, fitted to the terminal's width (a
     stacked layout when six columns do not fit; nothing is cut)."""
@@ -162,8 +166,10 @@ def render_issues(exc: Any) -> None:
     for name in (source[:1].upper() + source[1:], "Row /\nline", "Column /\nkey", "Value",
                  "Rule", "How to fix"):
         # wrapped at spaces only: a word wider than its column makes the table not fit
-        # (first_fitting), where a folded one fitted and split "maritime_survei|llance"
-        wide.add_column(name)
+        # (first_fitting), where a folded one fitted and split "maritime_survei|llance";
+        # the fix no narrower than a short line, else the stacked layout
+        # (at 80 columns a fix of three lines was 20 lines of 16 characters)
+        wide.add_column(name, min_width=FIX_MIN_WIDTH.get(name))
     stacked = Table(title=table_title(title, "bold red"), show_lines=True)
     stacked.add_column(f"{source[:1].upper() + source[1:]}, row, column, value",
                        overflow="fold", ratio=1)
