@@ -30,7 +30,30 @@ def test_the_reports_headline_defines_value(folder: Path) -> None:
     headline = html[html.index('id="headline"'):html.index("</section>",
                                                            html.index('id="headline"'))]
     assert DEFINED in headline and FORMULA in headline
-    assert "Value of portfolio 1 (a score)" in headline
+    assert "Value of portfolio 1 (a\u00a0score)" in headline  # "(a score)" on one line
+
+
+@pytest.mark.slow
+def test_the_printed_headline_keeps_a_score_on_one_line(folder: Path, tmp_path: Path) -> None:
+    """Printed, the card's label read "VALUE OF PORTFOLIO 1 (A" over "SCORE)"."""
+    import subprocess
+
+    from conftest import require_program
+
+    chromium = require_program(("/usr/bin/chromium", "chromium", "chromium-browser"),
+                               "apt-get install -y chromium")
+    pdftotext = require_program("pdftotext", "apt-get install -y poppler-utils")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={tmp_path / 'report.pdf'}",
+                    (folder / "report.html").resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "report.pdf"), "-"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout
+    lines = [" ".join(line.replace("\xa0", " ").split()) for line in text.splitlines()]
+    assert any("(A SCORE)" in line for line in lines)
+    assert not any(line.endswith("(A") or " (A " in line + " " for line in lines
+                   if "PORTFOLIO 1" in line)
 
 
 def test_the_workbook_defines_value_and_writes_no_minus_zero(folder: Path) -> None:

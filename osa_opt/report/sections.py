@@ -45,7 +45,7 @@ from osa_opt.report.summary import (
 )
 from osa_opt.result.facts import FULL_TABLES_UP_TO
 from osa_opt.solving.versions import versions
-from osa_opt.text import counted, fixed, money, percent, yen
+from osa_opt.text import NO_BREAK, counted, fixed, money, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Portfolio, Result
@@ -71,7 +71,8 @@ def headline(result: Result) -> Section:
         proof = ("proven optimal" if (best.gap or 0.0) <= 1e-9 and status == "optimal"
                  else f"gap {percent(best.gap, 2)}" if best.gap is not None else "gap unknown")
         cards += [
-            ("Value of portfolio 1 (a score)", value_text(best.objective), proof),
+            # "(a score)" whole: the card's narrow label printed "… (A" over "SCORE)"
+            (f"Value of portfolio 1 (a{NO_BREAK}score)", value_text(best.objective), proof),
             ("Budget used", yen(best.total_cost),
              f"{share_cell(best.total_cost / budget.sum(), trim=True) if budget.sum() else '—'}"
              " of the budget"),
