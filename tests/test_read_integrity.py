@@ -212,6 +212,39 @@ def test_minus_one_in_a_flag_column_is_named_as_access_s_true(
 
 
 @pytest.mark.parametrize(("command", "args", "said"), [
+    ("solve", ["--budget", "FY2026=18100", "--budget", "FY2026=17000"],
+     "--budget gives FY2026 twice (18100 and 17000), and which one is meant cannot be told; "
+     "give it once"),
+    ("validate", ["--set", "priority.min_countries=8", "--set", "priority.min_countries=9"],
+     "--set gives priority.min_countries twice (8 and 9), and which one is meant cannot be "
+     "told; give it once"),
+    ("solve", ["--set", "budget.FY2026=17000", "--budget", "FY2026=18000"],
+     "budget.FY2026 is given twice, 17000 by --set and 18000 by --budget, and which one is "
+     "meant cannot be told; give it once"),
+    ("solve", ["--set", "portfolios.count=5", "--portfolios", "3"],
+     "portfolios.count is given twice, 5 by --set and 3 by --portfolios, and which one is "
+     "meant cannot be told; give it once"),
+    ("compare", ["--set", "robustness.seed=1", "--set", "robustness.seed=2",
+                 "--budget-scenario", "FY2026=15000"],
+     "--set gives robustness.seed twice (1 and 2)"),
+])
+def test_a_policy_key_given_twice_on_the_command_line_is_refused(
+        run: Callable, tmp_path: Path, command: str, args: list[str], said: str) -> None:
+    """``--budget FY2026=18100 --budget FY2026=17000`` ran with the last (17000), and
+    ``--set portfolios.count=5 --portfolios 3`` with 3, silently: which one the user meant
+    cannot be told, so both are named (the same value twice is fine)."""
+    out = tmp_path / "out"
+    code, _, err = run(command, example_path(), *args,
+                       *(["--out", out] if command == "solve" else []))
+    assert code == 2 and not out.exists(), err
+    assert said in " ".join(err.split()), err
+    code, _, err = run("validate", example_path(), "--no-solve", "--budget", "FY2026=18100",
+                       "--budget", "FY2026=18100.0", "--set", "portfolios.count=3",
+                       "--set", "portfolios.count=3.0")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("command", "args", "said"), [
     ("solve", ["--budget", "FY2026=1_200"],
      "the amount 1_200 has '_' between its digits; write --budget FY2026=1200"),
     ("compare", ["--budget-scenario", "FY2026=15_000,FY2027=5000"],

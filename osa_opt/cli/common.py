@@ -203,7 +203,7 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
         try:
             if not sep or not fy.strip() or "_" in amount:  # float reads 1_200: a cell not
                 raise ValueError
-            out[f"budget.{fy.strip()}"] = float(amount)
+            key, number = f"budget.{fy.strip()}", float(amount)
         except ValueError:
             from osa_opt.inputs.toml_hints import without_separators, without_underscores
             from osa_opt.text import half_width
@@ -224,6 +224,12 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(
                 f"{item!r}: write FY=AMOUNT in ¥ million, e.g. --budget FY2026=20000",
                 param_hint="--budget") from None
+        if key in out and out[key] != number:  # --budget FY2026=18100 --budget FY2026=17000
+            raise click.BadParameter(
+                f"{item!r}: --budget gives {fy.strip()} twice ({_shown(out[key])} and "
+                f"{_shown(number)}), and which one is meant cannot be told; give it once",
+                param_hint="--budget")
+        out[key] = number
     return out
 
 
@@ -236,7 +242,51 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(
                 f"{item!r}: write KEY=VALUE, e.g. --set priority.min_countries=8",
                 param_hint="--set")
+        if key.strip() in out and not _same(out[key.strip()], value.strip()):
+            raise click.BadParameter(
+                f"{item!r}: --set gives {key.strip()} twice ({out[key.strip()]} and "
+                f"{value.strip()}), and which one is meant cannot be told; give it once",
+                param_hint="--set")
         out[key.strip()] = value.strip()
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A value as typed: ``18100`` for 18100.0."""
+    from osa_opt.text import number
+
+    return number(value, grouped=False) if isinstance(value, int | float) and \
+        not isinstance(value, bool) else str(value)
+
+
+def _same(first: Any, second: Any) -> bool:
+    """Whether two values of one policy key are the same once read as TOML (``8`` and
+    ``8.0``, ``18100`` and 18100.0)."""
+    from osa_opt.inputs.policy_convert import parse_cli_value
+
+    def read(value: Any) -> Any:
+        return parse_cli_value(value) if isinstance(value, str) else value
+
+    return bool(read(first) == read(second))
+
+
+def merged_overrides(sets: tuple[str, ...], budgets: tuple[str, ...],
+                     extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The policy overrides of ``--set``, ``--budget`` and a command's own options
+    (``--portfolios``: ``extra``); a key two of them give with two values
+    (``--set portfolios.count=5 --portfolios 3``) is refused: which is meant cannot be
+    told, and the later one would win in silence."""
+    out = parse_sets(sets)
+    for source, given in (("--budget", parse_budget(budgets)), (None, extra or {})):
+        for key, value in given.items():
+            if key in out and not _same(out[key], value):
+                option = source or ("--portfolios" if key == "portfolios.count" else
+                                    "--" + key.rsplit(".", 1)[-1].replace("_", "-"))
+                raise click.BadParameter(
+                    f"{key} is given twice, {out[key]} by --set and {_shown(value)} by "
+                    f"{option}, and which one is meant cannot be told; give it once",
+                    param_hint="--set")
+            out[key] = value
     return out
 
 
@@ -299,7 +349,7 @@ def _read_problem(input_path: Path | None, policy_path: Path | None, budgets: tu
     from osa_opt.inputs.readers import load_problem
 
     input_path, policy_path = from_run(input_path, policy_path)
-    overrides = {**parse_sets(sets), **parse_budget(budgets), **(extra or {})}
+    overrides = merged_overrides(sets, budgets, extra)
     ctx = click.get_current_context(silent=True)
     separator = ctx.meta.get("osa_opt.decimal_separator") if ctx is not None else None
     try:

@@ -194,10 +194,10 @@ def _scenarios(
     ``--run`` the run (its input and policy) is the baseline and every --policy another
     scenario."""
     from osa_opt.analysis.compare import Scenario, budget_label, budget_scenario
-    from osa_opt.cli.common import load_from_cli, parse_budget, parse_sets
+    from osa_opt.cli.common import load_from_cli, merged_overrides
     from osa_opt.inputs.policy import Policy
 
-    overrides = {**parse_sets(sets), **parse_budget(budgets)}
+    overrides = merged_overrides(sets, budgets)
     if run is not None:
         base = load_from_cli(input_path, None, budgets, sets)
         names = _unique([Path(run).name, *map(_scenario_name, policy_paths)])
