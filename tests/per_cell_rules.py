@@ -356,14 +356,15 @@ def coerce_column_per_cell(sheet: str, cells: pd.Series, rows: np.ndarray, col: 
 def key_per_cell(text: str) -> str:
     """What two spellings of one name share: width folded (NFKC), case folded, a letter
     that looks Latin (Cyrillic, Greek) as the Latin one, a dash that looks like the hyphen
-    as the hyphen, no spaces; a whole number without its leading zeros or its point and
+    as the hyphen, a curly quotation mark as the straight one, no spaces; a whole number without its leading zeros or its point and
     zeros (``01``, ``1.0`` and ``1`` alike; ``1.10`` and ``1.`` as they are)."""
-    from osa_opt.inputs.keys import DASHES, LOOKALIKES
+    from osa_opt.inputs.keys import DASHES, LOOKALIKES, QUOTES
 
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower: the common case
         return _whole_number("".join(text.lower().split()))
     latin = {other.casefold(): letter.casefold() for other, letter in LOOKALIKES.items()}
     latin.update(DASHES)
+    latin.update(QUOTES)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _whole_number("".join("".join(latin.get(char, char) for char in folded).split()))
 
