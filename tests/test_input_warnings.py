@@ -355,3 +355,40 @@ def test_a_project_copied_under_a_new_id_is_named() -> None:
                             "project twice? Both can be funded, and its cost counts twice")
     assert warning.hint == ("delete the copy; or, if it is another item, give it its own "
                             "title (and its cost)")
+
+
+def test_a_project_slipped_by_moving_its_cost_to_next_year_is_told_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analyst slips P-05 to next year as a spreadsheet does: a column cost_FY2027 beside
+    cost_FY2026, its ¥1,300m moved across. Under the FY2026 policy it stayed a candidate and
+    was funded for ¥0 (exit 0); the warnings said 'no cost in any fiscal year ... make it
+    excluded if it needs no funding' and, apart, 'delete the column if it is for the record
+    only', neither the slip. One warning now links the two, with the fixes of a slip."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    at = rows[0].index("cost_FY2026")
+    for k, row in enumerate(rows):
+        moved = "cost_FY2027" if k == 0 else row[at] if row[0] == "P-05" else None
+        row.insert(at + 1, moved)
+        if row[0] == "P-05":
+            row[at] = None
+    book = write_book(tmp_path / "round.xlsx", sheets)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", book, "--no-solve")
+    assert run.code == 0, run.err
+    assert (
+        "  - projects, row 6, column 'cost_FY2027': project P-05 has no cost in FY2026\n"
+        "    (cost_FY2026 is 0 or blank) but ¥1,300m in cost_FY2027, a year the policy\n"
+        "    has no budget for: as a candidate it would be funded for free in FY2026\n"
+        "    (value 1300). Fix: if it has slipped to FY2027, give it status excluded and\n"
+        "    say so in status_reason ('slipped to FY2027'); if it is to be funded in\n"
+        "    FY2026, put its cost in cost_FY2026; to plan FY2027 too, give the policy a\n"
+        "    budget for it (budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)\n"
+    ) in run.err
+    assert "make it excluded if it needs no funding" not in run.err
+    # the fix followed: excluded with its reason, the warning gone
+    status = rows[0].index("status")
+    rows[5][status], rows[5][status + 1] = "excluded", "slipped to FY2027"
+    problem = osa_opt.load_problem(write_book(tmp_path / "fixed.xlsx", sheets))
+    assert not any("funded for free" in w.rule for w in problem.warnings)

@@ -480,7 +480,18 @@ def copied_project_warnings(problem: Problem) -> list[Issue]:
 
 
 def free_project_warnings(problem: Problem) -> list[Issue]:
-    """A project (not excluded) whose every cost of the policy's years is 0 or blank."""
+    """A project (not excluded) whose every cost of the policy's years is 0 or blank. One
+    whose cost stands in a ``cost_<FY>`` column of a year the policy has no budget for (its
+    cost moved to ``cost_FY2027``, as an analyst slips a project to next year) is told so,
+    with the fixes of a slip: a candidate still, it would be funded for free.
+
+    >>> slipped = problem.projects.assign(cost_FY2027=0.0)
+    >>> slipped.loc["P-05", ["cost_FY2026", "cost_FY2027"]] = [0.0, 1300.0]
+    >>> free_project_warnings(problem.with_projects(slipped))[0].rule[:80]
+    'project P-05 has no cost in FY2026 (cost_FY2026 is 0 or blank) but ¥1,300m in co'
+    """
+    import pandas as pd
+
     years = problem.fiscal_years
     if not years:
         return []
@@ -488,11 +499,35 @@ def free_project_warnings(problem: Problem) -> list[Issue]:
     free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")]
     columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)
     verb = "is" if len(years) == 1 else "are"
-    return [Issue(PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
-                  f"project {pid} has no cost in any fiscal year of the policy ({columns} "
-                  f"{verb} 0 or blank): it would be funded for free",
-                  "fill in its costs in ¥ million, or make it excluded if it needs no funding")
-            for pid in free.index]
+    others = [c for c in p.columns if str(c).startswith(COST_PREFIX)
+              and str(c).removeprefix(COST_PREFIX) not in years
+              and re.search(r"\d", half_width(str(c)))]
+    elsewhere = p.loc[free.index, others].apply(pd.to_numeric, errors="coerce")
+    issues = []
+    for pid in free.index:
+        moved = [(str(c), float(elsewhere.at[pid, c])) for c in others
+                 if elsewhere.at[pid, c] > 0]
+        if not moved:
+            issues.append(Issue(
+                PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
+                f"project {pid} has no cost in any fiscal year of the policy ({columns} "
+                f"{verb} 0 or blank): it would be funded for free",
+                "fill in its costs in ¥ million, or make it excluded if it needs no funding"))
+            continue
+        later = " or ".join(c.removeprefix(COST_PREFIX) for c, _ in moved)
+        first = moved[0][0].removeprefix(COST_PREFIX)
+        issues.append(Issue(
+            PROJECTS, int(p.at[pid, "_row"]), moved[0][0], moved[0][1],
+            f"project {pid} has no cost in {', '.join(years)} ({columns} {verb} 0 or "
+            f"blank) but {' and '.join(f'{yen(a)} in {c}' for c, a in moved)}, a year the "
+            f"policy has no budget for: as a {p.at[pid, 'status']} it would be funded for "
+            f"free in {', '.join(years)}",
+            f"if it has slipped to {later}, give it status excluded and say so in "
+            f"status_reason ('slipped to {later}'); if it is to be funded in "
+            f"{', '.join(years)}, put its cost in {COST_PREFIX}{years[0]}; to plan {first} "
+            f"too, give the policy a budget for it (budget.{first}, or --budget "
+            f"{first}=AMOUNT in ¥ million)"))
+    return issues
 
 
 def unit_warnings(problem: Problem) -> list[Issue]:
