@@ -14,7 +14,7 @@ managers here, and the model is as before afterwards.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -129,26 +129,37 @@ def value_at(expr: Any, fractions: Mapping[str, float], countries: Mapping[str, 
     """The value of a linear expression of the model at a portfolio, computed from its funded
     fractions: a constraint's body, or the terms extensions add to the objective.
 
-    ``x[p]`` is 1 when p is funded, ``f[p]`` its fraction, ``z[c]`` and ``w[c]`` 1 when
-    country c receives a project, ``empty`` 0; any other variable (added by a user) takes its current value.
+    The model's own variables take :func:`portfolio_value`; any other variable (added by a
+    user) takes its current value.
     """
     funded_countries = {countries[p] for p in fractions if p in countries}
     repn = generate_standard_repn(expr, compute_values=True)
     total = float(repn.constant or 0.0)
     for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
         name, index = var.parent_component().local_name, var.index()
-        if name == "x":
-            value = 1.0 if index in fractions else 0.0
-        elif name == "f":
-            value = float(fractions.get(index, 0.0))
-        elif name in ("z", "w"):  # receives a project / gets an agreement
-            value = 1.0 if index in funded_countries else 0.0
-        elif name == "empty":
-            value = 0.0
-        else:
-            value = float(var.value or 0.0)
+        value = (portfolio_value(name, index, fractions, funded_countries)
+                 if name in PORTFOLIO_VARIABLES else float(var.value or 0.0))
         total += float(coef) * value
     return total
+
+
+#: The model's own variables, whose value follows from a portfolio (:func:`portfolio_value`).
+PORTFOLIO_VARIABLES = frozenset({"x", "f", "z", "w", "empty"})
+
+
+def portfolio_value(name: str, index: Any, fractions: Mapping[str, float],
+                    partners: Collection[str]) -> float:
+    """The value of the model's variable ``name[index]`` (one of
+    :data:`PORTFOLIO_VARIABLES`) at a portfolio of funded ``fractions`` whose countries are
+    ``partners``: ``x[p]`` is 1 when p is funded, ``f[p]`` its fraction, ``z[c]`` and
+    ``w[c]`` 1 when country c receives a project (gets an agreement), ``empty`` 0."""
+    if name == "x":
+        return 1.0 if index in fractions else 0.0
+    if name == "f":
+        return float(fractions.get(index, 0.0))
+    if name in ("z", "w"):  # receives a project / gets an agreement
+        return 1.0 if index in partners else 0.0
+    return 0.0
 
 
 @contextlib.contextmanager

@@ -29,13 +29,17 @@ from typing import Any
 
 from pyomo.repn import generate_standard_repn
 
-from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
+from osa_opt.analysis.rule_rows import (
+    PORTFOLIO_VARIABLES,
+    TOL,
+    Rule,
+    portfolio_value,
+    rule_rows,
+)
 
 #: The link rows that are rules a user sets in the projects sheet: a requirement and an
 #: exclusive group keep a project out as a budget does (the other links define variables).
 RULE_LINKS = ("requires", "exclusive")
-#: Variables whose value follows from the portfolio (rule_rows.value_at).
-_KNOWN = frozenset({"x", "f", "z", "w", "empty"})
 
 
 class BlockingRows:
@@ -60,26 +64,17 @@ class BlockingRows:
         repn = generate_standard_repn(con.body, compute_values=True)
         terms = [(v.parent_component().local_name, v.index(), float(c))
                  for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True)]
-        if repn.nonlinear_expr is not None or any(n not in _KNOWN for n, _, _ in terms):
+        if repn.nonlinear_expr is not None or any(n not in PORTFOLIO_VARIABLES for n, _, _ in terms):
             return  # a variable of the user's own: its value does not follow from a portfolio
         activity = float(repn.constant or 0.0)
         for name, index, coef in terms:
-            activity += coef * self._value(name, index)
+            activity += coef * portfolio_value(name, index, self.funded, self.partners)
         k = len(self.rows)
         lower = float(con.lb) if con.has_lb() else None
         upper = float(con.ub) if con.has_ub() else None
         self.rows.append((rule, activity, lower, upper))
         for name, index, coef in terms:
             self.by_var[(name, index)].append((k, coef))
-
-    def _value(self, name: str, index: Any) -> float:
-        if name == "x":
-            return 1.0 if index in self.funded else 0.0
-        if name == "f":
-            return float(self.funded.get(index, 0.0))
-        if name in ("z", "w"):
-            return 1.0 if index in self.partners else 0.0
-        return 0.0
 
     def blocked_by(self, pid: str) -> list[str]:
         """The rows portfolio 1 would break with ``pid`` added at its least share, in the
