@@ -446,6 +446,37 @@ def test_merged_cells_are_reported_by_their_range(tmp_path: Path) -> None:
     assert has_issue(run, "countries", 1, "country", "the cells A1:B1 are merged: the header")
 
 
+def test_a_merged_title_pasted_into_the_table_is_told_to_be_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block of rows pasted from another workbook under its merged title ('Pasted from
+    the Kalindra desk', A41:F41, nothing else in the row): the fix was to unmerge and 'type
+    the value in every cell that has it', which makes the title a project_id, a title, a
+    country ... It is named as a title inside the table, to delete."""
+    sheets = example_sheets()
+    width = len(sheets["projects"][0])
+    sheets["projects"].append(["Pasted from the Kalindra desk"] + [None] * (width - 1))
+    sheets["projects"].append(list(sheets["projects"][2]))
+    sheets["projects"][-1][0] = "P-39"
+    book = write_book(tmp_path / "pasted.xlsx", sheets, merge={"projects": ["A40:F40"]})
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", book, "--no-solve")
+    assert run.code == 2
+    assert run.err.startswith("1 problem in the input")
+    assert (
+        "│ projects, row 40, project_id, value   │ the cells A40:F40 are merged over a  │\n"
+        "│ Pasted from the Kalindra desk         │ row that holds nothing else: a title │\n"
+        "│                                       │ or section heading inside the table, │\n"
+        "│                                       │ not a project                        │\n"
+        "│                                       │ Fix: delete the row (a title goes    │\n"
+        "│                                       │ above the header row, or in a        │\n"
+        "│                                       │ comment); if it is meant as a row of │\n"
+        "│                                       │ the table, unmerge the cells and     │\n"
+        "│                                       │ fill in each of its cells            │\n"
+    ) in run.err
+    assert "type the value in every cell" not in run.err
+
+
 # ---------------------------------------------------------------------- 5. the file itself
 def _zip_without_sheets(path: Path) -> None:
     with zipfile.ZipFile(EXAMPLE) as src, zipfile.ZipFile(path, "w") as out:

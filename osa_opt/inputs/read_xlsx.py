@@ -627,6 +627,19 @@ def merged_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
             f"column{'s' if c2 > c1 + 1 else ''} " + ", ".join(
                 get_column_letter(c + 1) for c in range(c1 + 1, c2 + 1))
         what = "the header" if r1 == header_row else "the value"
+        if r1 == r2 > header_row and all(
+                v is None or (isinstance(v, str) and not v.strip())
+                for c, v in enumerate(first) if not c1 <= c <= c2):
+            # a title or section heading pasted into the table, merged over its row:
+            # typing it in every cell (the fix above) would make a row of a project
+            issues.append(Issue(sheet, r1, column, value,
+                                f"the cells {span} are merged over a row that holds nothing "
+                                "else: a title or section heading inside the table, not a "
+                                f"{'project' if sheet == 'projects' else 'country'}",
+                                "delete the row (a title goes above the header row, or in a "
+                                "comment); if it is meant as a row of the table, unmerge the "
+                                "cells and fill in each of its cells"))
+            continue
         issues.append(Issue(sheet, r1, column, value,
                             f"the cells {span} are merged: {what} is in {span.split(':')[0]} "
                             f"only, and {covered} of the range would read as blank",
