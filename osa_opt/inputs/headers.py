@@ -482,8 +482,7 @@ def _another_year_hint(column: str, close: str | None, years: list[str], present
     if the header is a typo, rename it; not the rename alone, which would solve the round
     against another year's budget."""
     fy = column[len(COST_PREFIX):]
-    kept = {y: policy.budget[y] for y in policy.fiscal_years
-            if y != fy and f"{COST_PREFIX}{y}" in present}
+    kept = _other_budgets(fy, present, policy)
     budget = {**kept, **dict.fromkeys(years)}
     theirs = " and ".join(years)
     return (f"the projects sheet's costs are for {theirs}, the policy's budget for {fy}: to "
@@ -493,12 +492,18 @@ def _another_year_hint(column: str, close: str | None, years: list[str], present
             f"(its costs are then charged to {fy}'s budget of {_budget_text(policy, fy)})")
 
 
+def _other_budgets(fy: str, present: list[str], policy: Policy) -> dict[str, float]:
+    """The policy's budgets of its years other than ``fy`` whose cost columns are among the
+    headers ``present``."""
+    return {y: policy.budget[y] for y in policy.fiscal_years
+            if y != fy and f"{COST_PREFIX}{y}" in present}
+
+
 def _budget_alone(column: str, present: list[str], policy: Policy) -> str:
     """When other years of the policy have their cost columns (``--budget FY2024=5000`` on
     the shipped FY2026 policy adds FY2024 beside FY2026): how to budget those years alone."""
     fy = column[len(COST_PREFIX):]
-    kept = {y: policy.budget[y] for y in policy.fiscal_years
-            if y != fy and f"{COST_PREFIX}{y}" in present}
+    kept = _other_budgets(fy, present, policy)
     if not kept:
         return ""
     return (f": to budget {' and '.join(kept)} alone, --set 'budget={_budget_table(kept)}' "
