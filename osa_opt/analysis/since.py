@@ -369,26 +369,13 @@ def _value_causes(snap: dict[str, Any], tables: tuple[Any, Any], pid: str, count
     6 → 7", "the policy's objective" (its keys are listed with the inputs); "" when the
     snapshot has none of the parts (a run.json written before them). ``tables``: the
     input's projects and countries, read once."""
-    causes = []
     projects, countries = tables
-    for name, was in (snap.get("scores") or {}).items():
-        before = was.get(pid) if isinstance(was, dict) else None
-        if before is None or name not in projects.columns:
-            continue
-        now = float(projects.at[pid, name])
-        if abs(float(before) - now) > 1e-9:
-            causes.append(f"{name} {number(float(before))} → {number(now)}")
+    causes = _moved(snap.get("scores"), projects, pid, "")
     tier = (snap.get("tier") or {}).get(country)
     if tier is not None and int(tier) != int(countries.at[country, "priority_tier"]):
         causes.append(f"its partner's priority_tier {int(tier)} → "
                       f"{int(countries.at[country, 'priority_tier'])}")
-    for name, was in (snap.get("assessments") or {}).items():
-        before = was.get(country) if isinstance(was, dict) else None
-        if before is None or name not in countries.columns:
-            continue
-        now = float(countries.at[country, name])
-        if abs(float(before) - now) > 1e-9:
-            causes.append(f"its partner's {name} {number(float(before))} → {number(now)}")
+    causes += _moved(snap.get("assessments"), countries, country, "its partner's ")
     if policy_moved:
         causes.append("the policy's objective")
     return ", ".join(causes)
@@ -446,6 +433,21 @@ def _gates(reasons: Any) -> list[str]:
 
 def _eligible_text(reasons: list[str]) -> str:
     return "ineligible: " + "; ".join(reasons) if reasons else "eligible"
+
+
+def _moved(parts: Any, table: Any, key: str, whose: str) -> list[str]:
+    """The columns of the snapshot's ``parts`` (column -> id -> number: ``scores`` of a
+    project, ``assessments`` of its partner) whose number for ``key`` moved in ``table``,
+    as "``whose`` name before → now"."""
+    moved = []
+    for name, was in (parts or {}).items():
+        before = was.get(key) if isinstance(was, dict) else None
+        if before is None or name not in table.columns:
+            continue
+        now = float(table.at[key, name])
+        if abs(float(before) - now) > 1e-9:
+            moved.append(f"{whose}{name} {number(float(before))} → {number(now)}")
+    return moved
 
 
 def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
