@@ -207,6 +207,26 @@ def test_a_misspelt_score_header_names_both_possible_typos(tmp_path: Path) -> No
                           "objective.weights.security to objective.weights.securty")
 
 
+@pytest.mark.parametrize("header", ["score_security (0-10)", "score_security, 0-10",
+                                    "score_security [pts]"])
+def test_a_score_header_with_a_note_is_not_offered_as_a_policy_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str
+) -> None:
+    """An analyst adds the scale to a header, 'score_security (0-10)': the fix also offered
+    'rename its key objective.weights.security to objective.weights.security (0-10)', a
+    key no policy can have. Only the header is told to be renamed."""
+    sheets = example_sheets()
+    sheets["projects"][0][sheets["projects"][0].index("score_security")] = header
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", write_book(tmp_path / "r.xlsx", sheets), "--json")
+    assert run.code == 2
+    (issue,) = json.loads(run.out)["issues"]
+    assert (issue["sheet"], issue["column"], issue["value"]) == (
+        "projects", "score_security", header)
+    assert issue["hint"] == (f"did you mean 'score_security'? Rename the header {header!r} to "
+                             "'score_security'")
+
+
 # ---------------------------------------------------------------------- 5. TOML
 @pytest.mark.parametrize("line, cause, fix", [
     ("FY2026 = 18,100", "a number with a thousands separator", "write FY2026 = 18100"),

@@ -685,6 +685,8 @@ def _or_policy(column: str, header: str) -> str:
     ours, theirs = _policy_key(column), _policy_key(header)
     if ours is None or theirs is None:
         return ""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", theirs[1]):
+        return ""  # 'humanitarian (0-10)': a note in the header, never a policy key
     if column.startswith(COST_PREFIX) and _shape(ours[1]) != _shape(theirs[1]):
         return ""  # a cost header of another form than FY2026 is the data's typo
     # a criterion, or another year of the same form (FY2026 against FY2027): either side
