@@ -173,7 +173,7 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
 #: hidden by their format): the cell styles and what each marks (:func:`_scaling_styles`,
 #: :func:`_hiding_styles`), the columns' default ones (:func:`_column_styles`), and the
 #: dict it fills, (row, column from 0) -> the mark (format code, divisor; format code).
-Scaling = tuple[Mapping[str, Any], dict[int, str], dict[tuple[int, int], Any]]
+StyleMarks = tuple[Mapping[str, Any], dict[int, str], dict[tuple[int, int], Any]]
 
 
 def _hiding_styles(doc: Any) -> dict[str, str]:
@@ -193,7 +193,7 @@ def _hiding_styles(doc: Any) -> dict[str, str]:
 
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
-          scaling: Sequence[Scaling] = (),
+          styled: Sequence[StyleMarks] = (),
           unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
           currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
           flat: tuple[set[str], set[int]] | None = None,
@@ -201,7 +201,7 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
-    number cells of the cell styles of each of ``scaling`` (shown divided, hidden by their
+    number cells of the cell styles of each of ``styled`` (shown divided, hidden by their
     format) to that one's dict, and its cells whose
     value cannot be read to ``unreadable`` ((row, column from 0) -> (text, rule, hint):
     the text stands in the cell), and its currency cells of another currency than the yen
@@ -246,9 +246,9 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             if percents is not None and \
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
-            for marks in scaling if isinstance(value, int | float) else ():
+            for marks in styled if isinstance(value, int | float) else ():
                 if marks[0]:
-                    _note_scaled(cell, *block, marks)
+                    _note_styled(cell, *block, marks)
             column += span
             if value is None:
                 empty += span
@@ -272,13 +272,14 @@ def _mark(marked: dict[tuple[int, int], Any], block: tuple[int, int, int, int],
             marked[row + k, column + j] = mark
 
 
-def _note_scaled(cell: Any, row: int, column: int, rows: int, columns: int,
-                 scaling: Scaling) -> None:
+def _note_styled(cell: Any, row: int, column: int, rows: int, columns: int,
+                 marks: StyleMarks) -> None:
     """A number cell (repeated ``rows`` down and ``columns`` across) whose own style, or
-    else its column's default, shows its value divided: noted in ``scaling``'s dict."""
+    else its column's default, is one of the cell styles of ``marks`` (shows its value
+    divided, or hides it): noted in ``marks``' dict."""
     from odf.namespaces import TABLENS
 
-    styles, defaults, found = scaling
+    styles, defaults, found = marks
     for j in range(columns):
         name = cell.attributes.get((TABLENS, "style-name")) or defaults.get(column + j)
         if name in styles:
