@@ -675,6 +675,36 @@ def test_cells_written_white_on_white_are_refused_naming_rows_and_columns(
         "rows, whose value is not meant"]
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_text_its_format_hides_is_refused_as_a_number_is(
+    tmp_path: Path, run: Callable, suffix: str
+) -> None:
+    """';;;' hides a text as it hides a number: a requires 'P-01' so formatted looked blank
+    and counted (in the .xlsx), and LibreOffice's .ods of it was read as it shows, blank (its
+    office:string-value, the text the cell holds, was not read), so the requirement was
+    dropped there and kept here. Both now read the text the cell holds, and refuse it."""
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(7, header.index("requires") + 1)
+    cell.value, cell.number_format = "P-01", ";;;"
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    plain = "Home > Number > General"
+    if suffix == ".ods":  # the same workbook saved by LibreOffice
+        soffice = require_program(("soffice", "libreoffice"),
+                                  "apt-get install -y libreoffice-calc-nogui")
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                        "--headless", "--convert-to", "ods", "--outdir", str(tmp_path),
+                        str(path)], check=True, capture_output=True, timeout=300)
+        path, plain = tmp_path / "hidden.ods", "Format > Cells > Numbers > General"
+    assert issues_of(run, path) == [
+        "projects, column 'requires': the format ';;;' shows nothing for the text the cell "
+        "holds ('P-01'): 1 cell of the column (row 7) looks blank but holds text, which "
+        f"would be read (value 'P-01'). Fix: give the column a plain format ({plain}) to see "
+        "each cell; clear the cells whose text is not meant"]
+
+
 # ---------------------------------------------------------------------- accounting zero
 @pytest.mark.parametrize("shown", [" -   ", "¥ -", "—"])
 def test_a_zero_an_accounting_format_shows_as_a_dash_is_told_to_be_0(

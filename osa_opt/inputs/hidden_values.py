@@ -80,6 +80,59 @@ def hides_numbers(code: str) -> bool:
     return hidden_by(code, 1.0) is not None or hidden_by(code, -1.0) is not None
 
 
+def hidden_text(code: str) -> str | None:
+    """What the format ``code`` shows for a text ("nothing" or its literal) when its text
+    section (the fourth) shows no ``@``, else None: ``;;;`` hides a text as it hides a
+    number.
+
+    >>> hidden_text(";;;"), hidden_text('0;-0;0;"n/a"'), hidden_text("0;-0;0;@"), hidden_text("0")
+    ('nothing', "'n/a'", None, None)
+    """
+    sections = _sections(code)
+    if len(sections) < 4 or "@" in _DECOR.sub("", sections[3]):
+        return None
+    literal = "".join(a or b for a, b in re.findall(r'"([^"]*)"|\\(.)', sections[3]))
+    return repr(literal.strip()) if literal.strip() else "nothing"
+
+
+def hidden_text_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
+                       marked: Mapping[tuple[int, int], str],
+                       plain: str = "Home > Number > General") -> list[Issue]:
+    """One issue per column osa-opt reads with text cells whose format hides their text
+    (``;;;`` over a ``requires`` or an id): ``marked`` maps (row, column from 0) to a
+    format code."""
+    from osa_opt.inputs.headers import known_header
+
+    if not marked or not rows:
+        return []
+    header_row, header = rows[at][0], rows[at][1]
+    values = dict(rows)
+    found: dict[str, list[tuple[int, str, str, str]]] = {}
+    for (row, column), code in sorted(marked.items()):
+        cells = values.get(row, ())
+        name = header[column] if column < len(header) else None
+        value = cells[column] if column < len(cells) else None
+        shown = hidden_text(code)
+        if row > header_row and shown is not None and isinstance(name, str) \
+                and known_header(sheet, name.strip()) and isinstance(value, str) \
+                and value.strip():
+            found.setdefault(name.strip(), []).append((row, value.strip(), code, shown))
+    issues = []
+    for name, cells in found.items():
+        row, value, code, shown = cells[0]
+        n = len(cells)
+        issues.append(Issue(
+            sheet, row, name, value,
+            f"the format {code!r} shows {shown} for the text the cell holds ({value!r}): "
+            f"{counted(n, 'cell')} of the column ({rows_named([r for r, *_ in cells])}) "
+            + (f"{'look' if n > 1 else 'looks'} blank" if shown == "nothing" else
+               f"{'show' if n > 1 else 'shows'} {shown}")
+            + f" but {'hold' if n > 1 else 'holds'} text, which would be read",
+            f"give the column a plain format ({plain}) to see each cell; clear the cells "
+            "whose text is not meant"))
+    return issues
+
+
 def hidden_value_issues(sheet: str, header: Sequence[Any],
                         found: dict[int, list[tuple[int, float, Any]]],
                         plain: str = "Home > Number > General") -> list[Issue]:
@@ -129,7 +182,7 @@ def ods_format_codes(doc: Any) -> dict[str, str]:
         if style.attributes.get((STYLENS, "volatile")) == "true":
             continue  # a section of another style (N145P0 of N145), named by no cell
         code = _ods_code(style, styles)
-        if code is not None and hides_numbers(code):
+        if code is not None and (hides_numbers(code) or hidden_text(code) is not None):
             out[name] = code
     return out
 

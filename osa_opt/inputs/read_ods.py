@@ -19,7 +19,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, table
-from osa_opt.inputs.hidden_values import same_colour_issues
+from osa_opt.inputs.hidden_values import hidden_text_issues, same_colour_issues
 from osa_opt.inputs.read_xlsx import (
     Merge,
     currency_issues,
@@ -105,6 +105,10 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         cells += percent_issues(sheet, rows, at, percents, "Format > Cells > Numbers > General")
         route(struck_issues(sheet, rows, at, ods_struck_cells(
             doc, _row_elements(element), _MAX_REPEAT)), issues, cells)
+        if hiding:  # text its format hides (;;;), as numbers are above
+            cells += hidden_text_issues(sheet, rows, at, _styled_cells(
+                _row_elements(element), hiding, _column_styles(element, hiding)),
+                "Format > Cells > Numbers > General")
         if unseen:  # text in the colour of its background (white on white)
             route(same_colour_issues(sheet, rows, at, _styled_cells(
                 _row_elements(element), unseen, _column_styles(element, unseen)),
@@ -475,6 +479,9 @@ def _value(cell: Any) -> Any:
                          f"the cell is marked as {what} in the file but {stored}: the file "
                          "was written by another program than LibreOffice, or damaged",
                          _RESAVE) from None
+    stored = attrs.get((OFFICENS, "string-value")) if kind == "string" else None
+    if stored is not None:  # the text the cell holds, where its format shows another
+        return stored if stored.strip() else None  # (;;;: nothing), as Excel's reader does
     if formula and not shown:
         raise Unreadable(_formula_text(formula), FORMULA_RULE, FORMULA_HINT)
     return shown if shown else None

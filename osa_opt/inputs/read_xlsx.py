@@ -528,10 +528,12 @@ def _hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
                           book: Any, xml: bytes) -> list[Issue]:
     """Number cells whose format hides their number (``;;;``, ``"TBD"``): see
     :mod:`osa_opt.inputs.hidden_values`."""
-    from osa_opt.inputs.hidden_values import hides_numbers
+    from osa_opt.inputs.hidden_values import hidden_text, hidden_text_issues, hides_numbers
 
-    marked = _styled_cells(book, xml, lambda code: code if hides_numbers(code) else None)
-    return hidden_number_issues(sheet, rows, at, marked)
+    marked = _styled_cells(book, xml, lambda code: code if hides_numbers(code) or
+                           hidden_text(code) is not None else None)
+    return [*hidden_number_issues(sheet, rows, at, marked),
+            *hidden_text_issues(sheet, rows, at, marked)]
 
 
 def _same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
