@@ -16,7 +16,8 @@ so the one rule above reads both.
 A cell written in the colour of its background (white text on a sheet's white, the other
 usual way to hide a cell) hides whatever it holds, a number or a text: such cells of the
 columns osa-opt reads are refused too, in one problem naming their rows and columns
-(:func:`same_colour_cells`, :func:`same_colour_issues`).
+(:func:`same_colour_styles` of a workbook, :func:`ods_same_colour_styles` of an ``.ods``
+file; :func:`same_colour_issues`).
 """
 
 from __future__ import annotations
@@ -287,6 +288,30 @@ def same_colour_styles(book: Any) -> set[bytes]:
             _colour(getattr(fill, "fgColor", None)) if kind == "solid" else None
         if font is not None and font == back:
             found.add(str(i).encode())
+    return found
+
+
+def ods_same_colour_styles(doc: Any) -> set[str]:
+    """The cell styles of an OpenDocument ``doc`` (odfpy) whose text is the colour of their
+    background (``fo:color="#ffffff"`` on no background, or on ``fo:background-color`` of
+    that colour): such text shows as none, as :func:`same_colour_styles`' of a workbook."""
+    from odf.namespaces import FONS, STYLENS
+
+    found = set()
+    for part in (doc.automaticstyles, doc.styles):
+        for style in part.childNodes:
+            if style.qname[1] != "style" or \
+                    style.attributes.get((STYLENS, "family")) != "table-cell":
+                continue
+            colour, back = None, "#ffffff"
+            for props in style.childNodes:
+                if props.qname[1] == "text-properties":
+                    colour = (props.attributes.get((FONS, "color")) or "").lower() or None
+                elif props.qname[1] == "table-cell-properties":
+                    fill = (props.attributes.get((FONS, "background-color")) or "").lower()
+                    back = "#ffffff" if fill in ("", "transparent") else fill
+            if colour is not None and colour == back:
+                found.add(style.attributes.get((STYLENS, "name")))
     return found
 
 

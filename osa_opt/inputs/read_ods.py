@@ -19,7 +19,11 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.headers import find_header, table
-from osa_opt.inputs.hidden_values import hidden_text_issues, same_colour_issues
+from osa_opt.inputs.hidden_values import (
+    hidden_text_issues,
+    ods_same_colour_styles,
+    same_colour_issues,
+)
 from osa_opt.inputs.read_xlsx import (
     Merge,
     currency_issues,
@@ -74,7 +78,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     styles = _scaling_styles(doc)
     hiding = _hiding_styles(doc)
     flat_rows, flat_columns = _zero_size_styles(doc)
-    unseen = dict.fromkeys(_same_colour_styles(doc), True)
+    unseen = dict.fromkeys(ods_same_colour_styles(doc), True)
     tables = {}
     for sheet, name in chosen.items():
         merges: list[Merge] = []
@@ -308,29 +312,6 @@ def _hidden_columns(element: Any, flat: set[str] | None = None) -> set[int]:
 
 #: Points per unit of an OpenDocument length (``0.452cm``, ``0in``, ``12pt``).
 _POINTS = {"pt": 1.0, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75}
-
-
-def _same_colour_styles(doc: Any) -> set[str]:
-    """Cell styles whose text is the colour of their background (``fo:color="#ffffff"`` on
-    no background, or on ``fo:background-color`` of that colour): such text shows as none."""
-    from odf.namespaces import FONS, STYLENS
-
-    found = set()
-    for part in (doc.automaticstyles, doc.styles):
-        for style in part.childNodes:
-            if style.qname[1] != "style" or \
-                    style.attributes.get((STYLENS, "family")) != "table-cell":
-                continue
-            colour, back = None, "#ffffff"
-            for props in style.childNodes:
-                if props.qname[1] == "text-properties":
-                    colour = (props.attributes.get((FONS, "color")) or "").lower() or None
-                elif props.qname[1] == "table-cell-properties":
-                    fill = (props.attributes.get((FONS, "background-color")) or "").lower()
-                    back = "#ffffff" if fill in ("", "transparent") else fill
-            if colour is not None and colour == back:
-                found.add(style.attributes.get((STYLENS, "name")))
-    return found
 
 
 def _styled_cells(row_elements: list[Any], styles: Mapping[str, Any],
