@@ -1,11 +1,14 @@
-"""Numbers a workbook's format hides: the cell shows nothing, or a word, and holds a number.
+"""Values a workbook hides: the cell shows nothing, or a word, and holds a number or a text
+(its format hides it, or its font is the colour of its background).
 
 Excel's way to hide a cell's content is the number format ``;;;`` (its positive, negative
 and zero sections all empty); a format such as ``"TBD"`` shows a word for every number. A
 cost column so formatted looks blank, or undecided, yet each cell holds an amount that is
 read and funded. What the analyst meant, the amount or the blank, nobody can tell, so such
 a cell is refused, one problem per column, naming the value it holds and what it shows.
-A zero shown as ``-`` (an accounting format) is zero, and no problem.
+A zero shown as ``-`` (an accounting format) is zero, and no problem. A format's fourth
+section hides a text as ``;;;`` does (:func:`hidden_text`): a ``requires`` or an id so
+formatted is refused alike (:func:`hidden_text_issues`).
 
 An ``.ods`` file keeps a format as a number style of elements (``<number:number>`` for the
 digits, ``<number:text>`` for a literal) with a ``<style:map>`` for each section
