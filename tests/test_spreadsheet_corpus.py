@@ -84,6 +84,33 @@ def test_the_example_saved_by_libreoffice_reads_the_same(name: str) -> None:
     assert problem.warnings == []
 
 
+def test_libreoffice_s_true_and_false_formulas_resaved_by_openpyxl_read_as_true_and_false(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice saves every true or false cell of an .xlsx as a formula, =FALSE() with
+    its value; an analyst's openpyxl script that edits the file and saves it drops every
+    formula's value. The workbook was refused with 'a formula without its computed value'
+    for each flag of the example (95 problems, 'open the file in Excel or LibreOffice and
+    save it again'); =TRUE() and =FALSE() need no computing and are read as true and false.
+    Another formula without its value is still named."""
+    sheets = example_sheets()
+    for rows in sheets.values():
+        for row in rows:
+            row[:] = ["=TRUE()" if v is True else "=false()" if v is False else v
+                      for v in row]
+    assert sum(v == "=TRUE()" for r in sheets["countries"] for v in r) > 10
+    path = write_book(tmp_path / "resaved.xlsx", sheets)
+    same_data(path)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", path, "--no-solve")
+    assert run.code == 0 and run.err == "", run.err
+    sheets["projects"][2][sheets["projects"][0].index("cost_FY2026")] = "=600*2"
+    run = osa("validate", write_book(tmp_path / "other.xlsx", sheets), "--no-solve")
+    assert run.code == 2
+    assert run.err.startswith("1 problem in the input")
+    assert "a formula without its computed" in run.err and "=600*2" in run.err
+
+
 @pytest.mark.slow
 def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
     runs = {}

@@ -295,13 +295,20 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                                                _flat_columns(xml))
             uncomputed = {}  # formulas saved without a value (with one, the value is read,
             # unless the file asks to be recalculated: its values were never computed)
+            written = False
             for (r, c), text in formulas.get(name, {}).items():
                 if r <= len(rows):
                     row = [*rows[r - 1], *[None] * (c + 1 - len(rows[r - 1]))]
                     if row[c] is None or recalculated:
-                        row[c] = uncomputed[r, c] = text
+                        # =FALSE(), as LibreOffice saves every true or false cell: its value
+                        # needs no computing (openpyxl drops it when it saves the file)
+                        constant = _BOOLEAN_FORMULA.get(text.replace(" ", "").upper())
+                        if constant is None:
+                            uncomputed[r, c] = text
+                        row[c] = text if constant is None else constant
                         rows[r - 1] = tuple(row)
-            if uncomputed:  # the formulas' text now stands in their cells
+                        written = True
+            if written:  # the formulas' text (or known value) now stands in their cells
                 numbered = list(enumerate(rows, start=1))
             route(_formula_issues(sheet, numbered, uncomputed), issues, cells)
             at = find_header(sheet, numbered)
@@ -911,6 +918,10 @@ def recalculated_on_load(data: bytes) -> bool:
             return _FULL_CALC.search(archive.read("xl/workbook.xml")) is not None
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
         return False
+
+
+#: Formulas of a known value: LibreOffice writes each true or false cell as one.
+_BOOLEAN_FORMULA = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
 
 
 def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
