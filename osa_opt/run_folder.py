@@ -441,7 +441,8 @@ def load_run(folder: str | Path, *, problem: Problem | None = None) -> Result:
                   list(manifest.get("notes", [])), Diagnosis(manifest.get("diagnosis", [])),
                   analyses, manifest.get("message", ""), bool(manifest.get("partial", False)),
                   extensions=list(manifest.get("extensions", [])),
-                  custom_components=list(manifest.get("custom_components", [])))
+                  custom_components=list(manifest.get("custom_components", [])),
+                  blocked_by={str(k): list(v) for k, v in (manifest.get("blocked_by") or {}).items()})
 
 
 def _given_problem_matches(folder: Path, problem: Problem) -> tuple[dict, Path]:

@@ -624,8 +624,8 @@ def test_a_project_the_budget_has_room_for_is_not_said_to_lose_to_the_budget(
     the workbook and explain: the budget is not what keeps them out. Now the reason says a
     rule other than the budget does; P-17 of the plain example (¥3,100m, ¥300m left) keeps
     the budget reason."""
-    room = ("not selected: a rule other than the budget keeps it out (the budget left has "
-            "room for it)")
+    room = ("not selected: the row sea_cap of extension at_most_three_sea() keeps it out (the "
+            "budget left has room for it)")  # the row named since it could be (why_rows)
     assert float(capped.best.budget_left["FY2026"]) == pytest.approx(2300.0)
     assert capped.unfunded.loc[["P-04", "P-05"], "reason"].tolist() == [room, room]
     assert capped.explain("P-04")["message"].startswith(

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.diagnose import diagnose
+from osa_opt.analysis.why_rows import BlockingRows
 from osa_opt.inputs.policy import checked_arguments
 from osa_opt.model.build import changed_by_hand
 from osa_opt.result import Portfolio, Result, Status
+from osa_opt.result.facts import room_left
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import number
 
@@ -158,7 +160,20 @@ def result_from_outcomes(
             best_objective=best_value, reference=ports[0] if ports else None,
         ))
     status = outcomes[0].status
-    return Result(problem, status, ports, timings, notes, **model_record(solver.model))
+    result = Result(problem, status, ports, timings, notes, **model_record(solver.model))
+    result.blocked_by = blocking_rows(result, solver)
+    return result
+
+
+def blocking_rows(result: Result, solver: Solver) -> dict[str, list[str]]:
+    """The rows portfolio 1 would break with each project added that the budget it leaves
+    has room for (:func:`osa_opt.result.facts.room_left`): the rule ``result.unfunded``
+    names. Empty when there is none; the rows are worked out once only then."""
+    room = room_left(result)
+    if not room or result.best is None:
+        return {}
+    rows = BlockingRows(solver.model, result.best.fractions)
+    return {pid: found for pid in sorted(room) if (found := rows.blocked_by(pid))}
 
 
 def model_record(model: pyo.ConcreteModel) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from osa_opt.inputs.eligibility import forced_out_only
 from osa_opt.inputs.forced import forced_projects
 from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
-from osa_opt.result.facts import NOT_SELECTED_ROOM
+from osa_opt.result.facts import is_room
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
 from osa_opt.text import fixed, id_list, json_number, percent, share_text, value_shown, yen
@@ -577,11 +577,10 @@ class _Explainer(Obstacles):
                     else f"Funded, and it must be: {obstacle}.")
         change = rec["value_change"]
         if forced_in:
-            structural = [r for r in rec["reasons"] if r not in (GENERIC_REASON,
-                                                                 NOT_SELECTED_ROOM)]
+            structural = [r for r in rec["reasons"] if r != GENERIC_REASON and not is_room(r)]
             head = "Not funded" + (f" ({'; '.join(structural)})" if structural else "") + "."
             blocked = rec["blocked_by"]
-            if NOT_SELECTED_ROOM in rec["reasons"]:
+            if any(is_room(r) for r in rec["reasons"]):
                 head += (" The budget left has room for it: "
                          + (f"{_rows(blocked)} {'keeps' if len(blocked) == 1 else 'keep'} it "
                             "out (portfolio 1 with it added would break "

@@ -76,6 +76,7 @@ def build_manifest(
         "diagnosis": list(result.diagnosis) if result.status == Status.INFEASIBLE else [],
         "analyses": {name: _analysis_dict(obj) for name, obj in result.analyses.items()},
         "unfunded": {str(pid): str(reason) for pid, reason in unfunded["reason"].items()},
+        "blocked_by": {str(pid): list(rows) for pid, rows in result.blocked_by.items()},
         "eligibility": eligibility_record(problem.eligibility),
         "problem": problem.summary(),
         "policy": problem.policy.to_dict(),

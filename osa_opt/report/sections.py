@@ -43,7 +43,7 @@ from osa_opt.report.summary import (
     unfunded_kind,
     where_note,
 )
-from osa_opt.result.facts import FULL_TABLES_UP_TO
+from osa_opt.result.facts import FULL_TABLES_UP_TO, room_kinds
 from osa_opt.solving.versions import versions
 from osa_opt.text import NO_BREAK, counted, fixed, money, percent, yen
 
@@ -379,7 +379,9 @@ def not_funded(result: Result) -> Section | None:
         return Section("not-funded", "Eligible but not funded",
                        table(out, columns=cols, max_rows=MAX_LISTED, more=ALL_UNFUNDED),
                        lead="Every eligible project that portfolio 1 leaves out, and why.")
-    body = reasons_counted(out["reasons"], out["total_cost"], unfunded_kind)
+    kinds = room_kinds(result)  # a rule named per partner, counted by its family
+    body = reasons_counted(out["reasons"], out["total_cost"],
+                           lambda reason: kinds.get(reason) or unfunded_kind(reason))
     body += "<h3>The largest</h3>" + where_note(
         f"{len(out):,} eligible projects are left out", SUMMARY_ROWS, "total cost",
         ("on the workbook's Not funded sheet and " if full_tables(result) else "")

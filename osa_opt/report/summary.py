@@ -27,6 +27,7 @@ from osa_opt.result.facts import (
     NOT_SELECTED_ROOM,
     NOT_WORTH,
     REQUIRES_UNFUNDABLE,
+    is_room,
 )
 
 #: A list of more rows than this is summarised (a real round's lists, a few dozen rows, and
@@ -92,6 +93,8 @@ def unfunded_kind(reason: str) -> str:
                 if reason.endswith("which is not funded") else REQUIRES_UNFUNDABLE)
     if reason in (NOT_SELECTED, NOT_SELECTED_ROOM, NOT_WORTH):
         return reason
+    if is_room(reason):  # the rule named: counted with those the rule is not named for
+        return NOT_SELECTED_ROOM
     return code_of(reason)
 
 

@@ -372,6 +372,10 @@ class Result:
     #: expression was changed by hand: the analyses
     #: that build models of their own refuse such a result rather than drop them.
     custom_components: list[str] = field(default_factory=list)
+    #: The model rows portfolio 1 would break with each project added that the budget left
+    #: has room for (:func:`facts.room_left`; :mod:`osa_opt.analysis.why_rows`), project id
+    #: -> row names (``["country_cap[Serendel]"]``): the rule :attr:`unfunded` names.
+    blocked_by: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.analyses, Analyses):

@@ -14,7 +14,7 @@ import pandas as pd
 from osa_opt.inputs.forced import Unfundable, cannot_be_funded
 from osa_opt.inputs.schema import split_values
 from osa_opt.solving.status import FRACTION_TOL, Status
-from osa_opt.text import id_list, number, percent
+from osa_opt.text import id_list, number, percent, yen
 
 if TYPE_CHECKING:
     from osa_opt.result import Result
@@ -26,6 +26,21 @@ NOT_SELECTED = "not selected: the budget buys more value elsewhere"
 #: (a country cap, a share, a partner count, an extension's row).
 NOT_SELECTED_ROOM = ("not selected: a rule other than the budget keeps it out (the budget "
                      "left has room for it)")
+#: ... the same, the rule named when the rows it would break are known
+#: (:attr:`Result.blocked_by`): "not selected: Serendel's cap of 30% of the budget keeps it
+#: out (the budget left has room for it)".
+ROOM_TAIL = " (the budget left has room for it)"
+#: What each rule family is counted under in the report's summary of a big round: by the
+#: family, not by each partner's name.
+FAMILY_KIND = {
+    "budget": "a year's budget", "country_cap": "a partner's cap",
+    "tier_share": "a tier's minimum share", "tier_partner": "a tier's partners",
+    "field_share": "a field's share", "region_share": "a region's share",
+    "distinct_recipients": "the least number of partners", "requires": "a requirement",
+    "exclusive": "an exclusive group", "mandatory": "a project's status",
+    "whole_units": "whole units", "max_countries": "the most partners",
+    "min_package": "a partner's least package",
+}
 #: ... when it is worth nothing or less (value at most 0: risk_aversion·risk at or above 1,
 #: or scores of 0): no budget and no rule keeps it out; funding it cannot add value.
 NOT_WORTH = "worth nothing or less: funding it cannot add value"
@@ -118,7 +133,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
     own = bool(pb.extensions or result.custom_components)
     worthless = (set() if result.best is None or own
                  else set(pb.value.index[pb.value <= 1e-9]))
-    room = _room_left(result)  # projects whose whole cost fits in the budget portfolio 1 left
+    room = room_left(result)  # projects whose whole cost fits in the budget portfolio 1 left
     unfundable = pb.unfundable  # requires, through others perhaps, one that cannot be funded
     ids, all_reasons = [], []
     for pid, requires, group in zip(projects.index, projects["requires"],
@@ -139,7 +154,7 @@ def unfunded_table(result: Result) -> pd.DataFrame:
             rivals = [q for q in funded_in_group.get(group, []) if q != pid] if group else []
             if rivals:
                 reasons.append(f"exclusive group {group}: {', '.join(rivals)} funded instead")
-            reasons = reasons or [NOT_SELECTED_ROOM if pid in room else
+            reasons = reasons or [room_reason(result, pid) if pid in room else
                                   NOT_WORTH if pid in worthless else left_out]
         ids.append(pid)
         all_reasons.append(reasons)
@@ -156,7 +171,104 @@ def unfunded_table(result: Result) -> pd.DataFrame:
     return table
 
 
-def _room_left(result: Result) -> set[str]:
+def room_reason(result: Result, pid: str) -> str:
+    """Why ``pid`` is out though the budget left has room for it: the rules it would break
+    in words (:func:`rule_words`) when :attr:`Result.blocked_by` knows them, else
+    :data:`NOT_SELECTED_ROOM`."""
+    rows = result.blocked_by.get(pid) or []
+    if not rows:
+        return NOT_SELECTED_ROOM
+    words = id_list([rule_words(r, result) for r in rows], limit=5)
+    return f"not selected: {words} {'keeps' if len(rows) == 1 else 'keep'} it out{ROOM_TAIL}"
+
+
+def is_room(reason: str) -> bool:
+    """Whether ``reason`` says the budget left has room and another rule keeps it out
+    (:data:`NOT_SELECTED_ROOM`, or :func:`room_reason` with the rule named)."""
+    return reason.startswith("not selected: ") and reason.endswith(ROOM_TAIL)
+
+
+def room_kinds(result: Result) -> dict[str, str]:
+    """Each reason :func:`room_reason` words, mapped to what it is counted under: the rule
+    families, not each partner's name ("not selected: a partner's cap keeps it out (the
+    budget left has room for it)")."""
+    kinds = {}
+    for pid, rows in result.blocked_by.items():
+        if not rows:
+            continue
+        families = list(dict.fromkeys(_family_kind(r) for r in rows))
+        verb = "keeps" if len(families) == 1 else "keep"
+        kinds[room_reason(result, pid)] = (f"not selected: {' and '.join(families)} {verb} it "
+                                           f"out{ROOM_TAIL}")
+    return kinds
+
+
+def _split_row(row: str) -> tuple[str, str | None]:
+    """``"country_cap[Serendel]"`` -> ``("country_cap", "Serendel")``."""
+    if row.endswith("]") and "[" in row:
+        name, _, index = row[:-1].partition("[")
+        return name, index
+    return row, None
+
+
+def _family(row: str) -> str | None:
+    """The registry family of a model row's component; None for a row of an extension or
+    of the user's own."""
+    from osa_opt.model.registry import EXTENSION, family_of
+
+    try:
+        family = family_of(_split_row(row)[0]).name
+    except KeyError:
+        return None
+    return None if family == EXTENSION else family
+
+
+def _family_kind(row: str) -> str:
+    family = _family(row)
+    return "an extension's row" if family is None else FAMILY_KIND.get(family, "another rule")
+
+
+def rule_words(row: str, result: Result) -> str:
+    """A model row (``country_cap[Serendel]``) in the words of a budget officer, with the
+    policy's number: "Serendel's cap of 30% of the budget", "the limit of 10 partner
+    countries", "the FY2026 budget"; a row of an extension: "the row sea_cap of extension
+    at_most_three_sea()".
+    """
+    name, index = _split_row(row)
+    problem = result.problem
+    priority, balance = problem.policy.priority, problem.policy.balance
+    if _family(row) is None:
+        function = next((e.get("function") for e in result.extensions
+                         if name in e.get("components", ())), None)
+        return (f"the row {row} of extension {function}()" if function
+                else f"the row {row} added to the model")
+    if name == "budget":
+        return f"the {index} budget"
+    if name == "country_cap":
+        cap = float(priority.max_country_share)
+        countries = problem.countries
+        if "max_share" in countries and index in countries.index:
+            own = pd.to_numeric(pd.Series([countries.at[index, "max_share"]]),
+                                errors="coerce").iloc[0]
+            cap = min(cap, float(own)) if own == own else cap  # NaN: no cap of its own
+        return f"{index}'s cap of {percent(cap)} of the budget"
+    if name == "max_countries":
+        return f"the limit of {priority.max_countries} partner countries"
+    if name == "package_min":
+        return f"{index}'s least package of {yen(priority.min_package)}"
+    if name in ("field_max_share", "region_max_share"):
+        kind = name.split("_")[0]
+        share = getattr(balance, f"max_{kind}_share").get(index)
+        of = f" of {percent(float(share))} of the budget" if share is not None else ""
+        return f"the {kind} {index}'s largest share{of}"
+    if name == "exclusive":
+        return f"exclusive group {index}"
+    if name == "requires":
+        return f"the requirement {index}"
+    return row
+
+
+def room_left(result: Result) -> set[str]:
     """The projects of positive value whose whole cost fits, in every fiscal year, in what
     portfolio 1 leaves of the budget, when portfolio 1 is proven optimal (no gap): adding
     one would keep the budget and add value, so a rule other than the budget keeps it out.
