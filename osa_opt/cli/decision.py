@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from osa_opt.cli.console import Prose, first_fitting, head, stdout_console, table_title
-from osa_opt.text import counted, money, percents_apart, share_text, yen
+from osa_opt.text import counted, id_list, money, percents_apart, share_text, yen
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -174,10 +174,9 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
         # the projects of a clause joined by "and", the clauses by ";": "drops A (Sri
         # Lanka, ¥500m); B (Malaysia, ¥3,100m)" read as B dropped by a clause of its own,
         # and a title with a ";" in it as two projects
-        if p.added:
-            parts.append("adds " + _joined([item(q) for q in p.added]))
-        if p.dropped:
-            parts.append("drops " + _joined([item(q) for q in p.dropped]))
+        for verb, ids in (("adds", p.added), ("drops", p.dropped)):
+            if ids:
+                parts.append(f"{verb} " + id_list(map(item, ids), limit=len(ids)))
         for pid, before, after in p.fraction_changes:
             ref = p.reference
             was = ref.units_text(pid) if ref is not None else ""
@@ -192,12 +191,3 @@ def change_lines(result: Result, limit: int = MAX_CHANGE_LINES) -> list[str]:
     if hidden > 0:
         lines.append(f"… and {hidden:,} more portfolios: see portfolios.xlsx.")
     return lines
-
-
-def _joined(items: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``.
-
-    >>> _joined(["A (X, ¥1m)"]), _joined(["A", "B", "C"])
-    ('A (X, ¥1m)', 'A, B and C')
-    """
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
