@@ -843,10 +843,13 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 def _hidden_rows(xml: bytes) -> set[int]:
-    if b'hidden="' not in xml:
-        return set()
-    return {int(m.group(1)) for tag in _HIDDEN_ROW.findall(xml)
-            if (m := _ROW_NUMBER.search(tag))}
+    """Rows hidden by the hidden flag (a filter, or by hand)."""
+    return _row_numbers(_HIDDEN_ROW.findall(xml)) if b'hidden="' in xml else set()
+
+
+def _row_numbers(tags: list[bytes]) -> set[int]:
+    """The Excel row numbers of ``<row r=...>`` tags."""
+    return {int(m.group(1)) for tag in tags if (m := _ROW_NUMBER.search(tag))}
 
 
 #: A row of a height under a point (``<row r="5" ht="0" customHeight="1">``, as a program
@@ -858,10 +861,7 @@ _FLAT_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bwidth="0(?:\.0\d*)?"[^>]*>')
 
 def _flat_rows(xml: bytes) -> set[int]:
     """Rows of a height of 0 (under a point), hidden without ``hidden="1"``."""
-    if b'ht="0' not in xml:
-        return set()
-    return {int(m.group(1)) for tag in _FLAT_ROW.findall(xml)
-            if (m := _ROW_NUMBER.search(tag))}
+    return _row_numbers(_FLAT_ROW.findall(xml)) if b'ht="0' in xml else set()
 
 
 def _flat_columns(xml: bytes) -> set[int]:
