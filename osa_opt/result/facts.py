@@ -246,7 +246,7 @@ def rule_words(row: str, result: Result) -> str:
         return f"the {index} budget"
     if name == "country_cap":
         cap = float(priority.max_country_share)
-        countries = problem.countries
+        countries = problem.input_countries  # as validated (test_problem_edits)
         if "max_share" in countries and index in countries.index:
             own = pd.to_numeric(pd.Series([countries.at[index, "max_share"]]),
                                 errors="coerce").iloc[0]
