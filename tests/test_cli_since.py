@@ -115,7 +115,7 @@ def test_since_tells_what_changed_and_why_projects_moved(
 
     assert "cost changed (¥ million): P-05 (FY2026 1,300 → FY2026 1,400)" in lines[2]
     # Lumaris's project, its value moved by the partner's tier, which the change names
-    assert "value changed (its partner's priority_tier 1 → 2): P-17 " in lines[2]
+    assert "value changed (Lumaris's priority_tier 1 → 2): P-17 " in lines[2]
     since = json.loads((tuesday / "run.json").read_text(encoding="utf-8"))["analyses"]["since"]
     assert since["run"] == str(folder)
     changes = {(r["project_id"], r["change"]) for r in since["projects"]}
@@ -282,7 +282,7 @@ def test_a_changed_value_names_the_cell_that_moved_it(
     text = " ".join(out.split())
     assert "value changed (score_security 7.6 → 9.6): P-01 (8.117 → " in text
     assert "value changed (score_humanitarian 2.1 → 1): P-04 (" in text
-    assert "value changed (its partner's democracy 6.4 → 8): P-13 (8.084 → 8.229), P-14 " in text  # Sundara's
+    assert "value changed (Sundara's democracy 6.4 → 8): P-13 (8.084 → 8.229), P-14 " in text  # Sundara's
     assert "a score, risk, tier or assessment" not in text
 
     book_out = openpyxl.load_workbook(tuesday / "portfolios.xlsx", read_only=True)
@@ -345,3 +345,30 @@ def test_the_printed_workbook_titles_the_inputs_table_once(
     assert not any("Since last run: Inputs" in line for line in lines)
     words = " ".join(text.split())
     assert "P-01 value changed (score_security 7.6" in words  # its cell wraps before "→ 9.6)"
+
+
+def test_projects_that_moved_for_one_reason_are_said_together(
+    monday: tuple[Path, Path], tmp_path: Path, run: Run
+) -> None:
+    """Serendel moved to tier 3 and a tier-1 share set: three projects leave portfolio 1 for
+    one reason, which the terminal said three times ("left P-24 (now out: not selected: the
+    budget buys more value elsewhere); P-27 (now out: not selected: ...); P-30 (...)"), and
+    the value changes said "its partner's priority_tier", naming no partner."""
+    book, folder = monday
+    wb = openpyxl.load_workbook(book)
+    countries = wb["countries"]
+    tier = [c.value for c in countries[1]].index("priority_tier") + 1
+    row = next(r for r in range(2, countries.max_row + 1)
+               if countries.cell(r, 1).value == "Serendel")
+    countries.cell(row, tier, 3)
+    wb.save(book)
+    code, out, err = run("solve", book, "-k", "1", "--no-explain", "--out", tmp_path / "tue",
+                         "--since", folder, "--set", "priority.min_tier_share.1=0.5")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith(("Portfolio 1: v", "Projects:"))]
+    budget = "not selected: the budget buys more value elsewhere"
+    assert f"left P-24, P-27 and P-30 (now out: {budget}); P-32 (now out: exclusive group" \
+        in lines[0]
+    assert lines[0].count(budget) == 2  # once for those that entered, once for those that left
+    assert ("value changed (Serendel's priority_tier 1 → 3): P-05 (8.580 → 6.600), P-06 "
+            "(6.648 → 5.114), P-07 (6.039 → 4.645) and P-08 (7.054 → 5.426)") in lines[1]

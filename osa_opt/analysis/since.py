@@ -139,18 +139,12 @@ class SinceRun(Analysis):
             text = f"Portfolio 1: value {fixed(self.value_was)} → {fixed(self.value_now)}; " + (
                 "the same projects." if not moves else ""
             )
-            entered = [
-                f"{r['project_id']} ({r['was']})"
-                if r["was"] == NEW
-                else f"{r['project_id']} (was out: {r['was']})"
-                if r["was"]
-                else r["project_id"]
-                for r in moves
-                if r["change"] == ENTERED
-            ]
-            left = [
-                f"{r['project_id']} (now out: {r['now']})" for r in moves if r["change"] == LEFT
-            ]
+            entered = _grouped(
+                [(r["project_id"], r["was"] if r["was"] == NEW
+                  else f"was out: {r['was']}" if r["was"] else "")
+                 for r in moves if r["change"] == ENTERED])
+            left = _grouped([(r["project_id"], f"now out: {r['now']}")
+                             for r in moves if r["change"] == LEFT])
             parts = ([f"entered {'; '.join(entered)}"] if entered else []) + (
                 [f"left {'; '.join(left)}"] if left else []
             )
@@ -222,6 +216,21 @@ def unreadable(previous: Any) -> str | None:
 
 
 # ---------------------------------------------------------------------- the pieces
+def _grouped(moves: list[tuple[str, str]]) -> list[str]:
+    """Projects that moved for the same reason, said once: "P-24, P-27 and P-30 (now out:
+    not selected: the budget buys more value elsewhere)", in the order each reason first
+    comes; a project without a reason stands alone.
+
+    >>> _grouped([("P-1", "now out: x"), ("P-2", "now out: y"), ("P-3", "now out: x")])
+    ['P-1 and P-3 (now out: x)', 'P-2 (now out: y)']
+    """
+    by_reason: dict[str, list[str]] = {}
+    for pid, why in moves:
+        by_reason.setdefault(why, []).append(pid)
+    return [id_list(ids, limit=len(ids)) + (f" ({why})" if why else "")
+            for why, ids in by_reason.items()]
+
+
 def _row(pid: str, change: str, was: str, now: str) -> dict[str, Any]:
     return {"project_id": pid, "change": change, "was": was, "now": now}
 
@@ -365,17 +374,18 @@ VALUE_PARTS = "a score, risk, tier or assessment"
 def _value_causes(snap: dict[str, Any], tables: tuple[Any, Any], pid: str, country: str,
                   policy_moved: bool) -> str:
     """The cells that moved a project's value, in the earlier run's ``snapshot``'s words:
-    "score_security 6 → 8", "its partner's priority_tier 2 → 1", "its partner's democracy
+    "score_security 6 → 8", "Serendel's priority_tier 2 → 1", "Sundara's democracy
     6 → 7", "the policy's objective" (its keys are listed with the inputs); "" when the
     snapshot has none of the parts (a run.json written before them). ``tables``: the
     input's projects and countries, read once."""
     projects, countries = tables
     causes = _moved(snap.get("scores"), projects, pid, "")
     tier = (snap.get("tier") or {}).get(country)
+    # the partner named: two partners moved 1 → 2 are two causes, their projects told apart
     if tier is not None and int(tier) != int(countries.at[country, "priority_tier"]):
-        causes.append(f"its partner's priority_tier {int(tier)} → "
+        causes.append(f"{country}'s priority_tier {int(tier)} → "
                       f"{int(countries.at[country, 'priority_tier'])}")
-    causes += _moved(snap.get("assessments"), countries, country, "its partner's ")
+    causes += _moved(snap.get("assessments"), countries, country, f"{country}'s ")
     if policy_moved:
         causes.append("the policy's objective")
     return ", ".join(causes)
