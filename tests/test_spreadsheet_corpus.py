@@ -111,6 +111,29 @@ def test_libreoffice_s_true_and_false_formulas_resaved_by_openpyxl_read_as_true_
     assert "a formula without its computed" in run.err and "=600*2" in run.err
 
 
+def test_csv_files_named_as_libreoffice_saves_each_sheet_are_told_to_be_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice saves the sheets of round.xlsx as CSV files round-projects.csv and
+    round-countries.csv; the folder of the two was told only 'file not found. Fix: the
+    folder must hold projects.csv'. The file is named, with the rename."""
+    folder = tmp_path / "round"
+    folder.mkdir()
+    for sheet in ("projects", "countries"):
+        (folder / f"round-{sheet}.csv").write_bytes((CORPUS / "csv-en" / f"{sheet}.csv")
+                                                    .read_bytes())
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", folder, "--json")
+    assert run.code == 2
+    assert [(i["sheet"], i["rule"], i["hint"]) for i in json.loads(run.out)["issues"]] == [
+        (f"{sheet}.csv", f"file not found; the folder holds 'round-{sheet}.csv'",
+         f"rename 'round-{sheet}.csv' to '{sheet}.csv' (LibreOffice names the CSV file of "
+         "each sheet <workbook>-<sheet>.csv)") for sheet in ("projects", "countries")]
+    for sheet in ("projects", "countries"):
+        (folder / f"round-{sheet}.csv").rename(folder / f"{sheet}.csv")
+    assert osa("validate", folder, "--no-solve", "--budget", "FY2027=6000").code == 0
+
+
 @pytest.mark.slow
 def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
     runs = {}

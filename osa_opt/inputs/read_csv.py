@@ -355,9 +355,31 @@ def _missing(folder: Path, sheet: str) -> Issue:
         return Issue(file.name, None, None, str(file), f"{rule}; the folder holds {other!r}",
                      f"save {other!r} as {file.name}: {EXCEL_CSV}; or give one workbook "
                      "holding the sheets projects and countries")
+    named = _named_for(folder, sheet)
+    if named:  # LibreOffice saves each sheet as <workbook>-<sheet>.csv
+        which = named[0] if len(named) == 1 else f"the one you mean of {', '.join(named)}"
+        why = (" (LibreOffice names the CSV file of each sheet <workbook>-<sheet>.csv)"
+               if any(n[:-4].lower().endswith(f"-{sheet}") for n in named) else "")
+        return Issue(file.name, None, None, str(file),
+                     f"{rule}; the folder holds {', '.join(map(repr, named))}",
+                     f"rename {which!r} to {file.name!r}{why}" if len(named) == 1 else
+                     f"rename {which} to {file.name!r}{why}")
     return Issue(file.name, None, None, str(file), rule,
                  f"the folder {folder.name!r} must hold {file.name} (one row per "
                  f"{'project' if sheet == PROJECTS else 'country'})")
+
+
+def _named_for(folder: Path, sheet: str) -> list[str]:
+    """The CSV files of ``folder`` whose name ends in ``-<sheet>``, as LibreOffice names the
+    CSV file of each sheet of a workbook (``round-projects.csv``), or is a copy's
+    (``projects (2).csv``)."""
+    try:
+        names = sorted(f.name for f in folder.iterdir()
+                       if f.suffix.lower() == ".csv" and f.is_file())
+    except OSError:
+        return []
+    return [n for n in names if re.search(rf"[\s_-]{sheet}$", n[:-4], re.IGNORECASE)
+            or variant_of(n[:-4], sheet)]
 
 
 def _other_kind(folder: Path, sheet: str) -> str | None:
