@@ -852,6 +852,31 @@ def test_the_index_pandas_writes_beside_the_table_is_named_as_such(
         )
 
 
+def test_the_row_names_r_writes_beside_the_table_are_named_as_such(tmp_path: Path) -> None:
+    """R's write.csv without row.names = FALSE writes a first column headed "" holding
+    "1", "2", "3" ...: it was told "pandas' index ... write the table with index=False",
+    a fix an R user cannot apply; the hint now names R's."""
+    import csv
+
+    import pandas as pd
+
+    path = tmp_path / "round"
+    path.mkdir()
+    for name, frame in pd.read_excel(example_path(), sheet_name=["projects",
+                                                                  "countries"]).items():
+        frame.index = range(1, len(frame) + 1)  # R's row names, quoted as write.csv does
+        frame.to_csv(path / f"{name}.csv", quoting=csv.QUOTE_NONNUMERIC, index_label="")
+    assert (path / "projects.csv").read_text(encoding="utf-8").startswith('"","project_id"')
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(path)
+    assert {i.sheet for i in info.value.issues} == {"projects", "countries"}
+    for issue in info.value.issues:
+        assert issue.hint == (
+            "the column counts the rows (1, 2, 3, ...), as R's write.csv writes its row names "
+            "(or pandas an index that starts at 1): delete the column, or write the table "
+            "with row.names = FALSE in R (index=False in pandas)")
+
+
 # ---------------------------------------------------------------------- status in Japanese
 @pytest.mark.parametrize(
     ("word", "hint"),

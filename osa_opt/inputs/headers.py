@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -219,7 +219,8 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
                 stray.append((at_rows[0], i, [numbers[k] for k in at_rows]))
     # named as a row-by-row reading meets them: by the first row, then left to right
     headerless = {i: found for _, i, found in sorted(stray)}
-    counting = {i for i in headerless if i == 0 and _counts_rows(grid[:, i])}
+    counting = {i: int(float(grid[0, i])) for i in headerless
+                if i == 0 and _counts_rows(grid[:, i])}  # column -> the first number
     if not any(header) and body:
         issues.append(Issue(sheet, header_row, None, None,
                             f"the header row (row {header_row}) is empty",
@@ -346,7 +347,8 @@ def _label_row_issues(sheet: str, header_row: int, header: list[str], grid: np.n
 def _counts_rows(cells: np.ndarray) -> bool:
     """Whether a column's cells are 0, 1, 2 ... (or 1, 2, 3 ...) down every row: the index
     pandas writes as the first column with ``to_excel`` or ``to_csv`` (``index=True``, the
-    default), under a blank header."""
+    default), or the row names R's ``write.csv`` writes (``row.names = TRUE``, the default:
+    "1", "2", "3" ...), under a blank header."""
     try:
         found = [float(c) for c in cells]
     except (TypeError, ValueError):
@@ -357,7 +359,7 @@ def _counts_rows(cells: np.ndarray) -> bool:
 
 def _header_issues(sheet: str, header_row: int, header: list[str],
                    headerless: dict[int, list[int]], label: Callable[[int], str],
-                   counting: set[int] | frozenset[int] = frozenset()) -> list[Issue]:
+                   counting: Mapping[int, int] | None = None) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, list[int]] = {}
     for i, name in enumerate(header):
@@ -371,10 +373,15 @@ def _header_issues(sheet: str, header_row: int, header: list[str],
                                 "keep one column of this name; delete or rename the others"))
     for i, numbers in headerless.items():
         hint = (f"give the column a header in row {header_row}, or delete its cells")
-        if i in counting:  # pandas' index, written beside the table
+        start = (counting or {}).get(i)
+        if start == 0:  # pandas' index, written beside the table
             hint = ("the column counts the rows (0, 1, 2, ...), as pandas writes a table's "
                     "index with to_excel or to_csv: delete the column, or write the table "
                     "with index=False")
+        elif start == 1:  # R's row names (write.csv's default), or an index from 1
+            hint = ("the column counts the rows (1, 2, 3, ...), as R's write.csv writes its "
+                    "row names (or pandas an index that starts at 1): delete the column, or "
+                    "write the table with row.names = FALSE in R (index=False in pandas)")
         issues.append(Issue(sheet, numbers[0], None, None,
                             f"{label(i)} has data but no header "
                             f"({rows_named(numbers)})", hint))
