@@ -232,8 +232,6 @@ def _grouped_like(text: np.ndarray, values: np.ndarray, plain: np.ndarray) -> np
                              dtype=bool, count=len(maybe))]
 
 
-#: Text Python and both conventions read alike (all but ``1.100``-like text): the fast path.
-_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _AMBIGUOUS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 
 
