@@ -3,7 +3,9 @@
 A :class:`Rule` is one row of a rule component (``budget[FY2026]``), with its family, sense,
 unit, label and policy key from :mod:`osa_opt.model.registry`. Prices, the diagnosis and
 why-in/why-out switch rows off, re-bound them or lift the ranking's cuts with the context
-managers here, and the model is as before afterwards.
+managers here, and the model is as before afterwards. A row's value at a portfolio is
+computed from its funded fractions, without a solve (:func:`value_at`; each of the model's
+own variables by :func:`portfolio_value`, which ``why_rows`` shares).
 
 >>> from osa_opt.analysis.rule_rows import rule_rows
 >>> model = osa_opt.build_model(problem)
