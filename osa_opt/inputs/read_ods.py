@@ -282,9 +282,10 @@ def _mark(marked: dict[tuple[int, int], Any], block: tuple[int, int, int, int],
 
 def _note_styled(cell: Any, row: int, column: int, rows: int, columns: int,
                  marks: StyleMarks) -> None:
-    """A number cell (repeated ``rows`` down and ``columns`` across) whose own style, or
-    else its column's default, is one of the cell styles of ``marks`` (shows its value
-    divided, or hides it): noted in ``marks``' dict."""
+    """A cell (repeated ``rows`` down and ``columns`` across) whose own style, or else its
+    column's default, is one of the cell styles of ``marks`` (a number shown divided or
+    hidden by its format, a text written in the colour of its background): noted in
+    ``marks``' dict."""
     from odf.namespaces import TABLENS
 
     styles, defaults, found = marks
@@ -330,11 +331,8 @@ def _styled_cells(row_elements: list[Any], styles: Mapping[str, Any],
                 continue
             span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
             if (OFFICENS, "value-type") in cell.attributes:
-                for j in range(min(span, _MAX_REPEAT)):
-                    name = cell.attributes.get((TABLENS, "style-name")) or defaults.get(column + j)
-                    if name in styles:
-                        _mark(out, (number, column + j, min(repeat, _MAX_REPEAT), 1),
-                              styles[name])
+                _note_styled(cell, number, column, min(repeat, _MAX_REPEAT),
+                             min(span, _MAX_REPEAT), (styles, defaults, out))
             column += span
         number += repeat
     return out
