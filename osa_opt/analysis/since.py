@@ -219,7 +219,7 @@ def unreadable(previous: Any) -> str | None:
 def _grouped(moves: list[tuple[str, str]]) -> list[str]:
     """Projects that moved for the same reason, said once: "P-24, P-27 and P-30 (now out:
     not selected: the budget buys more value elsewhere)", in the order each reason first
-    comes; a project without a reason stands alone.
+    comes; projects without a reason are listed together, with none.
 
     >>> _grouped([("P-1", "now out: x"), ("P-2", "now out: y"), ("P-3", "now out: x")])
     ['P-1 and P-3 (now out: x)', 'P-2 (now out: y)']
