@@ -629,7 +629,8 @@ def test_a_project_the_budget_has_room_for_is_not_said_to_lose_to_the_budget(
     assert float(capped.best.budget_left["FY2026"]) == pytest.approx(2300.0)
     assert capped.unfunded.loc[["P-04", "P-05"], "reason"].tolist() == [room, room]
     assert capped.explain("P-04")["message"].startswith(
-        "Not funded. The budget left has room for it: sea_cap keeps it out (portfolio 1 with "
+        "Not funded. The budget left has room for it: the row sea_cap of extension "
+        "at_most_three_sea() keeps it out (portfolio 1 with "
         "it added would break it). Funding it would cost")
     assert capped.explain("P-04")["blocked_by"] == ["sea_cap"]
     plain = osa_opt.solve(osa_opt.load_problem(), portfolios=1)

@@ -70,3 +70,12 @@ def test_an_older_run_s_reason_still_compares(capped: osa_opt.Result, tmp_path: 
     manifest["unfunded"]["P-07"] = NOT_SELECTED_ROOM
     path.write_text(json.dumps(manifest), encoding="utf-8")
     assert osa_opt.load_run(folder).unfunded.at["P-07", "reason"] == NOT_SELECTED_ROOM
+
+
+def test_the_explanation_names_the_rule_in_the_same_words() -> None:
+    problem = osa_opt.load_problem(overrides={"priority.max_country_share": 0.12,
+                                              "budget.FY2026": 22000})
+    result = osa_opt.solve(problem, portfolios=1, explain=True)
+    assert result.explain("P-07")["message"].startswith(
+        "Not funded. The budget left has room for it: Serendel's cap of 12% of the budget "
+        "(country_cap[Serendel]) keeps it out (portfolio 1 with it added would break it).")

@@ -50,7 +50,8 @@ def test_the_row_is_named_in_the_table_and_the_words() -> None:
     result = osa_opt.solve(problem, portfolios=1, explain=True)
     record = result.explain("P-37")
     assert record["blocked_by"] == ["max_countries"]
-    assert ("The budget left has room for it: max_countries keeps it out (portfolio 1 with "
+    assert ("The budget left has room for it: the limit of 10 partner countries (max_countries) "
+            "keeps it out (portfolio 1 with "
             "it added would break it).") in record["message"]
     table = result.analyses["why"].table
     assert table.at["P-37", "blocked_by"] == "max_countries"

@@ -46,7 +46,7 @@ from osa_opt.inputs.eligibility import forced_out_only
 from osa_opt.inputs.forced import forced_projects
 from osa_opt.inputs.keys import key as spelling_key
 from osa_opt.result import NOT_SELECTED
-from osa_opt.result.facts import is_room
+from osa_opt.result.facts import is_room, rule_words
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
 from osa_opt.text import fixed, id_list, json_number, percent, share_text, value_shown, yen
@@ -581,8 +581,11 @@ class _Explainer(Obstacles):
             head = "Not funded" + (f" ({'; '.join(structural)})" if structural else "") + "."
             blocked = rec["blocked_by"]
             if any(is_room(r) for r in rec["reasons"]):
+                words = [rule_words(r, self.result) for r in blocked]
+                named = id_list([w if r in w else f"{w} ({r})" for w, r in zip(
+                    words, blocked, strict=True)], limit=5)  # unfunded's words, the row beside
                 head += (" The budget left has room for it: "
-                         + (f"{_rows(blocked)} {'keeps' if len(blocked) == 1 else 'keep'} it "
+                         + (f"{named} {'keeps' if len(blocked) == 1 else 'keep'} it "
                             "out (portfolio 1 with it added would break "
                             f"{'it' if len(blocked) == 1 else 'them'})." if blocked else
                             "a rule other than the budget keeps it out."))
