@@ -487,3 +487,27 @@ def test_keys_of_dashes_and_lookalikes_equal_each_key(name: str) -> None:
     from osa_opt.inputs.keys import keys
 
     assert keys([name]) == [plain.key_per_cell(name)]
+
+
+_MIXED_CELLS = st.one_of(
+    st.none(), st.just(float("nan")), st.booleans(), st.integers(-3, 3),
+    st.floats(-3, 3, allow_nan=False), st.sampled_from(
+        ["", "  ", "NA", " NA ", "nan", "NULL", "Total", " total: ", "合計", "Aurelia Total",
+         "P-01", "Radar", "0", "1", "1.0", "True"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_MIXED_CELLS, max_size=30))
+def test_a_judge_called_once_per_distinct_cell_equals_it_called_per_cell(cells: list) -> None:
+    """cells.judged_once (the blank, missing-mark and totals-row checks of 100,000 rows)
+    answers as the judge called on each cell does, whatever the column mixes."""
+    from osa_opt.inputs.cells import is_blank, judged_once
+    from osa_opt.inputs.suspect_cells import MISSING_MARKS, _total_word
+
+    column = pd.Series(cells, dtype=object)
+
+    def marked(v: Any) -> bool:
+        return isinstance(v, str) and v.strip() in MISSING_MARKS
+    for judge in (is_blank, marked, _total_word):
+        expected = np.array([judge(v) for v in cells], dtype=bool)
+        assert judged_once(column, judge).tolist() == expected.tolist(), judge

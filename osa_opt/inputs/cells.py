@@ -11,7 +11,7 @@ import datetime as _dt
 import math
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,23 @@ def blank_mask(cells: pd.Series) -> np.ndarray:
     if len(other):
         blank[other] = [is_blank(v) for v in values[other]]
     return blank
+
+
+def judged_once(cells: pd.Series, judge: Callable[[Any], bool]) -> np.ndarray:
+    """``judge`` of every cell of a column, called once per distinct cell (``pd.factorize``):
+    a column of scores or choices holds a few dozen, so 100,000 rows cost a few dozen calls,
+    not 100,000. Null cells (None, NaN, NaT) are judged as None. For judges that tell text
+    apart only (a number equal to another is judged alike, as factorize keeps one)."""
+    try:
+        codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # a cell that cannot be hashed (a list built in Python)
+        return cells.map(judge).to_numpy(dtype=bool)
+    judged = np.fromiter((judge(v) for v in distinct), dtype=bool, count=len(distinct))
+    out = judged[codes] if len(distinct) else np.zeros(len(codes), dtype=bool)
+    nulls = codes < 0
+    if nulls.any():
+        out[nulls] = judge(None)
+    return out
 
 
 def stripped_texts(cells: pd.Series) -> pd.Series:

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import is_blank
+from osa_opt.inputs.cells import is_blank, judged_once
 from osa_opt.inputs.schema import COUNTRIES, PROJECTS, ROW, Column
 from osa_opt.text import first_few, rows_named
 
@@ -172,17 +172,30 @@ def missing_mark_issues(sheet: str, raw: pd.DataFrame,
     >>> rows.loc[0, "mitigation"] is None
     True
     """
-    kinds = {c.name: c.kind for c in columns if c.name in raw.columns}
+    kinds = {c.name: c.kind for c in columns if c.name in raw.columns and
+             raw[c.name].dtype == object}
+    marks = frozenset(MISSING_MARKS)
+
+    def marked(value: Any) -> bool:
+        return isinstance(value, str) and value.strip() in marks
+    # a mark is said only when it stands in a column of numbers, flags or choices: those
+    # are looked at first, each distinct cell once, and the text columns only after a hit
+    hits = {name: judged_once(raw[name], marked) for name in kinds if kinds[name] in _NOT_TEXT}
+    if not any(at.any() for at in hits.values()):
+        return []
     found: dict[str, list[tuple[str, np.ndarray]]] = {}
     for name in kinds:
-        cells = raw[name]
-        if cells.dtype != object:
+        at = hits[name] if name in hits else judged_once(raw[name], marked)
+        where = np.flatnonzero(at)
+        if not len(where):
             continue
-        text = cells.map(lambda v: v.strip() if isinstance(v, str) else None)
+        stripped = np.array([v.strip() for v in raw[name].to_numpy()[where]], dtype=object)
         for mark in MISSING_MARKS:
-            at = (text == mark).to_numpy()
-            if at.any():
-                found.setdefault(mark, []).append((name, at))
+            chosen = where[stripped == mark]
+            if len(chosen):
+                mark_at = np.zeros(len(raw), dtype=bool)
+                mark_at[chosen] = True
+                found.setdefault(mark, []).append((name, mark_at))
     rows = _rows(raw)
     issues = []
     for mark, places in found.items():
@@ -356,6 +369,16 @@ _SUBTOTAL = re.compile(r"\S.*?\s+(total|ergebnis|summe)|\S.*?\s*(集計|合計|�
 TOTALS_ATTR = "totals_rows"
 
 
+def _label(value: Any) -> str:
+    """A label cell as :data:`TOTAL_WORDS` spells it: stripped, a trailing ':' dropped,
+    lower case; ``""`` for a cell that is no text."""
+    return value.strip().rstrip(":").strip().lower() if isinstance(value, str) else ""
+
+
+def _total_word(value: Any) -> bool:
+    return _label(value) in TOTAL_WORDS
+
+
 def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     """One issue per row labelled as a total (``Total`` in its project id, title or
     country, or in its country or region), a spreadsheet's sum row typed below the table,
@@ -382,7 +405,7 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
                    f"Remove All), or delete the row: {adds}")
     labels = [n for n in _LABEL_COLUMNS.get(sheet, ()) if n in raw.columns]
     key = _LABEL_COLUMNS.get(sheet, ("",))[0]
-    keyless = raw[key].map(is_blank).to_numpy(dtype=bool) if key in raw.columns else \
+    keyless = judged_once(raw[key], is_blank) if key in raw.columns else \
         np.ones(len(raw), dtype=bool)
     tables = raw.attrs.get(TOTALS_ATTR) or {}
     for i in np.flatnonzero(np.isin(rows, list(tables))) if tables else ():
@@ -403,11 +426,13 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     for name in labels:
         if raw[name].dtype != object:
             continue
-        text = raw[name].map(lambda v: v.strip().rstrip(":").strip().lower()
-                             if isinstance(v, str) else "")
-        subtotal = text.map(lambda t: bool(t) and _SUBTOTAL.fullmatch(t) is not None)
-        found = text.isin(TOTAL_WORDS).to_numpy() | (subtotal.to_numpy() & keyless)
-        for i in np.flatnonzero(found):
+        total = judged_once(raw[name], _total_word)
+        # Data > Subtotal's labels stand in rows without a key only: only those are matched
+        subtotal = np.zeros(len(raw), dtype=bool)
+        maybe = np.flatnonzero(keyless & ~total)
+        subtotal[maybe] = [_SUBTOTAL.fullmatch(t) is not None if (t := _label(v)) else False
+                           for v in raw[name].to_numpy()[maybe]]
+        for i in np.flatnonzero(total | subtotal):
             if int(rows[i]) in seen:
                 continue
             seen.add(int(rows[i]))
@@ -415,7 +440,7 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
                 sheet, int(rows[i]), name, raw[name].iloc[i].strip(),
                 f"the row looks like a totals row, not a {unit}: it would be read as one "
                 f"more {unit} (its blank cells would each be a problem, its cost counted)",
-                fix if text.iloc[i] in TOTAL_WORDS else by_subtotal))
+                fix if total[i] else by_subtotal))
     return issues
 
 
@@ -446,7 +471,7 @@ def stray_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
     if not names or raw.empty:
         return []
     columns = [c for c in raw.columns if c != ROW]
-    blank = {c: raw[c].map(is_blank).to_numpy(dtype=bool) for c in columns}
+    blank = {c: judged_once(raw[c], is_blank) for c in columns}
     count = len(columns) - sum(blank.values())  # cells filled in each row
     unnamed = np.logical_and.reduce([blank[n] for n in names])
     stray = (unnamed & (count <= _STRAY_CELLS)) | (count == 1)
