@@ -18,7 +18,14 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from test_fuzz_inputs import example_sheets, has_issue, osa, validate, write_book
+from test_fuzz_inputs import (
+    example_sheets,
+    has_issue,
+    osa,
+    validate,
+    write_book,
+    write_csv_folder,
+)
 
 import osa_opt
 from osa_opt.errors import InputError
@@ -132,6 +139,39 @@ def test_csv_files_named_as_libreoffice_saves_each_sheet_are_told_to_be_renamed(
     for sheet in ("projects", "countries"):
         (folder / f"round-{sheet}.csv").rename(folder / f"{sheet}.csv")
     assert osa("validate", folder, "--no-solve", "--budget", "FY2027=6000").code == 0
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_header_row_sorted_into_the_table_is_named_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The projects sorted by cost with the header row in the selection ('My data has
+    headers' unticked): the header, text, sorts after the numbers, to row 39, and row 1
+    holds a project. It was 13 problems 'column Y has data but no header (rows 4, 39).
+    Fix: give the column a header in row 1', each column whose row-1 cell was blank; it is
+    one problem naming the header's row and the fix."""
+    sheets = example_sheets()
+    at = sheets["projects"][0].index("cost_FY2026")
+    sheets["projects"].sort(key=lambda row: (isinstance(row[at], str), str(row[at]).zfill(9)))
+    assert sheets["projects"][-1][0] == "project_id"
+    path = (write_book(tmp_path / "sorted.xlsx", sheets) if kind == "xlsx"
+            else write_csv_folder(tmp_path / "sorted", sheets))
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", path, "--no-solve")
+    assert run.code == 2
+    assert run.err == (
+        "1 problem in the input\n"
+        "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓\n"
+        "┃ Sheet, row, column, value ┃ Rule and how to fix                              ┃\n"
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
+        "│ projects, row 39          │ the header row is row 39, among the rows it      │\n"
+        "│                           │ heads ('project_id', 'title', 'country', ...),   │\n"
+        "│                           │ and row 1 holds a project: the sheet sorted with │\n"
+        "│                           │ its header row, or the row moved                 │\n"
+        "│                           │ Fix: move row 39 back to row 1, above the rows   │\n"
+        "│                           │ it heads (or undo the sort, and sort again with  │\n"
+        "│                           │ Data > Sort, 'My data has headers' ticked)       │\n"
+        "└───────────────────────────┴──────────────────────────────────────────────────┘\n")
 
 
 @pytest.mark.slow

@@ -173,15 +173,36 @@ def is_blank(cell: Any) -> bool:
 def find_header(sheet: str, rows: Rows) -> int:
     """Index in ``rows`` of the header row: row 1's unless it names no column and a later
     row (among the first few) names at least two."""
-    def names(cells: Sequence[Any]) -> int:
-        return sum(isinstance(c, str) and known_header(sheet, c.strip()) for c in cells)
-
-    if not rows or names(rows[0][1]):
+    if not rows or _names(sheet, rows[0][1]):
         return 0
     for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if names(cells) >= 2:
+        if _names(sheet, cells) >= 2:
             return i
     return 0
+
+
+def _names(sheet: str, cells: Sequence[Any]) -> int:
+    """How many cells of a row name a column of ``sheet``."""
+    return sum(isinstance(c, str) and known_header(sheet, c.strip()) for c in cells)
+
+
+def _sorted_header_issue(sheet: str, rows: Rows) -> Issue | None:
+    """Row 1 names no column and a row past the first few names most of them: the header
+    row sorted into the table (a sort of the whole sheet without 'My data has headers'),
+    or moved there. Read from row 1, each of its columns was 'data but no header'."""
+    found = [(n, cells) for n, cells in rows[HEADER_SEARCH_ROWS:] if _names(sheet, cells) >= 3]
+    if len(found) != 1 or _names(sheet, rows[0][1]) or sum(
+            not is_blank(c) for c in rows[0][1]) < 3:  # row 1 a title: a long title block
+        return None
+    n, cells = found[0]
+    heads = first_few((repr(str(c).strip()) for c in cells if isinstance(c, str)
+                       and known_header(sheet, c.strip())), 3, ", ")
+    return Issue(sheet, n, None, None,
+                 f"the header row is row {n}, among the rows it heads ({heads}), and row 1 holds "
+                 f"{'a project' if sheet == PROJECTS else 'a country'}: the sheet sorted with "
+                 "its header row, or the row moved",
+                 f"move row {n} back to row 1, above the rows it heads (or undo the sort, "
+                 "and sort again with Data > Sort, 'My data has headers' ticked)")
 
 
 def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
@@ -192,6 +213,10 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
     if not rows:
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
     at = find_header(sheet, rows) if at is None else at
+    sorted_in = _sorted_header_issue(sheet, rows) if at == 0 else None
+    if sorted_in is not None:  # one problem, not a 'no header' for each column
+        issues.append(sorted_in)
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
     header_row = rows[at][0]
     if at:
         above = [str(c).strip() for _, cells in rows[:at] for c in cells if not is_blank(c)]
