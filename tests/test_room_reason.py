@@ -14,7 +14,7 @@ import pytest
 
 import osa_opt
 from osa_opt.report.summary import unfunded_kind
-from osa_opt.result.facts import NOT_SELECTED_ROOM, room_kinds
+from osa_opt.result.facts import NOT_SELECTED_ROOM, room_kinds, rule_words
 
 CAP = "not selected: Serendel's cap of 12% of the budget keeps it out (the budget left has room for it)"
 PARTNERS = ("not selected: the limit of 10 partner countries keeps it out (the budget left "
@@ -70,6 +70,15 @@ def test_an_older_run_s_reason_still_compares(capped: osa_opt.Result, tmp_path: 
     manifest["unfunded"]["P-07"] = NOT_SELECTED_ROOM
     path.write_text(json.dumps(manifest), encoding="utf-8")
     assert osa_opt.load_run(folder).unfunded.at["P-07", "reason"] == NOT_SELECTED_ROOM
+
+
+def test_a_cap_below_one_percent_is_said_as_set() -> None:
+    """A cap of 0.125% read "cap of 0.1% of the budget" (one decimal, at 10,000 projects of
+    1,250 partners); the policy's number is said as it was set."""
+    problem = osa_opt.load_problem(overrides={"priority.max_country_share": 0.00125})
+    result = osa_opt.Result(problem, osa_opt.Status.OPTIMAL)
+    assert rule_words("country_cap[Serendel]", result) == (
+        "Serendel's cap of 0.125% of the budget")
 
 
 def test_the_explanation_names_the_rule_in_the_same_words() -> None:

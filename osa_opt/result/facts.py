@@ -251,7 +251,7 @@ def rule_words(row: str, result: Result) -> str:
             own = pd.to_numeric(pd.Series([countries.at[index, "max_share"]]),
                                 errors="coerce").iloc[0]
             cap = min(cap, float(own)) if own == own else cap  # NaN: no cap of its own
-        return f"{index}'s cap of {percent(cap)} of the budget"
+        return f"{index}'s cap of {number(cap * 100)}% of the budget"  # as typed: 0.125%
     if name == "max_countries":
         return f"the limit of {priority.max_countries} partner countries"
     if name == "package_min":
@@ -259,7 +259,7 @@ def rule_words(row: str, result: Result) -> str:
     if name in ("field_max_share", "region_max_share"):
         kind = name.split("_")[0]
         share = getattr(balance, f"max_{kind}_share").get(index)
-        of = f" of {percent(float(share))} of the budget" if share is not None else ""
+        of = f" of {number(float(share) * 100)}% of the budget" if share is not None else ""
         return f"the {kind} {index}'s largest share{of}"
     if name == "exclusive":
         return f"exclusive group {index}"
