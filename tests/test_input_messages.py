@@ -301,7 +301,10 @@ def test_a_duplicate_id_of_rows_that_differ_keeps_its_fix(run: Callable, tmp_pat
     assert [i["rule"] for i in issues] == [
         "duplicate project_id: the same project is also in row 40",
         f"duplicate project_id: the same project is also in row {row_of('projects', 'P-05')}"]
-    assert {i["hint"] for i in issues} == {"give each project its own project_id"}
+    # the usual slip: a row copied for a new candidate, its id left; the fix names a free id
+    assert {i["hint"] for i in issues} == {"give each project its own project_id: if one row "
+                                           "is a copy made for another project, give it a "
+                                           "new id (P-39 is free)"}
 
 
 # ------------------------------------------------- 9. a fiscal year of the Japanese era

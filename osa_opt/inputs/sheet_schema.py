@@ -185,6 +185,11 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
             sig = signature[name]
             if row is not None and others and len({sig[r] for r in [row, *others]}) == 1:
                 issue = _copied_row_issue(issue, sorted([row, *others]))
+            elif sheet == PROJECTS and name == "project_id" and others:
+                free = _next_free_id(typed[name])  # a row copied for another project
+                if free is not None:
+                    issue = replace(issue, hint=f"{issue.hint}: if one row is a copy made for "
+                                    f"another project, give it a new id ({free} is free)")
             issues.append(issue)
         elif case.check == "choices":
             if (name, str(bad)) not in hints:
@@ -329,6 +334,22 @@ def _copied_row_issue(issue: Issue, rows: list[int]) -> Issue:
     return replace(issue, rule=f"{issue.rule}, every cell alike: a row pasted twice?",
                    hint=f"delete {which}; giving one of them another {issue.column} would "
                    f"count the {what} twice")
+
+
+def _next_free_id(ids: pd.Series) -> str | None:
+    """The id after the highest of the most usual form (``P-39`` after ``P-38``, zeros kept),
+    or None when the ids have no number at their end.
+
+    >>> _next_free_id(pd.Series(["P-01", "P-02", "P-38", "X"]))
+    'P-39'
+    """
+    found = ids.dropna().astype(str).str.extract(r"^(\D*?)(\d+)$").dropna()
+    if found.empty:
+        return None
+    prefix = found[0].mode().iloc[0]
+    digits = found.loc[found[0] == prefix, 1]
+    width = int(digits.str.len().max())
+    return f"{prefix}{int(digits.astype(int).max()) + 1:0{width}d}"
 
 
 def _duplicate_issue(sheet: str, name: str, value: Any, row: int | None, others: str) -> Issue:
