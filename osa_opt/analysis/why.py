@@ -75,14 +75,10 @@ def _least_percent(share: float) -> str:
     return percent(math.floor(100 * share * 10 ** digits + 1e-9) / 10 ** (digits + 2), digits)
 
 
-def _rows(names: list[str]) -> str:
-    """Row names in a sentence: ``budget[FY2026] and country_cap[Lumaris]``."""
-    return id_list(names, limit=5)
-
-
 def _blocked_sentence(names: list[str]) -> str:
-    """" Portfolio 1 with it added would break budget[FY2026]." ("" for none)."""
-    return f" Portfolio 1 with it added would break {_rows(names)}." if names else ""
+    """" Portfolio 1 with it added would break budget[FY2026] and country_cap[Lumaris]."
+    (the first five rows named; "" for none)."""
+    return f" Portfolio 1 with it added would break {id_list(names, limit=5)}." if names else ""
 
 
 class UnknownProjectError(OsaError):
