@@ -642,3 +642,25 @@ def test_a_shift_jis_csv_is_named(tmp_path: Path) -> None:
 # The whole module runs full CLI commands or whole input files: in the full suite, not in
 # the fast loop (pytest -m "not slow").
 pytestmark = pytest.mark.slow
+
+
+def test_a_run_folder_given_as_the_input_is_named_with_its_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last week's run folder given as INPUT (osa-opt solve outputs/may): it was told
+    'projects.csv: file not found. Fix: the folder must hold projects.csv' and the same of
+    countries.csv. It is named as a run folder, with the input it was solved from and the
+    options that take a run folder."""
+    book = write_book(tmp_path / "round.xlsx", example_sheets())
+    assert osa("solve", book, "--out", tmp_path / "may", "-k", "1", "--no-explain").code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("solve", tmp_path / "may")
+    assert run.code == 2
+    assert run.err.startswith("1 problem in the input")
+    (issue,) = json.loads(osa("validate", tmp_path / "may", "--json").out)["issues"]
+    assert (issue["sheet"], issue["value"], issue["rule"]) == (
+        "may", str(tmp_path / "may"), "a run folder of osa-opt (it holds run.json), not an input")
+    assert issue["hint"] == (
+        f"give the input it was solved from ({book}); to use the run's input and policy, "
+        f"--run {tmp_path / 'may'}; to see what changed since it, osa-opt solve INPUT --since "
+        f"{tmp_path / 'may'}")

@@ -174,6 +174,10 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: l
                 (path / f"{sheet}.csv").exists() for sheet in SHEETS):
             _fail(path.name, str(path), f"a folder, not a workbook (though its name ends in "
                   f"{suffix})", f"give {_WHAT}")
+        if (path / "run.json").is_file() and not any(
+                (path / f"{sheet}.csv").exists() for sheet in SHEETS):
+            _fail(path.name, str(path), "a run folder of osa-opt (it holds run.json), not "
+                  "an input", _run_folder_hint(path))
         folder = read_folder(path, issues, warnings)
         delimiter = next(iter(folder.delimiters)) if len(folder.delimiters) == 1 else None
         return folder.tables, folder.sources, delimiter
@@ -322,6 +326,21 @@ def _not_found_hint(path: Path) -> str:
         return (f"the shell leaves a '~' in quotes as it is: give {str(path.expanduser())!r}, "
                 f"or the path without quotes; {_WHAT}")
     return f"give {_WHAT}"
+
+
+def _run_folder_hint(folder: Path) -> str:
+    """What to give for a run folder given as the input: its run's input, or the folder
+    to --run or --since."""
+    import json
+
+    try:
+        given = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("input_path")
+    except (OSError, ValueError, AttributeError):
+        given = None
+    first = (f"give the input it was solved from ({given})" if isinstance(given, str) and given
+             else f"give {_WHAT}")
+    return (f"{first}; to use the run's input and policy, --run {folder}; to see what "
+            f"changed since it, osa-opt solve INPUT --since {folder}")
 
 
 def _fail(where: str, value: str | None, rule: str, hint: str) -> None:
