@@ -372,3 +372,31 @@ def test_projects_that_moved_for_one_reason_are_said_together(
     assert lines[0].count(budget) == 2  # once for those that entered, once for those that left
     assert ("value changed (Serendel's priority_tier 1 → 3): P-05 (8.580 → 6.600), P-06 "
             "(6.648 → 5.114), P-07 (6.039 → 4.645) and P-08 (7.054 → 5.426)") in lines[1]
+
+
+def test_two_run_folders_given_to_compare_are_told_to_use_since(
+    tmp_path: Path, run: Run, monday: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'osa-opt compare monday tuesday', two run folders: click's 'Got unexpected extra
+    argument (tuesday)' alone, nothing of how two runs are compared. The usage error now
+    names them as run folders, with the --since command (the later run's input filled in)."""
+    book, folder = monday
+    later = tmp_path / "tuesday"
+    code, _, err = run("solve", book, "-k", "1", "--no-explain", "--quiet", "--out", later)
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("compare", "monday", "tuesday")
+    assert code == 2
+    assert err.endswith(
+        "Error: Got unexpected extra argument (tuesday)\n"
+        "monday and tuesday are run folders of osa-opt (each holds run.json), and a command "
+        "takes one input. To see what changed between two runs, solve the later one's input "
+        f"with --since the earlier run: osa-opt solve {book} --since monday; to ask more of "
+        "one run, --run tuesday.\n")
+    code, _, err = run("solve", "round.xlsx", "monday")
+    assert code == 2
+    assert "monday is a run folder of osa-opt (it holds run.json)" in err
+    assert "osa-opt solve round.xlsx --since monday" in err
+    # an extra argument that is no run folder: click's message alone, as before
+    code, _, err = run("solve", "round.xlsx", "extra")
+    assert code == 2 and err.endswith("Error: Got unexpected extra argument (extra)\n")

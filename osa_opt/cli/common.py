@@ -13,6 +13,7 @@ import contextlib
 import errno
 import gc
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -139,6 +140,40 @@ def _show_usage_error(exc: click.ClickException) -> None:
                 if ctx.help_option_names else "")
         click.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
     click.echo(terminal_text(f"Error: {exc.format_message()}"), err=True)
+    runs = _run_folders_named(exc.format_message(), ctx)
+    if runs:  # 'osa-opt compare run-a run-b': two runs are compared by --since
+        earlier, later = runs[0], runs[-1]
+        given = _run_input(later) if len(runs) > 1 else next(
+            (str(v) for v in ctx.params.values() if isinstance(v, (str, Path))
+             and Path(v).exists() and str(v) not in runs), None)
+        are = (f"{earlier} and {later} are run folders of osa-opt (each holds run.json)"
+               if len(runs) > 1 else f"{earlier} is a run folder of osa-opt (it holds run.json)")
+        click.echo(terminal_text(
+            f"{are}, and a command takes one input. To see "
+            f"what changed between two runs, solve the later one's input with --since the "
+            f"earlier run: osa-opt solve {given or 'INPUT'} --since {earlier}; to ask more "
+            f"of one run, --run {later}."), err=True)
+
+
+def _run_folders_named(message: str, ctx: Any) -> list[str]:
+    """The run folders (a folder holding run.json) given as arguments, when click refuses
+    one as an extra argument ('Got unexpected extra argument (outputs/may)'): the command's
+    own INPUT first, then the extras."""
+    found = re.match(r"Got unexpected extra arguments? \((.*)\)$", message.strip())
+    if not found:
+        return []
+    given = [str(v) for v in (getattr(ctx, "params", None) or {}).values()
+             if isinstance(v, (str, Path))]
+    return [a for a in [*given, *found.group(1).split()] if (Path(a) / "run.json").is_file()]
+
+
+def _run_input(folder: str) -> str | None:
+    """The input a run folder's run.json says it solved, or None."""
+    try:
+        path = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))["input_path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return path if isinstance(path, str) else None
 
 
 #: The narrowest the wide layout of input problems may make its fix column.
