@@ -664,3 +664,21 @@ def test_a_run_folder_given_as_the_input_is_named_with_its_input(
         f"give the input it was solved from ({book}); to use the run's input and policy, "
         f"--run {tmp_path / 'may'}; to see what changed since it, osa-opt solve INPUT --since "
         f"{tmp_path / 'may'}")
+
+
+@pytest.mark.parametrize("typed", ["Tier 2", "2nd", "T2"])
+def test_a_tier_typed_with_its_word_is_told_the_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    """An analyst changes a partner's tier as the briefing says it, 'Tier 2': the fix was
+    'type 1, 2 or 3 as a whole number', not which. It names the number the cell means."""
+    sheets = example_sheets()
+    sheets["countries"][2][sheets["countries"][0].index("priority_tier")] = typed
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", write_book(tmp_path / "r.xlsx", sheets), "--json")
+    assert run.code == 2
+    (issue,) = json.loads(run.out)["issues"]
+    assert (issue["sheet"], issue["row"], issue["column"], issue["value"]) == (
+        "countries", 3, "priority_tier", typed)
+    assert issue["hint"] == (f"type 2 for {typed!r}, the number alone (priority_tier: "
+                             "bilateral priority, 1 highest)")

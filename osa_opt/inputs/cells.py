@@ -290,6 +290,12 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
                     "work too)")
         return "type true or false (yes/no and 1/0 work too)"
     if int_choices(col):
+        digits = re.findall(r"\d+", half_width(str(value)))
+        if (len(digits) == 1 and str(value).strip() != digits[0]
+                and int(digits[0]) in {int(c) for c in col.choices}):
+            # 'Tier 2', '2nd': the words around the number are what is wrong
+            return (f"type {int(digits[0])} for {str(value).strip()!r}, the number alone "
+                    f"({col.name}: {col.meaning})")
         return whole_number_hint(col)
     return f"{col.name}: {col.meaning}"
 
