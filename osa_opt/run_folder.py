@@ -30,7 +30,12 @@ from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.policy import Policy, is_policy_source
 from osa_opt.inputs.problem import EDITED_TABLE, Problem
 from osa_opt.outputs import longform, workbook
-from osa_opt.outputs.manifest import analysis_files, build_manifest
+from osa_opt.outputs.manifest import (
+    SNAPSHOT_PLACE,
+    analysis_files,
+    build_manifest,
+    input_snapshot_text,
+)
 from osa_opt.outputs.safe import (
     check_target,
     make_parents,
@@ -196,9 +201,15 @@ def _write_files(result: Result, folder: Path, created: dt.datetime, target: Pat
 
 
 def _write_manifest(result: Result, folder: Path, created: dt.datetime, target: Path) -> None:
-    manifest = build_manifest(result, created=created, folder=target.resolve())
+    manifest = build_manifest(result, created=created, folder=target.resolve(),
+                              snapshot=False)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
-    (folder / "run.json").write_text(text + "\n", encoding="utf-8")
+    head, tail = text.split(json.dumps(SNAPSHOT_PLACE), 1)
+    with (folder / "run.json").open("w", encoding="utf-8") as out:
+        out.write(head)
+        for piece in input_snapshot_text(result.problem):  # its maps: no dicts, no indent
+            out.write(piece)
+        out.write(tail + "\n")
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -320,3 +320,23 @@ def test_a_run_of_a_hand_built_model_comes_back_refusing_what_would_drop_its_row
     plain = osa_opt.solve(problem, portfolios=1).write(tmp_path / "plain")
     assert json.loads((plain / "run.json").read_text(encoding="utf-8"))[
         "custom_components"] == []
+
+
+def test_run_json_holds_the_snapshot_written_as_text_equal_to_its_dicts(tmp_path: Path) -> None:
+    """run.json's snapshot is written in pieces (outputs.manifest.input_snapshot_text, for
+    the peak memory of big rounds): it reads back equal to input_snapshot's dicts, a blank
+    score null, and the rest of run.json as before."""
+    from osa_opt.outputs.manifest import input_snapshot, json_safe
+
+    problem = osa_opt.load_problem()
+    projects = problem.input_projects.copy()
+    projects.loc[projects.index[0], "risk"] = float("nan")  # blank: read as no risk
+    problem = problem.with_projects(projects)
+    result = osa_opt.solve(problem, portfolios=1, explain=False)
+    folder = result.write(tmp_path / "run")
+    text = (folder / "run.json").read_text(encoding="utf-8")
+    manifest = json.loads(text)
+    assert manifest["snapshot"] == json_safe(input_snapshot(problem))
+    assert "osa-opt snapshot" not in text
+    assert list(manifest)[list(manifest).index("input_path") + 1] == "snapshot"
+    assert manifest["portfolios"][0]["projects"] == result.portfolios[0].to_dict()["projects"]

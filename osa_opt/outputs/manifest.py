@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,11 +33,16 @@ RUN_FILES: tuple[str, ...] = ("run.json", "portfolios.xlsx", "portfolios.csv", "
                               "report.html")
 
 
+#: What ``build_manifest(..., snapshot=False)`` holds in place of the snapshot.
+SNAPSHOT_PLACE = "\x00osa-opt snapshot\x00"
+
+
 def build_manifest(
     result: Result,
     *,
     created: dt.datetime | None = None,
     folder: str | Path | None = None,
+    snapshot: bool = True,
 ) -> dict[str, Any]:
     """The manifest of a result, as JSON-safe nested dicts.
 
@@ -45,6 +51,8 @@ def build_manifest(
     result : the Result of :func:`osa_opt.solve`.
     created : the time of the run (UTC); now when omitted.
     folder : the run folder the manifest is written to, if any (recorded as ``folder``).
+    snapshot : False to hold :data:`SNAPSHOT_PLACE` in place of ``snapshot``, which the
+        run folder's writer writes as text (:func:`input_snapshot_text`).
 
     Returns
     -------
@@ -84,7 +92,7 @@ def build_manifest(
         "custom_components": list(result.custom_components),
         "inputs": dict(problem.sources),
         "input_path": problem.origin,
-        "snapshot": input_snapshot(problem),
+        "snapshot": input_snapshot(problem) if snapshot else SNAPSHOT_PLACE,
         "input_note": problem.input_note,
         "versions": versions(),
         "timings": dict(result.timings),
@@ -114,28 +122,86 @@ def input_snapshot(problem: Any) -> dict[str, Any]:
     >>> snap["scores"]["score_security"]["P-01"], snap["assessments"]["democracy"]["Aurelia"]
     (7.6, 7.2)
     """
+    columns = _snapshot_columns(problem)
+
+    def mapping(keys: list[str], numbers: Any) -> dict[str, float | None]:
+        return dict(zip(keys, _plain_numbers(numbers), strict=True))
+    return {"cost": {fy: mapping(*column) for fy, column in columns["cost"].items()},
+            "value": mapping(*columns["value"]),
+            "tier": columns["tier"],
+            "scores": {c: mapping(*column) for c, column in columns["scores"].items()},
+            "assessments": {c: mapping(*column)
+                            for c, column in columns["assessments"].items()},
+            "tables": columns["tables"]}
+
+
+def input_snapshot_text(problem: Any) -> Iterator[str]:
+    """:func:`input_snapshot` as JSON text, in pieces, without its dicts: the maps of a
+    100,000-project round hold over a million numbers, which as Python dicts (and
+    json.dumps' indented text) raised the peak memory of the whole run by ~65 MB; written
+    so, one map at a time, each on one line. ``json.loads`` of the pieces joined equals
+    :func:`input_snapshot` made JSON-safe.
+
+    >>> import json
+    >>> json.loads("".join(input_snapshot_text(problem))) == json_safe(input_snapshot(problem))
+    True
+    """
+    columns = _snapshot_columns(problem)
+    quoted: dict[int, list[str]] = {}  # each list of keys JSON-quoted once
+
+    def mapping(keys: list[str], numbers: Any) -> str:
+        if id(keys) not in quoted:
+            quoted[id(keys)] = [json.dumps(k, ensure_ascii=False) for k in keys]
+        texts = ("null" if v is None else repr(v) for v in _plain_numbers(numbers))
+        return "{" + ", ".join([f"{k}: {v}" for k, v in zip(quoted[id(keys)], texts,
+                                                           strict=True)]) + "}"
+
+    def group(name: str, maps: dict[str, tuple[list[str], Any]]) -> Iterator[str]:
+        yield f"{json.dumps(name)}: {{"
+        for i, (key, column) in enumerate(maps.items()):
+            yield f"{', ' if i else ''}{json.dumps(key, ensure_ascii=False)}: "
+            yield mapping(*column)
+        yield "}"
+
+    yield "{"
+    yield from group("cost", columns["cost"])
+    yield ', "value": '
+    yield mapping(*columns["value"])
+    yield f', "tier": {json.dumps(columns["tier"], ensure_ascii=False)}, '
+    yield from group("scores", columns["scores"])
+    yield ", "
+    yield from group("assessments", columns["assessments"])
+    yield f', "tables": {json.dumps(columns["tables"])}}}'
+
+
+def _snapshot_columns(problem: Any) -> dict[str, Any]:
+    """The snapshot's maps as (keys, numbers rounded to 6 decimals), its tiers and digest."""
     cost = problem.cost
     ids = [str(p) for p in cost.index]
-    values = problem.value.reindex(cost.index).to_numpy(dtype=float).round(6).tolist()
     projects, countries = problem.input_projects, problem.input_countries
 
-    def column(frame: Any, name: str, keys: list[str]) -> dict[str, float | None]:
-        numbers = frame[name].astype(float).to_numpy().round(6).tolist()
-        return dict(zip(keys, (None if v != v else v for v in numbers), strict=True))
+    def numbers(frame: Any, name: str) -> Any:
+        return frame[name].astype(float).to_numpy().round(6)
 
     parts = [c for c in [f"{SCORE_PREFIX}{k}" for k in problem.criteria] + ["risk"]
              if c in projects.columns]
     scores = projects[parts].reindex(cost.index)
     names = [str(c) for c in countries.index]
-    return {"cost": {str(fy): dict(zip(ids, cost[fy].to_numpy(dtype=float).round(6).tolist(),
-                                       strict=True)) for fy in cost.columns},
-            "value": dict(zip(ids, values, strict=True)),
+    return {"cost": {str(fy): (ids, cost[fy].to_numpy(dtype=float).round(6))
+                     for fy in cost.columns},
+            "value": (ids, problem.value.reindex(cost.index).to_numpy(dtype=float).round(6)),
             "tier": {str(c): int(t) for c, t in countries["priority_tier"].items()},
-            "scores": {c: column(scores, c, ids) for c in parts},
-            "assessments": {c: column(countries, c, names)
+            "scores": {c: (ids, numbers(scores, c)) for c in parts},
+            "assessments": {c: (names, numbers(countries, c))
                             for c in problem.policy.objective.considerations
                             if c in countries.columns},
             "tables": tables_digest(problem)}
+
+
+def _plain_numbers(numbers: Any) -> Iterator[float | None]:
+    """Each number as JSON takes it (:func:`json_safe`): None for NaN or an infinity,
+    0.0 for -0.0."""
+    return (v + 0.0 if math.isfinite(v) else None for v in numbers.tolist())
 
 
 def tables_digest(problem: Any) -> str:
