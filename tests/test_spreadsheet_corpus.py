@@ -682,3 +682,41 @@ def test_a_tier_typed_with_its_word_is_told_the_number(
         "countries", 3, "priority_tier", typed)
     assert issue["hint"] == (f"type 2 for {typed!r}, the number alone (priority_tier: "
                              "bilateral priority, 1 highest)")
+
+
+def test_a_read_cell_that_is_a_formula_reading_another_sheet_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows pasted from another workbook keep their formulas: a country =countries!A8,
+    saved with its value 'Nalumea', was read silently; sorting the countries sheet would
+    make the project another partner's, and nothing said so. A warning names the column,
+    its rows, the formula and the value read."""
+    import zipfile
+
+    sheets = example_sheets()
+    at = sheets["projects"][0].index("country")
+    for row in sheets["projects"][18:21]:  # Excel rows 19-21: Nalumea's P-18 ... P-20
+        row[at] = "=countries!A8"
+    plain = write_book(tmp_path / "plain.xlsx", sheets)
+    path = tmp_path / "pasted.xlsx"  # as Excel saves it: each formula with its value
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"><f>countries!A8</f><v /></c>",
+                                    b' t="str"><f>countries!A8</f><v>Nalumea</v></c>')
+            if item.filename == "xl/workbook.xml":  # Excel drops openpyxl's flag
+                data = data.replace(b'fullCalcOnLoad="1"', b"")
+            zout.writestr(item, data)
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", path, "--no-solve")
+    assert run.code == 0, run.err
+    assert run.err == (
+        "1 warning (the input is read; check that this is what you meant):\n"
+        "  - projects, row 19, column 'country': 3 cells of country (rows 19, 20, 21) are\n"
+        "    formulas reading another sheet or workbook (=countries!A8 in row 19, read as\n"
+        "    'Nalumea'): each is read as the value it shows, which changes if that sheet\n"
+        "    is sorted or its rows moved, and a link to another workbook is not updated\n"
+        "    (value '=countries!A8'). Fix: nothing to do if the values are right; to keep\n"
+        "    them as they are, copy the cells and paste them as values (Paste Special >\n"
+        "    Values)\n")

@@ -311,6 +311,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             if written:  # the formulas' text (or known value) now stands in their cells
                 numbered = list(enumerate(rows, start=1))
             route(_formula_issues(sheet, numbered, uncomputed), issues, cells)
+            warnings += linked_formula_warnings(sheet, numbered, {
+                cell: text for cell, text in formulas.get(name, {}).items()
+                if cell not in uncomputed})
             at = find_header(sheet, numbered)
             cells += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             cells += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
@@ -778,6 +781,42 @@ def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]]
                   f"Unhide{'; a column of width 0: Format > Column Width' if zero else ''}) to "
                   "see what is read; a column that is not meant to count is deleted, or its "
                   "cells emptied")]
+
+
+def linked_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                            formulas: dict[tuple[int, int], str]) -> list[Issue]:
+    """One warning per column the input reads whose cells are formulas reading another
+    sheet or workbook (``=countries!A8``, ``='[pipeline.xlsx]Sheet1'!F5``), as rows pasted
+    from another workbook bring them: each is read as the value it shows, which moves
+    when that sheet is sorted (the project's country becomes another partner) or, a link
+    to another workbook, is not updated."""
+    linked = {cell: text for cell, text in formulas.items() if "!" in text}
+    if not linked or not rows:
+        return []
+    at = find_header(sheet, rows)
+    header_row, header = rows[at][0], rows[at][1]
+    cells = dict(rows)
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in sorted(linked.items(), key=lambda item: (item[0][1], item[0][0])):
+        name = header[c] if c < len(header) else None
+        if r > header_row and isinstance(name, str) and known_header(sheet, name.strip()):
+            by_column.setdefault(c, []).append((r, text))
+    out = []
+    for c, found in by_column.items():
+        name = str(header[c]).strip()
+        r, text = found[0]
+        shown = cells.get(r, ())[c] if c < len(cells.get(r, ())) else None
+        many = len(found) > 1
+        out.append(Issue(
+            sheet, r, name, text,
+            f"{counted(len(found), 'cell')} of {name} ({rows_named([x for x, _ in found])}) "
+            f"{'are formulas' if many else 'is a formula'} reading another sheet or workbook "
+            f"({text} in row {r}, read as {shown!r}): {'each is' if many else 'it is'} read "
+            "as the value it shows, which changes if that sheet is sorted or its rows moved, "
+            "and a link to another workbook is not updated",
+            "nothing to do if the values are right; to keep them as they are, copy the cells "
+            "and paste them as values (Paste Special > Values)"))
+    return out
 
 
 def _sheet_xml(data: bytes, sheet: Any) -> bytes:
