@@ -562,12 +562,16 @@ def test_a_number_its_format_hides_is_refused_naming_what_it_holds(
     ]
 
 
+@pytest.mark.parametrize("gap", [0, 2])
 def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
-    tmp_path: Path, run: Callable
+    tmp_path: Path, run: Callable, gap: int
 ) -> None:
     """The same workbook in .ods (the number styles written as LibreOffice writes ';;;' and
     '"TBD"' when it saves that .xlsx as .ods): the costs and the score were read as the
-    numbers they hold, silently, while the .xlsx was refused."""
+    numbers they hold, silently, while the .xlsx was refused. With ``gap`` empty rows under
+    the header (an .ods lists no empty row), the cell was looked up by its place in the
+    list: the refusal named another row's number (row 6 holding 300 was told it holds
+    500), and a hidden cost in the last rows was not refused at all."""
     from odf.number import Number, NumberStyle, Text, TextStyle
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Map, Style
@@ -595,10 +599,15 @@ def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
     book = openpyxl.load_workbook(example_path())
     header = [c.value for c in book["projects"][1]]
     cost, score = header.index("cost_FY2026"), header.index("score_security")
-    styled = {(4, cost): "ce7", (6, cost): "ce7", (8, score): "ce8", (9, cost): "ce9"}
+    last = book["projects"].max_row
+    styled = {(4, cost): "ce7", (6, cost): "ce7", (8, score): "ce8", (9, cost): "ce9",
+              (last, cost): "ce7"}
     for name in ("projects", "countries"):
         table = Table(name=name)
         for number, row in enumerate(book[name].iter_rows(values_only=True), start=1):
+            if name == "projects" and number == 2:
+                for _ in range(gap):  # empty rows under the header
+                    table.addElement(TableRow())
             tr = TableRow()
             for k, value in enumerate(row):
                 if value is None:
@@ -618,15 +627,17 @@ def test_a_number_its_format_hides_in_an_ods_file_is_refused_alike(
     doc.save(str(tmp_path / "hidden.ods"))
     sheet = book["projects"]
     held = [sheet.cell(4, cost + 1).value, sheet.cell(8, score + 1).value]
+    rows = f"rows {4 + gap}, {6 + gap}, {last + gap}"
     assert issues_of(run, tmp_path / "hidden.ods") == [
         f"projects, column 'cost_FY2026': the format ';;;' shows nothing for the number the "
-        f"cell holds ({held[0]}): 2 cells of the column (rows 4, 6) look blank but hold a "
+        f"cell holds ({held[0]}): 3 cells of the column ({rows}) look blank but hold a "
         f"number, which would be read (value '{held[0]}'). Fix: give the column a plain "
         "number format (Format > Cells > Numbers > General) to see each number; clear the "
         "cells whose number is not meant",
         f"projects, column 'score_security': the format '\"TBD\"' shows 'TBD' for the number "
-        f"the cell holds ({held[1]}): 1 cell of the column (row 8) looks undecided but holds "
-        f"a number, which would be read (value '{held[1]}'). Fix: give the column a plain "
+        f"the cell holds ({held[1]}): 1 cell of the column (row {8 + gap}) looks undecided "
+        f"but holds a number, which would be read (value '{held[1]}'). Fix: give the column "
+        "a plain "
         "number format (Format > Cells > Numbers > General) to see each number; clear the "
         "cells whose number is not meant",
     ]

@@ -497,11 +497,13 @@ def _number_cells(rows: Sequence[tuple[int, Sequence[Any]]], at: int,
     if not marked or not rows:
         return (), {}
     header_row, header = rows[at][0], rows[at][1]
+    by_number = dict(rows)  # an .ods lists no empty row: a row's place is not its number
     found: dict[int, list[tuple[int, float, Any]]] = {}
     for (row, column), mark in sorted(marked.items()):
-        if row <= header_row or row > len(rows) or column >= len(header):
+        if row <= header_row or row not in by_number or column >= len(header):
             continue
-        value = rows[row - 1][1][column] if column < len(rows[row - 1][1]) else None
+        cells = by_number[row]
+        value = cells[column] if column < len(cells) else None
         name = header[column]
         if isinstance(name, str) and column_read(name.strip()) \
                 and isinstance(value, int | float) and not isinstance(value, bool) \
