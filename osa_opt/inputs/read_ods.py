@@ -40,6 +40,7 @@ from osa_opt.inputs.read_xlsx import (
     scaled_number_issues,
     unreadable_issue,
 )
+from osa_opt.inputs.sheet_rows import ods_filled_cells
 from osa_opt.inputs.struck_cells import ods_struck_cells, struck_issues
 from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
 
@@ -319,22 +320,10 @@ def _styled_cells(row_elements: list[Any], styles: Mapping[str, Any],
                   defaults: dict[int, str]) -> dict[tuple[int, int], Any]:
     """(row, column from 0) -> the mark of ``styles`` of each cell with a value whose own
     style, or else its column's default, is one of ``styles``."""
-    from odf.namespaces import OFFICENS, TABLENS
-
     out: dict[tuple[int, int], Any] = {}
-    number = 1
-    for row in row_elements:
-        repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
-        column = 0
-        for cell in row.childNodes:
-            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
-                continue
-            span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
-            if (OFFICENS, "value-type") in cell.attributes:
-                _note_styled(cell, number, column, min(repeat, _MAX_REPEAT),
-                             min(span, _MAX_REPEAT), (styles, defaults, out))
-            column += span
-        number += repeat
+    for cell, number, column, repeat, span in ods_filled_cells(row_elements):
+        _note_styled(cell, number, column, min(repeat, _MAX_REPEAT), min(span, _MAX_REPEAT),
+                     (styles, defaults, out))
     return out
 
 

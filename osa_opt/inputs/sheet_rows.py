@@ -15,7 +15,7 @@ import io
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,3 +149,24 @@ def _unpadded(sheet: Any) -> Any:
     """
     sheet.reset_dimensions()
     return sheet
+
+
+def ods_filled_cells(row_elements: Sequence[Any]) -> Iterator[tuple[Any, int, int, int, int]]:
+    """(cell element, row number from 1, column from 0, rows repeated, columns repeated) of
+    each cell of an .ods table's rows that holds a value (``office:value-type``), counting
+    the repeats of the rows and cells before it: the walk that the struck-through, hidden-
+    format and colour checks of an .ods sheet share."""
+    from odf.namespaces import OFFICENS, TABLENS
+
+    number = 1
+    for row in row_elements:
+        repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+        column = 0
+        for cell in row.childNodes:
+            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+                continue
+            span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+            if (OFFICENS, "value-type") in cell.attributes:
+                yield cell, number, column, repeat, span
+            column += span
+        number += repeat

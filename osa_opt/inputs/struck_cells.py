@@ -24,6 +24,7 @@ from typing import Any
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.schema import KEYS, PROJECTS
+from osa_opt.inputs.sheet_rows import ods_filled_cells
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
@@ -224,35 +225,24 @@ def ods_struck_cells(doc: Any, row_elements: Sequence[Any], most: int) -> Struck
     """:func:`struck_cells` of an .ods table of the document ``doc``, by its rows
     ``row_elements`` (a repeat counted up to ``most``): a cell whose style strikes through,
     or a paragraph's span of a struck text style."""
-    from odf.namespaces import OFFICENS, TABLENS, TEXTNS
+    from odf.namespaces import TABLENS, TEXTNS
 
     cells, texts = _ods_struck_styles(doc)
     if not cells and not texts:
         return {}
     out: Struck = {}
-    number = 1
-    for row in row_elements:
-        repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
-        column = 0
-        for cell in row.childNodes:
-            if cell.qname[1] not in ("table-cell", "covered-table-cell"):
-                continue
-            span = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
-            filled = (OFFICENS, "value-type") in cell.attributes
-            if filled:
-                part: str | None | bool = False  # False: not struck
-                if cell.attributes.get((TABLENS, "style-name")) in cells:
-                    part = None
-                elif texts:
-                    text, struck = _ods_runs(cell, texts, TEXTNS)
-                    if struck:
-                        part = _part(text, struck)
-                if part is not False:
-                    for r in range(number, number + min(repeat, most)):
-                        for c in range(column, column + min(span, most)):
-                            out[r, c] = part  # type: ignore[assignment]
-            column += span
-        number += repeat
+    for cell, number, column, repeat, span in ods_filled_cells(row_elements):
+        part: str | None | bool = False  # False: not struck
+        if cell.attributes.get((TABLENS, "style-name")) in cells:
+            part = None
+        elif texts:
+            text, struck = _ods_runs(cell, texts, TEXTNS)
+            if struck:
+                part = _part(text, struck)
+        if part is not False:
+            for r in range(number, number + min(repeat, most)):
+                for c in range(column, column + min(span, most)):
+                    out[r, c] = part  # type: ignore[assignment]
     return out
 
 
