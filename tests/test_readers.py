@@ -281,7 +281,7 @@ def test_a_long_list_in_a_message_names_its_first_few_then_dots(
     """text.first_few, shared by the messages that name rows, lines, cells or columns: the
     first ten hidden rows, the first five short lines of a CSV file, then '...'."""
     from osa_opt.inputs.read_csv import _short_row_findings
-    from osa_opt.inputs.read_xlsx import hidden_row_warnings
+    from osa_opt.inputs.sheet_layout import hidden_row_warnings
 
     header = ["project_id", "title", "country", "risk"]
     rows = [(1, header)] + [(k, ["P", "t", "c", "0"]) for k in range(2, 40)]
@@ -295,7 +295,7 @@ def test_a_long_list_in_a_message_names_its_first_few_then_dots(
 
 def test_a_thousand_hidden_rows_are_counted_with_a_separator() -> None:
     """The count reads as every count message writes one: 1,200 rows, not 1200."""
-    from osa_opt.inputs.read_xlsx import hidden_row_warnings
+    from osa_opt.inputs.sheet_layout import hidden_row_warnings
 
     header = ["project_id", "title", "country", "risk"]
     rows = [(1, header)] + [(k, ["P", "t", "c", "0"]) for k in range(2, 1300)]

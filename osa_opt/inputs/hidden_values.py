@@ -141,7 +141,8 @@ def hidden_value_issues(sheet: str, header: Sequence[Any],
                         found: dict[int, list[tuple[int, float, Any]]],
                         plain: str = "Home > Number > General") -> list[Issue]:
     """One issue per number column with cells whose format hides their number; ``found``
-    maps a column (from 0) to its (row, number, format) cells, as read_xlsx finds them."""
+    maps a column (from 0) to its (row, number, format) cells, as
+    :func:`~osa_opt.inputs.number_formats.hidden_number_issues` finds them."""
     issues = []
     for column, cells in found.items():
         hiding = [(row, value, code, shown) for row, value, code in cells

@@ -22,9 +22,10 @@ import pandas as pd
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
 from osa_opt.inputs.encodings import Binary, binary_kind, decoded, looks_like
+from osa_opt.inputs.file_kinds import HEAD_BYTES, KINDS
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
-from osa_opt.inputs.read_xlsx import HEAD_BYTES, KINDS, variant_of
 from osa_opt.inputs.schema import PROJECTS, SHEETS
+from osa_opt.inputs.sheet_choice import variant_of
 from osa_opt.text import counted, first_few
 
 EXCEL_CSV = "in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'"

@@ -18,27 +18,26 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
+from osa_opt.inputs.file_kinds import encrypted, locked_issue, unreadable_issue
+from osa_opt.inputs.formula_cells import reader_cell_issues, route
 from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.hidden_values import (
     hidden_text_issues,
     ods_same_colour_styles,
     same_colour_issues,
 )
-from osa_opt.inputs.read_xlsx import (
-    Merge,
+from osa_opt.inputs.number_formats import (
     currency_issues,
-    encrypted,
-    hidden_column_warnings,
     hidden_number_issues,
-    hidden_row_warnings,
-    locked_issue,
-    merged_issues,
     percent_issues,
-    pick_sheets,
-    reader_cell_issues,
-    route,
     scaled_number_issues,
-    unreadable_issue,
+)
+from osa_opt.inputs.sheet_choice import pick_sheets
+from osa_opt.inputs.sheet_layout import (
+    Merge,
+    hidden_column_warnings,
+    hidden_row_warnings,
+    merged_issues,
 )
 from osa_opt.inputs.sheet_rows import ods_filled_cells
 from osa_opt.inputs.struck_cells import ods_struck_cells, struck_issues

@@ -1,9 +1,13 @@
 """Reading an Excel workbook (.xlsx, .xlsm) into raw tables, one per input sheet.
 
-Also what every workbook format shares: which sheet is the input sheet (a hidden
-``projects`` beside a visible ``projects (2)`` is refused by name), what an unreadable
-file is (a password-protected workbook is named as such), and what a merged cell in the
-table means (nothing certain: it is refused, :func:`merged_issues`).
+openpyxl reads the values (and, a second time, the formulas saved without a value); the
+sheet's own XML what read-only openpyxl leaves out: merged ranges, hidden rows and columns,
+the cells' number formats and colours, an Excel table's totals row.
+
+What every workbook format shares is worded in modules the .ods reader uses too: what a
+file that does not open is (``file_kinds.py``), which sheet is read (``sheet_choice.py``),
+merged cells and hidden rows and columns (``sheet_layout.py``), numbers a format shows
+otherwise (``number_formats.py``), formulas (``formula_cells.py``).
 """
 
 from __future__ import annotations
@@ -13,16 +17,33 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.encodings import OLE_MAGIC
-from osa_opt.inputs.headers import find_header, known_header, table
-from osa_opt.inputs.schema import COST_PREFIX, SHEETS
+from osa_opt.inputs.file_kinds import encrypted, locked_issue, unreadable_issue
+from osa_opt.inputs.formula_cells import formula_issues, linked_formula_warnings, route
+from osa_opt.inputs.headers import find_header, table
+from osa_opt.inputs.number_formats import (
+    currency_issues,
+    display_currency,
+    display_divisor,
+    hidden_number_issues,
+    percent_issues,
+    scaled_number_issues,
+    shows_percent,
+)
+from osa_opt.inputs.schema import SHEETS
+from osa_opt.inputs.sheet_choice import pick_sheets, variant_of
+from osa_opt.inputs.sheet_layout import (
+    Merge,
+    hidden_column_warnings,
+    hidden_row_warnings,
+    merged_issues,
+)
 from osa_opt.inputs.sheet_rows import (
     cut_short_issue,
     repeated_row_issue,
@@ -36,74 +57,7 @@ from osa_opt.inputs.struck_cells import (
     struck_cells,
     struck_issues,
 )
-from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE, TOTALS_ATTR
-from osa_opt.text import counted, first_few, rows_named
-from osa_opt.text import number as number_text
-
-
-def encrypted(data: bytes) -> bool:
-    """Whether the bytes are a password-protected workbook (.xlsx, .xlsm or .ods)."""
-    if data.startswith(OLE_MAGIC):
-        return "EncryptionInfo".encode("utf-16-le") in data
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return b"encryption-data" in archive.read("META-INF/manifest.xml")
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-            return False
-    return False
-
-
-#: What a file that fails to open as its name says most likely is, by its first bytes:
-#: (its kind, the fix).
-KINDS = (
-    (b"PK\x03\x04", "xl/workbook", "an Excel workbook (.xlsx)",
-     "rename it to end in .xlsx"),
-    (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet",
-     "an OpenDocument spreadsheet (.ods)", "rename it to end in .ods"),
-    (b"PK\x03\x04", "index/document.iwa", "an Apple Numbers spreadsheet",
-     "in Numbers, File > Export To > Excel, and give the .xlsx file"),
-    (b"PK\x03\x04", "projects.csv", "a zip archive of CSV files",
-     "extract it (right-click > Extract All) and give the folder that holds projects.csv "
-     "and countries.csv"),
-    (OLE_MAGIC, "", "an old Excel workbook (.xls)",
-     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
-    (b"", 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"', "a flat OpenDocument "
-     "spreadsheet (.fods)", "open it in LibreOffice and save it as an .ods or .xlsx file (File "
-     "> Save As > ODF Spreadsheet)"),
-    (b"", "urn:schemas-microsoft-com:office:spreadsheet", "an Excel 2003 XML spreadsheet",
-     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
-    (b"", "<html", "a web page (HTML), such as Excel's 'Save as Web Page'",
-     "open it in Excel and save it as an .xlsx workbook"),
-)
-
-
-#: How much of a file :func:`unreadable_issue` looks at to tell what it is.
-HEAD_BYTES = 65536
-
-
-def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
-    """A file that does not open as the workbook its name says: what it most likely is
-    instead (an .ods file named .xlsx, an old .xls, a web page, text), and the fix."""
-    beside = _beside(path, data)
-    if beside is not None:
-        return Issue(path.name, None, None, str(path), beside[0], beside[1])
-    head = data[:HEAD_BYTES]
-    for magic, marker, kind, fix in KINDS:
-        if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
-            return Issue(path.name, None, None, str(path),
-                         f"not {meant} but {kind}, named {path.suffix}", fix)
-    if not data:
-        return Issue(path.name, None, None, str(path), "the file is empty (0 bytes)",
-                     "save the workbook again; the copy given holds nothing")
-    if b"\x00" not in head[:4096] and head[:4096].isascii():
-        return Issue(path.name, None, None, str(path),
-                     f"not {meant} but plain text, named {path.suffix}",
-                     "a CSV file goes in a folder with the other CSV file (projects.csv and "
-                     "countries.csv), and the folder is given; or open it in Excel and save "
-                     "it as an .xlsx workbook")
-    return Issue(path.name, None, None, str(path), f"not a readable {meant[3:]}", hint)
-
+from osa_opt.inputs.suspect_cells import TOTALS_ATTR
 
 #: The namespace of a workbook Excel saves as "Strict Open XML Spreadsheet" (ISO 29500
 #: strict), which openpyxl opens as a workbook without sheets.
@@ -117,111 +71,6 @@ def strict_xml(data: bytes) -> bool:
             return _STRICT in archive.read("xl/workbook.xml")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return False
-
-
-def _beside(path: Path, data: bytes) -> tuple[str, str] | None:
-    """(what it is, the fix) for a file a program keeps beside a workbook, named after it:
-    Excel's lock file ``~$round.xlsx`` while ``round.xlsx`` is open, and the ``._round.xlsx``
-    macOS writes on a disk that is not its own; else None."""
-    name = path.name
-    if name.startswith("~$"):
-        return ("Excel's lock file, kept while the workbook is open, not the workbook",
-                f"give the workbook itself: {name[2:]!r} in the same folder (its name "
-                "without '~$')")
-    if name.startswith("._") and data.startswith(b"\x00\x05\x16\x07"):
-        return (f"a file macOS writes beside {name[2:]!r} on a disk of another system (its "
-                "Finder data), not the workbook", f"give {name[2:]!r} itself")
-    return None
-
-
-def locked_issue(name: str) -> Issue:
-    return Issue(name, None, None, name, "the workbook is password-protected (encrypted)",
-                 "open it with its password and save a copy without one, then give that "
-                 "copy (Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
-                 "it; LibreOffice: File > Save As, untick 'Save with password')")
-
-
-def variant_of(name: str, sheet: str) -> bool:
-    """``projects (2)``, ``Copy of projects``, ``projects_v2``, ``Projects``: a copy of sheet."""
-    key = re.sub(r"\s*\(\d+\)$|^copy of\s+|[\s_-]*(v\d+|copy|new|old|final)$", "",
-                 name.strip().lower())
-    return key == sheet and name != sheet
-
-
-#: Words that name an input sheet otherwise (``projects FY2026``, ``Partner countries``,
-#: 案件): when the sheet is missing, a sheet named with its words, and no other's, is the
-#: one to rename.
-_SHEET_WORDS = {"projects": ("project", "案件", "事業"), "countries": ("countr", "partner", "相手国")}
-
-
-def _renamed(names: Sequence[str], sheet: str) -> str | None:
-    """The one sheet of ``names`` that looks like ``sheet`` renamed, or None."""
-    def words(name: str) -> set[str]:
-        return {s for s, ws in _SHEET_WORDS.items() if any(w in name.casefold() for w in ws)}
-
-    found = [n for n in names if n not in SHEETS and words(n) == {sheet}]
-    return found[0] if len(found) == 1 else None
-
-
-def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[Issue],
-                warnings: list[Issue]) -> dict[str, str]:
-    """Input sheet -> the workbook's sheet to read; a missing, hidden or doubled sheet is
-    an issue (or a warning when hidden alone)."""
-    chosen: dict[str, str] = {}
-    for sheet in SHEETS:
-        variants = [n for n in names if variant_of(n, sheet)]
-        visible = [n for n in variants if n not in hidden]
-        if sheet not in names and not variants:
-            variants = [n for n in [_renamed(names, sheet)] if n]
-        if sheet not in names:
-            hint = (f"rename the sheet {variants[0]!r} to {sheet!r}" if variants else
-                    f"add a sheet named {sheet!r} (sheets found: {', '.join(names)})")
-            issues.append(Issue(file, None, None, sheet, f"the sheet {sheet!r} is missing", hint))
-        elif sheet in hidden and visible:
-            issues.append(Issue(file, None, None, sheet,
-                                f"the sheet {sheet!r} is hidden, and the visible sheet "
-                                f"{visible[0]!r} looks like another version of it",
-                                f"keep one: delete the sheet you do not mean, and name the "
-                                f"other {sheet!r} (unhide it with right-click > Unhide)"))
-        else:
-            chosen[sheet] = sheet
-            if sheet in hidden:
-                warnings.append(Issue(file, None, None, sheet, f"the sheet {sheet!r} is "
-                                      "hidden; it is read all the same",
-                                      "unhide it (right-click a sheet tab > Unhide) to see "
-                                      "what is read"))
-            elif visible:
-                warnings.append(Issue(file, None, None, visible[0],
-                                      f"the sheet {visible[0]!r} looks like another version "
-                                      f"of {sheet!r}; only {sheet!r} is read",
-                                      f"delete or rename {visible[0]!r} if {sheet!r} is the "
-                                      f"version you mean; otherwise name it {sheet!r}"))
-    warnings += [_policy_sheet_warning(file, name) for name in names
-                 if _policy_sheet(name) and name not in chosen.values()]
-    return chosen
-
-
-#: Sheet names that hold what a policy holds (予算: budget; 方針: policy): a sheet of the
-#: workbook is never read for it.
-_POLICY_SHEETS = frozenset({"budget", "budgets", "policy", "policies", "budget_fy", "予算",
-                            "予算額", "方針", "ポリシー"})
-
-
-def _policy_sheet(name: str) -> bool:
-    key = re.sub(r"[\s_\-]+", "_", name.strip().casefold()).strip("_")
-    return key in _POLICY_SHEETS or re.sub(r"_?(fy)?\d{4}$", "", key) in _POLICY_SHEETS
-
-
-def _policy_sheet_warning(file: str, name: str) -> Issue:
-    """A sheet named like a policy (``budget``, ``予算``): nothing of it is read, the
-    budget and the rules are the policy's, so a budget typed there changes nothing."""
-    return Issue(file, None, None, name,
-                 f"the sheet {name!r} is not read: the budget and every rule come from the "
-                 "policy (the shipped default unless --policy names one), not from the "
-                 "workbook",
-                 "nothing to do if the sheet is for the record; to use its amounts, give "
-                 "them as --budget FY2026=AMOUNT (¥ million) or in a policy file's [budget] "
-                 "(--policy FILE; in Python, overrides= or policy=)")
 
 
 def _open_book(data: bytes, data_only: bool = True) -> Any:
@@ -310,7 +159,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                         written = True
             if written:  # the formulas' text (or known value) now stands in their cells
                 numbered = list(enumerate(rows, start=1))
-            route(_formula_issues(sheet, numbered, uncomputed), issues, cells)
+            route(formula_issues(sheet, numbered, uncomputed), issues, cells)
             warnings += linked_formula_warnings(sheet, numbered, {
                 cell: text for cell, text in formulas.get(name, {}).items()
                 if cell not in uncomputed})
@@ -336,59 +185,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
     return tables
 
 
-#: A number format's thousands scaling: commas after its last digit placeholder divide
-#: the value for display (``#,##0,,`` shows 850000000 as 850; ``#,##0,"千"``).
-_SCALING = re.compile(r"[0#?](,+)(?![0#?,])")
 _CELL_TAG = re.compile(rb'<(?:\w+:)?c\b([^>]*)>')
-
-
-def display_divisor(code: str) -> int:
-    """What a number format divides a value by for display: 1,000 per comma after its last
-    digit placeholder (in its first section, outside quotes and brackets), else 1.
-
-    >>> display_divisor("#,##0,,"), display_divisor('#,##0,"千"'), display_divisor("#,##0.00")
-    (1000000, 1000, 1)
-    """
-    section = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.split(";")[0])
-    found = _SCALING.findall(section)
-    return 1000 ** len(found[-1]) if found else 1
-
-
-#: Currency signs a number format may show, but the yen's (¥, ￥, 円 and the code JPY).
-_CURRENCY_SIGNS = {"$": "US dollars", "US$": "US dollars", "€": "euros", "£": "pounds",
-                   "₩": "won", "元": "yuan", "₹": "rupees", "₱": "pesos", "฿": "baht",
-                   "₫": "dong", "Rp": "rupiah", "RM": "ringgit", "A$": "Australian dollars"}
-_CURRENCY_CODE = re.compile(r"\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]")
-_ISO_CURRENCY = re.compile(r"\b(?!JPY\b)[A-Z]{3}\b")
-
-
-def display_currency(code: str) -> str | None:
-    """The currency other than the yen a number format shows its value in (its first
-    section: ``$#,##0`` and ``[$€-407] #,##0`` show dollars and euros), or None: a cost
-    column in ¥ million formatted in dollars could hold either.
-
-    >>> display_currency('"$"#,##0'), display_currency("[$€-407] #,##0.00"), display_currency("[$USD] #,##0")
-    ('US dollars', 'euros', 'USD')
-    >>> display_currency('"¥"#,##0'), display_currency("[$¥-411]#,##0"), display_currency("#,##0")
-    (None, None, None)
-    """
-    section = code.split(";")[0]
-    signs = [m.group(1) for m in _CURRENCY_CODE.finditer(section)]
-    signs += re.findall(r'"([^"]*)"', _CURRENCY_CODE.sub("", section))
-    signs += re.findall(r"\\(.)", section)
-    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", section)
-    signs += [c for c in ("$", "€", "£", "₩", "₹", "₱", "฿", "₫") if c in bare]
-    for sign in signs:
-        sign = sign.strip()
-        if sign in _CURRENCY_SIGNS:
-            return _CURRENCY_SIGNS[sign]
-        for mark, name in _CURRENCY_SIGNS.items():
-            if mark in sign and len(mark) == 1:
-                return name
-        iso = _ISO_CURRENCY.search(sign)
-        if iso:
-            return iso.group()
-    return None
 
 
 def _styled_cells(book: Any, xml: bytes, pick: Any,
@@ -438,102 +235,10 @@ def _currency_cells(book: Any, xml: bytes) -> dict[tuple[int, int], tuple[str, s
                          if display_currency(code) else None)
 
 
-def shows_percent(code: str) -> bool:
-    """Whether a number format shows its value as a percentage (``0%``, ``0.0%``): a
-    ``%`` outside quotes and brackets multiplies the value by 100 for display.
-
-    >>> shows_percent("0%"), shows_percent('0.0"%"'), shows_percent("#,##0")
-    (True, False, False)
-    """
-    return "%" in re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.split(";")[0])
-
-
 def _percent_cells(book: Any, xml: bytes) -> dict[tuple[int, int], str]:
     """(Excel row, column from 0) -> number format of the cells formatted as percentages."""
     return _styled_cells(book, xml, lambda code: code if shows_percent(code) else None,
                          builtin=True)
-
-
-def percent_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                   marked: dict[tuple[int, int], Any],
-                   plain: str = "Home > Number > General") -> list[Issue]:
-    """Number cells formatted as percentages in a column that holds no share (a score, an
-    assessment, a cost): ``76%`` typed for a score is stored as 0.76, a tenth of the 7.6
-    it shows on a 0-100 scale, and read so; refused, one issue per column, with both
-    readings. A share (``risk``, ``max_share``, ``p_sign``, ``min_funding``) is meant so."""
-    from osa_opt.inputs.numbers import percent_shows_other
-
-    header, found = _number_cells(rows, at, marked,
-                                  lambda name: percent_shows_other(name) is not None,
-                                  nonzero=True)
-    issues = []
-    for column, cells in found.items():
-        row, value, _ = cells[0]
-        name = str(header[column]).strip()
-        shown = f"{number_text(round(value * 100, 10))}%"
-        n = len(cells)
-        ten = percent_shows_other(name) == "0-10"
-        typed = number_text(round(value * 10, 10))
-        issues.append(Issue(
-            sheet, row, name, value,
-            f"{counted(n, 'cell')} of the column ({rows_named([r for r, *_ in cells])}) "
-            f"{'are' if n > 1 else 'is'} formatted as a percentage: row {row} shows {shown} "
-            f"and holds {number_text(value)}, which is read; {name} is no share but "
-            + ("a number from 0 to 10" if ten else "a number in its own unit"),
-            (f"type each value on the 0-10 scale ({typed} if {shown} is meant on a 0-100 "
-             f"scale), and give the column a plain number format ({plain})" if ten else
-             f"give the column a plain number format ({plain}) and check that each value is "
-             f"the number meant ({number_text(value)} shows as {shown})")))
-    return issues
-
-
-def _number_cells(rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                  marked: dict[tuple[int, int], Any], column_read: Callable[[str], bool],
-                  nonzero: bool = False
-                  ) -> tuple[Sequence[Any], dict[int, list[tuple[int, float, Any]]]]:
-    """The header, and by column (from 0) the (row, number, mark) of the cells of
-    ``marked`` ((row, column) -> mark) below the header that hold a number (not 0, with
-    ``nonzero``) in a column whose header ``column_read`` accepts."""
-    if not marked or not rows:
-        return (), {}
-    header_row, header = rows[at][0], rows[at][1]
-    by_number = dict(rows)  # an .ods lists no empty row: a row's place is not its number
-    found: dict[int, list[tuple[int, float, Any]]] = {}
-    for (row, column), mark in sorted(marked.items()):
-        if row <= header_row or row not in by_number or column >= len(header):
-            continue
-        cells = by_number[row]
-        value = cells[column] if column < len(cells) else None
-        name = header[column]
-        if isinstance(name, str) and column_read(name.strip()) \
-                and isinstance(value, int | float) and not isinstance(value, bool) \
-                and (value or not nonzero):
-            found.setdefault(column, []).append((row, value, mark))
-    return header, found
-
-
-def currency_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                    shown: dict[tuple[int, int], tuple[str, str]],
-                    plain: str = "Home > Number > General") -> list[Issue]:
-    """Cost cells whose format shows another currency than the yen (``$#,##0`` shows 1100
-    as $1,100): an amount in dollars and one in ¥ million read alike, so the column is
-    refused, one issue per column, naming the currency. ``shown`` maps (row, column from
-    0) to (how the cell shows it, in words; the currency)."""
-    header, found = _number_cells(rows, at, shown,
-                                  lambda name: name.startswith(COST_PREFIX))
-    issues = []
-    for column, cells in found.items():
-        row, value, (code, currency) = cells[0]
-        n = len(cells)
-        issues.append(Issue(
-            sheet, row, str(header[column]).strip(), value,
-            f"{counted(n, 'cell')} of the column ({rows_named([r for r, *_ in cells])}) "
-            f"{'show' if n > 1 else 'shows'} "
-            f"{currency} ({code}): costs are in ¥ million, and an amount in "
-            f"{currency} would be read as ¥ million",
-            f"type each cost in ¥ million, and give the column a plain number format "
-            f"({plain}), or a yen one"))
-    return issues
 
 
 def _hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
@@ -567,258 +272,7 @@ def _same_colour_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], a
     return same_colour_issues(sheet, rows, at, marked)
 
 
-def hidden_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                         marked: dict[tuple[int, int], str],
-                         plain: str = "Home > Number > General") -> list[Issue]:
-    """The number cells of ``marked`` ((row, column from 0) -> a format code that hides
-    some number) whose number their format hides, one issue per column; ``plain`` is where
-    the program sets a plain format."""
-    from osa_opt.inputs.hidden_values import hidden_value_issues
-    from osa_opt.inputs.numbers import number_column
-
-    header, found = _number_cells(rows, at, marked, number_column, nonzero=True)
-    return hidden_value_issues(sheet, header, found, plain)
-
-
-def scaled_number_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int,
-                         scaled: dict[tuple[int, int], tuple[str, int]],
-                         plain: str = "Home > Number > General") -> list[Issue]:
-    """Number cells whose format shows them divided (``850000000`` shown as ``850``): the
-    cell holds one number and shows another, a million times apart, so it is refused, one
-    issue per column, naming both; ``plain`` is where the program sets a plain format."""
-    from osa_opt.inputs.numbers import number_column
-
-    header, found = _number_cells(rows, at, scaled, number_column, nonzero=True)
-    issues = []
-    for column, cells in found.items():
-        row, value, (code, divisor) = cells[0]
-        shown = number_text(value / divisor)
-        issues.append(Issue(
-            sheet, row, str(header[column]).strip(), value,
-            f"the format {code!r} shows a number divided by {number_text(divisor)} "
-            f"({number_text(value, grouped=False)} as {shown}): "
-            f"{counted(len(cells), 'cell')} of the column "
-            f"({rows_named([r for r, *_ in cells])}) "
-            f"{'hold' if len(cells) > 1 else 'holds'} one amount and "
-            f"{'show' if len(cells) > 1 else 'shows'} another",
-            f"type each amount as it is meant ({shown} if the cell shows what is meant; costs "
-            f"in ¥ million), and give the column a plain number format ({plain})"))
-    return issues
-
-
-#: A merged range as (first row, first column, last row, last column): Excel rows from 1,
-#: columns from 0.
-Merge = tuple[int, int, int, int]
-
-
-def merged_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                  merges: Sequence[Merge]) -> list[Issue]:
-    """One issue per merged range that reaches the table (the header row or below).
-
-    A merged cell keeps its value in its first cell only; the rows and columns it covers
-    read as blank. Whether the analyst meant the value for every row (one exclusive group
-    for three projects), for the first only, or split, nobody can tell: each range is
-    named, with the value and the cells that would read blank, instead of a guess.
-    """
-    from openpyxl.utils import get_column_letter
-
-    if not merges or not rows:
-        return []
-    at = find_header(sheet, rows)
-    header_row, header = rows[at][0], rows[at][1]
-    cells = dict(rows)
-    issues = []
-    for r1, c1, r2, c2 in sorted(merges):
-        first = cells.get(r1, ())
-        value = first[c1] if c1 < len(first) else None
-        if r2 < header_row or (r1 == r2 and c1 == c2) or value is None or (
-                isinstance(value, str) and not value.strip()):
-            continue  # a title block above the table, one cell, or blank all over
-        name = header[c1] if c1 < len(header) else None
-        column = str(name).strip() if isinstance(name, str) and name.strip() else None
-        span = f"{get_column_letter(c1 + 1)}{r1}:{get_column_letter(c2 + 1)}{r2}"
-        covered = (f"rows {r1 + 1}-{r2}" if r2 > r1 + 1 else f"row {r2}") if r2 > r1 else \
-            f"column{'s' if c2 > c1 + 1 else ''} " + ", ".join(
-                get_column_letter(c + 1) for c in range(c1 + 1, c2 + 1))
-        what = "the header" if r1 == header_row else "the value"
-        if r1 == r2 > header_row and all(
-                v is None or (isinstance(v, str) and not v.strip())
-                for c, v in enumerate(first) if not c1 <= c <= c2):
-            # a title or section heading pasted into the table, merged over its row:
-            # typing it in every cell (the fix above) would make a row of a project
-            issues.append(Issue(sheet, r1, column, value,
-                                f"the cells {span} are merged over a row that holds nothing "
-                                "else: a title or section heading inside the table, not a "
-                                f"{'project' if sheet == 'projects' else 'country'}",
-                                "delete the row (a title goes above the header row, or in a "
-                                "comment); if it is meant as a row of the table, unmerge the "
-                                "cells and fill in each of its cells"))
-            continue
-        issues.append(Issue(sheet, r1, column, value,
-                            f"the cells {span} are merged: {what} is in {span.split(':')[0]} "
-                            f"only, and {covered} of the range would read as blank",
-                            "unmerge the cells (Excel: Home > Merge & Center > Unmerge Cells; "
-                            "LibreOffice: Format > Merge and Unmerge Cells > Split Cells) and "
-                            "type the value in every cell that has it"))
-    return issues
-
-
-def _formula_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                    formulas: dict[tuple[int, int], str]) -> list[Issue]:
-    """A formula saved without its value, in a column the input reads: its text is not its
-    value (a group named '=A2&"-boats"', a cost read as text)."""
-    return reader_cell_issues(sheet, rows, {cell: (text, FORMULA_RULE, FORMULA_HINT)
-                                            for cell, text in formulas.items()})
-
-
-def reader_cell_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                       cells: dict[tuple[int, int], tuple[str, str, str]]) -> list[Issue]:
-    """Cells the reader could not take a value from ((row, column from 0) -> (text, rule,
-    hint): a formula saved without its value, a number cell of an .ods file without its
-    number), in the columns the input reads; a header formula is named as a header."""
-    if not cells or not rows:
-        return []
-    at = find_header(sheet, rows)
-    header_row, header = rows[at][0], rows[at][1]
-    issues = []
-    for (r, c), (text, rule, hint) in sorted(cells.items()):
-        if r == header_row and rule == FORMULA_RULE:
-            issues.append(_header_formula_issue(sheet, r, c, text))
-            continue
-        name = header[c] if c < len(header) else None
-        column = name.strip() if isinstance(name, str) else None
-        if r > header_row and column and known_header(sheet, column):
-            issues.append(Issue(sheet, r, column, text, rule, hint))
-    return issues
-
-
-def route(found: Sequence[Issue], issues: list[Issue], cells: list[Issue]) -> None:
-    """Problems of :func:`reader_cell_issues` to where they belong: a cell's (it has a
-    column) to ``cells``, listed with the tables' other problems; a header's to
-    ``issues``, since a header without text leaves the sheet's columns unknown."""
-    for issue in found:
-        (cells if issue.column is not None else issues).append(issue)
-
-
-def _header_formula_issue(sheet: str, row: int, c: int, text: str) -> Issue:
-    """A header cell holding a formula saved without its value (``="cost_FY2026"`` written by
-    openpyxl or pandas): the header has no text, so its column would be told to be renamed
-    from the formula's text. Named as the formula it is, with the header to type when the
-    formula is a plain text (``="title"``)."""
-    from openpyxl.utils import get_column_letter
-
-    literal = re.fullmatch(r'=\s*"([^"]*)"\s*', text)
-    typed = f"type the header {literal.group(1)!r} in the cell" if literal else \
-        "type the header in the cell as text"
-    return Issue(sheet, row, None, text,
-                 f"the header of column {get_column_letter(c + 1)} is a formula without its "
-                 "computed value: the file was saved by a program that does not compute "
-                 "formulas, so the header has no text",
-                 "open the file in Excel or LibreOffice and save it again, so that the "
-                 f"formula's value is stored; or {typed}")
-
-
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def hidden_row_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                        hidden: set[int], flat: set[int] | None = None) -> list[Issue]:
-    """One warning naming the hidden rows of the table (a filter, or rows hidden by hand,
-    and the rows ``flat``, of a height of 0, hidden as well without the hidden flag): they
-    are read all the same, though whoever hid them may have meant them out."""
-    hidden = hidden | (flat or set())
-    if not hidden or not rows:
-        return []
-    header_row = rows[find_header(sheet, rows)][0]
-    shown = [n for n, cells in rows if n > header_row and n in hidden
-             and any(c is not None and str(c).strip() for c in cells)]
-    if not shown:
-        return []
-    many = len(shown) > 1
-    zero = [n for n in shown if n in (flat or ())]
-    how = f", or by a height of 0: {rows_named(zero, 10)}" if zero else ""
-    return [Issue(sheet, shown[0], None, None,
-                  f"{len(shown):,} row{'s are' if many else ' is'} hidden (by a filter or by "
-                  f"hand{how}): {rows_named(shown, 10)}; {'they are' if many else 'it is'} "
-                  "read all the same",
-                  "show every row (Data > Filter > Clear, or select the rows > Unhide"
-                  f"{'; a row of height 0: Format > Row Height' if zero else ''}) to see "
-                  "what is read; a project that is not in the round is deleted or marked "
-                  "status excluded")]
-
-
-def hidden_column_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                           hidden: set[int], flat: set[int] | None = None) -> list[Issue]:
-    """One warning naming the hidden columns (indices from 0; ``flat``: of a width of 0,
-    hidden without the hidden flag) that the input reads and that hold a value below the
-    header: they count all the same, though whoever hid them (an old cost column, an
-    override) may have meant them out. A hidden column the input does not read (notes, a
-    helper) changes nothing, and is not named."""
-    from openpyxl.utils import column_index_from_string, get_column_letter
-
-    hidden = hidden | (flat or set())
-    if not hidden or not rows:
-        return []
-    at = find_header(sheet, rows)
-    header_row, header = rows[at][0], rows[at][1]
-    body = [cells for _, cells in rows[at + 1:]]
-    named = []
-    for i in sorted(h for h in hidden if h < len(header)):
-        name = header[i].strip() if isinstance(header[i], str) else ""
-        if name and known_header(sheet, name) and any(
-                i < len(cells) and cells[i] is not None and str(cells[i]).strip()
-                for cells in body):
-            named.append((name, get_column_letter(i + 1)))
-    if not named:
-        return []
-    zero = {letter for name, letter in named
-            if column_index_from_string(letter) - 1 in (flat or ())}
-    listed = first_few((f"{name!r} (column {letter}{', of width 0' if letter in zero else ''})"
-                        for name, letter in named), 10)
-    many = len(named) > 1
-    return [Issue(sheet, header_row, named[0][0], None,
-                  f"{len(named)} column{'s are' if many else ' is'} hidden: {listed}; "
-                  f"{'they are' if many else 'it is'} read all the same",
-                  "show every column (select the whole sheet, right-click a column header > "
-                  f"Unhide{'; a column of width 0: Format > Column Width' if zero else ''}) to "
-                  "see what is read; a column that is not meant to count is deleted, or its "
-                  "cells emptied")]
-
-
-def linked_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
-                            formulas: dict[tuple[int, int], str]) -> list[Issue]:
-    """One warning per column the input reads whose cells are formulas reading another
-    sheet or workbook (``=countries!A8``, ``='[pipeline.xlsx]Sheet1'!F5``), as rows pasted
-    from another workbook bring them: each is read as the value it shows, which moves
-    when that sheet is sorted (the project's country becomes another partner) or, a link
-    to another workbook, is not updated."""
-    linked = {cell: text for cell, text in formulas.items() if "!" in text}
-    if not linked or not rows:
-        return []
-    at = find_header(sheet, rows)
-    header_row, header = rows[at][0], rows[at][1]
-    cells = dict(rows)
-    by_column: dict[int, list[tuple[int, str]]] = {}
-    for (r, c), text in sorted(linked.items(), key=lambda item: (item[0][1], item[0][0])):
-        name = header[c] if c < len(header) else None
-        if r > header_row and isinstance(name, str) and known_header(sheet, name.strip()):
-            by_column.setdefault(c, []).append((r, text))
-    out = []
-    for c, found in by_column.items():
-        name = str(header[c]).strip()
-        r, text = found[0]
-        shown = cells.get(r, ())[c] if c < len(cells.get(r, ())) else None
-        many = len(found) > 1
-        out.append(Issue(
-            sheet, r, name, text,
-            f"{counted(len(found), 'cell')} of {name} ({rows_named([x for x, _ in found])}) "
-            f"{'are formulas' if many else 'is a formula'} reading another sheet or workbook "
-            f"({text} in row {r}, read as {shown!r}): {'each is' if many else 'it is'} read "
-            "as the value it shows, which changes if that sheet is sorted or its rows moved, "
-            "and a link to another workbook is not updated",
-            "nothing to do if the values are right; to keep them as they are, copy the cells "
-            "and paste them as values (Paste Special > Values)"))
-    return out
 
 
 def _sheet_xml(data: bytes, sheet: Any) -> bytes:

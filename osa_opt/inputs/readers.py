@@ -152,15 +152,10 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: l
                 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], str | None]:
     """The tables of the input at ``path``, its files' sha256 and its CSV delimiter; the
     problems of a workbook's cells (they leave the tables readable) in ``cells``."""
+    from osa_opt.inputs.file_kinds import HEAD_BYTES, encrypted, locked_issue, unreadable_issue
     from osa_opt.inputs.read_csv import read_folder
     from osa_opt.inputs.read_ods import read_ods
-    from osa_opt.inputs.read_xlsx import (
-        HEAD_BYTES,
-        encrypted,
-        locked_issue,
-        read_workbook,
-        unreadable_issue,
-    )
+    from osa_opt.inputs.read_xlsx import read_workbook
 
     refused = unusable_path(path)
     if refused:  # a name too long, a folder on the way that may not be entered

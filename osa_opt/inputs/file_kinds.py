@@ -1,0 +1,102 @@
+"""What a file given as a workbook is when it does not open as one: password-protected
+(:func:`encrypted`, :func:`locked_issue`), or another kind of file by its first bytes (an
+.ods file named .xlsx, an old .xls, a web page, Excel's lock file: :func:`unreadable_issue`).
+
+Shared by the .xlsx and .ods readers; the CSV reader tells a workbook saved as text by
+:data:`KINDS`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from osa_opt.errors import Issue
+from osa_opt.inputs.encodings import OLE_MAGIC
+
+
+def encrypted(data: bytes) -> bool:
+    """Whether the bytes are a password-protected workbook (.xlsx, .xlsm or .ods)."""
+    if data.startswith(OLE_MAGIC):
+        return "EncryptionInfo".encode("utf-16-le") in data
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return b"encryption-data" in archive.read("META-INF/manifest.xml")
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+            return False
+    return False
+
+
+#: What a file that fails to open as its name says most likely is, by its first bytes:
+#: (its kind, the fix).
+KINDS = (
+    (b"PK\x03\x04", "xl/workbook", "an Excel workbook (.xlsx)",
+     "rename it to end in .xlsx"),
+    (b"PK\x03\x04", "application/vnd.oasis.opendocument.spreadsheet",
+     "an OpenDocument spreadsheet (.ods)", "rename it to end in .ods"),
+    (b"PK\x03\x04", "index/document.iwa", "an Apple Numbers spreadsheet",
+     "in Numbers, File > Export To > Excel, and give the .xlsx file"),
+    (b"PK\x03\x04", "projects.csv", "a zip archive of CSV files",
+     "extract it (right-click > Extract All) and give the folder that holds projects.csv "
+     "and countries.csv"),
+    (OLE_MAGIC, "", "an old Excel workbook (.xls)",
+     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
+    (b"", 'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"', "a flat OpenDocument "
+     "spreadsheet (.fods)", "open it in LibreOffice and save it as an .ods or .xlsx file (File "
+     "> Save As > ODF Spreadsheet)"),
+    (b"", "urn:schemas-microsoft-com:office:spreadsheet", "an Excel 2003 XML spreadsheet",
+     "open it in Excel and save it as an .xlsx workbook (File > Save As > Excel Workbook)"),
+    (b"", "<html", "a web page (HTML), such as Excel's 'Save as Web Page'",
+     "open it in Excel and save it as an .xlsx workbook"),
+)
+
+
+#: How much of a file :func:`unreadable_issue` looks at to tell what it is.
+HEAD_BYTES = 65536
+
+
+def unreadable_issue(path: Path, data: bytes, meant: str, hint: str) -> Issue:
+    """A file that does not open as the workbook its name says: what it most likely is
+    instead (an .ods file named .xlsx, an old .xls, a web page, text), and the fix."""
+    beside = _beside(path, data)
+    if beside is not None:
+        return Issue(path.name, None, None, str(path), beside[0], beside[1])
+    head = data[:HEAD_BYTES]
+    for magic, marker, kind, fix in KINDS:
+        if head.startswith(magic) and marker.encode() in head.lower() and kind != meant:
+            return Issue(path.name, None, None, str(path),
+                         f"not {meant} but {kind}, named {path.suffix}", fix)
+    if not data:
+        return Issue(path.name, None, None, str(path), "the file is empty (0 bytes)",
+                     "save the workbook again; the copy given holds nothing")
+    if b"\x00" not in head[:4096] and head[:4096].isascii():
+        return Issue(path.name, None, None, str(path),
+                     f"not {meant} but plain text, named {path.suffix}",
+                     "a CSV file goes in a folder with the other CSV file (projects.csv and "
+                     "countries.csv), and the folder is given; or open it in Excel and save "
+                     "it as an .xlsx workbook")
+    return Issue(path.name, None, None, str(path), f"not a readable {meant[3:]}", hint)
+
+
+def _beside(path: Path, data: bytes) -> tuple[str, str] | None:
+    """(what it is, the fix) for a file a program keeps beside a workbook, named after it:
+    Excel's lock file ``~$round.xlsx`` while ``round.xlsx`` is open, and the ``._round.xlsx``
+    macOS writes on a disk that is not its own; else None."""
+    name = path.name
+    if name.startswith("~$"):
+        return ("Excel's lock file, kept while the workbook is open, not the workbook",
+                f"give the workbook itself: {name[2:]!r} in the same folder (its name "
+                "without '~$')")
+    if name.startswith("._") and data.startswith(b"\x00\x05\x16\x07"):
+        return (f"a file macOS writes beside {name[2:]!r} on a disk of another system (its "
+                "Finder data), not the workbook", f"give {name[2:]!r} itself")
+    return None
+
+
+def locked_issue(name: str) -> Issue:
+    return Issue(name, None, None, name, "the workbook is password-protected (encrypted)",
+                 "open it with its password and save a copy without one, then give that "
+                 "copy (Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
+                 "it; LibreOffice: File > Save As, untick 'Save with password')")
