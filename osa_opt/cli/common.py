@@ -142,8 +142,10 @@ def _show_usage_error(exc: click.ClickException) -> None:
     click.echo(terminal_text(f"Error: {exc.format_message()}"), err=True)
     runs = _run_folders_named(exc.format_message(), ctx)
     if runs:  # 'osa-opt compare run-a run-b': two runs are compared by --since
+        from osa_opt.inputs.readers import recorded_input
+
         earlier, later = runs[0], runs[-1]
-        given = _run_input(later) if len(runs) > 1 else next(
+        given = recorded_input(Path(later)) if len(runs) > 1 else next(
             (str(v) for v in ctx.params.values() if isinstance(v, (str, Path))
              and Path(v).exists() and str(v) not in runs), None)
         are = (f"{earlier} and {later} are run folders of osa-opt (each holds run.json)"
@@ -165,15 +167,6 @@ def _run_folders_named(message: str, ctx: Any) -> list[str]:
     given = [str(v) for v in (getattr(ctx, "params", None) or {}).values()
              if isinstance(v, (str, Path))]
     return [a for a in [*given, *found.group(1).split()] if (Path(a) / "run.json").is_file()]
-
-
-def _run_input(folder: str) -> str | None:
-    """The input a run folder's run.json says it solved, or None."""
-    try:
-        path = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))["input_path"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return path if isinstance(path, str) else None
 
 
 #: The narrowest the wide layout of input problems may make its fix column.

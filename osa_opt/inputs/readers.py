@@ -323,15 +323,22 @@ def _not_found_hint(path: Path) -> str:
     return f"give {_WHAT}"
 
 
-def _run_folder_hint(folder: Path) -> str:
-    """What to give for a run folder given as the input: its run's input, or the folder
-    to --run or --since."""
+def recorded_input(folder: Path) -> str | None:
+    """The input a run folder's run.json says it solved (its ``input_path``), or None: no
+    run.json, not JSON, no such key, or no text there (the shipped example's run)."""
     import json
 
     try:
-        given = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("input_path")
-    except (OSError, ValueError, AttributeError):
-        given = None
+        given = json.loads((folder / "run.json").read_text(encoding="utf-8"))["input_path"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return given if isinstance(given, str) else None
+
+
+def _run_folder_hint(folder: Path) -> str:
+    """What to give for a run folder given as the input: its run's input, or the folder
+    to --run or --since."""
+    given = recorded_input(folder)
     first = (f"give the input it was solved from ({given})" if isinstance(given, str) and given
              else f"give {_WHAT}")
     return (f"{first}; to use the run's input and policy, --run {folder}; to see what "
