@@ -15,6 +15,7 @@ folder). The CLI commands parse options, call one of these, write and render:
 
 from __future__ import annotations
 
+import math
 import numbers
 import time
 from collections.abc import Callable, Sequence
@@ -43,7 +44,7 @@ from osa_opt.extensions import ExtensionFunction
 from osa_opt.inputs.policy import checked_arguments
 from osa_opt.inputs.problem import Problem
 from osa_opt.result import Result, Status
-from osa_opt.solving.solver import Outcome, Solver
+from osa_opt.solving.solver import HIGHS_ABS_GAP, Outcome, Solver
 from osa_opt.text import counted, fixed, id_list, number, percent, share_text
 
 # The annotations' names are imported at run time, not under TYPE_CHECKING, so
@@ -160,9 +161,22 @@ def _extended(problem: Problem, extend: Any, baseline: Result | None = None) -> 
     return problem.with_extensions(extend) if extend is not None else problem
 
 
-#: Values closer than this share of portfolio 1's are a tie (the solver's own noise is
-#: around 1e-9 of it; two rankings that differ by a score's rounding are not a tie).
-TIE_TOLERANCE = 1e-7
+#: Values closer than this share of portfolio 1's, or than HiGHS's ``mip_abs_gap`` (1e-6)
+#: when that is more, are one value: a tie. HiGHS ranks to within mip_abs_gap (osa-opt sets
+#: mip_rel_gap 0), and a value read from its solution is exact to about 1e-9 of itself
+#: (columns within its feasibility tolerances; run.json keeps 9 decimals). Portfolios 3e-4
+#: apart in a value of 7,655 (4e-8 of it) are two values that the solver ranked, not a tie.
+TIE_TOLERANCE = 1e-9
+
+
+def tie_tolerance(best: float) -> float:
+    """How far apart two portfolios' values may be and still be one (a tie), with
+    portfolio 1 worth ``best``: :data:`TIE_TOLERANCE` of it, at least HiGHS's mip_abs_gap.
+
+    >>> tie_tolerance(7655.96), tie_tolerance(16.5)
+    (7.65596e-06, 1e-06)
+    """
+    return max(HIGHS_ABS_GAP, TIE_TOLERANCE * abs(best))
 
 
 def tie_note(result: Result) -> None:
@@ -182,9 +196,10 @@ def tie_note(result: Result) -> None:
     if len(result.portfolios) < 2:
         return
     best = result.portfolios[0].objective
-    tol = TIE_TOLERANCE * max(1.0, abs(best))
+    tol = tie_tolerance(best)
     tied = [p for p in result.portfolios[1:] if _same_value(p.objective, best, tol)]
     _later_ties(result, tol, len(tied) + 1)
+    _alike_not_tied(result, tol)
     if not tied:
         return
     ranks = [p.rank for p in tied]
@@ -200,12 +215,13 @@ def tie_note(result: Result) -> None:
 
 
 def _same_value(a: float, b: float, tol: float) -> bool:
-    """Whether two portfolios' values are one: within ``tol`` and shown alike. In a
-    2,000-project round portfolios 6, 7 and 8 (7,655.96094, .96060, .96029: within 1e-7 of
-    the value, yet different project sets' values) were noted "worth the same
-    (7,655.961)" beside a table showing portfolio 8 at 7,655.960.
+    """Whether two portfolios' values are one: within ``tol`` (:func:`tie_tolerance`) and
+    shown alike. In a 2,000-project round portfolios 6, 7 and 8 (7,655.96094, .96060,
+    .96029) were noted "worth the same (7,655.961)" beside a table showing portfolio 8 at
+    7,655.960; 6 and 7, 3.4e-4 apart, were still called a tie, their order "the solver's
+    choice", though the solver had ranked them by value.
 
-    >>> _same_value(7655.96094, 7655.96029, 0.0008), _same_value(16.5, 16.5 + 1e-12, 1e-6)
+    >>> _same_value(7655.96094, 7655.96060, 7.7e-6), _same_value(16.5, 16.5 + 1e-12, 1e-6)
     (False, True)
     """
     return abs(a - b) <= tol and fixed(a) == fixed(b)
@@ -243,6 +259,40 @@ def _later_ties(result: Result, tol: float, start: int) -> None:
                    if last else "") + ". Choose between them on grounds the model does not "
                 "weigh.")
         k += len(run)
+
+
+def _alike_not_tied(result: Result, tol: float) -> None:
+    """Say when neighbouring portfolios show one value in three decimals yet are not a tie
+    (more than ``tol`` apart): the table cannot tell them apart, the ranking can. Each pair
+    is named with the difference and both values in enough decimals to see it.
+
+    >>> from types import SimpleNamespace as P
+    >>> r = P(notes=[], portfolios=[P(rank=k, objective=v) for k, v in
+    ...       enumerate([7655.979, 7655.96094, 7655.96060, 7655.96029, 7655.95992], 1)])
+    >>> _alike_not_tied(r, 7.7e-6); print(r.notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    Portfolios 2 and 3 show the same value in three decimals (7,655.961) but are not a tie:
+    2 is worth 0.00034 more (7,655.96094 against 7,655.96060). Likewise 4 and 5 (7,655.960):
+    4 is worth 0.00037 more (7,655.96029 against 7,655.95992). The ranking follows these
+    values: it is not the solver's choice.
+    """
+    pairs = [(a, b) for a, b in zip(result.portfolios, result.portfolios[1:], strict=False)
+             if fixed(a.objective) == fixed(b.objective) and abs(a.objective - b.objective) > tol]
+    if not pairs:
+        return
+    said = []
+    for a, b in pairs[:3]:
+        gap = abs(a.objective - b.objective)
+        digits = max(4, 1 - math.floor(math.log10(gap)))  # two significant digits of the gap
+        said.append(f"{a.rank} is worth {fixed(gap, digits)} more ({fixed(a.objective, digits)} "
+                    f"against {fixed(b.objective, digits)})")
+    (a, b), first = pairs[0], said[0]
+    likewise = "".join(f". Likewise {x.rank} and {y.rank} ({fixed(x.objective)}): {text}"
+                       for (x, y), text in zip(pairs[1:3], said[1:], strict=True))
+    result.notes.append(
+        f"Portfolios {a.rank} and {b.rank} show the same value in three decimals "
+        f"({fixed(a.objective)}) but are not a tie: {first}{likewise}"
+        f"{'; …' if len(pairs) > 3 else ''}. The ranking follows these values: it is not the "
+        "solver's choice.")
 
 
 def explain_result(result: Result, solver: Solver, explain: bool | None = True,
