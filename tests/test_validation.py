@@ -341,6 +341,36 @@ def test_unknown_country(tiny_frames: Frames, issues_of: Callable) -> None:
     assert "did you mean 'Borealis'?" in issue.hint
 
 
+@pytest.mark.parametrize(("sheet_name", "typed"), [
+    ("Timor-Leste", "East Timor"), ("East Timor", "Timor-Leste"), ("Myanmar", "Burma"),
+    ("Côte d'Ivoire", "Ivory Coast"), ("Eswatini", "Swaziland"), ("Türkiye", "Turkey")])
+def test_another_name_of_a_country_is_offered_by_name(tiny_frames: Frames, issues_of: Callable,
+                                                     sheet_name: str, typed: str) -> None:
+    """A project typed 'East Timor' under a countries sheet that writes 'Timor-Leste' got no
+    did-you-mean (the spellings are too far apart): the sheet's name is offered, saying the
+    two are names of one country; the cell is still refused, never mapped silently."""
+    projects, countries, _ = tiny_frames
+    countries = countries.replace({"country": {"Borealis": sheet_name}})
+    projects = put(projects.replace({"country": {"Borealis": sheet_name}}), 4, "country", typed)
+    issue = one(issues_of(projects, countries), "projects", 4, "country")
+    assert issue.hint == (f"did you mean {sheet_name!r}? {typed!r} and {sheet_name!r} are two "
+                          "names of one country, and a country is matched as the countries "
+                          f"sheet spells it: write {sheet_name!r} here")
+
+
+def test_a_name_of_two_countries_is_said_so_without_a_guess(tiny_frames: Frames,
+                                                              issues_of: Callable) -> None:
+    """'Congo' under a sheet with 'DR Congo' may mean the other Congo: said so, not guessed."""
+    projects, countries, _ = tiny_frames
+    countries = countries.replace({"country": {"Borealis": "DR Congo"}})
+    projects = put(projects.replace({"country": {"Borealis": "DR Congo"}}), 4, "country",
+                   "Congo")
+    hint = one(issues_of(projects, countries), "projects", 4, "country").hint
+    assert "did you mean" not in hint
+    assert hint.startswith("'Congo' is a name of two countries, Democratic Republic of the "
+                           "Congo and Republic of the Congo; the countries sheet has 'DR Congo'")
+
+
 def test_requires_unknown_project(tiny_frames: Frames, issues_of: Callable) -> None:
     projects, countries, _ = tiny_frames
     issues = issues_of(put(put(projects, 4, "requires", "P-99"), 5, "requires", "P-01, P-02"),

@@ -16,6 +16,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
+from osa_opt.inputs.country_names import other_name_hint
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
 from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
@@ -155,13 +156,22 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
     close: dict[str, str] = {}
     by_key: dict[str, str] = {}
     choices = dict.fromkeys(sorted(set(known)))
+    other: dict[str, tuple[str | None, str] | None] = {}
     for n, (row, name) in enumerate(zip(projects[ROW][bad], names[bad], strict=True)):
         # a suggestion compares with every country: only for the rows that are listed
         if n < MAX_PER_RULE and name not in close:
-            close[name] = _closest(name, choices, by_key) or ""
-        hint = (f"did you mean {close[name]!r}?{lookalike_note(name, close[name])} "
-                if close.get(name) else "") + \
-            "Every project's country must have a row in the countries sheet"
+            other[name] = other_name_hint(name, choices)  # East Timor for Timor-Leste
+            close[name] = "" if other[name] else _closest(name, choices, by_key) or ""
+        named = other.get(name)
+        if named:
+            meant, sentence = named
+            hint = (f"did you mean {meant!r}? {sentence}: write {meant!r} here" if meant
+                    else f"{sentence}. Every project's country must have a row in the "
+                    "countries sheet")
+        else:
+            hint = (f"did you mean {close[name]!r}?{lookalike_note(name, close[name])} "
+                    if close.get(name) else "") + \
+                "Every project's country must have a row in the countries sheet"
         issues.append(Issue(PROJECTS, int(row), "country", name,
                             "the country is not in the countries sheet", hint))
     return issues
