@@ -313,6 +313,8 @@ def _text_mark(value: Any, col: Column) -> str | None:
         return None
     typed = value.strip()
     rest = typed[1:].strip()
+    # curly forms too (suspect_cells takes the straight one only, in ids and names): before
+    # a value of this column, nothing but the text mark is meant
     if typed[:1] not in ("'", "‘", "’") or not rest:
         return None
     try:

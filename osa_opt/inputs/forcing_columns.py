@@ -65,7 +65,8 @@ for _word in IN_WORDS - {"forced"}:
 for _word in OUT_WORDS:
     _OUT.setdefault("_".join(_word.split()), "status excluded")
 #: Cells that say no (as well as blank ones): false words, crosses (``×``, ``✘``, ``☒``),
-#: ``-``.
+#: ``-``. Wider than suspect_cells.NEGATIONS on purpose: a column of the user's own that
+#: forces is one of yes and no, where a flag's false words and every cross say no.
 _NO = FALSE_WORDS | FALSE_MARKS | {"-", "–", "いいえ", "無", "なし"}
 
 

@@ -233,4 +233,6 @@ def split_values(cell: object) -> tuple[str, ...]:
 #: Flags as typed, and as a German or French spreadsheet writes TRUE/FALSE in a CSV file.
 #: "1.0"/"0.0": a flag column with blanks, written out by pandas, holds floats.
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "t", "wahr", "vrai"})
+#: Not suspect_cells.NEGATIONS on purpose: these are read as a flag's value; those, typed in
+#: a text column, are told and never read as False.
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "0.0", "f", "falsch", "faux"})

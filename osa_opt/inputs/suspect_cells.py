@@ -64,6 +64,8 @@ PLACEHOLDERS = frozenset({
 #: cell means none, they are no value either. An ``exclusive_group`` of ``0`` (or ``no``)
 #: typed down a column for "no group" makes every project so marked an alternative of the
 #: others, at most one of them funded; a ``mitigation`` of ``no`` counts as written.
+#: Not schema.FALSE_WORDS on purpose: ``f``, ``falsch``, ``faux`` are how a program writes a
+#: flag's false, not a "no" a person types in text; ``-`` and ``なし`` are told as PLACEHOLDERS.
 NEGATIONS = frozenset({"no", "n", "false", "0", "0.0", "nein", "non", "いいえ", "無", "ない",
                        "×", "✕", "✗"})
 #: Brackets and stops a placeholder is written in (``(none)``, ``<none>``, ``（なし）``,
@@ -149,6 +151,8 @@ def _zero(value: Any, col: Column) -> str:
 
 #: What programs write for a missing value (R's write.csv ``NA``, pandas' ``na_rep`` and
 #: numpy ``nan``/``NaN``, Python's ``None``, a database's ``NULL``), as they write it.
+#: Not PLACEHOLDERS on purpose: these are a file's way of writing an empty cell, matched as
+#: written (case kept); PLACEHOLDERS are what a person types, told in optional text columns.
 MISSING_MARKS = ("NA", "NaN", "nan", "NULL", "null", "None", "<NA>", "N/A")
 #: Columns whose cells such a mark can never be a value of.
 _NOT_TEXT = ("number", "integer", "bool", "enum", "enums")
@@ -327,6 +331,8 @@ def _judge(text: str, col: Column) -> tuple[str, str] | None:
                 f"{col.name} {text!r}: a blank cell means none",
                 f"leave the cell blank if there is no {col.name}; otherwise write it out "
                 f"({col.name}: {col.meaning})")
+    # the straight apostrophe only, as a spreadsheet types it: a curly one may be part of an
+    # id or name (cells._text_mark, where the rest must read as a value, takes those too)
     if _named(col) and text.startswith("'") and text[1:].strip():
         rest = text[1:].strip()
         return (f"the cell starts with an apostrophe, the mark a spreadsheet types before a "
