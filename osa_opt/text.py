@@ -112,6 +112,24 @@ def fixed(value: float, digits: int = 3, *, sign: bool = False) -> str:
     return "+" + shown if sign and not shown.startswith("-") else shown
 
 
+def shown_difference(a: float, b: float, digits: int = 3) -> float:
+    """``a − b`` as the difference of the two numbers :func:`fixed` shows, so that a table's
+    columns add up: a frontier's exact value 171.239 (171.2395) and greedy value 155.726
+    (155.7256) read a gain of +15.514 beside them, the exact difference rounded. NaN when
+    either is not a number.
+
+    >>> fixed(171.2394961 - 155.7255917), fixed(shown_difference(171.2394961, 155.7255917))
+    ('15.514', '15.513')
+    """
+    from decimal import Decimal
+
+    a, b = float(a), float(b)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return a - b
+    return float(Decimal(_shown(a, digits).replace(",", ""))
+                 - Decimal(_shown(b, digits).replace(",", "")))
+
+
 #: A value change closer to 0 than this is none (a re-solve's noise; run.json keeps 9
 #: decimals).
 VALUE_NOISE = 1e-9

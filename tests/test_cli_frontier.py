@@ -389,3 +389,50 @@ def test_counts_of_a_big_round_have_a_thousands_separator(
                          "-r", "1", "--out", str(tmp_path / "e"))
     assert code == 0, err
     assert f"portfolio 1 funds {n:,} projects of " in " ".join(out.split())
+
+
+def test_the_gain_and_the_nesting_cost_add_up_as_shown(
+        tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped example's frontier showed exact 171.239, greedy 155.726 and a gain of
+    +15.514 (the exact difference 15.5139, rounded) at 100%, and 147.541 − 141.627 as
+    +5.913; the funding levels 108.756 − 107.997 as a nesting cost of 0.760. Each is now the
+    difference of the values shown, in the terminal, the report and the workbook; run.json
+    keeps the exact difference."""
+    import html
+
+    from osa_opt.text import fixed
+
+    monkeypatch.setenv("COLUMNS", "200")
+    out = tmp_path / "run"
+    code, stdout, stderr = run("frontier", "--out", str(out))
+    assert code == 0, stderr
+
+    def adds_up(big: str, small: str, diff: str) -> bool:
+        num = [float(t.replace(",", "").replace("+", "")) for t in (big, small, diff)]
+        return round(num[0] - num[1] - num[2], 6) == 0
+
+    rows = re.findall(r"^│\s+\d+ │\s+[\d.]+% │[^│]+│\s+([\d,.]+) │\s+([\d,.]+) │\s+([+\-][\d,.]+)"
+                      r" │\s+\d+ │\s+([\d,.]+) │\s+([\d,.]+) │", stdout, flags=re.M)
+    assert len(rows) == 11
+    assert ("171.239", "155.726", "+15.513") in [r[:3] for r in rows]
+    assert all(adds_up(*r[:3]) and adds_up(r[0], r[3], r[4]) for r in rows), rows
+
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))["analyses"]
+    at_100 = next(p for p in manifest["frontier"]["points"] if p["budget_share"] == 1.0)
+    assert fixed(at_100["gain"]) == "15.514"  # the exact difference, kept
+
+    book = load_workbook(out / "portfolios.xlsx")
+    for sheet, big, small, diff in (("Frontier", "Value", "Greedy value", "Gain"),
+                                    ("Funding levels", "Independent value", "Nested value",
+                                     "Nesting cost")):
+        cells = list(book[sheet].values)
+        head = [str(h) for h in cells[2]]  # under the title and the units
+        at = [head.index(c) for c in (big, small, diff)]
+        assert len(cells[3:]) == 11
+        for row in cells[3:]:
+            assert adds_up(*(fixed(row[i]) for i in at)), (sheet, row)
+
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "171.239 155.726 +15.513" in text or "171.239 155.726 15.513" in text, text[:0]
+    assert "15.514" not in text and "0.760" not in text

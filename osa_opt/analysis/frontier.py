@@ -41,7 +41,7 @@ from osa_opt.model.registry import FAMILIES, REGISTRY
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import json_number as _num
-from osa_opt.text import percent
+from osa_opt.text import percent, shown_difference
 
 if TYPE_CHECKING:
     from osa_opt.inputs.policy import Policy
@@ -257,9 +257,19 @@ class FrontierAnalysis(Analysis):
         """The points where the policy can be met."""
         return self.points[self.points["status"].isin([s.value for s in _SOLVED])]
 
+    def gain_as_shown(self) -> pd.Series:
+        """Each level's gain as the tables show it (terminal, report, workbook): the exact
+        value minus the greedy value, each in three decimals, so the three columns add up
+        (``points["gain"]`` and run.json keep the difference of the exact values)."""
+        return pd.Series([shown_difference(v, g) for v, g in
+                          zip(self.points["value"], self.points["greedy_value"], strict=True)],
+                         index=self.points.index, dtype=float, name="gain")
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Workbook sheet ``frontier``: one row per level, funded ids joined by ``; ``."""
+        """Workbook sheet ``frontier``: one row per level, funded ids joined by ``; ``, the
+        gain as shown (:meth:`gain_as_shown`)."""
         table = self.points.copy()
+        table["gain"] = self.gain_as_shown()
         for col in ("project_ids", "greedy_ids"):
             table[col] = table[col].map("; ".join)
         return {"frontier": table.reset_index()}

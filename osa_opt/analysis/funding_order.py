@@ -43,6 +43,7 @@ from osa_opt.model.families import funded, value_expression
 from osa_opt.result import FRACTION_TOL, Status
 from osa_opt.solving.solver import Outcome, Solver
 from osa_opt.text import json_number as _num
+from osa_opt.text import shown_difference
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -191,9 +192,20 @@ class FundingOrderAnalysis(Analysis):
         funded_there = self.fractions.get(level, {})
         return [p for p in self.problem.input_projects.index if p in funded_there]
 
+    def nesting_cost_as_shown(self) -> pd.Series:
+        """Each level's nesting cost as the tables show it (terminal, report, workbook): the
+        independent value minus the nested value, each in three decimals, so the columns
+        add up (``levels["nesting_cost"]`` and run.json keep the exact difference)."""
+        levels = self.levels
+        return pd.Series([shown_difference(i, n) for i, n in
+                          zip(levels["independent_value"], levels["nested_value"], strict=True)],
+                         index=levels.index, dtype=float, name="nesting_cost")
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Workbook sheets ``funding_order`` and ``funding_levels``."""
+        """Workbook sheets ``funding_order`` and ``funding_levels`` (the nesting cost as
+        shown: :meth:`nesting_cost_as_shown`)."""
         levels = self.levels.copy()
+        levels["nesting_cost"] = self.nesting_cost_as_shown()
         for column in ("added", "dropped"):
             levels[column] = levels[column].map("; ".join)
         return {"funding_order": self.order.copy(), "funding_levels": levels.reset_index()}

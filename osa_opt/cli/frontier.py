@@ -230,6 +230,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
                             strict=True))
     shares = fr.points["budget_share"]
     share_digits = int(any("." in percent(s) for s in shares))
+    gains, costs = fr.gain_as_shown(), order.nesting_cost_as_shown()  # the columns add up
     for (lv, p), budgets in zip(fr.points.iterrows(), budget_texts, strict=True):
         solved = p["status"] in ("optimal", "time_limit")
         greedy_text = fixed(p['greedy_value']) + ("" if p["greedy_meets_rules"] else "*")
@@ -241,10 +242,10 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             f"[bold]{share}[/]" if abs(p["budget_share"] - 1) < 1e-9 else share,
             *budgets,
             fixed(p['value']) if solved else f"[red]{code_label(p['status'])}[/]",
-            *((greedy_text, fixed(p['gain'], sign=True) if solved else "—") if greedy else ()),
+            *((greedy_text, fixed(gains[lv], sign=True) if solved else "—") if greedy else ()),
             f'{int(p["projects"]):,}' if solved else "—",
             *((fixed(point['nested_value']) if nested_ok else "—",
-               fixed(point['nesting_cost']) if nested_ok else "—") if nested else ()),
+               fixed(costs[lv]) if nested_ok else "—") if nested else ()),
         )
     return table
 

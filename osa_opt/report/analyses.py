@@ -93,7 +93,8 @@ def _slug(name: str) -> str:
 # ---------------------------------------------------------------------- frontier
 def frontier_body(analysis: Any) -> str:
     """Line chart of exact and greedy value against the budget share, and the points."""
-    points: pd.DataFrame = analysis.points.sort_values("budget_share", kind="stable")
+    points: pd.DataFrame = analysis.points.assign(gain=analysis.gain_as_shown()) \
+        .sort_values("budget_share", kind="stable")  # the gain of the values as shown
     shares = [100 * float(s) for s in points["budget_share"]]
     exact = [_maybe(v) for v in points["value"]]
     greedy = [_maybe(v) for v in points["greedy_value"]]
@@ -126,7 +127,7 @@ def _maybe(value: Any) -> float | None:
 # ---------------------------------------------------------------------- funding order
 def funding_order_body(analysis: Any) -> str:
     order: pd.DataFrame = analysis.order
-    levels: pd.DataFrame = analysis.levels
+    levels: pd.DataFrame = analysis.levels.assign(nesting_cost=analysis.nesting_cost_as_shown())
     cols = [c for c in ("position", "project_id", "title", "country", "level", "total_cost",
                         "value", "value_per_cost") if c in order.columns]
     body = ("<h3>Funding line</h3>"
