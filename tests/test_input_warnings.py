@@ -377,14 +377,14 @@ def test_a_project_copied_under_a_new_id_is_named() -> None:
                             "title (and its cost)")
 
 
-def test_a_project_slipped_by_moving_its_cost_to_next_year_is_told_so(
+def test_a_project_slipped_by_moving_its_cost_to_next_year_is_out_of_this_round(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An analyst slips P-05 to next year as a spreadsheet does: a column cost_FY2027 beside
     cost_FY2026, its ¥1,300m moved across. Under the FY2026 policy it stayed a candidate and
-    was funded for ¥0 (exit 0); the warnings said 'no cost in any fiscal year ... make it
-    excluded if it needs no funding' and, apart, 'delete the column if it is for the record
-    only', neither the slip. One warning now links the two, with the fixes of a slip."""
+    was funded for ¥0 (exit 0) with a warning (421e641). A project with no cost in this round
+    is not in this round: it is out as a slipped (status excluded) project is, never funded,
+    listed as forced out with the year that holds its cost and the fix."""
     sheets = example_sheets()
     rows = sheets["projects"]
     at = rows[0].index("cost_FY2026")
@@ -394,21 +394,61 @@ def test_a_project_slipped_by_moving_its_cost_to_next_year_is_told_so(
         if row[0] == "P-05":
             row[at] = None
     book = write_book(tmp_path / "round.xlsx", sheets)
-    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("COLUMNS", "200")
     run = osa("validate", book, "--no-solve")
     assert run.code == 0, run.err
-    assert (
-        "  - projects, row 6, column 'cost_FY2027': project P-05 has no cost in FY2026\n"
-        "    (cost_FY2026 is 0 or blank) but ¥1,300m in cost_FY2027, a year the policy\n"
-        "    has no budget for: as a candidate it would be funded for free in FY2026\n"
-        "    (value 1300). Fix: if it has slipped to FY2027, give it status excluded and\n"
-        "    say so in status_reason ('slipped to FY2027'); if it is to be funded in\n"
-        "    FY2026, put its cost in cost_FY2026; to plan FY2027 too, give the policy a\n"
-        "    budget for it (budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)\n"
-    ) in run.err
-    assert "make it excluded if it needs no funding" not in run.err
-    # the fix followed: excluded with its reason, the warning gone
+    assert ("Forced out: P-05 (Serendel, ¥0m), cost in another year: ¥1,300m in cost_FY2027, "
+            "none in cost_FY2026, and the policy has no budget for FY2027 (to fund it in "
+            "FY2026, move its cost to cost_FY2026; to plan FY2027 too, give the policy a budget "
+            "for it: budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)"
+            ) in " ".join(run.out.split())
+    assert "funded for free" not in run.err
+    problem = osa_opt.load_problem(book)
+    assert not problem.eligibility.at["P-05", "eligible"]
+    assert "P-05" not in problem.eligible
+    result = osa_opt.solve(problem, portfolios=3)
+    assert all("P-05" not in p.projects.index for p in result.portfolios)
+    assert result.unfunded.loc["P-05", "reason"].startswith(
+        "cost in another year: ¥1,300m in cost_FY2027, none in cost_FY2026")
+    assert problem.summary()["forced"]["P-05"]["by"] == "cost in another year"
+    assert "read by no rule" not in run.out  # cost_FY2027 took P-05 out: it is read
+    from osa_opt.analysis.why import explain_project
+    from osa_opt.report.sections import _eligible_card, forced
+
+    assert explain_project(result, "P-05")["message"].startswith(
+        "Out of this round: cost in another year: ¥1,300m in cost_FY2027")
+    assert _eligible_card(problem.eligibility) == (
+        "32 of 38", "4 ineligible, 2 forced out; 1 eligible only by an override")
+    section = forced(result)
+    assert section is not None and "a cost only in a year the policy has no budget for" \
+        in section.lead
+    # the same project marked excluded is out by its status alone, said once
     status = rows[0].index("status")
     rows[5][status], rows[5][status + 1] = "excluded", "slipped to FY2027"
-    problem = osa_opt.load_problem(write_book(tmp_path / "fixed.xlsx", sheets))
-    assert not any("funded for free" in w.rule for w in problem.warnings)
+    fixed = osa_opt.load_problem(write_book(tmp_path / "fixed.xlsx", sheets))
+    assert list(fixed.eligibility.at["P-05", "reasons"]) == [
+        "status excluded: slipped to FY2027"]
+    # a budget for FY2027 brings it back into the round, costed
+    planned = problem.with_policy(overrides={"budget.FY2027": 18100})
+    assert planned.eligibility.at["P-05", "eligible"]
+    assert planned.total_cost["P-05"] == 1300
+
+
+def test_a_mandatory_project_with_its_cost_in_another_year_only_is_refused(
+        tmp_path: Path) -> None:
+    """P-01 is mandatory (the sheet forces it in) but its cost sits only in cost_FY2027 under
+    the FY2026 policy: it cannot be forced into a round it has no cost in. Refused, naming
+    the row and where its cost stands."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    at = rows[0].index("cost_FY2026")
+    for k, row in enumerate(rows):
+        row.insert(at + 1, "cost_FY2027" if k == 0 else row[at] if row[0] == "P-01" else None)
+        if row[0] == "P-01":
+            row[at] = None
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(write_book(tmp_path / "round.xlsx", sheets))
+    (issue,) = [i for i in caught.value.issues if i.column == "status"]
+    assert (issue.row, issue.value) == (2, "mandatory")
+    assert issue.rule.startswith("a mandatory project is not eligible: cost in another year: "
+                                 "¥900m in cost_FY2027, none in cost_FY2026")

@@ -122,12 +122,17 @@ def warning_dict(warning: Any) -> dict[str, Any]:
 
 
 def unused_columns(problem: Any) -> dict[str, list[str]]:
-    """Columns of each sheet that no rule or policy reads (kept and passed through)."""
+    """Columns of each sheet that no rule or policy reads (kept and passed through); another
+    year's cost column is read once it takes a project out of the round (inputs.other_years)."""
+    from osa_opt.inputs.other_years import COST_ELSEWHERE, other_year_columns
     from osa_opt.inputs.schema import COUNTRY_COLUMNS, ROW, project_columns
 
     used = {"projects": {c.name for c in project_columns(problem.fiscal_years,
                                                          problem.criteria)} | {"project_id"},
             "countries": {c.name for c in COUNTRY_COLUMNS} | {"country"}}
+    if any(f["by"] == COST_ELSEWHERE for f in problem.summary()["forced"].values()):
+        used["projects"] |= set(other_year_columns(list(problem.input_projects.columns),
+                                                   problem.fiscal_years))
     frames = {"projects": problem.input_projects, "countries": problem.input_countries}
     return {sheet: [c for c in frames[sheet].columns if c not in used[sheet] and c != ROW]
             for sheet in frames}

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.inputs.other_years import COST_ELSEWHERE, elsewhere_reasons
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import NOT_DEFENCE_EQUIPMENT
 from osa_opt.inputs.schema import split_values
@@ -45,6 +46,9 @@ BELOW_RULE_OF_LAW = "rule of law below threshold"
 BELOW_HUMAN_RIGHTS = "human rights below threshold"
 ABOVE_RISK_LIMIT = "misuse risk above the limit"
 STATUS_EXCLUDED = "status excluded"
+#: The codes of a project out of the round by the round's decision, not by a rule: its
+#: status, or its cost in a year the policy has no budget for (:mod:`.other_years`).
+OUT_OF_ROUND = (STATUS_EXCLUDED, COST_ELSEWHERE)
 
 #: The project's own prior-consent clauses missing (its ``prior_consent`` cell), not its
 #: country's ``management_agreement``: the same code, the project's data (:class:`Origin`
@@ -308,17 +312,20 @@ def in_by_override(eligibility: pd.DataFrame) -> pd.Series:
 
 
 def forced_out_only(reasons: object) -> bool:
-    """Whether a project's reasons are its status alone (``status excluded: ...``): out of
-    the round by the round's decision (slipped, withdrawn, deferred), not by a rule of the
-    policy, and to be called so, not ineligible.
+    """Whether a project's reasons are its status alone (``status excluded: ...``) or the
+    year of its cost (``cost in another year: ...``, :mod:`.other_years`): out of the round
+    by the round's decision (slipped, withdrawn, deferred), not by a rule of the policy,
+    and to be called so, not ineligible.
 
     >>> forced_out_only(["status excluded: Slipped to FY2027"]), forced_out_only([])
     (True, False)
+    >>> forced_out_only(["cost in another year: ¥750m in cost_FY2027, none in cost_FY2026"])
+    True
     >>> forced_out_only(["status excluded", "country is a party to a conflict: X"])
     False
     """
     listed = list(reasons) if isinstance(reasons, list | tuple) else []
-    return bool(listed) and all(str(r).startswith(STATUS_EXCLUDED) for r in listed)
+    return bool(listed) and all(str(r).startswith(OUT_OF_ROUND) for r in listed)
 
 
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
@@ -329,7 +336,9 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
     in the order of ``reasons``. ``projects`` needs ``field``, ``country`` and ``status``; the optional
     columns (``status_reason``, ``risk``, ``mitigation``, ``prior_consent``, ``un_charter``,
     ``dispute_linked``, ``equipment_category``, ``override``, ``override_reason``) take their
-    defaults when absent; ``countries`` needs the country columns.
+    defaults when absent; ``countries`` needs the country columns. A project not excluded
+    whose every ``cost_<FY>`` of the policy's years is 0 or blank and whose cost stands in
+    another year's column is out of this round (:data:`COST_ELSEWHERE`, with the fix).
 
     Each rule reads whole columns (100,000 projects take a fraction of a second); only the
     projects that fail a rule or are excluded are visited one by one, to word them."""
@@ -347,10 +356,14 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
     own = _overrides(projects)
     excluded = _Cells(projects, "status", required=True).mask(lambda s: s == "excluded")
     status_reason = _Cells(projects, "status_reason")
+    # no cost in the policy's years, a cost in another's: not in this round (other_years)
+    elsewhere = {i: r for i, r in elsewhere_reasons(projects, policy.fiscal_years).items()
+                 if not excluded[i]}
     visit = excluded | country.mask(lambda c: bool(by_country.get(c))) \
         | fields.mask(lambda f: _field_reason(f, allowed) is not None)
     for failed, _ in checks:
         visit |= failed
+    visit[list(elsewhere)] = True
     eligible = np.ones(n, dtype=bool)
     reasons: list[list[str]] = [[] for _ in range(n)]
     whose: list[list[Origin]] = [[] for _ in range(n)]
@@ -378,6 +391,9 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
             why = str(status_reason[i] or "").strip()
             reasons[i].append(f"{STATUS_EXCLUDED}: {why}" if why else f"{STATUS_EXCLUDED}: "
                               "marked excluded in the projects sheet")
+            whose[i].append(project_)
+        if i in elsewhere:
+            reasons[i].append(elsewhere[i])
             whose[i].append(project_)
         eligible[i] = not reasons[i]
     columns = {"eligible": eligible,

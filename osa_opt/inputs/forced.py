@@ -25,25 +25,37 @@ requirements; ``problem.unfundable`` holds them, the input warnings name each
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from osa_opt.inputs.other_years import COST_ELSEWHERE
+
 #: How the projects sheet forces a project: the column and its value, in or out.
 MANDATORY, SIGNED, EXCLUDED = "status mandatory", "stage signed", "status excluded"
+#: A project out of the round by the year of its cost (:mod:`.other_years`).
+ELSEWHERE = COST_ELSEWHERE
 
 
-def forced_projects(projects: pd.DataFrame, total_cost: pd.Series) -> dict[str, dict[str, Any]]:
+def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
+                    elsewhere: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Per project the projects sheet forces in (``status`` mandatory, ``stage`` signed) or
-    out (``status`` excluded), those forced in first, each in input order: ``country``, ``total_cost`` (¥ million, the
-    policy's years), ``forced`` (``"in"`` or ``"out"``), ``by`` (:data:`MANDATORY`,
-    :data:`SIGNED` or :data:`EXCLUDED`; a mandatory signed project is ``status mandatory``)
-    and ``status_reason`` ("" when none is given). ``projects`` is indexed by project id."""
+    out (``status`` excluded, or its cost in a year the policy has no budget for: its id
+    in ``elsewhere``, with the reason), those forced in first, each in input order:
+    ``country``, ``total_cost`` (¥ million, the policy's years), ``forced`` (``"in"`` or
+    ``"out"``), ``by`` (:data:`MANDATORY`, :data:`SIGNED`, :data:`EXCLUDED` or
+    :data:`ELSEWHERE`; a mandatory signed project is ``status mandatory``) and
+    ``status_reason`` ("" when none is given; for :data:`ELSEWHERE`, where its cost stands
+    and the fix). ``projects`` is indexed by project id."""
     status = projects["status"]
     signed = (projects["stage"] == "signed") if "stage" in projects.columns \
         else pd.Series(False, index=projects.index)
+    elsewhere = elsewhere or {}
     mask = (status == "mandatory") | (status == "excluded") | signed
+    if elsewhere:
+        mask |= projects.index.isin(list(elsewhere))
     if not mask.any():
         return {}
     chosen = projects[mask.to_numpy()]
@@ -52,10 +64,13 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series) -> dict[str, 
     out = {}
     for pid, country, state, reason in zip(chosen.index, chosen["country"], chosen["status"],
                                            reasons, strict=True):
-        by = MANDATORY if state == "mandatory" else EXCLUDED if state == "excluded" else SIGNED
+        by = MANDATORY if state == "mandatory" else EXCLUDED if state == "excluded" else \
+            ELSEWHERE if pid in elsewhere else SIGNED
+        written = "" if reason is None else str(reason).strip()
         out[str(pid)] = {"country": str(country), "total_cost": float(total_cost[pid]),
-                         "forced": "out" if by == EXCLUDED else "in", "by": by,
-                         "status_reason": "" if reason is None else str(reason).strip()}
+                         "forced": "out" if by in (EXCLUDED, ELSEWHERE) else "in", "by": by,
+                         "status_reason": (elsewhere[pid].removeprefix(f"{ELSEWHERE}: ")
+                                           if by == ELSEWHERE else written)}
     return {pid: f for pid, f in sorted(out.items(), key=lambda item: item[1]["forced"] != "in")}
 
 

@@ -40,6 +40,7 @@ from osa_opt.inputs.eligibility import assess, in_by_override
 from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.issue_list import Claimed
+from osa_opt.inputs.other_years import COST_ELSEWHERE
 from osa_opt.inputs.override_years import override_year_issues
 from osa_opt.inputs.policy import Policy, edited_policy_source, is_policy_source, read_policy
 from osa_opt.inputs.rules import bundles
@@ -537,8 +538,11 @@ class Problem:
             "budget": dict(self.policy.budget),
             "requested": {fy: float(self.cost[fy].sum()) for fy in self.fiscal_years},
             "bundles": bundles(self._projects),
-            # forced in (status mandatory, stage signed) or out (status excluded), and why
-            "forced": forced_projects(self._projects, self.total_cost),
+            # forced in (status mandatory, stage signed) or out (status excluded, or its
+            # cost in a year the policy has no budget for), and why
+            "forced": forced_projects(self._projects, self.total_cost, {
+                str(p): r for p, rs in e["reasons"].items() for r in rs
+                if r.startswith(COST_ELSEWHERE)}),
         }
 
     def __repr__(self) -> str:

@@ -24,24 +24,28 @@ from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
-from osa_opt.inputs.schema import PROJECT_COLUMNS, PROJECTS, ROW
+from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, PROJECTS, ROW
 from osa_opt.text import suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
-                       rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
+                       rows_text: Mapping[str, RowsText] | None = None,
+                       other_costs: pd.DataFrame | None = None) -> list[Issue]:
     """Rules that span rows, sheets or the policy, on the typed (not yet indexed) frames.
 
     Cells that failed their own checks are null here and are skipped, so one mistake is
     reported once. ``rows_text`` words other rows a message names, per sheet (Excel rows,
-    or index labels for a table passed as a DataFrame).
+    or index labels for a table passed as a DataFrame). ``other_costs``: the ``cost_<FY>``
+    columns of years the policy has no budget for, on the index of ``projects`` (a project
+    forced in whose cost stands only there is out of this round: :mod:`.other_years`).
     """
     issues: list[Issue] = []
     issues += _unknown_country_issues(projects, countries)
     issues += _dependency_issues(projects)
     issues += _exclusive_group_issues(projects)
     issues += lone_group_issues(projects)
-    issues += _mandatory_eligibility_issues(projects, countries, policy)
+    issues += _mandatory_eligibility_issues(
+        projects if other_costs is None else projects.join(other_costs), countries, policy)
     issues += _region_issues(countries, policy)
     issues += _category_issues(projects, policy)
     issues += _unit_issues(projects)
@@ -358,7 +362,8 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     c = c[c["country"].isin(mandatory["country"])].astype(object)
     for name, passing in _COUNTRY_PASS.items():
         c[name] = c[name].where(c[name].notna(), passing)
-    p = mandatory.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS]).astype(object)
+    costs = [c for c in mandatory.columns if str(c).startswith(COST_PREFIX)]  # other_years
+    p = mandatory.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS, *costs]).astype(object)
     for name, default in _PROJECT_DEFAULTS.items():
         p[name] = [default if is_blank(v) else v for v in p[name]]
     p = p.set_index("project_id")

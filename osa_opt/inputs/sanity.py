@@ -3,7 +3,8 @@
 Warnings never stop a run (exit 0); ``osa-opt validate`` and ``solve`` list them, and run.json
 keeps them under ``warnings``. Twelve kinds come from the data here:
 
-- a project with no cost in any fiscal year of the policy (it would be funded for free);
+- a project with no cost in any fiscal year of the policy, nor in another year's column
+  (it would be funded for free);
 - costs in a ``cost_<FY>`` column of a year the policy has no budget for (not counted);
 - no project worth anything (every weight, score or tier multiplier 0): every portfolio is
   worth 0, so the one called best is arbitrary;
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from osa_opt.errors import Issue
 from osa_opt.inputs.group_rules import lone_group_warnings
 from osa_opt.inputs.issue_list import MAX_PER_RULE
+from osa_opt.inputs.other_years import COST_ELSEWHERE, year_like_policy
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
 from osa_opt.text import counted, half_width, id_list, number, reiwa_year, yen
@@ -261,7 +263,7 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
         if not re.search(r"\d", half_width(fy)) and reiwa_year(fy) is None:
             issues.append(_yearless_cost_warning(str(column), fy, total, problem.fiscal_years))
             continue
-        year = _year_like_policy(fy, problem.fiscal_years)
+        year = year_like_policy(fy, problem.fiscal_years)
         hint = (f"{COST_PREFIX}{year} holds the costs of {year} that are counted; if "
                 f"{column} is another version of them, keep one" if year in years else
                 f"if it holds the costs of {year}, name it {COST_PREFIX}{year}, as the "
@@ -292,34 +294,6 @@ def _yearless_cost_warning(column: str, fy: str, total: float,
         f"(a name without '{COST_PREFIX}' says so: a {COST_PREFIX} column is taken for a "
         "fiscal year's costs); if it holds one year's costs, name it for that year, as "
         f"{COST_PREFIX}{years[0]} is, and give the policy a budget for it")
-
-
-def _year_like_policy(fy: str, years: tuple[str, ...] | list[str]) -> str | None:
-    """The fiscal year ``fy`` names, spelt as the policy spells its years, when ``fy`` is
-    spelt otherwise (``2027`` or ``FY2027 (estimate)`` beside a policy's ``FY2026``; it
-    may be one of the policy's years); else None.
-
-    >>> _year_like_policy("2027", ["FY2026"]), _year_like_policy("FY2027 (estimate)", ["FY2026"])
-    ('FY2027', 'FY2027')
-    >>> _year_like_policy("FY2027", ["FY2026"]) is None
-    True
-
-    A year of the Japanese era (``R9``, ``令和9年度``: FY2027) is the policy's year too.
-
-    >>> _year_like_policy("R9", ["FY2026"]), _year_like_policy("令和9年度", ["FY2026"])
-    ('FY2027', 'FY2027')
-    """
-    found = re.search(r"(?<!\d)(?:fy\s*)?(\d{4})(?!\d)", fy, re.IGNORECASE)
-    era = reiwa_year(fy)
-    digits = found.group(1) if found else str(era[1]) if era else None
-    styled = [re.fullmatch(r"([^\d]*)\d{4}", y) for y in years]
-    if digits is None or not all(styled):
-        return None
-    prefixes = {m.group(1) for m in styled if m}
-    if len(prefixes) != 1:
-        return None
-    year = f"{prefixes.pop()}{digits}"
-    return year if year != fy else None
 
 
 def tier_warnings(problem: Problem) -> list[Issue]:
@@ -480,54 +454,33 @@ def copied_project_warnings(problem: Problem) -> list[Issue]:
 
 
 def free_project_warnings(problem: Problem) -> list[Issue]:
-    """A project (not excluded) whose every cost of the policy's years is 0 or blank. One
-    whose cost stands in a ``cost_<FY>`` column of a year the policy has no budget for (its
-    cost moved to ``cost_FY2027``, as an analyst slips a project to next year) is told so,
-    with the fixes of a slip: a candidate still, it would be funded for free.
+    """A project (not excluded) whose every cost of the policy's years is 0 or blank, and
+    none in another year's column: it would be funded for free. One whose cost stands in a
+    ``cost_<FY>`` column of a year the policy has no budget for (its cost moved to
+    ``cost_FY2027``, as an analyst slips a project to next year) is out of this round, not
+    free (:mod:`.other_years`): the forced-out lists name it, with the fix.
 
     >>> slipped = problem.projects.assign(cost_FY2027=0.0)
     >>> slipped.loc["P-05", ["cost_FY2026", "cost_FY2027"]] = [0.0, 1300.0]
-    >>> free_project_warnings(problem.with_projects(slipped))[0].rule[:80]
-    'project P-05 has no cost in FY2026 (cost_FY2026 is 0 or blank) but ¥1,300m in co'
+    >>> slipped.loc["P-06", "cost_FY2026"] = 0.0
+    >>> [w.rule[:30] for w in free_project_warnings(problem.with_projects(slipped))]
+    ['project P-06 has no cost in an']
     """
-    import pandas as pd
-
     years = problem.fiscal_years
     if not years:
         return []
     p = problem.input_projects
-    free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")]
+    out = problem.eligibility["reasons"].map(
+        lambda rs: any(str(r).startswith(COST_ELSEWHERE) for r in rs))
+    free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")
+                              & ~out]
     columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)
     verb = "is" if len(years) == 1 else "are"
-    others = [c for c in p.columns if str(c).startswith(COST_PREFIX)
-              and str(c).removeprefix(COST_PREFIX) not in years
-              and re.search(r"\d", half_width(str(c)))]
-    elsewhere = p.loc[free.index, others].apply(pd.to_numeric, errors="coerce")
-    issues = []
-    for pid in free.index:
-        moved = [(str(c), float(elsewhere.at[pid, c])) for c in others
-                 if elsewhere.at[pid, c] > 0]
-        if not moved:
-            issues.append(Issue(
-                PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
-                f"project {pid} has no cost in any fiscal year of the policy ({columns} "
-                f"{verb} 0 or blank): it would be funded for free",
-                "fill in its costs in ¥ million, or make it excluded if it needs no funding"))
-            continue
-        later = " or ".join(c.removeprefix(COST_PREFIX) for c, _ in moved)
-        first = moved[0][0].removeprefix(COST_PREFIX)
-        issues.append(Issue(
-            PROJECTS, int(p.at[pid, "_row"]), moved[0][0], moved[0][1],
-            f"project {pid} has no cost in {', '.join(years)} ({columns} {verb} 0 or "
-            f"blank) but {' and '.join(f'{yen(a)} in {c}' for c, a in moved)}, a year the "
-            f"policy has no budget for: as a {p.at[pid, 'status']} it would be funded for "
-            f"free in {', '.join(years)}",
-            f"if it has slipped to {later}, give it status excluded and say so in "
-            f"status_reason ('slipped to {later}'); if it is to be funded in "
-            f"{', '.join(years)}, put its cost in {COST_PREFIX}{years[0]}; to plan {first} "
-            f"too, give the policy a budget for it (budget.{first}, or --budget "
-            f"{first}=AMOUNT in ¥ million)"))
-    return issues
+    return [Issue(PROJECTS, int(p.at[pid, "_row"]), f"{COST_PREFIX}{years[0]}", None,
+                  f"project {pid} has no cost in any fiscal year of the policy ({columns} "
+                  f"{verb} 0 or blank): it would be funded for free",
+                  "fill in its costs in ¥ million, or make it excluded if it needs no funding")
+            for pid in free.index]
 
 
 def unit_warnings(problem: Problem) -> list[Issue]:

@@ -35,6 +35,7 @@ from osa_opt.inputs.forcing_columns import forcing_column_issues
 from osa_opt.inputs.headers import column_issues
 from osa_opt.inputs.issue_list import Claimed, Places, limit_issues, sort_issues
 from osa_opt.inputs.numbers import read_numbers
+from osa_opt.inputs.other_years import other_year_columns
 from osa_opt.inputs.policy import MAX_AMOUNT, Policy, policy_sheet
 from osa_opt.inputs.rules import cross_sheet_issues
 from osa_opt.inputs.schema import (
@@ -117,8 +118,11 @@ def validate_frames(
                 + suspect_cell_issues(COUNTRIES, countries, COUNTRY_COLUMNS))
     p_typed = _check_sheet(PROJECTS, projects, p_columns, policy, p_places, issues)
     c_typed = _check_sheet(COUNTRIES, countries, COUNTRY_COLUMNS, policy, c_places, issues)
+    later = [c for c in other_year_columns(list(projects.columns), policy.fiscal_years)
+             if c not in p_typed.columns]
     issues += cross_sheet_issues(p_typed, c_typed, policy, {PROJECTS: p_places.rows_text,
-                                                             COUNTRIES: c_places.rows_text})
+                                                             COUNTRIES: c_places.rows_text},
+                                 projects[later].reindex(p_typed.index) if later else None)
     # a suspect cell is named once, as suspect, not also as what it reads as; so is a cell
     # the reader found wrong (a date in a cost column, not also "must be a number")
     issues = Claimed(suspects).first(issues)

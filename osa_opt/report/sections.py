@@ -31,6 +31,7 @@ from osa_opt.html import (
     value_text,
 )
 from osa_opt.inputs.eligibility import country_reasons, forced_out_only, in_by_override
+from osa_opt.inputs.other_years import COST_ELSEWHERE
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -341,6 +342,12 @@ def budget_use(result: Result) -> Section | None:
                    lead="Funded cost against the budget of each fiscal year, per portfolio.")
 
 
+def _elsewhere(reasons: object) -> bool:
+    """Whether a project is out of the round by the year of its cost (other_years)."""
+    listed = list(reasons) if isinstance(reasons, list | tuple) else []
+    return any(str(r).startswith(COST_ELSEWHERE) for r in listed)
+
+
 # ---------------------------------------------------------------------- forced
 def forced(result: Result) -> Section | None:
     """The projects the input forces in (status mandatory, stage signed) or out (status
@@ -361,8 +368,11 @@ def forced(result: Result) -> Section | None:
     return Section("forced", "Forced in or out", body,
                    lead=f"{counted(n_in, 'project')} forced in and "
                         f"{counted(len(listed) - n_in, 'project')} forced out by the projects "
-                        "sheet (status mandatory or stage signed: in; status excluded: out), "
-                        "with the reason written in status_reason.")
+                        "sheet (status mandatory or stage signed: in; status excluded: out"
+                        + ("; a cost only in a year the policy has no budget for: out, where "
+                           "it stands and the fix under status_reason" if any(
+                               f["by"] == COST_ELSEWHERE for f in listed.values()) else "")
+                        + "), with the reason written in status_reason.")
 
 
 # ---------------------------------------------------------------------- not funded
@@ -459,7 +469,9 @@ def eligibility(result: Result) -> Section:
                    f"{len(out):,} of {len(elig):,} projects cannot be funded: "
                    f"{len(out) - decided:,} under the policy's eligibility rules, {decided:,} "
                    "forced out by the projects sheet (status excluded: a slip, a withdrawal, "
-                   "a deferral, with its status_reason)")
+                   "a deferral, with its status_reason"
+                   + ("; or a cost only in a year the policy has no budget for"
+                      if elig["reasons"].reindex(out).map(_elsewhere).any() else "") + ")")
     return Section("eligibility", "Eligibility exclusions", body,
                    lead=counted_out
                         + ("; the rules they fail counted, then the largest with every rule "
