@@ -235,8 +235,11 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
     if c == "budget":
         return _budget_message(i, bound, amount, data)
     if c in ("tier_share", "field_min_share", "region_min_share"):
-        groups = {"tier_share": data.by_tier, "field_min_share": data.by_field,
-                  "region_min_share": data.by_region}[c]
+        # keyed by the rule's index: a tier's number, a field's or region's name
+        grouping: dict[str, dict[Any, list[str]]] = {
+            "tier_share": data.by_tier, "field_min_share": data.by_field,
+            "region_min_share": data.by_region}
+        groups = grouping[c]
         what = {"tier_share": f"tier {i}",  # a field in words, as the rules label it
                 "field_min_share": f"field {code_label(i, capital=False)}",
                 "region_min_share": f"region {i}"}[c]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as default  # the class has a column named field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,8 +17,11 @@ if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
 
 
-def _group(ids: list[str], key: dict[str, object]) -> dict[object, list[str]]:
-    out: dict[object, list[str]] = defaultdict(list)
+K = TypeVar("K")
+
+
+def _group(ids: list[str], key: dict[str, K]) -> dict[K, list[str]]:
+    out: dict[K, list[str]] = defaultdict(list)
     for p in ids:
         out[key[p]].append(p)
     return dict(out)
@@ -62,23 +65,23 @@ class ModelData:
         return float(sum(self.budget.values()))
 
     @property
-    def by_country(self) -> dict[object, list[str]]:
-        return _group(self.projects, self.country)  # type: ignore[arg-type]
+    def by_country(self) -> dict[str, list[str]]:
+        return _group(self.projects, self.country)
 
     @property
-    def by_tier(self) -> dict[object, list[str]]:
-        return _group(self.projects, self.tier)  # type: ignore[arg-type]
+    def by_tier(self) -> dict[int, list[str]]:
+        return _group(self.projects, self.tier)
 
     @property
-    def by_field(self) -> dict[object, list[str]]:
+    def by_field(self) -> dict[str, list[str]]:
         """Projects of each field; a project of several fields is in each."""
-        out: dict[object, list[str]] = defaultdict(list)
+        out: dict[str, list[str]] = defaultdict(list)
         for p in self.projects:
             for g in split_values(self.field[p]):
                 out[g].append(p)
         return dict(out)
 
-    def field_cost(self, field_name: object) -> dict[str, float]:
+    def field_cost(self, field_name: str) -> dict[str, float]:
         """What each project's cost counts in one field: its total cost split equally among
         its fields (docs/model.md), 0 outside the field."""
         out = {}
@@ -88,8 +91,8 @@ class ModelData:
         return out
 
     @property
-    def by_region(self) -> dict[object, list[str]]:
-        return _group(self.projects, self.region)  # type: ignore[arg-type]
+    def by_region(self) -> dict[str, list[str]]:
+        return _group(self.projects, self.region)
 
     @classmethod
     def from_problem(cls, problem: Problem) -> ModelData:

@@ -59,7 +59,8 @@ def linear_sum(coefs: Iterable[float], variables: Iterable[pyo.Var]) -> LinearEx
                              for c, v in zip(coefs, variables, strict=True)])
 
 
-def weighted_sum(m: pyo.ConcreteModel, weights: Mapping[str, float], ids: Iterable[str]) -> object:
+def weighted_sum(m: pyo.ConcreteModel, weights: Mapping[str, float],
+                 ids: Iterable[str]) -> LinearExpression | pyo.Var:
     """Σ_p weights[p] · funded(p) over ids, skipping zero weights."""
     ids = [p for p in ids if weights[p] != 0]
     if not ids:
@@ -68,7 +69,8 @@ def weighted_sum(m: pyo.ConcreteModel, weights: Mapping[str, float], ids: Iterab
     return linear_sum([weights[p] for p in ids], [variables[p] for p in ids])
 
 
-def value_expression(m: pyo.ConcreteModel, data: ModelData, value: Mapping[str, float]) -> object:
+def value_expression(m: pyo.ConcreteModel, data: ModelData,
+                     value: Mapping[str, float]) -> LinearExpression | pyo.Var:
     """Σ_p v[p] · f[p]: the objective for the given project values."""
     return weighted_sum(m, value, data.projects)
 
@@ -136,13 +138,13 @@ def add_country_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def _add_group_shares(
-    m: pyo.ConcreteModel, data: ModelData, name: str, groups: dict[object, list[str]],
+    m: pyo.ConcreteModel, data: ModelData, name: str, groups: dict[str, list[str]],
     shares: Mapping[str, float], minimum: bool,
-    cost_in: Callable[[object], Mapping[str, float]] | None = None,
+    cost_in: Callable[[str], Mapping[str, float]] | None = None,
 ) -> None:
     """Σ_{p in group g} cost[p]·f[p] ≥ (or ≤) share_g · ΣB; ``cost_in(g)`` gives what each
     project's cost counts in group g (default: all of it)."""
-    def cost_of(g: object) -> Mapping[str, float]:
+    def cost_of(g: str) -> Mapping[str, float]:
         return data.total_cost if cost_in is None else cost_in(g)
 
     if minimum:
@@ -244,7 +246,7 @@ def _partner_vars(m: pyo.ConcreteModel, data: ModelData) -> dict[str, list[str]]
         m.w = pyo.Var(m.W, domain=pyo.Binary, doc="the country gets an agreement")
         pairs = [(c, p) for c in m.W for p in by_country[c]]
         m.partner = pyo.Constraint(pairs, rule=lambda m, c, p: m.x[p] <= m.w[c])
-    return by_country  # type: ignore[return-value]
+    return by_country
 
 
 def add_max_countries(m: pyo.ConcreteModel, data: ModelData) -> None:
