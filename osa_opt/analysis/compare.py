@@ -257,8 +257,8 @@ def compare(
             solved[index] = out
             if progress is not None:
                 progress(len(solved), len(scenarios))
-    outcomes = [_outcome(s, solved.get(i)) for i, s in enumerate(scenarios)]
-    outcomes = [o for o in outcomes if o is not None]
+    found = [_outcome(s, solved.get(i)) for i, s in enumerate(scenarios)]
+    outcomes = [o for o in found if o is not None]
     if not outcomes or outcomes[0].name != scenarios[0].name:
         raise KeyboardInterrupt  # the baseline itself was not solved: nothing to compare
     _against_baseline(outcomes)

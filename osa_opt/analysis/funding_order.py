@@ -354,10 +354,11 @@ def _levels_table(problem: Problem, frontier: FrontierAnalysis,
                                "total_budget": float(point["total_budget"]),
                                "independent_value": independent}
         if fracs is None:
-            solved = point["status"] in _SOLVED and outcome is not None
+            solved = point["status"] in _SOLVED
             row.update(nested_value=math.nan, nesting_cost=math.nan, projects=0, added=(),
                        dropped=(), restart=False,
-                       status=outcome.status.value if solved else point["status"])
+                       status=outcome.status.value if solved and outcome is not None
+                       else point["status"])
         else:
             nested = float(sum(value[p] * f for p, f in fracs.items()))
             cost = independent - nested

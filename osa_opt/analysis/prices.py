@@ -387,8 +387,8 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
         state = f"{amount(row['bound'])}, met exactly"
     else:
         state = f"{amount(row['bound'])}, met with {amount(row['slack'])} to spare"
-    if span is not None and None not in span:  # a range: the side it is priced on
-        low, high = span
+    low, high = span if span is not None else (None, None)
+    if low is not None and high is not None:  # a range: the side it is priced on
         side = "most" if row["bound"] == high else "least"
         state = (f"between {amount(low)} and {amount(high)}; at {side} {state}")
     text = f"{row['label'][:1].upper()}{row['label'][1:]} ({state})"

@@ -102,8 +102,8 @@ def reserve_list(problem: Problem, fractions: Mapping[str, float], count: int, *
         if len(entries) == count:
             break
     if len(entries) < count and solver is not None:
-        entry = "reserve entry" if len(entries) == 1 else "reserve entries"
-        notes.append(f"Only {len(entries)} {entry} up to {percent(shares[top])} of the budget."
+        noun = "reserve entry" if len(entries) == 1 else "reserve entries"
+        notes.append(f"Only {len(entries)} {noun} up to {percent(shares[top])} of the budget."
                      if entries else f"No reserve entry up to {percent(shares[top])} of the "
                      "budget: no budget up to there funds a project beyond portfolio 1.")
     kept_out = None

@@ -400,8 +400,10 @@ class _Explainer(Obstacles):
                 rec["basis"] = PROOF  # the obstacle proves it cannot be forced at all
                 self.proven += 1
             elif bounded and not self.exact:
+                assert answer is not None  # bounded: an LP_BOUND answer
                 reason = self._bounded(rec, answer)
             elif bounded and self.clock.spent:  # not tried: the time had run out
+                assert answer is not None
                 reason = self._bounded(rec, answer, timed_out=True, tried=False)
             elif answer is not None and answer.basis == "infeasible":
                 rec["basis"] = PROOF  # the LP has no solution: neither has the MIP
@@ -416,6 +418,7 @@ class _Explainer(Obstacles):
                 elif bounded and self.proofs is not None:
                     # the stopped re-solve's portfolio, if any, proves it can be forced,
                     # and is the optimum when it reaches the LP bound
+                    assert answer is not None
                     answer = self.proofs.with_known(pid, forced_in, answer)
                     if answer.basis == PROOF:
                         found, rec["basis"] = answer.known, PROOF
