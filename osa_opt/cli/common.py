@@ -146,7 +146,8 @@ def _show_usage_error(exc: click.ClickException) -> None:
 
         earlier, later = runs[0], runs[-1]
         given = recorded_input(Path(later)) if len(runs) > 1 else next(
-            (str(v) for v in ctx.params.values() if isinstance(v, (str, Path))
+            (str(v) for v in (getattr(ctx, "params", None) or {}).values()
+             if isinstance(v, (str, Path))
              and Path(v).exists() and str(v) not in runs), None)
         are = (f"{earlier} and {later} are run folders of osa-opt (each holds run.json)"
                if len(runs) > 1 else f"{earlier} is a run folder of osa-opt (it holds run.json)")
@@ -450,7 +451,7 @@ def from_run(input_path: Path | None, policy_path: Path | None,
     or --policy as well is a usage error)."""
     context = click.get_current_context(silent=True)
     run = context.meta.get(RUN_KEY) if context is not None else None
-    if run is None:
+    if context is None or run is None:
         return input_path, policy_path
     if input_path is not None or policy_path is not None:
         raise click.UsageError(

@@ -20,6 +20,8 @@ from osa_opt.cli.progress import progress_bar
 from osa_opt.text import fixed
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from osa_opt.analysis.execution import ExecutionAnalysis
     from osa_opt.result import Result
 
@@ -165,11 +167,11 @@ def _table(analysis: ExecutionAnalysis, years: list[str]) -> Any:
     from osa_opt.text import percent, share_text
 
     table = Table(title=table_title("Expected execution by number of reserves"))
-    for name, justify in (("Reserves", "right"), ("Added", "left"), ("Expected\nexecution",
-                                                                      "right"),
-                          *((f"Execution\n{c.removeprefix('execution_')}", "right") for c in years),
-                          (f"Chance below\n{percent(analysis.target)}", "right"),
-                          ("Expected\nvalue", "right")):
+    columns: list[tuple[str, JustifyMethod]] = [
+        ("Reserves", "right"), ("Added", "left"), ("Expected\nexecution", "right"),
+        *((f"Execution\n{c.removeprefix('execution_')}", "right") for c in years),
+        (f"Chance below\n{percent(analysis.target)}", "right"), ("Expected\nvalue", "right")]
+    for name, justify in columns:
         table.add_column(name, justify=justify)
     for _, row in analysis.levels.iterrows():
         mark = " ←" if row["reserves"] == analysis.recommended_reserves else ""

@@ -234,8 +234,8 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
     for (lv, p), budgets in zip(fr.points.iterrows(), budget_texts, strict=True):
         solved = p["status"] in ("optimal", "time_limit")
         greedy_text = fixed(p['greedy_value']) + ("" if p["greedy_meets_rules"] else "*")
-        point = levels.loc[lv] if lv in levels.index else None
-        nested_ok = point is not None and point["nested_value"] == point["nested_value"]
+        nested_value = levels.at[lv, "nested_value"] if lv in levels.index else float("nan")
+        nested_ok = nested_value == nested_value  # not NaN: the level has a nested value
         share = percent(p["budget_share"], share_digits, trim=not share_digits)
         table.add_row(
             *([str(lv)] if level else []),
@@ -244,7 +244,7 @@ def _frontier_table(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
             fixed(p['value']) if solved else f"[red]{code_label(p['status'])}[/]",
             *((greedy_text, fixed(gains[lv], sign=True) if solved else "—") if greedy else ()),
             f'{int(p["projects"]):,}' if solved else "—",
-            *((fixed(point['nested_value']) if nested_ok else "—",
+            *((fixed(nested_value) if nested_ok else "—",
                fixed(costs[lv]) if nested_ok else "—") if nested else ()),
         )
     return table
