@@ -720,3 +720,58 @@ def test_a_read_cell_that_is_a_formula_reading_another_sheet_is_warned(
         "    (value '=countries!A8'). Fix: nothing to do if the values are right; to keep\n"
         "    them as they are, copy the cells and paste them as values (Paste Special >\n"
         "    Values)\n")
+
+
+def _with_values(plain: Path, path: Path, values: dict[str, str]) -> Path:
+    """``plain`` (openpyxl's, formulas without values) as Excel saves it: each formula of
+    ``values`` (its text without '=') with its value, and no flag asking to recalculate."""
+    import zipfile
+
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                for formula, value in values.items():
+                    data = data.replace(f"><f>{formula}</f><v /></c>".encode(),
+                                        f"><f>{formula}</f><v>{value}</v></c>".encode())
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'fullCalcOnLoad="1"', b"")
+            zout.writestr(item, data)
+    return path
+
+
+def test_a_formula_pasted_from_another_row_is_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row 28's =F27*1.1 copied into row 12 reads =F11*1.1: row 11's cost, another project's,
+    was read as P-11's silently. A warning names the column, its rows, the first formula,
+    the row it reads, the value read, and the formula that reads its own row. A formula
+    reading only its own row (a score made of another score of the row) is no such case."""
+    from openpyxl.utils import get_column_letter
+
+    sheets = example_sheets()
+    head = sheets["projects"][0]
+    cost = get_column_letter(head.index("cost_FY2026") + 1)
+    security = get_column_letter(head.index("score_security") + 1)
+    rows = sheets["projects"]
+    rows[11][head.index("cost_FY2026")] = f"={cost}11*1.1"  # Excel row 12, P-11
+    rows[12][head.index("cost_FY2026")] = f"={cost}12*1.1"  # row 13 reads row 12
+    rows[11][head.index("score_humanitarian")] = f"={security}12"  # its own row: fine
+    plain = write_book(tmp_path / "plain.xlsx", sheets)
+    path = _with_values(plain, tmp_path / "pasted.xlsx", {
+        f"{cost}11*1.1": "990", f"{cost}12*1.1": "1089",
+        f"{security}12": str(rows[11][head.index("score_security")])})
+    monkeypatch.setenv("COLUMNS", "80")
+    run = osa("validate", path, "--no-solve")
+    assert run.code == 0, run.err
+    assert run.err == (
+        "1 warning (the input is read; check that this is what you meant):\n"
+        f"  - projects, row 12, column 'cost_FY2026': 2 cells of cost_FY2026 (rows 12, 13)\n"
+        f"    are formulas reading another row of the table (={cost}11*1.1 in row 12 reads row\n"
+        "    11, read as 990): a formula pasted from another row reads that row's cells,\n"
+        f"    not its own, so each may hold another project's value (value '={cost}11*1.1').\n"
+        "    Fix: nothing to do if the values are right; if a formula is to read its own\n"
+        f"    row, make it refer to that row (={cost}12*1.1 in row 12); to keep the values as\n"
+        "    they are, copy the cells and paste them as values (Paste Special > Values)\n")
+    read = osa_opt.load_problem(path)  # the values read are the formulas', as shown
+    assert [float(read.projects.at[p, "cost_FY2026"]) for p in ("P-11", "P-12")] == [990, 1089]

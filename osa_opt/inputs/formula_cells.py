@@ -3,7 +3,8 @@ for every workbook format: a formula saved without its value (its text stands in
 or an .ods number cell without its number is refused where the input reads it, a header
 formula named as the header it is (:func:`reader_cell_issues`, :func:`route`); a formula
 reading another sheet or workbook is read as the value it shows, with a warning
-(:func:`linked_formula_warnings`).
+(:func:`linked_formula_warnings`); so is one reading another row of the table, a relative
+formula pasted from another row (:func:`other_row_formula_warnings`).
 """
 
 from __future__ import annotations
@@ -107,3 +108,111 @@ def linked_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]
             "nothing to do if the values are right; to keep them as they are, copy the cells "
             "and paste them as values (Paste Special > Values)"))
     return out
+
+
+#: A reference to cells of the same sheet: ``F11``, ``$F$11``, ``F11:F13``, ``F:F``, ``11:12``.
+_REFERENCE = re.compile(r"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?",
+                        re.IGNORECASE)
+
+
+def _rows_read(text: str) -> list[tuple[int, int | None]] | None:
+    """The rows each same-sheet reference of a formula reads, as (first, last) ranges (last
+    None: every row, ``F:F``); None when the formula cannot be parsed. References to
+    another sheet or workbook (``!``) and names (``rate``) are left out."""
+    from openpyxl.formula.tokenizer import Tokenizer
+
+    try:
+        items = Tokenizer(text).items
+    except Exception:  # noqa: BLE001 - a formula openpyxl cannot parse: nothing said
+        return None
+    out: list[tuple[int, int | None]] = []
+    for item in items:
+        if item.type != "OPERAND" or item.subtype != "RANGE" or "!" in item.value:
+            continue
+        found = _REFERENCE.fullmatch(item.value)
+        if not found or not any(found.groups()):
+            continue  # a name
+        col1, row1, col2, row2 = found.groups()
+        if row1 is None and row2 is None:
+            if col1 and (col2 or ":" in item.value):
+                out.append((1, None))  # F:F, every row
+            continue  # a name that looks like a column (``rate`` is no cell)
+        first = int(row1) if row1 else int(row2)
+        last = int(row2) if row2 else first
+        out.append((min(first, last), max(first, last)))
+    return out
+
+
+def other_row_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]],
+                               formulas: dict[tuple[int, int], str]) -> list[Issue]:
+    """One warning per column the input reads whose cells are formulas reading a cell of
+    another row of the table, another project's (or country's): a relative formula pasted
+    from another row (row 28's ``=F27*1.1`` copied into row 12 reads ``=F11*1.1``, row
+    11's cost) is read as the value it shows, silently another row's. A formula reading
+    only its own row (``=F12*1.1`` in row 12), the header or a cell outside the table (a
+    rate in ``$B$50``) is no such case.
+
+    >>> rows = [(1, ("project_id", "cost_FY2026")), (2, ("P-01", 100.0)), (3, ("P-02", 110.0))]
+    >>> [w.rule[:62] for w in other_row_formula_warnings("projects", rows, {(3, 1): "=B2*1.1"})]
+    ['1 cell of cost_FY2026 (row 3) is a formula reading another row']
+    >>> other_row_formula_warnings("projects", rows, {(3, 1): "=B3*1"})
+    []
+    """
+    from openpyxl.formula.translate import Translator
+    from openpyxl.utils import get_column_letter
+
+    if not formulas or not rows:
+        return []
+    at = find_header(sheet, rows)
+    header_row, header = rows[at][0], rows[at][1]
+    cells = dict(rows)
+    table = {r for r, row in rows[at + 1:]
+             if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)}
+    by_column: dict[int, list[tuple[int, str, list[int]]]] = {}
+    for (r, c), text in sorted(formulas.items(), key=lambda item: (item[0][1], item[0][0])):
+        name = header[c] if c < len(header) else None
+        if r <= header_row or r not in table or not isinstance(name, str) \
+                or not known_header(sheet, name.strip()):
+            continue
+        read = _rows_read(text)
+        if not read:
+            continue
+        others = sorted({x for first, last in read for x in table
+                         if x != r and first <= x and (last is None or x <= last)})
+        if others:
+            by_column.setdefault(c, []).append((r, text, others))
+    out = []
+    for c, found in by_column.items():
+        name = str(header[c]).strip()
+        r, text, others = found[0]
+        shown = cells.get(r, ())[c] if c < len(cells.get(r, ())) else None
+        many = len(found) > 1
+        what = "project" if sheet == "projects" else "country"
+        fixed = None
+        if len(others) == 1:  # one other row read: the formula as it reads its own row
+            try:
+                letter = get_column_letter(c + 1)
+                fixed = Translator(text, origin=f"{letter}{others[0]}").translate_formula(
+                    f"{letter}{r}")
+            except Exception:  # noqa: BLE001 - no suggestion, the rest of the fix stands
+                fixed = None
+        own = (f" ({fixed} in row {r})" if fixed and fixed != text and not _reads_other(
+            fixed, r, table) else "")
+        out.append(Issue(
+            sheet, r, name, text,
+            f"{counted(len(found), 'cell')} of {name} ({rows_named([x for x, _, _ in found])}) "
+            f"{'are formulas' if many else 'is a formula'} reading another row of the table "
+            f"({text} in row {r} reads {rows_named(others)}, read as {shown!r}): a formula "
+            f"pasted from another row reads that row's cells, not its own, so "
+            f"{'each' if many else 'it'} may hold another {what}'s value",
+            "nothing to do if the values are right; if a formula is to read its own row, "
+            f"make it refer to that row{own}; to keep the values as they are, copy the cells "
+            "and paste them as values (Paste Special > Values)"))
+    return out
+
+
+def _reads_other(text: str, r: int, table: set[int]) -> bool:
+    """Whether a formula in row ``r`` reads a row of ``table`` other than its own."""
+    read = _rows_read(text) or []
+    return any(x != r and first <= x and (last is None or x <= last)
+               for first, last in read for x in table)

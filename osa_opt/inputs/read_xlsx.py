@@ -25,7 +25,12 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.file_kinds import encrypted, locked_issue, unreadable_issue
-from osa_opt.inputs.formula_cells import formula_issues, linked_formula_warnings, route
+from osa_opt.inputs.formula_cells import (
+    formula_issues,
+    linked_formula_warnings,
+    other_row_formula_warnings,
+    route,
+)
 from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.number_formats import (
     currency_issues,
@@ -160,9 +165,10 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             if written:  # the formulas' text (or known value) now stands in their cells
                 numbered = list(enumerate(rows, start=1))
             route(formula_issues(sheet, numbered, uncomputed), issues, cells)
-            warnings += linked_formula_warnings(sheet, numbered, {
-                cell: text for cell, text in formulas.get(name, {}).items()
-                if cell not in uncomputed})
+            valued = {cell: text for cell, text in formulas.get(name, {}).items()
+                      if cell not in uncomputed}
+            warnings += linked_formula_warnings(sheet, numbered, valued)
+            warnings += other_row_formula_warnings(sheet, numbered, valued)
             at = find_header(sheet, numbered)
             cells += scaled_number_issues(sheet, numbered, at, _scaled_cells(book, xml))
             cells += currency_issues(sheet, numbered, at, _currency_cells(book, xml))
