@@ -568,6 +568,35 @@ def test_rows_and_columns_of_size_0_are_warned_about_as_hidden_ones(run: Callabl
         "cells emptied"]
 
 
+def test_rows_hidden_by_a_sheet_default_height_of_0_are_warned_about(run: Callable,
+                                                                    tmp_path: Path) -> None:
+    """``<sheetFormatPr zeroHeight="1">`` makes every row of the sheet of height 0 unless it
+    is given one (Excel hides most rows of a sheet so): rows 5 and 9, given none, show
+    nothing, yet were read without the warning hidden rows get. They are named as rows of
+    height 0; the rows given a height are not."""
+    import re
+
+    path = tmp_path / "zero.xlsx"
+    with zipfile.ZipFile(example_path()) as src, zipfile.ZipFile(path, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet2.xml":  # the projects sheet
+                data = data.replace(b'<sheetFormatPr defaultRowHeight="15"/>',
+                                    b'<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>')
+                data = re.sub(rb'<row r="(\d+)"',
+                              lambda m: m.group(0) if m.group(1) in (b"5", b"9")
+                              else m.group(0) + b' ht="15" customHeight="1"', data)
+            out.writestr(name, data)
+    code, stdout, _ = run("validate", path, "--json", "--no-solve")
+    assert code == 0
+    assert [w["message"] for w in json.loads(stdout)["warnings"] if "hidden" in w["rule"]] == [
+        "projects, row 5: 2 rows are hidden (by a filter or by hand, or by a height of 0: "
+        "rows 5, 9): rows 5, 9; they are read all the same. Fix: show every row (Data > "
+        "Filter > Clear, or select the rows > Unhide; a row of height 0: Format > Row Height) "
+        "to see what is read; a project that is not in the round is deleted or marked status "
+        "excluded"]
+
+
 def test_rows_and_columns_of_size_0_of_an_ods_file_are_warned_about(tmp_path: Path) -> None:
     """The same in an .ods file (odfpy): a row style of height 0, a column style of width 0
     (``0cm``, ``0in``), and a row of 0.3 mm (under a point) is none too."""

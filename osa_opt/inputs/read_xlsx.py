@@ -360,8 +360,21 @@ _FLAT_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bht="0(?:\.\d*)?"[^>]*>')
 _FLAT_COLUMN = re.compile(rb'<(?:\w+:)?col\b[^>]*?\bwidth="0(?:\.0\d*)?"[^>]*>')
 
 
+#: A sheet whose rows are of height 0 unless given one (``<sheetFormatPr zeroHeight="1">``,
+#: Excel's way of hiding most rows of a sheet): a row without a height shows as none.
+_ZERO_HEIGHT = re.compile(rb'<(?:\w+:)?sheetFormatPr\b[^>]*?\bzeroHeight="(?:1|true)"')
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b[^>]*>')
+_HEIGHT = re.compile(rb'\bht="([\d.]+)"')
+
+
 def _flat_rows(xml: bytes) -> set[int]:
-    """Rows of a height of 0 (under a point), hidden without ``hidden="1"``."""
+    """Rows of a height of 0 (under a point), hidden without ``hidden="1"``: a row of
+    ``ht="0"``, and on a sheet of ``zeroHeight="1"`` every row not given a height of a
+    point or more (the default height is then 0)."""
+    head = xml[:xml.find(b"sheetData")]
+    if b"zeroHeight" in head and _ZERO_HEIGHT.search(head):
+        return _row_numbers([tag for tag in _ROW_TAG.findall(xml)
+                             if not ((m := _HEIGHT.search(tag)) and float(m.group(1)) >= 1)])
     return _row_numbers(_FLAT_ROW.findall(xml)) if b'ht="0' in xml else set()
 
 
