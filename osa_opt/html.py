@@ -286,6 +286,7 @@ def table(
     more: str = "",
     css_class: str = "",
     rows_in_all: int | None = None,
+    under: Mapping[str, str] | None = None,
 ) -> str:
     """A DataFrame as an escaped HTML table; the index is dropped (reset it to keep it).
 
@@ -299,9 +300,15 @@ def table(
     row_classes : one CSS class per row (e.g. ``"diff"`` for highlighted rows).
     more : what to say about left-out rows (e.g. where the full table is).
     rows_in_all : the rows of the whole table, where ``frame`` holds only its head.
+    under : column -> another column written as a second line of its cells (a block
+        ``span.under``, in small print) instead of a column of its own: a rule's policy key
+        under its name (the rule prices of a ¥975,465m round ran 72 px past 800 px).
 
     >>> table(pd.DataFrame({"a": [1, 2, 3]}), max_rows=2).count("<tr")
     3
+    >>> table(pd.DataFrame({"rule": ["budget"], "key": ["budget.FY2026"]}), columns=["rule"],
+    ...       under={"rule": "key"}).split("<tbody>")[1][:69]
+    '<tr><td>budget<span class="under">budget.<wbr>FY2026</span></td></tr>'
     """
     cols = list(columns) if columns is not None else [
         c for c in frame.columns if not str(c).startswith("_")]
@@ -326,6 +333,13 @@ def table(
     out.append(f"<thead><tr>{head}</tr></thead><tbody>")
     # column by column: each column's values once, then the rows joined
     cells = [[cell(v, kind_of[c]) for v in shown[c].tolist()] for c in cols]
+    for c, other in (under or {}).items():
+        if c in cols and other in frame.columns:
+            at = cols.index(c)
+            cells[at] = [td if is_missing(v) else
+                         f'{td[:-5]}<span class="under">'
+                         f'{_text_html(str(v), code=True)}</span>{td[-5:]}'
+                         for td, v in zip(cells[at], shown[other].tolist(), strict=True)]
     for i, row in enumerate(zip(*cells, strict=True)):
         cls = f' class="{escape(classes[i])}"' if i < len(classes) and classes[i] else ""
         out.append(f"<tr{cls}>" + "".join(row) + "</tr>")

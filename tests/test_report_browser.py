@@ -572,3 +572,54 @@ def test_what_changes_between_ten_portfolios_of_a_big_round_fits_800_px(
         assert [t for t in page.evaluate(OVERFLOWING) if t[0] == "portfolios"] == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def huge_round_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """report.html of the shipped example with every cost ×54 and a budget of ¥977,400m,
+    under a tier-1, a region and a field share: the rule prices' amounts run to
+    ¥293,220.0m, as in a 2,000-project synthetic round (¥975,465m)."""
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    folder = tmp_path_factory.mktemp("huge")
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    costs = [c.column for c in sheet[1] if str(c.value).startswith("cost_")]
+    for row in range(2, sheet.max_row + 1):
+        for col in costs:
+            if isinstance(sheet.cell(row, col).value, int | float):
+                sheet.cell(row, col).value *= 54
+    book.save(folder / "huge.xlsx")
+    problem = osa_opt.load_problem(folder / "huge.xlsx", overrides={
+        "budget": {"FY2026": 977400},
+        "priority": {"min_tier_share": {1: 0.3}},
+        "balance": {"min_region_share": {"Pacific Islands": 0.05},
+                    "min_field_share": {"disaster_relief": 0.05}}})
+    result = solve(problem, portfolios=1, explain=True)
+    return result.write(folder / "run") / "report.html"
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_rule_prices_of_a_huge_budget_fit_the_screen(browser: Any, huge_round_report: Path,
+                                                     width: int) -> None:
+    """The rule prices of a round of ¥975,465m (Required ¥292,639.5m, At portfolio 1
+    ¥334,732.8m, To spare ¥42,093.3m) ran 72 px past an 800 px screen: eleven columns, the
+    policy key one of them. The key is now a second line under the rule's name, in ¥
+    million as everywhere in the report, and the table fits."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(huge_round_report.resolve().as_uri(), wait_until="load")
+        table = page.evaluate("""() => {
+            const t = document.querySelector('#analysis-prices table.data');
+            return [Math.round(t.getBoundingClientRect().right),
+                    document.documentElement.clientWidth, t.innerText];
+        }""")
+        assert page.evaluate(OVERFLOWING) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        page.close()
+    right, viewport, text = table
+    assert right <= viewport
+    assert "¥293,220m" in text and "priority.min_tier_share.1" in text.replace("\n", "")

@@ -238,13 +238,17 @@ def prices_body(analysis: Any) -> str:
                                        ("met with room to spare", svg.UNFUNDED)])
     # money as ¥…m, counts (partners, countries, projects) as plain numbers
     shown = in_their_units(frame)
-    cols = [c for c in ("label", "policy_key", "bound", "activity", "slack", "binding",
+    # the policy key under the rule's name, not a column of its own: with amounts of a
+    # ¥975,465m round (¥292,639.5m) eleven columns ran 72 px past an 800 px screen
+    first = "label" if "label" in shown.columns else "rule"
+    cols = [c for c in (first, "bound", "activity", "slack", "binding",
                         "gain_if_off", "gain_if_off_share", "basis", "gain_if_relaxed_share",
                         "relaxed_basis")
             if c in shown.columns]
     kinds = {"bound": RIGHT, "activity": RIGHT, "slack": RIGHT}
     body = chart + PRICE_KEY + table(shown, columns=cols, kinds=kinds, max_rows=MAX_ROWS,
-                                     more=MORE)
+                                     more=MORE, under={first: "policy_key"},
+                                     headers={first: "Rule (policy key)"})
     if "message" in shown:
         words = "".join(f"<li>{escape(str(m))}</li>" for m in shown["message"].head(MAX_ROWS))
         body += f"<h3>In words</h3><ol>{words}</ol>"

@@ -112,6 +112,7 @@ tr.others td {{ font-style: italic; border-top: 2px solid #c3ccd8; }}
 table.kv th {{ background: none; color: var(--muted); font-weight: 500; padding-right: 18px;
   white-space: nowrap; }}
 span.id {{ white-space: nowrap; }}
+span.under {{ display: block; color: var(--muted); font-size: 11px; }}
 /* the portfolios side by side: every cell under its right-aligned "Portfolio N",
    the added and dropped ids as the numbers above them */
 table.side td {{ text-align: right; }}
