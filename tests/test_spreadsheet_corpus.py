@@ -775,3 +775,27 @@ def test_a_formula_pasted_from_another_row_is_warned(
         "    they are, copy the cells and paste them as values (Paste Special > Values)\n")
     read = osa_opt.load_problem(path)  # the values read are the formulas', as shown
     assert [float(read.projects.at[p, "cost_FY2026"]) for p in ("P-11", "P-12")] == [990, 1089]
+
+
+@pytest.mark.parametrize(("formula", "reads"), [
+    ("=B2*1.1", "row 2"),                    # pasted from the row below
+    ("=SUM(B2:B4)", "rows 2, 4"),            # a range over its neighbours
+    ("=SUM(B:B)/3", "rows 2, 4"),            # the whole column
+    ("=$B$4+B3", "row 4"),                   # anchored to another project's row
+    ("=B3*1.1", None),                       # its own row
+    ("=B3*$B$1", None),                      # its own row and the header
+    ("=B3*$B$9", None),                      # a cell of no row of the table
+    ("=B3*rate", None),                      # a name
+    ("=countries!B2", None),                 # another sheet: linked_formula_warnings'
+])
+def test_which_formulas_read_another_row_of_the_table(formula: str, reads: str | None) -> None:
+    from osa_opt.inputs.formula_cells import other_row_formula_warnings
+
+    rows = [(1, ("project_id", "cost_FY2026")), (2, ("P-01", 100.0)), (3, ("P-02", 110.0)),
+            (4, ("P-03", 120.0))]
+    found = other_row_formula_warnings("projects", rows, {(3, 1): formula})
+    if reads is None:
+        assert found == []
+    else:
+        (warning,) = found
+        assert f"({formula} in row 3 reads {reads}, read as 110.0)" in warning.rule

@@ -9,6 +9,7 @@ formula pasted from another row (:func:`other_row_formula_warnings`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -115,6 +116,11 @@ _REFERENCE = re.compile(r"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?
                         re.IGNORECASE)
 
 
+#: The row of each cell a formula may name (``F12``, ``$F$12``): a formula of no range
+#: whose every such row is its own reads only its own row.
+_CELL_ROW = re.compile(r"\$?[A-Za-z]{1,3}\$?(\d+)")
+
+
 def _rows_read(text: str) -> list[tuple[int, int | None]] | None:
     """The rows each same-sheet reference of a formula reads, as (first, last) ranges (last
     None: every row, ``F:F``); None when the formula cannot be parsed. References to
@@ -168,23 +174,23 @@ def other_row_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[An
     cells = dict(rows)
     table = {r for r, row in rows[at + 1:]
              if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)}
-    by_column: dict[int, list[tuple[int, str, list[int]]]] = {}
+    ordered = sorted(table)
+    by_column: dict[int, list[tuple[int, str, list[tuple[int, int | None]]]]] = {}
     for (r, c), text in sorted(formulas.items(), key=lambda item: (item[0][1], item[0][0])):
         name = header[c] if c < len(header) else None
         if r <= header_row or r not in table or not isinstance(name, str) \
                 or not known_header(sheet, name.strip()):
             continue
+        if ":" not in text and all(int(n) == r for n in _CELL_ROW.findall(text)):
+            continue  # =F12*1.1 in row 12: its own row only (most formulas), untokenized
         read = _rows_read(text)
-        if not read:
-            continue
-        others = sorted({x for first, last in read for x in table
-                         if x != r and first <= x and (last is None or x <= last)})
-        if others:
-            by_column.setdefault(c, []).append((r, text, others))
+        if read and _reads_other(read, r, ordered):
+            by_column.setdefault(c, []).append((r, text, read))
     out = []
     for c, found in by_column.items():
         name = str(header[c]).strip()
-        r, text, others = found[0]
+        r, text, read = found[0]
+        others = _other_rows(read, r, ordered)
         shown = cells.get(r, ())[c] if c < len(cells.get(r, ())) else None
         many = len(found) > 1
         what = "project" if sheet == "projects" else "country"
@@ -196,8 +202,8 @@ def other_row_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[An
                     f"{letter}{r}")
             except Exception:  # noqa: BLE001 - no suggestion, the rest of the fix stands
                 fixed = None
-        own = (f" ({fixed} in row {r})" if fixed and fixed != text and not _reads_other(
-            fixed, r, table) else "")
+        own = (f" ({fixed} in row {r})" if fixed and fixed != text
+               and not _reads_other(_rows_read(fixed) or [], r, ordered) else "")
         out.append(Issue(
             sheet, r, name, text,
             f"{counted(len(found), 'cell')} of {name} ({rows_named([x for x, _, _ in found])}) "
@@ -211,8 +217,24 @@ def other_row_formula_warnings(sheet: str, rows: Sequence[tuple[int, Sequence[An
     return out
 
 
-def _reads_other(text: str, r: int, table: set[int]) -> bool:
-    """Whether a formula in row ``r`` reads a row of ``table`` other than its own."""
-    read = _rows_read(text) or []
-    return any(x != r and first <= x and (last is None or x <= last)
-               for first, last in read for x in table)
+def _reads_other(read: list[tuple[int, int | None]], r: int, ordered: list[int]) -> bool:
+    """Whether the rows ``read`` (of :func:`_rows_read`) take in a row of the table (its
+    rows, ``ordered``) other than ``r``: by bisection, not row by row."""
+    for first, last in read:
+        lo = bisect.bisect_left(ordered, first)
+        hi = len(ordered) if last is None else bisect.bisect_right(ordered, last)
+        inside = hi - lo
+        if inside and (inside > 1 or ordered[lo] != r):
+            return True
+    return False
+
+
+def _other_rows(read: list[tuple[int, int | None]], r: int, ordered: list[int],
+                limit: int = 6) -> list[int]:
+    """The first ``limit`` rows of the table other than ``r`` that ``read`` takes in."""
+    out: set[int] = set()
+    for first, last in read:
+        lo = bisect.bisect_left(ordered, first)
+        hi = len(ordered) if last is None else bisect.bisect_right(ordered, last)
+        out.update(x for x in ordered[lo:min(hi, lo + limit + 1)] if x != r)
+    return sorted(out)[:limit]
