@@ -616,8 +616,15 @@ def check_workbook(ck: Checker, folder: Path, inputs: Inputs, run: dict[str, Any
             else:
                 it, f = inputs.items[pid], fig.fractions.get(pid, 0.0)
                 cell(ws, r, cols["Fraction"], f"Partners {pid} fraction", f, "fraction")
-                units = ws.cell(r, cols["Units"]).value
-                if pid in (run["portfolios"][0].get("units") or {}):
+                whole = run["portfolios"][0].get("units") or {}
+                if "Units" not in cols:  # left out only when no funded item counts units
+                    if whole:
+                        ck.problems.append(f"Partners: no column Units, yet {pid} and others "
+                                           "are funded in whole units")
+                    units = None
+                else:
+                    units = ws.cell(r, cols["Units"]).value
+                if pid in whole:
                     m = re.match(r"(\d+) of (\d+) ", str(units or ""))
                     ck.same(f"Partners {pid} units", m and (int(m[1]), int(m[2])),
                             (round(f * (it.units_max or 0)), it.units_max))

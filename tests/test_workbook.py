@@ -522,3 +522,26 @@ def test_a_read_me_row_past_excels_limit_is_cut_and_named_too() -> None:
     assert "Read me, row Note." in rows["Cut text"]
     assert list(dict(facts(result, "", cut=["Projects, column Title, project P-01"]))) \
         .count("Cut text") == 1
+
+
+def test_partners_has_a_units_column_only_when_an_item_counts_units(tmp_path: Path) -> None:
+    """The Partners sheet of the shipped example (no item in whole units) kept a Units
+    column with every cell empty. It now has one only when an item of portfolio 1 is
+    funded in whole units, filled for those items, as the report does."""
+    from osa_opt.workflows import solve
+
+    def partners(problem: Problem, name: str) -> list[tuple[Any, ...]]:
+        folder = solve(problem, portfolios=1, explain=False).write(tmp_path / name)
+        book = openpyxl.load_workbook(folder / "portfolios.xlsx")
+        return list(book["Partners"].values)[2:]  # under the title and the money note
+
+    plain = partners(osa_opt.load_problem(), "plain")
+    assert "Units" not in plain[0] and "Title" in plain[0]
+    boats = osa_opt.load_problem()
+    boats = boats.with_projects(boats.projects.assign(
+        units_max=lambda t: t["units_max"].mask(t.index == "P-02", 2),
+        unit=lambda t: t["unit"].mask(t.index == "P-02", "boats")))
+    rows = partners(boats, "boats")
+    at = rows[0].index("Units")
+    filled = {row[1]: row[at] for row in rows[1:] if row[at]}
+    assert filled == {"P-02": "2 of 2 boats"}

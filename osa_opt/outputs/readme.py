@@ -56,7 +56,8 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
                "portfolio: value, share of the best, cost and budget left per year, changes "
                "against portfolio 1 (projects added, dropped, funded at another fraction)",
     "Partners": "portfolio 1 by partner (one agreement each): each partner's package, then "
-                "its items, with units, cost per year and share of the budget",
+                "its items, with their whole units when any item has them, cost per year and "
+                "share of the budget",
     "Charts": "native Excel charts: allocation by country and by region, budget use per "
               "fiscal year, and the efficient frontier when computed",
     "Projects": "every project with its outcome in portfolio 1 (funded, partly funded, "

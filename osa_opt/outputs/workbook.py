@@ -41,6 +41,7 @@ from osa_opt.outputs.readme import (
 from osa_opt.outputs.sheets import ALLOCATIONS, NOT_FUNDED_COLUMNS, PROJECTS_COLUMNS, Sheets
 from osa_opt.outputs.tables import flat, write_cell, write_table
 from osa_opt.result.facts import FULL_TABLES_UP_TO
+from osa_opt.result.packages import has_units
 from osa_opt.text import fraction_columns
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
     if result.best is not None:
         # large: the items are the rows of Portfolio 1 (column country), not twice
         partners = result.best.package_table(items=not large)
+        if not has_units(partners):  # no item counts whole units: no empty column
+            partners = partners.drop(columns="units")
         note = MONEY_NOTE + " A partner's row is its package; its items follow."
         if large:
             note = (MONEY_NOTE + " One row per partner: its package. The items are the rows "

@@ -45,6 +45,7 @@ from osa_opt.report.summary import (
     where_note,
 )
 from osa_opt.result.facts import FULL_TABLES_UP_TO, room_kinds
+from osa_opt.result.packages import has_units
 from osa_opt.solving.versions import versions
 from osa_opt.text import NO_BREAK, counted, fixed, money, percent, yen
 
@@ -144,8 +145,7 @@ def partners(result: Result) -> Section | None:
                         zip(frame["partner"], frame["project_id"], strict=True)]
     # no Units column when no item has units; no per-year cost in a one-year round (it
     # would repeat the total)
-    has_units = frame["units"].fillna("").astype(str).str.strip().ne("").any()
-    cols = ["partner", "project_id", "title", *(["units"] if has_units else []),
+    cols = ["partner", "project_id", "title", *(["units"] if has_units(frame) else []),
             *([f"cost_{fy}" for fy in fys] if len(fys) > 1 else []),
             "total_cost", "share_of_budget"]
     body = table(frame, columns=cols, row_classes=partner_rows, max_rows=MAX_LISTED,

@@ -75,6 +75,17 @@ def partners_line(portfolio: Portfolio, *, glue: str = " ") -> str:
             + (f" and {more:,} more" if more > 0 else ""))
 
 
+def has_units(table: pd.DataFrame) -> bool:
+    """Whether any row of a :func:`package_table` counts whole units ("3 of 4 boats"): the
+    report and the workbook leave its Units column out otherwise (the workbook's Partners
+    sheet kept an empty one in every round without units, the shipped example's too).
+
+    >>> has_units(result.best.package_table())
+    False
+    """
+    return bool(table["units"].fillna("").astype(str).str.strip().ne("").any())
+
+
 def package_table(portfolio: Portfolio, *, items: bool = True,
                   head: int | None = None) -> pd.DataFrame:
     """The partner table: one row per partner (its package), its items under it.
