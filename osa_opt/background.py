@@ -13,7 +13,10 @@ first, with the same result. The child may only write files: what it changes in 
 stays in the child; it prints, if at all, on streams of its own (:func:`_own_streams`).
 The child dies with the caller: killed (SIGKILL, the out-of-memory killer), the caller
 cannot stop its child, so the kernel does (:func:`_die_with_parent`); no writer is left
-running as an orphan (where Python has ctypes to reach libc's ``prctl``).
+running as an orphan (where Python has ctypes to reach libc's ``prctl``). Before forking,
+the caller hands the system back what its C heap holds free (:func:`return_free_memory`):
+the child starts with every page the caller has resident, and the kernel counts them in the
+child's peak memory too.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp(), "a.txt")
@@ -81,6 +84,7 @@ class Background:
         except OSError:
             return
         parent, die_with_parent = os.getpid(), _death_signal_setter()  # ready before the fork
+        return_free_memory()  # the child's peak counts every page the caller holds now
         try:
             with warnings.catch_warnings():
                 # Python 3.12+ warns of forking beside threads (a progress bar's): the child
@@ -151,6 +155,25 @@ def in_background(call: Callable[..., Any], *args: Any, worth_it: bool = True,
     except BaseException:
         job.cancel()  # nothing left running or unreaped behind the caller's error
         raise
+
+
+def return_free_memory() -> None:
+    """Give the system back the pages the C heap holds free (glibc's ``malloc_trim``).
+
+    What C libraries free (HiGHS's branch and bound, Pyomo's and pandas' buffers) stays in
+    the process's heap, resident, between the blocks still in use; a forked child starts
+    with all of it, and the kernel counts it in the child's peak (``ru_maxrss``) as in the
+    caller's. After a solve of 100,000 projects × 5 years that was ~370 MB freed by HiGHS
+    and still held while the run folder was written (the child's peak 1,048 MB against
+    HiGHS's own 870 MB). A no-op where the C library has no ``malloc_trim`` (musl, macOS).
+    """
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (ImportError, OSError, AttributeError, TypeError):
+        return
+    trim(0)
 
 
 def _death_signal_setter() -> Callable[..., int] | None:
