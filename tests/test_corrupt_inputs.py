@@ -959,7 +959,7 @@ def test_a_status_in_the_rounds_own_words_is_told_which_status_it_is(
         "'slipped' in status_reason (every output shows it)",
         "projects, row 33, column 'status': must be one of candidate, mandatory, excluded "
         "(value 'Withdrawn'). Fix: a project out of this round is status excluded: write "
-        "excluded here and 'withdrawn' in status_reason (every output shows it)",
+        "excluded here and 'Withdrawn' in status_reason (every output shows it)",
     ]
 
 
@@ -1419,8 +1419,8 @@ def test_a_status_naming_a_later_year_is_told_it_is_excluded_from_this_round(
     assert message == (
         "projects, row 6, column 'status': must be one of candidate, mandatory, excluded "
         f"(value {typed!r}). Fix: a project moved to a later fiscal year is out of this round: "
-        f"write excluded here and {typed.lower()!r} in status_reason (every output shows "
-        f"it){plan}")  # the status as read, in lower case, as for 'Withdrawn' above
+        f"write excluded here and {typed!r} in status_reason (every output shows "
+        f"it){plan}")  # the status as typed ('slipped to FY2027', not 'slipped to fy2027')
 
 
 def test_a_status_naming_reiwa_0_names_no_year() -> None:

@@ -161,7 +161,7 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     else:
         return []
     rows = raw[ROW].to_numpy()
-    hints: dict[tuple[str, str], str] = {}  # one suggestion per distinct bad value
+    hints: dict[tuple[str, str, str], str] = {}  # one suggestion per distinct bad value
     duplicates: dict[str, dict[Any, list[int]]] = {}
     signature: dict[str, dict[int, int]] = {}
     issues: list[Issue] = []
@@ -192,9 +192,10 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
                                     f"another project, give it a new id ({free} is free)")
             issues.append(issue)
         elif case.check == "choices":
-            if (name, str(bad)) not in hints:
-                hints[name, str(bad)] = _choice_hint(col, bad)
-            issues.append(Issue(sheet, row, name, value, rule_text(col), hints[name, str(bad)]))
+            seen = (name, str(bad), str(value))  # the cell as typed is quoted: 'Withdrawn'
+            if seen not in hints:
+                hints[seen] = _choice_hint(col, bad, value)
+            issues.append(Issue(sheet, row, name, value, rule_text(col), hints[seen]))
         elif case.check == "range":
             issues.append(Issue(sheet, row, name, value, rule_text(col), _range_hint(col, bad)))
         else:  # pragma: no cover - dtypes are ours; this would be a bug in coercion
@@ -239,9 +240,10 @@ CANDIDATE_WORDS = frozenset({"候補", "検討中", "検討", "未定", "open", 
 EITHER_WORDS = frozenset({"slipped", "slip", "slipping", "delayed"})
 
 
-def _status_word_hint(col: Column, bad: Any) -> str | None:
+def _status_word_hint(col: Column, bad: Any, typed: Any = None) -> str | None:
     """The fix for a status word osa-opt spells otherwise (``withdrawn`` is ``excluded``
-    with the word as its ``status_reason``), in the status or the stage column.
+    with the word as its ``status_reason``), in the status or the stage column. ``typed``
+    is the cell as typed (``bad`` is as read, in lower case), quoted as the reason.
 
     >>> from osa_opt.inputs.schema import PROJECT_COLUMNS
     >>> status = next(c for c in PROJECT_COLUMNS if c.name == "status")
@@ -253,7 +255,8 @@ in status_reason (every output shows it)"
         return None
     word = " ".join(str(bad).strip().lower().replace("_", " ").replace("-", " ").split())
     where = "here" if col.name == "status" else "in status (and clear the stage)"
-    reason = f"{str(bad).strip()!r} in status_reason (every output shows it)"
+    shown = typed if isinstance(typed, str) and typed.strip() else bad
+    reason = f"{str(shown).strip()!r} in status_reason (every output shows it)"
     if word in OUT_WORDS:
         return (f"a project out of this round is status excluded: write excluded {where} "
                 f"and {reason}")
@@ -295,10 +298,10 @@ def _later_year(word: str) -> str | None:
     return "" if any(w in text for w in _NEXT_YEAR) else None
 
 
-def _choice_hint(col: Column, bad: Any) -> str:
+def _choice_hint(col: Column, bad: Any, typed: Any = None) -> str:
     if int_choices(col):  # a number is never "close" to another: list them
         return whole_number_hint(col)
-    status_word = _status_word_hint(col, bad)
+    status_word = _status_word_hint(col, bad, typed)
     if status_word:
         return status_word
     parts = split_otherwise(bad, [str(c) for c in col.choices])
