@@ -371,6 +371,34 @@ def test_a_name_of_two_countries_is_said_so_without_a_guess(tiny_frames: Frames,
                            "Congo and Republic of the Congo; the countries sheet has 'DR Congo'")
 
 
+def test_a_japanese_word_in_a_choice_or_flag_column_is_told_the_english_one(
+        tiny_frames: Frames, issues_of: Callable) -> None:
+    """A Japanese sheet's words (はい, 機材, 確認中, 署名済) got the list of allowed words
+    and no suggestion: the fix now names the English word where the meaning is one, and
+    both where it could be two (承認済, approved: for funding, or as a candidate?); the
+    cell is still refused, never read as the English word silently."""
+    projects, countries, _ = tiny_frames
+    projects = put(put(put(put(projects, 3, "status", "確認中"), 4, "assistance_type", "機材"),
+                       5, "field", "海洋監視、捜索救難"), 6, "status", "承認済")
+    countries = put(put(countries, 2, "oda_eligible", "はい"), 3, "management_agreement",
+                    "いいえ")
+    issues = issues_of(projects, countries)
+    hint = {(i.sheet, i.row, i.column): i.hint for i in issues}
+    assert hint["projects", 3, "status"] == (
+        "did you mean 'candidate'? '確認中' is Japanese for being checked, and a choice is "
+        "read in English only")
+    assert hint["projects", 4, "assistance_type"].startswith("did you mean 'equipment'? ")
+    assert hint["projects", 5, "field"].startswith(
+        "did you mean 'maritime_surveillance;search_and_rescue'? '海洋監視' is Japanese for "
+        "maritime surveillance; '捜索救難' is Japanese for search and rescue")
+    assert hint["projects", 6, "status"] == (
+        "'承認済' (approved) could mean mandatory if it must be funded, or candidate if it is "
+        "one to weigh: write the one meant (a choice is read in English only)")
+    assert hint["countries", 2, "oda_eligible"].startswith(
+        "did you mean true? 'はい' is Japanese for yes: type true")
+    assert hint["countries", 3, "management_agreement"].startswith("did you mean false? ")
+
+
 def test_requires_unknown_project(tiny_frames: Frames, issues_of: Callable) -> None:
     projects, countries, _ = tiny_frames
     issues = issues_of(put(put(projects, 4, "requires", "P-99"), 5, "requires", "P-01, P-02"),

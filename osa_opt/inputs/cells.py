@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.inputs.japanese_words import flag_hint
 from osa_opt.inputs.schema import COST_PREFIX, FALSE_WORDS, SEPARATOR, TRUE_WORDS, Column
 from osa_opt.text import half_width
 from osa_opt.text import number as number_text
@@ -284,6 +285,9 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
         if mark in _MARKS:  # a Japanese sheet's ○ and ×: yes and no, read as neither
             return (f"type {_MARKS[mark]} for {mark!r} (a mark such as ○ or × is not read "
                     "as true or false; yes/no and 1/0 work too)")
+        japanese = flag_hint(value)
+        if japanese:  # 'はい': did you mean true?
+            return japanese
         if _is_minus_one(value):  # Access's and Visual Basic's true
             return ("-1 is true in Access and Visual Basic (0 is false), and a number to "
                     "others: type true if Access's true is meant, else false (yes/no and 1/0 "

@@ -27,6 +27,7 @@ from osa_opt.inputs.cells import (
     whole_number_hint,
 )
 from osa_opt.inputs.issue_list import Places
+from osa_opt.inputs.japanese_words import choice_hint
 from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, SEPARATOR, Column, split_values
 from osa_opt.text import number as number_text
 from osa_opt.text import reiwa_year, suggest
@@ -304,6 +305,10 @@ def _choice_hint(col: Column, bad: Any, typed: Any = None) -> str:
     status_word = _status_word_hint(col, bad, typed)
     if status_word:
         return status_word
+    japanese = choice_hint(col.name, typed if isinstance(typed, str) else bad, SEPARATOR,
+                           [str(c) for c in col.choices])
+    if japanese:  # '機材': did you mean 'equipment'?
+        return japanese
     parts = split_otherwise(bad, [str(c) for c in col.choices])
     if parts:  # "search_and_rescue, peacekeeping": the separator is what is wrong
         return f"separate the values with {SEPARATOR!r}: {SEPARATOR.join(parts)}"

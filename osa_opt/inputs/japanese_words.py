@@ -1,0 +1,160 @@
+"""Japanese words typed in a choice or flag column, and the English word osa-opt reads.
+
+A Japanese sheet's ``はい`` in a flag column, ``機材`` as an assistance type or ``署名済``
+as a stage is refused like any word osa-opt does not read (a cell is never read silently
+as another word), and the fix names the English word when the meaning is one:
+``did you mean 'equipment'? '機材' is Japanese for equipment ...``. A word that could mean
+two (``承認済``, approved: for funding, or as a candidate?) is said to, with both.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection
+from typing import Any
+
+#: Flags: the English word for each Japanese one.
+FLAG_WORDS: dict[str, tuple[str, str]] = {
+    # word: (its meaning in English, the flag)
+    "はい": ("yes", "true"), "いいえ": ("no", "false"),
+    "有": ("present", "true"), "有り": ("present", "true"), "あり": ("present", "true"),
+    "無": ("none", "false"), "無し": ("none", "false"), "なし": ("none", "false"),
+    "該当": ("applies", "true"), "非該当": ("does not apply", "false"),
+    "真": ("true", "true"), "偽": ("false", "false"),
+}
+
+#: Choice columns: word -> (its meaning in English, the choice or choices it can be). One
+#: choice is suggested; two or more are named, and none is guessed.
+CHOICE_WORDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "assistance_type": {
+        "機材": ("equipment", ("equipment",)), "装備品": ("equipment", ("equipment",)),
+        "装備": ("equipment", ("equipment",)), "機材供与": ("equipment", ("equipment",)),
+        "物資": ("supplies", ("supplies",)), "物品": ("supplies", ("supplies",)),
+        "インフラ": ("infrastructure", ("infrastructure",)),
+        "インフラ整備": ("infrastructure", ("infrastructure",)),
+        "施設": ("facilities", ("infrastructure",)),
+        "施設整備": ("building facilities", ("infrastructure",)),
+        "資機材": ("materials and equipment", ("equipment", "supplies")),
+    },
+    "field": {
+        "海洋監視": ("maritime surveillance", ("maritime_surveillance",)),
+        "沿岸監視": ("coastal surveillance", ("maritime_surveillance",)),
+        "海上監視": ("maritime surveillance", ("maritime_surveillance",)),
+        "空域監視": ("airspace surveillance", ("airspace_surveillance",)),
+        "防空監視": ("air defence surveillance", ("airspace_surveillance",)),
+        "テロ対策": ("counter-terrorism", ("counter_terrorism",)),
+        "海賊対処": ("counter-piracy", ("counter_piracy",)),
+        "海賊対策": ("counter-piracy", ("counter_piracy",)),
+        "災害救援": ("disaster relief", ("disaster_relief",)),
+        "災害救助": ("disaster relief", ("disaster_relief",)),
+        "災害対応": ("disaster response", ("disaster_relief",)),
+        "捜索救難": ("search and rescue", ("search_and_rescue",)),
+        "捜索救助": ("search and rescue", ("search_and_rescue",)),
+        "医療": ("medical", ("medical",)),
+        "救援輸送": ("relief transport", ("relief_transport",)),
+        "平和維持": ("peacekeeping", ("peacekeeping",)),
+        "平和維持活動": ("peacekeeping", ("peacekeeping",)),
+        "pko": ("peacekeeping operations", ("peacekeeping",)),
+        "国連平和維持活動": ("UN peacekeeping", ("peacekeeping",)),
+        "警戒監視": ("surveillance", ("maritime_surveillance", "airspace_surveillance")),
+        "海洋安全保障": ("maritime security", ("maritime_surveillance", "counter_piracy")),
+        "人道支援・災害救援": ("humanitarian assistance and disaster relief",
+                               ("disaster_relief",)),
+        "輸送": ("transport", ("relief_transport",)),
+    },
+    "stage": {
+        "要請": ("request", ("request",)), "要請済": ("requested", ("request",)),
+        "要請段階": ("at request", ("request",)),
+        "調査": ("survey", ("survey",)), "調査中": ("being surveyed", ("survey",)),
+        "調査済": ("surveyed", ("survey",)),
+        "合意": ("agreed", ("agreed",)), "合意済": ("agreed", ("agreed",)),
+        "合意済み": ("agreed", ("agreed",)),
+        "署名": ("signed", ("signed",)), "署名済": ("signed", ("signed",)),
+        "署名済み": ("signed", ("signed",)), "締結済": ("concluded", ("signed",)),
+        "締結済み": ("concluded", ("signed",)), "交換公文署名済": ("exchange of notes signed",
+                                                           ("signed",)),
+        "承認済": ("approved", ("agreed", "signed")),
+        "承認済み": ("approved", ("agreed", "signed")),
+    },
+    "status": {
+        "承認済": ("approved", ("mandatory", "candidate")),
+        "承認済み": ("approved", ("mandatory", "candidate")),
+        "承認": ("approved", ("mandatory", "candidate")),
+        "確認中": ("being checked", ("candidate",)),
+        "調整中": ("being arranged", ("candidate",)),
+        "審査中": ("under review", ("candidate",)),
+        "精査中": ("under scrutiny", ("candidate",)),
+    },
+}
+
+#: What each choice of two means, for the sentence that names both.
+_READS = {
+    "mandatory": "mandatory if it must be funded", "candidate": "candidate if it is one to weigh",
+    "agreed": "agreed if the partner has agreed to it", "signed": "signed if the agreement is "
+    "signed (a signed project is fixed in)",
+}
+
+
+def _word(value: Any) -> str:
+    """The cell as looked up: width folded (``ＰＫＯ`` is ``pko``), spaces gone."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).casefold().split())
+
+
+def flag_hint(value: Any) -> str | None:
+    """The fix of a Japanese word in a flag column, or None.
+
+    >>> flag_hint("はい")
+    "did you mean true? 'はい' is Japanese for yes: type true (a flag is read from true or \
+false, yes or no, 1 or 0, never from a word of another language)"
+    """
+    if not isinstance(value, str) or _word(value) not in FLAG_WORDS:
+        return None
+    meaning, flag = FLAG_WORDS[_word(value)]
+    return (f"did you mean {flag}? {value.strip()!r} is Japanese for {meaning}: type {flag} "
+            "(a flag is read from true or false, yes or no, 1 or 0, never from a word of "
+            "another language)")
+
+
+def choice_hint(column: str, value: Any, separator: str = ";",
+                choices: Collection[str] = ()) -> str | None:
+    """The fix of a choice cell of Japanese words, or None: the English choice when every
+    word of the cell means one (or is one of ``choices``), else the choices a word could
+    mean.
+
+    >>> choice_hint("assistance_type", "機材")
+    "did you mean 'equipment'? '機材' is Japanese for equipment, and a choice is read in \
+English only"
+    >>> choice_hint("status", "承認済")
+    "'承認済' (approved) could mean mandatory if it must be funded, or candidate if it is one \
+to weigh: write the one meant (a choice is read in English only)"
+    """
+    words = CHOICE_WORDS.get(column)
+    if not words or not isinstance(value, str):
+        return None
+    parts = [p.strip() for p in _split(value, separator) if p.strip()]
+    known = [words.get(_word(p)) or ((p, (p,)) if p in choices else None) for p in parts]
+    if not parts or not any(known):
+        return None
+    for part, found in zip(parts, known, strict=True):
+        if found is not None and len(found[1]) > 1:
+            meaning, choices = found
+            reads = (", or ".join(_READS[c] for c in choices) if all(c in _READS for c in choices)
+                     else " or ".join(map(repr, choices)))
+            return (f"{part!r} ({meaning}) could mean {reads}: write the one meant (a choice "
+                    "is read in English only)")
+    if not all(known):
+        return None  # some word is not Japanese we know: the usual hint
+    english = separator.join(dict.fromkeys(found[1][0] for found in known if found))
+    glossed = "; ".join(f"{p!r} is Japanese for {found[0]}"
+                        for p, found in zip(parts, known, strict=True)
+                        if found and p not in choices)
+    return f"did you mean {english!r}? {glossed}, and a choice is read in English only"
+
+
+def _split(value: str, separator: str) -> list[str]:
+    """A cell's words: split at ``separator`` and at the separators of a Japanese list
+    (``、``, ``；``, ``・``) that are no part of a word we know."""
+    text = value
+    for mark in ("、", "；", "，"):
+        text = text.replace(mark, separator)
+    return text.split(separator)
