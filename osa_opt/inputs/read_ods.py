@@ -41,10 +41,13 @@ from osa_opt.inputs.sheet_layout import (
 )
 from osa_opt.inputs.sheet_rows import ods_filled_cells
 from osa_opt.inputs.struck_cells import ods_struck_cells, struck_issues
-from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE
+from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE, SUMS_ATTR, sum_rows
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
 _MAX_REPEAT = 10_000
+#: A formula that may add a column up (:func:`~osa_opt.inputs.suspect_cells.sum_rows`
+#: decides): only these are kept.
+_ADDS_UP = re.compile(r"(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 
 
 def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue],
@@ -89,11 +92,12 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
         percents: dict[tuple[int, int], bool] = {}
+        sums: dict[tuple[int, int], str] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows,
                      [(styles, _column_styles(element, styles), scaled),
                       (hiding, _column_styles(element, hiding), hidden_numbers)],
-                     unreadable, currencies, (flat_rows, zero_rows), percents)
+                     unreadable, currencies, (flat_rows, zero_rows), percents, sums)
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows, zero_rows)
@@ -119,6 +123,9 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
                 "Format > Cells > Font Effects > Font color: Automatic"), issues, cells)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
+        totals = sum_rows(rows, sums, at)
+        if totals:  # a totals row without a label (=SUM(...) under the costs)
+            tables[sheet].attrs[SUMS_ATTR] = totals
     return tables
 
 
@@ -205,7 +212,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
           unreadable: dict[tuple[int, int], tuple[str, str, str]] | None = None,
           currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
           flat: tuple[set[str], set[int]] | None = None,
-          percents: dict[tuple[int, int], bool] | None = None
+          percents: dict[tuple[int, int], bool] | None = None,
+          sums: dict[tuple[int, int], str] | None = None
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
@@ -216,7 +224,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
     to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code)),
     and, with ``flat`` (row styles of a height of 0, and a set), its rows of such a style
     (hidden without being collapsed) to that set, and its percentage cells to
-    ``percents``."""
+    ``percents``, and the formula of each cell that adds something up (``=SUM(...)``) to
+    ``sums``."""
     from odf.namespaces import OFFICENS, TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -254,6 +263,9 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             if percents is not None and \
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
+            formula = cell.attributes.get((TABLENS, "formula")) if sums is not None else None
+            if formula and _ADDS_UP.search(formula):  # =SUM(...) under a column: a total
+                _mark(sums, block, formula)
             for marks in styled if isinstance(value, int | float) else ():
                 if marks[0]:
                     _note_styled(cell, *block, marks)

@@ -62,7 +62,7 @@ from osa_opt.inputs.struck_cells import (
     struck_cells,
     struck_issues,
 )
-from osa_opt.inputs.suspect_cells import TOTALS_ATTR
+from osa_opt.inputs.suspect_cells import SUMS_ATTR, TOTALS_ATTR, sum_rows
 
 #: The namespace of a workbook Excel saves as "Strict Open XML Spreadsheet" (ISO 29500
 #: strict), which openpyxl opens as a workbook without sheets.
@@ -186,6 +186,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
             totals = table_totals_rows(data, book[name])
             if totals:  # an Excel table's totals row: named as such in validation
                 tables[sheet].attrs[TOTALS_ATTR] = totals
+            sums = sum_rows(numbered, formulas.get(name, {}), at)
+            if sums:  # a totals row without a label (=SUM(...) under the costs)
+                tables[sheet].attrs[SUMS_ATTR] = sums
     finally:
         book.close()
     return tables

@@ -373,6 +373,55 @@ _SUBTOTAL = re.compile(r"\S.*?\s+(total|ergebnis|summe)|\S.*?\s*(集計|合計|�
 #: A raw table's attribute: Excel row -> the name of the Excel table (ListObject) whose
 #: totals row it is (Table Design > Total Row), set by the workbook reader.
 TOTALS_ATTR = "totals_rows"
+#: A raw table's attribute: Excel row -> (header, formula as shown) of the first cell of a
+#: row that sums the column above it (``=SUM(F2:F39)``), set by the workbook readers
+#: (:func:`sum_rows`): a totals row without a label.
+SUMS_ATTR = "sum_rows"
+#: A formula that adds up one range (``=SUM(F2:F39)``; ``=SUBTOTAL(9,F2:F39)`` and
+#: ``=SUBTOTAL(109,...)`` as Excel's AutoSum and a table's totals row write it;
+#: ``=AGGREGATE(9,4,...)``), as shown, spaces and ``$`` taken out.
+_SUM = re.compile(r"=(?:SUM\(|SUBTOTAL\(\d+[,;]|AGGREGATE\(\d+[,;]\d+[,;])"
+                  r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\)")
+
+
+def shown_formula(text: str) -> str:
+    """A formula as a spreadsheet shows it: an .ods file's ``of:=SUM([.F2:.F39])`` is
+    ``=SUM(F2:F39)``.
+
+    >>> shown_formula("of:=SUBTOTAL(9;[.F2:.F39])"), shown_formula("=SUM(F2:F39)")
+    ('=SUBTOTAL(9;F2:F39)', '=SUM(F2:F39)')
+    """
+    text = re.sub(r"^[a-z]+:(?==)", "", text)
+    return re.sub(r"\[\.?([^\]\[]*)\]", lambda m: m.group(1).replace(":.", ":"), text)
+
+
+def sum_rows(rows: list[tuple[int, Any]], formulas: dict[tuple[int, int], str],
+             at: int) -> dict[int, tuple[str, str]]:
+    """Excel row -> (header, formula as shown) of the rows below the header (``rows[at]``)
+    with a cell that sums the column above it: ``=SUM(F2:F39)`` in F40 (``formulas``:
+    (Excel row, column from 0) -> formula text, of an .xlsx or .ods file). Only the first
+    such cell of a row is kept.
+
+    >>> sum_rows([(1, ("id", "cost")), (2, ("P-01", 5)), (3, (None, 5))],
+    ...          {(3, 1): "of:=SUM([.B2:.B2])", (2, 1): "=SUM(A2:A2)"}, 0)
+    {3: ('cost', '=SUM(B2:B2)')}
+    """
+    from openpyxl.utils import get_column_letter
+
+    if not formulas or not rows:
+        return {}
+    header_row, header = rows[at][0], rows[at][1]
+    out: dict[int, tuple[str, str]] = {}
+    for (r, c), text in sorted(formulas.items()):
+        if r <= header_row or r in out or c >= len(header) or not isinstance(header[c], str):
+            continue
+        shown = shown_formula(text)
+        found = _SUM.fullmatch("".join(shown.upper().split()).replace("$", ""))
+        letter = get_column_letter(c + 1)
+        if found and found.group(1) == found.group(3) == letter and \
+                int(found.group(2)) <= int(found.group(4)) < r:
+            out[r] = (header[c].strip(), shown)
+    return out
 
 
 def _label(value: Any) -> str:
@@ -447,6 +496,18 @@ def totals_row_issues(sheet: str, raw: pd.DataFrame) -> list[Issue]:
                 f"the row looks like a totals row, not a {unit}: it would be read as one "
                 f"more {unit} (its blank cells would each be a problem, its cost counted)",
                 fix if total[i] else by_subtotal))
+    sums = raw.attrs.get(SUMS_ATTR) or {}
+    for i in np.flatnonzero(np.isin(rows, list(sums)) & keyless) if sums else ():
+        if int(rows[i]) in seen:
+            continue
+        seen.add(int(rows[i]))
+        header, formula = sums[int(rows[i])]
+        column = header if header in raw.columns else None
+        issues.append(Issue(
+            sheet, int(rows[i]), column, raw[column].iloc[i] if column else formula,
+            f"the row is a totals row, not a {unit}: {header} holds {formula}, the sum of "
+            f"the column above it, and the row names no {unit}; it would be read as one "
+            f"more {unit} (its blank cells would each be a problem, its cost counted)", fix))
     return issues
 
 
