@@ -686,6 +686,101 @@ def test_cells_written_white_on_white_are_refused_naming_rows_and_columns(
         "rows, whose value is not meant"]
 
 
+def test_a_format_or_colour_an_ods_cell_takes_from_its_named_style_is_seen(
+    tmp_path: Path, run: Callable
+) -> None:
+    """Cells given a named cell style ('Hidden' with ';;;', 'Millions' with '#,##0,,',
+    'White' with a white font, 'Struck' struck through) and a format of their own beside
+    it (centred): LibreOffice writes each with an automatic style whose parent is the named
+    one and which sets only the centring. Only the cell's own style was looked at, so three
+    of the four costs were read silently; the format and colour now come from the parent,
+    as the strike did."""
+    import re
+    import subprocess
+    import zipfile
+
+    from openpyxl.styles import Alignment, Font, NamedStyle
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    cost = [c.value for c in sheet[1]].index("cost_FY2026") + 1
+    for row, name, look in ((5, "Hidden", {"number_format": ";;;"}),
+                            (6, "Millions", {"number_format": "#,##0,,"}),
+                            (7, "White", {"font": Font(color="FFFFFF")}),
+                            (8, "Struck", {"font": Font(strike=True)})):
+        book.add_named_style(NamedStyle(name=name, **look))
+        sheet.cell(row, cost).style = name
+        sheet.cell(row, cost).alignment = Alignment(horizontal="center")
+    book.save(tmp_path / "styled.xlsx")
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+
+    def convert(path: Path, folder: str) -> Path:
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                        "--headless", "--convert-to", "ods", "--outdir", str(tmp_path / folder),
+                        str(path)], check=True, capture_output=True, timeout=300)
+        return tmp_path / folder / f"{path.stem}.ods"
+
+    def own_only(style: re.Match[bytes]) -> bytes:  # the named style's format taken out
+        return re.sub(rb' (?:style:data-style-name|fo:color|style:text-line-through-[a-z]+)'
+                      rb'="[^"]*"', b"", style.group(0))
+
+    # Opening an .xlsx, LibreOffice copies the named style's format into each cell's own
+    # style; a cell styled in Calc keeps only what it sets itself: taken out, as Calc has it
+    first = convert(tmp_path / "styled.xlsx", "first")
+    with zipfile.ZipFile(first) as source, \
+            zipfile.ZipFile(tmp_path / "named.ods", "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "content.xml":
+                data = re.sub(rb'<style:style style:name="ce\d+" style:family="table-cell" '
+                              rb'style:parent-style-name="(?:Hidden|Millions|White|Struck)"'
+                              rb'.*?</style:style>', own_only, data, flags=re.S)
+            target.writestr(item, data)
+    saved = convert(tmp_path / "named.ods", "saved")  # as LibreOffice saves it
+    content = zipfile.ZipFile(saved).read("content.xml").decode()
+    for name in ("Hidden", "Millions", "White", "Struck"):  # its own style, under the named
+        own = re.search(rf'<style:style [^>]*parent-style-name="{name}".*?</style:style>',
+                        content, re.S)
+        assert own is not None and "data-style-name" not in own.group(0) \
+            and "fo:color" not in own.group(0) and 'text-align-source="fix"' in own.group(0)
+    code, stdout, err = run("validate", saved, "--json", "--no-solve")
+    assert code == 2, err
+    assert [(i["row"], i["column"], i["rule"].split(":")[0]) for i in
+            json.loads(stdout)["issues"]] == [
+        (5, "cost_FY2026", "the format ';;;' shows nothing for the number the cell holds (500)"),
+        (6, "cost_FY2026", "the format '#,##0,,' shows a number divided by 1,000,000 (1300 as "
+         "0.0013)"),
+        (7, "cost_FY2026", "1 cell (row 7; 'cost_FY2026') is written in the colour of its "
+         "background (such as white on white)"),
+        (8, "cost_FY2026", "the cell is struck through (見え消し, as a deletion is shown), but "
+         "its value is read all the same")]
+
+
+def test_an_ods_style_chain_is_followed_to_its_end_and_a_loop_ends() -> None:
+    """A format set two parents up is found; styles that name each other as parent (a
+    damaged or hand-made file) end the walk instead of looping forever."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TextProperties
+
+    from osa_opt.inputs.hidden_values import ods_same_colour_styles
+    from osa_opt.inputs.ods_styles import cell_styles, data_style, inherited
+
+    doc = OpenDocumentSpreadsheet()
+    white = Style(name="White", family="table-cell", datastylename="N9")
+    white.addElement(TextProperties(color="#ffffff"))
+    doc.styles.addElement(white)
+    doc.styles.addElement(Style(name="Memo", family="table-cell", parentstylename="White"))
+    doc.styles.addElement(Style(name="A", family="table-cell", parentstylename="B"))
+    doc.styles.addElement(Style(name="B", family="table-cell", parentstylename="A"))
+    doc.automaticstyles.addElement(Style(name="ce1", family="table-cell",
+                                         parentstylename="Memo"))
+    styles = cell_styles(doc)
+    assert inherited(styles, "ce1", data_style) == "N9"
+    assert inherited(styles, "A", data_style) is None
+    assert ods_same_colour_styles(doc) == {"White", "Memo", "ce1"}
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 def test_a_text_its_format_hides_is_refused_as_a_number_is(
     tmp_path: Path, run: Callable, suffix: str

@@ -298,24 +298,22 @@ def same_colour_styles(book: Any) -> set[bytes]:
 def ods_same_colour_styles(doc: Any) -> set[str]:
     """The cell styles of an OpenDocument ``doc`` (odfpy) whose text is the colour of their
     background (``fo:color="#ffffff"`` on no background, or on ``fo:background-color`` of
-    that colour): such text shows as none, as :func:`same_colour_styles`' of a workbook."""
-    from odf.namespaces import FONS, STYLENS
+    that colour), each set by the style or inherited from a parent style: such text shows
+    as none, as :func:`same_colour_styles`' of a workbook."""
+    from odf.namespaces import FONS
 
+    from osa_opt.inputs.ods_styles import cell_styles, inherited, property_of
+
+    styles = cell_styles(doc)
+    text_colour = property_of("text-properties", (FONS, "color"))
+    background = property_of("table-cell-properties", (FONS, "background-color"))
     found = set()
-    for part in (doc.automaticstyles, doc.styles):
-        for style in part.childNodes:
-            if style.qname[1] != "style" or \
-                    style.attributes.get((STYLENS, "family")) != "table-cell":
-                continue
-            colour, back = None, "#ffffff"
-            for props in style.childNodes:
-                if props.qname[1] == "text-properties":
-                    colour = (props.attributes.get((FONS, "color")) or "").lower() or None
-                elif props.qname[1] == "table-cell-properties":
-                    fill = (props.attributes.get((FONS, "background-color")) or "").lower()
-                    back = "#ffffff" if fill in ("", "transparent") else fill
-            if colour is not None and colour == back:
-                found.add(style.attributes.get((STYLENS, "name")))
+    for name in styles:
+        colour = (inherited(styles, name, text_colour) or "").lower() or None
+        fill = (inherited(styles, name, background) or "").lower()
+        back = "#ffffff" if fill in ("", "transparent") else fill
+        if colour is not None and colour == back:
+            found.add(name)
     return found
 
 

@@ -32,6 +32,7 @@ from osa_opt.inputs.number_formats import (
     percent_issues,
     scaled_number_issues,
 )
+from osa_opt.inputs.ods_styles import data_styles
 from osa_opt.inputs.sheet_choice import pick_sheets
 from osa_opt.inputs.sheet_layout import (
     Merge,
@@ -133,7 +134,7 @@ def _scaling_styles(doc: Any) -> dict[str, tuple[str, int]]:
     """Cell style name -> (format code, divisor) of the cell styles whose number format
     shows a value divided (``number:display-factor="1000000"``, which LibreOffice writes for
     ``#,##0,,``); the number formats sit in styles.xml or content.xml, the cell styles that
-    use them in either."""
+    use them in either, the format a style's own or its parent's (:mod:`ods_styles`)."""
     from odf.namespaces import NUMBERNS, STYLENS
 
     parts = [doc.styles, doc.automaticstyles]
@@ -150,9 +151,7 @@ def _scaling_styles(doc: Any) -> dict[str, tuple[str, int]]:
                          int(float(factor)))
     if not formats:
         return {}
-    return {style.attributes.get((STYLENS, "name")): formats[data]
-            for part in parts for style in part.childNodes if style.qname[1] == "style"
-            and (data := style.attributes.get((STYLENS, "data-style-name"))) in formats}
+    return {name: formats[data] for name, data in data_styles(doc).items() if data in formats}
 
 
 def _format_code(attributes: Any, factor: int) -> str:
@@ -193,18 +192,14 @@ StyleMarks = tuple[Mapping[str, Any], dict[int, str], dict[tuple[int, int], Any]
 
 def _hiding_styles(doc: Any) -> dict[str, str]:
     """Cell style name -> the format code of the cell styles whose number format hides a
-    number (LibreOffice's ``;;;``, ``"TBD"``: :mod:`osa_opt.inputs.hidden_values`)."""
-    from odf.namespaces import STYLENS
-
+    number (LibreOffice's ``;;;``, ``"TBD"``: :mod:`osa_opt.inputs.hidden_values`), their
+    own or inherited from a parent style."""
     from osa_opt.inputs.hidden_values import ods_format_codes
 
     codes = ods_format_codes(doc)
     if not codes:
         return {}
-    return {style.attributes.get((STYLENS, "name")): codes[data]
-            for part in (doc.styles, doc.automaticstyles) for style in part.childNodes
-            if style.qname[1] == "style"
-            and (data := style.attributes.get((STYLENS, "data-style-name"))) in codes}
+    return {name: codes[data] for name, data in data_styles(doc).items() if data in codes}
 
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],

@@ -197,28 +197,31 @@ def struck_issues(sheet: str, rows: Sequence[tuple[int, Sequence[Any]]], at: int
 def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
     """(cell styles, text styles) of an .ods document that strike through (a
     ``style:text-line-through-style`` or ``-type`` other than ``none``: LibreOffice writes
-    either), a style whose parent does too included."""
+    either), set by the style or inherited from its parent, its parent's parent and so on
+    (a style that sets ``none`` itself is not struck, whatever its parent does)."""
     from odf.namespaces import STYLENS
 
-    struck: dict[str, str] = {}  # style name -> family
-    parents: dict[str, tuple[str, str]] = {}  # style name -> (family, parent)
+    from osa_opt.inputs.ods_styles import inherited
+
+    def strikes(style: Any) -> bool | None:
+        for child in style.childNodes:
+            if child.qname[1] != "text-properties":
+                continue
+            marks = [child.attributes.get((STYLENS, f"text-line-through-{what}"))
+                     for what in ("style", "type")]
+            if any(mark is not None for mark in marks):
+                return any(mark not in (None, "none") for mark in marks)
+        return None
+
+    families: dict[str, dict[str, Any]] = {"table-cell": {}, "text": {}}
     for part in (doc.styles, doc.automaticstyles):
         for style in part.childNodes:
-            if style.qname[1] != "style":
-                continue
-            name = style.attributes.get((STYLENS, "name"))
             family = style.attributes.get((STYLENS, "family"))
-            parents[name] = (family, style.attributes.get((STYLENS, "parent-style-name")))
-            for child in style.childNodes:
-                if child.qname[1] == "text-properties" and any(
-                        child.attributes.get((STYLENS, f"text-line-through-{what}"), "none")
-                        != "none" for what in ("style", "type")):
-                    struck[name] = family
-    for name, (family, parent) in parents.items():
-        if name not in struck and parent in struck:
-            struck[name] = family
-    cells = {n for n, f in struck.items() if f == "table-cell"}
-    return cells, {n for n, f in struck.items() if f == "text"}
+            if style.qname[1] == "style" and family in families:
+                families[family][style.attributes.get((STYLENS, "name"))] = style
+    cells, texts = ({name for name in styles if inherited(styles, name, strikes)}
+                    for styles in families.values())
+    return cells, texts
 
 
 def ods_struck_cells(doc: Any, row_elements: Sequence[Any], most: int) -> Struck:
