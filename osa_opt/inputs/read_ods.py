@@ -42,13 +42,16 @@ from osa_opt.inputs.sheet_layout import (
 )
 from osa_opt.inputs.sheet_rows import ods_filled_cells
 from osa_opt.inputs.struck_cells import ods_struck_cells, struck_issues
-from osa_opt.inputs.suspect_cells import FORMULA_HINT, FORMULA_RULE, SUMS_ATTR, sum_rows
+from osa_opt.inputs.suspect_cells import (
+    FORMULA_HINT,
+    FORMULA_RULE,
+    SUMS_ATTR,
+    may_add_up,
+    sum_rows,
+)
 
 #: Rows and columns an .ods file may repeat before it is "the rest of the sheet" (empty).
 _MAX_REPEAT = 10_000
-#: A formula that may add a column up (:func:`~osa_opt.inputs.suspect_cells.sum_rows`
-#: decides): only these are kept.
-_ADDS_UP = re.compile(r"(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 
 
 def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue],
@@ -259,7 +262,7 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
             formula = cell.attributes.get((TABLENS, "formula")) if sums is not None else None
-            if formula and _ADDS_UP.search(formula):  # =SUM(...) under a column: a total
+            if formula and may_add_up(formula):  # =SUM(...) under a column: a total?
                 _mark(sums, block, formula)
             for marks in styled if isinstance(value, int | float) else ():
                 if marks[0]:

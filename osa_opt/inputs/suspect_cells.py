@@ -384,6 +384,12 @@ _SUM = re.compile(r"=(?:SUM\(|SUBTOTAL\(\d+[,;]|AGGREGATE\(\d+[,;]\d+[,;])"
                   r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\)")
 
 
+def may_add_up(formula: str) -> bool:
+    """Whether a formula names a function that adds up (Excel and LibreOffice save function
+    names in capitals): :func:`sum_rows` looks closer at these only."""
+    return "SUM" in formula or "TOTAL" in formula or "AGGREGATE" in formula
+
+
 def shown_formula(text: str) -> str:
     """A formula as a spreadsheet shows it: an .ods file's ``of:=SUM([.F2:.F39])`` is
     ``=SUM(F2:F39)``.
@@ -412,7 +418,9 @@ def sum_rows(rows: list[tuple[int, Any]], formulas: dict[tuple[int, int], str],
         return {}
     header_row, header = rows[at][0], rows[at][1]
     out: dict[int, tuple[str, str]] = {}
-    for (r, c), text in sorted(formulas.items()):
+    # a round's formulas are mostly others (=FALSE() in every flag cell LibreOffice saves):
+    # one quick look each, the few that may add up looked at closely
+    for (r, c), text in sorted(item for item in formulas.items() if may_add_up(item[1])):
         if r <= header_row or r in out or c >= len(header) or not isinstance(header[c], str):
             continue
         shown = shown_formula(text)
