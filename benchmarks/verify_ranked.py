@@ -146,6 +146,12 @@ class Evaluator:
             self.lp.changeColsBounds(1, col, np.array([back]), np.array([back]))
 
 
+def funded_pattern(model, outcome) -> np.ndarray:
+    """Whether each ``x`` of the model is funded in ``outcome`` (in the order of ``x``)."""
+    funded = outcome.funded_ids  # a property that builds the set: read it once
+    return np.array([p in funded for p in model.x])
+
+
 @dataclass
 class Candidate:
     lower: float  # the best value HiGHS reported for this funded set
@@ -183,7 +189,7 @@ def verified_ranking(problem, count: int = 10, d: int = 2, check: bool = False
     root_const = bound.constant + float(np.where(~is_x, np.maximum(coef * lo, coef * up),
                                                  0.0).sum())
     root_x = coef[x_cols]
-    p1 = np.array([p in first.funded_ids for p in m.x])
+    p1 = funded_pattern(m, first)
     cands: dict[bytes, Candidate] = {p1.tobytes(): Candidate(first.objective, p1,
                                                              first.objective)}
 
@@ -320,7 +326,7 @@ def verified_ranking(problem, count: int = 10, d: int = 2, check: bool = False
                 else:
                     t = max(out.objective, out.bound if out.bound is not None else -np.inf,
                             level if extend else -np.inf)
-                    q = np.array([p in out.funded_ids for p in m.x])
+                    q = funded_pattern(m, out)
                     exact = ev.exact(q)
                     if exact is None:
                         raise RuntimeError("HiGHS's solution is infeasible with its x fixed")
