@@ -101,7 +101,7 @@ def test_a_closed_pipe_ends_a_solve_quietly_with_141_and_its_run_folder_written(
     docs/outputs.md) without a traceback or Python's "Exception ignored" at exit; the run
     folder is written before anything is printed, so it is complete."""
     code, lines, err = run_into_pipe(["solve", "--out", str(tmp_path / "run")], tmp_path)
-    assert lines[0].startswith(b"Default OSA round: 38 projects")
+    assert lines[0].startswith(b"Shipped example FY2026 (illustrative): 38 projects")
     assert code == 141
     assert err == ""
     assert {p.name for p in (tmp_path / "run").iterdir()} == RUN_FILES
@@ -118,7 +118,7 @@ def test_a_closed_pipe_ends_every_kind_of_output_quietly(tmp_path: Any) -> None:
     assert {p.name for p in (tmp_path / "j").iterdir()} == RUN_FILES
     code, lines, _ = run_into_pipe(["solve", "--out", str(tmp_path / "w")], tmp_path,
                                    read_lines=2, stderr_too=True)
-    assert code == 141 and lines[0].startswith(b"Default OSA round")
+    assert code == 141 and lines[0].startswith(b"Shipped example FY2026")
 
 
 BROKEN_WORKER_PIPE = textwrap.dedent("""

@@ -548,3 +548,45 @@ def test_one_project_failing_two_rules_is_counted_in_the_singular(tiny_frames: A
     assert len(result.unfunded) == 1
     assert render.exclusion_note(result) == (
         "1 project in all: a project that fails several rules counts under each.")
+
+
+def test_a_run_is_titled_from_its_input_when_the_policy_names_no_round(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    """Every run was titled "Default OSA round" (terminal, report, workbook) whatever the
+    file and year, unless --set name=…. Under the default policy an officer's round.xlsx
+    is now "round FY2026", the shipped example "Shipped example FY2026 (illustrative)" and
+    a real round "Real OSA round FY2025"; a name the policy gives still titles the run."""
+    import html
+
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    book = openpyxl.load_workbook(example_path())
+    book["projects"]["F2"] = 950  # P-01's cost: an edited copy is a round of one's own
+    book.save(tmp_path / "round.xlsx")
+
+    def titles(name: str, *args: str) -> tuple[str, str, str, str]:
+        capsys.readouterr()
+        folder = tmp_path / name
+        assert osa(monkeypatch, "solve", *args, "-k", "1", "--no-explain", "--out",
+                   str(folder)) == 0
+        first = capsys.readouterr().out.splitlines()[0]
+        page = (folder / "report.html").read_text(encoding="utf-8")
+        workbook = openpyxl.load_workbook(folder / "portfolios.xlsx")
+        return (first.split(":")[0], html.unescape(re.search(r"<title>(.*?)</title>",
+                                                             page)[1]),
+                workbook["Read me"]["A1"].value, workbook["Summary"]["A1"].value)
+
+    assert titles("own", str(tmp_path / "round.xlsx")) == (
+        "round FY2026", "osa-opt report: round FY2026", "osa-opt run: round FY2026",
+        "osa-opt run: round FY2026")
+    assert titles("example")[1] == "osa-opt report: Shipped example FY2026 (illustrative)"
+    assert titles("real", "inputs/real_rounds/FY2025", "--set", "budget={FY2025=8100}")[0] \
+        == "Real OSA round FY2025"
+    named = titles("named", str(tmp_path / "round.xlsx"), "--set",
+                   "name=FY2026 after the supplementary")
+    assert set(named) == {"FY2026 after the supplementary",
+                          "osa-opt report: FY2026 after the supplementary",
+                          "osa-opt run: FY2026 after the supplementary"}

@@ -79,7 +79,7 @@ def test_loads_without_errors_or_network(loaded: dict[str, Any]) -> None:
     assert loaded["requests"] == [loaded["url"]]      # the file itself, nothing else
     assert not any(re.match(r"https?:", u) for u in loaded["requests"])
     page = loaded["page"]
-    assert page.title() == "osa-opt report: Default OSA round"
+    assert page.title() == "osa-opt report: Shipped example FY2026 (illustrative)"
     headings = page.evaluate("() => [...document.querySelectorAll('h2')].map(h => h.textContent)")
     assert headings[0] == "Headline"  # the decision first, then the comparisons
     assert [h for h in headings if h in ("Ranked portfolios", "Allocation", "Budget use")] \
@@ -463,8 +463,8 @@ def test_printed_pages_are_numbered_and_keep_each_partner_with_its_items(
         assert not partner.match(last), (number, last)
         feet.append(lines[-1].strip())
     for number, foot in enumerate(feet, start=1):
-        assert re.fullmatch(rf"osa-opt report: Default OSA round\s+page {number} of "
-                            rf"{len(pages)}", foot), (number, foot)
+        assert re.fullmatch(rf"osa-opt report: Shipped example FY2026 \(illustrative\)\s+"
+                            rf"page {number} of {len(pages)}", foot), (number, foot)
     partners = [line for text in pages for line in text.splitlines() if partner.match(line)]
     assert len(partners) == 13  # every partner of portfolio 1 printed, in its package row
 

@@ -130,7 +130,7 @@ def _render(result: Result, analysis: ExecutionAnalysis, folder: Path) -> None:
     assert best is not None
     print_words(
         console,
-        f"[bold]{escape(result.problem.policy.name)}[/]: portfolio 1 funds "
+        f"[bold]{escape(result.problem.title)}[/]: portfolio 1 funds "
         f"{counted(best.n_projects, 'project')} of {counted(best.n_countries, 'partner')}; "
         f"{analysis.samples:,} "
         f"signing outcomes (seed {analysis.seed}) on {escape(analysis.executor)} in "

@@ -153,7 +153,7 @@ def _render(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis,
     console = stdout_console()
     problem = result.problem
     budget = ", ".join(f"{fy} {yen(amount)}" for fy, amount in problem.policy.budget.items())
-    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: budget sweep around {budget}.")
+    print_words(console, f"[bold]{escape(problem.title)}[/]: budget sweep around {budget}.")
     print_example_note(console, problem)
     layouts = [
         _frontier_table(result, fr, order, years=True),

@@ -347,7 +347,7 @@ def print_solve_summary(console: Console, result: Result) -> None:
     problem = result.problem
     summary = problem.summary()
     budget = ", ".join(f"{fy}{NO_BREAK}{yen(amount)}" for fy, amount in problem.policy.budget.items())
-    print_words(console, f"[bold]{escape(problem.policy.name)}[/]: "
+    print_words(console, f"[bold]{escape(problem.title)}[/]: "
                 f"{counted(summary['projects'], 'project')} ({summary['eligible']:,} eligible) "
                 f"in {counted(summary['countries'], 'country', 'countries')}; "
                 f"budget {escape(budget)}.")

@@ -125,11 +125,10 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     )
 
     console = stdout_console()
-    policy = result.problem.policy
     ranges = ", ".join(f"{k} {number(lo)}-{number(hi)}" for k, (lo, hi) in analysis.weight_ranges.items())
     print_words(
         console,
-        f"[bold]{escape(policy.name)}[/]: {analysis.samples_done:,} samples (seed "
+        f"[bold]{escape(result.problem.title)}[/]: {analysis.samples_done:,} samples (seed "
         f"{analysis.seed}) on {escape(analysis.executor)} in {duration(analysis.seconds)} "
         f"({analysis.samples_per_second:.1f} samples/s); weight ranges: "
         f"{escape(ranges) if ranges else 'none'}.")

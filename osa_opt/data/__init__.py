@@ -64,9 +64,20 @@ def real_round_note(sources: Mapping[str, str]) -> str | None:
     >>> real_round_note({"projects.csv": "0" * 64, "countries.csv": "0" * 64}) is None
     True
     """
-    for entry in _real_rounds().values():
+    year = real_round_year(sources)
+    return None if year is None else _real_rounds()[year]["note"]
+
+
+def real_round_year(sources: Mapping[str, str]) -> str | None:
+    """The fiscal year of a shipped real round (its two files unedited, by sha256), e.g.
+    ``"FY2025"``; None for any other input.
+
+    >>> real_round_year({"projects.csv": "0" * 64, "countries.csv": "0" * 64}) is None
+    True
+    """
+    for year, entry in _real_rounds().items():
         if all(sources.get(name) == entry[name] for name in ("projects.csv", "countries.csv")):
-            return entry["note"]
+            return year
     return None
 
 

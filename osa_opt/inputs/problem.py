@@ -417,6 +417,15 @@ class Problem:
 
         return marked_illustrative(cells(self._projects), cells(self._countries))
 
+    @functools.cached_property
+    def title(self) -> str:
+        """What the run is called in every output's title (the terminal's first line, the
+        report, the workbook, the frontier chart): the policy's ``name`` when it names the
+        round, else made from the input (:func:`round_title`): every run was titled
+        "Default OSA round", whatever its file and year, unless ``--set name=…``."""
+        return round_title(self.policy.name, list(self.policy.budget), self.sources,
+                           self.origin)
+
     @property
     def fiscal_years(self) -> list[str]:
         return self.policy.fiscal_years
@@ -550,6 +559,44 @@ class Problem:
 
     def _repr_html_(self) -> str:
         return problem_html(self)
+
+
+#: Policy names that name no round: the shipped default policy's and the built-in default.
+UNNAMED = frozenset({"Default OSA round", "Unnamed policy", ""})
+
+
+def round_title(name: str, years: Sequence[str], sources: Mapping[str, str],
+                origin: str | None) -> str:
+    """A run's title: the policy's ``name`` unless it is one of :data:`UNNAMED`; then the
+    input's file (or folder) name and the budget's fiscal years, the shipped example and a
+    shipped real round said as such (the example "illustrative", as its note says).
+
+    >>> round_title("FY2026 after the supplementary", ["FY2026"], {}, "/x/round.xlsx")
+    'FY2026 after the supplementary'
+    >>> round_title("Default OSA round", ["FY2026"], {}, "/home/officer/round.xlsx")
+    'round FY2026'
+    >>> round_title("Unnamed policy", ["FY2026", "FY2027"], {}, "/x/osa_fy2026.xlsx")
+    'osa_fy2026 FY2026-FY2027'
+    >>> round_title("Default OSA round", ["FY2025"], {}, "/x/Draft FY2025.xlsx")
+    'Draft FY2025'
+    >>> round_title("Default OSA round", ["FY2026"], {}, None)
+    'OSA round FY2026'
+    """
+    from osa_opt.data import is_example, real_round_year
+
+    if name.strip() not in UNNAMED:
+        return name
+    span = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}" if years else ""
+    if is_example(sources):
+        return f"Shipped example {span} (illustrative)".replace("  ", " ")
+    real = real_round_year(sources)
+    if real is not None:
+        return f"Real OSA round {real}" + (f", budget {span}" if span != real else "")
+    stem = Path(origin).stem if origin else "OSA round"
+    plain = "".join(ch for ch in stem.lower() if ch.isalnum())
+    if span and all(y.lower() in plain for y in years):
+        return stem
+    return f"{stem} {span}".strip()
 
 
 def _rebuild(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,

@@ -101,6 +101,6 @@ def frontier_figure(frontier: FrontierAnalysis, dpi: int = 120) -> Any:
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
-    ax.set_title(f"Efficient frontier: {problem.policy.name}", fontsize=10)
+    ax.set_title(f"Efficient frontier: {problem.title}", fontsize=10)
     fig.tight_layout()
     return fig

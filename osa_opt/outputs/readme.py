@@ -222,7 +222,7 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
     cut to Excel's limit (:func:`cut_text`)."""
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, TEXT_WIDTH)
-    sheet.write_string(0, 0, f"osa-opt run: {result.problem.policy.name}", fmt.title)
+    sheet.write_string(0, 0, f"osa-opt run: {result.problem.title}", fmt.title)
     row = 2
     for label, text in facts(result, created, large, cut):
         _fit_height(sheet, row, text)  # before the row's cells: rows go out in order

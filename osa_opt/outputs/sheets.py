@@ -89,7 +89,7 @@ def summary_sheet(sheets: Sheets, result: Result, created: str) -> None:
     fmt = sheets.fmt
     sheet = sheets.add("Summary")
     policy = result.problem.policy
-    sheet.write_string(0, 0, f"osa-opt run: {policy.name}", fmt.title)
+    sheet.write_string(0, 0, f"osa-opt run: {result.problem.title}", fmt.title)
     sheet.write_string(1, 0, MONEY_NOTE, fmt.note)
     facts: list[tuple[str, Any]] = [
         ("status", code_label(result.status.value)),

@@ -86,7 +86,7 @@ def render_report(result: Result, *, created: dt.datetime | None = None) -> str:
                 f"money in ¥ million")
     if result.problem.input_note:
         subtitle += f" · {result.problem.input_note}"
-    return page(f"osa-opt report: {policy.name}", subtitle,
+    return page(f"osa-opt report: {result.problem.title}", subtitle,
                 [s for s in parts if s is not None],
                 footer=f"Written by osa-opt {__version__}. Print or save as PDF from the "
                        "browser: each section starts a new page.")
