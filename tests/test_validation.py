@@ -358,6 +358,19 @@ def test_another_name_of_a_country_is_offered_by_name(tiny_frames: Frames, issue
                           f"sheet spells it: write {sheet_name!r} here")
 
 
+def test_one_country_in_two_rows_under_two_names_is_refused(tiny_frames: Frames,
+                                                            issues_of: Callable) -> None:
+    """Rows 'Myanmar' and 'Burma' in the countries sheet, each with its projects, were read
+    as two partners: two caps, two places in max_countries, the projects split. Refused."""
+    projects, countries, _ = tiny_frames
+    names = {"Aurelia": "Myanmar", "Borealis": "Burma"}
+    issue = one(issues_of(projects.replace({"country": names}),
+                          countries.replace({"country": names})), "countries", 3, "country")
+    assert issue.rule.startswith("'Burma' and 'Myanmar' (row 2) are two names of one country")
+    assert issue.hint.startswith("give the country one row, under one name ('Myanmar' or "
+                                 "'Burma')")
+
+
 def test_a_name_of_two_countries_is_said_so_without_a_guess(tiny_frames: Frames,
                                                               issues_of: Callable) -> None:
     """'Congo' under a sheet with 'DR Congo' may mean the other Congo: said so, not guessed."""

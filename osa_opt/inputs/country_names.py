@@ -3,7 +3,9 @@
 A project's country is matched to the countries sheet as spelt: a project typed
 ``East Timor`` under a sheet that writes ``Timor-Leste`` is refused, and the refusal offers
 the sheet's name by name (:func:`other_name_hint`). Nothing is mapped silently: the two
-names may be one country, but the user writes the one the countries sheet uses.
+names may be one country, but the user writes the one the countries sheet uses. Two rows
+of the countries sheet under two names of one country (``Myanmar`` and ``Burma``) would be
+two partners, each with its own cap: they are found by :func:`same_country_rows`.
 """
 
 from __future__ import annotations
@@ -116,3 +118,26 @@ country is matched as the countries sheet spells it")
     also = "" if _fold(canon) in {folded, *map(_fold, found)} else f" ({canon})"
     return found[0], (f"{name!r} and {sheet_has} are two names of one country{also}, and a "
                       "country is matched as the countries sheet spells it")
+
+
+def same_country_rows(names: Iterable[str], rows: Iterable[int]
+                      ) -> list[tuple[int, str, str, int]]:
+    """(row, name, the first name, its row) of each row of the countries sheet that names a
+    country an earlier row names otherwise (``Burma`` in row 9 under ``Myanmar`` in row 3):
+    the two rows would be two partners, each with its own cap.
+
+    >>> same_country_rows(["Myanmar", "Fiji", "Burma"], [2, 3, 4])
+    [(4, 'Burma', 'Myanmar', 2)]
+    """
+    first: dict[int, tuple[str, str, int]] = {}  # group -> (fold, name, row) of its first
+    out = []
+    for name, row in zip(names, rows, strict=True):
+        folded = _fold(str(name))
+        group = _GROUP_OF.get(folded)
+        if group is None:
+            continue
+        if group not in first:
+            first[group] = (folded, str(name), int(row))
+        elif first[group][0] != folded:  # one spelling twice: the near-duplicate rule's
+            out.append((int(row), str(name), first[group][1], first[group][2]))
+    return out

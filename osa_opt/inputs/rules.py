@@ -16,7 +16,7 @@ import pandas as pd
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
-from osa_opt.inputs.country_names import other_name_hint
+from osa_opt.inputs.country_names import other_name_hint, same_country_rows
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
 from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
@@ -24,7 +24,7 @@ from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
-from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, PROJECTS, ROW
+from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECT_COLUMNS, PROJECTS, ROW
 from osa_opt.text import suggest
 
 
@@ -41,6 +41,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     """
     issues: list[Issue] = []
     issues += _unknown_country_issues(projects, countries)
+    issues += _one_country_twice_issues(countries)
     issues += _dependency_issues(projects)
     issues += _exclusive_group_issues(projects)
     issues += lone_group_issues(projects)
@@ -179,6 +180,23 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
         issues.append(Issue(PROJECTS, int(row), "country", name,
                             "the country is not in the countries sheet", hint))
     return issues
+
+
+def _one_country_twice_issues(countries: pd.DataFrame) -> list[Issue]:
+    """A country with two rows under two of its names (``Myanmar`` and ``Burma``): two
+    partners to the model, each with its own cap and its own place in max_countries."""
+    if not _present(countries, "country", ROW) or countries.empty:
+        return []
+    names = countries["country"]
+    given = names.notna().to_numpy()
+    return [Issue(COUNTRIES, row, "country", name,
+                  f"{name!r} and {first!r} (row {first_row}) are two names of one country: "
+                  "the two rows would be two partners, each with its own cap and place in "
+                  "max_countries, and its projects split between them",
+                  f"give the country one row, under one name ({first!r} or {name!r}), and "
+                  "write that name in the country cells of its projects")
+            for row, name, first, first_row in same_country_rows(
+                names[given].astype(str), countries[ROW][given])]
 
 
 def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
