@@ -146,7 +146,9 @@ def _a_problem(problem: Any, name: str, baseline: bool = False) -> None:
         reuse = (f", or {name}(result.problem, baseline=result) to reuse its portfolio 1"
                  if baseline else "")
         raise OsaError(f"{name}() takes a Problem, not a Result: pass result.problem{reuse}")
-    if not hasattr(problem, "policy") or not hasattr(problem, "projects"):
+    # dir(), not hasattr: reading problem.projects would make the Problem hold a copy of
+    # its projects table for the rest of its life (~25 MB at 100,000 projects × 5 years)
+    if not hasattr(problem, "policy") or "projects" not in dir(problem):
         raise OsaError(f"{name}() takes a Problem, not a {type(problem).__name__}: "
                        "read one with osa_opt.load_problem(path)")
 
