@@ -452,3 +452,78 @@ def test_a_mandatory_project_with_its_cost_in_another_year_only_is_refused(
     assert (issue.row, issue.value) == (2, "mandatory")
     assert issue.rule.startswith("a mandatory project is not eligible: cost in another year: "
                                  "¥900m in cost_FY2027, none in cost_FY2026")
+
+
+def _cost_moved(tmp_path: Path, pid: str, column: str) -> Path:
+    """The example with ``pid``'s cost moved from cost_FY2026 to ``column``, a new column."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    at = rows[0].index("cost_FY2026")
+    for k, row in enumerate(rows):
+        row.insert(at + 1, column if k == 0 else row[at] if row[0] == pid else None)
+        if row[0] == pid:
+            row[at] = None
+    return write_book(tmp_path / "round.xlsx", sheets)
+
+
+def test_a_cost_in_a_year_before_the_round_is_told_as_planned_or_signed_then(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """P-05's cost moved to cost_FY2025, a year before the FY2026 round's. The fix said "to
+    plan FY2025 too, give the policy a budget for it", as for a year to come, and the
+    column's warning to budget FY2025 "to count them": a cost in an earlier year was planned
+    (or signed) then. Now: a slip into FY2026 moves its cost to cost_FY2026; one signed in
+    FY2025 is not in this round, status excluded."""
+    book = _cost_moved(tmp_path, "P-05", "cost_FY2025")
+    monkeypatch.setenv("COLUMNS", "200")
+    run = osa("validate", book, "--no-solve")
+    assert run.code == 0, run.err
+    said = " ".join((run.out + run.err).split())
+    assert ("Forced out: P-05 (Serendel, ¥0m), cost in another year: ¥1,300m in cost_FY2025, "
+            "none in cost_FY2026, and FY2025 is before this round's FY2026 (if it slipped into "
+            "FY2026, move its cost to cost_FY2026; if it was signed in FY2025, it is not in "
+            "this round: give it status excluded, with 'signed in FY2025' in status_reason)"
+            ) in said
+    assert "budget.FY2025" not in said and "FY2025=AMOUNT" not in said
+    assert ("projects, column 'cost_FY2025': cost_FY2025 holds ¥1,300m of costs, but FY2025 "
+            "is before this round's FY2026: those costs are not counted, and the portfolios "
+            "are chosen on the costs of FY2026 alone. Fix: nothing to do if cost_FY2025 is for "
+            "the record (planned or signed in FY2025); a project that slipped into FY2026 has "
+            "its cost in cost_FY2026") in said
+    # a year to come keeps its own fix: plan it too
+    (tmp_path / "later").mkdir()
+    later = osa_opt.load_problem(_cost_moved(tmp_path / "later", "P-05", "cost_FY2027"))
+    assert later.summary()["forced"]["P-05"]["status_reason"].endswith(
+        "to plan FY2027 too, give the policy a budget for it: budget.FY2027, or --budget "
+        "FY2027=AMOUNT in ¥ million)")
+
+
+def test_a_project_requiring_one_out_of_the_round_says_so_plainly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """P-06 requires P-05, whose cost stands only in cost_FY2025. Its warning read "P-06
+    requires P-05, which is not eligible (cost in another year: ..., (to fund it in FY2026,
+    ...; ...)): P-06 cannot be funded": nested brackets, P-05's whole fix, and "not
+    eligible" for a project out of the round. Now: out of this round, where its cost
+    stands, and one fix; the whole reason stays on P-05's own line."""
+    book = _cost_moved(tmp_path, "P-05", "cost_FY2025")
+    problem = osa_opt.load_problem(book)
+    (warning,) = [w for w in problem.warnings if w.column == "requires"]
+    assert warning.message() == (
+        "projects, row 7, column 'requires': P-06 requires P-05, which is out of this round "
+        "(cost in another year: ¥1,300m in cost_FY2025, none in cost_FY2026): P-06 cannot be "
+        "funded. Fix: remove the requirement or the project; to bring P-05 into this round, "
+        "move its cost to cost_FY2026")
+    result = osa_opt.solve(problem, portfolios=1)
+    assert result.unfunded.loc["P-06", "reason"] == (
+        "requires P-05, which is out of this round (cost in another year: ¥1,300m in "
+        "cost_FY2025, none in cost_FY2026)")
+    assert result.unfunded.loc["P-05", "reason"].endswith("in status_reason)")
+    # out by a rule as well: not eligible, each reason short, no fix to move the cost
+    risky = problem.raw_projects()
+    risky.loc[risky["project_id"] == "P-05", "risk"] = 0.9
+    both = problem.with_projects(risky)
+    (why,) = [w for w in both.warnings if w.column == "requires"]
+    assert why.rule.startswith("P-06 requires P-05, which is not eligible (misuse risk ")
+    assert why.rule.endswith("; cost in another year: ¥1,300m in cost_FY2025, none in "
+                             "cost_FY2026): P-06 cannot be funded")
+    assert why.hint == "remove the requirement or the project"
+

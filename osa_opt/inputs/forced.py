@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.inputs.other_years import COST_ELSEWHERE
+from osa_opt.inputs.other_years import COST_ELSEWHERE, own_cost_columns, short_reason
 
 #: How the projects sheet forces a project: the column and its value, in or out.
 MANDATORY, SIGNED, EXCLUDED = "status mandatory", "stage signed", "status excluded"
@@ -78,13 +78,16 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
 class Unfundable:
     """An eligible project that can never be funded: ``chain`` is the project, what it
     requires, and so on to the project that cannot be funded (its last); ``why`` says why
-    that one cannot ("is excluded (status_reason: …)", "is not eligible (…)");
-    ``excluded`` whether that one is out by ``status`` excluded (the analyst may bring it
-    back) rather than by an eligibility rule."""
+    that one cannot ("is excluded (status_reason: …)", "is out of this round (…)", "is not
+    eligible (…)"); ``excluded`` whether that one is out by ``status`` excluded (the
+    analyst may bring it back) rather than by an eligibility rule; ``move_cost_to`` the
+    cost columns of the policy's years when that one is out of the round by the year of
+    its cost alone (:mod:`.other_years`: its cost moved there brings it back), else ""."""
 
     chain: tuple[str, ...]
     why: str
     excluded: bool = False
+    move_cost_to: str = ""
 
     @property
     def blocker(self) -> str:
@@ -102,17 +105,27 @@ class Unfundable:
 
 def cannot_be_funded(status: Any, status_reason: Any, reasons: Any) -> str:
     """Why an ineligible project cannot be funded, after "which": its exclusion with the
-    analyst's reason, else its failed eligibility rules.
+    analyst's reason, else its failed eligibility rules; a cost only in a year the policy
+    has no budget for (:mod:`.other_years`) is said short, where the cost stands (the fix
+    is on that project's own line), and alone it puts the project out of this round, not
+    makes it ineligible.
 
     >>> cannot_be_funded("excluded", "withdrawn", ["status excluded: withdrawn"])
     'is excluded (status_reason: withdrawn)'
     >>> cannot_be_funded("candidate", "", ["no management agreement: Dravina has none"])
     'is not eligible (no management agreement: Dravina has none)'
+    >>> cannot_be_funded("candidate", "", ["cost in another year: ¥9m in cost_FY2025, none "
+    ...                                    "in cost_FY2026, and FY2025 is before (...)"])
+    'is out of this round (cost in another year: ¥9m in cost_FY2025, none in cost_FY2026)'
     """
     if status == "excluded":
         why = "" if status_reason is None else str(status_reason).strip()
         return f"is excluded (status_reason: {why})" if why else "is excluded"
-    return f"is not eligible ({'; '.join(map(str, reasons))})"
+    listed = [str(r) for r in reasons]
+    said = "; ".join(short_reason(r) for r in listed)
+    if listed and all(r.startswith(COST_ELSEWHERE) for r in listed):
+        return f"is out of this round ({said})"
+    return f"is not eligible ({said})"
 
 
 def unfundable_requirements(projects: pd.DataFrame, eligibility: pd.DataFrame
@@ -154,9 +167,12 @@ def unfundable_requirements(projects: pd.DataFrame, eligibility: pd.DataFrame
         while chain[-1] in next_of:
             chain.append(next_of[chain[-1]])
         last = chain[-1]
-        status = projects.at[last, "status"]
+        status, reasons = projects.at[last, "status"], list(eligibility.at[last, "reasons"])
+        # out by the year of its cost alone: its cost moved brings it back
+        moved = {own_cost_columns(str(r)) or "" for r in reasons}
         out[str(pid)] = Unfundable(tuple(chain), cannot_be_funded(
             status, projects.at[last, "status_reason"]
             if "status_reason" in projects.columns else None,
-            eligibility.at[last, "reasons"]), excluded=status == "excluded")
+            reasons), excluded=status == "excluded",
+            move_cost_to=moved.pop() if len(moved) == 1 else "")
     return out

@@ -12,6 +12,16 @@ forced-out lists name it with the year that holds its cost and the fix).
 ...                         index=["P-30", "P-31"])
 >>> elsewhere_reasons(projects, ["FY2026"])
 {0: 'cost in another year: ¥750m in cost_FY2027, none in cost_FY2026, and the policy has no budget for FY2027 (to fund it in FY2026, move its cost to cost_FY2026; to plan FY2027 too, give the policy a budget for it: budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)'}
+
+A cost in an earlier year than the round's (``cost_FY2025`` under FY2026) was planned, or
+signed, then: the fix says so, not to budget a year gone by.
+
+>>> past = pd.DataFrame({"cost_FY2026": [0.0], "cost_FY2025": [1300.0]}, index=["P-05"])
+>>> elsewhere_reasons(past, ["FY2026"])[0]
+"cost in another year: ¥1,300m in cost_FY2025, none in cost_FY2026, and FY2025 is before this round's FY2026 (if it slipped into FY2026, move its cost to cost_FY2026; if it was signed in FY2025, it is not in this round: give it status excluded, with 'signed in FY2025' in status_reason)"
+
+Where the reason is repeated for another project (one that requires it), its short form
+says where the cost stands, without the fix (:func:`short_reason`).
 """
 
 from __future__ import annotations
@@ -96,10 +106,74 @@ def elsewhere_reasons(projects: pd.DataFrame, years: Sequence[str]) -> dict[int,
     for i in np.flatnonzero(out_of_round.to_numpy()):
         moved = [(c, float(a)) for c, a in zip(others, amounts[i], strict=True) if a > 0]
         held = " and ".join(f"{yen(a)} in {c}" for c, a in moved)
-        first = moved[0][0].removeprefix(COST_PREFIX)
+        fys = [c.removeprefix(COST_PREFIX) for c, _ in moved]
+        later = [fy for fy in fys if not before_round(fy, years)]
+        if later:  # a year to come (or one between the policy's): plan it too
+            first = later[0]
+            reasons[int(i)] = (
+                f"{COST_ELSEWHERE}: {held}, none in {none}{_SHORT_ENDS}the policy has no "
+                f"budget for {' or '.join(fys)} (to fund it in {', '.join(years)}, move its "
+                f"cost to {none}; to plan {first} too, give the policy a budget for it: "
+                f"budget.{first}, or --budget {first}=AMOUNT in ¥ million)")
+            continue
+        first = fys[-1]  # the latest of the earlier years: where it was last planned
         reasons[int(i)] = (
-            f"{COST_ELSEWHERE}: {held}, none in {none}, and the policy has no budget for "
-            f"{' or '.join(c.removeprefix(COST_PREFIX) for c, _ in moved)} (to fund it in "
-            f"{', '.join(years)}, move its cost to {none}; to plan {first} too, give the "
-            f"policy a budget for it: budget.{first}, or --budget {first}=AMOUNT in ¥ million)")
+            f"{COST_ELSEWHERE}: {held}, none in {none}{_SHORT_ENDS}{' and '.join(fys)} "
+            f"{'is' if len(fys) == 1 else 'are'} before this round's {', '.join(years)} (if "
+            f"it slipped into {', '.join(years)}, move its cost to {none}; if it was signed "
+            f"in {first}, it is not in this round: give it status excluded, with 'signed in "
+            f"{first}' in status_reason)")
     return reasons
+
+
+#: Where the short form of a reason (where the cost stands) ends and the rest begins.
+_SHORT_ENDS = ", and "
+
+
+def _year_number(fy: str) -> int | None:
+    """The year a fiscal year's name gives in four digits (``FY2025``, ``2025年度``) or in
+    the Japanese era (``R7``: 2025); else None.
+
+    >>> _year_number("FY2025"), _year_number("R7"), _year_number("next")
+    (2025, 2025, None)
+    """
+    found = re.search(r"(?<!\d)(?:fy\s*)?(\d{4})(?!\d)", half_width(fy), re.IGNORECASE)
+    if found:
+        return int(found.group(1))
+    era = reiwa_year(fy)
+    return era[1] if era else None
+
+
+def before_round(fy: str, years: Sequence[str]) -> bool:
+    """Whether ``fy`` is a year before every one of the policy's ``years`` (False when
+    any of them gives no year)."""
+    year, own = _year_number(fy), [_year_number(y) for y in years]
+    return year is not None and bool(own) and all(y is not None and year < y for y in own)
+
+
+def short_reason(reason: str) -> str:
+    """The first part of a reason of :func:`elsewhere_reasons`: where the project's cost
+    stands, without why nor the fix, for a line about another project (one that requires
+    it) that names it in passing; any other reason as it is.
+
+    >>> short_reason("cost in another year: ¥750m in cost_FY2027, none in cost_FY2026, and "
+    ...              "the policy has no budget for FY2027 (to fund it in FY2026, ...)")
+    'cost in another year: ¥750m in cost_FY2027, none in cost_FY2026'
+    """
+    if not reason.startswith(COST_ELSEWHERE):
+        return reason
+    return reason.split(_SHORT_ENDS, 1)[0]
+
+
+def own_cost_columns(reason: str) -> str | None:
+    """The cost columns of the policy's years a reason of :func:`elsewhere_reasons` says
+    are empty (``cost_FY2026``): where the cost would go to bring the project into this
+    round; None for any other reason.
+
+    >>> own_cost_columns("cost in another year: ¥750m in cost_FY2027, none in cost_FY2026")
+    'cost_FY2026'
+    """
+    if not reason.startswith(COST_ELSEWHERE):
+        return None
+    _, found, own = short_reason(reason).rpartition(", none in ")
+    return own if found else None

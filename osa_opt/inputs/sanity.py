@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from osa_opt.errors import Issue
 from osa_opt.inputs.group_rules import lone_group_warnings
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.other_years import COST_ELSEWHERE, year_like_policy
+from osa_opt.inputs.other_years import COST_ELSEWHERE, before_round, year_like_policy
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
 from osa_opt.text import counted, half_width, id_list, number, reiwa_year, yen
@@ -218,7 +218,8 @@ def unfundable_warnings(problem: Problem) -> list[Issue]:
     for pid, why in list(found.items())[:MAX_PER_RULE]:
         chain = f" (the chain {' → '.join(why.chain)})" if len(why.chain) > 2 else ""
         back = (f"; if {why.blocker} is back in the round, make it a candidate"
-                if why.excluded else "")
+                if why.excluded else f"; to bring {why.blocker} into this round, move its "
+                f"cost to {why.move_cost_to}" if why.move_cost_to else "")
         issues.append(Issue(PROJECTS, int(rows[pid]), "requires", None,
                             f"{pid} {why.words()}: {pid} cannot be funded",
                             f"remove the requirement{chain} or the project{back}"))
@@ -264,6 +265,9 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
             issues.append(_yearless_cost_warning(str(column), fy, total, problem.fiscal_years))
             continue
         year = year_like_policy(fy, problem.fiscal_years)
+        if year not in years and before_round(fy, problem.fiscal_years):
+            issues.append(_earlier_cost_warning(str(column), fy, total, problem.fiscal_years))
+            continue
         hint = (f"{COST_PREFIX}{year} holds the costs of {year} that are counted; if "
                 f"{column} is another version of them, keep one" if year in years else
                 f"if it holds the costs of {year}, name it {COST_PREFIX}{year}, as the "
@@ -278,6 +282,21 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
             f"{', '.join(problem.fiscal_years)} alone",
             f"{hint}, or delete the column if it is for the record only"))
     return issues
+
+
+def _earlier_cost_warning(column: str, fy: str, total: float,
+                          years: tuple[str, ...] | list[str]) -> Issue:
+    """A ``cost_<FY>`` column of a year before the round's (``cost_FY2025`` under FY2026)
+    with costs in it: planned, or signed, in that year; told so, not to give the policy a
+    budget for a year gone by."""
+    own = " or ".join(f"{COST_PREFIX}{y}" for y in years)
+    return Issue(
+        PROJECTS, None, column, None,
+        f"{column} holds {yen(total)} of costs, but {fy} is before this round's "
+        f"{', '.join(years)}: those costs are not counted, and the portfolios are chosen on "
+        f"the costs of {', '.join(years)} alone",
+        f"nothing to do if {column} is for the record (planned or signed in {fy}); a project "
+        f"that slipped into {', '.join(years)} has its cost in {own}")
 
 
 def _yearless_cost_warning(column: str, fy: str, total: float,
