@@ -130,7 +130,7 @@ def test_validate_and_solve_list_each_forced_project_with_its_reason(
     text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
     assert "2 projects forced in and 2 projects forced out by the projects sheet" in text
     assert text.index("P-01") < text.index("P-20") < text.index("P-17") < text.index("P-26")
-    assert "P-17 Diving-support vessel" in text and "(none given)" in text
+    assert "P-17 Diving-support vessel" in text and "(no status_reason given)" in text
 
 
 def test_a_big_round_s_forced_projects_are_capped_with_the_rest_counted(

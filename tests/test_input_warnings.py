@@ -527,3 +527,20 @@ def test_a_project_requiring_one_out_of_the_round_says_so_plainly(
                              "cost_FY2026): P-06 cannot be funded")
     assert why.hint == "remove the requirement or the project"
 
+
+def test_the_report_names_the_forced_reason_column_for_both_kinds(tmp_path: Path) -> None:
+    """The report's Forced in or out put P-05's "cost in another year" reason under a
+    column headed status_reason, which P-05 has none of. The column is now "Reason", the
+    lead saying what it holds, a blank one "(no status_reason given)"."""
+    import re
+
+    from osa_opt.report.sections import forced
+
+    result = osa_opt.solve(osa_opt.load_problem(_cost_moved(tmp_path, "P-05", "cost_FY2025")),
+                           portfolios=1)
+    section = forced(result)
+    assert section is not None
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", section.body)
+    assert "Reason" in headers and not any("status_reason" in h for h in headers)
+    assert section.lead.endswith("with the reason: the status_reason written for it, or "
+                                 "where its cost stands and the fix.")

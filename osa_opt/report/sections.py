@@ -362,17 +362,22 @@ def forced(result: Result) -> Section | None:
         "project_id": shown, "title": [titles[p] for p in shown],
         **{key: [listed[p][key] for p in shown]
            for key in ("country", "total_cost", "forced", "by", "status_reason")}})
-    frame["status_reason"] = frame["status_reason"].replace("", "(none given)")
-    body = table(frame, headers={"forced": "Forced", "by": "By"}, max_rows=MAX_LISTED,
-                 more="run.json lists every one (problem.forced)", rows_in_all=len(listed))
+    # one column for the status_reason written and, for a cost in another year only, where
+    # it stands and the fix (problem.forced keeps both under status_reason): "Reason"
+    frame["status_reason"] = frame["status_reason"].replace("", "(no status_reason given)")
+    body = table(frame, headers={"forced": "Forced", "by": "By", "status_reason": "Reason"},
+                 max_rows=MAX_LISTED, more="run.json lists every one (problem.forced)",
+                 rows_in_all=len(listed))
+    elsewhere = any(f["by"] == COST_ELSEWHERE for f in listed.values())
     return Section("forced", "Forced in or out", body,
                    lead=f"{counted(n_in, 'project')} forced in and "
                         f"{counted(len(listed) - n_in, 'project')} forced out by the projects "
                         "sheet (status mandatory or stage signed: in; status excluded: out"
-                        + ("; a cost only in a year the policy has no budget for: out, where "
-                           "it stands and the fix under status_reason" if any(
-                               f["by"] == COST_ELSEWHERE for f in listed.values()) else "")
-                        + "), with the reason written in status_reason.")
+                        + ("; a cost only in a year the policy has no budget for: out"
+                           if elsewhere else "")
+                        + "), with the reason: the status_reason written for it"
+                        + (", or where its cost stands and the fix" if elsewhere else "")
+                        + ".")
 
 
 # ---------------------------------------------------------------------- not funded
