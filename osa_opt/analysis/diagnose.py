@@ -300,6 +300,11 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
         return (f"tier-{tier} partner {i} cannot receive a project under the other rules "
                 f"(its cheapest eligible project needs {yen(cheapest)}): take tier {tier} "
                 f"out of {key}, or make room for one of its projects")
+    if c == "required_partner":
+        cheapest = min(data.total_cost[p] * data.min_funding[p] for p in data.by_country[i])
+        return (f"partner {i} cannot receive a project under the other rules (its cheapest "
+                f"eligible project needs {yen(cheapest)}): take {i} off {key}, or make room "
+                "for one of its projects")
     # mandatory (or signed)
     word, unforce = _forced_words(i, data)
     blocked = problem.unfundable.get(i)  # a chain of requirements to one that cannot be funded
@@ -362,4 +367,12 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
             return (f"{text} or free some of {id_list(sorted(low))} (a candidate status, "
                     "no stage signed)")
         return f"{text} or make some of {id_list(sorted(low))} candidates"
-    return f"the rules need {yen(budget + amount)} in {fy} but the budget is {yen(budget)}: {raise_by}"
+    short = f"but the budget is {yen(budget)}: {raise_by}"
+    required = [c for c in map(str, data.policy.priority.required_partners)
+                if c in data.by_country]
+    if required:  # a partner the officer required adds to what the rules need
+        return (f"the rules need {yen(budget + amount)} in {fy}, a project of "
+                f"{id_list(required, conjunction='and of')} (priority.required_partners) "
+                f"among them, {short}, or take {'one' if len(required) > 1 else 'it'} off "
+                "priority.required_partners (that may be enough instead)")
+    return f"the rules need {yen(budget + amount)} in {fy} {short}"

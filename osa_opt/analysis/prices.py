@@ -376,7 +376,11 @@ def _message(rule: str, row: pd.Series, off_reason: str | None,
     def amount(v: float) -> str:
         return yen(v) if money else number(v, 6)
 
-    if rule == "tier_partner":
+    if row.get("family") == "required_partner":
+        funded = int(round(row["activity"]))
+        state = ("met exactly: one of its projects is funded" if row["binding"] else
+                 f"met with room: {funded} of its projects are funded")
+    elif rule == "tier_partner":
         fewest = int(round(row["activity"]))
         state = ("met exactly: a partner has only the one project it must get" if
                  row["binding"] else f"met with room: every partner has {fewest} or more "

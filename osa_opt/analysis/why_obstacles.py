@@ -117,4 +117,8 @@ class Obstacles:
             if self.eligible_in[country] == 1:  # pid is eligible: it is the one
                 return (f"it is the only eligible project of tier-{tier} partner {country}, "
                         f"and every tier-{tier} partner must be funded")
+        if str(country) in map(str, pb.policy.priority.required_partners) \
+                and self.eligible_in[country] == 1:
+            return (f"it is the only eligible project of {country}, which "
+                    "priority.required_partners requires")
         return None

@@ -140,6 +140,9 @@ class PriorityPolicy(Frozen):
     fund_every_tier: Sequence[int] = param(
         [], "tiers whose every eligible partner gets at least one project",
         bounds=Bounds(choices=TIERS, rule="tiers are 1, 2 or 3", hint="list tiers among 1, 2, 3"))
+    required_partners: Sequence[str] = param(
+        [], "partners that must receive at least one funded project, named as in the "
+        "countries sheet (a minister's instruction: the partner, not one of its items)")
     max_country_share: float = param(
         1.0, "largest share of the total budget for one country", "share", SHARE)
     min_countries: int = param(

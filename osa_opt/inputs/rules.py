@@ -48,6 +48,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += _mandatory_eligibility_issues(
         projects if other_costs is None else projects.join(other_costs), countries, policy)
     issues += _region_issues(countries, policy)
+    issues += _required_partner_issues(projects, countries, policy)
     issues += _category_issues(projects, policy)
     issues += _unit_issues(projects)
     issues += near_duplicate_issues(projects, countries, rows_text)
@@ -374,18 +375,7 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     mandatory = projects[forced]
     if mandatory.empty:
         return issues
-    # Unreadable country cells (already reported) count as passing, so they add no reason.
-    optional_c = [n for n in ("override", "override_reason") if n in countries.columns]
-    c = countries[[*needed_c, *optional_c]].dropna(subset=["country"])
-    c = c[c["country"].isin(mandatory["country"])].astype(object)
-    for name, passing in _COUNTRY_PASS.items():
-        c[name] = c[name].where(c[name].notna(), passing)
-    costs = [c for c in mandatory.columns if str(c).startswith(COST_PREFIX)]  # other_years
-    p = mandatory.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS, *costs]).astype(object)
-    for name, default in _PROJECT_DEFAULTS.items():
-        p[name] = [default if is_blank(v) else v for v in p[name]]
-    p = p.set_index("project_id")
-    verdict = assess(p, c.set_index("country"), policy, origins=True)
+    verdict = _assessed(mandatory, countries, policy)
     # columns read once, not a Series per row: an execution round may sign thousands
     for field, status, row, found, origins in zip(
             mandatory["field"].tolist(), mandatory["status"].tolist(), mandatory[ROW].tolist(),
@@ -409,6 +399,65 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
             issues.append(Issue(PROJECTS, int(row), "stage", "signed",
                                 "a signed project is not eligible: " + "; ".join(reasons),
                                 f"fix {data} or the policy, or clear its stage"))
+    return issues
+
+
+def _assessed(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Eligibility (:func:`assess`, with origins) of some rows of the typed projects sheet.
+    Unreadable cells (already reported) count as passing, so they add no reason."""
+    needed_p = ("project_id", "country", "field", "status")
+    needed_c = ("country", *_COUNTRY_PASS)
+    optional_c = [n for n in ("override", "override_reason") if n in countries.columns]
+    c = countries[[*needed_c, *optional_c]].dropna(subset=["country"])
+    c = c[c["country"].isin(projects["country"])].astype(object)
+    for name, passing in _COUNTRY_PASS.items():
+        c[name] = c[name].where(c[name].notna(), passing)
+    costs = [c for c in projects.columns if str(c).startswith(COST_PREFIX)]  # other_years
+    p = projects.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS, *costs]).astype(object)
+    for name, default in _PROJECT_DEFAULTS.items():
+        p[name] = [default if is_blank(v) else v for v in p[name]]
+    return assess(p.set_index("project_id"), c.set_index("country"), policy, origins=True)
+
+
+def _required_partner_issues(projects: pd.DataFrame, countries: pd.DataFrame,
+                             policy: Policy) -> list[Issue]:
+    """A partner of ``priority.required_partners`` that the countries sheet does not name,
+    or none of whose projects can be funded (none in the projects sheet, every one excluded
+    or ineligible): the rule "fund this partner" could never be met."""
+    listed = [str(c) for c in policy.priority.required_partners]
+    if not listed or "country" not in countries.columns or "country" not in projects.columns:
+        return []
+    key, where = "priority.required_partners", policy_sheet(policy)
+    known = sorted({str(c) for c in countries["country"].dropna()})
+    issues = []
+    for name in listed:
+        if name not in known:
+            close = suggest(name, known)
+            issues.append(Issue(where, None, key, name, "no partner of this name in the "
+                                "countries sheet",
+                                (f"did you mean {close!r}? " if close else "")
+                                + "Name the partner as the countries sheet's country column "
+                                "does"))
+            continue
+        own = projects[projects["country"] == name]
+        if "status" in own.columns:
+            own = own[own["status"] != "excluded"]
+        if own.empty:
+            issues.append(Issue(where, None, key, name, "the partner has no project to fund "
+                                "(none in the projects sheet, or every one excluded)",
+                                f"add a project of {name}, or take {name} off {key}"))
+            continue
+        if (any(c not in projects.columns for c in ("project_id", "field", "status"))
+                or any(c not in countries.columns for c in _COUNTRY_PASS)):
+            continue  # a missing column is reported as such
+        reasons = _assessed(own, countries, policy)["reasons"].tolist()
+        if all(reasons):
+            why = "; ".join(dict.fromkeys(r for found in reasons for r in found))
+            ids = ", ".join(map(str, own["project_id"].tolist()[:6]))
+            issues.append(Issue(where, None, key, name,
+                                f"none of the partner's projects is eligible ({ids}): {why}",
+                                f"make one eligible (fix its data or the policy, or an "
+                                f"override with its reason), or take {name} off {key}"))
     return issues
 
 

@@ -122,6 +122,20 @@ def add_tier_partners(m: pyo.ConcreteModel, data: ModelData) -> None:
         partners, rule=lambda m, c: pyo.quicksum(m.x[p] for p in by_country[c]) >= 1)
 
 
+def add_required_partners(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Σ_{p in c} x[p] ≥ 1 for each partner c of priority.required_partners.
+
+    Validation refuses a listed partner without an eligible project (inputs/rules.py), so
+    every row has a project to fund.
+    """
+    by_country = data.by_country
+    partners = sorted({str(c) for c in data.policy.priority.required_partners} & set(by_country))
+    if not partners:
+        return
+    m.required_partner = pyo.Constraint(
+        partners, rule=lambda m, c: pyo.quicksum(m.x[p] for p in by_country[c]) >= 1)
+
+
 def add_country_caps(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Σ_{p in c} cost[p]·f[p] ≤ cap_c · ΣB for each country (policy-wide or its own max_share)."""
     by_country = data.by_country

@@ -33,6 +33,7 @@ from osa_opt.model.families import (
     add_max_countries,
     add_min_package,
     add_region_shares,
+    add_required_partners,
     add_tier_partners,
     add_tier_shares,
     add_whole_units,
@@ -122,6 +123,13 @@ def _check_tier_partner(data: ModelData, f: Fractions) -> list[str]:
     by_country = data.by_country
     return [_row("tier_partner", c) for c in sorted(by_country)
             if data.tier[by_country[c][0]] in tiers and not any(p in f for p in by_country[c])]
+
+
+def _check_required_partner(data: ModelData, f: Fractions) -> list[str]:
+    by_country = data.by_country
+    return [_row("required_partner", c) for c in sorted(map(str,
+                                                            data.policy.priority.required_partners))
+            if c in by_country and not any(p in f for p in by_country[c])]
 
 
 def _check_country_cap(data: ModelData, f: Fractions) -> list[str]:
@@ -236,6 +244,11 @@ REGISTRY: tuple[Family, ...] = (
                   lambda i, d: f"fund tier-{_tier_of_country(d, i)} partner {i}",
                   lambda i, d: "priority.fund_every_tier"),
     ), False, _check_tier_partner),
+    Family("required_partner", add_required_partners, (
+        # counts projects, as tier_partner: at least one of the partner's is funded
+        Component("required_partner", "min", "projects", lambda i, d: f"fund partner {i}",
+                  lambda i, d: "priority.required_partners"),
+    ), False, _check_required_partner),
     Family("country_cap", add_country_caps, (
         Component("country_cap", "max", MONEY, lambda i, d: f"cap on {i}", _cap_key),
     ), True, _check_country_cap),

@@ -35,6 +35,7 @@ ROOM_TAIL = " (the budget left has room for it)"
 FAMILY_KIND = {
     "budget": "a year's budget", "country_cap": "a partner's cap",
     "tier_share": "a tier's minimum share", "tier_partner": "a tier's partners",
+    "required_partner": "a required partner",
     "field_share": "a field's share", "region_share": "a region's share",
     "distinct_recipients": "the least number of partners", "requires": "a requirement",
     "exclusive": "an exclusive group", "mandatory": "a project's status",

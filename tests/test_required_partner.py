@@ -1,0 +1,122 @@
+"""priority.required_partners: a budget officer requires a partner as such ("the minister
+wants Tavola in"), not one of its items. Before, no rule named a partner: the workaround was
+to make one item mandatory, choosing the item by hand.
+
+The shipped example at a budget of ¥9,000m funds ten partners, not Tavola (P-24 ¥600m, P-25
+¥500m; P-26 excluded); mandatory P-01 costs ¥900m."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import osa_opt
+from osa_opt.cli import cli
+from osa_opt.cli.common import run_cli
+from osa_opt.model import build_model
+from osa_opt.model.registry import broken_rules
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``run(*args) -> (exit code, stdout, stderr)`` of ``osa-opt ARGS`` as a user sees it,
+    80 columns wide, with the words of a wrapped message joined again."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *args])
+        code = run_cli(cli)
+        out = capsys.readouterr()
+        return code, " ".join(out.out.split()), " ".join(out.err.split())
+
+    return invoke
+
+
+def problem(budget: float = 9000, **priority: object) -> osa_opt.Problem:
+    return osa_opt.load_problem(overrides={"budget": {"FY2026": budget},
+                                           "priority": priority})
+
+
+def countries_of(result: osa_opt.Result) -> set[str]:
+    return set(result.best.projects["country"])
+
+
+def test_a_required_partner_is_funded_and_its_price_is_said() -> None:
+    assert "Tavola" not in countries_of(osa_opt.solve(problem(), portfolios=1))
+    required = problem(required_partners=["Tavola"])
+    result = osa_opt.solve(required, portfolios=1, explain=True)
+    assert "Tavola" in countries_of(result)
+    model = build_model(required)
+    assert [c.name for c in model.required_partner.values()] == ["required_partner[Tavola]"]
+    # the rule's own check, independent of the model: a portfolio without Tavola breaks it
+    assert broken_rules(model.osa, {"P-01": 1.0}) == ["required_partner[Tavola]"]
+    assert broken_rules(model.osa, {"P-01": 1.0, "P-25": 1.0}) == []
+    prices = result.analyses["prices"].table
+    row = prices.loc["required_partner[Tavola]"]
+    assert (row["label"], row["policy_key"], row["bound"]) == (
+        "fund partner Tavola", "priority.required_partners", 1.0)
+    assert row["gain_if_off"] > 0  # the instruction costs value at this budget
+    assert row["message"].startswith(
+        "Fund partner Tavola (met exactly: one of its projects is funded) costs ")
+
+
+def test_a_budget_too_small_for_a_required_partner_names_it(run: Run, tmp_path: Path) -> None:
+    """¥1,300m holds mandatory P-01 (¥900m) but not with Tavola's cheapest item (¥500m)."""
+    code, _, err = run("solve", "--budget", "FY2026=1300", "--set",
+                       "priority.required_partners=['Tavola']", "--out", str(tmp_path / "r"))
+    assert code == 3
+    assert ("The rules need ¥1,400m in FY2026, a project of Tavola "
+            "(priority.required_partners) among them, but the budget is ¥1,300m: raise the "
+            "budget (budget.FY2026) by ¥100m to ¥1,400m, or take it off "
+            "priority.required_partners (that may be enough instead).") in err
+
+
+def test_required_partners_beyond_the_most_partners_are_named() -> None:
+    from osa_opt.analysis.diagnose import diagnose
+
+    tight = problem(18100, max_countries=2, required_partners=["Tavola", "Opalind", "Kantoro"])
+    entries = diagnose(tight)
+    assert any(e["family"] == "required_partner" for e in entries), entries
+    said = " ".join(e["message"] for e in entries)
+    assert "off priority.required_partners" in said
+
+
+@pytest.mark.parametrize(("name", "rule", "hint"), [
+    ("Coralla", "no partner of this name in the countries sheet",
+     "did you mean 'Coralia'? Name the partner as the countries sheet's country column does"),
+    ("Drakmoor", "none of the partner's projects is eligible (P-35): country is a party to a "
+                 "conflict: Drakmoor (Three Principles",
+     "make one eligible (fix its data or the policy, or an override with its reason), or take "
+     "Drakmoor off priority.required_partners"),
+])
+def test_a_partner_that_can_never_be_funded_is_refused(run: Run, tmp_path: Path, name: str,
+                                                       rule: str, hint: str) -> None:
+    """A misspelt partner, and one whose only project is ineligible: the rule could never
+    be met; both are refused before solving, naming the key, the value and the fix."""
+    from osa_opt.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        problem(required_partners=[name])
+    (issue,) = refused.value.issues
+    assert (issue.sheet, issue.row, issue.column, issue.value) == (
+        "policy default.toml", None, "priority.required_partners", name)
+    assert issue.rule.startswith(rule) and issue.hint == hint
+    code, _, err = run("solve", "--set", f"priority.required_partners=['{name}']", "--out",
+                       str(tmp_path / "r"))
+    assert code == 2 and "1 problem in the input" in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_only_project_of_a_required_partner_must_stay(run: Run) -> None:
+    """P-37 is Dravina's only eligible project: explain said what dropping it would lose,
+    as if it could be dropped; under the rule it must stay, and explain says why."""
+    code, out, _ = run("explain", "P-37", "--set", "priority.required_partners=['Dravina']")
+    assert code == 0
+    assert ("Funded, and it must be: it is the only eligible project of Dravina, which "
+            "priority.required_partners requires.") in out
