@@ -241,6 +241,7 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
                     f"a 0-100 scale ({col.name}: {col.meaning})")
         ratio = _ratio(value) if col.low == 0 and col.high in (1.0, 10.0) else None
         if ratio is not None:  # "7.6/10", "4 out of 5", "1/2": the number on this scale
+            assert col.high is not None  # read above only on a column up to 1 or 10
             top = number_text(col.high)
             return (f"{str(value).strip()!r} is a fraction: {col.name} is a number from 0 to "
                     f"{top}, so type {number_text(round(ratio * col.high, 10))} if "

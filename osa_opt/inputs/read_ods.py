@@ -262,7 +262,7 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
             formula = cell.attributes.get((TABLENS, "formula")) if sums is not None else None
-            if formula and may_add_up(formula):  # =SUM(...) under a column: a total?
+            if formula and sums is not None and may_add_up(formula):  # =SUM(...): a total?
                 _mark(sums, block, formula)
             for marks in styled if isinstance(value, int | float) else ():
                 if marks[0]:
@@ -301,7 +301,7 @@ def _note_styled(cell: Any, row: int, column: int, rows: int, columns: int,
     styles, defaults, found = marks
     for j in range(columns):
         name = cell.attributes.get((TABLENS, "style-name")) or defaults.get(column + j)
-        if name in styles:
+        if name is not None and name in styles:  # None: no style of its own nor its column's
             for k in range(rows):
                 found[row + k, column + j] = styles[name]
 
@@ -456,9 +456,9 @@ def _value(cell: Any) -> Any:
                          f"the cell is marked as {what} in the file but {stored}: the file "
                          "was written by another program than LibreOffice, or damaged",
                          _RESAVE) from None
-    stored = attrs.get((OFFICENS, "string-value")) if kind == "string" else None
-    if stored is not None:  # the text the cell holds, where its format shows another
-        return stored if stored.strip() else None  # (;;;: nothing), as Excel's reader does
+    held = attrs.get((OFFICENS, "string-value")) if kind == "string" else None
+    if held is not None:  # the text the cell holds, where its format shows another
+        return held if held.strip() else None  # (;;;: nothing), as Excel's reader does
     if formula and not shown:
         raise Unreadable(_formula_text(formula), FORMULA_RULE, FORMULA_HINT)
     return shown if shown else None

@@ -84,11 +84,14 @@ def cut_short_issue(file: str, sheet: str, xml: bytes, last: int) -> Issue | Non
     True
     >>> cut_short_issue("round.xlsx", "projects", b'<dimension ref="A1:K200"/>', 200) is None
     True
+    >>> cut_short_issue("other.xlsx", "projects", b'<sheetData><row r="1"/>', 1) is None
+    True
     """
     found = _DIMENSION.search(xml[:xml.find(b"sheetData")])
     declared = int(found.group(2)) if found else 0
     if not last < declared < _LAST_ROW or declared == 1:  # A1:A1, an empty sheet's extent
         return None
+    assert found is not None  # no extent declared is 0 rows, returned above
     ref = found.group(0).split(b'ref="')[1].decode()[:-1]
     missing = f"row {declared}" if declared == last + 1 else f"rows {last + 1}-{declared}"
     ends = f"its rows end at row {last}" if last else "it holds no rows"

@@ -61,8 +61,8 @@ def _runs(si: ET.Element) -> tuple[str, str] | None:
         return None
     text, struck = [], []
     for run in runs:
-        t = "".join(run.find(f"{_MAIN}t").itertext()) if run.find(f"{_MAIN}t") is not None \
-            else ""
+        held = run.find(f"{_MAIN}t")
+        t = "".join(held.itertext()) if held is not None else ""
         text.append(t)
         if _is_struck(run.find(f"{_MAIN}rPr")) and t.strip():
             struck.append(t.strip())
@@ -118,8 +118,8 @@ def struck_cells(xml: bytes, book: Any, shared: dict[int, str | None]) -> Struck
         if style is not None and style.group(1) in styles:
             out[at] = None
             continue
-        kind = _TYPE.search(attributes)
-        kind = kind.group(1) if kind else b"n"
+        typed = _TYPE.search(attributes)
+        kind = typed.group(1) if typed else b"n"
         if kind == b"s" and shared:
             value = _VALUE.search(body or b"")
             if value is not None and value.group(1).strip().isdigit() \
