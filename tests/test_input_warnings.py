@@ -544,3 +544,25 @@ def test_the_report_names_the_forced_reason_column_for_both_kinds(tmp_path: Path
     assert "Reason" in headers and not any("status_reason" in h for h in headers)
     assert section.lead.endswith("with the reason: the status_reason written for it, or "
                                  "where its cost stands and the fix.")
+
+
+def test_a_mandatory_project_requiring_one_out_of_the_round_is_told_how_to_bring_it_in(
+        tmp_path: Path) -> None:
+    """P-06 mandatory requires P-05, whose cost stands only in cost_FY2025: the policy
+    cannot be met, and the diagnosis offered to make P-06 a candidate or remove the
+    requirement, not the fix that brings P-05 into the round. It now offers it too."""
+    import openpyxl
+
+    book = _cost_moved(tmp_path, "P-05", "cost_FY2025")
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["projects"]
+    status = [c.value for c in sheet[1]].index("status") + 1
+    sheet.cell(7, status, "mandatory")  # P-06
+    wb.save(book)
+    result = osa_opt.solve(osa_opt.load_problem(book), portfolios=1)
+    messages = [e["message"] for e in result.diagnosis]
+    assert (
+        "Mandatory project P-06 cannot be funded: it requires P-05, which is out of this round "
+        "(cost in another year: ¥1,300m in cost_FY2025, none in cost_FY2026); make it a "
+        "candidate in the status column, remove the requirement, or move P-05's cost to "
+        "cost_FY2026 (it is out of this round by the year of its cost).") in messages, messages

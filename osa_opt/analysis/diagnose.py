@@ -310,8 +310,10 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
     blocked = problem.unfundable.get(i)  # a chain of requirements to one that cannot be funded
     if blocked is not None:  # in the words of the input warning (inputs/sanity.py)
         chain = f" (the chain {' → '.join(blocked.chain)})" if len(blocked.chain) > 2 else ""
-        return (f"{word} project {i} cannot be funded: it {blocked.words()}; {unforce}, or "
-                f"remove the requirement{chain}")
+        back = (f", or move {blocked.blocker}'s cost to {blocked.move_cost_to} (it is out of "
+                "this round by the year of its cost)" if blocked.move_cost_to else "")
+        return (f"{word} project {i} cannot be funded: it {blocked.words()}; {unforce}, "
+                f"{'' if back else 'or '}remove the requirement{chain}{back}")
     return f"{word} project {i} cannot be funded under the other rules: {unforce}"
 
 
