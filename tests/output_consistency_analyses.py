@@ -34,6 +34,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +353,29 @@ def _per_cost(it: oc.Item) -> float:
     return it.value / it.total if it.total > 0 else math.inf
 
 
+def shown_gap(a: float | None, b: float | None, decimals: int = 3) -> float | None:
+    """A frontier's gain or a funding level's nesting cost as the terminal, the report, the
+    workbook and the notebook show it (docs/frontier.md): the difference of the two values
+    each rounded to ``decimals`` (halves away from zero), so the columns add up; run.json
+    keeps the exact difference."""
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) \
+            or (isinstance(b, float) and math.isnan(b)):
+        return None
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(a))).quantize(q, ROUND_HALF_UP)
+                 - Decimal(repr(float(b))).quantize(q, ROUND_HALF_UP))
+
+
+def _shown_levels(lv: dict[str, Any]) -> dict[str, Any]:
+    """A funding level with its nesting cost as the tables show it."""
+    return {**lv, "nesting_cost": shown_gap(lv["independent_value"], lv["nested_value"])}
+
+
+def _shown_points(p: dict[str, Any]) -> dict[str, Any]:
+    """A frontier point with its gain as the tables show it."""
+    return {**p, "gain": shown_gap(p["value"], p["greedy_value"])}
+
+
 def _has_parts(inputs: oc.Inputs) -> bool:
     """Whether a portfolio may fund a project in part (min_funding or whole units)."""
     return bool(inputs.partial)
@@ -387,7 +411,7 @@ def _frontier_workbook(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict
                    sum(p["budget"].values()), "money", as_shown=True)
         for label, key in (("Value", "value"), ("Greedy value", "greedy_value"),
                            ("Gain", "gain")):
-            check_cell(ck, f"{k} {label}", row[label], p[key], "value")
+            check_cell(ck, f"{k} {label}", row[label], _shown_points(p)[key], "value")
         if p["value"] is not None:
             check_cell(ck, f"{k} projects", row["Projects"], len(p["projects"]), "count")
             check_cell(ck, f"{k} total cost", row["Total cost (¥m)"], p["total_cost"], "money")
@@ -414,7 +438,7 @@ def _frontier_workbook(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict
         k = f"Funding levels {lv['level']}"
         check_cell(ck, f"{k} share", row["Budget share"], lv["budget_share"], "share")
         for label, key in NESTING:
-            check_cell(ck, f"{k} {label}", row[label], lv[key], "value")
+            check_cell(ck, f"{k} {label}", row[label], _shown_levels(lv)[key], "value")
         check_cell(ck, f"{k} projects", row["Projects"], lv["projects"], "count")
         ck.same(f"{k} added", _ids(row["Added"].value), lv["added"])
         ck.same(f"{k} dropped", _ids(row["Dropped"].value), lv["dropped"])
@@ -445,7 +469,7 @@ def _frontier_report(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[s
                       sum(p["budget"].values()))
         _report_value(ck, f"{k} value", cells["Value"], p["value"])
         _report_value(ck, f"{k} greedy", cells["Greedy value"], p["greedy_value"])
-        _report_value(ck, f"{k} gain", cells["Gain"], p["gain"])
+        _report_value(ck, f"{k} gain", cells["Gain"], _shown_points(p)["gain"])
         if p["value"] is not None:
             ck.rounded(f"{k} projects", cells["Projects"], len(p["projects"]), 0)
             _report_money(ck, f"{k} total cost", cells["Total cost (¥m)"], p["total_cost"])
@@ -468,7 +492,7 @@ def _frontier_report(ck: oc.Checker, folder: Path, inputs: oc.Inputs, fr: dict[s
         k = f"report funding level {lv['level']}"
         share_text(ck, f"{k} share", cells["Budget share"], lv["budget_share"])
         for label, key in NESTING:
-            _report_value(ck, f"{k} {label}", cells[label], lv[key])
+            _report_value(ck, f"{k} {label}", cells[label], _shown_levels(lv)[key])
         ck.same(f"{k} added", _ids(cells["Added"]), lv["added"])
 
 
@@ -499,7 +523,7 @@ def _frontier_terminal(ck: oc.Checker, text: str, inputs: oc.Inputs, fr: dict[st
             _report_value(ck, f"{k} value", cells["Exact value"], p["value"])
             ck.rounded(f"{k} projects", cells["Projects"], len(p["projects"]), 0)
             if "Gain" in cells:
-                _report_value(ck, f"{k} gain", cells["Gain"], p["gain"])
+                _report_value(ck, f"{k} gain", cells["Gain"], _shown_points(p)["gain"])
         if "Greedy value" in cells:
             _report_value(ck, f"{k} greedy", cells["Greedy value"].rstrip("*"),
                           p["greedy_value"])
@@ -508,7 +532,8 @@ def _frontier_terminal(ck: oc.Checker, text: str, inputs: oc.Inputs, fr: dict[st
         point = by_level.get(p["level"])
         if point is not None and "Nested value" in cells:
             _report_value(ck, f"{k} nested value", cells["Nested value"], point["nested_value"])
-            _report_value(ck, f"{k} nesting cost", cells["Nesting cost"], point["nesting_cost"])
+            _report_value(ck, f"{k} nesting cost", cells["Nesting cost"],
+                          _shown_levels(point)["nesting_cost"])
     if shown_levels:
         ck.same("terminal frontier levels", shown_levels, [p["level"] for p in fr["points"]])
     if not fo or not fo.get("order"):
@@ -1023,7 +1048,7 @@ def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
                           sum(p["budget"].values()))
             for label, key in (("Value", "value"), ("Greedy value", "greedy_value"),
                                ("Gain", "gain")):
-                _report_value(ck, f"{w} {label}", cells[label], p[key])
+                _report_value(ck, f"{w} {label}", cells[label], _shown_points(p)[key])
     elif name == "funding_order" and entry.get("order"):
         for cells, o in zip(table_with("Project", "Position"), entry["order"], strict=False):
             w = f"{k} {o['project_id']}"
@@ -1036,7 +1061,7 @@ def _check_analysis_view(ck: oc.Checker, k: str, html: str, name: str,
         for cells, lv in zip(table_with("Nested value"), entry["levels"], strict=False):
             w = f"{k} level {lv['level']}"
             for label, key in NESTING:
-                _report_value(ck, f"{w} {label}", cells[label], lv[key])
+                _report_value(ck, f"{w} {label}", cells[label], _shown_levels(lv)[key])
     elif name == "robustness":
         by_id = {p["project_id"]: p for p in entry["projects"]}
         for cells in table_with("Project", "Core index"):
