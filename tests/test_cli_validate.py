@@ -308,8 +308,12 @@ def test_many_bad_rows_list_the_first_of_each_rule_and_count_the_rest(
 
 def test_the_summary_tables_are_headed_as_solve_heads_them(run: Callable,
                                                            files: dict[str, Path]) -> None:
-    # validate and solve print the same "why not" counts: the same capitalised headers
-    code, out, err = run(files["good"], "--policy", files["policy"])
+    # validate and solve print the same "why not" counts: the same capitalised headers (the
+    # shipped example: the tiny round's only project out is status excluded, forced out,
+    # not ineligible, so it has no table of reasons)
+    from osa_opt.data import example_path
+
+    code, out, err = run(example_path(), "--no-solve")
     assert code == 0, err
     headers = {" ".join(cell.split()) for line in out.splitlines() if line.startswith("┃")
                for cell in line.strip("┃").split("┃")}

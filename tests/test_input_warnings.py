@@ -403,6 +403,13 @@ def test_a_project_slipped_by_moving_its_cost_to_next_year_is_out_of_this_round(
             "for it: budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)"
             ) in " ".join(run.out.split())
     assert "funded for free" not in run.err
+    # counted as the report's card counts them (was "ineligible projects 6", the slipped and
+    # the excluded project under "Ineligible projects by reason")
+    said = " ".join(run.out.split())
+    assert "eligible projects 32 ineligible projects 4 forced out 2 " in said
+    reasons = said.split("Ineligible projects by reason")[1].split("Eligible by an override")[0]
+    assert "status excluded" not in reasons and "cost in another year" not in reasons
+    assert "Forced out: P-26 (Tavola, ¥500m), status excluded" in said
     problem = osa_opt.load_problem(book)
     assert not problem.eligibility.at["P-05", "eligible"]
     assert "P-05" not in problem.eligible

@@ -161,11 +161,23 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
     counts = Table(show_header=False, box=None, padding=(0, 2), pad_edge=False)
     counts.add_column(justify="left")
     counts.add_column(justify="right")
-    for label, key in (("projects", "projects"), ("countries", "countries"),
-                       ("eligible projects", "eligible"), ("ineligible projects", "ineligible")):
-        counts.add_row(label, number(summary[key]))
+    # counted as the report's Eligible projects card: a project out by its status alone or
+    # the year of its cost is forced out (listed under Forced out below), not ineligible
+    from osa_opt.inputs.eligibility import forced_out_only
+
+    out = problem.eligibility["reasons"][~problem.eligibility["eligible"].astype(bool)]
+    decided = out.map(forced_out_only)
+    ineligible = int(len(out) - decided.sum())
+    for label, n in (("projects", summary["projects"]), ("countries", summary["countries"]),
+                     ("eligible projects", summary["eligible"]),
+                     ("ineligible projects", ineligible),
+                     *([("forced out", int(decided.sum()))] if decided.any() else [])):
+        counts.add_row(label, number(n))
     console.print(counts)
-    reasons = summary["ineligible_by_reason"]
+    reasons: dict[str, int] = {}
+    for found in out[~decided]:
+        for r in found:
+            reasons[r.split(":")[0]] = reasons.get(r.split(":")[0], 0) + 1
     if reasons:
         table = Table(title=table_title("Ineligible projects by reason"))
         table.add_column("Reason")
@@ -173,8 +185,8 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
             table.add_row(escape(reason), number(n))
         console.print(first_fitting(console, [table]))
-        if sum(reasons.values()) > summary["ineligible"]:  # as osa-opt solve says it
-            print_words(console, f"{counted(summary['ineligible'], 'project')} in all: a "
+        if sum(reasons.values()) > ineligible:  # as osa-opt solve says it
+            print_words(console, f"{counted(ineligible, 'project')} in all: a "
                                  "project that fails several rules counts under each.")
     from osa_opt.cli.render import forced_lines, override_lines
 
