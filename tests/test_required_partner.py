@@ -120,3 +120,38 @@ def test_the_only_project_of_a_required_partner_must_stay(run: Run) -> None:
     assert code == 0
     assert ("Funded, and it must be: it is the only eligible project of Dravina, which "
             "priority.required_partners requires.") in out
+
+
+def test_a_required_partner_whose_only_project_slipped_is_refused(tmp_path: Path) -> None:
+    """Kantoro's one eligible project P-30 slipped to FY2027 as a spreadsheet does it (its
+    ¥500m moved to cost_FY2027; P-31 is dispute-linked). validate said 'Valid' and 'Some
+    portfolio meets every rule', and solve funded no Kantoro project without a word: the
+    slipped project was read as eligible by the partner check and left out by the model,
+    which then had no row for Kantoro. Now refused before solving, whose each reason is."""
+    from test_fuzz_inputs import example_sheets, osa, write_book
+
+    from osa_opt.errors import InputError
+
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    at = rows[0].index("cost_FY2026")
+    for k, row in enumerate(rows):
+        row.insert(at + 1, "cost_FY2027" if k == 0 else row[at] if row[0] == "P-30" else None)
+        if row[0] == "P-30":
+            row[at] = None
+    book = write_book(tmp_path / "round.xlsx", sheets)
+    with pytest.raises(InputError) as refused:
+        osa_opt.load_problem(book, overrides={"priority": {"required_partners": ["Kantoro"]}})
+    (issue,) = refused.value.issues
+    assert (issue.column, issue.value) == ("priority.required_partners", "Kantoro")
+    assert issue.rule.startswith(
+        "none of the partner's projects is eligible (P-30, P-31): P-30: cost in another "
+        "year: ¥500m in cost_FY2027, none in cost_FY2026, and the policy has no budget for "
+        "FY2027 (to fund it in FY2026, move its cost to cost_FY2026;")
+    assert "; P-31: linked to an international dispute" in issue.rule
+    required = ("--set", "priority.required_partners=['Kantoro']")
+    run = osa("validate", book, *required)
+    assert run.code == 2 and "1 problem in the input" in run.err and "Valid:" not in run.out
+    run = osa("solve", book, *required, "--out", str(tmp_path / "r"))
+    assert run.code == 2 and "1 problem in the input" in run.err
+    assert not (tmp_path / "r").exists()

@@ -45,10 +45,10 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += _dependency_issues(projects)
     issues += _exclusive_group_issues(projects)
     issues += lone_group_issues(projects)
-    issues += _mandatory_eligibility_issues(
-        projects if other_costs is None else projects.join(other_costs), countries, policy)
+    with_costs = projects if other_costs is None else projects.join(other_costs)
+    issues += _mandatory_eligibility_issues(with_costs, countries, policy)
     issues += _region_issues(countries, policy)
-    issues += _required_partner_issues(projects, countries, policy)
+    issues += _required_partner_issues(with_costs, countries, policy)
     issues += _category_issues(projects, policy)
     issues += _unit_issues(projects)
     issues += near_duplicate_issues(projects, countries, rows_text)
@@ -452,8 +452,15 @@ def _required_partner_issues(projects: pd.DataFrame, countries: pd.DataFrame,
             continue  # a missing column is reported as such
         reasons = _assessed(own, countries, policy)["reasons"].tolist()
         if all(reasons):
-            why = "; ".join(dict.fromkeys(r for found in reasons for r in found))
-            ids = ", ".join(map(str, own["project_id"].tolist()[:6]))
+            pids = list(map(str, own["project_id"]))
+            whose: dict[str, list[str]] = {}
+            for pid, found in zip(pids, reasons, strict=True):
+                for r in found:
+                    whose.setdefault(r, []).append(pid)
+            # two projects out for different reasons: say whose each reason is
+            why = "; ".join(r if len(pids) == 1 or len(who) == len(pids)
+                            else f"{', '.join(who)}: {r}" for r, who in whose.items())
+            ids = ", ".join(pids[:6])
             issues.append(Issue(where, None, key, name,
                                 f"none of the partner's projects is eligible ({ids}): {why}",
                                 f"make one eligible (fix its data or the policy, or an "
