@@ -106,11 +106,8 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
                                      "appropriate-management / prior-consent terms "
                                      "(management_agreement)"))
     for column, key, code in _GOVERNANCE:
-        threshold = getattr(rules, key)
-        scores = _Cells(countries, column, required=True)
-        failing.append((scores.mask(lambda v, t=threshold: float(v) < t),
-                        lambda c, i, s=scores, k=key, t=threshold, code=code:
-                        f"{code}: {c} scores {number(float(s[i]))}, {k} is {number(t)}"))
+        failing.append(_below(_Cells(countries, column, required=True), key,
+                              getattr(rules, key), code))
     fails = np.zeros(len(names), dtype=bool)
     for mask, _ in failing:
         fails |= mask
@@ -119,6 +116,15 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
         out[str(country)] = ([word(country, i) for mask, word in failing if mask[i]]
                              if bad else [])
     return out
+
+
+def _below(scores: _Cells, key: str, threshold: float, code: str
+           ) -> tuple[np.ndarray, Callable[[Any, int], str]]:
+    """The countries whose score is below the ``key`` threshold, and the words of the
+    reason for country ``c`` in row ``i``."""
+    return (scores.mask(lambda v: float(v) < threshold),
+            lambda c, i: f"{code}: {c} scores {number(float(scores[i]))}, {key} is "
+                         f"{number(threshold)}")
 
 
 def override_set(flag: Any) -> bool:
@@ -138,7 +144,7 @@ def _overrides(frame: pd.DataFrame) -> list[str | None]:
     flags = _Cells(frame, "override").mask(override_set)
     reasons = _Cells(frame, "override_reason")
     out: list[str | None] = [None] * len(frame)
-    for i in np.flatnonzero(flags):
+    for i in np.flatnonzero(flags).tolist():
         out[i] = str(reasons[i] or "").strip() or "no reason given"
     return out
 
@@ -170,6 +176,9 @@ class _Cells:
     Values are told apart by type as well, so ``1``, ``1.0`` and ``True`` (equal to Python)
     keep their own readings; numpy scalars count as the Python ones (``np.False_`` is
     ``False``, as pandas boxes a row's values). A missing column is None in every row."""
+
+    codes: np.ndarray
+    values: list[Any]
 
     def __init__(self, frame: pd.DataFrame, name: str, *, required: bool = False) -> None:
         n = len(frame)
@@ -260,7 +269,7 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
     above = np.flatnonzero(risk > rules.max_risk)
     mitigation = _Cells(projects, "mitigation")
     unmitigated = np.zeros(len(projects), dtype=bool)
-    unmitigated[above] = [not str(mitigation[i] or "").strip() for i in above]
+    unmitigated[above] = [not str(mitigation[i] or "").strip() for i in above.tolist()]
     checks.append((unmitigated,
                    lambda i: f"{ABOVE_RISK_LIMIT}: risk {number(risk[i])} is above "
                              f"eligibility.max_risk {number(rules.max_risk)} and no mitigation is "
@@ -369,7 +378,7 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
     whose: list[list[Origin]] = [[] for _ in range(n)]
     overrides: list[list[str]] = [[] for _ in range(n)]
     country_, project_ = Origin.COUNTRY, Origin.PROJECT
-    for i in np.flatnonzero(visit):
+    for i in np.flatnonzero(visit).tolist():
         found = [] if field_reason[i] is None else [(field_reason[i], project_)]
         if given[i]:  # the project's own clauses replace the country's
             found += [(r, country_) for r in of_country[i]

@@ -496,7 +496,7 @@ def _other_years(column: str, close: str | None, unknown: list[str]) -> list[str
                   if h.startswith(COST_PREFIX) and _YEAR.fullmatch(h[len(COST_PREFIX):]))
 
 
-def _budget_table(years: dict[str, float | None]) -> str:
+def _budget_table(years: Mapping[str, float | None]) -> str:
     """``{FY2024=5000, FY2025=AMOUNT}``: the budget to type, an amount the policy has for a
     year as it has it, AMOUNT where none is known."""
     def amount(value: float | None) -> str:
@@ -700,13 +700,13 @@ def _era_issue(sheet: str, column: str, unknown: list[str], policy: Policy) -> I
                      f"did you mean {wanted!r}? {reiwa_words(fy)}: rename budget.{fy} to "
                      f"budget.{wanted} (the data's header {header} looks right)")
     year = re.search(r"(?<!\d)\d{4}(?!\d)", fy)
-    header = next((h for y, h in costs.items()
-                   if year and (reiwa_year(y) or (0, 0))[1] == int(year.group())), None)
-    if header is None:
+    written = next((h for y, h in costs.items()
+                    if year and (reiwa_year(y) or (0, 0))[1] == int(year.group())), None)
+    if written is None:
         return None
-    return Issue(sheet, None, column, header, _missing_column_text_cost(fy),
-                 f"did you mean {column!r}? {reiwa_words(header[len(COST_PREFIX):], header)}: "
-                 f"rename the header {header!r} to {column!r}")
+    return Issue(sheet, None, column, written, _missing_column_text_cost(fy),
+                 f"did you mean {column!r}? {reiwa_words(written[len(COST_PREFIX):], written)}: "
+                 f"rename the header {written!r} to {column!r}")
 
 
 def _missing_column_text_cost(fy: str) -> str:

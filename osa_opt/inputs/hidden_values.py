@@ -40,7 +40,9 @@ _DECOR = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
 def _sections(code: str) -> list[str]:
     """The sections of a number format, split at the ``;`` outside quotes and brackets."""
-    parts, depth, quoted, current = [], 0, False, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for ch in code:
         if ch == '"':
             quoted = not quoted
@@ -261,7 +263,7 @@ _THEME = {0: "FFFFFF", 1: "000000"}
 def _colour(color: Any) -> str | None:
     """An openpyxl colour as ``RRGGBB``, or None when it cannot be told without the
     workbook's theme (a tinted or accent theme colour, automatic)."""
-    if color is None or getattr(color, "tint", 0):
+    if color is None or getattr(color, "tint", None):
         return None
     kind = getattr(color, "type", None)
     if kind == "rgb" and isinstance(color.rgb, str) and len(color.rgb) >= 6:

@@ -193,16 +193,16 @@ def read_numbers(tables: dict[str, pd.DataFrame], issues: list[Issue],
         if not found:
             continue
         rows = tables[sheet][ROW].to_numpy()
-        for i, f in found.items():
+        for cell, f in found.items():
             meanings = set(f.values())
             if len(meanings) == 1:
-                new[i] = next(iter(meanings))
+                new[cell] = next(iter(meanings))
             elif settled.convention is not None and f:
-                settled.read.append((sheet, int(rows[i]), column, str(new[i]).strip(),
+                settled.read.append((sheet, int(rows[cell]), column, str(new[cell]).strip(),
                                      f[settled.convention]))
-                new[i] = f[settled.convention]
+                new[cell] = f[settled.convention]
             elif f:
-                issues.append(ambiguous_issue(sheet, int(rows[i]), column, str(new[i]), f,
+                issues.append(ambiguous_issue(sheet, int(rows[cell]), column, str(new[cell]), f,
                                               settled))
         tables[sheet][column] = pd.Series(new, index=tables[sheet].index, dtype=object)
     return settled

@@ -270,7 +270,10 @@ class Policy(Frozen):
                     continue
                 kwargs[key] = build_section(where, key, SECTIONS[key], value, issues, SECTIONS)
             elif key in keys:
-                converted = convert(where, key, value, key_types(cls)[key], issues)
+                # mypy checks the class against Hashable with the instances' __hash__ (a
+                # frozen dataclass's); a class itself is always hashable
+                hints = key_types(cls)  # type: ignore[arg-type]
+                converted = convert(where, key, value, hints[key], issues)
                 if converted is not None:
                     kwargs[key] = converted
             else:

@@ -18,7 +18,7 @@ import functools
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.frozen import freeze
@@ -108,8 +108,17 @@ class Bounds:
 #: A share of the budget, 0-1.
 SHARE = Bounds(low=0.0, high=1.0, rule="a share must be in 0-1",
                hint="give a fraction, e.g. 0.3 for 30%")
+
+class KeyRules(TypedDict):
+    """The key arguments of :class:`Bounds` shared by several tables (``**TIER_KEYS``)."""
+
+    keys: tuple[Any, ...]
+    key_rule: str
+    key_hint: str
+
+
 #: A priority tier used as a table key.
-TIER_KEYS = dict(keys=TIERS, key_rule="tiers are 1, 2 or 3", key_hint="use keys 1, 2, 3")
+TIER_KEYS = KeyRules(keys=TIERS, key_rule="tiers are 1, 2 or 3", key_hint="use keys 1, 2, 3")
 
 
 def param(default: Any, meaning: str, unit: str = "", bounds: Bounds | None = None,

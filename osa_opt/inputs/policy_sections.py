@@ -29,6 +29,7 @@ from osa_opt.inputs.policy_keys import (
     TIERS,
     Bounds,
     Frozen,
+    KeyRules,
     param,
 )
 
@@ -36,8 +37,8 @@ _THRESHOLD = Bounds(low=0.0, high=10.0, rule="a threshold must be in 0-10",
                     hint="give a number 0-10")
 _SEED = Bounds(low=0, high=MAX_SEED, rule=f"a seed must be a whole number in 0-{MAX_SEED}",
                hint="e.g. 0 or 7")
-_FIELD_KEYS = dict(keys=FIELDS, key_rule="unknown field of cooperation",
-                   key_hint=f"use one of {', '.join(FIELDS)}")
+_FIELD_KEYS = KeyRules(keys=FIELDS, key_rule="unknown field of cooperation",
+                       key_hint=f"use one of {', '.join(FIELDS)}")
 _FIELD_SHARE = Bounds(low=SHARE.low, high=SHARE.high, rule=SHARE.rule, hint=SHARE.hint,
                       **_FIELD_KEYS)
 

@@ -287,7 +287,8 @@ def _paths_to_excluded(start: str, graph: dict[str, list[str]],
                        status_of: dict[str, Any]) -> list[list[str]]:
     """Shortest requirement chains from ``start`` to every excluded project it needs."""
     parent: dict[str, str | None] = {start: None}
-    queue, out = [start], []
+    queue = [start]
+    out: list[list[str]] = []
     while queue:
         node = queue.pop(0)
         for nxt in graph.get(node, ()):
@@ -296,7 +297,8 @@ def _paths_to_excluded(start: str, graph: dict[str, list[str]],
             parent[nxt] = node
             queue.append(nxt)
             if status_of[nxt] == "excluded":
-                path, cur = [], nxt
+                path: list[str] = []
+                cur: str | None = nxt
                 while cur is not None:
                     path.append(cur)
                     cur = parent[cur]
