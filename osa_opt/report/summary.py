@@ -14,8 +14,8 @@ shipped example's size is shown in full, as before. The printed report of a synt
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 import pandas as pd
@@ -98,12 +98,12 @@ def unfunded_kind(reason: str) -> str:
     return code_of(reason)
 
 
-def reasons_counted(reasons: Iterable[list[str]], costs: Iterable[float], kind=code_of
-                    ) -> str:
+def reasons_counted(reasons: Iterable[list[str]], costs: Iterable[float],
+                    kind: Callable[[str], str] = code_of) -> str:
     """A table of each kind of reason with its projects and their whole cost, most projects
     first; a project with two reasons counts under both."""
     count: Counter[str] = Counter()
-    cost: Counter[str] = Counter()
+    cost: defaultdict[str, float] = defaultdict(float)
     for listed, amount in zip(reasons, costs, strict=True):
         for k in dict.fromkeys(kind(str(r)) for r in listed):
             count[k] += 1
