@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,7 +38,13 @@ class DirectResolves:
     solves: int
     last: Outcome | None
     _solution: Any
-    highs: Any  # and the methods fixed_in_highs and solve_once
+    highs: Any
+
+    if TYPE_CHECKING:  # the Solver's Pyomo fallbacks, declared for mypy only
+        def fixed_in_highs(self, states: dict[str, int]
+                           ) -> contextlib.AbstractContextManager[None]: ...
+
+        def solve_once(self) -> Outcome: ...
 
     def solve_forced(self, states: dict[str, int], sync: bool = True,
                      time_limit: float | None = None) -> Outcome:

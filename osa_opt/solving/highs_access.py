@@ -28,7 +28,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -182,10 +182,11 @@ def _linear_rows(opt: Any, cons: list[Any]) -> list[LinearRow] | None:
 def _terms(expr: Any, sums: tuple[type, ...], negation: type) -> Iterator[tuple[int, Any]]:
     """The terms of a sum, sums within it and negated sums (``z - (x1 + x2)``) flattened
     in order, each with its sign (1 or -1), as Pyomo's standard representation meets them."""
-    if expr.__class__ in sums:
+    kind = expr.__class__  # tested by name: `expr.__class__ in sums` narrows expr to object
+    if kind in sums:
         for term in expr.args:
             yield from _terms(term, sums, negation)
-    elif expr.__class__ is negation:
+    elif kind is negation:
         for sign, term in _terms(expr.args[0], sums, negation):
             yield -sign, term
     else:
@@ -226,7 +227,11 @@ def _add_linear_rows(opt: Any, cons: list[Any], rows: list[LinearRow]) -> None:
         opt._last_results_object.solution_loader.invalidate()
     columns = opt._pyomo_var_to_solver_var_map
     first = len(opt._pyomo_con_to_solver_con_map)
-    lbs, ubs, starts, indices, values = [], [], [], [], []
+    lbs: list[float] = []
+    ubs: list[float] = []
+    starts: list[int] = []
+    indices: list[int] = []
+    values: list[float] = []
     for i, (con, (lb, ub, variables, coefs)) in enumerate(zip(cons, rows, strict=True)):
         starts.append(len(indices))
         indices.extend(columns[id(v)] for v in variables)
@@ -643,8 +648,8 @@ def options(highs: Any, values: dict[str, Any]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def row_bounds(highs: Any, rows: list[int], lower: list[float], upper: list[float]
-               ) -> Iterator[None]:
+def row_bounds(highs: Any, rows: Sequence[int], lower: Sequence[float],
+               upper: Sequence[float]) -> Iterator[None]:
     """Give HiGHS rows new bounds for a while (±inf switches a side off); restore them
     after. Like :func:`column_bounds`, behind Pyomo's back and only around one run."""
     import numpy as np
