@@ -101,13 +101,13 @@ def write_rows(sheet: Worksheet, first_row: int, cells: Sequence[Sequence[Any]],
             cell_format._get_xf_index()
     for col, own in enumerate(formats or ()):
         if own is not None:
-            text = {id(f): f' s="{f._get_xf_index()}"' for f in own}
-            styles[col] = [text[id(f)] for f in own]
+            attribute = {id(f): f' s="{f._get_xf_index()}"' for f in own}
+            styles[col] = [attribute[id(f)] for f in own]
     columns = [_column_xml(col, first_row, values, styles[col])
                for col, values in enumerate(cells)]
     write = sheet.fh.write
-    rows = range(first_row, last_row + 1)
-    for row, height, *row_cells in zip(rows, heights, *columns, strict=True):
+    for row, height, *row_cells in zip(range(first_row, last_row + 1), heights, *columns,
+                                       strict=True):
         if height is not None:  # as set_row() counts the row in the extent
             sheet._check_dimensions(row, sheet.dim_colmin or 0)
         text = "".join(row_cells)

@@ -33,7 +33,7 @@ print (``tables._set_columns``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -84,13 +84,23 @@ _NUMBER_FORMATS = {"money": MONEY_FORMAT, "money_decimal": MONEY_DECIMAL_FORMAT,
                    "value": "#,##0.000", "seconds": "0.00", "weight": "0.000",
                    "ratio": "0." + "0" * RATIO_DECIMALS,  # text.RATIO_COLUMNS
                    "text": "General"}
+
+
+def _shown(texts: Iterable[str | None]) -> tuple[str, ...]:
+    """``texts``, each of them a text: every share or value they are made of is picked to
+    show one (a None would make a cell format that reads "None")."""
+    shown = tuple(texts)
+    assert all(text is not None for text in shown), shown
+    return tuple(text for text in shown if text is not None)
+
+
 #: What a share column's cell shows for a share its decimals would round to 0% or 100%
 #: (text.share_bound, in 0, 1 and 2 decimals), a tiny loss ("-<0.1%") included.
-_BOUND_TEXTS = tuple(share_bound(share, digits) for digits in (0, 1, 2)
-                     for share in (1e-6, 1 - 1e-6, -1e-6))
+_BOUND_TEXTS = _shown(share_bound(share, digits) for digits in (0, 1, 2)
+                      for share in (1e-6, 1 - 1e-6, -1e-6))
 #: What a value column's cell shows for a value its three decimals would show as 0.000
 #: though it is not none (text.value_bound).
-_VALUE_TEXTS = tuple(value_bound(v) for v in (1e-6, -1e-6))
+_VALUE_TEXTS = _shown(value_bound(v) for v in (1e-6, -1e-6))
 #: A column of numbers ends short of its right edge, and so does its header, level with
 #: them: clear of the filter button Excel draws in the header's bottom right corner (about
 #: 17 pixels). The header is right-aligned and indented NUMBER_INDENT levels (a level is

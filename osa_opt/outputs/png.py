@@ -89,8 +89,13 @@ def frontier_figure(frontier: FrontierAnalysis, dpi: int = 120) -> Any:
         ax.axvline(total, color="grey", ls=":", lw=1)
         ax.annotate("policy budget", (total, 0), xycoords=("data", "axes fraction"),
                     xytext=(3, 4), textcoords="offset points", fontsize=8, color="grey")
-        top = ax.secondary_xaxis("top", functions=(lambda b: b / total * 100,
-                                                   lambda s: s * total / 100))
+        def to_share(b: Any) -> Any:  # matplotlib passes a number or an array
+            return b / total * 100
+
+        def to_budget(s: Any) -> Any:
+            return s * total / 100
+
+        top = ax.secondary_xaxis("top", functions=(to_share, to_budget))
         top.set_xlabel("share of the policy budget (%)")
     from matplotlib.ticker import FuncFormatter, StrMethodFormatter
 
