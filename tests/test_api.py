@@ -112,6 +112,20 @@ def test_mypy_sees_the_public_types(tmp_path: Path) -> None:
     assert len(errors) == 1 and "notebook.py:11" in errors[0], out
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("mypy", path=str(Path(sys.executable).parent)) is None,
+                    reason="mypy is in the test extra: pip install -e '.[test]'")
+def test_mypy_finds_no_error_in_the_package(tmp_path: Path) -> None:
+    # the gate that keeps `mypy osa_opt` clean (55 errors before it, in inputs/, outputs/,
+    # solving/ and report/): run from the repository root, so pyproject's [tool.mypy] applies
+    mypy = Path(sys.executable).parent / "mypy"
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([str(mypy), "--cache-dir", str(tmp_path / "cache"), "osa_opt"],
+                          cwd=root, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "Success: no issues found" in done.stdout, (
+        done.stdout + done.stderr)
+
+
 def test_an_analysis_given_a_result_or_a_path_says_what_it_takes() -> None:
     # a notebook slip: robustness(result) failed with "'Result' object has no attribute
     # 'policy'" deep inside; now each analysis names what it takes and how to get it
