@@ -70,6 +70,7 @@ class Stats:
     mip_seconds: float = 0.0
     exact: int = 0
     flip_lps: int = 0
+    box_settled: int = 0  # flips settled by Box, without an LP
     violations: int = 0
     bound_broken: list[str] = field(default_factory=list)
 
@@ -239,6 +240,151 @@ class CheckMip:
         return out
 
 
+class Box:
+    """A bound on ``V(q)`` from the rows alone, for a single flip ``q`` of a set ``g``,
+    without an LP (shortcut 1 of the ball check; its proof).
+
+    Fix every ``x`` to ``q``. A *link row* is a row whose only column other than ``x`` is
+    one column ``k`` (``f_p ≥ min_p·x_p``, ``f_p ≤ x_p``, ``z_c ≤ Σ x``, …): it bounds ``k``
+    by a number once ``x`` is fixed, so every solution with ``x = q`` has each non-``x``
+    column within its own bounds tightened by its link rows (its *box*; an integer column's
+    rounded inwards). Hence every row's activity lies within [Σ min(a·lo, a·up), Σ max(a·lo,
+    a·up)] over the box, and the objective is at most ``U(q) = offset + Σ max(c·lo, c·up)``.
+    If a box is empty, or a row's interval misses the row's bounds by more than 1e-6 of
+    its size, no solution has ``x = q``: ``V(q) = −∞``. Otherwise ``V(q) ≤ U(q)``. So a
+    flip with ``U(q) ≤ limit`` (e.g. dropping a project worth more than the room the
+    funded partial projects have below their full fractions) or no solution (e.g. adding
+    one whose cost at its least fraction exceeds what the budget leaves at the others'
+    least) needs no LP. Flipping ``x_i`` changes only ``x_i``'s column and the boxes of
+    the columns linked to ``x_i``, so :meth:`flip` updates the sums of ``g`` (:meth:`at`)
+    through those columns' entries alone."""
+
+    def __init__(self, lp, x_cols: np.ndarray) -> None:
+        n, m = int(lp.num_col_), int(lp.num_row_)
+        a = lp.a_matrix_
+        start = np.asarray(a.start_, np.int64)
+        self.col_start, self.row_index = start, np.asarray(a.index_, np.int64)
+        self.value = np.asarray(a.value_, float)
+        self.col_of = np.repeat(np.arange(n), np.diff(start))
+        self.lo0, self.up0 = np.asarray(lp.col_lower_, float), np.asarray(lp.col_upper_, float)
+        self.cost = np.asarray(lp.col_cost_, float)
+        self.offset = float(lp.offset_)
+        self.sense = 1.0 if lp.sense_ == ha_highspy().ObjSense.kMaximize else -1.0
+        integrality = np.asarray(lp.integrality_, np.uint8)
+        self.integer = integrality.astype(bool) if len(integrality) == n else np.zeros(n, bool)
+        self.rl, self.ru = np.asarray(lp.row_lower_, float), np.asarray(lp.row_upper_, float)
+        self.is_x = np.zeros(n, bool)
+        self.is_x[x_cols] = True
+        self.x_cols = x_cols
+        other = ~self.is_x[self.col_of]
+        per_row = np.bincount(self.row_index[other], minlength=m)
+        link = per_row == 1
+        e_link = np.nonzero(other & link[self.row_index])[0]
+        self.link_col = np.full(m, -1, np.int64)  # the non-x column of each link row
+        self.link_coef = np.zeros(m)
+        self.link_col[self.row_index[e_link]] = self.col_of[e_link]
+        self.link_coef[self.row_index[e_link]] = self.value[e_link]
+        self.rows_of_col: dict[int, list[int]] = {}  # link rows of each linked column
+        for r in np.nonzero(link)[0]:
+            self.rows_of_col.setdefault(int(self.link_col[r]), []).append(int(r))
+        # per x column (by position in x_cols): its entries, and the linked columns
+        self.x_entries = []
+        self.x_linked = []
+        for c in x_cols:
+            rows = self.row_index[start[c]:start[c + 1]]
+            vals = self.value[start[c]:start[c + 1]]
+            self.x_entries.append(dict(zip(rows.tolist(), vals.tolist(), strict=True)))
+            self.x_linked.append(sorted({int(self.link_col[r]) for r in rows
+                                         if link[r]}))
+        absrow = np.bincount(self.row_index, weights=np.abs(self.value), minlength=m)
+        self.tol_hi = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.ru), self.ru,
+                                                              0.0))) + 1e-9 * absrow
+        self.tol_lo = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(self.rl), self.rl,
+                                                              0.0))) + 1e-9 * absrow
+        self.m = m
+
+    def _col_box(self, k: int, xs: np.ndarray, changed: dict[int, float] | None = None
+                 ) -> tuple[float, float]:
+        lo, up = self.lo0[k], self.up0[k]
+        for r in self.rows_of_col.get(k, ()):
+            s = self.xact[r] if changed is None else self.xact[r] + changed.get(r, 0.0)
+            a = self.link_coef[r]
+            b_lo, b_hi = (self.rl[r] - s) / a, (self.ru[r] - s) / a
+            if a < 0:
+                b_lo, b_hi = b_hi, b_lo
+            lo, up = max(lo, b_lo), min(up, b_hi)
+        if self.integer[k]:
+            lo, up = np.ceil(lo - 1e-9), np.floor(up + 1e-9)
+        return lo, up
+
+    def at(self, g: np.ndarray) -> bool:
+        """Take ``g`` as the set whose flips :meth:`flip` bounds; False when its box is
+        already empty or a row already misses (then no flip is settled by it)."""
+        self.g = g
+        q = np.zeros(len(self.lo0))
+        q[self.x_cols] = g
+        xe = self.is_x[self.col_of]
+        self.xact = np.bincount(self.row_index[xe], weights=self.value[xe] * q[self.col_of[xe]],
+                                minlength=self.m)
+        lo, up = self.lo0.copy(), self.up0.copy()
+        lo[self.x_cols] = up[self.x_cols] = g
+        for k in self.rows_of_col:
+            lo[k], up[k] = self._col_box(k, g)
+        self.lo, self.up = lo, up
+        if np.any(lo > up + 1e-9):
+            return False
+        v = self.value
+        amin = np.minimum(v * lo[self.col_of], v * up[self.col_of])
+        amax = np.maximum(v * lo[self.col_of], v * up[self.col_of])
+        self.minact = np.bincount(self.row_index, weights=amin, minlength=self.m)
+        self.maxact = np.bincount(self.row_index, weights=amax, minlength=self.m)
+        c = self.cost * self.sense
+        self.U = self.offset * self.sense + float(np.maximum(c * lo, c * up).sum())
+        return not (np.any(self.minact > self.ru + self.tol_hi)
+                    or np.any(self.maxact < self.rl - self.tol_lo))
+
+    def flip(self, i: int) -> float:
+        """The bound ``U(q)`` for ``g`` with its ``i``-th ``x`` flipped, −inf when ``q`` has
+        no solution (in the objective's sense: a maximisation's value)."""
+        col = int(self.x_cols[i])
+        new = 1.0 - float(self.g[i])
+        delta = new - float(self.g[i])
+        entries = self.x_entries[i]
+        changed = {r: a * delta for r, a in entries.items()}
+        boxes = [(col, new, new)]
+        for k in self.x_linked[i]:
+            lo, up = self._col_box(k, None, changed)
+            if lo > up + 1e-9:
+                return -np.inf
+            boxes.append((k, lo, up))
+        c = self.cost * self.sense
+        U = self.U
+        dmin: dict[int, float] = {}
+        dmax: dict[int, float] = {}
+        s, idx, val = self.col_start, self.row_index, self.value
+        for k, lo, up in boxes:
+            lo0, up0 = self.lo[k], self.up[k]
+            if lo == lo0 and up == up0:
+                continue
+            ck = c[k]
+            U += max(ck * lo, ck * up) - max(ck * lo0, ck * up0)
+            for r, a in zip(idx[s[k]:s[k + 1]].tolist(), val[s[k]:s[k + 1]].tolist(),
+                            strict=True):
+                dmin[r] = dmin.get(r, 0.0) + min(a * lo, a * up) - min(a * lo0, a * up0)
+                dmax[r] = dmax.get(r, 0.0) + max(a * lo, a * up) - max(a * lo0, a * up0)
+        for r, dn in dmin.items():
+            if self.minact[r] + dn > self.ru[r] + self.tol_hi[r] \
+                    or self.maxact[r] + dmax[r] < self.rl[r] - self.tol_lo[r]:
+                return -np.inf
+        return U
+
+
+def ha_highspy():
+    import highspy
+
+    return highspy
+
+
 def funded_pattern(model, outcome) -> np.ndarray:
     """Whether each ``x`` of the model is funded in ``outcome`` (in the order of ``x``)."""
     funded = outcome.funded_ids  # a property that builds the set: read it once
@@ -318,6 +464,8 @@ def verified_ranking(problem, count: int = 10, d: int = 2, check: bool = False
     at: dict[bytes, tuple[float, np.ndarray] | None] = {}
     duals: list[tuple[float, np.ndarray, np.ndarray]] = []
     flips: dict[tuple[bytes, int], tuple[float, bool]] = {}
+    boxes: dict[tuple[bytes, int], float] = {}
+    box = Box(lp, x_cols)
 
     def ball_violations(ranked: list[tuple[float, np.ndarray]], k: int) -> int:
         """Condition (b) for ranks len(proven)..K-1; the sets breaking it join C."""
@@ -341,15 +489,24 @@ def verified_ranking(problem, count: int = 10, d: int = 2, check: bool = False
             ub = root_const + float(root_x @ gf) + root_x * step
             for value, reduced, g_i in duals:
                 np.minimum(ub, value + float(reduced @ (gf - g_i)) + reduced * step, out=ub)
-            warm = False
+            warm = boxed = False
             for i in np.nonzero(ub > limit + TOL)[0] if not check else range(len(g)):
                 q = g.copy()
                 q[i] = not q[i]
                 if not far(q, ranked[:j]):
                     continue
+                if (key_g, i) not in boxes:
+                    if not boxed:
+                        box_ok = box.at(g)
+                        boxed = True
+                    boxes[key_g, i] = box.flip(i) if box_ok else np.inf
+                u = boxes[key_g, i]
                 known = cands.get(q.tobytes())
                 if known is not None and known.value is not None:
                     v = known.value
+                elif u <= limit + TOL and not check:
+                    stats.box_settled += 1
+                    continue
                 else:
                     if (key_g, i) not in flips:
                         if not warm:
@@ -365,6 +522,9 @@ def verified_ranking(problem, count: int = 10, d: int = 2, check: bool = False
                     if r is not None and r[0] > ub[i] + 1e-6:
                         stats.bound_broken.append(f"flip {i} of a set worth {w}: "
                                                   f"{r[0]} > bound {ub[i]}")
+                    if r is not None and r[0] > u + 1e-6:
+                        stats.bound_broken.append(f"flip {i} of a set worth {w}: "
+                                                  f"{r[0]} > box bound {u}")
                 if v > limit + TOL:
                     cands[q.tobytes()] = Candidate(v, q, v)
                     found += 1
