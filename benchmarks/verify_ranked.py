@@ -23,10 +23,14 @@ still available is either outside every ball (worth ``≤ t ≤ w_k ≤ w_s``) o
 member of ``C``, is the best available set. (a) is one MIP: the model with the ``d``-cuts of
 ``g1..g_{K-1}`` (the sequential ranking's K-th re-solve), started from ``gK``, confined to
 sets worth ``wK`` by the floor row of ``osa_opt.solving.value_bound``; ``t`` is its bound.
+Its rows go straight to HiGHS and are deleted after it (:class:`CheckMip`).
 (b), for ``d = 2``, is about the single flips of each ``g_j``: the fixed-``x`` LP
 relaxation at any set ``g`` gives ``V(q) ≤ V_LP(g) + r·(q − g)`` for every ``q`` (``r``: the
 reduced costs of the fixed ``x`` columns; the LP's value is concave in those bounds), and the
-root LP's Lagrangian bound is another; a flip no bound settles is solved as an LP (exact
+root LP's Lagrangian bound is another; so is the box of :class:`Box` (the rows alone, with
+``x`` fixed and the columns linked to ``x`` by one-column rows boxed in: a bound on the
+value, or no solution at all; its proof in its docstring), which settles most flips those
+leave (at 10,000×3 seed 0, 2,336 of 2,419); a flip no bound settles is solved as an LP (exact
 when its integer columns come out integral) or as the fixed-``x`` MIP. Every solution the
 MIP reports joins ``C``; a flip worth more than allowed joins ``C`` too; the greedy ranking
 is redone and checked again until all ``K`` are proven.
@@ -615,8 +619,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(slow)")
     args = parser.parse_args(argv)
     print("| round | one solve | sequential (Solver.ranked) | verified | MIPs [s] | flip LPs "
-          "| same values |")
-    print("|:---|---:|---:|---:|---:|---:|:---|")
+          "| flips settled by Box | same values |")
+    print("|:---|---:|---:|---:|---:|---:|---:|:---|")
     for size in args.sizes.split(","):
         n, years = (int(v.replace("_", "")) for v in size.lower().split("x"))
         for seed in range(args.seeds):
@@ -626,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
                         for v in (r["seq"], r["ver"]))
             broken = f", BOUND BROKEN {len(stats.bound_broken)}" if stats.bound_broken else ""
             print(f"| {n:,}×{years} seed {seed} | {one:.2f} | {seq} | {ver} | "
-                  f"{stats.mips} [{stats.mip_seconds:.2f}] | {stats.flip_lps} | "
+                  f"{stats.mips} [{stats.mip_seconds:.2f}] | {stats.flip_lps} | {stats.box_settled} | "
                   f"{'yes' if r['same'] else 'NO'}{broken} |", flush=True)
             for line in stats.bound_broken[:5]:
                 print("   ", line, file=sys.stderr)
