@@ -377,6 +377,31 @@ def test_a_project_copied_under_a_new_id_is_named() -> None:
                             "title (and its cost)")
 
 
+def test_the_column_a_slip_moved_costs_to_is_not_told_to_be_deleted(tmp_path: Path) -> None:
+    """P-21 and P-30 slipped as a spreadsheet does it (their cost moved to cost_FY2027).
+    The column's warning told the analyst to 'delete the column if it is for the record
+    only'; doing so leaves both with no cost at all, warned as 'funded for free'. The
+    warning now names them as out of this round by the column and says to keep it."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    at = rows[0].index("cost_FY2026")
+    for k, row in enumerate(rows):
+        slipped = row[0] in ("P-21", "P-30")
+        row.insert(at + 1, "cost_FY2027" if k == 0 else row[at] if slipped else None)
+        if slipped:
+            row[at] = None
+    (warning,) = osa_opt.load_problem(write_book(tmp_path / "round.xlsx", sheets)).warnings
+    assert warning.rule == (
+        "cost_FY2027 holds ¥1,000m of costs, but the policy has no budget for FY2027: those "
+        "costs are not counted, and the portfolios are chosen on the costs of FY2026 alone; "
+        "P-21 and P-30, whose cost stands only there, are out of this round")
+    assert warning.hint == (
+        "give the policy a budget for FY2027 (budget.FY2027, or --budget FY2027=AMOUNT in ¥ "
+        "million) to count them, or keep the column if it is for the record only (deleting "
+        "it would leave P-21 and P-30 with no cost at all)")
+    assert "delete the column" not in warning.hint
+
+
 def test_a_project_slipped_by_moving_its_cost_to_next_year_is_out_of_this_round(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

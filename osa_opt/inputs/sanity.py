@@ -275,12 +275,23 @@ def uncounted_cost_warnings(problem: Problem) -> list[Issue]:
                 f"(budget.{year}, or --budget {year}=AMOUNT in ¥ million)" if year else
                 f"give the policy a budget for {fy} (budget.{fy}, or --budget {fy}=AMOUNT in "
                 "¥ million) to count them")
+        # a project whose cost stands only here slipped out of this round by this column
+        # (other_years): deleting the column would leave it no cost, funded for free
+        own = [f"{COST_PREFIX}{y}" for y in problem.fiscal_years if f"{COST_PREFIX}{y}" in p]
+        here = pd.to_numeric(p[column], errors="coerce").fillna(0) > 0
+        rest = p[own].apply(pd.to_numeric, errors="coerce").fillna(0).eq(0).all(axis=1)
+        slipped = [str(i) for i in p.index[here & rest]] if own else []
+        ids = id_list(slipped, conjunction="and")
         issues.append(Issue(
             PROJECTS, None, str(column), None,
             f"{column} holds {yen(total)} of costs, but the policy has no budget for {fy}: "
             f"those costs are not counted, and the portfolios are chosen on the costs of "
-            f"{', '.join(problem.fiscal_years)} alone",
-            f"{hint}, or delete the column if it is for the record only"))
+            f"{', '.join(problem.fiscal_years)} alone"
+            + (f"; {ids}, whose cost stands only there, {'is' if len(slipped) == 1 else 'are'}"
+               f" out of this round" if slipped else ""),
+            f"{hint}, or " + (f"keep the column if it is for the record only (deleting it "
+                              f"would leave {ids} with no cost at all)" if slipped
+                              else "delete the column if it is for the record only")))
     return issues
 
 
