@@ -173,6 +173,11 @@ def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
         assert cell.value == outcome.name.capitalize()
         assert cell.fill.fgColor.rgb[-6:] == outcome.fill.lstrip("#")
         assert sheet.cell(legend + offset, 2).value == outcome.meaning
+    # a project slipped to another year's cost column is 'Ineligible' too: the legend says so
+    # (it said 'fails an eligibility rule or is marked excluded', which such a project is not)
+    assert sheet.cell(legend + len(OUTCOMES), 2).value == (
+        "fails an eligibility rule, or is out of this round (marked excluded, or its cost only "
+        "in a year the policy has no budget for): see the reason column")
 
 
 # ---------------------------------------------------------------------- Projects

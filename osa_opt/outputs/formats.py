@@ -133,7 +133,8 @@ OUTCOMES: tuple[ProjectOutcome, ...] = (
     ProjectOutcome("unfunded", "#D9D9D9", "#3F3F3F",
             "eligible, but not in portfolio 1: see the reason column"),
     ProjectOutcome("ineligible", "#FFC7CE", "#9C0006",
-            "fails an eligibility rule or is marked excluded: see the reason column"),
+            "fails an eligibility rule, or is out of this round (marked excluded, or its "
+            "cost only in a year the policy has no budget for): see the reason column"),
 )
 
 
