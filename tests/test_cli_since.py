@@ -400,3 +400,35 @@ def test_two_run_folders_given_to_compare_are_told_to_use_since(
     # an extra argument that is no run folder: click's message alone, as before
     code, _, err = run("solve", "round.xlsx", "extra")
     assert code == 2 and err.endswith("Error: Got unexpected extra argument (extra)\n")
+
+
+def test_a_slip_undone_is_told_where_its_cost_stood_once(tmp_path: Path, run: Run) -> None:
+    """P-30 slipped (its ¥500m in cost_FY2027), solved; then brought back into FY2026 and
+    solved --since. The account repeated P-30's whole reason with its fix, already done
+    ('(to fund it in FY2026, move its cost to cost_FY2026; ...)'), three times: as it
+    entered, as forced out before, and as ineligible before. Now where its cost stood,
+    once as it entered and once as forced; the eligibility line, a repeat, is gone."""
+    book = tmp_path / "round.xlsx"
+    wb = openpyxl.load_workbook(example_path())
+    ws = wb["projects"]
+    ws.insert_cols(7)
+    ws.cell(1, 7, "cost_FY2027")
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "P-30")
+    ws.cell(row, 7, ws.cell(row, 6).value)
+    ws.cell(row, 6).value = None
+    wb.save(book)
+    folder = tmp_path / "slipped"
+    code, _, err = run("solve", book, "-k", "1", "--no-explain", "--quiet", "--out", folder)
+    assert code == 0, err
+    ws.cell(row, 6, 500)
+    ws.cell(row, 7).value = None
+    wb.save(book)
+    code, out, err = run("solve", book, "-k", "1", "--no-explain", "--since", folder,
+                         "--out", tmp_path / "back")
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert ("P-30 (was out: cost in another year: ¥500m in cost_FY2027, none in "
+            "cost_FY2026)") in said
+    assert ("forced in or out: P-30 (forced out: cost in another year (¥500m in "
+            "cost_FY2027, none in cost_FY2026) → not forced (candidate))") in said
+    assert "move its cost" not in said and "eligibility: P-30" not in said

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.base import Analysis
+from osa_opt.inputs.other_years import COST_ELSEWHERE, short_reason
 from osa_opt.text import fixed, id_list, money, number
 
 if TYPE_CHECKING:
@@ -63,8 +64,11 @@ class SinceRun(Analysis):
         inputs = _input_rows(previous, problem)
         was_p1 = _first(previous.get("portfolios"))
         now_p1 = result.portfolios[0].to_dict() if result.portfolios else None
-        was_unfunded = {str(k): str(v) for k, v in (previous.get("unfunded") or {}).items()}
-        now_unfunded = {str(k): str(v) for k, v in result.unfunded["reason"].items()}
+        # a cost in another year said where it stands, not again its fix (short_reason)
+        was_unfunded = {str(k): short_reason(str(v))
+                        for k, v in (previous.get("unfunded") or {}).items()}
+        now_unfunded = {str(k): short_reason(str(v))
+                        for k, v in result.unfunded["reason"].items()}
         was_funded = set(was_p1["projects"]) if was_p1 else set()
         now_funded = set(now_p1["projects"]) if now_p1 else set()
         was_ids = was_funded | set(was_unfunded)
@@ -407,8 +411,10 @@ def _forced_rows(
 def _forced_text(entry: Any) -> str:
     if not isinstance(entry, dict):
         return "not forced (candidate)"
-    reason = str(entry.get("status_reason") or "")
-    return f"forced {entry.get('forced')}: {entry.get('by')}" + (f" ({reason})" if reason else "")
+    by, reason = str(entry.get("by")), str(entry.get("status_reason") or "")
+    if by == COST_ELSEWHERE:  # where its cost stands, without the fix
+        reason = short_reason(f"{by}: {reason}").removeprefix(f"{by}: ")
+    return f"forced {entry.get('forced')}: {by}" + (f" ({reason})" if reason else "")
 
 
 def _known(previous: dict[str, Any], pid: str) -> bool:
@@ -438,7 +444,10 @@ def _eligibility_rows(
 
 
 def _gates(reasons: Any) -> list[str]:
-    return [str(r) for r in reasons if not str(r).startswith("status excluded")]
+    """The reasons a project fails a gate: not a status excluded nor a cost in another year,
+    which are told as forced."""
+    return [str(r) for r in reasons
+            if not str(r).startswith(("status excluded", COST_ELSEWHERE))]
 
 
 def _eligible_text(reasons: list[str]) -> str:
