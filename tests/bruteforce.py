@@ -640,9 +640,10 @@ def _requirements(projects: pd.DataFrame, i: int) -> list[int]:
 
 def _make_one_mandatory(rng: np.random.Generator, projects: pd.DataFrame,
                         eligible: np.ndarray) -> None:
-    """Mark one eligible candidate mandatory that requires nothing excluded (else invalid)."""
+    """Mark one eligible candidate mandatory that requires nothing that cannot be funded,
+    excluded or ineligible (else the input is refused)."""
     choices = [i for i in np.flatnonzero(eligible)
-               if all(projects.at[q, "status"] != "excluded" for q in _requirements(projects, i))]
+               if all(eligible[q] for q in _requirements(projects, i))]
     if choices:
         projects.loc[rng.choice(choices), "status"] = "mandatory"
 

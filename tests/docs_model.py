@@ -204,8 +204,8 @@ def random_round(seed: int, *, n_projects: int | None = None, boost: float = 1.0
                        for g in rng.sample(names, 1)}
     rnd = Round(projects, countries, policy, seed)
     # most forced projects are valid ones: a forced project that is not eligible (or that
-    # requires an excluded one, or shares a group with another) is an input error, kept
-    # now and then to check that osa-opt refuses it
+    # requires one that cannot be funded, or shares a group with another) is an input
+    # error, kept now and then to check that osa-opt refuses it
     if rng.random() < 0.85:
         for _ in range(3):
             prj = documented_projects(rnd)
@@ -459,7 +459,6 @@ def ineligibility(rnd: Round, row: dict[str, Any], c: dict[str, Any]) -> list[st
 def input_errors(rnd: Round, prj: dict[str, Project]) -> list[str]:
     """The documented validation rules a random round can break (docs/inputs.md, Cells)."""
     errors = []
-    status = {r["project_id"]: r.get("status", "") for r in rnd.projects}
     for r in rnd.projects:
         p = prj[r["project_id"]]
         if r.get("status", "") == "mandatory" and p.reasons:
@@ -476,8 +475,8 @@ def input_errors(rnd: Round, prj: dict[str, Project]) -> list[str]:
                 if q in seen:
                     continue
                 seen.add(q)
-                if status[q] == "excluded":
-                    errors.append(f"fixed-in {p.pid} requires excluded {q}")
+                if prj[q].reasons:  # excluded or ineligible: never funded
+                    errors.append(f"fixed-in {p.pid} requires {q}, which cannot be funded")
                 todo += prj[q].requires
     groups: dict[str, int] = {}
     for r in rnd.projects:

@@ -11,8 +11,9 @@ a policy (a TOML file or nested dicts) it computes:
 
 - :func:`eligibility`: every project's failed gates and waived rules, as reason codes;
 - :func:`refusals`: the input errors the docs name for forced projects (a mandatory or
-  signed project that is not eligible, a mandatory one requiring an excluded one, two
-  forced projects in one exclusive group, an override without its reason);
+  signed project that is not eligible, a mandatory one requiring one that cannot be funded
+  (excluded or not eligible), two forced projects in one exclusive group, an override
+  without its reason);
 - :class:`Round`: the value of every eligible project and every rule of the model as
   linear rows, with two independent solvers: :meth:`Round.enumerate` (every funded set,
   the best fractions of each by a small LP; whole units enumerated) for up to ~16
@@ -331,8 +332,8 @@ def refusals(
                 if q in seen or q not in projects:
                     continue
                 seen.add(q)
-                if projects[q].status == "excluded":
-                    errors.append(f"forced-in {p.pid} requires excluded {q}")
+                if elig[q]["reasons"]:  # excluded or ineligible: never funded
+                    errors.append(f"forced-in {p.pid} requires {q}, which cannot be funded")
                 todo.extend(projects[q].requires)
         if p.override != bool(p.override_reason):
             errors.append(f"override of {p.pid} without reason")

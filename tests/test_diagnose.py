@@ -18,6 +18,7 @@ import osa_opt
 from osa_opt.analysis.diagnose import diagnose
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
+from osa_opt.errors import InputError
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
 from osa_opt.model import build_model
@@ -117,24 +118,25 @@ def test_a_field_minimum_with_no_eligible_project_in_the_field() -> None:
                                        "balance.min_field_share.medical asks for 10%")
 
 
-@pytest.mark.parametrize("requires, words, chain", [
-    ({"P-01": "P-05"}, "it requires P-05, which", ""),
-    ({"P-01": "P-04", "P-04": "P-05"}, "it requires P-04, which requires P-05, which",
-     " (the chain P-01 → P-04 → P-05)")])
-def test_a_mandatory_project_kept_out_by_a_requirement_says_the_chain(
-        requires: dict[str, str], words: str, chain: str) -> None:
-    """The chain in the input warnings' words (problem.unfundable): through P-04 the
-    diagnosis said only 'cannot be funded under the other rules'."""
+@pytest.mark.parametrize("requires, chain", [
+    ({"P-01": "P-05"}, "P-01 → P-05"),
+    ({"P-01": "P-04", "P-04": "P-05"}, "P-01 → P-04 → P-05")])
+def test_a_mandatory_project_kept_out_by_a_requirement_is_refused_as_input(
+        requires: dict[str, str], chain: str) -> None:
+    """P-01 mandatory requires (through P-04) P-05, which no management agreement makes
+    ineligible: the solve was infeasible and the diagnosis named the chain; the round can
+    never be met, so it is now refused as input, before solving, naming the chain."""
     projects = base_projects()
     projects["requires"] = [requires.get(p, "") for p in projects["project_id"]]
-    problem = Problem.from_frames(projects, countries_frame(), Policy.from_dict(BASE_POLICY))
-    (entry,) = diagnose(problem)
-    assert entry["rule"] == "mandatory[P-01]"
-    assert entry["message"] == (
-        f"Mandatory project P-01 cannot be funded: {words} is not eligible (no management "
-        "agreement: Dravina has no appropriate-management / prior-consent terms "
-        "(management_agreement)); make it a candidate in the status column, or remove the "
-        f"requirement{chain}.")
+    with pytest.raises(InputError) as caught:
+        Problem.from_frames(projects, countries_frame(), Policy.from_dict(BASE_POLICY))
+    (issue,) = caught.value.issues
+    assert (issue.column, issue.value) == ("requires", chain)
+    assert issue.rule.startswith("mandatory project P-01 requires P-05 (at index ")
+    assert ("which is not eligible (no management agreement: Dravina has no "
+            "appropriate-management / prior-consent terms (management_agreement))") \
+        in issue.rule
+    assert issue.hint.startswith("make P-05 eligible")
 
 
 def test_two_conflicts_at_once_are_both_reported_counts_first() -> None:

@@ -31,6 +31,7 @@ from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
 from osa_opt.cli.render import REQUIRES_UNFUNDABLE, exclusion_counts, forced_lines
 from osa_opt.data import example_path
+from osa_opt.errors import InputError
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.problem import Problem
 
@@ -306,10 +307,11 @@ def test_the_diagnosis_tells_a_signed_project_to_clear_its_stage() -> None:
     first = osa_opt.solve(problem, portfolios=1).diagnosis[0]["message"]
     assert first.startswith("Signed P-17 alone needs ¥3,100m in FY2026; the budget is ¥2,000m")
     assert "clear its stage" in first and "make it a candidate" not in first
-    # P-04 signed, requiring P-02 that is not eligible (a dispute): its chain, and its stage
-    problem = edited(P_04={"stage": "signed"}, P_02={"dispute_linked": True})
-    messages = [e["message"] for e in osa_opt.solve(problem, portfolios=1).diagnosis]
-    assert any(m.startswith("Signed project P-04 cannot be funded: it requires P-02, which "
-                            "is not eligible") and "clear its stage (stage signed fixes it "
-                            "in), or remove the requirement" in m for m in messages), messages
-    assert not any("status column" in m for m in messages), messages
+    # P-04 signed, requiring P-02 that is not eligible (a dispute): no solve (it was an
+    # infeasible one, exit 3), an input problem naming the chain and its stage
+    with pytest.raises(InputError) as caught:
+        edited(P_04={"stage": "signed"}, P_02={"dispute_linked": True})
+    (issue,) = caught.value.issues
+    assert issue.rule.startswith("signed project P-04 requires P-02 (")
+    assert "which is not eligible (linked to an international dispute" in issue.rule
+    assert "clear P-04's stage" in issue.hint and "candidate" not in issue.hint

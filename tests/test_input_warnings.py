@@ -578,11 +578,14 @@ def test_the_report_names_the_forced_reason_column_for_both_kinds(tmp_path: Path
                                  "where its cost stands and the fix.")
 
 
-def test_a_mandatory_project_requiring_one_out_of_the_round_is_told_how_to_bring_it_in(
-        tmp_path: Path) -> None:
-    """P-06 mandatory requires P-05, whose cost stands only in cost_FY2025: the policy
-    cannot be met, and the diagnosis offered to make P-06 a candidate or remove the
-    requirement, not the fix that brings P-05 into the round. It now offers it too."""
+def test_a_mandatory_project_requiring_one_out_of_the_round_is_refused_as_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """P-06 mandatory requires P-05, whose cost stands only in cost_FY2025. A mandatory
+    project requiring an excluded one was refused as input (exit 2), but this one passed
+    validation and the solve failed as infeasible (exit 3, with a diagnosis). The round can
+    never be met whatever the budget: now refused before solving, as the excluded case is,
+    naming both rows, why P-05 cannot be funded and the fixes (5a626d7's diagnosis fix
+    among them)."""
     import openpyxl
 
     book = _cost_moved(tmp_path, "P-05", "cost_FY2025")
@@ -591,10 +594,53 @@ def test_a_mandatory_project_requiring_one_out_of_the_round_is_told_how_to_bring
     status = [c.value for c in sheet[1]].index("status") + 1
     sheet.cell(7, status, "mandatory")  # P-06
     wb.save(book)
-    result = osa_opt.solve(osa_opt.load_problem(book), portfolios=1)
-    messages = [e["message"] for e in result.diagnosis]
-    assert (
-        "Mandatory project P-06 cannot be funded: it requires P-05, which is out of this round "
-        "(cost in another year: ¥1,300m in cost_FY2025, none in cost_FY2026); make it a "
-        "candidate in the status column, remove the requirement, or move P-05's cost to "
-        "cost_FY2026 (it is out of this round by the year of its cost).") in messages, messages
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(book)
+    (issue,) = caught.value.issues
+    assert issue.message() == (
+        "projects, row 7, column 'requires': mandatory project P-06 requires P-05 (in row 6), "
+        "which is out of this round (cost in another year: ¥1,300m in cost_FY2025, none in "
+        "cost_FY2026): P-06 can never be funded (value 'P-06 → P-05'). Fix: move P-05's cost "
+        "to cost_FY2026 (it is out of this round by the year of its cost), or make P-06 a "
+        "candidate, or drop the requirement")
+    monkeypatch.setenv("COLUMNS", "200")
+    for command in ("validate", "solve"):
+        run = osa(command, book, "--out", str(tmp_path / "run")) if command == "solve" \
+            else osa(command, book)
+        assert run.code == 2, (command, run.out, run.err)
+        assert "P-06 can never be funded" in " ".join(run.err.split())
+        assert "Traceback" not in run.err
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_forced_project_requiring_an_ineligible_one_is_refused_as_input(
+        tmp_path: Path) -> None:
+    """P-01 (mandatory) requires P-02, which requires P-28 (misuse risk above the limit);
+    P-03 signed requires P-31 (linked to a dispute). Both passed validation and the solve
+    failed as infeasible (exit 3); now each is an input problem naming the chain, both rows,
+    the rule P-28 or P-31 fails and the fixes; a candidate requiring P-28 stays a warning."""
+    sheets = example_sheets()
+    rows = sheets["projects"]
+    head = rows[0]
+    at = {r[0]: r for r in rows[1:]}
+    at["P-01"][head.index("requires")] = "P-02"
+    at["P-02"][head.index("requires")] = "P-28"
+    at["P-03"][head.index("stage")] = "signed"
+    at["P-03"][head.index("requires")] = "P-31"
+    at["P-07"][head.index("requires")] = "P-28"
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(write_book(tmp_path / "round.xlsx", sheets))
+    messages = [i.message() for i in caught.value.issues]
+    assert messages == [
+        "projects, row 2, column 'requires': mandatory project P-01 requires P-28 (in row 29), "
+        "which is not eligible (misuse risk above the limit: risk 0.6 is above "
+        "eligibility.max_risk 0.5 and no mitigation is written (mitigation)) (via P-02): P-01 "
+        "can never be funded (value 'P-01 → P-02 → P-28'). Fix: make P-28 eligible (fix its "
+        "data or its country's, or the policy, or an override with its reason), or make P-01 "
+        "a candidate, or drop the requirement",
+        "projects, row 4, column 'requires': signed project P-03 requires P-31 (in row 32), "
+        "which is not eligible (linked to an international dispute: the project is directly "
+        "linked to an international dispute (dispute_linked)): P-03 can never be funded "
+        "(value 'P-03 → P-31'). Fix: make P-31 eligible (fix its data or its country's, or "
+        "the policy, or an override with its reason), or clear P-03's stage, or drop the "
+        "requirement"], messages

@@ -18,10 +18,12 @@ from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.country_names import other_name_hint, same_country_rows
 from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
+from osa_opt.inputs.forced import cannot_be_funded
 from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
+from osa_opt.inputs.keys import RowsText, in_rows, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
+from osa_opt.inputs.other_years import own_cost_columns
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECT_COLUMNS, PROJECTS, ROW
@@ -47,6 +49,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += lone_group_issues(projects)
     with_costs = projects if other_costs is None else projects.join(other_costs)
     issues += _mandatory_eligibility_issues(with_costs, countries, policy)
+    issues += _forced_requirement_issues(with_costs, countries, policy, rows_text)
     issues += _region_issues(countries, policy)
     issues += _required_partner_issues(with_costs, countries, policy)
     issues += _category_issues(projects, policy)
@@ -401,6 +404,86 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
             issues.append(Issue(PROJECTS, int(row), "stage", "signed",
                                 "a signed project is not eligible: " + "; ".join(reasons),
                                 f"fix {data} or the policy, or clear its stage"))
+    return issues
+
+
+def _forced_requirement_issues(projects: pd.DataFrame, countries: pd.DataFrame,
+                               policy: Policy,
+                               rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
+    """A mandatory or signed project that requires, directly or through others, a project
+    that is not excluded but can never be funded: out of this round by the year of its cost
+    (:mod:`.other_years`) or failing an eligibility rule. Like one requiring an excluded
+    project (:func:`_dependency_issues`) it can never be met, so it is an input problem
+    before solving (it was an infeasible solve, exit 3), naming both rows, why the
+    required project cannot be funded and the fixes. A required project that is itself
+    forced in is left to its own problem (:func:`_mandatory_eligibility_issues`)."""
+    needed_p = ("project_id", "country", "field", "status", "requires")
+    if (any(c not in projects.columns for c in needed_p)
+            or any(c not in countries.columns for c in ("country", *_COUNTRY_PASS))):
+        return []
+    ids = projects["project_id"]
+    first = ids.notna() & ~ids.duplicated()
+    forced = (projects["status"] == "mandatory") | _signed(projects)
+    starts = projects[first & forced & (projects["requires"].str.len() > 0)]
+    if starts.empty:
+        return []
+    table = projects[first].set_index("project_id", drop=False)
+    known = set(countries["country"].dropna())
+    graph = {str(p): [q for q in (r or ()) if q in table.index and q != p]
+             for p, r in zip(table.index, table["requires"], strict=True)}
+    # the shortest chain from each forced project to each project it needs (breadth first)
+    chains: dict[str, dict[str, list[str]]] = {}
+    for pid in starts["project_id"]:
+        parent: dict[str, str | None] = {pid: None}
+        queue = [pid]
+        while queue:
+            node = queue.pop(0)
+            for nxt in graph.get(node, ()):
+                if nxt not in parent:
+                    parent[nxt] = node
+                    if table.at[nxt, "status"] != "excluded":  # excluded: its own problem
+                        queue.append(nxt)
+        found = {}
+        for q in parent:
+            if q == pid:
+                continue
+            path, cur = [], q
+            while cur is not None:
+                path.append(cur)
+                cur = parent[cur]
+            found[q] = path[::-1]
+        chains[pid] = found
+    needed = {q for found in chains.values() for q in found}
+    rows = table.loc[sorted(needed)]
+    rows = rows[(rows["status"] != "excluded") & (rows["status"] != "mandatory")
+                & ~_signed(rows) & rows["country"].isin(known)]
+    if rows.empty:
+        return []
+    reasons = _assessed(rows.reset_index(drop=True), countries, policy)["reasons"]
+    blocked = {str(q): list(r) for q, r in reasons.items() if len(r)}
+    words = (rows_text or {}).get(PROJECTS, in_rows)
+    issues = []
+    for pid, row, status in zip(starts["project_id"], starts[ROW], starts["status"],
+                                strict=True):
+        word, free = (("mandatory", f"make {pid} a candidate") if status == "mandatory"
+                      else ("signed", f"clear {pid}'s stage"))
+        for q, path in chains[pid].items():
+            if q not in blocked or any(p in blocked for p in path[1:-1]):
+                continue  # the first project of the chain that cannot be funded is named
+            why = cannot_be_funded(table.at[q, "status"],
+                                   table.at[q, "status_reason"]
+                                   if "status_reason" in table.columns else None, blocked[q])
+            moved = {own_cost_columns(r) for r in blocked[q]}
+            bring = (f"move {q}'s cost to {moved.pop()} (it is out of this round by the year "
+                     "of its cost)" if len(moved) == 1 and None not in moved
+                     else f"make {q} eligible (fix its data or its country's, or the policy, "
+                     "or an override with its reason)")
+            via = f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""
+            issues.append(Issue(
+                PROJECTS, int(row), "requires", " → ".join(path),
+                f"{word} project {pid} requires {q} ({words([int(table.at[q, ROW])])}), "
+                f"which {why}{via}: {pid} can never be funded",
+                f"{bring}, or {free}, or drop the requirement"))
     return issues
 
 
