@@ -155,3 +155,16 @@ def test_a_required_partner_whose_only_project_slipped_is_refused(tmp_path: Path
     run = osa("solve", book, *required, "--out", str(tmp_path / "r"))
     assert run.code == 2 and "1 problem in the input" in run.err
     assert not (tmp_path / "r").exists()
+
+
+def test_a_required_partner_below_the_least_package_is_named_as_required() -> None:
+    """Tavola required, its eligible items ¥1,100m in all, priority.min_package ¥1,500m (found
+    by the independent brute force, seed 123): the diagnosis said Tavola 'must receive a
+    package (a mandatory project, an every-partner tier or min_countries)', none of which
+    applied; it now names the rule that does."""
+    result = osa_opt.solve(problem(required_partners=["Tavola"], min_package=1500),
+                           portfolios=1)
+    assert [e["message"] for e in result.diagnosis] == [
+        "Tavola must receive a package (it is in priority.required_partners) but the other "
+        "rules leave at most ¥1,100m for it, below priority.min_package (¥1,500m): lower "
+        "priority.min_package to ¥1,100m (by ¥400m)."]

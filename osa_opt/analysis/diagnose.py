@@ -275,13 +275,17 @@ def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: 
                 f"is {number(bound)}: lower it to {reachable} (by {number(amount, 6)})")
     if c == "max_countries":
         needed = int(round(bound + amount))
-        return (f"the other rules (mandatory projects, every-partner tiers, min_countries) "
+        return (f"the other rules (mandatory projects, every-partner tiers, required partners, "
+                "min_countries) "
                 f"need at least {needed} partners, but {key} is {number(bound)}: raise it to "
                 f"{needed} (by {number(amount, 6)})")
     if c == "package_min":
         left = bound - amount
-        head = (f"{i} must receive a package (a mandatory project, an every-partner tier or "
-                f"min_countries) but the other rules leave at most {yen(left)} for it, "
+        why = ("it is in priority.required_partners"
+               if str(i) in map(str, data.policy.priority.required_partners)
+               else "a mandatory project, an every-partner tier or min_countries")
+        head = (f"{i} must receive a package ({why}) but the other rules leave at most "
+                f"{yen(left)} for it, "
                 f"below {key} ({yen(bound)})")
         if left <= TOL * max(1.0, bound):
             return f"{head}: set {key} to 0, or loosen the rule that forces {i} in"
