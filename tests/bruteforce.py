@@ -348,7 +348,8 @@ def _linear_rules(proj: pd.DataFrame, countries: pd.DataFrame,
 
 def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
                       countries: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """Subsets that meet the rules on x alone: mandatory, requires, groups, partners, countries."""
+    """Subsets that meet the rules on x alone: mandatory, requires, groups, partners (of a
+    tier in fund_every_tier, or named in required_partners), countries."""
     pos = {p: i for i, p in enumerate(ids)}
     ok = np.ones(len(X), dtype=bool)
     proj = projects.loc[ids]
@@ -366,6 +367,9 @@ def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
     for c, got in receives.items():
         if int(countries.at[c, "priority_tier"]) in tiers:
             ok &= got
+    # docs/policy.md: each partner named must receive at least one funded project
+    for c in policy.priority.required_partners:
+        ok &= receives.get(str(c), np.zeros(len(X), dtype=bool))
     recipients = sum(receives.values(), np.zeros(len(X), dtype=int))
     if policy.priority.max_countries > 0:
         ok &= recipients <= policy.priority.max_countries
@@ -437,6 +441,8 @@ def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
     for c in sorted(with_eligible - recipients):
         if int(countries.at[c, "priority_tier"]) in policy.priority.fund_every_tier:
             out.append(f"tier partner {c} gets nothing")
+    out += [f"required partner {c} gets nothing" for c in policy.priority.required_partners
+            if str(c) not in recipients]
     below("distinct recipients", len(recipients), policy.priority.min_countries)
     if policy.priority.max_countries > 0:
         above("partners with an agreement", len(recipients), policy.priority.max_countries)
@@ -470,7 +476,7 @@ def portfolio_value(projects: pd.DataFrame, countries: pd.DataFrame, policy: Pol
 #: Rules an instance may switch on; the budget (and partial funding) is always there.
 RULES = ("tier_share", "tier_partner", "country_cap", "field_share", "region_share",
          "distinct_recipients", "requires", "exclusive", "mandatory", "units", "bundles",
-         "max_countries", "min_package", "compliance")
+         "max_countries", "min_package", "compliance", "required_partner")
 USED_FIELDS = ("maritime_surveillance", "disaster_relief", "medical", "peacekeeping")
 
 
@@ -590,7 +596,25 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
         _make_one_mandatory(rng, projects, eligible)
     witness = _witness(rng, projects, eligible, policy["budget"])
     _add_share_rules(rng, projects, countries, policy, rules, witness, eligible, tighten)
+    if "required_partner" in rules:
+        _add_required_partners(rng, projects, policy, witness, eligible, tighten)
     return projects, countries, policy
+
+
+def _add_required_partners(rng: np.random.Generator, projects: pd.DataFrame,
+                           policy: dict[str, Any], witness: np.ndarray, eligible: np.ndarray,
+                           tighten: float) -> None:
+    """One or two partners in priority.required_partners, each with an eligible project
+    (one without is refused as input): mostly partners the witness funds, now and then
+    (``tighten``, or when the witness funds none) any such partner, which may leave no
+    portfolio that meets the rules."""
+    funded = sorted(set(projects.loc[witness, "country"]))
+    possible = sorted(set(projects.loc[eligible, "country"]))
+    pool = funded if funded and rng.random() > max(tighten, 0.3) else possible
+    if not pool:
+        return
+    chosen = rng.choice(pool, min(len(pool), 1 + int(rng.random() < 0.3)), replace=False)
+    policy.setdefault("priority", {})["required_partners"] = sorted(str(c) for c in chosen)
 
 
 def _add_compliance(rng: np.random.Generator, projects: pd.DataFrame, countries: pd.DataFrame,

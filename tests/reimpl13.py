@@ -80,6 +80,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "priority": {
         "min_tier_share": {},
         "fund_every_tier": [],
+        "required_partners": [],
         "max_country_share": 1.0,
         "min_countries": 0,
         "max_countries": 0,
@@ -109,6 +110,7 @@ def load_policy(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     pri = policy["priority"]
     pri["min_tier_share"] = {int(k): float(v) for k, v in pri["min_tier_share"].items()}
     pri["fund_every_tier"] = [int(t) for t in pri["fund_every_tier"]]
+    pri["required_partners"] = [str(c) for c in pri["required_partners"]]
     return policy
 
 
@@ -345,6 +347,14 @@ def refusals(
         if p.group and forced_in(p):
             groups.setdefault(p.group, []).append(p.pid)
     errors += [f"forced-in {ids} share group {g}" for g, ids in groups.items() if len(ids) > 1]
+    # docs/policy.md, priority.required_partners: a name the countries sheet lacks, or a
+    # partner with no project eligible (and not excluded), is refused
+    for name in policy["priority"]["required_partners"]:
+        if name not in countries:
+            errors.append(f"required partner {name}: not in the countries sheet")
+        elif not any(p.country == name and not elig[p.pid]["reasons"]
+                     for p in projects.values()):
+            errors.append(f"required partner {name}: no eligible project")
     regions = {c.region for c in countries.values()}
     bal = policy["balance"]
     for key in ("min_region_share", "max_region_share"):
@@ -510,6 +520,9 @@ class Round:
                 if c.tier == t and any(self.projects[p].country == c.name for p in self.P):
                     if c.name not in funded_countries:
                         return False
+        # docs/policy.md: each partner named gets at least one funded project
+        if not set(pol["priority"]["required_partners"]) <= funded_countries:
+            return False
         if len(funded_countries) < pol["priority"]["min_countries"]:
             return False
         mc = pol["priority"]["max_countries"]
@@ -717,6 +730,10 @@ class Round:
             for c in cnames:
                 if self.countries[c].tier == t:
                     add({X + idx[p]: 1 for p in by_country[c]}, 1, math.inf)
+        for c in pol["priority"]["required_partners"]:
+            if c not in cidx:  # no eligible project: the rule cannot be met
+                return None
+            add({X + idx[p]: 1 for p in by_country[c]}, 1, math.inf)
         if pol["priority"]["min_countries"] > 0:
             for c in cnames:
                 add({Z + cidx[c]: 1, **{X + idx[p]: -1 for p in by_country[c]}}, -math.inf, 0)

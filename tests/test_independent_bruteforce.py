@@ -2,8 +2,9 @@
 
 ``tests/bruteforce.py`` is the main oracle; this one shares no code with it (nor with
 osa_opt's model) and draws instances the main one does not: projects fixed in by ``stage``
-``signed`` as well as ``status`` mandatory, requirements on ineligible projects, several
-rules at once with partial funding and whole units, five ranked portfolios with
+``signed`` as well as ``status`` mandatory, requirements on ineligible projects, a partner
+required by ``priority.required_partners``, several rules at once with partial funding
+and whole units, five ranked portfolios with
 ``min_difference`` up to 4, the policy changed in Python (``with_policy(overrides=...)``),
 why-in/why-out's forced values (``Result.explain``) for every eligible project, every rule
 price that was re-solved (``Result.prices()``: the best value with the rule off and 10%
@@ -127,6 +128,14 @@ def draw(seed: int) -> Instance:
         bal["max_field_share"] = {str(rng.choice(FIELDS)): float(rng.uniform(0.1, 0.5))}
     overrides = {f"budget.{fy}": float(round(rng.uniform(0.4, 0.8) * c.sum(), 1)) or 10.0
                  for fy, c in cost.items()}
+    # priority.required_partners (docs/policy.md), from a generator of its own so that the
+    # other draws of each seed stay as they were: a partner with a project not excluded
+    # (one with none is refused; one whose projects are all ineligible is refused too)
+    more = np.random.default_rng(seed + 3 * 10 ** 6)
+    if more.random() < 0.3:
+        named = sorted(set(projects.loc[projects["status"] != "excluded", "country"]))
+        if named:
+            prio["required_partners"] = [str(more.choice(named))]
     return Instance(projects, countries, policy, overrides)
 
 
@@ -269,6 +278,10 @@ class Oracle:
                     (country == c).any() and change.get("tier_partner") != "off" \
                     and change.get(f"tier_partner[{c}]") not in ("off", 0.0):
                 ok &= served[:, j]
+            # priority.required_partners: the partner gets at least one funded project
+            if c in pol.priority.required_partners and change.get("required_partner") != "off" \
+                    and change.get(f"required_partner[{c}]") not in ("off", 0.0):
+                ok &= served[:, j]
         self.X, self.ok = X, ok
         self.upper = X @ self.v
         self.cache: dict[int, tuple[float, np.ndarray] | None] = {}
@@ -397,7 +410,7 @@ def check(seed: int) -> str:
 #: Rows of a diagnosis this oracle can move (the others are left unchecked).
 DIAGNOSED = {"budget", "tier_share", "country_cap", "region_min_share", "region_max_share",
              "field_min_share", "field_max_share", "min_countries", "max_countries",
-             "package_min", "mandatory", "tier_partner"}
+             "package_min", "mandatory", "tier_partner", "required_partner"}
 SEEDS = [*range(int(os.environ.get("OSA_INDEPENDENT_SEEDS", "40"))), 315, 367]
 
 

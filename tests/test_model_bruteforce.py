@@ -45,6 +45,7 @@ FAMILY_RULES: dict[str, frozenset[str]] = {
     "whole_units": frozenset({"units"}),
     "max_countries": frozenset({"max_countries"}),
     "min_package": frozenset({"min_package"}),
+    "required_partner": frozenset({"required_partner"}),
 }
 
 SETTINGS = settings(deadline=None, derandomize=True, database=None,
