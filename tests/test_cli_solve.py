@@ -583,6 +583,10 @@ def test_a_run_is_titled_from_its_input_when_the_policy_names_no_round(
         "round FY2026", "osa-opt report: round FY2026", "osa-opt run: round FY2026",
         "osa-opt run: round FY2026")
     assert titles("example")[1] == "osa-opt report: Shipped example FY2026 (illustrative)"
+    # run.json held no title: a script listing runs saw only the policy's 'Default OSA round'
+    said = {name: json.loads((tmp_path / name / "run.json").read_text("utf-8"))["title"]
+            for name in ("own", "example")}
+    assert said == {"own": "round FY2026", "example": "Shipped example FY2026 (illustrative)"}
     assert titles("real", "inputs/real_rounds/FY2025", "--set", "budget={FY2025=8100}")[0] \
         == "Real OSA round FY2025"
     named = titles("named", str(tmp_path / "round.xlsx"), "--set",

@@ -57,7 +57,7 @@ def build_manifest(
     Returns
     -------
     dict
-        Keys ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
+        Keys ``title``, ``status``, ``message``, ``partial``, ``portfolios``, ``notes``, ``warnings``,
         ``diagnosis``,
         ``analyses``, ``unfunded``, ``eligibility``, ``problem``, ``policy``, ``inputs``, ``input_path``,
         ``snapshot``,
@@ -74,6 +74,7 @@ def build_manifest(
     problem = result.problem
     unfunded = result.unfunded
     manifest: dict[str, Any] = {
+        "title": problem.title,  # as the terminal, report and workbook title the run
         "status": result.status.value,
         "message": result.status_message,
         "partial": bool(result.partial) or any(
