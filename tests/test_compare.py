@@ -379,3 +379,23 @@ def test_a_budget_scenarios_name_breaks_after_its_commas(base: Problem) -> None:
         for year in years:
             assert any(year in w.split(",") for w in words), (width, year, text)
         assert not any(w.startswith("=") for w in words), (width, text)
+
+
+def test_cli_says_why_a_scenario_cannot_be_met(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """Kantoro required (priority.required_partners; its one eligible item P-30, ¥500m)
+    beside mandatory P-01 (¥900m): at ¥1,250m the scenario cannot be met, and the table said
+    only 'Infeasible', its projects all out, with no reason anywhere (run.json neither);
+    the terminal now says why, in osa-opt solve's words, naming the partner."""
+    monkeypatch.setenv("COLUMNS", "120")
+    code = osa(monkeypatch, "compare", "--budget", "FY2026=2500", "--set",
+               "priority.required_partners=['Kantoro']", "--budget-scenario", "FY2026=1250",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    said = " ".join(stdout.split())
+    assert ("Note: default FY2026=1250 cannot be met: The rules need ¥1,400m in FY2026, a "
+            "project of Kantoro (priority.required_partners) among them, but the budget is "
+            "¥1,250m: raise the budget (budget.FY2026) by ¥150m to ¥1,400m") in said
+    assert "default cannot be met" not in said  # the baseline is met

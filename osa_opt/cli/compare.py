@@ -239,6 +239,7 @@ def _unique(names: list[str]) -> list[str]:
 def _render(comparison: Comparison, folder: Path) -> None:
     from rich.markup import escape
 
+    from osa_opt.analysis.diagnose import diagnose
     from osa_opt.cli.render import (
         first_fitting,
         print_example_note,
@@ -246,6 +247,8 @@ def _render(comparison: Comparison, folder: Path) -> None:
         stdout_console,
         wrote_line,
     )
+    from osa_opt.result import Status
+    from osa_opt.text import counted
 
     console = stdout_console()
     print_example_note(console, comparison.baseline.problem)
@@ -260,6 +263,14 @@ def _render(comparison: Comparison, folder: Path) -> None:
         for sc in comparison.scenarios[1:]:
             print_words(console, f"{escape(sc.name)} against {escape(comparison.baseline.name)}: "
                                  f"in {_ids(sc.added)}; out {_ids(sc.dropped)}.")
+    for sc in comparison.scenarios[1:]:  # the baseline's is the error message, exit 3
+        if sc.status == Status.INFEASIBLE:  # why, as osa-opt solve would say it
+            entries = diagnose(sc.problem)
+            why = entries[0]["message"] if entries else "no portfolio meets every rule."
+            more = (f" ({counted(len(entries) - 1, 'more rule')} must move: osa-opt solve "
+                    "with this scenario's policy lists them)" if len(entries) > 1 else "")
+            print_words(console, f"[yellow]Note:[/] {escape(sc.name)} cannot be met: "
+                                 f"{escape(why)}{more}")
     if scales:
         print_words(console, "[yellow]Note:[/] the policies value projects differently, so "
                              "their own values are on different scales; compare their \"Value "
