@@ -168,3 +168,26 @@ def test_a_required_partner_below_the_least_package_is_named_as_required() -> No
         "Tavola must receive a package (it is in priority.required_partners) but the other "
         "rules leave at most ¥1,100m for it, below priority.min_package (¥1,500m): lower "
         "priority.min_package to ¥1,100m (by ¥400m)."]
+
+
+def test_a_required_partner_under_another_name_of_its_country_is_told_the_sheet_s(
+        tmp_path: Path) -> None:
+    """The countries sheet writes 'Timor-Leste'; the minister's instruction, typed into
+    the policy, says 'East Timor'. A project's country so typed is told the sheet's name
+    (9b4ac04), but required_partners said only 'Name the partner as the countries sheet's
+    country column does', no did-you-mean (the spellings are too far apart)."""
+    from test_fuzz_inputs import example_sheets, write_book
+
+    from osa_opt.errors import InputError
+
+    sheets = example_sheets()
+    sheets["countries"].append(["Timor-Leste", *sheets["countries"][2][1:]])
+    book = write_book(tmp_path / "round.xlsx", sheets)
+    with pytest.raises(InputError) as refused:
+        osa_opt.load_problem(book, overrides={"priority": {"required_partners": ["East Timor"]}})
+    (issue,) = refused.value.issues
+    assert (issue.column, issue.value) == ("priority.required_partners", "East Timor")
+    assert issue.hint == (
+        "did you mean 'Timor-Leste'? 'East Timor' and 'Timor-Leste' are two names of one "
+        "country, and a country is matched as the countries sheet spells it. Name the partner "
+        "as the countries sheet's country column does")

@@ -517,10 +517,12 @@ def _required_partner_issues(projects: pd.DataFrame, countries: pd.DataFrame,
     issues = []
     for name in listed:
         if name not in known:
-            close = suggest(name, known)
+            named = other_name_hint(name, known)  # 'East Timor' for the sheet's Timor-Leste
+            close = named[0] if named else suggest(name, known)
             issues.append(Issue(where, None, key, name, "no partner of this name in the "
                                 "countries sheet",
                                 (f"did you mean {close!r}? " if close else "")
+                                + (f"{named[1]}. " if named else "")
                                 + "Name the partner as the countries sheet's country column "
                                 "does"))
             continue
