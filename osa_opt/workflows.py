@@ -500,6 +500,24 @@ def frontier(
     return result
 
 
+def _why_level(result: Result, bad: Any) -> str:
+    """Why the largest level below the policy's budget that cannot be met cannot, in the
+    words of the diagnosis (a mandatory project, a required partner ...: what the rules
+    need); "" when every such level is at or above the policy's budget (the result's own
+    diagnosis says why) or the diagnosis finds no rule to move."""
+    from osa_opt.analysis.diagnose import diagnose
+
+    below = bad[bad["budget_share"] < 1 - 1e-9]
+    if below.empty:
+        return ""
+    top = below.iloc[-1]
+    budgets = {f"budget.{fy}": float(top[f"budget_{fy}"]) for fy in result.problem.fiscal_years}
+    entries = diagnose(result.problem.with_policy(overrides=budgets))
+    if not entries:
+        return ""
+    return f" At {percent(top['budget_share'])}: {entries[0]['message']}"
+
+
 def _frontier_notes(result: Result, fr: FrontierAnalysis, order: FundingOrderAnalysis) -> None:
     """Say which levels cannot be met (points of the frontier, not errors), where the rules
     break the funding order, and when its solve stopped short."""
@@ -508,7 +526,8 @@ def _frontier_notes(result: Result, fr: FrontierAnalysis, order: FundingOrderAna
         shares = ", ".join(percent(s) for s in bad["budget_share"])
         result.notes.append(
             f"The policy cannot be met at {len(bad)} budget level(s) of the sweep ({shares}); "
-            "they are reported as infeasible points and left out of the funding order.")
+            "they are reported as infeasible points and left out of the funding order."
+            + _why_level(result, bad))
     for lv in order.restarts:
         row = order.levels.loc[lv]
         result.notes.append(

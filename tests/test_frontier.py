@@ -258,3 +258,23 @@ def test_bad_shares_are_refused(tiny: Problem) -> None:
         with pytest.raises(OsaError, match="positive") as refused:
             frontier(tiny, shares)
         assert "shares=[0.5, 0.75, 1.0]" in str(refused.value)
+
+
+def test_the_note_on_infeasible_levels_says_why() -> None:
+    """Kantoro required (its one eligible item P-30, ¥500m) beside mandatory P-01 (¥900m), a
+    sweep around ¥2,500m: levels 25%-50% cannot be met, and the note named them with no
+    reason (a budget officer could not tell the required partner from a typo). It now says
+    why the largest of them cannot, as the diagnosis does."""
+    import osa_opt
+
+    problem = osa_opt.load_problem(overrides={"budget": {"FY2026": 2500},
+                                              "priority": {"required_partners": ["Kantoro"]}})
+    result = osa_opt.frontier(problem)
+    (note,) = [n for n in result.notes if "cannot be met at" in n]
+    assert note.startswith("The policy cannot be met at 3 budget level(s) of the sweep (25%, "
+                           "37.5%, 50%)")
+    assert note.endswith(
+        "At 50%: The rules need ¥1,400m in FY2026, a project of Kantoro "
+        "(priority.required_partners) among them, but the budget is ¥1,250m: raise the budget "
+        "(budget.FY2026) by ¥150m to ¥1,400m, or take it off priority.required_partners (that "
+        "may be enough instead).")
