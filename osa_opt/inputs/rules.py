@@ -8,7 +8,8 @@ error: its projects form a *bundle*, funded all or none (:func:`bundles`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -289,24 +290,36 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
 def _paths_to_excluded(start: str, graph: dict[str, list[str]],
                        status_of: dict[str, Any]) -> list[list[str]]:
     """Shortest requirement chains from ``start`` to every excluded project it needs."""
+    return [path for q, path in _shortest_chains(start, graph).items()
+            if status_of[q] == "excluded"]
+
+
+def _shortest_chains(start: str, graph: dict[str, list[str]],
+                     through: Callable[[str], bool] = lambda q: True
+                     ) -> dict[str, list[str]]:
+    """Every project ``start`` needs, directly or through others, in the order a
+    breadth-first walk meets them -> its shortest requirement chain from ``start`` (ties:
+    the requirement listed first); the walk goes on past a project only where
+    ``through(project)``."""
     parent: dict[str, str | None] = {start: None}
-    queue = [start]
-    out: list[list[str]] = []
+    queue = deque([start])
     while queue:
-        node = queue.pop(0)
+        node = queue.popleft()
         for nxt in graph.get(node, ()):
             if nxt in parent:
                 continue
             parent[nxt] = node
-            queue.append(nxt)
-            if status_of[nxt] == "excluded":
-                path: list[str] = []
-                cur: str | None = nxt
-                while cur is not None:
-                    path.append(cur)
-                    cur = parent[cur]
-                out.append(path[::-1])
-    return out
+            if through(nxt):
+                queue.append(nxt)
+    chains = {}
+    for q in list(parent)[1:]:
+        path: list[str] = []
+        cur: str | None = q
+        while cur is not None:
+            path.append(cur)
+            cur = parent[cur]
+        chains[q] = path[::-1]
+    return chains
 
 
 def _signed(projects: pd.DataFrame) -> pd.Series:
@@ -432,27 +445,9 @@ def _forced_requirement_issues(projects: pd.DataFrame, countries: pd.DataFrame,
     graph = {str(p): [q for q in (r or ()) if q in table.index and q != p]
              for p, r in zip(table.index, table["requires"], strict=True)}
     # the shortest chain from each forced project to each project it needs (breadth first)
-    chains: dict[str, dict[str, list[str]]] = {}
-    for pid in starts["project_id"]:
-        parent: dict[str, str | None] = {pid: None}
-        queue = [pid]
-        while queue:
-            node = queue.pop(0)
-            for nxt in graph.get(node, ()):
-                if nxt not in parent:
-                    parent[nxt] = node
-                    if table.at[nxt, "status"] != "excluded":  # excluded: its own problem
-                        queue.append(nxt)
-        found = {}
-        for q in parent:
-            if q == pid:
-                continue
-            path, cur = [], q
-            while cur is not None:
-                path.append(cur)
-                cur = parent[cur]
-            found[q] = path[::-1]
-        chains[pid] = found
+    chains = {pid: _shortest_chains(  # past an excluded one: its own problem
+        pid, graph, lambda q: table.at[q, "status"] != "excluded")
+        for pid in starts["project_id"]}
     needed = {q for found in chains.values() for q in found}
     rows = table.loc[sorted(needed)]
     rows = rows[(rows["status"] != "excluded") & (rows["status"] != "mandatory")
