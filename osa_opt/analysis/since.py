@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from osa_opt.analysis.base import Analysis
+from osa_opt.inputs.eligibility import OUT_OF_ROUND
 from osa_opt.inputs.other_years import COST_ELSEWHERE, short_reason
 from osa_opt.text import fixed, id_list, money, number
 
@@ -447,7 +448,7 @@ def _gates(reasons: Any) -> list[str]:
     """The reasons a project fails a gate: not a status excluded nor a cost in another year,
     which are told as forced."""
     return [str(r) for r in reasons
-            if not str(r).startswith(("status excluded", COST_ELSEWHERE))]
+            if not str(r).startswith(OUT_OF_ROUND)]
 
 
 def _eligible_text(reasons: list[str]) -> str:

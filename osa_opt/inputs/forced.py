@@ -35,8 +35,6 @@ from osa_opt.inputs.other_years import COST_ELSEWHERE, own_cost_columns, short_r
 
 #: How the projects sheet forces a project: the column and its value, in or out.
 MANDATORY, SIGNED, EXCLUDED = "status mandatory", "stage signed", "status excluded"
-#: A project out of the round by the year of its cost (:mod:`.other_years`).
-ELSEWHERE = COST_ELSEWHERE
 
 
 def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
@@ -46,9 +44,9 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
     in ``elsewhere``, with the reason), those forced in first, each in input order:
     ``country``, ``total_cost`` (¥ million, the policy's years), ``forced`` (``"in"`` or
     ``"out"``), ``by`` (:data:`MANDATORY`, :data:`SIGNED`, :data:`EXCLUDED` or
-    :data:`ELSEWHERE`; a mandatory signed project is ``status mandatory``) and
-    ``status_reason`` ("" when none is given; for :data:`ELSEWHERE`, where its cost stands
-    and the fix). ``projects`` is indexed by project id."""
+    :data:`COST_ELSEWHERE`; a mandatory signed project is ``status mandatory``) and
+    ``status_reason`` ("" when none is given; for :data:`COST_ELSEWHERE`, where its cost
+    stands and the fix). ``projects`` is indexed by project id."""
     status = projects["status"]
     signed = (projects["stage"] == "signed") if "stage" in projects.columns \
         else pd.Series(False, index=projects.index)
@@ -65,12 +63,13 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
     for pid, country, state, reason in zip(chosen.index, chosen["country"], chosen["status"],
                                            reasons, strict=True):
         by = MANDATORY if state == "mandatory" else EXCLUDED if state == "excluded" else \
-            ELSEWHERE if pid in elsewhere else SIGNED
+            COST_ELSEWHERE if pid in elsewhere else SIGNED
         written = "" if reason is None else str(reason).strip()
         out[str(pid)] = {"country": str(country), "total_cost": float(total_cost[pid]),
-                         "forced": "out" if by in (EXCLUDED, ELSEWHERE) else "in", "by": by,
-                         "status_reason": (elsewhere[pid].removeprefix(f"{ELSEWHERE}: ")
-                                           if by == ELSEWHERE else written)}
+                         "forced": "out" if by in (EXCLUDED, COST_ELSEWHERE) else "in",
+                         "by": by,
+                         "status_reason": (elsewhere[pid].removeprefix(f"{COST_ELSEWHERE}: ")
+                                           if by == COST_ELSEWHERE else written)}
     return {pid: f for pid, f in sorted(out.items(), key=lambda item: item[1]["forced"] != "in")}
 
 

@@ -151,6 +151,20 @@ def before_round(fy: str, years: Sequence[str]) -> bool:
     return year is not None and bool(own) and all(y is not None and year < y for y in own)
 
 
+def out_by_year(reasons: object) -> bool:
+    """Whether a project's reasons (a list of :func:`~osa_opt.inputs.eligibility.assess`)
+    take it out of the round by the year of its cost (:data:`COST_ELSEWHERE`), among any
+    others; anything but a list or tuple has none.
+
+    >>> out_by_year(["cost in another year: ¥750m in cost_FY2027, none in cost_FY2026"])
+    True
+    >>> out_by_year(["status excluded: Withdrawn"]), out_by_year(float("nan"))
+    (False, False)
+    """
+    listed = list(reasons) if isinstance(reasons, list | tuple) else []
+    return any(str(r).startswith(COST_ELSEWHERE) for r in listed)
+
+
 def short_reason(reason: str) -> str:
     """The first part of a reason of :func:`elsewhere_reasons`: where the project's cost
     stands, without why nor the fix, for a line about another project (one that requires

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from osa_opt.errors import Issue
 from osa_opt.inputs.group_rules import lone_group_warnings
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.other_years import COST_ELSEWHERE, before_round, year_like_policy
+from osa_opt.inputs.other_years import before_round, out_by_year, year_like_policy
 from osa_opt.inputs.policy import policy_sheet
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, COUNTRY_COLUMNS, PROJECTS, SCORE_PREFIX
 from osa_opt.text import counted, half_width, id_list, number, reiwa_year, yen
@@ -500,8 +500,7 @@ def free_project_warnings(problem: Problem) -> list[Issue]:
     if not years:
         return []
     p = problem.input_projects
-    out = problem.eligibility["reasons"].map(
-        lambda rs: any(str(r).startswith(COST_ELSEWHERE) for r in rs))
+    out = problem.eligibility["reasons"].map(out_by_year)
     free = problem.total_cost[(problem.total_cost == 0) & (p["status"] != "excluded")
                               & ~out]
     columns = ", ".join(f"{COST_PREFIX}{fy}" for fy in years)

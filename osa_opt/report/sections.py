@@ -31,7 +31,7 @@ from osa_opt.html import (
     value_text,
 )
 from osa_opt.inputs.eligibility import country_reasons, forced_out_only, in_by_override
-from osa_opt.inputs.other_years import COST_ELSEWHERE
+from osa_opt.inputs.other_years import COST_ELSEWHERE, out_by_year
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -342,12 +342,6 @@ def budget_use(result: Result) -> Section | None:
                    lead="Funded cost against the budget of each fiscal year, per portfolio.")
 
 
-def _elsewhere(reasons: object) -> bool:
-    """Whether a project is out of the round by the year of its cost (other_years)."""
-    listed = list(reasons) if isinstance(reasons, list | tuple) else []
-    return any(str(r).startswith(COST_ELSEWHERE) for r in listed)
-
-
 # ---------------------------------------------------------------------- forced
 def forced(result: Result) -> Section | None:
     """The projects the input forces in (status mandatory, stage signed) or out (status
@@ -476,7 +470,7 @@ def eligibility(result: Result) -> Section:
                    "forced out by the projects sheet (status excluded: a slip, a withdrawal, "
                    "a deferral, with its status_reason"
                    + ("; or a cost only in a year the policy has no budget for"
-                      if elig["reasons"].reindex(out).map(_elsewhere).any() else "") + ")")
+                      if elig["reasons"].reindex(out).map(out_by_year).any() else "") + ")")
     return Section("eligibility", "Eligibility exclusions", body,
                    lead=counted_out
                         + ("; the rules they fail counted, then the largest with every rule "
