@@ -163,7 +163,7 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
     counts.add_column(justify="right")
     # counted as the report's Eligible projects card: a project out by its status alone or
     # the year of its cost is forced out (listed under Forced out below), not ineligible
-    from osa_opt.inputs.eligibility import forced_out_only
+    from osa_opt.inputs.eligibility import code_of, forced_out_only
 
     out = problem.eligibility["reasons"][~problem.eligibility["eligible"].astype(bool)]
     decided = out.map(forced_out_only)
@@ -177,7 +177,7 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
     reasons: dict[str, int] = {}
     for found in out[~decided]:
         for r in found:
-            reasons[r.split(":")[0]] = reasons.get(r.split(":")[0], 0) + 1
+            reasons[code_of(r)] = reasons.get(code_of(r), 0) + 1
     if reasons:
         table = Table(title=table_title("Ineligible projects by reason"))
         table.add_column("Reason")

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def cell_styles(doc: Any) -> dict[str, Any]:
-    """Name -> element of the cell styles of an OpenDocument ``doc`` (odfpy): the named ones
+def cell_styles(doc: Any, family: str = "table-cell") -> dict[str, Any]:
+    """Name -> element of the cell styles of an OpenDocument ``doc`` (odfpy), or of its
+    styles of another ``family`` (``"text"``: a run of text within a cell): the named ones
     (styles.xml) and the automatic ones (content.xml); an automatic style of a name a named
     one has is the one cells use."""
     from odf.namespaces import STYLENS
@@ -25,7 +26,7 @@ def cell_styles(doc: Any) -> dict[str, Any]:
     return {style.attributes.get((STYLENS, "name")): style
             for part in (doc.styles, doc.automaticstyles) for style in part.childNodes
             if style.qname[1] == "style"
-            and style.attributes.get((STYLENS, "family")) == "table-cell"}
+            and style.attributes.get((STYLENS, "family")) == family}
 
 
 def inherited(styles: dict[str, Any], name: str | None,

@@ -201,7 +201,7 @@ def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
     (a style that sets ``none`` itself is not struck, whatever its parent does)."""
     from odf.namespaces import STYLENS
 
-    from osa_opt.inputs.ods_styles import inherited
+    from osa_opt.inputs.ods_styles import cell_styles, inherited
 
     def strikes(style: Any) -> bool | None:
         for child in style.childNodes:
@@ -213,14 +213,8 @@ def _ods_struck_styles(doc: Any) -> tuple[set[str], set[str]]:
                 return any(mark not in (None, "none") for mark in marks)
         return None
 
-    families: dict[str, dict[str, Any]] = {"table-cell": {}, "text": {}}
-    for part in (doc.styles, doc.automaticstyles):
-        for style in part.childNodes:
-            family = style.attributes.get((STYLENS, "family"))
-            if style.qname[1] == "style" and family in families:
-                families[family][style.attributes.get((STYLENS, "name"))] = style
     cells, texts = ({name for name in styles if inherited(styles, name, strikes)}
-                    for styles in families.values())
+                    for styles in (cell_styles(doc), cell_styles(doc, "text")))
     return cells, texts
 
 
