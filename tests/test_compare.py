@@ -399,3 +399,21 @@ def test_cli_says_why_a_scenario_cannot_be_met(
             "project of Kantoro (priority.required_partners) among them, but the budget is "
             "¥1,250m: raise the budget (budget.FY2026) by ¥150m to ¥1,400m") in said
     assert "default cannot be met" not in said  # the baseline is met
+
+
+def test_cli_table_starts_with_the_run_s_title(
+        files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """solve, frontier, execution and robustness start with the run's title (the report's
+    and the workbook's too); compare started with its table, naming no round."""
+    import osa_opt
+
+    monkeypatch.setenv("COLUMNS", "200")
+    code = osa(monkeypatch, "compare", str(files["input"]), "--policy", str(files["a"]),
+               "--policy", str(files["b"]), "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    title = osa_opt.load_problem(files["input"], policy=files["a"]).title
+    assert stdout.splitlines()[0] == f"{title}: 2 scenarios against round."
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert f"<title>osa-opt report: {title}</title>" in html

@@ -251,6 +251,10 @@ def _render(comparison: Comparison, folder: Path) -> None:
     from osa_opt.text import counted
 
     console = stdout_console()
+    # the run's title, as solve, frontier, execution and robustness start, and the report
+    print_words(console, f"[bold]{escape(comparison.baseline.problem.title)}[/]: "
+                         f"{counted(len(comparison.scenarios), 'scenario')} against "
+                         f"{escape(comparison.baseline.name)}.")
     print_example_note(console, comparison.baseline.problem)
     scales = len({repr(s.problem.policy.objective) for s in comparison.scenarios}) > 1
     layouts = [_table(comparison, scales, stacked=False),
