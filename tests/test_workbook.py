@@ -173,6 +173,11 @@ def test_read_me_lists_every_sheet_and_says_status_units_colours_policy(
         assert cell.value == outcome.name.capitalize()
         assert cell.fill.fgColor.rgb[-6:] == outcome.fill.lstrip("#")
         assert sheet.cell(legend + offset, 2).value == outcome.meaning
+    # the Projects sheet's line ended '...; coloured', read as cut off
+    sheets = {sheet.cell(r, 1).value: sheet.cell(r, 2).value
+              for r in range(first + 1, sheet.max_row + 1)}
+    assert sheets["Projects"].endswith(
+        "value and reason; each row coloured by its outcome (the legend above)")
     # a project slipped to another year's cost column is 'Ineligible' too: the legend says so
     # (it said 'fails an eligibility rule or is marked excluded', which such a project is not)
     assert sheet.cell(legend + len(OUTCOMES), 2).value == (

@@ -61,7 +61,8 @@ SHEET_DESCRIPTIONS: dict[str, str] = {
     "Charts": "native Excel charts: allocation by country and by region, budget use per "
               "fiscal year, and the efficient frontier when computed",
     "Projects": "every project with its outcome in portfolio 1 (funded, partly funded, "
-                "unfunded, ineligible), funded fraction, cost, value and reason; coloured",
+                "unfunded, ineligible), funded fraction, cost, value and reason; each row "
+                "coloured by its outcome (the legend above)",
     "By country": "funded cost, share of the budget and value per country, per portfolio",
     "By tier": "funded cost, share of the budget and value per priority tier, per portfolio",
     "By field": "funded cost, share of the budget and value per field of cooperation, "
