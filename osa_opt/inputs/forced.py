@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.inputs.other_years import COST_ELSEWHERE, own_cost_columns, short_reason
+from osa_opt.inputs.other_years import COST_ELSEWHERE, cost_to_move, short_reason
 
 #: How the projects sheet forces a project: the column and its value, in or out.
 MANDATORY, SIGNED, EXCLUDED = "status mandatory", "stage signed", "status excluded"
@@ -167,11 +167,9 @@ def unfundable_requirements(projects: pd.DataFrame, eligibility: pd.DataFrame
             chain.append(next_of[chain[-1]])
         last = chain[-1]
         status, reasons = projects.at[last, "status"], list(eligibility.at[last, "reasons"])
-        # out by the year of its cost alone: its cost moved brings it back
-        moved = {own_cost_columns(str(r)) or "" for r in reasons}
         out[str(pid)] = Unfundable(tuple(chain), cannot_be_funded(
             status, projects.at[last, "status_reason"]
             if "status_reason" in projects.columns else None,
             reasons), excluded=status == "excluded",
-            move_cost_to=moved.pop() if len(moved) == 1 else "")
+            move_cost_to=cost_to_move(reasons) or "")  # out by the year of its cost alone
     return out

@@ -27,7 +27,7 @@ says where the cost stands, without the fix (:func:`short_reason`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -191,3 +191,19 @@ def own_cost_columns(reason: str) -> str | None:
         return None
     _, found, own = short_reason(reason).rpartition(", none in ")
     return own if found else None
+
+
+def cost_to_move(reasons: Iterable[object]) -> str | None:
+    """Where a project's cost would go to bring it into this round (``cost_FY2026``,
+    :func:`own_cost_columns`) when it is out by the year of its cost alone: every one of its
+    ``reasons`` says so, naming the same columns; else None (a project failing a rule, or
+    excluded, stays out wherever its cost stands).
+
+    >>> cost_to_move(["cost in another year: ¥750m in cost_FY2027, none in cost_FY2026"])
+    'cost_FY2026'
+    >>> cost_to_move(["cost in another year: ¥750m in cost_FY2027, none in cost_FY2026",
+    ...               "country is a party to a conflict: X"]) is None
+    True
+    """
+    moved = {own_cost_columns(str(r)) for r in reasons}
+    return moved.pop() if len(moved) == 1 and None not in moved else None

@@ -24,7 +24,7 @@ from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, in_rows, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
-from osa_opt.inputs.other_years import own_cost_columns
+from osa_opt.inputs.other_years import cost_to_move
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECT_COLUMNS, PROJECTS, ROW
@@ -468,9 +468,9 @@ def _forced_requirement_issues(projects: pd.DataFrame, countries: pd.DataFrame,
             why = cannot_be_funded(table.at[q, "status"],
                                    table.at[q, "status_reason"]
                                    if "status_reason" in table.columns else None, blocked[q])
-            moved = {own_cost_columns(r) for r in blocked[q]}
-            bring = (f"move {q}'s cost to {moved.pop()} (it is out of this round by the year "
-                     "of its cost)" if len(moved) == 1 and None not in moved
+            moved = cost_to_move(blocked[q])
+            bring = (f"move {q}'s cost to {moved} (it is out of this round by the year "
+                     "of its cost)" if moved is not None
                      else f"make {q} eligible (fix its data or its country's, or the policy, "
                      "or an override with its reason)")
             via = f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""
