@@ -25,6 +25,11 @@ def test_problem_repr_and_html_carry_the_counts() -> None:
     text = repr(problem)
     assert len(text.splitlines()) <= 10 and len(text) <= 600
     assert f"{len(problem.projects)} projects ({eligible} eligible)" in text
+    # titled as every other output titles the run (it named only the policy, 'Default OSA
+    # round', whatever the input)
+    assert text.startswith("<Problem Shipped example FY2026 (illustrative): 38 projects")
+    assert ('<div class="head"><b>Problem</b> Shipped example FY2026 (illustrative)</div>'
+            in problem._repr_html_())
     html = problem._repr_html_()
     assert f"<td>{len(problem.projects)}</td>" in html and f"<td>{eligible}</td>" in html
     assert f"<td>{len(problem.countries)}</td>" in html and "¥18,100m" in html

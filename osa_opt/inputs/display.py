@@ -118,8 +118,9 @@ def problem_counts(problem: Any) -> dict[str, int]:
 
 def problem_repr(problem: Any) -> str:
     c = problem_counts(problem)
-    lines = [f"<Problem {c['projects']} projects ({c['eligible']} eligible), "
-             f"{c['countries']} countries",
+    # the run's title first, as the terminal's first line, the report and the workbook
+    lines = [f"<Problem {problem.title}: {c['projects']} projects ({c['eligible']} "
+             f"eligible), {c['countries']} countries",
              f"  policy: {problem.policy.name!r}",
              f"  budget: {budget_text(problem.policy.budget)}",
              f"  warnings: {c['warnings']}"]
@@ -152,7 +153,8 @@ def problem_html(problem: Any) -> str:
         pairs.append(("extensions", ", ".join(e.function for e in problem.extensions)))
     if edits := edits_text(problem):
         pairs.append(("changed in place, not taken", edits))
-    body = '<div class="head"><b>Problem</b></div>' + key_values(pairs, "data")
+    body = (f'<div class="head"><b>Problem</b> {escape(problem.title)}</div>'
+            + key_values(pairs, "data"))
     if problem.warnings:  # each a sentence or two: listed, wrapping, never cut
         items = "".join(f"<li>{escape(w.message())}</li>" for w in problem.warnings[:25])
         more = len(problem.warnings) - 25

@@ -13,7 +13,7 @@ readable (a header below row 1, a hidden sheet) is a warning carried to the Prob
 >>> import osa_opt
 >>> problem = osa_opt.load_problem("inputs/example.xlsx", policy="models/default.toml")
 >>> problem
-<Problem 38 projects (33 eligible), 14 countries
+<Problem Shipped example FY2026 (illustrative): 38 projects (33 eligible), 14 countries
   policy: 'Default OSA round'
   budget: FY2026 ¥18,100m
   warnings: 0>
