@@ -152,11 +152,16 @@ def policy_sheet(policy: Policy) -> str:
     return f"policy {Path(policy.source).name}" if policy.source else "policy"
 
 
+#: The name of a policy that gives none (a run is then titled from its input:
+#: :func:`~osa_opt.inputs.problem.round_title`).
+UNNAMED_POLICY = "Unnamed policy"
+
+
 @dataclass(frozen=True)
 class Policy(Frozen):
     """A whole policy model. Build with :meth:`load`, :meth:`from_dict` or :meth:`default`."""
 
-    name: str = param("Unnamed policy", "name of the policy")
+    name: str = param(UNNAMED_POLICY, "name of the policy")
     budget: Mapping[str, float] = param(
         {}, "budget per fiscal year; keys name the cost_<FY> columns", "¥ million", _BUDGET)
     eligibility: EligibilityPolicy = field(default_factory=EligibilityPolicy)

@@ -42,7 +42,13 @@ from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotec
 from osa_opt.inputs.issue_list import Claimed
 from osa_opt.inputs.other_years import COST_ELSEWHERE
 from osa_opt.inputs.override_years import override_year_issues
-from osa_opt.inputs.policy import Policy, edited_policy_source, is_policy_source, read_policy
+from osa_opt.inputs.policy import (
+    UNNAMED_POLICY,
+    Policy,
+    edited_policy_source,
+    is_policy_source,
+    read_policy,
+)
 from osa_opt.inputs.rules import bundles
 from osa_opt.inputs.sanity import input_warnings
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECTS, ROW, SCORE_PREFIX
@@ -562,7 +568,7 @@ class Problem:
 
 
 #: Policy names that name no round: the shipped default policy's and the built-in default.
-UNNAMED = frozenset({"Default OSA round", "Unnamed policy", ""})
+UNNAMED = frozenset({"Default OSA round", UNNAMED_POLICY, ""})
 
 
 def round_title(name: str, years: Sequence[str], sources: Mapping[str, str],
