@@ -2,16 +2,19 @@
 
 The projects sheet forces a project **in** with ``status`` mandatory or ``stage`` signed (a
 signed item is fixed in like a mandatory one) and **out** with ``status`` excluded, each
-with its ``status_reason``. :func:`forced_projects` lists them; ``problem.summary()["forced"]``
-holds the list, and every output shows it (``osa-opt validate`` and ``solve`` on the
-terminal, the report, the workbook's Projects sheet, run.json).
+with its ``status_reason``, or by a cost that stands only in a year the policy has no
+budget for (:mod:`.other_years`: where it stands and the fix in its place).
+:func:`forced_projects` lists them; ``problem.summary()["forced"]`` holds the list, and
+every output shows it (``osa-opt validate`` and ``solve`` on the terminal, the report, the
+workbook's Projects sheet, run.json).
 
 A project can also be out for good without being marked so: one that requires, directly or
-through others, a project that cannot be funded (excluded, or failing an eligibility rule)
-can never be funded itself (``x[p] ≤ x[q]`` for each requirement, and ``x[q] = 0``).
-:func:`unfundable_requirements` finds each such project with its shortest chain of
-requirements; ``problem.unfundable`` holds them, the input warnings name each
-(:mod:`.sanity`), and the not-funded reason and the why-out answer say the chain.
+through others, a project that cannot be funded (excluded, out of the round by the year of
+its cost, or failing an eligibility rule) can never be funded itself (``x[p] ≤ x[q]`` for
+each requirement, and ``x[q] = 0``). :func:`unfundable_requirements` finds each such
+project with its shortest chain of requirements; ``problem.unfundable`` holds them, the
+input warnings name each (:mod:`.sanity`; a mandatory or signed one is refused instead,
+:mod:`.rules`), and the not-funded reason and the why-out answer say the chain.
 
 >>> forced_projects(problem.projects, problem.total_cost)["P-26"]["by"]
 'status excluded'
