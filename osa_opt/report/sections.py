@@ -115,12 +115,12 @@ def headline(result: Result) -> Section:
 
 def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
     """The Eligible projects card's figure and line: "33 of 38" / "4 ineligible, 1 forced
-    out; 1 eligible only by an override" (a project out by its status alone is forced out,
-    not ineligible; the section Eligibility exclusions lists them; the count of
-    ranked portfolios is in the outcome sentence above the cards)."""
+    out; 1 eligible only by an override" (a project out by its status alone, or by the year
+    of its cost, is forced out, not ineligible; the section Eligibility exclusions lists
+    them; the count of ranked portfolios is in the outcome sentence above the cards)."""
     n, eligible = len(eligibility), int(eligibility["eligible"].sum())
     out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
-    decided = int(out.map(forced_out_only).sum())  # status excluded alone: the round's call
+    decided = int(out.map(forced_out_only).sum())  # the round's call, not a rule's
     line = ("none excluded" if eligible == n else ", ".join(
         part for part in (f"{n - eligible - decided:,} ineligible" if n - eligible - decided
                           else "", f"{decided:,} forced out" if decided else "") if part))
