@@ -163,19 +163,19 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
     counts.add_column(justify="right")
     # counted as the report's Eligible projects card: a project out by its status alone or
     # the year of its cost is forced out (listed under Forced out below), not ineligible
-    from osa_opt.inputs.eligibility import code_of, forced_out_only
+    from osa_opt.inputs.eligibility import code_of, ruled_out
 
-    out = problem.eligibility["reasons"][~problem.eligibility["eligible"].astype(bool)]
-    decided = out.map(forced_out_only)
-    ineligible = int(len(out) - decided.sum())
+    ruled = ruled_out(problem.eligibility)
+    ineligible = len(ruled)
+    decided = summary["projects"] - summary["eligible"] - ineligible
     for label, n in (("projects", summary["projects"]), ("countries", summary["countries"]),
                      ("eligible projects", summary["eligible"]),
                      ("ineligible projects", ineligible),
-                     *([("forced out", int(decided.sum()))] if decided.any() else [])):
+                     *([("forced out", decided)] if decided else [])):
         counts.add_row(label, number(n))
     console.print(counts)
     reasons: dict[str, int] = {}
-    for found in out[~decided]:
+    for found in ruled:
         for r in found:
             reasons[code_of(r)] = reasons.get(code_of(r), 0) + 1
     if reasons:

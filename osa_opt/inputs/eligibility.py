@@ -337,6 +337,21 @@ def forced_out_only(reasons: object) -> bool:
     return bool(listed) and all(str(r).startswith(OUT_OF_ROUND) for r in listed)
 
 
+def ruled_out(eligibility: pd.DataFrame) -> pd.Series:
+    """The reasons of the projects of an eligibility frame (:func:`assess`) that a rule of
+    the policy keeps out: ineligible, as every output counts them. A project out by the
+    round's decision alone (:func:`forced_out_only`: its status, or the year of its cost)
+    is forced out instead (the report's Eligible projects card, ``osa-opt validate``).
+
+    >>> frame = pd.DataFrame({"eligible": [True, False, False],
+    ...                       "reasons": [[], ["status excluded: Slipped"], ["no ODA: X"]]})
+    >>> ruled_out(frame).tolist()
+    [['no ODA: X']]
+    """
+    out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
+    return out[~out.map(forced_out_only).astype(bool)]
+
+
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
            origins: bool = False) -> pd.DataFrame:
     """Per project (the index of ``projects``): ``eligible``, ``reasons`` (every failed rule

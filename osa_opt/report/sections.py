@@ -30,7 +30,12 @@ from osa_opt.html import (
     table,
     value_text,
 )
-from osa_opt.inputs.eligibility import country_reasons, forced_out_only, in_by_override
+from osa_opt.inputs.eligibility import (
+    country_reasons,
+    forced_out_only,
+    in_by_override,
+    ruled_out,
+)
 from osa_opt.inputs.other_years import COST_ELSEWHERE, out_by_year
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
@@ -119,10 +124,10 @@ def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
     of its cost, is forced out, not ineligible; the section Eligibility exclusions lists
     them; the count of ranked portfolios is in the outcome sentence above the cards)."""
     n, eligible = len(eligibility), int(eligibility["eligible"].sum())
-    out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
-    decided = int(out.map(forced_out_only).sum())  # the round's call, not a rule's
+    ineligible = len(ruled_out(eligibility))
+    decided = n - eligible - ineligible  # the round's call, not a rule's
     line = ("none excluded" if eligible == n else ", ".join(
-        part for part in (f"{n - eligible - decided:,} ineligible" if n - eligible - decided
+        part for part in (f"{ineligible:,} ineligible" if ineligible
                           else "", f"{decided:,} forced out" if decided else "") if part))
     waived = int(in_by_override(eligibility).sum())
     if waived:
