@@ -189,3 +189,18 @@ def test_a_big_rounds_lists_are_cut_and_say_so(tmp_path: Path, monkeypatch: pyte
             "portfolios.xlsx has all)") in text
     table = [line for line in stdout.splitlines() if line.startswith("│ P-")]
     assert len(table) == 2
+
+
+def test_exterior_counts_forced_out_apart_from_ineligible(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The shipped example has 4 ineligible projects and P-26 excluded by the round: the
+    report's card says '4 ineligible, 1 forced out', while robustness said 'including 5
+    ineligible' (a slipped or excluded project is the round's decision, not a rule's)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code = osa(monkeypatch, "robustness", "--samples", "4",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    assert ("Exterior (7, funded in ≤ 5% of samples, including 4 ineligible and 1 forced "
+            "out).") in " ".join(stdout.split())

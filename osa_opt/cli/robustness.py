@@ -110,6 +110,19 @@ def command(
                           folder)
 
 
+def _out_of_round(result: Result) -> str:
+    """The projects no sample can fund, as the report's Eligible projects card counts them:
+    "4 ineligible and 3 forced out" (a status excluded or a cost only in another year is
+    the round's decision, not a rule's)."""
+    from osa_opt.inputs.eligibility import forced_out_only
+
+    eligibility = result.problem.eligibility
+    out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
+    forced = int(out.map(forced_out_only).sum())
+    ineligible = f"{len(out) - forced:,} ineligible"
+    return ineligible + (f" and {forced:,} forced out" if forced else "")
+
+
 def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -164,7 +177,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     else:
         print_words(console, "Borderline (0): no project depends on the weights.")
     print_words(console, f"Exterior ({counts['exterior']:,}, funded in ≤ 5% of samples, including "
-                         f"{int((~analysis.projects['eligible']).sum()):,} ineligible).")
+                         f"{_out_of_round(result)}).")
     table = Table(title=table_title("Ranked portfolios under the samples"))
     for name in ("Rank", "Value", "Within 1%\nof optimum", "Mean share\nof optimum",
                  "Worst share\nof optimum"):
