@@ -114,13 +114,12 @@ def _out_of_round(result: Result) -> str:
     """The projects no sample can fund, as the report's Eligible projects card counts them:
     "4 ineligible and 3 forced out" (a status excluded or a cost only in another year is
     the round's decision, not a rule's)."""
-    from osa_opt.inputs.eligibility import forced_out_only
+    from osa_opt.inputs.eligibility import ruled_out
 
     eligibility = result.problem.eligibility
-    out = eligibility["reasons"][~eligibility["eligible"].astype(bool)]
-    forced = int(out.map(forced_out_only).sum())
-    ineligible = f"{len(out) - forced:,} ineligible"
-    return ineligible + (f" and {forced:,} forced out" if forced else "")
+    ruled = len(ruled_out(eligibility))
+    forced = int((~eligibility["eligible"].astype(bool)).sum()) - ruled
+    return f"{ruled:,} ineligible" + (f" and {forced:,} forced out" if forced else "")
 
 
 def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
