@@ -191,3 +191,11 @@ def test_a_required_partner_under_another_name_of_its_country_is_told_the_sheet_
         "did you mean 'Timor-Leste'? 'East Timor' and 'Timor-Leste' are two names of one "
         "country, and a country is matched as the countries sheet spells it. Name the partner "
         "as the countries sheet's country column does")
+
+
+def test_a_partner_named_twice_is_one_rule() -> None:
+    """``required_partners = ["Tavola", "Tavola"]`` built one model row, but the rule's own
+    check of a portfolio without Tavola reported ``required_partner[Tavola]`` twice."""
+    model = build_model(problem(required_partners=["Tavola", "Tavola"]))
+    assert [c.name for c in model.required_partner.values()] == ["required_partner[Tavola]"]
+    assert broken_rules(model.osa, {"P-01": 1.0}) == ["required_partner[Tavola]"]

@@ -127,8 +127,9 @@ def _check_tier_partner(data: ModelData, f: Fractions) -> list[str]:
 
 def _check_required_partner(data: ModelData, f: Fractions) -> list[str]:
     by_country = data.by_country
-    return [_row("required_partner", c) for c in sorted(map(str,
-                                                            data.policy.priority.required_partners))
+    # one row per partner, as the model builds it, however often the policy names it
+    return [_row("required_partner", c)
+            for c in sorted(set(map(str, data.policy.priority.required_partners)))
             if c in by_country and not any(p in f for p in by_country[c])]
 
 
