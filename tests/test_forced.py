@@ -106,7 +106,7 @@ def test_validate_and_solve_list_each_forced_project_with_its_reason(
     assert code == 0, err
     assert json.loads(out)["forced"]["P-20"] == {
         "country": "Nalumea", "total_cost": 300.0, "forced": "in", "by": "stage signed",
-        "status_reason": ""}
+        "status_reason": "", "cost_elsewhere": ""}
 
     folder = tmp_path / "run"
     code, out, err = run("solve", path, "--out", folder, "--no-explain", "-k", "1")
@@ -115,7 +115,8 @@ def test_validate_and_solve_list_each_forced_project_with_its_reason(
     forced = json.loads((folder / "run.json").read_text(encoding="utf-8"))["problem"]["forced"]
     assert list(forced) == ["P-01", "P-20", "P-17", "P-26"]
     assert forced["P-26"] == {"country": "Tavola", "total_cost": 500.0, "forced": "out",
-                              "by": "status excluded", "status_reason": P26_REASON}
+                              "by": "status excluded", "status_reason": P26_REASON,
+                              "cost_elsewhere": ""}
 
     sheet = openpyxl.load_workbook(folder / "portfolios.xlsx")["Projects"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))

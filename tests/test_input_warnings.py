@@ -422,7 +422,7 @@ def test_a_project_slipped_by_moving_its_cost_to_next_year_is_out_of_this_round(
     monkeypatch.setenv("COLUMNS", "200")
     run = osa("validate", book, "--no-solve")
     assert run.code == 0, run.err
-    assert ("Forced out: P-05 (Serendel, ¥0m), cost in another year: ¥1,300m in cost_FY2027, "
+    assert ("Forced out: P-05 (Serendel, ¥1,300m in FY2027), cost in another year: ¥1,300m in cost_FY2027, "
             "none in cost_FY2026, and the policy has no budget for FY2027 (to fund it in "
             "FY2026, move its cost to cost_FY2026; to plan FY2027 too, give the policy a budget "
             "for it: budget.FY2027, or --budget FY2027=AMOUNT in ¥ million)"
@@ -510,7 +510,7 @@ def test_a_cost_in_a_year_before_the_round_is_told_as_planned_or_signed_then(
     run = osa("validate", book, "--no-solve")
     assert run.code == 0, run.err
     said = " ".join((run.out + run.err).split())
-    assert ("Forced out: P-05 (Serendel, ¥0m), cost in another year: ¥1,300m in cost_FY2025, "
+    assert ("Forced out: P-05 (Serendel, ¥1,300m in FY2025), cost in another year: ¥1,300m in cost_FY2025, "
             "none in cost_FY2026, and FY2025 is before this round's FY2026 (if it slipped into "
             "FY2026, move its cost to cost_FY2026; if it was signed in FY2025, it is not in "
             "this round: give it status excluded, with 'signed in FY2025' in status_reason)"
@@ -644,3 +644,41 @@ def test_a_forced_project_requiring_an_ineligible_one_is_refused_as_input(
         "(value 'P-03 → P-31'). Fix: make P-31 eligible (fix its data or its country's, or "
         "the policy, or an override with its reason), or clear P-03's stage, or drop the "
         "requirement"], messages
+
+
+def test_a_project_out_by_the_year_of_its_cost_is_shown_with_that_cost(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """P-21's ¥500m moved to cost_FY2027 (out of the FY2026 round by the year of its cost).
+    The forced-out lists showed it as 'Forced out: P-21 (Nalumea, ¥0m)' on the terminal and
+    with a total cost of 0 in the report's Forced in or out and Eligibility exclusions
+    tables, then '¥500m in cost_FY2027' in the reason. Every list shows where its cost
+    stands instead: terminal, report, workbook and run.json alike."""
+    import openpyxl
+
+    book = _cost_moved(tmp_path, "P-21", "cost_FY2027")
+    monkeypatch.setenv("COLUMNS", "200")
+    run = osa("validate", book, "--no-solve")
+    assert run.code == 0, run.err
+    assert "Forced out: P-21 (Nalumea, ¥500m in FY2027), cost in another year" in run.out
+    assert "¥0m" not in run.out
+    folder = tmp_path / "run"
+    run = osa("solve", book, "--out", folder, "--no-explain", "-k", "1")
+    assert run.code == 0, run.err
+    assert "Forced out: P-21 (Nalumea, ¥500m in FY2027), cost in another year" in run.out
+    forced = json.loads((folder / "run.json").read_text(encoding="utf-8"))["problem"]["forced"]
+    assert forced["P-21"]["total_cost"] == 0 and forced["P-21"]["cost_elsewhere"] == \
+        "¥500m in FY2027"
+    assert forced["P-26"]["cost_elsewhere"] == ""
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    forced_table = html.split('id="forced"')[1].split("</table>")[0]
+    excluded_table = html.split('id="eligibility"')[1].split("</table>")[0]
+    for part in (forced_table, excluded_table):
+        row = part.split('<span class="id">P-21</span>')[1].split("</tr>")[0]
+        assert '<td class="num">¥500m in FY2027</td>' in row, row
+    assert '<td class="num">500</td>' in forced_table.split("P-26")[1]  # others as before
+    sheet = openpyxl.load_workbook(folder / "portfolios.xlsx")["Projects"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert " ".join(str(by_id["P-21"]["Forced"]).split()) == \
+        "out: cost in another year (¥500m in FY2027)"
+    assert by_id["P-26"]["Forced"] == "out: status excluded"

@@ -38,6 +38,7 @@ from osa_opt.cli.console import print_words as print_words
 from osa_opt.cli.console import stdout_console as stdout_console
 from osa_opt.cli.console import table_title as table_title
 from osa_opt.cli.decision import change_lines, decision_table
+from osa_opt.inputs.forced import forced_cost
 from osa_opt.result.facts import REQUIRES_UNFUNDABLE as REQUIRES_UNFUNDABLE
 from osa_opt.text import NO_BREAK, counted, fixed, fraction_change, money, share_text, yen
 
@@ -253,7 +254,8 @@ def override_lines(overrides: dict[str, list[str]]) -> list[str]:
 def forced_lines(forced: Mapping[str, Mapping[str, Any]], where: str,
                  limit: int = MAX_FORCED_SHOWN) -> list[str]:
     """What the projects sheet forces (``problem.summary()["forced"]``, those forced in
-    first), one line per project: id, country, cost, in or out, by which column, and its
+    first), one line per project: id, country, cost (where it stands for one out by the year
+    of its cost: :func:`~osa_opt.inputs.forced.forced_cost`), in or out, by which column, and its
     status_reason; past ``limit`` one line counts the rest and says ``where`` each is listed.
 
     >>> for line in forced_lines(problem.summary()["forced"], "run.json"):
@@ -269,7 +271,7 @@ def forced_lines(forced: Mapping[str, Mapping[str, Any]], where: str,
     lines = []
     for pid, f in ordered[:limit]:
         why = f["status_reason"]
-        lines.append(f"Forced {f['forced']}: {pid} ({f['country']}, {yen(f['total_cost'])}), "
+        lines.append(f"Forced {f['forced']}: {pid} ({f['country']}, {forced_cost(f)}), "
                      f"{f['by']}" + (f": {why}" if why else " (no status_reason given)"))
     rest = ordered[limit:]
     if rest:

@@ -34,7 +34,8 @@ from typing import Any
 
 import pandas as pd
 
-from osa_opt.inputs.other_years import COST_ELSEWHERE, cost_to_move, short_reason
+from osa_opt.inputs.other_years import COST_ELSEWHERE, cost_to_move, short_reason, where_held
+from osa_opt.text import yen
 
 #: How the projects sheet forces a project: the column and its value, in or out.
 MANDATORY, SIGNED, EXCLUDED = "status mandatory", "stage signed", "status excluded"
@@ -49,7 +50,8 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
     ``"out"``), ``by`` (:data:`MANDATORY`, :data:`SIGNED`, :data:`EXCLUDED` or
     :data:`COST_ELSEWHERE`; a mandatory signed project is ``status mandatory``) and
     ``status_reason`` ("" when none is given; for :data:`COST_ELSEWHERE`, where its cost
-    stands and the fix). ``projects`` is indexed by project id."""
+    stands and the fix) and ``cost_elsewhere`` (for :data:`COST_ELSEWHERE`, where its cost
+    stands: ``¥500m in FY2027``; else ""). ``projects`` is indexed by project id."""
     status = projects["status"]
     signed = (projects["stage"] == "signed") if "stage" in projects.columns \
         else pd.Series(False, index=projects.index)
@@ -72,8 +74,23 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
                          "forced": "out" if by in (EXCLUDED, COST_ELSEWHERE) else "in",
                          "by": by,
                          "status_reason": (elsewhere[pid].removeprefix(f"{COST_ELSEWHERE}: ")
-                                           if by == COST_ELSEWHERE else written)}
+                                           if by == COST_ELSEWHERE else written),
+                         "cost_elsewhere": (where_held(elsewhere[pid]) or ""
+                                            if by == COST_ELSEWHERE else "")}
     return {pid: f for pid, f in sorted(out.items(), key=lambda item: item[1]["forced"] != "in")}
+
+
+def forced_cost(entry: Mapping[str, Any]) -> str:
+    """The cost of a forced project as every list of them shows it: its cost in this round
+    (``¥500m``), or, for one out by the year of its cost (``cost_elsewhere``), where that
+    cost stands (``¥500m in FY2027``), not the ``¥0m`` it costs in this round.
+
+    >>> forced_cost({"total_cost": 500.0, "cost_elsewhere": ""})
+    '¥500m'
+    >>> forced_cost({"total_cost": 0.0, "cost_elsewhere": "¥500m in FY2027"})
+    '¥500m in FY2027'
+    """
+    return str(entry.get("cost_elsewhere") or yen(float(entry["total_cost"])))
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,22 @@ def short_reason(reason: str) -> str:
     return reason.split(_SHORT_ENDS, 1)[0]
 
 
+def where_held(reason: str) -> str | None:
+    """Where the cost of a project out of this round by the year of its cost stands, by
+    fiscal year, for the place its cost is shown (``¥500m in FY2027`` rather than the
+    ``¥0m`` it costs in this round); None for any other reason.
+
+    >>> where_held("cost in another year: ¥500m in cost_FY2027, none in cost_FY2026, and ...")
+    '¥500m in FY2027'
+    >>> where_held("status excluded: Withdrawn") is None
+    True
+    """
+    if not reason.startswith(COST_ELSEWHERE):
+        return None
+    held = short_reason(reason).removeprefix(f"{COST_ELSEWHERE}: ").rpartition(", none in ")[0]
+    return re.sub(rf"\bin {re.escape(COST_PREFIX)}", "in ", held) or None
+
+
 def own_cost_columns(reason: str) -> str | None:
     """The cost columns of the policy's years a reason of :func:`elsewhere_reasons` says
     are empty (``cost_FY2026``): where the cost would go to bring the project into this

@@ -185,8 +185,10 @@ def projects_table(result: Result) -> pd.DataFrame:
         "assistance_type": projects["assistance_type"],
         "status": projects["status"],
         "status_reason": projects["status_reason"],
-        "forced": [f"{f['forced']}: {f['by']}" if f else "" for f in
-                   map(problem.summary()["forced"].get, projects.index)],
+        # one out by the year of its cost says where that cost stands (total_cost is 0)
+        "forced": [f"{f['forced']}: {f['by']}"
+                   + (f" ({f['cost_elsewhere']})" if f.get("cost_elsewhere") else "")
+                   if f else "" for f in map(problem.summary()["forced"].get, projects.index)],
         "outcome": outcome,
         "fraction": fraction,
         "total_cost": problem.total_cost,

@@ -22,6 +22,7 @@ from osa_opt.html import (
     ID,
     IDS,
     MISSING,
+    MONEY,
     RIGHT,
     cell,
     key_values,
@@ -36,7 +37,7 @@ from osa_opt.inputs.eligibility import (
     in_by_override,
     ruled_out,
 )
-from osa_opt.inputs.other_years import COST_ELSEWHERE, out_by_year
+from osa_opt.inputs.other_years import COST_ELSEWHERE, out_by_year, where_held
 from osa_opt.inputs.value_text import value_note
 from osa_opt.report import svg
 from osa_opt.report.page import Section
@@ -361,10 +362,15 @@ def forced(result: Result) -> Section | None:
         "project_id": shown, "title": [titles[p] for p in shown],
         **{key: [listed[p][key] for p in shown]
            for key in ("country", "total_cost", "forced", "by", "status_reason")}})
+    # the cost of one out by the year of its cost is where it stands ("¥500m in FY2027"),
+    # not the 0 it costs in this round, as on the terminal (forced_cost)
+    frame["total_cost"] = pd.Series([
+        listed[p]["cost_elsewhere"] or listed[p]["total_cost"] for p in shown], dtype=object)
     # one column for the status_reason written and, for a cost in another year only, where
     # it stands and the fix (problem.forced keeps both under status_reason): "Reason"
     frame["status_reason"] = frame["status_reason"].replace("", "(no status_reason given)")
     body = table(frame, headers={"forced": "Forced", "by": "By", "status_reason": "Reason"},
+                 kinds={"total_cost": MONEY},
                  max_rows=MAX_LISTED, more="run.json lists every one (problem.forced)",
                  rows_in_all=len(listed))
     elsewhere = any(f["by"] == COST_ELSEWHERE for f in listed.values())
@@ -431,8 +437,9 @@ def eligibility(result: Result) -> Section:
             problem.total_cost.reindex(listed.index), elig["reasons"].reindex(listed.index),
             strict=True):
         items = "".join(f"<li>{escape(str(r))}</li>" for r in reasons)
+        held = next(filter(None, map(where_held, map(str, reasons))), None)
         rows.append(f"<tr>{cell(pid, ID)}{cell(title)}{cell(country)}{cell(field, 'label')}"
-                    f"{cell(float(cost), 'money')}"
+                    f"{cell(held or float(cost), 'money')}"  # "¥500m in FY2027", not 0
                     f'<td><ul class="reasons">{items}</ul></td></tr>')
     body = ""
     if big:  # a big round: the reasons counted, the largest, one line for the others
