@@ -183,7 +183,8 @@ def test_a_big_rounds_lists_are_cut_and_say_so(tmp_path: Path, monkeypatch: pyte
     stdout, stderr = capfd.readouterr()
     assert code == 0, stderr
     text = " ".join(stdout.split())
-    assert ("Core (27, funded in ≥ 95% of samples): P-01, P-02, P-04, P-05, P-06 and 22 more "
+    assert ("Core (27, funded in ≥ 95% of samples, including 1 held in by a rule: P-01 status "
+            "mandatory): P-01, P-02, P-04, P-05, P-06 and 22 more "
             "(the Robustness sheet of portfolios.xlsx lists every one)") in text
     assert ("Borderline (4): funded in some samples (the first 2 by core index; "
             "portfolios.xlsx has all)") in text
@@ -204,3 +205,24 @@ def test_exterior_counts_forced_out_apart_from_ineligible(
     assert code == 0, stderr
     assert ("Exterior (7, funded in ≤ 5% of samples, including 4 ineligible and 1 forced "
             "out).") in " ".join(stdout.split())
+
+
+def test_core_says_which_projects_a_rule_holds_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """With priority.required_partners = ['Kantoro'] (only P-30 eligible there) the core line
+    listed P-30 and mandatory P-01 among the projects the weights keep in, without saying a
+    rule holds them in whatever the weights (the exterior line says what rules keep out).
+    It says so now, naming each rule; Tavola, also required, has two eligible projects, so
+    neither is held in by the rule."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code = osa(monkeypatch, "robustness", "--budget", "FY2026=9000", "--set",
+               "priority.required_partners=['Kantoro', 'Tavola']", "--samples", "6",
+               "--out", str(tmp_path / "run"))
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    text = " ".join(stdout.split())
+    assert ("funded in ≥ 95% of samples, including 2 held in by a rule: P-01 status mandatory; "
+            "P-30 the only eligible project of Kantoro, which priority.required_partners "
+            "requires): P-01,") in text
+    assert "P-24 the only" not in text and "P-25 the only" not in text

@@ -342,3 +342,51 @@ def _summarize(
         weight_ranges={k: list(v) for k, v in policy.robustness.weight_ranges.items()},
         executor=executor, seconds=seconds, failed_samples=failed, notes=notes,
     )
+
+
+def held_in(problem: Problem) -> dict[str, str]:
+    """The eligible projects every portfolio funds because a rule says so, whatever the
+    weights: project id -> the rule, in input order. A project forced in by the projects
+    sheet (``status`` mandatory, ``stage`` signed), one such a project requires (directly or
+    through others), and the only fundable eligible project of a partner that
+    ``priority.required_partners`` names or whose tier ``priority.fund_every_tier`` lists.
+    Such a project is core for the rule, not for its value (``osa-opt robustness`` says so).
+
+    >>> held_in(problem)
+    {'P-01': 'status mandatory'}
+    """
+    pj = problem.input_projects
+    eligible = [p for p in pj.index if p in set(problem.eligible)
+                and p not in problem.unfundable]
+    reason: dict[str, str] = {}
+    stage = pj["stage"] if "stage" in pj else pd.Series("", index=pj.index)
+    for p in eligible:
+        if pj.at[p, "status"] == "mandatory":
+            reason[p] = "status mandatory"
+        elif stage[p] == "signed":
+            reason[p] = "stage signed"
+    todo = list(reason)
+    while todo:  # what a forced project requires is forced too
+        p = todo.pop()
+        for q in pj.at[p, "requires"]:
+            if q not in reason and q in eligible:
+                reason[q] = f"required by {p}"
+                todo.append(q)
+    policy = problem.policy.priority
+    required = set(map(str, policy.required_partners))
+    every_tier = {int(t) for t in policy.fund_every_tier}
+    tier = problem.tier
+    by_country: dict[str, list[str]] = {}
+    for p in eligible:
+        by_country.setdefault(str(pj.at[p, "country"]), []).append(p)
+    for country, ids in by_country.items():
+        if len(ids) != 1 or ids[0] in reason:
+            continue
+        if country in required:
+            reason[ids[0]] = (f"the only eligible project of {country}, which "
+                              "priority.required_partners requires")
+        elif int(tier[ids[0]]) in every_tier:
+            reason[ids[0]] = (f"the only eligible project of tier-{int(tier[ids[0]])} partner "
+                              f"{country} (priority.fund_every_tier)")
+    order = {p: k for k, p in enumerate(pj.index)}
+    return dict(sorted(reason.items(), key=lambda item: order[item[0]]))

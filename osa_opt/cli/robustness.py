@@ -122,6 +122,25 @@ def _out_of_round(result: Result) -> str:
     return f"{ruled:,} ineligible" + (f" and {forced:,} forced out" if forced else "")
 
 
+#: Projects held in by a rule named on the core line; the rest are counted.
+HELD_SHOWN = 10
+
+
+def _held_in(result: Result, core: set[str]) -> str:
+    """The core projects a rule holds in whatever the weights, each with the rule:
+    ", including 2 held in by a rule: P-01 status mandatory; P-30 the only eligible project
+    of Kantoro, which priority.required_partners requires" ("" when none is)."""
+    from osa_opt.analysis.robustness import held_in
+
+    held = [f"{p} {why}" for p, why in held_in(result.problem).items() if p in core]
+    if not held:
+        return ""
+    named = "; ".join(held[:HELD_SHOWN])
+    if len(held) > HELD_SHOWN:
+        named += f"; and {len(held) - HELD_SHOWN:,} more"
+    return f", including {len(held):,} held in by a rule: {named}"
+
+
 def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -153,8 +172,8 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
     if len(core) > CORE_SHOWN:
         named += (f" and {len(core) - CORE_SHOWN:,} more (the Robustness sheet of "
                   "portfolios.xlsx lists every one)")
-    print_words(console, f"[green]Core[/] ({counts['core']:,}, funded in ≥ 95% of samples): "
-                         f"{escape(named)}")
+    print_words(console, f"[green]Core[/] ({counts['core']:,}, funded in ≥ 95% of samples"
+                         f"{escape(_held_in(result, set(core)))}): {escape(named)}")
     borderline = projects[projects["class"] == "borderline"]
     if len(borderline):
         shown = (f" (the first {BORDERLINE_SHOWN} by core index; portfolios.xlsx has all)"
