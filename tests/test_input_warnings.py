@@ -682,3 +682,39 @@ def test_a_project_out_by_the_year_of_its_cost_is_shown_with_that_cost(
     assert " ".join(str(by_id["P-21"]["Forced"]).split()) == \
         "out: cost in another year (¥500m in FY2027)"
     assert by_id["P-26"]["Forced"] == "out: status excluded"
+
+
+def test_the_machine_readable_counts_say_ineligible_as_the_terminal_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """P-05 slipped (its cost moved to cost_FY2027) beside P-26 (status excluded). The
+    terminal and the report said '4 ineligible, 2 forced out', but problem.summary() (run.json's
+    problem, validate --json, the notebook) said 'ineligible': 6 and counted 'status excluded'
+    and 'cost in another year' under ineligible_by_reason. Now the same counts: ineligible 4,
+    forced_out 2, and the reasons of the ineligible ones only (contract change)."""
+    book = _cost_moved(tmp_path, "P-05", "cost_FY2027")
+    problem = osa_opt.load_problem(book)
+    summary = problem.summary()
+    assert (summary["eligible"], summary["ineligible"], summary["forced_out"]) == (32, 4, 2)
+    assert summary["projects"] == summary["eligible"] + summary["ineligible"] \
+        + summary["forced_out"]
+    by_reason = summary["ineligible_by_reason"]
+    assert "status excluded" not in by_reason and "cost in another year" not in by_reason
+    assert sum(by_reason.values()) == 4  # the example's four fail one rule each
+    monkeypatch.setenv("COLUMNS", "200")
+    run = osa("validate", book, "--no-solve", "--json")
+    assert run.code == 0, run.err
+    said = json.loads(run.out)
+    assert (said["ineligible"], said["forced_out"]) == (4, 2)
+    assert said["ineligible_by_reason"] == by_reason
+    shown = osa("validate", book, "--no-solve")
+    assert "ineligible projects 4 forced out 2 " in " ".join(shown.out.split())
+    folder = tmp_path / "run"
+    assert osa("solve", book, "--out", folder, "--no-explain", "-k", "1").code == 0
+    written = json.loads((folder / "run.json").read_text(encoding="utf-8"))["problem"]
+    assert (written["ineligible"], written["forced_out"]) == (4, 2)
+    assert written["ineligible_by_reason"] == by_reason
+    # the solve's table of why projects are out of portfolio 1 still counts the forced out
+    from osa_opt.cli.render import exclusion_counts
+
+    counts = dict(exclusion_counts(osa_opt.solve(problem, portfolios=1), top=10))
+    assert counts["status excluded"] == 1 and counts["cost in another year"] == 1

@@ -194,7 +194,15 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     >>> exclusion_counts(result, top=2)
     [('country is a party to a conflict', 1), ('linked to an international dispute', 1), ('other reasons', 3), ('eligible, not selected', 4)]
     """
-    by_reason = result.problem.summary()["ineligible_by_reason"]
+    from osa_opt.inputs.eligibility import code_of
+
+    # every project out, forced out too (problem.summary()'s ineligible_by_reason counts
+    # only those a rule keeps out)
+    elig = result.problem.eligibility
+    by_reason: dict[str, int] = {}
+    for reasons in elig["reasons"][~elig["eligible"].astype(bool)]:
+        for r in reasons:
+            by_reason[code_of(r)] = by_reason.get(code_of(r), 0) + 1
     ranked = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
     if len(ranked) == top + 1:  # "other reasons" would stand for a single one
         top += 1

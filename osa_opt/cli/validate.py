@@ -161,23 +161,17 @@ def _render(summary: dict[str, Any], problem: Problem) -> None:
     counts = Table(show_header=False, box=None, padding=(0, 2), pad_edge=False)
     counts.add_column(justify="left")
     counts.add_column(justify="right")
-    # counted as the report's Eligible projects card: a project out by its status alone or
-    # the year of its cost is forced out (listed under Forced out below), not ineligible
-    from osa_opt.inputs.eligibility import code_of, ruled_out
-
-    ruled = ruled_out(problem.eligibility)
-    ineligible = len(ruled)
-    decided = summary["projects"] - summary["eligible"] - ineligible
+    # counted as the report's Eligible projects card (problem.summary(): eligibility.ruled_out):
+    # a project out by its status alone or the year of its cost is forced out (listed under
+    # Forced out below), not ineligible
+    ineligible, decided = summary["ineligible"], summary["forced_out"]
     for label, n in (("projects", summary["projects"]), ("countries", summary["countries"]),
                      ("eligible projects", summary["eligible"]),
                      ("ineligible projects", ineligible),
                      *([("forced out", decided)] if decided else [])):
         counts.add_row(label, number(n))
     console.print(counts)
-    reasons: dict[str, int] = {}
-    for found in ruled:
-        for r in found:
-            reasons[code_of(r)] = reasons.get(code_of(r), 0) + 1
+    reasons: dict[str, int] = summary["ineligible_by_reason"]
     if reasons:
         table = Table(title=table_title("Ineligible projects by reason"))
         table.add_column("Reason")

@@ -36,7 +36,7 @@ from osa_opt.extensions import Extension, as_extensions
 from osa_opt.gcpause import paused_gc
 from osa_opt.inputs.considerations import country_factor
 from osa_opt.inputs.display import problem_html, problem_repr
-from osa_opt.inputs.eligibility import assess, in_by_override
+from osa_opt.inputs.eligibility import assess, code_of, in_by_override, ruled_out
 from osa_opt.inputs.forced import Unfundable, forced_projects, unfundable_requirements
 from osa_opt.inputs.frozen import FrozenList, ProblemRecord, read_only, unprotected
 from osa_opt.inputs.issue_list import Claimed
@@ -529,24 +529,36 @@ class Problem:
         return MappingProxyType(unfundable_requirements(self._projects, self.eligibility))
 
     def summary(self) -> dict[str, Any]:
-        """Counts for the terminal: projects, eligible, ineligible by reason, budget, bundles,
-        and the projects the sheet forces in or out (``forced``, with each one's reason)."""
+        """Counts for the terminal: projects, eligible, ineligible (a rule keeps them out) and
+        by reason, forced out (by their status or the year of their cost alone), budget,
+        bundles, and the projects the sheet forces in or out (``forced``, with each one's
+        reason).
+
+        >>> {k: problem.summary()[k] for k in ("eligible", "ineligible", "forced_out")}
+        {'eligible': 33, 'ineligible': 4, 'forced_out': 1}
+        """
         if "_summary" not in self.__dict__:  # the workbook, run.json and the terminal ask
             self.__dict__["_summary"] = self._summary()
         return copy.deepcopy(self.__dict__["_summary"])
 
     def _summary(self) -> dict[str, Any]:
         e = self.eligibility
+        # ineligible as the terminal and the report count it (eligibility.ruled_out): a rule
+        # keeps it out; one out by the round's decision alone (status excluded, its cost
+        # only in another year) is forced out, counted apart and listed under forced
+        ruled = ruled_out(e)
         reasons: dict[str, int] = {}
-        for rs in e["reasons"]:
+        for rs in ruled:
             for r in rs:
-                key = r.split(":")[0]
+                key = code_of(r)
                 reasons[key] = reasons.get(key, 0) + 1
+        out = int((~e["eligible"].astype(bool)).sum())
         return {
             "projects": len(self._projects),
             "countries": len(self._countries),
             "eligible": int(e["eligible"].sum()),
-            "ineligible": int((~e["eligible"]).sum()),
+            "ineligible": len(ruled),
+            "forced_out": out - len(ruled),
             "ineligible_by_reason": reasons,
             # projects eligible only because an override waives a rule, with its reason
             "overrides": {str(p): list(o) for p, o in e["overrides"][in_by_override(e)].items()},
