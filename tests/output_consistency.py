@@ -70,6 +70,16 @@ def _read_sheets(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frames["projects"], frames["countries"]
 
 
+def _forced_out(row: pd.Series, budget: dict[str, float]) -> bool:
+    """Status excluded, or no cost in the policy's years and some in another year's column."""
+    if str(row.get("status", "")).strip().lower() == "excluded":
+        return True
+    ours = [f"cost_{y}" for y in budget]
+    others = [c for c in row.index if str(c).startswith("cost_") and c not in ours]
+    return all(_blank(row.get(c)) or _num(row.get(c)) == 0 for c in ours) and any(
+        not _blank(row.get(c)) and _num(row.get(c)) != 0 for c in others)
+
+
 @dataclass
 class Item:
     pid: str
@@ -82,6 +92,9 @@ class Item:
     value: float
     units_max: int | None
     scores: dict[str, float] = field(default_factory=dict)
+    #: out of the round by the round's own decision, not a rule's (docs/outputs.md, "forced
+    #: out"): status excluded, or a cost only in a year the policy has no budget for
+    forced_out: bool = False
 
     @property
     def total(self) -> float:
@@ -137,7 +150,8 @@ def read_inputs(folder: Path, run: dict[str, Any], policy: dict[str, Any] | None
             fields=[f.strip() for f in str(row["field"]).split(";") if f.strip()],
             cost={y: _num(row.get(f"cost_{y}")) for y in budget}, value=value,
             units_max=None if _blank(umax) else int(_num(umax)),
-            scores={k: _num(row.get(f"score_{k}")) for k in weights})
+            scores={k: _num(row.get(f"score_{k}")) for k in weights},
+            forced_out=_forced_out(row, budget))
     partial = any(not _blank(row.get(c)) for _, row in projects.iterrows()
                   for c in ("min_funding", "units_max") if c in projects.columns)
     return Inputs(items, list(items), budget, policy, partial, tuple(map(str, projects.columns)))

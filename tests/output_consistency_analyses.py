@@ -676,17 +676,24 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
         return
     flat = " ".join(terminal.split())
     core = [p["project_id"] for p in rob["projects"] if p["class"] == "core" and p["eligible"]]
-    m = re.search(r"Core \((\d+), funded in ≥ 95% of samples\): (.*?)(?= Borderline)", flat)
+    m = re.search(r"Core \((\d+), funded in ≥ 95% of samples(?:, including \d+ held in by a "
+                  r"rule: .*?)?\): (.*?)(?= Borderline)", flat)
     if m:
         ck.same("terminal robustness core count", int(m[1]), rob["counts"]["core"])
         ck.same("terminal robustness core ids", [i for i in m[2].split(", ") if i != "—"],
                 [q for q in inputs.order if q in core])
     else:
         ck.problems.append("terminal robustness: no core line")
-    m = re.search(r"Exterior \((\d+), funded in ≤ 5% of samples, including (\d+) ineligible\)",
-                  flat)
-    ck.same("terminal robustness exterior", m and (int(m[1]), int(m[2])),
-            (rob["counts"]["exterior"], sum(not p["eligible"] for p in rob["projects"])))
+    m = re.search(r"Exterior \((\d+), funded in ≤ 5% of samples, including (\d+) ineligible"
+                  r"(?: and (\d+) forced out)?\)", flat)
+    out = [p["project_id"] for p in rob["projects"] if not p["eligible"]]
+    ck.same("terminal robustness exterior", m and (int(m[1]), int(m[2]) + int(m[3] or 0)),
+            (rob["counts"]["exterior"], len(out)))
+    # forced out: the round's decision alone (a project also failing a rule is ineligible)
+    if m and int(m[3] or 0) > sum(inputs.items[q].forced_out for q in out):
+        ck.problems.append(f"terminal robustness: {m[3]} forced out, but only "
+                           f"{sum(inputs.items[q].forced_out for q in out)} excluded by status "
+                           "or by the year of their cost")
     found = _terminal_table(oc.box_tables(terminal), "Borderline", terminal, "Project")
     if found:
         for cells in found[1]:
