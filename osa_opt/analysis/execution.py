@@ -15,7 +15,8 @@ with probability ``p_item`` (projects ``p_sign``, else ``[execution] p_sign_by_s
    package is at least ``priority.min_package``.
 
 With k reserve entries the outcome is the state after the first k entries, so one pass gives
-every level. Per level: expected execution (committed cost ÷ total budget of the policy's
+every level. The other minimums are not enforced on an outcome; how often a partner of
+``priority.required_partners`` ends with nothing committed is said in a note. Per level: expected execution (committed cost ÷ total budget of the policy's
 years; per year too), the probability of executing less than ``target`` and the expected
 value. Everything here is numpy on the plan's arrays: no solver.
 
@@ -58,8 +59,9 @@ def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.nd
     """Committed cost per year and value at every level, for a block of outcomes.
 
     ``signed`` is outcomes × partners, ``stays`` outcomes × plan items (booleans). Returns
-    ``spent`` (outcomes × levels × years) and ``value`` (outcomes × levels), level k being
-    portfolio 1 plus the first k reserve entries tried.
+    ``spent`` (outcomes × levels × years), ``value`` (outcomes × levels) and ``missing``
+    (outcomes × levels × the plan's required partners: True when that partner has nothing
+    committed), level k being portfolio 1 plus the first k reserve entries tried.
     """
     n = signed.shape[0]
     avail = signed[:, plan.partner] & stays
@@ -78,8 +80,16 @@ def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.nd
     levels = len(plan.entries) + 1
     out_spent = np.empty((n, levels, len(plan.budget)))
     out_value = np.empty((n, levels))
+    out_missing = np.empty((n, levels, len(plan.required)), dtype=bool)
+    theirs = [plan.partner == c for c in plan.required]
+
+    def missing() -> np.ndarray:
+        return np.stack([~committed[:, mine].any(axis=1) for mine in theirs], axis=1) \
+            if theirs else np.zeros((n, 0), dtype=bool)
+
     out_spent[:, 0] = spent
     out_value[:, 0] = committed.astype(float) @ plan.value
+    out_missing[:, 0] = missing()
     slack = TOL * np.maximum(1.0, plan.budget)
     for k, entry in enumerate(plan.entries, start=1):
         members = list(entry)
@@ -116,7 +126,8 @@ def commit(plan: Plan, signed: np.ndarray, stays: np.ndarray) -> dict[str, np.nd
         spent = spent + np.outer(ok, add)
         out_spent[:, k] = spent
         out_value[:, k] = committed.astype(float) @ plan.value
-    return {"spent": out_spent, "value": out_value}
+        out_missing[:, k] = missing()
+    return {"spent": out_spent, "value": out_value, "missing": out_missing}
 
 
 def simulate_chunk(plan: Plan, item: tuple[int, int, int]) -> dict[str, Any]:
@@ -222,17 +233,20 @@ class ExecutionAnalysis(Analysis):
 def simulate(plan: Plan, samples: int = 2000, seed: int = 0, *, exact: bool = False,
              jobs: int = 1, scheduler: Any = None, chunk_size: int | None = None,
              progress: Callable[[int, int], None] | None = None,
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, bool]:
-    """``(spent, value, weight, executor, partial)`` over the outcomes of a plan."""
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, bool, np.ndarray]:
+    """``(spent, value, weight, executor, partial, missing)`` over the outcomes of a plan
+    (``missing`` as :func:`commit` has it)."""
     if exact:
         signed, stays, weight = exact_outcomes(plan)
         out = commit(plan, signed, stays)
-        return out["spent"], out["value"], weight, "exact enumeration", False
+        return (out["spent"], out["value"], weight, "exact enumeration", False,
+                out["missing"])
     if samples < 1:
         raise OsaError(f"samples must be 1 or more, got {samples}")
     levels, years = len(plan.entries) + 1, len(plan.budget)
     spent = np.zeros((samples, levels, years))
     value = np.zeros((samples, levels))
+    missing = np.zeros((samples, levels, len(plan.required)), dtype=bool)
     done = np.zeros(samples, dtype=bool)
     with stop_on_interrupt() as stopped, make_executor(jobs, scheduler) as executor:
         described = executor.describe()
@@ -241,12 +255,13 @@ def simulate(plan: Plan, samples: int = 2000, seed: int = 0, *, exact: bool = Fa
         for _, out in executor.map(simulate_chunk, plan, items, stop=stopped):
             rows = slice(out["start"], out["start"] + out["value"].shape[0])
             spent[rows], value[rows], done[rows] = out["spent"], out["value"], True
+            missing[rows] = out["missing"]
             if progress is not None:
                 progress(int(done.sum()), samples)
     partial = not done.all()
-    spent, value = spent[done], value[done]
+    spent, value, missing = spent[done], value[done], missing[done]
     weight = np.full(len(value), 1.0 / max(1, len(value)))
-    return spent, value, weight, described, partial
+    return spent, value, weight, described, partial, missing
 
 
 def summarize(problem: Problem, plan: Plan, spent: np.ndarray, value: np.ndarray,
@@ -274,6 +289,35 @@ def summarize(problem: Problem, plan: Plan, spent: np.ndarray, value: np.ndarray
     return table, (int(table.loc[reach[0], "reserves"]) if len(reach) else None)
 
 
+def required_partner_notes(problem: Problem, plan: Plan, missing: np.ndarray,
+                           weight: np.ndarray, recommended: int | None) -> list[str]:
+    """A note per required partner (``priority.required_partners``) that ends with nothing
+    committed in some outcomes: the rule holds on portfolio 1 and on the reserve list, but a
+    slip of the partner's agreement or items breaks it, and no reserve is refused or
+    preferred for it (as for the other minimums, docs/execution.md)."""
+    if not len(weight) or not plan.required:
+        return []
+    k = recommended if recommended is not None else len(plan.entries)
+    with_k = (f"with the {k} recommended reserve{'s' if k != 1 else ''}"
+              if recommended is not None else
+              f"with {'no' if k == 0 else f'all {k}'} reserve{'s' if k != 1 else ''}")
+    countries = list(problem.input_countries.index)
+    notes = []
+    for j, c in enumerate(plan.required):
+        share = float(weight @ missing[:, k, j])
+        if share <= TOL:
+            continue
+        name = countries[c]
+        notes.append(
+            f"{name} (priority.required_partners) has no committed project in "
+            f"{share_text(share)} of the outcomes {with_k}: its agreement (p_sign "
+            f"{plan.p_partner[c]:g}) or its items slip. Portfolio 1 and every level of the "
+            f"reserve list fund {name}, but a slip breaks the rule and the reserves are not "
+            "chosen to restore it (as for the other minimums). To lower the risk, secure "
+            f"{name}'s agreement early or make a second {name} item mandatory.")
+    return notes
+
+
 def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
             seed: int | None = None, exact: bool = False, jobs: int = 1,
             scheduler: Any = None, progress: Callable[[int, int], None] | None = None,
@@ -283,10 +327,10 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
     n = int(settings.samples if samples is None else samples)
     seed = int(settings.seed if seed is None else seed)
     t0 = time.perf_counter()
-    spent, value, weight, executor, partial = simulate(
+    spent, value, weight, executor, partial, missing = simulate(
         plan, n, seed, exact=exact, jobs=jobs, scheduler=scheduler, progress=progress)
     table, recommended = summarize(problem, plan, spent, value, weight)
-    notes = []
+    notes = required_partner_notes(problem, plan, missing, weight, recommended)
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
         notes.append(f"No number of reserves (0 to {len(plan.entries)}) reaches the target "

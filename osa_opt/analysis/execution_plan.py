@@ -82,6 +82,8 @@ class Plan:
     max_partners: int
     target: float
     min_package: float = 0.0
+    #: the partners ``priority.required_partners`` names, indices into the countries
+    required: tuple[int, ...] = ()
 
     @property
     def total_cost(self) -> np.ndarray:
@@ -121,6 +123,9 @@ def make_plan(problem: Problem, fractions: dict[str, float],
         max_partners=int(policy.priority.max_countries),
         target=float(policy.execution.target if target is None else target),
         min_package=float(policy.priority.min_package),
+        required=tuple(countries.index(c) for c in
+                       sorted(set(map(str, policy.priority.required_partners)))
+                       if c in countries),
     )
 
 
