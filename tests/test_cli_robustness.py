@@ -226,3 +226,39 @@ def test_core_says_which_projects_a_rule_holds_in(
             "P-30 the only eligible project of Kantoro, which priority.required_partners "
             "requires): P-01,") in text
     assert "P-24 the only" not in text and "P-25 the only" not in text
+
+
+def test_the_rule_that_holds_a_project_in_is_in_every_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The core line names the rule; the Robustness sheet, run.json and --json had P-30 at
+    core index 100% with nothing saying why (Kantoro required, P-30 its only eligible
+    project). Each has held_in_by now, and a loaded run gives it back."""
+    import openpyxl
+
+    import osa_opt
+
+    out = tmp_path / "run"
+    code = osa(monkeypatch, "robustness", "--budget", "FY2026=9000", "--set",
+               "priority.required_partners=['Kantoro']", "--samples", "4", "--out", str(out),
+               "--json")
+    stdout, stderr = capfd.readouterr()
+    assert code == 0, stderr
+    rule = "the only eligible project of Kantoro, which priority.required_partners requires"
+    held = {p["project_id"]: p["held_in_by"] for p in json.loads(stdout)["projects"]
+            if p["held_in_by"]}
+    assert held == {"P-01": "status mandatory", "P-30": rule}
+    saved = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {p["project_id"]: p["held_in_by"] for p in saved["analyses"]["robustness"]["projects"]
+            if p["held_in_by"]} == held
+    sheet = openpyxl.load_workbook(out / "portfolios.xlsx")["Robustness"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and "Project" in r)
+    columns = rows[head]
+    by_id = {r[columns.index("Project")]: " ".join(str(r[columns.index("Held in by")] or "")
+                                                   .split())  # the sheet wraps long text
+             for r in rows[head + 1:] if r and r[0]}
+    assert by_id["P-30"] == rule and by_id["P-01"] == "status mandatory"
+    assert not by_id["P-03"]
+    loaded = osa_opt.load_run(out).analyses["robustness"]
+    assert loaded.projects.at["P-30", "held_in_by"] == rule

@@ -137,6 +137,7 @@ def _robustness(data: dict[str, Any], problem: Problem,
         "mean_fraction": [float(e["mean_fraction"]) for e in entries],
     }, index=pd.Index(ids, name="project_id"))
     projects["class"] = [e.get("class") or classify(e["core_index"]) for e in entries]
+    projects["held_in_by"] = [str(e.get("held_in_by") or "") for e in entries]  # older runs: none
     portfolios = pd.DataFrame([{
         "rank": int(p["rank"]), "objective": float(p["objective"]),
         "share_near_optimal": _num(p["share_near_optimal"]),

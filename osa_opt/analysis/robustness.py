@@ -82,7 +82,8 @@ class RobustnessAnalysis(Analysis):
     """Core indices of the projects and near-optimality of the ranked portfolios.
 
     ``projects``: one row per project (all of them, ineligible ones with core index 0):
-    title, country, field, eligible, funded_in_best, core_index, mean_fraction, class.
+    title, country, field, eligible, funded_in_best, core_index, mean_fraction, class,
+    held_in_by (the rule that funds it whatever the weights, :func:`held_in`; else "").
     ``portfolios``: per ranked portfolio, its value and share_near_optimal.
     ``samples_table``: per finished sample, the weights, the optimum and its status.
     ``funded``: per finished sample (rows) and eligible project (columns), whether it is
@@ -131,7 +132,8 @@ class RobustnessAnalysis(Analysis):
             {"project_id": str(pid), "core_index": round(float(r["core_index"]), 6),
              "class": r["class"], "eligible": bool(r["eligible"]),
              "funded_in_best": bool(r["funded_in_best"]),
-             "mean_fraction": round(float(r["mean_fraction"]), 6)}
+             "mean_fraction": round(float(r["mean_fraction"]), 6),
+             "held_in_by": str(r["held_in_by"])}
             for pid, r in self.projects.iterrows()
         ]
         portfolios = [
@@ -291,6 +293,7 @@ def _summarize(
         "mean_fraction": pd.Series(mean_fraction, index=ids).reindex(pj.index).fillna(0.0),
     }, index=pj.index)
     table["class"] = table["core_index"].map(classify)
+    table["held_in_by"] = pd.Series(held_in(problem), dtype=object).reindex(pj.index).fillna("")
     order = np.lexsort((np.arange(len(table)), -table["core_index"].to_numpy()))
     table = table.iloc[order]
     table.index.name = "project_id"

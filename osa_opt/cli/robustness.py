@@ -126,13 +126,12 @@ def _out_of_round(result: Result) -> str:
 HELD_SHOWN = 10
 
 
-def _held_in(result: Result, core: set[str]) -> str:
+def _held_in(analysis: RobustnessAnalysis, core: list[str]) -> str:
     """The core projects a rule holds in whatever the weights, each with the rule:
     ", including 2 held in by a rule: P-01 status mandatory; P-30 the only eligible project
     of Kantoro, which priority.required_partners requires" ("" when none is)."""
-    from osa_opt.analysis.robustness import held_in
-
-    held = [f"{p} {why}" for p, why in held_in(result.problem).items() if p in core]
+    held_in_by = analysis.projects["held_in_by"]
+    held = [f"{p} {held_in_by[p]}" for p in core if held_in_by[p]]
     if not held:
         return ""
     named = "; ".join(held[:HELD_SHOWN])
@@ -173,7 +172,7 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
         named += (f" and {len(core) - CORE_SHOWN:,} more (the Robustness sheet of "
                   "portfolios.xlsx lists every one)")
     print_words(console, f"[green]Core[/] ({counts['core']:,}, funded in ≥ 95% of samples"
-                         f"{escape(_held_in(result, set(core)))}): {escape(named)}")
+                         f"{escape(_held_in(analysis, core))}): {escape(named)}")
     borderline = projects[projects["class"] == "borderline"]
     if len(borderline):
         shown = (f" (the first {BORDERLINE_SHOWN} by core index; portfolios.xlsx has all)"

@@ -292,7 +292,8 @@ def robustness_body(analysis: Any) -> str:
             "scores, not money.</p>")
     body += "<h3>Projects</h3>" + table(
         projects.reset_index(), columns=["project_id", "title", "country", "core_index",
-                                         "mean_fraction", "class", "funded_in_best"],
+                                         "mean_fraction", "class", "funded_in_best",
+                                         "held_in_by"],
         max_rows=MAX_ROWS, more=MORE)
     return body
 
