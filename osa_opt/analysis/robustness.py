@@ -359,20 +359,20 @@ def held_in(problem: Problem) -> dict[str, str]:
     {'P-01': 'status mandatory'}
     """
     pj = problem.input_projects
-    eligible = [p for p in pj.index if p in set(problem.eligible)
-                and p not in problem.unfundable]
+    allowed, unfundable = set(problem.eligible), problem.unfundable
+    eligible = [p for p in pj.index if p in allowed and p not in unfundable]
     reason: dict[str, str] = {}
-    stage = pj["stage"] if "stage" in pj else pd.Series("", index=pj.index)
-    for p in eligible:
-        if pj.at[p, "status"] == "mandatory":
-            reason[p] = "status mandatory"
-        elif stage[p] == "signed":
-            reason[p] = "stage signed"
+    status = pj["status"].loc[eligible]
+    stage = pj["stage"].loc[eligible] if "stage" in pj else pd.Series("", index=eligible)
+    for p in status.index[status == "mandatory"]:
+        reason[p] = "status mandatory"
+    for p in stage.index[(stage == "signed") & (status != "mandatory")]:
+        reason[p] = "stage signed"
     todo = list(reason)
     while todo:  # what a forced project requires is forced too
         p = todo.pop()
         for q in pj.at[p, "requires"]:
-            if q not in reason and q in eligible:
+            if q not in reason and q in allowed and q not in unfundable:
                 reason[q] = f"required by {p}"
                 todo.append(q)
     policy = problem.policy.priority
@@ -380,8 +380,8 @@ def held_in(problem: Problem) -> dict[str, str]:
     every_tier = {int(t) for t in policy.fund_every_tier}
     tier = problem.tier
     by_country: dict[str, list[str]] = {}
-    for p in eligible:
-        by_country.setdefault(str(pj.at[p, "country"]), []).append(p)
+    for p, country in pj["country"].loc[eligible].items():
+        by_country.setdefault(str(country), []).append(p)
     for country, ids in by_country.items():
         if len(ids) != 1 or ids[0] in reason:
             continue
