@@ -922,7 +922,8 @@ def test_an_own_column_named_like_a_computed_one_does_not_replace_it(
     assert code == 0, err
     best = json.loads((out / "run.json").read_text(encoding="utf-8"))["portfolios"][0]
     table = pd.read_csv(out / "portfolios.csv", encoding="utf-8-sig")
-    assert list(table.columns[-2:]) == ["value (input)", "region (input)"]
+    # the edited example still names its fictional partners: the CSV's input_note last
+    assert list(table.columns[-3:]) == ["value (input)", "region (input)", "input_note"]
     assert set(table["value (input)"]) == {5} and set(table["region (input)"]) == {"my desk"}
     assert table["value"].sum() == pytest.approx(best["objective"], abs=1e-4)
     assert "my desk" not in set(table["region"])

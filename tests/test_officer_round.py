@@ -377,3 +377,48 @@ def test_a_problem_at_80_columns_has_room_for_its_fix(
     assert "Rule and how to fix" in err and max(map(len, lines)) <= 80
     assert len(lines) <= 16, err
     assert "Fix: a project moved to a later" in err
+
+
+def test_a_copy_of_the_example_still_says_its_partners_are_fictional(
+        run: Callable, tmp_path: Path) -> None:
+    """The shipped example converted to .ods by LibreOffice (or copied and lightly edited) is
+    a round of its own by its checksum, titled 'copy FY2026', and its outputs said nothing of
+    its partners, the example's fictional ones. They now say so, without calling the round
+    the shipped example: the terminal, the report's masthead, the Read me, run.json."""
+    import html
+
+    import openpyxl
+
+    import osa_opt
+    from osa_opt.data import EXAMPLE_NOTE, example_path
+
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    title = next(c for c in sheet[1] if c.value == "title").column
+    sheet.cell(2, title).value = "Coastal radars, revised"  # a light edit: a round of its own
+    copy = tmp_path / "copy.xlsx"
+    book.save(copy)
+    said = ("Its 14 partners (Aurelia, Serendel, Lumaris and 11 more) are the shipped "
+            "example's fictional partners, not real countries: numbers that came with them "
+            "from the example are illustrative (rename or replace a partner once it is a real "
+            "one).")
+    problem = osa_opt.load_problem(copy)
+    assert problem.title == "copy FY2026" and problem.input_note == said
+    code, out, err = run("solve", copy, "--out", tmp_path / "run", "--no-explain", "-k", "1")
+    assert code == 0, err
+    assert said in " ".join(out.split()) and EXAMPLE_NOTE not in out
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert said in " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    readme = dict(r[:2] for r in openpyxl.load_workbook(tmp_path / "run" / "portfolios.xlsx")[
+        "Read me"].iter_rows(values_only=True) if r[0])
+    assert readme["Input"] == said
+    assert json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))["input_note"] == said
+    # a partner renamed to a real one is no longer called fictional; the others still are
+    countries = problem.countries.reset_index()
+    countries.loc[0, "country"] = "Fiji"
+    projects = problem.projects.reset_index()
+    projects.loc[projects["country"] == "Aurelia", "country"] = "Fiji"
+    renamed = osa_opt.Problem.from_frames(projects, countries, problem.policy)
+    assert renamed.input_note is not None and renamed.input_note.startswith(
+        "13 of 14 partners (Serendel, Lumaris, Tavola and 10 more) are the shipped example's")
+    assert osa_opt.load_problem().input_note == EXAMPLE_NOTE  # the example as shipped

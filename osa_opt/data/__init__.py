@@ -93,6 +93,52 @@ def input_note(sources: Mapping[str, str]) -> str | None:
     return real_round_note(sources)
 
 
+@functools.cache
+def example_partners() -> tuple[str, ...]:
+    """The fictional partners of the shipped example, as its countries sheet names them.
+
+    >>> example_partners()[:3]
+    ('Aurelia', 'Serendel', 'Lumaris')
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(example_path(), read_only=True)
+    try:
+        rows = book["countries"].iter_rows(values_only=True)
+        at = list(next(rows)).index("country")
+        return tuple(str(row[at]).strip() for row in rows if row[at] is not None)
+    finally:
+        book.close()
+
+
+def example_partners_note(countries: Iterable[object]) -> str | None:
+    """What the outputs say of a round of one's own (the shipped example copied, converted
+    to .ods or edited: not the example as shipped) whose countries sheet still names the
+    example's fictional partners (:func:`example_partners`) for at least half of its
+    partners; None otherwise (a round of one's own, or a test's, that borrows a name or two).
+    The round is not called the shipped example: its numbers may be the analyst's own.
+
+    >>> example_partners_note(["Aurelia", "Serendel", "Fiji"])
+    "2 of 3 partners (Aurelia, Serendel) are the shipped example's fictional partners, not real countries: numbers that came with them from the example are illustrative (rename or replace a partner once it is a real one)."
+    >>> example_partners_note(["Aurelia", "Fiji"])[:64]
+    "1 of 2 partners (Aurelia) is one of the shipped example's fictio"
+    >>> example_partners_note(["Fiji"]) is None
+    True
+    """
+    names = [str(c).strip() for c in countries]
+    fictional = set(example_partners())
+    found = [n for n in names if n in fictional]
+    if not found or 2 * len(found) < len(names):
+        return None
+    listed = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    head = (f"Its {len(names)} partners ({listed}) are the" if len(found) == len(names) > 1
+            else f"{len(found)} of {len(names)} partner{'s' * (len(names) > 1)} ({listed}) "
+            + ("are the" if len(found) > 1 else "is one of the"))
+    return (f"{head} shipped example's fictional partners, not real countries: numbers "
+            "that came with them from the example are illustrative (rename or replace a "
+            "partner once it is a real one).")
+
+
 #: The column a round's files mark their made-up numbers in (the real rounds' files do, row
 #: by row); a cell of these words marks nothing.
 ILLUSTRATIVE_COLUMN = "illustrative"

@@ -408,9 +408,17 @@ class Problem:
         costs and budget are the public record's (with its source) and its scores, tiers
         and assessments illustrative (:func:`osa_opt.data.input_note`). Any other round whose
         files mark rows in a column ``illustrative`` (an edited copy of a real round) is told
-        how many and what they say (:func:`osa_opt.data.marked_illustrative`). None for a
-        round of one's own."""
-        from osa_opt.data import ILLUSTRATIVE_COLUMN, input_note, marked_illustrative
+        how many and what they say (:func:`osa_opt.data.marked_illustrative`); one whose
+        countries sheet still names the shipped example's fictional partners (a copy of the
+        example, converted to .ods or edited: a round of its own) is told they are fictional
+        (:func:`osa_opt.data.example_partners_note`), without being called the example.
+        None for a round of one's own."""
+        from osa_opt.data import (
+            ILLUSTRATIVE_COLUMN,
+            example_partners_note,
+            input_note,
+            marked_illustrative,
+        )
 
         shipped = input_note(self.sources)
         if shipped is not None:
@@ -421,7 +429,9 @@ class Problem:
                 return []
             return ["" if pd.isna(c) else c for c in frame[ILLUSTRATIVE_COLUMN]]
 
-        return marked_illustrative(cells(self._projects), cells(self._countries))
+        notes = [example_partners_note(map(str, self._countries.index)),
+                 marked_illustrative(cells(self._projects), cells(self._countries))]
+        return " ".join(n for n in notes if n) or None
 
     @functools.cached_property
     def title(self) -> str:
