@@ -15,23 +15,33 @@ import pytest
 import osa_opt
 from osa_opt.cli import cli
 from osa_opt.cli.common import run_cli
+from osa_opt.solving import ranks_checked
 from osa_opt.solving.solver import Solver
 from osa_opt.workflows import solve
 
 
 def press_ctrl_c_at_solve(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
-    """Send this process a real SIGINT when the n-th solve of any Solver starts."""
-    real = Solver.solve_once
+    """Send this process a real SIGINT when the n-th solve of any Solver starts (a MIP of
+    the ranking's checks, osa_opt.solving.ranks_checked, counted as a solve)."""
+    real, real_check = Solver.solve_once, ranks_checked.CheckMip._run
     calls = {"n": 0}
 
-    def solve_once(self: Solver):  # type: ignore[no-untyped-def]
+    def press() -> None:
         calls["n"] += 1
         if calls["n"] == n:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.5)  # the handler runs here, in the main thread
+
+    def solve_once(self: Solver):  # type: ignore[no-untyped-def]
+        press()
         return real(self)
 
+    def check_run(self: ranks_checked.CheckMip, start):  # type: ignore[no-untyped-def]
+        press()
+        return real_check(self, start)
+
     monkeypatch.setattr(Solver, "solve_once", solve_once)
+    monkeypatch.setattr(ranks_checked.CheckMip, "_run", check_run)
 
 
 def test_the_ranking_keeps_what_is_finished_when_asked_to_stop() -> None:

@@ -28,8 +28,10 @@ ERROR = ("The solver failed while searching for portfolio 3 (error): 2 of the 5 
 
 def fail_solve(monkeypatch: pytest.MonkeyPatch, n: int, outcome: Outcome) -> None:
     """Every Solver's n-th solve reports ``outcome`` (no portfolio) instead of solving:
-    as HiGHS's solve error that the retry without presolve did not cure."""
+    as HiGHS's solve error that the retry without presolve did not cure. The ranking runs
+    one re-solve per portfolio (``checked_ranks`` off), so the n-th solve is portfolio n's."""
     real = Solver.solve_once
+    monkeypatch.setattr(Solver, "checked_ranks", False)
     calls = {"n": 0}
 
     def solve_once(self: Solver) -> Outcome:
@@ -90,6 +92,7 @@ def test_a_time_limit_on_portfolio_3_says_more_may_exist() -> None:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Solver, "solve_once", solve_once)
+        mp.setattr(Solver, "checked_ranks", False)  # one re-solve per portfolio
         result = osa_opt.solve(problem, portfolios=5, time_limit=7)
     assert len(result.portfolios) == 2
     assert ("The time limit (7 s a solve) ended the search for portfolio 3 before it found "

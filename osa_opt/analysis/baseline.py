@@ -8,7 +8,7 @@ explanations re-solve the very model that ranked the portfolios.
 >>> from osa_opt.analysis.baseline import solve_baseline
 >>> result, solver = solve_baseline(problem, portfolios=3)
 >>> result.status.value, len(result.portfolios), solver.solves
-('optimal', 3, 4)
+('optimal', 3, 3)
 """
 
 from __future__ import annotations

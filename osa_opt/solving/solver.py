@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pyomo.core as pyo  # not pyomo.environ: its plugins cost start-up time
+from pyomo.common.collections import ComponentMap
 from pyomo.common.gc_manager import PauseGC
 from pyomo.contrib.solver.common.results import TerminationCondition as TC
 
@@ -22,7 +24,7 @@ from osa_opt.inputs.problem import Problem  # at run time: get_type_hints(Solver
 from osa_opt.model import build_model
 from osa_opt.model.build import refuse_nonlinear
 from osa_opt.model.families import funded, linear_sum, value_expression
-from osa_opt.solving import highs_access, value_bound
+from osa_opt.solving import highs_access, ranks_checked, value_bound
 from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves
 from osa_opt.solving.highs_access import stdout_to_stderr
 from osa_opt.solving.load_order import first_columns, row_order
@@ -65,6 +67,18 @@ def check_model_for(model: pyo.ConcreteModel, problem: Problem) -> None:
         refuse_nonlinear(model, [c.local_name for c in model.component_objects(
             descend_into=False) if c.local_name not in built], "the model passed as model=",
             changed)
+
+
+class _ColumnValues:
+    """Column values of HiGHS read by Pyomo variable, as :meth:`Solver.read_fractions`
+    reads a solution loader's values (``get(var, default)``)."""
+
+    def __init__(self, col_of: ComponentMap, values: Any) -> None:
+        self.col_of, self.values = col_of, values
+
+    def get(self, var: Any, default: float) -> float:
+        col = self.col_of.get(var)
+        return default if col is None else float(self.values[col])
 
 
 class Solver(DirectResolves):
@@ -188,6 +202,11 @@ class Solver(DirectResolves):
         return out
 
     # ------------------------------------------------------------------ ranked portfolios
+    #: Whether :meth:`ranked` proves several ranks per MIP (:mod:`osa_opt.solving.ranks_checked`)
+    #: where it can; ``ranked(..., checked=False)`` or this set to False on an instance or a
+    #: subclass ranks one re-solve per portfolio.
+    checked_ranks: bool = True
+
     def ranked(
         self,
         count: int,
@@ -196,6 +215,7 @@ class Solver(DirectResolves):
         keep_cuts: bool = False,
         floor: bool = True,
         stop: Callable[[], bool] | None = None,
+        checked: bool | None = None,
     ) -> list[Outcome]:
         """Up to ``count`` portfolios, each differing from every better one in at least
         ``min_difference`` projects: a no-good cut per found portfolio on this solver.
@@ -212,6 +232,14 @@ class Solver(DirectResolves):
         enough from the found ones (:mod:`osa_opt.solving.pool`) starts each re-solve, and
         the floor goes no lower than its value. The cuts are removed afterwards (unless
         ``keep_cuts``) and the floor always, so the model is as before.
+
+        With ``min_difference`` 2 (and ``checked``, by default :attr:`checked_ranks`),
+        portfolios 2.. are first ranked among the portfolios HiGHS reported and proven a
+        few ranks per MIP (:mod:`osa_opt.solving.ranks_checked`); the ranks it cannot prove
+        (a tie, a time limit, a check that does not settle) are left to the re-solves
+        above, which go on from the proven ones. Not with ``keep_cuts``, ``floor=False``,
+        a ``mip_rel_gap`` above 0, a fixed ``x``, or a subclass with its own
+        :meth:`read_fractions`.
         """
         m = self.model
         outcomes: list[Outcome] = []
@@ -223,8 +251,22 @@ class Solver(DirectResolves):
         confined: NearOptimalFloor | None = None
         options = contextlib.ExitStack()
         pool = PortfolioPool(self.opt, m, min_difference) if floor and count > 1 else None
+        fast = pool is not None and self._checks_ranks(count, min_difference, keep_cuts,
+                                                       checked)
+        # every funded pattern HiGHS reported (packed bits) and its best value, for the checks
+        recorded: dict[bytes, float] = {}
+
+        def record(objective: float, values: Any) -> None:
+            assert pool is not None
+            pool.record(objective, values)
+            cols = pool._columns()
+            if fast and cols is not None and len(values) > int(cols.max(initial=-1)):
+                key = np.packbits(values[cols] >= 0.5).tobytes()
+                if objective > recorded.get(key, -np.inf):
+                    recorded[key] = objective
+
         if pool is not None:
-            options.enter_context(highs_access.recording_solutions(self.opt, pool.record))
+            options.enter_context(highs_access.recording_solutions(self.opt, record))
         start: tuple[float, Any] | None = None  # the best known next portfolio
 
         def resolve() -> Outcome:
@@ -234,32 +276,50 @@ class Solver(DirectResolves):
                 highs_access.mip_start(self.opt, start[1])
             return self.solve_once()
 
+        def found(out: Outcome) -> bool:
+            """Portfolio len(outcomes) + 1 found: False when the ranking ends with it."""
+            nonlocal start
+            outcomes.append(out)
+            if len(outcomes) >= count or not len(m.P):  # none eligible: no other can differ
+                return False
+            cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
+            if pool is not None:
+                pool.found(out.funded_ids)
+                start = pool.best()
+            return True
+
         try:
-            for k in range(count):
+            while len(outcomes) < count:
+                k = len(outcomes)
                 out = resolve() if confined is None else confined.solve_next()
                 if stop is not None and stop():
                     break
                 if progress is not None:
                     progress(k + 1, out)
-                if not out.status.has_solution:
+                if not out.status.has_solution or not found(out):
                     break
-                outcomes.append(out)
-                if k + 1 < count:
-                    if not len(m.P):  # no eligible project: no other portfolio can differ
-                        break
-                    cuts.add(self._difference_expr(out.funded_ids) >= min_difference)
-                    if pool is not None:
-                        pool.found(out.funded_ids)
-                        start = pool.best()
-                    lower = start[0] if start is not None else None
-                    if k == 0:
-                        options.enter_context(resolve_options(self.opt, pooled=pool is not None))
-                        if floor and out.status == Status.OPTIMAL and out.objective is not None:
-                            bound = value_bound.lp_value_bound(self.opt)
-                            confined = NearOptimalFloor.add(m, bound, out.objective,
-                                                            resolve, lower)
-                    elif confined is not None:
-                        confined.known(lower)
+                lower = start[0] if start is not None else None
+                if k == 0:
+                    options.enter_context(resolve_options(self.opt, pooled=pool is not None))
+                    bound = None
+                    if floor and out.status == Status.OPTIMAL and out.objective is not None:
+                        bound = value_bound.lp_value_bound(self.opt)
+                        confined = NearOptimalFloor.add(m, bound, out.objective,
+                                                        resolve, lower)
+                    if fast and bound is not None and out.gap == 0.0:
+                        ended = self._checked_ranks(out, bound, recorded, count,
+                                                    min_difference, progress, stop, found)
+                        if confined is not None:
+                            for o in outcomes[1:]:
+                                assert o.objective is not None
+                                confined.found(o.objective)
+                        if ended:
+                            break
+                        lower = start[0] if start is not None else None
+                        if confined is not None:
+                            confined.known(lower)
+                elif confined is not None:
+                    confined.known(lower)
         except KeyboardInterrupt:
             if stop is None:
                 raise
@@ -270,6 +330,61 @@ class Solver(DirectResolves):
             if not keep_cuts:
                 m.del_component(name)
         return outcomes
+
+    def _checks_ranks(self, count: int, min_difference: int, keep_cuts: bool,
+                      checked: bool | None) -> bool:
+        """Whether :meth:`ranked` may prove several ranks per MIP."""
+        on = self.checked_ranks if checked is None else checked
+        return bool(on and min_difference == 2 and count > 2 and not keep_cuts
+                    and type(self).read_fractions is Solver.read_fractions
+                    and float(self.opt.config.rel_gap) == 0.0
+                    and not any(v.fixed for v in self.model.x.values()))
+
+    def _checked_ranks(self, first: Outcome, bound: Any, recorded: dict[bytes, float],
+                       count: int, min_difference: int,
+                       progress: Callable[[int, Outcome], None] | None,
+                       stop: Callable[[], bool] | None,
+                       found: Callable[[Outcome], bool]) -> bool:
+        """Portfolios 2.. proven by :func:`ranks_checked.extend`, each handed to ``found``
+        (its cut, the pool) and ``progress``; True when the ranking ends here (all found, no
+        further portfolio exists, or ``stop``)."""
+        m = self.model
+        cols = highs_access.columns_of(self.opt, list(m.x.values()))
+        col_vars = highs_access.column_vars(self.opt)
+        if cols is None or col_vars is None or first.objective is None:
+            return False
+        x_cols = np.asarray(cols, dtype=np.int32)
+        col_of = ComponentMap((var, c) for c, var in col_vars.items())
+        funded_ids = first.funded_ids
+        pattern = np.array([p in funded_ids for p in m.x], dtype=bool)
+        t0 = time.perf_counter()
+        proven = ranks_checked.extend(self.opt, x_cols, first.objective, pattern, bound,
+                                      recorded, count, min_difference, stop,
+                                      time_limit=self.time_limit,
+                                      threads=int(self.opt.config.threads))
+        seconds = (time.perf_counter() - t0) / max(1, len(proven.portfolios))
+        self._solution = None  # HiGHS's last solution is a check's, not a portfolio's
+        self.solves += proven.stats.mips  # the check MIPs ran on this solver's HiGHS
+        for rank, (value, values) in enumerate(proven.portfolios, 2):
+            if stop is not None and stop():  # asked before each portfolio, as after a solve
+                return True
+            out = Outcome(Status.OPTIMAL, objective=value, bound=value, gap=0.0,
+                          termination=TC.convergenceCriteriaSatisfied.name, seconds=seconds)
+            out.fractions = self.read_fractions(_ColumnValues(col_of, values))
+            self.last = out
+            if progress is not None:
+                progress(rank, out)
+            if not found(out):
+                return True
+        if proven.stopped:
+            return True
+        if proven.complete:
+            out = Outcome(Status.INFEASIBLE, termination=TC.provenInfeasible.name)
+            self.last = out
+            if progress is not None:
+                progress(len(proven.portfolios) + 2, out)
+            return True
+        return False
 
     def _difference_expr(self, funded_ids: frozenset[str]) -> Any:
         """Number of projects whose funded state differs from the given portfolio."""

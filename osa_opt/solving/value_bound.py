@@ -286,6 +286,11 @@ class NearOptimalFloor:
         if self.lower is not None:
             self.distance = _distance_for(self.distance, self.previous, self.lower)
 
+    def found(self, value: float) -> None:
+        """A portfolio worth ``value`` was found without this floor (proven by
+        :mod:`osa_opt.solving.ranks_checked`): the floor moves under it as after a re-solve."""
+        self._found(value)
+
     def _found(self, value: float) -> None:
         """Move the floor under the portfolio just found, by the drops seen so far."""
         self.lower = None

@@ -1,0 +1,200 @@
+"""Ranked portfolios proven a few ranks per MIP (osa_opt.solving.ranks_checked), the default
+of ``Solver.ranked`` for ``min_difference`` 2: the same portfolios as the re-solves'
+loop (``checked=False``), in fewer solves; a check that does not settle, a stop, a
+subclass with its own fractions and the other cases the loop keeps hand over to it. The
+brute-force rankings (tests/test_value_bound.py, tests/test_model_bruteforce.py) run
+through it too; the bounds on single flips are checked against every exact flip here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import osa_opt
+from osa_opt.solving import ranks_checked
+from osa_opt.solving.ranks_checked import Proven
+from osa_opt.solving.solver import Solver
+from osa_opt.solving.status import Outcome, Status
+from osa_opt.solving.value_bound import POOLED_OPTIONS, RESOLVE_OPTIONS, NearOptimalFloor
+
+
+def synthetic(n: int, years: int, seed: int) -> osa_opt.Problem:
+    from benchmarks.synthetic import make_problem
+
+    return make_problem(n, years, seed)
+
+
+def spy_extend(monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> list[Proven]:
+    """Every result of ranks_checked.extend (with ``kwargs`` passed on)."""
+    real = ranks_checked.extend
+    results: list[Proven] = []
+
+    def extend(*args: object, **kw: object) -> Proven:
+        out = real(*args, **(kw | kwargs))  # type: ignore[arg-type]
+        results.append(out)
+        return out
+
+    monkeypatch.setattr(ranks_checked, "extend", extend)
+    return results
+
+
+def assert_same(checked: list[Outcome], loop: list[Outcome]) -> None:
+    assert [o.objective for o in checked] == pytest.approx([o.objective for o in loop],
+                                                           rel=1e-9, abs=1e-6)
+    assert [o.funded_ids for o in checked] == [o.funded_ids for o in loop]
+    assert all(o.status == Status.OPTIMAL and o.gap == 0.0 for o in checked)
+
+
+@pytest.mark.parametrize(("n", "years", "seed"), [(300, 2, 0), (300, 2, 1), (1000, 3, 0)])
+def test_the_checked_ranking_is_the_loops_in_fewer_solves(
+        n: int, years: int, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = synthetic(n, years, seed)
+    results = spy_extend(monkeypatch)
+    solver = Solver(problem)
+    checked = solver.ranked(10, 2)
+    loop_solver = Solver(problem)
+    loop = loop_solver.ranked(10, 2, checked=False)
+    assert len(results) == 1 and len(results[0].portfolios) == 9  # all proven by checks
+    assert_same(checked, loop)
+    assert [o.fractions for o in checked] == [o.fractions for o in loop]
+    # portfolio 1's solve and the check MIPs, against one re-solve per portfolio
+    assert solver.solves == 1 + results[0].stats.mips < 10 <= loop_solver.solves
+    assert results[0].stats.mips <= 6
+
+
+def test_a_set_valued_late_is_ranked_where_its_value_puts_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/crosscheck_raw.py's 300×2 seed 1 "shares" round: HiGHS reported the true
+    portfolio 2 (1142.4566) below its value, so the greedy ranking valued it only after
+    picking one worth 1142.4049 for rank 2, and returned the two swapped (raw HiGHS
+    disagreed). The greedy ranking now passes again until it values nothing new."""
+    from benchmarks.crosscheck_raw import write_round
+
+    policy = write_round(tmp_path / "round", 300, 2, 1, "shares")
+    problem = osa_opt.load_problem(tmp_path / "round", policy=policy)
+    results = spy_extend(monkeypatch)
+    checked = Solver(problem).ranked(5, 2)
+    assert results and len(results[0].portfolios) == 4
+    assert_same(checked, Solver(problem).ranked(5, 2, checked=False))
+    assert checked[1].objective == pytest.approx(1142.456635, abs=1e-5)
+
+
+def test_the_bounds_on_single_flips_hold_against_every_exact_flip(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    results = spy_extend(monkeypatch, check=True)
+    checked = Solver(synthetic(300, 2, 0)).ranked(10, 2)
+    assert len(checked) == 10 and results
+    assert results[0].stats.exact > 100  # the flips were solved
+    assert results[0].stats.bound_broken == []
+
+
+@pytest.mark.parametrize("mips", [1, 2])
+def test_a_check_that_does_not_settle_hands_its_ranks_to_the_loop(
+        mips: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = synthetic(1000, 3, 1)
+    monkeypatch.setattr(ranks_checked, "MAX_MIPS", mips)
+    results = spy_extend(monkeypatch)
+    checked = Solver(problem).ranked(10, 2)
+    assert results and len(results[0].portfolios) < 9  # the loop found the rest
+    assert_same(checked, Solver(problem).ranked(10, 2, checked=False))
+
+
+def test_a_check_stopped_by_the_time_limit_hands_its_ranks_to_the_loop(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = synthetic(300, 2, 1)
+    real = ranks_checked.CheckMip._run
+    calls = {"n": 0}
+
+    def run(self: ranks_checked.CheckMip, start: np.ndarray | None
+            ) -> ranks_checked.CheckOutcome:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ranks_checked.Inconclusive("Time limit reached")
+        return real(self, start)
+
+    monkeypatch.setattr(ranks_checked.CheckMip, "_run", run)
+    checked = Solver(problem).ranked(10, 2)
+    assert calls["n"] >= 2
+    assert_same(checked, Solver(problem).ranked(10, 2, checked=False))
+
+
+def test_stop_is_asked_before_each_proven_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = synthetic(300, 2, 0)
+    results = spy_extend(monkeypatch)
+    reported: list[int] = []
+    checked = Solver(problem).ranked(10, 2, progress=lambda k, out: reported.append(k),
+                                     stop=lambda: len(reported) >= 4)
+    assert results and reported == [1, 2, 3, 4] and len(checked) == 4
+    assert_same(checked, Solver(problem).ranked(4, 2, checked=False))
+
+
+def test_progress_is_told_each_portfolio_in_rank_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    reported: list[tuple[int, float | None]] = []
+    results = spy_extend(monkeypatch)
+    checked = Solver(synthetic(300, 2, 1)).ranked(
+        10, 2, progress=lambda k, out: reported.append((k, out.objective)))
+    assert results
+    assert reported == [(k, o.objective) for k, o in enumerate(checked, 1)]
+
+
+def test_the_ranking_leaves_model_and_highs_as_they_were() -> None:
+    solver = Solver(synthetic(300, 2, 0))
+    first = solver.solve_once().objective
+    highs = solver.highs
+    assert highs is not None
+    keys = RESOLVE_OPTIONS | POOLED_OPTIONS | {"output_flag": None}
+    before = {key: highs.getOptionValue(key)[1] for key in keys}
+    rows_before = highs.getNumRow()
+    assert len(solver.ranked(10, 2)) == 10
+    assert solver.model.component(NearOptimalFloor.ROW) is None
+    assert solver.model.component("portfolio_cut") is None
+    assert {key: highs.getOptionValue(key)[1] for key in keys} == before
+    assert solver.solve_once().objective == pytest.approx(first, abs=1e-9)
+    assert highs.getNumRow() == rows_before
+
+
+def test_the_loop_ranks_where_the_checks_do_not_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """min_difference other than 2, keep_cuts, no floor, a relative gap, a fixed x, a
+    subclass reading its own fractions, the switch off: the re-solves' loop alone."""
+
+    def refuse(*args: object, **kwargs: object) -> Proven:
+        raise AssertionError("the checks ran")
+
+    problem = osa_opt.load_problem()
+    expected = [o.objective for o in Solver(problem).ranked(4, 2, checked=False)]
+    monkeypatch.setattr(ranks_checked, "extend", refuse)
+
+    class Own(Solver):
+        def read_fractions(self, values):  # type: ignore[no-untyped-def]
+            return super().read_fractions(values)
+
+    assert [o.objective for o in Own(problem).ranked(4, 2)] == pytest.approx(expected)
+    assert [o.objective for o in Solver(problem).ranked(4, 2, keep_cuts=True)
+            ] == pytest.approx(expected)
+    assert len(Solver(problem).ranked(4, 2, floor=False)) == 4
+    assert len(Solver(problem).ranked(4, 1)) == 4
+    assert len(Solver(problem).ranked(4, 3)) == 4
+    assert len(Solver(problem, mip_rel_gap=0.01).ranked(4, 2)) == 4
+    off = Solver(problem)
+    off.checked_ranks = False
+    assert [o.objective for o in off.ranked(4, 2)] == pytest.approx(expected)
+    fixed = Solver(problem)
+    fixed.model.x[sorted(fixed.solve_once().funded_ids)[0]].fix(1)
+    assert len(fixed.ranked(4, 2)) == 4
+
+
+def test_a_ranking_that_runs_out_ends_with_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked for more portfolios than exist (the example at ¥1,500m: 31), the checks prove
+    there is no further one, said as the loop says it (an infeasible re-solve)."""
+    problem = osa_opt.load_problem().with_policy(overrides={"budget.FY2026": 1500})
+    loop = Solver(problem).ranked(40, 2, checked=False)
+    assert len(loop) == 31
+    results = spy_extend(monkeypatch)
+    ended: list[Outcome] = []
+    checked = Solver(problem).ranked(40, 2, progress=lambda k, out: ended.append(out))
+    assert results
+    assert [o.objective for o in checked] == pytest.approx([o.objective for o in loop],
+                                                           rel=1e-9, abs=1e-6)
+    assert len(ended) == 32 and ended[-1].status == Status.INFEASIBLE
