@@ -198,3 +198,40 @@ def test_a_ranking_that_runs_out_ends_with_the_checks(monkeypatch: pytest.Monkey
     assert [o.objective for o in checked] == pytest.approx([o.objective for o in loop],
                                                            rel=1e-9, abs=1e-6)
     assert len(ended) == 32 and ended[-1].status == Status.INFEASIBLE
+
+
+@pytest.mark.parametrize(("n", "years", "seed"), [(300, 2, 0), (300, 2, 1), (200, 1, 2)])
+def test_the_row_box_bounds_every_single_flip(n: int, years: int, seed: int) -> None:
+    """Box (the flips settled without an LP): for every flip of portfolio 1, its bound is
+    at least the flip's exact value, and a flip it calls infeasible has no solution; it
+    settles some flips both ways (worth less, and no solution)."""
+    from osa_opt.solving import highs_access as ha
+
+    solver = Solver(synthetic(n, years, seed))
+    out = solver.solve_once()
+    lp = ha.highs_of(solver.opt).getLp()
+    x = list(solver.model.x.values())
+    x_cols = np.asarray(ha.columns_of(solver.opt, x), np.int32)
+    ev = ranks_checked.Evaluator(lp, x_cols, ranks_checked.Stats(), time_limit=60)
+    box = ranks_checked.Box(lp, x_cols)
+    funded = out.funded_ids
+    g = np.array([p in funded for p in solver.model.x])
+    assert box.at(g)
+    below = none = 0
+    for i in range(len(g)):
+        q = g.copy()
+        q[i] = not q[i]
+        bound, exact = box.flip(i), ev.exact(q)
+        if exact is None:
+            none += bound == -np.inf
+            continue
+        assert bound > -np.inf, f"flip {i} has a solution worth {exact[0]}"
+        assert exact[0] <= bound + 1e-6, f"flip {i}: {exact[0]} > {bound}"
+        below += bound <= out.objective
+    assert below > 0 and none > 0
+
+
+def test_the_ranking_settles_flips_without_lps(monkeypatch: pytest.MonkeyPatch) -> None:
+    results = spy_extend(monkeypatch)
+    Solver(synthetic(1000, 3, 0)).ranked(10, 2)
+    assert results and results[0].stats.box_settled > results[0].stats.flip_lps
