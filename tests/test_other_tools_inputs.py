@@ -129,6 +129,56 @@ def test_a_row_of_sums_without_a_label_is_a_totals_row(run: Callable, tmp_path: 
         "prints the total requested per fiscal year"]
 
 
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+def test_a_row_of_sums_spelt_in_lower_case_is_a_totals_row(run: Callable, tmp_path: Path,
+                                                           suffix: str) -> None:
+    """The same row of sums, its function typed =sum(...) or =Sum(...) and saved so with its
+    values (a file written by another program than Excel or LibreOffice, which save it in
+    capitals, keeps it as typed; both read it alike): the function was looked for in capitals
+    only, so the row was read as a project ('the row names no project ... and holds only
+    cost_FY2026 =sum(F2:F39)', told to fill in its cells). It is now the totals row it is,
+    in the .ods and the .xlsx alike."""
+    import re
+    import subprocess
+    import zipfile
+
+    from conftest import require_program
+
+    def sums(book: Any) -> None:
+        sheet = book["projects"]
+        last = sheet.max_row
+        for name in ("cost_FY2026", "score_security"):
+            letter = get_column_letter(column(sheet, name))
+            sheet.cell(last + 2, column(sheet, name)).value = f"=SUM({letter}2:{letter}{last})"
+
+    typed = edited(tmp_path / "typed.xlsx", sums)
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--headless", "--convert-to", suffix[1:], "--outdir",
+                    str(tmp_path / "saved"), str(typed)],
+                   check=True, capture_output=True, timeout=300)
+    saved = tmp_path / "saved" / f"typed{suffix}"
+    for spelt in ("sum", "Sum"):
+        path = tmp_path / f"{spelt}{suffix}"
+        with zipfile.ZipFile(saved) as source, \
+                zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "content.xml" or item.filename.startswith("xl/worksheets/"):
+                    data, n = re.subn(rb"(of:=|<f[^>]*>)SUM\(",
+                                      rb"\1" + spelt.encode() + rb"(", data)
+                    assert n in (0, 2) and b"SUM(" not in data
+                target.writestr(item, data)
+        assert refused(run, path) == [
+            "projects, row 41, column 'cost_FY2026': the row is a totals row, not a project: "
+            f"cost_FY2026 holds ={spelt}(F2:F39), the sum of the column above it, and the row "
+            "names no project; it would be read as one more project (its blank cells would "
+            "each be a problem, its cost counted) (value '27000'). Fix: delete the row (or put "
+            "the totals on a sheet of their own): osa-opt adds the costs up itself, and "
+            "osa-opt validate prints the total requested per fiscal year"]
+
+
 def test_a_table_without_a_totals_row_reads_its_last_row_as_a_project(
         run: Callable, tmp_path: Path) -> None:
     """An Excel table whose totals row is off (totalsRowShown, no totalsRowCount): its last

@@ -384,10 +384,20 @@ _SUM = re.compile(r"=(?:SUM\(|SUBTOTAL\(\d+[,;]|AGGREGATE\(\d+[,;]\d+[,;])"
                   r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)\)")
 
 
+#: The functions that add up, in any case: Excel and LibreOffice save a function's name in
+#: capitals, but a file written by another program (openpyxl, pandas, by hand) keeps it as
+#: typed (``=sum(F2:F20)``, ``=Sum(...)``), and Excel and LibreOffice read it so.
+_ADDS_UP = re.compile(r"SUM|TOTAL|AGGREGATE", re.IGNORECASE)
+
+
 def may_add_up(formula: str) -> bool:
-    """Whether a formula names a function that adds up (Excel and LibreOffice save function
-    names in capitals): :func:`sum_rows` looks closer at these only."""
-    return "SUM" in formula or "TOTAL" in formula or "AGGREGATE" in formula
+    """Whether a formula names a function that adds up, its name in any case:
+    :func:`sum_rows` looks closer at these only.
+
+    >>> may_add_up("=SUM(F2:F39)"), may_add_up("=sum(F2:F39)"), may_add_up("=F2*1.1")
+    (True, True, False)
+    """
+    return _ADDS_UP.search(formula) is not None
 
 
 def shown_formula(text: str) -> str:
