@@ -358,6 +358,45 @@ def suggest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | 
     return lowered[close[0]] if close else None
 
 
+def _numbers(text: str) -> tuple[int, ...]:
+    """The numbers in ``text``, a letter O beside a digit read as the zero it looks like."""
+    text = re.sub(r"(?<=\d)[Oo]|[Oo](?=\d)", "0", text)
+    return tuple(int(group) for group in re.findall(r"\d+", text))
+
+
+def closest_ids(word: str, ids: Sequence[str], n: int = 3) -> list[str]:
+    """The ids a mistyped id ``word`` may mean, best first (at most ``n``; none is a fair
+    answer). An id with a number is matched by its number alone, never by a neighbour's:
+    ``P-2`` and ``p02`` are ``P-02``, while ``P-02`` after its row was deleted is no id at
+    all, rather than ``P-32`` or ``P-12``, which differ by one character as every id of the
+    series does. Ids without a number go by likeness (ties to the longest shared
+    beginning: ``Radar-B`` is ``Radar-b``).
+
+    >>> ids = ["P-01", "P-02", "P-20", "P-32"]
+    >>> closest_ids("P-2", ids), closest_ids("p 02", ids), closest_ids("2", ids)
+    (['P-02'], ['P-02'], ['P-02'])
+    >>> closest_ids("P-03", ids), closest_ids("P-39", ids), closest_ids("P-2O", ids)
+    ([], [], ['P-20'])
+    >>> closest_ids("radar-b", ["Radar-A", "Radar-B"], n=1)
+    ['Radar-B']
+    """
+    ids = [str(i) for i in ids]
+    numbers = _numbers(str(word))
+    numbered = [i for i in ids if _numbers(i)] if numbers else []
+    if numbered:
+        return [i for i in numbered if _numbers(i) == numbers][:n]
+
+    def prefix(a: str, b: str) -> int:
+        return next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                    min(len(a), len(b)))
+
+    key = str(word).casefold()
+    scored = [(difflib.SequenceMatcher(None, key, i.casefold()).ratio(),
+               prefix(key, i.casefold()), i) for i in ids]
+    scored = [s for s in scored if s[0] >= 0.5]
+    return [i for _, _, i in sorted(scored, key=lambda s: (-round(s[0], 6), -s[1]))[:n]]
+
+
 def json_number(value: Any, digits: int = 9) -> float | None:
     """A JSON-safe float rounded to ``digits`` (None for missing, NaN or infinite)."""
     if value is None:

@@ -1262,6 +1262,27 @@ def test_an_id_that_lost_its_leading_zeros_is_named(run: Callable, tmp_path: Pat
         "one way"]
 
 
+
+def test_a_requirement_on_a_deleted_row_is_not_taken_for_a_neighbour(
+        run: Callable, tmp_path: Path) -> None:
+    """An analyst deleted P-02's row; P-04 (its boat shelter) still requires it. The fix
+    read "did you mean 'P-32'?", Steppara's radar, one character off as every id of the
+    series is; it now says what to decide. 'P-2' for P-02 is still named."""
+    def delete_p02(book: Any) -> None:
+        book["projects"].delete_rows(3)
+
+    assert refused(run, edited(tmp_path / "deleted.xlsx", delete_p02), tmp_path) == [
+        "projects, row 4, column 'requires': requires a project that is not in the projects "
+        "sheet (value 'P-02'). Fix: restore the row of P-02 if it was deleted, or write its "
+        "new id here if it was renamed; if it has left the round, decide whether P-04 stands "
+        "without it: take P-02 out of this cell, or make P-04 excluded (project ids are "
+        "written as in the project_id column, separated by ';')"]
+    path = with_cells(tmp_path / "short.xlsx", ("projects", 5, "requires", "P-2"))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 5, column 'requires': requires a project that is not in the projects "
+        "sheet (value 'P-2'). Fix: did you mean 'P-02'?"]
+
+
 # ------------------------------------------------- headers in other words
 def test_a_gate_column_headed_in_other_words_is_named(run: Callable, tmp_path: Path) -> None:
     """A dispute_linked column headed 'disputed' was an unused extra column: its TRUE was

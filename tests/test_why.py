@@ -19,7 +19,12 @@ import pyomo.environ as pyo
 import pytest
 
 from osa_opt.analysis.baseline import result_from_outcomes
-from osa_opt.analysis.why import UnknownProjectError, explain_portfolio, explain_project
+from osa_opt.analysis.why import (
+    UnknownProjectError,
+    explain_portfolio,
+    explain_project,
+    find_project,
+)
 from osa_opt.inputs.eligibility import forced_out_only
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.problem import Problem
@@ -515,3 +520,16 @@ def test_a_tiny_lp_bound_reads_as_a_number_cut_down_never_zero() -> None:
         shown = re.search(r"at least ([\d.]+)% of portfolio value", message)[1]
         digits = max(len(shown.partition(".")[2]), 1)
         assert 0 < float(shown) <= 100 * -share < float(shown) + 10 ** -digits, message
+
+
+def test_an_unknown_id_is_not_taken_for_a_neighbour_of_its_series() -> None:
+    """``osa-opt explain P-2`` suggested 'P-20' or 'P-21' or 'P-22' (not P-02), and the id of
+    a deleted row, P-39, 'P-30' or 'P-31' or 'P-32': an id's number says which it is."""
+    problem = load_problem()
+    with pytest.raises(UnknownProjectError, match=r"'P-2' .*; did you mean 'P-02'\?$"):
+        find_project(problem, "P-2")
+    with pytest.raises(UnknownProjectError, match=r"'P-2O' .*; did you mean 'P-20'\?$"):
+        find_project(problem, "P-2O")  # a letter O for a zero
+    with pytest.raises(UnknownProjectError,
+                       match=r"'P-39' .*; known ids run from 'P-01' to 'P-38'$"):
+        find_project(problem, "P-39")

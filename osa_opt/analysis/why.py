@@ -15,7 +15,6 @@ reasons. One model, one solver, one re-solve per project; the model is restored 
 from __future__ import annotations
 
 import copy
-import difflib
 import math
 import time
 from collections import Counter
@@ -49,7 +48,16 @@ from osa_opt.result import NOT_SELECTED
 from osa_opt.result.facts import is_room, rule_words
 from osa_opt.solving.solver import Solver
 from osa_opt.solving.status import Outcome
-from osa_opt.text import fixed, id_list, json_number, percent, share_text, value_shown, yen
+from osa_opt.text import (
+    closest_ids,
+    fixed,
+    id_list,
+    json_number,
+    percent,
+    share_text,
+    value_shown,
+    yen,
+)
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -105,24 +113,11 @@ def find_project(problem: Problem, project_id: str) -> str:
         return project_id.strip()
     typed = spelling_key(project_id)  # capitals, width, a lookalike dash: Ｐ－０１ is P-01
     folded = [p for p in ids if spelling_key(p) == typed]
-    close = folded or _closest(project_id, ids)
+    close = folded or closest_ids(project_id, ids)
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}?" if close
             else f"known ids run from {ids[0]!r} to {ids[-1]!r}" if ids else "no projects")
     raise UnknownProjectError(f"unknown project id {project_id!r} (not in the projects "
                               f"sheet); {hint}")
-
-
-def _closest(word: str, ids: list[str], n: int = 3) -> list[str]:
-    """The ids most like ``word``; ties go to the longest shared beginning (P-2O -> P-20)."""
-    def prefix(a: str, b: str) -> int:
-        return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                    min(len(a), len(b)))
-
-    key = word.casefold()
-    scored = [(difflib.SequenceMatcher(None, key, p.casefold()).ratio(), prefix(key, p.casefold()),
-               p) for p in ids]
-    scored = [s for s in scored if s[0] >= 0.5]
-    return [p for _, _, p in sorted(scored, key=lambda s: (-round(s[0], 6), -s[1]))[:n]]
 
 
 #: A record's keys as the table (and the workbook's sheet) names them: ``forced`` is the

@@ -28,7 +28,7 @@ from osa_opt.inputs.other_years import cost_to_move
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECT_COLUMNS, PROJECTS, ROW
-from osa_opt.text import suggest
+from osa_opt.text import closest_ids, suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
@@ -212,6 +212,21 @@ def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str
     return by_key.get(name_key(name)) or suggest(name, list(known))
 
 
+def _closest_id(req: str, ids: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
+    """The project id spelt like ``req`` but for capitals, spaces, width or lookalike
+    letters, else the one of its number (:func:`~osa_opt.text.closest_ids`): an id of a
+    deleted row is not taken for a neighbour's (``P-02`` is not ``P-32``).
+
+    >>> _closest_id("p-04", {"P-04": 5}, {}), _closest_id("P-2", {"P-02": 3, "P-32": 9}, {})
+    ('P-04', 'P-02')
+    >>> _closest_id("P-02", {"P-12": 3, "P-32": 9}, {}) is None
+    True
+    """
+    if not by_key:
+        by_key.update((name_key(k), k) for k in reversed(list(ids)))  # the first spelling wins
+    return by_key.get(name_key(req)) or next(iter(closest_ids(req, list(ids), n=1)), None)
+
+
 def _same_number(req: str, ids: Mapping[str, Any]) -> str | None:
     """The id that is ``req`` but for leading zeros (``7`` for ``007``, or the reverse):
     Excel keeps ``007`` only in a cell formatted as text.
@@ -250,7 +265,7 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                 listed = len(issues) < MAX_PER_RULE
                 parts = split_otherwise(req, row_of) if listed else None
                 zeros = _same_number(req, row_of) if listed and not parts else None
-                close = _closest(req, row_of, by_key) if listed and not parts else None
+                close = _closest_id(req, row_of, by_key) if listed and not parts else None
                 quoted = f"'{req}" if f"'{req}" in row_of else None  # '007, a text mark
                 hint = (f"the project id is typed {quoted!r} in row {row_of[quoted]}, with "
                         "the apostrophe a spreadsheet types to keep a value as text: delete "
@@ -262,7 +277,11 @@ def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
                         "cell that holds a number: format the columns project_id and "
                         "requires as Text and write each id one way" if zeros
                         else f"did you mean {close!r}?{lookalike_note(req, close)}" if close
-                        else "name project ids from the project_id column, separated by ';'")
+                        else f"restore the row of {req} if it was deleted, or write its new "
+                        "id here if it was renamed; if it has left the round, decide whether "
+                        f"{pid} stands without it: take {req} out of this cell, or make {pid} "
+                        "excluded (project ids are written as in the project_id column, "
+                        "separated by ';')")
                 issues.append(Issue(PROJECTS, int(row), "requires", req,
                                     "requires a project that is not in the projects sheet", hint))
             elif is_first:
