@@ -350,10 +350,11 @@ def _summarize(
 def held_in(problem: Problem) -> dict[str, str]:
     """The eligible projects every portfolio funds because a rule says so, whatever the
     weights: project id -> the rule, in input order. A project forced in by the projects
-    sheet (``status`` mandatory, ``stage`` signed), one such a project requires (directly or
-    through others), and the only fundable eligible project of a partner that
-    ``priority.required_partners`` names or whose tier ``priority.fund_every_tier`` lists.
-    Such a project is core for the rule, not for its value (``osa-opt robustness`` says so).
+    sheet (``status`` mandatory, ``stage`` signed), the only fundable eligible project of a
+    partner that ``priority.required_partners`` names or whose tier
+    ``priority.fund_every_tier`` lists, and one such a project requires (directly or through
+    others). Such a project is core for the rule, not for its value (``osa-opt robustness``
+    says so).
 
     >>> held_in(problem)
     {'P-01': 'status mandatory'}
@@ -368,13 +369,17 @@ def held_in(problem: Problem) -> dict[str, str]:
         reason[p] = "status mandatory"
     for p in stage.index[(stage == "signed") & (status != "mandatory")]:
         reason[p] = "stage signed"
-    todo = list(reason)
-    while todo:  # what a forced project requires is forced too
-        p = todo.pop()
-        for q in pj.at[p, "requires"]:
-            if q not in reason and q in allowed and q not in unfundable:
-                reason[q] = f"required by {p}"
-                todo.append(q)
+
+    def and_what_they_require(todo: list[str]) -> None:
+        """What a project held in requires is held in too."""
+        while todo:
+            p = todo.pop()
+            for q in pj.at[p, "requires"]:
+                if q not in reason and q in allowed and q not in unfundable:
+                    reason[q] = f"required by {p}"
+                    todo.append(q)
+
+    and_what_they_require(list(reason))
     policy = problem.policy.priority
     required = set(map(str, policy.required_partners))
     every_tier = {int(t) for t in policy.fund_every_tier}
@@ -382,14 +387,22 @@ def held_in(problem: Problem) -> dict[str, str]:
     by_country: dict[str, list[str]] = {}
     for p, country in pj["country"].loc[eligible].items():
         by_country.setdefault(str(country), []).append(p)
+    # a partner's eligible project that a requirement keeps out is not one it can fund
+    kept_out = {str(pj.at[p, "country"]) for p in unfundable if p in allowed}
+    by_rule = []
     for country, ids in by_country.items():
         if len(ids) != 1 or ids[0] in reason:
             continue
+        fundable = " that can be funded" if country in kept_out else ""
         if country in required:
-            reason[ids[0]] = (f"the only eligible project of {country}, which "
+            reason[ids[0]] = (f"the only eligible project of {country}{fundable}, which "
                               "priority.required_partners requires")
         elif int(tier[ids[0]]) in every_tier:
             reason[ids[0]] = (f"the only eligible project of tier-{int(tier[ids[0]])} partner "
-                              f"{country} (priority.fund_every_tier)")
+                              f"{country}{fundable} (priority.fund_every_tier)")
+        else:
+            continue
+        by_rule.append(ids[0])
+    and_what_they_require(by_rule)
     order = {p: k for k, p in enumerate(pj.index)}
     return dict(sorted(reason.items(), key=lambda item: order[item[0]]))
