@@ -22,6 +22,7 @@ from osa_opt import __version__
 COMMANDS = {
     "validate": "osa_opt.cli.validate",
     "template": "osa_opt.cli.template",
+    "example": "osa_opt.cli.example",
     "solve": "osa_opt.cli.solve",
     "explain": "osa_opt.cli.explain",
     "frontier": "osa_opt.cli.frontier",

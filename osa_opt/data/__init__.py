@@ -1,4 +1,4 @@
-"""The shipped example and default policy, and what the outputs say of the shipped inputs.
+"""The shipped example and policies, and what the outputs say of the shipped inputs.
 
 The files live once, in ``inputs/`` and ``models/`` of the repository; the entries here are
 links to them, which a wheel build turns into copies, so ``osa-opt solve`` works after a
@@ -33,6 +33,17 @@ def example_path() -> Path:
 def default_policy_path() -> Path:
     """Path of the shipped default policy, ``models/default.toml``."""
     return _HERE / "default.toml"
+
+
+def shipped_policy_paths() -> tuple[Path, ...]:
+    """Paths of the shipped policies, ``models/*.toml`` (the default first), which
+    ``osa-opt example`` copies beside the example.
+
+    >>> [p.name for p in shipped_policy_paths()]
+    ['default.toml', 'humanitarian_focus.toml', 'strict_round.toml']
+    """
+    others = sorted(p for p in _HERE.glob("*.toml") if p.name != "default.toml")
+    return (default_policy_path(), *others)
 
 
 @functools.cache

@@ -199,9 +199,10 @@ class Policy(Frozen):
         if not path.is_file():
             raise PolicyError(
                 [Issue(sheet, None, None, str(path), "policy file not found",
-                       "give the path of an existing .toml file (the repository's models/ "
-                       "holds examples); without --policy the shipped default policy "
-                       "(models/default.toml) is used, which comes with every install")]
+                       "give the path of an existing .toml file (osa-opt example writes "
+                       "the shipped ones, models/*.toml, into the current folder); without "
+                       "--policy the shipped default policy (models/default.toml) is used, "
+                       "which comes with every install")]
             )
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"):
             raise PolicyError(
