@@ -2,7 +2,9 @@
 
 Cells come back as Excel's do: numbers as floats, booleans as bools, dates as datetimes,
 text as text; repeated and covered (merged) cells expand, so row numbers are the ones the
-spreadsheet shows.
+spreadsheet shows. Formulas are read as the value saved with them, their references taken
+as Excel writes them (``[.F11]`` is ``F11``), so that a formula pasted from another row or
+reading another sheet is warned about as an .xlsx file's is (``formula_cells.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.file_kinds import encrypted, locked_issue, unreadable_issue
-from osa_opt.inputs.formula_cells import reader_cell_issues, route
+from osa_opt.inputs.formula_cells import (
+    linked_formula_warnings,
+    other_row_formula_warnings,
+    reader_cell_issues,
+    route,
+)
 from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.hidden_values import (
     hidden_text_issues,
@@ -46,7 +53,7 @@ from osa_opt.inputs.suspect_cells import (
     FORMULA_HINT,
     FORMULA_RULE,
     SUMS_ATTR,
-    may_add_up,
+    shown_formula,
     sum_rows,
 )
 
@@ -96,13 +103,19 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         unreadable: dict[tuple[int, int], tuple[str, str, str]] = {}
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
         percents: dict[tuple[int, int], bool] = {}
-        sums: dict[tuple[int, int], str] = {}
+        formulas: dict[tuple[int, int], str] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows,
                      [(styles, _column_styles(element, styles), scaled),
                       (hiding, _column_styles(element, hiding), hidden_numbers)],
-                     unreadable, currencies, (flat_rows, zero_rows), percents, sums)
+                     unreadable, currencies, (flat_rows, zero_rows), percents, formulas)
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
+        # formulas saved with their value, their references as Excel writes them
+        # (=[.F11]*1.1 is =F11*1.1): read as the value shown, as an .xlsx file's are
+        valued = {cell: shown_formula(text) for cell, text in formulas.items()
+                  if cell not in unreadable}
+        warnings += linked_formula_warnings(sheet, rows, valued)
+        warnings += other_row_formula_warnings(sheet, rows, valued)
         issues += merged_issues(sheet, rows, merges)
         warnings += hidden_row_warnings(sheet, rows, hidden_rows, zero_rows)
         warnings += hidden_column_warnings(sheet, rows, _hidden_columns(element),
@@ -127,7 +140,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
                 "Format > Cells > Font Effects > Font color: Automatic"), issues, cells)
         tables[sheet] = table(sheet, rows, issues, warnings,
                               lambda i: f"column {get_column_letter(i + 1)}", at)
-        totals = sum_rows(rows, sums, at)
+        totals = sum_rows(rows, valued, at)
         if totals:  # a totals row without a label (=SUM(...) under the costs)
             tables[sheet].attrs[SUMS_ATTR] = totals
     return tables
@@ -211,7 +224,7 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
           currencies: dict[tuple[int, int], tuple[str, str]] | None = None,
           flat: tuple[set[str], set[int]] | None = None,
           percents: dict[tuple[int, int], bool] | None = None,
-          sums: dict[tuple[int, int], str] | None = None
+          formulas: dict[tuple[int, int], str] | None = None
           ) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the non-empty rows of a table element; its merged ranges are
     appended to ``merges``, its hidden (filtered or collapsed) rows to ``hidden``, its
@@ -222,8 +235,8 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
     to ``currencies`` ((row, column from 0) -> (how it is shown, in words; currency code)),
     and, with ``flat`` (row styles of a height of 0, and a set), its rows of such a style
     (hidden without being collapsed) to that set, and its percentage cells to
-    ``percents``, and the formula of each cell that adds something up (``=SUM(...)``) to
-    ``sums``."""
+    ``percents``, and the formula of each cell that has one (``of:=[.F11]*1.1``) to
+    ``formulas``."""
     from odf.namespaces import OFFICENS, TABLENS
 
     spanned = ((TABLENS, "number-rows-spanned"), (TABLENS, "number-columns-spanned"))
@@ -261,9 +274,10 @@ def _rows(element: Any, merges: list[Merge], hidden: set[int],
             if percents is not None and \
                     cell.attributes.get((OFFICENS, "value-type")) == "percentage":
                 _mark(percents, block, True)
-            formula = cell.attributes.get((TABLENS, "formula")) if sums is not None else None
-            if formula and sums is not None and may_add_up(formula):  # =SUM(...): a total?
-                _mark(sums, block, formula)
+            formula = cell.attributes.get((TABLENS, "formula")) \
+                if formulas is not None else None
+            if formula and formulas is not None:  # another row's? a total (=SUM(...))?
+                _mark(formulas, block, formula)
             for marks in styled if isinstance(value, int | float) else ():
                 if marks[0]:
                     _note_styled(cell, *block, marks)

@@ -401,14 +401,67 @@ def may_add_up(formula: str) -> bool:
 
 
 def shown_formula(text: str) -> str:
-    """A formula as a spreadsheet shows it: an .ods file's ``of:=SUM([.F2:.F39])`` is
-    ``=SUM(F2:F39)``.
+    """A formula with its references as Excel writes them, so that one reading serves an
+    .xlsx and an .ods file alike: an .ods file's ``of:=SUM([.F2:.F39])`` is
+    ``=SUM(F2:F39)``, ``of:=[$countries.A8]`` is ``=countries!A8`` and a reference to
+    another file, ``['file:///data/pipeline.ods'#$Sheet1.F5]``, is
+    ``='[pipeline.ods]Sheet1'!F5``; text in quotes is left as it is, and so is a reference
+    of another shape. An .xlsx file's formula comes back unchanged.
 
     >>> shown_formula("of:=SUBTOTAL(9;[.F2:.F39])"), shown_formula("=SUM(F2:F39)")
     ('=SUBTOTAL(9;F2:F39)', '=SUM(F2:F39)')
+    >>> shown_formula('of:=[$countries.A8]&"[.x]"'), shown_formula("of:=[$'my list'.$B$2:.C3]")
+    ('=countries!A8&"[.x]"', "='my list'!$B$2:C3")
+    >>> shown_formula("of:=['file:///data/pipeline.ods'#$Sheet1.F5]")
+    "='[pipeline.ods]Sheet1'!F5"
     """
     text = re.sub(r"^[a-z]+:(?==)", "", text)
-    return re.sub(r"\[\.?([^\]\[]*)\]", lambda m: m.group(1).replace(":.", ":"), text)
+    if "[" not in text:
+        return text
+    parts = re.split(r'("(?:[^"]|"")*")', text)  # quoted text (every other part) as it is
+    return "".join(part if k % 2 else _ODS_REFERENCE.sub(_excel_reference, part)
+                   for k, part in enumerate(parts))
+
+
+#: A reference of an OpenDocument formula, in brackets (``[.F11]``, ``[$countries.A1:.B8]``).
+_ODS_REFERENCE = re.compile(r"\[([^\[\]]*)\]")
+#: One end of it: a file in quotes and ``#`` (another workbook), a sheet (``$countries``,
+#: ``$'my list'``; none on the formula's own sheet), then a dot and the cell (``$F$11``,
+#: ``F``, ``11``).
+_ODS_END = re.compile(r"(?:'(?P<book>(?:[^']|'')*)'#)?(?P<sheet>\$?(?:'(?:[^']|'')*'|[^.':#]*))"
+                      r"\.(?P<cell>\$?[A-Za-z]{0,3}\$?\d*)")
+
+
+def _excel_reference(found: re.Match[str]) -> str:
+    """One bracketed reference of an OpenDocument formula as Excel writes it; the text as
+    it was when it is of no shape known here."""
+    ends = []
+    rest = found.group(1)
+    while rest:
+        end = _ODS_END.match(rest)
+        if end is None or not end.group("cell"):
+            return found.group(0)
+        ends.append(end)
+        rest = rest[end.end():]
+        if rest and not rest.startswith(":"):
+            return found.group(0)
+        rest = rest[1:]
+    if not ends:
+        return found.group(0)
+    cells = ":".join(end.group("cell") for end in ends)
+    first = ends[0]
+    sheet = first.group("sheet").lstrip("$")
+    if sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    book = first.group("book")
+    if book is not None:  # 'file:///data/pipeline.ods': its file name, as Excel shows it
+        name = book.replace("''", "'").rstrip("/").rsplit("/", 1)[-1]
+        sheet = f"[{name}]{sheet}"
+    elif not sheet:
+        return cells
+    elif re.fullmatch(r"[A-Za-z_][\w.]*", sheet):
+        return f"{sheet}!{cells}"
+    return "'" + sheet.replace("'", "''") + f"'!{cells}"
 
 
 def sum_rows(rows: list[tuple[int, Any]], formulas: dict[tuple[int, int], str],
