@@ -28,6 +28,21 @@ from osa_opt.solving.value_bound import RESOLVE_OPTIONS
 HIGHS_ABS_GAP = 1e-6
 
 
+def proven_by_abs_gap(objective: float, bound: float) -> bool:
+    """Whether HiGHS's bound proves the incumbent optimal by its ``mip_abs_gap``: bound −
+    objective within :data:`HIGHS_ABS_GAP`, give or take the rounding of the two values HiGHS
+    reports (a billionth of the value). HiGHS stopped at a bound 1.000000001e-6 above
+    11.2489135 (its own difference within the gap), and portfolio 1 read "optimal within a
+    relative gap of 0.00% (solver.mip_rel_gap = 0)" rather than proven optimal.
+
+    >>> proven_by_abs_gap(11.248913545351776, 11.248914545351777)
+    True
+    >>> proven_by_abs_gap(11.2489135, 11.2489135 + 2e-6)
+    False
+    """
+    return bound - objective <= HIGHS_ABS_GAP + 1e-9 * max(1.0, abs(objective))
+
+
 class DirectResolves:
     """What :class:`osa_opt.solving.solver.Solver` adds for re-solves outside Pyomo (a
     mix-in: it uses the Solver's ``opt``, ``model``, ``highs``, ``solves``, ``last`` and its
@@ -179,7 +194,7 @@ class DirectResolves:
         out.bound = bound if np.isfinite(bound) else out.objective  # an LP has none
         denom = max(abs(out.objective), 1e-9)
         out.gap = max(0.0, (out.bound - out.objective) / denom)
-        if status == Status.OPTIMAL and out.bound - out.objective <= HIGHS_ABS_GAP:
+        if status == Status.OPTIMAL and proven_by_abs_gap(out.objective, out.bound):
             out.gap = 0.0
         return out
 

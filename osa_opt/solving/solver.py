@@ -25,7 +25,7 @@ from osa_opt.model import build_model
 from osa_opt.model.build import refuse_nonlinear
 from osa_opt.model.families import funded, linear_sum, value_expression
 from osa_opt.solving import highs_access, ranks_checked, value_bound
-from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves
+from osa_opt.solving.direct import HIGHS_ABS_GAP, DirectResolves, proven_by_abs_gap
 from osa_opt.solving.highs_access import stdout_to_stderr
 from osa_opt.solving.load_order import first_columns, row_order
 from osa_opt.solving.pool import PortfolioPool
@@ -177,7 +177,7 @@ class Solver(DirectResolves):
             denom = max(abs(out.objective), 1e-9)
             out.gap = max(0.0, (out.bound - out.objective) / denom)
         if status == Status.OPTIMAL and out.bound is not None \
-                and out.bound - out.objective <= HIGHS_ABS_GAP:
+                and proven_by_abs_gap(out.objective, out.bound):
             # HiGHS stops once bound − incumbent ≤ mip_abs_gap: that is its proof of optimality
             out.gap = 0.0
         return out
