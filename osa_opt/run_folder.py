@@ -65,8 +65,10 @@ def write_run(result: Result, path: str | Path | None = None, *, option: str = "
     ----------
     result : the Result to write (also an infeasible one: its run.json says why).
     path : the run folder. It is created and must not exist or be empty. When omitted, a
-        new folder ``outputs/<policy-name>-<YYYYmmdd-HHMMSS>/`` under the current folder
-        (``-2``, ``-3`` ... appended if that name is taken).
+        new folder ``outputs/<title>-<YYYYmmdd-HHMMSS>/`` under the current folder, named
+        after the run's title as every output states it (``problem.title``: the policy's
+        ``name``, or for a policy that names no round the input's file and fiscal years,
+        ``round-fy2026-…``), ``-2``, ``-3`` ... appended if that name is taken.
     option : how the messages name ``path``: ``path=`` from Python, ``--out`` on the
         command line.
 
@@ -89,7 +91,9 @@ def write_run(result: Result, path: str | Path | None = None, *, option: str = "
     created = _now()
     if path is None:
         parent = Path.cwd() / OUTPUTS_FOLDER
-        stem = f"{slug(result.problem.policy.name)}-{created:%Y%m%d-%H%M%S}"
+        # the run's title, as its outputs say it: two rounds under the default policy
+        # were told apart only by the time (default-osa-round-…)
+        stem = f"{slug(result.problem.title)}-{created:%Y%m%d-%H%M%S}"
         names = _numbered(stem)
     else:
         check_target(Path(path), option)
@@ -226,8 +230,8 @@ def run_sources(folder: str | Path, who: str = "--run",
     if it changed since (another sha256 than ``inputs`` records) or is gone, this stops
     with an :class:`OsaError` (exit 2) rather than answer for other data.
 
-    >>> run_sources("outputs/default-osa-round-20261126-090430")   # doctest: +SKIP
-    (None, PosixPath('outputs/default-osa-round-20261126-090430/policy.toml'))
+    >>> run_sources("outputs/shipped-example-fy2026-illustrative-20261126-090430")  # doctest: +SKIP
+    (None, PosixPath('outputs/shipped-example-fy2026-illustrative-20261126-090430/policy.toml'))
     """
 
     folder = Path(folder)

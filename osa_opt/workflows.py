@@ -589,7 +589,8 @@ def compare(
     its optimum and compared with the first (see :func:`osa_opt.analysis.compare.compare`).
 
     A scenario is a :class:`Scenario` (a name and a Problem), a Problem (named after its
-    policy) or a Result (its problem, extensions included).
+    policy, as ``osa-opt compare`` names a ``--policy FILE``) or a Result (its problem,
+    extensions included).
 
     >>> from osa_opt.analysis.compare import Scenario, budget_scenario
     >>> result = osa_opt.workflows.compare(
@@ -597,8 +598,8 @@ def compare(
     >>> result.analyses["comparison"].summary()[["value", "projects"]].round(3)
                                       value  projects
     scenario
-    base                            171.239        29
-    Default OSA round FY2026=15000  158.890        26
+    base                  171.239        29
+    default FY2026=15000  158.890        26
     >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
     <Result optimal: 5 portfolios, best value 171.239>
     """
@@ -637,8 +638,10 @@ def _shown_value(value: Any) -> str:
 
 def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]:
     """Scenarios from Scenarios, Problems or Results. A Problem or Result is named by its
-    policy; when an earlier one has that name, by what its policy sets otherwise
-    (``Default OSA round (budget.FY2026=15000)``, up to three keys), else with " (2)"."""
+    policy (:func:`~osa_opt.analysis.compare.policy_scenario_name`: its ``name`` when it
+    names a round, else its file's stem, ``default`` for the shipped default); when an
+    earlier one has that name, by what its policy sets otherwise
+    (``default (budget.FY2026=15000)``, up to three keys), else with " (2)"."""
     if isinstance(items, Scenario | Result) or not isinstance(items, Sequence) or \
             hasattr(items, "policy"):
         raise OsaError("compare takes a list of scenarios: compare([problem_a, problem_b])")
@@ -652,7 +655,7 @@ def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]
             if not hasattr(item, "policy"):
                 raise OsaError(f"compare: scenario {k} is a {type(item).__name__}, not a "
                                "Problem, Result or Scenario")
-            name = item.policy.name or f"scenario {k}"
+            name = compare_analysis.policy_scenario_name(item) or f"scenario {k}"
             first = next((s for s in out if s.name == name), None)
             differs = _policy_differences(first.problem.policy, item.policy) if first else ""
             item = Scenario(f"{name} ({differs})" if differs else name, item)

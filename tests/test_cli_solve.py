@@ -72,7 +72,7 @@ def test_json_stdout_is_exactly_one_document_in_a_subprocess(tmp_path: Path) -> 
     assert "HiGHS" in proc.stderr  # --verbose: the solver log went to stderr, not stdout
     folder = Path(manifest["folder"])
     assert folder.parent == tmp_path.resolve() / "outputs"
-    assert folder.name.startswith("default-osa-round-")
+    assert folder.name.startswith("shipped-example-fy2026-illustrative-")  # its title
     assert {p.name for p in folder.iterdir()} == RUN_FILES
     assert json.loads((folder / "run.json").read_text(encoding="utf-8")) == manifest
 
@@ -594,3 +594,43 @@ def test_a_run_is_titled_from_its_input_when_the_policy_names_no_round(
     assert set(named) == {"FY2026 after the supplementary",
                           "osa-opt report: FY2026 after the supplementary",
                           "osa-opt run: FY2026 after the supplementary"}
+
+
+def test_a_run_folder_is_named_after_the_run_title(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        in_tmp: Path) -> None:
+    """Two rounds solved under models/default.toml were titled 'round_a FY2026' and
+    'round_b FY2026' but written to outputs/default-osa-round-<time>/ both, told apart only
+    by the time. A folder is now named after the run's title, as every output says it; a
+    policy that names the round still names it. An older folder (default-osa-round-…) is
+    read as before: --since and --run read a folder by its path, never by its name."""
+    import openpyxl
+
+    from osa_opt.data import example_path
+
+    book = openpyxl.load_workbook(example_path())
+    book["projects"]["F2"] = 950  # P-01's cost: an edited copy is a round of one's own
+    for name in ("round_a", "round_b"):
+        book.save(in_tmp / f"{name}.xlsx")
+
+    def solved(*args: str) -> Path:
+        before = set(run_folders(in_tmp))
+        assert osa(monkeypatch, "solve", *args, "-k", "1", "--no-explain", "--quiet") == 0
+        (folder,) = set(run_folders(in_tmp)) - before
+        return folder
+
+    a, b = solved("round_a.xlsx"), solved("round_b.xlsx", "--policy", str(
+        Path(__file__).resolve().parents[1] / "models" / "default.toml"))
+    assert re.fullmatch(r"round-a-fy2026-\d{8}-\d{6}", a.name), a.name
+    assert re.fullmatch(r"round-b-fy2026-\d{8}-\d{6}", b.name), b.name
+    assert json.loads((a / "run.json").read_text("utf-8"))["title"] == "round_a FY2026"
+    assert solved().name.startswith("shipped-example-fy2026-illustrative-")
+    named = solved("round_a.xlsx", "--set", "name=FY2026 after the supplementary")
+    assert named.name.startswith("fy2026-after-the-supplementary-")
+    # a folder of an earlier version, named after the policy, is read by its path
+    old = a.rename(a.parent / "default-osa-round-20260105-093000")
+    capsys.readouterr()
+    assert osa(monkeypatch, "solve", "round_a.xlsx", "-k", "1", "--no-explain", "--since",
+               str(old), "--out", "again") == 0
+    assert "Since " + str(old) in capsys.readouterr().out.replace("\n", " ")
+    assert osa(monkeypatch, "explain", "P-02", "--run", str(old)) == 0

@@ -417,3 +417,24 @@ def test_cli_table_starts_with_the_run_s_title(
     assert stdout.splitlines()[0] == f"{title}: 2 scenarios against round."
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert f"<title>osa-opt report: {title}</title>" in html
+
+
+def test_a_problem_under_a_policy_that_names_no_round_is_named_as_the_command_names_it(
+        ) -> None:
+    """Under the shipped default policy (name "Default OSA round", which names no round: the
+    run is titled from its input) the notebook named scenarios 'Default OSA round' and
+    'Default OSA round FY2026=15000' where osa-opt compare says 'default' and
+    'default FY2026=15000'; both now name a scenario by its policy file, a named policy
+    by its name."""
+    import osa_opt
+    from osa_opt.workflows import as_scenarios
+
+    problem = osa_opt.load_problem()
+    humanitarian = problem.with_policy(
+        Path(__file__).resolve().parents[1] / "models" / "humanitarian_focus.toml")
+    names = [s.name for s in as_scenarios([
+        problem, problem.with_policy(overrides={"budget.FY2026": 15000}), humanitarian])]
+    assert names == ["default", "default (budget.FY2026=15000)", "Humanitarian focus"]
+    assert budget_scenario(problem, {"FY2026": 15000}).name == "default FY2026=15000"
+    unnamed = problem.with_policy(Policy.from_dict({"budget": {"FY2026": 100.0}}))
+    assert as_scenarios([unnamed])[0].name == "default"

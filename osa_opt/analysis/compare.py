@@ -12,8 +12,8 @@ processes or a Dask cluster, like robustness samples.
 >>> cmp.summary()[["value", "projects", "added", "dropped"]].round(3)
                                   value  projects added                 dropped
 scenario
-default                         171.239        29
-Default OSA round FY2026=15000  158.890        26  P-33  P-24, P-27, P-30, P-32
+default               171.239        29
+default FY2026=15000  158.890        26  P-33  P-24, P-27, P-30, P-32
 """
 
 from __future__ import annotations
@@ -45,15 +45,39 @@ class Scenario:
     problem: Problem
 
 
+def policy_scenario_name(problem: Problem) -> str:
+    """A scenario's name from its policy, as ``osa-opt compare`` names a ``--policy FILE``:
+    the policy's ``name`` when it names a round, else the policy file's stem (``default``
+    for the shipped default, ``models/default.toml``), else ``default``. A policy that names
+    no round ("Default OSA round") titles the run from its input (``problem.title``), so a
+    scenario called after it named a round it was not.
+
+    >>> policy_scenario_name(problem)
+    'default'
+    >>> policy_scenario_name(problem.with_policy("models/humanitarian_focus.toml"))
+    'Humanitarian focus'
+    """
+    from pathlib import Path
+
+    from osa_opt.inputs.problem import UNNAMED
+
+    policy = problem.policy
+    if policy.name.strip() not in UNNAMED:
+        return policy.name
+    return Path(policy.source).stem if policy.source else "default"
+
+
 def budget_scenario(problem: Problem, budgets: Mapping[str, float],
                     name: str | None = None) -> Scenario:
-    """The same policy with other budgets, e.g. ``{"FY2026": 15000}`` (¥ million).
+    """The same policy with other budgets, e.g. ``{"FY2026": 15000}`` (¥ million), named
+    by its policy (:func:`policy_scenario_name`) and that budget, as ``osa-opt compare
+    --budget-scenario`` names it.
 
     >>> budget_scenario(problem, {"FY2026": 15000}).name
-    'Default OSA round FY2026=15000'
+    'default FY2026=15000'
     """
     overrides = {f"budget.{fy}": float(amount) for fy, amount in budgets.items()}
-    return Scenario(name or f"{problem.policy.name} {budget_label(budgets)}",
+    return Scenario(name or f"{policy_scenario_name(problem)} {budget_label(budgets)}",
                     problem.with_policy(overrides=overrides))
 
 

@@ -502,7 +502,8 @@ class Result:
         """Write the run folder the CLI writes (run.json, portfolios.xlsx, portfolios.csv,
         policy.toml, report.html) and return its path; ``load_run`` reads it back.
 
-        With no path, a new folder ``outputs/<policy-name>-<timestamp>/`` is made.
+        With no path, a new folder ``outputs/<title>-<timestamp>/`` is made (the run's
+        title as its outputs say it, ``round-fy2026-20260105-093000``).
         Writing is atomic: a failure leaves no half-written file.
         """
         from osa_opt.run_folder import write_run
