@@ -601,7 +601,7 @@ def compare(
     base                  171.239        29
     default FY2026=15000  158.890        26
     >>> osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
-    <Result optimal: 5 portfolios, best value 171.239>
+    <Result optimal: 5 portfolios, best value 171.239; analyses: comparison>
     """
     named = as_scenarios(scenarios)
     result = solve(named[0].problem)

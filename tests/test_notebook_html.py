@@ -90,6 +90,17 @@ def test_the_result_repr_counts_in_words_and_quotes_the_value_as_printed() -> No
     assert repr(one) == f"<Result optimal: 1 portfolio, best value {one.best.objective:,.3f}>"
 
 
+def test_the_result_repr_names_the_analyses_it_holds() -> None:
+    """``osa_opt.compare(...)`` and ``osa_opt.robustness(...)`` gave a Result whose repr read
+    as a plain solve's, '<Result optimal: 5 portfolios, best value 171.239>', and whose
+    ``summary()`` is the baseline's portfolios: nothing said the comparison was in
+    ``result.analyses``."""
+    problem = osa_opt.load_problem()
+    both = osa_opt.compare([problem, problem.with_policy(overrides={"budget.FY2026": 15000})])
+    assert repr(both) == "<Result optimal: 5 portfolios, best value 171.239; analyses: comparison>"
+    assert repr(osa_opt.robustness(problem, samples=5)).endswith("; analyses: robustness>")
+
+
 def test_an_analysis_has_one_title_in_the_report_the_workbook_and_the_notebook() -> None:
     """``text.title``: the report's section, the workbook's sheet and the notebook's heading
     name an analysis alike ("Rule prices" everywhere, not "Price of each rule" in one)."""

@@ -5,7 +5,7 @@ Small, escaped HTML fragments (no page skeleton, no script) whose CSS is scoped 
 restyling the notebook around them.
 
 >>> result                       # in a notebook: status, summary table (_repr_html_)
-<Result optimal: 3 portfolios, best value 171.239>
+<Result optimal: 3 portfolios, best value 171.239; analyses: prices, why>
 >>> from osa_opt.report.notebook import analysis_html
 >>> class MyAnalysis:                                   # any analysis can borrow it
 ...     _repr_html_ = analysis_html

@@ -516,6 +516,14 @@ class Result:
         return result_html(self)
 
     def __repr__(self) -> str:
+        """The status, the portfolios and what ``analyses`` holds: the Result of
+        ``osa_opt.compare`` or ``osa_opt.robustness`` read like a plain solve's, whose
+        ``summary()`` is the baseline's portfolios, not the comparison.
+
+        >>> osa_opt.solve(problem, portfolios=1, explain=True)
+        <Result optimal: 1 portfolio, best value 171.239; analyses: prices, why>
+        """
         best = f", best value {fixed(self.best.objective)}" if self.best else ""  # as printed
         n = len(self.portfolios)
-        return f"<Result {self.status.value}: {n} portfolio{'' if n == 1 else 's'}{best}>"
+        held = f"; analyses: {', '.join(sorted(self.analyses))}" if self.analyses else ""
+        return f"<Result {self.status.value}: {n} portfolio{'' if n == 1 else 's'}{best}{held}>"
