@@ -623,3 +623,47 @@ def test_rule_prices_of_a_huge_budget_fit_the_screen(browser: Any, huge_round_re
     right, viewport, text = table
     assert right <= viewport
     assert "¥293,220m" in text and "priority.min_tier_share.1" in text.replace("\n", "")
+
+
+def test_the_partners_table_prints_whole_and_no_table_leaves_rows_alone(
+        printed: tuple[Path, list[str]]) -> None:
+    """Printed to A4, the example's Partners table carried its last partners (Opalind,
+    Kantoro, Lumaris, Dravina and their items) onto a page of their own under the repeated
+    header, and the Manifest's Versions table printed one row at a page's foot and the rest
+    on the next. Table rows print tighter (the 13 partners and their 29 items fit one page)
+    and a short key-value table prints whole."""
+    _, pages = printed
+    partner = re.compile(r"^\s*\S+\s+\d+ items?\s+[\d,]+\s+[\d.]+%\s*$")
+    (partners_page,) = [p for p in pages if re.search(r"^Partners$", p, re.M)]
+    assert len([line for line in partners_page.splitlines() if partner.match(line)]) == 13
+    (versions,) = [p for p in pages if re.search(r"^\s*osa-opt\s+\d", p, re.M)]
+    assert re.search(r"^\s*xlsxwriter\s+\d", versions, re.M)
+    assert re.search(r"^\s*pandas\s+\d", versions, re.M)
+
+
+def test_a_long_table_keeps_its_first_and_last_rows_in_company(tmp_path: Path) -> None:
+    """A long table broken over pages left two partners' rows alone under a repeated
+    header on a page of their own (or one row under its header at a page's foot): rows
+    broke wherever the page ended. Tables of every length from 40 to 100 rows, each in a
+    section (a page of its own), print at least three rows under their header and at
+    least four on the last page."""
+    import pandas as pd
+
+    from osa_opt.html import table
+    from osa_opt.report.page import Section, page
+
+    lengths = range(40, 101)
+    sections = [Section(f"t{n}", f"Table of {n}", table(pd.DataFrame({
+        "id": [f"T{n}-R{k:03d}" for k in range(1, n + 1)],
+        "what": [f"row {k} of table {n}, a line of text" for k in range(1, n + 1)]})))
+        for n in lengths]
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "report.html").write_text(page("Breaks", "rows", sections), encoding="utf-8")
+    pages = printed_pages(folder, tmp_path)
+    for n in lengths:
+        counts = [len(re.findall(rf"\bT{n}-R\d{{3}}\b", p)) for p in pages]
+        counts = [c for c in counts if c]
+        assert sum(counts) == n
+        if len(counts) > 1:
+            assert counts[0] >= 3 and counts[-1] >= 4, (n, counts)

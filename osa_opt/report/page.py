@@ -3,8 +3,9 @@
 Nothing is loaded from elsewhere: no stylesheet link, no web font, no script, no image
 file. On paper (or "Save as PDF") each section starts a new page, the contents list and
 the screen shadows go away, table headers repeat on every page, rows are not split, a
-partner's row stays with its first item, and each page's foot has the title and "page N
-of M".
+partner's row stays with its first item, a long table breaks with three rows or more under
+its header and four or more on the next page, and each page's foot has the title and
+"page N of M".
 
 >>> from osa_opt.report.page import Section, page
 >>> html = page("Run", "<p>hi</p>", [Section("a", "A", "<p>x</p>")])
@@ -140,11 +141,17 @@ footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 
     page-break-before: always; break-before: page; }}
   section.first {{ page-break-before: avoid; break-before: avoid; padding-top: 12px; }}
   h2, h3 {{ page-break-after: avoid; break-after: avoid; }}
-  table {{ font-size: 8pt; }}
-  th, td {{ padding: 3px 4px; }}
+  table {{ font-size: 8pt; line-height: 1.3; }}
+  th, td {{ padding: 2px 4px; }}
   td.long {{ min-width: 12ch; }}
   thead {{ display: table-header-group; }}
-  tr, svg.chart, .cards, .short {{ page-break-inside: avoid; break-inside: avoid; }}
+  tr, svg.chart, .cards, .short, table.kv {{ page-break-inside: avoid;
+    break-inside: avoid; }}
+  /* a long table's first and last rows stay with the rows beside them: never one or two
+     rows under its header at a page's foot, nor two or three alone under the repeated
+     header on the next page (the example's last partners had a page of their own) */
+  tbody tr:nth-child(-n+2) {{ page-break-after: avoid; break-after: avoid; }}
+  tbody tr:nth-last-child(-n+3) {{ page-break-before: avoid; break-before: avoid; }}
   /* a partner's row stays on the page of its first item, never alone at the foot of one */
   tr.partner {{ page-break-after: avoid; break-after: avoid; }}
   tbody tr:nth-child(even), thead th, tr.diff td, .status {{ -webkit-print-color-adjust: exact;
