@@ -152,6 +152,9 @@ footer {{ color: var(--muted); font-size: 12px; text-align: center; margin-top: 
      header on the next page (the example's last partners had a page of their own) */
   tbody tr:nth-child(-n+2) {{ page-break-after: avoid; break-after: avoid; }}
   tbody tr:nth-last-child(-n+3) {{ page-break-before: avoid; break-before: avoid; }}
+  /* a table's note (what its columns mean) stays under it, never alone atop the next page
+     (robustness's "Within 1% of optimum: ..." under its ranking of portfolios) */
+  .scroll + p.note, .scroll + p.more {{ page-break-before: avoid; break-before: avoid; }}
   /* a partner's row stays on the page of its first item, never alone at the foot of one */
   tr.partner {{ page-break-after: avoid; break-after: avoid; }}
   tbody tr:nth-child(even), thead th, tr.diff td, .status {{ -webkit-print-color-adjust: exact;
