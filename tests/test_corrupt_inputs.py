@@ -1283,6 +1283,28 @@ def test_a_requirement_on_a_deleted_row_is_not_taken_for_a_neighbour(
         "sheet (value 'P-2'). Fix: did you mean 'P-02'?"]
 
 
+
+def test_a_project_of_a_new_partner_is_told_what_its_countries_row_needs(
+        run: Callable, tmp_path: Path) -> None:
+    """An analyst added a project for a new partner, Veridia, and no countries row: the fix
+    restated the rule ("Every project's country must have a row in the countries sheet")."""
+    def new_partner(book: Any) -> None:
+        sheet = book["projects"]
+        last = sheet.max_row
+        for c in range(1, sheet.max_column + 1):
+            sheet.cell(last + 1, c).value = sheet.cell(last, c).value
+        sheet.cell(last + 1, column(sheet, "project_id")).value = "P-39"
+        sheet.cell(last + 1, column(sheet, "title")).value = "Patrol boats for Veridia"
+        sheet.cell(last + 1, column(sheet, "country")).value = "Veridia"
+
+    assert refused(run, edited(tmp_path / "new.xlsx", new_partner), tmp_path) == [
+        "projects, row 40, column 'country': the country is not in the countries sheet "
+        "(value 'Veridia'). Fix: a new partner needs a row of its own: add 'Veridia' to the "
+        "countries sheet with its region, priority_tier, oda_eligible, party_to_conflict, "
+        "management_agreement, democracy, rule_of_law and human_rights; or, if the partner "
+        "is in the sheet, write its name here as the sheet spells it"]
+
+
 # ------------------------------------------------- headers in other words
 def test_a_gate_column_headed_in_other_words_is_named(run: Callable, tmp_path: Path) -> None:
     """A dispute_linked column headed 'disputed' was an unused extra column: its TRUE was

@@ -27,8 +27,15 @@ from osa_opt.inputs.keys import key as name_key
 from osa_opt.inputs.other_years import cost_to_move
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
-from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECT_COLUMNS, PROJECTS, ROW
-from osa_opt.text import closest_ids, suggest
+from osa_opt.inputs.schema import (
+    COST_PREFIX,
+    COUNTRIES,
+    COUNTRY_COLUMNS,
+    PROJECT_COLUMNS,
+    PROJECTS,
+    ROW,
+)
+from osa_opt.text import closest_ids, id_list, suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
@@ -155,6 +162,10 @@ def _present(frame: pd.DataFrame, *names: str) -> bool:
     return all(name in frame.columns for name in names)
 
 
+#: The cells a countries-sheet row must fill besides its name: what adding a partner takes.
+_NEW_PARTNER_CELLS = tuple(c.name for c in COUNTRY_COLUMNS if c.required and c.name != "country")
+
+
 def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> list[Issue]:
     if not _present(projects, "country") or not _present(countries, "country") \
             or countries.empty:
@@ -178,10 +189,13 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
             hint = (f"did you mean {meant!r}? {sentence}: write {meant!r} here" if meant
                     else f"{sentence}. Every project's country must have a row in the "
                     "countries sheet")
-        else:
+        elif close.get(name):
             hint = (f"did you mean {close[name]!r}?{lookalike_note(name, close[name])} "
-                    if close.get(name) else "") + \
-                "Every project's country must have a row in the countries sheet"
+                    "Every project's country must have a row in the countries sheet")
+        else:  # a new partner: what its row needs, not the rule again
+            hint = (f"a new partner needs a row of its own: add {name!r} to the countries "
+                    f"sheet with its {id_list(_NEW_PARTNER_CELLS, limit=20)}; or, if the "
+                    "partner is in the sheet, write its name here as the sheet spells it")
         issues.append(Issue(PROJECTS, int(row), "country", name,
                             "the country is not in the countries sheet", hint))
     return issues
