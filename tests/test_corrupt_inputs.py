@@ -312,6 +312,57 @@ def test_utf16_without_its_mark_is_named_not_read_as_noise(run: Callable,
         for name in ("projects", "countries")]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_utf16_cut_in_half_a_character_is_told_cut_short_not_not_utf8(
+        run: Callable, tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text" (UTF-16 with its mark) cut short in the middle of a character
+    (a copy or download that did not finish, an odd number of bytes) was told 'not UTF-8
+    text (unreadable byte at position 14412, line 39)' and to save it as UTF-8: the file
+    was read as UTF-16, by its mark, and is whole but for its last byte."""
+    folder = _csv_folder(tmp_path / "round", encoding=encoding)
+    projects = folder / "projects.csv"
+    data = projects.read_bytes()[:-1]
+    projects.write_bytes(data)
+    lines = projects.read_bytes()[:-3].decode(encoding).count("\n") + 1
+    unit = 2 if encoding == "utf-16" else 4
+    assert refused(run, folder, tmp_path) == [
+        f"projects.csv, row {lines}, column None: {encoding.upper()} text (by its byte-order "
+        f"mark) cut short: it ends in part of a character ({len(data):,} bytes, not a whole "
+        f"number of {unit}-byte characters), so a copy, download or save did not finish (value "
+        "None). Fix: copy the file again, or save the sheet again from the spreadsheet (in "
+        "Excel, File > Save As > 'CSV UTF-8 (Comma delimited)')"]
+
+
+def test_a_policy_in_utf16_cut_short_is_told_so(run: Callable, tmp_path: Path) -> None:
+    """The policy file likewise: 'not UTF-8 text (unreadable byte at position 8473)'."""
+    text = osa_opt.default_policy_path().read_text(encoding="utf-8")
+    toml = tmp_path / "round.toml"
+    toml.write_bytes(text.encode("utf-16")[:-1])
+    code, out, err = run("validate", "--policy", toml, "--no-solve")
+    assert code == 2 and "Traceback" not in err, (out, err)
+    assert "UTF-16 text (by its byte-order mark) cut short" in " ".join(err.split())
+    assert "copy the file again in full" in " ".join(err.split())
+    assert "not UTF-8" not in err
+
+
+def test_a_csv_in_shift_jis_with_only_full_width_digits_is_named_shift_jis(
+        run: Callable, tmp_path: Path) -> None:
+    """Costs typed with a Japanese input method (１２００) in a file Excel saved as "CSV"
+    on Japanese Windows (Shift_JIS) had no kana or kanji, so the refusal said only 'not
+    UTF-8 text', not what it is."""
+    folder = _csv_folder(tmp_path / "round", encoding="utf-8")
+    projects = folder / "projects.csv"
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    rows = projects.read_bytes().decode("utf-8").split("\r\n")
+    rows[1:] = [",".join(cell.translate(wide) if cell.isdigit() else cell
+                         for cell in row.split(",")) for row in rows[1:]]
+    projects.write_bytes("\r\n".join(rows).encode("cp932"))
+    [message] = refused(run, folder, tmp_path)
+    assert message.startswith("projects.csv, row 2, column None: not UTF-8 text (unreadable "
+                              "byte at position ")
+    assert "; it looks like Shift_JIS (Japanese Windows) (value None)" in message
+
+
 @pytest.mark.parametrize(("line", "used", "said", "fix"), [
     ("sep=,", ";", "commas, but the file separates them by semicolons", "'sep=;'"),
     ("sep=;", ",", "semicolons, but the file separates them by commas", "'sep=,'")])

@@ -26,13 +26,59 @@ def decoded(data: bytes) -> str:
 
 def looks_like(data: bytes) -> str:
     """What bytes that are not UTF-8 most likely are, as the end of a sentence, or "":
-    Japanese Windows saves text (Excel's "CSV", Notepad's "ANSI") as Shift_JIS (cp932)."""
+    Japanese Windows saves text (Excel's "CSV", Notepad's "ANSI") as Shift_JIS (cp932).
+    Kana, kanji, Japanese punctuation and the full-width (zenkaku) letters and digits of a
+    Japanese input method count: a file of costs typed ``１２００`` has no kana.
+
+    >>> looks_like("１２００".encode("cp932")), looks_like("Côte".encode("cp1252"))
+    ('; it looks like Shift_JIS (Japanese Windows)', '')
+    """
     try:
         text = data.decode("cp932")
     except UnicodeDecodeError:
         return ""
-    japanese = sum("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+    japanese = sum("\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
+                   or "\uff01" <= ch <= "\uff5e" for ch in text)
     return "; it looks like Shift_JIS (Japanese Windows)" if japanese else ""
+
+
+def marked_failure(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str, bool] | None:
+    """Why text that its byte-order mark says is UTF-16 or UTF-32 does not decode
+    (:func:`decoded`'s error ``exc``): the line, the rule, and whether the file was cut short
+    (it ends in part of a character: a copy, download or save that did not finish); None
+    when no mark names the encoding (the text was read as UTF-8).
+
+    >>> cut = "a,b\\n1,2\\n".encode("utf-16")[:-1]
+    >>> try:
+    ...     decoded(cut)
+    ... except UnicodeDecodeError as exc:
+    ...     print(marked_failure(cut, exc))
+    (2, 'UTF-16 text (by its byte-order mark) cut short: it ends in part of a character (17 bytes, not a whole number of 2-byte characters), so a copy, download or save did not finish', True)
+
+    A UTF-8 file behind a stray mark is not called cut short:
+
+    >>> stray = b"\\xff\\xfeproject_id,title\\n"
+    >>> try:
+    ...     decoded(stray)
+    ... except UnicodeDecodeError as exc:
+    ...     print(marked_failure(stray, exc)[1])
+    not UTF-16 text, though it starts with UTF-16's byte-order mark (FF FE): unreadable bytes at position 18, line 1
+    """
+    unit = 4 if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else \
+        2 if data.startswith((b"\xff\xfe", b"\xfe\xff")) else 0
+    if not unit:
+        return None
+    name = f"UTF-{unit * 8}"
+    before = data[:exc.start].decode(f"utf-{unit * 8}", errors="replace")
+    line = before.count("\n") + 1
+    if exc.reason == "truncated data" and exc.end >= len(data) and "\n" in before:
+        # whole lines of text before the last byte: not a stray mark over other bytes
+        return (line, f"{name} text (by its byte-order mark) cut short: it ends in part of a "
+                f"character ({len(data):,} bytes, not a whole number of {unit}-byte "
+                "characters), so a copy, download or save did not finish", True)
+    mark = " ".join(f"{b:02X}" for b in data[:unit])
+    return (line, f"not {name} text, though it starts with {name}'s byte-order mark ({mark}): "
+            f"unreadable bytes at position {exc.start}, line {line}", False)
 
 
 #: Binary files by their first bytes: (signature, what the file is, what to do first).

@@ -25,7 +25,13 @@ from typing import Any
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue, PolicyError, unusable_path
 from osa_opt.inputs.display import policy_html, policy_repr
-from osa_opt.inputs.encodings import Binary, binary_kind, decoded, looks_like
+from osa_opt.inputs.encodings import (
+    Binary,
+    binary_kind,
+    decoded,
+    looks_like,
+    marked_failure,
+)
 from osa_opt.inputs.policy_convert import (
     build_section,
     convert,
@@ -222,6 +228,14 @@ class Policy(Frozen):
             binary = binary_kind(raw)
             if binary is not None:  # a gzip archive, a workbook, a PDF named .toml
                 raise PolicyError([_binary_issue(sheet, path.name, binary)]) from None
+            marked = marked_failure(raw, exc)
+            if marked is not None:  # UTF-16 or UTF-32 by its mark, cut short or damaged
+                where, said, cut = marked
+                raise PolicyError([Issue(
+                    sheet, where, None, None, said,
+                    "copy the file again in full, or save it again as UTF-8 text" if cut
+                    else "save the file as UTF-8 text (in Notepad: File > Save As, "
+                    "Encoding UTF-8)")]) from None
             raise PolicyError(
                 [Issue(sheet, None, None, None, f"not UTF-8 text (unreadable byte at position "
                        f"{exc.start}){looks_like(raw)}", "save the file as UTF-8 text (in "

@@ -21,7 +21,13 @@ import pandas as pd
 
 from osa_opt.digest import sha256
 from osa_opt.errors import Issue
-from osa_opt.inputs.encodings import Binary, binary_kind, decoded, looks_like
+from osa_opt.inputs.encodings import (
+    Binary,
+    binary_kind,
+    decoded,
+    looks_like,
+    marked_failure,
+)
 from osa_opt.inputs.file_kinds import HEAD_BYTES, KINDS
 from osa_opt.inputs.headers import HEADER_SEARCH_ROWS, find_header, known_header, table
 from osa_opt.inputs.schema import PROJECTS, SHEETS
@@ -113,6 +119,14 @@ def _decode(name: str, data: bytes, issues: list[Issue]) -> str | None:
     try:
         return decoded(data)
     except UnicodeDecodeError as exc:
+        marked = marked_failure(data, exc)
+        if marked is not None:  # UTF-16 or UTF-32 by its mark, cut short or damaged
+            line, rule, cut = marked
+            issues.append(Issue(name, line, None, None, rule,
+                                "copy the file again, or save the sheet again from the "
+                                f"spreadsheet ({EXCEL_CSV})" if cut
+                                else f"save it as UTF-8: {EXCEL_CSV}"))
+            return None
         line = data.count(b"\n", 0, exc.start) + 1
         issues.append(Issue(name, line, None, None,
                             f"not UTF-8 text (unreadable byte at position {exc.start}, "
