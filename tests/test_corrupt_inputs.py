@@ -1350,7 +1350,7 @@ def test_a_project_of_a_new_partner_is_told_what_its_countries_row_needs(
 
     assert refused(run, edited(tmp_path / "new.xlsx", new_partner), tmp_path) == [
         "projects, row 40, column 'country': the country is not in the countries sheet "
-        "(value 'Veridia'). Fix: a new partner needs a row of its own: add 'Veridia' to the "
+        "(value 'Veridia'). Fix: each partner needs a row of its own: add 'Veridia' to the "
         "countries sheet with its region, priority_tier, oda_eligible, party_to_conflict, "
         "management_agreement, democracy, rule_of_law and human_rights; or, if the partner "
         "is in the sheet, write its name here as the sheet spells it"]

@@ -192,8 +192,8 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
         elif close.get(name):
             hint = (f"did you mean {close[name]!r}?{lookalike_note(name, close[name])} "
                     "Every project's country must have a row in the countries sheet")
-        else:  # a new partner: what its row needs, not the rule again
-            hint = (f"a new partner needs a row of its own: add {name!r} to the countries "
+        else:  # a new partner, or a deleted row: what its row needs, not the rule again
+            hint = (f"each partner needs a row of its own: add {name!r} to the countries "
                     f"sheet with its {id_list(_NEW_PARTNER_CELLS, limit=20)}; or, if the "
                     "partner is in the sheet, write its name here as the sheet spells it")
         issues.append(Issue(PROJECTS, int(row), "country", name,
