@@ -1583,8 +1583,20 @@ def test_a_number_typed_in_full_width_characters_is_read_as_excel_reads_it(
                        ("projects", 4, "score_spread", "\u22120.5"))  # a word processor's minus
     assert refused(run, minus, tmp_path) == [
         f"projects, row {row}, column 'score_spread': must be a number >= 0 (value '-0.5'). "
-        "Fix: score_spread: ± uncertainty of every score of this project, for robustness"
+        "Fix: it cannot be negative: type 0.5 if the minus sign is a slip (score_spread: ± "
+        "uncertainty of every score of this project, for robustness)"
         for row in (3, 4)]
+
+
+def test_a_negative_cost_is_told_what_to_type(run: Callable, tmp_path: Path) -> None:
+    """-1200 in a cost cell got the column's meaning as its fix ("cost_FY2026: cost in
+    fiscal year FY2026, ¥ million"), nothing to do."""
+    path = with_cells(tmp_path / "minus.xlsx", ("projects", 3, "cost_FY2026", -1200))
+    assert refused(run, path, tmp_path) == [
+        "projects, row 3, column 'cost_FY2026': must be a number >= 0 (value '-1200'). Fix: it "
+        "cannot be negative: type 1,200 if the minus sign is a slip; a saving or a cut is "
+        "written as the project's lower cost, never as a negative one (cost_FY2026: cost in "
+        "fiscal year FY2026, ¥ million)"]
 
 
 # ------------------------------------------------- policy files in another format

@@ -28,7 +28,15 @@ from osa_opt.inputs.cells import (
 )
 from osa_opt.inputs.issue_list import Places
 from osa_opt.inputs.japanese_words import choice_hint
-from osa_opt.inputs.schema import KEYS, PROJECTS, ROW, SEPARATOR, Column, split_values
+from osa_opt.inputs.schema import (
+    COST_PREFIX,
+    KEYS,
+    PROJECTS,
+    ROW,
+    SEPARATOR,
+    Column,
+    split_values,
+)
 from osa_opt.text import number as number_text
 from osa_opt.text import reiwa_year, suggest
 
@@ -218,6 +226,11 @@ def _range_hint(col: Column, bad: Any) -> str:
     if col.low == 0 and col.high == 10 and 10 < typed <= 100:  # a 0-100 scale's 76
         return (f"the scale is 0-10: if {number_text(typed)} is on a 0-100 scale, type "
                 f"{number_text(typed / 10)} ({meaning})")
+    if col.low == 0 and col.low_inclusive and typed < 0:  # -1200: a slip, or a deduction
+        what = ("; a saving or a cut is written as the project's lower cost, never as a "
+                "negative one" if col.name.startswith(COST_PREFIX) else "")
+        return (f"it cannot be negative: type {number_text(-typed)} if the minus sign is a "
+                f"slip{what} ({meaning})")
     return meaning
 
 
