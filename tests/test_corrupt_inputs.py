@@ -1588,6 +1588,20 @@ def test_a_number_typed_in_full_width_characters_is_read_as_excel_reads_it(
         for row in (3, 4)]
 
 
+@pytest.mark.parametrize("typed", ["TBD", "tbc.", "?", "未定"])
+def test_a_cost_not_known_yet_is_told_what_to_do(run: Callable, tmp_path: Path,
+                                                 typed: str) -> None:
+    """'TBD' in a cost cell was told "type a plain number such as 750, 0.35 or 18,100 (no
+    units or currency signs)": nothing for a cost nobody knows yet."""
+    path = with_cells(tmp_path / "tbd.xlsx", ("projects", 3, "cost_FY2026", typed))
+    assert refused(run, path, tmp_path) == [
+        f"projects, row 3, column 'cost_FY2026': must be a number >= 0 (value {typed!r}). "
+        f"Fix: {typed!r} says the cost is not known yet, and a project is chosen by its cost: "
+        "type your best estimate (in ¥ million); or, until it is known, write excluded in "
+        "status and 'cost not yet known' in status_reason (the project is then out of this "
+        "round, and every output says why)"]
+
+
 def test_a_negative_cost_is_told_what_to_type(run: Callable, tmp_path: Path) -> None:
     """-1200 in a cost cell got the column's meaning as its fix ("cost_FY2026: cost in
     fiscal year FY2026, ¥ million"), nothing to do."""

@@ -224,6 +224,13 @@ def rule_text(col: Column) -> str:
     return "must be text"
 
 
+#: Words typed in a cost cell for a cost not known yet (未定 undecided, 調整中 being
+#: coordinated, 精査中 under scrutiny), in lower case.
+NOT_KNOWN_YET = frozenset({"tbd", "tba", "tbc", "?", "??", "???", "unknown", "pending",
+                           "to be determined", "to be confirmed", "not known", "未定", "調整中",
+                           "精査中"})
+
+
 def unreadable_hint(col: Column, value: Any = None) -> str:
     quoted = _text_mark(value, col)
     if quoted is not None:  # "'7.6": Excel's mark for text, left in a CSV file
@@ -279,6 +286,13 @@ def unreadable_hint(col: Column, value: Any = None) -> str:
             return (f"{value.strip()!r} is how an accounting format shows 0 (a CSV file saved "
                     "as shown keeps it): type 0 if 0 is meant; to save the file again, give "
                     "the column a plain number format first")
+        if col.name.startswith(COST_PREFIX) and isinstance(value, str) \
+                and " ".join(value.strip().lower().split()).strip(".") in NOT_KNOWN_YET:
+            return (f"{value.strip()!r} says the cost is not known yet, and a project is "
+                    "chosen by its cost: type your best estimate (in ¥ million); or, until it "
+                    "is known, write excluded in status and 'cost not yet known' in "
+                    "status_reason (the project is then out of this round, and every output "
+                    "says why)")
         # separators are read (docs/inputs.md, "Numbers"), so the hint does not forbid them
         return f"type a plain number{number_examples(col)} (no units or currency signs)"
     if col.kind == "bool":
