@@ -637,3 +637,45 @@ def test_a_tier_prints_under_its_header_clear_of_the_next_column(
     for tier in tiers:
         assert abs((tier.x0 + tier.x1) / 2 - middle) < 3, (tier, header)
         assert field.x0 - tier.x1 > 10, (tier, field)
+
+
+def test_every_policy_key_prints_whole(pdf_pages: list[list[Word]], book_path: Path) -> None:
+    """The Policy sheet's Key column was as wide as any wrapped column (32), and a key has
+    no space to break at: LibreOffice printed "eligibility.require_management_agreem" over
+    "ent". A wrapped column is now as wide as its widest word (up to 60), so every key of
+    the policy prints as one word."""
+    from osa_opt.outputs.tables import text_width
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sheet = load_workbook(book_path)["Policy"]
+    keys = [c.value for c in sheet["A"][3:] if isinstance(c.value, str)]
+    assert "eligibility.require_management_agreement" in keys
+    width = sheet.column_dimensions["A"].width
+    assert all(text_width(key) <= width - 2 for key in keys)
+    printed = {w.text for page in pdf_pages for w in page}
+    assert [key for key in keys if key not in printed] == []
+
+
+@pytest.mark.slow
+def test_a_long_sheet_name_prints_whole_on_the_read_me(tmp_path: Path) -> None:
+    """The Read me's label column was 18 wide whatever it listed: a comparison's sheet
+    "Comparison by project" printed as "Comparison by projecwhich projects each scenario
+    funds", cut by the description beside it. The column is as wide as its longest label."""
+    from osa_opt.analysis.compare import Scenario, budget_scenario
+    from osa_opt.outputs.tables import text_width
+    from osa_opt.workflows import compare
+
+    problem = osa_opt.load_problem()
+    result = compare([Scenario("default", problem), budget_scenario(problem, {"FY2026": 15000})])
+    book = result.write(tmp_path / "run") / "portfolios.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        sheet = load_workbook(book)["Read me"]
+    names = [c.value for c in sheet["A"] if isinstance(c.value, str)]
+    assert "Comparison by project" in names
+    assert text_width("Comparison by project") * 1.1 <= sheet.column_dimensions["A"].width - 2
+    words = [w.text for w in printed_pages(book, tmp_path)[1]]  # the sheet list's page
+    at = words.index("Comparison", words.index("Comparison") + 1)
+    assert words[at:at + 3] == ["Comparison", "by", "project"], words[at:at + 6]
+    assert [w for w in words if w.startswith("projec") and w.rstrip("s") != "project"] == []

@@ -10,6 +10,7 @@ holds. It is written last (it lists sheets made after it) but placed first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from osa_opt.outputs.tables import (
     excel_text,
     in_words,
     text_lines,
+    text_width,
     write_text,
 )
 from osa_opt.text import counted, title
@@ -34,6 +36,11 @@ if TYPE_CHECKING:
 READ_ME = "Read me"
 #: Width of the text column, in characters; long texts wrap within it.
 TEXT_WIDTH = 110
+#: Width of the label column (facts, outcomes, sheet names), at least; wider for a longer
+#: label, which the text beside it would otherwise cut ("Comparison by projec").
+LABEL_WIDTH = 18
+#: How much wider than :func:`text_width` a bold label prints.
+BOLD = 1.1
 
 UNITS = ("Money is in ¥ million (shown as #,##0, whole millions; the amounts of a budget "
          "sweep's levels, on the Frontier and Funding levels sheets, with one decimal where "
@@ -221,11 +228,14 @@ def write_readme(sheet: Worksheet, fmt: Formats, result: Result, created: str,
     """Fill the ``Read me`` sheet; ``sheets`` is every (sheet name, description), in order;
     ``large`` is the size limit when the round exceeds it; ``cut`` names the table cells
     cut to Excel's limit (:func:`cut_text`)."""
-    sheet.set_column(0, 0, 18)
+    rows = facts(result, created, large, cut)
+    labels = [label for label, _ in rows] + [name for name, _ in sheets]
+    sheet.set_column(0, 0, max(LABEL_WIDTH, math.ceil(
+        max(map(text_width, labels), default=0) * BOLD) + 2))
     sheet.set_column(1, 1, TEXT_WIDTH)
     sheet.write_string(0, 0, f"osa-opt run: {result.problem.title}", fmt.title)
     row = 2
-    for label, text in facts(result, created, large, cut):
+    for label, text in rows:
         _fit_height(sheet, row, text)  # before the row's cells: rows go out in order
         sheet.write_string(row, 0, label, fmt.label)
         write_text(sheet, row, 1, text, fmt.wrap)  # facts name the user's files and policy

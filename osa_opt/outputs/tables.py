@@ -646,8 +646,15 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
         if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
             cell_format, text = fmt.yes_no, False
         wraps = text and not numeric and (width > WRAP_WIDTH or lines)
-        if wraps:
-            width, cell_format = min(width, WRAP_WIDTH), fmt.wrap
+        if wraps:  # wide enough for its widest word: a policy key has no space to break
+            # at, and LibreOffice broke "eligibility.require_management_agreem" / "ent"
+            # (a column of codes shown in words, "maritime_surveillance;search_and_rescue"
+            # as "Maritime surveillance; Search and rescue", breaks between those words)
+            word = 0.0 if name in LABEL_COLUMNS else max(
+                (_word_width(w) for v in cells if isinstance(v, str) for w in v.split()),
+                default=0.0)
+            width = min(width, max(WRAP_WIDTH, math.ceil(word) + 2), 60)
+            cell_format = fmt.wrap
         if name in CODE_COLUMNS and numeric:
             out.append(_Column(min(max(max(lengths) + 2, 8), 60), False, fmt.code, False,
                                centered=True))
