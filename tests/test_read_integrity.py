@@ -278,6 +278,30 @@ def test_a_number_typed_with_underscores_on_the_command_line_is_refused_as_in_a_
     assert not out.exists()
 
 
+
+@pytest.mark.parametrize(("command", "args", "said"), [
+    ("solve", ["--budget", "FY2026=18.1bn"],
+     "'FY2026=18.1bn': budgets are in ¥ million: '18.1bn' is ¥18,100 million, so write 18100: "
+     "--budget FY2026=18100"),
+    ("solve", ["--budget", "FY2026=181億円"],
+     "'181億円' is ¥18,100 million, so write 18100: --budget FY2026=18100"),
+    ("solve", ["--budget", "FY2026=¥18,100"],
+     "'¥18,100' could be ¥18,100 million (a ¥ sign added, as a currency format shows an "
+     "amount), so write 18100, or ¥18,100 in yen, so write 0.0181"),
+    ("compare", ["--budget-scenario", "FY2026=15bn,FY2027=5000"],
+     "'15bn' is ¥15,000 million, so write 15000: --budget-scenario FY2026=15000,FY2027=5000"),
+])
+def test_a_budget_typed_with_its_unit_on_the_command_line_is_told_the_number(
+        run: Callable, tmp_path: Path, command: str, args: list[str], said: str) -> None:
+    """``--budget FY2026=18.1bn`` was told only "write FY=AMOUNT in ¥ million, e.g. --budget
+    FY2026=20000", while '¥1.2bn' in a cost cell, and in a policy file's budget, is told
+    the number to type."""
+    out = tmp_path / "out"
+    code, _, err = run(command, example_path(), *args, "--out", out)
+    assert code == 2, err
+    assert said in " ".join(err.split()), err
+    assert not out.exists()
+
 # ---------------------------------------------------------------------- binary files
 def test_a_csv_file_that_is_a_gzip_archive_is_named_with_the_fix(run: Callable,
                                                                  tmp_path: Path) -> None:

@@ -250,6 +250,16 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
                     f"{item!r}: the amount {amount.strip()} has a thousands separator; write "
                     f"--budget {fy.strip()}={plain} (¥ million, no separators)",
                     param_hint="--budget") from None
+            from osa_opt.inputs.cells import million_hint, yen_million
+
+            in_million = yen_million(amount) if sep and fy.strip() else None
+            if in_million is not None:  # 18.1bn, ¥18,100m, 181億円: as a cost cell is told
+                raise click.BadParameter(
+                    f"{item!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}"
+                    f": --budget {fy.strip()}={_shown(in_million)}"
+                    if in_million >= 1 else  # ¥18,100: yen, or a currency format's ¥ million
+                    f"{item!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}",
+                    param_hint="--budget") from None
             raise click.BadParameter(
                 f"{item!r}: write FY=AMOUNT in ¥ million, e.g. --budget FY2026=20000",
                 param_hint="--budget") from None

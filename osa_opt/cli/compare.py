@@ -57,6 +57,20 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
                     f"{text!r}: an amount has a thousands separator (commas separate the "
                     f"years here); write --budget-scenario {fixed} (¥ million, no "
                     "separators)", param_hint="--budget-scenario") from None
+            from osa_opt.cli.common import _shown
+            from osa_opt.inputs.cells import million_hint, yen_million
+
+            in_million = yen_million(amount) if sep and fy.strip() else None
+            if in_million is not None and in_million >= 1:  # 15bn: as --budget is told
+                def plain(part: str) -> str:
+                    year, _, typed = part.strip().partition("=")
+                    value = yen_million(typed)
+                    return f"{year}={_shown(value)}" if value is not None else part.strip()
+
+                raise click.BadParameter(
+                    f"{text!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}"
+                    f": --budget-scenario {','.join(map(plain, text.split(',')))}",
+                    param_hint="--budget-scenario") from None
             raise click.BadParameter(
                 f"{text!r}: write FY=AMOUNT in ¥ million, several years separated by commas, "
                 "e.g. --budget-scenario FY2026=15000 or FY2026=15000,FY2027=5000",
