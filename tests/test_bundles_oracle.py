@@ -18,7 +18,7 @@ import random
 import pandas as pd
 import pytest
 
-from osa_opt.inputs.rules import bundles
+from osa_opt.inputs.requirement_rules import bundles
 
 
 def graph(seed: int) -> dict[str, tuple[str, ...]]:

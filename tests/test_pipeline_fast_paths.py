@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from osa_opt.inputs.headers import ROW, table
-from osa_opt.inputs.rules import _strong_parts, bundles
+from osa_opt.inputs.requirement_rules import _strong_parts, bundles
 
 
 def _plain_rings(projects: pd.DataFrame) -> list[list[str]]:

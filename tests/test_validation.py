@@ -430,7 +430,7 @@ def test_requires_itself(tiny_frames: Frames, issues_of: Callable) -> None:
 def test_requires_cycle_is_a_bundle_not_an_error(tiny_frames: Frames, tmp_path: Path,
                                                  write_xlsx: Callable[..., Path]) -> None:
     """A ring of requirements (P-03 → P-04 → P-05 → P-03) is accepted: a bundle."""
-    from osa_opt.inputs.rules import bundles
+    from osa_opt.inputs.requirement_rules import bundles
 
     projects, countries, policy = tiny_frames
     projects = put(put(projects, 4, "requires", "P-04"), 5, "requires", "P-05")
@@ -440,7 +440,7 @@ def test_requires_cycle_is_a_bundle_not_an_error(tiny_frames: Frames, tmp_path: 
 
 
 def test_two_project_cycle_is_a_bundle(tiny_frames: Frames) -> None:
-    from osa_opt.inputs.rules import bundles
+    from osa_opt.inputs.requirement_rules import bundles
 
     projects, countries, policy = tiny_frames
     projects = put(projects, 2, "requires", "P-02")  # P-01 ↔ P-02

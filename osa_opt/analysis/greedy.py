@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from osa_opt.inputs.rules import bundles
+from osa_opt.inputs.requirement_rules import bundles
 from osa_opt.model.data import whole_units
 from osa_opt.model.registry import broken_rules
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from osa_opt.analysis.funding_order import LevelSolver, funding_order_model
-from osa_opt.inputs.rules import bundles
+from osa_opt.inputs.requirement_rules import bundles
 from osa_opt.text import percent
 
 if TYPE_CHECKING:

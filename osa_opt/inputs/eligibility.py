@@ -3,7 +3,7 @@
 It works on plain tables (projects indexed by ``project_id``, countries indexed by
 ``country``) and a Policy, so both a validated :class:`~osa_opt.inputs.problem.Problem`
 (``problem.eligibility``) and the cross-sheet rules (a mandatory project that is not
-eligible) call it. A reason reads ``"<code>: <detail>"``; the code (before the colon) groups
+eligible; on the typed sheets, :func:`assess_sheet_rows`) call it. A reason reads ``"<code>: <detail>"``; the code (before the colon) groups
 reasons in summaries, the detail names the values that failed. The rules are described in
 docs/policy.md (``[eligibility]``).
 
@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from osa_opt.inputs.cells import is_blank
 from osa_opt.inputs.other_years import COST_ELSEWHERE, elsewhere_reasons
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.policy_keys import NOT_DEFENCE_EQUIPMENT
-from osa_opt.inputs.schema import split_values
+from osa_opt.inputs.schema import COST_PREFIX, PROJECT_COLUMNS, split_values
 from osa_opt.text import number
 
 FIELD_NOT_ALLOWED = "field not allowed"
@@ -426,3 +427,34 @@ def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
     if origins:
         columns["origins"] = np.fromiter(whose, dtype=object, count=n)
     return pd.DataFrame(columns, index=pd.Index(projects.index.tolist(), name="project_id"))
+
+
+#: A country column's passing value: a blank (or unreadable, already reported) cell of the
+#: typed countries sheet adds no reason in :func:`assess_sheet_rows`.
+COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_agreement": True,
+                "democracy": 10.0, "rule_of_law": 10.0, "human_rights": 10.0}
+#: Optional project columns eligibility reads, with the value of a blank (or unreadable)
+#: cell: the column's default in the registry.
+PROJECT_DEFAULTS = {name: next(c.default for c in PROJECT_COLUMNS if c.name == name)
+                    for name in ("status_reason", "risk", "mitigation", "prior_consent",
+                                 "un_charter", "dispute_linked", "equipment_category",
+                                 "override", "override_reason")}
+
+
+def assess_sheet_rows(projects: pd.DataFrame, countries: pd.DataFrame,
+                      policy: Policy) -> pd.DataFrame:
+    """Eligibility (:func:`assess`, with origins) of some rows of the typed projects sheet,
+    before a Problem exists (the cross-sheet rules: :mod:`.rules`, :mod:`.requirement_rules`).
+    Unreadable cells (already reported) count as passing, so they add no reason."""
+    needed_p = ("project_id", "country", "field", "status")
+    needed_c = ("country", *COUNTRY_PASS)
+    optional_c = [n for n in ("override", "override_reason") if n in countries.columns]
+    c = countries[[*needed_c, *optional_c]].dropna(subset=["country"])
+    c = c[c["country"].isin(projects["country"])].astype(object)
+    for name, passing in COUNTRY_PASS.items():
+        c[name] = c[name].where(c[name].notna(), passing)
+    costs = [c for c in projects.columns if str(c).startswith(COST_PREFIX)]  # other_years
+    p = projects.reindex(columns=[*needed_p, *PROJECT_DEFAULTS, *costs]).astype(object)
+    for name, default in PROJECT_DEFAULTS.items():
+        p[name] = [default if is_blank(v) else v for v in p[name]]
+    return assess(p.set_index("project_id"), c.set_index("country"), policy, origins=True)

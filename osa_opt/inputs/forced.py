@@ -14,7 +14,7 @@ its cost, or failing an eligibility rule) can never be funded itself (``x[p] ≤
 each requirement, and ``x[q] = 0``). :func:`unfundable_requirements` finds each such
 project with its shortest chain of requirements; ``problem.unfundable`` holds them, the
 input warnings name each (:mod:`.sanity`; a mandatory or signed one is refused instead,
-:mod:`.rules`), and the not-funded reason and the why-out answer say the chain.
+:mod:`.requirement_rules`), and the not-funded reason and the why-out answer say the chain.
 
 >>> forced_projects(problem.projects, problem.total_cost)["P-26"]["by"]
 'status excluded'
@@ -78,6 +78,14 @@ def forced_projects(projects: pd.DataFrame, total_cost: pd.Series,
                          "cost_elsewhere": (where_held(elsewhere[pid]) or ""
                                             if by == COST_ELSEWHERE else "")}
     return {pid: f for pid, f in sorted(out.items(), key=lambda item: item[1]["forced"] != "in")}
+
+
+def signed_rows(projects: pd.DataFrame) -> pd.Series:
+    """Projects of stage signed (fixed in like mandatory ones) not marked excluded (that
+    slip is a problem of its own)."""
+    if "stage" not in projects.columns:
+        return pd.Series(False, index=projects.index)
+    return (projects["stage"] == "signed") & (projects["status"] != "excluded")
 
 
 def forced_cost(entry: Mapping[str, Any]) -> str:

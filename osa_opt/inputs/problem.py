@@ -49,7 +49,7 @@ from osa_opt.inputs.policy import (
     is_policy_source,
     read_policy,
 )
-from osa_opt.inputs.rules import bundles
+from osa_opt.inputs.requirement_rules import bundles
 from osa_opt.inputs.sanity import input_warnings
 from osa_opt.inputs.schema import COST_PREFIX, COUNTRIES, PROJECTS, ROW, SCORE_PREFIX
 from osa_opt.inputs.table_edits import edits_message, table_changes

@@ -1,41 +1,39 @@
 """Cross-sheet rules of the inputs, in one place: all collected before anything is raised.
 
-Unknown countries, dependencies (unknown, self, forced states that contradict each other),
-exclusive groups with two mandatory projects, mandatory projects the policy makes
-ineligible, whole units, and policy names the data lacks. A cycle of requirements is no
-error: its projects form a *bundle*, funded all or none (:func:`bundles`).
+Unknown countries, a country under two names, requirements (:mod:`.requirement_rules`:
+unknown, self, a project fixed in that requires one that can never be funded), exclusive
+groups with two projects fixed in, mandatory or signed projects the policy makes
+ineligible, required partners with nothing to fund, whole units, and policy names the data
+lacks.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.cells import is_blank, split_otherwise
 from osa_opt.inputs.compliance_rules import compliance_issues
 from osa_opt.inputs.country_names import other_name_hint, same_country_rows
-from osa_opt.inputs.eligibility import FIELD_NOT_ALLOWED, Origin, assess, fields_of
-from osa_opt.inputs.forced import cannot_be_funded
+from osa_opt.inputs.eligibility import (
+    COUNTRY_PASS,
+    FIELD_NOT_ALLOWED,
+    Origin,
+    assess_sheet_rows,
+    fields_of,
+)
+from osa_opt.inputs.forced import signed_rows
 from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import RowsText, in_rows, lookalike_note, near_duplicate_issues
+from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
-from osa_opt.inputs.other_years import cost_to_move
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
-from osa_opt.inputs.schema import (
-    COST_PREFIX,
-    COUNTRIES,
-    COUNTRY_COLUMNS,
-    PROJECT_COLUMNS,
-    PROJECTS,
-    ROW,
-)
-from osa_opt.text import closest_ids, id_list, suggest
+from osa_opt.inputs.requirement_rules import dependency_issues, forced_requirement_issues
+from osa_opt.inputs.schema import COUNTRIES, COUNTRY_COLUMNS, PROJECTS, ROW
+from osa_opt.text import id_list, suggest
 
 
 def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
@@ -52,12 +50,12 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues: list[Issue] = []
     issues += _unknown_country_issues(projects, countries)
     issues += _one_country_twice_issues(countries)
-    issues += _dependency_issues(projects)
+    issues += dependency_issues(projects)
     issues += _exclusive_group_issues(projects)
     issues += lone_group_issues(projects)
     with_costs = projects if other_costs is None else projects.join(other_costs)
     issues += _mandatory_eligibility_issues(with_costs, countries, policy)
-    issues += _forced_requirement_issues(with_costs, countries, policy, rows_text)
+    issues += forced_requirement_issues(with_costs, countries, policy, rows_text)
     issues += _region_issues(countries, policy)
     issues += _required_partner_issues(with_costs, countries, policy)
     issues += _category_issues(projects, policy)
@@ -65,67 +63,6 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues += near_duplicate_issues(projects, countries, rows_text)
     issues += compliance_issues(projects, countries, policy)
     return issues
-
-
-def bundles(projects: pd.DataFrame) -> list[list[str]]:
-    """Groups of two or more projects that require each other (directly or in a ring).
-
-    ``projects`` is a Problem's table (indexed by id, ``requires`` a tuple of ids). Each
-    bundle is a strongly connected part of the requirement graph: since p requires q forces
-    x[p] ≤ x[q], every member is funded exactly when every other one is. Members in input
-    order; bundles by their first member.
-    """
-    known = set(projects.index)
-    graph = {str(p): [q for q in needs if q in known]
-             for p, needs in zip(projects.index, projects["requires"], strict=True) if needs}
-    # Only a project that requires one and is required by one can be in a ring: the search
-    # then walks the few projects with requirements, not all of a big round's.
-    required = {q for needs in graph.values() for q in needs}
-    graph = {p: [q for q in needs if q in required and q in graph]
-             for p, needs in graph.items() if p in required}
-    return [part for part in _strong_parts(graph) if len(part) > 1]
-
-
-def _strong_parts(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iteratively; members in the graph's order."""
-    order = {node: i for i, node in enumerate(graph)}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    parts: list[list[str]] = []
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, iter(graph[root]))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(graph[child])))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                part = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    part.append(member)
-                    if member == node:
-                        break
-                parts.append(sorted(part, key=order.__getitem__))
-    return sorted(parts, key=lambda part: order[part[0]])
 
 
 def _unit_issues(projects: pd.DataFrame) -> list[Issue]:
@@ -226,150 +163,13 @@ def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str
     return by_key.get(name_key(name)) or suggest(name, list(known))
 
 
-def _closest_id(req: str, ids: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
-    """The project id spelt like ``req`` but for capitals, spaces, width or lookalike
-    letters, else the one of its number (:func:`~osa_opt.text.closest_ids`): an id of a
-    deleted row is not taken for a neighbour's (``P-02`` is not ``P-32``).
-
-    >>> _closest_id("p-04", {"P-04": 5}, {}), _closest_id("P-2", {"P-02": 3, "P-32": 9}, {})
-    ('P-04', 'P-02')
-    >>> _closest_id("P-02", {"P-12": 3, "P-32": 9}, {}) is None
-    True
-    """
-    if not by_key:
-        by_key.update((name_key(k), k) for k in reversed(list(ids)))  # the first spelling wins
-    return by_key.get(name_key(req)) or next(iter(closest_ids(req, list(ids), n=1)), None)
-
-
-def _same_number(req: str, ids: Mapping[str, Any]) -> str | None:
-    """The id that is ``req`` but for leading zeros (``7`` for ``007``, or the reverse):
-    Excel keeps ``007`` only in a cell formatted as text.
-
-    >>> _same_number("007", {"7": 2, "P-01": 3}), _same_number("7", {"P-07": 2})
-    ('7', None)
-    """
-    if not req.isdecimal():
-        return None
-    return next((pid for pid in ids if pid.isdecimal() and pid != req
-                 and pid.lstrip("0") == req.lstrip("0")), None)
-
-
-def _dependency_issues(projects: pd.DataFrame) -> list[Issue]:
-    """Unknown or self requirements, and excluded projects a mandatory one needs."""
-    if not _present(projects, "project_id", "requires"):
-        return []
-    ids = projects["project_id"]
-    status = (projects["status"] if "status" in projects.columns
-              else pd.Series(None, index=projects.index, dtype=object))
-    first = ids.notna() & ~ids.duplicated()
-    row_of = dict(zip(ids[first].tolist(), projects[ROW][first].astype(int).tolist(),
-                      strict=True))
-    status_of = dict(zip(ids[first].tolist(), status[first].tolist(), strict=True))
-    linked = (projects["requires"].str.len() > 0).to_numpy()  # most rows require nothing
-    issues: list[Issue] = []
-    graph: dict[str, list[str]] = {}
-    by_key: dict[str, str] = {}  # filled when a did-you-mean is first wanted
-    for pid, reqs, row, is_first in zip(ids[linked], projects["requires"][linked],
-                                        projects[ROW][linked], first[linked], strict=True):
-        for req in reqs or ():
-            if req == pid:
-                issues.append(Issue(PROJECTS, int(row), "requires", req, "a project cannot "
-                                    "require itself", f"remove {req} from its own requires cell"))
-            elif req not in row_of:
-                listed = len(issues) < MAX_PER_RULE
-                parts = split_otherwise(req, row_of) if listed else None
-                zeros = _same_number(req, row_of) if listed and not parts else None
-                close = _closest_id(req, row_of, by_key) if listed and not parts else None
-                quoted = f"'{req}" if f"'{req}" in row_of else None  # '007, a text mark
-                hint = (f"the project id is typed {quoted!r} in row {row_of[quoted]}, with "
-                        "the apostrophe a spreadsheet types to keep a value as text: delete "
-                        "the apostrophe there" if quoted
-                        else f"separate project ids with ';': {';'.join(parts)}" if parts
-                        else "separate project ids with ';', e.g. P-01;P-02" if "," in req
-                        else f"did you mean {zeros!r}? {req!r} and {zeros!r} are one number "
-                        "with and without leading zeros, which a spreadsheet drops from a "
-                        "cell that holds a number: format the columns project_id and "
-                        "requires as Text and write each id one way" if zeros
-                        else f"did you mean {close!r}?{lookalike_note(req, close)}" if close
-                        else f"restore the row of {req} if it was deleted, or write its new "
-                        "id here if it was renamed; if it has left the round, decide whether "
-                        f"{pid} stands without it: take {req} out of this cell, or make {pid} "
-                        "excluded (project ids are written as in the project_id column, "
-                        "separated by ';')")
-                issues.append(Issue(PROJECTS, int(row), "requires", req,
-                                    "requires a project that is not in the projects sheet", hint))
-            elif is_first:
-                graph.setdefault(pid, []).append(req)
-    signed = _signed(projects) if "status" in projects.columns else None
-    signed_of = (dict(zip(ids[first].tolist(), signed[first].tolist(), strict=True))
-                 if signed is not None else {})
-    for pid in graph:
-        if status_of[pid] == "mandatory":
-            word, free = "mandatory", f"{pid} a candidate"
-        elif signed_of.get(pid):  # fixed in like a mandatory one (docs/model.md)
-            word, free = "signed", f"clear {pid}'s stage"
-        else:
-            continue
-        for path in _paths_to_excluded(pid, graph, status_of):
-            chain = " → ".join(path)
-            issues.append(Issue(PROJECTS, row_of[pid], "requires", chain,
-                                f"{word} project {pid} requires {path[-1]}, which is excluded"
-                                + (f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""),
-                                f"make {path[-1]} a candidate, or {free}, or drop "
-                                "the requirement"))
-    return issues
-
-
-def _paths_to_excluded(start: str, graph: dict[str, list[str]],
-                       status_of: dict[str, Any]) -> list[list[str]]:
-    """Shortest requirement chains from ``start`` to every excluded project it needs."""
-    return [path for q, path in _shortest_chains(start, graph).items()
-            if status_of[q] == "excluded"]
-
-
-def _shortest_chains(start: str, graph: dict[str, list[str]],
-                     through: Callable[[str], bool] = lambda q: True
-                     ) -> dict[str, list[str]]:
-    """Every project ``start`` needs, directly or through others, in the order a
-    breadth-first walk meets them -> its shortest requirement chain from ``start`` (ties:
-    the requirement listed first); the walk goes on past a project only where
-    ``through(project)``."""
-    parent: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt in graph.get(node, ()):
-            if nxt in parent:
-                continue
-            parent[nxt] = node
-            if through(nxt):
-                queue.append(nxt)
-    chains = {}
-    for q in list(parent)[1:]:
-        path: list[str] = []
-        cur: str | None = q
-        while cur is not None:
-            path.append(cur)
-            cur = parent[cur]
-        chains[q] = path[::-1]
-    return chains
-
-
-def _signed(projects: pd.DataFrame) -> pd.Series:
-    """Projects of stage signed (fixed in like mandatory ones) not marked excluded (that
-    slip is a problem of its own)."""
-    if "stage" not in projects.columns:
-        return pd.Series(False, index=projects.index)
-    return (projects["stage"] == "signed") & (projects["status"] != "excluded")
-
-
 def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
     """Two projects fixed in (status mandatory, stage signed) in one exclusive group."""
     if not _present(projects, "project_id", "exclusive_group", "status"):
         return []
     group = projects["exclusive_group"]
     mandatory = projects["status"] == "mandatory"
-    signed = _signed(projects) & ~mandatory
+    signed = signed_rows(projects) & ~mandatory
     forced = projects[(mandatory | signed) & group.notna() & (group != "")]
     issues = []
     for name, members in forced.groupby("exclusive_group", sort=False):
@@ -394,22 +194,12 @@ def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
     return issues
 
 
-_COUNTRY_PASS = {"oda_eligible": True, "party_to_conflict": False, "management_agreement": True,
-                 "democracy": 10.0, "rule_of_law": 10.0, "human_rights": 10.0}
-#: Optional project columns eligibility reads, with the value of a blank (or unreadable)
-#: cell: the column's default in the registry.
-_PROJECT_DEFAULTS = {name: next(c.default for c in PROJECT_COLUMNS if c.name == name)
-                     for name in ("status_reason", "risk", "mitigation", "prior_consent",
-                                  "un_charter", "dispute_linked", "equipment_category",
-                                  "override", "override_reason")}
-
-
 def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                                   policy: Policy) -> list[Issue]:
     """A mandatory or signed project that fails an eligibility rule, with every reason; a
     signed project marked excluded."""
     needed_p = ("project_id", "country", "field", "status")
-    needed_c = ("country", *_COUNTRY_PASS)
+    needed_c = ("country", *COUNTRY_PASS)
     if (any(c not in projects.columns for c in needed_p)
             or any(c not in countries.columns for c in needed_c)):
         return []
@@ -426,7 +216,7 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
     mandatory = projects[forced]
     if mandatory.empty:
         return issues
-    verdict = _assessed(mandatory, countries, policy)
+    verdict = assess_sheet_rows(mandatory, countries, policy)
     # columns read once, not a Series per row: an execution round may sign thousands
     for field, status, row, found, origins in zip(
             mandatory["field"].tolist(), mandatory["status"].tolist(), mandatory[ROW].tolist(),
@@ -451,85 +241,6 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
                                 "a signed project is not eligible: " + "; ".join(reasons),
                                 f"fix {data} or the policy, or clear its stage"))
     return issues
-
-
-def _forced_requirement_issues(projects: pd.DataFrame, countries: pd.DataFrame,
-                               policy: Policy,
-                               rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
-    """A mandatory or signed project that requires, directly or through others, a project
-    that is not excluded but can never be funded: out of this round by the year of its cost
-    (:mod:`.other_years`) or failing an eligibility rule. Like one requiring an excluded
-    project (:func:`_dependency_issues`) it can never be met, so it is an input problem
-    before solving (it was an infeasible solve, exit 3), naming both rows, why the
-    required project cannot be funded and the fixes. A required project that is itself
-    forced in is left to its own problem (:func:`_mandatory_eligibility_issues`)."""
-    needed_p = ("project_id", "country", "field", "status", "requires")
-    if (any(c not in projects.columns for c in needed_p)
-            or any(c not in countries.columns for c in ("country", *_COUNTRY_PASS))):
-        return []
-    ids = projects["project_id"]
-    first = ids.notna() & ~ids.duplicated()
-    forced = (projects["status"] == "mandatory") | _signed(projects)
-    starts = projects[first & forced & (projects["requires"].str.len() > 0)]
-    if starts.empty:
-        return []
-    table = projects[first].set_index("project_id", drop=False)
-    known = set(countries["country"].dropna())
-    graph = {str(p): [q for q in (r or ()) if q in table.index and q != p]
-             for p, r in zip(table.index, table["requires"], strict=True)}
-    # the shortest chain from each forced project to each project it needs (breadth first)
-    chains = {pid: _shortest_chains(  # past an excluded one: its own problem
-        pid, graph, lambda q: table.at[q, "status"] != "excluded")
-        for pid in starts["project_id"]}
-    needed = {q for found in chains.values() for q in found}
-    rows = table.loc[sorted(needed)]
-    rows = rows[(rows["status"] != "excluded") & (rows["status"] != "mandatory")
-                & ~_signed(rows) & rows["country"].isin(known)]
-    if rows.empty:
-        return []
-    reasons = _assessed(rows.reset_index(drop=True), countries, policy)["reasons"]
-    blocked = {str(q): list(r) for q, r in reasons.items() if len(r)}
-    words = (rows_text or {}).get(PROJECTS, in_rows)
-    issues = []
-    for pid, row, status in zip(starts["project_id"], starts[ROW], starts["status"],
-                                strict=True):
-        word, free = (("mandatory", f"make {pid} a candidate") if status == "mandatory"
-                      else ("signed", f"clear {pid}'s stage"))
-        for q, path in chains[pid].items():
-            if q not in blocked or any(p in blocked for p in path[1:-1]):
-                continue  # the first project of the chain that cannot be funded is named
-            why = cannot_be_funded(table.at[q, "status"],
-                                   table.at[q, "status_reason"]
-                                   if "status_reason" in table.columns else None, blocked[q])
-            moved = cost_to_move(blocked[q])
-            bring = (f"move {q}'s cost to {moved} (it is out of this round by the year "
-                     "of its cost)" if moved is not None
-                     else f"make {q} eligible (fix its data or its country's, or the policy, "
-                     "or an override with its reason)")
-            via = f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""
-            issues.append(Issue(
-                PROJECTS, int(row), "requires", " → ".join(path),
-                f"{word} project {pid} requires {q} ({words([int(table.at[q, ROW])])}), "
-                f"which {why}{via}: {pid} can never be funded",
-                f"{bring}, or {free}, or drop the requirement"))
-    return issues
-
-
-def _assessed(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Eligibility (:func:`assess`, with origins) of some rows of the typed projects sheet.
-    Unreadable cells (already reported) count as passing, so they add no reason."""
-    needed_p = ("project_id", "country", "field", "status")
-    needed_c = ("country", *_COUNTRY_PASS)
-    optional_c = [n for n in ("override", "override_reason") if n in countries.columns]
-    c = countries[[*needed_c, *optional_c]].dropna(subset=["country"])
-    c = c[c["country"].isin(projects["country"])].astype(object)
-    for name, passing in _COUNTRY_PASS.items():
-        c[name] = c[name].where(c[name].notna(), passing)
-    costs = [c for c in projects.columns if str(c).startswith(COST_PREFIX)]  # other_years
-    p = projects.reindex(columns=[*needed_p, *_PROJECT_DEFAULTS, *costs]).astype(object)
-    for name, default in _PROJECT_DEFAULTS.items():
-        p[name] = [default if is_blank(v) else v for v in p[name]]
-    return assess(p.set_index("project_id"), c.set_index("country"), policy, origins=True)
 
 
 def _required_partner_issues(projects: pd.DataFrame, countries: pd.DataFrame,
@@ -563,9 +274,9 @@ def _required_partner_issues(projects: pd.DataFrame, countries: pd.DataFrame,
                                 f"add a project of {name}, or take {name} off {key}"))
             continue
         if (any(c not in projects.columns for c in ("project_id", "field", "status"))
-                or any(c not in countries.columns for c in _COUNTRY_PASS)):
+                or any(c not in countries.columns for c in COUNTRY_PASS)):
             continue  # a missing column is reported as such
-        reasons = _assessed(own, countries, policy)["reasons"].tolist()
+        reasons = assess_sheet_rows(own, countries, policy)["reasons"].tolist()
         if all(reasons):
             pids = list(map(str, own["project_id"]))
             whose: dict[str, list[str]] = {}
