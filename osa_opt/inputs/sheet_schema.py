@@ -9,8 +9,11 @@ word the failures of a sheet that has any.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +45,24 @@ from osa_opt.text import reiwa_year, suggest
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
+
+
+@contextmanager
+def environment_kept() -> Iterator[None]:
+    """``os.environ`` as it was before, whatever the block set: around pandera's import,
+    which sets ``SPARK_LOCAL_IP`` and ``PYARROW_IGNORE_TIMEZONE`` for pyspark
+    (``pandera/external_config.py``). A notebook user's process, and the Spark session or
+    subprocess it starts later, keeps its own environment after osa-opt reads a sheet.
+    """
+    before = dict(os.environ)
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if k not in before]:
+            del os.environ[key]
+        for key, value in before.items():
+            if os.environ.get(key) != value:
+                os.environ[key] = value
 
 
 def _dtype(col: Column) -> Any:
@@ -82,7 +103,8 @@ def sheet_schema(sheet: str, columns: tuple[Column, ...]) -> pa.DataFrameSchema:
     registry's rule; every column is nullable because blank and unreadable cells are
     reported while coercing.
     """
-    import pandera.pandas as pa  # here, not at the top: only validation needs pandera
+    with environment_kept():
+        import pandera.pandas as pa  # here, not at the top: only validation needs pandera
 
     schema_columns: dict[str, pa.Column] = {}
     for col in columns:
@@ -156,7 +178,8 @@ def schema_issues(sheet: str, raw: pd.DataFrame, typed: pd.DataFrame,
     """
     if _surely_valid(sheet, typed, columns):
         return []
-    import pandera.pandas as pa
+    with environment_kept():
+        import pandera.pandas as pa
 
     by_name = {c.name: c for c in columns}
     try:
