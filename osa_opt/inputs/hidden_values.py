@@ -25,6 +25,7 @@ file; :func:`same_colour_issues`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -179,23 +180,51 @@ def ods_format_codes(doc: Any) -> dict[str, str]:
     >>> ods_format_codes(doc)
     {'N1': '"TBD"'}
     """
+    return {name: code for name, code in ods_number_codes(doc).items()
+            if hides_numbers(code) or hidden_text(code) is not None}
+
+
+def ods_number_codes(doc: Any) -> dict[str, str]:
+    """Number style name -> the Excel format code it stands for, of every number, currency,
+    percentage and text style of an OpenDocument ``doc`` (odfpy), wherever the file keeps
+    it (styles.xml or content.xml), so that what the .xlsx reader finds in a format code
+    (divided for display, another currency, a percentage, hidden: :mod:`number_formats`)
+    is found in an .ods file's the same way, whichever program wrote it: a currency style
+    of ``$`` is ``[$$]#,##0``, one of ``¥`` shown in millions (``number:display-factor``)
+    ``[$¥]#,##0,,``, a percentage style ``0%``. A style of a condition other than the sign
+    of the value, or of a date, is left out.
+
+    >>> from odf.opendocument import OpenDocumentSpreadsheet
+    >>> from odf.number import CurrencyStyle, CurrencySymbol, Number, PercentageStyle, Text
+    >>> doc = OpenDocumentSpreadsheet()
+    >>> yen = CurrencyStyle(name="N1")
+    >>> yen.addElement(CurrencySymbol(text="¥"))
+    >>> yen.addElement(Number(decimalplaces="0", grouping="true", displayfactor="1000000"))
+    >>> share = PercentageStyle(name="N2")
+    >>> share.addElement(Number(decimalplaces="1"))
+    >>> share.addElement(Text(text="%"))
+    >>> for style in (yen, share):
+    ...     doc.styles.addElement(style)
+    >>> ods_number_codes(doc)
+    {'N1': '[$¥]#,##0,,', 'N2': '0.0%'}
+    """
     from odf.namespaces import STYLENS
 
     styles = {style.attributes.get((STYLENS, "name")): style
               for part in (doc.styles, doc.automaticstyles) for style in part.childNodes
-              if style.qname[1] in _ODS_NUMBER_STYLES}
+              if style.qname[1] in ODS_NUMBER_STYLES}
     out = {}
     for name, style in styles.items():
         if style.attributes.get((STYLENS, "volatile")) == "true":
             continue  # a section of another style (N145P0 of N145), named by no cell
         code = _ods_code(style, styles)
-        if code is not None and (hides_numbers(code) or hidden_text(code) is not None):
+        if code is not None:
             out[name] = code
     return out
 
 
 #: The OpenDocument styles of a number's format (a date's, a time's and a flag's aside).
-_ODS_NUMBER_STYLES = ("number-style", "currency-style", "percentage-style", "text-style")
+ODS_NUMBER_STYLES = ("number-style", "currency-style", "percentage-style", "text-style")
 
 
 def _ods_code(style: Any, styles: Mapping[str, Any]) -> str | None:
@@ -239,6 +268,12 @@ def _ods_section(style: Any) -> str:
             grouped = child.attributes.get((NUMBERNS, "grouping")) == "true"
             parts.append(("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals
                                                           else ""))
+            try:  # shown divided by 1,000 per comma (#,##0,, shows millions)
+                factor = float(child.attributes.get((NUMBERNS, "display-factor"), 1) or 1)
+            except ValueError:
+                factor = 1.0
+            commas = round(math.log(factor, 1000)) if factor > 1 else 0
+            parts[-1] += "," * commas if commas and 1000 ** commas == factor else ""
         elif kind == "scientific-number":
             parts.append("0.00E+00")
         elif kind == "fraction":
@@ -250,7 +285,13 @@ def _ods_section(style: Any) -> str:
         elif kind == "currency-symbol":
             parts.append(f"[${text(child)}]")
         elif kind == "text" and text(child):
-            parts.append('"' + text(child).replace('"', "") + '"')
+            shown = text(child)
+            if style.qname[1] == "percentage-style" and "%" in shown:  # the value times 100
+                before, _, after = shown.partition("%")
+                parts.append("".join(f'"{t}"' for t in (before.replace('"', ""),) if t) + "%"
+                             + "".join(f'"{t}"' for t in (after.replace('"', ""),) if t))
+            else:
+                parts.append('"' + shown.replace('"', "") + '"')
     return "".join(parts)
 
 

@@ -30,14 +30,18 @@ from osa_opt.inputs.formula_cells import (
 from osa_opt.inputs.headers import find_header, table
 from osa_opt.inputs.hidden_values import (
     hidden_text_issues,
+    ods_number_codes,
     ods_same_colour_styles,
     same_colour_issues,
 )
 from osa_opt.inputs.number_formats import (
     currency_issues,
+    display_currency,
+    display_divisor,
     hidden_number_issues,
     percent_issues,
     scaled_number_issues,
+    shows_percent,
 )
 from osa_opt.inputs.ods_styles import data_styles
 from osa_opt.inputs.sheet_choice import pick_sheets
@@ -89,8 +93,12 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         return {}
     hidden = {name for name, (_, shown) in sheets.items() if not shown}
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
-    styles = _scaling_styles(doc)
-    hiding = _hiding_styles(doc)
+    codes = ods_number_codes(doc)
+    formats = data_styles(doc) if codes else {}
+    styles = _scaling_styles(doc, codes) if codes else {}
+    hiding = _hiding_styles(codes, formats)
+    in_currency = _currency_styles(codes, formats)
+    in_percent = _percent_styles(codes, formats)
     flat_rows, flat_columns = _zero_size_styles(doc)
     unseen = dict.fromkeys(ods_same_colour_styles(doc), True)
     tables = {}
@@ -104,11 +112,18 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
         currencies: dict[tuple[int, int], tuple[str, str]] = {}
         percents: dict[tuple[int, int], bool] = {}
         formulas: dict[tuple[int, int], str] = {}
+        styled_currencies: dict[tuple[int, int], tuple[str, str]] = {}
+        styled_percents: dict[tuple[int, int], bool] = {}
         element = sheets[name][0]
         rows = _rows(element, merges, hidden_rows,
                      [(styles, _column_styles(element, styles), scaled),
-                      (hiding, _column_styles(element, hiding), hidden_numbers)],
+                      (hiding, _column_styles(element, hiding), hidden_numbers),
+                      (in_currency, _column_styles(element, in_currency), styled_currencies),
+                      (in_percent, _column_styles(element, in_percent), styled_percents)],
                      unreadable, currencies, (flat_rows, zero_rows), percents, formulas)
+        # a format's currency or percentage counts where the file marks the cell otherwise
+        currencies = {**styled_currencies, **currencies}
+        percents = {**styled_percents, **percents}
         route(reader_cell_issues(sheet, rows, unreadable), issues, cells)
         # formulas saved with their value, their references as Excel writes them
         # (=[.F11]*1.1 is =F11*1.1): read as the value shown, as an .xlsx file's are
@@ -146,28 +161,59 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     return tables
 
 
-def _scaling_styles(doc: Any) -> dict[str, tuple[str, int]]:
+def _scaling_styles(doc: Any, codes: Mapping[str, str]) -> dict[str, tuple[str, int]]:
     """Cell style name -> (format code, divisor) of the cell styles whose number format
     shows a value divided (``number:display-factor="1000000"``, which LibreOffice writes for
-    ``#,##0,,``); the number formats sit in styles.xml or content.xml, the cell styles that
-    use them in either, the format a style's own or its parent's (:mod:`ods_styles`)."""
+    ``#,##0,,``), a number, currency or percentage format alike (``[$¥-411]#,##0,,``, yen
+    shown in millions); the number formats sit in styles.xml or content.xml, the cell styles
+    that use them in either, the format a style's own or its parent's (:mod:`ods_styles`).
+    ``codes``: the Excel format code of each number format (``ods_number_codes``)."""
     from odf.namespaces import NUMBERNS, STYLENS
 
-    parts = [doc.styles, doc.automaticstyles]
+    from osa_opt.inputs.hidden_values import ODS_NUMBER_STYLES
+
     formats = {}
-    for part in parts:
+    for part in (doc.styles, doc.automaticstyles):
         for style in part.childNodes:
-            if style.qname[1] != "number-style":
+            if style.qname[1] not in ODS_NUMBER_STYLES:
                 continue
             for number in style.childNodes:
                 factor = number.attributes.get((NUMBERNS, "display-factor"))
-                if number.qname[1] == "number" and factor and float(factor) > 1:
-                    formats[style.attributes.get((STYLENS, "name"))] = \
-                        (_format_code(number.attributes, int(float(factor))),
-                         int(float(factor)))
+                try:
+                    divisor = int(float(factor)) if factor else 1
+                except ValueError:
+                    continue
+                if number.qname[1] == "number" and divisor > 1:
+                    name = style.attributes.get((STYLENS, "name"))
+                    code = codes.get(name)
+                    formats[name] = (code if code and display_divisor(code) == divisor else
+                                     _format_code(number.attributes, divisor), divisor)
     if not formats:
         return {}
     return {name: formats[data] for name, data in data_styles(doc).items() if data in formats}
+
+
+def _currency_styles(codes: Mapping[str, str],
+                     data: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Cell style name -> (the format, in words; currency) of the cell styles whose number
+    format shows another currency than the yen (a currency style of ``$``, a number style
+    of ``"$"#,##0``), as the .xlsx reader finds it in a format code: a cell whose file marks
+    no currency (``office:value-type="float"``, as a program other than LibreOffice writes
+    it) shows one all the same. ``data``: each cell style's number format."""
+    out = {}
+    for name, number in data.items():
+        code = codes.get(number)
+        currency = display_currency(code) if code else None
+        if currency is not None:
+            out[name] = (f"the format {code!r}", currency)
+    return out
+
+
+def _percent_styles(codes: Mapping[str, str], data: Mapping[str, str]) -> dict[str, bool]:
+    """Cell style name -> True of the cell styles whose number format shows a percentage
+    (a percentage style), whatever the type the file gives the cell."""
+    return {name: True for name, number in data.items()
+            if (code := codes.get(number)) and shows_percent(code)}
 
 
 def _format_code(attributes: Any, factor: int) -> str:
@@ -206,16 +252,14 @@ def _tables(doc: Any) -> dict[str, tuple[Any, bool]]:
 StyleMarks = tuple[Mapping[str, Any], dict[int, str], dict[tuple[int, int], Any]]
 
 
-def _hiding_styles(doc: Any) -> dict[str, str]:
+def _hiding_styles(codes: Mapping[str, str], data: Mapping[str, str]) -> dict[str, str]:
     """Cell style name -> the format code of the cell styles whose number format hides a
     number (LibreOffice's ``;;;``, ``"TBD"``: :mod:`osa_opt.inputs.hidden_values`), their
-    own or inherited from a parent style."""
-    from osa_opt.inputs.hidden_values import ods_format_codes
+    own or inherited from a parent style (``data``: each cell style's number format)."""
+    from osa_opt.inputs.hidden_values import hidden_text, hides_numbers
 
-    codes = ods_format_codes(doc)
-    if not codes:
-        return {}
-    return {name: codes[data] for name, data in data_styles(doc).items() if data in codes}
+    return {name: codes[number] for name, number in data.items() if number in codes
+            and (hides_numbers(codes[number]) or hidden_text(codes[number]) is not None)}
 
 
 def _rows(element: Any, merges: list[Merge], hidden: set[int],
