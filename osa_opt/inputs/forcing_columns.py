@@ -18,6 +18,7 @@ import pandas as pd
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.cells import FALSE_MARKS, is_blank
+from osa_opt.inputs.japanese_words import NO_WORDS, SIGNED_WORDS
 from osa_opt.inputs.schema import COUNTRIES, FALSE_WORDS, PROJECTS, ROW
 from osa_opt.inputs.sheet_schema import IN_WORDS, OUT_WORDS
 from osa_opt.text import first_few, rows_named
@@ -34,8 +35,6 @@ _IN = {
     "carried_over": "status mandatory",
     "carryover": "status mandatory",
     "signed": "stage signed",
-    "必須": "status mandatory",
-    "確定": "status mandatory",
 }
 #: Headers that force a project out.
 _OUT = {
@@ -53,21 +52,23 @@ _OUT = {
     "skip": "status excluded",
     "forced_out": "status excluded",
     "not_funded": "status excluded",
-    "除外": "status excluded",
-    "取り下げ": "status excluded",
-    "取下げ": "status excluded",
 }
 #: And every word a status cell is told as forcing a project in or out (sheet_schema's
-#: IN_WORDS, OUT_WORDS: ``postponed``, ``committed``, ``見送り`` ...), as a header; ``forced``,
-#: the outputs' own column, is neither way.
+#: IN_WORDS, OUT_WORDS: ``postponed``, ``committed``, and the Japanese ``必須``, ``除外``,
+#: ``見送り`` ... of japanese_words), as a header; ``forced``, the outputs' own column, is
+#: neither way.
 for _word in IN_WORDS - {"forced"}:
     _IN.setdefault("_".join(_word.split()), "status mandatory")
 for _word in OUT_WORDS:
     _OUT.setdefault("_".join(_word.split()), "status excluded")
+for _word in SIGNED_WORDS:  # 署名済, 締結済: the stage column's words for signed
+    _IN.setdefault(_word, "stage signed")
 #: Cells that say no (as well as blank ones): false words, crosses (``×``, ``✘``, ``☒``),
-#: ``-``. Wider than suspect_cells.NEGATIONS on purpose: a column of the user's own that
-#: forces is one of yes and no, where a flag's false words and every cross say no.
-_NO = FALSE_WORDS | FALSE_MARKS | {"-", "–", "いいえ", "無", "なし"}
+#: ``-``, and the Japanese words a flag reads as no (``いいえ``, ``なし``, ``非該当``:
+#: japanese_words.NO_WORDS). Wider than suspect_cells.NEGATIONS on purpose: a column of the
+#: user's own that forces is one of yes and no, where a flag's false words and every cross
+#: say no.
+_NO = FALSE_WORDS | FALSE_MARKS | NO_WORDS | {"-", "–"}
 
 
 def _key(header: str) -> str:

@@ -5,6 +5,12 @@ as a stage is refused like any word osa-opt does not read (a cell is never read 
 as another word), and the fix names the English word when the meaning is one:
 ``did you mean 'equipment'? '機材' is Japanese for equipment ...``. A word that could mean
 two (``承認済``, approved: for funding, or as a candidate?) is said to, with both.
+
+Each kind of word is listed here once, for every path that reads it: the words a flag
+reads as no (:data:`NO_WORDS`, which a column of one's own that forces a project reads as
+no too), the status words of a project forced out, in or neither (read by the status
+cell's hints, ``sheet_schema``, and as the headers of such columns, ``forcing_columns``),
+and the stage words for signed (:data:`SIGNED_WORDS`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,27 @@ FLAG_WORDS: dict[str, tuple[str, str]] = {
     "無": ("none", "false"), "無し": ("none", "false"), "なし": ("none", "false"),
     "該当": ("applies", "true"), "非該当": ("does not apply", "false"),
     "真": ("true", "true"), "偽": ("false", "false"),
+}
+
+#: The Japanese words a flag reads as no (いいえ, なし, 非該当 ...): a column of the user's own
+#: that forces a project (``forcing_columns``) reads them as no too.
+NO_WORDS = frozenset(word for word, (_, flag) in FLAG_WORDS.items() if flag == "false")
+
+#: Status words of a Japanese round: word -> its meaning in English, for a project forced
+#: out of the round (``sheet_schema.OUT_WORDS``: told to be status excluded, and a column
+#: headed by one, ``forcing_columns``, refused), forced into it (``IN_WORDS``: status
+#: mandatory) or neither (``CANDIDATE_WORDS``: status candidate).
+STATUS_OUT_WORDS: dict[str, str] = {
+    "除外": "excluded", "対象外": "out of scope", "見送り": "passed over",
+    "見送": "passed over", "取り下げ": "withdrawn", "取下げ": "withdrawn", "取下": "withdrawn",
+    "中止": "cancelled", "辞退": "declined", "延期": "postponed", "削除": "deleted",
+}
+STATUS_IN_WORDS: dict[str, str] = {
+    "必須": "required", "確定": "settled", "繰越": "carried over",
+    "繰り越し": "carried over", "継続": "continued",
+}
+STATUS_CANDIDATE_WORDS: dict[str, str] = {
+    "候補": "candidate", "検討中": "under review", "検討": "under review", "未定": "undecided",
 }
 
 #: Choice columns: word -> (its meaning in English, the choice or choices it can be). One
@@ -86,6 +113,12 @@ CHOICE_WORDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "精査中": ("under scrutiny", ("candidate",)),
     },
 }
+
+#: The stage words that say a project's agreement is signed (署名済, 締結済 ...), which fix
+#: it in: a column headed by one (``forcing_columns``) is read as the stage column's word
+#: is. 署名 and 締結 alone are left out: a column of signatories may be headed so.
+SIGNED_WORDS = frozenset(word for word, (_, choices) in CHOICE_WORDS["stage"].items()
+                         if choices == ("signed",) and "済" in word)
 
 #: What each choice of two means, for the sentence that names both.
 _READS = {

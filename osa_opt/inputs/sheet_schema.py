@@ -30,7 +30,12 @@ from osa_opt.inputs.cells import (
     whole_number_hint,
 )
 from osa_opt.inputs.issue_list import Places
-from osa_opt.inputs.japanese_words import choice_hint
+from osa_opt.inputs.japanese_words import (
+    STATUS_CANDIDATE_WORDS,
+    STATUS_IN_WORDS,
+    STATUS_OUT_WORDS,
+    choice_hint,
+)
 from osa_opt.inputs.schema import (
     COST_PREFIX,
     KEYS,
@@ -259,20 +264,16 @@ def _range_hint(col: Column, bad: Any) -> str:
 
 #: Words a round's own status column (or its stage column) holds for a project forced out
 #: of the round or into it: osa-opt has one status for each, and the word is its reason.
+#: The Japanese ones (除外, 見送り, 必須, 候補 ...) are japanese_words' status words, one list
+#: that the forcing columns' headers read too.
 OUT_WORDS = frozenset({"withdrawn", "withdraw", "dropped", "drop", "cancelled", "canceled",
                        "deferred", "postponed", "removed", "rejected", "declined", "on hold",
-                       "not funded", "deleted",
-                       # 除外 excluded, 対象外 out of scope, 見送り passed over, 取り下げ
-                       # withdrawn, 中止 cancelled, 辞退 declined, 延期 postponed, 削除 deleted
-                       "除外", "対象外", "見送り", "見送", "取り下げ", "取下げ", "取下", "中止",
-                       "辞退", "延期", "削除"})
+                       "not funded", "deleted", *STATUS_OUT_WORDS})
 IN_WORDS = frozenset({"required", "committed", "forced", "must", "must fund", "carry over",
-                      "carried over", "carryover",
-                      # 必須 required, 確定 settled, 繰越 carried over, 継続 continued
-                      "必須", "確定", "繰越", "繰り越し", "継続"})
+                      "carried over", "carryover", *STATUS_IN_WORDS})
 #: Words for a project neither forced in nor out (候補 candidate, 検討中 under review).
-CANDIDATE_WORDS = frozenset({"候補", "検討中", "検討", "未定", "open", "pending", "proposed",
-                             "under review", "tbd"})
+CANDIDATE_WORDS = frozenset({"open", "pending", "proposed", "under review", "tbd",
+                             *STATUS_CANDIDATE_WORDS})
 #: Either way: slipped into this round from the last one, or out of it to a later one.
 EITHER_WORDS = frozenset({"slipped", "slip", "slipping", "delayed"})
 
