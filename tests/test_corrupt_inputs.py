@@ -363,6 +363,21 @@ def test_a_csv_in_shift_jis_with_only_full_width_digits_is_named_shift_jis(
     assert "; it looks like Shift_JIS (Japanese Windows) (value None)" in message
 
 
+def test_a_sheet_named_in_full_width_letters_is_told_to_be_renamed(
+        run: Callable, tmp_path: Path) -> None:
+    """A sheet named ｐｒｏｊｅｃｔｓ (a Japanese input method's full-width letters, which
+    look like projects) was told 'add a sheet named 'projects'', as if none were there; a
+    sheet named Projects is told to be renamed."""
+    def rename(book: Any) -> None:
+        book["projects"].title = "ｐｒｏｊｅｃｔｓ"
+
+    path = edited(tmp_path / "round.xlsx", rename)
+    assert refused(run, path, tmp_path) == [
+        "round.xlsx, row None, column None: the sheet 'projects' is missing (value "
+        "'projects'). Fix: rename the sheet 'ｐｒｏｊｅｃｔｓ' to 'projects' (its name is typed "
+        "in full-width (zenkaku) letters, which look alike but are other characters)"]
+
+
 @pytest.mark.parametrize(("line", "used", "said", "fix"), [
     ("sep=,", ";", "commas, but the file separates them by semicolons", "'sep=;'"),
     ("sep=;", ",", "semicolons, but the file separates them by commas", "'sep=,'")])

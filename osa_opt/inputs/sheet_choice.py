@@ -9,6 +9,7 @@ Shared by the .xlsx and .ods readers; the CSV reader names a copied file by :fun
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from osa_opt.errors import Issue
@@ -16,10 +17,22 @@ from osa_opt.inputs.schema import SHEETS
 
 
 def variant_of(name: str, sheet: str) -> bool:
-    """``projects (2)``, ``Copy of projects``, ``projects_v2``, ``Projects``: a copy of sheet."""
+    """``projects (2)``, ``Copy of projects``, ``projects_v2``, ``Projects``, and
+    ``ｐｒｏｊｅｃｔｓ`` typed in a Japanese input method's full-width letters: a copy of sheet.
+
+    >>> variant_of("ｐｒｏｊｅｃｔｓ", "projects"), variant_of("projects", "projects")
+    (True, False)
+    """
     key = re.sub(r"\s*\(\d+\)$|^copy of\s+|[\s_-]*(v\d+|copy|new|old|final)$", "",
-                 name.strip().lower())
+                 unicodedata.normalize("NFKC", name).strip().lower())
     return key == sheet and name != sheet
+
+
+def _full_width(name: str) -> str:
+    """Why a sheet's name that looks like the input sheet's is another: its full-width
+    letters, said as the end of a sentence, or ""."""
+    return (" (its name is typed in full-width (zenkaku) letters, which look alike but are "
+            "other characters)" if unicodedata.normalize("NFKC", name) != name else "")
 
 
 #: Words that name an input sheet otherwise (``projects FY2026``, ``Partner countries``,
@@ -48,7 +61,8 @@ def pick_sheets(file: str, names: Sequence[str], hidden: set[str], issues: list[
         if sheet not in names and not variants:
             variants = [n for n in [_renamed(names, sheet)] if n]
         if sheet not in names:
-            hint = (f"rename the sheet {variants[0]!r} to {sheet!r}" if variants else
+            hint = (f"rename the sheet {variants[0]!r} to {sheet!r}{_full_width(variants[0])}"
+                    if variants else
                     f"add a sheet named {sheet!r} (sheets found: {', '.join(names)})")
             issues.append(Issue(file, None, None, sheet, f"the sheet {sheet!r} is missing", hint))
         elif sheet in hidden and visible:
