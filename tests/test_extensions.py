@@ -280,6 +280,39 @@ def test_a_key_error_of_the_extensions_own_lookup_keeps_its_traceback(
     assert caught.value.__cause__ is None  # Pyomo's traceback says no more
 
 
+def test_an_error_in_the_extensions_own_code_is_named_as_its_own(
+        problem: Problem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An extension that misspelt an attribute (problem.regionz) or divided by zero stopped
+    `osa-opt solve --extend` with a traceback and "This is a bug in osa-opt, not in your
+    input. Please report it", and osa_opt.solve with the bare error from inside the build;
+    it is now named as the extension's, with its line (and the attribute meant), exit 2."""
+    from osa_opt.cli import cli as group
+    from osa_opt.cli.common import run_cli
+
+    def misspelt(model: pyo.ConcreteModel, problem: Problem) -> None:
+        model.cap = pyo.Constraint(expr=sum(model.x[p] for p in model.P
+                                            if problem.regionz[p] == "Pacific Islands") <= 2)
+
+    with pytest.raises(OsaError, match=r"extension .*misspelt\(\) failed: AttributeError: "
+                                       r"'Problem' object has no attribute 'regionz'; did you "
+                                       r"mean 'region'\? \(at .*test_extensions.py:\d+: "
+                                       r".*the error is in the extension's code, not in "
+                                       r"osa-opt") as caught:
+        osa_opt.solve(problem, extend=misspelt, portfolios=1)
+    assert isinstance(caught.value.__cause__, AttributeError)  # its traceback kept
+    rules = tmp_path / "rules.py"
+    rules.write_text("def halves(model, problem):\n    return 1 / 0\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["osa-opt", "solve", "--extend", f"{rules}:halves",
+                                      "--out", str(tmp_path / "run"), "--quiet"])
+    assert run_cli(group) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"extension halves() failed: ZeroDivisionError: division by zero (at {rules}:2: " \
+           "return 1 / 0): the error is in the extension's code, not in osa-opt" in err
+    assert "Traceback" not in err and "bug in osa-opt" not in err
+    assert not (tmp_path / "run").exists()
+
+
 def test_the_diagnosis_and_prices_name_the_user_rows(problem: Problem,
                                                      capped: osa_opt.Result) -> None:
     row = capped.analyses["prices"].table.loc["sea_cap"]

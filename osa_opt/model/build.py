@@ -152,13 +152,17 @@ def apply_extensions(m: pyo.ConcreteModel | pyo.Block, problem: Problem,
             raise OsaError(message) from exc  # the extension's own lookup: keep its line
         except AttributeError as exc:
             if not where:
-                raise
+                raise OsaError(_failed_message(ext, exc)) from exc
             raise OsaError(f"extension {ext.function}() cannot be applied to {where}: {exc} "
                            "(an extension that changes the objective works only where each "
                            "budget level is a model of its own; the funding order and "
                            "execution's reserve list hold every level in one model. The "
                            "frontier's levels alone: osa_opt.analysis.frontier.frontier("
                            "problem))") from None
+        except OsaError:
+            raise
+        except Exception as exc:  # the extension's own code failed, not osa-opt
+            raise OsaError(_failed_message(ext, exc)) from exc
         now = list(m.component_objects(descend_into=False))
         replaced = [c.local_name for c in now
                     if c.local_name in before and before[c.local_name] is not c]
@@ -220,6 +224,43 @@ def refuse_nonlinear(m: pyo.ConcreteModel | pyo.Block, names: Any, who: str,
     if objective_changed and objective is not None \
             and objective.expr.polynomial_degree() not in (0, 1):
         raise OsaError(f"{who} made the objective model.value not linear: {how}")
+
+
+def _failed_message(ext: Any, exc: BaseException) -> str:
+    """What an extension that raised is told: the error, where in its own code (the last
+    line of the traceback in its file, else outside osa-opt), and that the fix is there,
+    not a bug of osa-opt's; an attribute misspelt is offered the name meant.
+
+    >>> class Ext:
+    ...     function, file = "typo", None
+    >>> try:
+    ...     problem.regionz
+    ... except AttributeError as exc:
+    ...     print(_failed_message(Ext(), exc))  # doctest: +ELLIPSIS
+    extension typo() failed: AttributeError: 'Problem' object has no attribute 'regionz'; did you mean 'region'? (at ...): the error is in the extension's code, not in osa-opt: fix the function and run again
+    """
+    import os
+    import traceback
+
+    from osa_opt.text import suggest
+
+    text = f"{type(exc).__name__}: {exc}"
+    name, obj = getattr(exc, "name", None), getattr(exc, "obj", None)
+    if isinstance(exc, AttributeError) and name and obj is not None:
+        close = suggest(name, [a for a in dir(obj) if not a.startswith("_")])
+        text += f"; did you mean {close!r}?" if close else ""
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    def library(path: str) -> bool:  # osa-opt's own code, or Pyomo's and the like
+        path = os.path.abspath(path)
+        return path.startswith(package + os.sep) or "site-packages" in path.split(os.sep)
+
+    own = [f for f in frames if ext.file and os.path.abspath(f.filename) ==
+           os.path.abspath(ext.file)] or [f for f in frames if not library(f.filename)]
+    line = f": {own[-1].line}" if own and own[-1].line else ""
+    at = f" (at {own[-1].filename}:{own[-1].lineno}{line})" if own else ""
+    return (f"extension {ext.function}() failed: {text}{at}: the error is in the extension's "
+            "code, not in osa-opt: fix the function and run again")
 
 
 def _key_error_message(function: str, exc: KeyError, problem: Problem) -> tuple[str, bool]:
