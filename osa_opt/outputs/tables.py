@@ -124,11 +124,15 @@ def write_table(
     groups: list[tuple[str, int, int]] | None = None,
     min_widths: Mapping[int, int] | None = None,
     fractions: Sequence[str] = (),
+    keep_with_next: Sequence[bool] = (),
 ) -> TablePlace:
     """Write a titled table: bold header, formats by column, frozen header, autofilter.
 
     ``groups`` adds a merged header row above the column names: (label, first, last column).
     ``min_widths`` widens columns (index -> characters) for cells written above the table.
+    ``keep_with_next``: one flag per row, a row never printed last on a page (a partner's
+    package row stays with its first item): in a table printed one page wide at 100%, the
+    pages break before such a row rather than after it (:func:`row_breaks`).
     ``fractions``: columns named by the data, not by a code (a comparison's scenarios),
     each a funded fraction: formatted as the ``fraction`` column and headed by its name as
     it is, as the report and the terminal write it (not put in words).
@@ -153,12 +157,15 @@ def write_table(
     layout = _set_columns(sheet, fmt, table, columns, min_widths or {}, named)
     width = sum(c.width for c in layout)
     row = first_row
-    _heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns), TITLE_SCALE)
+    above = [_heading(sheet, row, title, fmt.title, fmt.title_wrap, width, len(columns),
+                      TITLE_SCALE)]
     row += 1
     if note:
-        _heading(sheet, row, note, fmt.note, fmt.note_wrap, width, len(columns), 1.0)
+        above.append(_heading(sheet, row, note, fmt.note, fmt.note_wrap, width, len(columns),
+                              1.0))
         row += 1
     if groups:
+        above.append(ONE_LINE_POINTS)
         for label, first, last in groups:
             if last > first:
                 sheet.merge_range(row, first, row, last, label, fmt.group)
@@ -171,6 +178,7 @@ def write_table(
                         for h, c in zip(headers, layout, strict=True)), default=1)
     if header_lines > 1:  # LibreOffice sizes no row to its wrapped text: say the height
         sheet.set_row(header_row, ROW_POINTS * header_lines)
+    above.append(ROW_POINTS * header_lines if header_lines > 1 else ONE_LINE_POINTS)
     for col, name in enumerate(headers):  # headers in words; the CSV and run.json keep codes
         # a column of numbers is headed on the right, where its numbers end
         sheet.write_string(header_row, col, name,
@@ -234,9 +242,14 @@ def write_table(
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
+    breaks = row_breaks(above, [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1
+                                else ONE_LINE_POINTS for n in lines],
+                        list(keep_with_next), 2 if groups else 1) if any(keep_with_next) \
+        and first_row == 0 and sum(c.width for c in layout) <= PAGE_WIDTH else []
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row,
                  [c.width for c in layout], groups or [],
-                 (title, note) if first_row == 0 else None, header_row + max(len(table), 1))
+                 (title, note) if first_row == 0 else None, header_row + max(len(table), 1),
+                 [header_row + 1 + i for i in breaks])
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table, cut)
 
 
@@ -437,6 +450,37 @@ PRINT_SCALE = 65
 PAGE_WIDTH = 124
 #: The largest print scale of a table printed several pages wide in whole groups.
 MAX_GROUP_SCALE = 90
+#: A row of one line, in points, erring tall: the default row height xlsxwriter writes
+#: (LibreOffice makes a row of Arial 10 12.8 points high).
+ONE_LINE_POINTS = 15
+#: The points of rows landscape A4 holds at 100% between xlsxwriter's margins of 0.75 in
+#: (595 - 108), less 3% kept free: a page whose rows are counted a little short must still
+#: hold them, or the spreadsheet breaks it earlier on its own.
+PAGE_POINTS = 487 * 0.97
+
+
+def row_breaks(above: Sequence[float], heights: Sequence[float], keep: Sequence[bool],
+               repeated: int = 1) -> list[int]:
+    """The data rows (0-based) before which the printed pages of a table at 100% break:
+    each page as full as :data:`PAGE_POINTS` allows, under the ``repeated`` last rows of
+    ``above`` (the header, on every page; the first page has all of ``above``), and never
+    after a row marked ``keep`` (with the next row: a partner's package and its first item).
+
+    >>> row_breaks([20, 15], [100] * 9, [False, False, False, True] + [False] * 5)
+    [3, 7]
+    """
+    repeat = sum(above[len(above) - repeated:])
+    breaks: list[int] = []
+    start, used = 0, sum(above)
+    for i, height in enumerate(heights):
+        if used + height <= PAGE_POINTS or i == start:
+            used += height
+            continue
+        cut = i - 1 if keep[i - 1] and i - 1 > start else i
+        breaks.append(cut)
+        start = cut
+        used = repeat + sum(heights[cut:i + 1])
+    return breaks
 
 
 #: Arial's widths in a column width's digits, erring wide: narrow marks, capitals, the
@@ -557,15 +601,18 @@ def _wrapped(text: str, width: float) -> tuple[str, int]:
 
 
 def _heading(sheet: Worksheet, row: int, text: str, one_line: Format, wrapped: Format,
-             width: int, n_columns: int, scale: float) -> None:
+             width: int, n_columns: int, scale: float) -> float:
     """A title or note above a table. Wider than the table, it wraps across the table's
-    columns: spilling over empty cells would widen the printed page and shrink it all."""
+    columns: spilling over empty cells would widen the printed page and shrink it all.
+    Returns the row's height in points (a one-line row's at most)."""
     text = excel_text(text)
     if len(text) * scale <= width or n_columns < 2:
         sheet.write_string(row, 0, text, one_line)
-        return
-    sheet.set_row(row, ROW_POINTS * scale * text_lines(text, width / scale))
+        return ONE_LINE_POINTS * scale
+    height = ROW_POINTS * scale * text_lines(text, width / scale)
+    sheet.set_row(row, height)
     sheet.merge_range(row, 0, row, n_columns - 1, text, wrapped)
+    return height
 
 
 class _Column(NamedTuple):
@@ -597,9 +644,30 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
                     lambda v: max(map(len, str(v).split("\n")), default=0)).max()
                 layout[col] = layout[col]._replace(
                     width=max(layout[col].width, min(int(longest) + 2, PROSE_WIDTH)))
+    _spare_to_text(table, columns, layout)
     for col, column in enumerate(layout):
         sheet.set_column(col, col, column.width, column.cell_format)
     return layout
+
+
+def _spare_to_text(table: pd.DataFrame, columns: list[str], layout: list[_Column]) -> None:
+    """A table narrower than the printed page gives the width it leaves to its wrapped
+    columns, left to right, each up to its longest line (at most 60): the Partners sheet
+    printed its titles over two or three lines in a column of 32 beside a third of the
+    page left blank, 45 rows over three pages, a partner's package row alone at the foot
+    of one; its titles now take one line each."""
+    spare = PAGE_WIDTH - sum(c.width for c in layout)
+    for col, name in enumerate(columns):
+        if spare <= 0:
+            return
+        if not layout[col].wraps:
+            continue
+        longest = max((_word_width(line) for v in table[name].head(200)
+                       if isinstance(v, str) for line in v.split("\n")), default=0.0)
+        wider = min(max(layout[col].width, math.ceil(longest) + 2), 60,
+                    layout[col].width + spare)
+        spare -= wider - layout[col].width
+        layout[col] = layout[col]._replace(width=wider)
 
 
 def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
@@ -665,7 +733,8 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
 
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
                  widths: Sequence[int] = (), groups: Sequence[tuple[str, int, int]] = (),
-                 heading: tuple[str, str] | None = None, last_row: int = 0) -> None:
+                 heading: tuple[str, str] | None = None, last_row: int = 0,
+                 row_breaks: Sequence[int] = ()) -> None:
     """Officers print these: landscape A4, the header rows on every page, one page wide
     when that stays legible, else over several pages wide with the first column on every
     page. A table of ``groups`` (a column per portfolio: the Allocation sheets) breaks
@@ -673,10 +742,16 @@ def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
     scale up to :data:`MAX_GROUP_SCALE` that fits them (else :data:`PRINT_SCALE`). A table
     printed several pages wide from the sheet's top (``heading``: its title and note)
     prints them as the page header of every page, not in the repeated first column, where
-    a continued page cut the title to "Allocatio"; the footer numbers the pages."""
+    a continued page cut the title to "Allocatio"; the footer numbers the pages. With
+    ``row_breaks`` (a table one page wide at 100%) the pages break before those rows, at
+    100%: Excel ignores a sheet's own page breaks when it fits a sheet to pages."""
     sheet.set_landscape()
     sheet.set_paper(PAPER_A4)
     width = sum(widths)
+    if row_breaks:
+        sheet.repeat_rows(first_header_row, header_row)
+        sheet.set_h_pagebreaks(list(row_breaks))
+        return
     if width <= LEGIBLE_WIDTH:
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(first_header_row, header_row)

@@ -109,7 +109,10 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
             note = (MONEY_NOTE + " One row per partner: its package. The items are the rows "
                     "of the sheet Portfolio 1 (filter its column Country).")
         sheets.table(sheets.add("Partners", LARGE_PARTNERS if large else ""), partners,
-                     title=result.best.partners_line, note=note)
+                     title=result.best.partners_line, note=note,
+                     # a partner's package row stays on the page of its first item
+                     keep_with_next=[] if large else
+                     partners["project_id"].fillna("").eq("").tolist())
     charts = None
     if result.portfolios or any(_is_frontier(t) for *_, t in analyses):
         charts = sheets.add("Charts")
