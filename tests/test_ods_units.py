@@ -66,11 +66,21 @@ ROWS = [HEADER, ["P-01", "Aurelia", 900, 5], ["P-02", "Aurelia", 800, 6]]
 COUNTRIES = [["country", "region"], ["Aurelia", "Pacific"]]
 
 
-def ods_with_format(path: Path, number_format: str, column: str, value: float) -> Path:
+#: Where a file may put the parent style ``Money`` and its number format ``F``: in
+#: styles.xml's common styles (where a parent and its format are looked for), or where the
+#: OpenDocument standard and LibreOffice do not look for them (``Money`` an automatic style
+#: of content.xml or of styles.xml, or ``F`` an automatic one of styles.xml).
+PLACES = {"common": ("styles", "styles"), "automatic parent": ("content", "content"),
+          "styles.xml automatic": ("styles auto", "styles auto"),
+          "format in styles.xml automatic": ("styles", "styles auto")}
+
+
+def ods_with_format(path: Path, number_format: str, column: str, value: float,
+                    place: str = "common") -> Path:
     """A round whose row 3 ``column`` holds ``value`` in a cell of type float, of the
     automatic style ``ce1`` whose parent, the named style ``Money`` in styles.xml, has the
     number format ``number_format`` (in styles.xml too), as a writer other than LibreOffice
-    writes a formatted cell."""
+    writes a formatted cell; or with ``Money`` and its format elsewhere (:data:`PLACES`)."""
     def cell(v: Any, style: str = "") -> str:
         own = f' table:style-name="{style}"' if style else ""
         kind = "float" if isinstance(v, int | float) else "string"
@@ -87,17 +97,21 @@ def ods_with_format(path: Path, number_format: str, column: str, value: float) -
                     for k, v in enumerate(row)) + "</table:table-row>"
                     for r, row in enumerate(rows)) + "</table:table>")
 
+    parts = {"content": "", "styles": "", "styles auto": ""}
+    money_at, format_at = PLACES[place]
+    parts[format_at] += number_format
+    parts[money_at] += ('<style:style style:name="Money" style:family="table-cell" '
+                        'style:data-style-name="F"/>')
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_NS}>'
                '<office:automatic-styles><style:style style:name="ce1" '
                'style:family="table-cell" style:parent-style-name="Money">'
-               '<style:table-cell-properties fo:border="none"/></style:style>'
+               f'<style:table-cell-properties fo:border="none"/></style:style>{parts["content"]}'
                '</office:automatic-styles><office:body><office:spreadsheet>'
                f'{table("projects", ROWS)}{table("countries", COUNTRIES)}'
                "</office:spreadsheet></office:body></office:document-content>")
     styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_NS}>'
-              f'<office:styles>{number_format}<style:style style:name="Money" '
-              'style:family="table-cell" style:data-style-name="F"/></office:styles>'
-              "</office:document-styles>")
+              f'<office:styles>{parts["styles"]}</office:styles><office:automatic-styles>'
+              f'{parts["styles auto"]}</office:automatic-styles></office:document-styles>')
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
                 '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
                 '<manifest:file-entry manifest:full-path="/" manifest:media-type='
@@ -175,21 +189,38 @@ def test_the_ods_format_words_its_unit_as_the_xlsx_format_code(tmp_path: Path) -
                      "euros": '#,##0.00" "[$€]', "percentage": "0%", "hidden": ""}
 
 
+@pytest.mark.parametrize("place", [p for p in PLACES if p != "common"])
+@pytest.mark.parametrize(("name", "number_format", "code", "column", "value", "shown"),
+                         CASES, ids=[case[0] for case in CASES])
+def test_a_format_the_cell_does_not_reach_is_not_read_as_its_unit(
+        tmp_path: Path, name: str, number_format: str, code: str, column: str,
+        value: float, shown: str, place: str) -> None:
+    """A parent style that is an automatic one (of content.xml, or of styles.xml), or a
+    named style's format among styles.xml's automatic ones, is not followed (the standard
+    says a parent is a common style; LibreOffice shows such a cell as its plain number, the
+    test below): a cost shown as 850000000 was refused as 'shown as 850', and a plain 850
+    as hidden. The cell is read as the number it shows."""
+    assert refusals(ods_with_format(tmp_path / "round.ods", number_format, column, value,
+                                    place)) == []
+
+
 @pytest.mark.slow
 def test_libreoffice_shows_each_such_cell_with_its_unit(tmp_path: Path) -> None:
     """The files above are what a user sees: LibreOffice shows row 3's cell with the unit
-    of its parent style's format (saved as CSV 'as shown')."""
+    of its parent style's format, and as its plain number where the format is put where a
+    cell style does not reach it (saved as CSV 'as shown')."""
     soffice = require_program(("soffice", "libreoffice"),
                               "apt-get install -y libreoffice-calc-nogui")
-    paths = [ods_with_format(tmp_path / f"case{k}.ods", number_format, column, value)
-             for k, (_, number_format, _, column, value, _) in enumerate(CASES)]
+    made = [(place, case) for place in PLACES for case in CASES]
+    paths = [ods_with_format(tmp_path / f"case{k}.ods", case[1], case[3], case[4], place)
+             for k, (place, case) in enumerate(made)]
     subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
                     "--headless", "--convert-to",
                     'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true',
                     "--outdir", str(tmp_path / "csv"), *map(str, paths)],
                    check=True, capture_output=True, timeout=300)
     shown = []
-    for k, (_, _, _, column, _, _) in enumerate(CASES):
+    for k, (_, case) in enumerate(made):
         line = (tmp_path / "csv" / f"case{k}.csv").read_text(encoding="utf-8").splitlines()[2]
-        shown.append(line.split(",", 2)[2].rsplit(",", 1)[HEADER.index(column) - 2])
-    assert shown == [case[5] for case in CASES]
+        shown.append(line.split(",", 2)[2].rsplit(",", 1)[HEADER.index(case[3]) - 2])
+    assert shown == [case[5] if place == "common" else str(case[4]) for place, case in made]

@@ -6,6 +6,12 @@ with an automatic style ``ce7`` whose parent is *Hidden* and that holds no forma
 own. What a style shows (a number format, a font colour, a background) is therefore its
 own setting, else its parent's, and so on up the chain (:func:`inherited`); a chain that
 comes back on itself (a damaged or hand-made file) ends where it repeats.
+
+A parent is a common (named) style, of styles.xml's ``office:styles``, and a common style
+takes its number format from a common one: an automatic style (of content.xml, or of
+styles.xml, where it serves the page styles) serves its own part only, as the OpenDocument
+standard says and LibreOffice reads it. A hand-made file whose cell style names an
+automatic style as its parent shows its cells without that style's format, and is read so.
 """
 
 from __future__ import annotations
@@ -47,15 +53,22 @@ def inherited(styles: dict[str, Any], name: str | None,
 
     seen: set[str] = set()
     while name and name not in seen:
-        seen.add(name)
         style = styles.get(name)
-        if style is None:
+        if style is None or (seen and not common(style)):  # a parent is a common style
             return None
+        seen.add(name)
         found = read(style)
         if found is not None:
             return found
         name = style.attributes.get((STYLENS, "parent-style-name"))
     return None
+
+
+def common(style: Any) -> bool:
+    """Whether a style (odfpy) is a common one, of styles.xml's ``office:styles``, not an
+    automatic one."""
+    parent = getattr(style, "parentNode", None)
+    return parent is not None and parent.qname[1] == "styles"
 
 
 def data_style(style: Any) -> str | None:
@@ -67,11 +80,21 @@ def data_style(style: Any) -> str | None:
 
 def data_styles(doc: Any) -> dict[str, str]:
     """Cell style name -> the number format (data style) its cells show, its own or
-    inherited, for each cell style that has one."""
+    inherited, for each cell style that has one (a common style's of the common number
+    formats only)."""
+    from odf.namespaces import STYLENS
+
     styles = cell_styles(doc)
+    shared = {child.attributes.get((STYLENS, "name")) for child in doc.styles.childNodes
+              if child.qname[1] != "style"}
+
+    def reachable(style: Any) -> str | None:
+        found = data_style(style)
+        return found if found is None or not common(style) or found in shared else None
+
     out = {}
     for name in styles:
-        found = inherited(styles, name, data_style)
+        found = inherited(styles, name, reachable)
         if found is not None:
             out[name] = found
     return out
