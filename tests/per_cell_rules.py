@@ -260,6 +260,10 @@ def table_per_row(sheet: str, rows: headers.Rows, issues: list[Issue], warnings:
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
     at = headers.find_header(sheet, rows)
     header_row = rows[at][0]
+    moved = headers.data_above_header_issue(sheet, rows, at)  # a rule of the header row
+    if moved is not None:
+        issues.append(moved)
+        return pd.DataFrame({ROW: pd.Series(dtype=int)})
     if at:
         above = [str(c).strip() for _, cells in rows[:at] for c in cells if not headers.is_blank(c)]
         shown = "; ".join(repr(t[:40]) for t in above[:3]) + ("; ..." if len(above) > 3 else "")

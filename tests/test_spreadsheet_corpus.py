@@ -174,6 +174,35 @@ def test_a_header_row_sorted_into_the_table_is_named_once(
         "└───────────────────────────┴──────────────────────────────────────────────────┘\n")
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_header_row_sorted_among_the_first_rows_loses_no_project(
+    tmp_path: Path, kind: str
+) -> None:
+    """The projects sorted by country with the header row in the selection: Excel sorts
+    text without case, so 'country' lands between Coralia and Drakmoor, at row 9. The
+    header was then found there, as under a title block, and rows 1-8 (P-01, mandatory,
+    among them) were dropped with a warning only: 'Valid', 30 projects. It is now one
+    problem naming the rows and the fix; a title block above the header is still read."""
+    sheets = example_sheets()
+    at = sheets["projects"][0].index("country")
+    sheets["projects"].sort(key=lambda row: str(row[at]).lower())
+    assert sheets["projects"][8][0] == "project_id"
+    path = (write_book(tmp_path / "sorted.xlsx", sheets) if kind == "xlsx"
+            else write_csv_folder(tmp_path / "sorted", sheets))
+    messages = [f"{i.sheet}, row {i.row}: {i.rule}. Fix: {i.hint}" for i in issues_of(path)]
+    assert messages == [
+        "projects, row 9: the header row is row 9, with projects above it (rows 1, 2, 3, 4, 5, "
+        "...: P-01, P-02, P-03, P-04, P-09, ...): the sheet sorted with its header row, or the "
+        "row moved; read from row 9, the rows above it would be lost. Fix: move row 9 back to "
+        "row 1, above the rows it heads (or undo the sort, and sort again with Data > Sort, "
+        "'My data has headers' ticked)"]
+    titled = example_sheets()
+    titled["projects"] = [["OSA round FY2026: candidate projects", None, "draft 3"],
+                          ["Prepared by the division", "2026-12-01"], *titled["projects"]]
+    problem = osa_opt.load_problem(write_book(tmp_path / "titled.xlsx", titled))
+    assert len(problem.projects) == 38
+
+
 @pytest.mark.slow
 def test_the_german_csv_gives_the_same_portfolio_as_the_example(tmp_path: Path) -> None:
     runs = {}

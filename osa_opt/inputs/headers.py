@@ -205,6 +205,46 @@ def _sorted_header_issue(sheet: str, rows: Rows) -> Issue | None:
                  "and sort again with Data > Sort, 'My data has headers' ticked)")
 
 
+def data_above_header_issue(sheet: str, rows: Rows, at: int) -> Issue | None:
+    """The header row found below rows that fill the header's columns as the rows under it
+    do: the sheet sorted with its header row (sorting by country puts 'country' between
+    Coralia and Drakmoor), or the row moved. Those rows would be skipped as a title block,
+    their projects lost with a warning only; a title block fills a cell or two.
+
+    >>> rows = [(1, ["P-17", "Vessel", "Lumaris"]), (2, ["project_id", "title", "country"]),
+    ...         (3, ["P-01", "Radars", "Aurelia"])]
+    >>> data_above_header_issue("projects", rows, 1).rule[:62]
+    'the header row is row 2, with projects above it (row 1: P-17):'
+    >>> data_above_header_issue("projects", [(1, ["OSA FY2026"]), *rows[1:]], 1) is None
+    True
+    """
+    if not at:
+        return None
+    named = [i for i, c in enumerate(rows[at][1])
+             if isinstance(c, str) and known_header(sheet, c.strip())]
+
+    def filled(cells: Sequence[Any]) -> int:
+        return sum(i < len(cells) and not is_blank(cells[i]) for i in named)
+
+    below = sorted(filled(cells) for _, cells in rows[at + 1:at + 21])
+    if len(named) < 3 or not below:
+        return None
+    typical = below[len(below) // 2]  # the median row under the header
+    data = [(n, cells) for n, cells in rows[:at] if filled(cells) >= max(3, typical / 2)]
+    if not data:
+        return None
+    what = "projects" if sheet == PROJECTS else "countries"
+    firsts = [next((str(c).strip() for c in cells if not is_blank(c)), "") for _, cells in data]
+    header_row = rows[at][0]
+    return Issue(sheet, header_row, None, firsts[0] or None,
+                 f"the header row is row {header_row}, with {what} above it "
+                 f"({rows_named([n for n, _ in data])}: {first_few(firsts, 5)}): the sheet "
+                 f"sorted with its header row, or the row moved; read from row {header_row}, "
+                 "the rows above it would be lost",
+                 f"move row {header_row} back to row 1, above the rows it heads (or undo the "
+                 "sort, and sort again with Data > Sort, 'My data has headers' ticked)")
+
+
 def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
           label: Callable[[int], str], at: int | None = None) -> pd.DataFrame:
     """A raw table from ``(Excel row, cells)`` pairs; ``label(i)`` names column ``i``;
@@ -213,7 +253,8 @@ def table(sheet: str, rows: Rows, issues: list[Issue], warnings: list[Issue],
     if not rows:
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
     at = find_header(sheet, rows) if at is None else at
-    sorted_in = _sorted_header_issue(sheet, rows) if at == 0 else None
+    sorted_in = _sorted_header_issue(sheet, rows) if at == 0 else \
+        data_above_header_issue(sheet, rows, at)
     if sorted_in is not None:  # one problem, not a 'no header' for each column
         issues.append(sorted_in)
         return pd.DataFrame({ROW: pd.Series(dtype=int)})
