@@ -58,9 +58,10 @@ class Issue:
 
     @property
     def of_policy(self) -> bool:
-        """Whether the issue is the policy's (``policy default.toml``, an override): it has
-        lines and keys where a sheet has rows and columns."""
-        return str(self.sheet).startswith("policy")
+        """Whether the issue is the policy's (``policy default.toml``, an override, an
+        option of the command line that set a key, ``--set …``): it has lines and keys where
+        a sheet has rows and columns."""
+        return str(self.sheet).startswith(("policy", "--"))
 
     def message(self) -> str:
         where = self.sheet

@@ -907,7 +907,7 @@ def test_a_tier_left_out_of_the_tier_multipliers_is_warned_about(run: Callable,
     """tier_multiplier = { 1 = 1.3, 3 = 1.0 } (tier 2 forgotten): tier 2 is valued ×1, as
     tier 3, with nothing said; a valid policy, so a warning."""
     assert warned(run, "--set", "objective.tier_multiplier={1=1.3, 3=1.0}") == [
-        "policy default.toml, key 'objective.tier_multiplier': "
+        "--set objective.tier_multiplier={1=1.3, 3=1.0}, key 'objective.tier_multiplier': "
         "objective.tier_multiplier gives no multiplier for tier 2 (Drakmoor, Dravina, Kalindra "
         "and 2 more): its projects are valued ×1 (value 2). Fix: add 2 = ... to "
         "objective.tier_multiplier (1 if that is meant)"]

@@ -512,3 +512,60 @@ def test_a_failing_sheet_with_blank_cells_shows_no_library_warning(tmp_path: Pat
     told = [(i.sheet, i.row, i.column) for i in caught.value.issues]
     assert ("countries", 4, "democracy") in told
     assert ("countries", 2, "country") in told
+
+
+# ------------------------------------------ a value an option gave, named at the option
+@pytest.mark.parametrize(("option", "key", "value"), [
+    ("priority.required_partners=['Tavolla']", "priority.required_partners", "Tavolla"),
+    ("balance.max_region_share={Atlantis=0.3}", "balance.max_region_share.Atlantis",
+     "Atlantis"),
+    ("eligibility.equipment_categories=['surveilance']",
+     "eligibility.equipment_categories", "surveilance"),
+])
+def test_a_name_the_data_lacks_given_by_set_is_named_at_the_option(
+        run: Callable, tmp_path: Path, option: str, key: str, value: str) -> None:
+    """`--set priority.required_partners=['Tavolla']` was listed under "policy default.toml",
+    as if the shipped file held the typo: the cross-sheet checks of the policy's names
+    placed every issue at the file."""
+    (issue,) = [i for i in refused(run, tmp_path, example_path(), "--set", option)
+                if i["column"] == key]  # (a mandatory project a category rules out: its row)
+    assert (issue["sheet"], issue["value"]) == (f"--set {option}", value)
+    code, _, err = run("validate", example_path(), "--set", option, "--no-solve")
+    assert code == 2 and "default.toml" not in err and f"--set {option}" in flat(err)
+
+
+def test_a_name_the_data_lacks_given_as_an_override_in_python_is_named_at_it(
+        tmp_path: Path) -> None:
+    from osa_opt.inputs.policy import OVERRIDE_SHEET
+
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(overrides={"priority.required_partners": ["Tavolla"]})
+    assert [i.sheet for i in caught.value.issues] == [OVERRIDE_SHEET]
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem().with_policy(overrides={"priority": {"required_partners":
+                                                                   ["Tavolla"]}})
+    assert [i.sheet for i in caught.value.issues] == [OVERRIDE_SHEET]
+    # the file's own typo stays the file's, beside an override of another key
+    policy = tmp_path / "round.toml"
+    policy.write_text(default_policy_path().read_text("utf-8").replace(
+        "min_countries = 0 ", "required_partners = ['Tavolla']\nmin_countries = 0 ", 1),
+        "utf-8")
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(policy=policy, overrides={"priority.min_countries": 2})
+    assert [i.sheet for i in caught.value.issues] == ["policy round.toml"]
+
+
+def test_a_warning_about_a_value_an_option_gave_names_the_option(
+        run: Callable, tmp_path: Path) -> None:
+    """`--budget FY2026=18` was warned of as "policy default.toml, key 'budget.FY2026'"."""
+    code, out, err = run("validate", example_path(), "--budget", "FY2026=18",
+                         "--set", "objective.risk_aversion=3", "--no-solve", "--json")
+    assert code == 0, err
+    sheets = {w["column"]: w["sheet"] for w in json.loads(out)["warnings"]}
+    assert sheets == {"budget.FY2026": "--budget FY2026=18",
+                      "objective.risk_aversion": "--set objective.risk_aversion=3"}
+    code, _, err = run("validate", example_path(), "--set", "budget={FY2026=18}", "--no-solve")
+    said = flat(err)
+    assert code == 0 and "--set budget={FY2026=18}, key 'budget.FY2026'" in said, said
+    assert "default.toml" not in said
+

@@ -62,7 +62,8 @@ def _example_request() -> tuple[float, float]:
 
 def test_a_budget_typed_in_hundred_millions_is_named() -> None:
     (warning,) = warnings_of(overrides={"budget.FY2026": 181})
-    assert warning.startswith("policy default.toml, key 'budget.FY2026': in FY2026 the "
+    assert warning.startswith("policy override (command line or API), key 'budget.FY2026': "
+                              "in FY2026 the "
                               "projects request ")
     assert ("against ¥181m); a round asks for a few times its budget at most: the budget "
             "looks 100 times too small, as if typed in 億円 (¥100 million)") in warning
@@ -273,9 +274,10 @@ def test_a_risk_aversion_that_makes_projects_worth_less_than_nothing_is_named() 
     negative = problem.value[problem.eligible]
     negative = sorted(negative[negative < 0].index)
     assert warning.startswith(
-        f"policy default.toml, key 'objective.risk_aversion': objective.risk_aversion 100 "
-        f"makes {len(negative)} eligible projects worth less than nothing (1 − 100 × risk is "
-        f"below 0 for a risk above 0.01: {negative[0]}, {negative[1]}, ")
+        f"policy override (command line or API), key 'objective.risk_aversion': "
+        f"objective.risk_aversion 100 makes {len(negative)} eligible projects worth less "
+        f"than nothing (1 − 100 × risk is below 0 for a risk above 0.01: {negative[0]}, "
+        f"{negative[1]}, ")
     assert ("they are never funded unless forced (value 100). Fix: risk_aversion scales a "
             "project's value by 1 − risk_aversion × risk (1: a risk of 0.3 keeps 70% of the "
             "value); give at most 1 / the largest risk, ") in warning

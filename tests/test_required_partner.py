@@ -105,11 +105,12 @@ def test_a_partner_that_can_never_be_funded_is_refused(run: Run, tmp_path: Path,
         problem(required_partners=[name])
     (issue,) = refused.value.issues
     assert (issue.sheet, issue.row, issue.column, issue.value) == (
-        "policy default.toml", None, "priority.required_partners", name)
+        "policy override (command line or API)", None, "priority.required_partners", name)
     assert issue.rule.startswith(rule) and issue.hint == hint
     code, _, err = run("solve", "--set", f"priority.required_partners=['{name}']", "--out",
                        str(tmp_path / "r"))
     assert code == 2 and "1 problem in the input" in err and "Traceback" not in err
+    assert "default.toml" not in err and "Option" in err  # --set named, not the file
     assert not (tmp_path / "r").exists()
 
 

@@ -207,7 +207,7 @@ def render_issues(exc: Any) -> None:
         value = terminal_value(issue.value_text)  # a NUL or 200,000 characters: shown short
         wide.add_row(*(escape(cell) for cell in (
             issue.sheet, where(issue), issue.column or "", value, issue.rule, issue.hint)))
-        row_word = "line" if str(issue.sheet).startswith("policy") else "row"
+        row_word = "line" if issue.of_policy else "row"
         place = ", ".join(x for x in (issue.sheet, where(issue) and f"{row_word} {where(issue)}",
                                       issue.column or "", value and f"value {value}") if x)
         stacked.add_row(escape(place), escape(f"{issue.rule}\nFix: {issue.hint}"))
@@ -377,7 +377,7 @@ def load_from_cli(
     if extend:
         problem = problem.with_extensions(list(extend))
     if warn and not (ctx is not None and ctx.params.get("quiet")):
-        print_warnings(problem.warnings)
+        print_warnings(at_options(problem.warnings, budgets, sets))
     return problem
 
 
@@ -422,27 +422,15 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
     *did you mean --budget FY2026=18100?*). Such an issue carries its facts
     (:class:`~osa_opt.errors.MissingYear`), which are reworded here, never its hint's text.
     A key or value of the policy an option set wrong is placed at the option as typed
-    (``--set priority.min_country=8``), not at "policy override"."""
+    (``--set priority.min_country=8``), not at "policy override" (:func:`at_options`)."""
     import dataclasses
 
     from osa_opt.errors import MissingYear
     from osa_opt.inputs.override_years import missing_year_hint
-    from osa_opt.inputs.policy import OVERRIDE_SHEET
 
-    typed: dict[str, str] = {}  # override key -> the option as typed
-    fixes: dict[str, str] = {}  # a budget's override key -> the option to type for a year
-    for item in sets:
-        key, _, value = item.partition("=")
-        typed[key.strip()] = f"--set {item}"
-        if key.strip().startswith("budget."):
-            fixes[key.strip()] = "--set budget.{}=" + value.strip()
-    for item in budgets:  # --budget wins over --set for one year, as in the overrides
-        fy, _, amount = item.partition("=")
-        typed[f"budget.{fy.strip()}"] = f"--budget {item}"
-        fixes[f"budget.{fy.strip()}"] = "--budget {}=" + amount.strip()
+    typed, fixes = _options_typed(budgets, sets)
+    exc.issues[:] = at_options(exc.issues, budgets, sets)
     for k, issue in enumerate(exc.issues):
-        if issue.sheet == OVERRIDE_SHEET and issue.column in typed:  # the option as typed
-            exc.issues[k] = issue = dataclasses.replace(issue, sheet=typed[issue.column])
         year = issue.detail
         if isinstance(year, MissingYear) and year.key in fixes:
             where, fixed = typed[year.key], fixes[year.key]
@@ -453,6 +441,43 @@ def blame_budget_option(exc: Any, budgets: tuple[str, ...], sets: tuple[str, ...
                 rule=f"{year.fiscal_year} is not a fiscal year of this input (it has no "
                      f"{year.column} column)",
                 hint=missing_year_hint(year, option, meant))
+
+
+def _options_typed(budgets: tuple[str, ...], sets: tuple[str, ...],
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """Each override key -> the option as typed (``--set priority.min_countries=8``), and
+    each budget's key -> the option to type for a year (``--budget {}=18100``)."""
+    typed: dict[str, str] = {}
+    fixes: dict[str, str] = {}
+    for item in sets:
+        key, _, value = item.partition("=")
+        typed[key.strip()] = f"--set {item}"
+        if key.strip().startswith("budget."):
+            fixes[key.strip()] = "--set budget.{}=" + value.strip()
+    for item in budgets:  # --budget wins over --set for one year, as in the overrides
+        fy, _, amount = item.partition("=")
+        typed[f"budget.{fy.strip()}"] = f"--budget {item}"
+        fixes[f"budget.{fy.strip()}"] = "--budget {}=" + amount.strip()
+    return typed, fixes
+
+
+def at_options(issues: list[Any], budgets: tuple[str, ...], sets: tuple[str, ...] = (),
+               ) -> list[Any]:
+    """Each issue (a problem or a warning) placed at an override (``policy override``)
+    whose key, or a key it lies under, was given by ``--set`` or ``--budget``: placed at
+    that option as typed (``--set priority.required_partners=['Tavolla']``), the most
+    specific one when several are (``--budget FY2026=…`` before ``--set 'budget={…}'``)."""
+    import dataclasses
+
+    from osa_opt.inputs.policy import OVERRIDE_SHEET, under_key
+
+    typed, _ = _options_typed(budgets, sets)
+    keys = sorted(typed, key=len, reverse=True)
+    out = []
+    for issue in issues:
+        key = under_key(issue.column, keys) if issue.sheet == OVERRIDE_SHEET else None
+        out.append(issue if key is None else dataclasses.replace(issue, sheet=typed[key]))
+    return out
 
 
 def from_run(input_path: Path | None, policy_path: Path | None,

@@ -44,7 +44,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
     Exit codes: 0 valid (and the policy can be met), 2 bad input, 3 the policy cannot be
     met, 4 no portfolio found within the time limit.
     """
-    from osa_opt.cli.common import load_from_cli, print_json, print_warnings
+    from osa_opt.cli.common import at_options, load_from_cli, print_json, print_warnings
     from osa_opt.errors import InputError
 
     try:
@@ -53,13 +53,14 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
         if as_json:
             print_json({"valid": False, "issues": [i.as_dict() for i in exc.issues]})
         raise  # the top level renders the table on stderr and exits with 2
+    warnings = at_options(problem.warnings, budgets, sets)  # named at --set/--budget
     summary: dict[str, Any] = {
         "valid": True,
         "input": str(input_path) if input_path else "shipped example",
         "policy": problem.policy.name,
         **problem.summary(),
         "unused_columns": unused_columns(problem),
-        "warnings": [warning_dict(w) for w in problem.warnings],
+        "warnings": [warning_dict(w) for w in warnings],
     }
     if check_policy:
         summary.update(feasibility(problem))
@@ -67,7 +68,7 @@ def command(input_path: Path | None, policy_path: Path | None, budgets: tuple[st
         print_json(summary)
     else:
         _render(summary, problem)
-        print_warnings(problem.warnings)
+        print_warnings(warnings)
     if summary.get("feasible") is False:
         raise PolicyNotMet(summary)
 

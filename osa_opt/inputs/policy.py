@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,7 @@ __all__ = [
     "MAX_WHOLE", "OVERRIDE_SHEET", "SECTIONS", "STATUSES", "TIERS", "BalancePolicy",
     "EligibilityPolicy", "ExecutionPolicy", "FrontierPolicy", "ObjectivePolicy", "Policy",
     "PortfoliosPolicy",
-    "PriorityPolicy", "RobustnessPolicy", "SolverPolicy", "policy_sheet",
+    "PriorityPolicy", "RobustnessPolicy", "SolverPolicy", "placed", "policy_sheet", "under_key",
 ]
 
 #: Where a problem introduced by an override (``--set``, ``--budget``, a CLI flag) is reported.
@@ -158,6 +158,36 @@ def policy_sheet(policy: Policy) -> str:
     return f"policy {Path(policy.source).name}" if policy.source else "policy"
 
 
+def under_key(column: str | None, keys: Iterable[str]) -> str | None:
+    """The one of ``keys`` that ``column`` is or lies under (``budget`` for
+    ``budget.FY2026``), else None.
+
+    >>> under_key("balance.max_share.Asia", ["balance.max_share", "budget"])
+    'balance.max_share'
+    >>> under_key("priority.min_countries", ["priority.min_count"]) is None
+    True
+    """
+    if not column:
+        return None
+    return next((k for k in keys if column == k or column.startswith(f"{k}.")), None)
+
+
+def placed(issues: Iterable[Issue], policy: Policy) -> list[Issue]:
+    """Each issue of ``policy``'s file whose key an override set (``overrides=`` of
+    :func:`~osa_opt.load_problem`, ``--set``, ``--budget``) named at the override
+    (:data:`OVERRIDE_SHEET`): the value checked is the override's, not the file's.
+
+    >>> p = Policy.default().override({"priority.required_partners": ["Tavolla"]})
+    >>> placed([Issue(policy_sheet(p), None, "priority.required_partners", "Tavolla", "r",
+    ...               "h")], p)[0].sheet
+    'policy override (command line or API)'
+    """
+    where = policy_sheet(policy)
+    return [dataclasses.replace(i, sheet=OVERRIDE_SHEET)
+            if i.sheet == where and under_key(i.column, policy.overridden) else i
+            for i in issues]
+
+
 #: The name of a policy that gives none (a run is then titled from its input:
 #: :func:`~osa_opt.inputs.problem.round_title`).
 UNNAMED_POLICY = "Unnamed policy"
@@ -183,6 +213,9 @@ class Policy(Frozen):
     #: What reading the file found valid but odd (:func:`~.toml_hints.ends_in_empty_table`):
     #: warnings of every Problem under this policy, kept through overrides.
     read_notes: tuple[Issue, ...] = field(default=(), compare=False, repr=False)
+    #: The dotted keys :meth:`override` set (``"priority.required_partners"``): a problem
+    #: found in one of their values is the override's, not the file's (:func:`placed`).
+    overridden: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -349,8 +382,10 @@ class Policy(Frozen):
         if issues:
             raise PolicyError(issues)
         try:
-            return dataclasses.replace(Policy.from_dict(data, source=self.source),
-                                       read_notes=self.read_notes)
+            return dataclasses.replace(
+                Policy.from_dict(data, source=self.source), read_notes=self.read_notes,
+                overridden=(*self.overridden,
+                            *(str(k) for k in overrides if str(k) not in self.overridden)))
         except PolicyError as exc:  # blame the override, not the file, for what it changed
             changed = tuple(overrides)
             raise PolicyError([

@@ -47,6 +47,7 @@ from osa_opt.inputs.policy import (
     Policy,
     edited_policy_source,
     is_policy_source,
+    placed,
     read_policy,
 )
 from osa_opt.inputs.requirement_rules import bundles
@@ -241,10 +242,16 @@ class Problem:
         else:  # built in code as Policy(...) maybe: every key checked, as from a file
             policy = dataclasses.replace(
                 Policy.from_dict(policy.to_dict(), source=policy.source),
-                read_notes=policy.read_notes)
-        with paused_gc():  # millions of cells read: see osa_opt.gcpause
-            projects_ok, countries_ok = validate_frames(projects, countries, policy,
-                                                        read_cells)
+                read_notes=policy.read_notes, overridden=policy.overridden)
+        try:
+            with paused_gc():  # millions of cells read: see osa_opt.gcpause
+                projects_ok, countries_ok = validate_frames(projects, countries, policy,
+                                                            read_cells)
+        except InputError as exc:  # a value an override gave is named at the override
+            moved = placed(exc.issues, policy)
+            if moved == exc.issues:
+                raise
+            raise InputError(moved) from None
         excel = tuple(sheet for sheet, raw in ((PROJECTS, projects), (COUNTRIES, countries))
                       if isinstance(raw, pd.DataFrame) and ROW in raw.columns)
         return cls(projects_ok, countries_ok, policy, sources, origin=origin,
@@ -390,7 +397,8 @@ class Problem:
     def warnings(self) -> list[Issue]:
         """What is valid but most likely not meant: money in the wrong unit, a project with
         no cost, a header below row 1 ... (each sheet, row, column, rule and hint)."""
-        return [*self.read_warnings, *self.policy.read_notes, *input_warnings(self)]
+        return placed([*self.read_warnings, *self.policy.read_notes, *input_warnings(self)],
+                      self.policy)
 
     @functools.cached_property
     def is_example(self) -> bool:
