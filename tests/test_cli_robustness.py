@@ -203,7 +203,7 @@ def test_exterior_counts_forced_out_apart_from_ineligible(
                "--out", str(tmp_path / "run"))
     stdout, stderr = capfd.readouterr()
     assert code == 0, stderr
-    assert ("Exterior (7, funded in ≤ 5% of samples, including 4 ineligible and 1 forced "
+    assert ("Exterior (7, funded in ≤ 5% of samples, including 4 ineligible, 1 forced "
             "out).") in " ".join(stdout.split())
 
 

@@ -547,7 +547,44 @@ def test_one_project_failing_two_rules_is_counted_in_the_singular(tiny_frames: A
     result = solve(Problem.from_frames(projects, countries, policy), explain=False)
     assert len(result.unfunded) == 1
     assert render.exclusion_note(result) == (
-        "1 project in all: a project that fails several rules counts under each.")
+        "1 project in all: 1 ineligible; a project that fails several rules counts under "
+        "each.")
+
+
+def test_projects_forced_out_are_counted_apart_from_the_ineligible_ones() -> None:
+    """The example with P-05's cost moved to cost_FY2025 (a slip backwards: out of this
+    round) and P-26 excluded: "Why projects are not in portfolio 1" counted "cost in
+    another year" and "status excluded" among the rules' reasons, where the report's card
+    and validate say "4 ineligible, 2 forced out"; now the rows say forced out and the line
+    under the table counts them apart, in the one wording (eligibility.out_words)."""
+    from rich.console import Console
+
+    import osa_opt
+    from osa_opt.report.sections import _eligible_card
+
+    raw = osa_opt.load_problem().raw_projects()
+    cost = raw.loc[raw["project_id"] == "P-05", "cost_FY2026"]
+    raw["cost_FY2025"] = 0.0
+    raw.loc[cost.index, "cost_FY2025"] = cost
+    raw.loc[cost.index, "cost_FY2026"] = 0.0
+    problem = osa_opt.load_problem().with_projects(raw)
+    result = osa_opt.solve(problem, portfolios=1, explain=False)
+    rows = render.exclusion_counts(result)
+    assert rows[-4:] == [("forced out: cost in another year", 1),
+                         ("forced out: status excluded", 1),
+                         ("requires a project that cannot be funded", 1),
+                         ("eligible, not selected", 4)]
+    assert [r for r, _ in rows[:-4]] == [
+        "country is a party to a conflict", "linked to an international dispute",
+        "misuse risk above the limit", "no management agreement"]
+    assert render.exclusion_note(result) == (
+        "11 projects in all: 4 ineligible, 2 forced out, 5 eligible.")
+    assert _eligible_card(problem.eligibility)[1].startswith("4 ineligible, 2 forced out")
+    out = io.StringIO()
+    render.print_solve_summary(Console(file=out, width=100), result)
+    said = " ".join(out.getvalue().split())
+    assert "│ forced out: status excluded │ 1 │" in said
+    assert "11 projects in all: 4 ineligible, 2 forced out, 5 eligible." in said
 
 
 def test_a_run_is_titled_from_its_input_when_the_policy_names_no_round(

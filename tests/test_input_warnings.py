@@ -719,4 +719,5 @@ def test_the_machine_readable_counts_say_ineligible_as_the_terminal_does(
     from osa_opt.cli.render import exclusion_counts
 
     counts = dict(exclusion_counts(osa_opt.solve(problem, portfolios=1), top=10))
-    assert counts["status excluded"] == 1 and counts["cost in another year"] == 1
+    assert counts["forced out: status excluded"] == 1
+    assert counts["forced out: cost in another year"] == 1

@@ -184,25 +184,30 @@ def budget_table(portfolio: Portfolio) -> Table:
 def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, int]]:
     """Why projects are out of portfolio 1, most frequent first.
 
-    One entry per eligibility reason code (a project failing two rules counts under
-    both), the rarest beyond ``top`` summed as ``"other reasons"``, then
-    :data:`REQUIRES_UNFUNDABLE`: eligible projects that require, directly or through
+    One entry per eligibility rule's reason code (a project failing two rules counts under
+    both), the rarest beyond ``top`` summed as ``"other reasons"``; then the round's own
+    decisions, each as ``"forced out: status excluded"`` or ``"forced out: cost in another
+    year"`` (a project the projects sheet forces out is not ineligible: the report and
+    ``osa-opt validate`` count it apart, :func:`~osa_opt.inputs.eligibility.out_words`);
+    then :data:`REQUIRES_UNFUNDABLE`: eligible projects that require, directly or through
     others, one that cannot be funded (``problem.unfundable``), then ``"eligible, not
     selected"``: the other eligible projects portfolio 1 leaves out (each row when there are
     any: empty when every project is in portfolio 1).
 
     >>> exclusion_counts(result, top=2)
-    [('country is a party to a conflict', 1), ('linked to an international dispute', 1), ('other reasons', 3), ('eligible, not selected', 4)]
+    [('country is a party to a conflict', 1), ('linked to an international dispute', 1), ('other reasons', 2), ('forced out: status excluded', 1), ('eligible, not selected', 4)]
     """
-    from osa_opt.inputs.eligibility import code_of
+    from osa_opt.inputs.eligibility import OUT_OF_ROUND, code_of
 
     # every project out, forced out too (problem.summary()'s ineligible_by_reason counts
-    # only those a rule keeps out)
+    # only those a rule keeps out), the round's decisions apart from the rules
     elig = result.problem.eligibility
     by_reason: dict[str, int] = {}
     for reasons in elig["reasons"][~elig["eligible"].astype(bool)]:
         for r in reasons:
             by_reason[code_of(r)] = by_reason.get(code_of(r), 0) + 1
+    decided = [(f"forced out: {code}", by_reason.pop(code)) for code in sorted(OUT_OF_ROUND)
+               if code in by_reason]
     ranked = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
     if len(ranked) == top + 1:  # "other reasons" would stand for a single one
         top += 1
@@ -210,6 +215,7 @@ def exclusion_counts(result: Result, top: int = TOP_REASONS) -> list[tuple[str, 
     rest = sum(n for _, n in ranked[top:])
     if rest:
         rows.append(("other reasons", int(rest)))
+    rows += [(code, int(n)) for code, n in sorted(decided, key=lambda item: -item[1])]
     if result.best is not None:
         unfunded = result.unfunded
         out = unfunded.index[unfunded["eligible"].to_numpy(dtype=bool)]
@@ -237,16 +243,28 @@ def exclusion_table(result: Result, top: int = TOP_REASONS) -> Table:
 
 
 def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
-    """The line under the exclusion table when its counts add up to more than the projects
-    left out (a project that fails two eligibility rules counts under both); else None.
+    """The line under the exclusion table when a project is forced out (counted apart from
+    the ineligible ones, as the report's Eligible projects card and ``osa-opt validate``
+    count them: :func:`~osa_opt.inputs.eligibility.out_words`) or its counts add up to more
+    than the projects left out (a project that fails two eligibility rules counts under
+    both); else None.
 
     >>> exclusion_note(result)
+    '9 projects in all: 4 ineligible, 1 forced out, 4 eligible.'
     """
+    from osa_opt.inputs.eligibility import out_counts, out_words
+
     left_out = len(result.unfunded)
-    if sum(n for _, n in exclusion_counts(result, top)) <= left_out:
+    ineligible, forced = out_counts(result.problem.eligibility)
+    several = sum(n for _, n in exclusion_counts(result, top)) > left_out
+    if not forced and not several:
         return None
-    return (f"{counted(left_out, 'project')} in all: a project that fails several rules "
-            "counts under each.")
+    eligible = left_out - ineligible - forced if result.best is not None else 0
+    parts = ", ".join(p for p in (out_words(ineligible, forced),
+                                  f"{eligible:,} eligible" if eligible > 0 else "") if p)
+    return (f"{counted(left_out, 'project')} in all: {parts}"
+            + ("; a project that fails several rules counts under each" if several else "")
+            + ".")
 
 
 def override_lines(overrides: dict[str, list[str]]) -> list[str]:

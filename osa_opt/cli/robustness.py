@@ -111,15 +111,12 @@ def command(
 
 
 def _out_of_round(result: Result) -> str:
-    """The projects no sample can fund, as the report's Eligible projects card counts them:
-    "4 ineligible and 3 forced out" (a status excluded or a cost only in another year is
-    the round's decision, not a rule's)."""
-    from osa_opt.inputs.eligibility import ruled_out
+    """The projects no sample can fund, as every output counts them: "4 ineligible, 3
+    forced out" (a status excluded or a cost only in another year is the round's decision,
+    not a rule's: eligibility.out_words)."""
+    from osa_opt.inputs.eligibility import out_counts, out_words
 
-    eligibility = result.problem.eligibility
-    ruled = len(ruled_out(eligibility))
-    forced = int((~eligibility["eligible"].astype(bool)).sum()) - ruled
-    return f"{ruled:,} ineligible" + (f" and {forced:,} forced out" if forced else "")
+    return out_words(*out_counts(result.problem.eligibility))
 
 
 #: Projects held in by a rule named on the core line; the rest are counted.
@@ -193,8 +190,9 @@ def _render(result: Result, analysis: RobustnessAnalysis, folder: Path) -> None:
                              "funds the project.[/]")
     else:
         print_words(console, "Borderline (0): no project depends on the weights.")
-    print_words(console, f"Exterior ({counts['exterior']:,}, funded in ≤ 5% of samples, including "
-                         f"{_out_of_round(result)}).")
+    out = _out_of_round(result)  # "" when every project is eligible
+    print_words(console, f"Exterior ({counts['exterior']:,}, funded in ≤ 5% of samples"
+                         + (f", including {out}" if out else "") + ").")
     table = Table(title=table_title("Ranked portfolios under the samples"))
     for name in ("Rank", "Value", "Within 1%\nof optimum", "Mean share\nof optimum",
                  "Worst share\nof optimum"):

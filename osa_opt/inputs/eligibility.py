@@ -353,6 +353,33 @@ def ruled_out(eligibility: pd.DataFrame) -> pd.Series:
     return out[~out.map(forced_out_only).astype(bool)]
 
 
+def out_counts(eligibility: pd.DataFrame) -> tuple[int, int]:
+    """The projects of an eligibility frame that cannot be funded, as two counts: those a
+    rule keeps out (:func:`ruled_out`: ineligible) and those out by the round's decision
+    alone (their status, or the year of their cost: forced out).
+
+    >>> frame = pd.DataFrame({"eligible": [True, False, False],
+    ...                       "reasons": [[], ["status excluded: Slipped"], ["no ODA: X"]]})
+    >>> out_counts(frame)
+    (1, 1)
+    """
+    ineligible = len(ruled_out(eligibility))
+    return ineligible, int((~eligibility["eligible"].astype(bool)).sum()) - ineligible
+
+
+def out_words(ineligible: int, forced_out: int) -> str:
+    """The one wording of :func:`out_counts` every output uses ("4 ineligible, 2 forced
+    out": the report's Eligible projects card, the terminal's line under "Why projects are
+    not in portfolio 1", robustness's exterior); "" when none is out.
+
+    >>> out_words(4, 2), out_words(0, 1), out_words(1200, 0), out_words(0, 0)
+    ('4 ineligible, 2 forced out', '1 forced out', '1,200 ineligible', '')
+    """
+    return ", ".join(part for part in (f"{ineligible:,} ineligible" if ineligible else "",
+                                       f"{forced_out:,} forced out" if forced_out else "")
+                     if part)
+
+
 def assess(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy, *,
            origins: bool = False) -> pd.DataFrame:
     """Per project (the index of ``projects``): ``eligible``, ``reasons`` (every failed rule

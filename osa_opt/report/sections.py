@@ -35,7 +35,8 @@ from osa_opt.inputs.eligibility import (
     country_reasons,
     forced_out_only,
     in_by_override,
-    ruled_out,
+    out_counts,
+    out_words,
 )
 from osa_opt.inputs.other_years import COST_ELSEWHERE, out_by_year, where_held
 from osa_opt.inputs.value_text import value_note
@@ -125,11 +126,7 @@ def _eligible_card(eligibility: pd.DataFrame) -> tuple[str, str]:
     of its cost, is forced out, not ineligible; the section Eligibility exclusions lists
     them; the count of ranked portfolios is in the outcome sentence above the cards)."""
     n, eligible = len(eligibility), int(eligibility["eligible"].sum())
-    ineligible = len(ruled_out(eligibility))
-    decided = n - eligible - ineligible  # the round's call, not a rule's
-    line = ("none excluded" if eligible == n else ", ".join(
-        part for part in (f"{ineligible:,} ineligible" if ineligible
-                          else "", f"{decided:,} forced out" if decided else "") if part))
+    line = "none excluded" if eligible == n else out_words(*out_counts(eligibility))
     waived = int(in_by_override(eligibility).sum())
     if waived:
         line += f"; {waived:,} eligible only by an override"
