@@ -298,8 +298,9 @@ def test_a_signed_project_requiring_an_excluded_one_is_refused() -> None:
     (message,) = _refused(P_04={"stage": "signed"}, P_02={"status": "excluded"})
     assert message == (
         "projects, project 'P-04', column 'requires': signed project P-04 requires "
-        "P-02, which is excluded (value 'P-04 → P-02'). Fix: make P-02 a candidate, or clear "
-        "P-04's stage, or drop the requirement")
+        "P-02 (at index 'P-02'), which is excluded: P-04 can never be funded (value "
+        "'P-04 → P-02'). Fix: make P-02 a candidate, or clear P-04's stage, or drop the "
+        "requirement")
 
 
 def test_the_diagnosis_tells_a_signed_project_to_clear_its_stage() -> None:

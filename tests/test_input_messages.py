@@ -569,3 +569,22 @@ def test_a_warning_about_a_value_an_option_gave_names_the_option(
     assert code == 0 and "--set budget={FY2026=18}, key 'budget.FY2026'" in said, said
     assert "default.toml" not in said
 
+
+def test_a_mandatory_project_requiring_an_excluded_one_names_both_rows(
+        run: Callable, tmp_path: Path) -> None:
+    """The refusal named the mandatory project's row alone ("mandatory project P-01
+    requires P-26, which is excluded"), where one requiring a project that fails a rule
+    names both rows and why (6e70bec): now the excluded one's row and status_reason too."""
+    book = with_cells(tmp_path / "round.xlsx", ("projects", row_of("projects", "P-01"),
+                                                 "requires", "P-03"),
+                      ("projects", row_of("projects", "P-03"), "requires", "P-26"))
+    (issue,) = refused(run, tmp_path, book)
+    assert (issue["sheet"], issue["row"], issue["column"], issue["value"]) == (
+        "projects", row_of("projects", "P-01"), "requires", "P-01 → P-03 → P-26")
+    assert issue["rule"] == (
+        f"mandatory project P-01 requires P-26 (in row {row_of('projects', 'P-26')}), which "
+        "is excluded (status_reason: Deferred at the recipient's request: the "
+        "training-centre site will not be ready before FY2028) (via P-03): P-01 can never "
+        "be funded")
+    assert issue["hint"] == ("make P-26 a candidate, or make P-01 a candidate, or drop the "
+                             "requirement")

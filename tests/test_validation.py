@@ -451,7 +451,7 @@ def test_mandatory_requires_an_excluded_project(tiny_frames: Frames,
                                                 issues_of: Callable) -> None:
     projects, countries, _ = tiny_frames
     direct = issues_of(put(projects, 2, "requires", "P-06"), countries)
-    assert "P-06, which is excluded" in one(direct, "projects", 2, "requires").rule
+    assert "P-06 (in row 7), which is excluded" in one(direct, "projects", 2, "requires").rule
     chain = put(put(projects, 2, "requires", "P-04"), 5, "requires", "P-06")
     issue = one(issues_of(chain, countries), "projects", 2, "requires")
     assert issue.value == "P-01 → P-04 → P-06" and "via P-04" in issue.rule

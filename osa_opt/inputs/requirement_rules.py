@@ -117,8 +117,11 @@ def _same_number(req: str, ids: Mapping[str, Any]) -> str | None:
                  and pid.lstrip("0") == req.lstrip("0")), None)
 
 
-def dependency_issues(projects: pd.DataFrame) -> list[Issue]:
-    """Unknown or self requirements, and excluded projects a mandatory one needs."""
+def dependency_issues(projects: pd.DataFrame,
+                      rows_text: Mapping[str, RowsText] | None = None) -> list[Issue]:
+    """Unknown or self requirements, and excluded projects a mandatory one needs (named
+    with both rows, the exclusion's status_reason and the fixes, as
+    :func:`forced_requirement_issues` names a required project that fails a rule)."""
     if "project_id" not in projects.columns or "requires" not in projects.columns:
         return []
     ids = projects["project_id"]
@@ -166,20 +169,24 @@ def dependency_issues(projects: pd.DataFrame) -> list[Issue]:
     signed = signed_rows(projects) if "status" in projects.columns else None
     signed_of = (dict(zip(ids[first].tolist(), signed[first].tolist(), strict=True))
                  if signed is not None else {})
+    reason_of = (dict(zip(ids[first].tolist(), projects["status_reason"][first].tolist(),
+                          strict=True)) if "status_reason" in projects.columns else {})
+    words = (rows_text or {}).get(PROJECTS, in_rows)
     for pid in graph:
         if status_of[pid] == "mandatory":
-            word, free = "mandatory", f"{pid} a candidate"
+            word, free = "mandatory", f"make {pid} a candidate"
         elif signed_of.get(pid):  # fixed in like a mandatory one (docs/model.md)
             word, free = "signed", f"clear {pid}'s stage"
         else:
             continue
         for path in _paths_to_excluded(pid, graph, status_of):
-            chain = " → ".join(path)
-            issues.append(Issue(PROJECTS, row_of[pid], "requires", chain,
-                                f"{word} project {pid} requires {path[-1]}, which is excluded"
-                                + (f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""),
-                                f"make {path[-1]} a candidate, or {free}, or drop "
-                                "the requirement"))
+            q = path[-1]
+            why = cannot_be_funded("excluded", reason_of.get(q), ())
+            via = f" (via {' → '.join(path[1:-1])})" if len(path) > 2 else ""
+            issues.append(Issue(PROJECTS, row_of[pid], "requires", " → ".join(path),
+                                f"{word} project {pid} requires {q} ({words([row_of[q]])}), "
+                                f"which {why}{via}: {pid} can never be funded",
+                                f"make {q} a candidate, or {free}, or drop the requirement"))
     return issues
 
 

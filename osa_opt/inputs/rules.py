@@ -50,7 +50,7 @@ def cross_sheet_issues(projects: pd.DataFrame, countries: pd.DataFrame, policy: 
     issues: list[Issue] = []
     issues += _unknown_country_issues(projects, countries)
     issues += _one_country_twice_issues(countries)
-    issues += dependency_issues(projects)
+    issues += dependency_issues(projects, rows_text)
     issues += _exclusive_group_issues(projects)
     issues += lone_group_issues(projects)
     with_costs = projects if other_costs is None else projects.join(other_costs)
