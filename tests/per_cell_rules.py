@@ -117,7 +117,7 @@ def _project_checks_per_row(p: dict[str, Any], country: dict[str, Any], policy: 
     risk = float(p.get("risk") or 0.0)
     if risk > rules.max_risk and not str(p.get("mitigation") or "").strip():
         reasons.append(f"{ABOVE_RISK_LIMIT}: risk {risk:g} is above eligibility.max_risk "
-                       f"{rules.max_risk:g} and no mitigation is written (mitigation)")
+                       f"{rules.max_risk:g} and its mitigation cell is blank")
     return reasons
 
 

@@ -221,7 +221,7 @@ def test_the_risk_limit_needs_a_mitigation_above_it_and_discounts_below(frames: 
     eligible, reasons, _ = verdict(risky, "P-03")
     assert not eligible and codes(reasons) == [ABOVE_RISK_LIMIT]
     assert reasons[0] == (f"{ABOVE_RISK_LIMIT}: risk 0.4 is above eligibility.max_risk 0.25 "
-                          "and no mitigation is written (mitigation)")
+                          "and its mitigation cell is blank")
     mitigated = project(risky, "P-03", mitigation="End-use monitoring twice a year")
     assert verdict(mitigated, "P-03") == (True, [], [])
     # a country's override does not cover one project's risk; the project's own does

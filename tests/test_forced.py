@@ -317,3 +317,33 @@ def test_the_diagnosis_tells_a_signed_project_to_clear_its_stage() -> None:
     assert issue.rule.startswith("signed project P-04 requires P-02 (")
     assert "which is not eligible (linked to an international dispute" in issue.rule
     assert "clear P-04's stage" in issue.hint and "candidate" not in issue.hint
+
+
+def test_the_risk_reason_nests_no_brackets_in_any_output(run: Callable, tmp_path: Path) -> None:
+    """The risk rule's reason ended "... and no mitigation is written (mitigation)", so a
+    line naming it in brackets read "requires P-28, which is not eligible (misuse risk above
+    the limit: ... written (mitigation))": brackets in brackets in the terminal, the
+    report, the workbook and run.json. P-07 requiring P-28 (risk 0.6, no mitigation)."""
+    path = workbook(tmp_path / "round.xlsx", {(row_of("P-07"), "requires"): "P-28"})
+    out = tmp_path / "run"
+    code, stdout, err = run("solve", path, "--out", out, "-k", "1", "--no-explain")
+    assert code == 0, err
+    said = [stdout]
+    for pid in ("P-07", "P-28"):
+        code, text, err = run("explain", pid, "--run", out)
+        assert code == 0, err
+        said.append(text)
+    manifest = (out / "run.json").read_text("utf-8")
+    said += [json.loads(manifest)["unfunded"][p] for p in ("P-07", "P-28")]
+    said.append(re.sub(r"<[^>]+>", "", (out / "report.html").read_text("utf-8")))
+    book = openpyxl.load_workbook(out / "portfolios.xlsx", read_only=True)
+    said += [str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True)
+             for c in r if isinstance(c, str)]
+    said = [" ".join(text.split()) for text in said]  # a chart's label breaks its lines
+    reason = (r"misuse risk above the limit: risk [\d.]+ is above eligibility\.max_risk "
+              r"[\d.]+ and its mitigation cell is blank")
+    for text in said:  # each time the reason shows, it is without brackets of its own
+        assert text.count("misuse risk above the limit: risk") == len(re.findall(reason, text))
+    # so where a line puts it in brackets, they are the only ones
+    assert re.search(rf"requires P-28, which is not eligible \({reason}\)", " ".join(said))
+    assert sum(len(re.findall(reason, text)) for text in said) >= 6  # every output shows it

@@ -636,7 +636,7 @@ def test_a_forced_project_requiring_an_ineligible_one_is_refused_as_input(
     assert messages == [
         "projects, row 2, column 'requires': mandatory project P-01 requires P-28 (in row 29), "
         "which is not eligible (misuse risk above the limit: risk 0.6 is above "
-        "eligibility.max_risk 0.5 and no mitigation is written (mitigation)) (via P-02): P-01 "
+        "eligibility.max_risk 0.5 and its mitigation cell is blank) (via P-02): P-01 "
         "can never be funded (value 'P-01 → P-02 → P-28'). Fix: make P-28 eligible (fix its "
         "data or its country's, or the policy, or an override with its reason), or make P-01 "
         "a candidate, or drop the requirement",

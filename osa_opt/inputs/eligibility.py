@@ -273,8 +273,8 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
     unmitigated[above] = [not str(mitigation[i] or "").strip() for i in above.tolist()]
     checks.append((unmitigated,
                    lambda i: f"{ABOVE_RISK_LIMIT}: risk {number(risk[i])} is above "
-                             f"eligibility.max_risk {number(rules.max_risk)} and no mitigation is "
-                             "written (mitigation)"))
+                             f"eligibility.max_risk {number(rules.max_risk)} and its mitigation "
+                             "cell is blank"))
     return checks
 
 
