@@ -485,3 +485,41 @@ def osa_opt_projects() -> pd.DataFrame:
     import osa_opt
 
     return osa_opt.load_problem().input_projects
+
+
+def test_a_slip_of_a_mandatory_project_is_said_with_its_exact_chance(tmp_path: Path) -> None:
+    """A mandatory project slips as any item does (its partner's agreement or the item), yet
+    the execution said nothing of it, where a required partner's slip got a note. Now one
+    note names each mandatory project of portfolio 1 that can slip, the likeliest first,
+    with its chance: 1 − the product of the p_sign of its partner(s), itself and what it
+    requires in portfolio 1 (P-02 requires P-01, both Aurelia's: 1 − 0.8·0.95·0.7)."""
+    problem = problem_with(requires=True)
+    projects = problem.raw_projects()
+    projects["status"] = ["candidate", "mandatory", "candidate", "mandatory", "candidate",
+                          "excluded"]
+    problem = Problem.from_frames(projects, problem.raw_countries(), problem.policy)
+    analysis = execution(problem, reserves=2, samples=50)
+    (note,) = [n for n in analysis.notes if n.startswith("Mandatory projects slip too")]
+    p02 = 1 - P_COUNTRY["Aurelia"] * P_ITEM[0] * P_ITEM[1]
+    p04 = 1 - P_COUNTRY["Borealis"] * P_ITEM[3]
+    found = re.findall(r"(P-0\d) \((\w+), ¥[\d,.]+m\) in ([\d.]+)%", note)
+    assert [(p, c) for p, c, _ in found] == [("P-04", "Borealis"), ("P-02", "Aurelia")], note
+    assert [float(s) for _, _, s in found] == [round(100 * p04, 1), round(100 * p02, 1)]
+    # the shipped example: P-01 (mandatory, stage agreed) of Aurelia, in every output
+    from osa_opt.cli import cli
+
+    out = CliRunner().invoke(cli, ["execution", "--out", str(tmp_path / "run")])
+    assert out.exit_code == 0, out.output
+    import osa_opt
+
+    example = osa_opt.load_problem()
+    p_sign = float(example.input_countries.at["Aurelia", "p_sign"])
+    stage = example.input_projects.at["P-01", "stage"]
+    p_item = example.policy.execution.p_sign_by_stage[stage]
+    said = (f"Mandatory projects slip too: P-01 (Aurelia, ¥900m) is not committed in "
+            f"{100 * (1 - p_sign * p_item):.1f}% of the outcomes: its partner's agreement "
+            f"(p_sign {p_sign:g}) or the item (p_sign {p_item:g}) slips.")
+    assert said in " ".join(out.stdout.split())
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))
+    assert any(said in n for n in manifest["analyses"]["execution"]["notes"])
+    assert said in (tmp_path / "run" / "report.html").read_text("utf-8").replace("&#x27;", "'")

@@ -484,8 +484,27 @@ def test_a_mandatory_project_with_its_cost_in_another_year_only_is_refused(
         osa_opt.load_problem(write_book(tmp_path / "round.xlsx", sheets))
     (issue,) = [i for i in caught.value.issues if i.column == "status"]
     assert (issue.row, issue.value) == (2, "mandatory")
-    assert issue.rule.startswith("a mandatory project is not eligible: cost in another year: "
-                                 "¥900m in cost_FY2027, none in cost_FY2026")
+    # the note every slip gets, its fix as the fix: it was "a mandatory project is not
+    # eligible: cost in another year: ...", with "make the project a candidate", which
+    # would fund it no more than mandatory does
+    assert issue.rule == ("a mandatory project is out of this round by the year of its cost: "
+                          "¥900m in cost_FY2027, none in cost_FY2026, and the policy has no "
+                          "budget for FY2027")
+    assert issue.hint == (
+        "to fund it in FY2026, move its cost to cost_FY2026; to plan FY2027 too, give the "
+        "policy a budget for it: budget.FY2027, or --budget FY2027=AMOUNT in ¥ million; if "
+        "it slipped to FY2027, give it status excluded, with 'slipped to FY2027' in "
+        "status_reason")
+    book = _cost_moved(tmp_path, "P-01", "cost_FY2025")  # slipped back: signed then?
+    with pytest.raises(InputError) as caught:
+        osa_opt.load_problem(book)
+    (issue,) = [i for i in caught.value.issues if i.column == "status"]
+    assert (issue.rule, issue.hint) == (
+        "a mandatory project is out of this round by the year of its cost: ¥900m in "
+        "cost_FY2025, none in cost_FY2026, and FY2025 is before this round's FY2026",
+        "if it slipped into FY2026, move its cost to cost_FY2026; if it was signed in FY2025, "
+        "it is not in this round: give it status excluded, with 'signed in FY2025' in "
+        "status_reason")
 
 
 def _cost_moved(tmp_path: Path, pid: str, column: str) -> Path:

@@ -45,7 +45,7 @@ from osa_opt.analysis.execution_plan import make_plan as make_plan
 from osa_opt.analysis.execution_plan import signing_probabilities as signing_probabilities
 from osa_opt.errors import OsaError
 from osa_opt.parallel import default_chunk_size, make_executor, split, stop_on_interrupt
-from osa_opt.text import json_number, percent, share_text
+from osa_opt.text import json_number, percent, share_text, yen
 
 if TYPE_CHECKING:
     from osa_opt.inputs.problem import Problem
@@ -318,6 +318,65 @@ def required_partner_notes(problem: Problem, plan: Plan, missing: np.ndarray,
     return notes
 
 
+#: The mandatory projects a slip note names, the likeliest to slip first; the rest counted.
+SLIPS_NAMED = 5
+
+
+def mandatory_slip_notes(problem: Problem, plan: Plan) -> list[str]:
+    """One note on the mandatory projects of portfolio 1 that can slip (status mandatory:
+    the input forces them into the plan, not their signing), each with its chance of not
+    being committed: its partner's agreement and the item (and every project of portfolio 1
+    it requires, directly or through others) must all be signed, so the chance is
+    1 − Π p_sign over them, exact (independent signings, step 3 of docs/execution.md). A
+    signed project (stage signed, its partner's agreement too) never slips. Without it a
+    mandatory item's slip went unsaid, while a required partner's got a note.
+
+    >>> mandatory_slip_notes(problem, make_plan(problem, {"P-01": 1.0}, []))
+    ["Mandatory projects slip too: P-01 (Aurelia, ¥900m) is not committed in 14.5% of the outcomes: its partner's agreement (p_sign 0.95) or the item (p_sign 0.9) slips. The input forces it into portfolio 1, not its signing: secure its agreement early; the reserves fill what a slip leaves, as for any other item."]
+    """
+    status = problem.input_projects["status"]
+    countries = list(problem.input_countries.index)
+    chances = []
+    for i in range(plan.n_primary):
+        if status.iloc[plan.positions[i]] != "mandatory":
+            continue
+        needed, todo = {i}, [i]
+        while todo:  # the projects of portfolio 1 it requires, directly or through others
+            for q in plan.requires[todo.pop()]:
+                if 0 <= q < plan.n_primary and q not in needed:
+                    needed.add(q)
+                    todo.append(q)
+        partners = {int(plan.partner[j]) for j in needed}
+        kept = float(np.prod([plan.p_item[j] for j in needed])
+                     * np.prod([plan.p_partner[c] for c in partners]))
+        if 1.0 - kept > TOL:
+            chances.append((1.0 - kept, i))
+    if not chances:
+        return []
+    chances.sort(key=lambda item: (-item[0], item[1]))
+
+    def one(chance: float, i: int) -> str:
+        return (f"{plan.ids[i]} ({countries[int(plan.partner[i])]}, "
+                f"{yen(float(plan.total_cost[i]))})" + ("" if len(chances) > 1 else
+                f" is not committed in {share_text(chance)} of the outcomes"))
+
+    if len(chances) == 1:
+        chance, i = chances[0]
+        c = int(plan.partner[i])
+        return [f"Mandatory projects slip too: {one(chance, i)}: its partner's agreement "
+                f"(p_sign {plan.p_partner[c]:g}) or the item (p_sign {plan.p_item[i]:g}) "
+                "slips. The input forces it into portfolio 1, not its signing: secure its "
+                "agreement early; the reserves fill what a slip leaves, as for any other item."]
+    named = ", ".join(f"{one(chance, i)} in {share_text(chance)}"
+                      for chance, i in chances[:SLIPS_NAMED])
+    rest = len(chances) - SLIPS_NAMED
+    return [f"Mandatory projects slip too: {len(chances):,} of portfolio 1 are not committed "
+            f"in some of the outcomes, when the partner's agreement or the item slips: "
+            f"{named}" + (f" and {rest:,} more" if rest > 0 else "")
+            + ". The input forces them into portfolio 1, not their signing: secure their "
+            "agreements early; the reserves fill what a slip leaves, as for any other item."]
+
+
 def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
             seed: int | None = None, exact: bool = False, jobs: int = 1,
             scheduler: Any = None, progress: Callable[[int, int], None] | None = None,
@@ -331,6 +390,7 @@ def analyse(problem: Problem, plan: Plan, *, samples: int | None = None,
         plan, n, seed, exact=exact, jobs=jobs, scheduler=scheduler, progress=progress)
     table, recommended = summarize(problem, plan, spent, value, weight)
     notes = required_partner_notes(problem, plan, missing, weight, recommended)
+    notes += mandatory_slip_notes(problem, plan)
     if recommended is None:
         best = float(table["expected_execution"].max()) if len(table) else 0.0
         notes.append(f"No number of reserves (0 to {len(plan.entries)}) reaches the target "

@@ -179,6 +179,20 @@ def short_reason(reason: str) -> str:
     return reason.split(_SHORT_ENDS, 1)[0]
 
 
+def reason_and_fix(reason: str) -> tuple[str, str] | None:
+    """A reason of :func:`elsewhere_reasons` as what is the case and the fix in its
+    brackets, for a message whose fix has a place of its own (the refusal of a mandatory
+    project that slipped out of this round); None for any other reason.
+
+    >>> reason_and_fix("cost in another year: ¥9m in cost_FY2025, none in cost_FY2026, and "
+    ...                "FY2025 is before this round's FY2026 (if it slipped into FY2026, move "
+    ...                "its cost to cost_FY2026; if ...)")
+    ("¥9m in cost_FY2025, none in cost_FY2026, and FY2025 is before this round's FY2026", 'if it slipped into FY2026, move its cost to cost_FY2026; if ...')
+    """
+    found = re.fullmatch(rf"{COST_ELSEWHERE}: (.*?) \((.*)\)", reason, re.DOTALL)
+    return (found.group(1), found.group(2)) if found else None
+
+
 def where_held(reason: str) -> str | None:
     """Where the cost of a project out of this round by the year of its cost stands, by
     fiscal year, for the place its cost is shown (``¥500m in FY2027`` rather than the

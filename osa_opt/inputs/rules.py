@@ -9,6 +9,7 @@ lacks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
 from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
 from osa_opt.inputs.keys import key as name_key
+from osa_opt.inputs.other_years import reason_and_fix
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
 from osa_opt.inputs.requirement_rules import dependency_issues, forced_requirement_issues
@@ -231,7 +233,18 @@ def _mandatory_eligibility_issues(projects: pd.DataFrame, countries: pd.DataFram
         data = ("the country's data" if whose == {Origin.COUNTRY} else
                 "the project's data (its row)" if whose == {Origin.PROJECT} else
                 "the project's or its country's data")
-        if status == "mandatory":
+        slipped = [reason_and_fix(r) for r in reasons]
+        if len(slipped) == 1 and slipped[0] is not None:  # its cost moved to another year
+            what, fix = slipped[0]  # the note of every slip, its fix as the fix
+            word = "mandatory" if status == "mandatory" else "signed"
+            later = re.search(r"to plan (\S+) too", fix)
+            if later:  # forced in, it is the round's to take out, as a slip back is
+                fix += (f"; if it slipped to {later.group(1)}, give it status excluded, with "
+                        f"'slipped to {later.group(1)}' in status_reason")
+            issues.append(Issue(PROJECTS, int(row), "status" if status == "mandatory" else
+                                "stage", word, f"a {word} project is out of this round by the "
+                                f"year of its cost: {what}", fix))
+        elif status == "mandatory":
             issues.append(Issue(PROJECTS, int(row), "status", "mandatory",
                                 "a mandatory project is not eligible: " + "; ".join(reasons),
                                 f"fix {data} or the policy, or make the project a "
