@@ -276,5 +276,5 @@ def test_the_note_on_infeasible_levels_says_why() -> None:
     assert note.endswith(
         "At 50%: The rules need ¥1,400m in FY2026, a project of Kantoro "
         "(priority.required_partners) among them, but the budget is ¥1,250m: raise the budget "
-        "(budget.FY2026) by ¥150m to ¥1,400m, or take it off priority.required_partners (that "
-        "may be enough instead).")
+        "(budget.FY2026) by ¥150m to ¥1,400m, or take Kantoro off priority.required_partners: "
+        "without that rule the policy can be met at this budget.")

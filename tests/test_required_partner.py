@@ -73,8 +73,42 @@ def test_a_budget_too_small_for_a_required_partner_names_it(run: Run, tmp_path: 
     assert code == 3
     assert ("The rules need ¥1,400m in FY2026, a project of Tavola "
             "(priority.required_partners) among them, but the budget is ¥1,300m: raise the "
-            "budget (budget.FY2026) by ¥100m to ¥1,400m, or take it off "
-            "priority.required_partners (that may be enough instead).") in err
+            "budget (budget.FY2026) by ¥100m to ¥1,400m, or take Tavola off "
+            "priority.required_partners: without that rule the policy can be met at this "
+            "budget.") in err
+
+
+def test_taking_a_required_partner_off_is_advised_only_as_far_as_re_solves_prove_it() -> None:
+    """The budget message said "or take it off priority.required_partners (that may be
+    enough instead)", proven by nothing. The diagnosis now re-solves without each partner's
+    rule (every other rule as it is) and says what that proved: enough alone (P-01 ¥900m
+    fits ¥1,300m without Tavola's ¥500m), or enough only without both (¥1,300m against
+    ¥900m + ¥500m + ¥500m); nothing when the re-solves settle nothing (doctests of
+    diagnose._partners_off)."""
+    from osa_opt.analysis.diagnose import diagnose
+
+    def budget_message(**priority: object) -> str:
+        budget = priority.pop("budget")
+        (entry,) = [e for e in diagnose(problem(budget, **priority))
+                    if e["family"] == "budget"]
+        return entry["message"]
+
+    assert budget_message(budget=1300, required_partners=["Tavola"]).endswith(
+        "or take Tavola off priority.required_partners: without that rule the policy can be "
+        "met at this budget.")
+    assert budget_message(budget=1300, required_partners=["Tavola", "Kantoro"]).endswith(
+        "or take Tavola and Kantoro off priority.required_partners: without both the policy "
+        "can be met at this budget (without one alone, it cannot).")
+    assert budget_message(budget=1400, required_partners=["Tavola", "Kantoro"]).endswith(
+        "or take Tavola or Kantoro off priority.required_partners: without any one of them "
+        "the policy can be met at this budget.")
+    for message in (budget_message(budget=1300, required_partners=["Tavola"]),
+                    budget_message(budget=1400, required_partners=["Tavola", "Kantoro"])):
+        assert "may be enough" not in message
+    # proven by re-solving the same policy without the rule
+    for budget, partners in ((1300, []), (1400, ["Kantoro"]), (1400, ["Tavola"])):
+        result = osa_opt.solve(problem(budget, required_partners=partners), portfolios=1)
+        assert result.status == "optimal", (budget, partners)
 
 
 def test_required_partners_beyond_the_most_partners_are_named() -> None:

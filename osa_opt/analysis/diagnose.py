@@ -26,6 +26,7 @@ from osa_opt.analysis.rule_rows import TOL, Rule, rule_rows
 from osa_opt.model import build_model
 from osa_opt.model.registry import EXTENSION, EXTENSION_UNIT, MONEY
 from osa_opt.solving.solver import Solver, stdout_to_stderr
+from osa_opt.solving.status import Status
 from osa_opt.text import code_label, counted, id_list, json_number, number, percent, yen
 
 if TYPE_CHECKING:
@@ -90,13 +91,17 @@ def diagnose(problem: Problem, solver: Solver | None = None) -> Diagnosis:
     if values is None:
         return Diagnosis([_unexplained()])
 
-    entries = []
+    moved = {}
     for rule in rows:
         amount = values[slack[rule.name].name]
         if rule.unit != MONEY:  # whole counts; the solver returns them within 1e-6
             amount = float(round(amount))
         if amount > TOL * max(1.0, abs(bounds[rule.name])):
-            entries.append(_entry(rule, bounds[rule.name], amount, data, problem))
+            moved[rule.name] = amount
+    short = any(r.component == "budget" and r.name in moved for r in rows)
+    dropped = _partners_dropped(elastic, model, rows, slack) if short else None
+    entries = [_entry(rule, bounds[rule.name], moved[rule.name], data, problem, dropped)
+               for rule in rows if rule.name in moved]
     entries.sort(key=lambda e: (e["unit"] == MONEY, -e["amount"]))
     return Diagnosis([*_unit_entries(problem), *entries] if entries else entries)
 
@@ -191,6 +196,44 @@ def _solve(elastic: Solver, slack: dict[str, Any]) -> dict[str, float] | None:
     return {s.name: max(0.0, float(loaded[s])) for s in slack.values()}
 
 
+def _partners_dropped(elastic: Solver, model: pyo.ConcreteModel, rows: list[Rule],
+                      slack: dict[str, Any]) -> dict[str, Any] | None:
+    """Whether the policy can be met at its budget without a partner's rule of
+    ``priority.required_partners``, every other rule as it is: the elastic model re-solved
+    by the same persistent Solver with every slack fixed at 0 but that partner's row's
+    (one re-solve per partner, then one with every partner's off). ``{"each": {partner:
+    True (met without it) / False (proven not) / None (not settled: the time limit)},
+    "all": ...}``; None when no partner is required. Without it a budget message could
+    only guess ("that may be enough instead")."""
+    partner_rows = [r for r in rows if r.component == "required_partner"]
+    if not partner_rows:
+        return None
+    for objective in model.component_data_objects(pyo.Objective, active=True):
+        objective.deactivate()
+    for name in [c.name for c in model.component_objects(pyo.Constraint)
+                 if c.name.startswith("elastic_kept_")]:
+        model.component(name).deactivate()  # the phases' least moves: not this question's
+    freed = [slack[r.name] for r in partner_rows]
+    model.add_component("partners_dropped_objective", pyo.Objective(
+        expr=pyo.quicksum(freed), sense=pyo.minimize))
+    for s in slack.values():
+        s.fix(0)
+
+    def met(free: list[Any]) -> bool | None:
+        for s in free:
+            s.unfix()
+        with stdout_to_stderr():
+            out = elastic.solve_once()
+        for s in free:
+            s.fix(0)
+        return True if out.status.has_solution else (
+            False if out.status == Status.INFEASIBLE else None)
+
+    each = {str(r.index): met([slack[r.name]]) for r in partner_rows}
+    both = met(freed) if len(freed) > 1 else each[str(partner_rows[0].index)]
+    return {"each": each, "all": both}
+
+
 def _unexplained() -> dict[str, Any]:
     return {"rule": None, "family": None, "policy_key": None, "unit": None, "amount": None,
             "bound": None, "needed": None,
@@ -199,15 +242,15 @@ def _unexplained() -> dict[str, Any]:
                        "dependencies or exclusive groups"}
 
 
-def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem
-           ) -> dict[str, Any]:
+def _entry(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem,
+           dropped: dict[str, Any] | None = None) -> dict[str, Any]:
     needed = bound + amount if rule.sense == "max" else bound - amount
     unit = rule.unit
     digits = 3  # ¥1,000 in ¥ million: below the solver's tolerance noise is not a finding
     entry = {"rule": rule.name, "family": rule.family, "policy_key": rule.policy_key(data),
              "unit": unit, "amount": json_number(amount, digits),
              "bound": json_number(bound, digits), "needed": json_number(needed, digits)}
-    text = _message(rule, bound, amount, data, problem)
+    text = _message(rule, bound, amount, data, problem, dropped)
     entry["message"] = text[:1].upper() + text[1:] + ("" if text.endswith("?") else ".")
     return entry
 
@@ -229,11 +272,12 @@ def _share_text(amount: float, total: float, up: bool) -> str:
     return percent(0.0)
 
 
-def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem) -> str:
+def _message(rule: Rule, bound: float, amount: float, data: ModelData, problem: Problem,
+             dropped: dict[str, Any] | None = None) -> str:
     i, key, total = rule.index, rule.policy_key(data), data.total_budget
     c = rule.component
     if c == "budget":
-        return _budget_message(i, bound, amount, data)
+        return _budget_message(i, bound, amount, data, dropped)
     if c in ("tier_share", "field_min_share", "region_min_share"):
         # keyed by the rule's index: a tier's number, a field's or region's name
         grouping: dict[str, dict[Any, list[str]]] = {
@@ -341,7 +385,8 @@ def _budget_outgrew(data: ModelData) -> str:
     return ""
 
 
-def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> str:
+def _budget_message(fy: str, budget: float, amount: float, data: ModelData,
+                    dropped: dict[str, Any] | None = None) -> str:
     """The budget is short; say so in the words of the mandatory projects when they are why."""
     low = {m: data.cost[fy][m] * data.min_funding[m] for m in data.mandatory}
     need = sum(low.values())
@@ -379,6 +424,37 @@ def _budget_message(fy: str, budget: float, amount: float, data: ModelData) -> s
     if required:  # a partner the officer required adds to what the rules need
         return (f"the rules need {yen(budget + amount)} in {fy}, a project of "
                 f"{id_list(required, conjunction='and of')} (priority.required_partners) "
-                f"among them, {short}, or take {'one' if len(required) > 1 else 'it'} off "
-                "priority.required_partners (that may be enough instead)")
+                f"among them, {short}{_partners_off(required, dropped)}")
     return f"the rules need {yen(budget + amount)} in {fy} {short}"
+
+
+def _partners_off(required: list[str], dropped: dict[str, Any] | None) -> str:
+    """What taking required partners off ``priority.required_partners`` would do, as the
+    re-solves of :func:`_partners_dropped` proved it; nothing claimed that is not proven.
+
+    >>> _partners_off(["Tavola"], {"each": {"Tavola": True}, "all": True})
+    ', or take Tavola off priority.required_partners: without that rule the policy can be met at this budget'
+    >>> _partners_off(["A", "B"], {"each": {"A": False, "B": False}, "all": True})
+    ', or take A and B off priority.required_partners: without both the policy can be met at this budget (without one alone, it cannot)'
+    >>> _partners_off(["Tavola"], {"each": {"Tavola": False}, "all": False})
+    ' (taking Tavola off priority.required_partners would not be enough)'
+    >>> _partners_off(["Tavola"], None)
+    ''
+    """
+    if dropped is None:
+        return ""
+    each = {c: dropped["each"].get(c) for c in required}
+    enough = [c for c in required if each[c] is True]
+    if enough:
+        alone = (f"without {'that rule' if len(required) == 1 else 'it'}"
+                 if len(enough) == 1 else "without any one of them")
+        return (f", or take {id_list(enough, conjunction='or')} off "
+                f"priority.required_partners: {alone} the policy can be met at this budget")
+    if len(required) > 1 and dropped["all"] is True:
+        return (f", or take {id_list(required)} off priority.required_partners: without "
+                f"{'both' if len(required) == 2 else 'them all'} the policy can be met at "
+                "this budget (without one alone, it cannot)")
+    if dropped["all"] is False and all(v is False for v in each.values()):
+        return (f" (taking {id_list(required)} off priority.required_partners would not be "
+                "enough)")
+    return ""  # not settled in the time limit: nothing said
