@@ -1272,6 +1272,21 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
             ck.same("terminal why not: eligible projects left out",
                     counts.get("eligible, not selected", 0)
                     + counts.get("requires a project that cannot be funded", 0), left_out)
+            # the projects the input forces out, apart from the rules' reasons, and counted
+            # apart on the line under the table (docs/outputs.md)
+            n_forced = sum(it.forced_out for it in inputs.items.values())
+            forced_rows = sum(n for r, n in counts.items() if r.startswith("forced out: "))
+            ck.same("terminal why not: forced out rows", forced_rows >= n_forced
+                    and (forced_rows == 0) == (n_forced == 0), True)
+            m = re.search(r"([\d,]+) projects? in all: (.*?)\.(?: |$)", flat)
+            if m:
+                ck.same("terminal why not: in all", int(m.group(1).replace(",", "")),
+                        len(inputs.items) - len(figs[0].fractions))
+                said = re.search(r"([\d,]+) forced out", m.group(2))
+                ck.same("terminal why not: forced out",
+                        int(said.group(1).replace(",", "")) if said else 0, n_forced)
+            elif n_forced:
+                ck.problems.append("terminal: projects forced out, no line counting them")
         elif title.startswith("Budget use of portfolio 1"):
             fig = figs[0]
             for row in rows:
