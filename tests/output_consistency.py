@@ -1279,13 +1279,17 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
             ck.same("terminal why not: forced out rows", forced_rows >= n_forced
                     and (forced_rows == 0) == (n_forced == 0), True)
             m = re.search(r"([\d,]+) projects? in all: (.*?)\.(?: |$)", flat)
-            if m:
-                ck.same("terminal why not: in all", int(m.group(1).replace(",", "")),
-                        len(inputs.items) - len(figs[0].fractions))
-                said = re.search(r"([\d,]+) forced out", m.group(2))
-                ck.same("terminal why not: forced out",
-                        int(said.group(1).replace(",", "")) if said else 0, n_forced)
-            elif n_forced:
+            if m:  # an excluded project that also fails a rule counts as ineligible
+                left = len(inputs.items) - len(figs[0].fractions)
+                ck.same("terminal why not: in all", int(m.group(1).replace(",", "")), left)
+                parts = {kind: int(n.replace(",", "")) for n, kind in re.findall(
+                    r"([\d,]+) (ineligible|forced out|eligible)", m.group(2))}
+                ck.same("terminal why not: parts add up", sum(parts.values()), left)
+                ck.same("terminal why not: forced out at most those the input forces out",
+                        parts.get("forced out", 0) <= n_forced, True)
+                ck.same("terminal why not: eligible left out", parts.get("eligible", 0),
+                        run["problem"]["eligible"] - len(figs[0].fractions))
+            elif forced_rows:
                 ck.problems.append("terminal: projects forced out, no line counting them")
         elif title.startswith("Budget use of portfolio 1"):
             fig = figs[0]
