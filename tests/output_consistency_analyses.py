@@ -684,10 +684,12 @@ def check_robustness(ck: oc.Checker, folder: Path, terminal: str | None, inputs:
                 [q for q in inputs.order if q in core])
     else:
         ck.problems.append("terminal robustness: no core line")
-    m = re.search(r"Exterior \((\d+), funded in ≤ 5% of samples, including (\d+) ineligible"
-                  r"(?: and (\d+) forced out)?\)", flat)
+    # "including 4 ineligible, 1 forced out" (eligibility.out_words), nothing when none is
+    m = re.search(r"Exterior \((\d+), funded in ≤ 5% of samples(?:, including "
+                  r"(?:(\d+) ineligible)?(?:, )?(?:(\d+) forced out)?)?\)", flat)
     out = [p["project_id"] for p in rob["projects"] if not p["eligible"]]
-    ck.same("terminal robustness exterior", m and (int(m[1]), int(m[2]) + int(m[3] or 0)),
+    ck.same("terminal robustness exterior",
+            m and (int(m[1]), int(m[2] or 0) + int(m[3] or 0)),
             (rob["counts"]["exterior"], len(out)))
     # forced out: the round's decision alone (a project also failing a rule is ineligible)
     if m and int(m[3] or 0) > sum(inputs.items[q].forced_out for q in out):

@@ -111,12 +111,18 @@ def test_summary_table_status_and_files(in_tmp: Path, monkeypatch: pytest.Monkey
         assert left == pytest.approx(budget - used)
         cells = [fy, f"{budget:,.0f}", f"{used:,.0f}", f"{left:,.0f}", f"{used / budget:.1%}"]
         assert table_row(out, cells), f"no budget-use row {cells} in:\n{out}"
-    # reasons for exclusion: projects per eligibility rule, then eligible ones left out
-    ranked = sorted(reason_counts().items(), key=lambda item: (-item[1], item[0]))
+    # reasons for exclusion: projects per eligibility rule, those the input forces out
+    # apart ("forced out: status excluded"), then eligible ones left out
+    counts = reason_counts()
+    decided = {f"forced out: {code}": counts.pop(code)
+               for code in ("status excluded", "cost in another year") if code in counts}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     top = render.TOP_REASONS + 1 if len(ranked) == render.TOP_REASONS + 1 else render.TOP_REASONS
     rest = sum(n for _, n in ranked[top:])
-    for code, count in ranked[:top] + ([("other reasons", rest)] if rest else []):
+    for code, count in [*ranked[:top], *([("other reasons", rest)] if rest else []),
+                        *decided.items()]:
         assert table_row(out, [code, str(count)]), f"no row for {code!r} in:\n{out}"
+    assert decided == {"forced out: status excluded": 1}
     eligible_left_out = manifest["problem"]["eligible"] - best["n_projects"]
     assert table_row(out, ["eligible, not selected", str(eligible_left_out)])
 

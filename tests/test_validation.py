@@ -486,8 +486,9 @@ def test_mandatory_project_in_a_field_the_policy_does_not_allow(
 def test_region_share_for_an_unknown_region(tiny_frames: Frames, issues_of: Callable) -> None:
     projects, countries, policy = tiny_frames
     odd = policy.override({"balance.max_region_share": {"Pacific": 0.5}})
-    issue = one(issues_of(projects, countries, odd), "policy", None,
-                "balance.max_region_share.Pacific")
+    # the region an override gave is named at the override, not at the policy
+    issue = one(issues_of(projects, countries, odd), "policy override (command line or API)",
+                None, "balance.max_region_share.Pacific")
     assert "did you mean 'Pacific Islands'?" in issue.hint and "South Asia" in issue.hint
 
 
