@@ -533,3 +533,20 @@ def test_an_unknown_id_is_not_taken_for_a_neighbour_of_its_series() -> None:
     with pytest.raises(UnknownProjectError,
                        match=r"'P-39' .*; known ids run from 'P-01' to 'P-38'$"):
         find_project(problem, "P-39")
+
+
+def test_a_project_kept_at_another_share_is_named_so_the_money_adds_up() -> None:
+    """Forcing in P-03 pushes out P-02, P-04, P-27 and P-32 and brings in P-17 and P-33:
+    ¥18,200m on a ¥18,100m budget as the message read, since it left out that P-29 (min
+    funding 60%) drops to 75%. The message now names it, as the re-solve funds it."""
+    problem = load_problem()
+    result = solve(problem, portfolios=1, explain=True)
+    message = result.explain("P-03")["message"]
+    assert ("would push out P-02, P-04, P-27 and P-32, bringing in P-17 and P-33, changing "
+            "the funded share of P-29 (100%→75%).") in message
+    assert "changing the funded share of P-29 (100%→75%)." in result.explain("P-02")["message"]
+    projects = problem.projects.copy()
+    projects.loc["P-03", "status"] = "mandatory"
+    forced = solve(problem.with_projects(projects), portfolios=1).best
+    assert forced.fractions["P-29"] == pytest.approx(0.75)
+    assert "changing the funded share" not in result.explain("P-17")["message"]

@@ -54,6 +54,7 @@ from osa_opt.text import (
     id_list,
     json_number,
     percent,
+    percents_apart,
     share_text,
     value_shown,
     yen,
@@ -422,6 +423,7 @@ class _Explainer(Obstacles):
                         reason = self._bounded(rec, answer, timed_out=True)
                 else:
                     unsettled, reason = True, self._unsettled(rec, out)
+        rescaled: list[str] = []
         if rec["basis"] == LP_BOUND or unsettled:
             pass
         elif found is not None:
@@ -432,6 +434,10 @@ class _Explainer(Obstacles):
             rec["displaced"] = [q for q in self.funded if q not in found.fractions and q != pid]
             rec["replaced_by"] = [q for q in found.fractions
                                   if q not in self.funded and q != pid]
+            # kept, at another share: P-29 100%→75% makes the money add up in the message
+            rescaled = [f"{q} ({'→'.join(percents_apart(self.funded[q], found.fractions[q]))})"
+                        for q in self.funded if q != pid and q in found.fractions
+                        and abs(found.fractions[q] - self.funded[q]) > 1e-6]
             share = found.fractions.get(pid, 0.0)
             rec["needs_by_year"] = {fy: c * share for fy, c in rec["cost_by_year"].items()}
             obstacle = None
@@ -441,7 +447,7 @@ class _Explainer(Obstacles):
                                     if forced_in else
                                     f"no portfolio without it meets {self._every_rule()}")
         rec["reasons"] = self._reasons(pid, forced_in, obstacle)
-        rec["message"] = self._message(rec, obstacle, reason, unsettled)
+        rec["message"] = self._message(rec, obstacle, reason, unsettled, rescaled)
         waived = list(self.eligibility.at[pid, "overrides"])
         if waived:  # eligible only by an override: say which rule and why, every time
             rec["message"] += " Eligible by an override: " + "; ".join(waived) + "."
@@ -557,7 +563,10 @@ class _Explainer(Obstacles):
 
     # ------------------------------------------------------------------ words
     def _message(self, rec: dict[str, Any], obstacle: str | None, reason: str | None = None,
-                 unsettled: bool = False) -> str:
+                 unsettled: bool = False, rescaled: list[str] | None = None) -> str:
+        """The record's sentence; ``rescaled`` names the projects of portfolio 1 the answer
+        keeps at another funded share (``P-29 (100%→75%)``)."""
+        share = (f", changing the funded share of {id_list(rescaled)}" if rescaled else "")
         forced_in = rec["forced"] == "in"
         if unsettled:
             what = "Funding it" if forced_in else "Dropping it"
@@ -590,6 +599,7 @@ class _Explainer(Obstacles):
                      else " and fits beside the funded projects")
             if rec["replaced_by"]:
                 moves += f", bringing in {id_list(rec['replaced_by'])}"
+            moves += share
             tail = _blocked_sentence(blocked)
             if change == 0:
                 return (f"{head} Funding it would cost nothing: an equally good portfolio "
@@ -602,6 +612,7 @@ class _Explainer(Obstacles):
                    "in its place")
         if rec["displaced"]:
             instead += f" and also drops {id_list(rec['displaced'])}"
+        instead += share
         if change == 0:
             return f"{head} Dropping it would cost nothing: {instead}."
         return f"{head} Dropping it would lose {self._of_value(change)}: {instead}."
