@@ -363,6 +363,69 @@ def test_a_csv_in_shift_jis_with_only_full_width_digits_is_named_shift_jis(
     assert "; it looks like Shift_JIS (Japanese Windows) (value None)" in message
 
 
+def _zip_edited(path: Path, edit: Callable[[str, bytes], bytes | None]) -> Path:
+    """The shipped example's zip with each part ``edit(name, bytes)`` (None drops it)."""
+    with zipfile.ZipFile(example_path()) as source, zipfile.ZipFile(path, "w") as out:
+        for item in source.infolist():
+            data = edit(item.filename, source.read(item))
+            if data is not None:
+                out.writestr(item, data)
+    return path
+
+
+def test_a_workbook_without_the_shared_strings_it_names_is_told_damaged(
+        run: Callable, tmp_path: Path) -> None:
+    """An .xlsx whose xl/sharedStrings.xml (the text of every text cell) is gone, though
+    the file still names it, was told 'not a readable Excel workbook (.xlsx). Fix: open the
+    file in Excel and save it as an .xlsx workbook', as if it were another kind of file."""
+    path = _zip_edited(tmp_path / "round.xlsx",
+                       lambda name, data: None if name == "xl/sharedStrings.xml" else data)
+    assert refused(run, path, tmp_path) == [
+        f"round.xlsx, row None, column None: the workbook is damaged: it lacks "
+        "xl/sharedStrings.xml (the table of its text cells), which it names itself (a program "
+        "wrote it incompletely, or the file was edited or copied in part) (value "
+        f"{str(path)!r}). Fix: open it in Excel, which offers to repair it, or in LibreOffice; "
+        "check what it recovers and save it again as an .xlsx workbook; or copy the file again "
+        "from where it came"]
+
+
+@pytest.mark.parametrize(("case", "said"), [
+    ("table gone", "its text cells refer to a table of shared strings (xl/sharedStrings.xml) "
+                   "that the file does not hold"),
+    ("table cut", "{past} of its text cells refer to strings past the end of the workbook's "
+                  "table of shared strings (128 strings; string {last} asked for)")])
+def test_text_cells_the_shared_strings_do_not_hold_are_named(
+        run: Callable, tmp_path: Path, case: str, said: str) -> None:
+    """A sheet whose text cells point into a table of shared strings that is gone (the
+    file no longer naming it either) or holds fewer strings was told 'the sheet 'projects'
+    cannot be read. Fix: open the file in Excel and save it again', nothing of why."""
+    import re
+
+    def edit(name: str, data: bytes) -> bytes | None:
+        if name == "xl/sharedStrings.xml":
+            if case == "table gone":
+                return None
+            cut = [m.start() for m in re.finditer(rb"<si>", data)][128]
+            return data[:cut] + b"</sst>"
+        if case == "table gone" and name in ("[Content_Types].xml",
+                                             "xl/_rels/workbook.xml.rels"):
+            return re.sub(rb"<(Override|Relationship)[^>]*sharedStrings[^>]*/>", b"", data)
+        return data
+
+    path = _zip_edited(tmp_path / "round.xlsx", edit)
+    with zipfile.ZipFile(path) as book:
+        indexes = [int(i) for i in re.findall(rb'<c [^>]*t="s"[^>]*><v>(\d+)<',
+                                              book.read("xl/worksheets/sheet2.xml"))]
+    said = said.format(past=sum(i >= 128 for i in indexes), last=f"{max(indexes):,}")
+    messages = refused(run, path, tmp_path)
+    assert messages[0] == (
+        f"round.xlsx, row None, column None: the sheet 'projects' cannot be read: {said}; the "
+        "workbook is damaged (a program wrote it incompletely, or it was edited in part) (value "
+        "'projects'). Fix: open it in Excel, which offers to repair it, or in LibreOffice; "
+        "check the text cells it recovers and save it again as an .xlsx workbook; or copy the "
+        "file again from where it came")
+
+
 def test_a_sheet_named_in_full_width_letters_is_told_to_be_renamed(
         run: Callable, tmp_path: Path) -> None:
     """A sheet named ｐｒｏｊｅｃｔｓ (a Japanese input method's full-width letters, which

@@ -9,6 +9,8 @@ Shared by the .xlsx and .ods readers; the CSV reader tells a workbook saved as t
 from __future__ import annotations
 
 import io
+import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -100,3 +102,77 @@ def locked_issue(name: str) -> Issue:
                  "open it with its password and save a copy without one, then give that "
                  "copy (Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
                  "it; LibreOffice: File > Save As, untick 'Save with password')")
+
+
+#: What the parts of an .xlsx that a damaged file most often lacks hold, in words.
+_PART_WORDS = {"xl/sharedStrings.xml": "the table of its text cells",
+               "xl/styles.xml": "its cell formats", "xl/workbook.xml": "its list of sheets"}
+_PART_NAME = re.compile(rb'<Override\b[^>]*\bPartName="/?([^"]+)"')
+_REL_TARGET = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*\bTarget="/?([^"]+)"')
+
+
+def missing_parts(data: bytes) -> list[str]:
+    """The parts an .xlsx names (in ``[Content_Types].xml`` or the workbook's
+    relationships) but does not hold, each with what it holds: a file some program wrote
+    incompletely, or a zip edited by hand. Empty when it lacks none, or is no zip.
+
+    >>> from osa_opt.data import example_path
+    >>> book = io.BytesIO()
+    >>> with zipfile.ZipFile(example_path()) as src, zipfile.ZipFile(book, "w") as out:
+    ...     for item in src.infolist():
+    ...         if item.filename != "xl/sharedStrings.xml":
+    ...             out.writestr(item, src.read(item))
+    >>> missing_parts(book.getvalue()), missing_parts(example_path().read_bytes())
+    (['xl/sharedStrings.xml (the table of its text cells)'], [])
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            held = set(archive.namelist())
+            named = _PART_NAME.findall(archive.read("[Content_Types].xml")) \
+                if "[Content_Types].xml" in held else []
+            rels = archive.read("xl/_rels/workbook.xml.rels") \
+                if "xl/_rels/workbook.xml.rels" in held else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return []
+    targets = [t.decode("utf-8", "replace") for t in _REL_TARGET.findall(rels)
+               if b"://" not in t and b'TargetMode="External"' not in t]
+    parts = sorted(({n.decode("utf-8", "replace") for n in named}
+                    | {t if t.startswith("xl/") else posixpath.normpath(f"xl/{t}")
+                       for t in targets}) - held)
+    return [f"{p} ({_PART_WORDS[p]})" if p in _PART_WORDS else p for p in parts]
+
+
+def damaged_issue(path: Path, parts: list[str]) -> Issue:
+    """A workbook that names parts it does not hold (:func:`missing_parts`)."""
+    return Issue(path.name, None, None, str(path),
+                 f"the workbook is damaged: it lacks {', '.join(parts)}, which it names "
+                 "itself (a program wrote it incompletely, or the file was edited or copied "
+                 "in part)",
+                 "open it in Excel, which offers to repair it, or in LibreOffice; check "
+                 "what it recovers and save it again as an .xlsx workbook; or copy the file "
+                 "again from where it came")
+
+
+def shared_strings_lacking(data: bytes, sheet_xml: bytes) -> str | None:
+    """Why the text cells of a sheet cannot be read, when the workbook's shared strings do
+    not hold them: the table is absent, or shorter than a cell's index; else None."""
+    indexes = [int(i) for i in re.findall(
+        rb'<(?:\w+:)?c\b[^>]*\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d+)<', sheet_xml)]
+    if not indexes:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
+            table = archive.read(names[0]) if names else None
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if table is None:
+        return ("its text cells refer to a table of shared strings (xl/sharedStrings.xml) "
+                "that the file does not hold")
+    count = len(re.findall(rb"<(?:\w+:)?si\b", table))
+    if max(indexes) >= count:
+        past = sum(i >= count for i in indexes)
+        return (f"{past:,} of its text cells refer to strings past the end of the "
+                f"workbook's table of shared strings ({count:,} strings; string "
+                f"{max(indexes):,} asked for)")
+    return None

@@ -24,7 +24,14 @@ from typing import Any
 import pandas as pd
 
 from osa_opt.errors import Issue
-from osa_opt.inputs.file_kinds import encrypted, locked_issue, unreadable_issue
+from osa_opt.inputs.file_kinds import (
+    damaged_issue,
+    encrypted,
+    locked_issue,
+    missing_parts,
+    shared_strings_lacking,
+    unreadable_issue,
+)
 from osa_opt.inputs.formula_cells import (
     formula_issues,
     linked_formula_warnings,
@@ -106,7 +113,9 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
     try:
         book = _open_book(data)
     except Exception:  # noqa: BLE001 - whatever fails to open is "not a workbook" to a user
+        missing = [] if encrypted(data) else missing_parts(data)
         issues.append(locked_issue(path.name) if encrypted(data) else
+                      damaged_issue(path, missing) if missing else
                       unreadable_issue(path, data, "an Excel workbook (.xlsx)",
                                        "open the file in Excel and save it as an .xlsx "
                                        "workbook"))
@@ -131,8 +140,16 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                 order = row_order(xml)
                 rows = [] if order.repeated else sheet_rows(data, book[name], order.sorted)
             except Exception:  # noqa: BLE001 - a corrupt sheet inside a valid zip
+                why = shared_strings_lacking(data, _sheet_xml(data, book[name]))
                 issues.append(Issue(path.name, None, None, sheet, f"the sheet {sheet!r} cannot "
-                                    "be read", "open the file in Excel and save it again"))
+                                    "be read" + (f": {why}; the workbook is damaged (a "
+                                                 "program wrote it incompletely, or it was "
+                                                 "edited in part)" if why else ""),
+                                    "open the file in Excel and save it again" if not why
+                                    else "open it in Excel, which offers to repair it, or in "
+                                    "LibreOffice; check the text cells it recovers and save "
+                                    "it again as an .xlsx workbook; or copy the file again "
+                                    "from where it came"))
                 continue
             if order.repeated:  # two <row r="5">: which cells are row 5 cannot be told
                 issues.append(repeated_row_issue(path.name, sheet, order.repeated))
