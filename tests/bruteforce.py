@@ -41,16 +41,37 @@ def _cell(row: pd.Series, column: str, default: Any) -> Any:
         or value == "" else value
 
 
-def eligible_ids(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy) -> list[str]:
+def out_of_round(projects: pd.DataFrame, years: Iterable[str]) -> pd.Series:
+    """docs/inputs.md: a project with no cost in the policy's years (0 or blank in each
+    ``cost_<FY>`` of them) whose cost stands in another year's ``cost_<FY>`` column is out of
+    this round, as one marked excluded is. True for those, by row."""
+    own = [f"cost_{fy}" for fy in years]
+
+    def amounts(columns: list[str]) -> pd.Series:
+        cells = projects[columns].apply(pd.to_numeric, errors="coerce").fillna(0.0)
+        return cells.abs().sum(axis=1) if columns else pd.Series(0.0, index=projects.index)
+
+    other = [str(c) for c in projects.columns if str(c).startswith("cost_")
+             and str(c) not in own and any(ch.isdigit() for ch in str(c))]
+    return (amounts([c for c in own if c in projects.columns]) == 0) & (amounts(other) > 0)
+
+
+def eligible_ids(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
+                 years: Iterable[str] | None = None) -> list[str]:
     """Projects that pass every eligibility rule of the policy, in input order.
 
     Gates of law (fields, conflict, prior consent, UN Charter, dispute, equipment category)
     always hold; ODA eligibility, the governance minimums and the risk limit are waived by an
-    override of the project (or, but for the risk limit, of its country).
+    override of the project (or, but for the risk limit, of its country). A project out of
+    this round by the year of its cost (:func:`out_of_round`, the policy's years or
+    ``years``) is never eligible.
     """
     rules = policy.eligibility
+    elsewhere = out_of_round(projects, policy.budget if years is None else years)
     out = []
     for pid, p in projects.iterrows():
+        if elsewhere[pid]:
+            continue
         c = countries.loc[p["country"]]
         own, theirs = bool(_cell(p, "override", False)), bool(_cell(c, "override", False))
         consent = _cell(p, "prior_consent", None)
@@ -353,7 +374,7 @@ def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
     pos = {p: i for i, p in enumerate(ids)}
     ok = np.ones(len(X), dtype=bool)
     proj = projects.loc[ids]
-    for p in proj.index[proj["status"] == "mandatory"]:
+    for p in proj.index[forced_in(proj)]:
         ok &= X[:, pos[p]]
     for p in ids:
         for q in projects.at[p, "requires"]:
@@ -374,6 +395,14 @@ def _combinatorial_ok(X: np.ndarray, ids: list[str], projects: pd.DataFrame,
     if policy.priority.max_countries > 0:
         ok &= recipients <= policy.priority.max_countries
     return ok & (recipients >= policy.priority.min_countries)
+
+
+def forced_in(projects: pd.DataFrame) -> pd.Series:
+    """Projects fixed in: status mandatory, or stage signed (docs/inputs.md: "signed items
+    are fixed in like mandatory ones")."""
+    signed = (projects["stage"].fillna("").astype(str).str.lower() == "signed"
+              if "stage" in projects.columns else False)
+    return (projects["status"] == "mandatory") | signed
 
 
 # ---------------------------------------------------------------------- checking a portfolio
@@ -407,7 +436,7 @@ def violations(projects: pd.DataFrame, countries: pd.DataFrame, policy: Policy,
             least = (1.0 if units_min != units_min else float(units_min)) / most
         below(f"{p} fraction", f[p], least)
         above(f"{p} fraction", f[p], 1.0)
-    out += [f"{p} mandatory, not funded" for p in projects.index[projects["status"] == "mandatory"]
+    out += [f"{p} mandatory, not funded" for p in projects.index[forced_in(projects)]
             if p not in funded]
     total = float(sum(policy.budget.values()))
     spent = pd.Series(0.0, index=projects.index)
@@ -476,7 +505,10 @@ def portfolio_value(projects: pd.DataFrame, countries: pd.DataFrame, policy: Pol
 #: Rules an instance may switch on; the budget (and partial funding) is always there.
 RULES = ("tier_share", "tier_partner", "country_cap", "field_share", "region_share",
          "distinct_recipients", "requires", "exclusive", "mandatory", "units", "bundles",
-         "max_countries", "min_package", "compliance", "required_partner")
+         "max_countries", "min_package", "compliance", "required_partner", "other_years",
+         "signed", "ties")
+#: Rules that draw an input the validation refuses (:func:`refusals` says which).
+REFUSED_RULES = ("forced_unfundable",)
 USED_FIELDS = ("maritime_surveillance", "disaster_relief", "medical", "peacekeeping")
 
 
@@ -492,8 +524,8 @@ def instances(rules: Iterable[str] = (), max_projects: int = 12, ineligible: boo
     from hypothesis import strategies as st
 
     rules = frozenset(rules)
-    if rules - set(RULES):
-        raise ValueError(f"unknown rules {sorted(rules - set(RULES))}")
+    if rules - set(RULES) - set(REFUSED_RULES):
+        raise ValueError(f"unknown rules {sorted(rules - set(RULES) - set(REFUSED_RULES))}")
 
     @st.composite
     def draw_instance(draw: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
@@ -574,6 +606,10 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
         members = rng.permutation(n)
         for g in range(min(rng.integers(1, 3), n // 2)):
             projects.loc[members[g * 3:g * 3 + rng.integers(2, 4)], "exclusive_group"] = f"G{g + 1}"
+    if "ties" in rules:
+        projects = _add_twins(rng, projects)
+    if "other_years" in rules:
+        _move_costs_elsewhere(rng, projects, years)
     fields = list(Policy().eligibility.fields)
     if ineligible and rng.random() < 0.4:
         fields.remove("peacekeeping")
@@ -587,13 +623,23 @@ def random_instance(rng: np.random.Generator, n: int, n_countries: int,
         "budget": {fy: float(rng.uniform(0.3, 0.75) * projects[f"cost_{fy}"].sum())
                    or float(rng.uniform(1, 5)) for fy in years},
     }
+    if "ties" in rules and rng.random() < 0.5:  # whole scores, weights and multipliers of 1
+        for c in criteria:
+            projects[f"score_{c}"] = rng.integers(0, 4, len(projects)).astype(float)
+        projects["risk"] = 0.0
+        policy["objective"] |= {"weights": dict.fromkeys(criteria, 1.0), "risk_aversion": 0.0,
+                                "tier_multiplier": {1: 1.0, 2: 1.0, 3: 1.0}}
     if "compliance" in rules:
         _add_compliance(rng, projects, countries, policy)
     eligible = projects["project_id"].isin(eligible_ids(
         projects.set_index("project_id", drop=False), countries.set_index("country", drop=False),
-        Policy.from_dict({**policy, "budget": {}}))).to_numpy()
+        Policy.from_dict({**policy, "budget": {}}), years=years)).to_numpy()
     if "mandatory" in rules:
         _make_one_mandatory(rng, projects, eligible)
+    if "signed" in rules:
+        _add_stages(rng, projects, eligible)
+    if "forced_unfundable" in rules:
+        _force_an_unfundable_chain(rng, projects, eligible)
     witness = _witness(rng, projects, eligible, policy["budget"])
     _add_share_rules(rng, projects, countries, policy, rules, witness, eligible, tighten)
     if "required_partner" in rules:
@@ -662,6 +708,102 @@ def _requirements(projects: pd.DataFrame, i: int) -> list[int]:
     return sorted(seen)
 
 
+def _add_twins(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataFrame:
+    """One or two projects copied under a new id (the same country, costs, scores, group
+    and requirements): sets that swap a twin for its original are worth exactly the same."""
+    n = len(projects)
+    copies = projects.iloc[sorted(rng.choice(n, min(n, 1 + int(rng.random() < 0.4)),
+                                             replace=False))].copy()
+    copies["project_id"] = [f"P{n + k + 1:02d}" for k in range(len(copies))]
+    copies["status"] = "candidate"
+    return pd.concat([projects, copies], ignore_index=True)
+
+
+def _move_costs_elsewhere(rng: np.random.Generator, projects: pd.DataFrame,
+                          years: list[str]) -> None:
+    """A year the policy has no budget for (later or earlier than its years): about a
+    quarter of the projects have their whole cost there and none in the policy's years (out
+    of this round), a few a cost there beside their own (in the round, that cost counted
+    nowhere)."""
+    column = f"cost_FY{9 if rng.random() < 0.7 else 0}"
+    own = [f"cost_{fy}" for fy in years]
+    projects[column] = 0.0
+    for i in range(len(projects)):
+        u = rng.random()
+        if u < 0.25:
+            projects.loc[i, column] = float(projects.loc[i, own].sum())
+            projects.loc[i, own] = 0.0
+        elif u < 0.4:
+            projects.loc[i, column] = float(rng.uniform(0.5, 6))
+
+
+def _fundable_forced(projects: pd.DataFrame, eligible: np.ndarray, i: int) -> bool:
+    """Whether row i may be fixed in without the input being refused: it and everything it
+    requires eligible, and no other project fixed in shares its exclusive group."""
+    group = projects.at[i, "exclusive_group"]
+    others = forced_in(projects).to_numpy() & (np.arange(len(projects)) != i)
+    return bool(eligible[i] and all(eligible[q] for q in _requirements(projects, i))
+                and not (group and (others & (projects["exclusive_group"] == group)).any()))
+
+
+def _add_stages(rng: np.random.Generator, projects: pd.DataFrame, eligible: np.ndarray) -> None:
+    """A ``stage`` column (blank, request, survey, agreed) and, now and then, one project
+    signed (fixed in like a mandatory one) that the input rules accept."""
+    projects["stage"] = rng.choice(["", "request", "survey", "agreed"], len(projects))
+    choices = [i for i in np.flatnonzero(eligible) if projects.at[i, "status"] == "candidate"
+               and _fundable_forced(projects, eligible, i)]
+    if choices and rng.random() < 0.6:
+        projects.loc[rng.choice(choices), "stage"] = "signed"
+
+
+def _force_an_unfundable_chain(rng: np.random.Generator, projects: pd.DataFrame,
+                               eligible: np.ndarray) -> None:
+    """A project fixed in (mandatory, or signed) that requires, directly or through one
+    other project, a project that can never be funded (excluded, ineligible or out of the
+    round by the year of its cost): docs/inputs.md refuses the input."""
+    blocked = np.flatnonzero(~eligible)
+    free = [i for i in np.flatnonzero(eligible) if not forced_in(projects).iloc[i]]
+    if not len(blocked) or not free:
+        return
+    ids = projects["project_id"]
+    start, end = int(rng.choice(free)), int(rng.choice(blocked))
+    chain = [start, *([int(rng.choice(free))] if len(free) > 1 and rng.random() < 0.5
+                      else []), end]
+    for a, b in zip(chain, chain[1:], strict=False):
+        if a != b:
+            needs = {q for q in projects.at[a, "requires"].split(";") if q}
+            projects.loc[a, "requires"] = ";".join(sorted({*needs, ids[b]}))
+    if rng.random() < 0.5 or "stage" not in projects:
+        projects.loc[start, "status"] = "mandatory"
+    else:
+        projects.loc[start, "stage"] = "signed"
+
+
+def refusals(projects: pd.DataFrame, countries: pd.DataFrame,
+             policy: dict[str, Any]) -> list[str]:
+    """What docs/inputs.md refuses among what :func:`random_instance` draws (raw tables):
+    a project fixed in (status mandatory, stage signed) that is not eligible or requires,
+    directly or through others, one that can never be funded (excluded, ineligible, out of
+    the round by the year of its cost); two projects fixed in sharing an exclusive group; a
+    required partner none of whose projects is eligible and not excluded."""
+    table = projects.set_index("project_id", drop=False)
+    pol = Policy.from_dict(policy)
+    fundable = set(eligible_ids(table, countries.set_index("country", drop=False), pol))
+    forced = forced_in(table)
+    out = []
+    for i, p in enumerate(table.index):
+        if forced.iloc[i]:
+            bad = [str(table.index[q]) for q in [i, *_requirements(projects, i)]
+                   if table.index[q] not in fundable]
+            out += [f"{p} fixed in, cannot fund {', '.join(bad)}"] if bad else []
+    groups = table.loc[forced & (table["exclusive_group"] != ""), "exclusive_group"]
+    out += [f"group {g}: {k} fixed in" for g, k in groups.value_counts().items() if k > 1]
+    countries_of = set(table.loc[sorted(fundable), "country"])
+    out += [f"required partner {c} has no eligible project"
+            for c in pol.priority.required_partners if c not in countries_of]
+    return out
+
+
 def _make_one_mandatory(rng: np.random.Generator, projects: pd.DataFrame,
                         eligible: np.ndarray) -> None:
     """Mark one eligible candidate mandatory that requires nothing that cannot be funded,
@@ -679,7 +821,7 @@ def _witness(rng: np.random.Generator, projects: pd.DataFrame, eligible: np.ndar
     cost = projects[[f"cost_{fy}" for fy in budget]].to_numpy(float)
     left = np.array(list(budget.values()))
     chosen = np.zeros(len(projects), dtype=bool)
-    first = [k for i in np.flatnonzero(projects["status"] == "mandatory")
+    first = [k for i in np.flatnonzero(forced_in(projects))
              for k in [*_requirements(projects, i), i]]
     for i in [*first, *rng.permutation(len(projects))]:
         group = projects.at[i, "exclusive_group"]

@@ -32,7 +32,7 @@ from osa_opt.workflows import solve
 
 #: Each constraint family of the model -> the rules a random instance switches on for it.
 FAMILY_RULES: dict[str, frozenset[str]] = {
-    "budget": frozenset(),
+    "budget": frozenset({"other_years", "ties"}),
     "tier_share": frozenset({"tier_share"}),
     "tier_partner": frozenset({"tier_partner"}),
     "country_cap": frozenset({"country_cap"}),
@@ -41,7 +41,7 @@ FAMILY_RULES: dict[str, frozenset[str]] = {
     "distinct_recipients": frozenset({"distinct_recipients"}),
     "requires": frozenset({"requires", "bundles"}),
     "exclusive": frozenset({"exclusive"}),
-    "mandatory": frozenset({"mandatory"}),
+    "mandatory": frozenset({"mandatory", "signed"}),
     "whole_units": frozenset({"units"}),
     "max_countries": frozenset({"max_countries"}),
     "min_package": frozenset({"min_package"}),
