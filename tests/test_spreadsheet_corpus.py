@@ -201,6 +201,14 @@ def test_a_header_row_sorted_among_the_first_rows_loses_no_project(
                           ["Prepared by the division", "2026-12-01"], *titled["projects"]]
     problem = osa_opt.load_problem(write_book(tmp_path / "titled.xlsx", titled))
     assert len(problem.projects) == 38
+    units = example_sheets()  # a row of units over most columns, no project id: read too
+    header = units["projects"][0]
+    shown = {"title": "text", "country": "name", "cost_FY2026": "¥m", "score_security": "0-10",
+             "score_humanitarian": "0-10", "score_partnership": "0-10", "risk": "0-1",
+             "min_funding": "share", "status": "choice", "score_spread": "±"}
+    units["projects"].insert(0, [shown.get(name) for name in header])
+    problem = osa_opt.load_problem(write_book(tmp_path / "units.xlsx", units))
+    assert len(problem.projects) == 38
 
 
 @pytest.mark.slow

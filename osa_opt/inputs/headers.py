@@ -25,6 +25,7 @@ from osa_opt.inputs.policy import Policy, policy_sheet
 from osa_opt.inputs.schema import (
     COST_PREFIX,
     COUNTRY_COLUMNS,
+    KEYS,
     PROJECT_COLUMNS,
     PROJECTS,
     ROW,
@@ -217,6 +218,8 @@ def data_above_header_issue(sheet: str, rows: Rows, at: int) -> Issue | None:
     'the header row is row 2, with projects above it (row 1: P-17):'
     >>> data_above_header_issue("projects", [(1, ["OSA FY2026"]), *rows[1:]], 1) is None
     True
+    >>> data_above_header_issue("projects", [(1, [None, "text", "name"]), *rows[1:]], 1) is None
+    True
     """
     if not at:
         return None
@@ -230,7 +233,14 @@ def data_above_header_issue(sheet: str, rows: Rows, at: int) -> Issue | None:
     if len(named) < 3 or not below:
         return None
     typical = below[len(below) // 2]  # the median row under the header
-    data = [(n, cells) for n, cells in rows[:at] if filled(cells) >= max(3, typical / 2)]
+    key = next((i for i, c in enumerate(rows[at][1])
+                if isinstance(c, str) and c.strip() == KEYS.get(sheet)), None)
+
+    def keyed(cells: Sequence[Any]) -> bool:  # a units row above the header names none
+        return key is None or (key < len(cells) and not is_blank(cells[key]))
+
+    data = [(n, cells) for n, cells in rows[:at]
+            if keyed(cells) and filled(cells) >= max(3, typical / 2)]
     if not data:
         return None
     what = "projects" if sheet == PROJECTS else "countries"
