@@ -3,7 +3,8 @@
 funded sets HiGHS has reported, proven by a few check MIPs and bounds on single flips.
 
 The claim. ``V(S)`` is the value of funded set ``S`` at its best fractions (every ``x`` fixed
-to ``S``, one small MIP). ``C`` holds funded sets HiGHS reported, each with ``V`` exact, and
+to ``S``: the LP relaxation when its whole-number columns come out whole, else one small
+MIP). ``C`` holds funded sets HiGHS reported, each with ``V`` exact, and
 ``G = g1 (portfolio 1), g2, …, gK`` is the greedy ranking within ``C`` (each the best member
 of ``C`` differing from every earlier one in at least ``d = 2`` projects), worth
 ``w1 ≥ … ≥ wK``. The sequential ranking picks at step ``k`` the best set outside the balls
@@ -70,6 +71,7 @@ class Stats:
     mips: int = 0
     mip_seconds: float = 0.0
     exact: int = 0
+    exact_by_lp: int = 0  # exact values whose fixed-x LP came out integral (no MIP)
     flip_lps: int = 0
     box_settled: int = 0  # flips settled by Box, without an LP
     violations: int = 0
@@ -77,8 +79,9 @@ class Stats:
 
 
 class Evaluator:
-    """Exact values of funded sets (every ``x`` fixed) on one copy of the loaded model: the
-    fixed-``x`` MIP, and its LP relaxation (integrality switched off) for the flips."""
+    """Exact values of funded sets (every ``x`` fixed) on one copy of the loaded model: its
+    LP relaxation (integrality switched off; the value when its whole-number columns come
+    out whole, and the flips' bounds), else the fixed-``x`` MIP."""
 
     def __init__(self, lp: Any, x_cols: np.ndarray, stats: Stats, time_limit: float,
                  threads: int = 1) -> None:
@@ -125,14 +128,33 @@ class Evaluator:
                 self.cache[key] = None
             else:
                 self.stats.exact += 1
-                self._mode(True)
-                b = pattern.astype(float)
-                self.h.changeColsBounds(len(self.x_cols), self.x_cols, b, b)
-                ha.run_checked(self.h)
-                self.cache[key] = ((float(self.h.getInfo().objective_function_value),
-                                    np.array(self.h.getSolution().col_value))
-                                   if self._status() == "optimal" else None)
+                self.cache[key] = self._lp_exact(pattern) or self._mip_exact(pattern)
         return self.cache[key]
+
+    def _lp_exact(self, pattern: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """V(S) from the fixed-x LP relaxation (warm, a fraction of the MIP's time) when its
+        integer columns come out integral, the MIP's optimum then; None otherwise."""
+        self._mode(False)
+        b = pattern.astype(float)
+        self.h.changeColsBounds(len(self.x_cols), self.x_cols, b, b)
+        ha.admitted(self.h)
+        if self.h.getModelStatus() != self.highspy.HighsModelStatus.kOptimal:
+            return None  # infeasible or unsettled: the MIP decides
+        values = np.array(self.h.getSolution().col_value)
+        ints = values[self.int_cols]
+        if np.any(np.abs(ints - np.round(ints)) > 1e-9):
+            return None
+        self.stats.exact_by_lp += 1
+        return float(self.h.getInfo().objective_function_value), values
+
+    def _mip_exact(self, pattern: np.ndarray) -> tuple[float, np.ndarray] | None:
+        self._mode(True)
+        b = pattern.astype(float)
+        self.h.changeColsBounds(len(self.x_cols), self.x_cols, b, b)
+        ha.run_checked(self.h)
+        return ((float(self.h.getInfo().objective_function_value),
+                 np.array(self.h.getSolution().col_value))
+                if self._status() == "optimal" else None)
 
     def lp_at(self, pattern: np.ndarray) -> tuple[float, np.ndarray] | None:
         """(V_LP(S), reduced costs of the x columns) of the fixed-x LP relaxation, None when
