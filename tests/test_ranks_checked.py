@@ -237,6 +237,24 @@ def test_the_ranking_settles_flips_without_lps(monkeypatch: pytest.MonkeyPatch) 
     assert results and results[0].stats.box_settled > results[0].stats.flip_lps
 
 
+def test_a_check_that_could_prove_nothing_is_the_next_ranks_re_solve(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,000×3 seed 0: after portfolio 1 (3675.4404) the best set HiGHS had reported for
+    rank 2 is worth 3671.6485, below the checks' floor (best − 3 × (LP bound − best),
+    3675.02), so no check could prove it (a check proves only ranks worth its floor). The
+    first check MIP (cuts of nine pooled sets, that floor, no start) used to prove nothing
+    and cost about two re-solves; the checks now re-solve rank 2 first, which fills the
+    pool, and go on checking from there: the same ranking as the loop's."""
+    problem = synthetic(1000, 3, 0)
+    results = spy_extend(monkeypatch)
+    checked = Solver(problem).ranked(10, 2)
+    assert results and len(results[0].portfolios) == 9
+    log = results[0].stats.log
+    assert log[0][1:] == (2, False)  # the first MIP: rank 2's re-solve, proving it
+    assert any(claimed for _, _, claimed in log[1:])  # then checks of pooled rankings
+    assert_same(checked, Solver(problem).ranked(10, 2, checked=False))
+
+
 def test_an_exact_value_is_its_lps_only_when_that_comes_out_whole(tmp_path: Path) -> None:
     """A funded set's value (every x fixed) is read from the fixed-x LP, a fraction of the
     fixed-x MIP's time at 10,000×3 (0.17 s against 0.64 s for 21 values), when the LP's

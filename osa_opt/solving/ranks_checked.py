@@ -31,6 +31,13 @@ as an LP (exact when its integer columns come out integral) or as the fixed-``x`
 solution a MIP reports joins ``C``; a flip worth more than allowed joins ``C`` too; the
 greedy ranking is redone and checked again until all ``K`` are proven.
 
+When a check runs: (a)'s MIP has its floor no lower than ``best − SPAN × (LP bound −
+best)``, so ``t`` is at least that and no rank worth less can be proven by it. When the
+greedy ranking's next member is worth less, the check would prove nothing (the next rank's
+re-solve with needless cuts, a lower floor and no start: two to three re-solves' time at
+10,000×3); the next rank is then re-solved (the branch below for "nothing in ``C``"), which
+also fills ``C`` with the near-optimal sets HiGHS meets, and the checks go on after it.
+
 The tie rule, shared with the sequential ranking: where two members of ``C`` still
 available are worth the same (within HiGHS's absolute gap), the greedy ranking stops there
 and the next portfolio is the sequential re-solve's, as HiGHS returns it, so both paths
@@ -54,7 +61,13 @@ import numpy as np
 
 from osa_opt.solving import highs_access as ha
 from osa_opt.solving.direct import HIGHS_ABS_GAP
-from osa_opt.solving.value_bound import POOLED_OPTIONS, RESOLVE_OPTIONS, ValueBound
+from osa_opt.solving.value_bound import (
+    FIRST_MARGIN,
+    POOLED_OPTIONS,
+    RESOLVE_OPTIONS,
+    STEP_MARGIN,
+    ValueBound,
+)
 
 TOL = HIGHS_ABS_GAP  # a set worth at most this more than another counts as tied
 SPAN = 3.0  # the first MIPs' floor: no lower than best − SPAN × (LP bound − best)
@@ -76,6 +89,8 @@ class Stats:
     box_settled: int = 0  # flips settled by Box, without an LP
     violations: int = 0
     bound_broken: list[str] = field(default_factory=list)
+    #: per check MIP: (its seconds, ranks proven after it, whether it checked a greedy ranking)
+    log: list[tuple[float, int, bool]] = field(default_factory=list)
 
 
 class Evaluator:
@@ -612,6 +627,10 @@ def extend(opt: Any, x_cols: np.ndarray, first_value: float, first_pattern: np.n
         with check_mip.options(RESOLVE_OPTIONS | POOLED_OPTIONS):
             while len(proven) < count and stats.mips < MAX_MIPS:
                 ranked = greedy()
+                # a check proves only ranks worth at least its floor: with none of C there,
+                # it would be the next rank's re-solve with needless cuts; the re-solve runs
+                if len(ranked) > len(proven) and ranked[len(proven)][0] < first_value - SPAN * gap:
+                    del ranked[len(proven):]
                 extend_ = len(ranked) > len(proven)
                 last = ranked[-1][0]
                 start = None
@@ -620,9 +639,11 @@ def extend(opt: Any, x_cols: np.ndarray, first_value: float, first_pattern: np.n
                     if level <= last:
                         exact = ev.exact(ranked[-1][1])
                         start = exact[1] if exact is not None else None
-                else:  # nothing in C to rank next: the sequential re-solve, widened once
+                else:  # nothing in C (that a check could prove) to rank next: the
+                    # sequential re-solve, its floor at NearOptimalFloor's distance, widened once
                     drops = [a[0] - b[0] for a, b in zip(proven, proven[1:], strict=False)]
-                    level = last - 2 * max(drops or [max(gap, TOL)])
+                    level = (last - STEP_MARGIN * max(drops) if drops
+                             else first_value - FIRST_MARGIN * max(gap, TOL))
                 out = check_mip.solve([g for _, g in (ranked[:-1] if extend_ else ranked)], d,
                                       level, start, floor_may_go=not extend_)
                 stats.mips += 1
@@ -647,12 +668,14 @@ def extend(opt: Any, x_cols: np.ndarray, first_value: float, first_pattern: np.n
                     cands[q.tobytes()].value = exact[0]
                     if not extend_:  # the true next portfolio (the balls of proven are checked)
                         proven.append((exact[0], q))
+                        stats.log.append((out.seconds, len(proven), extend_))
                         continue
                 k = len(proven)
                 while k < len(ranked) and ranked[k][0] + TOL >= t:
                     k += 1
                 if k > len(proven) and not ball_violations(ranked, k):
                     proven[:] = ranked[:k]
+                stats.log.append((out.seconds, len(proven), extend_))
     except Inconclusive:
         pass  # the ranks proven so far go back to the sequential loop
     for i in range(1, len(proven)):  # a ranking goes down (a safeguard: the proof says so)
