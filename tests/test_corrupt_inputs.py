@@ -1520,12 +1520,26 @@ def test_a_tier_formatted_as_a_date_is_named_with_its_number(run: Callable,
     fix = ("Fix: format the column as a number (Format Cells > Number), check the values, "
            "and save again")
     assert refused(run, edited(tmp_path / "dated.xlsx", dated), tmp_path) == [
-        "projects, row 3, column 'cost_FY2026': 1 cell is formatted as a date, not a number "
-        "(row 3; row 3 shows 1200 days, 0:00:00, which is 1200 as a number) (value '1200 "
-        f"days, 0:00:00'). {fix}",
+        "projects, row 3, column 'cost_FY2026': 1 cell is formatted as a duration, not a "
+        "number (row 3; row 3 shows 1200 days, 0:00:00, which is 1200 as a number) (value "
+        f"'1200 days, 0:00:00'). {fix}",
         "countries, row 3, column 'priority_tier': 1 cell is formatted as a date, not a "
         "number (row 3; row 3 shows 1900-01-02, which is 2 as a number) (value "
         f"'1900-01-02'). {fix}"]
+
+
+def test_a_cost_formatted_as_a_time_is_said_to_be_one(run: Callable, tmp_path: Path) -> None:
+    """A cost cell showing 12:00:00 (0.5 under a time format) was said to be 'formatted as
+    a date', and one showing 1200 days, 0:00:00 (a duration format) too."""
+    def timed(book: Any) -> None:
+        cost = book["projects"].cell(3, column(book["projects"], "cost_FY2026"))
+        cost.value, cost.number_format = 0.5, "hh:mm:ss"
+
+    assert refused(run, edited(tmp_path / "timed.xlsx", timed), tmp_path) == [
+        "projects, row 3, column 'cost_FY2026': 1 cell is formatted as a time, not a number "
+        "(row 3; row 3 shows 12:00:00, which is 0.5 as a number) (value '12:00:00'). Fix: "
+        "format the column as a number (Format Cells > Number), check the values, and save "
+        "again"]
 
 
 # ------------------------------------------------- policy keys in the wrong place

@@ -365,10 +365,28 @@ def _formatted_issue(sheet: str, column: str, dated: list[tuple[int, Any]],
         f", which is {number(serial, grouped=False)} as a number" if serial is not None else "")
     n = len(dated)
     return Issue(sheet, row, column, _shown(first),
-                 f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as a date, "
+                 f"{counted(n, 'cell')} {'are' if n > 1 else 'is'} formatted as "
+                 f"{_format_kind([v for _, v in dated])}, "
                  f"not a number ({rows_named([r for r, _ in dated])}; {shown})",
                  "format the column as a number (Format Cells > Number), check "
                  "the values, and save again" + _typed_date(dated, epoch))
+
+
+def _format_kind(values: list[Any]) -> str:
+    """What the cells' format shows them as: a time (a cost cell showing 12:00:00, which is
+    0.5) or a duration when every one is, else a date. A cost cell showing 12:00:00 was
+    said to be "formatted as a date".
+
+    >>> _format_kind([dt.time(12, 0)]), _format_kind([dt.timedelta(hours=30)])
+    ('a time', 'a duration')
+    >>> _format_kind([dt.time(12, 0), dt.datetime(2026, 4, 1)])
+    'a date'
+    """
+    if values and all(isinstance(v, dt.timedelta) for v in values):
+        return "a duration"
+    if values and all(isinstance(v, dt.time) for v in values):
+        return "a time"
+    return "a date"
 
 
 def _date_text_issue(sheet: str, column: str, dated: list[tuple[int, str]],
