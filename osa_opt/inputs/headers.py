@@ -123,10 +123,15 @@ def japanese_key(name: str) -> str:
 Rows = Sequence[tuple[int, Sequence[Any]]]
 
 
+#: The column names of each sheet's schema (``known_header`` is asked once per cell of the
+#: rows a header is looked for in).
+_PROJECT_NAMES = frozenset(c.name for c in PROJECT_COLUMNS)
+_COUNTRY_NAMES = frozenset(c.name for c in COUNTRY_COLUMNS)
+
+
 def known_header(sheet: str, name: str) -> bool:
     """Whether ``name`` is a column of the sheet (any cost or score column counts)."""
-    columns = PROJECT_COLUMNS if sheet == PROJECTS else COUNTRY_COLUMNS
-    if name in {c.name for c in columns}:
+    if name in (_PROJECT_NAMES if sheet == PROJECTS else _COUNTRY_NAMES):
         return True
     return sheet == PROJECTS and name.startswith((COST_PREFIX, SCORE_PREFIX))
 
@@ -190,10 +195,14 @@ def _names(sheet: str, cells: Sequence[Any]) -> int:
 def _sorted_header_issue(sheet: str, rows: Rows) -> Issue | None:
     """Row 1 names no column and a row past the first few names most of them: the header
     row sorted into the table (a sort of the whole sheet without 'My data has headers'),
-    or moved there. Read from row 1, each of its columns was 'data but no header'."""
-    found = [(n, cells) for n, cells in rows[HEADER_SEARCH_ROWS:] if _names(sheet, cells) >= 3]
-    if len(found) != 1 or _names(sheet, rows[0][1]) or sum(
+    or moved there. Read from row 1, each of its columns was 'data but no header'.
+    Row 1 is looked at first: when it names a column (every sound sheet), the rows below
+    are not searched (a cell at a time, 0.15 s of 10,000 projects)."""
+    if _names(sheet, rows[0][1]) or sum(
             not is_blank(c) for c in rows[0][1]) < 3:  # row 1 a title: a long title block
+        return None
+    found = [(n, cells) for n, cells in rows[HEADER_SEARCH_ROWS:] if _names(sheet, cells) >= 3]
+    if len(found) != 1:
         return None
     n, cells = found[0]
     heads = first_few((repr(str(c).strip()) for c in cells if isinstance(c, str)
