@@ -14,8 +14,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from osa_opt.digest import sha256
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 _HERE = Path(__file__).resolve().parent
 
@@ -110,16 +114,68 @@ def example_partners() -> tuple[str, ...]:
 
     >>> example_partners()[:3]
     ('Aurelia', 'Serendel', 'Lumaris')
-    """
-    import openpyxl
 
-    book = openpyxl.load_workbook(example_path(), read_only=True)
-    try:
-        rows = book["countries"].iter_rows(values_only=True)
-        at = list(next(rows)).index("country")
-        return tuple(str(row[at]).strip() for row in rows if row[at] is not None)
-    finally:
-        book.close()
+    Read from the workbook's XML with the standard library (:func:`_sheet_texts`): a round
+    of CSV files asks for them in its report, and loading openpyxl for them took 0.09-0.16 s
+    of a 10,000-project solve that never opens a workbook otherwise.
+    """
+    rows = _sheet_texts(example_path(), "countries")
+    at = rows[0].index("country")
+    cells = (row[at] if len(row) > at else None for row in rows[1:])
+    return tuple(c.strip() for c in cells if c is not None)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_texts(path: Path, sheet: str) -> list[list[str | None]]:
+    """The cells of one sheet of an .xlsx workbook as text (None where empty), row by row:
+    enough for the shipped example's countries sheet, read without openpyxl."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as book:
+        def xml(name: str) -> ElementTree.Element:
+            return ElementTree.fromstring(book.read(name))
+
+        names = book.namelist()
+        shared = ([_run_text(si) for si in xml("xl/sharedStrings.xml").iter(f"{_MAIN}si")]
+                  if "xl/sharedStrings.xml" in names else [])
+        rid = next(s.get(f"{_REL}id") for s in xml("xl/workbook.xml").iter(f"{_MAIN}sheet")
+                   if s.get("name") == sheet)
+        target = next(r.get("Target", "") for r in xml("xl/_rels/workbook.xml.rels")
+                      if r.get("Id") == rid)
+        rows: list[list[str | None]] = []
+        for row in xml(target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                       ).iter(f"{_MAIN}row"):
+            cells: list[str | None] = []
+            for cell in row.iter(f"{_MAIN}c"):
+                letters = re.match(r"[A-Z]+", cell.get("r", ""))
+                if letters:  # A1-style reference: the column, gaps left empty
+                    column = 0
+                    for ch in letters.group():
+                        column = column * 26 + ord(ch) - 64
+                    cells += [None] * (column - 1 - len(cells))
+                kind, value = cell.get("t"), cell.find(f"{_MAIN}v")
+                inline = cell.find(f"{_MAIN}is")
+                if kind == "inlineStr" and inline is not None:
+                    text: str | None = _run_text(inline)
+                elif value is None or value.text is None:
+                    text = None
+                else:
+                    text = shared[int(value.text)] if kind == "s" else value.text
+                cells.append(text)
+            rows.append(cells)
+        return rows
+
+
+def _run_text(element: ElementTree.Element) -> str:
+    """A string item's text: its ``<t>``, or its rich-text runs' (not phonetic guides)."""
+    parts = [element.find(f"{_MAIN}t"), *(r.find(f"{_MAIN}t")
+                                         for r in element.findall(f"{_MAIN}r"))]
+    return "".join(t.text or "" for t in parts if t is not None)
 
 
 def example_partners_note(countries: Iterable[object]) -> str | None:
