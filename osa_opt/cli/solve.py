@@ -118,11 +118,10 @@ def command(
     problem = load_from_cli(input_path, policy_path, budgets, sets,
                             extra=_policy_overrides(portfolios, min_difference, time_limit))
     read_seconds = time.perf_counter() - t0
-    # Pyomo and the writers load once the input is known to be good: a bad input's
-    # message (exit 2) does not wait for them.
+    # Pyomo loads once the input is known to be good: a bad input's message (exit 2) does
+    # not wait for it.
     with loading():  # modules that live until the command ends
         from osa_opt.model import build_model
-        from osa_opt.run_folder import write_run
         from osa_opt.solving.solver import stdout_to_stderr
         from osa_opt.workflows import solve
     count = problem.policy.portfolios.count
@@ -152,6 +151,9 @@ def command(
 
                 result.analyses["since"] = SinceRun.between(previous, result, str(since_dir))
             phase(WRITING)
+            with loading():  # the writers (xlsxwriter, the report) load once there is a
+                # result to write, not before HiGHS's search, the run's peak of memory
+                from osa_opt.run_folder import write_run
             folder = write_run(result, out_dir, option="--out")
     if as_json:
         sys.stdout.write((folder / "run.json").read_text(encoding="utf-8"))

@@ -153,9 +153,6 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: l
     """The tables of the input at ``path``, its files' sha256 and its CSV delimiter; the
     problems of a workbook's cells (they leave the tables readable) in ``cells``."""
     from osa_opt.inputs.file_kinds import HEAD_BYTES, encrypted, locked_issue, unreadable_issue
-    from osa_opt.inputs.read_csv import read_folder
-    from osa_opt.inputs.read_ods import read_ods
-    from osa_opt.inputs.read_xlsx import read_workbook
 
     refused = unusable_path(path)
     if refused:  # a name too long, a folder on the way that may not be entered
@@ -173,6 +170,8 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: l
                 (path / f"{sheet}.csv").exists() for sheet in SHEETS):
             _fail(path.name, str(path), "a run folder of osa-opt (it holds run.json), not "
                   "an input", _run_folder_hint(path))
+        from osa_opt.inputs.read_csv import read_folder  # each reader loads when it reads
+
         folder = read_folder(path, issues, warnings)
         delimiter = next(iter(folder.delimiters)) if len(folder.delimiters) == 1 else None
         return folder.tables, folder.sources, delimiter
@@ -181,7 +180,10 @@ def _read_files(path: Path, issues: list[Issue], warnings: list[Issue], cells: l
               f"give {_WHAT}")
     if suffix in (".xlsx", ".xlsm", ".ods"):
         data = _read_bytes(path)
-        reader = read_ods if suffix == ".ods" else read_workbook
+        if suffix == ".ods":
+            from osa_opt.inputs.read_ods import read_ods as reader
+        else:
+            from osa_opt.inputs.read_xlsx import read_workbook as reader
         return reader(path, data, issues, warnings, cells), {path.name: sha256(data)}, None
     if suffix in (".xls", ".xlsb"):
         if suffix == ".xls" and encrypted(_read_bytes(path)):
