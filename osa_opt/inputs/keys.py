@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -79,6 +79,19 @@ def key(text: str) -> str:
     else:
         folded = "".join(_folded(text).translate(_LATIN).split())
     return _whole(folded)
+
+
+def spelt_alike(name: str, known: Iterable[str], by_key: dict[str, str]) -> str | None:
+    """The one of ``known`` spelt like ``name`` but for capitals, spaces, width or lookalike
+    letters (one :func:`key`; the first spelling when several share it), else None.
+    ``by_key`` holds ``known`` by key: filled on the first call, for the next ones.
+
+    >>> spelt_alike("p-04", ["P-04", "P-05"], {}), spelt_alike("P-2", ["P-02"], {})
+    ('P-04', None)
+    """
+    if not by_key:
+        by_key.update((key(k), k) for k in reversed(list(known)))  # the first spelling wins
+    return by_key.get(key(name))
 
 
 def _whole(folded: str) -> str:

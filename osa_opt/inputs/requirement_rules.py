@@ -20,8 +20,7 @@ from osa_opt.inputs.cells import split_otherwise
 from osa_opt.inputs.eligibility import COUNTRY_PASS, assess_sheet_rows
 from osa_opt.inputs.forced import cannot_be_funded, signed_rows
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import RowsText, in_rows, lookalike_note
-from osa_opt.inputs.keys import key as name_key
+from osa_opt.inputs.keys import RowsText, in_rows, lookalike_note, spelt_alike
 from osa_opt.inputs.other_years import cost_to_move
 from osa_opt.inputs.policy import Policy
 from osa_opt.inputs.schema import PROJECTS, ROW
@@ -89,21 +88,6 @@ def _strong_parts(graph: dict[str, list[str]]) -> list[list[str]]:
     return sorted(parts, key=lambda part: order[part[0]])
 
 
-def _closest_id(req: str, ids: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
-    """The project id spelt like ``req`` but for capitals, spaces, width or lookalike
-    letters, else the one of its number (:func:`~osa_opt.text.closest_ids`): an id of a
-    deleted row is not taken for a neighbour's (``P-02`` is not ``P-32``).
-
-    >>> _closest_id("p-04", {"P-04": 5}, {}), _closest_id("P-2", {"P-02": 3, "P-32": 9}, {})
-    ('P-04', 'P-02')
-    >>> _closest_id("P-02", {"P-12": 3, "P-32": 9}, {}) is None
-    True
-    """
-    if not by_key:
-        by_key.update((name_key(k), k) for k in reversed(list(ids)))  # the first spelling wins
-    return by_key.get(name_key(req)) or next(iter(closest_ids(req, list(ids), n=1)), None)
-
-
 def _same_number(req: str, ids: Mapping[str, Any]) -> str | None:
     """The id that is ``req`` but for leading zeros (``7`` for ``007``, or the reverse):
     Excel keeps ``007`` only in a cell formatted as text.
@@ -145,7 +129,9 @@ def dependency_issues(projects: pd.DataFrame,
                 listed = len(issues) < MAX_PER_RULE
                 parts = split_otherwise(req, row_of) if listed else None
                 zeros = _same_number(req, row_of) if listed and not parts else None
-                close = _closest_id(req, row_of, by_key) if listed and not parts else None
+                close = (spelt_alike(req, row_of, by_key)  # else by its number: P-2 is P-02
+                         or next(iter(closest_ids(req, list(row_of), n=1)), None)
+                         ) if listed and not parts else None
                 quoted = f"'{req}" if f"'{req}" in row_of else None  # '007, a text mark
                 hint = (f"the project id is typed {quoted!r} in row {row_of[quoted]}, with "
                         "the apostrophe a spreadsheet types to keep a value as text: delete "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
@@ -28,8 +27,7 @@ from osa_opt.inputs.eligibility import (
 from osa_opt.inputs.forced import signed_rows
 from osa_opt.inputs.group_rules import lone_group_issues
 from osa_opt.inputs.issue_list import MAX_PER_RULE
-from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues
-from osa_opt.inputs.keys import key as name_key
+from osa_opt.inputs.keys import RowsText, lookalike_note, near_duplicate_issues, spelt_alike
 from osa_opt.inputs.other_years import reason_and_fix
 from osa_opt.inputs.policy import FIELDS, Policy, policy_sheet
 from osa_opt.inputs.policy_keys import EQUIPMENT_CATEGORIES
@@ -121,7 +119,8 @@ def _unknown_country_issues(projects: pd.DataFrame, countries: pd.DataFrame) -> 
         # a suggestion compares with every country: only for the rows that are listed
         if n < MAX_PER_RULE and name not in close:
             other[name] = other_name_hint(name, choices)  # East Timor for Timor-Leste
-            close[name] = "" if other[name] else _closest(name, choices, by_key) or ""
+            close[name] = "" if other[name] else (spelt_alike(name, choices, by_key)
+                                                   or suggest(name, list(choices)) or "")
         named = other.get(name)
         if named:
             meant, sentence = named
@@ -155,14 +154,6 @@ def _one_country_twice_issues(countries: pd.DataFrame) -> list[Issue]:
                   "write that name in the country cells of its projects")
             for row, name, first, first_row in same_country_rows(
                 names[given].astype(str), countries[ROW][given])]
-
-
-def _closest(name: str, known: Mapping[str, Any], by_key: dict[str, str]) -> str | None:
-    """The known name spelt like ``name`` but for capitals, spaces, width or lookalike
-    letters, else the closest by :func:`~osa_opt.text.suggest`."""
-    if not by_key:
-        by_key.update((name_key(k), k) for k in reversed(list(known)))  # the first spelling wins
-    return by_key.get(name_key(name)) or suggest(name, list(known))
 
 
 def _exclusive_group_issues(projects: pd.DataFrame) -> list[Issue]:
