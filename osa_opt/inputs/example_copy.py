@@ -20,6 +20,7 @@ from pathlib import Path
 
 from osa_opt.data import example_path, shipped_policy_paths
 from osa_opt.errors import OsaError, unusable_path
+from osa_opt.inputs.template import new_file_mode
 
 
 class ExampleCopyError(OsaError):
@@ -79,7 +80,7 @@ def write_example(folder: str | os.PathLike[str] = ".", *, overwrite: bool = Fal
             os.close(fd)
             try:
                 shutil.copyfile(source, tmp)  # a link in the package: its content
-                os.chmod(tmp, _file_mode())
+                os.chmod(tmp, new_file_mode())
                 os.replace(tmp, target)
             finally:
                 Path(tmp).unlink(missing_ok=True)
@@ -88,9 +89,3 @@ def write_example(folder: str | os.PathLike[str] = ".", *, overwrite: bool = Fal
         written.append(target)
     return written
 
-
-def _file_mode() -> int:
-    """The mode a new file gets under the current umask (mkstemp makes it private)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

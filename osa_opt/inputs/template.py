@@ -176,7 +176,7 @@ def atomic_workbook(path: str | os.PathLike[str], *, overwrite: bool = False,
         workbook.set_properties({"created": datetime.datetime(2026, 1, 1)})
         yield workbook
         workbook.close()
-        os.chmod(tmp, _file_mode())
+        os.chmod(tmp, new_file_mode())
         os.replace(tmp, target)
     except (OSError, FileCreateError) as exc:
         # xlsxwriter wraps the OSError of close() in a FileCreateError.
@@ -200,8 +200,10 @@ def _as_policy(policy: Any) -> Policy:
     return Policy.load(policy)
 
 
-def _file_mode() -> int:
-    """The mode a new file gets under the current umask (mkstemp makes it private)."""
+def new_file_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp makes it private): given
+    to a file written under a temporary name before it is moved into place (the template,
+    ``osa-opt example``'s copies)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
