@@ -44,6 +44,45 @@ def ctrl_c_as_python_sets_it() -> Any:
     signal.signal(signal.SIGINT, previous)
 
 
+def _environment_put_back(before: dict[str, str], who: str) -> None:
+    """Fail (``who`` left it so) if ``os.environ`` differs from ``before``, after putting
+    it back."""
+    after = dict(os.environ)
+    for seen in (before, after):
+        seen.pop("PYTEST_CURRENT_TEST", None)
+    if after == before:
+        return
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    left = "; ".join(f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in changed)
+    for key in changed:
+        if key in before:
+            os.environ[key] = before[key]
+        else:
+            del os.environ[key]
+    pytest.fail(f"{who} left os.environ changed ({left}); use monkeypatch.setenv, or pass "
+                "env= to a subprocess", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def environment_left_as_found() -> Any:
+    """A test that changes ``os.environ`` (a wide ``COLUMNS``, ``TERM``, ...) and leaves it so
+    fails, and the environment is put back: the tests after it would otherwise pass or fail
+    by what it left (``monkeypatch.setenv`` undoes itself). osa-opt itself must never change
+    the process's environment either: a notebook user's process keeps its own
+    (tests/test_environment.py)."""
+    before = dict(os.environ)
+    yield
+    _environment_put_back(before, "the test")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def module_environment_left_as_found() -> Any:
+    """The same around a test module, for what its module-scoped fixtures set."""
+    before = dict(os.environ)
+    yield
+    _environment_put_back(before, "a module-scoped fixture of this module")
+
+
 def under_ci() -> bool:
     """True when the environment variable ``CI`` is ``true`` (as CI services and .ci/run set)."""
     return os.environ.get("CI", "").strip().lower() in ("true", "1")

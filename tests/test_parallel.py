@@ -47,11 +47,22 @@ def problem() -> Problem:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
+    """A LocalCluster of this process. Its nannies set their workers' variables in this
+    process's os.environ (OMP_NUM_THREADS=1, MKL_NUM_THREADS, OPENBLAS_NUM_THREADS,
+    MALLOC_TRIM_THRESHOLD_, PYTHONHASHSEED, __DASK_PARENT_PID) and leave them there: every
+    later test's subprocess ran with one thread and a fixed hash seed. Put back after."""
     import distributed
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as local:
-        yield local
+    before = dict(os.environ)
+    before.pop("PYTEST_CURRENT_TEST", None)  # pytest's own, which it keeps
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=":0") as local:
+            yield local
+    finally:
+        for key in [k for k in os.environ if k not in before and k != "PYTEST_CURRENT_TEST"]:
+            del os.environ[key]
+        os.environ.update(before)
 
 
 @pytest.fixture(scope="module")
