@@ -256,7 +256,7 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
             if in_million is not None:  # 18.1bn, ¥18,100m, 181億円: as a cost cell is told
                 raise click.BadParameter(
                     f"{item!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}"
-                    f": --budget {fy.strip()}={_shown(in_million)}"
+                    f": --budget {fy.strip()}={option_value(in_million)}"
                     if in_million >= 1 else  # ¥18,100: yen, or a currency format's ¥ million
                     f"{item!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}",
                     param_hint="--budget") from None
@@ -265,8 +265,8 @@ def parse_budget(values: tuple[str, ...]) -> dict[str, Any]:
                 param_hint="--budget") from None
         if key in out and out[key] != number:  # --budget FY2026=18100 --budget FY2026=17000
             raise click.BadParameter(
-                f"{item!r}: --budget gives {fy.strip()} twice ({_shown(out[key])} and "
-                f"{_shown(number)}), and which one is meant cannot be told; give it once",
+                f"{item!r}: --budget gives {fy.strip()} twice ({option_value(out[key])} and "
+                f"{option_value(number)}), and which one is meant cannot be told; give it once",
                 param_hint="--budget")
         out[key] = number
     return out
@@ -290,8 +290,9 @@ def parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def _shown(value: Any) -> str:
-    """A value as typed: ``18100`` for 18100.0."""
+def option_value(value: Any) -> str:
+    """A value as an option is typed (``--budget FY2026=18100``, ``--budget-scenario``):
+    ``18100`` for 18100.0."""
     from osa_opt.text import number
 
     return number(value, grouped=False) if isinstance(value, int | float) and \
@@ -322,7 +323,7 @@ def merged_overrides(sets: tuple[str, ...], budgets: tuple[str, ...],
                 option = source or ("--portfolios" if key == "portfolios.count" else
                                     "--" + key.rsplit(".", 1)[-1].replace("_", "-"))
                 raise click.BadParameter(
-                    f"{key} is given twice, {out[key]} by --set and {_shown(value)} by "
+                    f"{key} is given twice, {out[key]} by --set and {option_value(value)} by "
                     f"{option}, and which one is meant cannot be told; give it once",
                     param_hint="--set")
             out[key] = value

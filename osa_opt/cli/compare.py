@@ -57,7 +57,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
                     f"{text!r}: an amount has a thousands separator (commas separate the "
                     f"years here); write --budget-scenario {fixed} (¥ million, no "
                     "separators)", param_hint="--budget-scenario") from None
-            from osa_opt.cli.common import _shown
+            from osa_opt.cli.common import option_value
             from osa_opt.inputs.cells import million_hint, yen_million
 
             in_million = yen_million(amount) if sep and fy.strip() else None
@@ -65,7 +65,7 @@ def parse_budget_scenario(text: str) -> dict[str, float]:
                 def plain(part: str) -> str:
                     year, _, typed = part.strip().partition("=")
                     value = yen_million(typed)
-                    return f"{year}={_shown(value)}" if value is not None else part.strip()
+                    return f"{year}={option_value(value)}" if value is not None else part.strip()
 
                 raise click.BadParameter(
                     f"{text!r}: {million_hint('budgets', amount.strip(), in_million, 'write')}"
