@@ -1694,6 +1694,28 @@ def test_a_cost_not_known_yet_is_told_what_to_do(run: Callable, tmp_path: Path,
         "round, and every output says why)"]
 
 
+def test_a_cost_moved_to_a_next_year_column_spelt_otherwise_is_not_read_as_free(
+        run: Callable, tmp_path: Path) -> None:
+    """An analyst moved P-17's ¥3,100m to a new column headed 'Cost FY2027 (¥m)': the header,
+    not cost_FY2027, was an unused column, P-17 read as costing nothing and the round 'Valid'
+    with a warning that it 'would be funded for free'; headed cost_FY2027 it is out of this
+    round. The header is now refused with the rename."""
+    def move(book: Any) -> None:
+        sheet = book["projects"]
+        at = sheet.max_column + 1
+        sheet.cell(1, at).value = "Cost FY2027 (¥m)"
+        sheet.cell(18, at).value = sheet.cell(18, column(sheet, "cost_FY2026")).value
+        sheet.cell(18, column(sheet, "cost_FY2026")).value = None
+
+    assert refused(run, edited(tmp_path / "moved.xlsx", move), tmp_path) == [
+        "projects, row None, column 'Cost FY2027 (¥m)': the header reads as the costs of "
+        "FY2027, but costs are read only from a column named 'cost_FY2027': under this header "
+        "they are not read, and a project whose cost stands only here would be read as costing "
+        "nothing (value 'Cost FY2027 (¥m)'). Fix: rename the header 'Cost FY2027 (¥m)' to "
+        "'cost_FY2027' (a year the policy has no budget for takes such a project out of this "
+        "round, saying so); if the column is a note, name it without 'cost' and the year"]
+
+
 def test_a_negative_cost_is_told_what_to_type(run: Callable, tmp_path: Path) -> None:
     """-1200 in a cost cell got the column's meaning as its fix ("cost_FY2026: cost in
     fiscal year FY2026, ¥ million"), nothing to do."""

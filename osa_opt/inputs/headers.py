@@ -536,6 +536,41 @@ def column_issues(sheet: str, present: list[str], columns: tuple[Column, ...],
                                     f"did you mean {col.name!r}? Rename the header"
                                     f"{_invisible(close)}, or the default ({default}) is "
                                     "used for every row"))
+    if sheet == PROJECTS:
+        issues += _other_year_cost_issues(sheet, unknown, known | set(present))
+    return issues
+
+
+def _other_year_cost_issues(sheet: str, unknown: list[str], named: set[str]) -> list[Issue]:
+    """Headers that name a fiscal year's costs in other words (``Cost FY2027 (¥m)``) for a
+    year whose ``cost_FY2027`` neither the policy nor the sheet has: left unread, a project
+    whose cost was moved there read as costing nothing (funded for free, with a warning),
+    where ``cost_FY2027`` takes it out of this round. The policy's own years are told by
+    the missing column's did-you-mean.
+
+    >>> [i.hint[:42] for i in _other_year_cost_issues("projects", ["Cost FY2027 (¥m)"], set())]
+    ["rename the header 'Cost FY2027 (¥m)' to 'co"]
+    >>> _other_year_cost_issues("projects", ["notes", "cost FY2026 v1"], {"cost_FY2026"})
+    []
+    """
+    issues = []
+    for header in unknown:
+        key = re.sub(r"[^0-9a-z]+", "_", unicodedata.normalize("NFKC", header).lower()).strip("_")
+        year = re.search(r"(?:^|_)fy_?(\d{4})(?:_|$)", key)
+        if header.startswith(COST_PREFIX) or year is None \
+                or not set(key.split("_")) & {"cost", "costs"}:
+            continue
+        column = f"{COST_PREFIX}FY{year.group(1)}"
+        if column in named:
+            continue
+        issues.append(Issue(
+            sheet, None, header, header,
+            f"the header reads as the costs of FY{year.group(1)}, but costs are read only "
+            f"from a column named {column!r}: under this header they are not read, and a "
+            "project whose cost stands only here would be read as costing nothing",
+            f"rename the header {header!r} to {column!r} (a year the policy has no budget "
+            "for takes such a project out of this round, saying so); if the column is a "
+            "note, name it without 'cost' and the year" + _unit_note(header)))
     return issues
 
 
