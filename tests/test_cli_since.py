@@ -432,3 +432,22 @@ def test_a_slip_undone_is_told_where_its_cost_stood_once(tmp_path: Path, run: Ru
     assert ("forced in or out: P-30 (forced out: cost in another year (¥500m in "
             "cost_FY2027, none in cost_FY2026) → not forced (candidate))") in said
     assert "move its cost" not in said and "eligibility: P-30" not in said
+
+
+def test_since_dot_names_the_folder(monday: tuple[Path, Path], tmp_path: Path, run: Run,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """From inside the earlier run's folder, ``osa-opt solve --since .`` printed "Since .
+    (solved …)", naming no run; it names the folder now, by the name "." resolves to, in
+    the terminal and in run.json alike. A folder given by a path keeps that path."""
+    book, folder = monday
+    monkeypatch.chdir(folder)
+    code, out, err = run("solve", book, "--policy", "policy.toml", "-k", "1",
+                         "--no-explain", "--out", tmp_path / "again", "--since", ".")
+    assert code == 0, err
+    assert "Since monday (solved " in out and "Since . " not in out
+    manifest = json.loads((tmp_path / "again" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["analyses"]["since"]["run"] == "monday"
+    code, out, err = run("solve", book, "--policy", "policy.toml", "-k", "1",
+                         "--no-explain", "--out", tmp_path / "third", "--since", "../monday")
+    assert code == 0, err
+    assert "Since ../monday (solved " in out

@@ -146,10 +146,11 @@ def command(
                             fg="yellow", err=True)
                 raise click.exceptions.Exit(130)
             _add_execution(result)
-            if previous is not None:
+            if previous is not None and since_dir is not None:
                 from osa_opt.analysis.since import SinceRun
 
-                result.analyses["since"] = SinceRun.between(previous, result, str(since_dir))
+                result.analyses["since"] = SinceRun.between(previous, result,
+                                                            folder_label(since_dir))
             phase(WRITING)
             with loading():  # the writers (xlsxwriter, the report) load once there is a
                 # result to write, not before HiGHS's search, the run's peak of memory
@@ -180,6 +181,20 @@ class SolveFailed(OsaError):
 
 
 # ---------------------------------------------------------------------- options
+def folder_label(folder: Path) -> str:
+    """A run folder as "Since …" names it: as given, unless the path names no folder of
+    its own (``.``, ``..``, ``outputs/may/..``: "Since ." said nothing), then by the
+    name of the folder it resolves to.
+
+    >>> folder_label(Path("outputs/may")), folder_label(Path(".")) == Path.cwd().name
+    ('outputs/may', True)
+    """
+    if folder.name in ("", ".", ".."):
+        resolved = folder.resolve()
+        return resolved.name or str(resolved)
+    return str(folder)
+
+
 def _check_model_suffix(path: Path | None) -> None:
     if path is not None and path.suffix.lower() not in MODEL_SUFFIXES:
         raise click.BadParameter(
