@@ -644,3 +644,25 @@ def test_a_failed_write_leaves_no_temporary_files_of_the_workbook(
     assert list(system_tmp.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["system-tmp", *(["sheets-started"] if killed else [])])  # no staging folder
+
+
+def test_an_empty_not_funded_sheet_says_every_project_is_funded(tmp_path: Path) -> None:
+    """The real FY2025 round funds every project: its Not funded sheet printed a title, a
+    note on colours and a header with no row under it, as if rows were missing. Its note
+    says now that every project is in portfolio 1, as the terminal does; a sheet with rows
+    keeps the note on money and colours."""
+    root = Path(__file__).resolve().parents[1]
+    problem = osa_opt.load_problem(root / "inputs" / "real_rounds" / "FY2025",
+                                   overrides={"budget": {"FY2025": 8100}})
+    result = osa_opt.solve(problem, portfolios=1, explain=False)
+    assert result.unfunded.empty
+    sheet = openpyxl.load_workbook(result.write(tmp_path / "run") / "portfolios.xlsx")[
+        "Not funded"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert rows[1][0] == ("Every project is in portfolio 1: none is left out, so this table "
+                          "has no rows.")
+    assert rows[2][0] == "Project" and len(rows) == 3  # the header, no row under it
+    example = osa_opt.solve(osa_opt.load_problem(), portfolios=1, explain=False)
+    sheet = openpyxl.load_workbook(example.write(tmp_path / "example") / "portfolios.xlsx")[
+        "Not funded"]
+    assert str(sheet["A2"].value).startswith("Money in ¥ million")

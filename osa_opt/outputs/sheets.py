@@ -289,10 +289,12 @@ def not_funded_sheet(sheets: Sheets, result: Result) -> None:
     table = unfunded.reset_index().reindex(columns=NOT_FUNDED_COLUMNS)
     what = "portfolio 1" if result.portfolios else "any portfolio (none exists)"
     sheet = sheets.add("Not funded")
+    # with no row, a header alone printed and read as if rows were missing: say why
+    note = (MONEY_NOTE + " Total cost and value are for the whole project. Ineligible rows "
+                         "are red, eligible ones grey.") if len(table) else \
+        "Every project is in portfolio 1: none is left out, so this table has no rows."
     place = sheets.table(sheet, table,
-                         title=f"Projects not funded in {what}, with every reason",
-                         note=MONEY_NOTE + " Total cost and value are for the whole project. "
-                                           "Ineligible rows are red, eligible ones grey.")
+                         title=f"Projects not funded in {what}, with every reason", note=note)
     if place.n_rows:
         colour_rows(sheet, place, "eligible", [("FALSE", fmt.outcome["ineligible"]),
                                                ("TRUE", fmt.outcome["unfunded"])])
