@@ -242,14 +242,16 @@ def write_table(
     if columns:
         sheet.autofilter(header_row, 0, header_row + max(len(table), 1), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, min(freeze_columns, len(columns)))
-    breaks = row_breaks(above, [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1
-                                else ONE_LINE_POINTS for n in lines],
-                        list(keep_with_next), 2 if groups else 1) if any(keep_with_next) \
-        and first_row == 0 and sum(c.width for c in layout) <= PAGE_WIDTH else []
+    heights = [min(ROW_POINTS * n, MAX_ROW_POINTS) if n > 1 else ONE_LINE_POINTS
+               for n in lines]
+    breaks = row_breaks(above, heights, list(keep_with_next), 2 if groups else 1) \
+        if any(keep_with_next) and first_row == 0 \
+        and sum(c.width for c in layout) <= PAGE_WIDTH else []
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row,
                  [c.width for c in layout], groups or [],
                  (title, note) if first_row == 0 else None, header_row + max(len(table), 1),
-                 [header_row + 1 + i for i in breaks])
+                 [header_row + 1 + i for i in breaks],
+                 sum(above) + sum(heights) if first_row == 0 else 0.0)
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table, cut)
 
 
@@ -457,6 +459,10 @@ ONE_LINE_POINTS = 15
 #: (595 - 108), less 3% kept free: a page whose rows are counted a little short must still
 #: hold them, or the spreadsheet breaks it earlier on its own.
 PAGE_POINTS = 487 * 0.97
+#: A sheet one page wide is fitted to one page tall when that keeps this share of the
+#: scale that fits its width: a few rows more than a page fit on it (its text 15% smaller
+#: at most), a long sheet breaks over pages unshrunk.
+FIT_SHARE = 0.85
 
 
 def row_breaks(above: Sequence[float], heights: Sequence[float], keep: Sequence[bool],
@@ -734,10 +740,13 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
 def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
                  widths: Sequence[int] = (), groups: Sequence[tuple[str, int, int]] = (),
                  heading: tuple[str, str] | None = None, last_row: int = 0,
-                 row_breaks: Sequence[int] = ()) -> None:
+                 row_breaks: Sequence[int] = (), height: float = 0.0) -> None:
     """Officers print these: landscape A4, the header rows on every page, one page wide
     when that stays legible, else over several pages wide with the first column on every
-    page. A table of ``groups`` (a column per portfolio: the Allocation sheets) breaks
+    page. A sheet one page wide whose rows (``height``: the points of the whole sheet at
+    100%, erring tall) overflow its one page by only a few is fitted to one page, when
+    that keeps :data:`FIT_SHARE` of its one-page-wide scale (:func:`fits_one_page`): the
+    example's portfolio sheets printed 26 rows and then three alone on a second page. A table of ``groups`` (a column per portfolio: the Allocation sheets) breaks
     between groups, each page holding whole groups under their header, at the largest
     scale up to :data:`MAX_GROUP_SCALE` that fits them (else :data:`PRINT_SCALE`). A table
     printed several pages wide from the sheet's top (``heading``: its title and note)
@@ -753,7 +762,7 @@ def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
         sheet.set_h_pagebreaks(list(row_breaks))
         return
     if width <= LEGIBLE_WIDTH:
-        sheet.fit_to_pages(1, 0)
+        sheet.fit_to_pages(1, 1 if fits_one_page(width, height) else 0)
         sheet.repeat_rows(first_header_row, header_row)
         return
     sheet.repeat_columns(0, 0)
@@ -766,6 +775,25 @@ def _print_setup(sheet: Worksheet, first_header_row: int, header_row: int,
         sheet.print_area(first_header_row, 0, last_row, len(widths) - 1)
         sheet.set_header(_page_header(*heading), {"margin": 0.3})
         sheet.set_footer("&R&P / &N")
+
+
+def fits_one_page(width: float, height: float) -> bool:
+    """Whether a sheet one page wide (``width`` in characters) of ``height`` points at
+    100% prints on one page at :data:`FIT_SHARE` or more of the scale that fits its width
+    (so at 51% or more, a sheet one page wide printing at 60% or more): a sheet a few rows longer than a page is
+    fitted to it rather than leaving those rows alone on a second page; a longer one breaks
+    over pages at its full one-page-wide scale, never squeezed.
+
+    >>> fits_one_page(200, 500 * 100 / 62), fits_one_page(200, 700 * 100 / 62)
+    (True, False)
+    >>> fits_one_page(100, 400), fits_one_page(0, 0)
+    (True, False)
+    """
+    if width <= 0 or height <= 0:
+        return False
+    scale = min(100.0, 100 * PAGE_WIDTH / width)  # the scale that fits it one page wide
+    one_page = min(scale, 100 * PAGE_POINTS / height)
+    return one_page >= FIT_SHARE * scale
 
 
 def _group_pages(widths: Sequence[int], groups: Sequence[tuple[str, int, int]]
