@@ -13,7 +13,7 @@ formatted is refused alike (:func:`hidden_text_issues`).
 An ``.ods`` file keeps a format as a number style of elements (``<number:number>`` for the
 digits, ``<number:text>`` for a literal) with a ``<style:map>`` for each section
 (``value()>0``, ``value()<0``, ``value()=0``: LibreOffice's ``;;;`` is three maps to styles
-of no digits); :func:`ods_format_codes` writes each as the Excel format code it stands for,
+of no digits); :func:`ods_number_codes` writes each as the Excel format code it stands for,
 so the one rule above reads both.
 
 A cell written in the colour of its background (white text on a sheet's white, the other
@@ -166,24 +166,6 @@ def hidden_value_issues(sheet: str, header: Sequence[Any],
     return issues
 
 
-def ods_format_codes(doc: Any) -> dict[str, str]:
-    """Number style name -> the Excel format code it stands for, of the number styles of
-    an OpenDocument ``doc`` (odfpy) that hide some number (:func:`hides_numbers`): a style
-    of a condition other than the sign of the value, or of a date, is left out.
-
-    >>> from odf.opendocument import OpenDocumentSpreadsheet
-    >>> from odf.number import NumberStyle, Text
-    >>> doc = OpenDocumentSpreadsheet()
-    >>> tbd = NumberStyle(name="N1")
-    >>> tbd.addElement(Text(text="TBD"))
-    >>> doc.automaticstyles.addElement(tbd)
-    >>> ods_format_codes(doc)
-    {'N1': '"TBD"'}
-    """
-    return {name: code for name, code in ods_number_codes(doc).items()
-            if hides_numbers(code) or hidden_text(code) is not None}
-
-
 def ods_number_codes(doc: Any) -> dict[str, str]:
     """Number style name -> the Excel format code it stands for, of every number, currency,
     percentage and text style of an OpenDocument ``doc`` (odfpy), wherever the file keeps
@@ -207,6 +189,15 @@ def ods_number_codes(doc: Any) -> dict[str, str]:
     ...     doc.styles.addElement(style)
     >>> ods_number_codes(doc)
     {'N1': '[$¥]#,##0,,', 'N2': '0.0%'}
+
+    A style of a literal alone shows that word for every number (:func:`hides_numbers`):
+
+    >>> from odf.number import NumberStyle
+    >>> tbd = NumberStyle(name="N3")
+    >>> tbd.addElement(Text(text="TBD"))
+    >>> doc.automaticstyles.addElement(tbd)
+    >>> ods_number_codes(doc)["N3"], hides_numbers(ods_number_codes(doc)["N3"])
+    ('"TBD"', True)
     """
     from odf.namespaces import STYLENS
 

@@ -95,7 +95,7 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     chosen = pick_sheets(path.name, list(sheets), hidden, issues, warnings)
     codes = ods_number_codes(doc)
     formats = data_styles(doc) if codes else {}
-    styles = _scaling_styles(doc, codes) if codes else {}
+    styles = _scaling_styles(doc, codes, formats) if codes else {}
     hiding = _hiding_styles(codes, formats)
     in_currency = _currency_styles(codes, formats)
     in_percent = _percent_styles(codes, formats)
@@ -161,13 +161,15 @@ def read_ods(path: Path, data: bytes, issues: list[Issue], warnings: list[Issue]
     return tables
 
 
-def _scaling_styles(doc: Any, codes: Mapping[str, str]) -> dict[str, tuple[str, int]]:
+def _scaling_styles(doc: Any, codes: Mapping[str, str],
+                    data: Mapping[str, str]) -> dict[str, tuple[str, int]]:
     """Cell style name -> (format code, divisor) of the cell styles whose number format
     shows a value divided (``number:display-factor="1000000"``, which LibreOffice writes for
     ``#,##0,,``), a number, currency or percentage format alike (``[$¥-411]#,##0,,``, yen
     shown in millions); the number formats sit in styles.xml or content.xml, the cell styles
     that use them in either, the format a style's own or its parent's (:mod:`ods_styles`).
-    ``codes``: the Excel format code of each number format (``ods_number_codes``)."""
+    ``codes``: the Excel format code of each number format (``ods_number_codes``);
+    ``data``: each cell style's number format."""
     from odf.namespaces import NUMBERNS, STYLENS
 
     from osa_opt.inputs.hidden_values import ODS_NUMBER_STYLES
@@ -190,7 +192,7 @@ def _scaling_styles(doc: Any, codes: Mapping[str, str]) -> dict[str, tuple[str, 
                                      _format_code(number.attributes, divisor), divisor)
     if not formats:
         return {}
-    return {name: formats[data] for name, data in data_styles(doc).items() if data in formats}
+    return {name: formats[number] for name, number in data.items() if number in formats}
 
 
 def _currency_styles(codes: Mapping[str, str],
