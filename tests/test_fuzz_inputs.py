@@ -547,6 +547,18 @@ def test_truncated_or_damaged_workbooks(data: st.DataObject) -> None:
                 osa_opt.load_problem(path)
 
 
+def test_a_workbook_whose_compressed_part_is_damaged_is_an_input_error(tmp_path: Path) -> None:
+    """One byte changed in the compressed [Content_Types].xml (byte 49 of the example, the
+    draw the test above found): the check for parts the file names but lacks (file_kinds)
+    raised zlib.error, 'This is a bug in osa-opt'; it is the unreadable workbook it is."""
+    raw = bytearray(EXAMPLE.read_bytes())
+    raw[49] ^= 2
+    run = validate(_bytes(tmp_path / "damaged.xlsx", bytes(raw)))
+    assert run.code == 2 and has_issue(run, "damaged.xlsx", text="not a readable Excel workbook")
+    with pytest.raises(InputError):
+        osa_opt.load_problem(tmp_path / "damaged.xlsx")
+
+
 def test_an_unreadable_file_is_an_input_error(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Root reads anything, so the denial is simulated where the bytes are read."""

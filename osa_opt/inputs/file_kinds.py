@@ -12,10 +12,15 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from osa_opt.errors import Issue
 from osa_opt.inputs.encodings import OLE_MAGIC
+
+#: What reading a part of a damaged zip raises: a part whose compressed bytes are corrupt
+#: raises zlib.error ("invalid block type"), no OSError.
+_UNREADABLE = (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error)
 
 
 def encrypted(data: bytes) -> bool:
@@ -26,7 +31,7 @@ def encrypted(data: bytes) -> bool:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return b"encryption-data" in archive.read("META-INF/manifest.xml")
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        except _UNREADABLE:
             return False
     return False
 
@@ -132,7 +137,7 @@ def missing_parts(data: bytes) -> list[str]:
                 if "[Content_Types].xml" in held else []
             rels = archive.read("xl/_rels/workbook.xml.rels") \
                 if "xl/_rels/workbook.xml.rels" in held else b""
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _UNREADABLE:
         return []
     targets = [t.decode("utf-8", "replace") for t in _REL_TARGET.findall(rels)
                if b"://" not in t and b'TargetMode="External"' not in t]
@@ -164,7 +169,7 @@ def shared_strings_lacking(data: bytes, sheet_xml: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
             table = archive.read(names[0]) if names else None
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _UNREADABLE:
         return None
     if table is None:
         return ("its text cells refer to a table of shared strings (xl/sharedStrings.xml) "

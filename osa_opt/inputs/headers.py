@@ -548,8 +548,8 @@ def _other_year_cost_issues(sheet: str, unknown: list[str], named: set[str]) -> 
     where ``cost_FY2027`` takes it out of this round. The policy's own years are told by
     the missing column's did-you-mean.
 
-    >>> [i.hint[:42] for i in _other_year_cost_issues("projects", ["Cost FY2027 (¥m)"], set())]
-    ["rename the header 'Cost FY2027 (¥m)' to 'co"]
+    >>> [i.hint.split(" (")[0] for i in _other_year_cost_issues("projects", ["Cost FY2027"], set())]
+    ["rename the header 'Cost FY2027' to 'cost_FY2027'"]
     >>> _other_year_cost_issues("projects", ["notes", "cost FY2026 v1"], {"cost_FY2026"})
     []
     """
