@@ -434,6 +434,9 @@ WRAP_WIDTH = 32
 #: or out averaged 8 lines (109 points) a row, 632 printed pages.
 PROSE_COLUMNS = frozenset({"message"})
 PROSE_WIDTH = 60
+#: The widest a column is made for its values (a wrapped one for its longest word or line
+#: too), in characters; a longer value wraps within it.
+MAX_WIDTH = 60
 #: Points per line of wrapped text in a row (10 pt text; one line keeps the default 15).
 ROW_POINTS = 13
 #: Excel's tallest row (points): a row of text cut at 32,767 characters would need some
@@ -658,10 +661,10 @@ def _set_columns(sheet: Worksheet, fmt: Formats, table: pd.DataFrame, columns: l
 
 def _spare_to_text(table: pd.DataFrame, columns: list[str], layout: list[_Column]) -> None:
     """A table narrower than the printed page gives the width it leaves to its wrapped
-    columns, left to right, each up to its longest line (at most 60): the Partners sheet
-    printed its titles over two or three lines in a column of 32 beside a third of the
-    page left blank, 45 rows over three pages, a partner's package row alone at the foot
-    of one; its titles now take one line each."""
+    columns, left to right, each up to its longest line (at most :data:`MAX_WIDTH`): the
+    Partners sheet printed its titles over two or three lines in a column of 32 beside a
+    third of the page left blank, 45 rows over three pages, a partner's package row alone
+    at the foot of one; its titles now take one line each."""
     spare = PAGE_WIDTH - sum(c.width for c in layout)
     for col, name in enumerate(columns):
         if spare <= 0:
@@ -670,7 +673,7 @@ def _spare_to_text(table: pd.DataFrame, columns: list[str], layout: list[_Column
             continue
         longest = max((_word_width(line) for v in table[name].head(200)
                        if isinstance(v, str) for line in v.split("\n")), default=0.0)
-        wider = min(max(layout[col].width, math.ceil(longest) + 2), 60,
+        wider = min(max(layout[col].width, math.ceil(longest) + 2), MAX_WIDTH,
                     layout[col].width + spare)
         spare -= wider - layout[col].width
         layout[col] = layout[col]._replace(width=wider)
@@ -715,7 +718,7 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
             isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number)
             for v in values)
         padded = numeric and pad
-        width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * padded, 8), 60)
+        width = min(max(max(lengths) + 2 + NUMBER_INDENT_WIDTH * padded, 8), MAX_WIDTH)
         cell_format = fmt.numbers[kind] if padded else getattr(fmt, kind)
         if len(values) and all(isinstance(v, bool | np.bool_) for v in values):
             cell_format, text = fmt.yes_no, False
@@ -727,10 +730,10 @@ def _layout(fmt: Formats, table: pd.DataFrame, columns: list[str],
             word = 0.0 if name in LABEL_COLUMNS else max(
                 (_word_width(w) for v in cells if isinstance(v, str) for w in v.split()),
                 default=0.0)
-            width = min(width, max(WRAP_WIDTH, math.ceil(word) + 2), 60)
+            width = min(width, max(WRAP_WIDTH, math.ceil(word) + 2), MAX_WIDTH)
             cell_format = fmt.wrap
         if name in CODE_COLUMNS and numeric:
-            out.append(_Column(min(max(max(lengths) + 2, 8), 60), False, fmt.code, False,
+            out.append(_Column(min(max(max(lengths) + 2, 8), MAX_WIDTH), False, fmt.code, False,
                                centered=True))
             continue
         out.append(_Column(width, wraps, cell_format, padded))
