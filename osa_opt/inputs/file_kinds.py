@@ -147,15 +147,24 @@ def missing_parts(data: bytes) -> list[str]:
     return [f"{p} ({_PART_WORDS[p]})" if p in _PART_WORDS else p for p in parts]
 
 
+def repair_hint(recovered: str = "what") -> str:
+    """The fix for a damaged .xlsx (:func:`damaged_issue`, a sheet whose text cells
+    :func:`shared_strings_lacking` finds missing): ``recovered`` names what to check.
+
+    >>> repair_hint("the text cells")[:76]
+    'open it in Excel, which offers to repair it, or in LibreOffice; check the te'
+    """
+    return ("open it in Excel, which offers to repair it, or in LibreOffice; check "
+            f"{recovered} it recovers and save it again as an .xlsx workbook; or copy the file "
+            "again from where it came")
+
+
 def damaged_issue(path: Path, parts: list[str]) -> Issue:
     """A workbook that names parts it does not hold (:func:`missing_parts`)."""
     return Issue(path.name, None, None, str(path),
                  f"the workbook is damaged: it lacks {', '.join(parts)}, which it names "
                  "itself (a program wrote it incompletely, or the file was edited or copied "
-                 "in part)",
-                 "open it in Excel, which offers to repair it, or in LibreOffice; check "
-                 "what it recovers and save it again as an .xlsx workbook; or copy the file "
-                 "again from where it came")
+                 "in part)", repair_hint())
 
 
 def shared_strings_lacking(data: bytes, sheet_xml: bytes) -> str | None:

@@ -29,6 +29,7 @@ from osa_opt.inputs.file_kinds import (
     encrypted,
     locked_issue,
     missing_parts,
+    repair_hint,
     shared_strings_lacking,
     unreadable_issue,
 )
@@ -146,10 +147,7 @@ def read_workbook(path: Path, data: bytes, issues: list[Issue], warnings: list[I
                                                  "program wrote it incompletely, or it was "
                                                  "edited in part)" if why else ""),
                                     "open the file in Excel and save it again" if not why
-                                    else "open it in Excel, which offers to repair it, or in "
-                                    "LibreOffice; check the text cells it recovers and save "
-                                    "it again as an .xlsx workbook; or copy the file again "
-                                    "from where it came"))
+                                    else repair_hint("the text cells")))
                 continue
             if order.repeated:  # two <row r="5">: which cells are row 5 cannot be told
                 issues.append(repeated_row_issue(path.name, sheet, order.repeated))
