@@ -3,9 +3,11 @@
 It works on plain tables (projects indexed by ``project_id``, countries indexed by
 ``country``) and a Policy, so both a validated :class:`~osa_opt.inputs.problem.Problem`
 (``problem.eligibility``) and the cross-sheet rules (a mandatory project that is not
-eligible; on the typed sheets, :func:`assess_sheet_rows`) call it. A reason reads ``"<code>: <detail>"``; the code (before the colon) groups
-reasons in summaries, the detail names the values that failed. The rules are described in
-docs/policy.md (``[eligibility]``).
+eligible; on the typed sheets, :func:`assess_sheet_rows`) call it. A reason reads
+``"<code>: <detail>"``; the code (before the colon) groups reasons in summaries, the detail
+names the values that failed. The rules are described in docs/policy.md
+(``[eligibility]``); every output counts the projects out in one wording,
+:func:`out_counts` and :func:`out_words` ("4 ineligible, 2 forced out").
 
 Two kinds of rule (docs/policy.md, "Gates and considerations"):
 
