@@ -38,10 +38,12 @@ re-solve with needless cuts, a lower floor and no start: two to three re-solves'
 10,000×3); the next rank is then re-solved (the branch below for "nothing in ``C``"), which
 also fills ``C`` with the near-optimal sets HiGHS meets, and the checks go on after it.
 
-The tie rule, shared with the sequential ranking: where two members of ``C`` still
-available are worth the same (within HiGHS's absolute gap), the greedy ranking stops there
-and the next portfolio is the sequential re-solve's, as HiGHS returns it, so both paths
-break ties the same way (by HiGHS's answer). A check that is inconclusive (a time limit, a
+The tie rule: where two members of ``C`` still available are worth the same (within
+HiGHS's absolute gap), the greedy ranking stops there and the next portfolio is re-solved,
+as HiGHS returns it. A set tied with a proven ``g_k`` outside ``C`` (in a later ball, or the
+set the check MIP itself found: ``w_k + TOL ≥ t`` lets it through) does not stop it, and the
+sequential loop's re-solves start from their own pool, so the two paths may rank different
+sets of equal value (docs/model.md, "Ties"); each is a sequential ranking. A check that is inconclusive (a time limit, a
 solver status other than optimal or infeasible, more than :data:`MAX_MIPS` MIPs) hands the
 ranks proven so far back to :meth:`Solver.ranked`, whose sequential loop goes on from them.
 One extra HiGHS copy of the model is kept (:class:`Evaluator`: the fixed-``x`` MIP, and its
