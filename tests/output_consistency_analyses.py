@@ -71,10 +71,14 @@ def _page(folder: Path) -> oc._Text:
 
 
 def sheet_rows(ws: Any, first_header: str) -> list[dict[str, Any]]:
-    """The rows under the header whose first cell is ``first_header``: label -> cell."""
+    """The rows under the header whose first cell is ``first_header``: label -> cell, down
+    to the label Notes under the table, if any (an analysis's notes)."""
     h, cols = oc._table(ws, first_header)
     out = []
     for r in range(h + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value == "Notes" and all(
+                ws.cell(r, c).value is None for c in cols.values() if c != 1):
+            break
         if all(ws.cell(r, c).value is None for c in cols.values()):
             continue
         out.append({label: ws.cell(r, c) for label, c in cols.items()})

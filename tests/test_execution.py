@@ -523,3 +523,63 @@ def test_a_slip_of_a_mandatory_project_is_said_with_its_exact_chance(tmp_path: P
     manifest = json.loads((tmp_path / "run" / "run.json").read_text("utf-8"))
     assert any(said in n for n in manifest["analyses"]["execution"]["notes"])
     assert said in (tmp_path / "run" / "report.html").read_text("utf-8").replace("&#x27;", "'")
+
+
+def execution_sheet_notes(path: Path) -> list[str]:
+    """The lines under the label Notes below the Execution sheet's table, as written."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheet = openpyxl.load_workbook(path)["Execution"]
+    column = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
+    assert "Reserves" in column and column.count("Notes") == 1, column
+    return [str(v) for v in column[column.index("Notes") + 1:] if v is not None]
+
+
+@pytest.mark.slow
+def test_the_workbooks_execution_sheet_shows_the_notes(tmp_path: Path) -> None:
+    """The Execution sheet (osa-opt execution's workbook, and solve's) showed the table
+    alone, none of the notes the terminal, the report and run.json gave: a budget officer
+    reading the workbook never learnt that P-01 (mandatory) is not committed in 14.5% of
+    the outcomes, nor that the required partner Tavola has no committed project in about
+    40% of them. They are now a Notes block under the table, the same lines in the same
+    order, printed with it (LibreOffice's PDF of the workbook)."""
+    import subprocess
+
+    from conftest import require_program
+
+    from osa_opt.cli import cli
+
+    run = tmp_path / "run"
+    out = CliRunner().invoke(cli, ["execution", "--budget", "FY2026=9000", "--set",
+                                   "priority.required_partners=['Tavola']", "--out", str(run)])
+    assert out.exit_code == 0, out.output
+    notes = json.loads((run / "run.json").read_text("utf-8"))["analyses"]["execution"]["notes"]
+    assert any(n.startswith("Mandatory projects slip too: P-01 (Aurelia") for n in notes)
+    assert any(n.startswith("Tavola (priority.required_partners) has no committed project in")
+               for n in notes), notes
+    assert execution_sheet_notes(run / "portfolios.xlsx") == notes
+    soffice = require_program(("soffice", "libreoffice"),
+                              "apt-get install -y libreoffice-calc-nogui")
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+         str(run / "portfolios.xlsx")], capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    text = subprocess.run([require_program("pdftotext", "apt-get install -y poppler-utils"),
+                           str(tmp_path / "pdf" / "portfolios.pdf"), "-"],
+                          capture_output=True, text=True, timeout=60).stdout
+    printed = " ".join(text.split())
+    for note in notes:  # every word of each note, in order, on the printed sheet
+        assert " ".join(note.split()) in printed, note
+    # solve's workbook: its Execution sheet carries the same block
+    solved = CliRunner().invoke(cli, ["solve", "--portfolios", "1", "--out",
+                                      str(tmp_path / "solved")])
+    assert solved.exit_code == 0, solved.output
+    manifest = json.loads((tmp_path / "solved" / "run.json").read_text("utf-8"))
+    said = manifest["analyses"]["execution"]["notes"]
+    assert any(n.startswith("Mandatory projects slip too") for n in said)
+    assert execution_sheet_notes(tmp_path / "solved" / "portfolios.xlsx") == said

@@ -5,6 +5,7 @@ message says."""
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
@@ -50,11 +51,12 @@ def book(result: Result, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.W
 
 
 def rows(sheet: Any, first: str) -> list[dict[str, Any]]:
-    """Each row of the table whose header starts with ``first`` (in words): header -> cell."""
+    """Each row of the table whose header starts with ``first`` (in words): header -> cell,
+    down to the first empty row (under it, an analysis's notes)."""
     header = next(r for r in sheet.iter_rows() if r[0].value == humanize(first))
     names = [c.value for c in header]
-    return [dict(zip(names, r, strict=False)) for r in
-            sheet.iter_rows(min_row=header[0].row + 1) if r[0].value is not None]
+    return [dict(zip(names, r, strict=False)) for r in itertools.takewhile(
+        lambda r: r[0].value is not None, sheet.iter_rows(min_row=header[0].row + 1))]
 
 
 def test_rule_prices_cells_say_what_the_message_says(book: openpyxl.Workbook) -> None:

@@ -50,6 +50,10 @@ CUT_MARK = "… [cut: {:,} more characters past Excel's limit of 32,767; see Rea
 _CUT_END = re.compile(re.escape(CUT_MARK).replace(re.escape("{:,}"), r"[\d,]+") + r"\Z")
 
 
+#: The label over the lines :func:`write_table` writes under a table (``notes``).
+NOTES_LABEL = "Notes"
+
+
 @dataclass(frozen=True)
 class TablePlace:
     """Where a table sits: its sheet, header row and data rows (0-based, as xlsxwriter),
@@ -125,6 +129,7 @@ def write_table(
     min_widths: Mapping[int, int] | None = None,
     fractions: Sequence[str] = (),
     keep_with_next: Sequence[bool] = (),
+    notes: Sequence[str] = (),
 ) -> TablePlace:
     """Write a titled table: bold header, formats by column, frozen header, autofilter.
 
@@ -136,6 +141,9 @@ def write_table(
     ``fractions``: columns named by the data, not by a code (a comparison's scenarios),
     each a funded fraction: formatted as the ``fraction`` column and headed by its name as
     it is, as the report and the terminal write it (not put in words).
+    ``notes``: lines written under the table, after a blank row, below a bold ``Notes``
+    label, each as the note above the table is (:func:`_heading`: wrapped across the
+    table's columns), and printed with it (an analysis's notes, as the report lists them).
     Each column's number format is set on the column (for cells typed in later) and
     named on each cell written, so a second table below with other formats changes none
     of this one's; the rows go out whole (:func:`column_cells` prepares each column at
@@ -247,11 +255,21 @@ def write_table(
     breaks = row_breaks(above, heights, list(keep_with_next), 2 if groups else 1) \
         if any(keep_with_next) and first_row == 0 \
         and sum(c.width for c in layout) <= PAGE_WIDTH else []
+    last_row = header_row + max(len(table), 1)
+    below = 0.0  # the notes' rows: a blank one, the label, each note
+    if notes:
+        last_row += 2
+        sheet.write_string(last_row, 0, NOTES_LABEL, fmt.label)
+        below = 2 * ONE_LINE_POINTS
+        for line in notes:
+            last_row += 1
+            below += _heading(sheet, last_row, line, fmt.note, fmt.note_wrap, width,
+                              len(columns), 1.0)
     _print_setup(sheet, header_row - 1 if groups else header_row, header_row,
                  [c.width for c in layout], groups or [],
-                 (title, note) if first_row == 0 else None, header_row + max(len(table), 1),
+                 (title, note) if first_row == 0 else None, last_row,
                  [header_row + 1 + i for i in breaks],
-                 sum(above) + sum(heights) if first_row == 0 else 0.0)
+                 sum(above) + sum(heights) + below if first_row == 0 else 0.0)
     return TablePlace(sheet.get_name(), header_row, tuple(columns), len(table), table, cut)
 
 

@@ -132,14 +132,19 @@ def write_workbook(result: Result, path: Path, *, created: str = "",
     if result.diagnosis:
         sheets.table(sheets.add("Diagnosis"), pd.DataFrame(result.diagnosis),
                      title="Why the policy cannot be met")
+    noted: set[str] = set()
+    by_name = {str(name): analysis for name, analysis in result.analyses.items()}
     for name, table_name, table in analyses:
+        # the analysis's notes (the report lists them under its section) under its first table
+        notes = [] if name in noted else analysis_notes(by_name[name])
+        noted.add(name)
         wanted = analysis_sheet(table_name)
         # "Frontier: Funding levels", but "Inputs since last run", never "Since last run:
         # Inputs since last run": a table's title that names its analysis says it once
         own = analysis_sheet(name)
         title = wanted if own.lower() in wanted.lower() else f"{own}: {wanted}"
         sheet = sheets.add(wanted, analysis_description(name, table_name))
-        sheets.table(sheet, table, title=title, note=MONEY_NOTE,
+        sheets.table(sheet, table, title=title, note=MONEY_NOTE, notes=notes,
                      fractions=fraction_columns(table_name, table.columns))
     if charts is not None:
         add_charts(book, charts, sheets.fmt, result, sheets.places)
@@ -156,6 +161,14 @@ def _analysis_tables(result: Result) -> list[tuple[str, str, pd.DataFrame]]:
         out += [(str(name), str(table_name), flat(table).rename(columns=SHEET_COLUMNS.get(
             str(table_name), {}))) for table_name, table in tables.items()]
     return out
+
+
+def analysis_notes(analysis: object) -> list[str]:
+    """An analysis's notes (``notes``: a slip of a mandatory project, a required partner
+    left without a committed project, a target no number of reserves reaches), as the
+    terminal, the report and run.json give them; none for an analysis without any."""
+    notes = getattr(analysis, "notes", None)
+    return [str(n) for n in notes] if isinstance(notes, list | tuple) else []
 
 
 #: Columns renamed on one sheet, where a name means something else than on the others:
