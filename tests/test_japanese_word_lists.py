@@ -5,6 +5,8 @@ cell, and a column of the user's own headed by it or holding it (``forcing_colum
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -93,3 +95,34 @@ def test_a_signed_stage_word_reads_the_same_in_the_stage_cell_and_as_a_header(
 def test_a_signatory_column_is_not_read_as_signed() -> None:
     """署名 alone (signature) may head a column of signatories: not read as forcing."""
     assert forcing("署名", "山田") == []
+
+
+def test_a_japanese_word_for_a_candidate_gets_one_wording(tmp_path: Path) -> None:
+    """Two fixes for one kind of word: 確認中, 調整中, 審査中 and 精査中 in the status cell
+    were told "did you mean 'candidate'? '確認中' is Japanese for being checked, and a
+    choice is read in English only", while 候補 and 検討中 were told "a project neither
+    forced in nor out is status candidate: write candidate here ...". Every word for a
+    project neither forced in nor out now gets the one wording, with what the word means,
+    read from a workbook's status cells."""
+    import openpyxl
+
+    import osa_opt
+    from osa_opt.data import example_path
+    from osa_opt.errors import InputError
+
+    words = sorted(STATUS_CANDIDATE_WORDS)
+    assert {"確認中", "調整中", "審査中", "精査中", "候補", "検討中"} <= set(words)
+    assert not [w for w, (_, choices) in CHOICE_WORDS["status"].items() if len(choices) == 1]
+    book = openpyxl.load_workbook(example_path())
+    sheet = book["projects"]
+    column = [c.value for c in sheet[1]].index("status") + 1
+    for row, word in enumerate(words, start=3):
+        sheet.cell(row, column).value = word
+    book.save(tmp_path / "round.xlsx")
+    with pytest.raises(InputError) as info:
+        osa_opt.load_problem(tmp_path / "round.xlsx")
+    hints = {i.row: i.hint for i in info.value.issues if i.column == "status"}
+    assert hints == {row: (
+        f"a project neither forced in nor out is status candidate ({word!r} is Japanese for "
+        f"{STATUS_CANDIDATE_WORDS[word]}): write candidate here, or leave the cell blank")
+        for row, word in enumerate(words, start=3)}

@@ -1004,8 +1004,13 @@ def test_the_row_names_r_writes_beside_the_table_are_named_as_such(tmp_path: Pat
         ),
         (
             "候補",
-            "a project neither forced in nor out is status candidate: write candidate "
-            "here, or leave the cell blank",
+            "a project neither forced in nor out is status candidate ('候補' is Japanese "
+            "for candidate): write candidate here, or leave the cell blank",
+        ),
+        (
+            "確認中",
+            "a project neither forced in nor out is status candidate ('確認中' is Japanese "
+            "for being checked): write candidate here, or leave the cell blank",
         ),
     ],
 )

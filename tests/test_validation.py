@@ -398,8 +398,8 @@ def test_a_japanese_word_in_a_choice_or_flag_column_is_told_the_english_one(
     issues = issues_of(projects, countries)
     hint = {(i.sheet, i.row, i.column): i.hint for i in issues}
     assert hint["projects", 3, "status"] == (
-        "did you mean 'candidate'? '確認中' is Japanese for being checked, and a choice is "
-        "read in English only")
+        "a project neither forced in nor out is status candidate ('確認中' is Japanese for "
+        "being checked): write candidate here, or leave the cell blank")
     assert hint["projects", 4, "assistance_type"].startswith("did you mean 'equipment'? ")
     assert hint["projects", 5, "field"].startswith(
         "did you mean 'maritime_surveillance;search_and_rescue'? '海洋監視' is Japanese for "

@@ -48,6 +48,8 @@ STATUS_IN_WORDS: dict[str, str] = {
 }
 STATUS_CANDIDATE_WORDS: dict[str, str] = {
     "候補": "candidate", "検討中": "under review", "検討": "under review", "未定": "undecided",
+    "確認中": "being checked", "調整中": "being arranged", "審査中": "under review",
+    "精査中": "under scrutiny",
 }
 
 #: Choice columns: word -> (its meaning in English, the choice or choices it can be). One
@@ -107,10 +109,7 @@ CHOICE_WORDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "承認済": ("approved", ("mandatory", "candidate")),
         "承認済み": ("approved", ("mandatory", "candidate")),
         "承認": ("approved", ("mandatory", "candidate")),
-        "確認中": ("being checked", ("candidate",)),
-        "調整中": ("being arranged", ("candidate",)),
-        "審査中": ("under review", ("candidate",)),
-        "精査中": ("under scrutiny", ("candidate",)),
+        # a word of one status is a status word (STATUS_*_WORDS), told as the English ones
     },
 }
 

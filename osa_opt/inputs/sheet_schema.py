@@ -307,8 +307,10 @@ in status_reason (every output shows it)"
         return (f"a project moved to a later fiscal year is out of this round: write excluded "
                 f"here and {reason}{year}")
     if col.name == "status" and word in CANDIDATE_WORDS:
-        return ("a project neither forced in nor out is status candidate: write candidate "
-                "here, or leave the cell blank")
+        gloss = (f" ({str(shown).strip()!r} is Japanese for {STATUS_CANDIDATE_WORDS[word]})"
+                 if word in STATUS_CANDIDATE_WORDS else "")
+        return (f"a project neither forced in nor out is status candidate{gloss}: write "
+                "candidate here, or leave the cell blank")
     if word in EITHER_WORDS:
         return (f"a slipped project is either carried into this round (write mandatory "
                 f"{where}) or moved out of it to a later one (write excluded {where}); "
