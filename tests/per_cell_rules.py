@@ -55,15 +55,16 @@ def _country_checks_per_row(countries: pd.DataFrame, policy: Policy) -> dict[str
     for country, c in zip(countries.index, countries.to_dict("records"), strict=True):
         reasons: list[str] = []
         if rules.require_oda_eligible and not c["oda_eligible"]:
-            reasons.append(f"{NOT_ODA_ELIGIBLE}: {country} is not on the OECD DAC list "
-                           "(recipients are \"in principle\" developing countries)")
+            reasons.append(f"{NOT_ODA_ELIGIBLE}: {country} is not on the OECD DAC list, "
+                           "and recipients are \"in principle\" developing countries")
         if rules.exclude_parties_to_conflict and c["party_to_conflict"]:
-            reasons.append(f"{PARTY_TO_CONFLICT}: {country} (Three Principles: the UN Security "
-                           "Council is taking measures against it to maintain or restore peace "
-                           "after an armed attack)")
+            reasons.append(f"{PARTY_TO_CONFLICT}: {country} is one under the Three Principles, "
+                           "as the UN Security Council is taking measures against it to "
+                           "maintain or restore peace after an armed attack")
         if rules.require_management_agreement and not c["management_agreement"]:
             reasons.append(f"{NO_MANAGEMENT_AGREEMENT}: {country} has no "
-                           "appropriate-management / prior-consent terms (management_agreement)")
+                           "appropriate-management / prior-consent terms, as its "
+                           "management_agreement cell says")
         for column, key, code in _GOVERNANCE:
             threshold = getattr(rules, key)
             if float(c[column]) < threshold:
@@ -103,17 +104,17 @@ def _project_checks_per_row(p: dict[str, Any], country: dict[str, Any], policy: 
     if rules.require_management_agreement and _given_per_row(p.get("prior_consent")) \
             and not p["prior_consent"]:
         reasons.append(f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does not carry the "
-                       "prior-consent clauses (prior_consent)")
+                       "prior-consent clauses, as its prior_consent cell says")
     if rules.require_un_charter and p.get("un_charter") is False:
         reasons.append(f"{NOT_UN_CHARTER}: the project's use is not consistent with the UN "
-                       "Charter (un_charter)")
+                       "Charter, as its un_charter cell says")
     if rules.exclude_dispute_linked and p.get("dispute_linked"):
         reasons.append(f"{DISPUTE_LINKED}: the project is directly linked to an international "
-                       "dispute (dispute_linked)")
+                       "dispute, as its dispute_linked cell says")
     category = str(p.get("equipment_category") or "")
     if category and category != NOT_DEFENCE_EQUIPMENT and category not in rules.equipment_categories:
-        reasons.append(f"{EQUIPMENT_NOT_ALLOWED}: {category} is not in "
-                       "eligibility.equipment_categories (equipment_category)")
+        reasons.append(f"{EQUIPMENT_NOT_ALLOWED}: the project's equipment_category {category} "
+                       "is not in eligibility.equipment_categories")
     risk = float(p.get("risk") or 0.0)
     if risk > rules.max_risk and not str(p.get("mitigation") or "").strip():
         reasons.append(f"{ABOVE_RISK_LIMIT}: risk {risk:g} is above eligibility.max_risk "

@@ -80,15 +80,18 @@ GATES: dict[str, tuple[Any, str, str]] = {
     "conflict": (lambda f: country(f, "Borealis", party_to_conflict=True), PARTY_TO_CONFLICT,
                  "the UN Security Council is taking measures against it"),
     "prior consent (project)": (lambda f: project(f, "P-03", prior_consent=False),
-                                NO_MANAGEMENT_AGREEMENT, "prior-consent clauses (prior_consent)"),
+                                NO_MANAGEMENT_AGREEMENT,
+                                "prior-consent clauses, as its prior_consent cell says"),
     "prior consent (country)": (lambda f: country(f, "Borealis", management_agreement=False),
-                                NO_MANAGEMENT_AGREEMENT, "(management_agreement)"),
+                                NO_MANAGEMENT_AGREEMENT,
+                                "terms, as its management_agreement cell says"),
     "UN Charter": (lambda f: project(f, "P-03", un_charter=False), NOT_UN_CHARTER,
-                   "not consistent with the UN Charter (un_charter)"),
+                   "not consistent with the UN Charter, as its un_charter cell says"),
     "dispute": (lambda f: project(f, "P-03", dispute_linked=True), DISPUTE_LINKED,
-                "directly linked to an international dispute (dispute_linked)"),
+                "directly linked to an international dispute, as its dispute_linked cell says"),
     "equipment": (lambda f: project(f, "P-03", equipment_category="minesweeping"),
-                  EQUIPMENT_NOT_ALLOWED, "minesweeping is not in eligibility.equipment_categories"),
+                  EQUIPMENT_NOT_ALLOWED,
+                  "equipment_category minesweeping is not in eligibility.equipment_categories"),
 }
 
 
@@ -121,6 +124,41 @@ def test_each_gate_of_law_rules_a_project_out_with_its_reason(frames: Frames, ga
     waived = project(broken, "P-03", override=True, override_reason="minister's request")
     waived = country(waived, "Borealis", override=True, override_reason="summit")
     assert verdict(waived, "P-03")[:2] == (False, reasons)
+
+
+#: Every other rule, broken for P-03 (Borealis), for the reasons' wording as quoted.
+OTHER_RULES: dict[str, Any] = {
+    "ODA": lambda f: country(f, "Borealis", oda_eligible=False),
+    "democracy": lambda f: country(f, "Borealis", democracy=0.5),
+    "risk": lambda f: project(f, "P-03", risk=0.9, mitigation=""),
+}
+
+
+@pytest.mark.parametrize("rule", [*sorted(GATES), *OTHER_RULES])
+def test_a_reason_reads_cleanly_inside_brackets(frames: Frames, rule: str) -> None:
+    """A reason is quoted in brackets wherever a line names why another project cannot
+    be funded ('requires P-28, which is not eligible (...)', the terminal, report, workbook
+    and run.json's unfunded, and the refusal of a mandatory project requiring it), and
+    several reasons ended in brackets of their own, so the quote nested them: 'country is a
+    party to a conflict: Drakmoor (Three Principles: the UN Security Council ...)', '...
+    directly linked to an international dispute (dispute_linked))', '... is not in
+    eligibility.equipment_categories (equipment_category))'. Each reason now names its
+    cell in words, as the risk rule's does ('... and its mitigation cell is blank')."""
+    from osa_opt.inputs.forced import cannot_be_funded
+
+    if rule == "field":  # as above: a field the policy leaves out
+        broken = project(frames, "P-03", field="search_and_rescue;medical")
+        broken = (*broken[:2], broken[2].override({"eligibility.fields": [
+            "maritime_surveillance", "search_and_rescue"]}))
+    else:
+        broken = (OTHER_RULES[rule] if rule in OTHER_RULES else GATES[rule][0])(frames)
+    if rule == "risk":
+        broken = (*broken[:2], broken[2].override({"eligibility.max_risk": 0.5}))
+    eligible, reasons, _ = verdict(broken, "P-03")
+    assert not eligible and reasons
+    quoted = cannot_be_funded("candidate", "", reasons)
+    assert quoted.startswith("is not eligible (") and quoted.endswith(")"), quoted
+    assert "(" not in quoted.removeprefix("is not eligible (") and ")" not in quoted[:-1], quoted
 
 
 def test_a_projects_own_prior_consent_replaces_its_countrys(frames: Frames) -> None:
@@ -182,8 +220,8 @@ def test_the_oda_gate_yields_to_an_override_with_its_reason(frames: Frames) -> N
     kept = country(rich, "Borealis", override=True, override_reason="Graduated in 2025")
     eligible, reasons, overrides = verdict(kept, "P-03")
     assert eligible and reasons == []
-    assert overrides == [f"{NOT_ODA_ELIGIBLE}: Borealis is not on the OECD DAC list "
-                         "(recipients are \"in principle\" developing countries) — overridden: "
+    assert overrides == [f"{NOT_ODA_ELIGIBLE}: Borealis is not on the OECD DAC list, "
+                         "and recipients are \"in principle\" developing countries — overridden: "
                          "Graduated in 2025"]
     # an override of one project waives it for that project only
     one = project(rich, "P-03", override=True, override_reason="Summit pledge")

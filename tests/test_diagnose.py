@@ -134,7 +134,8 @@ def test_a_mandatory_project_kept_out_by_a_requirement_is_refused_as_input(
     assert (issue.column, issue.value) == ("requires", chain)
     assert issue.rule.startswith("mandatory project P-01 requires P-05 (at index ")
     assert ("which is not eligible (no management agreement: Dravina has no "
-            "appropriate-management / prior-consent terms (management_agreement))") \
+            "appropriate-management / prior-consent terms, as its management_agreement cell "
+            "says)") \
         in issue.rule
     assert issue.hint.startswith("make P-05 eligible")
 

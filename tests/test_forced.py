@@ -188,8 +188,8 @@ def test_a_requirement_on_an_ineligible_project_names_its_rule() -> None:
     problem = edited(P_37={"requires": ("P-36",)})
     assert [w.rule for w in problem.warnings] == [
         "P-37 requires P-36, which is not eligible (no management agreement: Dravina has no "
-        "appropriate-management / prior-consent terms (management_agreement)): P-37 cannot "
-        "be funded"]
+        "appropriate-management / prior-consent terms, as its management_agreement cell "
+        "says): P-37 cannot be funded"]
     assert problem.warnings[0].hint == "remove the requirement or the project"
 
 

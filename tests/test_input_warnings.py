@@ -661,7 +661,8 @@ def test_a_forced_project_requiring_an_ineligible_one_is_refused_as_input(
         "a candidate, or drop the requirement",
         "projects, row 4, column 'requires': signed project P-03 requires P-31 (in row 32), "
         "which is not eligible (linked to an international dispute: the project is directly "
-        "linked to an international dispute (dispute_linked)): P-03 can never be funded "
+        "linked to an international dispute, as its dispute_linked cell says): P-03 can never "
+        "be funded "
         "(value 'P-03 → P-31'). Fix: make P-31 eligible (fix its data or its country's, or "
         "the policy, or an override with its reason), or clear P-03's stage, or drop the "
         "requirement"], messages

@@ -125,7 +125,7 @@ def test_required_partners_beyond_the_most_partners_are_named() -> None:
     ("Coralla", "no partner of this name in the countries sheet",
      "did you mean 'Coralia'? Name the partner as the countries sheet's country column does"),
     ("Drakmoor", "none of the partner's projects is eligible (P-35): country is a party to a "
-                 "conflict: Drakmoor (Three Principles",
+                 "conflict: Drakmoor is one under the Three Principles",
      "make one eligible (fix its data or the policy, or an override with its reason), or take "
      "Drakmoor off priority.required_partners"),
 ])

@@ -170,8 +170,8 @@ def test_assess_words_every_reason_of_a_failing_row() -> None:
     # the country's override (no reason written) waives its ODA and democracy rules only;
     # the risk of "nan" mitigation text counts as written, as the per-row rule read it
     assert fast.loc["P-1", "overrides"] == [
-        "country not ODA-eligible: Caldera is not on the OECD DAC list (recipients are "
-        "\"in principle\" developing countries) — overridden: no reason given",
+        "country not ODA-eligible: Caldera is not on the OECD DAC list, and recipients are "
+        "\"in principle\" developing countries — overridden: no reason given",
         "democracy below threshold: Caldera scores 2, min_democracy is 4 — overridden: no "
         "reason given"]
 

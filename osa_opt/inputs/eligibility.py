@@ -57,7 +57,7 @@ OUT_OF_ROUND = (STATUS_EXCLUDED, COST_ELSEWHERE)
 #: country's ``management_agreement``: the same code, the project's data (:class:`Origin`
 #: tells the two apart).
 NO_PROJECT_CONSENT = (f"{NO_MANAGEMENT_AGREEMENT}: the project's agreement does not carry "
-                      "the prior-consent clauses (prior_consent)")
+                      "the prior-consent clauses, as its prior_consent cell says")
 
 
 class Origin(enum.Enum):
@@ -96,18 +96,19 @@ def _country_checks(countries: pd.DataFrame, policy: Policy) -> dict[str, list[s
     failing: list[tuple[np.ndarray, Callable[[Any, int], str]]] = []
     if rules.require_oda_eligible:
         failing.append((_Cells(countries, "oda_eligible", required=True).mask(_not),
-                        lambda c, _: f"{NOT_ODA_ELIGIBLE}: {c} is not on the OECD DAC list "
-                                     "(recipients are \"in principle\" developing countries)"))
+                        lambda c, _: f"{NOT_ODA_ELIGIBLE}: {c} is not on the OECD DAC list, "
+                                     "and recipients are \"in principle\" developing countries"))
     if rules.exclude_parties_to_conflict:
         failing.append((_Cells(countries, "party_to_conflict", required=True).mask(bool),
-                        lambda c, _: f"{PARTY_TO_CONFLICT}: {c} (Three Principles: the UN "
-                                     "Security Council is taking measures against it to "
-                                     "maintain or restore peace after an armed attack)"))
+                        lambda c, _: f"{PARTY_TO_CONFLICT}: {c} is one under the Three "
+                                     "Principles, as the UN Security Council is taking "
+                                     "measures against it to maintain or restore peace after "
+                                     "an armed attack"))
     if rules.require_management_agreement:
         failing.append((_Cells(countries, "management_agreement", required=True).mask(_not),
                         lambda c, _: f"{NO_MANAGEMENT_AGREEMENT}: {c} has no "
-                                     "appropriate-management / prior-consent terms "
-                                     "(management_agreement)"))
+                                     "appropriate-management / prior-consent terms, as its "
+                                     "management_agreement cell says"))
     for column, key, code in _GOVERNANCE:
         failing.append(_below(_Cells(countries, column, required=True), key,
                               getattr(rules, key), code))
@@ -257,17 +258,18 @@ def _project_checks(projects: pd.DataFrame, policy: Policy
     if rules.require_un_charter:
         checks.append((_Cells(projects, "un_charter").mask(lambda v: v is False),
                        lambda _: f"{NOT_UN_CHARTER}: the project's use is not consistent "
-                                 "with the UN Charter (un_charter)"))
+                                 "with the UN Charter, as its un_charter cell says"))
     if rules.exclude_dispute_linked:
         checks.append((_Cells(projects, "dispute_linked").mask(bool),
                        lambda _: f"{DISPUTE_LINKED}: the project is directly linked to an "
-                                 "international dispute (dispute_linked)"))
+                                 "international dispute, as its dispute_linked cell says"))
     allowed = set(rules.equipment_categories)
     category = _Cells(projects, "equipment_category")
     passing = allowed | {"", NOT_DEFENCE_EQUIPMENT}
     checks.append((category.mask(lambda v: _category(v) not in passing),
-                   lambda i: f"{EQUIPMENT_NOT_ALLOWED}: {_category(category[i])} is not in "
-                             "eligibility.equipment_categories (equipment_category)"))
+                   lambda i: f"{EQUIPMENT_NOT_ALLOWED}: the project's equipment_category "
+                             f"{_category(category[i])} is not in "
+                             "eligibility.equipment_categories"))
     risk = _risks(projects)
     above = np.flatnonzero(risk > rules.max_risk)
     mitigation = _Cells(projects, "mitigation")
