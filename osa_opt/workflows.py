@@ -638,8 +638,9 @@ def _shown_value(value: Any) -> str:
 
 def as_scenarios(items: Sequence[Scenario | Problem | Result]) -> list[Scenario]:
     """Scenarios from Scenarios, Problems or Results. A Problem or Result is named by its
-    policy (:func:`~osa_opt.analysis.compare.policy_scenario_name`: its ``name`` when it
-    names a round, else its file's stem, ``default`` for the shipped default); when an
+    policy (:func:`~osa_opt.analysis.compare.policy_scenario_name`: its file's stem as
+    ``osa-opt compare`` names a ``--policy FILE``, ``default`` for the shipped default; a
+    policy read from no file by its ``name`` when it names a round); when an
     earlier one has that name, by what its policy sets otherwise
     (``default (budget.FY2026=15000)``, up to three keys), else with " (2)"."""
     if isinstance(items, Scenario | Result) or not isinstance(items, Sequence) or \

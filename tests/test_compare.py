@@ -425,7 +425,9 @@ def test_a_problem_under_a_policy_that_names_no_round_is_named_as_the_command_na
     run is titled from its input) the notebook named scenarios 'Default OSA round' and
     'Default OSA round FY2026=15000' where osa-opt compare says 'default' and
     'default FY2026=15000'; both now name a scenario by its policy file, a named policy
-    by its name."""
+    by its name. A policy file that names a round was 'Humanitarian focus' in the notebook
+    beside the command's 'humanitarian_focus': both name a file by its stem now, and a
+    policy read from no file by its name."""
     import osa_opt
     from osa_opt.workflows import as_scenarios
 
@@ -434,7 +436,10 @@ def test_a_problem_under_a_policy_that_names_no_round_is_named_as_the_command_na
         Path(__file__).resolve().parents[1] / "models" / "humanitarian_focus.toml")
     names = [s.name for s in as_scenarios([
         problem, problem.with_policy(overrides={"budget.FY2026": 15000}), humanitarian])]
-    assert names == ["default", "default (budget.FY2026=15000)", "Humanitarian focus"]
+    assert names == ["default", "default (budget.FY2026=15000)", "humanitarian_focus"]
     assert budget_scenario(problem, {"FY2026": 15000}).name == "default FY2026=15000"
     unnamed = problem.with_policy(Policy.from_dict({"budget": {"FY2026": 100.0}}))
     assert as_scenarios([unnamed])[0].name == "default"
+    named = problem.with_policy(Policy.from_dict({"name": "Humanitarian focus",
+                                                  "budget": {"FY2026": 100.0}}))
+    assert as_scenarios([named])[0].name == "Humanitarian focus"

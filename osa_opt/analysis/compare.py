@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,25 +47,33 @@ class Scenario:
 
 
 def policy_scenario_name(problem: Problem) -> str:
-    """A scenario's name from its policy, as ``osa-opt compare`` names a ``--policy FILE``:
-    the policy's ``name`` when it names a round, else the policy file's stem (``default``
-    for the shipped default, ``models/default.toml``), else ``default``. A policy that names
-    no round ("Default OSA round") titles the run from its input (``problem.title``), so a
-    scenario called after it named a round it was not.
+    """A scenario's name from its policy, as ``osa-opt compare`` names a ``--policy FILE``
+    (:func:`policy_file_scenario_name`: the file's stem, ``default`` for the shipped
+    ``models/default.toml``); a policy read from no file is named by its ``name`` when it
+    names a round, else ``default``. A policy that names no round ("Default OSA round")
+    titles the run from its input (``problem.title``), so a scenario called after it named a
+    round it was not.
 
     >>> policy_scenario_name(problem)
     'default'
     >>> policy_scenario_name(problem.with_policy("models/humanitarian_focus.toml"))
-    'Humanitarian focus'
+    'humanitarian_focus'
     """
-    from pathlib import Path
-
     from osa_opt.inputs.problem import UNNAMED
 
     policy = problem.policy
-    if policy.name.strip() not in UNNAMED:
-        return policy.name
-    return Path(policy.source).stem if policy.source else "default"
+    if policy.source:
+        return policy_file_scenario_name(Path(policy.source))
+    return policy.name if policy.name.strip() not in UNNAMED else "default"
+
+
+def policy_file_scenario_name(path: Path) -> str:
+    """A policy file's scenario name: its stem, or, for the ``policy.toml`` of a run
+    folder (``--policy outputs/run-a/policy.toml``), the run folder's name, which tells
+    two runs apart where "policy" and "policy #2" would not."""
+    if path.name == "policy.toml" and (path.parent / "run.json").is_file():
+        return path.resolve().parent.name
+    return path.stem
 
 
 def budget_scenario(problem: Problem, budgets: Mapping[str, float],

@@ -207,19 +207,25 @@ def _scenarios(
     """Read the input once; one Problem per policy file, then per budget scenario. With
     ``--run`` the run (its input and policy) is the baseline and every --policy another
     scenario."""
-    from osa_opt.analysis.compare import Scenario, budget_label, budget_scenario
+    from osa_opt.analysis.compare import (
+        Scenario,
+        budget_label,
+        budget_scenario,
+        policy_file_scenario_name,
+    )
     from osa_opt.cli.common import load_from_cli, merged_overrides
     from osa_opt.inputs.policy import Policy
 
     overrides = merged_overrides(sets, budgets)
     if run is not None:
         base = load_from_cli(input_path, None, budgets, sets)
-        names = _unique([Path(run).name, *map(_scenario_name, policy_paths)])
+        names = _unique([Path(run).name, *map(policy_file_scenario_name, policy_paths)])
         policy_paths = (Path(run) / "policy.toml", *policy_paths)
     else:
         first_path = policy_paths[0] if policy_paths else None
         base = load_from_cli(input_path, first_path, budgets, sets)
-        names = _unique([*map(_scenario_name, policy_paths)] if policy_paths else ["default"])
+        names = _unique([*map(policy_file_scenario_name, policy_paths)]
+                        if policy_paths else ["default"])
     scenarios = [Scenario(names[0], base)]
     for name, path in zip(names[1:], policy_paths[1:], strict=True):
         scenarios.append(Scenario(name, base.with_policy(Policy.load(path), overrides or None)))
@@ -227,15 +233,6 @@ def _scenarios(
         scenarios.append(budget_scenario(base, amounts,
                                          name=f"{names[0]} {budget_label(amounts)}"))
     return scenarios
-
-
-def _scenario_name(path: Path) -> str:
-    """A policy file's scenario name: its stem, or, for the ``policy.toml`` of a run
-    folder (``--policy outputs/run-a/policy.toml``), the run folder's name, which tells
-    two runs apart where "policy" and "policy #2" would not."""
-    if path.name == "policy.toml" and (path.parent / "run.json").is_file():
-        return path.resolve().parent.name
-    return path.stem
 
 
 def _unique(names: list[str]) -> list[str]:
