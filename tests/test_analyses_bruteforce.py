@@ -227,7 +227,10 @@ def check_funding_order(problem: osa_opt.Problem, fr: Any) -> int:
         # docs/frontier.md: the independent optimum is the frontier's; the nesting cost the
         # gap; projects, added and dropped what the level funds against the level below
         assert close(row["independent_value"], fr.points.at[lv, "value"]), lv
-        assert close(row["nesting_cost"], row["independent_value"] - nested), lv
+        # a cost within NOISE of the independent value is written 0: compared at that scale
+        # (seed 88: a difference of 1.0e-6 under values of 30.56 is no cost)
+        assert abs(row["nesting_cost"] - (row["independent_value"] - nested)) \
+            <= TOL * max(1.0, abs(row["independent_value"])), lv
         assert row["projects"] == len(fracs), lv
         below = previous or set()
         assert sorted(row["added"]) == sorted(set(fracs) - below), (lv, row["added"])

@@ -31,7 +31,7 @@ def random_portfolio(rng: np.random.Generator, problem, oracle: BruteForce) -> d
     best = oracle.best()
     if best and rng.random() < 0.6:
         chosen = dict(best[0].fractions)
-        if rng.random() < 0.3:
+        if oracle.ids and rng.random() < 0.3:  # no eligible id: nothing to flip
             p = str(rng.choice(oracle.ids))
             chosen.pop(p, None) if p in chosen else chosen.update({p: 1.0})
         return chosen
@@ -47,7 +47,7 @@ def random_portfolio(rng: np.random.Generator, problem, oracle: BruteForce) -> d
 def test_the_check_agrees_with_the_model_rows_and_the_oracle() -> None:
     rng = np.random.default_rng(20261206)
     met = broke = 0
-    for _ in range(120):
+    for _ in range(160):  # 160: the draws of 589d590 (other years, signed) meet fewer
         rules = [r for r in RULES if rng.random() < 0.5]
         frames = random_instance(rng, int(rng.integers(3, 10)), int(rng.integers(2, 5)),
                                  rules=rules)
