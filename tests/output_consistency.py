@@ -1278,7 +1278,7 @@ def check_terminal(ck: Checker, text: str, inputs: Inputs, run: dict[str, Any],
             forced_rows = sum(n for r, n in counts.items() if r.startswith("forced out: "))
             ck.same("terminal why not: forced out rows", forced_rows >= n_forced
                     and (forced_rows == 0) == (n_forced == 0), True)
-            m = re.search(r"([\d,]+) projects? in all: (.*?)\.(?: |$)", flat)
+            m = re.search(r"([\d,]+) projects? not in portfolio 1: (.*?)\.(?: |$)", flat)
             if m:  # an excluded project that also fails a rule counts as ineligible
                 left = len(inputs.items) - len(figs[0].fractions)
                 ck.same("terminal why not: in all", int(m.group(1).replace(",", "")), left)

@@ -541,7 +541,8 @@ def test_a_part_just_under_whole_never_reads_as_whole() -> None:
 
 def test_one_project_failing_two_rules_is_counted_in_the_singular(tiny_frames: Any) -> None:
     """The line under the reasons table read "1 projects in all: ..." when the only project
-    left out fails two rules."""
+    left out fails two rules (and "in all" read as the round's size: "9 projects in all"
+    under the example's table, of a round of 38; now "not in portfolio 1")."""
     from osa_opt.inputs.problem import Problem
     from osa_opt.workflows import solve
 
@@ -553,7 +554,7 @@ def test_one_project_failing_two_rules_is_counted_in_the_singular(tiny_frames: A
     result = solve(Problem.from_frames(projects, countries, policy), explain=False)
     assert len(result.unfunded) == 1
     assert render.exclusion_note(result) == (
-        "1 project in all: 1 ineligible; a project that fails several rules counts under "
+        "1 project not in portfolio 1: 1 ineligible; a project that fails several rules counts under "
         "each.")
 
 
@@ -584,13 +585,13 @@ def test_projects_forced_out_are_counted_apart_from_the_ineligible_ones() -> Non
         "country is a party to a conflict", "linked to an international dispute",
         "misuse risk above the limit", "no management agreement"]
     assert render.exclusion_note(result) == (
-        "11 projects in all: 4 ineligible, 2 forced out, 5 eligible.")
+        "11 projects not in portfolio 1: 4 ineligible, 2 forced out, 5 eligible.")
     assert _eligible_card(problem.eligibility)[1].startswith("4 ineligible, 2 forced out")
     out = io.StringIO()
     render.print_solve_summary(Console(file=out, width=100), result)
     said = " ".join(out.getvalue().split())
     assert "│ forced out: status excluded │ 1 │" in said
-    assert "11 projects in all: 4 ineligible, 2 forced out, 5 eligible." in said
+    assert "11 projects not in portfolio 1: 4 ineligible, 2 forced out, 5 eligible." in said
 
 
 def test_a_run_is_titled_from_its_input_when_the_policy_names_no_round(

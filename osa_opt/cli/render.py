@@ -250,7 +250,7 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     both); else None.
 
     >>> exclusion_note(result)
-    '9 projects in all: 4 ineligible, 1 forced out, 4 eligible.'
+    '9 projects not in portfolio 1: 4 ineligible, 1 forced out, 4 eligible.'
     """
     from osa_opt.inputs.eligibility import out_counts, out_words
 
@@ -262,7 +262,7 @@ def exclusion_note(result: Result, top: int = TOP_REASONS) -> str | None:
     eligible = left_out - ineligible - forced if result.best is not None else 0
     parts = ", ".join(p for p in (out_words(ineligible, forced),
                                   f"{eligible:,} eligible" if eligible > 0 else "") if p)
-    return (f"{counted(left_out, 'project')} in all: {parts}"
+    return (f"{counted(left_out, 'project')} not in portfolio 1: {parts}"
             + ("; a project that fails several rules counts under each" if several else "")
             + ".")
 
