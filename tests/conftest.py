@@ -31,6 +31,24 @@ TINY_POLICY: dict[str, Any] = {
 }
 
 
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
+    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr).
+    A test module with a ``run`` of its own (other arguments) keeps it."""
+    import sys
+
+    from osa_opt.cli import cli
+    from osa_opt.cli.common import run_cli
+
+    def invoke(*args: str | Path) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
+        code = run_cli(cli)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
 @pytest.fixture(autouse=True)
 def ctrl_c_as_python_sets_it() -> Any:
     """Ctrl-C raises KeyboardInterrupt in every test, as in a terminal. A shell that starts

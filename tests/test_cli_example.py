@@ -7,31 +7,14 @@ not have). The command copies them under the docs' paths."""
 from __future__ import annotations
 
 import filecmp
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from osa_opt.cli import cli
-from osa_opt.cli.common import run_cli
-
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ["inputs/example.xlsx", "models/default.toml", "models/humanitarian_focus.toml",
            "models/strict_round.toml"]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
-    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
-        code = run_cli(cli)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def files(folder: Path) -> list[str]:

@@ -21,22 +21,7 @@ import pytest
 
 import osa_opt
 import osa_opt.errors
-from osa_opt.cli import cli
-from osa_opt.cli.common import run_cli
 from osa_opt.data import example_path
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
-    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
-        code = run_cli(cli)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def edited(path: Path, edit: Callable[[Any], None]) -> Path:

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,23 +21,8 @@ import pytest
 from conftest import require_program
 
 import osa_opt
-from osa_opt.cli import cli
-from osa_opt.cli.common import run_cli
 from osa_opt.data import example_path
 from osa_opt.errors import InputError
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
-    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
-        code = run_cli(cli)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def issues_of(run: Callable, *args: str | Path) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,22 +19,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table
 
-from osa_opt.cli import cli
-from osa_opt.cli.common import run_cli
 from osa_opt.data import example_path
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable:
-    """``osa-opt ARGS`` in-process through the real top level: (exit code, stdout, stderr)."""
-
-    def invoke(*args: str | Path) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["osa-opt", *map(str, args)])
-        code = run_cli(cli)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def refused(run: Callable, path: Path) -> list[str]:
