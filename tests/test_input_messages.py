@@ -23,8 +23,6 @@ from osa_opt.cli.common import blame_budget_option
 from osa_opt.data import default_policy_path, example_path
 from osa_opt.errors import InputError, Issue, MissingYear
 
-run = test_corrupt_inputs.run  # the fixture: osa-opt ARGS in-process -> (code, out, err)
-
 
 def refused(run: Callable, tmp_path: Path, *args: str | Path) -> list[dict[str, Any]]:
     """``solve ARGS`` exits 2 and writes nothing; the issues of ``validate ARGS --json``."""

@@ -19,13 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import test_corrupt_inputs
 from test_input_messages import refused
 
 import osa_opt
 from osa_opt.data import default_policy_path, example_path
-
-run = test_corrupt_inputs.run  # the fixture: osa-opt ARGS in-process -> (code, out, err)
 
 CORPUS = Path(__file__).parent / "corpus"
 
